@@ -1,0 +1,18 @@
+package io.github.mlops4j;
+
+/**
+ * Root of every exception mlops4j throws for a failure that is not a programming error. Programming
+ * errors (a null argument, an out-of-range value) stay {@link NullPointerException}, {@link
+ * IllegalArgumentException} and {@link IllegalStateException}.
+ */
+public class MlopsException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public MlopsException(String message) {
+    super(message);
+  }
+
+  public MlopsException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

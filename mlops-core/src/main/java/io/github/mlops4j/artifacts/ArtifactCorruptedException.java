@@ -1,0 +1,53 @@
+package io.github.mlops4j.artifacts;
+
+import io.github.mlops4j.MlopsException;
+
+/**
+ * The bytes of a stored object no longer hash to its name: the file was modified, truncated or
+ * damaged after it was stored. The object should be restored from a copy, or deleted and put again.
+ */
+public class ArtifactCorruptedException extends MlopsException {
+  private static final long serialVersionUID = 1L;
+
+  private final String digest;
+  private final String expected;
+  private final String actual;
+  private final String path;
+
+  ArtifactCorruptedException(String digest, String expected, String actual, String path) {
+    super(
+        "artifact "
+            + digest
+            + " is corrupted: its content at "
+            + path
+            + " has SHA-256 "
+            + actual
+            + " but "
+            + expected
+            + " was expected; restore it from a copy, or delete the file and put the content again");
+    this.digest = digest;
+    this.expected = expected;
+    this.actual = actual;
+    this.path = path;
+  }
+
+  /** The digest the object is stored under. */
+  public String digest() {
+    return digest;
+  }
+
+  /** The SHA-256 (64 lowercase hex) the content should have; the same as {@link #digest()}. */
+  public String expected() {
+    return expected;
+  }
+
+  /** The SHA-256 (64 lowercase hex) of the content that was actually read. */
+  public String actual() {
+    return actual;
+  }
+
+  /** The file that holds the corrupted object. */
+  public String path() {
+    return path;
+  }
+}

@@ -1,0 +1,101 @@
+package io.github.mlops4j.data;
+
+import static java.nio.file.StandardOpenOption.READ;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Streams a file through SHA-256 with one reusable 1 MiB buffer, optionally counting newline bytes
+ * in the same pass. Not thread-safe: each hashing thread owns one.
+ */
+final class FileHasher {
+  static final int BUFFER_SIZE = 1 << 20;
+
+  private static final HexFormat HEX = HexFormat.of();
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long NEWLINES = 0x0A0A_0A0A_0A0A_0A0AL;
+  private static final long LOW_SEVEN = 0x7F7F_7F7F_7F7F_7F7FL;
+
+  private final byte[] buffer = new byte[BUFFER_SIZE];
+  private final ByteBuffer view = ByteBuffer.wrap(buffer);
+  private final MessageDigest md = newSha256();
+
+  /** Hashes {@code file}; counts its lines too when {@code countLines}. */
+  FileDigest hash(Path file, boolean countLines) throws IOException {
+    md.reset();
+    long size = 0;
+    long newlines = 0;
+    byte last = '\n';
+    try (FileChannel channel = FileChannel.open(file, READ)) {
+      int n;
+      while ((n = channel.read(view.clear())) >= 0) {
+        if (n == 0) {
+          continue;
+        }
+        md.update(buffer, 0, n);
+        if (countLines) {
+          newlines += countNewlines(buffer, n);
+          last = buffer[n - 1];
+        }
+        size += n;
+      }
+    }
+    long lines = countLines ? newlines + (last == '\n' ? 0 : 1) : -1;
+    return new FileDigest(hex(md.digest()), size, lines);
+  }
+
+  /** Counts {@code '\n'} bytes in {@code bytes[0, length)}, eight bytes at a time. */
+  static long countNewlines(byte[] bytes, int length) {
+    long count = 0;
+    int i = 0;
+    for (; i + Long.BYTES <= length; i += Long.BYTES) {
+      long x = (long) LONGS.get(bytes, i) ^ NEWLINES; // a zero byte where there was a '\n'
+      // The high bit of each byte of t is set exactly when that byte of x is zero (no carries
+      // cross byte boundaries: (x & 0x7F) + 0x7F <= 0xFE).
+      long t = ~(((x & LOW_SEVEN) + LOW_SEVEN) | x | LOW_SEVEN);
+      count += Long.bitCount(t);
+    }
+    for (; i < length; i++) {
+      if (bytes[i] == '\n') {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      // Every Java platform is required to provide SHA-256.
+      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+    }
+  }
+
+  static String hex(byte[] digest) {
+    return HEX.formatHex(digest);
+  }
+
+  static boolean isSha256Hex(String value) {
+    if (value.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,516 @@
+package io.github.mlops4j.tracking;
+
+import io.github.mlops4j.tracking.Filter.Field;
+import io.github.mlops4j.tracking.Filter.Kind;
+import io.github.mlops4j.tracking.Filter.NoValue;
+import io.github.mlops4j.tracking.Filter.NumberValue;
+import io.github.mlops4j.tracking.Filter.Op;
+import io.github.mlops4j.tracking.Filter.StringList;
+import io.github.mlops4j.tracking.Filter.StringValue;
+import io.github.mlops4j.tracking.Filter.Value;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Parses run-search filters: MLflow's {@code search_runs} grammar plus {@code OR}, {@code NOT} and
+ * parentheses. A hand-written recursive-descent parser that works on the characters directly, so
+ * every error carries the exact offset.
+ *
+ * <pre>
+ * filter     = [ or ] EOF                      (empty or blank: match all)
+ * or         = and { OR and }
+ * and        = unary { AND unary }
+ * unary      = NOT unary | "(" or ")" | comparison
+ * comparison = field op value
+ * field      = name "." key | name             (a bare name is a run attribute)
+ * name       = word | quoted
+ * key        = word { "." word } | quoted      (so tags.mlflow.parentRunId works unquoted)
+ * quoted     = "`" ... "`" | '"' ... '"'        (a doubled quote stands for itself)
+ * op         = "=" | "!=" | ">" | ">=" | "<" | "<=" | LIKE | ILIKE | IN | NOT IN
+ *            | IS NULL | IS NOT NULL
+ * value      = number | string | "(" string { "," string } ")"
+ * string     = "'" ... "'" | '"' ... '"'        (a doubled quote stands for itself)
+ * </pre>
+ *
+ * Keywords and field-type prefixes are case-insensitive; keys are case-sensitive except attribute
+ * and dataset names. Type rules follow MLflow: metrics, {@code start_time} and {@code end_time} take
+ * numbers and numeric comparators; everything else takes quoted strings.
+ */
+final class FilterParser {
+  private static final String OPERATORS = "=, !=, >, >=, <, <=, LIKE, ILIKE, IN, NOT IN, IS NULL, IS NOT NULL";
+  private static final String FIELD_EXAMPLES =
+      "such as metrics.accuracy, params.lr, tags.`mlflow.user`, datasets.name or start_time";
+
+  private final String src;
+  private int pos;
+
+  private FilterParser(String src) {
+    this.src = src;
+  }
+
+  /**
+   * Parses a filter; an empty or blank one gives {@link Filter#MATCH_ALL}.
+   *
+   * @throws InvalidFilterException if the filter is malformed, names an unknown attribute or type,
+   *     or compares a field with an operator or value of the wrong type
+   */
+  static Filter parse(String filter) {
+    FilterParser p = new FilterParser(Objects.requireNonNull(filter, "filter"));
+    p.skipWhitespace();
+    if (p.atEnd()) {
+      return Filter.MATCH_ALL;
+    }
+    Filter result = p.parseOr();
+    p.skipWhitespace();
+    if (!p.atEnd()) {
+      if (p.peek() == ')') {
+        throw p.error(p.pos, "Unbalanced ')' at position " + p.pos + ": there is no '(' to close");
+      }
+      throw p.expected("AND, OR or the end of the filter", null);
+    }
+    return result;
+  }
+
+  /**
+   * Parses an order-by key: a field, then optionally {@code ASC} or {@code DESC} (default ASC).
+   *
+   * @throws InvalidFilterException if the key is malformed or names a field that cannot be sorted
+   */
+  static OrderBy parseOrderBy(String orderBy) {
+    FilterParser p = new FilterParser(Objects.requireNonNull(orderBy, "orderBy"));
+    p.skipWhitespace();
+    int fieldStart = p.pos;
+    Field field = p.parseField();
+    if (field.kind() == Kind.DATASET) {
+      throw p.error(
+          fieldStart,
+          "Cannot order by " + field + " at position " + fieldStart
+              + ": a run can have many dataset inputs");
+    }
+    boolean ascending = true;
+    if (p.keyword("DESC")) {
+      ascending = false;
+    } else if (!p.keyword("ASC")) {
+      p.skipWhitespace();
+      if (!p.atEnd()) {
+        throw p.expected("ASC, DESC or the end of the order-by key", null);
+      }
+    }
+    p.skipWhitespace();
+    if (!p.atEnd()) {
+      throw p.expected("the end of the order-by key", null);
+    }
+    return new OrderBy(field, ascending);
+  }
+
+  // ---------------------------------------------------------------- boolean structure
+
+  private Filter parseOr() {
+    List<Filter> children = new ArrayList<>();
+    children.add(parseAnd());
+    while (keyword("OR")) {
+      children.add(parseAnd());
+    }
+    return children.size() == 1 ? children.get(0) : new Filter.Or(children);
+  }
+
+  private Filter parseAnd() {
+    List<Filter> children = new ArrayList<>();
+    children.add(parseUnary());
+    while (keyword("AND")) {
+      children.add(parseUnary());
+    }
+    return children.size() == 1 ? children.get(0) : new Filter.And(children);
+  }
+
+  private Filter parseUnary() {
+    if (keyword("NOT")) {
+      return new Filter.Not(parseUnary());
+    }
+    skipWhitespace();
+    if (peek() == '(') {
+      int open = pos++;
+      Filter inner = parseOr();
+      skipWhitespace();
+      if (peek() != ')') {
+        throw error(
+            pos,
+            "Unbalanced '(' at position " + open + ": expected ')' at position " + pos
+                + " but found " + found());
+      }
+      pos++;
+      return inner;
+    }
+    return parseComparison();
+  }
+
+  // ---------------------------------------------------------------- comparisons
+
+  private Filter parseComparison() {
+    Field field = parseField();
+    skipWhitespace();
+    int opStart = pos;
+    Op op = parseOp();
+    if (!field.allows(op)) {
+      throw error(
+          opStart,
+          "Operator " + op.symbol() + " at position " + opStart + " cannot be used with "
+              + describe(field) + "; use one of " + symbols(field.allowedOps()));
+    }
+    skipWhitespace();
+    int valueStart = pos;
+    Value value;
+    if (op.takesNoValue()) {
+      value = NoValue.INSTANCE;
+    } else if (op.takesList()) {
+      value = parseList(op);
+    } else {
+      value = parseScalar(field);
+      if (field.numeric() && !(value instanceof NumberValue)) {
+        throw error(
+            valueStart,
+            "Expected a number at position " + valueStart + " because " + describe(field)
+                + " is numeric, but found the string " + value);
+      }
+      if (!field.numeric() && !(value instanceof StringValue)) {
+        throw error(
+            valueStart,
+            "Expected a quoted string at position " + valueStart + " because " + describe(field)
+                + " holds strings, but found the number " + value
+                + "; write it as '" + value + "'");
+      }
+    }
+    return new Filter.Comparison(field, op, value);
+  }
+
+  /** A field; on return {@code pos} is just after it. */
+  private Field parseField() {
+    skipWhitespace();
+    int start = pos;
+    String first = readName();
+    if (first == null) {
+      throw expected("a field " + FIELD_EXAMPLES, null);
+    }
+    if (peek() != '.') {
+      return attribute(first, start);
+    }
+    Optional<Kind> kind = Kind.ofPrefix(first);
+    if (kind.isEmpty()) {
+      throw error(
+          start,
+          "Unknown field type '" + first + "' at position " + start
+              + "; expected metrics, params, tags, attributes or datasets");
+    }
+    pos++; // the dot
+    int keyStart = pos;
+    String key = readKey();
+    if (key == null) {
+      String hint = peek() == '\'' ? " (quote keys with ` or \", not ')" : "";
+      throw expected("a key after '" + src.substring(start, keyStart) + "'" + hint, null);
+    }
+    if (key.isEmpty()) {
+      throw error(keyStart, "Empty key at position " + keyStart);
+    }
+    switch (kind.get()) {
+      case ATTRIBUTE:
+        return attribute(key, keyStart);
+      case DATASET:
+        if (Field.canonicalDatasetField(key).isEmpty()) {
+          throw error(
+              keyStart,
+              "Unknown dataset field '" + key + "' at position " + keyStart
+                  + "; expected name, digest or context");
+        }
+        return new Field(Kind.DATASET, key);
+      default:
+        return new Field(kind.get(), key);
+    }
+  }
+
+  private Field attribute(String name, int at) {
+    if (Field.canonicalAttribute(name).isEmpty()) {
+      TreeSet<String> valid = new TreeSet<>(Field.STRING_ATTRIBUTES);
+      valid.addAll(Field.NUMERIC_ATTRIBUTES);
+      throw error(
+          at,
+          "Unknown attribute '" + name + "' at position " + at + "; expected one of " + valid
+              + " (other fields need a prefix: metrics., params., tags. or datasets.)");
+    }
+    return Field.attribute(name);
+  }
+
+  /** A prefix or bare attribute: a word, or a quoted name; null if neither starts here. */
+  private @Nullable String readName() {
+    char c = peek();
+    if (c == '`' || c == '"') {
+      return readQuoted("quoted name");
+    }
+    if (Character.isLetter(c) || c == '_') {
+      int start = pos;
+      while (Field.isWordChar(peek())) {
+        pos++;
+      }
+      return src.substring(start, pos);
+    }
+    return null;
+  }
+
+  /** A key after the prefix dot: dotted words, or a quoted name; null if neither starts here. */
+  private @Nullable String readKey() {
+    char c = peek();
+    if (c == '`' || c == '"') {
+      return readQuoted("quoted key");
+    }
+    if (!Field.isWordChar(c)) {
+      return null;
+    }
+    int start = pos;
+    while (true) {
+      while (Field.isWordChar(peek())) {
+        pos++;
+      }
+      if (peek() == '.' && Field.isWordChar(peekAt(pos + 1))) {
+        pos++;
+      } else {
+        return src.substring(start, pos);
+      }
+    }
+  }
+
+  private Op parseOp() {
+    int start = pos;
+    if (src.startsWith(">=", pos)) {
+      pos += 2;
+      return Op.GE;
+    }
+    if (src.startsWith("<=", pos)) {
+      pos += 2;
+      return Op.LE;
+    }
+    if (src.startsWith("!=", pos)) {
+      pos += 2;
+      return Op.NE;
+    }
+    if (src.startsWith("==", pos) || src.startsWith("<>", pos)) {
+      throw expected("a comparison operator (" + OPERATORS + ")", null);
+    }
+    switch (peek()) {
+      case '>':
+        pos++;
+        return Op.GT;
+      case '<':
+        pos++;
+        return Op.LT;
+      case '=':
+        pos++;
+        return Op.EQ;
+      default:
+        break;
+    }
+    if (keyword("LIKE")) {
+      return Op.LIKE;
+    }
+    if (keyword("ILIKE")) {
+      return Op.ILIKE;
+    }
+    if (keyword("IN")) {
+      return Op.IN;
+    }
+    if (keyword("NOT")) {
+      if (keyword("IN")) {
+        return Op.NOT_IN;
+      }
+      skipWhitespace();
+      throw expected("IN after NOT (NOT IN is the only negated operator)", null);
+    }
+    if (keyword("IS")) {
+      boolean not = keyword("NOT");
+      if (!keyword("NULL")) {
+        skipWhitespace();
+        throw expected("NULL after IS" + (not ? " NOT" : ""), null);
+      }
+      return not ? Op.IS_NOT_NULL : Op.IS_NULL;
+    }
+    pos = start;
+    throw expected("a comparison operator (" + OPERATORS + ")", null);
+  }
+
+  // ---------------------------------------------------------------- values
+
+  private Value parseScalar(Field field) {
+    char c = peek();
+    if (c == '\'' || c == '"') {
+      return new StringValue(readQuoted("string"));
+    }
+    Matcher m = NumberValue.SYNTAX.matcher(src).region(pos, src.length());
+    if (m.lookingAt()) {
+      int start = pos;
+      String text = m.group();
+      pos = m.end();
+      if (Field.isWordChar(peek()) || peek() == '.') {
+        throw error(start, "Malformed number at position " + start);
+      }
+      return new NumberValue(Double.parseDouble(text), text);
+    }
+    String what = field.numeric() ? "a number" : "a quoted string";
+    if (c == '`') {
+      throw expected(what, "backticks quote keys, not values; use ' or \"");
+    }
+    if (c == '(') {
+      throw expected(what, "a parenthesized list is only allowed after IN or NOT IN");
+    }
+    if (Character.isLetter(c) || c == '_') {
+      throw expected(what, field.numeric() ? null : "quote strings with ' or \"");
+    }
+    throw expected(what, null);
+  }
+
+  private Value parseList(Op op) {
+    if (peek() != '(') {
+      throw expected("'(' to start the list of values after " + op.symbol(), null);
+    }
+    pos++;
+    List<String> values = new ArrayList<>();
+    while (true) {
+      skipWhitespace();
+      char c = peek();
+      if (c != '\'' && c != '"') {
+        throw expected("a quoted string in the " + op.symbol() + " list", null);
+      }
+      values.add(readQuoted("string"));
+      skipWhitespace();
+      if (peek() == ',') {
+        pos++;
+      } else if (peek() == ')') {
+        pos++;
+        return new StringList(values);
+      } else {
+        throw expected("',' or ')' in the " + op.symbol() + " list", null);
+      }
+    }
+  }
+
+  /**
+   * Reads text between the quote character at {@code pos} and its match; a doubled quote inside
+   * stands for one quote character.
+   */
+  private String readQuoted(String what) {
+    int start = pos;
+    char quote = src.charAt(pos++);
+    StringBuilder sb = new StringBuilder();
+    while (pos < src.length()) {
+      char c = src.charAt(pos++);
+      if (c == quote) {
+        if (peek() == quote) {
+          sb.append(quote);
+          pos++;
+        } else {
+          return sb.toString();
+        }
+      } else {
+        sb.append(c);
+      }
+    }
+    throw error(
+        start,
+        "Unterminated " + what + " starting at position " + start + ": no closing " + quote);
+  }
+
+  // ---------------------------------------------------------------- scanning helpers
+
+  private boolean atEnd() {
+    return pos >= src.length();
+  }
+
+  private char peek() {
+    return peekAt(pos);
+  }
+
+  private char peekAt(int i) {
+    return i < src.length() ? src.charAt(i) : '\0';
+  }
+
+  private void skipWhitespace() {
+    while (!atEnd() && Character.isWhitespace(src.charAt(pos))) {
+      pos++;
+    }
+  }
+
+  /**
+   * Consumes the keyword (case-insensitive, as a whole word) after optional whitespace; leaves
+   * {@code pos} unchanged if it is not there.
+   */
+  private boolean keyword(String word) {
+    int save = pos;
+    skipWhitespace();
+    if (src.regionMatches(true, pos, word, 0, word.length())) {
+      char after = peekAt(pos + word.length());
+      if (!Field.isWordChar(after) && after != '.') {
+        pos += word.length();
+        return true;
+      }
+    }
+    pos = save;
+    return false;
+  }
+
+  private InvalidFilterException error(int at, String problem) {
+    return new InvalidFilterException(src, at, problem);
+  }
+
+  /** "Expected X at position N but found Y[; hint]" for the current position. */
+  private InvalidFilterException expected(String what, @Nullable String hint) {
+    return error(
+        pos,
+        "Expected " + what + " at position " + pos + " but found " + found()
+            + (hint == null ? "" : "; " + hint));
+  }
+
+  /** The text at the current position, for messages: a word, one symbol, or the end. */
+  private String found() {
+    if (atEnd()) {
+      return "the end of the filter";
+    }
+    int end = pos;
+    if (Field.isWordChar(src.charAt(end))) {
+      while (end < src.length() && end - pos < 30 && (Field.isWordChar(src.charAt(end))
+          || src.charAt(end) == '.')) {
+        end++;
+      }
+    } else {
+      end++;
+    }
+    return "'" + src.substring(pos, end) + "'";
+  }
+
+  private static String describe(Field field) {
+    switch (field.kind()) {
+      case METRIC:
+        return "metric " + field;
+      case PARAM:
+        return "param " + field;
+      case TAG:
+        return "tag " + field;
+      case DATASET:
+        return "dataset field " + field;
+      default:
+        return "attribute " + field;
+    }
+  }
+
+  private static String symbols(Set<Op> ops) {
+    StringBuilder sb = new StringBuilder();
+    for (Op op : Op.values()) {
+      if (ops.contains(op)) {
+        sb.append(sb.length() == 0 ? "" : ", ").append(op.symbol());
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,394 @@
+package io.github.mlops4j.tracking;
+
+import io.github.mlops4j.store.Store;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The asynchronous metric pipeline: a bounded queue filled by callers and drained by one writer
+ * thread that stores each batch in one transaction.
+ *
+ * <p>Points of one series in one batch become one row of {@code metric_chunks} (a packed blob of
+ * {@code (step, timestamp, value bits)} triples, so NaN payloads round-trip bit for bit), and the
+ * series' row of {@code latest_metrics} is updated when the batch holds a later point. A flush is a
+ * barrier in the same queue: it completes when every point enqueued before it is committed.
+ */
+final class MetricWriter {
+  private static final Logger log = LoggerFactory.getLogger(MetricWriter.class);
+
+  /** Points per stored chunk at most; a series' points in one batch are split beyond this. */
+  static final int MAX_CHUNK_POINTS = 4096;
+
+  static final int POINT_BYTES = 24;
+
+  /** A point waiting to be written. */
+  static final class Point {
+    final String runId;
+    final String key;
+    final double value;
+    final long step;
+    final long timestamp;
+
+    Point(String runId, String key, double value, long step, long timestamp) {
+      this.runId = runId;
+      this.key = key;
+      this.value = value;
+      this.step = step;
+      this.timestamp = timestamp;
+    }
+  }
+
+  private static final class Barrier {
+    final CountDownLatch done = new CountDownLatch(1);
+  }
+
+  private record SeriesKey(String runId, String key) {}
+
+  /** Points of one series in a batch, in arrival order. */
+  private static final class SeriesBuffer {
+    long[] steps = new long[16];
+    long[] timestamps = new long[16];
+    long[] bits = new long[16];
+    int size;
+    int latest = -1;
+
+    void add(Point p) {
+      if (size == steps.length) {
+        steps = java.util.Arrays.copyOf(steps, size * 2);
+        timestamps = java.util.Arrays.copyOf(timestamps, size * 2);
+        bits = java.util.Arrays.copyOf(bits, size * 2);
+      }
+      steps[size] = p.step;
+      timestamps[size] = p.timestamp;
+      bits[size] = Double.doubleToRawLongBits(p.value);
+      if (latest < 0
+          || p.step > steps[latest]
+          || (p.step == steps[latest] && p.timestamp >= timestamps[latest])) {
+        latest = size;
+      }
+      size++;
+    }
+  }
+
+  private final Store store;
+  private final Backpressure backpressure;
+  private final int capacity;
+  private final int maxBatch;
+  private final ArrayBlockingQueue<Object> queue;
+  private final Thread thread;
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong written = new AtomicLong();
+  private final Map<SeriesKey, Long> seriesIds = new HashMap<>();
+  private volatile boolean stopping;
+  private volatile @Nullable Throwable lastFailure;
+  private volatile int inFlight;
+
+  MetricWriter(Store store, Backpressure backpressure, int capacity, int maxBatch, String name) {
+    this.store = store;
+    this.backpressure = backpressure;
+    this.capacity = capacity;
+    this.maxBatch = maxBatch;
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.thread = new Thread(this::loop, name);
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /** Enqueues a point under the backpressure policy; never does I/O. */
+  void add(Point point) {
+    switch (backpressure) {
+      case BLOCK -> {
+        if (!queue.offer(point)) {
+          try {
+            queue.put(point);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrackingException(
+                point.runId, "Interrupted while waiting for space in the metric queue; metric '"
+                    + point.key + "' at step " + point.step + " was not logged", e);
+          }
+        }
+      }
+      case DROP -> {
+        if (!queue.offer(point)) {
+          dropped.incrementAndGet();
+        }
+      }
+      case FAIL -> {
+        if (!queue.offer(point)) {
+          throw new MetricQueueFullException(point.runId, capacity);
+        }
+      }
+    }
+  }
+
+  long dropped() {
+    return dropped.get();
+  }
+
+  long written() {
+    return written.get();
+  }
+
+  int pending() {
+    return queue.size() + inFlight;
+  }
+
+  /**
+   * Waits until every point enqueued before this call is committed.
+   *
+   * @return false if {@code timeout} passed first
+   * @throws TrackingException if the writer failed and the points are still not stored
+   */
+  boolean flush(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Barrier barrier = new Barrier();
+    try {
+      if (!thread.isAlive()
+          || !queue.offer(barrier, remaining(deadline), TimeUnit.NANOSECONDS)) {
+        return failIfBroken(false);
+      }
+      return failIfBroken(barrier.done.await(remaining(deadline), TimeUnit.NANOSECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TrackingException(null, "Interrupted while flushing metrics", e);
+    }
+  }
+
+  private boolean failIfBroken(boolean flushed) {
+    Throwable failure = lastFailure;
+    if (!flushed && failure != null) {
+      throw new TrackingException(
+          null,
+          pending() + " metric points are not yet stored because writing them failed: "
+              + failure.getMessage() + " (the writer keeps retrying until the tracker closes)",
+          failure);
+    }
+    return flushed;
+  }
+
+  /**
+   * Stores every queued point, then stops the writer thread, waiting at most {@code timeout}.
+   *
+   * @return the number of points that could not be stored in time (0 on a clean close)
+   */
+  long close(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    stopping = true;
+    try {
+      thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline))));
+      if (thread.isAlive()) {
+        thread.interrupt();
+        thread.join(1000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      thread.interrupt();
+    }
+    long lost = 0;
+    for (Object o : queue) {
+      if (o instanceof Point) {
+        lost++;
+      }
+    }
+    return lost + inFlight;
+  }
+
+  private static long remaining(long deadline) {
+    return Math.max(0, deadline - System.nanoTime());
+  }
+
+  private void loop() {
+    List<Object> batch = new ArrayList<>(maxBatch);
+    while (true) {
+      Object first;
+      try {
+        first = queue.poll(20, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return; // close() gave up waiting; what is left is counted as lost
+      }
+      if (first == null) {
+        if (stopping && queue.isEmpty()) {
+          return;
+        }
+        continue;
+      }
+      batch.add(first);
+      queue.drainTo(batch, maxBatch - 1);
+      if (!writeWithRetry(batch)) {
+        return;
+      }
+      for (Object o : batch) {
+        if (o instanceof Barrier b) {
+          b.done.countDown();
+        }
+      }
+      batch.clear();
+    }
+  }
+
+  /** Writes the batch, retrying failures until it succeeds or the thread is interrupted. */
+  private boolean writeWithRetry(List<Object> batch) {
+    Map<SeriesKey, SeriesBuffer> series = group(batch);
+    int points = 0;
+    for (SeriesBuffer b : series.values()) {
+      points += b.size;
+    }
+    inFlight = points;
+    long backoffMillis = 10;
+    while (true) {
+      try {
+        if (!series.isEmpty()) {
+          Map<SeriesKey, Long> created = store.write(c -> write(c, series));
+          seriesIds.putAll(created);
+        }
+        written.addAndGet(points);
+        lastFailure = null;
+        inFlight = 0;
+        return true;
+      } catch (RuntimeException e) {
+        lastFailure = e;
+        log.warn("Writing {} metric points failed, retrying in {} ms: {}",
+            points, backoffMillis, e.getMessage());
+        try {
+          Thread.sleep(backoffMillis);
+        } catch (InterruptedException ie) {
+          return false;
+        }
+        backoffMillis = Math.min(backoffMillis * 2, 1000);
+      }
+    }
+  }
+
+  private static Map<SeriesKey, SeriesBuffer> group(List<Object> batch) {
+    Map<SeriesKey, SeriesBuffer> series = new LinkedHashMap<>();
+    SeriesKey lastKey = null;
+    SeriesBuffer last = null;
+    for (Object o : batch) {
+      if (o instanceof Point p) {
+        if (last == null || !lastKey.runId().equals(p.runId) || !lastKey.key().equals(p.key)) {
+          lastKey = new SeriesKey(p.runId, p.key);
+          last = series.computeIfAbsent(lastKey, k -> new SeriesBuffer());
+        }
+        last.add(p);
+      }
+    }
+    return series;
+  }
+
+  /** One transaction: series ids, chunks, latest values. Returns the series ids it created. */
+  private Map<SeriesKey, Long> write(Connection c, Map<SeriesKey, SeriesBuffer> series)
+      throws SQLException {
+    Map<SeriesKey, Long> created = new HashMap<>();
+    try (PreparedStatement chunk =
+            c.prepareStatement(
+                "INSERT INTO metric_chunks (series_id, point_count, points) VALUES (?, ?, ?)");
+        PreparedStatement latest =
+            c.prepareStatement(
+                "INSERT INTO latest_metrics (run_id, key, value, value_bits, step, ts)"
+                    + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET"
+                    + " value = excluded.value, value_bits = excluded.value_bits,"
+                    + " step = excluded.step, ts = excluded.ts"
+                    + " WHERE excluded.step > latest_metrics.step OR (excluded.step ="
+                    + " latest_metrics.step AND excluded.ts >= latest_metrics.ts)")) {
+      for (Map.Entry<SeriesKey, SeriesBuffer> e : series.entrySet()) {
+        SeriesKey key = e.getKey();
+        SeriesBuffer b = e.getValue();
+        Long id = seriesIds.get(key);
+        if (id == null) {
+          id = created.get(key);
+        }
+        if (id == null) {
+          id = seriesId(c, key);
+          created.put(key, id);
+        }
+        for (int from = 0; from < b.size; from += MAX_CHUNK_POINTS) {
+          int n = Math.min(MAX_CHUNK_POINTS, b.size - from);
+          chunk.setLong(1, id);
+          chunk.setInt(2, n);
+          chunk.setBytes(3, encode(b, from, n));
+          chunk.addBatch();
+        }
+        int i = b.latest;
+        double value = Double.longBitsToDouble(b.bits[i]);
+        latest.setString(1, key.runId());
+        latest.setString(2, key.key());
+        if (Double.isNaN(value)) {
+          latest.setNull(3, Types.DOUBLE);
+        } else {
+          latest.setDouble(3, value);
+        }
+        latest.setLong(4, b.bits[i]);
+        latest.setLong(5, b.steps[i]);
+        latest.setLong(6, b.timestamps[i]);
+        latest.addBatch();
+      }
+      chunk.executeBatch();
+      latest.executeBatch();
+    }
+    return created;
+  }
+
+  private static long seriesId(Connection c, SeriesKey key) throws SQLException {
+    try (PreparedStatement insert =
+        c.prepareStatement(
+            "INSERT INTO metric_series (run_id, key) VALUES (?, ?) ON CONFLICT (run_id, key)"
+                + " DO NOTHING")) {
+      insert.setString(1, key.runId());
+      insert.setString(2, key.key());
+      insert.executeUpdate();
+    }
+    try (PreparedStatement select =
+        c.prepareStatement("SELECT series_id FROM metric_series WHERE run_id = ? AND key = ?")) {
+      select.setString(1, key.runId());
+      select.setString(2, key.key());
+      try (ResultSet rs = select.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException("metric series " + key + " vanished during insert");
+        }
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  static byte[] encode(SeriesBuffer b, int from, int n) {
+    ByteBuffer buf = ByteBuffer.allocate(n * POINT_BYTES);
+    for (int i = from; i < from + n; i++) {
+      buf.putLong(b.steps[i]).putLong(b.timestamps[i]).putLong(b.bits[i]);
+    }
+    return buf.array();
+  }
+
+  /** Decodes a stored chunk into points of metric {@code key}, appending to {@code out}. */
+  static void decode(String key, byte[] blob, int count, List<MetricPoint> out) {
+    if (blob.length != count * POINT_BYTES) {
+      throw new TrackingException(
+          null, "Corrupt metric chunk for '" + key + "': " + blob.length + " bytes for " + count
+              + " points");
+    }
+    ByteBuffer buf = ByteBuffer.wrap(blob);
+    for (int i = 0; i < count; i++) {
+      long step = buf.getLong();
+      long ts = buf.getLong();
+      double value = Double.longBitsToDouble(buf.getLong());
+      out.add(new MetricPoint(key, value, step, java.time.Instant.ofEpochMilli(ts)));
+    }
+  }
+}

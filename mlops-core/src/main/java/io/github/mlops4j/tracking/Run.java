@@ -1,0 +1,246 @@
+package io.github.mlops4j.tracking;
+
+import io.github.mlops4j.artifacts.ArtifactStore;
+import io.github.mlops4j.artifacts.PathNames;
+import io.github.mlops4j.artifacts.StoredArtifact;
+import io.github.mlops4j.data.DatasetVersion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * A handle on a running run, safe to use from many threads. Params, tags, inputs and artifacts are
+ * stored before the call returns; metrics are queued and stored in the background ({@link
+ * Tracker#flush(java.time.Duration)} waits for them).
+ *
+ * <p>{@link #close()} ends the run as {@link RunStatus#FINISHED}; {@link #fail(Throwable)} ends it
+ * as {@link RunStatus#FAILED} (a later {@code close()} then does nothing). Logging to an ended run
+ * throws {@link IllegalStateException}.
+ *
+ * <pre>{@code
+ * try (Run run = tracker.startRun("churn")) {
+ *   run.logParam("lr", "0.05");
+ *   run.logMetric("loss", 0.41, 1);
+ * }
+ * }</pre>
+ */
+public final class Run implements AutoCloseable {
+  /** Tag holding the error of a failed run. */
+  public static final String ERROR_TAG = "mlops.error";
+
+  private final Tracker tracker;
+  private final String runId;
+  private final String experimentId;
+  private final String runName;
+  private volatile RunStatus status = RunStatus.RUNNING;
+
+  Run(Tracker tracker, String runId, String experimentId, String runName) {
+    this.tracker = tracker;
+    this.runId = runId;
+    this.experimentId = experimentId;
+    this.runName = runName;
+  }
+
+  public String id() {
+    return runId;
+  }
+
+  public String experimentId() {
+    return experimentId;
+  }
+
+  public String name() {
+    return runName;
+  }
+
+  /** The status as this handle knows it. */
+  public RunStatus status() {
+    return status;
+  }
+
+  /** Logs an immutable param. Logging the same value again is fine; a different one throws. */
+  public Run logParam(String key, String value) {
+    return logParams(Map.of(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value,
+        () -> "value of param '" + key + "'")));
+  }
+
+  /**
+   * Logs several params in one transaction: if one of them conflicts with a stored value, none is
+   * stored.
+   *
+   * @throws ParamConflictException if a key already has a different value
+   */
+  public Run logParams(Map<String, String> params) {
+    checkRunning();
+    TrackingLimits limits = tracker.limits();
+    Map<String, String> copy = new LinkedHashMap<>();
+    params.forEach((k, v) -> copy.put(limits.checkKey(k, "Param"),
+        limits.checkValue(v, limits.maxParamValueLength(), "Param", k)));
+    tracker.dao().logParams(runId, copy);
+    return this;
+  }
+
+  /**
+   * Queues a metric point at the current time. Never does I/O: the point is stored by the
+   * tracker's writer thread. NaN and infinities are valid values.
+   */
+  public Run logMetric(String key, double value, long step) {
+    checkRunning();
+    tracker.enqueue(runId, tracker.limits().checkKey(key, "Metric"), value, step);
+    return this;
+  }
+
+  /** Queues a metric point at step 0. */
+  public Run logMetric(String key, double value) {
+    return logMetric(key, value, 0);
+  }
+
+  /** Queues several metrics at one step. */
+  public Run logMetrics(Map<String, Double> metrics, long step) {
+    metrics.forEach((k, v) -> logMetric(k, Objects.requireNonNull(v, k), step));
+    return this;
+  }
+
+  /** Sets a tag, replacing its previous value. */
+  public Run setTag(String key, String value) {
+    return setTags(Map.of(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value,
+        () -> "value of tag '" + key + "'")));
+  }
+
+  public Run setTags(Map<String, String> tags) {
+    checkRunning();
+    tracker.dao().setTags(runId, checkTags(tracker.limits(), tags));
+    return this;
+  }
+
+  static Map<String, String> checkTags(TrackingLimits limits, Map<String, String> tags) {
+    Map<String, String> copy = new LinkedHashMap<>();
+    tags.forEach((k, v) -> copy.put(limits.checkKey(k, "Tag"),
+        limits.checkValue(v, limits.maxTagValueLength(), "Tag", k)));
+    return copy;
+  }
+
+  /**
+   * Stores a file, or every file under a directory, as artifacts of this run, under the file's (or
+   * directory's) name. Content is stored once per SHA-256 digest across the workspace.
+   *
+   * @return the stored artifacts
+   */
+  public List<ArtifactInfo> logArtifact(Path file) {
+    Path name = Objects.requireNonNull(file, "file").toAbsolutePath().normalize().getFileName();
+    if (name == null) {
+      throw new IllegalArgumentException("Cannot log the root directory as an artifact");
+    }
+    return logArtifact(file, name.toString());
+  }
+
+  /**
+   * Stores a file as the artifact {@code artifactPath}, or every file under a directory below the
+   * prefix {@code artifactPath}. The path must be relative and must not escape ({@code ..},
+   * absolute paths and NUL are rejected). Logging the same path again replaces it.
+   */
+  public List<ArtifactInfo> logArtifact(Path file, String artifactPath) {
+    checkRunning();
+    Objects.requireNonNull(file, "file");
+    PathNames.checkRelative(artifactPath, "artifact path");
+    ArtifactStore store = tracker.dao().store().artifacts();
+    List<ArtifactInfo> stored = new ArrayList<>();
+    if (Files.isDirectory(file)) {
+      try (Stream<Path> files = Files.walk(file)) {
+        for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+          String relative = file.relativize(f).toString().replace(f.getFileSystem()
+              .getSeparator(), "/");
+          String path = PathNames.checkRelative(artifactPath + "/" + relative, "artifact path");
+          StoredArtifact a = store.put(f);
+          stored.add(new ArtifactInfo(path, a.digest(), a.sizeBytes()));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot list artifact directory " + file, e);
+      }
+    } else if (Files.isRegularFile(file)) {
+      StoredArtifact a = store.put(file);
+      stored.add(new ArtifactInfo(artifactPath, a.digest(), a.sizeBytes()));
+    } else {
+      throw new IllegalArgumentException("Artifact " + file + " is not a readable file or directory");
+    }
+    tracker.dao().addArtifacts(runId, stored, tracker.clock().millis());
+    return List.copyOf(stored);
+  }
+
+  /** Records a dataset version as an input of this run. */
+  public Run logInput(DatasetVersion dataset) {
+    return logInput(dataset, "");
+  }
+
+  /**
+   * Records a dataset version as an input of this run in a role such as {@code train}, {@code eval}
+   * or {@code test}.
+   */
+  public Run logInput(DatasetVersion dataset, String context) {
+    checkRunning();
+    Objects.requireNonNull(dataset, "dataset");
+    Objects.requireNonNull(context, "context");
+    if (context.length() > tracker.limits().maxKeyLength()) {
+      throw new IllegalArgumentException("Input context is over " + tracker.limits().maxKeyLength()
+          + " characters");
+    }
+    tracker.dao().addInput(runId, dataset, context);
+    return this;
+  }
+
+  /** Starts a run nested under this one, in the same experiment. */
+  public RunBuilder newChildRun() {
+    return tracker.newRunInExperiment(experimentId).parent(runId);
+  }
+
+  /** Ends the run as {@link RunStatus#FINISHED} after its queued metrics are stored. */
+  @Override
+  public void close() {
+    end(RunStatus.FINISHED, Map.of());
+  }
+
+  /**
+   * Ends the run as {@link RunStatus#FAILED}, recording the error's class and message in the tag
+   * {@value #ERROR_TAG}.
+   */
+  public void fail(Throwable error) {
+    String text = error.getClass().getName() + ": " + error.getMessage();
+    int limit = tracker.limits().maxTagValueLength();
+    end(RunStatus.FAILED, Map.of(ERROR_TAG, text.length() > limit ? text.substring(0, limit) : text));
+  }
+
+  /** Ends the run as {@link RunStatus#KILLED}. */
+  public void kill() {
+    end(RunStatus.KILLED, Map.of());
+  }
+
+  private void end(RunStatus terminal, Map<String, String> tags) {
+    synchronized (this) {
+      if (status != RunStatus.RUNNING) {
+        return;
+      }
+      status = terminal;
+    }
+    tracker.endRun(this, terminal, tags);
+  }
+
+  private void checkRunning() {
+    RunStatus s = status;
+    if (s != RunStatus.RUNNING) {
+      throw new IllegalStateException("Run " + runId + " ('" + runName + "') has ended with status "
+          + s + "; start a new run to log more");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Run{" + runId + " '" + runName + "' " + status + "}";
+  }
+}

@@ -1,0 +1,152 @@
+package io.github.mlops4j.tracking;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A snapshot of a run: its attributes, params, latest metric values, tags, inputs and artifacts.
+ * Immutable; read a fresh one with {@link Tracker#findRun(String)}.
+ */
+public final class RunInfo {
+  private final String runId;
+  private final String experimentId;
+  private final String runName;
+  private final @Nullable String parentRunId;
+  private final String userId;
+  private final RunStatus status;
+  private final Instant startTime;
+  private final @Nullable Instant endTime;
+  private final boolean deleted;
+  private final Map<String, String> params;
+  private final Map<String, MetricPoint> metrics;
+  private final Map<String, String> tags;
+  private final List<RunInput> inputs;
+  private final List<ArtifactInfo> artifacts;
+
+  RunInfo(
+      String runId,
+      String experimentId,
+      String runName,
+      @Nullable String parentRunId,
+      String userId,
+      RunStatus status,
+      Instant startTime,
+      @Nullable Instant endTime,
+      boolean deleted,
+      Map<String, String> params,
+      Map<String, MetricPoint> metrics,
+      Map<String, String> tags,
+      List<RunInput> inputs,
+      List<ArtifactInfo> artifacts) {
+    this.runId = Objects.requireNonNull(runId);
+    this.experimentId = Objects.requireNonNull(experimentId);
+    this.runName = Objects.requireNonNull(runName);
+    this.parentRunId = parentRunId;
+    this.userId = Objects.requireNonNull(userId);
+    this.status = Objects.requireNonNull(status);
+    this.startTime = Objects.requireNonNull(startTime);
+    this.endTime = endTime;
+    this.deleted = deleted;
+    this.params = Map.copyOf(params);
+    this.metrics = Map.copyOf(metrics);
+    this.tags = Map.copyOf(tags);
+    this.inputs = List.copyOf(inputs);
+    this.artifacts = List.copyOf(artifacts);
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public String experimentId() {
+    return experimentId;
+  }
+
+  public String runName() {
+    return runName;
+  }
+
+  /** The parent run of a nested run. */
+  public Optional<String> parentRunId() {
+    return Optional.ofNullable(parentRunId);
+  }
+
+  public String userId() {
+    return userId;
+  }
+
+  public RunStatus status() {
+    return status;
+  }
+
+  public Instant startTime() {
+    return startTime;
+  }
+
+  /** When the run ended; empty while it is running. */
+  public Optional<Instant> endTime() {
+    return Optional.ofNullable(endTime);
+  }
+
+  /** Whether the run is deleted (and can be restored). */
+  public boolean deleted() {
+    return deleted;
+  }
+
+  public Map<String, String> params() {
+    return params;
+  }
+
+  /**
+   * The latest value of each metric: the point with the highest step, then the latest timestamp.
+   */
+  public Map<String, MetricPoint> metrics() {
+    return metrics;
+  }
+
+  public Map<String, String> tags() {
+    return tags;
+  }
+
+  public List<RunInput> inputs() {
+    return inputs;
+  }
+
+  public List<ArtifactInfo> artifacts() {
+    return artifacts;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RunInfo r
+        && runId.equals(r.runId)
+        && experimentId.equals(r.experimentId)
+        && runName.equals(r.runName)
+        && Objects.equals(parentRunId, r.parentRunId)
+        && userId.equals(r.userId)
+        && status == r.status
+        && startTime.equals(r.startTime)
+        && Objects.equals(endTime, r.endTime)
+        && deleted == r.deleted
+        && params.equals(r.params)
+        && metrics.equals(r.metrics)
+        && tags.equals(r.tags)
+        && inputs.equals(r.inputs)
+        && artifacts.equals(r.artifacts);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(runId, status, endTime, params, metrics, tags);
+  }
+
+  @Override
+  public String toString() {
+    return "RunInfo{" + runId + " '" + runName + "' " + status + (deleted ? " deleted" : "")
+        + ", params=" + params + ", metrics=" + metrics.keySet() + ", tags=" + tags.size() + "}";
+  }
+}

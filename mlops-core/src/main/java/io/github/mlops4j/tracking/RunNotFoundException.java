@@ -1,0 +1,10 @@
+package io.github.mlops4j.tracking;
+
+/** No run with the given id exists in the workspace. */
+public final class RunNotFoundException extends TrackingException {
+  private static final long serialVersionUID = 1L;
+
+  RunNotFoundException(String runId) {
+    super(runId, "No run with id '" + runId + "' exists in this workspace");
+  }
+}

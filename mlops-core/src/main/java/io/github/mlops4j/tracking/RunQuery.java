@@ -1,0 +1,126 @@
+package io.github.mlops4j.tracking;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A run search: experiments, a filter in the search language, an order, and paging. See {@code
+ * docs/tracking.md} for the filter language (MLflow's grammar plus {@code OR}, {@code NOT} and
+ * parentheses).
+ */
+public final class RunQuery {
+  /** MLflow's default page size. */
+  public static final int DEFAULT_MAX_RESULTS = 1000;
+
+  /** MLflow's largest page size. */
+  public static final int MAX_RESULTS_LIMIT = 50_000;
+
+  private final List<String> experiments;
+  private final String filter;
+  private final List<String> orderBy;
+  private final int maxResults;
+  private final @Nullable String pageToken;
+  private final ViewType viewType;
+
+  private RunQuery(Builder b) {
+    this.experiments = List.copyOf(b.experiments);
+    this.filter = b.filter;
+    this.orderBy = List.copyOf(b.orderBy);
+    this.maxResults = b.maxResults;
+    this.pageToken = b.pageToken;
+    this.viewType = b.viewType;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public List<String> experiments() {
+    return experiments;
+  }
+
+  public String filter() {
+    return filter;
+  }
+
+  public List<String> orderBy() {
+    return orderBy;
+  }
+
+  public int maxResults() {
+    return maxResults;
+  }
+
+  public @Nullable String pageToken() {
+    return pageToken;
+  }
+
+  public ViewType viewType() {
+    return viewType;
+  }
+
+  /** Identifies the query apart from its page, so a page token cannot be used with another. */
+  String fingerprint() {
+    return experiments + "|" + filter + "|" + orderBy + "|" + viewType;
+  }
+
+  /** Builds a {@link RunQuery}; every setter checks its argument. */
+  public static final class Builder {
+    private final List<String> experiments = new ArrayList<>();
+    private String filter = "";
+    private final List<String> orderBy = new ArrayList<>();
+    private int maxResults = DEFAULT_MAX_RESULTS;
+    private @Nullable String pageToken;
+    private ViewType viewType = ViewType.ACTIVE_ONLY;
+
+    private Builder() {}
+
+    /** Experiments to search, by name; none means every experiment. */
+    public Builder experiments(String... names) {
+      for (String name : names) {
+        experiments.add(Objects.requireNonNull(name, "experiment name"));
+      }
+      return this;
+    }
+
+    /** A filter such as {@code metrics.auc > 0.8 and params.lr = '0.05'}; blank matches all. */
+    public Builder filter(String filter) {
+      this.filter = Objects.requireNonNull(filter, "filter");
+      return this;
+    }
+
+    /** Order keys such as {@code metrics.auc DESC} or {@code attributes.start_time}. */
+    public Builder orderBy(String... keys) {
+      for (String key : keys) {
+        orderBy.add(Objects.requireNonNull(key, "orderBy key"));
+      }
+      return this;
+    }
+
+    public Builder maxResults(int maxResults) {
+      if (maxResults < 1 || maxResults > MAX_RESULTS_LIMIT) {
+        throw new IllegalArgumentException(
+            "maxResults must be between 1 and " + MAX_RESULTS_LIMIT + ", was " + maxResults);
+      }
+      this.maxResults = maxResults;
+      return this;
+    }
+
+    /** The token returned with the previous page. */
+    public Builder pageToken(@Nullable String pageToken) {
+      this.pageToken = pageToken;
+      return this;
+    }
+
+    public Builder viewType(ViewType viewType) {
+      this.viewType = Objects.requireNonNull(viewType, "viewType");
+      return this;
+    }
+
+    public RunQuery build() {
+      return new RunQuery(this);
+    }
+  }
+}

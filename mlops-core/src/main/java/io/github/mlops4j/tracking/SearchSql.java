@@ -1,0 +1,310 @@
+package io.github.mlops4j.tracking;
+
+import io.github.mlops4j.store.Dialect;
+import io.github.mlops4j.tracking.Filter.Comparison;
+import io.github.mlops4j.tracking.Filter.Field;
+import io.github.mlops4j.tracking.Filter.Kind;
+import io.github.mlops4j.tracking.Filter.NumberValue;
+import io.github.mlops4j.tracking.Filter.Op;
+import io.github.mlops4j.tracking.Filter.StringList;
+import io.github.mlops4j.tracking.Filter.StringValue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Compiles a {@link Filter} and {@link OrderBy} keys to SQL over the tracking schema, for a query
+ * on {@code runs r}.
+ *
+ * <p>Meaning, as in MLflow:
+ *
+ * <ul>
+ *   <li>A comparison on a metric, param, tag or dataset matches only runs that have that key (or a
+ *       dataset input): {@code params.lr != '0.05'} excludes runs without {@code lr}, whereas
+ *       {@code NOT params.lr = '0.05'} includes them. Each one is {@code r.run_id IN (SELECT run_id
+ *       FROM params WHERE key = ? AND value ...)} so that the {@code (key, value)} indexes drive.
+ *   <li>A NaN metric is stored as SQL NULL and matches no numeric comparison.
+ *   <li>A comparison on a nullable attribute ({@code end_time}, {@code parent_run_id}) does not
+ *       match runs where it is null. Every compiled comparison is two-valued (never SQL UNKNOWN),
+ *       so {@code NOT} is plain logical negation.
+ *   <li>{@code LIKE} is case-sensitive and {@code ILIKE} is not. On SQLite the caller must set
+ *       {@code PRAGMA case_sensitive_like = ON}; ILIKE becomes {@code LOWER(x) LIKE LOWER(?)}
+ *       (ASCII case folding only). Patterns have no escape character on either database.
+ * </ul>
+ */
+final class SearchSql {
+  private SearchSql() {}
+
+  /** SQL text with {@code ?} placeholders and their values (String, Double or Long) in order. */
+  record Fragment(String sql, List<Object> params) {
+    Fragment {
+      Objects.requireNonNull(sql, "sql");
+      params = List.copyOf(params);
+    }
+  }
+
+  /** Attribute columns of {@code runs} that may be NULL. */
+  private static final Set<String> NULLABLE_ATTRIBUTES = Set.of("end_time", "parent_run_id");
+
+  /**
+   * A boolean SQL expression over {@code runs r} selecting the runs that match; {@code 1=1} for
+   * {@link Filter#MATCH_ALL}.
+   *
+   * @throws InvalidFilterException if the filter uses a field this store cannot search ({@code
+   *     attributes.artifact_uri})
+   */
+  static Fragment where(Filter filter, Dialect dialect) {
+    Builder b = new Builder(dialect);
+    b.filter(Objects.requireNonNull(filter, "filter"));
+    return b.build();
+  }
+
+  /**
+   * The text after {@code ORDER BY}: each key with runs lacking the value last in either direction
+   * (for metrics, NaN before missing, as in MLflow), then MLflow's default order {@code
+   * r.start_time DESC, r.run_id ASC} to break ties so that paging is stable.
+   *
+   * @throws InvalidFilterException if a key is a field this store cannot sort by ({@code
+   *     attributes.artifact_uri})
+   */
+  static Fragment orderBy(List<OrderBy> order, Dialect dialect) {
+    Builder b = new Builder(Objects.requireNonNull(dialect, "dialect"));
+    for (OrderBy key : order) {
+      b.orderKey(key);
+      b.sql.append(", ");
+    }
+    b.sql.append("r.start_time DESC, r.run_id ASC");
+    return b.build();
+  }
+
+  private static final class Builder {
+    private final Dialect dialect;
+    private final StringBuilder sql = new StringBuilder();
+    private final List<Object> params = new ArrayList<>();
+
+    Builder(Dialect dialect) {
+      this.dialect = Objects.requireNonNull(dialect, "dialect");
+    }
+
+    Fragment build() {
+      return new Fragment(sql.toString(), params);
+    }
+
+    private Builder param(Object value) {
+      sql.append('?');
+      params.add(value);
+      return this;
+    }
+
+    // ------------------------------------------------------------ WHERE
+
+    void filter(Filter filter) {
+      if (filter instanceof Filter.MatchAll) {
+        sql.append("1=1");
+      } else if (filter instanceof Filter.And and) {
+        join(and.children(), " AND ");
+      } else if (filter instanceof Filter.Or or) {
+        join(or.children(), " OR ");
+      } else if (filter instanceof Filter.Not not) {
+        sql.append("NOT (");
+        filter(not.child());
+        sql.append(')');
+      } else if (filter instanceof Comparison c) {
+        comparison(c);
+      } else {
+        throw new AssertionError("Unknown filter node " + filter.getClass());
+      }
+    }
+
+    private void join(List<Filter> children, String operator) {
+      sql.append('(');
+      for (int i = 0; i < children.size(); i++) {
+        if (i > 0) {
+          sql.append(operator);
+        }
+        filter(children.get(i));
+      }
+      sql.append(')');
+    }
+
+    private void comparison(Comparison c) {
+      Field field = c.field();
+      switch (field.kind()) {
+        case METRIC:
+          keyed("latest_metrics", c);
+          break;
+        case PARAM:
+          keyed("params", c);
+          break;
+        case TAG:
+          keyed("tags", c);
+          break;
+        case DATASET:
+          sql.append("r.run_id IN (SELECT run_id FROM run_inputs WHERE ");
+          condition(field.key(), c);
+          sql.append(')');
+          break;
+        case ATTRIBUTE:
+          attribute(c);
+          break;
+        default:
+          throw new AssertionError(field.kind());
+      }
+    }
+
+    /** Metrics, params and tags: one row per (run, key) in {@code table}. */
+    private void keyed(String table, Comparison c) {
+      Op op = c.op();
+      if (op == Op.IS_NULL || op == Op.IS_NOT_NULL) {
+        sql.append(op == Op.IS_NULL ? "r.run_id NOT IN" : "r.run_id IN");
+        sql.append(" (SELECT run_id FROM ").append(table).append(" WHERE key = ");
+        param(c.field().key()).sql.append(')');
+        return;
+      }
+      sql.append("r.run_id IN (SELECT run_id FROM ").append(table).append(" WHERE key = ");
+      param(c.field().key()).sql.append(" AND ");
+      condition("value", c);
+      sql.append(')');
+    }
+
+    private void attribute(Comparison c) {
+      String name = c.field().key();
+      if (name.equals("artifact_uri")) {
+        throw new InvalidFilterException(
+            c.toString(), 0, "attributes.artifact_uri cannot be searched in an mlops4j store");
+      }
+      // experiment_id is a BIGINT column but a string attribute (MLflow ids are strings).
+      String column = name.equals("experiment_id") ? "CAST(r.experiment_id AS TEXT)" : "r." + name;
+      if (NULLABLE_ATTRIBUTES.contains(name)) {
+        sql.append("(r.").append(name).append(" IS NOT NULL AND ");
+        condition(column, c);
+        sql.append(')');
+      } else {
+        condition(column, c);
+      }
+    }
+
+    /** {@code column op value} for every operator but IS [NOT] NULL. */
+    private void condition(String column, Comparison c) {
+      Op op = c.op();
+      switch (op) {
+        case EQ:
+        case NE:
+        case GT:
+        case GE:
+        case LT:
+        case LE:
+          sql.append(column).append(' ').append(op == Op.NE ? "<>" : op.symbol()).append(' ');
+          param(scalar(c));
+          break;
+        case LIKE:
+          sql.append(column).append(" LIKE ");
+          param(scalar(c)).noEscape();
+          break;
+        case ILIKE:
+          if (dialect == Dialect.POSTGRESQL) {
+            sql.append(column).append(" ILIKE ");
+            param(scalar(c)).noEscape();
+          } else {
+            sql.append("LOWER(").append(column).append(") LIKE LOWER(");
+            param(scalar(c)).sql.append(')');
+          }
+          break;
+        case IN:
+        case NOT_IN:
+          sql.append(column).append(op == Op.IN ? " IN (" : " NOT IN (");
+          List<String> values = ((StringList) c.value()).values();
+          for (int i = 0; i < values.size(); i++) {
+            sql.append(i == 0 ? "" : ", ");
+            param(values.get(i));
+          }
+          sql.append(')');
+          break;
+        default:
+          throw new AssertionError("No condition for " + op);
+      }
+    }
+
+    /** PostgreSQL's LIKE treats backslash as an escape by default; SQLite and MLflow do not. */
+    private void noEscape() {
+      if (dialect == Dialect.POSTGRESQL) {
+        sql.append(" ESCAPE ''");
+      }
+    }
+
+    /** The bind value: a string, a Double for metrics, a Long for integral timestamps. */
+    private static Object scalar(Comparison c) {
+      if (c.value() instanceof StringValue s) {
+        return s.value();
+      }
+      NumberValue n = (NumberValue) c.value();
+      if (c.field().kind() == Kind.ATTRIBUTE) {
+        return n.exactLong().<Object>map(l -> l).orElse(n.value());
+      }
+      return n.value();
+    }
+
+    // ------------------------------------------------------------ ORDER BY
+
+    void orderKey(OrderBy key) {
+      Field field = key.field();
+      String direction = key.ascending() ? " ASC" : " DESC";
+      switch (field.kind()) {
+        case METRIC:
+          // Numbers, then NaN (a row with a NULL value), then missing (no row): MLflow's order.
+          sql.append("COALESCE((SELECT CASE WHEN m.value IS NULL THEN 1 ELSE 0 END"
+              + " FROM latest_metrics m WHERE m.run_id = r.run_id AND m.key = ");
+          param(field.key()).sql.append("), 2) ASC, ");
+          sql.append("(SELECT m.value FROM latest_metrics m"
+              + " WHERE m.run_id = r.run_id AND m.key = ");
+          param(field.key()).sql.append(')').append(direction);
+          break;
+        case PARAM:
+        case TAG:
+          String table = field.kind() == Kind.PARAM ? "params" : "tags";
+          String value = "(SELECT t.value FROM " + table
+              + " t WHERE t.run_id = r.run_id AND t.key = ?)";
+          nullsLast(value, true, direction, field.key());
+          break;
+        case ATTRIBUTE:
+          String name = field.key();
+          if (name.equals("artifact_uri")) {
+            throw new InvalidFilterException(
+                key.toString(), 0, "attributes.artifact_uri cannot be sorted on in an mlops4j store");
+          }
+          boolean text = !Field.NUMERIC_ATTRIBUTES.contains(name) && !name.equals("experiment_id");
+          if (NULLABLE_ATTRIBUTES.contains(name)) {
+            nullsLast("r." + name, text, direction, null);
+          } else {
+            sql.append("r.").append(name).append(collate(text)).append(direction);
+          }
+          break;
+        default:
+          throw new IllegalArgumentException("Cannot order by " + field);
+      }
+    }
+
+    /**
+     * {@code CASE WHEN e IS NULL THEN 1 ELSE 0 END ASC, e dir}: nulls last in either direction.
+     * {@code e} holds at most one {@code ?}, bound to {@code key} at each use.
+     */
+    private void nullsLast(
+        String expr, boolean text, String direction, @Nullable String key) {
+      sql.append("CASE WHEN ").append(expr).append(" IS NULL THEN 1 ELSE 0 END ASC, ");
+      if (key != null) {
+        params.add(key);
+      }
+      sql.append(expr).append(collate(text)).append(direction);
+      if (key != null) {
+        params.add(key);
+      }
+    }
+
+    /** Byte order for text on PostgreSQL, as SQLite's default and MLflow's Python sort do. */
+    private String collate(boolean text) {
+      return text && dialect == Dialect.POSTGRESQL ? " COLLATE \"C\"" : "";
+    }
+  }
+}

@@ -1,0 +1,497 @@
+package io.github.mlops4j.tracking;
+
+import io.github.mlops4j.data.DatasetVersion;
+import io.github.mlops4j.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/** SQL of the tracking schema. Every method is one read or one transaction of the store. */
+final class TrackingDao {
+  static final String COMPONENT = "tracking";
+  static final int SCHEMA_VERSION = 1;
+
+  /** Ids per IN (...) list when loading many runs, well under every driver's parameter limit. */
+  private static final int ID_CHUNK = 500;
+
+  private final Store store;
+
+  TrackingDao(Store store) {
+    this.store = store;
+  }
+
+  Store store() {
+    return store;
+  }
+
+  // ---------------------------------------------------------------- experiments
+
+  Experiment getOrCreateExperiment(String name, long now) {
+    return store.write(
+        c -> {
+          update(c, "INSERT INTO experiments (name, creation_time) VALUES (?, ?)"
+              + " ON CONFLICT (name) DO NOTHING", name, now);
+          return experiment(c, name).orElseThrow(
+              () -> new SQLException("experiment '" + name + "' vanished during insert"));
+        });
+  }
+
+  Optional<Experiment> findExperiment(String name) {
+    return store.read(c -> experiment(c, name));
+  }
+
+  List<Experiment> experiments() {
+    return store.read(
+        c -> {
+          List<Experiment> out = new ArrayList<>();
+          try (PreparedStatement p = c.prepareStatement(
+                  "SELECT experiment_id, name, creation_time FROM experiments ORDER BY experiment_id");
+              ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+              out.add(new Experiment(
+                  Long.toString(rs.getLong(1)), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))));
+            }
+          }
+          return out;
+        });
+  }
+
+  private static Optional<Experiment> experiment(Connection c, String name) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT experiment_id, name, creation_time FROM experiments WHERE name = ?")) {
+      p.setString(1, name);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new Experiment(
+                Long.toString(rs.getLong(1)), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))))
+            : Optional.empty();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  void insertRun(String runId, String experimentId, String name, @Nullable String parentRunId,
+      String user, long startTime, Map<String, String> tags) {
+    store.write(
+        c -> {
+          if (parentRunId != null && status(c, parentRunId) == null) {
+            throw new RunNotFoundException(parentRunId);
+          }
+          update(c, "INSERT INTO runs (run_id, experiment_id, run_name, parent_run_id, user_id,"
+                  + " status, start_time) VALUES (?, ?, ?, ?, ?, ?, ?)",
+              runId, Long.parseLong(experimentId), name, parentRunId, user,
+              RunStatus.RUNNING.name(), startTime);
+          upsertTags(c, runId, tags);
+          return null;
+        });
+  }
+
+  /** Ends a running run; returns false if it had already ended. */
+  boolean endRun(String runId, RunStatus status, long endTime, Map<String, String> tags) {
+    return store.write(
+        c -> {
+          upsertTags(c, runId, tags);
+          return update(c, "UPDATE runs SET status = ?, end_time = ? WHERE run_id = ? AND status = ?",
+              status.name(), endTime, runId, RunStatus.RUNNING.name()) == 1;
+        });
+  }
+
+  @Nullable RunStatus status(String runId) {
+    return store.read(c -> status(c, runId));
+  }
+
+  private static @Nullable RunStatus status(Connection c, String runId) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT status FROM runs WHERE run_id = ?")) {
+      p.setString(1, runId);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next() ? RunStatus.valueOf(rs.getString(1)) : null;
+      }
+    }
+  }
+
+  void setDeleted(String runId, boolean deleted, long now) {
+    store.write(
+        c -> {
+          int n = deleted
+              ? update(c, "UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ?"
+                  + " WHERE run_id = ?", now, runId)
+              : update(c, "UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL"
+                  + " WHERE run_id = ?", runId);
+          if (n == 0) {
+            throw new RunNotFoundException(runId);
+          }
+          return null;
+        });
+  }
+
+  // ---------------------------------------------------------------- params, tags, inputs, artifacts
+
+  /** Stores params all-or-nothing: one conflicting value rejects the whole call. */
+  void logParams(String runId, Map<String, String> params) {
+    store.write(
+        c -> {
+          try (PreparedStatement insert = c.prepareStatement(
+                  "INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)"
+                      + " ON CONFLICT (run_id, key) DO NOTHING");
+              PreparedStatement select = c.prepareStatement(
+                  "SELECT value FROM params WHERE run_id = ? AND key = ?")) {
+            for (Map.Entry<String, String> e : params.entrySet()) {
+              insert.setString(1, runId);
+              insert.setString(2, e.getKey());
+              insert.setString(3, e.getValue());
+              if (insert.executeUpdate() == 0) {
+                select.setString(1, runId);
+                select.setString(2, e.getKey());
+                try (ResultSet rs = select.executeQuery()) {
+                  rs.next();
+                  String stored = rs.getString(1);
+                  if (!stored.equals(e.getValue())) {
+                    throw new ParamConflictException(runId, e.getKey(), stored, e.getValue());
+                  }
+                }
+              }
+            }
+          }
+          return null;
+        });
+  }
+
+  void setTags(String runId, Map<String, String> tags) {
+    store.write(c -> {
+      upsertTags(c, runId, tags);
+      return null;
+    });
+  }
+
+  private static void upsertTags(Connection c, String runId, Map<String, String> tags)
+      throws SQLException {
+    if (tags.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement p = c.prepareStatement(
+        "INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?)"
+            + " ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value")) {
+      for (Map.Entry<String, String> e : tags.entrySet()) {
+        p.setString(1, runId);
+        p.setString(2, e.getKey());
+        p.setString(3, e.getValue());
+        p.addBatch();
+      }
+      p.executeBatch();
+    }
+  }
+
+  void deleteTag(String runId, String key) {
+    store.write(c -> update(c, "DELETE FROM tags WHERE run_id = ? AND key = ?", runId, key));
+  }
+
+  void addInput(String runId, DatasetVersion d, String context) {
+    store.write(
+        c -> update(c, "INSERT INTO run_inputs (run_id, digest, name, context, size_bytes,"
+                + " file_count, row_count, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (run_id, digest, name, context) DO NOTHING",
+            runId, d.digest(), d.name(), context, d.sizeBytes(), d.fileCount(),
+            d.rowCount() < 0 ? null : d.rowCount(), d.source()));
+  }
+
+  void addArtifacts(String runId, List<ArtifactInfo> artifacts, long now) {
+    store.write(
+        c -> {
+          try (PreparedStatement p = c.prepareStatement(
+              "INSERT INTO artifacts (run_id, path, digest, size_bytes, created_time)"
+                  + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, path) DO UPDATE SET"
+                  + " digest = excluded.digest, size_bytes = excluded.size_bytes,"
+                  + " created_time = excluded.created_time")) {
+            for (ArtifactInfo a : artifacts) {
+              p.setString(1, runId);
+              p.setString(2, a.path());
+              p.setString(3, a.digest());
+              p.setLong(4, a.sizeBytes());
+              p.setLong(5, now);
+              p.addBatch();
+            }
+            p.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  Optional<RunInfo> findRun(String runId) {
+    List<RunInfo> runs = store.read(c -> load(c, List.of(runId)));
+    return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
+  }
+
+  List<MetricPoint> metricHistory(String runId, String key) {
+    return store.read(
+        c -> {
+          if (status(c, runId) == null) {
+            throw new RunNotFoundException(runId);
+          }
+          List<MetricPoint> out = new ArrayList<>();
+          try (PreparedStatement p = c.prepareStatement(
+              "SELECT k.point_count, k.points FROM metric_series s JOIN metric_chunks k"
+                  + " ON k.series_id = s.series_id WHERE s.run_id = ? AND s.key = ?"
+                  + " ORDER BY k.chunk_id")) {
+            p.setString(1, runId);
+            p.setString(2, key);
+            try (ResultSet rs = p.executeQuery()) {
+              while (rs.next()) {
+                MetricWriter.decode(key, rs.getBytes(2), rs.getInt(1), out);
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  List<String> runsUsingDataset(String digest) {
+    return store.read(
+        c -> {
+          List<String> out = new ArrayList<>();
+          try (PreparedStatement p = c.prepareStatement(
+              "SELECT DISTINCT i.run_id, r.start_time FROM run_inputs i JOIN runs r"
+                  + " ON r.run_id = i.run_id WHERE i.digest = ? ORDER BY r.start_time, i.run_id")) {
+            p.setString(1, digest);
+            try (ResultSet rs = p.executeQuery()) {
+              while (rs.next()) {
+                out.add(rs.getString(1));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  List<String> childRuns(String parentRunId) {
+    return store.read(
+        c -> {
+          List<String> out = new ArrayList<>();
+          try (PreparedStatement p = c.prepareStatement(
+              "SELECT run_id FROM runs WHERE parent_run_id = ? ORDER BY start_time, run_id")) {
+            p.setString(1, parentRunId);
+            try (ResultSet rs = p.executeQuery()) {
+              while (rs.next()) {
+                out.add(rs.getString(1));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  RunPage search(RunQuery query) {
+    Filter filter = FilterParser.parse(query.filter());
+    List<OrderBy> order = new ArrayList<>();
+    for (String key : query.orderBy()) {
+      order.add(OrderBy.parse(key));
+    }
+    int offset = decodePageToken(query);
+    return store.read(
+        c -> {
+          List<Object> params = new ArrayList<>();
+          StringBuilder sql = new StringBuilder("SELECT r.run_id FROM runs r WHERE ");
+          if (!query.experiments().isEmpty()) {
+            sql.append("r.experiment_id IN (SELECT experiment_id FROM experiments WHERE name IN (");
+            for (int i = 0; i < query.experiments().size(); i++) {
+              sql.append(i == 0 ? "?" : ", ?");
+              params.add(query.experiments().get(i));
+            }
+            sql.append(")) AND ");
+          }
+          switch (query.viewType()) {
+            case ACTIVE_ONLY -> sql.append("r.lifecycle_stage = 'active' AND ");
+            case DELETED_ONLY -> sql.append("r.lifecycle_stage = 'deleted' AND ");
+            case ALL -> { }
+          }
+          SearchSql.Fragment where = SearchSql.where(filter, store.dialect());
+          sql.append('(').append(where.sql()).append(')');
+          params.addAll(where.params());
+          SearchSql.Fragment orderBy = SearchSql.orderBy(order, store.dialect());
+          sql.append(" ORDER BY ").append(orderBy.sql());
+          params.addAll(orderBy.params());
+          sql.append(" LIMIT ? OFFSET ?");
+          params.add((long) query.maxResults() + 1);
+          params.add((long) offset);
+          List<String> ids = new ArrayList<>();
+          try (PreparedStatement p = c.prepareStatement(sql.toString())) {
+            bind(p, params.toArray());
+            try (ResultSet rs = p.executeQuery()) {
+              while (rs.next()) {
+                ids.add(rs.getString(1));
+              }
+            }
+          }
+          String next = null;
+          if (ids.size() > query.maxResults()) {
+            ids = ids.subList(0, query.maxResults());
+            next = encodePageToken(query, offset + query.maxResults());
+          }
+          return new RunPage(load(c, ids), next);
+        });
+  }
+
+  private static String encodePageToken(RunQuery query, int offset) {
+    String raw = "v1:" + offset + ":" + Integer.toHexString(query.fingerprint().hashCode());
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(
+        raw.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static int decodePageToken(RunQuery query) {
+    String token = query.pageToken();
+    if (token == null || token.isEmpty()) {
+      return 0;
+    }
+    try {
+      String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8)
+          .split(":");
+      if (parts.length == 3 && parts[0].equals("v1")
+          && parts[2].equals(Integer.toHexString(query.fingerprint().hashCode()))) {
+        int offset = Integer.parseInt(parts[1]);
+        if (offset >= 0) {
+          return offset;
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      // fall through to the error below
+    }
+    throw new IllegalArgumentException("Page token '" + token + "' was not issued for this query;"
+        + " pass the token returned with the previous page of the same query");
+  }
+
+  /** Loads full snapshots of the given runs, in the given order; unknown ids are skipped. */
+  private static List<RunInfo> load(Connection c, List<String> ids) throws SQLException {
+    Map<String, RunInfo> byId = new HashMap<>();
+    for (int from = 0; from < ids.size(); from += ID_CHUNK) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + ID_CHUNK));
+      loadChunk(c, chunk, byId);
+    }
+    List<RunInfo> out = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      RunInfo r = byId.get(id);
+      if (r != null) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  private static void loadChunk(Connection c, List<String> ids, Map<String, RunInfo> out)
+      throws SQLException {
+    String in = inList(ids.size());
+    Object[] args = ids.toArray();
+    Map<String, Map<String, String>> params = new HashMap<>();
+    Map<String, Map<String, String>> tags = new HashMap<>();
+    Map<String, Map<String, MetricPoint>> metrics = new HashMap<>();
+    Map<String, List<RunInput>> inputs = new HashMap<>();
+    Map<String, List<ArtifactInfo>> artifacts = new HashMap<>();
+    forEach(c, "SELECT run_id, key, value FROM params WHERE run_id IN " + in, args,
+        rs -> params.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+            .put(rs.getString(2), rs.getString(3)));
+    forEach(c, "SELECT run_id, key, value FROM tags WHERE run_id IN " + in, args,
+        rs -> tags.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+            .put(rs.getString(2), rs.getString(3)));
+    forEach(c, "SELECT run_id, key, value_bits, step, ts FROM latest_metrics WHERE run_id IN " + in,
+        args,
+        rs -> metrics.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+            .put(rs.getString(2), new MetricPoint(rs.getString(2),
+                Double.longBitsToDouble(rs.getLong(3)), rs.getLong(4),
+                Instant.ofEpochMilli(rs.getLong(5)))));
+    forEach(c, "SELECT run_id, digest, name, context, size_bytes, file_count, row_count, source"
+            + " FROM run_inputs WHERE run_id IN " + in + " ORDER BY run_id, name, digest, context",
+        args,
+        rs -> {
+          long rows = rs.getLong(7);
+          if (rs.wasNull()) {
+            rows = -1;
+          }
+          String source = rs.getString(8);
+          inputs.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new RunInput(
+              new DatasetVersion(rs.getString(3), rs.getString(2), rs.getLong(5), rs.getLong(6),
+                  rows, source == null ? "" : source),
+              rs.getString(4)));
+        });
+    forEach(c, "SELECT run_id, path, digest, size_bytes FROM artifacts WHERE run_id IN " + in
+            + " ORDER BY run_id, path", args,
+        rs -> artifacts.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+            .add(new ArtifactInfo(rs.getString(2), rs.getString(3), rs.getLong(4))));
+    forEach(c, "SELECT run_id, experiment_id, run_name, parent_run_id, user_id, status,"
+            + " start_time, end_time, lifecycle_stage FROM runs WHERE run_id IN " + in, args,
+        rs -> {
+          String id = rs.getString(1);
+          long end = rs.getLong(8);
+          Instant endTime = rs.wasNull() ? null : Instant.ofEpochMilli(end);
+          out.put(id, new RunInfo(id, Long.toString(rs.getLong(2)), rs.getString(3),
+              rs.getString(4), rs.getString(5), RunStatus.valueOf(rs.getString(6)),
+              Instant.ofEpochMilli(rs.getLong(7)), endTime, "deleted".equals(rs.getString(9)),
+              params.getOrDefault(id, Map.of()), metrics.getOrDefault(id, Map.of()),
+              tags.getOrDefault(id, Map.of()), inputs.getOrDefault(id, List.of()),
+              artifacts.getOrDefault(id, List.of())));
+        });
+  }
+
+  // ---------------------------------------------------------------- JDBC helpers
+
+  @FunctionalInterface
+  private interface RowHandler {
+    void accept(ResultSet rs) throws SQLException;
+  }
+
+  private static void forEach(Connection c, String sql, Object[] args, RowHandler handler)
+      throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      bind(p, args);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          handler.accept(rs);
+        }
+      }
+    }
+  }
+
+  private static String inList(int n) {
+    StringBuilder b = new StringBuilder(n * 3 + 2).append('(');
+    for (int i = 0; i < n; i++) {
+      b.append(i == 0 ? "?" : ", ?");
+    }
+    return b.append(')').toString();
+  }
+
+  static int update(Connection c, String sql, @Nullable Object... args) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      bind(p, args);
+      return p.executeUpdate();
+    }
+  }
+
+  private static void bind(PreparedStatement p, @Nullable Object[] args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      Object a = args[i];
+      if (a == null) {
+        p.setNull(i + 1, java.sql.Types.NULL);
+      } else if (a instanceof String s) {
+        p.setString(i + 1, s);
+      } else if (a instanceof Long l) {
+        p.setLong(i + 1, l);
+      } else if (a instanceof Integer n) {
+        p.setLong(i + 1, n);
+      } else if (a instanceof Double d) {
+        p.setDouble(i + 1, d);
+      } else {
+        throw new IllegalArgumentException("Unsupported SQL parameter type " + a.getClass());
+      }
+    }
+  }
+}
