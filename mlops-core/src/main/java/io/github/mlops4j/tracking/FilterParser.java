@@ -298,7 +298,7 @@ final class FilterParser {
       return Op.NE;
     }
     if (src.startsWith("==", pos) || src.startsWith("<>", pos)) {
-      throw expected("a comparison operator (" + OPERATORS + ")", null);
+      throw expected("a comparison operator", "use one of " + OPERATORS);
     }
     switch (peek()) {
       case '>':
@@ -338,7 +338,7 @@ final class FilterParser {
       return not ? Op.IS_NOT_NULL : Op.IS_NULL;
     }
     pos = start;
-    throw expected("a comparison operator (" + OPERATORS + ")", null);
+    throw expected("a comparison operator", "use one of " + OPERATORS);
   }
 
   // ---------------------------------------------------------------- values

@@ -239,6 +239,10 @@ public final class Run implements AutoCloseable {
     }
   }
 
+  TrackingLimits limits() {
+    return tracker.limits();
+  }
+
   @Override
   public String toString() {
     return "Run{" + runId + " '" + runName + "' " + status + "}";

@@ -27,7 +27,7 @@ class PathNamesTest {
         "über/日本語.csv",
         "C",
         "C_/x",
-        "a:b",
+        "ab:c",
         "emoji-\uD83D\uDE00"
       })
   void acceptsPlainRelativeNames(String name) {
@@ -47,6 +47,7 @@ class PathNamesTest {
         Arguments.of("/", "must be relative"),
         Arguments.of("C:/x", "\"C:/x\" must be relative, not absolute (it starts with a drive letter)"),
         Arguments.of("c:x", "drive letter"),
+        Arguments.of("a:b", "drive letter"),
         Arguments.of("a\\b", "\"a\\\\b\" must not contain a backslash (index 1)"),
         Arguments.of("\\\\server\\share", "backslash"),
         Arguments.of("a\0b", "\"a\\0b\" must not contain a control character (U+0000 at index 1)"),

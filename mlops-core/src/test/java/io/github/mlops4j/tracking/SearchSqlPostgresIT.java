@@ -1,0 +1,30 @@
+package io.github.mlops4j.tracking;
+
+import io.github.mlops4j.store.Dialect;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Path;
+import java.sql.Connection;
+import org.junit.jupiter.api.AfterAll;
+
+/** Every {@link SearchSqlTest} case on a real PostgreSQL: same runs, same order as SQLite. */
+class SearchSqlPostgresIT extends SearchSqlTest {
+  private EmbeddedPostgres postgres;
+
+  @Override
+  Connection open(Path dir) throws Exception {
+    postgres = EmbeddedPostgres.builder().start();
+    return postgres.getPostgresDatabase().getConnection();
+  }
+
+  @Override
+  Dialect dialect() {
+    return Dialect.POSTGRESQL;
+  }
+
+  @Override
+  @AfterAll
+  void close() throws Exception {
+    super.close();
+    postgres.close();
+  }
+}

@@ -1,0 +1,454 @@
+package io.github.mlops4j.tracking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.mlops4j.store.Dialect;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Runs compiled filters and orders against a real SQLite file built from the tracking migration.
+ *
+ * <pre>
+ * run  exp name     parent user  status    start end   params                     tags                                        metrics                    inputs (name/digest/context)
+ * r1   1   alpha    -      alice FINISHED  1000  2000  lr=0.05 model=GPT-4        mlflow.user=alice env=prod task=Classification auc=0.9 loss=0.2      custom/d1/train holdout/d2/test
+ * r2   1   beta     r1     bob   FAILED    2000  2500  lr=0.01 model=gpt-3        env=dev task=classification                 auc=0.7 loss=NaN           custom/d1/train
+ * r3   1   Gamma    r1     alice RUNNING   3000  -     lr=0.05 model=GPT-3.5      env=prod                                    auc=NaN                    Custom/d3/eval
+ * r4   2   delta    -      carol KILLED    3000  3100  -                          -                                           auc=0.95 loss=0.1          -
+ * r5   2   alpha-2  -      bob   FINISHED  500   900   lr=0.1 "learning rate"=high task=regression note=it's 100%        loss=0.5 "f1 score"=0.4    -
+ * </pre>
+ *
+ * MLflow's default order (start_time DESC, run_id ASC) is r3, r4, r2, r1, r5.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SearchSqlTest {
+  private Connection db;
+
+  /** The database under test; {@link SearchSqlPostgresIT} runs the same cases on PostgreSQL. */
+  Connection open(Path dir) throws Exception {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("mlops.db"));
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA case_sensitive_like = ON");
+    }
+    return c;
+  }
+
+  Dialect dialect() {
+    return Dialect.SQLITE;
+  }
+
+  @BeforeAll
+  void createDatabase(@TempDir Path dir) throws Exception {
+    db = open(dir);
+    try (Statement s = db.createStatement()) {
+      for (String statement : migration().split("(?m)^;\\s*$")) {
+        if (!statement.isBlank()) {
+          s.execute(statement);
+        }
+      }
+      s.execute("INSERT INTO experiments (experiment_id, name, creation_time) VALUES (1, 'a', 0)");
+      s.execute("INSERT INTO experiments (experiment_id, name, creation_time) VALUES (2, 'b', 0)");
+    }
+    run("r1", 1, "alpha", null, "alice", "FINISHED", 1000, 2000L, "active");
+    run("r2", 1, "beta", "r1", "bob", "FAILED", 2000, 2500L, "active");
+    run("r3", 1, "Gamma", "r1", "alice", "RUNNING", 3000, null, "active");
+    run("r4", 2, "delta", null, "carol", "KILLED", 3000, 3100L, "deleted");
+    run("r5", 2, "alpha-2", null, "bob", "FINISHED", 500, 900L, "active");
+
+    keyValue("params", "r1", "lr", "0.05");
+    keyValue("params", "r1", "model", "GPT-4");
+    keyValue("params", "r2", "lr", "0.01");
+    keyValue("params", "r2", "model", "gpt-3");
+    keyValue("params", "r3", "lr", "0.05");
+    keyValue("params", "r3", "model", "GPT-3.5");
+    keyValue("params", "r5", "lr", "0.1");
+    keyValue("params", "r5", "learning rate", "high");
+
+    keyValue("tags", "r1", "mlflow.user", "alice");
+    keyValue("tags", "r1", "env", "prod");
+    keyValue("tags", "r1", "task", "Classification");
+    keyValue("tags", "r2", "env", "dev");
+    keyValue("tags", "r2", "task", "classification");
+    keyValue("tags", "r3", "env", "prod");
+    keyValue("tags", "r5", "task", "regression");
+    keyValue("tags", "r5", "note", "it's 100%");
+
+    metric("r1", "auc", 0.9);
+    metric("r1", "loss", 0.2);
+    metric("r2", "auc", 0.7);
+    metric("r2", "loss", Double.NaN);
+    metric("r3", "auc", Double.NaN);
+    metric("r4", "auc", 0.95);
+    metric("r4", "loss", 0.1);
+    metric("r5", "loss", 0.5);
+    metric("r5", "f1 score", 0.4);
+
+    input("r1", "d1", "custom", "train");
+    input("r1", "d2", "holdout", "test");
+    input("r2", "d1", "custom", "train");
+    input("r3", "d3", "Custom", "eval");
+  }
+
+  @AfterAll
+  void close() throws Exception {
+    db.close();
+  }
+
+  // ------------------------------------------------------------------ filters
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '~',
+      value = {
+        "~~                                                   | r3 r4 r2 r1 r5",
+        // metrics: every numeric operator; NaN (stored as NULL) never matches
+        "metrics.auc > 0.8                                    | r4 r1",
+        "metrics.auc >= 0.9                                   | r4 r1",
+        "metrics.auc < 0.9                                    | r2",
+        "metrics.auc <= 0.9                                   | r2 r1",
+        "metrics.auc = 0.95                                   | r4",
+        "metrics.auc != 0.9                                   | r4 r2",
+        "NOT metrics.auc = 0.9                                | r3 r4 r2 r5",
+        "metrics.loss < 100                                   | r4 r1 r5",
+        "metrics.loss != 0.2                                  | r4 r5",
+        "metrics.`f1 score` >= 0.4                            | r5",
+        "metrics.auc >= 0.7 AND metrics.auc <= 0.9            | r2 r1",
+        // params: a comparison needs the key; NOT does not
+        "params.lr = '0.05'                                   | r3 r1",
+        "params.lr != '0.05'                                  | r2 r5",
+        "NOT params.lr = '0.05'                               | r4 r2 r5",
+        "params.lr IN ('0.01', '0.1')                         | r2 r5",
+        "params.lr NOT IN ('0.01')                            | r3 r1 r5",
+        "params.lr IS NULL                                    | r4",
+        "params.lr IS NOT NULL                                | r3 r2 r1 r5",
+        "params.`learning rate` = 'high'                      | r5",
+        "params.nope != 'x'                                   | ''",
+        // LIKE is case-sensitive, ILIKE is not; _ is one character
+        "params.model LIKE 'GPT%'                             | r3 r1",
+        "params.model LIKE 'gpt%'                             | r2",
+        "params.model ILIKE 'gpt%'                            | r3 r2 r1",
+        "params.model LIKE 'GPT-_'                            | r1",
+        "params.model = 'gpt-4'                               | ''",
+        // tags
+        "tags.env = 'prod'                                    | r3 r1",
+        "tags.env != 'prod'                                   | r2",
+        "tags.task = 'Classification'                         | r1",
+        "tags.task LIKE 'classif%'                            | r2",
+        "tags.task ILIKE 'CLASSIF%'                           | r2 r1",
+        "tags.mlflow.user = 'alice'                           | r1",
+        "tags.note = 'it''s 100%'                             | r5",
+        "tags.note LIKE '%100_'                               | r5",
+        "tags.env IN ('dev', 'qa')                            | r2",
+        "tags.env NOT IN ('dev')                              | r3 r1",
+        "tags.env IS NULL                                     | r4 r5",
+        "tags.env IS NOT NULL                                 | r3 r2 r1",
+        // string attributes
+        "attributes.status = 'FINISHED'                       | r1 r5",
+        "status != 'FINISHED'                                 | r3 r4 r2",
+        "attributes.run_name LIKE 'alpha%'                    | r1 r5",
+        "attributes.run_name LIKE 'gamma'                     | ''",
+        "attributes.`Run Name` ILIKE 'GAMMA'                  | r3",
+        "attributes.run_id IN ('r1', 'r2')                    | r2 r1",
+        "attributes.run_id NOT IN ('r1', 'r2')                | r3 r4 r5",
+        "attributes.user_id = 'alice'                         | r3 r1",
+        "attributes.lifecycle_stage = 'deleted'               | r4",
+        "attributes.experiment_id = '2'                       | r4 r5",
+        "attributes.experiment_id IN ('1')                    | r3 r2 r1",
+        "attributes.experiment_id LIKE '2'                    | r4 r5",
+        "attributes.experiment_id = '02'                      | ''",
+        // nullable string attribute: a comparison needs a value, NOT does not
+        "attributes.parent_run_id = 'r1'                      | r3 r2",
+        "attributes.parent_run_id != 'r1'                     | ''",
+        "NOT attributes.parent_run_id = 'r1'                  | r4 r1 r5",
+        "attributes.parent_run_id NOT IN ('x')                | r3 r2",
+        // numeric attributes, including the created alias and the nullable end_time
+        "attributes.created > 1500                            | r3 r4 r2",
+        "attributes.start_time = 3000                         | r3 r4",
+        "attributes.start_time >= 2000.5                      | r3 r4",
+        "attributes.start_time <= 1000                        | r1 r5",
+        "attributes.end_time < 2600                           | r2 r1 r5",
+        "NOT attributes.end_time < 2600                       | r3 r4",
+        "attributes.end_time != 2000                          | r4 r2 r5",
+        "attributes.end_time > 0                              | r4 r2 r1 r5",
+        // datasets: any input matches, each condition on its own
+        "datasets.name = 'custom'                             | r2 r1",
+        "datasets.name LIKE 'Custom'                          | r3",
+        "datasets.name ILIKE 'custom'                         | r3 r2 r1",
+        "datasets.name != 'custom'                            | r3 r1",
+        "datasets.context IN ('test', 'eval')                 | r3 r1",
+        "datasets.digest NOT IN ('d1')                        | r3 r1",
+        "datasets.digest = 'd1'                               | r2 r1",
+        "datasets.name = 'custom' AND datasets.context = 'test' | r1",
+        "NOT datasets.name = 'custom'                         | r3 r4 r5",
+        // OR, NOT, parentheses, precedence
+        "params.lr = '0.01' OR tags.env = 'prod'              | r3 r2 r1",
+        "metrics.auc > 0.8 OR params.lr = '0.1' AND tags.task = 'regression' | r4 r1 r5",
+        "(metrics.auc > 0.8 OR params.lr = '0.1') AND attributes.status = 'FINISHED' | r1 r5",
+        "NOT (tags.env = 'prod' OR tags.env = 'dev')          | r4 r5",
+        "NOT NOT tags.env = 'dev'                             | r2",
+        "NOT metrics.auc > 0.8 AND NOT metrics.loss > 0.3     | r3 r2",
+      })
+  void selectsTheExpectedRuns(String filter, String expected) throws SQLException {
+    assertThat(select(filter, List.of())).isEqualTo(ids(expected));
+  }
+
+  @Test
+  void matchAllCompilesToTrue() {
+    assertThat(SearchSql.where(Filter.MATCH_ALL, Dialect.SQLITE))
+        .isEqualTo(new SearchSql.Fragment("1=1", List.of()));
+  }
+
+  @Test
+  void drivesFromTheKeyValueIndexes() {
+    SearchSql.Fragment f =
+        SearchSql.where(FilterParser.parse("params.lr = '0.05'"), Dialect.SQLITE);
+    assertThat(f.sql())
+        .isEqualTo("r.run_id IN (SELECT run_id FROM params WHERE key = ? AND value = ?)");
+    assertThat(f.params()).containsExactly("lr", "0.05");
+  }
+
+  @Test
+  void bindsTimestampsAsLongsAndMetricsAsDoubles() {
+    SearchSql.Fragment f =
+        SearchSql.where(
+            FilterParser.parse("start_time > 1664067852747 AND metrics.a = 1"), Dialect.SQLITE);
+    assertThat(f.params()).containsExactly(1664067852747L, "a", 1.0);
+  }
+
+  @Test
+  void postgresqlUsesNativeIlikeWithoutEscapes() {
+    SearchSql.Fragment f =
+        SearchSql.where(FilterParser.parse("tags.t ILIKE 'a\\%'"), Dialect.POSTGRESQL);
+    assertThat(f.sql())
+        .isEqualTo("r.run_id IN (SELECT run_id FROM tags WHERE key = ? AND value ILIKE ? ESCAPE '')");
+    assertThat(f.params()).containsExactly("t", "a\\%");
+  }
+
+  @Test
+  void backslashIsAnOrdinaryCharacterInLikePatterns() throws SQLException {
+    keyValue("tags", "r4", "path", "C:\\data");
+    try {
+      assertThat(select("tags.path LIKE 'C:\\d%'", List.of())).containsExactly("r4");
+    } finally {
+      try (Statement s = db.createStatement()) {
+        s.execute("DELETE FROM tags WHERE key = 'path'");
+      }
+    }
+  }
+
+  @Test
+  void artifactUriIsNotSearchable() {
+    assertThatThrownBy(
+            () -> SearchSql.where(FilterParser.parse("attributes.artifact_uri = 'x'"), Dialect.SQLITE))
+        .isInstanceOf(InvalidFilterException.class)
+        .hasMessageContaining("artifact_uri");
+    assertThatThrownBy(
+            () -> SearchSql.orderBy(List.of(OrderBy.parse("artifact_uri")), Dialect.SQLITE))
+        .isInstanceOf(InvalidFilterException.class);
+  }
+
+  // ------------------------------------------------------------------ order by
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // no key: MLflow's default, start_time DESC then run_id ASC
+        "                                   | r3 r4 r2 r1 r5",
+        // numbers, then NaN, then missing, in either direction
+        "metrics.auc DESC                   | r4 r1 r2 r3 r5",
+        "metrics.auc ASC                    | r2 r1 r4 r3 r5",
+        "metrics.loss                       | r4 r1 r5 r2 r3",
+        // missing params last; ties broken by start_time DESC (r3 before r1)
+        "params.lr                          | r2 r3 r1 r5 r4",
+        "params.lr DESC                     | r5 r3 r1 r2 r4",
+        "tags.noSuchTag                     | r3 r4 r2 r1 r5",
+        // strings sort by code point, like MLflow's Python sort
+        "attributes.run_name                | r3 r1 r5 r2 r4",
+        "params.model DESC                  | r2 r1 r3 r4 r5",
+        // nullable attribute: nulls last both ways
+        "attributes.end_time DESC           | r4 r2 r1 r5 r3",
+        "attributes.end_time ASC            | r5 r1 r2 r4 r3",
+        "start_time                         | r5 r1 r2 r3 r4",
+        "created DESC                       | r3 r4 r2 r1 r5",
+        "attributes.status                  | r2 r1 r5 r4 r3",
+        "experiment_id DESC                 | r4 r5 r3 r2 r1",
+        // several keys
+        "tags.env, metrics.loss DESC        | r2 r1 r3 r5 r4",
+        "attributes.user_id, params.lr DESC | r3 r1 r5 r2 r4",
+      })
+  void ordersWithMissingValuesLastAndStableTieBreakers(String orderBy, String expected)
+      throws SQLException {
+    List<OrderBy> keys = new ArrayList<>();
+    if (orderBy != null) {
+      for (String key : orderBy.split(",")) {
+        keys.add(OrderBy.parse(key));
+      }
+    }
+    assertThat(select("", keys)).isEqualTo(ids(expected));
+  }
+
+  @Test
+  void orderByEndsWithMlflowsDefaultOrder() {
+    SearchSql.Fragment f = SearchSql.orderBy(List.of(), Dialect.SQLITE);
+    assertThat(f.sql()).isEqualTo("r.start_time DESC, r.run_id ASC");
+    assertThat(SearchSql.orderBy(List.of(OrderBy.parse("params.lr")), Dialect.SQLITE).sql())
+        .endsWith(", r.start_time DESC, r.run_id ASC");
+  }
+
+  @Test
+  void pagesConcatenateToTheFullOrder() throws SQLException {
+    List<OrderBy> keys = List.of(OrderBy.parse("params.lr"));
+    List<String> all = select("", keys);
+    List<String> paged = new ArrayList<>();
+    for (int offset = 0; offset < all.size(); offset += 2) {
+      paged.addAll(select("", keys, " LIMIT 2 OFFSET " + offset));
+    }
+    assertThat(paged).isEqualTo(all).hasSize(5);
+  }
+
+  @Test
+  void filterAndOrderCombine() throws SQLException {
+    assertThat(select("metrics.auc >= 0.7 OR tags.env = 'prod'", List.of(OrderBy.parse("metrics.auc"))))
+        .containsExactly("r2", "r1", "r4", "r3");
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private List<String> select(String filter, List<OrderBy> order) throws SQLException {
+    return select(filter, order, "");
+  }
+
+  private List<String> select(String filter, List<OrderBy> order, String suffix)
+      throws SQLException {
+    SearchSql.Fragment where = SearchSql.where(FilterParser.parse(filter), dialect());
+    SearchSql.Fragment orderBy = SearchSql.orderBy(order, dialect());
+    String sql =
+        "SELECT r.run_id FROM runs r WHERE " + where.sql() + " ORDER BY " + orderBy.sql() + suffix;
+    try (PreparedStatement ps = db.prepareStatement(sql)) {
+      int i = 1;
+      for (Object p : where.params()) {
+        ps.setObject(i++, p);
+      }
+      for (Object p : orderBy.params()) {
+        ps.setObject(i++, p);
+      }
+      List<String> ids = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+      return ids;
+    }
+  }
+
+  private static List<String> ids(String spaceSeparated) {
+    String trimmed = spaceSeparated.replace("''", "").trim();
+    return trimmed.isEmpty() ? List.of() : Arrays.asList(trimmed.split("\\s+"));
+  }
+
+  private String migration() throws IOException {
+    String ddl = "/io/github/mlops4j/store/migrations/"
+        + dialect().name().toLowerCase(java.util.Locale.ROOT) + "/tracking-V1.sql";
+    try (InputStream in = SearchSqlTest.class.getResourceAsStream(ddl)) {
+      return new String(Objects.requireNonNull(in, ddl).readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private void run(
+      String id,
+      long experiment,
+      String name,
+      String parent,
+      String user,
+      String status,
+      long start,
+      Long end,
+      String stage)
+      throws SQLException {
+    try (PreparedStatement ps =
+        db.prepareStatement(
+            "INSERT INTO runs (run_id, experiment_id, run_name, parent_run_id, user_id, status,"
+                + " start_time, end_time, lifecycle_stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, id);
+      ps.setLong(2, experiment);
+      ps.setString(3, name);
+      ps.setString(4, parent);
+      ps.setString(5, user);
+      ps.setString(6, status);
+      ps.setLong(7, start);
+      if (end == null) {
+        ps.setNull(8, Types.BIGINT);
+      } else {
+        ps.setLong(8, end);
+      }
+      ps.setString(9, stage);
+      ps.executeUpdate();
+    }
+  }
+
+  private void keyValue(String table, String runId, String key, String value)
+      throws SQLException {
+    try (PreparedStatement ps =
+        db.prepareStatement("INSERT INTO " + table + " (run_id, key, value) VALUES (?, ?, ?)")) {
+      ps.setString(1, runId);
+      ps.setString(2, key);
+      ps.setString(3, value);
+      ps.executeUpdate();
+    }
+  }
+
+  private void metric(String runId, String key, double value) throws SQLException {
+    try (PreparedStatement ps =
+        db.prepareStatement(
+            "INSERT INTO latest_metrics (run_id, key, value, value_bits, step, ts)"
+                + " VALUES (?, ?, ?, ?, 0, 0)")) {
+      ps.setString(1, runId);
+      ps.setString(2, key);
+      if (Double.isNaN(value)) {
+        ps.setNull(3, Types.DOUBLE);
+      } else {
+        ps.setDouble(3, value);
+      }
+      ps.setLong(4, Double.doubleToRawLongBits(value));
+      ps.executeUpdate();
+    }
+  }
+
+  private void input(String runId, String digest, String name, String context)
+      throws SQLException {
+    try (PreparedStatement ps =
+        db.prepareStatement(
+            "INSERT INTO run_inputs (run_id, digest, name, context, size_bytes, file_count)"
+                + " VALUES (?, ?, ?, ?, 0, 0)")) {
+      ps.setString(1, runId);
+      ps.setString(2, digest);
+      ps.setString(3, name);
+      ps.setString(4, context);
+      ps.executeUpdate();
+    }
+  }
+}
