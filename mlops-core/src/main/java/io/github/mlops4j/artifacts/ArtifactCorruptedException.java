@@ -24,7 +24,8 @@ public class ArtifactCorruptedException extends MlopsException {
             + actual
             + " but "
             + expected
-            + " was expected; restore it from a copy, or delete the file and put the content again");
+            + " was expected; restore it from a copy, or delete the file and put the content"
+            + " again");
     this.digest = digest;
     this.expected = expected;
     this.actual = actual;

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * A content-addressed file store: every object is named by the SHA-256 of its bytes, so equal
  * content is stored once and any change to a stored file can be detected.
  *
- * <p>Layout: {@code root/sha256/<first 2 hex>/<remaining 62 hex>}. Content is first streamed into
- * a temporary file {@code root/sha256/.tmp-<random>} (same directory tree, hence the same file
+ * <p>Layout: {@code root/sha256/<first 2 hex>/<remaining 62 hex>}. Content is first streamed into a
+ * temporary file {@code root/sha256/.tmp-<random>} (same directory tree, hence the same file
  * system) while it is hashed, forced to disk, and then renamed to its final name with an atomic
  * move. An object is therefore either absent or complete under its final name, even if the process
  * dies half-way; a crash can only leave a {@code .tmp-} file behind, and {@link #open(Path)}
@@ -150,8 +150,8 @@ public final class ArtifactStore {
   /**
    * Opens the object {@code digest} for reading. The stream hashes what it reads; when it reaches
    * the end it compares the hash with {@code digest} and throws {@link ArtifactCorruptedException}
-   * instead of reporting the end if they differ. Only a stream read to its end is verified.
-   * Closing the stream is the caller's job.
+   * instead of reporting the end if they differ. Only a stream read to its end is verified. Closing
+   * the stream is the caller's job.
    *
    * @throws ArtifactNotFoundException if no such object is stored
    * @throws ArtifactStoreException if the file cannot be opened
@@ -227,7 +227,8 @@ public final class ArtifactStore {
       publish(temp, digest, size);
       return new StoredArtifact(digest, size);
     } catch (IOException e) {
-      ArtifactStoreException failure = failure("cannot store artifact through temporary file", temp, e);
+      ArtifactStoreException failure =
+          failure("cannot store artifact through temporary file", temp, e);
       deleteTemp(temp, failure);
       throw failure;
     } catch (RuntimeException | Error e) {
@@ -318,7 +319,8 @@ public final class ArtifactStore {
       throw failure("cannot remove stale temporary files in", objects, e);
     }
     if (removed > 0) {
-      log.info("removed {} stale temporary file(s) left by interrupted writes in {}", removed, objects);
+      log.info(
+          "removed {} stale temporary file(s) left by interrupted writes in {}", removed, objects);
     }
   }
 
@@ -332,8 +334,7 @@ public final class ArtifactStore {
 
   static ArtifactStoreException failure(String action, Path path, IOException e) {
     restoreInterrupt(e);
-    return new ArtifactStoreException(
-        action + " " + path + ": " + describe(e), path.toString(), e);
+    return new ArtifactStoreException(action + " " + path + ": " + describe(e), path.toString(), e);
   }
 
   private static void restoreInterrupt(IOException e) {

@@ -9,8 +9,8 @@ import java.util.Objects;
  *
  * <p>A valid name is non-empty, at most {@value #MAX_LENGTH} characters, uses {@code /} as its only
  * separator, is relative, and each of its segments is a plain name: no empty, {@code .} or {@code
- * ..} segment, no control character and no backslash. Such a name can never escape the directory
- * it is resolved against, on any operating system.
+ * ..} segment, no control character and no backslash. Such a name can never escape the directory it
+ * is resolved against, on any operating system.
  */
 public final class PathNames {
   /** The longest accepted name, in chars. */
@@ -26,8 +26,8 @@ public final class PathNames {
    * @param name the name to check
    * @param what what the name is, for the error message, e.g. {@code "artifact path"}
    * @return {@code name}
-   * @throws IllegalArgumentException if a rule is broken; the message quotes the value and names the
-   *     rule
+   * @throws IllegalArgumentException if a rule is broken; the message quotes the value and names
+   *     the rule
    * @throws NullPointerException if {@code name} or {@code what} is null
    */
   public static String checkRelative(String name, String what) {
@@ -49,7 +49,10 @@ public final class PathNames {
             name,
             what,
             String.format(
-                Locale.ROOT, "must not contain a control character (U+%04X at index %d)", (int) c, i));
+                Locale.ROOT,
+                "must not contain a control character (U+%04X at index %d)",
+                (int) c,
+                i));
       }
       if (c == '\\') {
         throw invalid(
@@ -74,7 +77,8 @@ public final class PathNames {
         throw invalid(name, what, "must not contain a '.' segment");
       }
       if (segment.equals("..")) {
-        throw invalid(name, what, "must not contain a '..' segment (it could escape the workspace)");
+        throw invalid(
+            name, what, "must not contain a '..' segment (it could escape the workspace)");
       }
       if (slash < 0) {
         return name;

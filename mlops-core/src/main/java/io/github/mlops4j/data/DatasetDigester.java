@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Computes the digest, size, file count and row count of a file or a directory tree.
  *
- * <p>A directory's digest is the SHA-256 of its manifest: one line {@code <sha256 hex>  <relative
+ * <p>A directory's digest is the SHA-256 of its manifest: one line {@code <sha256 hex> <relative
  * path>\n} per regular file, sorted by the UTF-8 bytes of the relative path, with {@code /} as the
  * separator. That is byte for byte what {@code sha256sum} prints for the same sorted file list,
  * including its escaping of names that contain a backslash, a newline or a carriage return (such a

@@ -13,14 +13,14 @@ import java.util.OptionalLong;
  *   <li>For a file, {@code digest} is the SHA-256 of its bytes, the same as {@code sha256sum file}
  *       prints.
  *   <li>For a directory, {@code digest} is the SHA-256 of a manifest with one line {@code <sha256
- *       hex>  <relative path>\n} per regular file, sorted by the UTF-8 bytes of the path with
- *       {@code /} separators: exactly the output of {@code cd dir && find . -type f | sed
- *       's|^./||' | LC_ALL=C sort | xargs sha256sum}. The digest therefore depends on file names
- *       and contents only, not on timestamps, permissions or the order files were created in.
- *       Hidden files count like any other. A symbolic link to a regular file inside the tree is
- *       hashed as that file under the link's own path; any other link (to a directory, outside the
- *       tree, dangling) and any FIFO, socket or device is rejected with a {@link
- *       DatasetException}, as is an unreadable file or directory. An empty directory is allowed.
+ *       hex> <relative path>\n} per regular file, sorted by the UTF-8 bytes of the path with {@code
+ *       /} separators: exactly the output of {@code cd dir && find . -type f | sed 's|^./||' |
+ *       LC_ALL=C sort | xargs sha256sum}. The digest therefore depends on file names and contents
+ *       only, not on timestamps, permissions or the order files were created in. Hidden files count
+ *       like any other. A symbolic link to a regular file inside the tree is hashed as that file
+ *       under the link's own path; any other link (to a directory, outside the tree, dangling) and
+ *       any FIFO, socket or device is rejected with a {@link DatasetException}, as is an unreadable
+ *       file or directory. An empty directory is allowed.
  * </ul>
  *
  * <p>{@code rowCount} is the number of physical lines, counted in the same pass as the hash, for
@@ -54,13 +54,14 @@ public record DatasetVersion(
       throw new IllegalArgumentException("fileCount must be >= 0, was " + fileCount);
     }
     if (rowCount < -1) {
-      throw new IllegalArgumentException("rowCount must be >= 0, or -1 if unknown; was " + rowCount);
+      throw new IllegalArgumentException(
+          "rowCount must be >= 0, or -1 if unknown; was " + rowCount);
     }
   }
 
   /**
-   * Versions the file or directory at {@code path}, named after its last path element, using
-   * {@link DigestCache#shared()}.
+   * Versions the file or directory at {@code path}, named after its last path element, using {@link
+   * DigestCache#shared()}.
    *
    * @throws IllegalArgumentException if the last path element is not a valid dataset name, or the
    *     path has none (a file system root)

@@ -22,9 +22,10 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>a file is stat'ed before and after it is hashed, and the result is only used when both
  *       agree (a file that keeps changing is an error);
- *   <li>a file modified (or whose inode changed) less than {@value #RACY_SECONDS} seconds before
- *       it was hashed is not cached, because a second write within the file system's timestamp granularity could change
- *       its content without changing its stamp (the "racy clean" problem known from Git).
+ *   <li>a file modified (or whose inode changed) less than {@value #RACY_SECONDS} seconds before it
+ *       was hashed is not cached, because a second write within the file system's timestamp
+ *       granularity could change its content without changing its stamp (the "racy clean" problem
+ *       known from Git).
  * </ul>
  *
  * <p>Least recently used entries are evicted beyond {@code maxEntries}; each entry takes a few
@@ -44,8 +45,7 @@ public final class DigestCache {
   private final LongAdder misses = new LongAdder();
 
   private DigestCache(long maxEntries, Clock clock) {
-    this.cache =
-        Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).build();
+    this.cache = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).build();
     this.clock = clock;
   }
 
@@ -70,8 +70,8 @@ public final class DigestCache {
    * The process-wide cache that {@link DatasetVersion#of(Path)} and {@link
    * DatasetVersion#of(String, Path)} use, holding up to {@value #SHARED_MAX_ENTRIES} digests.
    *
-   * <p>This is the one piece of static state in the library, and it is harmless: it only memoizes
-   * a pure function of file content (the SHA-256 and line count of a file), keyed so that a changed
+   * <p>This is the one piece of static state in the library, and it is harmless: it only memoizes a
+   * pure function of file content (the SHA-256 and line count of a file), keyed so that a changed
    * file misses. Sharing it changes how fast a digest is computed, never what it is. Callers who
    * want isolation pass their own {@link #create(long)} cache.
    */
@@ -96,8 +96,13 @@ public final class DigestCache {
 
   @Override
   public String toString() {
-    return "DigestCache[entries=" + cache.estimatedSize() + ", hits=" + hits() + ", misses="
-        + misses() + "]";
+    return "DigestCache[entries="
+        + cache.estimatedSize()
+        + ", hits="
+        + hits()
+        + ", misses="
+        + misses()
+        + "]";
   }
 
   /**
@@ -139,8 +144,7 @@ public final class DigestCache {
     long nowNanos = TimeUnit.MILLISECONDS.toNanos(clock.millis());
     long racyNanos = TimeUnit.SECONDS.toNanos(RACY_SECONDS);
     return nowNanos - stamp.modifiedNanos() >= racyNanos
-        && (stamp.changedNanos() == Long.MIN_VALUE
-            || nowNanos - stamp.changedNanos() >= racyNanos);
+        && (stamp.changedNanos() == Long.MIN_VALUE || nowNanos - stamp.changedNanos() >= racyNanos);
   }
 
   /** Holder idiom: the shared cache is built on first use. */

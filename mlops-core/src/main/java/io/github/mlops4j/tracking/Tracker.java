@@ -51,7 +51,9 @@ public final class Tracker implements AutoCloseable {
   private final TrackingLimits limits;
   private final String user;
   private final Duration closeTimeout;
-  private final Map<String, String> environment;
+  private final boolean captureEnvironment;
+  private final Path workingDirectory;
+  private volatile @Nullable Map<String, String> environment;
   private final Map<String, String> experimentIds = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -71,8 +73,8 @@ public final class Tracker implements AutoCloseable {
       throw e;
     }
     this.dao = new TrackingDao(store);
-    this.environment = b.captureEnvironment
-        ? Map.copyOf(Environment.capture(b.workingDirectory)) : Map.of();
+    this.captureEnvironment = b.captureEnvironment;
+    this.workingDirectory = b.workingDirectory;
     this.writer = new MetricWriter(store, b.backpressure, b.queueCapacity, b.maxBatchPoints,
         "mlops4j-metric-writer");
   }
@@ -112,7 +114,7 @@ public final class Tracker implements AutoCloseable {
             name -> dao.getOrCreateExperiment(name, clock.millis()).id());
     String runId = UUID.randomUUID().toString().replace("-", "");
     String name = runName != null ? runName : "run-" + runId.substring(0, 8);
-    Map<String, String> allTags = new LinkedHashMap<>(environment);
+    Map<String, String> allTags = new LinkedHashMap<>(environment());
     allTags.put(USER_TAG, user);
     allTags.putAll(tags);
     dao.insertRun(runId, expId, name, parentRunId, user, clock.millis(), allTags);
@@ -134,6 +136,21 @@ public final class Tracker implements AutoCloseable {
           + " and cannot be resumed");
     }
     return new Run(this, runId, info.experimentId(), info.runName());
+  }
+
+  /** Captured on the first run rather than at open, which stays fast (git may be slow). */
+  private Map<String, String> environment() {
+    Map<String, String> env = environment;
+    if (env == null) {
+      synchronized (this) {
+        env = environment;
+        if (env == null) {
+          env = captureEnvironment ? Map.copyOf(Environment.capture(workingDirectory)) : Map.of();
+          environment = env;
+        }
+      }
+    }
+    return env;
   }
 
   void endRun(Run run, RunStatus status, Map<String, String> tags) {

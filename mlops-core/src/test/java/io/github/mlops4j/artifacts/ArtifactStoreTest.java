@@ -69,7 +69,8 @@ class ArtifactStoreTest {
     StoredArtifact stored = store.put(file);
 
     assertThat(stored).isEqualTo(new StoredArtifact(HELLO_SHA256, 15));
-    Path object = root.resolve("sha256/08/5a3a7c41539735d40d0c21636c0d3e7812ba5f9761a3bf8e75208b9ab5aa47");
+    Path object =
+        root.resolve("sha256/08/5a3a7c41539735d40d0c21636c0d3e7812ba5f9761a3bf8e75208b9ab5aa47");
     assertThat(store.path(HELLO_SHA256)).isEqualTo(object.toAbsolutePath());
     assertThat(object).hasContent(HELLO);
     assertThat(store.contains(HELLO_SHA256)).isTrue();

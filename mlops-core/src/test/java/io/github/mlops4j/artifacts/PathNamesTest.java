@@ -45,7 +45,8 @@ class PathNamesTest {
         Arguments.of("", "\"\" must not be empty"),
         Arguments.of("/abs", "\"/abs\" must be relative, not absolute"),
         Arguments.of("/", "must be relative"),
-        Arguments.of("C:/x", "\"C:/x\" must be relative, not absolute (it starts with a drive letter)"),
+        Arguments.of(
+            "C:/x", "\"C:/x\" must be relative, not absolute (it starts with a drive letter)"),
         Arguments.of("c:x", "drive letter"),
         Arguments.of("a:b", "drive letter"),
         Arguments.of("a\\b", "\"a\\\\b\" must not contain a backslash (index 1)"),
@@ -79,8 +80,9 @@ class PathNamesTest {
   @Test
   void messageNamesTheThingBeingChecked() {
     assertThatThrownBy(() -> PathNames.checkRelative("../x", "dataset name"))
-        .hasMessage("dataset name \"../x\" must not contain a '..' segment (it could escape the"
-            + " workspace)");
+        .hasMessage(
+            "dataset name \"../x\" must not contain a '..' segment (it could escape the"
+                + " workspace)");
   }
 
   @Test

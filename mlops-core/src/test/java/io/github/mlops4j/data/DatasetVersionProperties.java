@@ -35,7 +35,8 @@ class DatasetVersionProperties {
 
   private static Gen<byte[]> contents(int minSize, int maxSize) {
     return Generate.byteArrays(
-        integers().between(minSize, maxSize), Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0));
+        integers().between(minSize, maxSize),
+        Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0));
   }
 
   @Test

@@ -211,8 +211,8 @@ class DatasetVersionTest {
       Files.write(dir.resolve(name), content);
     }
     StringBuilder manifest = new StringBuilder();
-    files.forEach((name, content) -> manifest.append(sha256(content)).append("  ").append(name)
-        .append('\n'));
+    files.forEach(
+        (name, content) -> manifest.append(sha256(content)).append("  ").append(name).append('\n'));
 
     DatasetVersion version = DatasetVersion.of("many", dir, cache);
 
@@ -240,8 +240,8 @@ class DatasetVersionTest {
    * String#compareTo}), which puts U+1F600 (a surrogate pair, D83D..) before U+FF21.
    *
    * <pre>
-   * mkdir u && cd u && printf 'fullwidth\n' > $'\uff21.txt' && printf 'emoji\n' > $'\U0001F600.txt' \
-   *   && printf 'z\n' > z.txt
+   * mkdir u && cd u && printf 'fullwidth\n' > $'\uff21.txt' \
+   *   && printf 'emoji\n' > $'\U0001F600.txt' && printf 'z\n' > z.txt
    * find . -type f | sed 's|^./||' | LC_ALL=C sort | xargs sha256sum | sha256sum
    * </pre>
    */
@@ -264,7 +264,8 @@ class DatasetVersionTest {
    * unambiguous.
    *
    * <pre>
-   * mkdir e && cd e && printf 'x' > 'a\b' && printf 'y' > plain && sha256sum -- 'a\b' plain | sha256sum
+   * mkdir e && cd e && printf 'x' > 'a\b' && printf 'y' > plain
+   * sha256sum -- 'a\b' plain | sha256sum
    * </pre>
    */
   @Test
@@ -480,7 +481,8 @@ class DatasetVersionTest {
     assertThatThrownBy(() -> new DatasetVersion("d", "abc", 0, 0, 0, "s"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("64 lowercase hex");
-    assertThatThrownBy(() -> new DatasetVersion("d", HELLO_SHA256.toUpperCase(Locale.ROOT), 0, 0, 0, "s"))
+    assertThatThrownBy(
+            () -> new DatasetVersion("d", HELLO_SHA256.toUpperCase(Locale.ROOT), 0, 0, 0, "s"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new DatasetVersion("d", HELLO_SHA256, -1, 0, 0, "s"))
         .hasMessageContaining("sizeBytes");
