@@ -195,8 +195,10 @@ final class MetricWriter {
     try {
       thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline))));
       if (thread.isAlive()) {
+        // Out of time: stop the writer. If it is blocked inside the database it ends when that
+        // call returns; it is a daemon thread and holds nothing the caller needs.
         thread.interrupt();
-        thread.join(1000);
+        thread.join(50);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

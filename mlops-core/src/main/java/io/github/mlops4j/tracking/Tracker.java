@@ -331,7 +331,7 @@ public final class Tracker implements AutoCloseable {
     }
     if (lost > 0) {
       throw new TrackingException(null, lost + " metric points could not be stored within "
-          + timeout + " and were lost");
+          + timeout + " and are lost (a write already inside the database may still complete)");
     }
   }
 

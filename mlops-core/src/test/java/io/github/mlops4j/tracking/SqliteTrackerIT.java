@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The tracking contract on the embedded SQLite workspace, plus what is specific to it. */
@@ -49,6 +50,34 @@ class SqliteTrackerIT extends TrackerContract {
     }
     assertThat(Files.size(db)).isEqualTo(sizeBefore);
     tracker = Tracker.builder().workspace(temp.resolve("other")).build(); // for @AfterEach
+  }
+
+  @Test
+  void flushAndClose_keepTheirBound_whenTheDatabaseIsLockedByAnotherProcess() throws Exception {
+    Path db = temp.resolve("ws").resolve(Store.DATABASE_FILE);
+    Run run = tracker.startRun("e");
+    try (Connection locker = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = locker.createStatement()) {
+      s.execute("BEGIN EXCLUSIVE"); // another process holding the write lock
+      for (int i = 0; i < 1000; i++) {
+        run.logMetric("x", i, i);
+      }
+      long start = System.nanoTime();
+      assertThat(tracker.flush(Duration.ofMillis(300))).isFalse();
+      assertThat(elapsedMillis(start)).isBetween(250L, 2_000L);
+      start = System.nanoTime();
+      assertThatThrownBy(() -> tracker.close(Duration.ofMillis(500)))
+          .isInstanceOf(TrackingException.class)
+          .hasMessageContaining("1000 metric points could not be stored");
+      assertThat(elapsedMillis(start)).isBetween(450L, 3_000L);
+      s.execute("ROLLBACK");
+    }
+    tracker = Tracker.open(temp.resolve("ws")); // for @AfterEach; the workspace still opens
+    assertThat(tracker.findRun(run.id())).isPresent();
+  }
+
+  private static long elapsedMillis(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1_000_000;
   }
 
   @Test
