@@ -22,7 +22,6 @@ import java.util.regex.Pattern;
  */
 final class SchemaMigrator {
   private static final Pattern STATEMENT_SEPARATOR = Pattern.compile("(?m)^\\s*;\\s*$");
-  private static final String RESOURCE_ROOT = "/io/github/mlops4j/store/migrations/";
 
   private final Store store;
 
@@ -30,7 +29,7 @@ final class SchemaMigrator {
     this.store = store;
   }
 
-  void migrate(String component, int codeVersion) {
+  void migrate(String component, int codeVersion, String resourceDirectory) {
     if (!component.matches("[a-z][a-z0-9-]*")) {
       throw new IllegalArgumentException("Bad schema component name '" + component + "'");
     }
@@ -53,7 +52,7 @@ final class SchemaMigrator {
           int now = version(c, component);
           checkNotNewer(component, now, codeVersion);
           for (int v = now + 1; v <= codeVersion; v++) {
-            for (String sql : statements(component, v)) {
+            for (String sql : statements(resourceDirectory, component, v)) {
               try (Statement s = c.createStatement()) {
                 s.execute(sql);
               }
@@ -120,9 +119,9 @@ final class SchemaMigrator {
     }
   }
 
-  private List<String> statements(String component, int version) {
-    String resource =
-        RESOURCE_ROOT + store.dialect().resourceName() + "/" + component + "-V" + version + ".sql";
+  private List<String> statements(String directory, String component, int version) {
+    String resource = directory + "/" + store.dialect().resourceName() + "/" + component + "-V"
+        + version + ".sql";
     String text;
     try (InputStream in = SchemaMigrator.class.getResourceAsStream(resource)) {
       if (in == null) {

@@ -106,8 +106,17 @@ public final class Store implements AutoCloseable {
    * @throws StoreException if the store holds a newer schema than {@code version}
    */
   public void migrate(String component, int version) {
+    migrate(component, version, "/io/github/mlops4j/store/migrations");
+  }
+
+  /**
+   * Like {@link #migrate(String, int)} with the scripts under {@code
+   * <resourceDirectory>/<dialect>/<component>-V<n>.sql}, so each module ships its migrations in
+   * its own package.
+   */
+  public void migrate(String component, int version, String resourceDirectory) {
     ensureOpen();
-    migrator.migrate(component, version);
+    migrator.migrate(component, version, resourceDirectory);
   }
 
   /** Runs {@code work} in auto-commit mode. Transient conflicts are retried. */

@@ -97,6 +97,7 @@ final class MetricWriter {
   private final AtomicLong written = new AtomicLong();
   private final Map<SeriesKey, Long> seriesIds = new HashMap<>();
   private volatile boolean stopping;
+  private volatile boolean started;
   private volatile @Nullable Throwable lastFailure;
   private volatile int inFlight;
 
@@ -108,11 +109,23 @@ final class MetricWriter {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.thread = new Thread(this::loop, name);
     this.thread.setDaemon(true);
-    this.thread.start();
+  }
+
+  /** The writer thread starts with the first point, so a read-only tracker owns no thread. */
+  private void ensureStarted() {
+    if (!started) {
+      synchronized (this) {
+        if (!started && !stopping) {
+          thread.start();
+          started = true;
+        }
+      }
+    }
   }
 
   /** Enqueues a point under the backpressure policy; never does I/O. */
   void add(Point point) {
+    ensureStarted();
     switch (backpressure) {
       case BLOCK -> {
         if (!queue.offer(point)) {
@@ -158,6 +171,9 @@ final class MetricWriter {
    * @throws TrackingException if the writer failed and the points are still not stored
    */
   boolean flush(Duration timeout) {
+    if (!started) {
+      return true; // nothing was ever queued
+    }
     long deadline = System.nanoTime() + timeout.toNanos();
     Barrier barrier = new Barrier();
     try {
@@ -191,7 +207,12 @@ final class MetricWriter {
    */
   long close(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    stopping = true;
+    synchronized (this) {
+      stopping = true;
+      if (!started) {
+        return 0;
+      }
+    }
     try {
       thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline))));
       if (thread.isAlive()) {

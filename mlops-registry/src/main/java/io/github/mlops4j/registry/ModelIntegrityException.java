@@ -1,0 +1,13 @@
+package io.github.mlops4j.registry;
+
+/**
+ * A model artifact does not match the digest the registry recorded (tampered, truncated or
+ * missing). Nothing was deserialized.
+ */
+public final class ModelIntegrityException extends RegistryException {
+  private static final long serialVersionUID = 1L;
+
+  ModelIntegrityException(String model, int version, String message) {
+    super(model, version, message);
+  }
+}

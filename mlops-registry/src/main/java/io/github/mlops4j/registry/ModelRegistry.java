@@ -1,0 +1,874 @@
+package io.github.mlops4j.registry;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.mlops4j.artifacts.ArtifactStore;
+import io.github.mlops4j.artifacts.StoredArtifact;
+import io.github.mlops4j.store.Store;
+import io.github.mlops4j.tracking.RunInfo;
+import io.github.mlops4j.tracking.Tracker;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tribuo.Model;
+import org.tribuo.Output;
+
+/**
+ * The model registry: registered models, numbered versions linked to tracking runs, aliases such
+ * as {@code champion}, an append-only audit trail, rollback, and model loading that checks the
+ * artifact's SHA-256 before a byte is deserialized.
+ *
+ * <pre>{@code
+ * try (ModelRegistry registry = ModelRegistry.open(workspace)) {
+ *   ModelVersion v = registry.register("churn", model, run.id());
+ *   registry.withComment("beats v3 on holdout").setAlias("churn", "champion", v.version());
+ *   ModelVersion champion = registry.resolve("churn", "champion").orElseThrow();
+ *   Model<Label> loaded = registry.loadTribuo(champion, Label.class);
+ * }
+ * }</pre>
+ *
+ * <p>Every change is one transaction, checked first by the {@link AccessPolicy}, recorded with its
+ * actor and comment in the audit trail, and announced to listeners after it commits. Version
+ * numbers are allocated in the same transaction as the version row, so concurrent registrations
+ * from threads and processes get unique, gapless numbers. Thread-safe. {@link #withComment} and
+ * {@link #withActor} return views sharing this registry; closing any of them closes it.
+ */
+public final class ModelRegistry implements AutoCloseable {
+  /** The reference that resolves to the highest READY version. */
+  public static final String LATEST = "latest";
+
+  /**
+   * The default {@link java.io.ObjectInputFilter} for Java-serialized Tribuo models (after Tribuo's
+   * own JEP 290 filter): Tribuo, OLCUT, LibSVM, LibLinear and the JDK value classes they use.
+   */
+  public static final String TRIBUO_SERIAL_FILTER = "maxdepth=100;maxrefs=10000000;"
+      + "org.tribuo.**;com.oracle.labs.mlrg.olcut.**;libsvm.*;de.bwaldvogel.liblinear.*;"
+      + "java.lang.*;java.util.*;java.time.*;java.math.*;!*";
+
+  private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
+  private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9_\\-]{1,255}");
+  private static final Pattern VERSION_REF = Pattern.compile("[vV]?\\d{1,9}");
+  private static final int MAX_NAME = 500;
+  private static final int MAX_TAG_KEY = 250;
+  private static final int MAX_TAG_VALUE = 5000;
+
+  private final Shared shared;
+  private final Supplier<String> actor;
+  private final @Nullable String comment;
+
+  /** State shared by a registry and its views. */
+  private static final class Shared {
+    final Store store;
+    final boolean ownsStore;
+    final RegistryDao dao;
+    final Tracker tracker;
+    final Clock clock;
+    final AccessPolicy policy;
+    final TribuoLoader loader;
+    final Cache<String, Optional<ModelVersion>> resolved;
+    final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
+    final Set<Long> announced = ConcurrentHashMap.newKeySet();
+    final @Nullable ScheduledExecutorService watcher;
+    final AtomicBoolean closed = new AtomicBoolean();
+    volatile long cursor;
+
+    Shared(Builder b, Store store, boolean ownsStore) {
+      this.store = store;
+      this.ownsStore = ownsStore;
+      this.clock = b.clock;
+      this.policy = b.accessPolicy;
+      this.loader = new TribuoLoader(b.allowedClassPrefixes, b.javaSerialFilter);
+      store.migrate(RegistryDao.COMPONENT, RegistryDao.SCHEMA_VERSION, RegistryDao.MIGRATIONS);
+      this.dao = new RegistryDao(store);
+      this.tracker = Tracker.builder().store(store).clock(b.clock).captureEnvironment(false)
+          .build();
+      this.resolved = Caffeine.newBuilder().maximumSize(b.cacheSize).build();
+      this.cursor = store.read(dao::maxSeq);
+      if (b.pollInterval.isZero()) {
+        this.watcher = null;
+      } else {
+        this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "mlops4j-registry-watcher");
+          t.setDaemon(true);
+          return t;
+        });
+        long millis = Math.max(1, b.pollInterval.toMillis());
+        watcher.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
+      }
+    }
+
+    /** Picks up changes committed by other processes: invalidates and announces them. */
+    void poll() {
+      try {
+        List<AuditEntry> entries;
+        synchronized (this) {
+          entries = store.read(c -> dao.auditLog(c, null, cursor));
+          if (!entries.isEmpty()) {
+            cursor = entries.get(entries.size() - 1).sequence();
+          }
+        }
+        for (AuditEntry e : entries) {
+          if (!announced.remove(e.sequence())) {
+            invalidate(e.model());
+            dispatch(RegistryEvent.of(e));
+          }
+        }
+      } catch (RuntimeException e) {
+        if (!closed.get()) {
+          log.warn("Polling the registry for changes failed: {}", e.toString());
+        }
+      }
+    }
+
+    void invalidate(String model) {
+      String prefix = model + '\u0000';
+      resolved.asMap().keySet().removeIf(k -> k.startsWith(prefix));
+    }
+
+    void dispatch(RegistryEvent event) {
+      for (RegistryListener l : listeners) {
+        try {
+          l.onEvent(event);
+        } catch (RuntimeException e) {
+          log.warn("Registry listener {} failed on {}: {}", l, event, e.toString());
+        }
+      }
+    }
+  }
+
+  private ModelRegistry(Shared shared, Supplier<String> actor, @Nullable String comment) {
+    this.shared = shared;
+    this.actor = actor;
+    this.comment = comment;
+  }
+
+  /** Opens the registry of the embedded workspace at {@code workspace} (shared with Tracker). */
+  public static ModelRegistry open(Path workspace) {
+    return builder().workspace(workspace).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A view whose changes record {@code comment} as their reason in the audit trail. */
+  public ModelRegistry withComment(String comment) {
+    Objects.requireNonNull(comment, "comment");
+    return new ModelRegistry(shared, actor, comment);
+  }
+
+  /** A view whose changes are made by {@code actor}. */
+  public ModelRegistry withActor(String actor) {
+    String name = checkName(actor, "actor");
+    return new ModelRegistry(shared, () -> name, comment);
+  }
+
+  // ---------------------------------------------------------------- registered models
+
+  /**
+   * Creates a registered model.
+   *
+   * @throws RegistryException if it exists already
+   */
+  public RegisteredModel createModel(String name, String description) {
+    checkName(name, "model name");
+    Objects.requireNonNull(description, "description");
+    change(AuditAction.MODEL_CREATED, name, null, null, (c, who, now) -> {
+      if (!shared.dao.insertModel(c, name, description, now)) {
+        throw new RegistryException(name, null, "Model '" + name + "' already exists");
+      }
+      return audit(c, name, AuditAction.MODEL_CREATED, null, null, null, who, now);
+    });
+    return findModel(name).orElseThrow();
+  }
+
+  public Optional<RegisteredModel> findModel(String name) {
+    checkOpen();
+    return Optional.ofNullable(shared.store.read(c -> shared.dao.model(c, name)));
+  }
+
+  /** Every registered model, by name. */
+  public List<RegisteredModel> listModels() {
+    return searchModels(null, Map.of());
+  }
+
+  /**
+   * Registered models whose name matches {@code namePattern} (SQL {@code LIKE}: {@code %} and
+   * {@code _} wildcards, case-sensitive; null for any) and that carry every given tag.
+   */
+  public List<RegisteredModel> searchModels(@Nullable String namePattern,
+      Map<String, String> tags) {
+    checkOpen();
+    Map<String, String> copy = Map.copyOf(tags);
+    return shared.store.read(c -> shared.dao.models(c,
+        shared.dao.searchModelNames(c, namePattern, copy)));
+  }
+
+  public void setModelDescription(String name, String description) {
+    Objects.requireNonNull(description, "description");
+    change(AuditAction.MODEL_UPDATED, name, null, null, (c, who, now) -> {
+      requireModel(c, name);
+      shared.dao.setModelDescription(c, name, description);
+      shared.dao.touch(c, name, now);
+      return audit(c, name, AuditAction.MODEL_UPDATED, null, null, null, who, now);
+    });
+  }
+
+  /** Sets a tag on a registered model; a null value removes it. */
+  public void setModelTag(String name, String key, @Nullable String value) {
+    checkTag(key, value);
+    change(AuditAction.MODEL_UPDATED, name, null, null, (c, who, now) -> {
+      requireModel(c, name);
+      shared.dao.setModelTag(c, name, key, value);
+      shared.dao.touch(c, name, now);
+      return audit(c, name, AuditAction.MODEL_UPDATED, null, null, null, who, now);
+    });
+  }
+
+  /**
+   * Deletes a registered model with all its versions. Refused while an alias points into it:
+   * delete the aliases first. The audit trail keeps its history; artifacts stay in the store.
+   */
+  public void deleteModel(String name) {
+    change(AuditAction.MODEL_DELETED, name, null, null, (c, who, now) -> {
+      RegisteredModel m = shared.dao.model(c, name);
+      if (m == null) {
+        throw new ModelNotFoundException(name, null);
+      }
+      if (!m.aliases().isEmpty()) {
+        throw new RegistryException(name, null, "Model '" + name + "' still has aliases "
+            + m.aliases().keySet() + "; delete them before deleting the model");
+      }
+      shared.dao.deleteModel(c, name);
+      return audit(c, name, AuditAction.MODEL_DELETED, null, null, null, who, now);
+    });
+  }
+
+  // ---------------------------------------------------------------- versions
+
+  /** Registers a Tribuo model (protobuf form, signature from its domains) as the next version. */
+  public ModelVersion register(String name, Model<?> model, @Nullable String runId) {
+    return register(name, ModelArtifact.tribuo(model), runId);
+  }
+
+  /**
+   * Registers an artifact as the next version of {@code name}, creating the model if needed. The
+   * artifact is stored first (by digest); the version row, its number and its audit entry are one
+   * transaction, so a crash in between leaves at most an unreferenced artifact, never a
+   * half-registered version.
+   *
+   * @param runId the tracking run that produced it, which must exist; null for none
+   */
+  public ModelVersion register(String name, ModelArtifact artifact, @Nullable String runId) {
+    checkName(name, "model name");
+    Objects.requireNonNull(artifact, "artifact");
+    artifact.tags().forEach(this::checkTag);
+    checkOpen();
+    if (runId != null && shared.tracker.findRun(runId).isEmpty()) {
+      throw new RegistryException(name, null, "No tracking run with id '" + runId
+          + "' exists in this workspace; register with the id of the run that trained the model");
+    }
+    policy(AuditAction.VERSION_REGISTERED, name, null, null);
+    StoredArtifact stored = store(name, artifact);
+    ModelSignature signature = artifact.signatureOrNull();
+    String signatureJson = signature == null ? null : SignatureJson.write(signature);
+    int[] number = new int[1];
+    commit(name, (c, who, now) -> {
+      if (!shared.dao.lockModel(c, name)) {
+        shared.dao.insertModel(c, name, "", now);
+        audit(c, name, AuditAction.MODEL_CREATED, null, null, null, who, now);
+      }
+      int version = shared.dao.allocateVersion(c, name, now);
+      shared.dao.insertVersion(c, name, version, runId, stored.digest(), stored.sizeBytes(),
+          artifact.format(), signatureJson, artifact.description(), now, who);
+      for (Map.Entry<String, String> tag : artifact.tags().entrySet()) {
+        shared.dao.setVersionTag(c, name, version, tag.getKey(), tag.getValue());
+      }
+      number[0] = version;
+      return audit(c, name, AuditAction.VERSION_REGISTERED, version, null, null, who, now);
+    });
+    return getVersion(name, number[0]).orElseThrow();
+  }
+
+  private StoredArtifact store(String name, ModelArtifact artifact) {
+    ArtifactStore artifacts = shared.store.artifacts();
+    Model<?> model = artifact.model();
+    if (model != null) {
+      byte[] bytes = model.serialize().toByteArray();
+      return artifacts.put(new ByteArrayInputStream(bytes));
+    }
+    return artifacts.put(Objects.requireNonNull(artifact.file(), () -> "artifact of " + name));
+  }
+
+  public Optional<ModelVersion> getVersion(String name, int version) {
+    checkOpen();
+    return Optional.ofNullable(shared.store.read(c -> shared.dao.version(c, name, version)));
+  }
+
+  /** Every version of a model, oldest first. */
+  public List<ModelVersion> versions(String name) {
+    checkOpen();
+    return shared.store.read(c -> {
+      requireModel(c, name);
+      return shared.dao.versions(c, name);
+    });
+  }
+
+  /** Sets a tag on a version; a null value removes it. */
+  public void setVersionTag(String name, int version, String key, @Nullable String value) {
+    checkTag(key, value);
+    change(AuditAction.VERSION_UPDATED, name, version, null, (c, who, now) -> {
+      requireVersion(c, name, version);
+      shared.dao.setVersionTag(c, name, version, key, value);
+      return audit(c, name, AuditAction.VERSION_UPDATED, version, null, null, who, now);
+    });
+  }
+
+  public void setVersionDescription(String name, int version, String description) {
+    Objects.requireNonNull(description, "description");
+    change(AuditAction.VERSION_UPDATED, name, version, null, (c, who, now) -> {
+      requireVersion(c, name, version);
+      shared.dao.setVersionDescription(c, name, version, description);
+      return audit(c, name, AuditAction.VERSION_UPDATED, version, null, null, who, now);
+    });
+  }
+
+  /**
+   * Archives a version: it stays readable and loadable, but {@code latest} skips it and no alias
+   * may point at it.
+   *
+   * @throws RegistryException if an alias points at it
+   */
+  public void archive(String name, int version) {
+    change(AuditAction.VERSION_ARCHIVED, name, version, null, (c, who, now) -> {
+      requireVersion(c, name, version);
+      List<String> aliases = shared.dao.aliasesOf(c, name, version);
+      if (!aliases.isEmpty()) {
+        throw new RegistryException(name, version, "Version " + version + " of '" + name
+            + "' cannot be archived: aliases " + aliases + " point at it. Move them first.");
+      }
+      shared.dao.setStatus(c, name, version, ModelStatus.ARCHIVED);
+      return audit(c, name, AuditAction.VERSION_ARCHIVED, version, null, null, who, now);
+    });
+  }
+
+  /** Makes an archived version READY again. */
+  public void restore(String name, int version) {
+    change(AuditAction.VERSION_RESTORED, name, version, null, (c, who, now) -> {
+      requireVersion(c, name, version);
+      shared.dao.setStatus(c, name, version, ModelStatus.READY);
+      return audit(c, name, AuditAction.VERSION_RESTORED, version, null, null, who, now);
+    });
+  }
+
+  // ---------------------------------------------------------------- aliases
+
+  /**
+   * Points {@code alias} at {@code version}. Alias names are 1 to 255 letters, digits, {@code _}
+   * or {@code -}; {@code latest} and version-like names ({@code 3}, {@code v3}) are reserved.
+   *
+   * @throws RegistryException if the version does not exist or is archived
+   */
+  public void setAlias(String name, String alias, int version) {
+    checkAlias(alias);
+    change(AuditAction.ALIAS_SET, name, version, alias, (c, who, now) -> {
+      requireReady(c, name, version);
+      Integer previous = shared.dao.alias(c, name, alias);
+      shared.dao.putAlias(c, name, alias, version);
+      shared.dao.touch(c, name, now);
+      return audit(c, name, AuditAction.ALIAS_SET, version, alias, previous, who, now);
+    });
+  }
+
+  /**
+   * Moves {@code alias} from {@code expectedVersion} to {@code newVersion} atomically.
+   *
+   * @return false, changing nothing, if the alias does not point at {@code expectedVersion}
+   */
+  public boolean compareAndSetAlias(String name, String alias, int expectedVersion,
+      int newVersion) {
+    checkAlias(alias);
+    long seq = change(AuditAction.ALIAS_SET, name, newVersion, alias, (c, who, now) -> {
+      requireReady(c, name, newVersion);
+      Integer current = shared.dao.alias(c, name, alias);
+      if (current == null || current != expectedVersion) {
+        return -1L;
+      }
+      shared.dao.putAlias(c, name, alias, newVersion);
+      shared.dao.touch(c, name, now);
+      return audit(c, name, AuditAction.ALIAS_SET, newVersion, alias, current, who, now);
+    });
+    return seq >= 0;
+  }
+
+  /** Removes an alias; returns false if it did not exist. */
+  public boolean deleteAlias(String name, String alias) {
+    checkAlias(alias);
+    long seq = change(AuditAction.ALIAS_DELETED, name, null, alias, (c, who, now) -> {
+      requireModel(c, name);
+      Integer current = shared.dao.alias(c, name, alias);
+      if (current == null) {
+        return -1L;
+      }
+      shared.dao.putAlias(c, name, alias, null);
+      shared.dao.touch(c, name, now);
+      return audit(c, name, AuditAction.ALIAS_DELETED, current, alias, current, who, now);
+    });
+    return seq >= 0;
+  }
+
+  /**
+   * Moves {@code alias} back to the version it pointed at before its last change, as recorded in
+   * the audit trail. Repeated rollbacks walk further back (a rollback undoes one change, it is not
+   * itself undone by the next rollback).
+   *
+   * @return the version the alias points at now
+   * @throws RegistryException if the alias has no earlier version, or that version is archived or
+   *     deleted
+   */
+  public ModelVersion rollback(String name, String alias) {
+    checkAlias(alias);
+    int[] target = new int[1];
+    change(AuditAction.ALIAS_ROLLED_BACK, name, null, alias, (c, who, now) -> {
+      requireModel(c, name);
+      Integer current = shared.dao.alias(c, name, alias);
+      Integer before = previousValue(shared.dao.auditLog(c, name, 0), alias);
+      if (before == null) {
+        throw new RegistryException(name, null, "Alias '" + alias + "' of '" + name
+            + "' has no earlier version to roll back to");
+      }
+      requireReady(c, name, before);
+      shared.dao.putAlias(c, name, alias, before);
+      shared.dao.touch(c, name, now);
+      target[0] = before;
+      return audit(c, name, AuditAction.ALIAS_ROLLED_BACK, before, alias, current, who, now);
+    });
+    return getVersion(name, target[0]).orElseThrow();
+  }
+
+  /**
+   * The value an alias had before its last change that has not been rolled back: replay the
+   * trail keeping a stack of earlier values; a set or delete pushes the value it replaced, a
+   * rollback pops one.
+   */
+  static @Nullable Integer previousValue(List<AuditEntry> trail, String alias) {
+    Deque<Optional<Integer>> earlier = new ArrayDeque<>();
+    for (AuditEntry e : trail) {
+      if (e.action() == AuditAction.MODEL_DELETED) {
+        earlier.clear(); // a model re-created under the same name starts a new history
+      } else if (alias.equals(e.alias())) {
+        switch (e.action()) {
+          case ALIAS_SET, ALIAS_DELETED -> earlier.push(Optional.ofNullable(e.previousVersion()));
+          case ALIAS_ROLLED_BACK -> earlier.poll();
+          default -> { }
+        }
+      }
+    }
+    Optional<Integer> top = earlier.peek();
+    return top == null ? null : top.orElse(null);
+  }
+
+  /** Alias to version number for a model. */
+  public Map<String, Integer> aliases(String name) {
+    return findModel(name).orElseThrow(() -> new ModelNotFoundException(name, null)).aliases();
+  }
+
+  /**
+   * Resolves a reference to a version: an alias ({@code champion}), {@code latest} (the highest
+   * READY version) or a version number ({@code 3} or {@code v3}). Answers come from a cache that
+   * this registry invalidates on every change it makes and, for changes by other processes, when
+   * its watcher sees them (within the poll interval).
+   */
+  public Optional<ModelVersion> resolve(String name, String reference) {
+    checkOpen();
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(reference, "reference");
+    return shared.resolved.get(name + '\u0000' + reference, k -> load(name, reference));
+  }
+
+  private Optional<ModelVersion> load(String name, String reference) {
+    return Optional.ofNullable(shared.store.read(c -> {
+      int version;
+      if (reference.equalsIgnoreCase(LATEST)) {
+        version = shared.dao.latestReady(c, name);
+      } else if (VERSION_REF.matcher(reference).matches()) {
+        version = Integer.parseInt(reference.replaceFirst("^[vV]", ""));
+      } else {
+        Integer v = shared.dao.alias(c, name, reference);
+        version = v == null ? 0 : v;
+      }
+      return version == 0 ? null : shared.dao.version(c, name, version);
+    }));
+  }
+
+  // ---------------------------------------------------------------- loading and lineage
+
+  /**
+   * Loads a Tribuo model version. The artifact's SHA-256 is checked against the registry before
+   * any byte is parsed; the model class must be in an allowed package; Java-serialized models are
+   * refused unless the builder allowed them, and then read through an allowlist filter.
+   *
+   * @throws ModelIntegrityException if the file is missing, truncated or changed
+   * @throws UnsafeModelException if the format or class is not allowed
+   * @throws RegistryException if the model's output type is not {@code outputType}
+   */
+  public <T extends Output<T>> Model<T> loadTribuo(ModelVersion version, Class<T> outputType) {
+    checkOpen();
+    return shared.loader.load(version, shared.store.artifacts(), outputType);
+  }
+
+  /** Opens a version's artifact; reading it verifies the digest (any format). */
+  public InputStream openArtifact(ModelVersion version) {
+    checkOpen();
+    return shared.store.artifacts().open(version.digest());
+  }
+
+  /** The run that produced the version, its params and its datasets. */
+  public ModelLineage lineage(ModelVersion version) {
+    checkOpen();
+    RunInfo run = version.runId().flatMap(shared.tracker::findRun).orElse(null);
+    return new ModelLineage(version, run);
+  }
+
+  // ---------------------------------------------------------------- audit and events
+
+  /** The audit trail of a model, oldest first (kept after the model is deleted). */
+  public List<AuditEntry> auditLog(String name) {
+    checkOpen();
+    return shared.store.read(c -> shared.dao.auditLog(c, name, 0));
+  }
+
+  /** Adds a listener; close the returned handle to remove it. */
+  public AutoCloseable addListener(RegistryListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    shared.listeners.add(listener);
+    return () -> shared.listeners.remove(listener);
+  }
+
+  /**
+   * Looks for changes by other processes now instead of waiting for the watcher (also works
+   * with polling disabled).
+   */
+  public void refresh() {
+    checkOpen();
+    shared.poll();
+  }
+
+  /** The store, to share with a {@link Tracker} or other services of the workspace. */
+  public Store store() {
+    return shared.store;
+  }
+
+  /** Stops the watcher and releases the store if the registry opened it. Bounded. */
+  @Override
+  public void close() {
+    if (!shared.closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (shared.watcher != null) {
+      shared.watcher.shutdownNow();
+      try {
+        shared.watcher.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    shared.tracker.close();
+    if (shared.ownsStore) {
+      shared.store.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- change plumbing
+
+  @FunctionalInterface
+  private interface Change {
+    /** Returns the audit sequence of the change, or -1 when nothing changed. */
+    long apply(Connection c, String actor, long now) throws SQLException;
+  }
+
+  /** Audit entries written by the transaction running on this thread, announced after commit. */
+  private static final ThreadLocal<List<AuditEntry>> WRITTEN = ThreadLocal.withInitial(ArrayList::new);
+
+  private long change(AuditAction action, String name, @Nullable Integer version,
+      @Nullable String alias, Change change) {
+    checkOpen();
+    Objects.requireNonNull(name, "name");
+    policy(action, name, version, alias);
+    return commit(name, change);
+  }
+
+  private void policy(AuditAction action, String name, @Nullable Integer version,
+      @Nullable String alias) {
+    shared.policy.check(new RegistryOperation(action, name, version, alias, currentActor()));
+  }
+
+  /**
+   * Runs the change in one transaction, then invalidates the cache and announces the audit
+   * entries it wrote. Holding the shared lock keeps the watcher from announcing them twice.
+   */
+  private long commit(String name, Change change) {
+    String who = currentActor();
+    List<AuditEntry> written = WRITTEN.get();
+    long seq;
+    List<AuditEntry> entries;
+    synchronized (shared) {
+      try {
+        seq = shared.store.write(c -> {
+          written.clear(); // a retried transaction starts over
+          return change.apply(c, who, shared.clock.millis());
+        });
+        entries = List.copyOf(written);
+      } finally {
+        written.clear();
+      }
+      for (AuditEntry e : entries) {
+        if (e.sequence() > shared.cursor) {
+          shared.announced.add(e.sequence());
+        }
+      }
+    }
+    if (!entries.isEmpty()) {
+      shared.invalidate(name);
+      entries.forEach(e -> shared.dispatch(RegistryEvent.of(e)));
+    }
+    return seq;
+  }
+
+  private long audit(Connection c, String name, AuditAction action, @Nullable Integer version,
+      @Nullable String alias, @Nullable Integer previous, String who, long now)
+      throws SQLException {
+    long seq = shared.dao.audit(c, name, action, version, alias, previous, who, comment, now);
+    WRITTEN.get().add(new AuditEntry(seq, name, action, version, alias, previous, who, comment,
+        java.time.Instant.ofEpochMilli(now)));
+    return seq;
+  }
+
+  private String currentActor() {
+    String who = actor.get();
+    if (who == null || who.isBlank()) {
+      throw new IllegalStateException("The actor supplier returned no name");
+    }
+    return who;
+  }
+
+  private void requireModel(Connection c, String name) throws SQLException {
+    if (!shared.dao.lockModel(c, name)) {
+      throw new ModelNotFoundException(name, null);
+    }
+  }
+
+  private ModelVersion requireVersion(Connection c, String name, int version) throws SQLException {
+    requireModel(c, name);
+    ModelVersion v = shared.dao.version(c, name, version);
+    if (v == null) {
+      throw new ModelNotFoundException(name, version);
+    }
+    return v;
+  }
+
+  private void requireReady(Connection c, String name, int version) throws SQLException {
+    if (requireVersion(c, name, version).status() != ModelStatus.READY) {
+      throw new RegistryException(name, version, "Version " + version + " of '" + name
+          + "' is archived; restore it before pointing an alias at it");
+    }
+  }
+
+  private void checkOpen() {
+    if (shared.closed.get()) {
+      throw new IllegalStateException("The registry is closed");
+    }
+  }
+
+  private static String checkName(String name, String what) {
+    Objects.requireNonNull(name, what);
+    if (name.isBlank() || name.length() > MAX_NAME) {
+      throw new IllegalArgumentException(what + " must be 1 to " + MAX_NAME
+          + " characters and not blank, was '" + name + "'");
+    }
+    for (int i = 0; i < name.length(); i++) {
+      if (Character.isISOControl(name.charAt(i))) {
+        throw new IllegalArgumentException(what + " has a control character at position " + i);
+      }
+    }
+    return name;
+  }
+
+  private void checkTag(String key, @Nullable String value) {
+    Objects.requireNonNull(key, "tag key");
+    if (key.isEmpty() || key.length() > MAX_TAG_KEY) {
+      throw new IllegalArgumentException("Tag key must be 1 to " + MAX_TAG_KEY + " characters");
+    }
+    if (value != null && value.length() > MAX_TAG_VALUE) {
+      throw new IllegalArgumentException("Tag '" + key + "' value is " + value.length()
+          + " characters, over the limit of " + MAX_TAG_VALUE + "; it was rejected");
+    }
+  }
+
+  private static void checkAlias(String alias) {
+    Objects.requireNonNull(alias, "alias");
+    if (!ALIAS.matcher(alias).matches()) {
+      throw new IllegalArgumentException("Alias '" + alias
+          + "' must be 1 to 255 letters, digits, '_' or '-'");
+    }
+    if (alias.equalsIgnoreCase(LATEST) || VERSION_REF.matcher(alias).matches()) {
+      throw new IllegalArgumentException("Alias '" + alias + "' is reserved: 'latest' and"
+          + " version numbers such as '3' or 'v3' resolve to versions themselves");
+    }
+  }
+
+  /** Configures a {@link ModelRegistry}; setters check their arguments at once. */
+  public static final class Builder {
+    private @Nullable Path workspace;
+    private @Nullable DataSource dataSource;
+    private @Nullable Path artifactRoot;
+    private @Nullable Store store;
+    private Clock clock = Clock.systemUTC();
+    private Supplier<String> actor = () -> System.getProperty("user.name", "unknown");
+    private AccessPolicy accessPolicy = AccessPolicy.ALLOW_ALL;
+    private Duration pollInterval = Duration.ofSeconds(1);
+    private long cacheSize = 10_000;
+    private List<String> allowedClassPrefixes = List.of("org.tribuo.");
+    private @Nullable String javaSerialFilter;
+
+    private Builder() {}
+
+    public Builder workspace(Path workspace) {
+      this.workspace = Objects.requireNonNull(workspace, "workspace");
+      return this;
+    }
+
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      return this;
+    }
+
+    public Builder artifactRoot(Path artifactRoot) {
+      this.artifactRoot = Objects.requireNonNull(artifactRoot, "artifactRoot");
+      return this;
+    }
+
+    /** A store shared with other services; the registry does not close it. */
+    public Builder store(Store store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Who makes changes, asked at each change (default: the {@code user.name} property). */
+    public Builder actor(Supplier<String> actor) {
+      this.actor = Objects.requireNonNull(actor, "actor");
+      return this;
+    }
+
+    public Builder accessPolicy(AccessPolicy policy) {
+      this.accessPolicy = Objects.requireNonNull(policy, "accessPolicy");
+      return this;
+    }
+
+    /**
+     * How often to look for changes made by other processes (default 1 s); {@link Duration#ZERO}
+     * turns the watcher off ({@link ModelRegistry#refresh()} still works).
+     */
+    public Builder pollInterval(Duration interval) {
+      Objects.requireNonNull(interval, "pollInterval");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("pollInterval must not be negative, was " + interval);
+      }
+      this.pollInterval = interval;
+      return this;
+    }
+
+    /** Entries of the resolve cache (default 10,000). */
+    public Builder cacheSize(long size) {
+      if (size < 1) {
+        throw new IllegalArgumentException("cacheSize must be >= 1, was " + size);
+      }
+      this.cacheSize = size;
+      return this;
+    }
+
+    /**
+     * Packages whose model classes may be loaded (default {@code org.tribuo.}). The class named
+     * in a protobuf model file is checked before Tribuo loads it.
+     */
+    public Builder allowedModelPackages(String... prefixes) {
+      if (prefixes.length == 0) {
+        throw new IllegalArgumentException("At least one allowed model package is needed");
+      }
+      this.allowedClassPrefixes = List.of(prefixes);
+      return this;
+    }
+
+    /**
+     * Allows loading Java-serialized Tribuo models through an {@link java.io.ObjectInputFilter}
+     * with this pattern (for example {@link ModelRegistry#TRIBUO_SERIAL_FILTER}). Off by default:
+     * only protobuf models load. Only allow it for files from trusted sources.
+     */
+    public Builder allowJavaSerialization(String filterPattern) {
+      Objects.requireNonNull(filterPattern, "filterPattern");
+      java.io.ObjectInputFilter.Config.createFilter(filterPattern); // fails early on bad syntax
+      this.javaSerialFilter = filterPattern;
+      return this;
+    }
+
+    public ModelRegistry build() {
+      int sources = (workspace != null ? 1 : 0) + (dataSource != null ? 1 : 0)
+          + (store != null ? 1 : 0);
+      if (sources != 1) {
+        throw new IllegalStateException(
+            "Set exactly one of workspace(...), dataSource(...) or store(...)");
+      }
+      Store s;
+      boolean owns = true;
+      if (store != null) {
+        s = store;
+        owns = false;
+      } else if (workspace != null) {
+        s = Store.open(workspace);
+      } else {
+        if (artifactRoot == null) {
+          throw new IllegalStateException("dataSource(...) needs artifactRoot(...) as well");
+        }
+        s = Store.builder().dataSource(Objects.requireNonNull(dataSource))
+            .artifactRoot(artifactRoot).build();
+      }
+      try {
+        return new ModelRegistry(new Shared(this, s, owns), actor, null);
+      } catch (RuntimeException e) {
+        if (owns) {
+          s.close();
+        }
+        throw e;
+      }
+    }
+  }
+}

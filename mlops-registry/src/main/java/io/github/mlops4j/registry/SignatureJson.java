@@ -1,0 +1,59 @@
+package io.github.mlops4j.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The persisted form of a {@link ModelSignature} (column {@code model_versions.signature}):
+ * <pre>{"schemaVersion":1,"inputs":[{"name":"tenure","type":"REAL"}],"outputType":"Label",
+ * "outputLabels":["no","yes"]}</pre>
+ */
+final class SignatureJson {
+  static final int SCHEMA_VERSION = 1;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private SignatureJson() {}
+
+  static String write(ModelSignature signature) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("schemaVersion", SCHEMA_VERSION);
+    ArrayNode inputs = root.putArray("inputs");
+    for (FeatureSpec f : signature.inputs()) {
+      inputs.addObject().put("name", f.name()).put("type", f.type().name());
+    }
+    root.put("outputType", signature.outputType());
+    ArrayNode labels = root.putArray("outputLabels");
+    signature.outputLabels().forEach(labels::add);
+    try {
+      return MAPPER.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write signature", e);
+    }
+  }
+
+  static ModelSignature read(String json) {
+    try {
+      JsonNode root = MAPPER.readTree(json);
+      int version = root.path("schemaVersion").asInt(-1);
+      if (version != SCHEMA_VERSION) {
+        throw new RegistryException(null, null, "Model signature has schema version " + version
+            + "; this version of mlops4j reads version " + SCHEMA_VERSION + ". Upgrade mlops4j.");
+      }
+      List<FeatureSpec> inputs = new ArrayList<>();
+      for (JsonNode f : root.path("inputs")) {
+        inputs.add(new FeatureSpec(f.path("name").asText(),
+            FeatureSpec.Type.valueOf(f.path("type").asText())));
+      }
+      List<String> labels = new ArrayList<>();
+      root.path("outputLabels").forEach(l -> labels.add(l.asText()));
+      return new ModelSignature(inputs, root.path("outputType").asText(), labels);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new RegistryException(null, null, "Corrupt model signature: " + e.getMessage(), e);
+    }
+  }
+}

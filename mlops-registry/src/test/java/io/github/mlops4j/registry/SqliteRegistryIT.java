@@ -1,0 +1,11 @@
+package io.github.mlops4j.registry;
+
+import java.nio.file.Path;
+
+/** The registry contract on the embedded SQLite workspace. */
+class SqliteRegistryIT extends ModelRegistryContract {
+  @Override
+  ModelRegistry.Builder fresh(Path dir) {
+    return ModelRegistry.builder().workspace(dir.resolve("ws"));
+  }
+}
