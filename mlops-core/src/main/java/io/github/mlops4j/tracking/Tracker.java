@@ -2,6 +2,7 @@ package io.github.mlops4j.tracking;
 
 import io.github.mlops4j.artifacts.PathNames;
 import io.github.mlops4j.store.Store;
+import io.github.mlops4j.store.StoreSource;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -359,10 +360,7 @@ public final class Tracker implements AutoCloseable {
 
   /** Configures a {@link Tracker}; setters check their arguments at once. */
   public static final class Builder {
-    private @Nullable Path workspace;
-    private @Nullable DataSource dataSource;
-    private @Nullable Path artifactRoot;
-    private @Nullable Store store;
+    private final StoreSource source = new StoreSource();
     private Clock clock = Clock.systemUTC();
     private TrackingLimits limits = TrackingLimits.mlflowDefaults();
     private Backpressure backpressure = Backpressure.BLOCK;
@@ -377,25 +375,25 @@ public final class Tracker implements AutoCloseable {
 
     /** An embedded workspace directory: {@code mlops.db} and {@code artifacts/} inside it. */
     public Builder workspace(Path workspace) {
-      this.workspace = Objects.requireNonNull(workspace, "workspace");
+      source.workspace(workspace);
       return this;
     }
 
     /** A host-provided DataSource (PostgreSQL, or SQLite); requires {@link #artifactRoot}. */
     public Builder dataSource(DataSource dataSource) {
-      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      source.dataSource(dataSource);
       return this;
     }
 
     /** Where artifacts are stored when a {@link #dataSource} is used. */
     public Builder artifactRoot(Path artifactRoot) {
-      this.artifactRoot = Objects.requireNonNull(artifactRoot, "artifactRoot");
+      source.artifactRoot(artifactRoot);
       return this;
     }
 
     /** A store shared with other services; the tracker does not close it. */
     public Builder store(Store store) {
-      this.store = Objects.requireNonNull(store, "store");
+      source.store(store);
       return this;
     }
 
@@ -466,24 +464,8 @@ public final class Tracker implements AutoCloseable {
     }
 
     public Tracker build() {
-      int sources = (workspace != null ? 1 : 0) + (dataSource != null ? 1 : 0)
-          + (store != null ? 1 : 0);
-      if (sources != 1) {
-        throw new IllegalStateException(
-            "Set exactly one of workspace(...), dataSource(...) or store(...)");
-      }
-      if (store != null) {
-        return new Tracker(this, store, false);
-      }
-      if (workspace != null) {
-        return new Tracker(this, Store.open(workspace), true);
-      }
-      if (artifactRoot == null) {
-        throw new IllegalStateException("dataSource(...) needs artifactRoot(...) as well");
-      }
-      Store s = Store.builder().dataSource(Objects.requireNonNull(dataSource))
-          .artifactRoot(artifactRoot).build();
-      return new Tracker(this, s, true);
+      StoreSource.Opened opened = source.open();
+      return new Tracker(this, opened.store(), opened.owned());
     }
   }
 }

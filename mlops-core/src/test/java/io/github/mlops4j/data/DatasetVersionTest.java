@@ -27,7 +27,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -269,7 +269,7 @@ class DatasetVersionTest {
    * </pre>
    */
   @Test
-  @DisabledOnOs(OS.WINDOWS)
+  @EnabledOnOs({OS.LINUX, OS.MAC})
   void directory_escapesNamesLikeSha256sum() throws IOException {
     Path dir = Files.createDirectories(temp.resolve("e"));
     Files.writeString(dir.resolve("a\\b"), "x");
@@ -289,7 +289,7 @@ class DatasetVersionTest {
   }
 
   @Test
-  @DisabledOnOs(OS.WINDOWS)
+  @EnabledOnOs({OS.LINUX, OS.MAC})
   void symlinkToAFileInsideTheTree_isHashedAsItsTarget() throws IOException {
     Path withLink = Files.createDirectories(temp.resolve("link/data"));
     Files.writeString(withLink.resolve("x.csv"), "a\n1\n");
@@ -306,7 +306,7 @@ class DatasetVersionTest {
   }
 
   @Test
-  @DisabledOnOs(OS.WINDOWS)
+  @EnabledOnOs({OS.LINUX, OS.MAC})
   void symlinkThatLeavesTheTree_isRejected() throws IOException {
     Path outside = Files.writeString(temp.resolve("secret.txt"), "not part of the dataset");
     Path dir = Files.createDirectories(temp.resolve("leaky"));
@@ -320,7 +320,7 @@ class DatasetVersionTest {
   }
 
   @Test
-  @DisabledOnOs(OS.WINDOWS)
+  @EnabledOnOs({OS.LINUX, OS.MAC})
   void danglingSymlink_andSymlinkToADirectory_areRejected() throws IOException {
     Path dangling = Files.createDirectories(temp.resolve("dangling"));
     Files.createSymbolicLink(dangling.resolve("gone.csv"), Path.of("nowhere.csv"));
@@ -337,7 +337,7 @@ class DatasetVersionTest {
   }
 
   @Test
-  @DisabledOnOs(OS.WINDOWS)
+  @EnabledOnOs({OS.LINUX, OS.MAC})
   void unreadableFile_isAClearError() throws IOException {
     Path dir = Files.createDirectories(temp.resolve("locked"));
     Path file = Files.writeString(dir.resolve("secret.csv"), "a\n1\n");
@@ -409,7 +409,7 @@ class DatasetVersionTest {
   }
 
   @Test
-  @DisabledOnOs(OS.WINDOWS)
+  @EnabledOnOs({OS.LINUX, OS.MAC})
   void statCache_catchesAnInPlaceRewriteThatRestoresTheMtime() throws IOException {
     assumeTrue(temp.getFileSystem().supportedFileAttributeViews().contains("unix"));
     DigestCache cache = DigestCache.create(100, clockAhead(Duration.ofMinutes(1)));

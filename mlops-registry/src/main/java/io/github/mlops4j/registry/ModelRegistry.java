@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.artifacts.StoredArtifact;
 import io.github.mlops4j.store.Store;
+import io.github.mlops4j.store.StoreSource;
 import io.github.mlops4j.tracking.RunInfo;
 import io.github.mlops4j.tracking.Tracker;
 import java.io.ByteArrayInputStream;
@@ -743,10 +744,7 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** Configures a {@link ModelRegistry}; setters check their arguments at once. */
   public static final class Builder {
-    private @Nullable Path workspace;
-    private @Nullable DataSource dataSource;
-    private @Nullable Path artifactRoot;
-    private @Nullable Store store;
+    private final StoreSource source = new StoreSource();
     private Clock clock = Clock.systemUTC();
     private Supplier<String> actor = () -> System.getProperty("user.name", "unknown");
     private AccessPolicy accessPolicy = AccessPolicy.ALLOW_ALL;
@@ -757,24 +755,27 @@ public final class ModelRegistry implements AutoCloseable {
 
     private Builder() {}
 
+    /** An embedded workspace directory, the same one a Tracker opens. */
     public Builder workspace(Path workspace) {
-      this.workspace = Objects.requireNonNull(workspace, "workspace");
+      source.workspace(workspace);
       return this;
     }
 
+    /** A host-provided DataSource (PostgreSQL, or SQLite); requires {@link #artifactRoot}. */
     public Builder dataSource(DataSource dataSource) {
-      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      source.dataSource(dataSource);
       return this;
     }
 
+    /** Where model artifacts are stored when a {@link #dataSource} is used. */
     public Builder artifactRoot(Path artifactRoot) {
-      this.artifactRoot = Objects.requireNonNull(artifactRoot, "artifactRoot");
+      source.artifactRoot(artifactRoot);
       return this;
     }
 
     /** A store shared with other services; the registry does not close it. */
     public Builder store(Store store) {
-      this.store = Objects.requireNonNull(store, "store");
+      source.store(store);
       return this;
     }
 
@@ -841,32 +842,11 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     public ModelRegistry build() {
-      int sources = (workspace != null ? 1 : 0) + (dataSource != null ? 1 : 0)
-          + (store != null ? 1 : 0);
-      if (sources != 1) {
-        throw new IllegalStateException(
-            "Set exactly one of workspace(...), dataSource(...) or store(...)");
-      }
-      Store s;
-      boolean owns = true;
-      if (store != null) {
-        s = store;
-        owns = false;
-      } else if (workspace != null) {
-        s = Store.open(workspace);
-      } else {
-        if (artifactRoot == null) {
-          throw new IllegalStateException("dataSource(...) needs artifactRoot(...) as well");
-        }
-        s = Store.builder().dataSource(Objects.requireNonNull(dataSource))
-            .artifactRoot(artifactRoot).build();
-      }
+      StoreSource.Opened opened = source.open();
       try {
-        return new ModelRegistry(new Shared(this, s, owns), actor, null);
+        return new ModelRegistry(new Shared(this, opened.store(), opened.owned()), actor, null);
       } catch (RuntimeException e) {
-        if (owns) {
-          s.close();
-        }
+        opened.closeIfOwned();
         throw e;
       }
     }

@@ -1,0 +1,84 @@
+package io.github.mlops4j.store;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where a service's store comes from: an embedded workspace directory, a host {@link DataSource}
+ * plus an artifact root, or a {@link Store} shared with other services. The builders of the
+ * mlops4j services delegate their {@code workspace}, {@code dataSource}, {@code artifactRoot} and
+ * {@code store} options to one of these. Not thread-safe, like a builder.
+ */
+public final class StoreSource {
+  private @Nullable Path workspace;
+  private @Nullable DataSource dataSource;
+  private @Nullable Path artifactRoot;
+  private @Nullable Store store;
+
+  public StoreSource workspace(Path workspace) {
+    this.workspace = Objects.requireNonNull(workspace, "workspace");
+    return this;
+  }
+
+  public StoreSource dataSource(DataSource dataSource) {
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    return this;
+  }
+
+  public StoreSource artifactRoot(Path artifactRoot) {
+    this.artifactRoot = Objects.requireNonNull(artifactRoot, "artifactRoot");
+    return this;
+  }
+
+  public StoreSource store(Store store) {
+    this.store = Objects.requireNonNull(store, "store");
+    return this;
+  }
+
+  /**
+   * Opens the configured store, or hands out the shared one.
+   *
+   * @throws IllegalStateException unless exactly one of workspace, dataSource (with an artifact
+   *     root) or store was given
+   */
+  public Opened open() {
+    int sources = (workspace != null ? 1 : 0) + (dataSource != null ? 1 : 0)
+        + (store != null ? 1 : 0);
+    if (sources != 1) {
+      throw new IllegalStateException(
+          "Set exactly one of workspace(...), dataSource(...) or store(...)");
+    }
+    if (store != null) {
+      return new Opened(store, false);
+    }
+    if (workspace != null) {
+      return new Opened(Store.open(workspace), true);
+    }
+    if (artifactRoot == null) {
+      throw new IllegalStateException("dataSource(...) needs artifactRoot(...) as well");
+    }
+    return new Opened(Store.builder().dataSource(Objects.requireNonNull(dataSource))
+        .artifactRoot(artifactRoot).build(), true);
+  }
+
+  /**
+   * An opened store and whether the service that opened it owns it (and so closes it).
+   *
+   * @param store the store
+   * @param owned true when it was opened here rather than shared
+   */
+  public record Opened(Store store, boolean owned) {
+    public Opened {
+      Objects.requireNonNull(store, "store");
+    }
+
+    /** Closes the store if it is owned; a shared store is left open. */
+    public void closeIfOwned() {
+      if (owned) {
+        store.close();
+      }
+    }
+  }
+}
