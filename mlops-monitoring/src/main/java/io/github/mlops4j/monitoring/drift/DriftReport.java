@@ -1,5 +1,10 @@
 package io.github.mlops4j.monitoring.drift;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,8 +17,18 @@ import org.jspecify.annotations.Nullable;
 /**
  * The result of comparing current data with a reference: one {@link ColumnDrift} per column, the
  * share of drifted columns and the dataset verdict ({@code driftedShare >= datasetThreshold}).
+ *
+ * <p>Exports: {@link #toJson()} (a stable, versioned format; see {@link #SCHEMA_VERSION}) and a
+ * self-contained HTML page ({@link #toHtml()}, {@link #writeHtml(Path)}) with inline CSS and SVG
+ * histograms, no scripts and no external resources.
  */
 public final class DriftReport {
+  /**
+   * Version of the JSON format written by {@link #toJson()}. It changes only when a field is
+   * removed, renamed or changes meaning; new fields may appear within a version.
+   */
+  public static final int SCHEMA_VERSION = 1;
+
   private final String preset;
   private final Instant createdTime;
   private final long referenceRows;
@@ -21,6 +36,7 @@ public final class DriftReport {
   private final double datasetThreshold;
   private final List<ColumnDrift> columns;
   private final Map<String, ColumnHistogram> histograms;
+  private final Map<String, String> details;
 
   private DriftReport(Builder b) {
     this.preset = b.preset;
@@ -30,6 +46,7 @@ public final class DriftReport {
     this.datasetThreshold = b.datasetThreshold;
     this.columns = List.copyOf(b.columns);
     this.histograms = Map.copyOf(b.histograms);
+    this.details = Map.copyOf(b.details);
   }
 
   public static Builder builder() {
@@ -72,6 +89,14 @@ public final class DriftReport {
     return Optional.ofNullable(histograms.get(column));
   }
 
+  /**
+   * How the score of a column was computed (method parameters, bins, sample sizes), when the
+   * producer of the report said so.
+   */
+  public Optional<String> details(String column) {
+    return Optional.ofNullable(details.get(column));
+  }
+
   public long driftedColumns() {
     return columns.stream().filter(ColumnDrift::drifted).count();
   }
@@ -83,6 +108,45 @@ public final class DriftReport {
 
   public boolean datasetDrift() {
     return !columns.isEmpty() && driftedShare() >= datasetThreshold;
+  }
+
+  /**
+   * The report as JSON (UTF-8 text, two-space indentation, {@code \n} line ends), with
+   * {@code schemaVersion} {@value #SCHEMA_VERSION}. Field names are stable; non-finite numbers
+   * are written as the strings {@code "Infinity"}, {@code "-Infinity"} and {@code "NaN"}.
+   * docs/monitoring.md describes every field.
+   */
+  public String toJson() {
+    return ReportJson.write(this);
+  }
+
+  /** Writes {@link #toJson()} to a file (UTF-8), replacing it. */
+  public void writeJson(Path file) {
+    write(file, toJson());
+  }
+
+  /**
+   * The report as one self-contained HTML page: a summary, a table of columns with method,
+   * threshold, score and data checks, and an SVG histogram of reference against current per
+   * column. CSS is inline; there are no scripts, fonts, images or links to other resources, and
+   * all text is escaped.
+   */
+  public String toHtml() {
+    return ReportHtml.write(this);
+  }
+
+  /** Writes {@link #toHtml()} to a file (UTF-8), replacing it. */
+  public void writeHtml(Path file) {
+    write(file, toHtml());
+  }
+
+  private static void write(Path file, String text) {
+    Objects.requireNonNull(file, "file");
+    try {
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the drift report to " + file, e);
+    }
   }
 
   @Override
@@ -100,6 +164,7 @@ public final class DriftReport {
     private double datasetThreshold = 0.5;
     private final List<ColumnDrift> columns = new ArrayList<>();
     private final Map<String, ColumnHistogram> histograms = new LinkedHashMap<>();
+    private final Map<String, String> details = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -141,6 +206,17 @@ public final class DriftReport {
       if (histogram != null) {
         histograms.put(drift.column(), histogram);
       }
+      return this;
+    }
+
+    /**
+     * Adds a column with a description of how its score was computed (shown in the HTML report
+     * and written to JSON as {@code details}).
+     */
+    public Builder column(ColumnDrift drift, @Nullable ColumnHistogram histogram, String details) {
+      Objects.requireNonNull(details, "details");
+      column(drift, histogram);
+      this.details.put(drift.column(), details);
       return this;
     }
 

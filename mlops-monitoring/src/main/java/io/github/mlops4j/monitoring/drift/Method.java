@@ -1,0 +1,399 @@
+package io.github.mlops4j.monitoring.drift;
+
+import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A drift method and its threshold: a two-sample test (drift when the p-value is at or below the
+ * threshold) or a distance (drift when the distance is at or above it). Names and default
+ * thresholds follow Evidently's code ({@code StatTest(default_threshold=…)}), including where
+ * Evidently's documentation says otherwise (Cramér-von Mises: 0.1 in code, 0.05 in the docs).
+ *
+ * <table>
+ *   <caption>Methods</caption>
+ *   <tr><th>factory</th><th>name</th><th>score</th><th>drift when</th><th>default</th><th>columns</th></tr>
+ *   <tr><td>{@link #ks()}</td><td>{@code ks}</td><td>p-value</td><td>p ≤ t</td><td>0.05</td><td>numeric</td></tr>
+ *   <tr><td>{@link #cramerVonMises()}</td><td>{@code cramer_von_mises}</td><td>p-value</td><td>p ≤ t</td><td>0.1</td><td>numeric</td></tr>
+ *   <tr><td>{@link #chiSquare()}</td><td>{@code chisquare}</td><td>p-value</td><td>p &lt; t</td><td>0.05</td><td>all</td></tr>
+ *   <tr><td>{@link #chiSquareHomogeneity()}</td><td>{@code chisquare_homogeneity}</td><td>p-value</td><td>p &lt; t</td><td>0.05</td><td>all</td></tr>
+ *   <tr><td>{@link #zTest()}</td><td>{@code z}</td><td>p-value</td><td>p &lt; t</td><td>0.05</td><td>all</td></tr>
+ *   <tr><td>{@link #wasserstein()}</td><td>{@code wasserstein_normed}</td><td>W1 / max(σ_ref, 0.001)</td><td>≥ t</td><td>0.1</td><td>numeric</td></tr>
+ *   <tr><td>{@link #energy()}</td><td>{@code energy}</td><td>energy distance (raw units)</td><td>&gt; t</td><td>0.1</td><td>numeric</td></tr>
+ *   <tr><td>{@link #jensenShannon()}</td><td>{@code jensenshannon}</td><td>JS distance, natural log</td><td>≥ t</td><td>0.1</td><td>all</td></tr>
+ *   <tr><td>{@link #psi()}</td><td>{@code psi}</td><td>population stability index</td><td>≥ t</td><td>0.1</td><td>all</td></tr>
+ *   <tr><td>{@link #kl()}</td><td>{@code kl_div}</td><td>KL(reference ‖ current)</td><td>≥ t</td><td>0.1</td><td>all</td></tr>
+ *   <tr><td>{@link #hellinger()}</td><td>{@code hellinger}</td><td>Hellinger distance</td><td>≥ t</td><td>0.1</td><td>all</td></tr>
+ * </table>
+ *
+ * <p>On numeric columns the categorical tests ({@code chisquare}, {@code chisquare_homogeneity},
+ * {@code z}) treat each distinct value as a category, as Evidently does for numeric columns with
+ * at most five values; the binned distances ({@code jensenshannon}, {@code psi}, {@code kl_div},
+ * {@code hellinger}) use {@link #bins()}, by default {@link Bins#quantiles(int) 10 reference
+ * quantile bins}. The {@code z} test compares the share of the first value in sorted order with
+ * the share of all others, as Evidently does.
+ *
+ * <p>Instances are immutable; {@code with…} methods return a copy.
+ */
+public final class Method {
+
+  /** The methods this class knows, with their rule and default threshold. */
+  enum Kind {
+    KS("ks", Rule.P_AT_MOST, 0.05, true, false),
+    CRAMER_VON_MISES("cramer_von_mises", Rule.P_AT_MOST, 0.1, true, false),
+    CHI_SQUARE("chisquare", Rule.P_BELOW, 0.05, false, false),
+    CHI_SQUARE_HOMOGENEITY("chisquare_homogeneity", Rule.P_BELOW, 0.05, false, false),
+    Z("z", Rule.P_BELOW, 0.05, false, false),
+    WASSERSTEIN_NORMED("wasserstein_normed", Rule.AT_LEAST, 0.1, true, false),
+    ENERGY("energy", Rule.ABOVE, 0.1, true, false),
+    JENSEN_SHANNON("jensenshannon", Rule.AT_LEAST, 0.1, false, true),
+    PSI("psi", Rule.AT_LEAST, 0.1, false, true),
+    KL("kl_div", Rule.AT_LEAST, 0.1, false, true),
+    HELLINGER("hellinger", Rule.AT_LEAST, 0.1, false, true);
+
+    final String id;
+    final Rule rule;
+    final double defaultThreshold;
+    final boolean numericOnly;
+    final boolean binned;
+
+    Kind(String id, Rule rule, double defaultThreshold, boolean numericOnly, boolean binned) {
+      this.id = id;
+      this.rule = rule;
+      this.defaultThreshold = defaultThreshold;
+      this.numericOnly = numericOnly;
+      this.binned = binned;
+    }
+
+    static @Nullable Kind byName(String name) {
+      for (Kind k : values()) {
+        if (k.id.equals(name)) {
+          return k;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** How the score is compared with the threshold. */
+  enum Rule {
+    P_AT_MOST("p <= threshold"),
+    P_BELOW("p < threshold"),
+    AT_LEAST("score >= threshold"),
+    ABOVE("score > threshold");
+
+    final String text;
+
+    Rule(String text) {
+      this.text = text;
+    }
+
+    boolean isTest() {
+      return this == P_AT_MOST || this == P_BELOW;
+    }
+
+    boolean drifted(double score, double threshold) {
+      switch (this) {
+        case P_AT_MOST:
+          return score <= threshold;
+        case P_BELOW:
+          return score < threshold;
+        case AT_LEAST:
+          return score >= threshold;
+        default:
+          return score > threshold;
+      }
+    }
+  }
+
+  private final Kind kind;
+  private final double threshold;
+  private final double logBase;
+  private final Bins bins;
+
+  private Method(Kind kind, double threshold, double logBase, Bins bins) {
+    this.kind = kind;
+    this.threshold = threshold;
+    this.logBase = logBase;
+    this.bins = bins;
+  }
+
+  private static Method of(Kind kind, double threshold) {
+    return new Method(kind, checkThreshold(kind, threshold), Math.E, Bins.quantiles(10));
+  }
+
+  /** Two-sample Kolmogorov-Smirnov test, drift when p ≤ 0.05. */
+  public static Method ks() {
+    return ks(Kind.KS.defaultThreshold);
+  }
+
+  /**
+   * Two-sample Kolmogorov-Smirnov test (scipy's {@code ks_2samp}: exact p-value when both samples
+   * have at most 10,000 values), drift when p ≤ {@code alpha}.
+   */
+  public static Method ks(double alpha) {
+    return of(Kind.KS, alpha);
+  }
+
+  /** Two-sample Cramér-von Mises test, drift when p ≤ 0.1 (Evidently's code default). */
+  public static Method cramerVonMises() {
+    return cramerVonMises(Kind.CRAMER_VON_MISES.defaultThreshold);
+  }
+
+  /** Two-sample Cramér-von Mises test, drift when p ≤ {@code alpha}; needs two values per side. */
+  public static Method cramerVonMises(double alpha) {
+    return of(Kind.CRAMER_VON_MISES, alpha);
+  }
+
+  /** Evidently's chi-square goodness of fit against the reference, drift when p &lt; 0.05. */
+  public static Method chiSquare() {
+    return chiSquare(Kind.CHI_SQUARE.defaultThreshold);
+  }
+
+  /**
+   * Evidently's chi-square goodness of fit of the current counts against the reference
+   * proportions, drift when p &lt; {@code alpha}. A category the reference never saw gives
+   * p = 0.
+   */
+  public static Method chiSquare(double alpha) {
+    return of(Kind.CHI_SQUARE, alpha);
+  }
+
+  /** Chi-square test of homogeneity (2 × k table, no Yates correction), drift when p &lt; 0.05. */
+  public static Method chiSquareHomogeneity() {
+    return chiSquareHomogeneity(Kind.CHI_SQUARE_HOMOGENEITY.defaultThreshold);
+  }
+
+  /** Chi-square test of homogeneity, drift when p &lt; {@code alpha}. */
+  public static Method chiSquareHomogeneity(double alpha) {
+    return of(Kind.CHI_SQUARE_HOMOGENEITY, alpha);
+  }
+
+  /** Two-proportion z-test, drift when p &lt; 0.05. */
+  public static Method zTest() {
+    return zTest(Kind.Z.defaultThreshold);
+  }
+
+  /**
+   * Two-proportion z-test (the first value in sorted order against the rest), drift when
+   * p &lt; {@code alpha}.
+   */
+  public static Method zTest(double alpha) {
+    return of(Kind.Z, alpha);
+  }
+
+  /** Wasserstein distance normed by the reference standard deviation, drift when ≥ 0.1. */
+  public static Method wasserstein() {
+    return wasserstein(Kind.WASSERSTEIN_NORMED.defaultThreshold);
+  }
+
+  /**
+   * 1-Wasserstein distance divided by {@code max(std(reference, ddof=0), 0.001)} (Evidently's
+   * {@code wasserstein}), drift when ≥ {@code threshold}. A value of 0.1 is a mean shift of a
+   * tenth of the reference standard deviation.
+   */
+  public static Method wasserstein(double threshold) {
+    return of(Kind.WASSERSTEIN_NORMED, threshold);
+  }
+
+  /** Energy distance in the data's units, drift when &gt; 0.1 (Evidently's strict rule). */
+  public static Method energy() {
+    return energy(Kind.ENERGY.defaultThreshold);
+  }
+
+  /**
+   * Energy distance in the data's units (not normalised, as in Evidently), drift when
+   * &gt; {@code threshold}.
+   */
+  public static Method energy(double threshold) {
+    return of(Kind.ENERGY, threshold);
+  }
+
+  /** Jensen-Shannon distance with natural logarithms (Evidently), drift when ≥ 0.1. */
+  public static Method jensenShannon() {
+    return jensenShannon(Kind.JENSEN_SHANNON.defaultThreshold);
+  }
+
+  /**
+   * Jensen-Shannon <em>distance</em> (square root of the divergence) with natural logarithms, as
+   * Evidently, so in [0, 0.833]; drift when ≥ {@code threshold}. Use {@link #withLogBase(double)
+   * withLogBase(2)} for NannyML's convention, in [0, 1].
+   */
+  public static Method jensenShannon(double threshold) {
+    return of(Kind.JENSEN_SHANNON, threshold);
+  }
+
+  /** Population stability index, drift when ≥ 0.1 (Evidently's default). */
+  public static Method psi() {
+    return psi(Kind.PSI.defaultThreshold);
+  }
+
+  /**
+   * Population stability index Σ (p − q)·ln(p / q) with Evidently's fill for empty bins, drift
+   * when ≥ {@code threshold}. Rule of thumb: below 0.1 stable, 0.1 to 0.25 moderate, above 0.25
+   * a major shift.
+   */
+  public static Method psi(double threshold) {
+    return of(Kind.PSI, threshold);
+  }
+
+  /** KL divergence KL(reference ‖ current), drift when ≥ 0.1. */
+  public static Method kl() {
+    return kl(Kind.KL.defaultThreshold);
+  }
+
+  /**
+   * KL divergence KL(reference ‖ current) in nats, with Evidently's fill for empty bins, drift
+   * when ≥ {@code threshold}.
+   */
+  public static Method kl(double threshold) {
+    return of(Kind.KL, threshold);
+  }
+
+  /** Hellinger distance, drift when ≥ 0.1. */
+  public static Method hellinger() {
+    return hellinger(Kind.HELLINGER.defaultThreshold);
+  }
+
+  /** Hellinger distance in [0, 1], drift when ≥ {@code threshold}. */
+  public static Method hellinger(double threshold) {
+    return of(Kind.HELLINGER, threshold);
+  }
+
+  /** The same method with another threshold. */
+  public Method withThreshold(double threshold) {
+    return new Method(kind, checkThreshold(kind, threshold), logBase, bins);
+  }
+
+  /**
+   * The same method with another binning of numeric columns.
+   *
+   * @throws IllegalStateException if the method is not a binned distance
+   */
+  public Method withBins(Bins bins) {
+    Objects.requireNonNull(bins, "bins");
+    if (!kind.binned) {
+      throw new IllegalStateException(kind.id + " does not bin its input; bins apply to "
+          + "jensenshannon, psi, kl_div and hellinger");
+    }
+    return new Method(kind, threshold, logBase, bins);
+  }
+
+  /**
+   * The same Jensen-Shannon method with logarithms in another base (2 gives distances in
+   * [0, 1]).
+   *
+   * @throws IllegalStateException if the method is not {@code jensenshannon}
+   */
+  public Method withLogBase(double base) {
+    if (kind != Kind.JENSEN_SHANNON) {
+      throw new IllegalStateException("Only jensenshannon has a log base, not " + kind.id);
+    }
+    if (!(base > 1) || !Double.isFinite(base)) {
+      throw new IllegalArgumentException("Log base must be finite and > 1, was " + base);
+    }
+    return new Method(kind, threshold, base, bins);
+  }
+
+  /**
+   * The method's name as reported in {@link ColumnDrift#method()}: {@code ks},
+   * {@code cramer_von_mises}, {@code chisquare}, {@code chisquare_homogeneity}, {@code z},
+   * {@code wasserstein_normed}, {@code energy}, {@code jensenshannon}, {@code psi},
+   * {@code kl_div} or {@code hellinger}.
+   */
+  public String name() {
+    return kind.id;
+  }
+
+  public double threshold() {
+    return threshold;
+  }
+
+  /** Whether the score is a p-value (drift when small) rather than a distance (drift when large). */
+  public boolean isTest() {
+    return kind.rule.isTest();
+  }
+
+  /** The comparison, e.g. {@code "p <= threshold"} or {@code "score >= threshold"}. */
+  public String rule() {
+    return kind.rule.text;
+  }
+
+  /** How numeric columns are binned; meaningful for the binned distances only. */
+  public Bins bins() {
+    return bins;
+  }
+
+  /** The logarithm base of {@code jensenshannon} ({@link Math#E} unless changed). */
+  public double logBase() {
+    return logBase;
+  }
+
+  /** Whether a score means drift under this method's rule and threshold. */
+  public boolean drifted(double score) {
+    return kind.rule.drifted(score, threshold);
+  }
+
+  /** Whether the method can be applied to a column of this type. */
+  public boolean appliesTo(ColumnType type) {
+    return !kind.numericOnly || type == ColumnType.NUMERIC;
+  }
+
+  Kind kind() {
+    return kind;
+  }
+
+  /**
+   * The rule text for a method name, or a generic one for names this class does not know (for
+   * reports built by other code).
+   */
+  static String ruleText(String methodName, boolean hasPValue) {
+    Kind k = Kind.byName(methodName);
+    if (k != null) {
+      return k.rule.text;
+    }
+    return hasPValue ? "p-value compared with threshold" : "score compared with threshold";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Method m && m.kind == kind
+        && Double.compare(m.threshold, threshold) == 0
+        && Double.compare(m.logBase, logBase) == 0 && m.bins.equals(bins);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(kind, threshold, logBase, bins);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder(kind.id).append('(').append(rule().replace("threshold",
+        fmt(threshold)));
+    if (kind == Kind.JENSEN_SHANNON) {
+      sb.append(", log base ").append(logBase == Math.E ? "e" : fmt(logBase));
+    }
+    if (kind.binned) {
+      sb.append(", numeric bins ").append(bins);
+    }
+    return sb.append(')').toString();
+  }
+
+  private static String fmt(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
+        : String.format(Locale.ROOT, "%s", v);
+  }
+
+  private static double checkThreshold(Kind kind, double t) {
+    if (kind.rule.isTest()) {
+      if (!(t > 0 && t < 1)) {
+        throw new IllegalArgumentException(kind.id
+            + " threshold is a significance level and must be in (0, 1), was " + t);
+      }
+    } else if (!(t > 0) || !Double.isFinite(t)) {
+      throw new IllegalArgumentException(kind.id + " threshold must be finite and > 0, was " + t);
+    }
+    return t;
+  }
+}

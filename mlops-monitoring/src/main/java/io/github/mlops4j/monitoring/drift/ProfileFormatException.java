@@ -1,0 +1,19 @@
+package io.github.mlops4j.monitoring.drift;
+
+import io.github.mlops4j.MlopsException;
+
+/**
+ * Serialized profile bytes could not be read: not a profile, corrupt, or written by a newer
+ * format version than this library supports (see {@link Profile#SCHEMA_VERSION}).
+ */
+public class ProfileFormatException extends MlopsException {
+  private static final long serialVersionUID = 1L;
+
+  public ProfileFormatException(String message) {
+    super(message);
+  }
+
+  public ProfileFormatException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

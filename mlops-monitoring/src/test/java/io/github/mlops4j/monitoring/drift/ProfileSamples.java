@@ -1,0 +1,70 @@
+package io.github.mlops4j.monitoring.drift;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/** Seeded data for profile tests. */
+final class ProfileSamples {
+  private ProfileSamples() {}
+
+  static double[] normal(long seed, int n, double mean, double sd) {
+    SplittableRandom r = new SplittableRandom(seed);
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = mean + sd * gaussian(r);
+    }
+    return out;
+  }
+
+  static double gaussian(SplittableRandom r) {
+    double u;
+    double v;
+    double s;
+    do {
+      u = 2 * r.nextDouble() - 1;
+      v = 2 * r.nextDouble() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s == 0);
+    return u * Math.sqrt(-2 * Math.log(s) / s);
+  }
+
+  static Profile numericProfile(ProfileSchema schema, double[] values) {
+    ProfileAccumulator acc = ProfileAccumulator.create(schema);
+    double[] row = new double[1];
+    for (double v : values) {
+      row[0] = v;
+      acc.update(row);
+    }
+    return acc.take();
+  }
+
+  static double[] concat(double[] a, double[] b) {
+    double[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  /** Fraction of values <= x. */
+  static double rank(double[] sorted, double x) {
+    int lo = 0;
+    int hi = sorted.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted[mid] <= x) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return (double) lo / sorted.length;
+  }
+
+  static double populationSd(double[] v) {
+    double mean = Arrays.stream(v).average().orElseThrow();
+    double ss = 0;
+    for (double x : v) {
+      ss += (x - mean) * (x - mean);
+    }
+    return Math.sqrt(ss / v.length);
+  }
+}
