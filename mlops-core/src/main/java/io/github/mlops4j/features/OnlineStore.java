@@ -1,0 +1,32 @@
+package io.github.mlops4j.features;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Where materialized rows are kept for online reads: the newest row per (view, entity). The
+ * embedded default is a table in the workspace store; a Redis or other store can implement this
+ * and be set with {@link FeatureStore.Builder#onlineStore}. {@link FeatureStore} reads it through
+ * its cache and decides statuses (TTL) itself, so a store only keeps and returns records.
+ *
+ * <p>Contract, checked by {@code OnlineStoreContract}:
+ *
+ * <ul>
+ *   <li>{@link #write} keeps, per key, the greater record by (event time, created time, sequence)
+ *       ({@link OnlineRecord#isNewerThan}): an older record written later never replaces a newer
+ *       one. Writing the same records again changes nothing, so writes may be retried.
+ *   <li>{@link #read} returns the kept record of each key that has one.
+ *   <li>Implementations are thread-safe.
+ * </ul>
+ */
+public interface OnlineStore extends AutoCloseable {
+  /** The kept records of {@code keys} in {@code view}; keys without one are absent. */
+  Map<EntityKey, OnlineRecord> read(String view, Collection<EntityKey> keys);
+
+  /** Keeps each record unless the store holds a newer or equal one for its key. */
+  void write(String view, Collection<OnlineRecord> records);
+
+  /** Releases resources. A store passed to {@link FeatureStore.Builder#onlineStore} is closed by its owner, not by the feature store. */
+  @Override
+  default void close() {}
+}
