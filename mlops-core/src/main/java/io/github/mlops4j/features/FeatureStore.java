@@ -1,6 +1,7 @@
 package io.github.mlops4j.features;
 
 import io.github.mlops4j.store.Store;
+import io.github.mlops4j.store.StoreSource;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -933,10 +934,7 @@ public final class FeatureStore implements AutoCloseable {
 
   /** Configures a {@link FeatureStore}; setters check their arguments at once. */
   public static final class Builder {
-    private @Nullable Path workspace;
-    private @Nullable DataSource dataSource;
-    private @Nullable Path artifactRoot;
-    private @Nullable Store store;
+    private final StoreSource source = new StoreSource();
     private Clock clock = Clock.systemUTC();
     private @Nullable OnlineStore onlineStore;
     private long cacheMaximumSize = 100_000;
@@ -947,25 +945,25 @@ public final class FeatureStore implements AutoCloseable {
 
     /** An embedded workspace directory: {@code mlops.db} and {@code artifacts/} inside it. */
     public Builder workspace(Path workspace) {
-      this.workspace = Objects.requireNonNull(workspace, "workspace");
+      source.workspace(workspace);
       return this;
     }
 
     /** A host-provided DataSource (PostgreSQL, or SQLite); requires {@link #artifactRoot}. */
     public Builder dataSource(DataSource dataSource) {
-      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      source.dataSource(dataSource);
       return this;
     }
 
     /** The workspace's artifact directory when a {@link #dataSource} is used. */
     public Builder artifactRoot(Path artifactRoot) {
-      this.artifactRoot = Objects.requireNonNull(artifactRoot, "artifactRoot");
+      source.artifactRoot(artifactRoot);
       return this;
     }
 
     /** A store shared with other services; the feature store does not close it. */
     public Builder store(Store store) {
-      this.store = Objects.requireNonNull(store, "store");
+      source.store(store);
       return this;
     }
 
@@ -1023,24 +1021,8 @@ public final class FeatureStore implements AutoCloseable {
     }
 
     public FeatureStore build() {
-      int sources = (workspace != null ? 1 : 0) + (dataSource != null ? 1 : 0)
-          + (store != null ? 1 : 0);
-      if (sources != 1) {
-        throw new IllegalStateException(
-            "Set exactly one of workspace(...), dataSource(...) or store(...)");
-      }
-      if (store != null) {
-        return new FeatureStore(this, store, false);
-      }
-      if (workspace != null) {
-        return new FeatureStore(this, Store.open(workspace), true);
-      }
-      if (artifactRoot == null) {
-        throw new IllegalStateException("dataSource(...) needs artifactRoot(...) as well");
-      }
-      Store s = Store.builder().dataSource(Objects.requireNonNull(dataSource))
-          .artifactRoot(artifactRoot).build();
-      return new FeatureStore(this, s, true);
+      StoreSource.Opened opened = source.open();
+      return new FeatureStore(this, opened.store(), opened.owned());
     }
   }
 }

@@ -18,13 +18,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Golden files of the three persisted formats (entity keys, feature values, view definitions),
- * in {@code src/test/java/io/github/mlops4j/features/golden/}: today's code must write exactly
+ * in {@code src/test/resources/io/github/mlops4j/features/golden/}: today's code must write exactly
  * these bytes and read them back. A failure here means stored workspaces would become unreadable
  * or change meaning: add a new format version instead of editing a golden file.
  */
 class PersistedFormatsGoldenTest {
   private static final Path GOLDEN = Path.of(System.getProperty("basedir", "."))
-      .resolve("src/test/java/io/github/mlops4j/features/golden");
+      .resolve("src/test/resources/io/github/mlops4j/features/golden");
 
   static Map<String, byte[]> hexLines(String file) throws IOException {
     Map<String, byte[]> out = new LinkedHashMap<>();
