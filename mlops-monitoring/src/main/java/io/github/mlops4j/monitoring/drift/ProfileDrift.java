@@ -12,8 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.DoubleUnaryOperator;
-import org.apache.commons.statistics.inference.KolmogorovSmirnovTest;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -254,8 +252,9 @@ public final class ProfileDrift {
 
   /**
    * P(D ≥ d) for the two-sample statistic with effective size N = round(n·m/(n+m)), as scipy's
-   * asymptotic {@code ks_2samp}: the one-sample distribution at N (Commons Statistics) up to
-   * N = 100 000, the Kolmogorov limit beyond.
+   * asymptotic {@code ks_2samp} ({@link StatTests#ksAsymptoticPValue}) up to N = 100 000, the
+   * Kolmogorov limit beyond, where the exact distribution's O(N) cost is not worth its precision
+   * next to a sketch's error.
    */
   static double ksAsymptoticP(double d, long n, long m) {
     double en = (double) n * m / ((double) n + m);
@@ -271,23 +270,7 @@ public final class ProfileDrift {
       }
       return Math.min(1.0, Math.max(0.0, 2 * sum));
     }
-    int big = (int) Math.max(1.0, Math.rint(en));
-    if (d <= 0.5 / big) {
-      return 1.0;
-    }
-    if (d >= 1.0) {
-      return 0.0;
-    }
-    if (big == 1) {
-      return 2.0 * (1.0 - d);
-    }
-    double[] grid = new double[big];
-    for (int i = 0; i < big; i++) {
-      grid[i] = i;
-    }
-    double nd = big;
-    DoubleUnaryOperator cdf = t -> Math.min(1.0, t / nd + d);
-    return KolmogorovSmirnovTest.withDefaults().test(grid, cdf).getPValue();
+    return StatTests.ksAsymptoticPValue(d, n, m);
   }
 
   private DataQuality numericQuality(NumericSketch ref, NumericSketch cur) {

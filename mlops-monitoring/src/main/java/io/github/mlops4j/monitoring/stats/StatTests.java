@@ -206,13 +206,33 @@ public final class StatTests {
                 .getPValue();
     }
 
-    /** scipy: {@code kstwo.sf(d, np.round(en))} with {@code en = n*m/(n+m)}, larger size first. */
-    private static double ksAsymptoticP(double d, int n, int m) {
+    /**
+     * The asymptotic p-value of a two-sample KS statistic {@code d} for samples of sizes {@code n}
+     * and {@code m}, as scipy's {@code ks_2samp(method='asymp')}: {@code kstwo.sf(d, round(en))}
+     * with {@code en = n*m/(n+m)} rounded half to even. Useful when only the statistic is known,
+     * for example from sketches. Costs O(en).
+     *
+     * @throws IllegalArgumentException if a size is below 1, {@code en} exceeds
+     *     {@link Integer#MAX_VALUE}, or {@code d} is not in [0, 1]
+     */
+    public static double ksAsymptoticPValue(double d, long n, long m) {
+        if (n < 1 || m < 1) {
+            throw new IllegalArgumentException("Sample sizes must be >= 1, were " + n + " and " + m);
+        }
+        if (!(d >= 0 && d <= 1)) {
+            throw new IllegalArgumentException("KS statistic must be in [0, 1], was " + d);
+        }
         double big = Math.max(n, m);
         double small = Math.min(n, m);
-        double en = big * small / (big + small);
-        int effectiveN = (int) Math.max(1.0, Math.rint(en)); // rint rounds half to even, like numpy
-        return kolmogorovSmirnovSf(d, effectiveN);
+        double en = Math.max(1.0, Math.rint(big * small / (big + small))); // half to even, like numpy
+        if (en > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("Effective sample size " + en + " is too large");
+        }
+        return kolmogorovSmirnovSf(d, (int) en);
+    }
+
+    private static double ksAsymptoticP(double d, int n, int m) {
+        return ksAsymptoticPValue(d, n, m);
     }
 
     /**
