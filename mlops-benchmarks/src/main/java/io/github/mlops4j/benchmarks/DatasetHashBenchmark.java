@@ -33,8 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * with a fresh {@link DigestCache} per call (so every call really reads and hashes the file) against
  * a plain {@code MessageDigest.getInstance("SHA-256")} loop over a {@code FileInputStream} with a 1
  * MiB buffer. The file is created in {@code /tmp} in the trial set-up (seeded, so its content is
- * the same every time) and deleted in the tear-down; it is written just before it is read, so both
- * measure hashing from the page cache.
+ * the same every time), flushed to disk, and deleted in the tear-down; it is written just before it
+ * is read, so both measure hashing from the page cache (the machine has far more RAM than 1 GiB).
  *
  * <p>Run (from the repository root):
  *
@@ -42,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * java -jar mlops-benchmarks/target/benchmarks.jar DatasetHashBenchmark -f 1
  * </pre>
  *
- * Defaults: SingleShotTime in ms, 2 warm-up and 5 measured calls per method.
+ * Defaults: SingleShotTime in ms, 2 warm-up and 8 measured calls per method.
  *
  * <p>To compare with {@code sha256sum} on the identical file, create it with this class's {@code
  * main} (which prints the SHA-256 for checking), time {@code sha256sum}, then delete it:
@@ -57,8 +57,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
-@Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Measurement(iterations = 8)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
 @State(Scope.Benchmark)
 public class DatasetHashBenchmark {
   static final long SIZE = 1L << 30;
@@ -130,6 +130,8 @@ public class DatasetHashBenchmark {
           ch.write(buf);
         }
       }
+      // Wait for write-back, so that it does not compete with the hashing being measured.
+      ch.force(true);
     }
   }
 

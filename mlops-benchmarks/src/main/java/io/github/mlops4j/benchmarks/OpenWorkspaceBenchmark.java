@@ -29,9 +29,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code openCloseNoEnvironment}: {@code Tracker.builder().workspace(ws)
  *       .captureEnvironment(false).build()} then {@code close()}.
  *   <li>{@code openCloseDefault}: {@code Tracker.open(ws)} then {@code close()}; this captures the
- *       environment, which in a git checkout reads HEAD and runs {@code git status}. The JMH fork
- *       inherits the working directory, so run it from the repository root to measure the
- *       realistic case of a program started inside a git checkout.
+ *       environment when the first run starts (reading HEAD and running {@code git status} in a git
+ *       checkout), so open and close alone do not pay for it.
+ *   <li>{@code openLogMetricClose}: open without environment, {@code resumeRun} of a running run,
+ *       log one metric point, close (which now has a writer thread to stop and a point to store).
  *   <li>Baseline {@code jdbcCountRuns}: {@code DriverManager.getConnection("jdbc:sqlite:...")},
  *       {@code SELECT count(*) FROM runs}, close.
  * </ul>
@@ -48,13 +49,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 @State(Scope.Benchmark)
 public class OpenWorkspaceBenchmark {
+  /** Runs in the workspace besides the one that {@code openLogMetricClose} logs to. */
   static final int RUNS = 10_000;
 
   Path workspace;
   String url;
+  String runningRunId;
 
   @Setup(Level.Trial)
   public void setUp() throws SQLException {
@@ -62,9 +65,10 @@ public class OpenWorkspaceBenchmark {
     try (Tracker tracker =
         Tracker.builder().workspace(workspace).captureEnvironment(false).build()) {
       SearchRunsBenchmark.populate(tracker, RUNS, "open");
+      runningRunId = tracker.startRun("open").id();
     }
     url = "jdbc:sqlite:" + workspace.resolve("mlops.db").toAbsolutePath();
-    if (jdbcCountRuns() != RUNS) {
+    if (jdbcCountRuns() != RUNS + 1) {
       throw new IllegalStateException("expected " + RUNS + " runs");
     }
   }
@@ -84,6 +88,18 @@ public class OpenWorkspaceBenchmark {
   @Benchmark
   public Tracker openCloseDefault() {
     Tracker tracker = Tracker.open(workspace);
+    tracker.close();
+    return tracker;
+  }
+
+  /**
+   * Open, log one metric point to a running run, close: the tracker's writer thread has started,
+   * so {@code close()} has to stop it. Each call adds one point to the workspace.
+   */
+  @Benchmark
+  public Tracker openLogMetricClose() {
+    Tracker tracker = Tracker.builder().workspace(workspace).captureEnvironment(false).build();
+    tracker.resumeRun(runningRunId).logMetric("loss", 0.5, 1);
     tracker.close();
     return tracker;
   }
