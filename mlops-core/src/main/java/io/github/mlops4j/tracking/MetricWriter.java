@@ -213,6 +213,7 @@ final class MetricWriter {
         return 0;
       }
     }
+    queue.offer(new Barrier()); // wakes a writer waiting on an empty queue
     try {
       thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline))));
       if (thread.isAlive()) {
@@ -264,6 +265,9 @@ final class MetricWriter {
         }
       }
       batch.clear();
+      if (stopping && queue.isEmpty()) {
+        return;
+      }
     }
   }
 
