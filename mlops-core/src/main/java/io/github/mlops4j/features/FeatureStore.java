@@ -1,6 +1,7 @@
 package io.github.mlops4j.features;
 
 import io.github.mlops4j.store.Store;
+import io.github.mlops4j.store.StoreOptions;
 import io.github.mlops4j.store.StoreSource;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -23,7 +24,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -933,8 +933,7 @@ public final class FeatureStore implements AutoCloseable {
   }
 
   /** Configures a {@link FeatureStore}; setters check their arguments at once. */
-  public static final class Builder {
-    private final StoreSource source = new StoreSource();
+  public static final class Builder extends StoreOptions<Builder> {
     private Clock clock = Clock.systemUTC();
     private @Nullable OnlineStore onlineStore;
     private long cacheMaximumSize = 100_000;
@@ -943,29 +942,14 @@ public final class FeatureStore implements AutoCloseable {
 
     private Builder() {}
 
-    /** An embedded workspace directory: {@code mlops.db} and {@code artifacts/} inside it. */
-    public Builder workspace(Path workspace) {
-      source.workspace(workspace);
+    @Override
+    protected Builder self() {
       return this;
     }
 
-    /** A host-provided DataSource (PostgreSQL, or SQLite); requires {@link #artifactRoot}. */
-    public Builder dataSource(DataSource dataSource) {
-      source.dataSource(dataSource);
-      return this;
-    }
 
-    /** The workspace's artifact directory when a {@link #dataSource} is used. */
-    public Builder artifactRoot(Path artifactRoot) {
-      source.artifactRoot(artifactRoot);
-      return this;
-    }
 
-    /** A store shared with other services; the feature store does not close it. */
-    public Builder store(Store store) {
-      source.store(store);
-      return this;
-    }
+
 
     /**
      * The clock of online reads ({@code T}), created times of rows written without one, TTL
@@ -1021,7 +1005,7 @@ public final class FeatureStore implements AutoCloseable {
     }
 
     public FeatureStore build() {
-      StoreSource.Opened opened = source.open();
+      StoreSource.Opened opened = openStore();
       return new FeatureStore(this, opened.store(), opened.owned());
     }
   }

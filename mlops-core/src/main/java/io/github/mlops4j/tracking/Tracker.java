@@ -2,6 +2,7 @@ package io.github.mlops4j.tracking;
 
 import io.github.mlops4j.artifacts.PathNames;
 import io.github.mlops4j.store.Store;
+import io.github.mlops4j.store.StoreOptions;
 import io.github.mlops4j.store.StoreSource;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -15,7 +16,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -227,7 +227,10 @@ public final class Tracker implements AutoCloseable {
     return dao.search(Objects.requireNonNull(query, "query"));
   }
 
-  /** Ids of the runs nested directly under {@code parentRunId}, oldest first. */
+  /**
+   * Ids of the runs nested directly under {@code parentRunId}, oldest first (runs started in the
+   * same millisecond by run id).
+   */
   public List<String> childRuns(String parentRunId) {
     checkOpen();
     return dao.childRuns(parentRunId);
@@ -251,7 +254,10 @@ public final class Tracker implements AutoCloseable {
 
   // ---------------------------------------------------------------- lineage and artifacts
 
-  /** Ids of every run that used the dataset version with this digest, oldest first. */
+  /**
+   * Ids of every run that used the dataset version with this digest, oldest first (runs started
+   * in the same millisecond by run id).
+   */
   public List<String> runsUsingDataset(String digest) {
     checkOpen();
     return dao.runsUsingDataset(Objects.requireNonNull(digest, "digest"));
@@ -359,8 +365,7 @@ public final class Tracker implements AutoCloseable {
   }
 
   /** Configures a {@link Tracker}; setters check their arguments at once. */
-  public static final class Builder {
-    private final StoreSource source = new StoreSource();
+  public static final class Builder extends StoreOptions<Builder> {
     private Clock clock = Clock.systemUTC();
     private TrackingLimits limits = TrackingLimits.mlflowDefaults();
     private Backpressure backpressure = Backpressure.BLOCK;
@@ -373,29 +378,14 @@ public final class Tracker implements AutoCloseable {
 
     private Builder() {}
 
-    /** An embedded workspace directory: {@code mlops.db} and {@code artifacts/} inside it. */
-    public Builder workspace(Path workspace) {
-      source.workspace(workspace);
+    @Override
+    protected Builder self() {
       return this;
     }
 
-    /** A host-provided DataSource (PostgreSQL, or SQLite); requires {@link #artifactRoot}. */
-    public Builder dataSource(DataSource dataSource) {
-      source.dataSource(dataSource);
-      return this;
-    }
 
-    /** Where artifacts are stored when a {@link #dataSource} is used. */
-    public Builder artifactRoot(Path artifactRoot) {
-      source.artifactRoot(artifactRoot);
-      return this;
-    }
 
-    /** A store shared with other services; the tracker does not close it. */
-    public Builder store(Store store) {
-      source.store(store);
-      return this;
-    }
+
 
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -464,7 +454,7 @@ public final class Tracker implements AutoCloseable {
     }
 
     public Tracker build() {
-      StoreSource.Opened opened = source.open();
+      StoreSource.Opened opened = openStore();
       return new Tracker(this, opened.store(), opened.owned());
     }
   }

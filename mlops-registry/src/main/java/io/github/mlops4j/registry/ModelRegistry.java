@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.artifacts.StoredArtifact;
 import io.github.mlops4j.store.Store;
+import io.github.mlops4j.store.StoreOptions;
 import io.github.mlops4j.store.StoreSource;
 import io.github.mlops4j.tracking.RunInfo;
 import io.github.mlops4j.tracking.Tracker;
@@ -31,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -743,8 +743,7 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /** Configures a {@link ModelRegistry}; setters check their arguments at once. */
-  public static final class Builder {
-    private final StoreSource source = new StoreSource();
+  public static final class Builder extends StoreOptions<Builder> {
     private Clock clock = Clock.systemUTC();
     private Supplier<String> actor = () -> System.getProperty("user.name", "unknown");
     private AccessPolicy accessPolicy = AccessPolicy.ALLOW_ALL;
@@ -755,29 +754,14 @@ public final class ModelRegistry implements AutoCloseable {
 
     private Builder() {}
 
-    /** An embedded workspace directory, the same one a Tracker opens. */
-    public Builder workspace(Path workspace) {
-      source.workspace(workspace);
+    @Override
+    protected Builder self() {
       return this;
     }
 
-    /** A host-provided DataSource (PostgreSQL, or SQLite); requires {@link #artifactRoot}. */
-    public Builder dataSource(DataSource dataSource) {
-      source.dataSource(dataSource);
-      return this;
-    }
 
-    /** Where model artifacts are stored when a {@link #dataSource} is used. */
-    public Builder artifactRoot(Path artifactRoot) {
-      source.artifactRoot(artifactRoot);
-      return this;
-    }
 
-    /** A store shared with other services; the registry does not close it. */
-    public Builder store(Store store) {
-      source.store(store);
-      return this;
-    }
+
 
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -842,7 +826,7 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     public ModelRegistry build() {
-      StoreSource.Opened opened = source.open();
+      StoreSource.Opened opened = openStore();
       try {
         return new ModelRegistry(new Shared(this, opened.store(), opened.owned()), actor, null);
       } catch (RuntimeException e) {

@@ -1,0 +1,53 @@
+package io.github.mlops4j.store;
+
+import java.nio.file.Path;
+import javax.sql.DataSource;
+
+/**
+ * The store options every mlops4j service builder shares: an embedded workspace, a host
+ * {@link DataSource} with an artifact root, or a {@link Store} shared with other services. Exactly
+ * one of the three must be given.
+ *
+ * @param <B> the concrete builder, returned by each setter for chaining
+ */
+public abstract class StoreOptions<B extends StoreOptions<B>> {
+  private final StoreSource source = new StoreSource();
+
+  protected StoreOptions() {}
+
+  /** This builder, typed as the concrete builder. */
+  protected abstract B self();
+
+  /** An embedded workspace directory: {@code mlops.db} and {@code artifacts/} inside it. */
+  public B workspace(Path workspace) {
+    source.workspace(workspace);
+    return self();
+  }
+
+  /** A host-provided DataSource (PostgreSQL, or SQLite); requires {@link #artifactRoot}. */
+  public B dataSource(DataSource dataSource) {
+    source.dataSource(dataSource);
+    return self();
+  }
+
+  /** Where artifacts are stored when a {@link #dataSource} is used. */
+  public B artifactRoot(Path artifactRoot) {
+    source.artifactRoot(artifactRoot);
+    return self();
+  }
+
+  /** A store shared with other services; the service does not close it. */
+  public B store(Store store) {
+    source.store(store);
+    return self();
+  }
+
+  /**
+   * Opens the configured store, or hands out the shared one.
+   *
+   * @throws IllegalStateException unless exactly one source was given
+   */
+  protected StoreSource.Opened openStore() {
+    return source.open();
+  }
+}
