@@ -1,6 +1,7 @@
 package io.github.mlops4j.features;
 
 import io.github.mlops4j.store.Dialect;
+import io.github.mlops4j.store.Sql;
 import io.github.mlops4j.store.Store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -252,7 +253,7 @@ final class FeatureDao {
         List<EntityKey> chunk = keys.subList(from, Math.min(keys.size(), from + KEY_CHUNK));
         PreparedStatement p = c.prepareStatement("SELECT entity_key, event_time, created_time,"
             + " seq, vals FROM feature_rows WHERE view_id = ? AND event_time <= ?"
-            + " AND entity_key IN " + inList(chunk.size())
+            + " AND entity_key IN " + Sql.inList(chunk.size())
             + " ORDER BY entity_key, event_time, created_time, seq");
         p.setFetchSize(10_000);
         p.setLong(1, viewId);
@@ -264,14 +265,6 @@ final class FeatureDao {
       }
       return new ResultSetCursor(chunks, streaming);
     };
-  }
-
-  static String inList(int n) {
-    StringBuilder b = new StringBuilder(n * 3 + 2).append('(');
-    for (int i = 0; i < n; i++) {
-      b.append(i == 0 ? "?" : ", ?");
-    }
-    return b.append(')').toString();
   }
 
   static SourceRow row(ResultSet rs) throws SQLException {

@@ -1,5 +1,6 @@
 package io.github.mlops4j.features;
 
+import io.github.mlops4j.store.Sql;
 import io.github.mlops4j.store.Store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -80,7 +81,7 @@ final class JdbcOnlineStore implements OnlineStore {
         List<EntityKey> chunk = list.subList(from, Math.min(list.size(), from + FeatureDao.KEY_CHUNK));
         try (PreparedStatement p = c.prepareStatement("SELECT entity_key, event_time,"
             + " created_time, seq, vals FROM feature_online WHERE view_id = ? AND entity_key IN "
-            + FeatureDao.inList(chunk.size()))) {
+            + Sql.inList(chunk.size()))) {
           p.setLong(1, viewId);
           for (int k = 0; k < chunk.size(); k++) {
             p.setBytes(2 + k, chunk.get(k).bytes());

@@ -1,6 +1,7 @@
 package io.github.mlops4j.tracking;
 
 import io.github.mlops4j.data.DatasetVersion;
+import io.github.mlops4j.store.Sql;
 import io.github.mlops4j.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -39,7 +40,7 @@ final class TrackingDao {
   Experiment getOrCreateExperiment(String name, long now) {
     return store.write(
         c -> {
-          update(c, "INSERT INTO experiments (name, creation_time) VALUES (?, ?)"
+          Sql.update(c, "INSERT INTO experiments (name, creation_time) VALUES (?, ?)"
               + " ON CONFLICT (name) DO NOTHING", name, now);
           return experiment(c, name).orElseThrow(
               () -> new SQLException("experiment '" + name + "' vanished during insert"));
@@ -88,7 +89,7 @@ final class TrackingDao {
           if (parentRunId != null && status(c, parentRunId) == null) {
             throw new RunNotFoundException(parentRunId);
           }
-          update(c, "INSERT INTO runs (run_id, experiment_id, run_name, parent_run_id, user_id,"
+          Sql.update(c, "INSERT INTO runs (run_id, experiment_id, run_name, parent_run_id, user_id,"
                   + " status, start_time) VALUES (?, ?, ?, ?, ?, ?, ?)",
               runId, Long.parseLong(experimentId), name, parentRunId, user,
               RunStatus.RUNNING.name(), startTime);
@@ -102,7 +103,8 @@ final class TrackingDao {
     return store.write(
         c -> {
           upsertTags(c, runId, tags);
-          return update(c, "UPDATE runs SET status = ?, end_time = ? WHERE run_id = ? AND status = ?",
+          return Sql.update(c,
+              "UPDATE runs SET status = ?, end_time = ? WHERE run_id = ? AND status = ?",
               status.name(), endTime, runId, RunStatus.RUNNING.name()) == 1;
         });
   }
@@ -124,9 +126,9 @@ final class TrackingDao {
     store.write(
         c -> {
           int n = deleted
-              ? update(c, "UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ?"
+              ? Sql.update(c, "UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ?"
                   + " WHERE run_id = ?", now, runId)
-              : update(c, "UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL"
+              : Sql.update(c, "UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL"
                   + " WHERE run_id = ?", runId);
           if (n == 0) {
             throw new RunNotFoundException(runId);
@@ -193,12 +195,12 @@ final class TrackingDao {
   }
 
   void deleteTag(String runId, String key) {
-    store.write(c -> update(c, "DELETE FROM tags WHERE run_id = ? AND key = ?", runId, key));
+    store.write(c -> Sql.update(c, "DELETE FROM tags WHERE run_id = ? AND key = ?", runId, key));
   }
 
   void addInput(String runId, DatasetVersion d, String context) {
     store.write(
-        c -> update(c, "INSERT INTO run_inputs (run_id, digest, name, context, size_bytes,"
+        c -> Sql.update(c, "INSERT INTO run_inputs (run_id, digest, name, context, size_bytes,"
                 + " file_count, row_count, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (run_id, digest, name, context) DO NOTHING",
             runId, d.digest(), d.name(), context, d.sizeBytes(), d.fileCount(),
@@ -327,7 +329,7 @@ final class TrackingDao {
           params.add((long) offset);
           List<String> ids = new ArrayList<>();
           try (PreparedStatement p = c.prepareStatement(sql.toString())) {
-            bind(p, params.toArray());
+            Sql.bind(p, params.toArray());
             try (ResultSet rs = p.executeQuery()) {
               while (rs.next()) {
                 ids.add(rs.getString(1));
@@ -390,26 +392,27 @@ final class TrackingDao {
 
   private static void loadChunk(Connection c, List<String> ids, Map<String, RunInfo> out)
       throws SQLException {
-    String in = inList(ids.size());
+    String in = Sql.inList(ids.size());
     Object[] args = ids.toArray();
     Map<String, Map<String, String>> params = new HashMap<>();
     Map<String, Map<String, String>> tags = new HashMap<>();
     Map<String, Map<String, MetricPoint>> metrics = new HashMap<>();
     Map<String, List<RunInput>> inputs = new HashMap<>();
     Map<String, List<ArtifactInfo>> artifacts = new HashMap<>();
-    forEach(c, "SELECT run_id, key, value FROM params WHERE run_id IN " + in, args,
+    Sql.query(c, "SELECT run_id, key, value FROM params WHERE run_id IN " + in, args,
         rs -> params.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
             .put(rs.getString(2), rs.getString(3)));
-    forEach(c, "SELECT run_id, key, value FROM tags WHERE run_id IN " + in, args,
+    Sql.query(c, "SELECT run_id, key, value FROM tags WHERE run_id IN " + in, args,
         rs -> tags.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
             .put(rs.getString(2), rs.getString(3)));
-    forEach(c, "SELECT run_id, key, value_bits, step, ts FROM latest_metrics WHERE run_id IN " + in,
+    Sql.query(c,
+        "SELECT run_id, key, value_bits, step, ts FROM latest_metrics WHERE run_id IN " + in,
         args,
         rs -> metrics.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
             .put(rs.getString(2), new MetricPoint(rs.getString(2),
                 Double.longBitsToDouble(rs.getLong(3)), rs.getLong(4),
                 Instant.ofEpochMilli(rs.getLong(5)))));
-    forEach(c, "SELECT run_id, digest, name, context, size_bytes, file_count, row_count, source"
+    Sql.query(c, "SELECT run_id, digest, name, context, size_bytes, file_count, row_count, source"
             + " FROM run_inputs WHERE run_id IN " + in + " ORDER BY run_id, name, digest, context",
         args,
         rs -> {
@@ -423,11 +426,11 @@ final class TrackingDao {
                   rows, source == null ? "" : source),
               rs.getString(4)));
         });
-    forEach(c, "SELECT run_id, path, digest, size_bytes FROM artifacts WHERE run_id IN " + in
+    Sql.query(c, "SELECT run_id, path, digest, size_bytes FROM artifacts WHERE run_id IN " + in
             + " ORDER BY run_id, path", args,
         rs -> artifacts.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
             .add(new ArtifactInfo(rs.getString(2), rs.getString(3), rs.getLong(4))));
-    forEach(c, "SELECT run_id, experiment_id, run_name, parent_run_id, user_id, status,"
+    Sql.query(c, "SELECT run_id, experiment_id, run_name, parent_run_id, user_id, status,"
             + " start_time, end_time, lifecycle_stage FROM runs WHERE run_id IN " + in, args,
         rs -> {
           String id = rs.getString(1);
@@ -440,58 +443,5 @@ final class TrackingDao {
               tags.getOrDefault(id, Map.of()), inputs.getOrDefault(id, List.of()),
               artifacts.getOrDefault(id, List.of())));
         });
-  }
-
-  // ---------------------------------------------------------------- JDBC helpers
-
-  @FunctionalInterface
-  private interface RowHandler {
-    void accept(ResultSet rs) throws SQLException;
-  }
-
-  private static void forEach(Connection c, String sql, Object[] args, RowHandler handler)
-      throws SQLException {
-    try (PreparedStatement p = c.prepareStatement(sql)) {
-      bind(p, args);
-      try (ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          handler.accept(rs);
-        }
-      }
-    }
-  }
-
-  private static String inList(int n) {
-    StringBuilder b = new StringBuilder(n * 3 + 2).append('(');
-    for (int i = 0; i < n; i++) {
-      b.append(i == 0 ? "?" : ", ?");
-    }
-    return b.append(')').toString();
-  }
-
-  static int update(Connection c, String sql, @Nullable Object... args) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement(sql)) {
-      bind(p, args);
-      return p.executeUpdate();
-    }
-  }
-
-  private static void bind(PreparedStatement p, @Nullable Object[] args) throws SQLException {
-    for (int i = 0; i < args.length; i++) {
-      Object a = args[i];
-      if (a == null) {
-        p.setNull(i + 1, java.sql.Types.NULL);
-      } else if (a instanceof String s) {
-        p.setString(i + 1, s);
-      } else if (a instanceof Long l) {
-        p.setLong(i + 1, l);
-      } else if (a instanceof Integer n) {
-        p.setLong(i + 1, n);
-      } else if (a instanceof Double d) {
-        p.setDouble(i + 1, d);
-      } else {
-        throw new IllegalArgumentException("Unsupported SQL parameter type " + a.getClass());
-      }
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.github.mlops4j.registry;
 
 import io.github.mlops4j.store.Dialect;
+import io.github.mlops4j.store.Sql;
 import io.github.mlops4j.store.Store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -51,13 +52,13 @@ final class RegistryDao {
   /** Inserts the model unless it exists; true if it was created. */
   boolean insertModel(Connection c, String name, String description, long now)
       throws SQLException {
-    return update(c, "INSERT INTO registered_models (name, description, creation_time,"
+    return Sql.update(c, "INSERT INTO registered_models (name, description, creation_time,"
         + " last_updated_time) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
         name, description, now, now) == 1;
   }
 
   int allocateVersion(Connection c, String name, long now) throws SQLException {
-    update(c, "UPDATE registered_models SET next_version = next_version + 1,"
+    Sql.update(c, "UPDATE registered_models SET next_version = next_version + 1,"
         + " last_updated_time = ? WHERE name = ?", now, name);
     try (PreparedStatement p = c.prepareStatement(
         "SELECT next_version - 1 FROM registered_models WHERE name = ?")) {
@@ -72,27 +73,27 @@ final class RegistryDao {
   }
 
   void touch(Connection c, String name, long now) throws SQLException {
-    update(c, "UPDATE registered_models SET last_updated_time = ? WHERE name = ?", now, name);
+    Sql.update(c, "UPDATE registered_models SET last_updated_time = ? WHERE name = ?", now, name);
   }
 
   void setModelDescription(Connection c, String name, String description) throws SQLException {
-    update(c, "UPDATE registered_models SET description = ? WHERE name = ?", description, name);
+    Sql.update(c, "UPDATE registered_models SET description = ? WHERE name = ?", description, name);
   }
 
   void deleteModel(Connection c, String name) throws SQLException {
-    update(c, "DELETE FROM model_version_tags WHERE name = ?", name);
-    update(c, "DELETE FROM model_versions WHERE name = ?", name);
-    update(c, "DELETE FROM registered_model_tags WHERE name = ?", name);
-    update(c, "DELETE FROM model_aliases WHERE name = ?", name);
-    update(c, "DELETE FROM registered_models WHERE name = ?", name);
+    Sql.update(c, "DELETE FROM model_version_tags WHERE name = ?", name);
+    Sql.update(c, "DELETE FROM model_versions WHERE name = ?", name);
+    Sql.update(c, "DELETE FROM registered_model_tags WHERE name = ?", name);
+    Sql.update(c, "DELETE FROM model_aliases WHERE name = ?", name);
+    Sql.update(c, "DELETE FROM registered_models WHERE name = ?", name);
   }
 
   void setModelTag(Connection c, String name, String key, @Nullable String value)
       throws SQLException {
     if (value == null) {
-      update(c, "DELETE FROM registered_model_tags WHERE name = ? AND key = ?", name, key);
+      Sql.update(c, "DELETE FROM registered_model_tags WHERE name = ? AND key = ?", name, key);
     } else {
-      update(c, "INSERT INTO registered_model_tags (name, key, value) VALUES (?, ?, ?)"
+      Sql.update(c, "INSERT INTO registered_model_tags (name, key, value) VALUES (?, ?, ?)"
           + " ON CONFLICT (name, key) DO UPDATE SET value = excluded.value", name, key, value);
     }
   }
@@ -119,7 +120,7 @@ final class RegistryDao {
     sql.append(" ORDER BY m.name");
     List<String> names = new ArrayList<>();
     try (PreparedStatement p = c.prepareStatement(sql.toString())) {
-      bind(p, args.toArray());
+      Sql.bind(p, args.toArray());
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
           names.add(rs.getString(1));
@@ -134,18 +135,18 @@ final class RegistryDao {
     List<RegisteredModel> out = new ArrayList<>(names.size());
     for (int from = 0; from < names.size(); from += 500) {
       List<String> chunk = names.subList(from, Math.min(names.size(), from + 500));
-      String in = inList(chunk.size());
+      String in = Sql.inList(chunk.size());
       Object[] args = chunk.toArray();
       Map<String, Map<String, String>> tags = new HashMap<>();
       Map<String, Map<String, Integer>> aliases = new HashMap<>();
-      query(c, "SELECT name, key, value FROM registered_model_tags WHERE name IN " + in, args,
+      Sql.query(c, "SELECT name, key, value FROM registered_model_tags WHERE name IN " + in, args,
           rs -> tags.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
               .put(rs.getString(2), rs.getString(3)));
-      query(c, "SELECT name, alias, version FROM model_aliases WHERE name IN " + in, args,
+      Sql.query(c, "SELECT name, alias, version FROM model_aliases WHERE name IN " + in, args,
           rs -> aliases.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
               .put(rs.getString(2), rs.getInt(3)));
       Map<String, RegisteredModel> byName = new HashMap<>();
-      query(c, "SELECT name, description, creation_time, last_updated_time, next_version"
+      Sql.query(c, "SELECT name, description, creation_time, last_updated_time, next_version"
               + " FROM registered_models WHERE name IN " + in, args,
           rs -> {
             String name = rs.getString(1);
@@ -169,7 +170,7 @@ final class RegistryDao {
   void insertVersion(Connection c, String name, int version, @Nullable String runId,
       String digest, long size, String format, @Nullable String signatureJson, String description,
       long now, String actor) throws SQLException {
-    update(c, "INSERT INTO model_versions (name, version, run_id, digest, size_bytes, format,"
+    Sql.update(c, "INSERT INTO model_versions (name, version, run_id, digest, size_bytes, format,"
             + " signature, description, status, creation_time, created_by)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         name, version, runId, digest, size, format, signatureJson, description,
@@ -179,10 +180,10 @@ final class RegistryDao {
   void setVersionTag(Connection c, String name, int version, String key, @Nullable String value)
       throws SQLException {
     if (value == null) {
-      update(c, "DELETE FROM model_version_tags WHERE name = ? AND version = ? AND key = ?",
+      Sql.update(c, "DELETE FROM model_version_tags WHERE name = ? AND version = ? AND key = ?",
           name, version, key);
     } else {
-      update(c, "INSERT INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)"
+      Sql.update(c, "INSERT INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)"
               + " ON CONFLICT (name, version, key) DO UPDATE SET value = excluded.value",
           name, version, key, value);
     }
@@ -190,12 +191,12 @@ final class RegistryDao {
 
   void setVersionDescription(Connection c, String name, int version, String description)
       throws SQLException {
-    update(c, "UPDATE model_versions SET description = ? WHERE name = ? AND version = ?",
+    Sql.update(c, "UPDATE model_versions SET description = ? WHERE name = ? AND version = ?",
         description, name, version);
   }
 
   void setStatus(Connection c, String name, int version, ModelStatus status) throws SQLException {
-    update(c, "UPDATE model_versions SET status = ? WHERE name = ? AND version = ?",
+    Sql.update(c, "UPDATE model_versions SET status = ? WHERE name = ? AND version = ?",
         status.name(), name, version);
   }
 
@@ -225,14 +226,14 @@ final class RegistryDao {
     Object[] args = version == null ? new Object[] {name} : new Object[] {name, version};
     Map<Integer, Map<String, String>> tags = new HashMap<>();
     Map<Integer, List<String>> aliases = new HashMap<>();
-    query(c, "SELECT v.version, v.key, v.value FROM model_version_tags v WHERE v.name = ?"
+    Sql.query(c, "SELECT v.version, v.key, v.value FROM model_version_tags v WHERE v.name = ?"
         + condition, args, rs -> tags.computeIfAbsent(rs.getInt(1), k -> new HashMap<>())
             .put(rs.getString(2), rs.getString(3)));
-    query(c, "SELECT v.version, v.alias FROM model_aliases v WHERE v.name = ?" + condition
+    Sql.query(c, "SELECT v.version, v.alias FROM model_aliases v WHERE v.name = ?" + condition
         + " ORDER BY v.alias", args, rs -> aliases.computeIfAbsent(rs.getInt(1),
             k -> new ArrayList<>()).add(rs.getString(2)));
     List<ModelVersion> out = new ArrayList<>();
-    query(c, "SELECT v.version, v.run_id, v.digest, v.size_bytes, v.format, v.signature,"
+    Sql.query(c, "SELECT v.version, v.run_id, v.digest, v.size_bytes, v.format, v.signature,"
             + " v.description, v.status, v.creation_time, v.created_by FROM model_versions v"
             + " WHERE v.name = ?" + condition + " ORDER BY v.version", args,
         rs -> {
@@ -263,9 +264,9 @@ final class RegistryDao {
   void putAlias(Connection c, String name, String alias, @Nullable Integer version)
       throws SQLException {
     if (version == null) {
-      update(c, "DELETE FROM model_aliases WHERE name = ? AND alias = ?", name, alias);
+      Sql.update(c, "DELETE FROM model_aliases WHERE name = ? AND alias = ?", name, alias);
     } else {
-      update(c, "INSERT INTO model_aliases (name, alias, version) VALUES (?, ?, ?)"
+      Sql.update(c, "INSERT INTO model_aliases (name, alias, version) VALUES (?, ?, ?)"
           + " ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version",
           name, alias, version);
     }
@@ -273,7 +274,7 @@ final class RegistryDao {
 
   List<String> aliasesOf(Connection c, String name, int version) throws SQLException {
     List<String> out = new ArrayList<>();
-    query(c, "SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias",
+    Sql.query(c, "SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias",
         new Object[] {name, version}, rs -> out.add(rs.getString(1)));
     return out;
   }
@@ -286,7 +287,8 @@ final class RegistryDao {
     try (PreparedStatement p = c.prepareStatement(
         "INSERT INTO registry_audit (name, action, version, alias, previous_version, actor,"
             + " comment, event_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq")) {
-      bind(p, new Object[] {name, action.name(), version, alias, previous, actor, comment, now});
+      Sql.bind(p,
+          new Object[] {name, action.name(), version, alias, previous, actor, comment, now});
       try (ResultSet rs = p.executeQuery()) {
         rs.next();
         return rs.getLong(1);
@@ -301,7 +303,7 @@ final class RegistryDao {
         + " event_time FROM registry_audit WHERE seq > ?" + (name == null ? "" : " AND name = ?")
         + " ORDER BY seq";
     Object[] args = name == null ? new Object[] {afterSeq} : new Object[] {afterSeq, name};
-    query(c, sql, args, rs -> out.add(new AuditEntry(rs.getLong(1), rs.getString(2),
+    Sql.query(c, sql, args, rs -> out.add(new AuditEntry(rs.getLong(1), rs.getString(2),
         AuditAction.valueOf(rs.getString(3)), nullableInt(rs, 4), rs.getString(5),
         nullableInt(rs, 6), rs.getString(7), rs.getString(8),
         Instant.ofEpochMilli(rs.getLong(9)))));
@@ -317,56 +319,8 @@ final class RegistryDao {
 
   // ---------------------------------------------------------------- JDBC helpers
 
-  @FunctionalInterface
-  interface Row {
-    void accept(ResultSet rs) throws SQLException;
-  }
-
   private static @Nullable Integer nullableInt(ResultSet rs, int column) throws SQLException {
     int v = rs.getInt(column);
     return rs.wasNull() ? null : v;
-  }
-
-  static void query(Connection c, String sql, Object[] args, Row row) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement(sql)) {
-      bind(p, args);
-      try (ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          row.accept(rs);
-        }
-      }
-    }
-  }
-
-  static int update(Connection c, String sql, @Nullable Object... args) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement(sql)) {
-      bind(p, args);
-      return p.executeUpdate();
-    }
-  }
-
-  private static String inList(int n) {
-    StringBuilder b = new StringBuilder("(");
-    for (int i = 0; i < n; i++) {
-      b.append(i == 0 ? "?" : ", ?");
-    }
-    return b.append(')').toString();
-  }
-
-  private static void bind(PreparedStatement p, @Nullable Object[] args) throws SQLException {
-    for (int i = 0; i < args.length; i++) {
-      Object a = args[i];
-      if (a == null) {
-        p.setNull(i + 1, Types.NULL);
-      } else if (a instanceof String s) {
-        p.setString(i + 1, s);
-      } else if (a instanceof Integer n) {
-        p.setInt(i + 1, n);
-      } else if (a instanceof Long n) {
-        p.setLong(i + 1, n);
-      } else {
-        throw new IllegalArgumentException("Unsupported SQL parameter type " + a.getClass());
-      }
-    }
   }
 }

@@ -326,9 +326,7 @@ public final class DriftDetector {
 
     /** Dataset drift when at least this share of columns drift, in (0, 1]; default 0.5. */
     public Builder datasetThreshold(double share) {
-      if (!(share > 0 && share <= 1)) {
-        throw new IllegalArgumentException("datasetThreshold must be in (0, 1], was " + share);
-      }
+      DriftReport.checkDatasetThreshold(share);
       this.datasetThreshold = share;
       return this;
     }

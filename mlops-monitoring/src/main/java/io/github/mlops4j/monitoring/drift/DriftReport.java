@@ -155,6 +155,13 @@ public final class DriftReport {
         + " columns drifted, dataset drift " + datasetDrift() + "}";
   }
 
+  /** Checks a dataset drift threshold: a share of columns in (0, 1]. */
+  static void checkDatasetThreshold(double share) {
+    if (!(share > 0 && share <= 1)) {
+      throw new IllegalArgumentException("datasetThreshold must be in (0, 1], was " + share);
+    }
+  }
+
   /** Builds a report; used by detectors and by profile comparison. */
   public static final class Builder {
     private String preset = "custom";
@@ -188,9 +195,7 @@ public final class DriftReport {
     }
 
     public Builder datasetThreshold(double share) {
-      if (!(share > 0 && share <= 1)) {
-        throw new IllegalArgumentException("datasetThreshold must be in (0, 1], was " + share);
-      }
+      checkDatasetThreshold(share);
       this.datasetThreshold = share;
       return this;
     }
