@@ -10,10 +10,10 @@ import org.apache.datasketches.kll.KllSketch;
  * test makes that test's sketches deterministic (tests in one JVM run one at a time). If a future
  * DataSketches version renames the field, this does nothing and the tests are merely random.
  */
-final class KllSketchRandom {
+public final class KllSketchRandom {
   private KllSketchRandom() {}
 
-  static void seed(long seed) {
+  public static void seed(long seed) {
     try {
       Field f = KllSketch.class.getDeclaredField("random");
       f.setAccessible(true);
