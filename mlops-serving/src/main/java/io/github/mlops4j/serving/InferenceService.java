@@ -1,0 +1,350 @@
+package io.github.mlops4j.serving;
+
+import io.github.mlops4j.features.FeatureStore;
+import io.github.mlops4j.registry.ModelRegistry;
+import io.github.mlops4j.registry.ModelSignature;
+import io.github.mlops4j.serving.routing.Routing;
+import io.github.mlops4j.serving.routing.Target;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Serves one registered model in-process. {@link #predict(Map)} runs on the caller's thread (or
+ * through the micro-batcher when enabled): it validates the request against the version's
+ * registry signature, converts it to a Tribuo example and predicts, with no lock on the way.
+ *
+ * <pre>{@code
+ * try (InferenceService churn = InferenceService.builder()
+ *     .registry(registry).model("churn").alias("champion")   // follows the alias
+ *     .build()) {
+ *   Prediction p = churn.predict(Map.of("tenure", 14.0, "plan", "gold"));
+ * }
+ * }</pre>
+ *
+ * <p>When the alias moves, the new version is loaded and warmed on a background thread before it
+ * takes traffic; calls already running finish on the old version, which is released once they
+ * are done. A version that fails to load or warm never takes traffic.
+ */
+public final class InferenceService implements AutoCloseable {
+  private final ServiceCore core;
+
+  private InferenceService(ServiceCore core) {
+    this.core = core;
+  }
+
+  /** A builder; {@code registry} and {@code model} are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Predicts one request with the default timeout (if any).
+   *
+   * @throws InvalidInputException if the request does not match the signature (policy REJECT)
+   * @throws OverloadedException if {@code maxConcurrency} calls are already running
+   * @throws DeadlineExceededException if the default timeout passed
+   * @throws ModelUnavailableException if the service is closed
+   * @throws ServingException if the model failed
+   */
+  public Prediction predict(Map<String, ?> request) {
+    return core.predict(request, core.defaultTimeoutNanos);
+  }
+
+  /**
+   * Predicts one request within {@code timeout}: a call that cannot start in time, or whose
+   * prediction is not ready in time, fails with {@link DeadlineExceededException}.
+   */
+  public Prediction predict(Map<String, ?> request, Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+    }
+    return core.predict(request, ServiceCore.toNanos(timeout));
+  }
+
+  /**
+   * Predicts each request, in order (one call each, on this thread, or all at once through the
+   * micro-batcher). The first failure is thrown.
+   */
+  public List<Prediction> predictAll(List<? extends Map<String, ?>> requests) {
+    Objects.requireNonNull(requests, "requests");
+    return core.predictAll(requests);
+  }
+
+  /** The registered model name. */
+  public String modelName() {
+    return core.model;
+  }
+
+  /** The version currently answering primary traffic. */
+  public int activeVersion() {
+    return core.activeVersion();
+  }
+
+  /** The registry signature of the active version (empty for a model registered without one). */
+  public Optional<ModelSignature> signature() {
+    return core.signature();
+  }
+
+  /**
+   * The version answering each route now, for example {@code {primary=3, canary=4}}; a canary
+   * that was rolled back is absent.
+   */
+  public Map<String, Integer> routes() {
+    return core.versions();
+  }
+
+  /** True while a canary takes traffic (false after an automatic rollback). */
+  public boolean canaryActive() {
+    return core.canaryActive();
+  }
+
+  /**
+   * Looks for registry changes now ({@link ModelRegistry#refresh()}) and waits until the service
+   * serves what the registry says, or until {@code wait} passes. Changes are picked up without
+   * it: at once for changes made through the same registry instance, within the registry's poll
+   * interval for changes made by other processes.
+   */
+  public void refresh(Duration wait) {
+    Objects.requireNonNull(wait, "wait");
+    core.refresh(wait);
+  }
+
+  /** Listener events dropped so far because the event queue was full. */
+  public long droppedEvents() {
+    return core.droppedEvents();
+  }
+
+  /**
+   * Stops following the registry, stops the loader, shadow, batching and event threads (bounded,
+   * a few seconds at most) and releases the loaded versions. Later calls fail with {@link
+   * ModelUnavailableException}.
+   */
+  @Override
+  public void close() {
+    core.close();
+  }
+
+  /** Configures an {@link InferenceService}; setters check their arguments at once. */
+  public static final class Builder {
+    @Nullable ModelRegistry registry;
+    @Nullable String model;
+    Target target = Target.alias(ModelRegistry.LATEST);
+    boolean targetSet;
+    @Nullable FeatureStore featureStore;
+    List<String> featureRefs = List.of();
+    @Nullable Object meters;
+    Routing routing = Routing.single();
+    ValidationPolicy validation = ValidationPolicy.REJECT;
+    @Nullable Duration timeout;
+    int maxConcurrency = Integer.MAX_VALUE;
+    int batchSize;
+    Duration batchDelay = Duration.ZERO;
+    int batchQueue;
+    List<Map<String, ?>> warmUp = List.of();
+    @Nullable PredictionListener listener;
+    double sampleRate = 1.0;
+    int eventQueueCapacity = 10_000;
+    Clock clock = Clock.systemUTC();
+    Set<String> ignoredFields = Set.of();
+    LongSupplier ticker = System::nanoTime;
+
+    private Builder() {}
+
+    /** The registry to load from and follow (required). */
+    public Builder registry(ModelRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** The registered model name (required). */
+    public Builder model(String name) {
+      Objects.requireNonNull(name, "name");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("Model name must not be blank");
+      }
+      this.model = name;
+      return this;
+    }
+
+    /** Follows {@code alias}: when it moves, the service swaps to the new version (default {@code latest}). */
+    public Builder alias(String alias) {
+      this.target = Target.alias(alias);
+      targetSet = true;
+      return this;
+    }
+
+    /** Serves {@code version} and never swaps. */
+    public Builder version(int version) {
+      if (version < 1) {
+        throw new IllegalArgumentException("version must be >= 1, was " + version);
+      }
+      this.target = Target.version(version);
+      targetSet = true;
+      return this;
+    }
+
+    /**
+     * Enriches each request with online features looked up by the entity key fields of the
+     * views named in {@code featureRefs} ({@code view:feature}); the key fields must be in the
+     * request. A value given in the request wins over the looked-up one.
+     */
+    public Builder features(FeatureStore store, List<String> featureRefs) {
+      this.featureStore = Objects.requireNonNull(store, "store");
+      Objects.requireNonNull(featureRefs, "featureRefs");
+      if (featureRefs.isEmpty()) {
+        throw new IllegalArgumentException("featureRefs must not be empty");
+      }
+      this.featureRefs = List.copyOf(featureRefs);
+      return this;
+    }
+
+    /**
+     * Records Micrometer meters in {@code meters} (optional: without it Micrometer need not be on
+     * the class path). See {@link io.github.mlops4j.serving.metrics.ServingMetrics}.
+     */
+    public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry meters) {
+      this.meters = Objects.requireNonNull(meters, "meters");
+      return this;
+    }
+
+    /** How requests are spread over versions (default {@link Routing#single()}). */
+    public Builder routing(Routing routing) {
+      this.routing = Objects.requireNonNull(routing, "routing");
+      return this;
+    }
+
+    /** What to do with requests that do not match the signature (default {@link ValidationPolicy#REJECT}). */
+    public Builder validation(ValidationPolicy policy) {
+      this.validation = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** The timeout of {@link #predict(Map)} without its own (default none). */
+    public Builder timeout(Duration defaultTimeout) {
+      Objects.requireNonNull(defaultTimeout, "defaultTimeout");
+      if (defaultTimeout.isNegative() || defaultTimeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive, was " + defaultTimeout);
+      }
+      this.timeout = defaultTimeout;
+      return this;
+    }
+
+    /** At most {@code permits} calls at once; more fail at once with {@link OverloadedException}. */
+    public Builder maxConcurrency(int permits) {
+      if (permits < 1) {
+        throw new IllegalArgumentException("maxConcurrency must be >= 1, was " + permits);
+      }
+      this.maxConcurrency = permits;
+      return this;
+    }
+
+    /**
+     * Groups concurrent calls into batches of at most {@code maxBatchSize}, waiting at most {@code
+     * maxDelay} for a batch to fill ({@link Duration#ZERO}: take what is queued), with at most
+     * {@code queueCapacity} waiting calls (more fail with {@link OverloadedException}). Worth it
+     * for models whose batch predict is much cheaper per example; a linear model is faster on the
+     * caller's thread.
+     */
+    public Builder microBatching(int maxBatchSize, Duration maxDelay, int queueCapacity) {
+      Objects.requireNonNull(maxDelay, "maxDelay");
+      if (maxBatchSize < 1) {
+        throw new IllegalArgumentException("maxBatchSize must be >= 1, was " + maxBatchSize);
+      }
+      if (maxDelay.isNegative()) {
+        throw new IllegalArgumentException("maxDelay must not be negative, was " + maxDelay);
+      }
+      if (queueCapacity < 1) {
+        throw new IllegalArgumentException("queueCapacity must be >= 1, was " + queueCapacity);
+      }
+      this.batchSize = maxBatchSize;
+      this.batchDelay = maxDelay;
+      this.batchQueue = queueCapacity;
+      return this;
+    }
+
+    /**
+     * Requests predicted by every version before it takes traffic (to load classes and warm the
+     * JIT); a version failing one of them never takes traffic.
+     */
+    public Builder warmUp(List<? extends Map<String, ?>> requests) {
+      Objects.requireNonNull(requests, "requests");
+      List<Map<String, ?>> copy = new ArrayList<>(requests.size());
+      for (Map<String, ?> r : requests) {
+        copy.add(Map.copyOf(r));
+      }
+      this.warmUp = List.copyOf(copy);
+      return this;
+    }
+
+    /** Receives sampled predictions and lifecycle events off the caller's thread. */
+    public Builder listener(PredictionListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** The share of predictions sent to the listener, 0..1 (default 1). */
+    public Builder sampleRate(double rate) {
+      if (!(rate >= 0 && rate <= 1)) {
+        throw new IllegalArgumentException("sampleRate must be in [0, 1], was " + rate);
+      }
+      this.sampleRate = rate;
+      return this;
+    }
+
+    /** How many listener events may wait; more are dropped and counted (default 10,000). */
+    public Builder eventQueueCapacity(int capacity) {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("eventQueueCapacity must be >= 1, was " + capacity);
+      }
+      this.eventQueueCapacity = capacity;
+      return this;
+    }
+
+    /**
+     * Request fields that are not model inputs (ids, keys for logging): validation skips them
+     * instead of reporting them as unknown. The sticky routing key and the entity keys of {@link
+     * #features} are skipped without being named here.
+     */
+    public Builder ignoreFields(String... fields) {
+      Set<String> set = new HashSet<>();
+      for (String f : fields) {
+        set.add(Objects.requireNonNull(f, "field"));
+      }
+      this.ignoredFields = Set.copyOf(set);
+      return this;
+    }
+
+    /** The clock of event timestamps (default UTC system clock). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Loads and warms every version the routing needs, then starts following the registry.
+     *
+     * @throws IllegalStateException if registry or model is missing
+     * @throws ModelUnavailableException if a target does not resolve or cannot be loaded
+     */
+    public InferenceService build() {
+      if (registry == null || model == null) {
+        throw new IllegalStateException("registry(...) and model(...) are required");
+      }
+      if (routing.mode() == Routing.Mode.WEIGHTED && targetSet) {
+        throw new IllegalStateException("Weighted routing serves its arms' targets; do not also"
+            + " set alias(...) or version(...)");
+      }
+      return new InferenceService(ServiceCore.start(this));
+    }
+  }
+}

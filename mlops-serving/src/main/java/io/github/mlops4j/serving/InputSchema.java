@@ -1,0 +1,283 @@
+package io.github.mlops4j.serving;
+
+import io.github.mlops4j.registry.FeatureSpec;
+import io.github.mlops4j.serving.InvalidInputException.Problem;
+import io.github.mlops4j.serving.InvalidInputException.Reason;
+import io.github.mlops4j.serving.internal.ServingMeters.VersionMeters;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.tribuo.Output;
+import org.tribuo.impl.ArrayExample;
+
+/**
+ * Checks a request against a signature and turns it into a Tribuo example.
+ *
+ * <p>A request field is either a feature of the signature (a number; booleans count as 1 and 0),
+ * or the base name of one-hot features: Tribuo names the features of a categorical field {@code
+ * colour} as {@code colour@red}, {@code colour@blue}, ..., and a request may give {@code "colour":
+ * "red"} (any value is turned into text), which becomes feature {@code colour@red} = 1. A one-hot
+ * feature may also be given by its full name with a number. Fields in {@code ignored} (entity keys,
+ * routing keys) are not features and are skipped.
+ */
+final class InputSchema {
+  /** One slot of the example: a real feature, or a one-hot group. */
+  private record Key(int slot, @Nullable String feature) {}
+
+  private final String model;
+  private final int version;
+  private final Map<String, Key> keys = new HashMap<>();
+  private final String[] slotNames;
+  private final boolean[] group;
+  private final List<Map<String, String>> categories;
+  private final Set<String> ignored;
+
+  InputSchema(String model, int version, List<FeatureSpec> inputs, Set<String> ignored) {
+    this.model = model;
+    this.version = version;
+    this.ignored = Set.copyOf(ignored);
+    Set<String> names = new HashSet<>();
+    for (FeatureSpec f : inputs) {
+      names.add(f.name());
+    }
+    List<String> slots = new ArrayList<>();
+    List<Boolean> groups = new ArrayList<>();
+    List<Map<String, String>> cats = new ArrayList<>();
+    Map<String, Integer> groupSlot = new HashMap<>();
+    for (FeatureSpec f : inputs) {
+      String name = f.name();
+      int at = name.lastIndexOf('@');
+      String base = at > 0 ? name.substring(0, at) : null;
+      if (base != null && !names.contains(base) && !this.ignored.contains(base)) {
+        Integer slot = groupSlot.get(base);
+        if (slot == null) {
+          slot = slots.size();
+          groupSlot.put(base, slot);
+          slots.add(base);
+          groups.add(true);
+          cats.add(new LinkedHashMap<>());
+          keys.put(base, new Key(slot, null));
+        }
+        cats.get(slot).put(name.substring(at + 1), name);
+        keys.put(name, new Key(slot, name));
+      } else {
+        int slot = slots.size();
+        slots.add(name);
+        groups.add(false);
+        cats.add(Map.of());
+        keys.put(name, new Key(slot, name));
+      }
+    }
+    this.slotNames = slots.toArray(new String[0]);
+    this.group = new boolean[slotNames.length];
+    for (int i = 0; i < group.length; i++) {
+      group[i] = groups.get(i);
+    }
+    this.categories = List.copyOf(cats);
+  }
+
+  /** How many features the example of a complete request has. */
+  int width() {
+    return slotNames.length;
+  }
+
+  /**
+   * Checks and converts a request.
+   *
+   * @throws InvalidInputException listing every problem, unless the policy fills
+   */
+  <T extends Output<T>> ArrayExample<T> encode(Map<String, ?> request, T unknown,
+      ValidationPolicy policy, VersionMeters meters) {
+    int n = slotNames.length;
+    String[] names = new String[n];
+    double[] values = new double[n];
+    List<Problem> problems = null;
+    boolean fill = policy.fills();
+    int dropped = 0;
+    int filled = 0;
+    for (Map.Entry<String, ?> e : request.entrySet()) {
+      String field = e.getKey();
+      Key key = keys.get(field);
+      if (key == null) {
+        if (!ignored.contains(field)) {
+          if (fill) {
+            dropped++;
+          } else {
+            problems = add(problems, field, Reason.UNKNOWN, "unknown field (value " + e.getValue()
+                + "); the model's features are " + Arrays.toString(slotNames));
+          }
+        }
+        continue;
+      }
+      int slot = key.slot();
+      if (names[slot] != null) {
+        problems = add(problems, field, Reason.DUPLICATE, "given twice, also as '"
+            + names[slot] + "'");
+        continue;
+      }
+      Object v = e.getValue();
+      if (v == null) {
+        if (!fill) {
+          problems = add(problems, field, Reason.NULL, "is null");
+        }
+        continue; // filled below as missing
+      }
+      String feature = key.feature();
+      if (feature == null) { // the base name of a one-hot group
+        String category = v instanceof String s ? s : scalarText(v);
+        if (category == null) {
+          problems = add(problems, field, Reason.WRONG_TYPE, "expects a category (text, number"
+              + " or boolean), got " + v.getClass().getSimpleName() + " " + v);
+          continue;
+        }
+        String member = categories.get(slot).get(category);
+        if (member == null) {
+          if (fill) {
+            names[slot] = ""; // an unseen category: every one-hot feature stays 0
+            dropped++;
+          } else {
+            problems = add(problems, field, Reason.UNKNOWN_CATEGORY, "unknown category '"
+                + category + "'; known: " + categories.get(slot).keySet());
+          }
+          continue;
+        }
+        names[slot] = member;
+        values[slot] = 1.0;
+        continue;
+      }
+      double d;
+      if (v instanceof Number num) {
+        d = num.doubleValue();
+      } else if (v instanceof Boolean b) {
+        d = b ? 1.0 : 0.0;
+      } else {
+        problems = add(problems, field, Reason.WRONG_TYPE, "expects a number, got "
+            + v.getClass().getSimpleName() + " '" + v + "'");
+        continue;
+      }
+      if (!Double.isFinite(d)) {
+        if (fill) {
+          continue; // filled below as missing
+        }
+        problems = add(problems, field, Double.isNaN(d) ? Reason.NAN : Reason.INFINITE,
+            "is " + d);
+        continue;
+      }
+      names[slot] = feature;
+      values[slot] = d;
+    }
+    int empty = 0;
+    for (int i = 0; i < n; i++) {
+      if (names[i] == null) {
+        if (fill) {
+          filled++;
+          if (group[i]) {
+            names[i] = "";
+            empty++;
+          } else {
+            names[i] = slotNames[i];
+            values[i] = policy.fillValue(slotNames[i]);
+          }
+        } else if (!request.containsKey(slotNames[i]) && !groupGiven(request, i)) {
+          problems = add(problems, slotNames[i], Reason.MISSING, "is missing"
+              + (group[i] ? " (one of " + categories.get(i).keySet() + ")" : ""));
+        }
+      } else if (names[i].isEmpty()) {
+        empty++;
+      }
+    }
+    if (problems != null) {
+      throw new InvalidInputException(model, version, problems);
+    }
+    if (filled > 0) {
+      meters.filled(filled);
+    }
+    if (dropped > 0) {
+      meters.dropped(dropped);
+    }
+    if (empty > 0) {
+      String[] keptNames = new String[n - empty];
+      double[] keptValues = new double[n - empty];
+      int j = 0;
+      for (int i = 0; i < n; i++) {
+        if (!names[i].isEmpty()) {
+          keptNames[j] = names[i];
+          keptValues[j++] = values[i];
+        }
+      }
+      names = keptNames;
+      values = keptValues;
+    }
+    return new ArrayExample<>(unknown, names, values);
+  }
+
+  /** True if a member of one-hot group {@code slot} was given (and reported another way). */
+  private boolean groupGiven(Map<String, ?> request, int slot) {
+    if (!group[slot]) {
+      return false;
+    }
+    for (String member : categories.get(slot).values()) {
+      if (request.containsKey(member)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * What {@link ValidationPolicy#fills() a filling policy} would do to a request: one line per
+   * filled value and dropped field (off the predict path, for prediction events).
+   */
+  List<String> fillWarnings(Map<String, ?> request, ValidationPolicy policy) {
+    if (!policy.fills()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    Set<Integer> seen = new HashSet<>();
+    for (Map.Entry<String, ?> e : request.entrySet()) {
+      String field = e.getKey();
+      Object v = e.getValue();
+      Key key = keys.get(field);
+      if (key == null) {
+        if (!ignored.contains(field)) {
+          out.add("dropped unknown field '" + field + "'");
+        }
+      } else if (v != null && !(v instanceof Number num && !Double.isFinite(num.doubleValue()))) {
+        String category = key.feature() == null
+            ? (v instanceof String str ? str : scalarText(v)) : null;
+        if (category != null && !categories.get(key.slot()).containsKey(category)) {
+          out.add("dropped unknown category '" + category + "' of '" + field + "'");
+        }
+        seen.add(key.slot());
+      }
+    }
+    for (int i = 0; i < slotNames.length; i++) {
+      if (!seen.contains(i)) {
+        out.add(group[i] ? "no category for '" + slotNames[i] + "'"
+            : "filled '" + slotNames[i] + "' with " + policy.fillValue(slotNames[i]));
+      }
+    }
+    return out;
+  }
+
+  private static @Nullable String scalarText(Object v) {
+    if (v instanceof Number || v instanceof Boolean || v instanceof Character
+        || v instanceof Enum<?>) {
+      return v.toString();
+    }
+    return null;
+  }
+
+  private static List<Problem> add(@Nullable List<Problem> problems, String field, Reason reason,
+      String detail) {
+    List<Problem> p = problems == null ? new ArrayList<>() : problems;
+    p.add(new Problem(field, reason, detail));
+    return p;
+  }
+}

@@ -1,0 +1,37 @@
+package io.github.mlops4j.serving;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+
+/** Classification: the predicted label, and each label's score. */
+final class LabelAdapter extends OutputAdapter<Label> {
+  @Override
+  Class<Label> type() {
+    return Label.class;
+  }
+
+  @Override
+  Label unknown() {
+    return LabelFactory.UNKNOWN_LABEL;
+  }
+
+  @Override
+  String output(org.tribuo.Prediction<Label> p) {
+    return p.getOutput().getLabel();
+  }
+
+  @Override
+  Map<String, Double> scores(org.tribuo.Prediction<Label> p) {
+    Map<String, Label> s = p.getOutputScores();
+    if (s.isEmpty()) {
+      return Map.of(p.getOutput().getLabel(), p.getOutput().getScore());
+    }
+    Map<String, Double> out = new HashMap<>(s.size() * 2);
+    for (Map.Entry<String, Label> e : s.entrySet()) {
+      out.put(e.getKey(), e.getValue().getScore());
+    }
+    return Map.copyOf(out);
+  }
+}

@@ -1,0 +1,15 @@
+package io.github.mlops4j.serving;
+
+/**
+ * Receives sampled predictions and lifecycle events of an {@link InferenceService}. Both methods
+ * are called on the service's event thread, never on the caller's, one event at a time; events
+ * that do not fit the bounded queue are dropped and counted. An exception it throws is logged and
+ * does not stop delivery.
+ */
+public interface PredictionListener {
+  /** A sampled prediction, or a shadow prediction. */
+  void onPrediction(PredictionEvent event);
+
+  /** A lifecycle event: loaded, swapped, load failed, released, canary rolled back. */
+  default void onEvent(ServingEvent event) {}
+}

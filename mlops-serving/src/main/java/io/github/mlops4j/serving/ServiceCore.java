@@ -1,0 +1,890 @@
+package io.github.mlops4j.serving;
+
+import io.github.mlops4j.features.FeatureStore;
+import io.github.mlops4j.features.FeatureValue;
+import io.github.mlops4j.features.FeatureView;
+import io.github.mlops4j.features.Field;
+import io.github.mlops4j.features.OnlineFeatures;
+import io.github.mlops4j.registry.ModelRegistry;
+import io.github.mlops4j.registry.ModelSignature;
+import io.github.mlops4j.registry.ModelVersion;
+import io.github.mlops4j.registry.RegistryEvent;
+import io.github.mlops4j.serving.internal.MicroBatcher;
+import io.github.mlops4j.serving.internal.ServingMeters;
+import io.github.mlops4j.serving.metrics.MicrometerServingMeters;
+import io.github.mlops4j.serving.routing.CanaryPolicy;
+import io.github.mlops4j.serving.routing.Routing;
+import io.github.mlops4j.serving.routing.Shadow;
+import io.github.mlops4j.serving.routing.Target;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tribuo.Example;
+import org.tribuo.Model;
+import org.tribuo.Output;
+
+/**
+ * The engine behind {@link InferenceService}.
+ *
+ * <p>Targets (the service's own alias or version, A/B arms, canary, shadow) are numbered; the
+ * route of target {@code i} is {@code routes.get(i)}. An immutable {@link Snapshot} maps each
+ * target to its loaded version and is replaced, never changed, by the loader thread. The predict
+ * path reads it once, takes a lease on the version, and predicts on the caller's thread.
+ */
+final class ServiceCore {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceCore.class);
+  /** How long close() waits for each background thread. */
+  private static final long CLOSE_MILLIS = 2_000;
+  /** Versions kept loaded besides the serving ones, so moving an alias back needs no reload. */
+  private static final int RETAINED = 2;
+
+  /** Which version answers each target; immutable. */
+  private record Snapshot(LoadedVersion<?>[] byTarget, boolean canaryActive) {}
+
+  final String model;
+  final long defaultTimeoutNanos;
+  private final ModelRegistry registry;
+  private final Routing routing;
+  private final List<Target> targets;
+  private final List<String> routes;
+  private final int shadowIndex;
+  private final ValidationPolicy policy;
+  private final Set<String> ignoredFields;
+  private final @Nullable FeatureStore features;
+  private final List<String> featureRefs;
+  private final String[] featureNames;
+  private final List<String> entityKeys;
+  private final @Nullable Semaphore permits;
+  private final int maxConcurrency;
+  private final int batchSize;
+  private final Duration batchDelay;
+  private final int batchQueue;
+  private final List<Map<String, ?>> warmUp;
+  private final double sampleRate;
+  private final Clock clock;
+  private final LongSupplier ticker;
+  private final ServingMeters meters;
+  private final EventDispatcher events;
+  private final @Nullable CanaryPolicy canaryPolicy;
+  private final @Nullable String stickyKey;
+  private final @Nullable Shadow shadow;
+  private final @Nullable ThreadPoolExecutor shadowExecutor;
+  private final ThreadPoolExecutor loader;
+  private final AtomicBoolean reconcilePending = new AtomicBoolean();
+  private final LongAdder inFlight = new LongAdder();
+  private final AtomicLong ids = new AtomicLong();
+  private final String idPrefix;
+  private final AtomicBoolean canaryTripped = new AtomicBoolean();
+  private volatile @Nullable CanaryMonitor canary;
+  private volatile @Nullable Snapshot snapshot;
+  private volatile boolean closed;
+  private @Nullable AutoCloseable registryListener;
+
+  // Loader-thread state (also used by the building thread before the loader starts).
+  private final Map<Integer, LoadedVersion<?>> loaded = new HashMap<>();
+  private final ArrayDeque<Integer> recent = new ArrayDeque<>();
+  private final Set<Integer> failedVersions = new HashSet<>();
+  private final Set<Integer> rolledBackCanaries = new HashSet<>();
+
+  private ServiceCore(InferenceService.Builder b) {
+    this.model = Objects.requireNonNull(b.model);
+    this.registry = Objects.requireNonNull(b.registry);
+    this.defaultTimeoutNanos = b.timeout == null ? Long.MAX_VALUE : toNanos(b.timeout);
+    this.routing = b.routing;
+    this.policy = b.validation;
+    this.maxConcurrency = b.maxConcurrency;
+    this.permits = b.maxConcurrency == Integer.MAX_VALUE ? null : new Semaphore(b.maxConcurrency);
+    this.batchSize = b.batchSize;
+    this.batchDelay = b.batchDelay;
+    this.batchQueue = b.batchQueue;
+    this.warmUp = b.warmUp;
+    this.sampleRate = b.sampleRate;
+    this.clock = b.clock;
+    this.ticker = b.ticker;
+    this.canaryPolicy = routing.canaryPolicy().orElse(null);
+    this.stickyKey = routing.stickyKey().orElse(null);
+    this.shadow = routing.shadow().orElse(null);
+    this.idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE)
+        + '-';
+
+    List<Target> t = new ArrayList<>();
+    List<String> r = new ArrayList<>();
+    switch (routing.mode()) {
+      case SINGLE -> {
+        t.add(b.target);
+        r.add(Routing.PRIMARY);
+      }
+      case CANARY -> {
+        t.add(b.target);
+        r.add(Routing.PRIMARY);
+        t.add(routing.canary().orElseThrow());
+        r.add(Routing.CANARY);
+      }
+      case WEIGHTED -> routing.arms().forEach(a -> {
+        t.add(a.target());
+        r.add(a.name());
+      });
+    }
+    if (shadow != null) {
+      shadowIndex = t.size();
+      t.add(shadow.target());
+      r.add(Routing.SHADOW);
+    } else {
+      shadowIndex = -1;
+    }
+    this.targets = List.copyOf(t);
+    this.routes = List.copyOf(r);
+
+    Set<String> ignored = new HashSet<>(b.ignoredFields);
+    List<String> keys = new ArrayList<>();
+    if (stickyKey != null) {
+      ignored.add(stickyKey);
+    }
+    this.features = b.featureStore;
+    this.featureRefs = b.featureRefs;
+    this.featureNames = new String[featureRefs.size()];
+    for (int i = 0; i < featureRefs.size(); i++) {
+      String ref = featureRefs.get(i);
+      int colon = ref.indexOf(':');
+      if (colon <= 0 || colon == ref.length() - 1) {
+        throw new IllegalArgumentException("Bad feature reference '" + ref
+            + "': write it as \"view:feature\"");
+      }
+      featureNames[i] = ref.substring(colon + 1);
+      if (features != null) {
+        String viewName = ref.substring(0, colon);
+        FeatureView view = features.view(viewName).orElseThrow(() -> new IllegalArgumentException(
+            "Feature view '" + viewName + "' of reference '" + ref + "' does not exist"));
+        for (Field f : view.entities()) {
+          ignored.add(f.name());
+          if (!keys.contains(f.name())) {
+            keys.add(f.name());
+          }
+        }
+        for (Field f : view.requestFields()) {
+          ignored.add(f.name());
+        }
+      }
+    }
+    this.ignoredFields = Set.copyOf(ignored);
+    this.entityKeys = List.copyOf(keys);
+
+    this.meters = b.meters == null ? ServingMeters.NOOP
+        : MicrometerServingMeters.create(b.meters, model, inFlight::sum);
+    this.events = new EventDispatcher(model, b.listener, b.eventQueueCapacity, meters);
+    this.loader = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(64), daemon("mlops-serving-loader-" + model),
+        new ThreadPoolExecutor.AbortPolicy());
+    if (shadow != null) {
+      shadowExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+          new ArrayBlockingQueue<>(shadow.queueCapacity()), daemon("mlops-serving-shadow-" + model),
+          new ThreadPoolExecutor.AbortPolicy());
+    } else {
+      shadowExecutor = null;
+    }
+    if (canaryPolicy != null) {
+      canary = new CanaryMonitor(canaryPolicy);
+    }
+  }
+
+  static ServiceCore start(InferenceService.Builder b) {
+    ServiceCore core = new ServiceCore(b);
+    try {
+      core.reconcile(true);
+      core.registryListener = core.registry.addListener(core::onRegistryEvent);
+    } catch (RuntimeException e) {
+      core.close();
+      throw e;
+    }
+    return core;
+  }
+
+  static long toNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  // ---------------------------------------------------------------- predict path
+
+  Prediction predict(Map<String, ?> request, long timeoutNanos) {
+    Objects.requireNonNull(request, "request");
+    long start = ticker.getAsLong();
+    long deadline = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : start + timeoutNanos;
+    Snapshot s = snapshot;
+    if (closed || s == null) {
+      throw new ModelUnavailableException("The service of '" + model + "' is closed");
+    }
+    Semaphore p = permits;
+    if (p != null && !p.tryAcquire()) {
+      s.byTarget()[0].meters.record(0, ServingMeters.OVERLOADED, ticker.getAsLong() - start);
+      throw new OverloadedException("'" + model + "' is serving " + maxConcurrency
+          + " calls already (maxConcurrency); retry later or raise the bound");
+    }
+    inFlight.increment();
+    try {
+      Map<String, ?> input = features == null ? request : enrich(request, s);
+      return route(input, start, deadline);
+    } finally {
+      inFlight.decrement();
+      if (p != null) {
+        p.release();
+      }
+    }
+  }
+
+  private Prediction route(Map<String, ?> input, long start, long deadline) {
+    int target;
+    LoadedVersion<?> lv;
+    while (true) {
+      Snapshot s = snapshot;
+      if (s == null) {
+        throw new ModelUnavailableException("The service of '" + model + "' is closed");
+      }
+      target = pick(s, input);
+      lv = s.byTarget()[target];
+      if (lv.acquire()) {
+        break;
+      }
+    }
+    String id = idPrefix + Long.toHexString(ids.incrementAndGet());
+    Prediction result;
+    try {
+      result = serve(lv, target, id, input, start, deadline);
+    } catch (RuntimeException e) {
+      if (target == 1 && canaryPolicy != null && !(e instanceof InvalidInputException)
+          && !(e instanceof OverloadedException)) {
+        canaryCall(lv.version, true, ticker.getAsLong() - start);
+      }
+      throw e;
+    } finally {
+      lv.release();
+    }
+    if (target == 1 && canaryPolicy != null) {
+      canaryCall(lv.version, false, result.latency().toNanos());
+    }
+    if (shadowIndex >= 0) {
+      mirror(id, input);
+    }
+    return result;
+  }
+
+  private int pick(Snapshot s, Map<String, ?> input) {
+    return switch (routing.mode()) {
+      case SINGLE -> 0;
+      case WEIGHTED -> routing.armIndex(unit(input));
+      case CANARY -> s.canaryActive() && routing.inCanary(unit(input)) ? 1 : 0;
+    };
+  }
+
+  /** The request's point in [0, 1): a stable hash of its sticky key, else random. */
+  private double unit(Map<String, ?> input) {
+    if (stickyKey != null) {
+      Object key = input.get(stickyKey);
+      if (key != null) {
+        return Routing.unitHash(key instanceof String str ? str : key.toString());
+      }
+    }
+    return ThreadLocalRandom.current().nextDouble();
+  }
+
+  private <T extends Output<T>> Prediction serve(LoadedVersion<T> lv, int target, String id,
+      Map<String, ?> input, long start, long deadline) {
+    int outcome = ServingMeters.ERROR;
+    try {
+      Example<T> example = lv.encode(input, policy);
+      org.tribuo.Prediction<T> tribuo;
+      if (lv.batcher != null) {
+        tribuo = awaitBatch(lv, lv.batcher.submit(example, deadline), deadline);
+      } else {
+        if (deadline != Long.MAX_VALUE && ticker.getAsLong() - deadline > 0) {
+          throw deadlineExceeded(lv.version, "before its prediction started");
+        }
+        tribuo = lv.predict(example);
+      }
+      long end = ticker.getAsLong();
+      if (deadline != Long.MAX_VALUE && end - deadline > 0) {
+        throw deadlineExceeded(lv.version, "while it was predicted");
+      }
+      String output = lv.adapter.output(tribuo);
+      Map<String, Double> scores = lv.adapter.scores(tribuo);
+      long nanos = end - start;
+      Prediction result = new Prediction(id, model, lv.version, output, scores,
+          Duration.ofNanos(nanos), routes.get(target));
+      outcome = ServingMeters.OK;
+      lv.meters.record(target, outcome, nanos);
+      if (events.active() && (sampleRate >= 1.0
+          || sampleRate > 0 && ThreadLocalRandom.current().nextDouble() < sampleRate)) {
+        publish(lv, result, input);
+      }
+      return result;
+    } catch (InvalidInputException e) {
+      outcome = ServingMeters.INVALID;
+      throw e;
+    } catch (OverloadedException e) {
+      outcome = ServingMeters.OVERLOADED;
+      throw e;
+    } catch (DeadlineExceededException e) {
+      outcome = ServingMeters.DEADLINE;
+      throw e;
+    } catch (ServingException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ServingException("Version " + lv.version + " of '" + model
+          + "' failed to predict: " + e, e);
+    } finally {
+      if (outcome != ServingMeters.OK) {
+        lv.meters.record(target, outcome, ticker.getAsLong() - start);
+      }
+    }
+  }
+
+  private <T extends Output<T>> org.tribuo.Prediction<T> awaitBatch(LoadedVersion<T> lv,
+      CompletableFuture<org.tribuo.Prediction<T>> future, long deadline) {
+    try {
+      if (deadline == Long.MAX_VALUE) {
+        return future.get();
+      }
+      return future.get(Math.max(0, deadline - ticker.getAsLong()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(false);
+      throw deadlineExceeded(lv.version, "while it waited for its micro-batch");
+    } catch (InterruptedException e) {
+      future.cancel(false);
+      Thread.currentThread().interrupt();
+      throw new ServingException("Interrupted while waiting for a prediction of '" + model + "'",
+          e);
+    } catch (CancellationException e) {
+      throw new ServingException("The micro-batched prediction of '" + model
+          + "' was cancelled", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new ServingException("Version " + lv.version + " of '" + model
+          + "' failed to predict: " + cause, cause);
+    }
+  }
+
+  private DeadlineExceededException deadlineExceeded(int version, String when) {
+    return new DeadlineExceededException("The deadline of a call to '" + model + "' v" + version
+        + " passed " + when + "; give it a longer timeout or lighten the load");
+  }
+
+  private Map<String, ?> enrich(Map<String, ?> request, Snapshot s) {
+    FeatureStore store = Objects.requireNonNull(features);
+    List<InvalidInputException.Problem> missingKeys = null;
+    for (String k : entityKeys) {
+      if (request.get(k) == null) {
+        if (missingKeys == null) {
+          missingKeys = new ArrayList<>();
+        }
+        missingKeys.add(new InvalidInputException.Problem(k, InvalidInputException.Reason.MISSING,
+            "entity key of the online features " + featureRefs + " is missing"));
+      }
+    }
+    if (missingKeys != null) {
+      throw new InvalidInputException(model, s.byTarget()[0].version, missingKeys);
+    }
+    OnlineFeatures found;
+    try {
+      found = store.online(request, featureRefs);
+    } catch (RuntimeException e) {
+      LoadedVersion<?> lv = s.byTarget()[0];
+      InvalidInputException invalid = new InvalidInputException(model, lv.version,
+          List.of(new InvalidInputException.Problem("entity key",
+              InvalidInputException.Reason.MISSING,
+              "the online feature lookup refused the request: " + e.getMessage())));
+      invalid.initCause(e);
+      throw invalid;
+    }
+    Map<String, Object> merged = new HashMap<>(request.size() + featureNames.length * 2);
+    merged.putAll(request);
+    for (int i = 0; i < featureNames.length; i++) {
+      if (merged.get(featureNames[i]) == null) {
+        FeatureValue v = found.value(0, i);
+        if (v.isPresent()) {
+          merged.put(featureNames[i], v.value());
+        }
+      }
+    }
+    return merged;
+  }
+
+  private <T extends Output<T>> void publish(LoadedVersion<T> lv, Prediction p,
+      Map<String, ?> input) {
+    Map<String, Object> inputs = Collections.unmodifiableMap(new HashMap<>(input));
+    java.time.Instant now = clock.instant();
+    events.offer((java.util.function.Supplier<PredictionEvent>) () -> new PredictionEvent(p.id(),
+        p.model(), p.version(), p.route(), inputs, p.output(), p.scores(), now,
+        lv.schema.fillWarnings(inputs, policy)));
+  }
+
+  List<Prediction> predictAll(List<? extends Map<String, ?>> requests) {
+    List<Prediction> out = new ArrayList<>(requests.size());
+    Snapshot s = snapshot;
+    if (s != null && s.byTarget()[0].batcher != null && requests.size() > 1) {
+      // submit everything first so that the requests share batches
+      List<CompletableFuture<Prediction>> futures = new ArrayList<>(requests.size());
+      for (Map<String, ?> r : requests) {
+        futures.add(CompletableFuture.supplyAsync(() -> predict(r, defaultTimeoutNanos),
+            Runnable::run));
+      }
+      for (CompletableFuture<Prediction> f : futures) {
+        out.add(join(f));
+      }
+      return out;
+    }
+    for (Map<String, ?> r : requests) {
+      out.add(predict(r, defaultTimeoutNanos));
+    }
+    return out;
+  }
+
+  private static Prediction join(CompletableFuture<Prediction> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------- shadow and canary
+
+  private void mirror(String id, Map<String, ?> input) {
+    Shadow sh = Objects.requireNonNull(shadow);
+    ThreadPoolExecutor ex = Objects.requireNonNull(shadowExecutor);
+    if (sh.fraction() < 1.0 && ThreadLocalRandom.current().nextDouble() >= sh.fraction()) {
+      return;
+    }
+    try {
+      ex.execute(() -> runShadow(id, input));
+    } catch (RejectedExecutionException e) {
+      meters.shadowDropped();
+    }
+  }
+
+  private void runShadow(String id, Map<String, ?> input) {
+    LoadedVersion<?> lv;
+    while (true) {
+      Snapshot s = snapshot;
+      if (s == null || closed) {
+        return;
+      }
+      lv = s.byTarget()[shadowIndex];
+      if (lv.acquire()) {
+        break;
+      }
+    }
+    try {
+      shadowPredict(lv, id, input);
+    } finally {
+      lv.release();
+    }
+  }
+
+  private <T extends Output<T>> void shadowPredict(LoadedVersion<T> lv, String id,
+      Map<String, ?> input) {
+    long start = ticker.getAsLong();
+    Map<String, Object> inputs = Collections.unmodifiableMap(new HashMap<>(input));
+    try {
+      org.tribuo.Prediction<T> p = lv.predict(lv.encode(input, policy));
+      lv.meters.record(shadowIndex, ServingMeters.OK, ticker.getAsLong() - start);
+      events.offer(new PredictionEvent(id, model, lv.version, Routing.SHADOW, inputs,
+          lv.adapter.output(p), lv.adapter.scores(p), clock.instant(),
+          lv.schema.fillWarnings(inputs, policy)));
+    } catch (RuntimeException e) {
+      lv.meters.record(shadowIndex, e instanceof InvalidInputException ? ServingMeters.INVALID
+          : ServingMeters.ERROR, ticker.getAsLong() - start);
+      events.offer(new PredictionEvent(id, model, lv.version, Routing.SHADOW, inputs, "",
+          Map.of(), clock.instant(), List.of("failed: " + e.getMessage())));
+    }
+  }
+
+  private void canaryCall(int version, boolean failed, long nanos) {
+    CanaryMonitor m = canary;
+    if (m == null) {
+      return;
+    }
+    String reason = m.record(failed, nanos);
+    if (reason != null && canaryTripped.compareAndSet(false, true)) {
+      try {
+        loader.execute(() -> rollBackCanary(version, reason));
+      } catch (RejectedExecutionException e) {
+        LOG.warn("Canary v{} of '{}' passed a bound ({}) while the service closes", version,
+            model, reason);
+      }
+    }
+  }
+
+  private void rollBackCanary(int version, String reason) {
+    if (closed) {
+      return;
+    }
+    Snapshot s = Objects.requireNonNull(snapshot);
+    rolledBackCanaries.add(version);
+    snapshot = new Snapshot(s.byTarget(), false);
+    meters.canaryRolledBack();
+    LOG.warn("Canary v{} of '{}' rolled back: {}", version, model, reason);
+    boolean aliasMoved = false;
+    Target t = targets.get(1);
+    CanaryPolicy cp = Objects.requireNonNull(canaryPolicy);
+    if (cp.rollbackAlias() && t.alias() != null) {
+      try {
+        registry.withComment("canary rolled back: " + reason).rollback(model, t.alias());
+        aliasMoved = true;
+      } catch (RuntimeException e) {
+        LOG.warn("Could not roll alias '{}' of '{}' back", t.alias(), model, e);
+      }
+    }
+    events.offer(new ServingEvent.CanaryRolledBack(model, version, reason, aliasMoved,
+        clock.instant()));
+  }
+
+  // ---------------------------------------------------------------- loading and hot swap
+
+  private void onRegistryEvent(RegistryEvent event) {
+    if (!closed && model.equals(event.model())) {
+      scheduleReconcile();
+    }
+  }
+
+  private void scheduleReconcile() {
+    if (reconcilePending.compareAndSet(false, true)) {
+      try {
+        loader.execute(() -> {
+          reconcilePending.set(false);
+          reconcile(false);
+        });
+      } catch (RejectedExecutionException e) {
+        reconcilePending.set(false);
+        if (!closed) {
+          LOG.warn("The loader of '{}' is busy; the registry change is picked up later", model);
+        }
+      }
+    }
+  }
+
+  /** Re-resolves every target now and waits (bounded) until the service follows. */
+  void refresh(Duration wait) {
+    registry.refresh();
+    Future<?> f = loader.submit(() -> reconcile(false));
+    try {
+      f.get(Math.max(1, toNanos(wait)), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new ServingException("Refreshing '" + model + "' did not finish: " + e, e);
+    }
+  }
+
+  /**
+   * Resolves every target and loads what changed; publishes one new snapshot. Runs on the loader
+   * thread (or the building thread before the service is published).
+   */
+  private void reconcile(boolean initial) {
+    if (closed) {
+      return;
+    }
+    Snapshot old = snapshot;
+    LoadedVersion<?>[] next = old == null ? new LoadedVersion<?>[targets.size()]
+        : old.byTarget().clone();
+    boolean canaryActive = old == null || old.canaryActive();
+    boolean changed = false;
+    Map<Integer, ModelVersion> resolved = new LinkedHashMap<>();
+    for (int i = 0; i < targets.size(); i++) {
+      Target t = targets.get(i);
+      Optional<ModelVersion> mv;
+      try {
+        mv = registry.resolve(model, t.reference());
+      } catch (RuntimeException e) {
+        if (initial) {
+          throw new ModelUnavailableException("Cannot resolve " + t + " of '" + model + "': "
+              + e.getMessage(), e);
+        }
+        LOG.warn("Cannot resolve {} of '{}'; the current version keeps serving", t, model, e);
+        continue;
+      }
+      if (mv.isEmpty()) {
+        if (initial) {
+          throw new ModelUnavailableException("'" + model + "' has no version for " + t
+              + "; register one or set the alias first");
+        }
+        LOG.warn("{} of '{}' resolves to nothing now; v{} keeps serving", t, model,
+            next[i] == null ? 0 : next[i].version);
+        continue;
+      }
+      int v = mv.get().version();
+      if (i == 1 && canaryPolicy != null) {
+        boolean rolledBack = rolledBackCanaries.contains(v);
+        if (!rolledBack && !canaryActive) {
+          canaryActive = true; // the canary target moved to a new candidate
+          canary = new CanaryMonitor(canaryPolicy);
+          canaryTripped.set(false);
+          changed = true;
+        }
+        if (rolledBack && canaryActive) {
+          canaryActive = false;
+          changed = true;
+        }
+      }
+      if (next[i] != null && next[i].version == v) {
+        continue;
+      }
+      LoadedVersion<?> lv = loaded.get(v);
+      if (lv == null) {
+        if (!initial && failedVersions.contains(v)) {
+          continue;
+        }
+        resolved.put(v, mv.get());
+        try {
+          lv = load(mv.get());
+        } catch (RuntimeException e) {
+          failedVersions.add(v);
+          meters.loadFailed();
+          String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+          events.offer(new ServingEvent.LoadFailed(model, v, reason, clock.instant()));
+          if (initial) {
+            throw new ModelUnavailableException("Cannot load v" + v + " of '" + model + "' for "
+                + t + ": " + reason, e);
+          }
+          LOG.error("v{} of '{}' failed to load or warm and takes no traffic; v{} keeps serving",
+              v, model, next[i] == null ? 0 : next[i].version, e);
+          continue;
+        }
+        loaded.put(v, lv);
+      }
+      if (!initial && next[i] != null) {
+        meters.swapped();
+        events.offer(new ServingEvent.Swapped(model, routes.get(i), next[i].version, v,
+            clock.instant()));
+        LOG.info("'{}' {} swapped from v{} to v{}", model, routes.get(i), next[i].version, v);
+      }
+      next[i] = lv;
+      changed = true;
+    }
+    if (!changed) {
+      return;
+    }
+    snapshot = new Snapshot(next, canaryActive);
+    retireUnused(next);
+  }
+
+  private void retireUnused(LoadedVersion<?>[] serving) {
+    Set<Integer> inUse = new HashSet<>();
+    for (LoadedVersion<?> lv : serving) {
+      inUse.add(lv.version);
+    }
+    for (Integer v : loaded.keySet()) {
+      if (!inUse.contains(v)) {
+        recent.remove(v);
+        recent.addFirst(v);
+      }
+    }
+    recent.removeIf(inUse::contains);
+    while (recent.size() > RETAINED) {
+      int v = recent.removeLast();
+      LoadedVersion<?> lv = loaded.remove(v);
+      if (lv != null) {
+        lv.retire();
+      }
+    }
+  }
+
+  private LoadedVersion<?> load(ModelVersion mv) {
+    long t0 = System.nanoTime();
+    ModelSignature signature = mv.signature().orElse(null);
+    String outputType = signature == null ? "Label" : signature.outputType();
+    OutputAdapter<?> adapter = OutputAdapter.forType(outputType);
+    LoadedVersion<?> lv = load(mv, signature, adapter);
+    try {
+      for (Map<String, ?> r : warmUp) {
+        warm(lv, r);
+      }
+    } catch (RuntimeException e) {
+      lv.closeResources();
+      throw new ServingException("Version " + mv.version() + " of '" + model
+          + "' failed its warm-up: " + e.getMessage(), e);
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    LOG.info("Loaded v{} of '{}' in {} ms", mv.version(), model, took.toMillis());
+    events.offer(new ServingEvent.VersionLoaded(model, mv.version(), took, clock.instant()));
+    return lv;
+  }
+
+  private <T extends Output<T>> LoadedVersion<T> load(ModelVersion mv,
+      @Nullable ModelSignature signature, OutputAdapter<T> adapter) {
+    Model<T> m = registry.loadTribuo(mv, adapter.type());
+    ModelSignature schemaSource = signature != null ? signature : ModelSignature.of(m);
+    InputSchema schema = new InputSchema(model, mv.version(), schemaSource.inputs(),
+        ignoredFields);
+    ServingMeters.VersionMeters vm = meters.version(mv.version(), routes);
+    MicroBatcher<Example<T>, org.tribuo.Prediction<T>> batcher = null;
+    if (batchSize > 0) {
+      batcher = new MicroBatcher<>(model + " v" + mv.version(), m::predict, batchSize, batchDelay,
+          batchQueue, daemon("mlops-serving-batch-" + model + "-v" + mv.version()));
+    }
+    int version = mv.version();
+    AtomicInteger once = new AtomicInteger();
+    @SuppressWarnings("unchecked")
+    LoadedVersion<T>[] self = new LoadedVersion[1];
+    self[0] = new LoadedVersion<>(version, signature, m, adapter, schema, vm, batcher, () -> {
+      if (once.getAndIncrement() == 0) {
+        Runnable release = () -> {
+          self[0].closeResources();
+          events.offer(new ServingEvent.VersionReleased(model, version, clock.instant()));
+        };
+        try {
+          loader.execute(release);
+        } catch (RejectedExecutionException e) {
+          release.run();
+        }
+      }
+    });
+    return self[0];
+  }
+
+  private <T extends Output<T>> void warm(LoadedVersion<T> lv, Map<String, ?> request) {
+    lv.predict(lv.encode(request, policy));
+  }
+
+  // ---------------------------------------------------------------- accessors and close
+
+  int activeVersion() {
+    Snapshot s = snapshot;
+    if (s == null) {
+      throw new ModelUnavailableException("The service of '" + model + "' is closed");
+    }
+    return s.byTarget()[0].version;
+  }
+
+  Optional<ModelSignature> signature() {
+    Snapshot s = snapshot;
+    if (s == null) {
+      throw new ModelUnavailableException("The service of '" + model + "' is closed");
+    }
+    return Optional.ofNullable(s.byTarget()[0].signature);
+  }
+
+  /** The version answering each route now. */
+  Map<String, Integer> versions() {
+    Snapshot s = snapshot;
+    if (s == null) {
+      return Map.of();
+    }
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (int i = 0; i < routes.size(); i++) {
+      if (i == 1 && canaryPolicy != null && !s.canaryActive()) {
+        continue;
+      }
+      out.put(routes.get(i), s.byTarget()[i].version);
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  boolean canaryActive() {
+    Snapshot s = snapshot;
+    return s != null && canaryPolicy != null && s.canaryActive();
+  }
+
+  long droppedEvents() {
+    return events.dropped();
+  }
+
+  void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (registryListener != null) {
+      try {
+        registryListener.close();
+      } catch (Exception e) {
+        LOG.warn("Removing the registry listener of '{}' failed", model, e);
+      }
+    }
+    if (shadowExecutor != null) {
+      shutdown(shadowExecutor);
+    }
+    // retire everything on the loader, then stop it
+    try {
+      loader.execute(this::retireAll);
+    } catch (RejectedExecutionException e) {
+      retireAll();
+    }
+    shutdown(loader);
+    if (!loaded.isEmpty()) {
+      retireAll();
+    }
+    events.close(CLOSE_MILLIS);
+    meters.close();
+  }
+
+  private void retireAll() {
+    List<LoadedVersion<?>> all = new ArrayList<>(loaded.values());
+    loaded.clear();
+    recent.clear();
+    snapshot = null;
+    for (LoadedVersion<?> lv : all) {
+      lv.retire();
+    }
+  }
+
+  private static void shutdown(ThreadPoolExecutor ex) {
+    ex.shutdown();
+    try {
+      if (!ex.awaitTermination(CLOSE_MILLIS, TimeUnit.MILLISECONDS)) {
+        ex.shutdownNow();
+        ex.awaitTermination(CLOSE_MILLIS, TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      ex.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package io.github.mlops4j.serving;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalDouble;
+
+/**
+ * What an {@link InferenceService} does with a request that does not match the model's signature.
+ *
+ * <ul>
+ *   <li>{@link #REJECT} (the default): throw {@link InvalidInputException} listing every problem:
+ *       missing, unknown, null, NaN or infinite values, wrong types, unseen categories.
+ *   <li>{@link #FILL} or {@link #fill(double)} / {@link #fill(Map, double)}: missing, null, NaN and
+ *       infinite values get the fill value (per feature, else the default); unknown fields and
+ *       unseen categories are dropped. Every fill and drop is counted in the metrics and listed in
+ *       the {@link PredictionEvent}. Wrong types are still rejected: they are a contract bug, not
+ *       a gap in the data.
+ * </ul>
+ */
+public final class ValidationPolicy {
+  /** Reject any request that does not match the signature exactly. */
+  public static final ValidationPolicy REJECT = new ValidationPolicy(false, Map.of(), 0.0);
+
+  /** Fill missing and non-finite values with 0, drop unknown fields. */
+  public static final ValidationPolicy FILL = new ValidationPolicy(true, Map.of(), 0.0);
+
+  private final boolean fill;
+  private final Map<String, Double> perFeature;
+  private final double defaultValue;
+
+  private ValidationPolicy(boolean fill, Map<String, Double> perFeature, double defaultValue) {
+    this.fill = fill;
+    this.perFeature = perFeature;
+    this.defaultValue = defaultValue;
+  }
+
+  /** Fill missing and non-finite values with {@code defaultValue}, drop unknown fields. */
+  public static ValidationPolicy fill(double defaultValue) {
+    return fill(Map.of(), defaultValue);
+  }
+
+  /**
+   * Fill missing and non-finite values with the feature's value in {@code perFeature} (for example
+   * the training mean), else {@code defaultValue}; drop unknown fields.
+   */
+  public static ValidationPolicy fill(Map<String, Double> perFeature, double defaultValue) {
+    Objects.requireNonNull(perFeature, "perFeature");
+    checkFinite("defaultValue", defaultValue);
+    perFeature.forEach((k, v) -> checkFinite("fill value of '" + k + "'",
+        Objects.requireNonNull(v, () -> "fill value of '" + k + "'")));
+    return new ValidationPolicy(true, Map.copyOf(perFeature), defaultValue);
+  }
+
+  private static void checkFinite(String what, double v) {
+    if (!Double.isFinite(v)) {
+      throw new IllegalArgumentException(what + " must be finite, was " + v);
+    }
+  }
+
+  /** True if this policy fills and drops instead of rejecting. */
+  public boolean fills() {
+    return fill;
+  }
+
+  /** The fill value of a feature: its own, else the default. */
+  public double fillValue(String feature) {
+    Double v = perFeature.get(feature);
+    return v == null ? defaultValue : v;
+  }
+
+  /** The per-feature fill values given to {@link #fill(Map, double)}. */
+  public Map<String, Double> perFeature() {
+    return perFeature;
+  }
+
+  /** The fill value of features without their own, empty for {@link #REJECT}. */
+  public OptionalDouble defaultValue() {
+    return fill ? OptionalDouble.of(defaultValue) : OptionalDouble.empty();
+  }
+
+  @Override
+  public String toString() {
+    return fill ? "FILL(" + defaultValue + (perFeature.isEmpty() ? "" : ", " + perFeature) + ")"
+        : "REJECT";
+  }
+}

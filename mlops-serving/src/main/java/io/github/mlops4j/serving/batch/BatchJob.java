@@ -1,0 +1,977 @@
+package io.github.mlops4j.serving.batch;
+
+import io.github.mlops4j.registry.ModelSignature;
+import io.github.mlops4j.serving.InferenceService;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores a CSV or JSON Lines file through an {@link InferenceService} and writes one output row
+ * per input row, in input order.
+ *
+ * <pre>{@code
+ * BatchResult r = BatchJob.builder().service(churn)
+ *     .input(Path.of("customers.csv")).output(Path.of("scores.csv"))
+ *     .passThrough("customer_id")
+ *     .parallelism(4).checkpointEvery(10_000)
+ *     .build().run();
+ * }</pre>
+ *
+ * <p><b>Streaming and order.</b> One reader thread cuts the input into chunks of raw records
+ * ({@link Builder#chunkSize}); {@link Builder#parallelism} worker threads parse, convert, predict
+ * and format each chunk; the calling thread writes the chunks in input order. At most {@code
+ * parallelism + 1} chunks exist at any time (read but not yet written), so memory is bounded by
+ * the chunk size whatever the file size.
+ *
+ * <p><b>Conversion.</b> Cells are converted by the service's {@link ModelSignature}: a {@code
+ * REAL} feature is parsed as a double, a {@code CATEGORICAL} one is passed as text. An empty cell
+ * (or a missing or null JSON field) is a missing value and the service's validation policy decides
+ * about it, as it does for NaN and infinite values. Without a signature every column is passed,
+ * numbers as doubles and anything else as text.
+ *
+ * <p><b>Output.</b> The pass-through columns, {@code prediction_id}, {@code model_version}, {@code
+ * output} and one {@code score_<key>} column per score key (from the signature's output labels
+ * for classification and regression, else from the first prediction's score keys, sorted).
+ *
+ * <p><b>Bad rows</b> (a number that does not parse, a wrong number of columns, malformed JSON,
+ * an {@link io.github.mlops4j.serving.InvalidInputException} from the service, or an error of the
+ * model on that row) go to the reject file with their line number, the reason and the raw row. A
+ * service that is overloaded is retried with exponential backoff (1 ms doubling to 100 ms, for up
+ * to {@link Builder#overloadRetry} per row) before the row is rejected. The job stops with a
+ * {@link BatchJobException} when {@link Builder#maxConsecutiveModelErrors} rows in a row failed in
+ * the model, or when no row at all could be scored because of model errors.
+ *
+ * <p><b>Checkpoints.</b> Rows are written to {@code <output>.partial} and {@code
+ * <rejects>.partial}. Every {@link Builder#checkpointEvery} rows both are flushed and forced to
+ * disk and {@code <output>.checkpoint} is replaced atomically with the rows consumed, the bytes of
+ * both files that hold them, the input's identity (size and SHA-256 of its first MiB) and the
+ * model version. {@link #run()} on a job whose checkpoint matches truncates the partial files to
+ * the recorded lengths, skips the consumed input and goes on, so no row is lost or written twice;
+ * a checkpoint for another input, model version or output layout is an error ({@link
+ * CheckpointMismatchException}) unless {@link Builder#restart(boolean) restart(true)}. At the end
+ * the partial files are moved into place (atomically where the file system supports it) and the
+ * checkpoint is deleted.
+ *
+ * <p>A job may be run again after it finished or failed, not by two threads at once.
+ */
+public final class BatchJob {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchJob.class);
+  /** The longest record accepted; longer ones usually mean an unbalanced quote. */
+  static final int MAX_RECORD_BYTES = 16 << 20;
+  private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+  private static final Duration THREAD_JOIN = Duration.ofSeconds(30);
+  private static final RecordSplitter.Chunk POISON =
+      new RecordSplitter.Chunk(-1, new byte[0], 0, new int[0], new int[0], new long[0], 0, 0, 0);
+
+  private final InferenceService service;
+  private final Path input;
+  private final Path output;
+  private final Path rejects;
+  private final BatchFormat inputFormat;
+  private final BatchFormat outputFormat;
+  private final BatchFormat rejectsFormat;
+  private final int parallelism;
+  private final int chunkSize;
+  private final long checkpointEvery;
+  private final List<String> passThrough;
+  private final List<String> requestColumns;
+  private final @Nullable BatchProgressListener listener;
+  private final long progressEveryRows;
+  private final Duration progressInterval;
+  private final Clock clock;
+  private final boolean restart;
+  private final int maxConsecutiveModelErrors;
+  private final Duration overloadRetry;
+
+  private final AtomicBoolean running = new AtomicBoolean();
+  /** The most chunks held at once by the last run: read, in a worker or awaiting writing. */
+  private final AtomicInteger peakChunksInFlight = new AtomicInteger();
+  private volatile int peakReorderBuffer;
+
+  private BatchJob(Builder b, BatchFormat inputFormat, BatchFormat outputFormat, Path rejects,
+      BatchFormat rejectsFormat) {
+    this.service = Objects.requireNonNull(b.service);
+    this.input = Objects.requireNonNull(b.input);
+    this.output = Objects.requireNonNull(b.output);
+    this.rejects = rejects;
+    this.inputFormat = inputFormat;
+    this.outputFormat = outputFormat;
+    this.rejectsFormat = rejectsFormat;
+    this.parallelism = b.parallelism;
+    this.chunkSize = b.chunkSize;
+    this.checkpointEvery = b.checkpointEvery;
+    this.passThrough = List.copyOf(b.passThrough);
+    this.requestColumns = List.copyOf(b.requestColumns);
+    this.listener = b.listener;
+    this.progressEveryRows = b.progressEveryRows;
+    this.progressInterval = b.progressInterval;
+    this.clock = b.clock;
+    this.restart = b.restart;
+    this.maxConsecutiveModelErrors = b.maxConsecutiveModelErrors;
+    this.overloadRetry = b.overloadRetry;
+  }
+
+  /** A new builder. {@code service}, {@code input} and {@code output} are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The input file. */
+  public Path input() {
+    return input;
+  }
+
+  /** The output file, written when the job finishes. */
+  public Path output() {
+    return output;
+  }
+
+  /** The reject file, written when the job finishes. */
+  public Path rejects() {
+    return rejects;
+  }
+
+  /** The checkpoint file, present while a job is running or after it was interrupted. */
+  public Path checkpoint() {
+    return sibling(output, ".checkpoint");
+  }
+
+  /** The output being written, moved to {@link #output()} at the end. */
+  public Path partialOutput() {
+    return sibling(output, ".partial");
+  }
+
+  /** The reject file being written, moved to {@link #rejects()} at the end. */
+  public Path partialRejects() {
+    return sibling(rejects, ".partial");
+  }
+
+  /** The most chunks the last run held in its reorder buffer at once (at most parallelism + 1). */
+  int peakReorderBuffer() {
+    return peakReorderBuffer;
+  }
+
+  /** The most chunks the last run held at once, read but not yet written. */
+  int peakChunksInFlight() {
+    return peakChunksInFlight.get();
+  }
+
+  /**
+   * Runs the job to the end, or resumes it from its checkpoint.
+   *
+   * @return what the job did
+   * @throws BatchJobException if the input or an output directory is missing, the input lacks
+   *     the model's columns, a file cannot be written, or the model fails on every row; the
+   *     message says whether and how the job can be resumed
+   * @throws CheckpointMismatchException if a checkpoint of another job is in the way
+   * @throws IllegalStateException if the job is already running
+   */
+  public BatchResult run() {
+    if (!running.compareAndSet(false, true)) {
+      throw new IllegalStateException("Batch job writing " + output + " is already running");
+    }
+    try {
+      return runOnce();
+    } finally {
+      running.set(false);
+    }
+  }
+
+  private BatchResult runOnce() {
+    checkFiles();
+    Instant started = clock.instant();
+    long inputSize;
+    try {
+      inputSize = Files.size(input);
+    } catch (IOException e) {
+      throw new BatchJobException("Cannot read the input " + input + ": " + e.getMessage(), e);
+    }
+    String head = Checkpoint.headSha256(input);
+    String model = service.modelName();
+    int version = service.activeVersion();
+    Optional<ModelSignature> signature = service.signature();
+    boolean csv = inputFormat == BatchFormat.CSV;
+
+    try (FileChannel in = FileChannel.open(input, StandardOpenOption.READ)) {
+      RecordSplitter splitter = new RecordSplitter(Channels.newInputStream(in), 0, 1, csv,
+          MAX_RECORD_BYTES);
+      splitter.skipByteOrderMark();
+      List<String> header = csv ? readHeader(splitter) : null;
+      JobPlan plan = new JobPlan(inputFormat, outputFormat, rejectsFormat, header,
+          signature.map(ModelSignature::inputs).orElse(null), passThrough, requestColumns,
+          signature.flatMap(BatchJob::signatureScoreKeys).orElse(null));
+      Checkpoint fresh = new Checkpoint(Checkpoint.SCHEMA, inputSize, head, inputFormat,
+          outputFormat, model, version, plan.leadingColumns(), plan.scoreKeys.get(), 0, 0, 0,
+          splitter.offset(), splitter.line(), 0, 0, false);
+      Checkpoint state = resumeState(fresh);
+      boolean resumed = state != fresh;
+      if (resumed && state.scoreColumns() != null) {
+        plan.scoreKeys.set(state.scoreColumns());
+      }
+      if (resumed) {
+        in.position(state.inputOffset());
+        splitter = new RecordSplitter(Channels.newInputStream(in), state.inputOffset(),
+            state.inputLine(), csv, MAX_RECORD_BYTES);
+      }
+      try (Writer writer = new Writer(plan, fresh, state, resumed, started)) {
+        LOG.info("Batch job: scoring {} with '{}' v{} into {} on {} thread(s){}", input, model,
+            version, output, parallelism, resumed ? ", resuming after row " + state.rowsRead()
+                + " (line " + state.inputLine() + ")" : "");
+        return writer.run(splitter);
+      }
+    } catch (IOException e) {
+      throw new BatchJobException("Batch job on " + input + " failed: " + e.getMessage()
+          + resumeHint(), e);
+    } catch (UncheckedIOException e) {
+      throw new BatchJobException("Batch job on " + input + " failed: " + e.getMessage()
+          + resumeHint(), e.getCause());
+    }
+  }
+
+  private String resumeHint() {
+    return Files.exists(checkpoint())
+        ? ". Its checkpoint " + checkpoint() + " is kept: run the job again to resume"
+        : "";
+  }
+
+  private void checkFiles() {
+    if (!Files.isRegularFile(input)) {
+      throw new BatchJobException(Files.exists(input)
+          ? "Input " + input + " is not a regular file; pass the file to score"
+          : "Input file " + input + " does not exist; check the path");
+    }
+    if (!Files.isReadable(input)) {
+      throw new BatchJobException("Input file " + input + " is not readable; check permissions");
+    }
+    for (Path target : List.of(output, rejects)) {
+      Path dir = target.getParent();
+      if (dir != null && !Files.isDirectory(dir)) {
+        throw new BatchJobException("Output directory " + dir + " of " + target
+            + " does not exist; create it first");
+      }
+    }
+  }
+
+  private static List<String> readHeader(RecordSplitter splitter) throws IOException {
+    RecordSplitter.Chunk h = splitter.next(-1, 1);
+    if (h == null) {
+      throw new BatchJobException("The CSV input is empty; it needs a header row naming the"
+          + " columns");
+    }
+    List<String[]> rows = parseHeader(h);
+    if (rows.size() != 1) {
+      throw new BatchJobException("Cannot parse the CSV header on line " + h.lines()[0]);
+    }
+    List<String> names = new ArrayList<>();
+    for (String cell : rows.get(0)) {
+      names.add(cell.strip());
+    }
+    return names;
+  }
+
+  private static List<String[]> parseHeader(RecordSplitter.Chunk h) {
+    try {
+      return ChunkScorer.parseCsvStrict(h.data(), 0, h.dataLength());
+    } catch (IOException e) {
+      throw new BatchJobException("Cannot parse the CSV header on line " + h.lines()[0] + ": "
+          + ChunkScorer.firstLine(e.getMessage()), e);
+    }
+  }
+
+  /** Score keys known from the signature: class labels and regression dimension names. */
+  private static Optional<List<String>> signatureScoreKeys(ModelSignature signature) {
+    String type = signature.outputType();
+    if ((type.equals("Label") || type.equals("Regressor"))
+        && !signature.outputLabels().isEmpty()) {
+      return Optional.of(signature.outputLabels());
+    }
+    return Optional.empty();
+  }
+
+  /** The checkpoint to resume from, or {@code fresh} to start over. */
+  private Checkpoint resumeState(Checkpoint fresh) {
+    Path cpFile = checkpoint();
+    if (restart) {
+      deleteQuietly(cpFile);
+      return fresh;
+    }
+    Optional<Checkpoint> existing = Checkpoint.read(cpFile);
+    if (existing.isEmpty()) {
+      return fresh;
+    }
+    Checkpoint cp = existing.get();
+    List<String> diffs = cp.differences(fresh);
+    if (!diffs.isEmpty()) {
+      throw new CheckpointMismatchException("Checkpoint " + cpFile + " belongs to another job: "
+          + String.join("; ", diffs) + ". Run with restart(true) to start over, or delete the"
+          + " checkpoint");
+    }
+    checkPartial(partialOutput(), cp.outputBytes(), cpFile);
+    checkPartial(partialRejects(), cp.rejectsBytes(), cpFile);
+    return cp;
+  }
+
+  private static void checkPartial(Path partial, long bytes, Path cpFile) {
+    long size;
+    try {
+      size = Files.exists(partial) ? Files.size(partial) : -1;
+    } catch (IOException e) {
+      throw new BatchJobException("Cannot read " + partial + ": " + e.getMessage(), e);
+    }
+    if (size < bytes) {
+      throw new BatchJobException("Checkpoint " + cpFile + " records " + bytes + " bytes of "
+          + partial + " but the file " + (size < 0 ? "is missing" : "has only " + size)
+          + "; it cannot be resumed. Run with restart(true) to start over");
+    }
+  }
+
+  private static Path sibling(Path file, String suffix) {
+    return file.resolveSibling(file.getFileName() + suffix);
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      LOG.warn("Cannot delete {}: {}", p, e.toString());
+    }
+  }
+
+  // ---------------------------------------------------------------- the pipeline
+
+  /** Messages to the writer. */
+  private record End(long chunks) {}
+
+  private record Failure(Throwable error) {}
+
+  /** The writing side of one run; also starts and stops the reader and the workers. */
+  private final class Writer implements AutoCloseable {
+    private final JobPlan plan;
+    /** The job's identity: input, model version, layout. */
+    private final Checkpoint identity;
+    private final long inputSize;
+    private final Instant started;
+    private final long startRows;
+    private final long startOffset;
+    private final FileChannel outChannel;
+    private final FileChannel rejChannel;
+    private final FileLock lock;
+    private final OutputStream out;
+    private final OutputStream rej;
+    private final List<Thread> threads = new ArrayList<>();
+    private final BlockingQueue<Object> results = new LinkedBlockingQueue<>();
+    private final BlockingQueue<RecordSplitter.Chunk> work = new LinkedBlockingQueue<>();
+    private final Semaphore permits = new Semaphore(parallelism + 1);
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    private long rowsRead;
+    private long rowsScored;
+    private long rowsRejected;
+    private long inputOffset;
+    private long inputLine;
+    private long outputBytes;
+    private long rejectsBytes;
+    private boolean headerWritten;
+    private long rowsSinceCheckpoint;
+    private long consecutiveModelErrors;
+    private long modelErrors;
+    private @Nullable Throwable firstModelError;
+    private long lastReportRows;
+    private Instant lastReport;
+    private Instant lastLog;
+    private boolean finished;
+
+    Writer(JobPlan plan, Checkpoint identity, Checkpoint state, boolean resumed, Instant started)
+        throws IOException {
+      this.plan = plan;
+      this.identity = identity;
+      this.inputSize = identity.inputSize();
+      this.started = started;
+      this.lastReport = started;
+      this.lastLog = started;
+      this.rowsRead = state.rowsRead();
+      this.startRows = state.rowsRead();
+      this.rowsScored = state.rowsScored();
+      this.rowsRejected = state.rowsRejected();
+      this.inputOffset = state.inputOffset();
+      this.startOffset = state.inputOffset();
+      this.inputLine = state.inputLine();
+      this.lastReportRows = state.rowsRead();
+      this.outChannel = FileChannel.open(partialOutput(), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE);
+      FileChannel rc = null;
+      FileLock l = null;
+      try {
+        l = tryLock(outChannel);
+        rc = FileChannel.open(partialRejects(), StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE);
+        outChannel.truncate(state.outputBytes());
+        outChannel.position(state.outputBytes());
+        rc.truncate(state.rejectsBytes());
+        rc.position(state.rejectsBytes());
+      } catch (IOException | RuntimeException e) {
+        if (rc != null) {
+          rc.close();
+        }
+        outChannel.close();
+        throw e;
+      }
+      this.lock = l;
+      this.rejChannel = rc;
+      this.out = new BufferedOutputStream(Channels.newOutputStream(outChannel), 1 << 16);
+      this.rej = new BufferedOutputStream(Channels.newOutputStream(rejChannel), 1 << 16);
+      this.outputBytes = state.outputBytes();
+      this.rejectsBytes = state.rejectsBytes();
+      this.headerWritten = state.outputHeaderWritten();
+      if (!resumed && rejectsFormat == BatchFormat.CSV) {
+        writeRejects(ChunkScorer.csvHeader(JobPlan.REJECT_COLUMNS));
+      }
+      if (outputFormat != BatchFormat.CSV) {
+        headerWritten = true; // JSON Lines has no header
+      } else if (!headerWritten && plan.scoreKeys.get() != null) {
+        writeHeader();
+      }
+    }
+
+    private FileLock tryLock(FileChannel channel) throws IOException {
+      FileLock l;
+      try {
+        l = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        l = null;
+      }
+      if (l == null) {
+        throw new BatchJobException("Another batch job is writing " + partialOutput()
+            + "; wait for it to finish");
+      }
+      return l;
+    }
+
+    BatchResult run(RecordSplitter splitter) throws IOException {
+      peakReorderBuffer = 0;
+      peakChunksInFlight.set(0);
+      startThreads(splitter);
+      Map<Long, ChunkResult> pending = new HashMap<>();
+      long next = 0;
+      long total = -1;
+      try {
+        while (total < 0 || next < total) {
+          Object m = results.take();
+          if (m instanceof Failure f) {
+            throw failure(f.error());
+          } else if (m instanceof End e) {
+            total = e.chunks();
+          } else {
+            ChunkResult r = (ChunkResult) m;
+            pending.put(r.seq(), r);
+            peakReorderBuffer = Math.max(peakReorderBuffer, pending.size());
+            ChunkResult head;
+            while ((head = pending.remove(next)) != null) {
+              write(head);
+              next++;
+              inFlight.decrementAndGet();
+              permits.release();
+            }
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BatchJobException("Batch job on " + input + " was interrupted after row "
+            + rowsRead + resumeHint());
+      }
+      if (rowsScored == 0 && modelErrors > 0) {
+        throw modelFailure("No row could be scored: " + modelErrors + " row(s) failed in the"
+            + " model");
+      }
+      return finish();
+    }
+
+    private void startThreads(RecordSplitter splitter) {
+      String name = "mlops-batch-" + output.getFileName();
+      Thread reader = new Thread(() -> read(splitter), name + "-reader");
+      threads.add(reader);
+      for (int i = 0; i < parallelism; i++) {
+        ChunkScorer scorer = new ChunkScorer(plan, service, overloadRetry);
+        threads.add(new Thread(() -> score(scorer), name + "-worker-" + i));
+      }
+      for (Thread t : threads) {
+        t.setDaemon(true);
+        t.start();
+      }
+    }
+
+    private void read(RecordSplitter splitter) {
+      long seq = 0;
+      try {
+        while (true) {
+          permits.acquire();
+          RecordSplitter.Chunk c = splitter.next(seq, chunkSize);
+          if (c == null) {
+            permits.release();
+            results.put(new End(seq));
+            return;
+          }
+          peakChunksInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+          work.put(c);
+          seq++;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // stopped by the writer
+      } catch (Throwable t) {
+        results.add(new Failure(t));
+      } finally {
+        for (int i = 0; i < parallelism; i++) {
+          work.add(POISON);
+        }
+      }
+    }
+
+    private void score(ChunkScorer scorer) {
+      try {
+        while (true) {
+          RecordSplitter.Chunk c = work.take();
+          if (c == POISON) {
+            return;
+          }
+          results.put(scorer.score(c));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // stopped by the writer
+      } catch (Throwable t) {
+        results.add(new Failure(t));
+      }
+    }
+
+    private void write(ChunkResult r) throws IOException {
+      if (consecutiveModelErrors + r.leadingModelErrors() >= maxConsecutiveModelErrors) {
+        if (firstModelError == null) {
+          firstModelError = r.firstModelError();
+        }
+        throw modelFailure(maxConsecutiveModelErrors + " rows in a row failed in the model");
+      }
+      consecutiveModelErrors = r.rowsScored() == 0
+          ? consecutiveModelErrors + r.modelErrors() : r.trailingModelErrors();
+      modelErrors += r.modelErrors();
+      if (firstModelError == null) {
+        firstModelError = r.firstModelError();
+      }
+      if (r.output().length > 0) {
+        if (!headerWritten) {
+          writeHeader();
+        }
+        out.write(r.output());
+        outputBytes += r.output().length;
+      }
+      writeRejects(r.rejects());
+      rowsRead += r.rowsRead();
+      rowsScored += r.rowsScored();
+      rowsRejected += r.rowsRejected();
+      inputOffset = r.endOffset();
+      inputLine = r.endLine();
+      rowsSinceCheckpoint += r.rowsRead();
+      if (rowsSinceCheckpoint >= checkpointEvery) {
+        checkpointNow();
+      }
+      maybeReport(false);
+    }
+
+    private void writeHeader() throws IOException {
+      List<String> keys = plan.scoreKeys.get();
+      byte[] h = ChunkScorer.csvHeader(plan.outputHeader(keys == null ? List.of() : keys));
+      out.write(h);
+      outputBytes += h.length;
+      headerWritten = true;
+    }
+
+    private void writeRejects(byte[] bytes) throws IOException {
+      if (bytes.length > 0) {
+        rej.write(bytes);
+        rejectsBytes += bytes.length;
+      }
+    }
+
+    private void checkpointNow() throws IOException {
+      syncFiles();
+      new Checkpoint(Checkpoint.SCHEMA, inputSize, identity.inputHeadSha256(),
+          inputFormat, outputFormat, identity.model(), identity.version(), plan.leadingColumns(),
+          plan.scoreKeys.get(), rowsRead, rowsScored, rowsRejected, inputOffset, inputLine,
+          outputBytes, rejectsBytes, headerWritten).write(checkpoint());
+      rowsSinceCheckpoint = 0;
+    }
+
+    private void syncFiles() throws IOException {
+      out.flush();
+      rej.flush();
+      outChannel.force(false);
+      rejChannel.force(false);
+    }
+
+    private void maybeReport(boolean last) {
+      Instant now = clock.instant();
+      boolean due = last || rowsRead - lastReportRows >= progressEveryRows
+          || Duration.between(lastReport, now).compareTo(progressInterval) >= 0;
+      if (!due) {
+        return;
+      }
+      lastReportRows = rowsRead;
+      lastReport = now;
+      Duration elapsed = Duration.between(started, now);
+      double seconds = elapsed.toNanos() / 1e9;
+      double rate = seconds > 0 ? (rowsRead - startRows) / seconds : 0;
+      double byteRate = seconds > 0 ? (inputOffset - startOffset) / seconds : 0;
+      BatchProgress p = new BatchProgress(rowsRead, rowsRejected, rate, elapsed, inputOffset,
+          inputSize, byteRate);
+      if (last || Duration.between(lastLog, now).compareTo(LOG_INTERVAL) >= 0) {
+        lastLog = now;
+        LOG.info("Batch job {}: {} rows done ({} rejected), {} rows/s, {}% of the input{}",
+            output.getFileName(), rowsRead, rowsRejected, Math.round(rate),
+            Math.round(p.fractionDone() * 100),
+            p.eta().map(d -> ", ETA " + d.withNanos(0)).orElse(""));
+      }
+      if (listener != null) {
+        listener.onProgress(p);
+      }
+    }
+
+    private BatchResult finish() throws IOException {
+      if (!headerWritten) {
+        writeHeader();
+      }
+      syncFiles();
+      lock.release();
+      out.close(); // closes the channels too
+      rej.close();
+      Checkpoint.moveAtomically(partialRejects(), rejects);
+      Checkpoint.moveAtomically(partialOutput(), output);
+      Files.deleteIfExists(checkpoint());
+      finished = true;
+      Instant end = clock.instant();
+      Duration elapsed = Duration.between(started, end);
+      double seconds = elapsed.toNanos() / 1e9;
+      double rate = seconds > 0 ? (rowsRead - startRows) / seconds : 0;
+      maybeReport(true);
+      if (rowsRejected > 0) {
+        LOG.warn("Batch job {}: {} of {} rows rejected, see {}", output.getFileName(),
+            rowsRejected, rowsRead, rejects);
+      }
+      return new BatchResult(rowsRead, rowsScored, rowsRejected, elapsed, rate, output, rejects,
+          startRows);
+    }
+
+    private BatchJobException modelFailure(String what) {
+      String msg = "Batch job on " + input + " stopped: " + what + " (first error: "
+          + (firstModelError == null ? "none"
+              : firstModelError.getClass().getSimpleName() + ": "
+                  + ChunkScorer.firstLine(firstModelError.getMessage()))
+          + "). Rejected rows so far are in " + partialRejects() + resumeHint();
+      return firstModelError == null ? new BatchJobException(msg)
+          : new BatchJobException(msg, firstModelError);
+    }
+
+    private RuntimeException failure(Throwable t) {
+      if (t instanceof BatchJobException e) {
+        return e;
+      }
+      return new BatchJobException("Batch job on " + input + " failed after row " + rowsRead
+          + ": " + t + resumeHint(), t);
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (Thread t : threads) {
+        t.interrupt();
+      }
+      for (Thread t : threads) {
+        try {
+          t.join(THREAD_JOIN.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        if (t.isAlive()) {
+          LOG.warn("Batch thread {} did not stop within {}", t.getName(), THREAD_JOIN);
+        }
+      }
+      if (!finished) {
+        // Leave the partial files as they are: the checkpoint says how much of them counts.
+        try {
+          out.close();
+          rej.close();
+        } catch (IOException e) {
+          LOG.warn("Cannot close the partial files of {}: {}", output, e.toString());
+        } finally {
+          outChannel.close();
+          rejChannel.close();
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- builder
+
+  /** Configures a {@link BatchJob}. */
+  public static final class Builder {
+    private @Nullable InferenceService service;
+    private @Nullable Path input;
+    private @Nullable Path output;
+    private @Nullable Path rejects;
+    private @Nullable BatchFormat inputFormat;
+    private @Nullable BatchFormat outputFormat;
+    private int parallelism = Runtime.getRuntime().availableProcessors();
+    private int chunkSize = 1000;
+    private long checkpointEvery = 100_000;
+    private List<String> passThrough = List.of();
+    private List<String> requestColumns = List.of();
+    private @Nullable BatchProgressListener listener;
+    private long progressEveryRows = Long.MAX_VALUE;
+    private Duration progressInterval = Duration.ofSeconds(1);
+    private Clock clock = Clock.systemUTC();
+    private boolean restart;
+    private int maxConsecutiveModelErrors = 1000;
+    private Duration overloadRetry = Duration.ofSeconds(60);
+
+    private Builder() {}
+
+    /**
+     * The service that predicts every row: build it with {@code .version(n)} to pin a version
+     * (recommended: then every row is scored by that version), or with {@code .alias(...)}, in
+     * which case each row's {@code model_version} column says which version answered.
+     */
+    public Builder service(InferenceService service) {
+      this.service = Objects.requireNonNull(service, "service");
+      return this;
+    }
+
+    /** The file to score; its format comes from its extension unless set by {@link #format}. */
+    public Builder input(Path input) {
+      this.input = Objects.requireNonNull(input, "input").toAbsolutePath().normalize();
+      return this;
+    }
+
+    /** The file to write; its format comes from its extension unless set by {@link #format}. */
+    public Builder output(Path output) {
+      this.output = Objects.requireNonNull(output, "output").toAbsolutePath().normalize();
+      return this;
+    }
+
+    /**
+     * Where rejected rows go; by default next to the output: {@code scores.csv} rejects to
+     * {@code scores.rejects.csv}. A {@code .csv} file gets columns {@code line,reason,raw}, any
+     * other a JSON object per line with those fields.
+     */
+    public Builder rejects(Path rejects) {
+      this.rejects = Objects.requireNonNull(rejects, "rejects").toAbsolutePath().normalize();
+      return this;
+    }
+
+    /** The format of both input and output, whatever their extensions. */
+    public Builder format(BatchFormat format) {
+      Objects.requireNonNull(format, "format");
+      this.inputFormat = format;
+      this.outputFormat = format;
+      return this;
+    }
+
+    /** The input's format, whatever its extension. */
+    public Builder inputFormat(BatchFormat format) {
+      this.inputFormat = Objects.requireNonNull(format, "format");
+      return this;
+    }
+
+    /** The output's format, whatever its extension. */
+    public Builder outputFormat(BatchFormat format) {
+      this.outputFormat = Objects.requireNonNull(format, "format");
+      return this;
+    }
+
+    /** Worker threads that parse and predict (default: the number of processors). */
+    public Builder parallelism(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("parallelism must be at least 1, got " + threads);
+      }
+      this.parallelism = threads;
+      return this;
+    }
+
+    /** Rows per chunk handed to a worker (default 1,000). */
+    public Builder chunkSize(int rows) {
+      if (rows < 1) {
+        throw new IllegalArgumentException("chunkSize must be at least 1, got " + rows);
+      }
+      this.chunkSize = rows;
+      return this;
+    }
+
+    /**
+     * Rows between checkpoints (default 100,000). Checkpoints are taken at chunk boundaries, so
+     * the rows between two of them are a multiple of the chunk size of at least this many.
+     */
+    public Builder checkpointEvery(long rows) {
+      if (rows < 1) {
+        throw new IllegalArgumentException("checkpointEvery must be at least 1, got " + rows);
+      }
+      this.checkpointEvery = rows;
+      return this;
+    }
+
+    /** Input columns (or JSON fields) copied to the front of every output row. */
+    public Builder passThrough(String... columns) {
+      List<String> cols = List.of(columns);
+      Set<String> seen = new HashSet<>();
+      for (String c : cols) {
+        if (c.isEmpty() || !seen.add(c)) {
+          throw new IllegalArgumentException("Pass-through columns must be non-empty and"
+              + " distinct, got " + cols);
+        }
+        if (c.equals(JobPlan.PREDICTION_ID) || c.equals(JobPlan.MODEL_VERSION)
+            || c.equals(JobPlan.OUTPUT) || c.startsWith(JobPlan.SCORE_PREFIX)) {
+          throw new IllegalArgumentException("Pass-through column '" + c + "' would clash with"
+              + " the output's own columns (prediction_id, model_version, output, score_*)");
+        }
+      }
+      this.passThrough = cols;
+      return this;
+    }
+
+    /**
+     * Input columns passed to the service as text besides the signature's features, e.g. the
+     * entity key the service uses for feature enrichment.
+     */
+    public Builder requestColumns(String... columns) {
+      List<String> cols = List.of(columns);
+      if (new HashSet<>(cols).size() != cols.size() || cols.contains("")) {
+        throw new IllegalArgumentException("Request columns must be non-empty and distinct, got "
+            + cols);
+      }
+      this.requestColumns = cols;
+      return this;
+    }
+
+    /** Receives progress reports (see {@link #progressEvery}). */
+    public Builder listener(BatchProgressListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * How often progress is reported to the listener: after at least {@code rows} rows or {@code
+     * interval} (by the job's clock) since the last report, whichever comes first, checked after
+     * each chunk, plus once at the end. Default: every second. The INFO log line is written at
+     * most every 10 seconds.
+     */
+    public Builder progressEvery(long rows, Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (rows < 1) {
+        throw new IllegalArgumentException("progress rows must be at least 1, got " + rows);
+      }
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("progress interval must be positive, got " + interval);
+      }
+      this.progressEveryRows = rows;
+      this.progressInterval = interval;
+      return this;
+    }
+
+    /** The clock for elapsed times, rates and progress intervals (default: the system clock). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Ignore (and delete) an existing checkpoint and start from the first row. */
+    public Builder restart(boolean restart) {
+      this.restart = restart;
+      return this;
+    }
+
+    /** Stop the job after this many consecutive rows failed in the model (default 1,000). */
+    public Builder maxConsecutiveModelErrors(int rows) {
+      if (rows < 1) {
+        throw new IllegalArgumentException("maxConsecutiveModelErrors must be at least 1, got "
+            + rows);
+      }
+      this.maxConsecutiveModelErrors = rows;
+      return this;
+    }
+
+    /** How long one row is retried while the service is overloaded (default 60 s). */
+    public Builder overloadRetry(Duration duration) {
+      Objects.requireNonNull(duration, "duration");
+      if (duration.isNegative()) {
+        throw new IllegalArgumentException("overloadRetry must not be negative, got " + duration);
+      }
+      this.overloadRetry = duration;
+      return this;
+    }
+
+    /**
+     * Builds the job; nothing is read or written until {@link BatchJob#run()}.
+     *
+     * @throws IllegalStateException if the service, input or output is missing
+     * @throws IllegalArgumentException if a format cannot be told from a file extension, or the
+     *     output is the input
+     */
+    public BatchJob build() {
+      if (service == null || input == null || output == null) {
+        throw new IllegalStateException("A batch job needs a service, an input and an output;"
+            + " missing: " + (service == null ? "service " : "") + (input == null ? "input " : "")
+            + (output == null ? "output" : "").strip());
+      }
+      if (input.equals(output)) {
+        throw new IllegalArgumentException("The output " + output + " is the input; write the"
+            + " scores to another file");
+      }
+      BatchFormat in = inputFormat != null ? inputFormat : formatOf(input, "input");
+      BatchFormat out = outputFormat != null ? outputFormat : formatOf(output, "output");
+      Path rej = rejects != null ? rejects : defaultRejects(output, out);
+      if (rej.equals(output) || rej.equals(input)) {
+        throw new IllegalArgumentException("The reject file " + rej
+            + " must differ from the input and the output");
+      }
+      BatchFormat rejFormat = BatchFormat.fromExtension(rej).orElse(BatchFormat.JSON_LINES);
+      return new BatchJob(this, in, out, rej, rejFormat);
+    }
+
+    private static BatchFormat formatOf(Path p, String what) {
+      return BatchFormat.fromExtension(p).orElseThrow(() -> new IllegalArgumentException(
+          "Cannot tell the " + what + " format of " + p + " from its extension (.csv, .jsonl,"
+              + " .ndjson or .json); set it with format(BatchFormat)"));
+    }
+
+    private static Path defaultRejects(Path output, BatchFormat format) {
+      String name = output.getFileName().toString();
+      int dot = name.lastIndexOf('.');
+      String stem = dot > 0 ? name.substring(0, dot) : name;
+      return output.resolveSibling(stem + ".rejects" + format.extension());
+    }
+  }
+}

@@ -1,0 +1,552 @@
+package io.github.mlops4j.serving.batch;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.NumberInput;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import io.github.mlops4j.registry.FeatureSpec;
+import io.github.mlops4j.serving.InferenceService;
+import io.github.mlops4j.serving.InvalidInputException;
+import io.github.mlops4j.serving.OverloadedException;
+import io.github.mlops4j.serving.Prediction;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns one chunk of raw records into output and reject bytes: parses the records, converts
+ * cells to the model's input types, predicts each row through the service and formats the rows.
+ * One instance per worker thread (not thread-safe).
+ */
+final class ChunkScorer {
+  static final CsvFactory CSV = CsvFactory.builder()
+      .enable(CsvParser.Feature.WRAP_AS_ARRAY)
+      .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
+      .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+      .build();
+  static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+      .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+      .build())
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final long MAX_BACKOFF_NANOS = Duration.ofMillis(100).toNanos();
+
+  private final JobPlan plan;
+  private final InferenceService service;
+  private final long overloadRetryNanos;
+
+  ChunkScorer(JobPlan plan, InferenceService service, Duration overloadRetry) {
+    this.plan = plan;
+    this.service = service;
+    this.overloadRetryNanos = overloadRetry.toNanos();
+  }
+
+  /** Scores a chunk. Rows are written in input order. */
+  ChunkResult score(RecordSplitter.Chunk chunk) {
+    ChunkResult.Builder result = new ChunkResult.Builder(chunk);
+    try (RowSink out = RowSink.output(plan);
+        RowSink rejects = RowSink.rejects(plan)) {
+      if (plan.inputFormat == BatchFormat.CSV) {
+        scoreCsv(chunk, result, out, rejects);
+      } else {
+        scoreJsonLines(chunk, result, out, rejects);
+      }
+      out.close();
+      rejects.close();
+      return result.build(out.bytes(), rejects.bytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot format rows of the chunk starting at line "
+          + chunk.lines()[0], e);
+    }
+  }
+
+  // ---------------------------------------------------------------- CSV
+
+  private void scoreCsv(RecordSplitter.Chunk chunk, ChunkResult.Builder result, RowSink out,
+      RowSink rejects) throws IOException {
+    List<String[]> rows = parseCsv(chunk.data(), 0, chunk.dataLength());
+    boolean aligned = rows != null && rows.size() == chunk.count();
+    List<String> header = plan.header;
+    int columns = header == null ? 0 : header.size();
+    for (int i = 0; i < chunk.count(); i++) {
+      long line = chunk.lines()[i];
+      String[] cells;
+      if (aligned) {
+        cells = rows.get(i);
+      } else {
+        // The chunk as a whole did not parse into its records: parse this record on its own.
+        List<String[]> one;
+        String problem = null;
+        try {
+          one = parseCsvStrict(chunk.data(), chunk.starts()[i],
+              chunk.ends()[i] - chunk.starts()[i] + 1);
+        } catch (IOException e) {
+          one = null;
+          problem = "malformed CSV: " + firstLine(e.getMessage());
+        }
+        if (one == null || one.size() != 1) {
+          reject(result, rejects, chunk, i, problem != null ? problem
+              : "malformed CSV: the record does not parse as one row", false);
+          continue;
+        }
+        cells = one.get(0);
+      }
+      if (cells.length != columns) {
+        reject(result, rejects, chunk, i, "expected " + columns + " columns but found "
+            + cells.length, false);
+        continue;
+      }
+      Map<String, Object> request = new HashMap<>(capacity(plan.features == null
+          ? columns : plan.features.size() + plan.requestColumns.size()));
+      String problem = csvRequest(cells, request);
+      if (problem != null) {
+        reject(result, rejects, chunk, i, problem, false);
+        continue;
+      }
+      Object[] passThrough = new Object[plan.passThrough.size()];
+      for (int p = 0; p < passThrough.length; p++) {
+        passThrough[p] = cells[plan.passThroughColumns[p]];
+      }
+      predictAndWrite(result, out, rejects, chunk, i, line, request, passThrough);
+    }
+  }
+
+  /** Fills the request from CSV cells; returns a reject reason, or null. */
+  private @Nullable String csvRequest(String[] cells, Map<String, Object> request) {
+    List<FeatureSpec> features = plan.features;
+    if (features == null) {
+      // No signature: numbers as numbers, anything else as text; empty cells are left out.
+      List<String> header = plan.header;
+      for (int c = 0; c < cells.length; c++) {
+        String cell = cells[c];
+        if (!cell.isEmpty() && header != null) {
+          request.put(header.get(c), numberOrText(cell));
+        }
+      }
+      return null;
+    }
+    List<String> problems = null;
+    for (int f = 0; f < features.size(); f++) {
+      FeatureSpec spec = features.get(f);
+      String cell = cells[plan.featureColumns[f]];
+      if (cell.isEmpty()) {
+        continue; // missing value: the service's validation policy decides
+      }
+      if (spec.type() == FeatureSpec.Type.REAL) {
+        try {
+          request.put(spec.name(), parseDouble(cell));
+        } catch (NumberFormatException e) {
+          if (problems == null) {
+            problems = new ArrayList<>(2);
+          }
+          problems.add("'" + spec.name() + "' is not a number: '" + abbreviate(cell) + "'");
+        }
+      } else {
+        request.put(spec.name(), cell);
+      }
+    }
+    for (int r = 0; r < plan.requestColumns.size(); r++) {
+      String cell = cells[plan.requestColumnIndexes[r]];
+      if (!cell.isEmpty()) {
+        request.put(plan.requestColumns.get(r), cell);
+      }
+    }
+    return problems == null ? null : String.join("; ", problems);
+  }
+
+  private static Object numberOrText(String cell) {
+    char c = cell.charAt(0);
+    if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') {
+      try {
+        return parseDouble(cell);
+      } catch (NumberFormatException e) {
+        return cell;
+      }
+    }
+    return cell;
+  }
+
+  /**
+   * Parses a number as {@link Double#parseDouble} does (same syntax and result), with Jackson's
+   * bundled fast parser.
+   */
+  static double parseDouble(String text) {
+    return NumberInput.parseDouble(text, true);
+  }
+
+  /** Parses CSV rows; null if the text does not parse. */
+  private static @Nullable List<String[]> parseCsv(byte[] data, int offset, int length) {
+    try {
+      return parseCsvStrict(data, offset, length);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  static List<String[]> parseCsvStrict(byte[] data, int offset, int length)
+      throws IOException {
+    List<String[]> rows = new ArrayList<>();
+    try (CsvParser p = (CsvParser) CSV.createParser(data, offset, length)) {
+      p.setSchema(CsvSchema.emptySchema());
+      if (p.nextToken() != JsonToken.START_ARRAY) {
+        return rows;
+      }
+      List<String> cells = new ArrayList<>();
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.START_ARRAY) {
+        cells.clear();
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+          if (t == null) {
+            throw new IOException("unexpected end of CSV input");
+          }
+          cells.add(p.getText());
+        }
+        rows.add(cells.toArray(new String[0]));
+      }
+    }
+    return rows;
+  }
+
+  // ---------------------------------------------------------------- JSON Lines
+
+  private void scoreJsonLines(RecordSplitter.Chunk chunk, ChunkResult.Builder result, RowSink out,
+      RowSink rejects) throws IOException {
+    for (int i = 0; i < chunk.count(); i++) {
+      int from = chunk.starts()[i];
+      int len = chunk.ends()[i] - from;
+      JsonNode node;
+      try {
+        node = JSON.readTree(chunk.data(), from, len);
+      } catch (IOException e) {
+        reject(result, rejects, chunk, i, "malformed JSON: " + firstLine(e.getMessage()), false);
+        continue;
+      }
+      if (node == null || !node.isObject()) {
+        reject(result, rejects, chunk, i, "expected a JSON object", false);
+        continue;
+      }
+      Map<String, Object> request = new HashMap<>();
+      String problem = jsonRequest(node, request);
+      if (problem != null) {
+        reject(result, rejects, chunk, i, problem, false);
+        continue;
+      }
+      Object[] passThrough = new Object[plan.passThrough.size()];
+      for (int p = 0; p < passThrough.length; p++) {
+        JsonNode v = node.get(plan.passThrough.get(p));
+        passThrough[p] = v == null || v.isNull() ? null : v;
+      }
+      predictAndWrite(result, out, rejects, chunk, i, chunk.lines()[i], request, passThrough);
+    }
+  }
+
+  private @Nullable String jsonRequest(JsonNode node, Map<String, Object> request) {
+    List<FeatureSpec> features = plan.features;
+    if (features == null) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        JsonNode v = e.getValue();
+        if (v.isNumber()) {
+          request.put(e.getKey(), v.doubleValue());
+        } else if (v.isTextual()) {
+          request.put(e.getKey(), v.textValue());
+        }
+      }
+      return null;
+    }
+    List<String> problems = null;
+    for (FeatureSpec spec : features) {
+      JsonNode v = node.get(spec.name());
+      if (v == null || v.isNull()) {
+        continue; // missing value: the service's validation policy decides
+      }
+      String problem = null;
+      if (spec.type() == FeatureSpec.Type.REAL) {
+        if (v.isNumber()) {
+          request.put(spec.name(), v.doubleValue());
+        } else if (v.isTextual()) {
+          try {
+            request.put(spec.name(), parseDouble(v.textValue()));
+          } catch (NumberFormatException e) {
+            problem = "'" + spec.name() + "' is not a number: '" + abbreviate(v.textValue()) + "'";
+          }
+        } else {
+          problem = "'" + spec.name() + "' is not a number: " + abbreviate(v.toString());
+        }
+      } else if (v.isValueNode()) {
+        request.put(spec.name(), v.asText());
+      } else {
+        problem = "'" + spec.name() + "' is not a single value: " + abbreviate(v.toString());
+      }
+      if (problem != null) {
+        if (problems == null) {
+          problems = new ArrayList<>(2);
+        }
+        problems.add(problem);
+      }
+    }
+    for (String column : plan.requestColumns) {
+      JsonNode v = node.get(column);
+      if (v != null && v.isValueNode() && !v.isNull()) {
+        request.put(column, v.asText());
+      }
+    }
+    return problems == null ? null : String.join("; ", problems);
+  }
+
+  // ---------------------------------------------------------------- predict and write
+
+  private void predictAndWrite(ChunkResult.Builder result, RowSink out, RowSink rejects,
+      RecordSplitter.Chunk chunk, int record, long line, Map<String, Object> request,
+      Object[] passThrough) throws IOException {
+    Prediction p;
+    try {
+      p = predict(request, line);
+    } catch (InvalidInputException e) {
+      reject(result, rejects, chunk, record, "invalid input: " + e.problems().stream()
+          .map(Object::toString).collect(Collectors.joining("; ")), false);
+      return;
+    } catch (RuntimeException e) {
+      result.modelError(e);
+      reject(result, rejects, chunk, record, "model error: " + e.getClass().getSimpleName()
+          + ": " + firstLine(e.getMessage()), true);
+      return;
+    }
+    List<String> keys = plan.scoreKeys(p.scores());
+    out.prediction(passThrough, p, keys);
+    result.scored();
+  }
+
+  private Prediction predict(Map<String, Object> request, long line) {
+    long backoff = Duration.ofMillis(1).toNanos();
+    long giveUp = System.nanoTime() + overloadRetryNanos;
+    while (true) {
+      try {
+        return service.predict(request);
+      } catch (OverloadedException e) {
+        if (System.nanoTime() + backoff - giveUp > 0) {
+          throw e;
+        }
+        LockSupport.parkNanos(backoff);
+        if (Thread.currentThread().isInterrupted()) {
+          throw new BatchJobException("Interrupted while retrying line " + line
+              + " after the service was overloaded");
+        }
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+      }
+    }
+  }
+
+  private static void reject(ChunkResult.Builder result, RowSink rejects,
+      RecordSplitter.Chunk chunk, int record, String reason, boolean modelError)
+      throws IOException {
+    int from = chunk.starts()[record];
+    String raw = new String(chunk.data(), from, chunk.ends()[record] - from,
+        StandardCharsets.UTF_8);
+    rejects.reject(chunk.lines()[record], reason, raw);
+    result.rejected(modelError);
+  }
+
+  private static int capacity(int entries) {
+    return (int) (entries / 0.75f) + 1;
+  }
+
+  static String abbreviate(String s) {
+    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+  }
+
+  static String firstLine(@Nullable String message) {
+    if (message == null) {
+      return "(no message)";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+
+  // ---------------------------------------------------------------- output formatting
+
+  /** Formats output or reject rows of one chunk into bytes. */
+  abstract static class RowSink implements AutoCloseable {
+    final ByteArrayOutputStream buffer = new ByteArrayOutputStream(8192);
+    private boolean closed;
+
+    static RowSink output(JobPlan plan) throws IOException {
+      return plan.outputFormat == BatchFormat.CSV ? new CsvSink() : new JsonSink(plan);
+    }
+
+    static RowSink rejects(JobPlan plan) throws IOException {
+      return plan.rejectsFormat == BatchFormat.CSV ? new CsvSink() : new JsonSink(plan);
+    }
+
+    abstract JsonGenerator generator();
+
+    abstract void prediction(Object[] passThrough, Prediction p, List<String> keys)
+        throws IOException;
+
+    abstract void reject(long line, String reason, String raw) throws IOException;
+
+    byte[] bytes() {
+      return buffer.toByteArray();
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (!closed) {
+        closed = true;
+        generator().close();
+      }
+    }
+
+    static String text(@Nullable Object value) {
+      if (value == null) {
+        return "";
+      }
+      if (value instanceof JsonNode node) {
+        return node.isValueNode() ? node.asText() : node.toString();
+      }
+      return value.toString();
+    }
+  }
+
+  static final class CsvSink extends RowSink {
+    private final CsvGenerator gen;
+
+    CsvSink() throws IOException {
+      gen = (CsvGenerator) CSV.createGenerator(buffer);
+      gen.setSchema(CsvSchema.emptySchema());
+    }
+
+    @Override
+    JsonGenerator generator() {
+      return gen;
+    }
+
+    /** Writes one row of text cells. */
+    void row(List<String> cells) throws IOException {
+      gen.writeStartArray();
+      for (String c : cells) {
+        gen.writeString(c);
+      }
+      gen.writeEndArray();
+    }
+
+    @Override
+    void prediction(Object[] passThrough, Prediction p, List<String> keys) throws IOException {
+      gen.writeStartArray();
+      for (Object v : passThrough) {
+        gen.writeString(text(v));
+      }
+      gen.writeString(p.id());
+      gen.writeNumber(p.version());
+      gen.writeString(p.output());
+      Map<String, Double> scores = p.scores();
+      for (String k : keys) {
+        Double s = scores.get(k);
+        if (s == null) {
+          gen.writeString("");
+        } else {
+          gen.writeNumber(s);
+        }
+      }
+      gen.writeEndArray();
+    }
+
+    @Override
+    void reject(long line, String reason, String raw) throws IOException {
+      gen.writeStartArray();
+      gen.writeNumber(line);
+      gen.writeString(reason);
+      gen.writeString(raw);
+      gen.writeEndArray();
+    }
+  }
+
+  static final class JsonSink extends RowSink {
+    private final JsonGenerator gen;
+    private final JobPlan plan;
+
+    JsonSink(JobPlan plan) throws IOException {
+      this.plan = plan;
+      JsonFactory factory = JSON.getFactory();
+      gen = factory.createGenerator(buffer);
+      gen.setRootValueSeparator(null);
+    }
+
+    @Override
+    JsonGenerator generator() {
+      return gen;
+    }
+
+    @Override
+    void prediction(Object[] passThrough, Prediction p, List<String> keys) throws IOException {
+      gen.writeStartObject();
+      for (int i = 0; i < passThrough.length; i++) {
+        gen.writeFieldName(plan.passThrough.get(i));
+        Object v = passThrough[i];
+        if (v == null) {
+          gen.writeNull();
+        } else if (v instanceof JsonNode node) {
+          gen.writeTree(node);
+        } else {
+          gen.writeString(v.toString());
+        }
+      }
+      gen.writeStringField(JobPlan.PREDICTION_ID, p.id());
+      gen.writeNumberField(JobPlan.MODEL_VERSION, p.version());
+      gen.writeStringField(JobPlan.OUTPUT, p.output());
+      Map<String, Double> scores = p.scores();
+      for (String k : keys) {
+        Double s = scores.get(k);
+        gen.writeFieldName(JobPlan.SCORE_PREFIX + k);
+        if (s == null) {
+          gen.writeNull();
+        } else {
+          gen.writeNumber(s);
+        }
+      }
+      gen.writeEndObject();
+      gen.writeRaw('\n');
+    }
+
+    @Override
+    void reject(long line, String reason, String raw) throws IOException {
+      gen.writeStartObject();
+      gen.writeNumberField("line", line);
+      gen.writeStringField("reason", reason);
+      gen.writeStringField("raw", raw);
+      gen.writeEndObject();
+      gen.writeRaw('\n');
+    }
+  }
+
+  /** Bytes of an output or reject header row (CSV only; JSON Lines has none). */
+  static byte[] csvHeader(List<String> columns) {
+    try (CsvSink sink = new CsvSink()) {
+      sink.row(columns);
+      sink.close();
+      return sink.bytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

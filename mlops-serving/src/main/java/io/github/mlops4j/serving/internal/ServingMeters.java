@@ -1,0 +1,89 @@
+package io.github.mlops4j.serving.internal;
+
+import java.util.List;
+
+/**
+ * The meters of one service, resolved once per version so that the predict path does no lookup.
+ * Not API.
+ */
+public interface ServingMeters extends AutoCloseable {
+  /** Outcome index: the prediction was returned. */
+  int OK = 0;
+  /** Outcome index: the input was invalid. */
+  int INVALID = 1;
+  /** Outcome index: rejected by the concurrency bound or a full queue. */
+  int OVERLOADED = 2;
+  /** Outcome index: the deadline passed. */
+  int DEADLINE = 3;
+  /** Outcome index: the model or the service failed. */
+  int ERROR = 4;
+  /** Outcome tag values by index. */
+  List<String> OUTCOMES = List.of("ok", "invalid", "overloaded", "deadline", "error");
+
+  /** Meters that record nothing. */
+  ServingMeters NOOP = new ServingMeters() {
+    @Override
+    public VersionMeters version(int version, List<String> routes) {
+      return VersionMeters.NOOP;
+    }
+
+    @Override
+    public void swapped() {}
+
+    @Override
+    public void loadFailed() {}
+
+    @Override
+    public void shadowDropped() {}
+
+    @Override
+    public void eventDropped() {}
+
+    @Override
+    public void canaryRolledBack() {}
+
+    @Override
+    public void close() {}
+  };
+
+  /** The meters of one version, with one timer per route (by index) and outcome. */
+  VersionMeters version(int version, List<String> routes);
+
+  void swapped();
+
+  void loadFailed();
+
+  void shadowDropped();
+
+  void eventDropped();
+
+  void canaryRolledBack();
+
+  /** Removes the service's gauges. */
+  @Override
+  void close();
+
+  /** The meters of one version. */
+  interface VersionMeters {
+    /** Records nothing. */
+    VersionMeters NOOP = new VersionMeters() {
+      @Override
+      public void record(int route, int outcome, long nanos) {}
+
+      @Override
+      public void filled(int count) {}
+
+      @Override
+      public void dropped(int count) {}
+    };
+
+    /** Records one call of {@code route} (index) with {@code outcome} (index). */
+    void record(int route, int outcome, long nanos);
+
+    /** Counts values filled by the validation policy. */
+    void filled(int count);
+
+    /** Counts unknown fields dropped by the validation policy. */
+    void dropped(int count);
+  }
+}

@@ -1,0 +1,40 @@
+package io.github.mlops4j.serving.metrics;
+
+/**
+ * Names of the meters an {@link io.github.mlops4j.serving.InferenceService} records when given a
+ * Micrometer {@code MeterRegistry}.
+ *
+ * <ul>
+ *   <li>{@value #PREDICT}: timer, tags {@code model, version, route, outcome}
+ *       ({@code ok|invalid|overloaded|deadline|error})
+ *   <li>{@value #INPUTS_FILLED}, {@value #INPUTS_DROPPED}: counters of values filled and fields
+ *       dropped by {@code ValidationPolicy.fill}, tags {@code model, version}
+ *   <li>{@value #SHADOW_DROPPED}, {@value #EVENTS_DROPPED}: counters of shadow predictions and
+ *       listener events dropped because their queue was full, tag {@code model}
+ *   <li>{@value #SWAPS}, {@value #LOAD_FAILURES}, {@value #CANARY_ROLLBACKS}: counters, tag
+ *       {@code model}
+ *   <li>{@value #IN_FLIGHT}: gauge of calls running, tag {@code model}
+ * </ul>
+ */
+public final class ServingMetrics {
+  /** Timer of every predict call. */
+  public static final String PREDICT = "mlops.serving.predict";
+  /** Counter of values filled by the validation policy. */
+  public static final String INPUTS_FILLED = "mlops.serving.inputs.filled";
+  /** Counter of unknown fields dropped by the validation policy. */
+  public static final String INPUTS_DROPPED = "mlops.serving.inputs.dropped";
+  /** Counter of shadow predictions dropped. */
+  public static final String SHADOW_DROPPED = "mlops.serving.shadow.dropped";
+  /** Counter of listener events dropped. */
+  public static final String EVENTS_DROPPED = "mlops.serving.events.dropped";
+  /** Counter of version swaps. */
+  public static final String SWAPS = "mlops.serving.swaps";
+  /** Counter of versions that failed to load or warm. */
+  public static final String LOAD_FAILURES = "mlops.serving.load.failures";
+  /** Counter of automatic canary rollbacks. */
+  public static final String CANARY_ROLLBACKS = "mlops.serving.canary.rollbacks";
+  /** Gauge of calls in flight. */
+  public static final String IN_FLIGHT = "mlops.serving.in.flight";
+
+  private ServingMetrics() {}
+}

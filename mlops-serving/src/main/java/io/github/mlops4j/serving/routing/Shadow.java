@@ -1,0 +1,25 @@
+package io.github.mlops4j.serving.routing;
+
+import java.util.Objects;
+
+/**
+ * Shadow traffic: a fraction of requests is also predicted by a second version on a bounded
+ * background executor. Its results go to the listener, never to the caller; requests that do not
+ * fit the queue are dropped and counted.
+ *
+ * @param target what the shadow serves
+ * @param fraction the share of requests mirrored (0..1]
+ * @param queueCapacity how many shadow predictions may wait; more are dropped
+ */
+public record Shadow(Target target, double fraction, int queueCapacity) {
+  public Shadow {
+    Objects.requireNonNull(target, "target");
+    if (!(fraction > 0 && fraction <= 1)) {
+      throw new IllegalArgumentException("Shadow fraction must be in (0, 1], was " + fraction);
+    }
+    if (queueCapacity < 1) {
+      throw new IllegalArgumentException("Shadow queueCapacity must be >= 1, was "
+          + queueCapacity);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.github.mlops4j.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.File;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Micrometer is optional: a service without a meter registry runs with no Micrometer at all. */
+class MicrometerOptionalTest {
+  @TempDir Path workspace;
+
+  @Test
+  void servesWithoutMicrometerOnTheClassPath() throws Exception {
+    List<URL> urls = new ArrayList<>();
+    for (String entry : classPath()) {
+      if (!entry.isBlank() && !entry.contains("micrometer")) {
+        urls.add(new File(entry).toURI().toURL());
+      }
+    }
+    try (URLClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]),
+        ClassLoader.getPlatformClassLoader())) {
+      assertThatThrownBy(() -> Class.forName("io.micrometer.core.instrument.MeterRegistry", false,
+          loader)).isInstanceOf(ClassNotFoundException.class);
+      @SuppressWarnings("unchecked")
+      Function<Path, String> probe = (Function<Path, String>) Class.forName(
+          NoMicrometerProbe.class.getName(), true, loader).getDeclaredConstructor().newInstance();
+      assertThat(probe.apply(workspace)).isEqualTo("yes");
+    }
+  }
+
+  /** The test class path, also when the runner hides it behind a manifest-only jar. */
+  private static List<String> classPath() throws Exception {
+    List<String> out = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (entry.contains("surefirebooter") && entry.endsWith(".jar")) {
+        try (JarFile jar = new JarFile(entry)) {
+          String cp = jar.getManifest().getMainAttributes().getValue("Class-Path");
+          for (String u : cp.split(" ")) {
+            if (!u.isBlank()) {
+              out.add(new File(new java.net.URI(u)).getPath());
+            }
+          }
+        }
+      } else {
+        out.add(entry);
+      }
+    }
+    return out;
+  }
+}
