@@ -526,6 +526,50 @@ public final class ModelRegistry implements AutoCloseable {
     }));
   }
 
+  // ---------------------------------------------------------------- evaluations
+
+  /**
+   * Keeps the metrics a version scored on a data set. Evaluation records describe a version, they
+   * do not change it: no audit entry is written and no event is sent.
+   *
+   * @param runId the tracking run that logged the same metrics, or null
+   * @param datasetDigest SHA-256 of the data set, 64 lowercase hex characters
+   * @throws ModelNotFoundException if the version does not exist
+   */
+  public EvaluationRecord recordEvaluation(String name, int version, @Nullable String runId,
+      String datasetName, String datasetDigest, Map<String, Double> metrics) {
+    checkOpen();
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(datasetName, "datasetName");
+    Objects.requireNonNull(datasetDigest, "datasetDigest");
+    if (!datasetDigest.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("datasetDigest must be a SHA-256 (64 lowercase hex"
+          + " characters), was '" + datasetDigest + "'");
+    }
+    Map<String, Double> copy = Map.copyOf(metrics);
+    copy.forEach((k, v) -> {
+      checkTag(k, null);
+      if (!Double.isFinite(v)) {
+        throw new IllegalArgumentException("Metric '" + k + "' is " + v
+            + "; only finite values can be recorded");
+      }
+    });
+    long now = shared.clock.millis();
+    long id = shared.store.write(c -> {
+      requireVersion(c, name, version);
+      return shared.dao.insertEvaluation(c, name, version, runId, datasetName, datasetDigest,
+          copy, now);
+    });
+    return new EvaluationRecord(id, name, version, runId, datasetName, datasetDigest, copy,
+        java.time.Instant.ofEpochMilli(now));
+  }
+
+  /** The evaluation records of a version, oldest first. */
+  public List<EvaluationRecord> evaluations(String name, int version) {
+    checkOpen();
+    return shared.store.read(c -> shared.dao.evaluations(c, name, version));
+  }
+
   // ---------------------------------------------------------------- loading and lineage
 
   /**

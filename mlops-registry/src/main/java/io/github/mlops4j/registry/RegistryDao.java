@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 /** SQL of the registry schema. Methods taking a Connection run inside the caller's transaction. */
 final class RegistryDao {
   static final String COMPONENT = "registry";
-  static final int SCHEMA_VERSION = 1;
+  static final int SCHEMA_VERSION = 2;
   static final String MIGRATIONS = "/io/github/mlops4j/registry/migrations";
 
   private final Store store;
@@ -81,6 +81,9 @@ final class RegistryDao {
   }
 
   void deleteModel(Connection c, String name) throws SQLException {
+    Sql.update(c, "DELETE FROM model_evaluation_metrics WHERE evaluation_id IN"
+        + " (SELECT id FROM model_evaluations WHERE name = ?)", name);
+    Sql.update(c, "DELETE FROM model_evaluations WHERE name = ?", name);
     Sql.update(c, "DELETE FROM model_version_tags WHERE name = ?", name);
     Sql.update(c, "DELETE FROM model_versions WHERE name = ?", name);
     Sql.update(c, "DELETE FROM registered_model_tags WHERE name = ?", name);
@@ -322,5 +325,51 @@ final class RegistryDao {
   private static @Nullable Integer nullableInt(ResultSet rs, int column) throws SQLException {
     int v = rs.getInt(column);
     return rs.wasNull() ? null : v;
+  }
+
+  // ---------------------------------------------------------------- evaluations
+
+  long insertEvaluation(Connection c, String name, int version, @Nullable String runId,
+      String datasetName, String datasetDigest, Map<String, Double> metrics, long now)
+      throws SQLException {
+    long id;
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO model_evaluations (name, version,"
+        + " run_id, dataset_name, dataset_digest, creation_time) VALUES (?, ?, ?, ?, ?, ?)"
+        + " RETURNING id")) {
+      Sql.bind(p, new Object[] {name, version, runId, datasetName, datasetDigest, now});
+      try (ResultSet rs = p.executeQuery()) {
+        rs.next();
+        id = rs.getLong(1);
+      }
+    }
+    try (PreparedStatement p = c.prepareStatement(
+        "INSERT INTO model_evaluation_metrics (evaluation_id, key, value) VALUES (?, ?, ?)")) {
+      for (Map.Entry<String, Double> m : new TreeMap<>(metrics).entrySet()) {
+        p.setLong(1, id);
+        p.setString(2, m.getKey());
+        p.setDouble(3, m.getValue());
+        p.addBatch();
+      }
+      p.executeBatch();
+    }
+    return id;
+  }
+
+  List<EvaluationRecord> evaluations(Connection c, String name, int version)
+      throws SQLException {
+    Map<Long, Map<String, Double>> metrics = new HashMap<>();
+    Sql.query(c, "SELECT m.evaluation_id, m.key, m.value FROM model_evaluation_metrics m"
+            + " JOIN model_evaluations e ON e.id = m.evaluation_id"
+            + " WHERE e.name = ? AND e.version = ?", new Object[] {name, version},
+        rs -> metrics.computeIfAbsent(rs.getLong(1), k -> new HashMap<>())
+            .put(rs.getString(2), rs.getDouble(3)));
+    List<EvaluationRecord> out = new ArrayList<>();
+    Sql.query(c, "SELECT id, run_id, dataset_name, dataset_digest, creation_time"
+            + " FROM model_evaluations WHERE name = ? AND version = ? ORDER BY id",
+        new Object[] {name, version},
+        rs -> out.add(new EvaluationRecord(rs.getLong(1), name, version, rs.getString(2),
+            rs.getString(3), rs.getString(4), metrics.getOrDefault(rs.getLong(1), Map.of()),
+            Instant.ofEpochMilli(rs.getLong(5)))));
+    return out;
   }
 }

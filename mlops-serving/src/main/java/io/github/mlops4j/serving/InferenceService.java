@@ -72,8 +72,9 @@ public final class InferenceService implements AutoCloseable {
   }
 
   /**
-   * Predicts each request, in order (one call each, on this thread, or all at once through the
-   * micro-batcher). The first failure is thrown.
+   * Predicts each request in order, one call after another on this thread, each with the
+   * service's default timeout. The first failure is thrown. (Micro-batching joins the requests of
+   * concurrent callers; a list from one caller is not sent as one batch.)
    */
   public List<Prediction> predictAll(List<? extends Map<String, ?>> requests) {
     Objects.requireNonNull(requests, "requests");

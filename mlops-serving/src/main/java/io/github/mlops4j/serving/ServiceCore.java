@@ -32,7 +32,6 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -464,34 +463,10 @@ final class ServiceCore {
 
   List<Prediction> predictAll(List<? extends Map<String, ?>> requests) {
     List<Prediction> out = new ArrayList<>(requests.size());
-    Snapshot s = snapshot;
-    if (s != null && s.byTarget()[0].batcher != null && requests.size() > 1) {
-      // submit everything first so that the requests share batches
-      List<CompletableFuture<Prediction>> futures = new ArrayList<>(requests.size());
-      for (Map<String, ?> r : requests) {
-        futures.add(CompletableFuture.supplyAsync(() -> predict(r, defaultTimeoutNanos),
-            Runnable::run));
-      }
-      for (CompletableFuture<Prediction> f : futures) {
-        out.add(join(f));
-      }
-      return out;
-    }
     for (Map<String, ?> r : requests) {
       out.add(predict(r, defaultTimeoutNanos));
     }
     return out;
-  }
-
-  private static Prediction join(CompletableFuture<Prediction> f) {
-    try {
-      return f.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw e;
-    }
   }
 
   // ---------------------------------------------------------------- shadow and canary

@@ -1,0 +1,419 @@
+package io.github.mlops4j.registry.training;
+
+import io.github.mlops4j.registry.ModelRegistry;
+import io.github.mlops4j.registry.ModelVersion;
+import io.github.mlops4j.registry.validation.GateResult;
+import io.github.mlops4j.registry.validation.Holdout;
+import io.github.mlops4j.registry.validation.MetricNames;
+import io.github.mlops4j.registry.validation.RuleResult;
+import io.github.mlops4j.registry.validation.ValidationGate;
+import io.github.mlops4j.tracking.Run;
+import io.github.mlops4j.tracking.Tracker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tribuo.Dataset;
+import org.tribuo.Model;
+import org.tribuo.Output;
+
+/**
+ * Retrains a model when triggered, inside a tracked run; registers the result as a new version
+ * with the {@code challenger} alias; gates it against the {@code champion}; promotes it when the
+ * gate passes or leaves it as the challenger. Every step goes to the listeners.
+ *
+ * <pre>{@code
+ * RetrainingLoop<Label> loop = RetrainingLoop.<Label>builder()
+ *     .registry(registry).tracker(tracker).model("churn")
+ *     .data(() -> loadLastWeek())
+ *     .training((data, run) -> new LogisticRegressionTrainer().train(data))
+ *     .holdout(() -> Holdout.csv(holdoutCsv, "churn", new LabelFactory()).build())
+ *     .gate(gate)
+ *     .minInterval(Duration.ofHours(6))
+ *     .build();
+ * // from the monitoring module's DriftListener:
+ * monitor.addListener(r -> loop.onDrift(r.toString(), r.driftedColumns()));
+ * }</pre>
+ *
+ * <p>Triggers: {@link #trigger(String)} (by hand), {@link #onDrift} (a drift report), {@link
+ * #onPerformance} (a live metric past its bound) and {@link #tick()} (the schedule, measured with
+ * the loop's clock; call it from the host's scheduler). Guard rails: at most one retraining runs
+ * at a time per loop; a trigger arriving meanwhile returns {@link RetrainingOutcome.Status#SKIPPED}
+ * at once (triggers are not queued); a trigger within {@link Builder#minInterval} of the previous
+ * retraining's start is skipped too. A failed training or a failed gate never moves the champion.
+ * Use one loop per model. Thread-safe; owns no threads.
+ *
+ * @param <T> the output type
+ */
+public final class RetrainingLoop<T extends Output<T>> {
+  /** Run tag holding the trigger of a retraining run. */
+  public static final String TRIGGER_TAG = "mlops.retraining.trigger";
+
+  private static final Logger log = LoggerFactory.getLogger(RetrainingLoop.class);
+
+  private final ModelRegistry registry;
+  private final Tracker tracker;
+  private final String model;
+  private final TrainingFunction<T> training;
+  private final Supplier<? extends Dataset<T>> data;
+  private final Supplier<Holdout<T>> holdout;
+  private final ValidationGate gate;
+  private final String championAlias;
+  private final String challengerAlias;
+  private final String experiment;
+  private final Clock clock;
+  private final Duration minInterval;
+  private final @Nullable Duration every;
+  private final List<RetrainingListener> listeners;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private volatile @Nullable Instant lastStart;
+  private volatile Instant nextDue;
+
+  private RetrainingLoop(Builder<T> b) {
+    this.registry = Objects.requireNonNull(b.registry, "registry");
+    this.tracker = Objects.requireNonNull(b.tracker, "tracker");
+    this.model = Objects.requireNonNull(b.model, "model");
+    this.training = Objects.requireNonNull(b.training, "training");
+    this.data = Objects.requireNonNull(b.data, "data");
+    this.holdout = Objects.requireNonNull(b.holdout, "holdout");
+    this.gate = Objects.requireNonNull(b.gate, "gate");
+    this.championAlias = b.championAlias;
+    this.challengerAlias = b.challengerAlias;
+    this.experiment = b.experiment;
+    this.clock = b.clock;
+    this.minInterval = b.minInterval;
+    this.every = b.every;
+    this.listeners = new CopyOnWriteArrayList<>(b.listeners);
+    Instant now = clock.instant();
+    this.nextDue = every == null ? Instant.MAX : now.plus(every);
+  }
+
+  public static <T extends Output<T>> Builder<T> builder() {
+    return new Builder<>();
+  }
+
+  /** Adds a listener; close the returned handle to remove it. */
+  public AutoCloseable addListener(RetrainingListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  /** Retrains now, for {@code reason} (recorded as {@code manual: <reason>}). */
+  public RetrainingOutcome trigger(String reason) {
+    Objects.requireNonNull(reason, "reason");
+    return run("manual: " + reason, "manual");
+  }
+
+  /**
+   * Retrains because monitoring found drift in {@code driftedColumns}; wire the monitoring
+   * module's drift listener to this method.
+   */
+  public RetrainingOutcome onDrift(String detail, Collection<String> driftedColumns) {
+    Objects.requireNonNull(detail, "detail");
+    List<String> columns = new ArrayList<>(new TreeSet<>(driftedColumns));
+    return run("drift in " + columns + (detail.isBlank() ? "" : ": " + detail), "drift");
+  }
+
+  /**
+   * Retrains if a live metric is past its bound: below it for metrics where higher is better,
+   * above it for log-loss, RMSE and MAE. Otherwise returns SKIPPED.
+   */
+  public RetrainingOutcome onPerformance(String metric, double observed, double bound) {
+    Objects.requireNonNull(metric, "metric");
+    boolean lower = MetricNames.lowerIsBetter(metric);
+    boolean breached = lower ? observed > bound : observed < bound;
+    String reason = String.format(Locale.ROOT, "performance: %s %s %s %s", metric,
+        Double.toString(observed), lower ? ">" : "<", Double.toString(bound));
+    if (!breached) {
+      return skipped(reason, metric + " " + observed + " is within the bound " + bound);
+    }
+    return run(reason, "performance");
+  }
+
+  /**
+   * Runs the scheduled retraining if it is due by the loop's clock; call it periodically (for
+   * example from a {@code ScheduledExecutorService} of the host). SKIPPED when nothing is due or
+   * no schedule was configured.
+   */
+  public RetrainingOutcome tick() {
+    Instant now = clock.instant();
+    if (every == null) {
+      return skipped("schedule", "no schedule configured");
+    }
+    if (now.isBefore(nextDue)) {
+      return new RetrainingOutcome(RetrainingOutcome.Status.SKIPPED, "schedule", null, null, null,
+          "not due until " + nextDue);
+    }
+    nextDue = now.plus(every);
+    return run("schedule: every " + every, "schedule");
+  }
+
+  private RetrainingOutcome skipped(String trigger, String why) {
+    emit(RetrainingEvent.Step.SKIPPED, trigger, null, null, why);
+    return new RetrainingOutcome(RetrainingOutcome.Status.SKIPPED, trigger, null, null, null, why);
+  }
+
+  private RetrainingOutcome run(String trigger, String kind) {
+    if (!running.compareAndSet(false, true)) {
+      return skipped(trigger, "a retraining of '" + model + "' is already running");
+    }
+    try {
+      Instant now = clock.instant();
+      Instant last = lastStart;
+      if (last != null && now.isBefore(last.plus(minInterval))) {
+        return skipped(trigger, "the previous retraining started at " + last
+            + ", less than the minimum interval " + minInterval + " ago");
+      }
+      lastStart = now;
+      return retrain(trigger, kind);
+    } finally {
+      running.set(false);
+    }
+  }
+
+  private RetrainingOutcome retrain(String trigger, String kind) {
+    emit(RetrainingEvent.Step.TRIGGERED, trigger, null, null, "retraining '" + model + "'");
+    Run run = null;
+    Integer version = null;
+    try {
+      run = tracker.newRun(experiment).name(model + "-retraining").tag(TRIGGER_TAG, trigger)
+          .start();
+      run.logParam("model", model);
+      run.logParam("trigger", kind);
+      Dataset<T> fresh = data.get();
+      run.logParam("train_rows", Integer.toString(fresh.size()));
+      Model<T> trained = Objects.requireNonNull(training.train(fresh, run),
+          "the training function returned null");
+      emit(RetrainingEvent.Step.TRAINED, trigger, null, run.id(), "trained on " + fresh.size()
+          + " rows");
+      ModelRegistry audited = registry.withComment("retrained (" + trigger + ") in run "
+          + run.id());
+      ModelVersion v = audited.register(model, trained, run.id());
+      version = v.version();
+      audited.setAlias(model, challengerAlias, v.version());
+      emit(RetrainingEvent.Step.REGISTERED, trigger, version, run.id(), v + " is the "
+          + challengerAlias);
+      Holdout<T> h = holdout.get();
+      GateResult result;
+      Integer champion = registry.aliases(model).get(championAlias);
+      if (champion == null) {
+        result = gate.evaluate(trained, null, h);
+        if (result.passed()) {
+          registry.withComment(result.summary() + " (first " + championAlias + ")")
+              .setAlias(model, championAlias, v.version());
+        }
+      } else {
+        result = gate.promoteIfPassed(registry, model, v.version(), championAlias, h);
+      }
+      boolean promoted = result.passed();
+      for (RuleResult r : result.rules()) {
+        if (r.slice() == null && Double.isFinite(r.observed())) {
+          String key = "gate/" + r.metric().replaceAll("[^A-Za-z0-9_\\-. ]", "_");
+          run.logMetric(key, r.observed());
+        }
+      }
+      run.setTag("mlops.gate.passed", Boolean.toString(result.passed()));
+      emit(RetrainingEvent.Step.GATE_EVALUATED, trigger, version, run.id(), result.summary());
+      if (promoted) {
+        emit(RetrainingEvent.Step.PROMOTED, trigger, version, run.id(), "v" + version
+            + " is the " + championAlias);
+      } else {
+        emit(RetrainingEvent.Step.REJECTED, trigger, version, run.id(), "v" + version
+            + " stays the " + challengerAlias + "; " + championAlias + " unchanged");
+      }
+      run.close();
+      return new RetrainingOutcome(promoted ? RetrainingOutcome.Status.PROMOTED
+          : RetrainingOutcome.Status.REJECTED, trigger, version, run.id(), result,
+          result.summary());
+    } catch (RuntimeException e) {
+      String runId = run == null ? null : run.id();
+      if (run != null) {
+        run.fail(e);
+      }
+      log.warn("Retraining of '{}' ({}) failed: {}", model, trigger, e.toString());
+      emit(RetrainingEvent.Step.FAILED, trigger, version, runId, String.valueOf(e));
+      return new RetrainingOutcome(RetrainingOutcome.Status.FAILED, trigger, version, runId, null,
+          "retraining failed, " + championAlias + " unchanged: " + e);
+    }
+  }
+
+  private void emit(RetrainingEvent.Step step, String trigger, @Nullable Integer version,
+      @Nullable String runId, String detail) {
+    RetrainingEvent event = new RetrainingEvent(model, step, trigger, version, runId, detail,
+        clock.instant());
+    for (RetrainingListener l : listeners) {
+      try {
+        l.onStep(event);
+      } catch (RuntimeException e) {
+        log.warn("Retraining listener {} failed on {}: {}", l, event, e.toString());
+      }
+    }
+  }
+
+  /**
+   * Configures a {@link RetrainingLoop}; setters check their arguments at once.
+   *
+   * @param <T> the output type
+   */
+  public static final class Builder<T extends Output<T>> {
+    private @Nullable ModelRegistry registry;
+    private @Nullable Tracker tracker;
+    private @Nullable String model;
+    private @Nullable TrainingFunction<T> training;
+    private @Nullable Supplier<? extends Dataset<T>> data;
+    private @Nullable Supplier<Holdout<T>> holdout;
+    private @Nullable ValidationGate gate;
+    private String championAlias = "champion";
+    private String challengerAlias = "challenger";
+    private String experiment = "retraining";
+    private Clock clock = Clock.systemUTC();
+    private Duration minInterval = Duration.ZERO;
+    private @Nullable Duration every;
+    private final List<RetrainingListener> listeners = new ArrayList<>();
+
+    private Builder() {}
+
+    public Builder<T> registry(ModelRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** The tracker for retraining runs; it must use the registry's workspace. */
+    public Builder<T> tracker(Tracker tracker) {
+      this.tracker = Objects.requireNonNull(tracker, "tracker");
+      return this;
+    }
+
+    /** The registered model's name. */
+    public Builder<T> model(String name) {
+      Objects.requireNonNull(name, "model");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("model name must not be blank");
+      }
+      this.model = name;
+      return this;
+    }
+
+    /** The host's training code. */
+    public Builder<T> training(TrainingFunction<T> training) {
+      this.training = Objects.requireNonNull(training, "training");
+      return this;
+    }
+
+    /** Supplies the fresh training data, asked once per retraining. */
+    public Builder<T> data(Supplier<? extends Dataset<T>> data) {
+      this.data = Objects.requireNonNull(data, "data");
+      return this;
+    }
+
+    /** Supplies the holdout the gate runs on, asked once per retraining. */
+    public Builder<T> holdout(Supplier<Holdout<T>> holdout) {
+      this.holdout = Objects.requireNonNull(holdout, "holdout");
+      return this;
+    }
+
+    public Builder<T> gate(ValidationGate gate) {
+      this.gate = Objects.requireNonNull(gate, "gate");
+      return this;
+    }
+
+    /** The alias of the production version (default {@code champion}). */
+    public Builder<T> championAlias(String alias) {
+      this.championAlias = Objects.requireNonNull(alias, "championAlias");
+      return this;
+    }
+
+    /** The alias a new version gets before the gate (default {@code challenger}). */
+    public Builder<T> challengerAlias(String alias) {
+      this.challengerAlias = Objects.requireNonNull(alias, "challengerAlias");
+      return this;
+    }
+
+    /** The tracking experiment of retraining runs (default {@code retraining}). */
+    public Builder<T> experiment(String experiment) {
+      this.experiment = Objects.requireNonNull(experiment, "experiment");
+      return this;
+    }
+
+    public Builder<T> clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The least time between the starts of two retrainings (default zero). */
+    public Builder<T> minInterval(Duration interval) {
+      Objects.requireNonNull(interval, "minInterval");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("minInterval must not be negative, was " + interval);
+      }
+      this.minInterval = interval;
+      return this;
+    }
+
+    /** Retrain every {@code period} when {@link RetrainingLoop#tick()} is called (default none). */
+    public Builder<T> schedule(Duration period) {
+      Objects.requireNonNull(period, "period");
+      if (period.isNegative() || period.isZero()) {
+        throw new IllegalArgumentException("schedule period must be positive, was " + period);
+      }
+      this.every = period;
+      return this;
+    }
+
+    public Builder<T> listener(RetrainingListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Builds the loop.
+     *
+     * @throws IllegalStateException if registry, tracker, model, training, data, holdout or gate
+     *     is missing, or the aliases are equal
+     */
+    public RetrainingLoop<T> build() {
+      List<String> missing = new ArrayList<>();
+      if (registry == null) {
+        missing.add("registry");
+      }
+      if (tracker == null) {
+        missing.add("tracker");
+      }
+      if (model == null) {
+        missing.add("model");
+      }
+      if (training == null) {
+        missing.add("training");
+      }
+      if (data == null) {
+        missing.add("data");
+      }
+      if (holdout == null) {
+        missing.add("holdout");
+      }
+      if (gate == null) {
+        missing.add("gate");
+      }
+      if (!missing.isEmpty()) {
+        throw new IllegalStateException("RetrainingLoop needs " + missing);
+      }
+      if (championAlias.equals(challengerAlias)) {
+        throw new IllegalStateException("champion and challenger aliases must differ, both are '"
+            + championAlias + "'");
+      }
+      return new RetrainingLoop<>(this);
+    }
+  }
+}

@@ -1,0 +1,376 @@
+package io.github.mlops4j.registry.validation;
+
+import io.github.mlops4j.data.DatasetVersion;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.tribuo.Dataset;
+import org.tribuo.Example;
+import org.tribuo.Feature;
+import org.tribuo.MutableDataset;
+import org.tribuo.Output;
+import org.tribuo.OutputFactory;
+import org.tribuo.VariableInfo;
+import org.tribuo.data.columnar.ColumnarIterator;
+import org.tribuo.data.csv.CSVIterator;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.provenance.SimpleDataSourceProvenance;
+
+/**
+ * The labelled rows a model is evaluated on, with the slices (segments) whose metrics are
+ * reported and gated separately.
+ *
+ * <pre>{@code
+ * Holdout<Label> fromMemory = Holdout.of(dataset).sliceBy("region").build();
+ * Holdout<Label> fromCsv = Holdout.csv(Path.of("holdout.csv"), "churn", new LabelFactory())
+ *     .sliceBy("region").slice("new-customers", ex -> tenure(ex) < 1).build();
+ * }</pre>
+ *
+ * <p>A column slice ({@link Builder#sliceBy}) makes one slice per distinct value, named {@code
+ * column=value}; the value is read from the example's metadata (CSV slice columns become metadata,
+ * not features). A predicate slice ({@link Builder#slice}) is named by the caller.
+ *
+ * <p>The data set's identity is a {@link DatasetVersion}: for a CSV file the SHA-256 of the file
+ * ({@link DatasetVersion#of(Path)}); for an in-memory data set the SHA-256 of a canonical encoding
+ * of its examples, in order: for each example its output's serializable form, its weight, its
+ * features (name and value) in the example's order and its metadata sorted by key, each string as
+ * a 4-byte big-endian length and its UTF-8 bytes, each number as its 8-byte big-endian IEEE 754
+ * double bits. The digest is computed when first asked for, not during evaluation.
+ *
+ * @param <T> the output type ({@code Label} or {@code Regressor})
+ */
+public final class Holdout<T extends Output<T>> {
+  private final Dataset<T> dataset;
+  private final String name;
+  private final @Nullable Path file;
+  private final List<String> featureColumns;
+  private final List<SliceSpec<T>> slices;
+  private volatile @Nullable DatasetVersion version;
+
+  private Holdout(Builder<T> b, Dataset<T> dataset, List<String> featureColumns) {
+    this.dataset = dataset;
+    this.name = b.name;
+    this.file = b.file;
+    this.featureColumns = List.copyOf(featureColumns);
+    this.slices = List.copyOf(b.slices);
+  }
+
+  /** Starts a holdout over an in-memory Tribuo data set, named {@code holdout} by default. */
+  public static <T extends Output<T>> Builder<T> of(Dataset<T> dataset) {
+    Objects.requireNonNull(dataset, "dataset");
+    return new Builder<>(dataset, null, null, null);
+  }
+
+  /**
+   * Starts a holdout read from a CSV file with a header row (comma separated, {@code "}
+   * quoted). The label column is parsed by {@code factory}; every other column that is not a
+   * slice column is a feature: a number becomes a real feature named after the column, any other
+   * text {@code v} becomes the one-hot feature {@code column@v} with value 1, and an empty cell is
+   * a missing (zero) feature. Named after the file.
+   */
+  public static <T extends Output<T>> Builder<T> csv(Path file, String labelColumn,
+      OutputFactory<T> factory) {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(labelColumn, "labelColumn");
+    Objects.requireNonNull(factory, "factory");
+    return new Builder<>(null, file, labelColumn, factory);
+  }
+
+  /** The examples. */
+  public Dataset<T> dataset() {
+    return dataset;
+  }
+
+  /** The name used for the data set in tracking runs and evaluation records. */
+  public String name() {
+    return name;
+  }
+
+  /** Number of rows. */
+  public int size() {
+    return dataset.size();
+  }
+
+  /**
+   * The feature columns of the data: CSV columns other than label and slices, or the distinct
+   * feature names of an in-memory data set with one-hot names {@code column@value} folded to
+   * {@code column}. Compared with the model's signature before evaluation.
+   */
+  public List<String> featureColumns() {
+    return featureColumns;
+  }
+
+  /** The slice definitions, in the order given. */
+  List<SliceSpec<T>> sliceSpecs() {
+    return slices;
+  }
+
+  /** The data set's version: name, SHA-256 digest and row count (computed once, on demand). */
+  public DatasetVersion version() {
+    DatasetVersion v = version;
+    if (v == null) {
+      v = file != null ? DatasetVersion.of(name, file) : digestInMemory();
+      version = v;
+    }
+    return v;
+  }
+
+  private DatasetVersion digestInMemory() {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+    ByteBuffer buf = ByteBuffer.allocate(8);
+    long[] bytes = new long[1];
+    class Enc {
+      void str(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        buf.clear();
+        buf.putInt(b.length);
+        sha.update(buf.array(), 0, 4);
+        sha.update(b);
+        bytes[0] += 4 + b.length;
+      }
+
+      void num(double d) {
+        buf.clear();
+        buf.putLong(Double.doubleToLongBits(d));
+        sha.update(buf.array(), 0, 8);
+        bytes[0] += 8;
+      }
+    }
+    Enc enc = new Enc();
+    for (Example<T> ex : dataset) {
+      enc.str(ex.getOutput().getSerializableForm(false));
+      enc.num(ex.getWeight());
+      enc.num(ex.size());
+      for (Feature f : ex) {
+        enc.str(f.getName());
+        enc.num(f.getValue());
+      }
+      Map<String, Object> meta = new TreeMap<>(ex.getMetadata());
+      enc.num(meta.size());
+      for (Map.Entry<String, Object> m : meta.entrySet()) {
+        enc.str(m.getKey());
+        enc.str(String.valueOf(m.getValue()));
+      }
+    }
+    String digest = HexFormat.of().formatHex(sha.digest());
+    return new DatasetVersion(name, digest, bytes[0], 0, dataset.size(), "memory:" + name);
+  }
+
+  /** Folds one-hot feature names {@code column@value} to {@code column}. */
+  static String column(String featureName) {
+    int at = featureName.indexOf('@');
+    return at > 0 ? featureName.substring(0, at) : featureName;
+  }
+
+  /** A named slice: by column value or by predicate. */
+  record SliceSpec<T extends Output<T>>(String name, @Nullable String column,
+      @Nullable Predicate<Example<T>> predicate) {}
+
+  /**
+   * Configures a {@link Holdout}.
+   *
+   * @param <T> the output type
+   */
+  public static final class Builder<T extends Output<T>> {
+    private final @Nullable Dataset<T> dataset;
+    private final @Nullable Path file;
+    private final @Nullable String labelColumn;
+    private final @Nullable OutputFactory<T> factory;
+    private String name;
+    private final List<SliceSpec<T>> slices = new ArrayList<>();
+    private final Set<String> sliceNames = new LinkedHashSet<>();
+
+    private Builder(@Nullable Dataset<T> dataset, @Nullable Path file,
+        @Nullable String labelColumn, @Nullable OutputFactory<T> factory) {
+      this.dataset = dataset;
+      this.file = file;
+      this.labelColumn = labelColumn;
+      this.factory = factory;
+      Path fileName = file == null ? null : file.getFileName();
+      this.name = fileName == null ? "holdout" : fileName.toString();
+    }
+
+    /** The data set's name in tracking runs and evaluation records (a relative name). */
+    public Builder<T> name(String name) {
+      Objects.requireNonNull(name, "name");
+      io.github.mlops4j.artifacts.PathNames.checkRelative(name, "holdout name");
+      this.name = name;
+      return this;
+    }
+
+    /** One slice per distinct value of {@code column} (example metadata or CSV column). */
+    public Builder<T> sliceBy(String column) {
+      Objects.requireNonNull(column, "column");
+      if (column.isBlank()) {
+        throw new IllegalArgumentException("Slice column must not be blank");
+      }
+      if (column.equals(labelColumn)) {
+        throw new IllegalArgumentException("Slice column '" + column
+            + "' is the label column; slice by another column");
+      }
+      addName("column " + column);
+      slices.add(new SliceSpec<>(column, column, null));
+      return this;
+    }
+
+    /** A slice of the rows matching {@code predicate}, named {@code name}. */
+    public Builder<T> slice(String name, Predicate<Example<T>> predicate) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(predicate, "predicate");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("Slice name must not be blank");
+      }
+      addName(name);
+      slices.add(new SliceSpec<>(name, null, predicate));
+      return this;
+    }
+
+    private void addName(String key) {
+      if (!sliceNames.add(key)) {
+        throw new IllegalArgumentException("Slice '" + key + "' is defined twice");
+      }
+    }
+
+    /**
+     * Builds the holdout, reading the CSV file if there is one.
+     *
+     * @throws ValidationException if the data set is empty, the CSV file cannot be read, or a
+     *     column is missing
+     */
+    public Holdout<T> build() {
+      Dataset<T> data;
+      List<String> columns;
+      if (dataset != null) {
+        data = dataset;
+        Set<String> cols = new TreeSet<>();
+        for (VariableInfo info : dataset.getFeatureMap()) {
+          cols.add(column(info.getName()));
+        }
+        columns = new ArrayList<>(cols);
+      } else {
+        Path f = Objects.requireNonNull(file);
+        List<String> cols = new ArrayList<>();
+        data = readCsv(f, Objects.requireNonNull(labelColumn), Objects.requireNonNull(factory),
+            cols);
+        columns = cols;
+      }
+      if (data.size() == 0) {
+        throw new ValidationException("The holdout '" + name + "' has no rows; evaluate on a"
+            + " data set with at least one labelled row");
+      }
+      return new Holdout<>(this, data, columns);
+    }
+
+    private MutableDataset<T> readCsv(Path f, String label, OutputFactory<T> outputs,
+        List<String> columnsOut) {
+      Set<String> sliceColumns = new LinkedHashSet<>();
+      for (SliceSpec<T> s : slices) {
+        if (s.column() != null) {
+          sliceColumns.add(s.column());
+        }
+      }
+      MutableDataset<T> out = new MutableDataset<>(
+          new SimpleDataSourceProvenance("csv " + f.getFileName(), outputs), outputs);
+      try (Reader reader = Files.newBufferedReader(f, StandardCharsets.UTF_8);
+          CSVIterator it = new CSVIterator(reader, ',', '"')) {
+        List<String> header = it.getFields();
+        if (!header.contains(label)) {
+          throw new ValidationException("CSV file " + f + " has no label column '" + label
+              + "'; its columns are " + header);
+        }
+        for (String s : sliceColumns) {
+          if (!header.contains(s)) {
+            throw new ValidationException("CSV file " + f + " has no slice column '" + s
+                + "'; its columns are " + header);
+          }
+        }
+        List<String> features = new ArrayList<>();
+        for (String h : header) {
+          if (!h.equals(label) && !sliceColumns.contains(h)) {
+            features.add(h);
+          }
+        }
+        columnsOut.addAll(features);
+        String[] names = new String[features.size()];
+        double[] values = new double[features.size()];
+        while (it.hasNext()) {
+          ColumnarIterator.Row row = it.next();
+          Map<String, String> cells = row.getRowData();
+          String labelValue = cells.get(label);
+          if (labelValue == null || labelValue.isBlank()) {
+            throw new ValidationException("CSV file " + f + ", data row " + (row.getIndex() + 1)
+                + ": the label column '" + label + "' is empty; every holdout row needs a label");
+          }
+          int n = 0;
+          for (String col : features) {
+            String v = cells.get(col);
+            if (v == null || v.isEmpty()) {
+              continue;
+            }
+            double d = parse(v);
+            if (Double.isNaN(d)) {
+              names[n] = col + "@" + v;
+              values[n++] = 1.0;
+            } else {
+              names[n] = col;
+              values[n++] = d;
+            }
+          }
+          Map<String, Object> meta = new LinkedHashMap<>();
+          for (String s : sliceColumns) {
+            meta.put(s, Optional.ofNullable(cells.get(s)).orElse(""));
+          }
+          T output = outputs.generateOutput(labelValue.trim());
+          out.add(new ArrayExample<>(output, java.util.Arrays.copyOf(names, n),
+              java.util.Arrays.copyOf(values, n), meta));
+        }
+      } catch (IOException | RuntimeException e) {
+        if (e instanceof ValidationException v) {
+          throw v;
+        }
+        throw new ValidationException("Cannot read the CSV holdout " + f + ": " + e.getMessage(),
+            e);
+      }
+      return out;
+    }
+
+    private static double parse(String v) {
+      String t = v.trim();
+      if (t.isEmpty()) {
+        return Double.NaN;
+      }
+      char c = t.charAt(0);
+      if (!(Character.isDigit(c) || c == '-' || c == '+' || c == '.')) {
+        return Double.NaN;
+      }
+      try {
+        return Double.parseDouble(t);
+      } catch (NumberFormatException e) {
+        return Double.NaN;
+      }
+    }
+  }
+}
