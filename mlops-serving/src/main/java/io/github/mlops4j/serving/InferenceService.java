@@ -97,6 +97,23 @@ public final class InferenceService implements AutoCloseable {
   }
 
   /**
+   * The input features this service looks up in its feature store (configured with {@link
+   * Builder#features}) instead of taking them from the request; empty without a feature store. A
+   * request may still give them, and then its values win.
+   */
+  public List<String> enrichedFeatures() {
+    return core.enrichedFeatures();
+  }
+
+  /**
+   * The request fields the feature lookup needs: the entity keys of the configured feature views,
+   * in order; empty without a feature store.
+   */
+  public List<String> entityKeys() {
+    return core.entityKeys();
+  }
+
+  /**
    * The version answering each route now, for example {@code {primary=3, canary=4}}; a canary
    * that was rolled back is absent.
    */

@@ -802,6 +802,14 @@ final class ServiceCore {
     return Collections.unmodifiableMap(out);
   }
 
+  List<String> enrichedFeatures() {
+    return features == null ? List.of() : List.of(featureNames);
+  }
+
+  List<String> entityKeys() {
+    return entityKeys;
+  }
+
   boolean canaryActive() {
     Snapshot s = snapshot;
     return s != null && canaryPolicy != null && s.canaryActive();

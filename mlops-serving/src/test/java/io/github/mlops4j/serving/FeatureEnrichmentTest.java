@@ -8,6 +8,11 @@ import io.github.mlops4j.features.FeatureView;
 import io.github.mlops4j.features.ValueType;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.serving.InvalidInputException.Reason;
+import io.github.mlops4j.serving.batch.BatchJob;
+import io.github.mlops4j.serving.batch.BatchResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +59,18 @@ class FeatureEnrichmentTest {
         Map<String, Object> override = new HashMap<>(Map.of("customer_id", "c-2", "x1", 0.0,
             "x2", 2.0));
         assertThat(s.predict(override).scores()).isEqualTo(p1.scores());
+        // a batch job over entity keys only: the service looks the other features up
+        Path in = workspace.resolve("customers.csv");
+        Path out = workspace.resolve("scores.csv");
+        writeLines(in, "customer_id,x1", "c-1,0.0", "c-2,0.0");
+        assertThat(s.enrichedFeatures()).containsExactly("x2", "x3");
+        assertThat(s.entityKeys()).containsExactly("customer_id");
+        BatchResult r = BatchJob.builder().service(s).input(in).output(out)
+            .passThrough("customer_id").parallelism(1).build().run();
+        assertThat(r.rowsScored()).isEqualTo(2);
+        List<String> lines = readLines(out);
+        assertThat(lines.get(1)).startsWith("c-1,").contains(",1,yes,");
+        assertThat(lines.get(2)).startsWith("c-2,").contains(",1,no,");
         // the entity key is required
         try {
           s.predict(Map.of("x1", 0.0));
@@ -73,6 +90,22 @@ class FeatureEnrichmentTest {
                   org.assertj.core.groups.Tuple.tuple("x3", Reason.MISSING));
         }
       }
+    }
+  }
+
+  private static void writeLines(Path file, String... lines) {
+    try {
+      Files.write(file, List.of(lines));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<String> readLines(Path file) {
+    try {
+      return Files.readAllLines(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

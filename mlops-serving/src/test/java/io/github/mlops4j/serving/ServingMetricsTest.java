@@ -52,6 +52,25 @@ class ServingMetricsTest {
     }
   }
 
+  @Test
+  void twoServicesOfOneModelShareARegistryWithTheirOwnInFlightGauges(@TempDir Path workspace) {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (ModelRegistry registry = TestModels.registry(workspace)) {
+      registry.register("churn", TestModels.classifier(0), null);
+      try (InferenceService online = InferenceService.builder().registry(registry).model("churn")
+              .version(1).meterRegistry(meters).build();
+          InferenceService batch = InferenceService.builder().registry(registry).model("churn")
+              .version(1).meterRegistry(meters).build()) {
+        online.predict(TestModels.request(1, 1, 1));
+        batch.predict(TestModels.request(1, 1, 1));
+        assertThat(meters.find(ServingMetrics.IN_FLIGHT).gauges()).extracting(
+            g -> g.getId().getTag("service")).containsExactlyInAnyOrder("churn", "churn#2");
+        assertThat(timer(meters, "1", "ok")).isEqualTo(2); // the timers are shared
+      }
+      assertThat(meters.find(ServingMetrics.IN_FLIGHT).gauges()).isEmpty();
+    }
+  }
+
   private static long timer(SimpleMeterRegistry meters, String version, String outcome) {
     return meters.get(ServingMetrics.PREDICT).tags("model", "churn", "version", version,
         "route", "primary", "outcome", outcome).timer().count();

@@ -227,7 +227,8 @@ public final class BatchJob {
       splitter.skipByteOrderMark();
       List<String> header = csv ? readHeader(splitter) : null;
       JobPlan plan = new JobPlan(inputFormat, outputFormat, rejectsFormat, header,
-          signature.map(ModelSignature::inputs).orElse(null), passThrough, requestColumns,
+          signature.map(ModelSignature::inputs).orElse(null), Set.copyOf(
+              service.enrichedFeatures()), passThrough, withEntityKeys(requestColumns),
           signature.flatMap(BatchJob::signatureScoreKeys).orElse(null));
       Checkpoint fresh = new Checkpoint(Checkpoint.SCHEMA, inputSize, head, inputFormat,
           outputFormat, model, version, plan.leadingColumns(), plan.scoreKeys.get(), 0, 0, 0,
@@ -305,6 +306,17 @@ public final class BatchJob {
       throw new BatchJobException("Cannot parse the CSV header on line " + h.lines()[0] + ": "
           + ChunkScorer.firstLine(e.getMessage()), e);
     }
+  }
+
+  /** The request columns plus the entity keys the service's feature lookup needs. */
+  private List<String> withEntityKeys(List<String> columns) {
+    List<String> all = new ArrayList<>(columns);
+    for (String key : service.entityKeys()) {
+      if (!all.contains(key)) {
+        all.add(key);
+      }
+    }
+    return all;
   }
 
   /** Score keys known from the signature: class labels and regression dimension names. */

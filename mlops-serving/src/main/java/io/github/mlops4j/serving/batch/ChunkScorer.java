@@ -148,7 +148,11 @@ final class ChunkScorer {
     List<String> problems = null;
     for (int f = 0; f < features.size(); f++) {
       FeatureSpec spec = features.get(f);
-      String cell = cells[plan.featureColumns[f]];
+      int column = plan.featureColumns[f];
+      if (column < 0) {
+        continue; // not in the input: looked up by the service
+      }
+      String cell = cells[column];
       if (cell.isEmpty()) {
         continue; // missing value: the service's validation policy decides
       }

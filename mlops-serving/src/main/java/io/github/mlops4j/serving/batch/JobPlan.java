@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
@@ -37,7 +38,7 @@ final class JobPlan {
 
   JobPlan(BatchFormat inputFormat, BatchFormat outputFormat, BatchFormat rejectsFormat,
       @Nullable List<String> header, @Nullable List<FeatureSpec> features,
-      List<String> passThrough, List<String> requestColumns, @Nullable List<String> scoreKeys) {
+      Set<String> lookedUp, List<String> passThrough, List<String> requestColumns, @Nullable List<String> scoreKeys) {
     this.inputFormat = inputFormat;
     this.outputFormat = outputFormat;
     this.rejectsFormat = rejectsFormat;
@@ -54,6 +55,7 @@ final class JobPlan {
       List<String> missing = new ArrayList<>();
       this.featureColumns = features == null ? new int[0]
           : columns(index, features.stream().map(FeatureSpec::name).toList(), missing);
+      missing.removeAll(lookedUp); // the service fetches these by entity key
       List<String> missingFeatures = List.copyOf(missing);
       missing.clear();
       this.passThroughColumns = columns(index, passThrough, missing);

@@ -34,8 +34,14 @@ public final class MicrometerServingMeters implements ServingMeters {
     this.shadowDropped = registry.counter(ServingMetrics.SHADOW_DROPPED, tags);
     this.eventsDropped = registry.counter(ServingMetrics.EVENTS_DROPPED, tags);
     this.canaryRollbacks = registry.counter(ServingMetrics.CANARY_ROLLBACKS, tags);
+    // Services of one model may share a registry (e.g. a pinned batch service beside the online
+    // one); each gets its own in-flight gauge, told apart by the "service" tag.
+    Tags gaugeTags = tags.and("service", model);
+    for (int n = 2; registry.find(ServingMetrics.IN_FLIGHT).tags(gaugeTags).gauge() != null; n++) {
+      gaugeTags = tags.and("service", model + "#" + n);
+    }
     this.inFlight = Gauge.builder(ServingMetrics.IN_FLIGHT, inFlight, s -> s.getAsLong())
-        .tags(tags).description("predict calls running").register(registry);
+        .tags(gaugeTags).description("predict calls running").register(registry);
   }
 
   /**

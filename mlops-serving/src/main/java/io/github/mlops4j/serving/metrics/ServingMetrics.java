@@ -13,7 +13,9 @@ package io.github.mlops4j.serving.metrics;
  *       listener events dropped because their queue was full, tag {@code model}
  *   <li>{@value #SWAPS}, {@value #LOAD_FAILURES}, {@value #CANARY_ROLLBACKS}: counters, tag
  *       {@code model}
- *   <li>{@value #IN_FLIGHT}: gauge of calls running, tag {@code model}
+ *   <li>{@value #IN_FLIGHT}: gauge of calls running, tags {@code model} and {@code service} (the
+ *       model name, then {@code model#2}, {@code model#3}, ... for further services of the same
+ *       model sharing one registry)
  * </ul>
  */
 public final class ServingMetrics {
