@@ -214,7 +214,7 @@ final class InputSchema {
       names = keptNames;
       values = keptValues;
     }
-    return new ArrayExample<>(unknown, names, values);
+    return SortedExample.of(unknown, names, values);
   }
 
   /** True if a member of one-hot group {@code slot} was given (and reported another way). */
