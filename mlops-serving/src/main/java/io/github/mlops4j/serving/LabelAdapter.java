@@ -1,6 +1,5 @@
 package io.github.mlops4j.serving;
 
-import java.util.HashMap;
 import java.util.Map;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
@@ -28,10 +27,12 @@ final class LabelAdapter extends OutputAdapter<Label> {
     if (s.isEmpty()) {
       return Map.of(p.getOutput().getLabel(), p.getOutput().getScore());
     }
-    Map<String, Double> out = new HashMap<>(s.size() * 2);
+    @SuppressWarnings("unchecked")
+    Map.Entry<String, Double>[] entries = new Map.Entry[s.size()];
+    int i = 0;
     for (Map.Entry<String, Label> e : s.entrySet()) {
-      out.put(e.getKey(), e.getValue().getScore());
+      entries[i++] = Map.entry(e.getKey(), e.getValue().getScore());
     }
-    return Map.copyOf(out);
+    return Map.ofEntries(entries);
   }
 }

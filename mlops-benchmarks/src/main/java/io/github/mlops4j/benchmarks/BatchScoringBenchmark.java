@@ -1,0 +1,232 @@
+package io.github.mlops4j.benchmarks;
+
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import io.github.mlops4j.registry.ModelRegistry;
+import io.github.mlops4j.serving.InferenceService;
+import io.github.mlops4j.serving.batch.BatchJob;
+import io.github.mlops4j.serving.batch.BatchResult;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+import org.tribuo.Model;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.impl.ArrayExample;
+
+/**
+ * Batch scoring of a CSV file with {@link BatchJob}, CSV parsing and output included, beside the
+ * single-thread raw prediction rate of the same model in the same run.
+ *
+ * <p>Setup: a CSV file of {@code rows} rows (default 1,000,000; about 150 MB) with a header and
+ * {@value LogisticFixture#FEATURES} numeric columns {@code f0 .. f19} (standard normal, 4
+ * decimals); a logistic regression trained on 5,000 rows registered in an embedded workspace; a
+ * service pinned to version 1. The fork runs with {@code -Xms256m -Xmx256m}: the job must stream
+ * a file bigger than its heap. One operation scores all rows; scores are seconds per operation,
+ * rows/s = rows / score.
+ *
+ * <ul>
+ *   <li>{@code batchJob}: {@code BatchJob} with the default parallelism (one worker per core),
+ *       default chunk (1,000 rows) and checkpoint interval (100,000 rows); writes {@code
+ *       prediction_id, model_version, output, score_no, score_yes} per row.
+ *   <li>{@code batchJobOneWorker}: the same with {@code parallelism(1)}.
+ *   <li>{@code baselineRawPredict}: one thread, {@code model.predict(example)} for {@code rows}
+ *       examples cycling through 50,000 prebuilt ones (the first rows of the file; 1,000,000
+ *       prebuilt examples would not fit the heap). This is the rate the target multiplies.
+ *   <li>{@code baselineParsePredictByHand}: one thread reads the same file with Jackson's {@code
+ *       CsvMapper} (the library the job uses), parses the 20 doubles, builds an {@code
+ *       ArrayExample}, predicts and writes {@code label,score} per row through a buffered writer.
+ *   <li>{@code baselineParseOnlyByHand}: the same reading and parsing of the 20 doubles per row,
+ *       no prediction and no output: the floor of CSV input on one thread with this library.
+ * </ul>
+ *
+ * <p>Target: {@code batchJob} rows/s &gt;= 0.8 x cores x {@code baselineRawPredict} rows/s, with
+ * the heap bounded. The trial's teardown prints the peak use of each heap pool.
+ *
+ * <p>Run (from the repository root): {@code java -jar mlops-benchmarks/target/benchmarks.jar
+ * BatchScoringBenchmark -f 1}.
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2)
+@Measurement(iterations = 4)
+@Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m"})
+@State(Scope.Benchmark)
+public class BatchScoringBenchmark {
+  static final int PREBUILT = 50_000;
+
+  @Param("1000000")
+  int rows;
+
+  Path dir;
+  Path input;
+  Path output;
+  Path handOutput;
+  ModelRegistry registry;
+  Model<Label> model;
+  InferenceService service;
+  ArrayExample<Label>[] prebuilt;
+
+  @Setup(Level.Trial)
+  @SuppressWarnings("unchecked")
+  public void setUp() throws IOException {
+    dir = BenchmarkSupport.tempDir("batch");
+    input = dir.resolve("customers.csv");
+    output = dir.resolve("scores.csv");
+    handOutput = dir.resolve("hand.csv");
+    prebuilt = new ArrayExample[PREBUILT];
+    SplittableRandom random = new SplittableRandom(5);
+    try (Writer w = Files.newBufferedWriter(input, StandardCharsets.UTF_8)) {
+      w.write(String.join(",", LogisticFixture.NAMES));
+      w.write('\n');
+      StringBuilder line = new StringBuilder(256);
+      for (int r = 0; r < rows; r++) {
+        double[] x = LogisticFixture.row(random);
+        if (r < PREBUILT) {
+          prebuilt[r] = LogisticFixture.unlabelled(x);
+        }
+        line.setLength(0);
+        for (int f = 0; f < x.length; f++) {
+          if (f > 0) {
+            line.append(',');
+          }
+          line.append(x[f]);
+        }
+        line.append('\n');
+        w.append(line);
+      }
+    }
+    registry = ModelRegistry.builder().workspace(dir.resolve("ws")).pollInterval(Duration.ZERO)
+        .build();
+    model = LogisticFixture.train(5_000, 7);
+    registry.register("churn", model, null);
+    service = InferenceService.builder().registry(registry).model("churn").version(1).build();
+  }
+
+  @Setup(Level.Invocation)
+  public void clean() throws IOException {
+    for (Path p : new Path[] {output, handOutput, dir.resolve("scores.rejects.csv")}) {
+      Files.deleteIfExists(p);
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        System.out.printf("%nheap pool %s: peak %.1f MiB, max %.1f MiB", pool.getName(),
+            pool.getPeakUsage().getUsed() / 1048576.0, pool.getUsage().getMax() / 1048576.0);
+      }
+    }
+    System.out.printf("%ninput %s: %.1f MiB%n", input.getFileName(),
+        input.toFile().length() / 1048576.0);
+    service.close();
+    registry.close();
+    BenchmarkSupport.deleteRecursively(dir);
+  }
+
+  private BatchResult runJob(int parallelism) {
+    BatchResult r = BatchJob.builder().service(service).input(input).output(output)
+        .parallelism(parallelism).build().run();
+    if (r.rowsScored() != rows || r.rowsRejected() != 0) {
+      throw new IllegalStateException("Expected " + rows + " scored rows, got " + r);
+    }
+    return r;
+  }
+
+  @Benchmark
+  public BatchResult batchJob() {
+    return runJob(Runtime.getRuntime().availableProcessors());
+  }
+
+  @Benchmark
+  public BatchResult batchJobOneWorker() {
+    return runJob(1);
+  }
+
+  @Benchmark
+  public void baselineRawPredict(Blackhole bh) {
+    for (int r = 0; r < rows; r++) {
+      bh.consume(model.predict(prebuilt[r % PREBUILT]));
+    }
+  }
+
+  @Benchmark
+  public double baselineParseOnlyByHand() throws IOException {
+    CsvMapper mapper = new CsvMapper();
+    mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
+    double sum = 0;
+    long n = 0;
+    try (MappingIterator<String[]> it = mapper.readerFor(String[].class)
+        .readValues(input.toFile())) {
+      int width = it.next().length;
+      while (it.hasNext()) {
+        String[] cells = it.next();
+        for (int f = 0; f < width; f++) {
+          sum += Double.parseDouble(cells[f]);
+        }
+        n++;
+      }
+    }
+    if (n != rows) {
+      throw new IllegalStateException("Read " + n + " rows, expected " + rows);
+    }
+    return sum;
+  }
+
+  @Benchmark
+  public long baselineParsePredictByHand() throws IOException {
+    CsvMapper mapper = new CsvMapper();
+    mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
+    long n = 0;
+    try (MappingIterator<String[]> it = mapper.readerFor(String[].class)
+        .readValues(input.toFile());
+        BufferedWriter out = Files.newBufferedWriter(handOutput, StandardCharsets.UTF_8)) {
+      String[] header = it.next();
+      int width = header.length;
+      out.write("output,score_yes\n");
+      while (it.hasNext()) {
+        String[] cells = it.next();
+        double[] values = new double[width];
+        for (int f = 0; f < width; f++) {
+          values[f] = Double.parseDouble(cells[f]);
+        }
+        org.tribuo.Prediction<Label> p =
+            model.predict(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, header, values));
+        out.write(p.getOutput().getLabel());
+        out.write(',');
+        out.write(Double.toString(p.getOutputScores().get("yes").getScore()));
+        out.write('\n');
+        n++;
+      }
+    }
+    if (n != rows) {
+      throw new IllegalStateException("Read " + n + " rows, expected " + rows);
+    }
+    return n;
+  }
+}
