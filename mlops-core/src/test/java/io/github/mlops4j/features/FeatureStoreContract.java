@@ -7,6 +7,7 @@ import static io.github.mlops4j.features.FeatureStatus.PRESENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.mlops4j.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +36,7 @@ abstract class FeatureStoreContract {
   static final String ORDERS = "customer_stats:orders_7d";
 
   @TempDir Path temp;
-  TestClock clock;
+  MutableClock clock;
   FeatureStore features;
 
   /** A builder over a fresh, empty store under {@code temp}. */
@@ -46,7 +47,7 @@ abstract class FeatureStoreContract {
 
   @BeforeEach
   void openStore() throws Exception {
-    clock = new TestClock(t(10_000));
+    clock = new MutableClock(t(10_000));
     features = freshStore(temp).clock(clock).build();
   }
 

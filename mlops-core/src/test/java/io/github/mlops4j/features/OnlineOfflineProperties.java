@@ -3,6 +3,7 @@ package io.github.mlops4j.features;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 
+import io.github.mlops4j.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,7 +108,7 @@ class OnlineOfflineProperties {
   }
 
   private void run(Scenario s) {
-    TestClock clock = new TestClock(START);
+    MutableClock clock = new MutableClock(START);
     Path ws = temp.resolve("ex" + examples.incrementAndGet());
     try (FeatureStore features = FeatureStore.builder().workspace(ws).clock(clock).build()) {
       features.apply(FeatureView.builder("v").entity("k", ValueType.STRING)
@@ -128,7 +129,7 @@ class OnlineOfflineProperties {
     }
   }
 
-  private static void write(FeatureStore features, TestClock clock, List<Draft> drafts) {
+  private static void write(FeatureStore features, MutableClock clock, List<Draft> drafts) {
     Instant now = clock.instant();
     List<FeatureRow> rows = new ArrayList<>();
     for (Draft d : drafts) {
@@ -141,7 +142,7 @@ class OnlineOfflineProperties {
     features.write("v", rows);
   }
 
-  private static void compare(FeatureStore features, TestClock clock, Scenario s) {
+  private static void compare(FeatureStore features, MutableClock clock, Scenario s) {
     Instant now = clock.instant();
     List<String> refs = List.of("v:x", "v:y");
     List<Map<String, ?>> requests = new ArrayList<>();

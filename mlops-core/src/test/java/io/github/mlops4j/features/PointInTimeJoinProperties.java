@@ -3,6 +3,7 @@ package io.github.mlops4j.features;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 
+import io.github.mlops4j.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,12 +35,12 @@ class PointInTimeJoinProperties {
 
   @TempDir Path temp;
   private FeatureStore features;
-  private TestClock clock;
+  private MutableClock clock;
   private final AtomicInteger views = new AtomicInteger();
 
   @BeforeEach
   void open() {
-    clock = new TestClock(T0.plusSeconds(1_000));
+    clock = new MutableClock(T0.plusSeconds(1_000));
     features = FeatureStore.builder().workspace(temp.resolve("ws")).clock(clock).build();
   }
 

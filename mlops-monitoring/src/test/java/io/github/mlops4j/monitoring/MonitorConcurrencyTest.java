@@ -7,6 +7,7 @@ import io.github.mlops4j.monitoring.drift.Profile;
 import io.github.mlops4j.monitoring.drift.ProfileSchema;
 import io.github.mlops4j.monitoring.drift.WindowInfo;
 import io.github.mlops4j.monitoring.drift.WindowSpec;
+import io.github.mlops4j.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,6 +11,7 @@ import io.github.mlops4j.monitoring.drift.ProfileAccumulator;
 import io.github.mlops4j.monitoring.drift.ProfileSchema;
 import io.github.mlops4j.monitoring.drift.WindowInfo;
 import io.github.mlops4j.monitoring.drift.WindowSpec;
+import io.github.mlops4j.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -269,6 +269,25 @@ abstract class ModelRegistryContract {
     assertThat(events).hasSize(6);
     registry.refresh(); // already announced locally: not announced again
     assertThat(events).hasSize(6);
+    assertThat(registry.changesAwaitingPoll()).isZero(); // nothing remembered per change
+  }
+
+  @Test
+  void localChangesAfterAnotherInstancesChange_areAnnouncedOnce_andForgottenByThePoll() {
+    registry.register("churn", Models.churn(1), null);
+    registry.register("churn", Models.churn(2), null);
+    List<RegistryEvent> seen = new CopyOnWriteArrayList<>();
+    registry.addListener(seen::add);
+    try (ModelRegistry other = ModelRegistry.builder().store(registry.store())
+        .pollInterval(Duration.ZERO).build()) {
+      other.setAlias("churn", "champion", 1);
+    }
+    registry.setAlias("churn", "challenger", 2); // after a change this instance has not seen
+    assertThat(registry.changesAwaitingPoll()).isEqualTo(1);
+    registry.refresh();
+    assertThat(registry.changesAwaitingPoll()).isZero();
+    assertThat(seen).extracting(e -> ((RegistryEvent.AliasChanged) e).alias())
+        .containsExactly("challenger", "champion");
   }
 
   @Test

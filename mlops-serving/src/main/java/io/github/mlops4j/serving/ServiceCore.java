@@ -687,24 +687,30 @@ final class ServiceCore {
       return;
     }
     snapshot = new Snapshot(next, canaryActive);
-    retireUnused(next);
+    retireUnused(old == null ? null : old.byTarget(), next);
   }
 
-  private void retireUnused(LoadedVersion<?>[] serving) {
+  /**
+   * Keeps the {@value #RETAINED} versions that stopped serving most recently (so that moving an
+   * alias back needs no reload) and retires the others.
+   */
+  private void retireUnused(LoadedVersion<?> @Nullable [] previous,
+      LoadedVersion<?>[] serving) {
     Set<Integer> inUse = new HashSet<>();
     for (LoadedVersion<?> lv : serving) {
       inUse.add(lv.version);
     }
-    for (Integer v : loaded.keySet()) {
-      if (!inUse.contains(v)) {
-        recent.remove(v);
-        recent.addFirst(v);
+    recent.removeIf(inUse::contains);
+    if (previous != null) {
+      for (LoadedVersion<?> lv : previous) {
+        if (lv != null && !inUse.contains(lv.version)) {
+          recent.remove(lv.version); // just replaced: the most recent
+          recent.addFirst(lv.version);
+        }
       }
     }
-    recent.removeIf(inUse::contains);
     while (recent.size() > RETAINED) {
-      int v = recent.removeLast();
-      LoadedVersion<?> lv = loaded.remove(v);
+      LoadedVersion<?> lv = loaded.remove(recent.removeLast());
       if (lv != null) {
         lv.retire();
       }

@@ -36,6 +36,34 @@ class InferenceServiceTest {
   }
 
   @Test
+  void theTwoVersionsReplacedMostRecentlyStayLoaded_soMovingBackNeedsNoReload() {
+    for (int seed = 0; seed < 4; seed++) {
+      registry.register("churn", TestModels.classifier(seed), null);
+    }
+    registry.setAlias("churn", "champion", 3);
+    List<ServingEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
+        .alias("champion").listener(new PredictionListener() {
+          @Override
+          public void onPrediction(PredictionEvent event) {}
+
+          @Override
+          public void onEvent(ServingEvent event) {
+            events.add(event);
+          }
+        }).build()) {
+      for (int v : new int[] {1, 2, 4, 1}) { // spare after each move: 3 | 1 3 | 2 1 (3 out) | 4 2
+        registry.setAlias("churn", "champion", v);
+        s.refresh(Duration.ofSeconds(10));
+        assertThat(s.predict(TestModels.request(1, 1, 1)).version()).isEqualTo(v);
+      }
+    }
+    assertThat(events).filteredOn(ServingEvent.VersionLoaded.class::isInstance)
+        .extracting(e -> ((ServingEvent.VersionLoaded) e).version())
+        .containsExactly(3, 1, 2, 4); // v1 was still loaded when the alias came back to it
+  }
+
+  @Test
   void classificationMatchesTheModelItself() {
     Model<Label> model = TestModels.classifier(0);
     ModelVersion v = registry.register("churn", model, null);

@@ -9,15 +9,13 @@ import io.github.mlops4j.registry.AuditEntry;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.validation.Holdout;
 import io.github.mlops4j.registry.validation.ValidationGate;
+import io.github.mlops4j.testing.MutableClock;
 import io.github.mlops4j.tracking.RunInfo;
 import io.github.mlops4j.tracking.RunStatus;
 import io.github.mlops4j.tracking.Tracker;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -40,33 +38,9 @@ import org.tribuo.impl.ArrayExample;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 class RetrainingLoopTest {
-  /** A clock the test moves by hand. */
-  static final class FakeClock extends Clock {
-    volatile Instant now = Instant.parse("2025-01-01T00:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-  }
-
   @TempDir
   Path dir;
-  FakeClock clock = new FakeClock();
+  MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
   ModelRegistry registry;
   Tracker tracker;
   List<RetrainingEvent> events = new CopyOnWriteArrayList<>();
