@@ -426,6 +426,25 @@ public final class ModelRegistry implements AutoCloseable {
     return seq >= 0;
   }
 
+  /**
+   * Points {@code alias} at {@code version} only if the alias does not exist yet, atomically.
+   *
+   * @return false, changing nothing, if the alias already points at a version
+   */
+  public boolean setAliasIfAbsent(String name, String alias, int version) {
+    checkAlias(alias);
+    long seq = change(AuditAction.ALIAS_SET, name, version, alias, (c, who, now) -> {
+      requireReady(c, name, version);
+      if (shared.dao.alias(c, name, alias) != null) {
+        return -1L;
+      }
+      shared.dao.putAlias(c, name, alias, version);
+      shared.dao.touch(c, name, now);
+      return audit(c, name, AuditAction.ALIAS_SET, version, alias, null, who, now);
+    });
+    return seq >= 0;
+  }
+
   /** Removes an alias; returns false if it did not exist. */
   public boolean deleteAlias(String name, String alias) {
     checkAlias(alias);

@@ -207,24 +207,17 @@ public final class RetrainingLoop<T extends Output<T>> {
           + challengerAlias);
       Holdout<T> h = holdout.get();
       GateResult result;
+      boolean promoted;
       Integer champion = registry.aliases(model).get(championAlias);
       if (champion == null) {
         result = gate.evaluate(trained, null, h);
-        if (result.passed()) {
-          registry.withComment(result.summary() + " (first " + championAlias + ")")
-              .setAlias(model, championAlias, v.version());
-        }
+        promoted = result.passed() && registry.withComment(result.summary() + " (first "
+            + championAlias + ")").setAliasIfAbsent(model, championAlias, v.version());
       } else {
         result = gate.promoteIfPassed(registry, model, v.version(), championAlias, h);
+        promoted = result.passed();
       }
-      boolean promoted = result.passed();
-      for (RuleResult r : result.rules()) {
-        if (r.slice() == null && Double.isFinite(r.observed())) {
-          String key = "gate/" + r.metric().replaceAll("[^A-Za-z0-9_\\-. ]", "_");
-          run.logMetric(key, r.observed());
-        }
-      }
-      run.setTag("mlops.gate.passed", Boolean.toString(result.passed()));
+      recordGate(run, result);
       emit(RetrainingEvent.Step.GATE_EVALUATED, trigger, version, run.id(), result.summary());
       if (promoted) {
         emit(RetrainingEvent.Step.PROMOTED, trigger, version, run.id(), "v" + version
@@ -233,7 +226,7 @@ public final class RetrainingLoop<T extends Output<T>> {
         emit(RetrainingEvent.Step.REJECTED, trigger, version, run.id(), "v" + version
             + " stays the " + challengerAlias + "; " + championAlias + " unchanged");
       }
-      run.close();
+      closeQuietly(run);
       return new RetrainingOutcome(promoted ? RetrainingOutcome.Status.PROMOTED
           : RetrainingOutcome.Status.REJECTED, trigger, version, run.id(), result,
           result.summary());
@@ -246,6 +239,32 @@ public final class RetrainingLoop<T extends Output<T>> {
       emit(RetrainingEvent.Step.FAILED, trigger, version, runId, String.valueOf(e));
       return new RetrainingOutcome(RetrainingOutcome.Status.FAILED, trigger, version, runId, null,
           "retraining failed, " + championAlias + " unchanged: " + e);
+    }
+  }
+
+  /**
+   * Logs the gate's values on the run. After the gate the alias may have moved, so a failure here
+   * is logged and must not turn the outcome into a failure.
+   */
+  private void recordGate(Run run, GateResult result) {
+    try {
+      for (RuleResult r : result.rules()) {
+        if (r.slice() == null && Double.isFinite(r.observed())) {
+          String key = "gate/" + r.metric().replaceAll("[^A-Za-z0-9_\\-. ]", "_");
+          run.logMetric(key, r.observed());
+        }
+      }
+      run.setTag("mlops.gate.passed", Boolean.toString(result.passed()));
+    } catch (RuntimeException e) {
+      log.warn("Recording the gate of '{}' on run {} failed: {}", model, run.id(), e.toString());
+    }
+  }
+
+  private void closeQuietly(Run run) {
+    try {
+      run.close();
+    } catch (RuntimeException e) {
+      log.warn("Closing run {} of '{}' failed: {}", run.id(), model, e.toString());
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.apache.commons.statistics.distribution.ChiSquaredDistribution;
+import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.apache.commons.statistics.inference.BinomialTest;
 
 /** Paired comparisons of two models' predictions on the same rows. */
@@ -32,18 +33,47 @@ final class PairedTests {
    * per-row correctness. With b and c the discordant counts: when {@code b + c <}
    * {@value #MCNEMAR_EXACT_BELOW}, the exact two-sided binomial test of b successes in b + c trials
    * with p = 0.5; otherwise the chi-square statistic with continuity correction {@code (|b - c| -
-   * 1)^2 / (b + c)} on one degree of freedom. No discordant pair gives p = 1.
+   * 1)^2 / (b + c)} (the correction floored at 0) on one degree of freedom. No discordant pair gives p = 1.
    */
   static McNemar mcnemar(Scores candidate, Scores champion, int label) {
+    long[] counts = discordant(candidate, champion, label);
+    return mcnemar(counts[0], counts[1]);
+  }
+
+  /**
+   * The paired (Wald) interval of the difference in accuracy on the rows where {@code label} is
+   * the true class ({@code -1}: all rows): with b and c the discordant counts among m rows, d = (b
+   * - c) / m and standard error {@code sqrt(b + c - (b - c)^2 / m) / m}, the interval {@code d +-
+   * z(1 - alpha / 2) * se}. Used for champion rules with a non-zero margin, where the question is
+   * whether the difference is beyond the margin rather than beyond zero.
+   */
+  static Interval accuracyDifference(Scores candidate, Scores champion, int label, double alpha) {
+    long[] counts = discordant(candidate, champion, label);
+    long b = counts[0];
+    long c = counts[1];
+    long m = counts[2];
+    if (m == 0) {
+      return new Interval(Double.NaN, Double.NaN, 0);
+    }
+    double d = (double) (b - c) / m;
+    double se = Math.sqrt(Math.max(0.0, b + c - (double) (b - c) * (b - c) / m)) / m;
+    double z = NormalDistribution.of(0, 1).inverseSurvivalProbability(alpha / 2);
+    return new Interval(d - z * se, d + z * se, 1);
+  }
+
+  /** {candidate right and champion wrong, the reverse, rows considered}. */
+  private static long[] discordant(Scores candidate, Scores champion, int label) {
     int[] t = candidate.truth;
     int[] p1 = candidate.pred;
     int[] p2 = champion.pred;
     long b = 0;
     long c = 0;
+    long m = 0;
     for (int i = 0; i < candidate.n; i++) {
       if (label >= 0 && t[i] != label) {
         continue;
       }
+      m++;
       boolean r1 = p1[i] == t[i];
       boolean r2 = p2[i] == t[i];
       if (r1 && !r2) {
@@ -52,7 +82,7 @@ final class PairedTests {
         c++;
       }
     }
-    return mcnemar(b, c);
+    return new long[] {b, c, m};
   }
 
   static McNemar mcnemar(long b, long c) {
@@ -64,7 +94,7 @@ final class PairedTests {
       double p = BinomialTest.withDefaults().test((int) n, (int) b, 0.5).getPValue();
       return new McNemar(b, c, true, Math.min(1.0, p));
     }
-    double diff = Math.abs(b - c) - 1.0;
+    double diff = Math.max(0.0, Math.abs(b - c) - 1.0);
     double stat = diff * diff / n;
     return new McNemar(b, c, false, ChiSquaredDistribution.of(1).survivalProbability(stat));
   }

@@ -2,6 +2,7 @@ package io.github.mlops4j.registry.validation;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -25,7 +26,7 @@ final class Scores {
 
   final Kind kind;
   final int n;
-  /** Class labels (LABEL) or regression dimension names (REGRESSION), in model id order. */
+  /** Class labels sorted by name (LABEL) or regression dimension names (REGRESSION). */
   final List<String> names;
   final int k;
   // LABEL
@@ -57,7 +58,7 @@ final class Scores {
     this.sorted = new Sorted[k];
   }
 
-  /** Classification scores from arrays (labels in id order; prob n * k row-major or null). */
+  /** Classification scores from arrays (truth and pred index labels; prob n * k row-major or null). */
   static Scores labels(List<String> labels, int[] truth, int[] pred, double @Nullable [] prob) {
     return new Scores(Kind.LABEL, truth.length, labels, truth, pred, prob, null, null);
   }
@@ -89,9 +90,16 @@ final class Scores {
   private static Scores ofLabels(Model<Label> model, List<Prediction<Label>> predictions, int n) {
     ImmutableOutputInfo<Label> domain = model.getOutputIDInfo();
     int k = domain.size();
+    // Numbered by name, not by the model's ids: two models trained on the same labels may number
+    // them differently, and paired comparisons match rows by these numbers.
     String[] labels = new String[k];
     for (int id = 0; id < k; id++) {
       labels[id] = domain.getOutput(id).getLabel();
+    }
+    Arrays.sort(labels);
+    Map<String, Integer> index = new HashMap<>(k * 2);
+    for (int c = 0; c < k; c++) {
+      index.put(labels[c], c);
     }
     boolean probabilities = model.generatesProbabilities();
     int[] truth = new int[n];
@@ -100,13 +108,13 @@ final class Scores {
     for (int i = 0; i < n; i++) {
       Prediction<Label> p = predictions.get(i);
       Label t = p.getExample().getOutput();
-      int tid = domain.getID(t);
-      if (tid < 0) {
+      Integer tid = index.get(t.getLabel());
+      if (tid == null) {
         throw new ValidationException("Row " + i + " has label '" + t.getLabel()
             + "', which the model does not know; its labels are " + Arrays.toString(labels));
       }
       truth[i] = tid;
-      pred[i] = domain.getID(p.getOutput());
+      pred[i] = index.get(p.getOutput().getLabel());
       if (prob != null) {
         Map<String, Label> scores = p.getOutputScores();
         int base = i * k;

@@ -42,11 +42,14 @@ import org.tribuo.Output;
  * </ul>
  *
  * <p>{@code notWorseThanChampionBy(m)} fails only when the candidate is worse by more than m
- * beyond noise: McNemar: {@code d < -m} and {@code p < alpha}; bootstrap: the interval's upper end
- * is below {@code -m}. {@code betterThanChampionBy(m)} passes only when the candidate is better by
- * more than m beyond noise: McNemar: {@code d > m} and {@code p < alpha}; bootstrap: the
+ * beyond noise: with m = 0 on an accuracy-type metric, {@code d < 0} and McNemar's {@code p <
+ * alpha}; otherwise the upper end of the {@code 1 - alpha} interval of d (a paired Wald interval
+ * for accuracy-type metrics, the bootstrap interval for the others) is below {@code -m}. {@code
+ * betterThanChampionBy(m)} passes only when the candidate is better by more than m beyond noise:
+ * with m = 0 on an accuracy-type metric, {@code d > 0} and {@code p < alpha}; otherwise the
  * interval's lower end is above {@code m}. Two models with equal predictions on the rows are
- * therefore never declared different.
+ * therefore never declared different. A champion rule on a metric that is undefined on the rows
+ * (for example an AUC on rows of one class) fails.
  *
  * <p>Immutable and thread-safe.
  */
@@ -106,6 +109,17 @@ public final class ValidationGate {
       throw new IllegalArgumentException("Candidate and champion were evaluated on different"
           + " holdouts ('" + candidate.holdout().name() + "' and '" + champion.holdout().name()
           + "'); a paired comparison needs the same rows");
+    }
+    if (champion != null && !champion.scores().names.equals(candidate.scores().names)) {
+      throw new ValidationException("Candidate and champion predict different "
+          + (candidate.scores().kind == Scores.Kind.LABEL ? "labels " : "dimensions ")
+          + candidate.scores().names + " and " + champion.scores().names
+          + "; a paired comparison needs the same ones");
+    }
+    if (champion != null && !champion.slices().keySet().equals(candidate.slices().keySet())) {
+      throw new IllegalArgumentException("Candidate and champion were evaluated with different"
+          + " slices " + candidate.slices().keySet() + " and " + champion.slices().keySet()
+          + "; evaluate both on the same Holdout");
     }
     for (Requirement r : requirements) {
       Metrics.parse(candidate.scores(), r.metric());
@@ -171,6 +185,29 @@ public final class ValidationGate {
     double d = sign * (observed - championValue);
     Double diff = Double.isFinite(d) ? d : null;
     boolean better = rule.kind() == Rule.Kind.BETTER_THAN_CHAMPION_BY;
+    if (MetricNames.accuracyType(metric) && m != 0) {
+      // a margin: is the difference beyond it? McNemar only tests for a difference from zero
+      Metrics.Id id = Metrics.parse(cand, metric);
+      PairedTests.Interval ci = PairedTests.accuracyDifference(cand, champ, id.index(),
+          significance);
+      boolean ok;
+      String detail;
+      if (diff == null || ci.used() == 0) {
+        ok = false;
+        detail = "undefined on these rows";
+      } else if (better) {
+        ok = ci.lower() > m;
+        detail = ok ? "interval of the improvement lies above the margin " + m
+            : "interval of the improvement reaches down to " + GateResult.num(ci.lower())
+                + ", not above the margin " + m;
+      } else {
+        ok = !(ci.upper() < -m);
+        detail = ok ? "interval of the difference reaches " + GateResult.num(ci.upper())
+            + ", not below -" + m : "interval of the difference lies below -" + m;
+      }
+      return new RuleResult(metric, slice, rule, observed, champValue, diff, "paired-wald", null,
+          ci.used() == 0 ? null : ci.lower(), ci.used() == 0 ? null : ci.upper(), ok, detail);
+    }
     if (MetricNames.accuracyType(metric)) {
       Metrics.Id id = Metrics.parse(cand, metric);
       PairedTests.McNemar t = PairedTests.mcnemar(cand, champ, id.index());
@@ -178,7 +215,7 @@ public final class ValidationGate {
       boolean ok;
       String detail;
       if (diff == null) {
-        ok = !better;
+        ok = false;
         detail = "undefined on these rows";
       } else if (better) {
         ok = d > m && significant;
@@ -201,7 +238,7 @@ public final class ValidationGate {
     boolean ok;
     String detail;
     if (ci.used() == 0) {
-      ok = !better;
+      ok = false;
       detail = "undefined on every resample";
     } else if (better) {
       ok = ci.lower() > m;
