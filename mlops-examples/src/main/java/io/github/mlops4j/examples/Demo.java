@@ -897,6 +897,7 @@ public final class Demo {
               .significance(0.05).seed(options.seed())
               .build())
           .minInterval(Duration.ofHours(1))  // one retraining per hour, whatever the alerts
+          .promotionCheck(this::canaryHolds) // the challenger's canary must hold before the gate
           .listener(this)
           .build();
     }
@@ -916,9 +917,13 @@ public final class Demo {
     @Override
     public void onStep(RetrainingEvent event) {
       events.add(event);
-      if (event.step() == RetrainingEvent.Step.REGISTERED && canary == null) {
-        canary = runCanary(Objects.requireNonNull(event.version()));
-      }
+    }
+
+    /** Runs the challenger's canary; promotion goes on only if it was not rolled back. */
+    private boolean canaryHolds(int challenger) {
+      Canary c = runCanary(challenger);
+      canary = c;
+      return c.rollbacks() == 0;
     }
 
     /** 10 % of the new scanner's traffic, sticky by sample id, to the challenger. */

@@ -37,10 +37,26 @@ final class Examples {
     TRIBUO_LOG.setLevel(Level.WARNING);
   }
 
-  /** Deletes {@code directory} and everything in it, if it exists, and creates it empty. */
+  /** The file that marks a directory as an examples workspace, which {@link #wipe} may delete. */
+  static final String MARKER = ".mlops4j-example-workspace";
+
+  /**
+   * Deletes {@code directory} and everything in it and creates it empty, marked as an examples
+   * workspace. Refuses a non-empty directory without the marker, so that a mistyped {@code
+   * --workspace} (a home directory, {@code .}) deletes nothing.
+   */
   static void wipe(Path directory) {
     try {
       if (Files.exists(directory)) {
+        boolean empty;
+        try (Stream<Path> entries = Files.list(directory)) {
+          empty = entries.findAny().isEmpty();
+        }
+        if (!empty && !Files.exists(directory.resolve(MARKER))) {
+          throw new IllegalArgumentException(directory.toAbsolutePath() + " is not empty and is"
+              + " not an examples workspace (no " + MARKER + " file); give a new or empty"
+              + " directory");
+        }
         try (Stream<Path> paths = Files.walk(directory)) {
           for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
             Files.delete(p);
@@ -48,6 +64,7 @@ final class Examples {
         }
       }
       Files.createDirectories(directory);
+      Files.createFile(directory.resolve(MARKER));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot recreate " + directory + "; delete it by hand", e);
     }

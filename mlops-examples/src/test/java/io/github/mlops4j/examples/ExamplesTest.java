@@ -35,6 +35,22 @@ class ExamplesTest {
   }
 
   @Test
+  void wipe_refusesADirectoryThatIsNotAnExamplesWorkspace_andDeletesNothing() throws Exception {
+    Path home = dir.resolve("someones-home");
+    Files.createDirectories(home);
+    Path precious = Files.writeString(home.resolve("thesis.txt"), "years of work");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Examples.wipe(home))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not empty");
+    assertThat(precious).hasContent("years of work");
+    Path workspace = dir.resolve("ws");
+    Examples.wipe(workspace); // new: created and marked
+    Files.writeString(workspace.resolve("mlops.db"), "old run");
+    Examples.wipe(workspace); // marked: emptied again
+    assertThat(workspace.resolve("mlops.db")).doesNotExist();
+    assertThat(workspace.resolve(Examples.MARKER)).exists();
+  }
+
+  @Test
   void tracking_findsTheBestChildRunOfTheSweep() {
     RunInfo best = TrackingExample.run(dir.resolve("ws"), out);
 

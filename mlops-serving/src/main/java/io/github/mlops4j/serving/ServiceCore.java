@@ -222,6 +222,8 @@ final class ServiceCore {
     try {
       core.reconcile(true);
       core.registryListener = core.registry.addListener(core::onRegistryEvent);
+      core.scheduleReconcile(); // a change made while the first versions loaded
+
     } catch (RuntimeException e) {
       core.close();
       throw e;
@@ -477,8 +479,9 @@ final class ServiceCore {
     if (sh.fraction() < 1.0 && ThreadLocalRandom.current().nextDouble() >= sh.fraction()) {
       return;
     }
+    Map<String, Object> copy = new HashMap<>(input); // the caller may reuse its map
     try {
-      ex.execute(() -> runShadow(id, input));
+      ex.execute(() -> runShadow(id, copy));
     } catch (RejectedExecutionException e) {
       meters.shadowDropped();
     }
@@ -523,8 +526,9 @@ final class ServiceCore {
 
   private void canaryCall(int version, boolean failed, long nanos) {
     CanaryMonitor m = canary;
-    if (m == null) {
-      return;
+    Snapshot s = snapshot;
+    if (m == null || s == null || s.byTarget()[1].version != version) {
+      return; // a call that started on a canary version since replaced
     }
     String reason = m.record(failed, nanos);
     if (reason != null && canaryTripped.compareAndSet(false, true)) {
@@ -542,6 +546,9 @@ final class ServiceCore {
       return;
     }
     Snapshot s = Objects.requireNonNull(snapshot);
+    if (s.byTarget()[1].version != version || !s.canaryActive()) {
+      return; // the canary moved on before this rollback ran
+    }
     rolledBackCanaries.add(version);
     snapshot = new Snapshot(s.byTarget(), false);
     meters.canaryRolledBack();
@@ -587,8 +594,17 @@ final class ServiceCore {
 
   /** Re-resolves every target now and waits (bounded) until the service follows. */
   void refresh(Duration wait) {
+    if (closed) {
+      throw new ModelUnavailableException("The service of '" + model + "' is closed");
+    }
     registry.refresh();
-    Future<?> f = loader.submit(() -> reconcile(false));
+    Future<?> f;
+    try {
+      f = loader.submit(() -> reconcile(false));
+    } catch (RejectedExecutionException e) {
+      throw new ServingException("The loader of '" + model + "' is closed or busy; retry later",
+          e);
+    }
     try {
       f.get(Math.max(1, toNanos(wait)), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
@@ -611,7 +627,7 @@ final class ServiceCore {
         : old.byTarget().clone();
     boolean canaryActive = old == null || old.canaryActive();
     boolean changed = false;
-    Map<Integer, ModelVersion> resolved = new LinkedHashMap<>();
+    Set<Integer> named = new HashSet<>();
     for (int i = 0; i < targets.size(); i++) {
       Target t = targets.get(i);
       Optional<ModelVersion> mv;
@@ -635,6 +651,7 @@ final class ServiceCore {
         continue;
       }
       int v = mv.get().version();
+      named.add(v);
       if (i == 1 && canaryPolicy != null) {
         boolean rolledBack = rolledBackCanaries.contains(v);
         if (!rolledBack && !canaryActive) {
@@ -656,7 +673,6 @@ final class ServiceCore {
         if (!initial && failedVersions.contains(v)) {
           continue;
         }
-        resolved.put(v, mv.get());
         try {
           lv = load(mv.get());
         } catch (RuntimeException e) {
@@ -682,6 +698,11 @@ final class ServiceCore {
       }
       next[i] = lv;
       changed = true;
+    }
+    failedVersions.retainAll(named); // a failed version is retried once an alias leaves it
+    if (closed) {
+      retireAll(); // close() ran while this loaded: release everything, publish nothing
+      return;
     }
     if (!changed) {
       return;
@@ -825,7 +846,7 @@ final class ServiceCore {
     return events.dropped();
   }
 
-  void close() {
+  synchronized void close() {
     if (closed) {
       return;
     }
@@ -847,7 +868,7 @@ final class ServiceCore {
       retireAll();
     }
     shutdown(loader);
-    if (!loaded.isEmpty()) {
+    if (loader.isTerminated()) { // else a load still running retires everything when it ends
       retireAll();
     }
     events.close(CLOSE_MILLIS);

@@ -66,6 +66,9 @@ class ServingMetricsTest {
         assertThat(meters.find(ServingMetrics.IN_FLIGHT).gauges()).extracting(
             g -> g.getId().getTag("service")).containsExactlyInAnyOrder("churn", "churn#2");
         assertThat(timer(meters, "1", "ok")).isEqualTo(2); // the timers are shared
+        System.gc(); // the gauges hold their counters strongly: still 0 after a collection
+        assertThat(meters.find(ServingMetrics.IN_FLIGHT).gauges())
+            .allSatisfy(g -> assertThat(g.value()).isZero());
       }
       assertThat(meters.find(ServingMetrics.IN_FLIGHT).gauges()).isEmpty();
     }

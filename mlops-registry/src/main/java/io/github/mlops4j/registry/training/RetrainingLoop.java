@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -74,6 +75,7 @@ public final class RetrainingLoop<T extends Output<T>> {
   private final String experiment;
   private final Clock clock;
   private final Duration minInterval;
+  private final @Nullable IntPredicate promotionCheck;
   private final @Nullable Duration every;
   private final List<RetrainingListener> listeners;
   private final AtomicBoolean running = new AtomicBoolean();
@@ -93,6 +95,7 @@ public final class RetrainingLoop<T extends Output<T>> {
     this.experiment = b.experiment;
     this.clock = b.clock;
     this.minInterval = b.minInterval;
+    this.promotionCheck = b.promotionCheck;
     this.every = b.every;
     this.listeners = new CopyOnWriteArrayList<>(b.listeners);
     Instant now = clock.instant();
@@ -205,6 +208,15 @@ public final class RetrainingLoop<T extends Output<T>> {
       audited.setAlias(model, challengerAlias, v.version());
       emit(RetrainingEvent.Step.REGISTERED, trigger, version, run.id(), v + " is the "
           + challengerAlias);
+      if (promotionCheck != null && !promotionCheck.test(v.version())) {
+        emit(RetrainingEvent.Step.REJECTED, trigger, version, run.id(), v + " stays the "
+            + challengerAlias + ": the promotion check refused it; " + championAlias
+            + " unchanged");
+        run.setTag("mlops.promotion.check", "refused");
+        closeQuietly(run);
+        return new RetrainingOutcome(RetrainingOutcome.Status.REJECTED, trigger, version,
+            run.id(), null, "the promotion check refused v" + version);
+      }
       Holdout<T> h = holdout.get();
       GateResult result;
       boolean promoted;
@@ -299,6 +311,7 @@ public final class RetrainingLoop<T extends Output<T>> {
     private String experiment = "retraining";
     private Clock clock = Clock.systemUTC();
     private Duration minInterval = Duration.ZERO;
+    private @Nullable IntPredicate promotionCheck;
     private @Nullable Duration every;
     private final List<RetrainingListener> listeners = new ArrayList<>();
 
@@ -388,6 +401,16 @@ public final class RetrainingLoop<T extends Output<T>> {
         throw new IllegalArgumentException("schedule period must be positive, was " + period);
       }
       this.every = period;
+      return this;
+    }
+
+    /**
+     * A check the host runs on the registered challenger (its version number) before the gate,
+     * for example a canary of live traffic; {@code false} leaves the version as challenger and
+     * the champion unchanged (outcome {@code REJECTED}). Runs on the retraining thread.
+     */
+    public Builder<T> promotionCheck(IntPredicate check) {
+      this.promotionCheck = Objects.requireNonNull(check, "check");
       return this;
     }
 

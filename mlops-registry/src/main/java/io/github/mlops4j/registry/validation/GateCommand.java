@@ -101,7 +101,7 @@ public final class GateCommand {
     } catch (MlopsException | IllegalArgumentException | IllegalStateException e) {
       err.println("Error: " + e.getMessage());
       return ERROR;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException e) { // unexpected: keep the exception's type in the message
       err.println("Error: " + e);
       return ERROR;
     } finally {
@@ -211,7 +211,13 @@ public final class GateCommand {
           case "--rule" -> o.rules.add(rule(value(args, ++i, a)));
           case "--significance" -> o.significance = number(value(args, ++i, a), a);
           case "--seed" -> o.seed = (long) integer(value(args, ++i, a), a);
-          case "--resamples" -> o.resamples = (int) integer(value(args, ++i, a), a);
+          case "--resamples" -> {
+            long r = integer(value(args, ++i, a), a);
+            if (r < 1 || r > Integer.MAX_VALUE) {
+              throw new IllegalArgumentException("--resamples must be a positive int, was " + r);
+            }
+            o.resamples = (int) r;
+          }
           case "--json" -> o.json = Path.of(value(args, ++i, a));
           default -> throw new IllegalArgumentException("Unknown option '" + a + "'");
         }

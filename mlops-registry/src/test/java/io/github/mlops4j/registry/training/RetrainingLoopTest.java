@@ -179,6 +179,23 @@ class RetrainingLoopTest {
   }
 
   @Test
+  void refusedPromotionCheck_leavesTheChallengerAndTheChampion() {
+    loop(logistic()).build().trigger("initial");
+    List<Integer> checked = new CopyOnWriteArrayList<>();
+    RetrainingLoop<Label> loop = loop(logistic()).promotionCheck(v -> {
+      checked.add(v);
+      return false; // e.g. its canary was rolled back
+    }).build();
+    RetrainingOutcome o = loop.trigger("canary refused");
+    assertThat(o.status()).isEqualTo(RetrainingOutcome.Status.REJECTED);
+    assertThat(checked).containsExactly(2);
+    assertThat(registry.aliases("churn")).containsEntry("champion", 1)
+        .containsEntry("challenger", 2);
+    assertThat(tracker.findRun(o.runId()).orElseThrow().tags())
+        .containsEntry("mlops.promotion.check", "refused");
+  }
+
+  @Test
   void failedGate_leavesTheChallengerAndTheChampion() {
     loop(logistic()).build().trigger("initial");
     // a model that always says "no" fails accuracy >= 0.8

@@ -679,12 +679,15 @@ public final class BatchJob {
         writeHeader();
       }
       syncFiles();
+      // The checkpoint goes first: a crash between the moves below then makes the next run start
+      // over (nothing is lost, the work is redone) instead of finding a checkpoint whose partial
+      // files are gone.
+      Files.deleteIfExists(checkpoint());
       lock.release();
       out.close(); // closes the channels too
       rej.close();
       Checkpoint.moveAtomically(partialRejects(), rejects);
       Checkpoint.moveAtomically(partialOutput(), output);
-      Files.deleteIfExists(checkpoint());
       finished = true;
       Instant end = clock.instant();
       Duration elapsed = Duration.between(started, end);

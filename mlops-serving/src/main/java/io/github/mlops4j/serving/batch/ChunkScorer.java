@@ -166,7 +166,7 @@ final class ChunkScorer {
           problems.add("'" + spec.name() + "' is not a number: '" + abbreviate(cell) + "'");
         }
       } else {
-        request.put(spec.name(), cell);
+        request.put(spec.name(), numberOrText(cell)); // Tribuo's categorical features hold numbers
       }
     }
     for (int r = 0; r < plan.requestColumns.size(); r++) {
@@ -179,6 +179,9 @@ final class ChunkScorer {
   }
 
   private static Object numberOrText(String cell) {
+    if (cell.isEmpty()) {
+      return cell;
+    }
     char c = cell.charAt(0);
     if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') {
       try {
@@ -297,8 +300,10 @@ final class ChunkScorer {
         } else {
           problem = "'" + spec.name() + "' is not a number: " + abbreviate(v.toString());
         }
+      } else if (v.isNumber()) {
+        request.put(spec.name(), v.doubleValue());
       } else if (v.isValueNode()) {
-        request.put(spec.name(), v.asText());
+        request.put(spec.name(), numberOrText(v.asText()));
       } else {
         problem = "'" + spec.name() + "' is not a single value: " + abbreviate(v.toString());
       }

@@ -41,7 +41,8 @@ public final class MicrometerServingMeters implements ServingMeters {
       gaugeTags = tags.and("service", model + "#" + n);
     }
     this.inFlight = Gauge.builder(ServingMetrics.IN_FLIGHT, inFlight, s -> s.getAsLong())
-        .tags(gaugeTags).description("predict calls running").register(registry);
+        .tags(gaugeTags).description("predict calls running").strongReference(true)
+        .register(registry);
   }
 
   /**
