@@ -92,7 +92,7 @@ public class BatchScoringBenchmark {
   ArrayExample<Label>[] prebuilt;
 
   @Setup(Level.Trial)
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   public void setUp() throws IOException {
     dir = BenchmarkSupport.tempDir("batch");
     input = dir.resolve("customers.csv");

@@ -78,7 +78,7 @@ public class ServingOverheadBenchmark {
   int next;
 
   @Setup(Level.Trial)
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   public void setUp() {
     dir = BenchmarkSupport.tempDir("serving");
     registry = ModelRegistry.builder().workspace(dir).pollInterval(Duration.ZERO).build();

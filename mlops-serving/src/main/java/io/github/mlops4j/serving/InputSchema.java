@@ -82,10 +82,6 @@ final class InputSchema {
     this.categories = List.copyOf(cats);
   }
 
-  /** How many features the example of a complete request has. */
-  int width() {
-    return slotNames.length;
-  }
 
   /**
    * Checks and converts a request.

@@ -27,7 +27,7 @@ final class LabelAdapter extends OutputAdapter<Label> {
     if (s.isEmpty()) {
       return Map.of(p.getOutput().getLabel(), p.getOutput().getScore());
     }
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     Map.Entry<String, Double>[] entries = new Map.Entry[s.size()];
     int i = 0;
     for (Map.Entry<String, Label> e : s.entrySet()) {

@@ -3,7 +3,6 @@ package io.github.mlops4j.serving;
 import io.github.mlops4j.registry.ModelSignature;
 import io.github.mlops4j.serving.internal.MicroBatcher;
 import io.github.mlops4j.serving.internal.ServingMeters.VersionMeters;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -92,9 +91,6 @@ final class LoadedVersion<T extends Output<T>> {
     }
   }
 
-  boolean isReleased() {
-    return released.get();
-  }
 
   /** Closes what the version owns (the batcher; the model if it is closeable). */
   void closeResources() {
@@ -122,9 +118,6 @@ final class LoadedVersion<T extends Output<T>> {
     return model.predict(example);
   }
 
-  List<org.tribuo.Prediction<T>> predictBatch(List<Example<T>> examples) {
-    return model.predict(examples);
-  }
 
   @Override
   public String toString() {

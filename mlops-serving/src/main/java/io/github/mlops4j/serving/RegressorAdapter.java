@@ -29,7 +29,7 @@ final class RegressorAdapter extends OutputAdapter<Regressor> {
     if (names.length == 1) {
       return Map.of(names[0], values[0]);
     }
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     Map.Entry<String, Double>[] entries = new Map.Entry[names.length];
     for (int i = 0; i < names.length; i++) {
       entries[i] = Map.entry(names[i], values[i]);

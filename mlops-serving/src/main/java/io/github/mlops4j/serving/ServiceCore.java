@@ -1,5 +1,6 @@
 package io.github.mlops4j.serving;
 
+import io.github.mlops4j.features.FeatureDataException;
 import io.github.mlops4j.features.FeatureStore;
 import io.github.mlops4j.features.FeatureValue;
 import io.github.mlops4j.features.FeatureView;
@@ -432,7 +433,8 @@ final class ServiceCore {
     OnlineFeatures found;
     try {
       found = store.online(request, featureRefs);
-    } catch (RuntimeException e) {
+    } catch (FeatureDataException e) { // a missing or mistyped key: the request is at fault
+      // other failures (a closed store, a database error) propagate as they are
       LoadedVersion<?> lv = s.byTarget()[0];
       InvalidInputException invalid = new InvalidInputException(model, lv.version,
           List.of(new InvalidInputException.Problem("entity key",
@@ -773,7 +775,7 @@ final class ServiceCore {
     }
     int version = mv.version();
     AtomicInteger once = new AtomicInteger();
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     LoadedVersion<T>[] self = new LoadedVersion[1];
     self[0] = new LoadedVersion<>(version, signature, m, adapter, schema, vm, batcher, () -> {
       if (once.getAndIncrement() == 0) {

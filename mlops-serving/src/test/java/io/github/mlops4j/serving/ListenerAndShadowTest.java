@@ -72,6 +72,7 @@ class ListenerAndShadowTest {
   }
 
   @Test
+  @SuppressWarnings("try") // closes inside its try-with-resources on purpose
   void sampleRateZeroSendsNoPredictions() throws Exception {
     try (ModelRegistry registry = TestModels.registry(workspace)) {
       registry.register("churn", TestModels.classifier(0), null);
@@ -83,7 +84,7 @@ class ListenerAndShadowTest {
         Prediction p = s.predict(TestModels.request(1, 1, 1));
         // the shadow result still arrives; the sampled primary does not
         assertThat(c.latch.await(10, TimeUnit.SECONDS)).isTrue();
-        s.close();
+        s.close(); // delivers the queued events; closing again at the end does nothing
         assertThat(c.predictions).singleElement().satisfies(e -> {
           assertThat(e.route()).isEqualTo("shadow");
           assertThat(e.id()).isEqualTo(p.id());

@@ -210,7 +210,7 @@ public final class GateCommand {
           case "--slice-column" -> o.sliceColumns.add(value(args, ++i, a));
           case "--rule" -> o.rules.add(rule(value(args, ++i, a)));
           case "--significance" -> o.significance = number(value(args, ++i, a), a);
-          case "--seed" -> o.seed = (long) integer(value(args, ++i, a), a);
+          case "--seed" -> o.seed = integer(value(args, ++i, a), a);
           case "--resamples" -> {
             long r = integer(value(args, ++i, a), a);
             if (r < 1 || r > Integer.MAX_VALUE) {

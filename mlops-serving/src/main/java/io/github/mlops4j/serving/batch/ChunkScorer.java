@@ -26,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -71,8 +70,8 @@ final class ChunkScorer {
       } else {
         scoreJsonLines(chunk, result, out, rejects);
       }
-      out.close();
-      rejects.close();
+      out.finish();
+      rejects.finish();
       return result.build(out.bytes(), rejects.bytes());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot format rows of the chunk starting at line "
@@ -213,7 +212,7 @@ final class ChunkScorer {
   static List<String[]> parseCsvStrict(byte[] data, int offset, int length)
       throws IOException {
     List<String[]> rows = new ArrayList<>();
-    try (CsvParser p = (CsvParser) CSV.createParser(data, offset, length)) {
+    try (CsvParser p = CSV.createParser(data, offset, length)) {
       p.setSchema(CsvSchema.emptySchema());
       if (p.nextToken() != JsonToken.START_ARRAY) {
         return rows;
@@ -270,8 +269,7 @@ final class ChunkScorer {
   private @Nullable String jsonRequest(JsonNode node, Map<String, Object> request) {
     List<FeatureSpec> features = plan.features;
     if (features == null) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
         JsonNode v = e.getValue();
         if (v.isNumber()) {
           request.put(e.getKey(), v.doubleValue());
@@ -414,6 +412,11 @@ final class ChunkScorer {
 
     abstract void reject(long line, String reason, String raw) throws IOException;
 
+    /** Flushes what was written into {@link #bytes()}; closing again does nothing. */
+    void finish() throws IOException {
+      close();
+    }
+
     byte[] bytes() {
       return buffer.toByteArray();
     }
@@ -441,7 +444,7 @@ final class ChunkScorer {
     private final CsvGenerator gen;
 
     CsvSink() throws IOException {
-      gen = (CsvGenerator) CSV.createGenerator(buffer);
+      gen = CSV.createGenerator(buffer);
       gen.setSchema(CsvSchema.emptySchema());
     }
 
@@ -552,7 +555,7 @@ final class ChunkScorer {
   static byte[] csvHeader(List<String> columns) {
     try (CsvSink sink = new CsvSink()) {
       sink.row(columns);
-      sink.close();
+      sink.finish();
       return sink.bytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
