@@ -584,7 +584,8 @@ public final class BatchJob {
     }
 
     private void write(ChunkResult r) throws IOException {
-      if (consecutiveModelErrors + r.leadingModelErrors() >= maxConsecutiveModelErrors) {
+      if (consecutiveModelErrors + r.leadingModelErrors() >= maxConsecutiveModelErrors
+          || r.longestModelErrors() >= maxConsecutiveModelErrors) {
         if (firstModelError == null) {
           firstModelError = r.firstModelError();
         }

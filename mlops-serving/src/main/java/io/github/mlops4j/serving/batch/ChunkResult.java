@@ -16,13 +16,14 @@ import org.jspecify.annotations.Nullable;
  * @param leadingModelErrors model errors before the chunk's first scored row (all of them if none
  *     was scored)
  * @param trailingModelErrors model errors after the chunk's last scored row
+ * @param longestModelErrors the longest run of consecutive model errors inside the chunk
  * @param firstModelError the first model error, if any
  * @param endOffset the input offset after the chunk
  * @param endLine the input line number after the chunk
  */
 record ChunkResult(long seq, byte[] output, byte[] rejects, int rowsRead, int rowsScored,
     int rowsRejected, int modelErrors, int leadingModelErrors, int trailingModelErrors,
-    @Nullable Throwable firstModelError, long endOffset, long endLine) {
+    int longestModelErrors, @Nullable Throwable firstModelError, long endOffset, long endLine) {
 
   static final class Builder {
     private final RecordSplitter.Chunk chunk;
@@ -31,6 +32,7 @@ record ChunkResult(long seq, byte[] output, byte[] rejects, int rowsRead, int ro
     private int modelErrors;
     private int leading;
     private int trailing;
+    private int longest;
     private @Nullable Throwable firstModelError;
 
     Builder(RecordSplitter.Chunk chunk) {
@@ -48,6 +50,7 @@ record ChunkResult(long seq, byte[] output, byte[] rejects, int rowsRead, int ro
       if (modelError) {
         modelErrors++;
         trailing++;
+        longest = Math.max(longest, trailing);
         if (scored == 0) {
           leading++;
         }
@@ -61,7 +64,7 @@ record ChunkResult(long seq, byte[] output, byte[] rejects, int rowsRead, int ro
 
     ChunkResult build(byte[] output, byte[] rejects) {
       return new ChunkResult(chunk.seq(), output, rejects, chunk.count(), scored, rejected,
-          modelErrors, leading, trailing, firstModelError, chunk.endOffset(), chunk.endLine());
+          modelErrors, leading, trailing, longest, firstModelError, chunk.endOffset(), chunk.endLine());
     }
   }
 }
