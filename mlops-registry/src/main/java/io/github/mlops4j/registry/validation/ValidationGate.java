@@ -187,26 +187,10 @@ public final class ValidationGate {
     boolean better = rule.kind() == Rule.Kind.BETTER_THAN_CHAMPION_BY;
     if (MetricNames.accuracyType(metric) && m != 0) {
       // a margin: is the difference beyond it? McNemar only tests for a difference from zero
-      Metrics.Id id = Metrics.parse(cand, metric);
-      PairedTests.Interval ci = PairedTests.accuracyDifference(cand, champ, id.index(),
-          significance);
-      boolean ok;
-      String detail;
-      if (diff == null || ci.used() == 0) {
-        ok = false;
-        detail = "undefined on these rows";
-      } else if (better) {
-        ok = ci.lower() > m;
-        detail = ok ? "interval of the improvement lies above the margin " + m
-            : "interval of the improvement reaches down to " + GateResult.num(ci.lower())
-                + ", not above the margin " + m;
-      } else {
-        ok = !(ci.upper() < -m);
-        detail = ok ? "interval of the difference reaches " + GateResult.num(ci.upper())
-            + ", not below -" + m : "interval of the difference lies below -" + m;
-      }
-      return new RuleResult(metric, slice, rule, observed, champValue, diff, "paired-wald", null,
-          ci.used() == 0 ? null : ci.lower(), ci.used() == 0 ? null : ci.upper(), ok, detail);
+      PairedTests.Interval ci = PairedTests.accuracyDifference(cand, champ,
+          Metrics.parse(cand, metric).index(), significance);
+      return intervalResult(req, slice, observed, champValue, diff, ci, "paired-wald",
+          "undefined on these rows");
     }
     if (MetricNames.accuracyType(metric)) {
       Metrics.Id id = Metrics.parse(cand, metric);
@@ -232,15 +216,28 @@ public final class ValidationGate {
           t.exact() ? "mcnemar-exact" : "mcnemar-chi2", t.pValue(), null, null, ok,
           detail + " [b=" + t.candidateOnly() + ", c=" + t.championOnly() + "]");
     }
-    Metrics.Id id = Metrics.parse(cand, metric);
-    PairedTests.Interval ci = PairedTests.bootstrap(cand, champ, id, sign, resamples, seed,
-        significance, executor, parallelism);
+    PairedTests.Interval ci = PairedTests.bootstrap(cand, champ, Metrics.parse(cand, metric),
+        sign, resamples, seed, significance, executor, parallelism);
+    return intervalResult(req, slice, observed, champValue, diff, ci, "bootstrap",
+        "undefined on every resample");
+  }
+
+  /**
+   * A champion rule decided by the interval of the difference (positive = candidate better):
+   * {@code betterThanChampionBy(m)} passes iff its lower end is above m, {@code
+   * notWorseThanChampionBy(m)} fails iff its upper end is below -m; undefined fails.
+   */
+  private static RuleResult intervalResult(Requirement req, @Nullable String slice,
+      double observed, @Nullable Double champValue, @Nullable Double diff,
+      PairedTests.Interval ci, String test, String undefined) {
+    double m = req.rule().value();
     boolean ok;
     String detail;
-    if (ci.used() == 0) {
-      ok = false;
-      detail = "undefined on every resample";
-    } else if (better) {
+    if (diff == null || ci.used() == 0) {
+      return new RuleResult(req.metric(), slice, req.rule(), observed, champValue, diff, test,
+          null, null, null, false, undefined);
+    }
+    if (req.rule().kind() == Rule.Kind.BETTER_THAN_CHAMPION_BY) {
       ok = ci.lower() > m;
       detail = ok ? "interval of the improvement lies above the margin " + m
           : "interval of the improvement reaches down to " + GateResult.num(ci.lower())
@@ -250,7 +247,7 @@ public final class ValidationGate {
       detail = ok ? "interval of the difference reaches " + GateResult.num(ci.upper())
           + ", not below -" + m : "interval of the difference lies below -" + m;
     }
-    return new RuleResult(metric, slice, rule, observed, champValue, diff, "bootstrap", null,
+    return new RuleResult(req.metric(), slice, req.rule(), observed, champValue, diff, test, null,
         ci.lower(), ci.upper(), ok, detail);
   }
 
