@@ -35,6 +35,8 @@ final class InputSchema {
   private final Map<String, Key> keys = new HashMap<>();
   private final String[] slotNames;
   private final boolean[] group;
+  /** No one-hot group and the slot names ascending: every example is in Tribuo's order. */
+  private final boolean ordered;
   private final List<Map<String, String>> categories;
   private final Set<String> ignored;
 
@@ -76,12 +78,14 @@ final class InputSchema {
     }
     this.slotNames = slots.toArray(new String[0]);
     this.group = new boolean[slotNames.length];
+    boolean sorted = true;
     for (int i = 0; i < group.length; i++) {
       group[i] = groups.get(i);
+      sorted &= !group[i] && (i == 0 || slotNames[i - 1].compareTo(slotNames[i]) < 0);
     }
+    this.ordered = sorted;
     this.categories = List.copyOf(cats);
   }
-
 
   /**
    * Checks and converts a request.
@@ -210,7 +214,8 @@ final class InputSchema {
       names = keptNames;
       values = keptValues;
     }
-    return SortedExample.of(unknown, names, values);
+    return ordered ? SortedExample.ordered(unknown, names, values)
+        : SortedExample.of(unknown, names, values);
   }
 
   /** True if a member of one-hot group {@code slot} was given (and reported another way). */
