@@ -1,5 +1,8 @@
 package io.github.mlops4j.serving;
 
+import java.util.Objects;
+import java.util.function.Consumer;
+
 /**
  * Receives sampled predictions and lifecycle events of an {@link InferenceService}. Both methods
  * are called on the service's event thread, never on the caller's, one event at a time; events
@@ -12,4 +15,18 @@ public interface PredictionListener {
 
   /** A lifecycle event: loaded, swapped, load failed, released, canary rolled back. */
   default void onEvent(ServingEvent event) {}
+
+  /** A listener of lifecycle events only (predictions are ignored). */
+  static PredictionListener onServingEvent(Consumer<? super ServingEvent> events) {
+    Objects.requireNonNull(events, "events");
+    return new PredictionListener() {
+      @Override
+      public void onPrediction(PredictionEvent event) {}
+
+      @Override
+      public void onEvent(ServingEvent event) {
+        events.accept(event);
+      }
+    };
+  }
 }

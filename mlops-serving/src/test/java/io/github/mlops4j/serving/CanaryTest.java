@@ -40,18 +40,12 @@ class CanaryTest {
       Routing routing = Routing.canary(Target.alias("candidate"), 30,
           CanaryPolicy.defaults().window(20, 10).maxErrorRate(0.2).rollbackAlias(true));
       try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .alias("champion").routing(routing).listener(new PredictionListener() {
-            @Override
-            public void onPrediction(PredictionEvent event) {}
-
-            @Override
-            public void onEvent(ServingEvent event) {
-              events.add(event);
-              if (event instanceof ServingEvent.CanaryRolledBack) {
-                rolledBack.countDown();
-              }
+          .alias("champion").routing(routing).listener(PredictionListener.onServingEvent(event -> {
+            events.add(event);
+            if (event instanceof ServingEvent.CanaryRolledBack) {
+              rolledBack.countDown();
             }
-          }).build()) {
+          })).build()) {
         assertThat(s.routes()).containsEntry("primary", 1).containsEntry("canary", 2);
         int failures = 0;
         int calls = 0;
@@ -62,7 +56,8 @@ class CanaryTest {
             assertThat(p.route()).isEqualTo("primary");
             assertThat(p.version()).isEqualTo(1);
           } catch (ServingException e) {
-            assertThat(e).hasMessageContaining("Version 2").isNotInstanceOf(InvalidInputException.class);
+            assertThat(e).hasMessageContaining("Version 2")
+                .isNotInstanceOf(InvalidInputException.class);
             failures++;
           }
           if (failures >= 10) {

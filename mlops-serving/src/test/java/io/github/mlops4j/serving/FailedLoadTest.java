@@ -32,18 +32,12 @@ class FailedLoadTest {
       List<ServingEvent> events = new CopyOnWriteArrayList<>();
       CountDownLatch failed = new CountDownLatch(1);
       try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .alias("champion").listener(new PredictionListener() {
-            @Override
-            public void onPrediction(PredictionEvent event) {}
-
-            @Override
-            public void onEvent(ServingEvent event) {
-              events.add(event);
-              if (event instanceof ServingEvent.LoadFailed) {
-                failed.countDown();
-              }
+          .alias("champion").listener(PredictionListener.onServingEvent(event -> {
+            events.add(event);
+            if (event instanceof ServingEvent.LoadFailed) {
+              failed.countDown();
             }
-          }).build()) {
+          })).build()) {
         registry.setAlias("churn", "champion", 2);
         s.refresh(Duration.ofSeconds(10));
         failed.await();

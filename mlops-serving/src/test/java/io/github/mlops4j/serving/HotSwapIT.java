@@ -124,18 +124,12 @@ class HotSwapIT {
       CountDownLatch inside = new CountDownLatch(1);
       CountDownLatch go = new CountDownLatch(1);
       try (InferenceService service = InferenceService.builder().registry(registry)
-          .model("churn").alias("champion").listener(new PredictionListener() {
-            @Override
-            public void onPrediction(PredictionEvent event) {}
-
-            @Override
-            public void onEvent(ServingEvent event) {
-              events.add(event);
-              if (event instanceof ServingEvent.VersionReleased r && r.version() == 1) {
-                released.countDown();
-              }
+          .model("churn").alias("champion").listener(PredictionListener.onServingEvent(event -> {
+            events.add(event);
+            if (event instanceof ServingEvent.VersionReleased r && r.version() == 1) {
+              released.countDown();
             }
-          }).build()) {
+          })).build()) {
         // a call holds v1 while the alias moves on three times (v1 falls out of the retained set)
         Thread slow = new Thread(() -> service.predict(new BlockingRequest(
             TestModels.request(1, 1, 1), inside, go)));

@@ -43,15 +43,7 @@ class InferenceServiceTest {
     registry.setAlias("churn", "champion", 3);
     List<ServingEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-        .alias("champion").listener(new PredictionListener() {
-          @Override
-          public void onPrediction(PredictionEvent event) {}
-
-          @Override
-          public void onEvent(ServingEvent event) {
-            events.add(event);
-          }
-        }).build()) {
+        .alias("champion").listener(PredictionListener.onServingEvent(events::add)).build()) {
       for (int v : new int[] {1, 2, 4, 1}) { // spare after each move: 3 | 1 3 | 2 1 (3 out) | 4 2
         registry.setAlias("churn", "champion", v);
         s.refresh(Duration.ofSeconds(10));
