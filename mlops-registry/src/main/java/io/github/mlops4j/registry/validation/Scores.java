@@ -37,8 +37,6 @@ final class Scores {
   // REGRESSION: n * k, row-major
   final double @Nullable [] y;
   final double @Nullable [] yhat;
-  /** Per label, the row positions sorted by that label's score ascending (built on demand). */
-  private final int[] @Nullable [] order;
   private final @Nullable Sorted[] sorted;
   private volatile double @Nullable [] logLoss;
 
@@ -54,7 +52,6 @@ final class Scores {
     this.prob = prob;
     this.y = y;
     this.yhat = yhat;
-    this.order = new int[k][];
     this.sorted = new Sorted[k];
   }
 
@@ -200,7 +197,7 @@ final class Scores {
    * whether each sorted row is of class c, so AUC passes read memory in order; cached.
    */
   Sorted sorted(int c) {
-    synchronized (order) {
+    synchronized (sorted) {
       Sorted o = sorted[c];
       if (o == null) {
         double[] p = java.util.Objects.requireNonNull(prob);
@@ -217,7 +214,6 @@ final class Scores {
         }
         o = new Sorted(positions, scores, positive);
         sorted[c] = o;
-        order[c] = positions;
       }
       return o;
     }
