@@ -1,7 +1,5 @@
 package io.github.mlops4j.registry;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.artifacts.StoredArtifact;
 import io.github.mlops4j.store.Store;
@@ -90,7 +88,7 @@ public final class ModelRegistry implements AutoCloseable {
     final Clock clock;
     final AccessPolicy policy;
     final TribuoLoader loader;
-    final Cache<String, Optional<ModelVersion>> resolved;
+    final ResolveCache resolved;
     final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
     final Set<Long> announced = ConcurrentHashMap.newKeySet();
     final @Nullable ScheduledExecutorService watcher;
@@ -107,7 +105,7 @@ public final class ModelRegistry implements AutoCloseable {
       this.dao = new RegistryDao(store);
       this.tracker = Tracker.builder().store(store).clock(b.clock).captureEnvironment(false)
           .build();
-      this.resolved = Caffeine.newBuilder().maximumSize(b.cacheSize).build();
+      this.resolved = new ResolveCache(b.cacheSize);
       this.cursor = store.read(dao::maxSeq);
       if (b.pollInterval.isZero()) {
         this.watcher = null;
@@ -122,21 +120,29 @@ public final class ModelRegistry implements AutoCloseable {
       }
     }
 
-    /** Picks up changes committed by other processes: invalidates and announces them. */
+    /**
+     * Picks up changes committed by other processes: invalidates and announces them. The cache is
+     * invalidated while the cursor is still held, so that a poll (or {@link
+     * ModelRegistry#refresh}) that finds nothing new cannot return before a concurrent poll that
+     * found the changes has invalidated them. Listeners are called after the lock is released.
+     */
     void poll() {
       try {
-        List<AuditEntry> entries;
+        List<AuditEntry> fresh = new ArrayList<>();
         synchronized (this) {
-          entries = store.read(c -> dao.auditLog(c, null, cursor));
+          List<AuditEntry> entries = store.read(c -> dao.auditLog(c, null, cursor));
+          for (AuditEntry e : entries) {
+            if (!announced.remove(e.sequence())) {
+              invalidate(e.model());
+              fresh.add(e);
+            }
+          }
           if (!entries.isEmpty()) {
             cursor = entries.get(entries.size() - 1).sequence();
           }
         }
-        for (AuditEntry e : entries) {
-          if (!announced.remove(e.sequence())) {
-            invalidate(e.model());
-            dispatch(RegistryEvent.of(e));
-          }
+        for (AuditEntry e : fresh) {
+          dispatch(RegistryEvent.of(e));
         }
       } catch (RuntimeException e) {
         if (!closed.get()) {
@@ -146,8 +152,7 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     void invalidate(String model) {
-      String prefix = model + '\u0000';
-      resolved.asMap().keySet().removeIf(k -> k.startsWith(prefix));
+      resolved.invalidate(model);
     }
 
     void dispatch(RegistryEvent event) {
@@ -519,15 +524,18 @@ public final class ModelRegistry implements AutoCloseable {
 
   /**
    * Resolves a reference to a version: an alias ({@code champion}), {@code latest} (the highest
-   * READY version) or a version number ({@code 3} or {@code v3}). Answers come from a cache that
-   * this registry invalidates on every change it makes and, for changes by other processes, when
-   * its watcher sees them (within the poll interval).
+   * READY version) or a version number ({@code 3} or {@code v3}). Answers come from a cache with
+   * read-your-writes: once a change made through this registry (or one of its views) has
+   * returned, every {@code resolve} that starts afterwards answers the new state, whatever
+   * resolves were running while it was made. Changes by other registry instances and processes are
+   * seen once this registry's watcher has picked them up (within the poll interval, before their
+   * events reach listeners) or once {@link #refresh()} has returned.
    */
   public Optional<ModelVersion> resolve(String name, String reference) {
     checkOpen();
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(reference, "reference");
-    return shared.resolved.get(name + '\u0000' + reference, k -> load(name, reference));
+    return shared.resolved.get(name, reference, () -> load(name, reference));
   }
 
   private Optional<ModelVersion> load(String name, String reference) {
