@@ -16,31 +16,39 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * A real SQLite DataSource (WAL, configured as the embedded store configures its pool) that can
- * hold a chosen thread when it closes its next connection: after that thread's reads ran, before
- * their result reaches its caller. Tests use it to put a change exactly between a read and the
- * use of its answer. Each {@link #getConnection()} opens a new connection (no pool). Shared with
- * other modules' tests through mlops-core's test jar.
+ * A real DataSource that can hold a chosen thread when it next closes (or commits on) a
+ * connection: after that thread's statements ran, before their result reaches its caller (or
+ * before its transaction commits). Tests use it to put a change exactly between a read and the
+ * use of its answer, or between a transaction's writes and its commit. {@link #sqlite} gives a
+ * SQLite file configured as the embedded store configures its pool (WAL), opening a connection per
+ * {@link #getConnection()}. Shared with other modules' tests through mlops-core's test jar.
  */
 public final class PausingDataSource implements DataSource {
   /** Safety net for waits that only time out when the code under test is broken. */
   private static final long SAFETY_SECONDS = 60;
 
-  private final SQLiteDataSource sqlite;
+  private final DataSource delegate;
   private volatile Predicate<Thread> paused = t -> false;
+  private volatile String pausedMethod = "close";
   private volatile CountDownLatch read = new CountDownLatch(1);
   private volatile CountDownLatch resume = new CountDownLatch(1);
 
+  /** Wraps {@code delegate}. */
+  public PausingDataSource(DataSource delegate) {
+    this.delegate = delegate;
+  }
+
   /** A data source for the SQLite database file {@code file} (created if missing). */
-  public PausingDataSource(Path file) {
+  public static PausingDataSource sqlite(Path file) {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
     config.setBusyTimeout(10_000);
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     config.enableCaseSensitiveLike(true);
-    sqlite = new SQLiteDataSource(config);
+    SQLiteDataSource sqlite = new SQLiteDataSource(config);
     sqlite.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+    return new PausingDataSource(sqlite);
   }
 
   /** The next connection {@code thread} closes waits in {@code close()} until {@link #resume}. */
@@ -49,16 +57,26 @@ public final class PausingDataSource implements DataSource {
   }
 
   /** The next connection closed by a thread matching {@code which} waits until resumed. */
-  public synchronized void pauseNextClose(Predicate<Thread> which) {
+  public void pauseNextClose(Predicate<Thread> which) {
+    pauseNext("close", which);
+  }
+
+  /** The next commit by {@code thread} waits, before it reaches the database, until resumed. */
+  public void pauseNextCommit(Thread thread) {
+    pauseNext("commit", t -> t == thread);
+  }
+
+  private synchronized void pauseNext(String method, Predicate<Thread> which) {
     read = new CountDownLatch(1);
     resume = new CountDownLatch(1);
+    pausedMethod = method;
     paused = which;
   }
 
-  /** Waits (bounded, as a safety net) until the paused thread has done its reads. */
+  /** Waits (bounded, as a safety net) until the paused thread has reached its pause. */
   public void awaitRead() throws InterruptedException {
     if (!read.await(SAFETY_SECONDS, TimeUnit.SECONDS)) {
-      throw new AssertionError("no matching thread closed a connection");
+      throw new AssertionError("no matching thread reached the pause");
     }
   }
 
@@ -68,11 +86,11 @@ public final class PausingDataSource implements DataSource {
     resume.countDown();
   }
 
-  private void maybePause() throws InterruptedException {
+  private void maybePause(String method) throws InterruptedException {
     CountDownLatch r;
     CountDownLatch go;
     synchronized (this) {
-      if (!paused.test(Thread.currentThread())) {
+      if (!method.equals(pausedMethod) || !paused.test(Thread.currentThread())) {
         return;
       }
       paused = t -> false;
@@ -87,12 +105,10 @@ public final class PausingDataSource implements DataSource {
 
   @Override
   public Connection getConnection() throws SQLException {
-    Connection c = sqlite.getConnection();
+    Connection c = delegate.getConnection();
     return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
         new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-          if (method.getName().equals("close")) {
-            maybePause();
-          }
+          maybePause(method.getName());
           try {
             return method.invoke(c, args);
           } catch (InvocationTargetException e) {

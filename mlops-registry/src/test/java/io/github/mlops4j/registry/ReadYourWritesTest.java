@@ -37,7 +37,7 @@ class ReadYourWritesTest {
   /** A resolve reads v1, then the alias moves to v2, then that resolve stores what it read. */
   @Test
   void aResolveThatReadBeforeAMove_doesNotOutliveIt() throws Exception {
-    PausingDataSource db = new PausingDataSource(temp.resolve("mlops.db"));
+    PausingDataSource db = PausingDataSource.sqlite(temp.resolve("mlops.db"));
     try (Store store = Store.builder().dataSource(db).artifactRoot(temp.resolve("artifacts"))
         .build();
         ModelRegistry registry = ModelRegistry.builder().store(store).pollInterval(Duration.ZERO)
@@ -60,7 +60,7 @@ class ReadYourWritesTest {
   /** The same race against another instance's change, picked up by {@code refresh()}. */
   @Test
   void aResolveThatReadBeforeAnotherInstancesMove_doesNotOutliveTheRefresh() throws Exception {
-    PausingDataSource db = new PausingDataSource(temp.resolve("mlops.db"));
+    PausingDataSource db = PausingDataSource.sqlite(temp.resolve("mlops.db"));
     try (Store store = Store.builder().dataSource(db).artifactRoot(temp.resolve("artifacts"))
         .build();
         ModelRegistry registry = ModelRegistry.builder().store(store).pollInterval(Duration.ZERO)
