@@ -287,6 +287,11 @@ public final class ModelRegistry implements AutoCloseable {
    * transaction, so a crash in between leaves at most an unreferenced artifact, never a
    * half-registered version.
    *
+   * <p>The {@link AccessPolicy} is asked before the artifact is stored: for {@link
+   * AuditAction#MODEL_CREATED} when no model of that name exists, then for {@link
+   * AuditAction#VERSION_REGISTERED}. If the model is deleted between that look-up and the
+   * transaction, the policy is asked for {@code MODEL_CREATED} then and the registration retried.
+   *
    * @param runId the tracking run that produced it, which must exist; null for none
    */
   public ModelVersion register(String name, ModelArtifact artifact, @Nullable String runId) {
@@ -298,26 +303,50 @@ public final class ModelRegistry implements AutoCloseable {
       throw new RegistryException(name, null, "No tracking run with id '" + runId
           + "' exists in this workspace; register with the id of the run that trained the model");
     }
+    boolean mayCreate = findModel(name).isEmpty();
+    if (mayCreate) {
+      policy(AuditAction.MODEL_CREATED, name, null, null);
+    }
     policy(AuditAction.VERSION_REGISTERED, name, null, null);
     StoredArtifact stored = store(name, artifact);
     ModelSignature signature = artifact.signatureOrNull();
     String signatureJson = signature == null ? null : SignatureJson.write(signature);
     int[] number = new int[1];
-    commit(name, (c, who, now) -> {
-      if (!shared.dao.lockModel(c, name)) {
-        shared.dao.insertModel(c, name, "", now);
-        audit(c, name, AuditAction.MODEL_CREATED, null, null, null, who, now);
+    while (true) {
+      boolean creating = mayCreate;
+      try {
+        commit(name, (c, who, now) -> {
+          if (!shared.dao.lockModel(c, name)) {
+            if (!creating) {
+              throw new ModelMissing(); // deleted since it was looked up: ask the policy first
+            }
+            shared.dao.insertModel(c, name, "", now);
+            audit(c, name, AuditAction.MODEL_CREATED, null, null, null, who, now);
+          }
+          int version = shared.dao.allocateVersion(c, name, now);
+          shared.dao.insertVersion(c, name, version, runId, stored.digest(), stored.sizeBytes(),
+              artifact.format(), signatureJson, artifact.description(), now, who);
+          for (Map.Entry<String, String> tag : artifact.tags().entrySet()) {
+            shared.dao.setVersionTag(c, name, version, tag.getKey(), tag.getValue());
+          }
+          number[0] = version;
+          return audit(c, name, AuditAction.VERSION_REGISTERED, version, null, null, who, now);
+        });
+        return getVersion(name, number[0]).orElseThrow();
+      } catch (ModelMissing e) {
+        policy(AuditAction.MODEL_CREATED, name, null, null);
+        mayCreate = true;
       }
-      int version = shared.dao.allocateVersion(c, name, now);
-      shared.dao.insertVersion(c, name, version, runId, stored.digest(), stored.sizeBytes(),
-          artifact.format(), signatureJson, artifact.description(), now, who);
-      for (Map.Entry<String, String> tag : artifact.tags().entrySet()) {
-        shared.dao.setVersionTag(c, name, version, tag.getKey(), tag.getValue());
-      }
-      number[0] = version;
-      return audit(c, name, AuditAction.VERSION_REGISTERED, version, null, null, who, now);
-    });
-    return getVersion(name, number[0]).orElseThrow();
+    }
+  }
+
+  /** Thrown inside a registration whose model vanished; rolls it back, then it is retried. */
+  private static final class ModelMissing extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ModelMissing() {
+      super("model missing", null, false, false);
+    }
   }
 
   private StoredArtifact store(String name, ModelArtifact artifact) {
@@ -557,7 +586,9 @@ public final class ModelRegistry implements AutoCloseable {
 
   /**
    * Keeps the metrics a version scored on a data set. Evaluation records describe a version, they
-   * do not change it: no audit entry is written and no event is sent.
+   * do not change it: no audit entry is written and no event is sent. The {@link AccessPolicy} is
+   * still asked first, for {@link AuditAction#EVALUATION_RECORDED}: records are evidence that
+   * gates and people read, so attaching one is a change the host may restrict.
    *
    * @param runId the tracking run that logged the same metrics, or null
    * @param datasetDigest SHA-256 of the data set, 64 lowercase hex characters
@@ -581,6 +612,7 @@ public final class ModelRegistry implements AutoCloseable {
             + "; only finite values can be recorded");
       }
     });
+    policy(AuditAction.EVALUATION_RECORDED, name, version, null);
     long now = shared.clock.millis();
     long id = shared.store.write(c -> {
       requireVersion(c, name, version);
