@@ -8,12 +8,18 @@ import io.github.mlops4j.testing.PausingDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link AliasConsistencyProperties} with the changes made by another JVM ({@link
  * AliasMovingChild}), seen through the registry's watcher.
+ *
+ * <p>The timeout is a safety net: a hang (a deadlock) fails the test instead of stalling the
+ * build.
  */
+@Timeout(value = 15, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class AliasConsistencyAcrossJvmsIT extends AliasConsistency {
   @Test
   void changesThroughAnotherJvm() throws Exception {

@@ -8,14 +8,20 @@ import io.github.mlops4j.testing.PausingDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Read-your-writes and convergence of a service following an alias, under random sequences of
  * alias changes made back to back while other threads resolve (see {@link AliasConsistency}):
  * changes through the service's own registry, and through another registry instance on the same
  * workspace in this JVM.
+ *
+ * <p>The timeout is a safety net: a hang (a deadlock) fails the test instead of stalling the
+ * build.
  */
+@Timeout(value = 15, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class AliasConsistencyProperties extends AliasConsistency {
   @Test
   void changesThroughTheServicesOwnRegistry() throws Exception {
