@@ -14,8 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 
@@ -60,7 +58,7 @@ public final class ServingExample {
 
       try (InferenceService service = InferenceService.builder()
           .registry(registry).model("diagnosis").alias("champion")
-          .timeout(Duration.ofMillis(100))
+          .timeout(Duration.ofSeconds(5))   // a call that takes longer fails (a hung model)
           .build()) {
         Sample s = split.test().get(0);
         Map<String, Double> request = s.select(BreastCancer.modelFeatures());
@@ -71,10 +69,9 @@ public final class ServingExample {
         int v2 = registry.register("diagnosis",
             Models.train(new Candidate("b", "log", 0.5, 20, 5), train), null).version();
         registry.setAlias("diagnosis", "champion", v2);   // loaded and warmed, then swapped in
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (service.activeVersion() != v2 && System.nanoTime() < deadline) {
-          LockSupport.parkNanos(1_000_000);
-        }
+        // The service follows the move on its own, in the background; refresh waits until it
+        // serves what the registry says now (at most 30 s).
+        service.refresh(Duration.ofSeconds(30));
         Prediction q = service.predict(request);
         out.println("after the alias moved: v" + q.version() + " says " + q.output());
 

@@ -1,7 +1,5 @@
 package io.github.mlops4j.registry;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.artifacts.StoredArtifact;
 import io.github.mlops4j.store.Store;
@@ -90,7 +88,7 @@ public final class ModelRegistry implements AutoCloseable {
     final Clock clock;
     final AccessPolicy policy;
     final TribuoLoader loader;
-    final Cache<String, Optional<ModelVersion>> resolved;
+    final ResolveCache resolved;
     final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
     final Set<Long> announced = ConcurrentHashMap.newKeySet();
     final @Nullable ScheduledExecutorService watcher;
@@ -107,7 +105,7 @@ public final class ModelRegistry implements AutoCloseable {
       this.dao = new RegistryDao(store);
       this.tracker = Tracker.builder().store(store).clock(b.clock).captureEnvironment(false)
           .build();
-      this.resolved = Caffeine.newBuilder().maximumSize(b.cacheSize).build();
+      this.resolved = new ResolveCache(b.cacheSize);
       this.cursor = store.read(dao::maxSeq);
       if (b.pollInterval.isZero()) {
         this.watcher = null;
@@ -122,21 +120,29 @@ public final class ModelRegistry implements AutoCloseable {
       }
     }
 
-    /** Picks up changes committed by other processes: invalidates and announces them. */
+    /**
+     * Picks up changes committed by other processes: invalidates and announces them. The cache is
+     * invalidated while the cursor is still held, so that a poll (or {@link
+     * ModelRegistry#refresh}) that finds nothing new cannot return before a concurrent poll that
+     * found the changes has invalidated them. Listeners are called after the lock is released.
+     */
     void poll() {
       try {
-        List<AuditEntry> entries;
+        List<AuditEntry> fresh = new ArrayList<>();
         synchronized (this) {
-          entries = store.read(c -> dao.auditLog(c, null, cursor));
+          List<AuditEntry> entries = store.read(c -> dao.auditLog(c, null, cursor));
+          for (AuditEntry e : entries) {
+            if (!announced.remove(e.sequence())) {
+              invalidate(e.model());
+              fresh.add(e);
+            }
+          }
           if (!entries.isEmpty()) {
             cursor = entries.get(entries.size() - 1).sequence();
           }
         }
-        for (AuditEntry e : entries) {
-          if (!announced.remove(e.sequence())) {
-            invalidate(e.model());
-            dispatch(RegistryEvent.of(e));
-          }
+        for (AuditEntry e : fresh) {
+          dispatch(RegistryEvent.of(e));
         }
       } catch (RuntimeException e) {
         if (!closed.get()) {
@@ -146,8 +152,7 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     void invalidate(String model) {
-      String prefix = model + '\u0000';
-      resolved.asMap().keySet().removeIf(k -> k.startsWith(prefix));
+      resolved.invalidate(model);
     }
 
     void dispatch(RegistryEvent event) {
@@ -282,6 +287,11 @@ public final class ModelRegistry implements AutoCloseable {
    * transaction, so a crash in between leaves at most an unreferenced artifact, never a
    * half-registered version.
    *
+   * <p>The {@link AccessPolicy} is asked before the artifact is stored: for {@link
+   * AuditAction#MODEL_CREATED} when no model of that name exists, then for {@link
+   * AuditAction#VERSION_REGISTERED}. If the model is deleted between that look-up and the
+   * transaction, the policy is asked for {@code MODEL_CREATED} then and the registration retried.
+   *
    * @param runId the tracking run that produced it, which must exist; null for none
    */
   public ModelVersion register(String name, ModelArtifact artifact, @Nullable String runId) {
@@ -293,26 +303,50 @@ public final class ModelRegistry implements AutoCloseable {
       throw new RegistryException(name, null, "No tracking run with id '" + runId
           + "' exists in this workspace; register with the id of the run that trained the model");
     }
+    boolean mayCreate = findModel(name).isEmpty();
+    if (mayCreate) {
+      policy(AuditAction.MODEL_CREATED, name, null, null);
+    }
     policy(AuditAction.VERSION_REGISTERED, name, null, null);
     StoredArtifact stored = store(name, artifact);
     ModelSignature signature = artifact.signatureOrNull();
     String signatureJson = signature == null ? null : SignatureJson.write(signature);
     int[] number = new int[1];
-    commit(name, (c, who, now) -> {
-      if (!shared.dao.lockModel(c, name)) {
-        shared.dao.insertModel(c, name, "", now);
-        audit(c, name, AuditAction.MODEL_CREATED, null, null, null, who, now);
+    while (true) {
+      boolean creating = mayCreate;
+      try {
+        commit(name, (c, who, now) -> {
+          if (!shared.dao.lockModel(c, name)) {
+            if (!creating) {
+              throw new ModelMissing(); // deleted since it was looked up: ask the policy first
+            }
+            shared.dao.insertModel(c, name, "", now);
+            audit(c, name, AuditAction.MODEL_CREATED, null, null, null, who, now);
+          }
+          int version = shared.dao.allocateVersion(c, name, now);
+          shared.dao.insertVersion(c, name, version, runId, stored.digest(), stored.sizeBytes(),
+              artifact.format(), signatureJson, artifact.description(), now, who);
+          for (Map.Entry<String, String> tag : artifact.tags().entrySet()) {
+            shared.dao.setVersionTag(c, name, version, tag.getKey(), tag.getValue());
+          }
+          number[0] = version;
+          return audit(c, name, AuditAction.VERSION_REGISTERED, version, null, null, who, now);
+        });
+        return getVersion(name, number[0]).orElseThrow();
+      } catch (ModelMissing e) {
+        policy(AuditAction.MODEL_CREATED, name, null, null);
+        mayCreate = true;
       }
-      int version = shared.dao.allocateVersion(c, name, now);
-      shared.dao.insertVersion(c, name, version, runId, stored.digest(), stored.sizeBytes(),
-          artifact.format(), signatureJson, artifact.description(), now, who);
-      for (Map.Entry<String, String> tag : artifact.tags().entrySet()) {
-        shared.dao.setVersionTag(c, name, version, tag.getKey(), tag.getValue());
-      }
-      number[0] = version;
-      return audit(c, name, AuditAction.VERSION_REGISTERED, version, null, null, who, now);
-    });
-    return getVersion(name, number[0]).orElseThrow();
+    }
+  }
+
+  /** Thrown inside a registration whose model vanished; rolls it back, then it is retried. */
+  private static final class ModelMissing extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ModelMissing() {
+      super("model missing", null, false, false);
+    }
   }
 
   private StoredArtifact store(String name, ModelArtifact artifact) {
@@ -519,15 +553,18 @@ public final class ModelRegistry implements AutoCloseable {
 
   /**
    * Resolves a reference to a version: an alias ({@code champion}), {@code latest} (the highest
-   * READY version) or a version number ({@code 3} or {@code v3}). Answers come from a cache that
-   * this registry invalidates on every change it makes and, for changes by other processes, when
-   * its watcher sees them (within the poll interval).
+   * READY version) or a version number ({@code 3} or {@code v3}). Answers come from a cache with
+   * read-your-writes: once a change made through this registry (or one of its views) has
+   * returned, every {@code resolve} that starts afterwards answers the new state, whatever
+   * resolves were running while it was made. Changes by other registry instances and processes are
+   * seen once this registry's watcher has picked them up (within the poll interval, before their
+   * events reach listeners) or once {@link #refresh()} has returned.
    */
   public Optional<ModelVersion> resolve(String name, String reference) {
     checkOpen();
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(reference, "reference");
-    return shared.resolved.get(name + '\u0000' + reference, k -> load(name, reference));
+    return shared.resolved.get(name, reference, () -> load(name, reference));
   }
 
   private Optional<ModelVersion> load(String name, String reference) {
@@ -549,7 +586,9 @@ public final class ModelRegistry implements AutoCloseable {
 
   /**
    * Keeps the metrics a version scored on a data set. Evaluation records describe a version, they
-   * do not change it: no audit entry is written and no event is sent.
+   * do not change it: no audit entry is written and no event is sent. The {@link AccessPolicy} is
+   * still asked first, for {@link AuditAction#EVALUATION_RECORDED}: records are evidence that
+   * gates and people read, so attaching one is a change the host may restrict.
    *
    * @param runId the tracking run that logged the same metrics, or null
    * @param datasetDigest SHA-256 of the data set, 64 lowercase hex characters
@@ -573,6 +612,7 @@ public final class ModelRegistry implements AutoCloseable {
             + "; only finite values can be recorded");
       }
     });
+    policy(AuditAction.EVALUATION_RECORDED, name, version, null);
     long now = shared.clock.millis();
     long id = shared.store.write(c -> {
       requireVersion(c, name, version);

@@ -284,9 +284,34 @@ final class RegistryDao {
 
   // ---------------------------------------------------------------- audit
 
+  /**
+   * The PostgreSQL advisory lock that orders audit entries: taken before an entry is numbered,
+   * held until its transaction ends. Distinct from the schema migrator's lock.
+   */
+  static final long AUDIT_LOCK = 7405812365L;
+
+  /**
+   * Appends an audit entry and returns its sequence number.
+   *
+   * <p>Watchers read the trail from their last sequence number on, so numbers must become visible
+   * in increasing order. SQLite gives that by itself (one writer at a time). PostgreSQL draws an
+   * identity value when the row is inserted and makes it visible at commit, so a change numbered
+   * {@code n} could commit after a change numbered {@code n + 1}, and a watcher that had already
+   * read {@code n + 1} would never see {@code n}. On PostgreSQL the transaction therefore first
+   * takes {@link #AUDIT_LOCK} (a transaction-scoped advisory lock): entries are numbered and
+   * committed one transaction at a time, in order. The lock is held only from a change's first
+   * audit entry to its commit; by then the change holds its model's row lock and takes no lock
+   * on another model, so two changes cannot wait for each other.
+   */
   long audit(Connection c, String name, AuditAction action, @Nullable Integer version,
       @Nullable String alias, @Nullable Integer previous, String actor, @Nullable String comment,
       long now) throws SQLException {
+    if (store.dialect() == Dialect.POSTGRESQL) {
+      try (PreparedStatement p = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+        p.setLong(1, AUDIT_LOCK);
+        p.executeQuery().close();
+      }
+    }
     try (PreparedStatement p = c.prepareStatement(
         "INSERT INTO registry_audit (name, action, version, alias, previous_version, actor,"
             + " comment, event_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq")) {

@@ -48,7 +48,8 @@ public sealed interface RegistryEvent {
     return switch (entry.action()) {
       case VERSION_REGISTERED -> new VersionRegistered(entry);
       case ALIAS_SET, ALIAS_DELETED, ALIAS_ROLLED_BACK -> new AliasChanged(entry);
-      case VERSION_UPDATED, VERSION_ARCHIVED, VERSION_RESTORED -> new VersionChanged(entry);
+      case VERSION_UPDATED, VERSION_ARCHIVED, VERSION_RESTORED, EVALUATION_RECORDED ->
+          new VersionChanged(entry); // the last is never in the trail; mapped for completeness
       case MODEL_CREATED, MODEL_UPDATED, MODEL_DELETED -> new ModelChanged(entry);
     };
   }
