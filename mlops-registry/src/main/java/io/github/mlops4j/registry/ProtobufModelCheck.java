@@ -3,6 +3,7 @@ package io.github.mlops4j.registry;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.protos.core.ModelProto;
@@ -32,7 +32,7 @@ import org.tribuo.protos.core.ModelProto;
  *   <li>The file is parsed with protobuf-java against Tribuo's own message descriptors, and every
  *       {@code google.protobuf.Any} payload (Tribuo's nested objects) is parsed as the type its
  *       type URL names, recursively. A payload type must be one of Tribuo's or OLCUT's message
- *       types ({@link #javaPackageOf}); TensorFlow and OCI models (which read files and call
+ *       types ({@link #DESCRIPTOR_CLASSES}); TensorFlow and OCI models (which read files and call
  *       services named in the model) are refused.
  *   <li>Every message at every depth must have no unknown fields, and nesting (counting {@code
  *       Any} payloads) is at most {@value #MAX_DEPTH} messages deep.
@@ -74,38 +74,68 @@ final class ProtobufModelCheck {
   private static final String LIBLINEAR_MODEL = "tribuo.common.liblinear.LibLinearModelProto";
   private static final Pattern BINARY_NAME =
       Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
-  private static final Pattern TYPE_NAME =
-      Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*){1,20}");
 
-  /** Protobuf package of Tribuo's and OLCUT's message types to the Java package of their classes. */
-  private static final Map<String, String> JAVA_PACKAGES = Map.ofEntries(
-      Map.entry("olcut", "com.oracle.labs.mlrg.olcut.config.protobuf.protos"),
-      Map.entry("tribuo.core", "org.tribuo.protos.core"),
-      Map.entry("tribuo.math", "org.tribuo.math.protos"),
-      Map.entry("tribuo.math.impl", "org.tribuo.math.protos"),
-      Map.entry("tribuo.anomaly", "org.tribuo.anomaly.protos"),
-      Map.entry("tribuo.anomaly.libsvm", "org.tribuo.anomaly.libsvm.protos"),
-      Map.entry("tribuo.classification", "org.tribuo.classification.protos"),
-      Map.entry("tribuo.classification.libsvm", "org.tribuo.classification.libsvm.protos"),
-      Map.entry("tribuo.classification.mnb", "org.tribuo.classification.mnb.protos"),
-      Map.entry("tribuo.classification.sgd", "org.tribuo.classification.sgd.protos"),
-      Map.entry("tribuo.clustering", "org.tribuo.clustering.protos"),
-      Map.entry("tribuo.clustering.hdbscan", "org.tribuo.clustering.hdbscan.protos"),
-      Map.entry("tribuo.clustering.kmeans", "org.tribuo.clustering.kmeans.protos"),
-      Map.entry("tribuo.common.liblinear", "org.tribuo.common.liblinear.protos"),
-      Map.entry("tribuo.common.libsvm", "org.tribuo.common.libsvm.protos"),
-      Map.entry("tribuo.common.nearest", "org.tribuo.common.nearest.protos"),
-      Map.entry("tribuo.common.sgd", "org.tribuo.common.sgd.protos"),
-      Map.entry("tribuo.common.tree", "org.tribuo.common.tree.protos"),
-      Map.entry("tribuo.common.xgboost", "org.tribuo.common.xgboost.protos"),
-      Map.entry("tribuo.interop.onnx", "org.tribuo.interop.onnx.protos"),
-      Map.entry("tribuo.multilabel", "org.tribuo.multilabel.protos"),
-      Map.entry("tribuo.multilabel.sgd", "org.tribuo.multilabel.sgd.protos"),
-      Map.entry("tribuo.regression", "org.tribuo.regression.protos"),
-      Map.entry("tribuo.regression.libsvm", "org.tribuo.regression.libsvm.protos"),
-      Map.entry("tribuo.regression.mnb", "org.tribuo.regression.slm.protos"),
-      Map.entry("tribuo.regression.sgd", "org.tribuo.regression.sgd.protos"),
-      Map.entry("tribuo.regression.tree", "org.tribuo.regression.rtree.protos"));
+  /**
+   * The classes holding the file descriptors of Tribuo 4.3's and OLCUT's messages (one per
+   * {@code .proto} file; modules not on the class path are skipped). Payload types are looked up
+   * among their messages only, so a type name in a file never makes the check load a class.
+   * TensorFlow and OCI are left out on purpose.
+   */
+  private static final List<String> DESCRIPTOR_CLASSES = List.of(
+      "com.oracle.labs.mlrg.olcut.config.protobuf.protos.OlcutProto",
+      "org.tribuo.protos.core.TribuoCore",
+      "org.tribuo.protos.core.TribuoCoreImpl",
+      "org.tribuo.math.protos.TribuoMath",
+      "org.tribuo.math.protos.TribuoMathImpl",
+      "org.tribuo.anomaly.protos.TribuoAnomalyCore",
+      "org.tribuo.anomaly.libsvm.protos.TribuoAnomalyLibsvm",
+      "org.tribuo.classification.protos.TribuoClassificationCore",
+      "org.tribuo.classification.libsvm.protos.TribuoClassificationLibsvm",
+      "org.tribuo.classification.mnb.protos.TribuoClassificationMnb",
+      "org.tribuo.classification.sgd.protos.TribuoClassificationSgd",
+      "org.tribuo.clustering.protos.TribuoClusteringCore",
+      "org.tribuo.clustering.hdbscan.protos.TribuoClusteringHdbscan",
+      "org.tribuo.clustering.kmeans.protos.TribuoClusteringKmeans",
+      "org.tribuo.common.liblinear.protos.TribuoLiblinear",
+      "org.tribuo.common.libsvm.protos.TribuoLibsvm",
+      "org.tribuo.common.nearest.protos.TribuoCommonKnn",
+      "org.tribuo.common.sgd.protos.TribuoCommonSgd",
+      "org.tribuo.common.sgd.protos.TribuoSgd",
+      "org.tribuo.common.tree.protos.TribuoTree",
+      "org.tribuo.common.xgboost.protos.TribuoXgboost",
+      "org.tribuo.interop.onnx.protos.TribuoOnnx",
+      "org.tribuo.multilabel.protos.TribuoMultilabelCore",
+      "org.tribuo.multilabel.sgd.protos.TribuoMultilabelSgd",
+      "org.tribuo.regression.protos.TribuoRegressionCore",
+      "org.tribuo.regression.libsvm.protos.TribuoRegressionLibsvm",
+      "org.tribuo.regression.rtree.protos.TribuoRegressionTree",
+      "org.tribuo.regression.sgd.protos.TribuoRegressionSgd",
+      "org.tribuo.regression.slm.protos.TribuoRegressionSlm");
+
+  /** Tribuo's and OLCUT's message types on the class path, by full name (read on first use). */
+  private static final class TribuoTypes {
+    static final Map<String, Descriptor> ALL = load();
+
+    private static Map<String, Descriptor> load() {
+      Map<String, Descriptor> types = new HashMap<>();
+      ClassLoader loader = ModelProto.class.getClassLoader();
+      for (String name : DESCRIPTOR_CLASSES) {
+        try {
+          Object file = Class.forName(name, true, loader).getMethod("getDescriptor").invoke(null);
+          if (file instanceof FileDescriptor fd) {
+            for (Descriptor d : fd.getMessageTypes()) {
+              types.put(d.getFullName(), d);
+            }
+          }
+        } catch (ClassNotFoundException e) {
+          // that Tribuo module is not on the class path: its models cannot be loaded anyway
+        } catch (ReflectiveOperationException | LinkageError e) {
+          // a different Tribuo version: its types stay unknown, so its models are refused
+        }
+      }
+      return Map.copyOf(types);
+    }
+  }
 
   private final List<String> allowedPrefixes;
   private final @Nullable String javaSerialFilter;
@@ -118,7 +148,7 @@ final class ProtobufModelCheck {
   }
 
   ProtobufModelCheck(List<String> allowedPrefixes, @Nullable String javaSerialFilter) {
-    this(allowedPrefixes, javaSerialFilter, cached(ProtobufModelCheck::tribuoType));
+    this(allowedPrefixes, javaSerialFilter, ProtobufModelCheck::tribuoType);
   }
 
   ProtobufModelCheck(List<String> allowedPrefixes, @Nullable String javaSerialFilter,
@@ -261,7 +291,7 @@ final class ProtobufModelCheck {
             + " OCI models read files or call services named in the model file, which the"
             + " registry does not load");
       }
-      Descriptor payloadType = TYPE_NAME.matcher(name).matches() ? types.find(name) : null;
+      Descriptor payloadType = types.find(name);
       if (payloadType == null) {
         throw refuse("holds a payload of type " + cut(url) + " (at " + cut(path) + "), which is"
             + " not one of Tribuo's message types");
@@ -443,54 +473,9 @@ final class ProtobufModelCheck {
     return List.of(m.getField(f));
   }
 
-  /**
-   * The Java package of a Tribuo or OLCUT protobuf package, or null. Message classes are
-   * generated with {@code java_multiple_files}, so a type {@code p.M} is the class {@code
-   * javaPackageOf(p) + ".M"}.
-   */
-  static @Nullable String javaPackageOf(String protoPackage) {
-    return JAVA_PACKAGES.get(protoPackage);
-  }
-
-  /**
-   * Finds a Tribuo or OLCUT message type by name: the class is loaded without being initialized,
-   * and used only if it is a generated protobuf message whose descriptor has that name.
-   */
+  /** A Tribuo or OLCUT message type by full name, or null. */
   static @Nullable Descriptor tribuoType(String fullName) {
-    int dot = fullName.lastIndexOf('.');
-    String javaPackage = dot < 0 ? null : javaPackageOf(fullName.substring(0, dot));
-    if (javaPackage == null) {
-      return null;
-    }
-    String className = javaPackage + "." + fullName.substring(dot + 1);
-    try {
-      Class<?> c = Class.forName(className, false, ModelProto.class.getClassLoader());
-      if (!Message.class.isAssignableFrom(c)) {
-        return null;
-      }
-      Object d = c.getMethod("getDescriptor").invoke(null);
-      if (d instanceof Descriptor descriptor && descriptor.getFullName().equals(fullName)) {
-        return descriptor;
-      }
-      return null;
-    } catch (LinkageError | ReflectiveOperationException e) {
-      return null;
-    }
-  }
-
-  /** Remembers the types found (a few dozen at most: unknown names are not remembered). */
-  private static TypeResolver cached(TypeResolver resolver) {
-    Map<String, Descriptor> found = new ConcurrentHashMap<>();
-    return name -> {
-      Descriptor d = found.get(name);
-      if (d == null) {
-        d = resolver.find(name);
-        if (d != null) {
-          found.put(name, d);
-        }
-      }
-      return d;
-    };
+    return TribuoTypes.ALL.get(fullName);
   }
 
   /** A value cut to 100 characters for a message, control characters escaped. */

@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.Model;
 import org.tribuo.Output;
@@ -105,7 +106,7 @@ final class TribuoLoader {
   private Model<?> fromJava(ModelVersion v, byte[] bytes) {
     Object o;
     try {
-      o = readFiltered(bytes, java.util.Objects.requireNonNull(javaSerialFilter));
+      o = readFiltered(bytes, Objects.requireNonNull(javaSerialFilter));
     } catch (FilterRefusal e) {
       throw new UnsafeModelException(v.modelName(), v.version(), "The serialization filter"
           + " refused version " + v.version() + " of '" + v.modelName() + "': "
@@ -117,7 +118,7 @@ final class TribuoLoader {
     }
     if (!(o instanceof Model<?> model)) {
       throw new UnsafeModelException(v.modelName(), v.version(), "Version " + v.version()
-          + " holds " + (o == null ? "null" : "a " + o.getClass().getName())
+          + " holds " + (o == null ? "null" : "a " + ProtobufModelCheck.cut(o.getClass().getName()))
           + ", not a Tribuo model");
     }
     checkClass(v, model.getClass().getName());

@@ -412,7 +412,7 @@ class TribuoLoaderTest {
         List.of(inner, Models.churn(4)), new VotingCombiner());
   }
 
-  private static Model<Regressor> regression() {
+  static Model<Regressor> regression() {
     RegressionFactory factory = new RegressionFactory();
     MutableDataset<Regressor> data = new MutableDataset<>(
         new SimpleDataSourceProvenance("synthetic spend", factory), factory);
