@@ -72,6 +72,11 @@ final class ProtobufModelCheck {
   private static final String ROOT_PROVENANCE = "olcut.RootProvenanceProto";
   private static final String SIMPLE_PROVENANCE = "olcut.SimpleProvenanceProto";
   private static final String LIBLINEAR_MODEL = "tribuo.common.liblinear.LibLinearModelProto";
+  private static final String DENSE_TENSOR = "tribuo.math.impl.DenseTensorProto";
+  private static final String SPARSE_TENSOR = "tribuo.math.impl.SparseTensorProto";
+
+  /** Rows a sparse matrix may have without storing anything in them, if the file is smaller. */
+  static final int MIN_ROW_ALLOWANCE = 1 << 20;
   private static final Pattern BINARY_NAME =
       Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
 
@@ -164,7 +169,7 @@ final class ProtobufModelCheck {
    * @throws UnsafeModelException if the file is empty, malformed or fails a check
    */
   ModelProto check(String model, int version, byte[] bytes) {
-    Walk walk = new Walk(model, version);
+    Walk walk = new Walk(model, version, bytes.length);
     if (bytes.length == 0) {
       throw walk.refuse("is an empty file (0 bytes), not a Tribuo protobuf model");
     }
@@ -215,10 +220,12 @@ final class ProtobufModelCheck {
   private final class Walk {
     private final String model;
     private final int version;
+    private final int fileSize;
 
-    Walk(String model, int version) {
+    Walk(String model, int version, int fileSize) {
       this.model = model;
       this.version = version;
+      this.fileSize = fileSize;
     }
 
     UnsafeModelException refuse(String what) {
@@ -241,8 +248,8 @@ final class ProtobufModelCheck {
       }
       Descriptor type = m.getDescriptorForType();
       if (!m.getUnknownFields().asMap().isEmpty()) {
-        throw refuse("has unknown fields " + m.getUnknownFields().asMap().keySet() + " in "
-            + type.getFullName() + " (at " + cut(path) + ")");
+        throw refuse("has unknown fields " + cut(m.getUnknownFields().asMap().keySet().toString())
+            + " in " + type.getFullName() + " (at " + cut(path) + ")");
       }
       switch (type.getFullName()) {
         case ANY -> {
@@ -252,6 +259,8 @@ final class ProtobufModelCheck {
         case ROOT_PROVENANCE -> provenance(m, path);
         case SIMPLE_PROVENANCE -> enumClass(m, path);
         case LIBLINEAR_MODEL -> javaSerialized(m, path);
+        case DENSE_TENSOR -> tensor(m, path, false);
+        case SPARSE_TENSOR -> tensor(m, path, true);
         default -> { }
       }
       for (FieldDescriptor f : type.getFields()) {
@@ -297,6 +306,63 @@ final class ProtobufModelCheck {
             + " not one of Tribuo's message types");
       }
       message(parse(payloadType, value, cut(path)), depth + 1, path + "<" + name + ">");
+    }
+
+    /**
+     * Tribuo allocates tensors from their declared shape, multiplying dimensions as {@code int}:
+     * dimensions of 65,536 x 65,536 and no values pass its own check (the product overflows to 0)
+     * and allocate 32 GiB, and a sparse matrix allocates one vector per declared row. A dense
+     * tensor must hold exactly the product of its dimensions, a sparse one the values, indices
+     * and rows it declares, with no more than max(file size, {@value #MIN_ROW_ALLOWANCE}) rows.
+     */
+    private void tensor(Message m, String path, boolean sparse) {
+      Descriptor type = m.getDescriptorForType();
+      List<Object> dimensions = values(m, field(type, "dimensions", path));
+      long valueBytes = ((ByteString) m.getField(field(type, "values", path))).size();
+      long elements = 1;
+      long rows = 1;
+      for (int i = 0; i < dimensions.size(); i++) {
+        int dimension = (Integer) dimensions.get(i);
+        if (dimension < 1) {
+          throw refuse("has a tensor of shape " + shape(dimensions) + " (at " + cut(path) + ")");
+        }
+        elements = saturatingProduct(elements, dimension);
+        if (i < dimensions.size() - 1) {
+          rows = saturatingProduct(rows, dimension);
+        }
+      }
+      if (!sparse) {
+        if (elements > Integer.MAX_VALUE || valueBytes != elements * Double.BYTES) {
+          throw refuse("has a dense tensor of shape " + shape(dimensions) + " holding "
+              + valueBytes / Double.BYTES + " values (at " + cut(path) + ")");
+        }
+        return;
+      }
+      long count = (Integer) m.getField(field(type, "numNonZero", path));
+      long indexBytes = ((ByteString) m.getField(field(type, "indices", path))).size();
+      if (count < 0 || valueBytes != count * Double.BYTES
+          || indexBytes != count * Integer.BYTES * Math.max(1, dimensions.size())) {
+        throw refuse("has a sparse tensor declaring " + count + " values with " + valueBytes
+            + " bytes of values and " + indexBytes + " bytes of indices (at " + cut(path) + ")");
+      }
+      if (rows > Math.max(fileSize, MIN_ROW_ALLOWANCE)) {
+        throw refuse("has a sparse tensor of shape " + shape(dimensions) + ", more rows than"
+            + " max(file size, " + MIN_ROW_ALLOWANCE + ") (at " + cut(path) + ")");
+      }
+    }
+
+    /** {@code a * b} for {@code b >= 1}, or 2^40 if that is more. */
+    private static long saturatingProduct(long a, int b) {
+      long cap = 1L << 40;
+      return a > cap / b ? cap : a * b;
+    }
+
+    private FieldDescriptor field(Descriptor type, String name, String path) {
+      FieldDescriptor f = type.findFieldByName(name);
+      if (f == null) {
+        throw refuse("has an unexpected " + type.getFullName() + " layout (at " + cut(path) + ")");
+      }
+      return f;
     }
 
     /** OLCUT loads the enum class of an EnumProvenance by name; any dotted name is checked. */
@@ -476,6 +542,13 @@ final class ProtobufModelCheck {
   /** A Tribuo or OLCUT message type by full name, or null. */
   static @Nullable Descriptor tribuoType(String fullName) {
     return TribuoTypes.ALL.get(fullName);
+  }
+
+  /** A tensor shape for a message: at most 10 dimensions. */
+  private static String shape(List<Object> dimensions) {
+    String head = dimensions.subList(0, Math.min(10, dimensions.size())).toString();
+    return dimensions.size() <= 10 ? head
+        : head.substring(0, head.length() - 1) + ", ... (" + dimensions.size() + " dimensions)]";
   }
 
   /** A value cut to 100 characters for a message, control characters escaped. */

@@ -30,6 +30,9 @@ import org.tribuo.data.csv.CSVLoader;
 import org.tribuo.ensemble.WeightedEnsembleModel;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.math.optimisers.AdaGrad;
+import org.tribuo.math.protos.DenseTensorProto;
+import org.tribuo.math.protos.SparseTensorProto;
+import org.tribuo.math.protos.TensorProto;
 import org.tribuo.protos.core.ModelProto;
 import org.tribuo.protos.core.WeightedEnsembleModelProto;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
@@ -287,6 +290,37 @@ class TribuoLoaderTest {
         .setOmp(0, p.getOmp(0).toBuilder().putValues("hostile", 1_000_000)).build()));
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
         .isInstanceOf(UnsafeModelException.class).hasMessageContaining("missing entry 1000000");
+  }
+
+  @Test
+  void aDenseTensorWhoseShapeOverflows_isRefused_notAllocated() throws Exception {
+    // 65,536 x 65,536 overflows Tribuo's int product to 0, so no values pass its own check and
+    // it allocates 32 GiB.
+    byte[] model = ModelFiles.transform(churn(), m -> !m.getDescriptorForType().getFullName()
+        .equals("tribuo.math.impl.DenseTensorProto") ? m
+        : ModelFiles.dynamic(DenseTensorProto.newBuilder().addDimensions(65_536)
+            .addDimensions(65_536).build()));
+    ModelVersion v = registerProtobuf(model);
+    assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
+        .isInstanceOf(UnsafeModelException.class)
+        .hasMessageContaining("dense tensor of shape [65536, 65536] holding 0 values");
+  }
+
+  @Test
+  void aSparseMatrixDeclaringBillionsOfRows_isRefused_notAllocated() throws Exception {
+    SparseTensorProto sparse = SparseTensorProto.newBuilder().addDimensions(Integer.MAX_VALUE)
+        .addDimensions(3).setNumNonZero(1)
+        .setIndices(com.google.protobuf.ByteString.copyFrom(new byte[8]))
+        .setValues(com.google.protobuf.ByteString.copyFrom(new byte[8])).build();
+    byte[] model = ModelFiles.transform(churn(), m -> !m.getDescriptorForType().getFullName()
+        .equals("tribuo.math.TensorProto") ? m
+        : ModelFiles.dynamic(TensorProto.newBuilder().setVersion(0)
+            .setClassName("org.tribuo.math.la.DenseSparseMatrix")
+            .setSerializedData(Any.pack(sparse)).build()));
+    ModelVersion v = registerProtobuf(model);
+    assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
+        .isInstanceOf(UnsafeModelException.class)
+        .hasMessageContaining("sparse tensor of shape [2147483647, 3], more rows than");
   }
 
   // ------------------------------------------------------------------ real models still load
