@@ -61,12 +61,28 @@ public final class ModelRegistry implements AutoCloseable {
   public static final String LATEST = "latest";
 
   /**
-   * The default {@link java.io.ObjectInputFilter} for Java-serialized Tribuo models (after Tribuo's
-   * own JEP 290 filter): Tribuo, OLCUT, LibSVM, LibLinear and the JDK value classes they use.
+   * The default {@link java.io.ObjectInputFilter} pattern for Java-serialized Tribuo models, based
+   * on Tribuo's own JEP 290 list ({@code docs/jep-290-filter.txt} in Tribuo): Tribuo, OLCUT,
+   * LibSVM, LibLinear, {@code java.io.File} (file provenance) and the {@code java.lang}, {@code
+   * java.util}, {@code java.time} and {@code java.math} classes they use; everything else is
+   * refused ({@code java.net.URL} too, whose {@code hashCode} resolves host names).
+   *
+   * <p>Limits: object graphs at most 24 deep ({@code maxdepth}), 5,000,000 objects and references
+   * ({@code maxrefs}), arrays of at most 10,000,000 elements ({@code maxarray}, so a few bytes
+   * cannot allocate gigabytes) and 1 GiB of stream ({@code maxbytes}). Real models need far less:
+   * a logistic regression over 2,000 features is 10 deep with about 10,000 references, an
+   * ensemble of ensembles 18 deep. The depth bound is what stops nested-collection "hash bombs"
+   * at the filter (a few KB of {@code HashSet}s nested 100 deep would never finish hashing): their cost
+   * grows geometrically with each level. It bounds, but does not remove, what a crafted stream
+   * can cost within the limits: Java serialization is only for trusted files. A deep decision
+   * tree may need a higher {@code maxdepth}: pass a copy of this pattern with a larger value, or
+   * better, re-register the model in protobuf form. The registry also applies the JVM-wide
+   * {@code jdk.serialFilter}, if set, on top of this pattern.
    */
-  public static final String TRIBUO_SERIAL_FILTER = "maxdepth=100;maxrefs=10000000;"
+  public static final String TRIBUO_SERIAL_FILTER =
+      "maxdepth=24;maxrefs=5000000;maxarray=10000000;maxbytes=1073741824;"
       + "org.tribuo.**;com.oracle.labs.mlrg.olcut.**;libsvm.*;de.bwaldvogel.liblinear.*;"
-      + "java.lang.*;java.util.*;java.time.*;java.math.*;!*";
+      + "java.lang.*;java.util.*;java.time.*;java.math.*;java.io.File;!*";
 
   private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
   private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9_\\-]{1,255}");
@@ -633,11 +649,15 @@ public final class ModelRegistry implements AutoCloseable {
 
   /**
    * Loads a Tribuo model version. The artifact's SHA-256 is checked against the registry before
-   * any byte is parsed; the model class must be in an allowed package; Java-serialized models are
-   * refused unless the builder allowed them, and then read through an allowlist filter.
+   * any byte is parsed. A protobuf file is then checked whole before Tribuo sees it: every class
+   * named anywhere in it (model, domains, outputs, provenance) must be in an allowed package, and
+   * unknown fields, unknown payload types, malformed provenance and excessive nesting are refused
+   * (see {@code docs/registry.md}). Java-serialized models are refused unless the builder allowed
+   * them, and then read through an allowlist filter with size and depth limits.
    *
    * @throws ModelIntegrityException if the file is missing, truncated or changed
-   * @throws UnsafeModelException if the format or class is not allowed
+   * @throws UnsafeModelException if the format, a class or the file's structure is not allowed,
+   *     or the file is empty or not a well-formed model
    * @throws RegistryException if the model's output type is not {@code outputType}
    */
   public <T extends Output<T>> Model<T> loadTribuo(ModelVersion version, Class<T> outputType) {
@@ -912,8 +932,11 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     /**
-     * Packages whose model classes may be loaded (default {@code org.tribuo.}). The class named
-     * in a protobuf model file is checked before Tribuo loads it.
+     * Packages whose classes a model file may name (default {@code org.tribuo.}). Every class
+     * named in a protobuf model file (the model, its domains and outputs, provenance classes) is
+     * checked before Tribuo loads it; OLCUT's provenance package is always allowed. Add the
+     * package of your own trainers or data sources if their names appear in your models'
+     * provenance.
      */
     public Builder allowedModelPackages(String... prefixes) {
       if (prefixes.length == 0) {

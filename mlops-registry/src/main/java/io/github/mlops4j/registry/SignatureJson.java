@@ -1,8 +1,12 @@
 package io.github.mlops4j.registry;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -15,7 +19,17 @@ import java.util.List;
  */
 final class SignatureJson {
   static final int SCHEMA_VERSION = 1;
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /**
+   * Reading refuses duplicate keys and bounds the document: nesting 16 (the format needs 3),
+   * 64 MiB, strings of 1 MiB, names of 1,000 characters, numbers of 100 digits.
+   */
+  private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16)
+              .maxDocumentLength(64L << 20).maxStringLength(1 << 20).maxNameLength(1_000)
+              .maxNumberLength(100).build())
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+      .build();
 
   private SignatureJson() {}
 
@@ -52,8 +66,12 @@ final class SignatureJson {
       List<String> labels = new ArrayList<>();
       root.path("outputLabels").forEach(l -> labels.add(l.asText()));
       return new ModelSignature(inputs, root.path("outputType").asText(), labels);
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      throw new RegistryException(null, null, "Corrupt model signature: " + e.getMessage(), e);
+    } catch (JsonProcessingException e) {
+      throw new RegistryException(null, null, "Corrupt model signature: "
+          + ProtobufModelCheck.cut(String.valueOf(e.getOriginalMessage())), e);
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(null, null, "Corrupt model signature: "
+          + ProtobufModelCheck.cut(String.valueOf(e.getMessage())), e);
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.github.mlops4j.registry;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -14,22 +13,27 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.Model;
 import org.tribuo.Output;
 import org.tribuo.protos.core.ModelProto;
 
 /**
- * Loads Tribuo models safely: whole file read once, SHA-256 checked against the registry, model
- * class checked against the allowed packages, and only then handed to Tribuo.
+ * Loads Tribuo models safely: whole file read once, SHA-256 checked against the registry, then a
+ * protobuf file is checked by {@link ProtobufModelCheck} (every class name in it, at every depth,
+ * in the allowed packages) and a Java-serialized one read through the serialization filter, and
+ * only then handed to Tribuo.
  */
 final class TribuoLoader {
   private final List<String> allowedClassPrefixes;
   private final @Nullable String javaSerialFilter;
+  private final ProtobufModelCheck protobufCheck;
 
   TribuoLoader(List<String> allowedClassPrefixes, @Nullable String javaSerialFilter) {
     this.allowedClassPrefixes = List.copyOf(allowedClassPrefixes);
     this.javaSerialFilter = javaSerialFilter;
+    this.protobufCheck = new ProtobufModelCheck(allowedClassPrefixes, javaSerialFilter);
   }
 
   <T extends Output<T>> Model<T> load(ModelVersion v, ArtifactStore artifacts,
@@ -80,15 +84,17 @@ final class TribuoLoader {
     return bytes;
   }
 
+  /**
+   * Checks a protobuf model file before Tribuo sees it.
+   *
+   * @throws UnsafeModelException if the file is empty, malformed, or fails a check
+   */
+  ModelProto checkProtobuf(ModelVersion v, byte[] bytes) {
+    return protobufCheck.check(v.modelName(), v.version(), bytes);
+  }
+
   private Model<?> fromProtobuf(ModelVersion v, byte[] bytes) {
-    ModelProto proto;
-    try {
-      proto = ModelProto.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new RegistryException(v.modelName(), v.version(), "Version " + v.version()
-          + " is not a Tribuo protobuf model: " + e.getMessage(), e);
-    }
-    checkClass(v, proto.getClassName());
+    ModelProto proto = checkProtobuf(v, bytes);
     try {
       return Model.deserialize(proto);
     } catch (RuntimeException e) {
@@ -98,23 +104,69 @@ final class TribuoLoader {
   }
 
   private Model<?> fromJava(ModelVersion v, byte[] bytes) {
-    ObjectInputFilter filter = ObjectInputFilter.Config.createFilter(javaSerialFilter);
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-      in.setObjectInputFilter(filter);
-      Object o = in.readObject();
-      if (!(o instanceof Model<?> model)) {
-        throw new UnsafeModelException(v.modelName(), v.version(), "Version " + v.version()
-            + " holds a " + o.getClass().getName() + ", not a Tribuo model");
-      }
-      checkClass(v, model.getClass().getName());
-      return model;
-    } catch (InvalidClassException e) {
+    Object o;
+    try {
+      o = readFiltered(bytes, Objects.requireNonNull(javaSerialFilter));
+    } catch (FilterRefusal e) {
       throw new UnsafeModelException(v.modelName(), v.version(), "The serialization filter"
-          + " refused a class in version " + v.version() + " of '" + v.modelName() + "': "
-          + e.getMessage());
+          + " refused version " + v.version() + " of '" + v.modelName() + "': "
+          + e.getMessage() + "; it was not loaded");
     } catch (IOException | ClassNotFoundException e) {
       throw new RegistryException(v.modelName(), v.version(), "Cannot deserialize version "
-          + v.version() + " of '" + v.modelName() + "': " + e, e);
+          + v.version() + " of '" + v.modelName() + "': " + ProtobufModelCheck.cut(e.toString()),
+          e);
+    }
+    if (!(o instanceof Model<?> model)) {
+      throw new UnsafeModelException(v.modelName(), v.version(), "Version " + v.version()
+          + " holds " + (o == null ? "null" : "a " + ProtobufModelCheck.cut(o.getClass().getName()))
+          + ", not a Tribuo model");
+    }
+    checkClass(v, model.getClass().getName());
+    return model;
+  }
+
+  /**
+   * Reads one Java-serialized object through the filter {@code pattern}, merged with the JVM-wide
+   * filter ({@code jdk.serialFilter}) if there is one: a class or limit either refuses is refused.
+   *
+   * @throws FilterRefusal if the filter refused something; the message says what, where and
+   *     under which pattern
+   */
+  static @Nullable Object readFiltered(byte[] bytes, String pattern)
+      throws IOException, ClassNotFoundException {
+    ObjectInputFilter ours = ObjectInputFilter.Config.createFilter(pattern);
+    ObjectInputFilter jvm = ObjectInputFilter.Config.getSerialFilter();
+    ObjectInputFilter merged = jvm == null ? ours : ObjectInputFilter.merge(ours, jvm);
+    String[] refusal = new String[1];
+    ObjectInputFilter recording = info -> {
+      ObjectInputFilter.Status status = merged.checkInput(info);
+      if (status == ObjectInputFilter.Status.REJECTED && refusal[0] == null) {
+        Class<?> c = info.serialClass();
+        refusal[0] = (c == null ? "an object" : "class " + ProtobufModelCheck.cut(c.getName()))
+            + " at depth " + info.depth() + " (references " + info.references()
+            + ", array length " + info.arrayLength() + ", stream bytes " + info.streamBytes()
+            + ") under the filter '" + ProtobufModelCheck.cut(pattern) + "'"
+            + (jvm == null ? "" : " and the JVM-wide jdk.serialFilter");
+      }
+      return status;
+    };
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+      in.setObjectInputFilter(recording);
+      return in.readObject();
+    } catch (InvalidClassException e) {
+      if (refusal[0] != null) {
+        throw new FilterRefusal("it refused " + refusal[0]);
+      }
+      throw e;
+    }
+  }
+
+  /** The serialization filter refused part of a stream. */
+  static final class FilterRefusal extends InvalidClassException {
+    private static final long serialVersionUID = 1L;
+
+    FilterRefusal(String reason) {
+      super(reason);
     }
   }
 
@@ -125,8 +177,8 @@ final class TribuoLoader {
       }
     }
     throw new UnsafeModelException(v.modelName(), v.version(), "Version " + v.version() + " of '"
-        + v.modelName() + "' names model class " + className + ", outside the allowed packages "
-        + allowedClassPrefixes + "; it was not loaded");
+        + v.modelName() + "' names model class " + ProtobufModelCheck.cut(className)
+        + ", outside the allowed packages " + allowedClassPrefixes + "; it was not loaded");
   }
 
   static String sha256(byte[] bytes) {

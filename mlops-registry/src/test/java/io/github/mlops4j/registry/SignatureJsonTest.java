@@ -38,6 +38,28 @@ class SignatureJsonTest {
   }
 
   @Test
+  void refusesDuplicateKeys_insteadOfKeepingTheLast() {
+    assertThatThrownBy(() -> SignatureJson.read("{\"schemaVersion\":1,\"inputs\":[],"
+        + "\"outputType\":\"Label\",\"outputType\":\"Regressor\",\"outputLabels\":[]}"))
+        .isInstanceOf(RegistryException.class).hasMessageContaining("Duplicate field 'outputType'");
+    assertThatThrownBy(() -> SignatureJson.read("{\"schemaVersion\":1,\"inputs\":[{\"name\":"
+        + "\"a\",\"type\":\"REAL\",\"name\":\"b\"}],\"outputType\":\"Label\"}"))
+        .isInstanceOf(RegistryException.class).hasMessageContaining("Duplicate field 'name'");
+  }
+
+  @Test
+  void refusesDeepNestingAndBoundsItsMessages() {
+    String deep = "{\"schemaVersion\":1,\"inputs\":" + "[".repeat(100) + "]".repeat(100) + "}";
+    assertThatThrownBy(() -> SignatureJson.read(deep))
+        .isInstanceOf(RegistryException.class).hasMessageContaining("nesting depth");
+    String longType = "{\"schemaVersion\":1,\"inputs\":[{\"name\":\"a\",\"type\":\""
+        + "X".repeat(100_000) + "\"}],\"outputType\":\"Label\",\"outputLabels\":[]}";
+    assertThatThrownBy(() -> SignatureJson.read(longType))
+        .isInstanceOf(RegistryException.class)
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(300));
+  }
+
+  @Test
   void signatureOfATribuoModel_listsItsDomains() {
     ModelSignature sig = ModelSignature.of(Models.churn(1));
     assertThat(sig.inputNames()).containsExactly("spend", "tenure");

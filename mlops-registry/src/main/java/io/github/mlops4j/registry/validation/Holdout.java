@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -81,7 +82,8 @@ public final class Holdout<T extends Output<T>> {
 
   /**
    * Starts a holdout read from a CSV file with a header row (comma separated, {@code "}
-   * quoted). The label column is parsed by {@code factory}; every other column that is not a
+   * quoted) whose column names are unique (a name used twice is an error, not a silent choice of
+   * one of the columns). The label column is parsed by {@code factory}; every other column that is not a
    * slice column is a feature: a number becomes a real feature named after the column, any other
    * text {@code v} becomes the one-hot feature {@code column@v} with value 1, and an empty cell is
    * a missing (zero) feature. Named after the file.
@@ -179,6 +181,11 @@ public final class Holdout<T extends Output<T>> {
     return new DatasetVersion(name, digest, bytes[0], 0, dataset.size(), "memory:" + name);
   }
 
+  /** A value for a message: at most 100 characters, with the length when cut. */
+  static String cut(String s) {
+    return s.length() <= 100 ? s : s.substring(0, 100) + "… (" + s.length() + " characters)";
+  }
+
   /** Folds one-hot feature names {@code column@value} to {@code column}. */
   static String column(String featureName) {
     int at = featureName.indexOf('@');
@@ -258,7 +265,7 @@ public final class Holdout<T extends Output<T>> {
      * Builds the holdout, reading the CSV file if there is one.
      *
      * @throws ValidationException if the data set is empty, the CSV file cannot be read, or a
-     *     column is missing
+     *     column is missing or named twice
      */
     public Holdout<T> build() {
       Dataset<T> data;
@@ -297,14 +304,23 @@ public final class Holdout<T extends Output<T>> {
       try (Reader reader = Files.newBufferedReader(f, StandardCharsets.UTF_8);
           CSVIterator it = new CSVIterator(reader, ',', '"')) {
         List<String> header = it.getFields();
+        Map<String, Integer> firstSeen = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+          Integer first = firstSeen.putIfAbsent(header.get(i), i);
+          if (first != null) {
+            throw new ValidationException("CSV file " + f + " has the column '"
+                + cut(header.get(i)) + "' twice (columns " + (first + 1) + " and " + (i + 1)
+                + "); every column needs its own name, so rename or drop one");
+          }
+        }
         if (!header.contains(label)) {
-          throw new ValidationException("CSV file " + f + " has no label column '" + label
-              + "'; its columns are " + header);
+          throw new ValidationException("CSV file " + f + " has no label column '" + cut(label)
+              + "'; " + describe(header));
         }
         for (String s : sliceColumns) {
           if (!header.contains(s)) {
-            throw new ValidationException("CSV file " + f + " has no slice column '" + s
-                + "'; its columns are " + header);
+            throw new ValidationException("CSV file " + f + " has no slice column '" + cut(s)
+                + "'; " + describe(header));
           }
         }
         List<String> features = new ArrayList<>();
@@ -322,7 +338,8 @@ public final class Holdout<T extends Output<T>> {
           String labelValue = cells.get(label);
           if (labelValue == null || labelValue.isBlank()) {
             throw new ValidationException("CSV file " + f + ", data row " + (row.getIndex() + 1)
-                + ": the label column '" + label + "' is empty; every holdout row needs a label");
+                + ": the label column '" + cut(label) + "' is empty; every holdout row needs a"
+                + " label");
           }
           int n = 0;
           for (String col : features) {
@@ -351,10 +368,22 @@ public final class Holdout<T extends Output<T>> {
         if (e instanceof ValidationException v) {
           throw v;
         }
-        throw new ValidationException("Cannot read the CSV holdout " + f + ": " + e.getMessage(),
-            e);
+        throw new ValidationException("Cannot read the CSV holdout " + f + ": "
+            + cut(String.valueOf(e.getMessage())), e);
       }
       return out;
+    }
+
+    /** The header for a message: at most 10 column names of at most 100 characters. */
+    private static String describe(List<String> header) {
+      StringBuilder b = new StringBuilder("its ").append(header.size()).append(" columns are ");
+      for (int i = 0; i < Math.min(header.size(), 10); i++) {
+        b.append(i == 0 ? "" : ", ").append('\'').append(cut(header.get(i))).append('\'');
+      }
+      if (header.size() > 10) {
+        b.append(", ...");
+      }
+      return b.toString();
     }
 
     private static double parse(String v) {

@@ -52,4 +52,37 @@ class HoldoutTest {
     assertThatThrownBy(() -> Holdout.csv(csv, "churn", new LabelFactory()).build())
         .isInstanceOf(ValidationException.class).hasMessageContaining("no rows");
   }
+
+  @Test
+  void csvWithADuplicateColumnName_isRefusedNamingTheColumn() throws Exception {
+    Path csv = dir.resolve("h.csv");
+    // Which "tenure" would be the feature? Today the second one is silently ignored.
+    Files.writeString(csv, "tenure,spend,tenure,churn\n1,10,9,yes\n2,20,8,no\n");
+    assertThatThrownBy(() -> Holdout.csv(csv, "churn", new LabelFactory()).build())
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("column 'tenure' twice (columns 1 and 3)");
+    Files.writeString(csv, "tenure,churn,churn\n1,yes,no\n");
+    assertThatThrownBy(() -> Holdout.csv(csv, "churn", new LabelFactory()).build())
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("column 'churn' twice (columns 2 and 3)");
+  }
+
+  @Test
+  void csvErrors_quoteABoundedPartOfTheHeader() throws Exception {
+    Path csv = dir.resolve("h.csv");
+    StringBuilder header = new StringBuilder();
+    for (int i = 0; i < 20_000; i++) {
+      header.append(i == 0 ? "" : ",").append("column_with_a_long_name_").append(i);
+    }
+    Files.writeString(csv, header + "\n" + "1,".repeat(19_999) + "1\n");
+    assertThatThrownBy(() -> Holdout.csv(csv, "churn", new LabelFactory()).build())
+        .isInstanceOf(ValidationException.class).hasMessageContaining("no label column 'churn'")
+        .hasMessageContaining("20000 columns")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1_000));
+    String longName = "x".repeat(100_000);
+    Files.writeString(csv, "tenure,churn\n1,yes\n");
+    assertThatThrownBy(() -> Holdout.csv(csv, longName, new LabelFactory()).build())
+        .isInstanceOf(ValidationException.class)
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1_000));
+  }
 }
