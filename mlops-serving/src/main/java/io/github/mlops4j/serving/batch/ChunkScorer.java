@@ -330,8 +330,13 @@ final class ChunkScorer {
     try {
       p = predict(request, line);
     } catch (InvalidInputException e) {
-      reject(result, rejects, chunk, record, "invalid input: " + e.problems().stream()
-          .map(Object::toString).collect(Collectors.joining("; ")), false);
+      // the row's own fault (never a model error): at most 10 problems, each bounded
+      List<InvalidInputException.Problem> problems = e.problems();
+      int shown = Math.min(problems.size(), InvalidInputException.MESSAGE_PROBLEMS);
+      String reason = problems.subList(0, shown).stream().map(Object::toString)
+          .collect(Collectors.joining("; "))
+          + (problems.size() > shown ? "; ... and " + (problems.size() - shown) + " more" : "");
+      reject(result, rejects, chunk, record, "invalid input: " + reason, false);
       return;
     } catch (RuntimeException e) {
       result.modelError(e);
