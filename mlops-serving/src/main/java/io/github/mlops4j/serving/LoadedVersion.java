@@ -137,7 +137,10 @@ final class LoadedVersion<T extends Output<T>> {
   }
 
 
-  /** Closes what the version owns (the batcher; the model if it is closeable). */
+  /**
+   * Closes what the version owns: the batcher, its meters (removed from the meter registry unless
+   * another service still uses them), and the model if it is closeable.
+   */
   void closeResources() {
     if (!closedResources.compareAndSet(false, true)) {
       return;
@@ -145,6 +148,7 @@ final class LoadedVersion<T extends Output<T>> {
     if (batcher != null) {
       batcher.close();
     }
+    meters.close();
     if (model instanceof AutoCloseable c) {
       try {
         c.close();

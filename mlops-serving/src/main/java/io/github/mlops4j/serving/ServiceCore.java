@@ -842,9 +842,14 @@ final class ServiceCore {
     ServingMeters.VersionMeters vm = meters.version(mv.version(), routes);
     MicroBatcher<Example<T>, LoadedVersion.Scored<T>> batcher = null;
     if (batchSize > 0) {
-      batcher = new MicroBatcher<>(model + " v" + mv.version(),
-          batch -> LoadedVersion.predictBatch(m, batch), batchSize, batchDelay,
-          batchQueue, daemon("mlops-serving-batch-" + model + "-v" + mv.version()));
+      try {
+        batcher = new MicroBatcher<>(model + " v" + mv.version(),
+            batch -> LoadedVersion.predictBatch(m, batch), batchSize, batchDelay,
+            batchQueue, daemon("mlops-serving-batch-" + model + "-v" + mv.version()));
+      } catch (RuntimeException e) {
+        vm.close();
+        throw e;
+      }
     }
     int version = mv.version();
     AtomicInteger once = new AtomicInteger();
