@@ -2,6 +2,7 @@ package io.github.mlops4j.serving.batch;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -19,6 +20,7 @@ import io.github.mlops4j.serving.InferenceService;
 import io.github.mlops4j.serving.InvalidInputException;
 import io.github.mlops4j.serving.OverloadedException;
 import io.github.mlops4j.serving.Prediction;
+import io.github.mlops4j.serving.internal.Texts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,9 +45,11 @@ final class ChunkScorer {
       .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
       .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
       .build();
+  /** Reads rows (a key given twice in an object is an error) and writes output rows. */
   static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
       .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
       .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build())
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final long MAX_BACKOFF_NANOS = Duration.ofMillis(100).toNanos();
@@ -244,7 +248,7 @@ final class ChunkScorer {
       try {
         node = JSON.readTree(chunk.data(), from, len);
       } catch (IOException e) {
-        reject(result, rejects, chunk, i, "malformed JSON: " + firstLine(e.getMessage()), false);
+        reject(result, rejects, chunk, i, jsonProblem(e), false);
         continue;
       }
       if (node == null || !node.isObject()) {
@@ -264,6 +268,18 @@ final class ChunkScorer {
       }
       predictAndWrite(result, out, rejects, chunk, i, chunk.lines()[i], request, passThrough);
     }
+  }
+
+  /** The reject reason of a line that does not parse, bounded. */
+  static String jsonProblem(IOException e) {
+    if (e instanceof JsonParseException p && p.getMessage() != null
+        && p.getOriginalMessage().startsWith("Duplicate field '")) {
+      String m = p.getOriginalMessage();
+      int end = m.lastIndexOf('\'');
+      String key = end > 17 ? m.substring(17, end) : m;
+      return "duplicate key '" + Texts.abbreviate(key) + "': each key of a row must be unique";
+    }
+    return "malformed JSON: " + Texts.abbreviate(firstLine(e.getMessage()), 3 * Texts.MAX);
   }
 
   private @Nullable String jsonRequest(JsonNode node, Map<String, Object> request) {
