@@ -295,6 +295,11 @@ public final class BatchJob {
       throw new BatchJobException("The CSV input is empty; it needs a header row naming the"
           + " columns");
     }
+    int bad = Utf8.firstInvalid(h.data(), h.starts()[0], h.ends()[0]);
+    if (bad >= 0) {
+      throw new BatchJobException("The CSV header on line " + h.lines()[0] + " is not valid UTF-8"
+          + " (byte " + (bad - h.starts()[0] + 1) + "); the input must be UTF-8");
+    }
     List<String[]> rows = parseHeader(h);
     if (rows.size() != 1) {
       throw new BatchJobException("Cannot parse the CSV header on line " + h.lines()[0]);

@@ -70,6 +70,42 @@ public final class Texts {
   }
 
   /**
+   * {@code s} with every unpaired surrogate replaced by U+FFFD, so that it can be written as
+   * UTF-8; {@code s} itself when it has none (a JSON text may hold {@code "\ud800"}, which no
+   * UTF-8 writer can write).
+   */
+  public static String wellFormed(String s) {
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        return replaceUnpaired(s);
+      }
+    }
+    return s;
+  }
+
+  private static String replaceUnpaired(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < n
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        b.append(c).append(s.charAt(++i));
+      } else {
+        b.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+      }
+    }
+    return b.toString();
+  }
+
+  /**
    * At most {@code maxItems} items of a collection of texts, each abbreviated, with the count of
    * the others: {@code [a, b, c, ... 17 more]}.
    */
