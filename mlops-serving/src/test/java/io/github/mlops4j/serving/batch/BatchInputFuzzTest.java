@@ -66,7 +66,7 @@ class BatchInputFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "4m")
+  @FuzzTest(maxDuration = "60s")
   void csv(byte[] input) throws IOException {
     BatchFixtures fixtures = fixtures();
     RecordSplitter splitter = new RecordSplitter(new ByteArrayInputStream(input), 0, 1, true,
@@ -91,7 +91,7 @@ class BatchInputFuzzTest {
     scoreAll(fixtures, splitter, plan);
   }
 
-  @FuzzTest(maxDuration = "4m")
+  @FuzzTest(maxDuration = "60s")
   void jsonLines(byte[] input) throws IOException {
     BatchFixtures fixtures = fixtures();
     for (boolean signature : new boolean[] {true, false}) {
