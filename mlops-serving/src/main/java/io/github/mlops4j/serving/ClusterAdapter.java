@@ -1,6 +1,7 @@
 package io.github.mlops4j.serving;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.tribuo.clustering.ClusterID;
 import org.tribuo.clustering.ClusteringFactory;
 
@@ -14,6 +15,11 @@ final class ClusterAdapter extends OutputAdapter<ClusterID> {
   @Override
   ClusterID unknown() {
     return ClusteringFactory.UNASSIGNED_CLUSTER_ID;
+  }
+
+  @Override
+  boolean usable(org.tribuo.@Nullable Prediction<ClusterID> p) {
+    return p != null && p.getOutput() != null && p.getOutput().getID() >= 0;
   }
 
   @Override

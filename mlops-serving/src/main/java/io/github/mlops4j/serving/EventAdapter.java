@@ -1,6 +1,7 @@
 package io.github.mlops4j.serving;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.tribuo.anomaly.AnomalyFactory;
 import org.tribuo.anomaly.Event;
 
@@ -14,6 +15,12 @@ final class EventAdapter extends OutputAdapter<Event> {
   @Override
   Event unknown() {
     return AnomalyFactory.UNKNOWN_EVENT;
+  }
+
+  @Override
+  boolean usable(org.tribuo.@Nullable Prediction<Event> p) {
+    return p != null && p.getOutput() != null
+        && p.getOutput().getType() != Event.EventType.UNKNOWN;
   }
 
   @Override

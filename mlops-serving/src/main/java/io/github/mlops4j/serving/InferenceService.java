@@ -49,11 +49,15 @@ public final class InferenceService implements AutoCloseable {
   /**
    * Predicts one request with the default timeout (if any).
    *
-   * @throws InvalidInputException if the request does not match the signature (policy REJECT)
+   * @throws InvalidInputException if the request does not match the signature (policy REJECT),
+   *     cannot be read (a null or non-text key, a value or map that throws while read), or holds
+   *     a value outside the model's training range for which the model gives no usable output.
+   *     Whatever the request holds, it fails this way and never counts against a version
    * @throws OverloadedException if {@code maxConcurrency} calls are already running
    * @throws DeadlineExceededException if the default timeout passed
    * @throws ModelUnavailableException if the service is closed
-   * @throws ServingException if the model failed
+   * @throws ServingException if the model failed on a valid request (outcome {@code error}; a
+   *     canary's failed call)
    */
   public Prediction predict(Map<String, ?> request) {
     return core.predict(request, core.defaultTimeoutNanos);

@@ -4,8 +4,8 @@ import io.github.mlops4j.registry.FeatureSpec;
 import io.github.mlops4j.serving.InvalidInputException.Problem;
 import io.github.mlops4j.serving.InvalidInputException.Reason;
 import io.github.mlops4j.serving.internal.ServingMeters.VersionMeters;
+import io.github.mlops4j.serving.internal.Texts;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -88,29 +88,55 @@ final class InputSchema {
   }
 
   /**
-   * Checks and converts a request.
+   * Checks and converts a request. Reads only the request: any failure while reading it (the map,
+   * a key or a value throwing) is the request's problem.
    *
    * @throws InvalidInputException listing every problem, unless the policy fills
    */
   <T extends Output<T>> ArrayExample<T> encode(Map<String, ?> request, T unknown,
+      ValidationPolicy policy, VersionMeters meters) {
+    try {
+      return read(request, unknown, policy, meters);
+    } catch (InvalidInputException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      InvalidInputException invalid = new InvalidInputException(model, version, List.of(
+          new Problem("(request)", Reason.UNREADABLE, "the request could not be read: "
+              + Texts.typeName(e) + " while its fields were read")),
+          "Send a map of field names to numbers, booleans or texts that can be read");
+      invalid.initCause(e);
+      throw invalid;
+    }
+  }
+
+  private <T extends Output<T>> ArrayExample<T> read(Map<String, ?> request, T unknown,
       ValidationPolicy policy, VersionMeters meters) {
     int n = slotNames.length;
     String[] names = new String[n];
     double[] values = new double[n];
     List<Problem> problems = null;
     boolean fill = policy.fills();
+    boolean unknownFields = false;
     int dropped = 0;
     int filled = 0;
-    for (Map.Entry<String, ?> e : request.entrySet()) {
-      String field = e.getKey();
+    // Read through a wildcard view: a raw map may hold keys that are not texts.
+    for (Map.Entry<?, ?> e : ((Map<?, ?>) request).entrySet()) {
+      Object k = e.getKey();
+      if (!(k instanceof String field)) {
+        problems = add(problems, k == null ? "(null)" : "(" + Texts.typeName(k) + ")",
+            Reason.INVALID_NAME, k == null ? "a field name is null"
+                : "a field name is a " + Texts.typeName(k) + ", not a text");
+        continue;
+      }
       Key key = keys.get(field);
       if (key == null) {
         if (!ignored.contains(field)) {
           if (fill) {
             dropped++;
           } else {
-            problems = add(problems, field, Reason.UNKNOWN, "unknown field (value " + e.getValue()
-                + "); the model's features are " + Arrays.toString(slotNames));
+            unknownFields = true;
+            problems = add(problems, field, Reason.UNKNOWN, "unknown field (value "
+                + Texts.describe(e.getValue()) + ")");
           }
         }
         continue;
@@ -118,7 +144,7 @@ final class InputSchema {
       int slot = key.slot();
       if (names[slot] != null) {
         problems = add(problems, field, Reason.DUPLICATE, "given twice, also as '"
-            + names[slot] + "'");
+            + Texts.abbreviate(names[slot]) + "'");
         continue;
       }
       Object v = e.getValue();
@@ -133,7 +159,7 @@ final class InputSchema {
         String category = v instanceof String s ? s : scalarText(v);
         if (category == null) {
           problems = add(problems, field, Reason.WRONG_TYPE, "expects a category (text, number"
-              + " or boolean), got " + v.getClass().getSimpleName() + " " + v);
+              + " or boolean), got " + Texts.describe(v));
           continue;
         }
         String member = categories.get(slot).get(category);
@@ -143,7 +169,8 @@ final class InputSchema {
             dropped++;
           } else {
             problems = add(problems, field, Reason.UNKNOWN_CATEGORY, "unknown category '"
-                + category + "'; known: " + categories.get(slot).keySet());
+                + Texts.abbreviate(category) + "'; known: "
+                + Texts.list(categories.get(slot).keySet(), 20));
           }
           continue;
         }
@@ -158,7 +185,7 @@ final class InputSchema {
         d = b ? 1.0 : 0.0;
       } else {
         problems = add(problems, field, Reason.WRONG_TYPE, "expects a number, got "
-            + v.getClass().getSimpleName() + " '" + v + "'");
+            + Texts.describe(v));
         continue;
       }
       if (!Double.isFinite(d)) {
@@ -186,14 +213,17 @@ final class InputSchema {
           }
         } else if (!request.containsKey(slotNames[i]) && !groupGiven(request, i)) {
           problems = add(problems, slotNames[i], Reason.MISSING, "is missing"
-              + (group[i] ? " (one of " + categories.get(i).keySet() + ")" : ""));
+              + (group[i] ? " (one of " + Texts.list(categories.get(i).keySet(), 20) + ")" : ""));
         }
       } else if (names[i].isEmpty()) {
         empty++;
       }
     }
     if (problems != null) {
-      throw new InvalidInputException(model, version, problems);
+      throw new InvalidInputException(model, version, problems, unknownFields
+          ? "The model's features are " + Texts.list(List.of(slotNames), 20) + "; send those,"
+              + " name other fields in ignoreFields(...), or serve with ValidationPolicy.fill(...)"
+          : null);
     }
     if (filled > 0) {
       meters.filled(filled);
@@ -247,13 +277,14 @@ final class InputSchema {
       Key key = keys.get(field);
       if (key == null) {
         if (!ignored.contains(field)) {
-          out.add("dropped unknown field '" + field + "'");
+          out.add("dropped unknown field '" + Texts.abbreviate(field) + "'");
         }
       } else if (v != null && !(v instanceof Number num && !Double.isFinite(num.doubleValue()))) {
         String category = key.feature() == null
             ? (v instanceof String str ? str : scalarText(v)) : null;
         if (category != null && !categories.get(key.slot()).containsKey(category)) {
-          out.add("dropped unknown category '" + category + "' of '" + field + "'");
+          out.add("dropped unknown category '" + Texts.abbreviate(category) + "' of '"
+              + Texts.abbreviate(field) + "'");
         }
         seen.add(key.slot());
       }

@@ -1,12 +1,22 @@
 package io.github.mlops4j.serving;
 
+import io.github.mlops4j.serving.internal.Texts;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A request does not match the model's signature. {@link #problems()} lists every problem found
- * (not only the first), each with the field name and the reason.
+ * A request does not match the model's signature, or cannot be used by it. {@link #problems()}
+ * lists every problem found (not only the first), each with the field name and the reason.
+ *
+ * <p>Everything a caller controls is reported this way and never counts against a version (in
+ * metrics it is outcome {@code invalid}; a canary is never rolled back for it): the map itself,
+ * its keys and values, the routing key, and values outside the model's training range for which
+ * the model gives no usable output (see {@link Reason#OUT_OF_RANGE}).
+ *
+ * <p>The message is bounded whatever the request: it names at most {@value #MESSAGE_PROBLEMS}
+ * problems (then how many more there are), and copies at most about 100 characters of any field
+ * name or value, with its length. {@link #problems()} holds them all.
  */
 public class InvalidInputException extends ServingException {
   private static final long serialVersionUID = 1L;
@@ -28,8 +38,30 @@ public class InvalidInputException extends ServingException {
     /** A categorical value the model never saw in training. */
     UNKNOWN_CATEGORY,
     /** The same feature was given twice, e.g. as {@code colour} and {@code colour@red}. */
-    DUPLICATE
+    DUPLICATE,
+    /**
+     * A field name that is not a text: {@code null}, or (through a raw map) an object of another
+     * type. Refused under every validation policy.
+     */
+    INVALID_NAME,
+    /**
+     * The request could not be read: its map or one of its values threw while it was read (for
+     * example a {@code Number} whose {@code doubleValue()} throws, or a map changed while it was
+     * read).
+     */
+    UNREADABLE,
+    /**
+     * A finite value outside the range the model saw in training (its Tribuo feature domain), for
+     * which the model gave no usable output (no label, a NaN or infinite value, no cluster), or
+     * failed. The same value is a prediction as long as the model can answer it; only the failure
+     * is blamed on the input. A model that fails on input inside its training range is broken
+     * and fails with a plain {@link ServingException} (outcome {@code error}).
+     */
+    OUT_OF_RANGE
   }
+
+  /** The most problems named in the message. */
+  public static final int MESSAGE_PROBLEMS = 10;
 
   /**
    * One problem with one field.
@@ -45,9 +77,10 @@ public class InvalidInputException extends ServingException {
       Objects.requireNonNull(detail, "detail");
     }
 
+    /** {@code field: detail}, each cut to a bounded length. */
     @Override
     public String toString() {
-      return field + ": " + detail;
+      return Texts.abbreviate(field) + ": " + Texts.abbreviate(detail, 3 * Texts.MAX);
     }
   }
 
@@ -56,17 +89,37 @@ public class InvalidInputException extends ServingException {
   private final List<Problem> problems;
 
   public InvalidInputException(String model, int version, List<Problem> problems) {
-    super(message(model, version, problems));
+    this(model, version, problems, null);
+  }
+
+  /**
+   * @param advice what to do, ending the message (at most a few hundred characters are kept);
+   *     null for the default advice to send the signature's features
+   */
+  public InvalidInputException(String model, int version, List<Problem> problems,
+      @Nullable String advice) {
+    super(message(model, version, problems, advice));
     this.model = model;
     this.version = version;
     this.problems = List.copyOf(problems);
   }
 
-  private static String message(String model, int version, List<Problem> problems) {
-    return "Invalid input for '" + model + "' v" + version + " (" + problems.size() + " problem"
-        + (problems.size() == 1 ? "" : "s") + "): "
-        + problems.stream().map(Problem::toString).collect(Collectors.joining("; "))
-        + ". Send the features of the model's signature, or serve with ValidationPolicy.fill(...)";
+  private static String message(String model, int version, List<Problem> problems,
+      @Nullable String advice) {
+    StringBuilder b = new StringBuilder("Invalid input for '").append(Texts.abbreviate(model))
+        .append("' v").append(version).append(" (").append(problems.size()).append(" problem")
+        .append(problems.size() == 1 ? "" : "s").append("): ");
+    int shown = Math.min(problems.size(), MESSAGE_PROBLEMS);
+    for (int i = 0; i < shown; i++) {
+      b.append(i == 0 ? "" : "; ").append(problems.get(i));
+    }
+    if (problems.size() > shown) {
+      b.append("; ... and ").append(problems.size() - shown).append(" more");
+    }
+    b.append(". ").append(advice == null
+        ? "Send the features of the model's signature, or serve with ValidationPolicy.fill(...)"
+        : Texts.abbreviate(advice, 6 * Texts.MAX));
+    return b.toString();
   }
 
   /** The model whose signature refused the request. */

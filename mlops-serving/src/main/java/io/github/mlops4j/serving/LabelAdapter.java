@@ -1,6 +1,7 @@
 package io.github.mlops4j.serving;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 
@@ -14,6 +15,11 @@ final class LabelAdapter extends OutputAdapter<Label> {
   @Override
   Label unknown() {
     return LabelFactory.UNKNOWN_LABEL;
+  }
+
+  @Override
+  boolean usable(org.tribuo.@Nullable Prediction<Label> p) {
+    return p != null && p.getOutput() != null;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.github.mlops4j.serving;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.tribuo.Output;
 
 /**
@@ -14,6 +15,14 @@ abstract class OutputAdapter<T extends Output<T>> {
 
   /** The placeholder output of examples built for prediction. */
   abstract T unknown();
+
+  /**
+   * True if the prediction holds an answer that {@link #output} and {@link #scores} can report:
+   * an output at all, and for numbers a finite one. Tribuo gives no label, an infinite or NaN
+   * value, or no cluster when the computation overflowed, e.g. for a value far outside the
+   * training range.
+   */
+  abstract boolean usable(org.tribuo.@Nullable Prediction<T> p);
 
   abstract String output(org.tribuo.Prediction<T> p);
 

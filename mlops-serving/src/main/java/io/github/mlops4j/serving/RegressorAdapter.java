@@ -1,6 +1,7 @@
 package io.github.mlops4j.serving;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.tribuo.regression.RegressionFactory;
 import org.tribuo.regression.Regressor;
 
@@ -14,6 +15,23 @@ final class RegressorAdapter extends OutputAdapter<Regressor> {
   @Override
   Regressor unknown() {
     return RegressionFactory.UNKNOWN_REGRESSOR;
+  }
+
+  @Override
+  boolean usable(org.tribuo.@Nullable Prediction<Regressor> p) {
+    if (p == null || p.getOutput() == null) {
+      return false;
+    }
+    double[] values = p.getOutput().getValues();
+    if (values.length == 0) {
+      return false;
+    }
+    for (double v : values) {
+      if (!Double.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

@@ -12,6 +12,7 @@ import io.github.mlops4j.registry.ModelVersion;
 import io.github.mlops4j.registry.RegistryEvent;
 import io.github.mlops4j.serving.internal.MicroBatcher;
 import io.github.mlops4j.serving.internal.ServingMeters;
+import io.github.mlops4j.serving.internal.Texts;
 import io.github.mlops4j.serving.metrics.MicrometerServingMeters;
 import io.github.mlops4j.serving.routing.CanaryPolicy;
 import io.github.mlops4j.serving.routing.Routing;
@@ -294,17 +295,8 @@ final class ServiceCore {
     Prediction result;
     try {
       result = serve(lv, target, id, input, start, deadline);
-    } catch (RuntimeException e) {
-      if (target == 1 && canaryPolicy != null && !(e instanceof InvalidInputException)
-          && !(e instanceof OverloadedException)) {
-        canaryCall(lv.version, true, ticker.getAsLong() - start);
-      }
-      throw e;
     } finally {
       lv.release();
-    }
-    if (target == 1 && canaryPolicy != null) {
-      canaryCall(lv.version, false, result.latency().toNanos());
     }
     if (shadowIndex >= 0) {
       mirror(id, input);
@@ -315,47 +307,96 @@ final class ServiceCore {
   private int pick(Snapshot s, Map<String, ?> input) {
     return switch (routing.mode()) {
       case SINGLE -> 0;
-      case WEIGHTED -> routing.armIndex(unit(input));
-      case CANARY -> s.canaryActive() && routing.inCanary(unit(input)) ? 1 : 0;
+      case WEIGHTED -> routing.armIndex(unit(s, input));
+      case CANARY -> s.canaryActive() && routing.inCanary(unit(s, input)) ? 1 : 0;
     };
   }
 
-  /** The request's point in [0, 1): a stable hash of its sticky key, else random. */
-  private double unit(Map<String, ?> input) {
-    if (stickyKey != null) {
-      Object key = input.get(stickyKey);
-      if (key != null) {
-        return Routing.unitHash(key instanceof String str ? str : key.toString());
+  /**
+   * The request's point in [0, 1): a stable hash of its sticky key (a text as it is, any other
+   * value by its {@code toString()}), else random. A key that cannot be read is the request's
+   * problem.
+   */
+  private double unit(Snapshot s, Map<String, ?> input) {
+    String field = stickyKey;
+    if (field != null) {
+      String text;
+      try {
+        Object key = input.get(field);
+        text = key == null ? null : key instanceof String str ? str : key.toString();
+      } catch (RuntimeException e) {
+        InvalidInputException invalid = new InvalidInputException(model,
+            s.byTarget()[0].version, List.of(new InvalidInputException.Problem(field,
+                InvalidInputException.Reason.UNREADABLE, "the routing key could not be read: "
+                    + Texts.typeName(e))), "Send the routing key as a text");
+        invalid.initCause(e);
+        throw invalid;
+      }
+      if (text != null) {
+        return Routing.unitHash(text);
       }
     }
     return ThreadLocalRandom.current().nextDouble();
   }
 
+  /**
+   * Predicts on version {@code lv} and records the call. A failure counts against the version
+   * (outcome {@code error}, and a failed canary call) only when the version is at fault: it threw
+   * or gave no usable output for a validated input inside its training range. Invalid input,
+   * overload and the caller's own deadline or interrupt never do; a call past its deadline counts
+   * for the canary as a call of the latency it had, not as an error.
+   */
   private <T extends Output<T>> Prediction serve(LoadedVersion<T> lv, int target, String id,
       Map<String, ?> input, long start, long deadline) {
     int outcome = ServingMeters.ERROR;
+    boolean versionFault = false;
     try {
       Example<T> example = lv.encode(input, policy);
-      org.tribuo.Prediction<T> tribuo;
+      org.tribuo.@Nullable Prediction<T> tribuo;
+      RuntimeException failed = null;
       if (lv.batcher != null) {
-        tribuo = awaitBatch(lv, lv.batcher.submit(example, deadline), deadline);
+        LoadedVersion.Scored<T> scored = awaitBatch(lv, lv.batcher.submit(example, deadline),
+            deadline);
+        tribuo = scored.prediction();
+        failed = scored.error();
       } else {
         if (deadline != Long.MAX_VALUE && ticker.getAsLong() - deadline > 0) {
           throw deadlineExceeded(lv.version, "before its prediction started");
         }
-        tribuo = lv.predict(example);
+        try {
+          tribuo = lv.predict(example);
+        } catch (RuntimeException e) {
+          tribuo = null;
+          failed = e;
+        }
       }
       long end = ticker.getAsLong();
+      if (failed != null || !lv.adapter.usable(tribuo)) {
+        RuntimeException e = lv.failure(model, example, failed);
+        versionFault = !(e instanceof InvalidInputException);
+        throw e;
+      }
       if (deadline != Long.MAX_VALUE && end - deadline > 0) {
         throw deadlineExceeded(lv.version, "while it was predicted");
       }
-      String output = lv.adapter.output(tribuo);
-      Map<String, Double> scores = lv.adapter.scores(tribuo);
+      String output;
+      Map<String, Double> scores;
+      try {
+        output = lv.adapter.output(tribuo);
+        scores = lv.adapter.scores(tribuo);
+      } catch (RuntimeException e) {
+        versionFault = true;
+        throw new ServingException("Version " + lv.version + " of '" + model + "' gave an output"
+            + " that cannot be reported: " + Texts.abbreviate(String.valueOf(e), 300), e);
+      }
       long nanos = end - start;
       Prediction result = new Prediction(id, model, lv.version, output, scores,
           Duration.ofNanos(nanos), routes.get(target));
       outcome = ServingMeters.OK;
       lv.meters.record(target, outcome, nanos);
+      if (target == 1 && canaryPolicy != null) {
+        canaryCall(lv.version, false, nanos);
+      }
       if (events.active() && (sampleRate >= 1.0
           || sampleRate > 0 && ThreadLocalRandom.current().nextDouble() < sampleRate)) {
         publish(lv, result, input);
@@ -373,17 +414,26 @@ final class ServiceCore {
     } catch (ServingException e) {
       throw e;
     } catch (RuntimeException e) {
+      versionFault = true; // not reached by the request's own problems: those are caught above
       throw new ServingException("Version " + lv.version + " of '" + model
-          + "' failed to predict: " + e, e);
+          + "' failed to predict: " + Texts.abbreviate(String.valueOf(e), 300), e);
     } finally {
       if (outcome != ServingMeters.OK) {
-        lv.meters.record(target, outcome, ticker.getAsLong() - start);
+        long nanos = ticker.getAsLong() - start;
+        lv.meters.record(target, outcome, nanos);
+        if (target == 1 && canaryPolicy != null) {
+          if (versionFault) {
+            canaryCall(lv.version, true, nanos);
+          } else if (outcome == ServingMeters.DEADLINE) {
+            canaryCall(lv.version, false, nanos);
+          }
+        }
       }
     }
   }
 
-  private <T extends Output<T>> org.tribuo.Prediction<T> awaitBatch(LoadedVersion<T> lv,
-      CompletableFuture<org.tribuo.Prediction<T>> future, long deadline) {
+  private <T extends Output<T>> LoadedVersion.Scored<T> awaitBatch(LoadedVersion<T> lv,
+      CompletableFuture<LoadedVersion.Scored<T>> future, long deadline) {
     try {
       if (deadline == Long.MAX_VALUE) {
         return future.get();
@@ -402,11 +452,14 @@ final class ServiceCore {
           + "' was cancelled", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException re) {
-        throw re;
+      if (cause instanceof ServingException se) {
+        throw se; // overloaded, deadline, or the batcher closed: not the version's fault
       }
-      throw new ServingException("Version " + lv.version + " of '" + model
-          + "' failed to predict: " + cause, cause);
+      if (cause instanceof RuntimeException re) {
+        return new LoadedVersion.Scored<>(null, re);
+      }
+      return new LoadedVersion.Scored<>(null, new ServingException("The micro-batch of '" + model
+          + "' v" + lv.version + " failed: " + cause, cause));
     }
   }
 
@@ -418,8 +471,28 @@ final class ServiceCore {
   private Map<String, ?> enrich(Map<String, ?> request, Snapshot s) {
     FeatureStore store = Objects.requireNonNull(features);
     List<InvalidInputException.Problem> missingKeys = null;
+    Map<String, Object> merged = new HashMap<>(request.size() + featureNames.length * 2);
+    try {
+      // one read of the caller's map; keys that are not texts are reported by validation
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) request).entrySet()) {
+        if (e.getKey() instanceof String k) {
+          merged.put(k, e.getValue());
+        } else {
+          @SuppressWarnings("unchecked")
+          Map<Object, Object> raw = (Map<Object, Object>) (Map<?, ?>) merged;
+          raw.put(e.getKey(), e.getValue());
+        }
+      }
+    } catch (RuntimeException e) {
+      InvalidInputException invalid = new InvalidInputException(model, s.byTarget()[0].version,
+          List.of(new InvalidInputException.Problem("(request)",
+              InvalidInputException.Reason.UNREADABLE, "the request could not be read: "
+                  + Texts.typeName(e))), "Send a map that can be read");
+      invalid.initCause(e);
+      throw invalid;
+    }
     for (String k : entityKeys) {
-      if (request.get(k) == null) {
+      if (merged.get(k) == null) {
         if (missingKeys == null) {
           missingKeys = new ArrayList<>();
         }
@@ -432,19 +505,18 @@ final class ServiceCore {
     }
     OnlineFeatures found;
     try {
-      found = store.online(request, featureRefs);
+      found = store.online(merged, featureRefs);
     } catch (FeatureDataException e) { // a missing or mistyped key: the request is at fault
       // other failures (a closed store, a database error) propagate as they are
       LoadedVersion<?> lv = s.byTarget()[0];
       InvalidInputException invalid = new InvalidInputException(model, lv.version,
           List.of(new InvalidInputException.Problem("entity key",
               InvalidInputException.Reason.MISSING,
-              "the online feature lookup refused the request: " + e.getMessage())));
+              "the online feature lookup refused the request: "
+                  + Texts.abbreviate(String.valueOf(e.getMessage()), 3 * Texts.MAX))));
       invalid.initCause(e);
       throw invalid;
     }
-    Map<String, Object> merged = new HashMap<>(request.size() + featureNames.length * 2);
-    merged.putAll(request);
     for (int i = 0; i < featureNames.length; i++) {
       if (merged.get(featureNames[i]) == null) {
         FeatureValue v = found.value(0, i);
@@ -513,7 +585,7 @@ final class ServiceCore {
     long start = ticker.getAsLong();
     Map<String, Object> inputs = Collections.unmodifiableMap(new HashMap<>(input));
     try {
-      org.tribuo.Prediction<T> p = lv.predict(lv.encode(input, policy));
+      org.tribuo.Prediction<T> p = lv.predictChecked(model, lv.encode(input, policy));
       lv.meters.record(shadowIndex, ServingMeters.OK, ticker.getAsLong() - start);
       events.offer(new PredictionEvent(id, model, lv.version, Routing.SHADOW, inputs,
           lv.adapter.output(p), lv.adapter.scores(p), clock.instant(),
@@ -768,10 +840,16 @@ final class ServiceCore {
     InputSchema schema = new InputSchema(model, mv.version(), schemaSource.inputs(),
         ignoredFields);
     ServingMeters.VersionMeters vm = meters.version(mv.version(), routes);
-    MicroBatcher<Example<T>, org.tribuo.Prediction<T>> batcher = null;
+    MicroBatcher<Example<T>, LoadedVersion.Scored<T>> batcher = null;
     if (batchSize > 0) {
-      batcher = new MicroBatcher<>(model + " v" + mv.version(), m::predict, batchSize, batchDelay,
-          batchQueue, daemon("mlops-serving-batch-" + model + "-v" + mv.version()));
+      try {
+        batcher = new MicroBatcher<>(model + " v" + mv.version(),
+            batch -> LoadedVersion.predictBatch(m, batch), batchSize, batchDelay,
+            batchQueue, daemon("mlops-serving-batch-" + model + "-v" + mv.version()));
+      } catch (RuntimeException e) {
+        vm.close();
+        throw e;
+      }
     }
     int version = mv.version();
     AtomicInteger once = new AtomicInteger();
@@ -794,7 +872,7 @@ final class ServiceCore {
   }
 
   private <T extends Output<T>> void warm(LoadedVersion<T> lv, Map<String, ?> request) {
-    lv.predict(lv.encode(request, policy));
+    lv.predictChecked(model, lv.encode(request, policy));
   }
 
   // ---------------------------------------------------------------- accessors and close

@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.mlops4j.registry.ModelRegistry;
+import io.github.mlops4j.serving.internal.ServingMeters;
+import io.github.mlops4j.serving.metrics.MicrometerServingMeters;
 import io.github.mlops4j.serving.metrics.ServingMetrics;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,6 +77,134 @@ class ServingMetricsTest {
             .allSatisfy(g -> assertThat(g.value()).isZero());
       }
       assertThat(meters.find(ServingMetrics.IN_FLIGHT).gauges()).isEmpty();
+    }
+  }
+
+  /** Meters of the service's model, and gauges of in-flight calls. */
+  private static List<Meter> servingMeters(SimpleMeterRegistry meters) {
+    return meters.getMeters().stream()
+        .filter(m -> m.getId().getName().startsWith("mlops.serving.")).toList();
+  }
+
+  private static Set<String> versionTags(SimpleMeterRegistry meters) {
+    Set<String> out = new TreeSet<>();
+    for (Meter m : servingMeters(meters)) {
+      String v = m.getId().getTag("version");
+      if (v != null) {
+        out.add(v);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aRetiredVersionsMetersAreRemovedAndCloseRemovesEveryMeter() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (ModelRegistry registry = TestModels.registry(workspace)) {
+      org.tribuo.Model<org.tribuo.classification.Label> model = TestModels.classifier(0);
+      for (int v = 1; v <= 13; v++) {
+        registry.register("churn", model, null);
+      }
+      registry.setAlias("churn", "champion", 1);
+      InferenceService s = InferenceService.builder().registry(registry).model("churn")
+          .alias("champion").meterRegistry(meters).build();
+      try {
+        s.predict(TestModels.request(1, 1, 1));
+        int perVersion = servingMeters(meters).size() - 6; // 5 model counters and the gauge
+        assertThat(perVersion).isEqualTo(5 + 2); // 5 outcome timers, filled and dropped
+        for (int v = 2; v <= 13; v++) { // 12 alias moves
+          registry.setAlias("churn", "champion", v);
+          s.refresh(Duration.ofSeconds(30));
+          s.refresh(Duration.ofSeconds(30)); // the loader has run the releases queued before
+          assertThat(s.predict(TestModels.request(1, 1, 1)).version()).isEqualTo(v);
+          // the serving version and the two kept loaded for a quick move back
+          assertThat(versionTags(meters)).as("after the move to v%s", v)
+              .containsExactlyInAnyOrderElementsOf(kept(v));
+        }
+        assertThat(servingMeters(meters)).hasSize(6 + 3 * perVersion);
+        assertThat(timer(meters, "13", "ok")).isEqualTo(1);
+      } finally {
+        s.close();
+      }
+      assertThat(meters.getMeters()).isEmpty();
+    }
+  }
+
+  /** The versions loaded after the alias moved from 1 up to {@code v}. */
+  private static List<String> kept(int v) {
+    List<String> out = new java.util.ArrayList<>();
+    for (int k = Math.max(1, v - 2); k <= v; k++) {
+      out.add(Integer.toString(k));
+    }
+    return out;
+  }
+
+  @Test
+  void twoServicesSharingAVersionsMetersKeepThemUntilTheLastLetsGo() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (ModelRegistry registry = TestModels.registry(workspace)) {
+      org.tribuo.Model<org.tribuo.classification.Label> model = TestModels.classifier(0);
+      for (int v = 1; v <= 5; v++) {
+        registry.register("churn", model, null);
+      }
+      registry.setAlias("churn", "champion", 1);
+      InferenceService pinned = InferenceService.builder().registry(registry).model("churn")
+          .version(1).meterRegistry(meters).build();
+      InferenceService following = InferenceService.builder().registry(registry)
+          .model("churn").alias("champion").meterRegistry(meters).build();
+      try {
+        following.predict(TestModels.request(1, 1, 1));
+        for (int v = 2; v <= 5; v++) { // v1 leaves the following service after three moves
+          registry.setAlias("churn", "champion", v);
+          following.refresh(Duration.ofSeconds(30));
+          following.refresh(Duration.ofSeconds(30));
+        }
+        assertThat(versionTags(meters)).containsExactlyInAnyOrder("1", "3", "4", "5");
+        pinned.predict(TestModels.request(1, 1, 1));
+        assertThat(timer(meters, "1", "ok")).isEqualTo(2); // still the registered timer
+        pinned.close();
+        assertThat(versionTags(meters)).containsExactlyInAnyOrder("3", "4", "5");
+        assertThat(meters.find(ServingMetrics.SWAPS).counters()).hasSize(1); // still in use
+        assertThat(meters.find(ServingMetrics.IN_FLIGHT).gauges()).singleElement()
+            .satisfies(g -> assertThat(g.getId().getTag("service")).isEqualTo("churn#2"));
+      } finally {
+        pinned.close();
+        following.close();
+      }
+      assertThat(meters.getMeters()).isEmpty();
+    }
+  }
+
+  @Test
+  void servicesCreatedAtOnceGetDistinctInFlightGauges() throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    int threads = 8;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      for (int round = 0; round < 100; round++) {
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        List<java.util.concurrent.Future<ServingMeters>> made = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          long calls = t + 1;
+          made.add(pool.submit(() -> {
+            start.await();
+            return MicrometerServingMeters.create(meters, "churn", () -> calls);
+          }));
+        }
+        List<ServingMeters> created = new java.util.ArrayList<>();
+        for (java.util.concurrent.Future<ServingMeters> f : made) {
+          created.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        assertThat(meters.find(ServingMetrics.IN_FLIGHT).gauges()).as("round %s", round)
+            .hasSize(threads)
+            .extracting(g -> g.value()).containsExactlyInAnyOrder(1.0, 2.0, 3.0, 4.0, 5.0, 6.0,
+                7.0, 8.0);
+        created.forEach(ServingMeters::close);
+        assertThat(meters.getMeters()).as("round %s", round).isEmpty();
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 

@@ -2,6 +2,7 @@ package io.github.mlops4j.serving.batch;
 
 import io.github.mlops4j.registry.ModelSignature;
 import io.github.mlops4j.serving.InferenceService;
+import io.github.mlops4j.serving.internal.Texts;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -282,19 +283,38 @@ public final class BatchJob {
     }
   }
 
-  private static List<String> readHeader(RecordSplitter splitter) throws IOException {
+  /**
+   * Reads the CSV header: the column names, stripped of surrounding blanks.
+   *
+   * @throws BatchJobException if the input is empty, the header does not parse, or it names a
+   *     column twice (which column would a feature be read from?)
+   */
+  static List<String> readHeader(RecordSplitter splitter) throws IOException {
     RecordSplitter.Chunk h = splitter.next(-1, 1);
     if (h == null) {
       throw new BatchJobException("The CSV input is empty; it needs a header row naming the"
           + " columns");
+    }
+    int bad = Utf8.firstInvalid(h.data(), h.starts()[0], h.ends()[0]);
+    if (bad >= 0) {
+      throw new BatchJobException("The CSV header on line " + h.lines()[0] + " is not valid UTF-8"
+          + " (byte " + (bad - h.starts()[0] + 1) + "); the input must be UTF-8");
     }
     List<String[]> rows = parseHeader(h);
     if (rows.size() != 1) {
       throw new BatchJobException("Cannot parse the CSV header on line " + h.lines()[0]);
     }
     List<String> names = new ArrayList<>();
+    Map<String, Integer> seen = new HashMap<>();
     for (String cell : rows.get(0)) {
-      names.add(cell.strip());
+      String name = cell.strip();
+      Integer first = seen.putIfAbsent(name, names.size());
+      if (first != null) {
+        throw new BatchJobException("The CSV header on line " + h.lines()[0] + " names column '"
+            + Texts.abbreviate(name) + "' twice (columns " + (first + 1) + " and "
+            + (names.size() + 1) + "); column names must be unique: rename or drop one");
+      }
+      names.add(name);
     }
     return names;
   }

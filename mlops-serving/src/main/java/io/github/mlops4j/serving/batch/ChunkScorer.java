@@ -2,6 +2,7 @@ package io.github.mlops4j.serving.batch;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -19,6 +20,7 @@ import io.github.mlops4j.serving.InferenceService;
 import io.github.mlops4j.serving.InvalidInputException;
 import io.github.mlops4j.serving.OverloadedException;
 import io.github.mlops4j.serving.Prediction;
+import io.github.mlops4j.serving.internal.Texts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,9 +45,11 @@ final class ChunkScorer {
       .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
       .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
       .build();
+  /** Reads rows (a key given twice in an object is an error) and writes output rows. */
   static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
       .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
       .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build())
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final long MAX_BACKOFF_NANOS = Duration.ofMillis(100).toNanos();
@@ -83,13 +87,18 @@ final class ChunkScorer {
 
   private void scoreCsv(RecordSplitter.Chunk chunk, ChunkResult.Builder result, RowSink out,
       RowSink rejects) throws IOException {
-    List<String[]> rows = parseCsv(chunk.data(), 0, chunk.dataLength());
+    int[] badUtf8 = invalidUtf8(chunk);
+    List<String[]> rows = badUtf8 == null ? parseCsv(chunk.data(), 0, chunk.dataLength()) : null;
     boolean aligned = rows != null && rows.size() == chunk.count();
     List<String> header = plan.header;
     int columns = header == null ? 0 : header.size();
     for (int i = 0; i < chunk.count(); i++) {
       long line = chunk.lines()[i];
       String[] cells;
+      if (badUtf8 != null && badUtf8[i] >= 0) {
+        rejectUtf8(result, rejects, chunk, i, badUtf8[i]);
+        continue;
+      }
       if (aligned) {
         cells = rows.get(i);
       } else {
@@ -200,6 +209,32 @@ final class ChunkScorer {
     return NumberInput.parseDouble(text, true);
   }
 
+  /**
+   * For each record of the chunk, the offset in it of its first byte that is not valid UTF-8, or
+   * -1; null when every record is valid (the common case: one pass, no allocation).
+   */
+  private static int @Nullable [] invalidUtf8(RecordSplitter.Chunk chunk) {
+    int[] bad = null;
+    for (int i = 0; i < chunk.count(); i++) {
+      int from = chunk.starts()[i];
+      int at = Utf8.firstInvalid(chunk.data(), from, chunk.ends()[i]);
+      if (at >= 0) {
+        if (bad == null) {
+          bad = new int[chunk.count()];
+          java.util.Arrays.fill(bad, -1);
+        }
+        bad[i] = at - from;
+      }
+    }
+    return bad;
+  }
+
+  private static void rejectUtf8(ChunkResult.Builder result, RowSink rejects,
+      RecordSplitter.Chunk chunk, int record, int offset) throws IOException {
+    reject(result, rejects, chunk, record, "not valid UTF-8 (byte " + (offset + 1)
+        + " of the record); the input must be UTF-8", false);
+  }
+
   /** Parses CSV rows; null if the text does not parse. */
   private static @Nullable List<String[]> parseCsv(byte[] data, int offset, int length) {
     try {
@@ -240,11 +275,16 @@ final class ChunkScorer {
     for (int i = 0; i < chunk.count(); i++) {
       int from = chunk.starts()[i];
       int len = chunk.ends()[i] - from;
+      int bad = Utf8.firstInvalid(chunk.data(), from, from + len);
+      if (bad >= 0) {
+        rejectUtf8(result, rejects, chunk, i, bad - from);
+        continue;
+      }
       JsonNode node;
       try {
         node = JSON.readTree(chunk.data(), from, len);
       } catch (IOException e) {
-        reject(result, rejects, chunk, i, "malformed JSON: " + firstLine(e.getMessage()), false);
+        reject(result, rejects, chunk, i, jsonProblem(e), false);
         continue;
       }
       if (node == null || !node.isObject()) {
@@ -264,6 +304,18 @@ final class ChunkScorer {
       }
       predictAndWrite(result, out, rejects, chunk, i, chunk.lines()[i], request, passThrough);
     }
+  }
+
+  /** The reject reason of a line that does not parse, bounded. */
+  static String jsonProblem(IOException e) {
+    if (e instanceof JsonParseException p && p.getMessage() != null
+        && p.getOriginalMessage().startsWith("Duplicate field '")) {
+      String m = p.getOriginalMessage();
+      int end = m.lastIndexOf('\'');
+      String key = end > 17 ? m.substring(17, end) : m;
+      return "duplicate key '" + Texts.abbreviate(key) + "': each key of a row must be unique";
+    }
+    return "malformed JSON: " + Texts.abbreviate(firstLine(e.getMessage()), 3 * Texts.MAX);
   }
 
   private @Nullable String jsonRequest(JsonNode node, Map<String, Object> request) {
@@ -330,8 +382,13 @@ final class ChunkScorer {
     try {
       p = predict(request, line);
     } catch (InvalidInputException e) {
-      reject(result, rejects, chunk, record, "invalid input: " + e.problems().stream()
-          .map(Object::toString).collect(Collectors.joining("; ")), false);
+      // the row's own fault (never a model error): at most 10 problems, each bounded
+      List<InvalidInputException.Problem> problems = e.problems();
+      int shown = Math.min(problems.size(), InvalidInputException.MESSAGE_PROBLEMS);
+      String reason = problems.subList(0, shown).stream().map(Object::toString)
+          .collect(Collectors.joining("; "))
+          + (problems.size() > shown ? "; ... and " + (problems.size() - shown) + " more" : "");
+      reject(result, rejects, chunk, record, "invalid input: " + reason, false);
       return;
     } catch (RuntimeException e) {
       result.modelError(e);
@@ -453,11 +510,19 @@ final class ChunkScorer {
       return gen;
     }
 
+    /**
+     * Writes a text cell. The CSV writer cannot write an unpaired surrogate (a JSON input may
+     * hold one as {@code "\ud800"}): it is written as U+FFFD.
+     */
+    private void cell(String text) throws IOException {
+      gen.writeString(Texts.wellFormed(text));
+    }
+
     /** Writes one row of text cells. */
     void row(List<String> cells) throws IOException {
       gen.writeStartArray();
       for (String c : cells) {
-        gen.writeString(c);
+        cell(c);
       }
       gen.writeEndArray();
     }
@@ -466,11 +531,11 @@ final class ChunkScorer {
     void prediction(Object[] passThrough, Prediction p, List<String> keys) throws IOException {
       gen.writeStartArray();
       for (Object v : passThrough) {
-        gen.writeString(text(v));
+        cell(text(v));
       }
-      gen.writeString(p.id());
+      cell(p.id());
       gen.writeNumber(p.version());
-      gen.writeString(p.output());
+      cell(p.output());
       Map<String, Double> scores = p.scores();
       for (String k : keys) {
         Double s = scores.get(k);
@@ -487,8 +552,8 @@ final class ChunkScorer {
     void reject(long line, String reason, String raw) throws IOException {
       gen.writeStartArray();
       gen.writeNumber(line);
-      gen.writeString(reason);
-      gen.writeString(raw);
+      cell(reason);
+      cell(raw);
       gen.writeEndArray();
     }
   }

@@ -46,7 +46,10 @@ public interface ServingMeters extends AutoCloseable {
     public void close() {}
   };
 
-  /** The meters of one version, with one timer per route (by index) and outcome. */
+  /**
+   * The meters of one version, with one timer per route (by index) and outcome. Release them
+   * with {@link VersionMeters#close()} when the version retires.
+   */
   VersionMeters version(int version, List<String> routes);
 
   void swapped();
@@ -59,12 +62,15 @@ public interface ServingMeters extends AutoCloseable {
 
   void canaryRolledBack();
 
-  /** Removes the service's gauges. */
+  /**
+   * Removes every meter this service registered that no other service still uses: its gauge,
+   * the meters of the versions it has not released yet, and the model's counters. Idempotent.
+   */
   @Override
   void close();
 
   /** The meters of one version. */
-  interface VersionMeters {
+  interface VersionMeters extends AutoCloseable {
     /** Records nothing. */
     VersionMeters NOOP = new VersionMeters() {
       @Override
@@ -75,7 +81,17 @@ public interface ServingMeters extends AutoCloseable {
 
       @Override
       public void dropped(int count) {}
+
+      @Override
+      public void close() {}
     };
+
+    /**
+     * Releases the version's meters: they are removed from the registry once no service uses
+     * them. Recording afterwards is harmless and lost. Idempotent.
+     */
+    @Override
+    void close();
 
     /** Records one call of {@code route} (index) with {@code outcome} (index). */
     void record(int route, int outcome, long nanos);

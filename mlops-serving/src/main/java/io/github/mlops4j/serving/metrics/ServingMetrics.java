@@ -17,6 +17,11 @@ package io.github.mlops4j.serving.metrics;
  *       model name, then {@code model#2}, {@code model#3}, ... for further services of the same
  *       model sharing one registry)
  * </ul>
+ *
+ * <p>The meters tagged with a {@code version} are removed when the service releases that version
+ * (after an alias move, once it is no longer among the serving and the two most recently replaced
+ * versions), and every meter of a service is removed when it closes. Services of one model that
+ * share a registry share these meters; a shared meter is removed when the last of them lets it go.
  */
 public final class ServingMetrics {
   /** Timer of every predict call. */
