@@ -3,17 +3,21 @@ package io.github.mlops4j.tracking;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.artifacts.PathNames;
 import io.github.mlops4j.artifacts.StoredArtifact;
+import io.github.mlops4j.artifacts.SymlinkPolicy;
+import io.github.mlops4j.artifacts.internal.FileTree;
 import io.github.mlops4j.data.DatasetVersion;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * A handle on a running run, safe to use from many threads. Params, tags, inputs and artifacts are
@@ -129,9 +133,11 @@ public final class Run implements AutoCloseable {
 
   /**
    * Stores a file, or every file under a directory, as artifacts of this run, under the file's (or
-   * directory's) name. Content is stored once per SHA-256 digest across the workspace.
+   * directory's) name. Content is stored once per SHA-256 digest across the workspace. Symbolic
+   * links in a directory are treated as {@link SymlinkPolicy#WITHIN_TREE} says.
    *
    * @return the stored artifacts
+   * @see #logArtifact(Path, String, SymlinkPolicy)
    */
   public List<ArtifactInfo> logArtifact(Path file) {
     Path name = Objects.requireNonNull(file, "file").toAbsolutePath().normalize().getFileName();
@@ -143,26 +149,64 @@ public final class Run implements AutoCloseable {
 
   /**
    * Stores a file as the artifact {@code artifactPath}, or every file under a directory below the
-   * prefix {@code artifactPath}. The path must be relative and must not escape ({@code ..},
-   * absolute paths and NUL are rejected). Logging the same path again replaces it.
+   * prefix {@code artifactPath}, with the default {@link SymlinkPolicy#WITHIN_TREE}. The path must
+   * be relative and must not escape ({@code ..}, absolute paths and NUL are rejected). Logging the
+   * same path again replaces it.
+   *
+   * @see #logArtifact(Path, String, SymlinkPolicy)
    */
   public List<ArtifactInfo> logArtifact(Path file, String artifactPath) {
+    return logArtifact(file, artifactPath, SymlinkPolicy.WITHIN_TREE);
+  }
+
+  /**
+   * Stores a file as the artifact {@code artifactPath}, or every regular file under a directory
+   * below the prefix {@code artifactPath}, treating symbolic links inside the directory as {@code
+   * links} says:
+   *
+   * <ul>
+   *   <li>{@link SymlinkPolicy#WITHIN_TREE} (the default of the other overloads): a link that ends
+   *       at a regular file inside the directory is stored under the link's own path with the
+   *       target's content; a link that leaves the directory (absolute, relative or through a
+   *       chain), a link to a directory and a dangling link are refused.
+   *   <li>{@link SymlinkPolicy#FOLLOW_FILES_OUTSIDE}: links to regular files outside the directory
+   *       are stored too. Only for directories you trust.
+   * </ul>
+   *
+   * <p>The whole directory is listed and checked before anything is stored, so a refused link
+   * stores nothing. The file or directory passed in is always followed if it is itself a link.
+   * Files are opened without following a link in their last path element, so a file replaced by
+   * a link after the check is refused rather than read.
+   *
+   * @throws TrackingException naming the link and its target when a link is refused, or a FIFO,
+   *     socket or device in the directory
+   * @throws IllegalArgumentException if {@code artifactPath} is invalid or {@code file} is neither
+   *     a regular file nor a directory
+   * @throws UncheckedIOException if the directory cannot be listed
+   */
+  public List<ArtifactInfo> logArtifact(Path file, String artifactPath, SymlinkPolicy links) {
     checkRunning();
     Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(links, "links");
     PathNames.checkRelative(artifactPath, "artifact path");
     ArtifactStore store = tracker.dao().store().artifacts();
     List<ArtifactInfo> stored = new ArrayList<>();
     if (Files.isDirectory(file)) {
-      try (Stream<Path> files = Files.walk(file)) {
-        for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
-          String relative = file.relativize(f).toString().replace(f.getFileSystem()
-              .getSeparator(), "/");
-          String path = PathNames.checkRelative(artifactPath + "/" + relative, "artifact path");
-          StoredArtifact a = store.put(f);
-          stored.add(new ArtifactInfo(path, a.digest(), a.sizeBytes()));
-        }
+      List<FileTree.Entry> entries;
+      try {
+        entries = new ArrayList<>(FileTree.list(file.toRealPath(), links, treeContext()));
       } catch (IOException e) {
-        throw new UncheckedIOException("Cannot list artifact directory " + file, e);
+        throw new UncheckedIOException("Cannot list artifact directory " + file + ": " + e, e);
+      }
+      entries.sort(Comparator.comparing(FileTree.Entry::relativePath));
+      List<String> paths = new ArrayList<>(entries.size());
+      for (FileTree.Entry entry : entries) {
+        paths.add(PathNames.checkRelative(artifactPath + "/" + entry.relativePath(),
+            "artifact path"));
+      }
+      for (int i = 0; i < entries.size(); i++) {
+        StoredArtifact a = put(store, entries.get(i).content());
+        stored.add(new ArtifactInfo(paths.get(i), a.digest(), a.sizeBytes()));
       }
     } else if (Files.isRegularFile(file)) {
       StoredArtifact a = store.put(file);
@@ -172,6 +216,26 @@ public final class Run implements AutoCloseable {
     }
     tracker.dao().addArtifacts(runId, stored, tracker.clock().millis());
     return List.copyOf(stored);
+  }
+
+  /** Reads a checked entry without following a link that replaced it since the check. */
+  private static StoredArtifact put(ArtifactStore store, Path content) {
+    try (InputStream in = Files.newInputStream(content, LinkOption.NOFOLLOW_LINKS)) {
+      return store.put(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read artifact file " + content + ": " + e, e);
+    }
+  }
+
+  private FileTree.Context treeContext() {
+    return new FileTree.Context(
+        "artifact directory",
+        "Copy the file into the directory, or log it with SymlinkPolicy.FOLLOW_FILES_OUTSIDE if"
+            + " the directory is trusted",
+        (message, path, cause) ->
+            cause == null
+                ? new TrackingException(runId, message)
+                : new TrackingException(runId, message, cause));
   }
 
   /** Records a dataset version as an input of this run. */
