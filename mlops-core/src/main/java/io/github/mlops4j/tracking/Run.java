@@ -1,5 +1,6 @@
 package io.github.mlops4j.tracking;
 
+import io.github.mlops4j.StoredText;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.artifacts.PathNames;
 import io.github.mlops4j.artifacts.StoredArtifact;
@@ -250,7 +251,7 @@ public final class Run implements AutoCloseable {
   public Run logInput(DatasetVersion dataset, String context) {
     checkRunning();
     Objects.requireNonNull(dataset, "dataset");
-    Objects.requireNonNull(context, "context");
+    StoredText.check(Objects.requireNonNull(context, "context"), "Input context");
     if (context.length() > tracker.limits().maxKeyLength()) {
       throw new IllegalArgumentException("Input context is over " + tracker.limits().maxKeyLength()
           + " characters");

@@ -1,5 +1,6 @@
 package io.github.mlops4j.tracking;
 
+import io.github.mlops4j.StoredText;
 import io.github.mlops4j.artifacts.PathNames;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.StoreOptions;
@@ -243,7 +244,8 @@ public final class Tracker implements AutoCloseable {
 
   public Optional<Experiment> findExperiment(String name) {
     checkOpen();
-    return dao.findExperiment(name);
+    return dao.findExperiment(StoredText.check(Objects.requireNonNull(name, "name"),
+        "Experiment name"));
   }
 
   /** Returns the experiment, creating it if needed; safe across threads and processes. */
@@ -449,6 +451,7 @@ public final class Tracker implements AutoCloseable {
       if (user.isBlank()) {
         throw new IllegalArgumentException("user must not be blank");
       }
+      StoredText.check(user, "user");
       this.user = user;
       return this;
     }
