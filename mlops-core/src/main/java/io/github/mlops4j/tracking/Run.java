@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A handle on a running run, safe to use from many threads. Params, tags, inputs and artifacts are
@@ -26,8 +28,19 @@ import java.util.Objects;
  * Tracker#flush(java.time.Duration)} waits for them).
  *
  * <p>{@link #close()} ends the run as {@link RunStatus#FINISHED}; {@link #fail(Throwable)} ends it
- * as {@link RunStatus#FAILED} (a later {@code close()} then does nothing). Logging to an ended run
- * throws {@link IllegalStateException}.
+ * as {@link RunStatus#FAILED} (a later {@code close()} then does nothing). Logging through a handle
+ * that ended the run throws {@link IllegalStateException}.
+ *
+ * <p>Several handles may point at one run (another thread's, another tracker's, another process's,
+ * through {@link Tracker#resumeRun}). Every write checks, in its own transaction, that the run is
+ * still {@link RunStatus#RUNNING} in the store: once any handle ended it, params, tags, inputs and
+ * artifacts logged through the others are refused with {@link RunEndedException} and nothing is
+ * stored. Metric points are checked when the background writer stores them: points of a run that
+ * ended meanwhile are dropped, counted in {@link Tracker#rejectedMetricPoints()} and logged as a
+ * warning, and later {@code logMetric} calls on that run throw {@link RunEndedException}. Ending a
+ * run that was already ended elsewhere ({@code close}, {@code fail}, {@code kill}) changes nothing
+ * in the store (no status, no error tag), logs a warning, and {@link #status()} then reports the
+ * stored status.
  *
  * <pre>{@code
  * try (Run run = tracker.startRun("churn")) {
@@ -40,11 +53,15 @@ public final class Run implements AutoCloseable {
   /** Tag holding the error of a failed run. */
   public static final String ERROR_TAG = "mlops.error";
 
+  private static final Logger log = LoggerFactory.getLogger(Run.class);
+
   private final Tracker tracker;
   private final String runId;
   private final String experimentId;
   private final String runName;
   private volatile RunStatus status = RunStatus.RUNNING;
+  /** Whether {@link #status} was learned from the store: another handle ended the run. */
+  private volatile boolean endedElsewhere;
 
   Run(Tracker tracker, String runId, String experimentId, String runName) {
     this.tracker = tracker;
@@ -65,7 +82,10 @@ public final class Run implements AutoCloseable {
     return runName;
   }
 
-  /** The status as this handle knows it. */
+  /**
+   * The status as this handle knows it: {@link RunStatus#RUNNING} until this handle ends the run,
+   * or until a write through it found the run ended by another handle.
+   */
   public RunStatus status() {
     return status;
   }
@@ -88,7 +108,7 @@ public final class Run implements AutoCloseable {
     Map<String, String> copy = new LinkedHashMap<>();
     params.forEach((k, v) -> copy.put(limits.checkKey(k, "Param"),
         limits.checkValue(v, limits.maxParamValueLength(), "Param", k)));
-    tracker.dao().logParams(runId, copy);
+    guarded(() -> tracker.dao().logParams(runId, copy));
     return this;
   }
 
@@ -98,6 +118,10 @@ public final class Run implements AutoCloseable {
    */
   public Run logMetric(String key, double value, long step) {
     checkRunning();
+    RunStatus ended = tracker.endedElsewhere(runId);
+    if (ended != null) {
+      throw endedElsewhere(ended);
+    }
     tracker.enqueue(runId, tracker.limits().checkKey(key, "Metric"), value, step);
     return this;
   }
@@ -121,7 +145,8 @@ public final class Run implements AutoCloseable {
 
   public Run setTags(Map<String, String> tags) {
     checkRunning();
-    tracker.dao().setTags(runId, checkTags(tracker.limits(), tags));
+    Map<String, String> checked = checkTags(tracker.limits(), tags);
+    guarded(() -> tracker.dao().setTags(runId, checked));
     return this;
   }
 
@@ -215,7 +240,7 @@ public final class Run implements AutoCloseable {
     } else {
       throw new IllegalArgumentException("Artifact " + file + " is not a readable file or directory");
     }
-    tracker.dao().addArtifacts(runId, stored, tracker.clock().millis());
+    guarded(() -> tracker.dao().addArtifacts(runId, stored, tracker.clock().millis()));
     return List.copyOf(stored);
   }
 
@@ -256,7 +281,7 @@ public final class Run implements AutoCloseable {
       throw new IllegalArgumentException("Input context is over " + tracker.limits().maxKeyLength()
           + " characters");
     }
-    tracker.dao().addInput(runId, dataset, context);
+    guarded(() -> tracker.dao().addInput(runId, dataset, context));
     return this;
   }
 
@@ -293,11 +318,42 @@ public final class Run implements AutoCloseable {
       }
       status = terminal;
     }
-    tracker.endRun(this, terminal, tags);
+    RunStatus already = tracker.endRun(this, terminal, tags);
+    if (already != null) {
+      endedElsewhere = true;
+      status = already;
+      log.warn("Run {} ('{}') had already ended with status {} through another handle or process;"
+          + " ending it as {} changed nothing", runId, runName, already, terminal);
+    }
+  }
+
+  /** Runs a store write, learning from a refusal that the run was ended elsewhere. */
+  private void guarded(Runnable write) {
+    try {
+      write.run();
+    } catch (RunEndedException e) {
+      markEndedElsewhere(e.status());
+      throw e;
+    }
+  }
+
+  private RunEndedException endedElsewhere(RunStatus stored) {
+    markEndedElsewhere(stored);
+    return new RunEndedException(runId, stored);
+  }
+
+  private synchronized void markEndedElsewhere(RunStatus stored) {
+    if (status == RunStatus.RUNNING) {
+      status = stored;
+      endedElsewhere = true;
+    }
   }
 
   private void checkRunning() {
     RunStatus s = status;
+    if (s != RunStatus.RUNNING && endedElsewhere) {
+      throw new RunEndedException(runId, s);
+    }
     if (s != RunStatus.RUNNING) {
       throw new IllegalStateException("Run " + runId + " ('" + runName + "') has ended with status "
           + s + "; start a new run to log more");

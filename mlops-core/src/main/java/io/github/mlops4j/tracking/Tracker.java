@@ -155,10 +155,16 @@ public final class Tracker implements AutoCloseable {
     return env;
   }
 
-  void endRun(Run run, RunStatus status, Map<String, String> tags) {
+  /** Ends the run in the store; returns null, or the status it already had (nothing written). */
+  @Nullable RunStatus endRun(Run run, RunStatus status, Map<String, String> tags) {
     checkOpen();
     writer.flush(closeTimeout);
-    dao.endRun(run.id(), status, clock.millis(), tags);
+    return dao.endRun(run.id(), status, clock.millis(), tags);
+  }
+
+  /** The stored status of a run the metric writer found ended, else null. */
+  @Nullable RunStatus endedElsewhere(String runId) {
+    return writer.endedStatus(runId);
   }
 
   void enqueue(String runId, String key, double value, long step) {
@@ -306,6 +312,15 @@ public final class Tracker implements AutoCloseable {
   /** Metric points dropped under {@link Backpressure#DROP} since the tracker opened. */
   public long droppedMetricPoints() {
     return writer.dropped();
+  }
+
+  /**
+   * Metric points dropped because their run had ended in the store (through another handle,
+   * tracker or process) before the writer stored them. Each such run is also logged once as a
+   * warning, and later {@code logMetric} calls on it throw {@link RunEndedException}.
+   */
+  public long rejectedMetricPoints() {
+    return writer.rejected();
   }
 
   /** Metric points stored since the tracker opened. */
