@@ -69,9 +69,11 @@ public final class ArtifactStore {
   private final Path root;
   private final Path objects;
   private final boolean posix;
+  private final boolean readOnly;
 
-  private ArtifactStore(Path root) {
+  private ArtifactStore(Path root, boolean readOnly) {
     this.root = root;
+    this.readOnly = readOnly;
     this.objects = root.resolve(OBJECTS_DIR);
     // Windows cannot open a directory as a channel (NTFS journals the rename itself), and a
     // read-only file there could not be replaced by a later repair.
@@ -91,7 +93,7 @@ public final class ArtifactStore {
   static ArtifactStore open(Path root, Clock clock) {
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(clock, "clock");
-    ArtifactStore store = new ArtifactStore(root.toAbsolutePath().normalize());
+    ArtifactStore store = new ArtifactStore(root.toAbsolutePath().normalize(), false);
     try {
       Files.createDirectories(store.objects);
     } catch (IOException e) {
@@ -99,6 +101,47 @@ public final class ArtifactStore {
     }
     store.sweepStaleTemps(clock.instant().minus(STALE_TEMP_AGE));
     return store;
+  }
+
+  /**
+   * Opens the store rooted at {@code root} for reading only: no directory is created, no temporary
+   * file is removed, and {@code put} throws {@link IllegalStateException}. A missing root reads as
+   * a store without objects.
+   */
+  public static ArtifactStore openReadOnly(Path root) {
+    Objects.requireNonNull(root, "root");
+    return new ArtifactStore(root.toAbsolutePath().normalize(), true);
+  }
+
+  /**
+   * Whether the store rooted at {@code root} holds at least one object (a file under {@code
+   * sha256/<2 hex>/}); false if the root does not exist. Reads at most the first entry of each of
+   * the 256 fan-out directories.
+   *
+   * @throws ArtifactStoreException if the directories cannot be listed
+   */
+  public static boolean holdsObjects(Path root) {
+    Path objects = Objects.requireNonNull(root, "root").resolve(OBJECTS_DIR);
+    if (!Files.isDirectory(objects)) {
+      return false;
+    }
+    try (DirectoryStream<Path> fanOut = Files.newDirectoryStream(objects, Files::isDirectory)) {
+      for (Path dir : fanOut) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+          if (files.iterator().hasNext()) {
+            return true;
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw failure("cannot list the artifact store directory", objects, e);
+    }
+    return false;
+  }
+
+  /** Whether this store refuses to put (see {@link #openReadOnly}). */
+  public boolean isReadOnly() {
+    return readOnly;
   }
 
   /** The absolute root directory of this store. */
@@ -112,9 +155,11 @@ public final class ArtifactStore {
    * is replaced (see the class documentation).
    *
    * @throws ArtifactStoreException if {@code file} cannot be read or the object cannot be written
+   * @throws IllegalStateException if the store was opened read-only
    */
   public StoredArtifact put(Path file) {
     Objects.requireNonNull(file, "file");
+    checkWritable();
     try (InputStream in = Files.newInputStream(file)) {
       return store(in, file.toString());
     } catch (IOException e) {
@@ -129,6 +174,7 @@ public final class ArtifactStore {
    * already stored and still intact it is kept as it is; a damaged copy is replaced.
    *
    * @throws ArtifactStoreException if reading {@code in} fails or the object cannot be written
+   * @throws IllegalStateException if the store was opened read-only
    */
   public StoredArtifact put(InputStream in) {
     Objects.requireNonNull(in, "in");
@@ -207,7 +253,15 @@ public final class ArtifactStore {
     return "ArtifactStore[" + root + "]";
   }
 
+  private void checkWritable() {
+    if (readOnly) {
+      throw new IllegalStateException("The artifact store " + root + " was opened read-only;"
+          + " nothing can be stored through it");
+    }
+  }
+
   private StoredArtifact store(InputStream in, String source) {
+    checkWritable();
     Path temp = objects.resolve(TEMP_PREFIX + UUID.randomUUID());
     try {
       MessageDigest md = Sha256.newDigest();
