@@ -101,6 +101,7 @@ public final class Run implements AutoCloseable {
    * stored.
    *
    * @throws ParamConflictException if a key already has a different value
+   * @throws RunEndedException if another handle or process has ended the run
    */
   public Run logParams(Map<String, String> params) {
     checkRunning();
@@ -114,7 +115,11 @@ public final class Run implements AutoCloseable {
 
   /**
    * Queues a metric point at the current time. Never does I/O: the point is stored by the
-   * tracker's writer thread. NaN and infinities are valid values.
+   * tracker's writer thread. NaN and infinities are valid values. A point whose run was ended
+   * elsewhere before the writer stores it is dropped and counted ({@link
+   * Tracker#rejectedMetricPoints()}).
+   *
+   * @throws RunEndedException if the writer already found the run ended by another handle
    */
   public Run logMetric(String key, double value, long step) {
     checkRunning();
@@ -137,7 +142,11 @@ public final class Run implements AutoCloseable {
     return this;
   }
 
-  /** Sets a tag, replacing its previous value. */
+  /**
+   * Sets a tag, replacing its previous value.
+   *
+   * @throws RunEndedException if another handle or process has ended the run
+   */
   public Run setTag(String key, String value) {
     return setTags(Map.of(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value,
         () -> "value of tag '" + key + "'")));
@@ -202,10 +211,11 @@ public final class Run implements AutoCloseable {
    * <p>The whole directory is listed and checked before anything is stored, so a refused link
    * stores nothing. The file or directory passed in is always followed if it is itself a link.
    * Files are opened without following a link in their last path element, so a file replaced by
-   * a link after the check is refused rather than read.
+   * a link after the check fails to open ({@link UncheckedIOException}) rather than being read.
    *
    * @throws TrackingException naming the link and its target when a link is refused, or a FIFO,
    *     socket or device in the directory
+   * @throws RunEndedException if another handle or process has ended the run
    * @throws IllegalArgumentException if {@code artifactPath} is invalid or {@code file} is neither
    *     a regular file nor a directory
    * @throws UncheckedIOException if the directory cannot be listed
@@ -215,6 +225,12 @@ public final class Run implements AutoCloseable {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(links, "links");
     PathNames.checkRelative(artifactPath, "artifact path");
+    // Fail before copying content for a run ended elsewhere; the row insert re-checks in its
+    // transaction, which is what makes the refusal exact.
+    RunStatus current = tracker.dao().status(runId);
+    if (current != null && current != RunStatus.RUNNING) {
+      throw endedElsewhere(current);
+    }
     ArtifactStore store = tracker.dao().store().artifacts();
     List<ArtifactInfo> stored = new ArrayList<>();
     if (Files.isDirectory(file)) {
