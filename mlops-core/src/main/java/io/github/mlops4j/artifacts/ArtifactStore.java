@@ -17,13 +17,17 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -39,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * move. An object is therefore either absent or complete under its final name, even if the process
  * dies half-way; a crash can only leave a {@code .tmp-} file behind, and {@link #open(Path)}
  * removes those that are more than an hour old.
+ *
+ * <p>Putting content that is already stored re-reads the stored object and compares its SHA-256
+ * with its name before reusing it (so a duplicate put costs one read of the object); an object
+ * damaged in place, whatever its size, is replaced by the new copy with the same atomic rename.
  *
  * <p>Instances are immutable and safe to share between threads. Several threads and several
  * processes may put into the same root at the same time, including the same content: the result is
@@ -61,9 +69,11 @@ public final class ArtifactStore {
   private final Path root;
   private final Path objects;
   private final boolean posix;
+  private final boolean readOnly;
 
-  private ArtifactStore(Path root) {
+  private ArtifactStore(Path root, boolean readOnly) {
     this.root = root;
+    this.readOnly = readOnly;
     this.objects = root.resolve(OBJECTS_DIR);
     // Windows cannot open a directory as a channel (NTFS journals the rename itself), and a
     // read-only file there could not be replaced by a later repair.
@@ -83,7 +93,7 @@ public final class ArtifactStore {
   static ArtifactStore open(Path root, Clock clock) {
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(clock, "clock");
-    ArtifactStore store = new ArtifactStore(root.toAbsolutePath().normalize());
+    ArtifactStore store = new ArtifactStore(root.toAbsolutePath().normalize(), false);
     try {
       Files.createDirectories(store.objects);
     } catch (IOException e) {
@@ -93,6 +103,47 @@ public final class ArtifactStore {
     return store;
   }
 
+  /**
+   * Opens the store rooted at {@code root} for reading only: no directory is created, no temporary
+   * file is removed, and {@code put} throws {@link IllegalStateException}. A missing root reads as
+   * a store without objects.
+   */
+  public static ArtifactStore openReadOnly(Path root) {
+    Objects.requireNonNull(root, "root");
+    return new ArtifactStore(root.toAbsolutePath().normalize(), true);
+  }
+
+  /**
+   * Whether the store rooted at {@code root} holds at least one object (a file under {@code
+   * sha256/<2 hex>/}); false if the root does not exist. Reads at most the first entry of each of
+   * the 256 fan-out directories.
+   *
+   * @throws ArtifactStoreException if the directories cannot be listed
+   */
+  public static boolean holdsObjects(Path root) {
+    Path objects = Objects.requireNonNull(root, "root").resolve(OBJECTS_DIR);
+    if (!Files.isDirectory(objects)) {
+      return false;
+    }
+    try (DirectoryStream<Path> fanOut = Files.newDirectoryStream(objects, Files::isDirectory)) {
+      for (Path dir : fanOut) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+          if (files.iterator().hasNext()) {
+            return true;
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw failure("cannot list the artifact store directory", objects, e);
+    }
+    return false;
+  }
+
+  /** Whether this store refuses to put (see {@link #openReadOnly}). */
+  public boolean isReadOnly() {
+    return readOnly;
+  }
+
   /** The absolute root directory of this store. */
   public Path root() {
     return root;
@@ -100,12 +151,15 @@ public final class ArtifactStore {
 
   /**
    * Stores the content of {@code file} and returns its digest and size. If an object with the same
-   * content is already stored it is kept as it is.
+   * content is already stored and still intact it is kept as it is; a stored copy that was damaged
+   * is replaced (see the class documentation).
    *
    * @throws ArtifactStoreException if {@code file} cannot be read or the object cannot be written
+   * @throws IllegalStateException if the store was opened read-only
    */
   public StoredArtifact put(Path file) {
     Objects.requireNonNull(file, "file");
+    checkWritable();
     try (InputStream in = Files.newInputStream(file)) {
       return store(in, file.toString());
     } catch (IOException e) {
@@ -117,9 +171,10 @@ public final class ArtifactStore {
   /**
    * Stores everything {@code in} yields until its end and returns the digest and size. The stream
    * is read to its end but not closed: the caller owns it. If an object with the same content is
-   * already stored it is kept as it is.
+   * already stored and still intact it is kept as it is; a damaged copy is replaced.
    *
    * @throws ArtifactStoreException if reading {@code in} fails or the object cannot be written
+   * @throws IllegalStateException if the store was opened read-only
    */
   public StoredArtifact put(InputStream in) {
     Objects.requireNonNull(in, "in");
@@ -180,20 +235,14 @@ public final class ArtifactStore {
    */
   public void verify(String digest) {
     Path file = path(digest);
-    MessageDigest md = Sha256.newDigest();
-    byte[] buffer = new byte[BUFFER_SIZE];
-    try (FileChannel channel = FileChannel.open(file, READ)) {
-      ByteBuffer view = ByteBuffer.wrap(buffer);
-      int n;
-      while ((n = channel.read(view.clear())) >= 0) {
-        md.update(buffer, 0, n);
-      }
+    String actual;
+    try {
+      actual = hash(file);
     } catch (NoSuchFileException e) {
       throw new ArtifactNotFoundException(digest, file.toString());
     } catch (IOException e) {
       throw failure("cannot read artifact", file, e);
     }
-    String actual = Sha256.hex(md.digest());
     if (!actual.equals(digest)) {
       throw new ArtifactCorruptedException(digest, digest, actual, file.toString());
     }
@@ -204,7 +253,15 @@ public final class ArtifactStore {
     return "ArtifactStore[" + root + "]";
   }
 
+  private void checkWritable() {
+    if (readOnly) {
+      throw new IllegalStateException("The artifact store " + root + " was opened read-only;"
+          + " nothing can be stored through it");
+    }
+  }
+
   private StoredArtifact store(InputStream in, String source) {
+    checkWritable();
     Path temp = objects.resolve(TEMP_PREFIX + UUID.randomUUID());
     try {
       MessageDigest md = Sha256.newDigest();
@@ -247,7 +304,12 @@ public final class ArtifactStore {
     }
   }
 
-  /** Moves the finished temp file to its final name, or drops it when the object exists. */
+  /**
+   * Moves the finished temp file to its final name, or drops it when an intact object exists. An
+   * existing object is only reused after its content was hashed again and matched its name: a
+   * file damaged in place (even with its size unchanged) is replaced by the new copy with one
+   * atomic rename, so readers see either the old file or the complete new one.
+   */
   private void publish(Path temp, String digest, long size) throws IOException {
     Path dir = objects.resolve(digest.substring(0, 2));
     Path target = dir.resolve(digest.substring(2));
@@ -255,13 +317,13 @@ public final class ArtifactStore {
       Files.createDirectories(dir);
       syncDirectory(objects);
     }
-    if (isComplete(target, size)) {
+    Existing existing = examine(target, digest, size);
+    if (existing == Existing.INTACT) {
       Files.delete(temp);
       return;
     }
-    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      // Same name, wrong size: the file was damaged after it was stored. Replace it atomically.
-      log.warn("replacing damaged artifact {} (size differs from {} bytes)", target, size);
+    if (existing == Existing.DAMAGED) {
+      log.warn("replacing damaged artifact {}: its content no longer hashes to its name", target);
     }
     if (posix && !temp.toFile().setWritable(false, false)) {
       log.debug("could not make {} read-only; storing it writable", temp);
@@ -270,7 +332,7 @@ public final class ArtifactStore {
       Files.move(temp, target, ATOMIC_MOVE);
     } catch (FileAlreadyExistsException e) {
       // Platforms that refuse to replace on an atomic move: another writer finished first.
-      if (!isComplete(target, size)) {
+      if (examine(target, digest, size) != Existing.INTACT) {
         throw e;
       }
       Files.delete(temp);
@@ -279,15 +341,51 @@ public final class ArtifactStore {
     syncDirectory(dir);
   }
 
-  private static boolean isComplete(Path target, long size) throws IOException {
+  /** What is stored under an object's final name. */
+  private enum Existing {
+    ABSENT,
+    DAMAGED,
+    INTACT
+  }
+
+  /**
+   * Whether {@code target} holds exactly the content named {@code digest}: a regular file (links
+   * are not followed) of {@code size} bytes whose SHA-256 is {@code digest}.
+   */
+  private static Existing examine(Path target, String digest, long size) throws IOException {
     BasicFileAttributes attributes;
     try {
       attributes =
           Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
-      return false;
+      return Existing.ABSENT;
     }
-    return attributes.isRegularFile() && attributes.size() == size;
+    if (!attributes.isRegularFile() || attributes.size() != size) {
+      return Existing.DAMAGED;
+    }
+    try {
+      return hash(target, LinkOption.NOFOLLOW_LINKS).equals(digest)
+          ? Existing.INTACT
+          : Existing.DAMAGED;
+    } catch (NoSuchFileException e) {
+      return Existing.ABSENT; // replaced or removed meanwhile: publish our copy
+    }
+  }
+
+  /** The SHA-256 (lowercase hex) of a file's content. */
+  private static String hash(Path file, OpenOption... options) throws IOException {
+    MessageDigest md = Sha256.newDigest();
+    byte[] buffer = new byte[BUFFER_SIZE];
+    Set<OpenOption> open = new HashSet<>(Arrays.asList(options));
+    open.add(READ);
+    try (FileChannel channel = FileChannel.open(file, open)) {
+      ByteBuffer view = ByteBuffer.wrap(buffer);
+      int n;
+      while ((n = channel.read(view.clear())) >= 0) {
+        md.update(buffer, 0, n);
+      }
+    }
+    return Sha256.hex(md.digest());
   }
 
   private void syncDirectory(Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package io.github.mlops4j.artifacts;
 
+import io.github.mlops4j.StoredText;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -9,7 +10,8 @@ import java.util.Objects;
  *
  * <p>A valid name is non-empty, at most {@value #MAX_LENGTH} characters, uses {@code /} as its only
  * separator, is relative, and each of its segments is a plain name: no empty, {@code .} or {@code
- * ..} segment, no control character and no backslash. Such a name can never escape the directory it
+ * ..} segment, no control character, no backslash and no lone UTF-16 surrogate ({@link
+ * StoredText}). Such a name can never escape the directory it
  * is resolved against, on any operating system.
  */
 public final class PathNames {
@@ -42,6 +44,7 @@ public final class PathNames {
           what,
           "is " + name.length() + " characters long; at most " + MAX_LENGTH + " are allowed");
     }
+    StoredText.check(name, what);
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (Character.isISOControl(c)) {

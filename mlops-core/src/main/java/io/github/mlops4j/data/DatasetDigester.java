@@ -2,22 +2,20 @@ package io.github.mlops4j.data;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.github.mlops4j.artifacts.SymlinkPolicy;
+import io.github.mlops4j.artifacts.internal.FileTree;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
@@ -125,38 +123,27 @@ final class DatasetDigester {
     line.append('\n');
   }
 
-  /** Lists the regular files under {@code root} (a real path), with links resolved. */
+  /** How the shared tree walker words and raises its refusals for a dataset. */
+  private static final FileTree.Context TREE =
+      new FileTree.Context(
+          "dataset directory",
+          "Copy the file into the tree, or version the directory that holds it",
+          (message, path, cause) ->
+              cause == null
+                  ? new DatasetException(message, path.toString())
+                  : new DatasetException(message, path.toString(), cause));
+
+  /**
+   * Lists the regular files under {@code root} (a real path), with links resolved: the same check
+   * as run artifacts ({@link FileTree}, {@link SymlinkPolicy#WITHIN_TREE}).
+   */
   private static List<Entry> list(Path root) {
     List<Entry> entries = new ArrayList<>();
     try {
-      Files.walkFileTree(
-          root,
-          EnumSet.noneOf(FileVisitOption.class),
-          Integer.MAX_VALUE,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
-                throws IOException {
-              String relativePath = relativePath(root, file);
-              Path content;
-              if (attributes.isRegularFile()) {
-                content = file;
-              } else if (attributes.isSymbolicLink()) {
-                content = resolveLink(root, file);
-              } else {
-                throw new DatasetException(
-                    "file "
-                        + file
-                        + " in dataset directory "
-                        + root
-                        + " is not a regular file (a FIFO, socket or device); remove it from the"
-                        + " tree",
-                    file.toString());
-              }
-              entries.add(new Entry(relativePath, relativePath.getBytes(UTF_8), content));
-              return FileVisitResult.CONTINUE;
-            }
-          });
+      for (FileTree.Entry e : FileTree.list(root, SymlinkPolicy.WITHIN_TREE, TREE)) {
+        entries.add(
+            new Entry(e.relativePath(), e.relativePath().getBytes(UTF_8), e.content()));
+      }
     } catch (IOException e) {
       throw failure("cannot list", pathOf(e, root), e);
     }
@@ -171,66 +158,6 @@ final class DatasetDigester {
       }
     }
     return fallback;
-  }
-
-  /** The target of a link inside the tree that points to a regular file inside the tree. */
-  private static Path resolveLink(Path root, Path link) throws IOException {
-    Path target;
-    try {
-      target = link.toRealPath();
-    } catch (NoSuchFileException e) {
-      throw new DatasetException(
-          "symbolic link "
-              + link
-              + " in dataset directory "
-              + root
-              + " is dangling (its target "
-              + Files.readSymbolicLink(link)
-              + " does not exist); remove the link or restore its target",
-          link.toString(),
-          e);
-    }
-    if (!target.startsWith(root)) {
-      throw new DatasetException(
-          "symbolic link "
-              + link
-              + " points to "
-              + target
-              + ", outside the dataset directory "
-              + root
-              + "; links are only followed to files inside the tree. Copy the file into the tree,"
-              + " or version the directory that holds it",
-          link.toString());
-    }
-    BasicFileAttributes attributes = Files.readAttributes(target, BasicFileAttributes.class);
-    if (attributes.isDirectory()) {
-      throw new DatasetException(
-          "symbolic link "
-              + link
-              + " points to directory "
-              + target
-              + "; links to directories are not followed (they would list files twice or loop)."
-              + " Remove the link",
-          link.toString());
-    }
-    if (!attributes.isRegularFile()) {
-      throw new DatasetException(
-          "symbolic link " + link + " points to " + target + ", which is not a regular file",
-          link.toString());
-    }
-    return target;
-  }
-
-  static String relativePath(Path root, Path file) {
-    Path relative = root.relativize(file);
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < relative.getNameCount(); i++) {
-      if (i > 0) {
-        out.append('/');
-      }
-      out.append(relative.getName(i));
-    }
-    return out.toString();
   }
 
   /** Hashes every entry, in parallel over at most one thread per core. */

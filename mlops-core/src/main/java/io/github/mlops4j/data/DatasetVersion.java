@@ -1,5 +1,6 @@
 package io.github.mlops4j.data;
 
+import io.github.mlops4j.StoredText;
 import io.github.mlops4j.artifacts.PathNames;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -42,7 +43,7 @@ public record DatasetVersion(
   public DatasetVersion {
     PathNames.checkRelative(Objects.requireNonNull(name, "name"), "dataset name");
     Objects.requireNonNull(digest, "digest");
-    Objects.requireNonNull(source, "source");
+    StoredText.check(Objects.requireNonNull(source, "source"), "dataset source");
     if (!FileHasher.isSha256Hex(digest)) {
       throw new IllegalArgumentException(
           "digest \"" + digest + "\" is not a SHA-256: expected 64 lowercase hex characters");

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Objects;
 
 /**
  * Streams a file through SHA-256 with one reusable 1 MiB buffer, optionally counting newline bytes
@@ -26,9 +27,22 @@ final class FileHasher {
   private static final long NEWLINES = 0x0A0A_0A0A_0A0A_0A0AL;
   private static final long LOW_SEVEN = 0x7F7F_7F7F_7F7F_7F7FL;
 
-  private final byte[] buffer = new byte[BUFFER_SIZE];
-  private final ByteBuffer view = ByteBuffer.wrap(buffer);
+  private final byte[] buffer;
+  private final ByteBuffer view;
   private final MessageDigest md = newSha256();
+
+  FileHasher() {
+    this(BUFFER_SIZE);
+  }
+
+  /** A hasher reading {@code bufferSize} bytes at a time (tests use tiny chunks). */
+  FileHasher(int bufferSize) {
+    if (bufferSize < 1) {
+      throw new IllegalArgumentException("bufferSize must be >= 1, was " + bufferSize);
+    }
+    this.buffer = new byte[bufferSize];
+    this.view = ByteBuffer.wrap(buffer);
+  }
 
   /** Hashes {@code file}; counts its lines too when {@code countLines}. */
   FileDigest hash(Path file, boolean countLines) throws IOException {
@@ -44,7 +58,7 @@ final class FileHasher {
         }
         md.update(buffer, 0, n);
         if (countLines) {
-          newlines += countNewlines(buffer, n);
+          newlines += countNewlines(buffer, 0, n);
           last = buffer[n - 1];
         }
         size += n;
@@ -54,18 +68,23 @@ final class FileHasher {
     return new FileDigest(hex(md.digest()), size, lines);
   }
 
-  /** Counts {@code '\n'} bytes in {@code bytes[0, length)}, eight bytes at a time. */
-  static long countNewlines(byte[] bytes, int length) {
+  /**
+   * Counts {@code '\n'} bytes in {@code bytes[offset, offset + length)}, eight bytes at a time
+   * from {@code offset} (whatever its alignment), then one by one.
+   */
+  static long countNewlines(byte[] bytes, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, bytes.length);
+    int end = offset + length;
     long count = 0;
-    int i = 0;
-    for (; i + Long.BYTES <= length; i += Long.BYTES) {
+    int i = offset;
+    for (; i <= end - Long.BYTES; i += Long.BYTES) {
       long x = (long) LONGS.get(bytes, i) ^ NEWLINES; // a zero byte where there was a '\n'
       // The high bit of each byte of t is set exactly when that byte of x is zero (no carries
       // cross byte boundaries: (x & 0x7F) + 0x7F <= 0xFE).
       long t = ~(((x & LOW_SEVEN) + LOW_SEVEN) | x | LOW_SEVEN);
       count += Long.bitCount(t);
     }
-    for (; i < length; i++) {
+    for (; i < end; i++) {
       if (bytes[i] == '\n') {
         count++;
       }

@@ -1,5 +1,6 @@
 package io.github.mlops4j.features;
 
+import io.github.mlops4j.StoredText;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.StoreOptions;
 import io.github.mlops4j.store.StoreSource;
@@ -382,9 +383,10 @@ public final class FeatureStore implements AutoCloseable {
   private static EntityKey encodeKey(ViewState v, Map<String, ? extends @Nullable Object> columns,
       int row, boolean onlyKeys) {
     if (v.singleStringKey) {
-      Object value = columns.get(v.def.entities.get(0).name());
+      Field key = v.def.entities.get(0);
+      Object value = columns.get(key.name());
       if (value instanceof String s && (!onlyKeys || columns.size() == 1)) {
-        return KeyCodec.encodeString(s);
+        return KeyCodec.encodeString(checkText(v, key.name(), row, s, "entity key"));
       }
     }
     return KeyCodec.encode(v.def.entities, canonicalKey(v, columns, row, onlyKeys));
@@ -411,6 +413,9 @@ public final class FeatureStore implements AutoCloseable {
         throw new FeatureDataException(v.name, f.name(), row, "entity key "
             + f.type().mismatch(value));
       }
+      if (c instanceof String s) {
+        checkText(v, f.name(), row, s, "entity key");
+      }
       canonical[i] = c;
     }
     if (onlyKeys && columns.size() != fields.size()) {
@@ -422,6 +427,18 @@ public final class FeatureStore implements AutoCloseable {
       }
     }
     return canonical;
+  }
+
+  /**
+   * Refuses a string with a lone UTF-16 surrogate ({@link StoredText}): stored as UTF-8 it would
+   * turn into {@code '?'} and name another entity or value.
+   */
+  private static String checkText(ViewState v, String field, int row, String value, String what) {
+    try {
+      return StoredText.check(value, what);
+    } catch (IllegalArgumentException e) {
+      throw new FeatureDataException(v.name, field, row, e.getMessage(), e);
+    }
   }
 
   private static byte[] encodeValues(ViewState v, Map<String, @Nullable Object> values, int row) {
@@ -441,6 +458,9 @@ public final class FeatureStore implements AutoCloseable {
         Object c = type.canonical(value);
         if (c == null) {
           throw new FeatureDataException(v.name, e.getKey(), row, "value " + type.mismatch(value));
+        }
+        if (c instanceof String s) {
+          checkText(v, e.getKey(), row, s, "value");
         }
         canonical[slot] = c;
       }

@@ -1,5 +1,6 @@
 package io.github.mlops4j.features;
 
+import io.github.mlops4j.StoredText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -153,7 +154,8 @@ public final class FeatureView {
     }
 
     public Builder description(String description) {
-      this.description = Objects.requireNonNull(description, "description");
+      this.description = StoredText.check(Objects.requireNonNull(description, "description"),
+          "description of view '" + name + "'");
       return this;
     }
 

@@ -9,21 +9,38 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * Applies versioned SQL scripts per component and refuses a store written by newer code.
  *
- * <p>Versions live in {@code mlops_schema(component, version)}. Migration runs in one transaction
- * that first takes the database's write lock ({@code BEGIN IMMEDIATE} on SQLite, an advisory
- * transaction lock on PostgreSQL), so two processes opening a new workspace at once do not both
- * run the scripts.
+ * <p>Versions live in {@code mlops_schema(component, version)}. Before anything is written, every
+ * stored version is compared with what this library knows: the core components ({@link
+ * #CORE_VERSIONS}) and every component already migrated through the same {@link Store}. A newer
+ * one refuses the workspace, whichever component asked, so a service never runs against a
+ * workspace that a newer mlops4j has changed. Migration runs in one transaction that first takes
+ * the database's write lock ({@code BEGIN IMMEDIATE} on SQLite, an advisory transaction lock on
+ * PostgreSQL), so two processes opening a new workspace at once do not both run the scripts; the
+ * versions are checked again under that lock.
  */
 final class SchemaMigrator {
   private static final Pattern STATEMENT_SEPARATOR = Pattern.compile("(?m)^\\s*;\\s*$");
 
+  /**
+   * The schema versions of the components of mlops-core, which every service depends on. Each must
+   * equal the version its service passes to {@link Store#migrate} (checked there).
+   */
+  static final Map<String, Integer> CORE_VERSIONS = Map.of("tracking", 1, "features", 1);
+
   private final Store store;
+
+  /** Components this store has seen migrated, with the code's version: checked on every open. */
+  private final Map<String, Integer> known = new ConcurrentHashMap<>(CORE_VERSIONS);
 
   SchemaMigrator(Store store) {
     this.store = store;
@@ -36,11 +53,29 @@ final class SchemaMigrator {
     if (codeVersion < 1) {
       throw new IllegalArgumentException("Schema version must be >= 1, was " + codeVersion);
     }
-    int current = store.read(c -> tableExists(c) ? version(c, component) : 0);
+    Integer core = CORE_VERSIONS.get(component);
+    if (core != null && core != codeVersion) {
+      throw new IllegalStateException("Schema version " + codeVersion + " of core component '"
+          + component + "' disagrees with SchemaMigrator.CORE_VERSIONS (" + core + ")");
+    }
+    known.merge(component, codeVersion, Math::max);
+    Map<String, Integer> stored = store.read(c -> tableExists(c) ? versions(c) : Map.of());
+    checkNotNewer(stored);
+    int current = stored.getOrDefault(component, 0);
     if (current == codeVersion) {
       return;
     }
     checkNotNewer(component, current, codeVersion);
+    if (store.openMode() == OpenMode.READ_ONLY) {
+      throw new StoreException(current == 0
+          ? "The workspace has no '" + component + "' data (its schema was never created), and it"
+              + " was opened read-only (OpenMode.READ_ONLY), which creates nothing. Open it"
+              + " read-write once, or use a workspace where this component was used"
+          : "The workspace's '" + component + "' schema is version " + current + ", older than"
+              + " version " + codeVersion + " of this library, and it was opened read-only"
+              + " (OpenMode.READ_ONLY), which migrates nothing. Open it read-write once to"
+              + " upgrade it; the workspace was left unchanged.");
+    }
     store.write(
         c -> {
           lock(c);
@@ -49,6 +84,7 @@ final class SchemaMigrator {
                 "CREATE TABLE IF NOT EXISTS mlops_schema (component TEXT NOT NULL PRIMARY KEY,"
                     + " version INTEGER NOT NULL, applied_time BIGINT NOT NULL)");
           }
+          checkNotNewer(versions(c));
           int now = version(c, component);
           checkNotNewer(component, now, codeVersion);
           for (int v = now + 1; v <= codeVersion; v++) {
@@ -72,6 +108,16 @@ final class SchemaMigrator {
           }
           return null;
         });
+  }
+
+  /** Refuses the workspace if any component it stores is newer than this library knows. */
+  private void checkNotNewer(Map<String, Integer> stored) {
+    for (Map.Entry<String, Integer> e : new TreeMap<>(stored).entrySet()) {
+      Integer code = known.get(e.getKey());
+      if (code != null) {
+        checkNotNewer(e.getKey(), e.getValue(), code);
+      }
+    }
   }
 
   private static void checkNotNewer(String component, int stored, int codeVersion) {
@@ -103,10 +149,22 @@ final class SchemaMigrator {
     }
   }
 
-  private static boolean tableExists(Connection c) throws SQLException {
+  /** Whether the database has the {@code mlops_schema} table (is, or was, a workspace). */
+  static boolean tableExists(Connection c) throws SQLException {
     try (ResultSet rs = c.getMetaData().getTables(null, null, "mlops_schema", null)) {
       return rs.next();
     }
+  }
+
+  private static Map<String, Integer> versions(Connection c) throws SQLException {
+    Map<String, Integer> out = new HashMap<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT component, version FROM mlops_schema")) {
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getInt(2));
+      }
+    }
+    return out;
   }
 
   private static int version(Connection c, String component) throws SQLException {

@@ -5,9 +5,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,7 +28,15 @@ import org.sqlite.SQLiteDataSource;
  *
  * <p>Every mlops4j service of one workspace can share a store. Schemas are versioned per component
  * ({@code tracking}, {@code registry}, ...) and migrated when a component first uses the store; a
- * store written by a newer version of mlops4j is refused and never altered.
+ * store written by a newer version of mlops4j is refused and never altered. Each {@link #migrate}
+ * checks the stored version of every component this library knows (the core's {@code tracking}
+ * and {@code features}, and every component migrated through this store), not only its own,
+ * before anything is written: nothing is created, migrated or switched to WAL in a workspace that
+ * is refused.
+ *
+ * <p>An embedded database is switched to WAL mode on the first write, after those checks, never
+ * when it is merely opened. {@link OpenMode} says whether a missing workspace may be created and
+ * whether the store may write at all.
  *
  * <p>Writes run in one transaction each and are retried when the database reports a transient
  * conflict (SQLite busy, PostgreSQL serialization failure or deadlock), so several threads and
@@ -43,42 +54,105 @@ public final class Store implements AutoCloseable {
   private final DataSource dataSource;
   private final @Nullable HikariDataSource ownedPool;
   private final Dialect dialect;
-  private final ArtifactStore artifacts;
+  private final OpenMode mode;
+  private final boolean embedded;
   private final Path artifactRoot;
   private final Duration retryBudget;
   private final SchemaMigrator migrator;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile @Nullable ArtifactStore artifacts;
+  private volatile boolean walChecked;
 
   private Store(Builder builder, DataSource dataSource, @Nullable HikariDataSource ownedPool) {
     this.dataSource = dataSource;
     this.ownedPool = ownedPool;
+    this.embedded = ownedPool != null;
+    this.mode = builder.mode;
     this.artifactRoot = Objects.requireNonNull(builder.artifactRoot, "artifactRoot");
     this.retryBudget = builder.retryBudget;
     try (Connection c = dataSource.getConnection()) {
       this.dialect = Dialect.of(c);
+      if (mode != OpenMode.CREATE && !SchemaMigrator.tableExists(c)) {
+        throw new StoreException("There is no mlops4j workspace in this database (it has no"
+            + " mlops_schema table); check the connection settings, or open it with"
+            + " OpenMode.CREATE to create one");
+      }
     } catch (SQLException e) {
       closePool();
       throw new StoreException("Cannot connect to the workspace database: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closePool();
+      throw e;
     }
-    this.artifacts = ArtifactStore.open(artifactRoot);
     this.migrator = new SchemaMigrator(this);
   }
 
   /**
    * Opens (creating if needed) the embedded workspace at {@code workspace}: {@code
-   * workspace/mlops.db} (SQLite in WAL mode) and {@code workspace/artifacts/}.
+   * workspace/mlops.db} (SQLite, switched to WAL mode on the first write) and {@code
+   * workspace/artifacts/}. The same as {@link #open(Path, OpenMode)} with {@link OpenMode#CREATE}.
+   *
+   * @throws StoreException if the workspace cannot be opened, or its {@code mlops.db} is missing
+   *     or empty while {@code artifacts/} holds stored objects
    */
   public static Store open(Path workspace) {
+    return open(workspace, OpenMode.CREATE);
+  }
+
+  /**
+   * Opens the embedded workspace at {@code workspace} in {@code mode}: with {@link
+   * OpenMode#CREATE} a missing workspace is created; with {@link OpenMode#EXISTING} and {@link
+   * OpenMode#READ_ONLY} the directory and a non-empty {@code mlops.db} must exist, and nothing is
+   * created.
+   *
+   * @throws StoreException if there is no workspace to open in that mode, or its database was lost
+   *     while {@code artifacts/} holds stored objects
+   */
+  public static Store open(Path workspace, OpenMode mode) {
     Objects.requireNonNull(workspace, "workspace");
-    try {
-      Files.createDirectories(workspace);
-    } catch (IOException e) {
-      throw new StoreException("Cannot create workspace directory " + workspace + ": " + e, e);
+    Objects.requireNonNull(mode, "mode");
+    Path database = workspace.resolve(DATABASE_FILE);
+    Path artifacts = workspace.resolve(ARTIFACT_DIRECTORY);
+    if (mode == OpenMode.CREATE) {
+      try {
+        Files.createDirectories(workspace);
+      } catch (IOException e) {
+        throw new StoreException("Cannot create workspace directory " + workspace + ": " + e, e);
+      }
+      checkDatabaseNotLost(database, artifacts);
+    } else if (!Files.isRegularFile(database)) {
+      throw new StoreException("There is no mlops4j workspace at " + workspace + " (no "
+          + DATABASE_FILE + "); check the path, or open it with OpenMode.CREATE to create one");
     }
     return builder()
-        .sqliteFile(workspace.resolve(DATABASE_FILE))
-        .artifactRoot(workspace.resolve(ARTIFACT_DIRECTORY))
+        .sqliteFile(database)
+        .artifactRoot(artifacts)
+        .openMode(mode)
         .build();
+  }
+
+  /**
+   * Refuses to initialise a new database in a workspace that already holds artifacts: its {@code
+   * mlops.db} was deleted or truncated, and a new one would silently orphan every stored object.
+   */
+  private static void checkDatabaseNotLost(Path database, Path artifacts) {
+    long size;
+    try {
+      size = Files.size(database);
+    } catch (NoSuchFileException e) {
+      size = -1;
+    } catch (IOException e) {
+      throw new StoreException("Cannot read " + database + ": " + e, e);
+    }
+    if (size > 0 || !ArtifactStore.holdsObjects(artifacts)) {
+      return;
+    }
+    throw new StoreException("The workspace database " + database + " is "
+        + (size == 0 ? "empty (0 bytes)" : "missing") + " but " + artifacts
+        + " holds stored artifacts: the database was "
+        + (size == 0 ? "truncated" : "deleted") + ", and opening would silently start a new,"
+        + " empty one. Restore " + DATABASE_FILE + " from a backup; to start a new workspace"
+        + " here on purpose, move the artifacts directory away first. Nothing was changed.");
   }
 
   public static Builder builder() {
@@ -89,9 +163,30 @@ public final class Store implements AutoCloseable {
     return dialect;
   }
 
-  /** The content-addressed artifact store of this workspace. */
+  /** How this store was opened. */
+  public OpenMode openMode() {
+    return mode;
+  }
+
+  /**
+   * The content-addressed artifact store of this workspace. Opened on first use (or by the first
+   * {@link #migrate}), so that a workspace refused at open is left untouched; read-only when the
+   * store is.
+   */
   public ArtifactStore artifacts() {
-    return artifacts;
+    ArtifactStore a = artifacts;
+    if (a == null) {
+      synchronized (this) {
+        a = artifacts;
+        if (a == null) {
+          a = mode == OpenMode.READ_ONLY
+              ? ArtifactStore.openReadOnly(artifactRoot)
+              : ArtifactStore.open(artifactRoot);
+          artifacts = a;
+        }
+      }
+    }
+    return a;
   }
 
   public Path artifactRoot() {
@@ -101,9 +196,12 @@ public final class Store implements AutoCloseable {
   /**
    * Brings the schema of {@code component} to {@code version} by running the class-path scripts
    * {@code /io/github/mlops4j/store/migrations/<dialect>/<component>-V<n>.sql} in order, in one
-   * transaction.
+   * transaction. First, without writing, it refuses a store holding a newer schema of this or of
+   * any other component the library knows. On a {@link OpenMode#READ_ONLY} store nothing runs: the
+   * schema must already be at {@code version}.
    *
-   * @throws StoreException if the store holds a newer schema than {@code version}
+   * @throws StoreException if the store holds a newer schema than the library knows, or (read-only)
+   *     an older or missing one
    */
   public void migrate(String component, int version) {
     migrate(component, version, "/io/github/mlops4j/store/migrations");
@@ -117,6 +215,9 @@ public final class Store implements AutoCloseable {
   public void migrate(String component, int version, String resourceDirectory) {
     ensureOpen();
     migrator.migrate(component, version, resourceDirectory);
+    if (mode != OpenMode.READ_ONLY) {
+      artifacts(); // the workspace is accepted: create the artifact layout now
+    }
   }
 
   /** Runs {@code work} in auto-commit mode. Transient conflicts are retried. */
@@ -128,17 +229,53 @@ public final class Store implements AutoCloseable {
    * Runs {@code work} in one transaction, committed when it returns and rolled back when it throws.
    * Transient conflicts (busy database, serialization failure, deadlock) roll back and retry the
    * whole unit of work, so it must not have side effects outside the database.
+   *
+   * @throws IllegalStateException if the store was opened {@link OpenMode#READ_ONLY}
    */
   public <T> T write(SqlWork<T> work) {
+    ensureOpen();
+    if (mode == OpenMode.READ_ONLY) {
+      throw new IllegalStateException("The workspace was opened read-only (OpenMode.READ_ONLY);"
+          + " open it with OpenMode.CREATE or OpenMode.EXISTING to write");
+    }
+    if (embedded && !walChecked) {
+      enableWal();
+    }
     return execute(work, true);
+  }
+
+  /**
+   * Switches the embedded database to WAL mode before its first write (a no-op when it already
+   * is). Done here rather than as a connection setting so that opening, checking and refusing a
+   * workspace never rewrites its header.
+   */
+  private synchronized void enableWal() {
+    if (walChecked) {
+      return;
+    }
+    String journal = execute(c -> {
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("PRAGMA journal_mode=WAL")) {
+        return rs.next() ? rs.getString(1) : "unknown";
+      }
+    }, false);
+    if (!"wal".equalsIgnoreCase(journal)) {
+      log.warn("The workspace database stays in journal mode '{}': SQLite could not switch it to"
+          + " WAL (a file system without shared memory?)", journal);
+    }
+    walChecked = true;
   }
 
   private <T> T execute(SqlWork<T> work, boolean transactional) {
     ensureOpen();
+    boolean readOnlySession = mode == OpenMode.READ_ONLY && dialect == Dialect.POSTGRESQL;
     long deadline = System.nanoTime() + retryBudget.toNanos();
     long backoffMicros = 200;
     for (int attempt = 1; ; attempt++) {
       try (Connection c = dataSource.getConnection()) {
+        if (readOnlySession) {
+          return readOnly(c, work);
+        }
         if (!transactional) {
           return work.run(c);
         }
@@ -165,6 +302,17 @@ public final class Store implements AutoCloseable {
         sleepMicros(ThreadLocalRandom.current().nextLong(backoffMicros / 2, backoffMicros + 1));
         backoffMicros = Math.min(backoffMicros * 2, 50_000);
       }
+    }
+  }
+
+  /** Runs a read on a host connection marked read-only, restoring the flag afterwards. */
+  private static <T> T readOnly(Connection c, SqlWork<T> work) throws SQLException {
+    boolean was = c.isReadOnly();
+    c.setReadOnly(true);
+    try {
+      return work.run(c);
+    } finally {
+      c.setReadOnly(was);
     }
   }
 
@@ -233,8 +381,18 @@ public final class Store implements AutoCloseable {
     private Duration retryBudget = Duration.ofSeconds(30);
     private Duration busyTimeout = Duration.ofSeconds(10);
     private int maxConnections = 4;
+    private OpenMode mode = OpenMode.CREATE;
 
     private Builder() {}
+
+    /**
+     * Whether the store may create its database and artifact root and may write (default {@link
+     * OpenMode#CREATE}).
+     */
+    public Builder openMode(OpenMode mode) {
+      this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
 
     /** A host-provided DataSource (PostgreSQL or SQLite); the host owns and closes it. */
     public Builder dataSource(DataSource dataSource) {
@@ -242,7 +400,10 @@ public final class Store implements AutoCloseable {
       return this;
     }
 
-    /** An embedded SQLite database file, created if missing, in WAL mode. */
+    /**
+     * An embedded SQLite database file, created if missing (in {@link OpenMode#CREATE}), switched to
+     * WAL mode on the first write.
+     */
     public Builder sqliteFile(Path file) {
       this.sqliteFile = Objects.requireNonNull(file, "sqliteFile");
       return this;
@@ -290,6 +451,10 @@ public final class Store implements AutoCloseable {
       if (artifactRoot == null) {
         throw new IllegalStateException("artifactRoot(...) is required");
       }
+      if (mode != OpenMode.CREATE && !Files.isDirectory(artifactRoot)) {
+        throw new StoreException("The artifact root " + artifactRoot + " does not exist; check the"
+            + " path (OpenMode." + mode + " opens an existing workspace and creates nothing)");
+      }
       if (dataSource != null) {
         return new Store(this, dataSource, null);
       }
@@ -298,16 +463,22 @@ public final class Store implements AutoCloseable {
     }
 
     private HikariDataSource embeddedPool(Path file) {
-      try {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-          Files.createDirectories(parent);
+      if (mode == OpenMode.CREATE) {
+        try {
+          Path parent = file.toAbsolutePath().getParent();
+          if (parent != null) {
+            Files.createDirectories(parent);
+          }
+        } catch (IOException e) {
+          throw new StoreException("Cannot create directory for " + file + ": " + e, e);
         }
-      } catch (IOException e) {
-        throw new StoreException("Cannot create directory for " + file + ": " + e, e);
+      } else {
+        checkExistingDatabase(file);
       }
       SQLiteConfig config = new SQLiteConfig();
-      config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+      // No journal_mode here: it would rewrite the header of every database merely opened,
+      // including one that is then refused. Store.write switches to WAL before the first write.
+      config.setReadOnly(mode == OpenMode.READ_ONLY);
       config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
       config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
       config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
@@ -321,10 +492,28 @@ public final class Store implements AutoCloseable {
       hikari.setMaximumPoolSize(maxConnections);
       hikari.setMinimumIdle(1);
       hikari.setConnectionTimeout(Math.max(250, busyTimeout.toMillis()));
+      hikari.setReadOnly(mode == OpenMode.READ_ONLY);
       try {
         return new HikariDataSource(hikari);
       } catch (RuntimeException e) {
         throw new StoreException("Cannot open embedded database " + file + ": " + e.getMessage(), e);
+      }
+    }
+
+    /** An existing workspace's database: a regular, non-empty file. */
+    private void checkExistingDatabase(Path file) {
+      long size;
+      try {
+        size = Files.size(file);
+      } catch (NoSuchFileException e) {
+        size = -1;
+      } catch (IOException e) {
+        throw new StoreException("Cannot read " + file + ": " + e, e);
+      }
+      if (size <= 0 || !Files.isRegularFile(file)) {
+        throw new StoreException("There is no mlops4j workspace database at " + file + " ("
+            + (size == 0 ? "the file is empty" : "no such file") + "); check the path (OpenMode."
+            + mode + " opens an existing workspace and creates nothing)");
       }
     }
   }

@@ -36,6 +36,17 @@ public abstract class StoreOptions<B extends StoreOptions<B>> {
     return self();
   }
 
+  /**
+   * Whether a {@link #workspace} or {@link #dataSource} store may be created and written (default
+   * {@link OpenMode#CREATE}). {@link OpenMode#EXISTING} refuses a missing workspace instead of
+   * creating it; {@link OpenMode#READ_ONLY} also never writes. Not combinable with {@link #store}:
+   * a shared store keeps the mode it was opened with.
+   */
+  public B openMode(OpenMode mode) {
+    source.openMode(mode);
+    return self();
+  }
+
   /** A store shared with other services; the service does not close it. */
   public B store(Store store) {
     source.store(store);

@@ -16,6 +16,7 @@ public final class StoreSource {
   private @Nullable DataSource dataSource;
   private @Nullable Path artifactRoot;
   private @Nullable Store store;
+  private @Nullable OpenMode mode;
 
   public StoreSource workspace(Path workspace) {
     this.workspace = Objects.requireNonNull(workspace, "workspace");
@@ -29,6 +30,12 @@ public final class StoreSource {
 
   public StoreSource artifactRoot(Path artifactRoot) {
     this.artifactRoot = Objects.requireNonNull(artifactRoot, "artifactRoot");
+    return this;
+  }
+
+  /** How a workspace or DataSource store opens (default {@link OpenMode#CREATE}). */
+  public StoreSource openMode(OpenMode mode) {
+    this.mode = Objects.requireNonNull(mode, "mode");
     return this;
   }
 
@@ -51,16 +58,21 @@ public final class StoreSource {
           "Set exactly one of workspace(...), dataSource(...) or store(...)");
     }
     if (store != null) {
+      if (mode != null) {
+        throw new IllegalStateException("openMode(...) applies to workspace(...) and"
+            + " dataSource(...); a shared store(...) keeps the mode it was opened with");
+      }
       return new Opened(store, false);
     }
+    OpenMode m = mode != null ? mode : OpenMode.CREATE;
     if (workspace != null) {
-      return new Opened(Store.open(workspace), true);
+      return new Opened(Store.open(workspace, m), true);
     }
     if (artifactRoot == null) {
       throw new IllegalStateException("dataSource(...) needs artifactRoot(...) as well");
     }
     return new Opened(Store.builder().dataSource(Objects.requireNonNull(dataSource))
-        .artifactRoot(artifactRoot).build(), true);
+        .artifactRoot(artifactRoot).openMode(m).build(), true);
   }
 
   /**

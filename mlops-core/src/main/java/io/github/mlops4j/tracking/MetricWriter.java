@@ -11,9 +11,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * {@code (step, timestamp, value bits)} triples, so NaN payloads round-trip bit for bit), and the
  * series' row of {@code latest_metrics} is updated when the batch holds a later point. A flush is a
  * barrier in the same queue: it completes when every point enqueued before it is committed.
+ *
+ * <p>The same transaction first reads (and on PostgreSQL share-locks) the status of the batch's
+ * runs: points of a run that is no longer {@link RunStatus#RUNNING} in the store (ended through
+ * another handle or process after they were queued) are dropped, counted in {@link #rejected()}
+ * and logged once per run; the run is remembered so that later {@code logMetric} calls on it fail
+ * at once ({@link #endedStatus}).
  */
 final class MetricWriter {
   private static final Logger log = LoggerFactory.getLogger(MetricWriter.class);
@@ -37,6 +46,9 @@ final class MetricWriter {
   static final int MAX_CHUNK_POINTS = 4096;
 
   static final int POINT_BYTES = 24;
+
+  /** Ended runs remembered for the logMetric fast path before the memory is cleared. */
+  static final int MAX_ENDED_RUNS = 10_000;
 
   /** A point waiting to be written. */
   static final class Point {
@@ -95,6 +107,9 @@ final class MetricWriter {
   private final Thread thread;
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+  /** Runs found ended in the store while points were still queued for them (bounded). */
+  private final Map<String, RunStatus> endedRuns = new ConcurrentHashMap<>();
   private final Map<SeriesKey, Long> seriesIds = new HashMap<>();
   private volatile boolean stopping;
   private volatile boolean started;
@@ -158,6 +173,16 @@ final class MetricWriter {
 
   long written() {
     return written.get();
+  }
+
+  /** Points dropped because their run had ended in the store before they were written. */
+  long rejected() {
+    return rejected.get();
+  }
+
+  /** The status of a run the writer found ended while points were queued for it, else null. */
+  @Nullable RunStatus endedStatus(String runId) {
+    return endedRuns.get(runId);
   }
 
   int pending() {
@@ -282,11 +307,13 @@ final class MetricWriter {
     long backoffMillis = 10;
     while (true) {
       try {
+        int stored = points;
         if (!series.isEmpty()) {
-          Map<SeriesKey, Long> created = store.write(c -> write(c, series));
-          seriesIds.putAll(created);
+          Written result = store.write(c -> write(c, series));
+          seriesIds.putAll(result.created());
+          stored -= reject(result.ended(), series);
         }
-        written.addAndGet(points);
+        written.addAndGet(stored);
         lastFailure = null;
         inFlight = 0;
         return true;
@@ -320,9 +347,48 @@ final class MetricWriter {
     return series;
   }
 
-  /** One transaction: series ids, chunks, latest values. Returns the series ids it created. */
-  private Map<SeriesKey, Long> write(Connection c, Map<SeriesKey, SeriesBuffer> series)
-      throws SQLException {
+  /** What one batch's transaction did: series ids it created, runs it found ended. */
+  private record Written(Map<SeriesKey, Long> created, Map<String, RunStatus> ended) {}
+
+  /** Counts and reports the points of runs found ended; returns how many points were dropped. */
+  private int reject(Map<String, RunStatus> ended, Map<SeriesKey, SeriesBuffer> series) {
+    if (ended.isEmpty()) {
+      return 0;
+    }
+    int dropped = 0;
+    for (Map.Entry<SeriesKey, SeriesBuffer> e : series.entrySet()) {
+      if (ended.containsKey(e.getKey().runId())) {
+        dropped += e.getValue().size;
+      }
+    }
+    rejected.addAndGet(dropped);
+    if (endedRuns.size() > MAX_ENDED_RUNS) {
+      endedRuns.clear(); // only a fast path for logMetric: the store check stays authoritative
+    }
+    for (Map.Entry<String, RunStatus> e : ended.entrySet()) {
+      if (endedRuns.put(e.getKey(), e.getValue()) == null) {
+        log.warn("Dropped metric points of run {}: it has already ended with status {} in the"
+            + " store (ended through another handle or process)", e.getKey(), e.getValue());
+      }
+    }
+    return dropped;
+  }
+
+  /**
+   * One transaction: the runs' statuses, then series ids, chunks and latest values of the series
+   * whose run is still running.
+   */
+  private Written write(Connection c, Map<SeriesKey, SeriesBuffer> series) throws SQLException {
+    Set<String> runIds = new LinkedHashSet<>();
+    for (SeriesKey key : series.keySet()) {
+      runIds.add(key.runId());
+    }
+    Map<String, RunStatus> ended = new HashMap<>();
+    TrackingDao.statuses(c, store.dialect(), List.copyOf(runIds)).forEach((runId, status) -> {
+      if (status != RunStatus.RUNNING) {
+        ended.put(runId, status);
+      }
+    });
     Map<SeriesKey, Long> created = new HashMap<>();
     try (PreparedStatement chunk =
             c.prepareStatement(
@@ -337,6 +403,9 @@ final class MetricWriter {
                     + " latest_metrics.step AND excluded.ts >= latest_metrics.ts)")) {
       for (Map.Entry<SeriesKey, SeriesBuffer> e : series.entrySet()) {
         SeriesKey key = e.getKey();
+        if (ended.containsKey(key.runId())) {
+          continue;
+        }
         SeriesBuffer b = e.getValue();
         Long id = seriesIds.get(key);
         if (id == null) {
@@ -370,7 +439,7 @@ final class MetricWriter {
       chunk.executeBatch();
       latest.executeBatch();
     }
-    return created;
+    return new Written(created, ended);
   }
 
   private static long seriesId(Connection c, SeriesKey key) throws SQLException {

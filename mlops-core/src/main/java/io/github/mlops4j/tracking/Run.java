@@ -1,19 +1,26 @@
 package io.github.mlops4j.tracking;
 
+import io.github.mlops4j.StoredText;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.artifacts.PathNames;
 import io.github.mlops4j.artifacts.StoredArtifact;
+import io.github.mlops4j.artifacts.SymlinkPolicy;
+import io.github.mlops4j.artifacts.internal.FileTree;
 import io.github.mlops4j.data.DatasetVersion;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A handle on a running run, safe to use from many threads. Params, tags, inputs and artifacts are
@@ -21,8 +28,19 @@ import java.util.stream.Stream;
  * Tracker#flush(java.time.Duration)} waits for them).
  *
  * <p>{@link #close()} ends the run as {@link RunStatus#FINISHED}; {@link #fail(Throwable)} ends it
- * as {@link RunStatus#FAILED} (a later {@code close()} then does nothing). Logging to an ended run
- * throws {@link IllegalStateException}.
+ * as {@link RunStatus#FAILED} (a later {@code close()} then does nothing). Logging through a handle
+ * that ended the run throws {@link IllegalStateException}.
+ *
+ * <p>Several handles may point at one run (another thread's, another tracker's, another process's,
+ * through {@link Tracker#resumeRun}). Every write checks, in its own transaction, that the run is
+ * still {@link RunStatus#RUNNING} in the store: once any handle ended it, params, tags, inputs and
+ * artifacts logged through the others are refused with {@link RunEndedException} and nothing is
+ * stored. Metric points are checked when the background writer stores them: points of a run that
+ * ended meanwhile are dropped, counted in {@link Tracker#rejectedMetricPoints()} and logged as a
+ * warning, and later {@code logMetric} calls on that run throw {@link RunEndedException}. Ending a
+ * run that was already ended elsewhere ({@code close}, {@code fail}, {@code kill}) changes nothing
+ * in the store (no status, no error tag), logs a warning, and {@link #status()} then reports the
+ * stored status.
  *
  * <pre>{@code
  * try (Run run = tracker.startRun("churn")) {
@@ -35,11 +53,15 @@ public final class Run implements AutoCloseable {
   /** Tag holding the error of a failed run. */
   public static final String ERROR_TAG = "mlops.error";
 
+  private static final Logger log = LoggerFactory.getLogger(Run.class);
+
   private final Tracker tracker;
   private final String runId;
   private final String experimentId;
   private final String runName;
   private volatile RunStatus status = RunStatus.RUNNING;
+  /** Whether {@link #status} was learned from the store: another handle ended the run. */
+  private volatile boolean endedElsewhere;
 
   Run(Tracker tracker, String runId, String experimentId, String runName) {
     this.tracker = tracker;
@@ -60,7 +82,10 @@ public final class Run implements AutoCloseable {
     return runName;
   }
 
-  /** The status as this handle knows it. */
+  /**
+   * The status as this handle knows it: {@link RunStatus#RUNNING} until this handle ends the run,
+   * or until a write through it found the run ended by another handle.
+   */
   public RunStatus status() {
     return status;
   }
@@ -76,6 +101,7 @@ public final class Run implements AutoCloseable {
    * stored.
    *
    * @throws ParamConflictException if a key already has a different value
+   * @throws RunEndedException if another handle or process has ended the run
    */
   public Run logParams(Map<String, String> params) {
     checkRunning();
@@ -83,16 +109,24 @@ public final class Run implements AutoCloseable {
     Map<String, String> copy = new LinkedHashMap<>();
     params.forEach((k, v) -> copy.put(limits.checkKey(k, "Param"),
         limits.checkValue(v, limits.maxParamValueLength(), "Param", k)));
-    tracker.dao().logParams(runId, copy);
+    guarded(() -> tracker.dao().logParams(runId, copy));
     return this;
   }
 
   /**
    * Queues a metric point at the current time. Never does I/O: the point is stored by the
-   * tracker's writer thread. NaN and infinities are valid values.
+   * tracker's writer thread. NaN and infinities are valid values. A point whose run was ended
+   * elsewhere before the writer stores it is dropped and counted ({@link
+   * Tracker#rejectedMetricPoints()}).
+   *
+   * @throws RunEndedException if the writer already found the run ended by another handle
    */
   public Run logMetric(String key, double value, long step) {
     checkRunning();
+    RunStatus ended = tracker.endedElsewhere(runId);
+    if (ended != null) {
+      throw endedElsewhere(ended);
+    }
     tracker.enqueue(runId, tracker.limits().checkKey(key, "Metric"), value, step);
     return this;
   }
@@ -108,7 +142,11 @@ public final class Run implements AutoCloseable {
     return this;
   }
 
-  /** Sets a tag, replacing its previous value. */
+  /**
+   * Sets a tag, replacing its previous value.
+   *
+   * @throws RunEndedException if another handle or process has ended the run
+   */
   public Run setTag(String key, String value) {
     return setTags(Map.of(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value,
         () -> "value of tag '" + key + "'")));
@@ -116,7 +154,8 @@ public final class Run implements AutoCloseable {
 
   public Run setTags(Map<String, String> tags) {
     checkRunning();
-    tracker.dao().setTags(runId, checkTags(tracker.limits(), tags));
+    Map<String, String> checked = checkTags(tracker.limits(), tags);
+    guarded(() -> tracker.dao().setTags(runId, checked));
     return this;
   }
 
@@ -129,9 +168,11 @@ public final class Run implements AutoCloseable {
 
   /**
    * Stores a file, or every file under a directory, as artifacts of this run, under the file's (or
-   * directory's) name. Content is stored once per SHA-256 digest across the workspace.
+   * directory's) name. Content is stored once per SHA-256 digest across the workspace. Symbolic
+   * links in a directory are treated as {@link SymlinkPolicy#WITHIN_TREE} says.
    *
    * @return the stored artifacts
+   * @see #logArtifact(Path, String, SymlinkPolicy)
    */
   public List<ArtifactInfo> logArtifact(Path file) {
     Path name = Objects.requireNonNull(file, "file").toAbsolutePath().normalize().getFileName();
@@ -143,26 +184,71 @@ public final class Run implements AutoCloseable {
 
   /**
    * Stores a file as the artifact {@code artifactPath}, or every file under a directory below the
-   * prefix {@code artifactPath}. The path must be relative and must not escape ({@code ..},
-   * absolute paths and NUL are rejected). Logging the same path again replaces it.
+   * prefix {@code artifactPath}, with the default {@link SymlinkPolicy#WITHIN_TREE}. The path must
+   * be relative and must not escape ({@code ..}, absolute paths and NUL are rejected). Logging the
+   * same path again replaces it.
+   *
+   * @see #logArtifact(Path, String, SymlinkPolicy)
    */
   public List<ArtifactInfo> logArtifact(Path file, String artifactPath) {
+    return logArtifact(file, artifactPath, SymlinkPolicy.WITHIN_TREE);
+  }
+
+  /**
+   * Stores a file as the artifact {@code artifactPath}, or every regular file under a directory
+   * below the prefix {@code artifactPath}, treating symbolic links inside the directory as {@code
+   * links} says:
+   *
+   * <ul>
+   *   <li>{@link SymlinkPolicy#WITHIN_TREE} (the default of the other overloads): a link that ends
+   *       at a regular file inside the directory is stored under the link's own path with the
+   *       target's content; a link that leaves the directory (absolute, relative or through a
+   *       chain), a link to a directory and a dangling link are refused.
+   *   <li>{@link SymlinkPolicy#FOLLOW_FILES_OUTSIDE}: links to regular files outside the directory
+   *       are stored too. Only for directories you trust.
+   * </ul>
+   *
+   * <p>The whole directory is listed and checked before anything is stored, so a refused link
+   * stores nothing. The file or directory passed in is always followed if it is itself a link.
+   * Files are opened without following a link in their last path element, so a file replaced by
+   * a link after the check fails to open ({@link UncheckedIOException}) rather than being read.
+   *
+   * @throws TrackingException naming the link and its target when a link is refused, or a FIFO,
+   *     socket or device in the directory
+   * @throws RunEndedException if another handle or process has ended the run
+   * @throws IllegalArgumentException if {@code artifactPath} is invalid or {@code file} is neither
+   *     a regular file nor a directory
+   * @throws UncheckedIOException if the directory cannot be listed
+   */
+  public List<ArtifactInfo> logArtifact(Path file, String artifactPath, SymlinkPolicy links) {
     checkRunning();
     Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(links, "links");
     PathNames.checkRelative(artifactPath, "artifact path");
+    // Fail before copying content for a run ended elsewhere; the row insert re-checks in its
+    // transaction, which is what makes the refusal exact.
+    RunStatus current = tracker.dao().status(runId);
+    if (current != null && current != RunStatus.RUNNING) {
+      throw endedElsewhere(current);
+    }
     ArtifactStore store = tracker.dao().store().artifacts();
     List<ArtifactInfo> stored = new ArrayList<>();
     if (Files.isDirectory(file)) {
-      try (Stream<Path> files = Files.walk(file)) {
-        for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
-          String relative = file.relativize(f).toString().replace(f.getFileSystem()
-              .getSeparator(), "/");
-          String path = PathNames.checkRelative(artifactPath + "/" + relative, "artifact path");
-          StoredArtifact a = store.put(f);
-          stored.add(new ArtifactInfo(path, a.digest(), a.sizeBytes()));
-        }
+      List<FileTree.Entry> entries;
+      try {
+        entries = new ArrayList<>(FileTree.list(file.toRealPath(), links, treeContext()));
       } catch (IOException e) {
-        throw new UncheckedIOException("Cannot list artifact directory " + file, e);
+        throw new UncheckedIOException("Cannot list artifact directory " + file + ": " + e, e);
+      }
+      entries.sort(Comparator.comparing(FileTree.Entry::relativePath));
+      List<String> paths = new ArrayList<>(entries.size());
+      for (FileTree.Entry entry : entries) {
+        paths.add(PathNames.checkRelative(artifactPath + "/" + entry.relativePath(),
+            "artifact path"));
+      }
+      for (int i = 0; i < entries.size(); i++) {
+        StoredArtifact a = put(store, entries.get(i).content());
+        stored.add(new ArtifactInfo(paths.get(i), a.digest(), a.sizeBytes()));
       }
     } else if (Files.isRegularFile(file)) {
       StoredArtifact a = store.put(file);
@@ -170,8 +256,28 @@ public final class Run implements AutoCloseable {
     } else {
       throw new IllegalArgumentException("Artifact " + file + " is not a readable file or directory");
     }
-    tracker.dao().addArtifacts(runId, stored, tracker.clock().millis());
+    guarded(() -> tracker.dao().addArtifacts(runId, stored, tracker.clock().millis()));
     return List.copyOf(stored);
+  }
+
+  /** Reads a checked entry without following a link that replaced it since the check. */
+  private static StoredArtifact put(ArtifactStore store, Path content) {
+    try (InputStream in = Files.newInputStream(content, LinkOption.NOFOLLOW_LINKS)) {
+      return store.put(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read artifact file " + content + ": " + e, e);
+    }
+  }
+
+  private FileTree.Context treeContext() {
+    return new FileTree.Context(
+        "artifact directory",
+        "Copy the file into the directory, or log it with SymlinkPolicy.FOLLOW_FILES_OUTSIDE if"
+            + " the directory is trusted",
+        (message, path, cause) ->
+            cause == null
+                ? new TrackingException(runId, message)
+                : new TrackingException(runId, message, cause));
   }
 
   /** Records a dataset version as an input of this run. */
@@ -186,12 +292,12 @@ public final class Run implements AutoCloseable {
   public Run logInput(DatasetVersion dataset, String context) {
     checkRunning();
     Objects.requireNonNull(dataset, "dataset");
-    Objects.requireNonNull(context, "context");
+    StoredText.check(Objects.requireNonNull(context, "context"), "Input context");
     if (context.length() > tracker.limits().maxKeyLength()) {
       throw new IllegalArgumentException("Input context is over " + tracker.limits().maxKeyLength()
           + " characters");
     }
-    tracker.dao().addInput(runId, dataset, context);
+    guarded(() -> tracker.dao().addInput(runId, dataset, context));
     return this;
   }
 
@@ -228,11 +334,42 @@ public final class Run implements AutoCloseable {
       }
       status = terminal;
     }
-    tracker.endRun(this, terminal, tags);
+    RunStatus already = tracker.endRun(this, terminal, tags);
+    if (already != null) {
+      endedElsewhere = true;
+      status = already;
+      log.warn("Run {} ('{}') had already ended with status {} through another handle or process;"
+          + " ending it as {} changed nothing", runId, runName, already, terminal);
+    }
+  }
+
+  /** Runs a store write, learning from a refusal that the run was ended elsewhere. */
+  private void guarded(Runnable write) {
+    try {
+      write.run();
+    } catch (RunEndedException e) {
+      markEndedElsewhere(e.status());
+      throw e;
+    }
+  }
+
+  private RunEndedException endedElsewhere(RunStatus stored) {
+    markEndedElsewhere(stored);
+    return new RunEndedException(runId, stored);
+  }
+
+  private synchronized void markEndedElsewhere(RunStatus stored) {
+    if (status == RunStatus.RUNNING) {
+      status = stored;
+      endedElsewhere = true;
+    }
   }
 
   private void checkRunning() {
     RunStatus s = status;
+    if (s != RunStatus.RUNNING && endedElsewhere) {
+      throw new RunEndedException(runId, s);
+    }
     if (s != RunStatus.RUNNING) {
       throw new IllegalStateException("Run " + runId + " ('" + runName + "') has ended with status "
           + s + "; start a new run to log more");

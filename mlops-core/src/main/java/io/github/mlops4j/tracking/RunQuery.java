@@ -1,5 +1,6 @@
 package io.github.mlops4j.tracking;
 
+import io.github.mlops4j.StoredText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -80,7 +81,8 @@ public final class RunQuery {
     /** Experiments to search, by name; none means every experiment. */
     public Builder experiments(String... names) {
       for (String name : names) {
-        experiments.add(Objects.requireNonNull(name, "experiment name"));
+        experiments.add(StoredText.check(Objects.requireNonNull(name, "experiment name"),
+            "experiment name"));
       }
       return this;
     }

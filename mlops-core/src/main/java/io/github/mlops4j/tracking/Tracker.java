@@ -1,5 +1,6 @@
 package io.github.mlops4j.tracking;
 
+import io.github.mlops4j.StoredText;
 import io.github.mlops4j.artifacts.PathNames;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.StoreOptions;
@@ -154,10 +155,16 @@ public final class Tracker implements AutoCloseable {
     return env;
   }
 
-  void endRun(Run run, RunStatus status, Map<String, String> tags) {
+  /** Ends the run in the store; returns null, or the status it already had (nothing written). */
+  @Nullable RunStatus endRun(Run run, RunStatus status, Map<String, String> tags) {
     checkOpen();
     writer.flush(closeTimeout);
-    dao.endRun(run.id(), status, clock.millis(), tags);
+    return dao.endRun(run.id(), status, clock.millis(), tags);
+  }
+
+  /** The stored status of a run the metric writer found ended, else null. */
+  @Nullable RunStatus endedElsewhere(String runId) {
+    return writer.endedStatus(runId);
   }
 
   void enqueue(String runId, String key, double value, long step) {
@@ -243,7 +250,8 @@ public final class Tracker implements AutoCloseable {
 
   public Optional<Experiment> findExperiment(String name) {
     checkOpen();
-    return dao.findExperiment(name);
+    return dao.findExperiment(StoredText.check(Objects.requireNonNull(name, "name"),
+        "Experiment name"));
   }
 
   /** Returns the experiment, creating it if needed; safe across threads and processes. */
@@ -304,6 +312,15 @@ public final class Tracker implements AutoCloseable {
   /** Metric points dropped under {@link Backpressure#DROP} since the tracker opened. */
   public long droppedMetricPoints() {
     return writer.dropped();
+  }
+
+  /**
+   * Metric points dropped because their run had ended in the store (through another handle,
+   * tracker or process) before the writer stored them. Each such run is also logged once as a
+   * warning, and later {@code logMetric} calls on it throw {@link RunEndedException}.
+   */
+  public long rejectedMetricPoints() {
+    return writer.rejected();
   }
 
   /** Metric points stored since the tracker opened. */
@@ -449,6 +466,7 @@ public final class Tracker implements AutoCloseable {
       if (user.isBlank()) {
         throw new IllegalArgumentException("user must not be blank");
       }
+      StoredText.check(user, "user");
       this.user = user;
       return this;
     }

@@ -1,6 +1,7 @@
 package io.github.mlops4j.tracking;
 
 import io.github.mlops4j.data.DatasetVersion;
+import io.github.mlops4j.store.Dialect;
 import io.github.mlops4j.store.Sql;
 import io.github.mlops4j.store.Store;
 import java.nio.charset.StandardCharsets;
@@ -98,15 +99,73 @@ final class TrackingDao {
         });
   }
 
-  /** Ends a running run; returns false if it had already ended. */
-  boolean endRun(String runId, RunStatus status, long endTime, Map<String, String> tags) {
+  /**
+   * Ends a running run with {@code status}, setting {@code tags} in the same transaction.
+   *
+   * @return null if this call ended the run; otherwise the status the run already had (nothing
+   *     was written)
+   * @throws RunNotFoundException if no such run exists
+   */
+  @Nullable RunStatus endRun(String runId, RunStatus status, long endTime,
+      Map<String, String> tags) {
     return store.write(
         c -> {
-          upsertTags(c, runId, tags);
-          return Sql.update(c,
+          int updated = Sql.update(c,
               "UPDATE runs SET status = ?, end_time = ? WHERE run_id = ? AND status = ?",
-              status.name(), endTime, runId, RunStatus.RUNNING.name()) == 1;
+              status.name(), endTime, runId, RunStatus.RUNNING.name());
+          if (updated == 1) {
+            upsertTags(c, runId, tags);
+            return null;
+          }
+          RunStatus stored = status(c, runId);
+          if (stored == null) {
+            throw new RunNotFoundException(runId);
+          }
+          return stored;
         });
+  }
+
+  /**
+   * Refuses a write to a run that is not {@link RunStatus#RUNNING} in the store. Called first in
+   * the write's own transaction; on PostgreSQL the run's row is share-locked until the write
+   * commits, so a concurrent {@link #endRun} waits for it (SQLite transactions hold the database's
+   * write lock from their start).
+   *
+   * @throws RunEndedException if another handle or process ended the run
+   * @throws RunNotFoundException if no such run exists
+   */
+  private void requireRunning(Connection c, String runId) throws SQLException {
+    String lock = store.dialect() == Dialect.POSTGRESQL ? " FOR SHARE" : "";
+    try (PreparedStatement p =
+        c.prepareStatement("SELECT status FROM runs WHERE run_id = ?" + lock)) {
+      p.setString(1, runId);
+      try (ResultSet rs = p.executeQuery()) {
+        if (!rs.next()) {
+          throw new RunNotFoundException(runId);
+        }
+        RunStatus status = RunStatus.valueOf(rs.getString(1));
+        if (status != RunStatus.RUNNING) {
+          throw new RunEndedException(runId, status);
+        }
+      }
+    }
+  }
+
+  /**
+   * The status of each of {@code runIds} that exists, read in the caller's transaction and
+   * share-locked on PostgreSQL like {@link #requireRunning}.
+   */
+  static Map<String, RunStatus> statuses(Connection c, Dialect dialect, List<String> runIds)
+      throws SQLException {
+    Map<String, RunStatus> out = new HashMap<>();
+    String lock = dialect == Dialect.POSTGRESQL ? " FOR SHARE" : "";
+    for (int from = 0; from < runIds.size(); from += ID_CHUNK) {
+      List<String> chunk = runIds.subList(from, Math.min(runIds.size(), from + ID_CHUNK));
+      Sql.query(c, "SELECT run_id, status FROM runs WHERE run_id IN " + Sql.inList(chunk.size())
+              + lock, chunk.toArray(),
+          rs -> out.put(rs.getString(1), RunStatus.valueOf(rs.getString(2))));
+    }
+    return out;
   }
 
   @Nullable RunStatus status(String runId) {
@@ -143,6 +202,7 @@ final class TrackingDao {
   void logParams(String runId, Map<String, String> params) {
     store.write(
         c -> {
+          requireRunning(c, runId);
           try (PreparedStatement insert = c.prepareStatement(
                   "INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)"
                       + " ON CONFLICT (run_id, key) DO NOTHING");
@@ -171,6 +231,7 @@ final class TrackingDao {
 
   void setTags(String runId, Map<String, String> tags) {
     store.write(c -> {
+      requireRunning(c, runId);
       upsertTags(c, runId, tags);
       return null;
     });
@@ -195,21 +256,28 @@ final class TrackingDao {
   }
 
   void deleteTag(String runId, String key) {
-    store.write(c -> Sql.update(c, "DELETE FROM tags WHERE run_id = ? AND key = ?", runId, key));
+    store.write(c -> {
+      requireRunning(c, runId);
+      return Sql.update(c, "DELETE FROM tags WHERE run_id = ? AND key = ?", runId, key);
+    });
   }
 
   void addInput(String runId, DatasetVersion d, String context) {
     store.write(
-        c -> Sql.update(c, "INSERT INTO run_inputs (run_id, digest, name, context, size_bytes,"
-                + " file_count, row_count, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (run_id, digest, name, context) DO NOTHING",
-            runId, d.digest(), d.name(), context, d.sizeBytes(), d.fileCount(),
-            d.rowCount() < 0 ? null : d.rowCount(), d.source()));
+        c -> {
+          requireRunning(c, runId);
+          return Sql.update(c, "INSERT INTO run_inputs (run_id, digest, name, context, size_bytes,"
+                  + " file_count, row_count, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                  + " ON CONFLICT (run_id, digest, name, context) DO NOTHING",
+              runId, d.digest(), d.name(), context, d.sizeBytes(), d.fileCount(),
+              d.rowCount() < 0 ? null : d.rowCount(), d.source());
+        });
   }
 
   void addArtifacts(String runId, List<ArtifactInfo> artifacts, long now) {
     store.write(
         c -> {
+          requireRunning(c, runId);
           try (PreparedStatement p = c.prepareStatement(
               "INSERT INTO artifacts (run_id, path, digest, size_bytes, created_time)"
                   + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, path) DO UPDATE SET"

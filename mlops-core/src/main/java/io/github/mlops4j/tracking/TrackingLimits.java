@@ -1,8 +1,12 @@
 package io.github.mlops4j.tracking;
 
+import io.github.mlops4j.StoredText;
+
 /**
  * Size limits on names and values. The defaults are MLflow's, so a workspace can be exported to
- * MLflow unchanged. A value over its limit is rejected with an error, never truncated.
+ * MLflow unchanged. A value over its limit is rejected with an error, never truncated. Values and
+ * names must also be well-formed UTF-16 ({@link StoredText}): a lone surrogate is rejected, never
+ * stored as {@code '?'}.
  *
  * @param maxKeyLength longest metric, param or tag key (MLflow: 250)
  * @param maxParamValueLength longest param value (MLflow: 6000)
@@ -78,13 +82,14 @@ public record TrackingLimits(
           what + " '" + key + "' value is " + value.length() + " characters, over the limit of "
               + limit + "; it was rejected, not truncated");
     }
-    return value;
+    return StoredText.check(value, what + " '" + key + "' value");
   }
 
   String checkName(String name, String what) {
     if (name == null) {
       throw new NullPointerException(what);
     }
+    StoredText.check(name, what);
     if (name.isBlank()) {
       throw new IllegalArgumentException(what + " must not be blank");
     }

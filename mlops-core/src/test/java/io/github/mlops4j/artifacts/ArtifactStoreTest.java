@@ -196,6 +196,49 @@ class ArtifactStoreTest {
   }
 
   @Test
+  void objectDamagedInPlace_withItsSizeKept_isReplacedByPuttingTheContentAgain()
+      throws IOException {
+    byte[] content = randomBytes(3 * ArtifactStore.BUFFER_SIZE / 2, 42);
+    StoredArtifact stored = store.put(new ByteArrayInputStream(content));
+    Path object = store.path(stored.digest());
+    object.toFile().setWritable(true);
+    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(object.toFile(), "rw")) {
+      file.seek(content.length - 7); // one flipped bit, same size: bit rot or a stray write
+      int b = file.read();
+      file.seek(content.length - 7);
+      file.write(b ^ 0x10);
+    }
+    assertThat(Files.size(object)).isEqualTo(content.length);
+    assertThatThrownBy(() -> store.verify(stored.digest()))
+        .isInstanceOf(ArtifactCorruptedException.class);
+    Object inodeBefore = Files.readAttributes(object,
+        java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+
+    assertThat(store.put(new ByteArrayInputStream(content))).isEqualTo(stored);
+
+    store.verify(stored.digest());
+    try (InputStream in = store.open(stored.digest())) {
+      assertThat(in.readAllBytes()).isEqualTo(content);
+    }
+    if (inodeBefore != null) { // replaced by a rename of a new file, not rewritten in place
+      assertThat(Files.readAttributes(object,
+          java.nio.file.attribute.BasicFileAttributes.class).fileKey()).isNotEqualTo(inodeBefore);
+    }
+  }
+
+  @Test
+  void intactObject_isKeptAsItIs_whenTheSameContentIsPutAgain() throws IOException {
+    StoredArtifact stored = store.put(new ByteArrayInputStream(HELLO.getBytes(UTF_8)));
+    Object inodeBefore = Files.readAttributes(store.path(stored.digest()),
+        java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+
+    assertThat(store.put(new ByteArrayInputStream(HELLO.getBytes(UTF_8)))).isEqualTo(stored);
+
+    assertThat(Files.readAttributes(store.path(stored.digest()),
+        java.nio.file.attribute.BasicFileAttributes.class).fileKey()).isEqualTo(inodeBefore);
+  }
+
+  @Test
   @EnabledOnOs({OS.LINUX, OS.MAC})
   void objectsAreReadOnly() throws IOException {
     StoredArtifact stored = store.put(new ByteArrayInputStream(HELLO.getBytes(UTF_8)));

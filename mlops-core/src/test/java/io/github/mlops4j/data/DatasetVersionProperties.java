@@ -103,23 +103,71 @@ class DatasetVersionProperties {
   }
 
   @Test
-  void newlineCount_matchesANaiveCount_atAnyLengthAndAlignment() {
+  void newlineCount_matchesANaiveCount_atAnyStartOffsetAndLength() {
     Gen<byte[]> texty =
         Generate.byteArrays(
             integers().between(0, 200),
             Generate.pick(List.of((byte) '\n', (byte) 'a', (byte) '\r', (byte) 0x8a, (byte) 0x0b)));
     quick()
-        .forAll(texty, integers().between(0, 16))
+        .withExamples(500)
+        .forAll(texty, integers().between(0, 1_000), integers().between(0, 1_000))
         .check(
-            (bytes, offset) -> {
-              int length = Math.max(0, bytes.length - Math.min(offset, bytes.length));
+            (bytes, a, b) -> {
+              // Any slice [offset, offset + length) of the array, so the eight-byte loop starts at
+              // every alignment and its tail sees every remainder.
+              int offset = a % (bytes.length + 1);
+              int length = b % (bytes.length - offset + 1);
               long naive = 0;
-              for (int i = 0; i < length; i++) {
+              for (int i = offset; i < offset + length; i++) {
                 if (bytes[i] == '\n') {
                   naive++;
                 }
               }
-              return FileHasher.countNewlines(bytes, length) == naive;
+              return FileHasher.countNewlines(bytes, offset, length) == naive;
+            });
+  }
+
+  @Test
+  void newlineCount_ignoresEverythingOutsideItsSlice() {
+    byte[] bytes = "\n\n\nab\ncd\n\n\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    assertThat(FileHasher.countNewlines(bytes, 3, 6)).isEqualTo(2); // "ab\ncd\n"
+    assertThat(FileHasher.countNewlines(bytes, 3, 0)).isZero();
+    assertThat(FileHasher.countNewlines(bytes, 0, bytes.length)).isEqualTo(7);
+  }
+
+  @Test
+  void hashingInChunks_atAnyChunkSize_matchesHashingTheWholeContentAtOnce() {
+    // Each read of the file starts at a non-zero offset into it (a multiple of the chunk size):
+    // the digest, size and line count must not depend on where those boundaries fall, including
+    // a boundary right after a final '\n' and files shorter than one chunk.
+    Gen<byte[]> texty =
+        Generate.byteArrays(
+            integers().between(0, 600),
+            Generate.pick(List.of((byte) '\n', (byte) 'x', (byte) '\r', (byte) 0)));
+    quick()
+        .withExamples(200)
+        .forAll(texty, integers().between(1, 70))
+        .checkAssert(
+            (bytes, chunk) -> {
+              Path file = write(freshDirectory().resolve("rows.txt"), bytes);
+              FileDigest chunked;
+              try {
+                chunked = new FileHasher(chunk).hash(file, true);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+              long lines = 0;
+              for (byte x : bytes) {
+                if (x == '\n') {
+                  lines++;
+                }
+              }
+              if (bytes.length > 0 && bytes[bytes.length - 1] != '\n') {
+                lines++;
+              }
+              assertThat(chunked.digest()).isEqualTo(DatasetVersionTest.sha256(bytes));
+              assertThat(chunked.size()).isEqualTo(bytes.length);
+              assertThat(chunked.lines()).isEqualTo(lines);
             });
   }
 

@@ -81,6 +81,29 @@ class SqliteTrackerIT extends TrackerContract {
   }
 
   @Test
+  void twoTrackersOpenedOnOneWorkspace_staleHandleIsRefused() {
+    Run run = tracker.startRun("e");
+    try (Tracker second = Tracker.builder().workspace(temp.resolve("ws"))
+        .captureEnvironment(false).build()) {
+      Run stale = second.resumeRun(run.id());
+      run.close();
+
+      stale.logMetric("m", 1.0); // handled by the second tracker's writer: dropped and counted
+      assertThat(second.flush(Duration.ofSeconds(30))).isTrue();
+      assertThat(second.rejectedMetricPoints()).isEqualTo(1);
+      assertThatThrownBy(() -> stale.logParam("p", "1")).isInstanceOf(RunEndedException.class)
+          .hasMessageContaining("FINISHED");
+      assertThatThrownBy(() -> stale.logMetric("m", 2.0)).isInstanceOf(RunEndedException.class);
+      stale.fail(new IllegalStateException("late"));
+    }
+    RunInfo info = tracker.findRun(run.id()).orElseThrow();
+    assertThat(info.status()).isEqualTo(RunStatus.FINISHED);
+    assertThat(info.params()).isEmpty();
+    assertThat(info.metrics()).isEmpty();
+    assertThat(info.tags()).doesNotContainKey(Run.ERROR_TAG);
+  }
+
+  @Test
   void reopening_keepsEverything() {
     String id;
     try (Run run = tracker.startRun("e")) {

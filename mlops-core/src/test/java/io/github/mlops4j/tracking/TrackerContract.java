@@ -172,6 +172,76 @@ abstract class TrackerContract {
   }
 
   @Test
+  void staleHandle_ofARunEndedThroughAnotherTracker_writesNothing() throws IOException {
+    Run run = tracker.startRun("e");
+    run.logParam("lr", "0.1").setTag("stage", "train").logMetric("loss", 1.0, 0);
+    try (Tracker other = Tracker.builder().store(tracker.store()).captureEnvironment(false)
+        .build()) {
+      Run stale = other.resumeRun(run.id());
+      run.close(); // another process finishes the run
+      Path file = Files.writeString(temp.resolve("late.txt"), "late");
+
+      assertThatThrownBy(() -> stale.logParam("late", "1"))
+          .isInstanceOfSatisfying(RunEndedException.class, e -> {
+            assertThat(e.runId()).isEqualTo(run.id());
+            assertThat(e.status()).isEqualTo(RunStatus.FINISHED);
+          })
+          .hasMessageContaining(run.id()).hasMessageContaining("FINISHED");
+      assertThatThrownBy(() -> stale.setTag("late", "1")).isInstanceOf(RunEndedException.class);
+      assertThatThrownBy(() -> stale.logArtifact(file)).isInstanceOf(RunEndedException.class);
+      assertThatThrownBy(() -> stale.logInput(DatasetVersion.of(file)))
+          .isInstanceOf(RunEndedException.class);
+      stale.fail(new IllegalStateException("late failure"));
+      assertThat(stale.status()).isEqualTo(RunStatus.FINISHED);
+
+      RunInfo info = info(run);
+      assertThat(info.status()).isEqualTo(RunStatus.FINISHED);
+      assertThat(info.params()).containsOnlyKeys("lr");
+      assertThat(info.tags()).doesNotContainKeys("late", Run.ERROR_TAG);
+      assertThat(info.artifacts()).isEmpty();
+      assertThat(info.inputs()).isEmpty();
+    }
+  }
+
+  @Test
+  void staleHandle_metricsForAnEndedRun_areDroppedAndCounted_andLaterOnesRefused() {
+    Run run = tracker.startRun("e");
+    try (Tracker other = Tracker.builder().store(tracker.store()).captureEnvironment(false)
+        .build()) {
+      Run stale = other.resumeRun(run.id());
+      stale.logMetric("loss", 1.0, 0);
+      assertThat(other.flush(Duration.ofSeconds(30))).isTrue();
+      run.kill(); // ended elsewhere while the stale handle keeps logging
+
+      // Queued (no I/O here); the writer finds the run ended when it stores the point. One call
+      // only: after that point is dropped, the handle fails fast (asserted below).
+      stale.logMetric("acc", 0.5, 1);
+      assertThat(other.flush(Duration.ofSeconds(30))).isTrue();
+
+      assertThat(other.rejectedMetricPoints()).isEqualTo(1);
+      assertThat(other.storedMetricPoints()).isEqualTo(1);
+      assertThat(tracker.metricHistory(run.id(), "loss")).extracting(MetricPoint::step)
+          .containsExactly(0L);
+      assertThat(info(run).metrics()).containsOnlyKeys("loss");
+      assertThatThrownBy(() -> stale.logMetric("loss", 0.1, 2))
+          .isInstanceOf(RunEndedException.class).hasMessageContaining("KILLED");
+      assertThat(stale.status()).isEqualTo(RunStatus.KILLED);
+    }
+  }
+
+  @Test
+  void secondHandleInTheSameTracker_isStaleOnceTheRunEnds() {
+    Run run = tracker.startRun("e");
+    Run resumed = tracker.resumeRun(run.id());
+    resumed.close();
+
+    assertThatThrownBy(() -> run.setTag("after", "end")).isInstanceOf(RunEndedException.class);
+    run.fail(new RuntimeException("too late"));
+    assertThat(info(run).status()).isEqualTo(RunStatus.FINISHED);
+    assertThat(info(run).tags()).doesNotContainKeys("after", Run.ERROR_TAG);
+  }
+
+  @Test
   void unknownRunIds_areClearErrors() {
     assertThat(tracker.findRun("nope")).isEmpty();
     assertThatThrownBy(() -> tracker.metricHistory("nope", "loss"))

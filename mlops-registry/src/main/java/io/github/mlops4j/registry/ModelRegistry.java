@@ -836,7 +836,7 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   private static String checkName(String name, String what) {
-    Objects.requireNonNull(name, what);
+    io.github.mlops4j.StoredText.check(Objects.requireNonNull(name, what), what);
     if (name.isBlank() || name.length() > MAX_NAME) {
       throw new IllegalArgumentException(what + " must be 1 to " + MAX_NAME
           + " characters and not blank, was '" + name + "'");
@@ -850,7 +850,7 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   private void checkTag(String key, @Nullable String value) {
-    Objects.requireNonNull(key, "tag key");
+    io.github.mlops4j.StoredText.check(Objects.requireNonNull(key, "tag key"), "tag key");
     if (key.isEmpty() || key.length() > MAX_TAG_KEY) {
       throw new IllegalArgumentException("Tag key must be 1 to " + MAX_TAG_KEY + " characters");
     }
@@ -858,6 +858,7 @@ public final class ModelRegistry implements AutoCloseable {
       throw new IllegalArgumentException("Tag '" + key + "' value is " + value.length()
           + " characters, over the limit of " + MAX_TAG_VALUE + "; it was rejected");
     }
+    io.github.mlops4j.StoredText.check(value == null ? "" : value, "tag '" + key + "' value");
   }
 
   private static void checkAlias(String alias) {

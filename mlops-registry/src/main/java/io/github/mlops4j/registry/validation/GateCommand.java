@@ -6,6 +6,7 @@ import io.github.mlops4j.MlopsException;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelSignature;
 import io.github.mlops4j.registry.ModelVersion;
+import io.github.mlops4j.store.OpenMode;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +24,8 @@ import org.tribuo.regression.RegressionFactory;
 /**
  * Command-line validation gate for build pipelines: evaluates a registered candidate against the
  * champion on a CSV holdout, prints the rule table and exits 0 when the gate passes, 1 when it
- * fails and 2 on a usage or input error.
+ * fails and 2 on a usage or input error. The workspace (or database and artifact root) must
+ * already exist: a path that names no workspace is an error, never a new empty workspace.
  *
  * <pre>
  * java -cp ... io.github.mlops4j.registry.validation.GateCommand \
@@ -79,7 +81,10 @@ public final class GateCommand {
     }
     HikariDataSource pool = null;
     try {
-      ModelRegistry.Builder b = ModelRegistry.builder().pollInterval(Duration.ZERO);
+      // EXISTING: a mistyped --workspace or --artifacts must fail, never create an empty
+      // workspace. Not READ_ONLY: the gate records its evaluations (and --promote moves the alias).
+      ModelRegistry.Builder b = ModelRegistry.builder().pollInterval(Duration.ZERO)
+          .openMode(OpenMode.EXISTING);
       if (o.workspace != null) {
         b.workspace(o.workspace);
       } else {

@@ -109,4 +109,31 @@ class GateCommandTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing feature columns [spend]")
         .contains("[age]");
   }
+
+  @Test
+  void mistypedWorkspace_exitsTwo_andCreatesNothing() {
+    Path typo = dir.resolve("wrokspace");
+    String[] args = gate("2");
+    args[1] = typo.toString();
+
+    assertThat(run(args)).isEqualTo(2);
+
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("no mlops4j workspace").contains(typo.toString());
+    assertThat(typo).doesNotExist();
+  }
+
+  @Test
+  void workspaceWithoutItsDatabase_exitsTwo_andCreatesNoDatabase() throws Exception {
+    Path other = Files.createDirectories(dir.resolve("not-a-workspace"));
+    String[] args = gate("2");
+    args[1] = other.toString();
+
+    assertThat(run(args)).isEqualTo(2);
+
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("no mlops4j workspace");
+    try (var files = Files.list(other)) {
+      assertThat(files).isEmpty();
+    }
+  }
 }
