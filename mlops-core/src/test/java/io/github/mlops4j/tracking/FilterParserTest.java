@@ -664,4 +664,127 @@ class FilterParserTest {
     assertThat(e.position()).isEqualTo(filter.indexOf('~'));
     assertThat(e.getMessage()).endsWith(":\n  \tAND params.b ~ 'x'\n  \t" + " ".repeat(13) + "^");
   }
+
+  // ------------------------------------------------------------------ limits
+
+  @Test
+  void nestingDeeperThanTheLimitIsAnInvalidFilterNotAStackOverflow() {
+    String parens = "(".repeat(2_000) + "params.a = 'x'" + ")".repeat(2_000);
+    InvalidFilterException e =
+        catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(parens));
+    assertThat(e).as("no exception for 2,000 nested parentheses").isNotNull();
+    assertThat(e.position()).isEqualTo(RunQuery.MAX_FILTER_DEPTH);
+    assertThat(e.getMessage())
+        .startsWith("Parentheses and NOT nest more than " + RunQuery.MAX_FILTER_DEPTH
+            + " deep at position " + RunQuery.MAX_FILTER_DEPTH);
+
+    String nots = "NOT ".repeat(5_000) + "params.a = 'x'";
+    e = catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(nots));
+    assertThat(e).as("no exception for 5,000 NOTs").isNotNull();
+    assertThat(e.position()).isEqualTo(4 * RunQuery.MAX_FILTER_DEPTH);
+
+    String mixed = "NOT (".repeat(3_000) + "params.a = 'x'" + ")".repeat(3_000);
+    e = catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(mixed));
+    assertThat(e).isNotNull();
+    assertThat(e.position()).isEqualTo(5 * RunQuery.MAX_FILTER_DEPTH / 2);
+  }
+
+  @Test
+  void nestingUpToTheLimitParses() {
+    int depth = RunQuery.MAX_FILTER_DEPTH;
+    Filter leaf = param("a", Op.EQ, "x");
+    assertThat(FilterParser.parse("(".repeat(depth) + "params.a = 'x'" + ")".repeat(depth)))
+        .isEqualTo(leaf);
+    Filter nots = leaf;
+    for (int i = 0; i < depth; i++) {
+      nots = not(nots);
+    }
+    assertThat(FilterParser.parse("NOT ".repeat(depth) + "params.a = 'x'")).isEqualTo(nots);
+    assertThat(FilterParser.parse(nots.toString())).isEqualTo(nots);
+    // depth counts what is open at once, not the total
+    String siblings = String.join(" OR ",
+        java.util.Collections.nCopies(depth * 3, "NOT (params.a = 'x')"));
+    assertThat(FilterParser.parse(siblings)).isInstanceOf(Filter.Or.class);
+  }
+
+  @Test
+  void moreComparisonsThanTheLimitAreRefusedAtTheFirstOneOver() {
+    int max = RunQuery.MAX_FILTER_COMPARISONS;
+    String term = "params.lr = '0.05'";
+    String allowed = String.join(" OR ", java.util.Collections.nCopies(max, term));
+    Filter parsed = FilterParser.parse(allowed);
+    assertThat(((Filter.Or) parsed).children()).hasSize(max);
+
+    String tooMany = allowed + " OR " + term;
+    InvalidFilterException e =
+        catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(tooMany));
+    assertThat(e).isNotNull();
+    assertThat(e.position()).isEqualTo(allowed.length() + 4);
+    assertThat(e.getMessage()).startsWith("More than " + max + " comparisons");
+  }
+
+  @Test
+  void moreListValuesThanTheLimitAreRefused() {
+    int max = RunQuery.MAX_FILTER_LIST_VALUES;
+    String values = String.join(", ", java.util.Collections.nCopies(max, "'v'"));
+    assertThat(FilterParser.parse("params.a IN (" + values + ")")).isNotNull();
+    String tooMany = "params.a IN (" + values + ", 'w')";
+    InvalidFilterException e =
+        catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(tooMany));
+    assertThat(e).isNotNull();
+    assertThat(e.position()).isEqualTo(tooMany.indexOf("'w'"));
+    assertThat(e.getMessage()).startsWith("More than " + max + " values in IN lists");
+  }
+
+  @Test
+  void longerThanTheLimitIsRefusedBeforeParsing() {
+    int max = RunQuery.MAX_FILTER_LENGTH;
+    String tooLong = "params.a = '" + "x".repeat(max) + "'";
+    InvalidFilterException e =
+        catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(tooLong));
+    assertThat(e).isNotNull();
+    assertThat(e.position()).isEqualTo(max);
+    assertThat(e.getMessage()).startsWith("The filter is " + tooLong.length()
+        + " characters long; at most " + max + " are allowed");
+    assertThat(e.getMessage()).hasSizeLessThan(500);
+    InvalidFilterException o =
+        catchThrowableOfType(InvalidFilterException.class, () -> OrderBy.parse(tooLong));
+    assertThat(o).isNotNull();
+    assertThat(o.getMessage()).hasSizeLessThan(500);
+  }
+
+  /** The message never copies a long filter or a long name whole. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "params.a = 'x' AND %s",
+        "%s.a = 'x'",
+        "attributes.%s = 'x'",
+        "datasets.%s = 'x'",
+        "metrics.a = '%s'",
+        "params.a = 1%s",
+        "metrics.`a` > 1 OR params.`%s",
+      })
+  void messagesStayShortWhateverTheInput(String template) {
+    String filter = template.replace("%s", "y".repeat(100_000));
+    InvalidFilterException e =
+        catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(filter));
+    assertThat(e).as(template).isNotNull();
+    assertThat(e.getMessage()).as(template).hasSizeLessThan(600);
+    assertThat(e.filter()).isEqualTo(filter);
+  }
+
+  @Test
+  void excerptOfALongLineIsAWindowAroundThePosition() {
+    String filter = "params.a = 'x' AND ".repeat(100) + "params.b ~ 'y'" + " AND params.c = 'z'".repeat(100);
+    int at = filter.indexOf('~');
+    InvalidFilterException e =
+        catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(filter));
+    assertThat(e.position()).isEqualTo(at);
+    String[] lines = e.getMessage().split("\n");
+    String line = lines[lines.length - 2];
+    String caret = lines[lines.length - 1];
+    assertThat(line).hasSizeLessThan(140).startsWith("  …").endsWith("…");
+    assertThat(caret.indexOf('^')).isEqualTo(line.indexOf('~'));
+  }
 }
