@@ -5,6 +5,7 @@ import static io.github.mlops4j.tracking.Filter.not;
 import static io.github.mlops4j.tracking.Filter.or;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -15,8 +16,10 @@ import io.github.mlops4j.tracking.Filter.NumberValue;
 import io.github.mlops4j.tracking.Filter.Op;
 import io.github.mlops4j.tracking.Filter.StringList;
 import io.github.mlops4j.tracking.Filter.StringValue;
+import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -653,7 +656,34 @@ class FilterParserTest {
                 + " <, <=, LIKE, ILIKE, IN, NOT IN, IS NULL, IS NOT NULL:\n"
                 + "  params.acc LR\n"
                 + "             ^");
-    assertThat(e).isInstanceOf(io.github.mlops4j.MlopsException.class);
+  }
+
+  /**
+   * What callers of the search API catch: the parser's exception, and the compiler's (thrown inside
+   * the store's read), reach them as themselves, not wrapped in a {@code StoreException}.
+   */
+  @Test
+  void searchSurfacesFilterErrorsUnwrapped(@TempDir Path workspace) {
+    try (Tracker tracker = Tracker.open(workspace)) {
+      InvalidFilterException parse =
+          catchThrowableOfType(
+              InvalidFilterException.class, () -> tracker.searchRuns("e", "params.acc LR"));
+      assertThat(parse).as("searchRuns with a malformed filter").isNotNull();
+      assertThat(parse.position()).isEqualTo(11);
+      assertThat(parse).hasNoCause().hasMessageStartingWith("Expected a comparison operator");
+
+      Throwable compile =
+          catchThrowable(() -> tracker.searchRuns("e", "attributes.artifact_uri = 'x'"));
+      assertThat(compile)
+          .isExactlyInstanceOf(InvalidFilterException.class)
+          .hasNoCause()
+          .hasMessageContaining("artifact_uri cannot be searched");
+
+      Throwable order =
+          catchThrowable(
+              () -> tracker.searchRuns(RunQuery.builder().orderBy("metrics.auc SIDEWAYS").build()));
+      assertThat(order).isExactlyInstanceOf(InvalidFilterException.class).hasNoCause();
+    }
   }
 
   @Test
