@@ -46,8 +46,9 @@ import org.jspecify.annotations.Nullable;
  * RunQuery} ({@link RunQuery#MAX_FILTER_LENGTH length}, {@link RunQuery#MAX_FILTER_DEPTH nesting},
  * {@link RunQuery#MAX_FILTER_COMPARISONS comparisons}, {@link RunQuery#MAX_FILTER_LIST_VALUES list
  * values}) bound the recursion, the tree and the SQL it compiles to; going over one is an {@link
- * InvalidFilterException} at the first character over, like any other error. Messages quote at
- * most a short excerpt of the text.
+ * InvalidFilterException} at the first character over, like any other error. Text holding a NUL
+ * character or an unpaired surrogate is refused the same way. Messages quote at most a short
+ * excerpt of the text.
  */
 final class FilterParser {
   private static final String OPERATORS = "=, !=, >, >=, <, <=, LIKE, ILIKE, IN, NOT IN, IS NULL, IS NOT NULL";
@@ -73,7 +74,7 @@ final class FilterParser {
    */
   static Filter parse(String filter) {
     FilterParser p = new FilterParser(Objects.requireNonNull(filter, "filter"));
-    p.checkLength("filter");
+    p.checkText("filter");
     p.skipWhitespace();
     if (p.atEnd()) {
       return Filter.MATCH_ALL;
@@ -96,7 +97,7 @@ final class FilterParser {
    */
   static OrderBy parseOrderBy(String orderBy) {
     FilterParser p = new FilterParser(Objects.requireNonNull(orderBy, "orderBy"));
-    p.checkLength("order-by key");
+    p.checkText("order-by key");
     p.skipWhitespace();
     int fieldStart = p.pos;
     Field field = p.parseField();
@@ -179,12 +180,38 @@ final class FilterParser {
     }
   }
 
-  private void checkLength(String what) {
+  /**
+   * Refuses text over the length limit, and text no key or value can match: a NUL character
+   * (PostgreSQL cannot store one) or an unpaired surrogate (not Unicode; a driver would send it as
+   * {@code ?}).
+   */
+  private void checkText(String what) {
     if (src.length() > RunQuery.MAX_FILTER_LENGTH) {
       throw error(
           RunQuery.MAX_FILTER_LENGTH,
           "The " + what + " is " + src.length() + " characters long; at most "
               + RunQuery.MAX_FILTER_LENGTH + " are allowed");
+    }
+    for (int i = 0; i < src.length(); i++) {
+      char c = src.charAt(i);
+      if (c == '\0') {
+        throw error(i, "NUL character at position " + i + "; the " + what + " cannot hold one");
+      }
+      if (Character.isSurrogate(c)) {
+        boolean paired =
+            Character.isHighSurrogate(c)
+                && i + 1 < src.length()
+                && Character.isLowSurrogate(src.charAt(i + 1));
+        if (!paired) {
+          throw error(
+              i,
+              String.format(
+                  java.util.Locale.ROOT,
+                  "Unpaired surrogate U+%04X at position %d; the %s must be valid Unicode",
+                  (int) c, i, what));
+        }
+        i++;
+      }
     }
   }
 

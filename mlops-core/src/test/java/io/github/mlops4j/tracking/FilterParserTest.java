@@ -783,6 +783,43 @@ class FilterParserTest {
     assertThat(o.getMessage()).hasSizeLessThan(500);
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "params.a = 'x\\u0000y'       | 13 | NUL character at position 13",
+        "params.`a\\u0000` = 'x'      | 9  | NUL character at position 9",
+        "tags.t = 's\\ud800'          | 11 | Unpaired surrogate U+D800 at position 11",
+        "tags.t = '\\udc00\\ud83d\\ude00' | 10 | Unpaired surrogate U+DC00 at position 10",
+        "tags.`\\ud83d` = 'x'         | 6  | Unpaired surrogate U+D83D at position 6",
+      })
+  void refusesTextNoStoredKeyOrValueCanHold(String escaped, int position, String message) {
+    String filter = unescape(escaped);
+    InvalidFilterException e =
+        catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(filter));
+    assertThat(e).isNotNull();
+    assertThat(e.position()).isEqualTo(position);
+    assertThat(e.getMessage()).startsWith(message);
+    assertThat(catchThrowableOfType(InvalidFilterException.class, () -> OrderBy.parse(filter)))
+        .isNotNull();
+    // a pair is fine
+    assertThat(FilterParser.parse("tags.t = '\ud83d\ude00'"))
+        .isEqualTo(tag("t", Op.EQ, "\ud83d\ude00"));
+  }
+
+  private static String unescape(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      if (s.startsWith("\\u", i)) {
+        sb.append((char) Integer.parseInt(s.substring(i + 2, i + 6), 16));
+        i += 5;
+      } else {
+        sb.append(s.charAt(i));
+      }
+    }
+    return sb.toString();
+  }
+
   /** The message never copies a long filter or a long name whole. */
   @ParameterizedTest
   @ValueSource(

@@ -75,8 +75,13 @@ class SearchSqlTest {
   @BeforeAll
   void createDatabase(@TempDir Path dir) throws Exception {
     db = open(dir);
+    populate(db, dialect());
+  }
+
+  /** Creates the tracking schema in {@code db} and stores {@link #RUNS} in it. */
+  static void populate(Connection db, Dialect dialect) throws IOException, SQLException {
     try (Statement s = db.createStatement()) {
-      for (String statement : migration().split("(?m)^;\\s*$")) {
+      for (String statement : migration(dialect).split("(?m)^;\\s*$")) {
         if (!statement.isBlank()) {
           s.execute(statement);
         }
@@ -85,19 +90,19 @@ class SearchSqlTest {
       s.execute("INSERT INTO experiments (experiment_id, name, creation_time) VALUES (2, 'b', 0)");
     }
     for (RunRow r : RUNS) {
-      run(r.id(), r.experiment(), r.name(), r.parent(), r.user(), r.status(), r.start(), r.end(),
-          r.stage());
+      run(db, r.id(), r.experiment(), r.name(), r.parent(), r.user(), r.status(), r.start(),
+          r.end(), r.stage());
       for (Map.Entry<String, String> e : r.params().entrySet()) {
-        keyValue("params", r.id(), e.getKey(), e.getValue());
+        keyValue(db, "params", r.id(), e.getKey(), e.getValue());
       }
       for (Map.Entry<String, String> e : r.tags().entrySet()) {
-        keyValue("tags", r.id(), e.getKey(), e.getValue());
+        keyValue(db, "tags", r.id(), e.getKey(), e.getValue());
       }
       for (Map.Entry<String, Double> e : r.metrics().entrySet()) {
-        metric(r.id(), e.getKey(), e.getValue());
+        metric(db, r.id(), e.getKey(), e.getValue());
       }
       for (Input in : r.inputs()) {
-        input(r.id(), in.digest(), in.name(), in.context());
+        input(db, r.id(), in.digest(), in.name(), in.context());
       }
     }
   }
@@ -547,7 +552,7 @@ class SearchSqlTest {
 
   @Test
   void backslashIsAnOrdinaryCharacterInLikePatterns() throws SQLException {
-    keyValue("tags", "r4", "path", "C:\\data");
+    keyValue(db, "tags", "r4", "path", "C:\\data");
     try {
       assertThat(select("tags.path LIKE 'C:\\d%'", List.of())).containsExactly("r4");
     } finally {
@@ -669,15 +674,16 @@ class SearchSqlTest {
     return trimmed.isEmpty() ? List.of() : Arrays.asList(trimmed.split("\\s+"));
   }
 
-  private String migration() throws IOException {
+  private static String migration(Dialect dialect) throws IOException {
     String ddl = "/io/github/mlops4j/store/migrations/"
-        + dialect().name().toLowerCase(java.util.Locale.ROOT) + "/tracking-V1.sql";
+        + dialect.name().toLowerCase(java.util.Locale.ROOT) + "/tracking-V1.sql";
     try (InputStream in = SearchSqlTest.class.getResourceAsStream(ddl)) {
       return new String(Objects.requireNonNull(in, ddl).readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
-  private void run(
+  private static void run(
+      Connection db,
       String id,
       long experiment,
       String name,
@@ -709,7 +715,8 @@ class SearchSqlTest {
     }
   }
 
-  private void keyValue(String table, String runId, String key, String value)
+  private static void keyValue(
+      Connection db, String table, String runId, String key, String value)
       throws SQLException {
     try (PreparedStatement ps =
         db.prepareStatement("INSERT INTO " + table + " (run_id, key, value) VALUES (?, ?, ?)")) {
@@ -720,7 +727,8 @@ class SearchSqlTest {
     }
   }
 
-  private void metric(String runId, String key, double value) throws SQLException {
+  private static void metric(Connection db, String runId, String key, double value)
+      throws SQLException {
     try (PreparedStatement ps =
         db.prepareStatement(
             "INSERT INTO latest_metrics (run_id, key, value, value_bits, step, ts)"
@@ -737,7 +745,8 @@ class SearchSqlTest {
     }
   }
 
-  private void input(String runId, String digest, String name, String context)
+  private static void input(
+      Connection db, String runId, String digest, String name, String context)
       throws SQLException {
     try (PreparedStatement ps =
         db.prepareStatement(
