@@ -23,16 +23,22 @@ final class FilterOracle {
   /** A dataset input of a run. */
   record Input(String digest, String name, String context) {}
 
-  /** A run with everything a filter can look at. A NaN metric is stored as SQL NULL. */
+  /**
+   * A run with everything a filter can look at; {@code parent} and {@code end} may be null. A NaN
+   * metric is stored as SQL NULL.
+   *
+   * <p>The components carry no {@code @Nullable}: a record with type annotations throws {@code
+   * NoSuchFieldError} once Jazzer's fuzzing mode retransforms it (JDK-8376185).
+   */
   record RunRow(
       String id,
       long experiment,
       String name,
-      @Nullable String parent,
+      String parent,
       String user,
       String status,
       long start,
-      @Nullable Long end,
+      Long end,
       String stage,
       Map<String, String> params,
       Map<String, String> tags,

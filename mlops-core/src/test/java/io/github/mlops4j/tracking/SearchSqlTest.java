@@ -541,6 +541,43 @@ class SearchSqlTest {
     assertThat(f.params()).containsExactly(1664067852747L, "a", 1.0);
   }
 
+  /** Integral literals bind as exact longs, others as doubles; huge ones never throw. */
+  @ParameterizedTest
+  @CsvSource({
+    "1664067852747, 1664067852747",
+    "1664067852747.000, 1664067852747",
+    "1.5e3, 1500",
+    "+15000E-1, 1500",
+    "-9223372036854775808, -9223372036854775808",
+    "9223372036854775807, 9223372036854775807",
+    "0.000e99999999999999999999, 0",
+    "9223372036854775808, 9.223372036854775808E18",
+    "0.5, 0.5",
+    "2600E4847256707, Infinity",
+    "1e-99999999999999999999, 0.0",
+    "1e9223372036854775807, Infinity",
+  })
+  void bindsExactLongsForIntegralTimestampLiterals(String literal, String expected) {
+    SearchSql.Fragment f =
+        SearchSql.where(FilterParser.parse("start_time > " + literal), Dialect.SQLITE);
+    Object bound = f.params().get(0);
+    if (expected.contains(".") || expected.contains("Infinity")) {
+      assertThat(bound).isEqualTo(Double.parseDouble(expected));
+    } else {
+      assertThat(bound).isEqualTo(Long.parseLong(expected));
+    }
+  }
+
+  @Test
+  void aMillionDigitLiteralCompilesInLinearTime() {
+    String literal = "0".repeat(500_000) + "1" + "." + "0".repeat(400_000);
+    assertThat(SearchSql.where(FilterParser.parse("start_time > " + literal), Dialect.SQLITE)
+        .params()).containsExactly(1L);
+    String big = "1" + "7".repeat(900_000);
+    assertThat(SearchSql.where(FilterParser.parse("end_time < " + big), Dialect.SQLITE)
+        .params()).containsExactly(Double.POSITIVE_INFINITY);
+  }
+
   @Test
   void postgresqlUsesNativeIlikeWithoutEscapes() {
     SearchSql.Fragment f =
