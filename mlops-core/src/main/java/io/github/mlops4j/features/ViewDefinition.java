@@ -191,7 +191,8 @@ final class ViewDefinition {
   /**
    * Reads a stored definition, checking everything {@link FeatureView.Builder} checks (names, key
    * types, duplicates, TTL) and that the feature ids are exactly 1 to the number of live and
-   * retired features, each once (how {@link #first} and {@link #evolve} assign them). Strict JSON:
+   * retired features, each once, retired ones in id order (as {@link #first} and {@link #evolve}
+   * write them, so that applying the view read back changes nothing). Strict JSON:
    * duplicate keys, keys this version does not write and the limits of {@link Json} are refused.
    * The memory it takes is bounded by the text's length.
    *
@@ -240,6 +241,12 @@ final class ViewDefinition {
         }
       }
       checkIds(features, retired);
+      for (int i = 1; i < retired.size(); i++) {
+        if (retired.get(i - 1).id() > retired.get(i).id()) {
+          throw new IllegalArgumentException("retired features are not in ascending id order ("
+              + retired.get(i - 1).id() + " before " + retired.get(i).id() + ")");
+        }
+      }
       return new ViewDefinition(view.name(), view.description(), view.entities(), features,
           retired, view.ttl());
     } catch (IllegalArgumentException | IllegalStateException e) {

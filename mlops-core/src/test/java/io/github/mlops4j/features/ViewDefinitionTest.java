@@ -99,6 +99,8 @@ class ViewDefinitionTest {
         "PT1H | PT-1S                 | ttl must not be negative",
         "PT1H | PT9999999999999H      | ttl must be at most 292 years",
         "PT1H | 1 hour                | 'ttl' is not a duration",
+        // what evolve() writes: retired features by id, so re-applying the view is a no-op
+        "~\"retired\":[{\"id\":2,\"name\":\"c\",\"type\":\"STRING\"}]~ | ~\"retired\":[{\"id\":4,\"name\":\"e\",\"type\":\"LONG\"},{\"id\":2,\"name\":\"c\",\"type\":\"STRING\"}]~ | not in ascending id order",
         // keys this version does not write
         "~\"ttl\":~ | ~\"extra\":1,\"ttl\":~ | unknown key 'extra'",
         "~{\"id\":1,~ | ~{\"id\":1,\"x\":[],~ | unknown key 'x'",
