@@ -2,6 +2,7 @@ package io.github.mlops4j.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.mlops4j.store.StoreException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,14 @@ import java.nio.charset.StandardCharsets;
  */
 class ViewDefinitionFuzzTest {
   @FuzzTest(maxDuration = "60s")
+  @DictionaryEntries({
+    "\"schemaVersion\":1", "\"name\":", "\"description\":", "\"entities\":",
+    "\"features\":", "\"retired\":", "\"ttl\":", "\"id\":", "\"type\":", "\"STRING\"",
+    "\"LONG\"", "\"DOUBLE\"", "\"BOOLEAN\"", "\"TIMESTAMP\"", "\"PT1H\"", "\"P2D\"",
+    "\"PT0S\"", "\"PT-1S\"", "{\"id\":1,\"name\":\"a\",\"type\":\"LONG\"}",
+    "{\"name\":\"k\",\"type\":\"STRING\"}", "[]", "{}", "null", "2147483647", "-1", "1.5",
+    "\"\\u0000\"", "\"\\ud800\""
+  })
   void fromJson(byte[] input) {
     String json = new String(input, StandardCharsets.UTF_8);
     ViewDefinition def;

@@ -2,6 +2,7 @@ package io.github.mlops4j.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.mlops4j.store.Dialect;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,16 @@ class FilterParserFuzzTest {
   }
 
   @FuzzTest(maxDuration = "60s")
+  @DictionaryEntries({
+    " AND ", " OR ", "NOT ", " LIKE ", " ILIKE ", " IN ", " NOT IN ", " IS NULL", " IS NOT NULL",
+    "metrics.", "params.", "tags.", "attributes.", "datasets.", "run.", "attr.", "metric.",
+    "start_time", "end_time", "created", "run_id", "run_name", "`Run Name`", "status",
+    "user_id", "lifecycle_stage", "parent_run_id", "experiment_id", "artifact_uri", "name",
+    "digest", "context", "auc", "loss", "`f1 score`", "lr", "model", "env", "task", "note",
+    "mlflow.user", " ASC", " DESC", "'", "''", "\"", "`", "(", ")", ", ", "=", "!=", ">=", "<=",
+    ">", "<", "%", "_", "1e308", "-0.5", "2000.5", "1664067852747", "'0.05'", "'prod'", "'r1'",
+    "'GPT%'", "'custom'"
+  })
   void parse(byte[] input) throws SQLException {
     String text = new String(input, StandardCharsets.UTF_8).replace('\uFFFD', '\uD800');
     filter(text);
