@@ -35,6 +35,9 @@ public final class RunQuery {
   /** Most values in all the {@code IN} and {@code NOT IN} lists of one filter together. */
   public static final int MAX_FILTER_LIST_VALUES = 10_000;
 
+  /** Most order-by keys of one query (each is a subquery per run). */
+  public static final int MAX_ORDER_BY_KEYS = 100;
+
   private final List<String> experiments;
   private final String filter;
   private final List<String> orderBy;
@@ -115,8 +118,15 @@ public final class RunQuery {
       return this;
     }
 
-    /** Order keys such as {@code metrics.auc DESC} or {@code attributes.start_time}. */
+    /**
+     * Order keys such as {@code metrics.auc DESC} or {@code attributes.start_time}, at most {@link
+     * #MAX_ORDER_BY_KEYS} in all.
+     */
     public Builder orderBy(String... keys) {
+      if (orderBy.size() + keys.length > MAX_ORDER_BY_KEYS) {
+        throw new IllegalArgumentException("At most " + MAX_ORDER_BY_KEYS
+            + " order-by keys are allowed, got " + (orderBy.size() + keys.length));
+      }
       for (String key : keys) {
         orderBy.add(Objects.requireNonNull(key, "orderBy key"));
       }
