@@ -25,6 +25,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,7 +58,10 @@ import org.jspecify.annotations.Nullable;
  * docs/features.md}.
  *
  * <p>Thread-safe. Definitions applied by other processes are picked up by {@link #refresh()}, and
- * automatically when an unknown view or feature is referenced.
+ * automatically when an unknown view or feature is referenced: that reads a counter of stored
+ * definition changes (one small query) and reloads the definitions only when it moved since they
+ * were loaded, so repeated unknown names cost no reload and no lock, and a view applied elsewhere
+ * is found by the first call that names it.
  */
 public final class FeatureStore implements AutoCloseable {
   private final Store store;
@@ -70,6 +74,8 @@ public final class FeatureStore implements AutoCloseable {
   private final @Nullable Executor executor;
   private final Map<String, LookupCounters> counters = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Full reloads of the definitions, for tests. */
+  private final AtomicLong reloads = new AtomicLong();
 
   /** In-process parts, by view name: the last applied view (for its on-demand features). */
   private final Map<String, FeatureView> attached = new HashMap<>();
@@ -205,6 +211,9 @@ public final class FeatureStore implements AutoCloseable {
   }
 
   private synchronized void reload() {
+    reloads.incrementAndGet();
+    // the counter first: a change committed in between is then seen again by the next check
+    long generation = dao.generation();
     Map<String, ViewState> views = new HashMap<>();
     for (FeatureDao.StoredView sv : dao.loadViews()) {
       ViewDefinition def = sv.definition();
@@ -216,7 +225,7 @@ public final class FeatureStore implements AutoCloseable {
               local.onDemandFeatures(), c));
     }
     Snapshot old = snapshot;
-    snapshot = new Snapshot(views, Map.copyOf(onDemandViews));
+    snapshot = new Snapshot(views, Map.copyOf(onDemandViews), generation);
     for (ViewState v : views.values()) {
       ViewState before = old.views.get(v.name);
       if (before != null && before.version != v.version) {
@@ -226,10 +235,31 @@ public final class FeatureStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Reloads the definitions if the store's change counter moved since they were loaded; called
+   * when a name is unknown. Without a change it costs one small query, and takes no lock.
+   */
+  private void refreshIfChanged() {
+    checkOpen();
+    long generation = dao.generation();
+    if (generation != snapshot.generation) {
+      synchronized (this) {
+        if (generation > snapshot.generation) {
+          reload();
+        }
+      }
+    }
+  }
+
+  /** Full reloads of the definitions so far (at open, apply, refresh and after a change). */
+  long reloadCount() {
+    return reloads.get();
+  }
+
   private @Nullable ViewState findView(String name) {
     ViewState v = snapshot.views.get(name);
     if (v == null) {
-      refresh();
+      refreshIfChanged();
       v = snapshot.views.get(name);
     }
     return v;
@@ -251,7 +281,7 @@ public final class FeatureStore implements AutoCloseable {
     try {
       return s.plan(refs);
     } catch (UnknownFeatureException e) {
-      refresh();
+      refreshIfChanged();
       return snapshot.plan(refs);
     }
   }
@@ -917,15 +947,19 @@ public final class FeatureStore implements AutoCloseable {
 
   /** An immutable view of the definitions, swapped whole when they change. */
   static final class Snapshot {
-    static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of());
+    static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), -1);
     private static final int MAX_PLANS = 1_024;
 
     final Map<String, ViewState> views;
     final Map<Long, ViewState> byId;
     final Map<String, OnDemandView> onDemandViews;
+    /** {@link FeatureDao#generation()} read just before {@link #views} were loaded. */
+    final long generation;
     private final Map<List<String>, Plan> plans = new ConcurrentHashMap<>();
 
-    Snapshot(Map<String, ViewState> views, Map<String, OnDemandView> onDemandViews) {
+    Snapshot(Map<String, ViewState> views, Map<String, OnDemandView> onDemandViews,
+        long generation) {
+      this.generation = generation;
       this.views = Map.copyOf(views);
       Map<Long, ViewState> ids = new HashMap<>();
       for (ViewState v : views.values()) {
@@ -936,7 +970,7 @@ public final class FeatureStore implements AutoCloseable {
     }
 
     Snapshot with(Map<String, OnDemandView> onDemand) {
-      return new Snapshot(views, onDemand);
+      return new Snapshot(views, onDemand, generation);
     }
 
     Plan plan(List<String> refs) {

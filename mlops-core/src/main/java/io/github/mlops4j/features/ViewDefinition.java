@@ -6,10 +6,13 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,6 +33,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class ViewDefinition {
   static final int SCHEMA_VERSION = 1;
+
+  /** Longest stored definition, in characters of JSON (about 100,000 features). */
+  static final int MAX_JSON_LENGTH = Json.MAX_LENGTH;
 
   record StoredFeature(int id, String name, ValueType type) {}
 
@@ -161,7 +167,13 @@ final class ViewDefinition {
     m.put("features", featuresJson(features));
     m.put("retired", featuresJson(retired));
     m.put("ttl", ttl.toString());
-    return Json.write(m);
+    String json = Json.write(m);
+    if (json.length() > MAX_JSON_LENGTH) {
+      throw new IllegalArgumentException("Feature view '" + name + "' has a definition of "
+          + json.length() + " characters of JSON; at most " + MAX_JSON_LENGTH
+          + " can be stored (and read back)");
+    }
+    return json;
   }
 
   private static List<Object> featuresJson(List<StoredFeature> list) {
@@ -176,40 +188,119 @@ final class ViewDefinition {
     return out;
   }
 
+  /**
+   * Reads a stored definition, checking everything {@link FeatureView.Builder} checks (names, key
+   * types, duplicates, TTL) and that the feature ids are exactly 1 to the number of live and
+   * retired features, each once, retired ones in id order (as {@link #first} and {@link #evolve}
+   * write them, so that applying the view read back changes nothing). Strict JSON:
+   * duplicate keys, keys this version does not write and the limits of {@link Json} are refused.
+   * The memory it takes is bounded by the text's length.
+   *
+   * @throws StoreException if the text is anything else, with a short message
+   */
   static ViewDefinition fromJson(String json) {
+    Objects.requireNonNull(json, "json");
     try {
-      Map<?, ?> m = (Map<?, ?>) Objects.requireNonNull(Json.parse(json));
-      long schema = (Long) required(m, "schemaVersion");
+      if (!(Json.parse(json) instanceof Map<?, ?> m)) {
+        throw new IllegalArgumentException("not a JSON object");
+      }
+      long schema = integer(m, "schemaVersion");
       if (schema > SCHEMA_VERSION) {
         throw new StoreException("A feature view definition has schema version " + schema
             + " but this mlops4j reads versions up to " + SCHEMA_VERSION
             + "; it was written by a newer mlops4j. Upgrade to read it.");
       }
-      List<Field> entities = new ArrayList<>();
-      for (Object o : (List<?>) required(m, "entities")) {
-        Map<?, ?> k = (Map<?, ?>) o;
-        entities.add(new Field((String) required(k, "name"),
-            ValueType.valueOf((String) required(k, "type"))));
+      if (schema < 1) {
+        throw new IllegalArgumentException("schema version " + schema + "; versions start at 1");
       }
-      return new ViewDefinition((String) required(m, "name"),
-          (String) required(m, "description"), entities,
-          featuresFromJson((List<?>) required(m, "features")),
-          featuresFromJson((List<?>) required(m, "retired")),
-          Duration.parse((String) required(m, "ttl")));
-    } catch (ClassCastException | IllegalArgumentException | DateTimeParseException e) {
+      onlyKeys(m, TOP_KEYS);
+      List<Field> entities = new ArrayList<>();
+      for (Map<?, ?> k : objects(m, "entities")) {
+        onlyKeys(k, FIELD_KEYS);
+        entities.add(new Field(string(k, "name"), type(k)));
+      }
+      FeatureView.Builder b =
+          FeatureView.builder(string(m, "name")).description(string(m, "description"));
+      for (Field f : entities) {
+        b.entity(f.name(), f.type());
+      }
+      List<StoredFeature> features = featuresFromJson(m, "features");
+      for (StoredFeature f : features) {
+        b.feature(f.name(), f.type());
+      }
+      b.ttl(duration(m, "ttl"));
+      FeatureView view = b.build();
+      List<StoredFeature> retired = featuresFromJson(m, "retired");
+      Set<String> names = new HashSet<>();
+      entities.forEach(f -> names.add(f.name()));
+      features.forEach(f -> names.add(f.name()));
+      for (StoredFeature f : retired) {
+        if (!names.add(f.name())) {
+          throw new IllegalArgumentException(
+              "'" + f.name() + "' is used twice in feature view '" + view.name() + "'");
+        }
+      }
+      checkIds(features, retired);
+      for (int i = 1; i < retired.size(); i++) {
+        if (retired.get(i - 1).id() > retired.get(i).id()) {
+          throw new IllegalArgumentException("retired features are not in ascending id order ("
+              + retired.get(i - 1).id() + " before " + retired.get(i).id() + ")");
+        }
+      }
+      return new ViewDefinition(view.name(), view.description(), view.entities(), features,
+          retired, view.ttl());
+    } catch (IllegalArgumentException | IllegalStateException e) {
       throw new StoreException("Unreadable feature view definition: " + e.getMessage() + " in "
           + ValueType.abbreviate(json), e);
     }
   }
 
-  private static List<StoredFeature> featuresFromJson(List<?> list) {
+  private static final Set<String> TOP_KEYS =
+      Set.of("schemaVersion", "name", "description", "entities", "features", "retired", "ttl");
+  private static final Set<String> FIELD_KEYS = Set.of("name", "type");
+  private static final Set<String> FEATURE_KEYS = Set.of("id", "name", "type");
+
+  /** Ids 1 to n (live and retired together), each once: the slot array is sized by n. */
+  private static void checkIds(List<StoredFeature> features, List<StoredFeature> retired) {
+    int n = features.size() + retired.size();
+    boolean[] seen = new boolean[n + 1];
+    List<StoredFeature> all = new ArrayList<>(features);
+    all.addAll(retired);
+    for (StoredFeature f : all) {
+      if (f.id() < 1 || f.id() > n) {
+        throw new IllegalArgumentException("feature id " + f.id() + " of '" + f.name()
+            + "' is outside 1.." + n + " (ids count up from 1 and are never dropped)");
+      }
+      if (seen[f.id()]) {
+        throw new IllegalArgumentException("feature id " + f.id() + " is used twice");
+      }
+      seen[f.id()] = true;
+    }
+  }
+
+  private static List<StoredFeature> featuresFromJson(Map<?, ?> m, String key) {
     List<StoredFeature> out = new ArrayList<>();
-    for (Object o : list) {
-      Map<?, ?> f = (Map<?, ?>) o;
-      out.add(new StoredFeature(Math.toIntExact((Long) required(f, "id")),
-          (String) required(f, "name"), ValueType.valueOf((String) required(f, "type"))));
+    for (Map<?, ?> f : objects(m, key)) {
+      onlyKeys(f, FEATURE_KEYS);
+      long id = integer(f, "id");
+      String name = Names.check(string(f, "name"), "field name");
+      ValueType type = type(f);
+      if (id < Integer.MIN_VALUE || id > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("feature id " + id + " of '" + name
+            + "' is outside the int range");
+      }
+      out.add(new StoredFeature((int) id, name, type));
     }
     return out;
+  }
+
+  private static void onlyKeys(Map<?, ?> m, Set<String> known) {
+    for (Object key : m.keySet()) {
+      if (!known.contains(key)) {
+        throw new IllegalArgumentException("unknown key " + ValueType.abbreviate(key)
+            + "; expected " + new TreeSet<>(known));
+      }
+    }
   }
 
   private static Object required(Map<?, ?> m, String key) {
@@ -218,6 +309,62 @@ final class ViewDefinition {
       throw new IllegalArgumentException("missing '" + key + "'");
     }
     return v;
+  }
+
+  private static long integer(Map<?, ?> m, String key) {
+    Object v = required(m, key);
+    if (!(v instanceof Long l)) {
+      throw new IllegalArgumentException(
+          "'" + key + "' must be an integer, was " + ValueType.abbreviate(v));
+    }
+    return l;
+  }
+
+  private static String string(Map<?, ?> m, String key) {
+    Object v = required(m, key);
+    if (!(v instanceof String s)) {
+      throw new IllegalArgumentException(
+          "'" + key + "' must be a string, was " + ValueType.abbreviate(v));
+    }
+    return s;
+  }
+
+  private static ValueType type(Map<?, ?> m) {
+    String name = string(m, "type");
+    for (ValueType t : ValueType.values()) {
+      if (t.name().equals(name)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("'type' must be one of "
+        + Arrays.toString(ValueType.values()) + ", was " + ValueType.abbreviate(name));
+  }
+
+  private static Duration duration(Map<?, ?> m, String key) {
+    String text = string(m, key);
+    try {
+      return Duration.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "'" + key + "' is not a duration: " + ValueType.abbreviate(text), e);
+    }
+  }
+
+  private static List<Map<?, ?>> objects(Map<?, ?> m, String key) {
+    Object v = required(m, key);
+    if (!(v instanceof List<?> list)) {
+      throw new IllegalArgumentException(
+          "'" + key + "' must be an array, was " + ValueType.abbreviate(v));
+    }
+    List<Map<?, ?>> out = new ArrayList<>();
+    for (Object o : list) {
+      if (!(o instanceof Map<?, ?> item)) {
+        throw new IllegalArgumentException(
+            "each of '" + key + "' must be an object, was " + ValueType.abbreviate(o));
+      }
+      out.add(item);
+    }
+    return out;
   }
 
   /** The view as the public type, without on-demand parts. */

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -375,10 +376,53 @@ sealed interface Filter
       return new NumberValue(value, Long.toString(value));
     }
 
-    /** The exact integer when the literal is one that fits a long (timestamps), else empty. */
+    /**
+     * The exact integer when the literal is one that fits a long (timestamps), else empty. Linear
+     * in the literal's length whatever its digits and exponent ({@code 1e99999999999}, a million
+     * zeros): only a literal of at most 19 significant digits reaches {@code BigDecimal}.
+     */
     Optional<Long> exactLong() {
+      Matcher m = SYNTAX.matcher(text);
+      if (!m.matches()) {
+        throw new IllegalStateException("not a number literal: " + text);
+      }
+      String mantissa = m.group(1);
+      int dot = mantissa.indexOf('.');
+      String integer = dot < 0 ? mantissa : mantissa.substring(0, dot);
+      String fraction = dot < 0 ? "" : mantissa.substring(dot + 1);
+      String digits = integer + fraction;
+      int first = 0;
+      while (first < digits.length() && digits.charAt(first) == '0') {
+        first++;
+      }
+      int end = digits.length();
+      while (end > first && digits.charAt(end - 1) == '0') {
+        end--;
+      }
+      if (first == end) {
+        return Optional.of(0L);
+      }
+      // value = digits[first, end) * 10^power
+      String exponent = m.group(3) == null ? "0" : m.group(3).substring(1);
+      long power;
       try {
-        return Optional.of(new java.math.BigDecimal(text).longValueExact());
+        power =
+            Math.addExact(
+                Math.subtractExact(Long.parseLong(exponent), fraction.length()),
+                digits.length() - end);
+      } catch (NumberFormatException | ArithmeticException e) {
+        return Optional.empty(); // an exponent beyond a long: far outside a long's range
+      }
+      int significant = end - first;
+      if (power < 0 || significant + power > 19) {
+        return Optional.empty();
+      }
+      String sign = text.startsWith("-") ? "-" : "";
+      try {
+        return Optional.of(
+            new java.math.BigDecimal(sign + digits.substring(first, end))
+                .scaleByPowerOfTen((int) power)
+                .longValueExact());
       } catch (ArithmeticException e) {
         return Optional.empty();
       }

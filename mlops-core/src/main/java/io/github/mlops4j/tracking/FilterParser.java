@@ -41,6 +41,14 @@ import org.jspecify.annotations.Nullable;
  * Keywords and field-type prefixes are case-insensitive; keys are case-sensitive except attribute
  * and dataset names. Type rules follow MLflow: metrics, {@code start_time} and {@code end_time} take
  * numbers and numeric comparators; everything else takes quoted strings.
+ *
+ * <p>Untrusted text is safe to parse: the work is linear in its length, and the limits of {@link
+ * RunQuery} ({@link RunQuery#MAX_FILTER_LENGTH length}, {@link RunQuery#MAX_FILTER_DEPTH nesting},
+ * {@link RunQuery#MAX_FILTER_COMPARISONS comparisons}, {@link RunQuery#MAX_FILTER_LIST_VALUES list
+ * values}) bound the recursion, the tree and the SQL it compiles to; going over one is an {@link
+ * InvalidFilterException} at the first character over, like any other error. Text holding a NUL
+ * character or an unpaired surrogate is refused the same way. Messages quote at most a short
+ * excerpt of the text.
  */
 final class FilterParser {
   private static final String OPERATORS = "=, !=, >, >=, <, <=, LIKE, ILIKE, IN, NOT IN, IS NULL, IS NOT NULL";
@@ -49,6 +57,10 @@ final class FilterParser {
 
   private final String src;
   private int pos;
+  /** Parentheses and NOTs open at {@code pos}. */
+  private int depth;
+  private int comparisons;
+  private int listValues;
 
   private FilterParser(String src) {
     this.src = src;
@@ -62,6 +74,7 @@ final class FilterParser {
    */
   static Filter parse(String filter) {
     FilterParser p = new FilterParser(Objects.requireNonNull(filter, "filter"));
+    p.checkText("filter");
     p.skipWhitespace();
     if (p.atEnd()) {
       return Filter.MATCH_ALL;
@@ -84,13 +97,14 @@ final class FilterParser {
    */
   static OrderBy parseOrderBy(String orderBy) {
     FilterParser p = new FilterParser(Objects.requireNonNull(orderBy, "orderBy"));
+    p.checkText("order-by key");
     p.skipWhitespace();
     int fieldStart = p.pos;
     Field field = p.parseField();
     if (field.kind() == Kind.DATASET) {
       throw p.error(
           fieldStart,
-          "Cannot order by " + field + " at position " + fieldStart
+          "Cannot order by " + clip(field.toString()) + " at position " + fieldStart
               + ": a run can have many dataset inputs");
     }
     boolean ascending = true;
@@ -130,11 +144,16 @@ final class FilterParser {
   }
 
   private Filter parseUnary() {
-    if (keyword("NOT")) {
-      return new Filter.Not(parseUnary());
-    }
     skipWhitespace();
+    int start = pos;
+    if (keyword("NOT")) {
+      enter(start);
+      Filter inner = new Filter.Not(parseUnary());
+      depth--;
+      return inner;
+    }
     if (peek() == '(') {
+      enter(start);
       int open = pos++;
       Filter inner = parseOr();
       skipWhitespace();
@@ -145,14 +164,67 @@ final class FilterParser {
                 + " but found " + found());
       }
       pos++;
+      depth--;
       return inner;
     }
     return parseComparison();
   }
 
+  /** One more level of nesting opens at {@code at}: a NOT or a '('. */
+  private void enter(int at) {
+    if (++depth > RunQuery.MAX_FILTER_DEPTH) {
+      throw error(
+          at,
+          "Parentheses and NOT nest more than " + RunQuery.MAX_FILTER_DEPTH + " deep at position "
+              + at + "; simplify the filter");
+    }
+  }
+
+  /**
+   * Refuses text over the length limit, and text no key or value can match: a NUL character
+   * (PostgreSQL cannot store one) or an unpaired surrogate (not Unicode; a driver would send it as
+   * {@code ?}).
+   */
+  private void checkText(String what) {
+    if (src.length() > RunQuery.MAX_FILTER_LENGTH) {
+      throw error(
+          RunQuery.MAX_FILTER_LENGTH,
+          "The " + what + " is " + src.length() + " characters long; at most "
+              + RunQuery.MAX_FILTER_LENGTH + " are allowed");
+    }
+    for (int i = 0; i < src.length(); i++) {
+      char c = src.charAt(i);
+      if (c == '\0') {
+        throw error(i, "NUL character at position " + i + "; the " + what + " cannot hold one");
+      }
+      if (Character.isSurrogate(c)) {
+        boolean paired =
+            Character.isHighSurrogate(c)
+                && i + 1 < src.length()
+                && Character.isLowSurrogate(src.charAt(i + 1));
+        if (!paired) {
+          throw error(
+              i,
+              String.format(
+                  java.util.Locale.ROOT,
+                  "Unpaired surrogate U+%04X at position %d; the %s must be valid Unicode",
+                  (int) c, i, what));
+        }
+        i++;
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- comparisons
 
   private Filter parseComparison() {
+    skipWhitespace();
+    if (++comparisons > RunQuery.MAX_FILTER_COMPARISONS) {
+      throw error(
+          pos,
+          "More than " + RunQuery.MAX_FILTER_COMPARISONS + " comparisons in the filter, at position "
+              + pos + "; use IN lists or split the search");
+    }
     Field field = parseField();
     skipWhitespace();
     int opStart = pos;
@@ -176,14 +248,14 @@ final class FilterParser {
         throw error(
             valueStart,
             "Expected a number at position " + valueStart + " because " + describe(field)
-                + " is numeric, but found the string " + value);
+                + " is numeric, but found the string " + clip(value.toString()));
       }
       if (!field.numeric() && !(value instanceof StringValue)) {
         throw error(
             valueStart,
             "Expected a quoted string at position " + valueStart + " because " + describe(field)
-                + " holds strings, but found the number " + value
-                + "; write it as '" + value + "'");
+                + " holds strings, but found the number " + clip(value.toString())
+                + "; write it as '" + clip(value.toString()) + "'");
       }
     }
     return new Filter.Comparison(field, op, value);
@@ -204,7 +276,7 @@ final class FilterParser {
     if (kind.isEmpty()) {
       throw error(
           start,
-          "Unknown field type '" + first + "' at position " + start
+          "Unknown field type '" + clip(first) + "' at position " + start
               + "; expected metrics, params, tags, attributes or datasets");
     }
     pos++; // the dot
@@ -212,7 +284,7 @@ final class FilterParser {
     String key = readKey();
     if (key == null) {
       String hint = peek() == '\'' ? " (quote keys with ` or \", not ')" : "";
-      throw expected("a key after '" + src.substring(start, keyStart) + "'" + hint, null);
+      throw expected("a key after '" + clip(src.substring(start, keyStart)) + "'" + hint, null);
     }
     if (key.isEmpty()) {
       throw error(keyStart, "Empty key at position " + keyStart);
@@ -224,7 +296,7 @@ final class FilterParser {
         if (Field.canonicalDatasetField(key).isEmpty()) {
           throw error(
               keyStart,
-              "Unknown dataset field '" + key + "' at position " + keyStart
+              "Unknown dataset field '" + clip(key) + "' at position " + keyStart
                   + "; expected name, digest or context");
         }
         return new Field(Kind.DATASET, key);
@@ -239,7 +311,7 @@ final class FilterParser {
       valid.addAll(Field.NUMERIC_ATTRIBUTES);
       throw error(
           at,
-          "Unknown attribute '" + name + "' at position " + at + "; expected one of " + valid
+          "Unknown attribute '" + clip(name) + "' at position " + at + "; expected one of " + valid
               + " (other fields need a prefix: metrics., params., tags. or datasets.)");
     }
     return Field.attribute(name);
@@ -383,6 +455,12 @@ final class FilterParser {
       if (c != '\'' && c != '"') {
         throw expected("a quoted string in the " + op.symbol() + " list", null);
       }
+      if (++listValues > RunQuery.MAX_FILTER_LIST_VALUES) {
+        throw error(
+            pos,
+            "More than " + RunQuery.MAX_FILTER_LIST_VALUES + " values in IN lists, at position "
+                + pos + "; split the search");
+      }
       values.add(readQuoted("string"));
       skipWhitespace();
       if (peek() == ',') {
@@ -490,18 +568,24 @@ final class FilterParser {
   }
 
   private static String describe(Field field) {
+    String text = clip(field.toString());
     switch (field.kind()) {
       case METRIC:
-        return "metric " + field;
+        return "metric " + text;
       case PARAM:
-        return "param " + field;
+        return "param " + text;
       case TAG:
-        return "tag " + field;
+        return "tag " + text;
       case DATASET:
-        return "dataset field " + field;
+        return "dataset field " + text;
       default:
-        return "attribute " + field;
+        return "attribute " + text;
     }
+  }
+
+  /** User text for a message: as is up to 100 characters, else its start and its length. */
+  static String clip(String text) {
+    return InvalidFilterException.clip(text);
   }
 
   private static String symbols(Set<Op> ops) {

@@ -13,9 +13,18 @@ import java.util.Objects;
  *   params.acc LR
  *              ^
  * </pre>
+ *
+ * A line longer than {@value #EXCERPT_WIDTH} characters is shown as a window around the position,
+ * its cut ends marked with {@code …}, so the message stays short whatever the filter's length.
  */
 public final class InvalidFilterException extends MlopsException {
   private static final long serialVersionUID = 1L;
+
+  /** Most characters of the filter's line the excerpt shows. */
+  static final int EXCERPT_WIDTH = 100;
+
+  /** Most characters of a name or value quoted in a message. */
+  static final int CLIP = 100;
 
   private final String filter;
   private final int position;
@@ -47,17 +56,46 @@ public final class InvalidFilterException extends MlopsException {
 
   /**
    * The line of the filter holding the position, indented by two spaces, and a caret under the
-   * position. Tabs before the position are kept so that the caret lines up.
+   * position. Tabs before the position are kept so that the caret lines up. A line longer than
+   * {@link #EXCERPT_WIDTH} is cut to that many characters around the position.
    */
   static String excerpt(String filter, int position) {
     int at = Math.max(0, Math.min(position, filter.length()));
-    int start = filter.lastIndexOf('\n', at - 1) + 1;
+    int start = at == 0 ? 0 : filter.lastIndexOf('\n', at - 1) + 1;
     int end = filter.indexOf('\n', at);
-    String line = filter.substring(start, end < 0 ? filter.length() : end);
-    StringBuilder caret = new StringBuilder("  ");
+    if (end < 0) {
+      end = filter.length();
+    }
+    String before = "";
+    String after = "";
+    if (end - start > EXCERPT_WIDTH) {
+      int from = Math.max(start, at - EXCERPT_WIDTH / 2);
+      int to = Math.min(end, from + EXCERPT_WIDTH);
+      from = Math.max(start, to - EXCERPT_WIDTH);
+      before = from > start ? "…" : "";
+      after = to < end ? "…" : "";
+      start = from;
+      end = to;
+    }
+    StringBuilder caret = new StringBuilder("  ").append(before.isEmpty() ? "" : " ");
     for (int i = start; i < at; i++) {
       caret.append(filter.charAt(i) == '\t' ? '\t' : ' ');
     }
-    return "  " + line + "\n" + caret.append('^');
+    return "  " + before + filter.substring(start, end) + after + "\n" + caret.append('^');
+  }
+
+  /**
+   * User text for a message: as is up to {@link #CLIP} characters, else its first characters, an
+   * ellipsis and the full length.
+   */
+  static String clip(String text) {
+    if (text.length() <= CLIP) {
+      return text;
+    }
+    int cut = CLIP;
+    if (Character.isHighSurrogate(text.charAt(cut - 1))) {
+      cut--;
+    }
+    return text.substring(0, cut) + "… (" + text.length() + " characters)";
   }
 }

@@ -18,6 +18,27 @@ public final class RunQuery {
   /** MLflow's largest page size. */
   public static final int MAX_RESULTS_LIMIT = 50_000;
 
+  /**
+   * Longest filter or order-by key, in characters; a longer one is refused with an {@link
+   * InvalidFilterException} before it is parsed.
+   */
+  public static final int MAX_FILTER_LENGTH = 1_000_000;
+
+  /**
+   * Deepest nesting of parentheses and {@code NOT} in a filter: {@code NOT (a OR NOT b)} nests 3
+   * deep at {@code b}. Siblings do not add up; only what is open at once counts.
+   */
+  public static final int MAX_FILTER_DEPTH = 100;
+
+  /** Most comparisons ({@code field op value}) in one filter. */
+  public static final int MAX_FILTER_COMPARISONS = 2_000;
+
+  /** Most values in all the {@code IN} and {@code NOT IN} lists of one filter together. */
+  public static final int MAX_FILTER_LIST_VALUES = 10_000;
+
+  /** Most order-by keys of one query (each is a subquery per run). */
+  public static final int MAX_ORDER_BY_KEYS = 100;
+
   private final List<String> experiments;
   private final String filter;
   private final List<String> orderBy;
@@ -87,14 +108,27 @@ public final class RunQuery {
       return this;
     }
 
-    /** A filter such as {@code metrics.auc > 0.8 and params.lr = '0.05'}; blank matches all. */
+    /**
+     * A filter such as {@code metrics.auc > 0.8 and params.lr = '0.05'}; blank matches all. It is
+     * parsed when the query runs, within {@link #MAX_FILTER_LENGTH} characters, {@link
+     * #MAX_FILTER_DEPTH} levels of nesting, {@link #MAX_FILTER_COMPARISONS} comparisons and {@link
+     * #MAX_FILTER_LIST_VALUES} list values; beyond them the search throws an {@link
+     * InvalidFilterException} at the first character over the limit.
+     */
     public Builder filter(String filter) {
       this.filter = Objects.requireNonNull(filter, "filter");
       return this;
     }
 
-    /** Order keys such as {@code metrics.auc DESC} or {@code attributes.start_time}. */
+    /**
+     * Order keys such as {@code metrics.auc DESC} or {@code attributes.start_time}, at most {@link
+     * #MAX_ORDER_BY_KEYS} in all.
+     */
     public Builder orderBy(String... keys) {
+      if (orderBy.size() + keys.length > MAX_ORDER_BY_KEYS) {
+        throw new IllegalArgumentException("At most " + MAX_ORDER_BY_KEYS
+            + " order-by keys are allowed, got " + (orderBy.size() + keys.length));
+      }
       for (String key : keys) {
         orderBy.add(Objects.requireNonNull(key, "orderBy key"));
       }

@@ -9,8 +9,10 @@ import io.github.mlops4j.tracking.Filter.Op;
 import io.github.mlops4j.tracking.Filter.StringList;
 import io.github.mlops4j.tracking.Filter.StringValue;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.PriorityQueue;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -33,6 +35,21 @@ import org.jspecify.annotations.Nullable;
  *       {@code PRAGMA case_sensitive_like = ON}; ILIKE becomes {@code LOWER(x) LIKE LOWER(?)}
  *       (ASCII case folding only). Patterns have no escape character on either database.
  * </ul>
+ *
+ * <p>Shape: databases parse {@code a OR b OR c ...} into a chain as deep as it is long, and SQLite
+ * refuses expression trees deeper than 1,000 ({@code SQLITE_MAX_EXPR_DEPTH}). So the children of
+ * an AND or OR are combined pairwise, lowest first (as in Huffman coding): the SQL of a group of
+ * {@code n} comparisons is {@code log2(n)} deep, and a filter is at most about {@code log2(number
+ * of comparisons)} plus twice its nesting deeper than one comparison. Within the parser's limits
+ * ({@link RunQuery#MAX_FILTER_DEPTH}, {@link RunQuery#MAX_FILTER_COMPARISONS}) that is under 250;
+ * a tree built otherwise is refused beyond {@link #MAX_DEPTH}.
+ *
+ * <p>PostgreSQL turns each {@code IN (SELECT ...)} that is ANDed at the top of the WHERE clause
+ * into a semi-join, and its planning time grows much faster than linearly with their number (64
+ * took seconds, 128 minutes). So on PostgreSQL only the first {@link #SEMI_JOINS} such comparisons
+ * stay semi-joins, which lets the indexes drive selective filters; the others are written {@code
+ * (... IN (SELECT ...)) IS TRUE}, the same two-valued test, which PostgreSQL plans as a hashed
+ * subplan in time linear in their number.
  */
 final class SearchSql {
   private SearchSql() {}
@@ -49,17 +66,67 @@ final class SearchSql {
   private static final Set<String> NULLABLE_ATTRIBUTES = Set.of("end_time", "parent_run_id");
 
   /**
+   * Deepest compiled expression {@link #where} returns, counted as SQLite does, leaving the rest of
+   * SQLite's 1,000 to the query around it.
+   */
+  static final int MAX_DEPTH = 500;
+
+  /**
+   * Depth of the deepest compiled comparison, {@code r.run_id IN (SELECT run_id FROM t WHERE key =
+   * ? AND LOWER(value) LIKE LOWER(?))}.
+   */
+  static final int COMPARISON_DEPTH = 5;
+
+  /** Top-level ANDed subquery comparisons left to PostgreSQL to plan as semi-joins. */
+  static final int SEMI_JOINS = 4;
+
+  /**
    * A boolean SQL expression over {@code runs r} selecting the runs that match; {@code 1=1} for
    * {@link Filter#MATCH_ALL}.
    *
    * @throws InvalidFilterException if the filter uses a field this store cannot search ({@code
-   *     attributes.artifact_uri})
+   *     attributes.artifact_uri}), or compiles deeper than {@link #MAX_DEPTH} (never for a filter
+   *     the parser accepted)
    */
   static Fragment where(Filter filter, Dialect dialect) {
     Builder b = new Builder(dialect);
-    b.filter(Objects.requireNonNull(filter, "filter"));
+    Expr e = b.compile(Objects.requireNonNull(filter, "filter"));
+    if (e.depth() > MAX_DEPTH) {
+      throw new InvalidFilterException(
+          filter.toString(), 0,
+          "The filter compiles to SQL " + e.depth() + " deep; at most " + MAX_DEPTH
+              + " is allowed");
+    }
+    b.emit(e);
     return b.build();
   }
+
+  /** Depth of the SQL {@link #where} makes of {@code filter}, as SQLite counts it (at most). */
+  static int depth(Filter filter, Dialect dialect) {
+    return new Builder(dialect).compile(Objects.requireNonNull(filter, "filter")).depth();
+  }
+
+  /** A compiled boolean expression, kept as a tree until its shape is final. */
+  private sealed interface Expr permits Leaf, Junction, Negation {
+    int depth();
+  }
+
+  /** A comparison (or {@code 1=1}) as SQL text and its parameters. */
+  private record Leaf(String sql, List<Object> params) implements Expr {
+    @Override
+    public int depth() {
+      return COMPARISON_DEPTH;
+    }
+  }
+
+  /** {@code (left AND right)} or {@code (left OR right)}. */
+  private record Junction(String operator, Expr left, Expr right, int depth) implements Expr {}
+
+  /** {@code NOT (child)}. */
+  private record Negation(Expr child, int depth) implements Expr {}
+
+  /** An expression and the index of its first child in the group, to keep the order stable. */
+  private record Ranked(Expr expr, int order) {}
 
   /**
    * The text after {@code ORDER BY}: each key with runs lacking the value last in either direction
@@ -100,33 +167,85 @@ final class SearchSql {
 
     // ------------------------------------------------------------ WHERE
 
-    void filter(Filter filter) {
+    /** Subquery comparisons so far in top-level AND position (see {@link #SEMI_JOINS}). */
+    private int conjunctSubqueries;
+
+    /** Whether the comparison being written may be planned as a semi-join. */
+    private boolean semiJoin = true;
+
+    Expr compile(Filter filter) {
+      return compile(filter, true);
+    }
+
+    /** {@code conjunct}: the filter is ANDed at the top of the WHERE clause. */
+    private Expr compile(Filter filter, boolean conjunct) {
       if (filter instanceof Filter.MatchAll) {
-        sql.append("1=1");
+        return new Leaf("1=1", List.of());
       } else if (filter instanceof Filter.And and) {
-        join(and.children(), " AND ");
+        return junction(and.children(), " AND ", conjunct);
       } else if (filter instanceof Filter.Or or) {
-        join(or.children(), " OR ");
+        return junction(or.children(), " OR ", false);
       } else if (filter instanceof Filter.Not not) {
-        sql.append("NOT (");
-        filter(not.child());
-        sql.append(')');
+        Expr child = compile(not.child(), false);
+        return new Negation(child, child.depth() + 1);
       } else if (filter instanceof Comparison c) {
-        comparison(c);
+        Builder leaf = new Builder(dialect);
+        leaf.semiJoin =
+            dialect != Dialect.POSTGRESQL
+                || !conjunct
+                || !isSubquery(c)
+                || ++conjunctSubqueries <= SEMI_JOINS;
+        leaf.comparison(c);
+        return new Leaf(leaf.sql.toString(), leaf.params);
       } else {
         throw new AssertionError("Unknown filter node " + filter.getClass());
       }
     }
 
-    private void join(List<Filter> children, String operator) {
-      sql.append('(');
+    /**
+     * Combines the children two at a time, always the two shallowest (ties: the earliest), so the
+     * result is as shallow as a binary tree of them can be: {@code ceil(log2(sum of 2^depth))}.
+     * This may regroup and reorder the children, which changes nothing: every compiled comparison
+     * is two-valued, so AND and OR are associative and commutative here.
+     */
+    private Expr junction(List<Filter> children, String operator, boolean conjunct) {
+      PriorityQueue<Ranked> queue =
+          new PriorityQueue<>(
+              Comparator.comparingInt((Ranked r) -> r.expr().depth())
+                  .thenComparingInt(Ranked::order));
       for (int i = 0; i < children.size(); i++) {
-        if (i > 0) {
-          sql.append(operator);
-        }
-        filter(children.get(i));
+        queue.add(new Ranked(compile(children.get(i), conjunct), i));
       }
-      sql.append(')');
+      while (queue.size() > 1) {
+        Ranked a = queue.poll();
+        Ranked b = queue.poll();
+        Ranked first = a.order() < b.order() ? a : b;
+        Ranked second = first == a ? b : a;
+        int depth = Math.max(a.expr().depth(), b.expr().depth()) + 1;
+        queue.add(
+            new Ranked(new Junction(operator, first.expr(), second.expr(), depth), first.order()));
+      }
+      return queue.remove().expr();
+    }
+
+    /** Writes a compiled expression; recursion is as deep as the expression, at most MAX_DEPTH. */
+    void emit(Expr e) {
+      if (e instanceof Leaf leaf) {
+        sql.append(leaf.sql());
+        params.addAll(leaf.params());
+      } else if (e instanceof Junction j) {
+        sql.append('(');
+        emit(j.left());
+        sql.append(j.operator());
+        emit(j.right());
+        sql.append(')');
+      } else if (e instanceof Negation n) {
+        sql.append("NOT (");
+        emit(n.child());
+        sql.append(')');
+      } else {
+        throw new AssertionError("Unknown expression " + e.getClass());
+      }
     }
 
     private void comparison(Comparison c) {
@@ -142,9 +261,9 @@ final class SearchSql {
           keyed("tags", c);
           break;
         case DATASET:
-          sql.append("r.run_id IN (SELECT run_id FROM run_inputs WHERE ");
+          openSubquery("run_inputs");
           condition(field.key(), c);
-          sql.append(')');
+          closeSubquery();
           break;
         case ATTRIBUTE:
           attribute(c);
@@ -157,16 +276,43 @@ final class SearchSql {
     /** Metrics, params and tags: one row per (run, key) in {@code table}. */
     private void keyed(String table, Comparison c) {
       Op op = c.op();
-      if (op == Op.IS_NULL || op == Op.IS_NOT_NULL) {
-        sql.append(op == Op.IS_NULL ? "r.run_id NOT IN" : "r.run_id IN");
-        sql.append(" (SELECT run_id FROM ").append(table).append(" WHERE key = ");
+      if (op == Op.IS_NULL) {
+        // NOT IN is never planned as a semi-join
+        sql.append("r.run_id NOT IN (SELECT run_id FROM ").append(table).append(" WHERE key = ");
         param(c.field().key()).sql.append(')');
         return;
       }
-      sql.append("r.run_id IN (SELECT run_id FROM ").append(table).append(" WHERE key = ");
+      if (op == Op.IS_NOT_NULL) {
+        openSubquery(table);
+        sql.append("key = ");
+        param(c.field().key());
+        closeSubquery();
+        return;
+      }
+      openSubquery(table);
+      sql.append("key = ");
       param(c.field().key()).sql.append(" AND ");
       condition("value", c);
-      sql.append(')');
+      closeSubquery();
+    }
+
+    /** Whether the comparison compiles to {@code r.run_id IN (SELECT ...)}. */
+    private static boolean isSubquery(Comparison c) {
+      Kind kind = c.field().kind();
+      return kind == Kind.DATASET
+          || (kind != Kind.ATTRIBUTE && c.op() != Op.IS_NULL);
+    }
+
+    /** {@code r.run_id IN (SELECT run_id FROM table WHERE }, wrapped unless a semi-join. */
+    private void openSubquery(String table) {
+      sql.append(semiJoin ? "" : "(")
+          .append("r.run_id IN (SELECT run_id FROM ")
+          .append(table)
+          .append(" WHERE ");
+    }
+
+    private void closeSubquery() {
+      sql.append(semiJoin ? ")" : ")) IS TRUE");
     }
 
     private void attribute(Comparison c) {

@@ -179,6 +179,49 @@ abstract class FeatureStoreContract {
         .isInstanceOf(UnknownFeatureException.class).hasMessageContaining("double_avg");
   }
 
+  /**
+   * Naming an unknown view or feature used to reload every definition under the store's lock on
+   * each call. Now it reloads only when the stored definitions changed since the last load, and a
+   * view or feature applied by another instance is still found by the first call naming it.
+   */
+  @Test
+  void unknownNames_reloadDefinitionsOnlyAfterAChange_andSeeViewsAppliedElsewhere()
+      throws Exception {
+    features.apply(customerStats(Duration.ZERO));
+    features.write("customer_stats", List.of(stats("c1", 10, 10, 1.5, 3L)));
+    long reloads = features.reloadCount();
+    for (int i = 0; i < 20; i++) {
+      assertThat(features.view("nope" + i)).isEmpty();
+      String feature = "customer_stats:nope" + i;
+      assertThatThrownBy(() -> features.online(Map.of("customer_id", "c1"), List.of(feature)))
+          .isInstanceOf(UnknownFeatureException.class);
+      assertThatThrownBy(() -> join(List.of(spine("c1", 20)), "other" + feature))
+          .isInstanceOf(UnknownFeatureException.class);
+      assertThatThrownBy(() -> features.freshness("nope"))
+          .isInstanceOf(UnknownFeatureException.class);
+    }
+    assertThat(features.reloadCount()).isEqualTo(reloads);
+
+    try (FeatureStore other = sameStore(temp).clock(clock).build()) {
+      other.apply(FeatureView.builder("orders").entity("order_id", ValueType.STRING)
+          .feature("amount", ValueType.DOUBLE).build());
+    }
+    assertThat(features.view("orders")).isPresent();
+    assertThat(features.reloadCount()).isEqualTo(reloads + 1);
+
+    try (FeatureStore other = sameStore(temp).clock(clock).build()) {
+      other.apply(FeatureView.builder("customer_stats").entity("customer_id", ValueType.STRING)
+          .feature("avg_spend_30d", ValueType.DOUBLE).feature("orders_7d", ValueType.LONG)
+          .feature("visits", ValueType.LONG).build());
+    }
+    OnlineFeatures online =
+        features.online(Map.of("customer_id", "c1"), List.of("customer_stats:visits"));
+    assertThat(online.value("customer_stats:visits").status()).isEqualTo(NOT_FOUND);
+    assertThat(features.reloadCount()).isEqualTo(reloads + 2);
+    assertThat(features.view("still_nope")).isEmpty();
+    assertThat(features.reloadCount()).isEqualTo(reloads + 2);
+  }
+
   // ================================================================ point-in-time rules
 
   @Test

@@ -5,6 +5,7 @@ import static io.github.mlops4j.tracking.Filter.not;
 import static io.github.mlops4j.tracking.Filter.or;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -15,8 +16,10 @@ import io.github.mlops4j.tracking.Filter.NumberValue;
 import io.github.mlops4j.tracking.Filter.Op;
 import io.github.mlops4j.tracking.Filter.StringList;
 import io.github.mlops4j.tracking.Filter.StringValue;
+import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -653,7 +656,34 @@ class FilterParserTest {
                 + " <, <=, LIKE, ILIKE, IN, NOT IN, IS NULL, IS NOT NULL:\n"
                 + "  params.acc LR\n"
                 + "             ^");
-    assertThat(e).isInstanceOf(io.github.mlops4j.MlopsException.class);
+  }
+
+  /**
+   * What callers of the search API catch: the parser's exception, and the compiler's (thrown inside
+   * the store's read), reach them as themselves, not wrapped in a {@code StoreException}.
+   */
+  @Test
+  void searchSurfacesFilterErrorsUnwrapped(@TempDir Path workspace) {
+    try (Tracker tracker = Tracker.open(workspace)) {
+      InvalidFilterException parse =
+          catchThrowableOfType(
+              InvalidFilterException.class, () -> tracker.searchRuns("e", "params.acc LR"));
+      assertThat(parse).as("searchRuns with a malformed filter").isNotNull();
+      assertThat(parse.position()).isEqualTo(11);
+      assertThat(parse).hasNoCause().hasMessageStartingWith("Expected a comparison operator");
+
+      Throwable compile =
+          catchThrowable(() -> tracker.searchRuns("e", "attributes.artifact_uri = 'x'"));
+      assertThat(compile)
+          .isExactlyInstanceOf(InvalidFilterException.class)
+          .hasNoCause()
+          .hasMessageContaining("artifact_uri cannot be searched");
+
+      Throwable order =
+          catchThrowable(
+              () -> tracker.searchRuns(RunQuery.builder().orderBy("metrics.auc SIDEWAYS").build()));
+      assertThat(order).isExactlyInstanceOf(InvalidFilterException.class).hasNoCause();
+    }
   }
 
   @Test
@@ -663,5 +693,165 @@ class FilterParserTest {
         catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(filter));
     assertThat(e.position()).isEqualTo(filter.indexOf('~'));
     assertThat(e.getMessage()).endsWith(":\n  \tAND params.b ~ 'x'\n  \t" + " ".repeat(13) + "^");
+  }
+
+  // ------------------------------------------------------------------ limits
+
+  @Test
+  void nestingDeeperThanTheLimitIsAnInvalidFilterNotAStackOverflow() {
+    String parens = "(".repeat(2_000) + "params.a = 'x'" + ")".repeat(2_000);
+    InvalidFilterException e =
+        catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(parens));
+    assertThat(e).as("no exception for 2,000 nested parentheses").isNotNull();
+    assertThat(e.position()).isEqualTo(RunQuery.MAX_FILTER_DEPTH);
+    assertThat(e.getMessage())
+        .startsWith("Parentheses and NOT nest more than " + RunQuery.MAX_FILTER_DEPTH
+            + " deep at position " + RunQuery.MAX_FILTER_DEPTH);
+
+    String nots = "NOT ".repeat(5_000) + "params.a = 'x'";
+    e = catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(nots));
+    assertThat(e).as("no exception for 5,000 NOTs").isNotNull();
+    assertThat(e.position()).isEqualTo(4 * RunQuery.MAX_FILTER_DEPTH);
+
+    String mixed = "NOT (".repeat(3_000) + "params.a = 'x'" + ")".repeat(3_000);
+    e = catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(mixed));
+    assertThat(e).isNotNull();
+    assertThat(e.position()).isEqualTo(5 * RunQuery.MAX_FILTER_DEPTH / 2);
+  }
+
+  @Test
+  void nestingUpToTheLimitParses() {
+    int depth = RunQuery.MAX_FILTER_DEPTH;
+    Filter leaf = param("a", Op.EQ, "x");
+    assertThat(FilterParser.parse("(".repeat(depth) + "params.a = 'x'" + ")".repeat(depth)))
+        .isEqualTo(leaf);
+    Filter nots = leaf;
+    for (int i = 0; i < depth; i++) {
+      nots = not(nots);
+    }
+    assertThat(FilterParser.parse("NOT ".repeat(depth) + "params.a = 'x'")).isEqualTo(nots);
+    assertThat(FilterParser.parse(nots.toString())).isEqualTo(nots);
+    // depth counts what is open at once, not the total
+    String siblings = String.join(" OR ",
+        java.util.Collections.nCopies(depth * 3, "NOT (params.a = 'x')"));
+    assertThat(FilterParser.parse(siblings)).isInstanceOf(Filter.Or.class);
+  }
+
+  @Test
+  void moreComparisonsThanTheLimitAreRefusedAtTheFirstOneOver() {
+    int max = RunQuery.MAX_FILTER_COMPARISONS;
+    String term = "params.lr = '0.05'";
+    String allowed = String.join(" OR ", java.util.Collections.nCopies(max, term));
+    Filter parsed = FilterParser.parse(allowed);
+    assertThat(((Filter.Or) parsed).children()).hasSize(max);
+
+    String tooMany = allowed + " OR " + term;
+    InvalidFilterException e =
+        catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(tooMany));
+    assertThat(e).isNotNull();
+    assertThat(e.position()).isEqualTo(allowed.length() + 4);
+    assertThat(e.getMessage()).startsWith("More than " + max + " comparisons");
+  }
+
+  @Test
+  void moreListValuesThanTheLimitAreRefused() {
+    int max = RunQuery.MAX_FILTER_LIST_VALUES;
+    String values = String.join(", ", java.util.Collections.nCopies(max, "'v'"));
+    assertThat(FilterParser.parse("params.a IN (" + values + ")")).isNotNull();
+    String tooMany = "params.a IN (" + values + ", 'w')";
+    InvalidFilterException e =
+        catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(tooMany));
+    assertThat(e).isNotNull();
+    assertThat(e.position()).isEqualTo(tooMany.indexOf("'w'"));
+    assertThat(e.getMessage()).startsWith("More than " + max + " values in IN lists");
+  }
+
+  @Test
+  void longerThanTheLimitIsRefusedBeforeParsing() {
+    int max = RunQuery.MAX_FILTER_LENGTH;
+    String tooLong = "params.a = '" + "x".repeat(max) + "'";
+    InvalidFilterException e =
+        catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(tooLong));
+    assertThat(e).isNotNull();
+    assertThat(e.position()).isEqualTo(max);
+    assertThat(e.getMessage()).startsWith("The filter is " + tooLong.length()
+        + " characters long; at most " + max + " are allowed");
+    assertThat(e.getMessage()).hasSizeLessThan(500);
+    InvalidFilterException o =
+        catchThrowableOfType(InvalidFilterException.class, () -> OrderBy.parse(tooLong));
+    assertThat(o).isNotNull();
+    assertThat(o.getMessage()).hasSizeLessThan(500);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "params.a = 'x\\u0000y'       | 13 | NUL character at position 13",
+        "params.`a\\u0000` = 'x'      | 9  | NUL character at position 9",
+        "tags.t = 's\\ud800'          | 11 | Unpaired surrogate U+D800 at position 11",
+        "tags.t = '\\udc00\\ud83d\\ude00' | 10 | Unpaired surrogate U+DC00 at position 10",
+        "tags.`\\ud83d` = 'x'         | 6  | Unpaired surrogate U+D83D at position 6",
+      })
+  void refusesTextNoStoredKeyOrValueCanHold(String escaped, int position, String message) {
+    String filter = unescape(escaped);
+    InvalidFilterException e =
+        catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(filter));
+    assertThat(e).isNotNull();
+    assertThat(e.position()).isEqualTo(position);
+    assertThat(e.getMessage()).startsWith(message);
+    assertThat(catchThrowableOfType(InvalidFilterException.class, () -> OrderBy.parse(filter)))
+        .isNotNull();
+    // a pair is fine
+    assertThat(FilterParser.parse("tags.t = '\ud83d\ude00'"))
+        .isEqualTo(tag("t", Op.EQ, "\ud83d\ude00"));
+  }
+
+  private static String unescape(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      if (s.startsWith("\\u", i)) {
+        sb.append((char) Integer.parseInt(s.substring(i + 2, i + 6), 16));
+        i += 5;
+      } else {
+        sb.append(s.charAt(i));
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The message never copies a long filter or a long name whole. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "params.a = 'x' AND %s",
+        "%s.a = 'x'",
+        "attributes.%s = 'x'",
+        "datasets.%s = 'x'",
+        "metrics.a = '%s'",
+        "params.a = 1%s",
+        "metrics.`a` > 1 OR params.`%s",
+      })
+  void messagesStayShortWhateverTheInput(String template) {
+    String filter = template.replace("%s", "y".repeat(100_000));
+    InvalidFilterException e =
+        catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(filter));
+    assertThat(e).as(template).isNotNull();
+    assertThat(e.getMessage()).as(template).hasSizeLessThan(600);
+    assertThat(e.filter()).isEqualTo(filter);
+  }
+
+  @Test
+  void excerptOfALongLineIsAWindowAroundThePosition() {
+    String filter = "params.a = 'x' AND ".repeat(100) + "params.b ~ 'y'" + " AND params.c = 'z'".repeat(100);
+    int at = filter.indexOf('~');
+    InvalidFilterException e =
+        catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(filter));
+    assertThat(e.position()).isEqualTo(at);
+    String[] lines = e.getMessage().split("\n");
+    String line = lines[lines.length - 2];
+    String caret = lines[lines.length - 1];
+    assertThat(line).hasSizeLessThan(140).startsWith("  …").endsWith("…");
+    assertThat(caret.indexOf('^')).isEqualTo(line.indexOf('~'));
   }
 }

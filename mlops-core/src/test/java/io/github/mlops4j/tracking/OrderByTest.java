@@ -85,4 +85,16 @@ class OrderByTest {
     assertThatThrownBy(() -> new OrderBy(Field.dataset("name"), true))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aQueryHoldsAtMostTheLimitOfOrderByKeys() {
+    String[] keys = new String[RunQuery.MAX_ORDER_BY_KEYS];
+    java.util.Arrays.fill(keys, "metrics.auc");
+    RunQuery.Builder b = RunQuery.builder().orderBy(keys);
+    assertThat(b.build().orderBy()).hasSize(RunQuery.MAX_ORDER_BY_KEYS);
+    assertThatThrownBy(() -> b.orderBy("params.lr"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("At most " + RunQuery.MAX_ORDER_BY_KEYS + " order-by keys are allowed, got "
+            + (RunQuery.MAX_ORDER_BY_KEYS + 1));
+  }
 }

@@ -2,6 +2,9 @@ package io.github.mlops4j.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import io.github.mlops4j.store.Dialect;
 import java.io.IOException;
@@ -15,10 +18,21 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import io.github.mlops4j.tracking.Filter.Comparison;
+import io.github.mlops4j.tracking.Filter.Field;
+import io.github.mlops4j.tracking.Filter.NumberValue;
+import io.github.mlops4j.tracking.Filter.Op;
+import io.github.mlops4j.tracking.Filter.StringList;
+import io.github.mlops4j.tracking.Filter.StringValue;
+import io.github.mlops4j.tracking.FilterOracle.Input;
+import io.github.mlops4j.tracking.FilterOracle.RunRow;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,8 +75,13 @@ class SearchSqlTest {
   @BeforeAll
   void createDatabase(@TempDir Path dir) throws Exception {
     db = open(dir);
+    populate(db, dialect());
+  }
+
+  /** Creates the tracking schema in {@code db} and stores {@link #RUNS} in it. */
+  static void populate(Connection db, Dialect dialect) throws IOException, SQLException {
     try (Statement s = db.createStatement()) {
-      for (String statement : migration().split("(?m)^;\\s*$")) {
+      for (String statement : migration(dialect).split("(?m)^;\\s*$")) {
         if (!statement.isBlank()) {
           s.execute(statement);
         }
@@ -70,45 +89,51 @@ class SearchSqlTest {
       s.execute("INSERT INTO experiments (experiment_id, name, creation_time) VALUES (1, 'a', 0)");
       s.execute("INSERT INTO experiments (experiment_id, name, creation_time) VALUES (2, 'b', 0)");
     }
-    run("r1", 1, "alpha", null, "alice", "FINISHED", 1000, 2000L, "active");
-    run("r2", 1, "beta", "r1", "bob", "FAILED", 2000, 2500L, "active");
-    run("r3", 1, "Gamma", "r1", "alice", "RUNNING", 3000, null, "active");
-    run("r4", 2, "delta", null, "carol", "KILLED", 3000, 3100L, "deleted");
-    run("r5", 2, "alpha-2", null, "bob", "FINISHED", 500, 900L, "active");
-
-    keyValue("params", "r1", "lr", "0.05");
-    keyValue("params", "r1", "model", "GPT-4");
-    keyValue("params", "r2", "lr", "0.01");
-    keyValue("params", "r2", "model", "gpt-3");
-    keyValue("params", "r3", "lr", "0.05");
-    keyValue("params", "r3", "model", "GPT-3.5");
-    keyValue("params", "r5", "lr", "0.1");
-    keyValue("params", "r5", "learning rate", "high");
-
-    keyValue("tags", "r1", "mlflow.user", "alice");
-    keyValue("tags", "r1", "env", "prod");
-    keyValue("tags", "r1", "task", "Classification");
-    keyValue("tags", "r2", "env", "dev");
-    keyValue("tags", "r2", "task", "classification");
-    keyValue("tags", "r3", "env", "prod");
-    keyValue("tags", "r5", "task", "regression");
-    keyValue("tags", "r5", "note", "it's 100%");
-
-    metric("r1", "auc", 0.9);
-    metric("r1", "loss", 0.2);
-    metric("r2", "auc", 0.7);
-    metric("r2", "loss", Double.NaN);
-    metric("r3", "auc", Double.NaN);
-    metric("r4", "auc", 0.95);
-    metric("r4", "loss", 0.1);
-    metric("r5", "loss", 0.5);
-    metric("r5", "f1 score", 0.4);
-
-    input("r1", "d1", "custom", "train");
-    input("r1", "d2", "holdout", "test");
-    input("r2", "d1", "custom", "train");
-    input("r3", "d3", "Custom", "eval");
+    for (RunRow r : RUNS) {
+      run(db, r.id(), r.experiment(), r.name(), r.parent(), r.user(), r.status(), r.start(),
+          r.end(), r.stage());
+      for (Map.Entry<String, String> e : r.params().entrySet()) {
+        keyValue(db, "params", r.id(), e.getKey(), e.getValue());
+      }
+      for (Map.Entry<String, String> e : r.tags().entrySet()) {
+        keyValue(db, "tags", r.id(), e.getKey(), e.getValue());
+      }
+      for (Map.Entry<String, Double> e : r.metrics().entrySet()) {
+        metric(db, r.id(), e.getKey(), e.getValue());
+      }
+      for (Input in : r.inputs()) {
+        input(db, r.id(), in.digest(), in.name(), in.context());
+      }
+    }
   }
+
+  /** The table above; {@link FilterOracle} evaluates filters over the same runs in memory. */
+  static final List<RunRow> RUNS =
+      List.of(
+          new RunRow("r1", 1, "alpha", null, "alice", "FINISHED", 1000, 2000L, "active",
+              Map.of("lr", "0.05", "model", "GPT-4"),
+              Map.of("mlflow.user", "alice", "env", "prod", "task", "Classification"),
+              Map.of("auc", 0.9, "loss", 0.2),
+              List.of(new Input("d1", "custom", "train"), new Input("d2", "holdout", "test"))),
+          new RunRow("r2", 1, "beta", "r1", "bob", "FAILED", 2000, 2500L, "active",
+              Map.of("lr", "0.01", "model", "gpt-3"),
+              Map.of("env", "dev", "task", "classification"),
+              Map.of("auc", 0.7, "loss", Double.NaN),
+              List.of(new Input("d1", "custom", "train"))),
+          new RunRow("r3", 1, "Gamma", "r1", "alice", "RUNNING", 3000, null, "active",
+              Map.of("lr", "0.05", "model", "GPT-3.5"),
+              Map.of("env", "prod"),
+              Map.of("auc", Double.NaN),
+              List.of(new Input("d3", "Custom", "eval"))),
+          new RunRow("r4", 2, "delta", null, "carol", "KILLED", 3000, 3100L, "deleted",
+              Map.of(), Map.of(),
+              Map.of("auc", 0.95, "loss", 0.1),
+              List.of()),
+          new RunRow("r5", 2, "alpha-2", null, "bob", "FINISHED", 500, 900L, "active",
+              Map.of("lr", "0.1", "learning rate", "high"),
+              Map.of("task", "regression", "note", "it's 100%"),
+              Map.of("loss", 0.5, "f1 score", 0.4),
+              List.of()));
 
   @AfterAll
   void close() throws Exception {
@@ -212,6 +237,285 @@ class SearchSqlTest {
       })
   void selectsTheExpectedRuns(String filter, String expected) throws SQLException {
     assertThat(select(filter, List.of())).isEqualTo(ids(expected));
+    assertThat(FilterOracle.select(FilterParser.parse(filter), RUNS)).isEqualTo(ids(expected));
+  }
+
+  // ------------------------------------------------------------------ size and depth limits
+
+  /** The longest OR chain the parser accepts; SQLite refused 999 terms when it was a chain. */
+  @Test
+  void largestAllowedOrChainRunsAndSelectsTheRightRuns() throws SQLException {
+    int n = RunQuery.MAX_FILTER_COMPARISONS;
+    List<String> terms = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      terms.add("params.lr = 'v" + i + "'");
+    }
+    terms.set(n / 3, "tags.env = 'dev'");
+    terms.set(n - 1, "metrics.auc = 0.95");
+    String filter = String.join(" OR ", terms);
+    assertThat(select(filter, List.of())).containsExactly("r4", "r2");
+    assertThat(SearchSql.depth(FilterParser.parse(filter), dialect()))
+        .isLessThanOrEqualTo(SearchSql.COMPARISON_DEPTH + 12);
+  }
+
+  @Test
+  void largestAllowedAndChainRunsAndSelectsTheRightRuns() throws SQLException {
+    int n = RunQuery.MAX_FILTER_COMPARISONS;
+    List<String> terms = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      terms.add(i % 2 == 0 ? "params.lr != 'v" + i + "'" : "NOT tags.env = 'x" + i + "'");
+    }
+    terms.set(n / 2, "tags.env = 'prod'");
+    String filter = String.join(" AND ", terms);
+    assertThat(select(filter, List.of())).containsExactly("r3", "r1");
+  }
+
+  /** Nesting at the limit, each level a NOT and a parenthesis with an OR and an AND inside. */
+  @Test
+  void deepestAllowedNestingRunsAndMatchesTheOracle() throws SQLException {
+    Random random = new Random(42);
+    for (int round = 0; round < 3; round++) {
+      String filter = nested(random, RunQuery.MAX_FILTER_DEPTH, RunQuery.MAX_FILTER_COMPARISONS);
+      Filter parsed = FilterParser.parse(filter);
+      assertThat(SearchSql.depth(parsed, dialect())).isLessThan(SearchSql.MAX_DEPTH / 2);
+      assertThat(select(filter, List.of())).isEqualTo(FilterOracle.select(parsed, RUNS));
+    }
+  }
+
+  /**
+   * The worst shape for the depth of the SQL: every level of parentheses holds an OR whose last
+   * child is an AND whose last child opens the next level, with the comparisons spread evenly.
+   */
+  @Test
+  void worstShapeWithinTheLimitsRunsAndMatchesTheOracle() throws SQLException {
+    int levels = RunQuery.MAX_FILTER_DEPTH;
+    int perGroup = RunQuery.MAX_FILTER_COMPARISONS / (2 * levels + 2);
+    Random random = new Random(7);
+    StringBuilder sb = new StringBuilder();
+    int comparisons = 0;
+    for (int level = 0; level <= levels; level++) {
+      for (String op : List.of(" OR ", " AND ")) {
+        for (int i = 0; i < perGroup - 1; i++) {
+          sb.append(randomComparison(random)).append(op);
+          comparisons++;
+        }
+      }
+      if (level < levels) {
+        sb.append('(');
+      }
+    }
+    sb.append(randomComparison(random)).append(")".repeat(levels));
+    assertThat(comparisons).isLessThan(RunQuery.MAX_FILTER_COMPARISONS);
+    Filter parsed = FilterParser.parse(sb.toString());
+    int depth = SearchSql.depth(parsed, dialect());
+    assertThat(depth).isBetween(2 * levels, SearchSql.MAX_DEPTH / 2);
+    assertThat(select(sb.toString(), List.of())).isEqualTo(FilterOracle.select(parsed, RUNS));
+  }
+
+  @Test
+  void groupsCompileToBalancedTreesInOrder() {
+    SearchSql.Fragment f =
+        SearchSql.where(
+            FilterParser.parse("status = 'a' OR status = 'b' OR status = 'c' OR status = 'd'"
+                + " OR status = 'e'"),
+            Dialect.SQLITE);
+    // the shallowest two first: a with b, c with d, then e with (a OR b), then the two pairs
+    assertThat(f.sql())
+        .isEqualTo("(((r.status = ? OR r.status = ?) OR r.status = ?)"
+            + " OR (r.status = ? OR r.status = ?))");
+    assertThat(f.params()).containsExactly("a", "b", "e", "c", "d");
+  }
+
+  /**
+   * PostgreSQL plans each top-level ANDed {@code IN (SELECT ...)} as a semi-join, in time that
+   * explodes with their number; beyond the first few they are written as {@code IS TRUE} tests.
+   */
+  @Test
+  void postgresqlPlansOnlyTheFirstConjunctSubqueriesAsSemiJoins() {
+    String filter = "params.a = '1' AND tags.b IS NOT NULL AND datasets.name = 'x'"
+        + " AND metrics.m > 0 AND params.e = '5' AND status = 'FINISHED' AND tags.f IS NULL"
+        + " AND (params.g = '7' OR params.h = '8') AND NOT params.i = '9'";
+    String pg = SearchSql.where(FilterParser.parse(filter), Dialect.POSTGRESQL).sql();
+    // five subqueries ANDed at the top: params.a, tags.b, datasets.name, metrics.m, params.e
+    assertThat(pg.split(" IS TRUE", -1)).hasSize(2);
+    assertThat(pg).contains("(r.run_id IN (SELECT run_id FROM params WHERE key = ? AND value = ?))"
+        + " IS TRUE");
+    SearchSql.Fragment fragment = SearchSql.where(FilterParser.parse(filter), Dialect.POSTGRESQL);
+    int wrapped = pg.substring(0, pg.indexOf(" IS TRUE")).split("\\?", -1).length - 1;
+    assertThat(fragment.params().subList(wrapped - 2, wrapped)).containsExactly("e", "5");
+    assertThat(pg).contains("r.run_id NOT IN (SELECT run_id FROM tags WHERE key = ?)");
+    assertThat(pg).contains("(r.run_id IN (SELECT run_id FROM params WHERE key = ? AND value = ?)"
+        + " OR r.run_id IN (SELECT run_id FROM params WHERE key = ? AND value = ?))");
+    assertThat(pg).contains("NOT (r.run_id IN (SELECT run_id FROM params WHERE key = ?"
+        + " AND value = ?))");
+    assertThat(SearchSql.where(FilterParser.parse(filter), Dialect.SQLITE).sql())
+        .doesNotContain("IS TRUE");
+  }
+
+  @Test
+  void longestAllowedInListsRun() throws SQLException {
+    int n = RunQuery.MAX_FILTER_LIST_VALUES;
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < n / 2; i++) {
+      values.add("'x" + i + "'");
+    }
+    values.set(17, "'r5'");
+    values.set(n / 2 - 1, "'r1'");
+    String ids = String.join(", ", values);
+    String filter = "attributes.run_id IN (" + ids + ") AND params.lr NOT IN (" + ids + ")";
+    assertThat(select(filter, List.of())).containsExactly("r1", "r5");
+  }
+
+  @Test
+  void aTreeDeeperThanTheCompilerAllowsIsRefused() {
+    Filter f = comparison(Field.param("lr"), Op.EQ, "0.05");
+    for (int i = 0; i < SearchSql.MAX_DEPTH; i++) {
+      f = Filter.not(f);
+    }
+    Filter deep = f;
+    assertThatThrownBy(() -> SearchSql.where(deep, dialect()))
+        .isInstanceOf(InvalidFilterException.class)
+        .hasMessageStartingWith("The filter compiles to SQL " + (SearchSql.MAX_DEPTH + 5)
+            + " deep; at most " + SearchSql.MAX_DEPTH);
+  }
+
+  /** Random filters of a few hundred comparisons select what the in-memory oracle selects. */
+  @Test
+  void randomLargeFiltersMatchTheInMemoryOracle() {
+    qt().withFixedSeed(0xF117E5L)
+        .withExamples(25)
+        .forAll(integers().between(150, 400), longs().all())
+        .checkAssert(
+            (size, seed) -> {
+              Random random = new Random(seed);
+              Filter f = randomFilter(random, size, 0);
+              String text = f.toString();
+              Filter parsed = FilterParser.parse(text);
+              assertThat(parsed).isEqualTo(f);
+              try {
+                assertThat(select(text, List.of()))
+                    .as("seed %d", seed)
+                    .isEqualTo(FilterOracle.select(parsed, RUNS));
+              } catch (SQLException e) {
+                throw new AssertionError(e);
+              }
+            });
+  }
+
+  private static final List<String> KEYS =
+      List.of("lr", "model", "env", "task", "note", "mlflow.user", "learning rate", "nope");
+  private static final List<String> STRINGS =
+      List.of("0.05", "0.01", "0.1", "GPT-4", "gpt-3", "GPT-3.5", "prod", "dev", "alice", "bob",
+          "Classification", "classification", "regression", "it's 100%", "high", "custom",
+          "Custom", "holdout", "train", "test", "eval", "d1", "d2", "d3", "r1", "r2", "r3",
+          "FINISHED", "RUNNING", "1", "2", "alpha", "Gamma", "delta", "active", "deleted",
+          "GPT%", "gpt%", "%a%", "_lpha%", "%100_", "%", "_", "", "x");
+  private static final List<String> METRICS = List.of("auc", "loss", "f1 score", "nope");
+  private static final List<String> NUMBERS =
+      List.of("0", "0.1", "0.2", "0.4", "0.5", "0.7", "0.9", "0.95", "1", "-1", "1e3");
+  private static final List<String> TIMES =
+      List.of("500", "900", "1000", "1500", "2000", "2500", "3000", "3100", "0", "2000.5");
+
+  private static <T> T pick(Random random, List<T> list) {
+    return list.get(random.nextInt(list.size()));
+  }
+
+  private static Comparison comparison(Field field, Op op, String value) {
+    return new Comparison(field, op, new StringValue(value));
+  }
+
+  private static Comparison randomComparison(Random random) {
+    switch (random.nextInt(5)) {
+      case 0: {
+        Op op = pick(random, List.of(Op.EQ, Op.NE, Op.GT, Op.GE, Op.LT, Op.LE));
+        String n = pick(random, NUMBERS);
+        return new Comparison(Field.metric(pick(random, METRICS)), op,
+            new NumberValue(Double.parseDouble(n), n));
+      }
+      case 1:
+      case 2: {
+        Field field = random.nextBoolean() ? Field.param(pick(random, KEYS))
+            : Field.tag(pick(random, KEYS));
+        return stringComparison(random, field, true);
+      }
+      case 3: {
+        if (random.nextInt(3) == 0) {
+          Field field = Field.attribute(pick(random, List.of("start_time", "end_time")));
+          Op op = pick(random, List.of(Op.EQ, Op.NE, Op.GT, Op.GE, Op.LT, Op.LE));
+          String n = pick(random, TIMES);
+          return new Comparison(field, op, new NumberValue(Double.parseDouble(n), n));
+        }
+        Field field = Field.attribute(pick(random, List.of("run_id", "run_name", "status",
+            "user_id", "lifecycle_stage", "parent_run_id", "experiment_id")));
+        return stringComparison(random, field, false);
+      }
+      default:
+        return stringComparison(
+            random, Field.dataset(pick(random, List.of("name", "digest", "context"))), false);
+    }
+  }
+
+  private static Comparison stringComparison(Random random, Field field, boolean keyed) {
+    List<Op> ops = new ArrayList<>(List.of(Op.EQ, Op.NE, Op.LIKE, Op.ILIKE, Op.IN, Op.NOT_IN));
+    if (keyed) {
+      ops.add(Op.IS_NULL);
+      ops.add(Op.IS_NOT_NULL);
+    }
+    Op op = pick(random, ops);
+    if (op.takesNoValue()) {
+      return new Comparison(field, op, Filter.NoValue.INSTANCE);
+    }
+    if (op.takesList()) {
+      List<String> values = new ArrayList<>();
+      for (int i = 1 + random.nextInt(3); i > 0; i--) {
+        values.add(pick(random, STRINGS));
+      }
+      return new Comparison(field, op, new StringList(values));
+    }
+    return comparison(field, op, pick(random, STRINGS));
+  }
+
+  /** A random filter of exactly {@code size} comparisons, nesting at most about 12 deep. */
+  private static Filter randomFilter(Random random, int size, int depth) {
+    Filter f;
+    if (size == 1) {
+      f = randomComparison(random);
+    } else {
+      int parts = Math.min(size, depth > 10 ? size : 2 + random.nextInt(6));
+      List<Integer> cuts = new ArrayList<>();
+      for (int i = 1; i < size; i++) {
+        cuts.add(i);
+      }
+      Collections.shuffle(cuts, random);
+      List<Integer> bounds = new ArrayList<>(cuts.subList(0, parts - 1));
+      bounds.add(0);
+      bounds.add(size);
+      Collections.sort(bounds);
+      List<Filter> children = new ArrayList<>();
+      for (int i = 0; i + 1 < bounds.size(); i++) {
+        children.add(randomFilter(random, bounds.get(i + 1) - bounds.get(i), depth + 1));
+      }
+      f = random.nextBoolean() ? new Filter.And(children) : new Filter.Or(children);
+    }
+    return random.nextInt(5) == 0 ? Filter.not(f) : f;
+  }
+
+  /**
+   * Filter text nesting exactly {@code depth} deep: NOT and '(' alternate down one path, with
+   * random comparisons joined by OR and AND beside it, {@code comparisons} in all.
+   */
+  private static String nested(Random random, int depth, int comparisons) {
+    int levels = depth / 2;
+    int perLevel = Math.max(1, (comparisons - 1) / levels);
+    StringBuilder sb = new StringBuilder();
+    for (int level = 0; level < levels; level++) {
+      for (int i = 0; i < perLevel - 1; i++) {
+        sb.append(randomComparison(random)).append(random.nextBoolean() ? " OR " : " AND ");
+      }
+      sb.append("NOT (");
+    }
+    sb.append(randomComparison(random)).append(")".repeat(levels));
+    return sb.toString();
   }
 
   @Test
@@ -237,6 +541,43 @@ class SearchSqlTest {
     assertThat(f.params()).containsExactly(1664067852747L, "a", 1.0);
   }
 
+  /** Integral literals bind as exact longs, others as doubles; huge ones never throw. */
+  @ParameterizedTest
+  @CsvSource({
+    "1664067852747, 1664067852747",
+    "1664067852747.000, 1664067852747",
+    "1.5e3, 1500",
+    "+15000E-1, 1500",
+    "-9223372036854775808, -9223372036854775808",
+    "9223372036854775807, 9223372036854775807",
+    "0.000e99999999999999999999, 0",
+    "9223372036854775808, 9.223372036854775808E18",
+    "0.5, 0.5",
+    "2600E4847256707, Infinity",
+    "1e-99999999999999999999, 0.0",
+    "1e9223372036854775807, Infinity",
+  })
+  void bindsExactLongsForIntegralTimestampLiterals(String literal, String expected) {
+    SearchSql.Fragment f =
+        SearchSql.where(FilterParser.parse("start_time > " + literal), Dialect.SQLITE);
+    Object bound = f.params().get(0);
+    if (expected.contains(".") || expected.contains("Infinity")) {
+      assertThat(bound).isEqualTo(Double.parseDouble(expected));
+    } else {
+      assertThat(bound).isEqualTo(Long.parseLong(expected));
+    }
+  }
+
+  @Test
+  void aMillionDigitLiteralCompilesInLinearTime() {
+    String literal = "0".repeat(500_000) + "1" + "." + "0".repeat(400_000);
+    assertThat(SearchSql.where(FilterParser.parse("start_time > " + literal), Dialect.SQLITE)
+        .params()).containsExactly(1L);
+    String big = "1" + "7".repeat(900_000);
+    assertThat(SearchSql.where(FilterParser.parse("end_time < " + big), Dialect.SQLITE)
+        .params()).containsExactly(Double.POSITIVE_INFINITY);
+  }
+
   @Test
   void postgresqlUsesNativeIlikeWithoutEscapes() {
     SearchSql.Fragment f =
@@ -248,7 +589,7 @@ class SearchSqlTest {
 
   @Test
   void backslashIsAnOrdinaryCharacterInLikePatterns() throws SQLException {
-    keyValue("tags", "r4", "path", "C:\\data");
+    keyValue(db, "tags", "r4", "path", "C:\\data");
     try {
       assertThat(select("tags.path LIKE 'C:\\d%'", List.of())).containsExactly("r4");
     } finally {
@@ -370,15 +711,16 @@ class SearchSqlTest {
     return trimmed.isEmpty() ? List.of() : Arrays.asList(trimmed.split("\\s+"));
   }
 
-  private String migration() throws IOException {
+  private static String migration(Dialect dialect) throws IOException {
     String ddl = "/io/github/mlops4j/store/migrations/"
-        + dialect().name().toLowerCase(java.util.Locale.ROOT) + "/tracking-V1.sql";
+        + dialect.name().toLowerCase(java.util.Locale.ROOT) + "/tracking-V1.sql";
     try (InputStream in = SearchSqlTest.class.getResourceAsStream(ddl)) {
       return new String(Objects.requireNonNull(in, ddl).readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
-  private void run(
+  private static void run(
+      Connection db,
       String id,
       long experiment,
       String name,
@@ -410,7 +752,8 @@ class SearchSqlTest {
     }
   }
 
-  private void keyValue(String table, String runId, String key, String value)
+  private static void keyValue(
+      Connection db, String table, String runId, String key, String value)
       throws SQLException {
     try (PreparedStatement ps =
         db.prepareStatement("INSERT INTO " + table + " (run_id, key, value) VALUES (?, ?, ?)")) {
@@ -421,7 +764,8 @@ class SearchSqlTest {
     }
   }
 
-  private void metric(String runId, String key, double value) throws SQLException {
+  private static void metric(Connection db, String runId, String key, double value)
+      throws SQLException {
     try (PreparedStatement ps =
         db.prepareStatement(
             "INSERT INTO latest_metrics (run_id, key, value, value_bits, step, ts)"
@@ -438,7 +782,8 @@ class SearchSqlTest {
     }
   }
 
-  private void input(String runId, String digest, String name, String context)
+  private static void input(
+      Connection db, String runId, String digest, String name, String context)
       throws SQLException {
     try (PreparedStatement ps =
         db.prepareStatement(
