@@ -37,7 +37,10 @@ import org.apache.datasketches.kll.KllDoublesSketch;
  * Numeric columns without values omit min, max, mean, m2 and kll. A categorical column has either
  * {@code categories} (exact counts, sorted by key) or {@code frequentItems}. Sketch bytes are the
  * DataSketches 6.x binary forms ({@code KllDoublesSketch.toByteArray()},
- * {@code ItemsSketch.toByteArray(ArrayOfStringsSerDe)}), base64 without line breaks.
+ * {@code ItemsSketch.toByteArray(ArrayOfStringsSerDe)} with its items sorted, so that the bytes
+ * depend only on the content), base64 without line breaks. What the reader accepts, and how it
+ * bounds the memory an untrusted profile can take, is described in {@link SketchImages} and
+ * {@link #read}.
  */
 final class ProfileFormat {
   static final String FORMAT = "mlops4j-profile";
@@ -118,7 +121,8 @@ final class ProfileFormat {
             }
             g.writeEndObject();
           } else {
-            g.writeStringField("frequentItems", B64.encodeToString(c.itemsBytes()));
+            g.writeStringField("frequentItems",
+                B64.encodeToString(SketchImages.canonicalFrequentItems(c.itemsBytes())));
           }
         }
         g.writeEndObject();

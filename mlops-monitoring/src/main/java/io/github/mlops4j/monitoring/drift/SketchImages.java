@@ -371,6 +371,46 @@ final class SketchImages {
     return sketch;
   }
 
+  /**
+   * The same frequent-items image with its items (and their counts) sorted by item. DataSketches
+   * writes items in hash-map slot order, which depends on the order they were inserted; a sketch
+   * read back inserts them in the written order, so a second write could list them in another
+   * order. Sorted, the written bytes depend only on the sketch's content: reading and writing a
+   * profile again gives the same bytes. {@code image} must come from {@code toByteArray}.
+   */
+  static byte[] canonicalFrequentItems(byte[] image) {
+    if (image.length < FI_PREAMBLE_BYTES) {
+      return image; // the empty sketch: 8 bytes, no items
+    }
+    ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
+    int n = b.getInt(8);
+    long[] counts = new long[n];
+    byte[][] items = new byte[n][];
+    String[] keys = new String[n];
+    int pos = FI_PREAMBLE_BYTES + 8 * n;
+    for (int i = 0; i < n; i++) {
+      counts[i] = b.getLong(FI_PREAMBLE_BYTES + 8 * i);
+      int len = b.getInt(pos);
+      items[i] = java.util.Arrays.copyOfRange(image, pos + 4, pos + 4 + len);
+      keys[i] = new String(items[i], StandardCharsets.UTF_8);
+      pos += 4 + len;
+    }
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (x, y) -> keys[x].compareTo(keys[y]));
+    ByteBuffer out = ByteBuffer.allocate(image.length).order(ByteOrder.LITTLE_ENDIAN);
+    out.put(image, 0, FI_PREAMBLE_BYTES);
+    for (int i : order) {
+      out.putLong(counts[i]);
+    }
+    for (int i : order) {
+      out.putInt(items[i].length).put(items[i]);
+    }
+    return out.array();
+  }
+
   private static ProfileFormatException bad(String where, String what) {
     return new ProfileFormatException("Corrupt profile: " + where + " " + what);
   }

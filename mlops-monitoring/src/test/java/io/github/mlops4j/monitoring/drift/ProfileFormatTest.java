@@ -104,6 +104,23 @@ class ProfileFormatTest {
         + Arrays.toString(v.getCumulativeWeights());
   }
 
+  /**
+   * Before the writer sorted the items of a frequent-items image they came in DataSketches'
+   * hash-map order (as in this copy of the golden file): such files read to the same profile.
+   */
+  @Test
+  void readsFrequentItemsInAnyOrder() throws IOException {
+    byte[] unsorted;
+    try (InputStream in = ProfileFormatTest.class.getResourceAsStream(
+        "profile-v1-unsorted-items.json")) {
+      unsorted = in.readAllBytes();
+    }
+    Profile p = Profile.fromBytes(unsorted);
+    assertThat(p.column("city").categoryCounts()).containsExactly(Map.entry("Berlin", 2L),
+        Map.entry("Paris", 1L), Map.entry("Rome", 1L));
+    assertThat(JSON.readTree(p.toBytes())).isEqualTo(JSON.readTree(golden()));
+  }
+
   @Test
   void refusesNewerVersionsClearly() throws IOException {
     ObjectNode tree = (ObjectNode) JSON.readTree(golden());
