@@ -24,8 +24,8 @@ import java.util.Objects;
  *       <td>yes</td><td>–</td></tr>
  *   <tr><td>{@link #energy}</td><td>energy <em>distance</em> √(2∫(F − G)²)</td><td>–</td><td>[0, ∞), √(data units)</td>
  *       <td>yes</td><td>–</td></tr>
- *   <tr><td>{@link #jensenShannon}</td><td>JS <em>distance</em> = √(JS divergence)</td><td>base 2 (or given)</td>
- *       <td>[0, 1] in base 2</td><td>yes</td><td>allowed, no fill (0·log 0 = 0)</td></tr>
+ *   <tr><td>{@link #jensenShannon}</td><td>JS <em>distance</em> = √(JS divergence)</td><td>natural (or given)</td>
+ *       <td>[0, √ln 2 ≈ 0.8326] in base e, [0, 1] in base 2</td><td>yes</td><td>allowed, no fill (0·log 0 = 0)</td></tr>
  *   <tr><td>{@link #hellinger}</td><td>Hellinger distance √(½ Σ(√p − √q)²)</td><td>–</td><td>[0, 1]</td>
  *       <td>yes</td><td>allowed, no fill</td></tr>
  *   <tr><td>{@link #psi}</td><td>PSI Σ(p − q)·ln(p/q)</td><td>natural</td><td>[0, ∞)</td><td>yes</td>
@@ -151,16 +151,19 @@ public final class Distances {
     }
 
     /**
-     * Jensen-Shannon <em>distance</em> in base 2, in [0, 1].
+     * Jensen-Shannon <em>distance</em> with natural logarithms, in [0, √ln 2 ≈ 0.8326]: scipy's
+     * {@code spatial.distance.jensenshannon(p, q)} (whose default base is e) and the
+     * {@code jensenshannon} drift method of Evidently and of this library. The base-2 distance
+     * (NannyML's, in [0, 1]) is {@code jensenShannon(p, q, 2)}, about 1.201 times larger.
      *
      * @param p reference proportions
      * @param q current proportions
-     * @return the distance, in [0, 1]
+     * @return the distance, in [0, √ln 2]
      * @throws IllegalArgumentException if the vectors are not valid proportions of the same length
      * @see #jensenShannon(double[], double[], double)
      */
     public static double jensenShannon(double[] p, double[] q) {
-        return jensenShannon(p, q, 2.0);
+        return jensenShannon(p, q, Math.E);
     }
 
     /**
