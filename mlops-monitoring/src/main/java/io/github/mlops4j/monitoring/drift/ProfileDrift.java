@@ -219,15 +219,7 @@ public final class ProfileDrift {
         ref.present, ref.missing, cur.present, cur.missing);
     ColumnDrift drift;
     switch (method) {
-      case WASSERSTEIN_NORMED -> {
-        double w = SketchCdf.wasserstein(fr, fc);
-        double sigma = Math.max(Math.sqrt(Math.max(0.0, ref.m2 / ref.present)), 0.001);
-        double score = w / sigma;
-        double bound = (ref.rankError() * (ref.max - ref.min)
-            + cur.rankError() * (cur.max - cur.min)) / sigma;
-        drift = new ColumnDrift(name, ColumnType.NUMERIC, method.id(), score, threshold,
-            score >= threshold, w, null, bound, quality, null);
-      }
+      case WASSERSTEIN_NORMED -> drift = wassersteinNormed(name, ref, cur, fr, fc, quality);
       case PSI, JENSEN_SHANNON -> {
         double[] dp = SketchBins.constant(p.length, ref.pmfError());
         double[] dq = SketchBins.constant(q.length, cur.pmfError());
@@ -237,6 +229,38 @@ public final class ProfileDrift {
       default -> throw new AssertionError(method);
     }
     return new Result(drift, histogram, numericDetails(ref, cur, method));
+  }
+
+  /**
+   * W1 / max(σ<sub>ref</sub>, 0.001), computed in units of 2<sup>e</sup> so that values near
+   * ±{@link Double#MAX_VALUE} give a finite score wherever the ratio is finite. A reference whose
+   * sum of squared deviations overflowed (values beyond about 10<sup>154</sup> with a spread to
+   * match) has no σ: the score is NaN, not drifted, with a note saying why.
+   */
+  private ColumnDrift wassersteinNormed(String name, NumericSketch ref, NumericSketch cur,
+      SketchCdf fr, SketchCdf fc, DataQuality quality) {
+    double threshold = threshold(ProfileDriftMethod.WASSERSTEIN_NORMED);
+    String id = ProfileDriftMethod.WASSERSTEIN_NORMED.id();
+    int e = SketchCdf.scaleExponent(fr, fc);
+    double ws = SketchCdf.wasserstein(fr, fc, e);
+    double w = Math.scalb(ws, e);
+    double sd = Math.sqrt(Math.max(0.0, ref.m2 / ref.present));
+    if (!Double.isFinite(sd)) {
+      return new ColumnDrift(name, ColumnType.NUMERIC, id, Double.NaN, threshold, false, w, null,
+          null, quality, "the reference's sum of squared deviations exceeds the range of a double"
+          + " (values beyond about 1e154 in magnitude), so its standard deviation is unknown:"
+          + " wasserstein_normed not computed; use psi, jensenshannon or ks");
+    }
+    // in units of 2^e: sigma, and the ranges of the error bound, cannot overflow there
+    double sigma = Math.scalb(Math.max(sd, 0.001), -e);
+    double rangeRef = Math.scalb(ref.max, -e) - Math.scalb(ref.min, -e);
+    double rangeCur = Math.scalb(cur.max, -e) - Math.scalb(cur.min, -e);
+    double score = ws / sigma;
+    double bound = (ref.rankError() * rangeRef + cur.rankError() * rangeCur) / sigma;
+    String note = Double.isFinite(score) ? null
+        : "the score is infinite: it exceeds the range of a double";
+    return new ColumnDrift(name, ColumnType.NUMERIC, id, score, threshold, score >= threshold, w,
+        null, bound, quality, note);
   }
 
   private ColumnDrift ks(String name, NumericSketch ref, NumericSketch cur, SketchCdf fr,
