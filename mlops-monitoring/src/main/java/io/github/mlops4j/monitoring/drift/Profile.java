@@ -126,7 +126,8 @@ public final class Profile {
   /**
    * The profile of this profile's rows together with another's. Neither is changed.
    *
-   * @throws IllegalArgumentException if the schemas differ
+   * @throws IllegalArgumentException if the schemas differ or the rows together exceed
+   *     {@code Long.MAX_VALUE}
    */
   public Profile merge(Profile other) {
     ProfileAccumulator acc = ProfileAccumulator.create(schema);
@@ -139,7 +140,8 @@ public final class Profile {
    * Merges any number of profiles of the same schema (for example per-replica or per-window
    * profiles) into one.
    *
-   * @throws IllegalArgumentException if the collection is empty or the schemas differ
+   * @throws IllegalArgumentException if the collection is empty, the schemas differ or the rows
+   *     together exceed {@code Long.MAX_VALUE}
    */
   public static Profile merge(Collection<Profile> profiles) {
     Iterator<Profile> it = Objects.requireNonNull(profiles, "profiles").iterator();

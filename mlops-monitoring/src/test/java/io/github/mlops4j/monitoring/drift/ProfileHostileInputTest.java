@@ -249,6 +249,31 @@ class ProfileHostileInputTest {
         .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
   }
 
+  /** Counts near Long.MAX_VALUE are valid, but merging two must not wrap around. */
+  @Test
+  void mergingCountsBeyondLongMaxValueIsRefused() throws Exception {
+    long half = Long.MAX_VALUE / 2 + 1;
+    ObjectNode t = tree(ProfileFormatTest.goldenProfile());
+    t.put("rows", half);
+    for (int i = 0; i < 4; i++) {
+      column(t, i).put("count", half);
+    }
+    // age: no values; country: all one category; city: all missing; churned: all missing
+    ObjectNode age = column(t, 0);
+    for (String f : new String[] {"min", "max", "mean", "m2", "kll"}) {
+      age.remove(f);
+    }
+    age.put("missing", half);
+    column(t, 1).put("missing", 0).putObject("categories").put("DE", half);
+    column(t, 2).put("missing", half).remove("frequentItems");
+    column(t, 2).putObject("categories");
+    column(t, 3).put("missing", half).putObject("categories");
+    Profile p = Profile.fromBytes(JSON.writeValueAsBytes(t));
+    assertThat(p.column("country").categoryCounts()).containsEntry("DE", half);
+    assertThatThrownBy(() -> p.merge(p)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("exceed Long.MAX_VALUE");
+  }
+
   // ---- memory ------------------------------------------------------------------------------
 
   /**
