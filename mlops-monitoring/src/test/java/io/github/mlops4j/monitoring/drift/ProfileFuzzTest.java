@@ -147,6 +147,16 @@ class ProfileFuzzTest {
         c.distinctCategories();
       }
     }
+    if (p.rows() > Long.MAX_VALUE / 2) {
+      try {
+        p.merge(back);
+        check(false, "a merge beyond Long.MAX_VALUE rows was accepted");
+      } catch (IllegalArgumentException expected) {
+        // documented
+      }
+      ProfileDrift.defaults().compare(p, back);
+      return;
+    }
     Profile merged = p.merge(back);
     check(merged.rows() == 2 * p.rows(), "merged rows");
     ProfileDrift.defaults().compare(p, merged);
