@@ -190,7 +190,8 @@ final class ProfileFormat {
       throw new ProfileFormatException("Profile has no \"columns\" array");
     }
     if ((long) cols.size() * MIN_COLUMN_BYTES > inputBytes) {
-      // cannot happen for input the parser accepted: each column needs its four fields
+      // a valid column takes at least MIN_COLUMN_BYTES (its four required fields): refuse an
+      // array of anything smaller before building per-column state for it
       throw new ProfileFormatException("Profile declares " + cols.size() + " columns in "
           + inputBytes + " bytes");
     }
