@@ -256,7 +256,6 @@ final class Scoring {
     }
   }
 
-  /** The neutral outcome of a method that could not be computed: p = 1 or distance 0. */
   private static double[] halves(double[] x) {
     double[] out = new double[x.length];
     for (int i = 0; i < x.length; i++) {
@@ -281,6 +280,7 @@ final class Scoring {
     return o;
   }
 
+  /** The neutral outcome of a method that could not be computed: p = 1 or distance 0. */
   static Outcome notComputed(Method method, String why) {
     Outcome o = new Outcome(method.isTest() ? 1.0 : 0.0, 0.0, null, "not computed");
     o.computed = false;
