@@ -11,8 +11,9 @@ import org.apache.datasketches.quantilescommon.DoublesSortedView;
  * <p>Mean and variance use Welford's update per value and Chan et al.'s pairwise formula to
  * merge, both numerically stable. NaN and ±infinity count as missing and never reach the moments
  * or the sketch. The mean stays finite for any finite values (when a difference overflows, both
- * terms are divided by the count before they are subtracted); the sum of squared deviations {@code m2} becomes +∞ once it exceeds the range
- * of a double (values beyond about 10<sup>154</sup> in magnitude with a spread to match).
+ * terms are divided by the count before they are subtracted); the sum of squared deviations
+ * {@code m2} becomes +∞ once it exceeds the range of a double (values beyond about 10<sup>154</sup>
+ * in magnitude with a spread to match).
  *
  * <p>The KLL sketch is allocated on the first value: until then the column holds a read-only
  * empty sketch of 8 bytes, not the k doubles of a heap sketch. A profile read from bytes wraps
