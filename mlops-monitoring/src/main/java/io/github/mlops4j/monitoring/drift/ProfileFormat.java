@@ -121,8 +121,7 @@ final class ProfileFormat {
             }
             g.writeEndObject();
           } else {
-            g.writeStringField("frequentItems",
-                B64.encodeToString(SketchImages.canonicalFrequentItems(c.itemsBytes())));
+            g.writeStringField("frequentItems", B64.encodeToString(c.itemsBytes()));
           }
         }
         g.writeEndObject();

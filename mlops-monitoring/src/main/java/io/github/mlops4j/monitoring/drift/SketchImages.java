@@ -28,9 +28,9 @@ import org.apache.datasketches.memory.Memory;
  *
  * <p>Memory: a KLL image is not copied into a heap sketch but wrapped read-only, so a column
  * keeps only its own bytes (a heap sketch always holds k doubles, 512 KB at k = 65535, whatever
- * its image). A frequent-items sketch is rebuilt on the heap with a hash map no larger than its
- * items need: an image that declares a larger current map (up to the profile's maximum) gets the
- * smallest map that holds its items, which changes neither counts nor estimates.
+ * its image). A frequent-items sketch is rebuilt on the heap with the smallest hash map that
+ * holds its items, whatever current map size its image declares (up to the profile's maximum):
+ * that changes neither counts, nor estimates, nor when the sketch purges.
  *
  * <p>All multi-byte fields are little-endian, as DataSketches writes them.
  */
@@ -346,12 +346,9 @@ final class SketchImages {
       throw bad(where, "has " + (image.length - pos) + " bytes after its last item");
     }
     // a map that just holds the items (the sketch grows it as DataSketches would)
-    int lg = FI_LG_MIN_MAP_SIZE;
-    while ((int) ((1L << lg) * FI_LOAD_FACTOR) < n) {
-      lg++;
-    }
     byte[] copy = image;
-    if ((1L << lgCur) > Math.max(1L << FI_LG_MIN_MAP_SIZE, 4L * n)) {
+    int lg = minimalLgMapSize(n);
+    if (lgCur != lg) {
       copy = image.clone();
       copy[4] = (byte) lg;
     }
@@ -372,7 +369,43 @@ final class SketchImages {
   }
 
   /**
-   * The same frequent-items image with its items (and their counts) sorted by item. DataSketches
+   * Log2 of the smallest hash map that holds {@code items} items: what a sketch that never purged
+   * would have. The current map size changes neither counts nor estimates, nor when the sketch
+   * purges (only at its maximum size), so images are written and read with this one.
+   */
+  static int minimalLgMapSize(int items) {
+    int lg = FI_LG_MIN_MAP_SIZE;
+    while ((int) ((1L << lg) * FI_LOAD_FACTOR) < items) {
+      lg++;
+    }
+    return lg;
+  }
+
+  /**
+   * The image this library writes for a frequent-items sketch: DataSketches' own, with its items
+   * sorted ({@link #canonicalFrequentItems}), and in full form for a sketch that holds no item
+   * but has seen values. A sketch of distinct values purges every item when its map fills; it
+   * keeps its stream length and error offset, but DataSketches writes it as the 8-byte empty
+   * image, which loses both.
+   */
+  static byte[] frequentItemsImage(ItemsSketch<String> items) {
+    byte[] image = items.toByteArray(CategorySketch.SERDE);
+    if (image.length == 8 && items.getStreamLength() > 0) {
+      return ByteBuffer.allocate(FI_PREAMBLE_BYTES).order(ByteOrder.LITTLE_ENDIAN)
+          .put((byte) 4).put((byte) 1).put((byte) FI_FAMILY).put(image[3])
+          .put((byte) minimalLgMapSize(0))
+          .put((byte) 0).put(image[6]).put(image[7])
+          .putLong(0) // no active item
+          .putLong(items.getStreamLength())
+          .putLong(items.getMaximumError())
+          .array();
+    }
+    return canonicalFrequentItems(image);
+  }
+
+  /**
+   * The same frequent-items image with its items (and their counts) sorted by item, and the
+   * current map size {@link #minimalLgMapSize minimal} for them. DataSketches
    * writes items in hash-map slot order, which depends on the order they were inserted; a sketch
    * read back inserts them in the written order, so a second write could list them in another
    * order. Sorted, the written bytes depend only on the sketch's content: reading and writing a
@@ -402,6 +435,7 @@ final class SketchImages {
     java.util.Arrays.sort(order, (x, y) -> keys[x].compareTo(keys[y]));
     ByteBuffer out = ByteBuffer.allocate(image.length).order(ByteOrder.LITTLE_ENDIAN);
     out.put(image, 0, FI_PREAMBLE_BYTES);
+    out.put(4, (byte) minimalLgMapSize(n));
     for (int i : order) {
       out.putLong(counts[i]);
     }

@@ -121,6 +121,33 @@ class ProfileFormatTest {
     assertThat(JSON.readTree(p.toBytes())).isEqualTo(JSON.readTree(golden()));
   }
 
+  /**
+   * A frequent-items sketch of distinct values (every count 1) purges all of them when its map
+   * fills: it keeps its stream length and error offset but no item. DataSketches writes such a
+   * sketch as an empty one, losing the stream length, so the profile could not be read back.
+   */
+  @Test
+  void aFrequentItemsSketchThatPurgedEveryItemReadsBack() {
+    ProfileSchema schema = ProfileSchema.builder().categorical("id").exactCategoryLimit(1)
+        .frequentItemsMapSize(16).build();
+    ProfileAccumulator acc = ProfileAccumulator.create(schema);
+    int rows = 0;
+    Profile p;
+    do {
+      acc.update(new double[0], new String[] {"user-" + rows++});
+      p = acc.snapshot();
+    } while (p.column("id").distinctCategories() > 0 && rows < 100);
+    assertThat(p.column("id").distinctCategories()).isZero();
+    assertThat(p.column("id").count()).isEqualTo(rows);
+    Profile back = Profile.fromBytes(p.toBytes());
+    assertThat(back.column("id").count()).isEqualTo(rows);
+    assertThat(back.column("id").countError()).isEqualTo(p.column("id").countError()).isPositive();
+    assertThat(back.toJson()).isEqualTo(p.toJson());
+    // and it still merges and compares
+    assertThat(back.merge(p).column("id").count()).isEqualTo(2L * rows);
+    ProfileDrift.defaults().compare(back, p);
+  }
+
   @Test
   void refusesNewerVersionsClearly() throws IOException {
     ObjectNode tree = (ObjectNode) JSON.readTree(golden());

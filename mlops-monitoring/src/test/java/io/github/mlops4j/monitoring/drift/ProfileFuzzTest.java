@@ -92,7 +92,7 @@ class ProfileFuzzTest {
     for (ItemsSketch.Row<String> r : items.getFrequentItems(ErrorType.NO_FALSE_NEGATIVES)) {
       check(r.getLowerBound() <= r.getEstimate() && r.getEstimate() <= r.getUpperBound(), "row");
     }
-    byte[] again = items.toByteArray(CategorySketch.SERDE);
+    byte[] again = SketchImages.frequentItemsImage(items);
     ItemsSketch<String> back = SketchImages.frequentItems(again, lgMax, stream, "fuzz again");
     check(back.getNumActiveItems() == items.getNumActiveItems(), "items read back");
     CategorySketch s = CategorySketch.restoreSketch(1, 1 << lgMax, 0, items);
