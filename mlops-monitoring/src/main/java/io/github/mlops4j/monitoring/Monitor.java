@@ -144,10 +144,12 @@ public final class Monitor implements AutoCloseable {
   private final LongAdder labelsMatched = new LongAdder();
   private final LongAdder labelsUnmatched = new LongAdder();
   private final AtomicLong listenerFailures = new AtomicLong();
+  private final AtomicLong profilingFailures = new AtomicLong();
+  private final AtomicLong evaluationFailures = new AtomicLong();
 
-  private Monitor(Builder b) {
-    this.model = b.model;
-    this.schema = b.schema;
+  private Monitor(Builder b, ProfileSchema schema) {
+    this.model = Objects.requireNonNull(b.model);
+    this.schema = schema;
     this.fixedReference = b.reference;
     this.windowSpec = b.window;
     this.countBased = b.window.isCountBased();
@@ -157,8 +159,8 @@ public final class Monitor implements AutoCloseable {
     this.clock = b.clock;
     this.executor = b.executor == null ? Runnable::run : b.executor;
     this.direct = b.executor == null;
-    this.numericColumns = b.schema.numericColumns().size();
-    this.categoricalColumns = b.schema.categoricalColumns().size();
+    this.numericColumns = schema.numericColumns().size();
+    this.categoricalColumns = schema.categoricalColumns().size();
     int columns = Math.max(1, numericColumns + categoricalColumns);
     this.chunkRows = Math.max(1, Math.min(b.batchRows, MAX_CHUNK_VALUES / columns));
     this.inFlight = new Semaphore(2 * b.stripes);
@@ -298,7 +300,7 @@ public final class Monitor implements AutoCloseable {
         s.profileLock.unlock();
       }
     } catch (RuntimeException e) {
-      listenerFailures.incrementAndGet();
+      profilingFailures.incrementAndGet();
       LOG.error("Monitor '{}': profiling {} rows of window {} failed", model, chunk.rows,
           w.index, e);
     } finally {
@@ -551,7 +553,7 @@ public final class Monitor implements AutoCloseable {
         try {
           evaluate(w);
         } catch (RuntimeException e) {
-          listenerFailures.incrementAndGet();
+          evaluationFailures.incrementAndGet();
           LOG.error("Monitor '{}': evaluating window {} failed", model, w.index, e);
         }
       }
@@ -799,7 +801,8 @@ public final class Monitor implements AutoCloseable {
   public MonitorStats stats() {
     return new MonitorStats(rowsObserved.sum(), rowsRejected.sum(), windowsClosed.get(),
         emptyWindows.get(), pending == null ? 0 : pending.size(), labelsMatched.sum(),
-        labelsUnmatched.sum(), pending == null ? 0 : pending.evicted(), listenerFailures.get());
+        labelsUnmatched.sum(), pending == null ? 0 : pending.evicted(), listenerFailures.get(),
+        profilingFailures.get(), evaluationFailures.get());
   }
 
   /** Adds a listener for the following windows. */
@@ -1027,7 +1030,8 @@ public final class Monitor implements AutoCloseable {
     }
 
     /**
-     * Builds the monitor.
+     * Builds the monitor. The builder is left unchanged: it can build again, with or without
+     * other settings (a schema taken from the reference is not remembered).
      *
      * @throws IllegalArgumentException if the model, the reference or the schema is missing, or
      *     the reference's columns differ from the schema's
@@ -1039,25 +1043,26 @@ public final class Monitor implements AutoCloseable {
       if (reference == null && !rolling) {
         throw new IllegalArgumentException("Set reference(profile) or rollingReference()");
       }
-      if (schema == null) {
+      ProfileSchema s = schema;
+      if (s == null) {
         if (reference == null) {
           throw new IllegalArgumentException("Set schema(...) when the reference is rolling");
         }
-        schema = reference.schema();
+        s = reference.schema();
       }
       if (reference != null) {
-        if (!reference.schema().columns().equals(schema.columns())) {
+        if (!reference.schema().columns().equals(s.columns())) {
           throw new IllegalArgumentException("The reference profile has columns "
-              + reference.schema().columns() + " but the schema has " + schema.columns());
+              + reference.schema().columns() + " but the schema has " + s.columns());
         }
-        for (String c : schema.columns()) {
-          if (reference.schema().type(c) != schema.type(c)) {
-            throw new IllegalArgumentException("Column '" + c + "' is " + schema.type(c)
+        for (String c : s.columns()) {
+          if (reference.schema().type(c) != s.type(c)) {
+            throw new IllegalArgumentException("Column '" + c + "' is " + s.type(c)
                 + " in the schema but " + reference.schema().type(c) + " in the reference");
           }
         }
       }
-      return new Monitor(this);
+      return new Monitor(this, s);
     }
   }
 }

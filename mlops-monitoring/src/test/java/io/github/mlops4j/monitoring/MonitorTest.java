@@ -8,6 +8,7 @@ import io.github.mlops4j.monitoring.drift.ColumnDrift;
 import io.github.mlops4j.monitoring.drift.DriftReport;
 import io.github.mlops4j.monitoring.drift.Profile;
 import io.github.mlops4j.monitoring.drift.ProfileAccumulator;
+import io.github.mlops4j.monitoring.drift.ProfileDrift;
 import io.github.mlops4j.monitoring.drift.ProfileSchema;
 import io.github.mlops4j.monitoring.drift.WindowInfo;
 import io.github.mlops4j.monitoring.drift.WindowSpec;
@@ -306,6 +307,8 @@ class MonitorTest {
       }
       assertThat(seen).containsExactly(0L, 1L);
       assertThat(m.stats().listenerFailures()).isEqualTo(2);
+      assertThat(m.stats().evaluationFailures()).isZero();
+      assertThat(m.stats().windowsClosed()).isEqualTo(2);
       DriftListener later = (w, rep) -> seen.add(-w.index());
       m.addListener(later);
       for (int i = 0; i < 10; i++) {
@@ -313,6 +316,67 @@ class MonitorTest {
       }
       assertThat(seen).containsExactly(0L, 1L, 2L, -2L);
       assertThat(m.removeListener(later)).isTrue();
+    }
+  }
+
+  /** A clock that stops working: a real failure inside a window's evaluation. */
+  static final class FailingClock extends java.time.Clock {
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      throw new IllegalStateException("clock unavailable");
+    }
+  }
+
+  @Test
+  void aFailingEvaluationIsCountedAsSuchNotAsAListenerFailure() {
+    List<Long> seen = new ArrayList<>();
+    ProfileDrift broken = ProfileDrift.builder().clock(new FailingClock()).build();
+    try (Monitor m = Monitor.builder().model("m").reference(reference()).drift(broken)
+        .window(WindowSpec.rows(10)).clock(new MutableClock(T0))
+        .listener((w, r) -> seen.add(w.index())).build()) {
+      SplittableRandom r = new SplittableRandom(6);
+      for (int i = 0; i < 20; i++) {
+        m.observe(row(r, 0));
+      }
+      assertThat(seen).isEmpty();
+      MonitorStats stats = m.stats();
+      assertThat(stats.evaluationFailures()).isEqualTo(2);
+      assertThat(stats.listenerFailures()).isZero();
+      assertThat(stats.profilingFailures()).isZero();
+      assertThat(stats.windowsClosed()).isZero();
+      assertThat(stats.rowsObserved()).isEqualTo(20);
+    }
+  }
+
+  @Test
+  void buildLeavesTheBuilderAsItWas() {
+    ProfileSchema other = ProfileSchema.builder().numeric("z").build();
+    ProfileAccumulator acc = ProfileAccumulator.create(other);
+    for (int i = 0; i < 100; i++) {
+      acc.update(new double[] {i});
+    }
+    Profile otherReference = acc.take();
+    Monitor.Builder b = Monitor.builder().model("m").reference(reference())
+        .window(WindowSpec.rows(10)).clock(new MutableClock(T0));
+    try (Monitor first = b.build()) {
+      assertThat(first.schema()).isEqualTo(SCHEMA);
+    }
+    try (Monitor second = b.reference(otherReference).build()) {
+      assertThat(second.schema()).isEqualTo(other);
+      second.observe(new double[] {5});
+    }
+    try (Monitor third = b.build()) {
+      assertThat(third.schema()).isEqualTo(other);
     }
   }
 

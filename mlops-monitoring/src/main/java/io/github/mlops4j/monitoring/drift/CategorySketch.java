@@ -119,7 +119,10 @@ final class CategorySketch {
       }
     } else {
       c.exact = null;
-      c.items = ItemsSketch.getInstance(Memory.wrap(items.toByteArray(SERDE)), SERDE);
+      // through this library's image: DataSketches' own drops the stream length of a sketch
+      // whose items were all purged
+      c.items = ItemsSketch.getInstance(Memory.wrap(SketchImages.frequentItemsImage(items)),
+          SERDE);
     }
     return c;
   }
@@ -156,8 +159,9 @@ final class CategorySketch {
     return exact != null ? exact.size() : items.getNumActiveItems();
   }
 
+  /** The serialized frequent-items sketch, as {@link SketchImages#frequentItemsImage} writes it. */
   synchronized byte[] itemsBytes() {
-    return items.toByteArray(SERDE);
+    return SketchImages.frequentItemsImage(items);
   }
 
   static CategorySketch restoreExact(int exactLimit, int mapSize, long missing,

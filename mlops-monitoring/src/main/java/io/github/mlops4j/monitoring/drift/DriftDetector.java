@@ -209,6 +209,7 @@ public final class DriftDetector {
 
   private static void add(DriftReport.Builder report, Plan plan, Method method,
       Scoring.Outcome o, DataQuality quality, @Nullable ColumnHistogram h) {
+    Scoring.checkFinite(o);
     String note = o.notes.isEmpty() ? null : String.join("; ", o.notes);
     ColumnDrift drift = new ColumnDrift(plan.name, plan.type, method.name(), o.score,
         method.threshold(), o.computed && method.drifted(o.score), o.statistic, o.pValue, null,

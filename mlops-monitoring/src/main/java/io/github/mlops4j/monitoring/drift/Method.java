@@ -20,7 +20,9 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@link #zTest()}</td><td>{@code z}</td><td>p-value</td><td>p &lt; t</td><td>0.05</td><td>all</td></tr>
  *   <tr><td>{@link #wasserstein()}</td><td>{@code wasserstein_normed}</td><td>W1 / max(σ_ref, 0.001)</td><td>≥ t</td><td>0.1</td><td>numeric</td></tr>
  *   <tr><td>{@link #energy()}</td><td>{@code energy}</td><td>energy distance (raw units)</td><td>&gt; t</td><td>0.1</td><td>numeric</td></tr>
- *   <tr><td>{@link #jensenShannon()}</td><td>{@code jensenshannon}</td><td>JS distance, natural log</td><td>≥ t</td><td>0.1</td><td>all</td></tr>
+ *   <tr><td>{@link #jensenShannon()}</td><td>{@code jensenshannon}</td><td>JS distance, natural log
+ *       (with {@link #withLogBase(double) withLogBase(2)}: {@code jensenshannon_base2}, base 2)</td>
+ *       <td>≥ t</td><td>0.1</td><td>all</td></tr>
  *   <tr><td>{@link #psi()}</td><td>{@code psi}</td><td>population stability index</td><td>≥ t</td><td>0.1</td><td>all</td></tr>
  *   <tr><td>{@link #kl()}</td><td>{@code kl_div}</td><td>KL(reference ‖ current)</td><td>≥ t</td><td>0.1</td><td>all</td></tr>
  *   <tr><td>{@link #hellinger()}</td><td>{@code hellinger}</td><td>Hellinger distance</td><td>≥ t</td><td>0.1</td><td>all</td></tr>
@@ -36,6 +38,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Instances are immutable; {@code with…} methods return a copy.
  */
 public final class Method {
+  /**
+   * The name of the Jensen-Shannon distance in base 2 (NannyML's convention, range [0, 1]):
+   * {@code jensenshannon} always means the natural logarithm (Evidently's and scipy's default,
+   * range [0, √ln 2 ≈ 0.8326]), so the same data never reports two values under one name. The
+   * base-2 distance is the natural-log one divided by √ln 2 (about 1.201 times larger).
+   */
+  public static final String JENSEN_SHANNON_BASE2 = "jensenshannon_base2";
 
   /** The methods this class knows, with their rule and default threshold. */
   enum Kind {
@@ -66,6 +75,9 @@ public final class Method {
     }
 
     static @Nullable Kind byName(String name) {
+      if (JENSEN_SHANNON_BASE2.equals(name)) {
+        return JENSEN_SHANNON;
+      }
       for (Kind k : values()) {
         if (k.id.equals(name)) {
           return k;
@@ -216,8 +228,9 @@ public final class Method {
 
   /**
    * Jensen-Shannon <em>distance</em> (square root of the divergence) with natural logarithms, as
-   * Evidently, so in [0, 0.833]; drift when ≥ {@code threshold}. Use {@link #withLogBase(double)
-   * withLogBase(2)} for NannyML's convention, in [0, 1].
+   * Evidently and scipy's {@code jensenshannon(p, q)}, so in [0, 0.833]; drift when ≥
+   * {@code threshold}. Use {@link #withLogBase(double) withLogBase(2)} for NannyML's convention,
+   * in [0, 1], reported as {@value #JENSEN_SHANNON_BASE2}.
    */
   public static Method jensenShannon(double threshold) {
     return of(Kind.JENSEN_SHANNON, threshold);
@@ -280,29 +293,43 @@ public final class Method {
   }
 
   /**
-   * The same Jensen-Shannon method with logarithms in another base (2 gives distances in
-   * [0, 1]).
+   * The same Jensen-Shannon method with logarithms in base {@link Math#E} (the default,
+   * {@code jensenshannon}) or 2 (distances in [0, 1], reported as
+   * {@value #JENSEN_SHANNON_BASE2}). The threshold is kept as it is: a base-2 distance is about
+   * 1.2 times the natural-log one, so the same threshold flags drift a little earlier.
    *
    * @throws IllegalStateException if the method is not {@code jensenshannon}
+   * @throws IllegalArgumentException if the base is neither {@link Math#E} nor 2
    */
   public Method withLogBase(double base) {
     if (kind != Kind.JENSEN_SHANNON) {
       throw new IllegalStateException("Only jensenshannon has a log base, not " + kind.id);
     }
-    if (!(base > 1) || !Double.isFinite(base)) {
-      throw new IllegalArgumentException("Log base must be finite and > 1, was " + base);
+    return new Method(kind, threshold, checkJsLogBase(base), bins);
+  }
+
+  /** Math.E or 2, the two log bases the Jensen-Shannon distance has a name for. */
+  static double checkJsLogBase(double base) {
+    if (base != Math.E && base != 2.0) {
+      throw new IllegalArgumentException("Log base must be Math.E (jensenshannon, Evidently and"
+          + " scipy) or 2 (" + JENSEN_SHANNON_BASE2 + ", NannyML), was " + base);
     }
-    return new Method(kind, threshold, base, bins);
+    return base;
+  }
+
+  /** The name of the Jensen-Shannon distance in a log base checked by {@link #checkJsLogBase}. */
+  static String jensenShannonName(double logBase) {
+    return logBase == 2.0 ? JENSEN_SHANNON_BASE2 : Kind.JENSEN_SHANNON.id;
   }
 
   /**
    * The method's name as reported in {@link ColumnDrift#method()}: {@code ks},
    * {@code cramer_von_mises}, {@code chisquare}, {@code chisquare_homogeneity}, {@code z},
-   * {@code wasserstein_normed}, {@code energy}, {@code jensenshannon}, {@code psi},
-   * {@code kl_div} or {@code hellinger}.
+   * {@code wasserstein_normed}, {@code energy}, {@code jensenshannon} (natural log),
+   * {@value #JENSEN_SHANNON_BASE2}, {@code psi}, {@code kl_div} or {@code hellinger}.
    */
   public String name() {
-    return kind.id;
+    return kind == Kind.JENSEN_SHANNON ? jensenShannonName(logBase) : kind.id;
   }
 
   public double threshold() {
@@ -369,7 +396,7 @@ public final class Method {
 
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(kind.id).append('(').append(rule().replace("threshold",
+    StringBuilder sb = new StringBuilder(name()).append('(').append(rule().replace("threshold",
         fmt(threshold)));
     if (kind == Kind.JENSEN_SHANNON) {
       sb.append(", log base ").append(logBase == Math.E ? "e" : fmt(logBase));

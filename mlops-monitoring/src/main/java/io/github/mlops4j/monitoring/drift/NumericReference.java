@@ -41,22 +41,32 @@ final class NumericReference {
     return sorted.length;
   }
 
-  /** Two-pass population standard deviation, with compensation for the mean's rounding. */
+  /**
+   * Two-pass population standard deviation, with compensation for the mean's rounding. Finite
+   * for any finite values: beyond ±2<sup>495</sup> (where squares of deviations, summed over up
+   * to 2<sup>31</sup> values, could overflow) the values are scaled by a power of two first and
+   * the result scaled back, both exact.
+   */
   static double populationStd(double[] x) {
+    double max = 0;
+    for (double v : x) {
+      max = Math.max(max, Math.abs(v));
+    }
+    int e = max > 0x1p495 ? Math.getExponent(max) - 494 : 0;
     double sum = 0;
     for (double v : x) {
-      sum += v;
+      sum += Math.scalb(v, -e);
     }
     double mean = sum / x.length;
     double ss = 0;
     double comp = 0;
     for (double v : x) {
-      double d = v - mean;
+      double d = Math.scalb(v, -e) - mean;
       ss += d * d;
       comp += d;
     }
     double var = (ss - comp * comp / x.length) / x.length;
-    return Math.sqrt(Math.max(0, var));
+    return Math.scalb(Math.sqrt(Math.max(0, var)), e);
   }
 
   static int distinct(double[] sorted) {

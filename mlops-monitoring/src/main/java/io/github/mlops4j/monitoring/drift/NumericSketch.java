@@ -10,7 +10,14 @@ import org.apache.datasketches.quantilescommon.DoublesSortedView;
  *
  * <p>Mean and variance use Welford's update per value and Chan et al.'s pairwise formula to
  * merge, both numerically stable. NaN and ±infinity count as missing and never reach the moments
- * or the sketch.
+ * or the sketch. The mean stays finite for any finite values (when a difference overflows, both
+ * terms are divided by the count before they are subtracted); the sum of squared deviations
+ * {@code m2} becomes +∞ once it exceeds the range of a double (values beyond about 10<sup>154</sup>
+ * in magnitude with a spread to match).
+ *
+ * <p>The KLL sketch is allocated on the first value: until then the column holds a read-only
+ * empty sketch of 8 bytes, not the k doubles of a heap sketch. A profile read from bytes wraps
+ * its KLL images read-only; they are copied to the heap only if something merges into them.
  */
 final class NumericSketch {
   private final int k;
@@ -21,15 +28,18 @@ final class NumericSketch {
   double mean;
   double m2;
   KllDoublesSketch kll;
+  /** Whether {@link #kll} is a heap sketch of this column's own (else a read-only one). */
+  private boolean heap;
 
   NumericSketch(int k) {
     this.k = k;
-    this.kll = KllDoublesSketch.newHeapInstance(k);
+    this.kll = SketchImages.emptyKll(k);
   }
 
   private NumericSketch(int k, KllDoublesSketch kll) {
     this.k = k;
     this.kll = kll;
+    this.heap = !kll.isReadOnly();
   }
 
   void update(double v) {
@@ -39,15 +49,30 @@ final class NumericSketch {
     }
     long n = ++present;
     double d = v - mean;
-    mean += d / n;
-    m2 += d * (v - mean);
+    if (d - d != 0) { // |v - mean| beyond Double.MAX_VALUE: both near opposite ends of the range
+      mean += v / n - mean / n;
+      m2 = Double.POSITIVE_INFINITY;
+    } else {
+      mean += d / n;
+      m2 += d * (v - mean);
+    }
     if (v < min) {
       min = v;
     }
     if (v > max) {
       max = v;
     }
+    if (!heap) {
+      toHeap();
+    }
     kll.update(v);
+  }
+
+  /** Replaces a read-only sketch (the empty placeholder or a wrapped image) by a heap copy. */
+  private void toHeap() {
+    kll = kll.isEmpty() ? KllDoublesSketch.newHeapInstance(k)
+        : KllDoublesSketch.heapify(Memory.wrap(kll.toByteArray()));
+    heap = true;
   }
 
   void addMissing(long count) {
@@ -80,17 +105,25 @@ final class NumericSketch {
       double delta = o.mean - mean;
       double na = present;
       double nb = o.present;
-      mean = mean + delta * (nb / n);
-      m2 = m2 + o.m2 + delta * delta * (na * nb / n);
+      if (delta - delta != 0) { // the means are more than Double.MAX_VALUE apart
+        mean = mean * (na / n) + o.mean * (nb / n);
+        m2 = Double.POSITIVE_INFINITY;
+      } else {
+        mean = mean + delta * (nb / n);
+        m2 = m2 + o.m2 + delta * delta * (na * nb / n);
+      }
       present = n;
       min = Math.min(min, o.min);
       max = Math.max(max, o.max);
+    }
+    if (!heap) {
+      toHeap();
     }
     kll.merge(o.kll);
   }
 
   synchronized NumericSketch copy() {
-    NumericSketch c = new NumericSketch(k, present == 0 ? KllDoublesSketch.newHeapInstance(k)
+    NumericSketch c = new NumericSketch(k, present == 0 ? SketchImages.emptyKll(k)
         : KllDoublesSketch.heapify(Memory.wrap(kll.toByteArray())));
     c.present = present;
     c.missing = missing;

@@ -33,6 +33,14 @@ import java.util.Objects;
  * {@link #fromBytes(byte[])} reads every version up to its own and refuses newer ones with a
  * {@link ProfileFormatException}. The format is described in {@code docs/monitoring-streaming.md}.
  *
+ * <p><b>Untrusted bytes.</b> The readers accept bytes from any source: whatever is not a profile
+ * this library could have written (malformed JSON, duplicate keys, unknown fields, inconsistent
+ * counts or moments, tampered sketch images) is a {@link ProfileFormatException}, never another
+ * exception, and reading allocates memory in proportion to the input, not to sizes the input
+ * declares: sketch images are checked against their own length before DataSketches reads them.
+ * The sketch parameters of an accepted profile ({@link ProfileSchema#kllK()} up to 65535) still
+ * govern what merging with it costs.
+ *
  * <p>Instances are immutable and safe to share between threads.
  */
 public final class Profile {
@@ -118,7 +126,8 @@ public final class Profile {
   /**
    * The profile of this profile's rows together with another's. Neither is changed.
    *
-   * @throws IllegalArgumentException if the schemas differ
+   * @throws IllegalArgumentException if the schemas differ or the rows together exceed
+   *     {@code Long.MAX_VALUE}
    */
   public Profile merge(Profile other) {
     ProfileAccumulator acc = ProfileAccumulator.create(schema);
@@ -131,7 +140,8 @@ public final class Profile {
    * Merges any number of profiles of the same schema (for example per-replica or per-window
    * profiles) into one.
    *
-   * @throws IllegalArgumentException if the collection is empty or the schemas differ
+   * @throws IllegalArgumentException if the collection is empty, the schemas differ or the rows
+   *     together exceed {@code Long.MAX_VALUE}
    */
   public static Profile merge(Collection<Profile> profiles) {
     Iterator<Profile> it = Objects.requireNonNull(profiles, "profiles").iterator();
@@ -182,7 +192,8 @@ public final class Profile {
   }
 
   /**
-   * Reads a profile from a stream, to its end; the stream is left open.
+   * Reads a profile from a stream, to its end; the stream is left open. The whole stream is read
+   * into memory first: bound an untrusted stream before passing it.
    *
    * @throws ProfileFormatException as {@link #fromBytes(byte[])}
    */

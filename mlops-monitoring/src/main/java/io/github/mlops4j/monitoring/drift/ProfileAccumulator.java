@@ -141,13 +141,20 @@ public final class ProfileAccumulator {
    * Adds the rows summarized by a profile, as if they had been added one by one (exactly for
    * the counters and moments, within the sketch bounds for the sketches).
    *
-   * @throws IllegalArgumentException if the profile's schema differs
+   * @throws IllegalArgumentException if the profile's schema differs, or if the rows together
+   *     would exceed {@code Long.MAX_VALUE} (nothing is merged then)
    */
   public void merge(Profile profile) {
     Objects.requireNonNull(profile, "profile");
     if (!profile.schema().equals(schema)) {
       throw new IllegalArgumentException("Cannot merge a profile with a different schema: "
           + schema.difference(profile.schema()));
+    }
+    // every count of a column (values, missing values, a category's count, a sketch's n) is at
+    // most its rows: if the rows add up, so does everything else
+    if (rows > Long.MAX_VALUE - profile.rows()) {
+      throw new IllegalArgumentException("Cannot merge: " + rows + " + " + profile.rows()
+          + " rows exceed Long.MAX_VALUE");
     }
     for (int i = 0; i < numeric.length; i++) {
       numeric[i].merge(profile.numeric(i));

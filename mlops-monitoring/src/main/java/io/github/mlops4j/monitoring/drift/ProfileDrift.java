@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  *       <td>(ε<sub>ref</sub>·range<sub>ref</sub> + ε<sub>cur</sub>·range<sub>cur</sub>) /
  *       max(σ<sub>ref</sub>, 0.001): each CDF is off by at most ε over its exact [min, max].
  *       A worst case: measured errors are 5–50× smaller, and an outlier widens the bound</td></tr>
- *   <tr><td>{@code psi}, {@code jensenshannon}</td><td>over {@code bins} reference-quantile bins
+ *   <tr><td>{@code psi}, {@code jensenshannon} (natural log; {@code jensenshannon_base2} with
+ *       {@link Builder#jsLogBase jsLogBase(2)})</td><td>over {@code bins} reference-quantile bins
  *       (numeric, default 10, open-ended outer bins) or the categories of both sides</td>
  *       <td>each bin proportion within ±ε<sub>bin</sub> (numeric) or ± the frequent-items count
  *       error (categorical; 0 while counts are exact); the measure's extreme values over that box
@@ -96,6 +97,21 @@ public final class ProfileDrift {
   /** The method used for columns of a type. */
   public ProfileDriftMethod methodFor(ColumnType type) {
     return type == ColumnType.NUMERIC ? numericMethod : categoricalMethod;
+  }
+
+  /**
+   * The name a method's results carry in {@link ColumnDrift#method()} and in the {@code method}
+   * tag of metrics: {@link ProfileDriftMethod#id()}, except {@code jensenshannon_base2} for
+   * {@link ProfileDriftMethod#JENSEN_SHANNON} with {@link Builder#jsLogBase jsLogBase(2)}.
+   */
+  public String methodName(ProfileDriftMethod method) {
+    return method == ProfileDriftMethod.JENSEN_SHANNON ? Method.jensenShannonName(jsLogBase)
+        : method.id();
+  }
+
+  /** The log base of the Jensen-Shannon distance: {@link Math#E} (default) or 2. */
+  public double jsLogBase() {
+    return jsLogBase;
   }
 
   /** The threshold of a method (alpha for {@link ProfileDriftMethod#KS}). */
@@ -189,7 +205,7 @@ public final class ProfileDrift {
     if (ref.present == 0 || cur.present == 0) {
       String note = "no non-missing values in the " + (ref.present == 0 ? "reference" : "current")
           + " profile";
-      ColumnDrift d = new ColumnDrift(name, ColumnType.NUMERIC, method.id(), Double.NaN,
+      ColumnDrift d = new ColumnDrift(name, ColumnType.NUMERIC, methodName(method), Double.NaN,
           threshold, false, Double.NaN, null, null, quality, note);
       return new Result(d, missingOnlyHistogram(ref.present, ref.missing, cur.present, cur.missing),
           numericDetails(ref, cur, method));
@@ -203,15 +219,7 @@ public final class ProfileDrift {
         ref.present, ref.missing, cur.present, cur.missing);
     ColumnDrift drift;
     switch (method) {
-      case WASSERSTEIN_NORMED -> {
-        double w = SketchCdf.wasserstein(fr, fc);
-        double sigma = Math.max(Math.sqrt(Math.max(0.0, ref.m2 / ref.present)), 0.001);
-        double score = w / sigma;
-        double bound = (ref.rankError() * (ref.max - ref.min)
-            + cur.rankError() * (cur.max - cur.min)) / sigma;
-        drift = new ColumnDrift(name, ColumnType.NUMERIC, method.id(), score, threshold,
-            score >= threshold, w, null, bound, quality, null);
-      }
+      case WASSERSTEIN_NORMED -> drift = wassersteinNormed(name, ref, cur, fr, fc, quality);
       case PSI, JENSEN_SHANNON -> {
         double[] dp = SketchBins.constant(p.length, ref.pmfError());
         double[] dq = SketchBins.constant(q.length, cur.pmfError());
@@ -221,6 +229,38 @@ public final class ProfileDrift {
       default -> throw new AssertionError(method);
     }
     return new Result(drift, histogram, numericDetails(ref, cur, method));
+  }
+
+  /**
+   * W1 / max(σ<sub>ref</sub>, 0.001), computed in units of 2<sup>e</sup> so that values near
+   * ±{@link Double#MAX_VALUE} give a finite score wherever the ratio is finite. A reference whose
+   * sum of squared deviations overflowed (values beyond about 10<sup>154</sup> with a spread to
+   * match) has no σ: the score is NaN, not drifted, with a note saying why.
+   */
+  private ColumnDrift wassersteinNormed(String name, NumericSketch ref, NumericSketch cur,
+      SketchCdf fr, SketchCdf fc, DataQuality quality) {
+    double threshold = threshold(ProfileDriftMethod.WASSERSTEIN_NORMED);
+    String id = ProfileDriftMethod.WASSERSTEIN_NORMED.id();
+    int e = SketchCdf.scaleExponent(fr, fc);
+    double ws = SketchCdf.wasserstein(fr, fc, e);
+    double w = Math.scalb(ws, e);
+    double sd = Math.sqrt(Math.max(0.0, ref.m2 / ref.present));
+    if (!Double.isFinite(sd)) {
+      return new ColumnDrift(name, ColumnType.NUMERIC, id, Double.NaN, threshold, false, w, null,
+          null, quality, "the reference's sum of squared deviations exceeds the range of a double"
+          + " (values beyond about 1e154 in magnitude), so its standard deviation is unknown:"
+          + " wasserstein_normed not computed; use psi, jensenshannon or ks");
+    }
+    // in units of 2^e: sigma, and the ranges of the error bound, cannot overflow there
+    double sigma = Math.scalb(Math.max(sd, 0.001), -e);
+    double rangeRef = Math.scalb(ref.max, -e) - Math.scalb(ref.min, -e);
+    double rangeCur = Math.scalb(cur.max, -e) - Math.scalb(cur.min, -e);
+    double score = ws / sigma;
+    double bound = (ref.rankError() * rangeRef + cur.rankError() * rangeCur) / sigma;
+    String note = Double.isFinite(score) ? null
+        : "the score is infinite: it exceeds the range of a double";
+    return new ColumnDrift(name, ColumnType.NUMERIC, id, score, threshold, score >= threshold, w,
+        null, bound, quality, note);
   }
 
   private ColumnDrift ks(String name, NumericSketch ref, NumericSketch cur, SketchCdf fr,
@@ -321,7 +361,7 @@ public final class ProfileDrift {
     if (ref.present == 0 || cur.present == 0) {
       String note = "no non-missing values in the " + (ref.present == 0 ? "reference" : "current")
           + " profile";
-      ColumnDrift d = new ColumnDrift(name, type, method.id(), Double.NaN, threshold, false,
+      ColumnDrift d = new ColumnDrift(name, type, methodName(method), Double.NaN, threshold, false,
           Double.NaN, null, null, quality, note);
       return new Result(d, missingOnlyHistogram(ref.present, ref.missing, cur.present, cur.missing),
           categoricalDetails(ref, cur, method));
@@ -405,8 +445,8 @@ public final class ProfileDrift {
           center - Math.sqrt(Math.min(i[0], max)));
     }
     bound = Math.max(0.0, bound);
-    return new ColumnDrift(name, type, method.id(), score, threshold, score >= threshold, score,
-        null, bound, quality, note);
+    return new ColumnDrift(name, type, methodName(method), score, threshold, score >= threshold,
+        score, null, bound, quality, note);
   }
 
   // ---- details ------------------------------------------------------------------------------
@@ -500,7 +540,7 @@ public final class ProfileDrift {
     private final EnumMap<ProfileDriftMethod, Double> thresholds =
         new EnumMap<>(ProfileDriftMethod.class);
     private int bins = 10;
-    private double jsLogBase = 2.0;
+    private double jsLogBase = Math.E;
     private double ksMaxErrorRatio = 0.25;
     private double datasetThreshold = 0.5;
     private Clock clock = Clock.systemUTC();
@@ -556,12 +596,16 @@ public final class ProfileDrift {
       return this;
     }
 
-    /** Log base of the Jensen-Shannon distance: 2 (default, range [0, 1]) or {@link Math#E} (Evidently). */
+    /**
+     * Log base of the Jensen-Shannon distance: {@link Math#E} (default; {@code jensenshannon},
+     * as Evidently, scipy and {@link DriftDetector}, range [0, 0.8326]) or 2 (range [0, 1],
+     * NannyML's convention, reported as {@code jensenshannon_base2}). The threshold stays as set:
+     * a base-2 distance is about 1.2 times the natural-log one.
+     *
+     * @throws IllegalArgumentException for any other base
+     */
     public Builder jsLogBase(double base) {
-      if (!(base > 1) || !Double.isFinite(base)) {
-        throw new IllegalArgumentException("jsLogBase must be finite and > 1, was " + base);
-      }
-      this.jsLogBase = base;
+      this.jsLogBase = Method.checkJsLogBase(base);
       return this;
     }
 

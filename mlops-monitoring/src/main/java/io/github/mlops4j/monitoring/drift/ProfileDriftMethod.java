@@ -18,8 +18,11 @@ public enum ProfileDriftMethod {
    */
   PSI("psi", 0.1),
   /**
-   * Jensen-Shannon distance (square root of the divergence, log base 2 by default) over
-   * reference-quantile bins (numeric) or categories. Drift when score ≥ threshold (default 0.1).
+   * Jensen-Shannon distance (square root of the divergence) with natural logarithms, as
+   * Evidently, scipy and {@link DriftDetector}'s {@code jensenshannon}, over reference-quantile
+   * bins (numeric) or categories. Drift when score ≥ threshold (default 0.1). With
+   * {@link ProfileDrift.Builder#jsLogBase jsLogBase(2)} the distance is in base 2 and its results
+   * are named {@code jensenshannon_base2}.
    */
   JENSEN_SHANNON("jensenshannon", 0.1),
   /**
@@ -38,7 +41,10 @@ public enum ProfileDriftMethod {
     this.defaultThreshold = defaultThreshold;
   }
 
-  /** The method name used in {@link ColumnDrift#method()} and in metric tags. */
+  /**
+   * The method name used in {@link ColumnDrift#method()} and in metric tags (see
+   * {@link ProfileDrift#methodName} for the base-2 Jensen-Shannon distance).
+   */
   public String id() {
     return id;
   }

@@ -3,18 +3,23 @@ package io.github.mlops4j.monitoring.drift;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.datasketches.common.SketchesException;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.datasketches.frequencies.ItemsSketch;
 import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.memory.Memory;
 
 /**
  * The JSON form of a {@link Profile}, format version {@value Profile#SCHEMA_VERSION}:
@@ -32,12 +37,47 @@ import org.apache.datasketches.memory.Memory;
  * Numeric columns without values omit min, max, mean, m2 and kll. A categorical column has either
  * {@code categories} (exact counts, sorted by key) or {@code frequentItems}. Sketch bytes are the
  * DataSketches 6.x binary forms ({@code KllDoublesSketch.toByteArray()},
- * {@code ItemsSketch.toByteArray(ArrayOfStringsSerDe)}), base64 without line breaks.
+ * {@code ItemsSketch.toByteArray(ArrayOfStringsSerDe)} with its items sorted, so that the bytes
+ * depend only on the content), base64 without line breaks. What the reader accepts, and how it
+ * bounds the memory an untrusted profile can take, is described in {@link SketchImages} and
+ * {@link #read}.
  */
 final class ProfileFormat {
   static final String FORMAT = "mlops4j-profile";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final JsonFactory FACTORY = MAPPER.getFactory();
+  private static final JsonFactory FACTORY = new ObjectMapper().getFactory();
+
+  /** Deepest JSON nesting read: a profile needs 4 (profile, columns, column, categories). */
+  static final int MAX_NESTING_DEPTH = 16;
+  /** Longest number token read: a double needs at most 24 characters, a long 20. */
+  static final int MAX_NUMBER_LENGTH = 64;
+  /** Characters of an untrusted value quoted in a message. */
+  static final int MAX_QUOTED = 100;
+  /** Fewest bytes a column takes in the JSON: its name, type, count and missing fields. */
+  static final int MIN_COLUMN_BYTES = 48;
+
+  /**
+   * The reader for untrusted bytes: duplicate keys, trailing content, deep nesting and long
+   * numbers are refused by the parser. Strings and names are bounded only by the input, which the
+   * caller already holds in memory (a category may be a long string).
+   */
+  private static final ObjectReader READER = new ObjectMapper(JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxNestingDepth(MAX_NESTING_DEPTH)
+          .maxNumberLength(MAX_NUMBER_LENGTH)
+          .maxStringLength(Integer.MAX_VALUE)
+          .maxNameLength(Integer.MAX_VALUE)
+          .build())
+      .build())
+      .reader()
+      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private static final Set<String> TOP_FIELDS = Set.of("format", "schemaVersion", "kllK",
+      "exactCategoryLimit", "frequentItemsMapSize", "rows", "columns");
+  private static final Set<String> NUMERIC_FIELDS = Set.of("name", "type", "count", "missing",
+      "min", "max", "mean", "m2", "kll");
+  private static final Set<String> CATEGORICAL_FIELDS = Set.of("name", "type", "count",
+      "missing", "categories", "frequentItems");
   private static final Base64.Encoder B64 = Base64.getEncoder();
   private static final Base64.Decoder B64D = Base64.getDecoder();
 
@@ -97,19 +137,20 @@ final class ProfileFormat {
   static Profile read(byte[] bytes) {
     JsonNode root;
     try {
-      root = MAPPER.readTree(bytes);
+      root = READER.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw new ProfileFormatException("Not a profile: the bytes are not valid JSON ("
-          + e.getOriginalMessage() + ")", e);
+          + bounded(String.valueOf(e.getOriginalMessage())) + ")", e);
     } catch (IOException e) {
-      throw new ProfileFormatException("Not a profile: " + e.getMessage(), e);
+      throw new ProfileFormatException("Not a profile: " + bounded(String.valueOf(e.getMessage())),
+          e);
     }
     if (root == null || !root.isObject()) {
       throw new ProfileFormatException("Not a profile: expected a JSON object");
     }
     if (!FORMAT.equals(root.path("format").asText(null))) {
       throw new ProfileFormatException("Not a profile: \"format\" must be \"" + FORMAT
-          + "\", was " + root.get("format"));
+          + "\", was " + bounded(String.valueOf(root.get("format"))));
     }
     JsonNode v = root.get("schemaVersion");
     if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) {
@@ -125,15 +166,19 @@ final class ProfileFormat {
       throw new ProfileFormatException("Profile has an invalid schemaVersion " + version);
     }
     try {
-      return readV1(root);
-    } catch (SketchesException | IllegalArgumentException | IllegalStateException
-        | ArithmeticException | IndexOutOfBoundsException | ClassCastException e) {
-      // schema validation, or a corrupt sketch image
-      throw new ProfileFormatException("Corrupt profile: " + e.getMessage(), e);
+      return readV1(root, bytes.length);
+    } catch (ProfileFormatException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // schema validation (IllegalArgumentException), or anything a sketch library throws on
+      // bytes the checks let through: still a corrupt profile, never another exception type
+      throw new ProfileFormatException("Corrupt profile: "
+          + bounded(e.getClass().getSimpleName() + ": " + e.getMessage()), e);
     }
   }
 
-  private static Profile readV1(JsonNode root) {
+  private static Profile readV1(JsonNode root, int inputBytes) {
+    checkFields(root, TOP_FIELDS, "the profile");
     ProfileSchema.Builder sb = ProfileSchema.builder()
         .kllK(intField(root, "kllK"))
         .exactCategoryLimit(intField(root, "exactCategoryLimit"))
@@ -143,15 +188,27 @@ final class ProfileFormat {
     if (cols == null || !cols.isArray()) {
       throw new ProfileFormatException("Profile has no \"columns\" array");
     }
+    if ((long) cols.size() * MIN_COLUMN_BYTES > inputBytes) {
+      // a valid column takes at least MIN_COLUMN_BYTES (its four required fields): refuse an
+      // array of anything smaller before building per-column state for it
+      throw new ProfileFormatException("Profile declares " + cols.size() + " columns in "
+          + inputBytes + " bytes");
+    }
     for (JsonNode c : cols) {
+      if (!c.isObject()) {
+        throw new ProfileFormatException("Profile \"columns\" must hold objects, found "
+            + bounded(c.toString()));
+      }
       String name = textField(c, "name");
       ColumnType type;
       try {
         type = ColumnType.valueOf(textField(c, "type"));
       } catch (IllegalArgumentException e) {
-        throw new ProfileFormatException("Column '" + name + "' has an unknown type "
-            + c.get("type") + "; known: NUMERIC, CATEGORICAL, BINARY", e);
+        throw new ProfileFormatException("Column '" + bounded(name) + "' has an unknown type "
+            + bounded(c.get("type").toString()) + "; known: NUMERIC, CATEGORICAL, BINARY", e);
       }
+      checkFields(c, type == ColumnType.NUMERIC ? NUMERIC_FIELDS : CATEGORICAL_FIELDS,
+          "column '" + bounded(name) + "'");
       sb.column(name, type);
     }
     ProfileSchema schema = sb.build();
@@ -180,35 +237,70 @@ final class ProfileFormat {
     return new Profile(schema, rows, num, cat);
   }
 
+  /** Refuses fields this version does not write: a tampered or misread document. */
+  private static void checkFields(JsonNode node, Set<String> known, String where) {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!known.contains(f)) {
+        throw new ProfileFormatException("Profile: " + where + " has an unknown field \""
+            + bounded(f) + "\"; format version " + Profile.SCHEMA_VERSION + " knows "
+            + new TreeSet<>(known));
+      }
+    }
+  }
+
   private static NumericSketch readNumeric(ProfileSchema schema, String name, JsonNode c,
       long present, long missing) {
     if (present == 0) {
+      for (String f : new String[] {"min", "max", "mean", "m2", "kll"}) {
+        if (c.has(f)) {
+          throw new ProfileFormatException("Column '" + name + "' has no values but a \"" + f
+              + "\" field");
+        }
+      }
       return NumericSketch.restore(schema.kllK(), 0, missing, 0, 0, 0, 0,
-          KllDoublesSketch.newHeapInstance(schema.kllK()));
+          SketchImages.emptyKll(schema.kllK()));
     }
     double min = doubleField(c, "min");
     double max = doubleField(c, "max");
     double mean = doubleField(c, "mean");
-    double m2 = doubleField(c, "m2");
+    double m2 = m2Field(c);
     if (!(min <= max) || !(m2 >= 0)) {
       throw new ProfileFormatException("Column '" + name + "' has inconsistent moments: min "
           + min + ", max " + max + ", m2 " + m2);
     }
-    KllDoublesSketch kll = KllDoublesSketch.heapify(Memory.wrap(base64(c, name, "kll")));
-    if (kll.getN() != present || kll.getK() != schema.kllK()) {
-      throw new ProfileFormatException("Column '" + name + "' has a KLL sketch of " + kll.getN()
-          + " values with k = " + kll.getK() + " but " + present + " values with k = "
-          + schema.kllK() + " were expected");
+    // the mean lies in [min, max] and m2 / n is at most ((max - min) / 2)^2 (Popoviciu), up to
+    // rounding: a little slack for the Welford and Chan updates
+    double slack = 64 * Math.ulp(Math.max(Math.abs(min), Math.abs(max)));
+    double range = max - min;
+    double m2Bound = (double) present * (range / 2) * (range / 2);
+    if (!(mean >= min - slack && mean <= max + slack)
+        || !(m2 <= m2Bound * (1 + 1e-9) + slack * slack * present)
+        || (m2 == Double.POSITIVE_INFINITY && m2Bound < Double.MAX_VALUE / 2)) {
+      throw new ProfileFormatException("Column '" + name + "' has moments that no values in ["
+          + min + ", " + max + "] have: mean " + mean + ", m2 " + m2 + " over " + present
+          + " values");
     }
+    KllDoublesSketch kll = SketchImages.kll(base64(c, name, "kll"), schema.kllK(), present, min,
+        max, "Column '" + name + "': \"kll\"");
     return NumericSketch.restore(schema.kllK(), present, missing, min, max, mean, m2, kll);
   }
 
   private static CategorySketch readCategorical(ProfileSchema schema, String name, JsonNode c,
       long present, long missing) {
     JsonNode counts = c.get("categories");
+    JsonNode items = c.get("frequentItems");
+    if ((counts == null) == (items == null)) {
+      throw new ProfileFormatException("Column '" + name + "' must have exactly one of"
+          + " \"categories\" and \"frequentItems\"");
+    }
     if (counts != null) {
       if (!counts.isObject()) {
         throw new ProfileFormatException("Column '" + name + "': \"categories\" must be an object");
+      }
+      if (counts.size() > schema.exactCategoryLimit()) {
+        throw new ProfileFormatException("Column '" + name + "' has " + counts.size()
+            + " categories; at most " + schema.exactCategoryLimit() + " are counted exactly");
       }
       LinkedHashMap<String, Long> map = new LinkedHashMap<>();
       long sum = 0;
@@ -216,27 +308,23 @@ final class ProfileFormat {
         JsonNode n = e.getValue();
         if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() <= 0) {
           throw new ProfileFormatException("Column '" + name + "': the count of a category must"
-              + " be a positive integer, was " + n);
+              + " be a positive integer, was " + bounded(n.toString()));
         }
         map.put(e.getKey(), n.longValue());
         sum = Math.addExact(sum, n.longValue());
       }
-      if (sum != present || map.size() > schema.exactCategoryLimit()) {
+      if (sum != present) {
         throw new ProfileFormatException("Column '" + name + "' has " + map.size()
-            + " categories counting " + sum + " values; expected " + present
-            + " values in at most " + schema.exactCategoryLimit() + " categories");
+            + " categories counting " + sum + " values; expected " + present + " values");
       }
       return CategorySketch.restoreExact(schema.exactCategoryLimit(),
           schema.frequentItemsMapSize(), missing, map);
     }
-    ItemsSketch<String> items = ItemsSketch.getInstance(
-        Memory.wrap(base64(c, name, "frequentItems")), CategorySketch.SERDE);
-    if (items.getStreamLength() != present) {
-      throw new ProfileFormatException("Column '" + name + "' has a frequent-items sketch of "
-          + items.getStreamLength() + " values but " + present + " were expected");
-    }
+    ItemsSketch<String> sketch = SketchImages.frequentItems(base64(c, name, "frequentItems"),
+        Integer.numberOfTrailingZeros(schema.frequentItemsMapSize()), present,
+        "Column '" + name + "': \"frequentItems\"");
     return CategorySketch.restoreSketch(schema.exactCategoryLimit(),
-        schema.frequentItemsMapSize(), missing, items);
+        schema.frequentItemsMapSize(), missing, sketch);
   }
 
   private static byte[] base64(JsonNode c, String column, String field) {
@@ -246,6 +334,21 @@ final class ProfileFormat {
       throw new ProfileFormatException("Column '" + column + "': \"" + field
           + "\" is not valid base64", e);
     }
+  }
+
+  /**
+   * At most {@value #MAX_QUOTED} characters of an untrusted value for a message, with an
+   * ellipsis and the full length when cut.
+   */
+  static String bounded(String s) {
+    if (s.length() <= MAX_QUOTED) {
+      return s;
+    }
+    int end = MAX_QUOTED;
+    if (Character.isHighSurrogate(s.charAt(end - 1))) {
+      end--;
+    }
+    return s.substring(0, end) + "... (" + s.length() + " characters)";
   }
 
   private static JsonNode field(JsonNode node, String name) {
@@ -259,7 +362,8 @@ final class ProfileFormat {
   private static String textField(JsonNode node, String name) {
     JsonNode f = field(node, name);
     if (!f.isTextual()) {
-      throw new ProfileFormatException("Profile field \"" + name + "\" must be a string, was " + f);
+      throw new ProfileFormatException("Profile field \"" + name + "\" must be a string, was "
+          + bounded(f.toString()));
     }
     return f.textValue();
   }
@@ -268,7 +372,7 @@ final class ProfileFormat {
     JsonNode f = field(node, name);
     if (!f.isIntegralNumber() || !f.canConvertToLong() || f.longValue() < 0) {
       throw new ProfileFormatException("Profile field \"" + name
-          + "\" must be a non-negative integer, was " + f);
+          + "\" must be a non-negative integer, was " + bounded(f.toString()));
     }
     return f.longValue();
   }
@@ -285,8 +389,20 @@ final class ProfileFormat {
     JsonNode f = field(node, name);
     if (!f.isNumber() || !Double.isFinite(f.doubleValue())) {
       throw new ProfileFormatException("Profile field \"" + name
-          + "\" must be a finite number, was " + f);
+          + "\" must be a finite number, was " + bounded(f.toString()));
     }
     return f.doubleValue();
+  }
+
+  /**
+   * The sum of squared deviations: a non-negative number, or {@code "Infinity"} when it exceeds
+   * the range of a double (values beyond about 10<sup>154</sup> in magnitude).
+   */
+  private static double m2Field(JsonNode node) {
+    JsonNode f = field(node, "m2");
+    if (f.isTextual() && "Infinity".equals(f.textValue())) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return doubleField(node, "m2");
   }
 }

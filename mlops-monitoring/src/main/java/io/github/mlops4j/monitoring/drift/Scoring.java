@@ -79,7 +79,13 @@ final class Scoring {
       case WASSERSTEIN_NORMED: {
         double w = Distances.wasserstein(ref.sorted, cur);
         double norm = Math.max(ref.std, STD_FLOOR);
-        Outcome o = Outcome.distance(w / norm, "W1 = " + fmt(w) + " (data units) / "
+        double score = w / norm;
+        if (w == Double.POSITIVE_INFINITY && ref.std >= STD_FLOOR) {
+          // W1 beyond Double.MAX_VALUE (values of both signs near the extremes); the ratio is
+          // finite: take both in halves (exact scaling)
+          score = Distances.wasserstein(halves(ref.sorted), halves(cur)) / (ref.std / 2);
+        }
+        Outcome o = Outcome.distance(score, "W1 = " + fmt(w) + " (data units) / "
             + (ref.std < STD_FLOOR ? "floor " + fmt(STD_FLOOR) : "reference std " + fmt(ref.std))
             + " (ddof 0, floor 0.001); " + sizes);
         if (ref.std < STD_FLOOR) {
@@ -248,6 +254,30 @@ final class Scoring {
       default:
         throw new IllegalStateException("not a binned method: " + method);
     }
+  }
+
+  private static double[] halves(double[] x) {
+    double[] out = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = x[i] / 2;
+    }
+    return out;
+  }
+
+  /**
+   * Says so when a computed score is not a finite number, so that a column never reads as "no
+   * drift" for a score that could not be computed: NaN is not decided (drifted false, with a
+   * note); ±∞ keeps its verdict (an infinite distance is drift) with a note.
+   */
+  static Outcome checkFinite(Outcome o) {
+    if (o.computed && Double.isNaN(o.score)) {
+      o.computed = false;
+      o.note("the score is not a number (a statistic overflowed the range of a double): drift"
+          + " not decided");
+    } else if (o.computed && Double.isInfinite(o.score)) {
+      o.note("the score is infinite: it exceeds the range of a double");
+    }
+    return o;
   }
 
   /** The neutral outcome of a method that could not be computed: p = 1 or distance 0. */

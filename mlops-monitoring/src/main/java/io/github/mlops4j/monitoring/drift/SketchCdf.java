@@ -75,10 +75,34 @@ final class SketchCdf {
   }
 
   /**
+   * The power of two by which {@link #wasserstein(SketchCdf, SketchCdf, int)} should scale the
+   * values of two CDFs so that no difference of two of them overflows: 0 within ±2<sup>1021</sup>,
+   * else 2.
+   */
+  static int scaleExponent(SketchCdf a, SketchCdf b) {
+    double max = 0;
+    for (SketchCdf c : new SketchCdf[] {a, b}) {
+      if (c.x.length > 0) {
+        max = Math.max(max, Math.max(-c.x[0], c.x[c.x.length - 1]));
+      }
+    }
+    return max > 0x1p1021 ? 2 : 0;
+  }
+
+  /**
    * ∫ |F<sub>a</sub>(z) − F<sub>b</sub>(z)| dz over the merged breakpoints (1-Wasserstein), with
    * Neumaier summation. Equal to {@code Distances.wasserstein} when both sketches are exact.
    */
   static double wasserstein(SketchCdf a, SketchCdf b) {
+    int e = scaleExponent(a, b);
+    return Math.scalb(wasserstein(a, b, e), e);
+  }
+
+  /**
+   * ∫ |F<sub>a</sub>(z) − F<sub>b</sub>(z)| d(z · 2<sup>−e</sup>): the 1-Wasserstein distance in
+   * units of 2<sup>e</sup>, finite for e = {@link #scaleExponent}.
+   */
+  static double wasserstein(SketchCdf a, SketchCdf b, int e) {
     double sum = 0;
     double comp = 0;
     int i = 0;
@@ -94,7 +118,7 @@ final class SketchCdf {
         z = b.x[j];
       }
       if (!Double.isNaN(prev)) {
-        double term = Math.abs(fa - fb) * (z - prev);
+        double term = Math.abs(fa - fb) * (Math.scalb(z, -e) - Math.scalb(prev, -e));
         double t = sum + term;
         comp += Math.abs(sum) >= Math.abs(term) ? (sum - t) + term : (term - t) + sum;
         sum = t;

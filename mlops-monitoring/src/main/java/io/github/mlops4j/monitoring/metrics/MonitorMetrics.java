@@ -100,7 +100,7 @@ public final class MonitorMetrics implements MeterBinder {
       String feature = columns.get(i);
       ProfileDriftMethod method = monitor.drift().methodFor(schema.type(feature));
       Gauge.builder("mlops.drift.score", monitor, m -> score(m, feature))
-          .tags(tags).tag("feature", feature).tag("method", method.id())
+          .tags(tags).tag("feature", feature).tag("method", monitor.drift().methodName(method))
           .description("Drift score of the feature in the latest window").register(registry);
       Gauge.builder("mlops.feature.missing.ratio", monitor, m -> missing(m, feature))
           .tags(tags).tag("feature", feature)

@@ -24,8 +24,8 @@ import java.util.Objects;
  *       <td>yes</td><td>–</td></tr>
  *   <tr><td>{@link #energy}</td><td>energy <em>distance</em> √(2∫(F − G)²)</td><td>–</td><td>[0, ∞), √(data units)</td>
  *       <td>yes</td><td>–</td></tr>
- *   <tr><td>{@link #jensenShannon}</td><td>JS <em>distance</em> = √(JS divergence)</td><td>base 2 (or given)</td>
- *       <td>[0, 1] in base 2</td><td>yes</td><td>allowed, no fill (0·log 0 = 0)</td></tr>
+ *   <tr><td>{@link #jensenShannon}</td><td>JS <em>distance</em> = √(JS divergence)</td><td>natural (or given)</td>
+ *       <td>[0, √ln 2 ≈ 0.8326] in base e, [0, 1] in base 2</td><td>yes</td><td>allowed, no fill (0·log 0 = 0)</td></tr>
  *   <tr><td>{@link #hellinger}</td><td>Hellinger distance √(½ Σ(√p − √q)²)</td><td>–</td><td>[0, 1]</td>
  *       <td>yes</td><td>allowed, no fill</td></tr>
  *   <tr><td>{@link #psi}</td><td>PSI Σ(p − q)·ln(p/q)</td><td>natural</td><td>[0, ∞)</td><td>yes</td>
@@ -86,13 +86,22 @@ public final class Distances {
      * give 0; the distance is symmetric and shifts with a location shift of one sample.
      * Cost: one sort of each copy and a linear merge, summed with compensation.
      *
+     * <p>Any finite values are fine, up to ±{@link Double#MAX_VALUE}: when the pooled values
+     * reach beyond ±2<sup>1021</sup>, where a difference of two of them could overflow, they are
+     * scaled by 1/4 (exact) and the result by 4. The result is +∞ only when the distance itself
+     * exceeds {@code Double.MAX_VALUE}, which needs values of both signs near the extremes (scipy
+     * returns ∞ or NaN earlier: as soon as a gap between neighbouring values overflows).
+     *
      * @param reference the reference sample (finite, at least one value)
      * @param current the current sample (finite, at least one value)
      * @return the distance, in the units of the data
      * @throws IllegalArgumentException if a sample is empty or holds a NaN or infinite value
      */
     public static double wasserstein(double[] reference, double[] current) {
-        return cdfDistance(reference, current, false);
+        double[] x = Inputs.sortedFiniteCopy(reference, "reference", 1);
+        double[] y = Inputs.sortedFiniteCopy(current, "current", 1);
+        int e = scaleDown(x, y);
+        return Math.scalb(cdfDistance(x, y, false), e);
     }
 
     /**
@@ -104,19 +113,49 @@ public final class Distances {
      * it is not normalised (Evidently applies its 0.1 threshold to this raw value).
      * Cost O((n + m) log(n + m)).
      *
+     * <p>Finite for any finite values (at most √(4 · {@link Double#MAX_VALUE})): extreme values
+     * are scaled as in {@link #wasserstein}, and the square root of the scale is exact.
+     *
      * @param reference the reference sample (finite, at least one value)
      * @param current the current sample (finite, at least one value)
      * @return the energy distance
      * @throws IllegalArgumentException if a sample is empty or holds a NaN or infinite value
      */
     public static double energy(double[] reference, double[] current) {
-        return Math.sqrt(2) * Math.sqrt(cdfDistance(reference, current, true));
-    }
-
-    /** ∫|F − G| (squared = false) or ∫(F − G)² (squared = true) over the pooled sorted values. */
-    private static double cdfDistance(double[] reference, double[] current, boolean squared) {
         double[] x = Inputs.sortedFiniteCopy(reference, "reference", 1);
         double[] y = Inputs.sortedFiniteCopy(current, "current", 1);
+        int e = scaleDown(x, y); // even, so that the square root of 2^e is exact
+        return Math.scalb(Math.sqrt(2) * Math.sqrt(cdfDistance(x, y, true)), e / 2);
+    }
+
+    /** Largest magnitude at which no difference of two values (nor ∫|F − G|) can overflow. */
+    private static final double SAFE_MAGNITUDE = 0x1p1021;
+
+    /**
+     * Scales two sorted samples in place by 2<sup>−e</sup> so that differences of their values
+     * stay finite, and returns e: 0 for values within ±2<sup>1021</sup> (nothing changes), else 2.
+     * A power of two scales exactly (values below 2<sup>−1020</sup> lose bits, far below the
+     * resolution of a distance between values beyond 2<sup>1021</sup>).
+     */
+    private static int scaleDown(double[] x, double[] y) {
+        double max = Math.max(Math.max(-x[0], x[x.length - 1]), Math.max(-y[0], y[y.length - 1]));
+        if (max <= SAFE_MAGNITUDE) {
+            return 0;
+        }
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Math.scalb(x[i], -2);
+        }
+        for (int i = 0; i < y.length; i++) {
+            y[i] = Math.scalb(y[i], -2);
+        }
+        return 2;
+    }
+
+    /**
+     * ∫|F − G| (squared = false) or ∫(F − G)² (squared = true) over the pooled values of two
+     * sorted samples.
+     */
+    private static double cdfDistance(double[] x, double[] y, boolean squared) {
         final int n = x.length;
         final int m = y.length;
         final double dn = n;
@@ -151,16 +190,19 @@ public final class Distances {
     }
 
     /**
-     * Jensen-Shannon <em>distance</em> in base 2, in [0, 1].
+     * Jensen-Shannon <em>distance</em> with natural logarithms, in [0, √ln 2 ≈ 0.8326]: scipy's
+     * {@code spatial.distance.jensenshannon(p, q)} (whose default base is e) and the
+     * {@code jensenshannon} drift method of Evidently and of this library. The base-2 distance
+     * (NannyML's, in [0, 1]) is {@code jensenShannon(p, q, 2)}, about 1.201 times larger.
      *
      * @param p reference proportions
      * @param q current proportions
-     * @return the distance, in [0, 1]
+     * @return the distance, in [0, √ln 2]
      * @throws IllegalArgumentException if the vectors are not valid proportions of the same length
      * @see #jensenShannon(double[], double[], double)
      */
     public static double jensenShannon(double[] p, double[] q) {
-        return jensenShannon(p, q, 2.0);
+        return jensenShannon(p, q, Math.E);
     }
 
     /**

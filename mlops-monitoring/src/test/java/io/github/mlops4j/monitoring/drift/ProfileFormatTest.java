@@ -104,6 +104,50 @@ class ProfileFormatTest {
         + Arrays.toString(v.getCumulativeWeights());
   }
 
+  /**
+   * Before the writer sorted the items of a frequent-items image they came in DataSketches'
+   * hash-map order (as in this copy of the golden file): such files read to the same profile.
+   */
+  @Test
+  void readsFrequentItemsInAnyOrder() throws IOException {
+    byte[] unsorted;
+    try (InputStream in = ProfileFormatTest.class.getResourceAsStream(
+        "profile-v1-unsorted-items.json")) {
+      unsorted = in.readAllBytes();
+    }
+    Profile p = Profile.fromBytes(unsorted);
+    assertThat(p.column("city").categoryCounts()).containsExactly(Map.entry("Berlin", 2L),
+        Map.entry("Paris", 1L), Map.entry("Rome", 1L));
+    assertThat(JSON.readTree(p.toBytes())).isEqualTo(JSON.readTree(golden()));
+  }
+
+  /**
+   * A frequent-items sketch of distinct values (every count 1) purges all of them when its map
+   * fills: it keeps its stream length and error offset but no item. DataSketches writes such a
+   * sketch as an empty one, losing the stream length, so the profile could not be read back.
+   */
+  @Test
+  void aFrequentItemsSketchThatPurgedEveryItemReadsBack() {
+    ProfileSchema schema = ProfileSchema.builder().categorical("id").exactCategoryLimit(1)
+        .frequentItemsMapSize(16).build();
+    ProfileAccumulator acc = ProfileAccumulator.create(schema);
+    int rows = 0;
+    Profile p;
+    do {
+      acc.update(new double[0], new String[] {"user-" + rows++});
+      p = acc.snapshot();
+    } while (p.column("id").distinctCategories() > 0 && rows < 100);
+    assertThat(p.column("id").distinctCategories()).isZero();
+    assertThat(p.column("id").count()).isEqualTo(rows);
+    Profile back = Profile.fromBytes(p.toBytes());
+    assertThat(back.column("id").count()).isEqualTo(rows);
+    assertThat(back.column("id").countError()).isEqualTo(p.column("id").countError()).isPositive();
+    assertThat(back.toJson()).isEqualTo(p.toJson());
+    // and it still merges and compares
+    assertThat(back.merge(p).column("id").count()).isEqualTo(2L * rows);
+    ProfileDrift.defaults().compare(back, p);
+  }
+
   @Test
   void refusesNewerVersionsClearly() throws IOException {
     ObjectNode tree = (ObjectNode) JSON.readTree(golden());

@@ -103,24 +103,27 @@ class DistancesTest {
     void jensenShannonDistance() {
         // scipy 1.10.1: spatial.distance.jensenshannon(p, q, base=2) -> 0.39186816064715513; jensenshannon(p, q) (natural log) -> 0.3262516441126745
         // with p = [0.1, 0.2, 0.3, 0.4], q = [0.4, 0.3, 0.2, 0.1]
-        assertStatistic(Distances.jensenShannon(P1, Q1), 0.39186816064715513);
+        assertStatistic(Distances.jensenShannon(P1, Q1, 2.0), 0.39186816064715513);
         assertStatistic(Distances.jensenShannon(P1, Q1, Math.E), 0.3262516441126745);
         // p = [0.25, 0.25, 0.5, 0.0], q = [0.2, 0.3, 0.3, 0.2]
         // scipy 1.10.1: spatial.distance.jensenshannon(p, q, base=2) -> 0.3491074006810096; jensenshannon(p, q) (natural log) -> 0.2906509762262525
-        assertStatistic(Distances.jensenShannon(P2, Q2), 0.3491074006810096);
+        assertStatistic(Distances.jensenShannon(P2, Q2, 2.0), 0.3491074006810096);
         assertStatistic(Distances.jensenShannon(P2, Q2, Math.E), 0.2906509762262525);
         // p = [0.99995, 5e-05, 0.0], q = [0.5, 0.25, 0.25]
         // scipy 1.10.1: spatial.distance.jensenshannon(p, q, base=2) -> 0.5576284471134991; jensenshannon(p, q) (natural log) -> 0.4642561349570501
-        assertStatistic(Distances.jensenShannon(P3, Q3), 0.5576284471134991);
+        assertStatistic(Distances.jensenShannon(P3, Q3, 2.0), 0.5576284471134991);
         assertStatistic(Distances.jensenShannon(P3, Q3, Math.E), 0.4642561349570501);
         // p = [0.5, 0.5, 0.0, 0.0], q = [0.0, 0.0, 0.5, 0.5]
         // scipy 1.10.1: spatial.distance.jensenshannon(p, q, base=2) -> 1.0; jensenshannon(p, q) (natural log) -> 0.8325546111576977
-        assertStatistic(Distances.jensenShannon(P4, Q4), 1.0);
+        assertStatistic(Distances.jensenShannon(P4, Q4, 2.0), 1.0);
         assertStatistic(Distances.jensenShannon(P4, Q4, Math.E), 0.8325546111576977);
         // p = [0.3, 0.2, 0.5], q = [0.25, 0.3, 0.45]
         // scipy 1.10.1: spatial.distance.jensenshannon(p, q, base=2) -> 0.09926541890722848; jensenshannon(p, q) (natural log) -> 0.08264388223971358
-        assertStatistic(Distances.jensenShannon(P5, Q5), 0.09926541890722848);
+        assertStatistic(Distances.jensenShannon(P5, Q5, 2.0), 0.09926541890722848);
         assertStatistic(Distances.jensenShannon(P5, Q5, Math.E), 0.08264388223971358);
+        // the two-argument form is scipy's default, the natural log (the jensenshannon method)
+        assertThat(Distances.jensenShannon(P1, Q1)).isEqualTo(Distances.jensenShannon(P1, Q1, Math.E));
+        assertStatistic(Distances.jensenShannon(P3, Q3), 0.4642561349570501);
     }
 
     @Test
