@@ -246,7 +246,7 @@ class AccessPolicyCoverageTest {
     }
   }
 
-  /** A model deleted between register's look-up and its transaction is recreated only if allowed. */
+  /** A model deleted between register's look-up and its transaction comes back only if allowed. */
   @Test
   void register_ofAModelDeletedMeanwhile_asksForItsCreationFirst() throws Exception {
     for (boolean allowCreation : new boolean[] {false, true}) {
