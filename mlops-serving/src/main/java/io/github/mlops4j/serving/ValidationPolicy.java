@@ -14,8 +14,12 @@ import java.util.OptionalDouble;
  *       infinite values get the fill value (per feature, else the default); unknown fields and
  *       unseen categories are dropped. Every fill and drop is counted in the metrics and listed in
  *       the {@link PredictionEvent}. Wrong types are still rejected: they are a contract bug, not
- *       a gap in the data.
+ *       a gap in the data. So are field names that are not texts (a {@code null} key) and
+ *       requests that cannot be read.
  * </ul>
+ *
+ * <p>Under either policy, a finite value outside the model's training range for which the model
+ * gives no usable output is refused as {@link InvalidInputException.Reason#OUT_OF_RANGE}.
  */
 public final class ValidationPolicy {
   /** Reject any request that does not match the signature exactly. */
