@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,32 +29,13 @@ class DocsLinksTest {
   private static final Pattern CODE_MD = Pattern.compile("`((?:docs/)?[A-Za-z0-9_.-]+\\.md)`");
   private static final Pattern HEADING = Pattern.compile("^#{1,6}\\s+(.*?)\\s*#*\\s*$");
 
-  private static Path root() {
-    Path dir = Path.of("").toAbsolutePath();
-    for (Path p = dir; p != null; p = p.getParent()) {
-      if (Files.isRegularFile(p.resolve("README.md")) && Files.isDirectory(p.resolve("docs"))) {
-        return p;
-      }
-    }
-    throw new IllegalStateException("No README.md with a docs/ folder above " + dir);
-  }
-
-  private static List<Path> documents(Path root) throws IOException {
-    List<Path> docs = new ArrayList<>();
-    docs.add(root.resolve("README.md"));
-    try (Stream<Path> s = Files.list(root.resolve("docs"))) {
-      s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);
-    }
-    return docs;
-  }
-
   @Test
   void everyRelativeLinkAndAnchorInTheDocsResolves() throws IOException {
-    Path root = root();
+    Path root = Docs.root();
     Map<Path, Set<String>> anchors = new HashMap<>();
     List<String> broken = new ArrayList<>();
     int checked = 0;
-    for (Path doc : documents(root)) {
+    for (Path doc : Docs.documents(root)) {
       List<String> lines = prose(Files.readAllLines(doc, StandardCharsets.UTF_8));
       for (int i = 0; i < lines.size(); i++) {
         String line = lines.get(i);
