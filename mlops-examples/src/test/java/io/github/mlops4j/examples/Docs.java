@@ -22,11 +22,15 @@ final class Docs {
     throw new IllegalStateException("No README.md with a docs/ folder above " + dir);
   }
 
-  /** README.md and every docs/*.md, in name order. */
+  /** README.md, CONTRIBUTING.md, CHANGELOG.md and every .md under docs/, in path order. */
   static List<Path> documents(Path root) throws IOException {
     List<Path> docs = new ArrayList<>();
-    docs.add(root.resolve("README.md"));
-    try (Stream<Path> s = Files.list(root.resolve("docs"))) {
+    for (String top : List.of("README.md", "CONTRIBUTING.md", "CHANGELOG.md")) {
+      if (Files.isRegularFile(root.resolve(top))) {
+        docs.add(root.resolve(top));
+      }
+    }
+    try (Stream<Path> s = Files.walk(root.resolve("docs"))) {
       s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);
     }
     return docs;

@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Checks every relative link in README.md and docs/*.md: the file it names exists and, when it
- * has a {@code #fragment}, the target has a heading with that anchor (GitHub's slug rule). Also
+ * Checks every relative link in the project's Markdown documents ({@link Docs#documents}): the
+ * file it names exists and, when it has a {@code #fragment}, the target has a heading with that
+ * anchor (GitHub's slug rule). Also
  * flags file names of Markdown documents written in code spans ({@code `docs/x.md`}) that do not
  * exist, since readers follow those too.
  */
