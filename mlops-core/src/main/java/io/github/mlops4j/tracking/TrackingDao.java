@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
 /** SQL of the tracking schema. Every method is one read or one transaction of the store. */
 final class TrackingDao {
   static final String COMPONENT = "tracking";
-  static final int SCHEMA_VERSION = 1;
+  static final int SCHEMA_VERSION = 2;
 
   /** Ids per IN (...) list when loading many runs, well under every driver's parameter limit. */
   private static final int ID_CHUNK = 500;
@@ -84,16 +84,18 @@ final class TrackingDao {
   // ---------------------------------------------------------------- runs
 
   void insertRun(String runId, String experimentId, String name, @Nullable String parentRunId,
-      String user, long startTime, Map<String, String> tags) {
+      String user, long startTime, Map<String, String> tags, RunOwner owner) {
     store.write(
         c -> {
           if (parentRunId != null && status(c, parentRunId) == null) {
             throw new RunNotFoundException(parentRunId);
           }
           Sql.update(c, "INSERT INTO runs (run_id, experiment_id, run_name, parent_run_id, user_id,"
-                  + " status, start_time) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  + " status, start_time, owner, owner_host, owner_pid, owner_started,"
+                  + " heartbeat_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
               runId, Long.parseLong(experimentId), name, parentRunId, user,
-              RunStatus.RUNNING.name(), startTime);
+              RunStatus.RUNNING.name(), startTime, owner.token(), owner.host(), owner.pid(),
+              owner.started(), startTime);
           upsertTags(c, runId, tags);
           return null;
         });
@@ -122,6 +124,110 @@ final class TrackingDao {
             throw new RunNotFoundException(runId);
           }
           return stored;
+        });
+  }
+
+  // ---------------------------------------------------------------- ownership
+
+  /** Renews the heartbeat of every running run {@code owner} holds; returns how many. */
+  int heartbeat(RunOwner owner, long now) {
+    return store.write(c -> Sql.update(c,
+        "UPDATE runs SET heartbeat_time = ? WHERE owner = ? AND status = ?",
+        now, owner.token(), RunStatus.RUNNING.name()));
+  }
+
+  /**
+   * Lets go of the running runs {@code owner} holds (a tracker closing with runs still running):
+   * they stay {@link RunStatus#RUNNING} and no other process will end them.
+   */
+  int release(RunOwner owner) {
+    return store.write(c -> Sql.update(c,
+        "UPDATE runs SET owner = NULL, heartbeat_time = NULL WHERE owner = ? AND status = ?",
+        owner.token(), RunStatus.RUNNING.name()));
+  }
+
+  /** Makes {@code owner} the holder of a running run that no tracker holds (a resumed run). */
+  void adoptIfReleased(String runId, RunOwner owner, long now) {
+    store.write(c -> Sql.update(c,
+        "UPDATE runs SET owner = ?, owner_host = ?, owner_pid = ?, owner_started = ?,"
+            + " heartbeat_time = ? WHERE run_id = ? AND owner IS NULL AND status = ?",
+        owner.token(), owner.host(), owner.pid(), owner.started(), now, runId,
+        RunStatus.RUNNING.name()));
+  }
+
+  /**
+   * Ends every running run {@code owner} holds as {@link RunStatus#KILLED} with {@code tags}.
+   *
+   * @return the ids of the runs it ended
+   */
+  List<String> killOwned(RunOwner owner, long now, Map<String, String> tags) {
+    return store.write(
+        c -> {
+          List<String> ids = new ArrayList<>();
+          Sql.query(c, "SELECT run_id FROM runs WHERE owner = ? AND status = ?",
+              new Object[] {owner.token(), RunStatus.RUNNING.name()}, rs -> ids.add(rs.getString(1)));
+          List<String> ended = new ArrayList<>();
+          for (String id : ids) {
+            if (Sql.update(c, "UPDATE runs SET status = ?, end_time = ? WHERE run_id = ?"
+                + " AND status = ?", RunStatus.KILLED.name(), now, id,
+                RunStatus.RUNNING.name()) == 1) {
+              upsertTags(c, id, tags);
+              ended.add(id);
+            }
+          }
+          return ended;
+        });
+  }
+
+  /** A running run whose holder's heartbeat is older than the lease. */
+  record Abandoned(String runId, String host, long pid, @Nullable Long started, long heartbeat) {}
+
+  /**
+   * Ends as {@link RunStatus#KILLED} every running run whose holder's heartbeat is older than
+   * {@code staleBefore} and whose process {@code alive} does not see; each keeps its last heartbeat
+   * as end time and gets the tag {@value Tracker#END_REASON_TAG}. A heartbeat that lands meanwhile
+   * wins (the update is conditional on the heartbeat read).
+   *
+   * @return the runs it ended, at most {@code limit} per call
+   */
+  List<Abandoned> endAbandoned(long staleBefore, int limit,
+      java.util.function.Predicate<Abandoned> alive) {
+    return store.write(
+        c -> {
+          List<Abandoned> stale = new ArrayList<>();
+          try (PreparedStatement p = c.prepareStatement(
+              "SELECT run_id, owner_host, owner_pid, owner_started, heartbeat_time FROM runs"
+                  + " WHERE status = ? AND owner IS NOT NULL AND heartbeat_time < ?"
+                  + " ORDER BY heartbeat_time LIMIT ?")) {
+            p.setString(1, RunStatus.RUNNING.name());
+            p.setLong(2, staleBefore);
+            p.setInt(3, limit);
+            try (ResultSet rs = p.executeQuery()) {
+              while (rs.next()) {
+                long started = rs.getLong(4);
+                Long start = rs.wasNull() ? null : started;
+                stale.add(new Abandoned(rs.getString(1), String.valueOf(rs.getString(2)),
+                    rs.getLong(3), start, rs.getLong(5)));
+              }
+            }
+          }
+          List<Abandoned> ended = new ArrayList<>();
+          for (Abandoned a : stale) {
+            if (alive.test(a)) {
+              continue;
+            }
+            if (Sql.update(c, "UPDATE runs SET status = ?, end_time = ?, owner = NULL"
+                    + " WHERE run_id = ? AND status = ? AND heartbeat_time = ?",
+                RunStatus.KILLED.name(), a.heartbeat(), a.runId(), RunStatus.RUNNING.name(),
+                a.heartbeat()) == 1) {
+              upsertTags(c, a.runId(), Map.of(Tracker.END_REASON_TAG,
+                  "its process (pid " + a.pid() + " on " + Tracker.cut(a.host()) + ") stopped"
+                      + " without ending it; last heartbeat at "
+                      + Instant.ofEpochMilli(a.heartbeat())));
+              ended.add(a);
+            }
+          }
+          return ended;
         });
   }
 
