@@ -306,10 +306,78 @@ public final class Tracker implements AutoCloseable {
     return List.copyOf(all);
   }
 
-  /** One page of a search with order and paging. */
+  /**
+   * One page of a search with order and paging.
+   *
+   * <p>A filter on a metric, param or tag key that no run of the searched experiments has matches
+   * nothing, which is rarely meant: such a key is logged once per tracker at WARN with the closest
+   * existing keys of that kind (at most {@value #MAX_KEY_SUGGESTIONS}).
+   *
+   * @throws ExperimentNotFoundException if a named experiment does not exist; the message lists
+   *     the closest known ones
+   * @throws InvalidFilterException if the filter is malformed
+   */
   public RunPage searchRuns(RunQuery query) {
     checkOpen();
-    return dao.search(Objects.requireNonNull(query, "query"));
+    RunPage page = dao.search(Objects.requireNonNull(query, "query"));
+    warnUnknownKeys(query);
+    return page;
+  }
+
+  /** Closest keys named in an unknown-key warning at most. */
+  static final int MAX_KEY_SUGGESTIONS = 5;
+
+  /** Keys remembered as existing or as already warned about, per tracker, before forgetting. */
+  private static final int MAX_REMEMBERED_KEYS = 10_000;
+
+  private final java.util.Set<String> checkedKeys = ConcurrentHashMap.newKeySet();
+
+  private void warnUnknownKeys(RunQuery query) {
+    java.util.Set<Filter.Field> fields = new java.util.LinkedHashSet<>();
+    collectFields(FilterParser.parse(query.filter()), fields);
+    for (Filter.Field f : fields) {
+      if (f.kind() != Filter.Kind.METRIC && f.kind() != Filter.Kind.PARAM
+          && f.kind() != Filter.Kind.TAG) {
+        continue;
+      }
+      // One check per kind, key and experiments: a key found once stays found, a key warned
+      // about is not warned about again.
+      String id = f.kind() + "\u0000" + f.key() + "\u0000" + query.experiments();
+      if (checkedKeys.contains(id) || dao.keyExists(f.kind(), f.key(), query.experiments())) {
+        remember(id);
+        continue;
+      }
+      remember(id);
+      List<String> closest = Closest.to(f.key(), dao.keys(f.kind(), query.experiments()),
+          MAX_KEY_SUGGESTIONS);
+      String where = query.experiments().isEmpty() ? "any experiment"
+          : "experiment(s) " + query.experiments().stream().map(Tracker::cut).toList();
+      log.warn("Search filter uses {}.{}, but no run in {} has that {}; it matches nothing."
+              + " {}", f.kind().prefix(), cut(f.key()), where,
+          f.kind().name().toLowerCase(java.util.Locale.ROOT),
+          closest.isEmpty() ? "No run there has any " + f.kind().prefix() + "."
+              : "Closest " + f.kind().prefix() + ": " + closest.stream().map(Tracker::cut)
+                  .toList());
+    }
+  }
+
+  private void remember(String id) {
+    if (checkedKeys.size() >= MAX_REMEMBERED_KEYS) {
+      checkedKeys.clear(); // a warning may then repeat, once
+    }
+    checkedKeys.add(id);
+  }
+
+  private static void collectFields(Filter filter, java.util.Set<Filter.Field> out) {
+    if (filter instanceof Filter.And a) {
+      a.children().forEach(c -> collectFields(c, out));
+    } else if (filter instanceof Filter.Or o) {
+      o.children().forEach(c -> collectFields(c, out));
+    } else if (filter instanceof Filter.Not n) {
+      collectFields(n.child(), out);
+    } else if (filter instanceof Filter.Comparison c) {
+      out.add(c.field());
+    }
   }
 
   /**
@@ -436,14 +504,15 @@ public final class Tracker implements AutoCloseable {
         // the JVM is shutting down: the hook found the tracker closed and does nothing
       }
     }
+    long deadline = System.nanoTime() + timeout.toNanos();
     long lost = writer.close(timeout);
-    heartbeat.stop();
-    if (store.openMode() != io.github.mlops4j.store.OpenMode.READ_ONLY) {
-      try {
-        dao.release(owner);
-      } catch (RuntimeException e) {
-        log.warn("Could not let go of this tracker's running runs; they will be ended as KILLED"
-            + " once their heartbeat is older than {}: {}", runLease, e.getMessage());
+    if (heartbeat.stop() && store.openMode() != io.github.mlops4j.store.OpenMode.READ_ONLY) {
+      // This tracker had runs: let go of those still running, within what is left of the bound.
+      String failure = runWithin(() -> dao.release(owner), deadline, Duration.ZERO,
+          "mlops4j-run-release");
+      if (failure != null) {
+        log.warn("Could not let go of this tracker's running runs within {} ({}); they will be"
+            + " ended as KILLED once their heartbeat is older than {}", timeout, failure, runLease);
       }
     }
     if (ownsStore) {
@@ -471,6 +540,39 @@ public final class Tracker implements AutoCloseable {
     if (closed.get()) {
       throw closedError();
     }
+  }
+
+  /**
+   * Runs {@code work} on a daemon thread and waits until {@code deadline} (a {@link
+   * System#nanoTime} value), but at least {@code atLeast}.
+   *
+   * @return null if it completed, else what went wrong (it may still complete later)
+   */
+  private static @Nullable String runWithin(Runnable work, long deadline, Duration atLeast,
+      String name) {
+    java.util.concurrent.atomic.AtomicReference<@Nullable RuntimeException> error =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread t = new Thread(() -> {
+      try {
+        work.run();
+      } catch (RuntimeException e) {
+        error.set(e);
+      }
+    }, name);
+    t.setDaemon(true);
+    t.start();
+    long wait = Math.max(deadline - System.nanoTime(), atLeast.toNanos());
+    try {
+      t.join(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(wait)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+    if (t.isAlive()) {
+      return "out of time";
+    }
+    RuntimeException e = error.get();
+    return e == null ? null : String.valueOf(e.getMessage());
   }
 
   /** Cuts a value for a message to about 100 characters, giving its length when cut. */
@@ -528,7 +630,8 @@ public final class Tracker implements AutoCloseable {
       }
     }
 
-    void stop() {
+    /** Stops the heartbeat; returns whether it had started (the tracker had runs). */
+    boolean stop() {
       java.util.concurrent.ScheduledExecutorService e;
       synchronized (this) {
         stopped = true;
@@ -536,13 +639,9 @@ public final class Tracker implements AutoCloseable {
         executor = null;
       }
       if (e != null) {
-        e.shutdownNow();
-        try {
-          e.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-        }
+        e.shutdownNow(); // a beat inside the database ends when that call returns
       }
+      return e != null;
     }
   }
 
@@ -576,17 +675,20 @@ public final class Tracker implements AutoCloseable {
       if (!closed.compareAndSet(false, true)) {
         return;
       }
+      long deadline = System.nanoTime() + timeout.toNanos();
       long lost = writer.close(timeout);
-      heartbeat.stop();
       Map<String, Long> lostByRun = lost > 0 ? writer.unwrittenByRun() : Map.of();
-      List<String> killed;
-      try {
-        killed = dao.killOwned(owner, clock.millis(), Map.of(END_REASON_TAG,
-            "the JVM exited while the run was running and its tracker was not closed"));
-      } catch (RuntimeException e) {
+      if (!heartbeat.stop()) {
+        return; // no run was started or resumed through this tracker
+      }
+      List<String> killed = new java.util.concurrent.CopyOnWriteArrayList<>();
+      String failure = runWithin(() -> killed.addAll(dao.killOwned(owner, clock.millis(),
+              Map.of(END_REASON_TAG,
+                  "the JVM exited while the run was running and its tracker was not closed"))),
+          deadline, Duration.ofSeconds(1), "mlops4j-tracker-exit-end-runs");
+      if (failure != null) {
         log.warn("The JVM is exiting and a tracker was not closed: could not end its running runs"
-            + " (they will be ended as KILLED by a later open): {}", e.getMessage());
-        killed = List.of();
+            + " ({}); a later open ends them as KILLED", failure);
       }
       if (lost > 0) {
         log.warn("The JVM is exiting and a tracker was not closed: {} metric point(s) could not be"

@@ -496,6 +496,7 @@ final class TrackingDao {
           sql.append('(').append(where.sql()).append(')');
           params.addAll(where.params());
           SearchSql.Fragment orderBy = SearchSql.orderBy(order, store.dialect());
+          requireExperiments(c, query.experiments()); // after the filter's own errors
           sql.append(" ORDER BY ").append(orderBy.sql());
           params.addAll(orderBy.params());
           sql.append(" LIMIT ? OFFSET ?");
@@ -517,6 +518,81 @@ final class TrackingDao {
           }
           return new RunPage(load(c, ids), next);
         });
+  }
+
+  /** Names listed at most when suggesting experiments or keys. */
+  static final int MAX_CANDIDATES = 10_000;
+
+  /**
+   * Throws {@link ExperimentNotFoundException} for the first of {@code names} that is not an
+   * experiment of the workspace.
+   */
+  private static void requireExperiments(Connection c, List<String> names) throws SQLException {
+    if (names.isEmpty()) {
+      return;
+    }
+    java.util.Set<String> found = new java.util.HashSet<>();
+    Sql.query(c, "SELECT name FROM experiments WHERE name IN " + Sql.inList(names.size()),
+        names.toArray(), rs -> found.add(rs.getString(1)));
+    for (String name : names) {
+      if (!found.contains(name)) {
+        List<String> all = new ArrayList<>();
+        Sql.query(c, "SELECT name FROM experiments ORDER BY experiment_id LIMIT "
+            + MAX_CANDIDATES, new Object[0], rs -> all.add(rs.getString(1)));
+        int known;
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM experiments");
+            ResultSet rs = p.executeQuery()) {
+          rs.next();
+          known = rs.getInt(1);
+        }
+        throw new ExperimentNotFoundException(name,
+            Closest.to(name, all, ExperimentNotFoundException.MAX_SUGGESTIONS), known);
+      }
+    }
+  }
+
+  private static String keyTable(Filter.Kind kind) {
+    return switch (kind) {
+      case METRIC -> "latest_metrics";
+      case PARAM -> "params";
+      case TAG -> "tags";
+      default -> throw new IllegalArgumentException("No keys of kind " + kind);
+    };
+  }
+
+  private static String experimentClause(List<String> experiments, List<Object> params) {
+    if (experiments.isEmpty()) {
+      return "";
+    }
+    params.addAll(experiments);
+    return " AND r.experiment_id IN (SELECT experiment_id FROM experiments WHERE name IN "
+        + Sql.inList(experiments.size()) + ")";
+  }
+
+  /** Whether some run of {@code experiments} (all when empty) has a key of that kind. */
+  boolean keyExists(Filter.Kind kind, String key, List<String> experiments) {
+    List<Object> params = new ArrayList<>();
+    params.add(key);
+    String sql = "SELECT 1 FROM " + keyTable(kind) + " t JOIN runs r ON r.run_id = t.run_id"
+        + " WHERE t.key = ?" + experimentClause(experiments, params) + " LIMIT 1";
+    return store.read(c -> {
+      boolean[] found = {false};
+      Sql.query(c, sql, params.toArray(), rs -> found[0] = true);
+      return found[0];
+    });
+  }
+
+  /** Distinct keys of that kind in the runs of {@code experiments}, at most MAX_CANDIDATES. */
+  List<String> keys(Filter.Kind kind, List<String> experiments) {
+    List<Object> params = new ArrayList<>();
+    String sql = "SELECT DISTINCT t.key FROM " + keyTable(kind) + " t JOIN runs r"
+        + " ON r.run_id = t.run_id WHERE 1 = 1" + experimentClause(experiments, params)
+        + " ORDER BY t.key LIMIT " + MAX_CANDIDATES;
+    return store.read(c -> {
+      List<String> out = new ArrayList<>();
+      Sql.query(c, sql, params.toArray(), rs -> out.add(rs.getString(1)));
+      return out;
+    });
   }
 
   private static String encodePageToken(RunQuery query, int offset) {
