@@ -313,7 +313,7 @@ public final class FeatureStore implements AutoCloseable {
       events[i] = time(v.name, "eventTime", i, row.eventTime());
       created[i] = row.createdTime() == null ? now
           : time(v.name, "createdTime", i, row.createdTime());
-      values[i] = encodeValues(v, row.values(), i);
+      values[i] = encodeValues(v, row.values(), i, row.keys());
     }
     if (n == 0) {
       return new WriteResult(v.name, 0, 0, 0);
@@ -471,7 +471,8 @@ public final class FeatureStore implements AutoCloseable {
     }
   }
 
-  private static byte[] encodeValues(ViewState v, Map<String, @Nullable Object> values, int row) {
+  private static byte[] encodeValues(ViewState v, Map<String, @Nullable Object> values, int row,
+      Map<String, ?> key) {
     List<ViewDefinition.StoredFeature> features = v.def.features;
     @Nullable Object[] canonical = new Object[features.size()];
     for (Map.Entry<String, @Nullable Object> e : values.entrySet()) {
@@ -491,6 +492,17 @@ public final class FeatureStore implements AutoCloseable {
         }
         if (c instanceof String s) {
           checkText(v, e.getKey(), row, s, "value");
+        }
+        if (c instanceof Double d && d.isNaN()) {
+          switch (v.def.nanPolicy) {
+            case REJECT -> throw new FeatureDataException(v.name, e.getKey(), row, "NaN for entity "
+                + ValueType.abbreviate(String.valueOf(key)) + "; view '" + v.name + "' refuses NaN"
+                + " (NanPolicy.REJECT, the default) and nothing of this write was stored. Write"
+                + " no value (null) for a missing one, or declare the view with"
+                + " nanPolicy(NanPolicy.MISSING) or nanPolicy(NanPolicy.KEEP)");
+            case MISSING -> c = null;
+            case KEEP -> { }
+          }
         }
         canonical[slot] = c;
       }

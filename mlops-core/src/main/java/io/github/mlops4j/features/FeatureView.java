@@ -35,8 +35,10 @@ public final class FeatureView {
   private final String description;
   private final List<Field> requestFields;
   private final List<OnDemandFeature> onDemandFeatures;
+  private final NanPolicy nanPolicy;
 
   private FeatureView(Builder b) {
+    this.nanPolicy = b.nanPolicy;
     this.name = b.name;
     this.entities = List.copyOf(b.entities);
     this.features = List.copyOf(b.features);
@@ -48,6 +50,11 @@ public final class FeatureView {
 
   public static Builder builder(String name) {
     return new Builder(name);
+  }
+
+  /** What a write does with a NaN feature value (default {@link NanPolicy#REJECT}). */
+  public NanPolicy nanPolicy() {
+    return nanPolicy;
   }
 
   public String name() {
@@ -109,6 +116,7 @@ public final class FeatureView {
     private final Set<String> names = new HashSet<>();
     private Duration ttl = Duration.ZERO;
     private String description = "";
+    private NanPolicy nanPolicy = NanPolicy.REJECT;
 
     private Builder(String name) {
       this.name = Names.check(name, "feature view name");
@@ -187,6 +195,15 @@ public final class FeatureView {
         throw new IllegalArgumentException(
             "'" + n + "' is used twice in feature view '" + name + "'");
       }
+    }
+
+    /**
+     * What {@link FeatureStore#write} does with a NaN value of a DOUBLE feature of this view
+     * (default {@link NanPolicy#REJECT}); stored with the view's definition.
+     */
+    public Builder nanPolicy(NanPolicy policy) {
+      this.nanPolicy = java.util.Objects.requireNonNull(policy, "nanPolicy");
+      return this;
     }
 
     public FeatureView build() {

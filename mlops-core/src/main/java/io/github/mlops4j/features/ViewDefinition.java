@@ -45,14 +45,17 @@ final class ViewDefinition {
   final List<StoredFeature> features;
   final List<StoredFeature> retired;
   final Duration ttl;
+  final NanPolicy nanPolicy;
   final long ttlNanos;
   /** Slot (index in {@link #features}) of each feature id, -1 for retired ids. */
   final int[] slotById;
   final Map<String, Integer> slotByName;
 
   ViewDefinition(String name, String description, List<Field> entities,
-      List<StoredFeature> features, List<StoredFeature> retired, Duration ttl) {
+      List<StoredFeature> features, List<StoredFeature> retired, Duration ttl,
+      NanPolicy nanPolicy) {
     this.name = name;
+    this.nanPolicy = nanPolicy;
     this.description = description;
     this.entities = List.copyOf(entities);
     this.features = List.copyOf(features);
@@ -87,7 +90,7 @@ final class ViewDefinition {
       features.add(new StoredFeature(features.size() + 1, f.name(), f.type()));
     }
     return new ViewDefinition(view.name(), view.description(), view.entities(), features,
-        List.of(), view.ttl());
+        List.of(), view.ttl(), view.nanPolicy());
   }
 
   /**
@@ -128,7 +131,7 @@ final class ViewDefinition {
     List<StoredFeature> newRetired = new ArrayList<>(known.values());
     newRetired.sort((a, b) -> Integer.compare(a.id(), b.id()));
     ViewDefinition next2 = new ViewDefinition(name, view.description(), entities, newFeatures,
-        newRetired, view.ttl());
+        newRetired, view.ttl(), view.nanPolicy());
     return next2.sameAs(this) ? this : next2;
   }
 
@@ -146,7 +149,7 @@ final class ViewDefinition {
   boolean sameAs(ViewDefinition o) {
     return name.equals(o.name) && description.equals(o.description)
         && entities.equals(o.entities) && features.equals(o.features)
-        && retired.equals(o.retired) && ttl.equals(o.ttl);
+        && retired.equals(o.retired) && ttl.equals(o.ttl) && nanPolicy == o.nanPolicy;
   }
 
   // ---------------------------------------------------------------- JSON
@@ -167,6 +170,9 @@ final class ViewDefinition {
     m.put("features", featuresJson(features));
     m.put("retired", featuresJson(retired));
     m.put("ttl", ttl.toString());
+    if (nanPolicy != NanPolicy.REJECT) {
+      m.put("nanPolicy", nanPolicy.name()); // absent means REJECT, so older definitions read as such
+    }
     String json = Json.write(m);
     if (json.length() > MAX_JSON_LENGTH) {
       throw new IllegalArgumentException("Feature view '" + name + "' has a definition of "
@@ -229,6 +235,15 @@ final class ViewDefinition {
         b.feature(f.name(), f.type());
       }
       b.ttl(duration(m, "ttl"));
+      if (m.containsKey("nanPolicy")) {
+        String policy = string(m, "nanPolicy");
+        try {
+          b.nanPolicy(NanPolicy.valueOf(policy));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("unknown nanPolicy " + ValueType.abbreviate(policy)
+              + "; known: " + List.of(NanPolicy.values()));
+        }
+      }
       FeatureView view = b.build();
       List<StoredFeature> retired = featuresFromJson(m, "retired");
       Set<String> names = new HashSet<>();
@@ -248,7 +263,7 @@ final class ViewDefinition {
         }
       }
       return new ViewDefinition(view.name(), view.description(), view.entities(), features,
-          retired, view.ttl());
+          retired, view.ttl(), view.nanPolicy());
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new StoreException("Unreadable feature view definition: " + e.getMessage() + " in "
           + ValueType.abbreviate(json), e);
@@ -256,7 +271,8 @@ final class ViewDefinition {
   }
 
   private static final Set<String> TOP_KEYS =
-      Set.of("schemaVersion", "name", "description", "entities", "features", "retired", "ttl");
+      Set.of("schemaVersion", "name", "description", "entities", "features", "retired", "ttl",
+          "nanPolicy");
   private static final Set<String> FIELD_KEYS = Set.of("name", "type");
   private static final Set<String> FEATURE_KEYS = Set.of("id", "name", "type");
 

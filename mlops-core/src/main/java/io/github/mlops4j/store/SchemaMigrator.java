@@ -35,7 +35,7 @@ final class SchemaMigrator {
    * The schema versions of the components of mlops-core, which every service depends on. Each must
    * equal the version its service passes to {@link Store#migrate} (checked there).
    */
-  static final Map<String, Integer> CORE_VERSIONS = Map.of("tracking", 1, "features", 1);
+  static final Map<String, Integer> CORE_VERSIONS = Map.of("tracking", 2, "features", 1);
 
   private final Store store;
 

@@ -1,7 +1,6 @@
 package io.github.mlops4j.store;
 
 import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,7 +51,7 @@ public final class Store implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Store.class);
 
   private final DataSource dataSource;
-  private final @Nullable HikariDataSource ownedPool;
+  private final @Nullable EmbeddedPool ownedPool;
   private final Dialect dialect;
   private final OpenMode mode;
   private final boolean embedded;
@@ -63,7 +62,7 @@ public final class Store implements AutoCloseable {
   private volatile @Nullable ArtifactStore artifacts;
   private volatile boolean walChecked;
 
-  private Store(Builder builder, DataSource dataSource, @Nullable HikariDataSource ownedPool) {
+  private Store(Builder builder, DataSource dataSource, @Nullable EmbeddedPool ownedPool) {
     this.dataSource = dataSource;
     this.ownedPool = ownedPool;
     this.embedded = ownedPool != null;
@@ -458,11 +457,15 @@ public final class Store implements AutoCloseable {
       if (dataSource != null) {
         return new Store(this, dataSource, null);
       }
-      HikariDataSource pool = embeddedPool(Objects.requireNonNull(sqliteFile));
+      EmbeddedPool pool = embeddedPool(Objects.requireNonNull(sqliteFile));
       return new Store(this, pool, pool);
     }
 
-    private HikariDataSource embeddedPool(Path file) {
+    /**
+     * The embedded pool: HikariCP, quiet at INFO (see {@link EmbeddedPool}); a database that
+     * cannot be opened fails here, at open.
+     */
+    private EmbeddedPool embeddedPool(Path file) {
       if (mode == OpenMode.CREATE) {
         try {
           Path parent = file.toAbsolutePath().getParent();
@@ -490,11 +493,10 @@ public final class Store implements AutoCloseable {
       hikari.setDataSource(sqlite);
       hikari.setPoolName("mlops4j-sqlite");
       hikari.setMaximumPoolSize(maxConnections);
-      hikari.setMinimumIdle(1);
       hikari.setConnectionTimeout(Math.max(250, busyTimeout.toMillis()));
       hikari.setReadOnly(mode == OpenMode.READ_ONLY);
       try {
-        return new HikariDataSource(hikari);
+        return new EmbeddedPool(hikari);
       } catch (RuntimeException e) {
         throw new StoreException("Cannot open embedded database " + file + ": " + e.getMessage(), e);
       }

@@ -115,6 +115,8 @@ final class MetricWriter {
   private volatile boolean started;
   private volatile @Nullable Throwable lastFailure;
   private volatile int inFlight;
+  /** Points per run of the batch being written (empty when none is). */
+  private volatile Map<String, Integer> inFlightByRun = Map.of();
 
   MetricWriter(Store store, Backpressure backpressure, int capacity, int maxBatch, String name) {
     this.store = store;
@@ -260,6 +262,21 @@ final class MetricWriter {
     return lost + inFlight;
   }
 
+  /**
+   * The points not stored, by run: those still queued and those of the batch being written. Meant
+   * for after {@link #close}; a snapshot while the writer runs.
+   */
+  Map<String, Long> unwrittenByRun() {
+    Map<String, Long> out = new HashMap<>();
+    inFlightByRun.forEach((run, n) -> out.merge(run, (long) n, Long::sum));
+    for (Object o : queue) {
+      if (o instanceof Point p) {
+        out.merge(p.runId, 1L, Long::sum);
+      }
+    }
+    return out;
+  }
+
   private static long remaining(long deadline) {
     return Math.max(0, deadline - System.nanoTime());
   }
@@ -303,6 +320,11 @@ final class MetricWriter {
     for (SeriesBuffer b : series.values()) {
       points += b.size;
     }
+    Map<String, Integer> byRun = new HashMap<>();
+    for (Map.Entry<SeriesKey, SeriesBuffer> e : series.entrySet()) {
+      byRun.merge(e.getKey().runId(), e.getValue().size, Integer::sum);
+    }
+    inFlightByRun = byRun;
     inFlight = points;
     long backoffMillis = 10;
     while (true) {
@@ -316,6 +338,7 @@ final class MetricWriter {
         written.addAndGet(stored);
         lastFailure = null;
         inFlight = 0;
+        inFlightByRun = Map.of();
         return true;
       } catch (RuntimeException e) {
         lastFailure = e;

@@ -40,10 +40,34 @@ import org.jspecify.annotations.Nullable;
  * #flush(Duration)} waits for everything queued so far; {@link #close(Duration)} stores everything
  * and stops the writer, waiting at most the given time. After {@code close} returns normally every
  * logged point is on disk. Thread-safe.
+ *
+ * <p><b>A tracker that is never closed.</b> While a tracker is open, a JVM shutdown hook (one per
+ * tracker, removed by {@code close}) stores the queued points when the JVM exits normally or
+ * through {@code System.exit}, waiting at most {@link Builder#shutdownFlushTimeout} (default 5 s;
+ * {@link Duration#ZERO} registers no hook), then ends the tracker's still-running runs as {@link
+ * RunStatus#KILLED} with the tag {@value #END_REASON_TAG}. Points that could not be stored in that
+ * time are counted in a warning, per run. A process that dies without running hooks ({@code
+ * Runtime.halt}, {@code kill -9}, a crash) leaves its runs running; the next tracker opened on the
+ * workspace, in any process on any host, ends them as {@link RunStatus#KILLED} once their
+ * heartbeat is older than {@link Builder#runLease} (default 60 s) and their process is not seen
+ * alive. A run whose tracker is alive is never ended by another process: the tracker renews its
+ * runs' heartbeat every quarter of the lease, and a run held by a live process on the same host is
+ * left alone whatever its heartbeat says.
  */
 public final class Tracker implements AutoCloseable {
   /** Tag holding the user that started a run. */
   public static final String USER_TAG = "mlops.user";
+
+  /** Tag saying why a run was ended as {@link RunStatus#KILLED} by the library, not by the user. */
+  public static final String END_REASON_TAG = "mlops.end_reason";
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Tracker.class);
+
+  /** Runs named in one log line at most. */
+  private static final int LOGGED_RUNS = 10;
+
+  /** Abandoned runs ended per open at most (the rest on later opens). */
+  private static final int ABANDONED_PER_OPEN = 1_000;
 
   private final Store store;
   private final boolean ownsStore;
@@ -58,6 +82,10 @@ public final class Tracker implements AutoCloseable {
   private volatile @Nullable Map<String, String> environment;
   private final Map<String, String> experimentIds = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final RunOwner owner = RunOwner.forThisProcess();
+  private final Duration runLease;
+  private final Heartbeat heartbeat;
+  private final @Nullable Thread shutdownHook;
 
   private Tracker(Builder b, Store store, boolean ownsStore) {
     this.store = store;
@@ -79,6 +107,53 @@ public final class Tracker implements AutoCloseable {
     this.workingDirectory = b.workingDirectory;
     this.writer = new MetricWriter(store, b.backpressure, b.queueCapacity, b.maxBatchPoints,
         "mlops4j-metric-writer");
+    this.runLease = b.runLease;
+    this.heartbeat = new Heartbeat(dao, owner, clock, runLease);
+    boolean writable = store.openMode() != io.github.mlops4j.store.OpenMode.READ_ONLY;
+    if (writable) {
+      try {
+        endAbandonedRuns();
+      } catch (RuntimeException e) {
+        if (ownsStore) {
+          store.close();
+        }
+        throw e;
+      }
+    }
+    if (writable && !b.shutdownFlushTimeout.isZero()) {
+      Thread hook = new Thread(new ExitFlush(closed, writer, dao, owner, clock, heartbeat,
+          b.shutdownFlushTimeout), "mlops4j-tracker-exit");
+      Thread registered = hook;
+      try {
+        Runtime.getRuntime().addShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        registered = null; // opened while the JVM shuts down: nothing to register
+      }
+      this.shutdownHook = registered;
+    } else {
+      this.shutdownHook = null;
+    }
+  }
+
+  /**
+   * Ends as {@link RunStatus#KILLED} the running runs whose holder's heartbeat is older than the
+   * lease and whose process is not seen alive; called at open.
+   */
+  private void endAbandonedRuns() {
+    List<TrackingDao.Abandoned> ended = dao.endAbandoned(clock.millis() - runLease.toMillis(),
+        ABANDONED_PER_OPEN, a -> RunOwner.processAlive(a.host(), a.pid(), a.started()));
+    if (!ended.isEmpty()) {
+      List<String> ids = ended.stream().map(TrackingDao.Abandoned::runId).limit(LOGGED_RUNS)
+          .toList();
+      log.warn("Ended {} run(s) as KILLED whose process stopped without ending them (no"
+          + " heartbeat for more than {}): {}{}", ended.size(), runLease, ids,
+          ended.size() > LOGGED_RUNS ? " and " + (ended.size() - LOGGED_RUNS) + " more" : "");
+    }
+  }
+
+  /** Renews the heartbeat of this tracker's running runs now (the scheduled task's body). */
+  void heartbeat() {
+    heartbeat.beat();
   }
 
   /** Opens (creating if needed) the embedded workspace at {@code workspace}. */
@@ -119,7 +194,8 @@ public final class Tracker implements AutoCloseable {
     Map<String, String> allTags = new LinkedHashMap<>(environment());
     allTags.put(USER_TAG, user);
     allTags.putAll(tags);
-    dao.insertRun(runId, expId, name, parentRunId, user, clock.millis(), allTags);
+    dao.insertRun(runId, expId, name, parentRunId, user, clock.millis(), allTags, owner);
+    heartbeat.start();
     return new Run(this, runId, expId, name);
   }
 
@@ -137,6 +213,8 @@ public final class Tracker implements AutoCloseable {
       throw new IllegalStateException("Run " + runId + " has ended with status " + info.status()
           + " and cannot be resumed");
     }
+    dao.adoptIfReleased(runId, owner, clock.millis());
+    heartbeat.start();
     return new Run(this, runId, info.experimentId(), info.runName());
   }
 
@@ -228,10 +306,78 @@ public final class Tracker implements AutoCloseable {
     return List.copyOf(all);
   }
 
-  /** One page of a search with order and paging. */
+  /**
+   * One page of a search with order and paging.
+   *
+   * <p>A filter on a metric, param or tag key that no run of the searched experiments has matches
+   * nothing, which is rarely meant: such a key is logged once per tracker at WARN with the closest
+   * existing keys of that kind (at most {@value #MAX_KEY_SUGGESTIONS}).
+   *
+   * @throws ExperimentNotFoundException if a named experiment does not exist; the message lists
+   *     the closest known ones
+   * @throws InvalidFilterException if the filter is malformed
+   */
   public RunPage searchRuns(RunQuery query) {
     checkOpen();
-    return dao.search(Objects.requireNonNull(query, "query"));
+    RunPage page = dao.search(Objects.requireNonNull(query, "query"));
+    warnUnknownKeys(query);
+    return page;
+  }
+
+  /** Closest keys named in an unknown-key warning at most. */
+  static final int MAX_KEY_SUGGESTIONS = 5;
+
+  /** Keys remembered as existing or as already warned about, per tracker, before forgetting. */
+  private static final int MAX_REMEMBERED_KEYS = 10_000;
+
+  private final java.util.Set<String> checkedKeys = ConcurrentHashMap.newKeySet();
+
+  private void warnUnknownKeys(RunQuery query) {
+    java.util.Set<Filter.Field> fields = new java.util.LinkedHashSet<>();
+    collectFields(FilterParser.parse(query.filter()), fields);
+    for (Filter.Field f : fields) {
+      if (f.kind() != Filter.Kind.METRIC && f.kind() != Filter.Kind.PARAM
+          && f.kind() != Filter.Kind.TAG) {
+        continue;
+      }
+      // One check per kind, key and experiments: a key found once stays found, a key warned
+      // about is not warned about again.
+      String id = f.kind() + "\u0000" + f.key() + "\u0000" + query.experiments();
+      if (checkedKeys.contains(id) || dao.keyExists(f.kind(), f.key(), query.experiments())) {
+        remember(id);
+        continue;
+      }
+      remember(id);
+      List<String> closest = Closest.to(f.key(), dao.keys(f.kind(), query.experiments()),
+          MAX_KEY_SUGGESTIONS);
+      String where = query.experiments().isEmpty() ? "any experiment"
+          : "experiment(s) " + query.experiments().stream().map(Tracker::cut).toList();
+      log.warn("Search filter uses {}.{}, but no run in {} has that {}; it matches nothing."
+              + " {}", f.kind().prefix(), cut(f.key()), where,
+          f.kind().name().toLowerCase(java.util.Locale.ROOT),
+          closest.isEmpty() ? "No run there has any " + f.kind().prefix() + "."
+              : "Closest " + f.kind().prefix() + ": " + closest.stream().map(Tracker::cut)
+                  .toList());
+    }
+  }
+
+  private void remember(String id) {
+    if (checkedKeys.size() >= MAX_REMEMBERED_KEYS) {
+      checkedKeys.clear(); // a warning may then repeat, once
+    }
+    checkedKeys.add(id);
+  }
+
+  private static void collectFields(Filter filter, java.util.Set<Filter.Field> out) {
+    if (filter instanceof Filter.And a) {
+      a.children().forEach(c -> collectFields(c, out));
+    } else if (filter instanceof Filter.Or o) {
+      o.children().forEach(c -> collectFields(c, out));
+    } else if (filter instanceof Filter.Not n) {
+      collectFields(n.child(), out);
+    } else if (filter instanceof Filter.Comparison c) {
+      out.add(c.field());
+    }
   }
 
   /**
@@ -341,15 +487,34 @@ public final class Tracker implements AutoCloseable {
 
   /**
    * Stores every queued metric point, stops the writer thread and releases the store, waiting at
-   * most {@code timeout}. Runs still running stay {@link RunStatus#RUNNING}.
+   * most {@code timeout}. Runs still running stay {@link RunStatus#RUNNING} and are let go: no
+   * process ends them later (resume them with {@link #resumeRun}). Removes the shutdown hook.
    *
    * @throws TrackingException if points could not be stored in time; the message gives how many
    */
   public void close(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    long lost = writer.close(Objects.requireNonNull(timeout, "timeout"));
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down: the hook found the tracker closed and does nothing
+      }
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long lost = writer.close(timeout);
+    if (heartbeat.stop() && store.openMode() != io.github.mlops4j.store.OpenMode.READ_ONLY) {
+      // This tracker had runs: let go of those still running, within what is left of the bound.
+      String failure = runWithin(() -> dao.release(owner), deadline, Duration.ZERO,
+          "mlops4j-run-release");
+      if (failure != null) {
+        log.warn("Could not let go of this tracker's running runs within {} ({}); they will be"
+            + " ended as KILLED once their heartbeat is older than {}", timeout, failure, runLease);
+      }
+    }
     if (ownsStore) {
       store.close();
     }
@@ -377,6 +542,177 @@ public final class Tracker implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code work} on a daemon thread and waits until {@code deadline} (a {@link
+   * System#nanoTime} value), but at least {@code atLeast}.
+   *
+   * @return null if it completed, else what went wrong (it may still complete later)
+   */
+  private static @Nullable String runWithin(Runnable work, long deadline, Duration atLeast,
+      String name) {
+    java.util.concurrent.atomic.AtomicReference<@Nullable RuntimeException> error =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread t = new Thread(() -> {
+      try {
+        work.run();
+      } catch (RuntimeException e) {
+        error.set(e);
+      }
+    }, name);
+    t.setDaemon(true);
+    t.start();
+    long wait = Math.max(deadline - System.nanoTime(), atLeast.toNanos());
+    try {
+      t.join(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(wait)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+    if (t.isAlive()) {
+      return "out of time";
+    }
+    RuntimeException e = error.get();
+    return e == null ? null : String.valueOf(e.getMessage());
+  }
+
+  /** Cuts a value for a message to about 100 characters, giving its length when cut. */
+  static String cut(String value) {
+    return value.length() <= 100 ? value
+        : value.substring(0, 100) + "... (" + value.length() + " characters)";
+  }
+
+  /**
+   * Renews the heartbeat of the tracker's running runs every quarter of the lease, on one daemon
+   * thread started with the first run and stopped by close.
+   */
+  private static final class Heartbeat {
+    private final TrackingDao dao;
+    private final RunOwner owner;
+    private final Clock clock;
+    private final Duration lease;
+    private java.util.concurrent.@Nullable ScheduledExecutorService executor;
+    private boolean stopped;
+
+    Heartbeat(TrackingDao dao, RunOwner owner, Clock clock, Duration lease) {
+      this.dao = dao;
+      this.owner = owner;
+      this.clock = clock;
+      this.lease = lease;
+    }
+
+    synchronized void start() {
+      if (executor != null || stopped) {
+        return;
+      }
+      java.util.concurrent.ScheduledExecutorService e =
+          java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mlops4j-run-heartbeat");
+            t.setDaemon(true);
+            return t;
+          });
+      long period = Math.max(1, lease.toMillis() / 4);
+      e.scheduleWithFixedDelay(this::beatQuietly, period, period,
+          java.util.concurrent.TimeUnit.MILLISECONDS);
+      executor = e;
+    }
+
+    void beat() {
+      dao.heartbeat(owner, clock.millis());
+    }
+
+    private void beatQuietly() {
+      try {
+        beat();
+      } catch (RuntimeException e) {
+        log.warn("Could not renew the heartbeat of this tracker's runs (retried in {} ms); runs"
+            + " without a heartbeat for {} may be ended by another process: {}",
+            Math.max(1, lease.toMillis() / 4), lease, e.getMessage());
+      }
+    }
+
+    /** Stops the heartbeat; returns whether it had started (the tracker had runs). */
+    boolean stop() {
+      java.util.concurrent.ScheduledExecutorService e;
+      synchronized (this) {
+        stopped = true;
+        e = executor;
+        executor = null;
+      }
+      if (e != null) {
+        e.shutdownNow(); // a beat inside the database ends when that call returns
+      }
+      return e != null;
+    }
+  }
+
+  /**
+   * The shutdown hook of an unclosed tracker: stores the queued points within the timeout, then
+   * ends the tracker's running runs as KILLED. Holds the tracker's parts, not the tracker, and is
+   * removed by close, so a closed tracker is not kept reachable.
+   */
+  private static final class ExitFlush implements Runnable {
+    private final AtomicBoolean closed;
+    private final MetricWriter writer;
+    private final TrackingDao dao;
+    private final RunOwner owner;
+    private final Clock clock;
+    private final Heartbeat heartbeat;
+    private final Duration timeout;
+
+    ExitFlush(AtomicBoolean closed, MetricWriter writer, TrackingDao dao, RunOwner owner,
+        Clock clock, Heartbeat heartbeat, Duration timeout) {
+      this.closed = closed;
+      this.writer = writer;
+      this.dao = dao;
+      this.owner = owner;
+      this.clock = clock;
+      this.heartbeat = heartbeat;
+      this.timeout = timeout;
+    }
+
+    @Override
+    public void run() {
+      if (!closed.compareAndSet(false, true)) {
+        return;
+      }
+      long deadline = System.nanoTime() + timeout.toNanos();
+      long lost = writer.close(timeout);
+      Map<String, Long> lostByRun = lost > 0 ? writer.unwrittenByRun() : Map.of();
+      if (!heartbeat.stop()) {
+        return; // no run was started or resumed through this tracker
+      }
+      List<String> killed = new java.util.concurrent.CopyOnWriteArrayList<>();
+      String failure = runWithin(() -> killed.addAll(dao.killOwned(owner, clock.millis(),
+              Map.of(END_REASON_TAG,
+                  "the JVM exited while the run was running and its tracker was not closed"))),
+          deadline, Duration.ofSeconds(1), "mlops4j-tracker-exit-end-runs");
+      if (failure != null) {
+        log.warn("The JVM is exiting and a tracker was not closed: could not end its running runs"
+            + " ({}); a later open ends them as KILLED", failure);
+      }
+      if (lost > 0) {
+        log.warn("The JVM is exiting and a tracker was not closed: {} metric point(s) could not be"
+            + " stored within {} and are lost, by run: {}{}. Close the tracker (try-with-"
+            + "resources) or raise shutdownFlushTimeout.", lost, timeout,
+            bounded(lostByRun), lostByRun.size() > LOGGED_RUNS ? " and "
+                + (lostByRun.size() - LOGGED_RUNS) + " more run(s)" : "");
+      }
+      if (!killed.isEmpty()) {
+        log.warn("The JVM is exiting and a tracker was not closed: stored its queued metric points"
+            + " and ended {} running run(s) as KILLED: {}{}", killed.size(),
+            killed.subList(0, Math.min(LOGGED_RUNS, killed.size())),
+            killed.size() > LOGGED_RUNS ? " and " + (killed.size() - LOGGED_RUNS) + " more" : "");
+      }
+    }
+
+    private static Map<String, Long> bounded(Map<String, Long> byRun) {
+      Map<String, Long> out = new java.util.TreeMap<>();
+      byRun.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .limit(LOGGED_RUNS).forEach(e -> out.put(e.getKey(), e.getValue()));
+      return out;
+    }
+  }
+
   private static IllegalStateException closedError() {
     return new IllegalStateException("The tracker is closed; open a new one to log or read");
   }
@@ -389,6 +725,8 @@ public final class Tracker implements AutoCloseable {
     private int queueCapacity = 65_536;
     private int maxBatchPoints = 50_000;
     private Duration closeTimeout = Duration.ofSeconds(30);
+    private Duration shutdownFlushTimeout = Duration.ofSeconds(5);
+    private Duration runLease = Duration.ofSeconds(60);
     private boolean captureEnvironment = true;
     private Path workingDirectory = Path.of("").toAbsolutePath();
     private String user = System.getProperty("user.name", "unknown");
@@ -445,6 +783,37 @@ public final class Tracker implements AutoCloseable {
         throw new IllegalArgumentException("closeTimeout must not be negative, was " + timeout);
       }
       this.closeTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How long the JVM shutdown hook of a tracker left open waits to store its queued metric
+     * points before it ends the tracker's running runs as {@link RunStatus#KILLED} (default 5 s).
+     * {@link Duration#ZERO} registers no hook: queued points of an unclosed tracker are then lost
+     * at exit, silently, and its runs are ended only by a later open after {@link #runLease}.
+     */
+    public Builder shutdownFlushTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "shutdownFlushTimeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException(
+            "shutdownFlushTimeout must not be negative, was " + timeout);
+      }
+      this.shutdownFlushTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How long a running run may go without a heartbeat from its tracker before another tracker
+     * opening the workspace may end it as {@link RunStatus#KILLED} (default 60 s, at least 1 s).
+     * The tracker renews the heartbeat every quarter of this. Across hosts, clocks must agree to
+     * well within the lease.
+     */
+    public Builder runLease(Duration lease) {
+      Objects.requireNonNull(lease, "runLease");
+      if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("runLease must be at least 1 s, was " + lease);
+      }
+      this.runLease = lease;
       return this;
     }
 

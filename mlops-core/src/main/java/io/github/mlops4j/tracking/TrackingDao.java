@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
 /** SQL of the tracking schema. Every method is one read or one transaction of the store. */
 final class TrackingDao {
   static final String COMPONENT = "tracking";
-  static final int SCHEMA_VERSION = 1;
+  static final int SCHEMA_VERSION = 2;
 
   /** Ids per IN (...) list when loading many runs, well under every driver's parameter limit. */
   private static final int ID_CHUNK = 500;
@@ -84,16 +84,18 @@ final class TrackingDao {
   // ---------------------------------------------------------------- runs
 
   void insertRun(String runId, String experimentId, String name, @Nullable String parentRunId,
-      String user, long startTime, Map<String, String> tags) {
+      String user, long startTime, Map<String, String> tags, RunOwner owner) {
     store.write(
         c -> {
           if (parentRunId != null && status(c, parentRunId) == null) {
             throw new RunNotFoundException(parentRunId);
           }
           Sql.update(c, "INSERT INTO runs (run_id, experiment_id, run_name, parent_run_id, user_id,"
-                  + " status, start_time) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  + " status, start_time, owner, owner_host, owner_pid, owner_started,"
+                  + " heartbeat_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
               runId, Long.parseLong(experimentId), name, parentRunId, user,
-              RunStatus.RUNNING.name(), startTime);
+              RunStatus.RUNNING.name(), startTime, owner.token(), owner.host(), owner.pid(),
+              owner.started(), startTime);
           upsertTags(c, runId, tags);
           return null;
         });
@@ -122,6 +124,110 @@ final class TrackingDao {
             throw new RunNotFoundException(runId);
           }
           return stored;
+        });
+  }
+
+  // ---------------------------------------------------------------- ownership
+
+  /** Renews the heartbeat of every running run {@code owner} holds; returns how many. */
+  int heartbeat(RunOwner owner, long now) {
+    return store.write(c -> Sql.update(c,
+        "UPDATE runs SET heartbeat_time = ? WHERE owner = ? AND status = ?",
+        now, owner.token(), RunStatus.RUNNING.name()));
+  }
+
+  /**
+   * Lets go of the running runs {@code owner} holds (a tracker closing with runs still running):
+   * they stay {@link RunStatus#RUNNING} and no other process will end them.
+   */
+  int release(RunOwner owner) {
+    return store.write(c -> Sql.update(c,
+        "UPDATE runs SET owner = NULL, heartbeat_time = NULL WHERE owner = ? AND status = ?",
+        owner.token(), RunStatus.RUNNING.name()));
+  }
+
+  /** Makes {@code owner} the holder of a running run that no tracker holds (a resumed run). */
+  void adoptIfReleased(String runId, RunOwner owner, long now) {
+    store.write(c -> Sql.update(c,
+        "UPDATE runs SET owner = ?, owner_host = ?, owner_pid = ?, owner_started = ?,"
+            + " heartbeat_time = ? WHERE run_id = ? AND owner IS NULL AND status = ?",
+        owner.token(), owner.host(), owner.pid(), owner.started(), now, runId,
+        RunStatus.RUNNING.name()));
+  }
+
+  /**
+   * Ends every running run {@code owner} holds as {@link RunStatus#KILLED} with {@code tags}.
+   *
+   * @return the ids of the runs it ended
+   */
+  List<String> killOwned(RunOwner owner, long now, Map<String, String> tags) {
+    return store.write(
+        c -> {
+          List<String> ids = new ArrayList<>();
+          Sql.query(c, "SELECT run_id FROM runs WHERE owner = ? AND status = ?",
+              new Object[] {owner.token(), RunStatus.RUNNING.name()}, rs -> ids.add(rs.getString(1)));
+          List<String> ended = new ArrayList<>();
+          for (String id : ids) {
+            if (Sql.update(c, "UPDATE runs SET status = ?, end_time = ? WHERE run_id = ?"
+                + " AND status = ?", RunStatus.KILLED.name(), now, id,
+                RunStatus.RUNNING.name()) == 1) {
+              upsertTags(c, id, tags);
+              ended.add(id);
+            }
+          }
+          return ended;
+        });
+  }
+
+  /** A running run whose holder's heartbeat is older than the lease. */
+  record Abandoned(String runId, String host, long pid, @Nullable Long started, long heartbeat) {}
+
+  /**
+   * Ends as {@link RunStatus#KILLED} every running run whose holder's heartbeat is older than
+   * {@code staleBefore} and whose process {@code alive} does not see; each keeps its last heartbeat
+   * as end time and gets the tag {@value Tracker#END_REASON_TAG}. A heartbeat that lands meanwhile
+   * wins (the update is conditional on the heartbeat read).
+   *
+   * @return the runs it ended, at most {@code limit} per call
+   */
+  List<Abandoned> endAbandoned(long staleBefore, int limit,
+      java.util.function.Predicate<Abandoned> alive) {
+    return store.write(
+        c -> {
+          List<Abandoned> stale = new ArrayList<>();
+          try (PreparedStatement p = c.prepareStatement(
+              "SELECT run_id, owner_host, owner_pid, owner_started, heartbeat_time FROM runs"
+                  + " WHERE status = ? AND owner IS NOT NULL AND heartbeat_time < ?"
+                  + " ORDER BY heartbeat_time LIMIT ?")) {
+            p.setString(1, RunStatus.RUNNING.name());
+            p.setLong(2, staleBefore);
+            p.setInt(3, limit);
+            try (ResultSet rs = p.executeQuery()) {
+              while (rs.next()) {
+                long started = rs.getLong(4);
+                Long start = rs.wasNull() ? null : started;
+                stale.add(new Abandoned(rs.getString(1), String.valueOf(rs.getString(2)),
+                    rs.getLong(3), start, rs.getLong(5)));
+              }
+            }
+          }
+          List<Abandoned> ended = new ArrayList<>();
+          for (Abandoned a : stale) {
+            if (alive.test(a)) {
+              continue;
+            }
+            if (Sql.update(c, "UPDATE runs SET status = ?, end_time = ?, owner = NULL"
+                    + " WHERE run_id = ? AND status = ? AND heartbeat_time = ?",
+                RunStatus.KILLED.name(), a.heartbeat(), a.runId(), RunStatus.RUNNING.name(),
+                a.heartbeat()) == 1) {
+              upsertTags(c, a.runId(), Map.of(Tracker.END_REASON_TAG,
+                  "its process (pid " + a.pid() + " on " + Tracker.cut(a.host()) + ") stopped"
+                      + " without ending it; last heartbeat at "
+                      + Instant.ofEpochMilli(a.heartbeat())));
+              ended.add(a);
+            }
+          }
+          return ended;
         });
   }
 
@@ -390,6 +496,7 @@ final class TrackingDao {
           sql.append('(').append(where.sql()).append(')');
           params.addAll(where.params());
           SearchSql.Fragment orderBy = SearchSql.orderBy(order, store.dialect());
+          requireExperiments(c, query.experiments()); // after the filter's own errors
           sql.append(" ORDER BY ").append(orderBy.sql());
           params.addAll(orderBy.params());
           sql.append(" LIMIT ? OFFSET ?");
@@ -411,6 +518,81 @@ final class TrackingDao {
           }
           return new RunPage(load(c, ids), next);
         });
+  }
+
+  /** Names listed at most when suggesting experiments or keys. */
+  static final int MAX_CANDIDATES = 10_000;
+
+  /**
+   * Throws {@link ExperimentNotFoundException} for the first of {@code names} that is not an
+   * experiment of the workspace.
+   */
+  private static void requireExperiments(Connection c, List<String> names) throws SQLException {
+    if (names.isEmpty()) {
+      return;
+    }
+    java.util.Set<String> found = new java.util.HashSet<>();
+    Sql.query(c, "SELECT name FROM experiments WHERE name IN " + Sql.inList(names.size()),
+        names.toArray(), rs -> found.add(rs.getString(1)));
+    for (String name : names) {
+      if (!found.contains(name)) {
+        List<String> all = new ArrayList<>();
+        Sql.query(c, "SELECT name FROM experiments ORDER BY experiment_id LIMIT "
+            + MAX_CANDIDATES, new Object[0], rs -> all.add(rs.getString(1)));
+        int known;
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM experiments");
+            ResultSet rs = p.executeQuery()) {
+          rs.next();
+          known = rs.getInt(1);
+        }
+        throw new ExperimentNotFoundException(name,
+            Closest.to(name, all, ExperimentNotFoundException.MAX_SUGGESTIONS), known);
+      }
+    }
+  }
+
+  private static String keyTable(Filter.Kind kind) {
+    return switch (kind) {
+      case METRIC -> "latest_metrics";
+      case PARAM -> "params";
+      case TAG -> "tags";
+      default -> throw new IllegalArgumentException("No keys of kind " + kind);
+    };
+  }
+
+  private static String experimentClause(List<String> experiments, List<Object> params) {
+    if (experiments.isEmpty()) {
+      return "";
+    }
+    params.addAll(experiments);
+    return " AND r.experiment_id IN (SELECT experiment_id FROM experiments WHERE name IN "
+        + Sql.inList(experiments.size()) + ")";
+  }
+
+  /** Whether some run of {@code experiments} (all when empty) has a key of that kind. */
+  boolean keyExists(Filter.Kind kind, String key, List<String> experiments) {
+    List<Object> params = new ArrayList<>();
+    params.add(key);
+    String sql = "SELECT 1 FROM " + keyTable(kind) + " t JOIN runs r ON r.run_id = t.run_id"
+        + " WHERE t.key = ?" + experimentClause(experiments, params) + " LIMIT 1";
+    return store.read(c -> {
+      boolean[] found = {false};
+      Sql.query(c, sql, params.toArray(), rs -> found[0] = true);
+      return found[0];
+    });
+  }
+
+  /** Distinct keys of that kind in the runs of {@code experiments}, at most MAX_CANDIDATES. */
+  List<String> keys(Filter.Kind kind, List<String> experiments) {
+    List<Object> params = new ArrayList<>();
+    String sql = "SELECT DISTINCT t.key FROM " + keyTable(kind) + " t JOIN runs r"
+        + " ON r.run_id = t.run_id WHERE 1 = 1" + experimentClause(experiments, params)
+        + " ORDER BY t.key LIMIT " + MAX_CANDIDATES;
+    return store.read(c -> {
+      List<String> out = new ArrayList<>();
+      Sql.query(c, sql, params.toArray(), rs -> out.add(rs.getString(1)));
+      return out;
+    });
   }
 
   private static String encodePageToken(RunQuery query, int offset) {

@@ -11,6 +11,12 @@ import java.time.Duration;
  *       first and {@code flushed <n>} whenever the first n points are stored; the test kills it.
  *   <li>{@code share <workspace> <runs> <points>}: starts runs in experiment {@code shared}, logs
  *       points to each, closes them, prints {@code done}.
+ *   <li>{@code unclosed <workspace> <points> return|exit|halt|nohook}: one run, logs the points
+ *       without closing anything, prints {@code run <id>}, then returns from main, calls {@code
+ *       System.exit(0)}, or (after a flush) {@code Runtime.halt(0)}; {@code nohook} returns with
+ *       the shutdown hook turned off.
+ *   <li>{@code locked <workspace> <points>}: like {@code unclosed ... exit}, but another connection
+ *       holds the database's write lock, so nothing can be stored at exit.
  * </ul>
  */
 final class LoggingChild {
@@ -21,6 +27,8 @@ final class LoggingChild {
     switch (args[0]) {
       case "crash" -> crash(workspace);
       case "share" -> share(workspace, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+      case "unclosed" -> unclosed(workspace, Integer.parseInt(args[2]), args[3]);
+      case "locked" -> locked(workspace, Integer.parseInt(args[2]));
       default -> throw new IllegalArgumentException(args[0]);
     }
   }
@@ -39,6 +47,50 @@ final class LoggingChild {
         System.out.flush();
       }
     }
+  }
+
+  private static void unclosed(Path workspace, int points, String end) {
+    Tracker tracker = Tracker.builder().workspace(workspace).captureEnvironment(false)
+        .shutdownFlushTimeout(end.equals("nohook") ? Duration.ZERO : Duration.ofSeconds(60))
+        .build();
+    Run run = tracker.startRun("unclosed");
+    run.logParam("end", end);
+    System.out.println("run " + run.id());
+    System.out.flush();
+    for (int i = 0; i < points; i++) {
+      run.logMetric("loss", 1.0 / (i + 1), i);
+    }
+    switch (end) {
+      case "exit" -> System.exit(0);
+      case "halt" -> {
+        tracker.flush(Duration.ofSeconds(60));
+        Runtime.getRuntime().halt(0);
+      }
+      default -> { } // return from main: the JVM exits when the last non-daemon thread ends
+    }
+  }
+
+  private static void locked(Path workspace, int points) {
+    io.github.mlops4j.store.Store store = io.github.mlops4j.store.Store.builder()
+        .sqliteFile(workspace.resolve(io.github.mlops4j.store.Store.DATABASE_FILE))
+        .artifactRoot(workspace.resolve("artifacts"))
+        .busyTimeout(Duration.ofMillis(100)).retryBudget(Duration.ofMillis(500)).build();
+    Tracker tracker = Tracker.builder().store(store).captureEnvironment(false)
+        .shutdownFlushTimeout(Duration.ofMillis(500)).build();
+    Run run = tracker.startRun("locked");
+    System.out.println("run " + run.id());
+    System.out.flush();
+    try {
+      java.sql.Connection lock = java.sql.DriverManager.getConnection("jdbc:sqlite:"
+          + workspace.resolve(io.github.mlops4j.store.Store.DATABASE_FILE).toAbsolutePath());
+      lock.createStatement().execute("BEGIN EXCLUSIVE");
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    for (int i = 0; i < points; i++) {
+      run.logMetric("loss", i, i);
+    }
+    System.exit(0);
   }
 
   private static void share(Path workspace, int runs, int points) {

@@ -343,7 +343,9 @@ abstract class TrackerContract {
     assertThatThrownBy(() -> tracker.searchRuns("grid", "metrics.auc >> 1"))
         .isInstanceOf(InvalidFilterException.class)
         .satisfies(e -> assertThat(((InvalidFilterException) e).position()).isEqualTo(13));
-    assertThat(tracker.searchRuns("missing-experiment", "")).isEmpty();
+    // An unknown experiment used to answer no runs; it is an error naming the known ones.
+    assertThatThrownBy(() -> tracker.searchRuns("missing-experiment", ""))
+        .isInstanceOf(ExperimentNotFoundException.class).hasMessageContaining("'grid'");
   }
 
   @Test

@@ -1,0 +1,97 @@
+package io.github.mlops4j.tracking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.mlops4j.store.Sql;
+import io.github.mlops4j.testing.MutableClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs left running: which a later open ends, and which it must never touch. */
+class RunLeaseTest {
+  @TempDir Path ws;
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+
+  private Tracker open() {
+    return Tracker.builder().workspace(ws).clock(clock).captureEnvironment(false)
+        .shutdownFlushTimeout(Duration.ZERO).build();
+  }
+
+  /** Makes the run look held by a process on another host (not visible to this one). */
+  private static void moveToAnotherHost(Tracker tracker, String runId) {
+    tracker.store().write(c -> Sql.update(c,
+        "UPDATE runs SET owner_host = 'another-host', owner_pid = 1 WHERE run_id = ?", runId));
+  }
+
+  @Test
+  void aLiveTrackersRun_isNotTouchedByAnotherOpen_evenLongPastTheLease() {
+    try (Tracker live = open()) {
+      Run run = live.startRun("e");
+      clock.advance(Duration.ofDays(1));
+      try (Tracker other = open()) {
+        assertThat(other.findRun(run.id()).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+      }
+      run.logMetric("m", 1, 0);
+      run.close();
+      assertThat(live.findRun(run.id()).orElseThrow().status()).isEqualTo(RunStatus.FINISHED);
+    }
+  }
+
+  @Test
+  void aRunOfAnotherHost_isEndedOnlyOnceItsHeartbeatIsOlderThanTheLease() {
+    try (Tracker holder = open()) {
+      Run run = holder.startRun("e");
+      moveToAnotherHost(holder, run.id());
+
+      clock.advance(Duration.ofSeconds(59));
+      try (Tracker other = open()) {
+        assertThat(other.findRun(run.id()).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+      }
+      holder.heartbeat(); // renewed at 59 s: good for another lease
+      clock.advance(Duration.ofSeconds(59));
+      try (Tracker other = open()) {
+        assertThat(other.findRun(run.id()).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+      }
+      clock.advance(Duration.ofSeconds(2));
+      try (Tracker other = open()) {
+        RunInfo info = other.findRun(run.id()).orElseThrow();
+        assertThat(info.status()).isEqualTo(RunStatus.KILLED);
+        assertThat(info.endTime()).hasValue(Instant.parse("2025-01-01T00:00:59Z"));
+        assertThat(info.tags().get(Tracker.END_REASON_TAG))
+            .contains("pid 1 on another-host").contains("2025-01-01T00:00:59Z");
+      }
+    }
+  }
+
+  @Test
+  void theLeaseIsConfigurable() {
+    try (Tracker holder = open()) {
+      Run run = holder.startRun("e");
+      moveToAnotherHost(holder, run.id());
+      clock.advance(Duration.ofSeconds(11));
+      try (Tracker other = Tracker.builder().workspace(ws).clock(clock).captureEnvironment(false)
+          .shutdownFlushTimeout(Duration.ZERO).runLease(Duration.ofSeconds(10)).build()) {
+        assertThat(other.findRun(run.id()).orElseThrow().status()).isEqualTo(RunStatus.KILLED);
+      }
+    }
+  }
+
+  @Test
+  void runsLeftRunningByAClosedTracker_areLetGo_andNeverEnded() {
+    String runId;
+    try (Tracker tracker = open()) {
+      runId = tracker.startRun("e").id();
+      moveToAnotherHost(tracker, runId);
+    }
+    clock.advance(Duration.ofDays(1));
+    try (Tracker tracker = open()) {
+      assertThat(tracker.findRun(runId).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+      tracker.resumeRun(runId).close();
+      assertThat(tracker.findRun(runId).orElseThrow().status()).isEqualTo(RunStatus.FINISHED);
+    }
+  }
+}

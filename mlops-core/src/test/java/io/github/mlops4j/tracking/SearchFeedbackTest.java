@@ -1,0 +1,96 @@
+package io.github.mlops4j.tracking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Searches that would silently answer nothing: an unknown experiment, an unknown key. */
+class SearchFeedbackTest {
+  @TempDir Path ws;
+  private Tracker tracker;
+
+  @BeforeEach
+  void setUp() {
+    tracker = Tracker.builder().workspace(ws).captureEnvironment(false).build();
+    for (String experiment : new String[] {"loan-default", "churn", "loan-default-v2"}) {
+      try (Run run = tracker.startRun(experiment)) {
+        run.logParam("learning_rate", "0.1");
+        run.setTag("team", "risk");
+        run.logMetric("accuracy", 0.9, 0);
+        run.logMetric("auc", 0.8, 0);
+      }
+    }
+    tracker.flush(Duration.ofSeconds(30));
+  }
+
+  @AfterEach
+  void tearDown() {
+    tracker.close();
+  }
+
+  /** What {@code work} logged (slf4j-simple writes to the current System.err). */
+  private static String logged(Runnable work) {
+    PrintStream saved = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      work.run();
+    } finally {
+      System.setErr(saved);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void anUnknownExperiment_isAnError_listingTheClosestKnownOnesFirst() {
+    assertThatThrownBy(() -> tracker.searchRuns("loan_default", ""))
+        .isInstanceOfSatisfying(ExperimentNotFoundException.class, e -> {
+          assertThat(e.experiment()).isEqualTo("loan_default");
+          assertThat(e.closest()).containsExactly("loan-default", "loan-default-v2", "churn");
+        })
+        .isInstanceOf(TrackingException.class)
+        .hasMessage("No experiment named 'loan_default' exists in this workspace; the closest of"
+            + " its 3 experiment(s): 'loan-default', 'loan-default-v2', 'churn'");
+    assertThatThrownBy(() -> tracker.searchRuns(
+        RunQuery.builder().experiments("churn", "chrun").build()))
+        .isInstanceOf(ExperimentNotFoundException.class).hasMessageContaining("'chrun'");
+    assertThat(tracker.searchRuns("loan-default", "")).hasSize(1);
+  }
+
+  @Test
+  void anExperimentNameInAMessage_isCut() {
+    String longName = "x".repeat(300);
+    assertThatThrownBy(() -> tracker.searchRuns(longName, ""))
+        .isInstanceOf(ExperimentNotFoundException.class)
+        .hasMessageContaining("(300 characters)");
+  }
+
+  @Test
+  void anUnknownKey_isLoggedOnceWithTheClosestKeys() {
+    String first = logged(() -> assertThat(
+        tracker.searchRuns("loan-default", "metrics.acuracy > 0.5")).isEmpty());
+    assertThat(first).contains("WARN").contains("metrics.acuracy")
+        .contains("Closest metrics: [accuracy, auc]");
+    String again = logged(() -> tracker.searchRuns("loan-default", "metrics.acuracy > 0.7"));
+    assertThat(again).doesNotContain("acuracy");
+
+    String param = logged(() -> tracker.searchRuns("churn",
+        "params.learning_rat = '0.1' and tags.teem = 'risk'"));
+    assertThat(param).contains("params.learning_rat").contains("Closest params: [learning_rate]")
+        .contains("tags.teem").contains("Closest tags: [team");
+
+    String known = logged(() -> assertThat(
+        tracker.searchRuns("churn", "metrics.accuracy > 0.5 and params.learning_rate = '0.1'"))
+        .hasSize(1));
+    assertThat(known).doesNotContain("WARN");
+  }
+}
