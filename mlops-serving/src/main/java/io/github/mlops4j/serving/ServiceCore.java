@@ -85,6 +85,9 @@ final class ServiceCore {
   private final @Nullable FeatureStore features;
   private final List<String> featureRefs;
   private final String[] featureNames;
+  /** The view of each feature reference, and the entity keys of each view. */
+  private final String[] featureViews;
+  private final Map<String, List<String>> viewKeys = new HashMap<>();
   private final List<String> entityKeys;
   private final @Nullable Semaphore permits;
   private final int maxConcurrency;
@@ -175,18 +178,20 @@ final class ServiceCore {
     this.features = b.featureStore;
     this.featureRefs = b.featureRefs;
     this.featureNames = new String[featureRefs.size()];
+    this.featureViews = new String[featureRefs.size()];
     for (int i = 0; i < featureRefs.size(); i++) {
       String ref = featureRefs.get(i);
       int colon = ref.indexOf(':');
       if (colon <= 0 || colon == ref.length() - 1) {
-        throw new IllegalArgumentException("Bad feature reference '" + ref
+        throw new IllegalArgumentException("Bad feature reference '" + Texts.abbreviate(ref)
             + "': write it as \"view:feature\"");
       }
       featureNames[i] = ref.substring(colon + 1);
       if (features != null) {
-        String viewName = ref.substring(0, colon);
-        FeatureView view = features.view(viewName).orElseThrow(() -> new IllegalArgumentException(
-            "Feature view '" + viewName + "' of reference '" + ref + "' does not exist"));
+        FeatureView view = checkedView(features, ref, ref.substring(0, colon),
+            featureNames[i]);
+        featureViews[i] = view.name();
+        viewKeys.put(view.name(), view.entities().stream().map(Field::name).toList());
         for (Field f : view.entities()) {
           ignored.add(f.name());
           if (!keys.contains(f.name())) {
@@ -217,6 +222,40 @@ final class ServiceCore {
     if (canaryPolicy != null) {
       canary = new CanaryMonitor(canaryPolicy);
     }
+  }
+
+  /**
+   * The view of feature reference {@code ref}, checked to hold {@code feature}.
+   *
+   * @throws IllegalArgumentException naming the unknown view or feature and the closest names
+   */
+  private static FeatureView checkedView(FeatureStore store, String ref, String viewName,
+      String feature) {
+    Optional<FeatureView> found = store.view(viewName);
+    if (found.isEmpty()) {
+      List<String> views = store.views().stream().map(FeatureView::name).toList();
+      throw new IllegalArgumentException("Feature reference '" + Texts.abbreviate(ref)
+          + "' names view '" + Texts.abbreviate(viewName) + "', which the feature store does not"
+          + " have" + suggestion(viewName, views, "views"));
+    }
+    FeatureView view = found.get();
+    List<String> names = new ArrayList<>();
+    view.features().forEach(f -> names.add(f.name()));
+    view.onDemandFeatures().forEach(f -> names.add(f.name()));
+    if (!names.contains(feature)) {
+      throw new IllegalArgumentException("Feature reference '" + Texts.abbreviate(ref)
+          + "': view '" + Texts.abbreviate(viewName) + "' has no feature '"
+          + Texts.abbreviate(feature) + "'" + suggestion(feature, names, "features"));
+    }
+    return view;
+  }
+
+  /** "; did you mean [x, y]? (its N names: [...])", bounded. */
+  private static String suggestion(String name, List<String> known, String what) {
+    List<String> close = Texts.closest(name, known, 5);
+    return (close.isEmpty() ? "" : "; did you mean " + Texts.list(close, 5) + "?")
+        + (known.isEmpty() ? "; it has no " + what + " yet"
+            : " (its " + known.size() + " " + what + ": " + Texts.list(known, 20) + ")");
   }
 
   static ServiceCore start(InferenceService.Builder b) {
@@ -717,6 +756,12 @@ final class ServiceCore {
       }
       if (mv.isEmpty()) {
         if (initial) {
+          if (registry.findModel(model).isEmpty()) { // a misspelled name, not a missing alias
+            List<String> known = new ArrayList<>();
+            registry.listModels().forEach(m -> known.add(m.name()));
+            throw new ModelUnavailableException("The registry has no model named '"
+                + Texts.abbreviate(model) + "'" + suggestion(model, known, "models"));
+          }
           throw new ModelUnavailableException("'" + model + "' has no version for " + t
               + "; register one or set the alias first");
         }
