@@ -262,8 +262,8 @@ final class InputSchema {
     }
     if (problems != null) {
       throw new InvalidInputException(model, version, problems, unknownFields
-          ? "The model's features are " + Texts.list(List.of(slotNames), 20) + "; send those,"
-              + " name other fields in ignoreFields(...), or serve with ValidationPolicy.fill(...)"
+          ? InvalidInputException.hints(problems) + ". The model's features are "
+              + Texts.list(List.of(slotNames), 20)
           : null);
     }
     if (filled > 0) {
