@@ -141,6 +141,16 @@ public final class InferenceService implements AutoCloseable {
     core.refresh(wait);
   }
 
+  /**
+   * Values filled so far by a {@link ValidationPolicy#fill(double) filling} validation policy
+   * (missing, null, NaN or infinite values, and categorical fields without a category), over every
+   * version; 0 under {@link ValidationPolicy#REJECT}. With a meter registry the same count is
+   * {@code mlops.serving.inputs.filled}, per version.
+   */
+  public long filledValues() {
+    return core.filledValues();
+  }
+
   /** Listener events dropped so far because the event queue was full. */
   public long droppedEvents() {
     return core.droppedEvents();

@@ -3,6 +3,7 @@ package io.github.mlops4j.serving;
 import io.github.mlops4j.registry.FeatureSpec;
 import io.github.mlops4j.serving.InvalidInputException.Problem;
 import io.github.mlops4j.serving.InvalidInputException.Reason;
+import io.github.mlops4j.serving.internal.OneHot;
 import io.github.mlops4j.serving.internal.ServingMeters.VersionMeters;
 import io.github.mlops4j.serving.internal.Texts;
 import java.util.ArrayList;
@@ -23,8 +24,12 @@ import org.tribuo.impl.ArrayExample;
  * or the base name of one-hot features: Tribuo names the features of a categorical field {@code
  * colour} as {@code colour@red}, {@code colour@blue}, ..., and a request may give {@code "colour":
  * "red"} (any value is turned into text), which becomes feature {@code colour@red} = 1. A one-hot
- * feature may also be given by its full name with a number. Fields in {@code ignored} (entity keys,
- * routing keys) are not features and are skipped.
+ * feature may also be given by its full name: 1 (or {@code true}) for the hot category, 0 (or
+ * {@code false}) for a cold one, which is the same as leaving it out; any other value is a {@link
+ * Reason#WRONG_TYPE}, two hot categories or both forms of one field a {@link Reason#DUPLICATE}, and
+ * only cold ones a {@link Reason#MISSING} category. Fields in {@code ignored} (entity keys, routing
+ * keys) are not features and are skipped. Which features form a group is decided by {@link
+ * OneHot}, as for batch files.
  */
 final class InputSchema {
   /** One slot of the example: a real feature, or a one-hot group. */
@@ -55,8 +60,8 @@ final class InputSchema {
     for (FeatureSpec f : inputs) {
       String name = f.name();
       int at = name.lastIndexOf('@');
-      String base = at > 0 ? name.substring(0, at) : null;
-      if (base != null && !names.contains(base) && !this.ignored.contains(base)) {
+      String base = OneHot.base(name, names, this.ignored);
+      if (base != null) {
         Integer slot = groupSlot.get(base);
         if (slot == null) {
           slot = slots.size();
@@ -119,6 +124,8 @@ final class InputSchema {
     boolean unknownFields = false;
     int dropped = 0;
     int filled = 0;
+    boolean[] cold = null; // one-hot groups with a member given as 0
+    boolean[] raw = null; // one-hot groups given by their base name
     // Read through a wildcard view: a raw map may hold keys that are not texts.
     for (Map.Entry<?, ?> e : ((Map<?, ?>) request).entrySet()) {
       Object k = e.getKey();
@@ -142,7 +149,21 @@ final class InputSchema {
         continue;
       }
       int slot = key.slot();
-      if (names[slot] != null) {
+      if (group[slot]) {
+        if (raw == null) {
+          raw = new boolean[n];
+          cold = new boolean[n];
+        }
+        boolean base = key.feature() == null;
+        if (base ? names[slot] != null && !raw[slot] || cold[slot] : raw[slot]) {
+          problems = add(problems, field, Reason.DUPLICATE, "'" + slotNames[slot]
+              + "' is given both by its name and as one-hot feature(s); send one form");
+          continue;
+        }
+        if (base) {
+          raw[slot] = true;
+        }
+      } else if (names[slot] != null) {
         problems = add(problems, field, Reason.DUPLICATE, "given twice, also as '"
             + Texts.abbreviate(names[slot]) + "'");
         continue;
@@ -196,6 +217,22 @@ final class InputSchema {
             "is " + d);
         continue;
       }
+      if (group[slot]) { // a one-hot member: 1 hot, 0 cold (as if left out)
+        if (d == 0) {
+          cold[slot] = true;
+          continue;
+        }
+        if (d != 1) {
+          problems = add(problems, field, Reason.WRONG_TYPE, "a one-hot feature is 0 (cold) or"
+              + " 1 (hot), got " + d);
+          continue;
+        }
+        if (names[slot] != null) {
+          problems = add(problems, field, Reason.DUPLICATE, "two categories of '"
+              + slotNames[slot] + "' are hot (1), also '" + Texts.abbreviate(names[slot]) + "'");
+          continue;
+        }
+      }
       names[slot] = feature;
       values[slot] = d;
     }
@@ -211,6 +248,10 @@ final class InputSchema {
             names[i] = slotNames[i];
             values[i] = policy.fillValue(slotNames[i]);
           }
+        } else if (cold != null && cold[i] && !raw[i]) {
+          problems = add(problems, slotNames[i], Reason.MISSING, "no category is hot: the"
+              + " one-hot feature(s) given are all 0 (one of "
+              + Texts.list(categories.get(i).keySet(), 20) + ")");
         } else if (!request.containsKey(slotNames[i]) && !groupGiven(request, i)) {
           problems = add(problems, slotNames[i], Reason.MISSING, "is missing"
               + (group[i] ? " (one of " + Texts.list(categories.get(i).keySet(), 20) + ")" : ""));
@@ -221,8 +262,8 @@ final class InputSchema {
     }
     if (problems != null) {
       throw new InvalidInputException(model, version, problems, unknownFields
-          ? "The model's features are " + Texts.list(List.of(slotNames), 20) + "; send those,"
-              + " name other fields in ignoreFields(...), or serve with ValidationPolicy.fill(...)"
+          ? InvalidInputException.hints(problems) + ". The model's features are "
+              + Texts.list(List.of(slotNames), 20)
           : null);
     }
     if (filled > 0) {
@@ -279,7 +320,8 @@ final class InputSchema {
         if (!ignored.contains(field)) {
           out.add("dropped unknown field '" + Texts.abbreviate(field) + "'");
         }
-      } else if (v != null && !(v instanceof Number num && !Double.isFinite(num.doubleValue()))) {
+      } else if (v != null && !(v instanceof Number num && !Double.isFinite(num.doubleValue()))
+          && !(key.feature() != null && group[key.slot()] && isZero(v))) {
         String category = key.feature() == null
             ? (v instanceof String str ? str : scalarText(v)) : null;
         if (category != null && !categories.get(key.slot()).containsKey(category)) {
@@ -296,6 +338,10 @@ final class InputSchema {
       }
     }
     return out;
+  }
+
+  private static boolean isZero(Object v) {
+    return v instanceof Number num ? num.doubleValue() == 0 : Boolean.FALSE.equals(v);
   }
 
   private static @Nullable String scalarText(Object v) {

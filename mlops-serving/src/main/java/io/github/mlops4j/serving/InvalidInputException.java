@@ -94,7 +94,7 @@ public class InvalidInputException extends ServingException {
 
   /**
    * @param advice what to do, ending the message (at most a few hundred characters are kept);
-   *     null for the default advice to send the signature's features
+   *     null for the hints of the problems' reasons ({@link #hints(List)})
    */
   public InvalidInputException(String model, int version, List<Problem> problems,
       @Nullable String advice) {
@@ -116,10 +116,57 @@ public class InvalidInputException extends ServingException {
     if (problems.size() > shown) {
       b.append("; ... and ").append(problems.size() - shown).append(" more");
     }
-    b.append(". ").append(advice == null
-        ? "Send the features of the model's signature, or serve with ValidationPolicy.fill(...)"
+    b.append(". ").append(advice == null ? hints(problems)
         : Texts.abbreviate(advice, 6 * Texts.MAX));
     return b.toString();
+  }
+
+  /**
+   * What helps, once per kind of problem in {@code problems}, in a fixed order: each reason gets
+   * only the hint that fixes it ({@code ValidationPolicy.fill(...)} only for values it fills,
+   * {@code ignoreFields(...)} only for unknown fields).
+   */
+  static String hints(List<Problem> problems) {
+    java.util.EnumSet<Reason> reasons = java.util.EnumSet.noneOf(Reason.class);
+    for (Problem p : problems) {
+      reasons.add(p.reason());
+    }
+    List<String> out = new java.util.ArrayList<>();
+    if (reasons.contains(Reason.MISSING) || reasons.contains(Reason.NULL)
+        || reasons.contains(Reason.NAN) || reasons.contains(Reason.INFINITE)) {
+      out.add("send every feature of the signature with a finite value, or serve with"
+          + " ValidationPolicy.fill(value) to fill missing, null and non-finite values");
+    }
+    if (reasons.contains(Reason.UNKNOWN)) {
+      out.add("name request fields that are not model inputs (ids, keys) in the builder's"
+          + " ignoreFields(...)");
+    }
+    if (reasons.contains(Reason.WRONG_TYPE)) {
+      out.add("send a number (or boolean) for a real feature, a category for a categorical one,"
+          + " 0 or 1 for a one-hot feature");
+    }
+    if (reasons.contains(Reason.UNKNOWN_CATEGORY)) {
+      out.add("send a category seen in training, or serve with ValidationPolicy.fill(value) to"
+          + " predict with no category");
+    }
+    if (reasons.contains(Reason.DUPLICATE)) {
+      out.add("give each feature once: a categorical one by its name or by its one-hot features,"
+          + " with at most one hot");
+    }
+    if (reasons.contains(Reason.INVALID_NAME)) {
+      out.add("use text field names");
+    }
+    if (reasons.contains(Reason.UNREADABLE)) {
+      out.add("send a map (and values) that can be read");
+    }
+    if (reasons.contains(Reason.OUT_OF_RANGE)) {
+      out.add("send values inside the range the model was trained on, or clip them first");
+    }
+    if (out.isEmpty()) {
+      return "Send the features of the model's signature";
+    }
+    String all = String.join("; ", out);
+    return Character.toUpperCase(all.charAt(0)) + all.substring(1);
   }
 
   /** The model whose signature refused the request. */

@@ -85,6 +85,9 @@ final class ServiceCore {
   private final @Nullable FeatureStore features;
   private final List<String> featureRefs;
   private final String[] featureNames;
+  /** The view of each feature reference, and the entity keys of each view. */
+  private final String[] featureViews;
+  private final Map<String, List<String>> viewKeys = new HashMap<>();
   private final List<String> entityKeys;
   private final @Nullable Semaphore permits;
   private final int maxConcurrency;
@@ -104,6 +107,8 @@ final class ServiceCore {
   private final ThreadPoolExecutor loader;
   private final AtomicBoolean reconcilePending = new AtomicBoolean();
   private final LongAdder inFlight = new LongAdder();
+  /** Values filled by the validation policy, over every version. */
+  private final LongAdder filled = new LongAdder();
   private final AtomicLong ids = new AtomicLong();
   private final String idPrefix;
   private final AtomicBoolean canaryTripped = new AtomicBoolean();
@@ -175,18 +180,20 @@ final class ServiceCore {
     this.features = b.featureStore;
     this.featureRefs = b.featureRefs;
     this.featureNames = new String[featureRefs.size()];
+    this.featureViews = new String[featureRefs.size()];
     for (int i = 0; i < featureRefs.size(); i++) {
       String ref = featureRefs.get(i);
       int colon = ref.indexOf(':');
       if (colon <= 0 || colon == ref.length() - 1) {
-        throw new IllegalArgumentException("Bad feature reference '" + ref
+        throw new IllegalArgumentException("Bad feature reference '" + Texts.abbreviate(ref)
             + "': write it as \"view:feature\"");
       }
       featureNames[i] = ref.substring(colon + 1);
       if (features != null) {
-        String viewName = ref.substring(0, colon);
-        FeatureView view = features.view(viewName).orElseThrow(() -> new IllegalArgumentException(
-            "Feature view '" + viewName + "' of reference '" + ref + "' does not exist"));
+        FeatureView view = checkedView(features, ref, ref.substring(0, colon),
+            featureNames[i]);
+        featureViews[i] = view.name();
+        viewKeys.put(view.name(), view.entities().stream().map(Field::name).toList());
         for (Field f : view.entities()) {
           ignored.add(f.name());
           if (!keys.contains(f.name())) {
@@ -217,6 +224,46 @@ final class ServiceCore {
     if (canaryPolicy != null) {
       canary = new CanaryMonitor(canaryPolicy);
     }
+    if (policy.fills()) {
+      LOG.info("'{}' is served with {}: missing, null and non-finite values are filled with {}"
+          + " (per feature where given), unknown fields and categories dropped; see"
+          + " filledValues() and mlops.serving.inputs.filled", model, policy,
+          policy.defaultValue().orElse(0.0));
+    }
+  }
+
+  /**
+   * The view of feature reference {@code ref}, checked to hold {@code feature}.
+   *
+   * @throws IllegalArgumentException naming the unknown view or feature and the closest names
+   */
+  private static FeatureView checkedView(FeatureStore store, String ref, String viewName,
+      String feature) {
+    Optional<FeatureView> found = store.view(viewName);
+    if (found.isEmpty()) {
+      List<String> views = store.views().stream().map(FeatureView::name).toList();
+      throw new IllegalArgumentException("Feature reference '" + Texts.abbreviate(ref)
+          + "' names view '" + Texts.abbreviate(viewName) + "', which the feature store does not"
+          + " have" + suggestion(viewName, views, "views"));
+    }
+    FeatureView view = found.get();
+    List<String> names = new ArrayList<>();
+    view.features().forEach(f -> names.add(f.name()));
+    view.onDemandFeatures().forEach(f -> names.add(f.name()));
+    if (!names.contains(feature)) {
+      throw new IllegalArgumentException("Feature reference '" + Texts.abbreviate(ref)
+          + "': view '" + Texts.abbreviate(viewName) + "' has no feature '"
+          + Texts.abbreviate(feature) + "'" + suggestion(feature, names, "features"));
+    }
+    return view;
+  }
+
+  /** "; did you mean [x, y]? (its N names: [...])", bounded. */
+  private static String suggestion(String name, List<String> known, String what) {
+    List<String> close = Texts.closest(name, known, 5);
+    return (close.isEmpty() ? "" : "; did you mean " + Texts.list(close, 5) + "?")
+        + (known.isEmpty() ? "; it has no " + what + " yet"
+            : " (its " + known.size() + " " + what + ": " + Texts.list(known, 20) + ")");
   }
 
   static ServiceCore start(InferenceService.Builder b) {
@@ -268,7 +315,11 @@ final class ServiceCore {
     inFlight.increment();
     try {
       Map<String, ?> input = features == null ? request : enrich(request, s);
-      return route(input, start, deadline);
+      try {
+        return route(input, start, deadline);
+      } catch (InvalidInputException e) {
+        throw input instanceof Enriched en && en.notes != null ? en.explain(e) : e;
+      }
     } finally {
       inFlight.decrement();
       if (p != null) {
@@ -468,10 +519,73 @@ final class ServiceCore {
         + " passed " + when + "; give it a longer timeout or lighten the load");
   }
 
+  /**
+   * A request enriched with looked-up features, with a note for each feature the lookup did not
+   * give (no row for the entity, expired, null), so that "is missing" can say why.
+   */
+  private static final class Enriched extends HashMap<String, Object> {
+    @Nullable Map<String, java.util.function.Supplier<String>> notes;
+
+    Enriched(int capacity) {
+      super(capacity);
+    }
+
+    void note(String feature, java.util.function.Supplier<String> why) {
+      if (notes == null) {
+        notes = new HashMap<>();
+      }
+      notes.put(feature, why);
+    }
+
+    /** {@code e} with the lookup's note added to each MISSING problem of a looked-up feature. */
+    InvalidInputException explain(InvalidInputException e) {
+      Map<String, java.util.function.Supplier<String>> n = Objects.requireNonNull(notes);
+      List<InvalidInputException.Problem> problems = new ArrayList<>(e.problems().size());
+      boolean explained = false;
+      for (InvalidInputException.Problem p : e.problems()) {
+        java.util.function.Supplier<String> why = p.reason() == InvalidInputException.Reason.MISSING
+            ? n.get(p.field()) : null;
+        if (why != null) {
+          explained = true;
+          problems.add(new InvalidInputException.Problem(p.field(), p.reason(),
+              p.detail() + ": " + why.get()));
+        } else {
+          problems.add(p);
+        }
+      }
+      if (!explained) {
+        return e;
+      }
+      InvalidInputException out = new InvalidInputException(e.model(), e.version(), problems,
+          "Write the entity's features to the feature store (and materialize them), or send the"
+              + " values in the request; " + InvalidInputException.hints(problems));
+      out.initCause(e);
+      return out;
+    }
+  }
+
+  /** Why the lookup gave no value for feature {@code i}, bounded. */
+  private String lookupNote(int i, FeatureValue v, Map<String, Object> request) {
+    String view = featureViews[i];
+    StringBuilder key = new StringBuilder();
+    for (String k : viewKeys.getOrDefault(view, List.of())) {
+      key.append(key.length() == 0 ? "" : ", ").append(Texts.abbreviate(k)).append('=')
+          .append(Texts.describe(request.get(k)));
+    }
+    String where = " for entity key " + key + " in view '" + Texts.abbreviate(view) + "'";
+    return switch (v.status()) {
+      case NOT_FOUND -> "the feature lookup found no row" + where;
+      case EXPIRED -> "the feature lookup found only a row older than the view's TTL (event time "
+          + v.eventTime() + ")" + where;
+      case NULL_VALUE -> "the feature lookup found a row holding null" + where;
+      default -> "the feature lookup gave " + v.status() + where;
+    };
+  }
+
   private Map<String, ?> enrich(Map<String, ?> request, Snapshot s) {
     FeatureStore store = Objects.requireNonNull(features);
     List<InvalidInputException.Problem> missingKeys = null;
-    Map<String, Object> merged = new HashMap<>(request.size() + featureNames.length * 2);
+    Enriched merged = new Enriched(request.size() + featureNames.length * 2);
     try {
       // one read of the caller's map; keys that are not texts are reported by validation
       for (Map.Entry<?, ?> e : ((Map<?, ?>) request).entrySet()) {
@@ -501,7 +615,9 @@ final class ServiceCore {
       }
     }
     if (missingKeys != null) {
-      throw new InvalidInputException(model, s.byTarget()[0].version, missingKeys);
+      throw new InvalidInputException(model, s.byTarget()[0].version, missingKeys,
+          "Send the entity key field(s) " + Texts.list(entityKeys, 10) + " with each request:"
+              + " the online features are looked up by them");
     }
     OnlineFeatures found;
     try {
@@ -522,6 +638,9 @@ final class ServiceCore {
         FeatureValue v = found.value(0, i);
         if (v.isPresent()) {
           merged.put(featureNames[i], v.value());
+        } else {
+          int feature = i; // the note is written only if validation reports the feature missing
+          merged.note(featureNames[i], () -> lookupNote(feature, v, merged));
         }
       }
     }
@@ -717,6 +836,12 @@ final class ServiceCore {
       }
       if (mv.isEmpty()) {
         if (initial) {
+          if (registry.findModel(model).isEmpty()) { // a misspelled name, not a missing alias
+            List<String> known = new ArrayList<>();
+            registry.listModels().forEach(m -> known.add(m.name()));
+            throw new ModelUnavailableException("The registry has no model named '"
+                + Texts.abbreviate(model) + "'" + suggestion(model, known, "models"));
+          }
           throw new ModelUnavailableException("'" + model + "' has no version for " + t
               + "; register one or set the alias first");
         }
@@ -839,7 +964,7 @@ final class ServiceCore {
     ModelSignature schemaSource = signature != null ? signature : ModelSignature.of(m);
     InputSchema schema = new InputSchema(model, mv.version(), schemaSource.inputs(),
         ignoredFields);
-    ServingMeters.VersionMeters vm = meters.version(mv.version(), routes);
+    ServingMeters.VersionMeters vm = countingFills(meters.version(mv.version(), routes));
     MicroBatcher<Example<T>, LoadedVersion.Scored<T>> batcher = null;
     if (batchSize > 0) {
       try {
@@ -869,6 +994,36 @@ final class ServiceCore {
       }
     });
     return self[0];
+  }
+
+  /** {@code vm}, also counting filled values in the service's own counter. */
+  private ServingMeters.VersionMeters countingFills(ServingMeters.VersionMeters vm) {
+    return new ServingMeters.VersionMeters() {
+      @Override
+      public void record(int route, int outcome, long nanos) {
+        vm.record(route, outcome, nanos);
+      }
+
+      @Override
+      public void filled(int count) {
+        filled.add(count);
+        vm.filled(count);
+      }
+
+      @Override
+      public void dropped(int count) {
+        vm.dropped(count);
+      }
+
+      @Override
+      public void close() {
+        vm.close();
+      }
+    };
+  }
+
+  long filledValues() {
+    return filled.sum();
   }
 
   private <T extends Output<T>> void warm(LoadedVersion<T> lv, Map<String, ?> request) {

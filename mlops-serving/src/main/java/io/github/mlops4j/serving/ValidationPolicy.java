@@ -10,12 +10,14 @@ import java.util.OptionalDouble;
  * <ul>
  *   <li>{@link #REJECT} (the default): throw {@link InvalidInputException} listing every problem:
  *       missing, unknown, null, NaN or infinite values, wrong types, unseen categories.
- *   <li>{@link #FILL} or {@link #fill(double)} / {@link #fill(Map, double)}: missing, null, NaN and
- *       infinite values get the fill value (per feature, else the default); unknown fields and
- *       unseen categories are dropped. Every fill and drop is counted in the metrics and listed in
- *       the {@link PredictionEvent}. Wrong types are still rejected: they are a contract bug, not
- *       a gap in the data. So are field names that are not texts (a {@code null} key) and
- *       requests that cannot be read.
+ *   <li>{@link #fill(double)} / {@link #fill(Map, double)}: missing, null, NaN and infinite
+ *       values get the fill value you choose (per feature, else the default); unknown fields and
+ *       unseen categories are dropped. Every fill is counted ({@link
+ *       InferenceService#filledValues()}, Micrometer {@code mlops.serving.inputs.filled}), every
+ *       drop too ({@code mlops.serving.inputs.dropped}), and both are listed in the {@link
+ *       PredictionEvent}. Wrong types are still rejected: they are a contract bug, not a gap in
+ *       the data. So are field names that are not texts (a {@code null} key) and requests that
+ *       cannot be read.
  * </ul>
  *
  * <p>Under either policy, a finite value outside the model's training range for which the model
@@ -25,7 +27,15 @@ public final class ValidationPolicy {
   /** Reject any request that does not match the signature exactly. */
   public static final ValidationPolicy REJECT = new ValidationPolicy(false, Map.of(), 0.0);
 
-  /** Fill missing and non-finite values with 0, drop unknown fields. */
+  /**
+   * Fill missing and non-finite values with 0.0, drop unknown fields: the same as {@code
+   * fill(0.0)}.
+   *
+   * @deprecated the fill value is a modelling decision (0.0 is rarely a neutral value: use the
+   *     training mean, say); say it with {@link #fill(double)} or {@link #fill(Map, double)}.
+   *     This constant will be removed.
+   */
+  @Deprecated(since = "0.1.0", forRemoval = true)
   public static final ValidationPolicy FILL = new ValidationPolicy(true, Map.of(), 0.0);
 
   private final boolean fill;

@@ -52,7 +52,7 @@ class ListenerAndShadowTest {
       Collector c = new Collector(1);
       try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
           .listener(c).clock(Clock.fixed(NOW, ZoneOffset.UTC))
-          .validation(ValidationPolicy.FILL).build()) {
+          .validation(ValidationPolicy.fill(0.0)).build()) {
         Map<String, Object> request = TestModels.request(1, 2, 3);
         request.remove("x3");
         Prediction p = s.predict(request);

@@ -48,7 +48,7 @@ class ServingMetricsTest {
             .isEqualTo(1);
       }
       try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .version(1).meterRegistry(meters).validation(ValidationPolicy.FILL).build()) {
+          .version(1).meterRegistry(meters).validation(ValidationPolicy.fill(0.0)).build()) {
         s.predict(Map.of("x1", 1.0, "x2", 1.0, "extra", 1.0));
         assertThat(meters.get(ServingMetrics.INPUTS_FILLED).tags("model", "churn", "version", "1")
             .counter().count()).isEqualTo(1);

@@ -125,7 +125,7 @@ final class ChunkScorer {
         continue;
       }
       Map<String, Object> request = new HashMap<>(capacity(plan.features == null
-          ? columns : plan.features.size() + plan.requestColumns.size()));
+          ? columns : plan.inputColumns.length + plan.requestColumns.size()));
       String problem = csvRequest(cells, request);
       if (problem != null) {
         reject(result, rejects, chunk, i, problem, false);
@@ -154,27 +154,27 @@ final class ChunkScorer {
       return null;
     }
     List<String> problems = null;
-    for (int f = 0; f < features.size(); f++) {
-      FeatureSpec spec = features.get(f);
-      int column = plan.featureColumns[f];
-      if (column < 0) {
-        continue; // not in the input: looked up by the service
-      }
-      String cell = cells[column];
+    for (int f = 0; f < plan.inputColumns.length; f++) {
+      String name = plan.inputNames[f];
+      String cell = cells[plan.inputColumns[f]];
       if (cell.isEmpty()) {
         continue; // missing value: the service's validation policy decides
       }
-      if (spec.type() == FeatureSpec.Type.REAL) {
-        try {
-          request.put(spec.name(), parseDouble(cell));
-        } catch (NumberFormatException e) {
-          if (problems == null) {
-            problems = new ArrayList<>(2);
+      switch (plan.inputKinds[f]) {
+        case JobPlan.REAL -> {
+          try {
+            request.put(name, parseDouble(cell));
+          } catch (NumberFormatException e) {
+            if (problems == null) {
+              problems = new ArrayList<>(2);
+            }
+            problems.add("'" + name + "' is not a number: '" + abbreviate(cell) + "'");
           }
-          problems.add("'" + spec.name() + "' is not a number: '" + abbreviate(cell) + "'");
         }
-      } else {
-        request.put(spec.name(), numberOrText(cell)); // Tribuo's categorical features hold numbers
+        // a category, encoded by the service as predict(Map) does
+        case JobPlan.TEXT -> request.put(name, cell);
+        // Tribuo's categorical features and one-hot columns hold numbers
+        default -> request.put(name, numberOrText(cell));
       }
     }
     for (int r = 0; r < plan.requestColumns.size(); r++) {
@@ -362,6 +362,20 @@ final class ChunkScorer {
           problems = new ArrayList<>(2);
         }
         problems.add(problem);
+      }
+    }
+    for (Map.Entry<String, List<String>> g : plan.groups.entrySet()) {
+      // the raw form of a one-hot encoded field: the service encodes it as predict(Map) does
+      JsonNode v = node.get(g.getKey());
+      if (v != null && !v.isNull()) {
+        if (v.isValueNode()) {
+          request.put(g.getKey(), v.isNumber() ? v.numberValue() : v.asText());
+        } else {
+          if (problems == null) {
+            problems = new ArrayList<>(2);
+          }
+          problems.add("'" + g.getKey() + "' is not a single value: " + abbreviate(v.toString()));
+        }
       }
     }
     for (String column : plan.requestColumns) {

@@ -1,7 +1,11 @@
 package io.github.mlops4j.serving.batch;
 
 import io.github.mlops4j.registry.FeatureSpec;
+import io.github.mlops4j.serving.internal.OneHot;
+import io.github.mlops4j.serving.internal.Texts;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +16,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * What every worker needs to turn input records into output rows: the formats, where each
  * feature, pass-through and request column is, and the score columns.
+ *
+ * <p>A categorical field that the model sees as one-hot features ({@code region@east}, ...) is
+ * read from a CSV file in either of two forms, as {@code InferenceService.predict(Map)} takes it:
+ * one raw column named by the field ({@code region}, its cell sent as text) or the one-hot columns
+ * (cells sent as numbers: 1 hot, 0 cold). A header with both forms of one field is refused.
  */
 final class JobPlan {
   static final String PREDICTION_ID = "prediction_id";
@@ -27,8 +36,20 @@ final class JobPlan {
   final @Nullable List<String> header;
   /** The signature's inputs, or null when the model has no signature. */
   final @Nullable List<FeatureSpec> features;
-  /** CSV column of each feature (CSV with a signature only). */
-  final int[] featureColumns;
+  /** Request field of each CSV input column read for the model (CSV with a signature only). */
+  final String[] inputNames;
+  /** CSV column of each input. */
+  final int[] inputColumns;
+  /** How each input's cell is converted: {@link #REAL}, {@link #VALUE} or {@link #TEXT}. */
+  final byte[] inputKinds;
+  /** Parse as a double: a bad number rejects the row. */
+  static final byte REAL = 0;
+  /** A number if the cell is one, else text (categorical features, one-hot columns). */
+  static final byte VALUE = 1;
+  /** The cell as text (the raw column of a one-hot encoded field: its category). */
+  static final byte TEXT = 2;
+  /** One-hot groups of the signature: field name to its one-hot features. */
+  final Map<String, List<String>> groups;
   final List<String> passThrough;
   final int[] passThroughColumns;
   final List<String> requestColumns;
@@ -47,37 +68,120 @@ final class JobPlan {
     this.passThrough = List.copyOf(passThrough);
     this.requestColumns = List.copyOf(requestColumns);
     this.scoreKeys = new AtomicReference<>(scoreKeys == null ? null : List.copyOf(scoreKeys));
+    this.groups = features == null ? Map.of() : OneHot.groups(
+        features.stream().map(FeatureSpec::name).toList(), Set.copyOf(requestColumns));
     if (header != null) {
       Map<String, Integer> index = new LinkedHashMap<>();
       for (int i = 0; i < header.size(); i++) {
         index.putIfAbsent(header.get(i), i);
       }
+      List<String> names = new ArrayList<>();
+      List<Integer> cols = new ArrayList<>();
+      List<Byte> kinds = new ArrayList<>();
+      List<String> missingFeatures = new ArrayList<>();
+      Map<String, Boolean> groupDone = new HashMap<>();
+      for (FeatureSpec f : features == null ? List.<FeatureSpec>of() : features) {
+        String base = null;
+        for (Map.Entry<String, List<String>> g : groups.entrySet()) {
+          if (g.getValue().contains(f.name())) {
+            base = g.getKey();
+            break;
+          }
+        }
+        if (base == null) {
+          Integer c = index.get(f.name());
+          if (c != null) {
+            names.add(f.name());
+            cols.add(c);
+            kinds.add(f.type() == FeatureSpec.Type.REAL ? REAL : VALUE);
+          } else if (!lookedUp.contains(f.name())) { // else the service fetches it by key
+            missingFeatures.add(Texts.abbreviate(f.name()));
+          }
+          continue;
+        }
+        if (groupDone.put(base, true) != null) {
+          continue;
+        }
+        List<String> members = groups.get(base);
+        List<String> given = members.stream().filter(index::containsKey).toList();
+        Integer rawColumn = index.get(base);
+        if (rawColumn != null && !given.isEmpty()) {
+          throw new BatchJobException("The input header gives the categorical feature '"
+              + Texts.abbreviate(base) + "' in both forms: as its own column '"
+              + Texts.abbreviate(base) + "' and as one-hot column(s) " + Texts.list(given, 10)
+              + "; keep one form (the column '" + Texts.abbreviate(base)
+              + "' holding the category, as predict(Map) takes it, or the one-hot columns)");
+        }
+        if (rawColumn != null) {
+          names.add(base);
+          cols.add(rawColumn);
+          kinds.add(TEXT);
+        } else if (!given.isEmpty()) {
+          for (String m : given) {
+            names.add(m);
+            cols.add(index.get(m));
+            kinds.add(VALUE);
+          }
+        } else if (!lookedUp.contains(base) && Collections.disjoint(lookedUp, members)) {
+          missingFeatures.add(Texts.abbreviate(base) + " (a category, e.g. "
+              + Texts.abbreviate(members.get(0).substring(base.length() + 1))
+              + "; or its one-hot columns " + Texts.list(members, 5) + ")");
+        }
+      }
+      this.inputNames = names.toArray(new String[0]);
+      this.inputColumns = cols.stream().mapToInt(Integer::intValue).toArray();
+      this.inputKinds = new byte[kinds.size()];
+      for (int i = 0; i < inputKinds.length; i++) {
+        inputKinds[i] = kinds.get(i);
+      }
       List<String> missing = new ArrayList<>();
-      this.featureColumns = features == null ? new int[0]
-          : columns(index, features.stream().map(FeatureSpec::name).toList(), missing);
-      missing.removeAll(lookedUp); // the service fetches these by entity key
-      List<String> missingFeatures = List.copyOf(missing);
-      missing.clear();
       this.passThroughColumns = columns(index, passThrough, missing);
+      List<String> missingPassThrough = List.copyOf(missing);
+      missing.clear();
       this.requestColumnIndexes = columns(index, requestColumns, missing);
-      if (!missingFeatures.isEmpty() || !missing.isEmpty()) {
-        StringBuilder msg = new StringBuilder("The input header lacks ");
-        if (!missingFeatures.isEmpty()) {
-          msg.append("the model's input column(s) ").append(missingFeatures);
-        }
-        if (!missing.isEmpty()) {
-          msg.append(missingFeatures.isEmpty() ? "" : " and ")
-              .append("the pass-through/request column(s) ").append(missing);
-        }
-        msg.append("; the header is ").append(header)
-            .append(". Rename the columns or fix passThrough(...)/requestColumns(...)");
-        throw new BatchJobException(msg.toString());
+      if (!missingFeatures.isEmpty() || !missingPassThrough.isEmpty() || !missing.isEmpty()) {
+        throw new BatchJobException(missingColumns(header, missingFeatures, missingPassThrough,
+            missing));
       }
     } else {
-      this.featureColumns = new int[0];
+      this.inputNames = new String[0];
+      this.inputColumns = new int[0];
+      this.inputKinds = new byte[0];
       this.passThroughColumns = new int[0];
       this.requestColumnIndexes = new int[0];
     }
+  }
+
+  /** What the header lacks, and for each kind of column what helps. Bounded. */
+  private static String missingColumns(List<String> header, List<String> features,
+      List<String> passThrough, List<String> request) {
+    StringBuilder msg = new StringBuilder("The input header lacks");
+    List<String> hints = new ArrayList<>();
+    if (!features.isEmpty()) {
+      msg.append(" the model's input column(s) [").append(String.join(", ",
+          features.subList(0, Math.min(features.size(), 20))));
+      if (features.size() > 20) {
+        msg.append(", ... ").append(features.size() - 20).append(" more");
+      }
+      msg.append(']');
+      hints.add("add the model's input columns (named as listed; a column of a feature that is"
+          + " looked up by the service's feature store may be left out), or rename the file's"
+          + " columns to those names");
+    }
+    if (!passThrough.isEmpty()) {
+      msg.append(features.isEmpty() ? "" : ";").append(" the pass-through column(s) ")
+          .append(Texts.list(passThrough, 20));
+      hints.add("fix the names given to passThrough(...)");
+    }
+    if (!request.isEmpty()) {
+      msg.append(features.isEmpty() && passThrough.isEmpty() ? "" : ";")
+          .append(" the request column(s) ").append(Texts.list(request, 20));
+      hints.add("fix the names given to requestColumns(...) (the entity keys of the service's"
+          + " feature views are request columns too)");
+    }
+    msg.append("; the header is ").append(Texts.list(header, 30)).append(". To fix it: ")
+        .append(String.join("; ", hints));
+    return msg.toString();
   }
 
   private static int[] columns(Map<String, Integer> index, List<String> names,
