@@ -14,10 +14,12 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -102,6 +104,7 @@ public final class Monitor implements AutoCloseable {
 
   private final String model;
   private final ProfileSchema schema;
+  private final Set<String> ignoredColumns;
   private final @Nullable Profile fixedReference;
   private final WindowSpec windowSpec;
   private final boolean countBased;
@@ -150,6 +153,7 @@ public final class Monitor implements AutoCloseable {
   private Monitor(Builder b, ProfileSchema schema) {
     this.model = Objects.requireNonNull(b.model);
     this.schema = schema;
+    this.ignoredColumns = b.ignoredColumns;
     this.fixedReference = b.reference;
     this.windowSpec = b.window;
     this.countBased = b.window.isCountBased();
@@ -366,15 +370,17 @@ public final class Monitor implements AutoCloseable {
 
   /**
    * Profiles one row given by column name; see {@link ProfileRow#of(ProfileSchema, Map)} for the
-   * accepted types.
+   * accepted types. Entries whose key was declared with {@link Builder#ignoreColumns} (entity
+   * keys, request ids) are skipped.
    *
-   * @throws IllegalArgumentException naming the column for an unknown column or a wrong type
+   * @throws IllegalArgumentException naming the column for an unknown column (neither in the
+   *     schema nor ignored) or a wrong type
    * @throws IllegalStateException if the monitor is closed
    */
   public void observe(Map<String, ?> row) {
     ProfileRow r;
     try {
-      r = ProfileRow.of(schema, row);
+      r = ProfileRow.of(schema, row, ignoredColumns);
     } catch (IllegalArgumentException e) {
       rowsRejected.increment();
       throw e;
@@ -766,6 +772,11 @@ public final class Monitor implements AutoCloseable {
     return schema;
   }
 
+  /** The columns {@link #observe(Map)} skips ({@link Builder#ignoreColumns}); empty by default. */
+  public Set<String> ignoredColumns() {
+    return ignoredColumns;
+  }
+
   public WindowSpec windowSpec() {
     return windowSpec;
   }
@@ -831,6 +842,11 @@ public final class Monitor implements AutoCloseable {
     evaluateReady();
   }
 
+  /** {@code s} cut to 100 characters, with an ellipsis and the length when longer. */
+  static String cut(String s) {
+    return s.length() <= 100 ? s : s.substring(0, 100) + "... (" + s.length() + " chars)";
+  }
+
   @Override
   public String toString() {
     return "Monitor{" + model + ", " + windowSpec + ", " + schema.columns().size() + " columns}";
@@ -856,6 +872,7 @@ public final class Monitor implements AutoCloseable {
     private int maxPendingPredictions = 100_000;
     private Duration predictionTtl = Duration.ofDays(1);
     private final List<DriftListener> listeners = new ArrayList<>();
+    private Set<String> ignoredColumns = Set.of();
 
     private Builder() {}
 
@@ -881,6 +898,29 @@ public final class Monitor implements AutoCloseable {
     /** The columns to profile; defaults to the fixed reference's schema. */
     public Builder schema(ProfileSchema schema) {
       this.schema = Objects.requireNonNull(schema, "schema");
+      return this;
+    }
+
+    /**
+     * Columns that {@link Monitor#observe(Map)} skips instead of refusing as unknown: request
+     * fields that are not features, such as entity keys ({@code applicant_id}) or request ids, so
+     * a serving request can be observed as it is. Replaces the columns given before; none by
+     * default. A column of the schema cannot be ignored ({@link #build()} refuses it); a column
+     * neither in the schema nor ignored is still refused by {@code observe}.
+     *
+     * @throws IllegalArgumentException if a name is blank
+     */
+    public Builder ignoreColumns(String... columns) {
+      Objects.requireNonNull(columns, "columns");
+      Set<String> set = new java.util.LinkedHashSet<>();
+      for (String c : columns) {
+        Objects.requireNonNull(c, "column");
+        if (c.isBlank()) {
+          throw new IllegalArgumentException("An ignored column name must not be blank");
+        }
+        set.add(c);
+      }
+      this.ignoredColumns = Collections.unmodifiableSet(set);
       return this;
     }
 
@@ -1049,6 +1089,12 @@ public final class Monitor implements AutoCloseable {
           throw new IllegalArgumentException("Set schema(...) when the reference is rolling");
         }
         s = reference.schema();
+      }
+      for (String c : ignoredColumns) {
+        if (s.hasColumn(c)) {
+          throw new IllegalArgumentException("Column '" + cut(c)
+              + "' is a column of the profile schema; it cannot also be ignored");
+        }
       }
       if (reference != null) {
         if (!reference.schema().columns().equals(s.columns())) {
