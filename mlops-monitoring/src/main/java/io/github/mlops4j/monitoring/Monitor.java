@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -129,6 +130,9 @@ public final class Monitor implements AutoCloseable {
   private final int maxAucPairs;
   private final @Nullable PendingPredictions pending;
   private final CopyOnWriteArrayList<DriftListener> listeners;
+  /** Per listener: its failures, logged with a stack trace once, then summarized per interval. */
+  private final Map<DriftListener, FailureLog> failureLogs = new ConcurrentHashMap<>();
+  private final FailureLog.Sink failureSink;
 
   private final Object rollLock = new Object();
   private final ReentrantLock evalLock = new ReentrantLock();
@@ -178,6 +182,7 @@ public final class Monitor implements AutoCloseable {
     this.pending = b.task == null ? null
         : new PendingPredictions(b.maxPendingPredictions, b.predictionTtl.toMillis(), b.clock);
     this.listeners = new CopyOnWriteArrayList<>(b.listeners);
+    this.failureSink = b.failureSink;
     this.current = openWindow(clock.millis(), Long.MIN_VALUE);
   }
 
@@ -624,7 +629,8 @@ public final class Monitor implements AutoCloseable {
           l.onWindow(info, report);
         } catch (RuntimeException e) {
           listenerFailures.incrementAndGet();
-          LOG.warn("Monitor '{}': drift listener {} failed on window {}", model, l, w.index, e);
+          failureLog(l).failed("Monitor '" + model + "': drift listener "
+              + l.getClass().getName() + " failed on window " + w.index, e);
         }
       }
     }
@@ -823,7 +829,13 @@ public final class Monitor implements AutoCloseable {
 
   /** Removes a listener; returns whether it was registered. */
   public boolean removeListener(DriftListener listener) {
+    failureLogs.remove(listener);
     return listeners.remove(listener);
+  }
+
+  private FailureLog failureLog(DriftListener l) {
+    return failureLogs.computeIfAbsent(l,
+        k -> new FailureLog(clock, FailureLog.DEFAULT_INTERVAL, failureSink));
   }
 
   /** Whether {@link #close()} was called. */
@@ -873,6 +885,7 @@ public final class Monitor implements AutoCloseable {
     private Duration predictionTtl = Duration.ofDays(1);
     private final List<DriftListener> listeners = new ArrayList<>();
     private Set<String> ignoredColumns = Set.of();
+    FailureLog.Sink failureSink = FailureLog.Sink.warn(LOG);
 
     private Builder() {}
 
