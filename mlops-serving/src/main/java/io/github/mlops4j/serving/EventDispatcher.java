@@ -5,6 +5,7 @@ import io.github.mlops4j.serving.internal.ServingMeters;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -164,7 +165,7 @@ final class EventDispatcher {
   }
 
   private void run() {
-    PredictionListener l = listener;
+    PredictionListener l = Objects.requireNonNull(listener);
     long done = 0;
     try {
       while (true) {
