@@ -43,8 +43,11 @@ import io.github.mlops4j.registry.validation.Rule;
 import io.github.mlops4j.registry.validation.ValidationGate;
 import io.github.mlops4j.serving.InferenceService;
 import io.github.mlops4j.serving.Prediction;
+import io.github.mlops4j.serving.PredictionEvent;
+import io.github.mlops4j.serving.PredictionListener;
 import io.github.mlops4j.serving.ServingEvent;
 import io.github.mlops4j.serving.batch.BatchJob;
+import io.github.mlops4j.serving.monitoring.MonitorListener;
 import io.github.mlops4j.serving.batch.BatchResult;
 import io.github.mlops4j.serving.routing.CanaryPolicy;
 import io.github.mlops4j.serving.routing.Routing;
@@ -82,7 +85,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.DoubleUnaryOperator;
 import java.util.logging.Level;
@@ -242,14 +244,17 @@ public final class Demo {
       try (Monitor monitor = monitor(split.train(), drift)) {
         new MonitorMetrics(monitor).bindTo(meters);
         new PerformanceMetrics(monitor).bindTo(meters);
-        MonitorFeed feed = new MonitorFeed(monitor, BreastCancer.MALIGNANT);
+        // Serving to monitoring: each prediction's inputs (after enrichment) are observed, its
+        // malignant score is kept under the prediction id until the label arrives.
+        MonitorListener feed = MonitorListener.builder(monitor).score(BreastCancer.MALIGNANT)
+            .build();
         try (InferenceService service = InferenceService.builder()
             .registry(registry).model(MODEL).alias("champion")
             .features(features, featureRefs())
             .meterRegistry(meters)
             .listener(feed).sampleRate(1.0).eventQueueCapacity(50_000)
             .build()) {
-          Traffic traffic = new Traffic(feed, monitor, byId);
+          Traffic traffic = new Traffic(monitor, byId);
           serve(workspace, registry, features, service, traffic, all, champion);
 
           // Step 6's wiring: every drifted window is an alert for the retraining loop, handed to
@@ -535,14 +540,10 @@ public final class Demo {
 
   /** Sends requests through the service, then records the true diagnoses as delayed labels. */
   private static final class Traffic {
-    private final MonitorFeed feed;
     private final Monitor monitor;
     private final Map<String, Sample> byId;
-    private final AtomicLong sent =
-        new AtomicLong();
 
-    Traffic(MonitorFeed feed, Monitor monitor, Map<String, Sample> byId) {
-      this.feed = feed;
+    Traffic(Monitor monitor, Map<String, Sample> byId) {
       this.monitor = monitor;
       this.byId = byId;
     }
@@ -559,7 +560,9 @@ public final class Demo {
         List<Sample> chunk = samples.subList(from, Math.min(samples.size(), from + 100));
         List<Map<String, Object>> requests = chunk.stream().map(Demo::request).toList();
         List<Prediction> predictions = service.predictAll(requests);
-        feed.awaitObserved(sent.addAndGet(predictions.size()), Duration.ofSeconds(30));
+        // events reach the monitor on the service's event thread: wait for them, or the labels
+        // below would find no prediction to join
+        service.awaitEvents(Duration.ofSeconds(30));
         for (int i = 0; i < chunk.size(); i++) {
           monitor.recordLabel(predictions.get(i).id(),
               byId.get(chunk.get(i).id()).diagnosis().equals(BreastCancer.MALIGNANT));
@@ -754,6 +757,7 @@ public final class Demo {
             .datasetThreshold(0.05)  // dataset drift (the retraining trigger): any of 20 features
             .build())
         .historySize(64)
+        .ignoreColumns(BreastCancer.ID) // the entity key in every request is not a feature
         .predictions(PredictionTask.BINARY_CLASSIFICATION)
         .listener(drift)
         .build();
@@ -857,7 +861,7 @@ public final class Demo {
   private final class Retraining implements RetrainingListener {
     private final ModelRegistry registry;
     private final FeatureStore features;
-    private final MonitorFeed feed;
+    private final MonitorListener feed;
     private final Traffic traffic;
     private final Split fresh;
     private final RetrainingLoop<Label> loop;
@@ -865,7 +869,7 @@ public final class Demo {
     private volatile @Nullable Canary canary;
 
     Retraining(ModelRegistry registry, Tracker tracker, FeatureStore features,
-        MonitorFeed feed, Traffic traffic, Candidate candidate,
+        MonitorListener feed, Traffic traffic, Candidate candidate,
         Split split) {
       this.registry = registry;
       this.features = features;
@@ -928,12 +932,24 @@ public final class Demo {
 
     /** 10 % of the new scanner's traffic, sticky by sample id, to the challenger. */
     private Canary runCanary(int challenger) {
+      List<ServingEvent> lifecycle = new CopyOnWriteArrayList<>();
+      PredictionListener listener = new PredictionListener() {
+        @Override
+        public void onPrediction(PredictionEvent event) {
+          feed.onPrediction(event);
+        }
+
+        @Override
+        public void onEvent(ServingEvent event) {
+          lifecycle.add(event);
+        }
+      };
       try (InferenceService canaryService = InferenceService.builder()
           .registry(registry).model(MODEL).alias("champion")
           .routing(Routing.canary(Target.alias("challenger"), 10, CanaryPolicy.defaults())
               .stickyBy(BreastCancer.ID))
           .features(features, featureRefs())
-          .listener(feed).eventQueueCapacity(50_000)
+          .listener(listener).eventQueueCapacity(50_000)
           .build()) {
         List<Sample> requests = BreastCancer.resample(fresh.test(), 1_000, options.seed() + 6);
         List<Prediction> predictions = traffic.send(canaryService, requests);
@@ -948,7 +964,7 @@ public final class Demo {
           }
           versions.put(p.route(), p.version());
         }
-        long rolledBack = feed.events().stream()
+        long rolledBack = lifecycle.stream()
             .filter(e -> e instanceof ServingEvent.CanaryRolledBack).count();
         return new Canary(challenger, byRoute, versions, rolledBack);
       }

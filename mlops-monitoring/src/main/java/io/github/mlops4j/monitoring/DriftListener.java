@@ -10,8 +10,10 @@ import io.github.mlops4j.monitoring.drift.WindowInfo;
  * {@link #onDatasetDrift(DriftListener)}.
  *
  * <p>Called on the thread that evaluates windows (see {@link Monitor.Builder#executor}), one
- * window at a time and in window order. A listener that throws is logged and counted in
- * {@link MonitorStats#listenerFailures()}; the other listeners still run.
+ * window at a time and in window order. A listener that throws is counted in
+ * {@link MonitorStats#listenerFailures()}; the other listeners still run. Its first failure is
+ * logged with the stack trace, later ones at most once a minute (by the monitor's clock) as one
+ * WARN line with the number of failures not logged.
  */
 @FunctionalInterface
 public interface DriftListener {

@@ -14,10 +14,13 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -102,6 +105,7 @@ public final class Monitor implements AutoCloseable {
 
   private final String model;
   private final ProfileSchema schema;
+  private final Set<String> ignoredColumns;
   private final @Nullable Profile fixedReference;
   private final WindowSpec windowSpec;
   private final boolean countBased;
@@ -126,6 +130,9 @@ public final class Monitor implements AutoCloseable {
   private final int maxAucPairs;
   private final @Nullable PendingPredictions pending;
   private final CopyOnWriteArrayList<DriftListener> listeners;
+  /** Per listener: its failures, logged with a stack trace once, then summarized per interval. */
+  private final Map<DriftListener, FailureLog> failureLogs = new ConcurrentHashMap<>();
+  private final FailureLog.Sink failureSink;
 
   private final Object rollLock = new Object();
   private final ReentrantLock evalLock = new ReentrantLock();
@@ -150,6 +157,7 @@ public final class Monitor implements AutoCloseable {
   private Monitor(Builder b, ProfileSchema schema) {
     this.model = Objects.requireNonNull(b.model);
     this.schema = schema;
+    this.ignoredColumns = b.ignoredColumns;
     this.fixedReference = b.reference;
     this.windowSpec = b.window;
     this.countBased = b.window.isCountBased();
@@ -174,6 +182,7 @@ public final class Monitor implements AutoCloseable {
     this.pending = b.task == null ? null
         : new PendingPredictions(b.maxPendingPredictions, b.predictionTtl.toMillis(), b.clock);
     this.listeners = new CopyOnWriteArrayList<>(b.listeners);
+    this.failureSink = b.failureSink;
     this.current = openWindow(clock.millis(), Long.MIN_VALUE);
   }
 
@@ -366,15 +375,17 @@ public final class Monitor implements AutoCloseable {
 
   /**
    * Profiles one row given by column name; see {@link ProfileRow#of(ProfileSchema, Map)} for the
-   * accepted types.
+   * accepted types. Entries whose key was declared with {@link Builder#ignoreColumns} (entity
+   * keys, request ids) are skipped.
    *
-   * @throws IllegalArgumentException naming the column for an unknown column or a wrong type
+   * @throws IllegalArgumentException naming the column for an unknown column (neither in the
+   *     schema nor ignored) or a wrong type
    * @throws IllegalStateException if the monitor is closed
    */
   public void observe(Map<String, ?> row) {
     ProfileRow r;
     try {
-      r = ProfileRow.of(schema, row);
+      r = ProfileRow.of(schema, row, ignoredColumns);
     } catch (IllegalArgumentException e) {
       rowsRejected.increment();
       throw e;
@@ -618,7 +629,8 @@ public final class Monitor implements AutoCloseable {
           l.onWindow(info, report);
         } catch (RuntimeException e) {
           listenerFailures.incrementAndGet();
-          LOG.warn("Monitor '{}': drift listener {} failed on window {}", model, l, w.index, e);
+          failureLog(l).failed("Monitor '" + model + "': drift listener "
+              + l.getClass().getName() + " failed on window " + w.index, e);
         }
       }
     }
@@ -766,6 +778,11 @@ public final class Monitor implements AutoCloseable {
     return schema;
   }
 
+  /** The columns {@link #observe(Map)} skips ({@link Builder#ignoreColumns}); empty by default. */
+  public Set<String> ignoredColumns() {
+    return ignoredColumns;
+  }
+
   public WindowSpec windowSpec() {
     return windowSpec;
   }
@@ -812,7 +829,13 @@ public final class Monitor implements AutoCloseable {
 
   /** Removes a listener; returns whether it was registered. */
   public boolean removeListener(DriftListener listener) {
+    failureLogs.remove(listener);
     return listeners.remove(listener);
+  }
+
+  private FailureLog failureLog(DriftListener l) {
+    return failureLogs.computeIfAbsent(l,
+        k -> new FailureLog(clock, FailureLog.DEFAULT_INTERVAL, failureSink));
   }
 
   /** Whether {@link #close()} was called. */
@@ -829,6 +852,11 @@ public final class Monitor implements AutoCloseable {
     closed = true;
     awaitProfiled();
     evaluateReady();
+  }
+
+  /** {@code s} cut to 100 characters, with an ellipsis and the length when longer. */
+  static String cut(String s) {
+    return s.length() <= 100 ? s : s.substring(0, 100) + "... (" + s.length() + " chars)";
   }
 
   @Override
@@ -856,6 +884,8 @@ public final class Monitor implements AutoCloseable {
     private int maxPendingPredictions = 100_000;
     private Duration predictionTtl = Duration.ofDays(1);
     private final List<DriftListener> listeners = new ArrayList<>();
+    private Set<String> ignoredColumns = Set.of();
+    FailureLog.Sink failureSink = FailureLog.Sink.warn(LOG);
 
     private Builder() {}
 
@@ -881,6 +911,29 @@ public final class Monitor implements AutoCloseable {
     /** The columns to profile; defaults to the fixed reference's schema. */
     public Builder schema(ProfileSchema schema) {
       this.schema = Objects.requireNonNull(schema, "schema");
+      return this;
+    }
+
+    /**
+     * Columns that {@link Monitor#observe(Map)} skips instead of refusing as unknown: request
+     * fields that are not features, such as entity keys ({@code applicant_id}) or request ids, so
+     * a serving request can be observed as it is. Replaces the columns given before; none by
+     * default. A column of the schema cannot be ignored ({@link #build()} refuses it); a column
+     * neither in the schema nor ignored is still refused by {@code observe}.
+     *
+     * @throws IllegalArgumentException if a name is blank
+     */
+    public Builder ignoreColumns(String... columns) {
+      Objects.requireNonNull(columns, "columns");
+      Set<String> set = new java.util.LinkedHashSet<>();
+      for (String c : columns) {
+        Objects.requireNonNull(c, "column");
+        if (c.isBlank()) {
+          throw new IllegalArgumentException("An ignored column name must not be blank");
+        }
+        set.add(c);
+      }
+      this.ignoredColumns = Collections.unmodifiableSet(set);
       return this;
     }
 
@@ -1049,6 +1102,12 @@ public final class Monitor implements AutoCloseable {
           throw new IllegalArgumentException("Set schema(...) when the reference is rolling");
         }
         s = reference.schema();
+      }
+      for (String c : ignoredColumns) {
+        if (s.hasColumn(c)) {
+          throw new IllegalArgumentException("Column '" + cut(c)
+              + "' is a column of the profile schema; it cannot also be ignored");
+        }
       }
       if (reference != null) {
         if (!reference.schema().columns().equals(s.columns())) {

@@ -157,6 +157,36 @@ public final class InferenceService implements AutoCloseable {
   }
 
   /**
+   * Listener calls that threw so far. The first failure is logged with its stack trace, later
+   * ones at most once a minute (by the service's clock) with the number not logged; each is
+   * counted here and in {@code mlops.serving.events.failed}. A failure never stops delivery.
+   */
+  public long listenerFailures() {
+    return core.listenerFailures();
+  }
+
+  /**
+   * Waits until every listener event queued before this call has been handed to the listener,
+   * for example before recording labels for predictions just made, so that a monitor fed by the
+   * listener knows their ids. Events dropped because the queue was full were never queued and are
+   * not waited for (see {@link #droppedEvents()}); shadow predictions still running are not
+   * waited for either. Returns at once without a listener. Waits on a condition, not by polling.
+   *
+   * @throws ServingException if {@code timeout} passes first (the listener is slow or blocked;
+   *     the message says how many events are left), or the thread is interrupted (its interrupt
+   *     flag is set again)
+   * @throws ModelUnavailableException if the service closed before they were delivered
+   * @throws IllegalStateException if called from the listener itself
+   */
+  public void awaitEvents(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+    }
+    core.awaitEvents(timeout);
+  }
+
+  /**
    * Stops following the registry, stops the loader, shadow, batching and event threads (bounded,
    * a few seconds at most) and releases the loaded versions. Later calls fail with {@link
    * ModelUnavailableException}.

@@ -6,8 +6,13 @@ import java.util.function.Consumer;
 /**
  * Receives sampled predictions and lifecycle events of an {@link InferenceService}. Both methods
  * are called on the service's event thread, never on the caller's, one event at a time; events
- * that do not fit the bounded queue are dropped and counted. An exception it throws is logged and
- * does not stop delivery.
+ * that do not fit the bounded queue are dropped and counted. Delivery is asynchronous: {@link
+ * InferenceService#awaitEvents} waits until the events queued so far were delivered. An exception
+ * it throws does not stop delivery: it is counted ({@link InferenceService#listenerFailures()}),
+ * the first logged with its stack trace, later ones summarized at most once a minute.
+ *
+ * <p>To feed a monitor, use {@link io.github.mlops4j.serving.monitoring.MonitorListener} (needs
+ * mlops-monitoring on the class path).
  */
 public interface PredictionListener {
   /** A sampled prediction, or a shadow prediction. */

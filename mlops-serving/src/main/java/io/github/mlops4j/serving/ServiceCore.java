@@ -210,7 +210,8 @@ final class ServiceCore {
 
     this.meters = b.meters == null ? ServingMeters.NOOP
         : MicrometerServingMeters.create(b.meters, model, inFlight::sum);
-    this.events = new EventDispatcher(model, b.listener, b.eventQueueCapacity, meters);
+    this.events = new EventDispatcher(model, b.listener, b.eventQueueCapacity, meters,
+        clock);
     this.loader = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(64), daemon("mlops-serving-loader-" + model),
         new ThreadPoolExecutor.AbortPolicy());
@@ -1079,6 +1080,14 @@ final class ServiceCore {
 
   long droppedEvents() {
     return events.dropped();
+  }
+
+  long listenerFailures() {
+    return events.listenerFailures();
+  }
+
+  void awaitEvents(Duration timeout) {
+    events.await(timeout);
   }
 
   synchronized void close() {

@@ -5,17 +5,24 @@ import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
- * Builds and uses a service without a meter registry; {@link MicrometerOptionalTest} runs it in a
- * class loader that has no Micrometer.
+ * Builds and uses a service without a meter registry, with a listener; {@link
+ * MicrometerOptionalTest} runs it in a class loader that has no Micrometer (and one without
+ * mlops-monitoring either).
  */
 public final class NoMicrometerProbe implements Function<Path, String> {
   @Override
   public String apply(Path workspace) {
     try (ModelRegistry registry = TestModels.registry(workspace)) {
       registry.register("churn", TestModels.classifier(0), null);
+      java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
       try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .build()) {
-        return s.predict(TestModels.request(1, 1, 1)).output();
+          .listener(e -> seen.add(e.id())).build()) {
+        Prediction p = s.predict(TestModels.request(1, 1, 1));
+        s.awaitEvents(java.time.Duration.ofSeconds(60));
+        if (!seen.equals(java.util.List.of(p.id()))) {
+          throw new IllegalStateException("The listener saw " + seen + ", not " + p.id());
+        }
+        return p.output();
       }
     }
   }

@@ -110,7 +110,7 @@ class ServingMetricsTest {
           .alias("champion").meterRegistry(meters).build();
       try {
         s.predict(TestModels.request(1, 1, 1));
-        int perVersion = servingMeters(meters).size() - 6; // 5 model counters and the gauge
+        int perVersion = servingMeters(meters).size() - 7; // 6 model counters and the gauge
         assertThat(perVersion).isEqualTo(5 + 2); // 5 outcome timers, filled and dropped
         for (int v = 2; v <= 13; v++) { // 12 alias moves
           registry.setAlias("churn", "champion", v);
@@ -121,7 +121,7 @@ class ServingMetricsTest {
           assertThat(versionTags(meters)).as("after the move to v%s", v)
               .containsExactlyInAnyOrderElementsOf(kept(v));
         }
-        assertThat(servingMeters(meters)).hasSize(6 + 3 * perVersion);
+        assertThat(servingMeters(meters)).hasSize(7 + 3 * perVersion);
         assertThat(timer(meters, "13", "ok")).isEqualTo(1);
       } finally {
         s.close();

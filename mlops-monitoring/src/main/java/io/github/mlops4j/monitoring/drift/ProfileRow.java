@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,7 +45,21 @@ public final class ProfileRow {
    *     not know or a value of the wrong type
    */
   public static ProfileRow of(ProfileSchema schema, Map<String, ?> row) {
+    return of(schema, row, Set.of());
+  }
+
+  /**
+   * Converts a row given by column name, skipping the entries whose key is in {@code
+   * ignoredColumns} (columns that are not features, such as entity keys or request ids). A key
+   * neither in the schema nor ignored is refused as by {@link #of(ProfileSchema, Map)}.
+   *
+   * @throws IllegalArgumentException naming the column if the map has a column the schema does
+   *     not know and that is not ignored, or a value of the wrong type
+   */
+  public static ProfileRow of(ProfileSchema schema, Map<String, ?> row,
+      Set<String> ignoredColumns) {
     Objects.requireNonNull(row, "row");
+    Objects.requireNonNull(ignoredColumns, "ignoredColumns");
     double[] num = new double[schema.numericColumns().size()];
     Arrays.fill(num, Double.NaN);
     String[] cat = new String[schema.categoricalColumns().size()];
@@ -52,7 +67,13 @@ public final class ProfileRow {
     for (Map.Entry<String, ?> e : row.entrySet()) {
       String name = e.getKey();
       if (name == null || !schema.hasColumn(name)) {
-        throw schema.unknownColumn(String.valueOf(name));
+        if (name != null && !ignoredColumns.isEmpty() && ignoredColumns.contains(name)) {
+          continue;
+        }
+        IllegalArgumentException unknown = schema.unknownColumn(String.valueOf(name));
+        throw new IllegalArgumentException(unknown.getMessage() + "; a column that is not a feature"
+            + " (an entity key, a request id) can be skipped with"
+            + " Monitor.builder().ignoreColumns(...)");
       }
       int i = schema.indexOf(name);
       Object v = e.getValue();

@@ -40,6 +40,9 @@ public interface ServingMeters extends AutoCloseable {
     public void eventDropped() {}
 
     @Override
+    public void listenerFailed() {}
+
+    @Override
     public void canaryRolledBack() {}
 
     @Override
@@ -59,6 +62,9 @@ public interface ServingMeters extends AutoCloseable {
   void shadowDropped();
 
   void eventDropped();
+
+  /** Counts one listener call that threw. */
+  void listenerFailed();
 
   void canaryRolledBack();
 

@@ -62,6 +62,7 @@ public final class MicrometerServingMeters implements ServingMeters {
   private final Counter loadFailures;
   private final Counter shadowDropped;
   private final Counter eventsDropped;
+  private final Counter listenerFailures;
   private final Counter canaryRollbacks;
   private boolean closed; // guarded by holders
 
@@ -75,6 +76,7 @@ public final class MicrometerServingMeters implements ServingMeters {
       this.loadFailures = hold(() -> registry.counter(ServingMetrics.LOAD_FAILURES, tags));
       this.shadowDropped = hold(() -> registry.counter(ServingMetrics.SHADOW_DROPPED, tags));
       this.eventsDropped = hold(() -> registry.counter(ServingMetrics.EVENTS_DROPPED, tags));
+      this.listenerFailures = hold(() -> registry.counter(ServingMetrics.EVENTS_FAILED, tags));
       this.canaryRollbacks = hold(() -> registry.counter(ServingMetrics.CANARY_ROLLBACKS, tags));
       // Each service gets its own in-flight gauge, told apart by the "service" tag: the model
       // name, then model#2, model#3, ... Chosen and registered under the lock, so two services
@@ -212,6 +214,11 @@ public final class MicrometerServingMeters implements ServingMeters {
   @Override
   public void eventDropped() {
     eventsDropped.increment();
+  }
+
+  @Override
+  public void listenerFailed() {
+    listenerFailures.increment();
   }
 
   @Override

@@ -11,6 +11,7 @@ package io.github.mlops4j.serving.metrics;
  *       dropped by {@code ValidationPolicy.fill}, tags {@code model, version}
  *   <li>{@value #SHADOW_DROPPED}, {@value #EVENTS_DROPPED}: counters of shadow predictions and
  *       listener events dropped because their queue was full, tag {@code model}
+ *   <li>{@value #EVENTS_FAILED}: counter of listener calls that threw, tag {@code model}
  *   <li>{@value #SWAPS}, {@value #LOAD_FAILURES}, {@value #CANARY_ROLLBACKS}: counters, tag
  *       {@code model}
  *   <li>{@value #IN_FLIGHT}: gauge of calls running, tags {@code model} and {@code service} (the
@@ -34,6 +35,8 @@ public final class ServingMetrics {
   public static final String SHADOW_DROPPED = "mlops.serving.shadow.dropped";
   /** Counter of listener events dropped. */
   public static final String EVENTS_DROPPED = "mlops.serving.events.dropped";
+  /** Counter of listener calls that threw. */
+  public static final String EVENTS_FAILED = "mlops.serving.events.failed";
   /** Counter of version swaps. */
   public static final String SWAPS = "mlops.serving.swaps";
   /** Counter of versions that failed to load or warm. */
