@@ -658,7 +658,9 @@ public final class ModelRegistry implements AutoCloseable {
    * @throws ModelIntegrityException if the file is missing, truncated or changed
    * @throws UnsafeModelException if the format, a class or the file's structure is not allowed,
    *     or the file is empty or not a well-formed model
-   * @throws RegistryException if the model's output type is not {@code outputType}
+   * @throws RegistryException if the model's output type is not {@code outputType}, with a
+   *     one-line message such as {@code "loan v1 is a Label model, not Regressor"} (the model's
+   *     provenance is logged at DEBUG, not put in the message)
    */
   public <T extends Output<T>> Model<T> loadTribuo(ModelVersion version, Class<T> outputType) {
     checkOpen();
