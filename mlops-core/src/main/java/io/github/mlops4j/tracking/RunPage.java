@@ -2,7 +2,6 @@ package io.github.mlops4j.tracking;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,10 +14,5 @@ import org.jspecify.annotations.Nullable;
 public record RunPage(List<RunInfo> runs, @Nullable String nextPageToken) {
   public RunPage {
     runs = List.copyOf(Objects.requireNonNull(runs, "runs"));
-  }
-
-  /** The token of the next page, empty on the last page. */
-  public Optional<String> next() {
-    return Optional.ofNullable(nextPageToken);
   }
 }

@@ -327,7 +327,7 @@ abstract class TrackerContract {
     List<String> seen = new ArrayList<>();
     RunPage page = tracker.searchRuns(query.build());
     seen.addAll(page.runs().stream().map(RunInfo::runName).toList());
-    while (page.next().isPresent()) {
+    while (page.nextPageToken() != null) {
       page = tracker.searchRuns(query.pageToken(page.nextPageToken()).build());
       seen.addAll(page.runs().stream().map(RunInfo::runName).toList());
     }

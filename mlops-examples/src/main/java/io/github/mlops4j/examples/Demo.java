@@ -37,7 +37,6 @@ import io.github.mlops4j.registry.training.RetrainingEvent;
 import io.github.mlops4j.registry.training.RetrainingListener;
 import io.github.mlops4j.registry.training.RetrainingLoop;
 import io.github.mlops4j.registry.training.RetrainingOutcome;
-import io.github.mlops4j.registry.validation.GateResult;
 import io.github.mlops4j.registry.validation.Holdout;
 import io.github.mlops4j.registry.validation.Rule;
 import io.github.mlops4j.registry.validation.ValidationGate;
@@ -1000,7 +999,7 @@ public final class Demo {
           : e.step() == RetrainingEvent.Step.GATE_EVALUATED ? "on the new scanner's holdout:"
           : e.detail());
       if (e.step() == RetrainingEvent.Step.GATE_EVALUATED) {
-        for (String l : outcome.gateResult().map(GateResult::toText).orElse("").split("\n")) {
+        for (String l : (outcome.gate() == null ? "" : outcome.gate().toText()).split("\n")) {
           out.line("  %s", l);
         }
       }
@@ -1018,7 +1017,7 @@ public final class Demo {
     if (outcome.status() != RetrainingOutcome.Status.PROMOTED) {
       throw new IllegalStateException("The challenger was not promoted: " + outcome.message());
     }
-    int challenger = outcome.registeredVersion().orElseThrow();
+    int challenger = java.util.Objects.requireNonNull(outcome.version(), "registered version");
 
     awaitActive(service, challenger);
     Sample probe = BreastCancer.shift(split.test(), SCANNER_SHIFT).get(0);
@@ -1041,7 +1040,7 @@ public final class Demo {
       if (e.alias() != null) {
         out.line("  #%-3d %-17s %-10s v%s -> v%s  %s", e.sequence(), e.action(), e.alias(),
             e.previousVersion() == null ? "-" : e.previousVersion(), e.version(),
-            abbreviate(e.commentText().orElse(""), 60));
+            abbreviate(java.util.Objects.requireNonNullElse(e.comment(), ""), 60));
       }
     }
     return new Outcome(champion.version(), List.copyOf(SCANNER_SHIFT.keySet()),

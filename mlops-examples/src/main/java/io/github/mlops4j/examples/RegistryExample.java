@@ -83,7 +83,7 @@ public final class RegistryExample {
       for (AuditEntry e : registry.auditLog("diagnosis")) {
         out.printf(Locale.ROOT, "audit %d %-13s version=%s alias=%s previous=%s comment=%s%n",
             e.sequence(), e.action(), e.version(), e.alias(), e.previousVersion(),
-            e.commentText().orElse("-"));
+            java.util.Objects.requireNonNullElse(e.comment(), "-"));
       }
       return registry.aliases("diagnosis").get("champion");
     }

@@ -2,7 +2,6 @@ package io.github.mlops4j.registry;
 
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,9 +26,5 @@ public record AuditEntry(long sequence, String model, AuditAction action, @Nulla
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(actor, "actor");
     Objects.requireNonNull(time, "time");
-  }
-
-  public Optional<String> commentText() {
-    return Optional.ofNullable(comment);
   }
 }

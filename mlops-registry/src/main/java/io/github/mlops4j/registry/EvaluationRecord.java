@@ -3,7 +3,6 @@ package io.github.mlops4j.registry;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -29,10 +28,5 @@ public record EvaluationRecord(long id, String model, int version, @Nullable Str
     metrics = java.util.Collections.unmodifiableSortedMap(
         new TreeMap<>(Objects.requireNonNull(metrics, "metrics")));
     Objects.requireNonNull(time, "time");
-  }
-
-  /** The tracking run holding the same metrics. */
-  public Optional<String> run() {
-    return Optional.ofNullable(runId);
   }
 }

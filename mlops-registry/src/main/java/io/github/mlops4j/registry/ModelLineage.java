@@ -5,7 +5,6 @@ import io.github.mlops4j.tracking.RunInput;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,10 +17,6 @@ import org.jspecify.annotations.Nullable;
 public record ModelLineage(ModelVersion version, @Nullable RunInfo run) {
   public ModelLineage {
     Objects.requireNonNull(version, "version");
-  }
-
-  public Optional<RunInfo> producingRun() {
-    return Optional.ofNullable(run);
   }
 
   /** The datasets the producing run used, empty without a run. */

@@ -119,6 +119,11 @@ public final class ModelRegistry implements AutoCloseable {
       this.loader = new TribuoLoader(b.allowedClassPrefixes, b.javaSerialFilter);
       store.migrate(RegistryDao.COMPONENT, RegistryDao.SCHEMA_VERSION, RegistryDao.MIGRATIONS);
       this.dao = new RegistryDao(store);
+      if (store.openMode() != io.github.mlops4j.store.OpenMode.READ_ONLY
+          && store.read(dao::hasMissingNameKeys)) {
+        int filled = store.write(dao::fillNameKeys); // models registered before schema 3
+        log.debug("Filled in the case-insensitive key of {} model names", filled);
+      }
       this.tracker = Tracker.builder().store(store).clock(b.clock).captureEnvironment(false)
           .build();
       this.resolved = new ResolveCache(b.cacheSize);
@@ -212,20 +217,52 @@ public final class ModelRegistry implements AutoCloseable {
   // ---------------------------------------------------------------- registered models
 
   /**
-   * Creates a registered model.
+   * Creates a registered model. The name must follow the rule for model names (see {@link
+   * #register(String, ModelArtifact, String)}).
    *
+   * @throws IllegalArgumentException if the name breaks the rule, or differs only by case from
+   *     the name of an existing model (the message names that model)
    * @throws RegistryException if it exists already
    */
   public RegisteredModel createModel(String name, String description) {
-    checkName(name, "model name");
+    ModelNames.check(name);
     Objects.requireNonNull(description, "description");
-    change(AuditAction.MODEL_CREATED, name, null, null, (c, who, now) -> {
-      if (!shared.dao.insertModel(c, name, description, now)) {
-        throw new RegistryException(name, null, "Model '" + name + "' already exists");
+    for (int attempt = 1; ; attempt++) {
+      try {
+        change(AuditAction.MODEL_CREATED, name, null, null, (c, who, now) -> {
+          refuseCaseTwin(c, name);
+          if (!shared.dao.insertModel(c, name, description, now)) {
+            throw new RegistryException(name, null, "Model " + ModelNames.quote(name)
+                + " already exists");
+          }
+          return audit(c, name, AuditAction.MODEL_CREATED, null, null, null, who, now);
+        });
+        return findModel(name).orElseThrow();
+      } catch (io.github.mlops4j.store.StoreException e) {
+        retryAfterNameKeyConflict(e, attempt);
       }
-      return audit(c, name, AuditAction.MODEL_CREATED, null, null, null, who, now);
-    });
-    return findModel(name).orElseThrow();
+    }
+  }
+
+  /**
+   * A concurrent transaction created a model whose name differs only by case: the retry's {@link
+   * #refuseCaseTwin} sees it and names it. Anything else is rethrown.
+   */
+  private static void retryAfterNameKeyConflict(io.github.mlops4j.store.StoreException e,
+      int attempt) {
+    if (!RegistryDao.isNameKeyConflict(e) || attempt >= 3) {
+      throw e;
+    }
+  }
+
+  /** Refuses to create {@code name} when another model's name differs from it only by case. */
+  private void refuseCaseTwin(Connection c, String name) throws SQLException {
+    String twin = shared.dao.caseTwin(c, name);
+    if (twin != null) {
+      throw new IllegalArgumentException("Model name " + ModelNames.quote(name)
+          + " differs only by case from the existing model " + ModelNames.quote(twin)
+          + "; use that model's name, or choose a name that differs in more than case");
+    }
   }
 
   public Optional<RegisteredModel> findModel(String name) {
@@ -303,12 +340,23 @@ public final class ModelRegistry implements AutoCloseable {
    * transaction, so a crash in between leaves at most an unreferenced artifact, never a
    * half-registered version.
    *
+   * <p>The name of a new model is 1 to 500 characters of well-formed Unicode that neither starts
+   * nor ends with whitespace and holds no {@code /}, no {@code \}, no control or invisible
+   * (format) characters, and no whitespace other than the space U+0020; and it must not differ
+   * only by case (after NFKC normalization and case folding) from the name of an existing model:
+   * {@code "Loan"} is refused when {@code "loan"} exists, naming {@code "loan"}. The database holds
+   * the folded name in a unique column, so this holds for concurrent writers in any number of
+   * threads and processes: of two registering {@code "Loan"} and {@code "loan"} at once, one
+   * creates the model and the other gets the error. Models created before this rule keep their
+   * names (and new versions may be registered under them).
+   *
    * <p>The {@link AccessPolicy} is asked before the artifact is stored: for {@link
    * AuditAction#MODEL_CREATED} when no model of that name exists, then for {@link
    * AuditAction#VERSION_REGISTERED}. If the model is deleted between that look-up and the
    * transaction, the policy is asked for {@code MODEL_CREATED} then and the registration retried.
    *
    * @param runId the tracking run that produced it, which must exist; null for none
+   * @throws IllegalArgumentException if a new model's name breaks the rule above
    */
   public ModelVersion register(String name, ModelArtifact artifact, @Nullable String runId) {
     checkName(name, "model name");
@@ -321,6 +369,7 @@ public final class ModelRegistry implements AutoCloseable {
     }
     boolean mayCreate = findModel(name).isEmpty();
     if (mayCreate) {
+      ModelNames.check(name);
       policy(AuditAction.MODEL_CREATED, name, null, null);
     }
     policy(AuditAction.VERSION_REGISTERED, name, null, null);
@@ -328,7 +377,7 @@ public final class ModelRegistry implements AutoCloseable {
     ModelSignature signature = artifact.signatureOrNull();
     String signatureJson = signature == null ? null : SignatureJson.write(signature);
     int[] number = new int[1];
-    while (true) {
+    for (int attempt = 1; ; attempt++) {
       boolean creating = mayCreate;
       try {
         commit(name, (c, who, now) -> {
@@ -336,6 +385,7 @@ public final class ModelRegistry implements AutoCloseable {
             if (!creating) {
               throw new ModelMissing(); // deleted since it was looked up: ask the policy first
             }
+            refuseCaseTwin(c, name);
             shared.dao.insertModel(c, name, "", now);
             audit(c, name, AuditAction.MODEL_CREATED, null, null, null, who, now);
           }
@@ -350,8 +400,11 @@ public final class ModelRegistry implements AutoCloseable {
         });
         return getVersion(name, number[0]).orElseThrow();
       } catch (ModelMissing e) {
+        ModelNames.check(name);
         policy(AuditAction.MODEL_CREATED, name, null, null);
         mayCreate = true;
+      } catch (io.github.mlops4j.store.StoreException e) {
+        retryAfterNameKeyConflict(e, attempt);
       }
     }
   }
@@ -658,7 +711,9 @@ public final class ModelRegistry implements AutoCloseable {
    * @throws ModelIntegrityException if the file is missing, truncated or changed
    * @throws UnsafeModelException if the format, a class or the file's structure is not allowed,
    *     or the file is empty or not a well-formed model
-   * @throws RegistryException if the model's output type is not {@code outputType}
+   * @throws RegistryException if the model's output type is not {@code outputType}, with a
+   *     one-line message such as {@code "loan v1 is a Label model, not Regressor"} (the model's
+   *     provenance is logged at DEBUG, not put in the message)
    */
   public <T extends Output<T>> Model<T> loadTribuo(ModelVersion version, Class<T> outputType) {
     checkOpen();
@@ -839,7 +894,7 @@ public final class ModelRegistry implements AutoCloseable {
     io.github.mlops4j.StoredText.check(Objects.requireNonNull(name, what), what);
     if (name.isBlank() || name.length() > MAX_NAME) {
       throw new IllegalArgumentException(what + " must be 1 to " + MAX_NAME
-          + " characters and not blank, was '" + name + "'");
+          + " characters and not blank, was " + ModelNames.quote(name));
     }
     for (int i = 0; i < name.length(); i++) {
       if (Character.isISOControl(name.charAt(i))) {

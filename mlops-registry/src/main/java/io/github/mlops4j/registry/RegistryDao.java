@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 /** SQL of the registry schema. Methods taking a Connection run inside the caller's transaction. */
 final class RegistryDao {
   static final String COMPONENT = "registry";
-  static final int SCHEMA_VERSION = 2;
+  static final int SCHEMA_VERSION = 3;
   static final String MIGRATIONS = "/io/github/mlops4j/registry/migrations";
 
   private final Store store;
@@ -49,12 +49,118 @@ final class RegistryDao {
     }
   }
 
-  /** Inserts the model unless it exists; true if it was created. */
+  /**
+   * Inserts the model unless it exists; true if it was created. The name's {@link
+   * ModelNames#key} goes into the unique column {@code name_key}: a model whose name differs only
+   * by case, inserted by a concurrent transaction, makes this throw a unique-constraint violation
+   * ({@link #isNameKeyConflict}).
+   */
   boolean insertModel(Connection c, String name, String description, long now)
       throws SQLException {
-    return Sql.update(c, "INSERT INTO registered_models (name, description, creation_time,"
-        + " last_updated_time) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
-        name, description, now, now) == 1;
+    return Sql.update(c, "INSERT INTO registered_models (name, name_key, description,"
+        + " creation_time, last_updated_time) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
+        name, ModelNames.key(name), description, now, now) == 1;
+  }
+
+  /**
+   * The name of another model whose name has the same {@link ModelNames#key} as {@code name}, or
+   * null. Rows of older schemas whose key is still NULL (names that already clashed) are compared
+   * by computing their key.
+   */
+  @Nullable String caseTwin(Connection c, String name) throws SQLException {
+    String key = ModelNames.key(name);
+    try (PreparedStatement p = c.prepareStatement("SELECT name, name_key FROM registered_models"
+        + " WHERE (name_key = ? OR name_key IS NULL) AND name <> ? ORDER BY creation_time, name")) {
+      p.setString(1, key);
+      p.setString(2, name);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          String other = rs.getString(1);
+          String otherKey = rs.getString(2);
+          if (key.equals(otherKey != null ? otherKey : ModelNames.key(other))) {
+            return other;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether {@code e} is the violation of the unique {@code name_key} column (a concurrent
+   * transaction created a model whose name differs only by case).
+   */
+  static boolean isNameKeyConflict(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s) {
+        String state = String.valueOf(s.getSQLState());
+        boolean unique = state.equals("23505") || (s.getErrorCode() & 0xff) == 19;
+        if (unique && String.valueOf(s.getMessage()).contains("name_key")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether some model row has no {@code name_key} although its key is free (rows written before
+   * schema version 3): then {@link #fillNameKeys} has work to do.
+   */
+  boolean hasMissingNameKeys(Connection c) throws SQLException {
+    return !missingNameKeys(c).isEmpty();
+  }
+
+  /**
+   * Sets {@code name_key} on rows of older schemas, oldest model first; a row whose key another
+   * row holds already (names that differ only by case, created before the rule) keeps NULL. On
+   * PostgreSQL the table is locked against concurrent inserts for the transaction.
+   *
+   * @return the number of rows filled in
+   */
+  int fillNameKeys(Connection c) throws SQLException {
+    if (store.dialect() == Dialect.POSTGRESQL) {
+      try (java.sql.Statement s = c.createStatement()) {
+        s.execute("LOCK TABLE registered_models IN SHARE ROW EXCLUSIVE MODE");
+      }
+    }
+    int filled = 0;
+    for (Map.Entry<String, String> e : missingNameKeys(c).entrySet()) {
+      filled += Sql.update(c, "UPDATE registered_models SET name_key = ? WHERE name = ?"
+          + " AND name_key IS NULL AND NOT EXISTS (SELECT 1 FROM registered_models o"
+          + " WHERE o.name_key = ?)", e.getValue(), e.getKey(), e.getValue());
+    }
+    return filled;
+  }
+
+  /** Rows without a key whose key is free, name to key, oldest first. */
+  private Map<String, String> missingNameKeys(Connection c) throws SQLException {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    java.util.Set<String> taken = new java.util.HashSet<>();
+    try (PreparedStatement p = c.prepareStatement("SELECT name FROM registered_models"
+        + " WHERE name_key IS NULL ORDER BY creation_time, name");
+        ResultSet rs = p.executeQuery()) {
+      while (rs.next()) {
+        String name = rs.getString(1);
+        String key = ModelNames.key(name);
+        if (taken.add(key)) {
+          out.put(name, key);
+        }
+      }
+    }
+    if (out.isEmpty()) {
+      return out;
+    }
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT name_key FROM registered_models WHERE name_key IS NOT NULL");
+        ResultSet rs = p.executeQuery()) {
+      java.util.Set<String> present = new java.util.HashSet<>();
+      while (rs.next()) {
+        present.add(rs.getString(1));
+      }
+      out.values().removeIf(present::contains);
+    }
+    return out;
   }
 
   int allocateVersion(Connection c, String name, long now) throws SQLException {

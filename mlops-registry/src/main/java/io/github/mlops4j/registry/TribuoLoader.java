@@ -15,6 +15,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tribuo.Model;
 import org.tribuo.Output;
 import org.tribuo.protos.core.ModelProto;
@@ -26,6 +28,8 @@ import org.tribuo.protos.core.ModelProto;
  * only then handed to Tribuo.
  */
 final class TribuoLoader {
+  private static final Logger log = LoggerFactory.getLogger(TribuoLoader.class);
+
   private final List<String> allowedClassPrefixes;
   private final @Nullable String javaSerialFilter;
   private final ProtobufModelCheck protobufCheck;
@@ -53,13 +57,31 @@ final class TribuoLoader {
     }
     byte[] bytes = verifiedBytes(v, artifacts);
     Model<?> model = java ? fromJava(v, bytes) : fromProtobuf(v, bytes);
-    try {
-      return model.castModel(outputType);
-    } catch (ClassCastException e) {
-      throw new RegistryException(v.modelName(), v.version(), "Version " + v.version() + " of '"
-          + v.modelName() + "' does not predict " + outputType.getSimpleName() + ": "
-          + e.getMessage(), e);
+    if (!model.validate(outputType)) {
+      // Tribuo's own ClassCastException quotes the whole provenance (kilobytes): keep it for
+      // the debug log and give the caller one line.
+      String actual = outputTypeName(model);
+      log.debug("Version {} of '{}' is a {} model, not {}: {}", v.version(), v.modelName(),
+          actual, outputType.getName(), model);
+      throw new RegistryException(v.modelName(), v.version(), ProtobufModelCheck.cut(
+          v.modelName()) + " v" + v.version() + " is a " + actual + " model, not "
+          + outputType.getSimpleName() + "; load it with loadTribuo(version, " + actual
+          + ".class)");
     }
+    return model.castModel(outputType);
+  }
+
+  /** The simple class name of the model's outputs, e.g. {@code Label}, or "unknown-output". */
+  private static <T extends Output<T>> String outputTypeName(Model<T> model) {
+    for (com.oracle.labs.mlrg.olcut.util.Pair<Integer, T> p : model.getOutputIDInfo()) {
+      Class<?> type = p.getB().getClass();
+      // Regression domains hold DimensionTuple, a Regressor: name the topmost Output class.
+      while (type.getSuperclass() != null && Output.class.isAssignableFrom(type.getSuperclass())) {
+        type = type.getSuperclass();
+      }
+      return type.getSimpleName();
+    }
+    return "unknown-output";
   }
 
   /** Reads the artifact and checks its digest; nothing is parsed before this returns. */

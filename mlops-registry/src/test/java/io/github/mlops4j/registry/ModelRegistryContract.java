@@ -37,6 +37,12 @@ abstract class ModelRegistryContract {
   /** A builder over a fresh, empty store whose artifacts go under {@code dir}. */
   abstract ModelRegistry.Builder fresh(Path dir) throws Exception;
 
+  /**
+   * A new store over the database named by {@code dir}: created empty on the first call, the same
+   * database (through a new connection pool) on later calls with the same {@code dir}.
+   */
+  abstract io.github.mlops4j.store.Store openStore(Path dir) throws Exception;
+
   @BeforeEach
   void open() throws Exception {
     registry = fresh(temp).actor(() -> "alice").pollInterval(Duration.ZERO).build();
@@ -426,7 +432,7 @@ abstract class ModelRegistryContract {
     }
     ModelVersion v = registry.register("churn", Models.churn(1), runId);
     ModelLineage lineage = registry.lineage(v);
-    assertThat(lineage.producingRun()).map(r -> r.runId()).contains(runId);
+    assertThat(lineage.run()).isNotNull().extracting(r -> r.runId()).isEqualTo(runId);
     assertThat(lineage.params()).containsEntry("lr", "0.05");
     assertThat(lineage.datasets()).singleElement()
         .satisfies(d -> assertThat(d.dataset().name()).isEqualTo("train.csv"));
@@ -462,5 +468,124 @@ abstract class ModelRegistryContract {
     registry.close();
     assertThatThrownBy(() -> registry.resolve("churn", "latest"))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+  }
+
+  // ---------------------------------------------------------------- model names
+
+  @Test
+  void modelNames_followTheRule_andMayNotDifferOnlyByCase() {
+    for (String bad : List.of("loan/default", " loan", "loan ", "loan\tdefault",
+        "loan\u200bdefault", "loan\u00a0default", "")) {
+      assertThatThrownBy(() -> registry.register(bad, Models.churn(1), null)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> registry.createModel(bad, "")).as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    registry.register("Loan-Default", Models.churn(1), null);
+    registry.register("loan default", Models.churn(1), null); // not a case variant: allowed
+    assertThatThrownBy(() -> registry.register("loan-default", Models.churn(2), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'loan-default' differs only by case from the existing model"
+            + " 'Loan-Default'");
+    assertThatThrownBy(() -> registry.createModel("LOAN-DEFAULT", ""))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'Loan-Default'");
+    assertThatThrownBy(() -> registry.createModel("Loan-Default", ""))
+        .isInstanceOf(RegistryException.class).hasMessageContaining("already exists");
+    assertThat(registry.listModels()).extracting(RegisteredModel::name)
+        .containsExactly("Loan-Default", "loan default");
+    assertThat(registry.register("Loan-Default", Models.churn(2), null).version()).isEqualTo(2);
+
+    registry.withComment("renaming").setAlias("Loan-Default", "champion", 2);
+    registry.deleteAlias("Loan-Default", "champion");
+    registry.deleteModel("Loan-Default");
+    assertThat(registry.register("loan-default", Models.churn(3), null).version()).isEqualTo(1);
+  }
+
+  @Test
+  void twoRegistriesCreatingCaseVariantsAtOnce_leaveExactlyOneModel() throws Exception {
+    Path db = temp.resolve("names");
+    Path file = Files.write(temp.resolve("artifact"), new byte[] {1, 2, 3});
+    for (int r = 0; r < 5; r++) {
+      int round = r;
+      String upper = "Loan" + round;
+      String lower = "loan" + round;
+      try (io.github.mlops4j.store.Store s1 = openStore(db);
+          io.github.mlops4j.store.Store s2 = openStore(db);
+          ModelRegistry r1 = ModelRegistry.builder().store(s1).pollInterval(Duration.ZERO).build();
+          ModelRegistry r2 = ModelRegistry.builder().store(s2).pollInterval(Duration.ZERO)
+              .build()) {
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+          Future<Object> a = pool.submit(() -> {
+            start.await(60, TimeUnit.SECONDS);
+            return round % 2 == 0 ? r1.register(upper, ModelArtifact.file(file, "bin"), null)
+                : r1.createModel(upper, "");
+          });
+          Future<Object> b = pool.submit(() -> {
+            start.await(60, TimeUnit.SECONDS);
+            return r2.register(lower, ModelArtifact.file(file, "bin"), null);
+          });
+          List<Throwable> failures = new ArrayList<>();
+          for (Future<Object> f : List.of(a, b)) {
+            try {
+              f.get(120, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+              failures.add(e.getCause());
+            }
+          }
+          List<String> models = r1.searchModels(null, Map.of()).stream()
+              .map(RegisteredModel::name).filter(n -> n.equalsIgnoreCase(upper)).toList();
+          assertThat(models).hasSize(1);
+          assertThat(failures).singleElement()
+              .isInstanceOf(IllegalArgumentException.class)
+              .extracting(Throwable::getMessage).asString()
+              .contains("differs only by case from the existing model '" + models.get(0) + "'");
+        } finally {
+          pool.shutdownNow();
+        }
+      }
+    }
+  }
+
+  @Test
+  void databaseWithCaseDuplicatesFromBeforeTheRule_opensAndWorks() throws Exception {
+    Path db = temp.resolve("legacy");
+    try (io.github.mlops4j.store.Store old = openStore(db)) {
+      old.migrate(RegistryDao.COMPONENT, 2, RegistryDao.MIGRATIONS); // the schema before the rule
+      old.write(c -> {
+        long t = 1;
+        for (String name : List.of("Loan", "loan", "LOAN", "a/b", "other")) {
+          io.github.mlops4j.store.Sql.update(c, "INSERT INTO registered_models (name,"
+              + " creation_time, last_updated_time) VALUES (?, ?, ?)", name, t, t);
+          t++;
+        }
+        return null;
+      });
+    }
+    try (io.github.mlops4j.store.Store s = openStore(db);
+        ModelRegistry r = ModelRegistry.builder().store(s).pollInterval(Duration.ZERO).build()) {
+      assertThat(r.listModels()).extracting(RegisteredModel::name)
+          .containsExactlyInAnyOrder("Loan", "loan", "LOAN", "a/b", "other");
+      for (String name : List.of("Loan", "loan", "LOAN", "a/b")) { // old names keep working
+        assertThat(r.register(name, Models.churn(1), null).version()).isEqualTo(1);
+        r.setAlias(name, "champion", 1);
+        assertThat(r.resolve(name, "champion")).isPresent();
+      }
+      assertThatThrownBy(() -> r.createModel("lOAN", ""))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'Loan'");
+      assertThatThrownBy(() -> r.register("OTHER", Models.churn(1), null))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'other'");
+      r.deleteAlias("Loan", "champion");
+      r.deleteModel("Loan"); // the key is free, but "loan" and "LOAN" still hold the name
+      assertThatThrownBy(() -> r.createModel("lOAN", ""))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("differs only");
+    }
+    try (io.github.mlops4j.store.Store s = openStore(db); // a second open fills in a freed key
+        ModelRegistry r = ModelRegistry.builder().store(s).pollInterval(Duration.ZERO).build()) {
+      assertThatThrownBy(() -> r.createModel("lOAN", ""))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'loan'");
+      assertThat(r.listModels()).hasSize(4);
+    }
   }
 }

@@ -32,6 +32,19 @@ class PostgresRegistryIT extends ModelRegistryContract {
     postgres.close();
   }
 
+  private final java.util.Map<Path, DataSource> databases = new java.util.HashMap<>();
+
+  @Override
+  io.github.mlops4j.store.Store openStore(Path dir) throws Exception {
+    DataSource db = databases.get(dir);
+    if (db == null) {
+      db = postgres.fresh();
+      databases.put(dir, db);
+    }
+    return io.github.mlops4j.store.Store.builder().dataSource(db)
+        .artifactRoot(dir.resolve("artifacts")).build();
+  }
+
   @Override
   ModelRegistry.Builder fresh(Path dir) throws Exception {
     return ModelRegistry.builder().dataSource(postgres.fresh())
@@ -74,6 +87,43 @@ class PostgresRegistryIT extends ModelRegistryContract {
       second.join();
       watcher.refresh();
       assertThat(seen).containsExactlyInAnyOrder("a", "b");
+    }
+  }
+
+  /**
+   * The race the unique name key exists for: both transactions look for a case twin before
+   * either commits. The second one's insert waits on the first one's index entry, then fails on
+   * the unique key; the registry retries it, and the retry names the model that won.
+   */
+  @Test
+  void caseVariantInsertedWhileAnotherIsUncommitted_getsTheClearError() throws Exception {
+    DataSource db = postgres.fresh();
+    PausingDataSource pausing = new PausingDataSource(db);
+    Path artifacts = temp.resolve("case-race");
+    try (ModelRegistry slow = ModelRegistry.builder().dataSource(pausing).artifactRoot(artifacts)
+        .pollInterval(Duration.ZERO).build();
+        ModelRegistry fast = ModelRegistry.builder().dataSource(db).artifactRoot(artifacts)
+            .pollInterval(Duration.ZERO).build()) {
+      Thread first = new Thread(() -> slow.createModel("Loan", "first"));
+      pausing.pauseNextCommit(first);
+      first.start();
+      pausing.awaitRead(); // "Loan" is inserted, not committed
+      Throwable[] failure = new Throwable[1];
+      Thread second = new Thread(() -> {
+        try {
+          fast.createModel("loan", "second");
+        } catch (Throwable t) {
+          failure[0] = t;
+        }
+      });
+      second.start();
+      awaitDoneOrWaitingForALock(second, db);
+      pausing.resume();
+      first.join();
+      second.join();
+      assertThat(failure[0]).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("'loan' differs only by case from the existing model 'Loan'");
+      assertThat(fast.listModels()).extracting(RegisteredModel::name).containsExactly("Loan");
     }
   }
 

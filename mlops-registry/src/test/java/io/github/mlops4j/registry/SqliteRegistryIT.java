@@ -8,4 +8,9 @@ class SqliteRegistryIT extends ModelRegistryContract {
   ModelRegistry.Builder fresh(Path dir) {
     return ModelRegistry.builder().workspace(dir.resolve("ws"));
   }
+
+  @Override
+  io.github.mlops4j.store.Store openStore(Path dir) {
+    return io.github.mlops4j.store.Store.open(dir);
+  }
 }

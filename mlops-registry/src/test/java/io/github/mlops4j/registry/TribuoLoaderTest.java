@@ -326,6 +326,22 @@ class TribuoLoaderTest {
   // ------------------------------------------------------------------ real models still load
 
   @Test
+  void wrongOutputType_isAShortMessageNamingBothTypes() {
+    ModelVersion label = registry.register("loan", Models.churn(1), null);
+    ModelVersion regressor = registry.register("price", regression(), null);
+
+    assertThatThrownBy(() -> registry.loadTribuo(label, Regressor.class))
+        .isInstanceOf(RegistryException.class)
+        .hasMessage("loan v1 is a Label model, not Regressor; load it with"
+            + " loadTribuo(version, Label.class)")
+        .hasNoCause();
+    assertThatThrownBy(() -> registry.loadTribuo(regressor, Label.class))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageStartingWith("price v1 is a Regressor model, not Label")
+        .message().hasSizeLessThan(200).doesNotContain("provenance");
+  }
+
+  @Test
   void realModels_passTheCheckAndLoad() throws Exception {
     Model<Label> churn = Models.churn(3);
     Model<Label> fromCsv = csvTrained();

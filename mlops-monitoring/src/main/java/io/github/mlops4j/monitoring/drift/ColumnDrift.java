@@ -1,8 +1,6 @@
 package io.github.mlops4j.monitoring.drift;
 
 import java.util.Objects;
-import java.util.Optional;
-import java.util.OptionalDouble;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,13 +31,5 @@ public record ColumnDrift(String column, ColumnType type, String method, double 
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(quality, "quality");
-  }
-
-  public OptionalDouble p() {
-    return pValue == null ? OptionalDouble.empty() : OptionalDouble.of(pValue);
-  }
-
-  public Optional<String> noteText() {
-    return Optional.ofNullable(note);
   }
 }

@@ -2,8 +2,6 @@ package io.github.mlops4j.registry.training;
 
 import io.github.mlops4j.registry.validation.GateResult;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,13 +33,5 @@ public record RetrainingOutcome(Status status, String trigger, @Nullable Integer
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(trigger, "trigger");
     Objects.requireNonNull(message, "message");
-  }
-
-  public OptionalInt registeredVersion() {
-    return version == null ? OptionalInt.empty() : OptionalInt.of(version);
-  }
-
-  public Optional<GateResult> gateResult() {
-    return Optional.ofNullable(gate);
   }
 }

@@ -26,11 +26,15 @@ import org.tribuo.regression.RegressionFactory;
  * champion on a CSV holdout, prints the rule table and exits 0 when the gate passes, 1 when it
  * fails and 2 on a usage or input error. The workspace (or database and artifact root) must
  * already exist: a path that names no workspace is an error, never a new empty workspace.
+ * {@code --slice-column} groups the rows by a column and keeps it a feature ({@link
+ * Holdout.Builder#sliceBy}); {@code --ignore-column} (repeatable) leaves a column that is not a
+ * feature out of the data ({@link Holdout.Builder#ignoreColumns}).
  *
  * <pre>
  * java -cp ... io.github.mlops4j.registry.validation.GateCommand \
  *     --workspace ./mlops --model churn --candidate 7 --champion champion \
  *     --data holdout.csv --label-column churn --slice-column region \
+ *     --ignore-column customer_id \
  *     --rule "accuracy &gt;= 0.85" --rule "macro_f1 not-worse-than-champion-by 0.01" \
  *     --rule "every-slice recall:yes &gt;= 0.7" --significance 0.05 --seed 7 --promote
  * </pre>
@@ -48,10 +52,13 @@ public final class GateCommand {
           + " [--jdbc-user U --jdbc-password P])",
       "         --model NAME --candidate VERSION|ALIAS [--champion ALIAS]",
       "         --data FILE.csv --label-column COL [--slice-column COL]...",
+      "         [--ignore-column COL]...",
       "         --rule \"METRIC OP VALUE\"... [--significance A] [--seed N] [--resamples N]",
       "         [--promote] [--json FILE]",
       "  OP: >=, <=, not-worse-than-champion-by, better-than-champion-by;",
       "  prefix a rule with every-slice to apply it to every slice.",
+      "  --slice-column groups rows by a column and keeps it a feature;",
+      "  --ignore-column leaves a column (an id, a timestamp) out of the features.",
       "  Exit codes: 0 gate passed, 1 gate failed, 2 usage or input error.");
 
   private GateCommand() {}
@@ -134,6 +141,7 @@ public final class GateCommand {
       ModelVersion candidate, OutputFactory<T> factory, PrintStream out) {
     Holdout.Builder<T> hb = Holdout.csv(o.data, o.labelColumn, factory);
     o.sliceColumns.forEach(hb::sliceBy);
+    o.ignoreColumns.forEach(hb::ignoreColumns);
     Holdout<T> holdout = hb.build();
     ValidationGate.Builder gb = ValidationGate.builder().seed(o.seed);
     if (o.significance != null) {
@@ -182,6 +190,7 @@ public final class GateCommand {
     Path data = Path.of("");
     String labelColumn = "";
     final List<String> sliceColumns = new ArrayList<>();
+    final List<String> ignoreColumns = new ArrayList<>();
     /** every-slice marker (or null), metric, op, value. */
     final List<String[]> rules = new ArrayList<>();
     @Nullable Double significance;
@@ -213,6 +222,7 @@ public final class GateCommand {
           case "--data" -> data = value(args, ++i, a);
           case "--label-column" -> label = value(args, ++i, a);
           case "--slice-column" -> o.sliceColumns.add(value(args, ++i, a));
+          case "--ignore-column" -> o.ignoreColumns.add(value(args, ++i, a));
           case "--rule" -> o.rules.add(rule(value(args, ++i, a)));
           case "--significance" -> o.significance = number(value(args, ++i, a), a);
           case "--seed" -> o.seed = integer(value(args, ++i, a), a);

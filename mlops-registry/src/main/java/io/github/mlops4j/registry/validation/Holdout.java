@@ -46,8 +46,10 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  * }</pre>
  *
  * <p>A column slice ({@link Builder#sliceBy}) makes one slice per distinct value, named {@code
- * column=value}; the value is read from the example's metadata (CSV slice columns become metadata,
- * not features). A predicate slice ({@link Builder#slice}) is named by the caller.
+ * column=value}. Slicing groups rows; it never adds or removes features, for a CSV file and for
+ * an in-memory data set alike: slicing by a model feature such as {@code region} keeps it a
+ * feature. Columns that are not features (ids, timestamps) are left out with {@link
+ * Builder#ignoreColumns}. A predicate slice ({@link Builder#slice}) is named by the caller.
  *
  * <p>The data set's identity is a {@link DatasetVersion}: for a CSV file the SHA-256 of the file
  * ({@link DatasetVersion#of(Path)}); for an in-memory data set the SHA-256 of a canonical encoding
@@ -64,17 +66,25 @@ public final class Holdout<T extends Output<T>> {
   private final @Nullable Path file;
   private final List<String> featureColumns;
   private final List<SliceSpec<T>> slices;
+  private final Map<String, String[]> sliceValues;
   private volatile @Nullable DatasetVersion version;
 
-  private Holdout(Builder<T> b, Dataset<T> dataset, List<String> featureColumns) {
+  private Holdout(Builder<T> b, Dataset<T> dataset, List<String> featureColumns,
+      Map<String, String[]> sliceValues) {
     this.dataset = dataset;
     this.name = b.name;
     this.file = b.file;
     this.featureColumns = List.copyOf(featureColumns);
     this.slices = List.copyOf(b.slices);
+    this.sliceValues = Map.copyOf(sliceValues);
   }
 
-  /** Starts a holdout over an in-memory Tribuo data set, named {@code holdout} by default. */
+  /**
+   * Starts a holdout over an in-memory Tribuo data set, named {@code holdout} by default. Its
+   * feature columns are the data set's feature names with one-hot names {@code column@value}
+   * folded to {@code column}; {@link Builder#sliceBy} groups rows by a metadata key or a feature
+   * and leaves the features as they are, exactly as for {@link #csv}.
+   */
   public static <T extends Output<T>> Builder<T> of(Dataset<T> dataset) {
     Objects.requireNonNull(dataset, "dataset");
     return new Builder<>(dataset, null, null, null);
@@ -83,10 +93,12 @@ public final class Holdout<T extends Output<T>> {
   /**
    * Starts a holdout read from a CSV file with a header row (comma separated, {@code "}
    * quoted) whose column names are unique (a name used twice is an error, not a silent choice of
-   * one of the columns). The label column is parsed by {@code factory}; every other column that is not a
-   * slice column is a feature: a number becomes a real feature named after the column, any other
-   * text {@code v} becomes the one-hot feature {@code column@v} with value 1, and an empty cell is
-   * a missing (zero) feature. Named after the file.
+   * one of the columns). The label column is parsed by {@code factory}; every other column that is
+   * not ignored ({@link Builder#ignoreColumns}) is a feature, slice columns included: a number
+   * becomes a real feature named after the column, any other text {@code v} becomes the one-hot
+   * feature {@code column@v} with value 1, and an empty cell is a missing (zero) feature. The
+   * cells of slice columns are also kept, as text, in each example's metadata. Named after the
+   * file.
    */
   public static <T extends Output<T>> Builder<T> csv(Path file, String labelColumn,
       OutputFactory<T> factory) {
@@ -112,9 +124,10 @@ public final class Holdout<T extends Output<T>> {
   }
 
   /**
-   * The feature columns of the data: CSV columns other than label and slices, or the distinct
-   * feature names of an in-memory data set with one-hot names {@code column@value} folded to
-   * {@code column}. Compared with the model's signature before evaluation.
+   * The feature columns of the data: CSV columns other than the label and the ignored columns, or
+   * the distinct feature names of an in-memory data set with one-hot names {@code column@value}
+   * folded to {@code column}, less the ignored columns. Slice columns are features like any
+   * other. Compared with the model's signature before evaluation.
    */
   public List<String> featureColumns() {
     return featureColumns;
@@ -123,6 +136,16 @@ public final class Holdout<T extends Output<T>> {
   /** The slice definitions, in the order given. */
   List<SliceSpec<T>> sliceSpecs() {
     return slices;
+  }
+
+  /** The columns sliced by {@link Builder#sliceBy}. */
+  Set<String> sliceColumns() {
+    return sliceValues.keySet();
+  }
+
+  /** The value of the column slice {@code column} for every row, in row order (shared array). */
+  String[] sliceValues(String column) {
+    return Objects.requireNonNull(sliceValues.get(column), column);
   }
 
   /** The data set's version: name, SHA-256 digest and row count (computed once, on demand). */
@@ -209,6 +232,7 @@ public final class Holdout<T extends Output<T>> {
     private String name;
     private final List<SliceSpec<T>> slices = new ArrayList<>();
     private final Set<String> sliceNames = new LinkedHashSet<>();
+    private final Set<String> ignored = new LinkedHashSet<>();
 
     private Builder(@Nullable Dataset<T> dataset, @Nullable Path file,
         @Nullable String labelColumn, @Nullable OutputFactory<T> factory) {
@@ -228,7 +252,20 @@ public final class Holdout<T extends Output<T>> {
       return this;
     }
 
-    /** One slice per distinct value of {@code column} (example metadata or CSV column). */
+    /**
+     * One slice per distinct value of {@code column}, named {@code column=value}. This is a
+     * grouping of the rows and nothing else: the column stays what it was (a feature if it is
+     * one), for {@link Holdout#csv} and {@link Holdout#of} alike. A row's value is, in this order:
+     * the example's metadata value under {@code column} (for a CSV file, the cell's text); the
+     * value of a real feature named {@code column} (integral values without a fraction, e.g.
+     * {@code 3}); {@code v} of a non-zero one-hot feature {@code column@v}; {@code 0} when {@code
+     * column} is a real feature of the data set that the row does not hold (Tribuo's sparse
+     * zero). A row with none of these is a {@link ValidationException} at {@link #build()}.
+     *
+     * <p>A slice column the model does not know is not reported as an unknown feature column
+     * (the model ignores it); to keep it away from the model altogether, also pass it to {@link
+     * #ignoreColumns}.
+     */
     public Builder<T> sliceBy(String column) {
       Objects.requireNonNull(column, "column");
       if (column.isBlank()) {
@@ -240,6 +277,32 @@ public final class Holdout<T extends Output<T>> {
       }
       addName("column " + column);
       slices.add(new SliceSpec<>(column, column, null));
+      return this;
+    }
+
+    /**
+     * Columns that are not features (ids, timestamps, free text): left out of the feature columns
+     * compared with the model's signature and out of the examples the model sees. For a CSV file
+     * they are not read as features (a slice column that is also ignored still slices); for an
+     * in-memory data set the examples are copied without the features named {@code column} or
+     * {@code column@...}, and the digest is that of the copy. Each column must exist (a CSV header
+     * column or an in-memory feature column), else {@link #build()} fails naming it. Repeatable.
+     *
+     * @throws IllegalArgumentException if a column is blank or is the label column
+     */
+    public Builder<T> ignoreColumns(String... columns) {
+      Objects.requireNonNull(columns, "columns");
+      for (String column : columns) {
+        Objects.requireNonNull(column, "column");
+        if (column.isBlank()) {
+          throw new IllegalArgumentException("An ignored column must not be blank");
+        }
+        if (column.equals(labelColumn)) {
+          throw new IllegalArgumentException("Column '" + cut(column)
+              + "' is the label column; it cannot be ignored");
+        }
+        ignored.add(column);
+      }
       return this;
     }
 
@@ -270,25 +333,101 @@ public final class Holdout<T extends Output<T>> {
     public Holdout<T> build() {
       Dataset<T> data;
       List<String> columns;
+      Map<String, String[]> values;
       if (dataset != null) {
-        data = dataset;
         Set<String> cols = new TreeSet<>();
         for (VariableInfo info : dataset.getFeatureMap()) {
           cols.add(column(info.getName()));
         }
+        for (String ig : ignored) {
+          if (!cols.contains(ig)) {
+            throw new ValidationException("Holdout '" + name + "' has no feature column '"
+                + cut(ig) + "' to ignore; " + describe(List.copyOf(cols)));
+          }
+        }
+        values = sliceValues(dataset);
+        cols.removeAll(ignored);
         columns = new ArrayList<>(cols);
+        data = ignored.isEmpty() ? dataset : without(dataset, ignored);
       } else {
         Path f = Objects.requireNonNull(file);
         List<String> cols = new ArrayList<>();
         data = readCsv(f, Objects.requireNonNull(labelColumn), Objects.requireNonNull(factory),
             cols);
         columns = cols;
+        values = sliceValues(data);
       }
       if (data.size() == 0) {
         throw new ValidationException("The holdout '" + name + "' has no rows; evaluate on a"
             + " data set with at least one labelled row");
       }
-      return new Holdout<>(this, data, columns);
+      return new Holdout<>(this, data, columns, values);
+    }
+
+    /** The value of every column slice for every row (see {@link #sliceBy}). */
+    private Map<String, String[]> sliceValues(Dataset<T> data) {
+      Map<String, String[]> out = new LinkedHashMap<>();
+      for (SliceSpec<T> s : slices) {
+        String column = s.column();
+        if (column == null) {
+          continue;
+        }
+        boolean real = data.getFeatureMap().get(column) != null;
+        String[] values = new String[data.size()];
+        int row = 0;
+        for (Example<T> ex : data) {
+          String v = sliceValue(ex, column, real);
+          if (v == null) {
+            throw new ValidationException("Row " + row + " of holdout '" + name + "' has no value"
+                + " for slice column '" + cut(column) + "': it is neither a metadata key nor a"
+                + " feature (" + cut(column) + " or " + cut(column) + "@value) of the row");
+          }
+          values[row++] = v;
+        }
+        out.put(column, values);
+      }
+      return out;
+    }
+
+    private static <T extends Output<T>> @Nullable String sliceValue(Example<T> ex,
+        String column, boolean realColumn) {
+      Optional<Object> meta = ex.getMetadataValue(column);
+      if (meta.isPresent()) {
+        return String.valueOf(meta.get());
+      }
+      String prefix = column + "@";
+      for (Feature f : ex) {
+        String n = f.getName();
+        if (n.equals(column)) {
+          return number(f.getValue());
+        }
+        if (n.startsWith(prefix) && f.getValue() != 0) {
+          return n.substring(prefix.length());
+        }
+      }
+      return realColumn ? "0" : null;
+    }
+
+    private static String number(double d) {
+      return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d)
+          : Double.toString(d);
+    }
+
+    /** A copy of {@code data} without the features of the {@code drop} columns. */
+    private static <T extends Output<T>> MutableDataset<T> without(Dataset<T> data,
+        Set<String> drop) {
+      MutableDataset<T> out = new MutableDataset<>(data.getProvenance(), data.getOutputFactory());
+      for (Example<T> ex : data) {
+        ArrayExample<T> copy = new ArrayExample<>(ex.getOutput(), ex.getWeight(),
+            ex.getMetadata());
+        for (Feature f : ex) {
+          if (!drop.contains(column(f.getName()))) {
+            copy.add(f.getName(), f.getValue());
+          }
+        }
+        out.add(copy);
+      }
+      return out;
     }
 
     private MutableDataset<T> readCsv(Path f, String label, OutputFactory<T> outputs,
@@ -323,9 +462,15 @@ public final class Holdout<T extends Output<T>> {
                 + "'; " + describe(header));
           }
         }
+        for (String s : ignored) {
+          if (!header.contains(s)) {
+            throw new ValidationException("CSV file " + f + " has no column '" + cut(s)
+                + "' to ignore; " + describe(header));
+          }
+        }
         List<String> features = new ArrayList<>();
         for (String h : header) {
-          if (!h.equals(label) && !sliceColumns.contains(h)) {
+          if (!h.equals(label) && !ignored.contains(h)) {
             features.add(h);
           }
         }

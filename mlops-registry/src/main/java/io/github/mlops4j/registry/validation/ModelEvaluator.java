@@ -120,6 +120,7 @@ public final class ModelEvaluator {
     missing.removeAll(actual);
     Set<String> unknown = new TreeSet<>(actual);
     unknown.removeAll(expected);
+    unknown.removeAll(holdout.sliceColumns()); // grouping columns the model ignores
     if (!missing.isEmpty() || !unknown.isEmpty()) {
       StringBuilder m = new StringBuilder("Holdout '").append(holdout.name())
           .append("' does not match the features of ").append(model).append(':');
@@ -128,7 +129,7 @@ public final class ModelEvaluator {
       }
       if (!unknown.isEmpty()) {
         m.append(" columns the model does not know ").append(unknown)
-            .append(" (declare them as slice columns or drop them);");
+            .append(" (leave them out with Holdout.Builder.ignoreColumns(...) or --ignore-column);");
       }
       m.append(" the model expects ").append(expected);
       throw new ValidationException(m.toString());
@@ -148,13 +149,9 @@ public final class ModelEvaluator {
       if (spec.column() != null) {
         String column = spec.column();
         Map<String, IntList> byValue = new TreeMap<>();
-        int i = 0;
-        for (Example<T> ex : data) {
-          int row = i++;
-          Object v = ex.getMetadataValue(column).orElseThrow(() -> new ValidationException(
-              "Row " + row + " of holdout '" + holdout.name() + "' has no value for slice"
-                  + " column '" + column + "'; put it in the example's metadata"));
-          byValue.computeIfAbsent(String.valueOf(v), k -> new IntList()).add(row);
+        String[] values = holdout.sliceValues(column); // read when the holdout was built
+        for (int row = 0; row < values.length; row++) {
+          byValue.computeIfAbsent(values[row], k -> new IntList()).add(row);
         }
         byValue.forEach((value, list) -> out.put(column + "=" + value, list.toArray()));
       } else {

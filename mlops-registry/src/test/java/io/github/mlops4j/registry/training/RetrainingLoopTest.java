@@ -117,7 +117,7 @@ class RetrainingLoopTest {
     clock.advance(Duration.ofHours(2));
     RetrainingOutcome second = loop.onDrift("KS p=0.0001", List.of("tenure"));
     assertThat(second.status()).as(second.message()).isEqualTo(RetrainingOutcome.Status.PROMOTED);
-    assertThat(second.registeredVersion()).hasValue(2);
+    assertThat(second.version()).isEqualTo(2);
     assertThat(registry.aliases("churn")).containsEntry("champion", 2)
         .containsEntry("challenger", 2);
 

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.mlops4j.data.DatasetVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.tribuo.Model;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
@@ -32,7 +35,8 @@ class HoldoutTest {
         + ",gold,north,no\n");
     Holdout<Label> h = Holdout.csv(csv, "churn", new LabelFactory()).sliceBy("region").build();
     assertThat(h.size()).isEqualTo(3);
-    assertThat(h.featureColumns()).containsExactly("tenure", "plan");
+    // slicing groups rows, it does not remove the column from the features
+    assertThat(h.featureColumns()).containsExactly("tenure", "plan", "region");
     assertThat(h.version().digest()).isEqualTo(DatasetVersion.of(csv).digest());
     assertThat(h.name()).isEqualTo("h.csv");
     var first = h.dataset().getExample(0);
@@ -84,5 +88,68 @@ class HoldoutTest {
     assertThatThrownBy(() -> Holdout.csv(csv, longName, new LabelFactory()).build())
         .isInstanceOf(ValidationException.class)
         .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1_000));
+  }
+
+  @Test
+  void csvSlicedByAModelFeature_keepsTheFeature_andEvaluates() throws Exception {
+    Model<Label> model = LoanCsv.train(LoanCsv.write(dir.resolve("train.csv"), 1500, 1));
+    Path csv = LoanCsv.write(dir.resolve("holdout.csv"), 600, 2);
+
+    Holdout<Label> h = Holdout.csv(csv, "churn", new LabelFactory()).sliceBy("region")
+        .ignoreColumns("customer_id").build();
+    Evaluation e = ModelEvaluator.evaluate(model, h);
+
+    assertThat(h.featureColumns()).containsExactly("tenure", "spend", "region");
+    assertThat(h.dataset().getExample(0).lookup("customer_id")).isNull();
+    assertThat(e.slices()).containsOnlyKeys("region=east", "region=north", "region=south");
+    assertThat(e.metric("accuracy")).isGreaterThan(0.85);
+    int rows = e.slices().values().stream().mapToInt(SliceMetrics::rows).sum();
+    assertThat(rows).isEqualTo(600);
+  }
+
+  @Test
+  void inMemoryAndCsvSliceBy_meanTheSame() throws Exception {
+    Model<Label> model = LoanCsv.train(LoanCsv.write(dir.resolve("train.csv"), 1500, 1));
+    Path csv = LoanCsv.write(dir.resolve("holdout.csv"), 400, 3);
+    Holdout<Label> fromCsv = Holdout.csv(csv, "churn", new LabelFactory()).sliceBy("region")
+        .sliceBy("tenure").ignoreColumns("customer_id").build();
+    // the same rows in memory: region only as the one-hot feature, no metadata
+    Holdout<Label> loaded = Holdout.csv(csv, "churn", new LabelFactory()).build();
+    Holdout<Label> inMemory = Holdout.of(loaded.dataset()).sliceBy("region")
+        .ignoreColumns("customer_id").build();
+
+    assertThat(inMemory.featureColumns()).isEqualTo(List.of("region", "spend", "tenure"));
+    assertThat(inMemory.sliceValues("region")).isEqualTo(fromCsv.sliceValues("region"));
+    assertThat(inMemory.dataset().getExample(0).lookup("customer_id@C000000")).isNull();
+    assertThat(ModelEvaluator.evaluate(model, inMemory).slices())
+        .isEqualTo(ModelEvaluator.evaluate(model, fromCsv).slices().entrySet().stream()
+            .filter(s -> s.getKey().startsWith("region="))
+            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+  }
+
+  @Test
+  void ignoreColumns_mustNameAColumn_andNotTheLabel() throws Exception {
+    Path csv = LoanCsv.write(dir.resolve("holdout.csv"), 20, 4);
+    assertThatThrownBy(() -> Holdout.csv(csv, "churn", new LabelFactory())
+        .ignoreColumns("customer-id").build())
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("no column 'customer-id' to ignore").hasMessageContaining("'customer_id'");
+    assertThatThrownBy(() -> Holdout.csv(csv, "churn", new LabelFactory()).ignoreColumns("churn"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("label column");
+    Holdout<Label> loaded = Holdout.csv(csv, "churn", new LabelFactory()).build();
+    assertThatThrownBy(() -> Holdout.of(loaded.dataset()).ignoreColumns("id").build())
+        .isInstanceOf(ValidationException.class).hasMessageContaining("no feature column 'id'");
+  }
+
+  @Test
+  void sliceColumnThatIsNoFeature_isNotAnUnknownColumn() throws Exception {
+    Model<Label> model = LoanCsv.train(LoanCsv.write(dir.resolve("train.csv"), 1500, 1));
+    Path csv = LoanCsv.write(dir.resolve("holdout.csv"), 300, 5);
+    // customer_id is neither ignored nor known to the model: an error that says what to do
+    assertThatThrownBy(() -> ModelEvaluator.evaluate(model,
+        Holdout.csv(csv, "churn", new LabelFactory()).build()))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("columns the model does not know [customer_id]")
+        .hasMessageContaining("ignoreColumns");
   }
 }

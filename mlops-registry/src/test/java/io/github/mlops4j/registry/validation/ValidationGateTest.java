@@ -163,7 +163,7 @@ class ValidationGateTest {
       assertThat(rec.metrics()).containsKeys("accuracy", "slice/region=north/accuracy");
       assertThat(registry.evaluations("churn", v1)).hasSize(1);
       try (Tracker tracker = Tracker.builder().store(registry.store()).build()) {
-        assertThat(tracker.findRun(rec.run().orElseThrow())).isPresent();
+        assertThat(tracker.findRun(java.util.Objects.requireNonNull(rec.runId()))).isPresent();
         assertThat(tracker.runsUsingDataset(rec.datasetDigest())).contains(rec.runId());
         assertThat(tracker.metricHistory(rec.runId(), "accuracy")).singleElement()
             .satisfies(p -> assertThat(p.value()).isEqualTo(rec.metrics().get("accuracy")));
