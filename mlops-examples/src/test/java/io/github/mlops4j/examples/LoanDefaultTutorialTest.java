@@ -28,14 +28,17 @@ import io.github.mlops4j.serving.InferenceService;
 import io.github.mlops4j.serving.Prediction;
 import io.github.mlops4j.serving.batch.BatchJob;
 import io.github.mlops4j.serving.batch.BatchResult;
+import io.github.mlops4j.serving.monitoring.MonitorListener;
 import io.github.mlops4j.tracking.Run;
 import io.github.mlops4j.tracking.RunInfo;
 import io.github.mlops4j.tracking.Tracker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -67,6 +70,7 @@ class LoanDefaultTutorialTest {
     List<Application> applications = history.applications;
     LoanData later = new LoanData(500, 1.0, 12, 5_001);
     LoanData campaign = new LoanData(500, 2.5, 13, 6_001);
+    Clock clock = Clock.fixed(Instant.parse("2026-12-01T10:15:00Z"), ZoneOffset.UTC);
 
     // tag::open[]
     try (Tracker tracker = Tracker.open(workspace);
@@ -132,10 +136,21 @@ class LoanDefaultTutorialTest {
       // end::profile[]
 
       // tag::serve[]
-      try (InferenceService service = InferenceService.builder()
-          .registry(registry).model("loan_default").alias("champion")
-          .features(features, bureau)            // adds debt_ratio and late_payments_12m
-          .build()) {
+      Profile reference = Profile.fromBytes(
+          Files.readAllBytes(workspace.resolve("loan_default-v1.profile.json")));
+      try (Monitor monitor = Monitor.builder()
+               .model("loan_default")
+               .reference(reference)             // its schema: the columns to profile
+               .ignoreColumns("applicant_id")    // in every request, not a model input
+               .window(WindowSpec.time(Duration.ofHours(1)))
+               .clock(clock)                     // default Clock.systemUTC()
+               .predictions(PredictionTask.BINARY_CLASSIFICATION)
+               .build();
+           InferenceService service = InferenceService.builder()
+               .registry(registry).model("loan_default").alias("champion")
+               .features(features, bureau)       // adds debt_ratio and late_payments_12m
+               .listener(MonitorListener.builder(monitor).score("yes").build())
+               .build()) {
         Prediction p = service.predict(Map.of("applicant_id", "A00007",
             "region", "south", "income", 48.5, "loan_amount", 22.0));
         // p.output() "yes" or "no", p.scores() both probabilities, p.version() 1
@@ -154,6 +169,31 @@ class LoanDefaultTutorialTest {
         // end::batch[]
         assertThat(scored.rowsRejected()).isZero();
         assertThat(scored.rowsScored()).isEqualTo(500);
+
+        // tag::monitor[]
+        Map<String, String> predictionIds = new HashMap<>();   // your request log
+        for (Application a : later.applications) {
+          predictionIds.put(a.applicantId(), service.predict(a.request()).id());
+        }
+        service.awaitEvents(Duration.ofSeconds(30));   // the monitor is fed off the caller's thread
+        for (Application a : later.applications) {     // months later: the outcomes
+          monitor.recordLabel(predictionIds.get(a.applicantId()), a.defaulted());
+        }
+        WindowSummary window = monitor.flush().orElseThrow();   // windows also close on time
+        // window.performance(): accuracy and AUC of the 500 labelled predictions
+        // window.report(): drift of this window against the training profile
+        // end::monitor[]
+        assertThat(window.performance().orElseThrow().labelled()).isEqualTo(500);
+        assertThat(window.performance().orElseThrow().auc().orElseThrow()).isGreaterThan(0.6);
+        assertThat(window.report().orElseThrow().column("loan_amount").orElseThrow().drifted())
+            .isFalse();
+        for (Application a : campaign.applications) {
+          service.predict(a.request());
+        }
+        service.awaitEvents(Duration.ofSeconds(30));
+        WindowSummary campaignWindow = monitor.flush().orElseThrow();
+        assertThat(campaignWindow.report().orElseThrow().column("loan_amount").orElseThrow()
+            .drifted()).isTrue();
 
         // tag::drift[]
         List<Map<String, ?>> campaignInputs = new ArrayList<>();   // e.g. last week's requests
