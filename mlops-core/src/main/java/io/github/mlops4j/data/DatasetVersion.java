@@ -4,7 +4,7 @@ import io.github.mlops4j.StoredText;
 import io.github.mlops4j.artifacts.PathNames;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One version of a dataset: a file or a directory tree, identified by the SHA-256 of its full
@@ -28,17 +28,18 @@ import java.util.OptionalLong;
  * files named {@code *.csv} or {@code *.tsv} (minus one header line), and {@code *.jsonl}, {@code
  * *.ndjson} or {@code *.txt} (a last line without a trailing newline counts), ignoring case. A
  * quoted CSV field that spans lines counts once per line. For a directory it is the sum over its
- * files when every file has a known count, and -1 (unknown) otherwise.
+ * files when every file has a known count, and null (unknown) otherwise.
  *
  * @param name the dataset's name, a relative name as accepted by {@link PathNames#checkRelative}
  * @param digest SHA-256 of the content, 64 lowercase hex characters
  * @param sizeBytes total bytes of content
  * @param fileCount number of files (1 for a file)
- * @param rowCount number of rows, or -1 when unknown
+ * @param rowCount number of rows, or null when unknown
  * @param source where the content was read from: the absolute normalized path
  */
 public record DatasetVersion(
-    String name, String digest, long sizeBytes, long fileCount, long rowCount, String source) {
+    String name, String digest, long sizeBytes, long fileCount, @Nullable Long rowCount,
+    String source) {
 
   public DatasetVersion {
     PathNames.checkRelative(Objects.requireNonNull(name, "name"), "dataset name");
@@ -54,9 +55,9 @@ public record DatasetVersion(
     if (fileCount < 0) {
       throw new IllegalArgumentException("fileCount must be >= 0, was " + fileCount);
     }
-    if (rowCount < -1) {
+    if (rowCount != null && rowCount < 0) {
       throw new IllegalArgumentException(
-          "rowCount must be >= 0, or -1 if unknown; was " + rowCount);
+          "rowCount must be >= 0, or null if unknown; was " + rowCount);
     }
   }
 
@@ -106,12 +107,7 @@ public record DatasetVersion(
         summary.digest(),
         summary.size(),
         summary.files(),
-        summary.rows(),
+        summary.rows() < 0 ? null : summary.rows(),
         absolute.toString());
-  }
-
-  /** The number of rows, if it is known. */
-  public OptionalLong rows() {
-    return rowCount < 0 ? OptionalLong.empty() : OptionalLong.of(rowCount);
   }
 }

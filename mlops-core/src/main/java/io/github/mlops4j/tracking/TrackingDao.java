@@ -376,7 +376,7 @@ final class TrackingDao {
                   + " file_count, row_count, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                   + " ON CONFLICT (run_id, digest, name, context) DO NOTHING",
               runId, d.digest(), d.name(), context, d.sizeBytes(), d.fileCount(),
-              d.rowCount() < 0 ? null : d.rowCount(), d.source());
+              d.rowCount(), d.source());
         });
   }
 
@@ -666,9 +666,9 @@ final class TrackingDao {
             + " FROM run_inputs WHERE run_id IN " + in + " ORDER BY run_id, name, digest, context",
         args,
         rs -> {
-          long rows = rs.getLong(7);
+          Long rows = rs.getLong(7);
           if (rs.wasNull()) {
-            rows = -1;
+            rows = null;
           }
           String source = rs.getString(8);
           inputs.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new RunInput(

@@ -93,7 +93,7 @@ class DatasetVersionTest {
 
     assertThat(version.digest()).isEqualTo(EMPTY_SHA256);
     assertThat(version.sizeBytes()).isZero();
-    assertThat(version.rows()).isEmpty();
+    assertThat(version.rowCount()).isNull();
   }
 
   @Test
@@ -136,8 +136,7 @@ class DatasetVersionTest {
 
     DatasetVersion version = DatasetVersion.of("d", file, cache);
 
-    assertThat(version.rowCount()).isEqualTo(expectedRows);
-    assertThat(version.rows().isPresent()).isEqualTo(expectedRows >= 0);
+    assertThat(version.rowCount()).isEqualTo(expectedRows < 0 ? null : expectedRows);
     assertThat(version.digest()).isEqualTo(sha256(content.getBytes(UTF_8)));
   }
 
@@ -167,7 +166,7 @@ class DatasetVersionTest {
     assertThat(version.digest()).isEqualTo(FIXTURE_TREE_SHA256);
     assertThat(version.fileCount()).isEqualTo(7);
     assertThat(version.sizeBytes()).isEqualTo(6 + 5 + 12 + 15 + 5 + 2);
-    assertThat(version.rowCount()).as("sub-x/d.dat has no known row count").isEqualTo(-1);
+    assertThat(version.rowCount()).as("sub-x/d.dat has no known row count").isNull();
     assertThat(version.source()).isEqualTo(dir.toAbsolutePath().toString());
   }
 
@@ -194,7 +193,7 @@ class DatasetVersionTest {
     DatasetVersion version = DatasetVersion.of("rows", dir, cache);
 
     assertThat(version.rowCount()).isEqualTo(1 + 2 + 2);
-    assertThat(version.rows()).hasValue(5);
+    assertThat(version.rowCount()).isEqualTo(5L);
   }
 
   @Test
@@ -475,20 +474,20 @@ class DatasetVersionTest {
 
   @Test
   void constructor_validates() {
-    assertThat(new DatasetVersion("d", HELLO_SHA256, 0, 0, -1, "").rows()).isEmpty();
-    assertThatThrownBy(() -> new DatasetVersion("../d", HELLO_SHA256, 0, 0, 0, "s"))
+    assertThat(new DatasetVersion("d", HELLO_SHA256, 0, 0, null, "").rowCount()).isNull();
+    assertThatThrownBy(() -> new DatasetVersion("../d", HELLO_SHA256, 0, 0, 0L, "s"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new DatasetVersion("d", "abc", 0, 0, 0, "s"))
+    assertThatThrownBy(() -> new DatasetVersion("d", "abc", 0, 0, 0L, "s"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("64 lowercase hex");
     assertThatThrownBy(
-            () -> new DatasetVersion("d", HELLO_SHA256.toUpperCase(Locale.ROOT), 0, 0, 0, "s"))
+            () -> new DatasetVersion("d", HELLO_SHA256.toUpperCase(Locale.ROOT), 0, 0, 0L, "s"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new DatasetVersion("d", HELLO_SHA256, -1, 0, 0, "s"))
+    assertThatThrownBy(() -> new DatasetVersion("d", HELLO_SHA256, -1, 0, 0L, "s"))
         .hasMessageContaining("sizeBytes");
-    assertThatThrownBy(() -> new DatasetVersion("d", HELLO_SHA256, 0, -1, 0, "s"))
+    assertThatThrownBy(() -> new DatasetVersion("d", HELLO_SHA256, 0, -1, 0L, "s"))
         .hasMessageContaining("fileCount");
-    assertThatThrownBy(() -> new DatasetVersion("d", HELLO_SHA256, 0, 0, -2, "s"))
+    assertThatThrownBy(() -> new DatasetVersion("d", HELLO_SHA256, 0, 0, -1L, "s"))
         .hasMessageContaining("rowCount");
   }
 

@@ -120,7 +120,8 @@ public final class GateResult {
   private String subject() {
     String who = model == null ? "candidate" : model + " v" + candidate;
     String vs = champion == null ? "" : " vs champion v" + champion;
-    return who + vs + " on " + dataset.name() + " (" + dataset.rowCount() + " rows, sha256 "
+    String rows = dataset.rowCount() == null ? "unknown number of" : dataset.rowCount().toString();
+    return who + vs + " on " + dataset.name() + " (" + rows + " rows, sha256 "
         + dataset.digest().substring(0, 12) + ")";
   }
 

@@ -201,7 +201,7 @@ public final class Holdout<T extends Output<T>> {
       }
     }
     String digest = HexFormat.of().formatHex(sha.digest());
-    return new DatasetVersion(name, digest, bytes[0], 0, dataset.size(), "memory:" + name);
+    return new DatasetVersion(name, digest, bytes[0], 0, (long) dataset.size(), "memory:" + name);
   }
 
   /** A value for a message: at most 100 characters, with the length when cut. */

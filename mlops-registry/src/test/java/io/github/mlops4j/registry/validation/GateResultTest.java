@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class GateResultTest {
   static GateResult sample() {
-    DatasetVersion data = new DatasetVersion("holdout.csv", "ab".repeat(32), 1000, 1, 1000,
+    DatasetVersion data = new DatasetVersion("holdout.csv", "ab".repeat(32), 1000, 1, 1000L,
         "/data/holdout.csv");
     return new GateResult("churn", 7, 6, data, 0.05, 42, 1000, List.of(
         new RuleResult("accuracy", null, Rule.atLeast(0.85), 0.9, null, null, "none", null, null,
