@@ -145,8 +145,8 @@ public final class InferenceService implements AutoCloseable {
   /**
    * Values filled so far by a {@link ValidationPolicy#fill(double) filling} validation policy
    * (missing, null, NaN or infinite values, and categorical fields without a category), over every
-   * version; 0 under {@link ValidationPolicy#REJECT}. With a meter registry the same count is
-   * {@code mlops.serving.inputs.filled}, per version.
+   * version; 0 under {@link ValidationPolicy#REJECT}. With {@code MicrometerServingMeters} the
+   * same count is {@code mlops.serving.inputs.filled}, per version.
    */
   public long filledValues() {
     return core.filledValues();
