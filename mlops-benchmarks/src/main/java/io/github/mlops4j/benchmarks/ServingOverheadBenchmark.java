@@ -3,6 +3,7 @@ package io.github.mlops4j.benchmarks;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.serving.InferenceService;
 import io.github.mlops4j.serving.Prediction;
+import io.github.mlops4j.serving.metrics.MicrometerServingMeters;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,7 +89,7 @@ public class ServingOverheadBenchmark {
     service = InferenceService.builder().registry(registry).model("churn").alias("champion")
         .build();
     metered = InferenceService.builder().registry(registry).model("churn").alias("champion")
-        .meterRegistry(new SimpleMeterRegistry()).build();
+        .meters(MicrometerServingMeters.of(new SimpleMeterRegistry())).build();
     SplittableRandom random = new SplittableRandom(11);
     requests = new ArrayList<>(ROWS);
     examples = new ArrayExample[ROWS];

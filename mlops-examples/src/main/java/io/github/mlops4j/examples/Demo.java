@@ -48,6 +48,7 @@ import io.github.mlops4j.serving.ServingEvent;
 import io.github.mlops4j.serving.batch.BatchJob;
 import io.github.mlops4j.serving.monitoring.MonitorListener;
 import io.github.mlops4j.serving.batch.BatchResult;
+import io.github.mlops4j.serving.metrics.MicrometerServingMeters;
 import io.github.mlops4j.serving.routing.CanaryPolicy;
 import io.github.mlops4j.serving.routing.Routing;
 import io.github.mlops4j.serving.routing.Target;
@@ -250,7 +251,7 @@ public final class Demo {
         try (InferenceService service = InferenceService.builder()
             .registry(registry).model(MODEL).alias("champion")
             .features(features, featureRefs())
-            .meterRegistry(meters)
+            .meters(MicrometerServingMeters.of(meters))
             .listener(feed).sampleRate(1.0).eventQueueCapacity(50_000)
             .build()) {
           Traffic traffic = new Traffic(monitor, byId);

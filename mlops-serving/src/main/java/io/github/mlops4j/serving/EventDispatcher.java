@@ -1,7 +1,7 @@
 package io.github.mlops4j.serving;
 
 import io.github.mlops4j.serving.internal.FailureLog;
-import io.github.mlops4j.serving.internal.ServingMeters;
+import io.github.mlops4j.serving.metrics.ServingMeters;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -30,7 +30,7 @@ final class EventDispatcher {
   private final String model;
   private final @Nullable PredictionListener listener;
   private final int capacity;
-  private final ServingMeters meters;
+  private final ServingMeters.Service meters;
   private final FailureLog failures;
   private final LongAdder dropped = new LongAdder();
   private final ReentrantLock lock = new ReentrantLock();
@@ -48,13 +48,13 @@ final class EventDispatcher {
   private final @Nullable Thread thread;
 
   EventDispatcher(String model, @Nullable PredictionListener listener, int capacity,
-      ServingMeters meters, Clock clock) {
+      ServingMeters.Service meters, Clock clock) {
     this(model, listener, capacity, meters,
         new FailureLog(clock, FailureLog.DEFAULT_INTERVAL, FailureLog.Sink.warn(LOG)));
   }
 
   EventDispatcher(String model, @Nullable PredictionListener listener, int capacity,
-      ServingMeters meters, FailureLog failures) {
+      ServingMeters.Service meters, FailureLog failures) {
     this.model = model;
     this.listener = listener;
     this.capacity = capacity;

@@ -3,6 +3,7 @@ package io.github.mlops4j.serving;
 import io.github.mlops4j.features.FeatureStore;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelSignature;
+import io.github.mlops4j.serving.metrics.ServingMeters;
 import io.github.mlops4j.serving.routing.Routing;
 import io.github.mlops4j.serving.routing.Target;
 import java.time.Clock;
@@ -144,8 +145,8 @@ public final class InferenceService implements AutoCloseable {
   /**
    * Values filled so far by a {@link ValidationPolicy#fill(double) filling} validation policy
    * (missing, null, NaN or infinite values, and categorical fields without a category), over every
-   * version; 0 under {@link ValidationPolicy#REJECT}. With a meter registry the same count is
-   * {@code mlops.serving.inputs.filled}, per version.
+   * version; 0 under {@link ValidationPolicy#REJECT}. With {@code MicrometerServingMeters} the
+   * same count is {@code mlops.serving.inputs.filled}, per version.
    */
   public long filledValues() {
     return core.filledValues();
@@ -204,7 +205,7 @@ public final class InferenceService implements AutoCloseable {
     boolean targetSet;
     @Nullable FeatureStore featureStore;
     List<String> featureRefs = List.of();
-    @Nullable Object meters;
+    ServingMeters meters = ServingMeters.noop();
     Routing routing = Routing.single();
     ValidationPolicy validation = ValidationPolicy.REJECT;
     @Nullable Duration timeout;
@@ -271,10 +272,15 @@ public final class InferenceService implements AutoCloseable {
     }
 
     /**
-     * Records Micrometer meters in {@code meters} (optional: without it Micrometer need not be on
-     * the class path). See {@link io.github.mlops4j.serving.metrics.ServingMetrics}.
+     * Where the service records its meters (default {@link ServingMeters#noop()}, nothing
+     * recorded). For Micrometer: {@code meters(MicrometerServingMeters.of(meterRegistry))}, with
+     * the meter names of {@link io.github.mlops4j.serving.metrics.ServingMetrics}; Micrometer need
+     * not be on the class path otherwise. Another metrics library plugs in by implementing
+     * {@link ServingMeters}. {@link ServingMeters#open} is called once, by {@link #build()}.
+     *
+     * @since 0.1.0
      */
-    public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry meters) {
+    public Builder meters(ServingMeters meters) {
       this.meters = Objects.requireNonNull(meters, "meters");
       return this;
     }

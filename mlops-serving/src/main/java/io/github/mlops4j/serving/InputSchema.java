@@ -4,7 +4,7 @@ import io.github.mlops4j.registry.FeatureSpec;
 import io.github.mlops4j.serving.InvalidInputException.Problem;
 import io.github.mlops4j.serving.InvalidInputException.Reason;
 import io.github.mlops4j.serving.internal.OneHot;
-import io.github.mlops4j.serving.internal.ServingMeters.VersionMeters;
+import io.github.mlops4j.serving.metrics.ServingMeters.VersionMeters;
 import io.github.mlops4j.serving.internal.Texts;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -4,7 +4,7 @@ import io.github.mlops4j.registry.ModelSignature;
 import io.github.mlops4j.serving.InvalidInputException.Problem;
 import io.github.mlops4j.serving.InvalidInputException.Reason;
 import io.github.mlops4j.serving.internal.MicroBatcher;
-import io.github.mlops4j.serving.internal.ServingMeters.VersionMeters;
+import io.github.mlops4j.serving.metrics.ServingMeters.VersionMeters;
 import io.github.mlops4j.serving.internal.Texts;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,8 +138,9 @@ final class LoadedVersion<T extends Output<T>> {
 
 
   /**
-   * Closes what the version owns: the batcher, its meters (removed from the meter registry unless
-   * another service still uses them), and the model if it is closeable.
+   * Closes what the version owns: the batcher, its meters ({@code VersionMeters.close()}: with
+   * Micrometer, removed from the registry unless another service still uses them), and the model
+   * if it is closeable.
    */
   void closeResources() {
     if (!closedResources.compareAndSet(false, true)) {

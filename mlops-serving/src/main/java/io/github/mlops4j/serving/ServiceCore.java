@@ -11,9 +11,9 @@ import io.github.mlops4j.registry.ModelSignature;
 import io.github.mlops4j.registry.ModelVersion;
 import io.github.mlops4j.registry.RegistryEvent;
 import io.github.mlops4j.serving.internal.MicroBatcher;
-import io.github.mlops4j.serving.internal.ServingMeters;
+import io.github.mlops4j.serving.metrics.ServingMeters;
+import io.github.mlops4j.serving.metrics.ServingMeters.Outcome;
 import io.github.mlops4j.serving.internal.Texts;
-import io.github.mlops4j.serving.metrics.MicrometerServingMeters;
 import io.github.mlops4j.serving.routing.CanaryPolicy;
 import io.github.mlops4j.serving.routing.Routing;
 import io.github.mlops4j.serving.routing.Shadow;
@@ -98,7 +98,7 @@ final class ServiceCore {
   private final double sampleRate;
   private final Clock clock;
   private final LongSupplier ticker;
-  private final ServingMeters meters;
+  private final ServingMeters.Service meters;
   private final EventDispatcher events;
   private final @Nullable CanaryPolicy canaryPolicy;
   private final @Nullable String stickyKey;
@@ -208,8 +208,8 @@ final class ServiceCore {
     this.ignoredFields = Set.copyOf(ignored);
     this.entityKeys = List.copyOf(keys);
 
-    this.meters = b.meters == null ? ServingMeters.NOOP
-        : MicrometerServingMeters.create(b.meters, model, inFlight::sum);
+    this.meters = Objects.requireNonNull(b.meters.open(model, inFlight::sum),
+        () -> b.meters + ".open returned null");
     this.events = new EventDispatcher(model, b.listener, b.eventQueueCapacity, meters,
         clock);
     this.loader = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
@@ -309,7 +309,7 @@ final class ServiceCore {
     }
     Semaphore p = permits;
     if (p != null && !p.tryAcquire()) {
-      s.byTarget()[0].meters.record(0, ServingMeters.OVERLOADED, ticker.getAsLong() - start);
+      s.byTarget()[0].meters.record(0, Outcome.OVERLOADED, ticker.getAsLong() - start);
       throw new OverloadedException("'" + model + "' is serving " + maxConcurrency
           + " calls already (maxConcurrency); retry later or raise the bound");
     }
@@ -400,7 +400,7 @@ final class ServiceCore {
    */
   private <T extends Output<T>> Prediction serve(LoadedVersion<T> lv, int target, String id,
       Map<String, ?> input, long start, long deadline) {
-    int outcome = ServingMeters.ERROR;
+    Outcome outcome = Outcome.ERROR;
     boolean versionFault = false;
     try {
       Example<T> example = lv.encode(input, policy);
@@ -444,7 +444,7 @@ final class ServiceCore {
       long nanos = end - start;
       Prediction result = new Prediction(id, model, lv.version, output, scores,
           Duration.ofNanos(nanos), routes.get(target));
-      outcome = ServingMeters.OK;
+      outcome = Outcome.OK;
       lv.meters.record(target, outcome, nanos);
       if (target == 1 && canaryPolicy != null) {
         canaryCall(lv.version, false, nanos);
@@ -455,13 +455,13 @@ final class ServiceCore {
       }
       return result;
     } catch (InvalidInputException e) {
-      outcome = ServingMeters.INVALID;
+      outcome = Outcome.INVALID;
       throw e;
     } catch (OverloadedException e) {
-      outcome = ServingMeters.OVERLOADED;
+      outcome = Outcome.OVERLOADED;
       throw e;
     } catch (DeadlineExceededException e) {
-      outcome = ServingMeters.DEADLINE;
+      outcome = Outcome.DEADLINE;
       throw e;
     } catch (ServingException e) {
       throw e;
@@ -470,13 +470,13 @@ final class ServiceCore {
       throw new ServingException("Version " + lv.version + " of '" + model
           + "' failed to predict: " + Texts.abbreviate(String.valueOf(e), 300), e);
     } finally {
-      if (outcome != ServingMeters.OK) {
+      if (outcome != Outcome.OK) {
         long nanos = ticker.getAsLong() - start;
         lv.meters.record(target, outcome, nanos);
         if (target == 1 && canaryPolicy != null) {
           if (versionFault) {
             canaryCall(lv.version, true, nanos);
-          } else if (outcome == ServingMeters.DEADLINE) {
+          } else if (outcome == Outcome.DEADLINE) {
             canaryCall(lv.version, false, nanos);
           }
         }
@@ -706,13 +706,13 @@ final class ServiceCore {
     Map<String, Object> inputs = Collections.unmodifiableMap(new HashMap<>(input));
     try {
       org.tribuo.Prediction<T> p = lv.predictChecked(model, lv.encode(input, policy));
-      lv.meters.record(shadowIndex, ServingMeters.OK, ticker.getAsLong() - start);
+      lv.meters.record(shadowIndex, Outcome.OK, ticker.getAsLong() - start);
       events.offer(new PredictionEvent(id, model, lv.version, Routing.SHADOW, inputs,
           lv.adapter.output(p), lv.adapter.scores(p), clock.instant(),
           lv.schema.fillWarnings(inputs, policy)));
     } catch (RuntimeException e) {
-      lv.meters.record(shadowIndex, e instanceof InvalidInputException ? ServingMeters.INVALID
-          : ServingMeters.ERROR, ticker.getAsLong() - start);
+      lv.meters.record(shadowIndex, e instanceof InvalidInputException ? Outcome.INVALID
+          : Outcome.ERROR, ticker.getAsLong() - start);
       events.offer(new PredictionEvent(id, model, lv.version, Routing.SHADOW, inputs, "",
           Map.of(), clock.instant(), List.of("failed: " + e.getMessage())));
     }
@@ -1001,7 +1001,7 @@ final class ServiceCore {
   private ServingMeters.VersionMeters countingFills(ServingMeters.VersionMeters vm) {
     return new ServingMeters.VersionMeters() {
       @Override
-      public void record(int route, int outcome, long nanos) {
+      public void record(int route, Outcome outcome, long nanos) {
         vm.record(route, outcome, nanos);
       }
 

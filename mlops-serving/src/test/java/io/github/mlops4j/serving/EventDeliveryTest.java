@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.serving.internal.FailureLog;
-import io.github.mlops4j.serving.internal.ServingMeters;
+import io.github.mlops4j.serving.metrics.MicrometerServingMeters;
+import io.github.mlops4j.serving.metrics.ServingMeters;
 import io.github.mlops4j.serving.metrics.ServingMetrics;
 import io.github.mlops4j.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -129,7 +130,7 @@ class EventDeliveryTest {
       registry.register("churn", TestModels.classifier(0), null);
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
       try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .meterRegistry(meters).clock(new MutableClock(T0))
+          .meters(MicrometerServingMeters.of(meters)).clock(new MutableClock(T0))
           .listener(e -> {
             throw new IllegalArgumentException("Unknown column 'applicant_id'");
           }).build()) {
@@ -154,7 +155,7 @@ class EventDeliveryTest {
         (message, stack) -> lines.add(new Line(message, stack)));
     EventDispatcher d = new EventDispatcher("churn", e -> {
       throw new IllegalStateException("boom " + e.id());
-    }, 10_000, ServingMeters.NOOP, log);
+    }, 10_000, ServingMeters.noop().open("churn", () -> 0), log);
     try {
       for (int i = 0; i < 1_000; i++) {
         d.offer(event("p" + i));

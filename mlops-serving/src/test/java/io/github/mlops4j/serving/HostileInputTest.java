@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.mlops4j.registry.AuditEntry;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.serving.InvalidInputException.Reason;
+import io.github.mlops4j.serving.metrics.MicrometerServingMeters;
 import io.github.mlops4j.serving.metrics.ServingMetrics;
 import io.github.mlops4j.serving.routing.CanaryPolicy;
 import io.github.mlops4j.serving.routing.Routing;
@@ -149,7 +150,7 @@ class HostileInputTest {
           CanaryPolicy.defaults().window(20, 10).maxErrorRate(0.2).rollbackAlias(true))
           .stickyBy("user");
       InferenceService.Builder b = InferenceService.builder().registry(registry).model("churn")
-          .alias("champion").routing(routing).meterRegistry(meters)
+          .alias("champion").routing(routing).meters(MicrometerServingMeters.of(meters))
           .listener(PredictionListener.onServingEvent(events::add));
       if (microBatched) {
         b.microBatching(8, Duration.ZERO, 256);

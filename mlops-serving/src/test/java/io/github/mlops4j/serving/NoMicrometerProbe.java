@@ -5,7 +5,8 @@ import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
- * Builds and uses a service without a meter registry, with a listener; {@link
+ * Builds and uses a service without meters, with a listener, and one that records through its
+ * own {@link io.github.mlops4j.serving.metrics.ServingMeters}; {@link
  * MicrometerOptionalTest} runs it in a class loader that has no Micrometer (and one without
  * mlops-monitoring either).
  */
@@ -21,6 +22,14 @@ public final class NoMicrometerProbe implements Function<Path, String> {
         s.awaitEvents(java.time.Duration.ofSeconds(60));
         if (!seen.equals(java.util.List.of(p.id()))) {
           throw new IllegalStateException("The listener saw " + seen + ", not " + p.id());
+        }
+        ServingMetersSpiTest.Recording meters = new ServingMetersSpiTest.Recording();
+        try (InferenceService metered = InferenceService.builder().registry(registry)
+            .model("churn").meters(meters).build()) {
+          metered.predict(TestModels.request(1, 1, 1));
+        }
+        if (meters.count("churn v1 primary ok") != 1) {
+          throw new IllegalStateException("The meters saw " + meters.counts);
         }
         return p.output();
       }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.mlops4j.registry.ModelRegistry;
-import io.github.mlops4j.serving.internal.ServingMeters;
 import io.github.mlops4j.serving.metrics.MicrometerServingMeters;
+import io.github.mlops4j.serving.metrics.ServingMeters;
 import io.github.mlops4j.serving.metrics.ServingMetrics;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -29,7 +29,7 @@ class ServingMetricsTest {
       registry.register("churn", TestModels.classifier(1), null);
       registry.setAlias("churn", "champion", 1);
       try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .alias("champion").meterRegistry(meters).build()) {
+          .alias("champion").meters(MicrometerServingMeters.of(meters)).build()) {
         for (int i = 0; i < 3; i++) {
           s.predict(TestModels.request(1, 1, 1));
         }
@@ -48,7 +48,8 @@ class ServingMetricsTest {
             .isEqualTo(1);
       }
       try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .version(1).meterRegistry(meters).validation(ValidationPolicy.fill(0.0)).build()) {
+          .version(1).meters(MicrometerServingMeters.of(meters))
+          .validation(ValidationPolicy.fill(0.0)).build()) {
         s.predict(Map.of("x1", 1.0, "x2", 1.0, "extra", 1.0));
         assertThat(meters.get(ServingMetrics.INPUTS_FILLED).tags("model", "churn", "version", "1")
             .counter().count()).isEqualTo(1);
@@ -64,9 +65,9 @@ class ServingMetricsTest {
     try (ModelRegistry registry = TestModels.registry(workspace)) {
       registry.register("churn", TestModels.classifier(0), null);
       try (InferenceService online = InferenceService.builder().registry(registry).model("churn")
-              .version(1).meterRegistry(meters).build();
+              .version(1).meters(MicrometerServingMeters.of(meters)).build();
           InferenceService batch = InferenceService.builder().registry(registry).model("churn")
-              .version(1).meterRegistry(meters).build()) {
+              .version(1).meters(MicrometerServingMeters.of(meters)).build()) {
         online.predict(TestModels.request(1, 1, 1));
         batch.predict(TestModels.request(1, 1, 1));
         assertThat(meters.find(ServingMetrics.IN_FLIGHT).gauges()).extracting(
@@ -107,7 +108,7 @@ class ServingMetricsTest {
       }
       registry.setAlias("churn", "champion", 1);
       InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .alias("champion").meterRegistry(meters).build();
+          .alias("champion").meters(MicrometerServingMeters.of(meters)).build();
       try {
         s.predict(TestModels.request(1, 1, 1));
         int perVersion = servingMeters(meters).size() - 7; // 6 model counters and the gauge
@@ -149,9 +150,9 @@ class ServingMetricsTest {
       }
       registry.setAlias("churn", "champion", 1);
       InferenceService pinned = InferenceService.builder().registry(registry).model("churn")
-          .version(1).meterRegistry(meters).build();
+          .version(1).meters(MicrometerServingMeters.of(meters)).build();
       InferenceService following = InferenceService.builder().registry(registry)
-          .model("churn").alias("champion").meterRegistry(meters).build();
+          .model("churn").alias("champion").meters(MicrometerServingMeters.of(meters)).build();
       try {
         following.predict(TestModels.request(1, 1, 1));
         for (int v = 2; v <= 5; v++) { // v1 leaves the following service after three moves
@@ -184,23 +185,23 @@ class ServingMetricsTest {
     try {
       for (int round = 0; round < 100; round++) {
         java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
-        List<java.util.concurrent.Future<ServingMeters>> made = new java.util.ArrayList<>();
+        List<java.util.concurrent.Future<ServingMeters.Service>> made = new java.util.ArrayList<>();
         for (int t = 0; t < threads; t++) {
           long calls = t + 1;
           made.add(pool.submit(() -> {
             start.await();
-            return MicrometerServingMeters.create(meters, "churn", () -> calls);
+            return MicrometerServingMeters.of(meters).open("churn", () -> calls);
           }));
         }
-        List<ServingMeters> created = new java.util.ArrayList<>();
-        for (java.util.concurrent.Future<ServingMeters> f : made) {
+        List<ServingMeters.Service> created = new java.util.ArrayList<>();
+        for (java.util.concurrent.Future<ServingMeters.Service> f : made) {
           created.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
         }
         assertThat(meters.find(ServingMetrics.IN_FLIGHT).gauges()).as("round %s", round)
             .hasSize(threads)
             .extracting(g -> g.value()).containsExactlyInAnyOrder(1.0, 2.0, 3.0, 4.0, 5.0, 6.0,
                 7.0, 8.0);
-        created.forEach(ServingMeters::close);
+        created.forEach(ServingMeters.Service::close);
         assertThat(meters.getMeters()).as("round %s", round).isEmpty();
       }
     } finally {

@@ -3,15 +3,10 @@ package io.github.mlops4j.serving.batch;
 import io.github.mlops4j.registry.ModelSignature;
 import io.github.mlops4j.serving.InferenceService;
 import io.github.mlops4j.serving.internal.Texts;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -26,9 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -88,35 +80,33 @@ public final class BatchJob {
   private static final Logger LOG = LoggerFactory.getLogger(BatchJob.class);
   /** The longest record accepted; longer ones usually mean an unbalanced quote. */
   static final int MAX_RECORD_BYTES = 16 << 20;
-  private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
-  private static final Duration THREAD_JOIN = Duration.ofSeconds(30);
-  private static final RecordSplitter.Chunk POISON =
-      new RecordSplitter.Chunk(-1, new byte[0], 0, new int[0], new int[0], new long[0], 0, 0, 0);
 
-  private final InferenceService service;
-  private final Path input;
-  private final Path output;
-  private final Path rejects;
-  private final BatchFormat inputFormat;
-  private final BatchFormat outputFormat;
-  private final BatchFormat rejectsFormat;
-  private final int parallelism;
-  private final int chunkSize;
-  private final long checkpointEvery;
+  // Settings; package-private for BatchPipeline, which runs the job with them.
+  final InferenceService service;
+  final Path input;
+  final Path output;
+  final Path rejects;
+  final BatchFormat inputFormat;
+  final BatchFormat outputFormat;
+  final BatchFormat rejectsFormat;
+  final int parallelism;
+  final int chunkSize;
+  final long checkpointEvery;
   private final List<String> passThrough;
   private final List<String> requestColumns;
-  private final @Nullable BatchProgressListener listener;
-  private final long progressEveryRows;
-  private final Duration progressInterval;
-  private final Clock clock;
+  final @Nullable BatchProgressListener listener;
+  final long progressEveryRows;
+  final Duration progressInterval;
+  final Clock clock;
   private final boolean restart;
-  private final int maxConsecutiveModelErrors;
-  private final Duration overloadRetry;
+  final int maxConsecutiveModelErrors;
+  final Duration overloadRetry;
 
   private final AtomicBoolean running = new AtomicBoolean();
   /** The most chunks held at once by the last run: read, in a worker or awaiting writing. */
-  private final AtomicInteger peakChunksInFlight = new AtomicInteger();
-  private volatile int peakReorderBuffer;
+  final AtomicInteger peakChunksInFlight = new AtomicInteger();
+  /** The most chunks the last run held in its reorder buffer at once; set by BatchPipeline. */
+  volatile int peakReorderBuffer;
 
   private BatchJob(Builder b, BatchFormat inputFormat, BatchFormat outputFormat, Path rejects,
       BatchFormat rejectsFormat) {
@@ -234,7 +224,8 @@ public final class BatchJob {
       Checkpoint fresh = new Checkpoint(Checkpoint.SCHEMA, inputSize, head, inputFormat,
           outputFormat, model, version, plan.leadingColumns(), plan.scoreKeys.get(), 0, 0, 0,
           splitter.offset(), splitter.line(), 0, 0, false);
-      Checkpoint state = resumeState(fresh);
+      Checkpoint state = BatchResume.state(fresh, checkpoint(), partialOutput(),
+          partialRejects(), restart);
       boolean resumed = state != fresh;
       if (resumed && state.scoreColumns() != null) {
         plan.scoreKeys.set(state.scoreColumns());
@@ -244,7 +235,7 @@ public final class BatchJob {
         splitter = new RecordSplitter(Channels.newInputStream(in), state.inputOffset(),
             state.inputLine(), csv, MAX_RECORD_BYTES);
       }
-      try (Writer writer = new Writer(plan, fresh, state, resumed, started)) {
+      try (BatchPipeline writer = new BatchPipeline(this, plan, fresh, state, resumed, started)) {
         LOG.info("Batch job: scoring {} with '{}' v{} into {} on {} thread(s){}", input, model,
             version, output, parallelism, resumed ? ", resuming after row " + state.rowsRead()
                 + " (line " + state.inputLine() + ")" : "");
@@ -260,9 +251,7 @@ public final class BatchJob {
   }
 
   private String resumeHint() {
-    return Files.exists(checkpoint())
-        ? ". Its checkpoint " + checkpoint() + " is kept: run the job again to resume"
-        : "";
+    return BatchResume.hint(checkpoint());
   }
 
   private void checkFiles() {
@@ -349,428 +338,10 @@ public final class BatchJob {
     return Optional.empty();
   }
 
-  /** The checkpoint to resume from, or {@code fresh} to start over. */
-  private Checkpoint resumeState(Checkpoint fresh) {
-    Path cpFile = checkpoint();
-    if (restart) {
-      deleteQuietly(cpFile);
-      return fresh;
-    }
-    Optional<Checkpoint> existing = Checkpoint.read(cpFile);
-    if (existing.isEmpty()) {
-      return fresh;
-    }
-    Checkpoint cp = existing.get();
-    List<String> diffs = cp.differences(fresh);
-    if (!diffs.isEmpty()) {
-      throw new CheckpointMismatchException("Checkpoint " + cpFile + " belongs to another job: "
-          + String.join("; ", diffs) + ". Run with restart(true) to start over, or delete the"
-          + " checkpoint");
-    }
-    checkPartial(partialOutput(), cp.outputBytes(), cpFile);
-    checkPartial(partialRejects(), cp.rejectsBytes(), cpFile);
-    return cp;
-  }
-
-  private static void checkPartial(Path partial, long bytes, Path cpFile) {
-    long size;
-    try {
-      size = Files.exists(partial) ? Files.size(partial) : -1;
-    } catch (IOException e) {
-      throw new BatchJobException("Cannot read " + partial + ": " + e.getMessage(), e);
-    }
-    if (size < bytes) {
-      throw new BatchJobException("Checkpoint " + cpFile + " records " + bytes + " bytes of "
-          + partial + " but the file " + (size < 0 ? "is missing" : "has only " + size)
-          + "; it cannot be resumed. Run with restart(true) to start over");
-    }
-  }
-
   private static Path sibling(Path file, String suffix) {
     return file.resolveSibling(file.getFileName() + suffix);
   }
 
-  private static void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException e) {
-      LOG.warn("Cannot delete {}: {}", p, e.toString());
-    }
-  }
-
-  // ---------------------------------------------------------------- the pipeline
-
-  /** Messages to the writer. */
-  private record End(long chunks) {}
-
-  private record Failure(Throwable error) {}
-
-  /** The writing side of one run; also starts and stops the reader and the workers. */
-  private final class Writer implements AutoCloseable {
-    private final JobPlan plan;
-    /** The job's identity: input, model version, layout. */
-    private final Checkpoint identity;
-    private final long inputSize;
-    private final Instant started;
-    private final long startRows;
-    private final long startOffset;
-    private final FileChannel outChannel;
-    private final FileChannel rejChannel;
-    private final FileLock lock;
-    private final OutputStream out;
-    private final OutputStream rej;
-    private final List<Thread> threads = new ArrayList<>();
-    private final BlockingQueue<Object> results = new LinkedBlockingQueue<>();
-    private final BlockingQueue<RecordSplitter.Chunk> work = new LinkedBlockingQueue<>();
-    private final Semaphore permits = new Semaphore(parallelism + 1);
-    private final AtomicInteger inFlight = new AtomicInteger();
-
-    private long rowsRead;
-    private long rowsScored;
-    private long rowsRejected;
-    private long inputOffset;
-    private long inputLine;
-    private long outputBytes;
-    private long rejectsBytes;
-    private boolean headerWritten;
-    private long rowsSinceCheckpoint;
-    private long consecutiveModelErrors;
-    private long modelErrors;
-    private @Nullable Throwable firstModelError;
-    private long lastReportRows;
-    private Instant lastReport;
-    private Instant lastLog;
-    private boolean finished;
-
-    Writer(JobPlan plan, Checkpoint identity, Checkpoint state, boolean resumed, Instant started)
-        throws IOException {
-      this.plan = plan;
-      this.identity = identity;
-      this.inputSize = identity.inputSize();
-      this.started = started;
-      this.lastReport = started;
-      this.lastLog = started;
-      this.rowsRead = state.rowsRead();
-      this.startRows = state.rowsRead();
-      this.rowsScored = state.rowsScored();
-      this.rowsRejected = state.rowsRejected();
-      this.inputOffset = state.inputOffset();
-      this.startOffset = state.inputOffset();
-      this.inputLine = state.inputLine();
-      this.lastReportRows = state.rowsRead();
-      this.outChannel = FileChannel.open(partialOutput(), StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE);
-      FileChannel rc = null;
-      FileLock l = null;
-      try {
-        l = tryLock(outChannel);
-        rc = FileChannel.open(partialRejects(), StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE);
-        outChannel.truncate(state.outputBytes());
-        outChannel.position(state.outputBytes());
-        rc.truncate(state.rejectsBytes());
-        rc.position(state.rejectsBytes());
-      } catch (IOException | RuntimeException e) {
-        if (rc != null) {
-          rc.close();
-        }
-        outChannel.close();
-        throw e;
-      }
-      this.lock = l;
-      this.rejChannel = rc;
-      this.out = new BufferedOutputStream(Channels.newOutputStream(outChannel), 1 << 16);
-      this.rej = new BufferedOutputStream(Channels.newOutputStream(rejChannel), 1 << 16);
-      this.outputBytes = state.outputBytes();
-      this.rejectsBytes = state.rejectsBytes();
-      this.headerWritten = state.outputHeaderWritten();
-      if (!resumed && rejectsFormat == BatchFormat.CSV) {
-        writeRejects(ChunkScorer.csvHeader(JobPlan.REJECT_COLUMNS));
-      }
-      if (outputFormat != BatchFormat.CSV) {
-        headerWritten = true; // JSON Lines has no header
-      } else if (!headerWritten && plan.scoreKeys.get() != null) {
-        writeHeader();
-      }
-    }
-
-    private FileLock tryLock(FileChannel channel) throws IOException {
-      FileLock l;
-      try {
-        l = channel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        l = null;
-      }
-      if (l == null) {
-        throw new BatchJobException("Another batch job is writing " + partialOutput()
-            + "; wait for it to finish");
-      }
-      return l;
-    }
-
-    BatchResult run(RecordSplitter splitter) throws IOException {
-      peakReorderBuffer = 0;
-      peakChunksInFlight.set(0);
-      startThreads(splitter);
-      Map<Long, ChunkResult> pending = new HashMap<>();
-      long next = 0;
-      long total = -1;
-      try {
-        while (total < 0 || next < total) {
-          Object m = results.take();
-          if (m instanceof Failure f) {
-            throw failure(f.error());
-          } else if (m instanceof End e) {
-            total = e.chunks();
-          } else {
-            ChunkResult r = (ChunkResult) m;
-            pending.put(r.seq(), r);
-            peakReorderBuffer = Math.max(peakReorderBuffer, pending.size());
-            ChunkResult head;
-            while ((head = pending.remove(next)) != null) {
-              write(head);
-              next++;
-              inFlight.decrementAndGet();
-              permits.release();
-            }
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new BatchJobException("Batch job on " + input + " was interrupted after row "
-            + rowsRead + resumeHint());
-      }
-      if (rowsScored == 0 && modelErrors > 0) {
-        throw modelFailure("No row could be scored: " + modelErrors + " row(s) failed in the"
-            + " model");
-      }
-      return finish();
-    }
-
-    private void startThreads(RecordSplitter splitter) {
-      String name = "mlops-batch-" + output.getFileName();
-      Thread reader = new Thread(() -> read(splitter), name + "-reader");
-      threads.add(reader);
-      for (int i = 0; i < parallelism; i++) {
-        ChunkScorer scorer = new ChunkScorer(plan, service, overloadRetry);
-        threads.add(new Thread(() -> score(scorer), name + "-worker-" + i));
-      }
-      for (Thread t : threads) {
-        t.setDaemon(true);
-        t.start();
-      }
-    }
-
-    private void read(RecordSplitter splitter) {
-      long seq = 0;
-      try {
-        while (true) {
-          permits.acquire();
-          RecordSplitter.Chunk c = splitter.next(seq, chunkSize);
-          if (c == null) {
-            permits.release();
-            results.put(new End(seq));
-            return;
-          }
-          peakChunksInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-          work.put(c);
-          seq++;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt(); // stopped by the writer
-      } catch (Throwable t) {
-        results.add(new Failure(t));
-      } finally {
-        for (int i = 0; i < parallelism; i++) {
-          work.add(POISON);
-        }
-      }
-    }
-
-    private void score(ChunkScorer scorer) {
-      try {
-        while (true) {
-          RecordSplitter.Chunk c = work.take();
-          if (c == POISON) {
-            return;
-          }
-          results.put(scorer.score(c));
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt(); // stopped by the writer
-      } catch (Throwable t) {
-        results.add(new Failure(t));
-      }
-    }
-
-    private void write(ChunkResult r) throws IOException {
-      if (consecutiveModelErrors + r.leadingModelErrors() >= maxConsecutiveModelErrors
-          || r.longestModelErrors() >= maxConsecutiveModelErrors) {
-        if (firstModelError == null) {
-          firstModelError = r.firstModelError();
-        }
-        throw modelFailure(maxConsecutiveModelErrors + " rows in a row failed in the model");
-      }
-      consecutiveModelErrors = r.rowsScored() == 0
-          ? consecutiveModelErrors + r.modelErrors() : r.trailingModelErrors();
-      modelErrors += r.modelErrors();
-      if (firstModelError == null) {
-        firstModelError = r.firstModelError();
-      }
-      if (r.output().length > 0) {
-        if (!headerWritten) {
-          writeHeader();
-        }
-        out.write(r.output());
-        outputBytes += r.output().length;
-      }
-      writeRejects(r.rejects());
-      rowsRead += r.rowsRead();
-      rowsScored += r.rowsScored();
-      rowsRejected += r.rowsRejected();
-      inputOffset = r.endOffset();
-      inputLine = r.endLine();
-      rowsSinceCheckpoint += r.rowsRead();
-      if (rowsSinceCheckpoint >= checkpointEvery) {
-        checkpointNow();
-      }
-      maybeReport(false);
-    }
-
-    private void writeHeader() throws IOException {
-      List<String> keys = plan.scoreKeys.get();
-      byte[] h = ChunkScorer.csvHeader(plan.outputHeader(keys == null ? List.of() : keys));
-      out.write(h);
-      outputBytes += h.length;
-      headerWritten = true;
-    }
-
-    private void writeRejects(byte[] bytes) throws IOException {
-      if (bytes.length > 0) {
-        rej.write(bytes);
-        rejectsBytes += bytes.length;
-      }
-    }
-
-    private void checkpointNow() throws IOException {
-      syncFiles();
-      new Checkpoint(Checkpoint.SCHEMA, inputSize, identity.inputHeadSha256(),
-          inputFormat, outputFormat, identity.model(), identity.version(), plan.leadingColumns(),
-          plan.scoreKeys.get(), rowsRead, rowsScored, rowsRejected, inputOffset, inputLine,
-          outputBytes, rejectsBytes, headerWritten).write(checkpoint());
-      rowsSinceCheckpoint = 0;
-    }
-
-    private void syncFiles() throws IOException {
-      out.flush();
-      rej.flush();
-      outChannel.force(false);
-      rejChannel.force(false);
-    }
-
-    private void maybeReport(boolean last) {
-      Instant now = clock.instant();
-      boolean due = last || rowsRead - lastReportRows >= progressEveryRows
-          || Duration.between(lastReport, now).compareTo(progressInterval) >= 0;
-      if (!due) {
-        return;
-      }
-      lastReportRows = rowsRead;
-      lastReport = now;
-      Duration elapsed = Duration.between(started, now);
-      double seconds = elapsed.toNanos() / 1e9;
-      double rate = seconds > 0 ? (rowsRead - startRows) / seconds : 0;
-      double byteRate = seconds > 0 ? (inputOffset - startOffset) / seconds : 0;
-      BatchProgress p = new BatchProgress(rowsRead, rowsRejected, rate, elapsed, inputOffset,
-          inputSize, byteRate);
-      if (last || Duration.between(lastLog, now).compareTo(LOG_INTERVAL) >= 0) {
-        lastLog = now;
-        LOG.info("Batch job {}: {} rows done ({} rejected), {} rows/s, {}% of the input{}",
-            output.getFileName(), rowsRead, rowsRejected, Math.round(rate),
-            Math.round(p.fractionDone() * 100),
-            p.eta().map(d -> ", ETA " + d.withNanos(0)).orElse(""));
-      }
-      if (listener != null) {
-        listener.onProgress(p);
-      }
-    }
-
-    private BatchResult finish() throws IOException {
-      if (!headerWritten) {
-        writeHeader();
-      }
-      syncFiles();
-      // The checkpoint goes first: a crash between the moves below then makes the next run start
-      // over (nothing is lost, the work is redone) instead of finding a checkpoint whose partial
-      // files are gone.
-      Files.deleteIfExists(checkpoint());
-      lock.release();
-      out.close(); // closes the channels too
-      rej.close();
-      Checkpoint.moveAtomically(partialRejects(), rejects);
-      Checkpoint.moveAtomically(partialOutput(), output);
-      finished = true;
-      Instant end = clock.instant();
-      Duration elapsed = Duration.between(started, end);
-      double seconds = elapsed.toNanos() / 1e9;
-      double rate = seconds > 0 ? (rowsRead - startRows) / seconds : 0;
-      maybeReport(true);
-      if (rowsRejected > 0) {
-        LOG.warn("Batch job {}: {} of {} rows rejected, see {}", output.getFileName(),
-            rowsRejected, rowsRead, rejects);
-      }
-      return new BatchResult(rowsRead, rowsScored, rowsRejected, elapsed, rate, output, rejects,
-          startRows);
-    }
-
-    private BatchJobException modelFailure(String what) {
-      String msg = "Batch job on " + input + " stopped: " + what + " (first error: "
-          + (firstModelError == null ? "none"
-              : firstModelError.getClass().getSimpleName() + ": "
-                  + ChunkScorer.firstLine(firstModelError.getMessage()))
-          + "). Rejected rows so far are in " + partialRejects() + resumeHint();
-      return firstModelError == null ? new BatchJobException(msg)
-          : new BatchJobException(msg, firstModelError);
-    }
-
-    private RuntimeException failure(Throwable t) {
-      if (t instanceof BatchJobException e) {
-        return e;
-      }
-      return new BatchJobException("Batch job on " + input + " failed after row " + rowsRead
-          + ": " + t + resumeHint(), t);
-    }
-
-    @Override
-    public void close() throws IOException {
-      for (Thread t : threads) {
-        t.interrupt();
-      }
-      for (Thread t : threads) {
-        try {
-          t.join(THREAD_JOIN.toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-        if (t.isAlive()) {
-          LOG.warn("Batch thread {} did not stop within {}", t.getName(), THREAD_JOIN);
-        }
-      }
-      if (!finished) {
-        // Leave the partial files as they are: the checkpoint says how much of them counts.
-        try {
-          out.close();
-          rej.close();
-        } catch (IOException e) {
-          LOG.warn("Cannot close the partial files of {}: {}", output, e.toString());
-        } finally {
-          outChannel.close();
-          rejChannel.close();
-        }
-      }
-    }
-  }
 
   // ---------------------------------------------------------------- builder
 

@@ -1,8 +1,9 @@
 package io.github.mlops4j.serving.metrics;
 
 /**
- * Names of the meters an {@link io.github.mlops4j.serving.InferenceService} records when given a
- * Micrometer {@code MeterRegistry}.
+ * Names of the meters an {@link io.github.mlops4j.serving.InferenceService} records through
+ * {@link MicrometerServingMeters} in a Micrometer {@code MeterRegistry}. The {@code outcome} tag
+ * values are {@link ServingMeters.Outcome#tag()}.
  *
  * <ul>
  *   <li>{@value #PREDICT}: timer, tags {@code model, version, route, outcome}
