@@ -186,9 +186,17 @@ final class ChunkScorer {
     return problems == null ? null : String.join("; ", problems);
   }
 
+  /**
+   * A cell of a categorical or one-hot column as {@code predict(Map)} would get it from a client:
+   * a number when it is one, {@code true}/{@code false} as booleans (which count as 1 and 0), else
+   * the text.
+   */
   private static Object numberOrText(String cell) {
     if (cell.isEmpty()) {
       return cell;
+    }
+    if (cell.equalsIgnoreCase("true") || cell.equalsIgnoreCase("false")) {
+      return Boolean.valueOf(cell);
     }
     char c = cell.charAt(0);
     if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') {

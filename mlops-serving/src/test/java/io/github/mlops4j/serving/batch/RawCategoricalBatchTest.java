@@ -160,6 +160,36 @@ class RawCategoricalBatchTest {
   }
 
   @Test
+  void oneHotColumnsWithTrueAndFalseScoreLikeOnlinePredict() {
+    int rows = 20;
+    StringBuilder csv = new StringBuilder("id,debt_ratio");
+    StringBuilder json = new StringBuilder();
+    for (String region : REGIONS) {
+      csv.append(",region@").append(region);
+    }
+    csv.append('\n');
+    for (int i = 0; i < rows; i++) {
+      csv.append('r').append(i).append(',').append(debt(i));
+      json.append("{\"id\":\"r").append(i).append("\",\"debt_ratio\":").append(debt(i));
+      for (String region : REGIONS) {
+        boolean hot = region.equals(region(i));
+        csv.append(',').append(hot ? (i % 2 == 0 ? "true" : "TRUE") : "false");
+        json.append(",\"region@").append(region).append("\":").append(hot);
+      }
+      csv.append('\n');
+      json.append("}\n");
+    }
+    Path csvOut = dir.resolve("bool-scores.csv");
+    BatchResult r = run(BatchFixtures.write(dir.resolve("bool.csv"), csv.toString()), csvOut);
+    assertThat(r.rowsRejected()).isZero();
+    assertSameAsOnline(csvOut, online(rows));
+    Path jsonOut = dir.resolve("bool-json-scores.csv");
+    BatchResult j = run(BatchFixtures.write(dir.resolve("bool.jsonl"), json.toString()), jsonOut);
+    assertThat(j.rowsRejected()).isZero();
+    assertSameAsOnline(jsonOut, online(rows));
+  }
+
+  @Test
   void onlineOneHotRequestWithColdZerosEqualsTheRawRequest() {
     Map<String, Object> oneHot = new HashMap<>(Map.of("debt_ratio", 0.5));
     for (String region : REGIONS) {
