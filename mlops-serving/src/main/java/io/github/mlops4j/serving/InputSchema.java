@@ -114,6 +114,10 @@ final class InputSchema {
     }
   }
 
+  /** How a request gave a one-hot group (see {@code read}); the two exclude each other. */
+  private static final byte RAW = 1;
+  private static final byte COLD = 2;
+
   private <T extends Output<T>> ArrayExample<T> read(Map<String, ?> request, T unknown,
       ValidationPolicy policy, VersionMeters meters) {
     int n = slotNames.length;
@@ -124,8 +128,7 @@ final class InputSchema {
     boolean unknownFields = false;
     int dropped = 0;
     int filled = 0;
-    boolean[] cold = null; // one-hot groups with a member given as 0
-    boolean[] raw = null; // one-hot groups given by their base name
+    byte[] form = null; // per one-hot group: given by its base name (RAW) or a member as 0 (COLD)
     // Read through a wildcard view: a raw map may hold keys that are not texts.
     for (Map.Entry<?, ?> e : ((Map<?, ?>) request).entrySet()) {
       Object k = e.getKey();
@@ -150,18 +153,18 @@ final class InputSchema {
       }
       int slot = key.slot();
       if (group[slot]) {
-        if (raw == null) {
-          raw = new boolean[n];
-          cold = new boolean[n];
+        if (form == null) {
+          form = new byte[n];
         }
         boolean base = key.feature() == null;
-        if (base ? names[slot] != null && !raw[slot] || cold[slot] : raw[slot]) {
+        if (base ? names[slot] != null && form[slot] != RAW || form[slot] == COLD
+            : form[slot] == RAW) {
           problems = add(problems, field, Reason.DUPLICATE, "'" + slotNames[slot]
               + "' is given both by its name and as one-hot feature(s); send one form");
           continue;
         }
         if (base) {
-          raw[slot] = true;
+          form[slot] = RAW;
         }
       } else if (names[slot] != null) {
         problems = add(problems, field, Reason.DUPLICATE, "given twice, also as '"
@@ -219,7 +222,7 @@ final class InputSchema {
       }
       if (group[slot]) { // a one-hot member: 1 hot, 0 cold (as if left out)
         if (d == 0) {
-          cold[slot] = true;
+          form[slot] = COLD; // group[slot]: form was allocated above
           continue;
         }
         if (d != 1) {
@@ -248,7 +251,7 @@ final class InputSchema {
             names[i] = slotNames[i];
             values[i] = policy.fillValue(slotNames[i]);
           }
-        } else if (cold != null && cold[i] && !raw[i]) {
+        } else if (form != null && form[i] == COLD) {
           problems = add(problems, slotNames[i], Reason.MISSING, "no category is hot: the"
               + " one-hot feature(s) given are all 0 (one of "
               + Texts.list(categories.get(i).keySet(), 20) + ")");

@@ -68,8 +68,11 @@ final class JobPlan {
     this.passThrough = List.copyOf(passThrough);
     this.requestColumns = List.copyOf(requestColumns);
     this.scoreKeys = new AtomicReference<>(scoreKeys == null ? null : List.copyOf(scoreKeys));
-    this.groups = features == null ? Map.of() : OneHot.groups(
-        features.stream().map(FeatureSpec::name).toList(), Set.copyOf(requestColumns));
+    List<String> featureNames =
+        features == null ? List.of() : features.stream().map(FeatureSpec::name).toList();
+    Set<String> featureSet = Set.copyOf(featureNames);
+    Set<String> notFeatures = Set.copyOf(requestColumns);
+    this.groups = OneHot.groups(featureNames, notFeatures);
     if (header != null) {
       Map<String, Integer> index = new LinkedHashMap<>();
       for (int i = 0; i < header.size(); i++) {
@@ -81,13 +84,7 @@ final class JobPlan {
       List<String> missingFeatures = new ArrayList<>();
       Map<String, Boolean> groupDone = new HashMap<>();
       for (FeatureSpec f : features == null ? List.<FeatureSpec>of() : features) {
-        String base = null;
-        for (Map.Entry<String, List<String>> g : groups.entrySet()) {
-          if (g.getValue().contains(f.name())) {
-            base = g.getKey();
-            break;
-          }
-        }
+        String base = OneHot.base(f.name(), featureSet, notFeatures);
         if (base == null) {
           Integer c = index.get(f.name());
           if (c != null) {
