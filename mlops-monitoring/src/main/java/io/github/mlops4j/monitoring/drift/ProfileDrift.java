@@ -105,7 +105,7 @@ public final class ProfileDrift {
    * {@link ProfileDriftMethod#JENSEN_SHANNON} with {@link Builder#jsLogBase jsLogBase(2)}.
    */
   public String methodName(ProfileDriftMethod method) {
-    return method == ProfileDriftMethod.JENSEN_SHANNON ? Method.jensenShannonName(jsLogBase)
+    return method == ProfileDriftMethod.JENSEN_SHANNON ? DriftMethod.jensenShannonName(jsLogBase)
         : method.id();
   }
 
@@ -605,7 +605,7 @@ public final class ProfileDrift {
      * @throws IllegalArgumentException for any other base
      */
     public Builder jsLogBase(double base) {
-      this.jsLogBase = Method.checkJsLogBase(base);
+      this.jsLogBase = DriftMethod.checkJsLogBase(base);
       return this;
     }
 
