@@ -3,6 +3,12 @@ package io.github.mlops4j.monitoring.drift;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
+import io.github.mlops4j.monitoring.profile.Profile;
+import io.github.mlops4j.monitoring.profile.ProfileColumn;
+import io.github.mlops4j.monitoring.profile.ProfileDrift;
+import io.github.mlops4j.monitoring.profile.ProfileDriftMethod;
+import io.github.mlops4j.monitoring.profile.ProfileSamples;
+import io.github.mlops4j.monitoring.profile.ProfileSchema;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
