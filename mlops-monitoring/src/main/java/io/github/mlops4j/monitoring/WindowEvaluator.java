@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * one at a time (one lock), on whichever thread calls {@link #evaluateReady()}.
  */
 final class WindowEvaluator {
+  /** Logs under the {@link Monitor}'s name: users configure one logger for the monitor. */
   private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
 
   private final String model;

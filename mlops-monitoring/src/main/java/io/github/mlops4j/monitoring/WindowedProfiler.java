@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * stripe, plus one shared counter for count windows. See {@link Monitor} for the guarantees.
  */
 final class WindowedProfiler {
+  /** Logs under the {@link Monitor}'s name: users configure one logger for the monitor. */
   private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
 
   /** At most this many values (rows x columns) per chunk of buffered rows. */
