@@ -2,10 +2,10 @@ package io.github.mlops4j.benchmarks;
 
 import io.github.mlops4j.monitoring.Monitor;
 import io.github.mlops4j.monitoring.PredictionTask;
-import io.github.mlops4j.monitoring.drift.Profile;
-import io.github.mlops4j.monitoring.drift.ProfileAccumulator;
-import io.github.mlops4j.monitoring.drift.ProfileSchema;
-import io.github.mlops4j.monitoring.drift.WindowSpec;
+import io.github.mlops4j.monitoring.WindowSpec;
+import io.github.mlops4j.monitoring.profile.Profile;
+import io.github.mlops4j.monitoring.profile.ProfileAccumulator;
+import io.github.mlops4j.monitoring.profile.ProfileSchema;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

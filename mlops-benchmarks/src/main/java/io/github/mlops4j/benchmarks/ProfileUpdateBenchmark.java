@@ -1,8 +1,8 @@
 package io.github.mlops4j.benchmarks;
 
-import io.github.mlops4j.monitoring.drift.Profile;
-import io.github.mlops4j.monitoring.drift.ProfileAccumulator;
-import io.github.mlops4j.monitoring.drift.ProfileSchema;
+import io.github.mlops4j.monitoring.profile.Profile;
+import io.github.mlops4j.monitoring.profile.ProfileAccumulator;
+import io.github.mlops4j.monitoring.profile.ProfileSchema;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.datasketches.kll.KllDoublesSketch;

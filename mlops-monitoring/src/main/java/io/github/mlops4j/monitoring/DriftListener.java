@@ -1,7 +1,6 @@
 package io.github.mlops4j.monitoring;
 
 import io.github.mlops4j.monitoring.drift.DriftReport;
-import io.github.mlops4j.monitoring.drift.WindowInfo;
 
 /**
  * Receives the drift report of every evaluated window of a {@link Monitor}: a window with rows,

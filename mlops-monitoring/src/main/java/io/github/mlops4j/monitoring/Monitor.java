@@ -1,37 +1,20 @@
 package io.github.mlops4j.monitoring;
 
-import io.github.mlops4j.monitoring.drift.DriftReport;
-import io.github.mlops4j.monitoring.drift.Profile;
-import io.github.mlops4j.monitoring.drift.ProfileAccumulator;
-import io.github.mlops4j.monitoring.drift.ProfileDrift;
-import io.github.mlops4j.monitoring.drift.ProfileRow;
-import io.github.mlops4j.monitoring.drift.ProfileSchema;
-import io.github.mlops4j.monitoring.drift.WindowInfo;
-import io.github.mlops4j.monitoring.drift.WindowSpec;
+import io.github.mlops4j.monitoring.profile.Profile;
+import io.github.mlops4j.monitoring.profile.ProfileDrift;
+import io.github.mlops4j.monitoring.profile.ProfileRow;
+import io.github.mlops4j.monitoring.profile.ProfileSchema;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,59 +83,19 @@ public final class Monitor implements AutoCloseable {
 
   private static final String[] NO_CATEGORIES = new String[0];
 
-  /** At most this many values (rows x columns) per chunk of buffered rows. */
-  static final int MAX_CHUNK_VALUES = 1 << 16;
-
   private final String model;
   private final ProfileSchema schema;
   private final Set<String> ignoredColumns;
   private final @Nullable Profile fixedReference;
   private final WindowSpec windowSpec;
-  private final boolean countBased;
-  private final long windowRows;
-  private final long windowMillis;
   private final ProfileDrift drift;
   private final Clock clock;
-  private final Executor executor;
-  private final boolean direct;
-  private final int chunkRows;
-  private final int numericColumns;
-  private final int categoricalColumns;
-  private final Semaphore inFlight;
-  private final ConcurrentLinkedQueue<Chunk> chunkPool = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger pooledChunks = new AtomicInteger();
-  private final int maxPooledChunks;
-  private final Duration closeTimeout;
-  private final int stripeMask;
-  private final int historySize;
-  private final @Nullable PredictionTask task;
-  private final double decisionThreshold;
-  private final int maxAucPairs;
-  private final @Nullable PendingPredictions pending;
-  private final CopyOnWriteArrayList<DriftListener> listeners;
-  /** Per listener: its failures, logged with a stack trace once, then summarized per interval. */
-  private final Map<DriftListener, FailureLog> failureLogs = new ConcurrentHashMap<>();
-  private final FailureLog.Sink failureSink;
 
-  private final Object rollLock = new Object();
-  private final ReentrantLock evalLock = new ReentrantLock();
-  private final ConcurrentLinkedQueue<Window> closedWindows = new ConcurrentLinkedQueue<>();
-  private volatile Window current;
-  private volatile boolean closed;
-  private volatile @Nullable WindowSummary lastWindow;
-  private final ArrayDeque<WindowSummary> history = new ArrayDeque<>();
-  private @Nullable Profile previousProfile; // guarded by evalLock
-  private long nextIndex; // guarded by rollLock
-
-  private final LongAdder rowsObserved = new LongAdder();
+  private final DriftListeners listeners;
+  private final WindowEvaluator evaluator;
+  private final LabelJoin labels;
+  private final WindowedProfiler windows;
   private final LongAdder rowsRejected = new LongAdder();
-  private final AtomicLong windowsClosed = new AtomicLong();
-  private final AtomicLong emptyWindows = new AtomicLong();
-  private final LongAdder labelsMatched = new LongAdder();
-  private final LongAdder labelsUnmatched = new LongAdder();
-  private final AtomicLong listenerFailures = new AtomicLong();
-  private final AtomicLong profilingFailures = new AtomicLong();
-  private final AtomicLong evaluationFailures = new AtomicLong();
 
   private Monitor(Builder b, ProfileSchema schema) {
     this.model = Objects.requireNonNull(b.model);
@@ -160,185 +103,19 @@ public final class Monitor implements AutoCloseable {
     this.ignoredColumns = b.ignoredColumns;
     this.fixedReference = b.reference;
     this.windowSpec = b.window;
-    this.countBased = b.window.isCountBased();
-    this.windowRows = countBased ? b.window.rowsPerWindow() : Long.MAX_VALUE;
-    this.windowMillis = countBased ? 0 : b.window.duration().toMillis();
     this.drift = b.drift;
     this.clock = b.clock;
-    this.executor = b.executor == null ? Runnable::run : b.executor;
-    this.direct = b.executor == null;
-    this.numericColumns = schema.numericColumns().size();
-    this.categoricalColumns = schema.categoricalColumns().size();
-    int columns = Math.max(1, numericColumns + categoricalColumns);
-    this.chunkRows = Math.max(1, Math.min(b.batchRows, MAX_CHUNK_VALUES / columns));
-    this.inFlight = new Semaphore(2 * b.stripes);
-    this.maxPooledChunks = 3 * b.stripes + 2;
-    this.closeTimeout = b.closeTimeout;
-    this.stripeMask = b.stripes - 1;
-    this.historySize = b.historySize;
-    this.task = b.task;
-    this.decisionThreshold = b.decisionThreshold;
-    this.maxAucPairs = b.maxAucPairs;
-    this.pending = b.task == null ? null
-        : new PendingPredictions(b.maxPendingPredictions, b.predictionTtl.toMillis(), b.clock);
-    this.listeners = new CopyOnWriteArrayList<>(b.listeners);
-    this.failureSink = b.failureSink;
-    this.current = openWindow(clock.millis(), Long.MIN_VALUE);
+    this.listeners = new DriftListeners(model, clock, b.failureSink, b.listeners);
+    this.evaluator = new WindowEvaluator(model, schema, fixedReference, drift, b.historySize,
+        b.closeTimeout, listeners);
+    this.labels = new LabelJoin(model, b.task, b.decisionThreshold, b.maxAucPairs,
+        b.maxPendingPredictions, b.predictionTtl, clock);
+    this.windows = new WindowedProfiler(model, schema, windowSpec, clock, b.executor,
+        b.batchRows, b.stripes, labels::newWindow, evaluator);
   }
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  // ---- windows ------------------------------------------------------------------------------
-
-  /** Rows buffered row-major before they are profiled. */
-  private static final class Chunk {
-    final double[] numeric;
-    final @Nullable String[] categorical;
-    int rows;
-
-    Chunk(int capacity, int nn, int nc) {
-      this.numeric = new double[capacity * nn];
-      this.categorical = new String[capacity * nc];
-    }
-  }
-
-  private static final class Stripe {
-    /** Guards buffer and closed; held only while a row is copied. */
-    final ReentrantLock lock = new ReentrantLock();
-    @Nullable Chunk buffer;
-    boolean closed;
-    /** Guards accumulator; held while chunks are profiled. */
-    final ReentrantLock profileLock = new ReentrantLock();
-    @Nullable ProfileAccumulator accumulator;
-  }
-
-  private final class Window {
-    final long index;
-    final long startMillis;
-    final long endMillis; // exclusive; Long.MAX_VALUE for count windows
-    final AtomicLong claimed = new AtomicLong();
-    final Stripe[] stripes;
-    final ReentrantLock perfLock = new ReentrantLock();
-    final @Nullable PerformanceAccumulator performance;
-    /** Chunks handed to profiling and not done yet, plus 1 while the window is open. */
-    final AtomicInteger unprofiled = new AtomicInteger(1);
-    final CountDownLatch profiled = new CountDownLatch(1);
-    long closedMillis; // written under rollLock before the window is queued
-
-    Window(long index, long startMillis, long endMillis) {
-      this.index = index;
-      this.startMillis = startMillis;
-      this.endMillis = endMillis;
-      this.stripes = new Stripe[stripeMask + 1];
-      for (int i = 0; i < stripes.length; i++) {
-        stripes[i] = new Stripe();
-      }
-      this.performance = task == null ? null
-          : new PerformanceAccumulator(task, decisionThreshold, maxAucPairs, index);
-    }
-
-    boolean isProfiled() {
-      return profiled.getCount() == 0;
-    }
-  }
-
-  /** Opens the window containing {@code now}; {@code notBefore} is the previous window's end. */
-  private Window openWindow(long now, long notBefore) {
-    long index = nextIndex++;
-    if (countBased) {
-      return new Window(index, now, Long.MAX_VALUE);
-    }
-    if (notBefore != Long.MIN_VALUE && now < notBefore) {
-      return new Window(index, now, notBefore); // the rest of a flushed window's period
-    }
-    long start = Math.floorDiv(now, windowMillis) * windowMillis;
-    return new Window(index, start, start + windowMillis);
-  }
-
-  private int probe() {
-    long id = Thread.currentThread().getId();
-    return (int) ((id * 0x9E3779B97F4A7C15L) >>> 40) & stripeMask;
-  }
-
-  private Chunk newChunk() {
-    Chunk c = chunkPool.poll();
-    if (c != null) {
-      pooledChunks.decrementAndGet();
-      c.rows = 0;
-      return c;
-    }
-    return new Chunk(chunkRows, numericColumns, categoricalColumns);
-  }
-
-  private void recycle(Chunk c) {
-    if (pooledChunks.incrementAndGet() <= maxPooledChunks) {
-      Arrays.fill(c.categorical, 0, c.rows * categoricalColumns, null);
-      chunkPool.offer(c);
-    } else {
-      pooledChunks.decrementAndGet();
-    }
-  }
-
-  /** Profiles a chunk: on the executor while it has room, else on this thread. */
-  private void dispatch(Window w, Stripe s, Chunk chunk) {
-    if (direct || !inFlight.tryAcquire()) {
-      profile(w, s, chunk, false); // no executor, or it is behind: the caller does the work
-      return;
-    }
-    try {
-      executor.execute(() -> profile(w, s, chunk, true));
-    } catch (RejectedExecutionException e) {
-      inFlight.release();
-      profile(w, s, chunk, false);
-    }
-  }
-
-  private void profile(Window w, Stripe s, Chunk chunk, boolean permit) {
-    try {
-      s.profileLock.lock();
-      try {
-        ProfileAccumulator acc = s.accumulator;
-        if (acc == null) {
-          acc = ProfileAccumulator.create(schema);
-          s.accumulator = acc;
-        }
-        acc.updateRows(chunk.numeric, chunk.categorical, chunk.rows);
-      } finally {
-        s.profileLock.unlock();
-      }
-    } catch (RuntimeException e) {
-      profilingFailures.incrementAndGet();
-      LOG.error("Monitor '{}': profiling {} rows of window {} failed", model, chunk.rows,
-          w.index, e);
-    } finally {
-      recycle(chunk);
-      if (permit) {
-        inFlight.release();
-      }
-      chunkDone(w);
-    }
-  }
-
-  /** Counts a chunk (or the open token) done; the last one schedules evaluation. */
-  private void chunkDone(Window w) {
-    if (w.unprofiled.decrementAndGet() == 0) {
-      w.profiled.countDown();
-      schedule(this::evaluateReady);
-    }
-  }
-
-  private void schedule(Runnable task) {
-    try {
-      executor.execute(task);
-    } catch (RejectedExecutionException e) {
-      if (!closed) {
-        LOG.warn("Monitor '{}': the executor rejected a window evaluation; running it on the"
-            + " calling thread", model, e);
-      }
-      task.run();
-    }
   }
 
   // ---- observe ------------------------------------------------------------------------------
@@ -370,7 +147,7 @@ public final class Monitor implements AutoCloseable {
       rowsRejected.increment();
       throw e;
     }
-    add(values, categories == null ? NO_CATEGORIES : categories);
+    windows.add(values, categories == null ? NO_CATEGORIES : categories);
   }
 
   /**
@@ -390,118 +167,7 @@ public final class Monitor implements AutoCloseable {
       rowsRejected.increment();
       throw e;
     }
-    add(r.numeric(), r.categorical());
-  }
-
-  private void add(double[] numeric, @Nullable String[] categorical) {
-    ensureOpen();
-    int probe = probe();
-    int spins = 0;
-    while (true) {
-      Window w = current;
-      if (!countBased) {
-        long now = clock.millis();
-        if (now >= w.endMillis) {
-          roll(w, now);
-          continue;
-        }
-      }
-      Stripe s = w.stripes[probe];
-      long position = 0;
-      Chunk full = null;
-      s.lock.lock();
-      try {
-        if (s.closed) {
-          continue; // the window is closing: go to the new one
-        }
-        if (countBased) {
-          position = w.claimed.incrementAndGet();
-          if (position > windowRows) {
-            continue; // belongs to the next window, which is about to open (see below)
-          }
-        }
-        Chunk c = s.buffer;
-        if (c == null) {
-          c = newChunk();
-          s.buffer = c;
-        }
-        System.arraycopy(numeric, 0, c.numeric, c.rows * numericColumns, numericColumns);
-        if (categoricalColumns > 0) {
-          System.arraycopy(categorical, 0, c.categorical, c.rows * categoricalColumns,
-              categoricalColumns);
-        }
-        if (++c.rows == chunkRows) {
-          s.buffer = null;
-          w.unprofiled.incrementAndGet();
-          full = c;
-        }
-      } finally {
-        s.lock.unlock();
-        if (position > windowRows) {
-          spins = awaitNext(w, spins);
-        }
-      }
-      rowsObserved.increment();
-      if (full != null) {
-        dispatch(w, s, full);
-      }
-      if (position == windowRows) {
-        roll(w, clock.millis());
-      }
-      return;
-    }
-  }
-
-  /** Waits for the thread that took the window's last row to open the next window. */
-  private int awaitNext(Window w, int spins) {
-    while (current == w) {
-      if (++spins < 64) {
-        Thread.onSpinWait();
-      } else {
-        Thread.yield();
-      }
-    }
-    return spins;
-  }
-
-  private void ensureOpen() {
-    if (closed) {
-      throw new IllegalStateException("Monitor '" + model + "' is closed");
-    }
-  }
-
-  /**
-   * Closes window {@code w} if it is still current: opens the next window, hands the rows still
-   * buffered in w's stripes to profiling; the last chunk profiled schedules the evaluation.
-   */
-  private boolean roll(Window w, long now) {
-    synchronized (rollLock) {
-      if (current != w) {
-        return false;
-      }
-      current = openWindow(now, w.endMillis);
-      w.closedMillis = countBased ? now : Math.min(now, w.endMillis);
-      closedWindows.add(w);
-    }
-    for (Stripe s : w.stripes) {
-      Chunk partial;
-      s.lock.lock();
-      try {
-        s.closed = true; // writers still holding w retry with the new window
-        partial = s.buffer;
-        s.buffer = null;
-        if (partial != null) {
-          w.unprofiled.incrementAndGet();
-        }
-      } finally {
-        s.lock.unlock();
-      }
-      if (partial != null) {
-        dispatch(w, s, partial);
-      }
-    }
-    chunkDone(w); // the open token
-    return true;
+    windows.add(r.numeric(), r.categorical());
   }
 
   /**
@@ -511,13 +177,7 @@ public final class Monitor implements AutoCloseable {
    * @return whether a window was closed
    */
   public boolean tick() {
-    ensureOpen();
-    if (countBased) {
-      return false;
-    }
-    Window w = current;
-    long now = clock.millis();
-    return now >= w.endMillis && roll(w, now);
+    return windows.tick();
   }
 
   /**
@@ -527,113 +187,14 @@ public final class Monitor implements AutoCloseable {
    * @return the summary of the window just closed; empty if it had no rows and no labels
    */
   public Optional<WindowSummary> flush() {
-    ensureOpen();
-    Window w = current;
-    boolean rolled = roll(w, clock.millis());
-    awaitProfiled();
-    evaluateReady();
-    WindowSummary last = lastWindow;
+    windows.ensureOpen();
+    WindowedProfiler.Window w = windows.current();
+    boolean rolled = windows.roll(w, clock.millis());
+    evaluator.awaitProfiled();
+    evaluator.evaluateReady();
+    WindowSummary last = evaluator.lastWindow();
     return rolled && last != null && last.window().index() == w.index ? Optional.of(last)
         : Optional.empty();
-  }
-
-  /** Waits, at most {@code closeTimeout} in all, until every closed window is profiled. */
-  private void awaitProfiled() {
-    long deadline = System.nanoTime() + closeTimeout.toNanos();
-    for (Window w : closedWindows) {
-      try {
-        if (!w.profiled.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-          LOG.warn("Monitor '{}': rows of window {} are still being profiled after {}; it will"
-              + " be evaluated when they are done", model, w.index, closeTimeout);
-          return;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
-  /** Evaluates closed windows in window order, as long as the oldest one is fully profiled. */
-  private void evaluateReady() {
-    evalLock.lock();
-    try {
-      Window w;
-      while ((w = closedWindows.peek()) != null && w.isProfiled()) {
-        closedWindows.poll();
-        try {
-          evaluate(w);
-        } catch (RuntimeException e) {
-          evaluationFailures.incrementAndGet();
-          LOG.error("Monitor '{}': evaluating window {} failed", model, w.index, e);
-        }
-      }
-    } finally {
-      evalLock.unlock();
-    }
-  }
-
-  private void evaluate(Window w) {
-    List<Profile> parts = new ArrayList<>();
-    for (Stripe s : w.stripes) {
-      s.profileLock.lock();
-      try {
-        if (s.accumulator != null) {
-          parts.add(s.accumulator.take());
-          s.accumulator = null;
-        }
-      } finally {
-        s.profileLock.unlock();
-      }
-    }
-    Performance perf = null;
-    if (w.performance != null) {
-      w.perfLock.lock();
-      try {
-        w.performance.closed = true;
-        perf = w.performance.result();
-      } finally {
-        w.perfLock.unlock();
-      }
-    }
-    Profile profile = parts.isEmpty() ? Profile.empty(schema)
-        : parts.size() == 1 ? parts.get(0) : Profile.merge(parts);
-    if (profile.rows() == 0 && (perf == null || perf.labelled() == 0)) {
-      emptyWindows.incrementAndGet();
-      return;
-    }
-    WindowInfo info = new WindowInfo(w.index, Instant.ofEpochMilli(w.startMillis),
-        Instant.ofEpochMilli(w.closedMillis), profile.rows());
-    Profile reference = fixedReference != null ? fixedReference : previousProfile;
-    DriftReport report = null;
-    if (profile.rows() > 0) {
-      if (reference != null) {
-        report = drift.compare(reference, profile);
-      }
-      if (fixedReference == null) {
-        previousProfile = profile;
-      }
-    }
-    WindowSummary summary = new WindowSummary(info, profile, report, perf);
-    synchronized (history) {
-      history.addLast(summary);
-      while (history.size() > historySize) {
-        history.removeFirst();
-      }
-    }
-    lastWindow = summary;
-    windowsClosed.incrementAndGet();
-    if (report != null) {
-      for (DriftListener l : listeners) {
-        try {
-          l.onWindow(info, report);
-        } catch (RuntimeException e) {
-          listenerFailures.incrementAndGet();
-          failureLog(l).failed("Monitor '" + model + "': drift listener "
-              + l.getClass().getName() + " failed on window " + w.index, e);
-        }
-      }
-    }
   }
 
   // ---- predictions and labels ---------------------------------------------------------------
@@ -647,16 +208,7 @@ public final class Monitor implements AutoCloseable {
    *     is closed
    */
   public void recordPrediction(String id, double prediction) {
-    PendingPredictions p = predictionStore(id);
-    if (task == PredictionTask.MULTICLASS_CLASSIFICATION) {
-      throw new IllegalArgumentException("The task is MULTICLASS_CLASSIFICATION: record the"
-          + " predicted class as a String");
-    }
-    if (!Double.isFinite(prediction)) {
-      throw new IllegalArgumentException("Prediction for id '" + id + "' must be finite, was "
-          + prediction);
-    }
-    p.put(id, prediction, null);
+    labels.recordPrediction(windows, id, prediction);
   }
 
   /**
@@ -666,12 +218,7 @@ public final class Monitor implements AutoCloseable {
    * @throws IllegalStateException if no task was set or the monitor is closed
    */
   public void recordPrediction(String id, String predictedClass) {
-    PendingPredictions p = predictionStore(id);
-    Objects.requireNonNull(predictedClass, "predictedClass");
-    if (task != PredictionTask.MULTICLASS_CLASSIFICATION) {
-      throw new IllegalArgumentException("The task is " + task + ": record a double prediction");
-    }
-    p.put(id, Double.NaN, predictedClass);
+    labels.recordPrediction(windows, id, predictedClass);
   }
 
   /**
@@ -683,34 +230,12 @@ public final class Monitor implements AutoCloseable {
    * @throws IllegalArgumentException if the label is invalid for the task
    */
   public boolean recordLabel(String id, double label) {
-    PendingPredictions p = predictionStore(id);
-    if (task == PredictionTask.MULTICLASS_CLASSIFICATION) {
-      throw new IllegalArgumentException("The task is MULTICLASS_CLASSIFICATION: record the"
-          + " actual class as a String");
-    }
-    if (task == PredictionTask.BINARY_CLASSIFICATION && label != 0 && label != 1) {
-      throw new IllegalArgumentException("A binary label must be 0 or 1, was " + label
-          + " (id '" + id + "')");
-    }
-    if (!Double.isFinite(label)) {
-      throw new IllegalArgumentException("Label for id '" + id + "' must be finite, was " + label);
-    }
-    PendingPredictions.Pending prediction = p.take(id);
-    if (prediction == null) {
-      labelsUnmatched.increment();
-      return false;
-    }
-    addPerformance(prediction, label, null);
-    return true;
+    return labels.recordLabel(windows, id, label);
   }
 
   /** Brings a binary label: {@code true} = positive class. */
   public boolean recordLabel(String id, boolean positive) {
-    if (task != null && task != PredictionTask.BINARY_CLASSIFICATION) {
-      throw new IllegalArgumentException("The task is " + task + ": a boolean label applies only"
-          + " to BINARY_CLASSIFICATION");
-    }
-    return recordLabel(id, positive ? 1.0 : 0.0);
+    return labels.recordLabel(windows, id, positive);
   }
 
   /**
@@ -720,51 +245,7 @@ public final class Monitor implements AutoCloseable {
    * @throws IllegalArgumentException if the task is not multiclass classification
    */
   public boolean recordLabel(String id, String actualClass) {
-    PendingPredictions p = predictionStore(id);
-    Objects.requireNonNull(actualClass, "actualClass");
-    if (task != PredictionTask.MULTICLASS_CLASSIFICATION) {
-      throw new IllegalArgumentException("The task is " + task + ": record a double label");
-    }
-    PendingPredictions.Pending prediction = p.take(id);
-    if (prediction == null) {
-      labelsUnmatched.increment();
-      return false;
-    }
-    addPerformance(prediction, Double.NaN, actualClass);
-    return true;
-  }
-
-  private PendingPredictions predictionStore(String id) {
-    Objects.requireNonNull(id, "id");
-    ensureOpen();
-    if (pending == null) {
-      throw new IllegalStateException("Monitor '" + model + "' tracks no predictions: set"
-          + " Monitor.builder().predictions(task)");
-    }
-    return pending;
-  }
-
-  private void addPerformance(PendingPredictions.Pending prediction, double label,
-      @Nullable String actualClass) {
-    while (true) {
-      Window w = current;
-      PerformanceAccumulator acc = w.performance;
-      w.perfLock.lock();
-      try {
-        if (acc.closed) {
-          continue;
-        }
-        switch (task) {
-          case BINARY_CLASSIFICATION -> acc.addBinary(prediction.value(), label == 1);
-          case REGRESSION -> acc.addRegression(prediction.value(), label);
-          default -> acc.addClass(Objects.requireNonNull(prediction.label()), actualClass);
-        }
-      } finally {
-        w.perfLock.unlock();
-      }
-      labelsMatched.increment();
-      return;
-    }
+    return labels.recordLabel(windows, id, actualClass);
   }
 
   // ---- state --------------------------------------------------------------------------------
@@ -794,7 +275,7 @@ public final class Monitor implements AutoCloseable {
 
   /** The prediction task, if predictions are tracked. */
   public Optional<PredictionTask> predictionTask() {
-    return Optional.ofNullable(task);
+    return Optional.ofNullable(labels.task());
   }
 
   /** The fixed reference, if any (empty for a rolling reference). */
@@ -804,43 +285,35 @@ public final class Monitor implements AutoCloseable {
 
   /** The most recently evaluated window with rows or labels. */
   public Optional<WindowSummary> lastWindow() {
-    return Optional.ofNullable(lastWindow);
+    return Optional.ofNullable(evaluator.lastWindow());
   }
 
   /** The most recent evaluated windows, oldest first, at most {@link Builder#historySize}. */
   public List<WindowSummary> recentWindows() {
-    synchronized (history) {
-      return List.copyOf(history);
-    }
+    return evaluator.recentWindows();
   }
 
   /** Counters since the monitor was built. */
   public MonitorStats stats() {
-    return new MonitorStats(rowsObserved.sum(), rowsRejected.sum(), windowsClosed.get(),
-        emptyWindows.get(), pending == null ? 0 : pending.size(), labelsMatched.sum(),
-        labelsUnmatched.sum(), pending == null ? 0 : pending.evicted(), listenerFailures.get(),
-        profilingFailures.get(), evaluationFailures.get());
+    return new MonitorStats(windows.rowsObserved(), rowsRejected.sum(),
+        evaluator.windowsClosed(), evaluator.emptyWindows(), labels.pendingPredictions(),
+        labels.labelsMatched(), labels.labelsUnmatched(), labels.evicted(), listeners.failures(),
+        windows.profilingFailures(), evaluator.evaluationFailures());
   }
 
   /** Adds a listener for the following windows. */
   public void addListener(DriftListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    listeners.add(listener);
   }
 
   /** Removes a listener; returns whether it was registered. */
   public boolean removeListener(DriftListener listener) {
-    failureLogs.remove(listener);
     return listeners.remove(listener);
-  }
-
-  private FailureLog failureLog(DriftListener l) {
-    return failureLogs.computeIfAbsent(l,
-        k -> new FailureLog(clock, FailureLog.DEFAULT_INTERVAL, failureSink));
   }
 
   /** Whether {@link #close()} was called. */
   public boolean isClosed() {
-    return closed;
+    return windows.isClosed();
   }
 
   /**
@@ -849,9 +322,9 @@ public final class Monitor implements AutoCloseable {
    */
   @Override
   public void close() {
-    closed = true;
-    awaitProfiled();
-    evaluateReady();
+    windows.close();
+    evaluator.awaitProfiled();
+    evaluator.evaluateReady();
   }
 
   /** {@code s} cut to 100 characters, with an ellipsis and the length when longer. */

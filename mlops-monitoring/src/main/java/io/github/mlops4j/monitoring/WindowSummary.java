@@ -1,8 +1,7 @@
 package io.github.mlops4j.monitoring;
 
 import io.github.mlops4j.monitoring.drift.DriftReport;
-import io.github.mlops4j.monitoring.drift.Profile;
-import io.github.mlops4j.monitoring.drift.WindowInfo;
+import io.github.mlops4j.monitoring.profile.Profile;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.github.mlops4j.monitoring.drift.WindowSpec;
 import io.github.mlops4j.testing.MutableClock;
 import java.time.Duration;
 import java.util.SplittableRandom;

@@ -2,7 +2,6 @@ package io.github.mlops4j.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.mlops4j.monitoring.drift.WindowSpec;
 import io.github.mlops4j.testing.MutableClock;
 import java.time.Duration;
 import java.util.List;

@@ -6,15 +6,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.mlops4j.monitoring.drift.ColumnDrift;
 import io.github.mlops4j.monitoring.drift.DriftDetector;
+import io.github.mlops4j.monitoring.drift.DriftMethod;
 import io.github.mlops4j.monitoring.drift.Frame;
-import io.github.mlops4j.monitoring.drift.Method;
-import io.github.mlops4j.monitoring.drift.Profile;
-import io.github.mlops4j.monitoring.drift.ProfileAccumulator;
-import io.github.mlops4j.monitoring.drift.ProfileDrift;
-import io.github.mlops4j.monitoring.drift.ProfileDriftMethod;
-import io.github.mlops4j.monitoring.drift.ProfileSchema;
-import io.github.mlops4j.monitoring.drift.WindowSpec;
 import io.github.mlops4j.monitoring.metrics.MonitorMetrics;
+import io.github.mlops4j.monitoring.profile.Profile;
+import io.github.mlops4j.monitoring.profile.ProfileAccumulator;
+import io.github.mlops4j.monitoring.profile.ProfileDrift;
+import io.github.mlops4j.monitoring.profile.ProfileDriftMethod;
+import io.github.mlops4j.monitoring.profile.ProfileSchema;
 import io.github.mlops4j.monitoring.stats.Distances;
 import io.github.mlops4j.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -68,7 +67,7 @@ class JensenShannonConsistencyTest {
     return Frame.builder().categorical("c", values.toArray(new String[0])).build();
   }
 
-  private static ColumnDrift viaDetector(Method method) {
+  private static ColumnDrift viaDetector(DriftMethod method) {
     return DriftDetector.builder(frame(REFERENCE)).column("c", method).build()
         .compare(frame(CURRENT)).columns().get(0);
   }
@@ -99,7 +98,7 @@ class JensenShannonConsistencyTest {
 
   @Test
   void jensenshannonIsTheNaturalLogDistanceEverywhere() {
-    ColumnDrift detector = viaDetector(Method.jensenShannon());
+    ColumnDrift detector = viaDetector(DriftMethod.jensenShannon());
     ColumnDrift profiles = viaProfiles(ProfileDrift.defaults());
     Monitored monitor = viaMonitor(ProfileDrift.defaults());
     for (ColumnDrift d : List.of(detector, profiles, monitor.drift())) {
@@ -117,7 +116,7 @@ class JensenShannonConsistencyTest {
   @Test
   void theBase2DistanceHasItsOwnName() {
     ProfileDrift base2 = ProfileDrift.builder().jsLogBase(2).build();
-    ColumnDrift detector = viaDetector(Method.jensenShannon().withLogBase(2));
+    ColumnDrift detector = viaDetector(DriftMethod.jensenShannon().withLogBase(2));
     ColumnDrift profiles = viaProfiles(base2);
     Monitored monitor = viaMonitor(base2);
     for (ColumnDrift d : List.of(detector, profiles, monitor.drift())) {
@@ -125,7 +124,7 @@ class JensenShannonConsistencyTest {
       assertThat(d.score()).isCloseTo(SCIPY_BASE_2, within(1e-12));
     }
     assertThat(base2.methodName(ProfileDriftMethod.JENSEN_SHANNON))
-        .isEqualTo(Method.JENSEN_SHANNON_BASE2);
+        .isEqualTo(DriftMethod.JENSEN_SHANNON_BASE2);
     assertThat(monitor.gauge()).isCloseTo(SCIPY_BASE_2, within(1e-12));
   }
 
@@ -133,9 +132,9 @@ class JensenShannonConsistencyTest {
   void onlyTheTwoNamedBasesAreAccepted() {
     assertThatThrownBy(() -> ProfileDrift.builder().jsLogBase(10))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Math.E");
-    assertThatThrownBy(() -> Method.jensenShannon().withLogBase(10))
+    assertThatThrownBy(() -> DriftMethod.jensenShannon().withLogBase(10))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Math.E");
     assertThat(ProfileDrift.defaults().jsLogBase()).isEqualTo(Math.E);
-    assertThat(Method.jensenShannon().logBase()).isEqualTo(Math.E);
+    assertThat(DriftMethod.jensenShannon().logBase()).isEqualTo(Math.E);
   }
 }

@@ -3,10 +3,8 @@ package io.github.mlops4j.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.github.mlops4j.monitoring.drift.Profile;
-import io.github.mlops4j.monitoring.drift.ProfileSchema;
-import io.github.mlops4j.monitoring.drift.WindowInfo;
-import io.github.mlops4j.monitoring.drift.WindowSpec;
+import io.github.mlops4j.monitoring.profile.Profile;
+import io.github.mlops4j.monitoring.profile.ProfileSchema;
 import io.github.mlops4j.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;

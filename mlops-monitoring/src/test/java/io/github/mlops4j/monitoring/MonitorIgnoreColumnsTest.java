@@ -3,7 +3,6 @@ package io.github.mlops4j.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.mlops4j.monitoring.drift.WindowSpec;
 import io.github.mlops4j.testing.MutableClock;
 import java.util.HashMap;
 import java.util.Map;

@@ -6,12 +6,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.mlops4j.monitoring.drift.ColumnDrift;
 import io.github.mlops4j.monitoring.drift.DriftReport;
-import io.github.mlops4j.monitoring.drift.Profile;
-import io.github.mlops4j.monitoring.drift.ProfileAccumulator;
-import io.github.mlops4j.monitoring.drift.ProfileDrift;
-import io.github.mlops4j.monitoring.drift.ProfileSchema;
-import io.github.mlops4j.monitoring.drift.WindowInfo;
-import io.github.mlops4j.monitoring.drift.WindowSpec;
+import io.github.mlops4j.monitoring.profile.Profile;
+import io.github.mlops4j.monitoring.profile.ProfileAccumulator;
+import io.github.mlops4j.monitoring.profile.ProfileDrift;
+import io.github.mlops4j.monitoring.profile.ProfileSchema;
 import io.github.mlops4j.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.mlops4j.monitoring.Monitor;
 import io.github.mlops4j.monitoring.PredictionTask;
-import io.github.mlops4j.monitoring.drift.Profile;
-import io.github.mlops4j.monitoring.drift.ProfileAccumulator;
-import io.github.mlops4j.monitoring.drift.ProfileSchema;
-import io.github.mlops4j.monitoring.drift.WindowSpec;
+import io.github.mlops4j.monitoring.WindowSpec;
+import io.github.mlops4j.monitoring.profile.Profile;
+import io.github.mlops4j.monitoring.profile.ProfileAccumulator;
+import io.github.mlops4j.monitoring.profile.ProfileSchema;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.serving.monitoring.MonitorListener;
 import io.github.mlops4j.serving.routing.Routing;

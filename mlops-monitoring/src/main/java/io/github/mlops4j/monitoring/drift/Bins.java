@@ -1,8 +1,8 @@
 package io.github.mlops4j.monitoring.drift;
 
 /**
- * How a binned method ({@link Method#psi}, {@link Method#kl}, {@link Method#jensenShannon},
- * {@link Method#hellinger}) turns a <em>numeric</em> column into bins. Categorical and binary
+ * How a binned method ({@link DriftMethod#psi}, {@link DriftMethod#kl}, {@link DriftMethod#jensenShannon},
+ * {@link DriftMethod#hellinger}) turns a <em>numeric</em> column into bins. Categorical and binary
  * columns always get one bin per category seen in the reference or the current data.
  *
  * <ul>

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * DriftDetector detector = DriftDetector.builder(reference)
  *     .preset(DriftPreset.EVIDENTLY)            // or PRODUCTION; EVIDENTLY is the default
- *     .column("age", Method.psi(0.2))            // override the preset for one column
+ *     .column("age", DriftMethod.psi(0.2))            // override the preset for one column
  *     .ignore("customer_id")
  *     .build();
  * DriftReport report = detector.compare(currentWindow);
@@ -91,7 +91,7 @@ public final class DriftDetector {
   }
 
   /** The method configured for a column with {@link Builder#column}, empty when the preset decides. */
-  public Optional<Method> configuredMethod(String column) {
+  public Optional<DriftMethod> configuredMethod(String column) {
     return plans.stream().filter(p -> p.name.equals(column) && p.explicit)
         .map(p -> Objects.requireNonNull(p.method)).findFirst();
   }
@@ -171,7 +171,7 @@ public final class DriftDetector {
     }
     double[] cur = Arrays.copyOf(fin, k);
     Arrays.sort(cur);
-    Method method = plan.method;
+    DriftMethod method = plan.method;
     if (method == null) {
       int distinct = ref.distinct > DriftPreset.EVIDENTLY_MAX_DISCRETE_VALUES ? ref.distinct
           : unionDistinct(ref.sorted, cur, DriftPreset.EVIDENTLY_MAX_DISCRETE_VALUES + 1);
@@ -191,7 +191,7 @@ public final class DriftDetector {
   private void compareCategorical(Plan plan, CategoricalReference ref,
       @Nullable String[] labels, DriftReport.Builder report) {
     CategoricalReference.Current cur = ref.count(labels);
-    Method method = plan.method;
+    DriftMethod method = plan.method;
     if (method == null) {
       method = preset.select(plan.type, ref.values(),
           ref.categories.length + cur.newCategories.size());
@@ -207,7 +207,7 @@ public final class DriftDetector {
     add(report, plan, method, o, quality, h);
   }
 
-  private static void add(DriftReport.Builder report, Plan plan, Method method,
+  private static void add(DriftReport.Builder report, Plan plan, DriftMethod method,
       Scoring.Outcome o, DataQuality quality, @Nullable ColumnHistogram h) {
     Scoring.checkFinite(o);
     String note = o.notes.isEmpty() ? null : String.join("; ", o.notes);
@@ -254,12 +254,12 @@ public final class DriftDetector {
     final String name;
     final ColumnType type;
     final boolean explicit;
-    final @Nullable Method method;
+    final @Nullable DriftMethod method;
     final @Nullable NumericReference numeric;
     final @Nullable CategoricalReference categorical;
     final NumericReference.@Nullable QuantileBins quantileBins;
 
-    Plan(String name, ColumnType type, boolean explicit, @Nullable Method method,
+    Plan(String name, ColumnType type, boolean explicit, @Nullable DriftMethod method,
         @Nullable NumericReference numeric, @Nullable CategoricalReference categorical) {
       this.name = name;
       this.type = type;
@@ -278,7 +278,7 @@ public final class DriftDetector {
     private final Frame reference;
     private DriftPreset preset = DriftPreset.EVIDENTLY;
     private @Nullable Double datasetThreshold;
-    private final Map<String, Method> methods = new LinkedHashMap<>();
+    private final Map<String, DriftMethod> methods = new LinkedHashMap<>();
     private final Set<String> ignored = new LinkedHashSet<>();
     private Clock clock = Clock.systemUTC();
     private boolean failOnExtraColumns;
@@ -300,7 +300,7 @@ public final class DriftDetector {
      * @throws IllegalArgumentException if the reference has no such column or the method does not
      *     apply to its type (KS, Cramér-von Mises, Wasserstein and energy need numeric columns)
      */
-    public Builder column(String column, Method method) {
+    public Builder column(String column, DriftMethod method) {
       Objects.requireNonNull(method, "method");
       ColumnType type = referenceType(column);
       if (!method.appliesTo(type)) {
@@ -378,17 +378,17 @@ public final class DriftDetector {
           continue;
         }
         Frame.Column col = Objects.requireNonNull(reference.column(name));
-        Method explicit = methods.get(name);
+        DriftMethod explicit = methods.get(name);
         if (col.type == ColumnType.NUMERIC) {
           NumericReference ref = new NumericReference(name, Objects.requireNonNull(col.numbers));
           checkNotEmpty(name, ref.values());
-          Method m = explicit != null ? explicit : fixedPresetMethod(col.type, ref.values());
+          DriftMethod m = explicit != null ? explicit : fixedPresetMethod(col.type, ref.values());
           plans.add(new Plan(name, col.type, explicit != null, m, ref, null));
         } else {
           CategoricalReference ref = new CategoricalReference(name, col.type,
               Objects.requireNonNull(col.labels));
           checkNotEmpty(name, ref.values());
-          Method m = explicit != null ? explicit : fixedPresetMethod(col.type, ref.values());
+          DriftMethod m = explicit != null ? explicit : fixedPresetMethod(col.type, ref.values());
           plans.add(new Plan(name, col.type, explicit != null, m, null, ref));
         }
       }
@@ -400,7 +400,7 @@ public final class DriftDetector {
     }
 
     /** The preset's method when it does not depend on the current data, else null. */
-    private @Nullable Method fixedPresetMethod(ColumnType type, long referenceValues) {
+    private @Nullable DriftMethod fixedPresetMethod(ColumnType type, long referenceValues) {
       return preset.dependsOnCurrent() ? null : preset.select(type, referenceValues, 0);
     }
 

@@ -66,12 +66,12 @@ public enum DriftPreset {
   /** Evidently: numeric columns with more distinct values than this are continuous. */
   static final int EVIDENTLY_MAX_DISCRETE_VALUES = 5;
 
-  private static final Method KS = Method.ks(0.05);
-  private static final Method CHI_SQUARE = Method.chiSquare(0.05);
-  private static final Method Z = Method.zTest(0.05);
-  private static final Method WASSERSTEIN = Method.wasserstein(0.1);
-  private static final Method JENSEN_SHANNON = Method.jensenShannon(0.1).withBins(Bins.evidently());
-  private static final Method PSI = Method.psi(PRODUCTION_PSI_THRESHOLD).withBins(Bins.quantiles(10));
+  private static final DriftMethod KS = DriftMethod.ks(0.05);
+  private static final DriftMethod CHI_SQUARE = DriftMethod.chiSquare(0.05);
+  private static final DriftMethod Z = DriftMethod.zTest(0.05);
+  private static final DriftMethod WASSERSTEIN = DriftMethod.wasserstein(0.1);
+  private static final DriftMethod JENSEN_SHANNON = DriftMethod.jensenShannon(0.1).withBins(Bins.evidently());
+  private static final DriftMethod PSI = DriftMethod.psi(PRODUCTION_PSI_THRESHOLD).withBins(Bins.quantiles(10));
 
   private final String id;
 
@@ -102,7 +102,7 @@ public enum DriftPreset {
    * @param distinctValues distinct non-missing values of reference and current together; only
    *     compared with 2 and 5, so it may be capped at 6
    */
-  Method select(ColumnType type, long referenceValues, int distinctValues) {
+  DriftMethod select(ColumnType type, long referenceValues, int distinctValues) {
     if (this == PRODUCTION) {
       return PSI;
     }

@@ -137,7 +137,7 @@ final class ReportHtml {
 
   /** e.g. {@code p ≤ 0.05} or {@code score ≥ 0.1}. */
   static String rule(ColumnDrift c) {
-    String text = Method.ruleText(c.method(), c.pValue() != null);
+    String text = DriftMethod.ruleText(c.method(), c.pValue() != null);
     String t = Fmt.number(c.threshold());
     switch (text) {
       case "p <= threshold":

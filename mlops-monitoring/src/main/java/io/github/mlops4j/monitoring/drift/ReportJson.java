@@ -44,7 +44,7 @@ final class ReportJson {
       o.put("column", c.column());
       o.put("type", c.type().name().toLowerCase(Locale.ROOT));
       o.put("method", c.method());
-      o.put("rule", Method.ruleText(c.method(), c.pValue() != null));
+      o.put("rule", DriftMethod.ruleText(c.method(), c.pValue() != null));
       number(o, "threshold", c.threshold());
       number(o, "score", c.score());
       number(o, "statistic", c.statistic());

@@ -10,7 +10,7 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Computes one column's drift score with a {@link Method}, delegating every statistic to
+ * Computes one column's drift score with a {@link DriftMethod}, delegating every statistic to
  * {@link StatTests} and {@link Distances}. Inputs are non-empty and hold no missing values.
  */
 final class Scoring {
@@ -60,7 +60,7 @@ final class Scoring {
    * @param prepared quantile bins of the reference for {@code method.bins()}, or null when the
    *     method does not use them
    */
-  static Outcome numeric(NumericReference ref, double[] cur, Method method,
+  static Outcome numeric(NumericReference ref, double[] cur, DriftMethod method,
       NumericReference.@Nullable QuantileBins prepared) {
     String sizes = "n = " + ref.values() + ", m = " + cur.length;
     switch (method.kind()) {
@@ -109,7 +109,7 @@ final class Scoring {
     }
   }
 
-  private static Outcome numericBinned(NumericReference ref, double[] cur, Method method,
+  private static Outcome numericBinned(NumericReference ref, double[] cur, DriftMethod method,
       NumericReference.@Nullable QuantileBins prepared, String sizes) {
     long[] r;
     long[] c;
@@ -146,7 +146,7 @@ final class Scoring {
   // ---------------------------------------------------------------------------------------
 
   static Outcome categorical(CategoricalReference ref, CategoricalReference.Current cur,
-      Method method) {
+      DriftMethod method) {
     int k = ref.categories.length;
     int u = cur.newCategories.size();
     long[] r = Arrays.copyOf(ref.counts, k + u);
@@ -172,7 +172,7 @@ final class Scoring {
   }
 
   /** chisquare, chisquare_homogeneity or z on counts aligned over the union of categories. */
-  private static Outcome categoricalTest(Method method, long[] r, long[] c, List<String> labels,
+  private static Outcome categoricalTest(DriftMethod method, long[] r, long[] c, List<String> labels,
       int first, String sizes) {
     switch (method.kind()) {
       case CHI_SQUARE: {
@@ -204,7 +204,7 @@ final class Scoring {
     }
   }
 
-  private static Outcome binnedDistance(Method method, long[] r, long[] c, boolean dropEmpty,
+  private static Outcome binnedDistance(DriftMethod method, long[] r, long[] c, boolean dropEmpty,
       String binning) {
     long[] rr = r;
     long[] cc = c;
@@ -281,7 +281,7 @@ final class Scoring {
   }
 
   /** The neutral outcome of a method that could not be computed: p = 1 or distance 0. */
-  static Outcome notComputed(Method method, String why) {
+  static Outcome notComputed(DriftMethod method, String why) {
     Outcome o = new Outcome(method.isTest() ? 1.0 : 0.0, 0.0, null, "not computed");
     o.computed = false;
     return o.note(why);

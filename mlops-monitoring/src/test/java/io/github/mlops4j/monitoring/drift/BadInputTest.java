@@ -82,7 +82,7 @@ class BadInputTest {
     assertThat(chi.quality().referenceMissingShare()).isZero();
     ColumnDrift psi = only(compare(PRODUCTION, ref, cur));
     assertThat(psi.score()).isFinite().isGreaterThan(1);
-    ColumnDrift js = only(DriftDetector.builder(ref).column("k", Method.jensenShannon()).build()
+    ColumnDrift js = only(DriftDetector.builder(ref).column("k", DriftMethod.jensenShannon()).build()
         .compare(cur));
     assertThat(js.score()).isCloseTo(Math.sqrt(Math.log(2)), within(1e-12));
   }
@@ -94,7 +94,7 @@ class BadInputTest {
     double[] five = new double[1500];
     Arrays.fill(five, 5);
     DriftDetector d = DriftDetector.builder(DriftTestData.numeric("x", five))
-        .column("x", Method.wasserstein()).build();
+        .column("x", DriftMethod.wasserstein()).build();
     ColumnDrift same = only(d.compare(DriftTestData.numeric("x", five)));
     assertThat(same.score()).isZero();
     assertThat(same.drifted()).isFalse();
@@ -149,16 +149,16 @@ class BadInputTest {
   @Test
   void builderChecks() {
     DriftDetector.Builder b = DriftDetector.builder(XY);
-    assertThatThrownBy(() -> b.column("y", Method.ks()))
+    assertThatThrownBy(() -> b.column("y", DriftMethod.ks()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ks needs a numeric column, but 'y' is categorical");
-    assertThatThrownBy(() -> b.column("nope", Method.psi()))
+    assertThatThrownBy(() -> b.column("nope", DriftMethod.psi()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no column 'nope'").hasMessageContaining("[x, y]");
     assertThatThrownBy(() -> b.ignore("nope")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.datasetThreshold(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.histogramBins(-1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DriftDetector.builder(XY).column("x", Method.psi()).ignore("x").build())
+    assertThatThrownBy(() -> DriftDetector.builder(XY).column("x", DriftMethod.psi()).ignore("x").build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("both configured and ignored");
     assertThatThrownBy(() -> DriftDetector.builder(XY).ignore("x", "y").build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("No column left");
@@ -166,17 +166,17 @@ class BadInputTest {
 
   @Test
   void methodChecks() {
-    assertThatThrownBy(() -> Method.ks(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Method.ks(1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Method.psi(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Method.psi(-0.1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Method.ks().withBins(Bins.quantiles(5)))
+    assertThatThrownBy(() -> DriftMethod.ks(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DriftMethod.ks(1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DriftMethod.psi(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DriftMethod.psi(-0.1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DriftMethod.ks().withBins(Bins.quantiles(5)))
         .isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> Method.psi().withLogBase(2)).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> Method.jensenShannon().withLogBase(1))
+    assertThatThrownBy(() -> DriftMethod.psi().withLogBase(2)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> DriftMethod.jensenShannon().withLogBase(1))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Bins.quantiles(1)).isInstanceOf(IllegalArgumentException.class);
-    assertThat(Method.jensenShannon().withLogBase(2).logBase()).isEqualTo(2);
+    assertThat(DriftMethod.jensenShannon().withLogBase(2).logBase()).isEqualTo(2);
   }
 
   @Test
@@ -205,7 +205,7 @@ class BadInputTest {
   @Test
   void tinySamples_cramerVonMisesNeedsTwoValues() {
     DriftDetector d = DriftDetector.builder(DriftTestData.numeric("x", range(1, 10)))
-        .column("x", Method.cramerVonMises()).build();
+        .column("x", DriftMethod.cramerVonMises()).build();
     ColumnDrift c = only(d.compare(DriftTestData.numeric("x", new double[] {3})));
     assertThat(c.drifted()).isFalse();
     assertThat(c.note()).contains("at least 2 values on each side");

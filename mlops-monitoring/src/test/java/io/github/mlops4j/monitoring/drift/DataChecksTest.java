@@ -76,9 +76,9 @@ class DataChecksTest {
       }
       assertThat(r.driftedShare()).isZero();
     }
-    for (Method m : new Method[] {Method.ks(), Method.chiSquare(), Method.chiSquareHomogeneity(),
-        Method.zTest(), Method.wasserstein(), Method.energy(), Method.jensenShannon(), Method.psi(),
-        Method.kl(), Method.hellinger(), Method.cramerVonMises()}) {
+    for (DriftMethod m : new DriftMethod[] {DriftMethod.ks(), DriftMethod.chiSquare(), DriftMethod.chiSquareHomogeneity(),
+        DriftMethod.zTest(), DriftMethod.wasserstein(), DriftMethod.energy(), DriftMethod.jensenShannon(), DriftMethod.psi(),
+        DriftMethod.kl(), DriftMethod.hellinger(), DriftMethod.cramerVonMises()}) {
       ColumnDrift c = DriftDetector.builder(frame).column("n", m).ignore("c").build()
           .compare(frame).columns().get(0);
       assertThat(c.score()).as(m.toString()).isNotNaN();

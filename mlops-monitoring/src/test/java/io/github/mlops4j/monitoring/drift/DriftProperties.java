@@ -100,10 +100,10 @@ class DriftProperties {
 
   @Test
   void identicalData_everyMethod_noDrift() {
-    List<Method> methods = List.of(Method.ks(), Method.cramerVonMises(), Method.chiSquare(),
-        Method.chiSquareHomogeneity(), Method.zTest(), Method.wasserstein(), Method.energy(),
-        Method.jensenShannon(), Method.jensenShannon().withBins(Bins.evidently()), Method.psi(),
-        Method.psi().withBins(Bins.quantiles(4)), Method.kl(), Method.hellinger());
+    List<DriftMethod> methods = List.of(DriftMethod.ks(), DriftMethod.cramerVonMises(), DriftMethod.chiSquare(),
+        DriftMethod.chiSquareHomogeneity(), DriftMethod.zTest(), DriftMethod.wasserstein(), DriftMethod.energy(),
+        DriftMethod.jensenShannon(), DriftMethod.jensenShannon().withBins(Bins.evidently()), DriftMethod.psi(),
+        DriftMethod.psi().withBins(Bins.quantiles(4)), DriftMethod.kl(), DriftMethod.hellinger());
     theory(60).forAll(numbers(2, 60), integers().between(0, methods.size() - 1))
         .checkAssert((a, i) -> {
           Frame f = DriftTestData.numeric("x", a);

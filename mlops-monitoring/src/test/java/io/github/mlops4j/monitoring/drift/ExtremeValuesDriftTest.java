@@ -3,6 +3,12 @@ package io.github.mlops4j.monitoring.drift;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
+import io.github.mlops4j.monitoring.profile.Profile;
+import io.github.mlops4j.monitoring.profile.ProfileColumn;
+import io.github.mlops4j.monitoring.profile.ProfileDrift;
+import io.github.mlops4j.monitoring.profile.ProfileDriftMethod;
+import io.github.mlops4j.monitoring.profile.ProfileSamples;
+import io.github.mlops4j.monitoring.profile.ProfileSchema;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +36,7 @@ class ExtremeValuesDriftTest {
   static final double[] ENERGY = {2.3094010767585033e153, 6.335525936249404e153,
       4.4692693099808655e153, 3.0046260628866574e153};
 
-  private static ColumnDrift detect(double[] ref, double[] cur, Method method) {
+  private static ColumnDrift detect(double[] ref, double[] cur, DriftMethod method) {
     return DriftDetector.builder(DriftTestData.numeric("x", ref)).column("x", method).build()
         .compare(DriftTestData.numeric("x", cur)).columns().get(0);
   }
@@ -38,7 +44,7 @@ class ExtremeValuesDriftTest {
   @Test
   void normedWassersteinIsFiniteAndExact() {
     for (int i = 0; i < SAMPLES.length; i++) {
-      ColumnDrift d = detect(SAMPLES[i][0], SAMPLES[i][1], Method.wasserstein());
+      ColumnDrift d = detect(SAMPLES[i][0], SAMPLES[i][1], DriftMethod.wasserstein());
       assertThat(d.score()).as("pair %d", i).isFinite()
           .isCloseTo(NORMED[i], withinPercentage(1e-10));
       assertThat(d.drifted()).isTrue();
@@ -49,7 +55,7 @@ class ExtremeValuesDriftTest {
   @Test
   void energyIsFiniteAndExact() {
     for (int i = 0; i < SAMPLES.length; i++) {
-      ColumnDrift d = detect(SAMPLES[i][0], SAMPLES[i][1], Method.energy());
+      ColumnDrift d = detect(SAMPLES[i][0], SAMPLES[i][1], DriftMethod.energy());
       assertThat(d.score()).as("pair %d", i).isCloseTo(ENERGY[i], withinPercentage(1e-10));
       assertThat(d.drifted()).isTrue();
     }
@@ -58,7 +64,7 @@ class ExtremeValuesDriftTest {
   @Test
   void aScoreBeyondTheLargestDoubleSaysSo() {
     // constant reference -MAX (std floored at 0.001) against MAX: W1 = 2 MAX, the score is +inf
-    ColumnDrift d = detect(new double[] {-MAX, -MAX}, new double[] {MAX}, Method.wasserstein());
+    ColumnDrift d = detect(new double[] {-MAX, -MAX}, new double[] {MAX}, DriftMethod.wasserstein());
     assertThat(d.score()).isEqualTo(Double.POSITIVE_INFINITY);
     assertThat(d.drifted()).isTrue();
     assertThat(d.note()).contains("infinite");
@@ -105,7 +111,7 @@ class ExtremeValuesDriftTest {
     ColumnDrift fromProfiles = ProfileDrift.defaults().compare(
         ProfileSamples.numericProfile(schema, ref), ProfileSamples.numericProfile(schema, cur))
         .columns().get(0);
-    ColumnDrift raw = detect(ref, cur, Method.wasserstein());
+    ColumnDrift raw = detect(ref, cur, DriftMethod.wasserstein());
     assertThat(fromProfiles.score()).isCloseTo(raw.score(), withinPercentage(1e-10));
     assertThat(List.of(fromProfiles.note() == null, raw.note() == null)).containsOnly(true);
   }

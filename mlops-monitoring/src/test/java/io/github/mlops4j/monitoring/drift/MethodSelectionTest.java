@@ -119,46 +119,46 @@ class MethodSelectionTest {
   void explicitMethodOverridesThePreset() {
     Frame ref = Frame.builder().numeric("x", range(1, 100)).numeric("y", range(1, 100)).build();
     DriftDetector d = DriftDetector.builder(ref).preset(EVIDENTLY)
-        .column("x", Method.psi(0.25).withBins(Bins.quantiles(20)))
+        .column("x", DriftMethod.psi(0.25).withBins(Bins.quantiles(20)))
         .clock(DriftTestData.CLOCK).build();
     DriftReport r = d.compare(ref);
     assertThat(r.column("x").orElseThrow().method()).isEqualTo("psi");
     assertThat(r.column("x").orElseThrow().threshold()).isEqualTo(0.25);
     assertThat(r.details("x")).hasValueSatisfying(s -> assertThat(s).contains("of 20 requested"));
     assertThat(r.column("y").orElseThrow().method()).isEqualTo("ks");
-    assertThat(d.configuredMethod("x")).contains(Method.psi(0.25).withBins(Bins.quantiles(20)));
+    assertThat(d.configuredMethod("x")).contains(DriftMethod.psi(0.25).withBins(Bins.quantiles(20)));
     assertThat(d.configuredMethod("y")).isEmpty();
   }
 
   @Test
   void rules_pAtMostVsBelow() {
     // Evidently: ks drifts at p <= t, chisquare and z at p < t, distances at >= t, energy at > t.
-    assertThat(Method.ks(0.05).drifted(0.05)).isTrue();
-    assertThat(Method.chiSquare(0.05).drifted(0.05)).isFalse();
-    assertThat(Method.zTest(0.05).drifted(0.05)).isFalse();
-    assertThat(Method.zTest(0.05).drifted(0.0499)).isTrue();
-    assertThat(Method.cramerVonMises().drifted(0.1)).isTrue();
-    assertThat(Method.wasserstein().drifted(0.1)).isTrue();
-    assertThat(Method.jensenShannon().drifted(0.1)).isTrue();
-    assertThat(Method.psi().drifted(0.0999)).isFalse();
-    assertThat(Method.energy().drifted(0.1)).isFalse();
-    assertThat(Method.energy().drifted(0.1001)).isTrue();
+    assertThat(DriftMethod.ks(0.05).drifted(0.05)).isTrue();
+    assertThat(DriftMethod.chiSquare(0.05).drifted(0.05)).isFalse();
+    assertThat(DriftMethod.zTest(0.05).drifted(0.05)).isFalse();
+    assertThat(DriftMethod.zTest(0.05).drifted(0.0499)).isTrue();
+    assertThat(DriftMethod.cramerVonMises().drifted(0.1)).isTrue();
+    assertThat(DriftMethod.wasserstein().drifted(0.1)).isTrue();
+    assertThat(DriftMethod.jensenShannon().drifted(0.1)).isTrue();
+    assertThat(DriftMethod.psi().drifted(0.0999)).isFalse();
+    assertThat(DriftMethod.energy().drifted(0.1)).isFalse();
+    assertThat(DriftMethod.energy().drifted(0.1001)).isTrue();
   }
 
   @Test
   void defaultThresholds_areEvidentlysCodeDefaults() {
-    assertThat(Method.ks().threshold()).isEqualTo(0.05);
-    assertThat(Method.chiSquare().threshold()).isEqualTo(0.05);
-    assertThat(Method.zTest().threshold()).isEqualTo(0.05);
-    assertThat(Method.cramerVonMises().threshold()).isEqualTo(0.1);
-    assertThat(Method.wasserstein().threshold()).isEqualTo(0.1);
-    assertThat(Method.jensenShannon().threshold()).isEqualTo(0.1);
-    assertThat(Method.jensenShannon().logBase()).isEqualTo(Math.E);
-    assertThat(Method.psi().threshold()).isEqualTo(0.1);
-    assertThat(Method.psi().bins()).isEqualTo(Bins.quantiles(10));
-    assertThat(Method.kl().name()).isEqualTo("kl_div");
-    assertThat(Method.wasserstein().name()).isEqualTo("wasserstein_normed");
-    assertThat(Method.ks().toString()).isEqualTo("ks(p <= 0.05)");
-    assertThat(Method.psi(0.2).toString()).isEqualTo("psi(score >= 0.2, numeric bins quantiles(10))");
+    assertThat(DriftMethod.ks().threshold()).isEqualTo(0.05);
+    assertThat(DriftMethod.chiSquare().threshold()).isEqualTo(0.05);
+    assertThat(DriftMethod.zTest().threshold()).isEqualTo(0.05);
+    assertThat(DriftMethod.cramerVonMises().threshold()).isEqualTo(0.1);
+    assertThat(DriftMethod.wasserstein().threshold()).isEqualTo(0.1);
+    assertThat(DriftMethod.jensenShannon().threshold()).isEqualTo(0.1);
+    assertThat(DriftMethod.jensenShannon().logBase()).isEqualTo(Math.E);
+    assertThat(DriftMethod.psi().threshold()).isEqualTo(0.1);
+    assertThat(DriftMethod.psi().bins()).isEqualTo(Bins.quantiles(10));
+    assertThat(DriftMethod.kl().name()).isEqualTo("kl_div");
+    assertThat(DriftMethod.wasserstein().name()).isEqualTo("wasserstein_normed");
+    assertThat(DriftMethod.ks().toString()).isEqualTo("ks(p <= 0.05)");
+    assertThat(DriftMethod.psi(0.2).toString()).isEqualTo("psi(score >= 0.2, numeric bins quantiles(10))");
   }
 }

@@ -51,7 +51,7 @@ class MonitoringGuideExampleTest {
 
     DriftDetector detector = DriftDetector.builder(reference)
         .preset(DriftPreset.PRODUCTION)            // or EVIDENTLY, the default
-        .column("age", Method.wasserstein(0.1))    // override the preset for one column
+        .column("age", DriftMethod.wasserstein(0.1))    // override the preset for one column
         .build();                                  // sorts and bins the reference once
 
     DriftReport report = detector.compare(currentWindow);   // cheap: call it for every window
@@ -83,7 +83,7 @@ class MonitoringGuideExampleTest {
     // --- docs/monitoring.md builder start
     DriftDetector detector = DriftDetector.builder(reference)
         .preset(DriftPreset.EVIDENTLY)        // default; or PRODUCTION
-        .column("income", Method.psi(0.2))     // this column's method, whatever the preset
+        .column("income", DriftMethod.psi(0.2))     // this column's method, whatever the preset
         .ignore("customer_id")                 // not compared; need not be in current data
         .datasetThreshold(0.5)                 // dataset drift when >= this share drifts (default 0.5)
         .failOnExtraColumns(false)             // default: current columns unknown to the reference are ignored

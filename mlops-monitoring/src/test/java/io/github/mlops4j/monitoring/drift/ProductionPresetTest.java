@@ -130,7 +130,7 @@ class ProductionPresetTest {
     // Reference 0..99 (100 distinct > 20 -> Sturges), current +30: 9 bins over [0, 129].
     // Evidently's get_binned_data + psi, evaluated with numpy: 4.220869339351897.
     ColumnDrift c = only(DriftDetector.builder(DriftTestData.numeric("x", range(0, 99)))
-        .column("x", Method.psi().withBins(Bins.evidently())).build()
+        .column("x", DriftMethod.psi().withBins(Bins.evidently())).build()
         .compare(DriftTestData.numeric("x", plus(range(0, 99), 30))));
     assertThat(c.score()).isCloseTo(4.220869339351897, within(1e-12));
   }

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.mlops4j.monitoring.Monitor;
 import io.github.mlops4j.monitoring.PredictionTask;
+import io.github.mlops4j.monitoring.WindowSpec;
 import io.github.mlops4j.monitoring.drift.ColumnDrift;
-import io.github.mlops4j.monitoring.drift.KllSketchRandom;
-import io.github.mlops4j.monitoring.drift.Profile;
-import io.github.mlops4j.monitoring.drift.ProfileAccumulator;
-import io.github.mlops4j.monitoring.drift.ProfileSchema;
-import io.github.mlops4j.monitoring.drift.WindowSpec;
+import io.github.mlops4j.monitoring.profile.KllSketchRandom;
+import io.github.mlops4j.monitoring.profile.Profile;
+import io.github.mlops4j.monitoring.profile.ProfileAccumulator;
+import io.github.mlops4j.monitoring.profile.ProfileSchema;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;

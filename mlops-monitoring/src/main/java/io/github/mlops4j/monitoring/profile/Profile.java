@@ -1,5 +1,6 @@
-package io.github.mlops4j.monitoring.drift;
+package io.github.mlops4j.monitoring.profile;
 
+import io.github.mlops4j.monitoring.drift.ColumnType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

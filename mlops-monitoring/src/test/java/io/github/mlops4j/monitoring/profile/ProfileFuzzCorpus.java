@@ -1,4 +1,4 @@
-package io.github.mlops4j.monitoring.drift;
+package io.github.mlops4j.monitoring.profile;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +14,7 @@ import java.util.Map;
  * <pre>{@code
  * mvn -pl mlops-monitoring -am test-compile
  * java -cp "mlops-monitoring/target/test-classes:mlops-monitoring/target/classes:$(cat cp.txt)" \
- *     io.github.mlops4j.monitoring.drift.ProfileFuzzCorpus mlops-monitoring/src/test/resources
+ *     io.github.mlops4j.monitoring.profile.ProfileFuzzCorpus mlops-monitoring/src/test/resources
  * }</pre>
  *
  * (with the test class path in {@code cp.txt}, from {@code mvn dependency:build-classpath}).
@@ -53,7 +53,7 @@ public final class ProfileFuzzCorpus {
 
   public static void main(String[] args) throws IOException {
     Path root = Path.of(args.length > 0 ? args[0] : "src/test/resources")
-        .resolve("io/github/mlops4j/monitoring/drift/ProfileFuzzTestInputs");
+        .resolve("io/github/mlops4j/monitoring/profile/ProfileFuzzTestInputs");
     Path json = Files.createDirectories(root.resolve("fromJson"));
     Path kll = Files.createDirectories(root.resolve("kllImage"));
     Path items = Files.createDirectories(root.resolve("frequentItemsImage"));

@@ -1,9 +1,12 @@
-package io.github.mlops4j.monitoring.drift;
+package io.github.mlops4j.monitoring.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.mlops4j.monitoring.drift.ColumnDrift;
+import io.github.mlops4j.monitoring.drift.ColumnHistogram;
+import io.github.mlops4j.monitoring.drift.DriftReport;
 import io.github.mlops4j.monitoring.stats.Distances;
 import io.github.mlops4j.monitoring.stats.StatTests;
 import io.github.mlops4j.monitoring.stats.TestResult;

@@ -1,4 +1,4 @@
-package io.github.mlops4j.monitoring.drift;
+package io.github.mlops4j.monitoring.profile;
 
 /**
  * The drift measures {@link ProfileDrift} computes from two profiles' sketches. Each result carries

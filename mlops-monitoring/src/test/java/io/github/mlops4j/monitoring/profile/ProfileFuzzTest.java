@@ -1,6 +1,7 @@
-package io.github.mlops4j.monitoring.drift;
+package io.github.mlops4j.monitoring.profile;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.github.mlops4j.monitoring.drift.ColumnType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Map;

@@ -1,5 +1,6 @@
-package io.github.mlops4j.monitoring.drift;
+package io.github.mlops4j.monitoring.profile;
 
+import io.github.mlops4j.monitoring.drift.ColumnType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

@@ -1,5 +1,11 @@
-package io.github.mlops4j.monitoring.drift;
+package io.github.mlops4j.monitoring.profile;
 
+import io.github.mlops4j.monitoring.drift.ColumnDrift;
+import io.github.mlops4j.monitoring.drift.ColumnHistogram;
+import io.github.mlops4j.monitoring.drift.ColumnType;
+import io.github.mlops4j.monitoring.drift.DataQuality;
+import io.github.mlops4j.monitoring.drift.DriftMethod;
+import io.github.mlops4j.monitoring.drift.DriftReport;
 import io.github.mlops4j.monitoring.stats.Distances;
 import io.github.mlops4j.monitoring.stats.StatTests;
 import io.github.mlops4j.monitoring.stats.TestResult;
@@ -105,8 +111,9 @@ public final class ProfileDrift {
    * {@link ProfileDriftMethod#JENSEN_SHANNON} with {@link Builder#jsLogBase jsLogBase(2)}.
    */
   public String methodName(ProfileDriftMethod method) {
-    return method == ProfileDriftMethod.JENSEN_SHANNON ? Method.jensenShannonName(jsLogBase)
-        : method.id();
+    // the exact engine's name for the same distance, so both engines report one name per value
+    return method == ProfileDriftMethod.JENSEN_SHANNON
+        ? DriftMethod.jensenShannon().withLogBase(jsLogBase).name() : method.id();
   }
 
   /** The log base of the Jensen-Shannon distance: {@link Math#E} (default) or 2. */
@@ -605,7 +612,8 @@ public final class ProfileDrift {
      * @throws IllegalArgumentException for any other base
      */
     public Builder jsLogBase(double base) {
-      this.jsLogBase = Method.checkJsLogBase(base);
+      DriftMethod.jensenShannon().withLogBase(base); // same check and message as DriftDetector
+      this.jsLogBase = base;
       return this;
     }
 
@@ -623,7 +631,7 @@ public final class ProfileDrift {
 
     /** Share of drifted columns at which the dataset drifts, in (0, 1]; default 0.5. */
     public Builder datasetThreshold(double share) {
-      DriftReport.checkDatasetThreshold(share);
+      DriftReport.builder().datasetThreshold(share); // same check and message as DriftDetector
       this.datasetThreshold = share;
       return this;
     }

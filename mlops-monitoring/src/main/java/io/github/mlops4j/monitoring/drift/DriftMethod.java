@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Instances are immutable; {@code with…} methods return a copy.
  */
-public final class Method {
+public final class DriftMethod {
   /**
    * The name of the Jensen-Shannon distance in base 2 (NannyML's convention, range [0, 1]):
    * {@code jensenshannon} always means the natural logarithm (Evidently's and scipy's default,
@@ -123,19 +123,19 @@ public final class Method {
   private final double logBase;
   private final Bins bins;
 
-  private Method(Kind kind, double threshold, double logBase, Bins bins) {
+  private DriftMethod(Kind kind, double threshold, double logBase, Bins bins) {
     this.kind = kind;
     this.threshold = threshold;
     this.logBase = logBase;
     this.bins = bins;
   }
 
-  private static Method of(Kind kind, double threshold) {
-    return new Method(kind, checkThreshold(kind, threshold), Math.E, Bins.quantiles(10));
+  private static DriftMethod of(Kind kind, double threshold) {
+    return new DriftMethod(kind, checkThreshold(kind, threshold), Math.E, Bins.quantiles(10));
   }
 
   /** Two-sample Kolmogorov-Smirnov test, drift when p ≤ 0.05. */
-  public static Method ks() {
+  public static DriftMethod ks() {
     return ks(Kind.KS.defaultThreshold);
   }
 
@@ -143,22 +143,22 @@ public final class Method {
    * Two-sample Kolmogorov-Smirnov test (scipy's {@code ks_2samp}: exact p-value when both samples
    * have at most 10,000 values), drift when p ≤ {@code alpha}.
    */
-  public static Method ks(double alpha) {
+  public static DriftMethod ks(double alpha) {
     return of(Kind.KS, alpha);
   }
 
   /** Two-sample Cramér-von Mises test, drift when p ≤ 0.1 (Evidently's code default). */
-  public static Method cramerVonMises() {
+  public static DriftMethod cramerVonMises() {
     return cramerVonMises(Kind.CRAMER_VON_MISES.defaultThreshold);
   }
 
   /** Two-sample Cramér-von Mises test, drift when p ≤ {@code alpha}; needs two values per side. */
-  public static Method cramerVonMises(double alpha) {
+  public static DriftMethod cramerVonMises(double alpha) {
     return of(Kind.CRAMER_VON_MISES, alpha);
   }
 
   /** Evidently's chi-square goodness of fit against the reference, drift when p &lt; 0.05. */
-  public static Method chiSquare() {
+  public static DriftMethod chiSquare() {
     return chiSquare(Kind.CHI_SQUARE.defaultThreshold);
   }
 
@@ -167,22 +167,22 @@ public final class Method {
    * proportions, drift when p &lt; {@code alpha}. A category the reference never saw gives
    * p = 0.
    */
-  public static Method chiSquare(double alpha) {
+  public static DriftMethod chiSquare(double alpha) {
     return of(Kind.CHI_SQUARE, alpha);
   }
 
   /** Chi-square test of homogeneity (2 × k table, no Yates correction), drift when p &lt; 0.05. */
-  public static Method chiSquareHomogeneity() {
+  public static DriftMethod chiSquareHomogeneity() {
     return chiSquareHomogeneity(Kind.CHI_SQUARE_HOMOGENEITY.defaultThreshold);
   }
 
   /** Chi-square test of homogeneity, drift when p &lt; {@code alpha}. */
-  public static Method chiSquareHomogeneity(double alpha) {
+  public static DriftMethod chiSquareHomogeneity(double alpha) {
     return of(Kind.CHI_SQUARE_HOMOGENEITY, alpha);
   }
 
   /** Two-proportion z-test, drift when p &lt; 0.05. */
-  public static Method zTest() {
+  public static DriftMethod zTest() {
     return zTest(Kind.Z.defaultThreshold);
   }
 
@@ -190,12 +190,12 @@ public final class Method {
    * Two-proportion z-test (the first value in sorted order against the rest), drift when
    * p &lt; {@code alpha}.
    */
-  public static Method zTest(double alpha) {
+  public static DriftMethod zTest(double alpha) {
     return of(Kind.Z, alpha);
   }
 
   /** Wasserstein distance normed by the reference standard deviation, drift when ≥ 0.1. */
-  public static Method wasserstein() {
+  public static DriftMethod wasserstein() {
     return wasserstein(Kind.WASSERSTEIN_NORMED.defaultThreshold);
   }
 
@@ -204,12 +204,12 @@ public final class Method {
    * {@code wasserstein}), drift when ≥ {@code threshold}. A value of 0.1 is a mean shift of a
    * tenth of the reference standard deviation.
    */
-  public static Method wasserstein(double threshold) {
+  public static DriftMethod wasserstein(double threshold) {
     return of(Kind.WASSERSTEIN_NORMED, threshold);
   }
 
   /** Energy distance in the data's units, drift when &gt; 0.1 (Evidently's strict rule). */
-  public static Method energy() {
+  public static DriftMethod energy() {
     return energy(Kind.ENERGY.defaultThreshold);
   }
 
@@ -217,12 +217,12 @@ public final class Method {
    * Energy distance in the data's units (not normalised, as in Evidently), drift when
    * &gt; {@code threshold}.
    */
-  public static Method energy(double threshold) {
+  public static DriftMethod energy(double threshold) {
     return of(Kind.ENERGY, threshold);
   }
 
   /** Jensen-Shannon distance with natural logarithms (Evidently), drift when ≥ 0.1. */
-  public static Method jensenShannon() {
+  public static DriftMethod jensenShannon() {
     return jensenShannon(Kind.JENSEN_SHANNON.defaultThreshold);
   }
 
@@ -232,12 +232,12 @@ public final class Method {
    * {@code threshold}. Use {@link #withLogBase(double) withLogBase(2)} for NannyML's convention,
    * in [0, 1], reported as {@value #JENSEN_SHANNON_BASE2}.
    */
-  public static Method jensenShannon(double threshold) {
+  public static DriftMethod jensenShannon(double threshold) {
     return of(Kind.JENSEN_SHANNON, threshold);
   }
 
   /** Population stability index, drift when ≥ 0.1 (Evidently's default). */
-  public static Method psi() {
+  public static DriftMethod psi() {
     return psi(Kind.PSI.defaultThreshold);
   }
 
@@ -246,12 +246,12 @@ public final class Method {
    * when ≥ {@code threshold}. Rule of thumb: below 0.1 stable, 0.1 to 0.25 moderate, above 0.25
    * a major shift.
    */
-  public static Method psi(double threshold) {
+  public static DriftMethod psi(double threshold) {
     return of(Kind.PSI, threshold);
   }
 
   /** KL divergence KL(reference ‖ current), drift when ≥ 0.1. */
-  public static Method kl() {
+  public static DriftMethod kl() {
     return kl(Kind.KL.defaultThreshold);
   }
 
@@ -259,23 +259,23 @@ public final class Method {
    * KL divergence KL(reference ‖ current) in nats, with Evidently's fill for empty bins, drift
    * when ≥ {@code threshold}.
    */
-  public static Method kl(double threshold) {
+  public static DriftMethod kl(double threshold) {
     return of(Kind.KL, threshold);
   }
 
   /** Hellinger distance, drift when ≥ 0.1. */
-  public static Method hellinger() {
+  public static DriftMethod hellinger() {
     return hellinger(Kind.HELLINGER.defaultThreshold);
   }
 
   /** Hellinger distance in [0, 1], drift when ≥ {@code threshold}. */
-  public static Method hellinger(double threshold) {
+  public static DriftMethod hellinger(double threshold) {
     return of(Kind.HELLINGER, threshold);
   }
 
   /** The same method with another threshold. */
-  public Method withThreshold(double threshold) {
-    return new Method(kind, checkThreshold(kind, threshold), logBase, bins);
+  public DriftMethod withThreshold(double threshold) {
+    return new DriftMethod(kind, checkThreshold(kind, threshold), logBase, bins);
   }
 
   /**
@@ -283,13 +283,13 @@ public final class Method {
    *
    * @throws IllegalStateException if the method is not a binned distance
    */
-  public Method withBins(Bins bins) {
+  public DriftMethod withBins(Bins bins) {
     Objects.requireNonNull(bins, "bins");
     if (!kind.binned) {
       throw new IllegalStateException(kind.id + " does not bin its input; bins apply to "
           + "jensenshannon, psi, kl_div and hellinger");
     }
-    return new Method(kind, threshold, logBase, bins);
+    return new DriftMethod(kind, threshold, logBase, bins);
   }
 
   /**
@@ -301,11 +301,11 @@ public final class Method {
    * @throws IllegalStateException if the method is not {@code jensenshannon}
    * @throws IllegalArgumentException if the base is neither {@link Math#E} nor 2
    */
-  public Method withLogBase(double base) {
+  public DriftMethod withLogBase(double base) {
     if (kind != Kind.JENSEN_SHANNON) {
       throw new IllegalStateException("Only jensenshannon has a log base, not " + kind.id);
     }
-    return new Method(kind, threshold, checkJsLogBase(base), bins);
+    return new DriftMethod(kind, threshold, checkJsLogBase(base), bins);
   }
 
   /** Math.E or 2, the two log bases the Jensen-Shannon distance has a name for. */
@@ -384,7 +384,7 @@ public final class Method {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Method m && m.kind == kind
+    return o instanceof DriftMethod m && m.kind == kind
         && Double.compare(m.threshold, threshold) == 0
         && Double.compare(m.logBase, logBase) == 0 && m.bins.equals(bins);
   }

@@ -1,5 +1,6 @@
-package io.github.mlops4j.monitoring.drift;
+package io.github.mlops4j.monitoring.profile;
 
+import io.github.mlops4j.monitoring.drift.ColumnType;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.github.mlops4j.monitoring.drift;
+package io.github.mlops4j.monitoring.profile;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,10 +1,10 @@
-package io.github.mlops4j.monitoring.drift;
+package io.github.mlops4j.monitoring.profile;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /** Seeded data for profile tests. */
-final class ProfileSamples {
+public final class ProfileSamples {
   private ProfileSamples() {}
 
   static double[] normal(long seed, int n, double mean, double sd) {
@@ -28,7 +28,7 @@ final class ProfileSamples {
     return u * Math.sqrt(-2 * Math.log(s) / s);
   }
 
-  static Profile numericProfile(ProfileSchema schema, double[] values) {
+  public static Profile numericProfile(ProfileSchema schema, double[] values) {
     ProfileAccumulator acc = ProfileAccumulator.create(schema);
     double[] row = new double[1];
     for (double v : values) {

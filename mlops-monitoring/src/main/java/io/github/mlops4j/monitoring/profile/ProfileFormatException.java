@@ -1,4 +1,4 @@
-package io.github.mlops4j.monitoring.drift;
+package io.github.mlops4j.monitoring.profile;
 
 import io.github.mlops4j.MlopsException;
 

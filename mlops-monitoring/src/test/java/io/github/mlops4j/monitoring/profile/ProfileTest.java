@@ -1,9 +1,10 @@
-package io.github.mlops4j.monitoring.drift;
+package io.github.mlops4j.monitoring.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.mlops4j.monitoring.drift.ColumnType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
