@@ -97,6 +97,32 @@ class MonitorListenerTest {
   }
 
   @Test
+  void requestsInOneHotFormAreObservedAsTheirCategoricalField() {
+    ProfileAccumulator acc = ProfileAccumulator.create(ProfileSchema.builder()
+        .numeric("x1").categorical("plan").build());
+    for (String plan : List.of("gold", "silver", "bronze")) {
+      acc.update(Map.of("x1", 0.5, "plan", plan));
+    }
+    try (ModelRegistry registry = TestModels.registry(workspace);
+         Monitor monitor = Monitor.builder().model("plans").reference(acc.take())
+             .window(WindowSpec.rows(100)).clock(new MutableClock(T0)).build()) {
+      registry.register("plans", TestModels.planClassifier(), null);
+      MonitorListener feed = MonitorListener.builder(monitor).build();
+      try (InferenceService s = InferenceService.builder().registry(registry).model("plans")
+          .listener(feed).build()) {
+        s.predict(Map.of("x1", 0.2, "plan", "gold"));
+        s.predict(Map.of("x1", 0.3, "plan@gold", 0, "plan@silver", 1.0, "plan@bronze", 0));
+        s.predict(Map.of("x1", 0.4, "plan@bronze", true));
+        s.awaitEvents(SAFETY);
+        assertThat(feed.failures()).isZero();
+        assertThat(feed.observed()).isEqualTo(3);
+        assertThat(monitor.flush().orElseThrow().profile().column("plan").categoryCounts())
+            .containsExactlyInAnyOrderEntriesOf(Map.of("gold", 1L, "silver", 1L, "bronze", 1L));
+      }
+    }
+  }
+
+  @Test
   void aMonitorThatRefusesTheRowsNeitherBreaksServingNorLosesTheJoin() {
     try (ModelRegistry registry = TestModels.registry(workspace);
          Monitor monitor = monitor().build()) { // applicant_id not declared: every row refused

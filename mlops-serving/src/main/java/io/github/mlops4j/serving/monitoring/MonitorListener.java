@@ -8,6 +8,7 @@ import io.github.mlops4j.serving.PredictionListener;
 import io.github.mlops4j.serving.internal.FailureLog;
 import io.github.mlops4j.serving.internal.Texts;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -64,6 +65,7 @@ public final class MonitorListener implements PredictionListener {
   private final @Nullable String score;
   private final @Nullable Set<String> routes;
   private final boolean includeShadow;
+  private final Set<String> categorical;
   private final FailureLog failures;
   private final LongAdder observed = new LongAdder();
   private final LongAdder recorded = new LongAdder();
@@ -71,6 +73,7 @@ public final class MonitorListener implements PredictionListener {
 
   private MonitorListener(Builder b) {
     this.monitor = b.monitor;
+    this.categorical = Set.copyOf(b.monitor.schema().categoricalColumns());
     this.task = b.monitor.predictionTask().orElse(null);
     this.score = b.score;
     this.routes = b.routes;
@@ -100,12 +103,40 @@ public final class MonitorListener implements PredictionListener {
       }
     }
     try {
-      monitor.observe(event.inputs());
+      monitor.observe(folded(event.inputs()));
       observed.increment();
     } catch (RuntimeException e) {
       failures.failed("Monitor '" + monitor.model() + "': observing the inputs of prediction "
           + Texts.abbreviate(event.id()) + " failed", e);
     }
+  }
+
+  /**
+   * The inputs as the monitor's schema names them: a categorical field that the client sent in
+   * its one-hot form ({@code region@east = 1}, the others 0) becomes the field itself ({@code
+   * region = "east"}), as the raw form would have given it.
+   */
+  private Map<String, ?> folded(Map<String, ?> inputs) {
+    if (categorical.isEmpty()) {
+      return inputs;
+    }
+    Map<String, Object> folded = null;
+    for (Map.Entry<String, ?> e : inputs.entrySet()) {
+      String key = e.getKey();
+      int at = key.lastIndexOf('@');
+      if (at <= 0 || !categorical.contains(key.substring(0, at))) {
+        continue;
+      }
+      if (folded == null) {
+        folded = new HashMap<>(inputs);
+      }
+      folded.remove(key);
+      Object v = e.getValue();
+      if (Boolean.TRUE.equals(v) || v instanceof Number n && n.doubleValue() == 1) {
+        folded.put(key.substring(0, at), key.substring(at + 1));
+      }
+    }
+    return folded == null ? inputs : folded;
   }
 
   private boolean fed(String route) {
