@@ -88,8 +88,8 @@ public class EvaluationBenchmark {
       ex.setMetadataValue("region", REGIONS[random.nextInt(REGIONS.length)]);
       data.add(ex);
     }
-    holdout = Holdout.of(data).build();
-    sliced = Holdout.of(data).sliceBy("region").build();
+    holdout = Holdout.builder(data).build();
+    sliced = Holdout.builder(data).sliceBy("region").build();
     // both evaluators must agree before their times are compared
     double ours = ModelEvaluator.evaluate(model, holdout).metric("macro_f1");
     double tribuo = new LabelEvaluator().evaluate(model, data).macroAveragedF1();

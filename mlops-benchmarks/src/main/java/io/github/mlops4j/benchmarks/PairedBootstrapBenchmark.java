@@ -86,7 +86,7 @@ public class PairedBootstrapBenchmark {
     Model<Label> cand = LogisticFixture.train(5_000, 8);
     Model<Label> champ = LogisticFixture.train(5_000, 7);
     MutableDataset<Label> data = LogisticFixture.dataset(rows, 31);
-    Holdout<Label> holdout = Holdout.of(data).build();
+    Holdout<Label> holdout = Holdout.builder(data).build();
     candidate = ModelEvaluator.evaluate(cand, holdout);
     champion = ModelEvaluator.evaluate(champ, holdout);
     pool = Executors.newFixedThreadPool(2);

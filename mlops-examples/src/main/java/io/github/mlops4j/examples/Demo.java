@@ -889,7 +889,7 @@ public final class Demo {
             TribuoProvenance.log(run, model);
             return model;
           })
-          .holdout(() -> Holdout.of(holdout).name("test-new-scanner")
+          .holdout(() -> Holdout.builder(holdout).name("test-new-scanner")
               .slice("mean_radius<15", e -> e.lookup("mean_radius").getValue() < 15)
               .slice("mean_radius>=15", e -> e.lookup("mean_radius").getValue() >= 15)
               .build())

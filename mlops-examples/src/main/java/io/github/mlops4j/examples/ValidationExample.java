@@ -55,7 +55,7 @@ public final class ValidationExample {
           .requireOnEverySlice("recall:malignant", Rule.atLeast(0.8))
           .significance(0.05).seed(3)
           .build();
-      Holdout<Label> holdout = Holdout.of(test).name("test")
+      Holdout<Label> holdout = Holdout.builder(test).name("test")
           .slice("small", e -> e.lookup("mean_radius").getValue() < 15)
           .slice("large", e -> e.lookup("mean_radius").getValue() >= 15)
           .build();

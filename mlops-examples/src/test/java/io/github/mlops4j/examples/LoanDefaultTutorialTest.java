@@ -218,7 +218,7 @@ class LoanDefaultTutorialTest {
           v2 = registry.register("loan_default", trainer.train(dataset(recent)), run.id());
         }
         writeCsv(holdoutRows, workspace.resolve("holdout.csv"));
-        Holdout<Label> holdout = Holdout.csv(workspace.resolve("holdout.csv"), "defaulted",
+        Holdout<Label> holdout = Holdout.csvBuilder(workspace.resolve("holdout.csv"), "defaulted",
                 new LabelFactory())
             .sliceBy("region")                   // every rule below also holds per region
             .build();

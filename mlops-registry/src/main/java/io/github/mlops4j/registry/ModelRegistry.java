@@ -21,12 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -105,11 +99,8 @@ public final class ModelRegistry implements AutoCloseable {
     final AccessPolicy policy;
     final TribuoLoader loader;
     final ResolveCache resolved;
-    final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
-    final Set<Long> announced = ConcurrentHashMap.newKeySet();
-    final @Nullable ScheduledExecutorService watcher;
+    final ChangeWatcher watcher;
     final AtomicBoolean closed = new AtomicBoolean();
-    volatile long cursor;
 
     Shared(Builder b, Store store, boolean ownsStore) {
       this.store = store;
@@ -127,63 +118,7 @@ public final class ModelRegistry implements AutoCloseable {
       this.tracker = Tracker.builder().store(store).clock(b.clock).captureEnvironment(false)
           .build();
       this.resolved = new ResolveCache(b.cacheSize);
-      this.cursor = store.read(dao::maxSeq);
-      if (b.pollInterval.isZero()) {
-        this.watcher = null;
-      } else {
-        this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread t = new Thread(r, "mlops4j-registry-watcher");
-          t.setDaemon(true);
-          return t;
-        });
-        long millis = Math.max(1, b.pollInterval.toMillis());
-        watcher.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
-      }
-    }
-
-    /**
-     * Picks up changes committed by other processes: invalidates and announces them. The cache is
-     * invalidated while the cursor is still held, so that a poll (or {@link
-     * ModelRegistry#refresh}) that finds nothing new cannot return before a concurrent poll that
-     * found the changes has invalidated them. Listeners are called after the lock is released.
-     */
-    void poll() {
-      try {
-        List<AuditEntry> fresh = new ArrayList<>();
-        synchronized (this) {
-          List<AuditEntry> entries = store.read(c -> dao.auditLog(c, null, cursor));
-          for (AuditEntry e : entries) {
-            if (!announced.remove(e.sequence())) {
-              invalidate(e.model());
-              fresh.add(e);
-            }
-          }
-          if (!entries.isEmpty()) {
-            cursor = entries.get(entries.size() - 1).sequence();
-          }
-        }
-        for (AuditEntry e : fresh) {
-          dispatch(RegistryEvent.of(e));
-        }
-      } catch (RuntimeException e) {
-        if (!closed.get()) {
-          log.warn("Polling the registry for changes failed: {}", e.toString());
-        }
-      }
-    }
-
-    void invalidate(String model) {
-      resolved.invalidate(model);
-    }
-
-    void dispatch(RegistryEvent event) {
-      for (RegistryListener l : listeners) {
-        try {
-          l.onEvent(event);
-        } catch (RuntimeException e) {
-          log.warn("Registry listener {} failed on {}: {}", l, event, e.toString());
-        }
-      }
+      this.watcher = new ChangeWatcher(store, dao, resolved, b.pollInterval);
     }
   }
 
@@ -490,6 +425,10 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- aliases
+  //
+  // The five alias mutations differ only in where they move the alias; everything else (the
+  // alias rule, the access policy, the model lock, the READY check, the audit entry, the cache
+  // invalidation and the event) is done once, by moveAlias.
 
   /**
    * Points {@code alias} at {@code version}. Alias names are 1 to 255 letters, digits, {@code _}
@@ -498,14 +437,7 @@ public final class ModelRegistry implements AutoCloseable {
    * @throws RegistryException if the version does not exist or is archived
    */
   public void setAlias(String name, String alias, int version) {
-    checkAlias(alias);
-    change(AuditAction.ALIAS_SET, name, version, alias, (c, who, now) -> {
-      requireReady(c, name, version);
-      Integer previous = shared.dao.alias(c, name, alias);
-      shared.dao.putAlias(c, name, alias, version);
-      shared.dao.touch(c, name, now);
-      return audit(c, name, AuditAction.ALIAS_SET, version, alias, previous, who, now);
-    });
+    moveAlias(AuditAction.ALIAS_SET, name, alias, version, (c, current) -> AliasTarget.of(version));
   }
 
   /**
@@ -515,18 +447,8 @@ public final class ModelRegistry implements AutoCloseable {
    */
   public boolean compareAndSetAlias(String name, String alias, int expectedVersion,
       int newVersion) {
-    checkAlias(alias);
-    long seq = change(AuditAction.ALIAS_SET, name, newVersion, alias, (c, who, now) -> {
-      requireReady(c, name, newVersion);
-      Integer current = shared.dao.alias(c, name, alias);
-      if (current == null || current != expectedVersion) {
-        return -1L;
-      }
-      shared.dao.putAlias(c, name, alias, newVersion);
-      shared.dao.touch(c, name, now);
-      return audit(c, name, AuditAction.ALIAS_SET, newVersion, alias, current, who, now);
-    });
-    return seq >= 0;
+    return moveAlias(AuditAction.ALIAS_SET, name, alias, newVersion, (c, current) ->
+        current != null && current == expectedVersion ? AliasTarget.of(newVersion) : null) != null;
   }
 
   /**
@@ -535,33 +457,14 @@ public final class ModelRegistry implements AutoCloseable {
    * @return false, changing nothing, if the alias already points at a version
    */
   public boolean setAliasIfAbsent(String name, String alias, int version) {
-    checkAlias(alias);
-    long seq = change(AuditAction.ALIAS_SET, name, version, alias, (c, who, now) -> {
-      requireReady(c, name, version);
-      if (shared.dao.alias(c, name, alias) != null) {
-        return -1L;
-      }
-      shared.dao.putAlias(c, name, alias, version);
-      shared.dao.touch(c, name, now);
-      return audit(c, name, AuditAction.ALIAS_SET, version, alias, null, who, now);
-    });
-    return seq >= 0;
+    return moveAlias(AuditAction.ALIAS_SET, name, alias, version, (c, current) ->
+        current == null ? AliasTarget.of(version) : null) != null;
   }
 
   /** Removes an alias; returns false if it did not exist. */
   public boolean deleteAlias(String name, String alias) {
-    checkAlias(alias);
-    long seq = change(AuditAction.ALIAS_DELETED, name, null, alias, (c, who, now) -> {
-      requireModel(c, name);
-      Integer current = shared.dao.alias(c, name, alias);
-      if (current == null) {
-        return -1L;
-      }
-      shared.dao.putAlias(c, name, alias, null);
-      shared.dao.touch(c, name, now);
-      return audit(c, name, AuditAction.ALIAS_DELETED, current, alias, current, who, now);
-    });
-    return seq >= 0;
+    return moveAlias(AuditAction.ALIAS_DELETED, name, alias, null, (c, current) ->
+        current == null ? null : AliasTarget.REMOVED) != null;
   }
 
   /**
@@ -574,23 +477,74 @@ public final class ModelRegistry implements AutoCloseable {
    *     deleted
    */
   public ModelVersion rollback(String name, String alias) {
+    AliasTarget moved = moveAlias(AuditAction.ALIAS_ROLLED_BACK, name, alias, null,
+        (c, current) -> {
+          Integer before = previousValue(shared.dao.auditLog(c, name, 0), alias);
+          if (before == null) {
+            throw new RegistryException(name, null, "Alias '" + alias + "' of '" + name
+                + "' has no earlier version to roll back to");
+          }
+          return AliasTarget.of(before);
+        });
+    return getVersion(name, Objects.requireNonNull(moved).version()).orElseThrow();
+  }
+
+  /** Where an alias mutation moves the alias: to a version, or away ({@link #REMOVED}). */
+  private record AliasTarget(@Nullable Integer version) {
+    static final AliasTarget REMOVED = new AliasTarget(null);
+
+    static AliasTarget of(int version) {
+      return new AliasTarget(version);
+    }
+  }
+
+  /** Decides, inside the transaction, where an alias moves; null changes nothing. */
+  @FunctionalInterface
+  private interface AliasMove {
+    @Nullable AliasTarget target(Connection c, @Nullable Integer current) throws SQLException;
+  }
+
+  /**
+   * The one path of every alias mutation. Before the transaction: the alias rule, then the
+   * {@link AccessPolicy} for {@code action} with {@code requested} as the operation's version.
+   * In the transaction: the model is locked ({@code requested}, if given, must be READY, checked
+   * before the alias is read, so a refused target fails even when the move would not happen), the
+   * alias's current value is read and {@code move} decides; a target version chosen by {@code
+   * move} must be READY too. Then the alias is written, the model touched and one audit entry
+   * written (its version is the target, or for a removal the version the alias left; its previous
+   * version is the alias's value before). After the commit the watcher invalidates the model's
+   * cached answers and announces the change. When {@code move} returns null nothing is written,
+   * invalidated or announced.
+   *
+   * @return where the alias went, or null if nothing changed
+   */
+  private @Nullable AliasTarget moveAlias(AuditAction action, String name, String alias,
+      @Nullable Integer requested, AliasMove move) {
     checkAlias(alias);
-    int[] target = new int[1];
-    change(AuditAction.ALIAS_ROLLED_BACK, name, null, alias, (c, who, now) -> {
-      requireModel(c, name);
-      Integer current = shared.dao.alias(c, name, alias);
-      Integer before = previousValue(shared.dao.auditLog(c, name, 0), alias);
-      if (before == null) {
-        throw new RegistryException(name, null, "Alias '" + alias + "' of '" + name
-            + "' has no earlier version to roll back to");
+    AliasTarget[] moved = new AliasTarget[1];
+    change(action, name, requested, alias, (c, who, now) -> {
+      moved[0] = null; // a retried transaction starts over
+      if (requested != null) {
+        requireReady(c, name, requested);
+      } else {
+        requireModel(c, name);
       }
-      requireReady(c, name, before);
-      shared.dao.putAlias(c, name, alias, before);
+      Integer current = shared.dao.alias(c, name, alias);
+      AliasTarget target = move.target(c, current);
+      if (target == null) {
+        return -1L;
+      }
+      Integer version = target.version();
+      if (version != null && !version.equals(requested)) {
+        requireReady(c, name, version);
+      }
+      shared.dao.putAlias(c, name, alias, version);
       shared.dao.touch(c, name, now);
-      target[0] = before;
-      return audit(c, name, AuditAction.ALIAS_ROLLED_BACK, before, alias, current, who, now);
+      moved[0] = target;
+      return audit(c, name, action, version != null ? version : current, alias, current, who,
+          now);
     });
-    return getVersion(name, target[0]).orElseThrow();
+    return moved[0];
   }
 
   /**
@@ -743,14 +697,12 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** Adds a listener; close the returned handle to remove it. */
   public AutoCloseable addListener(RegistryListener listener) {
-    Objects.requireNonNull(listener, "listener");
-    shared.listeners.add(listener);
-    return () -> shared.listeners.remove(listener);
+    return shared.watcher.addListener(listener);
   }
 
   /** Changes written here that a later poll must not announce again (for tests). */
   int changesAwaitingPoll() {
-    return shared.announced.size();
+    return shared.watcher.changesAwaitingPoll();
   }
 
   /**
@@ -759,7 +711,7 @@ public final class ModelRegistry implements AutoCloseable {
    */
   public void refresh() {
     checkOpen();
-    shared.poll();
+    shared.watcher.poll();
   }
 
   /** The store, to share with a {@link Tracker} or other services of the workspace. */
@@ -773,14 +725,7 @@ public final class ModelRegistry implements AutoCloseable {
     if (!shared.closed.compareAndSet(false, true)) {
       return;
     }
-    if (shared.watcher != null) {
-      shared.watcher.shutdownNow();
-      try {
-        shared.watcher.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    shared.watcher.close();
     shared.tracker.close();
     if (shared.ownsStore) {
       shared.store.close();
@@ -812,37 +757,23 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /**
-   * Runs the change in one transaction, then invalidates the cache and announces the audit
-   * entries it wrote. Holding the shared lock keeps the watcher from announcing them twice.
+   * Runs the change in one transaction; the watcher then invalidates the cache and announces the
+   * audit entries it wrote (see {@link ChangeWatcher#commit} for the ordering).
    */
   private long commit(String name, Change change) {
     String who = currentActor();
     List<AuditEntry> written = WRITTEN.get();
-    long seq;
-    List<AuditEntry> entries;
-    synchronized (shared) {
-      try {
-        seq = shared.store.write(c -> {
+    try {
+      return shared.watcher.commit(name, () -> {
+        long seq = shared.store.write(c -> {
           written.clear(); // a retried transaction starts over
           return change.apply(c, who, shared.clock.millis());
         });
-        entries = List.copyOf(written);
-      } finally {
-        written.clear();
-      }
-      for (AuditEntry e : entries) {
-        if (e.sequence() == shared.cursor + 1) {
-          shared.cursor = e.sequence(); // nothing from elsewhere in between: poll starts after it
-        } else if (e.sequence() > shared.cursor) {
-          shared.announced.add(e.sequence()); // poll skips it when it gets there
-        }
-      }
+        return new ChangeWatcher.Committed(seq, written);
+      });
+    } finally {
+      written.clear();
     }
-    if (!entries.isEmpty()) {
-      shared.invalidate(name);
-      entries.forEach(e -> shared.dispatch(RegistryEvent.of(e)));
-    }
-    return seq;
   }
 
   private long audit(Connection c, String name, AuditAction action, @Nullable Integer version,

@@ -39,7 +39,7 @@ import org.tribuo.Output;
  *     .registry(registry).tracker(tracker).model("churn")
  *     .data(() -> loadLastWeek())
  *     .training((data, run) -> new LogisticRegressionTrainer().train(data))
- *     .holdout(() -> Holdout.csv(holdoutCsv, "churn", new LabelFactory()).build())
+ *     .holdout(() -> Holdout.csvBuilder(holdoutCsv, "churn", new LabelFactory()).build())
  *     .gate(gate)
  *     .minInterval(Duration.ofHours(6))
  *     .build();

@@ -139,7 +139,7 @@ public final class GateCommand {
 
   private static <T extends Output<T>> int gate(ModelRegistry registry, Options o,
       ModelVersion candidate, OutputFactory<T> factory, PrintStream out) {
-    Holdout.Builder<T> hb = Holdout.csv(o.data, o.labelColumn, factory);
+    Holdout.Builder<T> hb = Holdout.csvBuilder(o.data, o.labelColumn, factory);
     o.sliceColumns.forEach(hb::sliceBy);
     o.ignoreColumns.forEach(hb::ignoreColumns);
     Holdout<T> holdout = hb.build();

@@ -40,8 +40,8 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  * reported and gated separately.
  *
  * <pre>{@code
- * Holdout<Label> fromMemory = Holdout.of(dataset).sliceBy("region").build();
- * Holdout<Label> fromCsv = Holdout.csv(Path.of("holdout.csv"), "churn", new LabelFactory())
+ * Holdout<Label> fromMemory = Holdout.builder(dataset).sliceBy("region").build();
+ * Holdout<Label> fromCsv = Holdout.csvBuilder(Path.of("holdout.csv"), "churn", new LabelFactory())
  *     .sliceBy("region").slice("new-customers", ex -> tenure(ex) < 1).build();
  * }</pre>
  *
@@ -83,9 +83,9 @@ public final class Holdout<T extends Output<T>> {
    * Starts a holdout over an in-memory Tribuo data set, named {@code holdout} by default. Its
    * feature columns are the data set's feature names with one-hot names {@code column@value}
    * folded to {@code column}; {@link Builder#sliceBy} groups rows by a metadata key or a feature
-   * and leaves the features as they are, exactly as for {@link #csv}.
+   * and leaves the features as they are, exactly as for {@link #csvBuilder}.
    */
-  public static <T extends Output<T>> Builder<T> of(Dataset<T> dataset) {
+  public static <T extends Output<T>> Builder<T> builder(Dataset<T> dataset) {
     Objects.requireNonNull(dataset, "dataset");
     return new Builder<>(dataset, null, null, null);
   }
@@ -100,7 +100,7 @@ public final class Holdout<T extends Output<T>> {
    * cells of slice columns are also kept, as text, in each example's metadata. Named after the
    * file.
    */
-  public static <T extends Output<T>> Builder<T> csv(Path file, String labelColumn,
+  public static <T extends Output<T>> Builder<T> csvBuilder(Path file, String labelColumn,
       OutputFactory<T> factory) {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(labelColumn, "labelColumn");
@@ -255,9 +255,9 @@ public final class Holdout<T extends Output<T>> {
     /**
      * One slice per distinct value of {@code column}, named {@code column=value}. This is a
      * grouping of the rows and nothing else: the column stays what it was (a feature if it is
-     * one), for {@link Holdout#csv} and {@link Holdout#of} alike. A row's value is, in this order:
-     * the example's metadata value under {@code column} (for a CSV file, the cell's text); the
-     * value of a real feature named {@code column} (integral values without a fraction, e.g.
+     * one), for {@link Holdout#csvBuilder} and {@link Holdout#builder} alike. A row's value is,
+     * in this order: the example's metadata value under {@code column} (for a CSV file, the
+     * cell's text); the value of a real feature named {@code column} (integral values without a fraction, e.g.
      * {@code 3}); {@code v} of a non-zero one-hot feature {@code column@v}; {@code 0} when {@code
      * column} is a real feature of the data set that the row does not hold (Tribuo's sparse
      * zero). A row with none of these is a {@link ValidationException} at {@link #build()}.

@@ -90,7 +90,7 @@ class RetrainingLoopTest {
     return RetrainingLoop.<Label>builder().registry(registry).tracker(tracker).model("churn")
         .data(() -> rows(800, 100 + shift, threshold()))
         .training(training)
-        .holdout(() -> Holdout.of(rows(600, 200 + shift, threshold())).sliceBy("tier").build())
+        .holdout(() -> Holdout.builder(rows(600, 200 + shift, threshold())).sliceBy("tier").build())
         .gate(gate).clock(clock).minInterval(Duration.ofHours(1)).schedule(Duration.ofDays(1))
         .listener(events::add);
   }

@@ -20,9 +20,9 @@ class HoldoutTest {
 
   @Test
   void inMemoryDigest_dependsOnContentOnly() {
-    Holdout<Label> a = Holdout.of(Data.churn(200, 1)).build();
-    Holdout<Label> b = Holdout.of(Data.churn(200, 1)).build();
-    Holdout<Label> c = Holdout.of(Data.churn(200, 2)).build();
+    Holdout<Label> a = Holdout.builder(Data.churn(200, 1)).build();
+    Holdout<Label> b = Holdout.builder(Data.churn(200, 1)).build();
+    Holdout<Label> c = Holdout.builder(Data.churn(200, 2)).build();
     assertThat(a.version().digest()).isEqualTo(b.version().digest()).hasSize(64);
     assertThat(c.version().digest()).isNotEqualTo(a.version().digest());
     assertThat(a.version().rowCount()).isEqualTo(200);
@@ -33,7 +33,8 @@ class HoldoutTest {
     Path csv = dir.resolve("h.csv");
     Files.writeString(csv, "tenure,plan,region,churn\n1.5,gold,north,yes\n2,basic,south,no\n"
         + ",gold,north,no\n");
-    Holdout<Label> h = Holdout.csv(csv, "churn", new LabelFactory()).sliceBy("region").build();
+    Holdout<Label> h = Holdout.csvBuilder(csv, "churn", new LabelFactory()).sliceBy("region")
+        .build();
     assertThat(h.size()).isEqualTo(3);
     // slicing groups rows, it does not remove the column from the features
     assertThat(h.featureColumns()).containsExactly("tenure", "plan", "region");
@@ -50,10 +51,10 @@ class HoldoutTest {
   void csvWithoutTheLabelColumn_isAClearError() throws Exception {
     Path csv = dir.resolve("h.csv");
     Files.writeString(csv, "tenure,spend\n1,2\n");
-    assertThatThrownBy(() -> Holdout.csv(csv, "churn", new LabelFactory()).build())
+    assertThatThrownBy(() -> Holdout.csvBuilder(csv, "churn", new LabelFactory()).build())
         .isInstanceOf(ValidationException.class).hasMessageContaining("no label column 'churn'");
     Files.writeString(csv, "tenure,churn\n");
-    assertThatThrownBy(() -> Holdout.csv(csv, "churn", new LabelFactory()).build())
+    assertThatThrownBy(() -> Holdout.csvBuilder(csv, "churn", new LabelFactory()).build())
         .isInstanceOf(ValidationException.class).hasMessageContaining("no rows");
   }
 
@@ -62,11 +63,11 @@ class HoldoutTest {
     Path csv = dir.resolve("h.csv");
     // Which "tenure" would be the feature? Today the second one is silently ignored.
     Files.writeString(csv, "tenure,spend,tenure,churn\n1,10,9,yes\n2,20,8,no\n");
-    assertThatThrownBy(() -> Holdout.csv(csv, "churn", new LabelFactory()).build())
+    assertThatThrownBy(() -> Holdout.csvBuilder(csv, "churn", new LabelFactory()).build())
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("column 'tenure' twice (columns 1 and 3)");
     Files.writeString(csv, "tenure,churn,churn\n1,yes,no\n");
-    assertThatThrownBy(() -> Holdout.csv(csv, "churn", new LabelFactory()).build())
+    assertThatThrownBy(() -> Holdout.csvBuilder(csv, "churn", new LabelFactory()).build())
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("column 'churn' twice (columns 2 and 3)");
   }
@@ -79,13 +80,13 @@ class HoldoutTest {
       header.append(i == 0 ? "" : ",").append("column_with_a_long_name_").append(i);
     }
     Files.writeString(csv, header + "\n" + "1,".repeat(19_999) + "1\n");
-    assertThatThrownBy(() -> Holdout.csv(csv, "churn", new LabelFactory()).build())
+    assertThatThrownBy(() -> Holdout.csvBuilder(csv, "churn", new LabelFactory()).build())
         .isInstanceOf(ValidationException.class).hasMessageContaining("no label column 'churn'")
         .hasMessageContaining("20000 columns")
         .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1_000));
     String longName = "x".repeat(100_000);
     Files.writeString(csv, "tenure,churn\n1,yes\n");
-    assertThatThrownBy(() -> Holdout.csv(csv, longName, new LabelFactory()).build())
+    assertThatThrownBy(() -> Holdout.csvBuilder(csv, longName, new LabelFactory()).build())
         .isInstanceOf(ValidationException.class)
         .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1_000));
   }
@@ -95,7 +96,7 @@ class HoldoutTest {
     Model<Label> model = LoanCsv.train(LoanCsv.write(dir.resolve("train.csv"), 1500, 1));
     Path csv = LoanCsv.write(dir.resolve("holdout.csv"), 600, 2);
 
-    Holdout<Label> h = Holdout.csv(csv, "churn", new LabelFactory()).sliceBy("region")
+    Holdout<Label> h = Holdout.csvBuilder(csv, "churn", new LabelFactory()).sliceBy("region")
         .ignoreColumns("customer_id").build();
     Evaluation e = ModelEvaluator.evaluate(model, h);
 
@@ -111,11 +112,11 @@ class HoldoutTest {
   void inMemoryAndCsvSliceBy_meanTheSame() throws Exception {
     Model<Label> model = LoanCsv.train(LoanCsv.write(dir.resolve("train.csv"), 1500, 1));
     Path csv = LoanCsv.write(dir.resolve("holdout.csv"), 400, 3);
-    Holdout<Label> fromCsv = Holdout.csv(csv, "churn", new LabelFactory()).sliceBy("region")
+    Holdout<Label> fromCsv = Holdout.csvBuilder(csv, "churn", new LabelFactory()).sliceBy("region")
         .sliceBy("tenure").ignoreColumns("customer_id").build();
     // the same rows in memory: region only as the one-hot feature, no metadata
-    Holdout<Label> loaded = Holdout.csv(csv, "churn", new LabelFactory()).build();
-    Holdout<Label> inMemory = Holdout.of(loaded.dataset()).sliceBy("region")
+    Holdout<Label> loaded = Holdout.csvBuilder(csv, "churn", new LabelFactory()).build();
+    Holdout<Label> inMemory = Holdout.builder(loaded.dataset()).sliceBy("region")
         .ignoreColumns("customer_id").build();
 
     assertThat(inMemory.featureColumns()).isEqualTo(List.of("region", "spend", "tenure"));
@@ -130,14 +131,15 @@ class HoldoutTest {
   @Test
   void ignoreColumns_mustNameAColumn_andNotTheLabel() throws Exception {
     Path csv = LoanCsv.write(dir.resolve("holdout.csv"), 20, 4);
-    assertThatThrownBy(() -> Holdout.csv(csv, "churn", new LabelFactory())
+    assertThatThrownBy(() -> Holdout.csvBuilder(csv, "churn", new LabelFactory())
         .ignoreColumns("customer-id").build())
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("no column 'customer-id' to ignore").hasMessageContaining("'customer_id'");
-    assertThatThrownBy(() -> Holdout.csv(csv, "churn", new LabelFactory()).ignoreColumns("churn"))
+    assertThatThrownBy(() -> Holdout.csvBuilder(csv, "churn", new LabelFactory())
+        .ignoreColumns("churn"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("label column");
-    Holdout<Label> loaded = Holdout.csv(csv, "churn", new LabelFactory()).build();
-    assertThatThrownBy(() -> Holdout.of(loaded.dataset()).ignoreColumns("id").build())
+    Holdout<Label> loaded = Holdout.csvBuilder(csv, "churn", new LabelFactory()).build();
+    assertThatThrownBy(() -> Holdout.builder(loaded.dataset()).ignoreColumns("id").build())
         .isInstanceOf(ValidationException.class).hasMessageContaining("no feature column 'id'");
   }
 
@@ -147,7 +149,7 @@ class HoldoutTest {
     Path csv = LoanCsv.write(dir.resolve("holdout.csv"), 300, 5);
     // customer_id is neither ignored nor known to the model: an error that says what to do
     assertThatThrownBy(() -> ModelEvaluator.evaluate(model,
-        Holdout.csv(csv, "churn", new LabelFactory()).build()))
+        Holdout.csvBuilder(csv, "churn", new LabelFactory()).build()))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("columns the model does not know [customer_id]")
         .hasMessageContaining("ignoreColumns");

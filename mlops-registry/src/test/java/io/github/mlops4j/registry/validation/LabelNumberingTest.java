@@ -51,7 +51,7 @@ class LabelNumberingTest {
       onlyA += ra && !rb ? 1 : 0;
       onlyB += rb && !ra ? 1 : 0;
     }
-    Holdout<Label> h = Holdout.of(holdout).build();
+    Holdout<Label> h = Holdout.builder(holdout).build();
     PairedTests.McNemar t = PairedTests.mcnemar(ModelEvaluator.evaluate(a, h).scores(),
         ModelEvaluator.evaluate(b, h).scores(), -1);
     assertThat(t.candidateOnly()).isEqualTo(onlyA);

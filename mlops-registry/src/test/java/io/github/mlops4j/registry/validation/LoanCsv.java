@@ -42,7 +42,7 @@ final class LoanCsv {
 
   /** A logistic regression over tenure, spend and the one-hot region, trained on the CSV. */
   static Model<Label> train(Path csv) {
-    Holdout<Label> data = Holdout.csv(csv, "churn", new LabelFactory())
+    Holdout<Label> data = Holdout.csvBuilder(csv, "churn", new LabelFactory())
         .ignoreColumns("customer_id").build();
     return new LogisticRegressionTrainer().train(data.dataset());
   }

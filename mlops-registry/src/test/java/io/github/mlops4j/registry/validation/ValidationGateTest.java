@@ -41,7 +41,7 @@ class ValidationGateTest {
   @BeforeAll
   static void train() {
     train = Data.churn(3000, 11);
-    holdout = Holdout.of(Data.churn(2000, 12)).name("holdout-12").sliceBy("region").build();
+    holdout = Holdout.builder(Data.churn(2000, 12)).name("holdout-12").sliceBy("region").build();
     all = Data.logistic(train);
     north = Data.logistic(Data.region(train, "north"));
     south = Data.logistic(Data.region(train, "south"));
@@ -99,7 +99,7 @@ class ValidationGateTest {
     // Two equally good models: each is right on a row with probability 0.8, independently, and
     // gives the true class a probability drawn from the same distribution.
     int n = 2000;
-    Holdout<Label> rows = Holdout.of(Data.churn(n, 30)).build();
+    Holdout<Label> rows = Holdout.builder(Data.churn(n, 30)).build();
     for (long seed : new long[] {1, 2, 3}) {
       java.util.Random random = new java.util.Random(seed);
       int[] truth = new int[n];
@@ -207,7 +207,7 @@ class ValidationGateTest {
     MutableDataset<Label> data = new MutableDataset<>(new SimpleDataSourceProvenance("x", f), f);
     data.add(new ArrayExample<>(new Label("yes"), new String[] {"tenure", "age"},
         new double[] {1, 2}));
-    Holdout<Label> wrong = Holdout.of(data).build();
+    Holdout<Label> wrong = Holdout.builder(data).build();
     assertThatThrownBy(() -> ModelEvaluator.evaluate(all, wrong))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("missing feature columns [spend]")
@@ -218,13 +218,13 @@ class ValidationGateTest {
   void emptyDataSet_isRefused() {
     LabelFactory f = new LabelFactory();
     MutableDataset<Label> empty = new MutableDataset<>(new SimpleDataSourceProvenance("e", f), f);
-    assertThatThrownBy(() -> Holdout.of(empty).build())
+    assertThatThrownBy(() -> Holdout.builder(empty).build())
         .isInstanceOf(ValidationException.class).hasMessageContaining("has no rows");
   }
 
   @Test
   void sliceWithNoRows_isRefused() {
-    Holdout<Label> h = Holdout.of(Data.churn(100, 3))
+    Holdout<Label> h = Holdout.builder(Data.churn(100, 3))
         .slice("tenure-over-100", ex -> ex.lookup("tenure").getValue() > 100).build();
     assertThatThrownBy(() -> ModelEvaluator.evaluate(all, h))
         .isInstanceOf(ValidationException.class)
@@ -243,7 +243,7 @@ class ValidationGateTest {
   void sliceRulesWithoutSlices_areAClearError() {
     ValidationGate g = ValidationGate.builder().requireOnEverySlice("accuracy", atLeast(0.5))
         .build();
-    Holdout<Label> plain = Holdout.of(Data.churn(50, 4)).build();
+    Holdout<Label> plain = Holdout.builder(Data.churn(50, 4)).build();
     assertThatThrownBy(() -> g.evaluate(all, null, plain))
         .isInstanceOf(ValidationException.class).hasMessageContaining("defines no slices");
   }
