@@ -155,9 +155,9 @@ public final class ModelRegistry implements AutoCloseable {
    * Creates a registered model. The name must follow the rule for model names (see {@link
    * #register(String, ModelArtifact, String)}).
    *
-   * @throws IllegalArgumentException if the name breaks the rule, or differs only by case from
-   *     the name of an existing model (the message names that model)
-   * @throws RegistryException if it exists already
+   * @throws IllegalArgumentException if the name breaks the rule
+   * @throws RegistryException if it exists already, or differs only by case from the name of an
+   *     existing model (the message names that model)
    */
   public RegisteredModel createModel(String name, String description) {
     ModelNames.check(name);
@@ -190,11 +190,15 @@ public final class ModelRegistry implements AutoCloseable {
     }
   }
 
-  /** Refuses to create {@code name} when another model's name differs from it only by case. */
+  /**
+   * Refuses to create {@code name} when another model's name differs from it only by case. A
+   * {@link RegistryException} like "already exists", not an argument error: whether the name clashes
+   * depends on what is stored, and another writer may have just stored the twin.
+   */
   private void refuseCaseTwin(Connection c, String name) throws SQLException {
     String twin = shared.dao.caseTwin(c, name);
     if (twin != null) {
-      throw new IllegalArgumentException("Model name " + ModelNames.quote(name)
+      throw new RegistryException(name, null, "Model name " + ModelNames.quote(name)
           + " differs only by case from the existing model " + ModelNames.quote(twin)
           + "; use that model's name, or choose a name that differs in more than case");
     }
@@ -292,6 +296,7 @@ public final class ModelRegistry implements AutoCloseable {
    *
    * @param runId the tracking run that produced it, which must exist; null for none
    * @throws IllegalArgumentException if a new model's name breaks the rule above
+   * @throws RegistryException if a new model's name differs only by case from an existing one
    */
   public ModelVersion register(String name, ModelArtifact artifact, @Nullable String runId) {
     checkName(name, "model name");
@@ -305,6 +310,10 @@ public final class ModelRegistry implements AutoCloseable {
     boolean mayCreate = findModel(name).isEmpty();
     if (mayCreate) {
       ModelNames.check(name);
+      shared.store.read(c -> {
+        refuseCaseTwin(c, name); // before the artifact is stored (checked again when creating)
+        return null;
+      });
       policy(AuditAction.MODEL_CREATED, name, null, null);
     }
     policy(AuditAction.VERSION_REGISTERED, name, null, null);

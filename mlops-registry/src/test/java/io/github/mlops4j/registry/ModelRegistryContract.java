@@ -484,11 +484,11 @@ abstract class ModelRegistryContract {
     registry.register("Loan-Default", Models.churn(1), null);
     registry.register("loan default", Models.churn(1), null); // not a case variant: allowed
     assertThatThrownBy(() -> registry.register("loan-default", Models.churn(2), null))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(RegistryException.class)
         .hasMessageContaining("'loan-default' differs only by case from the existing model"
             + " 'Loan-Default'");
     assertThatThrownBy(() -> registry.createModel("LOAN-DEFAULT", ""))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'Loan-Default'");
+        .isInstanceOf(RegistryException.class).hasMessageContaining("'Loan-Default'");
     assertThatThrownBy(() -> registry.createModel("Loan-Default", ""))
         .isInstanceOf(RegistryException.class).hasMessageContaining("already exists");
     assertThat(registry.listModels()).extracting(RegisteredModel::name)
@@ -538,7 +538,7 @@ abstract class ModelRegistryContract {
               .map(RegisteredModel::name).filter(n -> n.equalsIgnoreCase(upper)).toList();
           assertThat(models).hasSize(1);
           assertThat(failures).singleElement()
-              .isInstanceOf(IllegalArgumentException.class)
+              .isInstanceOf(RegistryException.class)
               .extracting(Throwable::getMessage).asString()
               .contains("differs only by case from the existing model '" + models.get(0) + "'");
         } finally {
@@ -573,18 +573,18 @@ abstract class ModelRegistryContract {
         assertThat(r.resolve(name, "champion")).isPresent();
       }
       assertThatThrownBy(() -> r.createModel("lOAN", ""))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'Loan'");
+          .isInstanceOf(RegistryException.class).hasMessageContaining("'Loan'");
       assertThatThrownBy(() -> r.register("OTHER", Models.churn(1), null))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'other'");
+          .isInstanceOf(RegistryException.class).hasMessageContaining("'other'");
       r.deleteAlias("Loan", "champion");
       r.deleteModel("Loan"); // the key is free, but "loan" and "LOAN" still hold the name
       assertThatThrownBy(() -> r.createModel("lOAN", ""))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("differs only");
+          .isInstanceOf(RegistryException.class).hasMessageContaining("differs only");
     }
     try (io.github.mlops4j.store.Store s = openStore(db); // a second open fills in a freed key
         ModelRegistry r = ModelRegistry.builder().store(s).pollInterval(Duration.ZERO).build()) {
       assertThatThrownBy(() -> r.createModel("lOAN", ""))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'loan'");
+          .isInstanceOf(RegistryException.class).hasMessageContaining("'loan'");
       assertThat(r.listModels()).hasSize(4);
     }
   }

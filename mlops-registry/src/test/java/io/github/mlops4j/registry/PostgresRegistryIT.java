@@ -121,7 +121,7 @@ class PostgresRegistryIT extends ModelRegistryContract {
       pausing.resume();
       first.join();
       second.join();
-      assertThat(failure[0]).isInstanceOf(IllegalArgumentException.class)
+      assertThat(failure[0]).isInstanceOf(RegistryException.class)
           .hasMessageContaining("'loan' differs only by case from the existing model 'Loan'");
       assertThat(fast.listModels()).extracting(RegisteredModel::name).containsExactly("Loan");
     }
