@@ -146,13 +146,19 @@ final class TrackingDao {
         owner.token(), RunStatus.RUNNING.name()));
   }
 
-  /** Makes {@code owner} the holder of a running run that no tracker holds (a resumed run). */
-  void adoptIfReleased(String runId, RunOwner owner, long now) {
-    store.write(c -> Sql.update(c,
+  /**
+   * Makes {@code owner} the holder of a running run (a resumed run), whoever held it before: its
+   * token, host, process and heartbeat become the resumer's, so the previous holder no longer
+   * renews, releases or ends it.
+   *
+   * @return false if the run is no longer running (nothing written)
+   */
+  boolean takeOver(String runId, RunOwner owner, long now) {
+    return store.write(c -> Sql.update(c,
         "UPDATE runs SET owner = ?, owner_host = ?, owner_pid = ?, owner_started = ?,"
-            + " heartbeat_time = ? WHERE run_id = ? AND owner IS NULL AND status = ?",
+            + " heartbeat_time = ? WHERE run_id = ? AND status = ?",
         owner.token(), owner.host(), owner.pid(), owner.started(), now, runId,
-        RunStatus.RUNNING.name()));
+        RunStatus.RUNNING.name())) == 1;
   }
 
   /**
@@ -192,25 +198,13 @@ final class TrackingDao {
    */
   List<Abandoned> endAbandoned(long staleBefore, int limit,
       java.util.function.Predicate<Abandoned> alive) {
+    // A read first: most opens find nothing to end and must not wait for the write lock.
+    if (store.read(c -> staleRuns(c, staleBefore, limit)).stream().allMatch(alive)) {
+      return List.of();
+    }
     return store.write(
         c -> {
-          List<Abandoned> stale = new ArrayList<>();
-          try (PreparedStatement p = c.prepareStatement(
-              "SELECT run_id, owner_host, owner_pid, owner_started, heartbeat_time FROM runs"
-                  + " WHERE status = ? AND owner IS NOT NULL AND heartbeat_time < ?"
-                  + " ORDER BY heartbeat_time LIMIT ?")) {
-            p.setString(1, RunStatus.RUNNING.name());
-            p.setLong(2, staleBefore);
-            p.setInt(3, limit);
-            try (ResultSet rs = p.executeQuery()) {
-              while (rs.next()) {
-                long started = rs.getLong(4);
-                Long start = rs.wasNull() ? null : started;
-                stale.add(new Abandoned(rs.getString(1), String.valueOf(rs.getString(2)),
-                    rs.getLong(3), start, rs.getLong(5)));
-              }
-            }
-          }
+          List<Abandoned> stale = staleRuns(c, staleBefore, limit); // re-checked under the lock
           List<Abandoned> ended = new ArrayList<>();
           for (Abandoned a : stale) {
             if (alive.test(a)) {
@@ -229,6 +223,28 @@ final class TrackingDao {
           }
           return ended;
         });
+  }
+
+  private static List<Abandoned> staleRuns(Connection c, long staleBefore, int limit)
+      throws SQLException {
+    List<Abandoned> stale = new ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT run_id, owner_host, owner_pid, owner_started, heartbeat_time FROM runs"
+            + " WHERE status = ? AND owner IS NOT NULL AND heartbeat_time < ?"
+            + " ORDER BY heartbeat_time LIMIT ?")) {
+      p.setString(1, RunStatus.RUNNING.name());
+      p.setLong(2, staleBefore);
+      p.setInt(3, limit);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          long started = rs.getLong(4);
+          Long start = rs.wasNull() ? null : started;
+          stale.add(new Abandoned(rs.getString(1), String.valueOf(rs.getString(2)),
+              rs.getLong(3), start, rs.getLong(5)));
+        }
+      }
+    }
+    return stale;
   }
 
   /**
