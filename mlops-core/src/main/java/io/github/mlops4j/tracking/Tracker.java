@@ -2,6 +2,7 @@ package io.github.mlops4j.tracking;
 
 import io.github.mlops4j.StoredText;
 import io.github.mlops4j.artifacts.PathNames;
+import io.github.mlops4j.internal.Closest;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.StoreOptions;
 import io.github.mlops4j.store.StoreSource;
@@ -340,8 +341,11 @@ public final class Tracker implements AutoCloseable {
   }
 
   /**
-   * Every active run of {@code experiment} that matches {@code filter}, newest first.
+   * Every active run of {@code experiment} that matches {@code filter}, newest first. A filter
+   * key that no run of the experiment has is logged as in {@link #searchRuns(RunQuery)}.
    *
+   * @throws ExperimentNotFoundException if no experiment has this name; the message lists the
+   *     known ones with a close name (or some of them)
    * @throws InvalidFilterException if the filter is malformed, pointing at the offending position
    */
   public List<RunInfo> searchRuns(String experiment, String filter) {
@@ -364,7 +368,7 @@ public final class Tracker implements AutoCloseable {
    *
    * <p>A filter on a metric, param or tag key that no run of the searched experiments has matches
    * nothing, which is rarely meant: such a key is logged once per tracker at WARN with the closest
-   * existing keys of that kind (at most {@value #MAX_KEY_SUGGESTIONS}).
+   * existing keys of that kind with a close name (at most {@value #MAX_KEY_SUGGESTIONS}).
    *
    * @throws ExperimentNotFoundException if a named experiment does not exist; the message lists
    *     the closest known ones
@@ -372,8 +376,9 @@ public final class Tracker implements AutoCloseable {
    */
   public RunPage searchRuns(RunQuery query) {
     checkOpen();
-    RunPage page = dao.search(Objects.requireNonNull(query, "query"));
-    warnUnknownKeys(query);
+    Filter filter = FilterParser.parse(Objects.requireNonNull(query, "query").filter());
+    RunPage page = dao.search(query, filter);
+    warnUnknownKeys(query, filter);
     return page;
   }
 
@@ -385,9 +390,9 @@ public final class Tracker implements AutoCloseable {
 
   private final java.util.Set<String> checkedKeys = ConcurrentHashMap.newKeySet();
 
-  private void warnUnknownKeys(RunQuery query) {
+  private void warnUnknownKeys(RunQuery query, Filter filter) {
     java.util.Set<Filter.Field> fields = new java.util.LinkedHashSet<>();
-    collectFields(FilterParser.parse(query.filter()), fields);
+    collectFields(filter, fields);
     for (Filter.Field f : fields) {
       if (f.kind() != Filter.Kind.METRIC && f.kind() != Filter.Kind.PARAM
           && f.kind() != Filter.Kind.TAG) {
@@ -401,14 +406,15 @@ public final class Tracker implements AutoCloseable {
         continue;
       }
       remember(id);
-      List<String> closest = Closest.to(f.key(), dao.keys(f.kind(), query.experiments()),
-          MAX_KEY_SUGGESTIONS);
+      List<String> known = dao.keys(f.kind(), query.experiments());
+      List<String> closest = Closest.to(f.key(), known, MAX_KEY_SUGGESTIONS);
       String where = query.experiments().isEmpty() ? "any experiment"
           : "experiment(s) " + query.experiments().stream().map(Tracker::cut).toList();
       log.warn("Search filter uses {}.{}, but no run in {} has that {}; it matches nothing."
               + " {}", f.kind().prefix(), cut(f.key()), where,
           f.kind().name().toLowerCase(java.util.Locale.ROOT),
-          closest.isEmpty() ? "No run there has any " + f.kind().prefix() + "."
+          known.isEmpty() ? "No run there has any " + f.kind().prefix() + "."
+              : closest.isEmpty() ? "None of its " + f.kind().prefix() + " has a close name."
               : "Closest " + f.kind().prefix() + ": " + closest.stream().map(Tracker::cut)
                   .toList());
     }

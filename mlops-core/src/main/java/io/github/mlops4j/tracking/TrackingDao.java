@@ -1,6 +1,7 @@
 package io.github.mlops4j.tracking;
 
 import io.github.mlops4j.data.DatasetVersion;
+import io.github.mlops4j.internal.Closest;
 import io.github.mlops4j.store.Dialect;
 import io.github.mlops4j.store.Sql;
 import io.github.mlops4j.store.Store;
@@ -484,8 +485,17 @@ final class TrackingDao {
         });
   }
 
+  /** {@link #search(RunQuery, Filter)} parsing the query's filter. */
   RunPage search(RunQuery query) {
-    Filter filter = FilterParser.parse(query.filter());
+    return search(query, FilterParser.parse(query.filter()));
+  }
+
+  /**
+   * One page of runs; {@code filter} is the query's filter, parsed by the caller.
+   *
+   * @throws ExperimentNotFoundException if a named experiment does not exist
+   */
+  RunPage search(RunQuery query, Filter filter) {
     List<OrderBy> order = new ArrayList<>();
     for (String key : query.orderBy()) {
       order.add(OrderBy.parse(key));
@@ -495,24 +505,22 @@ final class TrackingDao {
         c -> {
           List<Object> params = new ArrayList<>();
           StringBuilder sql = new StringBuilder("SELECT r.run_id FROM runs r WHERE ");
+          SearchSql.Fragment where = SearchSql.where(filter, store.dialect()); // errors first
+          // The ids are looked up once: they check the names and narrow the search.
           if (!query.experiments().isEmpty()) {
-            sql.append("r.experiment_id IN (SELECT experiment_id FROM experiments WHERE name IN (");
-            for (int i = 0; i < query.experiments().size(); i++) {
-              sql.append(i == 0 ? "?" : ", ?");
-              params.add(query.experiments().get(i));
-            }
-            sql.append(")) AND ");
+            List<Long> experimentIds = experimentIds(c, query.experiments());
+            sql.append("r.experiment_id IN ").append(Sql.inList(experimentIds.size()))
+                .append(" AND ");
+            params.addAll(experimentIds);
           }
           switch (query.viewType()) {
             case ACTIVE_ONLY -> sql.append("r.lifecycle_stage = 'active' AND ");
             case DELETED_ONLY -> sql.append("r.lifecycle_stage = 'deleted' AND ");
             case ALL -> { }
           }
-          SearchSql.Fragment where = SearchSql.where(filter, store.dialect());
           sql.append('(').append(where.sql()).append(')');
           params.addAll(where.params());
           SearchSql.Fragment orderBy = SearchSql.orderBy(order, store.dialect());
-          requireExperiments(c, query.experiments()); // after the filter's own errors
           sql.append(" ORDER BY ").append(orderBy.sql());
           params.addAll(orderBy.params());
           sql.append(" LIMIT ? OFFSET ?");
@@ -540,18 +548,19 @@ final class TrackingDao {
   static final int MAX_CANDIDATES = 10_000;
 
   /**
-   * Throws {@link ExperimentNotFoundException} for the first of {@code names} that is not an
-   * experiment of the workspace.
+   * The ids of the experiments named {@code names} (not empty).
+   *
+   * @throws ExperimentNotFoundException for the first of {@code names} that is not an experiment
+   *     of the workspace
    */
-  private static void requireExperiments(Connection c, List<String> names) throws SQLException {
-    if (names.isEmpty()) {
-      return;
-    }
-    java.util.Set<String> found = new java.util.HashSet<>();
-    Sql.query(c, "SELECT name FROM experiments WHERE name IN " + Sql.inList(names.size()),
-        names.toArray(), rs -> found.add(rs.getString(1)));
+  private static List<Long> experimentIds(Connection c, List<String> names)
+      throws SQLException {
+    Map<String, Long> found = new java.util.HashMap<>();
+    Sql.query(c, "SELECT name, experiment_id FROM experiments WHERE name IN "
+        + Sql.inList(names.size()), names.toArray(),
+        rs -> found.put(rs.getString(1), rs.getLong(2)));
     for (String name : names) {
-      if (!found.contains(name)) {
+      if (!found.containsKey(name)) {
         List<String> all = new ArrayList<>();
         Sql.query(c, "SELECT name FROM experiments ORDER BY experiment_id LIMIT "
             + MAX_CANDIDATES, new Object[0], rs -> all.add(rs.getString(1)));
@@ -562,9 +571,10 @@ final class TrackingDao {
           known = rs.getInt(1);
         }
         throw new ExperimentNotFoundException(name,
-            Closest.to(name, all, ExperimentNotFoundException.MAX_SUGGESTIONS), known);
+            Closest.to(name, all, ExperimentNotFoundException.MAX_SUGGESTIONS), all, known);
       }
     }
+    return List.copyOf(new java.util.LinkedHashSet<>(found.values()));
   }
 
   private static String keyTable(Filter.Kind kind) {
