@@ -668,27 +668,32 @@ public final class Tracker implements AutoCloseable {
     }
 
     /** One daemon thread per tracker, stopped (and awaited) with its schedule. */
-    HeartbeatScheduler THREAD = (beat, period) -> {
-      java.util.concurrent.ScheduledExecutorService e =
-          java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "mlops4j-run-heartbeat");
-            t.setDaemon(true);
-            return t;
-          });
-      e.scheduleWithFixedDelay(beat, period.toMillis(), period.toMillis(),
-          java.util.concurrent.TimeUnit.MILLISECONDS);
-      return timeout -> {
-        e.shutdownNow(); // a beat inside the database ends when that call returns
-        if (timeout.isZero()) {
-          return;
-        }
-        try {
-          e.awaitTermination(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-        }
+    HeartbeatScheduler THREAD = thread(r -> {
+      Thread t = new Thread(r, "mlops4j-run-heartbeat");
+      t.setDaemon(true);
+      return t;
+    });
+
+    /** A thread from {@code threads} per schedule, stopped and awaited with it. */
+    static HeartbeatScheduler thread(java.util.concurrent.ThreadFactory threads) {
+      return (beat, period) -> {
+        java.util.concurrent.ScheduledExecutorService e =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(threads);
+        e.scheduleWithFixedDelay(beat, period.toMillis(), period.toMillis(),
+            java.util.concurrent.TimeUnit.MILLISECONDS);
+        return timeout -> {
+          e.shutdownNow(); // a beat inside the database ends when that call returns
+          if (timeout.isZero()) {
+            return;
+          }
+          try {
+            e.awaitTermination(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+          }
+        };
       };
-    };
+    }
   }
 
   /**

@@ -67,6 +67,48 @@ class TrackerLifecycleTest {
   }
 
   @Test
+  void closeWaitsForTheHeartbeatThreadToEnd() throws Exception {
+    BlockingClock blocking = new BlockingClock(clock);
+    java.util.List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Tracker tracker = builder().clock(blocking).runLease(Duration.ofSeconds(1))
+        .heartbeatScheduler(Tracker.HeartbeatScheduler.thread(r -> {
+          Thread t = new Thread(r, "test-heartbeat");
+          t.setDaemon(true);
+          threads.add(t);
+          return t;
+        })).build();
+    tracker.startRun("e");
+    blocking.armed.set(true); // the next clock read (the first beat, after 250 ms) blocks
+    assertThat(blocking.entered.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(threads).hasSize(1);
+
+    AtomicBoolean beatAliveWhenCloseReturned = new AtomicBoolean(true);
+    Thread closer = new Thread(() -> {
+      tracker.close(Duration.ofSeconds(30));
+      beatAliveWhenCloseReturned.set(threads.get(0).isAlive());
+    }, "test-closer");
+    closer.start();
+    // Until close() returned or waits for the heartbeat thread (a bounded safety net).
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (closer.getState() != Thread.State.TERMINATED && !awaitsTermination(closer)
+        && System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+    blocking.release.countDown();
+    closer.join(TimeUnit.SECONDS.toMillis(30));
+    assertThat(beatAliveWhenCloseReturned).isFalse();
+  }
+
+  private static boolean awaitsTermination(Thread t) {
+    for (StackTraceElement e : t.getStackTrace()) {
+      if (e.getMethodName().equals("awaitTermination")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Test
   void openDoesNotWaitForTheWriteLock_whenNoRunIsStale() throws Exception {
     try (Tracker first = builder().build()) {
       first.startRun("e").close(); // creates the schema and a run
@@ -152,9 +194,16 @@ class TrackerLifecycleTest {
     public Instant instant() {
       if (armed.compareAndSet(true, false)) {
         entered.countDown();
-        try {
-          release.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
+        boolean interrupted = false;
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (release.getCount() > 0 && System.nanoTime() < until) {
+          try {
+            release.await(30, TimeUnit.SECONDS); // not cut short by an interrupt
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+        if (interrupted) {
           Thread.currentThread().interrupt();
         }
       }
