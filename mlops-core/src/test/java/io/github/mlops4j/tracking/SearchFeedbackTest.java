@@ -113,4 +113,44 @@ class SearchFeedbackTest {
     assertThat(unrelated).contains("metrics.rmse").contains("None of its metrics has a close name")
         .doesNotContain("Closest");
   }
+
+  @Test
+  void checkingTheExperimentCostsNoExtraQuery() throws Exception {
+    org.sqlite.SQLiteDataSource sqlite = new org.sqlite.SQLiteDataSource();
+    sqlite.setUrl("jdbc:sqlite:" + ws.resolve("mlops.db"));
+    java.util.List<String> statements = new java.util.concurrent.CopyOnWriteArrayList<>();
+    javax.sql.DataSource counting = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class},
+        (ds, m, args) -> {
+          Object out = invoke(m, sqlite, args);
+          if (!(out instanceof java.sql.Connection c)) {
+            return out;
+          }
+          return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+              new Class<?>[] {java.sql.Connection.class}, (conn, cm, cargs) -> {
+                if (cm.getName().startsWith("prepare") && cargs != null
+                    && cargs[0] instanceof String sql) {
+                  statements.add(sql);
+                }
+                return invoke(cm, c, cargs);
+              });
+        });
+    try (Tracker viaCounting = Tracker.builder().dataSource(counting)
+        .artifactRoot(ws.resolve("artifacts")).captureEnvironment(false).build()) {
+      statements.clear();
+      assertThat(viaCounting.searchRuns(RunQuery.builder().experiments("churn").build()).runs())
+          .hasSize(1);
+      assertThat(statements.stream().filter(sql -> sql.contains("FROM experiments")))
+          .hasSize(1);
+    }
+  }
+
+  private static Object invoke(java.lang.reflect.Method m, Object target, Object[] args)
+      throws Throwable {
+    try {
+      return m.invoke(target, args);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
 }
