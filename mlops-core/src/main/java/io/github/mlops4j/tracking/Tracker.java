@@ -961,7 +961,9 @@ public final class Tracker implements AutoCloseable {
     /**
      * How long the JVM shutdown hook of a tracker left open waits to store its queued metric
      * points before it ends the tracker's running runs as {@link RunStatus#KILLED} (default 5 s).
-     * {@link Duration#ZERO} registers no hook: queued points of an unclosed tracker are then lost
+     * Ending the runs takes what is left of this time but at least 1 s, so the hook takes at most
+     * this plus 1 s. The hook is registered with the first run started or resumed. {@link
+     * Duration#ZERO} registers no hook: queued points of an unclosed tracker are then lost
      * at exit, silently, and its runs are ended only by a later open after {@link #runLease}.
      */
     public Builder shutdownFlushTimeout(Duration timeout) {
@@ -977,7 +979,8 @@ public final class Tracker implements AutoCloseable {
     /**
      * How long a running run may go without a heartbeat from its tracker before another tracker
      * opening the workspace may end it as {@link RunStatus#KILLED} (default 60 s, at least 1 s).
-     * The tracker renews the heartbeat every quarter of this. Across hosts, clocks must agree to
+     * The tracker renews the heartbeat every quarter of this while it holds running runs. Across
+     * hosts, clocks must agree to
      * well within the lease.
      */
     public Builder runLease(Duration lease) {
