@@ -1,6 +1,5 @@
 package io.github.mlops4j.tracking;
 
-import java.net.InetAddress;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -42,17 +41,36 @@ record RunOwner(String token, String host, long pid, @Nullable Long started) {
     return start.isEmpty() || start.get().toEpochMilli() == started;
   }
 
-  /** The host name, looked up once per JVM (it may take a DNS round trip). */
+  /** The host name, read once per JVM, without a DNS lookup (see {@link #hostName}). */
   private static final class Host {
-    static final String NAME = lookup();
+    static final String NAME = hostName(RunOwner::readFirstLine, System::getenv);
+  }
 
-    private static String lookup() {
-      try {
-        return InetAddress.getLocalHost().getHostName();
-      } catch (Exception e) {
-        String env = System.getenv("HOSTNAME");
-        return env == null || env.isBlank() ? "unknown" : env;
+  /**
+   * This host's name without DNS, so that opening a tracker never waits for a resolver: the
+   * kernel's name ({@code /proc/sys/kernel/hostname} on Linux, which is what {@code
+   * InetAddress.getLocalHost()} starts from), else {@code COMPUTERNAME} (Windows), else {@code
+   * HOSTNAME}, else {@code /etc/hostname}, else {@code "unknown"}. Every process of a host reads
+   * the same name the same way; a name shared by several hosts is safe, as it can only keep a run
+   * alive (a live process with the same id and start time), never end one.
+   */
+  static String hostName(java.util.function.Function<String, @Nullable String> file,
+      java.util.function.Function<String, @Nullable String> env) {
+    for (String candidate : new String[] {file.apply("/proc/sys/kernel/hostname"),
+        env.apply("COMPUTERNAME"), env.apply("HOSTNAME"), file.apply("/etc/hostname")}) {
+      if (candidate != null && !candidate.isBlank()) {
+        return candidate.strip();
       }
+    }
+    return "unknown";
+  }
+
+  private static @Nullable String readFirstLine(String path) {
+    try (java.io.BufferedReader r = java.nio.file.Files.newBufferedReader(
+        java.nio.file.Path.of(path), java.nio.charset.StandardCharsets.UTF_8)) {
+      return r.readLine();
+    } catch (java.io.IOException | RuntimeException e) {
+      return null; // not this kind of system
     }
   }
 }

@@ -2,6 +2,7 @@ package io.github.mlops4j.tracking;
 
 import io.github.mlops4j.StoredText;
 import io.github.mlops4j.artifacts.PathNames;
+import io.github.mlops4j.internal.Closest;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.StoreOptions;
 import io.github.mlops4j.store.StoreSource;
@@ -41,18 +42,23 @@ import org.jspecify.annotations.Nullable;
  * and stops the writer, waiting at most the given time. After {@code close} returns normally every
  * logged point is on disk. Thread-safe.
  *
- * <p><b>A tracker that is never closed.</b> While a tracker is open, a JVM shutdown hook (one per
- * tracker, removed by {@code close}) stores the queued points when the JVM exits normally or
- * through {@code System.exit}, waiting at most {@link Builder#shutdownFlushTimeout} (default 5 s;
- * {@link Duration#ZERO} registers no hook), then ends the tracker's still-running runs as {@link
- * RunStatus#KILLED} with the tag {@value #END_REASON_TAG}. Points that could not be stored in that
- * time are counted in a warning, per run. A process that dies without running hooks ({@code
- * Runtime.halt}, {@code kill -9}, a crash) leaves its runs running; the next tracker opened on the
- * workspace, in any process on any host, ends them as {@link RunStatus#KILLED} once their
- * heartbeat is older than {@link Builder#runLease} (default 60 s) and their process is not seen
- * alive. A run whose tracker is alive is never ended by another process: the tracker renews its
- * runs' heartbeat every quarter of the lease, and a run held by a live process on the same host is
- * left alone whatever its heartbeat says.
+ * <p><b>A tracker that is never closed.</b> From the first run it starts or resumes until {@code
+ * close}, a tracker has a JVM shutdown hook (one per tracker; a tracker that never runs anything
+ * registers none) that stores the queued points when the JVM exits normally or through {@code
+ * System.exit}, waiting at most {@link Builder#shutdownFlushTimeout} (default 5 s; {@link
+ * Duration#ZERO} registers no hook), then ends the tracker's still-running runs as {@link
+ * RunStatus#KILLED} with the tag {@value #END_REASON_TAG}, taking what is left of that time but at
+ * least 1 s (so the hook takes at most the timeout plus 1 s). Points that could not be stored in
+ * that time are counted in a warning, per run. A {@code close()} called while the hook runs (a
+ * host's own shutdown hook closing its beans) waits for it, within its own timeout. A process
+ * that dies without running hooks ({@code Runtime.halt}, {@code kill -9}, a crash) leaves its runs
+ * running; the next tracker opened on the workspace, in any process on any host, ends them as
+ * {@link RunStatus#KILLED} once their heartbeat is older than {@link Builder#runLease} (default 60
+ * s) and their process is not seen alive. A run whose tracker is alive is never ended by another
+ * process: while a tracker holds running runs (started or {@linkplain #resumeRun resumed} by it)
+ * one daemon thread renews their heartbeat every quarter of the lease, and a run held by a live
+ * process on the same host is left alone whatever its heartbeat says. Opening a tracker only
+ * reads unless some run is due to be ended, so it does not wait for another connection's write.
  */
 public final class Tracker implements AutoCloseable {
   /** Tag holding the user that started a run. */
@@ -85,7 +91,13 @@ public final class Tracker implements AutoCloseable {
   private final RunOwner owner = RunOwner.forThisProcess();
   private final Duration runLease;
   private final Heartbeat heartbeat;
-  private final @Nullable Thread shutdownHook;
+  private final boolean writable;
+  private final Duration shutdownFlushTimeout;
+  private final ExitFlush exitFlush;
+  /** The registered JVM shutdown hook, from the first run started or resumed until close. */
+  private @Nullable Thread shutdownHook;
+  /** Whether a hook may still be registered (false once registered, or closed). */
+  private boolean hookPending = true;
 
   private Tracker(Builder b, Store store, boolean ownsStore) {
     this.store = store;
@@ -108,8 +120,11 @@ public final class Tracker implements AutoCloseable {
     this.writer = new MetricWriter(store, b.backpressure, b.queueCapacity, b.maxBatchPoints,
         "mlops4j-metric-writer");
     this.runLease = b.runLease;
-    this.heartbeat = new Heartbeat(dao, owner, clock, runLease);
-    boolean writable = store.openMode() != io.github.mlops4j.store.OpenMode.READ_ONLY;
+    this.heartbeat = new Heartbeat(dao, owner, clock, runLease, b.heartbeatScheduler);
+    this.writable = store.openMode() != io.github.mlops4j.store.OpenMode.READ_ONLY;
+    this.shutdownFlushTimeout = b.shutdownFlushTimeout;
+    this.exitFlush = new ExitFlush(closed, writer, dao, owner, clock, heartbeat,
+        b.shutdownFlushTimeout);
     if (writable) {
       try {
         endAbandonedRuns();
@@ -120,19 +135,47 @@ public final class Tracker implements AutoCloseable {
         throw e;
       }
     }
-    if (writable && !b.shutdownFlushTimeout.isZero()) {
-      Thread hook = new Thread(new ExitFlush(closed, writer, dao, owner, clock, heartbeat,
-          b.shutdownFlushTimeout), "mlops4j-tracker-exit");
-      Thread registered = hook;
+  }
+
+  /**
+   * Called once a run was started or resumed: starts the heartbeat and registers the shutdown
+   * hook, so a tracker that never runs anything costs no thread, no hook and no periodic write.
+   */
+  private void holdsRuns() {
+    heartbeat.start();
+    if (!writable || shutdownFlushTimeout.isZero()) {
+      return;
+    }
+    synchronized (exitFlush) {
+      if (!hookPending || closed.get()) {
+        return;
+      }
+      hookPending = false;
+      Thread hook = new Thread(exitFlush, "mlops4j-tracker-exit");
       try {
         Runtime.getRuntime().addShutdownHook(hook);
+        shutdownHook = hook;
       } catch (IllegalStateException e) {
-        registered = null; // opened while the JVM shuts down: nothing to register
+        // started while the JVM shuts down: nothing to register
       }
-      this.shutdownHook = registered;
-    } else {
-      this.shutdownHook = null;
     }
+  }
+
+  /** Whether the JVM shutdown hook is registered (for tests). */
+  boolean hasShutdownHook() {
+    synchronized (exitFlush) {
+      return shutdownHook != null;
+    }
+  }
+
+  /** Whether the heartbeat is scheduled (for tests). */
+  boolean heartbeatScheduled() {
+    return heartbeat.scheduled();
+  }
+
+  /** Runs the shutdown hook's work on the calling thread, as the JVM would at exit (for tests). */
+  void runExitFlush() {
+    exitFlush.run();
   }
 
   /**
@@ -195,13 +238,20 @@ public final class Tracker implements AutoCloseable {
     allTags.put(USER_TAG, user);
     allTags.putAll(tags);
     dao.insertRun(runId, expId, name, parentRunId, user, clock.millis(), allTags, owner);
-    heartbeat.start();
+    holdsRuns();
     return new Run(this, runId, expId, name);
   }
 
   /**
    * A handle to keep logging to a run that is still running, for example one started by another
-   * thread or process.
+   * thread or process, or one left running by a process that crashed.
+   *
+   * <p>This tracker takes the run over, whoever held it: the run's holder becomes this tracker
+   * (its token, host, process and heartbeat), so no other process ends it while this tracker is
+   * alive, this tracker's {@link #close} lets go of it and its shutdown hook ends it. A tracker
+   * that held it before, even one still alive and logging to it, no longer renews, lets go of or
+   * ends it; if this tracker's process then dies without running its hooks, the run is ended as
+   * {@link RunStatus#KILLED} after the lease, whoever still logs to it.
    *
    * @throws RunNotFoundException if no such run exists
    * @throws IllegalStateException if the run has ended
@@ -213,8 +263,12 @@ public final class Tracker implements AutoCloseable {
       throw new IllegalStateException("Run " + runId + " has ended with status " + info.status()
           + " and cannot be resumed");
     }
-    dao.adoptIfReleased(runId, owner, clock.millis());
-    heartbeat.start();
+    if (!dao.takeOver(runId, owner, clock.millis())) {
+      RunStatus now = findRun(runId).map(RunInfo::status).orElse(RunStatus.KILLED);
+      throw new IllegalStateException("Run " + runId + " has ended with status " + now
+          + " and cannot be resumed");
+    }
+    holdsRuns();
     return new Run(this, runId, info.experimentId(), info.runName());
   }
 
@@ -287,8 +341,11 @@ public final class Tracker implements AutoCloseable {
   }
 
   /**
-   * Every active run of {@code experiment} that matches {@code filter}, newest first.
+   * Every active run of {@code experiment} that matches {@code filter}, newest first. A filter
+   * key that no run of the experiment has is logged as in {@link #searchRuns(RunQuery)}.
    *
+   * @throws ExperimentNotFoundException if no experiment has this name; the message lists the
+   *     known ones with a close name (or some of them)
    * @throws InvalidFilterException if the filter is malformed, pointing at the offending position
    */
   public List<RunInfo> searchRuns(String experiment, String filter) {
@@ -311,7 +368,7 @@ public final class Tracker implements AutoCloseable {
    *
    * <p>A filter on a metric, param or tag key that no run of the searched experiments has matches
    * nothing, which is rarely meant: such a key is logged once per tracker at WARN with the closest
-   * existing keys of that kind (at most {@value #MAX_KEY_SUGGESTIONS}).
+   * existing keys of that kind with a close name (at most {@value #MAX_KEY_SUGGESTIONS}).
    *
    * @throws ExperimentNotFoundException if a named experiment does not exist; the message lists
    *     the closest known ones
@@ -319,8 +376,9 @@ public final class Tracker implements AutoCloseable {
    */
   public RunPage searchRuns(RunQuery query) {
     checkOpen();
-    RunPage page = dao.search(Objects.requireNonNull(query, "query"));
-    warnUnknownKeys(query);
+    Filter filter = FilterParser.parse(Objects.requireNonNull(query, "query").filter());
+    RunPage page = dao.search(query, filter);
+    warnUnknownKeys(query, filter);
     return page;
   }
 
@@ -332,9 +390,9 @@ public final class Tracker implements AutoCloseable {
 
   private final java.util.Set<String> checkedKeys = ConcurrentHashMap.newKeySet();
 
-  private void warnUnknownKeys(RunQuery query) {
+  private void warnUnknownKeys(RunQuery query, Filter filter) {
     java.util.Set<Filter.Field> fields = new java.util.LinkedHashSet<>();
-    collectFields(FilterParser.parse(query.filter()), fields);
+    collectFields(filter, fields);
     for (Filter.Field f : fields) {
       if (f.kind() != Filter.Kind.METRIC && f.kind() != Filter.Kind.PARAM
           && f.kind() != Filter.Kind.TAG) {
@@ -348,14 +406,15 @@ public final class Tracker implements AutoCloseable {
         continue;
       }
       remember(id);
-      List<String> closest = Closest.to(f.key(), dao.keys(f.kind(), query.experiments()),
-          MAX_KEY_SUGGESTIONS);
+      List<String> known = dao.keys(f.kind(), query.experiments());
+      List<String> closest = Closest.to(f.key(), known, MAX_KEY_SUGGESTIONS);
       String where = query.experiments().isEmpty() ? "any experiment"
           : "experiment(s) " + query.experiments().stream().map(Tracker::cut).toList();
       log.warn("Search filter uses {}.{}, but no run in {} has that {}; it matches nothing."
               + " {}", f.kind().prefix(), cut(f.key()), where,
           f.kind().name().toLowerCase(java.util.Locale.ROOT),
-          closest.isEmpty() ? "No run there has any " + f.kind().prefix() + "."
+          known.isEmpty() ? "No run there has any " + f.kind().prefix() + "."
+              : closest.isEmpty() ? "None of its " + f.kind().prefix() + " has a close name."
               : "Closest " + f.kind().prefix() + ": " + closest.stream().map(Tracker::cut)
                   .toList());
     }
@@ -495,18 +554,26 @@ public final class Tracker implements AutoCloseable {
   public void close(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
     if (!closed.compareAndSet(false, true)) {
+      // Closed already, or the shutdown hook is storing the points: wait for it, within timeout.
+      exitFlush.awaitDone(timeout);
       return;
     }
-    if (shutdownHook != null) {
+    Thread hook;
+    synchronized (exitFlush) {
+      hookPending = false;
+      hook = shutdownHook;
+      shutdownHook = null;
+    }
+    if (hook != null) {
       try {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {
         // the JVM is shutting down: the hook found the tracker closed and does nothing
       }
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     long lost = writer.close(timeout);
-    if (heartbeat.stop() && store.openMode() != io.github.mlops4j.store.OpenMode.READ_ONLY) {
+    if (heartbeat.stop(remaining(deadline)) && writable) {
       // This tracker had runs: let go of those still running, within what is left of the bound.
       String failure = runWithin(() -> dao.release(owner), deadline, Duration.ZERO,
           "mlops4j-run-release");
@@ -581,67 +648,142 @@ public final class Tracker implements AutoCloseable {
         : value.substring(0, 100) + "... (" + value.length() + " characters)";
   }
 
+  /** What is left of {@code deadline} (a {@link System#nanoTime} value), never negative. */
+  private static Duration remaining(long deadline) {
+    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+  }
+
+  /** Runs the heartbeat periodically; replaced in tests to run beats explicitly. */
+  interface HeartbeatScheduler {
+    /** Calls {@code beat} every {@code period}; returns how to stop it. */
+    Scheduled start(Runnable beat, Duration period);
+
+    /** A started schedule. */
+    interface Scheduled {
+      /**
+       * Stops the schedule and waits at most {@code timeout} for a beat in progress; called from a
+       * beat itself with a zero timeout.
+       */
+      void stop(Duration timeout);
+    }
+
+    /** One daemon thread per tracker, stopped (and awaited) with its schedule. */
+    HeartbeatScheduler THREAD = thread(r -> {
+      Thread t = new Thread(r, "mlops4j-run-heartbeat");
+      t.setDaemon(true);
+      return t;
+    });
+
+    /** A thread from {@code threads} per schedule, stopped and awaited with it. */
+    static HeartbeatScheduler thread(java.util.concurrent.ThreadFactory threads) {
+      return (beat, period) -> {
+        java.util.concurrent.ScheduledExecutorService e =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(threads);
+        e.scheduleWithFixedDelay(beat, period.toMillis(), period.toMillis(),
+            java.util.concurrent.TimeUnit.MILLISECONDS);
+        return timeout -> {
+          e.shutdownNow(); // a beat inside the database ends when that call returns
+          if (timeout.isZero()) {
+            return;
+          }
+          try {
+            e.awaitTermination(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+          }
+        };
+      };
+    }
+  }
+
   /**
-   * Renews the heartbeat of the tracker's running runs every quarter of the lease, on one daemon
-   * thread started with the first run and stopped by close.
+   * Renews the heartbeat of the tracker's running runs every quarter of the lease while it holds
+   * running runs: scheduled when a run is started or resumed, unscheduled by a beat that finds no
+   * running run of the tracker (a later run schedules it again) and by close.
    */
   private static final class Heartbeat {
     private final TrackingDao dao;
     private final RunOwner owner;
     private final Clock clock;
     private final Duration lease;
-    private java.util.concurrent.@Nullable ScheduledExecutorService executor;
+    private final Duration period;
+    private final HeartbeatScheduler scheduler;
+    private HeartbeatScheduler.@Nullable Scheduled scheduled;
+    /** Runs started or resumed so far: a beat that found no run unschedules only if unchanged. */
+    private long starts;
     private boolean stopped;
 
-    Heartbeat(TrackingDao dao, RunOwner owner, Clock clock, Duration lease) {
+    Heartbeat(TrackingDao dao, RunOwner owner, Clock clock, Duration lease,
+        HeartbeatScheduler scheduler) {
       this.dao = dao;
       this.owner = owner;
       this.clock = clock;
       this.lease = lease;
+      this.period = Duration.ofMillis(Math.max(1, lease.toMillis() / 4));
+      this.scheduler = scheduler;
     }
 
     synchronized void start() {
-      if (executor != null || stopped) {
+      if (stopped) {
         return;
       }
-      java.util.concurrent.ScheduledExecutorService e =
-          java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "mlops4j-run-heartbeat");
-            t.setDaemon(true);
-            return t;
-          });
-      long period = Math.max(1, lease.toMillis() / 4);
-      e.scheduleWithFixedDelay(this::beatQuietly, period, period,
-          java.util.concurrent.TimeUnit.MILLISECONDS);
-      executor = e;
+      starts++;
+      if (scheduled == null) {
+        scheduled = scheduler.start(this::beatQuietly, period);
+      }
     }
 
+    synchronized boolean scheduled() {
+      return scheduled != null;
+    }
+
+    /** Renews the heartbeat now; unschedules itself when the tracker holds no running run. */
     void beat() {
-      dao.heartbeat(owner, clock.millis());
+      long before;
+      synchronized (this) {
+        before = starts;
+      }
+      if (dao.heartbeat(owner, clock.millis()) > 0) {
+        return;
+      }
+      HeartbeatScheduler.Scheduled s;
+      synchronized (this) {
+        if (starts != before || scheduled == null) {
+          return; // a run started meanwhile: keep beating
+        }
+        s = scheduled;
+        scheduled = null;
+      }
+      s.stop(Duration.ZERO);
     }
 
     private void beatQuietly() {
       try {
         beat();
       } catch (RuntimeException e) {
-        log.warn("Could not renew the heartbeat of this tracker's runs (retried in {} ms); runs"
-            + " without a heartbeat for {} may be ended by another process: {}",
-            Math.max(1, lease.toMillis() / 4), lease, e.getMessage());
+        log.warn("Could not renew the heartbeat of this tracker's runs (retried in {}); runs"
+            + " without a heartbeat for {} may be ended by another process: {}", period, lease,
+            e.getMessage());
       }
     }
 
-    /** Stops the heartbeat; returns whether it had started (the tracker had runs). */
-    boolean stop() {
-      java.util.concurrent.ScheduledExecutorService e;
+    /**
+     * Stops the heartbeat for good, waiting at most {@code timeout} for a beat in progress;
+     * returns whether the tracker ever started or resumed a run.
+     */
+    boolean stop(Duration timeout) {
+      HeartbeatScheduler.Scheduled s;
+      boolean hadRuns;
       synchronized (this) {
         stopped = true;
-        e = executor;
-        executor = null;
+        s = scheduled;
+        scheduled = null;
+        hadRuns = starts > 0;
       }
-      if (e != null) {
-        e.shutdownNow(); // a beat inside the database ends when that call returns
+      if (s != null) {
+        s.stop(timeout);
       }
-      return e != null;
+      return hadRuns;
     }
   }
 
@@ -658,6 +800,8 @@ public final class Tracker implements AutoCloseable {
     private final Clock clock;
     private final Heartbeat heartbeat;
     private final Duration timeout;
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean running;
 
     ExitFlush(AtomicBoolean closed, MetricWriter writer, TrackingDao dao, RunOwner owner,
         Clock clock, Heartbeat heartbeat, Duration timeout) {
@@ -672,13 +816,34 @@ public final class Tracker implements AutoCloseable {
 
     @Override
     public void run() {
-      if (!closed.compareAndSet(false, true)) {
-        return;
+      running = true; // before the flag, so that a close() that finds the flag set waits
+      try {
+        if (closed.compareAndSet(false, true)) {
+          flushAndEnd();
+        }
+      } finally {
+        running = false;
+        done.countDown();
       }
+    }
+
+    /** If this hook is storing points (the JVM exits), waits at most {@code timeout} for it. */
+    void awaitDone(Duration timeout) {
+      if (!running) {
+        return; // never ran, or done
+      }
+      try {
+        done.await(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    private void flushAndEnd() {
       long deadline = System.nanoTime() + timeout.toNanos();
       long lost = writer.close(timeout);
       Map<String, Long> lostByRun = lost > 0 ? writer.unwrittenByRun() : Map.of();
-      if (!heartbeat.stop()) {
+      if (!heartbeat.stop(remaining(deadline))) {
         return; // no run was started or resumed through this tracker
       }
       List<String> killed = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -730,8 +895,15 @@ public final class Tracker implements AutoCloseable {
     private boolean captureEnvironment = true;
     private Path workingDirectory = Path.of("").toAbsolutePath();
     private String user = System.getProperty("user.name", "unknown");
+    private HeartbeatScheduler heartbeatScheduler = HeartbeatScheduler.THREAD;
 
     private Builder() {}
+
+    /** Replaces the heartbeat's thread, so that tests run beats explicitly. */
+    Builder heartbeatScheduler(HeartbeatScheduler scheduler) {
+      this.heartbeatScheduler = Objects.requireNonNull(scheduler, "heartbeatScheduler");
+      return this;
+    }
 
     @Override
     protected Builder self() {
@@ -789,7 +961,9 @@ public final class Tracker implements AutoCloseable {
     /**
      * How long the JVM shutdown hook of a tracker left open waits to store its queued metric
      * points before it ends the tracker's running runs as {@link RunStatus#KILLED} (default 5 s).
-     * {@link Duration#ZERO} registers no hook: queued points of an unclosed tracker are then lost
+     * Ending the runs takes what is left of this time but at least 1 s, so the hook takes at most
+     * this plus 1 s. The hook is registered with the first run started or resumed. {@link
+     * Duration#ZERO} registers no hook: queued points of an unclosed tracker are then lost
      * at exit, silently, and its runs are ended only by a later open after {@link #runLease}.
      */
     public Builder shutdownFlushTimeout(Duration timeout) {
@@ -805,7 +979,8 @@ public final class Tracker implements AutoCloseable {
     /**
      * How long a running run may go without a heartbeat from its tracker before another tracker
      * opening the workspace may end it as {@link RunStatus#KILLED} (default 60 s, at least 1 s).
-     * The tracker renews the heartbeat every quarter of this. Across hosts, clocks must agree to
+     * The tracker renews the heartbeat every quarter of this while it holds running runs. Across
+     * hosts, clocks must agree to
      * well within the lease.
      */
     public Builder runLease(Duration lease) {

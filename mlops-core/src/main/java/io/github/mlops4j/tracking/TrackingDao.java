@@ -1,6 +1,7 @@
 package io.github.mlops4j.tracking;
 
 import io.github.mlops4j.data.DatasetVersion;
+import io.github.mlops4j.internal.Closest;
 import io.github.mlops4j.store.Dialect;
 import io.github.mlops4j.store.Sql;
 import io.github.mlops4j.store.Store;
@@ -146,13 +147,19 @@ final class TrackingDao {
         owner.token(), RunStatus.RUNNING.name()));
   }
 
-  /** Makes {@code owner} the holder of a running run that no tracker holds (a resumed run). */
-  void adoptIfReleased(String runId, RunOwner owner, long now) {
-    store.write(c -> Sql.update(c,
+  /**
+   * Makes {@code owner} the holder of a running run (a resumed run), whoever held it before: its
+   * token, host, process and heartbeat become the resumer's, so the previous holder no longer
+   * renews, releases or ends it.
+   *
+   * @return false if the run is no longer running (nothing written)
+   */
+  boolean takeOver(String runId, RunOwner owner, long now) {
+    return store.write(c -> Sql.update(c,
         "UPDATE runs SET owner = ?, owner_host = ?, owner_pid = ?, owner_started = ?,"
-            + " heartbeat_time = ? WHERE run_id = ? AND owner IS NULL AND status = ?",
+            + " heartbeat_time = ? WHERE run_id = ? AND status = ?",
         owner.token(), owner.host(), owner.pid(), owner.started(), now, runId,
-        RunStatus.RUNNING.name()));
+        RunStatus.RUNNING.name())) == 1;
   }
 
   /**
@@ -192,25 +199,13 @@ final class TrackingDao {
    */
   List<Abandoned> endAbandoned(long staleBefore, int limit,
       java.util.function.Predicate<Abandoned> alive) {
+    // A read first: most opens find nothing to end and must not wait for the write lock.
+    if (store.read(c -> staleRuns(c, staleBefore, limit)).stream().allMatch(alive)) {
+      return List.of();
+    }
     return store.write(
         c -> {
-          List<Abandoned> stale = new ArrayList<>();
-          try (PreparedStatement p = c.prepareStatement(
-              "SELECT run_id, owner_host, owner_pid, owner_started, heartbeat_time FROM runs"
-                  + " WHERE status = ? AND owner IS NOT NULL AND heartbeat_time < ?"
-                  + " ORDER BY heartbeat_time LIMIT ?")) {
-            p.setString(1, RunStatus.RUNNING.name());
-            p.setLong(2, staleBefore);
-            p.setInt(3, limit);
-            try (ResultSet rs = p.executeQuery()) {
-              while (rs.next()) {
-                long started = rs.getLong(4);
-                Long start = rs.wasNull() ? null : started;
-                stale.add(new Abandoned(rs.getString(1), String.valueOf(rs.getString(2)),
-                    rs.getLong(3), start, rs.getLong(5)));
-              }
-            }
-          }
+          List<Abandoned> stale = staleRuns(c, staleBefore, limit); // re-checked under the lock
           List<Abandoned> ended = new ArrayList<>();
           for (Abandoned a : stale) {
             if (alive.test(a)) {
@@ -229,6 +224,28 @@ final class TrackingDao {
           }
           return ended;
         });
+  }
+
+  private static List<Abandoned> staleRuns(Connection c, long staleBefore, int limit)
+      throws SQLException {
+    List<Abandoned> stale = new ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT run_id, owner_host, owner_pid, owner_started, heartbeat_time FROM runs"
+            + " WHERE status = ? AND owner IS NOT NULL AND heartbeat_time < ?"
+            + " ORDER BY heartbeat_time LIMIT ?")) {
+      p.setString(1, RunStatus.RUNNING.name());
+      p.setLong(2, staleBefore);
+      p.setInt(3, limit);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          long started = rs.getLong(4);
+          Long start = rs.wasNull() ? null : started;
+          stale.add(new Abandoned(rs.getString(1), String.valueOf(rs.getString(2)),
+              rs.getLong(3), start, rs.getLong(5)));
+        }
+      }
+    }
+    return stale;
   }
 
   /**
@@ -468,8 +485,17 @@ final class TrackingDao {
         });
   }
 
+  /** {@link #search(RunQuery, Filter)} parsing the query's filter. */
   RunPage search(RunQuery query) {
-    Filter filter = FilterParser.parse(query.filter());
+    return search(query, FilterParser.parse(query.filter()));
+  }
+
+  /**
+   * One page of runs; {@code filter} is the query's filter, parsed by the caller.
+   *
+   * @throws ExperimentNotFoundException if a named experiment does not exist
+   */
+  RunPage search(RunQuery query, Filter filter) {
     List<OrderBy> order = new ArrayList<>();
     for (String key : query.orderBy()) {
       order.add(OrderBy.parse(key));
@@ -479,24 +505,22 @@ final class TrackingDao {
         c -> {
           List<Object> params = new ArrayList<>();
           StringBuilder sql = new StringBuilder("SELECT r.run_id FROM runs r WHERE ");
+          SearchSql.Fragment where = SearchSql.where(filter, store.dialect()); // errors first
+          // The ids are looked up once: they check the names and narrow the search.
           if (!query.experiments().isEmpty()) {
-            sql.append("r.experiment_id IN (SELECT experiment_id FROM experiments WHERE name IN (");
-            for (int i = 0; i < query.experiments().size(); i++) {
-              sql.append(i == 0 ? "?" : ", ?");
-              params.add(query.experiments().get(i));
-            }
-            sql.append(")) AND ");
+            List<Long> experimentIds = experimentIds(c, query.experiments());
+            sql.append("r.experiment_id IN ").append(Sql.inList(experimentIds.size()))
+                .append(" AND ");
+            params.addAll(experimentIds);
           }
           switch (query.viewType()) {
             case ACTIVE_ONLY -> sql.append("r.lifecycle_stage = 'active' AND ");
             case DELETED_ONLY -> sql.append("r.lifecycle_stage = 'deleted' AND ");
             case ALL -> { }
           }
-          SearchSql.Fragment where = SearchSql.where(filter, store.dialect());
           sql.append('(').append(where.sql()).append(')');
           params.addAll(where.params());
           SearchSql.Fragment orderBy = SearchSql.orderBy(order, store.dialect());
-          requireExperiments(c, query.experiments()); // after the filter's own errors
           sql.append(" ORDER BY ").append(orderBy.sql());
           params.addAll(orderBy.params());
           sql.append(" LIMIT ? OFFSET ?");
@@ -524,18 +548,19 @@ final class TrackingDao {
   static final int MAX_CANDIDATES = 10_000;
 
   /**
-   * Throws {@link ExperimentNotFoundException} for the first of {@code names} that is not an
-   * experiment of the workspace.
+   * The ids of the experiments named {@code names} (not empty).
+   *
+   * @throws ExperimentNotFoundException for the first of {@code names} that is not an experiment
+   *     of the workspace
    */
-  private static void requireExperiments(Connection c, List<String> names) throws SQLException {
-    if (names.isEmpty()) {
-      return;
-    }
-    java.util.Set<String> found = new java.util.HashSet<>();
-    Sql.query(c, "SELECT name FROM experiments WHERE name IN " + Sql.inList(names.size()),
-        names.toArray(), rs -> found.add(rs.getString(1)));
+  private static List<Long> experimentIds(Connection c, List<String> names)
+      throws SQLException {
+    Map<String, Long> found = new java.util.HashMap<>();
+    Sql.query(c, "SELECT name, experiment_id FROM experiments WHERE name IN "
+        + Sql.inList(names.size()), names.toArray(),
+        rs -> found.put(rs.getString(1), rs.getLong(2)));
     for (String name : names) {
-      if (!found.contains(name)) {
+      if (!found.containsKey(name)) {
         List<String> all = new ArrayList<>();
         Sql.query(c, "SELECT name FROM experiments ORDER BY experiment_id LIMIT "
             + MAX_CANDIDATES, new Object[0], rs -> all.add(rs.getString(1)));
@@ -546,9 +571,10 @@ final class TrackingDao {
           known = rs.getInt(1);
         }
         throw new ExperimentNotFoundException(name,
-            Closest.to(name, all, ExperimentNotFoundException.MAX_SUGGESTIONS), known);
+            Closest.to(name, all, ExperimentNotFoundException.MAX_SUGGESTIONS), all, known);
       }
     }
+    return List.copyOf(new java.util.LinkedHashSet<>(found.values()));
   }
 
   private static String keyTable(Filter.Kind kind) {

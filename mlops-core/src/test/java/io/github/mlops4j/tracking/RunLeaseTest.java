@@ -16,9 +16,12 @@ class RunLeaseTest {
 
   private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
 
+  /** Beats only when a test ticks it: no background beat writes the fake clock's time. */
+  private final ManualHeartbeat beats = new ManualHeartbeat();
+
   private Tracker open() {
     return Tracker.builder().workspace(ws).clock(clock).captureEnvironment(false)
-        .shutdownFlushTimeout(Duration.ZERO).build();
+        .shutdownFlushTimeout(Duration.ZERO).heartbeatScheduler(beats).build();
   }
 
   /** Makes the run look held by a process on another host (not visible to this one). */
@@ -74,7 +77,8 @@ class RunLeaseTest {
       moveToAnotherHost(holder, run.id());
       clock.advance(Duration.ofSeconds(11));
       try (Tracker other = Tracker.builder().workspace(ws).clock(clock).captureEnvironment(false)
-          .shutdownFlushTimeout(Duration.ZERO).runLease(Duration.ofSeconds(10)).build()) {
+          .shutdownFlushTimeout(Duration.ZERO).runLease(Duration.ofSeconds(10))
+          .heartbeatScheduler(beats).build()) {
         assertThat(other.findRun(run.id()).orElseThrow().status()).isEqualTo(RunStatus.KILLED);
       }
     }
@@ -92,6 +96,56 @@ class RunLeaseTest {
       assertThat(tracker.findRun(runId).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
       tracker.resumeRun(runId).close();
       assertThat(tracker.findRun(runId).orElseThrow().status()).isEqualTo(RunStatus.FINISHED);
+    }
+  }
+
+  /** Makes the run look held by a process that crashed (another host, so not seen alive). */
+  private static void crashHolder(Tracker tracker, String runId) {
+    tracker.store().write(c -> Sql.update(c, "UPDATE runs SET owner = 'dead-process-token',"
+        + " owner_host = 'another-host', owner_pid = 1 WHERE run_id = ?", runId));
+  }
+
+  @Test
+  void aRunResumedAfterItsProcessCrashed_isHeldByTheResumer_andNotEndedWhileInUse() {
+    String runId;
+    try (Tracker crashed = open()) {
+      runId = crashed.startRun("e").id();
+      crashHolder(crashed, runId);
+    }
+    clock.advance(Duration.ofSeconds(59));
+    try (Tracker resumer = open()) {
+      Run run = resumer.resumeRun(runId);
+      clock.advance(Duration.ofSeconds(2)); // past the crashed holder's lease
+      try (Tracker other = open()) {
+        assertThat(other.findRun(runId).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+      }
+      clock.advance(Duration.ofSeconds(58));
+      assertThat(beats.tick()).isTrue(); // the resumer's heartbeat renews the run
+      clock.advance(Duration.ofSeconds(58));
+      try (Tracker other = open()) {
+        assertThat(other.findRun(runId).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+      }
+      run.logMetric("m", 1, 0);
+      run.close();
+      assertThat(resumer.findRun(runId).orElseThrow().status()).isEqualTo(RunStatus.FINISHED);
+    }
+  }
+
+  @Test
+  void aRunResumedFromALiveTracker_isTakenOver_andLetGoByTheResumersClose() {
+    try (Tracker first = open()) {
+      Run run = first.startRun("e");
+      moveToAnotherHost(first, run.id());
+      try (Tracker resumer = open()) {
+        resumer.resumeRun(run.id());
+      }
+      // The resumer let it go at close: nobody ends it, whatever its heartbeat says.
+      clock.advance(Duration.ofDays(1));
+      try (Tracker other = open()) {
+        assertThat(other.findRun(run.id()).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+      }
+      run.close();
+      assertThat(first.findRun(run.id()).orElseThrow().status()).isEqualTo(RunStatus.FINISHED);
     }
   }
 }

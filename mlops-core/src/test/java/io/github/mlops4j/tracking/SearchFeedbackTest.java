@@ -37,7 +37,11 @@ class SearchFeedbackTest {
     tracker.close();
   }
 
-  /** What {@code work} logged (slf4j-simple writes to the current System.err). */
+  /**
+   * What the tracker's logger logged on this thread while {@code work} ran (slf4j-simple writes
+   * "[thread] LEVEL logger - message" to the current System.err; other threads' lines are left
+   * out).
+   */
   private static String logged(Runnable work) {
     PrintStream saved = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -47,7 +51,11 @@ class SearchFeedbackTest {
     } finally {
       System.setErr(saved);
     }
-    return out.toString(StandardCharsets.UTF_8);
+    String prefix = "[" + Thread.currentThread().getName() + "] ";
+    String logger = " " + Tracker.class.getName() + " - ";
+    return out.toString(StandardCharsets.UTF_8).lines()
+        .filter(l -> l.startsWith(prefix) && l.contains(logger))
+        .collect(java.util.stream.Collectors.joining("\n"));
   }
 
   @Test
@@ -55,11 +63,11 @@ class SearchFeedbackTest {
     assertThatThrownBy(() -> tracker.searchRuns("loan_default", ""))
         .isInstanceOfSatisfying(ExperimentNotFoundException.class, e -> {
           assertThat(e.experiment()).isEqualTo("loan_default");
-          assertThat(e.closest()).containsExactly("loan-default", "loan-default-v2", "churn");
+          assertThat(e.closest()).containsExactly("loan-default", "loan-default-v2");
         })
         .isInstanceOf(TrackingException.class)
         .hasMessage("No experiment named 'loan_default' exists in this workspace; the closest of"
-            + " its 3 experiment(s): 'loan-default', 'loan-default-v2', 'churn'");
+            + " its 3 experiment(s): 'loan-default', 'loan-default-v2'");
     assertThatThrownBy(() -> tracker.searchRuns(
         RunQuery.builder().experiments("churn", "chrun").build()))
         .isInstanceOf(ExperimentNotFoundException.class).hasMessageContaining("'chrun'");
@@ -79,7 +87,7 @@ class SearchFeedbackTest {
     String first = logged(() -> assertThat(
         tracker.searchRuns("loan-default", "metrics.acuracy > 0.5")).isEmpty());
     assertThat(first).contains("WARN").contains("metrics.acuracy")
-        .contains("Closest metrics: [accuracy, auc]");
+        .contains("Closest metrics: [accuracy]");
     String again = logged(() -> tracker.searchRuns("loan-default", "metrics.acuracy > 0.7"));
     assertThat(again).doesNotContain("acuracy");
 
@@ -92,5 +100,57 @@ class SearchFeedbackTest {
         tracker.searchRuns("churn", "metrics.accuracy > 0.5 and params.learning_rate = '0.1'"))
         .hasSize(1));
     assertThat(known).doesNotContain("WARN");
+  }
+
+  @Test
+  void whenNothingIsClose_noNameIsSuggestedAsClose() {
+    assertThatThrownBy(() -> tracker.searchRuns("fraud", ""))
+        .isInstanceOfSatisfying(ExperimentNotFoundException.class,
+            e -> assertThat(e.closest()).isEmpty())
+        .hasMessage("No experiment named 'fraud' exists in this workspace; none of its 3"
+            + " experiment(s) has a close name: 'loan-default', 'churn', 'loan-default-v2'");
+    String unrelated = logged(() -> tracker.searchRuns("churn", "metrics.rmse < 1"));
+    assertThat(unrelated).contains("metrics.rmse").contains("None of its metrics has a close name")
+        .doesNotContain("Closest");
+  }
+
+  @Test
+  void checkingTheExperimentCostsNoExtraQuery() throws Exception {
+    org.sqlite.SQLiteDataSource sqlite = new org.sqlite.SQLiteDataSource();
+    sqlite.setUrl("jdbc:sqlite:" + ws.resolve("mlops.db"));
+    java.util.List<String> statements = new java.util.concurrent.CopyOnWriteArrayList<>();
+    javax.sql.DataSource counting = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class},
+        (ds, m, args) -> {
+          Object out = invoke(m, sqlite, args);
+          if (!(out instanceof java.sql.Connection c)) {
+            return out;
+          }
+          return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+              new Class<?>[] {java.sql.Connection.class}, (conn, cm, cargs) -> {
+                if (cm.getName().startsWith("prepare") && cargs != null
+                    && cargs[0] instanceof String sql) {
+                  statements.add(sql);
+                }
+                return invoke(cm, c, cargs);
+              });
+        });
+    try (Tracker viaCounting = Tracker.builder().dataSource(counting)
+        .artifactRoot(ws.resolve("artifacts")).captureEnvironment(false).build()) {
+      statements.clear();
+      assertThat(viaCounting.searchRuns(RunQuery.builder().experiments("churn").build()).runs())
+          .hasSize(1);
+      assertThat(statements.stream().filter(sql -> sql.contains("FROM experiments")))
+          .hasSize(1);
+    }
+  }
+
+  private static Object invoke(java.lang.reflect.Method m, Object target, Object[] args)
+      throws Throwable {
+    try {
+      return m.invoke(target, args);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 }

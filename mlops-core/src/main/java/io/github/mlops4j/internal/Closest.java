@@ -1,4 +1,4 @@
-package io.github.mlops4j.tracking;
+package io.github.mlops4j.internal;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -7,21 +7,31 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Ranks names by closeness to a misspelled one, for suggestions in messages: case-insensitive
- * Levenshtein distance (names cut to {@value #MAX_LENGTH} characters), ties broken by name.
+ * Names close to a misspelled one, for "did you mean" hints in messages. A candidate is close when
+ * its case-insensitive Levenshtein distance to the name is at most a third of the name's length
+ * (at least 2), or when one contains the other (both at least 3 characters). Closest first, ties
+ * by name; names are compared on their first {@value #MAX_LENGTH} characters, which bounds the work
+ * per pair. Empty when nothing is close. Not API.
  */
-final class Closest {
-  /** Characters of each name compared at most, which bounds the work per pair. */
-  static final int MAX_LENGTH = 100;
+public final class Closest {
+  /** Characters of each name compared at most. */
+  public static final int MAX_LENGTH = 100;
 
   private Closest() {}
 
-  static List<String> to(String target, Collection<String> candidates, int limit) {
+  /** At most {@code limit} of {@code candidates} close to {@code target}, closest first. */
+  public static List<String> to(String target, Collection<String> candidates, int limit) {
     String t = normalize(target);
+    int bound = Math.max(2, t.length() / 3);
     record Scored(String name, int distance) {}
-    List<Scored> scored = new ArrayList<>(candidates.size());
+    List<Scored> scored = new ArrayList<>();
     for (String c : candidates) {
-      scored.add(new Scored(c, distance(t, normalize(c))));
+      String n = normalize(c);
+      int d = distance(t, n);
+      boolean contains = t.length() >= 3 && n.length() >= 3 && (n.contains(t) || t.contains(n));
+      if (d <= bound || contains) {
+        scored.add(new Scored(c, d));
+      }
     }
     scored.sort(Comparator.comparingInt(Scored::distance).thenComparing(Scored::name));
     List<String> out = new ArrayList<>(Math.min(limit, scored.size()));
@@ -37,7 +47,7 @@ final class Closest {
   }
 
   /** Levenshtein distance with two rows. */
-  static int distance(String a, String b) {
+  public static int distance(String a, String b) {
     int[] prev = new int[b.length() + 1];
     int[] cur = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {
