@@ -1,5 +1,6 @@
 package io.github.mlops4j.monitoring;
 
+import io.github.mlops4j.internal.FailureLog;
 import io.github.mlops4j.monitoring.drift.DriftReport;
 import java.time.Clock;
 import java.util.Collection;

@@ -1,5 +1,6 @@
 package io.github.mlops4j.monitoring;
 
+import io.github.mlops4j.internal.FailureLog;
 import io.github.mlops4j.monitoring.profile.Profile;
 import io.github.mlops4j.monitoring.profile.ProfileDrift;
 import io.github.mlops4j.monitoring.profile.ProfileRow;

@@ -2,6 +2,7 @@ package io.github.mlops4j.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.mlops4j.internal.FailureLog;
 import io.github.mlops4j.testing.MutableClock;
 import java.time.Duration;
 import java.util.List;

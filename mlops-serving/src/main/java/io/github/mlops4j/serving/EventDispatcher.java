@@ -1,6 +1,6 @@
 package io.github.mlops4j.serving;
 
-import io.github.mlops4j.serving.internal.FailureLog;
+import io.github.mlops4j.internal.FailureLog;
 import io.github.mlops4j.serving.metrics.ServingMeters;
 import java.time.Clock;
 import java.time.Duration;

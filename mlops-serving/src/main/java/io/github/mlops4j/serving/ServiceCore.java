@@ -13,6 +13,7 @@ import io.github.mlops4j.registry.RegistryEvent;
 import io.github.mlops4j.serving.internal.MicroBatcher;
 import io.github.mlops4j.serving.metrics.ServingMeters;
 import io.github.mlops4j.serving.metrics.ServingMeters.Outcome;
+import io.github.mlops4j.internal.Closest;
 import io.github.mlops4j.serving.internal.Texts;
 import io.github.mlops4j.serving.routing.CanaryPolicy;
 import io.github.mlops4j.serving.routing.Routing;
@@ -261,7 +262,7 @@ final class ServiceCore {
 
   /** "; did you mean [x, y]? (its N names: [...])", bounded. */
   private static String suggestion(String name, List<String> known, String what) {
-    List<String> close = Texts.closest(name, known, 5);
+    List<String> close = Closest.to(name, known, 5);
     return (close.isEmpty() ? "" : "; did you mean " + Texts.list(close, 5) + "?")
         + (known.isEmpty() ? "; it has no " + what + " yet"
             : " (its " + known.size() + " " + what + ": " + Texts.list(known, 20) + ")");

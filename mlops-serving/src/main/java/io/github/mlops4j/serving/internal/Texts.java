@@ -1,6 +1,5 @@
 package io.github.mlops4j.serving.internal;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -123,49 +122,5 @@ public final class Texts {
       b.append(", ... ").append(items.size() - shown).append(" more");
     }
     return b.append(']').toString();
-  }
-  /**
-   * At most {@code max} names of {@code known} closest to {@code name} (case-insensitive edit
-   * distance, at most about a third of the name's length, or a shared prefix or containment),
-   * closest first: for "did you mean" hints. Empty when nothing is close.
-   */
-  public static List<String> closest(String name, Collection<String> known, int max) {
-    String n = name.toLowerCase(java.util.Locale.ROOT);
-    int bound = Math.max(2, n.length() / 3);
-    List<java.util.Map.Entry<String, Integer>> scored = new ArrayList<>();
-    for (String k : known) {
-      String l = k.toLowerCase(java.util.Locale.ROOT);
-      int d = l.length() > 4 * MAX || n.length() > 4 * MAX ? Integer.MAX_VALUE : distance(n, l);
-      if (d <= bound || (n.length() >= 3 && (l.contains(n) || n.contains(l) && l.length() >= 3))) {
-        scored.add(java.util.Map.entry(k, d));
-      }
-    }
-    scored.sort(java.util.Map.Entry.<String, Integer>comparingByValue()
-        .thenComparing(java.util.Map.Entry.comparingByKey()));
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < scored.size() && i < max; i++) {
-      out.add(scored.get(i).getKey());
-    }
-    return out;
-  }
-
-  /** Levenshtein distance. */
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }

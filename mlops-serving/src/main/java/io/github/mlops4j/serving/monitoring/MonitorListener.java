@@ -5,7 +5,7 @@ import io.github.mlops4j.monitoring.PredictionTask;
 import io.github.mlops4j.serving.InferenceService;
 import io.github.mlops4j.serving.PredictionEvent;
 import io.github.mlops4j.serving.PredictionListener;
-import io.github.mlops4j.serving.internal.FailureLog;
+import io.github.mlops4j.internal.FailureLog;
 import io.github.mlops4j.serving.internal.Texts;
 import java.time.Clock;
 import java.util.HashMap;
