@@ -1,5 +1,6 @@
 package io.github.mlops4j.registry;
 
+import io.github.mlops4j.Subscription;
 import io.github.mlops4j.store.Store;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,11 +159,11 @@ final class ChangeWatcher {
     }
   }
 
-  /** Adds a listener; close the returned handle to remove it. */
-  AutoCloseable addListener(RegistryListener listener) {
+  /** Adds a listener; close the returned subscription to remove it. */
+  Subscription addListener(RegistryListener listener) {
     Objects.requireNonNull(listener, "listener");
     listeners.add(listener);
-    return () -> listeners.remove(listener);
+    return Subscription.onClose(() -> listeners.remove(listener));
   }
 
   /** Local changes that a later poll must not announce again (for tests). */

@@ -1,5 +1,6 @@
 package io.github.mlops4j.registry;
 
+import io.github.mlops4j.Subscription;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.artifacts.StoredArtifact;
 import io.github.mlops4j.store.Store;
@@ -704,8 +705,10 @@ public final class ModelRegistry implements AutoCloseable {
     return shared.store.read(c -> shared.dao.auditLog(c, name, 0));
   }
 
-  /** Adds a listener; close the returned handle to remove it. */
-  public AutoCloseable addListener(RegistryListener listener) {
+  /**
+   * Adds a listener; close the returned subscription to remove it (closing twice is harmless).
+   */
+  public Subscription addListener(RegistryListener listener) {
     return shared.watcher.addListener(listener);
   }
 

@@ -1,5 +1,6 @@
 package io.github.mlops4j.registry.training;
 
+import io.github.mlops4j.Subscription;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelVersion;
 import io.github.mlops4j.registry.validation.GateResult;
@@ -106,11 +107,13 @@ public final class RetrainingLoop<T extends Output<T>> {
     return new Builder<>();
   }
 
-  /** Adds a listener; close the returned handle to remove it. */
-  public AutoCloseable addListener(RetrainingListener listener) {
+  /**
+   * Adds a listener; close the returned subscription to remove it (closing twice is harmless).
+   */
+  public Subscription addListener(RetrainingListener listener) {
     Objects.requireNonNull(listener, "listener");
     listeners.add(listener);
-    return () -> listeners.remove(listener);
+    return Subscription.onClose(() -> listeners.remove(listener));
   }
 
   /** Retrains now, for {@code reason} (recorded as {@code manual: <reason>}). */
