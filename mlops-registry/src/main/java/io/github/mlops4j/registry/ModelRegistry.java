@@ -1,5 +1,6 @@
 package io.github.mlops4j.registry;
 
+import com.google.errorprone.annotations.CheckReturnValue;
 import io.github.mlops4j.Subscription;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.artifacts.StoredArtifact;
@@ -139,12 +140,14 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /** A view whose changes record {@code comment} as their reason in the audit trail. */
+  @CheckReturnValue
   public ModelRegistry withComment(String comment) {
     Objects.requireNonNull(comment, "comment");
     return new ModelRegistry(shared, actor, comment);
   }
 
   /** A view whose changes are made by {@code actor}. */
+  @CheckReturnValue
   public ModelRegistry withActor(String actor) {
     String name = checkName(actor, "actor");
     return new ModelRegistry(shared, () -> name, comment);
