@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safe.
  */
 final class ChangeWatcher {
-  private static final Logger log = LoggerFactory.getLogger(ChangeWatcher.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ChangeWatcher.class);
 
   /** A committed local transaction: its result and the audit entries it wrote, in order. */
   record Committed(long result, List<AuditEntry> entries) {
@@ -117,7 +117,7 @@ final class ChangeWatcher {
       }
     } catch (RuntimeException e) {
       if (!closed) {
-        log.warn("Polling the registry for changes failed: {}", e.toString());
+        LOG.warn("Polling the registry for changes failed: {}", e.toString());
       }
     }
   }
@@ -154,7 +154,7 @@ final class ChangeWatcher {
       try {
         l.onEvent(event);
       } catch (RuntimeException e) {
-        log.warn("Registry listener {} failed on {}: {}", l, event, e.toString());
+        LOG.warn("Registry listener {} failed on {}: {}", l, event, e.toString());
       }
     }
   }

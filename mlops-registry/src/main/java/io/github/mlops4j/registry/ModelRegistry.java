@@ -80,7 +80,7 @@ public final class ModelRegistry implements AutoCloseable {
       + "org.tribuo.**;com.oracle.labs.mlrg.olcut.**;libsvm.*;de.bwaldvogel.liblinear.*;"
       + "java.lang.*;java.util.*;java.time.*;java.math.*;java.io.File;!*";
 
-  private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
   private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9_\\-]{1,255}");
   private static final Pattern VERSION_REF = Pattern.compile("[vV]?\\d{1,9}");
   private static final int MAX_NAME = 500;
@@ -115,7 +115,7 @@ public final class ModelRegistry implements AutoCloseable {
       if (store.openMode() != io.github.mlops4j.store.OpenMode.READ_ONLY
           && store.read(dao::hasMissingNameKeys)) {
         int filled = store.write(dao::fillNameKeys); // models registered before schema 3
-        log.debug("Filled in the case-insensitive key of {} model names", filled);
+        LOG.debug("Filled in the case-insensitive key of {} model names", filled);
       }
       this.tracker = Tracker.builder().store(store).clock(b.clock).captureEnvironment(false)
           .build();
