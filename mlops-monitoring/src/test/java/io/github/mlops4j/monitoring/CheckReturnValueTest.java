@@ -10,6 +10,7 @@ class CheckReturnValueTest {
 
   @Test
   void withMethodsMustHaveTheirResultUsed() {
-    assertThat(ApiRules.checkReturnValueOnWithers(Monitor.class)).contains("DriftMethod.withThreshold");
+    assertThat(ApiRules.checkReturnValueOnWithers(Monitor.class))
+        .contains("DriftMethod.withThreshold");
   }
 }

@@ -10,6 +10,7 @@ class CheckReturnValueTest {
 
   @Test
   void withMethodsMustHaveTheirResultUsed() {
-    assertThat(ApiRules.checkReturnValueOnWithers(InferenceService.class)).contains("Routing.withShadow");
+    assertThat(ApiRules.checkReturnValueOnWithers(InferenceService.class))
+        .contains("Routing.withShadow");
   }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.mlops4j.testing.ExceptionRules;
 import org.junit.jupiter.api.Test;
 
-/** Every public exception of the module extends {@link ServingException}; leaf exceptions are final. */
+/**
+ * Every public exception of the module extends {@link ServingException}; leaf exceptions are final.
+ */
 class ExceptionRulesTest {
 
   @Test
