@@ -1,5 +1,7 @@
 package io.github.mlops4j;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Root of every exception mlops4j throws for a failure that is not a programming error. Programming
  * errors (a null argument, an out-of-range value) stay {@link NullPointerException}, {@link
@@ -14,5 +16,14 @@ public class MlopsException extends RuntimeException {
 
   public MlopsException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  /**
+   * For subclasses thrown on hot paths as ordinary refusals: with {@code writableStackTrace}
+   * false the exception is created without filling in a stack trace, which is most of its cost.
+   */
+  protected MlopsException(String message, @Nullable Throwable cause, boolean enableSuppression,
+      boolean writableStackTrace) {
+    super(message, cause, enableSuppression, writableStackTrace);
   }
 }

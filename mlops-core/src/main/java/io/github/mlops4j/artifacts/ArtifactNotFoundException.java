@@ -3,7 +3,7 @@ package io.github.mlops4j.artifacts;
 import io.github.mlops4j.MlopsException;
 
 /** No object with the requested digest is in the {@link ArtifactStore}. */
-public class ArtifactNotFoundException extends MlopsException {
+public final class ArtifactNotFoundException extends MlopsException {
   private static final long serialVersionUID = 1L;
 
   private final String digest;

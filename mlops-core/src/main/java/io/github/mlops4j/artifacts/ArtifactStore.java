@@ -64,7 +64,7 @@ public final class ArtifactStore {
 
   static final int BUFFER_SIZE = 1 << 20;
 
-  private static final Logger log = LoggerFactory.getLogger(ArtifactStore.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ArtifactStore.class);
 
   private final Path root;
   private final Path objects;
@@ -323,10 +323,10 @@ public final class ArtifactStore {
       return;
     }
     if (existing == Existing.DAMAGED) {
-      log.warn("replacing damaged artifact {}: its content no longer hashes to its name", target);
+      LOG.warn("replacing damaged artifact {}: its content no longer hashes to its name", target);
     }
     if (posix && !temp.toFile().setWritable(false, false)) {
-      log.debug("could not make {} read-only; storing it writable", temp);
+      LOG.debug("could not make {} read-only; storing it writable", temp);
     }
     try {
       Files.move(temp, target, ATOMIC_MOVE);
@@ -417,7 +417,7 @@ public final class ArtifactStore {
       throw failure("cannot remove stale temporary files in", objects, e);
     }
     if (removed > 0) {
-      log.info(
+      LOG.info(
           "removed {} stale temporary file(s) left by interrupted writes in {}", removed, objects);
     }
   }

@@ -6,7 +6,7 @@ import io.github.mlops4j.MlopsException;
  * An I/O operation of an {@link ArtifactStore} failed. The message names the file and the
  * operation; {@link #path()} gives the file; the cause is the original {@link java.io.IOException}.
  */
-public class ArtifactStoreException extends MlopsException {
+public final class ArtifactStoreException extends MlopsException {
   private static final long serialVersionUID = 1L;
 
   private final String path;

@@ -7,7 +7,7 @@ import io.github.mlops4j.MlopsException;
  * kind (a FIFO, a socket, a symbolic link that leaves the tree), or kept changing while it was
  * hashed. The message names the file and says what to do; {@link #path()} gives the file.
  */
-public class DatasetException extends MlopsException {
+public final class DatasetException extends MlopsException {
   private static final long serialVersionUID = 1L;
 
   private final String path;

@@ -48,7 +48,7 @@ public final class Store implements AutoCloseable {
   /** Directory name of the artifact root inside a workspace directory. */
   public static final String ARTIFACT_DIRECTORY = "artifacts";
 
-  private static final Logger log = LoggerFactory.getLogger(Store.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Store.class);
 
   private final DataSource dataSource;
   private final @Nullable EmbeddedPool ownedPool;
@@ -259,7 +259,7 @@ public final class Store implements AutoCloseable {
       }
     }, false);
     if (!"wal".equalsIgnoreCase(journal)) {
-      log.warn("The workspace database stays in journal mode '{}': SQLite could not switch it to"
+      LOG.warn("The workspace database stays in journal mode '{}': SQLite could not switch it to"
           + " WAL (a file system without shared memory?)", journal);
     }
     walChecked = true;
@@ -297,7 +297,7 @@ public final class Store implements AutoCloseable {
                   + ": " + e.getMessage(),
               e);
         }
-        log.debug("Transient database conflict (attempt {}): {}", attempt, e.getMessage());
+        LOG.debug("Transient database conflict (attempt {}): {}", attempt, e.getMessage());
         sleepMicros(ThreadLocalRandom.current().nextLong(backoffMicros / 2, backoffMicros + 1));
         backoffMicros = Math.min(backoffMicros * 2, 50_000);
       }

@@ -3,7 +3,7 @@ package io.github.mlops4j.store;
 import io.github.mlops4j.MlopsException;
 
 /** A workspace store could not be opened, migrated, read or written. */
-public class StoreException extends MlopsException {
+public final class StoreException extends MlopsException {
   private static final long serialVersionUID = 1L;
 
   public StoreException(String message) {

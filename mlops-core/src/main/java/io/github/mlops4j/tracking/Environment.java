@@ -64,7 +64,7 @@ final class Environment {
           "SEMAPHORE_GIT_SHA",
           "APPVEYOR_REPO_COMMIT");
 
-  private static final Logger log = LoggerFactory.getLogger(Environment.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Environment.class);
   private static final Pattern HASH = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
   /** A ref name as git writes it in HEAD; no {@code ..}, so it stays inside the git directory. */
   private static final Pattern REF = Pattern.compile("refs/[A-Za-z0-9._/+-]{1,240}");
@@ -205,7 +205,7 @@ final class Environment {
       }
       String ref = head.substring(4).strip();
       if (!REF.matcher(ref).matches() || ref.contains("..")) {
-        log.debug("Ignoring git ref '{}' in {}", ref, gitDir);
+        LOG.debug("Ignoring git ref '{}' in {}", ref, gitDir);
         return null;
       }
       Path loose = gitDir.resolve(ref);
@@ -244,7 +244,7 @@ final class Environment {
         }
       }
     } catch (IOException | RuntimeException e) {
-      log.debug("Cannot read {}: {}", packed, e.toString());
+      LOG.debug("Cannot read {}: {}", packed, e.toString());
     }
     return null;
   }
@@ -282,7 +282,7 @@ final class Environment {
           .start();
       git.onStart().accept(process);
       if (!process.waitFor(git.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
-        log.debug("git status in {} took longer than {}; killed", workTree, git.timeout());
+        LOG.debug("git status in {} took longer than {}; killed", workTree, git.timeout());
         return null;
       }
       if (process.exitValue() != 0) {
@@ -302,7 +302,7 @@ final class Environment {
         try {
           Files.deleteIfExists(out);
         } catch (IOException e) {
-          log.debug("Cannot delete {}: {}", out, e.toString());
+          LOG.debug("Cannot delete {}: {}", out, e.toString());
         }
       }
     }

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * at once ({@link #endedStatus}).
  */
 final class MetricWriter {
-  private static final Logger log = LoggerFactory.getLogger(MetricWriter.class);
+  private static final Logger LOG = LoggerFactory.getLogger(MetricWriter.class);
 
   /** Points per stored chunk at most; a series' points in one batch are split beyond this. */
   static final int MAX_CHUNK_POINTS = 4096;
@@ -342,7 +342,7 @@ final class MetricWriter {
         return true;
       } catch (RuntimeException e) {
         lastFailure = e;
-        log.warn("Writing {} metric points failed, retrying in {} ms: {}",
+        LOG.warn("Writing {} metric points failed, retrying in {} ms: {}",
             points, backoffMillis, e.getMessage());
         try {
           Thread.sleep(backoffMillis);
@@ -390,7 +390,7 @@ final class MetricWriter {
     }
     for (Map.Entry<String, RunStatus> e : ended.entrySet()) {
       if (endedRuns.put(e.getKey(), e.getValue()) == null) {
-        log.warn("Dropped metric points of run {}: it has already ended with status {} in the"
+        LOG.warn("Dropped metric points of run {}: it has already ended with status {} in the"
             + " store (ended through another handle or process)", e.getKey(), e.getValue());
       }
     }

@@ -53,7 +53,7 @@ public final class Run implements AutoCloseable {
   /** Tag holding the error of a failed run. */
   public static final String ERROR_TAG = "mlops.error";
 
-  private static final Logger log = LoggerFactory.getLogger(Run.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Run.class);
 
   private final Tracker tracker;
   private final String runId;
@@ -338,7 +338,7 @@ public final class Run implements AutoCloseable {
     if (already != null) {
       endedElsewhere = true;
       status = already;
-      log.warn("Run {} ('{}') had already ended with status {} through another handle or process;"
+      LOG.warn("Run {} ('{}') had already ended with status {} through another handle or process;"
           + " ending it as {} changed nothing", runId, runName, already, terminal);
     }
   }

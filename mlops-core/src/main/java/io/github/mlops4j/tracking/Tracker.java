@@ -67,7 +67,7 @@ public final class Tracker implements AutoCloseable {
   /** Tag saying why a run was ended as {@link RunStatus#KILLED} by the library, not by the user. */
   public static final String END_REASON_TAG = "mlops.end_reason";
 
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Tracker.class);
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Tracker.class);
 
   /** Runs named in one log line at most. */
   private static final int LOGGED_RUNS = 10;
@@ -188,7 +188,7 @@ public final class Tracker implements AutoCloseable {
     if (!ended.isEmpty()) {
       List<String> ids = ended.stream().map(TrackingDao.Abandoned::runId).limit(LOGGED_RUNS)
           .toList();
-      log.warn("Ended {} run(s) as KILLED whose process stopped without ending them (no"
+      LOG.warn("Ended {} run(s) as KILLED whose process stopped without ending them (no"
           + " heartbeat for more than {}): {}{}", ended.size(), runLease, ids,
           ended.size() > LOGGED_RUNS ? " and " + (ended.size() - LOGGED_RUNS) + " more" : "");
     }
@@ -410,7 +410,7 @@ public final class Tracker implements AutoCloseable {
       List<String> closest = Closest.to(f.key(), known, MAX_KEY_SUGGESTIONS);
       String where = query.experiments().isEmpty() ? "any experiment"
           : "experiment(s) " + query.experiments().stream().map(Tracker::cut).toList();
-      log.warn("Search filter uses {}.{}, but no run in {} has that {}; it matches nothing."
+      LOG.warn("Search filter uses {}.{}, but no run in {} has that {}; it matches nothing."
               + " {}", f.kind().prefix(), cut(f.key()), where,
           f.kind().name().toLowerCase(java.util.Locale.ROOT),
           known.isEmpty() ? "No run there has any " + f.kind().prefix() + "."
@@ -578,7 +578,7 @@ public final class Tracker implements AutoCloseable {
       String failure = runWithin(() -> dao.release(owner), deadline, Duration.ZERO,
           "mlops4j-run-release");
       if (failure != null) {
-        log.warn("Could not let go of this tracker's running runs within {} ({}); they will be"
+        LOG.warn("Could not let go of this tracker's running runs within {} ({}); they will be"
             + " ended as KILLED once their heartbeat is older than {}", timeout, failure, runLease);
       }
     }
@@ -761,7 +761,7 @@ public final class Tracker implements AutoCloseable {
       try {
         beat();
       } catch (RuntimeException e) {
-        log.warn("Could not renew the heartbeat of this tracker's runs (retried in {}); runs"
+        LOG.warn("Could not renew the heartbeat of this tracker's runs (retried in {}); runs"
             + " without a heartbeat for {} may be ended by another process: {}", period, lease,
             e.getMessage());
       }
@@ -852,18 +852,18 @@ public final class Tracker implements AutoCloseable {
                   "the JVM exited while the run was running and its tracker was not closed"))),
           deadline, Duration.ofSeconds(1), "mlops4j-tracker-exit-end-runs");
       if (failure != null) {
-        log.warn("The JVM is exiting and a tracker was not closed: could not end its running runs"
+        LOG.warn("The JVM is exiting and a tracker was not closed: could not end its running runs"
             + " ({}); a later open ends them as KILLED", failure);
       }
       if (lost > 0) {
-        log.warn("The JVM is exiting and a tracker was not closed: {} metric point(s) could not be"
+        LOG.warn("The JVM is exiting and a tracker was not closed: {} metric point(s) could not be"
             + " stored within {} and are lost, by run: {}{}. Close the tracker (try-with-"
             + "resources) or raise shutdownFlushTimeout.", lost, timeout,
             bounded(lostByRun), lostByRun.size() > LOGGED_RUNS ? " and "
                 + (lostByRun.size() - LOGGED_RUNS) + " more run(s)" : "");
       }
       if (!killed.isEmpty()) {
-        log.warn("The JVM is exiting and a tracker was not closed: stored its queued metric points"
+        LOG.warn("The JVM is exiting and a tracker was not closed: stored its queued metric points"
             + " and ended {} running run(s) as KILLED: {}{}", killed.size(),
             killed.subList(0, Math.min(LOGGED_RUNS, killed.size())),
             killed.size() > LOGGED_RUNS ? " and " + (killed.size() - LOGGED_RUNS) + " more" : "");

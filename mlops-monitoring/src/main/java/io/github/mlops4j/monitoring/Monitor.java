@@ -1,5 +1,6 @@
 package io.github.mlops4j.monitoring;
 
+import io.github.mlops4j.Subscription;
 import io.github.mlops4j.internal.FailureLog;
 import io.github.mlops4j.monitoring.profile.Profile;
 import io.github.mlops4j.monitoring.profile.ProfileDrift;
@@ -302,9 +303,13 @@ public final class Monitor implements AutoCloseable {
         windows.profilingFailures(), evaluator.evaluationFailures());
   }
 
-  /** Adds a listener for the following windows. */
-  public void addListener(DriftListener listener) {
+  /**
+   * Adds a listener for the following windows; close the returned subscription (or call {@link
+   * #removeListener}) to remove it. Closing the subscription twice removes the listener once.
+   */
+  public Subscription addListener(DriftListener listener) {
     listeners.add(listener);
+    return Subscription.onClose(() -> listeners.remove(listener));
   }
 
   /** Removes a listener; returns whether it was registered. */

@@ -44,7 +44,7 @@ class MonitorFacadeTest {
   @Test
   void thePublicSurfaceIsUnchanged() {
     assertThat(publicMethods(Monitor.class)).containsExactly(
-        "addListener(DriftListener)void",
+        "addListener(DriftListener)Subscription",
         "builder()Builder",
         "close()void",
         "drift()ProfileDrift",

@@ -53,7 +53,9 @@ class PackageLayoutTest {
     List<String> offenders = new ArrayList<>();
     for (Path c : classFiles("drift")) {
       // a class file names every class it refers to in its constant pool, as a/b/C
-      String bytes = new String(Files.readAllBytes(c), StandardCharsets.ISO_8859_1);
+      // (the module's base exception, MonitoringException, is shared by every package)
+      String bytes = new String(Files.readAllBytes(c), StandardCharsets.ISO_8859_1)
+          .replace("io/github/mlops4j/monitoring/MonitoringException", "");
       if (bytes.contains("io/github/mlops4j/monitoring/profile/")
           || bytes.contains("io/github/mlops4j/monitoring/Monitor")) {
         offenders.add(c.getFileName().toString());

@@ -1,5 +1,6 @@
 package io.github.mlops4j.registry;
 
+import io.github.mlops4j.Subscription;
 import io.github.mlops4j.store.Store;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safe.
  */
 final class ChangeWatcher {
-  private static final Logger log = LoggerFactory.getLogger(ChangeWatcher.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ChangeWatcher.class);
 
   /** A committed local transaction: its result and the audit entries it wrote, in order. */
   record Committed(long result, List<AuditEntry> entries) {
@@ -116,7 +117,7 @@ final class ChangeWatcher {
       }
     } catch (RuntimeException e) {
       if (!closed) {
-        log.warn("Polling the registry for changes failed: {}", e.toString());
+        LOG.warn("Polling the registry for changes failed: {}", e.toString());
       }
     }
   }
@@ -153,16 +154,16 @@ final class ChangeWatcher {
       try {
         l.onEvent(event);
       } catch (RuntimeException e) {
-        log.warn("Registry listener {} failed on {}: {}", l, event, e.toString());
+        LOG.warn("Registry listener {} failed on {}: {}", l, event, e.toString());
       }
     }
   }
 
-  /** Adds a listener; close the returned handle to remove it. */
-  AutoCloseable addListener(RegistryListener listener) {
+  /** Adds a listener; close the returned subscription to remove it. */
+  Subscription addListener(RegistryListener listener) {
     Objects.requireNonNull(listener, "listener");
     listeners.add(listener);
-    return () -> listeners.remove(listener);
+    return Subscription.onClose(() -> listeners.remove(listener));
   }
 
   /** Local changes that a later poll must not announce again (for tests). */

@@ -1,5 +1,7 @@
 package io.github.mlops4j.registry;
 
+import com.google.errorprone.annotations.CheckReturnValue;
+import io.github.mlops4j.Subscription;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.artifacts.StoredArtifact;
 import io.github.mlops4j.store.Store;
@@ -78,7 +80,7 @@ public final class ModelRegistry implements AutoCloseable {
       + "org.tribuo.**;com.oracle.labs.mlrg.olcut.**;libsvm.*;de.bwaldvogel.liblinear.*;"
       + "java.lang.*;java.util.*;java.time.*;java.math.*;java.io.File;!*";
 
-  private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
   private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9_\\-]{1,255}");
   private static final Pattern VERSION_REF = Pattern.compile("[vV]?\\d{1,9}");
   private static final int MAX_NAME = 500;
@@ -113,7 +115,7 @@ public final class ModelRegistry implements AutoCloseable {
       if (store.openMode() != io.github.mlops4j.store.OpenMode.READ_ONLY
           && store.read(dao::hasMissingNameKeys)) {
         int filled = store.write(dao::fillNameKeys); // models registered before schema 3
-        log.debug("Filled in the case-insensitive key of {} model names", filled);
+        LOG.debug("Filled in the case-insensitive key of {} model names", filled);
       }
       this.tracker = Tracker.builder().store(store).clock(b.clock).captureEnvironment(false)
           .build();
@@ -138,12 +140,14 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /** A view whose changes record {@code comment} as their reason in the audit trail. */
+  @CheckReturnValue
   public ModelRegistry withComment(String comment) {
     Objects.requireNonNull(comment, "comment");
     return new ModelRegistry(shared, actor, comment);
   }
 
   /** A view whose changes are made by {@code actor}. */
+  @CheckReturnValue
   public ModelRegistry withActor(String actor) {
     String name = checkName(actor, "actor");
     return new ModelRegistry(shared, () -> name, comment);
@@ -704,8 +708,10 @@ public final class ModelRegistry implements AutoCloseable {
     return shared.store.read(c -> shared.dao.auditLog(c, name, 0));
   }
 
-  /** Adds a listener; close the returned handle to remove it. */
-  public AutoCloseable addListener(RegistryListener listener) {
+  /**
+   * Adds a listener; close the returned subscription to remove it (closing twice is harmless).
+   */
+  public Subscription addListener(RegistryListener listener) {
     return shared.watcher.addListener(listener);
   }
 

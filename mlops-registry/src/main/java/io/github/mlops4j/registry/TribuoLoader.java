@@ -28,7 +28,7 @@ import org.tribuo.protos.core.ModelProto;
  * only then handed to Tribuo.
  */
 final class TribuoLoader {
-  private static final Logger log = LoggerFactory.getLogger(TribuoLoader.class);
+  private static final Logger LOG = LoggerFactory.getLogger(TribuoLoader.class);
 
   private final List<String> allowedClassPrefixes;
   private final @Nullable String javaSerialFilter;
@@ -61,7 +61,7 @@ final class TribuoLoader {
       // Tribuo's own ClassCastException quotes the whole provenance (kilobytes): keep it for
       // the debug log and give the caller one line.
       String actual = outputTypeName(model);
-      log.debug("Version {} of '{}' is a {} model, not {}: {}", v.version(), v.modelName(),
+      LOG.debug("Version {} of '{}' is a {} model, not {}: {}", v.version(), v.modelName(),
           actual, outputType.getName(), model);
       throw new RegistryException(v.modelName(), v.version(), ProtobufModelCheck.cut(
           v.modelName()) + " v" + v.version() + " is a " + actual + " model, not "

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * problems (then how many more there are), and copies at most about 100 characters of any field
  * name or value, with its length. {@link #problems()} holds them all.
  */
-public class InvalidInputException extends ServingException {
+public final class InvalidInputException extends ServingException {
   private static final long serialVersionUID = 1L;
 
   /** Why a field was refused. */

@@ -1,5 +1,6 @@
 package io.github.mlops4j.serving;
 
+import io.github.mlops4j.Subscription;
 import io.github.mlops4j.features.FeatureDataException;
 import io.github.mlops4j.features.FeatureStore;
 import io.github.mlops4j.features.FeatureValue;
@@ -116,7 +117,7 @@ final class ServiceCore {
   private volatile @Nullable CanaryMonitor canary;
   private volatile @Nullable Snapshot snapshot;
   private volatile boolean closed;
-  private @Nullable AutoCloseable registryListener;
+  private @Nullable Subscription registryListener;
 
   // Loader-thread state (also used by the building thread before the loader starts).
   private final Map<Integer, LoadedVersion<?>> loaded = new HashMap<>();
@@ -1099,7 +1100,7 @@ final class ServiceCore {
     if (registryListener != null) {
       try {
         registryListener.close();
-      } catch (Exception e) {
+      } catch (RuntimeException e) {
         LOG.warn("Removing the registry listener of '{}' failed", model, e);
       }
     }

@@ -1,6 +1,7 @@
 package io.github.mlops4j.serving;
 
 import io.github.mlops4j.MlopsException;
+import org.jspecify.annotations.Nullable;
 
 /** A prediction could not be served. Subclasses say why. */
 public class ServingException extends MlopsException {
@@ -12,5 +13,11 @@ public class ServingException extends MlopsException {
 
   public ServingException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  /** For refusals on the hot path; see {@link MlopsException}'s four-argument constructor. */
+  protected ServingException(String message, @Nullable Throwable cause, boolean enableSuppression,
+      boolean writableStackTrace) {
+    super(message, cause, enableSuppression, writableStackTrace);
   }
 }

@@ -1,5 +1,6 @@
 package io.github.mlops4j.monitoring.drift;
 
+import com.google.errorprone.annotations.CheckReturnValue;
 import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -274,6 +275,7 @@ public final class DriftMethod {
   }
 
   /** The same method with another threshold. */
+  @CheckReturnValue
   public DriftMethod withThreshold(double threshold) {
     return new DriftMethod(kind, checkThreshold(kind, threshold), logBase, bins);
   }
@@ -283,6 +285,7 @@ public final class DriftMethod {
    *
    * @throws IllegalStateException if the method is not a binned distance
    */
+  @CheckReturnValue
   public DriftMethod withBins(Bins bins) {
     Objects.requireNonNull(bins, "bins");
     if (!kind.binned) {
@@ -301,6 +304,7 @@ public final class DriftMethod {
    * @throws IllegalStateException if the method is not {@code jensenshannon}
    * @throws IllegalArgumentException if the base is neither {@link Math#E} nor 2
    */
+  @CheckReturnValue
   public DriftMethod withLogBase(double base) {
     if (kind != Kind.JENSEN_SHANNON) {
       throw new IllegalStateException("Only jensenshannon has a log base, not " + kind.id);

@@ -1,6 +1,6 @@
 package io.github.mlops4j.monitoring.drift;
 
-import io.github.mlops4j.MlopsException;
+import io.github.mlops4j.monitoring.MonitoringException;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * or (when the detector was built with {@code failOnExtraColumns(true)}) is unknown to the
  * reference. {@link #column()} names the column.
  */
-public final class DriftSchemaException extends MlopsException {
+public final class DriftSchemaException extends MonitoringException {
   private static final long serialVersionUID = 1L;
 
   private final String column;

@@ -1,5 +1,6 @@
 package io.github.mlops4j.registry.training;
 
+import io.github.mlops4j.Subscription;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelVersion;
 import io.github.mlops4j.registry.validation.GateResult;
@@ -61,7 +62,7 @@ public final class RetrainingLoop<T extends Output<T>> {
   /** Run tag holding the trigger of a retraining run. */
   public static final String TRIGGER_TAG = "mlops.retraining.trigger";
 
-  private static final Logger log = LoggerFactory.getLogger(RetrainingLoop.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RetrainingLoop.class);
 
   private final ModelRegistry registry;
   private final Tracker tracker;
@@ -106,11 +107,13 @@ public final class RetrainingLoop<T extends Output<T>> {
     return new Builder<>();
   }
 
-  /** Adds a listener; close the returned handle to remove it. */
-  public AutoCloseable addListener(RetrainingListener listener) {
+  /**
+   * Adds a listener; close the returned subscription to remove it (closing twice is harmless).
+   */
+  public Subscription addListener(RetrainingListener listener) {
     Objects.requireNonNull(listener, "listener");
     listeners.add(listener);
-    return () -> listeners.remove(listener);
+    return Subscription.onClose(() -> listeners.remove(listener));
   }
 
   /** Retrains now, for {@code reason} (recorded as {@code manual: <reason>}). */
@@ -247,7 +250,7 @@ public final class RetrainingLoop<T extends Output<T>> {
       if (run != null) {
         run.fail(e);
       }
-      log.warn("Retraining of '{}' ({}) failed: {}", model, trigger, e.toString());
+      LOG.warn("Retraining of '{}' ({}) failed: {}", model, trigger, e.toString());
       emit(RetrainingEvent.Step.FAILED, trigger, version, runId, String.valueOf(e));
       return new RetrainingOutcome(RetrainingOutcome.Status.FAILED, trigger, version, runId, null,
           "retraining failed, " + championAlias + " unchanged: " + e);
@@ -268,7 +271,7 @@ public final class RetrainingLoop<T extends Output<T>> {
       }
       run.setTag("mlops.gate.passed", Boolean.toString(result.passed()));
     } catch (RuntimeException e) {
-      log.warn("Recording the gate of '{}' on run {} failed: {}", model, run.id(), e.toString());
+      LOG.warn("Recording the gate of '{}' on run {} failed: {}", model, run.id(), e.toString());
     }
   }
 
@@ -276,7 +279,7 @@ public final class RetrainingLoop<T extends Output<T>> {
     try {
       run.close();
     } catch (RuntimeException e) {
-      log.warn("Closing run {} of '{}' failed: {}", run.id(), model, e.toString());
+      LOG.warn("Closing run {} of '{}' failed: {}", run.id(), model, e.toString());
     }
   }
 
@@ -288,7 +291,7 @@ public final class RetrainingLoop<T extends Output<T>> {
       try {
         l.onStep(event);
       } catch (RuntimeException e) {
-        log.warn("Retraining listener {} failed on {}: {}", l, event, e.toString());
+        LOG.warn("Retraining listener {} failed on {}: {}", l, event, e.toString());
       }
     }
   }

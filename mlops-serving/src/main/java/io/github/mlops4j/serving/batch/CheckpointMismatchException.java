@@ -5,7 +5,7 @@ package io.github.mlops4j.serving.batch;
  * or output layout, so resuming would mix two jobs' rows. Start over with {@link
  * BatchJob.Builder#restart(boolean) restart(true)}, or delete the checkpoint file it names.
  */
-public class CheckpointMismatchException extends BatchJobException {
+public final class CheckpointMismatchException extends BatchJobException {
   private static final long serialVersionUID = 1L;
 
   public CheckpointMismatchException(String message) {

@@ -1,5 +1,6 @@
 package io.github.mlops4j.serving.routing;
 
+import com.google.errorprone.annotations.CheckReturnValue;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -121,6 +122,7 @@ public final class Routing {
    * Assigns requests by the value of request field {@code field} (for example a customer id),
    * so the same value always gets the same arm.
    */
+  @CheckReturnValue
   public Routing stickyBy(String field) {
     Objects.requireNonNull(field, "field");
     if (field.isEmpty()) {
@@ -130,12 +132,14 @@ public final class Routing {
   }
 
   /** Adds shadow traffic. */
+  @CheckReturnValue
   public Routing withShadow(Shadow shadow) {
     return new Routing(mode, arms, canary, canaryPercent, canaryPolicy, stickyKey,
         Objects.requireNonNull(shadow, "shadow"));
   }
 
   /** Mirrors every request to {@code target} with a queue of 1,024. */
+  @CheckReturnValue
   public Routing withShadow(Target target) {
     return withShadow(new Shadow(target, 1.0, 1024));
   }

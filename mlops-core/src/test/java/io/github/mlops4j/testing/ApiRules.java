@@ -1,0 +1,43 @@
+package io.github.mlops4j.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.errorprone.annotations.CheckReturnValue;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+
+/** API-shape rules checked by reflection over a module's main classes. Shared via the test-jar. */
+public final class ApiRules {
+  private ApiRules() {}
+
+  /**
+   * Asserts that every public {@code with…} method of a public class compiled beside {@code
+   * anchor} that returns its own class (a new view or value: the receiver is unchanged, so
+   * ignoring the result loses the call) is annotated {@link CheckReturnValue}; returns the
+   * methods it checked.
+   */
+  public static List<String> checkReturnValueOnWithers(Class<?> anchor) {
+    List<String> checked = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (Class<?> type : ExceptionRules.classesBeside(anchor)) {
+      if (!Modifier.isPublic(type.getModifiers())) {
+        continue;
+      }
+      for (Method m : type.getDeclaredMethods()) {
+        if (Modifier.isPublic(m.getModifiers()) && !Modifier.isStatic(m.getModifiers())
+            && m.getName().startsWith("with") && m.getReturnType() == type) {
+          String name = type.getSimpleName() + "." + m.getName();
+          checked.add(name);
+          if (!m.isAnnotationPresent(CheckReturnValue.class)
+              && !type.isAnnotationPresent(CheckReturnValue.class)) {
+            missing.add(name);
+          }
+        }
+      }
+    }
+    assertThat(missing).as("with… methods without @CheckReturnValue").isEmpty();
+    return checked;
+  }
+}
