@@ -1,5 +1,6 @@
 package io.github.mlops4j.artifacts;
 
+import io.github.mlops4j.artifacts.internal.PathNames;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;

@@ -1,7 +1,7 @@
 package io.github.mlops4j.data;
 
 import io.github.mlops4j.StoredText;
-import io.github.mlops4j.artifacts.PathNames;
+import io.github.mlops4j.artifacts.internal.PathNames;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -30,7 +30,9 @@ import org.jspecify.annotations.Nullable;
  * quoted CSV field that spans lines counts once per line. For a directory it is the sum over its
  * files when every file has a known count, and null (unknown) otherwise.
  *
- * @param name the dataset's name, a relative name as accepted by {@link PathNames#checkRelative}
+ * @param name the dataset's name, a relative path of at most 1000 characters whose segments are
+ *     plain names: no empty, {@code .} or {@code ..} segment, no control character, no backslash
+ *     and no lone UTF-16 surrogate
  * @param digest SHA-256 of the content, 64 lowercase hex characters
  * @param sizeBytes total bytes of content
  * @param fileCount number of files (1 for a file)

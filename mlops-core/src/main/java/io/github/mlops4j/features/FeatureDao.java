@@ -1,8 +1,9 @@
 package io.github.mlops4j.features;
 
-import io.github.mlops4j.store.Dialect;
-import io.github.mlops4j.store.Sql;
 import io.github.mlops4j.store.Store;
+import io.github.mlops4j.store.internal.Dialect;
+import io.github.mlops4j.store.internal.Sql;
+import io.github.mlops4j.store.internal.StoreAccess;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,7 +27,7 @@ final class FeatureDao {
 
   FeatureDao(Store store) {
     this.store = store;
-    this.dialect = store.dialect();
+    this.dialect = StoreAccess.dialect(store);
   }
 
   Store store() {
@@ -46,7 +47,7 @@ final class FeatureDao {
    * view, much cheaper than {@link #loadViews()}.
    */
   long generation() {
-    return store.read(c -> {
+    return StoreAccess.read(store, c -> {
       try (PreparedStatement p = c.prepareStatement(
               "SELECT COALESCE(SUM(current_version), 0) FROM feature_views");
           ResultSet rs = p.executeQuery()) {
@@ -57,7 +58,7 @@ final class FeatureDao {
   }
 
   List<StoredView> loadViews() {
-    return store.read(c -> {
+    return StoreAccess.read(store, c -> {
       List<StoredView> out = new ArrayList<>();
       try (PreparedStatement p = c.prepareStatement(
               "SELECT v.view_id, v.current_version, d.definition, v.watermark, v.newest_event"
@@ -76,7 +77,7 @@ final class FeatureDao {
   }
 
   Applied apply(FeatureView view, long now) {
-    return store.write(c -> {
+    return StoreAccess.write(store, c -> {
       try (PreparedStatement p = c.prepareStatement(
           "INSERT INTO feature_views (name, current_version, last_seq) VALUES (?, 0, 0)"
               + " ON CONFLICT (name) DO NOTHING")) {
@@ -147,7 +148,7 @@ final class FeatureDao {
 
   /** All stored versions of a view's definition, oldest first. */
   List<ViewDefinition> history(long viewId) {
-    return store.read(c -> {
+    return StoreAccess.read(store, c -> {
       List<ViewDefinition> out = new ArrayList<>();
       try (PreparedStatement p = c.prepareStatement("SELECT definition FROM feature_view_versions"
           + " WHERE view_id = ? ORDER BY version")) {
@@ -395,7 +396,7 @@ final class FeatureDao {
   record Freshness(String name, @Nullable Long watermark, @Nullable Long newestEvent) {}
 
   List<Freshness> freshness() {
-    return store.read(c -> {
+    return StoreAccess.read(store, c -> {
       List<Freshness> out = new ArrayList<>();
       try (PreparedStatement p = c.prepareStatement("SELECT name, watermark, newest_event"
               + " FROM feature_views WHERE current_version > 0 ORDER BY name");

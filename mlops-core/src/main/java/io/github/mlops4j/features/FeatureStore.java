@@ -3,7 +3,8 @@ package io.github.mlops4j.features;
 import io.github.mlops4j.StoredText;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.StoreOptions;
-import io.github.mlops4j.store.StoreSource;
+import io.github.mlops4j.store.internal.StoreAccess;
+import io.github.mlops4j.store.internal.StoreSource;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -88,7 +89,7 @@ public final class FeatureStore implements AutoCloseable {
     this.clock = b.clock;
     this.executor = b.executor;
     try {
-      store.migrate(FeatureDao.COMPONENT, FeatureDao.SCHEMA_VERSION);
+      StoreAccess.migrate(store, FeatureDao.COMPONENT, FeatureDao.SCHEMA_VERSION);
       this.dao = new FeatureDao(store);
       if (b.onlineStore != null) {
         this.onlineStore = b.onlineStore;
@@ -319,7 +320,7 @@ public final class FeatureStore implements AutoCloseable {
       return new WriteResult(v.name, 0, 0, 0);
     }
     List<SourceRow> late = new ArrayList<>();
-    long first = store.write(c -> {
+    long first = StoreAccess.write(store, c -> {
       late.clear();
       FeatureDao.ViewLock lock = dao.lock(c, v.id);
       long firstSeq = lock.lastSeq() + 1;
@@ -607,7 +608,7 @@ public final class FeatureStore implements AutoCloseable {
       boolean asOfKnownTime, FeatureValue[][] rows) {
     ViewState v = vp.view;
     long[] times = spine.times;
-    SourceRow[] winners = store.read(
+    SourceRow[] winners = StoreAccess.read(store,
         c -> PointInTimeJoin.join(spine, asOfKnownTime, dao.joinSource(c, v.id)));
     for (int i = 0; i < winners.length; i++) {
       SourceRow w = winners[i];
@@ -714,7 +715,7 @@ public final class FeatureStore implements AutoCloseable {
   private Materialization materializeView(ViewState v, @Nullable Long from, long to) {
     List<SourceRow> written = new ArrayList<>();
     long nowNanos = now();
-    Materialization m = store.write(c -> {
+    Materialization m = StoreAccess.write(store, c -> {
       written.clear();
       FeatureDao.ViewLock lock = dao.lock(c, v.id);
       Long watermark = lock.watermark();
@@ -1071,7 +1072,7 @@ public final class FeatureStore implements AutoCloseable {
     }
 
     public FeatureStore build() {
-      StoreSource.Opened opened = openStore();
+      StoreSource.Opened opened = StoreAccess.openStore(this);
       return new FeatureStore(this, opened.store(), opened.owned());
     }
   }

@@ -1,7 +1,8 @@
 package io.github.mlops4j.features;
 
-import io.github.mlops4j.store.Sql;
 import io.github.mlops4j.store.Store;
+import io.github.mlops4j.store.internal.Sql;
+import io.github.mlops4j.store.internal.StoreAccess;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -65,7 +66,7 @@ final class JdbcOnlineStore implements OnlineStore {
     if (keys.isEmpty()) {
       return Map.of();
     }
-    return store.read(c -> {
+    return StoreAccess.read(store, c -> {
       Map<EntityKey, SourceRow> out = new HashMap<>(keys.size() * 2);
       if (keys.size() == 1) {
         try (PreparedStatement p = c.prepareStatement("SELECT entity_key, event_time,"
@@ -117,7 +118,7 @@ final class JdbcOnlineStore implements OnlineStore {
     for (OnlineRecord r : records) {
       rows.add(r.toRow());
     }
-    store.write(c -> {
+    StoreAccess.write(store, c -> {
       upsert(c, id, rows);
       return null;
     });

@@ -24,7 +24,7 @@ public enum OpenMode {
 
   /**
    * Like {@link #EXISTING}, and never writes: the embedded database is opened with SQLite's
-   * read-only flag, {@link Store#write} throws {@link IllegalStateException}, the artifact store
+   * read-only flag, every write throws {@link IllegalStateException}, the artifact store
    * refuses {@code put}, no directory is created and no temporary file is swept. Each component's
    * schema must already be at the library's version (no migration runs). SQLite still creates its
    * shared-memory index files ({@code mlops.db-wal}, {@code mlops.db-shm}) beside a WAL database,

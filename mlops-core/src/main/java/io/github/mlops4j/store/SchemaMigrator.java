@@ -1,5 +1,6 @@
 package io.github.mlops4j.store;
 
+import io.github.mlops4j.store.internal.Dialect;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,10 @@ package io.github.mlops4j.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import io.github.mlops4j.artifacts.ArtifactStore;
+import io.github.mlops4j.store.internal.Dialect;
+import io.github.mlops4j.store.internal.SqlWork;
+import io.github.mlops4j.store.internal.StoreAccess;
+import io.github.mlops4j.store.internal.StoreSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -27,7 +31,7 @@ import org.sqlite.SQLiteDataSource;
  *
  * <p>Every mlops4j service of one workspace can share a store. Schemas are versioned per component
  * ({@code tracking}, {@code registry}, ...) and migrated when a component first uses the store; a
- * store written by a newer version of mlops4j is refused and never altered. Each {@link #migrate}
+ * store written by a newer version of mlops4j is refused and never altered. Each migration
  * checks the stored version of every component this library knows (the core's {@code tracking}
  * and {@code features}, and every component migrated through this store), not only its own,
  * before anything is written: nothing is created, migrated or switched to WAL in a workspace that
@@ -42,6 +46,35 @@ import org.sqlite.SQLiteDataSource;
  * several processes can write to one workspace.
  */
 public final class Store implements AutoCloseable {
+  static {
+    StoreAccess.register(new StoreAccess.Bridge() {
+      @Override
+      public <T> T read(Store store, SqlWork<T> work) {
+        return store.read(work);
+      }
+
+      @Override
+      public <T> T write(Store store, SqlWork<T> work) {
+        return store.write(work);
+      }
+
+      @Override
+      public void migrate(Store store, String component, int version, String resourceDirectory) {
+        store.migrate(component, version, resourceDirectory);
+      }
+
+      @Override
+      public Dialect dialect(Store store) {
+        return store.dialect();
+      }
+
+      @Override
+      public StoreSource.Opened openStore(StoreOptions<?> options) {
+        return options.openStore();
+      }
+    });
+  }
+
   /** File name of the embedded database inside a workspace directory. */
   public static final String DATABASE_FILE = "mlops.db";
 
@@ -158,7 +191,7 @@ public final class Store implements AutoCloseable {
     return new Builder();
   }
 
-  public Dialect dialect() {
+  Dialect dialect() {
     return dialect;
   }
 
@@ -169,7 +202,7 @@ public final class Store implements AutoCloseable {
 
   /**
    * The content-addressed artifact store of this workspace. Opened on first use (or by the first
-   * {@link #migrate}), so that a workspace refused at open is left untouched; read-only when the
+   * migration), so that a workspace refused at open is left untouched; read-only when the
    * store is.
    */
   public ArtifactStore artifacts() {
@@ -202,7 +235,7 @@ public final class Store implements AutoCloseable {
    * @throws StoreException if the store holds a newer schema than the library knows, or (read-only)
    *     an older or missing one
    */
-  public void migrate(String component, int version) {
+  void migrate(String component, int version) {
     migrate(component, version, "/io/github/mlops4j/store/migrations");
   }
 
@@ -211,7 +244,7 @@ public final class Store implements AutoCloseable {
    * <resourceDirectory>/<dialect>/<component>-V<n>.sql}, so each module ships its migrations in
    * its own package.
    */
-  public void migrate(String component, int version, String resourceDirectory) {
+  void migrate(String component, int version, String resourceDirectory) {
     ensureOpen();
     migrator.migrate(component, version, resourceDirectory);
     if (mode != OpenMode.READ_ONLY) {
@@ -220,7 +253,7 @@ public final class Store implements AutoCloseable {
   }
 
   /** Runs {@code work} in auto-commit mode. Transient conflicts are retried. */
-  public <T> T read(SqlWork<T> work) {
+  <T> T read(SqlWork<T> work) {
     return execute(work, false);
   }
 
@@ -231,7 +264,7 @@ public final class Store implements AutoCloseable {
    *
    * @throws IllegalStateException if the store was opened {@link OpenMode#READ_ONLY}
    */
-  public <T> T write(SqlWork<T> work) {
+  <T> T write(SqlWork<T> work) {
     ensureOpen();
     if (mode == OpenMode.READ_ONLY) {
       throw new IllegalStateException("The workspace was opened read-only (OpenMode.READ_ONLY);"

@@ -1,5 +1,6 @@
 package io.github.mlops4j.store;
 
+import io.github.mlops4j.store.internal.StoreSource;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 
@@ -54,11 +55,12 @@ public abstract class StoreOptions<B extends StoreOptions<B>> {
   }
 
   /**
-   * Opens the configured store, or hands out the shared one.
+   * Opens the configured store, or hands out the shared one; the builders reach it through {@code
+   * io.github.mlops4j.store.internal.StoreAccess}.
    *
    * @throws IllegalStateException unless exactly one source was given
    */
-  protected StoreSource.Opened openStore() {
+  StoreSource.Opened openStore() {
     return source.open();
   }
 }

@@ -1,6 +1,8 @@
 package io.github.mlops4j.tracking;
 
 import io.github.mlops4j.store.Store;
+import io.github.mlops4j.store.internal.Dialect;
+import io.github.mlops4j.store.internal.StoreAccess;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -331,7 +333,7 @@ final class MetricWriter {
       try {
         int stored = points;
         if (!series.isEmpty()) {
-          Written result = store.write(c -> write(c, series));
+          Written result = StoreAccess.write(store, c -> write(c, series));
           seriesIds.putAll(result.created());
           stored -= reject(result.ended(), series);
         }
@@ -407,7 +409,8 @@ final class MetricWriter {
       runIds.add(key.runId());
     }
     Map<String, RunStatus> ended = new HashMap<>();
-    TrackingDao.statuses(c, store.dialect(), List.copyOf(runIds)).forEach((runId, status) -> {
+    Dialect dialect = StoreAccess.dialect(store);
+    TrackingDao.statuses(c, dialect, List.copyOf(runIds)).forEach((runId, status) -> {
       if (status != RunStatus.RUNNING) {
         ended.put(runId, status);
       }

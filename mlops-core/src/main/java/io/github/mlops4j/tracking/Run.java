@@ -2,10 +2,10 @@ package io.github.mlops4j.tracking;
 
 import io.github.mlops4j.StoredText;
 import io.github.mlops4j.artifacts.ArtifactStore;
-import io.github.mlops4j.artifacts.PathNames;
 import io.github.mlops4j.artifacts.StoredArtifact;
 import io.github.mlops4j.artifacts.SymlinkPolicy;
 import io.github.mlops4j.artifacts.internal.FileTree;
+import io.github.mlops4j.artifacts.internal.PathNames;
 import io.github.mlops4j.data.DatasetVersion;
 import java.io.IOException;
 import java.io.InputStream;

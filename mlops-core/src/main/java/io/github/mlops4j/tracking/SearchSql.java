@@ -1,6 +1,6 @@
 package io.github.mlops4j.tracking;
 
-import io.github.mlops4j.store.Dialect;
+import io.github.mlops4j.store.internal.Dialect;
 import io.github.mlops4j.tracking.Filter.Comparison;
 import io.github.mlops4j.tracking.Filter.Field;
 import io.github.mlops4j.tracking.Filter.Kind;

@@ -1,11 +1,12 @@
 package io.github.mlops4j.tracking;
 
 import io.github.mlops4j.StoredText;
-import io.github.mlops4j.artifacts.PathNames;
+import io.github.mlops4j.artifacts.internal.PathNames;
 import io.github.mlops4j.internal.Closest;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.StoreOptions;
-import io.github.mlops4j.store.StoreSource;
+import io.github.mlops4j.store.internal.StoreAccess;
+import io.github.mlops4j.store.internal.StoreSource;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -107,7 +108,7 @@ public final class Tracker implements AutoCloseable {
     this.user = b.user;
     this.closeTimeout = b.closeTimeout;
     try {
-      store.migrate(TrackingDao.COMPONENT, TrackingDao.SCHEMA_VERSION);
+      StoreAccess.migrate(store, TrackingDao.COMPONENT, TrackingDao.SCHEMA_VERSION);
     } catch (RuntimeException e) {
       if (ownsStore) {
         store.close();
@@ -1016,7 +1017,7 @@ public final class Tracker implements AutoCloseable {
     }
 
     public Tracker build() {
-      StoreSource.Opened opened = openStore();
+      StoreSource.Opened opened = StoreAccess.openStore(this);
       return new Tracker(this, opened.store(), opened.owned());
     }
   }

@@ -2,9 +2,10 @@ package io.github.mlops4j.tracking;
 
 import io.github.mlops4j.data.DatasetVersion;
 import io.github.mlops4j.internal.Closest;
-import io.github.mlops4j.store.Dialect;
-import io.github.mlops4j.store.Sql;
 import io.github.mlops4j.store.Store;
+import io.github.mlops4j.store.internal.Dialect;
+import io.github.mlops4j.store.internal.Sql;
+import io.github.mlops4j.store.internal.StoreAccess;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,7 +41,7 @@ final class TrackingDao {
   // ---------------------------------------------------------------- experiments
 
   Experiment getOrCreateExperiment(String name, long now) {
-    return store.write(
+    return StoreAccess.write(store,
         c -> {
           Sql.update(c, "INSERT INTO experiments (name, creation_time) VALUES (?, ?)"
               + " ON CONFLICT (name) DO NOTHING", name, now);
@@ -50,11 +51,11 @@ final class TrackingDao {
   }
 
   Optional<Experiment> findExperiment(String name) {
-    return store.read(c -> experiment(c, name));
+    return StoreAccess.read(store, c -> experiment(c, name));
   }
 
   List<Experiment> experiments() {
-    return store.read(
+    return StoreAccess.read(store,
         c -> {
           List<Experiment> out = new ArrayList<>();
           try (PreparedStatement p = c.prepareStatement(
@@ -86,7 +87,7 @@ final class TrackingDao {
 
   void insertRun(String runId, String experimentId, String name, @Nullable String parentRunId,
       String user, long startTime, Map<String, String> tags, RunOwner owner) {
-    store.write(
+    StoreAccess.write(store,
         c -> {
           if (parentRunId != null && status(c, parentRunId) == null) {
             throw new RunNotFoundException(parentRunId);
@@ -111,7 +112,7 @@ final class TrackingDao {
    */
   @Nullable RunStatus endRun(String runId, RunStatus status, long endTime,
       Map<String, String> tags) {
-    return store.write(
+    return StoreAccess.write(store,
         c -> {
           int updated = Sql.update(c,
               "UPDATE runs SET status = ?, end_time = ? WHERE run_id = ? AND status = ?",
@@ -132,7 +133,7 @@ final class TrackingDao {
 
   /** Renews the heartbeat of every running run {@code owner} holds; returns how many. */
   int heartbeat(RunOwner owner, long now) {
-    return store.write(c -> Sql.update(c,
+    return StoreAccess.write(store, c -> Sql.update(c,
         "UPDATE runs SET heartbeat_time = ? WHERE owner = ? AND status = ?",
         now, owner.token(), RunStatus.RUNNING.name()));
   }
@@ -142,7 +143,7 @@ final class TrackingDao {
    * they stay {@link RunStatus#RUNNING} and no other process will end them.
    */
   int release(RunOwner owner) {
-    return store.write(c -> Sql.update(c,
+    return StoreAccess.write(store, c -> Sql.update(c,
         "UPDATE runs SET owner = NULL, heartbeat_time = NULL WHERE owner = ? AND status = ?",
         owner.token(), RunStatus.RUNNING.name()));
   }
@@ -155,7 +156,7 @@ final class TrackingDao {
    * @return false if the run is no longer running (nothing written)
    */
   boolean takeOver(String runId, RunOwner owner, long now) {
-    return store.write(c -> Sql.update(c,
+    return StoreAccess.write(store, c -> Sql.update(c,
         "UPDATE runs SET owner = ?, owner_host = ?, owner_pid = ?, owner_started = ?,"
             + " heartbeat_time = ? WHERE run_id = ? AND status = ?",
         owner.token(), owner.host(), owner.pid(), owner.started(), now, runId,
@@ -168,7 +169,7 @@ final class TrackingDao {
    * @return the ids of the runs it ended
    */
   List<String> killOwned(RunOwner owner, long now, Map<String, String> tags) {
-    return store.write(
+    return StoreAccess.write(store,
         c -> {
           List<String> ids = new ArrayList<>();
           Sql.query(c, "SELECT run_id FROM runs WHERE owner = ? AND status = ?",
@@ -200,10 +201,10 @@ final class TrackingDao {
   List<Abandoned> endAbandoned(long staleBefore, int limit,
       java.util.function.Predicate<Abandoned> alive) {
     // A read first: most opens find nothing to end and must not wait for the write lock.
-    if (store.read(c -> staleRuns(c, staleBefore, limit)).stream().allMatch(alive)) {
+    if (StoreAccess.read(store, c -> staleRuns(c, staleBefore, limit)).stream().allMatch(alive)) {
       return List.of();
     }
-    return store.write(
+    return StoreAccess.write(store,
         c -> {
           List<Abandoned> stale = staleRuns(c, staleBefore, limit); // re-checked under the lock
           List<Abandoned> ended = new ArrayList<>();
@@ -258,7 +259,7 @@ final class TrackingDao {
    * @throws RunNotFoundException if no such run exists
    */
   private void requireRunning(Connection c, String runId) throws SQLException {
-    String lock = store.dialect() == Dialect.POSTGRESQL ? " FOR SHARE" : "";
+    String lock = StoreAccess.dialect(store) == Dialect.POSTGRESQL ? " FOR SHARE" : "";
     try (PreparedStatement p =
         c.prepareStatement("SELECT status FROM runs WHERE run_id = ?" + lock)) {
       p.setString(1, runId);
@@ -292,7 +293,7 @@ final class TrackingDao {
   }
 
   @Nullable RunStatus status(String runId) {
-    return store.read(c -> status(c, runId));
+    return StoreAccess.read(store, c -> status(c, runId));
   }
 
   private static @Nullable RunStatus status(Connection c, String runId) throws SQLException {
@@ -305,7 +306,7 @@ final class TrackingDao {
   }
 
   void setDeleted(String runId, boolean deleted, long now) {
-    store.write(
+    StoreAccess.write(store,
         c -> {
           int n = deleted
               ? Sql.update(c, "UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ?"
@@ -323,7 +324,7 @@ final class TrackingDao {
 
   /** Stores params all-or-nothing: one conflicting value rejects the whole call. */
   void logParams(String runId, Map<String, String> params) {
-    store.write(
+    StoreAccess.write(store,
         c -> {
           requireRunning(c, runId);
           try (PreparedStatement insert = c.prepareStatement(
@@ -353,7 +354,7 @@ final class TrackingDao {
   }
 
   void setTags(String runId, Map<String, String> tags) {
-    store.write(c -> {
+    StoreAccess.write(store, c -> {
       requireRunning(c, runId);
       upsertTags(c, runId, tags);
       return null;
@@ -379,14 +380,14 @@ final class TrackingDao {
   }
 
   void deleteTag(String runId, String key) {
-    store.write(c -> {
+    StoreAccess.write(store, c -> {
       requireRunning(c, runId);
       return Sql.update(c, "DELETE FROM tags WHERE run_id = ? AND key = ?", runId, key);
     });
   }
 
   void addInput(String runId, DatasetVersion d, String context) {
-    store.write(
+    StoreAccess.write(store,
         c -> {
           requireRunning(c, runId);
           return Sql.update(c, "INSERT INTO run_inputs (run_id, digest, name, context, size_bytes,"
@@ -398,7 +399,7 @@ final class TrackingDao {
   }
 
   void addArtifacts(String runId, List<ArtifactInfo> artifacts, long now) {
-    store.write(
+    StoreAccess.write(store,
         c -> {
           requireRunning(c, runId);
           try (PreparedStatement p = c.prepareStatement(
@@ -423,12 +424,12 @@ final class TrackingDao {
   // ---------------------------------------------------------------- reads
 
   Optional<RunInfo> findRun(String runId) {
-    List<RunInfo> runs = store.read(c -> load(c, List.of(runId)));
+    List<RunInfo> runs = StoreAccess.read(store, c -> load(c, List.of(runId)));
     return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
   }
 
   List<MetricPoint> metricHistory(String runId, String key) {
-    return store.read(
+    return StoreAccess.read(store,
         c -> {
           if (status(c, runId) == null) {
             throw new RunNotFoundException(runId);
@@ -451,7 +452,7 @@ final class TrackingDao {
   }
 
   List<String> runsUsingDataset(String digest) {
-    return store.read(
+    return StoreAccess.read(store,
         c -> {
           List<String> out = new ArrayList<>();
           try (PreparedStatement p = c.prepareStatement(
@@ -469,7 +470,7 @@ final class TrackingDao {
   }
 
   List<String> childRuns(String parentRunId) {
-    return store.read(
+    return StoreAccess.read(store,
         c -> {
           List<String> out = new ArrayList<>();
           try (PreparedStatement p = c.prepareStatement(
@@ -501,11 +502,12 @@ final class TrackingDao {
       order.add(OrderBy.parse(key));
     }
     int offset = decodePageToken(query);
-    return store.read(
+    return StoreAccess.read(store,
         c -> {
           List<Object> params = new ArrayList<>();
           StringBuilder sql = new StringBuilder("SELECT r.run_id FROM runs r WHERE ");
-          SearchSql.Fragment where = SearchSql.where(filter, store.dialect()); // errors first
+          // errors first
+          SearchSql.Fragment where = SearchSql.where(filter, StoreAccess.dialect(store));
           // The ids are looked up once: they check the names and narrow the search.
           if (!query.experiments().isEmpty()) {
             List<Long> experimentIds = experimentIds(c, query.experiments());
@@ -520,7 +522,7 @@ final class TrackingDao {
           }
           sql.append('(').append(where.sql()).append(')');
           params.addAll(where.params());
-          SearchSql.Fragment orderBy = SearchSql.orderBy(order, store.dialect());
+          SearchSql.Fragment orderBy = SearchSql.orderBy(order, StoreAccess.dialect(store));
           sql.append(" ORDER BY ").append(orderBy.sql());
           params.addAll(orderBy.params());
           sql.append(" LIMIT ? OFFSET ?");
@@ -601,7 +603,7 @@ final class TrackingDao {
     params.add(key);
     String sql = "SELECT 1 FROM " + keyTable(kind) + " t JOIN runs r ON r.run_id = t.run_id"
         + " WHERE t.key = ?" + experimentClause(experiments, params) + " LIMIT 1";
-    return store.read(c -> {
+    return StoreAccess.read(store, c -> {
       boolean[] found = {false};
       Sql.query(c, sql, params.toArray(), rs -> found[0] = true);
       return found[0];
@@ -614,7 +616,7 @@ final class TrackingDao {
     String sql = "SELECT DISTINCT t.key FROM " + keyTable(kind) + " t JOIN runs r"
         + " ON r.run_id = t.run_id WHERE 1 = 1" + experimentClause(experiments, params)
         + " ORDER BY t.key LIMIT " + MAX_CANDIDATES;
-    return store.read(c -> {
+    return StoreAccess.read(store, c -> {
       List<String> out = new ArrayList<>();
       Sql.query(c, sql, params.toArray(), rs -> out.add(rs.getString(1)));
       return out;

@@ -1,5 +1,6 @@
 package io.github.mlops4j.features;
 
+import io.github.mlops4j.store.internal.StoreAccess;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +23,7 @@ class JdbcOnlineStoreTest extends OnlineStoreContract {
   }
 
   private long id(String view) {
-    return features.store().read(c -> {
+    return StoreAccess.read(features.store(), c -> {
       try (var p = c.prepareStatement("SELECT view_id FROM feature_views WHERE name = ?")) {
         p.setString(1, view);
         try (var rs = p.executeQuery()) {

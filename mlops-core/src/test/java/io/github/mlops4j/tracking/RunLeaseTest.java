@@ -2,7 +2,8 @@ package io.github.mlops4j.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.mlops4j.store.Sql;
+import io.github.mlops4j.store.internal.Sql;
+import io.github.mlops4j.store.internal.StoreAccess;
 import io.github.mlops4j.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,7 @@ class RunLeaseTest {
 
   /** Makes the run look held by a process on another host (not visible to this one). */
   private static void moveToAnotherHost(Tracker tracker, String runId) {
-    tracker.store().write(c -> Sql.update(c,
+    StoreAccess.write(tracker.store(), c -> Sql.update(c,
         "UPDATE runs SET owner_host = 'another-host', owner_pid = 1 WHERE run_id = ?", runId));
   }
 
@@ -101,7 +102,8 @@ class RunLeaseTest {
 
   /** Makes the run look held by a process that crashed (another host, so not seen alive). */
   private static void crashHolder(Tracker tracker, String runId) {
-    tracker.store().write(c -> Sql.update(c, "UPDATE runs SET owner = 'dead-process-token',"
+    StoreAccess.write(tracker.store(), c -> Sql.update(c,
+        "UPDATE runs SET owner = 'dead-process-token',"
         + " owner_host = 'another-host', owner_pid = 1 WHERE run_id = ?", runId));
   }
 

@@ -1,7 +1,7 @@
 package io.github.mlops4j.tracking;
 
-import io.github.mlops4j.store.Dialect;
 import io.github.mlops4j.store.PostgresDatabases;
+import io.github.mlops4j.store.internal.Dialect;
 import java.nio.file.Path;
 import java.sql.Connection;
 import org.junit.jupiter.api.AfterAll;

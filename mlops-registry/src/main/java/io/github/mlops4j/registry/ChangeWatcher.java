@@ -2,6 +2,7 @@ package io.github.mlops4j.registry;
 
 import io.github.mlops4j.Subscription;
 import io.github.mlops4j.store.Store;
+import io.github.mlops4j.store.internal.StoreAccess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +77,7 @@ final class ChangeWatcher {
     this.store = store;
     this.dao = dao;
     this.resolved = resolved;
-    this.cursor = store.read(dao::maxSeq);
+    this.cursor = StoreAccess.read(store, dao::maxSeq);
     if (pollInterval.isZero()) {
       this.executor = null;
     } else {
@@ -101,7 +102,7 @@ final class ChangeWatcher {
     try {
       List<AuditEntry> fresh = new ArrayList<>();
       synchronized (this) {
-        List<AuditEntry> entries = store.read(c -> dao.auditLog(c, null, cursor));
+        List<AuditEntry> entries = StoreAccess.read(store, c -> dao.auditLog(c, null, cursor));
         for (AuditEntry e : entries) {
           if (!announced.remove(e.sequence())) {
             resolved.invalidate(e.model());

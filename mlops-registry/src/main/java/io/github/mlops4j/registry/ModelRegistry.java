@@ -6,7 +6,8 @@ import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.artifacts.StoredArtifact;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.StoreOptions;
-import io.github.mlops4j.store.StoreSource;
+import io.github.mlops4j.store.internal.StoreAccess;
+import io.github.mlops4j.store.internal.StoreSource;
 import io.github.mlops4j.tracking.RunInfo;
 import io.github.mlops4j.tracking.Tracker;
 import java.io.ByteArrayInputStream;
@@ -110,11 +111,13 @@ public final class ModelRegistry implements AutoCloseable {
       this.clock = b.clock;
       this.policy = b.accessPolicy;
       this.loader = new TribuoLoader(b.allowedClassPrefixes, b.javaSerialFilter);
-      store.migrate(RegistryDao.COMPONENT, RegistryDao.SCHEMA_VERSION, RegistryDao.MIGRATIONS);
+      StoreAccess.migrate(store, RegistryDao.COMPONENT, RegistryDao.SCHEMA_VERSION,
+          RegistryDao.MIGRATIONS);
       this.dao = new RegistryDao(store);
       if (store.openMode() != io.github.mlops4j.store.OpenMode.READ_ONLY
-          && store.read(dao::hasMissingNameKeys)) {
-        int filled = store.write(dao::fillNameKeys); // models registered before schema 3
+          && StoreAccess.read(store, dao::hasMissingNameKeys)) {
+        // models registered before schema 3
+        int filled = StoreAccess.write(store, dao::fillNameKeys);
         LOG.debug("Filled in the case-insensitive key of {} model names", filled);
       }
       this.tracker = Tracker.builder().store(store).clock(b.clock).captureEnvironment(false)
@@ -210,7 +213,7 @@ public final class ModelRegistry implements AutoCloseable {
 
   public Optional<RegisteredModel> findModel(String name) {
     checkOpen();
-    return Optional.ofNullable(shared.store.read(c -> shared.dao.model(c, name)));
+    return Optional.ofNullable(StoreAccess.read(shared.store, c -> shared.dao.model(c, name)));
   }
 
   /** Every registered model, by name. */
@@ -226,7 +229,7 @@ public final class ModelRegistry implements AutoCloseable {
       Map<String, String> tags) {
     checkOpen();
     Map<String, String> copy = Map.copyOf(tags);
-    return shared.store.read(c -> shared.dao.models(c,
+    return StoreAccess.read(shared.store, c -> shared.dao.models(c,
         shared.dao.searchModelNames(c, namePattern, copy)));
   }
 
@@ -314,7 +317,7 @@ public final class ModelRegistry implements AutoCloseable {
     boolean mayCreate = findModel(name).isEmpty();
     if (mayCreate) {
       ModelNames.check(name);
-      shared.store.read(c -> {
+      StoreAccess.read(shared.store, c -> {
         refuseCaseTwin(c, name); // before the artifact is stored (checked again when creating)
         return null;
       });
@@ -378,13 +381,14 @@ public final class ModelRegistry implements AutoCloseable {
 
   public Optional<ModelVersion> getVersion(String name, int version) {
     checkOpen();
-    return Optional.ofNullable(shared.store.read(c -> shared.dao.version(c, name, version)));
+    return Optional.ofNullable(
+        StoreAccess.read(shared.store, c -> shared.dao.version(c, name, version)));
   }
 
   /** Every version of a model, oldest first. */
   public List<ModelVersion> versions(String name) {
     checkOpen();
-    return shared.store.read(c -> {
+    return StoreAccess.read(shared.store, c -> {
       requireModel(c, name);
       return shared.dao.versions(c, name);
     });
@@ -604,7 +608,7 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   private Optional<ModelVersion> load(String name, String reference) {
-    return Optional.ofNullable(shared.store.read(c -> {
+    return Optional.ofNullable(StoreAccess.read(shared.store, c -> {
       int version;
       if (reference.equalsIgnoreCase(LATEST)) {
         version = shared.dao.latestReady(c, name);
@@ -650,7 +654,7 @@ public final class ModelRegistry implements AutoCloseable {
     });
     policy(AuditAction.EVALUATION_RECORDED, name, version, null);
     long now = shared.clock.millis();
-    long id = shared.store.write(c -> {
+    long id = StoreAccess.write(shared.store, c -> {
       requireVersion(c, name, version);
       return shared.dao.insertEvaluation(c, name, version, runId, datasetName, datasetDigest,
           copy, now);
@@ -662,7 +666,7 @@ public final class ModelRegistry implements AutoCloseable {
   /** The evaluation records of a version, oldest first. */
   public List<EvaluationRecord> evaluations(String name, int version) {
     checkOpen();
-    return shared.store.read(c -> shared.dao.evaluations(c, name, version));
+    return StoreAccess.read(shared.store, c -> shared.dao.evaluations(c, name, version));
   }
 
   // ---------------------------------------------------------------- loading and lineage
@@ -705,7 +709,7 @@ public final class ModelRegistry implements AutoCloseable {
   /** The audit trail of a model, oldest first (kept after the model is deleted). */
   public List<AuditEntry> auditLog(String name) {
     checkOpen();
-    return shared.store.read(c -> shared.dao.auditLog(c, name, 0));
+    return StoreAccess.read(shared.store, c -> shared.dao.auditLog(c, name, 0));
   }
 
   /**
@@ -780,7 +784,7 @@ public final class ModelRegistry implements AutoCloseable {
     List<AuditEntry> written = WRITTEN.get();
     try {
       return shared.watcher.commit(name, () -> {
-        long seq = shared.store.write(c -> {
+        long seq = StoreAccess.write(shared.store, c -> {
           written.clear(); // a retried transaction starts over
           return change.apply(c, who, shared.clock.millis());
         });
@@ -961,7 +965,7 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     public ModelRegistry build() {
-      StoreSource.Opened opened = openStore();
+      StoreSource.Opened opened = StoreAccess.openStore(this);
       try {
         return new ModelRegistry(new Shared(this, opened.store(), opened.owned()), actor, null);
       } catch (RuntimeException e) {

@@ -1,8 +1,9 @@
 package io.github.mlops4j.registry;
 
-import io.github.mlops4j.store.Dialect;
-import io.github.mlops4j.store.Sql;
 import io.github.mlops4j.store.Store;
+import io.github.mlops4j.store.internal.Dialect;
+import io.github.mlops4j.store.internal.Sql;
+import io.github.mlops4j.store.internal.StoreAccess;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,7 +41,7 @@ final class RegistryDao {
    */
   boolean lockModel(Connection c, String name) throws SQLException {
     String sql = "SELECT name FROM registered_models WHERE name = ?"
-        + (store.dialect() == Dialect.POSTGRESQL ? " FOR UPDATE" : "");
+        + (StoreAccess.dialect(store) == Dialect.POSTGRESQL ? " FOR UPDATE" : "");
     try (PreparedStatement p = c.prepareStatement(sql)) {
       p.setString(1, name);
       try (ResultSet rs = p.executeQuery()) {
@@ -119,7 +120,7 @@ final class RegistryDao {
    * @return the number of rows filled in
    */
   int fillNameKeys(Connection c) throws SQLException {
-    if (store.dialect() == Dialect.POSTGRESQL) {
+    if (StoreAccess.dialect(store) == Dialect.POSTGRESQL) {
       try (java.sql.Statement s = c.createStatement()) {
         s.execute("LOCK TABLE registered_models IN SHARE ROW EXCLUSIVE MODE");
       }
@@ -412,7 +413,7 @@ final class RegistryDao {
   long audit(Connection c, String name, AuditAction action, @Nullable Integer version,
       @Nullable String alias, @Nullable Integer previous, String actor, @Nullable String comment,
       long now) throws SQLException {
-    if (store.dialect() == Dialect.POSTGRESQL) {
+    if (StoreAccess.dialect(store) == Dialect.POSTGRESQL) {
       try (PreparedStatement p = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
         p.setLong(1, AUDIT_LOCK);
         p.executeQuery().close();

@@ -3,6 +3,7 @@ package io.github.mlops4j.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.mlops4j.store.internal.StoreAccess;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -147,7 +148,8 @@ class AccessPolicyCoverageTest {
       List<Path> artifacts) {}
 
   private static State state(ModelRegistry r) throws Exception {
-    List<AuditEntry> trail = r.store().read(c -> new RegistryDao(r.store()).auditLog(c, null, 0));
+    List<AuditEntry> trail =
+        StoreAccess.read(r.store(), c -> new RegistryDao(r.store()).auditLog(c, null, 0));
     List<RegisteredModel> models = r.listModels();
     Map<String, List<ModelVersion>> versions = new TreeMap<>();
     Map<String, List<EvaluationRecord>> evaluations = new TreeMap<>();

@@ -3,6 +3,7 @@ package io.github.mlops4j.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mlops4j.store.Store;
+import io.github.mlops4j.store.internal.StoreAccess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +52,8 @@ class ChangeWatcherTest {
 
   /** A local transaction that writes one audit entry for model {@code m}. */
   private ChangeWatcher.Committed localChange(String alias) {
-    long seq = writer.store().write(c -> dao.audit(c, "m", AuditAction.ALIAS_SET, 1, alias, null,
+    long seq = StoreAccess.write(writer.store(),
+        c -> dao.audit(c, "m", AuditAction.ALIAS_SET, 1, alias, null,
         "alice", null, 0L));
     return new ChangeWatcher.Committed(seq, List.of(new AuditEntry(seq, "m",
         AuditAction.ALIAS_SET, 1, alias, null, "alice", null, Instant.EPOCH)));
@@ -106,7 +108,7 @@ class ChangeWatcherTest {
     watcher.poll();
     events.clear();
     assertThat(cached()).map(ModelVersion::version).contains(1);
-    writer.store().write(c -> {
+    StoreAccess.write(writer.store(), c -> {
       dao.putAlias(c, "m", "champion", 2); // behind the cache's back, no audit entry
       return null;
     });

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.mlops4j.data.DatasetVersion;
+import io.github.mlops4j.store.internal.StoreAccess;
 import io.github.mlops4j.tracking.Run;
 import io.github.mlops4j.tracking.Tracker;
 import java.io.InputStream;
@@ -552,11 +553,12 @@ abstract class ModelRegistryContract {
   void databaseWithCaseDuplicatesFromBeforeTheRule_opensAndWorks() throws Exception {
     Path db = temp.resolve("legacy");
     try (io.github.mlops4j.store.Store old = openStore(db)) {
-      old.migrate(RegistryDao.COMPONENT, 2, RegistryDao.MIGRATIONS); // the schema before the rule
-      old.write(c -> {
+      // the schema before the rule
+      StoreAccess.migrate(old, RegistryDao.COMPONENT, 2, RegistryDao.MIGRATIONS);
+      StoreAccess.write(old, c -> {
         long t = 1;
         for (String name : List.of("Loan", "loan", "LOAN", "a/b", "other")) {
-          io.github.mlops4j.store.Sql.update(c, "INSERT INTO registered_models (name,"
+          io.github.mlops4j.store.internal.Sql.update(c, "INSERT INTO registered_models (name,"
               + " creation_time, last_updated_time) VALUES (?, ?, ?)", name, t, t);
           t++;
         }

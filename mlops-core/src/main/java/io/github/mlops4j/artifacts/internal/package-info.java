@@ -1,6 +1,6 @@
 /**
- * Helpers shared by the artifact, dataset and tracking packages. Not API: may change in any
- * release.
+ * Internal: not API, may change without notice. Helpers shared by the artifact, dataset and
+ * tracking packages and the other mlops4j modules; do not use them from applications.
  */
 @NullMarked
 package io.github.mlops4j.artifacts.internal;

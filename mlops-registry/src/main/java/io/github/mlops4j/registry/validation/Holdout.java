@@ -247,7 +247,7 @@ public final class Holdout<T extends Output<T>> {
     /** The data set's name in tracking runs and evaluation records (a relative name). */
     public Builder<T> name(String name) {
       Objects.requireNonNull(name, "name");
-      io.github.mlops4j.artifacts.PathNames.checkRelative(name, "holdout name");
+      io.github.mlops4j.artifacts.internal.PathNames.checkRelative(name, "holdout name");
       this.name = name;
       return this;
     }

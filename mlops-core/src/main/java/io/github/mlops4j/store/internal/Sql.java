@@ -1,4 +1,4 @@
-package io.github.mlops4j.store;
+package io.github.mlops4j.store.internal;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

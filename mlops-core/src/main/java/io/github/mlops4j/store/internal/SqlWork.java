@@ -1,11 +1,11 @@
-package io.github.mlops4j.store;
+package io.github.mlops4j.store.internal;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * Work done with a store connection, inside a transaction for {@link Store#write} or in
- * auto-commit mode for {@link Store#read}.
+ * Work done with a store connection, inside a transaction for {@link StoreAccess#write} or in
+ * auto-commit mode for {@link StoreAccess#read}.
  *
  * @param <T> the result type
  */

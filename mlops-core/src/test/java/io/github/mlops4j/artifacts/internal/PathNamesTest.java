@@ -1,4 +1,4 @@
-package io.github.mlops4j.artifacts;
+package io.github.mlops4j.artifacts.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.github.mlops4j.artifacts;
+package io.github.mlops4j.artifacts.internal;
 
 import io.github.mlops4j.StoredText;
 import java.util.Locale;
@@ -99,7 +99,7 @@ public final class PathNames {
   }
 
   /** Quotes a value for an error message, escaping control characters and shortening long ones. */
-  static String quote(String value) {
+  public static String quote(String value) {
     StringBuilder out = new StringBuilder(Math.min(value.length(), QUOTE_LIMIT) + 16).append('"');
     int shown = Math.min(value.length(), QUOTE_LIMIT);
     for (int i = 0; i < shown; i++) {

@@ -1,5 +1,7 @@
-package io.github.mlops4j.store;
+package io.github.mlops4j.store.internal;
 
+import io.github.mlops4j.store.OpenMode;
+import io.github.mlops4j.store.Store;
 import java.nio.file.Path;
 import java.util.Objects;
 import javax.sql.DataSource;

@@ -1,5 +1,6 @@
-package io.github.mlops4j.store;
+package io.github.mlops4j.store.internal;
 
+import io.github.mlops4j.store.StoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
@@ -18,7 +19,7 @@ public enum Dialect {
   }
 
   /** Folder name of this dialect's migration scripts. */
-  String resourceName() {
+  public String resourceName() {
     return resourceName;
   }
 

@@ -1,0 +1,4 @@
+package io.github.mlops4j.testing.leaky.internal;
+
+/** A fixture of {@code ApiSignaturesTest}: an internal type. */
+public interface Hidden {}
