@@ -3,6 +3,7 @@ package io.github.mlops4j.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.errorprone.annotations.CheckReturnValue;
+import io.github.mlops4j.Subscription;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -39,5 +40,28 @@ public final class ApiRules {
     }
     assertThat(missing).as("with… methods without @CheckReturnValue").isEmpty();
     return checked;
+  }
+
+  /**
+   * Asserts that every public {@code addListener} of a public class compiled beside {@code
+   * anchor} returns the shared {@link Subscription}; returns the simple names of the classes that
+   * have one.
+   */
+  public static List<String> addListenersReturnSubscriptions(Class<?> anchor) {
+    List<String> addListeners = new ArrayList<>();
+    List<String> wrong = new ArrayList<>();
+    for (Class<?> type : ExceptionRules.classesBeside(anchor)) {
+      for (Method m : type.getDeclaredMethods()) {
+        if (m.getName().equals("addListener") && Modifier.isPublic(m.getModifiers())
+            && Modifier.isPublic(type.getModifiers())) {
+          addListeners.add(type.getSimpleName());
+          if (m.getReturnType() != Subscription.class) {
+            wrong.add(type.getName() + ".addListener returns " + m.getReturnType());
+          }
+        }
+      }
+    }
+    assertThat(wrong).isEmpty();
+    return addListeners;
   }
 }
