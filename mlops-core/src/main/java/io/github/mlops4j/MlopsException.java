@@ -19,10 +19,13 @@ public class MlopsException extends RuntimeException {
   }
 
   /**
-   * For subclasses thrown on hot paths as ordinary refusals: with {@code writableStackTrace}
-   * false the exception is created without filling in a stack trace, which is most of its cost.
+   * For subclasses thrown on hot paths as ordinary refusals: with {@code writableStackTrace} false
+   * the exception is created without filling in a stack trace, which is most of its cost.
    */
-  protected MlopsException(String message, @Nullable Throwable cause, boolean enableSuppression,
+  protected MlopsException(
+      String message,
+      @Nullable Throwable cause,
+      boolean enableSuppression,
       boolean writableStackTrace) {
     super(message, cause, enableSuppression, writableStackTrace);
   }

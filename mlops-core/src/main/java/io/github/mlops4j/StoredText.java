@@ -4,17 +4,17 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The one check that a string can be stored as text and read back unchanged: it must be
- * well-formed UTF-16, without a lone surrogate.
+ * The one check that a string can be stored as text and read back unchanged: it must be well-formed
+ * UTF-16, without a lone surrogate.
  *
  * <p>Every database driver and the binary formats of mlops4j encode strings as UTF-8, and Java's
- * UTF-8 encoder silently replaces a lone surrogate (a {@code \uD800}-{@code \uDBFF} not followed
- * by a {@code \uDC00}-{@code \uDFFF}, or one of the latter not preceded by one of the former) with
+ * UTF-8 encoder silently replaces a lone surrogate (a {@code \uD800}-{@code \uDBFF} not followed by
+ * a {@code \uDC00}-{@code \uDFFF}, or one of the latter not preceded by one of the former) with
  * {@code '?'}. Stored unchecked, {@code "s\uD800"} and {@code "s?"} would become one param value,
  * run name, model name or entity key. The services call {@link #check} on every string a caller
  * gives them that is stored or looked up (params, tags, names, paths, entity keys, string feature
- * values), so such a string is refused with an {@link IllegalArgumentException} instead. Any
- * other string, including every valid supplementary character, round-trips exactly.
+ * values), so such a string is refused with an {@link IllegalArgumentException} instead. Any other
+ * string, including every valid supplementary character, round-trips exactly.
  */
 public final class StoredText {
   /** Longest part of a rejected value quoted in the error message, in chars. */
@@ -22,9 +22,7 @@ public final class StoredText {
 
   private StoredText() {}
 
-  /**
-   * The index of the first lone surrogate in {@code text}, or -1 if it is well-formed UTF-16.
-   */
+  /** The index of the first lone surrogate in {@code text}, or -1 if it is well-formed UTF-16. */
   public static int firstLoneSurrogate(CharSequence text) {
     int n = text.length();
     for (int i = 0; i < n; i++) {
@@ -71,13 +69,19 @@ public final class StoredText {
   /** The message {@link #check} throws for {@code value} with a lone surrogate at {@code at}. */
   static String problem(String value, String field, int at) {
     char c = value.charAt(at);
-    String kind = Character.isHighSurrogate(c)
-        ? "a high surrogate not followed by a low surrogate"
-        : "a low surrogate not preceded by a high surrogate";
-    return String.format(Locale.ROOT,
+    String kind =
+        Character.isHighSurrogate(c)
+            ? "a high surrogate not followed by a low surrogate"
+            : "a low surrogate not preceded by a high surrogate";
+    return String.format(
+        Locale.ROOT,
         "%s has a lone UTF-16 surrogate U+%04X at index %d (%s): it is not valid Unicode text and"
             + " would be stored as '?'. Value: %s",
-        field, (int) c, at, kind, quote(value));
+        field,
+        (int) c,
+        at,
+        kind,
+        quote(value));
   }
 
   /**

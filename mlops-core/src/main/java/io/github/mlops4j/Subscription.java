@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * removes the listener; events already being delivered may still reach it.
  *
  * <p>{@link #close()} throws no checked exception and is idempotent: closing twice removes the
- * listener once, so a subscription can sit in a try-with-resources block and still be closed
- * early. Subscriptions are safe to close from any thread, including from inside the listener.
+ * listener once, so a subscription can sit in a try-with-resources block and still be closed early.
+ * Subscriptions are safe to close from any thread, including from inside the listener.
  */
 @FunctionalInterface
 public interface Subscription extends AutoCloseable {

@@ -27,9 +27,10 @@ class StoredTextTest {
   void message_namesTheFieldThePositionAndTheKind_andEscapesTheValue() {
     assertThatThrownBy(() -> StoredText.check("s\uD800", "param 'lr' value"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("param 'lr' value has a lone UTF-16 surrogate U+D800 at index 1 (a high"
-            + " surrogate not followed by a low surrogate): it is not valid Unicode text and"
-            + " would be stored as '?'. Value: \"s\\uD800\"");
+        .hasMessage(
+            "param 'lr' value has a lone UTF-16 surrogate U+D800 at index 1 (a high"
+                + " surrogate not followed by a low surrogate): it is not valid Unicode text and"
+                + " would be stored as '?'. Value: \"s\\uD800\"");
     assertThatThrownBy(() -> StoredText.check("\uDFFFx", "tag"))
         .hasMessageContaining("U+DFFF at index 0 (a low surrogate not preceded by a high");
   }
@@ -39,7 +40,11 @@ class StoredTextTest {
     String huge = "x".repeat(5_000_000) + "\uD800";
 
     assertThatThrownBy(() -> StoredText.check(huge, "value"))
-        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400)
-            .contains("index 5000000").contains("...\" (5000001 chars)"));
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .hasSizeLessThan(400)
+                    .contains("index 5000000")
+                    .contains("...\" (5000001 chars)"));
   }
 }

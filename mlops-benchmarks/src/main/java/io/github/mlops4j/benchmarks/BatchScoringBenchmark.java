@@ -45,8 +45,8 @@ import org.tribuo.impl.ArrayExample;
  * <p>Setup: a CSV file of {@code rows} rows (default 1,000,000; about 150 MB) with a header and
  * {@value LogisticFixture#FEATURES} numeric columns {@code f0 .. f19} (standard normal, 4
  * decimals); a logistic regression trained on 5,000 rows registered in an embedded workspace; a
- * service pinned to version 1. The fork runs with {@code -Xms256m -Xmx256m}: the job must stream
- * a file bigger than its heap. One operation scores all rows; scores are seconds per operation,
+ * service pinned to version 1. The fork runs with {@code -Xms256m -Xmx256m}: the job must stream a
+ * file bigger than its heap. One operation scores all rows; scores are seconds per operation,
  * rows/s = rows / score.
  *
  * <ul>
@@ -60,8 +60,8 @@ import org.tribuo.impl.ArrayExample;
  *   <li>{@code baselineParsePredictByHand}: one thread reads the same file with Jackson's {@code
  *       CsvMapper} (the library the job uses), parses the 20 doubles, builds an {@code
  *       ArrayExample}, predicts and writes {@code label,score} per row through a buffered writer.
- *   <li>{@code baselineParseOnlyByHand}: the same reading and parsing of the 20 doubles per row,
- *       no prediction and no output: the floor of CSV input on one thread with this library.
+ *   <li>{@code baselineParseOnlyByHand}: the same reading and parsing of the 20 doubles per row, no
+ *       prediction and no output: the floor of CSV input on one thread with this library.
  * </ul>
  *
  * <p>Target: {@code batchJob} rows/s &gt;= 0.8 x cores x {@code baselineRawPredict} rows/s, with
@@ -74,7 +74,9 @@ import org.tribuo.impl.ArrayExample;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 4)
-@Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms256m", "-Xmx256m"})
 @State(Scope.Benchmark)
 public class BatchScoringBenchmark {
   static final int PREBUILT = 50_000;
@@ -120,8 +122,8 @@ public class BatchScoringBenchmark {
         w.append(line);
       }
     }
-    registry = ModelRegistry.builder().workspace(dir.resolve("ws")).pollInterval(Duration.ZERO)
-        .build();
+    registry =
+        ModelRegistry.builder().workspace(dir.resolve("ws")).pollInterval(Duration.ZERO).build();
     model = LogisticFixture.train(5_000, 7);
     registry.register("churn", model, null);
     service = InferenceService.builder().registry(registry).model("churn").version(1).build();
@@ -138,20 +140,29 @@ public class BatchScoringBenchmark {
   public void tearDown() {
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {
-        System.out.printf("%nheap pool %s: peak %.1f MiB, max %.1f MiB", pool.getName(),
-            pool.getPeakUsage().getUsed() / 1048576.0, pool.getUsage().getMax() / 1048576.0);
+        System.out.printf(
+            "%nheap pool %s: peak %.1f MiB, max %.1f MiB",
+            pool.getName(),
+            pool.getPeakUsage().getUsed() / 1048576.0,
+            pool.getUsage().getMax() / 1048576.0);
       }
     }
-    System.out.printf("%ninput %s: %.1f MiB%n", input.getFileName(),
-        input.toFile().length() / 1048576.0);
+    System.out.printf(
+        "%ninput %s: %.1f MiB%n", input.getFileName(), input.toFile().length() / 1048576.0);
     service.close();
     registry.close();
     BenchmarkSupport.deleteRecursively(dir);
   }
 
   private BatchResult runJob(int parallelism) {
-    BatchResult r = BatchJob.builder().service(service).input(input).output(output)
-        .parallelism(parallelism).build().run();
+    BatchResult r =
+        BatchJob.builder()
+            .service(service)
+            .input(input)
+            .output(output)
+            .parallelism(parallelism)
+            .build()
+            .run();
     if (r.rowsScored() != rows || r.rowsRejected() != 0) {
       throw new IllegalStateException("Expected " + rows + " scored rows, got " + r);
     }
@@ -181,8 +192,8 @@ public class BatchScoringBenchmark {
     mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
     double sum = 0;
     long n = 0;
-    try (MappingIterator<String[]> it = mapper.readerFor(String[].class)
-        .readValues(input.toFile())) {
+    try (MappingIterator<String[]> it =
+        mapper.readerFor(String[].class).readValues(input.toFile())) {
       int width = it.next().length;
       while (it.hasNext()) {
         String[] cells = it.next();
@@ -203,8 +214,8 @@ public class BatchScoringBenchmark {
     CsvMapper mapper = new CsvMapper();
     mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
     long n = 0;
-    try (MappingIterator<String[]> it = mapper.readerFor(String[].class)
-        .readValues(input.toFile());
+    try (MappingIterator<String[]> it =
+            mapper.readerFor(String[].class).readValues(input.toFile());
         BufferedWriter out = Files.newBufferedWriter(handOutput, StandardCharsets.UTF_8)) {
       String[] header = it.next();
       int width = header.length;

@@ -30,11 +30,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * SHA-256 of a 1 GiB file of random bytes: {@link DatasetVersion#of(String, Path, DigestCache)}
- * with a fresh {@link DigestCache} per call (so every call really reads and hashes the file) against
- * a plain {@code MessageDigest.getInstance("SHA-256")} loop over a {@code FileInputStream} with a 1
- * MiB buffer. The file is created in {@code /tmp} in the trial set-up (seeded, so its content is
- * the same every time), flushed to disk, and deleted in the tear-down; it is written just before it
- * is read, so both measure hashing from the page cache (the machine has far more RAM than 1 GiB).
+ * with a fresh {@link DigestCache} per call (so every call really reads and hashes the file)
+ * against a plain {@code MessageDigest.getInstance("SHA-256")} loop over a {@code FileInputStream}
+ * with a 1 MiB buffer. The file is created in {@code /tmp} in the trial set-up (seeded, so its
+ * content is the same every time), flushed to disk, and deleted in the tear-down; it is written
+ * just before it is read, so both measure hashing from the page cache (the machine has far more RAM
+ * than 1 GiB).
  *
  * <p>Run (from the repository root):
  *
@@ -58,7 +59,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 8)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
 @State(Scope.Benchmark)
 public class DatasetHashBenchmark {
   static final long SIZE = 1L << 30;
@@ -76,8 +79,9 @@ public class DatasetHashBenchmark {
     path = Path.of(file);
     long start = System.nanoTime();
     write(path);
-    System.out.printf("%n[setup] wrote %,d bytes to %s in %.1f s%n", SIZE, path,
-        (System.nanoTime() - start) / 1e9);
+    System.out.printf(
+        "%n[setup] wrote %,d bytes to %s in %.1f s%n",
+        SIZE, path, (System.nanoTime() - start) / 1e9);
   }
 
   @TearDown(Level.Trial)
@@ -121,8 +125,12 @@ public class DatasetHashBenchmark {
     SplittableRandom random = new SplittableRandom(SEED);
     byte[] chunk = new byte[BUFFER];
     ByteBuffer buf = ByteBuffer.wrap(chunk);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
       for (long written = 0; written < SIZE; written += BUFFER) {
         random.nextBytes(chunk);
         buf.clear();
@@ -140,7 +148,8 @@ public class DatasetHashBenchmark {
     Path target = Path.of(args.length > 0 ? args[0] : "/tmp/mlops4j-bench-1g.bin");
     write(target);
     System.out.println(sha256(target) + "  " + target);
-    System.out.println("DatasetVersion: "
-        + DatasetVersion.of("bench-1g.bin", target, DigestCache.create(10)).digest());
+    System.out.println(
+        "DatasetVersion: "
+            + DatasetVersion.of("bench-1g.bin", target, DigestCache.create(10)).digest());
   }
 }

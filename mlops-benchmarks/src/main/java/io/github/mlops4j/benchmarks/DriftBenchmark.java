@@ -28,13 +28,13 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * One drift comparison of a 50-column window of 10,000 rows against a prepared
- * {@link DriftDetector} ({@code compare}): 40 numeric columns (normal, 1 % NaN, every fourth one
- * shifted by 0.3 sd) and 10 categorical columns (20 categories, skewed shares, 1 % null, every
- * fifth one with a new category), against a reference of 100,000 rows. The detector is built once
- * per trial, outside the measurement. Both presets: {@code EVIDENTLY} (reference &gt; 1000
- * rows, so normed Wasserstein and Jensen-Shannon) and {@code PRODUCTION} (PSI on reference
- * deciles). The report includes the data checks and the 20-bin histograms.
+ * One drift comparison of a 50-column window of 10,000 rows against a prepared {@link
+ * DriftDetector} ({@code compare}): 40 numeric columns (normal, 1 % NaN, every fourth one shifted
+ * by 0.3 sd) and 10 categorical columns (20 categories, skewed shares, 1 % null, every fifth one
+ * with a new category), against a reference of 100,000 rows. The detector is built once per trial,
+ * outside the measurement. Both presets: {@code EVIDENTLY} (reference &gt; 1000 rows, so normed
+ * Wasserstein and Jensen-Shannon) and {@code PRODUCTION} (PSI on reference deciles). The report
+ * includes the data checks and the 20-bin histograms.
  *
  * <p>Baselines in the same run, on the same data:
  *
@@ -42,10 +42,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code baselineRawStats}: the same Evidently statistics written by hand against the
  *       statistics package, as a caller without the detector would: per numeric column drop the
  *       NaN, {@link Distances#wasserstein} against the reference column (already sorted) divided by
- *       a precomputed standard deviation; per categorical column count the window's categories in
- *       a {@code HashMap} next to precomputed reference counts and call
- *       {@link Distances#jensenShannon}. No data checks, no histograms, no
- *       report.
+ *       a precomputed standard deviation; per categorical column count the window's categories in a
+ *       {@code HashMap} next to precomputed reference counts and call {@link
+ *       Distances#jensenShannon}. No data checks, no histograms, no report.
  *   <li>{@code baselineSortWindow}: copy and sort the 40 numeric columns of the window, the least
  *       an exact (non-sketch) comparison of numeric columns has to do.
  * </ul>
@@ -62,7 +61,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
 public class DriftBenchmark {
   static final int REFERENCE_ROWS = 100_000;
   static final int WINDOW_ROWS = 10_000;
@@ -97,13 +98,17 @@ public class DriftBenchmark {
         double[] finite = Arrays.stream(refNumeric[c]).filter(Double::isFinite).sorted().toArray();
         refSortedFinite[c] = finite;
         double mean = Arrays.stream(finite).average().orElseThrow();
-        refStd[c] = Math.sqrt(Arrays.stream(finite).map(v -> (v - mean) * (v - mean)).sum() / finite.length);
+        refStd[c] =
+            Math.sqrt(
+                Arrays.stream(finite).map(v -> (v - mean) * (v - mean)).sum() / finite.length);
       }
       for (int c = 0; c < CATEGORICAL; c++) {
         String[] refLabels = labels(rnd, REFERENCE_ROWS, false);
         curLabels[c] = labels(rnd, WINDOW_ROWS, c % 5 == 0);
-        refCounts.add(Arrays.stream(refLabels).filter(Objects::nonNull)
-            .collect(Collectors.groupingBy(s -> s, HashMap::new, Collectors.counting())));
+        refCounts.add(
+            Arrays.stream(refLabels)
+                .filter(Objects::nonNull)
+                .collect(Collectors.groupingBy(s -> s, HashMap::new, Collectors.counting())));
         ref.categorical("c" + c, refLabels);
         cur.categorical("c" + c, curLabels[c]);
       }
@@ -114,8 +119,12 @@ public class DriftBenchmark {
     static double[] numbers(SplittableRandom rnd, int n, double mean) {
       double[] v = new double[n];
       for (int i = 0; i < n; i++) {
-        v[i] = rnd.nextInt(100) == 0 ? Double.NaN
-            : mean + Math.sqrt(-2 * Math.log(1 - rnd.nextDouble())) * Math.cos(2 * Math.PI * rnd.nextDouble());
+        v[i] =
+            rnd.nextInt(100) == 0
+                ? Double.NaN
+                : mean
+                    + Math.sqrt(-2 * Math.log(1 - rnd.nextDouble()))
+                        * Math.cos(2 * Math.PI * rnd.nextDouble());
       }
       return v;
     }
@@ -163,8 +172,9 @@ public class DriftBenchmark {
     public void build(Data data) {
       detector = DriftDetector.builder(data.reference).preset(DriftPreset.valueOf(preset)).build();
       DriftReport r = detector.compare(data.window);
-      System.out.printf("%n[setup] %s: %d of %d columns drifted%n", preset, r.driftedColumns(),
-          r.columns().size());
+      System.out.printf(
+          "%n[setup] %s: %d of %d columns drifted%n",
+          preset, r.driftedColumns(), r.columns().size());
     }
   }
 
@@ -177,7 +187,8 @@ public class DriftBenchmark {
   public void baselineRawStats(Data data, Blackhole bh) {
     for (int c = 0; c < NUMERIC; c++) {
       double[] cur = Arrays.stream(data.curNumeric[c]).filter(Double::isFinite).toArray();
-      bh.consume(Distances.wasserstein(data.refSortedFinite[c], cur) / Math.max(data.refStd[c], 0.001));
+      bh.consume(
+          Distances.wasserstein(data.refSortedFinite[c], cur) / Math.max(data.refStd[c], 0.001));
     }
     for (int c = 0; c < CATEGORICAL; c++) {
       Map<String, long[]> counts = new HashMap<>();
@@ -197,7 +208,8 @@ public class DriftBenchmark {
         q[i] = v[1];
         i++;
       }
-      bh.consume(Distances.jensenShannon(Distances.proportions(r), Distances.proportions(q), Math.E));
+      bh.consume(
+          Distances.jensenShannon(Distances.proportions(r), Distances.proportions(q), Math.E));
     }
   }
 

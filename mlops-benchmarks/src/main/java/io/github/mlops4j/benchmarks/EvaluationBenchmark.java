@@ -35,10 +35,10 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  *
  * <p>Setup: a logistic regression ({@value LogisticFixture#FEATURES} features) trained on 5,000
  * rows; an in-memory data set of {@code rows} (default 1,000,000) other rows of the same
- * distribution, each with metadata {@code region} (one of 4 values, drawn at random); holdouts
- * over it without slices and with {@code sliceBy("region")} (4 slices). The fork runs with a 6 GiB
- * heap (a million examples and a million predictions with their score maps). One operation
- * evaluates every row once; milliseconds per operation.
+ * distribution, each with metadata {@code region} (one of 4 values, drawn at random); holdouts over
+ * it without slices and with {@code sliceBy("region")} (4 slices). The fork runs with a 6 GiB heap
+ * (a million examples and a million predictions with their score maps). One operation evaluates
+ * every row once; milliseconds per operation.
  *
  * <ul>
  *   <li>{@code evaluate}: {@code ModelEvaluator.evaluate(model, holdout)}: predicts every row
@@ -53,8 +53,8 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  *   <li>{@code predictOnly}: {@code model.predict(data)}, the part both sides share.
  * </ul>
  *
- * <p>Target: {@code evaluate} &lt;= 1.3x {@code tribuoEvaluator}; {@code evaluateWithSlices}
- * &lt;= 2x.
+ * <p>Target: {@code evaluate} &lt;= 1.3x {@code tribuoEvaluator}; {@code evaluateWithSlices} &lt;=
+ * 2x.
  *
  * <p>Run (from the repository root): {@code java -jar mlops-benchmarks/target/benchmarks.jar
  * EvaluationBenchmark -f 1}.
@@ -63,7 +63,9 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xms6g", "-Xmx6g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms6g", "-Xmx6g"})
 @State(Scope.Benchmark)
 public class EvaluationBenchmark {
   static final String[] REGIONS = {"north", "south", "east", "west"};

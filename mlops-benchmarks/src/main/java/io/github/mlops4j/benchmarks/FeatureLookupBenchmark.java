@@ -33,24 +33,24 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Online feature lookup from the warm cache: {@link FeatureStore#online} of one entity and of 100
- * entities, {@value #FEATURES} features each, against the baseline of a raw Caffeine {@code
- * getAll} of the same keys.
+ * entities, {@value #FEATURES} features each, against the baseline of a raw Caffeine {@code getAll}
+ * of the same keys.
  *
  * <p>Setup: an embedded workspace with view {@code bench} (one STRING key, {@value #FEATURES}
- * DOUBLE features, TTL 30 days), {@value #ENTITIES} entities with one row each, materialized;
- * every entity is read once so that the cache is warm, and the cache's staleness bound is set to
- * one hour so that it stays warm for the whole run (with the default of one minute, each entry is
- * re-read from the online store once a minute, on the caller's thread; that cost is not what this
- * benchmark measures). Requests cycle through pre-built key maps (single: 10,000 random entities;
- * batch: 64 random batches of 100 keys).
+ * DOUBLE features, TTL 30 days), {@value #ENTITIES} entities with one row each, materialized; every
+ * entity is read once so that the cache is warm, and the cache's staleness bound is set to one hour
+ * so that it stays warm for the whole run (with the default of one minute, each entry is re-read
+ * from the online store once a minute, on the caller's thread; that cost is not what this benchmark
+ * measures). Requests cycle through pre-built key maps (single: 10,000 random entities; batch: 64
+ * random batches of 100 keys).
  *
  * <p>What the library does per call beyond the baseline: resolve the (cached) plan of the 50
  * references, check and encode each key, read the clock, decide each entity's status against the
  * TTL, fill a result of {@code FeatureValue}s (precomputed per cache entry, so not allocated per
  * value), count statuses for freshness.
  *
- * <p>Baseline: a {@code LoadingCache<String, Object[]>} holding the same entities (50 boxed
- * doubles each), {@code getAll} of the same key strings (a singleton list for one entity).
+ * <p>Baseline: a {@code LoadingCache<String, Object[]>} holding the same entities (50 boxed doubles
+ * each), {@code getAll} of the same key strings (a singleton list for one entity).
  *
  * <p>Run (from the repository root): {@code java -jar mlops-benchmarks/target/benchmarks.jar
  * FeatureLookupBenchmark -f 1}. SampleTime gives the percentiles; Throughput (1 thread) the
@@ -60,7 +60,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Threads(1)
 @State(Scope.Benchmark)
 public class FeatureLookupBenchmark {
@@ -83,10 +85,12 @@ public class FeatureLookupBenchmark {
     workspace = BenchmarkSupport.tempDir("features");
     // Warm cache: no entry may reach the staleness bound (default 1 min) during the run, or its
     // next lookup re-reads the online store on the caller's thread.
-    features = FeatureStore.builder().workspace(workspace)
-        .cacheMaxStaleness(Duration.ofHours(1)).build();
-    FeatureView.Builder view = FeatureView.builder("bench").entity("customer_id", ValueType.STRING)
-        .ttl(Duration.ofDays(30));
+    features =
+        FeatureStore.builder().workspace(workspace).cacheMaxStaleness(Duration.ofHours(1)).build();
+    FeatureView.Builder view =
+        FeatureView.builder("bench")
+            .entity("customer_id", ValueType.STRING)
+            .ttl(Duration.ofDays(30));
     refs = new ArrayList<>();
     for (int f = 0; f < FEATURES; f++) {
       view.feature("f" + f, ValueType.DOUBLE);

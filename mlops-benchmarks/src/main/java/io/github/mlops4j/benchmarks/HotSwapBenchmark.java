@@ -26,26 +26,26 @@ import org.tribuo.classification.Label;
  * InferenceService#predict(Map)}. JMH measures one operation at a time, while this needs latency
  * percentiles of concurrent callers per phase, so it is a plain program with a {@code main}.
  *
- * <p>Setup: {@value #VERSIONS} versions of a logistic regression ({@value
- * LogisticFixture#FEATURES} features, each trained on its own 5,000 rows) in an embedded
- * workspace; a service following alias {@code champion} with 8 warm-up requests, no metrics, and
- * a listener that only counts lifecycle events ({@code sampleRate(0)}: no prediction events).
- * Predicting threads cycle through 1,024 request maps and time every call with {@code
- * System.nanoTime()} into a per-thread histogram of the current phase (1 % resolution).
+ * <p>Setup: {@value #VERSIONS} versions of a logistic regression ({@value LogisticFixture#FEATURES}
+ * features, each trained on its own 5,000 rows) in an embedded workspace; a service following alias
+ * {@code champion} with 8 warm-up requests, no metrics, and a listener that only counts lifecycle
+ * events ({@code sampleRate(0)}: no prediction events). Predicting threads cycle through 1,024
+ * request maps and time every call with {@code System.nanoTime()} into a per-thread histogram of
+ * the current phase (1 % resolution).
  *
  * <p>The registry runs with its default poll interval (1 s). Phases: warm-up, then per round a
  * steady phase (no moves) and a phase of alias moves. A round moves {@code champion} {@code moves}
- * times, cycling over the {@value #VERSIONS} versions, and after each move waits until the
- * service answers with the new version before the next move. The service keeps the serving
- * version and two others loaded, so with four versions moves regularly load a version from the
- * registry (digest check, deserialization, warm-up) and release one; the printed event counts say
- * how many. Before and after each round the heap is measured after {@code System.gc()} (used heap,
- * the least of three collections), and the number of live versions is counted from the {@code
- * VersionLoaded} and {@code VersionReleased} events.
+ * times, cycling over the {@value #VERSIONS} versions, and after each move waits until the service
+ * answers with the new version before the next move. The service keeps the serving version and two
+ * others loaded, so with four versions moves regularly load a version from the registry (digest
+ * check, deserialization, warm-up) and release one; the printed event counts say how many. Before
+ * and after each round the heap is measured after {@code System.gc()} (used heap, the least of
+ * three collections), and the number of live versions is counted from the {@code VersionLoaded} and
+ * {@code VersionReleased} events.
  *
- * <p>Baseline: the steady phase just before each round, in the same process, same threads.
- * Targets: zero failed requests; p99 during the moves &lt;= 2x the steady p99; no memory growth
- * across the rounds.
+ * <p>Baseline: the steady phase just before each round, in the same process, same threads. Targets:
+ * zero failed requests; p99 during the moves &lt;= 2x the steady p99; no memory growth across the
+ * rounds.
  *
  * <p>Run (from the repository root): {@code java -Xms1g -Xmx1g -cp
  * mlops-benchmarks/target/benchmarks.jar io.github.mlops4j.benchmarks.HotSwapBenchmark [moves
@@ -61,8 +61,10 @@ public final class HotSwapBenchmark {
   private final int threads;
   private final Duration steady;
   private final int rounds;
+
   /** warm-up, then per round: steady r, moves r. */
   private final String[] phases;
+
   private volatile int phase = IDLE;
   private volatile boolean stop;
 
@@ -91,8 +93,15 @@ public final class HotSwapBenchmark {
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
     int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     if (moves < 1 || threads < 1 || seconds < 1 || rounds < 1) {
-      throw new IllegalArgumentException("moves, threads, seconds and rounds must be >= 1, were "
-          + moves + ", " + threads + ", " + seconds + ", " + rounds);
+      throw new IllegalArgumentException(
+          "moves, threads, seconds and rounds must be >= 1, were "
+              + moves
+              + ", "
+              + threads
+              + ", "
+              + seconds
+              + ", "
+              + rounds);
     }
     new HotSwapBenchmark(moves, threads, Duration.ofSeconds(seconds), rounds).run();
   }
@@ -103,23 +112,24 @@ public final class HotSwapBenchmark {
     AtomicInteger releasedEvents = new AtomicInteger();
     AtomicInteger swappedEvents = new AtomicInteger();
     AtomicInteger failedLoads = new AtomicInteger();
-    PredictionListener listener = new PredictionListener() {
-      @Override
-      public void onPrediction(PredictionEvent event) {}
+    PredictionListener listener =
+        new PredictionListener() {
+          @Override
+          public void onPrediction(PredictionEvent event) {}
 
-      @Override
-      public void onEvent(ServingEvent event) {
-        if (event instanceof ServingEvent.VersionLoaded) {
-          loadedEvents.incrementAndGet();
-        } else if (event instanceof ServingEvent.VersionReleased) {
-          releasedEvents.incrementAndGet();
-        } else if (event instanceof ServingEvent.Swapped) {
-          swappedEvents.incrementAndGet();
-        } else if (event instanceof ServingEvent.LoadFailed) {
-          failedLoads.incrementAndGet();
-        }
-      }
-    };
+          @Override
+          public void onEvent(ServingEvent event) {
+            if (event instanceof ServingEvent.VersionLoaded) {
+              loadedEvents.incrementAndGet();
+            } else if (event instanceof ServingEvent.VersionReleased) {
+              releasedEvents.incrementAndGet();
+            } else if (event instanceof ServingEvent.Swapped) {
+              swappedEvents.incrementAndGet();
+            } else if (event instanceof ServingEvent.LoadFailed) {
+              failedLoads.incrementAndGet();
+            }
+          }
+        };
     SplittableRandom random = new SplittableRandom(3);
     List<Map<String, Object>> requests = new ArrayList<>(ROWS);
     for (int i = 0; i < ROWS; i++) {
@@ -133,9 +143,15 @@ public final class HotSwapBenchmark {
         registry.register("churn", model, null);
       }
       registry.setAlias("churn", "champion", 1);
-      try (InferenceService service = InferenceService.builder().registry(registry)
-          .model("churn").alias("champion").warmUp(requests.subList(0, 8))
-          .listener(listener).sampleRate(0).build()) {
+      try (InferenceService service =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .alias("champion")
+              .warmUp(requests.subList(0, 8))
+              .listener(listener)
+              .sampleRate(0)
+              .build()) {
         int n = phases.length;
         Histogram[][] histograms = new Histogram[threads][n];
         AtomicLongArray failures = new AtomicLongArray(n);
@@ -147,8 +163,10 @@ public final class HotSwapBenchmark {
             mine[p] = new Histogram();
           }
           int offset = t * 97;
-          Thread w = new Thread(() -> predictLoop(service, requests, offset, mine, failures,
-              wrongVersion), "predictor-" + t);
+          Thread w =
+              new Thread(
+                  () -> predictLoop(service, requests, offset, mine, failures, wrongVersion),
+                  "predictor-" + t);
           w.setDaemon(true);
           workers.add(w);
         }
@@ -179,37 +197,73 @@ public final class HotSwapBenchmark {
           w.join();
         }
 
-        System.out.printf(Locale.ROOT, "%d predicting threads, %d alias moves per round over %d"
-            + " versions, steady phases of %d s, %d cores%n", threads, moves, VERSIONS,
-            steady.toSeconds(), Runtime.getRuntime().availableProcessors());
-        System.out.printf(Locale.ROOT, "%-9s %12s %9s %8s %8s %8s %9s %10s %8s %6s%n", "phase",
-            "calls", "calls/s", "p50 ns", "p90 ns", "p99 ns", "p99.9 ns", "max ns", "failed",
+        System.out.printf(
+            Locale.ROOT,
+            "%d predicting threads, %d alias moves per round over %d"
+                + " versions, steady phases of %d s, %d cores%n",
+            threads,
+            moves,
+            VERSIONS,
+            steady.toSeconds(),
+            Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+            Locale.ROOT,
+            "%-9s %12s %9s %8s %8s %8s %9s %10s %8s %6s%n",
+            "phase",
+            "calls",
+            "calls/s",
+            "p50 ns",
+            "p90 ns",
+            "p99 ns",
+            "p99.9 ns",
+            "max ns",
+            "failed",
             "wrong");
         for (int p = 0; p < n; p++) {
           Histogram all = new Histogram();
           for (int t = 0; t < threads; t++) {
             all.add(histograms[t][p]);
           }
-          System.out.printf(Locale.ROOT, "%-9s %12d %9.0f %8d %8d %8d %9d %10d %8d %6d%n",
-              phases[p], all.count(), all.count() / (durations[p] / 1e9), all.percentile(0.50),
-              all.percentile(0.90), all.percentile(0.99), all.percentile(0.999), all.max(),
-              failures.get(p), wrongVersion.get(p));
+          System.out.printf(
+              Locale.ROOT,
+              "%-9s %12d %9.0f %8d %8d %8d %9d %10d %8d %6d%n",
+              phases[p],
+              all.count(),
+              all.count() / (durations[p] / 1e9),
+              all.percentile(0.50),
+              all.percentile(0.90),
+              all.percentile(0.99),
+              all.percentile(0.999),
+              all.max(),
+              failures.get(p),
+              wrongVersion.get(p));
         }
         for (int r = 0; r < rounds; r++) {
-          System.out.printf(Locale.ROOT, "round %d: %d moves in %.2f s (mean %.0f us, max %.0f us"
-              + " from move to serving)%n", r + 1, moves, moveStats[r][0] / 1e9,
-              moveStats[r][1] / 1e3 / moves, moveStats[r][2] / 1e3);
+          System.out.printf(
+              Locale.ROOT,
+              "round %d: %d moves in %.2f s (mean %.0f us, max %.0f us"
+                  + " from move to serving)%n",
+              r + 1,
+              moves,
+              moveStats[r][0] / 1e9,
+              moveStats[r][1] / 1e3 / moves,
+              moveStats[r][2] / 1e3);
         }
-        System.out.printf(Locale.ROOT, "events: %d versions loaded, %d released, %d swaps, %d"
-            + " load failures%n", loadedEvents.get(), releasedEvents.get(), swappedEvents.get(),
+        System.out.printf(
+            Locale.ROOT,
+            "events: %d versions loaded, %d released, %d swaps, %d" + " load failures%n",
+            loadedEvents.get(),
+            releasedEvents.get(),
+            swappedEvents.get(),
             failedLoads.get());
         StringBuilder heap = new StringBuilder("heap after GC (live versions): before ");
         for (int r = 0; r <= rounds; r++) {
           if (r > 0) {
             heap.append(", after round ").append(r).append(' ');
           }
-          heap.append(String.format(Locale.ROOT, "%.2f MiB (%d)", memory[r].mib(),
-              memory[r].liveVersions()));
+          heap.append(
+              String.format(
+                  Locale.ROOT, "%.2f MiB (%d)", memory[r].mib(), memory[r].liveVersions()));
         }
         System.out.println(heap);
       }
@@ -218,8 +272,13 @@ public final class HotSwapBenchmark {
     }
   }
 
-  private void predictLoop(InferenceService service, List<Map<String, Object>> requests,
-      int offset, Histogram[] histograms, AtomicLongArray failures, AtomicLongArray wrong) {
+  private void predictLoop(
+      InferenceService service,
+      List<Map<String, Object>> requests,
+      int offset,
+      Histogram[] histograms,
+      AtomicLongArray failures,
+      AtomicLongArray wrong) {
     int i = offset;
     while (!stop) {
       Map<String, Object> request = requests.get(i);
@@ -262,8 +321,8 @@ public final class HotSwapBenchmark {
       long deadline = t0 + Duration.ofSeconds(30).toNanos();
       while (service.activeVersion() != target) {
         if (System.nanoTime() - deadline > 0) {
-          throw new IllegalStateException("The service did not move to v" + target
-              + " within 30 s");
+          throw new IllegalStateException(
+              "The service did not move to v" + target + " within 30 s");
         }
         LockSupport.parkNanos(100_000);
       }

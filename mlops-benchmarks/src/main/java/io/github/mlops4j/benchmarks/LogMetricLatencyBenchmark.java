@@ -55,7 +55,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 20, time = 100, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = 50, time = 100, timeUnit = TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 @Threads(1)
 public class LogMetricLatencyBenchmark {
   static final int QUEUE_CAPACITY = 1 << 20;
@@ -72,12 +74,13 @@ public class LogMetricLatencyBenchmark {
     @Setup(Level.Trial)
     public void open() {
       workspace = BenchmarkSupport.tempDir("latency");
-      tracker = Tracker.builder()
-          .workspace(workspace)
-          .captureEnvironment(false)
-          .queueCapacity(QUEUE_CAPACITY)
-          .backpressure(Backpressure.BLOCK)
-          .build();
+      tracker =
+          Tracker.builder()
+              .workspace(workspace)
+              .captureEnvironment(false)
+              .queueCapacity(QUEUE_CAPACITY)
+              .backpressure(Backpressure.BLOCK)
+              .build();
       run = tracker.startRun("latency");
     }
 
@@ -96,9 +99,13 @@ public class LogMetricLatencyBenchmark {
       if (!tracker.flush(Duration.ofMinutes(2))) {
         throw new IllegalStateException("flush timed out");
       }
-      System.out.printf("%n[logMetric] logged %,d points this iteration; %,d still queued at its"
+      System.out.printf(
+          "%n[logMetric] logged %,d points this iteration; %,d still queued at its"
               + " end (capacity %,d%s); stored in total %,d%n",
-          logged, pending, QUEUE_CAPACITY, pending >= QUEUE_CAPACITY ? ", QUEUE WAS FULL" : "",
+          logged,
+          pending,
+          QUEUE_CAPACITY,
+          pending >= QUEUE_CAPACITY ? ", QUEUE WAS FULL" : "",
           tracker.storedMetricPoints());
     }
 
@@ -168,7 +175,8 @@ public class LogMetricLatencyBenchmark {
 
     @TearDown(Level.Iteration)
     public void report() {
-      System.out.printf("%n[offer] %,d still queued at the end of the iteration; consumed %,d%n",
+      System.out.printf(
+          "%n[offer] %,d still queued at the end of the iteration; consumed %,d%n",
           queue.size(), consumed.get());
     }
 
@@ -188,6 +196,7 @@ public class LogMetricLatencyBenchmark {
   @Benchmark
   public boolean arrayBlockingQueueOffer(QueueState s) {
     long step = s.step++;
-    return s.queue.offer(new Sample(s.runId, "loss", step * 1e-6, step, System.currentTimeMillis()));
+    return s.queue.offer(
+        new Sample(s.runId, "loss", step * 1e-6, step, System.currentTimeMillis()));
   }
 }

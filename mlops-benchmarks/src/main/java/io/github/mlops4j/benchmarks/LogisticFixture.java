@@ -12,15 +12,17 @@ import org.tribuo.impl.ArrayExample;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 /**
- * The logistic-regression workload shared by the serving and validation benchmarks: rows of
- * {@value #FEATURES} standard-normal features {@code f0 .. f19}, labelled {@code yes} when a fixed
- * linear score plus noise is positive, else {@code no}.
+ * The logistic-regression workload shared by the serving and validation benchmarks: rows of {@value
+ * #FEATURES} standard-normal features {@code f0 .. f19}, labelled {@code yes} when a fixed linear
+ * score plus noise is positive, else {@code no}.
  */
 final class LogisticFixture {
   static final int FEATURES = 20;
+
   /** Tribuo's trainers log every 1,000 iterations at INFO; kept here so the level sticks. */
   private static final java.util.logging.Logger TRIBUO_LOG =
       java.util.logging.Logger.getLogger("org.tribuo");
+
   static final String[] NAMES = new String[FEATURES];
   private static final double[] WEIGHTS = new double[FEATURES];
 

@@ -38,10 +38,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code jdbcChunks}: plain single-threaded JDBC batch insert of the same rows the library
  *       writes into {@code metric_chunks} of a workspace created by the library: the same
  *       24-byte-per-point big-endian blobs, at most 4,096 points per chunk per series, one
- *       transaction per 50,000 points (the library's default batch); points are generated and packed
- *       inside the measured time, as the library does.
- *   <li>{@code jdbcRowPerPoint}: the naive design for reference: one row per point with string
- *       keys in {@code points(run_id, key, step, ts, value)} with an index on {@code (run_id, key,
+ *       transaction per 50,000 points (the library's default batch); points are generated and
+ *       packed inside the measured time, as the library does.
+ *   <li>{@code jdbcRowPerPoint}: the naive design for reference: one row per point with string keys
+ *       in {@code points(run_id, key, step, ts, value)} with an index on {@code (run_id, key,
  *       step)}, 50,000 rows per transaction.
  * </ul>
  *
@@ -51,20 +51,22 @@ import org.openjdk.jmh.annotations.Warmup;
  * java -jar mlops-benchmarks/target/benchmarks.jar MetricIngestBenchmark -f 1
  * </pre>
  *
- * Defaults: Throughput mode, 6 x 2 s warm-up and 10 x 2 s measurement iterations; every
- * invocation logs 1,000,000 points (the library takes well under a second, so an iteration holds
- * several invocations; the row-per-point baseline takes about 5 s, so its iterations hold one).
- * Only the invocations are timed, not the per-invocation set-up and tear-down. The library's
- * two-thread pipeline needs the longer warm-up: its first dozen invocations ramp up from about 1 M
- * to 5 M points/s as the JIT compiles the writer; the fork pre-touches its heap for the same
- * reason (first-touch page faults in this VM otherwise slow the allocation-heavy producer).
+ * Defaults: Throughput mode, 6 x 2 s warm-up and 10 x 2 s measurement iterations; every invocation
+ * logs 1,000,000 points (the library takes well under a second, so an iteration holds several
+ * invocations; the row-per-point baseline takes about 5 s, so its iterations hold one). Only the
+ * invocations are timed, not the per-invocation set-up and tear-down. The library's two-thread
+ * pipeline needs the longer warm-up: its first dozen invocations ramp up from about 1 M to 5 M
+ * points/s as the JIT compiles the writer; the fork pre-touches its heap for the same reason
+ * (first-touch page faults in this VM otherwise slow the allocation-heavy producer).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @OperationsPerInvocation(MetricIngestBenchmark.POINTS)
 @Warmup(iterations = 6, time = 2)
 @Measurement(iterations = 10, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 public class MetricIngestBenchmark {
   static final int POINTS = 1_000_000;
   static final int SERIES = 4;
@@ -111,12 +113,13 @@ public class MetricIngestBenchmark {
         tracker.close();
         try (Connection c = BenchmarkSupport.sqlite(workspace.resolve("mlops.db"));
             Statement st = c.createStatement();
-            ResultSet rs = st.executeQuery(
-                "SELECT count(*), sum(point_count), min(point_count), max(point_count)"
-                    + " FROM metric_chunks")) {
+            ResultSet rs =
+                st.executeQuery(
+                    "SELECT count(*), sum(point_count), min(point_count), max(point_count)"
+                        + " FROM metric_chunks")) {
           rs.next();
-          System.out.printf("%n[library] %,d chunk rows for %,d points (min %d, max %d points"
-                  + " per chunk)%n",
+          System.out.printf(
+              "%n[library] %,d chunk rows for %,d points (min %d, max %d points" + " per chunk)%n",
               rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
         }
       } finally {
@@ -157,7 +160,8 @@ public class MetricIngestBenchmark {
         runId = tracker.startRun("ingest").id();
       }
       connection = BenchmarkSupport.sqlite(workspace.resolve("mlops.db"));
-      try (PreparedStatement insert = connection.prepareStatement(
+      try (PreparedStatement insert =
+          connection.prepareStatement(
               "INSERT INTO metric_series (run_id, key) VALUES (?, ?)",
               Statement.RETURN_GENERATED_KEYS)) {
         for (int k = 0; k < SERIES; k++) {
@@ -176,13 +180,14 @@ public class MetricIngestBenchmark {
     public void close() throws SQLException {
       try {
         try (Statement st = connection.createStatement();
-            ResultSet rs = st.executeQuery("SELECT count(*), sum(point_count) FROM metric_chunks")) {
+            ResultSet rs =
+                st.executeQuery("SELECT count(*), sum(point_count) FROM metric_chunks")) {
           rs.next();
           if (rs.getLong(2) != POINTS) {
             throw new IllegalStateException("stored " + rs.getLong(2) + " points");
           }
-          System.out.printf("%n[jdbcChunks] %,d chunk rows for %,d points%n",
-              rs.getLong(1), rs.getLong(2));
+          System.out.printf(
+              "%n[jdbcChunks] %,d chunk rows for %,d points%n", rs.getLong(1), rs.getLong(2));
         }
         connection.close();
       } finally {
@@ -197,8 +202,9 @@ public class MetricIngestBenchmark {
     int stepsPerTransaction = POINTS_PER_TRANSACTION / SERIES;
     long rows = 0;
     c.setAutoCommit(false);
-    try (PreparedStatement insert = c.prepareStatement(
-        "INSERT INTO metric_chunks (series_id, point_count, points) VALUES (?, ?, ?)")) {
+    try (PreparedStatement insert =
+        c.prepareStatement(
+            "INSERT INTO metric_chunks (series_id, point_count, points) VALUES (?, ?, ?)")) {
       for (int start = 0; start < STEPS; start += stepsPerTransaction) {
         int end = Math.min(STEPS, start + stepsPerTransaction);
         for (int k = 0; k < SERIES; k++) {
@@ -240,8 +246,9 @@ public class MetricIngestBenchmark {
       dir = BenchmarkSupport.tempDir("ingest-rows");
       connection = BenchmarkSupport.sqlite(dir.resolve("points.db"));
       try (Statement st = connection.createStatement()) {
-        st.executeUpdate("CREATE TABLE points (run_id TEXT NOT NULL, key TEXT NOT NULL,"
-            + " step BIGINT NOT NULL, ts BIGINT NOT NULL, value DOUBLE)");
+        st.executeUpdate(
+            "CREATE TABLE points (run_id TEXT NOT NULL, key TEXT NOT NULL,"
+                + " step BIGINT NOT NULL, ts BIGINT NOT NULL, value DOUBLE)");
         st.executeUpdate("CREATE INDEX points_run_key_step ON points (run_id, key, step)");
       }
     }
@@ -268,8 +275,9 @@ public class MetricIngestBenchmark {
     Connection c = s.connection;
     long rows = 0;
     c.setAutoCommit(false);
-    try (PreparedStatement insert = c.prepareStatement(
-        "INSERT INTO points (run_id, key, step, ts, value) VALUES (?, ?, ?, ?, ?)")) {
+    try (PreparedStatement insert =
+        c.prepareStatement(
+            "INSERT INTO points (run_id, key, step, ts, value) VALUES (?, ?, ?, ?, ?)")) {
       for (int step = 0; step < STEPS; step++) {
         for (int k = 0; k < SERIES; k++) {
           insert.setString(1, s.runId);

@@ -35,14 +35,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *       fills a batch profiles it, the call that closes a window evaluates it, both inside the
  *       measured calls;
  *   <li>{@code observeUnbatched}: {@code batchRows(1)}, every call profiles its own row;
- *   <li>{@code observeAsync}: an executor (one thread owned by the benchmark) profiles batches
- *       and evaluates windows; when it has 2 x stripes batches in hand the caller profiles the
- *       next one itself (back-pressure), which back-to-back calls provoke;
+ *   <li>{@code observeAsync}: an executor (one thread owned by the benchmark) profiles batches and
+ *       evaluates windows; when it has 2 x stripes batches in hand the caller profiles the next one
+ *       itself (back-pressure), which back-to-back calls provoke;
  *   <li>{@code observeAndRecordPrediction}: {@code observe} plus {@link
  *       Monitor#recordPrediction(String, double)} under a pre-built id (bounded pending store of
  *       100 000, oldest evicted);
- *   <li>baseline {@code rawKll}: {@value #FEATURES} bare {@code KllDoublesSketch.update} calls,
- *       the least a quantile-sketch profile can cost;
+ *   <li>baseline {@code rawKll}: {@value #FEATURES} bare {@code KllDoublesSketch.update} calls, the
+ *       least a quantile-sketch profile can cost;
  *   <li>baseline {@code copyRow}: copying the row into a buffer, the least any recording costs.
  * </ul>
  *
@@ -57,7 +57,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @State(Scope.Benchmark)
 public class MonitorObserveBenchmark {
   static final int FEATURES = 20;
@@ -92,14 +94,28 @@ public class MonitorObserveBenchmark {
       ref.update(row);
     }
     Profile reference = ref.take();
-    monitor = Monitor.builder().model("bench").reference(reference)
-        .window(WindowSpec.rows(WINDOW)).predictions(PredictionTask.BINARY_CLASSIFICATION)
-        .build();
-    unbatched = Monitor.builder().model("bench").reference(reference)
-        .window(WindowSpec.rows(WINDOW)).batchRows(1).build();
+    monitor =
+        Monitor.builder()
+            .model("bench")
+            .reference(reference)
+            .window(WindowSpec.rows(WINDOW))
+            .predictions(PredictionTask.BINARY_CLASSIFICATION)
+            .build();
+    unbatched =
+        Monitor.builder()
+            .model("bench")
+            .reference(reference)
+            .window(WindowSpec.rows(WINDOW))
+            .batchRows(1)
+            .build();
     executor = Executors.newSingleThreadExecutor();
-    async = Monitor.builder().model("bench").reference(reference)
-        .window(WindowSpec.rows(WINDOW)).executor(executor).build();
+    async =
+        Monitor.builder()
+            .model("bench")
+            .reference(reference)
+            .window(WindowSpec.rows(WINDOW))
+            .executor(executor)
+            .build();
     SplittableRandom r = new SplittableRandom(3);
     for (int i = 0; i < ROWS; i++) {
       scores[i] = r.nextDouble();
@@ -116,8 +132,13 @@ public class MonitorObserveBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws InterruptedException {
     System.out.println();
-    System.out.println("monitor stats: default " + monitor.stats() + ", unbatched "
-        + unbatched.stats() + ", async " + async.stats());
+    System.out.println(
+        "monitor stats: default "
+            + monitor.stats()
+            + ", unbatched "
+            + unbatched.stats()
+            + ", async "
+            + async.stats());
     monitor.close();
     unbatched.close();
     async.close();

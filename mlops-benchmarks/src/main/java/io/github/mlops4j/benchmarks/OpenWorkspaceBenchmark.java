@@ -49,7 +49,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 @State(Scope.Benchmark)
 public class OpenWorkspaceBenchmark {
   /** Runs in the workspace besides the one that {@code openLogMetricClose} logs to. */
@@ -93,8 +95,8 @@ public class OpenWorkspaceBenchmark {
   }
 
   /**
-   * Open, log one metric point to a running run, close: the tracker's writer thread has started,
-   * so {@code close()} has to stop it. Each call adds one point to the workspace.
+   * Open, log one metric point to a running run, close: the tracker's writer thread has started, so
+   * {@code close()} has to stop it. Each call adds one point to the workspace.
    */
   @Benchmark
   public Tracker openLogMetricClose() {

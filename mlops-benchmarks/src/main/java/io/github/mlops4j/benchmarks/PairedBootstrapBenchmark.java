@@ -37,20 +37,20 @@ import org.tribuo.classification.Label;
  * the resampling alone in the same run.
  *
  * <p>Setup: two logistic regressions ({@value LogisticFixture#FEATURES} features) trained on
- * different 5,000-row samples (candidate and champion); a holdout of {@code rows} (default
- * 100,000) other rows; both evaluated once in setup, so each operation is {@code
+ * different 5,000-row samples (candidate and champion); a holdout of {@code rows} (default 100,000)
+ * other rows; both evaluated once in setup, so each operation is {@code
  * gate.evaluate(candidateEvaluation, championEvaluation)}: {@value #RESAMPLES} resamples, each
  * drawing {@code rows} row indices with replacement and computing the metric of both models on
- * them. {@code metric} is {@code macro_f1} (a weighted confusion matrix per model and resample)
- * or {@code auc:yes} (a weighted pass over the rows sorted by score per model and resample).
+ * them. {@code metric} is {@code macro_f1} (a weighted confusion matrix per model and resample) or
+ * {@code auc:yes} (a weighted pass over the rows sorted by score per model and resample).
  *
  * <ul>
  *   <li>{@code gateTwoThreads}: the gate with {@code executor(pool of 2 threads, 2)}.
  *   <li>{@code gateDefaultExecutor}: the gate with its defaults (the common fork-join pool,
  *       parallelism = available processors).
  *   <li>{@code gateOneThread}: {@code executor(Runnable::run, 1)}, on the calling thread.
- *   <li>{@code baselineDrawsTwoThreads}: only the draws of the same resamples (for each resample,
- *       a {@code SplittableRandom} and {@code rows} increments of a count array), on the same 2
+ *   <li>{@code baselineDrawsTwoThreads}: only the draws of the same resamples (for each resample, a
+ *       {@code SplittableRandom} and {@code rows} increments of a count array), on the same 2
  *       threads: the least a bootstrap of this size must do.
  * </ul>
  *
@@ -63,7 +63,9 @@ import org.tribuo.classification.Label;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @State(Scope.Benchmark)
 public class PairedBootstrapBenchmark {
   static final int RESAMPLES = 1000;
@@ -96,8 +98,10 @@ public class PairedBootstrapBenchmark {
   }
 
   private ValidationGate.Builder gate() {
-    return ValidationGate.builder().require(metric, Rule.notWorseThanChampionBy(0.01))
-        .bootstrapResamples(RESAMPLES).seed(1);
+    return ValidationGate.builder()
+        .require(metric, Rule.notWorseThanChampionBy(0.01))
+        .bootstrapResamples(RESAMPLES)
+        .seed(1);
   }
 
   @TearDown(Level.Trial)
@@ -132,19 +136,21 @@ public class PairedBootstrapBenchmark {
     for (int ch = 0; ch < 2; ch++) {
       int from = RESAMPLES * ch / 2;
       int to = RESAMPLES * (ch + 1) / 2;
-      parts.add(pool.submit(() -> {
-        int[] w = new int[n];
-        long check = 0;
-        for (int r = from; r < to; r++) {
-          Arrays.fill(w, 0);
-          SplittableRandom random = new SplittableRandom(seeds[r]);
-          for (int j = 0; j < n; j++) {
-            w[random.nextInt(n)]++;
-          }
-          check += w[r % n];
-        }
-        return check;
-      }));
+      parts.add(
+          pool.submit(
+              () -> {
+                int[] w = new int[n];
+                long check = 0;
+                for (int r = from; r < to; r++) {
+                  Arrays.fill(w, 0);
+                  SplittableRandom random = new SplittableRandom(seeds[r]);
+                  for (int j = 0; j < n; j++) {
+                    w[random.nextInt(n)]++;
+                  }
+                  check += w[r % n];
+                }
+                return check;
+              }));
     }
     long sum = 0;
     for (Future<Long> f : parts) {

@@ -58,7 +58,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 1)
 @Measurement(iterations = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 @State(Scope.Benchmark)
 public class PointInTimeJoinBenchmark {
   static final int SPINE = 1_000_000;
@@ -84,14 +86,21 @@ public class PointInTimeJoinBenchmark {
     Duration[] ttls = {Duration.ofDays(7), Duration.ofDays(2), Duration.ZERO};
     refs = new ArrayList<>();
     SplittableRandom random = new SplittableRandom(7);
-    try (FeatureStore writer = FeatureStore.builder().workspace(workspace)
-        .clock(java.time.Clock.fixed(START.plusSeconds(SPAN_SECONDS), java.time.ZoneOffset.UTC))
-        .build()) {
+    try (FeatureStore writer =
+        FeatureStore.builder()
+            .workspace(workspace)
+            .clock(java.time.Clock.fixed(START.plusSeconds(SPAN_SECONDS), java.time.ZoneOffset.UTC))
+            .build()) {
       for (int v = 0; v < VIEWS.size(); v++) {
         String name = VIEWS.get(v);
-        writer.apply(FeatureView.builder(name).entity("customer_id", ValueType.STRING)
-            .feature("a", ValueType.DOUBLE).feature("b", ValueType.LONG)
-            .feature("c", ValueType.DOUBLE).ttl(ttls[v]).build());
+        writer.apply(
+            FeatureView.builder(name)
+                .entity("customer_id", ValueType.STRING)
+                .feature("a", ValueType.DOUBLE)
+                .feature("b", ValueType.LONG)
+                .feature("c", ValueType.DOUBLE)
+                .ttl(ttls[v])
+                .build());
         for (String f : List.of("a", "b", "c")) {
           refs.add(name + ":" + f);
         }
@@ -112,11 +121,14 @@ public class PointInTimeJoinBenchmark {
     }
     spine = new ArrayList<>(SPINE);
     for (int i = 0; i < SPINE; i++) {
-      spine.add(EntityRow.of(Map.of("customer_id", key(random.nextInt(ENTITIES)),
-          "label", random.nextBoolean()), START.plusSeconds(random.nextLong(SPAN_SECONDS))));
+      spine.add(
+          EntityRow.of(
+              Map.of("customer_id", key(random.nextInt(ENTITIES)), "label", random.nextBoolean()),
+              START.plusSeconds(random.nextLong(SPAN_SECONDS))));
     }
-    System.out.printf("%n[setup] wrote %,d rows in %d views in %.1f s%n", ROWS * VIEWS.size(),
-        VIEWS.size(), (System.nanoTime() - start) / 1e9);
+    System.out.printf(
+        "%n[setup] wrote %,d rows in %d views in %.1f s%n",
+        ROWS * VIEWS.size(), VIEWS.size(), (System.nanoTime() - start) / 1e9);
     pool = Executors.newFixedThreadPool(threads);
     FeatureStore.Builder b = FeatureStore.builder().workspace(workspace);
     features = (threads > 1 ? b.executor(pool) : b).build();
@@ -148,9 +160,11 @@ public class PointInTimeJoinBenchmark {
   @Benchmark
   public void scanRows(Blackhole bh) throws SQLException {
     try (Connection c = BenchmarkSupport.sqlite(workspace.resolve("mlops.db"));
-        PreparedStatement p = c.prepareStatement("SELECT entity_key, event_time, created_time,"
-            + " seq, vals FROM feature_rows WHERE view_id = ?"
-            + " ORDER BY entity_key, event_time, created_time, seq")) {
+        PreparedStatement p =
+            c.prepareStatement(
+                "SELECT entity_key, event_time, created_time,"
+                    + " seq, vals FROM feature_rows WHERE view_id = ?"
+                    + " ORDER BY entity_key, event_time, created_time, seq")) {
       for (int v = 1; v <= VIEWS.size(); v++) {
         p.setLong(1, v);
         try (ResultSet rs = p.executeQuery()) {

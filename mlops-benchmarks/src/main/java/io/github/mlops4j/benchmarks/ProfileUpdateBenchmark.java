@@ -30,12 +30,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code rawKll}: one {@code KllDoublesSketch} (k = 200) per feature and nothing else: the
  *       floor for a profile that keeps a quantile sketch (KLL skips NaN itself);
- *   <li>{@code plainSum}: a loop summing the finite values, the floor for touching the data at
- *       all.
+ *   <li>{@code plainSum}: a loop summing the finite values, the floor for touching the data at all.
  * </ul>
  *
- * {@code profileBatched} adds the same rows through {@link ProfileAccumulator#updateRows}, the
- * path the monitor uses for its row buffers.
+ * {@code profileBatched} adds the same rows through {@link ProfileAccumulator#updateRows}, the path
+ * the monitor uses for its row buffers.
  *
  * <p>Sketches start empty at every iteration, as a monitor's window profiles do, so an iteration
  * profiles a few hundred thousand rows per feature. {@code main} prints the serialized size of a
@@ -55,7 +54,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OperationsPerInvocation(ProfileUpdateBenchmark.ROWS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @State(Scope.Thread)
 public class ProfileUpdateBenchmark {
   static final int FEATURES = 50;
@@ -173,8 +174,13 @@ public class ProfileUpdateBenchmark {
     }
     Profile p = acc.take();
     int bytes = p.toBytes().length;
-    System.out.printf("profile of 10^6 rows x %d numeric features, k=%d: %d bytes JSON,"
-        + " %.0f bytes per column (retained values per column: %d)%n", FEATURES,
-        p.schema().kllK(), bytes, (double) bytes / FEATURES, p.column("f0").retainedValues());
+    System.out.printf(
+        "profile of 10^6 rows x %d numeric features, k=%d: %d bytes JSON,"
+            + " %.0f bytes per column (retained values per column: %d)%n",
+        FEATURES,
+        p.schema().kllK(),
+        bytes,
+        (double) bytes / FEATURES,
+        p.column("f0").retainedValues());
   }
 }

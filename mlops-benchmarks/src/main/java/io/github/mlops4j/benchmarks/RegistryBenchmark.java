@@ -44,16 +44,16 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  *
  * <ul>
  *   <li>{@code resolveWarm} vs {@code caffeineGetBaseline}: {@code registry.resolve("m17",
- *       "champion")} answered from the warm cache, against a raw Caffeine {@code getIfPresent}
- *       of a precomputed key in a cache of the same size. Target: p99 &lt;= 1 us.
- *   <li>{@code searchByTag} vs {@code jdbcSearchBaseline}: {@code searchModels(null,
- *       Map.of("team", "risk"))} over 1,000 registered models, 100 of which carry the tag, with
- *       full snapshots (tags and aliases); the baseline is one hand-written JDBC join returning the
- *       same 100 names on the same database. Target: p95 &lt;= 10 ms.
- *   <li>{@code loadTribuo} vs {@code tribuoDeserializeBaseline}: loading a logistic regression
- *       over 200 features through the registry (SHA-256 check, class check, protobuf parse,
- *       Tribuo deserialize, cast) against Tribuo's own {@code Model.deserializeFromFile} of the
- *       same stored file. Target: &lt;= 1.2x the baseline.
+ *       "champion")} answered from the warm cache, against a raw Caffeine {@code getIfPresent} of a
+ *       precomputed key in a cache of the same size. Target: p99 &lt;= 1 us.
+ *   <li>{@code searchByTag} vs {@code jdbcSearchBaseline}: {@code searchModels(null, Map.of("team",
+ *       "risk"))} over 1,000 registered models, 100 of which carry the tag, with full snapshots
+ *       (tags and aliases); the baseline is one hand-written JDBC join returning the same 100 names
+ *       on the same database. Target: p95 &lt;= 10 ms.
+ *   <li>{@code loadTribuo} vs {@code tribuoDeserializeBaseline}: loading a logistic regression over
+ *       200 features through the registry (SHA-256 check, class check, protobuf parse, Tribuo
+ *       deserialize, cast) against Tribuo's own {@code Model.deserializeFromFile} of the same
+ *       stored file. Target: &lt;= 1.2x the baseline.
  * </ul>
  *
  * <p>Run (from the repository root):
@@ -156,10 +156,11 @@ public class RegistryBenchmark {
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public List<String> jdbcSearchBaseline() throws Exception {
     List<String> names = new ArrayList<>();
-    try (PreparedStatement p = jdbc.prepareStatement(
-        "SELECT m.name, m.description, m.creation_time FROM registered_models m"
-            + " JOIN registered_model_tags t ON t.name = m.name"
-            + " WHERE t.key = ? AND t.value = ? ORDER BY m.name")) {
+    try (PreparedStatement p =
+        jdbc.prepareStatement(
+            "SELECT m.name, m.description, m.creation_time FROM registered_models m"
+                + " JOIN registered_model_tags t ON t.name = m.name"
+                + " WHERE t.key = ? AND t.value = ? ORDER BY m.name")) {
       p.setString(1, "team");
       p.setString(2, "risk");
       try (ResultSet rs = p.executeQuery()) {

@@ -34,17 +34,17 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link Tracker#searchRuns(RunQuery)} over a workspace of {@value #RUNS} runs in one experiment,
- * with the filter {@code metrics.auc > 0.84995 and params.lr = '0.05'} that matches exactly
- * {@value #MATCHES} runs (each predicate alone matches 10,000 and 2,500 runs respectively).
+ * with the filter {@code metrics.auc > 0.84995 and params.lr = '0.05'} that matches exactly {@value
+ * #MATCHES} runs (each predicate alone matches 10,000 and 2,500 runs respectively).
  *
- * <p>The workspace is built once per trial with the library: each run gets one param {@code lr}
- * (10 values, round robin) and one metric {@code auc} (0.7 + j * 0.0001 for the j-th run of its
- * {@code lr} group); metrics are flushed at the end. Setup checks that the query returns exactly
- * {@value #MATCHES} runs and that the baseline finds the same ids.
+ * <p>The workspace is built once per trial with the library: each run gets one param {@code lr} (10
+ * values, round robin) and one metric {@code auc} (0.7 + j * 0.0001 for the j-th run of its {@code
+ * lr} group); metrics are flushed at the end. Setup checks that the query returns exactly {@value
+ * #MATCHES} runs and that the baseline finds the same ids.
  *
  * <p>Baseline {@code jdbcJoin}: a hand-written JDBC query on the same database file that selects
- * the same runs (with their columns) through joins on {@code params} and {@code latest_metrics},
- * in the same order ({@code start_time DESC, run_id}), then loads their params, latest metrics and
+ * the same runs (with their columns) through joins on {@code params} and {@code latest_metrics}, in
+ * the same order ({@code start_time DESC, run_id}), then loads their params, latest metrics and
  * tags with one {@code IN (...)} query each, into plain maps. It reuses one connection (the library
  * uses its pool).
  *
@@ -63,7 +63,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 @State(Scope.Benchmark)
 public class SearchRunsBenchmark {
   static final int RUNS = 25_000;
@@ -96,8 +98,8 @@ public class SearchRunsBenchmark {
         Tracker.builder().workspace(workspace).captureEnvironment(false).build()) {
       populate(filling, RUNS, EXPERIMENT);
     }
-    System.out.printf("%n[setup] created %,d runs in %.1f s%n", RUNS,
-        (System.nanoTime() - start) / 1e9);
+    System.out.printf(
+        "%n[setup] created %,d runs in %.1f s%n", RUNS, (System.nanoTime() - start) / 1e9);
     if (analyze) {
       try (Connection c = BenchmarkSupport.sqlite(workspace.resolve("mlops.db"));
           java.sql.Statement st = c.createStatement()) {
@@ -108,8 +110,14 @@ public class SearchRunsBenchmark {
     query = RunQuery.builder().experiments(EXPERIMENT).filter(FILTER).maxResults(MATCHES).build();
     RunPage page = tracker.searchRuns(query);
     if (page.runs().size() != MATCHES || page.nextPageToken() != null) {
-      throw new IllegalStateException("expected exactly " + MATCHES + " runs, got "
-          + page.runs().size() + " (next page " + page.nextPageToken() + ")");
+      throw new IllegalStateException(
+          "expected exactly "
+              + MATCHES
+              + " runs, got "
+              + page.runs().size()
+              + " (next page "
+              + page.nextPageToken()
+              + ")");
     }
     connection = BenchmarkSupport.sqlite(workspace.resolve("mlops.db"));
     List<BaselineRun> baseline = jdbcJoin();
@@ -119,7 +127,8 @@ public class SearchRunsBenchmark {
     for (int i = 0; i < MATCHES; i++) {
       RunInfo r = page.runs().get(i);
       BaselineRun b = baseline.get(i);
-      if (!r.runId().equals(b.runId) || !r.params().equals(b.params)
+      if (!r.runId().equals(b.runId)
+          || !r.params().equals(b.params)
           || r.metrics().get("auc").value() != b.metrics.get("auc").value()) {
         throw new IllegalStateException("baseline and library disagree at " + i);
       }
@@ -159,23 +168,34 @@ public class SearchRunsBenchmark {
   }
 
   /** What the baseline loads per run. */
-  record BaselineRun(String runId, long experimentId, String runName, String parentRunId,
-      String userId, String status, long startTime, Long endTime, String lifecycleStage,
-      Map<String, String> params, Map<String, MetricPoint> metrics, Map<String, String> tags) {}
+  record BaselineRun(
+      String runId,
+      long experimentId,
+      String runName,
+      String parentRunId,
+      String userId,
+      String status,
+      long startTime,
+      Long endTime,
+      String lifecycleStage,
+      Map<String, String> params,
+      Map<String, MetricPoint> metrics,
+      Map<String, String> tags) {}
 
   @Benchmark
   public List<BaselineRun> jdbcJoin() throws SQLException {
     Connection c = connection;
     List<String> ids = new ArrayList<>(MATCHES);
     List<Object[]> rows = new ArrayList<>(MATCHES);
-    try (PreparedStatement p = c.prepareStatement(
-        "SELECT r.run_id, r.experiment_id, r.run_name, r.parent_run_id, r.user_id, r.status,"
-            + " r.start_time, r.end_time, r.lifecycle_stage FROM runs r"
-            + " JOIN params p ON p.run_id = r.run_id AND p.key = ? AND p.value = ?"
-            + " JOIN latest_metrics m ON m.run_id = r.run_id AND m.key = ? AND m.value > ?"
-            + " WHERE r.experiment_id = (SELECT experiment_id FROM experiments WHERE name = ?)"
-            + " AND r.lifecycle_stage = 'active'"
-            + " ORDER BY r.start_time DESC, r.run_id LIMIT ?")) {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "SELECT r.run_id, r.experiment_id, r.run_name, r.parent_run_id, r.user_id, r.status,"
+                + " r.start_time, r.end_time, r.lifecycle_stage FROM runs r"
+                + " JOIN params p ON p.run_id = r.run_id AND p.key = ? AND p.value = ?"
+                + " JOIN latest_metrics m ON m.run_id = r.run_id AND m.key = ? AND m.value > ?"
+                + " WHERE r.experiment_id = (SELECT experiment_id FROM experiments WHERE name = ?)"
+                + " AND r.lifecycle_stage = 'active'"
+                + " ORDER BY r.start_time DESC, r.run_id LIMIT ?")) {
       p.setString(1, "lr");
       p.setString(2, LR);
       p.setString(3, "auc");
@@ -187,8 +207,18 @@ public class SearchRunsBenchmark {
           long end = rs.getLong(8);
           Long endTime = rs.wasNull() ? null : end;
           ids.add(rs.getString(1));
-          rows.add(new Object[] {rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-              rs.getString(5), rs.getString(6), rs.getLong(7), endTime, rs.getString(9)});
+          rows.add(
+              new Object[] {
+                rs.getString(1),
+                rs.getLong(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getLong(7),
+                endTime,
+                rs.getString(9)
+              });
         }
       }
     }
@@ -201,7 +231,8 @@ public class SearchRunsBenchmark {
       bind(p, ids);
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
-          params.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+          params
+              .computeIfAbsent(rs.getString(1), k -> new HashMap<>())
               .put(rs.getString(2), rs.getString(3));
         }
       }
@@ -216,25 +247,41 @@ public class SearchRunsBenchmark {
         }
       }
     }
-    try (PreparedStatement p = c.prepareStatement(
-        "SELECT run_id, key, value_bits, step, ts FROM latest_metrics WHERE run_id IN " + in)) {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "SELECT run_id, key, value_bits, step, ts FROM latest_metrics WHERE run_id IN " + in)) {
       bind(p, ids);
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
-          metrics.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-              .put(rs.getString(2), new MetricPoint(rs.getString(2),
-                  Double.longBitsToDouble(rs.getLong(3)), rs.getLong(4),
-                  Instant.ofEpochMilli(rs.getLong(5))));
+          metrics
+              .computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+              .put(
+                  rs.getString(2),
+                  new MetricPoint(
+                      rs.getString(2),
+                      Double.longBitsToDouble(rs.getLong(3)),
+                      rs.getLong(4),
+                      Instant.ofEpochMilli(rs.getLong(5))));
         }
       }
     }
     List<BaselineRun> out = new ArrayList<>(rows.size());
     for (Object[] r : rows) {
       String id = (String) r[0];
-      out.add(new BaselineRun(id, (Long) r[1], (String) r[2], (String) r[3], (String) r[4],
-          (String) r[5], (Long) r[6], (Long) r[7], (String) r[8],
-          params.getOrDefault(id, Map.of()), metrics.getOrDefault(id, Map.of()),
-          tags.getOrDefault(id, Map.of())));
+      out.add(
+          new BaselineRun(
+              id,
+              (Long) r[1],
+              (String) r[2],
+              (String) r[3],
+              (String) r[4],
+              (String) r[5],
+              (Long) r[6],
+              (Long) r[7],
+              (String) r[8],
+              params.getOrDefault(id, Map.of()),
+              metrics.getOrDefault(id, Map.of()),
+              tags.getOrDefault(id, Map.of())));
     }
     return out;
   }

@@ -35,11 +35,11 @@ import org.tribuo.impl.ArrayExample;
  * Model.predict(Example)} of the same logistic regression ({@value LogisticFixture#FEATURES}
  * features), each measured beside its baselines in the same run.
  *
- * <p>Setup: a logistic regression trained on 5,000 rows ({@link LogisticFixture}) is registered
- * in an embedded workspace (its signature recorded by the registry) under alias {@code champion};
- * the services follow that alias with the default validation ({@code REJECT}), no routing, no
- * listener. Every benchmark cycles through the same 1,024 rows, given as request maps ({@code
- * HashMap<String, Object>} of 20 boxed doubles) or as prebuilt examples.
+ * <p>Setup: a logistic regression trained on 5,000 rows ({@link LogisticFixture}) is registered in
+ * an embedded workspace (its signature recorded by the registry) under alias {@code champion}; the
+ * services follow that alias with the default validation ({@code REJECT}), no routing, no listener.
+ * Every benchmark cycles through the same 1,024 rows, given as request maps ({@code HashMap<String,
+ * Object>} of 20 boxed doubles) or as prebuilt examples.
  *
  * <ul>
  *   <li>{@code rawPredict} (baseline): {@code model.predict(example)} on a prebuilt {@code
@@ -63,7 +63,9 @@ import org.tribuo.impl.ArrayExample;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Threads(1)
 @State(Scope.Benchmark)
 public class ServingOverheadBenchmark {
@@ -86,10 +88,15 @@ public class ServingOverheadBenchmark {
     model = LogisticFixture.train(5_000, 7);
     registry.register("churn", model, null);
     registry.setAlias("churn", "champion", 1);
-    service = InferenceService.builder().registry(registry).model("churn").alias("champion")
-        .build();
-    metered = InferenceService.builder().registry(registry).model("churn").alias("champion")
-        .meters(MicrometerServingMeters.of(new SimpleMeterRegistry())).build();
+    service =
+        InferenceService.builder().registry(registry).model("churn").alias("champion").build();
+    metered =
+        InferenceService.builder()
+            .registry(registry)
+            .model("churn")
+            .alias("champion")
+            .meters(MicrometerServingMeters.of(new SimpleMeterRegistry()))
+            .build();
     SplittableRandom random = new SplittableRandom(11);
     requests = new ArrayList<>(ROWS);
     examples = new ArrayExample[ROWS];

@@ -51,7 +51,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
 @State(Scope.Benchmark)
 public class StatTestsBenchmark {
   static final int N = 1_000_000;
@@ -78,7 +80,10 @@ public class StatTestsBenchmark {
   static double[] gaussians(SplittableRandom rnd, int n, double mean) {
     double[] v = new double[n];
     for (int i = 0; i < n; i++) {
-      v[i] = mean + Math.sqrt(-2 * Math.log(1 - rnd.nextDouble())) * Math.cos(2 * Math.PI * rnd.nextDouble());
+      v[i] =
+          mean
+              + Math.sqrt(-2 * Math.log(1 - rnd.nextDouble()))
+                  * Math.cos(2 * Math.PI * rnd.nextDouble());
     }
     return v;
   }
@@ -92,7 +97,8 @@ public class StatTestsBenchmark {
   public double partPValueOnly() {
     final double n = grid.length;
     final double d = statistic;
-    return KolmogorovSmirnovTest.withDefaults().test(grid, t -> Math.min(1.0, t / n + d))
+    return KolmogorovSmirnovTest.withDefaults()
+        .test(grid, t -> Math.min(1.0, t / n + d))
         .getPValue();
   }
 

@@ -255,8 +255,11 @@ public final class ArtifactStore {
 
   private void checkWritable() {
     if (readOnly) {
-      throw new IllegalStateException("The artifact store " + root + " was opened read-only;"
-          + " nothing can be stored through it");
+      throw new IllegalStateException(
+          "The artifact store "
+              + root
+              + " was opened read-only;"
+              + " nothing can be stored through it");
     }
   }
 
@@ -306,9 +309,9 @@ public final class ArtifactStore {
 
   /**
    * Moves the finished temp file to its final name, or drops it when an intact object exists. An
-   * existing object is only reused after its content was hashed again and matched its name: a
-   * file damaged in place (even with its size unchanged) is replaced by the new copy with one
-   * atomic rename, so readers see either the old file or the complete new one.
+   * existing object is only reused after its content was hashed again and matched its name: a file
+   * damaged in place (even with its size unchanged) is replaced by the new copy with one atomic
+   * rename, so readers see either the old file or the complete new one.
    */
   private void publish(Path temp, String digest, long size) throws IOException {
     Path dir = objects.resolve(digest.substring(0, 2));

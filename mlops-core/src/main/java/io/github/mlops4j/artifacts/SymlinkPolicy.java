@@ -2,8 +2,8 @@ package io.github.mlops4j.artifacts;
 
 /**
  * What happens to symbolic links found while a directory tree is listed to be stored (run
- * artifacts) or hashed (dataset versions). The directory that is passed in may itself be a link:
- * it was named by the caller and is always followed.
+ * artifacts) or hashed (dataset versions). The directory that is passed in may itself be a link: it
+ * was named by the caller and is always followed.
  */
 public enum SymlinkPolicy {
   /**

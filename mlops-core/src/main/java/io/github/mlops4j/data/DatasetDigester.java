@@ -141,8 +141,7 @@ final class DatasetDigester {
     List<Entry> entries = new ArrayList<>();
     try {
       for (FileTree.Entry e : FileTree.list(root, SymlinkPolicy.WITHIN_TREE, TREE)) {
-        entries.add(
-            new Entry(e.relativePath(), e.relativePath().getBytes(UTF_8), e.content()));
+        entries.add(new Entry(e.relativePath(), e.relativePath().getBytes(UTF_8), e.content()));
       }
     } catch (IOException e) {
       throw failure("cannot list", pathOf(e, root), e);

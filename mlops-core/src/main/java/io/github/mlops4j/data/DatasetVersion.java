@@ -40,7 +40,11 @@ import org.jspecify.annotations.Nullable;
  * @param source where the content was read from: the absolute normalized path
  */
 public record DatasetVersion(
-    String name, String digest, long sizeBytes, long fileCount, @Nullable Long rowCount,
+    String name,
+    String digest,
+    long sizeBytes,
+    long fileCount,
+    @Nullable Long rowCount,
     String source) {
 
   public DatasetVersion {

@@ -69,8 +69,8 @@ final class FileHasher {
   }
 
   /**
-   * Counts {@code '\n'} bytes in {@code bytes[offset, offset + length)}, eight bytes at a time
-   * from {@code offset} (whatever its alignment), then one by one.
+   * Counts {@code '\n'} bytes in {@code bytes[offset, offset + length)}, eight bytes at a time from
+   * {@code offset} (whatever its alignment), then one by one.
    */
   static long countNewlines(byte[] bytes, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, bytes.length);

@@ -4,8 +4,8 @@ import java.util.PriorityQueue;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one as-of rule, used by point-in-time joins, materialization, online writes and online
- * reads. With all times in epoch nanoseconds:
+ * The one as-of rule, used by point-in-time joins, materialization, online writes and online reads.
+ * With all times in epoch nanoseconds:
  *
  * <ul>
  *   <li>a row r is eligible at T when {@code r.e <= T} and, as of known time, {@code r.c <= T};
@@ -44,9 +44,9 @@ final class AsOf {
   }
 
   /**
-   * The winner for one entity as lookup times increase: rows of the entity are added in (e, c,
-   * seq) order once their event time is at or before the current lookup time; as of known time,
-   * rows not yet known wait until the lookup time reaches their created time.
+   * The winner for one entity as lookup times increase: rows of the entity are added in (e, c, seq)
+   * order once their event time is at or before the current lookup time; as of known time, rows not
+   * yet known wait until the lookup time reaches their created time.
    */
   static final class Timeline {
     private final boolean asOfKnownTime;

@@ -21,8 +21,8 @@ final class Columns {
   int indexOf(String ref) {
     Integer i = index.get(ref);
     if (i == null) {
-      throw new IllegalArgumentException("'" + ref + "' is not among the requested features "
-          + names);
+      throw new IllegalArgumentException(
+          "'" + ref + "' is not among the requested features " + names);
     }
     return i;
   }

@@ -3,13 +3,14 @@ package io.github.mlops4j.features;
 import java.util.Arrays;
 
 /**
- * The encoded entity key of one row of a view: its key columns in key order, each written as a
- * type tag followed by a length-prefixed or fixed-width value, so that two different keys never
- * encode to the same bytes (no separators that a value could contain). Opaque to users; {@link
+ * The encoded entity key of one row of a view: its key columns in key order, each written as a type
+ * tag followed by a length-prefixed or fixed-width value, so that two different keys never encode
+ * to the same bytes (no separators that a value could contain). Opaque to users; {@link
  * OnlineStore} implementations store and compare it as bytes.
  */
 public final class EntityKey implements Comparable<EntityKey> {
   private final byte[] bytes;
+
   /** Computed on first use (racy but idempotent, like String's): streamed rows are never hashed. */
   private int hash;
 

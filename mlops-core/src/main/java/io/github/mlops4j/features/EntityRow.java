@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
  * features are looked up as of, and any other columns (labels, request data for on-demand
  * features), which are carried through to the {@link TrainingRow}.
  *
- * <p>Rows are checked when joined, so that errors can name the row's index: a missing timestamp
- * or a missing or mistyped key column is a {@link FeatureDataException}.
+ * <p>Rows are checked when joined, so that errors can name the row's index: a missing timestamp or
+ * a missing or mistyped key column is a {@link FeatureDataException}.
  *
  * @param columns key columns and extra columns by name; null values allowed
  * @param timestamp the time {@code T} as of which features are looked up

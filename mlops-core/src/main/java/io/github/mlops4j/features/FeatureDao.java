@@ -16,10 +16,13 @@ import org.jspecify.annotations.Nullable;
 final class FeatureDao {
   static final String COMPONENT = "features";
   static final int SCHEMA_VERSION = 1;
+
   /** Keys per IN (...) list, well under every driver's parameter limit. */
   static final int KEY_CHUNK = 500;
+
   /** Spines with at most this many distinct keys per view read only those keys' rows. */
   static final int SELECTIVE_KEYS = 4 * KEY_CHUNK;
+
   private static final int BATCH = 5_000;
 
   private final Store store;
@@ -35,106 +38,128 @@ final class FeatureDao {
   }
 
   /** A stored view: id, current version and definition, watermark and newest materialized event. */
-  record StoredView(long id, int version, ViewDefinition definition, @Nullable Long watermark,
+  record StoredView(
+      long id,
+      int version,
+      ViewDefinition definition,
+      @Nullable Long watermark,
       @Nullable Long newestEvent) {}
 
   /** The result of an apply: the stored view and whether a new version was written. */
   record Applied(StoredView view, boolean changed) {}
 
   /**
-   * A number that grows with every stored definition change: the sum of the views' current
-   * versions (views are never deleted and versions only grow). One aggregate over one row per
-   * view, much cheaper than {@link #loadViews()}.
+   * A number that grows with every stored definition change: the sum of the views' current versions
+   * (views are never deleted and versions only grow). One aggregate over one row per view, much
+   * cheaper than {@link #loadViews()}.
    */
   long generation() {
-    return StoreAccess.read(store, c -> {
-      try (PreparedStatement p = c.prepareStatement(
-              "SELECT COALESCE(SUM(current_version), 0) FROM feature_views");
-          ResultSet rs = p.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    });
+    return StoreAccess.read(
+        store,
+        c -> {
+          try (PreparedStatement p =
+                  c.prepareStatement(
+                      "SELECT COALESCE(SUM(current_version), 0) FROM feature_views");
+              ResultSet rs = p.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+          }
+        });
   }
 
   List<StoredView> loadViews() {
-    return StoreAccess.read(store, c -> {
-      List<StoredView> out = new ArrayList<>();
-      try (PreparedStatement p = c.prepareStatement(
-              "SELECT v.view_id, v.current_version, d.definition, v.watermark, v.newest_event"
-                  + " FROM feature_views v JOIN feature_view_versions d"
-                  + " ON d.view_id = v.view_id AND d.version = v.current_version"
-                  + " WHERE v.current_version > 0 ORDER BY v.name");
-          ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          out.add(new StoredView(rs.getLong(1), rs.getInt(2),
-              ViewDefinition.fromJson(rs.getString(3)), nullableLong(rs, 4),
-              nullableLong(rs, 5)));
-        }
-      }
-      return out;
-    });
+    return StoreAccess.read(
+        store,
+        c -> {
+          List<StoredView> out = new ArrayList<>();
+          try (PreparedStatement p =
+                  c.prepareStatement(
+                      "SELECT v.view_id, v.current_version, d.definition, v.watermark, v.newest_event"
+                          + " FROM feature_views v JOIN feature_view_versions d"
+                          + " ON d.view_id = v.view_id AND d.version = v.current_version"
+                          + " WHERE v.current_version > 0 ORDER BY v.name");
+              ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+              out.add(
+                  new StoredView(
+                      rs.getLong(1),
+                      rs.getInt(2),
+                      ViewDefinition.fromJson(rs.getString(3)),
+                      nullableLong(rs, 4),
+                      nullableLong(rs, 5)));
+            }
+          }
+          return out;
+        });
   }
 
   Applied apply(FeatureView view, long now) {
-    return StoreAccess.write(store, c -> {
-      try (PreparedStatement p = c.prepareStatement(
-          "INSERT INTO feature_views (name, current_version, last_seq) VALUES (?, 0, 0)"
-              + " ON CONFLICT (name) DO NOTHING")) {
-        p.setString(1, view.name());
-        p.executeUpdate();
-      }
-      long id;
-      int version;
-      @Nullable Long watermark;
-      @Nullable Long newest;
-      try (PreparedStatement p = c.prepareStatement(
-          "SELECT view_id, current_version, watermark, newest_event FROM feature_views"
-              + " WHERE name = ?" + forUpdate())) {
-        p.setString(1, view.name());
-        try (ResultSet rs = p.executeQuery()) {
-          if (!rs.next()) {
-            throw new SQLException("feature view '" + view.name() + "' vanished during apply");
+    return StoreAccess.write(
+        store,
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "INSERT INTO feature_views (name, current_version, last_seq) VALUES (?, 0, 0)"
+                      + " ON CONFLICT (name) DO NOTHING")) {
+            p.setString(1, view.name());
+            p.executeUpdate();
           }
-          id = rs.getLong(1);
-          version = rs.getInt(2);
-          watermark = nullableLong(rs, 3);
-          newest = nullableLong(rs, 4);
-        }
-      }
-      ViewDefinition next;
-      if (version == 0) {
-        next = ViewDefinition.first(view);
-      } else {
-        ViewDefinition current = definition(c, id, version);
-        next = current.evolve(view);
-        if (next == current) {
-          return new Applied(new StoredView(id, version, current, watermark, newest), false);
-        }
-      }
-      int nextVersion = version + 1;
-      try (PreparedStatement p = c.prepareStatement("INSERT INTO feature_view_versions"
-          + " (view_id, version, definition, created_time) VALUES (?, ?, ?, ?)")) {
-        p.setLong(1, id);
-        p.setInt(2, nextVersion);
-        p.setString(3, next.toJson());
-        p.setLong(4, now);
-        p.executeUpdate();
-      }
-      try (PreparedStatement p = c.prepareStatement(
-          "UPDATE feature_views SET current_version = ? WHERE view_id = ?")) {
-        p.setInt(1, nextVersion);
-        p.setLong(2, id);
-        p.executeUpdate();
-      }
-      return new Applied(new StoredView(id, nextVersion, next, watermark, newest), true);
-    });
+          long id;
+          int version;
+          @Nullable Long watermark;
+          @Nullable Long newest;
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT view_id, current_version, watermark, newest_event FROM feature_views"
+                      + " WHERE name = ?"
+                      + forUpdate())) {
+            p.setString(1, view.name());
+            try (ResultSet rs = p.executeQuery()) {
+              if (!rs.next()) {
+                throw new SQLException("feature view '" + view.name() + "' vanished during apply");
+              }
+              id = rs.getLong(1);
+              version = rs.getInt(2);
+              watermark = nullableLong(rs, 3);
+              newest = nullableLong(rs, 4);
+            }
+          }
+          ViewDefinition next;
+          if (version == 0) {
+            next = ViewDefinition.first(view);
+          } else {
+            ViewDefinition current = definition(c, id, version);
+            next = current.evolve(view);
+            if (next == current) {
+              return new Applied(new StoredView(id, version, current, watermark, newest), false);
+            }
+          }
+          int nextVersion = version + 1;
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "INSERT INTO feature_view_versions"
+                      + " (view_id, version, definition, created_time) VALUES (?, ?, ?, ?)")) {
+            p.setLong(1, id);
+            p.setInt(2, nextVersion);
+            p.setString(3, next.toJson());
+            p.setLong(4, now);
+            p.executeUpdate();
+          }
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "UPDATE feature_views SET current_version = ? WHERE view_id = ?")) {
+            p.setInt(1, nextVersion);
+            p.setLong(2, id);
+            p.executeUpdate();
+          }
+          return new Applied(new StoredView(id, nextVersion, next, watermark, newest), true);
+        });
   }
 
-  private static ViewDefinition definition(Connection c, long id, int version)
-      throws SQLException {
-    try (PreparedStatement p = c.prepareStatement(
-        "SELECT definition FROM feature_view_versions WHERE view_id = ? AND version = ?")) {
+  private static ViewDefinition definition(Connection c, long id, int version) throws SQLException {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "SELECT definition FROM feature_view_versions WHERE view_id = ? AND version = ?")) {
       p.setLong(1, id);
       p.setInt(2, version);
       try (ResultSet rs = p.executeQuery()) {
@@ -148,19 +173,23 @@ final class FeatureDao {
 
   /** All stored versions of a view's definition, oldest first. */
   List<ViewDefinition> history(long viewId) {
-    return StoreAccess.read(store, c -> {
-      List<ViewDefinition> out = new ArrayList<>();
-      try (PreparedStatement p = c.prepareStatement("SELECT definition FROM feature_view_versions"
-          + " WHERE view_id = ? ORDER BY version")) {
-        p.setLong(1, viewId);
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            out.add(ViewDefinition.fromJson(rs.getString(1)));
+    return StoreAccess.read(
+        store,
+        c -> {
+          List<ViewDefinition> out = new ArrayList<>();
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT definition FROM feature_view_versions"
+                      + " WHERE view_id = ? ORDER BY version")) {
+            p.setLong(1, viewId);
+            try (ResultSet rs = p.executeQuery()) {
+              while (rs.next()) {
+                out.add(ViewDefinition.fromJson(rs.getString(1)));
+              }
+            }
           }
-        }
-      }
-      return out;
-    });
+          return out;
+        });
   }
 
   String forUpdate() {
@@ -171,8 +200,11 @@ final class FeatureDao {
   record ViewLock(long lastSeq, @Nullable Long watermark, @Nullable Long newestEvent) {}
 
   ViewLock lock(Connection c, long viewId) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement("SELECT last_seq, watermark, newest_event"
-        + " FROM feature_views WHERE view_id = ?" + forUpdate())) {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "SELECT last_seq, watermark, newest_event"
+                + " FROM feature_views WHERE view_id = ?"
+                + forUpdate())) {
       p.setLong(1, viewId);
       try (ResultSet rs = p.executeQuery()) {
         if (!rs.next()) {
@@ -185,8 +217,10 @@ final class FeatureDao {
 
   /** Stores rows with sequences {@code firstSeq, firstSeq + 1, ...} in list order. */
   void insertRows(Connection c, long viewId, List<SourceRow> rows) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement("INSERT INTO feature_rows"
-        + " (view_id, entity_key, event_time, created_time, seq, vals) VALUES (?, ?, ?, ?, ?, ?)")) {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "INSERT INTO feature_rows"
+                + " (view_id, entity_key, event_time, created_time, seq, vals) VALUES (?, ?, ?, ?, ?, ?)")) {
       int pending = 0;
       for (SourceRow r : rows) {
         p.setLong(1, viewId);
@@ -207,11 +241,19 @@ final class FeatureDao {
     }
   }
 
-  void updateView(Connection c, long viewId, long lastSeq, @Nullable Long watermark,
-      @Nullable Long newestEvent, @Nullable Long materializedTime) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement("UPDATE feature_views SET last_seq = ?,"
-        + " watermark = ?, newest_event = ?, materialized_time = COALESCE(?, materialized_time)"
-        + " WHERE view_id = ?")) {
+  void updateView(
+      Connection c,
+      long viewId,
+      long lastSeq,
+      @Nullable Long watermark,
+      @Nullable Long newestEvent,
+      @Nullable Long materializedTime)
+      throws SQLException {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "UPDATE feature_views SET last_seq = ?,"
+                + " watermark = ?, newest_event = ?, materialized_time = COALESCE(?, materialized_time)"
+                + " WHERE view_id = ?")) {
       p.setLong(1, lastSeq);
       setNullableLong(p, 2, watermark);
       setNullableLong(p, 3, newestEvent);
@@ -222,17 +264,24 @@ final class FeatureDao {
   }
 
   /**
-   * Streams the rows of a view with {@code lower < e <= upper} (or {@code lower <= e} when
-   * {@code lowerInclusive}; no lower bound when {@code lower} is null) in (key, e, c, seq) order
-   * to {@code sink}. Runs inside a write transaction, where PostgreSQL's driver streams by fetch
-   * size.
+   * Streams the rows of a view with {@code lower < e <= upper} (or {@code lower <= e} when {@code
+   * lowerInclusive}; no lower bound when {@code lower} is null) in (key, e, c, seq) order to {@code
+   * sink}. Runs inside a write transaction, where PostgreSQL's driver streams by fetch size.
    */
-  void scanRange(Connection c, long viewId, @Nullable Long lower, boolean lowerInclusive,
-      long upper, RowSink sink) throws SQLException {
-    String sql = "SELECT entity_key, event_time, created_time, seq, vals FROM feature_rows"
-        + " WHERE view_id = ?" + (lower == null ? "" : lowerInclusive ? " AND event_time >= ?"
-        : " AND event_time > ?") + " AND event_time <= ?"
-        + " ORDER BY entity_key, event_time, created_time, seq";
+  void scanRange(
+      Connection c,
+      long viewId,
+      @Nullable Long lower,
+      boolean lowerInclusive,
+      long upper,
+      RowSink sink)
+      throws SQLException {
+    String sql =
+        "SELECT entity_key, event_time, created_time, seq, vals FROM feature_rows"
+            + " WHERE view_id = ?"
+            + (lower == null ? "" : lowerInclusive ? " AND event_time >= ?" : " AND event_time > ?")
+            + " AND event_time <= ?"
+            + " ORDER BY entity_key, event_time, created_time, seq";
     try (PreparedStatement p = c.prepareStatement(sql)) {
       p.setFetchSize(10_000);
       int i = 1;
@@ -257,9 +306,11 @@ final class FeatureDao {
     return (keys, maxTime) -> {
       Streaming streaming = streaming(c);
       if (keys.size() > SELECTIVE_KEYS) {
-        PreparedStatement p = c.prepareStatement("SELECT entity_key, event_time, created_time,"
-            + " seq, vals FROM feature_rows WHERE view_id = ? AND event_time <= ?"
-            + " ORDER BY entity_key, event_time, created_time, seq");
+        PreparedStatement p =
+            c.prepareStatement(
+                "SELECT entity_key, event_time, created_time,"
+                    + " seq, vals FROM feature_rows WHERE view_id = ? AND event_time <= ?"
+                    + " ORDER BY entity_key, event_time, created_time, seq");
         p.setFetchSize(10_000);
         p.setLong(1, viewId);
         p.setLong(2, maxTime);
@@ -268,10 +319,13 @@ final class FeatureDao {
       List<PreparedStatement> chunks = new ArrayList<>();
       for (int from = 0; from < keys.size(); from += KEY_CHUNK) {
         List<EntityKey> chunk = keys.subList(from, Math.min(keys.size(), from + KEY_CHUNK));
-        PreparedStatement p = c.prepareStatement("SELECT entity_key, event_time, created_time,"
-            + " seq, vals FROM feature_rows WHERE view_id = ? AND event_time <= ?"
-            + " AND entity_key IN " + Sql.inList(chunk.size())
-            + " ORDER BY entity_key, event_time, created_time, seq");
+        PreparedStatement p =
+            c.prepareStatement(
+                "SELECT entity_key, event_time, created_time,"
+                    + " seq, vals FROM feature_rows WHERE view_id = ? AND event_time <= ?"
+                    + " AND entity_key IN "
+                    + Sql.inList(chunk.size())
+                    + " ORDER BY entity_key, event_time, created_time, seq");
         p.setFetchSize(10_000);
         p.setLong(1, viewId);
         p.setLong(2, maxTime);
@@ -285,13 +339,13 @@ final class FeatureDao {
   }
 
   static SourceRow row(ResultSet rs) throws SQLException {
-    return new SourceRow(new EntityKey(rs.getBytes(1)), rs.getLong(2), rs.getLong(3),
-        rs.getLong(4), rs.getBytes(5));
+    return new SourceRow(
+        new EntityKey(rs.getBytes(1)), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getBytes(5));
   }
 
   /**
-   * PostgreSQL's driver streams a result set only inside a transaction; this turns auto-commit
-   * off for the duration of a read (read-only work, so ending it commits nothing).
+   * PostgreSQL's driver streams a result set only inside a transaction; this turns auto-commit off
+   * for the duration of a read (read-only work, so ending it commits nothing).
    */
   Streaming streaming(Connection c) throws SQLException {
     if (dialect == Dialect.POSTGRESQL && c.getAutoCommit()) {
@@ -336,8 +390,10 @@ final class FeatureDao {
         }
         if (rs.next()) {
           byte[] key = rs.getBytes(1);
-          EntityKey k = lastKey != null && java.util.Arrays.equals(key, lastKey.bytes())
-              ? lastKey : new EntityKey(key);
+          EntityKey k =
+              lastKey != null && java.util.Arrays.equals(key, lastKey.bytes())
+                  ? lastKey
+                  : new EntityKey(key);
           lastKey = k;
           return new SourceRow(k, rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getBytes(5));
         }
@@ -396,17 +452,21 @@ final class FeatureDao {
   record Freshness(String name, @Nullable Long watermark, @Nullable Long newestEvent) {}
 
   List<Freshness> freshness() {
-    return StoreAccess.read(store, c -> {
-      List<Freshness> out = new ArrayList<>();
-      try (PreparedStatement p = c.prepareStatement("SELECT name, watermark, newest_event"
-              + " FROM feature_views WHERE current_version > 0 ORDER BY name");
-          ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          out.add(new Freshness(rs.getString(1), nullableLong(rs, 2), nullableLong(rs, 3)));
-        }
-      }
-      return out;
-    });
+    return StoreAccess.read(
+        store,
+        c -> {
+          List<Freshness> out = new ArrayList<>();
+          try (PreparedStatement p =
+                  c.prepareStatement(
+                      "SELECT name, watermark, newest_event"
+                          + " FROM feature_views WHERE current_version > 0 ORDER BY name");
+              ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+              out.add(new Freshness(rs.getString(1), nullableLong(rs, 2), nullableLong(rs, 3)));
+            }
+          }
+          return out;
+        });
   }
 
   static @Nullable Long nullableLong(ResultSet rs, int column) throws SQLException {

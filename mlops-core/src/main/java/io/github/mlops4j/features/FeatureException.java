@@ -4,8 +4,8 @@ import io.github.mlops4j.MlopsException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A feature store operation failed. {@link #view()}, {@link #field()} and {@link #row()} name
- * what was wrong when it is known.
+ * A feature store operation failed. {@link #view()}, {@link #field()} and {@link #row()} name what
+ * was wrong when it is known.
  */
 public class FeatureException extends MlopsException {
   private static final long serialVersionUID = 1L;
@@ -20,8 +20,8 @@ public class FeatureException extends MlopsException {
     this.row = row;
   }
 
-  public FeatureException(@Nullable String view, @Nullable String field, int row, String message,
-      Throwable cause) {
+  public FeatureException(
+      @Nullable String view, @Nullable String field, int row, String message, Throwable cause) {
     super(message, cause);
     this.view = view;
     this.field = field;

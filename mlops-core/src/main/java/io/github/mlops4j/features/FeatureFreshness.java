@@ -16,9 +16,15 @@ import org.jspecify.annotations.Nullable;
  * @param notFound ... with status NOT_FOUND
  * @param expired ... with status EXPIRED
  */
-public record FeatureFreshness(String view, @Nullable Instant watermark,
-    @Nullable Instant newestEventTime, @Nullable Duration age, long present, long nullValue,
-    long notFound, long expired) {
+public record FeatureFreshness(
+    String view,
+    @Nullable Instant watermark,
+    @Nullable Instant newestEventTime,
+    @Nullable Duration age,
+    long present,
+    long nullValue,
+    long notFound,
+    long expired) {
 
   /** All online feature values served for this view by this process. */
   public long lookups() {

@@ -10,8 +10,10 @@ record FeatureRef(String view, String feature) {
     }
     int colon = ref.indexOf(SEPARATOR);
     if (colon <= 0 || colon == ref.length() - 1 || ref.indexOf(SEPARATOR, colon + 1) >= 0) {
-      throw new IllegalArgumentException("Bad feature reference '" + ValueType.abbreviate(ref)
-          + "': write it as \"view:feature\", e.g. \"customer_stats:avg_spend_30d\"");
+      throw new IllegalArgumentException(
+          "Bad feature reference '"
+              + ValueType.abbreviate(ref)
+              + "': write it as \"view:feature\", e.g. \"customer_stats:avg_spend_30d\"");
     }
     return new FeatureRef(ref.substring(0, colon), ref.substring(colon + 1));
   }

@@ -1,15 +1,18 @@
 package io.github.mlops4j.features;
 
 /**
- * How a feature value was found. The names follow Feast's {@code FieldStatus} ({@code EXPIRED}
- * is its {@code OUTSIDE_MAX_AGE}) so that clients port easily.
+ * How a feature value was found. The names follow Feast's {@code FieldStatus} ({@code EXPIRED} is
+ * its {@code OUTSIDE_MAX_AGE}) so that clients port easily.
  */
 public enum FeatureStatus {
   /** A row matched and holds a non-null value. */
   PRESENT,
   /** A row matched and holds null for this feature (the row is taken whole). */
   NULL_VALUE,
-  /** No row of the entity has {@code eventTime <= T} (and, as of known time, {@code createdTime <= T}). */
+  /**
+   * No row of the entity has {@code eventTime <= T} (and, as of known time, {@code createdTime <=
+   * T}).
+   */
   NOT_FOUND,
   /**
    * The entity's latest row at {@code T} is older than the view's TTL ({@code eventTime < T -

@@ -13,8 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,9 +51,9 @@ import org.jspecify.annotations.Nullable;
  * {@code k} with {@code eventTime <= T} (and, with {@link JoinOptions#asOfKnownTime()}, {@code
  * createdTime <= T}) are eligible; the winner is the eligible row with the greatest {@code
  * (eventTime, createdTime, write sequence)}; it is {@link FeatureStatus#EXPIRED} when the view has
- * a TTL and {@code eventTime < T - ttl}. The winner is taken whole: a null value stays null
- * ({@link FeatureStatus#NULL_VALUE}). {@link #historical} applies the rule to each spine row,
- * {@link #materialize} to the online store's rows, {@link #online} at the read time. See {@code
+ * a TTL and {@code eventTime < T - ttl}. The winner is taken whole: a null value stays null ({@link
+ * FeatureStatus#NULL_VALUE}). {@link #historical} applies the rule to each spine row, {@link
+ * #materialize} to the online store's rows, {@link #online} at the read time. See {@code
  * docs/features.md}.
  *
  * <p>Thread-safe. Definitions applied by other processes are picked up by {@link #refresh()}, and
@@ -75,11 +73,13 @@ public final class FeatureStore implements AutoCloseable {
   private final @Nullable Executor executor;
   private final Map<String, LookupCounters> counters = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+
   /** Full reloads of the definitions, for tests. */
   private final AtomicLong reloads = new AtomicLong();
 
   /** In-process parts, by view name: the last applied view (for its on-demand features). */
   private final Map<String, FeatureView> attached = new HashMap<>();
+
   private final Map<String, OnDemandView> onDemandViews = new HashMap<>();
   private volatile Snapshot snapshot = Snapshot.EMPTY;
 
@@ -99,8 +99,13 @@ public final class FeatureStore implements AutoCloseable {
         this.onlineStore = embedded;
         this.embeddedOnline = embedded;
       }
-      this.cache = new OnlineCache(b.cacheMaximumSize, b.cacheMaxStaleness, clock,
-          id -> snapshot.byId.get(id), this::readOnline);
+      this.cache =
+          new OnlineCache(
+              b.cacheMaximumSize,
+              b.cacheMaxStaleness,
+              clock,
+              id -> snapshot.byId.get(id),
+              this::readOnline);
       reload();
     } catch (RuntimeException e) {
       if (ownsStore) {
@@ -128,9 +133,8 @@ public final class FeatureStore implements AutoCloseable {
 
   /**
    * Stores {@code view}'s definition as a new version when it differs from the current one (an
-   * identical definition is a no-op), and registers its on-demand features in this process.
-   * Adding features, removing features, changing the TTL or the description are compatible
-   * changes.
+   * identical definition is a no-op), and registers its on-demand features in this process. Adding
+   * features, removing features, changing the TTL or the description are compatible changes.
    *
    * @throws IncompatibleViewException if the entity keys or a feature's type changed
    * @throws IllegalArgumentException if an on-demand view has this name
@@ -220,10 +224,12 @@ public final class FeatureStore implements AutoCloseable {
       ViewDefinition def = sv.definition();
       FeatureView local = attached.get(def.name);
       LookupCounters c = counters.computeIfAbsent(def.name, n -> new LookupCounters());
-      views.put(def.name, local == null
-          ? new ViewState(sv.id(), sv.version(), def, List.of(), List.of(), c)
-          : new ViewState(sv.id(), sv.version(), def, local.requestFields(),
-              local.onDemandFeatures(), c));
+      views.put(
+          def.name,
+          local == null
+              ? new ViewState(sv.id(), sv.version(), def, List.of(), List.of(), c)
+              : new ViewState(
+                  sv.id(), sv.version(), def, local.requestFields(), local.onDemandFeatures(), c));
     }
     Snapshot old = snapshot;
     snapshot = new Snapshot(views, Map.copyOf(onDemandViews), generation);
@@ -237,8 +243,8 @@ public final class FeatureStore implements AutoCloseable {
   }
 
   /**
-   * Reloads the definitions if the store's change counter moved since they were loaded; called
-   * when a name is unknown. Without a change it costs one small query, and takes no lock.
+   * Reloads the definitions if the store's change counter moved since they were loaded; called when
+   * a name is unknown. Without a change it costs one small query, and takes no lock.
    */
   private void refreshIfChanged() {
     checkOpen();
@@ -312,39 +318,42 @@ public final class FeatureStore implements AutoCloseable {
       FeatureRow row = Objects.requireNonNull(rows.get(i), "row");
       keys[i] = encodeKey(v, row.keys(), i, true);
       events[i] = time(v.name, "eventTime", i, row.eventTime());
-      created[i] = row.createdTime() == null ? now
-          : time(v.name, "createdTime", i, row.createdTime());
+      created[i] =
+          row.createdTime() == null ? now : time(v.name, "createdTime", i, row.createdTime());
       values[i] = encodeValues(v, row.values(), i, row.keys());
     }
     if (n == 0) {
       return new WriteResult(v.name, 0, 0, 0);
     }
     List<SourceRow> late = new ArrayList<>();
-    long first = StoreAccess.write(store, c -> {
-      late.clear();
-      FeatureDao.ViewLock lock = dao.lock(c, v.id);
-      long firstSeq = lock.lastSeq() + 1;
-      SourceRow[] stored = new SourceRow[n];
-      for (int i = 0; i < n; i++) {
-        stored[i] = new SourceRow(keys[i], events[i], created[i], firstSeq + i, values[i]);
-      }
-      SourceRow[] byKey = stored.clone();
-      java.util.Arrays.sort(byKey, (a, b) -> a.key.compareTo(b.key));
-      dao.insertRows(c, v.id, java.util.Arrays.asList(byKey));
-      Long newest = lock.newestEvent();
-      Long watermark = lock.watermark();
-      if (watermark != null) {
-        late.addAll(winners(byKey, watermark, true));
-        for (SourceRow r : late) {
-          newest = newest == null ? r.event : Math.max(newest, r.event);
-        }
-        if (embeddedOnline != null && !late.isEmpty()) {
-          embeddedOnline.upsert(c, v.id, late);
-        }
-      }
-      dao.updateView(c, v.id, firstSeq + n - 1, watermark, newest, null);
-      return firstSeq;
-    });
+    long first =
+        StoreAccess.write(
+            store,
+            c -> {
+              late.clear();
+              FeatureDao.ViewLock lock = dao.lock(c, v.id);
+              long firstSeq = lock.lastSeq() + 1;
+              SourceRow[] stored = new SourceRow[n];
+              for (int i = 0; i < n; i++) {
+                stored[i] = new SourceRow(keys[i], events[i], created[i], firstSeq + i, values[i]);
+              }
+              SourceRow[] byKey = stored.clone();
+              java.util.Arrays.sort(byKey, (a, b) -> a.key.compareTo(b.key));
+              dao.insertRows(c, v.id, java.util.Arrays.asList(byKey));
+              Long newest = lock.newestEvent();
+              Long watermark = lock.watermark();
+              if (watermark != null) {
+                late.addAll(winners(byKey, watermark, true));
+                for (SourceRow r : late) {
+                  newest = newest == null ? r.event : Math.max(newest, r.event);
+                }
+                if (embeddedOnline != null && !late.isEmpty()) {
+                  embeddedOnline.upsert(c, v.id, late);
+                }
+              }
+              dao.updateView(c, v.id, firstSeq + n - 1, watermark, newest, null);
+              return firstSeq;
+            });
     afterOnlineChange(v, late, embeddedOnline == null);
     return new WriteResult(v.name, n, first, late.size());
   }
@@ -411,8 +420,8 @@ public final class FeatureStore implements AutoCloseable {
   }
 
   /** Encodes a row's entity key, checking presence and types. */
-  private static EntityKey encodeKey(ViewState v, Map<String, ? extends @Nullable Object> columns,
-      int row, boolean onlyKeys) {
+  private static EntityKey encodeKey(
+      ViewState v, Map<String, ? extends @Nullable Object> columns, int row, boolean onlyKeys) {
     if (v.singleStringKey) {
       Field key = v.def.entities.get(0);
       Object value = columns.get(key.name());
@@ -427,22 +436,30 @@ public final class FeatureStore implements AutoCloseable {
    * A row's key values in key order, checked and widened to their canonical types; with {@code
    * onlyKeys}, other columns are refused too.
    */
-  private static Object[] canonicalKey(ViewState v, Map<String, ? extends @Nullable Object> columns,
-      int row, boolean onlyKeys) {
+  private static Object[] canonicalKey(
+      ViewState v, Map<String, ? extends @Nullable Object> columns, int row, boolean onlyKeys) {
     List<Field> fields = v.def.entities;
     Object[] canonical = new Object[fields.size()];
     for (int i = 0; i < canonical.length; i++) {
       Field f = fields.get(i);
       Object value = columns.get(f.name());
       if (value == null) {
-        throw new FeatureDataException(v.name, f.name(), row, (columns.containsKey(f.name())
-            ? "null entity key" : "missing entity key") + " (" + f.type() + "); the keys of '"
-            + v.name + "' are " + fields);
+        throw new FeatureDataException(
+            v.name,
+            f.name(),
+            row,
+            (columns.containsKey(f.name()) ? "null entity key" : "missing entity key")
+                + " ("
+                + f.type()
+                + "); the keys of '"
+                + v.name
+                + "' are "
+                + fields);
       }
       Object c = f.type().canonical(value);
       if (c == null) {
-        throw new FeatureDataException(v.name, f.name(), row, "entity key "
-            + f.type().mismatch(value));
+        throw new FeatureDataException(
+            v.name, f.name(), row, "entity key " + f.type().mismatch(value));
       }
       if (c instanceof String s) {
         checkText(v, f.name(), row, s, "entity key");
@@ -452,8 +469,8 @@ public final class FeatureStore implements AutoCloseable {
     if (onlyKeys && columns.size() != fields.size()) {
       for (String name : columns.keySet()) {
         if (FeatureView.find(fields, name) == null) {
-          throw new FeatureDataException(v.name, name, row, "not an entity key of '" + v.name
-              + "'; its keys are " + fields);
+          throw new FeatureDataException(
+              v.name, name, row, "not an entity key of '" + v.name + "'; its keys are " + fields);
         }
       }
     }
@@ -472,17 +489,23 @@ public final class FeatureStore implements AutoCloseable {
     }
   }
 
-  private static byte[] encodeValues(ViewState v, Map<String, @Nullable Object> values, int row,
-      Map<String, ?> key) {
+  private static byte[] encodeValues(
+      ViewState v, Map<String, @Nullable Object> values, int row, Map<String, ?> key) {
     List<ViewDefinition.StoredFeature> features = v.def.features;
     @Nullable Object[] canonical = new Object[features.size()];
     for (Map.Entry<String, @Nullable Object> e : values.entrySet()) {
       Integer slot = v.def.slotByName.get(e.getKey());
       if (slot == null) {
-        throw new FeatureDataException(v.name, e.getKey(), row, v.onDemand.containsKey(e.getKey())
-            ? "is an on-demand feature, computed when read; it cannot be written"
-            : "unknown feature; the features of '" + v.name + "' are "
-                + v.def.features.stream().map(ViewDefinition.StoredFeature::name).toList());
+        throw new FeatureDataException(
+            v.name,
+            e.getKey(),
+            row,
+            v.onDemand.containsKey(e.getKey())
+                ? "is an on-demand feature, computed when read; it cannot be written"
+                : "unknown feature; the features of '"
+                    + v.name
+                    + "' are "
+                    + v.def.features.stream().map(ViewDefinition.StoredFeature::name).toList());
       }
       Object value = e.getValue();
       if (value != null) {
@@ -496,13 +519,21 @@ public final class FeatureStore implements AutoCloseable {
         }
         if (c instanceof Double d && d.isNaN()) {
           switch (v.def.nanPolicy) {
-            case REJECT -> throw new FeatureDataException(v.name, e.getKey(), row, "NaN for entity "
-                + ValueType.abbreviate(String.valueOf(key)) + "; view '" + v.name + "' refuses NaN"
-                + " (NanPolicy.REJECT, the default) and nothing of this write was stored. Write"
-                + " no value (null) for a missing one, or declare the view with"
-                + " nanPolicy(NanPolicy.MISSING) or nanPolicy(NanPolicy.KEEP)");
+            case REJECT ->
+                throw new FeatureDataException(
+                    v.name,
+                    e.getKey(),
+                    row,
+                    "NaN for entity "
+                        + ValueType.abbreviate(String.valueOf(key))
+                        + "; view '"
+                        + v.name
+                        + "' refuses NaN"
+                        + " (NanPolicy.REJECT, the default) and nothing of this write was stored. Write"
+                        + " no value (null) for a missing one, or declare the view with"
+                        + " nanPolicy(NanPolicy.MISSING) or nanPolicy(NanPolicy.KEEP)");
             case MISSING -> c = null;
-            case KEEP -> { }
+            case KEEP -> {}
           }
         }
         canonical[slot] = c;
@@ -519,19 +550,19 @@ public final class FeatureStore implements AutoCloseable {
   }
 
   /**
-   * A point-in-time training set: exactly one row per spine row, in spine order (duplicates
-   * kept), each with the requested features as of the spine row's timestamp. Each view is joined
+   * A point-in-time training set: exactly one row per spine row, in spine order (duplicates kept),
+   * each with the requested features as of the spine row's timestamp. Each view is joined
    * independently by a sort-merge over its stored rows (no query per spine row); the result does
    * not depend on the order the features are listed in.
    *
    * @param spine entity rows: key columns of every view involved, a timestamp, extra columns
    * @param features {@code "view:feature"} references
-   * @throws FeatureDataException naming the row and field of a spine row without a timestamp,
-   *     with a missing or mistyped key, or missing a request field of an on-demand feature
+   * @throws FeatureDataException naming the row and field of a spine row without a timestamp, with
+   *     a missing or mistyped key, or missing a request field of an on-demand feature
    * @throws UnknownFeatureException for an unknown view or feature
    */
-  public List<TrainingRow> historical(List<EntityRow> spine, List<String> features,
-      JoinOptions options) {
+  public List<TrainingRow> historical(
+      List<EntityRow> spine, List<String> features, JoinOptions options) {
     checkOpen();
     Objects.requireNonNull(spine, "spine");
     Objects.requireNonNull(options, "options");
@@ -604,12 +635,17 @@ public final class FeatureStore implements AutoCloseable {
     return PointInTimeJoin.spine(keyId, distinct, times);
   }
 
-  private void joinView(Plan.ViewPlan vp, PointInTimeJoin.Spine spine, long ttl,
-      boolean asOfKnownTime, FeatureValue[][] rows) {
+  private void joinView(
+      Plan.ViewPlan vp,
+      PointInTimeJoin.Spine spine,
+      long ttl,
+      boolean asOfKnownTime,
+      FeatureValue[][] rows) {
     ViewState v = vp.view;
     long[] times = spine.times;
-    SourceRow[] winners = StoreAccess.read(store,
-        c -> PointInTimeJoin.join(spine, asOfKnownTime, dao.joinSource(c, v.id)));
+    SourceRow[] winners =
+        StoreAccess.read(
+            store, c -> PointInTimeJoin.join(spine, asOfKnownTime, dao.joinSource(c, v.id)));
     for (int i = 0; i < winners.length; i++) {
       SourceRow w = winners[i];
       FeatureValue[] row = rows[i];
@@ -645,8 +681,12 @@ public final class FeatureStore implements AutoCloseable {
     try {
       all = ValueCodec.decode(v.def, w.values);
     } catch (RuntimeException e) {
-      throw new FeatureException(v.name, null, -1, "Unreadable stored row " + w + " of view '"
-          + v.name + "': " + e.getMessage(), e);
+      throw new FeatureException(
+          v.name,
+          null,
+          -1,
+          "Unreadable stored row " + w + " of view '" + v.name + "': " + e.getMessage(),
+          e);
     }
     Instant event = Timestamps.ofNanos(w.event);
     FeatureValue[] out = new FeatureValue[vp.slots.length];
@@ -661,9 +701,9 @@ public final class FeatureStore implements AutoCloseable {
   /**
    * Materializes every view incrementally up to {@code to}: for each view, the stored rows with
    * event times in (watermark, to] (all rows up to {@code to} the first time) are resolved to the
-   * newest per entity and offered to the online store, and the watermark becomes {@code to}, in
-   * one transaction per view. A crash leaves each view at its previous or its new watermark, so
-   * calling again resumes. A view already at or past {@code to} is left alone.
+   * newest per entity and offered to the online store, and the watermark becomes {@code to}, in one
+   * transaction per view. A crash leaves each view at its previous or its new watermark, so calling
+   * again resumes. A view already at or past {@code to} is left alone.
    *
    * @throws IllegalArgumentException if {@code to} is after the store clock's now (a future
    *     watermark would let rows written later with earlier event times skip the online store)
@@ -674,9 +714,9 @@ public final class FeatureStore implements AutoCloseable {
 
   /**
    * Like {@link #materialize(Instant)}, but a view's first materialization starts at {@code from}
-   * (inclusive): older rows are not loaded, so entities whose newest row is older than {@code
-   * from} read {@link FeatureStatus#NOT_FOUND} online until they get a newer row. Pick {@code from
-   * <= to - ttl} to skip only rows that would read {@link FeatureStatus#EXPIRED} anyway. Views that
+   * (inclusive): older rows are not loaded, so entities whose newest row is older than {@code from}
+   * read {@link FeatureStatus#NOT_FOUND} online until they get a newer row. Pick {@code from <= to
+   * - ttl} to skip only rows that would read {@link FeatureStatus#EXPIRED} anyway. Views that
    * already have a watermark resume from it.
    *
    * @throws IllegalArgumentException if {@code from > to}, if {@code to} is in the future, or if
@@ -687,17 +727,20 @@ public final class FeatureStore implements AutoCloseable {
     Objects.requireNonNull(to, "to");
     Instant now = clock.instant();
     if (to.isAfter(now)) {
-      throw new IllegalArgumentException("Watermark 'to' = " + to + " is in the future (now is "
-          + now + "): rows written later with earlier event times would never be materialized."
-          + " Materialize up to now or earlier.");
+      throw new IllegalArgumentException(
+          "Watermark 'to' = "
+              + to
+              + " is in the future (now is "
+              + now
+              + "): rows written later with earlier event times would never be materialized."
+              + " Materialize up to now or earlier.");
     }
     if (!Timestamps.inRange(to)) {
       throw new IllegalArgumentException("Watermark 'to': " + Timestamps.rangeMessage(to));
     }
     if (from != null) {
       if (from.isAfter(to)) {
-        throw new IllegalArgumentException("Watermark 'from' = " + from + " is after 'to' = "
-            + to);
+        throw new IllegalArgumentException("Watermark 'from' = " + from + " is after 'to' = " + to);
       }
       if (!Timestamps.inRange(from)) {
         throw new IllegalArgumentException("Watermark 'from': " + Timestamps.rangeMessage(from));
@@ -706,8 +749,9 @@ public final class FeatureStore implements AutoCloseable {
     refresh();
     List<Materialization> out = new ArrayList<>();
     for (ViewState v : new TreeMap<>(snapshot.views).values()) {
-      out.add(materializeView(v, from == null ? null : Timestamps.toNanos(from),
-          Timestamps.toNanos(to)));
+      out.add(
+          materializeView(
+              v, from == null ? null : Timestamps.toNanos(from), Timestamps.toNanos(to)));
     }
     return out;
   }
@@ -715,57 +759,80 @@ public final class FeatureStore implements AutoCloseable {
   private Materialization materializeView(ViewState v, @Nullable Long from, long to) {
     List<SourceRow> written = new ArrayList<>();
     long nowNanos = now();
-    Materialization m = StoreAccess.write(store, c -> {
-      written.clear();
-      FeatureDao.ViewLock lock = dao.lock(c, v.id);
-      Long watermark = lock.watermark();
-      Instant previous = watermark == null ? null : Timestamps.ofNanos(watermark);
-      if (watermark != null) {
-        if (from != null && from > watermark) {
-          throw new IllegalArgumentException("Watermark 'from' = " + Timestamps.ofNanos(from)
-              + " is after the watermark " + previous + " of view '" + v.name + "': the rows"
-              + " in between would never be materialized. Pass from <= " + previous
-              + " or call materialize(to).");
-        }
-        if (to <= watermark) {
-          return new Materialization(v.name, previous, previous, 0, 0);
-        }
-      }
-      Long lower = watermark != null ? watermark : from;
-      boolean inclusive = watermark == null;
-      long[] counts = new long[2];
-      long[] newest = {lock.newestEvent() == null ? Long.MIN_VALUE : lock.newestEvent()};
-      List<SourceRow> batch = new ArrayList<>();
-      AsOf.Timeline timeline = new AsOf.Timeline(false);
-      EntityKey[] current = {null};
-      FeatureDao.SqlAction flush = () -> {
-        SourceRow w = timeline.winner();
-        if (w != null) {
-          batch.add(w);
-          written.add(w);
-          newest[0] = Math.max(newest[0], w.event);
-          counts[1]++;
-        }
-        timeline.reset();
-        if (batch.size() >= 5_000) {
-          offerOnline(c, v, batch);
-          batch.clear();
-        }
-      };
-      dao.scanRange(c, v.id, lower, inclusive, to, row -> {
-        if (current[0] != null && !current[0].equals(row.key)) {
-          flush.run();
-        }
-        current[0] = row.key;
-        timeline.add(row, to);
-        counts[0]++;
-      });
-      flush.run();
-      offerOnline(c, v, batch);
-      dao.updateView(c, v.id, lock.lastSeq(), to,
-          newest[0] == Long.MIN_VALUE ? null : newest[0], nowNanos);
-      return new Materialization(v.name, previous, Timestamps.ofNanos(to), counts[0], counts[1]);
-    });
+    Materialization m =
+        StoreAccess.write(
+            store,
+            c -> {
+              written.clear();
+              FeatureDao.ViewLock lock = dao.lock(c, v.id);
+              Long watermark = lock.watermark();
+              Instant previous = watermark == null ? null : Timestamps.ofNanos(watermark);
+              if (watermark != null) {
+                if (from != null && from > watermark) {
+                  throw new IllegalArgumentException(
+                      "Watermark 'from' = "
+                          + Timestamps.ofNanos(from)
+                          + " is after the watermark "
+                          + previous
+                          + " of view '"
+                          + v.name
+                          + "': the rows"
+                          + " in between would never be materialized. Pass from <= "
+                          + previous
+                          + " or call materialize(to).");
+                }
+                if (to <= watermark) {
+                  return new Materialization(v.name, previous, previous, 0, 0);
+                }
+              }
+              Long lower = watermark != null ? watermark : from;
+              boolean inclusive = watermark == null;
+              long[] counts = new long[2];
+              long[] newest = {lock.newestEvent() == null ? Long.MIN_VALUE : lock.newestEvent()};
+              List<SourceRow> batch = new ArrayList<>();
+              AsOf.Timeline timeline = new AsOf.Timeline(false);
+              EntityKey[] current = {null};
+              FeatureDao.SqlAction flush =
+                  () -> {
+                    SourceRow w = timeline.winner();
+                    if (w != null) {
+                      batch.add(w);
+                      written.add(w);
+                      newest[0] = Math.max(newest[0], w.event);
+                      counts[1]++;
+                    }
+                    timeline.reset();
+                    if (batch.size() >= 5_000) {
+                      offerOnline(c, v, batch);
+                      batch.clear();
+                    }
+                  };
+              dao.scanRange(
+                  c,
+                  v.id,
+                  lower,
+                  inclusive,
+                  to,
+                  row -> {
+                    if (current[0] != null && !current[0].equals(row.key)) {
+                      flush.run();
+                    }
+                    current[0] = row.key;
+                    timeline.add(row, to);
+                    counts[0]++;
+                  });
+              flush.run();
+              offerOnline(c, v, batch);
+              dao.updateView(
+                  c,
+                  v.id,
+                  lock.lastSeq(),
+                  to,
+                  newest[0] == Long.MIN_VALUE ? null : newest[0],
+                  nowNanos);
+              return new Materialization(
+                  v.name, previous, Timestamps.ofNanos(to), counts[0], counts[1]);
+            });
     List<EntityKey> keys = new ArrayList<>(written.size());
     for (SourceRow r : written) {
       keys.add(r.key);
@@ -779,9 +846,9 @@ public final class FeatureStore implements AutoCloseable {
   }
 
   /**
-   * Offers rows to the online store inside a materialization transaction: the embedded store
-   * joins the transaction; another store is written at once (its writes are idempotent and keep
-   * the newest row, so a retried or failed transaction cannot make it go back in time).
+   * Offers rows to the online store inside a materialization transaction: the embedded store joins
+   * the transaction; another store is written at once (its writes are idempotent and keep the
+   * newest row, so a retried or failed transaction cannot make it go back in time).
    */
   private void offerOnline(java.sql.Connection c, ViewState v, List<SourceRow> rows)
       throws SQLException {
@@ -916,10 +983,16 @@ public final class FeatureStore implements AutoCloseable {
     for (FeatureDao.Freshness f : dao.freshness()) {
       LookupCounters c = counters.computeIfAbsent(f.name(), n -> new LookupCounters());
       Instant newest = f.newestEvent() == null ? null : Timestamps.ofNanos(f.newestEvent());
-      out.add(new FeatureFreshness(f.name(),
-          f.watermark() == null ? null : Timestamps.ofNanos(f.watermark()), newest,
-          newest == null ? null : Duration.between(newest, now), c.present.sum(),
-          c.nullValue.sum(), c.notFound.sum(), c.expired.sum()));
+      out.add(
+          new FeatureFreshness(
+              f.name(),
+              f.watermark() == null ? null : Timestamps.ofNanos(f.watermark()),
+              newest,
+              newest == null ? null : Duration.between(newest, now),
+              c.present.sum(),
+              c.nullValue.sum(),
+              c.notFound.sum(),
+              c.expired.sum()));
     }
     return out;
   }
@@ -966,12 +1039,14 @@ public final class FeatureStore implements AutoCloseable {
     final Map<String, ViewState> views;
     final Map<Long, ViewState> byId;
     final Map<String, OnDemandView> onDemandViews;
+
     /** {@link FeatureDao#generation()} read just before {@link #views} were loaded. */
     final long generation;
+
     private final Map<List<String>, Plan> plans = new ConcurrentHashMap<>();
 
-    Snapshot(Map<String, ViewState> views, Map<String, OnDemandView> onDemandViews,
-        long generation) {
+    Snapshot(
+        Map<String, ViewState> views, Map<String, OnDemandView> onDemandViews, long generation) {
       this.generation = generation;
       this.views = Map.copyOf(views);
       Map<Long, ViewState> ids = new HashMap<>();
@@ -1014,13 +1089,9 @@ public final class FeatureStore implements AutoCloseable {
       return this;
     }
 
-
-
-
-
     /**
-     * The clock of online reads ({@code T}), created times of rows written without one, TTL
-     * expiry of cache entries and the future-watermark check (default: system UTC).
+     * The clock of online reads ({@code T}), created times of rows written without one, TTL expiry
+     * of cache entries and the future-watermark check (default: system UTC).
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -1055,8 +1126,8 @@ public final class FeatureStore implements AutoCloseable {
     public Builder cacheMaxStaleness(Duration maxStaleness) {
       Objects.requireNonNull(maxStaleness, "cacheMaxStaleness");
       if (maxStaleness.isNegative()) {
-        throw new IllegalArgumentException("cacheMaxStaleness must not be negative, was "
-            + maxStaleness);
+        throw new IllegalArgumentException(
+            "cacheMaxStaleness must not be negative, was " + maxStaleness);
       }
       this.cacheMaxStaleness = maxStaleness;
       return this;

@@ -15,13 +15,17 @@ import org.jspecify.annotations.Nullable;
 public record FeatureValue(
     @Nullable Object value, FeatureStatus status, @Nullable Instant eventTime) {
   /** The value of an entity without a matching row. */
-  public static final FeatureValue NOT_FOUND = new FeatureValue(null, FeatureStatus.NOT_FOUND, null);
+  public static final FeatureValue NOT_FOUND =
+      new FeatureValue(null, FeatureStatus.NOT_FOUND, null);
 
   public FeatureValue {
     Objects.requireNonNull(status, "status");
     if ((value != null) != (status == FeatureStatus.PRESENT)) {
-      throw new IllegalArgumentException("A " + status + " feature value "
-          + (value == null ? "needs a value" : "cannot hold a value"));
+      throw new IllegalArgumentException(
+          "A "
+              + status
+              + " feature value "
+              + (value == null ? "needs a value" : "cannot hold a value"));
     }
     if (status == FeatureStatus.EXPIRED && eventTime == null) {
       throw new IllegalArgumentException("An EXPIRED feature value needs its event time");
@@ -29,8 +33,8 @@ public record FeatureValue(
   }
 
   static FeatureValue of(@Nullable Object value, @Nullable Instant eventTime) {
-    return new FeatureValue(value, value == null ? FeatureStatus.NULL_VALUE : FeatureStatus.PRESENT,
-        eventTime);
+    return new FeatureValue(
+        value, value == null ? FeatureStatus.NULL_VALUE : FeatureStatus.PRESENT, eventTime);
   }
 
   static FeatureValue expired(Instant eventTime) {

@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A group of features observed together for one entity: typed entity key columns (composite keys
- * allowed), typed features, an optional time-to-live, and optional on-demand features computed
- * from the stored ones and request data.
+ * allowed), typed features, an optional time-to-live, and optional on-demand features computed from
+ * the stored ones and request data.
  *
  * <pre>{@code
  * FeatureView view = FeatureView.builder("customer_stats")
@@ -23,9 +23,8 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p>The stored part (keys, features, TTL, description) is versioned by {@link
- * FeatureStore#apply}; request fields and on-demand features live only in the process that
- * applied them.
+ * <p>The stored part (keys, features, TTL, description) is versioned by {@link FeatureStore#apply};
+ * request fields and on-demand features live only in the process that applied them.
  */
 public final class FeatureView {
   private final String name;
@@ -72,8 +71,8 @@ public final class FeatureView {
   }
 
   /**
-   * How old a row may be and still match: a row matches at {@code T} only if {@code eventTime >=
-   * T - ttl}. {@link Duration#ZERO} means no lower bound.
+   * How old a row may be and still match: a row matches at {@code T} only if {@code eventTime >= T
+   * - ttl}. {@link Duration#ZERO} means no lower bound.
    */
   public Duration ttl() {
     return ttl;
@@ -94,16 +93,24 @@ public final class FeatureView {
 
   /** Whether the stored parts of both views are equal (on-demand functions are not compared). */
   boolean sameStoredDefinition(FeatureView other) {
-    return name.equals(other.name) && entities.equals(other.entities)
-        && features.equals(other.features) && ttl.equals(other.ttl)
+    return name.equals(other.name)
+        && entities.equals(other.entities)
+        && features.equals(other.features)
+        && ttl.equals(other.ttl)
         && description.equals(other.description);
   }
 
   @Override
   public String toString() {
-    return "FeatureView{" + name + ", entities=" + entities + ", features=" + features
+    return "FeatureView{"
+        + name
+        + ", entities="
+        + entities
+        + ", features="
+        + features
         + (ttl.isZero() ? "" : ", ttl=" + ttl)
-        + (onDemandFeatures.isEmpty() ? "" : ", onDemand=" + onDemandFeatures.size()) + "}";
+        + (onDemandFeatures.isEmpty() ? "" : ", onDemand=" + onDemandFeatures.size())
+        + "}";
   }
 
   /** Builds a {@link FeatureView}; each setter checks its argument at once. */
@@ -126,9 +133,13 @@ public final class FeatureView {
     public Builder entity(String name, ValueType type) {
       Field f = new Field(name, type);
       if (!type.isKeyType()) {
-        throw new IllegalArgumentException("Entity key '" + name + "' cannot be " + type
-            + ": keys are STRING, LONG or BOOLEAN (floating-point and time keys rarely compare"
-            + " equal)");
+        throw new IllegalArgumentException(
+            "Entity key '"
+                + name
+                + "' cannot be "
+                + type
+                + ": keys are STRING, LONG or BOOLEAN (floating-point and time keys rarely compare"
+                + " equal)");
       }
       unique(name);
       entities.add(f);
@@ -162,8 +173,10 @@ public final class FeatureView {
     }
 
     public Builder description(String description) {
-      this.description = StoredText.check(Objects.requireNonNull(description, "description"),
-          "description of view '" + name + "'");
+      this.description =
+          StoredText.check(
+              Objects.requireNonNull(description, "description"),
+              "description of view '" + name + "'");
       return this;
     }
 

@@ -20,15 +20,16 @@ import java.util.function.ToLongFunction;
  * join the transaction that writes offline rows or advances a watermark.
  */
 final class JdbcOnlineStore implements OnlineStore {
-  private static final String UPSERT = "INSERT INTO feature_online"
-      + " (view_id, entity_key, event_time, created_time, seq, vals) VALUES (?, ?, ?, ?, ?, ?)"
-      + " ON CONFLICT (view_id, entity_key) DO UPDATE SET event_time = excluded.event_time,"
-      + " created_time = excluded.created_time, seq = excluded.seq, vals = excluded.vals"
-      + " WHERE excluded.event_time > feature_online.event_time"
-      + " OR (excluded.event_time = feature_online.event_time"
-      + " AND (excluded.created_time > feature_online.created_time"
-      + " OR (excluded.created_time = feature_online.created_time"
-      + " AND excluded.seq > feature_online.seq)))";
+  private static final String UPSERT =
+      "INSERT INTO feature_online"
+          + " (view_id, entity_key, event_time, created_time, seq, vals) VALUES (?, ?, ?, ?, ?, ?)"
+          + " ON CONFLICT (view_id, entity_key) DO UPDATE SET event_time = excluded.event_time,"
+          + " created_time = excluded.created_time, seq = excluded.seq, vals = excluded.vals"
+          + " WHERE excluded.event_time > feature_online.event_time"
+          + " OR (excluded.event_time = feature_online.event_time"
+          + " AND (excluded.created_time > feature_online.created_time"
+          + " OR (excluded.created_time = feature_online.created_time"
+          + " AND excluded.seq > feature_online.seq)))";
 
   private final Store store;
   private final ToLongFunction<String> viewIds;
@@ -38,7 +39,9 @@ final class JdbcOnlineStore implements OnlineStore {
     this.viewIds = viewIds;
   }
 
-  /** Keeps, per key, the greater of the stored and the given row; within the caller's transaction. */
+  /**
+   * Keeps, per key, the greater of the stored and the given row; within the caller's transaction.
+   */
   void upsert(Connection c, long viewId, Collection<SourceRow> rows) throws SQLException {
     try (PreparedStatement p = c.prepareStatement(UPSERT)) {
       int pending = 0;
@@ -66,32 +69,39 @@ final class JdbcOnlineStore implements OnlineStore {
     if (keys.isEmpty()) {
       return Map.of();
     }
-    return StoreAccess.read(store, c -> {
-      Map<EntityKey, SourceRow> out = new HashMap<>(keys.size() * 2);
-      if (keys.size() == 1) {
-        try (PreparedStatement p = c.prepareStatement("SELECT entity_key, event_time,"
-            + " created_time, seq, vals FROM feature_online WHERE view_id = ? AND entity_key = ?")) {
-          p.setLong(1, viewId);
-          p.setBytes(2, keys.iterator().next().bytes());
-          collect(p, out);
-        }
-        return out;
-      }
-      List<EntityKey> list = new ArrayList<>(keys);
-      for (int from = 0; from < list.size(); from += FeatureDao.KEY_CHUNK) {
-        List<EntityKey> chunk = list.subList(from, Math.min(list.size(), from + FeatureDao.KEY_CHUNK));
-        try (PreparedStatement p = c.prepareStatement("SELECT entity_key, event_time,"
-            + " created_time, seq, vals FROM feature_online WHERE view_id = ? AND entity_key IN "
-            + Sql.inList(chunk.size()))) {
-          p.setLong(1, viewId);
-          for (int k = 0; k < chunk.size(); k++) {
-            p.setBytes(2 + k, chunk.get(k).bytes());
+    return StoreAccess.read(
+        store,
+        c -> {
+          Map<EntityKey, SourceRow> out = new HashMap<>(keys.size() * 2);
+          if (keys.size() == 1) {
+            try (PreparedStatement p =
+                c.prepareStatement(
+                    "SELECT entity_key, event_time,"
+                        + " created_time, seq, vals FROM feature_online WHERE view_id = ? AND entity_key = ?")) {
+              p.setLong(1, viewId);
+              p.setBytes(2, keys.iterator().next().bytes());
+              collect(p, out);
+            }
+            return out;
           }
-          collect(p, out);
-        }
-      }
-      return out;
-    });
+          List<EntityKey> list = new ArrayList<>(keys);
+          for (int from = 0; from < list.size(); from += FeatureDao.KEY_CHUNK) {
+            List<EntityKey> chunk =
+                list.subList(from, Math.min(list.size(), from + FeatureDao.KEY_CHUNK));
+            try (PreparedStatement p =
+                c.prepareStatement(
+                    "SELECT entity_key, event_time,"
+                        + " created_time, seq, vals FROM feature_online WHERE view_id = ? AND entity_key IN "
+                        + Sql.inList(chunk.size()))) {
+              p.setLong(1, viewId);
+              for (int k = 0; k < chunk.size(); k++) {
+                p.setBytes(2 + k, chunk.get(k).bytes());
+              }
+              collect(p, out);
+            }
+          }
+          return out;
+        });
   }
 
   private static void collect(PreparedStatement p, Map<EntityKey, SourceRow> out)
@@ -118,9 +128,11 @@ final class JdbcOnlineStore implements OnlineStore {
     for (OnlineRecord r : records) {
       rows.add(r.toRow());
     }
-    StoreAccess.write(store, c -> {
-      upsert(c, id, rows);
-      return null;
-    });
+    StoreAccess.write(
+        store,
+        c -> {
+          upsert(c, id, rows);
+          return null;
+        });
   }
 }

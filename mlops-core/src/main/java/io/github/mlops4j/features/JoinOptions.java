@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Options of a point-in-time join ({@link FeatureStore#historical(java.util.List, java.util.List, JoinOptions)}). */
+/**
+ * Options of a point-in-time join ({@link FeatureStore#historical(java.util.List, java.util.List,
+ * JoinOptions)}).
+ */
 public final class JoinOptions {
   private static final JoinOptions DEFAULTS = builder().build();
 
@@ -28,8 +31,8 @@ public final class JoinOptions {
   }
 
   /**
-   * Whether rows created after a spine row's time are ignored for it ({@code createdTime <= T}),
-   * so that late corrections never leak into training rows of earlier times.
+   * Whether rows created after a spine row's time are ignored for it ({@code createdTime <= T}), so
+   * that late corrections never leak into training rows of earlier times.
    */
   public boolean asOfKnownTime() {
     return asOfKnownTime;
@@ -66,8 +69,8 @@ public final class JoinOptions {
       Names.check(view, "view name");
       Objects.requireNonNull(ttl, "ttl");
       if (ttl.isNegative()) {
-        throw new IllegalArgumentException("ttl of '" + view + "' must not be negative, was "
-            + ttl);
+        throw new IllegalArgumentException(
+            "ttl of '" + view + "' must not be negative, was " + ttl);
       }
       try {
         ttl.toNanos();

@@ -1,18 +1,17 @@
 package io.github.mlops4j.features;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.jspecify.annotations.Nullable;
 
 /**
- * JSON for stored view definitions, through Jackson's untyped model: objects become {@code Map}s
- * in field order, arrays {@code List}s, integers {@code Long}s (beyond a long, {@code
- * BigInteger}s).
+ * JSON for stored view definitions, through Jackson's untyped model: objects become {@code Map}s in
+ * field order, arrays {@code List}s, integers {@code Long}s (beyond a long, {@code BigInteger}s).
  *
  * <p>Reading is strict and bounded, since a definition row may have been damaged or written by
  * someone else: a key twice in one object, content after the value, nesting deeper than {@value
@@ -69,7 +68,9 @@ final class Json {
   static @Nullable Object parse(String text) {
     if (text.length() > MAX_LENGTH) {
       throw new IllegalArgumentException(
-          "Malformed JSON: the document is " + text.length() + " characters long, longer than "
+          "Malformed JSON: the document is "
+              + text.length()
+              + " characters long, longer than "
               + MAX_LENGTH);
     }
     try {

@@ -85,20 +85,21 @@ final class KeyCodec {
   /** The key's values in key order. */
   static List<Object> decode(byte[] key) {
     if (key.length == 0 || key[0] != VERSION) {
-      throw new IllegalArgumentException("Unknown entity key format " + (key.length == 0 ? "(empty)"
-          : Byte.toString(key[0])));
+      throw new IllegalArgumentException(
+          "Unknown entity key format " + (key.length == 0 ? "(empty)" : Byte.toString(key[0])));
     }
     List<Object> out = new ArrayList<>();
     int[] pos = {1};
     while (pos[0] < key.length) {
       byte tag = key[pos[0]++];
       switch (tag) {
-        case STRING: {
-          int len = Varint.read(key, pos);
-          out.add(new String(key, pos[0], len, StandardCharsets.UTF_8));
-          pos[0] += len;
-          break;
-        }
+        case STRING:
+          {
+            int len = Varint.read(key, pos);
+            out.add(new String(key, pos[0], len, StandardCharsets.UTF_8));
+            pos[0] += len;
+            break;
+          }
         case LONG:
           out.add(Bytes.getLong(key, pos[0]) ^ Long.MIN_VALUE);
           pos[0] += 8;

@@ -18,8 +18,8 @@ final class Maps {
     }
     LinkedHashMap<String, @Nullable Object> copy = new LinkedHashMap<>(map.size() * 2);
     for (Map.Entry<String, ? extends @Nullable Object> e : map.entrySet()) {
-      copy.put(Objects.requireNonNull(e.getKey(), () -> "null column name in " + what),
-          e.getValue());
+      copy.put(
+          Objects.requireNonNull(e.getKey(), () -> "null column name in " + what), e.getValue());
     }
     return Collections.unmodifiableMap(copy);
   }

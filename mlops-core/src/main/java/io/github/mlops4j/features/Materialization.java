@@ -13,5 +13,9 @@ import org.jspecify.annotations.Nullable;
  * @param rowsRead stored rows read, those with event times in (previous watermark, watermark]
  * @param entitiesWritten entities whose newest row was offered to the online store
  */
-public record Materialization(String view, @Nullable Instant previousWatermark,
-    @Nullable Instant watermark, long rowsRead, long entitiesWritten) {}
+public record Materialization(
+    String view,
+    @Nullable Instant previousWatermark,
+    @Nullable Instant watermark,
+    long rowsRead,
+    long entitiesWritten) {}

@@ -12,9 +12,15 @@ final class Names {
   static String check(String name, String what) {
     Objects.requireNonNull(name, what);
     if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("Bad " + what + " '" + ValueType.abbreviate(name)
-          + "': use letters, digits and '_', starting with a letter or '_', at most 128"
-          + " characters ('" + FeatureRef.SEPARATOR + "' separates a view from its feature)");
+      throw new IllegalArgumentException(
+          "Bad "
+              + what
+              + " '"
+              + ValueType.abbreviate(name)
+              + "': use letters, digits and '_', starting with a letter or '_', at most 128"
+              + " characters ('"
+              + FeatureRef.SEPARATOR
+              + "' separates a view from its feature)");
     }
     return name;
   }

@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * On-demand features of their own: functions of request data and of features of other views,
- * referenced as {@code "view:feature"}. Their references are {@code "<this name>:<feature>"}. It
- * is not stored: {@link FeatureStore#apply(OnDemandView)} registers it in this process.
+ * referenced as {@code "view:feature"}. Their references are {@code "<this name>:<feature>"}. It is
+ * not stored: {@link FeatureStore#apply(OnDemandView)} registers it in this process.
  *
  * <pre>{@code
  * OnDemandView risk = OnDemandView.builder("txn_risk")
@@ -57,8 +57,15 @@ public final class OnDemandView {
 
   @Override
   public String toString() {
-    return "OnDemandView{" + name + ", inputs=" + inputs + ", request=" + requestFields
-        + ", features=" + features.stream().map(OnDemandFeature::name).toList() + "}";
+    return "OnDemandView{"
+        + name
+        + ", inputs="
+        + inputs
+        + ", request="
+        + requestFields
+        + ", features="
+        + features.stream().map(OnDemandFeature::name).toList()
+        + "}";
   }
 
   /** Builds an {@link OnDemandView}; each setter checks its argument at once. */

@@ -21,14 +21,14 @@ import org.jspecify.annotations.Nullable;
  * The read-through cache in front of the online store: one entry per (view, entity) holding the
  * decoded values of the stored row. An entry with a live value expires at {@code eventTime + ttl}
  * (per-entry expiry on the store's clock), every entry at the latest after {@code maxStaleness}
- * (which bounds how long changes made by other processes stay unseen). Statuses are decided at
- * read time from the entry's event time, never from the cache's own expiry.
+ * (which bounds how long changes made by other processes stay unseen). Statuses are decided at read
+ * time from the entry's event time, never from the cache's own expiry.
  *
  * <p>Writes of this process invalidate the keys they touch after their transaction commits. A
  * single-key load holds the key's lock, so an invalidation waits for it. A bulk load that overlaps
  * a write re-reads (a write counter is compared before and after it), which narrows the window in
- * which a racing bulk load could cache the row it read just before the write; {@code
- * maxStaleness} bounds it.
+ * which a racing bulk load could cache the row it read just before the write; {@code maxStaleness}
+ * bounds it.
  */
 final class OnlineCache {
   record Key(long viewId, EntityKey key) {}
@@ -40,12 +40,20 @@ final class OnlineCache {
     final long event;
     final FeatureValue @Nullable [] values;
     final @Nullable FeatureValue expired;
+
     /** Bit per slot holding null, or null when no slot does (read without touching values). */
     final long @Nullable [] nullSlots;
+
     final long expiresAt;
 
-    Entry(int version, boolean found, long event, FeatureValue @Nullable [] values,
-        @Nullable FeatureValue expired, long @Nullable [] nullSlots, long expiresAt) {
+    Entry(
+        int version,
+        boolean found,
+        long event,
+        FeatureValue @Nullable [] values,
+        @Nullable FeatureValue expired,
+        long @Nullable [] nullSlots,
+        long expiresAt) {
       this.version = version;
       this.found = found;
       this.event = event;
@@ -68,45 +76,52 @@ final class OnlineCache {
   private final long maxStalenessNanos;
   private final AtomicLong writes = new AtomicLong();
 
-  OnlineCache(long maximumSize, Duration maxStaleness, Clock clock,
-      LongFunction<@Nullable ViewState> views, Loader loader) {
+  OnlineCache(
+      long maximumSize,
+      Duration maxStaleness,
+      Clock clock,
+      LongFunction<@Nullable ViewState> views,
+      Loader loader) {
     this.views = views;
     this.loader = loader;
     this.clock = clock;
     this.maxStalenessNanos = maxStaleness.toNanos();
-    this.cache = Caffeine.newBuilder()
-        .maximumSize(maximumSize)
-        .ticker(() -> Timestamps.toNanosSaturated(clock.instant()))
-        .executor(Runnable::run)
-        .expireAfter(new Expiry<Key, Entry>() {
-          @Override
-          public long expireAfterCreate(Key key, Entry value, long currentTime) {
-            return Math.max(0, saturatedSub(value.expiresAt, currentTime));
-          }
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumSize(maximumSize)
+            .ticker(() -> Timestamps.toNanosSaturated(clock.instant()))
+            .executor(Runnable::run)
+            .expireAfter(
+                new Expiry<Key, Entry>() {
+                  @Override
+                  public long expireAfterCreate(Key key, Entry value, long currentTime) {
+                    return Math.max(0, saturatedSub(value.expiresAt, currentTime));
+                  }
 
-          @Override
-          public long expireAfterUpdate(Key key, Entry value, long currentTime,
-              long currentDuration) {
-            return Math.max(0, saturatedSub(value.expiresAt, currentTime));
-          }
+                  @Override
+                  public long expireAfterUpdate(
+                      Key key, Entry value, long currentTime, long currentDuration) {
+                    return Math.max(0, saturatedSub(value.expiresAt, currentTime));
+                  }
 
-          @Override
-          public long expireAfterRead(Key key, Entry value, long currentTime,
-              long currentDuration) {
-            return currentDuration;
-          }
-        })
-        .build(new CacheLoader<Key, Entry>() {
-          @Override
-          public Entry load(Key key) {
-            return loadAll(Set.of(key)).get(key);
-          }
+                  @Override
+                  public long expireAfterRead(
+                      Key key, Entry value, long currentTime, long currentDuration) {
+                    return currentDuration;
+                  }
+                })
+            .build(
+                new CacheLoader<Key, Entry>() {
+                  @Override
+                  public Entry load(Key key) {
+                    return loadAll(Set.of(key)).get(key);
+                  }
 
-          @Override
-          public Map<Key, Entry> loadAll(Set<? extends Key> keys) {
-            return OnlineCache.this.loadAll(keys);
-          }
-        });
+                  @Override
+                  public Map<Key, Entry> loadAll(Set<? extends Key> keys) {
+                    return OnlineCache.this.loadAll(keys);
+                  }
+                });
   }
 
   private static long saturatedSub(long a, long b) {
@@ -130,8 +145,8 @@ final class OnlineCache {
   }
 
   /**
-   * Entries of the given keys of one view, in the keys' order. Cached entries are read one by
-   * one (no result maps); the missing ones are loaded with one bulk read.
+   * Entries of the given keys of one view, in the keys' order. Cached entries are read one by one
+   * (no result maps); the missing ones are loaded with one bulk read.
    */
   Entry[] getAll(ViewState view, EntityKey[] entities) {
     Entry[] out = new Entry[entities.length];
@@ -219,8 +234,14 @@ final class OnlineCache {
         expiresAt = Math.min(stale, saturatedAdd(lastValid, 1));
       }
     }
-    return new Entry(view.version, true, row.event, values, FeatureValue.expired(eventTime),
-        nullSlots, expiresAt);
+    return new Entry(
+        view.version,
+        true,
+        row.event,
+        values,
+        FeatureValue.expired(eventTime),
+        nullSlots,
+        expiresAt);
   }
 
   /** Call after a transaction that changed online rows of these keys has committed. */

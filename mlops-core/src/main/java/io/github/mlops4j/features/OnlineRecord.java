@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * What an {@link OnlineStore} keeps per (view, entity): the winning row's times, its write
- * sequence and its encoded values (opaque bytes in a versioned format).
+ * What an {@link OnlineStore} keeps per (view, entity): the winning row's times, its write sequence
+ * and its encoded values (opaque bytes in a versioned format).
  */
 public final class OnlineRecord {
   private final EntityKey key;
@@ -14,8 +14,8 @@ public final class OnlineRecord {
   private final long sequence;
   private final byte[] values;
 
-  public OnlineRecord(EntityKey key, Instant eventTime, Instant createdTime, long sequence,
-      byte[] values) {
+  public OnlineRecord(
+      EntityKey key, Instant eventTime, Instant createdTime, long sequence, byte[] values) {
     this.key = Objects.requireNonNull(key, "key");
     this.eventTime = Objects.requireNonNull(eventTime, "eventTime");
     this.createdTime = Objects.requireNonNull(createdTime, "createdTime");
@@ -24,13 +24,17 @@ public final class OnlineRecord {
   }
 
   static OnlineRecord of(SourceRow row) {
-    return new OnlineRecord(row.key, Timestamps.ofNanos(row.event),
-        Timestamps.ofNanos(row.created), row.seq, row.values);
+    return new OnlineRecord(
+        row.key,
+        Timestamps.ofNanos(row.event),
+        Timestamps.ofNanos(row.created),
+        row.seq,
+        row.values);
   }
 
   SourceRow toRow() {
-    return new SourceRow(key, Timestamps.toNanos(eventTime), Timestamps.toNanos(createdTime),
-        sequence, values);
+    return new SourceRow(
+        key, Timestamps.toNanos(eventTime), Timestamps.toNanos(createdTime), sequence, values);
   }
 
   public EntityKey key() {
@@ -55,8 +59,8 @@ public final class OnlineRecord {
   }
 
   /**
-   * Whether this record should replace {@code other} of the same key: it is greater by (event
-   * time, created time, sequence). Stores must apply exactly this rule.
+   * Whether this record should replace {@code other} of the same key: it is greater by (event time,
+   * created time, sequence). Stores must apply exactly this rule.
    */
   public boolean isNewerThan(OnlineRecord other) {
     int c = eventTime.compareTo(other.eventTime);
@@ -68,7 +72,16 @@ public final class OnlineRecord {
 
   @Override
   public String toString() {
-    return "OnlineRecord{" + key + ", eventTime=" + eventTime + ", createdTime=" + createdTime
-        + ", sequence=" + sequence + ", " + values.length + " bytes}";
+    return "OnlineRecord{"
+        + key
+        + ", eventTime="
+        + eventTime
+        + ", createdTime="
+        + createdTime
+        + ", sequence="
+        + sequence
+        + ", "
+        + values.length
+        + " bytes}";
   }
 }

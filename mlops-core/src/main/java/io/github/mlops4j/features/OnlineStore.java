@@ -5,9 +5,9 @@ import java.util.Map;
 
 /**
  * Where materialized rows are kept for online reads: the newest row per (view, entity). The
- * embedded default is a table in the workspace store; a Redis or other store can implement this
- * and be set with {@link FeatureStore.Builder#onlineStore}. {@link FeatureStore} reads it through
- * its cache and decides statuses (TTL) itself, so a store only keeps and returns records.
+ * embedded default is a table in the workspace store; a Redis or other store can implement this and
+ * be set with {@link FeatureStore.Builder#onlineStore}. {@link FeatureStore} reads it through its
+ * cache and decides statuses (TTL) itself, so a store only keeps and returns records.
  *
  * <p>Contract, checked by {@code OnlineStoreContract}:
  *
@@ -26,7 +26,10 @@ public interface OnlineStore extends AutoCloseable {
   /** Keeps each record unless the store holds a newer or equal one for its key. */
   void write(String view, Collection<OnlineRecord> records);
 
-  /** Releases resources. A store passed to {@link FeatureStore.Builder#onlineStore} is closed by its owner, not by the feature store. */
+  /**
+   * Releases resources. A store passed to {@link FeatureStore.Builder#onlineStore} is closed by its
+   * owner, not by the feature store.
+   */
   @Override
   default void close() {}
 }

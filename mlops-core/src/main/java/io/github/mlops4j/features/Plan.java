@@ -24,12 +24,16 @@ final class Plan {
     final ViewState view;
     final int[] slots;
     final int[] cols;
+
     /** How many of the view's features were requested (not only inputs of on-demand ones). */
     final int requested;
+
     /** Bit per slot of the requested features, to count null values without reading them. */
     final long[] requestedSlots;
 
-    /** {@code slotCols}: distinct {slot, column} pairs; columns below {@code width} are requested. */
+    /**
+     * {@code slotCols}: distinct {slot, column} pairs; columns below {@code width} are requested.
+     */
     ViewPlan(ViewState view, List<int[]> slotCols, int requestedWidth) {
       this.view = view;
       this.slots = new int[slotCols.size()];
@@ -69,7 +73,11 @@ final class Plan {
     final List<Field> request;
     final Map<String, Integer> requestIndex;
 
-    OnDemandPlan(String view, OnDemandFeature feature, int col, Map<String, Integer> inputCols,
+    OnDemandPlan(
+        String view,
+        OnDemandFeature feature,
+        int col,
+        Map<String, Integer> inputCols,
         List<Field> request) {
       this.view = view;
       this.feature = feature;
@@ -102,8 +110,8 @@ final class Plan {
    * @throws UnknownFeatureException for an unknown view or feature
    * @throws IllegalArgumentException for a malformed or repeated reference
    */
-  static Plan compile(List<String> refs, Map<String, ViewState> views,
-      Map<String, OnDemandView> onDemandViews) {
+  static Plan compile(
+      List<String> refs, Map<String, ViewState> views, Map<String, OnDemandView> onDemandViews) {
     if (refs.isEmpty()) {
       throw new IllegalArgumentException("Request at least one feature (\"view:feature\")");
     }
@@ -157,8 +165,8 @@ final class Plan {
         }
       }
       if (f == null) {
-        throw UnknownFeatureException.feature(odv.name(), ref.feature(),
-            odv.features().stream().map(OnDemandFeature::name).toList());
+        throw UnknownFeatureException.feature(
+            odv.name(), ref.feature(), odv.features().stream().map(OnDemandFeature::name).toList());
       }
       Map<String, Integer> inputs = new LinkedHashMap<>();
       for (String input : odv.inputs()) {
@@ -181,7 +189,10 @@ final class Plan {
     for (Map.Entry<String, List<int[]>> e : stored.entrySet()) {
       viewPlans.add(new ViewPlan(views.get(e.getKey()), e.getValue(), refs.size()));
     }
-    return new Plan(new Columns(refs), columns.size(), viewPlans.toArray(new ViewPlan[0]),
+    return new Plan(
+        new Columns(refs),
+        columns.size(),
+        viewPlans.toArray(new ViewPlan[0]),
         onDemand.toArray(new OnDemandPlan[0]));
   }
 
@@ -206,8 +217,8 @@ final class Plan {
   }
 
   /** Computes the on-demand columns of one row. */
-  void evaluate(FeatureValue[] row, Instant t, Map<String, ? extends @Nullable Object> data,
-      int rowIndex) {
+  void evaluate(
+      FeatureValue[] row, Instant t, Map<String, ? extends @Nullable Object> data, int rowIndex) {
     for (OnDemandPlan p : onDemand) {
       @Nullable Object[] request = new Object[p.request.size()];
       for (int i = 0; i < request.length; i++) {
@@ -215,15 +226,23 @@ final class Plan {
         Object v = data.get(f.name());
         if (v == null) {
           if (!data.containsKey(f.name())) {
-            throw new FeatureDataException(p.view, f.name(), rowIndex, "missing request field ("
-                + f.type() + ") needed by on-demand feature '" + p.view + ":"
-                + p.feature.name() + "'");
+            throw new FeatureDataException(
+                p.view,
+                f.name(),
+                rowIndex,
+                "missing request field ("
+                    + f.type()
+                    + ") needed by on-demand feature '"
+                    + p.view
+                    + ":"
+                    + p.feature.name()
+                    + "'");
           }
         } else {
           Object c = f.type().canonical(v);
           if (c == null) {
-            throw new FeatureDataException(p.view, f.name(), rowIndex, "request field "
-                + f.type().mismatch(v));
+            throw new FeatureDataException(
+                p.view, f.name(), rowIndex, "request field " + f.type().mismatch(v));
           }
           request[i] = c;
         }
@@ -233,16 +252,36 @@ final class Plan {
       try {
         result = p.feature.function().compute(in);
       } catch (RuntimeException e) {
-        throw new FeatureException(p.view, p.feature.name(), rowIndex, "On-demand feature '"
-            + p.view + ":" + p.feature.name() + "' failed on row " + rowIndex + ": " + e, e);
+        throw new FeatureException(
+            p.view,
+            p.feature.name(),
+            rowIndex,
+            "On-demand feature '"
+                + p.view
+                + ":"
+                + p.feature.name()
+                + "' failed on row "
+                + rowIndex
+                + ": "
+                + e,
+            e);
       }
       Object value = null;
       if (result != null) {
         value = p.feature.type().canonical(result);
         if (value == null) {
-          throw new FeatureException(p.view, p.feature.name(), rowIndex, "On-demand feature '"
-              + p.view + ":" + p.feature.name() + "' returned a value that "
-              + p.feature.type().mismatch(result) + " on row " + rowIndex);
+          throw new FeatureException(
+              p.view,
+              p.feature.name(),
+              rowIndex,
+              "On-demand feature '"
+                  + p.view
+                  + ":"
+                  + p.feature.name()
+                  + "' returned a value that "
+                  + p.feature.type().mismatch(result)
+                  + " on row "
+                  + rowIndex);
         }
       }
       Instant newest = null;
@@ -278,9 +317,15 @@ final class Plan {
     public FeatureValue feature(String name) {
       Integer col = plan.inputCols.get(name);
       if (col == null) {
-        throw new IllegalArgumentException("On-demand feature '" + plan.view + ":"
-            + plan.feature.name() + "' has no input '" + name + "'; its inputs: "
-            + plan.inputCols.keySet());
+        throw new IllegalArgumentException(
+            "On-demand feature '"
+                + plan.view
+                + ":"
+                + plan.feature.name()
+                + "' has no input '"
+                + name
+                + "'; its inputs: "
+                + plan.inputCols.keySet());
       }
       return row[col];
     }
@@ -289,9 +334,15 @@ final class Plan {
     public @Nullable Object request(String name) {
       Integer i = plan.requestIndex.get(name);
       if (i == null) {
-        throw new IllegalArgumentException("On-demand feature '" + plan.view + ":"
-            + plan.feature.name() + "' declares no request field '" + name + "'; declared: "
-            + plan.requestIndex.keySet());
+        throw new IllegalArgumentException(
+            "On-demand feature '"
+                + plan.view
+                + ":"
+                + plan.feature.name()
+                + "' declares no request field '"
+                + name
+                + "'; declared: "
+                + plan.requestIndex.keySet());
       }
       return request[i];
     }

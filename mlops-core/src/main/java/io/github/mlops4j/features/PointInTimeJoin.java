@@ -9,10 +9,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The sort-merge as-of join of one view: spine rows sorted by (key, T), stored rows streamed in
- * (key, e, c, seq) order, one pass, no query per spine row. Sorting the spine is a counting sort
- * by key rank followed by a sort by T within each key, O(n + d log d + sum of g log g) for d
- * distinct keys and groups of g rows; the {@link Spine} is built once and shared by every view
- * with the same entity keys.
+ * (key, e, c, seq) order, one pass, no query per spine row. Sorting the spine is a counting sort by
+ * key rank followed by a sort by T within each key, O(n + d log d + sum of g log g) for d distinct
+ * keys and groups of g rows; the {@link Spine} is built once and shared by every view with the same
+ * entity keys.
  */
 final class PointInTimeJoin {
   /** Stored rows of a view in (key, e, c, seq) order; {@code null} at the end. */
@@ -23,7 +23,9 @@ final class PointInTimeJoin {
     void close() throws SQLException;
   }
 
-  /** Opens a cursor over the rows of the given keys (sorted, distinct) with {@code e <= maxTime}. */
+  /**
+   * Opens a cursor over the rows of the given keys (sorted, distinct) with {@code e <= maxTime}.
+   */
   interface Source {
     Cursor open(List<EntityKey> sortedKeys, long maxTime) throws SQLException;
   }
@@ -31,14 +33,16 @@ final class PointInTimeJoin {
   /** The spine sorted for merging: distinct keys in byte order, rows by (key, T, index). */
   static final class Spine {
     final List<EntityKey> sortedKeys;
+
     /** Per sorted key, where its rows start in {@link #order}; one extra entry at the end. */
     final int[] groupStart;
+
     final int[] order;
     final long[] times;
     final long maxTime;
 
-    private Spine(List<EntityKey> sortedKeys, int[] groupStart, int[] order, long[] times,
-        long maxTime) {
+    private Spine(
+        List<EntityKey> sortedKeys, int[] groupStart, int[] order, long[] times, long maxTime) {
       this.sortedKeys = sortedKeys;
       this.groupStart = groupStart;
       this.order = order;
@@ -82,7 +86,7 @@ final class PointInTimeJoin {
     }
     int[] next = groupStart.clone();
     int[] order = new int[n];
-    for (int i = 0; i < n; i++) {     // counting sort: stable, so ties stay in spine order
+    for (int i = 0; i < n; i++) { // counting sort: stable, so ties stay in spine order
       order[next[rank[keyId[i]]]++] = i;
     }
     for (int r = 0; r < d; r++) {
@@ -125,8 +129,8 @@ final class PointInTimeJoin {
     return spine(keyId, distinct, times);
   }
 
-  static @Nullable SourceRow[] join(EntityKey[] keys, long[] times, boolean asOfKnownTime,
-      Source source) throws SQLException {
+  static @Nullable SourceRow[] join(
+      EntityKey[] keys, long[] times, boolean asOfKnownTime, Source source) throws SQLException {
     return join(spine(keys, times), asOfKnownTime, source);
   }
 
@@ -169,8 +173,8 @@ final class PointInTimeJoin {
   }
 
   /**
-   * A cursor that checks the order the merge relies on, and compares the current row's key with
-   * a spine key only when either changed (rows of one entity share one key object).
+   * A cursor that checks the order the merge relies on, and compares the current row's key with a
+   * spine key only when either changed (rows of one entity share one key object).
    */
   private static final class Ordered {
     private final Cursor cursor;
@@ -203,8 +207,12 @@ final class PointInTimeJoin {
       if (current != null && previous != null) {
         int c = current.key == previous.key ? 0 : current.key.compareTo(previous.key);
         if (c < 0 || (c == 0 && AsOf.compare(current, previous) < 0)) {
-          throw new IllegalStateException("Stored feature rows arrived out of (key, event time,"
-              + " created time, sequence) order: " + previous + " then " + current);
+          throw new IllegalStateException(
+              "Stored feature rows arrived out of (key, event time,"
+                  + " created time, sequence) order: "
+                  + previous
+                  + " then "
+                  + current);
         }
       }
       return current;

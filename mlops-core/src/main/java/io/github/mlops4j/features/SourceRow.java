@@ -9,8 +9,10 @@ final class SourceRow {
   final long created;
   final long seq;
   final byte[] values;
+
   /** The values decoded for one join (set and read by the thread joining this row's view). */
   FeatureValue @Nullable [] decoded;
+
   @Nullable FeatureValue expired;
 
   SourceRow(EntityKey key, long event, long created, long seq, byte[] values) {
@@ -23,7 +25,14 @@ final class SourceRow {
 
   @Override
   public String toString() {
-    return "SourceRow{" + key + ", e=" + Timestamps.ofNanos(event) + ", c="
-        + Timestamps.ofNanos(created) + ", seq=" + seq + "}";
+    return "SourceRow{"
+        + key
+        + ", e="
+        + Timestamps.ofNanos(event)
+        + ", c="
+        + Timestamps.ofNanos(created)
+        + ", seq="
+        + seq
+        + "}";
   }
 }

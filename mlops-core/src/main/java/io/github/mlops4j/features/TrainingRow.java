@@ -63,7 +63,8 @@ public final class TrainingRow {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TrainingRow r && entity.equals(r.entity)
+    return o instanceof TrainingRow r
+        && entity.equals(r.entity)
         && columns.names.equals(r.columns.names)
         && Arrays.equals(values, 0, columns.names.size(), r.values, 0, columns.names.size());
   }

@@ -11,12 +11,19 @@ public final class UnknownFeatureException extends FeatureException {
   }
 
   static UnknownFeatureException view(String view, Iterable<String> known) {
-    return new UnknownFeatureException(view, null, "Unknown feature view '" + view
-        + "'; apply(FeatureView) defines it. Known views: " + known);
+    return new UnknownFeatureException(
+        view,
+        null,
+        "Unknown feature view '"
+            + view
+            + "'; apply(FeatureView) defines it. Known views: "
+            + known);
   }
 
   static UnknownFeatureException feature(String view, String feature, Iterable<String> known) {
-    return new UnknownFeatureException(view, feature, "Feature view '" + view
-        + "' has no feature '" + feature + "'. Its features: " + known);
+    return new UnknownFeatureException(
+        view,
+        feature,
+        "Feature view '" + view + "' has no feature '" + feature + "'. Its features: " + known);
   }
 }

@@ -110,9 +110,12 @@ final class ValueCodec {
   static @Nullable Object[] decode(ViewDefinition def, byte[] in) {
     @Nullable Object[] out = new Object[def.features.size()];
     if (in.length == 0 || in[0] != VERSION) {
-      throw new IllegalArgumentException("Unknown feature values format "
-          + (in.length == 0 ? "(empty)" : Byte.toString(in[0])) + " in view '" + def.name
-          + "': written by a newer mlops4j?");
+      throw new IllegalArgumentException(
+          "Unknown feature values format "
+              + (in.length == 0 ? "(empty)" : Byte.toString(in[0]))
+              + " in view '"
+              + def.name
+              + "': written by a newer mlops4j?");
     }
     int[] pos = {1};
     int count = Varint.read(in, pos);
@@ -122,15 +125,16 @@ final class ValueCodec {
       byte tag = in[pos[0]++];
       Object v;
       switch (tag) {
-        case STRING: {
-          int len = Varint.read(in, pos);
-          if (pos[0] + len > in.length) {
-            throw new IllegalArgumentException("Truncated string value");
+        case STRING:
+          {
+            int len = Varint.read(in, pos);
+            if (pos[0] + len > in.length) {
+              throw new IllegalArgumentException("Truncated string value");
+            }
+            v = slot < 0 ? null : new String(in, pos[0], len, StandardCharsets.UTF_8);
+            pos[0] += len;
+            break;
           }
-          v = slot < 0 ? null : new String(in, pos[0], len, StandardCharsets.UTF_8);
-          pos[0] += len;
-          break;
-        }
         case LONG:
           v = Bytes.getLong(in, pos[0]);
           pos[0] += 8;
@@ -147,14 +151,21 @@ final class ValueCodec {
           pos[0] += 12;
           break;
         default:
-          throw new IllegalArgumentException("Bad value tag " + tag + " in view '" + def.name
-              + "'");
+          throw new IllegalArgumentException(
+              "Bad value tag " + tag + " in view '" + def.name + "'");
       }
       if (slot >= 0) {
         ValueType expected = def.features.get(slot).type();
         if (expected.canonical(v) == null) {
-          throw new IllegalArgumentException("Stored value of feature '" + def.name + ":"
-              + def.features.get(slot).name() + "' has tag " + tag + ", not " + expected);
+          throw new IllegalArgumentException(
+              "Stored value of feature '"
+                  + def.name
+                  + ":"
+                  + def.features.get(slot).name()
+                  + "' has tag "
+                  + tag
+                  + ", not "
+                  + expected);
         }
         out[slot] = v;
       }

@@ -72,11 +72,14 @@ public enum ValueType {
   String mismatch(Object value) {
     String actual = value.getClass().getSimpleName();
     String hint = "";
-    if (value instanceof LocalDateTime || value instanceof OffsetDateTime
-        || value instanceof ZonedDateTime || value instanceof Date
+    if (value instanceof LocalDateTime
+        || value instanceof OffsetDateTime
+        || value instanceof ZonedDateTime
+        || value instanceof Date
         || (value instanceof TemporalAccessor && !(value instanceof Instant))) {
-      hint = "; times must be java.time.Instant (UTC): convert zoned or local date-times"
-          + " explicitly, e.g. offsetDateTime.toInstant()";
+      hint =
+          "; times must be java.time.Instant (UTC): convert zoned or local date-times"
+              + " explicitly, e.g. offsetDateTime.toInstant()";
     } else if (this == DOUBLE && value instanceof Float) {
       hint = "; pass a Double (float widening changes the value, e.g. 0.1f != 0.1)";
     }

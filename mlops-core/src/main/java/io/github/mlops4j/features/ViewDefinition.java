@@ -47,12 +47,19 @@ final class ViewDefinition {
   final Duration ttl;
   final NanPolicy nanPolicy;
   final long ttlNanos;
+
   /** Slot (index in {@link #features}) of each feature id, -1 for retired ids. */
   final int[] slotById;
+
   final Map<String, Integer> slotByName;
 
-  ViewDefinition(String name, String description, List<Field> entities,
-      List<StoredFeature> features, List<StoredFeature> retired, Duration ttl,
+  ViewDefinition(
+      String name,
+      String description,
+      List<Field> entities,
+      List<StoredFeature> features,
+      List<StoredFeature> retired,
+      Duration ttl,
       NanPolicy nanPolicy) {
     this.name = name;
     this.nanPolicy = nanPolicy;
@@ -89,23 +96,38 @@ final class ViewDefinition {
     for (Field f : view.features()) {
       features.add(new StoredFeature(features.size() + 1, f.name(), f.type()));
     }
-    return new ViewDefinition(view.name(), view.description(), view.entities(), features,
-        List.of(), view.ttl(), view.nanPolicy());
+    return new ViewDefinition(
+        view.name(),
+        view.description(),
+        view.entities(),
+        features,
+        List.of(),
+        view.ttl(),
+        view.nanPolicy());
   }
 
   /**
-   * This definition changed to {@code view}: same keys required, features keep their ids (new
-   * ones get fresh ids, removed ones are retired), a feature's type may never change.
+   * This definition changed to {@code view}: same keys required, features keep their ids (new ones
+   * get fresh ids, removed ones are retired), a feature's type may never change.
    *
    * @throws IncompatibleViewException for changed keys or a changed feature type
    */
   ViewDefinition evolve(FeatureView view) {
     if (!entities.equals(view.entities())) {
       String field = firstDifference(entities, view.entities());
-      throw new IncompatibleViewException(name, field, "Feature view '" + name
-          + "' cannot change its entity keys from " + entities + " to " + view.entities()
-          + " (first difference: '" + field + "'): stored rows are keyed by them. Define a new"
-          + " view instead.");
+      throw new IncompatibleViewException(
+          name,
+          field,
+          "Feature view '"
+              + name
+              + "' cannot change its entity keys from "
+              + entities
+              + " to "
+              + view.entities()
+              + " (first difference: '"
+              + field
+              + "'): stored rows are keyed by them. Define a new"
+              + " view instead.");
     }
     Map<String, StoredFeature> known = new LinkedHashMap<>();
     for (StoredFeature f : retired) {
@@ -121,17 +143,33 @@ final class ViewDefinition {
       if (old == null) {
         newFeatures.add(new StoredFeature(next++, f.name(), f.type()));
       } else if (old.type() != f.type()) {
-        throw new IncompatibleViewException(name, f.name(), "Feature '" + name + ":" + f.name()
-            + "' cannot change its type from " + old.type() + " to " + f.type()
-            + ": stored values have the old type. Add a feature with a new name instead.");
+        throw new IncompatibleViewException(
+            name,
+            f.name(),
+            "Feature '"
+                + name
+                + ":"
+                + f.name()
+                + "' cannot change its type from "
+                + old.type()
+                + " to "
+                + f.type()
+                + ": stored values have the old type. Add a feature with a new name instead.");
       } else {
         newFeatures.add(old);
       }
     }
     List<StoredFeature> newRetired = new ArrayList<>(known.values());
     newRetired.sort((a, b) -> Integer.compare(a.id(), b.id()));
-    ViewDefinition next2 = new ViewDefinition(name, view.description(), entities, newFeatures,
-        newRetired, view.ttl(), view.nanPolicy());
+    ViewDefinition next2 =
+        new ViewDefinition(
+            name,
+            view.description(),
+            entities,
+            newFeatures,
+            newRetired,
+            view.ttl(),
+            view.nanPolicy());
     return next2.sameAs(this) ? this : next2;
   }
 
@@ -147,9 +185,13 @@ final class ViewDefinition {
   }
 
   boolean sameAs(ViewDefinition o) {
-    return name.equals(o.name) && description.equals(o.description)
-        && entities.equals(o.entities) && features.equals(o.features)
-        && retired.equals(o.retired) && ttl.equals(o.ttl) && nanPolicy == o.nanPolicy;
+    return name.equals(o.name)
+        && description.equals(o.description)
+        && entities.equals(o.entities)
+        && features.equals(o.features)
+        && retired.equals(o.retired)
+        && ttl.equals(o.ttl)
+        && nanPolicy == o.nanPolicy;
   }
 
   // ---------------------------------------------------------------- JSON
@@ -171,13 +213,19 @@ final class ViewDefinition {
     m.put("retired", featuresJson(retired));
     m.put("ttl", ttl.toString());
     if (nanPolicy != NanPolicy.REJECT) {
-      m.put("nanPolicy", nanPolicy.name()); // absent means REJECT, so older definitions read as such
+      m.put(
+          "nanPolicy", nanPolicy.name()); // absent means REJECT, so older definitions read as such
     }
     String json = Json.write(m);
     if (json.length() > MAX_JSON_LENGTH) {
-      throw new IllegalArgumentException("Feature view '" + name + "' has a definition of "
-          + json.length() + " characters of JSON; at most " + MAX_JSON_LENGTH
-          + " can be stored (and read back)");
+      throw new IllegalArgumentException(
+          "Feature view '"
+              + name
+              + "' has a definition of "
+              + json.length()
+              + " characters of JSON; at most "
+              + MAX_JSON_LENGTH
+              + " can be stored (and read back)");
     }
     return json;
   }
@@ -198,9 +246,9 @@ final class ViewDefinition {
    * Reads a stored definition, checking everything {@link FeatureView.Builder} checks (names, key
    * types, duplicates, TTL) and that the feature ids are exactly 1 to the number of live and
    * retired features, each once, retired ones in id order (as {@link #first} and {@link #evolve}
-   * write them, so that applying the view read back changes nothing). Strict JSON:
-   * duplicate keys, keys this version does not write and the limits of {@link Json} are refused.
-   * The memory it takes is bounded by the text's length.
+   * write them, so that applying the view read back changes nothing). Strict JSON: duplicate keys,
+   * keys this version does not write and the limits of {@link Json} are refused. The memory it
+   * takes is bounded by the text's length.
    *
    * @throws StoreException if the text is anything else, with a short message
    */
@@ -212,9 +260,12 @@ final class ViewDefinition {
       }
       long schema = integer(m, "schemaVersion");
       if (schema > SCHEMA_VERSION) {
-        throw new StoreException("A feature view definition has schema version " + schema
-            + " but this mlops4j reads versions up to " + SCHEMA_VERSION
-            + "; it was written by a newer mlops4j. Upgrade to read it.");
+        throw new StoreException(
+            "A feature view definition has schema version "
+                + schema
+                + " but this mlops4j reads versions up to "
+                + SCHEMA_VERSION
+                + "; it was written by a newer mlops4j. Upgrade to read it.");
       }
       if (schema < 1) {
         throw new IllegalArgumentException("schema version " + schema + "; versions start at 1");
@@ -240,8 +291,11 @@ final class ViewDefinition {
         try {
           b.nanPolicy(NanPolicy.valueOf(policy));
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("unknown nanPolicy " + ValueType.abbreviate(policy)
-              + "; known: " + List.of(NanPolicy.values()));
+          throw new IllegalArgumentException(
+              "unknown nanPolicy "
+                  + ValueType.abbreviate(policy)
+                  + "; known: "
+                  + List.of(NanPolicy.values()));
         }
       }
       FeatureView view = b.build();
@@ -258,20 +312,41 @@ final class ViewDefinition {
       checkIds(features, retired);
       for (int i = 1; i < retired.size(); i++) {
         if (retired.get(i - 1).id() > retired.get(i).id()) {
-          throw new IllegalArgumentException("retired features are not in ascending id order ("
-              + retired.get(i - 1).id() + " before " + retired.get(i).id() + ")");
+          throw new IllegalArgumentException(
+              "retired features are not in ascending id order ("
+                  + retired.get(i - 1).id()
+                  + " before "
+                  + retired.get(i).id()
+                  + ")");
         }
       }
-      return new ViewDefinition(view.name(), view.description(), view.entities(), features,
-          retired, view.ttl(), view.nanPolicy());
+      return new ViewDefinition(
+          view.name(),
+          view.description(),
+          view.entities(),
+          features,
+          retired,
+          view.ttl(),
+          view.nanPolicy());
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new StoreException("Unreadable feature view definition: " + e.getMessage() + " in "
-          + ValueType.abbreviate(json), e);
+      throw new StoreException(
+          "Unreadable feature view definition: "
+              + e.getMessage()
+              + " in "
+              + ValueType.abbreviate(json),
+          e);
     }
   }
 
   private static final Set<String> TOP_KEYS =
-      Set.of("schemaVersion", "name", "description", "entities", "features", "retired", "ttl",
+      Set.of(
+          "schemaVersion",
+          "name",
+          "description",
+          "entities",
+          "features",
+          "retired",
+          "ttl",
           "nanPolicy");
   private static final Set<String> FIELD_KEYS = Set.of("name", "type");
   private static final Set<String> FEATURE_KEYS = Set.of("id", "name", "type");
@@ -284,8 +359,14 @@ final class ViewDefinition {
     all.addAll(retired);
     for (StoredFeature f : all) {
       if (f.id() < 1 || f.id() > n) {
-        throw new IllegalArgumentException("feature id " + f.id() + " of '" + f.name()
-            + "' is outside 1.." + n + " (ids count up from 1 and are never dropped)");
+        throw new IllegalArgumentException(
+            "feature id "
+                + f.id()
+                + " of '"
+                + f.name()
+                + "' is outside 1.."
+                + n
+                + " (ids count up from 1 and are never dropped)");
       }
       if (seen[f.id()]) {
         throw new IllegalArgumentException("feature id " + f.id() + " is used twice");
@@ -302,8 +383,8 @@ final class ViewDefinition {
       String name = Names.check(string(f, "name"), "field name");
       ValueType type = type(f);
       if (id < Integer.MIN_VALUE || id > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("feature id " + id + " of '" + name
-            + "' is outside the int range");
+        throw new IllegalArgumentException(
+            "feature id " + id + " of '" + name + "' is outside the int range");
       }
       out.add(new StoredFeature((int) id, name, type));
     }
@@ -313,8 +394,8 @@ final class ViewDefinition {
   private static void onlyKeys(Map<?, ?> m, Set<String> known) {
     for (Object key : m.keySet()) {
       if (!known.contains(key)) {
-        throw new IllegalArgumentException("unknown key " + ValueType.abbreviate(key)
-            + "; expected " + new TreeSet<>(known));
+        throw new IllegalArgumentException(
+            "unknown key " + ValueType.abbreviate(key) + "; expected " + new TreeSet<>(known));
       }
     }
   }
@@ -352,8 +433,11 @@ final class ViewDefinition {
         return t;
       }
     }
-    throw new IllegalArgumentException("'type' must be one of "
-        + Arrays.toString(ValueType.values()) + ", was " + ValueType.abbreviate(name));
+    throw new IllegalArgumentException(
+        "'type' must be one of "
+            + Arrays.toString(ValueType.values())
+            + ", was "
+            + ValueType.abbreviate(name));
   }
 
   private static Duration duration(Map<?, ?> m, String key) {

@@ -16,11 +16,17 @@ final class ViewState {
   final List<Field> requestFields;
   final Map<String, OnDemandFeature> onDemand;
   final LookupCounters counters;
+
   /** Whether the key is one STRING column (the common case, encoded without checks). */
   final boolean singleStringKey;
 
-  ViewState(long id, int version, ViewDefinition def, List<Field> requestFields,
-      List<OnDemandFeature> onDemand, LookupCounters counters) {
+  ViewState(
+      long id,
+      int version,
+      ViewDefinition def,
+      List<Field> requestFields,
+      List<OnDemandFeature> onDemand,
+      LookupCounters counters) {
     this.id = id;
     this.version = version;
     this.def = def;
@@ -34,8 +40,8 @@ final class ViewState {
     }
     this.onDemand = Map.copyOf(m);
     this.counters = counters;
-    this.singleStringKey = def.entities.size() == 1
-        && def.entities.get(0).type() == ValueType.STRING;
+    this.singleStringKey =
+        def.entities.size() == 1 && def.entities.get(0).type() == ValueType.STRING;
   }
 
   /** The public form: stored parts plus this process's on-demand parts. */

@@ -8,9 +8,9 @@ import java.util.Locale;
 
 /**
  * Names close to a misspelled one, for "did you mean" hints in messages. A candidate is close when
- * its case-insensitive Levenshtein distance to the name is at most a third of the name's length
- * (at least 2), or when one contains the other (both at least 3 characters). Closest first, ties
- * by name; names are compared on their first {@value #MAX_LENGTH} characters, which bounds the work
+ * its case-insensitive Levenshtein distance to the name is at most a third of the name's length (at
+ * least 2), or when one contains the other (both at least 3 characters). Closest first, ties by
+ * name; names are compared on their first {@value #MAX_LENGTH} characters, which bounds the work
  * per pair. Empty when nothing is close. Not API.
  */
 public final class Closest {

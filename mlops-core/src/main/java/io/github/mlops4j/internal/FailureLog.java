@@ -66,13 +66,25 @@ public final class FailureLog {
       failures++;
       Instant now = clock.instant();
       if (lastLine == null) {
-        line = what + " (logged with its stack trace once; further failures are counted and"
-            + " summarized at most once every " + interval + ")";
+        line =
+            what
+                + " (logged with its stack trace once; further failures are counted and"
+                + " summarized at most once every "
+                + interval
+                + ")";
         stack = failure;
       } else if (!now.isBefore(lastLine.plus(interval))) {
-        line = what + ": " + abbreviate(String.valueOf(failure), 300) + "; "
-            + suppressed + " more failure(s) not logged since " + lastLine + ", " + failures
-            + " in all";
+        line =
+            what
+                + ": "
+                + abbreviate(String.valueOf(failure), 300)
+                + "; "
+                + suppressed
+                + " more failure(s) not logged since "
+                + lastLine
+                + ", "
+                + failures
+                + " in all";
       } else {
         suppressed++;
         return;

@@ -22,10 +22,10 @@ import java.util.regex.Pattern;
  *
  * <p>Versions live in {@code mlops_schema(component, version)}. Before anything is written, every
  * stored version is compared with what this library knows: the core components ({@link
- * #CORE_VERSIONS}) and every component already migrated through the same {@link Store}. A newer
- * one refuses the workspace, whichever component asked, so a service never runs against a
- * workspace that a newer mlops4j has changed. Migration runs in one transaction that first takes
- * the database's write lock ({@code BEGIN IMMEDIATE} on SQLite, an advisory transaction lock on
+ * #CORE_VERSIONS}) and every component already migrated through the same {@link Store}. A newer one
+ * refuses the workspace, whichever component asked, so a service never runs against a workspace
+ * that a newer mlops4j has changed. Migration runs in one transaction that first takes the
+ * database's write lock ({@code BEGIN IMMEDIATE} on SQLite, an advisory transaction lock on
  * PostgreSQL), so two processes opening a new workspace at once do not both run the scripts; the
  * versions are checked again under that lock.
  */
@@ -56,8 +56,14 @@ final class SchemaMigrator {
     }
     Integer core = CORE_VERSIONS.get(component);
     if (core != null && core != codeVersion) {
-      throw new IllegalStateException("Schema version " + codeVersion + " of core component '"
-          + component + "' disagrees with SchemaMigrator.CORE_VERSIONS (" + core + ")");
+      throw new IllegalStateException(
+          "Schema version "
+              + codeVersion
+              + " of core component '"
+              + component
+              + "' disagrees with SchemaMigrator.CORE_VERSIONS ("
+              + core
+              + ")");
     }
     known.merge(component, codeVersion, Math::max);
     Map<String, Integer> stored = store.read(c -> tableExists(c) ? versions(c) : Map.of());
@@ -68,14 +74,23 @@ final class SchemaMigrator {
     }
     checkNotNewer(component, current, codeVersion);
     if (store.openMode() == OpenMode.READ_ONLY) {
-      throw new StoreException(current == 0
-          ? "The workspace has no '" + component + "' data (its schema was never created), and it"
-              + " was opened read-only (OpenMode.READ_ONLY), which creates nothing. Open it"
-              + " read-write once, or use a workspace where this component was used"
-          : "The workspace's '" + component + "' schema is version " + current + ", older than"
-              + " version " + codeVersion + " of this library, and it was opened read-only"
-              + " (OpenMode.READ_ONLY), which migrates nothing. Open it read-write once to"
-              + " upgrade it; the workspace was left unchanged.");
+      throw new StoreException(
+          current == 0
+              ? "The workspace has no '"
+                  + component
+                  + "' data (its schema was never created), and it"
+                  + " was opened read-only (OpenMode.READ_ONLY), which creates nothing. Open it"
+                  + " read-write once, or use a workspace where this component was used"
+              : "The workspace's '"
+                  + component
+                  + "' schema is version "
+                  + current
+                  + ", older than"
+                  + " version "
+                  + codeVersion
+                  + " of this library, and it was opened read-only"
+                  + " (OpenMode.READ_ONLY), which migrates nothing. Open it read-write once to"
+                  + " upgrade it; the workspace was left unchanged.");
     }
     store.write(
         c -> {
@@ -179,8 +194,15 @@ final class SchemaMigrator {
   }
 
   private List<String> statements(String directory, String component, int version) {
-    String resource = directory + "/" + store.dialect().resourceName() + "/" + component + "-V"
-        + version + ".sql";
+    String resource =
+        directory
+            + "/"
+            + store.dialect().resourceName()
+            + "/"
+            + component
+            + "-V"
+            + version
+            + ".sql";
     String text;
     try (InputStream in = SchemaMigrator.class.getResourceAsStream(resource)) {
       if (in == null) {

@@ -31,11 +31,10 @@ import org.sqlite.SQLiteDataSource;
  *
  * <p>Every mlops4j service of one workspace can share a store. Schemas are versioned per component
  * ({@code tracking}, {@code registry}, ...) and migrated when a component first uses the store; a
- * store written by a newer version of mlops4j is refused and never altered. Each migration
- * checks the stored version of every component this library knows (the core's {@code tracking}
- * and {@code features}, and every component migrated through this store), not only its own,
- * before anything is written: nothing is created, migrated or switched to WAL in a workspace that
- * is refused.
+ * store written by a newer version of mlops4j is refused and never altered. Each migration checks
+ * the stored version of every component this library knows (the core's {@code tracking} and {@code
+ * features}, and every component migrated through this store), not only its own, before anything is
+ * written: nothing is created, migrated or switched to WAL in a workspace that is refused.
  *
  * <p>An embedded database is switched to WAL mode on the first write, after those checks, never
  * when it is merely opened. {@link OpenMode} says whether a missing workspace may be created and
@@ -47,32 +46,34 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Store implements AutoCloseable {
   static {
-    StoreAccess.register(new StoreAccess.Bridge() {
-      @Override
-      public <T> T read(Store store, SqlWork<T> work) {
-        return store.read(work);
-      }
+    StoreAccess.register(
+        new StoreAccess.Bridge() {
+          @Override
+          public <T> T read(Store store, SqlWork<T> work) {
+            return store.read(work);
+          }
 
-      @Override
-      public <T> T write(Store store, SqlWork<T> work) {
-        return store.write(work);
-      }
+          @Override
+          public <T> T write(Store store, SqlWork<T> work) {
+            return store.write(work);
+          }
 
-      @Override
-      public void migrate(Store store, String component, int version, String resourceDirectory) {
-        store.migrate(component, version, resourceDirectory);
-      }
+          @Override
+          public void migrate(
+              Store store, String component, int version, String resourceDirectory) {
+            store.migrate(component, version, resourceDirectory);
+          }
 
-      @Override
-      public Dialect dialect(Store store) {
-        return store.dialect();
-      }
+          @Override
+          public Dialect dialect(Store store) {
+            return store.dialect();
+          }
 
-      @Override
-      public StoreSource.Opened openStore(StoreOptions<?> options) {
-        return options.openStore();
-      }
-    });
+          @Override
+          public StoreSource.Opened openStore(StoreOptions<?> options) {
+            return options.openStore();
+          }
+        });
   }
 
   /** File name of the embedded database inside a workspace directory. */
@@ -105,9 +106,10 @@ public final class Store implements AutoCloseable {
     try (Connection c = dataSource.getConnection()) {
       this.dialect = Dialect.of(c);
       if (mode != OpenMode.CREATE && !SchemaMigrator.tableExists(c)) {
-        throw new StoreException("There is no mlops4j workspace in this database (it has no"
-            + " mlops_schema table); check the connection settings, or open it with"
-            + " OpenMode.CREATE to create one");
+        throw new StoreException(
+            "There is no mlops4j workspace in this database (it has no"
+                + " mlops_schema table); check the connection settings, or open it with"
+                + " OpenMode.CREATE to create one");
       }
     } catch (SQLException e) {
       closePool();
@@ -124,18 +126,17 @@ public final class Store implements AutoCloseable {
    * workspace/mlops.db} (SQLite, switched to WAL mode on the first write) and {@code
    * workspace/artifacts/}. The same as {@link #open(Path, OpenMode)} with {@link OpenMode#CREATE}.
    *
-   * @throws StoreException if the workspace cannot be opened, or its {@code mlops.db} is missing
-   *     or empty while {@code artifacts/} holds stored objects
+   * @throws StoreException if the workspace cannot be opened, or its {@code mlops.db} is missing or
+   *     empty while {@code artifacts/} holds stored objects
    */
   public static Store open(Path workspace) {
     return open(workspace, OpenMode.CREATE);
   }
 
   /**
-   * Opens the embedded workspace at {@code workspace} in {@code mode}: with {@link
-   * OpenMode#CREATE} a missing workspace is created; with {@link OpenMode#EXISTING} and {@link
-   * OpenMode#READ_ONLY} the directory and a non-empty {@code mlops.db} must exist, and nothing is
-   * created.
+   * Opens the embedded workspace at {@code workspace} in {@code mode}: with {@link OpenMode#CREATE}
+   * a missing workspace is created; with {@link OpenMode#EXISTING} and {@link OpenMode#READ_ONLY}
+   * the directory and a non-empty {@code mlops.db} must exist, and nothing is created.
    *
    * @throws StoreException if there is no workspace to open in that mode, or its database was lost
    *     while {@code artifacts/} holds stored objects
@@ -153,14 +154,14 @@ public final class Store implements AutoCloseable {
       }
       checkDatabaseNotLost(database, artifacts);
     } else if (!Files.isRegularFile(database)) {
-      throw new StoreException("There is no mlops4j workspace at " + workspace + " (no "
-          + DATABASE_FILE + "); check the path, or open it with OpenMode.CREATE to create one");
+      throw new StoreException(
+          "There is no mlops4j workspace at "
+              + workspace
+              + " (no "
+              + DATABASE_FILE
+              + "); check the path, or open it with OpenMode.CREATE to create one");
     }
-    return builder()
-        .sqliteFile(database)
-        .artifactRoot(artifacts)
-        .openMode(mode)
-        .build();
+    return builder().sqliteFile(database).artifactRoot(artifacts).openMode(mode).build();
   }
 
   /**
@@ -179,12 +180,20 @@ public final class Store implements AutoCloseable {
     if (size > 0 || !ArtifactStore.holdsObjects(artifacts)) {
       return;
     }
-    throw new StoreException("The workspace database " + database + " is "
-        + (size == 0 ? "empty (0 bytes)" : "missing") + " but " + artifacts
-        + " holds stored artifacts: the database was "
-        + (size == 0 ? "truncated" : "deleted") + ", and opening would silently start a new,"
-        + " empty one. Restore " + DATABASE_FILE + " from a backup; to start a new workspace"
-        + " here on purpose, move the artifacts directory away first. Nothing was changed.");
+    throw new StoreException(
+        "The workspace database "
+            + database
+            + " is "
+            + (size == 0 ? "empty (0 bytes)" : "missing")
+            + " but "
+            + artifacts
+            + " holds stored artifacts: the database was "
+            + (size == 0 ? "truncated" : "deleted")
+            + ", and opening would silently start a new,"
+            + " empty one. Restore "
+            + DATABASE_FILE
+            + " from a backup; to start a new workspace"
+            + " here on purpose, move the artifacts directory away first. Nothing was changed.");
   }
 
   public static Builder builder() {
@@ -202,8 +211,7 @@ public final class Store implements AutoCloseable {
 
   /**
    * The content-addressed artifact store of this workspace. Opened on first use (or by the first
-   * migration), so that a workspace refused at open is left untouched; read-only when the
-   * store is.
+   * migration), so that a workspace refused at open is left untouched; read-only when the store is.
    */
   public ArtifactStore artifacts() {
     ArtifactStore a = artifacts;
@@ -211,9 +219,10 @@ public final class Store implements AutoCloseable {
       synchronized (this) {
         a = artifacts;
         if (a == null) {
-          a = mode == OpenMode.READ_ONLY
-              ? ArtifactStore.openReadOnly(artifactRoot)
-              : ArtifactStore.open(artifactRoot);
+          a =
+              mode == OpenMode.READ_ONLY
+                  ? ArtifactStore.openReadOnly(artifactRoot)
+                  : ArtifactStore.open(artifactRoot);
           artifacts = a;
         }
       }
@@ -241,8 +250,8 @@ public final class Store implements AutoCloseable {
 
   /**
    * Like {@link #migrate(String, int)} with the scripts under {@code
-   * <resourceDirectory>/<dialect>/<component>-V<n>.sql}, so each module ships its migrations in
-   * its own package.
+   * <resourceDirectory>/<dialect>/<component>-V<n>.sql}, so each module ships its migrations in its
+   * own package.
    */
   void migrate(String component, int version, String resourceDirectory) {
     ensureOpen();
@@ -267,8 +276,9 @@ public final class Store implements AutoCloseable {
   <T> T write(SqlWork<T> work) {
     ensureOpen();
     if (mode == OpenMode.READ_ONLY) {
-      throw new IllegalStateException("The workspace was opened read-only (OpenMode.READ_ONLY);"
-          + " open it with OpenMode.CREATE or OpenMode.EXISTING to write");
+      throw new IllegalStateException(
+          "The workspace was opened read-only (OpenMode.READ_ONLY);"
+              + " open it with OpenMode.CREATE or OpenMode.EXISTING to write");
     }
     if (embedded && !walChecked) {
       enableWal();
@@ -277,23 +287,28 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Switches the embedded database to WAL mode before its first write (a no-op when it already
-   * is). Done here rather than as a connection setting so that opening, checking and refusing a
+   * Switches the embedded database to WAL mode before its first write (a no-op when it already is).
+   * Done here rather than as a connection setting so that opening, checking and refusing a
    * workspace never rewrites its header.
    */
   private synchronized void enableWal() {
     if (walChecked) {
       return;
     }
-    String journal = execute(c -> {
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("PRAGMA journal_mode=WAL")) {
-        return rs.next() ? rs.getString(1) : "unknown";
-      }
-    }, false);
+    String journal =
+        execute(
+            c -> {
+              try (Statement s = c.createStatement();
+                  ResultSet rs = s.executeQuery("PRAGMA journal_mode=WAL")) {
+                return rs.next() ? rs.getString(1) : "unknown";
+              }
+            },
+            false);
     if (!"wal".equalsIgnoreCase(journal)) {
-      LOG.warn("The workspace database stays in journal mode '{}': SQLite could not switch it to"
-          + " WAL (a file system without shared memory?)", journal);
+      LOG.warn(
+          "The workspace database stays in journal mode '{}': SQLite could not switch it to"
+              + " WAL (a file system without shared memory?)",
+          journal);
     }
     walChecked = true;
   }
@@ -326,8 +341,10 @@ public final class Store implements AutoCloseable {
       } catch (SQLException e) {
         if (!isTransient(e) || System.nanoTime() > deadline) {
           throw new StoreException(
-              "Database operation failed" + (attempt > 1 ? " after " + attempt + " attempts" : "")
-                  + ": " + e.getMessage(),
+              "Database operation failed"
+                  + (attempt > 1 ? " after " + attempt + " attempts" : "")
+                  + ": "
+                  + e.getMessage(),
               e);
         }
         LOG.debug("Transient database conflict (attempt {}): {}", attempt, e.getMessage());
@@ -376,7 +393,9 @@ public final class Store implements AutoCloseable {
         // SQLite: SQLITE_BUSY (5) and SQLITE_LOCKED (6), including extended codes.
         int code = s.getErrorCode() & 0xff;
         String message = String.valueOf(s.getMessage());
-        if (code == 5 || code == 6 || message.contains("SQLITE_BUSY")
+        if (code == 5
+            || code == 6
+            || message.contains("SQLITE_BUSY")
             || message.contains("SQLITE_LOCKED")) {
           return true;
         }
@@ -433,8 +452,8 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * An embedded SQLite database file, created if missing (in {@link OpenMode#CREATE}), switched to
-     * WAL mode on the first write.
+     * An embedded SQLite database file, created if missing (in {@link OpenMode#CREATE}), switched
+     * to WAL mode on the first write.
      */
     public Builder sqliteFile(Path file) {
       this.sqliteFile = Objects.requireNonNull(file, "sqliteFile");
@@ -484,8 +503,13 @@ public final class Store implements AutoCloseable {
         throw new IllegalStateException("artifactRoot(...) is required");
       }
       if (mode != OpenMode.CREATE && !Files.isDirectory(artifactRoot)) {
-        throw new StoreException("The artifact root " + artifactRoot + " does not exist; check the"
-            + " path (OpenMode." + mode + " opens an existing workspace and creates nothing)");
+        throw new StoreException(
+            "The artifact root "
+                + artifactRoot
+                + " does not exist; check the"
+                + " path (OpenMode."
+                + mode
+                + " opens an existing workspace and creates nothing)");
       }
       if (dataSource != null) {
         return new Store(this, dataSource, null);
@@ -495,8 +519,8 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * The embedded pool: HikariCP, quiet at INFO (see {@link EmbeddedPool}); a database that
-     * cannot be opened fails here, at open.
+     * The embedded pool: HikariCP, quiet at INFO (see {@link EmbeddedPool}); a database that cannot
+     * be opened fails here, at open.
      */
     private EmbeddedPool embeddedPool(Path file) {
       if (mode == OpenMode.CREATE) {
@@ -531,7 +555,8 @@ public final class Store implements AutoCloseable {
       try {
         return new EmbeddedPool(hikari);
       } catch (RuntimeException e) {
-        throw new StoreException("Cannot open embedded database " + file + ": " + e.getMessage(), e);
+        throw new StoreException(
+            "Cannot open embedded database " + file + ": " + e.getMessage(), e);
       }
     }
 
@@ -546,9 +571,14 @@ public final class Store implements AutoCloseable {
         throw new StoreException("Cannot read " + file + ": " + e, e);
       }
       if (size <= 0 || !Files.isRegularFile(file)) {
-        throw new StoreException("There is no mlops4j workspace database at " + file + " ("
-            + (size == 0 ? "the file is empty" : "no such file") + "); check the path (OpenMode."
-            + mode + " opens an existing workspace and creates nothing)");
+        throw new StoreException(
+            "There is no mlops4j workspace database at "
+                + file
+                + " ("
+                + (size == 0 ? "the file is empty" : "no such file")
+                + "); check the path (OpenMode."
+                + mode
+                + " opens an existing workspace and creates nothing)");
       }
     }
   }

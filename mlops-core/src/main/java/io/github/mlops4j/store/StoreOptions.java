@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 
 /**
- * The store options every mlops4j service builder shares: an embedded workspace, a host
- * {@link DataSource} with an artifact root, or a {@link Store} shared with other services. Exactly
- * one of the three must be given.
+ * The store options every mlops4j service builder shares: an embedded workspace, a host {@link
+ * DataSource} with an artifact root, or a {@link Store} shared with other services. Exactly one of
+ * the three must be given.
  *
  * @param <B> the concrete builder, returned by each setter for chaining
  */

@@ -1,4 +1,7 @@
-/** Workspace storage: the SQL store (embedded SQLite or PostgreSQL), its schema migrations and transactions. */
+/**
+ * Workspace storage: the SQL store (embedded SQLite or PostgreSQL), its schema migrations and
+ * transactions.
+ */
 @NullMarked
 package io.github.mlops4j.store;
 

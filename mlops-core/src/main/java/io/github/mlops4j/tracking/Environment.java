@@ -66,10 +66,13 @@ final class Environment {
 
   private static final Logger LOG = LoggerFactory.getLogger(Environment.class);
   private static final Pattern HASH = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
+
   /** A ref name as git writes it in HEAD; no {@code ..}, so it stays inside the git directory. */
   private static final Pattern REF = Pattern.compile("refs/[A-Za-z0-9._/+-]{1,240}");
+
   /** Larger HEAD, ref, .git and commondir files are not git's. */
   private static final int SMALL_FILE = 4_096;
+
   /** Symbolic refs followed at most (git itself stops at 5). */
   private static final int MAX_SYMREF_DEPTH = 5;
 
@@ -80,7 +83,7 @@ final class Environment {
    * observer of the started process (for tests).
    */
   record Git(List<String> command, Duration timeout, Consumer<Process> onStart) {
-    static final Git DEFAULT = new Git(List.of("git"), Duration.ofSeconds(2), p -> { });
+    static final Git DEFAULT = new Git(List.of("git"), Duration.ofSeconds(2), p -> {});
 
     Git {
       command = List.copyOf(command);
@@ -181,8 +184,8 @@ final class Environment {
       return null;
     }
     try {
-      Path target = gitFile.getParent().resolve(text.substring("gitdir:".length()).strip())
-          .normalize();
+      Path target =
+          gitFile.getParent().resolve(text.substring("gitdir:".length()).strip()).normalize();
       return Files.isDirectory(target) ? target : null;
     } catch (InvalidPathException e) {
       return null;
@@ -217,7 +220,9 @@ final class Environment {
     return null; // a branch without commits yet, or something that is not git's
   }
 
-  /** The directory {@code commondir} names (a linked worktree's main git directory), else itself. */
+  /**
+   * The directory {@code commondir} names (a linked worktree's main git directory), else itself.
+   */
   private static Path commonDir(Path gitDir) {
     String common = readSmall(gitDir.resolve("commondir"));
     if (common == null || common.isEmpty()) {
@@ -274,12 +279,13 @@ final class Environment {
       List<String> command = new java.util.ArrayList<>(git.command());
       command.addAll(
           List.of("--no-optional-locks", "status", "--porcelain", "--untracked-files=no"));
-      process = new ProcessBuilder(command)
-          .directory(workTree.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-          .redirectOutput(out.toFile())
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      process =
+          new ProcessBuilder(command)
+              .directory(workTree.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
+              .redirectOutput(out.toFile())
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
       git.onStart().accept(process);
       if (!process.waitFor(git.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
         LOG.debug("git status in {} took longer than {}; killed", workTree, git.timeout());
@@ -328,7 +334,7 @@ final class Environment {
   }
 
   private static java.io.File nullDevice() {
-    return new java.io.File(System.getProperty("os.name", "").startsWith("Windows") ? "NUL"
-        : "/dev/null");
+    return new java.io.File(
+        System.getProperty("os.name", "").startsWith("Windows") ? "NUL" : "/dev/null");
   }
 }

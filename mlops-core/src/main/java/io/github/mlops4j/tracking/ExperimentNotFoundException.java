@@ -18,17 +18,19 @@ public final class ExperimentNotFoundException extends TrackingException {
   private final String experiment;
   private final List<String> closest;
 
-  ExperimentNotFoundException(String experiment, List<String> closest, List<String> some,
-      int known) {
+  ExperimentNotFoundException(
+      String experiment, List<String> closest, List<String> some, int known) {
     super(null, message(experiment, closest, some, known));
     this.experiment = experiment;
     this.closest = List.copyOf(closest);
   }
 
-  private static String message(String experiment, List<String> closest, List<String> some,
-      int known) {
-    StringBuilder m = new StringBuilder("No experiment named '")
-        .append(Tracker.cut(experiment)).append("' exists in this workspace");
+  private static String message(
+      String experiment, List<String> closest, List<String> some, int known) {
+    StringBuilder m =
+        new StringBuilder("No experiment named '")
+            .append(Tracker.cut(experiment))
+            .append("' exists in this workspace");
     if (known == 0) {
       return m.append(" (it has no experiments yet; startRun creates one)").toString();
     }

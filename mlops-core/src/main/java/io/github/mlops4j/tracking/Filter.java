@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * A parsed run-search filter: MLflow's {@code search_runs} language plus {@code OR}, {@code NOT}
- * and parentheses. {@link FilterParser#parse(String)} builds one; {@link #toString()} prints it back
- * in canonical form, and parsing that text gives an equal filter.
+ * and parentheses. {@link FilterParser#parse(String)} builds one; {@link #toString()} prints it
+ * back in canonical form, and parsing that text gives an equal filter.
  *
  * <p>Every node checks itself on construction, so a {@code Filter} always prints to text the parser
  * accepts: {@link And} and {@link Or} have at least two children, {@link #MATCH_ALL} only stands
@@ -80,7 +80,11 @@ sealed interface Filter
       Objects.requireNonNull(value, "value");
       if (!field.allows(op)) {
         throw new IllegalArgumentException(
-            "Operator " + op.symbol() + " cannot be used with " + field + "; use one of "
+            "Operator "
+                + op.symbol()
+                + " cannot be used with "
+                + field
+                + "; use one of "
                 + field.allowedOps());
       }
       if (!op.accepts(field, value)) {
@@ -179,7 +183,8 @@ sealed interface Filter
         String name = key;
         key =
             canonicalAttribute(key)
-                .orElseThrow(() -> new IllegalArgumentException("Unknown attribute '" + name + "'"));
+                .orElseThrow(
+                    () -> new IllegalArgumentException("Unknown attribute '" + name + "'"));
       } else if (kind == Kind.DATASET) {
         String name = key;
         key =
@@ -230,8 +235,7 @@ sealed interface Filter
 
     /** Compared as a number: metrics, {@code start_time} and {@code end_time}. */
     boolean numeric() {
-      return kind == Kind.METRIC
-          || (kind == Kind.ATTRIBUTE && NUMERIC_ATTRIBUTES.contains(key));
+      return kind == Kind.METRIC || (kind == Kind.ATTRIBUTE && NUMERIC_ATTRIBUTES.contains(key));
     }
 
     boolean allows(Op op) {
@@ -256,8 +260,8 @@ sealed interface Filter
     }
 
     /**
-     * Whether a key can be written without quotes: word characters (letters, digits, {@code _})
-     * in segments joined by single dots, as in {@code tags.mlflow.parentRunId}.
+     * Whether a key can be written without quotes: word characters (letters, digits, {@code _}) in
+     * segments joined by single dots, as in {@code tags.mlflow.parentRunId}.
      */
     static boolean isBareKey(String key) {
       if (key.isEmpty() || key.startsWith(".") || key.endsWith(".") || key.contains("..")) {
@@ -301,7 +305,8 @@ sealed interface Filter
 
     static final Set<Op> NUMERIC = Set.of(EQ, NE, GT, GE, LT, LE);
     static final Set<Op> STRING = Set.of(EQ, NE, LIKE, ILIKE, IN, NOT_IN);
-    static final Set<Op> KEYED_STRING = Set.of(EQ, NE, LIKE, ILIKE, IN, NOT_IN, IS_NULL, IS_NOT_NULL);
+    static final Set<Op> KEYED_STRING =
+        Set.of(EQ, NE, LIKE, ILIKE, IN, NOT_IN, IS_NULL, IS_NOT_NULL);
 
     private final String symbol;
 
@@ -351,8 +356,7 @@ sealed interface Filter
    * unchanged and so that integers such as timestamps keep every digit), {@code value} its double.
    */
   record NumberValue(double value, String text) implements Value {
-    static final Pattern SYNTAX =
-        Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
+    static final Pattern SYNTAX = Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
 
     public NumberValue {
       Objects.requireNonNull(text, "text");

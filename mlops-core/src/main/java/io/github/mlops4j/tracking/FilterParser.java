@@ -39,8 +39,8 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * Keywords and field-type prefixes are case-insensitive; keys are case-sensitive except attribute
- * and dataset names. Type rules follow MLflow: metrics, {@code start_time} and {@code end_time} take
- * numbers and numeric comparators; everything else takes quoted strings.
+ * and dataset names. Type rules follow MLflow: metrics, {@code start_time} and {@code end_time}
+ * take numbers and numeric comparators; everything else takes quoted strings.
  *
  * <p>Untrusted text is safe to parse: the work is linear in its length, and the limits of {@link
  * RunQuery} ({@link RunQuery#MAX_FILTER_LENGTH length}, {@link RunQuery#MAX_FILTER_DEPTH nesting},
@@ -51,14 +51,17 @@ import org.jspecify.annotations.Nullable;
  * excerpt of the text.
  */
 final class FilterParser {
-  private static final String OPERATORS = "=, !=, >, >=, <, <=, LIKE, ILIKE, IN, NOT IN, IS NULL, IS NOT NULL";
+  private static final String OPERATORS =
+      "=, !=, >, >=, <, <=, LIKE, ILIKE, IN, NOT IN, IS NULL, IS NOT NULL";
   private static final String FIELD_EXAMPLES =
       "such as metrics.accuracy, params.lr, tags.`mlflow.user`, datasets.name or start_time";
 
   private final String src;
   private int pos;
+
   /** Parentheses and NOTs open at {@code pos}. */
   private int depth;
+
   private int comparisons;
   private int listValues;
 
@@ -104,7 +107,10 @@ final class FilterParser {
     if (field.kind() == Kind.DATASET) {
       throw p.error(
           fieldStart,
-          "Cannot order by " + clip(field.toString()) + " at position " + fieldStart
+          "Cannot order by "
+              + clip(field.toString())
+              + " at position "
+              + fieldStart
               + ": a run can have many dataset inputs");
     }
     boolean ascending = true;
@@ -160,8 +166,12 @@ final class FilterParser {
       if (peek() != ')') {
         throw error(
             pos,
-            "Unbalanced '(' at position " + open + ": expected ')' at position " + pos
-                + " but found " + found());
+            "Unbalanced '(' at position "
+                + open
+                + ": expected ')' at position "
+                + pos
+                + " but found "
+                + found());
       }
       pos++;
       depth--;
@@ -175,8 +185,11 @@ final class FilterParser {
     if (++depth > RunQuery.MAX_FILTER_DEPTH) {
       throw error(
           at,
-          "Parentheses and NOT nest more than " + RunQuery.MAX_FILTER_DEPTH + " deep at position "
-              + at + "; simplify the filter");
+          "Parentheses and NOT nest more than "
+              + RunQuery.MAX_FILTER_DEPTH
+              + " deep at position "
+              + at
+              + "; simplify the filter");
     }
   }
 
@@ -189,8 +202,13 @@ final class FilterParser {
     if (src.length() > RunQuery.MAX_FILTER_LENGTH) {
       throw error(
           RunQuery.MAX_FILTER_LENGTH,
-          "The " + what + " is " + src.length() + " characters long; at most "
-              + RunQuery.MAX_FILTER_LENGTH + " are allowed");
+          "The "
+              + what
+              + " is "
+              + src.length()
+              + " characters long; at most "
+              + RunQuery.MAX_FILTER_LENGTH
+              + " are allowed");
     }
     for (int i = 0; i < src.length(); i++) {
       char c = src.charAt(i);
@@ -208,7 +226,9 @@ final class FilterParser {
               String.format(
                   java.util.Locale.ROOT,
                   "Unpaired surrogate U+%04X at position %d; the %s must be valid Unicode",
-                  (int) c, i, what));
+                  (int) c,
+                  i,
+                  what));
         }
         i++;
       }
@@ -222,8 +242,11 @@ final class FilterParser {
     if (++comparisons > RunQuery.MAX_FILTER_COMPARISONS) {
       throw error(
           pos,
-          "More than " + RunQuery.MAX_FILTER_COMPARISONS + " comparisons in the filter, at position "
-              + pos + "; use IN lists or split the search");
+          "More than "
+              + RunQuery.MAX_FILTER_COMPARISONS
+              + " comparisons in the filter, at position "
+              + pos
+              + "; use IN lists or split the search");
     }
     Field field = parseField();
     skipWhitespace();
@@ -232,8 +255,14 @@ final class FilterParser {
     if (!field.allows(op)) {
       throw error(
           opStart,
-          "Operator " + op.symbol() + " at position " + opStart + " cannot be used with "
-              + describe(field) + "; use one of " + symbols(field.allowedOps()));
+          "Operator "
+              + op.symbol()
+              + " at position "
+              + opStart
+              + " cannot be used with "
+              + describe(field)
+              + "; use one of "
+              + symbols(field.allowedOps()));
     }
     skipWhitespace();
     int valueStart = pos;
@@ -247,15 +276,25 @@ final class FilterParser {
       if (field.numeric() && !(value instanceof NumberValue)) {
         throw error(
             valueStart,
-            "Expected a number at position " + valueStart + " because " + describe(field)
-                + " is numeric, but found the string " + clip(value.toString()));
+            "Expected a number at position "
+                + valueStart
+                + " because "
+                + describe(field)
+                + " is numeric, but found the string "
+                + clip(value.toString()));
       }
       if (!field.numeric() && !(value instanceof StringValue)) {
         throw error(
             valueStart,
-            "Expected a quoted string at position " + valueStart + " because " + describe(field)
-                + " holds strings, but found the number " + clip(value.toString())
-                + "; write it as '" + clip(value.toString()) + "'");
+            "Expected a quoted string at position "
+                + valueStart
+                + " because "
+                + describe(field)
+                + " holds strings, but found the number "
+                + clip(value.toString())
+                + "; write it as '"
+                + clip(value.toString())
+                + "'");
       }
     }
     return new Filter.Comparison(field, op, value);
@@ -276,7 +315,10 @@ final class FilterParser {
     if (kind.isEmpty()) {
       throw error(
           start,
-          "Unknown field type '" + clip(first) + "' at position " + start
+          "Unknown field type '"
+              + clip(first)
+              + "' at position "
+              + start
               + "; expected metrics, params, tags, attributes or datasets");
     }
     pos++; // the dot
@@ -296,7 +338,10 @@ final class FilterParser {
         if (Field.canonicalDatasetField(key).isEmpty()) {
           throw error(
               keyStart,
-              "Unknown dataset field '" + clip(key) + "' at position " + keyStart
+              "Unknown dataset field '"
+                  + clip(key)
+                  + "' at position "
+                  + keyStart
                   + "; expected name, digest or context");
         }
         return new Field(Kind.DATASET, key);
@@ -311,7 +356,12 @@ final class FilterParser {
       valid.addAll(Field.NUMERIC_ATTRIBUTES);
       throw error(
           at,
-          "Unknown attribute '" + clip(name) + "' at position " + at + "; expected one of " + valid
+          "Unknown attribute '"
+              + clip(name)
+              + "' at position "
+              + at
+              + "; expected one of "
+              + valid
               + " (other fields need a prefix: metrics., params., tags. or datasets.)");
     }
     return Field.attribute(name);
@@ -458,8 +508,11 @@ final class FilterParser {
       if (++listValues > RunQuery.MAX_FILTER_LIST_VALUES) {
         throw error(
             pos,
-            "More than " + RunQuery.MAX_FILTER_LIST_VALUES + " values in IN lists, at position "
-                + pos + "; split the search");
+            "More than "
+                + RunQuery.MAX_FILTER_LIST_VALUES
+                + " values in IN lists, at position "
+                + pos
+                + "; split the search");
       }
       values.add(readQuoted("string"));
       skipWhitespace();
@@ -496,8 +549,7 @@ final class FilterParser {
       }
     }
     throw error(
-        start,
-        "Unterminated " + what + " starting at position " + start + ": no closing " + quote);
+        start, "Unterminated " + what + " starting at position " + start + ": no closing " + quote);
   }
 
   // ---------------------------------------------------------------- scanning helpers
@@ -546,7 +598,12 @@ final class FilterParser {
   private InvalidFilterException expected(String what, @Nullable String hint) {
     return error(
         pos,
-        "Expected " + what + " at position " + pos + " but found " + found()
+        "Expected "
+            + what
+            + " at position "
+            + pos
+            + " but found "
+            + found()
             + (hint == null ? "" : "; " + hint));
   }
 
@@ -557,8 +614,9 @@ final class FilterParser {
     }
     int end = pos;
     if (Field.isWordChar(src.charAt(end))) {
-      while (end < src.length() && end - pos < 30 && (Field.isWordChar(src.charAt(end))
-          || src.charAt(end) == '.')) {
+      while (end < src.length()
+          && end - pos < 30
+          && (Field.isWordChar(src.charAt(end)) || src.charAt(end) == '.')) {
         end++;
       }
     } else {

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * A run-search filter or order-by key could not be parsed or used. The message says what was
- * expected and what was found, and shows the offending line of the filter with a caret under
- * {@link #position()}:
+ * expected and what was found, and shows the offending line of the filter with a caret under {@link
+ * #position()}:
  *
  * <pre>
  * Expected a comparison operator at position 11 but found 'LR':

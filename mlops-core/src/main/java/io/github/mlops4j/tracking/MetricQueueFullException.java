@@ -7,7 +7,9 @@ public final class MetricQueueFullException extends TrackingException {
   MetricQueueFullException(String runId, int capacity) {
     super(
         runId,
-        "The metric queue is full (" + capacity + " points waiting for the disk); the point was"
+        "The metric queue is full ("
+            + capacity
+            + " points waiting for the disk); the point was"
             + " not logged. Raise queueCapacity, or choose Backpressure.BLOCK to wait.");
   }
 }

@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The same transaction first reads (and on PostgreSQL share-locks) the status of the batch's
  * runs: points of a run that is no longer {@link RunStatus#RUNNING} in the store (ended through
- * another handle or process after they were queued) are dropped, counted in {@link #rejected()}
- * and logged once per run; the run is remembered so that later {@code logMetric} calls on it fail
- * at once ({@link #endedStatus}).
+ * another handle or process after they were queued) are dropped, counted in {@link #rejected()} and
+ * logged once per run; the run is remembered so that later {@code logMetric} calls on it fail at
+ * once ({@link #endedStatus}).
  */
 final class MetricWriter {
   private static final Logger LOG = LoggerFactory.getLogger(MetricWriter.class);
@@ -110,13 +110,16 @@ final class MetricWriter {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
+
   /** Runs found ended in the store while points were still queued for them (bounded). */
   private final Map<String, RunStatus> endedRuns = new ConcurrentHashMap<>();
+
   private final Map<SeriesKey, Long> seriesIds = new HashMap<>();
   private volatile boolean stopping;
   private volatile boolean started;
   private volatile @Nullable Throwable lastFailure;
   private volatile int inFlight;
+
   /** Points per run of the batch being written (empty when none is). */
   private volatile Map<String, Integer> inFlightByRun = Map.of();
 
@@ -153,8 +156,13 @@ final class MetricWriter {
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TrackingException(
-                point.runId, "Interrupted while waiting for space in the metric queue; metric '"
-                    + point.key + "' at step " + point.step + " was not logged", e);
+                point.runId,
+                "Interrupted while waiting for space in the metric queue; metric '"
+                    + point.key
+                    + "' at step "
+                    + point.step
+                    + " was not logged",
+                e);
           }
         }
       }
@@ -206,8 +214,7 @@ final class MetricWriter {
     long deadline = System.nanoTime() + timeout.toNanos();
     Barrier barrier = new Barrier();
     try {
-      if (!thread.isAlive()
-          || !queue.offer(barrier, remaining(deadline), TimeUnit.NANOSECONDS)) {
+      if (!thread.isAlive() || !queue.offer(barrier, remaining(deadline), TimeUnit.NANOSECONDS)) {
         return failIfBroken(false);
       }
       return failIfBroken(barrier.done.await(remaining(deadline), TimeUnit.NANOSECONDS));
@@ -222,8 +229,10 @@ final class MetricWriter {
     if (!flushed && failure != null) {
       throw new TrackingException(
           null,
-          pending() + " metric points are not yet stored because writing them failed: "
-              + failure.getMessage() + " (the writer keeps retrying until the tracker closes)",
+          pending()
+              + " metric points are not yet stored because writing them failed: "
+              + failure.getMessage()
+              + " (the writer keeps retrying until the tracker closes)",
           failure);
     }
     return flushed;
@@ -344,8 +353,11 @@ final class MetricWriter {
         return true;
       } catch (RuntimeException e) {
         lastFailure = e;
-        LOG.warn("Writing {} metric points failed, retrying in {} ms: {}",
-            points, backoffMillis, e.getMessage());
+        LOG.warn(
+            "Writing {} metric points failed, retrying in {} ms: {}",
+            points,
+            backoffMillis,
+            e.getMessage());
         try {
           Thread.sleep(backoffMillis);
         } catch (InterruptedException ie) {
@@ -392,8 +404,11 @@ final class MetricWriter {
     }
     for (Map.Entry<String, RunStatus> e : ended.entrySet()) {
       if (endedRuns.put(e.getKey(), e.getValue()) == null) {
-        LOG.warn("Dropped metric points of run {}: it has already ended with status {} in the"
-            + " store (ended through another handle or process)", e.getKey(), e.getValue());
+        LOG.warn(
+            "Dropped metric points of run {}: it has already ended with status {} in the"
+                + " store (ended through another handle or process)",
+            e.getKey(),
+            e.getValue());
       }
     }
     return dropped;
@@ -410,11 +425,13 @@ final class MetricWriter {
     }
     Map<String, RunStatus> ended = new HashMap<>();
     Dialect dialect = StoreAccess.dialect(store);
-    TrackingDao.statuses(c, dialect, List.copyOf(runIds)).forEach((runId, status) -> {
-      if (status != RunStatus.RUNNING) {
-        ended.put(runId, status);
-      }
-    });
+    TrackingDao.statuses(c, dialect, List.copyOf(runIds))
+        .forEach(
+            (runId, status) -> {
+              if (status != RunStatus.RUNNING) {
+                ended.put(runId, status);
+              }
+            });
     Map<SeriesKey, Long> created = new HashMap<>();
     try (PreparedStatement chunk =
             c.prepareStatement(
@@ -502,7 +519,13 @@ final class MetricWriter {
   static void decode(String key, byte[] blob, int count, List<MetricPoint> out) {
     if (blob.length != count * POINT_BYTES) {
       throw new TrackingException(
-          null, "Corrupt metric chunk for '" + key + "': " + blob.length + " bytes for " + count
+          null,
+          "Corrupt metric chunk for '"
+              + key
+              + "': "
+              + blob.length
+              + " bytes for "
+              + count
               + " points");
     }
     ByteBuffer buf = ByteBuffer.wrap(blob);

@@ -13,8 +13,14 @@ public final class ParamConflictException extends TrackingException {
   ParamConflictException(String runId, String key, String storedValue, String rejectedValue) {
     super(
         runId,
-        "Param '" + key + "' of run " + runId + " is already '" + abbreviate(storedValue)
-            + "'; params are immutable, so the new value '" + abbreviate(rejectedValue)
+        "Param '"
+            + key
+            + "' of run "
+            + runId
+            + " is already '"
+            + abbreviate(storedValue)
+            + "'; params are immutable, so the new value '"
+            + abbreviate(rejectedValue)
             + "' was rejected. Log it under another key or start a new run.");
     this.key = key;
     this.storedValue = storedValue;

@@ -60,6 +60,7 @@ public final class Run implements AutoCloseable {
   private final String experimentId;
   private final String runName;
   private volatile RunStatus status = RunStatus.RUNNING;
+
   /** Whether {@link #status} was learned from the store: another handle ended the run. */
   private volatile boolean endedElsewhere;
 
@@ -92,8 +93,10 @@ public final class Run implements AutoCloseable {
 
   /** Logs an immutable param. Logging the same value again is fine; a different one throws. */
   public Run logParam(String key, String value) {
-    return logParams(Map.of(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value,
-        () -> "value of param '" + key + "'")));
+    return logParams(
+        Map.of(
+            Objects.requireNonNull(key, "key"),
+            Objects.requireNonNull(value, () -> "value of param '" + key + "'")));
   }
 
   /**
@@ -107,17 +110,19 @@ public final class Run implements AutoCloseable {
     checkRunning();
     TrackingLimits limits = tracker.limits();
     Map<String, String> copy = new LinkedHashMap<>();
-    params.forEach((k, v) -> copy.put(limits.checkKey(k, "Param"),
-        limits.checkValue(v, limits.maxParamValueLength(), "Param", k)));
+    params.forEach(
+        (k, v) ->
+            copy.put(
+                limits.checkKey(k, "Param"),
+                limits.checkValue(v, limits.maxParamValueLength(), "Param", k)));
     guarded(() -> tracker.dao().logParams(runId, copy));
     return this;
   }
 
   /**
-   * Queues a metric point at the current time. Never does I/O: the point is stored by the
-   * tracker's writer thread. NaN and infinities are valid values. A point whose run was ended
-   * elsewhere before the writer stores it is dropped and counted ({@link
-   * Tracker#rejectedMetricPoints()}).
+   * Queues a metric point at the current time. Never does I/O: the point is stored by the tracker's
+   * writer thread. NaN and infinities are valid values. A point whose run was ended elsewhere
+   * before the writer stores it is dropped and counted ({@link Tracker#rejectedMetricPoints()}).
    *
    * @throws RunEndedException if the writer already found the run ended by another handle
    */
@@ -148,8 +153,10 @@ public final class Run implements AutoCloseable {
    * @throws RunEndedException if another handle or process has ended the run
    */
   public Run setTag(String key, String value) {
-    return setTags(Map.of(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value,
-        () -> "value of tag '" + key + "'")));
+    return setTags(
+        Map.of(
+            Objects.requireNonNull(key, "key"),
+            Objects.requireNonNull(value, () -> "value of tag '" + key + "'")));
   }
 
   public Run setTags(Map<String, String> tags) {
@@ -161,8 +168,11 @@ public final class Run implements AutoCloseable {
 
   static Map<String, String> checkTags(TrackingLimits limits, Map<String, String> tags) {
     Map<String, String> copy = new LinkedHashMap<>();
-    tags.forEach((k, v) -> copy.put(limits.checkKey(k, "Tag"),
-        limits.checkValue(v, limits.maxTagValueLength(), "Tag", k)));
+    tags.forEach(
+        (k, v) ->
+            copy.put(
+                limits.checkKey(k, "Tag"),
+                limits.checkValue(v, limits.maxTagValueLength(), "Tag", k)));
     return copy;
   }
 
@@ -210,8 +220,8 @@ public final class Run implements AutoCloseable {
    *
    * <p>The whole directory is listed and checked before anything is stored, so a refused link
    * stores nothing. The file or directory passed in is always followed if it is itself a link.
-   * Files are opened without following a link in their last path element, so a file replaced by
-   * a link after the check fails to open ({@link UncheckedIOException}) rather than being read.
+   * Files are opened without following a link in their last path element, so a file replaced by a
+   * link after the check fails to open ({@link UncheckedIOException}) rather than being read.
    *
    * @throws TrackingException naming the link and its target when a link is refused, or a FIFO,
    *     socket or device in the directory
@@ -243,8 +253,8 @@ public final class Run implements AutoCloseable {
       entries.sort(Comparator.comparing(FileTree.Entry::relativePath));
       List<String> paths = new ArrayList<>(entries.size());
       for (FileTree.Entry entry : entries) {
-        paths.add(PathNames.checkRelative(artifactPath + "/" + entry.relativePath(),
-            "artifact path"));
+        paths.add(
+            PathNames.checkRelative(artifactPath + "/" + entry.relativePath(), "artifact path"));
       }
       for (int i = 0; i < entries.size(); i++) {
         StoredArtifact a = put(store, entries.get(i).content());
@@ -254,7 +264,8 @@ public final class Run implements AutoCloseable {
       StoredArtifact a = store.put(file);
       stored.add(new ArtifactInfo(artifactPath, a.digest(), a.sizeBytes()));
     } else {
-      throw new IllegalArgumentException("Artifact " + file + " is not a readable file or directory");
+      throw new IllegalArgumentException(
+          "Artifact " + file + " is not a readable file or directory");
     }
     guarded(() -> tracker.dao().addArtifacts(runId, stored, tracker.clock().millis()));
     return List.copyOf(stored);
@@ -294,8 +305,8 @@ public final class Run implements AutoCloseable {
     Objects.requireNonNull(dataset, "dataset");
     StoredText.check(Objects.requireNonNull(context, "context"), "Input context");
     if (context.length() > tracker.limits().maxKeyLength()) {
-      throw new IllegalArgumentException("Input context is over " + tracker.limits().maxKeyLength()
-          + " characters");
+      throw new IllegalArgumentException(
+          "Input context is over " + tracker.limits().maxKeyLength() + " characters");
     }
     guarded(() -> tracker.dao().addInput(runId, dataset, context));
     return this;
@@ -319,7 +330,9 @@ public final class Run implements AutoCloseable {
   public void fail(Throwable error) {
     String text = error.getClass().getName() + ": " + error.getMessage();
     int limit = tracker.limits().maxTagValueLength();
-    end(RunStatus.FAILED, Map.of(ERROR_TAG, text.length() > limit ? text.substring(0, limit) : text));
+    end(
+        RunStatus.FAILED,
+        Map.of(ERROR_TAG, text.length() > limit ? text.substring(0, limit) : text));
   }
 
   /** Ends the run as {@link RunStatus#KILLED}. */
@@ -338,8 +351,13 @@ public final class Run implements AutoCloseable {
     if (already != null) {
       endedElsewhere = true;
       status = already;
-      LOG.warn("Run {} ('{}') had already ended with status {} through another handle or process;"
-          + " ending it as {} changed nothing", runId, runName, already, terminal);
+      LOG.warn(
+          "Run {} ('{}') had already ended with status {} through another handle or process;"
+              + " ending it as {} changed nothing",
+          runId,
+          runName,
+          already,
+          terminal);
     }
   }
 
@@ -371,8 +389,14 @@ public final class Run implements AutoCloseable {
       throw new RunEndedException(runId, s);
     }
     if (s != RunStatus.RUNNING) {
-      throw new IllegalStateException("Run " + runId + " ('" + runName + "') has ended with status "
-          + s + "; start a new run to log more");
+      throw new IllegalStateException(
+          "Run "
+              + runId
+              + " ('"
+              + runName
+              + "') has ended with status "
+              + s
+              + "; start a new run to log more");
     }
   }
 

@@ -146,7 +146,19 @@ public final class RunInfo {
 
   @Override
   public String toString() {
-    return "RunInfo{" + runId + " '" + runName + "' " + status + (deleted ? " deleted" : "")
-        + ", params=" + params + ", metrics=" + metrics.keySet() + ", tags=" + tags.size() + "}";
+    return "RunInfo{"
+        + runId
+        + " '"
+        + runName
+        + "' "
+        + status
+        + (deleted ? " deleted" : "")
+        + ", params="
+        + params
+        + ", metrics="
+        + metrics.keySet()
+        + ", tags="
+        + tags.size()
+        + "}";
   }
 }

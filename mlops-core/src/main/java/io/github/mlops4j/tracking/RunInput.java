@@ -7,7 +7,8 @@ import java.util.Objects;
  * A dataset version a run used, and in what role.
  *
  * @param dataset the dataset version
- * @param context the role, such as {@code train}, {@code eval} or {@code test}; empty when not given
+ * @param context the role, such as {@code train}, {@code eval} or {@code test}; empty when not
+ *     given
  */
 public record RunInput(DatasetVersion dataset, String context) {
   public RunInput {

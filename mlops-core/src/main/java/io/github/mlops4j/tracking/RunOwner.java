@@ -6,19 +6,22 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Who holds a run: one token per open tracker, plus the host, process id and process start time
- * of its JVM. Stored on each run it starts (tracking schema version 2) with a heartbeat time.
+ * Who holds a run: one token per open tracker, plus the host, process id and process start time of
+ * its JVM. Stored on each run it starts (tracking schema version 2) with a heartbeat time.
  *
  * <p>A run is ended by another process only when its heartbeat is older than the lease <em>and</em>
  * its process is not seen alive: when the run's host is this host and a process with that id and
- * start time is alive, the run is never touched, whatever its heartbeat says. The process check
- * can only keep a run alive, never end one, so hosts that share a name (containers) are safe.
+ * start time is alive, the run is never touched, whatever its heartbeat says. The process check can
+ * only keep a run alive, never end one, so hosts that share a name (containers) are safe.
  */
 record RunOwner(String token, String host, long pid, @Nullable Long started) {
   /** The owner for a tracker opened in this JVM now. */
   static RunOwner forThisProcess() {
     ProcessHandle self = ProcessHandle.current();
-    return new RunOwner(UUID.randomUUID().toString().replace("-", ""), Host.NAME, self.pid(),
+    return new RunOwner(
+        UUID.randomUUID().toString().replace("-", ""),
+        Host.NAME,
+        self.pid(),
         self.info().startInstant().map(Instant::toEpochMilli).orElse(null));
   }
 
@@ -54,10 +57,16 @@ record RunOwner(String token, String host, long pid, @Nullable Long started) {
    * the same name the same way; a name shared by several hosts is safe, as it can only keep a run
    * alive (a live process with the same id and start time), never end one.
    */
-  static String hostName(java.util.function.Function<String, @Nullable String> file,
+  static String hostName(
+      java.util.function.Function<String, @Nullable String> file,
       java.util.function.Function<String, @Nullable String> env) {
-    for (String candidate : new String[] {file.apply("/proc/sys/kernel/hostname"),
-        env.apply("COMPUTERNAME"), env.apply("HOSTNAME"), file.apply("/etc/hostname")}) {
+    for (String candidate :
+        new String[] {
+          file.apply("/proc/sys/kernel/hostname"),
+          env.apply("COMPUTERNAME"),
+          env.apply("HOSTNAME"),
+          file.apply("/etc/hostname")
+        }) {
       if (candidate != null && !candidate.isBlank()) {
         return candidate.strip();
       }
@@ -66,8 +75,9 @@ record RunOwner(String token, String host, long pid, @Nullable Long started) {
   }
 
   private static @Nullable String readFirstLine(String path) {
-    try (java.io.BufferedReader r = java.nio.file.Files.newBufferedReader(
-        java.nio.file.Path.of(path), java.nio.charset.StandardCharsets.UTF_8)) {
+    try (java.io.BufferedReader r =
+        java.nio.file.Files.newBufferedReader(
+            java.nio.file.Path.of(path), java.nio.charset.StandardCharsets.UTF_8)) {
       return r.readLine();
     } catch (java.io.IOException | RuntimeException e) {
       return null; // not this kind of system

@@ -102,8 +102,8 @@ public final class RunQuery {
     /** Experiments to search, by name; none means every experiment. */
     public Builder experiments(String... names) {
       for (String name : names) {
-        experiments.add(StoredText.check(Objects.requireNonNull(name, "experiment name"),
-            "experiment name"));
+        experiments.add(
+            StoredText.check(Objects.requireNonNull(name, "experiment name"), "experiment name"));
       }
       return this;
     }
@@ -126,8 +126,11 @@ public final class RunQuery {
      */
     public Builder orderBy(String... keys) {
       if (orderBy.size() + keys.length > MAX_ORDER_BY_KEYS) {
-        throw new IllegalArgumentException("At most " + MAX_ORDER_BY_KEYS
-            + " order-by keys are allowed, got " + (orderBy.size() + keys.length));
+        throw new IllegalArgumentException(
+            "At most "
+                + MAX_ORDER_BY_KEYS
+                + " order-by keys are allowed, got "
+                + (orderBy.size() + keys.length));
       }
       for (String key : keys) {
         orderBy.add(Objects.requireNonNull(key, "orderBy key"));

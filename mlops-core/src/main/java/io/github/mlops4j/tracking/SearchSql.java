@@ -37,12 +37,12 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>Shape: databases parse {@code a OR b OR c ...} into a chain as deep as it is long, and SQLite
- * refuses expression trees deeper than 1,000 ({@code SQLITE_MAX_EXPR_DEPTH}). So the children of
- * an AND or OR are combined pairwise, lowest first (as in Huffman coding): the SQL of a group of
+ * refuses expression trees deeper than 1,000 ({@code SQLITE_MAX_EXPR_DEPTH}). So the children of an
+ * AND or OR are combined pairwise, lowest first (as in Huffman coding): the SQL of a group of
  * {@code n} comparisons is {@code log2(n)} deep, and a filter is at most about {@code log2(number
  * of comparisons)} plus twice its nesting deeper than one comparison. Within the parser's limits
- * ({@link RunQuery#MAX_FILTER_DEPTH}, {@link RunQuery#MAX_FILTER_COMPARISONS}) that is under 250;
- * a tree built otherwise is refused beyond {@link #MAX_DEPTH}.
+ * ({@link RunQuery#MAX_FILTER_DEPTH}, {@link RunQuery#MAX_FILTER_COMPARISONS}) that is under 250; a
+ * tree built otherwise is refused beyond {@link #MAX_DEPTH}.
  *
  * <p>PostgreSQL turns each {@code IN (SELECT ...)} that is ANDed at the top of the WHERE clause
  * into a semi-join, and its planning time grows much faster than linearly with their number (64
@@ -93,8 +93,12 @@ final class SearchSql {
     Expr e = b.compile(Objects.requireNonNull(filter, "filter"));
     if (e.depth() > MAX_DEPTH) {
       throw new InvalidFilterException(
-          filter.toString(), 0,
-          "The filter compiles to SQL " + e.depth() + " deep; at most " + MAX_DEPTH
+          filter.toString(),
+          0,
+          "The filter compiles to SQL "
+              + e.depth()
+              + " deep; at most "
+              + MAX_DEPTH
               + " is allowed");
     }
     b.emit(e);
@@ -299,8 +303,7 @@ final class SearchSql {
     /** Whether the comparison compiles to {@code r.run_id IN (SELECT ...)}. */
     private static boolean isSubquery(Comparison c) {
       Kind kind = c.field().kind();
-      return kind == Kind.DATASET
-          || (kind != Kind.ATTRIBUTE && c.op() != Op.IS_NULL);
+      return kind == Kind.DATASET || (kind != Kind.ATTRIBUTE && c.op() != Op.IS_NULL);
     }
 
     /** {@code r.run_id IN (SELECT run_id FROM table WHERE }, wrapped unless a semi-join. */
@@ -400,25 +403,28 @@ final class SearchSql {
       switch (field.kind()) {
         case METRIC:
           // Numbers, then NaN (a row with a NULL value), then missing (no row): MLflow's order.
-          sql.append("COALESCE((SELECT CASE WHEN m.value IS NULL THEN 1 ELSE 0 END"
-              + " FROM latest_metrics m WHERE m.run_id = r.run_id AND m.key = ");
+          sql.append(
+              "COALESCE((SELECT CASE WHEN m.value IS NULL THEN 1 ELSE 0 END"
+                  + " FROM latest_metrics m WHERE m.run_id = r.run_id AND m.key = ");
           param(field.key()).sql.append("), 2) ASC, ");
-          sql.append("(SELECT m.value FROM latest_metrics m"
-              + " WHERE m.run_id = r.run_id AND m.key = ");
+          sql.append(
+              "(SELECT m.value FROM latest_metrics m" + " WHERE m.run_id = r.run_id AND m.key = ");
           param(field.key()).sql.append(')').append(direction);
           break;
         case PARAM:
         case TAG:
           String table = field.kind() == Kind.PARAM ? "params" : "tags";
-          String value = "(SELECT t.value FROM " + table
-              + " t WHERE t.run_id = r.run_id AND t.key = ?)";
+          String value =
+              "(SELECT t.value FROM " + table + " t WHERE t.run_id = r.run_id AND t.key = ?)";
           nullsLast(value, true, direction, field.key());
           break;
         case ATTRIBUTE:
           String name = field.key();
           if (name.equals("artifact_uri")) {
             throw new InvalidFilterException(
-                key.toString(), 0, "attributes.artifact_uri cannot be sorted on in an mlops4j store");
+                key.toString(),
+                0,
+                "attributes.artifact_uri cannot be sorted on in an mlops4j store");
           }
           boolean text = !Field.NUMERIC_ATTRIBUTES.contains(name) && !name.equals("experiment_id");
           if (NULLABLE_ATTRIBUTES.contains(name)) {
@@ -436,8 +442,7 @@ final class SearchSql {
      * {@code CASE WHEN e IS NULL THEN 1 ELSE 0 END ASC, e dir}: nulls last in either direction.
      * {@code e} holds at most one {@code ?}, bound to {@code key} at each use.
      */
-    private void nullsLast(
-        String expr, boolean text, String direction, @Nullable String key) {
+    private void nullsLast(String expr, boolean text, String direction, @Nullable String key) {
       sql.append("CASE WHEN ").append(expr).append(" IS NULL THEN 1 ELSE 0 END ASC, ");
       if (key != null) {
         params.add(key);

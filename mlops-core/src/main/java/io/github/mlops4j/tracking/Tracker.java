@@ -51,15 +51,15 @@ import org.jspecify.annotations.Nullable;
  * RunStatus#KILLED} with the tag {@value #END_REASON_TAG}, taking what is left of that time but at
  * least 1 s (so the hook takes at most the timeout plus 1 s). Points that could not be stored in
  * that time are counted in a warning, per run. A {@code close()} called while the hook runs (a
- * host's own shutdown hook closing its beans) waits for it, within its own timeout. A process
- * that dies without running hooks ({@code Runtime.halt}, {@code kill -9}, a crash) leaves its runs
+ * host's own shutdown hook closing its beans) waits for it, within its own timeout. A process that
+ * dies without running hooks ({@code Runtime.halt}, {@code kill -9}, a crash) leaves its runs
  * running; the next tracker opened on the workspace, in any process on any host, ends them as
  * {@link RunStatus#KILLED} once their heartbeat is older than {@link Builder#runLease} (default 60
  * s) and their process is not seen alive. A run whose tracker is alive is never ended by another
  * process: while a tracker holds running runs (started or {@linkplain #resumeRun resumed} by it)
  * one daemon thread renews their heartbeat every quarter of the lease, and a run held by a live
- * process on the same host is left alone whatever its heartbeat says. Opening a tracker only
- * reads unless some run is due to be ended, so it does not wait for another connection's write.
+ * process on the same host is left alone whatever its heartbeat says. Opening a tracker only reads
+ * unless some run is due to be ended, so it does not wait for another connection's write.
  */
 public final class Tracker implements AutoCloseable {
   /** Tag holding the user that started a run. */
@@ -95,8 +95,10 @@ public final class Tracker implements AutoCloseable {
   private final boolean writable;
   private final Duration shutdownFlushTimeout;
   private final ExitFlush exitFlush;
+
   /** The registered JVM shutdown hook, from the first run started or resumed until close. */
   private @Nullable Thread shutdownHook;
+
   /** Whether a hook may still be registered (false once registered, or closed). */
   private boolean hookPending = true;
 
@@ -118,14 +120,15 @@ public final class Tracker implements AutoCloseable {
     this.dao = new TrackingDao(store);
     this.captureEnvironment = b.captureEnvironment;
     this.workingDirectory = b.workingDirectory;
-    this.writer = new MetricWriter(store, b.backpressure, b.queueCapacity, b.maxBatchPoints,
-        "mlops4j-metric-writer");
+    this.writer =
+        new MetricWriter(
+            store, b.backpressure, b.queueCapacity, b.maxBatchPoints, "mlops4j-metric-writer");
     this.runLease = b.runLease;
     this.heartbeat = new Heartbeat(dao, owner, clock, runLease, b.heartbeatScheduler);
     this.writable = store.openMode() != io.github.mlops4j.store.OpenMode.READ_ONLY;
     this.shutdownFlushTimeout = b.shutdownFlushTimeout;
-    this.exitFlush = new ExitFlush(closed, writer, dao, owner, clock, heartbeat,
-        b.shutdownFlushTimeout);
+    this.exitFlush =
+        new ExitFlush(closed, writer, dao, owner, clock, heartbeat, b.shutdownFlushTimeout);
     if (writable) {
       try {
         endAbandonedRuns();
@@ -139,8 +142,8 @@ public final class Tracker implements AutoCloseable {
   }
 
   /**
-   * Called once a run was started or resumed: starts the heartbeat and registers the shutdown
-   * hook, so a tracker that never runs anything costs no thread, no hook and no periodic write.
+   * Called once a run was started or resumed: starts the heartbeat and registers the shutdown hook,
+   * so a tracker that never runs anything costs no thread, no hook and no periodic write.
    */
   private void holdsRuns() {
     heartbeat.start();
@@ -184,13 +187,20 @@ public final class Tracker implements AutoCloseable {
    * lease and whose process is not seen alive; called at open.
    */
   private void endAbandonedRuns() {
-    List<TrackingDao.Abandoned> ended = dao.endAbandoned(clock.millis() - runLease.toMillis(),
-        ABANDONED_PER_OPEN, a -> RunOwner.processAlive(a.host(), a.pid(), a.started()));
+    List<TrackingDao.Abandoned> ended =
+        dao.endAbandoned(
+            clock.millis() - runLease.toMillis(),
+            ABANDONED_PER_OPEN,
+            a -> RunOwner.processAlive(a.host(), a.pid(), a.started()));
     if (!ended.isEmpty()) {
-      List<String> ids = ended.stream().map(TrackingDao.Abandoned::runId).limit(LOGGED_RUNS)
-          .toList();
-      LOG.warn("Ended {} run(s) as KILLED whose process stopped without ending them (no"
-          + " heartbeat for more than {}): {}{}", ended.size(), runLease, ids,
+      List<String> ids =
+          ended.stream().map(TrackingDao.Abandoned::runId).limit(LOGGED_RUNS).toList();
+      LOG.warn(
+          "Ended {} run(s) as KILLED whose process stopped without ending them (no"
+              + " heartbeat for more than {}): {}{}",
+          ended.size(),
+          runLease,
+          ids,
           ended.size() > LOGGED_RUNS ? " and " + (ended.size() - LOGGED_RUNS) + " more" : "");
     }
   }
@@ -227,12 +237,19 @@ public final class Tracker implements AutoCloseable {
     return new RunBuilder(this, null, experimentId);
   }
 
-  Run start(@Nullable String experimentName, @Nullable String experimentId,
-      @Nullable String runName, @Nullable String parentRunId, Map<String, String> tags) {
+  Run start(
+      @Nullable String experimentName,
+      @Nullable String experimentId,
+      @Nullable String runName,
+      @Nullable String parentRunId,
+      Map<String, String> tags) {
     checkOpen();
-    String expId = experimentId != null ? experimentId
-        : experimentIds.computeIfAbsent(Objects.requireNonNull(experimentName),
-            name -> dao.getOrCreateExperiment(name, clock.millis()).id());
+    String expId =
+        experimentId != null
+            ? experimentId
+            : experimentIds.computeIfAbsent(
+                Objects.requireNonNull(experimentName),
+                name -> dao.getOrCreateExperiment(name, clock.millis()).id());
     String runId = UUID.randomUUID().toString().replace("-", "");
     String name = runName != null ? runName : "run-" + runId.substring(0, 8);
     Map<String, String> allTags = new LinkedHashMap<>(environment());
@@ -247,12 +264,12 @@ public final class Tracker implements AutoCloseable {
    * A handle to keep logging to a run that is still running, for example one started by another
    * thread or process, or one left running by a process that crashed.
    *
-   * <p>This tracker takes the run over, whoever held it: the run's holder becomes this tracker
-   * (its token, host, process and heartbeat), so no other process ends it while this tracker is
-   * alive, this tracker's {@link #close} lets go of it and its shutdown hook ends it. A tracker
-   * that held it before, even one still alive and logging to it, no longer renews, lets go of or
-   * ends it; if this tracker's process then dies without running its hooks, the run is ended as
-   * {@link RunStatus#KILLED} after the lease, whoever still logs to it.
+   * <p>This tracker takes the run over, whoever held it: the run's holder becomes this tracker (its
+   * token, host, process and heartbeat), so no other process ends it while this tracker is alive,
+   * this tracker's {@link #close} lets go of it and its shutdown hook ends it. A tracker that held
+   * it before, even one still alive and logging to it, no longer renews, lets go of or ends it; if
+   * this tracker's process then dies without running its hooks, the run is ended as {@link
+   * RunStatus#KILLED} after the lease, whoever still logs to it.
    *
    * @throws RunNotFoundException if no such run exists
    * @throws IllegalStateException if the run has ended
@@ -261,13 +278,13 @@ public final class Tracker implements AutoCloseable {
     checkOpen();
     RunInfo info = findRun(runId).orElseThrow(() -> new RunNotFoundException(runId));
     if (info.status() != RunStatus.RUNNING) {
-      throw new IllegalStateException("Run " + runId + " has ended with status " + info.status()
-          + " and cannot be resumed");
+      throw new IllegalStateException(
+          "Run " + runId + " has ended with status " + info.status() + " and cannot be resumed");
     }
     if (!dao.takeOver(runId, owner, clock.millis())) {
       RunStatus now = findRun(runId).map(RunInfo::status).orElse(RunStatus.KILLED);
-      throw new IllegalStateException("Run " + runId + " has ended with status " + now
-          + " and cannot be resumed");
+      throw new IllegalStateException(
+          "Run " + runId + " has ended with status " + now + " and cannot be resumed");
     }
     holdsRuns();
     return new Run(this, runId, info.experimentId(), info.runName());
@@ -337,21 +354,24 @@ public final class Tracker implements AutoCloseable {
    */
   public List<MetricPoint> metricHistory(String runId, String key) {
     checkOpen();
-    return dao.metricHistory(Objects.requireNonNull(runId, "runId"),
-        Objects.requireNonNull(key, "key"));
+    return dao.metricHistory(
+        Objects.requireNonNull(runId, "runId"), Objects.requireNonNull(key, "key"));
   }
 
   /**
-   * Every active run of {@code experiment} that matches {@code filter}, newest first. A filter
-   * key that no run of the experiment has is logged as in {@link #searchRuns(RunQuery)}.
+   * Every active run of {@code experiment} that matches {@code filter}, newest first. A filter key
+   * that no run of the experiment has is logged as in {@link #searchRuns(RunQuery)}.
    *
-   * @throws ExperimentNotFoundException if no experiment has this name; the message lists the
-   *     known ones with a close name (or some of them)
+   * @throws ExperimentNotFoundException if no experiment has this name; the message lists the known
+   *     ones with a close name (or some of them)
    * @throws InvalidFilterException if the filter is malformed, pointing at the offending position
    */
   public List<RunInfo> searchRuns(String experiment, String filter) {
-    RunQuery.Builder query = RunQuery.builder().experiments(experiment).filter(filter)
-        .maxResults(RunQuery.MAX_RESULTS_LIMIT);
+    RunQuery.Builder query =
+        RunQuery.builder()
+            .experiments(experiment)
+            .filter(filter)
+            .maxResults(RunQuery.MAX_RESULTS_LIMIT);
     RunPage page = searchRuns(query.build());
     if (page.nextPageToken() == null) {
       return page.runs();
@@ -371,8 +391,8 @@ public final class Tracker implements AutoCloseable {
    * nothing, which is rarely meant: such a key is logged once per tracker at WARN with the closest
    * existing keys of that kind with a close name (at most {@value #MAX_KEY_SUGGESTIONS}).
    *
-   * @throws ExperimentNotFoundException if a named experiment does not exist; the message lists
-   *     the closest known ones
+   * @throws ExperimentNotFoundException if a named experiment does not exist; the message lists the
+   *     closest known ones
    * @throws InvalidFilterException if the filter is malformed
    */
   public RunPage searchRuns(RunQuery query) {
@@ -395,7 +415,8 @@ public final class Tracker implements AutoCloseable {
     java.util.Set<Filter.Field> fields = new java.util.LinkedHashSet<>();
     collectFields(filter, fields);
     for (Filter.Field f : fields) {
-      if (f.kind() != Filter.Kind.METRIC && f.kind() != Filter.Kind.PARAM
+      if (f.kind() != Filter.Kind.METRIC
+          && f.kind() != Filter.Kind.PARAM
           && f.kind() != Filter.Kind.TAG) {
         continue;
       }
@@ -409,15 +430,24 @@ public final class Tracker implements AutoCloseable {
       remember(id);
       List<String> known = dao.keys(f.kind(), query.experiments());
       List<String> closest = Closest.to(f.key(), known, MAX_KEY_SUGGESTIONS);
-      String where = query.experiments().isEmpty() ? "any experiment"
-          : "experiment(s) " + query.experiments().stream().map(Tracker::cut).toList();
-      LOG.warn("Search filter uses {}.{}, but no run in {} has that {}; it matches nothing."
-              + " {}", f.kind().prefix(), cut(f.key()), where,
+      String where =
+          query.experiments().isEmpty()
+              ? "any experiment"
+              : "experiment(s) " + query.experiments().stream().map(Tracker::cut).toList();
+      LOG.warn(
+          "Search filter uses {}.{}, but no run in {} has that {}; it matches nothing." + " {}",
+          f.kind().prefix(),
+          cut(f.key()),
+          where,
           f.kind().name().toLowerCase(java.util.Locale.ROOT),
-          known.isEmpty() ? "No run there has any " + f.kind().prefix() + "."
-              : closest.isEmpty() ? "None of its " + f.kind().prefix() + " has a close name."
-              : "Closest " + f.kind().prefix() + ": " + closest.stream().map(Tracker::cut)
-                  .toList());
+          known.isEmpty()
+              ? "No run there has any " + f.kind().prefix() + "."
+              : closest.isEmpty()
+                  ? "None of its " + f.kind().prefix() + " has a close name."
+                  : "Closest "
+                      + f.kind().prefix()
+                      + ": "
+                      + closest.stream().map(Tracker::cut).toList());
     }
   }
 
@@ -456,8 +486,8 @@ public final class Tracker implements AutoCloseable {
 
   public Optional<Experiment> findExperiment(String name) {
     checkOpen();
-    return dao.findExperiment(StoredText.check(Objects.requireNonNull(name, "name"),
-        "Experiment name"));
+    return dao.findExperiment(
+        StoredText.check(Objects.requireNonNull(name, "name"), "Experiment name"));
   }
 
   /** Returns the experiment, creating it if needed; safe across threads and processes. */
@@ -469,8 +499,8 @@ public final class Tracker implements AutoCloseable {
   // ---------------------------------------------------------------- lineage and artifacts
 
   /**
-   * Ids of every run that used the dataset version with this digest, oldest first (runs started
-   * in the same millisecond by run id).
+   * Ids of every run that used the dataset version with this digest, oldest first (runs started in
+   * the same millisecond by run id).
    */
   public List<String> runsUsingDataset(String digest) {
     checkOpen();
@@ -521,9 +551,9 @@ public final class Tracker implements AutoCloseable {
   }
 
   /**
-   * Metric points dropped because their run had ended in the store (through another handle,
-   * tracker or process) before the writer stored them. Each such run is also logged once as a
-   * warning, and later {@code logMetric} calls on it throw {@link RunEndedException}.
+   * Metric points dropped because their run had ended in the store (through another handle, tracker
+   * or process) before the writer stored them. Each such run is also logged once as a warning, and
+   * later {@code logMetric} calls on it throw {@link RunEndedException}.
    */
   public long rejectedMetricPoints() {
     return writer.rejected();
@@ -576,19 +606,27 @@ public final class Tracker implements AutoCloseable {
     long lost = writer.close(timeout);
     if (heartbeat.stop(remaining(deadline)) && writable) {
       // This tracker had runs: let go of those still running, within what is left of the bound.
-      String failure = runWithin(() -> dao.release(owner), deadline, Duration.ZERO,
-          "mlops4j-run-release");
+      String failure =
+          runWithin(() -> dao.release(owner), deadline, Duration.ZERO, "mlops4j-run-release");
       if (failure != null) {
-        LOG.warn("Could not let go of this tracker's running runs within {} ({}); they will be"
-            + " ended as KILLED once their heartbeat is older than {}", timeout, failure, runLease);
+        LOG.warn(
+            "Could not let go of this tracker's running runs within {} ({}); they will be"
+                + " ended as KILLED once their heartbeat is older than {}",
+            timeout,
+            failure,
+            runLease);
       }
     }
     if (ownsStore) {
       store.close();
     }
     if (lost > 0) {
-      throw new TrackingException(null, lost + " metric points could not be stored within "
-          + timeout + " and are lost (a write already inside the database may still complete)");
+      throw new TrackingException(
+          null,
+          lost
+              + " metric points could not be stored within "
+              + timeout
+              + " and are lost (a write already inside the database may still complete)");
     }
   }
 
@@ -616,17 +654,20 @@ public final class Tracker implements AutoCloseable {
    *
    * @return null if it completed, else what went wrong (it may still complete later)
    */
-  private static @Nullable String runWithin(Runnable work, long deadline, Duration atLeast,
-      String name) {
+  private static @Nullable String runWithin(
+      Runnable work, long deadline, Duration atLeast, String name) {
     java.util.concurrent.atomic.AtomicReference<@Nullable RuntimeException> error =
         new java.util.concurrent.atomic.AtomicReference<>();
-    Thread t = new Thread(() -> {
-      try {
-        work.run();
-      } catch (RuntimeException e) {
-        error.set(e);
-      }
-    }, name);
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                work.run();
+              } catch (RuntimeException e) {
+                error.set(e);
+              }
+            },
+            name);
     t.setDaemon(true);
     t.start();
     long wait = Math.max(deadline - System.nanoTime(), atLeast.toNanos());
@@ -645,7 +686,8 @@ public final class Tracker implements AutoCloseable {
 
   /** Cuts a value for a message to about 100 characters, giving its length when cut. */
   static String cut(String value) {
-    return value.length() <= 100 ? value
+    return value.length() <= 100
+        ? value
         : value.substring(0, 100) + "... (" + value.length() + " characters)";
   }
 
@@ -669,19 +711,21 @@ public final class Tracker implements AutoCloseable {
     }
 
     /** One daemon thread per tracker, stopped (and awaited) with its schedule. */
-    HeartbeatScheduler THREAD = thread(r -> {
-      Thread t = new Thread(r, "mlops4j-run-heartbeat");
-      t.setDaemon(true);
-      return t;
-    });
+    HeartbeatScheduler THREAD =
+        thread(
+            r -> {
+              Thread t = new Thread(r, "mlops4j-run-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
 
     /** A thread from {@code threads} per schedule, stopped and awaited with it. */
     static HeartbeatScheduler thread(java.util.concurrent.ThreadFactory threads) {
       return (beat, period) -> {
         java.util.concurrent.ScheduledExecutorService e =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(threads);
-        e.scheduleWithFixedDelay(beat, period.toMillis(), period.toMillis(),
-            java.util.concurrent.TimeUnit.MILLISECONDS);
+        e.scheduleWithFixedDelay(
+            beat, period.toMillis(), period.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         return timeout -> {
           e.shutdownNow(); // a beat inside the database ends when that call returns
           if (timeout.isZero()) {
@@ -710,11 +754,17 @@ public final class Tracker implements AutoCloseable {
     private final Duration period;
     private final HeartbeatScheduler scheduler;
     private HeartbeatScheduler.@Nullable Scheduled scheduled;
+
     /** Runs started or resumed so far: a beat that found no run unschedules only if unchanged. */
     private long starts;
+
     private boolean stopped;
 
-    Heartbeat(TrackingDao dao, RunOwner owner, Clock clock, Duration lease,
+    Heartbeat(
+        TrackingDao dao,
+        RunOwner owner,
+        Clock clock,
+        Duration lease,
         HeartbeatScheduler scheduler) {
       this.dao = dao;
       this.owner = owner;
@@ -762,15 +812,18 @@ public final class Tracker implements AutoCloseable {
       try {
         beat();
       } catch (RuntimeException e) {
-        LOG.warn("Could not renew the heartbeat of this tracker's runs (retried in {}); runs"
-            + " without a heartbeat for {} may be ended by another process: {}", period, lease,
+        LOG.warn(
+            "Could not renew the heartbeat of this tracker's runs (retried in {}); runs"
+                + " without a heartbeat for {} may be ended by another process: {}",
+            period,
+            lease,
             e.getMessage());
       }
     }
 
     /**
-     * Stops the heartbeat for good, waiting at most {@code timeout} for a beat in progress;
-     * returns whether the tracker ever started or resumed a run.
+     * Stops the heartbeat for good, waiting at most {@code timeout} for a beat in progress; returns
+     * whether the tracker ever started or resumed a run.
      */
     boolean stop(Duration timeout) {
       HeartbeatScheduler.Scheduled s;
@@ -801,11 +854,18 @@ public final class Tracker implements AutoCloseable {
     private final Clock clock;
     private final Heartbeat heartbeat;
     private final Duration timeout;
-    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch done =
+        new java.util.concurrent.CountDownLatch(1);
     private volatile boolean running;
 
-    ExitFlush(AtomicBoolean closed, MetricWriter writer, TrackingDao dao, RunOwner owner,
-        Clock clock, Heartbeat heartbeat, Duration timeout) {
+    ExitFlush(
+        AtomicBoolean closed,
+        MetricWriter writer,
+        TrackingDao dao,
+        RunOwner owner,
+        Clock clock,
+        Heartbeat heartbeat,
+        Duration timeout) {
       this.closed = closed;
       this.writer = writer;
       this.dao = dao;
@@ -848,24 +908,42 @@ public final class Tracker implements AutoCloseable {
         return; // no run was started or resumed through this tracker
       }
       List<String> killed = new java.util.concurrent.CopyOnWriteArrayList<>();
-      String failure = runWithin(() -> killed.addAll(dao.killOwned(owner, clock.millis(),
-              Map.of(END_REASON_TAG,
-                  "the JVM exited while the run was running and its tracker was not closed"))),
-          deadline, Duration.ofSeconds(1), "mlops4j-tracker-exit-end-runs");
+      String failure =
+          runWithin(
+              () ->
+                  killed.addAll(
+                      dao.killOwned(
+                          owner,
+                          clock.millis(),
+                          Map.of(
+                              END_REASON_TAG,
+                              "the JVM exited while the run was running and its tracker was not closed"))),
+              deadline,
+              Duration.ofSeconds(1),
+              "mlops4j-tracker-exit-end-runs");
       if (failure != null) {
-        LOG.warn("The JVM is exiting and a tracker was not closed: could not end its running runs"
-            + " ({}); a later open ends them as KILLED", failure);
+        LOG.warn(
+            "The JVM is exiting and a tracker was not closed: could not end its running runs"
+                + " ({}); a later open ends them as KILLED",
+            failure);
       }
       if (lost > 0) {
-        LOG.warn("The JVM is exiting and a tracker was not closed: {} metric point(s) could not be"
-            + " stored within {} and are lost, by run: {}{}. Close the tracker (try-with-"
-            + "resources) or raise shutdownFlushTimeout.", lost, timeout,
-            bounded(lostByRun), lostByRun.size() > LOGGED_RUNS ? " and "
-                + (lostByRun.size() - LOGGED_RUNS) + " more run(s)" : "");
+        LOG.warn(
+            "The JVM is exiting and a tracker was not closed: {} metric point(s) could not be"
+                + " stored within {} and are lost, by run: {}{}. Close the tracker (try-with-"
+                + "resources) or raise shutdownFlushTimeout.",
+            lost,
+            timeout,
+            bounded(lostByRun),
+            lostByRun.size() > LOGGED_RUNS
+                ? " and " + (lostByRun.size() - LOGGED_RUNS) + " more run(s)"
+                : "");
       }
       if (!killed.isEmpty()) {
-        LOG.warn("The JVM is exiting and a tracker was not closed: stored its queued metric points"
-            + " and ended {} running run(s) as KILLED: {}{}", killed.size(),
+        LOG.warn(
+            "The JVM is exiting and a tracker was not closed: stored its queued metric points"
+                + " and ended {} running run(s) as KILLED: {}{}",
+            killed.size(),
             killed.subList(0, Math.min(LOGGED_RUNS, killed.size())),
             killed.size() > LOGGED_RUNS ? " and " + (killed.size() - LOGGED_RUNS) + " more" : "");
       }
@@ -873,8 +951,10 @@ public final class Tracker implements AutoCloseable {
 
     private static Map<String, Long> bounded(Map<String, Long> byRun) {
       Map<String, Long> out = new java.util.TreeMap<>();
-      byRun.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-          .limit(LOGGED_RUNS).forEach(e -> out.put(e.getKey(), e.getValue()));
+      byRun.entrySet().stream()
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .limit(LOGGED_RUNS)
+          .forEach(e -> out.put(e.getKey(), e.getValue()));
       return out;
     }
   }
@@ -911,10 +991,6 @@ public final class Tracker implements AutoCloseable {
       return this;
     }
 
-
-
-
-
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -949,7 +1025,9 @@ public final class Tracker implements AutoCloseable {
       return this;
     }
 
-    /** How long {@link Tracker#close()} and {@link Run#close()} wait for the queue (default 30 s). */
+    /**
+     * How long {@link Tracker#close()} and {@link Run#close()} wait for the queue (default 30 s).
+     */
     public Builder closeTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "closeTimeout");
       if (timeout.isNegative()) {
@@ -960,12 +1038,12 @@ public final class Tracker implements AutoCloseable {
     }
 
     /**
-     * How long the JVM shutdown hook of a tracker left open waits to store its queued metric
-     * points before it ends the tracker's running runs as {@link RunStatus#KILLED} (default 5 s).
-     * Ending the runs takes what is left of this time but at least 1 s, so the hook takes at most
-     * this plus 1 s. The hook is registered with the first run started or resumed. {@link
-     * Duration#ZERO} registers no hook: queued points of an unclosed tracker are then lost
-     * at exit, silently, and its runs are ended only by a later open after {@link #runLease}.
+     * How long the JVM shutdown hook of a tracker left open waits to store its queued metric points
+     * before it ends the tracker's running runs as {@link RunStatus#KILLED} (default 5 s). Ending
+     * the runs takes what is left of this time but at least 1 s, so the hook takes at most this
+     * plus 1 s. The hook is registered with the first run started or resumed. {@link Duration#ZERO}
+     * registers no hook: queued points of an unclosed tracker are then lost at exit, silently, and
+     * its runs are ended only by a later open after {@link #runLease}.
      */
     public Builder shutdownFlushTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "shutdownFlushTimeout");
@@ -981,8 +1059,7 @@ public final class Tracker implements AutoCloseable {
      * How long a running run may go without a heartbeat from its tracker before another tracker
      * opening the workspace may end it as {@link RunStatus#KILLED} (default 60 s, at least 1 s).
      * The tracker renews the heartbeat every quarter of this while it holds running runs. Across
-     * hosts, clocks must agree to
-     * well within the lease.
+     * hosts, clocks must agree to well within the lease.
      */
     public Builder runLease(Duration lease) {
       Objects.requireNonNull(lease, "runLease");

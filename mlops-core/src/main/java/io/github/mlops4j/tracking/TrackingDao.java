@@ -41,12 +41,18 @@ final class TrackingDao {
   // ---------------------------------------------------------------- experiments
 
   Experiment getOrCreateExperiment(String name, long now) {
-    return StoreAccess.write(store,
+    return StoreAccess.write(
+        store,
         c -> {
-          Sql.update(c, "INSERT INTO experiments (name, creation_time) VALUES (?, ?)"
-              + " ON CONFLICT (name) DO NOTHING", name, now);
-          return experiment(c, name).orElseThrow(
-              () -> new SQLException("experiment '" + name + "' vanished during insert"));
+          Sql.update(
+              c,
+              "INSERT INTO experiments (name, creation_time) VALUES (?, ?)"
+                  + " ON CONFLICT (name) DO NOTHING",
+              name,
+              now);
+          return experiment(c, name)
+              .orElseThrow(
+                  () -> new SQLException("experiment '" + name + "' vanished during insert"));
         });
   }
 
@@ -55,15 +61,20 @@ final class TrackingDao {
   }
 
   List<Experiment> experiments() {
-    return StoreAccess.read(store,
+    return StoreAccess.read(
+        store,
         c -> {
           List<Experiment> out = new ArrayList<>();
-          try (PreparedStatement p = c.prepareStatement(
-                  "SELECT experiment_id, name, creation_time FROM experiments ORDER BY experiment_id");
+          try (PreparedStatement p =
+                  c.prepareStatement(
+                      "SELECT experiment_id, name, creation_time FROM experiments ORDER BY experiment_id");
               ResultSet rs = p.executeQuery()) {
             while (rs.next()) {
-              out.add(new Experiment(
-                  Long.toString(rs.getLong(1)), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))));
+              out.add(
+                  new Experiment(
+                      Long.toString(rs.getLong(1)),
+                      rs.getString(2),
+                      Instant.ofEpochMilli(rs.getLong(3))));
             }
           }
           return out;
@@ -71,13 +82,17 @@ final class TrackingDao {
   }
 
   private static Optional<Experiment> experiment(Connection c, String name) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement(
-        "SELECT experiment_id, name, creation_time FROM experiments WHERE name = ?")) {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "SELECT experiment_id, name, creation_time FROM experiments WHERE name = ?")) {
       p.setString(1, name);
       try (ResultSet rs = p.executeQuery()) {
         return rs.next()
-            ? Optional.of(new Experiment(
-                Long.toString(rs.getLong(1)), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))))
+            ? Optional.of(
+                new Experiment(
+                    Long.toString(rs.getLong(1)),
+                    rs.getString(2),
+                    Instant.ofEpochMilli(rs.getLong(3))))
             : Optional.empty();
       }
     }
@@ -85,19 +100,38 @@ final class TrackingDao {
 
   // ---------------------------------------------------------------- runs
 
-  void insertRun(String runId, String experimentId, String name, @Nullable String parentRunId,
-      String user, long startTime, Map<String, String> tags, RunOwner owner) {
-    StoreAccess.write(store,
+  void insertRun(
+      String runId,
+      String experimentId,
+      String name,
+      @Nullable String parentRunId,
+      String user,
+      long startTime,
+      Map<String, String> tags,
+      RunOwner owner) {
+    StoreAccess.write(
+        store,
         c -> {
           if (parentRunId != null && status(c, parentRunId) == null) {
             throw new RunNotFoundException(parentRunId);
           }
-          Sql.update(c, "INSERT INTO runs (run_id, experiment_id, run_name, parent_run_id, user_id,"
+          Sql.update(
+              c,
+              "INSERT INTO runs (run_id, experiment_id, run_name, parent_run_id, user_id,"
                   + " status, start_time, owner, owner_host, owner_pid, owner_started,"
                   + " heartbeat_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-              runId, Long.parseLong(experimentId), name, parentRunId, user,
-              RunStatus.RUNNING.name(), startTime, owner.token(), owner.host(), owner.pid(),
-              owner.started(), startTime);
+              runId,
+              Long.parseLong(experimentId),
+              name,
+              parentRunId,
+              user,
+              RunStatus.RUNNING.name(),
+              startTime,
+              owner.token(),
+              owner.host(),
+              owner.pid(),
+              owner.started(),
+              startTime);
           upsertTags(c, runId, tags);
           return null;
         });
@@ -106,17 +140,23 @@ final class TrackingDao {
   /**
    * Ends a running run with {@code status}, setting {@code tags} in the same transaction.
    *
-   * @return null if this call ended the run; otherwise the status the run already had (nothing
-   *     was written)
+   * @return null if this call ended the run; otherwise the status the run already had (nothing was
+   *     written)
    * @throws RunNotFoundException if no such run exists
    */
-  @Nullable RunStatus endRun(String runId, RunStatus status, long endTime,
-      Map<String, String> tags) {
-    return StoreAccess.write(store,
+  @Nullable RunStatus endRun(
+      String runId, RunStatus status, long endTime, Map<String, String> tags) {
+    return StoreAccess.write(
+        store,
         c -> {
-          int updated = Sql.update(c,
-              "UPDATE runs SET status = ?, end_time = ? WHERE run_id = ? AND status = ?",
-              status.name(), endTime, runId, RunStatus.RUNNING.name());
+          int updated =
+              Sql.update(
+                  c,
+                  "UPDATE runs SET status = ?, end_time = ? WHERE run_id = ? AND status = ?",
+                  status.name(),
+                  endTime,
+                  runId,
+                  RunStatus.RUNNING.name());
           if (updated == 1) {
             upsertTags(c, runId, tags);
             return null;
@@ -133,9 +173,15 @@ final class TrackingDao {
 
   /** Renews the heartbeat of every running run {@code owner} holds; returns how many. */
   int heartbeat(RunOwner owner, long now) {
-    return StoreAccess.write(store, c -> Sql.update(c,
-        "UPDATE runs SET heartbeat_time = ? WHERE owner = ? AND status = ?",
-        now, owner.token(), RunStatus.RUNNING.name()));
+    return StoreAccess.write(
+        store,
+        c ->
+            Sql.update(
+                c,
+                "UPDATE runs SET heartbeat_time = ? WHERE owner = ? AND status = ?",
+                now,
+                owner.token(),
+                RunStatus.RUNNING.name()));
   }
 
   /**
@@ -143,9 +189,14 @@ final class TrackingDao {
    * they stay {@link RunStatus#RUNNING} and no other process will end them.
    */
   int release(RunOwner owner) {
-    return StoreAccess.write(store, c -> Sql.update(c,
-        "UPDATE runs SET owner = NULL, heartbeat_time = NULL WHERE owner = ? AND status = ?",
-        owner.token(), RunStatus.RUNNING.name()));
+    return StoreAccess.write(
+        store,
+        c ->
+            Sql.update(
+                c,
+                "UPDATE runs SET owner = NULL, heartbeat_time = NULL WHERE owner = ? AND status = ?",
+                owner.token(),
+                RunStatus.RUNNING.name()));
   }
 
   /**
@@ -156,11 +207,21 @@ final class TrackingDao {
    * @return false if the run is no longer running (nothing written)
    */
   boolean takeOver(String runId, RunOwner owner, long now) {
-    return StoreAccess.write(store, c -> Sql.update(c,
-        "UPDATE runs SET owner = ?, owner_host = ?, owner_pid = ?, owner_started = ?,"
-            + " heartbeat_time = ? WHERE run_id = ? AND status = ?",
-        owner.token(), owner.host(), owner.pid(), owner.started(), now, runId,
-        RunStatus.RUNNING.name())) == 1;
+    return StoreAccess.write(
+            store,
+            c ->
+                Sql.update(
+                    c,
+                    "UPDATE runs SET owner = ?, owner_host = ?, owner_pid = ?, owner_started = ?,"
+                        + " heartbeat_time = ? WHERE run_id = ? AND status = ?",
+                    owner.token(),
+                    owner.host(),
+                    owner.pid(),
+                    owner.started(),
+                    now,
+                    runId,
+                    RunStatus.RUNNING.name()))
+        == 1;
   }
 
   /**
@@ -169,16 +230,25 @@ final class TrackingDao {
    * @return the ids of the runs it ended
    */
   List<String> killOwned(RunOwner owner, long now, Map<String, String> tags) {
-    return StoreAccess.write(store,
+    return StoreAccess.write(
+        store,
         c -> {
           List<String> ids = new ArrayList<>();
-          Sql.query(c, "SELECT run_id FROM runs WHERE owner = ? AND status = ?",
-              new Object[] {owner.token(), RunStatus.RUNNING.name()}, rs -> ids.add(rs.getString(1)));
+          Sql.query(
+              c,
+              "SELECT run_id FROM runs WHERE owner = ? AND status = ?",
+              new Object[] {owner.token(), RunStatus.RUNNING.name()},
+              rs -> ids.add(rs.getString(1)));
           List<String> ended = new ArrayList<>();
           for (String id : ids) {
-            if (Sql.update(c, "UPDATE runs SET status = ?, end_time = ? WHERE run_id = ?"
-                + " AND status = ?", RunStatus.KILLED.name(), now, id,
-                RunStatus.RUNNING.name()) == 1) {
+            if (Sql.update(
+                    c,
+                    "UPDATE runs SET status = ?, end_time = ? WHERE run_id = ?" + " AND status = ?",
+                    RunStatus.KILLED.name(),
+                    now,
+                    id,
+                    RunStatus.RUNNING.name())
+                == 1) {
               upsertTags(c, id, tags);
               ended.add(id);
             }
@@ -198,13 +268,14 @@ final class TrackingDao {
    *
    * @return the runs it ended, at most {@code limit} per call
    */
-  List<Abandoned> endAbandoned(long staleBefore, int limit,
-      java.util.function.Predicate<Abandoned> alive) {
+  List<Abandoned> endAbandoned(
+      long staleBefore, int limit, java.util.function.Predicate<Abandoned> alive) {
     // A read first: most opens find nothing to end and must not wait for the write lock.
     if (StoreAccess.read(store, c -> staleRuns(c, staleBefore, limit)).stream().allMatch(alive)) {
       return List.of();
     }
-    return StoreAccess.write(store,
+    return StoreAccess.write(
+        store,
         c -> {
           List<Abandoned> stale = staleRuns(c, staleBefore, limit); // re-checked under the lock
           List<Abandoned> ended = new ArrayList<>();
@@ -212,14 +283,28 @@ final class TrackingDao {
             if (alive.test(a)) {
               continue;
             }
-            if (Sql.update(c, "UPDATE runs SET status = ?, end_time = ?, owner = NULL"
-                    + " WHERE run_id = ? AND status = ? AND heartbeat_time = ?",
-                RunStatus.KILLED.name(), a.heartbeat(), a.runId(), RunStatus.RUNNING.name(),
-                a.heartbeat()) == 1) {
-              upsertTags(c, a.runId(), Map.of(Tracker.END_REASON_TAG,
-                  "its process (pid " + a.pid() + " on " + Tracker.cut(a.host()) + ") stopped"
-                      + " without ending it; last heartbeat at "
-                      + Instant.ofEpochMilli(a.heartbeat())));
+            if (Sql.update(
+                    c,
+                    "UPDATE runs SET status = ?, end_time = ?, owner = NULL"
+                        + " WHERE run_id = ? AND status = ? AND heartbeat_time = ?",
+                    RunStatus.KILLED.name(),
+                    a.heartbeat(),
+                    a.runId(),
+                    RunStatus.RUNNING.name(),
+                    a.heartbeat())
+                == 1) {
+              upsertTags(
+                  c,
+                  a.runId(),
+                  Map.of(
+                      Tracker.END_REASON_TAG,
+                      "its process (pid "
+                          + a.pid()
+                          + " on "
+                          + Tracker.cut(a.host())
+                          + ") stopped"
+                          + " without ending it; last heartbeat at "
+                          + Instant.ofEpochMilli(a.heartbeat())));
               ended.add(a);
             }
           }
@@ -230,10 +315,11 @@ final class TrackingDao {
   private static List<Abandoned> staleRuns(Connection c, long staleBefore, int limit)
       throws SQLException {
     List<Abandoned> stale = new ArrayList<>();
-    try (PreparedStatement p = c.prepareStatement(
-        "SELECT run_id, owner_host, owner_pid, owner_started, heartbeat_time FROM runs"
-            + " WHERE status = ? AND owner IS NOT NULL AND heartbeat_time < ?"
-            + " ORDER BY heartbeat_time LIMIT ?")) {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "SELECT run_id, owner_host, owner_pid, owner_started, heartbeat_time FROM runs"
+                + " WHERE status = ? AND owner IS NOT NULL AND heartbeat_time < ?"
+                + " ORDER BY heartbeat_time LIMIT ?")) {
       p.setString(1, RunStatus.RUNNING.name());
       p.setLong(2, staleBefore);
       p.setInt(3, limit);
@@ -241,8 +327,13 @@ final class TrackingDao {
         while (rs.next()) {
           long started = rs.getLong(4);
           Long start = rs.wasNull() ? null : started;
-          stale.add(new Abandoned(rs.getString(1), String.valueOf(rs.getString(2)),
-              rs.getLong(3), start, rs.getLong(5)));
+          stale.add(
+              new Abandoned(
+                  rs.getString(1),
+                  String.valueOf(rs.getString(2)),
+                  rs.getLong(3),
+                  start,
+                  rs.getLong(5)));
         }
       }
     }
@@ -285,8 +376,10 @@ final class TrackingDao {
     String lock = dialect == Dialect.POSTGRESQL ? " FOR SHARE" : "";
     for (int from = 0; from < runIds.size(); from += ID_CHUNK) {
       List<String> chunk = runIds.subList(from, Math.min(runIds.size(), from + ID_CHUNK));
-      Sql.query(c, "SELECT run_id, status FROM runs WHERE run_id IN " + Sql.inList(chunk.size())
-              + lock, chunk.toArray(),
+      Sql.query(
+          c,
+          "SELECT run_id, status FROM runs WHERE run_id IN " + Sql.inList(chunk.size()) + lock,
+          chunk.toArray(),
           rs -> out.put(rs.getString(1), RunStatus.valueOf(rs.getString(2))));
     }
     return out;
@@ -306,13 +399,22 @@ final class TrackingDao {
   }
 
   void setDeleted(String runId, boolean deleted, long now) {
-    StoreAccess.write(store,
+    StoreAccess.write(
+        store,
         c -> {
-          int n = deleted
-              ? Sql.update(c, "UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ?"
-                  + " WHERE run_id = ?", now, runId)
-              : Sql.update(c, "UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL"
-                  + " WHERE run_id = ?", runId);
+          int n =
+              deleted
+                  ? Sql.update(
+                      c,
+                      "UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ?"
+                          + " WHERE run_id = ?",
+                      now,
+                      runId)
+                  : Sql.update(
+                      c,
+                      "UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL"
+                          + " WHERE run_id = ?",
+                      runId);
           if (n == 0) {
             throw new RunNotFoundException(runId);
           }
@@ -320,18 +422,21 @@ final class TrackingDao {
         });
   }
 
-  // ---------------------------------------------------------------- params, tags, inputs, artifacts
+  // ---------------------------------------------------------------- params, tags, inputs,
+  // artifacts
 
   /** Stores params all-or-nothing: one conflicting value rejects the whole call. */
   void logParams(String runId, Map<String, String> params) {
-    StoreAccess.write(store,
+    StoreAccess.write(
+        store,
         c -> {
           requireRunning(c, runId);
-          try (PreparedStatement insert = c.prepareStatement(
-                  "INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)"
-                      + " ON CONFLICT (run_id, key) DO NOTHING");
-              PreparedStatement select = c.prepareStatement(
-                  "SELECT value FROM params WHERE run_id = ? AND key = ?")) {
+          try (PreparedStatement insert =
+                  c.prepareStatement(
+                      "INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)"
+                          + " ON CONFLICT (run_id, key) DO NOTHING");
+              PreparedStatement select =
+                  c.prepareStatement("SELECT value FROM params WHERE run_id = ? AND key = ?")) {
             for (Map.Entry<String, String> e : params.entrySet()) {
               insert.setString(1, runId);
               insert.setString(2, e.getKey());
@@ -354,11 +459,13 @@ final class TrackingDao {
   }
 
   void setTags(String runId, Map<String, String> tags) {
-    StoreAccess.write(store, c -> {
-      requireRunning(c, runId);
-      upsertTags(c, runId, tags);
-      return null;
-    });
+    StoreAccess.write(
+        store,
+        c -> {
+          requireRunning(c, runId);
+          upsertTags(c, runId, tags);
+          return null;
+        });
   }
 
   private static void upsertTags(Connection c, String runId, Map<String, String> tags)
@@ -366,9 +473,10 @@ final class TrackingDao {
     if (tags.isEmpty()) {
       return;
     }
-    try (PreparedStatement p = c.prepareStatement(
-        "INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?)"
-            + " ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value")) {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?)"
+                + " ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value")) {
       for (Map.Entry<String, String> e : tags.entrySet()) {
         p.setString(1, runId);
         p.setString(2, e.getKey());
@@ -380,33 +488,46 @@ final class TrackingDao {
   }
 
   void deleteTag(String runId, String key) {
-    StoreAccess.write(store, c -> {
-      requireRunning(c, runId);
-      return Sql.update(c, "DELETE FROM tags WHERE run_id = ? AND key = ?", runId, key);
-    });
+    StoreAccess.write(
+        store,
+        c -> {
+          requireRunning(c, runId);
+          return Sql.update(c, "DELETE FROM tags WHERE run_id = ? AND key = ?", runId, key);
+        });
   }
 
   void addInput(String runId, DatasetVersion d, String context) {
-    StoreAccess.write(store,
+    StoreAccess.write(
+        store,
         c -> {
           requireRunning(c, runId);
-          return Sql.update(c, "INSERT INTO run_inputs (run_id, digest, name, context, size_bytes,"
+          return Sql.update(
+              c,
+              "INSERT INTO run_inputs (run_id, digest, name, context, size_bytes,"
                   + " file_count, row_count, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                   + " ON CONFLICT (run_id, digest, name, context) DO NOTHING",
-              runId, d.digest(), d.name(), context, d.sizeBytes(), d.fileCount(),
-              d.rowCount(), d.source());
+              runId,
+              d.digest(),
+              d.name(),
+              context,
+              d.sizeBytes(),
+              d.fileCount(),
+              d.rowCount(),
+              d.source());
         });
   }
 
   void addArtifacts(String runId, List<ArtifactInfo> artifacts, long now) {
-    StoreAccess.write(store,
+    StoreAccess.write(
+        store,
         c -> {
           requireRunning(c, runId);
-          try (PreparedStatement p = c.prepareStatement(
-              "INSERT INTO artifacts (run_id, path, digest, size_bytes, created_time)"
-                  + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, path) DO UPDATE SET"
-                  + " digest = excluded.digest, size_bytes = excluded.size_bytes,"
-                  + " created_time = excluded.created_time")) {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "INSERT INTO artifacts (run_id, path, digest, size_bytes, created_time)"
+                      + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, path) DO UPDATE SET"
+                      + " digest = excluded.digest, size_bytes = excluded.size_bytes,"
+                      + " created_time = excluded.created_time")) {
             for (ArtifactInfo a : artifacts) {
               p.setString(1, runId);
               p.setString(2, a.path());
@@ -429,16 +550,18 @@ final class TrackingDao {
   }
 
   List<MetricPoint> metricHistory(String runId, String key) {
-    return StoreAccess.read(store,
+    return StoreAccess.read(
+        store,
         c -> {
           if (status(c, runId) == null) {
             throw new RunNotFoundException(runId);
           }
           List<MetricPoint> out = new ArrayList<>();
-          try (PreparedStatement p = c.prepareStatement(
-              "SELECT k.point_count, k.points FROM metric_series s JOIN metric_chunks k"
-                  + " ON k.series_id = s.series_id WHERE s.run_id = ? AND s.key = ?"
-                  + " ORDER BY k.chunk_id")) {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT k.point_count, k.points FROM metric_series s JOIN metric_chunks k"
+                      + " ON k.series_id = s.series_id WHERE s.run_id = ? AND s.key = ?"
+                      + " ORDER BY k.chunk_id")) {
             p.setString(1, runId);
             p.setString(2, key);
             try (ResultSet rs = p.executeQuery()) {
@@ -452,12 +575,14 @@ final class TrackingDao {
   }
 
   List<String> runsUsingDataset(String digest) {
-    return StoreAccess.read(store,
+    return StoreAccess.read(
+        store,
         c -> {
           List<String> out = new ArrayList<>();
-          try (PreparedStatement p = c.prepareStatement(
-              "SELECT DISTINCT i.run_id, r.start_time FROM run_inputs i JOIN runs r"
-                  + " ON r.run_id = i.run_id WHERE i.digest = ? ORDER BY r.start_time, i.run_id")) {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT DISTINCT i.run_id, r.start_time FROM run_inputs i JOIN runs r"
+                      + " ON r.run_id = i.run_id WHERE i.digest = ? ORDER BY r.start_time, i.run_id")) {
             p.setString(1, digest);
             try (ResultSet rs = p.executeQuery()) {
               while (rs.next()) {
@@ -470,11 +595,13 @@ final class TrackingDao {
   }
 
   List<String> childRuns(String parentRunId) {
-    return StoreAccess.read(store,
+    return StoreAccess.read(
+        store,
         c -> {
           List<String> out = new ArrayList<>();
-          try (PreparedStatement p = c.prepareStatement(
-              "SELECT run_id FROM runs WHERE parent_run_id = ? ORDER BY start_time, run_id")) {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT run_id FROM runs WHERE parent_run_id = ? ORDER BY start_time, run_id")) {
             p.setString(1, parentRunId);
             try (ResultSet rs = p.executeQuery()) {
               while (rs.next()) {
@@ -502,7 +629,8 @@ final class TrackingDao {
       order.add(OrderBy.parse(key));
     }
     int offset = decodePageToken(query);
-    return StoreAccess.read(store,
+    return StoreAccess.read(
+        store,
         c -> {
           List<Object> params = new ArrayList<>();
           StringBuilder sql = new StringBuilder("SELECT r.run_id FROM runs r WHERE ");
@@ -511,14 +639,15 @@ final class TrackingDao {
           // The ids are looked up once: they check the names and narrow the search.
           if (!query.experiments().isEmpty()) {
             List<Long> experimentIds = experimentIds(c, query.experiments());
-            sql.append("r.experiment_id IN ").append(Sql.inList(experimentIds.size()))
+            sql.append("r.experiment_id IN ")
+                .append(Sql.inList(experimentIds.size()))
                 .append(" AND ");
             params.addAll(experimentIds);
           }
           switch (query.viewType()) {
             case ACTIVE_ONLY -> sql.append("r.lifecycle_stage = 'active' AND ");
             case DELETED_ONLY -> sql.append("r.lifecycle_stage = 'deleted' AND ");
-            case ALL -> { }
+            case ALL -> {}
           }
           sql.append('(').append(where.sql()).append(')');
           params.addAll(where.params());
@@ -552,28 +681,32 @@ final class TrackingDao {
   /**
    * The ids of the experiments named {@code names} (not empty).
    *
-   * @throws ExperimentNotFoundException for the first of {@code names} that is not an experiment
-   *     of the workspace
+   * @throws ExperimentNotFoundException for the first of {@code names} that is not an experiment of
+   *     the workspace
    */
-  private static List<Long> experimentIds(Connection c, List<String> names)
-      throws SQLException {
+  private static List<Long> experimentIds(Connection c, List<String> names) throws SQLException {
     Map<String, Long> found = new java.util.HashMap<>();
-    Sql.query(c, "SELECT name, experiment_id FROM experiments WHERE name IN "
-        + Sql.inList(names.size()), names.toArray(),
+    Sql.query(
+        c,
+        "SELECT name, experiment_id FROM experiments WHERE name IN " + Sql.inList(names.size()),
+        names.toArray(),
         rs -> found.put(rs.getString(1), rs.getLong(2)));
     for (String name : names) {
       if (!found.containsKey(name)) {
         List<String> all = new ArrayList<>();
-        Sql.query(c, "SELECT name FROM experiments ORDER BY experiment_id LIMIT "
-            + MAX_CANDIDATES, new Object[0], rs -> all.add(rs.getString(1)));
+        Sql.query(
+            c,
+            "SELECT name FROM experiments ORDER BY experiment_id LIMIT " + MAX_CANDIDATES,
+            new Object[0],
+            rs -> all.add(rs.getString(1)));
         int known;
         try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM experiments");
             ResultSet rs = p.executeQuery()) {
           rs.next();
           known = rs.getInt(1);
         }
-        throw new ExperimentNotFoundException(name,
-            Closest.to(name, all, ExperimentNotFoundException.MAX_SUGGESTIONS), all, known);
+        throw new ExperimentNotFoundException(
+            name, Closest.to(name, all, ExperimentNotFoundException.MAX_SUGGESTIONS), all, known);
       }
     }
     return List.copyOf(new java.util.LinkedHashSet<>(found.values()));
@@ -594,39 +727,55 @@ final class TrackingDao {
     }
     params.addAll(experiments);
     return " AND r.experiment_id IN (SELECT experiment_id FROM experiments WHERE name IN "
-        + Sql.inList(experiments.size()) + ")";
+        + Sql.inList(experiments.size())
+        + ")";
   }
 
   /** Whether some run of {@code experiments} (all when empty) has a key of that kind. */
   boolean keyExists(Filter.Kind kind, String key, List<String> experiments) {
     List<Object> params = new ArrayList<>();
     params.add(key);
-    String sql = "SELECT 1 FROM " + keyTable(kind) + " t JOIN runs r ON r.run_id = t.run_id"
-        + " WHERE t.key = ?" + experimentClause(experiments, params) + " LIMIT 1";
-    return StoreAccess.read(store, c -> {
-      boolean[] found = {false};
-      Sql.query(c, sql, params.toArray(), rs -> found[0] = true);
-      return found[0];
-    });
+    String sql =
+        "SELECT 1 FROM "
+            + keyTable(kind)
+            + " t JOIN runs r ON r.run_id = t.run_id"
+            + " WHERE t.key = ?"
+            + experimentClause(experiments, params)
+            + " LIMIT 1";
+    return StoreAccess.read(
+        store,
+        c -> {
+          boolean[] found = {false};
+          Sql.query(c, sql, params.toArray(), rs -> found[0] = true);
+          return found[0];
+        });
   }
 
   /** Distinct keys of that kind in the runs of {@code experiments}, at most MAX_CANDIDATES. */
   List<String> keys(Filter.Kind kind, List<String> experiments) {
     List<Object> params = new ArrayList<>();
-    String sql = "SELECT DISTINCT t.key FROM " + keyTable(kind) + " t JOIN runs r"
-        + " ON r.run_id = t.run_id WHERE 1 = 1" + experimentClause(experiments, params)
-        + " ORDER BY t.key LIMIT " + MAX_CANDIDATES;
-    return StoreAccess.read(store, c -> {
-      List<String> out = new ArrayList<>();
-      Sql.query(c, sql, params.toArray(), rs -> out.add(rs.getString(1)));
-      return out;
-    });
+    String sql =
+        "SELECT DISTINCT t.key FROM "
+            + keyTable(kind)
+            + " t JOIN runs r"
+            + " ON r.run_id = t.run_id WHERE 1 = 1"
+            + experimentClause(experiments, params)
+            + " ORDER BY t.key LIMIT "
+            + MAX_CANDIDATES;
+    return StoreAccess.read(
+        store,
+        c -> {
+          List<String> out = new ArrayList<>();
+          Sql.query(c, sql, params.toArray(), rs -> out.add(rs.getString(1)));
+          return out;
+        });
   }
 
   private static String encodePageToken(RunQuery query, int offset) {
     String raw = "v1:" + offset + ":" + Integer.toHexString(query.fingerprint().hashCode());
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(
-        raw.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 
   private static int decodePageToken(RunQuery query) {
@@ -635,9 +784,10 @@ final class TrackingDao {
       return 0;
     }
     try {
-      String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8)
-          .split(":");
-      if (parts.length == 3 && parts[0].equals("v1")
+      String[] parts =
+          new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":");
+      if (parts.length == 3
+          && parts[0].equals("v1")
           && parts[2].equals(Integer.toHexString(query.fingerprint().hashCode()))) {
         int offset = Integer.parseInt(parts[1]);
         if (offset >= 0) {
@@ -647,8 +797,11 @@ final class TrackingDao {
     } catch (IllegalArgumentException e) {
       // fall through to the error below
     }
-    throw new IllegalArgumentException("Page token '" + token + "' was not issued for this query;"
-        + " pass the token returned with the previous page of the same query");
+    throw new IllegalArgumentException(
+        "Page token '"
+            + token
+            + "' was not issued for this query;"
+            + " pass the token returned with the previous page of the same query");
   }
 
   /** Loads full snapshots of the given runs, in the given order; unknown ids are skipped. */
@@ -677,21 +830,41 @@ final class TrackingDao {
     Map<String, Map<String, MetricPoint>> metrics = new HashMap<>();
     Map<String, List<RunInput>> inputs = new HashMap<>();
     Map<String, List<ArtifactInfo>> artifacts = new HashMap<>();
-    Sql.query(c, "SELECT run_id, key, value FROM params WHERE run_id IN " + in, args,
-        rs -> params.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-            .put(rs.getString(2), rs.getString(3)));
-    Sql.query(c, "SELECT run_id, key, value FROM tags WHERE run_id IN " + in, args,
-        rs -> tags.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-            .put(rs.getString(2), rs.getString(3)));
-    Sql.query(c,
+    Sql.query(
+        c,
+        "SELECT run_id, key, value FROM params WHERE run_id IN " + in,
+        args,
+        rs ->
+            params
+                .computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                .put(rs.getString(2), rs.getString(3)));
+    Sql.query(
+        c,
+        "SELECT run_id, key, value FROM tags WHERE run_id IN " + in,
+        args,
+        rs ->
+            tags.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                .put(rs.getString(2), rs.getString(3)));
+    Sql.query(
+        c,
         "SELECT run_id, key, value_bits, step, ts FROM latest_metrics WHERE run_id IN " + in,
         args,
-        rs -> metrics.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-            .put(rs.getString(2), new MetricPoint(rs.getString(2),
-                Double.longBitsToDouble(rs.getLong(3)), rs.getLong(4),
-                Instant.ofEpochMilli(rs.getLong(5)))));
-    Sql.query(c, "SELECT run_id, digest, name, context, size_bytes, file_count, row_count, source"
-            + " FROM run_inputs WHERE run_id IN " + in + " ORDER BY run_id, name, digest, context",
+        rs ->
+            metrics
+                .computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                .put(
+                    rs.getString(2),
+                    new MetricPoint(
+                        rs.getString(2),
+                        Double.longBitsToDouble(rs.getLong(3)),
+                        rs.getLong(4),
+                        Instant.ofEpochMilli(rs.getLong(5)))));
+    Sql.query(
+        c,
+        "SELECT run_id, digest, name, context, size_bytes, file_count, row_count, source"
+            + " FROM run_inputs WHERE run_id IN "
+            + in
+            + " ORDER BY run_id, name, digest, context",
         args,
         rs -> {
           Long rows = rs.getLong(7);
@@ -699,27 +872,56 @@ final class TrackingDao {
             rows = null;
           }
           String source = rs.getString(8);
-          inputs.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new RunInput(
-              new DatasetVersion(rs.getString(3), rs.getString(2), rs.getLong(5), rs.getLong(6),
-                  rows, source == null ? "" : source),
-              rs.getString(4)));
+          inputs
+              .computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+              .add(
+                  new RunInput(
+                      new DatasetVersion(
+                          rs.getString(3),
+                          rs.getString(2),
+                          rs.getLong(5),
+                          rs.getLong(6),
+                          rows,
+                          source == null ? "" : source),
+                      rs.getString(4)));
         });
-    Sql.query(c, "SELECT run_id, path, digest, size_bytes FROM artifacts WHERE run_id IN " + in
-            + " ORDER BY run_id, path", args,
-        rs -> artifacts.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-            .add(new ArtifactInfo(rs.getString(2), rs.getString(3), rs.getLong(4))));
-    Sql.query(c, "SELECT run_id, experiment_id, run_name, parent_run_id, user_id, status,"
-            + " start_time, end_time, lifecycle_stage FROM runs WHERE run_id IN " + in, args,
+    Sql.query(
+        c,
+        "SELECT run_id, path, digest, size_bytes FROM artifacts WHERE run_id IN "
+            + in
+            + " ORDER BY run_id, path",
+        args,
+        rs ->
+            artifacts
+                .computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                .add(new ArtifactInfo(rs.getString(2), rs.getString(3), rs.getLong(4))));
+    Sql.query(
+        c,
+        "SELECT run_id, experiment_id, run_name, parent_run_id, user_id, status,"
+            + " start_time, end_time, lifecycle_stage FROM runs WHERE run_id IN "
+            + in,
+        args,
         rs -> {
           String id = rs.getString(1);
           long end = rs.getLong(8);
           Instant endTime = rs.wasNull() ? null : Instant.ofEpochMilli(end);
-          out.put(id, new RunInfo(id, Long.toString(rs.getLong(2)), rs.getString(3),
-              rs.getString(4), rs.getString(5), RunStatus.valueOf(rs.getString(6)),
-              Instant.ofEpochMilli(rs.getLong(7)), endTime, "deleted".equals(rs.getString(9)),
-              params.getOrDefault(id, Map.of()), metrics.getOrDefault(id, Map.of()),
-              tags.getOrDefault(id, Map.of()), inputs.getOrDefault(id, List.of()),
-              artifacts.getOrDefault(id, List.of())));
+          out.put(
+              id,
+              new RunInfo(
+                  id,
+                  Long.toString(rs.getLong(2)),
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getString(5),
+                  RunStatus.valueOf(rs.getString(6)),
+                  Instant.ofEpochMilli(rs.getLong(7)),
+                  endTime,
+                  "deleted".equals(rs.getString(9)),
+                  params.getOrDefault(id, Map.of()),
+                  metrics.getOrDefault(id, Map.of()),
+                  tags.getOrDefault(id, Map.of()),
+                  inputs.getOrDefault(id, List.of()),
+                  artifacts.getOrDefault(id, List.of())));
         });
   }
 }

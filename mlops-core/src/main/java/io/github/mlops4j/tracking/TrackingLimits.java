@@ -36,8 +36,8 @@ public record TrackingLimits(
 
   /**
    * Checks a metric, param or tag key: 1 to {@link #maxKeyLength} characters from {@code
-   * [A-Za-z0-9_-. /]}, and a path that stays where it is ({@code ..}, {@code .} segments, a
-   * leading or doubled {@code /} are refused), as MLflow requires.
+   * [A-Za-z0-9_-. /]}, and a path that stays where it is ({@code ..}, {@code .} segments, a leading
+   * or doubled {@code /} are refused), as MLflow requires.
    */
   String checkKey(String key, String what) {
     if (key == null) {
@@ -49,25 +49,54 @@ public record TrackingLimits(
     }
     if (n > maxKeyLength) {
       throw new IllegalArgumentException(
-          what + " key is " + n + " characters, over the limit of " + maxKeyLength + ": '"
-              + key.substring(0, 40) + "...'");
+          what
+              + " key is "
+              + n
+              + " characters, over the limit of "
+              + maxKeyLength
+              + ": '"
+              + key.substring(0, 40)
+              + "...'");
     }
     for (int i = 0; i < n; i++) {
       char ch = key.charAt(i);
-      boolean ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
-          || ch == '_' || ch == '-' || ch == '.' || ch == ' ' || ch == '/';
+      boolean ok =
+          (ch >= 'a' && ch <= 'z')
+              || (ch >= 'A' && ch <= 'Z')
+              || (ch >= '0' && ch <= '9')
+              || ch == '_'
+              || ch == '-'
+              || ch == '.'
+              || ch == ' '
+              || ch == '/';
       if (!ok) {
         throw new IllegalArgumentException(
-            what + " key '" + printable(key) + "' has character '" + printable(String.valueOf(ch))
-                + "' at position " + i + "; keys may only contain letters, digits, '_', '-', '.',"
+            what
+                + " key '"
+                + printable(key)
+                + "' has character '"
+                + printable(String.valueOf(ch))
+                + "' at position "
+                + i
+                + "; keys may only contain letters, digits, '_', '-', '.',"
                 + " ' ' and '/'");
       }
     }
-    if (key.charAt(0) == '/' || key.contains("//") || key.equals(".") || key.startsWith("./")
-        || key.endsWith("/.") || key.contains("/./") || key.equals("..") || key.startsWith("../")
-        || key.endsWith("/..") || key.contains("/../")) {
+    if (key.charAt(0) == '/'
+        || key.contains("//")
+        || key.equals(".")
+        || key.startsWith("./")
+        || key.endsWith("/.")
+        || key.contains("/./")
+        || key.equals("..")
+        || key.startsWith("../")
+        || key.endsWith("/..")
+        || key.contains("/../")) {
       throw new IllegalArgumentException(
-          what + " key '" + key + "' is not a normalized relative path (no leading or doubled '/',"
+          what
+              + " key '"
+              + key
+              + "' is not a normalized relative path (no leading or doubled '/',"
               + " no '.' or '..' segments)");
     }
     return key;
@@ -79,8 +108,14 @@ public record TrackingLimits(
     }
     if (value.length() > limit) {
       throw new IllegalArgumentException(
-          what + " '" + key + "' value is " + value.length() + " characters, over the limit of "
-              + limit + "; it was rejected, not truncated");
+          what
+              + " '"
+              + key
+              + "' value is "
+              + value.length()
+              + " characters, over the limit of "
+              + limit
+              + "; it was rejected, not truncated");
     }
     return StoredText.check(value, what + " '" + key + "' value");
   }

@@ -60,21 +60,26 @@ public final class TribuoProvenance {
     try {
       Path file = Files.createTempFile("tribuo-provenance", ".txt");
       try {
-        Files.writeString(file, ProvenanceUtil.formattedProvenanceString(provenance),
-            StandardCharsets.UTF_8);
+        Files.writeString(
+            file, ProvenanceUtil.formattedProvenanceString(provenance), StandardCharsets.UTF_8);
         run.logArtifact(file, ARTIFACT);
       } finally {
         Files.deleteIfExists(file);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the provenance of " + provenance.getClassName(), e);
+      throw new UncheckedIOException(
+          "Cannot write the provenance of " + provenance.getClassName(), e);
     }
     return Map.copyOf(params);
   }
 
   /** Primitive values become params; nested objects (an optimiser, a data source) recurse. */
-  private static void flatten(String prefix, ObjectProvenance provenance, Map<String, String> out,
-      TrackingLimits limits, int depth) {
+  private static void flatten(
+      String prefix,
+      ObjectProvenance provenance,
+      Map<String, String> out,
+      TrackingLimits limits,
+      int depth) {
     if (depth > 4) {
       return;
     }
@@ -85,7 +90,8 @@ public final class TribuoProvenance {
       Provenance value = entry.getB();
       if (value instanceof PrimitiveProvenance<?> primitive) {
         String text = String.valueOf(primitive.getValue());
-        if (key.length() <= limits.maxKeyLength() && text.length() <= limits.maxParamValueLength()) {
+        if (key.length() <= limits.maxKeyLength()
+            && text.length() <= limits.maxParamValueLength()) {
           out.put(key, text);
         }
       } else if (value instanceof ObjectProvenance nested) {

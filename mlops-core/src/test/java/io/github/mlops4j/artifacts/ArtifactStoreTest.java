@@ -211,8 +211,8 @@ class ArtifactStoreTest {
     assertThat(Files.size(object)).isEqualTo(content.length);
     assertThatThrownBy(() -> store.verify(stored.digest()))
         .isInstanceOf(ArtifactCorruptedException.class);
-    Object inodeBefore = Files.readAttributes(object,
-        java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    Object inodeBefore =
+        Files.readAttributes(object, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
 
     assertThat(store.put(new ByteArrayInputStream(content))).isEqualTo(stored);
 
@@ -221,21 +221,28 @@ class ArtifactStoreTest {
       assertThat(in.readAllBytes()).isEqualTo(content);
     }
     if (inodeBefore != null) { // replaced by a rename of a new file, not rewritten in place
-      assertThat(Files.readAttributes(object,
-          java.nio.file.attribute.BasicFileAttributes.class).fileKey()).isNotEqualTo(inodeBefore);
+      assertThat(
+              Files.readAttributes(object, java.nio.file.attribute.BasicFileAttributes.class)
+                  .fileKey())
+          .isNotEqualTo(inodeBefore);
     }
   }
 
   @Test
   void intactObject_isKeptAsItIs_whenTheSameContentIsPutAgain() throws IOException {
     StoredArtifact stored = store.put(new ByteArrayInputStream(HELLO.getBytes(UTF_8)));
-    Object inodeBefore = Files.readAttributes(store.path(stored.digest()),
-        java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    Object inodeBefore =
+        Files.readAttributes(
+                store.path(stored.digest()), java.nio.file.attribute.BasicFileAttributes.class)
+            .fileKey();
 
     assertThat(store.put(new ByteArrayInputStream(HELLO.getBytes(UTF_8)))).isEqualTo(stored);
 
-    assertThat(Files.readAttributes(store.path(stored.digest()),
-        java.nio.file.attribute.BasicFileAttributes.class).fileKey()).isEqualTo(inodeBefore);
+    assertThat(
+            Files.readAttributes(
+                    store.path(stored.digest()), java.nio.file.attribute.BasicFileAttributes.class)
+                .fileKey())
+        .isEqualTo(inodeBefore);
   }
 
   @Test

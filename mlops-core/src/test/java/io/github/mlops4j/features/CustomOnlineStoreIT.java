@@ -51,13 +51,18 @@ class CustomOnlineStoreIT extends FeatureStoreContract {
   @Test
   void cache_batchReadsLoadMissingKeysInOneCall() {
     features.apply(customerStats(Duration.ZERO));
-    features.write("customer_stats", List.of(stats("c1", 1, 1, 1.0, 1L),
-        stats("c2", 1, 1, 2.0, 2L)));
+    features.write(
+        "customer_stats", List.of(stats("c1", 1, 1, 1.0, 1L), stats("c2", 1, 1, 2.0, 2L)));
     features.materialize(t(10_000));
     int before = online.reads.get();
-    OnlineFeatures r = features.online(List.of(Map.of("customer_id", "c1"),
-        Map.of("customer_id", "c2"), Map.of("customer_id", "c3"), Map.of("customer_id", "c1")),
-        List.of(AVG));
+    OnlineFeatures r =
+        features.online(
+            List.of(
+                Map.of("customer_id", "c1"),
+                Map.of("customer_id", "c2"),
+                Map.of("customer_id", "c3"),
+                Map.of("customer_id", "c1")),
+            List.of(AVG));
     assertThat(r.get(0, AVG)).isEqualTo(1.0);
     assertThat(r.get(3, AVG)).isEqualTo(1.0);
     assertThat(r.value(2, AVG).status()).isEqualTo(FeatureStatus.NOT_FOUND);

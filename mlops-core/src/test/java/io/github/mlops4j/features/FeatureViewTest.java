@@ -15,31 +15,45 @@ class FeatureViewTest {
   @Test
   void builder_refusesBadNamesTypesAndDuplicates() {
     assertThatThrownBy(() -> FeatureView.builder("has:colon"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has:colon");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("has:colon");
     assertThatThrownBy(() -> FeatureView.builder("v").entity("price", ValueType.DOUBLE))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot be DOUBLE");
-    assertThatThrownBy(() -> FeatureView.builder("v").entity("k", ValueType.STRING)
-            .feature("k", ValueType.LONG))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("used twice");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot be DOUBLE");
+    assertThatThrownBy(
+            () ->
+                FeatureView.builder("v").entity("k", ValueType.STRING).feature("k", ValueType.LONG))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("used twice");
     assertThatThrownBy(() -> FeatureView.builder("v").ttl(Duration.ofSeconds(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("negative");
     assertThatThrownBy(() -> FeatureView.builder("v").ttl(Duration.ofDays(365L * 300)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("292 years");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("292 years");
     assertThatThrownBy(() -> FeatureView.builder("v").feature("f", ValueType.LONG).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("entity");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("entity");
     assertThatThrownBy(() -> FeatureView.builder("v").entity("k", ValueType.LONG).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("feature");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("feature");
     assertThatThrownBy(() -> OnDemandView.builder("o").input("nocolon"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("view:feature");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("view:feature");
     assertThatThrownBy(() -> JoinOptions.builder().ttl("v", Duration.ofSeconds(-5)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("negative");
   }
 
   @Test
   void builder_keepsOrderAndCopiesCollections() {
-    FeatureView v = FeatureView.builder("v").entity("b", ValueType.STRING)
-        .entity("a", ValueType.LONG).feature("z", ValueType.DOUBLE).feature("y", ValueType.BOOLEAN)
-        .build();
+    FeatureView v =
+        FeatureView.builder("v")
+            .entity("b", ValueType.STRING)
+            .entity("a", ValueType.LONG)
+            .feature("z", ValueType.DOUBLE)
+            .feature("y", ValueType.BOOLEAN)
+            .build();
     assertThat(v.entities()).extracting(Field::name).containsExactly("b", "a");
     assertThat(v.features()).extracting(Field::name).containsExactly("z", "y");
     assertThat(v.ttl()).isEqualTo(Duration.ZERO);
@@ -97,8 +111,12 @@ class FeatureViewTest {
 
   @Test
   void timestamps_roundTripNanosecondsAcrossTheRange() {
-    for (Instant t : List.of(Timestamps.MIN, Timestamps.MAX, Instant.EPOCH.minusNanos(1),
-        Instant.parse("2026-11-26T13:46:33.895191387Z"))) {
+    for (Instant t :
+        List.of(
+            Timestamps.MIN,
+            Timestamps.MAX,
+            Instant.EPOCH.minusNanos(1),
+            Instant.parse("2026-11-26T13:46:33.895191387Z"))) {
       assertThat(Timestamps.ofNanos(Timestamps.toNanos(t))).isEqualTo(t);
     }
     assertThat(Timestamps.inRange(Timestamps.MAX.plusNanos(1))).isFalse();
@@ -109,11 +127,15 @@ class FeatureViewTest {
     String s = "q\"b\\s/\n\t\u0001é✓";
     Object parsed = Json.parse(Json.write(Map.of("k", List.of(s, 1L, true, false))));
     assertThat(parsed).isEqualTo(Map.of("k", List.of(s, 1L, true, false)));
-    assertThat(Json.parse(" { \"a\" : [ ] , \"b\" : null } ")).isEqualTo(
-        new java.util.LinkedHashMap<>(java.util.Collections.singletonMap("a", List.of())) {{
-          put("b", null);
-        }});
+    assertThat(Json.parse(" { \"a\" : [ ] , \"b\" : null } "))
+        .isEqualTo(
+            new java.util.LinkedHashMap<>(java.util.Collections.singletonMap("a", List.of())) {
+              {
+                put("b", null);
+              }
+            });
     assertThatThrownBy(() -> Json.parse("{\"a\":"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Malformed JSON");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Malformed JSON");
   }
 }

@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A minimal third-party {@link OnlineStore}, as a Redis adapter would be: it keeps the newer
- * record per key by {@link OnlineRecord#isNewerThan}. Counts calls so tests can see the cache.
+ * A minimal third-party {@link OnlineStore}, as a Redis adapter would be: it keeps the newer record
+ * per key by {@link OnlineRecord#isNewerThan}. Counts calls so tests can see the cache.
  */
 final class InMemoryOnlineStore implements OnlineStore {
   private final Map<String, Map<EntityKey, OnlineRecord>> views = new ConcurrentHashMap<>();

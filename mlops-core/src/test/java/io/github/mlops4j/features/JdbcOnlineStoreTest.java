@@ -14,24 +14,32 @@ class JdbcOnlineStoreTest extends OnlineStoreContract {
   @Override
   OnlineStore store() {
     features = FeatureStore.open(temp.resolve("ws"));
-    features.apply(FeatureView.builder("v").entity("k", ValueType.STRING)
-        .feature("f", ValueType.LONG).build());
-    features.apply(FeatureView.builder("w").entity("k", ValueType.STRING)
-        .feature("f", ValueType.LONG).build());
+    features.apply(
+        FeatureView.builder("v")
+            .entity("k", ValueType.STRING)
+            .feature("f", ValueType.LONG)
+            .build());
+    features.apply(
+        FeatureView.builder("w")
+            .entity("k", ValueType.STRING)
+            .feature("f", ValueType.LONG)
+            .build());
     Map<String, Long> ids = Map.of("v", id("v"), "w", id("w"));
     return new JdbcOnlineStore(features.store(), ids::get);
   }
 
   private long id(String view) {
-    return StoreAccess.read(features.store(), c -> {
-      try (var p = c.prepareStatement("SELECT view_id FROM feature_views WHERE name = ?")) {
-        p.setString(1, view);
-        try (var rs = p.executeQuery()) {
-          rs.next();
-          return rs.getLong(1);
-        }
-      }
-    });
+    return StoreAccess.read(
+        features.store(),
+        c -> {
+          try (var p = c.prepareStatement("SELECT view_id FROM feature_views WHERE name = ?")) {
+            p.setString(1, view);
+            try (var rs = p.executeQuery()) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          }
+        });
   }
 
   @AfterEach

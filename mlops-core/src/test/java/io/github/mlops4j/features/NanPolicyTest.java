@@ -26,16 +26,17 @@ class NanPolicyTest {
   }
 
   private static FeatureView view(NanPolicy policy) {
-    FeatureView.Builder b = FeatureView.builder("applicant_stats")
-        .entity("applicant_id", ValueType.STRING)
-        .feature("debt_ratio", ValueType.DOUBLE)
-        .feature("income", ValueType.DOUBLE);
+    FeatureView.Builder b =
+        FeatureView.builder("applicant_stats")
+            .entity("applicant_id", ValueType.STRING)
+            .feature("debt_ratio", ValueType.DOUBLE)
+            .feature("income", ValueType.DOUBLE);
     return policy == null ? b.build() : b.nanPolicy(policy).build();
   }
 
   private static FeatureRow row(String id, double debt) {
-    return FeatureRow.of(Map.of("applicant_id", id), T, T,
-        Map.of("debt_ratio", debt, "income", 1000.0));
+    return FeatureRow.of(
+        Map.of("applicant_id", id), T, T, Map.of("debt_ratio", debt, "income", 1000.0));
   }
 
   @Test
@@ -43,15 +44,25 @@ class NanPolicyTest {
     try (FeatureStore features = open()) {
       features.apply(view(null));
       assertThat(view(null).nanPolicy()).isEqualTo(NanPolicy.REJECT);
-      assertThatThrownBy(() -> features.write("applicant_stats",
-          List.of(row("a1", 0.3), row("a2", Double.NaN))))
+      assertThatThrownBy(
+              () ->
+                  features.write("applicant_stats", List.of(row("a1", 0.3), row("a2", Double.NaN))))
           .isInstanceOf(FeatureDataException.class)
-          .hasMessageContaining("Row 1").hasMessageContaining("view 'applicant_stats'")
-          .hasMessageContaining("field 'debt_ratio'").hasMessageContaining("a2")
-          .hasMessageContaining("NanPolicy.REJECT").hasMessageContaining("nothing of this write");
-      assertThatThrownBy(() -> features.write("applicant_stats", List.of(
-          FeatureRow.of(Map.of("applicant_id", "a3"), T, T, Map.of("income", Float.NaN)))))
-          .isInstanceOf(FeatureDataException.class).hasMessageContaining("field 'income'");
+          .hasMessageContaining("Row 1")
+          .hasMessageContaining("view 'applicant_stats'")
+          .hasMessageContaining("field 'debt_ratio'")
+          .hasMessageContaining("a2")
+          .hasMessageContaining("NanPolicy.REJECT")
+          .hasMessageContaining("nothing of this write");
+      assertThatThrownBy(
+              () ->
+                  features.write(
+                      "applicant_stats",
+                      List.of(
+                          FeatureRow.of(
+                              Map.of("applicant_id", "a3"), T, T, Map.of("income", Float.NaN)))))
+          .isInstanceOf(FeatureDataException.class)
+          .hasMessageContaining("field 'income'");
       features.materialize(T.plusSeconds(1));
       assertThat(features.online(Map.of("applicant_id", "a1"), List.of(DEBT)).value(DEBT).status())
           .isEqualTo(FeatureStatus.NOT_FOUND);
@@ -79,8 +90,8 @@ class NanPolicyTest {
       features.apply(view(NanPolicy.KEEP));
       features.write("applicant_stats", List.of(row("a1", Double.NaN)));
       features.materialize(T.plusSeconds(1));
-      assertThat((Double) features.online(Map.of("applicant_id", "a1"), List.of(DEBT))
-          .get(0, DEBT)).isNaN();
+      assertThat((Double) features.online(Map.of("applicant_id", "a1"), List.of(DEBT)).get(0, DEBT))
+          .isNaN();
     }
   }
 
@@ -103,8 +114,8 @@ class NanPolicyTest {
     assertThat(missing.toJson()).contains("\"nanPolicy\":\"MISSING\"");
     assertThat(ViewDefinition.fromJson(missing.toJson()).nanPolicy).isEqualTo(NanPolicy.MISSING);
     assertThat(ViewDefinition.fromJson(reject.toJson()).nanPolicy).isEqualTo(NanPolicy.REJECT);
-    assertThatThrownBy(() -> ViewDefinition.fromJson(
-        missing.toJson().replace("MISSING", "SOMETIMES")))
+    assertThatThrownBy(
+            () -> ViewDefinition.fromJson(missing.toJson().replace("MISSING", "SOMETIMES")))
         .hasMessageContaining("unknown nanPolicy 'SOMETIMES'");
   }
 }

@@ -20,10 +20,10 @@ import org.quicktheories.impl.Constraint;
 
 /**
  * Property test: for any history of writes (out of order, corrections with the same event time,
- * disorder within batches, rows in the future), materializations and clock moves, an online read
- * at time T returns exactly what the point-in-time join returns for spine rows at T, value,
- * status and event time alike, with as-of-known-time on or off. This includes late rows written
- * below the watermark after a materialization, which reach the online store without another one.
+ * disorder within batches, rows in the future), materializations and clock moves, an online read at
+ * time T returns exactly what the point-in-time join returns for spine rows at T, value, status and
+ * event time alike, with as-of-known-time on or off. This includes late rows written below the
+ * watermark after a materialization, which reach the online store without another one.
  */
 class OnlineOfflineProperties {
   private static final long SEED = 0x0111_0FF1_1EL;
@@ -44,7 +44,11 @@ class OnlineOfflineProperties {
   record Check(List<Draft> lateRows) implements Action {}
 
   /** A row: event time = now + eventOffset; created = now - createdAgo, or null (= now). */
-  record Draft(String key, long eventOffset, @Nullable Long createdAgo, @Nullable Double x,
+  record Draft(
+      String key,
+      long eventOffset,
+      @Nullable Long createdAgo,
+      @Nullable Double x,
       @Nullable Long y) {}
 
   record Scenario(long ttlNanos, List<Action> actions) {}
@@ -101,19 +105,20 @@ class OnlineOfflineProperties {
 
   @Test
   void onlineReadAtT_equalsTheOfflineJoinAtT() {
-    qt().withFixedSeed(SEED)
-        .withExamples(40)
-        .forAll(scenarios())
-        .checkAssert(this::run);
+    qt().withFixedSeed(SEED).withExamples(40).forAll(scenarios()).checkAssert(this::run);
   }
 
   private void run(Scenario s) {
     MutableClock clock = new MutableClock(START);
     Path ws = temp.resolve("ex" + examples.incrementAndGet());
     try (FeatureStore features = FeatureStore.builder().workspace(ws).clock(clock).build()) {
-      features.apply(FeatureView.builder("v").entity("k", ValueType.STRING)
-          .feature("x", ValueType.DOUBLE).feature("y", ValueType.LONG)
-          .ttl(Duration.ofNanos(s.ttlNanos())).build());
+      features.apply(
+          FeatureView.builder("v")
+              .entity("k", ValueType.STRING)
+              .feature("x", ValueType.DOUBLE)
+              .feature("y", ValueType.LONG)
+              .ttl(Duration.ofNanos(s.ttlNanos()))
+              .build());
       for (Action a : s.actions()) {
         if (a instanceof Write w) {
           write(features, clock, w.rows());
@@ -122,7 +127,7 @@ class OnlineOfflineProperties {
         } else if (a instanceof Check c) {
           features.materialize(clock.instant());
           compare(features, clock, s);
-          write(features, clock, c.lateRows());  // event times <= now == watermark
+          write(features, clock, c.lateRows()); // event times <= now == watermark
           compare(features, clock, s);
         }
       }
@@ -135,9 +140,10 @@ class OnlineOfflineProperties {
     for (Draft d : drafts) {
       Instant e = now.plusNanos(d.eventOffset());
       Map<String, @Nullable Object> values = FeatureStoreContract.map("x", d.x(), "y", d.y());
-      rows.add(d.createdAgo() == null
-          ? FeatureRow.of(Map.of("k", d.key()), e, values)
-          : FeatureRow.of(Map.of("k", d.key()), e, now.minusNanos(d.createdAgo()), values));
+      rows.add(
+          d.createdAgo() == null
+              ? FeatureRow.of(Map.of("k", d.key()), e, values)
+              : FeatureRow.of(Map.of("k", d.key()), e, now.minusNanos(d.createdAgo()), values));
     }
     features.write("v", rows);
   }
@@ -156,11 +162,12 @@ class OnlineOfflineProperties {
     OnlineFeatures online = features.online(requests, refs);
     OnlineFeatures single = features.online(requests.get(0), refs);
     List<TrainingRow> byEvent = features.historical(spine, refs);
-    List<TrainingRow> byKnown = features.historical(spine, refs,
-        JoinOptions.builder().asOfKnownTime(true).build());
+    List<TrainingRow> byKnown =
+        features.historical(spine, refs, JoinOptions.builder().asOfKnownTime(true).build());
     assertThat(online.readTime()).isEqualTo(now);
     for (int i = 0; i < spine.size(); i++) {
-      assertThat(online.row(i)).as("key %s at %s, scenario %s", requests.get(i), now, s)
+      assertThat(online.row(i))
+          .as("key %s at %s, scenario %s", requests.get(i), now, s)
           .isEqualTo(byEvent.get(i).values())
           .isEqualTo(byKnown.get(i).values());
     }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link OnlineStore} must do, whatever keeps the records. Extended by the embedded
- * store ({@link JdbcOnlineStoreTest}) and a third-party-style store ({@link InMemoryOnlineStoreTest}).
+ * store ({@link JdbcOnlineStoreTest}) and a third-party-style store ({@link
+ * InMemoryOnlineStoreTest}).
  */
 abstract class OnlineStoreContract {
   /** A store that knows views "v" and "w". */
@@ -26,7 +27,11 @@ abstract class OnlineStoreContract {
   }
 
   static OnlineRecord record(String k, long e, long c, long seq, String payload) {
-    return new OnlineRecord(key(k), Instant.ofEpochSecond(e), Instant.ofEpochSecond(c), seq,
+    return new OnlineRecord(
+        key(k),
+        Instant.ofEpochSecond(e),
+        Instant.ofEpochSecond(c),
+        seq,
         payload.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -85,11 +90,13 @@ abstract class OnlineStoreContract {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         List<OnlineRecord> part = all.subList(t * 50, t * 50 + 50);
-        futures.add(pool.submit(() -> {
-          for (OnlineRecord r : part) {
-            s.write("v", List.of(r));
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (OnlineRecord r : part) {
+                    s.write("v", List.of(r));
+                  }
+                }));
       }
       for (Future<?> f : futures) {
         f.get();

@@ -17,14 +17,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Golden files of the three persisted formats (entity keys, feature values, view definitions),
- * in {@code src/test/resources/io/github/mlops4j/features/golden/}: today's code must write exactly
- * these bytes and read them back. A failure here means stored workspaces would become unreadable
- * or change meaning: add a new format version instead of editing a golden file.
+ * Golden files of the three persisted formats (entity keys, feature values, view definitions), in
+ * {@code src/test/resources/io/github/mlops4j/features/golden/}: today's code must write exactly
+ * these bytes and read them back. A failure here means stored workspaces would become unreadable or
+ * change meaning: add a new format version instead of editing a golden file.
  */
 class PersistedFormatsGoldenTest {
-  private static final Path GOLDEN = Path.of(System.getProperty("basedir", "."))
-      .resolve("src/test/resources/io/github/mlops4j/features/golden");
+  private static final Path GOLDEN =
+      Path.of(System.getProperty("basedir", "."))
+          .resolve("src/test/resources/io/github/mlops4j/features/golden");
 
   static Map<String, byte[]> hexLines(String file) throws IOException {
     Map<String, byte[]> out = new LinkedHashMap<>();
@@ -43,18 +44,26 @@ class PersistedFormatsGoldenTest {
   }
 
   static FeatureView goldenView() {
-    return FeatureView.builder("golden").entity("id", ValueType.STRING)
-        .feature("s", ValueType.STRING).feature("l", ValueType.LONG)
-        .feature("d", ValueType.DOUBLE).feature("b", ValueType.BOOLEAN)
-        .feature("t", ValueType.TIMESTAMP).ttl(Duration.ofHours(48)).build();
+    return FeatureView.builder("golden")
+        .entity("id", ValueType.STRING)
+        .feature("s", ValueType.STRING)
+        .feature("l", ValueType.LONG)
+        .feature("d", ValueType.DOUBLE)
+        .feature("b", ValueType.BOOLEAN)
+        .feature("t", ValueType.TIMESTAMP)
+        .ttl(Duration.ofHours(48))
+        .build();
   }
 
   @Test
   void entityKeys_v1() throws IOException {
     Map<String, byte[]> golden = hexLines("entity-key-v1.hex");
     List<Field> one = List.of(new Field("customer_id", ValueType.STRING));
-    List<Field> three = List.of(new Field("a", ValueType.STRING), new Field("b", ValueType.LONG),
-        new Field("f", ValueType.BOOLEAN));
+    List<Field> three =
+        List.of(
+            new Field("a", ValueType.STRING),
+            new Field("b", ValueType.LONG),
+            new Field("f", ValueType.BOOLEAN));
     assertThat(KeyCodec.encode(one, new Object[] {"c1"}).bytes())
         .isEqualTo(golden.get("string-c1"));
     assertThat(KeyCodec.encode(three, new Object[] {"a:b", -1L, true}).bytes())
@@ -65,7 +74,8 @@ class PersistedFormatsGoldenTest {
         .containsExactly("a:b", -1L, true);
     assertThat(KeyCodec.decode(golden.get("string-e-acute,long-300,boolean-false")))
         .containsExactly("é", 300L, false);
-    assertThat(EntityKey.fromBytes(golden.get("string-c1")).toString()).isEqualTo("EntityKey['c1']");
+    assertThat(EntityKey.fromBytes(golden.get("string-c1")).toString())
+        .isEqualTo("EntityKey['c1']");
   }
 
   @Test
@@ -78,8 +88,7 @@ class PersistedFormatsGoldenTest {
     assertThat(ValueCodec.encode(def.features, all)).isEqualTo(golden.get("all"));
     Object[] decoded = ValueCodec.decode(def, golden.get("all"));
     assertThat(Arrays.asList(decoded).subList(0, 2)).containsExactly("héllo ✓", -2L);
-    assertThat(Double.doubleToRawLongBits((Double) decoded[2]))
-        .isEqualTo(0x7ff8_0000_dead_beefL);
+    assertThat(Double.doubleToRawLongBits((Double) decoded[2])).isEqualTo(0x7ff8_0000_dead_beefL);
     assertThat(decoded[3]).isEqualTo(true);
     assertThat(decoded[4]).isEqualTo(t);
 
@@ -109,9 +118,13 @@ class PersistedFormatsGoldenTest {
     assertThat(back.sameAs(def)).isTrue();
     assertThat(back.toView().ttl()).isEqualTo(Duration.ofHours(48));
 
-    FeatureView v2 = FeatureView.builder("golden").entity("id", ValueType.STRING)
-        .feature("l", ValueType.LONG).feature("x", ValueType.DOUBLE)
-        .description("evolved \"v2\"").build();
+    FeatureView v2 =
+        FeatureView.builder("golden")
+            .entity("id", ValueType.STRING)
+            .feature("l", ValueType.LONG)
+            .feature("x", ValueType.DOUBLE)
+            .description("evolved \"v2\"")
+            .build();
     ViewDefinition evolved = def.evolve(v2);
     assertThat(evolved.toJson()).isEqualTo(text("view-definition-v1-evolved.json"));
     assertThat(ViewDefinition.fromJson(evolved.toJson()).sameAs(evolved)).isTrue();
@@ -120,13 +133,17 @@ class PersistedFormatsGoldenTest {
   @Test
   void unknownVersions_areRefusedClearly() {
     assertThatThrownBy(() -> ViewDefinition.fromJson("{\"schemaVersion\":2}"))
-        .isInstanceOf(StoreException.class).hasMessageContaining("newer mlops4j");
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("newer mlops4j");
     assertThatThrownBy(() -> ViewDefinition.fromJson("{\"schemaVersion\":1}"))
-        .isInstanceOf(StoreException.class).hasMessageContaining("missing 'entities'");
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("missing 'entities'");
     ViewDefinition def = ViewDefinition.first(goldenView());
     assertThatThrownBy(() -> ValueCodec.decode(def, new byte[] {2, 0}))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("newer mlops4j");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("newer mlops4j");
     assertThatThrownBy(() -> KeyCodec.decode(new byte[] {9}))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("format 9");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("format 9");
   }
 }

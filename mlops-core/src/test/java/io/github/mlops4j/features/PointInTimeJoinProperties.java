@@ -22,10 +22,10 @@ import org.quicktheories.core.RandomnessSource;
 import org.quicktheories.impl.Constraint;
 
 /**
- * Property tests: the point-in-time join agrees with a naive oracle (scan every row for every
- * spine row) on random histories with ties, corrections, nulls, composite keys that look alike,
- * duplicate spine rows, random TTLs and as-of-known-time on and off. Once on the in-memory merge
- * (many cases), once through the whole store on SQLite.
+ * Property tests: the point-in-time join agrees with a naive oracle (scan every row for every spine
+ * row) on random histories with ties, corrections, nulls, composite keys that look alike, duplicate
+ * spine rows, random TTLs and as-of-known-time on and off. Once on the in-memory merge (many
+ * cases), once through the whole store on SQLite.
  */
 class PointInTimeJoinProperties {
   private static final long SEED = 0x9172_0A5E_0F1EL;
@@ -55,7 +55,11 @@ class PointInTimeJoinProperties {
   /** A spine row. */
   record Probe(String a, long b, long t) {}
 
-  record Case(List<Row> rows, List<Integer> batchEnds, List<Probe> spine, long ttlNanos,
+  record Case(
+      List<Row> rows,
+      List<Integer> batchEnds,
+      List<Probe> spine,
+      long ttlNanos,
       boolean asOfKnownTime) {}
 
   // ---------------------------------------------------------------- the oracle
@@ -64,12 +68,16 @@ class PointInTimeJoinProperties {
   static @Nullable Row oracleWinner(List<Row> rows, Probe p, boolean asOfKnownTime) {
     Row best = null;
     for (Row r : rows) {
-      if (!r.a().equals(p.a()) || r.b() != p.b() || r.e() > p.t()
+      if (!r.a().equals(p.a())
+          || r.b() != p.b()
+          || r.e() > p.t()
           || (asOfKnownTime && r.c() > p.t())) {
         continue;
       }
-      if (best == null || r.e() > best.e() || (r.e() == best.e() && (r.c() > best.c()
-          || (r.c() == best.c() && r.seq() > best.seq())))) {
+      if (best == null
+          || r.e() > best.e()
+          || (r.e() == best.e()
+              && (r.c() > best.c() || (r.c() == best.c() && r.seq() > best.seq())))) {
         best = r;
       }
     }
@@ -125,7 +133,7 @@ class PointInTimeJoinProperties {
         String a = KEY_A.get(pick(in, 0, KEY_A.size() - 1));
         long b = KEY_B.get(pick(in, 0, KEY_B.size() - 1));
         long e = time(in, 0, 30);
-        long c = pick(in, 0, 3) == 0 ? e + time(in, -3, 20) : e;  // late corrections, backfills
+        long c = pick(in, 0, 3) == 0 ? e + time(in, -3, 20) : e; // late corrections, backfills
         Double x = pick(in, 0, 4) == 0 ? null : (double) pick(in, -100, 100);
         Long y = pick(in, 0, 4) == 0 ? null : (long) pick(in, -100, 100);
         rows.add(new Row(a, b, e, c, i + 1, x, y));
@@ -138,7 +146,7 @@ class PointInTimeJoinProperties {
       for (int i = 0; i < m; i++) {
         int kind = pick(in, 0, 5);
         if (i > 0 && kind == 0) {
-          spine.add(spine.get(pick(in, 0, i - 1)));  // exact duplicates
+          spine.add(spine.get(pick(in, 0, i - 1))); // exact duplicates
         } else if (!rows.isEmpty() && kind <= 2) {
           // Aim at a boundary of a stored row: its event time, the end of its TTL window, its
           // created time; exactly or one nanosecond either side.
@@ -147,8 +155,11 @@ class PointInTimeJoinProperties {
           long t = bounds[pick(in, 0, 2)] + pick(in, -1, 1);
           spine.add(new Probe(r.a(), r.b(), t));
         } else {
-          spine.add(new Probe(KEY_A.get(pick(in, 0, KEY_A.size() - 1)),
-              KEY_B.get(pick(in, 0, KEY_B.size() - 1)), time(in, -2, 40)));
+          spine.add(
+              new Probe(
+                  KEY_A.get(pick(in, 0, KEY_A.size() - 1)),
+                  KEY_B.get(pick(in, 0, KEY_B.size() - 1)),
+                  time(in, -2, 40)));
         }
       }
       return new Case(rows, batchEnds, spine, ttl, pick(in, 0, 1) == 1);
@@ -170,57 +181,65 @@ class PointInTimeJoinProperties {
     qt().withFixedSeed(SEED)
         .withExamples(3_000)
         .forAll(cases(40, 30))
-        .checkAssert(c -> {
-          List<SourceRow> sorted = new ArrayList<>();
-          for (Row r : c.rows()) {
-            sorted.add(new SourceRow(key(r.a(), r.b()), r.e(), r.c(), r.seq(), new byte[0]));
-          }
-          sorted.sort(Comparator.<SourceRow, EntityKey>comparing(s -> s.key)
-              .thenComparing(AsOf::compare));
-          EntityKey[] keys = new EntityKey[c.spine().size()];
-          long[] times = new long[keys.length];
-          for (int i = 0; i < keys.length; i++) {
-            keys[i] = key(c.spine().get(i).a(), c.spine().get(i).b());
-            times[i] = c.spine().get(i).t();
-          }
-          SourceRow[] winners;
-          try {
-            winners = PointInTimeJoin.join(keys, times, c.asOfKnownTime(), (ks, max) -> {
-              List<SourceRow> selected = new ArrayList<>();
-              for (SourceRow s : sorted) {
-                if (s.event <= max && ks.contains(s.key)) {
-                  selected.add(s);
+        .checkAssert(
+            c -> {
+              List<SourceRow> sorted = new ArrayList<>();
+              for (Row r : c.rows()) {
+                sorted.add(new SourceRow(key(r.a(), r.b()), r.e(), r.c(), r.seq(), new byte[0]));
+              }
+              sorted.sort(
+                  Comparator.<SourceRow, EntityKey>comparing(s -> s.key)
+                      .thenComparing(AsOf::compare));
+              EntityKey[] keys = new EntityKey[c.spine().size()];
+              long[] times = new long[keys.length];
+              for (int i = 0; i < keys.length; i++) {
+                keys[i] = key(c.spine().get(i).a(), c.spine().get(i).b());
+                times[i] = c.spine().get(i).t();
+              }
+              SourceRow[] winners;
+              try {
+                winners =
+                    PointInTimeJoin.join(
+                        keys,
+                        times,
+                        c.asOfKnownTime(),
+                        (ks, max) -> {
+                          List<SourceRow> selected = new ArrayList<>();
+                          for (SourceRow s : sorted) {
+                            if (s.event <= max && ks.contains(s.key)) {
+                              selected.add(s);
+                            }
+                          }
+                          var it = selected.iterator();
+                          return new PointInTimeJoin.Cursor() {
+                            @Override
+                            public SourceRow next() {
+                              return it.hasNext() ? it.next() : null;
+                            }
+
+                            @Override
+                            public void close() {}
+                          };
+                        });
+              } catch (java.sql.SQLException e) {
+                throw new AssertionError(e);
+              }
+              assertThat(winners).hasSameSizeAs(c.spine());
+              for (int i = 0; i < keys.length; i++) {
+                Row expected = oracleWinner(c.rows(), c.spine().get(i), c.asOfKnownTime());
+                assertThat(winners[i] == null ? null : winners[i].seq)
+                    .as("spine row %s of %s", i, c)
+                    .isEqualTo(expected == null ? null : expected.seq());
+                if (winners[i] != null) {
+                  FeatureStatus status =
+                      oracle(c.rows(), c.spine().get(i), c.ttlNanos(), c.asOfKnownTime())[0]
+                          .status();
+                  assertThat(AsOf.expired(winners[i].event, times[i], c.ttlNanos()))
+                      .as("expiry of spine row %s of %s", i, c)
+                      .isEqualTo(status == FeatureStatus.EXPIRED);
                 }
               }
-              var it = selected.iterator();
-              return new PointInTimeJoin.Cursor() {
-                @Override
-                public SourceRow next() {
-                  return it.hasNext() ? it.next() : null;
-                }
-
-                @Override
-                public void close() {}
-              };
             });
-          } catch (java.sql.SQLException e) {
-            throw new AssertionError(e);
-          }
-          assertThat(winners).hasSameSizeAs(c.spine());
-          for (int i = 0; i < keys.length; i++) {
-            Row expected = oracleWinner(c.rows(), c.spine().get(i), c.asOfKnownTime());
-            assertThat(winners[i] == null ? null : winners[i].seq)
-                .as("spine row %s of %s", i, c)
-                .isEqualTo(expected == null ? null : expected.seq());
-            if (winners[i] != null) {
-              FeatureStatus status = oracle(c.rows(), c.spine().get(i), c.ttlNanos(),
-                  c.asOfKnownTime())[0].status();
-              assertThat(AsOf.expired(winners[i].event, times[i], c.ttlNanos()))
-                  .as("expiry of spine row %s of %s", i, c)
-                  .isEqualTo(status == FeatureStatus.EXPIRED);
-            }
-          }
-        });
   }
 
   /** The whole store on SQLite: writes in batches, join, compare every value and status. */
@@ -229,45 +248,59 @@ class PointInTimeJoinProperties {
     qt().withFixedSeed(SEED + 1)
         .withExamples(60)
         .forAll(cases(25, 20))
-        .checkAssert(c -> {
-          String view = "v" + views.incrementAndGet();
-          features.apply(FeatureView.builder(view).entity("a", ValueType.STRING)
-              .entity("b", ValueType.LONG).feature("x", ValueType.DOUBLE)
-              .feature("y", ValueType.LONG).build());
-          int from = 0;
-          for (int end : c.batchEnds()) {
-            List<FeatureRow> batch = new ArrayList<>();
-            for (Row r : c.rows().subList(from, end)) {
-              batch.add(FeatureRow.of(Map.of("a", r.a(), "b", r.b()), T0.plusNanos(r.e()),
-                  T0.plusNanos(r.c()), FeatureStoreContract.map("x", r.x(), "y", r.y())));
-            }
-            features.write(view, batch);
-            from = end;
-          }
-          List<EntityRow> spine = new ArrayList<>();
-          for (Probe p : c.spine()) {
-            spine.add(EntityRow.of(Map.of("a", p.a(), "b", p.b()), T0.plusNanos(p.t())));
-          }
-          JoinOptions options = JoinOptions.builder().asOfKnownTime(c.asOfKnownTime())
-              .ttl(view, Duration.ofNanos(c.ttlNanos())).build();
-          List<String> refs = List.of(view + ":x", view + ":y");
-          List<TrainingRow> result = features.historical(spine, refs, options);
-          assertThat(result).hasSameSizeAs(spine);
-          for (int i = 0; i < spine.size(); i++) {
-            FeatureValue[] expected =
-                oracle(c.rows(), c.spine().get(i), c.ttlNanos(), c.asOfKnownTime());
-            assertThat(result.get(i).entity()).isEqualTo(spine.get(i));
-            assertThat(result.get(i).value(refs.get(0))).as("row %s x of %s", i, c)
-                .isEqualTo(expected[0]);
-            assertThat(result.get(i).value(refs.get(1))).as("row %s y of %s", i, c)
-                .isEqualTo(expected[1]);
-          }
-          // Listing the features the other way round changes nothing.
-          List<TrainingRow> reversed =
-              features.historical(spine, List.of(refs.get(1), refs.get(0)), options);
-          for (int i = 0; i < spine.size(); i++) {
-            assertThat(reversed.get(i).values()).containsAllEntriesOf(result.get(i).values());
-          }
-        });
+        .checkAssert(
+            c -> {
+              String view = "v" + views.incrementAndGet();
+              features.apply(
+                  FeatureView.builder(view)
+                      .entity("a", ValueType.STRING)
+                      .entity("b", ValueType.LONG)
+                      .feature("x", ValueType.DOUBLE)
+                      .feature("y", ValueType.LONG)
+                      .build());
+              int from = 0;
+              for (int end : c.batchEnds()) {
+                List<FeatureRow> batch = new ArrayList<>();
+                for (Row r : c.rows().subList(from, end)) {
+                  batch.add(
+                      FeatureRow.of(
+                          Map.of("a", r.a(), "b", r.b()),
+                          T0.plusNanos(r.e()),
+                          T0.plusNanos(r.c()),
+                          FeatureStoreContract.map("x", r.x(), "y", r.y())));
+                }
+                features.write(view, batch);
+                from = end;
+              }
+              List<EntityRow> spine = new ArrayList<>();
+              for (Probe p : c.spine()) {
+                spine.add(EntityRow.of(Map.of("a", p.a(), "b", p.b()), T0.plusNanos(p.t())));
+              }
+              JoinOptions options =
+                  JoinOptions.builder()
+                      .asOfKnownTime(c.asOfKnownTime())
+                      .ttl(view, Duration.ofNanos(c.ttlNanos()))
+                      .build();
+              List<String> refs = List.of(view + ":x", view + ":y");
+              List<TrainingRow> result = features.historical(spine, refs, options);
+              assertThat(result).hasSameSizeAs(spine);
+              for (int i = 0; i < spine.size(); i++) {
+                FeatureValue[] expected =
+                    oracle(c.rows(), c.spine().get(i), c.ttlNanos(), c.asOfKnownTime());
+                assertThat(result.get(i).entity()).isEqualTo(spine.get(i));
+                assertThat(result.get(i).value(refs.get(0)))
+                    .as("row %s x of %s", i, c)
+                    .isEqualTo(expected[0]);
+                assertThat(result.get(i).value(refs.get(1)))
+                    .as("row %s y of %s", i, c)
+                    .isEqualTo(expected[1]);
+              }
+              // Listing the features the other way round changes nothing.
+              List<TrainingRow> reversed =
+                  features.historical(spine, List.of(refs.get(1), refs.get(0)), options);
+              for (int i = 0; i < spine.size(); i++) {
+                assertThat(reversed.get(i).values()).containsAllEntriesOf(result.get(i).values());
+              }
+            });
   }
 }

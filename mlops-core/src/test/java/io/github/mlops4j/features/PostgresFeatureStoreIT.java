@@ -31,7 +31,8 @@ class PostgresFeatureStoreIT extends FeatureStoreContract {
 
   @Override
   FeatureStore.Builder sameStore(Path dir) {
-    return FeatureStore.builder().dataSource(postgres.dataSource(database))
+    return FeatureStore.builder()
+        .dataSource(postgres.dataSource(database))
         .artifactRoot(dir.resolve("artifacts"));
   }
 }

@@ -35,7 +35,8 @@ class SqliteFeatureStoreIT extends FeatureStoreContract {
       s.executeUpdate("UPDATE mlops_schema SET version = 9 WHERE component = 'features'");
     }
     assertThatThrownBy(() -> FeatureStore.open(temp.resolve("ws")))
-        .isInstanceOf(StoreException.class).hasMessageContaining("newer version of mlops4j");
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("newer version of mlops4j");
     features = FeatureStore.open(temp.resolve("other")); // for @AfterEach
   }
 
@@ -46,18 +47,20 @@ class SqliteFeatureStoreIT extends FeatureStoreContract {
     Path db = temp.resolve("ws").resolve(Store.DATABASE_FILE);
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement s = c.createStatement()) {
-      s.executeUpdate("UPDATE feature_view_versions SET definition ="
-          + " replace(definition, '\"schemaVersion\":1', '\"schemaVersion\":2')");
+      s.executeUpdate(
+          "UPDATE feature_view_versions SET definition ="
+              + " replace(definition, '\"schemaVersion\":1', '\"schemaVersion\":2')");
     }
     assertThatThrownBy(() -> FeatureStore.open(temp.resolve("ws")))
-        .isInstanceOf(StoreException.class).hasMessageContaining("schema version 2");
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("schema version 2");
     features = FeatureStore.open(temp.resolve("other")); // for @AfterEach
   }
 
   @Test
   void twoStoresOnOneWorkspace_seeEachOthersDefinitions() {
-    try (FeatureStore other = FeatureStore.builder().workspace(temp.resolve("ws")).clock(clock)
-        .build()) {
+    try (FeatureStore other =
+        FeatureStore.builder().workspace(temp.resolve("ws")).clock(clock).build()) {
       other.apply(customerStats(Duration.ZERO));
       other.write("customer_stats", List.of(stats("c1", 1, 1, 1.0, 1L)));
     }

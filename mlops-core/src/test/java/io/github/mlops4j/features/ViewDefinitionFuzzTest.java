@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Fuzzes the reading of stored feature view definitions: any text is a definition or a {@link
  * StoreException} with a short message; never another exception, an {@code Error} or a hang. A
- * definition read must write back to text that reads as the same definition, and must be a view
- * the builder accepts, unchanged by applying itself again.
+ * definition read must write back to text that reads as the same definition, and must be a view the
+ * builder accepts, unchanged by applying itself again.
  *
  * <p>Seed corpus: {@code
  * src/test/resources/io/github/mlops4j/features/ViewDefinitionFuzzTestInputs/fromJson/}; {@code
@@ -20,12 +20,34 @@ import java.nio.charset.StandardCharsets;
 class ViewDefinitionFuzzTest {
   @FuzzTest(maxDuration = "60s")
   @DictionaryEntries({
-    "\"schemaVersion\":1", "\"name\":", "\"description\":", "\"entities\":",
-    "\"features\":", "\"retired\":", "\"ttl\":", "\"id\":", "\"type\":", "\"STRING\"",
-    "\"LONG\"", "\"DOUBLE\"", "\"BOOLEAN\"", "\"TIMESTAMP\"", "\"PT1H\"", "\"P2D\"",
-    "\"PT0S\"", "\"PT-1S\"", "{\"id\":1,\"name\":\"a\",\"type\":\"LONG\"}",
-    "{\"name\":\"k\",\"type\":\"STRING\"}", "[]", "{}", "null", "2147483647", "-1", "1.5",
-    "\"\\u0000\"", "\"\\ud800\""
+    "\"schemaVersion\":1",
+    "\"name\":",
+    "\"description\":",
+    "\"entities\":",
+    "\"features\":",
+    "\"retired\":",
+    "\"ttl\":",
+    "\"id\":",
+    "\"type\":",
+    "\"STRING\"",
+    "\"LONG\"",
+    "\"DOUBLE\"",
+    "\"BOOLEAN\"",
+    "\"TIMESTAMP\"",
+    "\"PT1H\"",
+    "\"P2D\"",
+    "\"PT0S\"",
+    "\"PT-1S\"",
+    "{\"id\":1,\"name\":\"a\",\"type\":\"LONG\"}",
+    "{\"name\":\"k\",\"type\":\"STRING\"}",
+    "[]",
+    "{}",
+    "null",
+    "2147483647",
+    "-1",
+    "1.5",
+    "\"\\u0000\"",
+    "\"\\ud800\""
   })
   void fromJson(byte[] input) {
     String json = new String(input, StandardCharsets.UTF_8);

@@ -107,21 +107,25 @@ class ViewDefinitionTest {
       })
   void inconsistentDefinitionsAreRefused(String original, String replacement, String message) {
     assertThat(VALID).contains(original);
-    assertRefused(VALID.replaceFirst(java.util.regex.Pattern.quote(original),
-        java.util.regex.Matcher.quoteReplacement(replacement)), message);
+    assertRefused(
+        VALID.replaceFirst(
+            java.util.regex.Pattern.quote(original),
+            java.util.regex.Matcher.quoteReplacement(replacement)),
+        message);
   }
 
   @Test
   void deepNestingIsRefusedWithoutRecursingIntoIt() {
     String deep = "[".repeat(100_000) + "]".repeat(100_000);
-    assertRefused(VALID.replace("\"description\":\"d\"", "\"description\":" + deep),
-        "nesting depth");
+    assertRefused(
+        VALID.replace("\"description\":\"d\"", "\"description\":" + deep), "nesting depth");
   }
 
   @Test
   void hugeValuesAreRefusedBeforeTheyAreRead() {
     String longName = "x".repeat(ViewDefinition.MAX_JSON_LENGTH);
-    assertRefused(VALID.replace("\"d\"", "\"" + longName + "\""),
+    assertRefused(
+        VALID.replace("\"d\"", "\"" + longName + "\""),
         "longer than " + ViewDefinition.MAX_JSON_LENGTH);
     String longNumber = "1".repeat(5_000);
     assertRefused(VALID.replace("\"id\":3", "\"id\":" + longNumber), "Number value length");
@@ -129,7 +133,8 @@ class ViewDefinitionTest {
 
   private static void assertRefused(String json, String message) {
     Throwable t = catchThrowable(() -> ViewDefinition.fromJson(json));
-    assertThat(t).as(json.length() > 300 ? json.substring(0, 300) : json)
+    assertThat(t)
+        .as(json.length() > 300 ? json.substring(0, 300) : json)
         .isExactlyInstanceOf(StoreException.class);
     assertThat(t.getMessage()).contains(message).hasSizeLessThan(600);
   }

@@ -17,8 +17,7 @@ class ClosestTest {
 
   @Test
   void shortNamesAllowTwoEdits_andContainmentCounts() {
-    assertThat(Closest.to("auc", List.of("acu", "accuracy", "loss"), 5))
-        .containsExactly("acu");
+    assertThat(Closest.to("auc", List.of("acu", "accuracy", "loss"), 5)).containsExactly("acu");
     assertThat(Closest.to("loan", List.of("loan-default", "churn"), 5))
         .containsExactly("loan-default");
     assertThat(Closest.to("acuracy", List.of("accuracy", "auc"), 5)).containsExactly("accuracy");

@@ -18,8 +18,9 @@ class FailureLogTest {
 
   private final MutableClock clock = new MutableClock(T0);
   private final List<Line> lines = new CopyOnWriteArrayList<>();
-  private final FailureLog log = new FailureLog(clock, Duration.ofMinutes(1),
-      (message, stack) -> lines.add(new Line(message, stack)));
+  private final FailureLog log =
+      new FailureLog(
+          clock, Duration.ofMinutes(1), (message, stack) -> lines.add(new Line(message, stack)));
 
   @Test
   void theFirstFailureIsLoggedWithItsStack_laterOnesSummarizedOncePerInterval() {
@@ -27,11 +28,15 @@ class FailureLogTest {
       log.failed("Listener failed on event p" + i, new IllegalStateException("boom p" + i));
     }
     assertThat(log.failures()).isEqualTo(1_000);
-    assertThat(lines).singleElement().satisfies(l -> {
-      assertThat(l.message()).startsWith("Listener failed on event p0")
-          .contains("logged with its stack trace once");
-      assertThat(l.stack()).hasMessage("boom p0");
-    });
+    assertThat(lines)
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.message())
+                  .startsWith("Listener failed on event p0")
+                  .contains("logged with its stack trace once");
+              assertThat(l.stack()).hasMessage("boom p0");
+            });
     assertThat(log.suppressed()).isEqualTo(999);
 
     clock.advance(Duration.ofSeconds(59));
@@ -43,8 +48,10 @@ class FailureLogTest {
     log.failed("Listener failed on event p1001", new IllegalStateException("boom p1001"));
     assertThat(lines).hasSize(2);
     assertThat(lines.get(1).stack()).isNull();
-    assertThat(lines.get(1).message()).startsWith("Listener failed on event p1001: ")
-        .contains("boom p1001").contains("1000 more failure(s) not logged since " + T0)
+    assertThat(lines.get(1).message())
+        .startsWith("Listener failed on event p1001: ")
+        .contains("boom p1001")
+        .contains("1000 more failure(s) not logged since " + T0)
         .contains("1002 in all");
     assertThat(log.suppressed()).isZero();
     assertThat(log.lines()).isEqualTo(2);
@@ -60,7 +67,8 @@ class FailureLogTest {
 
   @Test
   void aNegativeIntervalIsRefused() {
-    assertThatThrownBy(() -> new FailureLog(clock, Duration.ofSeconds(-1), (m, s) -> { }))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("interval");
+    assertThatThrownBy(() -> new FailureLog(clock, Duration.ofSeconds(-1), (m, s) -> {}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("interval");
   }
 }

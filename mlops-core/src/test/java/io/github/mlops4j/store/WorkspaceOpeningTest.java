@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Opening embedded workspaces: what is refused, and that a refusal or a read-only open leaves
- * every file byte for byte as it was.
+ * Opening embedded workspaces: what is refused, and that a refusal or a read-only open leaves every
+ * file byte for byte as it was.
  */
 class WorkspaceOpeningTest {
   @TempDir Path temp;
@@ -37,8 +37,11 @@ class WorkspaceOpeningTest {
     Path model = Files.writeString(temp.resolve("model.bin"), "weights");
     try (Tracker tracker = Tracker.builder().workspace(ws).captureEnvironment(false).build();
         FeatureStore features = FeatureStore.builder().store(tracker.store()).build()) {
-      features.apply(FeatureView.builder("users").entity("user", ValueType.STRING)
-          .feature("score", ValueType.DOUBLE).build());
+      features.apply(
+          FeatureView.builder("users")
+              .entity("user", ValueType.STRING)
+              .feature("score", ValueType.DOUBLE)
+              .build());
       try (Run run = tracker.startRun("e")) {
         run.logParam("lr", "0.1");
         run.logArtifact(model);
@@ -56,7 +59,8 @@ class WorkspaceOpeningTest {
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : (Iterable<Path>) walk::iterator) {
         String name = dir.relativize(p).toString();
-        files.put(name + (Files.isDirectory(p) ? "/" : ""),
+        files.put(
+            name + (Files.isDirectory(p) ? "/" : ""),
             Files.isDirectory(p) ? new byte[0] : Files.readAllBytes(p));
       }
     } catch (IOException e) {
@@ -67,13 +71,14 @@ class WorkspaceOpeningTest {
 
   private static void assertSameFiles(Map<String, byte[]> after, Map<String, byte[]> before) {
     assertThat(after.keySet()).containsExactlyElementsOf(before.keySet());
-    before.forEach((name, bytes) ->
-        assertThat(Arrays.equals(after.get(name), bytes)).as("bytes of %s", name).isTrue());
+    before.forEach(
+        (name, bytes) ->
+            assertThat(Arrays.equals(after.get(name), bytes)).as("bytes of %s", name).isTrue());
   }
 
   /** The same, allowing SQLite's empty WAL and its shared-memory index to appear beside it. */
-  private static void assertSameFilesBesideSqliteIndex(Map<String, byte[]> after,
-      Map<String, byte[]> before) {
+  private static void assertSameFilesBesideSqliteIndex(
+      Map<String, byte[]> after, Map<String, byte[]> before) {
     Map<String, byte[]> data = new TreeMap<>(after);
     byte[] wal = data.remove("mlops.db-wal");
     data.remove("mlops.db-shm");
@@ -150,11 +155,12 @@ class WorkspaceOpeningTest {
   // ---------------------------------------------------------------- newer schemas
 
   @Test
-  void newerSchema_inARollbackJournalDatabase_isRefused_andEveryByteIsUnchanged()
-      throws Exception {
+  void newerSchema_inARollbackJournalDatabase_isRefused_andEveryByteIsUnchanged() throws Exception {
     Path ws = populatedWorkspace();
     Path db = ws.resolve(Store.DATABASE_FILE);
-    sql(db, "PRAGMA journal_mode=DELETE",
+    sql(
+        db,
+        "PRAGMA journal_mode=DELETE",
         "UPDATE mlops_schema SET version = 99 WHERE component = 'tracking'");
     assertThat(journalMode(db)).isEqualTo("delete");
     Map<String, byte[]> before = snapshot(ws);
@@ -168,9 +174,9 @@ class WorkspaceOpeningTest {
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("'tracking' schema is version 99");
     assertSameFiles(snapshot(ws), before);
-    assertThatThrownBy(() -> Tracker.builder().workspace(ws).openMode(OpenMode.READ_ONLY)
-        .build())
-        .isInstanceOf(StoreException.class).hasMessageContaining("version 99");
+    assertThatThrownBy(() -> Tracker.builder().workspace(ws).openMode(OpenMode.READ_ONLY).build())
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("version 99");
     assertSameFiles(snapshot(ws), before);
     assertThat(journalMode(db)).isEqualTo("delete");
   }
@@ -192,7 +198,8 @@ class WorkspaceOpeningTest {
   @Test
   void trackerOnASharedStore_refusesANewerFeaturesSchema() throws Exception {
     Path ws = populatedWorkspace();
-    sql(ws.resolve(Store.DATABASE_FILE),
+    sql(
+        ws.resolve(Store.DATABASE_FILE),
         "UPDATE mlops_schema SET version = 5 WHERE component = 'features'");
 
     try (Store store = Store.open(ws)) {
@@ -222,9 +229,10 @@ class WorkspaceOpeningTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    assertThatThrownBy(() -> FeatureStore.builder().workspace(empty)
-        .openMode(OpenMode.EXISTING).build())
-        .isInstanceOf(StoreException.class).hasMessageContaining("no mlops4j workspace");
+    assertThatThrownBy(
+            () -> FeatureStore.builder().workspace(empty).openMode(OpenMode.EXISTING).build())
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("no mlops4j workspace");
     assertThat(snapshot(empty)).containsOnlyKeys("/");
   }
 
@@ -233,20 +241,26 @@ class WorkspaceOpeningTest {
     Path ws = populatedWorkspace();
     Map<String, byte[]> before = snapshot(ws);
 
-    try (Tracker tracker = Tracker.builder().workspace(ws).openMode(OpenMode.READ_ONLY)
-        .captureEnvironment(false).build()) {
+    try (Tracker tracker =
+        Tracker.builder()
+            .workspace(ws)
+            .openMode(OpenMode.READ_ONLY)
+            .captureEnvironment(false)
+            .build()) {
       RunInfo run = tracker.searchRuns("e", "").get(0);
       assertThat(run.params()).containsEntry("lr", "0.1");
       try (var in = tracker.openArtifact(run.runId(), "model.bin")) {
         assertThat(in.readAllBytes()).isEqualTo("weights".getBytes());
       }
       assertThatThrownBy(() -> tracker.startRun("e"))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("read-only");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("read-only");
       assertThatThrownBy(() -> tracker.createExperiment("other"))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("read-only");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("read-only");
     }
-    try (FeatureStore features = FeatureStore.builder().workspace(ws)
-        .openMode(OpenMode.READ_ONLY).build()) {
+    try (FeatureStore features =
+        FeatureStore.builder().workspace(ws).openMode(OpenMode.READ_ONLY).build()) {
       assertThat(features.views()).extracting(FeatureView::name).containsExactly("users");
     }
 
@@ -261,16 +275,16 @@ class WorkspaceOpeningTest {
     }
     Map<String, byte[]> before = snapshot(ws);
 
-    assertThatThrownBy(() -> FeatureStore.builder().workspace(ws).openMode(OpenMode.READ_ONLY)
-        .build())
+    assertThatThrownBy(
+            () -> FeatureStore.builder().workspace(ws).openMode(OpenMode.READ_ONLY).build())
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("'features'")
         .hasMessageContaining("read-only");
-    sql(ws.resolve(Store.DATABASE_FILE),
+    sql(
+        ws.resolve(Store.DATABASE_FILE),
         "UPDATE mlops_schema SET version = 0 WHERE component = 'tracking'");
     Map<String, byte[]> older = snapshot(ws);
-    assertThatThrownBy(() -> Tracker.builder().workspace(ws).openMode(OpenMode.READ_ONLY)
-        .build())
+    assertThatThrownBy(() -> Tracker.builder().workspace(ws).openMode(OpenMode.READ_ONLY).build())
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("'tracking'")
         .hasMessageContaining("read-only");
@@ -282,8 +296,12 @@ class WorkspaceOpeningTest {
   void existingMode_opensAndWritesAnExistingWorkspace() throws Exception {
     Path ws = populatedWorkspace();
 
-    try (Tracker tracker = Tracker.builder().workspace(ws).openMode(OpenMode.EXISTING)
-        .captureEnvironment(false).build()) {
+    try (Tracker tracker =
+        Tracker.builder()
+            .workspace(ws)
+            .openMode(OpenMode.EXISTING)
+            .captureEnvironment(false)
+            .build()) {
       tracker.startRun("e").close();
       assertThat(tracker.searchRuns("e", "")).hasSize(2);
     }
@@ -295,17 +313,21 @@ class WorkspaceOpeningTest {
     try (Store store = Store.open(ws, OpenMode.READ_ONLY)) {
       assertThat(store.openMode()).isEqualTo(OpenMode.READ_ONLY);
       assertThatThrownBy(() -> store.write(c -> null))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("read-only");
-      assertThatThrownBy(() -> store.artifacts().put(new java.io.ByteArrayInputStream(
-          new byte[] {1}))).isInstanceOf(IllegalStateException.class)
+          .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("read-only");
-      int runs = store.read(c -> {
-        try (Statement s = c.createStatement();
-            ResultSet rs = s.executeQuery("SELECT count(*) FROM runs")) {
-          rs.next();
-          return rs.getInt(1);
-        }
-      });
+      assertThatThrownBy(
+              () -> store.artifacts().put(new java.io.ByteArrayInputStream(new byte[] {1})))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("read-only");
+      int runs =
+          store.read(
+              c -> {
+                try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM runs")) {
+                  rs.next();
+                  return rs.getInt(1);
+                }
+              });
       assertThat(runs).isEqualTo(1);
     }
   }

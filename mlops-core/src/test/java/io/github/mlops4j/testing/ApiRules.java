@@ -14,10 +14,9 @@ public final class ApiRules {
   private ApiRules() {}
 
   /**
-   * Asserts that every public {@code with…} method of a public class compiled beside {@code
-   * anchor} that returns its own class (a new view or value: the receiver is unchanged, so
-   * ignoring the result loses the call) is annotated {@link CheckReturnValue}; returns the
-   * methods it checked.
+   * Asserts that every public {@code with…} method of a public class compiled beside {@code anchor}
+   * that returns its own class (a new view or value: the receiver is unchanged, so ignoring the
+   * result loses the call) is annotated {@link CheckReturnValue}; returns the methods it checked.
    */
   public static List<String> checkReturnValueOnWithers(Class<?> anchor) {
     List<String> checked = new ArrayList<>();
@@ -27,8 +26,10 @@ public final class ApiRules {
         continue;
       }
       for (Method m : type.getDeclaredMethods()) {
-        if (Modifier.isPublic(m.getModifiers()) && !Modifier.isStatic(m.getModifiers())
-            && m.getName().startsWith("with") && m.getReturnType() == type) {
+        if (Modifier.isPublic(m.getModifiers())
+            && !Modifier.isStatic(m.getModifiers())
+            && m.getName().startsWith("with")
+            && m.getReturnType() == type) {
           String name = type.getSimpleName() + "." + m.getName();
           checked.add(name);
           if (!m.isAnnotationPresent(CheckReturnValue.class)
@@ -43,16 +44,16 @@ public final class ApiRules {
   }
 
   /**
-   * Asserts that every public {@code addListener} of a public class compiled beside {@code
-   * anchor} returns the shared {@link Subscription}; returns the simple names of the classes that
-   * have one.
+   * Asserts that every public {@code addListener} of a public class compiled beside {@code anchor}
+   * returns the shared {@link Subscription}; returns the simple names of the classes that have one.
    */
   public static List<String> addListenersReturnSubscriptions(Class<?> anchor) {
     List<String> addListeners = new ArrayList<>();
     List<String> wrong = new ArrayList<>();
     for (Class<?> type : ExceptionRules.classesBeside(anchor)) {
       for (Method m : type.getDeclaredMethods()) {
-        if (m.getName().equals("addListener") && Modifier.isPublic(m.getModifiers())
+        if (m.getName().equals("addListener")
+            && Modifier.isPublic(m.getModifiers())
             && Modifier.isPublic(type.getModifiers())) {
           addListeners.add(type.getSimpleName());
           if (m.getReturnType() != Subscription.class) {

@@ -28,8 +28,8 @@ import java.util.stream.Stream;
  * A build-time check of a module's API line: no public or protected signature (field, method or
  * constructor parameter, return and thrown types, generic bounds, supertypes) of a public type
  * outside the {@code *.internal} packages mentions a type of an {@code *.internal} package or a
- * type that users cannot see (package-private, or nested in one). Reads the compiled classes of
- * the module (its {@code target/classes}) through reflection, without initializing them.
+ * type that users cannot see (package-private, or nested in one). Reads the compiled classes of the
+ * module (its {@code target/classes}) through reflection, without initializing them.
  */
 public final class ApiSignatures {
   private static final String ROOT = "io.github.mlops4j.";
@@ -37,9 +37,9 @@ public final class ApiSignatures {
   private ApiSignatures() {}
 
   /**
-   * Asserts that the API of the module compiled next to {@code anchor} leaks exactly the
-   * {@code allowed} findings: a new leak fails, and so does an allow-list entry that no longer
-   * occurs (a stale entry).
+   * Asserts that the API of the module compiled next to {@code anchor} leaks exactly the {@code
+   * allowed} findings: a new leak fails, and so does an allow-list entry that no longer occurs (a
+   * stale entry).
    *
    * @param anchor any main class of the module
    * @param allowed findings in the form {@link #leaks} returns them
@@ -55,15 +55,16 @@ public final class ApiSignatures {
     Set<String> stale = new TreeSet<>(allowed);
     stale.removeAll(found);
     assertThat(unexpected)
-        .as("public signatures that mention internal or package-private types (move the type out"
-            + " of *.internal, make the member non-public, or route it through an internal class)")
+        .as(
+            "public signatures that mention internal or package-private types (move the type out"
+                + " of *.internal, make the member non-public, or route it through an internal class)")
         .isEmpty();
     assertThat(stale).as("allow-list entries that no longer occur (remove them)").isEmpty();
   }
 
   /**
-   * The leaks of the module compiled next to {@code anchor}, one line each: {@code
-   * <type>#<member> mentions <leaked type>}.
+   * The leaks of the module compiled next to {@code anchor}, one line each: {@code <type>#<member>
+   * mentions <leaked type>}.
    */
   public static Set<String> leaks(Class<?> anchor) {
     return leaks(anchor, ROOT);
@@ -204,8 +205,8 @@ public final class ApiSignatures {
     try {
       Path p = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
       if (!Files.isDirectory(p)) {
-        throw new IllegalStateException("Expected the compiled classes directory of "
-            + anchor.getName() + ", got " + p);
+        throw new IllegalStateException(
+            "Expected the compiled classes directory of " + anchor.getName() + ", got " + p);
       }
       return p;
     } catch (URISyntaxException e) {
@@ -219,8 +220,10 @@ public final class ApiSignatures {
           .filter(f -> f.toString().endsWith(".class"))
           .map(f -> root.relativize(f).toString())
           .filter(n -> !n.endsWith("package-info.class") && !n.endsWith("module-info.class"))
-          .map(n -> n.substring(0, n.length() - ".class".length())
-              .replace(java.io.File.separatorChar, '.'))
+          .map(
+              n ->
+                  n.substring(0, n.length() - ".class".length())
+                      .replace(java.io.File.separatorChar, '.'))
           .sorted()
           .toList();
     } catch (IOException e) {

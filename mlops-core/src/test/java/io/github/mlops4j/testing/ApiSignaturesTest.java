@@ -27,12 +27,18 @@ class ApiSignaturesTest {
 
   @Test
   void failsOnANewLeakAndOnAStaleAllowListEntry() {
-    assertThatThrownBy(() -> ApiSignatures.assertLeaksExactly(Leaky.class,
-            "io.github.mlops4j.testing.leaky.", Set.of()))
+    assertThatThrownBy(
+            () ->
+                ApiSignatures.assertLeaksExactly(
+                    Leaky.class, "io.github.mlops4j.testing.leaky.", Set.of()))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("Leaky#field");
-    assertThatThrownBy(() -> ApiSignatures.assertLeaksExactly(
-            Leaky.class, "io.github.mlops4j.testing.leaky.internal.", Set.of("a.B#gone() mentions a.internal.C")))
+    assertThatThrownBy(
+            () ->
+                ApiSignatures.assertLeaksExactly(
+                    Leaky.class,
+                    "io.github.mlops4j.testing.leaky.internal.",
+                    Set.of("a.B#gone() mentions a.internal.C")))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("no longer occur");
   }

@@ -39,16 +39,17 @@ public final class ExceptionRules {
   }
 
   /**
-   * Asserts the rules for the public exceptions compiled beside {@code base}: each extends
-   * {@code base}, and each that no class of the module extends (a leaf) is final; {@code base}
-   * itself and the {@code openBases} may stay open.
+   * Asserts the rules for the public exceptions compiled beside {@code base}: each extends {@code
+   * base}, and each that no class of the module extends (a leaf) is final; {@code base} itself and
+   * the {@code openBases} may stay open.
    */
   public static void check(Class<? extends Throwable> base, Class<?>... openBases) {
     List<Class<?>> classes = classesBeside(base);
-    List<Class<?>> exceptions = classes.stream()
-        .filter(Throwable.class::isAssignableFrom)
-        .filter(c -> Modifier.isPublic(c.getModifiers()))
-        .toList();
+    List<Class<?>> exceptions =
+        classes.stream()
+            .filter(Throwable.class::isAssignableFrom)
+            .filter(c -> Modifier.isPublic(c.getModifiers()))
+            .toList();
     assertThat(exceptions).as("public exceptions of the module").contains(base);
     List<String> notUnderBase = new ArrayList<>();
     List<String> openLeaves = new ArrayList<>();

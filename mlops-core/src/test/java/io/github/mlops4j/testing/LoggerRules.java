@@ -23,7 +23,9 @@ public final class LoggerRules {
         if (f.getType().getName().equals("org.slf4j.Logger")) {
           declaring.add(type.getSimpleName());
           int mods = f.getModifiers();
-          if (!f.getName().equals("LOG") || !Modifier.isPrivate(mods) || !Modifier.isStatic(mods)
+          if (!f.getName().equals("LOG")
+              || !Modifier.isPrivate(mods)
+              || !Modifier.isStatic(mods)
               || !Modifier.isFinal(mods)) {
             wrong.add(type.getName() + "." + f.getName() + " (" + Modifier.toString(mods) + ")");
           }

@@ -16,12 +16,12 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * A real DataSource that can hold a chosen thread when it next closes (or commits on) a
- * connection: after that thread's statements ran, before their result reaches its caller (or
- * before its transaction commits). Tests use it to put a change exactly between a read and the
- * use of its answer, or between a transaction's writes and its commit. {@link #sqlite} gives a
- * SQLite file configured as the embedded store configures its pool (WAL), opening a connection per
- * {@link #getConnection()}. Shared with other modules' tests through mlops-core's test jar.
+ * A real DataSource that can hold a chosen thread when it next closes (or commits on) a connection:
+ * after that thread's statements ran, before their result reaches its caller (or before its
+ * transaction commits). Tests use it to put a change exactly between a read and the use of its
+ * answer, or between a transaction's writes and its commit. {@link #sqlite} gives a SQLite file
+ * configured as the embedded store configures its pool (WAL), opening a connection per {@link
+ * #getConnection()}. Shared with other modules' tests through mlops-core's test jar.
  */
 public final class PausingDataSource implements DataSource {
   /** Safety net for waits that only time out when the code under test is broken. */
@@ -106,15 +106,18 @@ public final class PausingDataSource implements DataSource {
   @Override
   public Connection getConnection() throws SQLException {
     Connection c = delegate.getConnection();
-    return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-          maybePause(method.getName());
-          try {
-            return method.invoke(c, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return (Connection)
+        Proxy.newProxyInstance(
+            Connection.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              maybePause(method.getName());
+              try {
+                return method.invoke(c, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
   @Override

@@ -27,10 +27,11 @@ class EnvironmentTest {
   @Test
   void capture_recordsJvmOsAndHost_withoutGitOutsideACheckout() {
     Map<String, String> tags = Environment.capture(dir, Map.of(), Environment.Git.DEFAULT);
-    assertThat(tags).containsEntry(Environment.JAVA_VERSION, System.getProperty("java.version"))
+    assertThat(tags)
+        .containsEntry(Environment.JAVA_VERSION, System.getProperty("java.version"))
         .containsEntry(Environment.OS_ARCH, System.getProperty("os.arch"))
-        .containsEntry(Environment.CPU_COUNT,
-            Integer.toString(Runtime.getRuntime().availableProcessors()))
+        .containsEntry(
+            Environment.CPU_COUNT, Integer.toString(Runtime.getRuntime().availableProcessors()))
         .containsKey(Environment.HOST)
         .doesNotContainKeys(Environment.GIT_COMMIT, Environment.GIT_DIRTY);
   }
@@ -43,8 +44,8 @@ class EnvironmentTest {
     Files.writeString(git.resolve("HEAD"), a + "\n");
     assertThat(Environment.headCommit(git)).isEqualTo(a);
     Files.writeString(git.resolve("HEAD"), "ref: refs/heads/main\n");
-    Files.writeString(git.resolve("packed-refs"), "# pack-refs with: peeled\n" + b
-        + " refs/heads/main\n");
+    Files.writeString(
+        git.resolve("packed-refs"), "# pack-refs with: peeled\n" + b + " refs/heads/main\n");
     assertThat(Environment.headCommit(git)).isEqualTo(b);
     Files.createDirectories(git.resolve("refs/heads"));
     Files.writeString(git.resolve("refs/heads/main"), a + "\n");
@@ -54,8 +55,7 @@ class EnvironmentTest {
   }
 
   @Test
-  void headCommit_refusesRefsLeavingTheGitDirectoryAndContentThatIsNotAHash()
-      throws IOException {
+  void headCommit_refusesRefsLeavingTheGitDirectoryAndContentThatIsNotAHash() throws IOException {
     Path git = Files.createDirectories(dir.resolve("repo/.git"));
     Files.writeString(dir.resolve("secret"), A + "\n");
     Files.writeString(git.resolve("HEAD"), "ref: refs/../../secret\n");
@@ -106,7 +106,8 @@ class EnvironmentTest {
     assertThat(clean.get(Environment.GIT_COMMIT)).matches("[0-9a-f]{40}");
     assertThat(clean).containsEntry(Environment.GIT_DIRTY, "false");
     Files.writeString(repo.resolve("train.py"), "v2\n");
-    assertThat(Environment.capture(repo)).containsEntry(Environment.GIT_DIRTY, "true")
+    assertThat(Environment.capture(repo))
+        .containsEntry(Environment.GIT_DIRTY, "true")
         .containsEntry(Environment.GIT_COMMIT, clean.get(Environment.GIT_COMMIT));
   }
 
@@ -123,8 +124,17 @@ class EnvironmentTest {
     assertThat(git("-C", repo.toString(), "add", "train.py")).isZero();
     assertThat(commit(repo, "first")).isZero();
     Path worktree = dir.resolve("wt");
-    assertThat(git("-C", repo.toString(), "worktree", "add", "-q", "-b", "feature",
-        worktree.toString())).isZero();
+    assertThat(
+            git(
+                "-C",
+                repo.toString(),
+                "worktree",
+                "add",
+                "-q",
+                "-b",
+                "feature",
+                worktree.toString()))
+        .isZero();
     Files.writeString(worktree.resolve("train.py"), "v2\n");
     assertThat(commit(worktree, "second")).isZero();
     assertThat(Files.isRegularFile(worktree.resolve(".git"))).isTrue();
@@ -132,9 +142,10 @@ class EnvironmentTest {
     String mainHead = output("-C", repo.toString(), "rev-parse", "HEAD");
     assertThat(head).isNotEqualTo(mainHead);
 
-    Map<String, String> tags = Environment.capture(worktree.resolve("."), Map.of(),
-        Environment.Git.DEFAULT);
-    assertThat(tags).containsEntry(Environment.GIT_COMMIT, head)
+    Map<String, String> tags =
+        Environment.capture(worktree.resolve("."), Map.of(), Environment.Git.DEFAULT);
+    assertThat(tags)
+        .containsEntry(Environment.GIT_COMMIT, head)
         .containsEntry(Environment.GIT_DIRTY, "false");
     Files.writeString(worktree.resolve("train.py"), "v3\n");
     assertThat(Environment.capture(worktree, Map.of(), Environment.Git.DEFAULT))
@@ -155,9 +166,16 @@ class EnvironmentTest {
         .containsEntry(Environment.GIT_COMMIT, A)
         .doesNotContainKey(Environment.GIT_DIRTY);
     // the first variable holding a commit hash wins; others are skipped
-    Map<String, String> several = Map.of(
-        "CI_COMMIT_SHA", "not-a-sha", "BUILDKITE_COMMIT", "HEAD", "GIT_COMMIT", B.toUpperCase(),
-        "BITBUCKET_COMMIT", A);
+    Map<String, String> several =
+        Map.of(
+            "CI_COMMIT_SHA",
+            "not-a-sha",
+            "BUILDKITE_COMMIT",
+            "HEAD",
+            "GIT_COMMIT",
+            B.toUpperCase(),
+            "BITBUCKET_COMMIT",
+            A);
     assertThat(Environment.capture(dir, several, unavailableGit()))
         .containsEntry(Environment.GIT_COMMIT, B);
     assertThat(Environment.capture(dir, Map.of("CIRCLE_SHA1", "  " + A + "\n"), unavailableGit()))
@@ -202,18 +220,29 @@ class EnvironmentTest {
   void hangingGit_isKilledWithItsChildrenAfterTheTimeout() throws Exception {
     Path checkout = fakeCheckout();
     Path childPid = dir.resolve("child.pid");
-    Path script = script("sleep 600 &\necho $! > '" + childPid + ".tmp'\nmv '" + childPid
-        + ".tmp' '" + childPid + "'\nwait\necho ' M never'\n");
+    Path script =
+        script(
+            "sleep 600 &\necho $! > '"
+                + childPid
+                + ".tmp'\nmv '"
+                + childPid
+                + ".tmp' '"
+                + childPid
+                + "'\nwait\necho ' M never'\n");
     AtomicReference<Process> started = new AtomicReference<>();
-    Environment.Git hanging = new Environment.Git(List.of(script.toString()),
-        Duration.ofMillis(50), p -> {
-          started.set(p);
-          awaitFile(childPid, p);
-        });
+    Environment.Git hanging =
+        new Environment.Git(
+            List.of(script.toString()),
+            Duration.ofMillis(50),
+            p -> {
+              started.set(p);
+              awaitFile(childPid, p);
+            });
 
     Map<String, String> tags = Environment.capture(checkout, Map.of(), hanging);
 
-    assertThat(tags).containsEntry(Environment.GIT_COMMIT, A)
+    assertThat(tags)
+        .containsEntry(Environment.GIT_COMMIT, A)
         .doesNotContainKey(Environment.GIT_DIRTY);
     Process git = started.get();
     assertThat(git).isNotNull();
@@ -235,14 +264,13 @@ class EnvironmentTest {
 
   /** A git that does not exist: starting it fails. */
   private Environment.Git unavailableGit() {
-    return new Environment.Git(List.of(dir.resolve("no-such-git").toString()),
-        Duration.ofSeconds(30), p -> { });
+    return new Environment.Git(
+        List.of(dir.resolve("no-such-git").toString()), Duration.ofSeconds(30), p -> {});
   }
 
   /** A fake git running {@code body} in /bin/sh, with a generous timeout. */
   private Environment.Git fakeGit(String body) throws IOException {
-    return new Environment.Git(List.of(script(body).toString()), Duration.ofMinutes(2),
-        p -> { });
+    return new Environment.Git(List.of(script(body).toString()), Duration.ofMinutes(2), p -> {});
   }
 
   private Path script(String body) throws IOException {
@@ -291,15 +319,26 @@ class EnvironmentTest {
       if (state.equals("Z") || state.equals("X")) {
         return;
       }
-      assertThat(System.nanoTime()).as("child %d of the fake git still runs (state %s)", pid,
-          state).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("child %d of the fake git still runs (state %s)", pid, state)
+          .isLessThan(deadline);
       Thread.sleep(5);
     }
   }
 
   private static int commit(Path repo, String message) throws Exception {
-    return git("-C", repo.toString(), "-c", "user.name=t", "-c", "user.email=t@example.org",
-        "commit", "-q", "-a", "-m", message);
+    return git(
+        "-C",
+        repo.toString(),
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.org",
+        "commit",
+        "-q",
+        "-a",
+        "-m",
+        message);
   }
 
   private static int git(String... args) throws Exception {

@@ -48,8 +48,7 @@ final class FilterOracle {
   /** The runs matching {@code filter}, in MLflow's default order (start_time DESC, run_id ASC). */
   static List<String> select(Filter filter, List<RunRow> runs) {
     List<RunRow> sorted = new ArrayList<>(runs);
-    sorted.sort(
-        Comparator.comparingLong(RunRow::start).reversed().thenComparing(RunRow::id));
+    sorted.sort(Comparator.comparingLong(RunRow::start).reversed().thenComparing(RunRow::id));
     List<String> out = new ArrayList<>();
     for (RunRow r : sorted) {
       if (matches(filter, r)) {
@@ -84,8 +83,8 @@ final class FilterOracle {
         return keyed(c, run.tags().get(key));
       case DATASET:
         for (Input in : run.inputs()) {
-          String v = key.equals("name") ? in.name() : key.equals("digest") ? in.digest()
-              : in.context();
+          String v =
+              key.equals("name") ? in.name() : key.equals("digest") ? in.digest() : in.context();
           if (string(c, v)) {
             return true;
           }

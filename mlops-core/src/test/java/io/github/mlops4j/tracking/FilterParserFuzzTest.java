@@ -51,14 +51,73 @@ class FilterParserFuzzTest {
 
   @FuzzTest(maxDuration = "60s")
   @DictionaryEntries({
-    " AND ", " OR ", "NOT ", " LIKE ", " ILIKE ", " IN ", " NOT IN ", " IS NULL", " IS NOT NULL",
-    "metrics.", "params.", "tags.", "attributes.", "datasets.", "run.", "attr.", "metric.",
-    "start_time", "end_time", "created", "run_id", "run_name", "`Run Name`", "status",
-    "user_id", "lifecycle_stage", "parent_run_id", "experiment_id", "artifact_uri", "name",
-    "digest", "context", "auc", "loss", "`f1 score`", "lr", "model", "env", "task", "note",
-    "mlflow.user", " ASC", " DESC", "'", "''", "\"", "`", "(", ")", ", ", "=", "!=", ">=", "<=",
-    ">", "<", "%", "_", "1e308", "-0.5", "2000.5", "1664067852747", "'0.05'", "'prod'", "'r1'",
-    "'GPT%'", "'custom'"
+    " AND ",
+    " OR ",
+    "NOT ",
+    " LIKE ",
+    " ILIKE ",
+    " IN ",
+    " NOT IN ",
+    " IS NULL",
+    " IS NOT NULL",
+    "metrics.",
+    "params.",
+    "tags.",
+    "attributes.",
+    "datasets.",
+    "run.",
+    "attr.",
+    "metric.",
+    "start_time",
+    "end_time",
+    "created",
+    "run_id",
+    "run_name",
+    "`Run Name`",
+    "status",
+    "user_id",
+    "lifecycle_stage",
+    "parent_run_id",
+    "experiment_id",
+    "artifact_uri",
+    "name",
+    "digest",
+    "context",
+    "auc",
+    "loss",
+    "`f1 score`",
+    "lr",
+    "model",
+    "env",
+    "task",
+    "note",
+    "mlflow.user",
+    " ASC",
+    " DESC",
+    "'",
+    "''",
+    "\"",
+    "`",
+    "(",
+    ")",
+    ", ",
+    "=",
+    "!=",
+    ">=",
+    "<=",
+    ">",
+    "<",
+    "%",
+    "_",
+    "1e308",
+    "-0.5",
+    "2000.5",
+    "1664067852747",
+    "'0.05'",
+    "'prod'",
+    "'r1'",
+    "'GPT%'",
+    "'custom'"
   })
   void parse(byte[] input) throws SQLException {
     String text = new String(input, StandardCharsets.UTF_8).replace('\uFFFD', '\uD800');
@@ -134,8 +193,7 @@ class FilterParserFuzzTest {
 
   private static List<String> run(SearchSql.Fragment where, SearchSql.Fragment orderBy)
       throws SQLException {
-    String sql =
-        "SELECT r.run_id FROM runs r WHERE " + where.sql() + " ORDER BY " + orderBy.sql();
+    String sql = "SELECT r.run_id FROM runs r WHERE " + where.sql() + " ORDER BY " + orderBy.sql();
     try (PreparedStatement ps = sqlite.prepareStatement(sql)) {
       int i = 1;
       for (Object p : where.params()) {

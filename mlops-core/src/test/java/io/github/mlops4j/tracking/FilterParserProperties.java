@@ -28,9 +28,20 @@ class FilterParserProperties {
 
   private static final List<String> ATTRIBUTE_NAMES =
       List.of(
-          "run_id", "run_name", "status", "user_id", "lifecycle_stage", "parent_run_id",
-          "experiment_id", "artifact_uri", "start_time", "end_time", "created", "Created",
-          "run name", "Run Name");
+          "run_id",
+          "run_name",
+          "status",
+          "user_id",
+          "lifecycle_stage",
+          "parent_run_id",
+          "experiment_id",
+          "artifact_uri",
+          "start_time",
+          "end_time",
+          "created",
+          "Created",
+          "run name",
+          "Run Name");
 
   private static final List<String> NUMBERS =
       List.of("0", "7", "-1", "0.5", ".25", "1e3", "-2.5E-7", "1664067852747", "007", "+3", "1.");
@@ -76,9 +87,34 @@ class FilterParserProperties {
   void garbageFailsCleanly() {
     List<String> tokens =
         List.of(
-            "metrics.a", "params.`b c`", "tags.x.y", "start_time", "datasets.name", " ", " AND ",
-            " OR ", "NOT ", "(", ")", "=", "!=", ">=", "<", " LIKE ", " IN ", " NOT IN ",
-            " IS NULL", "'s'", "\"t\"", "'", "`", "1", "-2.5", ",", ".", "\n");
+            "metrics.a",
+            "params.`b c`",
+            "tags.x.y",
+            "start_time",
+            "datasets.name",
+            " ",
+            " AND ",
+            " OR ",
+            "NOT ",
+            "(",
+            ")",
+            "=",
+            "!=",
+            ">=",
+            "<",
+            " LIKE ",
+            " IN ",
+            " NOT IN ",
+            " IS NULL",
+            "'s'",
+            "\"t\"",
+            "'",
+            "`",
+            "1",
+            "-2.5",
+            ",",
+            ".",
+            "\n");
     Gen<String> texts =
         in -> {
           StringBuilder sb = new StringBuilder();

@@ -204,8 +204,7 @@ class FilterParserTest {
         arguments(
             "attributes.Created > 1670628787527", attrNum("start_time", Op.GT, "1670628787527")),
         arguments(
-            "attributes.start_time > 1670628787527",
-            attrNum("start_time", Op.GT, "1670628787527")),
+            "attributes.start_time > 1670628787527", attrNum("start_time", Op.GT, "1670628787527")),
         arguments("metrics.`f1 score` > 0.5", metric("f1 score", Op.GT, "0.5")),
         arguments(
             "tags.`mlflow.user` = 'john@mlflow.com'", tag("mlflow.user", Op.EQ, "john@mlflow.com")),
@@ -293,8 +292,7 @@ class FilterParserTest {
         "metrics.accuracy != \"None\"", // [mdx] non-None on numeric fields is not supported
       })
   void rejectsWhatTheDocumentationCallsInvalid(String filter) {
-    assertThatThrownBy(() -> FilterParser.parse(filter))
-        .isInstanceOf(InvalidFilterException.class);
+    assertThatThrownBy(() -> FilterParser.parse(filter)).isInstanceOf(InvalidFilterException.class);
   }
 
   // ------------------------------------------------------------------ MLflow's test suite
@@ -311,8 +309,7 @@ class FilterParserTest {
         arguments("params.\"cat dog\" = \"pets\"", param("cat dog", Op.EQ, "pets")),
         arguments("metrics.\"X-Y-Z\" = 3", metric("X-Y-Z", Op.EQ, "3")),
         arguments("metrics.\"X//Y#$$@&Z\" = 3", metric("X//Y#$$@&Z", Op.EQ, "3")),
-        arguments(
-            "params.model = 'LinearRegression'", param("model", Op.EQ, "LinearRegression")),
+        arguments("params.model = 'LinearRegression'", param("model", Op.EQ, "LinearRegression")),
         arguments(
             "metrics.rmse < 1 and params.model_class = 'LR'",
             and(metric("rmse", Op.LT, "1"), param("model_class", Op.EQ, "LR"))),
@@ -337,7 +334,8 @@ class FilterParserTest {
         arguments("params.m = 'LR'", param("m", Op.EQ, "LR")),
         arguments("params.m = \"LR\"", param("m", Op.EQ, "LR")),
         arguments("params.m = \"L'Hosp\"", param("m", Op.EQ, "L'Hosp")),
-        arguments("datasets.name IN ('name1', 'name2')", in(Field.dataset("name"), "name1", "name2")),
+        arguments(
+            "datasets.name IN ('name1', 'name2')", in(Field.dataset("name"), "name1", "name2")),
         arguments(
             "datasets.name = 'name1' AND datasets.context = 'train'",
             and(dataset("name", Op.EQ, "name1"), dataset("context", Op.EQ, "train"))),
@@ -418,8 +416,7 @@ class FilterParserTest {
         "`params`.model >= 'LR'", // MLflow parses it but rejects it when searching
       })
   void rejectsWhatMlflowRejects(String filter) {
-    assertThatThrownBy(() -> FilterParser.parse(filter))
-        .isInstanceOf(InvalidFilterException.class);
+    assertThatThrownBy(() -> FilterParser.parse(filter)).isInstanceOf(InvalidFilterException.class);
   }
 
   /** The superset: what MLflow rejects but this language accepts on purpose. */
@@ -438,7 +435,8 @@ class FilterParserTest {
             param("1st_iteration_timestamp", Op.EQ, "2022-01-01")),
         // IN lists in double quotes; IN on any string attribute, params and tags
         arguments("attributes.run_id IN (\"a\", \"b\")", in(Field.attribute("run_id"), "a", "b")),
-        arguments("attributes.status NOT IN ('KILLED')", notIn(Field.attribute("status"), "KILLED")),
+        arguments(
+            "attributes.status NOT IN ('KILLED')", notIn(Field.attribute("status"), "KILLED")),
         arguments("params.lr IN ('0.1', '0.01')", in(Field.param("lr"), "0.1", "0.01")),
         arguments("tags.env NOT IN ('dev')", notIn(Field.tag("env"), "dev")),
         // more attributes
@@ -510,7 +508,10 @@ class FilterParserTest {
     Filter expected =
         or(
             and(param("model", Op.LIKE, "G%"), not(param("x", Op.ILIKE, "y"))),
-            and(in(Field.param("a"), "1"), notIn(Field.tag("b"), "2"), isNull(Field.tag("c"), false)));
+            and(
+                in(Field.param("a"), "1"),
+                notIn(Field.tag("b"), "2"),
+                isNull(Field.tag("c"), false)));
     assertThat(
             FilterParser.parse(
                 "params.model like 'G%' aNd NoT params.x iLiKe 'y' oR params.a in ('1') "
@@ -537,7 +538,8 @@ class FilterParserTest {
       assertThat(FilterParser.parse(prefix + ".x = 'y'")).isEqualTo(param("x", Op.EQ, "y"));
     }
     for (String prefix : new String[] {"attribute", "attributes", "attr", "run"}) {
-      assertThat(FilterParser.parse(prefix + ".status = 'y'")).isEqualTo(attr("status", Op.EQ, "y"));
+      assertThat(FilterParser.parse(prefix + ".status = 'y'"))
+          .isEqualTo(attr("status", Op.EQ, "y"));
     }
     assertThat(FilterParser.parse("metric.x = 1")).isEqualTo(FilterParser.parse("metrics.x = 1"));
     assertThat(FilterParser.parse("tag.x = 'y'")).isEqualTo(FilterParser.parse("tags.x = 'y'"));
@@ -555,8 +557,9 @@ class FilterParserTest {
         .isEqualTo(
             "attributes.start_time >= 1 AND NOT (tags.`a b` = 'it''s' OR params.x.y IN ('p', 'q'))"
                 + " OR metrics.f1 != -0.5 AND tags.t IS NULL");
-    assertThat(and(or(param("a", Op.EQ, "1"), param("b", Op.EQ, "2")), param("c", Op.EQ, "3"))
-            .toString())
+    assertThat(
+            and(or(param("a", Op.EQ, "1"), param("b", Op.EQ, "2")), param("c", Op.EQ, "3"))
+                .toString())
         .isEqualTo("(params.a = '1' OR params.b = '2') AND params.c = '3'");
     assertThat(Field.metric("1x..y").toString()).isEqualTo("metrics.`1x..y`");
     assertThat(Field.metric("a`b").toString()).isEqualTo("metrics.`a``b`");
@@ -705,8 +708,11 @@ class FilterParserTest {
     assertThat(e).as("no exception for 2,000 nested parentheses").isNotNull();
     assertThat(e.position()).isEqualTo(RunQuery.MAX_FILTER_DEPTH);
     assertThat(e.getMessage())
-        .startsWith("Parentheses and NOT nest more than " + RunQuery.MAX_FILTER_DEPTH
-            + " deep at position " + RunQuery.MAX_FILTER_DEPTH);
+        .startsWith(
+            "Parentheses and NOT nest more than "
+                + RunQuery.MAX_FILTER_DEPTH
+                + " deep at position "
+                + RunQuery.MAX_FILTER_DEPTH);
 
     String nots = "NOT ".repeat(5_000) + "params.a = 'x'";
     e = catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(nots));
@@ -732,8 +738,8 @@ class FilterParserTest {
     assertThat(FilterParser.parse("NOT ".repeat(depth) + "params.a = 'x'")).isEqualTo(nots);
     assertThat(FilterParser.parse(nots.toString())).isEqualTo(nots);
     // depth counts what is open at once, not the total
-    String siblings = String.join(" OR ",
-        java.util.Collections.nCopies(depth * 3, "NOT (params.a = 'x')"));
+    String siblings =
+        String.join(" OR ", java.util.Collections.nCopies(depth * 3, "NOT (params.a = 'x')"));
     assertThat(FilterParser.parse(siblings)).isInstanceOf(Filter.Or.class);
   }
 
@@ -774,8 +780,13 @@ class FilterParserTest {
         catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(tooLong));
     assertThat(e).isNotNull();
     assertThat(e.position()).isEqualTo(max);
-    assertThat(e.getMessage()).startsWith("The filter is " + tooLong.length()
-        + " characters long; at most " + max + " are allowed");
+    assertThat(e.getMessage())
+        .startsWith(
+            "The filter is "
+                + tooLong.length()
+                + " characters long; at most "
+                + max
+                + " are allowed");
     assertThat(e.getMessage()).hasSizeLessThan(500);
     InvalidFilterException o =
         catchThrowableOfType(InvalidFilterException.class, () -> OrderBy.parse(tooLong));
@@ -843,7 +854,8 @@ class FilterParserTest {
 
   @Test
   void excerptOfALongLineIsAWindowAroundThePosition() {
-    String filter = "params.a = 'x' AND ".repeat(100) + "params.b ~ 'y'" + " AND params.c = 'z'".repeat(100);
+    String filter =
+        "params.a = 'x' AND ".repeat(100) + "params.b ~ 'y'" + " AND params.c = 'z'".repeat(100);
     int at = filter.indexOf('~');
     InvalidFilterException e =
         catchThrowableOfType(InvalidFilterException.class, () -> FilterParser.parse(filter));

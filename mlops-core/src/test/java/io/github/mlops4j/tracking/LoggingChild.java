@@ -50,9 +50,12 @@ final class LoggingChild {
   }
 
   private static void unclosed(Path workspace, int points, String end) {
-    Tracker tracker = Tracker.builder().workspace(workspace).captureEnvironment(false)
-        .shutdownFlushTimeout(end.equals("nohook") ? Duration.ZERO : Duration.ofSeconds(60))
-        .build();
+    Tracker tracker =
+        Tracker.builder()
+            .workspace(workspace)
+            .captureEnvironment(false)
+            .shutdownFlushTimeout(end.equals("nohook") ? Duration.ZERO : Duration.ofSeconds(60))
+            .build();
     Run run = tracker.startRun("unclosed");
     run.logParam("end", end);
     System.out.println("run " + run.id());
@@ -66,23 +69,34 @@ final class LoggingChild {
         tracker.flush(Duration.ofSeconds(60));
         Runtime.getRuntime().halt(0);
       }
-      default -> { } // return from main: the JVM exits when the last non-daemon thread ends
+      default -> {} // return from main: the JVM exits when the last non-daemon thread ends
     }
   }
 
   private static void locked(Path workspace, int points) {
-    io.github.mlops4j.store.Store store = io.github.mlops4j.store.Store.builder()
-        .sqliteFile(workspace.resolve(io.github.mlops4j.store.Store.DATABASE_FILE))
-        .artifactRoot(workspace.resolve("artifacts"))
-        .busyTimeout(Duration.ofMillis(100)).retryBudget(Duration.ofMillis(500)).build();
-    Tracker tracker = Tracker.builder().store(store).captureEnvironment(false)
-        .shutdownFlushTimeout(Duration.ofMillis(500)).build();
+    io.github.mlops4j.store.Store store =
+        io.github.mlops4j.store.Store.builder()
+            .sqliteFile(workspace.resolve(io.github.mlops4j.store.Store.DATABASE_FILE))
+            .artifactRoot(workspace.resolve("artifacts"))
+            .busyTimeout(Duration.ofMillis(100))
+            .retryBudget(Duration.ofMillis(500))
+            .build();
+    Tracker tracker =
+        Tracker.builder()
+            .store(store)
+            .captureEnvironment(false)
+            .shutdownFlushTimeout(Duration.ofMillis(500))
+            .build();
     Run run = tracker.startRun("locked");
     System.out.println("run " + run.id());
     System.out.flush();
     try {
-      java.sql.Connection lock = java.sql.DriverManager.getConnection("jdbc:sqlite:"
-          + workspace.resolve(io.github.mlops4j.store.Store.DATABASE_FILE).toAbsolutePath());
+      java.sql.Connection lock =
+          java.sql.DriverManager.getConnection(
+              "jdbc:sqlite:"
+                  + workspace
+                      .resolve(io.github.mlops4j.store.Store.DATABASE_FILE)
+                      .toAbsolutePath());
       lock.createStatement().execute("BEGIN EXCLUSIVE");
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
@@ -94,8 +108,8 @@ final class LoggingChild {
   }
 
   private static void share(Path workspace, int runs, int points) {
-    try (Tracker tracker = Tracker.builder().workspace(workspace).captureEnvironment(false)
-        .build()) {
+    try (Tracker tracker =
+        Tracker.builder().workspace(workspace).captureEnvironment(false).build()) {
       for (int r = 0; r < runs; r++) {
         try (Run run = tracker.startRun("shared")) {
           run.logParam("pid", Long.toString(ProcessHandle.current().pid()));

@@ -94,7 +94,10 @@ class OrderByTest {
     assertThat(b.build().orderBy()).hasSize(RunQuery.MAX_ORDER_BY_KEYS);
     assertThatThrownBy(() -> b.orderBy("params.lr"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("At most " + RunQuery.MAX_ORDER_BY_KEYS + " order-by keys are allowed, got "
-            + (RunQuery.MAX_ORDER_BY_KEYS + 1));
+        .hasMessage(
+            "At most "
+                + RunQuery.MAX_ORDER_BY_KEYS
+                + " order-by keys are allowed, got "
+                + (RunQuery.MAX_ORDER_BY_KEYS + 1));
   }
 }

@@ -41,12 +41,17 @@ class PostgresTrackerIT extends TrackerContract {
       id = run.id();
       run.logParam("lr", "0.1");
     }
-    try (Tracker readOnly = Tracker.builder().dataSource(current)
-        .artifactRoot(temp.resolve("artifacts")).openMode(OpenMode.READ_ONLY)
-        .captureEnvironment(false).build()) {
+    try (Tracker readOnly =
+        Tracker.builder()
+            .dataSource(current)
+            .artifactRoot(temp.resolve("artifacts"))
+            .openMode(OpenMode.READ_ONLY)
+            .captureEnvironment(false)
+            .build()) {
       assertThat(readOnly.findRun(id).orElseThrow().params()).containsEntry("lr", "0.1");
       assertThatThrownBy(() -> readOnly.startRun("e"))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("read-only");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("read-only");
     }
     assertThat(tracker.searchRuns("e", "")).hasSize(1);
   }
@@ -54,8 +59,13 @@ class PostgresTrackerIT extends TrackerContract {
   @Test
   void existingMode_refusesADatabaseWithoutAWorkspace() throws Exception {
     DataSource empty = postgres.fresh();
-    assertThatThrownBy(() -> Tracker.builder().dataSource(empty)
-        .artifactRoot(temp.resolve("artifacts")).openMode(OpenMode.EXISTING).build())
+    assertThatThrownBy(
+            () ->
+                Tracker.builder()
+                    .dataSource(empty)
+                    .artifactRoot(temp.resolve("artifacts"))
+                    .openMode(OpenMode.EXISTING)
+                    .build())
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("no mlops4j workspace in this database");
   }

@@ -17,9 +17,13 @@ class ProcessCrashIT {
   @TempDir Path temp;
 
   private static Process child(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), LoggingChild.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                LoggingChild.class.getName()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command).redirectErrorStream(true).start();
   }
@@ -30,8 +34,9 @@ class ProcessCrashIT {
     Process process = child("crash", ws.toString());
     String runId = null;
     long flushed = 0;
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = out.readLine()) != null) {
         if (line.startsWith("run ")) {
@@ -81,8 +86,9 @@ class ProcessCrashIT {
       assertThat(tracker.experiments()).extracting(Experiment::name).containsExactly("shared");
       List<RunInfo> runs = tracker.searchRuns("shared", "");
       assertThat(runs).hasSize(20);
-      assertThat(runs).extracting(r -> r.params().get("pid")).containsOnly(
-          Long.toString(a.pid()), Long.toString(b.pid()));
+      assertThat(runs)
+          .extracting(r -> r.params().get("pid"))
+          .containsOnly(Long.toString(a.pid()), Long.toString(b.pid()));
       for (RunInfo run : runs) {
         assertThat(run.status()).isEqualTo(RunStatus.FINISHED);
         assertThat(tracker.metricHistory(run.runId(), "m")).hasSize(20000);

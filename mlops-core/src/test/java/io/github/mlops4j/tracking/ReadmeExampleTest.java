@@ -35,12 +35,18 @@ class ReadmeExampleTest {
       }
       List<RunInfo> best = tracker.searchRuns("churn", "metrics.loss < 0.2 and params.lr = '0.05'");
       // --- README end
-      assertThat(best).singleElement().satisfies(r -> {
-        assertThat(r.metrics().get("loss").value()).isEqualTo(0.1);
-        assertThat(r.inputs()).singleElement()
-            .satisfies(i -> assertThat(i.dataset().rowCount()).isEqualTo(2));
-        assertThat(r.artifacts()).extracting(ArtifactInfo::path).containsExactly("model.bin");
-      });
+      assertThat(best)
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.metrics().get("loss").value()).isEqualTo(0.1);
+                assertThat(r.inputs())
+                    .singleElement()
+                    .satisfies(i -> assertThat(i.dataset().rowCount()).isEqualTo(2));
+                assertThat(r.artifacts())
+                    .extracting(ArtifactInfo::path)
+                    .containsExactly("model.bin");
+              });
     }
   }
 }

@@ -36,8 +36,8 @@ class RunArtifactLinksTest {
     run = tracker.startRun("links");
     tree = Files.createDirectories(temp.resolve("model"));
     Files.writeString(tree.resolve("weights.bin"), "weights");
-    secret = Files.writeString(Files.createDirectories(temp.resolve("etc")).resolve("passwd"),
-        SECRET);
+    secret =
+        Files.writeString(Files.createDirectories(temp.resolve("etc")).resolve("passwd"), SECRET);
   }
 
   @AfterEach
@@ -55,8 +55,7 @@ class RunArtifactLinksTest {
   @Test
   void relativeLinkToAFileOutside_isRefused() throws IOException {
     Files.createDirectories(tree.resolve("sub"));
-    Path link = Files.createSymbolicLink(tree.resolve("sub/passwd"),
-        Path.of("../../etc/passwd"));
+    Path link = Files.createSymbolicLink(tree.resolve("sub/passwd"), Path.of("../../etc/passwd"));
 
     assertRefused(link, "outside");
   }
@@ -77,8 +76,10 @@ class RunArtifactLinksTest {
         .isInstanceOf(TrackingException.class)
         .hasMessageContaining("outside")
         .hasMessageContaining(secret.toRealPath().toString())
-        .satisfies(e -> assertThat(e.getMessage()).containsAnyOf(
-            first.toString(), tree.toRealPath().resolve("b").toString()));
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .containsAnyOf(first.toString(), tree.toRealPath().resolve("b").toString()));
     assertNothingStored();
   }
 
@@ -95,10 +96,10 @@ class RunArtifactLinksTest {
   void linkThatIsFollowedExplicitly_storesTheTargetUnderTheLinksPath() throws IOException {
     Files.createSymbolicLink(tree.resolve("config"), secret.toAbsolutePath());
 
-    List<ArtifactInfo> stored =
-        run.logArtifact(tree, "model", SymlinkPolicy.FOLLOW_FILES_OUTSIDE);
+    List<ArtifactInfo> stored = run.logArtifact(tree, "model", SymlinkPolicy.FOLLOW_FILES_OUTSIDE);
 
-    assertThat(stored).extracting(ArtifactInfo::path)
+    assertThat(stored)
+        .extracting(ArtifactInfo::path)
         .containsExactly("model/config", "model/weights.bin");
     try (InputStream in = tracker.openArtifact(run.id(), "model/config")) {
       assertThat(new String(in.readAllBytes(), UTF_8)).isEqualTo(SECRET);
@@ -122,8 +123,7 @@ class RunArtifactLinksTest {
   }
 
   @Test
-  void linkToAFileInsideTheTree_isStoredUnderItsOwnPathWithTheTargetsContent()
-      throws IOException {
+  void linkToAFileInsideTheTree_isStoredUnderItsOwnPathWithTheTargetsContent() throws IOException {
     Files.createDirectories(tree.resolve("v1"));
     Files.writeString(tree.resolve("v1/weights.bin"), "v1 weights");
     Files.createSymbolicLink(tree.resolve("current"), Path.of("v1/weights.bin"));
@@ -131,8 +131,10 @@ class RunArtifactLinksTest {
 
     List<ArtifactInfo> stored = run.logArtifact(tree);
 
-    assertThat(stored).extracting(ArtifactInfo::path).containsExactlyInAnyOrder(
-        "model/current", "model/latest", "model/v1/weights.bin", "model/weights.bin");
+    assertThat(stored)
+        .extracting(ArtifactInfo::path)
+        .containsExactlyInAnyOrder(
+            "model/current", "model/latest", "model/v1/weights.bin", "model/weights.bin");
     for (String path : List.of("model/current", "model/latest")) {
       try (InputStream in = tracker.openArtifact(run.id(), path)) {
         assertThat(new String(in.readAllBytes(), UTF_8)).isEqualTo("v1 weights");

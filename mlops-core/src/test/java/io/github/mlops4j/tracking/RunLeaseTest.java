@@ -21,14 +21,24 @@ class RunLeaseTest {
   private final ManualHeartbeat beats = new ManualHeartbeat();
 
   private Tracker open() {
-    return Tracker.builder().workspace(ws).clock(clock).captureEnvironment(false)
-        .shutdownFlushTimeout(Duration.ZERO).heartbeatScheduler(beats).build();
+    return Tracker.builder()
+        .workspace(ws)
+        .clock(clock)
+        .captureEnvironment(false)
+        .shutdownFlushTimeout(Duration.ZERO)
+        .heartbeatScheduler(beats)
+        .build();
   }
 
   /** Makes the run look held by a process on another host (not visible to this one). */
   private static void moveToAnotherHost(Tracker tracker, String runId) {
-    StoreAccess.write(tracker.store(), c -> Sql.update(c,
-        "UPDATE runs SET owner_host = 'another-host', owner_pid = 1 WHERE run_id = ?", runId));
+    StoreAccess.write(
+        tracker.store(),
+        c ->
+            Sql.update(
+                c,
+                "UPDATE runs SET owner_host = 'another-host', owner_pid = 1 WHERE run_id = ?",
+                runId));
   }
 
   @Test
@@ -66,7 +76,8 @@ class RunLeaseTest {
         assertThat(info.status()).isEqualTo(RunStatus.KILLED);
         assertThat(info.endTime()).hasValue(Instant.parse("2025-01-01T00:00:59Z"));
         assertThat(info.tags().get(Tracker.END_REASON_TAG))
-            .contains("pid 1 on another-host").contains("2025-01-01T00:00:59Z");
+            .contains("pid 1 on another-host")
+            .contains("2025-01-01T00:00:59Z");
       }
     }
   }
@@ -77,9 +88,15 @@ class RunLeaseTest {
       Run run = holder.startRun("e");
       moveToAnotherHost(holder, run.id());
       clock.advance(Duration.ofSeconds(11));
-      try (Tracker other = Tracker.builder().workspace(ws).clock(clock).captureEnvironment(false)
-          .shutdownFlushTimeout(Duration.ZERO).runLease(Duration.ofSeconds(10))
-          .heartbeatScheduler(beats).build()) {
+      try (Tracker other =
+          Tracker.builder()
+              .workspace(ws)
+              .clock(clock)
+              .captureEnvironment(false)
+              .shutdownFlushTimeout(Duration.ZERO)
+              .runLease(Duration.ofSeconds(10))
+              .heartbeatScheduler(beats)
+              .build()) {
         assertThat(other.findRun(run.id()).orElseThrow().status()).isEqualTo(RunStatus.KILLED);
       }
     }
@@ -102,9 +119,14 @@ class RunLeaseTest {
 
   /** Makes the run look held by a process that crashed (another host, so not seen alive). */
   private static void crashHolder(Tracker tracker, String runId) {
-    StoreAccess.write(tracker.store(), c -> Sql.update(c,
-        "UPDATE runs SET owner = 'dead-process-token',"
-        + " owner_host = 'another-host', owner_pid = 1 WHERE run_id = ?", runId));
+    StoreAccess.write(
+        tracker.store(),
+        c ->
+            Sql.update(
+                c,
+                "UPDATE runs SET owner = 'dead-process-token',"
+                    + " owner_host = 'another-host', owner_pid = 1 WHERE run_id = ?",
+                runId));
   }
 
   @Test

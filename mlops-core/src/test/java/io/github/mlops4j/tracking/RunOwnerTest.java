@@ -12,16 +12,16 @@ import org.junit.jupiter.api.Test;
 class RunOwnerTest {
   @Test
   void theHostNameIsTheKernelsName_elseTheEnvironments_elseEtcHostname() {
-    Map<String, String> files = Map.of("/proc/sys/kernel/hostname", "kernel-name\n",
-        "/etc/hostname", "etc-name");
+    Map<String, String> files =
+        Map.of("/proc/sys/kernel/hostname", "kernel-name\n", "/etc/hostname", "etc-name");
     Map<String, String> env = Map.of("COMPUTERNAME", "windows-name", "HOSTNAME", "env-name");
     assertThat(RunOwner.hostName(files::get, env::get)).isEqualTo("kernel-name");
     assertThat(RunOwner.hostName(p -> p.equals("/etc/hostname") ? "etc-name" : null, env::get))
         .isEqualTo("windows-name");
     assertThat(RunOwner.hostName(p -> null, Map.of("HOSTNAME", "env-name")::get))
         .isEqualTo("env-name");
-    assertThat(RunOwner.hostName(p -> p.equals("/etc/hostname") ? " etc-name " : null,
-        k -> null)).isEqualTo("etc-name");
+    assertThat(RunOwner.hostName(p -> p.equals("/etc/hostname") ? " etc-name " : null, k -> null))
+        .isEqualTo("etc-name");
     assertThat(RunOwner.hostName(p -> null, k -> " ")).isEqualTo("unknown");
   }
 

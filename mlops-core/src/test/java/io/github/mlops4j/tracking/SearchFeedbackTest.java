@@ -8,8 +8,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +53,8 @@ class SearchFeedbackTest {
     }
     String prefix = "[" + Thread.currentThread().getName() + "] ";
     String logger = " " + Tracker.class.getName() + " - ";
-    return out.toString(StandardCharsets.UTF_8).lines()
+    return out.toString(StandardCharsets.UTF_8)
+        .lines()
         .filter(l -> l.startsWith(prefix) && l.contains(logger))
         .collect(java.util.stream.Collectors.joining("\n"));
   }
@@ -61,16 +62,20 @@ class SearchFeedbackTest {
   @Test
   void anUnknownExperiment_isAnError_listingTheClosestKnownOnesFirst() {
     assertThatThrownBy(() -> tracker.searchRuns("loan_default", ""))
-        .isInstanceOfSatisfying(ExperimentNotFoundException.class, e -> {
-          assertThat(e.experiment()).isEqualTo("loan_default");
-          assertThat(e.closest()).containsExactly("loan-default", "loan-default-v2");
-        })
+        .isInstanceOfSatisfying(
+            ExperimentNotFoundException.class,
+            e -> {
+              assertThat(e.experiment()).isEqualTo("loan_default");
+              assertThat(e.closest()).containsExactly("loan-default", "loan-default-v2");
+            })
         .isInstanceOf(TrackingException.class)
-        .hasMessage("No experiment named 'loan_default' exists in this workspace; the closest of"
-            + " its 3 experiment(s): 'loan-default', 'loan-default-v2'");
-    assertThatThrownBy(() -> tracker.searchRuns(
-        RunQuery.builder().experiments("churn", "chrun").build()))
-        .isInstanceOf(ExperimentNotFoundException.class).hasMessageContaining("'chrun'");
+        .hasMessage(
+            "No experiment named 'loan_default' exists in this workspace; the closest of"
+                + " its 3 experiment(s): 'loan-default', 'loan-default-v2'");
+    assertThatThrownBy(
+            () -> tracker.searchRuns(RunQuery.builder().experiments("churn", "chrun").build()))
+        .isInstanceOf(ExperimentNotFoundException.class)
+        .hasMessageContaining("'chrun'");
     assertThat(tracker.searchRuns("loan-default", "")).hasSize(1);
   }
 
@@ -84,33 +89,49 @@ class SearchFeedbackTest {
 
   @Test
   void anUnknownKey_isLoggedOnceWithTheClosestKeys() {
-    String first = logged(() -> assertThat(
-        tracker.searchRuns("loan-default", "metrics.acuracy > 0.5")).isEmpty());
-    assertThat(first).contains("WARN").contains("metrics.acuracy")
+    String first =
+        logged(
+            () ->
+                assertThat(tracker.searchRuns("loan-default", "metrics.acuracy > 0.5")).isEmpty());
+    assertThat(first)
+        .contains("WARN")
+        .contains("metrics.acuracy")
         .contains("Closest metrics: [accuracy]");
     String again = logged(() -> tracker.searchRuns("loan-default", "metrics.acuracy > 0.7"));
     assertThat(again).doesNotContain("acuracy");
 
-    String param = logged(() -> tracker.searchRuns("churn",
-        "params.learning_rat = '0.1' and tags.teem = 'risk'"));
-    assertThat(param).contains("params.learning_rat").contains("Closest params: [learning_rate]")
-        .contains("tags.teem").contains("Closest tags: [team");
+    String param =
+        logged(
+            () ->
+                tracker.searchRuns("churn", "params.learning_rat = '0.1' and tags.teem = 'risk'"));
+    assertThat(param)
+        .contains("params.learning_rat")
+        .contains("Closest params: [learning_rate]")
+        .contains("tags.teem")
+        .contains("Closest tags: [team");
 
-    String known = logged(() -> assertThat(
-        tracker.searchRuns("churn", "metrics.accuracy > 0.5 and params.learning_rate = '0.1'"))
-        .hasSize(1));
+    String known =
+        logged(
+            () ->
+                assertThat(
+                        tracker.searchRuns(
+                            "churn", "metrics.accuracy > 0.5 and params.learning_rate = '0.1'"))
+                    .hasSize(1));
     assertThat(known).doesNotContain("WARN");
   }
 
   @Test
   void whenNothingIsClose_noNameIsSuggestedAsClose() {
     assertThatThrownBy(() -> tracker.searchRuns("fraud", ""))
-        .isInstanceOfSatisfying(ExperimentNotFoundException.class,
-            e -> assertThat(e.closest()).isEmpty())
-        .hasMessage("No experiment named 'fraud' exists in this workspace; none of its 3"
-            + " experiment(s) has a close name: 'loan-default', 'churn', 'loan-default-v2'");
+        .isInstanceOfSatisfying(
+            ExperimentNotFoundException.class, e -> assertThat(e.closest()).isEmpty())
+        .hasMessage(
+            "No experiment named 'fraud' exists in this workspace; none of its 3"
+                + " experiment(s) has a close name: 'loan-default', 'churn', 'loan-default-v2'");
     String unrelated = logged(() -> tracker.searchRuns("churn", "metrics.rmse < 1"));
-    assertThat(unrelated).contains("metrics.rmse").contains("None of its metrics has a close name")
+    assertThat(unrelated)
+        .contains("metrics.rmse")
+        .contains("None of its metrics has a close name")
         .doesNotContain("Closest");
   }
 
@@ -119,29 +140,38 @@ class SearchFeedbackTest {
     org.sqlite.SQLiteDataSource sqlite = new org.sqlite.SQLiteDataSource();
     sqlite.setUrl("jdbc:sqlite:" + ws.resolve("mlops.db"));
     java.util.List<String> statements = new java.util.concurrent.CopyOnWriteArrayList<>();
-    javax.sql.DataSource counting = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
-        getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class},
-        (ds, m, args) -> {
-          Object out = invoke(m, sqlite, args);
-          if (!(out instanceof java.sql.Connection c)) {
-            return out;
-          }
-          return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-              new Class<?>[] {java.sql.Connection.class}, (conn, cm, cargs) -> {
-                if (cm.getName().startsWith("prepare") && cargs != null
-                    && cargs[0] instanceof String sql) {
-                  statements.add(sql);
-                }
-                return invoke(cm, c, cargs);
-              });
-        });
-    try (Tracker viaCounting = Tracker.builder().dataSource(counting)
-        .artifactRoot(ws.resolve("artifacts")).captureEnvironment(false).build()) {
+    javax.sql.DataSource counting =
+        (javax.sql.DataSource)
+            java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class},
+                (ds, m, args) -> {
+                  Object out = invoke(m, sqlite, args);
+                  if (!(out instanceof java.sql.Connection c)) {
+                    return out;
+                  }
+                  return java.lang.reflect.Proxy.newProxyInstance(
+                      getClass().getClassLoader(),
+                      new Class<?>[] {java.sql.Connection.class},
+                      (conn, cm, cargs) -> {
+                        if (cm.getName().startsWith("prepare")
+                            && cargs != null
+                            && cargs[0] instanceof String sql) {
+                          statements.add(sql);
+                        }
+                        return invoke(cm, c, cargs);
+                      });
+                });
+    try (Tracker viaCounting =
+        Tracker.builder()
+            .dataSource(counting)
+            .artifactRoot(ws.resolve("artifacts"))
+            .captureEnvironment(false)
+            .build()) {
       statements.clear();
       assertThat(viaCounting.searchRuns(RunQuery.builder().experiments("churn").build()).runs())
           .hasSize(1);
-      assertThat(statements.stream().filter(sql -> sql.contains("FROM experiments")))
-          .hasSize(1);
+      assertThat(statements.stream().filter(sql -> sql.contains("FROM experiments"))).hasSize(1);
     }
   }
 

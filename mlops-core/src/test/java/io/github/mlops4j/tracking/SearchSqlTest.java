@@ -90,8 +90,17 @@ class SearchSqlTest {
       s.execute("INSERT INTO experiments (experiment_id, name, creation_time) VALUES (2, 'b', 0)");
     }
     for (RunRow r : RUNS) {
-      run(db, r.id(), r.experiment(), r.name(), r.parent(), r.user(), r.status(), r.start(),
-          r.end(), r.stage());
+      run(
+          db,
+          r.id(),
+          r.experiment(),
+          r.name(),
+          r.parent(),
+          r.user(),
+          r.status(),
+          r.start(),
+          r.end(),
+          r.stage());
       for (Map.Entry<String, String> e : r.params().entrySet()) {
         keyValue(db, "params", r.id(), e.getKey(), e.getValue());
       }
@@ -110,26 +119,72 @@ class SearchSqlTest {
   /** The table above; {@link FilterOracle} evaluates filters over the same runs in memory. */
   static final List<RunRow> RUNS =
       List.of(
-          new RunRow("r1", 1, "alpha", null, "alice", "FINISHED", 1000, 2000L, "active",
+          new RunRow(
+              "r1",
+              1,
+              "alpha",
+              null,
+              "alice",
+              "FINISHED",
+              1000,
+              2000L,
+              "active",
               Map.of("lr", "0.05", "model", "GPT-4"),
               Map.of("mlflow.user", "alice", "env", "prod", "task", "Classification"),
               Map.of("auc", 0.9, "loss", 0.2),
               List.of(new Input("d1", "custom", "train"), new Input("d2", "holdout", "test"))),
-          new RunRow("r2", 1, "beta", "r1", "bob", "FAILED", 2000, 2500L, "active",
+          new RunRow(
+              "r2",
+              1,
+              "beta",
+              "r1",
+              "bob",
+              "FAILED",
+              2000,
+              2500L,
+              "active",
               Map.of("lr", "0.01", "model", "gpt-3"),
               Map.of("env", "dev", "task", "classification"),
               Map.of("auc", 0.7, "loss", Double.NaN),
               List.of(new Input("d1", "custom", "train"))),
-          new RunRow("r3", 1, "Gamma", "r1", "alice", "RUNNING", 3000, null, "active",
+          new RunRow(
+              "r3",
+              1,
+              "Gamma",
+              "r1",
+              "alice",
+              "RUNNING",
+              3000,
+              null,
+              "active",
               Map.of("lr", "0.05", "model", "GPT-3.5"),
               Map.of("env", "prod"),
               Map.of("auc", Double.NaN),
               List.of(new Input("d3", "Custom", "eval"))),
-          new RunRow("r4", 2, "delta", null, "carol", "KILLED", 3000, 3100L, "deleted",
-              Map.of(), Map.of(),
+          new RunRow(
+              "r4",
+              2,
+              "delta",
+              null,
+              "carol",
+              "KILLED",
+              3000,
+              3100L,
+              "deleted",
+              Map.of(),
+              Map.of(),
               Map.of("auc", 0.95, "loss", 0.1),
               List.of()),
-          new RunRow("r5", 2, "alpha-2", null, "bob", "FINISHED", 500, 900L, "active",
+          new RunRow(
+              "r5",
+              2,
+              "alpha-2",
+              null,
+              "bob",
+              "FINISHED",
+              500,
+              900L,
+              "active",
               Map.of("lr", "0.1", "learning rate", "high"),
               Map.of("task", "regression", "note", "it's 100%"),
               Map.of("loss", 0.5, "f1 score", 0.4),
@@ -316,13 +371,15 @@ class SearchSqlTest {
   void groupsCompileToBalancedTreesInOrder() {
     SearchSql.Fragment f =
         SearchSql.where(
-            FilterParser.parse("status = 'a' OR status = 'b' OR status = 'c' OR status = 'd'"
-                + " OR status = 'e'"),
+            FilterParser.parse(
+                "status = 'a' OR status = 'b' OR status = 'c' OR status = 'd'"
+                    + " OR status = 'e'"),
             Dialect.SQLITE);
     // the shallowest two first: a with b, c with d, then e with (a OR b), then the two pairs
     assertThat(f.sql())
-        .isEqualTo("(((r.status = ? OR r.status = ?) OR r.status = ?)"
-            + " OR (r.status = ? OR r.status = ?))");
+        .isEqualTo(
+            "(((r.status = ? OR r.status = ?) OR r.status = ?)"
+                + " OR (r.status = ? OR r.status = ?))");
     assertThat(f.params()).containsExactly("a", "b", "e", "c", "d");
   }
 
@@ -332,22 +389,26 @@ class SearchSqlTest {
    */
   @Test
   void postgresqlPlansOnlyTheFirstConjunctSubqueriesAsSemiJoins() {
-    String filter = "params.a = '1' AND tags.b IS NOT NULL AND datasets.name = 'x'"
-        + " AND metrics.m > 0 AND params.e = '5' AND status = 'FINISHED' AND tags.f IS NULL"
-        + " AND (params.g = '7' OR params.h = '8') AND NOT params.i = '9'";
+    String filter =
+        "params.a = '1' AND tags.b IS NOT NULL AND datasets.name = 'x'"
+            + " AND metrics.m > 0 AND params.e = '5' AND status = 'FINISHED' AND tags.f IS NULL"
+            + " AND (params.g = '7' OR params.h = '8') AND NOT params.i = '9'";
     String pg = SearchSql.where(FilterParser.parse(filter), Dialect.POSTGRESQL).sql();
     // five subqueries ANDed at the top: params.a, tags.b, datasets.name, metrics.m, params.e
     assertThat(pg.split(" IS TRUE", -1)).hasSize(2);
-    assertThat(pg).contains("(r.run_id IN (SELECT run_id FROM params WHERE key = ? AND value = ?))"
-        + " IS TRUE");
+    assertThat(pg)
+        .contains(
+            "(r.run_id IN (SELECT run_id FROM params WHERE key = ? AND value = ?))" + " IS TRUE");
     SearchSql.Fragment fragment = SearchSql.where(FilterParser.parse(filter), Dialect.POSTGRESQL);
     int wrapped = pg.substring(0, pg.indexOf(" IS TRUE")).split("\\?", -1).length - 1;
     assertThat(fragment.params().subList(wrapped - 2, wrapped)).containsExactly("e", "5");
     assertThat(pg).contains("r.run_id NOT IN (SELECT run_id FROM tags WHERE key = ?)");
-    assertThat(pg).contains("(r.run_id IN (SELECT run_id FROM params WHERE key = ? AND value = ?)"
-        + " OR r.run_id IN (SELECT run_id FROM params WHERE key = ? AND value = ?))");
-    assertThat(pg).contains("NOT (r.run_id IN (SELECT run_id FROM params WHERE key = ?"
-        + " AND value = ?))");
+    assertThat(pg)
+        .contains(
+            "(r.run_id IN (SELECT run_id FROM params WHERE key = ? AND value = ?)"
+                + " OR r.run_id IN (SELECT run_id FROM params WHERE key = ? AND value = ?))");
+    assertThat(pg)
+        .contains("NOT (r.run_id IN (SELECT run_id FROM params WHERE key = ?" + " AND value = ?))");
     assertThat(SearchSql.where(FilterParser.parse(filter), Dialect.SQLITE).sql())
         .doesNotContain("IS TRUE");
   }
@@ -375,8 +436,11 @@ class SearchSqlTest {
     Filter deep = f;
     assertThatThrownBy(() -> SearchSql.where(deep, dialect()))
         .isInstanceOf(InvalidFilterException.class)
-        .hasMessageStartingWith("The filter compiles to SQL " + (SearchSql.MAX_DEPTH + 5)
-            + " deep; at most " + SearchSql.MAX_DEPTH);
+        .hasMessageStartingWith(
+            "The filter compiles to SQL "
+                + (SearchSql.MAX_DEPTH + 5)
+                + " deep; at most "
+                + SearchSql.MAX_DEPTH);
   }
 
   /** Random filters of a few hundred comparisons select what the in-memory oracle selects. */
@@ -405,11 +469,52 @@ class SearchSqlTest {
   private static final List<String> KEYS =
       List.of("lr", "model", "env", "task", "note", "mlflow.user", "learning rate", "nope");
   private static final List<String> STRINGS =
-      List.of("0.05", "0.01", "0.1", "GPT-4", "gpt-3", "GPT-3.5", "prod", "dev", "alice", "bob",
-          "Classification", "classification", "regression", "it's 100%", "high", "custom",
-          "Custom", "holdout", "train", "test", "eval", "d1", "d2", "d3", "r1", "r2", "r3",
-          "FINISHED", "RUNNING", "1", "2", "alpha", "Gamma", "delta", "active", "deleted",
-          "GPT%", "gpt%", "%a%", "_lpha%", "%100_", "%", "_", "", "x");
+      List.of(
+          "0.05",
+          "0.01",
+          "0.1",
+          "GPT-4",
+          "gpt-3",
+          "GPT-3.5",
+          "prod",
+          "dev",
+          "alice",
+          "bob",
+          "Classification",
+          "classification",
+          "regression",
+          "it's 100%",
+          "high",
+          "custom",
+          "Custom",
+          "holdout",
+          "train",
+          "test",
+          "eval",
+          "d1",
+          "d2",
+          "d3",
+          "r1",
+          "r2",
+          "r3",
+          "FINISHED",
+          "RUNNING",
+          "1",
+          "2",
+          "alpha",
+          "Gamma",
+          "delta",
+          "active",
+          "deleted",
+          "GPT%",
+          "gpt%",
+          "%a%",
+          "_lpha%",
+          "%100_",
+          "%",
+          "_",
+          "",
+          "x");
   private static final List<String> METRICS = List.of("auc", "loss", "f1 score", "nope");
   private static final List<String> NUMBERS =
       List.of("0", "0.1", "0.2", "0.4", "0.5", "0.7", "0.9", "0.95", "1", "-1", "1e3");
@@ -426,29 +531,44 @@ class SearchSqlTest {
 
   private static Comparison randomComparison(Random random) {
     switch (random.nextInt(5)) {
-      case 0: {
-        Op op = pick(random, List.of(Op.EQ, Op.NE, Op.GT, Op.GE, Op.LT, Op.LE));
-        String n = pick(random, NUMBERS);
-        return new Comparison(Field.metric(pick(random, METRICS)), op,
-            new NumberValue(Double.parseDouble(n), n));
-      }
-      case 1:
-      case 2: {
-        Field field = random.nextBoolean() ? Field.param(pick(random, KEYS))
-            : Field.tag(pick(random, KEYS));
-        return stringComparison(random, field, true);
-      }
-      case 3: {
-        if (random.nextInt(3) == 0) {
-          Field field = Field.attribute(pick(random, List.of("start_time", "end_time")));
+      case 0:
+        {
           Op op = pick(random, List.of(Op.EQ, Op.NE, Op.GT, Op.GE, Op.LT, Op.LE));
-          String n = pick(random, TIMES);
-          return new Comparison(field, op, new NumberValue(Double.parseDouble(n), n));
+          String n = pick(random, NUMBERS);
+          return new Comparison(
+              Field.metric(pick(random, METRICS)), op, new NumberValue(Double.parseDouble(n), n));
         }
-        Field field = Field.attribute(pick(random, List.of("run_id", "run_name", "status",
-            "user_id", "lifecycle_stage", "parent_run_id", "experiment_id")));
-        return stringComparison(random, field, false);
-      }
+      case 1:
+      case 2:
+        {
+          Field field =
+              random.nextBoolean()
+                  ? Field.param(pick(random, KEYS))
+                  : Field.tag(pick(random, KEYS));
+          return stringComparison(random, field, true);
+        }
+      case 3:
+        {
+          if (random.nextInt(3) == 0) {
+            Field field = Field.attribute(pick(random, List.of("start_time", "end_time")));
+            Op op = pick(random, List.of(Op.EQ, Op.NE, Op.GT, Op.GE, Op.LT, Op.LE));
+            String n = pick(random, TIMES);
+            return new Comparison(field, op, new NumberValue(Double.parseDouble(n), n));
+          }
+          Field field =
+              Field.attribute(
+                  pick(
+                      random,
+                      List.of(
+                          "run_id",
+                          "run_name",
+                          "status",
+                          "user_id",
+                          "lifecycle_stage",
+                          "parent_run_id",
+                          "experiment_id")));
+          return stringComparison(random, field, false);
+        }
       default:
         return stringComparison(
             random, Field.dataset(pick(random, List.of("name", "digest", "context"))), false);
@@ -571,11 +691,12 @@ class SearchSqlTest {
   @Test
   void aMillionDigitLiteralCompilesInLinearTime() {
     String literal = "0".repeat(500_000) + "1" + "." + "0".repeat(400_000);
-    assertThat(SearchSql.where(FilterParser.parse("start_time > " + literal), Dialect.SQLITE)
-        .params()).containsExactly(1L);
+    assertThat(
+            SearchSql.where(FilterParser.parse("start_time > " + literal), Dialect.SQLITE).params())
+        .containsExactly(1L);
     String big = "1" + "7".repeat(900_000);
-    assertThat(SearchSql.where(FilterParser.parse("end_time < " + big), Dialect.SQLITE)
-        .params()).containsExactly(Double.POSITIVE_INFINITY);
+    assertThat(SearchSql.where(FilterParser.parse("end_time < " + big), Dialect.SQLITE).params())
+        .containsExactly(Double.POSITIVE_INFINITY);
   }
 
   @Test
@@ -583,7 +704,8 @@ class SearchSqlTest {
     SearchSql.Fragment f =
         SearchSql.where(FilterParser.parse("tags.t ILIKE 'a\\%'"), Dialect.POSTGRESQL);
     assertThat(f.sql())
-        .isEqualTo("r.run_id IN (SELECT run_id FROM tags WHERE key = ? AND value ILIKE ? ESCAPE '')");
+        .isEqualTo(
+            "r.run_id IN (SELECT run_id FROM tags WHERE key = ? AND value ILIKE ? ESCAPE '')");
     assertThat(f.params()).containsExactly("t", "a\\%");
   }
 
@@ -602,7 +724,9 @@ class SearchSqlTest {
   @Test
   void artifactUriIsNotSearchable() {
     assertThatThrownBy(
-            () -> SearchSql.where(FilterParser.parse("attributes.artifact_uri = 'x'"), Dialect.SQLITE))
+            () ->
+                SearchSql.where(
+                    FilterParser.parse("attributes.artifact_uri = 'x'"), Dialect.SQLITE))
         .isInstanceOf(InvalidFilterException.class)
         .hasMessageContaining("artifact_uri");
     assertThatThrownBy(
@@ -672,7 +796,9 @@ class SearchSqlTest {
 
   @Test
   void filterAndOrderCombine() throws SQLException {
-    assertThat(select("metrics.auc >= 0.7 OR tags.env = 'prod'", List.of(OrderBy.parse("metrics.auc"))))
+    assertThat(
+            select(
+                "metrics.auc >= 0.7 OR tags.env = 'prod'", List.of(OrderBy.parse("metrics.auc"))))
         .containsExactly("r2", "r1", "r4", "r3");
   }
 
@@ -712,8 +838,10 @@ class SearchSqlTest {
   }
 
   private static String migration(Dialect dialect) throws IOException {
-    String ddl = "/io/github/mlops4j/store/migrations/"
-        + dialect.name().toLowerCase(java.util.Locale.ROOT) + "/tracking-V1.sql";
+    String ddl =
+        "/io/github/mlops4j/store/migrations/"
+            + dialect.name().toLowerCase(java.util.Locale.ROOT)
+            + "/tracking-V1.sql";
     try (InputStream in = SearchSqlTest.class.getResourceAsStream(ddl)) {
       return new String(Objects.requireNonNull(in, ddl).readAllBytes(), StandardCharsets.UTF_8);
     }
@@ -752,8 +880,7 @@ class SearchSqlTest {
     }
   }
 
-  private static void keyValue(
-      Connection db, String table, String runId, String key, String value)
+  private static void keyValue(Connection db, String table, String runId, String key, String value)
       throws SQLException {
     try (PreparedStatement ps =
         db.prepareStatement("INSERT INTO " + table + " (run_id, key, value) VALUES (?, ?, ?)")) {
@@ -782,8 +909,7 @@ class SearchSqlTest {
     }
   }
 
-  private static void input(
-      Connection db, String runId, String digest, String name, String context)
+  private static void input(Connection db, String runId, String digest, String name, String context)
       throws SQLException {
     try (PreparedStatement ps =
         db.prepareStatement(

@@ -44,7 +44,8 @@ class SqliteTrackerIT extends TrackerContract {
         .hasMessageContaining("left unchanged");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT version FROM mlops_schema WHERE component = 'tracking'")) {
+        ResultSet rs =
+            s.executeQuery("SELECT version FROM mlops_schema WHERE component = 'tracking'")) {
       rs.next();
       assertThat(rs.getInt(1)).isEqualTo(99);
     }
@@ -83,15 +84,16 @@ class SqliteTrackerIT extends TrackerContract {
   @Test
   void twoTrackersOpenedOnOneWorkspace_staleHandleIsRefused() {
     Run run = tracker.startRun("e");
-    try (Tracker second = Tracker.builder().workspace(temp.resolve("ws"))
-        .captureEnvironment(false).build()) {
+    try (Tracker second =
+        Tracker.builder().workspace(temp.resolve("ws")).captureEnvironment(false).build()) {
       Run stale = second.resumeRun(run.id());
       run.close();
 
       stale.logMetric("m", 1.0); // handled by the second tracker's writer: dropped and counted
       assertThat(second.flush(Duration.ofSeconds(30))).isTrue();
       assertThat(second.rejectedMetricPoints()).isEqualTo(1);
-      assertThatThrownBy(() -> stale.logParam("p", "1")).isInstanceOf(RunEndedException.class)
+      assertThatThrownBy(() -> stale.logParam("p", "1"))
+          .isInstanceOf(RunEndedException.class)
           .hasMessageContaining("FINISHED");
       assertThatThrownBy(() -> stale.logMetric("m", 2.0)).isInstanceOf(RunEndedException.class);
       stale.fail(new IllegalStateException("late"));

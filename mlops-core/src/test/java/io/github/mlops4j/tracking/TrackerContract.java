@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The behaviour every tracking backend must show. Extended once per store: SQLite
- * ({@link SqliteTrackerIT}) and PostgreSQL ({@link PostgresTrackerIT}).
+ * The behaviour every tracking backend must show. Extended once per store: SQLite ({@link
+ * SqliteTrackerIT}) and PostgreSQL ({@link PostgresTrackerIT}).
  */
 abstract class TrackerContract {
   @TempDir Path temp;
@@ -68,15 +68,20 @@ abstract class TrackerContract {
     assertThat(info.status()).isEqualTo(RunStatus.FINISHED);
     assertThat(info.endTime()).isPresent();
     assertThat(info.runName()).isEqualTo("baseline");
-    assertThat(info.params()).containsExactlyInAnyOrderEntriesOf(
-        Map.of("lr", "0.05", "epochs", "10", "model", "sgd"));
-    assertThat(info.tags()).containsEntry("team", "risk").containsEntry("stage", "dev")
-        .containsKey(Environment.JAVA_VERSION).containsKey(Environment.OS_ARCH)
-        .containsKey(Environment.HOST).containsKey(Tracker.USER_TAG);
+    assertThat(info.params())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("lr", "0.05", "epochs", "10", "model", "sgd"));
+    assertThat(info.tags())
+        .containsEntry("team", "risk")
+        .containsEntry("stage", "dev")
+        .containsKey(Environment.JAVA_VERSION)
+        .containsKey(Environment.OS_ARCH)
+        .containsKey(Environment.HOST)
+        .containsKey(Tracker.USER_TAG);
     assertThat(info.metrics().get("loss").value()).isEqualTo(0.41);
     assertThat(info.metrics().get("loss").step()).isEqualTo(2);
     assertThat(info.metrics().get("auc").value()).isEqualTo(0.8);
-    assertThat(tracker.metricHistory(id, "loss")).extracting(MetricPoint::value)
+    assertThat(tracker.metricHistory(id, "loss"))
+        .extracting(MetricPoint::value)
         .containsExactly(0.9, 0.5, 0.41);
     assertThat(tracker.experiments()).extracting(Experiment::name).containsExactly("churn");
   }
@@ -95,8 +100,15 @@ abstract class TrackerContract {
   @Test
   void nanAndInfinitiesRoundTripExactly() {
     double weirdNan = Double.longBitsToDouble(0x7ff8_0000_dead_beefL);
-    double[] values = {Double.NaN, weirdNan, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-        -0.0, Double.MIN_VALUE, Double.MAX_VALUE};
+    double[] values = {
+      Double.NaN,
+      weirdNan,
+      Double.POSITIVE_INFINITY,
+      Double.NEGATIVE_INFINITY,
+      -0.0,
+      Double.MIN_VALUE,
+      Double.MAX_VALUE
+    };
     try (Run run = tracker.startRun("e")) {
       for (int i = 0; i < values.length; i++) {
         run.logMetric("x", values[i], i);
@@ -125,7 +137,9 @@ abstract class TrackerContract {
       run.logParam("lr", "0.05");
       assertThatThrownBy(() -> run.logParam("lr", "0.1"))
           .isInstanceOf(ParamConflictException.class)
-          .hasMessageContaining("'lr'").hasMessageContaining("0.05").hasMessageContaining("0.1");
+          .hasMessageContaining("'lr'")
+          .hasMessageContaining("0.05")
+          .hasMessageContaining("0.1");
       Map<String, String> batch = new LinkedHashMap<>();
       batch.put("a", "1");
       batch.put("lr", "0.2");
@@ -138,15 +152,20 @@ abstract class TrackerContract {
   void limits_rejectOverlongValuesAndBadKeys_withoutTruncating() {
     try (Run run = tracker.startRun("e")) {
       assertThatThrownBy(() -> run.logParam("k".repeat(251), "v"))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("251");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("251");
       run.logParam("k".repeat(250), "v".repeat(6000));
       assertThatThrownBy(() -> run.logParam("p", "v".repeat(6001)))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not truncated");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("not truncated");
       run.setTag("t", "v".repeat(8000));
       assertThatThrownBy(() -> run.setTag("t2", "v".repeat(8001)))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("8000");
-      for (String bad : List.of("", "../x", "/abs", "a//b", "a\u0000b", "semi;colon", "a/./b", ".")) {
-        assertThatThrownBy(() -> run.logMetric(bad, 1.0)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("8000");
+      for (String bad :
+          List.of("", "../x", "/abs", "a//b", "a\u0000b", "semi;colon", "a/./b", ".")) {
+        assertThatThrownBy(() -> run.logMetric(bad, 1.0))
+            .as(bad)
             .isInstanceOf(IllegalArgumentException.class);
       }
       run.logMetric("ok key/with-all_chars.1", 1.0);
@@ -162,7 +181,8 @@ abstract class TrackerContract {
     run.close();
     assertThat(info(run).status()).isEqualTo(RunStatus.FAILED);
     assertThat(info(run).tags().get(Run.ERROR_TAG)).contains("diverged");
-    assertThatThrownBy(() -> run.logMetric("x", 1)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> run.logMetric("x", 1))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("FAILED");
     assertThatThrownBy(() -> run.logParam("x", "1")).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> tracker.resumeRun(run.id())).isInstanceOf(IllegalStateException.class);
@@ -175,18 +195,21 @@ abstract class TrackerContract {
   void staleHandle_ofARunEndedThroughAnotherTracker_writesNothing() throws IOException {
     Run run = tracker.startRun("e");
     run.logParam("lr", "0.1").setTag("stage", "train").logMetric("loss", 1.0, 0);
-    try (Tracker other = Tracker.builder().store(tracker.store()).captureEnvironment(false)
-        .build()) {
+    try (Tracker other =
+        Tracker.builder().store(tracker.store()).captureEnvironment(false).build()) {
       Run stale = other.resumeRun(run.id());
       run.close(); // another process finishes the run
       Path file = Files.writeString(temp.resolve("late.txt"), "late");
 
       assertThatThrownBy(() -> stale.logParam("late", "1"))
-          .isInstanceOfSatisfying(RunEndedException.class, e -> {
-            assertThat(e.runId()).isEqualTo(run.id());
-            assertThat(e.status()).isEqualTo(RunStatus.FINISHED);
-          })
-          .hasMessageContaining(run.id()).hasMessageContaining("FINISHED");
+          .isInstanceOfSatisfying(
+              RunEndedException.class,
+              e -> {
+                assertThat(e.runId()).isEqualTo(run.id());
+                assertThat(e.status()).isEqualTo(RunStatus.FINISHED);
+              })
+          .hasMessageContaining(run.id())
+          .hasMessageContaining("FINISHED");
       assertThatThrownBy(() -> stale.setTag("late", "1")).isInstanceOf(RunEndedException.class);
       assertThatThrownBy(() -> stale.logArtifact(file)).isInstanceOf(RunEndedException.class);
       assertThatThrownBy(() -> stale.logInput(DatasetVersion.of(file)))
@@ -206,8 +229,8 @@ abstract class TrackerContract {
   @Test
   void staleHandle_metricsForAnEndedRun_areDroppedAndCounted_andLaterOnesRefused() {
     Run run = tracker.startRun("e");
-    try (Tracker other = Tracker.builder().store(tracker.store()).captureEnvironment(false)
-        .build()) {
+    try (Tracker other =
+        Tracker.builder().store(tracker.store()).captureEnvironment(false).build()) {
       Run stale = other.resumeRun(run.id());
       stale.logMetric("loss", 1.0, 0);
       assertThat(other.flush(Duration.ofSeconds(30))).isTrue();
@@ -220,11 +243,13 @@ abstract class TrackerContract {
 
       assertThat(other.rejectedMetricPoints()).isEqualTo(1);
       assertThat(other.storedMetricPoints()).isEqualTo(1);
-      assertThat(tracker.metricHistory(run.id(), "loss")).extracting(MetricPoint::step)
+      assertThat(tracker.metricHistory(run.id(), "loss"))
+          .extracting(MetricPoint::step)
           .containsExactly(0L);
       assertThat(info(run).metrics()).containsOnlyKeys("loss");
       assertThatThrownBy(() -> stale.logMetric("loss", 0.1, 2))
-          .isInstanceOf(RunEndedException.class).hasMessageContaining("KILLED");
+          .isInstanceOf(RunEndedException.class)
+          .hasMessageContaining("KILLED");
       assertThat(stale.status()).isEqualTo(RunStatus.KILLED);
     }
   }
@@ -245,7 +270,8 @@ abstract class TrackerContract {
   void unknownRunIds_areClearErrors() {
     assertThat(tracker.findRun("nope")).isEmpty();
     assertThatThrownBy(() -> tracker.metricHistory("nope", "loss"))
-        .isInstanceOf(RunNotFoundException.class).hasMessageContaining("nope");
+        .isInstanceOf(RunNotFoundException.class)
+        .hasMessageContaining("nope");
     assertThatThrownBy(() -> tracker.resumeRun("nope")).isInstanceOf(RunNotFoundException.class);
     assertThatThrownBy(() -> tracker.deleteRun("nope")).isInstanceOf(RunNotFoundException.class);
     assertThatThrownBy(() -> tracker.newRun("e").parent("nope").start())
@@ -257,7 +283,8 @@ abstract class TrackerContract {
     Run run = tracker.startRun("e");
     run.logMetric("x", 1, 0);
     tracker.close();
-    assertThatThrownBy(() -> run.logMetric("x", 2, 1)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> run.logMetric("x", 2, 1))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
     assertThatThrownBy(() -> tracker.startRun("e")).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> tracker.findRun(run.id())).isInstanceOf(IllegalStateException.class);
@@ -278,7 +305,8 @@ abstract class TrackerContract {
       assertThat(tracker.findRun(children.get(0)).orElseThrow().parentRunId())
           .contains(parent.id());
       assertThat(tracker.searchRuns("cv", "attributes.parent_run_id = '" + parent.id() + "'"))
-          .extracting(RunInfo::runId).containsExactlyInAnyOrderElementsOf(children);
+          .extracting(RunInfo::runId)
+          .containsExactlyInAnyOrderElementsOf(children);
       Run again = tracker.resumeRun(parent.id());
       again.logParam("folds", "3");
       assertThat(info(parent).params()).containsEntry("folds", "3");
@@ -293,9 +321,13 @@ abstract class TrackerContract {
     b.close();
     tracker.deleteRun(a.id());
     assertThat(tracker.searchRuns("e", "")).extracting(RunInfo::runId).containsExactly(b.id());
-    assertThat(tracker.searchRuns(RunQuery.builder().experiments("e")
-        .viewType(ViewType.DELETED_ONLY).build()).runs())
-        .extracting(RunInfo::runId).containsExactly(a.id());
+    assertThat(
+            tracker
+                .searchRuns(
+                    RunQuery.builder().experiments("e").viewType(ViewType.DELETED_ONLY).build())
+                .runs())
+        .extracting(RunInfo::runId)
+        .containsExactly(a.id());
     assertThat(tracker.findRun(a.id()).orElseThrow().deleted()).isTrue();
     tracker.restoreRun(a.id());
     assertThat(tracker.searchRuns("e", "")).hasSize(2);
@@ -316,14 +348,15 @@ abstract class TrackerContract {
     assertThat(tracker.searchRuns("grid", "metrics.auc > 0.6 and params.lr = '0.05'"))
         .extracting(RunInfo::runName)
         .containsExactlyInAnyOrder("r12", "r14", "r16", "r18", "r20", "r22", "r24");
-    assertThat(tracker.searchRuns("grid",
-        "(tags.family = 'tree' or params.lr = '0.1') and not metrics.auc >= 0.52"))
-        .extracting(RunInfo::runName).containsExactlyInAnyOrder("r0", "r1");
-    assertThat(tracker.searchRuns("grid", "attributes.run_name LIKE 'r2%'"))
-        .hasSize(6);
+    assertThat(
+            tracker.searchRuns(
+                "grid", "(tags.family = 'tree' or params.lr = '0.1') and not metrics.auc >= 0.52"))
+        .extracting(RunInfo::runName)
+        .containsExactlyInAnyOrder("r0", "r1");
+    assertThat(tracker.searchRuns("grid", "attributes.run_name LIKE 'r2%'")).hasSize(6);
 
-    RunQuery.Builder query = RunQuery.builder().experiments("grid").orderBy("metrics.auc DESC")
-        .maxResults(10);
+    RunQuery.Builder query =
+        RunQuery.builder().experiments("grid").orderBy("metrics.auc DESC").maxResults(10);
     List<String> seen = new ArrayList<>();
     RunPage page = tracker.searchRuns(query.build());
     seen.addAll(page.runs().stream().map(RunInfo::runName).toList());
@@ -337,15 +370,23 @@ abstract class TrackerContract {
     }
     assertThat(seen).containsExactlyElementsOf(expected);
 
-    assertThatThrownBy(() -> tracker.searchRuns(RunQuery.builder().experiments("other")
-        .pageToken(tracker.searchRuns(query.pageToken(null).build()).nextPageToken()).build()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not issued");
+    assertThatThrownBy(
+            () ->
+                tracker.searchRuns(
+                    RunQuery.builder()
+                        .experiments("other")
+                        .pageToken(
+                            tracker.searchRuns(query.pageToken(null).build()).nextPageToken())
+                        .build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not issued");
     assertThatThrownBy(() -> tracker.searchRuns("grid", "metrics.auc >> 1"))
         .isInstanceOf(InvalidFilterException.class)
         .satisfies(e -> assertThat(((InvalidFilterException) e).position()).isEqualTo(13));
     // An unknown experiment used to answer no runs; it is an error naming the known ones.
     assertThatThrownBy(() -> tracker.searchRuns("missing-experiment", ""))
-        .isInstanceOf(ExperimentNotFoundException.class).hasMessageContaining("'grid'");
+        .isInstanceOf(ExperimentNotFoundException.class)
+        .hasMessageContaining("'grid'");
   }
 
   @Test
@@ -359,16 +400,21 @@ abstract class TrackerContract {
     try (Run run = tracker.startRun("e")) {
       first = run.id();
       List<ArtifactInfo> a = run.logArtifact(model);
-      assertThat(a).singleElement().satisfies(x -> {
-        assertThat(x.path()).isEqualTo("model.txt");
-        assertThat(x.sizeBytes()).isEqualTo(10);
-      });
+      assertThat(a)
+          .singleElement()
+          .satisfies(
+              x -> {
+                assertThat(x.path()).isEqualTo("model.txt");
+                assertThat(x.sizeBytes()).isEqualTo(10);
+              });
       List<ArtifactInfo> tree = run.logArtifact(dir, "reports/r1");
-      assertThat(tree).extracting(ArtifactInfo::path)
+      assertThat(tree)
+          .extracting(ArtifactInfo::path)
           .containsExactly("reports/r1/img/a.txt", "reports/r1/index.html");
       assertThat(tree.get(0).digest()).isEqualTo(a.get(0).digest());
       for (String bad : List.of("../escape", "/etc/passwd", "a/../../b", "nul\u0000")) {
-        assertThatThrownBy(() -> run.logArtifact(model, bad)).as(bad)
+        assertThatThrownBy(() -> run.logArtifact(model, bad))
+            .as(bad)
             .isInstanceOf(IllegalArgumentException.class);
       }
     }
@@ -383,13 +429,16 @@ abstract class TrackerContract {
     Path object = tracker.store().artifacts().path(digest);
     object.toFile().setWritable(true);
     Files.writeString(object, "weights v2");
-    assertThatThrownBy(() -> {
-      try (InputStream in = tracker.openArtifact(first, "model.txt")) {
-        in.readAllBytes();
-      }
-    }).isInstanceOf(ArtifactCorruptedException.class);
+    assertThatThrownBy(
+            () -> {
+              try (InputStream in = tracker.openArtifact(first, "model.txt")) {
+                in.readAllBytes();
+              }
+            })
+        .isInstanceOf(ArtifactCorruptedException.class);
     assertThatThrownBy(() -> tracker.openArtifact(first, "missing.txt"))
-        .isInstanceOf(TrackingException.class).hasMessageContaining("missing.txt");
+        .isInstanceOf(TrackingException.class)
+        .hasMessageContaining("missing.txt");
   }
 
   @Test
@@ -407,15 +456,22 @@ abstract class TrackerContract {
       r2 = run.id();
       run.logInput(data, "eval");
     }
-    assertThat(tracker.inputs(r1)).singleElement().satisfies(in -> {
-      assertThat(in.context()).isEqualTo("train");
-      assertThat(in.dataset().digest()).isEqualTo(data.digest());
-      assertThat(in.dataset().rowCount()).isEqualTo(2);
-      assertThat(in.dataset().name()).isEqualTo("train.csv");
-    });
+    assertThat(tracker.inputs(r1))
+        .singleElement()
+        .satisfies(
+            in -> {
+              assertThat(in.context()).isEqualTo("train");
+              assertThat(in.dataset().digest()).isEqualTo(data.digest());
+              assertThat(in.dataset().rowCount()).isEqualTo(2);
+              assertThat(in.dataset().name()).isEqualTo("train.csv");
+            });
     assertThat(tracker.runsUsingDataset(data.digest())).containsExactlyInAnyOrder(r1, r2);
-    assertThat(tracker.searchRuns("e", "datasets.digest = '" + data.digest() + "'"
-        + " and datasets.context = 'eval'")).extracting(RunInfo::runId).containsExactly(r2);
+    assertThat(
+            tracker.searchRuns(
+                "e",
+                "datasets.digest = '" + data.digest() + "'" + " and datasets.context = 'eval'"))
+        .extracting(RunInfo::runId)
+        .containsExactly(r2);
   }
 
   @Test
@@ -428,15 +484,17 @@ abstract class TrackerContract {
     List<Future<?>> done = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
-      done.add(pool.submit(() -> {
-        start.await();
-        Run run = runs.get(thread % 2);
-        for (int i = 0; i < points; i++) {
-          run.logMetric("t" + thread, i, i);
-          run.logMetric("shared", thread, (long) thread * points + i);
-        }
-        return null;
-      }));
+      done.add(
+          pool.submit(
+              () -> {
+                start.await();
+                Run run = runs.get(thread % 2);
+                for (int i = 0; i < points; i++) {
+                  run.logMetric("t" + thread, i, i);
+                  run.logMetric("shared", thread, (long) thread * points + i);
+                }
+                return null;
+              }));
     }
     start.countDown();
     for (Future<?> f : done) {
@@ -476,17 +534,28 @@ abstract class TrackerContract {
 
   @Test
   void fullQueue_policies() throws Exception {
-    try (Tracker failing = freshStore(temp.resolve("f")).backpressure(Backpressure.FAIL)
-        .queueCapacity(1).captureEnvironment(false).build()) {
+    try (Tracker failing =
+        freshStore(temp.resolve("f"))
+            .backpressure(Backpressure.FAIL)
+            .queueCapacity(1)
+            .captureEnvironment(false)
+            .build()) {
       Run run = failing.startRun("e");
-      assertThatThrownBy(() -> {
-        for (int i = 0; i < 1_000_000; i++) {
-          run.logMetric("x", i, i);
-        }
-      }).isInstanceOf(MetricQueueFullException.class).hasMessageContaining("queue is full");
+      assertThatThrownBy(
+              () -> {
+                for (int i = 0; i < 1_000_000; i++) {
+                  run.logMetric("x", i, i);
+                }
+              })
+          .isInstanceOf(MetricQueueFullException.class)
+          .hasMessageContaining("queue is full");
     }
-    try (Tracker dropping = freshStore(temp.resolve("d")).backpressure(Backpressure.DROP)
-        .queueCapacity(1).captureEnvironment(false).build()) {
+    try (Tracker dropping =
+        freshStore(temp.resolve("d"))
+            .backpressure(Backpressure.DROP)
+            .queueCapacity(1)
+            .captureEnvironment(false)
+            .build()) {
       Run run = dropping.startRun("e");
       for (int i = 0; i < 100_000; i++) {
         run.logMetric("x", i, i);

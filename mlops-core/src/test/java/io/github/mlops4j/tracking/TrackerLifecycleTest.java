@@ -28,7 +28,10 @@ class TrackerLifecycleTest {
   private final ManualHeartbeat beats = new ManualHeartbeat();
 
   private Tracker.Builder builder() {
-    return Tracker.builder().workspace(ws).clock(clock).captureEnvironment(false)
+    return Tracker.builder()
+        .workspace(ws)
+        .clock(clock)
+        .captureEnvironment(false)
         .heartbeatScheduler(beats);
   }
 
@@ -70,27 +73,37 @@ class TrackerLifecycleTest {
   void closeWaitsForTheHeartbeatThreadToEnd() throws Exception {
     BlockingClock blocking = new BlockingClock(clock);
     java.util.List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Tracker tracker = builder().clock(blocking).runLease(Duration.ofSeconds(1))
-        .heartbeatScheduler(Tracker.HeartbeatScheduler.thread(r -> {
-          Thread t = new Thread(r, "test-heartbeat");
-          t.setDaemon(true);
-          threads.add(t);
-          return t;
-        })).build();
+    Tracker tracker =
+        builder()
+            .clock(blocking)
+            .runLease(Duration.ofSeconds(1))
+            .heartbeatScheduler(
+                Tracker.HeartbeatScheduler.thread(
+                    r -> {
+                      Thread t = new Thread(r, "test-heartbeat");
+                      t.setDaemon(true);
+                      threads.add(t);
+                      return t;
+                    }))
+            .build();
     tracker.startRun("e");
     blocking.armed.set(true); // the next clock read (the first beat, after 250 ms) blocks
     assertThat(blocking.entered.await(30, TimeUnit.SECONDS)).isTrue();
     assertThat(threads).hasSize(1);
 
     AtomicBoolean beatAliveWhenCloseReturned = new AtomicBoolean(true);
-    Thread closer = new Thread(() -> {
-      tracker.close(Duration.ofSeconds(30));
-      beatAliveWhenCloseReturned.set(threads.get(0).isAlive());
-    }, "test-closer");
+    Thread closer =
+        new Thread(
+            () -> {
+              tracker.close(Duration.ofSeconds(30));
+              beatAliveWhenCloseReturned.set(threads.get(0).isAlive());
+            },
+            "test-closer");
     closer.start();
     // Until close() returned or waits for the heartbeat thread (a bounded safety net).
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (closer.getState() != Thread.State.TERMINATED && !awaitsTermination(closer)
+    while (closer.getState() != Thread.State.TERMINATED
+        && !awaitsTermination(closer)
         && System.nanoTime() < until) {
       Thread.onSpinWait();
     }
@@ -117,11 +130,20 @@ class TrackerLifecycleTest {
         Statement st = other.createStatement()) {
       st.execute("BEGIN IMMEDIATE"); // holds SQLite's write lock
       // Short waits for the lock, so that a tracker that asks for it fails fast.
-      try (Store store = Store.builder().sqliteFile(ws.resolve("mlops.db"))
-          .artifactRoot(ws.resolve("artifacts")).busyTimeout(Duration.ofMillis(200))
-          .retryBudget(Duration.ofMillis(500)).build();
-          Tracker tracker = Tracker.builder().store(store).clock(clock)
-              .captureEnvironment(false).heartbeatScheduler(beats).build()) {
+      try (Store store =
+              Store.builder()
+                  .sqliteFile(ws.resolve("mlops.db"))
+                  .artifactRoot(ws.resolve("artifacts"))
+                  .busyTimeout(Duration.ofMillis(200))
+                  .retryBudget(Duration.ofMillis(500))
+                  .build();
+          Tracker tracker =
+              Tracker.builder()
+                  .store(store)
+                  .clock(clock)
+                  .captureEnvironment(false)
+                  .heartbeatScheduler(beats)
+                  .build()) {
         assertThat(tracker.experiments()).hasSize(1);
       } finally {
         st.execute("ROLLBACK");
@@ -132,8 +154,8 @@ class TrackerLifecycleTest {
   @Test
   void closeWaitsForTheExitHooksFlushInProgress() throws Exception {
     BlockingClock blocking = new BlockingClock(clock);
-    Tracker tracker = builder().clock(blocking).shutdownFlushTimeout(Duration.ofSeconds(30))
-        .build();
+    Tracker tracker =
+        builder().clock(blocking).shutdownFlushTimeout(Duration.ofSeconds(30)).build();
     Run run = tracker.startRun("e");
     blocking.armed.set(true); // the hook's next clock read (ending the runs) blocks
     Thread hook = new Thread(tracker::runExitFlush, "test-exit-hook");
@@ -141,26 +163,32 @@ class TrackerLifecycleTest {
     assertThat(blocking.entered.await(30, TimeUnit.SECONDS)).isTrue();
 
     AtomicReference<RunStatus> statusWhenCloseReturned = new AtomicReference<>();
-    Thread closer = new Thread(() -> {
-      tracker.close(Duration.ofSeconds(30));
-      // A plain connection: nothing here waits in a way the main thread would take for close().
-      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + ws.resolve("mlops.db"));
-          java.sql.PreparedStatement p = c.prepareStatement(
-              "SELECT status FROM runs WHERE run_id = ?")) {
-        p.setString(1, run.id());
-        try (java.sql.ResultSet rs = p.executeQuery()) {
-          rs.next();
-          statusWhenCloseReturned.set(RunStatus.valueOf(rs.getString(1)));
-        }
-      } catch (java.sql.SQLException e) {
-        throw new IllegalStateException(e);
-      }
-    }, "test-closer");
+    Thread closer =
+        new Thread(
+            () -> {
+              tracker.close(Duration.ofSeconds(30));
+              // A plain connection: nothing here waits in a way the main thread would take for
+              // close().
+              try (Connection c =
+                      DriverManager.getConnection("jdbc:sqlite:" + ws.resolve("mlops.db"));
+                  java.sql.PreparedStatement p =
+                      c.prepareStatement("SELECT status FROM runs WHERE run_id = ?")) {
+                p.setString(1, run.id());
+                try (java.sql.ResultSet rs = p.executeQuery()) {
+                  rs.next();
+                  statusWhenCloseReturned.set(RunStatus.valueOf(rs.getString(1)));
+                }
+              } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            "test-closer");
     closer.start();
     // Until close() either returned or waits for the hook (a bounded safety net, not a timing).
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (closer.getState() != Thread.State.TIMED_WAITING
-        && closer.getState() != Thread.State.TERMINATED && System.nanoTime() < until) {
+        && closer.getState() != Thread.State.TERMINATED
+        && System.nanoTime() < until) {
       Thread.onSpinWait();
     }
     blocking.release.countDown();

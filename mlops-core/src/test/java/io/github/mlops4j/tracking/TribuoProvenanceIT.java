@@ -23,15 +23,16 @@ class TribuoProvenanceIT {
 
   private static Model<Label> train() {
     LabelFactory factory = new LabelFactory();
-    MutableDataset<Label> data = new MutableDataset<>(
-        new SimpleDataSourceProvenance("synthetic churn", factory), factory);
+    MutableDataset<Label> data =
+        new MutableDataset<>(new SimpleDataSourceProvenance("synthetic churn", factory), factory);
     Random random = new Random(7);
     for (int i = 0; i < 200; i++) {
       double tenure = random.nextDouble() * 10;
       double spend = random.nextDouble() * 100;
       String label = tenure < 3 && spend < 50 ? "yes" : "no";
-      data.add(new ArrayExample<>(new Label(label), new String[] {"tenure", "spend"},
-          new double[] {tenure, spend}));
+      data.add(
+          new ArrayExample<>(
+              new Label(label), new String[] {"tenure", "spend"}, new double[] {tenure, spend}));
     }
     return new LogisticRegressionTrainer().train(data);
   }
@@ -43,17 +44,20 @@ class TribuoProvenanceIT {
         Run run = tracker.startRun("tribuo")) {
       Map<String, String> logged = TribuoProvenance.log(run, model);
       RunInfo info = tracker.findRun(run.id()).orElseThrow();
-      assertThat(info.params()).containsAllEntriesOf(logged)
+      assertThat(info.params())
+          .containsAllEntriesOf(logged)
           .containsEntry("tribuo.model.class", model.getProvenance().getClassName())
           .containsKey("tribuo.trainer.seed")
           .containsKey("tribuo.trainer.epochs")
           .containsEntry("tribuo.dataset.num-examples", "200")
           .containsEntry("tribuo.dataset.num-features", "2");
-      assertThat(info.tags()).containsEntry("tribuo.version", model.getProvenance().getTribuoVersion())
+      assertThat(info.tags())
+          .containsEntry("tribuo.version", model.getProvenance().getTribuoVersion())
           .containsKeys("tribuo.java.version", "tribuo.os", "tribuo.arch", "tribuo.trained-at");
       try (InputStream in = tracker.openArtifact(run.id(), TribuoProvenance.ARTIFACT)) {
         assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
-            .contains("LogisticRegressionTrainer").contains("synthetic churn");
+            .contains("LogisticRegressionTrainer")
+            .contains("synthetic churn");
       }
     }
   }

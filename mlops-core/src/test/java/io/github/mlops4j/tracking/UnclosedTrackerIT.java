@@ -23,9 +23,13 @@ class UnclosedTrackerIT {
 
   /** Runs a child to its end; returns its output (stdout and stderr). */
   private static String run(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), LoggingChild.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                LoggingChild.class.getName()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -35,7 +39,11 @@ class UnclosedTrackerIT {
   }
 
   private static String runId(String output) {
-    return output.lines().filter(l -> l.startsWith("run ")).map(l -> l.substring(4)).findFirst()
+    return output
+        .lines()
+        .filter(l -> l.startsWith("run "))
+        .map(l -> l.substring(4))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no run id in: " + output));
   }
 
@@ -88,7 +96,9 @@ class UnclosedTrackerIT {
     Path ws = temp.resolve("ws");
     String output = run("locked", ws.toString(), "500");
     String runId = runId(output);
-    assertThat(output).contains("WARN").contains("500 metric point(s) could not be stored")
+    assertThat(output)
+        .contains("WARN")
+        .contains("500 metric point(s) could not be stored")
         .contains("{" + runId + "=500}");
   }
 }

@@ -31,8 +31,8 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  * numeric features, diagnosis {@code malignant} or {@code benign}; CC BY 4.0, UCI Machine Learning
  * Repository, see {@code data/README.md} next to the CSV), and what the examples derive from it.
  *
- * <p>The examples' models use the ten {@code mean_*} features, which a scoring request carries,
- * and the ten {@code worst_*} features, which the feature store supplies by {@code sample_id}.
+ * <p>The examples' models use the ten {@code mean_*} features, which a scoring request carries, and
+ * the ten {@code worst_*} features, which the feature store supplies by {@code sample_id}.
  * Everything derived here (splits, resamples, shifted copies) is seeded, so every run gives the
  * same data.
  */
@@ -40,19 +40,34 @@ public final class BreastCancer {
   /** Class-path location of the CSV file. */
   public static final String RESOURCE =
       "/io/github/mlops4j/examples/data/breast_cancer_wisconsin.csv";
+
   /** File name of the CSV file. */
   public static final String FILE_NAME = "breast_cancer_wisconsin.csv";
+
   /** The entity key column. */
   public static final String ID = "sample_id";
+
   /** The label column. */
   public static final String LABEL = "diagnosis";
+
   /** Label value of a malignant mass. */
   public static final String MALIGNANT = "malignant";
+
   /** Label value of a benign mass. */
   public static final String BENIGN = "benign";
 
-  private static final List<String> MEASURES = List.of("radius", "texture", "perimeter", "area",
-      "smoothness", "compactness", "concavity", "concave_points", "symmetry", "fractal_dimension");
+  private static final List<String> MEASURES =
+      List.of(
+          "radius",
+          "texture",
+          "perimeter",
+          "area",
+          "smoothness",
+          "compactness",
+          "concavity",
+          "concave_points",
+          "symmetry",
+          "fractal_dimension");
   private static final List<String> MEAN = MEASURES.stream().map(m -> "mean_" + m).toList();
   private static final List<String> WORST = MEASURES.stream().map(m -> "worst_" + m).toList();
   private static final List<String> MODEL = concat(MEAN, WORST);
@@ -78,8 +93,8 @@ public final class BreastCancer {
     public double value(String feature) {
       Double v = features.get(feature);
       if (v == null) {
-        throw new IllegalArgumentException("Unknown feature '" + feature + "'; known: "
-            + features.keySet());
+        throw new IllegalArgumentException(
+            "Unknown feature '" + feature + "'; known: " + features.keySet());
       }
       return v;
     }
@@ -134,8 +149,10 @@ public final class BreastCancer {
   public static List<Sample> load() {
     try (InputStream in = BreastCancer.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException("The data set " + RESOURCE
-            + " is not on the class path; run from the mlops-examples module");
+        throw new IllegalStateException(
+            "The data set "
+                + RESOURCE
+                + " is not on the class path; run from the mlops-examples module");
       }
       return parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
     } catch (IOException e) {
@@ -171,8 +188,8 @@ public final class BreastCancer {
     List<Sample> train = new ArrayList<>();
     List<Sample> test = new ArrayList<>();
     for (String diagnosis : List.of(MALIGNANT, BENIGN)) {
-      List<Sample> group = new ArrayList<>(samples.stream()
-          .filter(s -> s.diagnosis().equals(diagnosis)).toList());
+      List<Sample> group =
+          new ArrayList<>(samples.stream().filter(s -> s.diagnosis().equals(diagnosis)).toList());
       shuffle(group, new SplittableRandom(seed ^ diagnosis.hashCode()));
       int nTest = (int) Math.round(group.size() * testShare);
       test.addAll(group.subList(0, nTest));
@@ -186,8 +203,8 @@ public final class BreastCancer {
   /** {@code n} samples drawn with replacement from {@code samples}, seeded. */
   public static List<Sample> resample(List<Sample> samples, int n, long seed) {
     if (samples.isEmpty() || n < 0) {
-      throw new IllegalArgumentException("Need samples to draw from and n >= 0, had "
-          + samples.size() + " samples and n = " + n);
+      throw new IllegalArgumentException(
+          "Need samples to draw from and n >= 0, had " + samples.size() + " samples and n = " + n);
     }
     SplittableRandom random = new SplittableRandom(seed);
     List<Sample> out = new ArrayList<>(n);
@@ -207,8 +224,8 @@ public final class BreastCancer {
    *
    * @param description names the data in the model's provenance
    */
-  public static MutableDataset<Label> dataset(List<Sample> samples, List<String> features,
-      String description) {
+  public static MutableDataset<Label> dataset(
+      List<Sample> samples, List<String> features, String description) {
     LabelFactory factory = new LabelFactory();
     List<Example<Label>> examples = new ArrayList<>(samples.size());
     String[] names = features.toArray(String[]::new);
@@ -219,8 +236,9 @@ public final class BreastCancer {
       }
       examples.add(new ArrayExample<>(factory.generateOutput(s.diagnosis()), names, values));
     }
-    ListDataSource<Label> source = new ListDataSource<>(examples, factory,
-        new SimpleDataSourceProvenance(description, factory));
+    ListDataSource<Label> source =
+        new ListDataSource<>(
+            examples, factory, new SimpleDataSourceProvenance(description, factory));
     return new MutableDataset<>(source);
   }
 
@@ -237,8 +255,8 @@ public final class BreastCancer {
         Files.createDirectories(parent);
       }
       try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-        List<String> names = samples.isEmpty() ? MODEL
-            : List.copyOf(samples.get(0).features().keySet());
+        List<String> names =
+            samples.isEmpty() ? MODEL : List.copyOf(samples.get(0).features().keySet());
         out.write(ID + "," + LABEL + "," + String.join(",", names) + "\n");
         StringBuilder line = new StringBuilder();
         for (Sample s : samples) {
@@ -272,8 +290,14 @@ public final class BreastCancer {
       lineNumber++;
       String[] cells = line.split(",", -1);
       if (cells.length != columns.size()) {
-        throw new IllegalStateException(RESOURCE + " line " + lineNumber + " has " + cells.length
-            + " cells, expected " + columns.size());
+        throw new IllegalStateException(
+            RESOURCE
+                + " line "
+                + lineNumber
+                + " has "
+                + cells.length
+                + " cells, expected "
+                + columns.size());
       }
       Map<String, Double> features = new LinkedHashMap<>();
       for (int i = 2; i < cells.length; i++) {

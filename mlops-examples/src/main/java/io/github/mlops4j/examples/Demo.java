@@ -96,25 +96,27 @@ import org.tribuo.classification.Label;
 import org.tribuo.classification.evaluation.LabelEvaluation;
 
 /**
- * The whole loop in one program, on the Breast Cancer Wisconsin (Diagnostic) data set: track
- * three trainings, register the best as {@code champion}, build a point-in-time training set and
+ * The whole loop in one program, on the Breast Cancer Wisconsin (Diagnostic) data set: track three
+ * trainings, register the best as {@code champion}, build a point-in-time training set and
  * materialize features, serve with feature enrichment and score a batch file, detect drift in a
  * shifted request stream, retrain on fresh data, gate, canary, promote and roll back.
  *
- * <p>Run it with {@code mvn -B -q -pl mlops-examples -am -DskipTests -Pdemo verify}, or
- * {@code Demo --workspace DIR [--small]}. The workspace is <b>deleted and recreated</b> at the
- * start of every run, so running twice gives the same output (numbers that measure time aside).
- * The data set is real; what it cannot show is generated from it with fixed seeds: event times of
- * the feature history, the request streams, the shifted ("new scanner") data and the fresh
- * training data.
+ * <p>Run it with {@code mvn -B -q -pl mlops-examples -am -DskipTests -Pdemo verify}, or {@code Demo
+ * --workspace DIR [--small]}. The workspace is <b>deleted and recreated</b> at the start of every
+ * run, so running twice gives the same output (numbers that measure time aside). The data set is
+ * real; what it cannot show is generated from it with fixed seeds: event times of the feature
+ * history, the request streams, the shifted ("new scanner") data and the fresh training data.
  */
 public final class Demo {
   /** Registered model name. */
   public static final String MODEL = "breast-cancer";
+
   /** Tracking experiment name. */
   public static final String EXPERIMENT = "breast-cancer-diagnosis";
+
   /** Feature view holding the {@code worst_*} measurements by sample id. */
   public static final String VIEW = "cell_nuclei";
+
   /** The features the shifted stream changes: a recalibrated scanner. */
   public static final Map<String, DoubleUnaryOperator> SCANNER_SHIFT = shift();
 
@@ -145,8 +147,14 @@ public final class Demo {
     public Options {
       Objects.requireNonNull(workspace, "workspace");
       if (batchRows < 1 || windowRows < 50 || lookups < 1) {
-        throw new IllegalArgumentException("Need batchRows >= 1, windowRows >= 50 and lookups >= 1,"
-            + " had " + batchRows + ", " + windowRows + " and " + lookups);
+        throw new IllegalArgumentException(
+            "Need batchRows >= 1, windowRows >= 50 and lookups >= 1,"
+                + " had "
+                + batchRows
+                + ", "
+                + windowRows
+                + " and "
+                + lookups);
       }
     }
 
@@ -174,9 +182,15 @@ public final class Demo {
    * @param servedAfterRollback the version a prediction reported after the rollback
    * @param championAfterRollback the version the {@code champion} alias holds at the end
    */
-  public record Outcome(int championVersion, List<String> shiftedFeatures,
-      List<String> driftedFeatures, List<String> quietWindowDrifted, Path driftReport,
-      int challengerVersion, int servedAfterPromotion, int servedAfterRollback,
+  public record Outcome(
+      int championVersion,
+      List<String> shiftedFeatures,
+      List<String> driftedFeatures,
+      List<String> quietWindowDrifted,
+      Path driftReport,
+      int challengerVersion,
+      int servedAfterPromotion,
+      int servedAfterRollback,
       int championAfterRollback) {
     /** Copies the lists. */
     public Outcome {
@@ -202,8 +216,9 @@ public final class Demo {
           workspace = Path.of(args[++i]);
         }
         case "--small" -> small = true;
-        default -> throw new IllegalArgumentException("Unknown argument '" + args[i]
-            + "'; use --workspace DIR and --small");
+        default ->
+            throw new IllegalArgumentException(
+                "Unknown argument '" + args[i] + "'; use --workspace DIR and --small");
       }
     }
     run(small ? Options.small(workspace) : Options.full(workspace), System.out);
@@ -211,7 +226,7 @@ public final class Demo {
 
   /** Runs the demo with {@code options}, printing to {@code stream}. */
   public static Outcome run(Options options, PrintStream stream) {
-    TRIBUO_LOG.setLevel(Level.WARNING);   // Tribuo logs every training epoch through JUL
+    TRIBUO_LOG.setLevel(Level.WARNING); // Tribuo logs every training epoch through JUL
     return new Demo(options, stream).run();
   }
 
@@ -228,53 +243,71 @@ public final class Demo {
     all.forEach(s -> byId.put(s.id(), s));
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (Store store = Store.open(workspace);
-         Tracker tracker = Tracker.builder().store(store).build();
-         ModelRegistry registry = ModelRegistry.builder().store(store).build();
-         FeatureStore features = FeatureStore.builder().store(store).build()) {
+        Tracker tracker = Tracker.builder().store(store).build();
+        ModelRegistry registry = ModelRegistry.builder().store(store).build();
+        FeatureStore features = FeatureStore.builder().store(store).build()) {
       Trained trained = track(workspace, tracker, split);
       ModelVersion champion = register(registry, trained);
       features(features, all, split);
 
       Drift drift = new Drift(workspace.resolve("reports"));
-      ExecutorService retraining = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "demo-retraining");
-        t.setDaemon(true);
-        return t;
-      });
+      ExecutorService retraining =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "demo-retraining");
+                t.setDaemon(true);
+                return t;
+              });
       try (Monitor monitor = monitor(split.train(), drift)) {
         new MonitorMetrics(monitor).bindTo(meters);
         new PerformanceMetrics(monitor).bindTo(meters);
         // Serving to monitoring: each prediction's inputs (after enrichment) are observed, its
         // malignant score is kept under the prediction id until the label arrives.
-        MonitorListener feed = MonitorListener.builder(monitor).score(BreastCancer.MALIGNANT)
-            .build();
-        try (InferenceService service = InferenceService.builder()
-            .registry(registry).model(MODEL).alias("champion")
-            .features(features, featureRefs())
-            .meters(MicrometerServingMeters.of(meters))
-            .listener(feed).sampleRate(1.0).eventQueueCapacity(50_000)
-            .build()) {
+        MonitorListener feed =
+            MonitorListener.builder(monitor).score(BreastCancer.MALIGNANT).build();
+        try (InferenceService service =
+            InferenceService.builder()
+                .registry(registry)
+                .model(MODEL)
+                .alias("champion")
+                .features(features, featureRefs())
+                .meters(MicrometerServingMeters.of(meters))
+                .listener(feed)
+                .sampleRate(1.0)
+                .eventQueueCapacity(50_000)
+                .build()) {
           Traffic traffic = new Traffic(monitor, byId);
           serve(workspace, registry, features, service, traffic, all, champion);
 
           // Step 6's wiring: every drifted window is an alert for the retraining loop, handed to
           // a worker thread so that monitoring (here: serving's event thread) never waits.
-          Retraining loop = new Retraining(registry, tracker, features, feed, traffic,
-              trained.candidate(), split);
+          Retraining loop =
+              new Retraining(
+                  registry, tracker, features, feed, traffic, trained.candidate(), split);
           List<Future<RetrainingOutcome>> alerts = new CopyOnWriteArrayList<>();
-          monitor.addListener(DriftListener.onDatasetDrift((window, report) ->
-              alerts.add(retraining.submit(() -> loop.loop().onDrift(
-                  "window " + window.index(), Drift.drifted(report))))));
+          monitor.addListener(
+              DriftListener.onDatasetDrift(
+                  (window, report) ->
+                      alerts.add(
+                          retraining.submit(
+                              () ->
+                                  loop.loop()
+                                      .onDrift(
+                                          "window " + window.index(), Drift.drifted(report))))));
 
           drifted(monitor, service, traffic, split, drift, meters);
-          Outcome outcome = retrain(registry, service, traffic, loop, alerts, split, champion,
-              drift);
+          Outcome outcome =
+              retrain(registry, service, traffic, loop, alerts, split, champion, drift);
           retraining.shutdown();
           if (!retraining.awaitTermination(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("Retraining alerts still running after 60 s");
           }
-          out.heading(String.format(Locale.ROOT, "done in %s; workspace %s",
-              Out.millis(Duration.ofNanos(System.nanoTime() - started)), workspace));
+          out.heading(
+              String.format(
+                  Locale.ROOT,
+                  "done in %s; workspace %s",
+                  Out.millis(Duration.ofNanos(System.nanoTime() - started)),
+                  workspace));
           return outcome;
         }
       } catch (InterruptedException e) {
@@ -306,22 +339,25 @@ public final class Demo {
     DatasetVersion source = DatasetVersion.of(data);
     DatasetVersion train = DatasetVersion.of(trainFile);
     DatasetVersion test = DatasetVersion.of(testFile);
-    out.line("data set  %s: %d rows, sha256 %s…", source.name(), source.rowCount(),
-        source.digest().substring(0, 12));
-    out.line("split     %d train / %d test, stratified by diagnosis (seed %d)",
+    out.line(
+        "data set  %s: %d rows, sha256 %s…",
+        source.name(), source.rowCount(), source.digest().substring(0, 12));
+    out.line(
+        "split     %d train / %d test, stratified by diagnosis (seed %d)",
         train.rowCount(), test.rowCount(), options.seed());
 
-    MutableDataset<Label> trainSet = BreastCancer.dataset(split.train(),
-        BreastCancer.modelFeatures(), "breast-cancer train");
-    MutableDataset<Label> testSet = BreastCancer.dataset(split.test(),
-        BreastCancer.modelFeatures(), "breast-cancer test");
+    MutableDataset<Label> trainSet =
+        BreastCancer.dataset(split.train(), BreastCancer.modelFeatures(), "breast-cancer train");
+    MutableDataset<Label> testSet =
+        BreastCancer.dataset(split.test(), BreastCancer.modelFeatures(), "breast-cancer test");
     Map<String, Model<Label>> models = new LinkedHashMap<>();
     Map<String, Candidate> byRun = new LinkedHashMap<>();
-    out.line("%-8s  %-19s  %-34s  %7s  %8s  %8s", "run", "candidate", "CV accuracy per fold",
-        "CV mean", "test acc", "test AUC");
+    out.line(
+        "%-8s  %-19s  %-34s  %7s  %8s  %8s",
+        "run", "candidate", "CV accuracy per fold", "CV mean", "test acc", "test AUC");
     for (Candidate candidate : Models.candidates(options.seed())) {
-      try (Run run = tracker.newRun(EXPERIMENT).name(candidate.name())
-          .tag("stage", "candidate").start()) {
+      try (Run run =
+          tracker.newRun(EXPERIMENT).name(candidate.name()).tag("stage", "candidate").start()) {
         run.logInput(source, "source").logInput(train, "train").logInput(test, "test");
         run.logParams(candidate.params());
         List<LabelEvaluation> folds = Models.crossValidate(candidate, trainSet, 5, options.seed());
@@ -337,32 +373,50 @@ public final class Demo {
         double cvMean = sum / folds.size();
         Model<Label> model = Models.train(candidate, trainSet);
         LabelEvaluation holdout = Models.evaluate(model, testSet);
-        double auc = model.generatesProbabilities()
-            ? holdout.AUCROC(new Label(BreastCancer.MALIGNANT)) : Double.NaN;
+        double auc =
+            model.generatesProbabilities()
+                ? holdout.AUCROC(new Label(BreastCancer.MALIGNANT))
+                : Double.NaN;
         run.logMetrics(metrics(cvMean, holdout, auc), 0);
         TribuoProvenance.log(run, model);
         Path file = saveModel(model, workspace.resolve("tmp"));
-        run.logArtifact(file, "model/model.tribuo");   // stored by digest; the file can go
+        run.logArtifact(file, "model/model.tribuo"); // stored by digest; the file can go
         delete(file);
         models.put(run.id(), model);
         byRun.put(run.id(), candidate);
-        out.line("%-8s  %-19s  %-34s  %7s  %8s  %8s", Out.shortId(run.id()), candidate.name(),
-            perFold.toString().trim(), Out.f3(cvMean), Out.f3(holdout.accuracy()), Out.f3(auc));
+        out.line(
+            "%-8s  %-19s  %-34s  %7s  %8s  %8s",
+            Out.shortId(run.id()),
+            candidate.name(),
+            perFold.toString().trim(),
+            Out.f3(cvMean),
+            Out.f3(holdout.accuracy()),
+            Out.f3(auc));
       }
     }
-    out.line("each run: params, cv_accuracy and cv_macro_f1 per fold (step = fold), test metrics,"
-        + " 3 dataset inputs by digest, Tribuo provenance, the model file");
+    out.line(
+        "each run: params, cv_accuracy and cv_macro_f1 per fold (step = fold), test metrics,"
+            + " 3 dataset inputs by digest, Tribuo provenance, the model file");
     if (!tracker.flush(Duration.ofSeconds(30))) {
       throw new IllegalStateException("Metrics were not stored within 30 s");
     }
-    List<RunInfo> best = tracker.searchRuns(RunQuery.builder().experiments(EXPERIMENT)
-        .filter("tags.stage = 'candidate' and params.objective = 'log'")
-        .orderBy("metrics.cv_accuracy_mean DESC").maxResults(1).build()).runs();
+    List<RunInfo> best =
+        tracker
+            .searchRuns(
+                RunQuery.builder()
+                    .experiments(EXPERIMENT)
+                    .filter("tags.stage = 'candidate' and params.objective = 'log'")
+                    .orderBy("metrics.cv_accuracy_mean DESC")
+                    .maxResults(1)
+                    .build())
+            .runs();
     RunInfo winner = best.get(0);
-    out.line("best by mean CV accuracy among probabilistic models: %s (%s)",
+    out.line(
+        "best by mean CV accuracy among probabilistic models: %s (%s)",
         Out.shortId(winner.runId()), winner.runName());
-    out.line("  searchRuns(\"tags.stage = 'candidate' and params.objective = 'log'\","
-        + " order by metrics.cv_accuracy_mean DESC)");
+    out.line(
+        "  searchRuns(\"tags.stage = 'candidate' and params.objective = 'log'\","
+            + " order by metrics.cv_accuracy_mean DESC)");
     return new Trained(winner.runId(), byRun.get(winner.runId()), models.get(winner.runId()));
   }
 
@@ -401,14 +455,21 @@ public final class Demo {
   private ModelVersion register(ModelRegistry registry, Trained trained) {
     out.heading("[2/6] Register the best model and make it champion");
     ModelVersion v = registry.register(MODEL, trained.model(), trained.runId());
-    registry.withComment("best mean CV accuracy in " + EXPERIMENT)
+    registry
+        .withComment("best mean CV accuracy in " + EXPERIMENT)
         .setAlias(MODEL, "champion", v.version());
     ModelSignature signature = v.signature().orElseThrow();
     long real = signature.inputs().stream().filter(f -> f.type() == FeatureSpec.Type.REAL).count();
-    out.line("%s v%d  from run %s (%s), artifact sha256 %s…", MODEL, v.version(),
-        Out.shortId(trained.runId()), trained.candidate().name(), v.digest().substring(0, 12));
-    out.line("signature: %d inputs (%d REAL) -> %s %s", signature.inputs().size(), real,
-        signature.outputType(), signature.outputLabels());
+    out.line(
+        "%s v%d  from run %s (%s), artifact sha256 %s…",
+        MODEL,
+        v.version(),
+        Out.shortId(trained.runId()),
+        trained.candidate().name(),
+        v.digest().substring(0, 12));
+    out.line(
+        "signature: %d inputs (%d REAL) -> %s %s",
+        signature.inputs().size(), real, signature.outputType(), signature.outputLabels());
     out.line("aliases: %s", new TreeMap<>(registry.aliases(MODEL)));
     return v;
   }
@@ -417,8 +478,10 @@ public final class Demo {
 
   private void features(FeatureStore features, List<Sample> all, Split split) {
     out.heading("[3/6] Features: history, point-in-time training set, online store");
-    FeatureView.Builder view = FeatureView.builder(VIEW).entity(BreastCancer.ID, ValueType.STRING)
-        .description("worst-of-three nucleus measurements from the slide-analysis pipeline");
+    FeatureView.Builder view =
+        FeatureView.builder(VIEW)
+            .entity(BreastCancer.ID, ValueType.STRING)
+            .description("worst-of-three nucleus measurements from the slide-analysis pipeline");
     BreastCancer.worstFeatures().forEach(f -> view.feature(f, ValueType.DOUBLE));
     var applied = features.apply(view.build());
 
@@ -456,17 +519,28 @@ public final class Demo {
       rows.add(FeatureRow.of(key, fin, fin.plus(Duration.ofHours(1)), exact));
     }
     features.write(VIEW, rows);
-    out.line("view %s v%d: entity %s, %d DOUBLE features; %s history rows written",
-        VIEW, applied.version(), BreastCancer.ID, BreastCancer.worstFeatures().size(),
+    out.line(
+        "view %s v%d: entity %s, %d DOUBLE features; %s history rows written",
+        VIEW,
+        applied.version(),
+        BreastCancer.ID,
+        BreastCancer.worstFeatures().size(),
         Out.count(rows.size()));
-    out.line("history: preliminary + final result per sample; %d final results arrive after the"
-        + " diagnosis, %d samples measured only after it", late, missing);
+    out.line(
+        "history: preliminary + final result per sample; %d final results arrive after the"
+            + " diagnosis, %d samples measured only after it",
+        late, missing);
 
     // Point-in-time training set: each training sample as of its diagnosis time.
     List<String> refs = BreastCancer.worstFeatures().stream().map(f -> VIEW + ":" + f).toList();
-    List<EntityRow> spine = split.train().stream().map(s -> EntityRow.of(
-        Map.of(BreastCancer.ID, s.id(), BreastCancer.LABEL, s.diagnosis()),
-        diagnosedAt.get(s.id()))).toList();
+    List<EntityRow> spine =
+        split.train().stream()
+            .map(
+                s ->
+                    EntityRow.of(
+                        Map.of(BreastCancer.ID, s.id(), BreastCancer.LABEL, s.diagnosis()),
+                        diagnosedAt.get(s.id())))
+            .toList();
     long t0 = System.nanoTime();
     List<TrainingRow> training = features.historical(spine, refs);
     long joinNanos = System.nanoTime() - t0;
@@ -492,30 +566,41 @@ public final class Demo {
       for (int f = 0; f < refs.size(); f++) {
         values.put(BreastCancer.worstFeatures().get(f), (Double) row.get(refs.get(f)));
       }
-      pitSamples.add(new Sample(id, (String) Objects.requireNonNull(
-          row.entity().get(BreastCancer.LABEL)), values));
+      pitSamples.add(
+          new Sample(
+              id, (String) Objects.requireNonNull(row.entity().get(BreastCancer.LABEL)), values));
     }
-    out.line("point-in-time training set: %d spine rows -> %d rows in %.1f ms: %d final values,"
-        + " %d preliminary (final not yet known), %d NOT_FOUND", spine.size(), training.size(),
-        joinNanos / 1e6, fromFinal, fromPreliminary, notFound);
-    out.line("a join on the latest values would have used %d values not yet known at diagnosis",
+    out.line(
+        "point-in-time training set: %d spine rows -> %d rows in %.1f ms: %d final values,"
+            + " %d preliminary (final not yet known), %d NOT_FOUND",
+        spine.size(), training.size(), joinNanos / 1e6, fromFinal, fromPreliminary, notFound);
+    out.line(
+        "a join on the latest values would have used %d values not yet known at diagnosis",
         fromPreliminary + notFound);
 
     // A second model on the point-in-time rows (worst_* features only), checked on the test split.
     Candidate second = new Candidate("worst-only-logistic", "log", 0.5, 20, options.seed());
-    Model<Label> model = Models.train(second,
-        BreastCancer.dataset(pitSamples, BreastCancer.worstFeatures(), "point-in-time rows"));
-    double accuracy = Models.evaluate(model, BreastCancer.dataset(split.test(),
-        BreastCancer.worstFeatures(), "breast-cancer test")).accuracy();
-    out.line("second model (%s) on %d point-in-time rows: test accuracy %s", second.name(),
-        pitSamples.size(), Out.f3(accuracy));
+    Model<Label> model =
+        Models.train(
+            second,
+            BreastCancer.dataset(pitSamples, BreastCancer.worstFeatures(), "point-in-time rows"));
+    double accuracy =
+        Models.evaluate(
+                model,
+                BreastCancer.dataset(
+                    split.test(), BreastCancer.worstFeatures(), "breast-cancer test"))
+            .accuracy();
+    out.line(
+        "second model (%s) on %d point-in-time rows: test accuracy %s",
+        second.name(), pitSamples.size(), Out.f3(accuracy));
 
     // Materialize everything up to the end of the history into the online store.
     Instant end = HISTORY_START.plus(Duration.ofHours(6L * all.size())).plus(Duration.ofDays(3));
     List<Materialization> done = features.materialize(end);
     long entities = done.stream().mapToLong(Materialization::entitiesWritten).sum();
-    out.line("materialized up to %s: %s rows read, %d entities online", end,
-        Out.count(done.stream().mapToLong(Materialization::rowsRead).sum()), entities);
+    out.line(
+        "materialized up to %s: %s rows read, %d entities online",
+        end, Out.count(done.stream().mapToLong(Materialization::rowsRead).sum()), entities);
 
     // Online lookup latency: one entity, all ten features, through the cache.
     long[] nanos = new long[options.lookups()];
@@ -531,8 +616,10 @@ public final class Demo {
         nanos[i - 200] = took;
       }
     }
-    out.line("online lookup (1 entity, 10 features): p50 %s, p99 %s over %s lookups",
-        Out.micros(Out.percentile(nanos, 50)), Out.micros(Out.percentile(nanos, 99)),
+    out.line(
+        "online lookup (1 entity, 10 features): p50 %s, p99 %s over %s lookups",
+        Out.micros(Out.percentile(nanos, 50)),
+        Out.micros(Out.percentile(nanos, 99)),
         Out.count(nanos.length));
   }
 
@@ -564,7 +651,8 @@ public final class Demo {
         // below would find no prediction to join
         service.awaitEvents(Duration.ofSeconds(30));
         for (int i = 0; i < chunk.size(); i++) {
-          monitor.recordLabel(predictions.get(i).id(),
+          monitor.recordLabel(
+              predictions.get(i).id(),
               byId.get(chunk.get(i).id()).diagnosis().equals(BreastCancer.MALIGNANT));
         }
         all.addAll(predictions);
@@ -581,17 +669,29 @@ public final class Demo {
     return r;
   }
 
-  private void serve(Path workspace, ModelRegistry registry, FeatureStore features,
-      InferenceService service, Traffic traffic, List<Sample> all, ModelVersion champion) {
+  private void serve(
+      Path workspace,
+      ModelRegistry registry,
+      FeatureStore features,
+      InferenceService service,
+      Traffic traffic,
+      List<Sample> all,
+      ModelVersion champion) {
     out.heading("[4/6] Serve: champion online with feature enrichment, then a batch file");
     Sample first = all.get(0);
     Prediction p = traffic.one(service, first);
-    out.line("predict(%s + 10 mean_* values); 10 worst_* values looked up in %s by %s",
+    out.line(
+        "predict(%s + 10 mean_* values); 10 worst_* values looked up in %s by %s",
         first.id(), VIEW, BreastCancer.ID);
-    out.line("  -> %s (p=%s), model %s v%d, route %s, %s on the first call  [true: %s]",
+    out.line(
+        "  -> %s (p=%s), model %s v%d, route %s, %s on the first call  [true: %s]",
         p.output(),
-        Out.f3(p.score(p.output())), p.model(), p.version(), p.route(),
-        Out.micros(p.latency().toNanos()), first.diagnosis());
+        Out.f3(p.score(p.output())),
+        p.model(),
+        p.version(),
+        p.route(),
+        Out.micros(p.latency().toNanos()),
+        first.diagnosis());
 
     List<Sample> normal = BreastCancer.resample(all, options.lookups(), options.seed() + 4);
     List<Prediction> predictions = traffic.send(service, normal);
@@ -602,42 +702,66 @@ public final class Demo {
         correct++;
       }
     }
-    out.line("%s requests: accuracy %s, latency in the service p50 %s, p99 %s (lookup included)",
-        Out.count(predictions.size()), Out.f3((double) correct / predictions.size()),
-        Out.micros(Out.percentile(nanos, 50)), Out.micros(Out.percentile(nanos, 99)));
+    out.line(
+        "%s requests: accuracy %s, latency in the service p50 %s, p99 %s (lookup included)",
+        Out.count(predictions.size()),
+        Out.f3((double) correct / predictions.size()),
+        Out.micros(Out.percentile(nanos, 50)),
+        Out.micros(Out.percentile(nanos, 99)));
     batch(workspace, registry, features, all, champion);
   }
 
   /**
-   * Scores a CSV export of all twenty features with a service pinned to the champion's version
-   * (no enrichment, no monitoring feed).
+   * Scores a CSV export of all twenty features with a service pinned to the champion's version (no
+   * enrichment, no monitoring feed).
    */
-  private void batch(Path workspace, ModelRegistry registry, FeatureStore features,
-      List<Sample> all, ModelVersion champion) {
+  private void batch(
+      Path workspace,
+      ModelRegistry registry,
+      FeatureStore features,
+      List<Sample> all,
+      ModelVersion champion) {
     Path input = workspace.resolve("batch/requests.csv");
     Path output = workspace.resolve("batch/scores.csv");
     writeBatchInput(input, BreastCancer.resample(all, options.batchRows(), options.seed() + 7));
-    try (InferenceService pinned = InferenceService.builder()
-        .registry(registry).model(MODEL).version(champion.version())
-        .build()) {
+    try (InferenceService pinned =
+        InferenceService.builder()
+            .registry(registry)
+            .model(MODEL)
+            .version(champion.version())
+            .build()) {
       long quarter = Math.max(1, (options.batchRows() + 2) / 4);
       long[] reported = {0};
-      BatchResult r = BatchJob.builder().service(pinned)
-          .input(input).output(output)
-          .passThrough(BreastCancer.ID)
-          .parallelism(2).chunkSize(1_000).checkpointEvery(10_000)
-          .progressEvery(quarter, Duration.ofMinutes(1))
-          .listener(p -> {
-            if (p.rowsDone() > reported[0]) {   // the final report repeats the last one
-              reported[0] = p.rowsDone();
-              out.line("  batch progress: %s rows (%.0f%%), %s rows/s", Out.count(p.rowsDone()),
-                  100 * p.fractionDone(), Out.count(Math.round(p.rowsPerSecond())));
-            }
-          })
-          .build().run();
-      out.line("batch %s -> %s: %s rows scored, %d rejected (%s), %s rows/s with 2 threads",
-          workspace.relativize(input), workspace.relativize(output), Out.count(r.rowsScored()),
-          r.rowsRejected(), workspace.relativize(r.rejects()),
+      BatchResult r =
+          BatchJob.builder()
+              .service(pinned)
+              .input(input)
+              .output(output)
+              .passThrough(BreastCancer.ID)
+              .parallelism(2)
+              .chunkSize(1_000)
+              .checkpointEvery(10_000)
+              .progressEvery(quarter, Duration.ofMinutes(1))
+              .listener(
+                  p -> {
+                    if (p.rowsDone() > reported[0]) { // the final report repeats the last one
+                      reported[0] = p.rowsDone();
+                      out.line(
+                          "  batch progress: %s rows (%.0f%%), %s rows/s",
+                          Out.count(p.rowsDone()),
+                          100 * p.fractionDone(),
+                          Out.count(Math.round(p.rowsPerSecond())));
+                    }
+                  })
+              .build()
+              .run();
+      out.line(
+          "batch %s -> %s: %s rows scored, %d rejected (%s), %s rows/s with 2 threads",
+          workspace.relativize(input),
+          workspace.relativize(output),
+          Out.count(r.rowsScored()),
+          r.rowsRejected(),
+          workspace.relativize(r.rejects()),
           Out.count(Math.round(r.rowsPerSecond())));
       try {
         List<String> head = Files.readAllLines(output).subList(0, 2);
@@ -662,8 +786,10 @@ public final class Demo {
       Sample s = samples.get(i);
       b.append(s.id());
       for (String f : BreastCancer.modelFeatures()) {
-        String cell = i == 1 && f.equals("worst_texture") ? ""
-            : i == 2 && f.equals("mean_area") ? "1O01.5" : Double.toString(s.value(f));
+        String cell =
+            i == 1 && f.equals("worst_texture")
+                ? ""
+                : i == 2 && f.equals("mean_area") ? "1O01.5" : Double.toString(s.value(f));
         b.append(',').append(cell);
       }
       b.append('\n');
@@ -733,7 +859,9 @@ public final class Demo {
     }
 
     static List<String> drifted(DriftReport report) {
-      return report.columns().stream().filter(ColumnDrift::drifted).map(ColumnDrift::column)
+      return report.columns().stream()
+          .filter(ColumnDrift::drifted)
+          .map(ColumnDrift::column)
           .toList();
     }
   }
@@ -742,20 +870,24 @@ public final class Demo {
   static final double ALPHA = 0.01 / 20;
 
   private Monitor monitor(List<Sample> train, Drift drift) {
-    ProfileSchema schema = ProfileSchema.builder()
-        .numeric(BreastCancer.modelFeatures().toArray(String[]::new))
-        .kllK(2048)      // sketches stay exact up to 2,048 values: exact KS p-values per window
-        .build();
-    List<Map<String, Double>> rows = train.stream()
-        .map(s -> s.select(BreastCancer.modelFeatures())).toList();
+    ProfileSchema schema =
+        ProfileSchema.builder()
+            .numeric(BreastCancer.modelFeatures().toArray(String[]::new))
+            .kllK(2048) // sketches stay exact up to 2,048 values: exact KS p-values per window
+            .build();
+    List<Map<String, Double>> rows =
+        train.stream().map(s -> s.select(BreastCancer.modelFeatures())).toList();
     return Monitor.builder()
         .model(MODEL)
         .reference(Profile.of(schema, rows))
         .window(WindowSpec.rows(options.windowRows()))
-        .drift(ProfileDrift.builder().numericMethod(ProfileDriftMethod.KS)
-            .threshold(ProfileDriftMethod.KS, ALPHA)
-            .datasetThreshold(0.05)  // dataset drift (the retraining trigger): any of 20 features
-            .build())
+        .drift(
+            ProfileDrift.builder()
+                .numericMethod(ProfileDriftMethod.KS)
+                .threshold(ProfileDriftMethod.KS, ALPHA)
+                .datasetThreshold(
+                    0.05) // dataset drift (the retraining trigger): any of 20 features
+                .build())
         .historySize(64)
         .ignoreColumns(BreastCancer.ID) // the entity key in every request is not a feature
         .predictions(PredictionTask.BINARY_CLASSIFICATION)
@@ -763,50 +895,76 @@ public final class Demo {
         .build();
   }
 
-  private void drifted(Monitor monitor, InferenceService service, Traffic traffic, Split split,
-      Drift drift, PrometheusMeterRegistry meters) {
+  private void drifted(
+      Monitor monitor,
+      InferenceService service,
+      Traffic traffic,
+      Split split,
+      Drift drift,
+      PrometheusMeterRegistry meters) {
     out.heading("[5/6] Monitor: a shifted request stream (recalibrated scanner)");
-    monitor.flush();                         // close the partial window of normal traffic
-    long quiet = monitor.recentWindows().isEmpty() ? -1
-        : monitor.lastWindow().orElseThrow().window().index();
+    monitor.flush(); // close the partial window of normal traffic
+    long quiet =
+        monitor.recentWindows().isEmpty()
+            ? -1
+            : monitor.lastWindow().orElseThrow().window().index();
     drift.quietUpTo(quiet);
-    out.line("monitor: reference = %d training rows, windows of %d requests, KS test per feature"
-        + " at alpha %s (0.01 / 20 features)", split.train().size(), options.windowRows(),
-        Out.p(ALPHA));
-    out.line("shift: %s", SCANNER_SHIFT.keySet().stream().map(f -> f + (f.equals("mean_texture")
-        ? " x1.3" : " +0.015")).toList());
-    List<Sample> shifted = BreastCancer.shift(BreastCancer.resample(split.test(),
-        options.windowRows(), options.seed() + 5), SCANNER_SHIFT);
+    out.line(
+        "monitor: reference = %d training rows, windows of %d requests, KS test per feature"
+            + " at alpha %s (0.01 / 20 features)",
+        split.train().size(), options.windowRows(), Out.p(ALPHA));
+    out.line(
+        "shift: %s",
+        SCANNER_SHIFT.keySet().stream()
+            .map(f -> f + (f.equals("mean_texture") ? " x1.3" : " +0.015"))
+            .toList());
+    List<Sample> shifted =
+        BreastCancer.shift(
+            BreastCancer.resample(split.test(), options.windowRows(), options.seed() + 5),
+            SCANNER_SHIFT);
     traffic.send(service, shifted);
 
     // The row that fills a count window closes it: the shifted window is evaluated by now.
-    List<WindowSummary> windows = monitor.recentWindows().stream()
-        .filter(w -> w.report().isPresent()).toList();
+    List<WindowSummary> windows =
+        monitor.recentWindows().stream().filter(w -> w.report().isPresent()).toList();
     List<WindowSummary> normal = windows.stream().filter(w -> w.window().index() <= quiet).toList();
     double lo = normal.stream().mapToDouble(Demo::accuracy).min().orElse(Double.NaN);
     double hi = normal.stream().mapToDouble(Demo::accuracy).max().orElse(Double.NaN);
-    out.line("%s (normal traffic, %s rows): drifted features: %s; accuracy %s",
+    out.line(
+        "%s (normal traffic, %s rows): drifted features: %s; accuracy %s",
         quiet == 0 ? "window 0" : "windows 0-" + quiet,
         Out.count(normal.stream().mapToLong(w -> w.window().rows()).sum()),
-        Out.join(drift.quietDrifted()), lo == hi ? Out.f3(lo) : Out.f3(lo) + "-" + Out.f3(hi));
+        Out.join(drift.quietDrifted()),
+        lo == hi ? Out.f3(lo) : Out.f3(lo) + "-" + Out.f3(hi));
     for (WindowSummary w : windows) {
       if (w.window().index() > quiet) {
-        out.line("window %d (shifted, %d rows): drifted features: %s; accuracy %s, AUC %s",
-            w.window().index(), w.window().rows(),
+        out.line(
+            "window %d (shifted, %d rows): drifted features: %s; accuracy %s, AUC %s",
+            w.window().index(),
+            w.window().rows(),
             Out.join(Drift.drifted(w.report().orElseThrow())),
-            Out.f3(accuracy(w)), Out.f3(w.performance().flatMap(x -> optional(x.auc()))
-                .orElse(Double.NaN)));
+            Out.f3(accuracy(w)),
+            Out.f3(w.performance().flatMap(x -> optional(x.auc())).orElse(Double.NaN)));
       }
     }
-    DriftReport first = monitor.recentWindows().stream()
-        .filter(w -> w.window().index() > quiet).findFirst().orElseThrow()
-        .report().orElseThrow();
+    DriftReport first =
+        monitor.recentWindows().stream()
+            .filter(w -> w.window().index() > quiet)
+            .findFirst()
+            .orElseThrow()
+            .report()
+            .orElseThrow();
     out.line("KS p-values, first shifted window (drift when p <= %s):", Out.p(ALPHA));
     StringBuilder line = new StringBuilder();
     int n = 0;
     for (ColumnDrift c : first.columns()) {
-      line.append(String.format(Locale.ROOT, "%-24s %-8s%s", c.column(),
-          Out.p(c.score()), c.drifted() ? " DRIFT" : "      "));
+      line.append(
+          String.format(
+              Locale.ROOT,
+              "%-24s %-8s%s",
+              c.column(),
+              Out.p(c.score()),
+              c.drifted() ? " DRIFT" : "      "));
       if (++n % 2 == 0) {
         out.line("  %s", line.toString().stripTrailing());
         line.setLength(0);
@@ -838,13 +996,19 @@ public final class Demo {
       if (l.startsWith("#")) {
         continue;
       }
-      boolean drift = l.startsWith("mlops_drift_score") && SCANNER_SHIFT.keySet().stream()
-          .anyMatch(f -> l.contains("feature=\"" + f + "\""))
-          || l.startsWith("mlops_drift_score") && l.contains("feature=\"mean_radius\"");
-      if (drift || l.startsWith("mlops_drift_detected") || l.startsWith("mlops_drift_share")
-          || l.startsWith("mlops_performance{") || l.startsWith("mlops_monitor_rows_total")
-          || l.startsWith("mlops_serving_predict_seconds") && l.contains("outcome=\"ok\"")
-          && !l.contains("_max")) {
+      boolean drift =
+          l.startsWith("mlops_drift_score")
+                  && SCANNER_SHIFT.keySet().stream()
+                      .anyMatch(f -> l.contains("feature=\"" + f + "\""))
+              || l.startsWith("mlops_drift_score") && l.contains("feature=\"mean_radius\"");
+      if (drift
+          || l.startsWith("mlops_drift_detected")
+          || l.startsWith("mlops_drift_share")
+          || l.startsWith("mlops_performance{")
+          || l.startsWith("mlops_monitor_rows_total")
+          || l.startsWith("mlops_serving_predict_seconds")
+              && l.contains("outcome=\"ok\"")
+              && !l.contains("_max")) {
         keep.add(l);
       }
     }
@@ -868,42 +1032,62 @@ public final class Demo {
     private final List<RetrainingEvent> events = new CopyOnWriteArrayList<>();
     private volatile @Nullable Canary canary;
 
-    Retraining(ModelRegistry registry, Tracker tracker, FeatureStore features,
-        MonitorListener feed, Traffic traffic, Candidate candidate,
+    Retraining(
+        ModelRegistry registry,
+        Tracker tracker,
+        FeatureStore features,
+        MonitorListener feed,
+        Traffic traffic,
+        Candidate candidate,
         Split split) {
       this.registry = registry;
       this.features = features;
       this.feed = feed;
       this.traffic = traffic;
-      this.fresh = new Split(BreastCancer.shift(split.train(), SCANNER_SHIFT),
-          BreastCancer.shift(split.test(), SCANNER_SHIFT));
-      MutableDataset<Label> holdout = BreastCancer.dataset(fresh.test(),
-          BreastCancer.modelFeatures(), "test, new scanner");
-      this.loop = RetrainingLoop.<Label>builder()
-          .registry(registry).tracker(tracker).model(MODEL).experiment(EXPERIMENT)
-          .data(() -> BreastCancer.dataset(fresh.train(), BreastCancer.modelFeatures(),
-              "train, new scanner"))
-          .training((data, run) -> {
-            run.logParams(candidate.params());
-            Model<Label> model = Models.train(candidate, data);
-            TribuoProvenance.log(run, model);
-            return model;
-          })
-          .holdout(() -> Holdout.builder(holdout).name("test-new-scanner")
-              .slice("mean_radius<15", e -> e.lookup("mean_radius").getValue() < 15)
-              .slice("mean_radius>=15", e -> e.lookup("mean_radius").getValue() >= 15)
-              .build())
-          .gate(ValidationGate.builder()
-              .require("accuracy", Rule.atLeast(0.95))
-              .require("accuracy", Rule.betterThanChampionBy(0.0))
-              .require("macro_f1", Rule.notWorseThanChampionBy(0.01))
-              .requireOnEverySlice("recall:" + BreastCancer.MALIGNANT, Rule.atLeast(0.75))
-              .significance(0.05).seed(options.seed())
-              .build())
-          .minInterval(Duration.ofHours(1))  // one retraining per hour, whatever the alerts
-          .promotionCheck(this::canaryHolds) // the challenger's canary must hold before the gate
-          .listener(this)
-          .build();
+      this.fresh =
+          new Split(
+              BreastCancer.shift(split.train(), SCANNER_SHIFT),
+              BreastCancer.shift(split.test(), SCANNER_SHIFT));
+      MutableDataset<Label> holdout =
+          BreastCancer.dataset(fresh.test(), BreastCancer.modelFeatures(), "test, new scanner");
+      this.loop =
+          RetrainingLoop.<Label>builder()
+              .registry(registry)
+              .tracker(tracker)
+              .model(MODEL)
+              .experiment(EXPERIMENT)
+              .data(
+                  () ->
+                      BreastCancer.dataset(
+                          fresh.train(), BreastCancer.modelFeatures(), "train, new scanner"))
+              .training(
+                  (data, run) -> {
+                    run.logParams(candidate.params());
+                    Model<Label> model = Models.train(candidate, data);
+                    TribuoProvenance.log(run, model);
+                    return model;
+                  })
+              .holdout(
+                  () ->
+                      Holdout.builder(holdout)
+                          .name("test-new-scanner")
+                          .slice("mean_radius<15", e -> e.lookup("mean_radius").getValue() < 15)
+                          .slice("mean_radius>=15", e -> e.lookup("mean_radius").getValue() >= 15)
+                          .build())
+              .gate(
+                  ValidationGate.builder()
+                      .require("accuracy", Rule.atLeast(0.95))
+                      .require("accuracy", Rule.betterThanChampionBy(0.0))
+                      .require("macro_f1", Rule.notWorseThanChampionBy(0.01))
+                      .requireOnEverySlice("recall:" + BreastCancer.MALIGNANT, Rule.atLeast(0.75))
+                      .significance(0.05)
+                      .seed(options.seed())
+                      .build())
+              .minInterval(Duration.ofHours(1)) // one retraining per hour, whatever the alerts
+              .promotionCheck(
+                  this::canaryHolds) // the challenger's canary must hold before the gate
+              .listener(this)
+              .build();
     }
 
     RetrainingLoop<Label> loop() {
@@ -933,24 +1117,30 @@ public final class Demo {
     /** 10 % of the new scanner's traffic, sticky by sample id, to the challenger. */
     private Canary runCanary(int challenger) {
       List<ServingEvent> lifecycle = new CopyOnWriteArrayList<>();
-      PredictionListener listener = new PredictionListener() {
-        @Override
-        public void onPrediction(PredictionEvent event) {
-          feed.onPrediction(event);
-        }
+      PredictionListener listener =
+          new PredictionListener() {
+            @Override
+            public void onPrediction(PredictionEvent event) {
+              feed.onPrediction(event);
+            }
 
-        @Override
-        public void onEvent(ServingEvent event) {
-          lifecycle.add(event);
-        }
-      };
-      try (InferenceService canaryService = InferenceService.builder()
-          .registry(registry).model(MODEL).alias("champion")
-          .routing(Routing.canary(Target.alias("challenger"), 10, CanaryPolicy.defaults())
-              .stickyBy(BreastCancer.ID))
-          .features(features, featureRefs())
-          .listener(listener).eventQueueCapacity(50_000)
-          .build()) {
+            @Override
+            public void onEvent(ServingEvent event) {
+              lifecycle.add(event);
+            }
+          };
+      try (InferenceService canaryService =
+          InferenceService.builder()
+              .registry(registry)
+              .model(MODEL)
+              .alias("champion")
+              .routing(
+                  Routing.canary(Target.alias("challenger"), 10, CanaryPolicy.defaults())
+                      .stickyBy(BreastCancer.ID))
+              .features(features, featureRefs())
+              .listener(listener)
+              .eventQueueCapacity(50_000)
+              .build()) {
         List<Sample> requests = BreastCancer.resample(fresh.test(), 1_000, options.seed() + 6);
         List<Prediction> predictions = traffic.send(canaryService, requests);
         Map<String, long[]> byRoute = new TreeMap<>();
@@ -964,20 +1154,27 @@ public final class Demo {
           }
           versions.put(p.route(), p.version());
         }
-        long rolledBack = lifecycle.stream()
-            .filter(e -> e instanceof ServingEvent.CanaryRolledBack).count();
+        long rolledBack =
+            lifecycle.stream().filter(e -> e instanceof ServingEvent.CanaryRolledBack).count();
         return new Canary(challenger, byRoute, versions, rolledBack);
       }
     }
   }
 
   /** What the canary phase saw: per route [requests, correct], the version per route. */
-  private record Canary(int challenger, Map<String, long[]> byRoute, Map<String, Integer> versions,
-      long rollbacks) {}
+  private record Canary(
+      int challenger, Map<String, long[]> byRoute, Map<String, Integer> versions, long rollbacks) {}
 
-  private Outcome retrain(ModelRegistry registry, InferenceService service, Traffic traffic,
-      Retraining retraining, List<Future<RetrainingOutcome>> alerts, Split split,
-      ModelVersion champion, Drift drift) throws InterruptedException {
+  private Outcome retrain(
+      ModelRegistry registry,
+      InferenceService service,
+      Traffic traffic,
+      Retraining retraining,
+      List<Future<RetrainingOutcome>> alerts,
+      Split split,
+      ModelVersion champion,
+      Drift drift)
+      throws InterruptedException {
     out.heading("[6/6] Retrain on the drift alert: challenger, gate, canary, promotion, rollback");
     if (alerts.isEmpty()) {
       throw new IllegalStateException("No drift alert reached the retraining loop");
@@ -988,17 +1185,24 @@ public final class Demo {
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("The retraining did not finish", e);
     }
-    out.line("drift alert (DriftListener) -> RetrainingLoop.onDrift on a worker thread; fresh data:"
-        + " the %d training samples measured by the new scanner", split.train().size());
+    out.line(
+        "drift alert (DriftListener) -> RetrainingLoop.onDrift on a worker thread; fresh data:"
+            + " the %d training samples measured by the new scanner",
+        split.train().size());
     for (RetrainingEvent e : retraining.events()) {
       if (e.step() == RetrainingEvent.Step.SKIPPED) {
         continue;
       }
-      out.line("%-14s %s", e.step(), e.step() == RetrainingEvent.Step.TRIGGERED ? e.trigger()
-          : e.step() == RetrainingEvent.Step.TRAINED ? e.detail() + " in run "
-              + Out.shortId(Objects.requireNonNull(e.runId()))
-          : e.step() == RetrainingEvent.Step.GATE_EVALUATED ? "on the new scanner's holdout:"
-          : e.detail());
+      out.line(
+          "%-14s %s",
+          e.step(),
+          e.step() == RetrainingEvent.Step.TRIGGERED
+              ? e.trigger()
+              : e.step() == RetrainingEvent.Step.TRAINED
+                  ? e.detail() + " in run " + Out.shortId(Objects.requireNonNull(e.runId()))
+                  : e.step() == RetrainingEvent.Step.GATE_EVALUATED
+                      ? "on the new scanner's holdout:"
+                      : e.detail());
       if (e.step() == RetrainingEvent.Step.GATE_EVALUATED) {
         for (String l : (outcome.gate() == null ? "" : outcome.gate().toText()).split("\n")) {
           out.line("  %s", l);
@@ -1007,11 +1211,15 @@ public final class Demo {
       if (e.step() == RetrainingEvent.Step.REGISTERED) {
         Canary c = Objects.requireNonNull(retraining.canary(), "canary");
         for (Map.Entry<String, long[]> r : c.byRoute().entrySet()) {
-          out.line("  canary phase: route %-7s v%d  %4d requests, accuracy %s", r.getKey(),
-              c.versions().get(r.getKey()), r.getValue()[0],
+          out.line(
+              "  canary phase: route %-7s v%d  %4d requests, accuracy %s",
+              r.getKey(),
+              c.versions().get(r.getKey()),
+              r.getValue()[0],
               Out.f3((double) r.getValue()[1] / r.getValue()[0]));
         }
-        out.line("  canary bounds (5%% errors, p99 50 ms) held: %s",
+        out.line(
+            "  canary bounds (5%% errors, p99 50 ms) held: %s",
             c.rollbacks() == 0 ? "yes, no rollback" : "no, rolled back " + c.rollbacks() + "x");
       }
     }
@@ -1023,30 +1231,45 @@ public final class Demo {
     awaitActive(service, challenger);
     Sample probe = BreastCancer.shift(split.test(), SCANNER_SHIFT).get(0);
     Prediction promoted = traffic.one(service, probe);
-    out.line("service (follows champion) hot-swapped: prediction %s answered by v%d",
+    out.line(
+        "service (follows champion) hot-swapped: prediction %s answered by v%d",
         Out.shortId(promoted.id()), promoted.version());
 
-    ModelVersion back = registry.withComment("demo: roll back to show it")
-        .rollback(MODEL, "champion");
+    ModelVersion back =
+        registry.withComment("demo: roll back to show it").rollback(MODEL, "champion");
     awaitActive(service, back.version());
     Prediction after = traffic.one(service, probe);
-    out.line("rollback: champion -> v%d; next prediction answered by v%d", back.version(),
-        after.version());
-    long skipped = retraining.events().stream()
-        .filter(e -> e.step() == RetrainingEvent.Step.SKIPPED).count();
-    out.line("aliases now %s; later drift alerts skipped by the loop's guard rails: %d",
+    out.line(
+        "rollback: champion -> v%d; next prediction answered by v%d",
+        back.version(), after.version());
+    long skipped =
+        retraining.events().stream().filter(e -> e.step() == RetrainingEvent.Step.SKIPPED).count();
+    out.line(
+        "aliases now %s; later drift alerts skipped by the loop's guard rails: %d",
         new TreeMap<>(registry.aliases(MODEL)), skipped);
     out.line("audit trail of %s:", MODEL);
     for (AuditEntry e : registry.auditLog(MODEL)) {
       if (e.alias() != null) {
-        out.line("  #%-3d %-17s %-10s v%s -> v%s  %s", e.sequence(), e.action(), e.alias(),
-            e.previousVersion() == null ? "-" : e.previousVersion(), e.version(),
+        out.line(
+            "  #%-3d %-17s %-10s v%s -> v%s  %s",
+            e.sequence(),
+            e.action(),
+            e.alias(),
+            e.previousVersion() == null ? "-" : e.previousVersion(),
+            e.version(),
             abbreviate(java.util.Objects.requireNonNullElse(e.comment(), ""), 60));
       }
     }
-    return new Outcome(champion.version(), List.copyOf(SCANNER_SHIFT.keySet()),
-        drift.firstDrifted(), drift.quietDrifted(), drift.htmlReport(), challenger,
-        promoted.version(), after.version(), registry.aliases(MODEL).get("champion"));
+    return new Outcome(
+        champion.version(),
+        List.copyOf(SCANNER_SHIFT.keySet()),
+        drift.firstDrifted(),
+        drift.quietDrifted(),
+        drift.htmlReport(),
+        challenger,
+        promoted.version(),
+        after.version(),
+        registry.aliases(MODEL).get("champion"));
   }
 
   /** Waits (bounded) until the service answers primary traffic with {@code version}. */
@@ -1054,8 +1277,11 @@ public final class Demo {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (service.activeVersion() != version) {
       if (System.nanoTime() - deadline > 0) {
-        throw new IllegalStateException("The service still answers with v"
-            + service.activeVersion() + " 30 s after the alias moved to v" + version);
+        throw new IllegalStateException(
+            "The service still answers with v"
+                + service.activeVersion()
+                + " 30 s after the alias moved to v"
+                + version);
       }
       LockSupport.parkNanos(1_000_000);
     }

@@ -16,8 +16,8 @@ final class Examples {
   private Examples() {}
 
   /**
-   * The workspace from {@code --workspace DIR} or a single {@code DIR} argument, else
-   * {@code target/<name>-workspace}.
+   * The workspace from {@code --workspace DIR} or a single {@code DIR} argument, else {@code
+   * target/<name>-workspace}.
    */
   static Path workspace(String[] args, String name) {
     if (args.length == 2 && args[0].equals("--workspace")) {
@@ -53,9 +53,13 @@ final class Examples {
           empty = entries.findAny().isEmpty();
         }
         if (!empty && !Files.exists(directory.resolve(MARKER))) {
-          throw new IllegalArgumentException(directory.toAbsolutePath() + " is not empty and is"
-              + " not an examples workspace (no " + MARKER + " file); give a new or empty"
-              + " directory");
+          throw new IllegalArgumentException(
+              directory.toAbsolutePath()
+                  + " is not empty and is"
+                  + " not an examples workspace (no "
+                  + MARKER
+                  + " file); give a new or empty"
+                  + " directory");
         }
         try (Stream<Path> paths = Files.walk(directory)) {
           for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {

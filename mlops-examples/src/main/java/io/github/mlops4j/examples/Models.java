@@ -38,34 +38,44 @@ public final class Models {
    * @param epochs passes over the data
    * @param seed the trainer's seed
    */
-  public record Candidate(String name, String objective, double learningRate, int epochs,
-      long seed) {
+  public record Candidate(
+      String name, String objective, double learningRate, int epochs, long seed) {
     /** Checks the values. */
     public Candidate {
       Objects.requireNonNull(name, "name");
       if (!objective.equals("log") && !objective.equals("hinge")) {
-        throw new IllegalArgumentException("objective must be 'log' or 'hinge', was '"
-            + objective + "'");
+        throw new IllegalArgumentException(
+            "objective must be 'log' or 'hinge', was '" + objective + "'");
       }
       if (!(learningRate > 0) || epochs < 1) {
-        throw new IllegalArgumentException("Need learningRate > 0 and epochs >= 1, had "
-            + learningRate + " and " + epochs);
+        throw new IllegalArgumentException(
+            "Need learningRate > 0 and epochs >= 1, had " + learningRate + " and " + epochs);
       }
     }
 
     /** The hyper-parameters as tracking params. */
     public Map<String, String> params() {
-      return Map.of("objective", objective, "optimiser", "adagrad",
-          "learning_rate", Double.toString(learningRate), "epochs", Integer.toString(epochs),
-          "seed", Long.toString(seed), "standardize", "mean-std");
+      return Map.of(
+          "objective",
+          objective,
+          "optimiser",
+          "adagrad",
+          "learning_rate",
+          Double.toString(learningRate),
+          "epochs",
+          Integer.toString(epochs),
+          "seed",
+          Long.toString(seed),
+          "standardize",
+          "mean-std");
     }
 
     /** The Tribuo trainer. */
     public Trainer<Label> trainer() {
       LabelObjective loss = objective.equals("log") ? new LogMulticlass() : new Hinge();
       Trainer<Label> sgd = new LinearSGDTrainer(loss, new AdaGrad(learningRate), epochs, seed);
-      return new TransformTrainer<>(sgd,
-          new TransformationMap(List.of(new MeanStdDevTransformation())));
+      return new TransformTrainer<>(
+          sgd, new TransformationMap(List.of(new MeanStdDevTransformation())));
     }
   }
 
@@ -83,8 +93,8 @@ public final class Models {
   }
 
   /** Per-fold evaluations of {@code k}-fold cross-validation, seeded. */
-  public static List<LabelEvaluation> crossValidate(Candidate candidate, Dataset<Label> data,
-      int k, long seed) {
+  public static List<LabelEvaluation> crossValidate(
+      Candidate candidate, Dataset<Label> data, int k, long seed) {
     CrossValidation<Label, LabelEvaluation> cv =
         new CrossValidation<>(candidate.trainer(), data, new LabelEvaluator(), k, seed);
     List<LabelEvaluation> folds = new ArrayList<>(k);

@@ -12,16 +12,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Batch drift detection only: the training split against the test split with two features
- * shifted (a recalibrated scanner). The default preset picks a KS test for these small numeric
- * columns; the report is written as a self-contained HTML page.
+ * Batch drift detection only: the training split against the test split with two features shifted
+ * (a recalibrated scanner). The default preset picks a KS test for these small numeric columns; the
+ * report is written as a self-contained HTML page.
  */
 public final class MonitoringExample {
   private MonitoringExample() {}
 
   /**
-   * Runs the example in {@code [--workspace] DIR} (default
-   * {@code target/monitoring-workspace}), wiped first.
+   * Runs the example in {@code [--workspace] DIR} (default {@code target/monitoring-workspace}),
+   * wiped first.
    */
   public static void main(String[] args) {
     run(Examples.workspace(args, "monitoring"), System.out);
@@ -40,13 +40,22 @@ public final class MonitoringExample {
     DriftDetector detector = DriftDetector.builder(frame(split.train())).build();
     DriftReport report = detector.compare(frame(current));
     for (ColumnDrift c : report.columns()) {
-      out.printf(Locale.ROOT, "%-24s %-4s p=%-9.2g %s%n", c.column(), c.method(), c.score(),
+      out.printf(
+          Locale.ROOT,
+          "%-24s %-4s p=%-9.2g %s%n",
+          c.column(),
+          c.method(),
+          c.score(),
           c.drifted() ? "DRIFT" : "");
     }
     Path html = workspace.resolve("drift.html");
     report.writeHtml(html);
-    out.println(report.driftedColumns() + " of " + report.columns().size()
-        + " columns drifted; report: " + html);
+    out.println(
+        report.driftedColumns()
+            + " of "
+            + report.columns().size()
+            + " columns drifted; report: "
+            + html);
     return report;
   }
 

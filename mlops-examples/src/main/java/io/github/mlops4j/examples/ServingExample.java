@@ -18,8 +18,8 @@ import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 
 /**
- * Serving only: a service that follows the {@code champion} alias answers online requests, swaps
- * to a new version when the alias moves, and scores a CSV file in batch.
+ * Serving only: a service that follows the {@code champion} alias answers online requests, swaps to
+ * a new version when the alias moves, and scores a CSV file in batch.
  */
 public final class ServingExample {
   private ServingExample() {}
@@ -34,8 +34,8 @@ public final class ServingExample {
   public record Result(int before, int after, BatchResult batch) {}
 
   /**
-   * Runs the example in {@code [--workspace] DIR} (default
-   * {@code target/serving-workspace}), wiped first.
+   * Runs the example in {@code [--workspace] DIR} (default {@code target/serving-workspace}), wiped
+   * first.
    */
   public static void main(String[] args) {
     Examples.quietTribuo();
@@ -52,23 +52,41 @@ public final class ServingExample {
     Split split = BreastCancer.split(BreastCancer.load(), 0.3, 5);
     MutableDataset<Label> train = BreastCancer.dataset(split.train(), "train");
     try (ModelRegistry registry = ModelRegistry.open(workspace)) {
-      int v1 = registry.register("diagnosis",
-          Models.train(new Candidate("a", "log", 0.05, 3, 5), train), null).version();
+      int v1 =
+          registry
+              .register(
+                  "diagnosis", Models.train(new Candidate("a", "log", 0.05, 3, 5), train), null)
+              .version();
       registry.setAlias("diagnosis", "champion", v1);
 
-      try (InferenceService service = InferenceService.builder()
-          .registry(registry).model("diagnosis").alias("champion")
-          .timeout(Duration.ofSeconds(5))   // a call that takes longer fails (a hung model)
-          .build()) {
+      try (InferenceService service =
+          InferenceService.builder()
+              .registry(registry)
+              .model("diagnosis")
+              .alias("champion")
+              .timeout(Duration.ofSeconds(5)) // a call that takes longer fails (a hung model)
+              .build()) {
         Sample s = split.test().get(0);
         Map<String, Double> request = s.select(BreastCancer.modelFeatures());
         Prediction p = service.predict(request);
-        out.println("v" + p.version() + " says " + p.output() + " (scores " + p.scores()
-            + ") in " + p.latency().toNanos() / 1_000 + " µs; true: " + s.diagnosis());
+        out.println(
+            "v"
+                + p.version()
+                + " says "
+                + p.output()
+                + " (scores "
+                + p.scores()
+                + ") in "
+                + p.latency().toNanos() / 1_000
+                + " µs; true: "
+                + s.diagnosis());
 
-        int v2 = registry.register("diagnosis",
-            Models.train(new Candidate("b", "log", 0.5, 20, 5), train), null).version();
-        registry.setAlias("diagnosis", "champion", v2);   // loaded and warmed, then swapped in
+        int v2 =
+            registry
+                .register(
+                    "diagnosis", Models.train(new Candidate("b", "log", 0.5, 20, 5), train), null)
+                .version();
+        registry.setAlias("diagnosis", "champion", v2); // loaded and warmed, then swapped in
         // The service follows the move on its own, in the background; refresh waits until it
         // serves what the registry says now (at most 30 s).
         service.refresh(Duration.ofSeconds(30));
@@ -77,14 +95,23 @@ public final class ServingExample {
 
         List<Sample> rows = new ArrayList<>(split.test());
         Path csv = workspace.resolve("requests.csv");
-        BreastCancer.writeCsv(rows, csv);            // sample_id, diagnosis, 30 features
-        BatchResult batch = BatchJob.builder().service(service)
-            .input(csv).output(workspace.resolve("scores.csv"))
-            .passThrough(BreastCancer.ID, BreastCancer.LABEL)
-            .parallelism(2)
-            .build().run();
-        out.println("batch: " + batch.rowsScored() + " rows scored, " + batch.rowsRejected()
-            + " rejected -> " + batch.output());
+        BreastCancer.writeCsv(rows, csv); // sample_id, diagnosis, 30 features
+        BatchResult batch =
+            BatchJob.builder()
+                .service(service)
+                .input(csv)
+                .output(workspace.resolve("scores.csv"))
+                .passThrough(BreastCancer.ID, BreastCancer.LABEL)
+                .parallelism(2)
+                .build()
+                .run();
+        out.println(
+            "batch: "
+                + batch.rowsScored()
+                + " rows scored, "
+                + batch.rowsRejected()
+                + " rejected -> "
+                + batch.output());
         return new Result(p.version(), q.version(), batch);
       }
     }

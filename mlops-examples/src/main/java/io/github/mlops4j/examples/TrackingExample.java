@@ -17,16 +17,16 @@ import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 
 /**
- * Experiment tracking only: a parent run sweeps the learning rate in child runs, each logging
- * its params, a metric per epoch count, its test accuracy and its model's Tribuo provenance; a
- * search then finds the best child.
+ * Experiment tracking only: a parent run sweeps the learning rate in child runs, each logging its
+ * params, a metric per epoch count, its test accuracy and its model's Tribuo provenance; a search
+ * then finds the best child.
  */
 public final class TrackingExample {
   private TrackingExample() {}
 
   /**
-   * Runs the example in {@code [--workspace] DIR} (default
-   * {@code target/tracking-workspace}), wiped first.
+   * Runs the example in {@code [--workspace] DIR} (default {@code target/tracking-workspace}),
+   * wiped first.
    */
   public static void main(String[] args) {
     Examples.quietTribuo();
@@ -51,24 +51,34 @@ public final class TrackingExample {
         for (double lr : List.of(0.01, 0.1, 1.0)) {
           try (Run child = sweep.newChildRun().name("lr-" + lr).start()) {
             Model<Label> model = null;
-            for (int epochs = 1; epochs <= 5; epochs++) {          // a learning curve by epochs
+            for (int epochs = 1; epochs <= 5; epochs++) { // a learning curve by epochs
               model = Models.train(new Candidate("lr-" + lr, "log", lr, epochs, 7), train);
               child.logMetric("test_accuracy", Models.evaluate(model, test).accuracy(), epochs);
             }
             child.logParams(new Candidate("lr-" + lr, "log", lr, 5, 7).params());
-            TribuoProvenance.log(child, model);                   // trainer config as params
+            TribuoProvenance.log(child, model); // trainer config as params
           }
         }
       }
       tracker.flush(Duration.ofSeconds(10));
-      List<RunInfo> best = tracker.searchRuns("tracking-example",
-          "params.objective = 'log' and metrics.test_accuracy > 0.9");
-      RunInfo top = best.stream().max((a, b) -> Double.compare(
-          a.metrics().get("test_accuracy").value(), b.metrics().get("test_accuracy").value()))
-          .orElseThrow();
+      List<RunInfo> best =
+          tracker.searchRuns(
+              "tracking-example", "params.objective = 'log' and metrics.test_accuracy > 0.9");
+      RunInfo top =
+          best.stream()
+              .max(
+                  (a, b) ->
+                      Double.compare(
+                          a.metrics().get("test_accuracy").value(),
+                          b.metrics().get("test_accuracy").value()))
+              .orElseThrow();
       for (RunInfo r : best) {
-        out.printf(Locale.ROOT, "%-10s lr=%-5s test_accuracy after 5 epochs %.3f (%d points)%n",
-            r.runName(), r.params().get("learning_rate"), r.metrics().get("test_accuracy").value(),
+        out.printf(
+            Locale.ROOT,
+            "%-10s lr=%-5s test_accuracy after 5 epochs %.3f (%d points)%n",
+            r.runName(),
+            r.params().get("learning_rate"),
+            r.metrics().get("test_accuracy").value(),
             tracker.metricHistory(r.runId(), "test_accuracy").size());
       }
       out.println("best: " + top.runName() + ", child of " + top.parentRunId().orElseThrow());

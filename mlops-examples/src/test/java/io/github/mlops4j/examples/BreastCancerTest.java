@@ -33,7 +33,7 @@ class BreastCancerTest {
     assertThat(split.train()).hasSize(398);
     assertThat(split.test()).hasSize(171);
     assertThat(split.test().stream().filter(s -> s.diagnosis().equals(BreastCancer.MALIGNANT)))
-        .hasSize(64);   // round(212 * 0.3)
+        .hasSize(64); // round(212 * 0.3)
     Set<String> ids = new HashSet<>();
     split.train().forEach(s -> ids.add(s.id()));
     split.test().forEach(s -> assertThat(ids.add(s.id())).isTrue());
@@ -49,7 +49,8 @@ class BreastCancerTest {
     assertThat(shifted.value("mean_texture")).isEqualTo(2 * s.value("mean_texture"));
     assertThat(shifted.value("mean_radius")).isEqualTo(s.value("mean_radius"));
     assertThatThrownBy(() -> s.value("radius"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mean_radius");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("mean_radius");
   }
 
   @Test

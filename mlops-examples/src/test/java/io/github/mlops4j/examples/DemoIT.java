@@ -18,8 +18,10 @@ class DemoIT {
   void theWholeLoop_driftOnTheShiftedFeaturesOnly_promotionServes_rollbackRestores()
       throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Demo.Outcome outcome = Demo.run(Demo.Options.small(dir.resolve("ws")),
-        new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    Demo.Outcome outcome =
+        Demo.run(
+            Demo.Options.small(dir.resolve("ws")),
+            new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String printed = bytes.toString(StandardCharsets.UTF_8);
 
     // drift is found on exactly the shifted features, and not in the unshifted traffic
@@ -35,9 +37,19 @@ class DemoIT {
     assertThat(outcome.servedAfterRollback()).isEqualTo(outcome.championVersion());
     assertThat(outcome.championAfterRollback()).isEqualTo(outcome.championVersion());
 
-    assertThat(printed).contains("[1/6]", "[2/6]", "[3/6]", "[4/6]", "[5/6]", "[6/6]",
-        "Validation gate PASSED", "PROMOTED", "rollback: champion -> v1",
-        "mlops_drift_score{feature=\"mean_texture\"", "rows scored, 2 rejected");
+    assertThat(printed)
+        .contains(
+            "[1/6]",
+            "[2/6]",
+            "[3/6]",
+            "[4/6]",
+            "[5/6]",
+            "[6/6]",
+            "Validation gate PASSED",
+            "PROMOTED",
+            "rollback: champion -> v1",
+            "mlops_drift_score{feature=\"mean_texture\"",
+            "rows scored, 2 rejected");
   }
 
   @Test

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps code shown in the docs equal to code that is compiled and run. A fenced block preceded by
- * {@code <!-- snippet: path/From/Root.java#tag -->} must equal the lines between
- * {@code // tag::tag[]} and {@code // end::tag[]} of that file, indentation removed and the marker
- * lines of other tags inside it left out.
+ * {@code <!-- snippet: path/From/Root.java#tag -->} must equal the lines between {@code //
+ * tag::tag[]} and {@code // end::tag[]} of that file, indentation removed and the marker lines of
+ * other tags inside it left out.
  */
 class DocSnippetsTest {
   private static final Pattern MARKER = Pattern.compile("^<!-- snippet: (\\S+)#([\\w-]+) -->$");
@@ -49,14 +49,21 @@ class DocSnippetsTest {
           problems.add(where + ": no file " + m.group(1));
           continue;
         }
-        List<String> tagged = region(Files.readAllLines(source, StandardCharsets.UTF_8),
-            m.group(2));
+        List<String> tagged =
+            region(Files.readAllLines(source, StandardCharsets.UTF_8), m.group(2));
         if (tagged == null) {
           problems.add(where + ": no tag " + m.group(2) + " in " + m.group(1));
         } else if (!tagged.equals(shown)) {
-          problems.add(where + ": differs from " + m.group(1) + "#" + m.group(2)
-              + "\n--- source\n" + String.join("\n", tagged)
-              + "\n--- shown\n" + String.join("\n", shown));
+          problems.add(
+              where
+                  + ": differs from "
+                  + m.group(1)
+                  + "#"
+                  + m.group(2)
+                  + "\n--- source\n"
+                  + String.join("\n", tagged)
+                  + "\n--- shown\n"
+                  + String.join("\n", shown));
         }
         checked++;
       }
@@ -67,16 +74,17 @@ class DocSnippetsTest {
 
   @Test
   void regionsDropIndentationAndNestedMarkers() {
-    List<String> source = List.of(
-        "class A {",
-        "    // tag::outer[]",
-        "    int a = 1;",
-        "    // tag::inner[]",
-        "      int b = 2;",
-        "",
-        "    // end::inner[]",
-        "    // end::outer[]",
-        "}");
+    List<String> source =
+        List.of(
+            "class A {",
+            "    // tag::outer[]",
+            "    int a = 1;",
+            "    // tag::inner[]",
+            "      int b = 2;",
+            "",
+            "    // end::inner[]",
+            "    // end::outer[]",
+            "}");
     assertThat(region(source, "outer")).containsExactly("int a = 1;", "  int b = 2;", "");
     assertThat(region(source, "inner")).containsExactly("int b = 2;", "");
     assertThat(region(source, "missing")).isNull();
@@ -93,8 +101,12 @@ class DocSnippetsTest {
       String line = source.get(i).stripTrailing();
       String s = line.strip();
       if (s.equals("// end::" + tag + "[]")) {
-        int indent = lines.stream().filter(l -> !l.isBlank())
-            .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+        int indent =
+            lines.stream()
+                .filter(l -> !l.isBlank())
+                .mapToInt(l -> l.length() - l.stripLeading().length())
+                .min()
+                .orElse(0);
         return lines.stream().map(l -> l.isBlank() ? "" : l.substring(indent)).toList();
       }
       if (!s.startsWith("// tag::") && !s.startsWith("// end::")) {

@@ -19,11 +19,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Checks every relative link in the project's Markdown documents ({@link Docs#documents}): the
- * file it names exists and, when it has a {@code #fragment}, the target has a heading with that
- * anchor (GitHub's slug rule). Also
- * flags file names of Markdown documents written in code spans ({@code `docs/x.md`}) that do not
- * exist, since readers follow those too.
+ * Checks every relative link in the project's Markdown documents ({@link Docs#documents}): the file
+ * it names exists and, when it has a {@code #fragment}, the target has a heading with that anchor
+ * (GitHub's slug rule). Also flags file names of Markdown documents written in code spans ({@code
+ * `docs/x.md`}) that do not exist, since readers follow those too.
  */
 class DocsLinksTest {
   private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)(?:\\s+\"[^\"]*\")?\\)");
@@ -51,13 +50,18 @@ class DocsLinksTest {
           int hash = target.indexOf('#');
           String file = hash < 0 ? target : target.substring(0, hash);
           String fragment = hash < 0 ? null : target.substring(hash + 1);
-          Path resolved = file.isEmpty() ? doc
-              : doc.getParent().resolve(URLDecoder.decode(file, StandardCharsets.UTF_8))
-                  .normalize();
+          Path resolved =
+              file.isEmpty()
+                  ? doc
+                  : doc.getParent()
+                      .resolve(URLDecoder.decode(file, StandardCharsets.UTF_8))
+                      .normalize();
           if (!Files.exists(resolved)) {
             broken.add(where + ": " + target + " (no such file)");
-          } else if (fragment != null && resolved.toString().endsWith(".md")
-              && !anchors.computeIfAbsent(resolved, DocsLinksTest::anchorsOf)
+          } else if (fragment != null
+              && resolved.toString().endsWith(".md")
+              && !anchors
+                  .computeIfAbsent(resolved, DocsLinksTest::anchorsOf)
                   .contains(URLDecoder.decode(fragment, StandardCharsets.UTF_8))) {
             broken.add(where + ": " + target + " (no heading with that anchor)");
           }
@@ -66,8 +70,10 @@ class DocsLinksTest {
         while (c.find()) {
           String name = c.group(1);
           checked++;
-          boolean exists = Files.exists(doc.getParent().resolve(name))
-              || Files.exists(root.resolve(name)) || Files.exists(root.resolve("docs").resolve(name));
+          boolean exists =
+              Files.exists(doc.getParent().resolve(name))
+                  || Files.exists(root.resolve(name))
+                  || Files.exists(root.resolve("docs").resolve(name));
           if (!exists) {
             broken.add(where + ": `" + name + "` (no such document)");
           }
@@ -80,9 +86,11 @@ class DocsLinksTest {
 
   @Test
   void slugsFollowGitHubsRule() {
-    assertThat(slug("`ServingOverheadBenchmark`: online overhead of `predict(Map)` — target ≤ 1 µs"))
+    assertThat(
+            slug("`ServingOverheadBenchmark`: online overhead of `predict(Map)` — target ≤ 1 µs"))
         .isEqualTo("servingoverheadbenchmark-online-overhead-of-predictmap--target--1-µs");
-    assertThat(slug("Model registry (`RegistryBenchmark`)")).isEqualTo("model-registry-registrybenchmark");
+    assertThat(slug("Model registry (`RegistryBenchmark`)"))
+        .isEqualTo("model-registry-registrybenchmark");
   }
 
   /** Lines outside fenced code blocks (a fence's content is code, not links). */
@@ -122,13 +130,15 @@ class DocsLinksTest {
   static String slug(String heading) {
     String text = heading.replaceAll("\\[([^\\]]*)\\]\\([^)]*\\)", "$1").toLowerCase(Locale.ROOT);
     StringBuilder b = new StringBuilder(text.length());
-    text.codePoints().forEach(cp -> {
-      if (Character.isLetterOrDigit(cp) || cp == '-' || cp == '_') {
-        b.appendCodePoint(cp);
-      } else if (cp == ' ') {
-        b.append('-');
-      }
-    });
+    text.codePoints()
+        .forEach(
+            cp -> {
+              if (Character.isLetterOrDigit(cp) || cp == '-' || cp == '_') {
+                b.appendCodePoint(cp);
+              } else if (cp == ' ') {
+                b.append('-');
+              }
+            });
     return b.toString();
   }
 }

@@ -40,7 +40,8 @@ class ExamplesTest {
     Files.createDirectories(home);
     Path precious = Files.writeString(home.resolve("thesis.txt"), "years of work");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Examples.wipe(home))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not empty");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not empty");
     assertThat(precious).hasContent("years of work");
     Path workspace = dir.resolve("ws");
     Examples.wipe(workspace); // new: created and marked
@@ -76,8 +77,9 @@ class ExamplesTest {
   void features_trainingSetSeesEachValueFromItsEventTimeOn() {
     List<FeatureValue> values = FeaturesExample.run(dir.resolve("ws"), out);
 
-    assertThat(values).extracting(FeatureValue::status).containsExactly(
-        FeatureStatus.NOT_FOUND, FeatureStatus.PRESENT, FeatureStatus.PRESENT);
+    assertThat(values)
+        .extracting(FeatureValue::status)
+        .containsExactly(FeatureStatus.NOT_FOUND, FeatureStatus.PRESENT, FeatureStatus.PRESENT);
     assertThat(values.get(1).value()).isEqualTo(24.1);
     assertThat(values.get(2).value()).isEqualTo(25.38);
     assertThat(printed()).contains("online: FeatureValue[value=25.38, status=PRESENT");
@@ -111,9 +113,10 @@ class ExamplesTest {
 
     assertThat(r.passed()).isFalse();
     assertThat(r.wasPromoted()).isFalse();
-    assertThat(r.failures()).singleElement()
-        .satisfies(f -> assertThat(f.expression())
-            .isEqualTo("accuracy better-than-champion-by 0.0"));
+    assertThat(r.failures())
+        .singleElement()
+        .satisfies(
+            f -> assertThat(f.expression()).isEqualTo("accuracy better-than-champion-by 0.0"));
     assertThat(printed()).contains("champion is now v1");
   }
 

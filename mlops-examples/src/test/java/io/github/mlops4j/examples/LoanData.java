@@ -25,11 +25,23 @@ final class LoanData {
   static final Instant START = Instant.parse("2021-01-04T08:00:00Z");
 
   /** One application; {@code defaulted} is known months later. */
-  record Application(String applicantId, Instant appliedAt, String region, double income,
-      double loanAmount, boolean defaulted) {
+  record Application(
+      String applicantId,
+      Instant appliedAt,
+      String region,
+      double income,
+      double loanAmount,
+      boolean defaulted) {
     Map<String, Object> request() {
-      return Map.of("applicant_id", applicantId, "region", region, "income", income,
-          "loan_amount", loanAmount);
+      return Map.of(
+          "applicant_id",
+          applicantId,
+          "region",
+          region,
+          "income",
+          income,
+          "loan_amount",
+          loanAmount);
     }
   }
 
@@ -38,8 +50,8 @@ final class LoanData {
 
   /**
    * @param n applications
-   * @param loanScale 1 for the training population; above 1 for a campaign that brings larger
-   *     loans (drift)
+   * @param loanScale 1 for the training population; above 1 for a campaign that brings larger loans
+   *     (drift)
    * @param seed the generator's seed
    * @param firstId number of the first applicant id
    */
@@ -53,18 +65,31 @@ final class LoanData {
       double loan = round(loanScale * (5 + 45 * random.nextDouble()));
       double debtRatio = round(Math.min(0.95, Math.max(0.02, 0.35 + 0.2 * gaussian(random))));
       long late = Math.min(6, (long) Math.floor(-Math.log(1 - random.nextDouble()) * 0.8));
-      double z = -2.2 + 5 * (debtRatio - 0.35) + 0.6 * late + 2.5 * (loan / income - 0.35)
-          + (region.equals("south") ? 0.5 : 0);
+      double z =
+          -2.2
+              + 5 * (debtRatio - 0.35)
+              + 0.6 * late
+              + 2.5 * (loan / income - 0.35)
+              + (region.equals("south") ? 0.5 : 0);
       boolean defaulted = random.nextDouble() < 1 / (1 + Math.exp(-z));
       applications.add(new Application(id, appliedAt, region, income, loan, defaulted));
       Map<String, String> key = Map.of("applicant_id", id);
       // the statistics known 20 days before the application ...
-      bureau.add(FeatureRow.of(key, appliedAt.minus(Duration.ofDays(20)),
-          Map.of("debt_ratio", debtRatio, "late_payments_12m", late)));
+      bureau.add(
+          FeatureRow.of(
+              key,
+              appliedAt.minus(Duration.ofDays(20)),
+              Map.of("debt_ratio", debtRatio, "late_payments_12m", late)));
       // ... and a later report, after the application: a point-in-time join must not use it
-      bureau.add(FeatureRow.of(key, appliedAt.plus(Duration.ofDays(30)),
-          Map.of("debt_ratio", round(Math.min(0.95, debtRatio + 0.3)),
-              "late_payments_12m", late + 2)));
+      bureau.add(
+          FeatureRow.of(
+              key,
+              appliedAt.plus(Duration.ofDays(30)),
+              Map.of(
+                  "debt_ratio",
+                  round(Math.min(0.95, debtRatio + 0.3)),
+                  "late_payments_12m",
+                  late + 2)));
     }
   }
 
@@ -72,8 +97,14 @@ final class LoanData {
   void writeRequestsCsv(Path file) {
     StringBuilder csv = new StringBuilder("applicant_id,region,income,loan_amount\n");
     for (Application a : applications) {
-      csv.append(a.applicantId()).append(',').append(a.region()).append(',')
-          .append(a.income()).append(',').append(a.loanAmount()).append('\n');
+      csv.append(a.applicantId())
+          .append(',')
+          .append(a.region())
+          .append(',')
+          .append(a.income())
+          .append(',')
+          .append(a.loanAmount())
+          .append('\n');
     }
     try {
       Files.writeString(file, csv, StandardCharsets.UTF_8);

@@ -74,27 +74,28 @@ class LoanDefaultTutorialTest {
 
     // tag::open[]
     try (Tracker tracker = Tracker.open(workspace);
-         FeatureStore features = FeatureStore.builder().store(tracker.store()).build();
-         ModelRegistry registry = ModelRegistry.builder().store(tracker.store()).build()) {
+        FeatureStore features = FeatureStore.builder().store(tracker.store()).build();
+        ModelRegistry registry = ModelRegistry.builder().store(tracker.store()).build()) {
       // end::open[]
 
       // tag::features[]
-      features.apply(FeatureView.builder("applicant_stats")
-          .entity("applicant_id", ValueType.STRING)
-          .feature("debt_ratio", ValueType.DOUBLE)
-          .feature("late_payments_12m", ValueType.LONG)
-          .build());
-      features.write("applicant_stats", history.bureau);   // List<FeatureRow>, with event times
+      features.apply(
+          FeatureView.builder("applicant_stats")
+              .entity("applicant_id", ValueType.STRING)
+              .feature("debt_ratio", ValueType.DOUBLE)
+              .feature("late_payments_12m", ValueType.LONG)
+              .build());
+      features.write("applicant_stats", history.bureau); // List<FeatureRow>, with event times
       // end::features[]
       features.write("applicant_stats", later.bureau);
       features.write("applicant_stats", campaign.bureau);
       // tag::materialize[]
-      features.materialize(Instant.now());   // the latest value per applicant -> online store
+      features.materialize(Instant.now()); // the latest value per applicant -> online store
       // end::materialize[]
 
       // tag::training-set[]
-      List<String> bureau = List.of("applicant_stats:debt_ratio",
-          "applicant_stats:late_payments_12m");
+      List<String> bureau =
+          List.of("applicant_stats:debt_ratio", "applicant_stats:late_payments_12m");
       // one row per application, with the bureau statistics as known when it was made
       List<TrainingRow> rows = features.historical(spineOf(applications), bureau);
       List<TrainingRow> train = rows.subList(0, 1_000);
@@ -114,7 +115,7 @@ class LoanDefaultTutorialTest {
         LabelEvaluation eval = new LabelEvaluator().evaluate(model, dataset(holdoutRows));
         run.logMetric("accuracy", eval.accuracy());
         run.logMetric("auc", eval.AUCROC(new Label("yes")));
-        v1 = registry.register("loan_default", model, run.id());   // signature from the model
+        v1 = registry.register("loan_default", model, run.id()); // signature from the model
       }
       registry.withComment("first model").setAlias("loan_default", "champion", v1.version());
       // end::train[]
@@ -123,36 +124,51 @@ class LoanDefaultTutorialTest {
       assertThat(tracked).hasSize(1);
 
       // tag::profile[]
-      ProfileSchema schema = ProfileSchema.builder()
-          .numeric("income", "loan_amount", "debt_ratio", "late_payments_12m")
-          .categorical("region")
-          .build();
+      ProfileSchema schema =
+          ProfileSchema.builder()
+              .numeric("income", "loan_amount", "debt_ratio", "late_payments_12m")
+              .categorical("region")
+              .build();
       List<Map<String, ?>> trainingInputs = new ArrayList<>();
       for (TrainingRow r : train) {
         trainingInputs.add(inputs(r));
       }
-      Files.write(workspace.resolve("loan_default-v1.profile.json"),
+      Files.write(
+          workspace.resolve("loan_default-v1.profile.json"),
           Profile.of(schema, trainingInputs).toBytes());
       // end::profile[]
 
       // tag::serve[]
-      Profile reference = Profile.fromBytes(
-          Files.readAllBytes(workspace.resolve("loan_default-v1.profile.json")));
-      try (Monitor monitor = Monitor.builder()
-               .model("loan_default")
-               .reference(reference)             // its schema: the columns to profile
-               .ignoreColumns("applicant_id")    // in every request, not a model input
-               .window(WindowSpec.time(Duration.ofHours(1)))
-               .clock(clock)                     // default Clock.systemUTC()
-               .predictions(PredictionTask.BINARY_CLASSIFICATION)
-               .build();
-           InferenceService service = InferenceService.builder()
-               .registry(registry).model("loan_default").alias("champion")
-               .features(features, bureau)       // adds debt_ratio and late_payments_12m
-               .listener(MonitorListener.builder(monitor).score("yes").build())
-               .build()) {
-        Prediction p = service.predict(Map.of("applicant_id", "A00007",
-            "region", "south", "income", 48.5, "loan_amount", 22.0));
+      Profile reference =
+          Profile.fromBytes(Files.readAllBytes(workspace.resolve("loan_default-v1.profile.json")));
+      try (Monitor monitor =
+              Monitor.builder()
+                  .model("loan_default")
+                  .reference(reference) // its schema: the columns to profile
+                  .ignoreColumns("applicant_id") // in every request, not a model input
+                  .window(WindowSpec.time(Duration.ofHours(1)))
+                  .clock(clock) // default Clock.systemUTC()
+                  .predictions(PredictionTask.BINARY_CLASSIFICATION)
+                  .build();
+          InferenceService service =
+              InferenceService.builder()
+                  .registry(registry)
+                  .model("loan_default")
+                  .alias("champion")
+                  .features(features, bureau) // adds debt_ratio and late_payments_12m
+                  .listener(MonitorListener.builder(monitor).score("yes").build())
+                  .build()) {
+        Prediction p =
+            service.predict(
+                Map.of(
+                    "applicant_id",
+                    "A00007",
+                    "region",
+                    "south",
+                    "income",
+                    48.5,
+                    "loan_amount",
+                    22.0));
         // p.output() "yes" or "no", p.scores() both probabilities, p.version() 1
         // end::serve[]
         assertThat(p.version()).isEqualTo(1);
@@ -161,25 +177,28 @@ class LoanDefaultTutorialTest {
         later.writeRequestsCsv(workspace.resolve("requests.csv"));
         // tag::batch[]
         // requests.csv: applicant_id,region,income,loan_amount  (region as text: "south")
-        BatchResult scored = BatchJob.builder().service(service)
-            .input(workspace.resolve("requests.csv"))
-            .output(workspace.resolve("scores.csv"))
-            .passThrough("applicant_id")
-            .build().run();
+        BatchResult scored =
+            BatchJob.builder()
+                .service(service)
+                .input(workspace.resolve("requests.csv"))
+                .output(workspace.resolve("scores.csv"))
+                .passThrough("applicant_id")
+                .build()
+                .run();
         // end::batch[]
         assertThat(scored.rowsRejected()).isZero();
         assertThat(scored.rowsScored()).isEqualTo(500);
 
         // tag::monitor[]
-        Map<String, String> predictionIds = new HashMap<>();   // your request log
+        Map<String, String> predictionIds = new HashMap<>(); // your request log
         for (Application a : later.applications) {
           predictionIds.put(a.applicantId(), service.predict(a.request()).id());
         }
-        service.awaitEvents(Duration.ofSeconds(30));   // the monitor is fed off the caller's thread
-        for (Application a : later.applications) {     // months later: the outcomes
+        service.awaitEvents(Duration.ofSeconds(30)); // the monitor is fed off the caller's thread
+        for (Application a : later.applications) { // months later: the outcomes
           monitor.recordLabel(predictionIds.get(a.applicantId()), a.defaulted());
         }
-        WindowSummary window = monitor.flush().orElseThrow();   // windows also close on time
+        WindowSummary window = monitor.flush().orElseThrow(); // windows also close on time
         // window.performance(): accuracy and AUC of the 500 labelled predictions
         // window.report(): drift of this window against the training profile
         // end::monitor[]
@@ -192,16 +211,17 @@ class LoanDefaultTutorialTest {
         }
         service.awaitEvents(Duration.ofSeconds(30));
         WindowSummary campaignWindow = monitor.flush().orElseThrow();
-        assertThat(campaignWindow.report().orElseThrow().column("loan_amount").orElseThrow()
-            .drifted()).isTrue();
+        assertThat(
+                campaignWindow.report().orElseThrow().column("loan_amount").orElseThrow().drifted())
+            .isTrue();
 
         // tag::drift[]
-        List<Map<String, ?>> campaignInputs = new ArrayList<>();   // e.g. last week's requests
+        List<Map<String, ?>> campaignInputs = new ArrayList<>(); // e.g. last week's requests
         for (Application a : campaign.applications) {
           campaignInputs.add(a.request());
         }
-        DriftReport drift = DriftDetector.builder(frame(trainingInputs)).build()
-            .compare(frame(campaignInputs));
+        DriftReport drift =
+            DriftDetector.builder(frame(trainingInputs)).build().compare(frame(campaignInputs));
         drift.writeHtml(workspace.resolve("drift.html"));
         // drift.column("loan_amount"): drifted; drift.datasetDrift(): whether enough columns did
         // end::drift[]
@@ -218,31 +238,57 @@ class LoanDefaultTutorialTest {
           v2 = registry.register("loan_default", trainer.train(dataset(recent)), run.id());
         }
         writeCsv(holdoutRows, workspace.resolve("holdout.csv"));
-        Holdout<Label> holdout = Holdout.csvBuilder(workspace.resolve("holdout.csv"), "defaulted",
-                new LabelFactory())
-            .sliceBy("region")                   // every rule below also holds per region
-            .build();
-        ValidationGate gate = ValidationGate.builder()
-            .require("accuracy", atLeast(0.7))
-            .require("macro_f1", notWorseThanChampionBy(0.02))   // paired, on the same rows
-            .requireOnEverySlice("accuracy", atLeast(0.6))
-            .build();
+        Holdout<Label> holdout =
+            Holdout.csvBuilder(workspace.resolve("holdout.csv"), "defaulted", new LabelFactory())
+                .sliceBy("region") // every rule below also holds per region
+                .build();
+        ValidationGate gate =
+            ValidationGate.builder()
+                .require("accuracy", atLeast(0.7))
+                .require("macro_f1", notWorseThanChampionBy(0.02)) // paired, on the same rows
+                .requireOnEverySlice("accuracy", atLeast(0.6))
+                .build();
         GateResult result =
             gate.promoteIfPassed(registry, "loan_default", v2.version(), "champion", holdout);
-        System.out.print(result.toText());       // every rule, overall and per slice
+        System.out.print(result.toText()); // every rule, overall and per slice
         service.refresh(Duration.ofSeconds(30)); // the service follows the alias
         // end::gate[]
         assertThat(result.passed()).isTrue();
-        assertThat(service.predict(Map.of("applicant_id", "A00007", "region", "south",
-            "income", 48.5, "loan_amount", 22.0)).version()).isEqualTo(2);
+        assertThat(
+                service
+                    .predict(
+                        Map.of(
+                            "applicant_id",
+                            "A00007",
+                            "region",
+                            "south",
+                            "income",
+                            48.5,
+                            "loan_amount",
+                            22.0))
+                    .version())
+            .isEqualTo(2);
 
         // tag::rollback[]
-        registry.withComment("complaints from the south region").rollback("loan_default",
-            "champion");                         // back to v1, in the audit trail
+        registry
+            .withComment("complaints from the south region")
+            .rollback("loan_default", "champion"); // back to v1, in the audit trail
         service.refresh(Duration.ofSeconds(30));
         // end::rollback[]
-        assertThat(service.predict(Map.of("applicant_id", "A00007", "region", "south",
-            "income", 48.5, "loan_amount", 22.0)).version()).isEqualTo(1);
+        assertThat(
+                service
+                    .predict(
+                        Map.of(
+                            "applicant_id",
+                            "A00007",
+                            "region",
+                            "south",
+                            "income",
+                            48.5,
+                            "loan_amount",
+                            22.0))
+                    .version())
+            .isEqualTo(1);
       }
     }
   }
@@ -252,9 +298,20 @@ class LoanDefaultTutorialTest {
   static List<EntityRow> spineOf(List<Application> applications) {
     List<EntityRow> spine = new ArrayList<>();
     for (Application a : applications) {
-      spine.add(EntityRow.of(Map.of("applicant_id", a.applicantId(), "region", a.region(),
-          "income", a.income(), "loan_amount", a.loanAmount(),
-          "defaulted", a.defaulted() ? "yes" : "no"), a.appliedAt()));
+      spine.add(
+          EntityRow.of(
+              Map.of(
+                  "applicant_id",
+                  a.applicantId(),
+                  "region",
+                  a.region(),
+                  "income",
+                  a.income(),
+                  "loan_amount",
+                  a.loanAmount(),
+                  "defaulted",
+                  a.defaulted() ? "yes" : "no"),
+              a.appliedAt()));
     }
     return spine;
   }
@@ -266,13 +323,15 @@ class LoanDefaultTutorialTest {
         new MutableDataset<>(new SimpleDataSourceProvenance("applications", labels), labels);
     for (TrainingRow r : rows) {
       ArrayExample<Label> e = new ArrayExample<>(new Label((String) r.entity().get("defaulted")));
-      inputs(r).forEach((name, value) -> {
-        if (value instanceof String text) {
-          e.add(name + "@" + text, 1.0);
-        } else {
-          e.add(name, ((Number) value).doubleValue());
-        }
-      });
+      inputs(r)
+          .forEach(
+              (name, value) -> {
+                if (value instanceof String text) {
+                  e.add(name + "@" + text, 1.0);
+                } else {
+                  e.add(name, ((Number) value).doubleValue());
+                }
+              });
       data.add(e);
     }
     return data;
@@ -291,8 +350,8 @@ class LoanDefaultTutorialTest {
 
   /** A holdout file: the model's inputs and the outcome, one row per application. */
   static void writeCsv(List<TrainingRow> rows, Path file) throws IOException {
-    List<String> columns = List.of("region", "income", "loan_amount", "debt_ratio",
-        "late_payments_12m");
+    List<String> columns =
+        List.of("region", "income", "loan_amount", "debt_ratio", "late_payments_12m");
     StringBuilder csv = new StringBuilder(String.join(",", columns)).append(",defaulted\n");
     for (TrainingRow r : rows) {
       Map<String, Object> in = inputs(r);
@@ -306,12 +365,13 @@ class LoanDefaultTutorialTest {
 
   /** A table of model inputs for the drift detector, a column per input. */
   static Frame frame(List<Map<String, ?>> rows) {
-    Frame.Builder frame = Frame.builder()
-        .categorical("region", rows.stream().map(r -> (String) r.get("region"))
-            .toArray(String[]::new));
+    Frame.Builder frame =
+        Frame.builder()
+            .categorical(
+                "region", rows.stream().map(r -> (String) r.get("region")).toArray(String[]::new));
     for (String column : List.of("income", "loan_amount")) {
-      frame.numeric(column, rows.stream()
-          .mapToDouble(r -> ((Number) r.get(column)).doubleValue()).toArray());
+      frame.numeric(
+          column, rows.stream().mapToDouble(r -> ((Number) r.get(column)).doubleValue()).toArray());
     }
     return frame.build();
   }

@@ -36,7 +36,8 @@ class ReadmeDependencyTest {
   private static Document parse(String xml) throws Exception {
     DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
     f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-    return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    return f.newDocumentBuilder()
+        .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static List<String[]> dependencies(Document doc) {
@@ -60,7 +61,8 @@ class ReadmeDependencyTest {
       return s.filter(p -> Files.isDirectory(p.resolve("src/main/java")))
           .map(p -> p.getFileName().toString())
           .filter(n -> !n.equals("mlops-examples") && !n.equals("mlops-benchmarks"))
-          .sorted().toList();
+          .sorted()
+          .toList();
     }
   }
 
@@ -68,11 +70,16 @@ class ReadmeDependencyTest {
   void theBomManagesEveryLibraryModuleAtTheBuildsVersion() throws Exception {
     Path root = root();
     Document bom = parse(Files.readString(root.resolve("mlops4j-bom/pom.xml")));
-    List<String> managed = dependencies(bom).stream()
-        .filter(d -> d[0].equals("io.github.mlops4j")).map(d -> d[1]).sorted().toList();
+    List<String> managed =
+        dependencies(bom).stream()
+            .filter(d -> d[0].equals("io.github.mlops4j"))
+            .map(d -> d[1])
+            .sorted()
+            .toList();
     assertThat(managed).isEqualTo(libraryModules(root));
     assertThat(bom.getElementsByTagName("parent").getLength())
-        .as("the BOM must not inherit the build's third-party versions").isZero();
+        .as("the BOM must not inherit the build's third-party versions")
+        .isZero();
   }
 
   @Test
@@ -83,13 +90,14 @@ class ReadmeDependencyTest {
     assertThat(m.find()).as("an xml block in README.md").isTrue();
     Document snippet = parse("<project>" + m.group(1) + "</project>");
     List<String> modules = libraryModules(root);
-    String version = text(parse(Files.readString(root.resolve("pom.xml"))).getDocumentElement(),
-        "version");
+    String version =
+        text(parse(Files.readString(root.resolve("pom.xml"))).getDocumentElement(), "version");
     int ours = 0;
     for (String[] d : dependencies(snippet)) {
       if (d[0].equals("io.github.mlops4j")) {
         ours++;
-        assertThat(modules).as("README names module %s", d[1])
+        assertThat(modules)
+            .as("README names module %s", d[1])
             .contains(d[1].equals("mlops4j-bom") ? modules.get(0) : d[1]);
         if (d[1].equals("mlops4j-bom")) {
           assertThat(d[2]).isEqualTo(version);
@@ -97,7 +105,10 @@ class ReadmeDependencyTest {
       }
     }
     assertThat(ours).isGreaterThanOrEqualTo(3);
-    assertThat(readme).contains("mlops-core").contains("mlops-registry")
-        .contains("mlops-monitoring").contains("mlops-serving");
+    assertThat(readme)
+        .contains("mlops-core")
+        .contains("mlops-registry")
+        .contains("mlops-monitoring")
+        .contains("mlops-serving");
   }
 }

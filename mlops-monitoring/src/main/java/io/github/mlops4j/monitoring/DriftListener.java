@@ -4,15 +4,15 @@ import io.github.mlops4j.monitoring.drift.DriftReport;
 
 /**
  * Receives the drift report of every evaluated window of a {@link Monitor}: a window with rows,
- * compared with the reference. Check {@link DriftReport#datasetDrift()} or single columns to
- * decide what to do, for example to trigger retraining, or wrap the listener with
- * {@link #onDatasetDrift(DriftListener)}.
+ * compared with the reference. Check {@link DriftReport#datasetDrift()} or single columns to decide
+ * what to do, for example to trigger retraining, or wrap the listener with {@link
+ * #onDatasetDrift(DriftListener)}.
  *
- * <p>Called on the thread that evaluates windows (see {@link Monitor.Builder#executor}), one
- * window at a time and in window order. A listener that throws is counted in
- * {@link MonitorStats#listenerFailures()}; the other listeners still run. Its first failure is
- * logged with the stack trace, later ones at most once a minute (by the monitor's clock) as one
- * WARN line with the number of failures not logged.
+ * <p>Called on the thread that evaluates windows (see {@link Monitor.Builder#executor}), one window
+ * at a time and in window order. A listener that throws is counted in {@link
+ * MonitorStats#listenerFailures()}; the other listeners still run. Its first failure is logged with
+ * the stack trace, later ones at most once a minute (by the monitor's clock) as one WARN line with
+ * the number of failures not logged.
  */
 @FunctionalInterface
 public interface DriftListener {

@@ -21,12 +21,14 @@ final class DriftListeners {
   private final Clock clock;
   private final FailureLog.Sink failureSink;
   private final CopyOnWriteArrayList<DriftListener> listeners;
+
   /** Per listener: its failures, logged with a stack trace once, then summarized per interval. */
   private final Map<DriftListener, FailureLog> failureLogs = new ConcurrentHashMap<>();
+
   private final AtomicLong failures = new AtomicLong();
 
-  DriftListeners(String model, Clock clock, FailureLog.Sink failureSink,
-      Collection<DriftListener> initial) {
+  DriftListeners(
+      String model, Clock clock, FailureLog.Sink failureSink, Collection<DriftListener> initial) {
     this.model = model;
     this.clock = clock;
     this.failureSink = failureSink;
@@ -49,8 +51,15 @@ final class DriftListeners {
         l.onWindow(info, report);
       } catch (RuntimeException e) {
         failures.incrementAndGet();
-        failureLog(l).failed("Monitor '" + model + "': drift listener "
-            + l.getClass().getName() + " failed on window " + info.index(), e);
+        failureLog(l)
+            .failed(
+                "Monitor '"
+                    + model
+                    + "': drift listener "
+                    + l.getClass().getName()
+                    + " failed on window "
+                    + info.index(),
+                e);
       }
     }
   }
@@ -61,7 +70,7 @@ final class DriftListeners {
   }
 
   private FailureLog failureLog(DriftListener l) {
-    return failureLogs.computeIfAbsent(l,
-        k -> new FailureLog(clock, FailureLog.DEFAULT_INTERVAL, failureSink));
+    return failureLogs.computeIfAbsent(
+        l, k -> new FailureLog(clock, FailureLog.DEFAULT_INTERVAL, failureSink));
   }
 }

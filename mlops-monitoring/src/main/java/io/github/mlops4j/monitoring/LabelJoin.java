@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link Monitor}'s delayed-label join: keeps predictions in a bounded
- * {@link PendingPredictions} store until their label arrives, then adds the pair to the
- * performance of the window that is open when the label arrives. Thread-safe.
+ * The {@link Monitor}'s delayed-label join: keeps predictions in a bounded {@link
+ * PendingPredictions} store until their label arrives, then adds the pair to the performance of the
+ * window that is open when the label arrives. Thread-safe.
  */
 final class LabelJoin {
   private final String model;
@@ -21,15 +21,23 @@ final class LabelJoin {
   private final LongAdder labelsMatched = new LongAdder();
   private final LongAdder labelsUnmatched = new LongAdder();
 
-  /** @param task the prediction task; null when the monitor tracks no predictions */
-  LabelJoin(String model, @Nullable PredictionTask task, double decisionThreshold,
-      int maxAucPairs, int maxPending, Duration timeToLive, Clock clock) {
+  /**
+   * @param task the prediction task; null when the monitor tracks no predictions
+   */
+  LabelJoin(
+      String model,
+      @Nullable PredictionTask task,
+      double decisionThreshold,
+      int maxAucPairs,
+      int maxPending,
+      Duration timeToLive,
+      Clock clock) {
     this.model = model;
     this.task = task;
     this.decisionThreshold = decisionThreshold;
     this.maxAucPairs = maxAucPairs;
-    this.pending = task == null ? null
-        : new PendingPredictions(maxPending, timeToLive.toMillis(), clock);
+    this.pending =
+        task == null ? null : new PendingPredictions(maxPending, timeToLive.toMillis(), clock);
   }
 
   @Nullable PredictionTask task() {
@@ -38,7 +46,8 @@ final class LabelJoin {
 
   /** A new window's performance accumulator; null when no predictions are tracked. */
   @Nullable PerformanceAccumulator newWindow(long index) {
-    return task == null ? null
+    return task == null
+        ? null
         : new PerformanceAccumulator(task, decisionThreshold, maxAucPairs, index);
   }
 
@@ -46,12 +55,12 @@ final class LabelJoin {
   void recordPrediction(WindowedProfiler windows, String id, double prediction) {
     PendingPredictions p = predictionStore(windows, id);
     if (task == PredictionTask.MULTICLASS_CLASSIFICATION) {
-      throw new IllegalArgumentException("The task is MULTICLASS_CLASSIFICATION: record the"
-          + " predicted class as a String");
+      throw new IllegalArgumentException(
+          "The task is MULTICLASS_CLASSIFICATION: record the" + " predicted class as a String");
     }
     if (!Double.isFinite(prediction)) {
-      throw new IllegalArgumentException("Prediction for id '" + id + "' must be finite, was "
-          + prediction);
+      throw new IllegalArgumentException(
+          "Prediction for id '" + id + "' must be finite, was " + prediction);
     }
     p.put(id, prediction, null);
   }
@@ -70,12 +79,12 @@ final class LabelJoin {
   boolean recordLabel(WindowedProfiler windows, String id, double label) {
     PendingPredictions p = predictionStore(windows, id);
     if (task == PredictionTask.MULTICLASS_CLASSIFICATION) {
-      throw new IllegalArgumentException("The task is MULTICLASS_CLASSIFICATION: record the"
-          + " actual class as a String");
+      throw new IllegalArgumentException(
+          "The task is MULTICLASS_CLASSIFICATION: record the" + " actual class as a String");
     }
     if (task == PredictionTask.BINARY_CLASSIFICATION && label != 0 && label != 1) {
-      throw new IllegalArgumentException("A binary label must be 0 or 1, was " + label
-          + " (id '" + id + "')");
+      throw new IllegalArgumentException(
+          "A binary label must be 0 or 1, was " + label + " (id '" + id + "')");
     }
     if (!Double.isFinite(label)) {
       throw new IllegalArgumentException("Label for id '" + id + "' must be finite, was " + label);
@@ -92,8 +101,8 @@ final class LabelJoin {
   /** See {@link Monitor#recordLabel(String, boolean)}. */
   boolean recordLabel(WindowedProfiler windows, String id, boolean positive) {
     if (task != null && task != PredictionTask.BINARY_CLASSIFICATION) {
-      throw new IllegalArgumentException("The task is " + task + ": a boolean label applies only"
-          + " to BINARY_CLASSIFICATION");
+      throw new IllegalArgumentException(
+          "The task is " + task + ": a boolean label applies only" + " to BINARY_CLASSIFICATION");
     }
     return recordLabel(windows, id, positive ? 1.0 : 0.0);
   }
@@ -118,14 +127,20 @@ final class LabelJoin {
     Objects.requireNonNull(id, "id");
     windows.ensureOpen();
     if (pending == null) {
-      throw new IllegalStateException("Monitor '" + model + "' tracks no predictions: set"
-          + " Monitor.builder().predictions(task)");
+      throw new IllegalStateException(
+          "Monitor '"
+              + model
+              + "' tracks no predictions: set"
+              + " Monitor.builder().predictions(task)");
     }
     return pending;
   }
 
-  private void addPerformance(WindowedProfiler windows, PendingPredictions.Pending prediction,
-      double label, @Nullable String actualClass) {
+  private void addPerformance(
+      WindowedProfiler windows,
+      PendingPredictions.Pending prediction,
+      double label,
+      @Nullable String actualClass) {
     while (true) {
       Window w = windows.current();
       PerformanceAccumulator acc = Objects.requireNonNull(w.performance);

@@ -42,39 +42,44 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <h2>Threads and the serving path</h2>
+ *
  * All methods are thread-safe. {@code observe} takes no global lock: it copies the row into the
- * buffer of one of several stripes, chosen by thread, each behind its own lock (a count window
- * also increments one shared counter). A full buffer ({@link Builder#batchRows}, default 256 rows)
- * is profiled into the stripe's {@link ProfileAccumulator}; the stripes' profiles are merged when
- * the window closes. The monitor starts no thread: profiling batches and evaluating windows
- * (merge, drift comparison, listeners) run on the {@link Builder#executor executor} if one is
- * given, otherwise on the calling thread — the call that fills a batch profiles it, the call that
- * closes a window evaluates it. Evaluations run one at a time, in window order.
+ * buffer of one of several stripes, chosen by thread, each behind its own lock (a count window also
+ * increments one shared counter). A full buffer ({@link Builder#batchRows}, default 256 rows) is
+ * profiled into the stripe's {@link ProfileAccumulator}; the stripes' profiles are merged when the
+ * window closes. The monitor starts no thread: profiling batches and evaluating windows (merge,
+ * drift comparison, listeners) run on the {@link Builder#executor executor} if one is given,
+ * otherwise on the calling thread — the call that fills a batch profiles it, the call that closes a
+ * window evaluates it. Evaluations run one at a time, in window order.
  *
  * <h2>Windows</h2>
- * Tumbling windows by row count or time ({@link WindowSpec}), time from the injected
- * {@link Clock}. A count window holds exactly its number of rows; a time window closes at the
- * first row, {@link #tick()} or {@link #flush()} at or after its end, so with irregular traffic
- * call {@code tick()} from a scheduler you own. The reference is fixed ({@link
- * Builder#reference}) or rolling ({@link Builder#rollingReference()}: each window is compared with
- * the previous window that had rows; the first window gets no report).
+ *
+ * Tumbling windows by row count or time ({@link WindowSpec}), time from the injected {@link Clock}.
+ * A count window holds exactly its number of rows; a time window closes at the first row, {@link
+ * #tick()} or {@link #flush()} at or after its end, so with irregular traffic call {@code tick()}
+ * from a scheduler you own. The reference is fixed ({@link Builder#reference}) or rolling ({@link
+ * Builder#rollingReference()}: each window is compared with the previous window that had rows; the
+ * first window gets no report).
  *
  * <h2>Empty windows and bad input</h2>
- * A window without rows produces no report and no listener call; it is only counted
- * ({@link MonitorStats#emptyWindows()}). Missing values ({@code null}, NaN, ±infinity, or a
- * column absent from a map row) are counted per column in the profiles and reported in each
- * column's {@code DataQuality}. An unknown column, a value of the wrong type or an array of the
- * wrong length throws {@link IllegalArgumentException} naming the column; the row is not counted
- * in any window ({@link MonitorStats#rowsRejected()}).
+ *
+ * A window without rows produces no report and no listener call; it is only counted ({@link
+ * MonitorStats#emptyWindows()}). Missing values ({@code null}, NaN, ±infinity, or a column absent
+ * from a map row) are counted per column in the profiles and reported in each column's {@code
+ * DataQuality}. An unknown column, a value of the wrong type or an array of the wrong length throws
+ * {@link IllegalArgumentException} naming the column; the row is not counted in any window ({@link
+ * MonitorStats#rowsRejected()}).
  *
  * <h2>Delayed labels</h2>
- * {@link #recordPrediction} keeps the prediction under its id until {@link #recordLabel} brings
- * the outcome, in a bounded store: at most {@link Builder#maxPendingPredictions} (default
- * 100 000) predictions, each for at most {@link Builder#predictionTimeToLive} (default 1 day);
- * the oldest are evicted first. Joined pairs count in the performance of the window in which the
- * label arrived.
+ *
+ * {@link #recordPrediction} keeps the prediction under its id until {@link #recordLabel} brings the
+ * outcome, in a bounded store: at most {@link Builder#maxPendingPredictions} (default 100 000)
+ * predictions, each for at most {@link Builder#predictionTimeToLive} (default 1 day); the oldest
+ * are evicted first. Joined pairs count in the performance of the window in which the label
+ * arrived.
  *
  * <h2>Closing</h2>
+ *
  * {@link #close()} refuses further input, waits up to {@link Builder#closeTimeout} for rows of
  * closed windows still being profiled on the executor and evaluates those windows; it does not
  * evaluate the open window (a partial window would compare a small sample): call {@link #flush()}
@@ -108,12 +113,29 @@ public final class Monitor implements AutoCloseable {
     this.drift = b.drift;
     this.clock = b.clock;
     this.listeners = new DriftListeners(model, clock, b.failureSink, b.listeners);
-    this.evaluator = new WindowEvaluator(model, schema, fixedReference, drift, b.historySize,
-        b.closeTimeout, listeners);
-    this.labels = new LabelJoin(model, b.task, b.decisionThreshold, b.maxAucPairs,
-        b.maxPendingPredictions, b.predictionTtl, clock);
-    this.windows = new WindowedProfiler(model, schema, windowSpec, clock, b.executor,
-        b.batchRows, b.stripes, labels::newWindow, evaluator);
+    this.evaluator =
+        new WindowEvaluator(
+            model, schema, fixedReference, drift, b.historySize, b.closeTimeout, listeners);
+    this.labels =
+        new LabelJoin(
+            model,
+            b.task,
+            b.decisionThreshold,
+            b.maxAucPairs,
+            b.maxPendingPredictions,
+            b.predictionTtl,
+            clock);
+    this.windows =
+        new WindowedProfiler(
+            model,
+            schema,
+            windowSpec,
+            clock,
+            b.executor,
+            b.batchRows,
+            b.stripes,
+            labels::newWindow,
+            evaluator);
   }
 
   public static Builder builder() {
@@ -137,8 +159,8 @@ public final class Monitor implements AutoCloseable {
    * Profiles one row given as arrays in schema order ({@link ProfileSchema#numericColumns()},
    * {@link ProfileSchema#categoricalColumns()}).
    *
-   * @param categories categorical and binary values ({@code null} = missing); may be null when
-   *     the schema has none
+   * @param categories categorical and binary values ({@code null} = missing); may be null when the
+   *     schema has none
    * @throws IllegalArgumentException if a length is wrong
    * @throws IllegalStateException if the monitor is closed
    */
@@ -154,11 +176,11 @@ public final class Monitor implements AutoCloseable {
 
   /**
    * Profiles one row given by column name; see {@link ProfileRow#of(ProfileSchema, Map)} for the
-   * accepted types. Entries whose key was declared with {@link Builder#ignoreColumns} (entity
-   * keys, request ids) are skipped.
+   * accepted types. Entries whose key was declared with {@link Builder#ignoreColumns} (entity keys,
+   * request ids) are skipped.
    *
-   * @throws IllegalArgumentException naming the column for an unknown column (neither in the
-   *     schema nor ignored) or a wrong type
+   * @throws IllegalArgumentException naming the column for an unknown column (neither in the schema
+   *     nor ignored) or a wrong type
    * @throws IllegalStateException if the monitor is closed
    */
   public void observe(Map<String, ?> row) {
@@ -195,7 +217,8 @@ public final class Monitor implements AutoCloseable {
     evaluator.awaitProfiled();
     evaluator.evaluateReady();
     WindowSummary last = evaluator.lastWindow();
-    return rolled && last != null && last.window().index() == w.index ? Optional.of(last)
+    return rolled && last != null && last.window().index() == w.index
+        ? Optional.of(last)
         : Optional.empty();
   }
 
@@ -206,8 +229,8 @@ public final class Monitor implements AutoCloseable {
    * value (regression).
    *
    * @throws IllegalArgumentException if the value is not finite or the task predicts classes
-   * @throws IllegalStateException if no {@link Builder#predictions task} was set or the monitor
-   *     is closed
+   * @throws IllegalStateException if no {@link Builder#predictions task} was set or the monitor is
+   *     closed
    */
   public void recordPrediction(String id, double prediction) {
     labels.recordPrediction(windows, id, prediction);
@@ -224,11 +247,11 @@ public final class Monitor implements AutoCloseable {
   }
 
   /**
-   * Brings the label of an earlier prediction: 0 or 1 for binary classification, the actual
-   * value for regression.
+   * Brings the label of an earlier prediction: 0 or 1 for binary classification, the actual value
+   * for regression.
    *
-   * @return whether a pending prediction was found; if not (unknown id, already labelled,
-   *     evicted) the label is counted in {@link MonitorStats#labelsUnmatched()} and dropped
+   * @return whether a pending prediction was found; if not (unknown id, already labelled, evicted)
+   *     the label is counted in {@link MonitorStats#labelsUnmatched()} and dropped
    * @throws IllegalArgumentException if the label is invalid for the task
    */
   public boolean recordLabel(String id, double label) {
@@ -297,10 +320,18 @@ public final class Monitor implements AutoCloseable {
 
   /** Counters since the monitor was built. */
   public MonitorStats stats() {
-    return new MonitorStats(windows.rowsObserved(), rowsRejected.sum(),
-        evaluator.windowsClosed(), evaluator.emptyWindows(), labels.pendingPredictions(),
-        labels.labelsMatched(), labels.labelsUnmatched(), labels.evicted(), listeners.failures(),
-        windows.profilingFailures(), evaluator.evaluationFailures());
+    return new MonitorStats(
+        windows.rowsObserved(),
+        rowsRejected.sum(),
+        evaluator.windowsClosed(),
+        evaluator.emptyWindows(),
+        labels.pendingPredictions(),
+        labels.labelsMatched(),
+        labels.labelsUnmatched(),
+        labels.evicted(),
+        listeners.failures(),
+        windows.profilingFailures(),
+        evaluator.evaluationFailures());
   }
 
   /**
@@ -374,14 +405,14 @@ public final class Monitor implements AutoCloseable {
     }
 
     /**
-     * The model's name: the {@code model} tag of metrics, so a bounded identifier such as
-     * {@code churn} or {@code churn-v3} (1 to 100 characters).
+     * The model's name: the {@code model} tag of metrics, so a bounded identifier such as {@code
+     * churn} or {@code churn-v3} (1 to 100 characters).
      */
     public Builder model(String model) {
       Objects.requireNonNull(model, "model");
       if (model.isBlank() || model.length() > 100) {
-        throw new IllegalArgumentException("model must be 1 to 100 non-blank characters, was '"
-            + model + "'");
+        throw new IllegalArgumentException(
+            "model must be 1 to 100 non-blank characters, was '" + model + "'");
       }
       this.model = model;
       return this;
@@ -395,10 +426,10 @@ public final class Monitor implements AutoCloseable {
 
     /**
      * Columns that {@link Monitor#observe(Map)} skips instead of refusing as unknown: request
-     * fields that are not features, such as entity keys ({@code applicant_id}) or request ids, so
-     * a serving request can be observed as it is. Replaces the columns given before; none by
-     * default. A column of the schema cannot be ignored ({@link #build()} refuses it); a column
-     * neither in the schema nor ignored is still refused by {@code observe}.
+     * fields that are not features, such as entity keys ({@code applicant_id}) or request ids, so a
+     * serving request can be observed as it is. Replaces the columns given before; none by default.
+     * A column of the schema cannot be ignored ({@link #build()} refuses it); a column neither in
+     * the schema nor ignored is still refused by {@code observe}.
      *
      * @throws IllegalArgumentException if a name is blank
      */
@@ -450,11 +481,11 @@ public final class Monitor implements AutoCloseable {
 
     /**
      * Where rows are profiled and windows evaluated. By default there is no executor: the thread
-     * whose row fills a batch profiles it (one call in {@code batchRows} does the work of the
-     * whole batch) and the thread that closes a window evaluates it. With an executor, full
-     * batches and evaluations run there, so the serving path only copies rows; while the executor
-     * has {@code 2 x stripes} batches in hand, further batches are profiled by the caller
-     * (back-pressure). The monitor never shuts the executor down.
+     * whose row fills a batch profiles it (one call in {@code batchRows} does the work of the whole
+     * batch) and the thread that closes a window evaluates it. With an executor, full batches and
+     * evaluations run there, so the serving path only copies rows; while the executor has {@code 2
+     * x stripes} batches in hand, further batches are profiled by the caller (back-pressure). The
+     * monitor never shuts the executor down.
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
@@ -489,14 +520,16 @@ public final class Monitor implements AutoCloseable {
     /** Number of profile stripes, a power of two in [1, 256]; default 2 × cores, at most 64. */
     public Builder stripes(int stripes) {
       if (stripes < 1 || stripes > 256 || Integer.bitCount(stripes) != 1) {
-        throw new IllegalArgumentException("stripes must be a power of two in [1, 256], was "
-            + stripes);
+        throw new IllegalArgumentException(
+            "stripes must be a power of two in [1, 256], was " + stripes);
       }
       this.stripes = stripes;
       return this;
     }
 
-    /** Number of recent window summaries kept for {@link #recentWindows()}, [1, 1000]; default 8. */
+    /**
+     * Number of recent window summaries kept for {@link #recentWindows()}, [1, 1000]; default 8.
+     */
     public Builder historySize(int size) {
       if (size < 1 || size > 1000) {
         throw new IllegalArgumentException("historySize must be in [1, 1000], was " + size);
@@ -521,8 +554,8 @@ public final class Monitor implements AutoCloseable {
     }
 
     /**
-     * Labelled pairs per window kept for the exact AUC, [2, 10 000 000]; beyond it a uniform
-     * sample of this size (seeded by the window index) is used. Default 100 000 (about 1 MB).
+     * Labelled pairs per window kept for the exact AUC, [2, 10 000 000]; beyond it a uniform sample
+     * of this size (seeded by the window index) is used. Default 100 000 (about 1 MB).
      */
     public Builder maxAucPairs(int pairs) {
       if (pairs < 2 || pairs > 10_000_000) {
@@ -533,13 +566,13 @@ public final class Monitor implements AutoCloseable {
     }
 
     /**
-     * Predictions kept waiting for their label, [16, 100 000 000]; default 100 000. When full,
-     * the oldest are evicted.
+     * Predictions kept waiting for their label, [16, 100 000 000]; default 100 000. When full, the
+     * oldest are evicted.
      */
     public Builder maxPendingPredictions(int max) {
       if (max < 16 || max > 100_000_000) {
-        throw new IllegalArgumentException("maxPendingPredictions must be in [16, 100000000], was "
-            + max);
+        throw new IllegalArgumentException(
+            "maxPendingPredictions must be in [16, 100000000], was " + max);
       }
       this.maxPendingPredictions = max;
       return this;
@@ -562,11 +595,11 @@ public final class Monitor implements AutoCloseable {
     }
 
     /**
-     * Builds the monitor. The builder is left unchanged: it can build again, with or without
-     * other settings (a schema taken from the reference is not remembered).
+     * Builds the monitor. The builder is left unchanged: it can build again, with or without other
+     * settings (a schema taken from the reference is not remembered).
      *
-     * @throws IllegalArgumentException if the model, the reference or the schema is missing, or
-     *     the reference's columns differ from the schema's
+     * @throws IllegalArgumentException if the model, the reference or the schema is missing, or the
+     *     reference's columns differ from the schema's
      */
     public Monitor build() {
       if (model == null) {
@@ -584,19 +617,30 @@ public final class Monitor implements AutoCloseable {
       }
       for (String c : ignoredColumns) {
         if (s.hasColumn(c)) {
-          throw new IllegalArgumentException("Column '" + cut(c)
-              + "' is a column of the profile schema; it cannot also be ignored");
+          throw new IllegalArgumentException(
+              "Column '"
+                  + cut(c)
+                  + "' is a column of the profile schema; it cannot also be ignored");
         }
       }
       if (reference != null) {
         if (!reference.schema().columns().equals(s.columns())) {
-          throw new IllegalArgumentException("The reference profile has columns "
-              + reference.schema().columns() + " but the schema has " + s.columns());
+          throw new IllegalArgumentException(
+              "The reference profile has columns "
+                  + reference.schema().columns()
+                  + " but the schema has "
+                  + s.columns());
         }
         for (String c : s.columns()) {
           if (reference.schema().type(c) != s.type(c)) {
-            throw new IllegalArgumentException("Column '" + c + "' is " + s.type(c)
-                + " in the schema but " + reference.schema().type(c) + " in the reference");
+            throw new IllegalArgumentException(
+                "Column '"
+                    + c
+                    + "' is "
+                    + s.type(c)
+                    + " in the schema but "
+                    + reference.schema().type(c)
+                    + " in the reference");
           }
         }
       }

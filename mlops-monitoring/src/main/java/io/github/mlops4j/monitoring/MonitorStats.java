@@ -15,13 +15,21 @@ package io.github.mlops4j.monitoring;
  *     older than the time to live
  * @param listenerFailures exceptions thrown by {@link DriftListener}s, one per listener call that
  *     threw (logged; the other listeners still ran and the window counts as closed)
- * @param profilingFailures batches of buffered rows whose profiling threw (logged): their rows
- *     are missing from their window's profile, though counted in {@code rowsObserved}
+ * @param profilingFailures batches of buffered rows whose profiling threw (logged): their rows are
+ *     missing from their window's profile, though counted in {@code rowsObserved}
  * @param evaluationFailures closed windows whose evaluation threw (logged): merging the profiles,
- *     the drift comparison or the performance metrics; such a window has no summary, no report
- *     and no listener call, and is not counted in {@code windowsClosed}
+ *     the drift comparison or the performance metrics; such a window has no summary, no report and
+ *     no listener call, and is not counted in {@code windowsClosed}
  */
-public record MonitorStats(long rowsObserved, long rowsRejected, long windowsClosed,
-    long emptyWindows, long predictionsPending, long labelsMatched, long labelsUnmatched,
-    long predictionsEvicted, long listenerFailures, long profilingFailures,
+public record MonitorStats(
+    long rowsObserved,
+    long rowsRejected,
+    long windowsClosed,
+    long emptyWindows,
+    long predictionsPending,
+    long labelsMatched,
+    long labelsUnmatched,
+    long predictionsEvicted,
+    long listenerFailures,
+    long profilingFailures,
     long evaluationFailures) {}

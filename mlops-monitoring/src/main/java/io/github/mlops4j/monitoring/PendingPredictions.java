@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * holding at most ⌈capacity / 16⌉ entries. Eviction: when a segment is full the oldest entry of
  * that segment goes (so the store as a whole drops approximately its oldest entries); a segment's
  * oldest entry is also dropped when it is older than the time to live as the segment is written,
- * and any entry that has expired is dropped when its label arrives.
- * Recording an id again replaces the earlier prediction.
+ * and any entry that has expired is dropped when its label arrives. Recording an id again replaces
+ * the earlier prediction.
  */
 final class PendingPredictions {
   static final int SEGMENTS = 16;

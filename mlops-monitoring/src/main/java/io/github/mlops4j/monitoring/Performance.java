@@ -5,8 +5,8 @@ import java.util.OptionalDouble;
 
 /**
  * Realized model performance over the labels that arrived in one window, joined with their
- * predictions by id. Metrics that do not apply to the task, or cannot be computed (no labels;
- * AUC without both classes), are empty.
+ * predictions by id. Metrics that do not apply to the task, or cannot be computed (no labels; AUC
+ * without both classes), are empty.
  *
  * @param task the prediction task
  * @param labelled labels joined with a prediction in the window
@@ -17,8 +17,14 @@ import java.util.OptionalDouble;
  * @param aucPairs pairs the AUC was computed from: all labelled pairs, or a uniform sample of them
  *     when there were more than the monitor's {@code maxAucPairs}
  */
-public record Performance(PredictionTask task, long labelled, OptionalDouble accuracy,
-    OptionalDouble auc, OptionalDouble rmse, OptionalDouble mae, long aucPairs) {
+public record Performance(
+    PredictionTask task,
+    long labelled,
+    OptionalDouble accuracy,
+    OptionalDouble auc,
+    OptionalDouble rmse,
+    OptionalDouble mae,
+    long aucPairs) {
   public Performance {
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(accuracy, "accuracy");

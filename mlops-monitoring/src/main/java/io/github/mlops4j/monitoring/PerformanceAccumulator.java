@@ -76,23 +76,34 @@ final class PerformanceAccumulator {
     }
     switch (task) {
       case BINARY_CLASSIFICATION:
-        return new Performance(task, labelled, OptionalDouble.of((double) correct / labelled),
-            auc(Arrays.copyOf(scores, size), Arrays.copyOf(positive, size)), none, none, size);
+        return new Performance(
+            task,
+            labelled,
+            OptionalDouble.of((double) correct / labelled),
+            auc(Arrays.copyOf(scores, size), Arrays.copyOf(positive, size)),
+            none,
+            none,
+            size);
       case MULTICLASS_CLASSIFICATION:
-        return new Performance(task, labelled, OptionalDouble.of((double) correct / labelled),
-            none, none, none, 0);
+        return new Performance(
+            task, labelled, OptionalDouble.of((double) correct / labelled), none, none, none, 0);
       default:
-        return new Performance(task, labelled, none, none,
+        return new Performance(
+            task,
+            labelled,
+            none,
+            none,
             OptionalDouble.of(Math.sqrt(sumSquared / labelled)),
-            OptionalDouble.of(sumAbsolute / labelled), 0);
+            OptionalDouble.of(sumAbsolute / labelled),
+            0);
     }
   }
 
   /**
    * ROC AUC from ranks (the Mann-Whitney U statistic): rank all scores together, tied scores
    * sharing their mean rank, then AUC = (R<sub>+</sub> − n<sub>+</sub>(n<sub>+</sub> + 1)/2) /
-   * (n<sub>+</sub>·n<sub>−</sub>), where R<sub>+</sub> is the sum of the positives' ranks. Equal
-   * to the share of (positive, negative) pairs ordered correctly, ties counting one half. Empty
+   * (n<sub>+</sub>·n<sub>−</sub>), where R<sub>+</sub> is the sum of the positives' ranks. Equal to
+   * the share of (positive, negative) pairs ordered correctly, ties counting one half. Empty
    * without both classes.
    */
   static OptionalDouble auc(double[] scores, boolean[] positive) {

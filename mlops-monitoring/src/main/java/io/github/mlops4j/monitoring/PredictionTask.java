@@ -3,9 +3,9 @@ package io.github.mlops4j.monitoring;
 /** What a monitored model predicts, which decides the per-window performance metrics. */
 public enum PredictionTask {
   /**
-   * A score for the positive class (any finite double; usually a probability) and a 0/1 or
-   * boolean label: accuracy at the decision threshold (default 0.5, score ≥ threshold means
-   * positive) and ROC AUC.
+   * A score for the positive class (any finite double; usually a probability) and a 0/1 or boolean
+   * label: accuracy at the decision threshold (default 0.5, score ≥ threshold means positive) and
+   * ROC AUC.
    */
   BINARY_CLASSIFICATION,
   /** A predicted class and an actual class, both strings: accuracy. */

@@ -45,9 +45,17 @@ final class WindowEvaluator {
   private final AtomicLong emptyWindows = new AtomicLong();
   private final AtomicLong evaluationFailures = new AtomicLong();
 
-  /** @param fixedReference the reference of every window; null for a rolling reference */
-  WindowEvaluator(String model, ProfileSchema schema, @Nullable Profile fixedReference,
-      ProfileDrift drift, int historySize, Duration closeTimeout, DriftListeners listeners) {
+  /**
+   * @param fixedReference the reference of every window; null for a rolling reference
+   */
+  WindowEvaluator(
+      String model,
+      ProfileSchema schema,
+      @Nullable Profile fixedReference,
+      ProfileDrift drift,
+      int historySize,
+      Duration closeTimeout,
+      DriftListeners listeners) {
     this.model = model;
     this.schema = schema;
     this.fixedReference = fixedReference;
@@ -68,8 +76,12 @@ final class WindowEvaluator {
     for (Window w : closedWindows) {
       try {
         if (!w.profiled.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-          LOG.warn("Monitor '{}': rows of window {} are still being profiled after {}; it will"
-              + " be evaluated when they are done", model, w.index, closeTimeout);
+          LOG.warn(
+              "Monitor '{}': rows of window {} are still being profiled after {}; it will"
+                  + " be evaluated when they are done",
+              model,
+              w.index,
+              closeTimeout);
           return;
         }
       } catch (InterruptedException e) {
@@ -101,14 +113,20 @@ final class WindowEvaluator {
   private void evaluate(Window w) {
     List<Profile> parts = w.takeProfiles();
     Performance perf = w.closePerformance();
-    Profile profile = parts.isEmpty() ? Profile.empty(schema)
-        : parts.size() == 1 ? parts.get(0) : Profile.merge(parts);
+    Profile profile =
+        parts.isEmpty()
+            ? Profile.empty(schema)
+            : parts.size() == 1 ? parts.get(0) : Profile.merge(parts);
     if (profile.rows() == 0 && (perf == null || perf.labelled() == 0)) {
       emptyWindows.incrementAndGet();
       return;
     }
-    WindowInfo info = new WindowInfo(w.index, Instant.ofEpochMilli(w.startMillis),
-        Instant.ofEpochMilli(w.closedMillis), profile.rows());
+    WindowInfo info =
+        new WindowInfo(
+            w.index,
+            Instant.ofEpochMilli(w.startMillis),
+            Instant.ofEpochMilli(w.closedMillis),
+            profile.rows());
     Profile reference = fixedReference != null ? fixedReference : previousProfile;
     DriftReport report = null;
     if (profile.rows() > 0) {

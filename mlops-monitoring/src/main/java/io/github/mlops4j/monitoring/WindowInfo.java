@@ -8,10 +8,8 @@ import java.util.Objects;
  *
  * @param index 0 for the first window of a monitor, then 1, 2, ... (periods without rows in time
  *     windowing get no index)
- * @param start for time windows the aligned start; for count windows the instant the window
- *     opened
- * @param end for time windows the aligned end (exclusive); for count windows the instant it
- *     closed
+ * @param start for time windows the aligned start; for count windows the instant the window opened
+ * @param end for time windows the aligned end (exclusive); for count windows the instant it closed
  * @param rows rows profiled in the window
  */
 public record WindowInfo(long index, Instant start, Instant end, long rows) {

@@ -13,7 +13,10 @@ public final class WindowSummary {
   private final @Nullable DriftReport report;
   private final @Nullable Performance performance;
 
-  WindowSummary(WindowInfo window, Profile profile, @Nullable DriftReport report,
+  WindowSummary(
+      WindowInfo window,
+      Profile profile,
+      @Nullable DriftReport report,
       @Nullable Performance performance) {
     this.window = Objects.requireNonNull(window, "window");
     this.profile = Objects.requireNonNull(profile, "profile");
@@ -31,8 +34,8 @@ public final class WindowSummary {
   }
 
   /**
-   * The comparison with the reference; empty when the window had no rows, or when the reference
-   * is rolling and this is the first window with rows.
+   * The comparison with the reference; empty when the window had no rows, or when the reference is
+   * rolling and this is the first window with rows.
    */
   public Optional<DriftReport> report() {
     return Optional.ofNullable(report);

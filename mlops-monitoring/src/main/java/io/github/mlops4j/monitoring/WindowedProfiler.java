@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link Monitor}'s windowed profiler: cuts the stream into tumbling windows, copies each row
  * into the buffer (a {@link Chunk}) of one of several {@link Stripe}s chosen by thread, profiles
- * full chunks into the stripe's {@link ProfileAccumulator} (on the executor while it has room,
- * else on the calling thread), and when a window closes hands it to the {@link WindowEvaluator},
- * which evaluates it once its last chunk is profiled. No global lock on the row path: one lock per
+ * full chunks into the stripe's {@link ProfileAccumulator} (on the executor while it has room, else
+ * on the calling thread), and when a window closes hands it to the {@link WindowEvaluator}, which
+ * evaluates it once its last chunk is profiled. No global lock on the row path: one lock per
  * stripe, plus one shared counter for count windows. See {@link Monitor} for the guarantees.
  */
 final class WindowedProfiler {
@@ -68,9 +68,16 @@ final class WindowedProfiler {
    * @param executor where chunks are profiled and windows evaluated; null for the calling thread
    * @param performance a window's performance accumulator by window index; null without a task
    */
-  WindowedProfiler(String model, ProfileSchema schema, WindowSpec window, Clock clock,
-      @Nullable Executor executor, int batchRows, int stripes,
-      LongFunction<@Nullable PerformanceAccumulator> performance, WindowEvaluator evaluator) {
+  WindowedProfiler(
+      String model,
+      ProfileSchema schema,
+      WindowSpec window,
+      Clock clock,
+      @Nullable Executor executor,
+      int batchRows,
+      int stripes,
+      LongFunction<@Nullable PerformanceAccumulator> performance,
+      WindowEvaluator evaluator) {
     this.model = model;
     this.schema = schema;
     this.countBased = window.isCountBased();
@@ -111,10 +118,13 @@ final class WindowedProfiler {
   private static final class Stripe {
     /** Guards buffer and closed; held only while a row is copied. */
     final ReentrantLock lock = new ReentrantLock();
+
     @Nullable Chunk buffer;
     boolean closed;
+
     /** Guards accumulator; held while chunks are profiled. */
     final ReentrantLock profileLock = new ReentrantLock();
+
     @Nullable ProfileAccumulator accumulator;
   }
 
@@ -127,12 +137,18 @@ final class WindowedProfiler {
     private final Stripe[] stripes;
     final ReentrantLock perfLock = new ReentrantLock();
     final @Nullable PerformanceAccumulator performance;
+
     /** Chunks handed to profiling and not done yet, plus 1 while the window is open. */
     final AtomicInteger unprofiled = new AtomicInteger(1);
+
     final CountDownLatch profiled = new CountDownLatch(1);
     long closedMillis; // written under rollLock before the window is queued
 
-    Window(long index, long startMillis, long endMillis, int stripes,
+    Window(
+        long index,
+        long startMillis,
+        long endMillis,
+        int stripes,
         @Nullable PerformanceAccumulator performance) {
       this.index = index;
       this.startMillis = startMillis;
@@ -255,8 +271,8 @@ final class WindowedProfiler {
       }
     } catch (RuntimeException e) {
       profilingFailures.incrementAndGet();
-      LOG.error("Monitor '{}': profiling {} rows of window {} failed", model, chunk.rows,
-          w.index, e);
+      LOG.error(
+          "Monitor '{}': profiling {} rows of window {} failed", model, chunk.rows, w.index, e);
     } finally {
       recycle(chunk);
       if (permit) {
@@ -279,8 +295,11 @@ final class WindowedProfiler {
       executor.execute(task);
     } catch (RejectedExecutionException e) {
       if (!closed) {
-        LOG.warn("Monitor '{}': the executor rejected a window evaluation; running it on the"
-            + " calling thread", model, e);
+        LOG.warn(
+            "Monitor '{}': the executor rejected a window evaluation; running it on the"
+                + " calling thread",
+            model,
+            e);
       }
       task.run();
     }
@@ -323,8 +342,8 @@ final class WindowedProfiler {
         }
         System.arraycopy(numeric, 0, c.numeric, c.rows * numericColumns, numericColumns);
         if (categoricalColumns > 0) {
-          System.arraycopy(categorical, 0, c.categorical, c.rows * categoricalColumns,
-              categoricalColumns);
+          System.arraycopy(
+              categorical, 0, c.categorical, c.rows * categoricalColumns, categoricalColumns);
         }
         if (++c.rows == chunkRows) {
           s.buffer = null;

@@ -13,20 +13,28 @@ import org.junit.jupiter.api.Test;
 class DelayedLabelsTest {
 
   private static Monitor.Builder monitor(PredictionTask task, MutableClock clock) {
-    return Monitor.builder().model("m").reference(MonitorTest.reference())
-        .window(WindowSpec.rows(1_000_000)).clock(clock).predictions(task);
+    return Monitor.builder()
+        .model("m")
+        .reference(MonitorTest.reference())
+        .window(WindowSpec.rows(1_000_000))
+        .clock(clock)
+        .predictions(task);
   }
 
   @Test
   void aucByHand() {
     // sklearn's documented example: y = [0, 0, 1, 1], scores = [0.1, 0.4, 0.35, 0.8] -> 0.75.
     // Pairs (pos, neg): (0.35, 0.1) ok, (0.35, 0.4) wrong, (0.8, 0.1) ok, (0.8, 0.4) ok: 3/4.
-    assertThat(PerformanceAccumulator.auc(new double[] {0.1, 0.4, 0.35, 0.8},
-        new boolean[] {false, false, true, true})).hasValue(0.75);
+    assertThat(
+            PerformanceAccumulator.auc(
+                new double[] {0.1, 0.4, 0.35, 0.8}, new boolean[] {false, false, true, true}))
+        .hasValue(0.75);
     // a tie between classes counts one half: pos {0.9, 0.5}, neg {0.5, 0.1}
     // pairs: 0.9>0.5 1, 0.9>0.1 1, 0.5=0.5 0.5, 0.5>0.1 1 -> 3.5 / 4
-    assertThat(PerformanceAccumulator.auc(new double[] {0.9, 0.5, 0.5, 0.1},
-        new boolean[] {true, true, false, false})).hasValue(0.875);
+    assertThat(
+            PerformanceAccumulator.auc(
+                new double[] {0.9, 0.5, 0.5, 0.1}, new boolean[] {true, true, false, false}))
+        .hasValue(0.875);
     assertThat(PerformanceAccumulator.auc(new double[] {0.3, 0.3}, new boolean[] {true, false}))
         .hasValue(0.5);
     assertThat(PerformanceAccumulator.auc(new double[] {0.2, 0.7}, new boolean[] {true, true}))
@@ -57,8 +65,8 @@ class DelayedLabelsTest {
       if (pairs == 0) {
         assertThat(PerformanceAccumulator.auc(s, y)).isEmpty();
       } else {
-        assertThat(PerformanceAccumulator.auc(s, y).getAsDouble()).isCloseTo(good / pairs,
-            within(1e-12));
+        assertThat(PerformanceAccumulator.auc(s, y).getAsDouble())
+            .isCloseTo(good / pairs, within(1e-12));
       }
     }
   }
@@ -116,16 +124,14 @@ class DelayedLabelsTest {
       m.recordLabel("a", "cat");
       m.recordLabel("b", "cat");
       m.recordLabel("c", "cat");
-      assertThat(m.flush().orElseThrow().performance().orElseThrow().accuracy())
-          .hasValue(2 / 3.0);
+      assertThat(m.flush().orElseThrow().performance().orElseThrow().accuracy()).hasValue(2 / 3.0);
     }
   }
 
   @Test
   void pendingPredictionsAreBoundedOldestFirst() {
     MutableClock clock = new MutableClock(MonitorTest.T0);
-    try (Monitor m = monitor(PredictionTask.REGRESSION, clock).maxPendingPredictions(32)
-        .build()) {
+    try (Monitor m = monitor(PredictionTask.REGRESSION, clock).maxPendingPredictions(32).build()) {
       for (int i = 0; i < 1_000; i++) {
         m.recordPrediction("id-" + i, i);
       }
@@ -140,8 +146,10 @@ class DelayedLabelsTest {
   @Test
   void predictionsExpireAfterTheirTimeToLive() {
     MutableClock clock = new MutableClock(MonitorTest.T0);
-    try (Monitor m = monitor(PredictionTask.BINARY_CLASSIFICATION, clock)
-        .predictionTimeToLive(Duration.ofMinutes(10)).build()) {
+    try (Monitor m =
+        monitor(PredictionTask.BINARY_CLASSIFICATION, clock)
+            .predictionTimeToLive(Duration.ofMinutes(10))
+            .build()) {
       m.recordPrediction("old", 0.9);
       clock.advance(Duration.ofMinutes(9));
       m.recordPrediction("young", 0.2);
@@ -156,8 +164,8 @@ class DelayedLabelsTest {
   @Test
   void largeWindowsSampleTheAucPairs() {
     MutableClock clock = new MutableClock(MonitorTest.T0);
-    try (Monitor m = monitor(PredictionTask.BINARY_CLASSIFICATION, clock).maxAucPairs(500)
-        .build()) {
+    try (Monitor m =
+        monitor(PredictionTask.BINARY_CLASSIFICATION, clock).maxAucPairs(500).build()) {
       SplittableRandom r = new SplittableRandom(3);
       for (int i = 0; i < 5_000; i++) {
         boolean y = r.nextBoolean();
@@ -175,17 +183,17 @@ class DelayedLabelsTest {
   @Test
   void wrongUseIsRefusedClearly() {
     MutableClock clock = new MutableClock(MonitorTest.T0);
-    try (Monitor plain = Monitor.builder().model("m").reference(MonitorTest.reference())
-        .clock(clock).build()) {
+    try (Monitor plain =
+        Monitor.builder().model("m").reference(MonitorTest.reference()).clock(clock).build()) {
       assertThatThrownBy(() -> plain.recordPrediction("a", 0.5))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("predictions(task)");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("predictions(task)");
     }
     try (Monitor m = monitor(PredictionTask.BINARY_CLASSIFICATION, clock).build()) {
       assertThatThrownBy(() -> m.recordLabel("a", 2)).hasMessageContaining("0 or 1");
       assertThatThrownBy(() -> m.recordLabel("a", "yes")).hasMessageContaining("double label");
       assertThatThrownBy(() -> m.recordPrediction("a", "cat")).hasMessageContaining("double");
-      assertThatThrownBy(() -> m.recordPrediction("a", Double.NaN))
-          .hasMessageContaining("finite");
+      assertThatThrownBy(() -> m.recordPrediction("a", Double.NaN)).hasMessageContaining("finite");
     }
   }
 }

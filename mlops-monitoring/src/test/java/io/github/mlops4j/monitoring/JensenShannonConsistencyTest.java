@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
 class JensenShannonConsistencyTest {
   /**
    * Reference: a 50, b 30, c 20; current: a 20, b 30, c 40, d 10 (a category the reference never
-   * saw). Computed with scipy 1.17.1 (Debian python3-scipy, numpy 2.4.6):
-   * {@code scipy.spatial.distance.jensenshannon([50, 30, 20, 0], [20, 30, 40, 10])} (default
-   * base, the natural log; scipy normalizes the counts).
+   * saw). Computed with scipy 1.17.1 (Debian python3-scipy, numpy 2.4.6): {@code
+   * scipy.spatial.distance.jensenshannon([50, 30, 20, 0], [20, 30, 40, 10])} (default base, the
+   * natural log; scipy normalizes the counts).
    */
   static final double SCIPY_NATURAL_LOG = 0.2912978199346467;
 
@@ -68,8 +68,12 @@ class JensenShannonConsistencyTest {
   }
 
   private static ColumnDrift viaDetector(DriftMethod method) {
-    return DriftDetector.builder(frame(REFERENCE)).column("c", method).build()
-        .compare(frame(CURRENT)).columns().get(0);
+    return DriftDetector.builder(frame(REFERENCE))
+        .column("c", method)
+        .build()
+        .compare(frame(CURRENT))
+        .columns()
+        .get(0);
   }
 
   private static ColumnDrift viaProfiles(ProfileDrift drift) {
@@ -81,9 +85,14 @@ class JensenShannonConsistencyTest {
 
   private static Monitored viaMonitor(ProfileDrift drift) {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (Monitor m = Monitor.builder().model("m").reference(profile(REFERENCE)).drift(drift)
-        .window(WindowSpec.rows(CURRENT.size())).clock(new MutableClock(Instant.EPOCH))
-        .build()) {
+    try (Monitor m =
+        Monitor.builder()
+            .model("m")
+            .reference(profile(REFERENCE))
+            .drift(drift)
+            .window(WindowSpec.rows(CURRENT.size()))
+            .clock(new MutableClock(Instant.EPOCH))
+            .build()) {
       new MonitorMetrics(m).bindTo(registry);
       for (String v : CURRENT) {
         m.observe(new double[0], new String[] {v});
@@ -107,8 +116,10 @@ class JensenShannonConsistencyTest {
       assertThat(d.threshold()).isEqualTo(0.1);
       assertThat(d.drifted()).isTrue();
     }
-    assertThat(Distances.jensenShannon(new double[] {0.5, 0.3, 0.2, 0},
-        new double[] {0.2, 0.3, 0.4, 0.1})).isCloseTo(SCIPY_NATURAL_LOG, within(1e-12));
+    assertThat(
+            Distances.jensenShannon(
+                new double[] {0.5, 0.3, 0.2, 0}, new double[] {0.2, 0.3, 0.4, 0.1}))
+        .isCloseTo(SCIPY_NATURAL_LOG, within(1e-12));
     // the gauge carries the same value under the same tag
     assertThat(monitor.gauge()).isCloseTo(SCIPY_NATURAL_LOG, within(1e-12));
   }
@@ -131,9 +142,11 @@ class JensenShannonConsistencyTest {
   @Test
   void onlyTheTwoNamedBasesAreAccepted() {
     assertThatThrownBy(() -> ProfileDrift.builder().jsLogBase(10))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Math.E");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Math.E");
     assertThatThrownBy(() -> DriftMethod.jensenShannon().withLogBase(10))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Math.E");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Math.E");
     assertThat(ProfileDrift.defaults().jsLogBase()).isEqualTo(Math.E);
     assertThat(DriftMethod.jensenShannon().logBase()).isEqualTo(Math.E);
   }

@@ -18,24 +18,32 @@ import org.junit.jupiter.api.Test;
 
 /** Many writers at once: no row is lost or counted twice, count windows stay exact. */
 class MonitorConcurrencyTest {
-  private static final ProfileSchema SCHEMA = ProfileSchema.builder().numeric("v", "w")
-      .categorical("thread").build();
+  private static final ProfileSchema SCHEMA =
+      ProfileSchema.builder().numeric("v", "w").categorical("thread").build();
   private static final int THREADS = 8;
   private static final int ROWS_PER_THREAD = 25_000;
 
   @Test
   void countWindowsUnderContentionHoldExactlyTheirRows() throws Exception {
     List<WindowInfo> windows = new ArrayList<>();
-    try (Monitor m = Monitor.builder().model("m").schema(SCHEMA).rollingReference()
-        .window(WindowSpec.rows(1_000)).stripes(4).historySize(1000)
-        .clock(new MutableClock(MonitorTest.T0))
-        .listener((w, r) -> windows.add(w)).build()) {
+    try (Monitor m =
+        Monitor.builder()
+            .model("m")
+            .schema(SCHEMA)
+            .rollingReference()
+            .window(WindowSpec.rows(1_000))
+            .stripes(4)
+            .historySize(1000)
+            .clock(new MutableClock(MonitorTest.T0))
+            .listener((w, r) -> windows.add(w))
+            .build()) {
       runWriters(m, null);
       m.flush(); // 200 000 rows: the last window is empty
       List<WindowSummary> all = m.recentWindows();
       assertThat(all).hasSize(THREADS * ROWS_PER_THREAD / 1_000);
       assertThat(all).allSatisfy(s -> assertThat(s.window().rows()).isEqualTo(1_000));
-      assertThat(all).extracting(s -> s.window().index())
+      assertThat(all)
+          .extracting(s -> s.window().index())
           .isEqualTo(java.util.stream.LongStream.range(0, all.size()).boxed().toList());
       assertThat(windows).hasSize(all.size() - 1); // the first window has no reference
       checkTotals(m, all);
@@ -45,15 +53,25 @@ class MonitorConcurrencyTest {
   @Test
   void profilingOnAnExecutorLosesNoRow() throws Exception {
     ExecutorService profilers = Executors.newFixedThreadPool(2);
-    try (Monitor m = Monitor.builder().model("m").schema(SCHEMA).rollingReference()
-        .window(WindowSpec.rows(1_000)).stripes(4).batchRows(64).executor(profilers)
-        .historySize(1000).clock(new MutableClock(MonitorTest.T0)).build()) {
+    try (Monitor m =
+        Monitor.builder()
+            .model("m")
+            .schema(SCHEMA)
+            .rollingReference()
+            .window(WindowSpec.rows(1_000))
+            .stripes(4)
+            .batchRows(64)
+            .executor(profilers)
+            .historySize(1000)
+            .clock(new MutableClock(MonitorTest.T0))
+            .build()) {
       runWriters(m, null);
       m.flush();
       List<WindowSummary> all = m.recentWindows();
       assertThat(all).hasSize(THREADS * ROWS_PER_THREAD / 1_000);
       assertThat(all).allSatisfy(s -> assertThat(s.window().rows()).isEqualTo(1_000));
-      assertThat(all).extracting(s -> s.window().index())
+      assertThat(all)
+          .extracting(s -> s.window().index())
           .isEqualTo(java.util.stream.LongStream.range(0, all.size()).boxed().toList());
       checkTotals(m, all);
     } finally {
@@ -65,8 +83,15 @@ class MonitorConcurrencyTest {
   @Test
   void timeWindowsRollingOverWhileWritersRunLoseNoRow() throws Exception {
     MutableClock clock = new MutableClock(MonitorTest.T0);
-    try (Monitor m = Monitor.builder().model("m").schema(SCHEMA).rollingReference()
-        .window(WindowSpec.time(Duration.ofSeconds(1))).historySize(1000).clock(clock).build()) {
+    try (Monitor m =
+        Monitor.builder()
+            .model("m")
+            .schema(SCHEMA)
+            .rollingReference()
+            .window(WindowSpec.time(Duration.ofSeconds(1)))
+            .historySize(1000)
+            .clock(clock)
+            .build()) {
       // writer 0 moves the clock past a window end every 1 000 of its rows, while the other
       // writers keep writing: rollovers race with writes
       runWriters(m, clock);
@@ -85,20 +110,22 @@ class MonitorConcurrencyTest {
       for (int t = 0; t < THREADS; t++) {
         String name = "t" + t;
         boolean ticks = t == 0 && clock != null;
-        futures.add(pool.submit(() -> {
-          start.await();
-          double[] values = new double[2];
-          String[] cats = {name};
-          for (int i = 0; i < ROWS_PER_THREAD; i++) {
-            values[0] = i;
-            values[1] = i % 3 == 0 ? Double.NaN : 1;
-            m.observe(values, cats);
-            if (ticks && i % 1_000 == 999) {
-              clock.advance(Duration.ofSeconds(1));
-            }
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  double[] values = new double[2];
+                  String[] cats = {name};
+                  for (int i = 0; i < ROWS_PER_THREAD; i++) {
+                    values[0] = i;
+                    values[1] = i % 3 == 0 ? Double.NaN : 1;
+                    m.observe(values, cats);
+                    if (ticks && i % 1_000 == 999) {
+                      clock.advance(Duration.ofSeconds(1));
+                    }
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : futures) {
@@ -121,7 +148,8 @@ class MonitorConcurrencyTest {
     assertThat(merged.column("v").mean()).isCloseTo((ROWS_PER_THREAD - 1) / 2.0, within(1e-6));
     long nanPerThread = (ROWS_PER_THREAD + 2) / 3;
     assertThat(merged.column("w").missing()).isEqualTo(THREADS * nanPerThread);
-    assertThat(merged.column("thread").categoryCounts()).hasSize(THREADS)
+    assertThat(merged.column("thread").categoryCounts())
+        .hasSize(THREADS)
         .allSatisfy((k, v) -> assertThat(v).isEqualTo(ROWS_PER_THREAD));
   }
 }

@@ -20,9 +20,14 @@ class MonitorIgnoreColumnsTest {
 
   @Test
   void declaredNonFeatureColumnsAreSkipped() {
-    try (Monitor m = Monitor.builder().model("loans").reference(MonitorTest.reference())
-        .ignoreColumns("applicant_id", "request_id").window(WindowSpec.rows(100))
-        .clock(new MutableClock(MonitorTest.T0)).build()) {
+    try (Monitor m =
+        Monitor.builder()
+            .model("loans")
+            .reference(MonitorTest.reference())
+            .ignoreColumns("applicant_id", "request_id")
+            .window(WindowSpec.rows(100))
+            .clock(new MutableClock(MonitorTest.T0))
+            .build()) {
       SplittableRandom r = new SplittableRandom(3);
       for (int i = 0; i < 100; i++) {
         m.observe(keyed(r, i));
@@ -38,12 +43,19 @@ class MonitorIgnoreColumnsTest {
 
   @Test
   void undeclaredUnknownColumnsAreStillRefused() {
-    try (Monitor m = Monitor.builder().model("loans").reference(MonitorTest.reference())
-        .ignoreColumns("applicant_id").clock(new MutableClock(MonitorTest.T0)).build()) {
-      Map<String, Object> row = new HashMap<>(Map.of("x", 1.0, "applicant_id", "A-1",
-          "zip", "12345"));
-      assertThatThrownBy(() -> m.observe(row)).isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("'zip'").hasMessageContaining("ignoreColumns");
+    try (Monitor m =
+        Monitor.builder()
+            .model("loans")
+            .reference(MonitorTest.reference())
+            .ignoreColumns("applicant_id")
+            .clock(new MutableClock(MonitorTest.T0))
+            .build()) {
+      Map<String, Object> row =
+          new HashMap<>(Map.of("x", 1.0, "applicant_id", "A-1", "zip", "12345"));
+      assertThatThrownBy(() -> m.observe(row))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("'zip'")
+          .hasMessageContaining("ignoreColumns");
       assertThat(m.stats().rowsRejected()).isEqualTo(1);
       assertThat(m.stats().rowsObserved()).isZero();
     }
@@ -51,9 +63,10 @@ class MonitorIgnoreColumnsTest {
 
   @Test
   void aFeatureCannotBeIgnored() {
-    Monitor.Builder b = Monitor.builder().model("loans").reference(MonitorTest.reference())
-        .ignoreColumns("x");
-    assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class)
+    Monitor.Builder b =
+        Monitor.builder().model("loans").reference(MonitorTest.reference()).ignoreColumns("x");
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'x'");
     assertThatThrownBy(() -> Monitor.builder().ignoreColumns(" "))
         .isInstanceOf(IllegalArgumentException.class);

@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class MonitorTest {
-  static final ProfileSchema SCHEMA = ProfileSchema.builder().numeric("x", "y")
-      .categorical("c").build();
+  static final ProfileSchema SCHEMA =
+      ProfileSchema.builder().numeric("x", "y").categorical("c").build();
   static final Instant T0 = Instant.parse("2025-11-25T10:00:00Z");
 
   /** A reference of 5 000 rows: x ~ N(0, 1), y ~ U(0, 10), c in {a, b}. */
@@ -56,9 +56,14 @@ class MonitorTest {
   void countWindowsHoldExactlyTheirRowsAndEachIsComparedWithTheReference() {
     MutableClock clock = new MutableClock(T0);
     List<Call> calls = new ArrayList<>();
-    try (Monitor m = Monitor.builder().model("churn").reference(reference())
-        .window(WindowSpec.rows(1_000)).clock(clock)
-        .listener((w, r) -> calls.add(new Call(w, r))).build()) {
+    try (Monitor m =
+        Monitor.builder()
+            .model("churn")
+            .reference(reference())
+            .window(WindowSpec.rows(1_000))
+            .clock(clock)
+            .listener((w, r) -> calls.add(new Call(w, r)))
+            .build()) {
       SplittableRandom r = new SplittableRandom(2);
       for (int i = 0; i < 2_500; i++) {
         if (i == 1_000) {
@@ -90,9 +95,14 @@ class MonitorTest {
   void timeWindowsRollOverOnTheInjectedClock() {
     MutableClock clock = new MutableClock(T0.plus(Duration.ofMinutes(10))); // 10:10
     List<Call> calls = new ArrayList<>();
-    try (Monitor m = Monitor.builder().model("m").reference(reference())
-        .window(WindowSpec.time(Duration.ofHours(1))).clock(clock)
-        .listener((w, r) -> calls.add(new Call(w, r))).build()) {
+    try (Monitor m =
+        Monitor.builder()
+            .model("m")
+            .reference(reference())
+            .window(WindowSpec.time(Duration.ofHours(1)))
+            .clock(clock)
+            .listener((w, r) -> calls.add(new Call(w, r)))
+            .build()) {
       SplittableRandom r = new SplittableRandom(3);
       for (int i = 0; i < 10; i++) {
         m.observe(row(r, 0));
@@ -140,9 +150,15 @@ class MonitorTest {
   @Test
   void rollingReferenceComparesWithThePreviousWindow() {
     List<Call> calls = new ArrayList<>();
-    try (Monitor m = Monitor.builder().model("m").schema(SCHEMA).rollingReference()
-        .window(WindowSpec.rows(2_000)).clock(new MutableClock(T0))
-        .listener((w, r) -> calls.add(new Call(w, r))).build()) {
+    try (Monitor m =
+        Monitor.builder()
+            .model("m")
+            .schema(SCHEMA)
+            .rollingReference()
+            .window(WindowSpec.rows(2_000))
+            .clock(new MutableClock(T0))
+            .listener((w, r) -> calls.add(new Call(w, r)))
+            .build()) {
       SplittableRandom r = new SplittableRandom(4);
       for (int i = 0; i < 6_000; i++) {
         m.observe(row(r, i < 4_000 ? 0 : 1));
@@ -158,12 +174,19 @@ class MonitorTest {
 
   @Test
   void badRowsAreRejectedAndMissingValuesCounted() {
-    try (Monitor m = Monitor.builder().model("m").reference(reference())
-        .window(WindowSpec.rows(100)).clock(new MutableClock(T0)).build()) {
+    try (Monitor m =
+        Monitor.builder()
+            .model("m")
+            .reference(reference())
+            .window(WindowSpec.rows(100))
+            .clock(new MutableClock(T0))
+            .build()) {
       assertThatThrownBy(() -> m.observe(Map.of("x", 1.0, "zip", "12345")))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'zip'");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("'zip'");
       assertThatThrownBy(() -> m.observe(Map.of("x", "one")))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'x'");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("'x'");
       assertThatThrownBy(() -> m.observe(new double[] {1}))
           .isInstanceOf(IllegalArgumentException.class);
       for (int i = 0; i < 100; i++) {
@@ -179,8 +202,8 @@ class MonitorTest {
       ColumnDrift x = w.report().orElseThrow().column("x").orElseThrow();
       assertThat(x.quality().currentMissingShare()).isEqualTo(0.5);
       assertThat(x.quality().referenceMissingShare()).isZero();
-      assertThat(w.report().orElseThrow().column("c").orElseThrow().quality()
-          .currentMissingShare()).isEqualTo(0.5);
+      assertThat(w.report().orElseThrow().column("c").orElseThrow().quality().currentMissingShare())
+          .isEqualTo(0.5);
     }
   }
 
@@ -195,9 +218,18 @@ class MonitorTest {
   void withAnExecutorTheObservingThreadOnlyCopiesRows() {
     List<Runnable> queued = new ArrayList<>();
     List<Call> calls = new ArrayList<>();
-    Monitor m = Monitor.builder().model("m").reference(reference()).window(WindowSpec.rows(10))
-        .clock(new MutableClock(T0)).executor(queued::add).stripes(8).batchRows(4)
-        .closeTimeout(Duration.ZERO).listener((w, r) -> calls.add(new Call(w, r))).build();
+    Monitor m =
+        Monitor.builder()
+            .model("m")
+            .reference(reference())
+            .window(WindowSpec.rows(10))
+            .clock(new MutableClock(T0))
+            .executor(queued::add)
+            .stripes(8)
+            .batchRows(4)
+            .closeTimeout(Duration.ZERO)
+            .listener((w, r) -> calls.add(new Call(w, r)))
+            .build();
     SplittableRandom r = new SplittableRandom(5);
     for (int i = 0; i < 30; i++) {
       m.observe(row(r, 0));
@@ -218,7 +250,8 @@ class MonitorTest {
     drain(queued); // the executor catches up later
     assertThat(calls).extracting(c -> c.window().index()).containsExactly(0L, 1L, 2L, 3L);
     assertThat(m.isClosed()).isTrue();
-    assertThatThrownBy(() -> m.observe(row(r, 0))).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> m.observe(row(r, 0)))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
     m.close(); // idempotent
   }
@@ -227,10 +260,18 @@ class MonitorTest {
   void whenTheExecutorFallsBehindTheCallerProfiles() {
     List<Runnable> queued = new ArrayList<>();
     List<Call> calls = new ArrayList<>();
-    try (Monitor m = Monitor.builder().model("m").reference(reference())
-        .window(WindowSpec.rows(10)).clock(new MutableClock(T0)).executor(queued::add)
-        .stripes(1).batchRows(4).closeTimeout(Duration.ZERO)
-        .listener((w, r) -> calls.add(new Call(w, r))).build()) {
+    try (Monitor m =
+        Monitor.builder()
+            .model("m")
+            .reference(reference())
+            .window(WindowSpec.rows(10))
+            .clock(new MutableClock(T0))
+            .executor(queued::add)
+            .stripes(1)
+            .batchRows(4)
+            .closeTimeout(Duration.ZERO)
+            .listener((w, r) -> calls.add(new Call(w, r)))
+            .build()) {
       SplittableRandom r = new SplittableRandom(8);
       for (int i = 0; i < 30; i++) {
         m.observe(row(r, 0));
@@ -252,9 +293,15 @@ class MonitorTest {
     ExecutorService executor = Executors.newSingleThreadExecutor();
     List<Long> windows = new java.util.concurrent.CopyOnWriteArrayList<>();
     try {
-      Monitor m = Monitor.builder().model("m").reference(reference())
-          .window(WindowSpec.rows(1_000)).clock(new MutableClock(T0)).executor(executor)
-          .listener((w, r) -> windows.add(w.rows())).build();
+      Monitor m =
+          Monitor.builder()
+              .model("m")
+              .reference(reference())
+              .window(WindowSpec.rows(1_000))
+              .clock(new MutableClock(T0))
+              .executor(executor)
+              .listener((w, r) -> windows.add(w.rows()))
+              .build();
       SplittableRandom r = new SplittableRandom(5);
       for (int i = 0; i < 3_500; i++) {
         m.observe(row(r, 0));
@@ -272,8 +319,14 @@ class MonitorTest {
   void everyBatchSizeGivesTheSameProfile() {
     Profile expected = null;
     for (int batch : new int[] {1, 7, 256}) {
-      try (Monitor m = Monitor.builder().model("m").reference(reference()).batchRows(batch)
-          .window(WindowSpec.rows(100)).clock(new MutableClock(T0)).build()) {
+      try (Monitor m =
+          Monitor.builder()
+              .model("m")
+              .reference(reference())
+              .batchRows(batch)
+              .window(WindowSpec.rows(100))
+              .clock(new MutableClock(T0))
+              .build()) {
         for (int i = 0; i < 100; i++) {
           m.observe(new double[] {i, i % 7}, new String[] {i % 3 == 0 ? null : "k" + i % 5});
         }
@@ -293,12 +346,18 @@ class MonitorTest {
   @Test
   void aFailingListenerIsCountedAndTheOthersStillRun() {
     List<Long> seen = new ArrayList<>();
-    try (Monitor m = Monitor.builder().model("m").reference(reference())
-        .window(WindowSpec.rows(10)).clock(new MutableClock(T0))
-        .listener((w, r) -> {
-          throw new IllegalStateException("boom");
-        })
-        .listener((w, r) -> seen.add(w.index())).build()) {
+    try (Monitor m =
+        Monitor.builder()
+            .model("m")
+            .reference(reference())
+            .window(WindowSpec.rows(10))
+            .clock(new MutableClock(T0))
+            .listener(
+                (w, r) -> {
+                  throw new IllegalStateException("boom");
+                })
+            .listener((w, r) -> seen.add(w.index()))
+            .build()) {
       SplittableRandom r = new SplittableRandom(6);
       for (int i = 0; i < 20; i++) {
         m.observe(row(r, 0));
@@ -339,9 +398,15 @@ class MonitorTest {
   void aFailingEvaluationIsCountedAsSuchNotAsAListenerFailure() {
     List<Long> seen = new ArrayList<>();
     ProfileDrift broken = ProfileDrift.builder().clock(new FailingClock()).build();
-    try (Monitor m = Monitor.builder().model("m").reference(reference()).drift(broken)
-        .window(WindowSpec.rows(10)).clock(new MutableClock(T0))
-        .listener((w, r) -> seen.add(w.index())).build()) {
+    try (Monitor m =
+        Monitor.builder()
+            .model("m")
+            .reference(reference())
+            .drift(broken)
+            .window(WindowSpec.rows(10))
+            .clock(new MutableClock(T0))
+            .listener((w, r) -> seen.add(w.index()))
+            .build()) {
       SplittableRandom r = new SplittableRandom(6);
       for (int i = 0; i < 20; i++) {
         m.observe(row(r, 0));
@@ -364,8 +429,12 @@ class MonitorTest {
       acc.update(new double[] {i});
     }
     Profile otherReference = acc.take();
-    Monitor.Builder b = Monitor.builder().model("m").reference(reference())
-        .window(WindowSpec.rows(10)).clock(new MutableClock(T0));
+    Monitor.Builder b =
+        Monitor.builder()
+            .model("m")
+            .reference(reference())
+            .window(WindowSpec.rows(10))
+            .clock(new MutableClock(T0));
     try (Monitor first = b.build()) {
       assertThat(first.schema()).isEqualTo(SCHEMA);
     }
@@ -381,9 +450,14 @@ class MonitorTest {
   @Test
   void onDatasetDriftForwardsOnlyDriftedReports() {
     List<Long> drifted = new ArrayList<>();
-    try (Monitor m = Monitor.builder().model("m").reference(reference())
-        .window(WindowSpec.rows(1_000)).clock(new MutableClock(T0))
-        .listener(DriftListener.onDatasetDrift((w, r) -> drifted.add(w.index()))).build()) {
+    try (Monitor m =
+        Monitor.builder()
+            .model("m")
+            .reference(reference())
+            .window(WindowSpec.rows(1_000))
+            .clock(new MutableClock(T0))
+            .listener(DriftListener.onDatasetDrift((w, r) -> drifted.add(w.index())))
+            .build()) {
       SplittableRandom r = new SplittableRandom(7);
       for (int i = 0; i < 3_000; i++) {
         m.observe(row(r, i >= 1_000 && i < 2_000 ? 2 : 0));
@@ -395,9 +469,14 @@ class MonitorTest {
   @Test
   void emptyWindowsGiveNoReport() {
     List<Call> calls = new ArrayList<>();
-    try (Monitor m = Monitor.builder().model("m").reference(reference())
-        .window(WindowSpec.rows(10)).clock(new MutableClock(T0))
-        .listener((w, r) -> calls.add(new Call(w, r))).build()) {
+    try (Monitor m =
+        Monitor.builder()
+            .model("m")
+            .reference(reference())
+            .window(WindowSpec.rows(10))
+            .clock(new MutableClock(T0))
+            .listener((w, r) -> calls.add(new Call(w, r)))
+            .build()) {
       assertThat(m.flush()).isEmpty();
       assertThat(calls).isEmpty();
       assertThat(m.lastWindow()).isEmpty();
@@ -414,8 +493,13 @@ class MonitorTest {
         .hasMessageContaining("reference(profile) or rollingReference()");
     assertThatThrownBy(() -> Monitor.builder().model("m").rollingReference().build())
         .hasMessageContaining("schema");
-    assertThatThrownBy(() -> Monitor.builder().model("m").reference(ref)
-        .schema(ProfileSchema.builder().numeric("x").build()).build())
+    assertThatThrownBy(
+            () ->
+                Monitor.builder()
+                    .model("m")
+                    .reference(ref)
+                    .schema(ProfileSchema.builder().numeric("x").build())
+                    .build())
         .hasMessageContaining("columns");
     assertThatThrownBy(() -> Monitor.builder().model(" ")).hasMessageContaining("model");
     assertThatThrownBy(() -> Monitor.builder().stripes(3)).hasMessageContaining("power of two");
@@ -425,8 +509,14 @@ class MonitorTest {
 
   @Test
   void windowProfilesMergeIntoLongerWindows() {
-    try (Monitor m = Monitor.builder().model("m").reference(reference())
-        .window(WindowSpec.rows(100)).historySize(10).clock(new MutableClock(T0)).build()) {
+    try (Monitor m =
+        Monitor.builder()
+            .model("m")
+            .reference(reference())
+            .window(WindowSpec.rows(100))
+            .historySize(10)
+            .clock(new MutableClock(T0))
+            .build()) {
       for (int i = 0; i < 500; i++) {
         m.observe(new double[] {i, 1}, new String[] {"a"});
       }

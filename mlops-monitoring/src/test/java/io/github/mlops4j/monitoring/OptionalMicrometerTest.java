@@ -18,20 +18,27 @@ import org.junit.jupiter.api.Test;
 class OptionalMicrometerTest {
   @Test
   void onlyTheMetricsPackageRefersToMicrometer() throws IOException, URISyntaxException {
-    Path classes = Path.of(Monitor.class.getProtectionDomain().getCodeSource().getLocation()
-        .toURI());
+    Path classes =
+        Path.of(Monitor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path root = classes.resolve("io/github/mlops4j/monitoring");
     List<String> offenders;
     try (Stream<Path> files = Files.walk(root)) {
-      offenders = files.filter(p -> p.toString().endsWith(".class"))
-          .filter(p -> !root.relativize(p).toString().startsWith("metrics"))
-          .filter(OptionalMicrometerTest::mentionsMicrometer)
-          .map(p -> root.relativize(p).toString()).toList();
+      offenders =
+          files
+              .filter(p -> p.toString().endsWith(".class"))
+              .filter(p -> !root.relativize(p).toString().startsWith("metrics"))
+              .filter(OptionalMicrometerTest::mentionsMicrometer)
+              .map(p -> root.relativize(p).toString())
+              .toList();
     }
     assertThat(offenders).isEmpty();
     try (Stream<Path> files = Files.walk(root.resolve("metrics"))) {
-      assertThat(files.filter(p -> p.toString().endsWith(".class"))
-          .filter(OptionalMicrometerTest::mentionsMicrometer).count()).isPositive();
+      assertThat(
+              files
+                  .filter(p -> p.toString().endsWith(".class"))
+                  .filter(OptionalMicrometerTest::mentionsMicrometer)
+                  .count())
+          .isPositive();
     }
   }
 

@@ -27,10 +27,19 @@ class PackageLayoutTest {
 
   @Test
   void profilesHaveTheirOwnPackageAndWindowsSitNextToTheMonitor() throws Exception {
-    for (String name : List.of("Profile", "ProfileAccumulator", "ProfileColumn", "ProfileDrift",
-        "ProfileDriftMethod", "ProfileFormatException", "ProfileRow", "ProfileSchema")) {
+    for (String name :
+        List.of(
+            "Profile",
+            "ProfileAccumulator",
+            "ProfileColumn",
+            "ProfileDrift",
+            "ProfileDriftMethod",
+            "ProfileFormatException",
+            "ProfileRow",
+            "ProfileSchema")) {
       assertThat(Modifier.isPublic(Class.forName(ROOT + ".profile." + name).getModifiers()))
-          .as(name).isTrue();
+          .as(name)
+          .isTrue();
       assertThatThrownBy(() -> Class.forName(ROOT + ".drift." + name))
           .isInstanceOf(ClassNotFoundException.class);
     }
@@ -54,8 +63,9 @@ class PackageLayoutTest {
     for (Path c : classFiles("drift")) {
       // a class file names every class it refers to in its constant pool, as a/b/C
       // (the module's base exception, MonitoringException, is shared by every package)
-      String bytes = new String(Files.readAllBytes(c), StandardCharsets.ISO_8859_1)
-          .replace("io/github/mlops4j/monitoring/MonitoringException", "");
+      String bytes =
+          new String(Files.readAllBytes(c), StandardCharsets.ISO_8859_1)
+              .replace("io/github/mlops4j/monitoring/MonitoringException", "");
       if (bytes.contains("io/github/mlops4j/monitoring/profile/")
           || bytes.contains("io/github/mlops4j/monitoring/Monitor")) {
         offenders.add(c.getFileName().toString());
@@ -66,8 +76,10 @@ class PackageLayoutTest {
   }
 
   private static List<Path> classFiles(String pkg) throws IOException, URISyntaxException {
-    URL url = PackageLayoutTest.class.getClassLoader()
-        .getResource(ROOT.replace('.', '/') + "/" + pkg + "/DriftReport.class");
+    URL url =
+        PackageLayoutTest.class
+            .getClassLoader()
+            .getResource(ROOT.replace('.', '/') + "/" + pkg + "/DriftReport.class");
     assertThat(url).isNotNull();
     try (InputStream ignored = url.openStream();
         Stream<Path> files = Files.list(Path.of(url.toURI()).getParent())) {

@@ -32,8 +32,9 @@ class StreamingExampleTest {
   void theGuideShowsThisExample() throws Exception {
     List<String> code = new ArrayList<>();
     boolean in = false;
-    for (String line : Files.readAllLines(Path.of(
-        "src/test/java/io/github/mlops4j/monitoring/StreamingExampleTest.java"))) {
+    for (String line :
+        Files.readAllLines(
+            Path.of("src/test/java/io/github/mlops4j/monitoring/StreamingExampleTest.java"))) {
       if (line.strip().equals("// --- example end ---")) {
         break;
       }
@@ -46,8 +47,12 @@ class StreamingExampleTest {
     }
     String guide = Files.readString(Path.of("../docs/monitoring-streaming.md"));
     int block = guide.indexOf("```java\n");
-    List<String> shown = guide.substring(block + 8, guide.indexOf("```", block + 8)).lines()
-        .map(String::strip).toList();
+    List<String> shown =
+        guide
+            .substring(block + 8, guide.indexOf("```", block + 8))
+            .lines()
+            .map(String::strip)
+            .toList();
     assertThat(code).hasSizeGreaterThan(20);
     assertThat(shown).as("the first code block of docs/monitoring-streaming.md").isEqualTo(code);
   }
@@ -57,55 +62,66 @@ class StreamingExampleTest {
     SplittableRandom random = new SplittableRandom(1);
     List<Map<String, ?>> trainingRows = new ArrayList<>();
     for (int i = 0; i < 5_000; i++) {
-      trainingRows.add(Map.of("age", 20 + 50 * random.nextDouble(),
-          "income", 1_000 + 4_000 * random.nextDouble(), "plan", random.nextBoolean() ? "basic" : "pro"));
+      trainingRows.add(
+          Map.of(
+              "age",
+              20 + 50 * random.nextDouble(),
+              "income",
+              1_000 + 4_000 * random.nextDouble(),
+              "plan",
+              random.nextBoolean() ? "basic" : "pro"));
     }
     List<String> retrainRequests = new ArrayList<>();
     Clock clock = Clock.fixed(Instant.parse("2025-11-25T10:15:00Z"), ZoneOffset.UTC);
 
     // --- example start ---
     // 1. Profile the training data once, and keep the profile next to the model.
-    ProfileSchema schema = ProfileSchema.builder()
-        .numeric("age", "income")
-        .categorical("plan")
-        .build();                                   // KLL k = 200, exact categories up to 1024
+    ProfileSchema schema =
+        ProfileSchema.builder()
+            .numeric("age", "income")
+            .categorical("plan")
+            .build(); // KLL k = 200, exact categories up to 1024
     Profile training = Profile.of(schema, trainingRows);
     Files.write(dir.resolve("churn-v3.profile.json"), training.toBytes());
 
     // 2. At serving time: a monitor compares hourly windows with it.
     Profile reference = Profile.fromBytes(Files.readAllBytes(dir.resolve("churn-v3.profile.json")));
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();   // your MeterRegistry
-    try (Monitor monitor = Monitor.builder()
-        .model("churn-v3")
-        .reference(reference)
-        .window(WindowSpec.time(Duration.ofHours(1)))
-        .clock(clock)                               // default Clock.systemUTC()
-        .predictions(PredictionTask.BINARY_CLASSIFICATION)
-        .listener(DriftListener.onDatasetDrift((window, report) ->
-            retrainRequests.add("drift in window " + window.index() + ": " + report)))
-        .build()) {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry(); // your MeterRegistry
+    try (Monitor monitor =
+        Monitor.builder()
+            .model("churn-v3")
+            .reference(reference)
+            .window(WindowSpec.time(Duration.ofHours(1)))
+            .clock(clock) // default Clock.systemUTC()
+            .predictions(PredictionTask.BINARY_CLASSIFICATION)
+            .listener(
+                DriftListener.onDatasetDrift(
+                    (window, report) ->
+                        retrainRequests.add("drift in window " + window.index() + ": " + report)))
+            .build()) {
       new MonitorMetrics(monitor).bindTo(registry);
       new PerformanceMetrics(monitor).bindTo(registry);
 
       // on the request path
       for (int i = 0; i < 1_000; i++) {
-        double age = 50 + 50 * random.nextDouble();              // older customers than in training
-        Map<String, Object> row = Map.of("age", age, "income", 1_000 + 4_000 * random.nextDouble(),
-            "plan", "basic");
-        double score = Math.min(1, age / 100);                   // the model's prediction
+        double age = 50 + 50 * random.nextDouble(); // older customers than in training
+        Map<String, Object> row =
+            Map.of("age", age, "income", 1_000 + 4_000 * random.nextDouble(), "plan", "basic");
+        double score = Math.min(1, age / 100); // the model's prediction
         monitor.observe(row);
         monitor.recordPrediction("request-" + i, score);
       }
       // later, when outcomes are known
       for (int i = 0; i < 1_000; i += 2) {
-        boolean churned = random.nextDouble() < 0.3;              // the outcome
+        boolean churned = random.nextDouble() < 0.3; // the outcome
         monitor.recordLabel("request-" + i, churned);
       }
       // windows close on time; flush() closes the current one now (for example at shutdown)
       WindowSummary window = monitor.flush().orElseThrow();
       DriftReport report = window.report().orElseThrow();
       ColumnDrift age = report.column("age").orElseThrow();
-      System.out.printf("age: %s = %.3f ± %.3f (threshold %.2f), drifted %s%n",
+      System.out.printf(
+          "age: %s = %.3f ± %.3f (threshold %.2f), drifted %s%n",
           age.method(), age.score(), age.errorBound(), age.threshold(), age.drifted());
       System.out.println("AUC " + window.performance().orElseThrow().auc());
       // --- example end ---
@@ -118,8 +134,9 @@ class StreamingExampleTest {
       assertThat(registry.get("mlops.drift.detected").gauge().value()).isEqualTo(1.0);
 
       // a single column with another method, from the same two profiles
-      ColumnDrift psi = ProfileDrift.defaults().compareColumn(reference, window.profile(), "age",
-          ProfileDriftMethod.PSI);
+      ColumnDrift psi =
+          ProfileDrift.defaults()
+              .compareColumn(reference, window.profile(), "age", ProfileDriftMethod.PSI);
       assertThat(psi.drifted()).isTrue();
       // per-window profiles merge into longer periods
       ProfileAccumulator day = ProfileAccumulator.create(schema);

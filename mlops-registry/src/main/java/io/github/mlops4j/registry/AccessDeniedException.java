@@ -6,9 +6,19 @@ public final class AccessDeniedException extends RegistryException {
   private final transient RegistryOperation operation;
 
   public AccessDeniedException(RegistryOperation operation, String reason) {
-    super(operation.model(), operation.version(), "Access denied: " + operation.actor()
-        + " may not " + operation.action() + " on model '" + operation.model() + "'"
-        + (operation.alias() == null ? "" : " alias '" + operation.alias() + "'") + ": " + reason);
+    super(
+        operation.model(),
+        operation.version(),
+        "Access denied: "
+            + operation.actor()
+            + " may not "
+            + operation.action()
+            + " on model '"
+            + operation.model()
+            + "'"
+            + (operation.alias() == null ? "" : " alias '" + operation.alias() + "'")
+            + ": "
+            + reason);
     this.operation = operation;
   }
 

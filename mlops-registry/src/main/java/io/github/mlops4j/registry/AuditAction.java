@@ -1,8 +1,8 @@
 package io.github.mlops4j.registry;
 
 /**
- * The kinds of change an {@link AccessPolicy} is asked about. All but {@link
- * #EVALUATION_RECORDED} are also recorded in the audit trail.
+ * The kinds of change an {@link AccessPolicy} is asked about. All but {@link #EVALUATION_RECORDED}
+ * are also recorded in the audit trail.
  */
 public enum AuditAction {
   MODEL_CREATED,
@@ -16,11 +16,10 @@ public enum AuditAction {
   ALIAS_DELETED,
   ALIAS_ROLLED_BACK,
   /**
-   * An evaluation record is kept for a version ({@link ModelRegistry#recordEvaluation}). The
-   * policy is asked, so that it can tell who may attach evidence to a version (evidence that
-   * promotion decisions read) apart from who may edit tags; but evaluation records describe a
-   * version without changing it, so this action is never written to the audit trail and no event
-   * announces it.
+   * An evaluation record is kept for a version ({@link ModelRegistry#recordEvaluation}). The policy
+   * is asked, so that it can tell who may attach evidence to a version (evidence that promotion
+   * decisions read) apart from who may edit tags; but evaluation records describe a version without
+   * changing it, so this action is never written to the audit trail and no event announces it.
    */
   EVALUATION_RECORDED
 }

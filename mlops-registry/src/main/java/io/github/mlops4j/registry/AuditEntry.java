@@ -18,9 +18,16 @@ import org.jspecify.annotations.Nullable;
  * @param comment why, as given by the actor, or null
  * @param time when
  */
-public record AuditEntry(long sequence, String model, AuditAction action, @Nullable Integer version,
-    @Nullable String alias, @Nullable Integer previousVersion, String actor,
-    @Nullable String comment, Instant time) {
+public record AuditEntry(
+    long sequence,
+    String model,
+    AuditAction action,
+    @Nullable Integer version,
+    @Nullable String alias,
+    @Nullable Integer previousVersion,
+    String actor,
+    @Nullable String comment,
+    Instant time) {
   public AuditEntry {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(action, "action");

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  *       ResolveCache}).
  *   <li>{@link #poll} invalidates while it still holds this watcher's lock, the lock that guards
  *       the cursor: a poll (or {@code refresh}) that finds nothing new cannot return before a
- *       concurrent poll that found the changes has invalidated them. Listeners are called after
- *       the lock is released.
+ *       concurrent poll that found the changes has invalidated them. Listeners are called after the
+ *       lock is released.
  *   <li>{@link #commit} runs the transaction and records its audit sequences under the same lock,
  *       so that a poll never sees a local change before it is recorded: the cursor moves past it
  *       when nothing from elsewhere lies in between, otherwise its sequence is remembered and the
@@ -60,10 +60,13 @@ final class ChangeWatcher {
   private final RegistryDao dao;
   private final ResolveCache resolved;
   private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
+
   /** Local changes past the cursor that a later poll must skip. */
   private final Set<Long> announced = ConcurrentHashMap.newKeySet();
+
   private final @Nullable ScheduledExecutorService executor;
   private volatile boolean closed;
+
   /** The highest audit sequence seen; guarded by {@code this}. */
   private long cursor;
 
@@ -81,11 +84,13 @@ final class ChangeWatcher {
     if (pollInterval.isZero()) {
       this.executor = null;
     } else {
-      this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "mlops4j-registry-watcher");
-        t.setDaemon(true);
-        return t;
-      });
+      this.executor =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "mlops4j-registry-watcher");
+                t.setDaemon(true);
+                return t;
+              });
       long millis = Math.max(1, pollInterval.toMillis());
       executor.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
     }
@@ -93,10 +98,10 @@ final class ChangeWatcher {
 
   /**
    * Picks up changes committed by other processes: invalidates and announces them. The cache is
-   * invalidated while the cursor is still held, so that a poll (or {@link
-   * ModelRegistry#refresh}) that finds nothing new cannot return before a concurrent poll that
-   * found the changes has invalidated them. Listeners are called after the lock is released.
-   * Failures are logged (unless closed), not thrown.
+   * invalidated while the cursor is still held, so that a poll (or {@link ModelRegistry#refresh})
+   * that finds nothing new cannot return before a concurrent poll that found the changes has
+   * invalidated them. Listeners are called after the lock is released. Failures are logged (unless
+   * closed), not thrown.
    */
   void poll() {
     try {

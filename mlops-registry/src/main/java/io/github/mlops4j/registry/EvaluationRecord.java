@@ -19,14 +19,22 @@ import org.jspecify.annotations.Nullable;
  * @param metrics metric name to value, sorted by name
  * @param time when the record was written
  */
-public record EvaluationRecord(long id, String model, int version, @Nullable String runId,
-    String datasetName, String datasetDigest, Map<String, Double> metrics, Instant time) {
+public record EvaluationRecord(
+    long id,
+    String model,
+    int version,
+    @Nullable String runId,
+    String datasetName,
+    String datasetDigest,
+    Map<String, Double> metrics,
+    Instant time) {
   public EvaluationRecord {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(datasetName, "datasetName");
     Objects.requireNonNull(datasetDigest, "datasetDigest");
-    metrics = java.util.Collections.unmodifiableSortedMap(
-        new TreeMap<>(Objects.requireNonNull(metrics, "metrics")));
+    metrics =
+        java.util.Collections.unmodifiableSortedMap(
+            new TreeMap<>(Objects.requireNonNull(metrics, "metrics")));
     Objects.requireNonNull(time, "time");
   }
 }

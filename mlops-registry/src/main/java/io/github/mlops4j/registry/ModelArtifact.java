@@ -10,8 +10,8 @@ import org.tribuo.Model;
 
 /**
  * What to register as a model version: a Tribuo model (stored in Tribuo's protobuf form, with its
- * signature read from the model) or any file with a format name, plus an optional description,
- * tags and signature. Immutable: each setter returns a copy.
+ * signature read from the model) or any file with a format name, plus an optional description, tags
+ * and signature. Immutable: each setter returns a copy.
  *
  * <pre>{@code
  * registry.register("churn", ModelArtifact.tribuo(model).description("weekly retrain"), runId);
@@ -35,8 +35,13 @@ public final class ModelArtifact {
   private final Map<String, String> tags;
   private final @Nullable ModelSignature signature;
 
-  private ModelArtifact(@Nullable Model<?> model, @Nullable Path file, String format,
-      String description, Map<String, String> tags, @Nullable ModelSignature signature) {
+  private ModelArtifact(
+      @Nullable Model<?> model,
+      @Nullable Path file,
+      String format,
+      String description,
+      Map<String, String> tags,
+      @Nullable ModelSignature signature) {
     this.model = model;
     this.file = file;
     this.format = format;
@@ -62,15 +67,17 @@ public final class ModelArtifact {
       throw new IllegalArgumentException("Model file " + file + " does not exist or is not a file");
     }
     if (!format.matches("[A-Za-z0-9][A-Za-z0-9_.+\\-]{0,63}")) {
-      throw new IllegalArgumentException("Bad model format name '" + format
-          + "': use 1 to 64 letters, digits, '_', '.', '+' or '-'");
+      throw new IllegalArgumentException(
+          "Bad model format name '"
+              + format
+              + "': use 1 to 64 letters, digits, '_', '.', '+' or '-'");
     }
     return new ModelArtifact(null, file, format, "", Map.of(), null);
   }
 
   public ModelArtifact description(String description) {
-    return new ModelArtifact(model, file, format, Objects.requireNonNull(description), tags,
-        signature);
+    return new ModelArtifact(
+        model, file, format, Objects.requireNonNull(description), tags, signature);
   }
 
   public ModelArtifact tag(String key, String value) {
@@ -80,8 +87,8 @@ public final class ModelArtifact {
   }
 
   public ModelArtifact signature(ModelSignature signature) {
-    return new ModelArtifact(model, file, format, description, tags,
-        Objects.requireNonNull(signature, "signature"));
+    return new ModelArtifact(
+        model, file, format, description, tags, Objects.requireNonNull(signature, "signature"));
   }
 
   @Nullable Model<?> model() {

@@ -10,16 +10,16 @@ import org.jspecify.annotations.Nullable;
  * The rule for the name of a new registered model, and the case-insensitive key that keeps two
  * models from having names that differ only by case.
  *
- * <p>A model name is 1 to {@value #MAX_LENGTH} characters of well-formed Unicode text that does
- * not start or end with whitespace and holds none of: {@code /}, {@code \}, control characters,
+ * <p>A model name is 1 to {@value #MAX_LENGTH} characters of well-formed Unicode text that does not
+ * start or end with whitespace and holds none of: {@code /}, {@code \}, control characters,
  * invisible format characters (zero-width spaces and joiners, bidirectional overrides, byte order
- * marks), line or paragraph separators, or whitespace other than the plain space U+0020. Letters
- * of any script, digits, the space and punctuation such as {@code - _ . :} are allowed.
+ * marks), line or paragraph separators, or whitespace other than the plain space U+0020. Letters of
+ * any script, digits, the space and punctuation such as {@code - _ . :} are allowed.
  *
- * <p>The key of a name is its NFKC normalization, case-folded ({@link Locale#ROOT} upper case,
- * then lower case) and normalized again: {@code "Loan-Default"} and {@code "loan-default"} have
- * the same key, and so do a composed and a decomposed {@code "é"}. The database holds the key in a
- * unique column, so two models whose keys are equal cannot both exist.
+ * <p>The key of a name is its NFKC normalization, case-folded ({@link Locale#ROOT} upper case, then
+ * lower case) and normalized again: {@code "Loan-Default"} and {@code "loan-default"} have the same
+ * key, and so do a composed and a decomposed {@code "é"}. The database holds the key in a unique
+ * column, so two models whose keys are equal cannot both exist.
  */
 final class ModelNames {
   /** Longest model name, in chars. */
@@ -38,22 +38,35 @@ final class ModelNames {
     Objects.requireNonNull(name, "model name");
     StoredText.check(name, "model name");
     if (name.isEmpty() || name.length() > MAX_LENGTH) {
-      throw new IllegalArgumentException("A model name must be 1 to " + MAX_LENGTH
-          + " characters; " + quote(name) + " is " + name.length());
+      throw new IllegalArgumentException(
+          "A model name must be 1 to "
+              + MAX_LENGTH
+              + " characters; "
+              + quote(name)
+              + " is "
+              + name.length());
     }
     if (isSpace(name.codePointAt(0)) || isSpace(name.codePointBefore(name.length()))) {
-      throw new IllegalArgumentException("Model name " + quote(name) + " starts or ends with"
-          + " whitespace; remove it (a name is compared exactly, so ' churn' and 'churn' would"
-          + " be two models)");
+      throw new IllegalArgumentException(
+          "Model name "
+              + quote(name)
+              + " starts or ends with"
+              + " whitespace; remove it (a name is compared exactly, so ' churn' and 'churn' would"
+              + " be two models)");
     }
     for (int i = 0; i < name.length(); ) {
       int cp = name.codePointAt(i);
       String problem = problem(cp);
       if (problem != null) {
-        throw new IllegalArgumentException(String.format(Locale.ROOT,
-            "Model name %s has %s (U+%04X) at index %d; model names may not hold '/', '\\',"
-                + " control or invisible characters, or whitespace other than the space",
-            quote(name), problem, cp, i));
+        throw new IllegalArgumentException(
+            String.format(
+                Locale.ROOT,
+                "Model name %s has %s (U+%04X) at index %d; model names may not hold '/', '\\',"
+                    + " control or invisible characters, or whitespace other than the space",
+                quote(name),
+                problem,
+                cp,
+                i));
       }
       i += Character.charCount(cp);
     }
@@ -102,8 +115,11 @@ final class ModelNames {
     for (int i = 0; i < n; i++) {
       char c = name.charAt(i);
       int type = Character.getType(c);
-      if (type == Character.CONTROL || type == Character.FORMAT || Character.isSurrogate(c)
-          || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+      if (type == Character.CONTROL
+          || type == Character.FORMAT
+          || Character.isSurrogate(c)
+          || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR
           || (c != ' ' && isSpace(c))) {
         b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
       } else {

@@ -7,8 +7,11 @@ public final class ModelNotFoundException extends RegistryException {
   private static final long serialVersionUID = 1L;
 
   ModelNotFoundException(String model, @Nullable Integer version) {
-    super(model, version, version == null
-        ? "No registered model named '" + model + "'"
-        : "Model '" + model + "' has no version " + version);
+    super(
+        model,
+        version,
+        version == null
+            ? "No registered model named '" + model + "'"
+            : "Model '" + model + "' has no version " + version);
   }
 }

@@ -34,8 +34,8 @@ import org.tribuo.Model;
 import org.tribuo.Output;
 
 /**
- * The model registry: registered models, numbered versions linked to tracking runs, aliases such
- * as {@code champion}, an append-only audit trail, rollback, and model loading that checks the
+ * The model registry: registered models, numbered versions linked to tracking runs, aliases such as
+ * {@code champion}, an append-only audit trail, rollback, and model loading that checks the
  * artifact's SHA-256 before a byte is deserialized.
  *
  * <pre>{@code
@@ -66,20 +66,20 @@ public final class ModelRegistry implements AutoCloseable {
    *
    * <p>Limits: object graphs at most 24 deep ({@code maxdepth}), 5,000,000 objects and references
    * ({@code maxrefs}), arrays of at most 10,000,000 elements ({@code maxarray}, so a few bytes
-   * cannot allocate gigabytes) and 1 GiB of stream ({@code maxbytes}). Real models need far less:
-   * a logistic regression over 2,000 features is 10 deep with about 10,000 references, an
-   * ensemble of ensembles 18 deep. The depth bound is what stops nested-collection "hash bombs"
-   * at the filter (a few KB of {@code HashSet}s nested 100 deep would never finish hashing): their cost
-   * grows geometrically with each level. It bounds, but does not remove, what a crafted stream
-   * can cost within the limits: Java serialization is only for trusted files. A deep decision
-   * tree may need a higher {@code maxdepth}: pass a copy of this pattern with a larger value, or
-   * better, re-register the model in protobuf form. The registry also applies the JVM-wide
-   * {@code jdk.serialFilter}, if set, on top of this pattern.
+   * cannot allocate gigabytes) and 1 GiB of stream ({@code maxbytes}). Real models need far less: a
+   * logistic regression over 2,000 features is 10 deep with about 10,000 references, an ensemble of
+   * ensembles 18 deep. The depth bound is what stops nested-collection "hash bombs" at the filter
+   * (a few KB of {@code HashSet}s nested 100 deep would never finish hashing): their cost grows
+   * geometrically with each level. It bounds, but does not remove, what a crafted stream can cost
+   * within the limits: Java serialization is only for trusted files. A deep decision tree may need
+   * a higher {@code maxdepth}: pass a copy of this pattern with a larger value, or better,
+   * re-register the model in protobuf form. The registry also applies the JVM-wide {@code
+   * jdk.serialFilter}, if set, on top of this pattern.
    */
   public static final String TRIBUO_SERIAL_FILTER =
       "maxdepth=24;maxrefs=5000000;maxarray=10000000;maxbytes=1073741824;"
-      + "org.tribuo.**;com.oracle.labs.mlrg.olcut.**;libsvm.*;de.bwaldvogel.liblinear.*;"
-      + "java.lang.*;java.util.*;java.time.*;java.math.*;java.io.File;!*";
+          + "org.tribuo.**;com.oracle.labs.mlrg.olcut.**;libsvm.*;de.bwaldvogel.liblinear.*;"
+          + "java.lang.*;java.util.*;java.time.*;java.math.*;java.io.File;!*";
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
   private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9_\\-]{1,255}");
@@ -111,8 +111,8 @@ public final class ModelRegistry implements AutoCloseable {
       this.clock = b.clock;
       this.policy = b.accessPolicy;
       this.loader = new TribuoLoader(b.allowedClassPrefixes, b.javaSerialFilter);
-      StoreAccess.migrate(store, RegistryDao.COMPONENT, RegistryDao.SCHEMA_VERSION,
-          RegistryDao.MIGRATIONS);
+      StoreAccess.migrate(
+          store, RegistryDao.COMPONENT, RegistryDao.SCHEMA_VERSION, RegistryDao.MIGRATIONS);
       this.dao = new RegistryDao(store);
       if (store.openMode() != io.github.mlops4j.store.OpenMode.READ_ONLY
           && StoreAccess.read(store, dao::hasMissingNameKeys)) {
@@ -120,8 +120,8 @@ public final class ModelRegistry implements AutoCloseable {
         int filled = StoreAccess.write(store, dao::fillNameKeys);
         LOG.debug("Filled in the case-insensitive key of {} model names", filled);
       }
-      this.tracker = Tracker.builder().store(store).clock(b.clock).captureEnvironment(false)
-          .build();
+      this.tracker =
+          Tracker.builder().store(store).clock(b.clock).captureEnvironment(false).build();
       this.resolved = new ResolveCache(b.cacheSize);
       this.watcher = new ChangeWatcher(store, dao, resolved, b.pollInterval);
     }
@@ -171,14 +171,19 @@ public final class ModelRegistry implements AutoCloseable {
     Objects.requireNonNull(description, "description");
     for (int attempt = 1; ; attempt++) {
       try {
-        change(AuditAction.MODEL_CREATED, name, null, null, (c, who, now) -> {
-          refuseCaseTwin(c, name);
-          if (!shared.dao.insertModel(c, name, description, now)) {
-            throw new RegistryException(name, null, "Model " + ModelNames.quote(name)
-                + " already exists");
-          }
-          return audit(c, name, AuditAction.MODEL_CREATED, null, null, null, who, now);
-        });
+        change(
+            AuditAction.MODEL_CREATED,
+            name,
+            null,
+            null,
+            (c, who, now) -> {
+              refuseCaseTwin(c, name);
+              if (!shared.dao.insertModel(c, name, description, now)) {
+                throw new RegistryException(
+                    name, null, "Model " + ModelNames.quote(name) + " already exists");
+              }
+              return audit(c, name, AuditAction.MODEL_CREATED, null, null, null, who, now);
+            });
         return findModel(name).orElseThrow();
       } catch (io.github.mlops4j.store.StoreException e) {
         retryAfterNameKeyConflict(e, attempt);
@@ -190,24 +195,29 @@ public final class ModelRegistry implements AutoCloseable {
    * A concurrent transaction created a model whose name differs only by case: the retry's {@link
    * #refuseCaseTwin} sees it and names it. Anything else is rethrown.
    */
-  private static void retryAfterNameKeyConflict(io.github.mlops4j.store.StoreException e,
-      int attempt) {
+  private static void retryAfterNameKeyConflict(
+      io.github.mlops4j.store.StoreException e, int attempt) {
     if (!RegistryDao.isNameKeyConflict(e) || attempt >= 3) {
       throw e;
     }
   }
 
   /**
-   * Refuses to create {@code name} when another model's name differs from it only by case. A
-   * {@link RegistryException} like "already exists", not an argument error: whether the name clashes
+   * Refuses to create {@code name} when another model's name differs from it only by case. A {@link
+   * RegistryException} like "already exists", not an argument error: whether the name clashes
    * depends on what is stored, and another writer may have just stored the twin.
    */
   private void refuseCaseTwin(Connection c, String name) throws SQLException {
     String twin = shared.dao.caseTwin(c, name);
     if (twin != null) {
-      throw new RegistryException(name, null, "Model name " + ModelNames.quote(name)
-          + " differs only by case from the existing model " + ModelNames.quote(twin)
-          + "; use that model's name, or choose a name that differs in more than case");
+      throw new RegistryException(
+          name,
+          null,
+          "Model name "
+              + ModelNames.quote(name)
+              + " differs only by case from the existing model "
+              + ModelNames.quote(twin)
+              + "; use that model's name, or choose a name that differs in more than case");
     }
   }
 
@@ -225,52 +235,73 @@ public final class ModelRegistry implements AutoCloseable {
    * Registered models whose name matches {@code namePattern} (SQL {@code LIKE}: {@code %} and
    * {@code _} wildcards, case-sensitive; null for any) and that carry every given tag.
    */
-  public List<RegisteredModel> searchModels(@Nullable String namePattern,
-      Map<String, String> tags) {
+  public List<RegisteredModel> searchModels(
+      @Nullable String namePattern, Map<String, String> tags) {
     checkOpen();
     Map<String, String> copy = Map.copyOf(tags);
-    return StoreAccess.read(shared.store, c -> shared.dao.models(c,
-        shared.dao.searchModelNames(c, namePattern, copy)));
+    return StoreAccess.read(
+        shared.store, c -> shared.dao.models(c, shared.dao.searchModelNames(c, namePattern, copy)));
   }
 
   public void setModelDescription(String name, String description) {
     Objects.requireNonNull(description, "description");
-    change(AuditAction.MODEL_UPDATED, name, null, null, (c, who, now) -> {
-      requireModel(c, name);
-      shared.dao.setModelDescription(c, name, description);
-      shared.dao.touch(c, name, now);
-      return audit(c, name, AuditAction.MODEL_UPDATED, null, null, null, who, now);
-    });
+    change(
+        AuditAction.MODEL_UPDATED,
+        name,
+        null,
+        null,
+        (c, who, now) -> {
+          requireModel(c, name);
+          shared.dao.setModelDescription(c, name, description);
+          shared.dao.touch(c, name, now);
+          return audit(c, name, AuditAction.MODEL_UPDATED, null, null, null, who, now);
+        });
   }
 
   /** Sets a tag on a registered model; a null value removes it. */
   public void setModelTag(String name, String key, @Nullable String value) {
     checkTag(key, value);
-    change(AuditAction.MODEL_UPDATED, name, null, null, (c, who, now) -> {
-      requireModel(c, name);
-      shared.dao.setModelTag(c, name, key, value);
-      shared.dao.touch(c, name, now);
-      return audit(c, name, AuditAction.MODEL_UPDATED, null, null, null, who, now);
-    });
+    change(
+        AuditAction.MODEL_UPDATED,
+        name,
+        null,
+        null,
+        (c, who, now) -> {
+          requireModel(c, name);
+          shared.dao.setModelTag(c, name, key, value);
+          shared.dao.touch(c, name, now);
+          return audit(c, name, AuditAction.MODEL_UPDATED, null, null, null, who, now);
+        });
   }
 
   /**
-   * Deletes a registered model with all its versions. Refused while an alias points into it:
-   * delete the aliases first. The audit trail keeps its history; artifacts stay in the store.
+   * Deletes a registered model with all its versions. Refused while an alias points into it: delete
+   * the aliases first. The audit trail keeps its history; artifacts stay in the store.
    */
   public void deleteModel(String name) {
-    change(AuditAction.MODEL_DELETED, name, null, null, (c, who, now) -> {
-      RegisteredModel m = shared.dao.model(c, name);
-      if (m == null) {
-        throw new ModelNotFoundException(name, null);
-      }
-      if (!m.aliases().isEmpty()) {
-        throw new RegistryException(name, null, "Model '" + name + "' still has aliases "
-            + m.aliases().keySet() + "; delete them before deleting the model");
-      }
-      shared.dao.deleteModel(c, name);
-      return audit(c, name, AuditAction.MODEL_DELETED, null, null, null, who, now);
-    });
+    change(
+        AuditAction.MODEL_DELETED,
+        name,
+        null,
+        null,
+        (c, who, now) -> {
+          RegisteredModel m = shared.dao.model(c, name);
+          if (m == null) {
+            throw new ModelNotFoundException(name, null);
+          }
+          if (!m.aliases().isEmpty()) {
+            throw new RegistryException(
+                name,
+                null,
+                "Model '"
+                    + name
+                    + "' still has aliases "
+                    + m.aliases().keySet()
+                    + "; delete them before deleting the model");
+          }
+          shared.dao.deleteModel(c, name);
+          return audit(c, name, AuditAction.MODEL_DELETED, null, null, null, who, now);
+        });
   }
 
   // ---------------------------------------------------------------- versions
@@ -287,14 +318,14 @@ public final class ModelRegistry implements AutoCloseable {
    * half-registered version.
    *
    * <p>The name of a new model is 1 to 500 characters of well-formed Unicode that neither starts
-   * nor ends with whitespace and holds no {@code /}, no {@code \}, no control or invisible
-   * (format) characters, and no whitespace other than the space U+0020; and it must not differ
-   * only by case (after NFKC normalization and case folding) from the name of an existing model:
-   * {@code "Loan"} is refused when {@code "loan"} exists, naming {@code "loan"}. The database holds
-   * the folded name in a unique column, so this holds for concurrent writers in any number of
-   * threads and processes: of two registering {@code "Loan"} and {@code "loan"} at once, one
-   * creates the model and the other gets the error. Models created before this rule keep their
-   * names (and new versions may be registered under them).
+   * nor ends with whitespace and holds no {@code /}, no {@code \}, no control or invisible (format)
+   * characters, and no whitespace other than the space U+0020; and it must not differ only by case
+   * (after NFKC normalization and case folding) from the name of an existing model: {@code "Loan"}
+   * is refused when {@code "loan"} exists, naming {@code "loan"}. The database holds the folded
+   * name in a unique column, so this holds for concurrent writers in any number of threads and
+   * processes: of two registering {@code "Loan"} and {@code "loan"} at once, one creates the model
+   * and the other gets the error. Models created before this rule keep their names (and new
+   * versions may be registered under them).
    *
    * <p>The {@link AccessPolicy} is asked before the artifact is stored: for {@link
    * AuditAction#MODEL_CREATED} when no model of that name exists, then for {@link
@@ -311,16 +342,22 @@ public final class ModelRegistry implements AutoCloseable {
     artifact.tags().forEach(this::checkTag);
     checkOpen();
     if (runId != null && shared.tracker.findRun(runId).isEmpty()) {
-      throw new RegistryException(name, null, "No tracking run with id '" + runId
-          + "' exists in this workspace; register with the id of the run that trained the model");
+      throw new RegistryException(
+          name,
+          null,
+          "No tracking run with id '"
+              + runId
+              + "' exists in this workspace; register with the id of the run that trained the model");
     }
     boolean mayCreate = findModel(name).isEmpty();
     if (mayCreate) {
       ModelNames.check(name);
-      StoreAccess.read(shared.store, c -> {
-        refuseCaseTwin(c, name); // before the artifact is stored (checked again when creating)
-        return null;
-      });
+      StoreAccess.read(
+          shared.store,
+          c -> {
+            refuseCaseTwin(c, name); // before the artifact is stored (checked again when creating)
+            return null;
+          });
       policy(AuditAction.MODEL_CREATED, name, null, null);
     }
     policy(AuditAction.VERSION_REGISTERED, name, null, null);
@@ -331,24 +368,36 @@ public final class ModelRegistry implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       boolean creating = mayCreate;
       try {
-        commit(name, (c, who, now) -> {
-          if (!shared.dao.lockModel(c, name)) {
-            if (!creating) {
-              throw new ModelMissing(); // deleted since it was looked up: ask the policy first
-            }
-            refuseCaseTwin(c, name);
-            shared.dao.insertModel(c, name, "", now);
-            audit(c, name, AuditAction.MODEL_CREATED, null, null, null, who, now);
-          }
-          int version = shared.dao.allocateVersion(c, name, now);
-          shared.dao.insertVersion(c, name, version, runId, stored.digest(), stored.sizeBytes(),
-              artifact.format(), signatureJson, artifact.description(), now, who);
-          for (Map.Entry<String, String> tag : artifact.tags().entrySet()) {
-            shared.dao.setVersionTag(c, name, version, tag.getKey(), tag.getValue());
-          }
-          number[0] = version;
-          return audit(c, name, AuditAction.VERSION_REGISTERED, version, null, null, who, now);
-        });
+        commit(
+            name,
+            (c, who, now) -> {
+              if (!shared.dao.lockModel(c, name)) {
+                if (!creating) {
+                  throw new ModelMissing(); // deleted since it was looked up: ask the policy first
+                }
+                refuseCaseTwin(c, name);
+                shared.dao.insertModel(c, name, "", now);
+                audit(c, name, AuditAction.MODEL_CREATED, null, null, null, who, now);
+              }
+              int version = shared.dao.allocateVersion(c, name, now);
+              shared.dao.insertVersion(
+                  c,
+                  name,
+                  version,
+                  runId,
+                  stored.digest(),
+                  stored.sizeBytes(),
+                  artifact.format(),
+                  signatureJson,
+                  artifact.description(),
+                  now,
+                  who);
+              for (Map.Entry<String, String> tag : artifact.tags().entrySet()) {
+                shared.dao.setVersionTag(c, name, version, tag.getKey(), tag.getValue());
+              }
+              number[0] = version;
+              return audit(c, name, AuditAction.VERSION_REGISTERED, version, null, null, who, now);
+            });
         return getVersion(name, number[0]).orElseThrow();
       } catch (ModelMissing e) {
         ModelNames.check(name);
@@ -388,29 +437,41 @@ public final class ModelRegistry implements AutoCloseable {
   /** Every version of a model, oldest first. */
   public List<ModelVersion> versions(String name) {
     checkOpen();
-    return StoreAccess.read(shared.store, c -> {
-      requireModel(c, name);
-      return shared.dao.versions(c, name);
-    });
+    return StoreAccess.read(
+        shared.store,
+        c -> {
+          requireModel(c, name);
+          return shared.dao.versions(c, name);
+        });
   }
 
   /** Sets a tag on a version; a null value removes it. */
   public void setVersionTag(String name, int version, String key, @Nullable String value) {
     checkTag(key, value);
-    change(AuditAction.VERSION_UPDATED, name, version, null, (c, who, now) -> {
-      requireVersion(c, name, version);
-      shared.dao.setVersionTag(c, name, version, key, value);
-      return audit(c, name, AuditAction.VERSION_UPDATED, version, null, null, who, now);
-    });
+    change(
+        AuditAction.VERSION_UPDATED,
+        name,
+        version,
+        null,
+        (c, who, now) -> {
+          requireVersion(c, name, version);
+          shared.dao.setVersionTag(c, name, version, key, value);
+          return audit(c, name, AuditAction.VERSION_UPDATED, version, null, null, who, now);
+        });
   }
 
   public void setVersionDescription(String name, int version, String description) {
     Objects.requireNonNull(description, "description");
-    change(AuditAction.VERSION_UPDATED, name, version, null, (c, who, now) -> {
-      requireVersion(c, name, version);
-      shared.dao.setVersionDescription(c, name, version, description);
-      return audit(c, name, AuditAction.VERSION_UPDATED, version, null, null, who, now);
-    });
+    change(
+        AuditAction.VERSION_UPDATED,
+        name,
+        version,
+        null,
+        (c, who, now) -> {
+          requireVersion(c, name, version);
+          shared.dao.setVersionDescription(c, name, version, description);
+          return audit(c, name, AuditAction.VERSION_UPDATED, version, null, null, who, now);
+        });
   }
 
   /**
@@ -420,25 +481,43 @@ public final class ModelRegistry implements AutoCloseable {
    * @throws RegistryException if an alias points at it
    */
   public void archive(String name, int version) {
-    change(AuditAction.VERSION_ARCHIVED, name, version, null, (c, who, now) -> {
-      requireVersion(c, name, version);
-      List<String> aliases = shared.dao.aliasesOf(c, name, version);
-      if (!aliases.isEmpty()) {
-        throw new RegistryException(name, version, "Version " + version + " of '" + name
-            + "' cannot be archived: aliases " + aliases + " point at it. Move them first.");
-      }
-      shared.dao.setStatus(c, name, version, ModelStatus.ARCHIVED);
-      return audit(c, name, AuditAction.VERSION_ARCHIVED, version, null, null, who, now);
-    });
+    change(
+        AuditAction.VERSION_ARCHIVED,
+        name,
+        version,
+        null,
+        (c, who, now) -> {
+          requireVersion(c, name, version);
+          List<String> aliases = shared.dao.aliasesOf(c, name, version);
+          if (!aliases.isEmpty()) {
+            throw new RegistryException(
+                name,
+                version,
+                "Version "
+                    + version
+                    + " of '"
+                    + name
+                    + "' cannot be archived: aliases "
+                    + aliases
+                    + " point at it. Move them first.");
+          }
+          shared.dao.setStatus(c, name, version, ModelStatus.ARCHIVED);
+          return audit(c, name, AuditAction.VERSION_ARCHIVED, version, null, null, who, now);
+        });
   }
 
   /** Makes an archived version READY again. */
   public void restore(String name, int version) {
-    change(AuditAction.VERSION_RESTORED, name, version, null, (c, who, now) -> {
-      requireVersion(c, name, version);
-      shared.dao.setStatus(c, name, version, ModelStatus.READY);
-      return audit(c, name, AuditAction.VERSION_RESTORED, version, null, null, who, now);
-    });
+    change(
+        AuditAction.VERSION_RESTORED,
+        name,
+        version,
+        null,
+        (c, who, now) -> {
+          requireVersion(c, name, version);
+          shared.dao.setStatus(c, name, version, ModelStatus.READY);
+          return audit(c, name, AuditAction.VERSION_RESTORED, version, null, null, who, now);
+        });
   }
 
   // ---------------------------------------------------------------- aliases
@@ -448,8 +527,8 @@ public final class ModelRegistry implements AutoCloseable {
   // invalidation and the event) is done once, by moveAlias.
 
   /**
-   * Points {@code alias} at {@code version}. Alias names are 1 to 255 letters, digits, {@code _}
-   * or {@code -}; {@code latest} and version-like names ({@code 3}, {@code v3}) are reserved.
+   * Points {@code alias} at {@code version}. Alias names are 1 to 255 letters, digits, {@code _} or
+   * {@code -}; {@code latest} and version-like names ({@code 3}, {@code v3}) are reserved.
    *
    * @throws RegistryException if the version does not exist or is archived
    */
@@ -462,10 +541,16 @@ public final class ModelRegistry implements AutoCloseable {
    *
    * @return false, changing nothing, if the alias does not point at {@code expectedVersion}
    */
-  public boolean compareAndSetAlias(String name, String alias, int expectedVersion,
-      int newVersion) {
-    return moveAlias(AuditAction.ALIAS_SET, name, alias, newVersion, (c, current) ->
-        current != null && current == expectedVersion ? AliasTarget.of(newVersion) : null) != null;
+  public boolean compareAndSetAlias(
+      String name, String alias, int expectedVersion, int newVersion) {
+    return moveAlias(
+            AuditAction.ALIAS_SET,
+            name,
+            alias,
+            newVersion,
+            (c, current) ->
+                current != null && current == expectedVersion ? AliasTarget.of(newVersion) : null)
+        != null;
   }
 
   /**
@@ -474,14 +559,24 @@ public final class ModelRegistry implements AutoCloseable {
    * @return false, changing nothing, if the alias already points at a version
    */
   public boolean setAliasIfAbsent(String name, String alias, int version) {
-    return moveAlias(AuditAction.ALIAS_SET, name, alias, version, (c, current) ->
-        current == null ? AliasTarget.of(version) : null) != null;
+    return moveAlias(
+            AuditAction.ALIAS_SET,
+            name,
+            alias,
+            version,
+            (c, current) -> current == null ? AliasTarget.of(version) : null)
+        != null;
   }
 
   /** Removes an alias; returns false if it did not exist. */
   public boolean deleteAlias(String name, String alias) {
-    return moveAlias(AuditAction.ALIAS_DELETED, name, alias, null, (c, current) ->
-        current == null ? null : AliasTarget.REMOVED) != null;
+    return moveAlias(
+            AuditAction.ALIAS_DELETED,
+            name,
+            alias,
+            null,
+            (c, current) -> current == null ? null : AliasTarget.REMOVED)
+        != null;
   }
 
   /**
@@ -494,15 +589,26 @@ public final class ModelRegistry implements AutoCloseable {
    *     deleted
    */
   public ModelVersion rollback(String name, String alias) {
-    AliasTarget moved = moveAlias(AuditAction.ALIAS_ROLLED_BACK, name, alias, null,
-        (c, current) -> {
-          Integer before = previousValue(shared.dao.auditLog(c, name, 0), alias);
-          if (before == null) {
-            throw new RegistryException(name, null, "Alias '" + alias + "' of '" + name
-                + "' has no earlier version to roll back to");
-          }
-          return AliasTarget.of(before);
-        });
+    AliasTarget moved =
+        moveAlias(
+            AuditAction.ALIAS_ROLLED_BACK,
+            name,
+            alias,
+            null,
+            (c, current) -> {
+              Integer before = previousValue(shared.dao.auditLog(c, name, 0), alias);
+              if (before == null) {
+                throw new RegistryException(
+                    name,
+                    null,
+                    "Alias '"
+                        + alias
+                        + "' of '"
+                        + name
+                        + "' has no earlier version to roll back to");
+              }
+              return AliasTarget.of(before);
+            });
     return getVersion(name, Objects.requireNonNull(moved).version()).orElseThrow();
   }
 
@@ -522,52 +628,57 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /**
-   * The one path of every alias mutation. Before the transaction: the alias rule, then the
-   * {@link AccessPolicy} for {@code action} with {@code requested} as the operation's version.
-   * In the transaction: the model is locked ({@code requested}, if given, must be READY, checked
-   * before the alias is read, so a refused target fails even when the move would not happen), the
-   * alias's current value is read and {@code move} decides; a target version chosen by {@code
-   * move} must be READY too. Then the alias is written, the model touched and one audit entry
-   * written (its version is the target, or for a removal the version the alias left; its previous
-   * version is the alias's value before). After the commit the watcher invalidates the model's
-   * cached answers and announces the change. When {@code move} returns null nothing is written,
-   * invalidated or announced.
+   * The one path of every alias mutation. Before the transaction: the alias rule, then the {@link
+   * AccessPolicy} for {@code action} with {@code requested} as the operation's version. In the
+   * transaction: the model is locked ({@code requested}, if given, must be READY, checked before
+   * the alias is read, so a refused target fails even when the move would not happen), the alias's
+   * current value is read and {@code move} decides; a target version chosen by {@code move} must be
+   * READY too. Then the alias is written, the model touched and one audit entry written (its
+   * version is the target, or for a removal the version the alias left; its previous version is the
+   * alias's value before). After the commit the watcher invalidates the model's cached answers and
+   * announces the change. When {@code move} returns null nothing is written, invalidated or
+   * announced.
    *
    * @return where the alias went, or null if nothing changed
    */
-  private @Nullable AliasTarget moveAlias(AuditAction action, String name, String alias,
-      @Nullable Integer requested, AliasMove move) {
+  private @Nullable AliasTarget moveAlias(
+      AuditAction action, String name, String alias, @Nullable Integer requested, AliasMove move) {
     checkAlias(alias);
     AliasTarget[] moved = new AliasTarget[1];
-    change(action, name, requested, alias, (c, who, now) -> {
-      moved[0] = null; // a retried transaction starts over
-      if (requested != null) {
-        requireReady(c, name, requested);
-      } else {
-        requireModel(c, name);
-      }
-      Integer current = shared.dao.alias(c, name, alias);
-      AliasTarget target = move.target(c, current);
-      if (target == null) {
-        return -1L;
-      }
-      Integer version = target.version();
-      if (version != null && !version.equals(requested)) {
-        requireReady(c, name, version);
-      }
-      shared.dao.putAlias(c, name, alias, version);
-      shared.dao.touch(c, name, now);
-      moved[0] = target;
-      return audit(c, name, action, version != null ? version : current, alias, current, who,
-          now);
-    });
+    change(
+        action,
+        name,
+        requested,
+        alias,
+        (c, who, now) -> {
+          moved[0] = null; // a retried transaction starts over
+          if (requested != null) {
+            requireReady(c, name, requested);
+          } else {
+            requireModel(c, name);
+          }
+          Integer current = shared.dao.alias(c, name, alias);
+          AliasTarget target = move.target(c, current);
+          if (target == null) {
+            return -1L;
+          }
+          Integer version = target.version();
+          if (version != null && !version.equals(requested)) {
+            requireReady(c, name, version);
+          }
+          shared.dao.putAlias(c, name, alias, version);
+          shared.dao.touch(c, name, now);
+          moved[0] = target;
+          return audit(
+              c, name, action, version != null ? version : current, alias, current, who, now);
+        });
     return moved[0];
   }
 
   /**
-   * The value an alias had before its last change that has not been rolled back: replay the
-   * trail keeping a stack of earlier values; a set or delete pushes the value it replaced, a
-   * rollback pops one.
+   * The value an alias had before its last change that has not been rolled back: replay the trail
+   * keeping a stack of earlier values; a set or delete pushes the value it replaced, a rollback
+   * pops one.
    */
   static @Nullable Integer previousValue(List<AuditEntry> trail, String alias) {
     Deque<Optional<Integer>> earlier = new ArrayDeque<>();
@@ -578,7 +689,7 @@ public final class ModelRegistry implements AutoCloseable {
         switch (e.action()) {
           case ALIAS_SET, ALIAS_DELETED -> earlier.push(Optional.ofNullable(e.previousVersion()));
           case ALIAS_ROLLED_BACK -> earlier.poll();
-          default -> { }
+          default -> {}
         }
       }
     }
@@ -594,11 +705,11 @@ public final class ModelRegistry implements AutoCloseable {
   /**
    * Resolves a reference to a version: an alias ({@code champion}), {@code latest} (the highest
    * READY version) or a version number ({@code 3} or {@code v3}). Answers come from a cache with
-   * read-your-writes: once a change made through this registry (or one of its views) has
-   * returned, every {@code resolve} that starts afterwards answers the new state, whatever
-   * resolves were running while it was made. Changes by other registry instances and processes are
-   * seen once this registry's watcher has picked them up (within the poll interval, before their
-   * events reach listeners) or once {@link #refresh()} has returned.
+   * read-your-writes: once a change made through this registry (or one of its views) has returned,
+   * every {@code resolve} that starts afterwards answers the new state, whatever resolves were
+   * running while it was made. Changes by other registry instances and processes are seen once this
+   * registry's watcher has picked them up (within the poll interval, before their events reach
+   * listeners) or once {@link #refresh()} has returned.
    */
   public Optional<ModelVersion> resolve(String name, String reference) {
     checkOpen();
@@ -608,18 +719,21 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   private Optional<ModelVersion> load(String name, String reference) {
-    return Optional.ofNullable(StoreAccess.read(shared.store, c -> {
-      int version;
-      if (reference.equalsIgnoreCase(LATEST)) {
-        version = shared.dao.latestReady(c, name);
-      } else if (VERSION_REF.matcher(reference).matches()) {
-        version = Integer.parseInt(reference.replaceFirst("^[vV]", ""));
-      } else {
-        Integer v = shared.dao.alias(c, name, reference);
-        version = v == null ? 0 : v;
-      }
-      return version == 0 ? null : shared.dao.version(c, name, version);
-    }));
+    return Optional.ofNullable(
+        StoreAccess.read(
+            shared.store,
+            c -> {
+              int version;
+              if (reference.equalsIgnoreCase(LATEST)) {
+                version = shared.dao.latestReady(c, name);
+              } else if (VERSION_REF.matcher(reference).matches()) {
+                version = Integer.parseInt(reference.replaceFirst("^[vV]", ""));
+              } else {
+                Integer v = shared.dao.alias(c, name, reference);
+                version = v == null ? 0 : v;
+              }
+              return version == 0 ? null : shared.dao.version(c, name, version);
+            }));
   }
 
   // ---------------------------------------------------------------- evaluations
@@ -627,39 +741,58 @@ public final class ModelRegistry implements AutoCloseable {
   /**
    * Keeps the metrics a version scored on a data set. Evaluation records describe a version, they
    * do not change it: no audit entry is written and no event is sent. The {@link AccessPolicy} is
-   * still asked first, for {@link AuditAction#EVALUATION_RECORDED}: records are evidence that
-   * gates and people read, so attaching one is a change the host may restrict.
+   * still asked first, for {@link AuditAction#EVALUATION_RECORDED}: records are evidence that gates
+   * and people read, so attaching one is a change the host may restrict.
    *
    * @param runId the tracking run that logged the same metrics, or null
    * @param datasetDigest SHA-256 of the data set, 64 lowercase hex characters
    * @throws ModelNotFoundException if the version does not exist
    */
-  public EvaluationRecord recordEvaluation(String name, int version, @Nullable String runId,
-      String datasetName, String datasetDigest, Map<String, Double> metrics) {
+  public EvaluationRecord recordEvaluation(
+      String name,
+      int version,
+      @Nullable String runId,
+      String datasetName,
+      String datasetDigest,
+      Map<String, Double> metrics) {
     checkOpen();
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(datasetName, "datasetName");
     Objects.requireNonNull(datasetDigest, "datasetDigest");
     if (!datasetDigest.matches("[0-9a-f]{64}")) {
-      throw new IllegalArgumentException("datasetDigest must be a SHA-256 (64 lowercase hex"
-          + " characters), was '" + datasetDigest + "'");
+      throw new IllegalArgumentException(
+          "datasetDigest must be a SHA-256 (64 lowercase hex"
+              + " characters), was '"
+              + datasetDigest
+              + "'");
     }
     Map<String, Double> copy = Map.copyOf(metrics);
-    copy.forEach((k, v) -> {
-      checkTag(k, null);
-      if (!Double.isFinite(v)) {
-        throw new IllegalArgumentException("Metric '" + k + "' is " + v
-            + "; only finite values can be recorded");
-      }
-    });
+    copy.forEach(
+        (k, v) -> {
+          checkTag(k, null);
+          if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException(
+                "Metric '" + k + "' is " + v + "; only finite values can be recorded");
+          }
+        });
     policy(AuditAction.EVALUATION_RECORDED, name, version, null);
     long now = shared.clock.millis();
-    long id = StoreAccess.write(shared.store, c -> {
-      requireVersion(c, name, version);
-      return shared.dao.insertEvaluation(c, name, version, runId, datasetName, datasetDigest,
-          copy, now);
-    });
-    return new EvaluationRecord(id, name, version, runId, datasetName, datasetDigest, copy,
+    long id =
+        StoreAccess.write(
+            shared.store,
+            c -> {
+              requireVersion(c, name, version);
+              return shared.dao.insertEvaluation(
+                  c, name, version, runId, datasetName, datasetDigest, copy, now);
+            });
+    return new EvaluationRecord(
+        id,
+        name,
+        version,
+        runId,
+        datasetName,
+        datasetDigest,
+        copy,
         java.time.Instant.ofEpochMilli(now));
   }
 
@@ -672,19 +805,19 @@ public final class ModelRegistry implements AutoCloseable {
   // ---------------------------------------------------------------- loading and lineage
 
   /**
-   * Loads a Tribuo model version. The artifact's SHA-256 is checked against the registry before
-   * any byte is parsed. A protobuf file is then checked whole before Tribuo sees it: every class
-   * named anywhere in it (model, domains, outputs, provenance) must be in an allowed package, and
-   * unknown fields, unknown payload types, malformed provenance and excessive nesting are refused
-   * (see {@code docs/registry.md}). Java-serialized models are refused unless the builder allowed
-   * them, and then read through an allowlist filter with size and depth limits.
+   * Loads a Tribuo model version. The artifact's SHA-256 is checked against the registry before any
+   * byte is parsed. A protobuf file is then checked whole before Tribuo sees it: every class named
+   * anywhere in it (model, domains, outputs, provenance) must be in an allowed package, and unknown
+   * fields, unknown payload types, malformed provenance and excessive nesting are refused (see
+   * {@code docs/registry.md}). Java-serialized models are refused unless the builder allowed them,
+   * and then read through an allowlist filter with size and depth limits.
    *
    * @throws ModelIntegrityException if the file is missing, truncated or changed
-   * @throws UnsafeModelException if the format, a class or the file's structure is not allowed,
-   *     or the file is empty or not a well-formed model
-   * @throws RegistryException if the model's output type is not {@code outputType}, with a
-   *     one-line message such as {@code "loan v1 is a Label model, not Regressor"} (the model's
-   *     provenance is logged at DEBUG, not put in the message)
+   * @throws UnsafeModelException if the format, a class or the file's structure is not allowed, or
+   *     the file is empty or not a well-formed model
+   * @throws RegistryException if the model's output type is not {@code outputType}, with a one-line
+   *     message such as {@code "loan v1 is a Label model, not Regressor"} (the model's provenance
+   *     is logged at DEBUG, not put in the message)
    */
   public <T extends Output<T>> Model<T> loadTribuo(ModelVersion version, Class<T> outputType) {
     checkOpen();
@@ -712,9 +845,7 @@ public final class ModelRegistry implements AutoCloseable {
     return StoreAccess.read(shared.store, c -> shared.dao.auditLog(c, name, 0));
   }
 
-  /**
-   * Adds a listener; close the returned subscription to remove it (closing twice is harmless).
-   */
+  /** Adds a listener; close the returned subscription to remove it (closing twice is harmless). */
   public Subscription addListener(RegistryListener listener) {
     return shared.watcher.addListener(listener);
   }
@@ -725,8 +856,8 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /**
-   * Looks for changes by other processes now instead of waiting for the watcher (also works
-   * with polling disabled).
+   * Looks for changes by other processes now instead of waiting for the watcher (also works with
+   * polling disabled).
    */
   public void refresh() {
     checkOpen();
@@ -760,18 +891,23 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /** Audit entries written by the transaction running on this thread, announced after commit. */
-  private static final ThreadLocal<List<AuditEntry>> WRITTEN = ThreadLocal.withInitial(ArrayList::new);
+  private static final ThreadLocal<List<AuditEntry>> WRITTEN =
+      ThreadLocal.withInitial(ArrayList::new);
 
-  private long change(AuditAction action, String name, @Nullable Integer version,
-      @Nullable String alias, Change change) {
+  private long change(
+      AuditAction action,
+      String name,
+      @Nullable Integer version,
+      @Nullable String alias,
+      Change change) {
     checkOpen();
     Objects.requireNonNull(name, "name");
     policy(action, name, version, alias);
     return commit(name, change);
   }
 
-  private void policy(AuditAction action, String name, @Nullable Integer version,
-      @Nullable String alias) {
+  private void policy(
+      AuditAction action, String name, @Nullable Integer version, @Nullable String alias) {
     shared.policy.check(new RegistryOperation(action, name, version, alias, currentActor()));
   }
 
@@ -783,24 +919,47 @@ public final class ModelRegistry implements AutoCloseable {
     String who = currentActor();
     List<AuditEntry> written = WRITTEN.get();
     try {
-      return shared.watcher.commit(name, () -> {
-        long seq = StoreAccess.write(shared.store, c -> {
-          written.clear(); // a retried transaction starts over
-          return change.apply(c, who, shared.clock.millis());
-        });
-        return new ChangeWatcher.Committed(seq, written);
-      });
+      return shared.watcher.commit(
+          name,
+          () -> {
+            long seq =
+                StoreAccess.write(
+                    shared.store,
+                    c -> {
+                      written.clear(); // a retried transaction starts over
+                      return change.apply(c, who, shared.clock.millis());
+                    });
+            return new ChangeWatcher.Committed(seq, written);
+          });
     } finally {
       written.clear();
     }
   }
 
-  private long audit(Connection c, String name, AuditAction action, @Nullable Integer version,
-      @Nullable String alias, @Nullable Integer previous, String who, long now)
+  private long audit(
+      Connection c,
+      String name,
+      AuditAction action,
+      @Nullable Integer version,
+      @Nullable String alias,
+      @Nullable Integer previous,
+      String who,
+      long now)
       throws SQLException {
     long seq = shared.dao.audit(c, name, action, version, alias, previous, who, comment, now);
-    WRITTEN.get().add(new AuditEntry(seq, name, action, version, alias, previous, who, comment,
-        java.time.Instant.ofEpochMilli(now)));
+    WRITTEN
+        .get()
+        .add(
+            new AuditEntry(
+                seq,
+                name,
+                action,
+                version,
+                alias,
+                previous,
+                who,
+                comment,
+                java.time.Instant.ofEpochMilli(now)));
     return seq;
   }
 
@@ -829,8 +988,14 @@ public final class ModelRegistry implements AutoCloseable {
 
   private void requireReady(Connection c, String name, int version) throws SQLException {
     if (requireVersion(c, name, version).status() != ModelStatus.READY) {
-      throw new RegistryException(name, version, "Version " + version + " of '" + name
-          + "' is archived; restore it before pointing an alias at it");
+      throw new RegistryException(
+          name,
+          version,
+          "Version "
+              + version
+              + " of '"
+              + name
+              + "' is archived; restore it before pointing an alias at it");
     }
   }
 
@@ -843,8 +1008,12 @@ public final class ModelRegistry implements AutoCloseable {
   private static String checkName(String name, String what) {
     io.github.mlops4j.StoredText.check(Objects.requireNonNull(name, what), what);
     if (name.isBlank() || name.length() > MAX_NAME) {
-      throw new IllegalArgumentException(what + " must be 1 to " + MAX_NAME
-          + " characters and not blank, was " + ModelNames.quote(name));
+      throw new IllegalArgumentException(
+          what
+              + " must be 1 to "
+              + MAX_NAME
+              + " characters and not blank, was "
+              + ModelNames.quote(name));
     }
     for (int i = 0; i < name.length(); i++) {
       if (Character.isISOControl(name.charAt(i))) {
@@ -860,8 +1029,14 @@ public final class ModelRegistry implements AutoCloseable {
       throw new IllegalArgumentException("Tag key must be 1 to " + MAX_TAG_KEY + " characters");
     }
     if (value != null && value.length() > MAX_TAG_VALUE) {
-      throw new IllegalArgumentException("Tag '" + key + "' value is " + value.length()
-          + " characters, over the limit of " + MAX_TAG_VALUE + "; it was rejected");
+      throw new IllegalArgumentException(
+          "Tag '"
+              + key
+              + "' value is "
+              + value.length()
+              + " characters, over the limit of "
+              + MAX_TAG_VALUE
+              + "; it was rejected");
     }
     io.github.mlops4j.StoredText.check(value == null ? "" : value, "tag '" + key + "' value");
   }
@@ -869,12 +1044,15 @@ public final class ModelRegistry implements AutoCloseable {
   private static void checkAlias(String alias) {
     Objects.requireNonNull(alias, "alias");
     if (!ALIAS.matcher(alias).matches()) {
-      throw new IllegalArgumentException("Alias '" + alias
-          + "' must be 1 to 255 letters, digits, '_' or '-'");
+      throw new IllegalArgumentException(
+          "Alias '" + alias + "' must be 1 to 255 letters, digits, '_' or '-'");
     }
     if (alias.equalsIgnoreCase(LATEST) || VERSION_REF.matcher(alias).matches()) {
-      throw new IllegalArgumentException("Alias '" + alias + "' is reserved: 'latest' and"
-          + " version numbers such as '3' or 'v3' resolve to versions themselves");
+      throw new IllegalArgumentException(
+          "Alias '"
+              + alias
+              + "' is reserved: 'latest' and"
+              + " version numbers such as '3' or 'v3' resolve to versions themselves");
     }
   }
 
@@ -894,10 +1072,6 @@ public final class ModelRegistry implements AutoCloseable {
     protected Builder self() {
       return this;
     }
-
-
-
-
 
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -938,11 +1112,10 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     /**
-     * Packages whose classes a model file may name (default {@code org.tribuo.}). Every class
-     * named in a protobuf model file (the model, its domains and outputs, provenance classes) is
-     * checked before Tribuo loads it; OLCUT's provenance package is always allowed. Add the
-     * package of your own trainers or data sources if their names appear in your models'
-     * provenance.
+     * Packages whose classes a model file may name (default {@code org.tribuo.}). Every class named
+     * in a protobuf model file (the model, its domains and outputs, provenance classes) is checked
+     * before Tribuo loads it; OLCUT's provenance package is always allowed. Add the package of your
+     * own trainers or data sources if their names appear in your models' provenance.
      */
     public Builder allowedModelPackages(String... prefixes) {
       if (prefixes.length == 0) {

@@ -1,16 +1,16 @@
 package io.github.mlops4j.registry;
 
+import com.oracle.labs.mlrg.olcut.util.Pair;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.tribuo.CategoricalInfo;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.Model;
 import org.tribuo.Output;
 import org.tribuo.VariableInfo;
-import org.tribuo.CategoricalInfo;
-import com.oracle.labs.mlrg.olcut.util.Pair;
 
 /**
  * What a model takes and gives: its input features (names and types, in the order of the model's
@@ -20,7 +20,8 @@ import com.oracle.labs.mlrg.olcut.util.Pair;
  * @param outputType the output type, e.g. {@code Label} or {@code Regressor}
  * @param outputLabels the output domain (class labels, regression dimension names), possibly empty
  */
-public record ModelSignature(List<FeatureSpec> inputs, String outputType, List<String> outputLabels) {
+public record ModelSignature(
+    List<FeatureSpec> inputs, String outputType, List<String> outputLabels) {
   public ModelSignature {
     inputs = List.copyOf(Objects.requireNonNull(inputs, "inputs"));
     Objects.requireNonNull(outputType, "outputType");
@@ -43,8 +44,12 @@ public record ModelSignature(List<FeatureSpec> inputs, String outputType, List<S
     List<FeatureSpec> inputs = new ArrayList<>(features.size());
     for (int id = 0; id < features.size(); id++) {
       VariableInfo info = features.get(id);
-      inputs.add(new FeatureSpec(info.getName(),
-          info instanceof CategoricalInfo ? FeatureSpec.Type.CATEGORICAL : FeatureSpec.Type.REAL));
+      inputs.add(
+          new FeatureSpec(
+              info.getName(),
+              info instanceof CategoricalInfo
+                  ? FeatureSpec.Type.CATEGORICAL
+                  : FeatureSpec.Type.REAL));
     }
     List<String> labels = new ArrayList<>();
     String outputType = "unknown";

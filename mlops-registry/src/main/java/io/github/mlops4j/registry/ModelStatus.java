@@ -4,6 +4,8 @@ package io.github.mlops4j.registry;
 public enum ModelStatus {
   /** Registered and usable. */
   READY,
-  /** Retired: kept for audit and rollback, skipped by {@code latest}, never the target of an alias. */
+  /**
+   * Retired: kept for audit and rollback, skipped by {@code latest}, never the target of an alias.
+   */
   ARCHIVED
 }

@@ -23,9 +23,19 @@ public final class ModelVersion {
   private final Map<String, String> tags;
   private final List<String> aliases;
 
-  ModelVersion(String modelName, int version, @Nullable String runId, String digest,
-      long sizeBytes, String format, @Nullable ModelSignature signature, String description,
-      ModelStatus status, Instant createdTime, String createdBy, Map<String, String> tags,
+  ModelVersion(
+      String modelName,
+      int version,
+      @Nullable String runId,
+      String digest,
+      long sizeBytes,
+      String format,
+      @Nullable ModelSignature signature,
+      String description,
+      ModelStatus status,
+      Instant createdTime,
+      String createdBy,
+      Map<String, String> tags,
       List<String> aliases) {
     this.modelName = Objects.requireNonNull(modelName);
     this.version = version;
@@ -103,11 +113,20 @@ public final class ModelVersion {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ModelVersion v && modelName.equals(v.modelName) && version == v.version
-        && Objects.equals(runId, v.runId) && digest.equals(v.digest) && format.equals(v.format)
-        && Objects.equals(signature, v.signature) && description.equals(v.description)
-        && status == v.status && createdTime.equals(v.createdTime) && createdBy.equals(v.createdBy)
-        && tags.equals(v.tags) && aliases.equals(v.aliases) && sizeBytes == v.sizeBytes;
+    return o instanceof ModelVersion v
+        && modelName.equals(v.modelName)
+        && version == v.version
+        && Objects.equals(runId, v.runId)
+        && digest.equals(v.digest)
+        && format.equals(v.format)
+        && Objects.equals(signature, v.signature)
+        && description.equals(v.description)
+        && status == v.status
+        && createdTime.equals(v.createdTime)
+        && createdBy.equals(v.createdBy)
+        && tags.equals(v.tags)
+        && aliases.equals(v.aliases)
+        && sizeBytes == v.sizeBytes;
   }
 
   @Override
@@ -117,7 +136,14 @@ public final class ModelVersion {
 
   @Override
   public String toString() {
-    return modelName + " v" + version + " (" + format + ", " + status
-        + (aliases.isEmpty() ? "" : ", " + String.join(", ", aliases)) + ")";
+    return modelName
+        + " v"
+        + version
+        + " ("
+        + format
+        + ", "
+        + status
+        + (aliases.isEmpty() ? "" : ", " + String.join(", ", aliases))
+        + ")";
   }
 }

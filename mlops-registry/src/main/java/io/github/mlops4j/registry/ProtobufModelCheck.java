@@ -34,11 +34,11 @@ import org.tribuo.protos.core.ModelProto;
  *       type URL names, recursively. A payload type must be one of Tribuo's or OLCUT's message
  *       types ({@link #DESCRIPTOR_CLASSES}); TensorFlow and OCI models (which read files and call
  *       services named in the model) are refused.
- *   <li>Every message at every depth must have no unknown fields, and nesting (counting {@code
- *       Any} payloads) is at most {@value #MAX_DEPTH} messages deep.
- *   <li>Every string field named {@code class_name} or {@code *_class_name} (the redirect
- *       messages' classes, OLCUT's provenance and object classes) and the enum class of an OLCUT
- *       {@code EnumProvenance} must be a well-formed binary class name in an allowed package (the
+ *   <li>Every message at every depth must have no unknown fields, and nesting (counting {@code Any}
+ *       payloads) is at most {@value #MAX_DEPTH} messages deep.
+ *   <li>Every string field named {@code class_name} or {@code *_class_name} (the redirect messages'
+ *       classes, OLCUT's provenance and object classes) and the enum class of an OLCUT {@code
+ *       EnumProvenance} must be a well-formed binary class name in an allowed package (the
  *       registry's allowed packages, plus OLCUT's provenance package {@value #OLCUT_PROVENANCE}).
  *   <li>Every provenance graph ({@code olcut.RootProvenanceProto}) must be well-formed: indices
  *       unique and in range, list and map entries referenced once, no cycles, and at most {@value
@@ -77,45 +77,47 @@ final class ProtobufModelCheck {
 
   /** Rows a sparse matrix may have without storing anything in them, if the file is smaller. */
   static final int MIN_ROW_ALLOWANCE = 1 << 20;
+
   private static final Pattern BINARY_NAME =
       Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
 
   /**
-   * The classes holding the file descriptors of Tribuo 4.3's and OLCUT's messages (one per
-   * {@code .proto} file; modules not on the class path are skipped). Payload types are looked up
-   * among their messages only, so a type name in a file never makes the check load a class.
-   * TensorFlow and OCI are left out on purpose.
+   * The classes holding the file descriptors of Tribuo 4.3's and OLCUT's messages (one per {@code
+   * .proto} file; modules not on the class path are skipped). Payload types are looked up among
+   * their messages only, so a type name in a file never makes the check load a class. TensorFlow
+   * and OCI are left out on purpose.
    */
-  private static final List<String> DESCRIPTOR_CLASSES = List.of(
-      "com.oracle.labs.mlrg.olcut.config.protobuf.protos.OlcutProto",
-      "org.tribuo.protos.core.TribuoCore",
-      "org.tribuo.protos.core.TribuoCoreImpl",
-      "org.tribuo.math.protos.TribuoMath",
-      "org.tribuo.math.protos.TribuoMathImpl",
-      "org.tribuo.anomaly.protos.TribuoAnomalyCore",
-      "org.tribuo.anomaly.libsvm.protos.TribuoAnomalyLibsvm",
-      "org.tribuo.classification.protos.TribuoClassificationCore",
-      "org.tribuo.classification.libsvm.protos.TribuoClassificationLibsvm",
-      "org.tribuo.classification.mnb.protos.TribuoClassificationMnb",
-      "org.tribuo.classification.sgd.protos.TribuoClassificationSgd",
-      "org.tribuo.clustering.protos.TribuoClusteringCore",
-      "org.tribuo.clustering.hdbscan.protos.TribuoClusteringHdbscan",
-      "org.tribuo.clustering.kmeans.protos.TribuoClusteringKmeans",
-      "org.tribuo.common.liblinear.protos.TribuoLiblinear",
-      "org.tribuo.common.libsvm.protos.TribuoLibsvm",
-      "org.tribuo.common.nearest.protos.TribuoCommonKnn",
-      "org.tribuo.common.sgd.protos.TribuoCommonSgd",
-      "org.tribuo.common.sgd.protos.TribuoSgd",
-      "org.tribuo.common.tree.protos.TribuoTree",
-      "org.tribuo.common.xgboost.protos.TribuoXgboost",
-      "org.tribuo.interop.onnx.protos.TribuoOnnx",
-      "org.tribuo.multilabel.protos.TribuoMultilabelCore",
-      "org.tribuo.multilabel.sgd.protos.TribuoMultilabelSgd",
-      "org.tribuo.regression.protos.TribuoRegressionCore",
-      "org.tribuo.regression.libsvm.protos.TribuoRegressionLibsvm",
-      "org.tribuo.regression.rtree.protos.TribuoRegressionTree",
-      "org.tribuo.regression.sgd.protos.TribuoRegressionSgd",
-      "org.tribuo.regression.slm.protos.TribuoRegressionSlm");
+  private static final List<String> DESCRIPTOR_CLASSES =
+      List.of(
+          "com.oracle.labs.mlrg.olcut.config.protobuf.protos.OlcutProto",
+          "org.tribuo.protos.core.TribuoCore",
+          "org.tribuo.protos.core.TribuoCoreImpl",
+          "org.tribuo.math.protos.TribuoMath",
+          "org.tribuo.math.protos.TribuoMathImpl",
+          "org.tribuo.anomaly.protos.TribuoAnomalyCore",
+          "org.tribuo.anomaly.libsvm.protos.TribuoAnomalyLibsvm",
+          "org.tribuo.classification.protos.TribuoClassificationCore",
+          "org.tribuo.classification.libsvm.protos.TribuoClassificationLibsvm",
+          "org.tribuo.classification.mnb.protos.TribuoClassificationMnb",
+          "org.tribuo.classification.sgd.protos.TribuoClassificationSgd",
+          "org.tribuo.clustering.protos.TribuoClusteringCore",
+          "org.tribuo.clustering.hdbscan.protos.TribuoClusteringHdbscan",
+          "org.tribuo.clustering.kmeans.protos.TribuoClusteringKmeans",
+          "org.tribuo.common.liblinear.protos.TribuoLiblinear",
+          "org.tribuo.common.libsvm.protos.TribuoLibsvm",
+          "org.tribuo.common.nearest.protos.TribuoCommonKnn",
+          "org.tribuo.common.sgd.protos.TribuoCommonSgd",
+          "org.tribuo.common.sgd.protos.TribuoSgd",
+          "org.tribuo.common.tree.protos.TribuoTree",
+          "org.tribuo.common.xgboost.protos.TribuoXgboost",
+          "org.tribuo.interop.onnx.protos.TribuoOnnx",
+          "org.tribuo.multilabel.protos.TribuoMultilabelCore",
+          "org.tribuo.multilabel.sgd.protos.TribuoMultilabelSgd",
+          "org.tribuo.regression.protos.TribuoRegressionCore",
+          "org.tribuo.regression.libsvm.protos.TribuoRegressionLibsvm",
+          "org.tribuo.regression.rtree.protos.TribuoRegressionTree",
+          "org.tribuo.regression.sgd.protos.TribuoRegressionSgd",
+          "org.tribuo.regression.slm.protos.TribuoRegressionSlm");
 
   /** Tribuo's and OLCUT's message types on the class path, by full name (read on first use). */
   private static final class TribuoTypes {
@@ -156,8 +158,8 @@ final class ProtobufModelCheck {
     this(allowedPrefixes, javaSerialFilter, ProtobufModelCheck::tribuoType);
   }
 
-  ProtobufModelCheck(List<String> allowedPrefixes, @Nullable String javaSerialFilter,
-      TypeResolver types) {
+  ProtobufModelCheck(
+      List<String> allowedPrefixes, @Nullable String javaSerialFilter, TypeResolver types) {
     this.allowedPrefixes = List.copyOf(allowedPrefixes);
     this.javaSerialFilter = javaSerialFilter;
     this.types = types;
@@ -173,23 +175,30 @@ final class ProtobufModelCheck {
     if (bytes.length == 0) {
       throw walk.refuse("is an empty file (0 bytes), not a Tribuo protobuf model");
     }
-    DynamicMessage root = walk.parse(ModelProto.getDescriptor(),
-        UnsafeByteOperations.unsafeWrap(bytes), "the file");
-    String className = (String) root.getField(
-        ModelProto.getDescriptor().findFieldByNumber(ModelProto.CLASS_NAME_FIELD_NUMBER));
+    DynamicMessage root =
+        walk.parse(ModelProto.getDescriptor(), UnsafeByteOperations.unsafeWrap(bytes), "the file");
+    String className =
+        (String)
+            root.getField(
+                ModelProto.getDescriptor().findFieldByNumber(ModelProto.CLASS_NAME_FIELD_NUMBER));
     if (className.isEmpty()) {
       throw walk.refuse("names no model class; it is not a Tribuo protobuf model");
     }
     if (!allowedModelClass(className)) {
-      throw walk.refuse("names model class " + cut(className) + ", outside the allowed packages "
-          + allowedPrefixes);
+      throw walk.refuse(
+          "names model class "
+              + cut(className)
+              + ", outside the allowed packages "
+              + allowedPrefixes);
     }
     walk.message(root, 1, "ModelProto");
     try {
       return ModelProto.parseFrom(bytes);
     } catch (InvalidProtocolBufferException e) {
-      throw walk.refuse("is not a well-formed Tribuo protobuf model ("
-          + cut(String.valueOf(e.getMessage())) + ")");
+      throw walk.refuse(
+          "is not a well-formed Tribuo protobuf model ("
+              + cut(String.valueOf(e.getMessage()))
+              + ")");
     }
   }
 
@@ -229,16 +238,24 @@ final class ProtobufModelCheck {
     }
 
     UnsafeModelException refuse(String what) {
-      return new UnsafeModelException(model, version, "Version " + version + " of '" + model
-          + "' " + what + "; it was not loaded");
+      return new UnsafeModelException(
+          model,
+          version,
+          "Version " + version + " of '" + model + "' " + what + "; it was not loaded");
     }
 
     DynamicMessage parse(Descriptor type, ByteString bytes, String where) {
       try {
         return DynamicMessage.parseFrom(type, bytes);
       } catch (InvalidProtocolBufferException e) {
-        throw refuse("is not a well-formed Tribuo protobuf model: " + where + " is not a valid "
-            + type.getFullName() + " (" + cut(String.valueOf(e.getMessage())) + ")");
+        throw refuse(
+            "is not a well-formed Tribuo protobuf model: "
+                + where
+                + " is not a valid "
+                + type.getFullName()
+                + " ("
+                + cut(String.valueOf(e.getMessage()))
+                + ")");
       }
     }
 
@@ -248,8 +265,14 @@ final class ProtobufModelCheck {
       }
       Descriptor type = m.getDescriptorForType();
       if (!m.getUnknownFields().asMap().isEmpty()) {
-        throw refuse("has unknown fields " + cut(m.getUnknownFields().asMap().keySet().toString())
-            + " in " + type.getFullName() + " (at " + cut(path) + ")");
+        throw refuse(
+            "has unknown fields "
+                + cut(m.getUnknownFields().asMap().keySet().toString())
+                + " in "
+                + type.getFullName()
+                + " (at "
+                + cut(path)
+                + ")");
       }
       switch (type.getFullName()) {
         case ANY -> {
@@ -261,23 +284,33 @@ final class ProtobufModelCheck {
         case LIBLINEAR_MODEL -> javaSerialized(m, path);
         case DENSE_TENSOR -> tensor(m, path, false);
         case SPARSE_TENSOR -> tensor(m, path, true);
-        default -> { }
+        default -> {}
       }
       for (FieldDescriptor f : type.getFields()) {
         if (f.getType() == FieldDescriptor.Type.STRING && namesClass(f)) {
           for (Object v : values(m, f)) {
             String name = (String) v;
             if (!allowed(name)) {
-              throw refuse("names class " + cut(name) + " in " + f.getFullName() + " (at "
-                  + cut(path) + "), outside the allowed packages " + allowedPrefixes + " and "
-                  + OLCUT_PROVENANCE);
+              throw refuse(
+                  "names class "
+                      + cut(name)
+                      + " in "
+                      + f.getFullName()
+                      + " (at "
+                      + cut(path)
+                      + "), outside the allowed packages "
+                      + allowedPrefixes
+                      + " and "
+                      + OLCUT_PROVENANCE);
             }
           }
         } else if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
           List<Object> children = values(m, f);
           for (int i = 0; i < children.size(); i++) {
-            String child = f.isRepeated() ? path + "." + f.getName() + "[" + i + "]"
-                : path + "." + f.getName();
+            String child =
+                f.isRepeated()
+                    ? path + "." + f.getName() + "[" + i + "]"
+                    : path + "." + f.getName();
             message((Message) children.get(i), depth + 1, child);
           }
         }
@@ -296,14 +329,24 @@ final class ProtobufModelCheck {
       }
       String name = url.substring(url.lastIndexOf('/') + 1);
       if (name.startsWith("tribuo.interop.tensorflow.") || name.startsWith("tribuo.interop.oci.")) {
-        throw refuse("holds a " + cut(name) + " payload (at " + cut(path) + "): TensorFlow and"
-            + " OCI models read files or call services named in the model file, which the"
-            + " registry does not load");
+        throw refuse(
+            "holds a "
+                + cut(name)
+                + " payload (at "
+                + cut(path)
+                + "): TensorFlow and"
+                + " OCI models read files or call services named in the model file, which the"
+                + " registry does not load");
       }
       Descriptor payloadType = types.find(name);
       if (payloadType == null) {
-        throw refuse("holds a payload of type " + cut(url) + " (at " + cut(path) + "), which is"
-            + " not one of Tribuo's message types");
+        throw refuse(
+            "holds a payload of type "
+                + cut(url)
+                + " (at "
+                + cut(path)
+                + "), which is"
+                + " not one of Tribuo's message types");
       }
       message(parse(payloadType, value, cut(path)), depth + 1, path + "<" + name + ">");
     }
@@ -312,8 +355,8 @@ final class ProtobufModelCheck {
      * Tribuo allocates tensors from their declared shape, multiplying dimensions as {@code int}:
      * dimensions of 65,536 x 65,536 and no values pass its own check (the product overflows to 0)
      * and allocate 32 GiB, and a sparse matrix allocates one vector per declared row. A dense
-     * tensor must hold exactly the product of its dimensions, a sparse one the values, indices
-     * and rows it declares, with no more than max(file size, {@value #MIN_ROW_ALLOWANCE}) rows.
+     * tensor must hold exactly the product of its dimensions, a sparse one the values, indices and
+     * rows it declares, with no more than max(file size, {@value #MIN_ROW_ALLOWANCE}) rows.
      */
     private void tensor(Message m, String path, boolean sparse) {
       Descriptor type = m.getDescriptorForType();
@@ -333,21 +376,43 @@ final class ProtobufModelCheck {
       }
       if (!sparse) {
         if (elements > Integer.MAX_VALUE || valueBytes != elements * Double.BYTES) {
-          throw refuse("has a dense tensor of shape " + shape(dimensions) + " holding "
-              + valueBytes / Double.BYTES + " values (at " + cut(path) + ")");
+          throw refuse(
+              "has a dense tensor of shape "
+                  + shape(dimensions)
+                  + " holding "
+                  + valueBytes / Double.BYTES
+                  + " values (at "
+                  + cut(path)
+                  + ")");
         }
         return;
       }
       long count = (Integer) m.getField(field(type, "numNonZero", path));
       long indexBytes = ((ByteString) m.getField(field(type, "indices", path))).size();
-      if (count < 0 || valueBytes != count * Double.BYTES
+      if (count < 0
+          || valueBytes != count * Double.BYTES
           || indexBytes != count * Integer.BYTES * Math.max(1, dimensions.size())) {
-        throw refuse("has a sparse tensor declaring " + count + " values with " + valueBytes
-            + " bytes of values and " + indexBytes + " bytes of indices (at " + cut(path) + ")");
+        throw refuse(
+            "has a sparse tensor declaring "
+                + count
+                + " values with "
+                + valueBytes
+                + " bytes of values and "
+                + indexBytes
+                + " bytes of indices (at "
+                + cut(path)
+                + ")");
       }
       if (rows > Math.max(fileSize, MIN_ROW_ALLOWANCE)) {
-        throw refuse("has a sparse tensor of shape " + shape(dimensions) + ", more rows than"
-            + " max(file size, " + MIN_ROW_ALLOWANCE + ") (at " + cut(path) + ")");
+        throw refuse(
+            "has a sparse tensor of shape "
+                + shape(dimensions)
+                + ", more rows than"
+                + " max(file size, "
+                + MIN_ROW_ALLOWANCE
+                + ") (at "
+                + cut(path)
+                + ")");
       }
     }
 
@@ -372,9 +437,17 @@ final class ProtobufModelCheck {
       boolean isEnum = p.getProvenanceClassName().equals(ENUM_PROVENANCE);
       if ((isEnum || additional.indexOf('.') >= 0 || additional.indexOf('$') >= 0)
           && !allowed(additional)) {
-        throw refuse("names enum class " + cut(additional) + " in provenance '"
-            + cut(p.getKey()) + "' (at " + cut(path) + "), outside the allowed packages "
-            + allowedPrefixes + " and " + OLCUT_PROVENANCE);
+        throw refuse(
+            "names enum class "
+                + cut(additional)
+                + " in provenance '"
+                + cut(p.getKey())
+                + "' (at "
+                + cut(path)
+                + "), outside the allowed packages "
+                + allowedPrefixes
+                + " and "
+                + OLCUT_PROVENANCE);
       }
     }
 
@@ -416,26 +489,43 @@ final class ProtobufModelCheck {
       for (int i = 0; i < n; i++) {
         for (int target : edges[i]) {
           if (target < 0 || target >= n || object[target]) {
-            throw refuse("has a malformed provenance (at " + cut(path) + "): entry " + i
-                + " refers to " + (target < 0 || target >= n ? "missing entry " : "object ")
-                + target);
+            throw refuse(
+                "has a malformed provenance (at "
+                    + cut(path)
+                    + "): entry "
+                    + i
+                    + " refers to "
+                    + (target < 0 || target >= n ? "missing entry " : "object ")
+                    + target);
           }
           if (++referencedBy[target] > 1) {
-            throw refuse("has a malformed provenance (at " + cut(path) + "): entry " + target
-                + " is referenced more than once");
+            throw refuse(
+                "has a malformed provenance (at "
+                    + cut(path)
+                    + "): entry "
+                    + target
+                    + " is referenced more than once");
           }
         }
       }
       // References from a simple provenance to an object, by the object's name.
-      references.forEach((from, name) -> edges[from] = objectsByName
-          .getOrDefault(name, List.of()).stream().mapToInt(Integer::intValue).toArray());
+      references.forEach(
+          (from, name) ->
+              edges[from] =
+                  objectsByName.getOrDefault(name, List.of()).stream()
+                      .mapToInt(Integer::intValue)
+                      .toArray());
       longestPath(edges, path);
     }
 
     private int slot(int index, int n, boolean[] seen, String path) {
       if (index < 0 || index >= n || seen[index]) {
-        throw refuse("has a malformed provenance (at " + cut(path) + "): index " + index
-            + (index < 0 || index >= n ? " is out of range" : " is used twice"));
+        throw refuse(
+            "has a malformed provenance (at "
+                + cut(path)
+                + "): index "
+                + index
+                + (index < 0 || index >= n ? " is out of range" : " is used twice"));
       }
       seen[index] = true;
       return index;
@@ -459,8 +549,12 @@ final class ProtobufModelCheck {
           if (top[1] < edges[node].length) {
             int next = edges[node][top[1]++];
             if (state[next] == 1) {
-              throw refuse("has a malformed provenance (at " + cut(path) + "): it refers back"
-                  + " to itself through entry " + next);
+              throw refuse(
+                  "has a malformed provenance (at "
+                      + cut(path)
+                      + "): it refers back"
+                      + " to itself through entry "
+                      + next);
             }
             if (state[next] == 0) {
               state[next] = 1;
@@ -472,8 +566,12 @@ final class ProtobufModelCheck {
               h = Math.max(h, height[next] + 1);
             }
             if (h > MAX_PROVENANCE_DEPTH) {
-              throw refuse("has a provenance nested more than " + MAX_PROVENANCE_DEPTH
-                  + " levels deep (at " + cut(path) + ")");
+              throw refuse(
+                  "has a provenance nested more than "
+                      + MAX_PROVENANCE_DEPTH
+                      + " levels deep (at "
+                      + cut(path)
+                      + ")");
             }
             height[node] = h;
             state[node] = 2;
@@ -495,25 +593,37 @@ final class ProtobufModelCheck {
       }
       String pattern = javaSerialFilter;
       if (pattern == null) {
-        throw refuse("is a LibLinear model, which embeds Java-serialized bytes that Tribuo reads"
-            + " without a filter; the registry refuses it unless Java serialization is allowed"
-            + " with ModelRegistry.builder().allowJavaSerialization(filter), for trusted files"
-            + " only");
+        throw refuse(
+            "is a LibLinear model, which embeds Java-serialized bytes that Tribuo reads"
+                + " without a filter; the registry refuses it unless Java serialization is allowed"
+                + " with ModelRegistry.builder().allowJavaSerialization(filter), for trusted files"
+                + " only");
       }
       for (Object blob : blobs) {
         Object o;
         try {
           o = TribuoLoader.readFiltered(((ByteString) blob).toByteArray(), pattern);
         } catch (TribuoLoader.FilterRefusal e) {
-          throw refuse("embeds Java-serialized bytes (at " + cut(path) + ") that the serialization"
-              + " filter refused: " + e.getMessage());
+          throw refuse(
+              "embeds Java-serialized bytes (at "
+                  + cut(path)
+                  + ") that the serialization"
+                  + " filter refused: "
+                  + e.getMessage());
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
-          throw refuse("embeds Java-serialized bytes that cannot be read (at " + cut(path)
-              + "): " + cut(String.valueOf(e)));
+          throw refuse(
+              "embeds Java-serialized bytes that cannot be read (at "
+                  + cut(path)
+                  + "): "
+                  + cut(String.valueOf(e)));
         }
         if (o == null || !o.getClass().getName().equals("de.bwaldvogel.liblinear.Model")) {
-          throw refuse("embeds " + (o == null ? "null" : "a " + cut(o.getClass().getName()))
-              + " where a LibLinear model belongs (at " + cut(path) + ")");
+          throw refuse(
+              "embeds "
+                  + (o == null ? "null" : "a " + cut(o.getClass().getName()))
+                  + " where a LibLinear model belongs (at "
+                  + cut(path)
+                  + ")");
         }
       }
     }
@@ -547,7 +657,8 @@ final class ProtobufModelCheck {
   /** A tensor shape for a message: at most 10 dimensions. */
   private static String shape(List<Object> dimensions) {
     String head = dimensions.subList(0, Math.min(10, dimensions.size())).toString();
-    return dimensions.size() <= 10 ? head
+    return dimensions.size() <= 10
+        ? head
         : head.substring(0, head.length() - 1) + ", ... (" + dimensions.size() + " dimensions)]";
   }
 

@@ -15,8 +15,14 @@ public final class RegisteredModel {
   private final Map<String, String> tags;
   private final Map<String, Integer> aliases;
 
-  RegisteredModel(String name, String description, Instant creationTime, Instant lastUpdatedTime,
-      int latestVersion, Map<String, String> tags, Map<String, Integer> aliases) {
+  RegisteredModel(
+      String name,
+      String description,
+      Instant creationTime,
+      Instant lastUpdatedTime,
+      int latestVersion,
+      Map<String, String> tags,
+      Map<String, Integer> aliases) {
     this.name = Objects.requireNonNull(name);
     this.description = Objects.requireNonNull(description);
     this.creationTime = Objects.requireNonNull(creationTime);
@@ -58,9 +64,14 @@ public final class RegisteredModel {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RegisteredModel m && name.equals(m.name) && description.equals(m.description)
-        && creationTime.equals(m.creationTime) && lastUpdatedTime.equals(m.lastUpdatedTime)
-        && latestVersion == m.latestVersion && tags.equals(m.tags) && aliases.equals(m.aliases);
+    return o instanceof RegisteredModel m
+        && name.equals(m.name)
+        && description.equals(m.description)
+        && creationTime.equals(m.creationTime)
+        && lastUpdatedTime.equals(m.lastUpdatedTime)
+        && latestVersion == m.latestVersion
+        && tags.equals(m.tags)
+        && aliases.equals(m.aliases);
   }
 
   @Override

@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,8 +39,9 @@ final class RegistryDao {
    * are already exclusive) and says whether the model exists.
    */
   boolean lockModel(Connection c, String name) throws SQLException {
-    String sql = "SELECT name FROM registered_models WHERE name = ?"
-        + (StoreAccess.dialect(store) == Dialect.POSTGRESQL ? " FOR UPDATE" : "");
+    String sql =
+        "SELECT name FROM registered_models WHERE name = ?"
+            + (StoreAccess.dialect(store) == Dialect.POSTGRESQL ? " FOR UPDATE" : "");
     try (PreparedStatement p = c.prepareStatement(sql)) {
       p.setString(1, name);
       try (ResultSet rs = p.executeQuery()) {
@@ -51,16 +51,22 @@ final class RegistryDao {
   }
 
   /**
-   * Inserts the model unless it exists; true if it was created. The name's {@link
-   * ModelNames#key} goes into the unique column {@code name_key}: a model whose name differs only
-   * by case, inserted by a concurrent transaction, makes this throw a unique-constraint violation
-   * ({@link #isNameKeyConflict}).
+   * Inserts the model unless it exists; true if it was created. The name's {@link ModelNames#key}
+   * goes into the unique column {@code name_key}: a model whose name differs only by case, inserted
+   * by a concurrent transaction, makes this throw a unique-constraint violation ({@link
+   * #isNameKeyConflict}).
    */
-  boolean insertModel(Connection c, String name, String description, long now)
-      throws SQLException {
-    return Sql.update(c, "INSERT INTO registered_models (name, name_key, description,"
-        + " creation_time, last_updated_time) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
-        name, ModelNames.key(name), description, now, now) == 1;
+  boolean insertModel(Connection c, String name, String description, long now) throws SQLException {
+    return Sql.update(
+            c,
+            "INSERT INTO registered_models (name, name_key, description,"
+                + " creation_time, last_updated_time) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
+            name,
+            ModelNames.key(name),
+            description,
+            now,
+            now)
+        == 1;
   }
 
   /**
@@ -70,8 +76,10 @@ final class RegistryDao {
    */
   @Nullable String caseTwin(Connection c, String name) throws SQLException {
     String key = ModelNames.key(name);
-    try (PreparedStatement p = c.prepareStatement("SELECT name, name_key FROM registered_models"
-        + " WHERE (name_key = ? OR name_key IS NULL) AND name <> ? ORDER BY creation_time, name")) {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "SELECT name, name_key FROM registered_models"
+                + " WHERE (name_key = ? OR name_key IS NULL) AND name <> ? ORDER BY creation_time, name")) {
       p.setString(1, key);
       p.setString(2, name);
       try (ResultSet rs = p.executeQuery()) {
@@ -113,8 +121,8 @@ final class RegistryDao {
   }
 
   /**
-   * Sets {@code name_key} on rows of older schemas, oldest model first; a row whose key another
-   * row holds already (names that differ only by case, created before the rule) keeps NULL. On
+   * Sets {@code name_key} on rows of older schemas, oldest model first; a row whose key another row
+   * holds already (names that differ only by case, created before the rule) keeps NULL. On
    * PostgreSQL the table is locked against concurrent inserts for the transaction.
    *
    * @return the number of rows filled in
@@ -127,9 +135,15 @@ final class RegistryDao {
     }
     int filled = 0;
     for (Map.Entry<String, String> e : missingNameKeys(c).entrySet()) {
-      filled += Sql.update(c, "UPDATE registered_models SET name_key = ? WHERE name = ?"
-          + " AND name_key IS NULL AND NOT EXISTS (SELECT 1 FROM registered_models o"
-          + " WHERE o.name_key = ?)", e.getValue(), e.getKey(), e.getValue());
+      filled +=
+          Sql.update(
+              c,
+              "UPDATE registered_models SET name_key = ? WHERE name = ?"
+                  + " AND name_key IS NULL AND NOT EXISTS (SELECT 1 FROM registered_models o"
+                  + " WHERE o.name_key = ?)",
+              e.getValue(),
+              e.getKey(),
+              e.getValue());
     }
     return filled;
   }
@@ -138,8 +152,10 @@ final class RegistryDao {
   private Map<String, String> missingNameKeys(Connection c) throws SQLException {
     Map<String, String> out = new java.util.LinkedHashMap<>();
     java.util.Set<String> taken = new java.util.HashSet<>();
-    try (PreparedStatement p = c.prepareStatement("SELECT name FROM registered_models"
-        + " WHERE name_key IS NULL ORDER BY creation_time, name");
+    try (PreparedStatement p =
+            c.prepareStatement(
+                "SELECT name FROM registered_models"
+                    + " WHERE name_key IS NULL ORDER BY creation_time, name");
         ResultSet rs = p.executeQuery()) {
       while (rs.next()) {
         String name = rs.getString(1);
@@ -152,8 +168,9 @@ final class RegistryDao {
     if (out.isEmpty()) {
       return out;
     }
-    try (PreparedStatement p = c.prepareStatement(
-        "SELECT name_key FROM registered_models WHERE name_key IS NOT NULL");
+    try (PreparedStatement p =
+            c.prepareStatement(
+                "SELECT name_key FROM registered_models WHERE name_key IS NOT NULL");
         ResultSet rs = p.executeQuery()) {
       java.util.Set<String> present = new java.util.HashSet<>();
       while (rs.next()) {
@@ -165,10 +182,14 @@ final class RegistryDao {
   }
 
   int allocateVersion(Connection c, String name, long now) throws SQLException {
-    Sql.update(c, "UPDATE registered_models SET next_version = next_version + 1,"
-        + " last_updated_time = ? WHERE name = ?", now, name);
-    try (PreparedStatement p = c.prepareStatement(
-        "SELECT next_version - 1 FROM registered_models WHERE name = ?")) {
+    Sql.update(
+        c,
+        "UPDATE registered_models SET next_version = next_version + 1,"
+            + " last_updated_time = ? WHERE name = ?",
+        now,
+        name);
+    try (PreparedStatement p =
+        c.prepareStatement("SELECT next_version - 1 FROM registered_models WHERE name = ?")) {
       p.setString(1, name);
       try (ResultSet rs = p.executeQuery()) {
         if (!rs.next()) {
@@ -188,8 +209,11 @@ final class RegistryDao {
   }
 
   void deleteModel(Connection c, String name) throws SQLException {
-    Sql.update(c, "DELETE FROM model_evaluation_metrics WHERE evaluation_id IN"
-        + " (SELECT id FROM model_evaluations WHERE name = ?)", name);
+    Sql.update(
+        c,
+        "DELETE FROM model_evaluation_metrics WHERE evaluation_id IN"
+            + " (SELECT id FROM model_evaluations WHERE name = ?)",
+        name);
     Sql.update(c, "DELETE FROM model_evaluations WHERE name = ?", name);
     Sql.update(c, "DELETE FROM model_version_tags WHERE name = ?", name);
     Sql.update(c, "DELETE FROM model_versions WHERE name = ?", name);
@@ -203,8 +227,13 @@ final class RegistryDao {
     if (value == null) {
       Sql.update(c, "DELETE FROM registered_model_tags WHERE name = ? AND key = ?", name, key);
     } else {
-      Sql.update(c, "INSERT INTO registered_model_tags (name, key, value) VALUES (?, ?, ?)"
-          + " ON CONFLICT (name, key) DO UPDATE SET value = excluded.value", name, key, value);
+      Sql.update(
+          c,
+          "INSERT INTO registered_model_tags (name, key, value) VALUES (?, ?, ?)"
+              + " ON CONFLICT (name, key) DO UPDATE SET value = excluded.value",
+          name,
+          key,
+          value);
     }
   }
 
@@ -213,8 +242,8 @@ final class RegistryDao {
     return models.isEmpty() ? null : models.get(0);
   }
 
-  List<String> searchModelNames(Connection c, @Nullable String namePattern,
-      Map<String, String> tags) throws SQLException {
+  List<String> searchModelNames(
+      Connection c, @Nullable String namePattern, Map<String, String> tags) throws SQLException {
     StringBuilder sql = new StringBuilder("SELECT m.name FROM registered_models m WHERE 1 = 1");
     List<Object> args = new ArrayList<>();
     if (namePattern != null) {
@@ -222,8 +251,9 @@ final class RegistryDao {
       args.add(namePattern);
     }
     for (Map.Entry<String, String> tag : new TreeMap<>(tags).entrySet()) {
-      sql.append(" AND m.name IN (SELECT t.name FROM registered_model_tags t"
-          + " WHERE t.key = ? AND t.value = ?)");
+      sql.append(
+          " AND m.name IN (SELECT t.name FROM registered_model_tags t"
+              + " WHERE t.key = ? AND t.value = ?)");
       args.add(tag.getKey());
       args.add(tag.getValue());
     }
@@ -249,21 +279,40 @@ final class RegistryDao {
       Object[] args = chunk.toArray();
       Map<String, Map<String, String>> tags = new HashMap<>();
       Map<String, Map<String, Integer>> aliases = new HashMap<>();
-      Sql.query(c, "SELECT name, key, value FROM registered_model_tags WHERE name IN " + in, args,
-          rs -> tags.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-              .put(rs.getString(2), rs.getString(3)));
-      Sql.query(c, "SELECT name, alias, version FROM model_aliases WHERE name IN " + in, args,
-          rs -> aliases.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-              .put(rs.getString(2), rs.getInt(3)));
+      Sql.query(
+          c,
+          "SELECT name, key, value FROM registered_model_tags WHERE name IN " + in,
+          args,
+          rs ->
+              tags.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                  .put(rs.getString(2), rs.getString(3)));
+      Sql.query(
+          c,
+          "SELECT name, alias, version FROM model_aliases WHERE name IN " + in,
+          args,
+          rs ->
+              aliases
+                  .computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                  .put(rs.getString(2), rs.getInt(3)));
       Map<String, RegisteredModel> byName = new HashMap<>();
-      Sql.query(c, "SELECT name, description, creation_time, last_updated_time, next_version"
-              + " FROM registered_models WHERE name IN " + in, args,
+      Sql.query(
+          c,
+          "SELECT name, description, creation_time, last_updated_time, next_version"
+              + " FROM registered_models WHERE name IN "
+              + in,
+          args,
           rs -> {
             String name = rs.getString(1);
-            byName.put(name, new RegisteredModel(name, rs.getString(2),
-                Instant.ofEpochMilli(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4)),
-                rs.getInt(5) - 1, tags.getOrDefault(name, Map.of()),
-                aliases.getOrDefault(name, Map.of())));
+            byName.put(
+                name,
+                new RegisteredModel(
+                    name,
+                    rs.getString(2),
+                    Instant.ofEpochMilli(rs.getLong(3)),
+                    Instant.ofEpochMilli(rs.getLong(4)),
+                    rs.getInt(5) - 1,
+                    tags.getOrDefault(name, Map.of()),
+                    aliases.getOrDefault(name, Map.of())));
           });
       for (String name : chunk) {
         RegisteredModel m = byName.get(name);
@@ -277,37 +326,75 @@ final class RegistryDao {
 
   // ---------------------------------------------------------------- versions
 
-  void insertVersion(Connection c, String name, int version, @Nullable String runId,
-      String digest, long size, String format, @Nullable String signatureJson, String description,
-      long now, String actor) throws SQLException {
-    Sql.update(c, "INSERT INTO model_versions (name, version, run_id, digest, size_bytes, format,"
+  void insertVersion(
+      Connection c,
+      String name,
+      int version,
+      @Nullable String runId,
+      String digest,
+      long size,
+      String format,
+      @Nullable String signatureJson,
+      String description,
+      long now,
+      String actor)
+      throws SQLException {
+    Sql.update(
+        c,
+        "INSERT INTO model_versions (name, version, run_id, digest, size_bytes, format,"
             + " signature, description, status, creation_time, created_by)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        name, version, runId, digest, size, format, signatureJson, description,
-        ModelStatus.READY.name(), now, actor);
+        name,
+        version,
+        runId,
+        digest,
+        size,
+        format,
+        signatureJson,
+        description,
+        ModelStatus.READY.name(),
+        now,
+        actor);
   }
 
   void setVersionTag(Connection c, String name, int version, String key, @Nullable String value)
       throws SQLException {
     if (value == null) {
-      Sql.update(c, "DELETE FROM model_version_tags WHERE name = ? AND version = ? AND key = ?",
-          name, version, key);
+      Sql.update(
+          c,
+          "DELETE FROM model_version_tags WHERE name = ? AND version = ? AND key = ?",
+          name,
+          version,
+          key);
     } else {
-      Sql.update(c, "INSERT INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)"
+      Sql.update(
+          c,
+          "INSERT INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)"
               + " ON CONFLICT (name, version, key) DO UPDATE SET value = excluded.value",
-          name, version, key, value);
+          name,
+          version,
+          key,
+          value);
     }
   }
 
   void setVersionDescription(Connection c, String name, int version, String description)
       throws SQLException {
-    Sql.update(c, "UPDATE model_versions SET description = ? WHERE name = ? AND version = ?",
-        description, name, version);
+    Sql.update(
+        c,
+        "UPDATE model_versions SET description = ? WHERE name = ? AND version = ?",
+        description,
+        name,
+        version);
   }
 
   void setStatus(Connection c, String name, int version, ModelStatus status) throws SQLException {
-    Sql.update(c, "UPDATE model_versions SET status = ? WHERE name = ? AND version = ?",
-        status.name(), name, version);
+    Sql.update(
+        c,
+        "UPDATE model_versions SET status = ? WHERE name = ? AND version = ?",
+        status.name(),
+        name,
+        version);
   }
 
   @Nullable ModelVersion version(Connection c, String name, int version) throws SQLException {
@@ -321,8 +408,9 @@ final class RegistryDao {
 
   /** The highest READY version, or 0. */
   int latestReady(Connection c, String name) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement(
-        "SELECT MAX(version) FROM model_versions WHERE name = ? AND status = ?")) {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "SELECT MAX(version) FROM model_versions WHERE name = ? AND status = ?")) {
       p.setString(1, name);
       p.setString(2, ModelStatus.READY.name());
       try (ResultSet rs = p.executeQuery()) {
@@ -331,29 +419,52 @@ final class RegistryDao {
     }
   }
 
-  private List<ModelVersion> versions(Connection c, String name, String condition,
-      @Nullable Integer version) throws SQLException {
+  private List<ModelVersion> versions(
+      Connection c, String name, String condition, @Nullable Integer version) throws SQLException {
     Object[] args = version == null ? new Object[] {name} : new Object[] {name, version};
     Map<Integer, Map<String, String>> tags = new HashMap<>();
     Map<Integer, List<String>> aliases = new HashMap<>();
-    Sql.query(c, "SELECT v.version, v.key, v.value FROM model_version_tags v WHERE v.name = ?"
-        + condition, args, rs -> tags.computeIfAbsent(rs.getInt(1), k -> new HashMap<>())
-            .put(rs.getString(2), rs.getString(3)));
-    Sql.query(c, "SELECT v.version, v.alias FROM model_aliases v WHERE v.name = ?" + condition
-        + " ORDER BY v.alias", args, rs -> aliases.computeIfAbsent(rs.getInt(1),
-            k -> new ArrayList<>()).add(rs.getString(2)));
+    Sql.query(
+        c,
+        "SELECT v.version, v.key, v.value FROM model_version_tags v WHERE v.name = ?" + condition,
+        args,
+        rs ->
+            tags.computeIfAbsent(rs.getInt(1), k -> new HashMap<>())
+                .put(rs.getString(2), rs.getString(3)));
+    Sql.query(
+        c,
+        "SELECT v.version, v.alias FROM model_aliases v WHERE v.name = ?"
+            + condition
+            + " ORDER BY v.alias",
+        args,
+        rs -> aliases.computeIfAbsent(rs.getInt(1), k -> new ArrayList<>()).add(rs.getString(2)));
     List<ModelVersion> out = new ArrayList<>();
-    Sql.query(c, "SELECT v.version, v.run_id, v.digest, v.size_bytes, v.format, v.signature,"
+    Sql.query(
+        c,
+        "SELECT v.version, v.run_id, v.digest, v.size_bytes, v.format, v.signature,"
             + " v.description, v.status, v.creation_time, v.created_by FROM model_versions v"
-            + " WHERE v.name = ?" + condition + " ORDER BY v.version", args,
+            + " WHERE v.name = ?"
+            + condition
+            + " ORDER BY v.version",
+        args,
         rs -> {
           int n = rs.getInt(1);
           String signature = rs.getString(6);
-          out.add(new ModelVersion(name, n, rs.getString(2), rs.getString(3), rs.getLong(4),
-              rs.getString(5), signature == null ? null : SignatureJson.read(signature),
-              rs.getString(7), ModelStatus.valueOf(rs.getString(8)),
-              Instant.ofEpochMilli(rs.getLong(9)), rs.getString(10),
-              tags.getOrDefault(n, Map.of()), aliases.getOrDefault(n, List.of())));
+          out.add(
+              new ModelVersion(
+                  name,
+                  n,
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getLong(4),
+                  rs.getString(5),
+                  signature == null ? null : SignatureJson.read(signature),
+                  rs.getString(7),
+                  ModelStatus.valueOf(rs.getString(8)),
+                  Instant.ofEpochMilli(rs.getLong(9)),
+                  rs.getString(10),
+                  tags.getOrDefault(n, Map.of()),
+                  aliases.getOrDefault(n, List.of())));
         });
     return out;
   }
@@ -361,8 +472,8 @@ final class RegistryDao {
   // ---------------------------------------------------------------- aliases
 
   @Nullable Integer alias(Connection c, String name, String alias) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement(
-        "SELECT version FROM model_aliases WHERE name = ? AND alias = ?")) {
+    try (PreparedStatement p =
+        c.prepareStatement("SELECT version FROM model_aliases WHERE name = ? AND alias = ?")) {
       p.setString(1, name);
       p.setString(2, alias);
       try (ResultSet rs = p.executeQuery()) {
@@ -376,24 +487,31 @@ final class RegistryDao {
     if (version == null) {
       Sql.update(c, "DELETE FROM model_aliases WHERE name = ? AND alias = ?", name, alias);
     } else {
-      Sql.update(c, "INSERT INTO model_aliases (name, alias, version) VALUES (?, ?, ?)"
-          + " ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version",
-          name, alias, version);
+      Sql.update(
+          c,
+          "INSERT INTO model_aliases (name, alias, version) VALUES (?, ?, ?)"
+              + " ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version",
+          name,
+          alias,
+          version);
     }
   }
 
   List<String> aliasesOf(Connection c, String name, int version) throws SQLException {
     List<String> out = new ArrayList<>();
-    Sql.query(c, "SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias",
-        new Object[] {name, version}, rs -> out.add(rs.getString(1)));
+    Sql.query(
+        c,
+        "SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias",
+        new Object[] {name, version},
+        rs -> out.add(rs.getString(1)));
     return out;
   }
 
   // ---------------------------------------------------------------- audit
 
   /**
-   * The PostgreSQL advisory lock that orders audit entries: taken before an entry is numbered,
-   * held until its transaction ends. Distinct from the schema migrator's lock.
+   * The PostgreSQL advisory lock that orders audit entries: taken before an entry is numbered, held
+   * until its transaction ends. Distinct from the schema migrator's lock.
    */
   static final long AUDIT_LOCK = 7405812365L;
 
@@ -407,23 +525,32 @@ final class RegistryDao {
    * read {@code n + 1} would never see {@code n}. On PostgreSQL the transaction therefore first
    * takes {@link #AUDIT_LOCK} (a transaction-scoped advisory lock): entries are numbered and
    * committed one transaction at a time, in order. The lock is held only from a change's first
-   * audit entry to its commit; by then the change holds its model's row lock and takes no lock
-   * on another model, so two changes cannot wait for each other.
+   * audit entry to its commit; by then the change holds its model's row lock and takes no lock on
+   * another model, so two changes cannot wait for each other.
    */
-  long audit(Connection c, String name, AuditAction action, @Nullable Integer version,
-      @Nullable String alias, @Nullable Integer previous, String actor, @Nullable String comment,
-      long now) throws SQLException {
+  long audit(
+      Connection c,
+      String name,
+      AuditAction action,
+      @Nullable Integer version,
+      @Nullable String alias,
+      @Nullable Integer previous,
+      String actor,
+      @Nullable String comment,
+      long now)
+      throws SQLException {
     if (StoreAccess.dialect(store) == Dialect.POSTGRESQL) {
       try (PreparedStatement p = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
         p.setLong(1, AUDIT_LOCK);
         p.executeQuery().close();
       }
     }
-    try (PreparedStatement p = c.prepareStatement(
-        "INSERT INTO registry_audit (name, action, version, alias, previous_version, actor,"
-            + " comment, event_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq")) {
-      Sql.bind(p,
-          new Object[] {name, action.name(), version, alias, previous, actor, comment, now});
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "INSERT INTO registry_audit (name, action, version, alias, previous_version, actor,"
+                + " comment, event_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq")) {
+      Sql.bind(
+          p, new Object[] {name, action.name(), version, alias, previous, actor, comment, now});
       try (ResultSet rs = p.executeQuery()) {
         rs.next();
         return rs.getLong(1);
@@ -434,14 +561,28 @@ final class RegistryDao {
   List<AuditEntry> auditLog(Connection c, @Nullable String name, long afterSeq)
       throws SQLException {
     List<AuditEntry> out = new ArrayList<>();
-    String sql = "SELECT seq, name, action, version, alias, previous_version, actor, comment,"
-        + " event_time FROM registry_audit WHERE seq > ?" + (name == null ? "" : " AND name = ?")
-        + " ORDER BY seq";
+    String sql =
+        "SELECT seq, name, action, version, alias, previous_version, actor, comment,"
+            + " event_time FROM registry_audit WHERE seq > ?"
+            + (name == null ? "" : " AND name = ?")
+            + " ORDER BY seq";
     Object[] args = name == null ? new Object[] {afterSeq} : new Object[] {afterSeq, name};
-    Sql.query(c, sql, args, rs -> out.add(new AuditEntry(rs.getLong(1), rs.getString(2),
-        AuditAction.valueOf(rs.getString(3)), nullableInt(rs, 4), rs.getString(5),
-        nullableInt(rs, 6), rs.getString(7), rs.getString(8),
-        Instant.ofEpochMilli(rs.getLong(9)))));
+    Sql.query(
+        c,
+        sql,
+        args,
+        rs ->
+            out.add(
+                new AuditEntry(
+                    rs.getLong(1),
+                    rs.getString(2),
+                    AuditAction.valueOf(rs.getString(3)),
+                    nullableInt(rs, 4),
+                    rs.getString(5),
+                    nullableInt(rs, 6),
+                    rs.getString(7),
+                    rs.getString(8),
+                    Instant.ofEpochMilli(rs.getLong(9)))));
     return out;
   }
 
@@ -461,21 +602,31 @@ final class RegistryDao {
 
   // ---------------------------------------------------------------- evaluations
 
-  long insertEvaluation(Connection c, String name, int version, @Nullable String runId,
-      String datasetName, String datasetDigest, Map<String, Double> metrics, long now)
+  long insertEvaluation(
+      Connection c,
+      String name,
+      int version,
+      @Nullable String runId,
+      String datasetName,
+      String datasetDigest,
+      Map<String, Double> metrics,
+      long now)
       throws SQLException {
     long id;
-    try (PreparedStatement p = c.prepareStatement("INSERT INTO model_evaluations (name, version,"
-        + " run_id, dataset_name, dataset_digest, creation_time) VALUES (?, ?, ?, ?, ?, ?)"
-        + " RETURNING id")) {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "INSERT INTO model_evaluations (name, version,"
+                + " run_id, dataset_name, dataset_digest, creation_time) VALUES (?, ?, ?, ?, ?, ?)"
+                + " RETURNING id")) {
       Sql.bind(p, new Object[] {name, version, runId, datasetName, datasetDigest, now});
       try (ResultSet rs = p.executeQuery()) {
         rs.next();
         id = rs.getLong(1);
       }
     }
-    try (PreparedStatement p = c.prepareStatement(
-        "INSERT INTO model_evaluation_metrics (evaluation_id, key, value) VALUES (?, ?, ?)")) {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "INSERT INTO model_evaluation_metrics (evaluation_id, key, value) VALUES (?, ?, ?)")) {
       for (Map.Entry<String, Double> m : new TreeMap<>(metrics).entrySet()) {
         p.setLong(1, id);
         p.setString(2, m.getKey());
@@ -487,21 +638,35 @@ final class RegistryDao {
     return id;
   }
 
-  List<EvaluationRecord> evaluations(Connection c, String name, int version)
-      throws SQLException {
+  List<EvaluationRecord> evaluations(Connection c, String name, int version) throws SQLException {
     Map<Long, Map<String, Double>> metrics = new HashMap<>();
-    Sql.query(c, "SELECT m.evaluation_id, m.key, m.value FROM model_evaluation_metrics m"
+    Sql.query(
+        c,
+        "SELECT m.evaluation_id, m.key, m.value FROM model_evaluation_metrics m"
             + " JOIN model_evaluations e ON e.id = m.evaluation_id"
-            + " WHERE e.name = ? AND e.version = ?", new Object[] {name, version},
-        rs -> metrics.computeIfAbsent(rs.getLong(1), k -> new HashMap<>())
-            .put(rs.getString(2), rs.getDouble(3)));
+            + " WHERE e.name = ? AND e.version = ?",
+        new Object[] {name, version},
+        rs ->
+            metrics
+                .computeIfAbsent(rs.getLong(1), k -> new HashMap<>())
+                .put(rs.getString(2), rs.getDouble(3)));
     List<EvaluationRecord> out = new ArrayList<>();
-    Sql.query(c, "SELECT id, run_id, dataset_name, dataset_digest, creation_time"
+    Sql.query(
+        c,
+        "SELECT id, run_id, dataset_name, dataset_digest, creation_time"
             + " FROM model_evaluations WHERE name = ? AND version = ? ORDER BY id",
         new Object[] {name, version},
-        rs -> out.add(new EvaluationRecord(rs.getLong(1), name, version, rs.getString(2),
-            rs.getString(3), rs.getString(4), metrics.getOrDefault(rs.getLong(1), Map.of()),
-            Instant.ofEpochMilli(rs.getLong(5)))));
+        rs ->
+            out.add(
+                new EvaluationRecord(
+                    rs.getLong(1),
+                    name,
+                    version,
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    metrics.getOrDefault(rs.getLong(1), Map.of()),
+                    Instant.ofEpochMilli(rs.getLong(5)))));
     return out;
   }
 }

@@ -15,8 +15,8 @@ public class RegistryException extends MlopsException {
     this.version = version;
   }
 
-  public RegistryException(@Nullable String model, @Nullable Integer version, String message,
-      Throwable cause) {
+  public RegistryException(
+      @Nullable String model, @Nullable Integer version, String message, Throwable cause) {
     super(message, cause);
     this.model = model;
     this.version = version;

@@ -12,8 +12,12 @@ import org.jspecify.annotations.Nullable;
  * @param alias the alias concerned, or null
  * @param actor who asks
  */
-public record RegistryOperation(AuditAction action, String model, @Nullable Integer version,
-    @Nullable String alias, String actor) {
+public record RegistryOperation(
+    AuditAction action,
+    String model,
+    @Nullable Integer version,
+    @Nullable String alias,
+    String actor) {
   public RegistryOperation {
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(model, "model");

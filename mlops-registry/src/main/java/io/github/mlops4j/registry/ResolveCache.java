@@ -15,13 +15,13 @@ import java.util.function.Supplier;
  *
  * <h2>Why not a plain Caffeine {@code get(key, loader)}</h2>
  *
- * A load that read the database before a change committed, and stored its answer after the
- * change's invalidation ran, used to stay in the cache until the next change: invalidating keys
- * does not see a computation in flight. Here each entry carries a <em>stamp</em>, the value of
- * a registry-wide counter read before its database read began; each invalidation advances the
- * counter and records the new value for its model; an entry whose stamp is lower than its
- * model's last invalidation is never used. Removing keys on invalidation only frees memory.
- * Correctness does not depend on what a removal sees.
+ * A load that read the database before a change committed, and stored its answer after the change's
+ * invalidation ran, used to stay in the cache until the next change: invalidating keys does not see
+ * a computation in flight. Here each entry carries a <em>stamp</em>, the value of a registry-wide
+ * counter read before its database read began; each invalidation advances the counter and records
+ * the new value for its model; an entry whose stamp is lower than its model's last invalidation is
+ * never used. Removing keys on invalidation only frees memory. Correctness does not depend on what
+ * a removal sees.
  *
  * <h2>The ordering argument</h2>
  *
@@ -29,20 +29,20 @@ import java.util.function.Supplier;
  * {@code invalidated[stripe] = max(invalidated[stripe], g)}. A load L does: (a) {@code s =
  * clock.get()}, (b) publish its entry, (c) read the database. A lookup R that starts after (2)
  * reads {@code invalidated[stripe] >= g} and uses only an entry with {@code s >= g}. All accesses
- * to {@code clock} are atomic and totally ordered, and values {@code >= g} exist only from (1)
- * on, so such an L performed (a) after (1), hence after C committed, hence (c), which follows (a)
- * in L's thread, reads a database that holds C. A load that read before C has {@code s < g} and
- * is refused by every lookup that starts after (2), whenever its entry is stored. Therefore once
- * the changing call (or the poll that saw another process's change) has returned, every {@code
- * resolve} that starts afterwards answers from a read that includes the change: read-your-writes.
- * Lookups running concurrently with (1)-(2) may still answer the state before the change, as any
- * read that overlaps a write may.
+ * to {@code clock} are atomic and totally ordered, and values {@code >= g} exist only from (1) on,
+ * so such an L performed (a) after (1), hence after C committed, hence (c), which follows (a) in
+ * L's thread, reads a database that holds C. A load that read before C has {@code s < g} and is
+ * refused by every lookup that starts after (2), whenever its entry is stored. Therefore once the
+ * changing call (or the poll that saw another process's change) has returned, every {@code resolve}
+ * that starts afterwards answers from a read that includes the change: read-your-writes. Lookups
+ * running concurrently with (1)-(2) may still answer the state before the change, as any read that
+ * overlaps a write may.
  *
- * <p>One load runs per key at a time: the entry holds the load's future, published before the
- * read begins, and concurrent lookups wait for it (if its stamp is current) instead of reading
- * again. No lock is held during the read. Stamps are kept per stripe of model names (a fixed
- * array, so memory does not grow with the number of models); models sharing a stripe invalidate
- * each other's entries, which only costs a reload.
+ * <p>One load runs per key at a time: the entry holds the load's future, published before the read
+ * begins, and concurrent lookups wait for it (if its stamp is current) instead of reading again. No
+ * lock is held during the read. Stamps are kept per stripe of model names (a fixed array, so memory
+ * does not grow with the number of models); models sharing a stripe invalidate each other's
+ * entries, which only costs a reload.
  */
 final class ResolveCache {
   private static final int STRIPES = 64;
@@ -67,8 +67,8 @@ final class ResolveCache {
   }
 
   /** The cached answer for {@code model}/{@code reference}, or {@code loader}'s, cached. */
-  Optional<ModelVersion> get(String model, String reference,
-      Supplier<Optional<ModelVersion>> loader) {
+  Optional<ModelVersion> get(
+      String model, String reference, Supplier<Optional<ModelVersion>> loader) {
     Key key = new Key(model, reference);
     int stripe = stripe(model);
     Entry e = cache.getIfPresent(key);
@@ -77,8 +77,12 @@ final class ResolveCache {
     }
     // (a): read the stamp before the entry is published and before the database is read
     Entry mine = new Entry(clock.get(), new CompletableFuture<>());
-    Entry current = cache.asMap().compute(key, (k, old) ->
-        old != null && old.stamp() >= invalidated.get(stripe) ? old : mine);
+    Entry current =
+        cache
+            .asMap()
+            .compute(
+                key,
+                (k, old) -> old != null && old.stamp() >= invalidated.get(stripe) ? old : mine);
     if (current != mine) {
       return join(current.value()); // a load that began after the last invalidation
     }

@@ -14,6 +14,7 @@ import java.util.List;
 
 /**
  * The persisted form of a {@link ModelSignature} (column {@code model_versions.signature}):
+ *
  * <pre>{"schemaVersion":1,"inputs":[{"name":"tenure","type":"REAL"}],"outputType":"Label",
  * "outputLabels":["no","yes"]}</pre>
  */
@@ -21,15 +22,23 @@ final class SignatureJson {
   static final int SCHEMA_VERSION = 1;
 
   /**
-   * Reading refuses duplicate keys and bounds the document: nesting 16 (the format needs 3),
-   * 64 MiB, strings of 1 MiB, names of 1,000 characters, numbers of 100 digits.
+   * Reading refuses duplicate keys and bounds the document: nesting 16 (the format needs 3), 64
+   * MiB, strings of 1 MiB, names of 1,000 characters, numbers of 100 digits.
    */
-  private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16)
-              .maxDocumentLength(64L << 20).maxStringLength(1 << 20).maxNameLength(1_000)
-              .maxNumberLength(100).build())
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
-      .build();
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder()
+                          .maxNestingDepth(16)
+                          .maxDocumentLength(64L << 20)
+                          .maxStringLength(1 << 20)
+                          .maxNameLength(1_000)
+                          .maxNumberLength(100)
+                          .build())
+                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                  .build())
+          .build();
 
   private SignatureJson() {}
 
@@ -55,23 +64,37 @@ final class SignatureJson {
       JsonNode root = MAPPER.readTree(json);
       int version = root.path("schemaVersion").asInt(-1);
       if (version != SCHEMA_VERSION) {
-        throw new RegistryException(null, null, "Model signature has schema version " + version
-            + "; this version of mlops4j reads version " + SCHEMA_VERSION + ". Upgrade mlops4j.");
+        throw new RegistryException(
+            null,
+            null,
+            "Model signature has schema version "
+                + version
+                + "; this version of mlops4j reads version "
+                + SCHEMA_VERSION
+                + ". Upgrade mlops4j.");
       }
       List<FeatureSpec> inputs = new ArrayList<>();
       for (JsonNode f : root.path("inputs")) {
-        inputs.add(new FeatureSpec(f.path("name").asText(),
-            FeatureSpec.Type.valueOf(f.path("type").asText())));
+        inputs.add(
+            new FeatureSpec(
+                f.path("name").asText(), FeatureSpec.Type.valueOf(f.path("type").asText())));
       }
       List<String> labels = new ArrayList<>();
       root.path("outputLabels").forEach(l -> labels.add(l.asText()));
       return new ModelSignature(inputs, root.path("outputType").asText(), labels);
     } catch (JsonProcessingException e) {
-      throw new RegistryException(null, null, "Corrupt model signature: "
-          + ProtobufModelCheck.cut(String.valueOf(e.getOriginalMessage())), e);
+      throw new RegistryException(
+          null,
+          null,
+          "Corrupt model signature: "
+              + ProtobufModelCheck.cut(String.valueOf(e.getOriginalMessage())),
+          e);
     } catch (IllegalArgumentException e) {
-      throw new RegistryException(null, null, "Corrupt model signature: "
-          + ProtobufModelCheck.cut(String.valueOf(e.getMessage())), e);
+      throw new RegistryException(
+          null,
+          null,
+          "Corrupt model signature: " + ProtobufModelCheck.cut(String.valueOf(e.getMessage())),
+          e);
     }
   }
 }

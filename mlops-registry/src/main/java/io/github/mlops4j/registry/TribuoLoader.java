@@ -40,20 +40,34 @@ final class TribuoLoader {
     this.protobufCheck = new ProtobufModelCheck(allowedClassPrefixes, javaSerialFilter);
   }
 
-  <T extends Output<T>> Model<T> load(ModelVersion v, ArtifactStore artifacts,
-      Class<T> outputType) {
+  <T extends Output<T>> Model<T> load(
+      ModelVersion v, ArtifactStore artifacts, Class<T> outputType) {
     String format = v.format();
     boolean java = format.equals(ModelArtifact.TRIBUO_JAVA_SERIALIZED);
     if (!java && !format.equals(ModelArtifact.TRIBUO_PROTOBUF)) {
-      throw new RegistryException(v.modelName(), v.version(), "Version " + v.version() + " of '"
-          + v.modelName() + "' is a '" + format + "' artifact, not a Tribuo model; read it with"
-          + " openArtifact(...)");
+      throw new RegistryException(
+          v.modelName(),
+          v.version(),
+          "Version "
+              + v.version()
+              + " of '"
+              + v.modelName()
+              + "' is a '"
+              + format
+              + "' artifact, not a Tribuo model; read it with"
+              + " openArtifact(...)");
     }
     if (java && javaSerialFilter == null) {
-      throw new UnsafeModelException(v.modelName(), v.version(), "Version " + v.version()
-          + " of '" + v.modelName() + "' is a Java-serialized model, which this registry refuses"
-          + " to load; re-register it in Tribuo's protobuf format, or allow Java serialization"
-          + " with ModelRegistry.builder().allowJavaSerialization(filter) for trusted files only");
+      throw new UnsafeModelException(
+          v.modelName(),
+          v.version(),
+          "Version "
+              + v.version()
+              + " of '"
+              + v.modelName()
+              + "' is a Java-serialized model, which this registry refuses"
+              + " to load; re-register it in Tribuo's protobuf format, or allow Java serialization"
+              + " with ModelRegistry.builder().allowJavaSerialization(filter) for trusted files only");
     }
     byte[] bytes = verifiedBytes(v, artifacts);
     Model<?> model = java ? fromJava(v, bytes) : fromProtobuf(v, bytes);
@@ -61,12 +75,26 @@ final class TribuoLoader {
       // Tribuo's own ClassCastException quotes the whole provenance (kilobytes): keep it for
       // the debug log and give the caller one line.
       String actual = outputTypeName(model);
-      LOG.debug("Version {} of '{}' is a {} model, not {}: {}", v.version(), v.modelName(),
-          actual, outputType.getName(), model);
-      throw new RegistryException(v.modelName(), v.version(), ProtobufModelCheck.cut(
-          v.modelName()) + " v" + v.version() + " is a " + actual + " model, not "
-          + outputType.getSimpleName() + "; load it with loadTribuo(version, " + actual
-          + ".class)");
+      LOG.debug(
+          "Version {} of '{}' is a {} model, not {}: {}",
+          v.version(),
+          v.modelName(),
+          actual,
+          outputType.getName(),
+          model);
+      throw new RegistryException(
+          v.modelName(),
+          v.version(),
+          ProtobufModelCheck.cut(v.modelName())
+              + " v"
+              + v.version()
+              + " is a "
+              + actual
+              + " model, not "
+              + outputType.getSimpleName()
+              + "; load it with loadTribuo(version, "
+              + actual
+              + ".class)");
     }
     return model.castModel(outputType);
   }
@@ -91,17 +119,38 @@ final class TribuoLoader {
     try {
       bytes = Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
-      throw new ModelIntegrityException(v.modelName(), v.version(), "The artifact of version "
-          + v.version() + " of '" + v.modelName() + "' is missing: " + path);
+      throw new ModelIntegrityException(
+          v.modelName(),
+          v.version(),
+          "The artifact of version "
+              + v.version()
+              + " of '"
+              + v.modelName()
+              + "' is missing: "
+              + path);
     } catch (IOException e) {
       throw new RegistryException(v.modelName(), v.version(), "Cannot read " + path + ": " + e, e);
     }
     String actual = sha256(bytes);
     if (bytes.length != v.sizeBytes() || !actual.equals(v.digest())) {
-      throw new ModelIntegrityException(v.modelName(), v.version(), "The artifact of version "
-          + v.version() + " of '" + v.modelName() + "' failed its integrity check: expected "
-          + v.sizeBytes() + " bytes with SHA-256 " + v.digest() + ", found " + bytes.length
-          + " bytes with SHA-256 " + actual + " (" + path + "). It was not loaded.");
+      throw new ModelIntegrityException(
+          v.modelName(),
+          v.version(),
+          "The artifact of version "
+              + v.version()
+              + " of '"
+              + v.modelName()
+              + "' failed its integrity check: expected "
+              + v.sizeBytes()
+              + " bytes with SHA-256 "
+              + v.digest()
+              + ", found "
+              + bytes.length
+              + " bytes with SHA-256 "
+              + actual
+              + " ("
+              + path
+              + "). It was not loaded.");
     }
     return bytes;
   }
@@ -120,8 +169,16 @@ final class TribuoLoader {
     try {
       return Model.deserialize(proto);
     } catch (RuntimeException e) {
-      throw new RegistryException(v.modelName(), v.version(), "Tribuo could not load version "
-          + v.version() + " of '" + v.modelName() + "': " + e.getMessage(), e);
+      throw new RegistryException(
+          v.modelName(),
+          v.version(),
+          "Tribuo could not load version "
+              + v.version()
+              + " of '"
+              + v.modelName()
+              + "': "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -130,18 +187,38 @@ final class TribuoLoader {
     try {
       o = readFiltered(bytes, Objects.requireNonNull(javaSerialFilter));
     } catch (FilterRefusal e) {
-      throw new UnsafeModelException(v.modelName(), v.version(), "The serialization filter"
-          + " refused version " + v.version() + " of '" + v.modelName() + "': "
-          + e.getMessage() + "; it was not loaded");
+      throw new UnsafeModelException(
+          v.modelName(),
+          v.version(),
+          "The serialization filter"
+              + " refused version "
+              + v.version()
+              + " of '"
+              + v.modelName()
+              + "': "
+              + e.getMessage()
+              + "; it was not loaded");
     } catch (IOException | ClassNotFoundException e) {
-      throw new RegistryException(v.modelName(), v.version(), "Cannot deserialize version "
-          + v.version() + " of '" + v.modelName() + "': " + ProtobufModelCheck.cut(e.toString()),
+      throw new RegistryException(
+          v.modelName(),
+          v.version(),
+          "Cannot deserialize version "
+              + v.version()
+              + " of '"
+              + v.modelName()
+              + "': "
+              + ProtobufModelCheck.cut(e.toString()),
           e);
     }
     if (!(o instanceof Model<?> model)) {
-      throw new UnsafeModelException(v.modelName(), v.version(), "Version " + v.version()
-          + " holds " + (o == null ? "null" : "a " + ProtobufModelCheck.cut(o.getClass().getName()))
-          + ", not a Tribuo model");
+      throw new UnsafeModelException(
+          v.modelName(),
+          v.version(),
+          "Version "
+              + v.version()
+              + " holds "
+              + (o == null ? "null" : "a " + ProtobufModelCheck.cut(o.getClass().getName()))
+              + ", not a Tribuo model");
     }
     checkClass(v, model.getClass().getName());
     return model;
@@ -151,8 +228,8 @@ final class TribuoLoader {
    * Reads one Java-serialized object through the filter {@code pattern}, merged with the JVM-wide
    * filter ({@code jdk.serialFilter}) if there is one: a class or limit either refuses is refused.
    *
-   * @throws FilterRefusal if the filter refused something; the message says what, where and
-   *     under which pattern
+   * @throws FilterRefusal if the filter refused something; the message says what, where and under
+   *     which pattern
    */
   static @Nullable Object readFiltered(byte[] bytes, String pattern)
       throws IOException, ClassNotFoundException {
@@ -160,18 +237,28 @@ final class TribuoLoader {
     ObjectInputFilter jvm = ObjectInputFilter.Config.getSerialFilter();
     ObjectInputFilter merged = jvm == null ? ours : ObjectInputFilter.merge(ours, jvm);
     String[] refusal = new String[1];
-    ObjectInputFilter recording = info -> {
-      ObjectInputFilter.Status status = merged.checkInput(info);
-      if (status == ObjectInputFilter.Status.REJECTED && refusal[0] == null) {
-        Class<?> c = info.serialClass();
-        refusal[0] = (c == null ? "an object" : "class " + ProtobufModelCheck.cut(c.getName()))
-            + " at depth " + info.depth() + " (references " + info.references()
-            + ", array length " + info.arrayLength() + ", stream bytes " + info.streamBytes()
-            + ") under the filter '" + ProtobufModelCheck.cut(pattern) + "'"
-            + (jvm == null ? "" : " and the JVM-wide jdk.serialFilter");
-      }
-      return status;
-    };
+    ObjectInputFilter recording =
+        info -> {
+          ObjectInputFilter.Status status = merged.checkInput(info);
+          if (status == ObjectInputFilter.Status.REJECTED && refusal[0] == null) {
+            Class<?> c = info.serialClass();
+            refusal[0] =
+                (c == null ? "an object" : "class " + ProtobufModelCheck.cut(c.getName()))
+                    + " at depth "
+                    + info.depth()
+                    + " (references "
+                    + info.references()
+                    + ", array length "
+                    + info.arrayLength()
+                    + ", stream bytes "
+                    + info.streamBytes()
+                    + ") under the filter '"
+                    + ProtobufModelCheck.cut(pattern)
+                    + "'"
+                    + (jvm == null ? "" : " and the JVM-wide jdk.serialFilter");
+          }
+          return status;
+        };
     try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
       in.setObjectInputFilter(recording);
       return in.readObject();
@@ -198,9 +285,18 @@ final class TribuoLoader {
         return;
       }
     }
-    throw new UnsafeModelException(v.modelName(), v.version(), "Version " + v.version() + " of '"
-        + v.modelName() + "' names model class " + ProtobufModelCheck.cut(className)
-        + ", outside the allowed packages " + allowedClassPrefixes + "; it was not loaded");
+    throw new UnsafeModelException(
+        v.modelName(),
+        v.version(),
+        "Version "
+            + v.version()
+            + " of '"
+            + v.modelName()
+            + "' names model class "
+            + ProtobufModelCheck.cut(className)
+            + ", outside the allowed packages "
+            + allowedClassPrefixes
+            + "; it was not loaded");
   }
 
   static String sha256(byte[] bytes) {

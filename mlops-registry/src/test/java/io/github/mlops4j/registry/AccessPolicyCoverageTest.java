@@ -29,19 +29,34 @@ import org.tribuo.classification.Label;
 /**
  * Every public method of {@link ModelRegistry} is either a read (listed in {@link #READS}) or a
  * change (listed in {@link #CHANGES} with a call that succeeds when allowed). A change asks the
- * {@link AccessPolicy} once per audit action it writes, before writing; under a deny-all policy
- * it fails with {@link AccessDeniedException} and changes nothing. A new public method that is in
+ * {@link AccessPolicy} once per audit action it writes, before writing; under a deny-all policy it
+ * fails with {@link AccessDeniedException} and changes nothing. A new public method that is in
  * neither list fails {@link #everyPublicMethodIsClassified()}.
  */
 class AccessPolicyCoverageTest {
   /** Public methods that change nothing in the store. */
-  private static final Set<String> READS = Set.of(
-      "open(Path)", "builder()", "withComment(String)", "withActor(String)",
-      "findModel(String)", "listModels()", "searchModels(String,Map)",
-      "getVersion(String,int)", "versions(String)", "aliases(String)",
-      "resolve(String,String)", "evaluations(String,int)", "loadTribuo(ModelVersion,Class)",
-      "openArtifact(ModelVersion)", "lineage(ModelVersion)", "auditLog(String)",
-      "addListener(RegistryListener)", "refresh()", "store()", "close()");
+  private static final Set<String> READS =
+      Set.of(
+          "open(Path)",
+          "builder()",
+          "withComment(String)",
+          "withActor(String)",
+          "findModel(String)",
+          "listModels()",
+          "searchModels(String,Map)",
+          "getVersion(String,int)",
+          "versions(String)",
+          "aliases(String)",
+          "resolve(String,String)",
+          "evaluations(String,int)",
+          "loadTribuo(ModelVersion,Class)",
+          "openArtifact(ModelVersion)",
+          "lineage(ModelVersion)",
+          "auditLog(String)",
+          "addListener(RegistryListener)",
+          "refresh()",
+          "store()",
+          "close()");
 
   /** A change: the call, on the fixture of {@link #fixture}, and the first action it asks. */
   private record Change(AuditAction asks, Call call) {}
@@ -61,39 +76,66 @@ class AccessPolicyCoverageTest {
   static void changes() {
     model = Models.churn(7);
     Map<String, Change> c = new LinkedHashMap<>();
-    c.put("createModel(String,String)", new Change(AuditAction.MODEL_CREATED,
-        r -> r.createModel("fresh", "new")));
-    c.put("setModelDescription(String,String)", new Change(AuditAction.MODEL_UPDATED,
-        r -> r.setModelDescription("churn", "who leaves")));
-    c.put("setModelTag(String,String,String)", new Change(AuditAction.MODEL_UPDATED,
-        r -> r.setModelTag("churn", "owner", "risk")));
-    c.put("deleteModel(String)", new Change(AuditAction.MODEL_DELETED,
-        r -> r.deleteModel("unused")));
-    c.put("register(String,Model,String)", new Change(AuditAction.VERSION_REGISTERED,
-        r -> r.register("churn", model, null)));
-    c.put("register(String,ModelArtifact,String)", new Change(AuditAction.MODEL_CREATED,
-        r -> r.register("fresh", ModelArtifact.file(newFile(r), "bin"), null)));
-    c.put("setVersionTag(String,int,String,String)", new Change(AuditAction.VERSION_UPDATED,
-        r -> r.setVersionTag("churn", 1, "checked", "yes")));
-    c.put("setVersionDescription(String,int,String)", new Change(AuditAction.VERSION_UPDATED,
-        r -> r.setVersionDescription("churn", 1, "first")));
-    c.put("archive(String,int)", new Change(AuditAction.VERSION_ARCHIVED,
-        r -> r.archive("churn", 4)));
-    c.put("restore(String,int)", new Change(AuditAction.VERSION_RESTORED,
-        r -> r.restore("churn", 3)));
-    c.put("setAlias(String,String,int)", new Change(AuditAction.ALIAS_SET,
-        r -> r.setAlias("churn", "champion", 1)));
-    c.put("compareAndSetAlias(String,String,int,int)", new Change(AuditAction.ALIAS_SET,
-        r -> assertThat(r.compareAndSetAlias("churn", "champion", 2, 1)).isTrue()));
-    c.put("setAliasIfAbsent(String,String,int)", new Change(AuditAction.ALIAS_SET,
-        r -> assertThat(r.setAliasIfAbsent("churn", "staging", 1)).isTrue()));
-    c.put("deleteAlias(String,String)", new Change(AuditAction.ALIAS_DELETED,
-        r -> assertThat(r.deleteAlias("churn", "challenger")).isTrue()));
-    c.put("rollback(String,String)", new Change(AuditAction.ALIAS_ROLLED_BACK,
-        r -> assertThat(r.rollback("churn", "champion").version()).isEqualTo(1)));
-    c.put("recordEvaluation(String,int,String,String,String,Map)",
-        new Change(AuditAction.EVALUATION_RECORDED, r -> r.recordEvaluation("churn", 1, null,
-            "holdout", DIGEST, Map.of("accuracy", 0.9))));
+    c.put(
+        "createModel(String,String)",
+        new Change(AuditAction.MODEL_CREATED, r -> r.createModel("fresh", "new")));
+    c.put(
+        "setModelDescription(String,String)",
+        new Change(AuditAction.MODEL_UPDATED, r -> r.setModelDescription("churn", "who leaves")));
+    c.put(
+        "setModelTag(String,String,String)",
+        new Change(AuditAction.MODEL_UPDATED, r -> r.setModelTag("churn", "owner", "risk")));
+    c.put(
+        "deleteModel(String)", new Change(AuditAction.MODEL_DELETED, r -> r.deleteModel("unused")));
+    c.put(
+        "register(String,Model,String)",
+        new Change(AuditAction.VERSION_REGISTERED, r -> r.register("churn", model, null)));
+    c.put(
+        "register(String,ModelArtifact,String)",
+        new Change(
+            AuditAction.MODEL_CREATED,
+            r -> r.register("fresh", ModelArtifact.file(newFile(r), "bin"), null)));
+    c.put(
+        "setVersionTag(String,int,String,String)",
+        new Change(
+            AuditAction.VERSION_UPDATED, r -> r.setVersionTag("churn", 1, "checked", "yes")));
+    c.put(
+        "setVersionDescription(String,int,String)",
+        new Change(AuditAction.VERSION_UPDATED, r -> r.setVersionDescription("churn", 1, "first")));
+    c.put(
+        "archive(String,int)",
+        new Change(AuditAction.VERSION_ARCHIVED, r -> r.archive("churn", 4)));
+    c.put(
+        "restore(String,int)",
+        new Change(AuditAction.VERSION_RESTORED, r -> r.restore("churn", 3)));
+    c.put(
+        "setAlias(String,String,int)",
+        new Change(AuditAction.ALIAS_SET, r -> r.setAlias("churn", "champion", 1)));
+    c.put(
+        "compareAndSetAlias(String,String,int,int)",
+        new Change(
+            AuditAction.ALIAS_SET,
+            r -> assertThat(r.compareAndSetAlias("churn", "champion", 2, 1)).isTrue()));
+    c.put(
+        "setAliasIfAbsent(String,String,int)",
+        new Change(
+            AuditAction.ALIAS_SET,
+            r -> assertThat(r.setAliasIfAbsent("churn", "staging", 1)).isTrue()));
+    c.put(
+        "deleteAlias(String,String)",
+        new Change(
+            AuditAction.ALIAS_DELETED,
+            r -> assertThat(r.deleteAlias("churn", "challenger")).isTrue()));
+    c.put(
+        "rollback(String,String)",
+        new Change(
+            AuditAction.ALIAS_ROLLED_BACK,
+            r -> assertThat(r.rollback("churn", "champion").version()).isEqualTo(1)));
+    c.put(
+        "recordEvaluation(String,int,String,String,String,Map)",
+        new Change(
+            AuditAction.EVALUATION_RECORDED,
+            r -> r.recordEvaluation("churn", 1, null, "holdout", DIGEST, Map.of("accuracy", 0.9))));
     changes = c;
   }
 
@@ -101,8 +143,8 @@ class AccessPolicyCoverageTest {
   private static Path newFile(ModelRegistry r) throws Exception {
     Path dir = r.store().artifactRoot().resolveSibling("inputs");
     Files.createDirectories(dir);
-    return Files.writeString(Files.createTempFile(dir, "model", ".bin"),
-        "content " + System.nanoTime());
+    return Files.writeString(
+        Files.createTempFile(dir, "model", ".bin"), "content " + System.nanoTime());
   }
 
   /**
@@ -112,8 +154,10 @@ class AccessPolicyCoverageTest {
    */
   private static void fixture(ModelRegistry r, Path dir) throws Exception {
     for (int i = 1; i <= 4; i++) {
-      r.register("churn", ModelArtifact.file(Files.writeString(dir.resolve("v" + i), "v" + i),
-          "bin"), null);
+      r.register(
+          "churn",
+          ModelArtifact.file(Files.writeString(dir.resolve("v" + i), "v" + i), "bin"),
+          null);
     }
     r.archive("churn", 3);
     r.setAlias("churn", "champion", 1);
@@ -126,25 +170,35 @@ class AccessPolicyCoverageTest {
   }
 
   private static String signature(Method m) {
-    return m.getName() + Arrays.stream(m.getParameterTypes()).map(Class::getSimpleName)
-        .collect(Collectors.joining(",", "(", ")"));
+    return m.getName()
+        + Arrays.stream(m.getParameterTypes())
+            .map(Class::getSimpleName)
+            .collect(Collectors.joining(",", "(", ")"));
   }
 
   @Test
   void everyPublicMethodIsClassified() {
-    Set<String> methods = Arrays.stream(ModelRegistry.class.getDeclaredMethods())
-        .filter(m -> Modifier.isPublic(m.getModifiers()) && !m.isSynthetic())
-        .map(AccessPolicyCoverageTest::signature).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> methods =
+        Arrays.stream(ModelRegistry.class.getDeclaredMethods())
+            .filter(m -> Modifier.isPublic(m.getModifiers()) && !m.isSynthetic())
+            .map(AccessPolicyCoverageTest::signature)
+            .collect(Collectors.toCollection(TreeSet::new));
     Set<String> classified = new TreeSet<>(READS);
     classified.addAll(changes.keySet());
-    assertThat(methods).as("public methods of ModelRegistry: list each new one as a read or as a"
-        + " change (with a call) in this test").containsExactlyInAnyOrderElementsOf(classified);
+    assertThat(methods)
+        .as(
+            "public methods of ModelRegistry: list each new one as a read or as a"
+                + " change (with a call) in this test")
+        .containsExactlyInAnyOrderElementsOf(classified);
     assertThat(READS).doesNotContainAnyElementsOf(changes.keySet());
   }
 
   /** What a change could touch: the whole trail, every model, version, evaluation, artifact. */
-  private record State(List<AuditEntry> trail, List<RegisteredModel> models,
-      Map<String, List<ModelVersion>> versions, Map<String, List<EvaluationRecord>> evaluations,
+  private record State(
+      List<AuditEntry> trail,
+      List<RegisteredModel> models,
+      Map<String, List<ModelVersion>> versions,
+      Map<String, List<EvaluationRecord>> evaluations,
       List<Path> artifacts) {}
 
   private static State state(ModelRegistry r) throws Exception {
@@ -169,13 +223,21 @@ class AccessPolicyCoverageTest {
   @Test
   void underADenyAllPolicy_everyChangeIsRefused_andNothingChanges() throws Exception {
     List<RegistryOperation> asked = new CopyOnWriteArrayList<>();
-    try (ModelRegistry owner = ModelRegistry.builder().workspace(temp.resolve("ws"))
-        .pollInterval(Duration.ZERO).build();
-        ModelRegistry denying = ModelRegistry.builder().store(owner.store())
-            .pollInterval(Duration.ZERO).accessPolicy(op -> {
-              asked.add(op);
-              throw new AccessDeniedException(op, "read-only replica");
-            }).build()) {
+    try (ModelRegistry owner =
+            ModelRegistry.builder()
+                .workspace(temp.resolve("ws"))
+                .pollInterval(Duration.ZERO)
+                .build();
+        ModelRegistry denying =
+            ModelRegistry.builder()
+                .store(owner.store())
+                .pollInterval(Duration.ZERO)
+                .accessPolicy(
+                    op -> {
+                      asked.add(op);
+                      throw new AccessDeniedException(op, "read-only replica");
+                    })
+                .build()) {
       fixture(owner, temp);
       denying.refresh(); // the fixture is not what this test listens for
       List<RegistryEvent> events = new CopyOnWriteArrayList<>();
@@ -183,11 +245,16 @@ class AccessPolicyCoverageTest {
       State before = state(owner);
       for (Map.Entry<String, Change> change : changes.entrySet()) {
         asked.clear();
-        assertThatThrownBy(() -> change.getValue().call().on(denying)).as(change.getKey())
-            .isInstanceOfSatisfying(AccessDeniedException.class, e -> assertThat(
-                e.operation().action()).isEqualTo(change.getValue().asks()));
-        assertThat(asked).as(change.getKey()).singleElement()
-            .extracting(RegistryOperation::action).isEqualTo(change.getValue().asks());
+        assertThatThrownBy(() -> change.getValue().call().on(denying))
+            .as(change.getKey())
+            .isInstanceOfSatisfying(
+                AccessDeniedException.class,
+                e -> assertThat(e.operation().action()).isEqualTo(change.getValue().asks()));
+        assertThat(asked)
+            .as(change.getKey())
+            .singleElement()
+            .extracting(RegistryOperation::action)
+            .isEqualTo(change.getValue().asks());
         assertThat(state(owner)).as(change.getKey()).isEqualTo(before);
       }
       denying.refresh();
@@ -201,10 +268,14 @@ class AccessPolicyCoverageTest {
     for (Map.Entry<String, Change> change : changes.entrySet()) {
       Path dir = temp.resolve("ws" + n++);
       List<AuditAction> asked = new CopyOnWriteArrayList<>();
-      try (ModelRegistry owner = ModelRegistry.builder().workspace(dir)
-          .pollInterval(Duration.ZERO).build();
-          ModelRegistry asking = ModelRegistry.builder().store(owner.store())
-              .pollInterval(Duration.ZERO).accessPolicy(op -> asked.add(op.action())).build()) {
+      try (ModelRegistry owner =
+              ModelRegistry.builder().workspace(dir).pollInterval(Duration.ZERO).build();
+          ModelRegistry asking =
+              ModelRegistry.builder()
+                  .store(owner.store())
+                  .pollInterval(Duration.ZERO)
+                  .accessPolicy(op -> asked.add(op.action()))
+                  .build()) {
         Files.createDirectories(dir.resolve("files"));
         fixture(owner, dir.resolve("files"));
         int trailBefore = state(owner).trail().size();
@@ -225,14 +296,20 @@ class AccessPolicyCoverageTest {
   /** The reported hole: {@code register} of a new name created the model past a veto. */
   @Test
   void register_ofANewName_isRefusedWhenThePolicyVetoesModelCreation() throws Exception {
-    try (ModelRegistry registry = ModelRegistry.builder().workspace(temp.resolve("ws"))
-        .pollInterval(Duration.ZERO).accessPolicy(op -> {
-          if (op.action() == AuditAction.MODEL_CREATED) {
-            throw new AccessDeniedException(op, "models are created by the platform team");
-          }
-        }).build()) {
+    try (ModelRegistry registry =
+        ModelRegistry.builder()
+            .workspace(temp.resolve("ws"))
+            .pollInterval(Duration.ZERO)
+            .accessPolicy(
+                op -> {
+                  if (op.action() == AuditAction.MODEL_CREATED) {
+                    throw new AccessDeniedException(op, "models are created by the platform team");
+                  }
+                })
+            .build()) {
       assertThatThrownBy(() -> registry.register("churn", model, null))
-          .isInstanceOf(AccessDeniedException.class).hasMessageContaining("MODEL_CREATED")
+          .isInstanceOf(AccessDeniedException.class)
+          .hasMessageContaining("MODEL_CREATED")
           .hasMessageContaining("platform team");
       assertThat(registry.findModel("churn")).isEmpty();
       assertThat(registry.auditLog("churn")).isEmpty();
@@ -240,8 +317,8 @@ class AccessPolicyCoverageTest {
         assertThat(files.filter(Files::isRegularFile)).isEmpty(); // nothing stored either
       }
       // an existing model takes new versions under the same policy
-      try (ModelRegistry platform = ModelRegistry.builder().store(registry.store())
-          .pollInterval(Duration.ZERO).build()) {
+      try (ModelRegistry platform =
+          ModelRegistry.builder().store(registry.store()).pollInterval(Duration.ZERO).build()) {
         platform.createModel("churn", "");
       }
       assertThat(registry.register("churn", model, null).version()).isEqualTo(1);
@@ -254,31 +331,40 @@ class AccessPolicyCoverageTest {
     for (boolean allowCreation : new boolean[] {false, true}) {
       Path dir = temp.resolve("ws-" + allowCreation);
       List<AuditAction> asked = new CopyOnWriteArrayList<>();
-      try (ModelRegistry owner = ModelRegistry.builder().workspace(dir)
-          .pollInterval(Duration.ZERO).build();
-          ModelRegistry registry = ModelRegistry.builder().store(owner.store())
-              .pollInterval(Duration.ZERO).accessPolicy(op -> {
-                asked.add(op.action());
-                if (op.action() == AuditAction.VERSION_REGISTERED) {
-                  owner.deleteModel("churn"); // after the look-up, before the transaction
-                }
-                if (op.action() == AuditAction.MODEL_CREATED && !allowCreation) {
-                  throw new AccessDeniedException(op, "no new models");
-                }
-              }).build()) {
+      try (ModelRegistry owner =
+              ModelRegistry.builder().workspace(dir).pollInterval(Duration.ZERO).build();
+          ModelRegistry registry =
+              ModelRegistry.builder()
+                  .store(owner.store())
+                  .pollInterval(Duration.ZERO)
+                  .accessPolicy(
+                      op -> {
+                        asked.add(op.action());
+                        if (op.action() == AuditAction.VERSION_REGISTERED) {
+                          owner.deleteModel("churn"); // after the look-up, before the transaction
+                        }
+                        if (op.action() == AuditAction.MODEL_CREATED && !allowCreation) {
+                          throw new AccessDeniedException(op, "no new models");
+                        }
+                      })
+                  .build()) {
         owner.createModel("churn", "");
         if (allowCreation) {
           assertThat(registry.register("churn", model, null).version()).isEqualTo(1);
-          assertThat(registry.auditLog("churn")).extracting(AuditEntry::action).endsWith(
-              AuditAction.MODEL_DELETED, AuditAction.MODEL_CREATED,
-              AuditAction.VERSION_REGISTERED);
+          assertThat(registry.auditLog("churn"))
+              .extracting(AuditEntry::action)
+              .endsWith(
+                  AuditAction.MODEL_DELETED,
+                  AuditAction.MODEL_CREATED,
+                  AuditAction.VERSION_REGISTERED);
         } else {
           assertThatThrownBy(() -> registry.register("churn", model, null))
-              .isInstanceOf(AccessDeniedException.class).hasMessageContaining("no new models");
+              .isInstanceOf(AccessDeniedException.class)
+              .hasMessageContaining("no new models");
           assertThat(registry.findModel("churn")).isEmpty();
         }
-        assertThat(asked).containsExactly(AuditAction.VERSION_REGISTERED,
-            AuditAction.MODEL_CREATED);
+        assertThat(asked)
+            .containsExactly(AuditAction.VERSION_REGISTERED, AuditAction.MODEL_CREATED);
       }
     }
   }
@@ -286,22 +372,35 @@ class AccessPolicyCoverageTest {
   /** The reported hole: {@code recordEvaluation} wrote without asking. */
   @Test
   void recordEvaluation_asksThePolicy() throws Exception {
-    try (ModelRegistry registry = ModelRegistry.builder().workspace(temp.resolve("ws"))
-        .pollInterval(Duration.ZERO).accessPolicy(op -> {
-          if (op.action() == AuditAction.EVALUATION_RECORDED && !op.actor().equals("ci")) {
-            throw new AccessDeniedException(op, "only CI records evaluations");
-          }
-        }).actor(() -> "alice").build()) {
+    try (ModelRegistry registry =
+        ModelRegistry.builder()
+            .workspace(temp.resolve("ws"))
+            .pollInterval(Duration.ZERO)
+            .accessPolicy(
+                op -> {
+                  if (op.action() == AuditAction.EVALUATION_RECORDED && !op.actor().equals("ci")) {
+                    throw new AccessDeniedException(op, "only CI records evaluations");
+                  }
+                })
+            .actor(() -> "alice")
+            .build()) {
       registry.register("churn", model, null);
-      assertThatThrownBy(() -> registry.recordEvaluation("churn", 1, null, "holdout", DIGEST,
-          Map.of("accuracy", 0.99))).isInstanceOfSatisfying(AccessDeniedException.class, e -> {
-            assertThat(e.operation().version()).isEqualTo(1);
-            assertThat(e).hasMessageContaining("alice").hasMessageContaining("only CI");
-          });
+      assertThatThrownBy(
+              () ->
+                  registry.recordEvaluation(
+                      "churn", 1, null, "holdout", DIGEST, Map.of("accuracy", 0.99)))
+          .isInstanceOfSatisfying(
+              AccessDeniedException.class,
+              e -> {
+                assertThat(e.operation().version()).isEqualTo(1);
+                assertThat(e).hasMessageContaining("alice").hasMessageContaining("only CI");
+              });
       assertThat(registry.evaluations("churn", 1)).isEmpty();
-      registry.withActor("ci").recordEvaluation("churn", 1, null, "holdout", DIGEST,
-          Map.of("accuracy", 0.99));
-      assertThat(registry.evaluations("churn", 1)).singleElement()
+      registry
+          .withActor("ci")
+          .recordEvaluation("churn", 1, null, "holdout", DIGEST, Map.of("accuracy", 0.99));
+      assertThat(registry.evaluations("churn", 1))
+          .singleElement()
           .satisfies(e -> assertThat(e.metrics()).containsEntry("accuracy", 0.99));
     }
   }

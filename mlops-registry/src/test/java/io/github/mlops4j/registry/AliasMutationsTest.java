@@ -34,8 +34,14 @@ class AliasMutationsTest {
   private ModelRegistry registry;
 
   /** A mutation, and what it must write when the alias starts at v2 (after v1) and v3 exists. */
-  record Mutation(String label, AuditAction action, String alias, @Nullable Integer asks,
-      Consumer<ModelRegistry> run, int audited, @Nullable Integer previous,
+  record Mutation(
+      String label,
+      AuditAction action,
+      String alias,
+      @Nullable Integer asks,
+      Consumer<ModelRegistry> run,
+      int audited,
+      @Nullable Integer previous,
       @Nullable Integer after) {
     @Override
     public String toString() {
@@ -45,28 +51,69 @@ class AliasMutationsTest {
 
   static Stream<Arguments> mutations() {
     return Stream.of(
-        new Mutation("setAlias", AuditAction.ALIAS_SET, "champion", 3,
-            r -> r.setAlias("m", "champion", 3), 3, 2, 3),
-        new Mutation("compareAndSetAlias", AuditAction.ALIAS_SET, "champion", 3,
-            r -> assertThat(r.compareAndSetAlias("m", "champion", 2, 3)).isTrue(), 3, 2, 3),
-        new Mutation("setAliasIfAbsent", AuditAction.ALIAS_SET, "challenger", 3,
-            r -> assertThat(r.setAliasIfAbsent("m", "challenger", 3)).isTrue(), 3, null, 3),
-        new Mutation("deleteAlias", AuditAction.ALIAS_DELETED, "champion", null,
-            r -> assertThat(r.deleteAlias("m", "champion")).isTrue(), 2, 2, null),
-        new Mutation("rollback", AuditAction.ALIAS_ROLLED_BACK, "champion", null,
-            r -> assertThat(r.rollback("m", "champion").version()).isEqualTo(1), 1, 2, 1))
+            new Mutation(
+                "setAlias",
+                AuditAction.ALIAS_SET,
+                "champion",
+                3,
+                r -> r.setAlias("m", "champion", 3),
+                3,
+                2,
+                3),
+            new Mutation(
+                "compareAndSetAlias",
+                AuditAction.ALIAS_SET,
+                "champion",
+                3,
+                r -> assertThat(r.compareAndSetAlias("m", "champion", 2, 3)).isTrue(),
+                3,
+                2,
+                3),
+            new Mutation(
+                "setAliasIfAbsent",
+                AuditAction.ALIAS_SET,
+                "challenger",
+                3,
+                r -> assertThat(r.setAliasIfAbsent("m", "challenger", 3)).isTrue(),
+                3,
+                null,
+                3),
+            new Mutation(
+                "deleteAlias",
+                AuditAction.ALIAS_DELETED,
+                "champion",
+                null,
+                r -> assertThat(r.deleteAlias("m", "champion")).isTrue(),
+                2,
+                2,
+                null),
+            new Mutation(
+                "rollback",
+                AuditAction.ALIAS_ROLLED_BACK,
+                "champion",
+                null,
+                r -> assertThat(r.rollback("m", "champion").version()).isEqualTo(1),
+                1,
+                2,
+                1))
         .map(Arguments::of);
   }
 
   @BeforeEach
   void open() throws Exception {
-    registry = ModelRegistry.builder().workspace(temp.resolve("ws")).actor(() -> "alice")
-        .pollInterval(Duration.ZERO).accessPolicy(op -> {
-          asked.add(op);
-          if (deny) {
-            throw new AccessDeniedException(op, "not today");
-          }
-        }).build();
+    registry =
+        ModelRegistry.builder()
+            .workspace(temp.resolve("ws"))
+            .actor(() -> "alice")
+            .pollInterval(Duration.ZERO)
+            .accessPolicy(
+                op -> {
+                  asked.add(op);
+                  if (deny) {
+                    throw new AccessDeniedException(op, "not today");
+                  }
+                })
+            .build();
     for (int i = 1; i <= 3; i++) {
       Path file = Files.writeString(temp.resolve("m" + i + ".bin"), "model " + i);
       registry.register("m", ModelArtifact.file(file, "bin"), null);
@@ -74,8 +121,10 @@ class AliasMutationsTest {
     registry.setAlias("m", "champion", 1);
     registry.setAlias("m", "champion", 2);
     registry.addListener(events::add);
-    registry.addListener(e -> seenByListener.add(resolved(registry, "champion")
-        + 10 * resolved(registry, "challenger")));
+    registry.addListener(
+        e ->
+            seenByListener.add(
+                resolved(registry, "champion") + 10 * resolved(registry, "challenger")));
     asked.clear();
   }
 
@@ -97,12 +146,15 @@ class AliasMutationsTest {
 
     assertThatThrownBy(() -> m.run().accept(registry)).isInstanceOf(AccessDeniedException.class);
 
-    assertThat(asked).singleElement().satisfies(op -> {
-      assertThat(op.action()).isEqualTo(m.action());
-      assertThat(op.alias()).isEqualTo(m.alias());
-      assertThat(op.version()).isEqualTo(m.asks());
-      assertThat(op.actor()).isEqualTo("alice");
-    });
+    assertThat(asked)
+        .singleElement()
+        .satisfies(
+            op -> {
+              assertThat(op.action()).isEqualTo(m.action());
+              assertThat(op.alias()).isEqualTo(m.alias());
+              assertThat(op.version()).isEqualTo(m.asks());
+              assertThat(op.actor()).isEqualTo("alice");
+            });
     assertThat(registry.auditLog("m")).hasSize(trail);
     assertThat(events).isEmpty();
     assertThat(resolved(registry, m.alias())).isEqualTo(before);
@@ -125,8 +177,10 @@ class AliasMutationsTest {
     assertThat(entry.previousVersion()).isEqualTo(m.previous());
     assertThat(entry.actor()).isEqualTo("alice");
     assertThat(entry.comment()).isEqualTo("because");
-    assertThat(events).singleElement().isInstanceOfSatisfying(RegistryEvent.AliasChanged.class,
-        e -> assertThat(e.entry()).isEqualTo(entry));
+    assertThat(events)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            RegistryEvent.AliasChanged.class, e -> assertThat(e.entry()).isEqualTo(entry));
     int after = m.after() == null ? 0 : m.after();
     assertThat(resolved(registry, m.alias())).isEqualTo(after);
     int champion = m.alias().equals("champion") ? after : 2;
@@ -139,17 +193,17 @@ class AliasMutationsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("mutations")
   void aMutationOfAMissingModel_isRefusedAsNotFound(Mutation m) {
-    Consumer<ModelRegistry> onMissing = r -> {
-      switch (m.label()) {
-        case "setAlias" -> r.setAlias("nope", m.alias(), 3);
-        case "compareAndSetAlias" -> r.compareAndSetAlias("nope", m.alias(), 2, 3);
-        case "setAliasIfAbsent" -> r.setAliasIfAbsent("nope", m.alias(), 3);
-        case "deleteAlias" -> r.deleteAlias("nope", m.alias());
-        default -> r.rollback("nope", m.alias());
-      }
-    };
-    assertThatThrownBy(() -> onMissing.accept(registry))
-        .isInstanceOf(ModelNotFoundException.class);
+    Consumer<ModelRegistry> onMissing =
+        r -> {
+          switch (m.label()) {
+            case "setAlias" -> r.setAlias("nope", m.alias(), 3);
+            case "compareAndSetAlias" -> r.compareAndSetAlias("nope", m.alias(), 2, 3);
+            case "setAliasIfAbsent" -> r.setAliasIfAbsent("nope", m.alias(), 3);
+            case "deleteAlias" -> r.deleteAlias("nope", m.alias());
+            default -> r.rollback("nope", m.alias());
+          }
+        };
+    assertThatThrownBy(() -> onMissing.accept(registry)).isInstanceOf(ModelNotFoundException.class);
     assertThat(events).isEmpty();
   }
 
@@ -176,13 +230,17 @@ class AliasMutationsTest {
     int trail = registry.auditLog("m").size();
 
     assertThatThrownBy(() -> registry.setAlias("m", "champion", 3))
-        .isInstanceOf(RegistryException.class).hasMessageContaining("archived");
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("archived");
     assertThatThrownBy(() -> registry.compareAndSetAlias("m", "champion", 1, 3)) // not at 1
-        .isInstanceOf(RegistryException.class).hasMessageContaining("archived");
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("archived");
     assertThatThrownBy(() -> registry.setAliasIfAbsent("m", "champion", 3)) // not absent
-        .isInstanceOf(RegistryException.class).hasMessageContaining("archived");
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("archived");
     assertThatThrownBy(() -> registry.rollback("m", "champion"))
-        .isInstanceOf(RegistryException.class).hasMessageContaining("archived");
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("archived");
 
     assertThat(registry.auditLog("m")).hasSize(trail);
     assertThat(events).isEmpty();

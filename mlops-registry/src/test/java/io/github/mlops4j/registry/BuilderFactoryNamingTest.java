@@ -20,21 +20,26 @@ import org.junit.jupiter.api.Test;
 class BuilderFactoryNamingTest {
   @Test
   void everyStaticFactoryThatReturnsABuilder_isNamedBuilder() throws Exception {
-    Path classes = Path.of(ModelRegistry.class.getProtectionDomain().getCodeSource().getLocation()
-        .toURI());
+    Path classes =
+        Path.of(ModelRegistry.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<String> misnamed = new ArrayList<>();
     int factories = 0;
     try (Stream<Path> files = Files.walk(classes)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
-        String name = classes.relativize(file).toString().replace(file.getFileSystem()
-            .getSeparator(), ".").replaceFirst("\\.class$", "");
+        String name =
+            classes
+                .relativize(file)
+                .toString()
+                .replace(file.getFileSystem().getSeparator(), ".")
+                .replaceFirst("\\.class$", "");
         Class<?> type = Class.forName(name, false, getClass().getClassLoader());
         if (!Modifier.isPublic(type.getModifiers())) {
           continue;
         }
         for (Method m : type.getDeclaredMethods()) {
           int mod = m.getModifiers();
-          if (Modifier.isPublic(mod) && Modifier.isStatic(mod)
+          if (Modifier.isPublic(mod)
+              && Modifier.isStatic(mod)
               && m.getReturnType().getSimpleName().endsWith("Builder")) {
             factories++;
             if (!m.getName().equals("builder") && !m.getName().endsWith("Builder")) {
@@ -45,7 +50,6 @@ class BuilderFactoryNamingTest {
       }
     }
     assertThat(factories).as("builder factories found").isGreaterThan(3);
-    assertThat(misnamed).as("static factories returning a builder but not named builder")
-        .isEmpty();
+    assertThat(misnamed).as("static factories returning a builder but not named builder").isEmpty();
   }
 }

@@ -31,8 +31,12 @@ class ChangeWatcherTest {
 
   @BeforeEach
   void open() throws Exception {
-    writer = ModelRegistry.builder().workspace(temp.resolve("ws")).actor(() -> "bob")
-        .pollInterval(Duration.ZERO).build();
+    writer =
+        ModelRegistry.builder()
+            .workspace(temp.resolve("ws"))
+            .actor(() -> "bob")
+            .pollInterval(Duration.ZERO)
+            .build();
     for (int i = 1; i <= 2; i++) {
       Path file = Files.writeString(temp.resolve("m" + i + ".bin"), "model " + i);
       writer.register("m", ModelArtifact.file(file, "bin"), null);
@@ -52,11 +56,15 @@ class ChangeWatcherTest {
 
   /** A local transaction that writes one audit entry for model {@code m}. */
   private ChangeWatcher.Committed localChange(String alias) {
-    long seq = StoreAccess.write(writer.store(),
-        c -> dao.audit(c, "m", AuditAction.ALIAS_SET, 1, alias, null,
-        "alice", null, 0L));
-    return new ChangeWatcher.Committed(seq, List.of(new AuditEntry(seq, "m",
-        AuditAction.ALIAS_SET, 1, alias, null, "alice", null, Instant.EPOCH)));
+    long seq =
+        StoreAccess.write(
+            writer.store(),
+            c -> dao.audit(c, "m", AuditAction.ALIAS_SET, 1, alias, null, "alice", null, 0L));
+    return new ChangeWatcher.Committed(
+        seq,
+        List.of(
+            new AuditEntry(
+                seq, "m", AuditAction.ALIAS_SET, 1, alias, null, "alice", null, Instant.EPOCH)));
   }
 
   private Optional<ModelVersion> cached() {
@@ -74,8 +82,11 @@ class ChangeWatcherTest {
     watcher.poll();
 
     assertThat(seenByListener).containsExactly(2);
-    assertThat(events).hasSize(1).first().isInstanceOfSatisfying(RegistryEvent.AliasChanged.class,
-        e -> assertThat(e.currentVersion()).isEqualTo(2));
+    assertThat(events)
+        .hasSize(1)
+        .first()
+        .isInstanceOfSatisfying(
+            RegistryEvent.AliasChanged.class, e -> assertThat(e.currentVersion()).isEqualTo(2));
     watcher.poll();
     assertThat(events).hasSize(1);
   }
@@ -108,10 +119,12 @@ class ChangeWatcherTest {
     watcher.poll();
     events.clear();
     assertThat(cached()).map(ModelVersion::version).contains(1);
-    StoreAccess.write(writer.store(), c -> {
-      dao.putAlias(c, "m", "champion", 2); // behind the cache's back, no audit entry
-      return null;
-    });
+    StoreAccess.write(
+        writer.store(),
+        c -> {
+          dao.putAlias(c, "m", "champion", 2); // behind the cache's back, no audit entry
+          return null;
+        });
 
     assertThat(watcher.commit("m", () -> new ChangeWatcher.Committed(-1, List.of()))).isEqualTo(-1);
 
@@ -121,9 +134,10 @@ class ChangeWatcherTest {
 
   @Test
   void aFailingListener_doesNotStopTheOthers() {
-    watcher.addListener(e -> {
-      throw new IllegalStateException("listener failed");
-    });
+    watcher.addListener(
+        e -> {
+          throw new IllegalStateException("listener failed");
+        });
     List<RegistryEvent> after = new CopyOnWriteArrayList<>();
     watcher.addListener(after::add);
     writer.setAlias("m", "champion", 1);

@@ -1,8 +1,8 @@
 package io.github.mlops4j.registry;
 
 /**
- * A class on the test class path whose static initializer must never run while a hostile model
- * file is checked: it records that it ran in a system property, read without loading the class.
+ * A class on the test class path whose static initializer must never run while a hostile model file
+ * is checked: it records that it ran in a system property, read without loading the class.
  */
 final class EvilExp {
   static final String RAN = "mlops4j.test.EvilExp.initialized";

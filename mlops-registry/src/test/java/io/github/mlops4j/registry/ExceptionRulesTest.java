@@ -4,7 +4,8 @@ import io.github.mlops4j.testing.ExceptionRules;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every public exception of the module extends {@link RegistryException}; leaf exceptions are final.
+ * Every public exception of the module extends {@link RegistryException}; leaf exceptions are
+ * final.
  */
 class ExceptionRulesTest {
 

@@ -11,6 +11,7 @@ class ListenerSubscriptionsTest {
 
   @Test
   void everyAddListenerReturnsASubscription() {
-    assertThat(ApiRules.addListenersReturnSubscriptions(ModelRegistry.class)).contains("ModelRegistry", "RetrainingLoop");
+    assertThat(ApiRules.addListenersReturnSubscriptions(ModelRegistry.class))
+        .contains("ModelRegistry", "RetrainingLoop");
   }
 }

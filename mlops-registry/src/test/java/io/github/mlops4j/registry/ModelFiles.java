@@ -28,8 +28,8 @@ final class ModelFiles {
   private ModelFiles() {}
 
   /**
-   * Applies {@code change} to every message of the file, innermost first (an {@code Any} is
-   * changed after its payload was changed and packed again).
+   * Applies {@code change} to every message of the file, innermost first (an {@code Any} is changed
+   * after its payload was changed and packed again).
    */
   static byte[] transform(byte[] model, UnaryOperator<Message> change) {
     try {
@@ -48,12 +48,16 @@ final class ModelFiles {
       if (url.isEmpty()) {
         return change.apply(m);
       }
-      Descriptor payload = Objects.requireNonNull(
-          ProtobufModelCheck.tribuoType(url.substring(url.lastIndexOf('/') + 1)), url);
-      Message inner = transform(DynamicMessage.parseFrom(payload,
-          (ByteString) m.getField(type.findFieldByName("value"))), change);
-      return change.apply(m.toBuilder()
-          .setField(type.findFieldByName("value"), inner.toByteString()).build());
+      Descriptor payload =
+          Objects.requireNonNull(
+              ProtobufModelCheck.tribuoType(url.substring(url.lastIndexOf('/') + 1)), url);
+      Message inner =
+          transform(
+              DynamicMessage.parseFrom(
+                  payload, (ByteString) m.getField(type.findFieldByName("value"))),
+              change);
+      return change.apply(
+          m.toBuilder().setField(type.findFieldByName("value"), inner.toByteString()).build());
     }
     Message.Builder b = m.toBuilder();
     for (FieldDescriptor f : type.getFields()) {
@@ -73,38 +77,51 @@ final class ModelFiles {
 
   /** Every string field named {@code fieldFullName} has {@code change} applied to its value. */
   static byte[] rewriteStrings(byte[] model, String fieldFullName, UnaryOperator<String> change) {
-    return transform(model, m -> {
-      FieldDescriptor f = field(m, fieldFullName);
-      if (f == null) {
-        return m;
-      }
-      Message.Builder b = m.toBuilder();
-      if (f.isRepeated()) {
-        for (int i = 0; i < m.getRepeatedFieldCount(f); i++) {
-          b.setRepeatedField(f, i, change.apply((String) m.getRepeatedField(f, i)));
-        }
-      } else {
-        b.setField(f, change.apply((String) m.getField(f)));
-      }
-      return b.build();
-    });
+    return transform(
+        model,
+        m -> {
+          FieldDescriptor f = field(m, fieldFullName);
+          if (f == null) {
+            return m;
+          }
+          Message.Builder b = m.toBuilder();
+          if (f.isRepeated()) {
+            for (int i = 0; i < m.getRepeatedFieldCount(f); i++) {
+              b.setRepeatedField(f, i, change.apply((String) m.getRepeatedField(f, i)));
+            }
+          } else {
+            b.setField(f, change.apply((String) m.getField(f)));
+          }
+          return b.build();
+        });
   }
 
   /** The values of every string field named {@code fieldFullName}, in file order. */
   static List<String> strings(byte[] model, String fieldFullName) {
     List<String> out = new ArrayList<>();
-    rewriteStrings(model, fieldFullName, s -> {
-      out.add(s);
-      return s;
-    });
+    rewriteStrings(
+        model,
+        fieldFullName,
+        s -> {
+          out.add(s);
+          return s;
+        });
     return out;
   }
 
   /** Adds an unknown varint field 999 to every message of type {@code typeFullName}. */
   static byte[] withUnknownField(byte[] model, String typeFullName) {
-    return transform(model, m -> !m.getDescriptorForType().getFullName().equals(typeFullName) ? m
-        : m.toBuilder().setUnknownFields(UnknownFieldSet.newBuilder().addField(999,
-            UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build()).build());
+    return transform(
+        model,
+        m ->
+            !m.getDescriptorForType().getFullName().equals(typeFullName)
+                ? m
+                : m.toBuilder()
+                    .setUnknownFields(
+                        UnknownFieldSet.newBuilder()
+                            .addField(999, UnknownFieldSet.Field.newBuilder().addVarint(1).build())
+                            .build())
+                    .build());
   }
 
   /** Converts a message to the generated class of its type (same descriptor). */

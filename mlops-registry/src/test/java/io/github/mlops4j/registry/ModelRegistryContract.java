@@ -83,16 +83,24 @@ abstract class ModelRegistryContract {
     assertThat(registry.findModel("churn").orElseThrow().latestVersion()).hasValue(2);
     assertThat(registry.versions("churn")).extracting(ModelVersion::version).containsExactly(1, 2);
     assertThatThrownBy(() -> registry.register("churn", model, "no-such-run"))
-        .isInstanceOf(RegistryException.class).hasMessageContaining("no-such-run");
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("no-such-run");
   }
 
   @Test
   void anyFileArtifact_withSignatureTagsAndDescription() throws Exception {
     Path onnx = Files.write(temp.resolve("model.onnx"), new byte[] {8, 7, 6, 5});
-    ModelSignature sig = new ModelSignature(
-        List.of(new FeatureSpec("x", FeatureSpec.Type.REAL)), "Regressor", List.of("y"));
-    ModelVersion v = registry.register("price", ModelArtifact.file(onnx, "onnx").signature(sig)
-        .description("exported").tag("framework", "tribuo"), null);
+    ModelSignature sig =
+        new ModelSignature(
+            List.of(new FeatureSpec("x", FeatureSpec.Type.REAL)), "Regressor", List.of("y"));
+    ModelVersion v =
+        registry.register(
+            "price",
+            ModelArtifact.file(onnx, "onnx")
+                .signature(sig)
+                .description("exported")
+                .tag("framework", "tribuo"),
+            null);
     assertThat(v.signature()).contains(sig);
     assertThat(v.description()).isEqualTo("exported");
     assertThat(v.tags()).containsEntry("framework", "tribuo");
@@ -100,7 +108,8 @@ abstract class ModelRegistryContract {
       assertThat(in.readAllBytes()).containsExactly(8, 7, 6, 5);
     }
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
-        .isInstanceOf(RegistryException.class).hasMessageContaining("not a Tribuo model");
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("not a Tribuo model");
     assertThatThrownBy(() -> ModelArtifact.file(temp.resolve("missing"), "onnx"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ModelArtifact.file(onnx, "../x"))
@@ -125,7 +134,8 @@ abstract class ModelRegistryContract {
         .containsExactly("champion");
     assertThat(registry.aliases("churn")).containsExactly(Map.entry("champion", 2));
     for (String bad : List.of("latest", "LATEST", "3", "v12", "a b", "", "x/y")) {
-      assertThatThrownBy(() -> registry.setAlias("churn", bad, 1)).as(bad)
+      assertThatThrownBy(() -> registry.setAlias("churn", bad, 1))
+          .as(bad)
           .isInstanceOf(IllegalArgumentException.class);
     }
     assertThatThrownBy(() -> registry.setAlias("churn", "champion", 7))
@@ -166,7 +176,8 @@ abstract class ModelRegistryContract {
     }
     pool.shutdown();
     assertThat(winners).isEqualTo(1);
-    assertThat(registry.auditLog("churn")).filteredOn(e -> e.action() == AuditAction.ALIAS_SET)
+    assertThat(registry.auditLog("churn"))
+        .filteredOn(e -> e.action() == AuditAction.ALIAS_SET)
         .hasSize(2);
   }
 
@@ -176,14 +187,16 @@ abstract class ModelRegistryContract {
     registry.register("churn", Models.churn(2), null);
     registry.setAlias("churn", "champion", 2);
     assertThatThrownBy(() -> registry.archive("churn", 2))
-        .isInstanceOf(RegistryException.class).hasMessageContaining("champion");
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("champion");
     registry.setAlias("churn", "champion", 1);
     registry.archive("churn", 2);
     assertThat(registry.getVersion("churn", 2).orElseThrow().status())
         .isEqualTo(ModelStatus.ARCHIVED);
     assertThat(registry.resolve("churn", "latest")).map(ModelVersion::version).contains(1);
     assertThatThrownBy(() -> registry.setAlias("churn", "challenger", 2))
-        .isInstanceOf(RegistryException.class).hasMessageContaining("archived");
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("archived");
     registry.restore("churn", 2);
     assertThat(registry.resolve("churn", "latest")).map(ModelVersion::version).contains(2);
   }
@@ -201,10 +214,14 @@ abstract class ModelRegistryContract {
     assertThat(registry.resolve("churn", "champion")).map(ModelVersion::version).contains(2);
     assertThat(registry.rollback("churn", "champion").version()).isEqualTo(1);
     assertThatThrownBy(() -> registry.rollback("churn", "champion"))
-        .isInstanceOf(RegistryException.class).hasMessageContaining("no earlier version");
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("no earlier version");
     assertThat(registry.resolve("churn", "champion")).map(ModelVersion::version).contains(1);
-    AuditEntry last = registry.auditLog("churn").stream()
-        .filter(e -> e.action() == AuditAction.ALIAS_ROLLED_BACK).findFirst().orElseThrow();
+    AuditEntry last =
+        registry.auditLog("churn").stream()
+            .filter(e -> e.action() == AuditAction.ALIAS_ROLLED_BACK)
+            .findFirst()
+            .orElseThrow();
     assertThat(last.version()).isEqualTo(2);
     assertThat(last.previousVersion()).isEqualTo(3);
     assertThat(last.comment()).isEqualTo("v3 regressed");
@@ -217,9 +234,14 @@ abstract class ModelRegistryContract {
     registry.setModelTag("churn", "team", "risk");
     registry.setVersionTag("churn", 1, "validated", "yes");
     List<AuditEntry> trail = registry.auditLog("churn");
-    assertThat(trail).extracting(AuditEntry::action).containsExactly(AuditAction.MODEL_CREATED,
-        AuditAction.VERSION_REGISTERED, AuditAction.ALIAS_SET, AuditAction.MODEL_UPDATED,
-        AuditAction.VERSION_UPDATED);
+    assertThat(trail)
+        .extracting(AuditEntry::action)
+        .containsExactly(
+            AuditAction.MODEL_CREATED,
+            AuditAction.VERSION_REGISTERED,
+            AuditAction.ALIAS_SET,
+            AuditAction.MODEL_UPDATED,
+            AuditAction.VERSION_UPDATED);
     assertThat(trail.get(2).actor()).isEqualTo("bob");
     assertThat(trail.get(2).comment()).isEqualTo("first release");
     assertThat(trail.get(2).alias()).isEqualTo("champion");
@@ -230,17 +252,23 @@ abstract class ModelRegistryContract {
   @Test
   void accessPolicy_vetoChangesNothing() throws Exception {
     registry.close();
-    registry = fresh(temp.resolve("policy")).actor(() -> "mallory")
-        .accessPolicy(op -> {
-          if ("champion".equals(op.alias()) && !op.actor().equals("release")) {
-            throw new AccessDeniedException(op, "only the release role moves champion");
-          }
-        }).pollInterval(Duration.ZERO).build();
+    registry =
+        fresh(temp.resolve("policy"))
+            .actor(() -> "mallory")
+            .accessPolicy(
+                op -> {
+                  if ("champion".equals(op.alias()) && !op.actor().equals("release")) {
+                    throw new AccessDeniedException(op, "only the release role moves champion");
+                  }
+                })
+            .pollInterval(Duration.ZERO)
+            .build();
     registry.register("churn", Models.churn(1), null);
     int before = registry.auditLog("churn").size();
     assertThatThrownBy(() -> registry.setAlias("churn", "champion", 1))
         .isInstanceOf(AccessDeniedException.class)
-        .hasMessageContaining("mallory").hasMessageContaining("release role");
+        .hasMessageContaining("mallory")
+        .hasMessageContaining("release role");
     assertThat(registry.resolve("churn", "champion")).isEmpty();
     assertThat(registry.auditLog("churn")).hasSize(before);
     registry.withActor("release").setAlias("churn", "champion", 1);
@@ -252,9 +280,10 @@ abstract class ModelRegistryContract {
   void listeners_hearCommittedChanges() throws Exception {
     List<RegistryEvent> events = new CopyOnWriteArrayList<>();
     AutoCloseable subscription = registry.addListener(events::add);
-    registry.addListener(e -> {
-      throw new IllegalStateException("a broken listener must not break the registry");
-    });
+    registry.addListener(
+        e -> {
+          throw new IllegalStateException("a broken listener must not break the registry");
+        });
     registry.register("churn", Models.churn(1), null);
     registry.register("churn", Models.churn(2), null);
     registry.setAlias("churn", "champion", 1);
@@ -262,15 +291,20 @@ abstract class ModelRegistryContract {
     registry.deleteAlias("churn", "champion");
     assertThat(events).hasSize(6);
     assertThat(events.get(0)).isInstanceOf(RegistryEvent.ModelChanged.class);
-    assertThat(events.get(1)).isInstanceOfSatisfying(RegistryEvent.VersionRegistered.class,
-        e -> assertThat(e.version()).isEqualTo(1));
-    assertThat(events.get(4)).isInstanceOfSatisfying(RegistryEvent.AliasChanged.class, e -> {
-      assertThat(e.alias()).isEqualTo("champion");
-      assertThat(e.previousVersion()).isEqualTo(1);
-      assertThat(e.currentVersion()).isEqualTo(2);
-    });
-    assertThat(events.get(5)).isInstanceOfSatisfying(RegistryEvent.AliasChanged.class,
-        e -> assertThat(e.currentVersion()).isNull());
+    assertThat(events.get(1))
+        .isInstanceOfSatisfying(
+            RegistryEvent.VersionRegistered.class, e -> assertThat(e.version()).isEqualTo(1));
+    assertThat(events.get(4))
+        .isInstanceOfSatisfying(
+            RegistryEvent.AliasChanged.class,
+            e -> {
+              assertThat(e.alias()).isEqualTo("champion");
+              assertThat(e.previousVersion()).isEqualTo(1);
+              assertThat(e.currentVersion()).isEqualTo(2);
+            });
+    assertThat(events.get(5))
+        .isInstanceOfSatisfying(
+            RegistryEvent.AliasChanged.class, e -> assertThat(e.currentVersion()).isNull());
     subscription.close();
     registry.register("churn", Models.churn(3), null);
     assertThat(events).hasSize(6);
@@ -285,15 +319,16 @@ abstract class ModelRegistryContract {
     registry.register("churn", Models.churn(2), null);
     List<RegistryEvent> seen = new CopyOnWriteArrayList<>();
     registry.addListener(seen::add);
-    try (ModelRegistry other = ModelRegistry.builder().store(registry.store())
-        .pollInterval(Duration.ZERO).build()) {
+    try (ModelRegistry other =
+        ModelRegistry.builder().store(registry.store()).pollInterval(Duration.ZERO).build()) {
       other.setAlias("churn", "champion", 1);
     }
     registry.setAlias("churn", "challenger", 2); // after a change this instance has not seen
     assertThat(registry.changesAwaitingPoll()).isEqualTo(1);
     registry.refresh();
     assertThat(registry.changesAwaitingPoll()).isZero();
-    assertThat(seen).extracting(e -> ((RegistryEvent.AliasChanged) e).alias())
+    assertThat(seen)
+        .extracting(e -> ((RegistryEvent.AliasChanged) e).alias())
         .containsExactly("challenger", "champion");
   }
 
@@ -305,15 +340,17 @@ abstract class ModelRegistryContract {
     assertThat(registry.resolve("churn", "champion")).map(ModelVersion::version).contains(1);
     List<RegistryEvent> seen = new CopyOnWriteArrayList<>();
     registry.addListener(seen::add);
-    try (ModelRegistry other = ModelRegistry.builder().store(registry.store())
-        .pollInterval(Duration.ZERO).build()) {
+    try (ModelRegistry other =
+        ModelRegistry.builder().store(registry.store()).pollInterval(Duration.ZERO).build()) {
       other.setAlias("churn", "champion", 2);
     }
     assertThat(registry.resolve("churn", "champion")).map(ModelVersion::version).contains(1);
     registry.refresh();
     assertThat(registry.resolve("churn", "champion")).map(ModelVersion::version).contains(2);
-    assertThat(seen).singleElement().isInstanceOfSatisfying(RegistryEvent.AliasChanged.class,
-        e -> assertThat(e.currentVersion()).isEqualTo(2));
+    assertThat(seen)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            RegistryEvent.AliasChanged.class, e -> assertThat(e.currentVersion()).isEqualTo(2));
   }
 
   @Test
@@ -339,7 +376,8 @@ abstract class ModelRegistryContract {
     Files.write(file, flipped);
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
         .isInstanceOf(ModelIntegrityException.class)
-        .hasMessageContaining("integrity check").hasMessageContaining(v.digest());
+        .hasMessageContaining("integrity check")
+        .hasMessageContaining(v.digest());
 
     Files.write(file, java.util.Arrays.copyOf(original, original.length - 10));
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
@@ -347,7 +385,8 @@ abstract class ModelRegistryContract {
 
     Files.delete(file);
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
-        .isInstanceOf(ModelIntegrityException.class).hasMessageContaining("missing");
+        .isInstanceOf(ModelIntegrityException.class)
+        .hasMessageContaining("missing");
   }
 
   @Test
@@ -357,41 +396,53 @@ abstract class ModelRegistryContract {
     try (ObjectOutputStream out = new ObjectOutputStream(Files.newOutputStream(ser))) {
       out.writeObject(model);
     }
-    ModelVersion v = registry.register("legacy",
-        ModelArtifact.file(ser, ModelArtifact.TRIBUO_JAVA_SERIALIZED), null);
+    ModelVersion v =
+        registry.register(
+            "legacy", ModelArtifact.file(ser, ModelArtifact.TRIBUO_JAVA_SERIALIZED), null);
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
-        .isInstanceOf(UnsafeModelException.class).hasMessageContaining("Java-serialized");
+        .isInstanceOf(UnsafeModelException.class)
+        .hasMessageContaining("Java-serialized");
 
-    try (ModelRegistry allowing = ModelRegistry.builder().store(registry.store())
-        .pollInterval(Duration.ZERO).allowJavaSerialization(ModelRegistry.TRIBUO_SERIAL_FILTER)
-        .build()) {
+    try (ModelRegistry allowing =
+        ModelRegistry.builder()
+            .store(registry.store())
+            .pollInterval(Duration.ZERO)
+            .allowJavaSerialization(ModelRegistry.TRIBUO_SERIAL_FILTER)
+            .build()) {
       Model<Label> loaded = allowing.loadTribuo(v, Label.class);
       assertThat(loaded.predict(Models.example(1, 10)).getOutput())
           .isEqualTo(model.predict(Models.example(1, 10)).getOutput());
     }
-    try (ModelRegistry strict = ModelRegistry.builder().store(registry.store())
-        .pollInterval(Duration.ZERO).allowJavaSerialization("java.lang.*;!*").build()) {
+    try (ModelRegistry strict =
+        ModelRegistry.builder()
+            .store(registry.store())
+            .pollInterval(Duration.ZERO)
+            .allowJavaSerialization("java.lang.*;!*")
+            .build()) {
       assertThatThrownBy(() -> strict.loadTribuo(v, Label.class))
-          .isInstanceOf(UnsafeModelException.class).hasMessageContaining("filter refused");
+          .isInstanceOf(UnsafeModelException.class)
+          .hasMessageContaining("filter refused");
     }
   }
 
   @Test
   void modelClassOutsideAllowedPackages_isRefusedBeforeItIsLoaded() throws Exception {
-    ModelProto evil = Models.churn(1).serialize().toBuilder()
-        .setClassName("com.example.Evil").build();
+    ModelProto evil =
+        Models.churn(1).serialize().toBuilder().setClassName("com.example.Evil").build();
     Path file = Files.write(temp.resolve("evil.tribuo"), evil.toByteArray());
-    ModelVersion v = registry.register("evil",
-        ModelArtifact.file(file, ModelArtifact.TRIBUO_PROTOBUF), null);
+    ModelVersion v =
+        registry.register("evil", ModelArtifact.file(file, ModelArtifact.TRIBUO_PROTOBUF), null);
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
-        .isInstanceOf(UnsafeModelException.class).hasMessageContaining("com.example.Evil");
+        .isInstanceOf(UnsafeModelException.class)
+        .hasMessageContaining("com.example.Evil");
   }
 
   @Test
   void models_searchTagDescribeAndDelete() {
     registry.createModel("fraud", "card fraud");
     assertThatThrownBy(() -> registry.createModel("fraud", ""))
-        .isInstanceOf(RegistryException.class).hasMessageContaining("already exists");
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("already exists");
     registry.register("churn", Models.churn(1), null);
     registry.register("churn-eu", Models.churn(2), null);
     registry.setModelTag("churn", "team", "risk");
@@ -400,10 +451,13 @@ abstract class ModelRegistryContract {
     registry.setModelTag("fraud", "team", "payments");
     registry.setModelDescription("churn", "who leaves");
     assertThat(registry.searchModels("churn%", Map.of("team", "risk")))
-        .extracting(RegisteredModel::name).containsExactly("churn", "churn-eu");
+        .extracting(RegisteredModel::name)
+        .containsExactly("churn", "churn-eu");
     assertThat(registry.searchModels(null, Map.of("team", "risk", "region", "eu")))
-        .extracting(RegisteredModel::name).containsExactly("churn-eu");
-    assertThat(registry.listModels()).extracting(RegisteredModel::name)
+        .extracting(RegisteredModel::name)
+        .containsExactly("churn-eu");
+    assertThat(registry.listModels())
+        .extracting(RegisteredModel::name)
         .containsExactly("churn", "churn-eu", "fraud");
     assertThat(registry.findModel("churn").orElseThrow().description()).isEqualTo("who leaves");
     registry.setModelTag("churn", "team", null);
@@ -411,11 +465,14 @@ abstract class ModelRegistryContract {
 
     registry.setAlias("churn", "champion", 1);
     assertThatThrownBy(() -> registry.deleteModel("churn"))
-        .isInstanceOf(RegistryException.class).hasMessageContaining("champion");
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("champion");
     registry.deleteAlias("churn", "champion");
     registry.deleteModel("churn");
     assertThat(registry.findModel("churn")).isEmpty();
-    assertThat(registry.auditLog("churn")).last().extracting(AuditEntry::action)
+    assertThat(registry.auditLog("churn"))
+        .last()
+        .extracting(AuditEntry::action)
         .isEqualTo(AuditAction.MODEL_DELETED);
     assertThatThrownBy(() -> registry.versions("churn")).isInstanceOf(ModelNotFoundException.class);
     assertThat(registry.register("churn", Models.churn(3), null).version()).isEqualTo(1);
@@ -435,7 +492,8 @@ abstract class ModelRegistryContract {
     ModelLineage lineage = registry.lineage(v);
     assertThat(lineage.run()).isNotNull().extracting(r -> r.runId()).isEqualTo(runId);
     assertThat(lineage.params()).containsEntry("lr", "0.05");
-    assertThat(lineage.datasets()).singleElement()
+    assertThat(lineage.datasets())
+        .singleElement()
         .satisfies(d -> assertThat(d.dataset().name()).isEqualTo("train.csv"));
     assertThat(registry.lineage(registry.register("churn", Models.churn(2), null)).datasets())
         .isEmpty();
@@ -448,19 +506,23 @@ abstract class ModelRegistryContract {
     List<Future<?>> futures = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
       Path file = Files.write(temp.resolve("m" + t), new byte[] {(byte) t});
-      futures.add(pool.submit(() -> {
-        for (int i = 0; i < 10; i++) {
-          versions.add(registry.register("racy", ModelArtifact.file(file, "bin"), null).version());
-        }
-        return null;
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < 10; i++) {
+                  versions.add(
+                      registry.register("racy", ModelArtifact.file(file, "bin"), null).version());
+                }
+                return null;
+              }));
     }
     for (Future<?> f : futures) {
       f.get(120, TimeUnit.SECONDS);
     }
     pool.shutdown();
     assertThat(versions).hasSize(80);
-    assertThat(registry.versions("racy")).extracting(ModelVersion::version)
+    assertThat(registry.versions("racy"))
+        .extracting(ModelVersion::version)
         .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 80).boxed().toList());
   }
 
@@ -468,31 +530,44 @@ abstract class ModelRegistryContract {
   void closedRegistry_refusesUse() {
     registry.close();
     assertThatThrownBy(() -> registry.resolve("churn", "latest"))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
   }
 
   // ---------------------------------------------------------------- model names
 
   @Test
   void modelNames_followTheRule_andMayNotDifferOnlyByCase() {
-    for (String bad : List.of("loan/default", " loan", "loan ", "loan\tdefault",
-        "loan\u200bdefault", "loan\u00a0default", "")) {
-      assertThatThrownBy(() -> registry.register(bad, Models.churn(1), null)).as(bad)
+    for (String bad :
+        List.of(
+            "loan/default",
+            " loan",
+            "loan ",
+            "loan\tdefault",
+            "loan\u200bdefault",
+            "loan\u00a0default",
+            "")) {
+      assertThatThrownBy(() -> registry.register(bad, Models.churn(1), null))
+          .as(bad)
           .isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> registry.createModel(bad, "")).as(bad)
+      assertThatThrownBy(() -> registry.createModel(bad, ""))
+          .as(bad)
           .isInstanceOf(IllegalArgumentException.class);
     }
     registry.register("Loan-Default", Models.churn(1), null);
     registry.register("loan default", Models.churn(1), null); // not a case variant: allowed
     assertThatThrownBy(() -> registry.register("loan-default", Models.churn(2), null))
         .isInstanceOf(RegistryException.class)
-        .hasMessageContaining("'loan-default' differs only by case from the existing model"
-            + " 'Loan-Default'");
+        .hasMessageContaining(
+            "'loan-default' differs only by case from the existing model" + " 'Loan-Default'");
     assertThatThrownBy(() -> registry.createModel("LOAN-DEFAULT", ""))
-        .isInstanceOf(RegistryException.class).hasMessageContaining("'Loan-Default'");
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("'Loan-Default'");
     assertThatThrownBy(() -> registry.createModel("Loan-Default", ""))
-        .isInstanceOf(RegistryException.class).hasMessageContaining("already exists");
-    assertThat(registry.listModels()).extracting(RegisteredModel::name)
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("already exists");
+    assertThat(registry.listModels())
+        .extracting(RegisteredModel::name)
         .containsExactly("Loan-Default", "loan default");
     assertThat(registry.register("Loan-Default", Models.churn(2), null).version()).isEqualTo(2);
 
@@ -513,20 +588,25 @@ abstract class ModelRegistryContract {
       try (io.github.mlops4j.store.Store s1 = openStore(db);
           io.github.mlops4j.store.Store s2 = openStore(db);
           ModelRegistry r1 = ModelRegistry.builder().store(s1).pollInterval(Duration.ZERO).build();
-          ModelRegistry r2 = ModelRegistry.builder().store(s2).pollInterval(Duration.ZERO)
-              .build()) {
+          ModelRegistry r2 =
+              ModelRegistry.builder().store(s2).pollInterval(Duration.ZERO).build()) {
         java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-          Future<Object> a = pool.submit(() -> {
-            start.await(60, TimeUnit.SECONDS);
-            return round % 2 == 0 ? r1.register(upper, ModelArtifact.file(file, "bin"), null)
-                : r1.createModel(upper, "");
-          });
-          Future<Object> b = pool.submit(() -> {
-            start.await(60, TimeUnit.SECONDS);
-            return r2.register(lower, ModelArtifact.file(file, "bin"), null);
-          });
+          Future<Object> a =
+              pool.submit(
+                  () -> {
+                    start.await(60, TimeUnit.SECONDS);
+                    return round % 2 == 0
+                        ? r1.register(upper, ModelArtifact.file(file, "bin"), null)
+                        : r1.createModel(upper, "");
+                  });
+          Future<Object> b =
+              pool.submit(
+                  () -> {
+                    start.await(60, TimeUnit.SECONDS);
+                    return r2.register(lower, ModelArtifact.file(file, "bin"), null);
+                  });
           List<Throwable> failures = new ArrayList<>();
           for (Future<Object> f : List.of(a, b)) {
             try {
@@ -535,12 +615,17 @@ abstract class ModelRegistryContract {
               failures.add(e.getCause());
             }
           }
-          List<String> models = r1.searchModels(null, Map.of()).stream()
-              .map(RegisteredModel::name).filter(n -> n.equalsIgnoreCase(upper)).toList();
+          List<String> models =
+              r1.searchModels(null, Map.of()).stream()
+                  .map(RegisteredModel::name)
+                  .filter(n -> n.equalsIgnoreCase(upper))
+                  .toList();
           assertThat(models).hasSize(1);
-          assertThat(failures).singleElement()
+          assertThat(failures)
+              .singleElement()
               .isInstanceOf(RegistryException.class)
-              .extracting(Throwable::getMessage).asString()
+              .extracting(Throwable::getMessage)
+              .asString()
               .contains("differs only by case from the existing model '" + models.get(0) + "'");
         } finally {
           pool.shutdownNow();
@@ -555,19 +640,27 @@ abstract class ModelRegistryContract {
     try (io.github.mlops4j.store.Store old = openStore(db)) {
       // the schema before the rule
       StoreAccess.migrate(old, RegistryDao.COMPONENT, 2, RegistryDao.MIGRATIONS);
-      StoreAccess.write(old, c -> {
-        long t = 1;
-        for (String name : List.of("Loan", "loan", "LOAN", "a/b", "other")) {
-          io.github.mlops4j.store.internal.Sql.update(c, "INSERT INTO registered_models (name,"
-              + " creation_time, last_updated_time) VALUES (?, ?, ?)", name, t, t);
-          t++;
-        }
-        return null;
-      });
+      StoreAccess.write(
+          old,
+          c -> {
+            long t = 1;
+            for (String name : List.of("Loan", "loan", "LOAN", "a/b", "other")) {
+              io.github.mlops4j.store.internal.Sql.update(
+                  c,
+                  "INSERT INTO registered_models (name,"
+                      + " creation_time, last_updated_time) VALUES (?, ?, ?)",
+                  name,
+                  t,
+                  t);
+              t++;
+            }
+            return null;
+          });
     }
     try (io.github.mlops4j.store.Store s = openStore(db);
         ModelRegistry r = ModelRegistry.builder().store(s).pollInterval(Duration.ZERO).build()) {
-      assertThat(r.listModels()).extracting(RegisteredModel::name)
+      assertThat(r.listModels())
+          .extracting(RegisteredModel::name)
           .containsExactlyInAnyOrder("Loan", "loan", "LOAN", "a/b", "other");
       for (String name : List.of("Loan", "loan", "LOAN", "a/b")) { // old names keep working
         assertThat(r.register(name, Models.churn(1), null).version()).isEqualTo(1);
@@ -575,18 +668,22 @@ abstract class ModelRegistryContract {
         assertThat(r.resolve(name, "champion")).isPresent();
       }
       assertThatThrownBy(() -> r.createModel("lOAN", ""))
-          .isInstanceOf(RegistryException.class).hasMessageContaining("'Loan'");
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining("'Loan'");
       assertThatThrownBy(() -> r.register("OTHER", Models.churn(1), null))
-          .isInstanceOf(RegistryException.class).hasMessageContaining("'other'");
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining("'other'");
       r.deleteAlias("Loan", "champion");
       r.deleteModel("Loan"); // the key is free, but "loan" and "LOAN" still hold the name
       assertThatThrownBy(() -> r.createModel("lOAN", ""))
-          .isInstanceOf(RegistryException.class).hasMessageContaining("differs only");
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining("differs only");
     }
     try (io.github.mlops4j.store.Store s = openStore(db); // a second open fills in a freed key
         ModelRegistry r = ModelRegistry.builder().store(s).pollInterval(Duration.ZERO).build()) {
       assertThatThrownBy(() -> r.createModel("lOAN", ""))
-          .isInstanceOf(RegistryException.class).hasMessageContaining("'loan'");
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining("'loan'");
       assertThat(r.listModels()).hasSize(4);
     }
   }

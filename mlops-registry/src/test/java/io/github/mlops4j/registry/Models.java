@@ -18,8 +18,9 @@ final class Models {
   /** A logistic regression on a synthetic churn rule; different seeds give different models. */
   static Model<Label> churn(long seed) {
     LabelFactory factory = new LabelFactory();
-    MutableDataset<Label> data = new MutableDataset<>(
-        new SimpleDataSourceProvenance("synthetic churn " + seed, factory), factory);
+    MutableDataset<Label> data =
+        new MutableDataset<>(
+            new SimpleDataSourceProvenance("synthetic churn " + seed, factory), factory);
     Random random = new Random(seed);
     for (int i = 0; i < 300; i++) {
       double tenure = random.nextDouble() * 10;

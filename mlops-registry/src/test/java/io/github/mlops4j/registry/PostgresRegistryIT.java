@@ -41,33 +41,48 @@ class PostgresRegistryIT extends ModelRegistryContract {
       db = postgres.fresh();
       databases.put(dir, db);
     }
-    return io.github.mlops4j.store.Store.builder().dataSource(db)
-        .artifactRoot(dir.resolve("artifacts")).build();
+    return io.github.mlops4j.store.Store.builder()
+        .dataSource(db)
+        .artifactRoot(dir.resolve("artifacts"))
+        .build();
   }
 
   @Override
   ModelRegistry.Builder fresh(Path dir) throws Exception {
-    return ModelRegistry.builder().dataSource(postgres.fresh())
+    return ModelRegistry.builder()
+        .dataSource(postgres.fresh())
         .artifactRoot(dir.resolve("artifacts"));
   }
 
   /**
-   * PostgreSQL numbers audit entries when a change inserts its entry, not when it commits. A
-   * change to one model that is numbered first but commits after a change to another model must
-   * still reach another instance's poll (it used to be skipped for good: the poll's cursor had
-   * passed its number).
+   * PostgreSQL numbers audit entries when a change inserts its entry, not when it commits. A change
+   * to one model that is numbered first but commits after a change to another model must still
+   * reach another instance's poll (it used to be skipped for good: the poll's cursor had passed its
+   * number).
    */
   @Test
   void anotherInstancesPoll_seesAChangeNumberedEarlierButCommittedLater() throws Exception {
     DataSource db = postgres.fresh();
     PausingDataSource pausing = new PausingDataSource(db);
     Path artifacts = temp.resolve("ordering");
-    try (ModelRegistry slow = ModelRegistry.builder().dataSource(pausing).artifactRoot(artifacts)
-        .pollInterval(Duration.ZERO).build();
-        ModelRegistry fast = ModelRegistry.builder().dataSource(db).artifactRoot(artifacts)
-            .pollInterval(Duration.ZERO).build();
-        ModelRegistry watcher = ModelRegistry.builder().dataSource(db).artifactRoot(artifacts)
-            .pollInterval(Duration.ZERO).build()) {
+    try (ModelRegistry slow =
+            ModelRegistry.builder()
+                .dataSource(pausing)
+                .artifactRoot(artifacts)
+                .pollInterval(Duration.ZERO)
+                .build();
+        ModelRegistry fast =
+            ModelRegistry.builder()
+                .dataSource(db)
+                .artifactRoot(artifacts)
+                .pollInterval(Duration.ZERO)
+                .build();
+        ModelRegistry watcher =
+            ModelRegistry.builder()
+                .dataSource(db)
+                .artifactRoot(artifacts)
+                .pollInterval(Duration.ZERO)
+                .build()) {
       slow.createModel("a", "");
       slow.createModel("b", "");
       watcher.refresh();
@@ -91,37 +106,48 @@ class PostgresRegistryIT extends ModelRegistryContract {
   }
 
   /**
-   * The race the unique name key exists for: both transactions look for a case twin before
-   * either commits. The second one's insert waits on the first one's index entry, then fails on
-   * the unique key; the registry retries it, and the retry names the model that won.
+   * The race the unique name key exists for: both transactions look for a case twin before either
+   * commits. The second one's insert waits on the first one's index entry, then fails on the unique
+   * key; the registry retries it, and the retry names the model that won.
    */
   @Test
   void caseVariantInsertedWhileAnotherIsUncommitted_getsTheClearError() throws Exception {
     DataSource db = postgres.fresh();
     PausingDataSource pausing = new PausingDataSource(db);
     Path artifacts = temp.resolve("case-race");
-    try (ModelRegistry slow = ModelRegistry.builder().dataSource(pausing).artifactRoot(artifacts)
-        .pollInterval(Duration.ZERO).build();
-        ModelRegistry fast = ModelRegistry.builder().dataSource(db).artifactRoot(artifacts)
-            .pollInterval(Duration.ZERO).build()) {
+    try (ModelRegistry slow =
+            ModelRegistry.builder()
+                .dataSource(pausing)
+                .artifactRoot(artifacts)
+                .pollInterval(Duration.ZERO)
+                .build();
+        ModelRegistry fast =
+            ModelRegistry.builder()
+                .dataSource(db)
+                .artifactRoot(artifacts)
+                .pollInterval(Duration.ZERO)
+                .build()) {
       Thread first = new Thread(() -> slow.createModel("Loan", "first"));
       pausing.pauseNextCommit(first);
       first.start();
       pausing.awaitRead(); // "Loan" is inserted, not committed
       Throwable[] failure = new Throwable[1];
-      Thread second = new Thread(() -> {
-        try {
-          fast.createModel("loan", "second");
-        } catch (Throwable t) {
-          failure[0] = t;
-        }
-      });
+      Thread second =
+          new Thread(
+              () -> {
+                try {
+                  fast.createModel("loan", "second");
+                } catch (Throwable t) {
+                  failure[0] = t;
+                }
+              });
       second.start();
       awaitDoneOrWaitingForALock(second, db);
       pausing.resume();
       first.join();
       second.join();
-      assertThat(failure[0]).isInstanceOf(RegistryException.class)
+      assertThat(failure[0])
+          .isInstanceOf(RegistryException.class)
           .hasMessageContaining("'loan' differs only by case from the existing model 'Loan'");
       assertThat(fast.listModels()).extracting(RegisteredModel::name).containsExactly("Loan");
     }
@@ -130,7 +156,8 @@ class PostgresRegistryIT extends ModelRegistryContract {
   /** Waits (bounded, as a safety net) until {@code t} ended or waits for a database lock. */
   private static void awaitDoneOrWaitingForALock(Thread t, DataSource db) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement()) {
       while (t.isAlive()) {
         try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_locks WHERE NOT granted")) {
           rs.next();

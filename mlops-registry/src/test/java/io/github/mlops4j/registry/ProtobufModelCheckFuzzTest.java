@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The protobuf model pre-check on arbitrary bytes: it accepts a file or throws {@link
- * UnsafeModelException}, never another exception, an {@code Error} or a hang. The corpus holds
- * real models (a logistic regression, a linear regression) and hostile variants of them.
+ * UnsafeModelException}, never another exception, an {@code Error} or a hang. The corpus holds real
+ * models (a logistic regression, a linear regression) and hostile variants of them.
  */
 class ProtobufModelCheckFuzzTest {
   private static final ProtobufModelCheck CHECK =

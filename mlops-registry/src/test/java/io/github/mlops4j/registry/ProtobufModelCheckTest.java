@@ -27,18 +27,29 @@ class ProtobufModelCheckTest {
   private static final Descriptor LIBLINEAR_MODEL = libLinearModelProto();
 
   private static Descriptor libLinearModelProto() {
-    FileDescriptorProto file = FileDescriptorProto.newBuilder().setName("tribuo-liblinear.proto")
-        .setPackage("tribuo.common.liblinear").setSyntax("proto3")
-        .addDependency(TribuoCore.getDescriptor().getName())
-        .addMessageType(DescriptorProto.newBuilder().setName("LibLinearModelProto")
-            .addField(FieldDescriptorProto.newBuilder().setName("metadata").setNumber(1)
-                .setLabel(FieldDescriptorProto.Label.LABEL_OPTIONAL)
-                .setType(FieldDescriptorProto.Type.TYPE_MESSAGE)
-                .setTypeName(".tribuo.core.ModelDataProto"))
-            .addField(FieldDescriptorProto.newBuilder().setName("models").setNumber(2)
-                .setLabel(FieldDescriptorProto.Label.LABEL_REPEATED)
-                .setType(FieldDescriptorProto.Type.TYPE_BYTES)))
-        .build();
+    FileDescriptorProto file =
+        FileDescriptorProto.newBuilder()
+            .setName("tribuo-liblinear.proto")
+            .setPackage("tribuo.common.liblinear")
+            .setSyntax("proto3")
+            .addDependency(TribuoCore.getDescriptor().getName())
+            .addMessageType(
+                DescriptorProto.newBuilder()
+                    .setName("LibLinearModelProto")
+                    .addField(
+                        FieldDescriptorProto.newBuilder()
+                            .setName("metadata")
+                            .setNumber(1)
+                            .setLabel(FieldDescriptorProto.Label.LABEL_OPTIONAL)
+                            .setType(FieldDescriptorProto.Type.TYPE_MESSAGE)
+                            .setTypeName(".tribuo.core.ModelDataProto"))
+                    .addField(
+                        FieldDescriptorProto.newBuilder()
+                            .setName("models")
+                            .setNumber(2)
+                            .setLabel(FieldDescriptorProto.Label.LABEL_REPEATED)
+                            .setType(FieldDescriptorProto.Type.TYPE_BYTES)))
+            .build();
     try {
       return FileDescriptor.buildFrom(file, new FileDescriptor[] {TribuoCore.getDescriptor()})
           .findMessageTypeByName("LibLinearModelProto");
@@ -48,31 +59,39 @@ class ProtobufModelCheckTest {
   }
 
   private static ProtobufModelCheck check(String javaSerialFilter) {
-    return new ProtobufModelCheck(List.of("org.tribuo."), javaSerialFilter,
+    return new ProtobufModelCheck(
+        List.of("org.tribuo."),
+        javaSerialFilter,
         name -> name.equals(LIBLINEAR) ? LIBLINEAR_MODEL : ProtobufModelCheck.tribuoType(name));
   }
 
   /** A LibLinear model file around {@code blob}, with a real model's metadata. */
   private static byte[] libLinear(byte[] blob) throws Exception {
     ModelProto churn = Models.churn(1).serialize();
-    ModelDataProto metadata = churn.getSerializedData().unpack(ClassificationLinearSGDProto.class)
-        .getMetadata();
-    DynamicMessage payload = DynamicMessage.newBuilder(LIBLINEAR_MODEL)
-        .setField(LIBLINEAR_MODEL.findFieldByName("metadata"), metadata)
-        .addRepeatedField(LIBLINEAR_MODEL.findFieldByName("models"), ByteString.copyFrom(blob))
-        .build();
-    return ModelProto.newBuilder().setVersion(0)
+    ModelDataProto metadata =
+        churn.getSerializedData().unpack(ClassificationLinearSGDProto.class).getMetadata();
+    DynamicMessage payload =
+        DynamicMessage.newBuilder(LIBLINEAR_MODEL)
+            .setField(LIBLINEAR_MODEL.findFieldByName("metadata"), metadata)
+            .addRepeatedField(LIBLINEAR_MODEL.findFieldByName("models"), ByteString.copyFrom(blob))
+            .build();
+    return ModelProto.newBuilder()
+        .setVersion(0)
         .setClassName("org.tribuo.classification.liblinear.LibLinearClassificationModel")
-        .setSerializedData(Any.newBuilder()
-            .setTypeUrl("type.googleapis.com/" + LIBLINEAR).setValue(payload.toByteString()))
-        .build().toByteArray();
+        .setSerializedData(
+            Any.newBuilder()
+                .setTypeUrl("type.googleapis.com/" + LIBLINEAR)
+                .setValue(payload.toByteString()))
+        .build()
+        .toByteArray();
   }
 
   @Test
   void aLibLinearModel_isRefusedUnlessJavaSerializationIsAllowed() throws Exception {
     byte[] model = libLinear(ModelFiles.javaSerialized("not a model"));
     assertThatThrownBy(() -> check(null).check("m", 1, model))
-        .isInstanceOf(UnsafeModelException.class).hasMessageContaining("LibLinear")
+        .isInstanceOf(UnsafeModelException.class)
+        .hasMessageContaining("LibLinear")
         .hasMessageContaining("allowJavaSerialization");
     assertThatThrownBy(() -> check(ModelRegistry.TRIBUO_SERIAL_FILTER).check("m", 1, model))
         .isInstanceOf(UnsafeModelException.class)
@@ -81,10 +100,15 @@ class ProtobufModelCheckTest {
 
   @Test
   void aLibLinearModelsJavaBytes_areReadThroughTheFilterFirst() throws Exception {
-    byte[] evil = libLinear(ModelFiles.patch(ModelFiles.javaSerialized(new GoodSerializable()),
-        "GoodSerializable", "EvilSerializable"));
+    byte[] evil =
+        libLinear(
+            ModelFiles.patch(
+                ModelFiles.javaSerialized(new GoodSerializable()),
+                "GoodSerializable",
+                "EvilSerializable"));
     assertThatThrownBy(() -> check(ModelRegistry.TRIBUO_SERIAL_FILTER).check("m", 1, evil))
-        .isInstanceOf(UnsafeModelException.class).hasMessageContaining("filter refused")
+        .isInstanceOf(UnsafeModelException.class)
+        .hasMessageContaining("filter refused")
         .hasMessageContaining("EvilSerializable");
     assertThat(System.getProperty("mlops4j.test.EvilSerializable.initialized")).isNull();
   }
@@ -94,7 +118,8 @@ class ProtobufModelCheckTest {
   void aHashSetBombInsideALibLinearModel_isRefusedByTheFilter() throws Exception {
     byte[] bomb = libLinear(ModelFiles.hashSetBomb(40));
     assertThatThrownBy(() -> check(ModelRegistry.TRIBUO_SERIAL_FILTER).check("m", 1, bomb))
-        .isInstanceOf(UnsafeModelException.class).hasMessageContaining("at depth 25");
+        .isInstanceOf(UnsafeModelException.class)
+        .hasMessageContaining("at depth 25");
   }
 
   @Test
@@ -106,17 +131,29 @@ class ProtobufModelCheckTest {
     assertThat(check.allowed(ProtobufModelCheck.OLCUT_PROVENANCE + "primitives.IntProvenance"))
         .isTrue();
     assertThat(check.allowedModelClass(ProtobufModelCheck.OLCUT_PROVENANCE + "ListProvenance"))
-        .as("a model class must be in the registry's packages").isFalse();
-    for (String bad : List.of("", "org.tribuo.", "org.tribuo..X", "org.tribuo.X;", "org.tribuo.X\n",
-        "org.tribuo.[X", "[Lorg.tribuo.X;", "org.tribuoX.Evil", "com.example.Evil",
-        "org.tribuo.X/Y", "org.tribuo." + "a".repeat(ProtobufModelCheck.MAX_CLASS_NAME))) {
+        .as("a model class must be in the registry's packages")
+        .isFalse();
+    for (String bad :
+        List.of(
+            "",
+            "org.tribuo.",
+            "org.tribuo..X",
+            "org.tribuo.X;",
+            "org.tribuo.X\n",
+            "org.tribuo.[X",
+            "[Lorg.tribuo.X;",
+            "org.tribuoX.Evil",
+            "com.example.Evil",
+            "org.tribuo.X/Y",
+            "org.tribuo." + "a".repeat(ProtobufModelCheck.MAX_CLASS_NAME))) {
       assertThat(check.allowed(bad)).as(bad).isFalse();
     }
   }
 
   @Test
   void messages_quoteAtMostAHundredCharactersOfAValue() {
-    assertThat(ProtobufModelCheck.cut("x".repeat(5000))).hasSizeLessThan(130)
+    assertThat(ProtobufModelCheck.cut("x".repeat(5000)))
+        .hasSizeLessThan(130)
         .endsWith("… (5000 characters)");
     assertThat(ProtobufModelCheck.cut("a\nb\u0000")).isEqualTo("a\\u000ab\\u0000");
   }

@@ -38,10 +38,10 @@ class ReadYourWritesTest {
   @Test
   void aResolveThatReadBeforeAMove_doesNotOutliveIt() throws Exception {
     PausingDataSource db = PausingDataSource.sqlite(temp.resolve("mlops.db"));
-    try (Store store = Store.builder().dataSource(db).artifactRoot(temp.resolve("artifacts"))
-        .build();
-        ModelRegistry registry = ModelRegistry.builder().store(store).pollInterval(Duration.ZERO)
-            .build()) {
+    try (Store store =
+            Store.builder().dataSource(db).artifactRoot(temp.resolve("artifacts")).build();
+        ModelRegistry registry =
+            ModelRegistry.builder().store(store).pollInterval(Duration.ZERO).build()) {
       registerThree(registry, temp);
       registry.setAlias("m", "champion", 1);
       AtomicReference<Optional<ModelVersion>> early = new AtomicReference<>();
@@ -61,12 +61,12 @@ class ReadYourWritesTest {
   @Test
   void aResolveThatReadBeforeAnotherInstancesMove_doesNotOutliveTheRefresh() throws Exception {
     PausingDataSource db = PausingDataSource.sqlite(temp.resolve("mlops.db"));
-    try (Store store = Store.builder().dataSource(db).artifactRoot(temp.resolve("artifacts"))
-        .build();
-        ModelRegistry registry = ModelRegistry.builder().store(store).pollInterval(Duration.ZERO)
-            .build();
-        ModelRegistry other = ModelRegistry.builder().store(store).pollInterval(Duration.ZERO)
-            .build()) {
+    try (Store store =
+            Store.builder().dataSource(db).artifactRoot(temp.resolve("artifacts")).build();
+        ModelRegistry registry =
+            ModelRegistry.builder().store(store).pollInterval(Duration.ZERO).build();
+        ModelRegistry other =
+            ModelRegistry.builder().store(store).pollInterval(Duration.ZERO).build()) {
       registerThree(registry, temp);
       registry.setAlias("m", "champion", 1);
       Thread reader = new Thread(() -> registry.resolve("m", "champion"));
@@ -87,10 +87,13 @@ class ReadYourWritesTest {
    */
   @Test
   void aRefreshThatFindsNothingNew_stillSeesChangesAnotherPollIsAnnouncing() throws Exception {
-    try (ModelRegistry registry = ModelRegistry.builder().workspace(temp.resolve("ws"))
-        .pollInterval(Duration.ZERO).build();
-        ModelRegistry other = ModelRegistry.builder().store(registry.store())
-            .pollInterval(Duration.ZERO).build()) {
+    try (ModelRegistry registry =
+            ModelRegistry.builder()
+                .workspace(temp.resolve("ws"))
+                .pollInterval(Duration.ZERO)
+                .build();
+        ModelRegistry other =
+            ModelRegistry.builder().store(registry.store()).pollInterval(Duration.ZERO).build()) {
       for (String m : List.of("a", "b")) {
         for (int i = 1; i <= 2; i++) {
           Path file = Files.writeString(temp.resolve(m + i), m + i);
@@ -105,16 +108,17 @@ class ReadYourWritesTest {
       java.util.concurrent.CountDownLatch inListener = new java.util.concurrent.CountDownLatch(1);
       java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
       Thread poller = new Thread(registry::refresh);
-      registry.addListener(e -> {
-        if (Thread.currentThread() == poller && e.model().equals("a")) {
-          inListener.countDown();
-          try {
-            go.await();
-          } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-          }
-        }
-      });
+      registry.addListener(
+          e -> {
+            if (Thread.currentThread() == poller && e.model().equals("a")) {
+              inListener.countDown();
+              try {
+                go.await();
+              } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          });
       poller.start();
       try {
         inListener.await(); // the poller took both changes and is announcing the first
@@ -133,18 +137,20 @@ class ReadYourWritesTest {
    */
   @Test
   void twoQuickMovesWhileOthersResolve_resolveAnswersTheLastMove() throws Exception {
-    try (ModelRegistry registry = ModelRegistry.builder().workspace(temp.resolve("ws"))
-        .pollInterval(Duration.ZERO).build()) {
+    try (ModelRegistry registry =
+        ModelRegistry.builder().workspace(temp.resolve("ws")).pollInterval(Duration.ZERO).build()) {
       registerThree(registry, temp);
       registry.setAlias("m", "champion", 1);
       AtomicBoolean stop = new AtomicBoolean();
       List<Thread> readers = new ArrayList<>();
       for (int t = 0; t < 2; t++) {
-        Thread r = new Thread(() -> {
-          while (!stop.get()) {
-            registry.resolve("m", "champion");
-          }
-        });
+        Thread r =
+            new Thread(
+                () -> {
+                  while (!stop.get()) {
+                    registry.resolve("m", "champion");
+                  }
+                });
         r.start();
         readers.add(r);
       }

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A second JVM that registers versions of one model into a shared workspace: {@code count} of
- * them, or forever (printing each version) when {@code count} is negative.
+ * A second JVM that registers versions of one model into a shared workspace: {@code count} of them,
+ * or forever (printing each version) when {@code count} is negative.
  */
 final class RegisteringChild {
   private RegisteringChild() {}
@@ -16,8 +16,8 @@ final class RegisteringChild {
     int count = Integer.parseInt(args[1]);
     Path file = Files.createTempFile("model", ".bin");
     Files.writeString(file, "pid " + ProcessHandle.current().pid());
-    try (ModelRegistry registry = ModelRegistry.builder().workspace(workspace)
-        .pollInterval(Duration.ZERO).build()) {
+    try (ModelRegistry registry =
+        ModelRegistry.builder().workspace(workspace).pollInterval(Duration.ZERO).build()) {
       for (int i = 0; count < 0 || i < count; i++) {
         // Distinct content each time, so every registration also writes a new artifact.
         Files.writeString(file, "pid " + ProcessHandle.current().pid() + " #" + i);

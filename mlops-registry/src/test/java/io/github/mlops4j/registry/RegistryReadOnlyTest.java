@@ -22,14 +22,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.classification.Label;
 
-/** A registry opened read-only serves reads and loads, and never changes a byte of the workspace. */
+/**
+ * A registry opened read-only serves reads and loads, and never changes a byte of the workspace.
+ */
 class RegistryReadOnlyTest {
   @TempDir Path temp;
 
   private Path workspaceWithAModel() {
     Path ws = temp.resolve("ws");
-    try (ModelRegistry registry = ModelRegistry.builder().workspace(ws)
-        .pollInterval(Duration.ZERO).build()) {
+    try (ModelRegistry registry =
+        ModelRegistry.builder().workspace(ws).pollInterval(Duration.ZERO).build()) {
       registry.register("churn", Models.churn(1), null);
       registry.setAlias("churn", "champion", 1);
     }
@@ -41,23 +43,29 @@ class RegistryReadOnlyTest {
     Path ws = workspaceWithAModel();
     Map<String, byte[]> before = snapshot(ws);
 
-    try (ModelRegistry registry = ModelRegistry.builder().workspace(ws)
-        .openMode(OpenMode.READ_ONLY).pollInterval(Duration.ZERO).build()) {
+    try (ModelRegistry registry =
+        ModelRegistry.builder()
+            .workspace(ws)
+            .openMode(OpenMode.READ_ONLY)
+            .pollInterval(Duration.ZERO)
+            .build()) {
       ModelVersion champion = registry.resolve("churn", "champion").orElseThrow();
       assertThat(champion.version()).isEqualTo(1);
       assertThat(registry.loadTribuo(champion, Label.class)).isNotNull();
       assertThatThrownBy(() -> registry.setAlias("churn", "champion", 1))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("read-only");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("read-only");
       assertThatThrownBy(() -> registry.register("churn", Models.churn(2), null))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("read-only");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("read-only");
     }
 
     Map<String, byte[]> after = snapshot(ws);
     after.remove("mlops.db-wal"); // SQLite's (empty) WAL and index, created by any reader
     after.remove("mlops.db-shm");
     assertThat(after.keySet()).containsExactlyElementsOf(before.keySet());
-    before.forEach((name, bytes) ->
-        assertThat(Arrays.equals(after.get(name), bytes)).as(name).isTrue());
+    before.forEach(
+        (name, bytes) -> assertThat(Arrays.equals(after.get(name), bytes)).as(name).isTrue());
   }
 
   @Test
@@ -77,15 +85,16 @@ class RegistryReadOnlyTest {
 
     Map<String, byte[]> after = snapshot(ws);
     assertThat(after.keySet()).containsExactlyElementsOf(before.keySet());
-    before.forEach((name, bytes) ->
-        assertThat(Arrays.equals(after.get(name), bytes)).as(name).isTrue());
+    before.forEach(
+        (name, bytes) -> assertThat(Arrays.equals(after.get(name), bytes)).as(name).isTrue());
   }
 
   private static Map<String, byte[]> snapshot(Path dir) {
     Map<String, byte[]> files = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : (Iterable<Path>) walk::iterator) {
-        files.put(dir.relativize(p).toString(),
+        files.put(
+            dir.relativize(p).toString(),
             Files.isDirectory(p) ? new byte[0] : Files.readAllBytes(p));
       }
     } catch (IOException e) {

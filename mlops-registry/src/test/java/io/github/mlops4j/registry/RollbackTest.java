@@ -12,10 +12,14 @@ import org.junit.jupiter.api.Test;
 class RollbackTest {
   private final List<AuditEntry> trail = new ArrayList<>();
 
-  private void add(AuditAction action, @Nullable String alias, @Nullable Integer version,
+  private void add(
+      AuditAction action,
+      @Nullable String alias,
+      @Nullable Integer version,
       @Nullable Integer previous) {
-    trail.add(new AuditEntry(trail.size() + 1, "m", action, version, alias, previous, "a", null,
-        Instant.EPOCH));
+    trail.add(
+        new AuditEntry(
+            trail.size() + 1, "m", action, version, alias, previous, "a", null, Instant.EPOCH));
   }
 
   @Test

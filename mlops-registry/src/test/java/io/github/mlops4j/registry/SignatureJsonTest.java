@@ -10,10 +10,13 @@ import org.junit.jupiter.api.Test;
 
 /** The persisted signature format is pinned by a golden file. */
 class SignatureJsonTest {
-  private static final ModelSignature SIGNATURE = new ModelSignature(
-      List.of(new FeatureSpec("tenure", FeatureSpec.Type.REAL),
-          new FeatureSpec("plan", FeatureSpec.Type.CATEGORICAL)),
-      "Label", List.of("no", "yes"));
+  private static final ModelSignature SIGNATURE =
+      new ModelSignature(
+          List.of(
+              new FeatureSpec("tenure", FeatureSpec.Type.REAL),
+              new FeatureSpec("plan", FeatureSpec.Type.CATEGORICAL)),
+          "Label",
+          List.of("no", "yes"));
 
   private static String golden() throws Exception {
     try (InputStream in = SignatureJsonTest.class.getResourceAsStream("signature-v1.json")) {
@@ -34,26 +37,38 @@ class SignatureJsonTest {
   @Test
   void refusesAnUnknownSchemaVersion() {
     assertThatThrownBy(() -> SignatureJson.read("{\"schemaVersion\":2,\"inputs\":[]}"))
-        .isInstanceOf(RegistryException.class).hasMessageContaining("schema version 2");
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("schema version 2");
   }
 
   @Test
   void refusesDuplicateKeys_insteadOfKeepingTheLast() {
-    assertThatThrownBy(() -> SignatureJson.read("{\"schemaVersion\":1,\"inputs\":[],"
-        + "\"outputType\":\"Label\",\"outputType\":\"Regressor\",\"outputLabels\":[]}"))
-        .isInstanceOf(RegistryException.class).hasMessageContaining("Duplicate field 'outputType'");
-    assertThatThrownBy(() -> SignatureJson.read("{\"schemaVersion\":1,\"inputs\":[{\"name\":"
-        + "\"a\",\"type\":\"REAL\",\"name\":\"b\"}],\"outputType\":\"Label\"}"))
-        .isInstanceOf(RegistryException.class).hasMessageContaining("Duplicate field 'name'");
+    assertThatThrownBy(
+            () ->
+                SignatureJson.read(
+                    "{\"schemaVersion\":1,\"inputs\":[],"
+                        + "\"outputType\":\"Label\",\"outputType\":\"Regressor\",\"outputLabels\":[]}"))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("Duplicate field 'outputType'");
+    assertThatThrownBy(
+            () ->
+                SignatureJson.read(
+                    "{\"schemaVersion\":1,\"inputs\":[{\"name\":"
+                        + "\"a\",\"type\":\"REAL\",\"name\":\"b\"}],\"outputType\":\"Label\"}"))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("Duplicate field 'name'");
   }
 
   @Test
   void refusesDeepNestingAndBoundsItsMessages() {
     String deep = "{\"schemaVersion\":1,\"inputs\":" + "[".repeat(100) + "]".repeat(100) + "}";
     assertThatThrownBy(() -> SignatureJson.read(deep))
-        .isInstanceOf(RegistryException.class).hasMessageContaining("nesting depth");
-    String longType = "{\"schemaVersion\":1,\"inputs\":[{\"name\":\"a\",\"type\":\""
-        + "X".repeat(100_000) + "\"}],\"outputType\":\"Label\",\"outputLabels\":[]}";
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("nesting depth");
+    String longType =
+        "{\"schemaVersion\":1,\"inputs\":[{\"name\":\"a\",\"type\":\""
+            + "X".repeat(100_000)
+            + "\"}],\"outputType\":\"Label\",\"outputLabels\":[]}";
     assertThatThrownBy(() -> SignatureJson.read(longType))
         .isInstanceOf(RegistryException.class)
         .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(300));

@@ -49,6 +49,7 @@ import org.tribuo.regression.sgd.objectives.SquaredLoss;
 class TribuoLoaderTest {
   /** Not in an allowed package; its static initializer records that it ran. */
   static final String EVIL = "io.github.mlops4j.registry.EvilStaticInit";
+
   static final String EVIL_RAN = "mlops4j.test.EvilStaticInit.initialized";
 
   @TempDir Path temp;
@@ -57,8 +58,8 @@ class TribuoLoaderTest {
 
   @BeforeEach
   void open() {
-    registry = ModelRegistry.builder().workspace(temp.resolve("ws")).pollInterval(Duration.ZERO)
-        .build();
+    registry =
+        ModelRegistry.builder().workspace(temp.resolve("ws")).pollInterval(Duration.ZERO).build();
   }
 
   @AfterEach
@@ -82,29 +83,38 @@ class TribuoLoaderTest {
   // ------------------------------------------------------------------ class names at any depth
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "tribuo.core.FeatureDomainProto.class_name",
-      "tribuo.core.VariableInfoProto.class_name",
-      "tribuo.core.OutputDomainProto.class_name",
-      "tribuo.math.NormalizerProto.class_name",
-      "tribuo.math.ParametersProto.class_name",
-      "tribuo.math.TensorProto.class_name",
-      "olcut.ObjectProvenanceProto.provenance_class_name",
-      "olcut.SimpleProvenanceProto.provenance_class_name",
-      "olcut.ObjectProvenanceProto.object_class_name",
-      "tribuo.core.ModelProto.class_name"})
+  @ValueSource(
+      strings = {
+        "tribuo.core.FeatureDomainProto.class_name",
+        "tribuo.core.VariableInfoProto.class_name",
+        "tribuo.core.OutputDomainProto.class_name",
+        "tribuo.math.NormalizerProto.class_name",
+        "tribuo.math.ParametersProto.class_name",
+        "tribuo.math.TensorProto.class_name",
+        "olcut.ObjectProvenanceProto.provenance_class_name",
+        "olcut.SimpleProvenanceProto.provenance_class_name",
+        "olcut.ObjectProvenanceProto.object_class_name",
+        "tribuo.core.ModelProto.class_name"
+      })
   void aClassNameOutsideTheAllowedPackages_anywhereInTheFile_isRefusedBeforeItsClassIsInitialized(
       String field) throws Exception {
     byte[] model = churn();
-    assertThat(ModelFiles.strings(model, field)).as("a real model has " + field).isNotEmpty()
-        .allSatisfy(name -> assertThat(name).satisfiesAnyOf(
-            n -> assertThat(n).startsWith("org.tribuo."),
-            n -> assertThat(n).startsWith(ProtobufModelCheck.OLCUT_PROVENANCE)));
+    assertThat(ModelFiles.strings(model, field))
+        .as("a real model has " + field)
+        .isNotEmpty()
+        .allSatisfy(
+            name ->
+                assertThat(name)
+                    .satisfiesAnyOf(
+                        n -> assertThat(n).startsWith("org.tribuo."),
+                        n -> assertThat(n).startsWith(ProtobufModelCheck.OLCUT_PROVENANCE)));
     ModelVersion v = registerProtobuf(ModelFiles.rewriteStrings(model, field, s -> EVIL));
 
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
-        .isInstanceOf(UnsafeModelException.class).hasMessageContaining(EVIL)
-        .hasMessageContaining("outside the allowed packages").hasMessageContaining("not loaded");
+        .isInstanceOf(UnsafeModelException.class)
+        .hasMessageContaining(EVIL)
+        .hasMessageContaining("outside the allowed packages")
+        .hasMessageContaining("not loaded");
     assertThat(System.getProperty(EVIL_RAN)).as("the static initializer ran").isNull();
   }
 
@@ -116,7 +126,8 @@ class TribuoLoaderTest {
     ModelVersion v = registerProtobuf(patched);
 
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
-        .isInstanceOf(UnsafeModelException.class).hasMessageContaining(evil)
+        .isInstanceOf(UnsafeModelException.class)
+        .hasMessageContaining(evil)
         .hasMessageContaining("tribuo.math.NormalizerProto.class_name");
     assertThat(System.getProperty("mlops4j.test.EvilExp.initialized")).isNull();
   }
@@ -124,38 +135,52 @@ class TribuoLoaderTest {
   @Test
   void anEnumProvenanceNamingAClassOutsideTheAllowedPackages_isRefused() throws Exception {
     String evil = "io.github.mlops4j.registry.EvilEnum";
-    byte[] model = ModelFiles.transform(churn(), m -> {
-      if (!m.getDescriptorForType().getFullName().equals("olcut.SimpleProvenanceProto")) {
-        return m;
-      }
-      var smp = ModelFiles.as(m,
-          com.oracle.labs.mlrg.olcut.config.protobuf.protos.SimpleProvenanceProto
-              .getDefaultInstance());
-      if (!smp.getKey().equals("host-short-name")) {
-        return m;
-      }
-      return ModelFiles.dynamic(smp.toBuilder()
-          .setProvenanceClassName(ProtobufModelCheck.ENUM_PROVENANCE).setAdditional(evil)
-          .setValue("A").build());
-    });
-    assertThat(ModelFiles.strings(model, "olcut.SimpleProvenanceProto.additional"))
-        .contains(evil);
+    byte[] model =
+        ModelFiles.transform(
+            churn(),
+            m -> {
+              if (!m.getDescriptorForType().getFullName().equals("olcut.SimpleProvenanceProto")) {
+                return m;
+              }
+              var smp =
+                  ModelFiles.as(
+                      m,
+                      com.oracle.labs.mlrg.olcut.config.protobuf.protos.SimpleProvenanceProto
+                          .getDefaultInstance());
+              if (!smp.getKey().equals("host-short-name")) {
+                return m;
+              }
+              return ModelFiles.dynamic(
+                  smp.toBuilder()
+                      .setProvenanceClassName(ProtobufModelCheck.ENUM_PROVENANCE)
+                      .setAdditional(evil)
+                      .setValue("A")
+                      .build());
+            });
+    assertThat(ModelFiles.strings(model, "olcut.SimpleProvenanceProto.additional")).contains(evil);
     ModelVersion v = registerProtobuf(model);
 
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
-        .isInstanceOf(UnsafeModelException.class).hasMessageContaining("enum class " + evil);
+        .isInstanceOf(UnsafeModelException.class)
+        .hasMessageContaining("enum class " + evil);
     assertThat(System.getProperty("mlops4j.test.EvilEnum.initialized")).isNull();
   }
 
   @Test
   void classesOfAnotherAllowedPackage_mustBeAllowedByTheBuilder() throws Exception {
-    byte[] model = ModelFiles.rewriteStrings(churn(),
-        "olcut.ObjectProvenanceProto.object_class_name", s -> "com.example.Trainer");
+    byte[] model =
+        ModelFiles.rewriteStrings(
+            churn(), "olcut.ObjectProvenanceProto.object_class_name", s -> "com.example.Trainer");
     ModelVersion v = registerProtobuf(model);
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
-        .isInstanceOf(UnsafeModelException.class).hasMessageContaining("com.example.Trainer");
-    try (ModelRegistry wider = ModelRegistry.builder().store(registry.store())
-        .pollInterval(Duration.ZERO).allowedModelPackages("org.tribuo.", "com.example.").build()) {
+        .isInstanceOf(UnsafeModelException.class)
+        .hasMessageContaining("com.example.Trainer");
+    try (ModelRegistry wider =
+        ModelRegistry.builder()
+            .store(registry.store())
+            .pollInterval(Duration.ZERO)
+            .allowedModelPackages("org.tribuo.", "com.example.")
+            .build()) {
       assertThat(wider.loadTribuo(v, Label.class).predict(Models.example(1, 10)).getOutput())
           .isEqualTo(Models.churn(1).predict(Models.example(1, 10)).getOutput());
     }
@@ -167,7 +192,8 @@ class TribuoLoaderTest {
   void anEmptyFile_isReportedAsEmpty() throws Exception {
     ModelVersion v = registerProtobuf(new byte[0]);
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
-        .isInstanceOf(UnsafeModelException.class).hasMessageContaining("empty file (0 bytes)")
+        .isInstanceOf(UnsafeModelException.class)
+        .hasMessageContaining("empty file (0 bytes)")
         .hasMessageNotContaining("names model class");
   }
 
@@ -176,7 +202,8 @@ class TribuoLoaderTest {
     byte[] model = churn();
     ModelVersion truncated = registerProtobuf(java.util.Arrays.copyOf(model, model.length / 2));
     assertThatThrownBy(() -> registry.loadTribuo(truncated, Label.class))
-        .isInstanceOf(UnsafeModelException.class).hasMessageContaining("not a well-formed");
+        .isInstanceOf(UnsafeModelException.class)
+        .hasMessageContaining("not a well-formed");
     byte[] garbage = new byte[200];
     new Random(7).nextBytes(garbage);
     ModelVersion random = registerProtobuf(garbage);
@@ -185,52 +212,77 @@ class TribuoLoaderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"tribuo.core.ModelProto", "tribuo.core.VariableInfoProto",
-      "tribuo.core.RealIDInfoProto", "olcut.SimpleProvenanceProto", "google.protobuf.Any",
-      "tribuo.math.impl.DenseTensorProto"})
+  @ValueSource(
+      strings = {
+        "tribuo.core.ModelProto",
+        "tribuo.core.VariableInfoProto",
+        "tribuo.core.RealIDInfoProto",
+        "olcut.SimpleProvenanceProto",
+        "google.protobuf.Any",
+        "tribuo.math.impl.DenseTensorProto"
+      })
   void unknownFields_atAnyDepth_areRefused(String type) throws Exception {
     byte[] model = ModelFiles.withUnknownField(churn(), type);
     assertThat(model).as("the model has a " + type).hasSizeGreaterThan(churn().length);
     ModelVersion v = registerProtobuf(model);
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
-        .isInstanceOf(UnsafeModelException.class).hasMessageContaining("unknown fields [999]")
+        .isInstanceOf(UnsafeModelException.class)
+        .hasMessageContaining("unknown fields [999]")
         .hasMessageContaining(type);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"type.googleapis.com/evil.Payload",
-      "type.googleapis.com/tribuo.core.NoSuchProto",
-      "type.googleapis.com/tribuo.core.ModelProto$Builder",
-      "type.googleapis.com/tribuo.interop.tensorflow.TensorFlowNativeModelProto", ""})
+  @ValueSource(
+      strings = {
+        "type.googleapis.com/evil.Payload",
+        "type.googleapis.com/tribuo.core.NoSuchProto",
+        "type.googleapis.com/tribuo.core.ModelProto$Builder",
+        "type.googleapis.com/tribuo.interop.tensorflow.TensorFlowNativeModelProto",
+        ""
+      })
   void aPayloadOfAnUnknownType_isRefused(String typeUrl) throws Exception {
     ModelProto real = ModelProto.parseFrom(churn());
-    byte[] model = real.toBuilder().setSerializedData(
-        real.getSerializedData().toBuilder().setTypeUrl(typeUrl)).build().toByteArray();
+    byte[] model =
+        real.toBuilder()
+            .setSerializedData(real.getSerializedData().toBuilder().setTypeUrl(typeUrl))
+            .build()
+            .toByteArray();
     ModelVersion v = registerProtobuf(model);
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
-        .isInstanceOf(UnsafeModelException.class).hasMessageContaining("payload");
+        .isInstanceOf(UnsafeModelException.class)
+        .hasMessageContaining("payload");
   }
 
   @Test
   void nestingDeeperThanTheBound_isRefused() throws Exception {
     ModelProto model = ModelProto.parseFrom(churn());
     for (int i = 0; i < ProtobufModelCheck.MAX_DEPTH; i++) {
-      model = ModelProto.newBuilder().setVersion(0)
-          .setClassName("org.tribuo.ensemble.WeightedEnsembleModel")
-          .setSerializedData(Any.pack(WeightedEnsembleModelProto.newBuilder().addModels(model)
-              .addWeights(1f).build())).build();
+      model =
+          ModelProto.newBuilder()
+              .setVersion(0)
+              .setClassName("org.tribuo.ensemble.WeightedEnsembleModel")
+              .setSerializedData(
+                  Any.pack(
+                      WeightedEnsembleModelProto.newBuilder()
+                          .addModels(model)
+                          .addWeights(1f)
+                          .build()))
+              .build();
     }
     ModelVersion v = registerProtobuf(model.toByteArray());
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
-        .isInstanceOf(UnsafeModelException.class).hasMessageContaining("more than 100 deep");
+        .isInstanceOf(UnsafeModelException.class)
+        .hasMessageContaining("more than 100 deep");
   }
 
   private static byte[] withProvenance(byte[] model, UnaryOperator<RootProvenanceProto> change) {
-    return ModelFiles.transform(model, m -> m.getDescriptorForType().getFullName()
-        .equals("olcut.RootProvenanceProto")
-        ? ModelFiles.dynamic(
-            change.apply(ModelFiles.as(m, RootProvenanceProto.getDefaultInstance())))
-        : m);
+    return ModelFiles.transform(
+        model,
+        m ->
+            m.getDescriptorForType().getFullName().equals("olcut.RootProvenanceProto")
+                ? ModelFiles.dynamic(
+                    change.apply(ModelFiles.as(m, RootProvenanceProto.getDefaultInstance())))
+                : m);
   }
 
   private static int size(RootProvenanceProto p) {
@@ -242,8 +294,10 @@ class TribuoLoaderTest {
     int n = size(p);
     RootProvenanceProto.Builder b = p.toBuilder();
     for (int i = 0; i < lists.size(); i++) {
-      b.addLmp(ListProvenanceProto.newBuilder().setIndex(n + i)
-          .addAllValues(lists.get(i).stream().map(x -> x + n).toList()));
+      b.addLmp(
+          ListProvenanceProto.newBuilder()
+              .setIndex(n + i)
+              .addAllValues(lists.get(i).stream().map(x -> x + n).toList()));
     }
     ObjectProvenanceProto first = b.getOmp(0);
     return b.setOmp(0, first.toBuilder().putValues("hostile", n)).build();
@@ -252,10 +306,11 @@ class TribuoLoaderTest {
   @Test
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void aProvenanceReferringToItself_isRefused_notAStackOverflow() throws Exception {
-    ModelVersion v = registerProtobuf(withProvenance(churn(),
-        p -> withLists(p, List.of(List.of(0)))));
+    ModelVersion v =
+        registerProtobuf(withProvenance(churn(), p -> withLists(p, List.of(List.of(0)))));
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
-        .isInstanceOf(UnsafeModelException.class).hasMessageContaining("malformed provenance");
+        .isInstanceOf(UnsafeModelException.class)
+        .hasMessageContaining("malformed provenance");
   }
 
   @Test
@@ -269,7 +324,8 @@ class TribuoLoaderTest {
     lists.add(List.of());
     ModelVersion v = registerProtobuf(withProvenance(churn(), p -> withLists(p, lists)));
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
-        .isInstanceOf(UnsafeModelException.class).hasMessageContaining("referenced more than once");
+        .isInstanceOf(UnsafeModelException.class)
+        .hasMessageContaining("referenced more than once");
   }
 
   @Test
@@ -281,25 +337,40 @@ class TribuoLoaderTest {
     lists.add(List.of());
     ModelVersion v = registerProtobuf(withProvenance(churn(), p -> withLists(p, lists)));
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
-        .isInstanceOf(UnsafeModelException.class).hasMessageContaining("nested more than");
+        .isInstanceOf(UnsafeModelException.class)
+        .hasMessageContaining("nested more than");
   }
 
   @Test
   void aProvenanceIndexOutOfRange_isRefused() throws Exception {
-    ModelVersion v = registerProtobuf(withProvenance(churn(), p -> p.toBuilder()
-        .setOmp(0, p.getOmp(0).toBuilder().putValues("hostile", 1_000_000)).build()));
+    ModelVersion v =
+        registerProtobuf(
+            withProvenance(
+                churn(),
+                p ->
+                    p.toBuilder()
+                        .setOmp(0, p.getOmp(0).toBuilder().putValues("hostile", 1_000_000))
+                        .build()));
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
-        .isInstanceOf(UnsafeModelException.class).hasMessageContaining("missing entry 1000000");
+        .isInstanceOf(UnsafeModelException.class)
+        .hasMessageContaining("missing entry 1000000");
   }
 
   @Test
   void aDenseTensorWhoseShapeOverflows_isRefused_notAllocated() throws Exception {
     // 65,536 x 65,536 overflows Tribuo's int product to 0, so no values pass its own check and
     // it allocates 32 GiB.
-    byte[] model = ModelFiles.transform(churn(), m -> !m.getDescriptorForType().getFullName()
-        .equals("tribuo.math.impl.DenseTensorProto") ? m
-        : ModelFiles.dynamic(DenseTensorProto.newBuilder().addDimensions(65_536)
-            .addDimensions(65_536).build()));
+    byte[] model =
+        ModelFiles.transform(
+            churn(),
+            m ->
+                !m.getDescriptorForType().getFullName().equals("tribuo.math.impl.DenseTensorProto")
+                    ? m
+                    : ModelFiles.dynamic(
+                        DenseTensorProto.newBuilder()
+                            .addDimensions(65_536)
+                            .addDimensions(65_536)
+                            .build()));
     ModelVersion v = registerProtobuf(model);
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
         .isInstanceOf(UnsafeModelException.class)
@@ -308,15 +379,26 @@ class TribuoLoaderTest {
 
   @Test
   void aSparseMatrixDeclaringBillionsOfRows_isRefused_notAllocated() throws Exception {
-    SparseTensorProto sparse = SparseTensorProto.newBuilder().addDimensions(Integer.MAX_VALUE)
-        .addDimensions(3).setNumNonZero(1)
-        .setIndices(com.google.protobuf.ByteString.copyFrom(new byte[8]))
-        .setValues(com.google.protobuf.ByteString.copyFrom(new byte[8])).build();
-    byte[] model = ModelFiles.transform(churn(), m -> !m.getDescriptorForType().getFullName()
-        .equals("tribuo.math.TensorProto") ? m
-        : ModelFiles.dynamic(TensorProto.newBuilder().setVersion(0)
-            .setClassName("org.tribuo.math.la.DenseSparseMatrix")
-            .setSerializedData(Any.pack(sparse)).build()));
+    SparseTensorProto sparse =
+        SparseTensorProto.newBuilder()
+            .addDimensions(Integer.MAX_VALUE)
+            .addDimensions(3)
+            .setNumNonZero(1)
+            .setIndices(com.google.protobuf.ByteString.copyFrom(new byte[8]))
+            .setValues(com.google.protobuf.ByteString.copyFrom(new byte[8]))
+            .build();
+    byte[] model =
+        ModelFiles.transform(
+            churn(),
+            m ->
+                !m.getDescriptorForType().getFullName().equals("tribuo.math.TensorProto")
+                    ? m
+                    : ModelFiles.dynamic(
+                        TensorProto.newBuilder()
+                            .setVersion(0)
+                            .setClassName("org.tribuo.math.la.DenseSparseMatrix")
+                            .setSerializedData(Any.pack(sparse))
+                            .build()));
     ModelVersion v = registerProtobuf(model);
     assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
         .isInstanceOf(UnsafeModelException.class)
@@ -332,13 +414,16 @@ class TribuoLoaderTest {
 
     assertThatThrownBy(() -> registry.loadTribuo(label, Regressor.class))
         .isInstanceOf(RegistryException.class)
-        .hasMessage("loan v1 is a Label model, not Regressor; load it with"
-            + " loadTribuo(version, Label.class)")
+        .hasMessage(
+            "loan v1 is a Label model, not Regressor; load it with"
+                + " loadTribuo(version, Label.class)")
         .hasNoCause();
     assertThatThrownBy(() -> registry.loadTribuo(regressor, Label.class))
         .isInstanceOf(RegistryException.class)
         .hasMessageStartingWith("price v1 is a Regressor model, not Label")
-        .message().hasSizeLessThan(200).doesNotContain("provenance");
+        .message()
+        .hasSizeLessThan(200)
+        .doesNotContain("provenance");
   }
 
   @Test
@@ -360,18 +445,21 @@ class TribuoLoaderTest {
 
   @Test
   void realJavaSerializedModels_stillLoadThroughTheBoundedFilter() throws Exception {
-    try (ModelRegistry allowing = ModelRegistry.builder().store(registry.store())
-        .pollInterval(Duration.ZERO).allowJavaSerialization(ModelRegistry.TRIBUO_SERIAL_FILTER)
-        .build()) {
+    try (ModelRegistry allowing =
+        ModelRegistry.builder()
+            .store(registry.store())
+            .pollInterval(Duration.ZERO)
+            .allowJavaSerialization(ModelRegistry.TRIBUO_SERIAL_FILTER)
+            .build()) {
       for (Model<Label> m : List.of(Models.churn(3), csvTrained(), ensembleOfEnsembles())) {
-        ModelVersion v = register(ModelFiles.javaSerialized(m),
-            ModelArtifact.TRIBUO_JAVA_SERIALIZED);
+        ModelVersion v =
+            register(ModelFiles.javaSerialized(m), ModelArtifact.TRIBUO_JAVA_SERIALIZED);
         assertThat(allowing.loadTribuo(v, Label.class).predict(example()).getOutputScores())
             .isEqualTo(m.predict(example()).getOutputScores());
       }
       Model<Regressor> regression = regression();
-      ModelVersion r = register(ModelFiles.javaSerialized(regression),
-          ModelArtifact.TRIBUO_JAVA_SERIALIZED);
+      ModelVersion r =
+          register(ModelFiles.javaSerialized(regression), ModelArtifact.TRIBUO_JAVA_SERIALIZED);
       assertThat(allowing.loadTribuo(r, Regressor.class).predict(regressionExample()).getOutput())
           .isEqualTo(regression.predict(regressionExample()).getOutput());
     }
@@ -386,19 +474,23 @@ class TribuoLoaderTest {
     byte[] bomb = ModelFiles.hashSetBomb(40);
     assertThat(bomb.length).isLessThan(2_500);
     ModelVersion v = register(bomb, ModelArtifact.TRIBUO_JAVA_SERIALIZED);
-    try (ModelRegistry allowing = ModelRegistry.builder().store(registry.store())
-        .pollInterval(Duration.ZERO).allowJavaSerialization(ModelRegistry.TRIBUO_SERIAL_FILTER)
-        .build()) {
+    try (ModelRegistry allowing =
+        ModelRegistry.builder()
+            .store(registry.store())
+            .pollInterval(Duration.ZERO)
+            .allowJavaSerialization(ModelRegistry.TRIBUO_SERIAL_FILTER)
+            .build()) {
       assertThatThrownBy(() -> allowing.loadTribuo(v, Label.class))
-          .isInstanceOf(UnsafeModelException.class).hasMessageContaining("filter refused")
+          .isInstanceOf(UnsafeModelException.class)
+          .hasMessageContaining("filter refused")
           .hasMessageContaining("at depth 25");
     }
   }
 
   @Test
   void aHugeArrayLength_isRefusedBeforeItIsAllocated() throws Exception {
-    ModelVersion v = register(ModelFiles.javaSerialized(new long[1]),
-        ModelArtifact.TRIBUO_JAVA_SERIALIZED);
+    ModelVersion v =
+        register(ModelFiles.javaSerialized(new long[1]), ModelArtifact.TRIBUO_JAVA_SERIALIZED);
     byte[] bytes = ModelFiles.javaSerialized(new long[1]);
     // The array length is the 4 bytes before the single 8-byte element at the end.
     int at = bytes.length - 12;
@@ -407,34 +499,45 @@ class TribuoLoaderTest {
     bytes[at + 2] = (byte) 0xff;
     bytes[at + 3] = (byte) 0xf0;
     ModelVersion huge = register(bytes, ModelArtifact.TRIBUO_JAVA_SERIALIZED);
-    try (ModelRegistry allowing = ModelRegistry.builder().store(registry.store())
-        .pollInterval(Duration.ZERO).allowJavaSerialization(ModelRegistry.TRIBUO_SERIAL_FILTER)
-        .build()) {
+    try (ModelRegistry allowing =
+        ModelRegistry.builder()
+            .store(registry.store())
+            .pollInterval(Duration.ZERO)
+            .allowJavaSerialization(ModelRegistry.TRIBUO_SERIAL_FILTER)
+            .build()) {
       assertThatThrownBy(() -> allowing.loadTribuo(v, Label.class))
-          .isInstanceOf(UnsafeModelException.class).hasMessageContaining("not a Tribuo model");
+          .isInstanceOf(UnsafeModelException.class)
+          .hasMessageContaining("not a Tribuo model");
       assertThatThrownBy(() -> allowing.loadTribuo(huge, Label.class))
-          .isInstanceOf(UnsafeModelException.class).hasMessageContaining("filter refused")
+          .isInstanceOf(UnsafeModelException.class)
+          .hasMessageContaining("filter refused")
           .hasMessageContaining("array length 2147483632");
     }
   }
 
   @Test
-  void aClassOutsideTheFilter_isRefusedBeforeItIsInitialized_andNullIsNotAModel()
-      throws Exception {
-    byte[] evil = ModelFiles.patch(ModelFiles.javaSerialized(new GoodSerializable()),
-        "GoodSerializable", "EvilSerializable");
+  void aClassOutsideTheFilter_isRefusedBeforeItIsInitialized_andNullIsNotAModel() throws Exception {
+    byte[] evil =
+        ModelFiles.patch(
+            ModelFiles.javaSerialized(new GoodSerializable()),
+            "GoodSerializable",
+            "EvilSerializable");
     ModelVersion v = register(evil, ModelArtifact.TRIBUO_JAVA_SERIALIZED);
-    ModelVersion nothing = register(ModelFiles.javaSerialized(null),
-        ModelArtifact.TRIBUO_JAVA_SERIALIZED);
-    try (ModelRegistry allowing = ModelRegistry.builder().store(registry.store())
-        .pollInterval(Duration.ZERO).allowJavaSerialization(ModelRegistry.TRIBUO_SERIAL_FILTER)
-        .build()) {
+    ModelVersion nothing =
+        register(ModelFiles.javaSerialized(null), ModelArtifact.TRIBUO_JAVA_SERIALIZED);
+    try (ModelRegistry allowing =
+        ModelRegistry.builder()
+            .store(registry.store())
+            .pollInterval(Duration.ZERO)
+            .allowJavaSerialization(ModelRegistry.TRIBUO_SERIAL_FILTER)
+            .build()) {
       assertThatThrownBy(() -> allowing.loadTribuo(v, Label.class))
           .isInstanceOf(UnsafeModelException.class)
           .hasMessageContaining("class io.github.mlops4j.registry.EvilSerializable");
       assertThat(System.getProperty("mlops4j.test.EvilSerializable.initialized")).isNull();
       assertThatThrownBy(() -> allowing.loadTribuo(nothing, Label.class))
-          .isInstanceOf(UnsafeModelException.class).hasMessageContaining("holds null");
+          .isInstanceOf(UnsafeModelException.class)
+          .hasMessageContaining("holds null");
     }
   }
 
@@ -447,8 +550,12 @@ class TribuoLoaderTest {
     for (int i = 0; i < 200; i++) {
       double tenure = random.nextDouble() * 10;
       double spend = random.nextDouble() * 100;
-      b.append(tenure).append(',').append(spend).append(',')
-          .append(tenure < 3 && spend < 50 ? "yes" : "no").append('\n');
+      b.append(tenure)
+          .append(',')
+          .append(spend)
+          .append(',')
+          .append(tenure < 3 && spend < 50 ? "yes" : "no")
+          .append('\n');
     }
     Files.writeString(csv, b);
     var source = new CSVLoader<>(new LabelFactory()).loadDataSource(csv, "churn");
@@ -456,21 +563,25 @@ class TribuoLoaderTest {
   }
 
   private static Model<Label> ensembleOfEnsembles() {
-    WeightedEnsembleModel<Label> inner = WeightedEnsembleModel.createEnsembleFromExistingModels(
-        "inner", List.of(Models.churn(1), Models.churn(2)), new VotingCombiner());
-    return WeightedEnsembleModel.createEnsembleFromExistingModels("outer",
-        List.of(inner, Models.churn(4)), new VotingCombiner());
+    WeightedEnsembleModel<Label> inner =
+        WeightedEnsembleModel.createEnsembleFromExistingModels(
+            "inner", List.of(Models.churn(1), Models.churn(2)), new VotingCombiner());
+    return WeightedEnsembleModel.createEnsembleFromExistingModels(
+        "outer", List.of(inner, Models.churn(4)), new VotingCombiner());
   }
 
   static Model<Regressor> regression() {
     RegressionFactory factory = new RegressionFactory();
-    MutableDataset<Regressor> data = new MutableDataset<>(
-        new SimpleDataSourceProvenance("synthetic spend", factory), factory);
+    MutableDataset<Regressor> data =
+        new MutableDataset<>(new SimpleDataSourceProvenance("synthetic spend", factory), factory);
     Random random = new Random(9);
     for (int i = 0; i < 200; i++) {
       double tenure = random.nextDouble() * 10;
-      data.add(new ArrayExample<>(new Regressor("spend", 3 * tenure + random.nextGaussian()),
-          new String[] {"tenure"}, new double[] {tenure}));
+      data.add(
+          new ArrayExample<>(
+              new Regressor("spend", 3 * tenure + random.nextGaussian()),
+              new String[] {"tenure"},
+              new double[] {tenure}));
     }
     return new LinearSGDTrainer(new SquaredLoss(), new AdaGrad(0.1), 5, 1L).train(data);
   }
@@ -480,7 +591,7 @@ class TribuoLoaderTest {
   }
 
   private static ArrayExample<Regressor> regressionExample() {
-    return new ArrayExample<>(RegressionFactory.UNKNOWN_REGRESSOR, new String[] {"tenure"},
-        new double[] {4});
+    return new ArrayExample<>(
+        RegressionFactory.UNKNOWN_REGRESSOR, new String[] {"tenure"}, new double[] {4});
   }
 }

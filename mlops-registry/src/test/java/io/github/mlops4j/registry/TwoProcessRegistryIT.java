@@ -18,12 +18,19 @@ class TwoProcessRegistryIT {
   @Test
   void killMinus9_whileRegistering_leavesNoHalfRegisteredVersion() throws Exception {
     Path ws = temp.resolve("crash");
-    Process child = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), RegisteringChild.class.getName(),
-        ws.toString(), "-1").redirectErrorStream(true).start();
-    try (java.io.BufferedReader out = new java.io.BufferedReader(
-        new java.io.InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                RegisteringChild.class.getName(),
+                ws.toString(),
+                "-1")
+            .redirectErrorStream(true)
+            .start();
+    try (java.io.BufferedReader out =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = out.readLine()) != null) {
         if (line.equals("registered 25")) {
@@ -36,16 +43,23 @@ class TwoProcessRegistryIT {
     try (ModelRegistry registry = ModelRegistry.open(ws)) {
       List<ModelVersion> versions = registry.versions("shared");
       assertThat(versions.size()).isGreaterThanOrEqualTo(25);
-      assertThat(versions).extracting(ModelVersion::version).containsExactlyElementsOf(
-          IntStream.rangeClosed(1, versions.size()).boxed().toList());
+      assertThat(versions)
+          .extracting(ModelVersion::version)
+          .containsExactlyElementsOf(IntStream.rangeClosed(1, versions.size()).boxed().toList());
       for (ModelVersion v : versions) {
         try (java.io.InputStream in = registry.openArtifact(v)) {
           assertThat(in.readAllBytes()).hasSize((int) v.sizeBytes()); // verified while read
         }
       }
-      assertThat(registry.register("shared",
-          ModelArtifact.file(java.nio.file.Files.writeString(temp.resolve("x"), "x"), "bin"),
-          null).version()).isEqualTo(versions.size() + 1);
+      assertThat(
+              registry
+                  .register(
+                      "shared",
+                      ModelArtifact.file(
+                          java.nio.file.Files.writeString(temp.resolve("x"), "x"), "bin"),
+                      null)
+                  .version())
+          .isEqualTo(versions.size() + 1);
     }
   }
 
@@ -57,20 +71,28 @@ class TwoProcessRegistryIT {
     }
     List<Process> children = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      children.add(new ProcessBuilder(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), RegisteringChild.class.getName(),
-          ws.toString(), "40").redirectErrorStream(true).start());
+      children.add(
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  RegisteringChild.class.getName(),
+                  ws.toString(),
+                  "40")
+              .redirectErrorStream(true)
+              .start());
     }
     Path file = java.nio.file.Files.writeString(temp.resolve("parent.bin"), "parent");
     try (ModelRegistry registry = ModelRegistry.open(ws)) {
       Thread[] threads = new Thread[4];
       for (int t = 0; t < threads.length; t++) {
-        threads[t] = new Thread(() -> {
-          for (int i = 0; i < 10; i++) {
-            registry.register("shared", ModelArtifact.file(file, "bin"), null);
-          }
-        });
+        threads[t] =
+            new Thread(
+                () -> {
+                  for (int i = 0; i < 10; i++) {
+                    registry.register("shared", ModelArtifact.file(file, "bin"), null);
+                  }
+                });
         threads[t].start();
       }
       for (Thread t : threads) {
@@ -81,10 +103,12 @@ class TwoProcessRegistryIT {
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
       }
-      assertThat(registry.versions("shared")).extracting(ModelVersion::version)
+      assertThat(registry.versions("shared"))
+          .extracting(ModelVersion::version)
           .containsExactlyElementsOf(IntStream.rangeClosed(1, 120).boxed().toList());
       assertThat(registry.auditLog("shared"))
-          .filteredOn(e -> e.action() == AuditAction.VERSION_REGISTERED).hasSize(120);
+          .filteredOn(e -> e.action() == AuditAction.VERSION_REGISTERED)
+          .hasSize(120);
     }
   }
 }

@@ -7,9 +7,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A sliding window over the last {@code window} canary calls, with O(1) work per call and no
- * lock: each slot holds two bits (failed, slower than the p99 bound). The p99 passes the bound
- * exactly when more than 1% of the window is slower than it.
+ * A sliding window over the last {@code window} canary calls, with O(1) work per call and no lock:
+ * each slot holds two bits (failed, slower than the p99 bound). The p99 passes the bound exactly
+ * when more than 1% of the window is slower than it.
  */
 final class CanaryMonitor {
   private static final int ERROR = 1;
@@ -46,14 +46,20 @@ final class CanaryMonitor {
       return null;
     }
     if ((double) e / n > policy.maxErrorRate()) {
-      return String.format(java.util.Locale.ROOT,
-          "error rate %.4f over the last %d canary calls passed the bound %.4f", (double) e / n, n,
+      return String.format(
+          java.util.Locale.ROOT,
+          "error rate %.4f over the last %d canary calls passed the bound %.4f",
+          (double) e / n,
+          n,
           policy.maxErrorRate());
     }
     if ((double) s / n > 0.01) {
-      return String.format(java.util.Locale.ROOT,
-          "p99 latency over the last %d canary calls passed the bound %s (%d calls slower)", n,
-          policy.maxP99(), s);
+      return String.format(
+          java.util.Locale.ROOT,
+          "p99 latency over the last %d canary calls passed the bound %s (%d calls slower)",
+          n,
+          policy.maxP99(),
+          s);
     }
     return null;
   }

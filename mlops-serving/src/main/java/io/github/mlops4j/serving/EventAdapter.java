@@ -19,8 +19,7 @@ final class EventAdapter extends OutputAdapter<Event> {
 
   @Override
   boolean usable(org.tribuo.@Nullable Prediction<Event> p) {
-    return p != null && p.getOutput() != null
-        && p.getOutput().getType() != Event.EventType.UNKNOWN;
+    return p != null && p.getOutput() != null && p.getOutput().getType() != Event.EventType.UNKNOWN;
   }
 
   @Override

@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers events to the listener on one daemon thread through a bounded queue; events that do
- * not fit are dropped and counted, so the caller never waits for the listener.
+ * Delivers events to the listener on one daemon thread through a bounded queue; events that do not
+ * fit are dropped and counted, so the caller never waits for the listener.
  *
  * <p>Events are numbered as they are queued (under the queue's lock, so numbers follow queue
  * order); the event thread publishes how many it has delivered, so {@link #await} waits on a
@@ -39,22 +39,38 @@ final class EventDispatcher {
   private final ArrayDeque<Object> queue = new ArrayDeque<>(); // guarded by lock
   private long enqueued; // guarded by lock
   private boolean stopping; // guarded by lock
+
   /** Events taken from the queue and handed to the listener; written by the event thread. */
   private volatile long delivered;
+
   /** Threads in {@link #await}; changed under the lock, read by the event thread. */
   private volatile int waiters;
+
   /** The event thread has ended (closed, or killed by an Error). */
   private volatile boolean finished;
+
   private final @Nullable Thread thread;
 
-  EventDispatcher(String model, @Nullable PredictionListener listener, int capacity,
-      ServingMeters.Service meters, Clock clock) {
-    this(model, listener, capacity, meters,
+  EventDispatcher(
+      String model,
+      @Nullable PredictionListener listener,
+      int capacity,
+      ServingMeters.Service meters,
+      Clock clock) {
+    this(
+        model,
+        listener,
+        capacity,
+        meters,
         new FailureLog(clock, FailureLog.DEFAULT_INTERVAL, FailureLog.Sink.warn(LOG)));
   }
 
-  EventDispatcher(String model, @Nullable PredictionListener listener, int capacity,
-      ServingMeters.Service meters, FailureLog failures) {
+  EventDispatcher(
+      String model,
+      @Nullable PredictionListener listener,
+      int capacity,
+      ServingMeters.Service meters,
+      FailureLog failures) {
     this.model = model;
     this.listener = listener;
     this.capacity = capacity;
@@ -117,8 +133,8 @@ final class EventDispatcher {
    * Waits until every event queued before this call was handed to the listener (events dropped
    * because the queue was full were never queued).
    *
-   * @throws ServingException if {@code timeout} passed first, or the thread was interrupted
-   *     (its interrupt flag is set again)
+   * @throws ServingException if {@code timeout} passed first, or the thread was interrupted (its
+   *     interrupt flag is set again)
    * @throws ModelUnavailableException if the service closed before they were delivered
    * @throws IllegalStateException if called on the event thread (from the listener itself)
    */
@@ -127,8 +143,10 @@ final class EventDispatcher {
       return;
     }
     if (Thread.currentThread() == thread) {
-      throw new IllegalStateException("awaitEvents was called on the event thread of '" + model
-          + "' (from the listener itself): it would wait for itself");
+      throw new IllegalStateException(
+          "awaitEvents was called on the event thread of '"
+              + model
+              + "' (from the listener itself): it would wait for itself");
     }
     long nanos = ServiceCore.toNanos(timeout);
     lock.lock();
@@ -141,14 +159,27 @@ final class EventDispatcher {
       try {
         while (delivered < target) {
           if (finished) {
-            throw new ModelUnavailableException("The event thread of '" + model + "' stopped"
-                + " (the service closed) with " + (target - delivered) + " event(s) undelivered");
+            throw new ModelUnavailableException(
+                "The event thread of '"
+                    + model
+                    + "' stopped"
+                    + " (the service closed) with "
+                    + (target - delivered)
+                    + " event(s) undelivered");
           }
           if (nanos <= 0) {
-            throw new ServingException((target - delivered) + " event(s) queued for the"
-                + " listener of '" + model + "' before awaitEvents were not delivered within "
-                + timeout + ": the listener is slow or blocked (" + queue.size() + " queued now, "
-                + failures.failures() + " listener failures so far)");
+            throw new ServingException(
+                (target - delivered)
+                    + " event(s) queued for the"
+                    + " listener of '"
+                    + model
+                    + "' before awaitEvents were not delivered within "
+                    + timeout
+                    + ": the listener is slow or blocked ("
+                    + queue.size()
+                    + " queued now, "
+                    + failures.failures()
+                    + " listener failures so far)");
           }
           nanos = progress.awaitNanos(nanos);
         }
@@ -157,8 +188,8 @@ final class EventDispatcher {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ServingException("Interrupted while waiting for the events of '" + model
-          + "' to be delivered", e);
+      throw new ServingException(
+          "Interrupted while waiting for the events of '" + model + "' to be delivered", e);
     } finally {
       lock.unlock();
     }

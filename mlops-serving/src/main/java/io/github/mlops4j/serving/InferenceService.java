@@ -9,19 +9,19 @@ import io.github.mlops4j.serving.routing.Target;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Serves one registered model in-process. {@link #predict(Map)} runs on the caller's thread (or
- * through the micro-batcher when enabled): it validates the request against the version's
- * registry signature, converts it to a Tribuo example and predicts, with no lock on the way.
+ * through the micro-batcher when enabled): it validates the request against the version's registry
+ * signature, converts it to a Tribuo example and predicts, with no lock on the way.
  *
  * <pre>{@code
  * try (InferenceService churn = InferenceService.builder()
@@ -32,8 +32,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>When the alias moves, the new version is loaded and warmed on a background thread before it
- * takes traffic; calls already running finish on the old version, which is released once they
- * are done. A version that fails to load or warm never takes traffic.
+ * takes traffic; calls already running finish on the old version, which is released once they are
+ * done. A version that fails to load or warm never takes traffic.
  */
 public final class InferenceService implements AutoCloseable {
   private final ServiceCore core;
@@ -51,8 +51,8 @@ public final class InferenceService implements AutoCloseable {
    * Predicts one request with the default timeout (if any).
    *
    * @throws InvalidInputException if the request does not match the signature (policy REJECT),
-   *     cannot be read (a null or non-text key, a value or map that throws while read), or holds
-   *     a value outside the model's training range for which the model gives no usable output.
+   *     cannot be read (a null or non-text key, a value or map that throws while read), or holds a
+   *     value outside the model's training range for which the model gives no usable output.
    *     Whatever the request holds, it fails this way and never counts against a version
    * @throws OverloadedException if {@code maxConcurrency} calls are already running
    * @throws DeadlineExceededException if the default timeout passed
@@ -77,9 +77,9 @@ public final class InferenceService implements AutoCloseable {
   }
 
   /**
-   * Predicts each request in order, one call after another on this thread, each with the
-   * service's default timeout. The first failure is thrown. (Micro-batching joins the requests of
-   * concurrent callers; a list from one caller is not sent as one batch.)
+   * Predicts each request in order, one call after another on this thread, each with the service's
+   * default timeout. The first failure is thrown. (Micro-batching joins the requests of concurrent
+   * callers; a list from one caller is not sent as one batch.)
    */
   public List<Prediction> predictAll(List<? extends Map<String, ?>> requests) {
     Objects.requireNonNull(requests, "requests");
@@ -119,8 +119,8 @@ public final class InferenceService implements AutoCloseable {
   }
 
   /**
-   * The version answering each route now, for example {@code {primary=3, canary=4}}; a canary
-   * that was rolled back is absent.
+   * The version answering each route now, for example {@code {primary=3, canary=4}}; a canary that
+   * was rolled back is absent.
    */
   public Map<String, Integer> routes() {
     return core.versions();
@@ -133,8 +133,8 @@ public final class InferenceService implements AutoCloseable {
 
   /**
    * Looks for registry changes now ({@link ModelRegistry#refresh()}) and waits until the service
-   * serves what the registry says, or until {@code wait} passes. Changes are picked up without
-   * it: at once for changes made through the same registry instance, within the registry's poll
+   * serves what the registry says, or until {@code wait} passes. Changes are picked up without it:
+   * at once for changes made through the same registry instance, within the registry's poll
    * interval for changes made by other processes.
    */
   public void refresh(Duration wait) {
@@ -145,8 +145,8 @@ public final class InferenceService implements AutoCloseable {
   /**
    * Values filled so far by a {@link ValidationPolicy#fill(double) filling} validation policy
    * (missing, null, NaN or infinite values, and categorical fields without a category), over every
-   * version; 0 under {@link ValidationPolicy#REJECT}. With {@code MicrometerServingMeters} the
-   * same count is {@code mlops.serving.inputs.filled}, per version.
+   * version; 0 under {@link ValidationPolicy#REJECT}. With {@code MicrometerServingMeters} the same
+   * count is {@code mlops.serving.inputs.filled}, per version.
    */
   public long filledValues() {
     return core.filledValues();
@@ -158,24 +158,24 @@ public final class InferenceService implements AutoCloseable {
   }
 
   /**
-   * Listener calls that threw so far. The first failure is logged with its stack trace, later
-   * ones at most once a minute (by the service's clock) with the number not logged; each is
-   * counted here and in {@code mlops.serving.events.failed}. A failure never stops delivery.
+   * Listener calls that threw so far. The first failure is logged with its stack trace, later ones
+   * at most once a minute (by the service's clock) with the number not logged; each is counted here
+   * and in {@code mlops.serving.events.failed}. A failure never stops delivery.
    */
   public long listenerFailures() {
     return core.listenerFailures();
   }
 
   /**
-   * Waits until every listener event queued before this call has been handed to the listener,
-   * for example before recording labels for predictions just made, so that a monitor fed by the
+   * Waits until every listener event queued before this call has been handed to the listener, for
+   * example before recording labels for predictions just made, so that a monitor fed by the
    * listener knows their ids. Events dropped because the queue was full were never queued and are
-   * not waited for (see {@link #droppedEvents()}); shadow predictions still running are not
-   * waited for either. Returns at once without a listener. Waits on a condition, not by polling.
+   * not waited for (see {@link #droppedEvents()}); shadow predictions still running are not waited
+   * for either. Returns at once without a listener. Waits on a condition, not by polling.
    *
-   * @throws ServingException if {@code timeout} passes first (the listener is slow or blocked;
-   *     the message says how many events are left), or the thread is interrupted (its interrupt
-   *     flag is set again)
+   * @throws ServingException if {@code timeout} passes first (the listener is slow or blocked; the
+   *     message says how many events are left), or the thread is interrupted (its interrupt flag is
+   *     set again)
    * @throws ModelUnavailableException if the service closed before they were delivered
    * @throws IllegalStateException if called from the listener itself
    */
@@ -188,8 +188,8 @@ public final class InferenceService implements AutoCloseable {
   }
 
   /**
-   * Stops following the registry, stops the loader, shadow, batching and event threads (bounded,
-   * a few seconds at most) and releases the loaded versions. Later calls fail with {@link
+   * Stops following the registry, stops the loader, shadow, batching and event threads (bounded, a
+   * few seconds at most) and releases the loaded versions. Later calls fail with {@link
    * ModelUnavailableException}.
    */
   @Override
@@ -239,7 +239,10 @@ public final class InferenceService implements AutoCloseable {
       return this;
     }
 
-    /** Follows {@code alias}: when it moves, the service swaps to the new version (default {@code latest}). */
+    /**
+     * Follows {@code alias}: when it moves, the service swaps to the new version (default {@code
+     * latest}).
+     */
     public Builder alias(String alias) {
       this.target = Target.alias(alias);
       targetSet = true;
@@ -257,9 +260,9 @@ public final class InferenceService implements AutoCloseable {
     }
 
     /**
-     * Enriches each request with online features looked up by the entity key fields of the
-     * views named in {@code featureRefs} ({@code view:feature}); the key fields must be in the
-     * request. A value given in the request wins over the looked-up one.
+     * Enriches each request with online features looked up by the entity key fields of the views
+     * named in {@code featureRefs} ({@code view:feature}); the key fields must be in the request. A
+     * value given in the request wins over the looked-up one.
      */
     public Builder features(FeatureStore store, List<String> featureRefs) {
       this.featureStore = Objects.requireNonNull(store, "store");
@@ -275,8 +278,8 @@ public final class InferenceService implements AutoCloseable {
      * Where the service records its meters (default {@link ServingMeters#noop()}, nothing
      * recorded). For Micrometer: {@code meters(MicrometerServingMeters.of(meterRegistry))}, with
      * the meter names of {@link io.github.mlops4j.serving.metrics.ServingMetrics}; Micrometer need
-     * not be on the class path otherwise. Another metrics library plugs in by implementing
-     * {@link ServingMeters}. {@link ServingMeters#open} is called once, by {@link #build()}.
+     * not be on the class path otherwise. Another metrics library plugs in by implementing {@link
+     * ServingMeters}. {@link ServingMeters#open} is called once, by {@link #build()}.
      *
      * @since 0.1.0
      */
@@ -291,7 +294,10 @@ public final class InferenceService implements AutoCloseable {
       return this;
     }
 
-    /** What to do with requests that do not match the signature (default {@link ValidationPolicy#REJECT}). */
+    /**
+     * What to do with requests that do not match the signature (default {@link
+     * ValidationPolicy#REJECT}).
+     */
     public Builder validation(ValidationPolicy policy) {
       this.validation = Objects.requireNonNull(policy, "policy");
       return this;
@@ -307,7 +313,9 @@ public final class InferenceService implements AutoCloseable {
       return this;
     }
 
-    /** At most {@code permits} calls at once; more fail at once with {@link OverloadedException}. */
+    /**
+     * At most {@code permits} calls at once; more fail at once with {@link OverloadedException}.
+     */
     public Builder maxConcurrency(int permits) {
       if (permits < 1) {
         throw new IllegalArgumentException("maxConcurrency must be >= 1, was " + permits);
@@ -409,8 +417,9 @@ public final class InferenceService implements AutoCloseable {
         throw new IllegalStateException("registry(...) and model(...) are required");
       }
       if (routing.mode() == Routing.Mode.WEIGHTED && targetSet) {
-        throw new IllegalStateException("Weighted routing serves its arms' targets; do not also"
-            + " set alias(...) or version(...)");
+        throw new IllegalStateException(
+            "Weighted routing serves its arms' targets; do not also"
+                + " set alias(...) or version(...)");
       }
       return new InferenceService(ServiceCore.start(this));
     }

@@ -4,8 +4,8 @@ import io.github.mlops4j.registry.FeatureSpec;
 import io.github.mlops4j.serving.InvalidInputException.Problem;
 import io.github.mlops4j.serving.InvalidInputException.Reason;
 import io.github.mlops4j.serving.internal.OneHot;
-import io.github.mlops4j.serving.metrics.ServingMeters.VersionMeters;
 import io.github.mlops4j.serving.internal.Texts;
+import io.github.mlops4j.serving.metrics.ServingMeters.VersionMeters;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,16 +20,16 @@ import org.tribuo.impl.ArrayExample;
 /**
  * Checks a request against a signature and turns it into a Tribuo example.
  *
- * <p>A request field is either a feature of the signature (a number; booleans count as 1 and 0),
- * or the base name of one-hot features: Tribuo names the features of a categorical field {@code
+ * <p>A request field is either a feature of the signature (a number; booleans count as 1 and 0), or
+ * the base name of one-hot features: Tribuo names the features of a categorical field {@code
  * colour} as {@code colour@red}, {@code colour@blue}, ..., and a request may give {@code "colour":
  * "red"} (any value is turned into text), which becomes feature {@code colour@red} = 1. A one-hot
  * feature may also be given by its full name: 1 (or {@code true}) for the hot category, 0 (or
  * {@code false}) for a cold one, which is the same as leaving it out; any other value is a {@link
  * Reason#WRONG_TYPE}, two hot categories or both forms of one field a {@link Reason#DUPLICATE}, and
  * only cold ones a {@link Reason#MISSING} category. Fields in {@code ignored} (entity keys, routing
- * keys) are not features and are skipped. Which features form a group is decided by {@link
- * OneHot}, as for batch files.
+ * keys) are not features and are skipped. Which features form a group is decided by {@link OneHot},
+ * as for batch files.
  */
 final class InputSchema {
   /** One slot of the example: a real feature, or a one-hot group. */
@@ -40,8 +40,10 @@ final class InputSchema {
   private final Map<String, Key> keys = new HashMap<>();
   private final String[] slotNames;
   private final boolean[] group;
+
   /** No one-hot group and the slot names ascending: every example is in Tribuo's order. */
   private final boolean ordered;
+
   private final List<Map<String, String>> categories;
   private final Set<String> ignored;
 
@@ -93,22 +95,30 @@ final class InputSchema {
   }
 
   /**
-   * Checks and converts a request. Reads only the request: any failure while reading it (the map,
-   * a key or a value throwing) is the request's problem.
+   * Checks and converts a request. Reads only the request: any failure while reading it (the map, a
+   * key or a value throwing) is the request's problem.
    *
    * @throws InvalidInputException listing every problem, unless the policy fills
    */
-  <T extends Output<T>> ArrayExample<T> encode(Map<String, ?> request, T unknown,
-      ValidationPolicy policy, VersionMeters meters) {
+  <T extends Output<T>> ArrayExample<T> encode(
+      Map<String, ?> request, T unknown, ValidationPolicy policy, VersionMeters meters) {
     try {
       return read(request, unknown, policy, meters);
     } catch (InvalidInputException e) {
       throw e;
     } catch (RuntimeException e) {
-      InvalidInputException invalid = new InvalidInputException(model, version, List.of(
-          new Problem("(request)", Reason.UNREADABLE, "the request could not be read: "
-              + Texts.typeName(e) + " while its fields were read")),
-          "Send a map of field names to numbers, booleans or texts that can be read");
+      InvalidInputException invalid =
+          new InvalidInputException(
+              model,
+              version,
+              List.of(
+                  new Problem(
+                      "(request)",
+                      Reason.UNREADABLE,
+                      "the request could not be read: "
+                          + Texts.typeName(e)
+                          + " while its fields were read")),
+              "Send a map of field names to numbers, booleans or texts that can be read");
       invalid.initCause(e);
       throw invalid;
     }
@@ -116,10 +126,11 @@ final class InputSchema {
 
   /** How a request gave a one-hot group (see {@code read}); the two exclude each other. */
   private static final byte RAW = 1;
+
   private static final byte COLD = 2;
 
-  private <T extends Output<T>> ArrayExample<T> read(Map<String, ?> request, T unknown,
-      ValidationPolicy policy, VersionMeters meters) {
+  private <T extends Output<T>> ArrayExample<T> read(
+      Map<String, ?> request, T unknown, ValidationPolicy policy, VersionMeters meters) {
     int n = slotNames.length;
     String[] names = new String[n];
     double[] values = new double[n];
@@ -133,9 +144,14 @@ final class InputSchema {
     for (Map.Entry<?, ?> e : ((Map<?, ?>) request).entrySet()) {
       Object k = e.getKey();
       if (!(k instanceof String field)) {
-        problems = add(problems, k == null ? "(null)" : "(" + Texts.typeName(k) + ")",
-            Reason.INVALID_NAME, k == null ? "a field name is null"
-                : "a field name is a " + Texts.typeName(k) + ", not a text");
+        problems =
+            add(
+                problems,
+                k == null ? "(null)" : "(" + Texts.typeName(k) + ")",
+                Reason.INVALID_NAME,
+                k == null
+                    ? "a field name is null"
+                    : "a field name is a " + Texts.typeName(k) + ", not a text");
         continue;
       }
       Key key = keys.get(field);
@@ -145,8 +161,12 @@ final class InputSchema {
             dropped++;
           } else {
             unknownFields = true;
-            problems = add(problems, field, Reason.UNKNOWN, "unknown field (value "
-                + Texts.describe(e.getValue()) + ")");
+            problems =
+                add(
+                    problems,
+                    field,
+                    Reason.UNKNOWN,
+                    "unknown field (value " + Texts.describe(e.getValue()) + ")");
           }
         }
         continue;
@@ -157,18 +177,29 @@ final class InputSchema {
           form = new byte[n];
         }
         boolean base = key.feature() == null;
-        if (base ? names[slot] != null && form[slot] != RAW || form[slot] == COLD
+        if (base
+            ? names[slot] != null && form[slot] != RAW || form[slot] == COLD
             : form[slot] == RAW) {
-          problems = add(problems, field, Reason.DUPLICATE, "'" + slotNames[slot]
-              + "' is given both by its name and as one-hot feature(s); send one form");
+          problems =
+              add(
+                  problems,
+                  field,
+                  Reason.DUPLICATE,
+                  "'"
+                      + slotNames[slot]
+                      + "' is given both by its name and as one-hot feature(s); send one form");
           continue;
         }
         if (base) {
           form[slot] = RAW;
         }
       } else if (names[slot] != null) {
-        problems = add(problems, field, Reason.DUPLICATE, "given twice, also as '"
-            + Texts.abbreviate(names[slot]) + "'");
+        problems =
+            add(
+                problems,
+                field,
+                Reason.DUPLICATE,
+                "given twice, also as '" + Texts.abbreviate(names[slot]) + "'");
         continue;
       }
       Object v = e.getValue();
@@ -182,8 +213,12 @@ final class InputSchema {
       if (feature == null) { // the base name of a one-hot group
         String category = v instanceof String s ? s : scalarText(v);
         if (category == null) {
-          problems = add(problems, field, Reason.WRONG_TYPE, "expects a category (text, number"
-              + " or boolean), got " + Texts.describe(v));
+          problems =
+              add(
+                  problems,
+                  field,
+                  Reason.WRONG_TYPE,
+                  "expects a category (text, number" + " or boolean), got " + Texts.describe(v));
           continue;
         }
         String member = categories.get(slot).get(category);
@@ -192,9 +227,15 @@ final class InputSchema {
             names[slot] = ""; // an unseen category: every one-hot feature stays 0
             dropped++;
           } else {
-            problems = add(problems, field, Reason.UNKNOWN_CATEGORY, "unknown category '"
-                + Texts.abbreviate(category) + "'; known: "
-                + Texts.list(categories.get(slot).keySet(), 20));
+            problems =
+                add(
+                    problems,
+                    field,
+                    Reason.UNKNOWN_CATEGORY,
+                    "unknown category '"
+                        + Texts.abbreviate(category)
+                        + "'; known: "
+                        + Texts.list(categories.get(slot).keySet(), 20));
           }
           continue;
         }
@@ -208,16 +249,15 @@ final class InputSchema {
       } else if (v instanceof Boolean b) {
         d = b ? 1.0 : 0.0;
       } else {
-        problems = add(problems, field, Reason.WRONG_TYPE, "expects a number, got "
-            + Texts.describe(v));
+        problems =
+            add(problems, field, Reason.WRONG_TYPE, "expects a number, got " + Texts.describe(v));
         continue;
       }
       if (!Double.isFinite(d)) {
         if (fill) {
           continue; // filled below as missing
         }
-        problems = add(problems, field, Double.isNaN(d) ? Reason.NAN : Reason.INFINITE,
-            "is " + d);
+        problems = add(problems, field, Double.isNaN(d) ? Reason.NAN : Reason.INFINITE, "is " + d);
         continue;
       }
       if (group[slot]) { // a one-hot member: 1 hot, 0 cold (as if left out)
@@ -226,13 +266,25 @@ final class InputSchema {
           continue;
         }
         if (d != 1) {
-          problems = add(problems, field, Reason.WRONG_TYPE, "a one-hot feature is 0 (cold) or"
-              + " 1 (hot), got " + d);
+          problems =
+              add(
+                  problems,
+                  field,
+                  Reason.WRONG_TYPE,
+                  "a one-hot feature is 0 (cold) or" + " 1 (hot), got " + d);
           continue;
         }
         if (names[slot] != null) {
-          problems = add(problems, field, Reason.DUPLICATE, "two categories of '"
-              + slotNames[slot] + "' are hot (1), also '" + Texts.abbreviate(names[slot]) + "'");
+          problems =
+              add(
+                  problems,
+                  field,
+                  Reason.DUPLICATE,
+                  "two categories of '"
+                      + slotNames[slot]
+                      + "' are hot (1), also '"
+                      + Texts.abbreviate(names[slot])
+                      + "'");
           continue;
         }
       }
@@ -252,22 +304,40 @@ final class InputSchema {
             values[i] = policy.fillValue(slotNames[i]);
           }
         } else if (form != null && form[i] == COLD) {
-          problems = add(problems, slotNames[i], Reason.MISSING, "no category is hot: the"
-              + " one-hot feature(s) given are all 0 (one of "
-              + Texts.list(categories.get(i).keySet(), 20) + ")");
+          problems =
+              add(
+                  problems,
+                  slotNames[i],
+                  Reason.MISSING,
+                  "no category is hot: the"
+                      + " one-hot feature(s) given are all 0 (one of "
+                      + Texts.list(categories.get(i).keySet(), 20)
+                      + ")");
         } else if (!request.containsKey(slotNames[i]) && !groupGiven(request, i)) {
-          problems = add(problems, slotNames[i], Reason.MISSING, "is missing"
-              + (group[i] ? " (one of " + Texts.list(categories.get(i).keySet(), 20) + ")" : ""));
+          problems =
+              add(
+                  problems,
+                  slotNames[i],
+                  Reason.MISSING,
+                  "is missing"
+                      + (group[i]
+                          ? " (one of " + Texts.list(categories.get(i).keySet(), 20) + ")"
+                          : ""));
         }
       } else if (names[i].isEmpty()) {
         empty++;
       }
     }
     if (problems != null) {
-      throw new InvalidInputException(model, version, problems, unknownFields
-          ? InvalidInputException.hints(problems) + ". The model's features are "
-              + Texts.list(List.of(slotNames), 20)
-          : null);
+      throw new InvalidInputException(
+          model,
+          version,
+          problems,
+          unknownFields
+              ? InvalidInputException.hints(problems)
+                  + ". The model's features are "
+                  + Texts.list(List.of(slotNames), 20)
+              : null);
     }
     if (filled > 0) {
       meters.filled(filled);
@@ -288,7 +358,8 @@ final class InputSchema {
       names = keptNames;
       values = keptValues;
     }
-    return ordered ? SortedExample.ordered(unknown, names, values)
+    return ordered
+        ? SortedExample.ordered(unknown, names, values)
         : SortedExample.of(unknown, names, values);
   }
 
@@ -323,21 +394,28 @@ final class InputSchema {
         if (!ignored.contains(field)) {
           out.add("dropped unknown field '" + Texts.abbreviate(field) + "'");
         }
-      } else if (v != null && !(v instanceof Number num && !Double.isFinite(num.doubleValue()))
+      } else if (v != null
+          && !(v instanceof Number num && !Double.isFinite(num.doubleValue()))
           && !(key.feature() != null && group[key.slot()] && isZero(v))) {
-        String category = key.feature() == null
-            ? (v instanceof String str ? str : scalarText(v)) : null;
+        String category =
+            key.feature() == null ? (v instanceof String str ? str : scalarText(v)) : null;
         if (category != null && !categories.get(key.slot()).containsKey(category)) {
-          out.add("dropped unknown category '" + Texts.abbreviate(category) + "' of '"
-              + Texts.abbreviate(field) + "'");
+          out.add(
+              "dropped unknown category '"
+                  + Texts.abbreviate(category)
+                  + "' of '"
+                  + Texts.abbreviate(field)
+                  + "'");
         }
         seen.add(key.slot());
       }
     }
     for (int i = 0; i < slotNames.length; i++) {
       if (!seen.contains(i)) {
-        out.add(group[i] ? "no category for '" + slotNames[i] + "'"
-            : "filled '" + slotNames[i] + "' with " + policy.fillValue(slotNames[i]));
+        out.add(
+            group[i]
+                ? "no category for '" + slotNames[i] + "'"
+                : "filled '" + slotNames[i] + "' with " + policy.fillValue(slotNames[i]));
       }
     }
     return out;
@@ -348,15 +426,17 @@ final class InputSchema {
   }
 
   private static @Nullable String scalarText(Object v) {
-    if (v instanceof Number || v instanceof Boolean || v instanceof Character
+    if (v instanceof Number
+        || v instanceof Boolean
+        || v instanceof Character
         || v instanceof Enum<?>) {
       return v.toString();
     }
     return null;
   }
 
-  private static List<Problem> add(@Nullable List<Problem> problems, String field, Reason reason,
-      String detail) {
+  private static List<Problem> add(
+      @Nullable List<Problem> problems, String field, Reason reason, String detail) {
     List<Problem> p = problems == null ? new ArrayList<>() : problems;
     p.add(new Problem(field, reason, detail));
     return p;

@@ -10,9 +10,9 @@ import org.jspecify.annotations.Nullable;
  * lists every problem found (not only the first), each with the field name and the reason.
  *
  * <p>Everything a caller controls is reported this way and never counts against a version (in
- * metrics it is outcome {@code invalid}; a canary is never rolled back for it): the map itself,
- * its keys and values, the routing key, and values outside the model's training range for which
- * the model gives no usable output (see {@link Reason#OUT_OF_RANGE}).
+ * metrics it is outcome {@code invalid}; a canary is never rolled back for it): the map itself, its
+ * keys and values, the routing key, and values outside the model's training range for which the
+ * model gives no usable output (see {@link Reason#OUT_OF_RANGE}).
  *
  * <p>The message is bounded whatever the request: it names at most {@value #MESSAGE_PROBLEMS}
  * problems (then how many more there are), and copies at most about 100 characters of any field
@@ -54,8 +54,8 @@ public final class InvalidInputException extends ServingException {
      * A finite value outside the range the model saw in training (its Tribuo feature domain), for
      * which the model gave no usable output (no label, a NaN or infinite value, no cluster), or
      * failed. The same value is a prediction as long as the model can answer it; only the failure
-     * is blamed on the input. A model that fails on input inside its training range is broken
-     * and fails with a plain {@link ServingException} (outcome {@code error}).
+     * is blamed on the input. A model that fails on input inside its training range is broken and
+     * fails with a plain {@link ServingException} (outcome {@code error}).
      */
     OUT_OF_RANGE
   }
@@ -93,22 +93,29 @@ public final class InvalidInputException extends ServingException {
   }
 
   /**
-   * @param advice what to do, ending the message (at most a few hundred characters are kept);
-   *     null for the hints of the problems' reasons ({@link #hints(List)})
+   * @param advice what to do, ending the message (at most a few hundred characters are kept); null
+   *     for the hints of the problems' reasons ({@link #hints(List)})
    */
-  public InvalidInputException(String model, int version, List<Problem> problems,
-      @Nullable String advice) {
+  public InvalidInputException(
+      String model, int version, List<Problem> problems, @Nullable String advice) {
     super(message(model, version, problems, advice));
     this.model = model;
     this.version = version;
     this.problems = List.copyOf(problems);
   }
 
-  private static String message(String model, int version, List<Problem> problems,
-      @Nullable String advice) {
-    StringBuilder b = new StringBuilder("Invalid input for '").append(Texts.abbreviate(model))
-        .append("' v").append(version).append(" (").append(problems.size()).append(" problem")
-        .append(problems.size() == 1 ? "" : "s").append("): ");
+  private static String message(
+      String model, int version, List<Problem> problems, @Nullable String advice) {
+    StringBuilder b =
+        new StringBuilder("Invalid input for '")
+            .append(Texts.abbreviate(model))
+            .append("' v")
+            .append(version)
+            .append(" (")
+            .append(problems.size())
+            .append(" problem")
+            .append(problems.size() == 1 ? "" : "s")
+            .append("): ");
     int shown = Math.min(problems.size(), MESSAGE_PROBLEMS);
     for (int i = 0; i < shown; i++) {
       b.append(i == 0 ? "" : "; ").append(problems.get(i));
@@ -116,8 +123,8 @@ public final class InvalidInputException extends ServingException {
     if (problems.size() > shown) {
       b.append("; ... and ").append(problems.size() - shown).append(" more");
     }
-    b.append(". ").append(advice == null ? hints(problems)
-        : Texts.abbreviate(advice, 6 * Texts.MAX));
+    b.append(". ")
+        .append(advice == null ? hints(problems) : Texts.abbreviate(advice, 6 * Texts.MAX));
     return b.toString();
   }
 
@@ -132,26 +139,33 @@ public final class InvalidInputException extends ServingException {
       reasons.add(p.reason());
     }
     List<String> out = new java.util.ArrayList<>();
-    if (reasons.contains(Reason.MISSING) || reasons.contains(Reason.NULL)
-        || reasons.contains(Reason.NAN) || reasons.contains(Reason.INFINITE)) {
-      out.add("send every feature of the signature with a finite value, or serve with"
-          + " ValidationPolicy.fill(value) to fill missing, null and non-finite values");
+    if (reasons.contains(Reason.MISSING)
+        || reasons.contains(Reason.NULL)
+        || reasons.contains(Reason.NAN)
+        || reasons.contains(Reason.INFINITE)) {
+      out.add(
+          "send every feature of the signature with a finite value, or serve with"
+              + " ValidationPolicy.fill(value) to fill missing, null and non-finite values");
     }
     if (reasons.contains(Reason.UNKNOWN)) {
-      out.add("name request fields that are not model inputs (ids, keys) in the builder's"
-          + " ignoreFields(...)");
+      out.add(
+          "name request fields that are not model inputs (ids, keys) in the builder's"
+              + " ignoreFields(...)");
     }
     if (reasons.contains(Reason.WRONG_TYPE)) {
-      out.add("send a number (or boolean) for a real feature, a category for a categorical one,"
-          + " 0 or 1 for a one-hot feature");
+      out.add(
+          "send a number (or boolean) for a real feature, a category for a categorical one,"
+              + " 0 or 1 for a one-hot feature");
     }
     if (reasons.contains(Reason.UNKNOWN_CATEGORY)) {
-      out.add("send a category seen in training, or serve with ValidationPolicy.fill(value) to"
-          + " predict with no category");
+      out.add(
+          "send a category seen in training, or serve with ValidationPolicy.fill(value) to"
+              + " predict with no category");
     }
     if (reasons.contains(Reason.DUPLICATE)) {
-      out.add("give each feature once: a categorical one by its name or by its one-hot features,"
-          + " with at most one hot");
+      out.add(
+          "give each feature once: a categorical one by its name or by its one-hot features,"
+              + " with at most one hot");
     }
     if (reasons.contains(Reason.INVALID_NAME)) {
       out.add("use text field names");

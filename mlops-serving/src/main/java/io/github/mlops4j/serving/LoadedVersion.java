@@ -4,8 +4,8 @@ import io.github.mlops4j.registry.ModelSignature;
 import io.github.mlops4j.serving.InvalidInputException.Problem;
 import io.github.mlops4j.serving.InvalidInputException.Reason;
 import io.github.mlops4j.serving.internal.MicroBatcher;
-import io.github.mlops4j.serving.metrics.ServingMeters.VersionMeters;
 import io.github.mlops4j.serving.internal.Texts;
+import io.github.mlops4j.serving.metrics.ServingMeters.VersionMeters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,9 +42,15 @@ final class LoadedVersion<T extends Output<T>> {
   private final AtomicBoolean closedResources = new AtomicBoolean();
   private final Runnable onRelease;
 
-  LoadedVersion(int version, @Nullable ModelSignature signature, Model<T> model,
-      OutputAdapter<T> adapter, InputSchema schema, VersionMeters meters,
-      @Nullable MicroBatcher<Example<T>, Scored<T>> batcher, Runnable onRelease) {
+  LoadedVersion(
+      int version,
+      @Nullable ModelSignature signature,
+      Model<T> model,
+      OutputAdapter<T> adapter,
+      InputSchema schema,
+      VersionMeters meters,
+      @Nullable MicroBatcher<Example<T>, Scored<T>> batcher,
+      Runnable onRelease) {
     this.version = version;
     this.signature = signature;
     this.model = model;
@@ -55,19 +61,17 @@ final class LoadedVersion<T extends Output<T>> {
     this.onRelease = onRelease;
   }
 
-  /**
-   * The result of one example of a micro-batch: its prediction, or what predicting it threw.
-   */
-  record Scored<T extends Output<T>>(org.tribuo.@Nullable Prediction<T> prediction,
-      @Nullable RuntimeException error) {}
+  /** The result of one example of a micro-batch: its prediction, or what predicting it threw. */
+  record Scored<T extends Output<T>>(
+      org.tribuo.@Nullable Prediction<T> prediction, @Nullable RuntimeException error) {}
 
   /**
    * Predicts a micro-batch. If the model fails on the batch as a whole, each example is predicted
-   * on its own, so that one example the model cannot take fails only its own caller (and is
-   * judged on its own: input or model fault).
+   * on its own, so that one example the model cannot take fails only its own caller (and is judged
+   * on its own: input or model fault).
    */
-  static <T extends Output<T>> List<Scored<T>> predictBatch(Model<T> model,
-      List<Example<T>> batch) {
+  static <T extends Output<T>> List<Scored<T>> predictBatch(
+      Model<T> model, List<Example<T>> batch) {
     List<Scored<T>> out = new ArrayList<>(batch.size());
     try {
       List<org.tribuo.Prediction<T>> predictions = model.predict(batch);
@@ -136,11 +140,10 @@ final class LoadedVersion<T extends Output<T>> {
     }
   }
 
-
   /**
    * Closes what the version owns: the batcher, its meters ({@code VersionMeters.close()}: with
-   * Micrometer, removed from the registry unless another service still uses them), and the model
-   * if it is closeable.
+   * Micrometer, removed from the registry unless another service still uses them), and the model if
+   * it is closeable.
    */
   void closeResources() {
     if (!closedResources.compareAndSet(false, true)) {
@@ -190,36 +193,51 @@ final class LoadedVersion<T extends Output<T>> {
    * usable} output ({@code cause} null) for a validated example. If a value of the example lies
    * outside the range the model saw in training, the input is blamed: an {@link
    * InvalidInputException} with an {@link InvalidInputException.Reason#OUT_OF_RANGE} problem per
-   * such value. Otherwise the model failed on input it was trained for, and this version is
-   * blamed: a {@link ServingException}.
+   * such value. Otherwise the model failed on input it was trained for, and this version is blamed:
+   * a {@link ServingException}.
    */
-  RuntimeException failure(String modelName, Example<T> example,
-      @Nullable RuntimeException cause) {
-    String what = cause == null ? "the model gave no usable output for it"
-        : "the model failed on it (" + Texts.typeName(cause) + ")";
+  RuntimeException failure(String modelName, Example<T> example, @Nullable RuntimeException cause) {
+    String what =
+        cause == null
+            ? "the model gave no usable output for it"
+            : "the model failed on it (" + Texts.typeName(cause) + ")";
     List<Problem> outside = outsideTraining(example, what);
     if (!outside.isEmpty()) {
-      InvalidInputException invalid = new InvalidInputException(modelName, version, outside,
-          "Send values inside the range the model was trained on, or clip them first");
+      InvalidInputException invalid =
+          new InvalidInputException(
+              modelName,
+              version,
+              outside,
+              "Send values inside the range the model was trained on, or clip them first");
       if (cause != null) {
         invalid.initCause(cause);
       }
       return invalid;
     }
     if (cause == null) {
-      return new ServingException("Version " + version + " of '" + modelName + "' gave no usable"
-          + " output (no label, a NaN or infinite value, or no cluster) for a valid input inside"
-          + " its training range; the version is broken");
+      return new ServingException(
+          "Version "
+              + version
+              + " of '"
+              + modelName
+              + "' gave no usable"
+              + " output (no label, a NaN or infinite value, or no cluster) for a valid input inside"
+              + " its training range; the version is broken");
     }
-    return new ServingException("Version " + version + " of '" + modelName
-        + "' failed to predict: " + Texts.abbreviate(String.valueOf(cause), 3 * Texts.MAX),
+    return new ServingException(
+        "Version "
+            + version
+            + " of '"
+            + modelName
+            + "' failed to predict: "
+            + Texts.abbreviate(String.valueOf(cause), 3 * Texts.MAX),
         cause);
   }
 
   /**
-   * A problem for each value of the example outside the model's feature domain: below the
-   * minimum or above the maximum of a real feature, or a value never seen of a categorical one.
-   * Zero is Tribuo's value of an absent feature and always inside.
+   * A problem for each value of the example outside the model's feature domain: below the minimum
+   * or above the maximum of a real feature, or a value never seen of a categorical one. Zero is
+   * Tribuo's value of an absent feature and always inside.
    */
   private List<Problem> outsideTraining(Example<T> example, String what) {
     ImmutableFeatureMap domain = model.getFeatureIDMap();
@@ -231,16 +249,29 @@ final class LoadedVersion<T extends Output<T>> {
       }
       VariableInfo info = domain.get(f.getName());
       if (info instanceof RealInfo r && (v < r.getMin() || v > r.getMax())) {
-        out.add(new Problem(f.getName(), Reason.OUT_OF_RANGE, "is " + v + ", outside the range"
-            + " seen in training [" + r.getMin() + ", " + r.getMax() + "]; " + what));
+        out.add(
+            new Problem(
+                f.getName(),
+                Reason.OUT_OF_RANGE,
+                "is "
+                    + v
+                    + ", outside the range"
+                    + " seen in training ["
+                    + r.getMin()
+                    + ", "
+                    + r.getMax()
+                    + "]; "
+                    + what));
       } else if (info instanceof CategoricalInfo c && c.getObservationCount(v) == 0) {
-        out.add(new Problem(f.getName(), Reason.OUT_OF_RANGE, "is " + v + ", a value never seen"
-            + " in training; " + what));
+        out.add(
+            new Problem(
+                f.getName(),
+                Reason.OUT_OF_RANGE,
+                "is " + v + ", a value never seen" + " in training; " + what));
       }
     }
     return out;
   }
-
 
   @Override
   public String toString() {

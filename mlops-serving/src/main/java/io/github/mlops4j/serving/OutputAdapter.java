@@ -17,10 +17,9 @@ abstract class OutputAdapter<T extends Output<T>> {
   abstract T unknown();
 
   /**
-   * True if the prediction holds an answer that {@link #output} and {@link #scores} can report:
-   * an output at all, and for numbers a finite one. Tribuo gives no label, an infinite or NaN
-   * value, or no cluster when the computation overflowed, e.g. for a value far outside the
-   * training range.
+   * True if the prediction holds an answer that {@link #output} and {@link #scores} can report: an
+   * output at all, and for numbers a finite one. Tribuo gives no label, an infinite or NaN value,
+   * or no cluster when the computation overflowed, e.g. for a value far outside the training range.
    */
   abstract boolean usable(org.tribuo.@Nullable Prediction<T> p);
 
@@ -40,8 +39,11 @@ abstract class OutputAdapter<T extends Output<T>> {
       case "Regressor", "DimensionTuple" -> new RegressorAdapter();
       case "Event" -> new EventAdapter();
       case "ClusterID" -> new ClusterAdapter();
-      default -> throw new IllegalArgumentException("Output type '" + outputType
-          + "' is not served; serve Label, Regressor, Event or ClusterID models");
+      default ->
+          throw new IllegalArgumentException(
+              "Output type '"
+                  + outputType
+                  + "' is not served; serve Label, Regressor, Event or ClusterID models");
     };
   }
 }

@@ -11,17 +11,22 @@ import java.util.Objects;
  *     labels can be joined to it
  * @param model the registered model name
  * @param version the version that answered
- * @param output the predicted label (classification); the first dimension's value formatted as
- *     text (regression; {@link #value()} parses it); {@code EXPECTED} or {@code ANOMALOUS}
- *     (anomaly detection); the cluster id (clustering)
- * @param scores per-label scores (classification), every dimension name to its value
- *     (regression), the anomaly or cluster score under {@code score} (anomaly detection,
- *     clustering)
+ * @param output the predicted label (classification); the first dimension's value formatted as text
+ *     (regression; {@link #value()} parses it); {@code EXPECTED} or {@code ANOMALOUS} (anomaly
+ *     detection); the cluster id (clustering)
+ * @param scores per-label scores (classification), every dimension name to its value (regression),
+ *     the anomaly or cluster score under {@code score} (anomaly detection, clustering)
  * @param latency time spent in the service for this call, validation and prediction included
  * @param route the arm that answered: {@code primary}, {@code canary} or an A/B arm name
  */
-public record Prediction(String id, String model, int version, String output,
-    Map<String, Double> scores, Duration latency, String route) {
+public record Prediction(
+    String id,
+    String model,
+    int version,
+    String output,
+    Map<String, Double> scores,
+    Duration latency,
+    String route) {
   public Prediction {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(model, "model");

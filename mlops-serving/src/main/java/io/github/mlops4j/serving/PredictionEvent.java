@@ -22,8 +22,15 @@ import java.util.Objects;
  * @param warnings fills and drops made by {@link ValidationPolicy#fill(double)}, or the error of a
  *     failed shadow prediction
  */
-public record PredictionEvent(String id, String model, int version, String route,
-    Map<String, ?> inputs, String output, Map<String, Double> scores, Instant timestamp,
+public record PredictionEvent(
+    String id,
+    String model,
+    int version,
+    String route,
+    Map<String, ?> inputs,
+    String output,
+    Map<String, Double> scores,
+    Instant timestamp,
     List<String> warnings) {
   public PredictionEvent {
     Objects.requireNonNull(id, "id");

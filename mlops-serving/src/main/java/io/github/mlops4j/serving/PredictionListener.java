@@ -5,8 +5,8 @@ import java.util.function.Consumer;
 
 /**
  * Receives sampled predictions and lifecycle events of an {@link InferenceService}. Both methods
- * are called on the service's event thread, never on the caller's, one event at a time; events
- * that do not fit the bounded queue are dropped and counted. Delivery is asynchronous: {@link
+ * are called on the service's event thread, never on the caller's, one event at a time; events that
+ * do not fit the bounded queue are dropped and counted. Delivery is asynchronous: {@link
  * InferenceService#awaitEvents} waits until the events queued so far were delivered. An exception
  * it throws does not stop delivery: it is counted ({@link InferenceService#listenerFailures()}),
  * the first logged with its stack trace, later ones summarized at most once a minute.

@@ -7,15 +7,15 @@ import io.github.mlops4j.features.FeatureValue;
 import io.github.mlops4j.features.FeatureView;
 import io.github.mlops4j.features.Field;
 import io.github.mlops4j.features.OnlineFeatures;
+import io.github.mlops4j.internal.Closest;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelSignature;
 import io.github.mlops4j.registry.ModelVersion;
 import io.github.mlops4j.registry.RegistryEvent;
 import io.github.mlops4j.serving.internal.MicroBatcher;
+import io.github.mlops4j.serving.internal.Texts;
 import io.github.mlops4j.serving.metrics.ServingMeters;
 import io.github.mlops4j.serving.metrics.ServingMeters.Outcome;
-import io.github.mlops4j.internal.Closest;
-import io.github.mlops4j.serving.internal.Texts;
 import io.github.mlops4j.serving.routing.CanaryPolicy;
 import io.github.mlops4j.serving.routing.Routing;
 import io.github.mlops4j.serving.routing.Shadow;
@@ -60,15 +60,17 @@ import org.tribuo.Output;
 /**
  * The engine behind {@link InferenceService}.
  *
- * <p>Targets (the service's own alias or version, A/B arms, canary, shadow) are numbered; the
- * route of target {@code i} is {@code routes.get(i)}. An immutable {@link Snapshot} maps each
- * target to its loaded version and is replaced, never changed, by the loader thread. The predict
- * path reads it once, takes a lease on the version, and predicts on the caller's thread.
+ * <p>Targets (the service's own alias or version, A/B arms, canary, shadow) are numbered; the route
+ * of target {@code i} is {@code routes.get(i)}. An immutable {@link Snapshot} maps each target to
+ * its loaded version and is replaced, never changed, by the loader thread. The predict path reads
+ * it once, takes a lease on the version, and predicts on the caller's thread.
  */
 final class ServiceCore {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceCore.class);
+
   /** How long close() waits for each background thread. */
   private static final long CLOSE_MILLIS = 2_000;
+
   /** Versions kept loaded besides the serving ones, so moving an alias back needs no reload. */
   private static final int RETAINED = 2;
 
@@ -87,8 +89,10 @@ final class ServiceCore {
   private final @Nullable FeatureStore features;
   private final List<String> featureRefs;
   private final String[] featureNames;
+
   /** The view of each feature reference, and the entity keys of each view. */
   private final String[] featureViews;
+
   private final Map<String, List<String>> viewKeys = new HashMap<>();
   private final List<String> entityKeys;
   private final @Nullable Semaphore permits;
@@ -109,8 +113,10 @@ final class ServiceCore {
   private final ThreadPoolExecutor loader;
   private final AtomicBoolean reconcilePending = new AtomicBoolean();
   private final LongAdder inFlight = new LongAdder();
+
   /** Values filled by the validation policy, over every version. */
   private final LongAdder filled = new LongAdder();
+
   private final AtomicLong ids = new AtomicLong();
   private final String idPrefix;
   private final AtomicBoolean canaryTripped = new AtomicBoolean();
@@ -143,8 +149,7 @@ final class ServiceCore {
     this.canaryPolicy = routing.canaryPolicy().orElse(null);
     this.stickyKey = routing.stickyKey().orElse(null);
     this.shadow = routing.shadow().orElse(null);
-    this.idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE)
-        + '-';
+    this.idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE) + '-';
 
     List<Target> t = new ArrayList<>();
     List<String> r = new ArrayList<>();
@@ -159,10 +164,14 @@ final class ServiceCore {
         t.add(routing.canary().orElseThrow());
         r.add(Routing.CANARY);
       }
-      case WEIGHTED -> routing.arms().forEach(a -> {
-        t.add(a.target());
-        r.add(a.name());
-      });
+      case WEIGHTED ->
+          routing
+              .arms()
+              .forEach(
+                  a -> {
+                    t.add(a.target());
+                    r.add(a.name());
+                  });
     }
     if (shadow != null) {
       shadowIndex = t.size();
@@ -187,13 +196,12 @@ final class ServiceCore {
       String ref = featureRefs.get(i);
       int colon = ref.indexOf(':');
       if (colon <= 0 || colon == ref.length() - 1) {
-        throw new IllegalArgumentException("Bad feature reference '" + Texts.abbreviate(ref)
-            + "': write it as \"view:feature\"");
+        throw new IllegalArgumentException(
+            "Bad feature reference '" + Texts.abbreviate(ref) + "': write it as \"view:feature\"");
       }
       featureNames[i] = ref.substring(colon + 1);
       if (features != null) {
-        FeatureView view = checkedView(features, ref, ref.substring(0, colon),
-            featureNames[i]);
+        FeatureView view = checkedView(features, ref, ref.substring(0, colon), featureNames[i]);
         featureViews[i] = view.name();
         viewKeys.put(view.name(), view.entities().stream().map(Field::name).toList());
         for (Field f : view.entities()) {
@@ -210,17 +218,29 @@ final class ServiceCore {
     this.ignoredFields = Set.copyOf(ignored);
     this.entityKeys = List.copyOf(keys);
 
-    this.meters = Objects.requireNonNull(b.meters.open(model, inFlight::sum),
-        () -> b.meters + ".open returned null");
-    this.events = new EventDispatcher(model, b.listener, b.eventQueueCapacity, meters,
-        clock);
-    this.loader = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(64), daemon("mlops-serving-loader-" + model),
-        new ThreadPoolExecutor.AbortPolicy());
+    this.meters =
+        Objects.requireNonNull(
+            b.meters.open(model, inFlight::sum), () -> b.meters + ".open returned null");
+    this.events = new EventDispatcher(model, b.listener, b.eventQueueCapacity, meters, clock);
+    this.loader =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(64),
+            daemon("mlops-serving-loader-" + model),
+            new ThreadPoolExecutor.AbortPolicy());
     if (shadow != null) {
-      shadowExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-          new ArrayBlockingQueue<>(shadow.queueCapacity()), daemon("mlops-serving-shadow-" + model),
-          new ThreadPoolExecutor.AbortPolicy());
+      shadowExecutor =
+          new ThreadPoolExecutor(
+              1,
+              1,
+              0,
+              TimeUnit.MILLISECONDS,
+              new ArrayBlockingQueue<>(shadow.queueCapacity()),
+              daemon("mlops-serving-shadow-" + model),
+              new ThreadPoolExecutor.AbortPolicy());
     } else {
       shadowExecutor = null;
     }
@@ -228,9 +248,12 @@ final class ServiceCore {
       canary = new CanaryMonitor(canaryPolicy);
     }
     if (policy.fills()) {
-      LOG.info("'{}' is served with {}: missing, null and non-finite values are filled with {}"
-          + " (per feature where given), unknown fields and categories dropped; see"
-          + " filledValues() and mlops.serving.inputs.filled", model, policy,
+      LOG.info(
+          "'{}' is served with {}: missing, null and non-finite values are filled with {}"
+              + " (per feature where given), unknown fields and categories dropped; see"
+              + " filledValues() and mlops.serving.inputs.filled",
+          model,
+          policy,
           policy.defaultValue().orElse(0.0));
     }
   }
@@ -240,23 +263,34 @@ final class ServiceCore {
    *
    * @throws IllegalArgumentException naming the unknown view or feature and the closest names
    */
-  private static FeatureView checkedView(FeatureStore store, String ref, String viewName,
-      String feature) {
+  private static FeatureView checkedView(
+      FeatureStore store, String ref, String viewName, String feature) {
     Optional<FeatureView> found = store.view(viewName);
     if (found.isEmpty()) {
       List<String> views = store.views().stream().map(FeatureView::name).toList();
-      throw new IllegalArgumentException("Feature reference '" + Texts.abbreviate(ref)
-          + "' names view '" + Texts.abbreviate(viewName) + "', which the feature store does not"
-          + " have" + suggestion(viewName, views, "views"));
+      throw new IllegalArgumentException(
+          "Feature reference '"
+              + Texts.abbreviate(ref)
+              + "' names view '"
+              + Texts.abbreviate(viewName)
+              + "', which the feature store does not"
+              + " have"
+              + suggestion(viewName, views, "views"));
     }
     FeatureView view = found.get();
     List<String> names = new ArrayList<>();
     view.features().forEach(f -> names.add(f.name()));
     view.onDemandFeatures().forEach(f -> names.add(f.name()));
     if (!names.contains(feature)) {
-      throw new IllegalArgumentException("Feature reference '" + Texts.abbreviate(ref)
-          + "': view '" + Texts.abbreviate(viewName) + "' has no feature '"
-          + Texts.abbreviate(feature) + "'" + suggestion(feature, names, "features"));
+      throw new IllegalArgumentException(
+          "Feature reference '"
+              + Texts.abbreviate(ref)
+              + "': view '"
+              + Texts.abbreviate(viewName)
+              + "' has no feature '"
+              + Texts.abbreviate(feature)
+              + "'"
+              + suggestion(feature, names, "features"));
     }
     return view;
   }
@@ -265,7 +299,8 @@ final class ServiceCore {
   private static String suggestion(String name, List<String> known, String what) {
     List<String> close = Closest.to(name, known, 5);
     return (close.isEmpty() ? "" : "; did you mean " + Texts.list(close, 5) + "?")
-        + (known.isEmpty() ? "; it has no " + what + " yet"
+        + (known.isEmpty()
+            ? "; it has no " + what + " yet"
             : " (its " + known.size() + " " + what + ": " + Texts.list(known, 20) + ")");
   }
 
@@ -312,8 +347,12 @@ final class ServiceCore {
     Semaphore p = permits;
     if (p != null && !p.tryAcquire()) {
       s.byTarget()[0].meters.record(0, Outcome.OVERLOADED, ticker.getAsLong() - start);
-      throw new OverloadedException("'" + model + "' is serving " + maxConcurrency
-          + " calls already (maxConcurrency); retry later or raise the bound");
+      throw new OverloadedException(
+          "'"
+              + model
+              + "' is serving "
+              + maxConcurrency
+              + " calls already (maxConcurrency); retry later or raise the bound");
     }
     inFlight.increment();
     try {
@@ -379,10 +418,16 @@ final class ServiceCore {
         Object key = input.get(field);
         text = key == null ? null : key instanceof String str ? str : key.toString();
       } catch (RuntimeException e) {
-        InvalidInputException invalid = new InvalidInputException(model,
-            s.byTarget()[0].version, List.of(new InvalidInputException.Problem(field,
-                InvalidInputException.Reason.UNREADABLE, "the routing key could not be read: "
-                    + Texts.typeName(e))), "Send the routing key as a text");
+        InvalidInputException invalid =
+            new InvalidInputException(
+                model,
+                s.byTarget()[0].version,
+                List.of(
+                    new InvalidInputException.Problem(
+                        field,
+                        InvalidInputException.Reason.UNREADABLE,
+                        "the routing key could not be read: " + Texts.typeName(e))),
+                "Send the routing key as a text");
         invalid.initCause(e);
         throw invalid;
       }
@@ -400,8 +445,8 @@ final class ServiceCore {
    * overload and the caller's own deadline or interrupt never do; a call past its deadline counts
    * for the canary as a call of the latency it had, not as an error.
    */
-  private <T extends Output<T>> Prediction serve(LoadedVersion<T> lv, int target, String id,
-      Map<String, ?> input, long start, long deadline) {
+  private <T extends Output<T>> Prediction serve(
+      LoadedVersion<T> lv, int target, String id, Map<String, ?> input, long start, long deadline) {
     Outcome outcome = Outcome.ERROR;
     boolean versionFault = false;
     try {
@@ -409,8 +454,8 @@ final class ServiceCore {
       org.tribuo.@Nullable Prediction<T> tribuo;
       RuntimeException failed = null;
       if (lv.batcher != null) {
-        LoadedVersion.Scored<T> scored = awaitBatch(lv, lv.batcher.submit(example, deadline),
-            deadline);
+        LoadedVersion.Scored<T> scored =
+            awaitBatch(lv, lv.batcher.submit(example, deadline), deadline);
         tribuo = scored.prediction();
         failed = scored.error();
       } else {
@@ -440,19 +485,28 @@ final class ServiceCore {
         scores = lv.adapter.scores(tribuo);
       } catch (RuntimeException e) {
         versionFault = true;
-        throw new ServingException("Version " + lv.version + " of '" + model + "' gave an output"
-            + " that cannot be reported: " + Texts.abbreviate(String.valueOf(e), 300), e);
+        throw new ServingException(
+            "Version "
+                + lv.version
+                + " of '"
+                + model
+                + "' gave an output"
+                + " that cannot be reported: "
+                + Texts.abbreviate(String.valueOf(e), 300),
+            e);
       }
       long nanos = end - start;
-      Prediction result = new Prediction(id, model, lv.version, output, scores,
-          Duration.ofNanos(nanos), routes.get(target));
+      Prediction result =
+          new Prediction(
+              id, model, lv.version, output, scores, Duration.ofNanos(nanos), routes.get(target));
       outcome = Outcome.OK;
       lv.meters.record(target, outcome, nanos);
       if (target == 1 && canaryPolicy != null) {
         canaryCall(lv.version, false, nanos);
       }
-      if (events.active() && (sampleRate >= 1.0
-          || sampleRate > 0 && ThreadLocalRandom.current().nextDouble() < sampleRate)) {
+      if (events.active()
+          && (sampleRate >= 1.0
+              || sampleRate > 0 && ThreadLocalRandom.current().nextDouble() < sampleRate)) {
         publish(lv, result, input);
       }
       return result;
@@ -469,8 +523,14 @@ final class ServiceCore {
       throw e;
     } catch (RuntimeException e) {
       versionFault = true; // not reached by the request's own problems: those are caught above
-      throw new ServingException("Version " + lv.version + " of '" + model
-          + "' failed to predict: " + Texts.abbreviate(String.valueOf(e), 300), e);
+      throw new ServingException(
+          "Version "
+              + lv.version
+              + " of '"
+              + model
+              + "' failed to predict: "
+              + Texts.abbreviate(String.valueOf(e), 300),
+          e);
     } finally {
       if (outcome != Outcome.OK) {
         long nanos = ticker.getAsLong() - start;
@@ -486,8 +546,8 @@ final class ServiceCore {
     }
   }
 
-  private <T extends Output<T>> LoadedVersion.Scored<T> awaitBatch(LoadedVersion<T> lv,
-      CompletableFuture<LoadedVersion.Scored<T>> future, long deadline) {
+  private <T extends Output<T>> LoadedVersion.Scored<T> awaitBatch(
+      LoadedVersion<T> lv, CompletableFuture<LoadedVersion.Scored<T>> future, long deadline) {
     try {
       if (deadline == Long.MAX_VALUE) {
         return future.get();
@@ -499,11 +559,11 @@ final class ServiceCore {
     } catch (InterruptedException e) {
       future.cancel(false);
       Thread.currentThread().interrupt();
-      throw new ServingException("Interrupted while waiting for a prediction of '" + model + "'",
-          e);
+      throw new ServingException(
+          "Interrupted while waiting for a prediction of '" + model + "'", e);
     } catch (CancellationException e) {
-      throw new ServingException("The micro-batched prediction of '" + model
-          + "' was cancelled", e);
+      throw new ServingException(
+          "The micro-batched prediction of '" + model + "' was cancelled", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof ServingException se) {
@@ -512,14 +572,22 @@ final class ServiceCore {
       if (cause instanceof RuntimeException re) {
         return new LoadedVersion.Scored<>(null, re);
       }
-      return new LoadedVersion.Scored<>(null, new ServingException("The micro-batch of '" + model
-          + "' v" + lv.version + " failed: " + cause, cause));
+      return new LoadedVersion.Scored<>(
+          null,
+          new ServingException(
+              "The micro-batch of '" + model + "' v" + lv.version + " failed: " + cause, cause));
     }
   }
 
   private DeadlineExceededException deadlineExceeded(int version, String when) {
-    return new DeadlineExceededException("The deadline of a call to '" + model + "' v" + version
-        + " passed " + when + "; give it a longer timeout or lighten the load");
+    return new DeadlineExceededException(
+        "The deadline of a call to '"
+            + model
+            + "' v"
+            + version
+            + " passed "
+            + when
+            + "; give it a longer timeout or lighten the load");
   }
 
   /**
@@ -546,12 +614,13 @@ final class ServiceCore {
       List<InvalidInputException.Problem> problems = new ArrayList<>(e.problems().size());
       boolean explained = false;
       for (InvalidInputException.Problem p : e.problems()) {
-        java.util.function.Supplier<String> why = p.reason() == InvalidInputException.Reason.MISSING
-            ? n.get(p.field()) : null;
+        java.util.function.Supplier<String> why =
+            p.reason() == InvalidInputException.Reason.MISSING ? n.get(p.field()) : null;
         if (why != null) {
           explained = true;
-          problems.add(new InvalidInputException.Problem(p.field(), p.reason(),
-              p.detail() + ": " + why.get()));
+          problems.add(
+              new InvalidInputException.Problem(
+                  p.field(), p.reason(), p.detail() + ": " + why.get()));
         } else {
           problems.add(p);
         }
@@ -559,9 +628,14 @@ final class ServiceCore {
       if (!explained) {
         return e;
       }
-      InvalidInputException out = new InvalidInputException(e.model(), e.version(), problems,
-          "Write the entity's features to the feature store (and materialize them), or send the"
-              + " values in the request; " + InvalidInputException.hints(problems));
+      InvalidInputException out =
+          new InvalidInputException(
+              e.model(),
+              e.version(),
+              problems,
+              "Write the entity's features to the feature store (and materialize them), or send the"
+                  + " values in the request; "
+                  + InvalidInputException.hints(problems));
       out.initCause(e);
       return out;
     }
@@ -572,14 +646,19 @@ final class ServiceCore {
     String view = featureViews[i];
     StringBuilder key = new StringBuilder();
     for (String k : viewKeys.getOrDefault(view, List.of())) {
-      key.append(key.length() == 0 ? "" : ", ").append(Texts.abbreviate(k)).append('=')
+      key.append(key.length() == 0 ? "" : ", ")
+          .append(Texts.abbreviate(k))
+          .append('=')
           .append(Texts.describe(request.get(k)));
     }
     String where = " for entity key " + key + " in view '" + Texts.abbreviate(view) + "'";
     return switch (v.status()) {
       case NOT_FOUND -> "the feature lookup found no row" + where;
-      case EXPIRED -> "the feature lookup found only a row older than the view's TTL (event time "
-          + v.eventTime() + ")" + where;
+      case EXPIRED ->
+          "the feature lookup found only a row older than the view's TTL (event time "
+              + v.eventTime()
+              + ")"
+              + where;
       case NULL_VALUE -> "the feature lookup found a row holding null" + where;
       default -> "the feature lookup gave " + v.status() + where;
     };
@@ -601,10 +680,16 @@ final class ServiceCore {
         }
       }
     } catch (RuntimeException e) {
-      InvalidInputException invalid = new InvalidInputException(model, s.byTarget()[0].version,
-          List.of(new InvalidInputException.Problem("(request)",
-              InvalidInputException.Reason.UNREADABLE, "the request could not be read: "
-                  + Texts.typeName(e))), "Send a map that can be read");
+      InvalidInputException invalid =
+          new InvalidInputException(
+              model,
+              s.byTarget()[0].version,
+              List.of(
+                  new InvalidInputException.Problem(
+                      "(request)",
+                      InvalidInputException.Reason.UNREADABLE,
+                      "the request could not be read: " + Texts.typeName(e))),
+              "Send a map that can be read");
       invalid.initCause(e);
       throw invalid;
     }
@@ -613,13 +698,21 @@ final class ServiceCore {
         if (missingKeys == null) {
           missingKeys = new ArrayList<>();
         }
-        missingKeys.add(new InvalidInputException.Problem(k, InvalidInputException.Reason.MISSING,
-            "entity key of the online features " + featureRefs + " is missing"));
+        missingKeys.add(
+            new InvalidInputException.Problem(
+                k,
+                InvalidInputException.Reason.MISSING,
+                "entity key of the online features " + featureRefs + " is missing"));
       }
     }
     if (missingKeys != null) {
-      throw new InvalidInputException(model, s.byTarget()[0].version, missingKeys,
-          "Send the entity key field(s) " + Texts.list(entityKeys, 10) + " with each request:"
+      throw new InvalidInputException(
+          model,
+          s.byTarget()[0].version,
+          missingKeys,
+          "Send the entity key field(s) "
+              + Texts.list(entityKeys, 10)
+              + " with each request:"
               + " the online features are looked up by them");
     }
     OnlineFeatures found;
@@ -628,11 +721,16 @@ final class ServiceCore {
     } catch (FeatureDataException e) { // a missing or mistyped key: the request is at fault
       // other failures (a closed store, a database error) propagate as they are
       LoadedVersion<?> lv = s.byTarget()[0];
-      InvalidInputException invalid = new InvalidInputException(model, lv.version,
-          List.of(new InvalidInputException.Problem("entity key",
-              InvalidInputException.Reason.MISSING,
-              "the online feature lookup refused the request: "
-                  + Texts.abbreviate(String.valueOf(e.getMessage()), 3 * Texts.MAX))));
+      InvalidInputException invalid =
+          new InvalidInputException(
+              model,
+              lv.version,
+              List.of(
+                  new InvalidInputException.Problem(
+                      "entity key",
+                      InvalidInputException.Reason.MISSING,
+                      "the online feature lookup refused the request: "
+                          + Texts.abbreviate(String.valueOf(e.getMessage()), 3 * Texts.MAX))));
       invalid.initCause(e);
       throw invalid;
     }
@@ -650,13 +748,23 @@ final class ServiceCore {
     return merged;
   }
 
-  private <T extends Output<T>> void publish(LoadedVersion<T> lv, Prediction p,
-      Map<String, ?> input) {
+  private <T extends Output<T>> void publish(
+      LoadedVersion<T> lv, Prediction p, Map<String, ?> input) {
     Map<String, Object> inputs = Collections.unmodifiableMap(new HashMap<>(input));
     java.time.Instant now = clock.instant();
-    events.offer((java.util.function.Supplier<PredictionEvent>) () -> new PredictionEvent(p.id(),
-        p.model(), p.version(), p.route(), inputs, p.output(), p.scores(), now,
-        lv.schema.fillWarnings(inputs, policy)));
+    events.offer(
+        (java.util.function.Supplier<PredictionEvent>)
+            () ->
+                new PredictionEvent(
+                    p.id(),
+                    p.model(),
+                    p.version(),
+                    p.route(),
+                    inputs,
+                    p.output(),
+                    p.scores(),
+                    now,
+                    lv.schema.fillWarnings(inputs, policy)));
   }
 
   List<Prediction> predictAll(List<? extends Map<String, ?>> requests) {
@@ -702,21 +810,40 @@ final class ServiceCore {
     }
   }
 
-  private <T extends Output<T>> void shadowPredict(LoadedVersion<T> lv, String id,
-      Map<String, ?> input) {
+  private <T extends Output<T>> void shadowPredict(
+      LoadedVersion<T> lv, String id, Map<String, ?> input) {
     long start = ticker.getAsLong();
     Map<String, Object> inputs = Collections.unmodifiableMap(new HashMap<>(input));
     try {
       org.tribuo.Prediction<T> p = lv.predictChecked(model, lv.encode(input, policy));
       lv.meters.record(shadowIndex, Outcome.OK, ticker.getAsLong() - start);
-      events.offer(new PredictionEvent(id, model, lv.version, Routing.SHADOW, inputs,
-          lv.adapter.output(p), lv.adapter.scores(p), clock.instant(),
-          lv.schema.fillWarnings(inputs, policy)));
+      events.offer(
+          new PredictionEvent(
+              id,
+              model,
+              lv.version,
+              Routing.SHADOW,
+              inputs,
+              lv.adapter.output(p),
+              lv.adapter.scores(p),
+              clock.instant(),
+              lv.schema.fillWarnings(inputs, policy)));
     } catch (RuntimeException e) {
-      lv.meters.record(shadowIndex, e instanceof InvalidInputException ? Outcome.INVALID
-          : Outcome.ERROR, ticker.getAsLong() - start);
-      events.offer(new PredictionEvent(id, model, lv.version, Routing.SHADOW, inputs, "",
-          Map.of(), clock.instant(), List.of("failed: " + e.getMessage())));
+      lv.meters.record(
+          shadowIndex,
+          e instanceof InvalidInputException ? Outcome.INVALID : Outcome.ERROR,
+          ticker.getAsLong() - start);
+      events.offer(
+          new PredictionEvent(
+              id,
+              model,
+              lv.version,
+              Routing.SHADOW,
+              inputs,
+              "",
+              Map.of(),
+              clock.instant(),
+              List.of("failed: " + e.getMessage())));
     }
   }
 
@@ -731,8 +858,11 @@ final class ServiceCore {
       try {
         loader.execute(() -> rollBackCanary(version, reason));
       } catch (RejectedExecutionException e) {
-        LOG.warn("Canary v{} of '{}' passed a bound ({}) while the service closes", version,
-            model, reason);
+        LOG.warn(
+            "Canary v{} of '{}' passed a bound ({}) while the service closes",
+            version,
+            model,
+            reason);
       }
     }
   }
@@ -760,8 +890,8 @@ final class ServiceCore {
         LOG.warn("Could not roll alias '{}' of '{}' back", t.alias(), model, e);
       }
     }
-    events.offer(new ServingEvent.CanaryRolledBack(model, version, reason, aliasMoved,
-        clock.instant()));
+    events.offer(
+        new ServingEvent.CanaryRolledBack(model, version, reason, aliasMoved, clock.instant()));
   }
 
   // ---------------------------------------------------------------- loading and hot swap
@@ -775,10 +905,11 @@ final class ServiceCore {
   private void scheduleReconcile() {
     if (reconcilePending.compareAndSet(false, true)) {
       try {
-        loader.execute(() -> {
-          reconcilePending.set(false);
-          reconcile(false);
-        });
+        loader.execute(
+            () -> {
+              reconcilePending.set(false);
+              reconcile(false);
+            });
       } catch (RejectedExecutionException e) {
         reconcilePending.set(false);
         if (!closed) {
@@ -798,8 +929,7 @@ final class ServiceCore {
     try {
       f = loader.submit(() -> reconcile(false));
     } catch (RejectedExecutionException e) {
-      throw new ServingException("The loader of '" + model + "' is closed or busy; retry later",
-          e);
+      throw new ServingException("The loader of '" + model + "' is closed or busy; retry later", e);
     }
     try {
       f.get(Math.max(1, toNanos(wait)), TimeUnit.NANOSECONDS);
@@ -819,8 +949,8 @@ final class ServiceCore {
       return;
     }
     Snapshot old = snapshot;
-    LoadedVersion<?>[] next = old == null ? new LoadedVersion<?>[targets.size()]
-        : old.byTarget().clone();
+    LoadedVersion<?>[] next =
+        old == null ? new LoadedVersion<?>[targets.size()] : old.byTarget().clone();
     boolean canaryActive = old == null || old.canaryActive();
     boolean changed = false;
     Set<Integer> named = new HashSet<>();
@@ -831,8 +961,8 @@ final class ServiceCore {
         mv = registry.resolve(model, t.reference());
       } catch (RuntimeException e) {
         if (initial) {
-          throw new ModelUnavailableException("Cannot resolve " + t + " of '" + model + "': "
-              + e.getMessage(), e);
+          throw new ModelUnavailableException(
+              "Cannot resolve " + t + " of '" + model + "': " + e.getMessage(), e);
         }
         LOG.warn("Cannot resolve {} of '{}'; the current version keeps serving", t, model, e);
         continue;
@@ -842,13 +972,19 @@ final class ServiceCore {
           if (registry.findModel(model).isEmpty()) { // a misspelled name, not a missing alias
             List<String> known = new ArrayList<>();
             registry.listModels().forEach(m -> known.add(m.name()));
-            throw new ModelUnavailableException("The registry has no model named '"
-                + Texts.abbreviate(model) + "'" + suggestion(model, known, "models"));
+            throw new ModelUnavailableException(
+                "The registry has no model named '"
+                    + Texts.abbreviate(model)
+                    + "'"
+                    + suggestion(model, known, "models"));
           }
-          throw new ModelUnavailableException("'" + model + "' has no version for " + t
-              + "; register one or set the alias first");
+          throw new ModelUnavailableException(
+              "'" + model + "' has no version for " + t + "; register one or set the alias first");
         }
-        LOG.warn("{} of '{}' resolves to nothing now; v{} keeps serving", t, model,
+        LOG.warn(
+            "{} of '{}' resolves to nothing now; v{} keeps serving",
+            t,
+            model,
             next[i] == null ? 0 : next[i].version);
         continue;
       }
@@ -883,19 +1019,23 @@ final class ServiceCore {
           String reason = e.getMessage() == null ? e.toString() : e.getMessage();
           events.offer(new ServingEvent.LoadFailed(model, v, reason, clock.instant()));
           if (initial) {
-            throw new ModelUnavailableException("Cannot load v" + v + " of '" + model + "' for "
-                + t + ": " + reason, e);
+            throw new ModelUnavailableException(
+                "Cannot load v" + v + " of '" + model + "' for " + t + ": " + reason, e);
           }
-          LOG.error("v{} of '{}' failed to load or warm and takes no traffic; v{} keeps serving",
-              v, model, next[i] == null ? 0 : next[i].version, e);
+          LOG.error(
+              "v{} of '{}' failed to load or warm and takes no traffic; v{} keeps serving",
+              v,
+              model,
+              next[i] == null ? 0 : next[i].version,
+              e);
           continue;
         }
         loaded.put(v, lv);
       }
       if (!initial && next[i] != null) {
         meters.swapped();
-        events.offer(new ServingEvent.Swapped(model, routes.get(i), next[i].version, v,
-            clock.instant()));
+        events.offer(
+            new ServingEvent.Swapped(model, routes.get(i), next[i].version, v, clock.instant()));
         LOG.info("'{}' {} swapped from v{} to v{}", model, routes.get(i), next[i].version, v);
       }
       next[i] = lv;
@@ -917,8 +1057,7 @@ final class ServiceCore {
    * Keeps the {@value #RETAINED} versions that stopped serving most recently (so that moving an
    * alias back needs no reload) and retires the others.
    */
-  private void retireUnused(LoadedVersion<?> @Nullable [] previous,
-      LoadedVersion<?>[] serving) {
+  private void retireUnused(LoadedVersion<?> @Nullable [] previous, LoadedVersion<?>[] serving) {
     Set<Integer> inUse = new HashSet<>();
     for (LoadedVersion<?> lv : serving) {
       inUse.add(lv.version);
@@ -952,8 +1091,9 @@ final class ServiceCore {
       }
     } catch (RuntimeException e) {
       lv.closeResources();
-      throw new ServingException("Version " + mv.version() + " of '" + model
-          + "' failed its warm-up: " + e.getMessage(), e);
+      throw new ServingException(
+          "Version " + mv.version() + " of '" + model + "' failed its warm-up: " + e.getMessage(),
+          e);
     }
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     LOG.info("Loaded v{} of '{}' in {} ms", mv.version(), model, took.toMillis());
@@ -961,19 +1101,23 @@ final class ServiceCore {
     return lv;
   }
 
-  private <T extends Output<T>> LoadedVersion<T> load(ModelVersion mv,
-      @Nullable ModelSignature signature, OutputAdapter<T> adapter) {
+  private <T extends Output<T>> LoadedVersion<T> load(
+      ModelVersion mv, @Nullable ModelSignature signature, OutputAdapter<T> adapter) {
     Model<T> m = registry.loadTribuo(mv, adapter.type());
     ModelSignature schemaSource = signature != null ? signature : ModelSignature.of(m);
-    InputSchema schema = new InputSchema(model, mv.version(), schemaSource.inputs(),
-        ignoredFields);
+    InputSchema schema = new InputSchema(model, mv.version(), schemaSource.inputs(), ignoredFields);
     ServingMeters.VersionMeters vm = countingFills(meters.version(mv.version(), routes));
     MicroBatcher<Example<T>, LoadedVersion.Scored<T>> batcher = null;
     if (batchSize > 0) {
       try {
-        batcher = new MicroBatcher<>(model + " v" + mv.version(),
-            batch -> LoadedVersion.predictBatch(m, batch), batchSize, batchDelay,
-            batchQueue, daemon("mlops-serving-batch-" + model + "-v" + mv.version()));
+        batcher =
+            new MicroBatcher<>(
+                model + " v" + mv.version(),
+                batch -> LoadedVersion.predictBatch(m, batch),
+                batchSize,
+                batchDelay,
+                batchQueue,
+                daemon("mlops-serving-batch-" + model + "-v" + mv.version()));
       } catch (RuntimeException e) {
         vm.close();
         throw e;
@@ -983,19 +1127,30 @@ final class ServiceCore {
     AtomicInteger once = new AtomicInteger();
     @SuppressWarnings({"unchecked", "rawtypes"})
     LoadedVersion<T>[] self = new LoadedVersion[1];
-    self[0] = new LoadedVersion<>(version, signature, m, adapter, schema, vm, batcher, () -> {
-      if (once.getAndIncrement() == 0) {
-        Runnable release = () -> {
-          self[0].closeResources();
-          events.offer(new ServingEvent.VersionReleased(model, version, clock.instant()));
-        };
-        try {
-          loader.execute(release);
-        } catch (RejectedExecutionException e) {
-          release.run();
-        }
-      }
-    });
+    self[0] =
+        new LoadedVersion<>(
+            version,
+            signature,
+            m,
+            adapter,
+            schema,
+            vm,
+            batcher,
+            () -> {
+              if (once.getAndIncrement() == 0) {
+                Runnable release =
+                    () -> {
+                      self[0].closeResources();
+                      events.offer(
+                          new ServingEvent.VersionReleased(model, version, clock.instant()));
+                    };
+                try {
+                  loader.execute(release);
+                } catch (RejectedExecutionException e) {
+                  release.run();
+                }
+              }
+            });
     return self[0];
   }
 

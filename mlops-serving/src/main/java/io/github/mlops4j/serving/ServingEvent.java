@@ -31,8 +31,9 @@ public sealed interface ServingEvent {
    * @param reason the bound it passed, with the observed value
    * @param aliasRolledBack true if the registry alias was also moved back
    */
-  record CanaryRolledBack(String model, int canaryVersion, String reason, boolean aliasRolledBack,
-      Instant timestamp) implements ServingEvent {}
+  record CanaryRolledBack(
+      String model, int canaryVersion, String reason, boolean aliasRolledBack, Instant timestamp)
+      implements ServingEvent {}
 
   /** Events or shadow predictions were dropped because a bounded queue was full. */
   record Dropped(String model, String what, long count, Instant timestamp)

@@ -16,7 +16,10 @@ public class ServingException extends MlopsException {
   }
 
   /** For refusals on the hot path; see {@link MlopsException}'s four-argument constructor. */
-  protected ServingException(String message, @Nullable Throwable cause, boolean enableSuppression,
+  protected ServingException(
+      String message,
+      @Nullable Throwable cause,
+      boolean enableSuppression,
       boolean writableStackTrace) {
     super(message, cause, enableSuppression, writableStackTrace);
   }

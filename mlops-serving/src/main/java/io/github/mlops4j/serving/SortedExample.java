@@ -20,8 +20,8 @@ final class SortedExample<T extends Output<T>> extends ArrayExample<T> {
   }
 
   /**
-   * An example over {@code names} and {@code values}, which the caller hands over (they must not
-   * be changed afterwards).
+   * An example over {@code names} and {@code values}, which the caller hands over (they must not be
+   * changed afterwards).
    */
   static <T extends Output<T>> ArrayExample<T> of(T output, String[] names, double[] values) {
     for (int i = 1; i < names.length; i++) {
@@ -33,8 +33,7 @@ final class SortedExample<T extends Output<T>> extends ArrayExample<T> {
   }
 
   /** {@link #of} for names the caller knows to be strictly ascending (not checked). */
-  static <T extends Output<T>> ArrayExample<T> ordered(T output, String[] names,
-      double[] values) {
+  static <T extends Output<T>> ArrayExample<T> ordered(T output, String[] names, double[] values) {
     return new SortedExample<>(output, names, values);
   }
 }

@@ -10,14 +10,13 @@ import java.util.OptionalDouble;
  * <ul>
  *   <li>{@link #REJECT} (the default): throw {@link InvalidInputException} listing every problem:
  *       missing, unknown, null, NaN or infinite values, wrong types, unseen categories.
- *   <li>{@link #fill(double)} / {@link #fill(Map, double)}: missing, null, NaN and infinite
- *       values get the fill value you choose (per feature, else the default); unknown fields and
- *       unseen categories are dropped. Every fill is counted ({@link
- *       InferenceService#filledValues()}, Micrometer {@code mlops.serving.inputs.filled}), every
- *       drop too ({@code mlops.serving.inputs.dropped}), and both are listed in the {@link
- *       PredictionEvent}. Wrong types are still rejected: they are a contract bug, not a gap in
- *       the data. So are field names that are not texts (a {@code null} key) and requests that
- *       cannot be read.
+ *   <li>{@link #fill(double)} / {@link #fill(Map, double)}: missing, null, NaN and infinite values
+ *       get the fill value you choose (per feature, else the default); unknown fields and unseen
+ *       categories are dropped. Every fill is counted ({@link InferenceService#filledValues()},
+ *       Micrometer {@code mlops.serving.inputs.filled}), every drop too ({@code
+ *       mlops.serving.inputs.dropped}), and both are listed in the {@link PredictionEvent}. Wrong
+ *       types are still rejected: they are a contract bug, not a gap in the data. So are field
+ *       names that are not texts (a {@code null} key) and requests that cannot be read.
  * </ul>
  *
  * <p>Under either policy, a finite value outside the model's training range for which the model
@@ -32,8 +31,8 @@ public final class ValidationPolicy {
    * fill(0.0)}.
    *
    * @deprecated the fill value is a modelling decision (0.0 is rarely a neutral value: use the
-   *     training mean, say); say it with {@link #fill(double)} or {@link #fill(Map, double)}.
-   *     This constant will be removed.
+   *     training mean, say); say it with {@link #fill(double)} or {@link #fill(Map, double)}. This
+   *     constant will be removed.
    */
   @Deprecated(since = "0.1.0", forRemoval = true)
   public static final ValidationPolicy FILL = new ValidationPolicy(true, Map.of(), 0.0);
@@ -60,8 +59,11 @@ public final class ValidationPolicy {
   public static ValidationPolicy fill(Map<String, Double> perFeature, double defaultValue) {
     Objects.requireNonNull(perFeature, "perFeature");
     checkFinite("defaultValue", defaultValue);
-    perFeature.forEach((k, v) -> checkFinite("fill value of '" + k + "'",
-        Objects.requireNonNull(v, () -> "fill value of '" + k + "'")));
+    perFeature.forEach(
+        (k, v) ->
+            checkFinite(
+                "fill value of '" + k + "'",
+                Objects.requireNonNull(v, () -> "fill value of '" + k + "'")));
     return new ValidationPolicy(true, Map.copyOf(perFeature), defaultValue);
   }
 
@@ -94,7 +96,8 @@ public final class ValidationPolicy {
 
   @Override
   public String toString() {
-    return fill ? "FILL(" + defaultValue + (perFeature.isEmpty() ? "" : ", " + perFeature) + ")"
+    return fill
+        ? "FILL(" + defaultValue + (perFeature.isEmpty() ? "" : ", " + perFeature) + ")"
         : "REJECT";
   }
 }

@@ -39,25 +39,26 @@ import org.tribuo.classification.Label;
 /**
  * The machinery of {@link AliasConsistencyProperties} and {@link AliasConsistencyAcrossJvmsIT}.
  * Random sequences of alias changes (set, compare-and-set, set-if-absent, delete, rollback, new
- * versions), made back to back while other threads resolve and an {@link InferenceService}
- * follows the alias; optionally with the service's loader held exactly between its read of the
- * registry and its use of the answer while the next change is made. Two properties:
+ * versions), made back to back while other threads resolve and an {@link InferenceService} follows
+ * the alias; optionally with the service's loader held exactly between its read of the registry and
+ * its use of the answer while the next change is made. Two properties:
  *
  * <ul>
  *   <li>read-your-writes: once a change has returned (same registry), or once the observing
  *       registry has picked it up by {@code refresh()} or by its watcher, {@code resolve} answers
  *       what the database holds;
- *   <li>convergence: the service ends on the alias's final version, following the registry's
- *       events (never {@code refresh}); the wait for it is only a safety net.
+ *   <li>convergence: the service ends on the alias's final version, following the registry's events
+ *       (never {@code refresh}); the wait for it is only a safety net.
  * </ul>
  *
- * Each in three set-ups: the changes through the service's own registry; through a second
- * registry instance on the same workspace in this JVM; and through another JVM (an integration
- * test, as it starts a process).
+ * Each in three set-ups: the changes through the service's own registry; through a second registry
+ * instance on the same workspace in this JVM; and through another JVM (an integration test, as it
+ * starts a process).
  */
 abstract class AliasConsistency {
   /** Safety net for waits that only run out when the code under test is broken. */
   private static final long SAFETY_NANOS = TimeUnit.SECONDS.toNanos(60);
+
   private static List<Model<Label>> models;
 
   @TempDir Path temp;
@@ -104,8 +105,14 @@ abstract class AliasConsistency {
 
   // ---------------------------------------------------------------- one example
 
-  void check(ModelRegistry observer, PausingDataSource db, Mover mover,
-      boolean elsewhere, List<Op> ops, int pauseAt, int threads) {
+  void check(
+      ModelRegistry observer,
+      PausingDataSource db,
+      Mover mover,
+      boolean elsewhere,
+      List<Op> ops,
+      int pauseAt,
+      int threads) {
     String model = "m" + names.incrementAndGet();
     Outcome o = mover.setUp(model);
     if (elsewhere) {
@@ -115,26 +122,34 @@ abstract class AliasConsistency {
     Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
     AtomicBoolean stop = new AtomicBoolean();
     List<Thread> resolvers = new ArrayList<>();
-    try (AutoCloseable listening = observer.addListener(e -> {
-      if (e.model().equals(model)) {
-        announced.accumulateAndGet(e.entry().sequence(), Math::max);
-      }
-    });
-        InferenceService service = InferenceService.builder().registry(observer).model(model)
-            .alias(AliasMoves.ALIAS).build()) {
+    try (AutoCloseable listening =
+            observer.addListener(
+                e -> {
+                  if (e.model().equals(model)) {
+                    announced.accumulateAndGet(e.entry().sequence(), Math::max);
+                  }
+                });
+        InferenceService service =
+            InferenceService.builder()
+                .registry(observer)
+                .model(model)
+                .alias(AliasMoves.ALIAS)
+                .build()) {
       // Other readers of the same cache; they leave the alias itself to the service's loader,
       // so that the loader's own read is the one held when a pause is asked for.
       for (int t = 0; t < threads; t++) {
-        Thread r = new Thread(() -> {
-          try {
-            while (!stop.get()) {
-              observer.resolve(model, "latest");
-              observer.resolve(model, "1");
-            }
-          } catch (Throwable e) {
-            failures.add(e);
-          }
-        });
+        Thread r =
+            new Thread(
+                () -> {
+                  try {
+                    while (!stop.get()) {
+                      observer.resolve(model, "latest");
+                      observer.resolve(model, "1");
+                    }
+                  } catch (Throwable e) {
+                    failures.add(e);
+                  }
+                });
         r.start();
         resolvers.add(r);
       }
@@ -168,7 +183,8 @@ abstract class AliasConsistency {
         assertReadYourWrites(observer, model, o, "after the watcher announced " + todo);
       }
       int expected = o.champion();
-      awaitSafely(() -> service.activeVersion() == expected,
+      awaitSafely(
+          () -> service.activeVersion() == expected,
           "the service following " + todo + " to v" + expected);
       assertThat(service.predict(TestModels.request(1, 1, 1)).version()).isEqualTo(expected);
     } catch (Exception e) {
@@ -188,11 +204,11 @@ abstract class AliasConsistency {
 
   /**
    * Applies {@code todo[i]}; if the alias is gone after the last change, adds a SET so that the
-   * service has a version to end on. Another instance's change is picked up at once with
-   * {@code refresh()}, except the last one, which is left to the watcher.
+   * service has a version to end on. Another instance's change is picked up at once with {@code
+   * refresh()}, except the last one, which is left to the watcher.
    */
-  private static Outcome move(ModelRegistry observer, Mover mover, boolean elsewhere,
-      String model, List<Op> todo, int i) {
+  private static Outcome move(
+      ModelRegistry observer, Mover mover, boolean elsewhere, String model, List<Op> todo, int i) {
     Outcome o = mover.apply(model, todo.get(i));
     if (i == todo.size() - 1 && o.champion() == 0) {
       todo.add(new Op(Kind.SET, 1 + i % 3));
@@ -203,12 +219,14 @@ abstract class AliasConsistency {
     return o;
   }
 
-  private static void assertReadYourWrites(ModelRegistry registry, String model, Outcome o,
-      String when) {
+  private static void assertReadYourWrites(
+      ModelRegistry registry, String model, Outcome o, String when) {
     assertThat(registry.resolve(model, AliasMoves.ALIAS).map(ModelVersion::version).orElse(0))
-        .as("%s resolves %s", AliasMoves.ALIAS, when).isEqualTo(o.champion());
+        .as("%s resolves %s", AliasMoves.ALIAS, when)
+        .isEqualTo(o.champion());
     assertThat(registry.resolve(model, "latest").map(ModelVersion::version).orElse(0))
-        .as("latest resolves %s", when).isEqualTo(o.latest());
+        .as("latest resolves %s", when)
+        .isEqualTo(o.latest());
   }
 
   private static void awaitSafely(BooleanSupplier condition, String what) {
@@ -244,13 +262,18 @@ abstract class AliasConsistency {
 
     ChildMover(Path workspace, Path log) throws IOException {
       this.log = log;
-      child = new ProcessBuilder(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), AliasMovingChild.class.getName(),
-          workspace.toString()).redirectError(log.toFile()).start();
+      child =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  AliasMovingChild.class.getName(),
+                  workspace.toString())
+              .redirectError(log.toFile())
+              .start();
       in = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
-      out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-          StandardCharsets.UTF_8));
+      out =
+          new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
       String first = out.readLine();
       if (!"ready".equals(first)) {
         throw new IllegalStateException("the child did not start: " + first + "; " + tail());
@@ -273,8 +296,8 @@ abstract class AliasConsistency {
         in.flush();
         String reply = out.readLine();
         if (reply == null || !reply.startsWith("ok ")) {
-          throw new IllegalStateException("the child answered '" + reply + "' to '" + command
-              + "'; " + tail());
+          throw new IllegalStateException(
+              "the child answered '" + reply + "' to '" + command + "'; " + tail());
         }
         return Outcome.decode(reply);
       } catch (IOException e) {

@@ -13,13 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Read-your-writes and convergence of a service following an alias, under random sequences of
- * alias changes made back to back while other threads resolve (see {@link AliasConsistency}):
- * changes through the service's own registry, and through another registry instance on the same
- * workspace in this JVM.
+ * Read-your-writes and convergence of a service following an alias, under random sequences of alias
+ * changes made back to back while other threads resolve (see {@link AliasConsistency}): changes
+ * through the service's own registry, and through another registry instance on the same workspace
+ * in this JVM.
  *
- * <p>The timeout is a safety net: a hang (a deadlock) fails the test instead of stalling the
- * build.
+ * <p>The timeout is a safety net: a hang (a deadlock) fails the test instead of stalling the build.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class AliasConsistencyProperties extends AliasConsistency {
@@ -28,31 +27,44 @@ class AliasConsistencyProperties extends AliasConsistency {
     Path ws = temp.resolve("ws");
     PausingDataSource db = PausingDataSource.sqlite(ws.resolve(Store.DATABASE_FILE));
     Files.createDirectories(ws);
-    Store store = closeLater(Store.builder().dataSource(db)
-        .artifactRoot(ws.resolve(Store.ARTIFACT_DIRECTORY)).build());
-    ModelRegistry registry = closeLater(ModelRegistry.builder().store(store)
-        .pollInterval(Duration.ZERO).build());
+    Store store =
+        closeLater(
+            Store.builder()
+                .dataSource(db)
+                .artifactRoot(ws.resolve(Store.ARTIFACT_DIRECTORY))
+                .build());
+    ModelRegistry registry =
+        closeLater(ModelRegistry.builder().store(store).pollInterval(Duration.ZERO).build());
     Mover mover = local(registry);
-    qt().withFixedSeed(1201L).withExamples(30).withShrinkCycles(0)
+    qt().withFixedSeed(1201L)
+        .withExamples(30)
+        .withShrinkCycles(0)
         .forAll(changes(), pauses(), resolverThreads())
-        .checkAssert((ops, pause, threads) -> check(registry, db, mover, false, ops, pause,
-            threads));
+        .checkAssert(
+            (ops, pause, threads) -> check(registry, db, mover, false, ops, pause, threads));
   }
 
   @Test
   void changesThroughAnotherRegistryInThisJvm() throws Exception {
     Path ws = temp.resolve("ws");
     PausingDataSource db = PausingDataSource.sqlite(ws.resolve(Store.DATABASE_FILE));
-    ModelRegistry writer = closeLater(ModelRegistry.builder().workspace(ws)
-        .pollInterval(Duration.ZERO).build());
-    Store store = closeLater(Store.builder().dataSource(db)
-        .artifactRoot(ws.resolve(Store.ARTIFACT_DIRECTORY)).build());
-    ModelRegistry observer = closeLater(ModelRegistry.builder().store(store)
-        .pollInterval(Duration.ofMillis(20)).build());
+    ModelRegistry writer =
+        closeLater(ModelRegistry.builder().workspace(ws).pollInterval(Duration.ZERO).build());
+    Store store =
+        closeLater(
+            Store.builder()
+                .dataSource(db)
+                .artifactRoot(ws.resolve(Store.ARTIFACT_DIRECTORY))
+                .build());
+    ModelRegistry observer =
+        closeLater(
+            ModelRegistry.builder().store(store).pollInterval(Duration.ofMillis(20)).build());
     Mover mover = local(writer);
-    qt().withFixedSeed(1202L).withExamples(25).withShrinkCycles(0)
+    qt().withFixedSeed(1202L)
+        .withExamples(25)
+        .withShrinkCycles(0)
         .forAll(changes(), pauses(), resolverThreads())
-        .checkAssert((ops, pause, threads) -> check(observer, db, mover, true, ops, pause,
-            threads));
+        .checkAssert(
+            (ops, pause, threads) -> check(observer, db, mover, true, ops, pause, threads));
   }
 }

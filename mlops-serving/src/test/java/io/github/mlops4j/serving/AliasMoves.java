@@ -10,15 +10,22 @@ import org.tribuo.Model;
 import org.tribuo.classification.Label;
 
 /**
- * Changes to the {@code champion} alias of a model, applied to a registry by this JVM or by
- * {@link AliasMovingChild} in another one, and what the database says after each.
+ * Changes to the {@code champion} alias of a model, applied to a registry by this JVM or by {@link
+ * AliasMovingChild} in another one, and what the database says after each.
  */
 final class AliasMoves {
   static final String ALIAS = "champion";
 
   private AliasMoves() {}
 
-  enum Kind { SET, CAS, IF_ABSENT, DELETE, ROLLBACK, REGISTER }
+  enum Kind {
+    SET,
+    CAS,
+    IF_ABSENT,
+    DELETE,
+    ROLLBACK,
+    REGISTER
+  }
 
   /** One change: its kind and the version it names (for REGISTER: which of the models). */
   record Op(Kind kind, int version) {
@@ -46,8 +53,11 @@ final class AliasMoves {
 
     static Outcome decode(String line) {
       String[] f = line.split(" ");
-      return new Outcome(Boolean.parseBoolean(f[1]), Integer.parseInt(f[2]),
-          Integer.parseInt(f[3]), Long.parseLong(f[4]));
+      return new Outcome(
+          Boolean.parseBoolean(f[1]),
+          Integer.parseInt(f[2]),
+          Integer.parseInt(f[3]),
+          Long.parseLong(f[4]));
     }
   }
 
@@ -82,9 +92,12 @@ final class AliasMoves {
 
   private static Outcome outcome(ModelRegistry registry, String model, long before) {
     Integer champion = registry.aliases(model).get(ALIAS);
-    int latest = registry.versions(model).stream()
-        .filter(v -> v.status() == ModelStatus.READY).mapToInt(ModelVersion::version).max()
-        .orElse(0);
+    int latest =
+        registry.versions(model).stream()
+            .filter(v -> v.status() == ModelStatus.READY)
+            .mapToInt(ModelVersion::version)
+            .max()
+            .orElse(0);
     long after = lastSeq(registry, model);
     return new Outcome(after != before, champion == null ? 0 : champion, latest, after);
   }

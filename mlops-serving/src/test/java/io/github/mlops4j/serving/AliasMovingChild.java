@@ -22,20 +22,24 @@ final class AliasMovingChild {
 
   public static void main(String[] args) throws Exception {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    List<Model<Label>> models = List.of(TestModels.classifier(0), TestModels.classifier(1),
-        TestModels.classifier(2));
-    try (ModelRegistry registry = ModelRegistry.builder().workspace(Path.of(args[0]))
-        .pollInterval(Duration.ZERO).build();
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
-            StandardCharsets.UTF_8))) {
+    List<Model<Label>> models =
+        List.of(TestModels.classifier(0), TestModels.classifier(1), TestModels.classifier(2));
+    try (ModelRegistry registry =
+            ModelRegistry.builder()
+                .workspace(Path.of(args[0]))
+                .pollInterval(Duration.ZERO)
+                .build();
+        BufferedReader in =
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       out.println("ready");
       String line;
       while ((line = in.readLine()) != null && !line.equals("quit")) {
         String[] f = line.split(" ");
         try {
-          AliasMoves.Outcome o = f[0].equals("setup")
-              ? AliasMoves.setUp(registry, f[1], models)
-              : AliasMoves.apply(registry, f[1], AliasMoves.Op.decode(f[2], f[3]), models);
+          AliasMoves.Outcome o =
+              f[0].equals("setup")
+                  ? AliasMoves.setUp(registry, f[1], models)
+                  : AliasMoves.apply(registry, f[1], AliasMoves.Op.decode(f[2], f[3]), models);
           out.println(o.encode());
         } catch (RuntimeException e) {
           out.println("error " + e.toString().replace('\n', ' '));

@@ -12,7 +12,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Mistakes in names and references fail {@code build()}, naming what is wrong and what is close. */
+/**
+ * Mistakes in names and references fail {@code build()}, naming what is wrong and what is close.
+ */
 class BuildChecksTest {
   @TempDir Path workspace;
   @TempDir Path featureWorkspace;
@@ -21,11 +23,20 @@ class BuildChecksTest {
   void misspelledFeatureOfAViewFailsTheBuildNamingTheClosestFeatures() {
     try (ModelRegistry registry = TestModels.registry(workspace);
         FeatureStore store = FeatureStore.open(featureWorkspace)) {
-      store.apply(FeatureView.builder("applicant_stats").entity("applicant_id", ValueType.STRING)
-          .feature("debt_ratio", ValueType.DOUBLE).feature("x2", ValueType.DOUBLE).build());
+      store.apply(
+          FeatureView.builder("applicant_stats")
+              .entity("applicant_id", ValueType.STRING)
+              .feature("debt_ratio", ValueType.DOUBLE)
+              .feature("x2", ValueType.DOUBLE)
+              .build());
       registry.register("churn", TestModels.classifier(0), null);
-      assertThatThrownBy(() -> InferenceService.builder().registry(registry).model("churn")
-          .features(store, List.of("applicant_stats:debtratio")).build())
+      assertThatThrownBy(
+              () ->
+                  InferenceService.builder()
+                      .registry(registry)
+                      .model("churn")
+                      .features(store, List.of("applicant_stats:debtratio"))
+                      .build())
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("'applicant_stats:debtratio'")
           .hasMessageContaining("has no feature 'debtratio'")
@@ -37,15 +48,26 @@ class BuildChecksTest {
   void misspelledViewFailsTheBuildNamingTheClosestViews() {
     try (ModelRegistry registry = TestModels.registry(workspace);
         FeatureStore store = FeatureStore.open(featureWorkspace)) {
-      store.apply(FeatureView.builder("applicant_stats").entity("applicant_id", ValueType.STRING)
-          .feature("x2", ValueType.DOUBLE).build());
+      store.apply(
+          FeatureView.builder("applicant_stats")
+              .entity("applicant_id", ValueType.STRING)
+              .feature("x2", ValueType.DOUBLE)
+              .build());
       for (int i = 0; i < 30; i++) {
-        store.apply(FeatureView.builder("other_view_" + i).entity("k", ValueType.STRING)
-            .feature("f", ValueType.DOUBLE).build());
+        store.apply(
+            FeatureView.builder("other_view_" + i)
+                .entity("k", ValueType.STRING)
+                .feature("f", ValueType.DOUBLE)
+                .build());
       }
       registry.register("churn", TestModels.classifier(0), null);
-      assertThatThrownBy(() -> InferenceService.builder().registry(registry).model("churn")
-          .features(store, List.of("aplicant_stats:x2")).build())
+      assertThatThrownBy(
+              () ->
+                  InferenceService.builder()
+                      .registry(registry)
+                      .model("churn")
+                      .features(store, List.of("aplicant_stats:x2"))
+                      .build())
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("view 'aplicant_stats'")
           .hasMessageContaining("did you mean [applicant_stats]")
@@ -59,8 +81,13 @@ class BuildChecksTest {
     try (ModelRegistry registry = TestModels.registry(workspace)) {
       registry.register("loan_default", TestModels.classifier(0), null);
       registry.register("churn", TestModels.classifier(0), null);
-      assertThatThrownBy(() -> InferenceService.builder().registry(registry)
-          .model("loan_defualt").alias("champion").build())
+      assertThatThrownBy(
+              () ->
+                  InferenceService.builder()
+                      .registry(registry)
+                      .model("loan_defualt")
+                      .alias("champion")
+                      .build())
           .isInstanceOf(ModelUnavailableException.class)
           .hasMessageContaining("no model named 'loan_defualt'")
           .hasMessageContaining("did you mean [loan_default]")
@@ -72,8 +99,13 @@ class BuildChecksTest {
   void anExistingModelWithoutTheAliasStillSaysToSetTheAlias() {
     try (ModelRegistry registry = TestModels.registry(workspace)) {
       registry.register("loan_default", TestModels.classifier(0), null);
-      assertThatThrownBy(() -> InferenceService.builder().registry(registry)
-          .model("loan_default").alias("champion").build())
+      assertThatThrownBy(
+              () ->
+                  InferenceService.builder()
+                      .registry(registry)
+                      .model("loan_default")
+                      .alias("champion")
+                      .build())
           .isInstanceOf(ModelUnavailableException.class)
           .hasMessageContaining("'loan_default' has no version for alias champion")
           .hasMessageContaining("set the alias first");
@@ -83,8 +115,7 @@ class BuildChecksTest {
   @Test
   void anEmptyRegistrySaysSo() {
     try (ModelRegistry registry = TestModels.registry(workspace)) {
-      assertThatThrownBy(() -> InferenceService.builder().registry(registry).model("churn")
-          .build())
+      assertThatThrownBy(() -> InferenceService.builder().registry(registry).model("churn").build())
           .isInstanceOf(ModelUnavailableException.class)
           .hasMessageContaining("no model named 'churn'")
           .hasMessageContaining("no models yet");

@@ -30,22 +30,33 @@ class CanaryTest {
       // v2 was trained on renamed features but registered with v1's signature: requests pass
       // validation and Tribuo finds none of its features, so every canary call fails
       Model<Label> renamed = TestModels.classifier(0, new String[] {"a", "b", "c"});
-      registry.register("churn", ModelArtifact.tribuo(renamed).signature(ModelSignature.of(good)),
-          null);
+      registry.register(
+          "churn", ModelArtifact.tribuo(renamed).signature(ModelSignature.of(good)), null);
       registry.setAlias("churn", "champion", 1);
       registry.setAlias("churn", "candidate", 1);
       registry.setAlias("churn", "candidate", 2);
       List<ServingEvent> events = new CopyOnWriteArrayList<>();
       CountDownLatch rolledBack = new CountDownLatch(1);
-      Routing routing = Routing.canary(Target.alias("candidate"), 30,
-          CanaryPolicy.defaults().window(20, 10).maxErrorRate(0.2).rollbackAlias(true));
-      try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .alias("champion").routing(routing).listener(PredictionListener.onServingEvent(event -> {
-            events.add(event);
-            if (event instanceof ServingEvent.CanaryRolledBack) {
-              rolledBack.countDown();
-            }
-          })).build()) {
+      Routing routing =
+          Routing.canary(
+              Target.alias("candidate"),
+              30,
+              CanaryPolicy.defaults().window(20, 10).maxErrorRate(0.2).rollbackAlias(true));
+      try (InferenceService s =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .alias("champion")
+              .routing(routing)
+              .listener(
+                  PredictionListener.onServingEvent(
+                      event -> {
+                        events.add(event);
+                        if (event instanceof ServingEvent.CanaryRolledBack) {
+                          rolledBack.countDown();
+                        }
+                      }))
+              .build()) {
         assertThat(s.routes()).containsEntry("primary", 1).containsEntry("canary", 2);
         int failures = 0;
         int calls = 0;
@@ -56,7 +67,8 @@ class CanaryTest {
             assertThat(p.route()).isEqualTo("primary");
             assertThat(p.version()).isEqualTo(1);
           } catch (ServingException e) {
-            assertThat(e).hasMessageContaining("Version 2")
+            assertThat(e)
+                .hasMessageContaining("Version 2")
                 .isNotInstanceOf(InvalidInputException.class);
             failures++;
           }
@@ -69,13 +81,16 @@ class CanaryTest {
         for (int i = 0; i < 500; i++) {
           assertThat(s.predict(TestModels.request(1, 1, 1)).version()).isEqualTo(1);
         }
-        assertThat(events).filteredOn(e -> e instanceof ServingEvent.CanaryRolledBack)
-            .singleElement().satisfies(e -> {
-              ServingEvent.CanaryRolledBack c = (ServingEvent.CanaryRolledBack) e;
-              assertThat(c.canaryVersion()).isEqualTo(2);
-              assertThat(c.reason()).contains("error rate");
-              assertThat(c.aliasRolledBack()).isTrue();
-            });
+        assertThat(events)
+            .filteredOn(e -> e instanceof ServingEvent.CanaryRolledBack)
+            .singleElement()
+            .satisfies(
+                e -> {
+                  ServingEvent.CanaryRolledBack c = (ServingEvent.CanaryRolledBack) e;
+                  assertThat(c.canaryVersion()).isEqualTo(2);
+                  assertThat(c.reason()).contains("error rate");
+                  assertThat(c.aliasRolledBack()).isTrue();
+                });
         assertThat(registry.aliases("churn")).containsEntry("candidate", 1);
       }
     }
@@ -87,9 +102,13 @@ class CanaryTest {
       registry.register("churn", TestModels.classifier(0), null);
       registry.register("churn", TestModels.classifier(1), null);
       registry.setAlias("churn", "champion", 1);
-      try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .alias("champion").routing(Routing.canary(Target.version(2), 25,
-              CanaryPolicy.defaults())).build()) {
+      try (InferenceService s =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .alias("champion")
+              .routing(Routing.canary(Target.version(2), 25, CanaryPolicy.defaults()))
+              .build()) {
         int canary = 0;
         for (int i = 0; i < 4_000; i++) {
           Prediction p = s.predict(TestModels.request(1, 1, 1));
@@ -109,8 +128,8 @@ class CanaryTest {
 
   @Test
   void slowCanaryCallsPassTheP99Bound() {
-    CanaryMonitor m = new CanaryMonitor(CanaryPolicy.defaults().window(100, 50)
-        .maxP99(Duration.ofMillis(10)));
+    CanaryMonitor m =
+        new CanaryMonitor(CanaryPolicy.defaults().window(100, 50).maxP99(Duration.ofMillis(10)));
     long fast = Duration.ofMillis(1).toNanos();
     long slow = Duration.ofMillis(20).toNanos();
     for (int i = 0; i < 200; i++) {

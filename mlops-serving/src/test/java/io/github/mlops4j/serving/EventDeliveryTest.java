@@ -3,8 +3,8 @@ package io.github.mlops4j.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.internal.FailureLog;
+import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.serving.metrics.MicrometerServingMeters;
 import io.github.mlops4j.serving.metrics.ServingMeters;
 import io.github.mlops4j.serving.metrics.ServingMetrics;
@@ -57,8 +57,8 @@ class EventDeliveryTest {
     try (ModelRegistry registry = TestModels.registry(workspace)) {
       registry.register("churn", TestModels.classifier(0), null);
       Gated listener = new Gated();
-      try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .listener(listener).build()) {
+      try (InferenceService s =
+          InferenceService.builder().registry(registry).model("churn").listener(listener).build()) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
           ids.add(s.predict(TestModels.request(i % 7 - 3, i % 5 - 2, i % 3)).id());
@@ -67,8 +67,9 @@ class EventDeliveryTest {
         // the listener is blocked: the wait cannot succeed and says why
         assertThatThrownBy(() -> s.awaitEvents(Duration.ofMillis(1)))
             .isInstanceOf(ServingException.class)
-            .hasMessageStartingWith("500 event(s) queued for the listener of 'churn' before"
-                + " awaitEvents were not delivered within PT0.001S");
+            .hasMessageStartingWith(
+                "500 event(s) queued for the listener of 'churn' before"
+                    + " awaitEvents were not delivered within PT0.001S");
         assertThat(listener.ids).isEmpty();
         listener.gate.countDown();
         s.awaitEvents(SAFETY);
@@ -82,14 +83,18 @@ class EventDeliveryTest {
   void awaitEventsWithoutListenerOrAfterCloseReturns() {
     try (ModelRegistry registry = TestModels.registry(workspace)) {
       registry.register("churn", TestModels.classifier(0), null);
-      try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .build()) {
+      try (InferenceService s =
+          InferenceService.builder().registry(registry).model("churn").build()) {
         s.predict(TestModels.request(1, 1, 1));
         s.awaitEvents(Duration.ZERO);
       }
       List<String> seen = new CopyOnWriteArrayList<>();
-      InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .listener(e -> seen.add(e.id())).build();
+      InferenceService s =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .listener(e -> seen.add(e.id()))
+              .build();
       String id = s.predict(TestModels.request(1, 1, 1)).id();
       s.close(); // delivers what is queued
       s.awaitEvents(Duration.ZERO);
@@ -106,15 +111,20 @@ class EventDeliveryTest {
       List<Throwable> thrown = new CopyOnWriteArrayList<>();
       InferenceService[] holder = new InferenceService[1];
       CountDownLatch built = new CountDownLatch(1);
-      try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .listener(e -> {
-            try {
-              built.await(SAFETY.toSeconds(), TimeUnit.SECONDS);
-              holder[0].awaitEvents(SAFETY);
-            } catch (InterruptedException | RuntimeException ex) {
-              thrown.add(ex);
-            }
-          }).build()) {
+      try (InferenceService s =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .listener(
+                  e -> {
+                    try {
+                      built.await(SAFETY.toSeconds(), TimeUnit.SECONDS);
+                      holder[0].awaitEvents(SAFETY);
+                    } catch (InterruptedException | RuntimeException ex) {
+                      thrown.add(ex);
+                    }
+                  })
+              .build()) {
         holder[0] = s;
         built.countDown();
         s.predict(TestModels.request(1, 1, 1));
@@ -129,18 +139,24 @@ class EventDeliveryTest {
     try (ModelRegistry registry = TestModels.registry(workspace)) {
       registry.register("churn", TestModels.classifier(0), null);
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
-      try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .meters(MicrometerServingMeters.of(meters)).clock(new MutableClock(T0))
-          .listener(e -> {
-            throw new IllegalArgumentException("Unknown column 'applicant_id'");
-          }).build()) {
+      try (InferenceService s =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .meters(MicrometerServingMeters.of(meters))
+              .clock(new MutableClock(T0))
+              .listener(
+                  e -> {
+                    throw new IllegalArgumentException("Unknown column 'applicant_id'");
+                  })
+              .build()) {
         for (int i = 0; i < 1_000; i++) {
           s.predict(TestModels.request(1, 1, 1));
         }
         s.awaitEvents(SAFETY);
         assertThat(s.listenerFailures()).isEqualTo(1_000);
-        assertThat(meters.get(ServingMetrics.EVENTS_FAILED).tag("model", "churn").counter()
-            .count()).isEqualTo(1_000);
+        assertThat(meters.get(ServingMetrics.EVENTS_FAILED).tag("model", "churn").counter().count())
+            .isEqualTo(1_000);
       }
     }
   }
@@ -151,21 +167,32 @@ class EventDeliveryTest {
   void repeatedListenerFailuresAreLoggedOnceThenSummarizedPerInterval() {
     MutableClock clock = new MutableClock(T0);
     List<Line> lines = new CopyOnWriteArrayList<>();
-    FailureLog log = new FailureLog(clock, Duration.ofMinutes(1),
-        (message, stack) -> lines.add(new Line(message, stack)));
-    EventDispatcher d = new EventDispatcher("churn", e -> {
-      throw new IllegalStateException("boom " + e.id());
-    }, 10_000, ServingMeters.noop().open("churn", () -> 0), log);
+    FailureLog log =
+        new FailureLog(
+            clock, Duration.ofMinutes(1), (message, stack) -> lines.add(new Line(message, stack)));
+    EventDispatcher d =
+        new EventDispatcher(
+            "churn",
+            e -> {
+              throw new IllegalStateException("boom " + e.id());
+            },
+            10_000,
+            ServingMeters.noop().open("churn", () -> 0),
+            log);
     try {
       for (int i = 0; i < 1_000; i++) {
         d.offer(event("p" + i));
       }
       d.await(SAFETY);
       assertThat(d.listenerFailures()).isEqualTo(1_000);
-      assertThat(lines).singleElement().satisfies(l -> {
-        assertThat(l.message()).contains("Prediction listener of 'churn' failed on prediction p0");
-        assertThat(l.stack()).hasMessage("boom p0");
-      });
+      assertThat(lines)
+          .singleElement()
+          .satisfies(
+              l -> {
+                assertThat(l.message())
+                    .contains("Prediction listener of 'churn' failed on prediction p0");
+                assertThat(l.stack()).hasMessage("boom p0");
+              });
       clock.advance(Duration.ofSeconds(59));
       d.offer(event("p1000"));
       d.await(SAFETY);
@@ -176,8 +203,10 @@ class EventDeliveryTest {
       d.await(SAFETY);
       assertThat(lines).hasSize(2);
       assertThat(lines.get(1).stack()).isNull();
-      assertThat(lines.get(1).message()).contains("failed on prediction p1001")
-          .contains("boom p1001").contains("1000 more failure(s) not logged since " + T0)
+      assertThat(lines.get(1).message())
+          .contains("failed on prediction p1001")
+          .contains("boom p1001")
+          .contains("1000 more failure(s) not logged since " + T0)
           .contains("1002 in all");
       assertThat(d.listenerFailures()).isEqualTo(1_002);
     } finally {
@@ -186,7 +215,15 @@ class EventDeliveryTest {
   }
 
   private static PredictionEvent event(String id) {
-    return new PredictionEvent(id, "churn", 1, "primary", java.util.Map.of("x1", 1.0), "yes",
-        java.util.Map.of("yes", 0.9), T0, List.of());
+    return new PredictionEvent(
+        id,
+        "churn",
+        1,
+        "primary",
+        java.util.Map.of("x1", 1.0),
+        "yes",
+        java.util.Map.of("yes", 0.9),
+        T0,
+        List.of());
   }
 }

@@ -31,13 +31,20 @@ class FailedLoadTest {
 
       List<ServingEvent> events = new CopyOnWriteArrayList<>();
       CountDownLatch failed = new CountDownLatch(1);
-      try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .alias("champion").listener(PredictionListener.onServingEvent(event -> {
-            events.add(event);
-            if (event instanceof ServingEvent.LoadFailed) {
-              failed.countDown();
-            }
-          })).build()) {
+      try (InferenceService s =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .alias("champion")
+              .listener(
+                  PredictionListener.onServingEvent(
+                      event -> {
+                        events.add(event);
+                        if (event instanceof ServingEvent.LoadFailed) {
+                          failed.countDown();
+                        }
+                      }))
+              .build()) {
         registry.setAlias("churn", "champion", 2);
         s.refresh(Duration.ofSeconds(10));
         failed.await();
@@ -45,12 +52,15 @@ class FailedLoadTest {
         Prediction p = s.predict(TestModels.request(1, 1, 1));
         assertThat(p.version()).isEqualTo(1);
         assertThat(p.output()).isEqualTo("yes");
-        assertThat(events).filteredOn(e -> e instanceof ServingEvent.LoadFailed).singleElement()
-            .satisfies(e -> {
-              ServingEvent.LoadFailed f = (ServingEvent.LoadFailed) e;
-              assertThat(f.version()).isEqualTo(2);
-              assertThat(f.reason()).contains("integrity");
-            });
+        assertThat(events)
+            .filteredOn(e -> e instanceof ServingEvent.LoadFailed)
+            .singleElement()
+            .satisfies(
+                e -> {
+                  ServingEvent.LoadFailed f = (ServingEvent.LoadFailed) e;
+                  assertThat(f.version()).isEqualTo(2);
+                  assertThat(f.reason()).contains("integrity");
+                });
         // a good version after the bad one is taken
         registry.setAlias("churn", "champion", 3);
         s.refresh(Duration.ofSeconds(10));
@@ -65,8 +75,13 @@ class FailedLoadTest {
       registry.register("churn", TestModels.classifier(0), null);
       registry.register("churn", TestModels.planClassifier(), null); // v2: different inputs
       registry.setAlias("churn", "champion", 1);
-      try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .alias("champion").warmUp(List.of(TestModels.request(1, 1, 1))).build()) {
+      try (InferenceService s =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .alias("champion")
+              .warmUp(List.of(TestModels.request(1, 1, 1)))
+              .build()) {
         registry.setAlias("churn", "champion", 2);
         s.refresh(Duration.ofSeconds(10));
         assertThat(s.activeVersion()).isEqualTo(1);

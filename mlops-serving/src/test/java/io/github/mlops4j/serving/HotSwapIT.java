@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -20,9 +19,9 @@ import org.tribuo.Model;
 import org.tribuo.classification.Label;
 
 /**
- * The alias moves 150 times between three versions whose answers differ while four threads
- * predict: no call fails, every answer comes from a version the alias named during the call, and
- * equals that version's own prediction.
+ * The alias moves 150 times between three versions whose answers differ while four threads predict:
+ * no call fails, every answer comes from a version the alias named during the call, and equals that
+ * version's own prediction.
  */
 class HotSwapIT {
   private static final int MOVES = 150;
@@ -31,21 +30,31 @@ class HotSwapIT {
   @TempDir Path workspace;
 
   /** One observed call: the swap epochs around it and what it got. */
-  private record Call(int epochBefore, int epochAfter, int version, String output, double x1,
-      double x2, double x3) {}
+  private record Call(
+      int epochBefore,
+      int epochAfter,
+      int version,
+      String output,
+      double x1,
+      double x2,
+      double x3) {}
 
   @Test
   void aliasMovesUnderLoadWithoutFailuresAndWithCorrectAttribution() throws Exception {
     try (ModelRegistry registry = TestModels.registry(workspace)) {
-      List<Model<Label>> models = List.of(TestModels.classifier(0), TestModels.classifier(1),
-          TestModels.classifier(2));
+      List<Model<Label>> models =
+          List.of(TestModels.classifier(0), TestModels.classifier(1), TestModels.classifier(2));
       for (Model<Label> m : models) {
         registry.register("churn", m, null);
       }
       registry.setAlias("churn", "champion", 1);
-      try (InferenceService service = InferenceService.builder().registry(registry)
-          .model("churn").alias("champion").warmUp(List.of(TestModels.request(1, 1, 1)))
-          .build()) {
+      try (InferenceService service =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .alias("champion")
+              .warmUp(List.of(TestModels.request(1, 1, 1)))
+              .build()) {
         AtomicIntegerArray history = new AtomicIntegerArray(MOVES + 2);
         history.set(0, 1);
         AtomicInteger epoch = new AtomicInteger();
@@ -56,22 +65,25 @@ class HotSwapIT {
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
           long seed = t;
-          Thread w = new Thread(() -> {
-            Random r = new Random(seed);
-            started.countDown();
-            while (!stop.get()) {
-              double x1 = r.nextGaussian();
-              double x2 = r.nextGaussian();
-              double x3 = r.nextGaussian();
-              int before = epoch.get();
-              try {
-                Prediction p = service.predict(TestModels.request(x1, x2, x3));
-                calls.add(new Call(before, epoch.get(), p.version(), p.output(), x1, x2, x3));
-              } catch (Throwable e) {
-                failures.add(e);
-              }
-            }
-          });
+          Thread w =
+              new Thread(
+                  () -> {
+                    Random r = new Random(seed);
+                    started.countDown();
+                    while (!stop.get()) {
+                      double x1 = r.nextGaussian();
+                      double x2 = r.nextGaussian();
+                      double x3 = r.nextGaussian();
+                      int before = epoch.get();
+                      try {
+                        Prediction p = service.predict(TestModels.request(x1, x2, x3));
+                        calls.add(
+                            new Call(before, epoch.get(), p.version(), p.output(), x1, x2, x3));
+                      } catch (Throwable e) {
+                        failures.add(e);
+                      }
+                    }
+                  });
           w.start();
           workers.add(w);
         }
@@ -102,8 +114,9 @@ class HotSwapIT {
             allowed.add(history.get(e));
           }
           assertThat(allowed).as("call %s", c).contains(c.version());
-          assertThat(c.output()).as("call %s", c).isEqualTo(TestModels.expected(
-              models.get(c.version() - 1), c.x1(), c.x2(), c.x3()));
+          assertThat(c.output())
+              .as("call %s", c)
+              .isEqualTo(TestModels.expected(models.get(c.version() - 1), c.x1(), c.x2(), c.x3()));
           seen.add(c.version());
         }
         assertThat(seen).containsExactlyInAnyOrder(1, 2, 3);
@@ -123,16 +136,25 @@ class HotSwapIT {
       CountDownLatch released = new CountDownLatch(1);
       CountDownLatch inside = new CountDownLatch(1);
       CountDownLatch go = new CountDownLatch(1);
-      try (InferenceService service = InferenceService.builder().registry(registry)
-          .model("churn").alias("champion").listener(PredictionListener.onServingEvent(event -> {
-            events.add(event);
-            if (event instanceof ServingEvent.VersionReleased r && r.version() == 1) {
-              released.countDown();
-            }
-          })).build()) {
+      try (InferenceService service =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .alias("champion")
+              .listener(
+                  PredictionListener.onServingEvent(
+                      event -> {
+                        events.add(event);
+                        if (event instanceof ServingEvent.VersionReleased r && r.version() == 1) {
+                          released.countDown();
+                        }
+                      }))
+              .build()) {
         // a call holds v1 while the alias moves on three times (v1 falls out of the retained set)
-        Thread slow = new Thread(() -> service.predict(new BlockingRequest(
-            TestModels.request(1, 1, 1), inside, go)));
+        Thread slow =
+            new Thread(
+                () ->
+                    service.predict(new BlockingRequest(TestModels.request(1, 1, 1), inside, go)));
         slow.start();
         inside.await();
         for (int v = 2; v <= 4; v++) {

@@ -50,9 +50,14 @@ class ListenerAndShadowTest {
     try (ModelRegistry registry = TestModels.registry(workspace)) {
       registry.register("churn", TestModels.classifier(0), null);
       Collector c = new Collector(1);
-      try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .listener(c).clock(Clock.fixed(NOW, ZoneOffset.UTC))
-          .validation(ValidationPolicy.fill(0.0)).build()) {
+      try (InferenceService s =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .listener(c)
+              .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+              .validation(ValidationPolicy.fill(0.0))
+              .build()) {
         Map<String, Object> request = TestModels.request(1, 2, 3);
         request.remove("x3");
         Prediction p = s.predict(request);
@@ -78,17 +83,26 @@ class ListenerAndShadowTest {
       registry.register("churn", TestModels.classifier(0), null);
       registry.register("churn", TestModels.classifier(1), null);
       Collector c = new Collector(1);
-      try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .version(1).listener(c).sampleRate(0)
-          .routing(Routing.single().withShadow(Target.version(2))).build()) {
+      try (InferenceService s =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .version(1)
+              .listener(c)
+              .sampleRate(0)
+              .routing(Routing.single().withShadow(Target.version(2)))
+              .build()) {
         Prediction p = s.predict(TestModels.request(1, 1, 1));
         // the shadow result still arrives; the sampled primary does not
         assertThat(c.latch.await(10, TimeUnit.SECONDS)).isTrue();
         s.close(); // delivers the queued events; closing again at the end does nothing
-        assertThat(c.predictions).singleElement().satisfies(e -> {
-          assertThat(e.route()).isEqualTo("shadow");
-          assertThat(e.id()).isEqualTo(p.id());
-        });
+        assertThat(c.predictions)
+            .singleElement()
+            .satisfies(
+                e -> {
+                  assertThat(e.route()).isEqualTo("shadow");
+                  assertThat(e.id()).isEqualTo(p.id());
+                });
       }
     }
   }
@@ -99,10 +113,14 @@ class ListenerAndShadowTest {
       registry.register("churn", TestModels.classifier(0), null);
       registry.register("churn", TestModels.classifier(1), null);
       Collector c = new Collector(200);
-      try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .version(1).listener(c)
-          .routing(Routing.single().withShadow(new Shadow(Target.version(2), 1.0, 1000)))
-          .build()) {
+      try (InferenceService s =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .version(1)
+              .listener(c)
+              .routing(Routing.single().withShadow(new Shadow(Target.version(2), 1.0, 1000)))
+              .build()) {
         for (int i = 0; i < 100; i++) {
           Prediction p = s.predict(TestModels.request(1, 1, 1));
           assertThat(p.version()).isEqualTo(1);
@@ -110,12 +128,15 @@ class ListenerAndShadowTest {
           assertThat(p.route()).isEqualTo("primary");
         }
         assertThat(c.latch.await(10, TimeUnit.SECONDS)).isTrue();
-        List<PredictionEvent> shadows = c.predictions.stream()
-            .filter(e -> e.route().equals("shadow")).toList();
-        assertThat(shadows).hasSize(100).allSatisfy(e -> {
-          assertThat(e.version()).isEqualTo(2);
-          assertThat(e.output()).isEqualTo("no");
-        });
+        List<PredictionEvent> shadows =
+            c.predictions.stream().filter(e -> e.route().equals("shadow")).toList();
+        assertThat(shadows)
+            .hasSize(100)
+            .allSatisfy(
+                e -> {
+                  assertThat(e.version()).isEqualTo(2);
+                  assertThat(e.output()).isEqualTo("no");
+                });
         assertThat(shadows.stream().map(PredictionEvent::id).distinct().count()).isEqualTo(100);
       }
     }
@@ -127,16 +148,22 @@ class ListenerAndShadowTest {
       registry.register("churn", TestModels.classifier(0), null);
       CountDownLatch release = new CountDownLatch(1);
       CountDownLatch first = new CountDownLatch(1);
-      PredictionListener stuck = e -> {
-        first.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-        }
-      };
-      try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .listener(stuck).eventQueueCapacity(5).build()) {
+      PredictionListener stuck =
+          e -> {
+            first.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException ie) {
+              Thread.currentThread().interrupt();
+            }
+          };
+      try (InferenceService s =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .listener(stuck)
+              .eventQueueCapacity(5)
+              .build()) {
         s.predict(TestModels.request(1, 1, 1));
         first.await();
         for (int i = 0; i < 20; i++) {

@@ -25,15 +25,23 @@ class MicrometerOptionalTest {
 
   @Test
   void servesWithoutMicrometerOnTheClassPath() throws Exception {
-    assertThat(probe(entry -> entry.contains("micrometer"),
-        "io.micrometer.core.instrument.MeterRegistry")).isEqualTo("yes");
+    assertThat(
+            probe(
+                entry -> entry.contains("micrometer"),
+                "io.micrometer.core.instrument.MeterRegistry"))
+        .isEqualTo("yes");
   }
 
   @Test
   void servesWithoutMonitoringOnTheClassPath() throws Exception {
-    assertThat(probe(entry -> entry.contains("mlops-monitoring")
-        || entry.contains("datasketches") || entry.contains("micrometer"),
-        "io.github.mlops4j.monitoring.Monitor")).isEqualTo("yes");
+    assertThat(
+            probe(
+                entry ->
+                    entry.contains("mlops-monitoring")
+                        || entry.contains("datasketches")
+                        || entry.contains("micrometer"),
+                "io.github.mlops4j.monitoring.Monitor"))
+        .isEqualTo("yes");
   }
 
   /** Runs {@link NoMicrometerProbe} in a loader without the excluded class path entries. */
@@ -44,13 +52,16 @@ class MicrometerOptionalTest {
         urls.add(new File(entry).toURI().toURL());
       }
     }
-    try (URLClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]),
-        ClassLoader.getPlatformClassLoader())) {
+    try (URLClassLoader loader =
+        new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader())) {
       assertThatThrownBy(() -> Class.forName(absentClass, false, loader))
           .isInstanceOf(ClassNotFoundException.class);
       @SuppressWarnings("unchecked")
-      Function<Path, String> probe = (Function<Path, String>) Class.forName(
-          NoMicrometerProbe.class.getName(), true, loader).getDeclaredConstructor().newInstance();
+      Function<Path, String> probe =
+          (Function<Path, String>)
+              Class.forName(NoMicrometerProbe.class.getName(), true, loader)
+                  .getDeclaredConstructor()
+                  .newInstance();
       return probe.apply(workspace);
     }
   }

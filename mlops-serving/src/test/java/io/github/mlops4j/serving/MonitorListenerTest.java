@@ -39,8 +39,8 @@ class MonitorListenerTest {
   @TempDir Path workspace;
 
   private static Profile reference() {
-    ProfileAccumulator acc = ProfileAccumulator.create(ProfileSchema.builder()
-        .numeric("x1", "x2", "x3").build());
+    ProfileAccumulator acc =
+        ProfileAccumulator.create(ProfileSchema.builder().numeric("x1", "x2", "x3").build());
     Random r = new Random(1);
     for (int i = 0; i < 2_000; i++) {
       acc.update(Map.of("x1", r.nextGaussian(), "x2", r.nextGaussian(), "x3", r.nextGaussian()));
@@ -50,25 +50,34 @@ class MonitorListenerTest {
 
   /** A request with an entity key that is not a model input. */
   private static Map<String, Object> request(Random r, int i) {
-    Map<String, Object> m = new HashMap<>(TestModels.request(r.nextGaussian(), r.nextGaussian(),
-        r.nextGaussian()));
+    Map<String, Object> m =
+        new HashMap<>(TestModels.request(r.nextGaussian(), r.nextGaussian(), r.nextGaussian()));
     m.put("applicant_id", "A-" + i);
     return m;
   }
 
   private static Monitor.Builder monitor() {
-    return Monitor.builder().model("churn").reference(reference()).window(WindowSpec.rows(100))
-        .clock(new MutableClock(T0)).predictions(PredictionTask.BINARY_CLASSIFICATION);
+    return Monitor.builder()
+        .model("churn")
+        .reference(reference())
+        .window(WindowSpec.rows(100))
+        .clock(new MutableClock(T0))
+        .predictions(PredictionTask.BINARY_CLASSIFICATION);
   }
 
   @Test
   void labelsRecordedAfterAwaitEventsJoinEveryPrediction() {
     try (ModelRegistry registry = TestModels.registry(workspace);
-         Monitor monitor = monitor().ignoreColumns("applicant_id").build()) {
+        Monitor monitor = monitor().ignoreColumns("applicant_id").build()) {
       registry.register("churn", TestModels.classifier(0), null);
       MonitorListener feed = MonitorListener.builder(monitor).score("yes").build();
-      try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .ignoreFields("applicant_id").listener(feed).build()) {
+      try (InferenceService s =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .ignoreFields("applicant_id")
+              .listener(feed)
+              .build()) {
         Random r = new Random(2);
         List<Prediction> predictions = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
@@ -98,18 +107,24 @@ class MonitorListenerTest {
 
   @Test
   void requestsInOneHotFormAreObservedAsTheirCategoricalField() {
-    ProfileAccumulator acc = ProfileAccumulator.create(ProfileSchema.builder()
-        .numeric("x1").categorical("plan").build());
+    ProfileAccumulator acc =
+        ProfileAccumulator.create(
+            ProfileSchema.builder().numeric("x1").categorical("plan").build());
     for (String plan : List.of("gold", "silver", "bronze")) {
       acc.update(Map.of("x1", 0.5, "plan", plan));
     }
     try (ModelRegistry registry = TestModels.registry(workspace);
-         Monitor monitor = Monitor.builder().model("plans").reference(acc.take())
-             .window(WindowSpec.rows(100)).clock(new MutableClock(T0)).build()) {
+        Monitor monitor =
+            Monitor.builder()
+                .model("plans")
+                .reference(acc.take())
+                .window(WindowSpec.rows(100))
+                .clock(new MutableClock(T0))
+                .build()) {
       registry.register("plans", TestModels.planClassifier(), null);
       MonitorListener feed = MonitorListener.builder(monitor).build();
-      try (InferenceService s = InferenceService.builder().registry(registry).model("plans")
-          .listener(feed).build()) {
+      try (InferenceService s =
+          InferenceService.builder().registry(registry).model("plans").listener(feed).build()) {
         s.predict(Map.of("x1", 0.2, "plan", "gold"));
         s.predict(Map.of("x1", 0.3, "plan@gold", 0, "plan@silver", 1.0, "plan@bronze", 0));
         s.predict(Map.of("x1", 0.4, "plan@bronze", true));
@@ -125,11 +140,16 @@ class MonitorListenerTest {
   @Test
   void aMonitorThatRefusesTheRowsNeitherBreaksServingNorLosesTheJoin() {
     try (ModelRegistry registry = TestModels.registry(workspace);
-         Monitor monitor = monitor().build()) { // applicant_id not declared: every row refused
+        Monitor monitor = monitor().build()) { // applicant_id not declared: every row refused
       registry.register("churn", TestModels.classifier(0), null);
       MonitorListener feed = MonitorListener.builder(monitor).score("yes").build();
-      try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .ignoreFields("applicant_id").listener(feed).build()) {
+      try (InferenceService s =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .ignoreFields("applicant_id")
+              .listener(feed)
+              .build()) {
         Random r = new Random(3);
         List<Prediction> predictions = new ArrayList<>();
         for (int i = 0; i < 1_000; i++) {
@@ -140,8 +160,8 @@ class MonitorListenerTest {
         assertThat(feed.observed()).isZero();
         assertThat(monitor.stats().rowsRejected()).isEqualTo(1_000);
         assertThat(s.listenerFailures()).isZero();
-        assertThat(predictions).allSatisfy(p ->
-            assertThat(monitor.recordLabel(p.id(), true)).isTrue());
+        assertThat(predictions)
+            .allSatisfy(p -> assertThat(monitor.recordLabel(p.id(), true)).isTrue());
       }
     }
   }
@@ -149,28 +169,34 @@ class MonitorListenerTest {
   @Test
   void shadowPredictionsAreSkippedByDefaultAndCanBeFedAlone() throws Exception {
     try (ModelRegistry registry = TestModels.registry(workspace);
-         Monitor primary = monitor().ignoreColumns("applicant_id").build();
-         Monitor shadow = monitor().ignoreColumns("applicant_id").build()) {
+        Monitor primary = monitor().ignoreColumns("applicant_id").build();
+        Monitor shadow = monitor().ignoreColumns("applicant_id").build()) {
       registry.register("churn", TestModels.classifier(0), null);
       registry.register("churn", TestModels.classifier(1), null);
       MonitorListener primaryFeed = MonitorListener.builder(primary).score("yes").build();
-      MonitorListener shadowFeed = MonitorListener.builder(shadow).score("yes")
-          .routes("shadow").build();
+      MonitorListener shadowFeed =
+          MonitorListener.builder(shadow).score("yes").routes("shadow").build();
       CountDownLatch shadowsSeen = new CountDownLatch(50);
-      PredictionListener both = new PredictionListener() {
-        @Override
-        public void onPrediction(PredictionEvent event) {
-          primaryFeed.onPrediction(event);
-          shadowFeed.onPrediction(event);
-          if (event.route().equals("shadow")) {
-            shadowsSeen.countDown();
-          }
-        }
-      };
-      try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .version(1)
-          .routing(Routing.single().withShadow(new Shadow(Target.version(2), 1.0, 1000)))
-          .ignoreFields("applicant_id").listener(both).build()) {
+      PredictionListener both =
+          new PredictionListener() {
+            @Override
+            public void onPrediction(PredictionEvent event) {
+              primaryFeed.onPrediction(event);
+              shadowFeed.onPrediction(event);
+              if (event.route().equals("shadow")) {
+                shadowsSeen.countDown();
+              }
+            }
+          };
+      try (InferenceService s =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .version(1)
+              .routing(Routing.single().withShadow(new Shadow(Target.version(2), 1.0, 1000)))
+              .ignoreFields("applicant_id")
+              .listener(both)
+              .build()) {
         Random r = new Random(4);
         List<Prediction> predictions = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
@@ -195,7 +221,8 @@ class MonitorListenerTest {
   void binaryClassificationNeedsTheScoreToRecord() {
     try (Monitor monitor = monitor().build()) {
       assertThatThrownBy(() -> MonitorListener.builder(monitor).build())
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(".score(");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(".score(");
     }
   }
 }

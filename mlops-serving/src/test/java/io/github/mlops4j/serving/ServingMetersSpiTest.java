@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The metrics seam: a service records through any {@link ServingMeters} implementation (here a
- * plain in-memory one, as a user of another metrics library would write), and no Micrometer type
- * is in the builder's signature.
+ * plain in-memory one, as a user of another metrics library would write), and no Micrometer type is
+ * in the builder's signature.
  */
 class ServingMetersSpiTest {
   @TempDir Path workspace;
@@ -124,11 +124,18 @@ class ServingMetersSpiTest {
         registry.register("churn", model, null);
       }
       registry.setAlias("churn", "champion", 1);
-      try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .alias("champion").meters(meters).validation(ValidationPolicy.fill(0.0))
-          .listener(e -> {
-            throw new IllegalStateException("listener down");
-          }).build()) {
+      try (InferenceService s =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .alias("champion")
+              .meters(meters)
+              .validation(ValidationPolicy.fill(0.0))
+              .listener(
+                  e -> {
+                    throw new IllegalStateException("listener down");
+                  })
+              .build()) {
         assertThat(meters.opened).containsExactly("churn");
         s.predict(TestModels.request(1, 1, 1));
         s.predict(TestModels.request(1, 1, 1));
@@ -138,7 +145,8 @@ class ServingMetersSpiTest {
         assertThat(meters.count("churn v1 filled")).isEqualTo(1);
         assertThat(meters.count("churn v1 dropped")).isEqualTo(1);
         assertThat(meters.count("churn listener failures")).isEqualTo(3);
-        assertThat(meters.inFlight).singleElement()
+        assertThat(meters.inFlight)
+            .singleElement()
             .satisfies(calls -> assertThat(calls.getAsLong()).isZero());
         for (int v = 2; v <= 4; v++) {
           registry.setAlias("churn", "champion", v);
@@ -149,8 +157,10 @@ class ServingMetersSpiTest {
         assertThat(meters.count("churn swaps")).isEqualTo(3);
         assertThat(meters.count("churn v4 primary ok")).isEqualTo(1);
         // v1 retired once it was no longer among the serving and the two kept for a move back
-        assertThat(meters.events).contains("churn v1 closed")
-            .doesNotContain("churn v2 closed", "churn v3 closed", "churn v4 closed", "churn closed");
+        assertThat(meters.events)
+            .contains("churn v1 closed")
+            .doesNotContain(
+                "churn v2 closed", "churn v3 closed", "churn v4 closed", "churn closed");
       }
       assertThat(meters.events).endsWith("churn closed");
     }
@@ -161,8 +171,13 @@ class ServingMetersSpiTest {
     Recording meters = new Recording();
     try (ModelRegistry registry = TestModels.registry(workspace)) {
       registry.register("churn", TestModels.classifier(0), null);
-      try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .version(1).meters(meters).build()) {
+      try (InferenceService s =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .version(1)
+              .meters(meters)
+              .build()) {
         assertThatThrownBy(() -> s.predict(Map.of("x1", 1.0)))
             .isInstanceOf(InvalidInputException.class);
         assertThat(meters.count("churn v1 primary invalid")).isEqualTo(1);

@@ -28,8 +28,13 @@ class ServingMetricsTest {
       registry.register("churn", TestModels.classifier(0), null);
       registry.register("churn", TestModels.classifier(1), null);
       registry.setAlias("churn", "champion", 1);
-      try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .alias("champion").meters(MicrometerServingMeters.of(meters)).build()) {
+      try (InferenceService s =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .alias("champion")
+              .meters(MicrometerServingMeters.of(meters))
+              .build()) {
         for (int i = 0; i < 3; i++) {
           s.predict(TestModels.request(1, 1, 1));
         }
@@ -47,14 +52,29 @@ class ServingMetricsTest {
         assertThat(meters.get(ServingMetrics.SWAPS).tag("model", "churn").counter().count())
             .isEqualTo(1);
       }
-      try (InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .version(1).meters(MicrometerServingMeters.of(meters))
-          .validation(ValidationPolicy.fill(0.0)).build()) {
+      try (InferenceService s =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .version(1)
+              .meters(MicrometerServingMeters.of(meters))
+              .validation(ValidationPolicy.fill(0.0))
+              .build()) {
         s.predict(Map.of("x1", 1.0, "x2", 1.0, "extra", 1.0));
-        assertThat(meters.get(ServingMetrics.INPUTS_FILLED).tags("model", "churn", "version", "1")
-            .counter().count()).isEqualTo(1);
-        assertThat(meters.get(ServingMetrics.INPUTS_DROPPED).tags("model", "churn", "version", "1")
-            .counter().count()).isEqualTo(1);
+        assertThat(
+                meters
+                    .get(ServingMetrics.INPUTS_FILLED)
+                    .tags("model", "churn", "version", "1")
+                    .counter()
+                    .count())
+            .isEqualTo(1);
+        assertThat(
+                meters
+                    .get(ServingMetrics.INPUTS_DROPPED)
+                    .tags("model", "churn", "version", "1")
+                    .counter()
+                    .count())
+            .isEqualTo(1);
       }
     }
   }
@@ -64,14 +84,25 @@ class ServingMetricsTest {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (ModelRegistry registry = TestModels.registry(workspace)) {
       registry.register("churn", TestModels.classifier(0), null);
-      try (InferenceService online = InferenceService.builder().registry(registry).model("churn")
-              .version(1).meters(MicrometerServingMeters.of(meters)).build();
-          InferenceService batch = InferenceService.builder().registry(registry).model("churn")
-              .version(1).meters(MicrometerServingMeters.of(meters)).build()) {
+      try (InferenceService online =
+              InferenceService.builder()
+                  .registry(registry)
+                  .model("churn")
+                  .version(1)
+                  .meters(MicrometerServingMeters.of(meters))
+                  .build();
+          InferenceService batch =
+              InferenceService.builder()
+                  .registry(registry)
+                  .model("churn")
+                  .version(1)
+                  .meters(MicrometerServingMeters.of(meters))
+                  .build()) {
         online.predict(TestModels.request(1, 1, 1));
         batch.predict(TestModels.request(1, 1, 1));
-        assertThat(meters.find(ServingMetrics.IN_FLIGHT).gauges()).extracting(
-            g -> g.getId().getTag("service")).containsExactlyInAnyOrder("churn", "churn#2");
+        assertThat(meters.find(ServingMetrics.IN_FLIGHT).gauges())
+            .extracting(g -> g.getId().getTag("service"))
+            .containsExactlyInAnyOrder("churn", "churn#2");
         assertThat(timer(meters, "1", "ok")).isEqualTo(2); // the timers are shared
         System.gc(); // the gauges hold their counters strongly: still 0 after a collection
         assertThat(meters.find(ServingMetrics.IN_FLIGHT).gauges())
@@ -84,7 +115,8 @@ class ServingMetricsTest {
   /** Meters of the service's model, and gauges of in-flight calls. */
   private static List<Meter> servingMeters(SimpleMeterRegistry meters) {
     return meters.getMeters().stream()
-        .filter(m -> m.getId().getName().startsWith("mlops.serving.")).toList();
+        .filter(m -> m.getId().getName().startsWith("mlops.serving."))
+        .toList();
   }
 
   private static Set<String> versionTags(SimpleMeterRegistry meters) {
@@ -107,8 +139,13 @@ class ServingMetricsTest {
         registry.register("churn", model, null);
       }
       registry.setAlias("churn", "champion", 1);
-      InferenceService s = InferenceService.builder().registry(registry).model("churn")
-          .alias("champion").meters(MicrometerServingMeters.of(meters)).build();
+      InferenceService s =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .alias("champion")
+              .meters(MicrometerServingMeters.of(meters))
+              .build();
       try {
         s.predict(TestModels.request(1, 1, 1));
         int perVersion = servingMeters(meters).size() - 7; // 6 model counters and the gauge
@@ -119,7 +156,8 @@ class ServingMetricsTest {
           s.refresh(Duration.ofSeconds(30)); // the loader has run the releases queued before
           assertThat(s.predict(TestModels.request(1, 1, 1)).version()).isEqualTo(v);
           // the serving version and the two kept loaded for a quick move back
-          assertThat(versionTags(meters)).as("after the move to v%s", v)
+          assertThat(versionTags(meters))
+              .as("after the move to v%s", v)
               .containsExactlyInAnyOrderElementsOf(kept(v));
         }
         assertThat(servingMeters(meters)).hasSize(7 + 3 * perVersion);
@@ -149,10 +187,20 @@ class ServingMetricsTest {
         registry.register("churn", model, null);
       }
       registry.setAlias("churn", "champion", 1);
-      InferenceService pinned = InferenceService.builder().registry(registry).model("churn")
-          .version(1).meters(MicrometerServingMeters.of(meters)).build();
-      InferenceService following = InferenceService.builder().registry(registry)
-          .model("churn").alias("champion").meters(MicrometerServingMeters.of(meters)).build();
+      InferenceService pinned =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .version(1)
+              .meters(MicrometerServingMeters.of(meters))
+              .build();
+      InferenceService following =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .alias("champion")
+              .meters(MicrometerServingMeters.of(meters))
+              .build();
       try {
         following.predict(TestModels.request(1, 1, 1));
         for (int v = 2; v <= 5; v++) { // v1 leaves the following service after three moves
@@ -166,7 +214,8 @@ class ServingMetricsTest {
         pinned.close();
         assertThat(versionTags(meters)).containsExactlyInAnyOrder("3", "4", "5");
         assertThat(meters.find(ServingMetrics.SWAPS).counters()).hasSize(1); // still in use
-        assertThat(meters.find(ServingMetrics.IN_FLIGHT).gauges()).singleElement()
+        assertThat(meters.find(ServingMetrics.IN_FLIGHT).gauges())
+            .singleElement()
             .satisfies(g -> assertThat(g.getId().getTag("service")).isEqualTo("churn#2"));
       } finally {
         pinned.close();
@@ -188,19 +237,22 @@ class ServingMetricsTest {
         List<java.util.concurrent.Future<ServingMeters.Service>> made = new java.util.ArrayList<>();
         for (int t = 0; t < threads; t++) {
           long calls = t + 1;
-          made.add(pool.submit(() -> {
-            start.await();
-            return MicrometerServingMeters.of(meters).open("churn", () -> calls);
-          }));
+          made.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return MicrometerServingMeters.of(meters).open("churn", () -> calls);
+                  }));
         }
         List<ServingMeters.Service> created = new java.util.ArrayList<>();
         for (java.util.concurrent.Future<ServingMeters.Service> f : made) {
           created.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
         }
-        assertThat(meters.find(ServingMetrics.IN_FLIGHT).gauges()).as("round %s", round)
+        assertThat(meters.find(ServingMetrics.IN_FLIGHT).gauges())
+            .as("round %s", round)
             .hasSize(threads)
-            .extracting(g -> g.value()).containsExactlyInAnyOrder(1.0, 2.0, 3.0, 4.0, 5.0, 6.0,
-                7.0, 8.0);
+            .extracting(g -> g.value())
+            .containsExactlyInAnyOrder(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0);
         created.forEach(ServingMeters.Service::close);
         assertThat(meters.getMeters()).as("round %s", round).isEmpty();
       }
@@ -210,7 +262,10 @@ class ServingMetricsTest {
   }
 
   private static long timer(SimpleMeterRegistry meters, String version, String outcome) {
-    return meters.get(ServingMetrics.PREDICT).tags("model", "churn", "version", version,
-        "route", "primary", "outcome", outcome).timer().count();
+    return meters
+        .get(ServingMetrics.PREDICT)
+        .tags("model", "churn", "version", version, "route", "primary", "outcome", outcome)
+        .timer()
+        .count();
   }
 }

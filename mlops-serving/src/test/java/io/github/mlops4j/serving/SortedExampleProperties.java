@@ -20,24 +20,26 @@ class SortedExampleProperties {
 
   @Test
   void holdsTheSameFeaturesAsTribuosOwnExampleWhateverTheInputOrder() {
-    qt().withFixedSeed(20261126L).withExamples(300)
+    qt().withFixedSeed(20261126L)
+        .withExamples(300)
         .forAll(integers().between(0, 40), longs().all())
-        .checkAssert((n, seed) -> {
-          Random random = new Random(seed);
-          List<String> names = new ArrayList<>();
-          for (int i = 0; i < n; i++) {
-            names.add("f" + random.nextInt(1000) + (random.nextBoolean() ? "@x" : ""));
-          }
-          if (random.nextBoolean()) {
-            Collections.sort(names); // the common, already ordered case
-          }
-          String[] nameArray = names.toArray(new String[0]);
-          double[] values = random.doubles(n).toArray();
-          ArrayExample<Label> expected = new ArrayExample<>(UNKNOWN, nameArray.clone(),
-              values.clone());
-          ArrayExample<Label> actual = SortedExample.of(UNKNOWN, nameArray, values);
-          assertThat(features(actual)).isEqualTo(features(expected));
-        });
+        .checkAssert(
+            (n, seed) -> {
+              Random random = new Random(seed);
+              List<String> names = new ArrayList<>();
+              for (int i = 0; i < n; i++) {
+                names.add("f" + random.nextInt(1000) + (random.nextBoolean() ? "@x" : ""));
+              }
+              if (random.nextBoolean()) {
+                Collections.sort(names); // the common, already ordered case
+              }
+              String[] nameArray = names.toArray(new String[0]);
+              double[] values = random.doubles(n).toArray();
+              ArrayExample<Label> expected =
+                  new ArrayExample<>(UNKNOWN, nameArray.clone(), values.clone());
+              ArrayExample<Label> actual = SortedExample.of(UNKNOWN, nameArray, values);
+              assertThat(features(actual)).isEqualTo(features(expected));
+            });
   }
 
   private static List<String> features(Example<Label> example) {

@@ -15,12 +15,12 @@ import org.tribuo.clustering.ClusterID;
 import org.tribuo.clustering.ClusteringFactory;
 import org.tribuo.clustering.kmeans.KMeansTrainer;
 import org.tribuo.impl.ArrayExample;
+import org.tribuo.math.optimisers.AdaGrad;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 import org.tribuo.regression.RegressionFactory;
 import org.tribuo.regression.Regressor;
-import org.tribuo.regression.sgd.objectives.SquaredLoss;
 import org.tribuo.regression.sgd.linear.LinearSGDTrainer;
-import org.tribuo.math.optimisers.AdaGrad;
+import org.tribuo.regression.sgd.objectives.SquaredLoss;
 
 /** Small real Tribuo models trained for the tests, and a real registry in a temp workspace. */
 final class TestModels {
@@ -34,8 +34,8 @@ final class TestModels {
   }
 
   /**
-   * A logistic regression on three real features. Rule 0: yes iff x1 + x2 > 0; rule 1: yes iff
-   * x1 + x2 < 0 (the opposite); rule 2: yes iff x3 > 0.
+   * A logistic regression on three real features. Rule 0: yes iff x1 + x2 > 0; rule 1: yes iff x1 +
+   * x2 < 0 (the opposite); rule 2: yes iff x3 > 0.
    */
   static Model<Label> classifier(int rule) {
     return classifier(rule, X);
@@ -44,16 +44,18 @@ final class TestModels {
   /** {@link #classifier(int)} with other feature names. */
   static Model<Label> classifier(int rule, String[] names) {
     LabelFactory factory = new LabelFactory();
-    MutableDataset<Label> data = new MutableDataset<>(
-        new SimpleDataSourceProvenance("synthetic rule " + rule, factory), factory);
+    MutableDataset<Label> data =
+        new MutableDataset<>(
+            new SimpleDataSourceProvenance("synthetic rule " + rule, factory), factory);
     Random random = new Random(42 + rule);
     for (int i = 0; i < 400; i++) {
       double[] x = {random.nextGaussian(), random.nextGaussian(), random.nextGaussian()};
-      boolean yes = switch (rule) {
-        case 0 -> x[0] + x[1] > 0;
-        case 1 -> x[0] + x[1] < 0;
-        default -> x[2] > 0;
-      };
+      boolean yes =
+          switch (rule) {
+            case 0 -> x[0] + x[1] > 0;
+            case 1 -> x[0] + x[1] < 0;
+            default -> x[2] > 0;
+          };
       data.add(new ArrayExample<>(new Label(yes ? "yes" : "no"), names, x));
     }
     return new LogisticRegressionTrainer().train(data);
@@ -62,16 +64,19 @@ final class TestModels {
   /** A logistic regression on x1 and a categorical {@code plan} (gold, silver, bronze). */
   static Model<Label> planClassifier() {
     LabelFactory factory = new LabelFactory();
-    MutableDataset<Label> data = new MutableDataset<>(
-        new SimpleDataSourceProvenance("synthetic plans", factory), factory);
+    MutableDataset<Label> data =
+        new MutableDataset<>(new SimpleDataSourceProvenance("synthetic plans", factory), factory);
     Random random = new Random(7);
     String[] plans = {"gold", "silver", "bronze"};
     for (int i = 0; i < 400; i++) {
       double x1 = random.nextGaussian();
       String plan = plans[random.nextInt(3)];
       boolean yes = plan.equals("gold") || x1 > 1;
-      data.add(new ArrayExample<>(new Label(yes ? "yes" : "no"), new String[] {"x1",
-          "plan@" + plan}, new double[] {x1, 1.0}));
+      data.add(
+          new ArrayExample<>(
+              new Label(yes ? "yes" : "no"),
+              new String[] {"x1", "plan@" + plan},
+              new double[] {x1, 1.0}));
     }
     return new LogisticRegressionTrainer().train(data);
   }
@@ -79,8 +84,9 @@ final class TestModels {
   /** A linear regression of y = 2 x1 - x2 + 1. */
   static Model<Regressor> regressor() {
     RegressionFactory factory = new RegressionFactory();
-    MutableDataset<Regressor> data = new MutableDataset<>(
-        new SimpleDataSourceProvenance("synthetic regression", factory), factory);
+    MutableDataset<Regressor> data =
+        new MutableDataset<>(
+            new SimpleDataSourceProvenance("synthetic regression", factory), factory);
     Random random = new Random(3);
     for (int i = 0; i < 400; i++) {
       double[] x = {random.nextGaussian(), random.nextGaussian(), random.nextGaussian()};
@@ -92,17 +98,29 @@ final class TestModels {
   /** K-means with two well separated clusters around (-5,-5,-5) and (5,5,5). */
   static Model<ClusterID> clusters() {
     ClusteringFactory factory = new ClusteringFactory();
-    MutableDataset<ClusterID> data = new MutableDataset<>(
-        new SimpleDataSourceProvenance("synthetic clusters", factory), factory);
+    MutableDataset<ClusterID> data =
+        new MutableDataset<>(
+            new SimpleDataSourceProvenance("synthetic clusters", factory), factory);
     Random random = new Random(5);
     for (int i = 0; i < 300; i++) {
       double c = i % 2 == 0 ? -5 : 5;
-      data.add(new ArrayExample<>(ClusteringFactory.UNASSIGNED_CLUSTER_ID, X, new double[] {
-          c + random.nextGaussian() * 0.3, c + random.nextGaussian() * 0.3,
-          c + random.nextGaussian() * 0.3}));
+      data.add(
+          new ArrayExample<>(
+              ClusteringFactory.UNASSIGNED_CLUSTER_ID,
+              X,
+              new double[] {
+                c + random.nextGaussian() * 0.3,
+                c + random.nextGaussian() * 0.3,
+                c + random.nextGaussian() * 0.3
+              }));
     }
-    return new KMeansTrainer(2, 20, new org.tribuo.math.distance.L2Distance(),
-        KMeansTrainer.Initialisation.PLUSPLUS, 1, 1)
+    return new KMeansTrainer(
+            2,
+            20,
+            new org.tribuo.math.distance.L2Distance(),
+            KMeansTrainer.Initialisation.PLUSPLUS,
+            1,
+            1)
         .train(data);
   }
 

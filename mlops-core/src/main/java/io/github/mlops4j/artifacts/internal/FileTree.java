@@ -19,12 +19,12 @@ import org.jspecify.annotations.Nullable;
  * Lists the regular files of a directory tree under a {@link SymlinkPolicy}: the one check that
  * decides which links are read, shared by dataset versioning and artifact logging.
  *
- * <p>The walk never follows a link to a directory. Each link to a file is resolved to its real
- * path (the whole chain) before its target is compared with the tree's real root, so {@code
- * a -> b -> ../secret} is caught like {@code a -> ../secret}. What an entry's {@link Entry#content()}
- * names is checked when the tree is listed; a caller that reads it later should open it without
- * following links ({@link java.nio.file.LinkOption#NOFOLLOW_LINKS}) so that a file swapped for a
- * link in between is refused rather than followed.
+ * <p>The walk never follows a link to a directory. Each link to a file is resolved to its real path
+ * (the whole chain) before its target is compared with the tree's real root, so {@code a -> b ->
+ * ../secret} is caught like {@code a -> ../secret}. What an entry's {@link Entry#content()} names
+ * is checked when the tree is listed; a caller that reads it later should open it without following
+ * links ({@link java.nio.file.LinkOption#NOFOLLOW_LINKS}) so that a file swapped for a link in
+ * between is refused rather than followed.
  */
 public final class FileTree {
   /**
@@ -46,8 +46,8 @@ public final class FileTree {
    * How errors are worded and raised.
    *
    * @param what the tree, for messages, e.g. {@code "dataset directory"}
-   * @param outsideAdvice what to do about a link that leaves the tree, e.g. {@code "copy the
-   *     file into the tree"}
+   * @param outsideAdvice what to do about a link that leaves the tree, e.g. {@code "copy the file
+   *     into the tree"}
    * @param refusal builds the exception thrown for a refused entry
    */
   public record Context(String what, String outsideAdvice, Refusal refusal) {
@@ -65,8 +65,8 @@ public final class FileTree {
    *
    * @param root the tree's real path ({@link Path#toRealPath}), a directory
    * @throws IOException if a directory cannot be listed or a link cannot be read
-   * @throws RuntimeException built by the context's refusal for a FIFO, socket or device, or a
-   *     link the policy refuses
+   * @throws RuntimeException built by the context's refusal for a FIFO, socket or device, or a link
+   *     the policy refuses
    */
   public static List<Entry> list(Path root, SymlinkPolicy policy, Context context)
       throws IOException {
@@ -88,17 +88,19 @@ public final class FileTree {
             } else if (attributes.isSymbolicLink()) {
               entries.add(new Entry(relativePath, resolveLink(root, file, policy, context), true));
             } else {
-              throw context.refusal().refuse(
-                  "file "
-                      + file
-                      + " in "
-                      + context.what()
-                      + " "
-                      + root
-                      + " is not a regular file (a FIFO, socket or device); remove it from the"
-                      + " tree",
-                  file,
-                  null);
+              throw context
+                  .refusal()
+                  .refuse(
+                      "file "
+                          + file
+                          + " in "
+                          + context.what()
+                          + " "
+                          + root
+                          + " is not a regular file (a FIFO, socket or device); remove it from the"
+                          + " tree",
+                      file,
+                      null);
             }
             return FileVisitResult.CONTINUE;
           }
@@ -113,52 +115,60 @@ public final class FileTree {
     try {
       target = link.toRealPath();
     } catch (NoSuchFileException e) {
-      throw context.refusal().refuse(
-          "symbolic link "
-              + link
-              + " in "
-              + context.what()
-              + " "
-              + root
-              + " is dangling (its target "
-              + Files.readSymbolicLink(link)
-              + " does not exist); remove the link or restore its target",
-          link,
-          e);
+      throw context
+          .refusal()
+          .refuse(
+              "symbolic link "
+                  + link
+                  + " in "
+                  + context.what()
+                  + " "
+                  + root
+                  + " is dangling (its target "
+                  + Files.readSymbolicLink(link)
+                  + " does not exist); remove the link or restore its target",
+              link,
+              e);
     }
     boolean inside = target.startsWith(root);
     if (!inside && policy != SymlinkPolicy.FOLLOW_FILES_OUTSIDE) {
-      throw context.refusal().refuse(
-          "symbolic link "
-              + link
-              + " points to "
-              + target
-              + ", outside the "
-              + context.what()
-              + " "
-              + root
-              + "; links are only followed to files inside the tree. "
-              + context.outsideAdvice(),
-          link,
-          null);
+      throw context
+          .refusal()
+          .refuse(
+              "symbolic link "
+                  + link
+                  + " points to "
+                  + target
+                  + ", outside the "
+                  + context.what()
+                  + " "
+                  + root
+                  + "; links are only followed to files inside the tree. "
+                  + context.outsideAdvice(),
+              link,
+              null);
     }
     BasicFileAttributes attributes = Files.readAttributes(target, BasicFileAttributes.class);
     if (attributes.isDirectory()) {
-      throw context.refusal().refuse(
-          "symbolic link "
-              + link
-              + " points to directory "
-              + target
-              + "; links to directories are not followed (they would list files twice or loop)."
-              + " Remove the link",
-          link,
-          null);
+      throw context
+          .refusal()
+          .refuse(
+              "symbolic link "
+                  + link
+                  + " points to directory "
+                  + target
+                  + "; links to directories are not followed (they would list files twice or loop)."
+                  + " Remove the link",
+              link,
+              null);
     }
     if (!attributes.isRegularFile()) {
-      throw context.refusal().refuse(
-          "symbolic link " + link + " points to " + target + ", which is not a regular file",
-          link,
-          null);
+      throw context
+          .refusal()
+          .refuse(
+              "symbolic link " + link + " points to " + target + ", which is not a regular file",
+              link,
+              null);
     }
     return target;
   }

@@ -11,8 +11,8 @@ import java.util.Objects;
  * <p>A valid name is non-empty, at most {@value #MAX_LENGTH} characters, uses {@code /} as its only
  * separator, is relative, and each of its segments is a plain name: no empty, {@code .} or {@code
  * ..} segment, no control character, no backslash and no lone UTF-16 surrogate ({@link
- * StoredText}). Such a name can never escape the directory it
- * is resolved against, on any operating system.
+ * StoredText}). Such a name can never escape the directory it is resolved against, on any operating
+ * system.
  */
 public final class PathNames {
   /** The longest accepted name, in chars. */

@@ -34,8 +34,7 @@ public final class Sql {
   }
 
   /** Runs an insert, update or delete; returns the number of rows it changed. */
-  public static int update(Connection c, String sql, @Nullable Object... args)
-      throws SQLException {
+  public static int update(Connection c, String sql, @Nullable Object... args) throws SQLException {
     try (PreparedStatement p = c.prepareStatement(sql)) {
       bind(p, args);
       return p.executeUpdate();

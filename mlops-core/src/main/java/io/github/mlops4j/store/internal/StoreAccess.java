@@ -9,9 +9,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The connections and schema of a {@link Store}, for the mlops4j modules: units of work, schema
- * migrations, the dialect, and opening the store a service builder's {@link StoreOptions}
- * describe. Kept out of {@code Store}'s public API; {@code Store} hands its
- * implementation over through {@link #register} when its class initializes.
+ * migrations, the dialect, and opening the store a service builder's {@link StoreOptions} describe.
+ * Kept out of {@code Store}'s public API; {@code Store} hands its implementation over through
+ * {@link #register} when its class initializes.
  */
 public final class StoreAccess {
   private static volatile @Nullable Bridge bridge;
@@ -76,11 +76,10 @@ public final class StoreAccess {
 
   /**
    * Like {@link #migrate(Store, String, int)} with the scripts under {@code
-   * <resourceDirectory>/<dialect>/<component>-V<n>.sql}, so each module ships its migrations in
-   * its own package.
+   * <resourceDirectory>/<dialect>/<component>-V<n>.sql}, so each module ships its migrations in its
+   * own package.
    */
-  public static void migrate(Store store, String component, int version,
-      String resourceDirectory) {
+  public static void migrate(Store store, String component, int version, String resourceDirectory) {
     bridge(store).migrate(store, component, version, resourceDirectory);
   }
 

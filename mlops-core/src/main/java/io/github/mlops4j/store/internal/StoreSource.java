@@ -9,9 +9,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where a service's store comes from: an embedded workspace directory, a host {@link DataSource}
- * plus an artifact root, or a {@link Store} shared with other services. The builders of the
- * mlops4j services delegate their {@code workspace}, {@code dataSource}, {@code artifactRoot} and
- * {@code store} options to one of these. Not thread-safe, like a builder.
+ * plus an artifact root, or a {@link Store} shared with other services. The builders of the mlops4j
+ * services delegate their {@code workspace}, {@code dataSource}, {@code artifactRoot} and {@code
+ * store} options to one of these. Not thread-safe, like a builder.
  */
 public final class StoreSource {
   private @Nullable Path workspace;
@@ -53,16 +53,17 @@ public final class StoreSource {
    *     root) or store was given
    */
   public Opened open() {
-    int sources = (workspace != null ? 1 : 0) + (dataSource != null ? 1 : 0)
-        + (store != null ? 1 : 0);
+    int sources =
+        (workspace != null ? 1 : 0) + (dataSource != null ? 1 : 0) + (store != null ? 1 : 0);
     if (sources != 1) {
       throw new IllegalStateException(
           "Set exactly one of workspace(...), dataSource(...) or store(...)");
     }
     if (store != null) {
       if (mode != null) {
-        throw new IllegalStateException("openMode(...) applies to workspace(...) and"
-            + " dataSource(...); a shared store(...) keeps the mode it was opened with");
+        throw new IllegalStateException(
+            "openMode(...) applies to workspace(...) and"
+                + " dataSource(...); a shared store(...) keeps the mode it was opened with");
       }
       return new Opened(store, false);
     }
@@ -73,8 +74,13 @@ public final class StoreSource {
     if (artifactRoot == null) {
       throw new IllegalStateException("dataSource(...) needs artifactRoot(...) as well");
     }
-    return new Opened(Store.builder().dataSource(Objects.requireNonNull(dataSource))
-        .artifactRoot(artifactRoot).openMode(m).build(), true);
+    return new Opened(
+        Store.builder()
+            .dataSource(Objects.requireNonNull(dataSource))
+            .artifactRoot(artifactRoot)
+            .openMode(m)
+            .build(),
+        true);
   }
 
   /**

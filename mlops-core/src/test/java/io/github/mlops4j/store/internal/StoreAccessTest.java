@@ -23,9 +23,12 @@ class StoreAccessTest {
   @Test
   void onlyStoreRegistersTheBridge() throws Exception {
     Class.forName(Store.class.getName()); // initialized: the bridge is registered
-    StoreAccess.Bridge other = (StoreAccess.Bridge) Proxy.newProxyInstance(
-        getClass().getClassLoader(), new Class<?>[] {StoreAccess.Bridge.class},
-        (proxy, method, args) -> null);
+    StoreAccess.Bridge other =
+        (StoreAccess.Bridge)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {StoreAccess.Bridge.class},
+                (proxy, method, args) -> null);
     assertThatThrownBy(() -> StoreAccess.register(other))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("registered already");
@@ -43,11 +46,14 @@ class StoreAccessTest {
         urls.add(new File(entry).toURI().toURL());
       }
     }
-    try (URLClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]),
-        ClassLoader.getPlatformClassLoader())) {
+    try (URLClassLoader loader =
+        new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader())) {
       @SuppressWarnings("unchecked")
-      Function<Path, String> probe = (Function<Path, String>) Class.forName(
-          FirstStoreProbe.class.getName(), true, loader).getDeclaredConstructor().newInstance();
+      Function<Path, String> probe =
+          (Function<Path, String>)
+              Class.forName(FirstStoreProbe.class.getName(), true, loader)
+                  .getDeclaredConstructor()
+                  .newInstance();
       assertThat(probe.apply(workspace)).isEqualTo("CREATE");
     }
   }

@@ -1,20 +1,21 @@
 package io.github.mlops4j.monitoring.drift;
 
 /**
- * How a binned method ({@link DriftMethod#psi}, {@link DriftMethod#kl}, {@link DriftMethod#jensenShannon},
- * {@link DriftMethod#hellinger}) turns a <em>numeric</em> column into bins. Categorical and binary
- * columns always get one bin per category seen in the reference or the current data.
+ * How a binned method ({@link DriftMethod#psi}, {@link DriftMethod#kl}, {@link
+ * DriftMethod#jensenShannon}, {@link DriftMethod#hellinger}) turns a <em>numeric</em> column into
+ * bins. Categorical and binary columns always get one bin per category seen in the reference or the
+ * current data.
  *
  * <ul>
- *   <li>{@link #quantiles(int)} (the default, with 10): bins cut at reference quantiles, fixed
- *       when the detector is built. Every inner bin holds reference values; current values below
- *       the reference minimum or above its maximum fall into two extra outer bins whose reference
- *       share is 0. The bin count is honoured.
+ *   <li>{@link #quantiles(int)} (the default, with 10): bins cut at reference quantiles, fixed when
+ *       the detector is built. Every inner bin holds reference values; current values below the
+ *       reference minimum or above its maximum fall into two extra outer bins whose reference share
+ *       is 0. The bin count is honoured.
  *   <li>{@link #evidently()}: Evidently's rule ({@code stattests/utils.py: get_binned_data}): if
- *       the reference has more than 20 distinct values, ⌈log₂(n + m)⌉ + 1 equal-width bins
- *       (numpy's Sturges rule) over the range of reference <em>and current</em> together,
- *       recomputed for every comparison; otherwise one bin per distinct value. Evidently ignores
- *       its own {@code n_bins} argument (evidently issue #1400), so this has no bin count.
+ *       the reference has more than 20 distinct values, ⌈log₂(n + m)⌉ + 1 equal-width bins (numpy's
+ *       Sturges rule) over the range of reference <em>and current</em> together, recomputed for
+ *       every comparison; otherwise one bin per distinct value. Evidently ignores its own {@code
+ *       n_bins} argument (evidently issue #1400), so this has no bin count.
  * </ul>
  */
 public final class Bins {
@@ -28,9 +29,9 @@ public final class Bins {
   }
 
   /**
-   * Bins cut at the reference quantiles j/count for j = 1 … count − 1 (inverted-CDF quantiles,
-   * i.e. reference values); repeated cut points are merged, so a column with few distinct values
-   * gets fewer bins.
+   * Bins cut at the reference quantiles j/count for j = 1 … count − 1 (inverted-CDF quantiles, i.e.
+   * reference values); repeated cut points are merged, so a column with few distinct values gets
+   * fewer bins.
    *
    * @param count the number of quantile bins, 2 to 1000
    */

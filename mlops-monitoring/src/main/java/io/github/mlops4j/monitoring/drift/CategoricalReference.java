@@ -8,16 +8,18 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a detector keeps of a categorical or binary reference column: the categories in sorted
- * order with their counts, and an index from category to position.
+ * What a detector keeps of a categorical or binary reference column: the categories in sorted order
+ * with their counts, and an index from category to position.
  */
 final class CategoricalReference {
   final String name;
   final ColumnType type;
   final int rows;
   final int missing;
+
   /** Categories, sorted. */
   final String[] categories;
+
   final long[] counts;
   private final Map<String, Integer> index;
 

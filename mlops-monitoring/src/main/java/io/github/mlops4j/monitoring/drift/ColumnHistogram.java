@@ -18,8 +18,13 @@ public record ColumnHistogram(List<String> bins, double[] referenceShares, doubl
     referenceShares = referenceShares.clone();
     currentShares = currentShares.clone();
     if (referenceShares.length != bins.size() || currentShares.length != bins.size()) {
-      throw new IllegalArgumentException("bins, referenceShares and currentShares differ in length: "
-          + bins.size() + ", " + referenceShares.length + ", " + currentShares.length);
+      throw new IllegalArgumentException(
+          "bins, referenceShares and currentShares differ in length: "
+              + bins.size()
+              + ", "
+              + referenceShares.length
+              + ", "
+              + currentShares.length);
     }
   }
 
@@ -35,14 +40,16 @@ public record ColumnHistogram(List<String> bins, double[] referenceShares, doubl
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ColumnHistogram h && bins.equals(h.bins)
+    return o instanceof ColumnHistogram h
+        && bins.equals(h.bins)
         && Arrays.equals(referenceShares, h.referenceShares)
         && Arrays.equals(currentShares, h.currentShares);
   }
 
   @Override
   public int hashCode() {
-    return 31 * bins.hashCode() + Arrays.hashCode(referenceShares) * 17
+    return 31 * bins.hashCode()
+        + Arrays.hashCode(referenceShares) * 17
         + Arrays.hashCode(currentShares);
   }
 

@@ -17,8 +17,12 @@ import java.util.Objects;
  * @param referenceConstant whether the reference has at most one distinct non-missing value
  * @param currentConstant whether the current data has at most one distinct non-missing value
  */
-public record DataQuality(double referenceMissingShare, double currentMissingShare,
-    List<String> newCategories, double outOfRangeShare, boolean referenceConstant,
+public record DataQuality(
+    double referenceMissingShare,
+    double currentMissingShare,
+    List<String> newCategories,
+    double outOfRangeShare,
+    boolean referenceConstant,
     boolean currentConstant) {
   public DataQuality {
     share(referenceMissingShare, "referenceMissingShare");

@@ -28,21 +28,19 @@ import org.jspecify.annotations.Nullable;
  * report.writeHtml(Path.of("drift.html"));
  * }</pre>
  *
- * <p><b>Prepared once.</b> Building the detector sorts each numeric reference column, computes
- * its range, standard deviation and distinct-value count, cuts quantile bins where a method needs
- * them, and counts the categories of categorical columns. A comparison then only touches the
- * current data (sorting each current column once) and the prepared reference, so comparing many
- * windows against one reference is cheap. The reference frame itself is not kept.
+ * <p><b>Prepared once.</b> Building the detector sorts each numeric reference column, computes its
+ * range, standard deviation and distinct-value count, cuts quantile bins where a method needs them,
+ * and counts the categories of categorical columns. A comparison then only touches the current data
+ * (sorting each current column once) and the prepared reference, so comparing many windows against
+ * one reference is cheap. The reference frame itself is not kept.
  *
- * <p><b>Missing values</b> (null, NaN, ±Infinity) are left out of every distribution, as
- * Evidently does, and reported by the data checks ({@link DataQuality}) instead of being
- * dropped silently.
+ * <p><b>Missing values</b> (null, NaN, ±Infinity) are left out of every distribution, as Evidently
+ * does, and reported by the data checks ({@link DataQuality}) instead of being dropped silently.
  *
- * <p><b>Columns.</b> Every reference column is compared unless {@linkplain Builder#ignore
- * ignored}. The current data must have each of them with the same type, or
- * {@link #compare(Frame)} throws a {@link DriftSchemaException} naming the column. Current
- * columns the reference does not have are ignored, unless
- * {@link Builder#failOnExtraColumns(boolean)} is set.
+ * <p><b>Columns.</b> Every reference column is compared unless {@linkplain Builder#ignore ignored}.
+ * The current data must have each of them with the same type, or {@link #compare(Frame)} throws a
+ * {@link DriftSchemaException} naming the column. Current columns the reference does not have are
+ * ignored, unless {@link Builder#failOnExtraColumns(boolean)} is set.
  *
  * <p>A detector is immutable and thread-safe; {@link #compare(Frame)} may run concurrently.
  */
@@ -58,8 +56,8 @@ public final class DriftDetector {
 
   private DriftDetector(Builder b, List<Plan> plans) {
     this.preset = b.preset;
-    this.datasetThreshold = b.datasetThreshold != null ? b.datasetThreshold
-        : b.preset.datasetThreshold();
+    this.datasetThreshold =
+        b.datasetThreshold != null ? b.datasetThreshold : b.preset.datasetThreshold();
     this.clock = b.clock;
     this.failOnExtraColumns = b.failOnExtraColumns;
     this.histogramBins = b.histogramBins;
@@ -90,10 +88,14 @@ public final class DriftDetector {
     return datasetThreshold;
   }
 
-  /** The method configured for a column with {@link Builder#column}, empty when the preset decides. */
+  /**
+   * The method configured for a column with {@link Builder#column}, empty when the preset decides.
+   */
   public Optional<DriftMethod> configuredMethod(String column) {
-    return plans.stream().filter(p -> p.name.equals(column) && p.explicit)
-        .map(p -> Objects.requireNonNull(p.method)).findFirst();
+    return plans.stream()
+        .filter(p -> p.name.equals(column) && p.explicit)
+        .map(p -> Objects.requireNonNull(p.method))
+        .findFirst();
   }
 
   /**
@@ -103,28 +105,35 @@ public final class DriftDetector {
    *     reference type
    * @return the report, with one {@link ColumnDrift} per compared column in reference order
    * @throws IllegalArgumentException if {@code current} has no rows
-   * @throws DriftSchemaException if a compared column is missing or has another type, or an
-   *     extra column is present and {@code failOnExtraColumns(true)} was set
+   * @throws DriftSchemaException if a compared column is missing or has another type, or an extra
+   *     column is present and {@code failOnExtraColumns(true)} was set
    */
   public DriftReport compare(Frame current) {
     Objects.requireNonNull(current, "current");
     if (current.rows() == 0) {
-      throw new IllegalArgumentException("The current frame has no rows: there is nothing to "
-          + "compare (reference columns: " + columns() + ")");
+      throw new IllegalArgumentException(
+          "The current frame has no rows: there is nothing to "
+              + "compare (reference columns: "
+              + columns()
+              + ")");
     }
     checkSchema(current);
-    DriftReport.Builder report = DriftReport.builder()
-        .preset(preset.id())
-        .createdTime(clock.instant())
-        .rows(referenceRows, current.rows())
-        .datasetThreshold(datasetThreshold);
+    DriftReport.Builder report =
+        DriftReport.builder()
+            .preset(preset.id())
+            .createdTime(clock.instant())
+            .rows(referenceRows, current.rows())
+            .datasetThreshold(datasetThreshold);
     for (Plan plan : plans) {
       Frame.Column col = Objects.requireNonNull(current.column(plan.name));
       if (plan.numeric != null) {
         compareNumeric(plan, plan.numeric, Objects.requireNonNull(col.numbers), report);
       } else {
-        compareCategorical(plan, Objects.requireNonNull(plan.categorical),
-            Objects.requireNonNull(col.labels), report);
+        compareCategorical(
+            plan,
+            Objects.requireNonNull(plan.categorical),
+            Objects.requireNonNull(col.labels),
+            report);
       }
     }
     return report.build();
@@ -134,30 +143,52 @@ public final class DriftDetector {
     for (Plan plan : plans) {
       Optional<ColumnType> t = current.type(plan.name);
       if (t.isEmpty()) {
-        throw new DriftSchemaException(plan.name, plan.type, null, "The current data has no column '"
-            + plan.name + "' (" + lower(plan.type) + " in the reference); its columns are "
-            + current.columnNames() + ". Add it, or build the detector with ignore(\"" + plan.name
-            + "\")");
+        throw new DriftSchemaException(
+            plan.name,
+            plan.type,
+            null,
+            "The current data has no column '"
+                + plan.name
+                + "' ("
+                + lower(plan.type)
+                + " in the reference); its columns are "
+                + current.columnNames()
+                + ". Add it, or build the detector with ignore(\""
+                + plan.name
+                + "\")");
       }
       if (t.get() != plan.type) {
-        throw new DriftSchemaException(plan.name, plan.type, t.get(), "Column '" + plan.name
-            + "' is " + lower(t.get()) + " in the current data but " + lower(plan.type)
-            + " in the reference; pass it with the reference's type");
+        throw new DriftSchemaException(
+            plan.name,
+            plan.type,
+            t.get(),
+            "Column '"
+                + plan.name
+                + "' is "
+                + lower(t.get())
+                + " in the current data but "
+                + lower(plan.type)
+                + " in the reference; pass it with the reference's type");
       }
     }
     if (failOnExtraColumns) {
       for (String name : current.columnNames()) {
         if (plans.stream().noneMatch(p -> p.name.equals(name)) && !ignored.contains(name)) {
-          throw new DriftSchemaException(name, null, current.type(name).orElse(null),
-              "The current data has a column '" + name + "' that the reference does not have "
-              + "(failOnExtraColumns is set)");
+          throw new DriftSchemaException(
+              name,
+              null,
+              current.type(name).orElse(null),
+              "The current data has a column '"
+                  + name
+                  + "' that the reference does not have "
+                  + "(failOnExtraColumns is set)");
         }
       }
     }
   }
 
-  private void compareNumeric(Plan plan, NumericReference ref, double[] values,
-      DriftReport.Builder report) {
+  private void compareNumeric(
+      Plan plan, NumericReference ref, double[] values, DriftReport.Builder report) {
     double[] fin = new double[values.length];
     int k = 0;
     int outOfRange = 0;
@@ -173,47 +204,77 @@ public final class DriftDetector {
     Arrays.sort(cur);
     DriftMethod method = plan.method;
     if (method == null) {
-      int distinct = ref.distinct > DriftPreset.EVIDENTLY_MAX_DISCRETE_VALUES ? ref.distinct
-          : unionDistinct(ref.sorted, cur, DriftPreset.EVIDENTLY_MAX_DISCRETE_VALUES + 1);
+      int distinct =
+          ref.distinct > DriftPreset.EVIDENTLY_MAX_DISCRETE_VALUES
+              ? ref.distinct
+              : unionDistinct(ref.sorted, cur, DriftPreset.EVIDENTLY_MAX_DISCRETE_VALUES + 1);
       method = preset.select(ColumnType.NUMERIC, ref.values(), distinct);
     }
-    Scoring.Outcome o = k == 0
-        ? Scoring.notComputed(method, "the current data has no non-missing values: drift not computed")
-        : Scoring.numeric(ref, cur, method, plan.quantileBins);
-    DataQuality quality = new DataQuality(share(ref.missing, ref.rows),
-        share(values.length - k, values.length), List.of(), k == 0 ? 0 : share(outOfRange, k),
-        ref.distinct <= 1, k == 0 || cur[0] == cur[k - 1]);
-    ColumnHistogram h = histogramBins == 0 ? null
-        : Histograms.numeric(ref, cur, values.length, histogramBins);
+    Scoring.Outcome o =
+        k == 0
+            ? Scoring.notComputed(
+                method, "the current data has no non-missing values: drift not computed")
+            : Scoring.numeric(ref, cur, method, plan.quantileBins);
+    DataQuality quality =
+        new DataQuality(
+            share(ref.missing, ref.rows),
+            share(values.length - k, values.length),
+            List.of(),
+            k == 0 ? 0 : share(outOfRange, k),
+            ref.distinct <= 1,
+            k == 0 || cur[0] == cur[k - 1]);
+    ColumnHistogram h =
+        histogramBins == 0 ? null : Histograms.numeric(ref, cur, values.length, histogramBins);
     add(report, plan, method, o, quality, h);
   }
 
-  private void compareCategorical(Plan plan, CategoricalReference ref,
-      @Nullable String[] labels, DriftReport.Builder report) {
+  private void compareCategorical(
+      Plan plan, CategoricalReference ref, @Nullable String[] labels, DriftReport.Builder report) {
     CategoricalReference.Current cur = ref.count(labels);
     DriftMethod method = plan.method;
     if (method == null) {
-      method = preset.select(plan.type, ref.values(),
-          ref.categories.length + cur.newCategories.size());
+      method =
+          preset.select(plan.type, ref.values(), ref.categories.length + cur.newCategories.size());
     }
-    Scoring.Outcome o = cur.values() == 0
-        ? Scoring.notComputed(method, "the current data has no non-missing values: drift not computed")
-        : Scoring.categorical(ref, cur, method);
-    DataQuality quality = new DataQuality(share(ref.missing, ref.rows),
-        share(cur.missing, cur.rows), cur.newCategories, 0, ref.categories.length <= 1,
-        cur.distinct() <= 1);
-    ColumnHistogram h = histogramBins == 0 ? null
-        : Histograms.categorical(ref, cur, histogramBins);
+    Scoring.Outcome o =
+        cur.values() == 0
+            ? Scoring.notComputed(
+                method, "the current data has no non-missing values: drift not computed")
+            : Scoring.categorical(ref, cur, method);
+    DataQuality quality =
+        new DataQuality(
+            share(ref.missing, ref.rows),
+            share(cur.missing, cur.rows),
+            cur.newCategories,
+            0,
+            ref.categories.length <= 1,
+            cur.distinct() <= 1);
+    ColumnHistogram h = histogramBins == 0 ? null : Histograms.categorical(ref, cur, histogramBins);
     add(report, plan, method, o, quality, h);
   }
 
-  private static void add(DriftReport.Builder report, Plan plan, DriftMethod method,
-      Scoring.Outcome o, DataQuality quality, @Nullable ColumnHistogram h) {
+  private static void add(
+      DriftReport.Builder report,
+      Plan plan,
+      DriftMethod method,
+      Scoring.Outcome o,
+      DataQuality quality,
+      @Nullable ColumnHistogram h) {
     Scoring.checkFinite(o);
     String note = o.notes.isEmpty() ? null : String.join("; ", o.notes);
-    ColumnDrift drift = new ColumnDrift(plan.name, plan.type, method.name(), o.score,
-        method.threshold(), o.computed && method.drifted(o.score), o.statistic, o.pValue, null,
-        quality, note);
+    ColumnDrift drift =
+        new ColumnDrift(
+            plan.name,
+            plan.type,
+            method.name(),
+            o.score,
+            method.threshold(),
+            o.computed && method.drifted(o.score),
+            o.statistic,
+            o.pValue,
+            null,
+            quality,
+            note);
     report.column(drift, h, o.details);
   }
 
@@ -245,11 +306,19 @@ public final class DriftDetector {
 
   @Override
   public String toString() {
-    return "DriftDetector{" + preset.id() + ", " + plans.size() + " columns, " + referenceRows
+    return "DriftDetector{"
+        + preset.id()
+        + ", "
+        + plans.size()
+        + " columns, "
+        + referenceRows
         + " reference rows}";
   }
 
-  /** One compared column: its prepared reference and, unless the preset decides per window, its method. */
+  /**
+   * One compared column: its prepared reference and, unless the preset decides per window, its
+   * method.
+   */
   private static final class Plan {
     final String name;
     final ColumnType type;
@@ -259,17 +328,23 @@ public final class DriftDetector {
     final @Nullable CategoricalReference categorical;
     final NumericReference.@Nullable QuantileBins quantileBins;
 
-    Plan(String name, ColumnType type, boolean explicit, @Nullable DriftMethod method,
-        @Nullable NumericReference numeric, @Nullable CategoricalReference categorical) {
+    Plan(
+        String name,
+        ColumnType type,
+        boolean explicit,
+        @Nullable DriftMethod method,
+        @Nullable NumericReference numeric,
+        @Nullable CategoricalReference categorical) {
       this.name = name;
       this.type = type;
       this.explicit = explicit;
       this.method = method;
       this.numeric = numeric;
       this.categorical = categorical;
-      this.quantileBins = numeric != null && method != null && method.kind().binned
-          && !method.bins().isEvidently()
-          ? new NumericReference.QuantileBins(numeric, method.bins().quantileCount()) : null;
+      this.quantileBins =
+          numeric != null && method != null && method.kind().binned && !method.bins().isEvidently()
+              ? new NumericReference.QuantileBins(numeric, method.bins().quantileCount())
+              : null;
     }
   }
 
@@ -288,7 +363,9 @@ public final class DriftDetector {
       this.reference = reference;
     }
 
-    /** How methods are chosen for columns not configured with {@link #column}; default EVIDENTLY. */
+    /**
+     * How methods are chosen for columns not configured with {@link #column}; default EVIDENTLY.
+     */
     public Builder preset(DriftPreset preset) {
       this.preset = Objects.requireNonNull(preset, "preset");
       return this;
@@ -304,16 +381,22 @@ public final class DriftDetector {
       Objects.requireNonNull(method, "method");
       ColumnType type = referenceType(column);
       if (!method.appliesTo(type)) {
-        throw new IllegalArgumentException("Method " + method.name() + " needs a numeric column, but '"
-            + column + "' is " + lower(type) + "; use chisquare, z, jensenshannon, psi, kl_div or hellinger");
+        throw new IllegalArgumentException(
+            "Method "
+                + method.name()
+                + " needs a numeric column, but '"
+                + column
+                + "' is "
+                + lower(type)
+                + "; use chisquare, z, jensenshannon, psi, kl_div or hellinger");
       }
       methods.put(column, method);
       return this;
     }
 
     /**
-     * Leaves reference columns out of the comparison (for example identifiers, or a column with
-     * no reference values). Current data need not have them.
+     * Leaves reference columns out of the comparison (for example identifiers, or a column with no
+     * reference values). Current data need not have them.
      *
      * @throws IllegalArgumentException if the reference has no such column
      */
@@ -338,7 +421,9 @@ public final class DriftDetector {
       return this;
     }
 
-    /** Whether a current column the reference does not have is an error; default false (ignored). */
+    /**
+     * Whether a current column the reference does not have is an error; default false (ignored).
+     */
     public Builder failOnExtraColumns(boolean fail) {
       this.failOnExtraColumns = fail;
       return this;
@@ -359,13 +444,15 @@ public final class DriftDetector {
     /**
      * Reads the reference and prepares the detector.
      *
-     * @throws IllegalArgumentException if the reference has no rows, no compared column, a
-     *     compared column with no non-missing value, or a column both configured and ignored
+     * @throws IllegalArgumentException if the reference has no rows, no compared column, a compared
+     *     column with no non-missing value, or a column both configured and ignored
      */
     public DriftDetector build() {
       if (reference.rows() == 0) {
-        throw new IllegalArgumentException("The reference frame has no rows" + (reference
-            .columnNames().isEmpty() ? " and no columns" : "") + ": a reference needs data");
+        throw new IllegalArgumentException(
+            "The reference frame has no rows"
+                + (reference.columnNames().isEmpty() ? " and no columns" : "")
+                + ": a reference needs data");
       }
       for (String c : methods.keySet()) {
         if (ignored.contains(c)) {
@@ -385,16 +472,20 @@ public final class DriftDetector {
           DriftMethod m = explicit != null ? explicit : fixedPresetMethod(col.type, ref.values());
           plans.add(new Plan(name, col.type, explicit != null, m, ref, null));
         } else {
-          CategoricalReference ref = new CategoricalReference(name, col.type,
-              Objects.requireNonNull(col.labels));
+          CategoricalReference ref =
+              new CategoricalReference(name, col.type, Objects.requireNonNull(col.labels));
           checkNotEmpty(name, ref.values());
           DriftMethod m = explicit != null ? explicit : fixedPresetMethod(col.type, ref.values());
           plans.add(new Plan(name, col.type, explicit != null, m, null, ref));
         }
       }
       if (plans.isEmpty()) {
-        throw new IllegalArgumentException("No column left to compare: the reference has "
-            + reference.columnNames() + " and " + ignored + " are ignored");
+        throw new IllegalArgumentException(
+            "No column left to compare: the reference has "
+                + reference.columnNames()
+                + " and "
+                + ignored
+                + " are ignored");
       }
       return new DriftDetector(this, plans);
     }
@@ -406,17 +497,28 @@ public final class DriftDetector {
 
     private static void checkNotEmpty(String name, long values) {
       if (values == 0) {
-        throw new IllegalArgumentException("Reference column '" + name + "' has no non-missing "
-            + "values (null, NaN and ±Infinity are missing), so there is nothing to compare "
-            + "with; leave it out with ignore(\"" + name + "\")");
+        throw new IllegalArgumentException(
+            "Reference column '"
+                + name
+                + "' has no non-missing "
+                + "values (null, NaN and ±Infinity are missing), so there is nothing to compare "
+                + "with; leave it out with ignore(\""
+                + name
+                + "\")");
       }
     }
 
     private ColumnType referenceType(String column) {
       Objects.requireNonNull(column, "column");
-      return reference.type(column).orElseThrow(() -> new IllegalArgumentException(
-          "The reference has no column '" + column + "'; its columns are "
-          + reference.columnNames()));
+      return reference
+          .type(column)
+          .orElseThrow(
+              () ->
+                  new IllegalArgumentException(
+                      "The reference has no column '"
+                          + column
+                          + "'; its columns are "
+                          + reference.columnNames()));
     }
   }
 }

@@ -30,20 +30,20 @@ import org.jspecify.annotations.Nullable;
  * </table>
  *
  * <p>On numeric columns the categorical tests ({@code chisquare}, {@code chisquare_homogeneity},
- * {@code z}) treat each distinct value as a category, as Evidently does for numeric columns with
- * at most five values; the binned distances ({@code jensenshannon}, {@code psi}, {@code kl_div},
+ * {@code z}) treat each distinct value as a category, as Evidently does for numeric columns with at
+ * most five values; the binned distances ({@code jensenshannon}, {@code psi}, {@code kl_div},
  * {@code hellinger}) use {@link #bins()}, by default {@link Bins#quantiles(int) 10 reference
- * quantile bins}. The {@code z} test compares the share of the first value in sorted order with
- * the share of all others, as Evidently does.
+ * quantile bins}. The {@code z} test compares the share of the first value in sorted order with the
+ * share of all others, as Evidently does.
  *
  * <p>Instances are immutable; {@code with…} methods return a copy.
  */
 public final class DriftMethod {
   /**
-   * The name of the Jensen-Shannon distance in base 2 (NannyML's convention, range [0, 1]):
-   * {@code jensenshannon} always means the natural logarithm (Evidently's and scipy's default,
-   * range [0, √ln 2 ≈ 0.8326]), so the same data never reports two values under one name. The
-   * base-2 distance is the natural-log one divided by √ln 2 (about 1.201 times larger).
+   * The name of the Jensen-Shannon distance in base 2 (NannyML's convention, range [0, 1]): {@code
+   * jensenshannon} always means the natural logarithm (Evidently's and scipy's default, range [0,
+   * √ln 2 ≈ 0.8326]), so the same data never reports two values under one name. The base-2 distance
+   * is the natural-log one divided by √ln 2 (about 1.201 times larger).
    */
   public static final String JENSEN_SHANNON_BASE2 = "jensenshannon_base2";
 
@@ -164,9 +164,8 @@ public final class DriftMethod {
   }
 
   /**
-   * Evidently's chi-square goodness of fit of the current counts against the reference
-   * proportions, drift when p &lt; {@code alpha}. A category the reference never saw gives
-   * p = 0.
+   * Evidently's chi-square goodness of fit of the current counts against the reference proportions,
+   * drift when p &lt; {@code alpha}. A category the reference never saw gives p = 0.
    */
   public static DriftMethod chiSquare(double alpha) {
     return of(Kind.CHI_SQUARE, alpha);
@@ -188,8 +187,8 @@ public final class DriftMethod {
   }
 
   /**
-   * Two-proportion z-test (the first value in sorted order against the rest), drift when
-   * p &lt; {@code alpha}.
+   * Two-proportion z-test (the first value in sorted order against the rest), drift when p &lt;
+   * {@code alpha}.
    */
   public static DriftMethod zTest(double alpha) {
     return of(Kind.Z, alpha);
@@ -202,8 +201,8 @@ public final class DriftMethod {
 
   /**
    * 1-Wasserstein distance divided by {@code max(std(reference, ddof=0), 0.001)} (Evidently's
-   * {@code wasserstein}), drift when ≥ {@code threshold}. A value of 0.1 is a mean shift of a
-   * tenth of the reference standard deviation.
+   * {@code wasserstein}), drift when ≥ {@code threshold}. A value of 0.1 is a mean shift of a tenth
+   * of the reference standard deviation.
    */
   public static DriftMethod wasserstein(double threshold) {
     return of(Kind.WASSERSTEIN_NORMED, threshold);
@@ -215,8 +214,8 @@ public final class DriftMethod {
   }
 
   /**
-   * Energy distance in the data's units (not normalised, as in Evidently), drift when
-   * &gt; {@code threshold}.
+   * Energy distance in the data's units (not normalised, as in Evidently), drift when &gt; {@code
+   * threshold}.
    */
   public static DriftMethod energy(double threshold) {
     return of(Kind.ENERGY, threshold);
@@ -229,9 +228,9 @@ public final class DriftMethod {
 
   /**
    * Jensen-Shannon <em>distance</em> (square root of the divergence) with natural logarithms, as
-   * Evidently and scipy's {@code jensenshannon(p, q)}, so in [0, 0.833]; drift when ≥
-   * {@code threshold}. Use {@link #withLogBase(double) withLogBase(2)} for NannyML's convention,
-   * in [0, 1], reported as {@value #JENSEN_SHANNON_BASE2}.
+   * Evidently and scipy's {@code jensenshannon(p, q)}, so in [0, 0.833]; drift when ≥ {@code
+   * threshold}. Use {@link #withLogBase(double) withLogBase(2)} for NannyML's convention, in [0,
+   * 1], reported as {@value #JENSEN_SHANNON_BASE2}.
    */
   public static DriftMethod jensenShannon(double threshold) {
     return of(Kind.JENSEN_SHANNON, threshold);
@@ -243,9 +242,9 @@ public final class DriftMethod {
   }
 
   /**
-   * Population stability index Σ (p − q)·ln(p / q) with Evidently's fill for empty bins, drift
-   * when ≥ {@code threshold}. Rule of thumb: below 0.1 stable, 0.1 to 0.25 moderate, above 0.25
-   * a major shift.
+   * Population stability index Σ (p − q)·ln(p / q) with Evidently's fill for empty bins, drift when
+   * ≥ {@code threshold}. Rule of thumb: below 0.1 stable, 0.1 to 0.25 moderate, above 0.25 a major
+   * shift.
    */
   public static DriftMethod psi(double threshold) {
     return of(Kind.PSI, threshold);
@@ -257,8 +256,8 @@ public final class DriftMethod {
   }
 
   /**
-   * KL divergence KL(reference ‖ current) in nats, with Evidently's fill for empty bins, drift
-   * when ≥ {@code threshold}.
+   * KL divergence KL(reference ‖ current) in nats, with Evidently's fill for empty bins, drift when
+   * ≥ {@code threshold}.
    */
   public static DriftMethod kl(double threshold) {
     return of(Kind.KL, threshold);
@@ -289,17 +288,19 @@ public final class DriftMethod {
   public DriftMethod withBins(Bins bins) {
     Objects.requireNonNull(bins, "bins");
     if (!kind.binned) {
-      throw new IllegalStateException(kind.id + " does not bin its input; bins apply to "
-          + "jensenshannon, psi, kl_div and hellinger");
+      throw new IllegalStateException(
+          kind.id
+              + " does not bin its input; bins apply to "
+              + "jensenshannon, psi, kl_div and hellinger");
     }
     return new DriftMethod(kind, threshold, logBase, bins);
   }
 
   /**
-   * The same Jensen-Shannon method with logarithms in base {@link Math#E} (the default,
-   * {@code jensenshannon}) or 2 (distances in [0, 1], reported as
-   * {@value #JENSEN_SHANNON_BASE2}). The threshold is kept as it is: a base-2 distance is about
-   * 1.2 times the natural-log one, so the same threshold flags drift a little earlier.
+   * The same Jensen-Shannon method with logarithms in base {@link Math#E} (the default, {@code
+   * jensenshannon}) or 2 (distances in [0, 1], reported as {@value #JENSEN_SHANNON_BASE2}). The
+   * threshold is kept as it is: a base-2 distance is about 1.2 times the natural-log one, so the
+   * same threshold flags drift a little earlier.
    *
    * @throws IllegalStateException if the method is not {@code jensenshannon}
    * @throws IllegalArgumentException if the base is neither {@link Math#E} nor 2
@@ -315,8 +316,12 @@ public final class DriftMethod {
   /** Math.E or 2, the two log bases the Jensen-Shannon distance has a name for. */
   static double checkJsLogBase(double base) {
     if (base != Math.E && base != 2.0) {
-      throw new IllegalArgumentException("Log base must be Math.E (jensenshannon, Evidently and"
-          + " scipy) or 2 (" + JENSEN_SHANNON_BASE2 + ", NannyML), was " + base);
+      throw new IllegalArgumentException(
+          "Log base must be Math.E (jensenshannon, Evidently and"
+              + " scipy) or 2 ("
+              + JENSEN_SHANNON_BASE2
+              + ", NannyML), was "
+              + base);
     }
     return base;
   }
@@ -327,10 +332,10 @@ public final class DriftMethod {
   }
 
   /**
-   * The method's name as reported in {@link ColumnDrift#method()}: {@code ks},
-   * {@code cramer_von_mises}, {@code chisquare}, {@code chisquare_homogeneity}, {@code z},
-   * {@code wasserstein_normed}, {@code energy}, {@code jensenshannon} (natural log),
-   * {@value #JENSEN_SHANNON_BASE2}, {@code psi}, {@code kl_div} or {@code hellinger}.
+   * The method's name as reported in {@link ColumnDrift#method()}: {@code ks}, {@code
+   * cramer_von_mises}, {@code chisquare}, {@code chisquare_homogeneity}, {@code z}, {@code
+   * wasserstein_normed}, {@code energy}, {@code jensenshannon} (natural log), {@value
+   * #JENSEN_SHANNON_BASE2}, {@code psi}, {@code kl_div} or {@code hellinger}.
    */
   public String name() {
     return kind == Kind.JENSEN_SHANNON ? jensenShannonName(logBase) : kind.id;
@@ -340,7 +345,9 @@ public final class DriftMethod {
     return threshold;
   }
 
-  /** Whether the score is a p-value (drift when small) rather than a distance (drift when large). */
+  /**
+   * Whether the score is a p-value (drift when small) rather than a distance (drift when large).
+   */
   public boolean isTest() {
     return kind.rule.isTest();
   }
@@ -388,9 +395,11 @@ public final class DriftMethod {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof DriftMethod m && m.kind == kind
+    return o instanceof DriftMethod m
+        && m.kind == kind
         && Double.compare(m.threshold, threshold) == 0
-        && Double.compare(m.logBase, logBase) == 0 && m.bins.equals(bins);
+        && Double.compare(m.logBase, logBase) == 0
+        && m.bins.equals(bins);
   }
 
   @Override
@@ -400,8 +409,8 @@ public final class DriftMethod {
 
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(name()).append('(').append(rule().replace("threshold",
-        fmt(threshold)));
+    StringBuilder sb =
+        new StringBuilder(name()).append('(').append(rule().replace("threshold", fmt(threshold)));
     if (kind == Kind.JENSEN_SHANNON) {
       sb.append(", log base ").append(logBase == Math.E ? "e" : fmt(logBase));
     }
@@ -412,15 +421,16 @@ public final class DriftMethod {
   }
 
   private static String fmt(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
+    return v == Math.rint(v) && Math.abs(v) < 1e15
+        ? Long.toString((long) v)
         : String.format(Locale.ROOT, "%s", v);
   }
 
   private static double checkThreshold(Kind kind, double t) {
     if (kind.rule.isTest()) {
       if (!(t > 0 && t < 1)) {
-        throw new IllegalArgumentException(kind.id
-            + " threshold is a significance level and must be in (0, 1), was " + t);
+        throw new IllegalArgumentException(
+            kind.id + " threshold is a significance level and must be in (0, 1), was " + t);
       }
     } else if (!(t > 0) || !Double.isFinite(t)) {
       throw new IllegalArgumentException(kind.id + " threshold must be finite and > 0, was " + t);

@@ -111,10 +111,10 @@ public final class DriftReport {
   }
 
   /**
-   * The report as JSON (UTF-8 text, two-space indentation, {@code \n} line ends), with
-   * {@code schemaVersion} {@value #SCHEMA_VERSION}. Field names are stable; non-finite numbers
-   * are written as the strings {@code "Infinity"}, {@code "-Infinity"} and {@code "NaN"}.
-   * docs/monitoring.md describes every field.
+   * The report as JSON (UTF-8 text, two-space indentation, {@code \n} line ends), with {@code
+   * schemaVersion} {@value #SCHEMA_VERSION}. Field names are stable; non-finite numbers are written
+   * as the strings {@code "Infinity"}, {@code "-Infinity"} and {@code "NaN"}. docs/monitoring.md
+   * describes every field.
    */
   public String toJson() {
     return ReportJson.write(this);
@@ -127,9 +127,9 @@ public final class DriftReport {
 
   /**
    * The report as one self-contained HTML page: a summary, a table of columns with method,
-   * threshold, score and data checks, and an SVG histogram of reference against current per
-   * column. CSS is inline; there are no scripts, fonts, images or links to other resources, and
-   * all text is escaped.
+   * threshold, score and data checks, and an SVG histogram of reference against current per column.
+   * CSS is inline; there are no scripts, fonts, images or links to other resources, and all text is
+   * escaped.
    */
   public String toHtml() {
     return ReportHtml.write(this);
@@ -151,8 +151,15 @@ public final class DriftReport {
 
   @Override
   public String toString() {
-    return "DriftReport{" + preset + ", " + driftedColumns() + "/" + columns.size()
-        + " columns drifted, dataset drift " + datasetDrift() + "}";
+    return "DriftReport{"
+        + preset
+        + ", "
+        + driftedColumns()
+        + "/"
+        + columns.size()
+        + " columns drifted, dataset drift "
+        + datasetDrift()
+        + "}";
   }
 
   /** Checks a dataset drift threshold: a share of columns in (0, 1]. */
@@ -204,7 +211,8 @@ public final class DriftReport {
       Objects.requireNonNull(drift, "drift");
       for (ColumnDrift c : columns) {
         if (c.column().equals(drift.column())) {
-          throw new IllegalArgumentException("Column '" + drift.column() + "' is already in the report");
+          throw new IllegalArgumentException(
+              "Column '" + drift.column() + "' is already in the report");
         }
       }
       columns.add(drift);
@@ -215,8 +223,8 @@ public final class DriftReport {
     }
 
     /**
-     * Adds a column with a description of how its score was computed (shown in the HTML report
-     * and written to JSON as {@code details}).
+     * Adds a column with a description of how its score was computed (shown in the HTML report and
+     * written to JSON as {@code details}).
      */
     public Builder column(ColumnDrift drift, @Nullable ColumnHistogram histogram, String details) {
       Objects.requireNonNull(details, "details");

@@ -5,9 +5,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The current data does not have the reference's shape: a column is missing, has another type,
- * or (when the detector was built with {@code failOnExtraColumns(true)}) is unknown to the
- * reference. {@link #column()} names the column.
+ * The current data does not have the reference's shape: a column is missing, has another type, or
+ * (when the detector was built with {@code failOnExtraColumns(true)}) is unknown to the reference.
+ * {@link #column()} names the column.
  */
 public final class DriftSchemaException extends MonitoringException {
   private static final long serialVersionUID = 1L;
@@ -16,8 +16,8 @@ public final class DriftSchemaException extends MonitoringException {
   private final @Nullable ColumnType expected;
   private final @Nullable ColumnType actual;
 
-  DriftSchemaException(String column, @Nullable ColumnType expected, @Nullable ColumnType actual,
-      String message) {
+  DriftSchemaException(
+      String column, @Nullable ColumnType expected, @Nullable ColumnType actual, String message) {
     super(message);
     this.column = column;
     this.expected = expected;

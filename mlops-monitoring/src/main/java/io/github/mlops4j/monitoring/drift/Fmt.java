@@ -23,7 +23,9 @@ final class Fmt {
     if (a >= 1e-3 && a < 1e7) {
       return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
     }
-    return String.format(Locale.ROOT, "%.3e", v).replace("e+0", "e").replace("e-0", "e-")
+    return String.format(Locale.ROOT, "%.3e", v)
+        .replace("e+0", "e")
+        .replace("e-0", "e-")
         .replace("e+", "e");
   }
 

@@ -9,8 +9,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An immutable table of named, typed columns of equal length: the input of
- * {@link DriftDetector}.
+ * An immutable table of named, typed columns of equal length: the input of {@link DriftDetector}.
  *
  * <pre>{@code
  * Frame frame = Frame.builder()
@@ -21,9 +20,9 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Columns are stored the way drift is computed, one primitive or string array per column: a
- * window of 10,000 rows by 50 numeric features is 50 {@code double[]}, not 500,000 boxed values
- * in row maps. The type of each column is declared, never guessed from its values, so a column
- * of the strings {@code "1"} and {@code "2"} stays categorical.
+ * window of 10,000 rows by 50 numeric features is 50 {@code double[]}, not 500,000 boxed values in
+ * row maps. The type of each column is declared, never guessed from its values, so a column of the
+ * strings {@code "1"} and {@code "2"} stays categorical.
  *
  * <p>Arrays are copied on the way in; a frame is safe to share between threads.
  */
@@ -59,8 +58,14 @@ public final class Frame {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("Frame{").append(rows).append(" rows");
-    columns.values().forEach(c -> sb.append(", ").append(c.name).append(':')
-        .append(c.type.name().toLowerCase(java.util.Locale.ROOT)));
+    columns
+        .values()
+        .forEach(
+            c ->
+                sb.append(", ")
+                    .append(c.name)
+                    .append(':')
+                    .append(c.type.name().toLowerCase(java.util.Locale.ROOT)));
     return sb.append('}').toString();
   }
 
@@ -78,7 +83,10 @@ public final class Frame {
     final double @Nullable [] numbers;
     final @Nullable String @Nullable [] labels;
 
-    Column(String name, ColumnType type, double @Nullable [] numbers,
+    Column(
+        String name,
+        ColumnType type,
+        double @Nullable [] numbers,
         @Nullable String @Nullable [] labels) {
       this.name = name;
       this.type = type;
@@ -99,8 +107,8 @@ public final class Frame {
     private Builder() {}
 
     /**
-     * Adds a numeric column. {@code NaN}, {@code +Infinity} and {@code -Infinity} count as
-     * missing values.
+     * Adds a numeric column. {@code NaN}, {@code +Infinity} and {@code -Infinity} count as missing
+     * values.
      */
     public Builder numeric(String name, double[] values) {
       Objects.requireNonNull(values, "values");
@@ -164,8 +172,16 @@ public final class Frame {
       int n = c.length();
       if (rows >= 0 && n != rows) {
         List<String> names = new ArrayList<>(columns.keySet());
-        throw new IllegalArgumentException("Column '" + c.name + "' has " + n + " rows but '"
-            + names.get(0) + "' has " + rows + ": all columns must have the same length");
+        throw new IllegalArgumentException(
+            "Column '"
+                + c.name
+                + "' has "
+                + n
+                + " rows but '"
+                + names.get(0)
+                + "' has "
+                + rows
+                + ": all columns must have the same length");
       }
       rows = n;
       columns.put(c.name, c);

@@ -5,8 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Report histograms: shares of all rows (missing included) per bin, reference and current over
- * the same bins.
+ * Report histograms: shares of all rows (missing included) per bin, reference and current over the
+ * same bins.
  */
 final class Histograms {
   static final String MISSING = "(missing)";
@@ -15,13 +15,12 @@ final class Histograms {
   private Histograms() {}
 
   /**
-   * Equal-width bins over the range of reference and current together, plus a
-   * {@value #MISSING} bin when either side has missing values.
+   * Equal-width bins over the range of reference and current together, plus a {@value #MISSING} bin
+   * when either side has missing values.
    *
    * @param cur finite current values, ascending
    */
-  static ColumnHistogram numeric(NumericReference ref, double[] cur, int currentRows,
-      int bins) {
+  static ColumnHistogram numeric(NumericReference ref, double[] cur, int currentRows, int bins) {
     double lo = cur.length == 0 ? ref.min : Math.min(ref.min, cur[0]);
     double hi = cur.length == 0 ? ref.max : Math.max(ref.max, cur[cur.length - 1]);
     List<String> labels = new ArrayList<>();
@@ -40,19 +39,23 @@ final class Histograms {
       r = Scoring.histogram(ref.sorted, edges);
       c = Scoring.histogram(cur, edges);
       for (int i = 0; i < bins; i++) {
-        labels.add("[" + Fmt.number(edges[i]) + ", " + Fmt.number(edges[i + 1])
-            + (i == bins - 1 ? "]" : ")"));
+        labels.add(
+            "["
+                + Fmt.number(edges[i])
+                + ", "
+                + Fmt.number(edges[i + 1])
+                + (i == bins - 1 ? "]" : ")"));
       }
     }
     return shares(labels, r, c, ref.missing, currentRows - cur.length, ref.rows, currentRows);
   }
 
   /**
-   * One bin per category, most frequent in the reference first, then categories new in the
-   * current data; beyond {@code maxBins} the rest are pooled into {@value #OTHER}.
+   * One bin per category, most frequent in the reference first, then categories new in the current
+   * data; beyond {@code maxBins} the rest are pooled into {@value #OTHER}.
    */
-  static ColumnHistogram categorical(CategoricalReference ref, CategoricalReference.Current cur,
-      int maxBins) {
+  static ColumnHistogram categorical(
+      CategoricalReference ref, CategoricalReference.Current cur, int maxBins) {
     List<Object[]> rows = new ArrayList<>(); // label, ref count, cur count
     for (int i = 0; i < ref.categories.length; i++) {
       rows.add(new Object[] {ref.categories[i], ref.counts[i], cur.counts[i]});
@@ -60,9 +63,10 @@ final class Histograms {
     for (int i = 0; i < cur.newCategories.size(); i++) {
       rows.add(new Object[] {cur.newCategories.get(i), 0L, cur.newCounts[i]});
     }
-    rows.sort(Comparator.<Object[]>comparingLong(o -> -(long) o[1])
-        .thenComparingLong(o -> -(long) o[2])
-        .thenComparing(o -> (String) o[0]));
+    rows.sort(
+        Comparator.<Object[]>comparingLong(o -> -(long) o[1])
+            .thenComparingLong(o -> -(long) o[2])
+            .thenComparing(o -> (String) o[0]));
     int keep = rows.size() > maxBins ? maxBins - 1 : rows.size();
     List<String> labels = new ArrayList<>();
     long[] r = new long[keep + (rows.size() > keep ? 1 : 0)];
@@ -81,8 +85,14 @@ final class Histograms {
     return shares(labels, r, c, ref.missing, cur.missing, ref.rows, cur.rows);
   }
 
-  private static ColumnHistogram shares(List<String> labels, long[] r, long[] c, int refMissing,
-      int curMissing, int refRows, int curRows) {
+  private static ColumnHistogram shares(
+      List<String> labels,
+      long[] r,
+      long[] c,
+      int refMissing,
+      int curMissing,
+      int refRows,
+      int curRows) {
     boolean missing = refMissing > 0 || curMissing > 0;
     int k = r.length + (missing ? 1 : 0);
     double[] rs = new double[k];

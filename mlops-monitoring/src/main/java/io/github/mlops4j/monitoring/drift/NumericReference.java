@@ -10,12 +10,16 @@ final class NumericReference {
   final String name;
   final int rows;
   final int missing;
+
   /** Finite values, ascending. */
   final double[] sorted;
+
   final double min;
   final double max;
+
   /** Population standard deviation (ddof = 0), as numpy's {@code np.std}. */
   final double std;
+
   final int distinct;
 
   NumericReference(String name, double[] values) {
@@ -42,10 +46,10 @@ final class NumericReference {
   }
 
   /**
-   * Two-pass population standard deviation, with compensation for the mean's rounding. Finite
-   * for any finite values: beyond ±2<sup>495</sup> (where squares of deviations, summed over up
-   * to 2<sup>31</sup> values, could overflow) the values are scaled by a power of two first and
-   * the result scaled back, both exact.
+   * Two-pass population standard deviation, with compensation for the mean's rounding. Finite for
+   * any finite values: beyond ±2<sup>495</sup> (where squares of deviations, summed over up to
+   * 2<sup>31</sup> values, could overflow) the values are scaled by a power of two first and the
+   * result scaled back, both exact.
    */
   static double populationStd(double[] x) {
     double max = 0;
@@ -110,17 +114,19 @@ final class NumericReference {
   }
 
   /**
-   * Bins cut at reference quantiles: an outer bin below the reference minimum, inner bins
-   * [min, c₁], (c₁, c₂], …, (c_k, max] and an outer bin above the maximum. The cut points are
-   * the distinct inverted-CDF quantiles c_j = x₍⌈j·n/q⌉₎ with min ≤ c_j &lt; max, so every inner bin
+   * Bins cut at reference quantiles: an outer bin below the reference minimum, inner bins [min,
+   * c₁], (c₁, c₂], …, (c_k, max] and an outer bin above the maximum. The cut points are the
+   * distinct inverted-CDF quantiles c_j = x₍⌈j·n/q⌉₎ with min ≤ c_j &lt; max, so every inner bin
    * holds at least one reference value.
    */
   static final class QuantileBins {
     final int quantiles;
     final double min;
     final double max;
+
     /** Inclusive upper bounds of the inner bins, ascending; the last is {@code max}. */
     final double[] upper;
+
     /** Reference counts per bin: index 0 below min, 1 … upper.length inner, then above max. */
     final long[] referenceCounts;
 

@@ -41,10 +41,10 @@ import java.util.Optional;
  *       <td>share of missing values of the feature in the latest window</td></tr>
  * </table>
  *
- * <p>Tags are bounded: the model name, the schema's column names (at most
- * {@code maxExportedFeatures}, default {@value #DEFAULT_MAX_EXPORTED_FEATURES}, in schema order;
- * the other columns are left out of the per-feature meters) and the method name. No row id or
- * value ever becomes a tag.
+ * <p>Tags are bounded: the model name, the schema's column names (at most {@code
+ * maxExportedFeatures}, default {@value #DEFAULT_MAX_EXPORTED_FEATURES}, in schema order; the other
+ * columns are left out of the per-feature meters) and the method name. No row id or value ever
+ * becomes a tag.
  *
  * <p>Gauges hold the monitor weakly, as Micrometer does by default: keep a reference to it.
  */
@@ -68,8 +68,8 @@ public final class MonitorMetrics implements MeterBinder {
   public MonitorMetrics(Monitor monitor, Iterable<Tag> extraTags, int maxExportedFeatures) {
     this.monitor = Objects.requireNonNull(monitor, "monitor");
     if (maxExportedFeatures < 0 || maxExportedFeatures > 10_000) {
-      throw new IllegalArgumentException("maxExportedFeatures must be in [0, 10000], was "
-          + maxExportedFeatures);
+      throw new IllegalArgumentException(
+          "maxExportedFeatures must be in [0, 10000], was " + maxExportedFeatures);
     }
     this.tags = Tags.of("model", monitor.model()).and(extraTags);
     this.maxExportedFeatures = maxExportedFeatures;
@@ -78,21 +78,32 @@ public final class MonitorMetrics implements MeterBinder {
   @Override
   public void bindTo(MeterRegistry registry) {
     FunctionCounter.builder("mlops.monitor.rows", monitor, m -> m.stats().rowsObserved())
-        .tags(tags).description("Feature rows accepted by the monitor").baseUnit("rows")
+        .tags(tags)
+        .description("Feature rows accepted by the monitor")
+        .baseUnit("rows")
         .register(registry);
-    FunctionCounter.builder("mlops.monitor.rows.rejected", monitor,
-            m -> m.stats().rowsRejected())
-        .tags(tags).description("Rows refused: unknown column, wrong type or length")
-        .baseUnit("rows").register(registry);
+    FunctionCounter.builder("mlops.monitor.rows.rejected", monitor, m -> m.stats().rowsRejected())
+        .tags(tags)
+        .description("Rows refused: unknown column, wrong type or length")
+        .baseUnit("rows")
+        .register(registry);
     FunctionCounter.builder("mlops.monitor.windows", monitor, m -> m.stats().windowsClosed())
-        .tags(tags).description("Windows evaluated").register(registry);
-    Gauge.builder("mlops.drift.detected", monitor,
-            m -> report(m).map(r -> r.datasetDrift() ? 1.0 : 0.0).orElse(Double.NaN))
-        .tags(tags).description("1 if the latest window drifted from the reference")
+        .tags(tags)
+        .description("Windows evaluated")
         .register(registry);
-    Gauge.builder("mlops.drift.share", monitor,
+    Gauge.builder(
+            "mlops.drift.detected",
+            monitor,
+            m -> report(m).map(r -> r.datasetDrift() ? 1.0 : 0.0).orElse(Double.NaN))
+        .tags(tags)
+        .description("1 if the latest window drifted from the reference")
+        .register(registry);
+    Gauge.builder(
+            "mlops.drift.share",
+            monitor,
             m -> report(m).map(DriftReport::driftedShare).orElse(Double.NaN))
-        .tags(tags).description("Share of drifted features in the latest window")
+        .tags(tags)
+        .description("Share of drifted features in the latest window")
         .register(registry);
     ProfileSchema schema = monitor.schema();
     List<String> columns = schema.columns();
@@ -100,10 +111,14 @@ public final class MonitorMetrics implements MeterBinder {
       String feature = columns.get(i);
       ProfileDriftMethod method = monitor.drift().methodFor(schema.type(feature));
       Gauge.builder("mlops.drift.score", monitor, m -> score(m, feature))
-          .tags(tags).tag("feature", feature).tag("method", monitor.drift().methodName(method))
-          .description("Drift score of the feature in the latest window").register(registry);
+          .tags(tags)
+          .tag("feature", feature)
+          .tag("method", monitor.drift().methodName(method))
+          .description("Drift score of the feature in the latest window")
+          .register(registry);
       Gauge.builder("mlops.feature.missing.ratio", monitor, m -> missing(m, feature))
-          .tags(tags).tag("feature", feature)
+          .tags(tags)
+          .tag("feature", feature)
           .description("Share of missing values of the feature in the latest window")
           .register(registry);
     }
@@ -118,7 +133,6 @@ public final class MonitorMetrics implements MeterBinder {
   }
 
   private static double missing(Monitor m, String feature) {
-    return m.lastWindow().map(w -> w.profile().column(feature).missingShare())
-        .orElse(Double.NaN);
+    return m.lastWindow().map(w -> w.profile().column(feature).missingShare()).orElse(Double.NaN);
   }
 }

@@ -51,49 +51,73 @@ public final class PerformanceMetrics implements MeterBinder {
    */
   public PerformanceMetrics(Monitor monitor, Iterable<Tag> extraTags) {
     this.monitor = Objects.requireNonNull(monitor, "monitor");
-    this.task = monitor.predictionTask().orElseThrow(() -> new IllegalArgumentException(
-        "Monitor '" + monitor.model() + "' tracks no predictions: nothing to bind"));
+    this.task =
+        monitor
+            .predictionTask()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "Monitor '"
+                            + monitor.model()
+                            + "' tracks no predictions: nothing to bind"));
     this.tags = Tags.of("model", monitor.model()).and(extraTags);
   }
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    List<String> metrics = switch (task) {
-      case BINARY_CLASSIFICATION -> List.of("accuracy", "auc");
-      case MULTICLASS_CLASSIFICATION -> List.of("accuracy");
-      case REGRESSION -> List.of("rmse", "mae");
-    };
+    List<String> metrics =
+        switch (task) {
+          case BINARY_CLASSIFICATION -> List.of("accuracy", "auc");
+          case MULTICLASS_CLASSIFICATION -> List.of("accuracy");
+          case REGRESSION -> List.of("rmse", "mae");
+        };
     for (String metric : metrics) {
-      Function<Performance, OptionalDouble> read = switch (metric) {
-        case "accuracy" -> Performance::accuracy;
-        case "auc" -> Performance::auc;
-        case "rmse" -> Performance::rmse;
-        default -> Performance::mae;
-      };
-      Gauge.builder("mlops.performance", monitor,
-              m -> performance(m).map(read).filter(OptionalDouble::isPresent)
-                  .map(OptionalDouble::getAsDouble).orElse(Double.NaN))
-          .tags(tags).tag("metric", metric)
+      Function<Performance, OptionalDouble> read =
+          switch (metric) {
+            case "accuracy" -> Performance::accuracy;
+            case "auc" -> Performance::auc;
+            case "rmse" -> Performance::rmse;
+            default -> Performance::mae;
+          };
+      Gauge.builder(
+              "mlops.performance",
+              monitor,
+              m ->
+                  performance(m)
+                      .map(read)
+                      .filter(OptionalDouble::isPresent)
+                      .map(OptionalDouble::getAsDouble)
+                      .orElse(Double.NaN))
+          .tags(tags)
+          .tag("metric", metric)
           .description("Realized performance over the labels of the latest window")
           .register(registry);
     }
-    Gauge.builder("mlops.performance.labelled", monitor,
+    Gauge.builder(
+            "mlops.performance.labelled",
+            monitor,
             m -> performance(m).map(p -> (double) p.labelled()).orElse(Double.NaN))
-        .tags(tags).description("Labels joined with predictions in the latest window")
+        .tags(tags)
+        .description("Labels joined with predictions in the latest window")
         .register(registry);
     FunctionCounter.builder("mlops.monitor.labels", monitor, m -> m.stats().labelsMatched())
-        .tags(tags).tag("outcome", "matched").description("Labels joined with their prediction")
+        .tags(tags)
+        .tag("outcome", "matched")
+        .description("Labels joined with their prediction")
         .register(registry);
     FunctionCounter.builder("mlops.monitor.labels", monitor, m -> m.stats().labelsUnmatched())
-        .tags(tags).tag("outcome", "unmatched")
+        .tags(tags)
+        .tag("outcome", "unmatched")
         .description("Labels without a pending prediction (unknown, duplicate or evicted)")
         .register(registry);
-    Gauge.builder("mlops.monitor.predictions.pending", monitor,
-            m -> m.stats().predictionsPending())
-        .tags(tags).description("Predictions waiting for their label").register(registry);
-    FunctionCounter.builder("mlops.monitor.predictions.evicted", monitor,
-            m -> m.stats().predictionsEvicted())
-        .tags(tags).description("Predictions dropped before their label arrived")
+    Gauge.builder("mlops.monitor.predictions.pending", monitor, m -> m.stats().predictionsPending())
+        .tags(tags)
+        .description("Predictions waiting for their label")
+        .register(registry);
+    FunctionCounter.builder(
+            "mlops.monitor.predictions.evicted", monitor, m -> m.stats().predictionsEvicted())
+        .tags(tags)
+        .description("Predictions dropped before their label arrived")
         .register(registry);
   }
 

@@ -11,9 +11,9 @@ import org.apache.datasketches.memory.Memory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The mutable state of one categorical or binary column: exact counts per category up to a limit
- * of distinct values, then a DataSketches frequent-items sketch ({@code ItemsSketch<String>}) for
- * the rest of the column's life. {@code null} counts as missing. Not thread-safe; a {@link Profile}
+ * The mutable state of one categorical or binary column: exact counts per category up to a limit of
+ * distinct values, then a DataSketches frequent-items sketch ({@code ItemsSketch<String>}) for the
+ * rest of the column's life. {@code null} counts as missing. Not thread-safe; a {@link Profile}
  * owns instances that are never updated again.
  */
 final class CategorySketch {
@@ -23,8 +23,10 @@ final class CategorySketch {
   private final int mapSize;
   long present;
   long missing;
+
   /** Exact counts while {@link #items} is null. */
   @Nullable HashMap<String, long[]> exact = new HashMap<>();
+
   /** The frequent-items sketch once the exact limit was passed. */
   @Nullable ItemsSketch<String> items;
 
@@ -68,7 +70,9 @@ final class CategorySketch {
     exact = null;
   }
 
-  /** Adds another column's counts to this one; locks {@code o} (see {@link NumericSketch#merge}). */
+  /**
+   * Adds another column's counts to this one; locks {@code o} (see {@link NumericSketch#merge}).
+   */
   void merge(CategorySketch o) {
     synchronized (o) {
       mergeLocked(o);
@@ -121,8 +125,7 @@ final class CategorySketch {
       c.exact = null;
       // through this library's image: DataSketches' own drops the stream length of a sketch
       // whose items were all purged
-      c.items = ItemsSketch.getInstance(Memory.wrap(SketchImages.frequentItemsImage(items)),
-          SERDE);
+      c.items = ItemsSketch.getInstance(Memory.wrap(SketchImages.frequentItemsImage(items)), SERDE);
     }
     return c;
   }
@@ -164,8 +167,8 @@ final class CategorySketch {
     return SketchImages.frequentItemsImage(items);
   }
 
-  static CategorySketch restoreExact(int exactLimit, int mapSize, long missing,
-      LinkedHashMap<String, Long> counts) {
+  static CategorySketch restoreExact(
+      int exactLimit, int mapSize, long missing, LinkedHashMap<String, Long> counts) {
     CategorySketch c = new CategorySketch(exactLimit, mapSize);
     c.missing = missing;
     for (Map.Entry<String, Long> e : counts.entrySet()) {
@@ -175,8 +178,8 @@ final class CategorySketch {
     return c;
   }
 
-  static CategorySketch restoreSketch(int exactLimit, int mapSize, long missing,
-      ItemsSketch<String> items) {
+  static CategorySketch restoreSketch(
+      int exactLimit, int mapSize, long missing, ItemsSketch<String> items) {
     CategorySketch c = new CategorySketch(exactLimit, mapSize);
     c.missing = missing;
     c.exact = null;

@@ -8,16 +8,16 @@ import org.apache.datasketches.quantilescommon.DoublesSortedView;
  * The mutable state of one numeric column: exact counters and moments plus a KLL sketch. Not
  * thread-safe; a {@link Profile} owns instances that are never updated again.
  *
- * <p>Mean and variance use Welford's update per value and Chan et al.'s pairwise formula to
- * merge, both numerically stable. NaN and ±infinity count as missing and never reach the moments
- * or the sketch. The mean stays finite for any finite values (when a difference overflows, both
- * terms are divided by the count before they are subtracted); the sum of squared deviations
- * {@code m2} becomes +∞ once it exceeds the range of a double (values beyond about 10<sup>154</sup>
- * in magnitude with a spread to match).
+ * <p>Mean and variance use Welford's update per value and Chan et al.'s pairwise formula to merge,
+ * both numerically stable. NaN and ±infinity count as missing and never reach the moments or the
+ * sketch. The mean stays finite for any finite values (when a difference overflows, both terms are
+ * divided by the count before they are subtracted); the sum of squared deviations {@code m2}
+ * becomes +∞ once it exceeds the range of a double (values beyond about 10<sup>154</sup> in
+ * magnitude with a spread to match).
  *
- * <p>The KLL sketch is allocated on the first value: until then the column holds a read-only
- * empty sketch of 8 bytes, not the k doubles of a heap sketch. A profile read from bytes wraps
- * its KLL images read-only; they are copied to the heap only if something merges into them.
+ * <p>The KLL sketch is allocated on the first value: until then the column holds a read-only empty
+ * sketch of 8 bytes, not the k doubles of a heap sketch. A profile read from bytes wraps its KLL
+ * images read-only; they are copied to the heap only if something merges into them.
  */
 final class NumericSketch {
   private final int k;
@@ -28,6 +28,7 @@ final class NumericSketch {
   double mean;
   double m2;
   KllDoublesSketch kll;
+
   /** Whether {@link #kll} is a heap sketch of this column's own (else a read-only one). */
   private boolean heap;
 
@@ -70,8 +71,10 @@ final class NumericSketch {
 
   /** Replaces a read-only sketch (the empty placeholder or a wrapped image) by a heap copy. */
   private void toHeap() {
-    kll = kll.isEmpty() ? KllDoublesSketch.newHeapInstance(k)
-        : KllDoublesSketch.heapify(Memory.wrap(kll.toByteArray()));
+    kll =
+        kll.isEmpty()
+            ? KllDoublesSketch.newHeapInstance(k)
+            : KllDoublesSketch.heapify(Memory.wrap(kll.toByteArray()));
     heap = true;
   }
 
@@ -123,8 +126,12 @@ final class NumericSketch {
   }
 
   synchronized NumericSketch copy() {
-    NumericSketch c = new NumericSketch(k, present == 0 ? SketchImages.emptyKll(k)
-        : KllDoublesSketch.heapify(Memory.wrap(kll.toByteArray())));
+    NumericSketch c =
+        new NumericSketch(
+            k,
+            present == 0
+                ? SketchImages.emptyKll(k)
+                : KllDoublesSketch.heapify(Memory.wrap(kll.toByteArray())));
     c.present = present;
     c.missing = missing;
     c.min = min;
@@ -135,8 +142,15 @@ final class NumericSketch {
   }
 
   /** Rebuilds a column from its serialized parts; the caller has validated them. */
-  static NumericSketch restore(int k, long present, long missing, double min, double max,
-      double mean, double m2, KllDoublesSketch kll) {
+  static NumericSketch restore(
+      int k,
+      long present,
+      long missing,
+      double min,
+      double max,
+      double mean,
+      double m2,
+      KllDoublesSketch kll) {
     NumericSketch s = new NumericSketch(k, kll);
     s.present = present;
     s.missing = missing;
@@ -164,8 +178,8 @@ final class NumericSketch {
   }
 
   /**
-   * The sketch's CDF as a step function over its distinct retained values. Synchronized because
-   * the sketch caches its sorted view lazily.
+   * The sketch's CDF as a step function over its distinct retained values. Synchronized because the
+   * sketch caches its sorted view lazily.
    */
   synchronized SketchCdf cdf() {
     DoublesSortedView view = kll.getSortedView();

@@ -13,34 +13,34 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An immutable, mergeable summary of a data set or of a window of a stream, one
- * {@link ProfileColumn} per schema column.
+ * An immutable, mergeable summary of a data set or of a window of a stream, one {@link
+ * ProfileColumn} per schema column.
  *
  * <ul>
  *   <li>Every column: row count, missing count ({@code null}, {@code NaN}, ±infinity).
  *   <li>Numeric columns: exact min, max, mean and variance (Welford per value, Chan et al. to
- *       merge), and a KLL quantile sketch (DataSketches 6.2.0 {@code KllDoublesSketch}, k =
- *       {@link ProfileSchema#kllK()}, default {@value ProfileSchema#DEFAULT_KLL_K}).
- *   <li>Categorical and binary columns: exact counts per category up to
- *       {@link ProfileSchema#exactCategoryLimit()} distinct values, then a frequent-items sketch.
+ *       merge), and a KLL quantile sketch (DataSketches 6.2.0 {@code KllDoublesSketch}, k = {@link
+ *       ProfileSchema#kllK()}, default {@value ProfileSchema#DEFAULT_KLL_K}).
+ *   <li>Categorical and binary columns: exact counts per category up to {@link
+ *       ProfileSchema#exactCategoryLimit()} distinct values, then a frequent-items sketch.
  * </ul>
  *
  * <p><b>Merge.</b> {@link #merge(Profile)} combines the profiles of disjoint parts (replicas,
- * threads, windows) into the profile of the whole: counts, min and max exactly, mean and
- * variance up to floating-point rounding, sketches within their error bounds.
+ * threads, windows) into the profile of the whole: counts, min and max exactly, mean and variance
+ * up to floating-point rounding, sketches within their error bounds.
  *
  * <p><b>Serialization.</b> {@link #toBytes()} writes UTF-8 JSON with {@code "schemaVersion": }
  * {@value #SCHEMA_VERSION}; sketches are embedded as base64 of their DataSketches binary form.
- * {@link #fromBytes(byte[])} reads every version up to its own and refuses newer ones with a
- * {@link ProfileFormatException}. The format is described in {@code docs/monitoring-streaming.md}.
+ * {@link #fromBytes(byte[])} reads every version up to its own and refuses newer ones with a {@link
+ * ProfileFormatException}. The format is described in {@code docs/monitoring-streaming.md}.
  *
  * <p><b>Untrusted bytes.</b> The readers accept bytes from any source: whatever is not a profile
  * this library could have written (malformed JSON, duplicate keys, unknown fields, inconsistent
  * counts or moments, tampered sketch images) is a {@link ProfileFormatException}, never another
  * exception, and reading allocates memory in proportion to the input, not to sizes the input
- * declares: sketch images are checked against their own length before DataSketches reads them.
- * The sketch parameters of an accepted profile ({@link ProfileSchema#kllK()} up to 65535) still
- * govern what merging with it costs.
+ * declares: sketch images are checked against their own length before DataSketches reads them. The
+ * sketch parameters of an accepted profile ({@link ProfileSchema#kllK()} up to 65535) still govern
+ * what merging with it costs.
  *
  * <p>Instances are immutable and safe to share between threads.
  */
@@ -69,8 +69,8 @@ public final class Profile {
   /**
    * Profiles rows given by column name.
    *
-   * @throws IllegalArgumentException for an unknown column or a value of the wrong type (see
-   *     {@link ProfileRow#of(ProfileSchema, Map)})
+   * @throws IllegalArgumentException for an unknown column or a value of the wrong type (see {@link
+   *     ProfileRow#of(ProfileSchema, Map)})
    */
   public static Profile of(ProfileSchema schema, Iterable<? extends Map<String, ?>> rows) {
     ProfileAccumulator acc = ProfileAccumulator.create(schema);
@@ -127,8 +127,8 @@ public final class Profile {
   /**
    * The profile of this profile's rows together with another's. Neither is changed.
    *
-   * @throws IllegalArgumentException if the schemas differ or the rows together exceed
-   *     {@code Long.MAX_VALUE}
+   * @throws IllegalArgumentException if the schemas differ or the rows together exceed {@code
+   *     Long.MAX_VALUE}
    */
   public Profile merge(Profile other) {
     ProfileAccumulator acc = ProfileAccumulator.create(schema);
@@ -176,8 +176,8 @@ public final class Profile {
   /**
    * Reads a profile written by {@link #toBytes()} of this or an older version.
    *
-   * @throws ProfileFormatException if the bytes are not a profile, are corrupt, or were written
-   *     by a newer format version
+   * @throws ProfileFormatException if the bytes are not a profile, are corrupt, or were written by
+   *     a newer format version
    */
   public static Profile fromBytes(byte[] bytes) {
     return ProfileFormat.read(Objects.requireNonNull(bytes, "bytes"));

@@ -9,9 +9,9 @@ import org.jspecify.annotations.Nullable;
  * {@link Profile#merge merge} their profiles (the {@code Monitor} does this with striped
  * accumulators).
  *
- * <p>Every row counts once in every column. Missing values ({@code null}, {@code NaN},
- * ±infinity, or a column absent from a map row) are counted per column, never dropped silently.
- * A row that is rejected (wrong array length, unknown column, wrong type) changes nothing.
+ * <p>Every row counts once in every column. Missing values ({@code null}, {@code NaN}, ±infinity,
+ * or a column absent from a map row) are counted per column, never dropped silently. A row that is
+ * rejected (wrong array length, unknown column, wrong type) changes nothing.
  *
  * <p>Cost per numeric value: a Welford update plus a KLL update, about 45–60 ns on a 2020s server
  * core (see {@code docs/BENCHMARKS-monitor.md}); per categorical value one hash-map increment.
@@ -63,8 +63,7 @@ public final class ProfileAccumulator {
   /**
    * Adds a row of a schema that has only numeric columns.
    *
-   * @param values one value per numeric column, in schema order; {@code NaN} or ±infinity =
-   *     missing
+   * @param values one value per numeric column, in schema order; {@code NaN} or ±infinity = missing
    * @throws IllegalArgumentException if the length does not match or the schema has categorical
    *     columns
    */
@@ -91,8 +90,8 @@ public final class ProfileAccumulator {
   }
 
   /**
-   * Adds a row given by column name; see {@link ProfileRow#of(ProfileSchema, Map)} for the
-   * accepted value types.
+   * Adds a row given by column name; see {@link ProfileRow#of(ProfileSchema, Map)} for the accepted
+   * value types.
    *
    * @throws IllegalArgumentException naming the column for an unknown column or a value of the
    *     wrong type; the row is then not added
@@ -103,9 +102,9 @@ public final class ProfileAccumulator {
   }
 
   /**
-   * Adds {@code rows} rows stored back to back: row r's numeric values at
-   * {@code values[r * numericColumns .. ]} and its categorical values at
-   * {@code categories[r * categoricalColumns .. ]}, each in schema order.
+   * Adds {@code rows} rows stored back to back: row r's numeric values at {@code values[r *
+   * numericColumns .. ]} and its categorical values at {@code categories[r * categoricalColumns ..
+   * ]}, each in schema order.
    *
    * @throws IllegalArgumentException if the arrays are shorter than {@code rows} rows
    */
@@ -113,8 +112,14 @@ public final class ProfileAccumulator {
     int nn = numeric.length;
     int nc = categorical.length;
     if (rows < 0 || values.length < (long) rows * nn || categories.length < (long) rows * nc) {
-      throw new IllegalArgumentException("The arrays hold fewer than " + rows + " rows of "
-          + nn + " numeric and " + nc + " categorical values");
+      throw new IllegalArgumentException(
+          "The arrays hold fewer than "
+              + rows
+              + " rows of "
+              + nn
+              + " numeric and "
+              + nc
+              + " categorical values");
     }
     for (int r = 0; r < rows; r++) {
       add(values, r * nn, categories, r * nc);
@@ -138,23 +143,23 @@ public final class ProfileAccumulator {
   }
 
   /**
-   * Adds the rows summarized by a profile, as if they had been added one by one (exactly for
-   * the counters and moments, within the sketch bounds for the sketches).
+   * Adds the rows summarized by a profile, as if they had been added one by one (exactly for the
+   * counters and moments, within the sketch bounds for the sketches).
    *
-   * @throws IllegalArgumentException if the profile's schema differs, or if the rows together
-   *     would exceed {@code Long.MAX_VALUE} (nothing is merged then)
+   * @throws IllegalArgumentException if the profile's schema differs, or if the rows together would
+   *     exceed {@code Long.MAX_VALUE} (nothing is merged then)
    */
   public void merge(Profile profile) {
     Objects.requireNonNull(profile, "profile");
     if (!profile.schema().equals(schema)) {
-      throw new IllegalArgumentException("Cannot merge a profile with a different schema: "
-          + schema.difference(profile.schema()));
+      throw new IllegalArgumentException(
+          "Cannot merge a profile with a different schema: " + schema.difference(profile.schema()));
     }
     // every count of a column (values, missing values, a category's count, a sketch's n) is at
     // most its rows: if the rows add up, so does everything else
     if (rows > Long.MAX_VALUE - profile.rows()) {
-      throw new IllegalArgumentException("Cannot merge: " + rows + " + " + profile.rows()
-          + " rows exceed Long.MAX_VALUE");
+      throw new IllegalArgumentException(
+          "Cannot merge: " + rows + " + " + profile.rows() + " rows exceed Long.MAX_VALUE");
     }
     for (int i = 0; i < numeric.length; i++) {
       numeric[i].merge(profile.numeric(i));
@@ -179,8 +184,8 @@ public final class ProfileAccumulator {
   }
 
   /**
-   * The profile of the rows so far, and the accumulator starts again empty. Cheaper than
-   * {@link #snapshot()} followed by {@link #reset()}: the sketches are handed over, not copied.
+   * The profile of the rows so far, and the accumulator starts again empty. Cheaper than {@link
+   * #snapshot()} followed by {@link #reset()}: the sketches are handed over, not copied.
    */
   public Profile take() {
     Profile p = new Profile(schema, rows, numeric, categorical);

@@ -8,10 +8,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A read-only view of one column of a {@link Profile}.
  *
- * <p>Numeric accessors ({@link #min()}, {@link #quantile(double)}, ...) throw
- * {@link IllegalStateException} on categorical and binary columns, and category accessors
- * ({@link #categoryCounts()}) on numeric columns. Moments of a column without values are
- * {@code NaN}.
+ * <p>Numeric accessors ({@link #min()}, {@link #quantile(double)}, ...) throw {@link
+ * IllegalStateException} on categorical and binary columns, and category accessors ({@link
+ * #categoryCounts()}) on numeric columns. Moments of a column without values are {@code NaN}.
  */
 public final class ProfileColumn {
   private final String name;
@@ -19,7 +18,10 @@ public final class ProfileColumn {
   private final @Nullable NumericSketch numeric;
   private final @Nullable CategorySketch categorical;
 
-  ProfileColumn(String name, ColumnType type, @Nullable NumericSketch numeric,
+  ProfileColumn(
+      String name,
+      ColumnType type,
+      @Nullable NumericSketch numeric,
       @Nullable CategorySketch categorical) {
     this.name = name;
     this.type = type;
@@ -114,10 +116,10 @@ public final class ProfileColumn {
   }
 
   /**
-   * The sketch's normalized rank error ε for single rank or quantile queries, with 99 %
-   * confidence: a {@link #rank(double)} is within ±ε of the true fraction. 0 while the sketch
-   * holds every value. About 1.33 % at k = 200, 0.27 % at k = 1024 (DataSketches' a-priori
-   * bound 2.296 / k<sup>0.9723</sup>).
+   * The sketch's normalized rank error ε for single rank or quantile queries, with 99 % confidence:
+   * a {@link #rank(double)} is within ±ε of the true fraction. 0 while the sketch holds every
+   * value. About 1.33 % at k = 200, 0.27 % at k = 1024 (DataSketches' a-priori bound 2.296 /
+   * k<sup>0.9723</sup>).
    */
   public double rankError() {
     return num().rankError();
@@ -186,8 +188,8 @@ public final class ProfileColumn {
 
   /**
    * Count per category, sorted by category. Exact while {@link #isExact()}; afterwards the
-   * frequent-items sketch's estimates for the categories it still reports, each within
-   * ±{@link #countError()}, and the other categories are left out.
+   * frequent-items sketch's estimates for the categories it still reports, each within ±{@link
+   * #countError()}, and the other categories are left out.
    */
   public Map<String, Long> categoryCounts() {
     return cat().counts();
@@ -208,7 +210,14 @@ public final class ProfileColumn {
 
   @Override
   public String toString() {
-    return "ProfileColumn{" + name + ", " + type + ", count=" + count() + ", missing=" + missing()
+    return "ProfileColumn{"
+        + name
+        + ", "
+        + type
+        + ", count="
+        + count()
+        + ", missing="
+        + missing()
         + "}";
   }
 }

@@ -21,14 +21,16 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Drift between two {@link Profile}s, computed from their sketches alone: no raw data is needed,
- * so a reference profile computed once at training time can be compared with every window.
+ * Drift between two {@link Profile}s, computed from their sketches alone: no raw data is needed, so
+ * a reference profile computed once at training time can be compared with every window.
  *
  * <h2>Methods and error bounds</h2>
+ *
  * Each {@link ColumnDrift} carries {@code errorBound}: how far the score can be from the score of
  * the raw data, derived from the sketches' normalized rank error ε (99 % confidence per query,
  * {@link ProfileColumn#rankError()}, 0 while a sketch still holds every value) and interval error
  * ε<sub>bin</sub> ({@link ProfileColumn#intervalError()}).
+ *
  * <table>
  *   <caption>Profile drift methods</caption>
  *   <tr><th>method</th><th>score</th><th>error bound</th></tr>
@@ -54,9 +56,10 @@ import org.jspecify.annotations.Nullable;
  * </table>
  *
  * <h2>Degenerate inputs</h2>
- * A column without non-missing values on either side gets score NaN, no p-value, drifted
- * {@code false} and a note. Missing values never enter the measures; they are reported in
- * {@link DataQuality}. Histograms add a "(missing)" bin when either side has missing values.
+ *
+ * A column without non-missing values on either side gets score NaN, no p-value, drifted {@code
+ * false} and a note. Missing values never enter the measures; they are reported in {@link
+ * DataQuality}. Histograms add a "(missing)" bin when either side has missing values.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -106,14 +109,15 @@ public final class ProfileDrift {
   }
 
   /**
-   * The name a method's results carry in {@link ColumnDrift#method()} and in the {@code method}
-   * tag of metrics: {@link ProfileDriftMethod#id()}, except {@code jensenshannon_base2} for
-   * {@link ProfileDriftMethod#JENSEN_SHANNON} with {@link Builder#jsLogBase jsLogBase(2)}.
+   * The name a method's results carry in {@link ColumnDrift#method()} and in the {@code method} tag
+   * of metrics: {@link ProfileDriftMethod#id()}, except {@code jensenshannon_base2} for {@link
+   * ProfileDriftMethod#JENSEN_SHANNON} with {@link Builder#jsLogBase jsLogBase(2)}.
    */
   public String methodName(ProfileDriftMethod method) {
     // the exact engine's name for the same distance, so both engines report one name per value
     return method == ProfileDriftMethod.JENSEN_SHANNON
-        ? DriftMethod.jensenShannon().withLogBase(jsLogBase).name() : method.id();
+        ? DriftMethod.jensenShannon().withLogBase(jsLogBase).name()
+        : method.id();
   }
 
   /** The log base of the Jensen-Shannon distance: {@link Math#E} (default) or 2. */
@@ -132,16 +136,20 @@ public final class ProfileDrift {
   }
 
   /**
-   * Compares every column of {@code current} with {@code reference}, each with
-   * {@link #methodFor(ColumnType) its type's method}.
+   * Compares every column of {@code current} with {@code reference}, each with {@link
+   * #methodFor(ColumnType) its type's method}.
    *
    * @throws IllegalArgumentException if the profiles' columns or column types differ (sketch
    *     parameters may differ)
    */
   public DriftReport compare(Profile reference, Profile current) {
     checkColumns(reference, current);
-    DriftReport.Builder report = DriftReport.builder().preset(PRESET).createdTime(clock.instant())
-        .rows(reference.rows(), current.rows()).datasetThreshold(datasetThreshold);
+    DriftReport.Builder report =
+        DriftReport.builder()
+            .preset(PRESET)
+            .createdTime(clock.instant())
+            .rows(reference.rows(), current.rows())
+            .datasetThreshold(datasetThreshold);
     ProfileSchema s = reference.schema();
     for (int i = 0; i < s.columns().size(); i++) {
       ColumnType type = s.typeAt(i);
@@ -154,11 +162,11 @@ public final class ProfileDrift {
   /**
    * Compares one column with a given method.
    *
-   * @throws IllegalArgumentException if the column is unknown, the profiles' columns differ, or
-   *     the method does not apply to the column's type
+   * @throws IllegalArgumentException if the column is unknown, the profiles' columns differ, or the
+   *     method does not apply to the column's type
    */
-  public ColumnDrift compareColumn(Profile reference, Profile current, String column,
-      ProfileDriftMethod method) {
+  public ColumnDrift compareColumn(
+      Profile reference, Profile current, String column, ProfileDriftMethod method) {
     Objects.requireNonNull(method, "method");
     checkColumns(reference, current);
     return compare(reference, current, reference.schema().indexOf(column), method).drift;
@@ -175,13 +183,22 @@ public final class ProfileDrift {
     ProfileSchema a = reference.schema();
     ProfileSchema b = current.schema();
     if (!a.columns().equals(b.columns())) {
-      throw new IllegalArgumentException("The profiles have different columns: reference "
-          + a.columns() + ", current " + b.columns());
+      throw new IllegalArgumentException(
+          "The profiles have different columns: reference "
+              + a.columns()
+              + ", current "
+              + b.columns());
     }
     for (int i = 0; i < a.columns().size(); i++) {
       if (a.typeAt(i) != b.typeAt(i)) {
-        throw new IllegalArgumentException("Column '" + a.columns().get(i) + "' is "
-            + a.typeAt(i) + " in the reference but " + b.typeAt(i) + " in the current profile");
+        throw new IllegalArgumentException(
+            "Column '"
+                + a.columns().get(i)
+                + "' is "
+                + a.typeAt(i)
+                + " in the reference but "
+                + b.typeAt(i)
+                + " in the current profile");
       }
     }
   }
@@ -197,24 +214,45 @@ public final class ProfileDrift {
       return numeric(name, reference.numeric(slot), current.numeric(slot), method);
     }
     if (!method.supportsCategorical()) {
-      throw new IllegalArgumentException("Method " + method.id() + " does not apply to " + type
-          + " column '" + name + "'; use psi or jensenshannon");
+      throw new IllegalArgumentException(
+          "Method "
+              + method.id()
+              + " does not apply to "
+              + type
+              + " column '"
+              + name
+              + "'; use psi or jensenshannon");
     }
     return categorical(name, type, reference.categorical(slot), current.categorical(slot), method);
   }
 
   // ---- numeric ------------------------------------------------------------------------------
 
-  private Result numeric(String name, NumericSketch ref, NumericSketch cur,
-      ProfileDriftMethod method) {
+  private Result numeric(
+      String name, NumericSketch ref, NumericSketch cur, ProfileDriftMethod method) {
     double threshold = threshold(method);
     DataQuality quality = numericQuality(ref, cur);
     if (ref.present == 0 || cur.present == 0) {
-      String note = "no non-missing values in the " + (ref.present == 0 ? "reference" : "current")
-          + " profile";
-      ColumnDrift d = new ColumnDrift(name, ColumnType.NUMERIC, methodName(method), Double.NaN,
-          threshold, false, Double.NaN, null, null, quality, note);
-      return new Result(d, missingOnlyHistogram(ref.present, ref.missing, cur.present, cur.missing),
+      String note =
+          "no non-missing values in the "
+              + (ref.present == 0 ? "reference" : "current")
+              + " profile";
+      ColumnDrift d =
+          new ColumnDrift(
+              name,
+              ColumnType.NUMERIC,
+              methodName(method),
+              Double.NaN,
+              threshold,
+              false,
+              Double.NaN,
+              null,
+              null,
+              quality,
+              note);
+      return new Result(
+          d,
+          missingOnlyHistogram(ref.present, ref.missing, cur.present, cur.missing),
           numericDetails(ref, cur, method));
     }
     SketchCdf fr = ref.cdf();
@@ -222,8 +260,15 @@ public final class ProfileDrift {
     double[] edges = SketchBins.referenceEdges(ref, bins);
     double[] p = SketchBins.proportions(fr, edges);
     double[] q = SketchBins.proportions(fc, edges);
-    ColumnHistogram histogram = histogram(List.of(SketchBins.labels(edges)), p, q,
-        ref.present, ref.missing, cur.present, cur.missing);
+    ColumnHistogram histogram =
+        histogram(
+            List.of(SketchBins.labels(edges)),
+            p,
+            q,
+            ref.present,
+            ref.missing,
+            cur.present,
+            cur.missing);
     ColumnDrift drift;
     switch (method) {
       case WASSERSTEIN_NORMED -> drift = wassersteinNormed(name, ref, cur, fr, fc, quality);
@@ -244,8 +289,13 @@ public final class ProfileDrift {
    * sum of squared deviations overflowed (values beyond about 10<sup>154</sup> with a spread to
    * match) has no σ: the score is NaN, not drifted, with a note saying why.
    */
-  private ColumnDrift wassersteinNormed(String name, NumericSketch ref, NumericSketch cur,
-      SketchCdf fr, SketchCdf fc, DataQuality quality) {
+  private ColumnDrift wassersteinNormed(
+      String name,
+      NumericSketch ref,
+      NumericSketch cur,
+      SketchCdf fr,
+      SketchCdf fc,
+      DataQuality quality) {
     double threshold = threshold(ProfileDriftMethod.WASSERSTEIN_NORMED);
     String id = ProfileDriftMethod.WASSERSTEIN_NORMED.id();
     int e = SketchCdf.scaleExponent(fr, fc);
@@ -253,10 +303,20 @@ public final class ProfileDrift {
     double w = Math.scalb(ws, e);
     double sd = Math.sqrt(Math.max(0.0, ref.m2 / ref.present));
     if (!Double.isFinite(sd)) {
-      return new ColumnDrift(name, ColumnType.NUMERIC, id, Double.NaN, threshold, false, w, null,
-          null, quality, "the reference's sum of squared deviations exceeds the range of a double"
-          + " (values beyond about 1e154 in magnitude), so its standard deviation is unknown:"
-          + " wasserstein_normed not computed; use psi, jensenshannon or ks");
+      return new ColumnDrift(
+          name,
+          ColumnType.NUMERIC,
+          id,
+          Double.NaN,
+          threshold,
+          false,
+          w,
+          null,
+          null,
+          quality,
+          "the reference's sum of squared deviations exceeds the range of a double"
+              + " (values beyond about 1e154 in magnitude), so its standard deviation is unknown:"
+              + " wasserstein_normed not computed; use psi, jensenshannon or ks");
     }
     // in units of 2^e: sigma, and the ranges of the error bound, cannot overflow there
     double sigma = Math.scalb(Math.max(sd, 0.001), -e);
@@ -264,20 +324,44 @@ public final class ProfileDrift {
     double rangeCur = Math.scalb(cur.max, -e) - Math.scalb(cur.min, -e);
     double score = ws / sigma;
     double bound = (ref.rankError() * rangeRef + cur.rankError() * rangeCur) / sigma;
-    String note = Double.isFinite(score) ? null
-        : "the score is infinite: it exceeds the range of a double";
-    return new ColumnDrift(name, ColumnType.NUMERIC, id, score, threshold, score >= threshold, w,
-        null, bound, quality, note);
+    String note =
+        Double.isFinite(score) ? null : "the score is infinite: it exceeds the range of a double";
+    return new ColumnDrift(
+        name,
+        ColumnType.NUMERIC,
+        id,
+        score,
+        threshold,
+        score >= threshold,
+        w,
+        null,
+        bound,
+        quality,
+        note);
   }
 
-  private ColumnDrift ks(String name, NumericSketch ref, NumericSketch cur, SketchCdf fr,
-      SketchCdf fc, DataQuality quality) {
+  private ColumnDrift ks(
+      String name,
+      NumericSketch ref,
+      NumericSketch cur,
+      SketchCdf fr,
+      SketchCdf fc,
+      DataQuality quality) {
     double alpha = threshold(ProfileDriftMethod.KS);
     String id = ProfileDriftMethod.KS.id();
     if (ref.rankError() == 0 && cur.rankError() == 0) {
       TestResult t = StatTests.ks(fr.values(), fc.values());
-      return new ColumnDrift(name, ColumnType.NUMERIC, id, t.pValue(), alpha,
-          t.pValue() <= alpha, t.statistic(), t.pValue(), 0.0, quality,
+      return new ColumnDrift(
+          name,
+          ColumnType.NUMERIC,
+          id,
+          t.pValue(),
+          alpha,
+          t.pValue() <= alpha,
+          t.statistic(),
+          t.pValue(),
+          0.0,
+          quality,
           "exact: both sketches hold every value");
     }
     double d = SketchCdf.ks(fr, fc);
@@ -286,15 +370,34 @@ public final class ProfileDrift {
     double m = cur.present;
     double critical = Math.sqrt(-Math.log(alpha / 2) / 2) * Math.sqrt((n + m) / (n * m));
     if (bound > ksMaxErrorRatio * critical) {
-      String note = String.format(Locale.ROOT, "%s: rank error bound %.4f exceeds %.2f x the"
-          + " critical D %.4f at alpha %s for n=%d, m=%d; raise kllK or use a distance",
-          NOT_COMPUTABLE, bound, ksMaxErrorRatio, critical, alpha, ref.present, cur.present);
-      return new ColumnDrift(name, ColumnType.NUMERIC, id, Double.NaN, alpha, false, d, null,
-          bound, quality, note);
+      String note =
+          String.format(
+              Locale.ROOT,
+              "%s: rank error bound %.4f exceeds %.2f x the"
+                  + " critical D %.4f at alpha %s for n=%d, m=%d; raise kllK or use a distance",
+              NOT_COMPUTABLE,
+              bound,
+              ksMaxErrorRatio,
+              critical,
+              alpha,
+              ref.present,
+              cur.present);
+      return new ColumnDrift(
+          name, ColumnType.NUMERIC, id, Double.NaN, alpha, false, d, null, bound, quality, note);
     }
     double pValue = ksAsymptoticP(d, ref.present, cur.present);
-    return new ColumnDrift(name, ColumnType.NUMERIC, id, pValue, alpha, pValue <= alpha, d,
-        pValue, bound, quality, null);
+    return new ColumnDrift(
+        name,
+        ColumnType.NUMERIC,
+        id,
+        pValue,
+        alpha,
+        pValue <= alpha,
+        d,
+        pValue,
+        bound,
+        quality,
+        null);
   }
 
   /**
@@ -332,8 +435,12 @@ public final class ProfileDrift {
         outOfRange = Math.min(1.0, 1.0 / cur.present);
       }
     }
-    return new DataQuality(share(ref.missing, ref.present), share(cur.missing, cur.present),
-        List.of(), outOfRange, ref.present == 0 || ref.min == ref.max,
+    return new DataQuality(
+        share(ref.missing, ref.present),
+        share(cur.missing, cur.present),
+        List.of(),
+        outOfRange,
+        ref.present == 0 || ref.min == ref.max,
         cur.present == 0 || cur.min == cur.max);
   }
 
@@ -344,7 +451,11 @@ public final class ProfileDrift {
 
   // ---- categorical --------------------------------------------------------------------------
 
-  private Result categorical(String name, ColumnType type, CategorySketch ref, CategorySketch cur,
+  private Result categorical(
+      String name,
+      ColumnType type,
+      CategorySketch ref,
+      CategorySketch cur,
       ProfileDriftMethod method) {
     double threshold = threshold(method);
     Map<String, Long> rc = ref.counts();
@@ -358,19 +469,39 @@ public final class ProfileDrift {
     List<String> newCategories = new ArrayList<>(fresh);
     String freshNote = null;
     if (newCategories.size() > MAX_NEW_CATEGORIES) {
-      freshNote = newCategories.size() + " new categories, the first " + MAX_NEW_CATEGORIES
-          + " listed";
+      freshNote =
+          newCategories.size() + " new categories, the first " + MAX_NEW_CATEGORIES + " listed";
       newCategories = newCategories.subList(0, MAX_NEW_CATEGORIES);
     }
-    DataQuality quality = new DataQuality(share(ref.missing, ref.present),
-        share(cur.missing, cur.present), newCategories, 0.0, ref.distinct() <= 1,
-        cur.distinct() <= 1);
+    DataQuality quality =
+        new DataQuality(
+            share(ref.missing, ref.present),
+            share(cur.missing, cur.present),
+            newCategories,
+            0.0,
+            ref.distinct() <= 1,
+            cur.distinct() <= 1);
     if (ref.present == 0 || cur.present == 0) {
-      String note = "no non-missing values in the " + (ref.present == 0 ? "reference" : "current")
-          + " profile";
-      ColumnDrift d = new ColumnDrift(name, type, methodName(method), Double.NaN, threshold, false,
-          Double.NaN, null, null, quality, note);
-      return new Result(d, missingOnlyHistogram(ref.present, ref.missing, cur.present, cur.missing),
+      String note =
+          "no non-missing values in the "
+              + (ref.present == 0 ? "reference" : "current")
+              + " profile";
+      ColumnDrift d =
+          new ColumnDrift(
+              name,
+              type,
+              methodName(method),
+              Double.NaN,
+              threshold,
+              false,
+              Double.NaN,
+              null,
+              null,
+              quality,
+              note);
+      return new Result(
+          d,
+          missingOnlyHistogram(ref.present, ref.missing, cur.present, cur.missing),
           categoricalDetails(ref, cur, method));
     }
     TreeMap<String, long[]> union = new TreeMap<>();
@@ -402,8 +533,8 @@ public final class ProfileDrift {
     double[] dp = countErrors(ref, rc.size(), nb, other);
     double[] dq = countErrors(cur, cc.size(), nb, other);
     ColumnDrift drift = binned(name, type, method, p, q, dp, dq, quality, freshNote);
-    ColumnHistogram histogram = histogram(labels, p, q, ref.present, ref.missing, cur.present,
-        cur.missing);
+    ColumnHistogram histogram =
+        histogram(labels, p, q, ref.present, ref.missing, cur.present, cur.missing);
     return new Result(drift, histogram, categoricalDetails(ref, cur, method));
   }
 
@@ -428,8 +559,16 @@ public final class ProfileDrift {
 
   // ---- binned measures ----------------------------------------------------------------------
 
-  private ColumnDrift binned(String name, ColumnType type, ProfileDriftMethod method, double[] p,
-      double[] q, double[] dp, double[] dq, DataQuality quality, @Nullable String note) {
+  private ColumnDrift binned(
+      String name,
+      ColumnType type,
+      ProfileDriftMethod method,
+      double[] p,
+      double[] q,
+      double[] dp,
+      double[] dq,
+      DataQuality quality,
+      @Nullable String note) {
     double threshold = threshold(method);
     double score;
     double bound;
@@ -448,64 +587,107 @@ public final class ProfileDrift {
       double max = SketchBins.maxJsDivergence(jsLogBase);
       double center = Math.sqrt(Math.min(SketchBins.sum(p, q, term), max));
       double[] i = SketchBins.interval(p, q, dp, dq, 0, 0, term);
-      bound = Math.max(Math.sqrt(Math.min(i[1], max)) - center,
-          center - Math.sqrt(Math.min(i[0], max)));
+      bound =
+          Math.max(
+              Math.sqrt(Math.min(i[1], max)) - center, center - Math.sqrt(Math.min(i[0], max)));
     }
     bound = Math.max(0.0, bound);
-    return new ColumnDrift(name, type, methodName(method), score, threshold, score >= threshold,
-        score, null, bound, quality, note);
+    return new ColumnDrift(
+        name,
+        type,
+        methodName(method),
+        score,
+        threshold,
+        score >= threshold,
+        score,
+        null,
+        bound,
+        quality,
+        note);
   }
 
   // ---- details ------------------------------------------------------------------------------
 
   private String numericDetails(NumericSketch ref, NumericSketch cur, ProfileDriftMethod method) {
-    StringBuilder sb = new StringBuilder("from profiles: reference ").append(sketch(ref))
-        .append(", current ").append(sketch(cur));
+    StringBuilder sb =
+        new StringBuilder("from profiles: reference ")
+            .append(sketch(ref))
+            .append(", current ")
+            .append(sketch(cur));
     switch (method) {
-      case WASSERSTEIN_NORMED -> sb.append(String.format(Locale.ROOT,
-          "; divided by max(reference population sd %.6g, 0.001)",
-          ref.present == 0 ? Double.NaN : Math.sqrt(Math.max(0, ref.m2 / ref.present))));
-      case PSI -> sb.append("; ").append(bins).append(" reference-quantile bins, zero bins filled"
-          + " as Evidently");
-      case JENSEN_SHANNON -> sb.append("; ").append(bins).append(" reference-quantile bins, log"
-          + " base ").append(SketchBins.format(jsLogBase, 6));
-      case KS -> sb.append("; alpha ").append(threshold(ProfileDriftMethod.KS))
-          .append(", p-value computed when the rank error bound is at most ")
-          .append(ksMaxErrorRatio).append(" x the critical D");
+      case WASSERSTEIN_NORMED ->
+          sb.append(
+              String.format(
+                  Locale.ROOT,
+                  "; divided by max(reference population sd %.6g, 0.001)",
+                  ref.present == 0 ? Double.NaN : Math.sqrt(Math.max(0, ref.m2 / ref.present))));
+      case PSI ->
+          sb.append("; ")
+              .append(bins)
+              .append(" reference-quantile bins, zero bins filled" + " as Evidently");
+      case JENSEN_SHANNON ->
+          sb.append("; ")
+              .append(bins)
+              .append(" reference-quantile bins, log" + " base ")
+              .append(SketchBins.format(jsLogBase, 6));
+      case KS ->
+          sb.append("; alpha ")
+              .append(threshold(ProfileDriftMethod.KS))
+              .append(", p-value computed when the rank error bound is at most ")
+              .append(ksMaxErrorRatio)
+              .append(" x the critical D");
       default -> throw new AssertionError(method);
     }
     return sb.toString();
   }
 
   private static String sketch(NumericSketch s) {
-    return String.format(Locale.ROOT, "n=%d (KLL k=%d, %s)", s.present, s.k(),
-        s.rankError() == 0 ? "exact" : String.format(Locale.ROOT, "rank error %.4f",
-            s.rankError()));
+    return String.format(
+        Locale.ROOT,
+        "n=%d (KLL k=%d, %s)",
+        s.present,
+        s.k(),
+        s.rankError() == 0
+            ? "exact"
+            : String.format(Locale.ROOT, "rank error %.4f", s.rankError()));
   }
 
-  private String categoricalDetails(CategorySketch ref, CategorySketch cur,
-      ProfileDriftMethod method) {
-    return "from profiles: reference " + counts(ref) + ", current " + counts(cur)
+  private String categoricalDetails(
+      CategorySketch ref, CategorySketch cur, ProfileDriftMethod method) {
+    return "from profiles: reference "
+        + counts(ref)
+        + ", current "
+        + counts(cur)
         + (method == ProfileDriftMethod.JENSEN_SHANNON
-            ? "; log base " + SketchBins.format(jsLogBase, 6) : "; zero bins filled as Evidently");
+            ? "; log base " + SketchBins.format(jsLogBase, 6)
+            : "; zero bins filled as Evidently");
   }
 
   private static String counts(CategorySketch s) {
-    return "n=" + s.present + (s.isExact() ? " (exact counts)"
-        : " (frequent items, count error <= " + s.maxCountError() + ")");
+    return "n="
+        + s.present
+        + (s.isExact()
+            ? " (exact counts)"
+            : " (frequent items, count error <= " + s.maxCountError() + ")");
   }
 
   // ---- histograms ---------------------------------------------------------------------------
 
-  private static ColumnHistogram histogram(List<String> labels, double[] p, double[] q,
-      long refPresent, long refMissing, long curPresent, long curMissing) {
+  private static ColumnHistogram histogram(
+      List<String> labels,
+      double[] p,
+      double[] q,
+      long refPresent,
+      long refMissing,
+      long curPresent,
+      long curMissing) {
     if (refMissing == 0 && curMissing == 0) {
       return new ColumnHistogram(labels, p, q);
     }
     List<String> l = new ArrayList<>(labels);
     l.add(MISSING_BIN);
-    return new ColumnHistogram(l, withMissing(p, refPresent, refMissing),
-        withMissing(q, curPresent, curMissing));
+    return new ColumnHistogram(
+        l, withMissing(p, refPresent, refMissing), withMissing(q, curPresent, curMissing));
   }
 
   private static double[] withMissing(double[] p, long present, long missing) {
@@ -522,22 +704,34 @@ public final class ProfileDrift {
     return out;
   }
 
-  private static @Nullable ColumnHistogram missingOnlyHistogram(long refPresent, long refMissing,
-      long curPresent, long curMissing) {
+  private static @Nullable ColumnHistogram missingOnlyHistogram(
+      long refPresent, long refMissing, long curPresent, long curMissing) {
     if (refPresent + refMissing == 0 || curPresent + curMissing == 0) {
       return null;
     }
     double rp = (double) refPresent / (refPresent + refMissing);
     double cp = (double) curPresent / (curPresent + curMissing);
-    return new ColumnHistogram(List.of("(present)", MISSING_BIN), new double[] {rp, 1 - rp},
-        new double[] {cp, 1 - cp});
+    return new ColumnHistogram(
+        List.of("(present)", MISSING_BIN), new double[] {rp, 1 - rp}, new double[] {cp, 1 - cp});
   }
 
   @Override
   public String toString() {
-    return "ProfileDrift{numeric=" + numericMethod.id() + ", categorical=" + categoricalMethod.id()
-        + ", thresholds=" + thresholds + ", bins=" + bins + ", jsLogBase=" + jsLogBase
-        + ", ksMaxErrorRatio=" + ksMaxErrorRatio + ", datasetThreshold=" + datasetThreshold + "}";
+    return "ProfileDrift{numeric="
+        + numericMethod.id()
+        + ", categorical="
+        + categoricalMethod.id()
+        + ", thresholds="
+        + thresholds
+        + ", bins="
+        + bins
+        + ", jsLogBase="
+        + jsLogBase
+        + ", ksMaxErrorRatio="
+        + ksMaxErrorRatio
+        + ", datasetThreshold="
+        + datasetThreshold
+        + "}";
   }
 
   /** Configures a {@link ProfileDrift}; every setter validates its argument. */
@@ -572,29 +766,37 @@ public final class ProfileDrift {
     public Builder categoricalMethod(ProfileDriftMethod method) {
       Objects.requireNonNull(method, "method");
       if (!method.supportsCategorical()) {
-        throw new IllegalArgumentException("categoricalMethod must be psi or jensenshannon, was "
-            + method.id());
+        throw new IllegalArgumentException(
+            "categoricalMethod must be psi or jensenshannon, was " + method.id());
       }
       this.categoricalMethod = method;
       return this;
     }
 
     /**
-     * Threshold of a method: a distance at or above it means drift; for {@code ks} it is alpha,
-     * in (0, 1), and a p-value at or below it means drift.
+     * Threshold of a method: a distance at or above it means drift; for {@code ks} it is alpha, in
+     * (0, 1), and a p-value at or below it means drift.
      */
     public Builder threshold(ProfileDriftMethod method, double threshold) {
       Objects.requireNonNull(method, "method");
-      if (method.isTest() ? !(threshold > 0 && threshold < 1)
+      if (method.isTest()
+          ? !(threshold > 0 && threshold < 1)
           : !(threshold > 0 && Double.isFinite(threshold))) {
-        throw new IllegalArgumentException("Threshold of " + method.id() + " must be "
-            + (method.isTest() ? "in (0, 1)" : "finite and > 0") + ", was " + threshold);
+        throw new IllegalArgumentException(
+            "Threshold of "
+                + method.id()
+                + " must be "
+                + (method.isTest() ? "in (0, 1)" : "finite and > 0")
+                + ", was "
+                + threshold);
       }
       thresholds.put(method, threshold);
       return this;
     }
 
-    /** Number of reference-quantile bins for PSI and Jensen-Shannon on numeric columns, [2, 1000]. */
+    /**
+     * Number of reference-quantile bins for PSI and Jensen-Shannon on numeric columns, [2, 1000].
+     */
     public Builder bins(int bins) {
       if (bins < 2 || bins > 1000) {
         throw new IllegalArgumentException("bins must be in [2, 1000], was " + bins);
@@ -604,10 +806,10 @@ public final class ProfileDrift {
     }
 
     /**
-     * Log base of the Jensen-Shannon distance: {@link Math#E} (default; {@code jensenshannon},
-     * as Evidently, scipy and {@link DriftDetector}, range [0, 0.8326]) or 2 (range [0, 1],
-     * NannyML's convention, reported as {@code jensenshannon_base2}). The threshold stays as set:
-     * a base-2 distance is about 1.2 times the natural-log one.
+     * Log base of the Jensen-Shannon distance: {@link Math#E} (default; {@code jensenshannon}, as
+     * Evidently, scipy and {@link DriftDetector}, range [0, 0.8326]) or 2 (range [0, 1], NannyML's
+     * convention, reported as {@code jensenshannon_base2}). The threshold stays as set: a base-2
+     * distance is about 1.2 times the natural-log one.
      *
      * @throws IllegalArgumentException for any other base
      */
@@ -618,8 +820,8 @@ public final class ProfileDrift {
     }
 
     /**
-     * Largest ratio of the sketches' rank error bound to the critical KS D at which a KS p-value
-     * is still computed, in (0, 1]; default 0.25.
+     * Largest ratio of the sketches' rank error bound to the critical KS D at which a KS p-value is
+     * still computed, in (0, 1]; default 0.25.
      */
     public Builder ksMaxErrorRatio(double ratio) {
       if (!(ratio > 0 && ratio <= 1)) {

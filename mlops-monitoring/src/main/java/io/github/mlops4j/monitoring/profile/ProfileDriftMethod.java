@@ -2,8 +2,7 @@ package io.github.mlops4j.monitoring.profile;
 
 /**
  * The drift measures {@link ProfileDrift} computes from two profiles' sketches. Each result carries
- * an error bound derived from the sketches' normalized rank error (0 when both sketches are
- * exact).
+ * an error bound derived from the sketches' normalized rank error (0 when both sketches are exact).
  */
 public enum ProfileDriftMethod {
   /**
@@ -18,18 +17,18 @@ public enum ProfileDriftMethod {
    */
   PSI("psi", 0.1),
   /**
-   * Jensen-Shannon distance (square root of the divergence) with natural logarithms, as
-   * Evidently, scipy and {@link DriftDetector}'s {@code jensenshannon}, over reference-quantile
-   * bins (numeric) or categories. Drift when score ≥ threshold (default 0.1). With
-   * {@link ProfileDrift.Builder#jsLogBase jsLogBase(2)} the distance is in base 2 and its results
-   * are named {@code jensenshannon_base2}.
+   * Jensen-Shannon distance (square root of the divergence) with natural logarithms, as Evidently,
+   * scipy and {@link DriftDetector}'s {@code jensenshannon}, over reference-quantile bins (numeric)
+   * or categories. Drift when score ≥ threshold (default 0.1). With {@link
+   * ProfileDrift.Builder#jsLogBase jsLogBase(2)} the distance is in base 2 and its results are
+   * named {@code jensenshannon_base2}.
    */
   JENSEN_SHANNON("jensenshannon", 0.1),
   /**
-   * Two-sample Kolmogorov-Smirnov test; the score is the p-value and drift is p ≤ threshold
-   * (alpha, default 0.05). Numeric columns only. Computed only when the sketches' rank error is
-   * small against the critical D at alpha; otherwise the result says "not computable at this
-   * sketch size".
+   * Two-sample Kolmogorov-Smirnov test; the score is the p-value and drift is p ≤ threshold (alpha,
+   * default 0.05). Numeric columns only. Computed only when the sketches' rank error is small
+   * against the critical D at alpha; otherwise the result says "not computable at this sketch
+   * size".
    */
   KS("ks", 0.05);
 
@@ -42,8 +41,8 @@ public enum ProfileDriftMethod {
   }
 
   /**
-   * The method name used in {@link ColumnDrift#method()} and in metric tags (see
-   * {@link ProfileDrift#methodName} for the base-2 Jensen-Shannon distance).
+   * The method name used in {@link ColumnDrift#method()} and in metric tags (see {@link
+   * ProfileDrift#methodName} for the base-2 Jensen-Shannon distance).
    */
   public String id() {
     return id;

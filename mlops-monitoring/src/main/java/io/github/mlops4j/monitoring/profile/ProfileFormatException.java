@@ -3,8 +3,8 @@ package io.github.mlops4j.monitoring.profile;
 import io.github.mlops4j.monitoring.MonitoringException;
 
 /**
- * Serialized profile bytes could not be read: not a profile, corrupt, or written by a newer
- * format version than this library supports (see {@link Profile#SCHEMA_VERSION}).
+ * Serialized profile bytes could not be read: not a profile, corrupt, or written by a newer format
+ * version than this library supports (see {@link Profile#SCHEMA_VERSION}).
  */
 public final class ProfileFormatException extends MonitoringException {
   private static final long serialVersionUID = 1L;

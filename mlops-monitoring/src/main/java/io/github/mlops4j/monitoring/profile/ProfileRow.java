@@ -9,12 +9,12 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One row in the column order of a {@link ProfileSchema}: the numeric values in the order of
- * {@link ProfileSchema#numericColumns()} ({@code NaN} = missing) and the categorical and binary
- * values in the order of {@link ProfileSchema#categoricalColumns()} ({@code null} = missing).
+ * One row in the column order of a {@link ProfileSchema}: the numeric values in the order of {@link
+ * ProfileSchema#numericColumns()} ({@code NaN} = missing) and the categorical and binary values in
+ * the order of {@link ProfileSchema#categoricalColumns()} ({@code null} = missing).
  *
- * <p>A transient carrier for the hot path: the arrays are neither copied nor defensively
- * protected; do not change them after passing the row on.
+ * <p>A transient carrier for the hot path: the arrays are neither copied nor defensively protected;
+ * do not change them after passing the row on.
  */
 public final class ProfileRow {
   private static final String[] NO_CATEGORIES = new String[0];
@@ -32,18 +32,18 @@ public final class ProfileRow {
    * rejected row changes nothing.
    *
    * <ul>
-   *   <li>Numeric columns take any {@link Number} ({@code NaN} and infinities count as missing)
-   *       or {@code null} (missing).
-   *   <li>Categorical and binary columns take a {@link CharSequence}, {@link Boolean},
-   *       {@link Character}, {@link Enum} (its name) or an integral number ({@code Integer},
-   *       {@code Long}, {@code Short}, {@code Byte}, {@code BigInteger}), or {@code null}
-   *       (missing). Floating-point numbers are refused: convert them to strings yourself if they
-   *       really are categories.
+   *   <li>Numeric columns take any {@link Number} ({@code NaN} and infinities count as missing) or
+   *       {@code null} (missing).
+   *   <li>Categorical and binary columns take a {@link CharSequence}, {@link Boolean}, {@link
+   *       Character}, {@link Enum} (its name) or an integral number ({@code Integer}, {@code Long},
+   *       {@code Short}, {@code Byte}, {@code BigInteger}), or {@code null} (missing).
+   *       Floating-point numbers are refused: convert them to strings yourself if they really are
+   *       categories.
    *   <li>A schema column absent from the map counts as missing.
    * </ul>
    *
-   * @throws IllegalArgumentException naming the column if the map has a column the schema does
-   *     not know or a value of the wrong type
+   * @throws IllegalArgumentException naming the column if the map has a column the schema does not
+   *     know or a value of the wrong type
    */
   public static ProfileRow of(ProfileSchema schema, Map<String, ?> row) {
     return of(schema, row, Set.of());
@@ -54,11 +54,11 @@ public final class ProfileRow {
    * ignoredColumns} (columns that are not features, such as entity keys or request ids). A key
    * neither in the schema nor ignored is refused as by {@link #of(ProfileSchema, Map)}.
    *
-   * @throws IllegalArgumentException naming the column if the map has a column the schema does
-   *     not know and that is not ignored, or a value of the wrong type
+   * @throws IllegalArgumentException naming the column if the map has a column the schema does not
+   *     know and that is not ignored, or a value of the wrong type
    */
-  public static ProfileRow of(ProfileSchema schema, Map<String, ?> row,
-      Set<String> ignoredColumns) {
+  public static ProfileRow of(
+      ProfileSchema schema, Map<String, ?> row, Set<String> ignoredColumns) {
     Objects.requireNonNull(row, "row");
     Objects.requireNonNull(ignoredColumns, "ignoredColumns");
     double[] num = new double[schema.numericColumns().size()];
@@ -72,9 +72,11 @@ public final class ProfileRow {
           continue;
         }
         IllegalArgumentException unknown = schema.unknownColumn(String.valueOf(name));
-        throw new IllegalArgumentException(unknown.getMessage() + "; a column that is not a feature"
-            + " (an entity key, a request id) can be skipped with"
-            + " Monitor.builder().ignoreColumns(...)");
+        throw new IllegalArgumentException(
+            unknown.getMessage()
+                + "; a column that is not a feature"
+                + " (an entity key, a request id) can be skipped with"
+                + " Monitor.builder().ignoreColumns(...)");
       }
       int i = schema.indexOf(name);
       Object v = e.getValue();
@@ -95,8 +97,8 @@ public final class ProfileRow {
    * @param categorical the categorical values, or {@code null} when the schema has none
    * @throws IllegalArgumentException if an array's length does not match the schema
    */
-  public static ProfileRow of(ProfileSchema schema, double[] numeric,
-      @Nullable String @Nullable [] categorical) {
+  public static ProfileRow of(
+      ProfileSchema schema, double[] numeric, @Nullable String @Nullable [] categorical) {
     checkLengths(schema, numeric, categorical);
     return new ProfileRow(numeric, categorical == null ? NO_CATEGORIES : categorical);
   }
@@ -106,20 +108,29 @@ public final class ProfileRow {
    *
    * @throws IllegalArgumentException if an array's length does not match the schema
    */
-  public static void checkLengths(ProfileSchema schema, double[] numeric,
-      @Nullable String @Nullable [] categorical) {
+  public static void checkLengths(
+      ProfileSchema schema, double[] numeric, @Nullable String @Nullable [] categorical) {
     Objects.requireNonNull(numeric, "numeric");
     int nn = schema.numericColumns().size();
     int nc = schema.categoricalColumns().size();
     if (numeric.length != nn) {
-      throw new IllegalArgumentException("The numeric array has " + numeric.length
-          + " values but the schema has " + nn + " numeric columns " + abbreviate(schema.numericColumns()));
+      throw new IllegalArgumentException(
+          "The numeric array has "
+              + numeric.length
+              + " values but the schema has "
+              + nn
+              + " numeric columns "
+              + abbreviate(schema.numericColumns()));
     }
     int cl = categorical == null ? 0 : categorical.length;
     if (cl != nc) {
-      throw new IllegalArgumentException("The categorical array has " + cl
-          + " values but the schema has " + nc + " categorical/binary columns "
-          + abbreviate(schema.categoricalColumns()));
+      throw new IllegalArgumentException(
+          "The categorical array has "
+              + cl
+              + " values but the schema has "
+              + nc
+              + " categorical/binary columns "
+              + abbreviate(schema.categoricalColumns()));
     }
   }
 
@@ -134,25 +145,39 @@ public final class ProfileRow {
     if (v instanceof Number n) {
       return n.doubleValue();
     }
-    throw new IllegalArgumentException("Column '" + column + "' is NUMERIC: expected a Number or"
-        + " null, got a " + v.getClass().getName());
+    throw new IllegalArgumentException(
+        "Column '"
+            + column
+            + "' is NUMERIC: expected a Number or"
+            + " null, got a "
+            + v.getClass().getName());
   }
 
   private static @Nullable String category(String column, ColumnType type, @Nullable Object v) {
     if (v == null) {
       return null;
     }
-    if (v instanceof CharSequence || v instanceof Boolean || v instanceof Character
-        || v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
+    if (v instanceof CharSequence
+        || v instanceof Boolean
+        || v instanceof Character
+        || v instanceof Integer
+        || v instanceof Long
+        || v instanceof Short
+        || v instanceof Byte
         || v instanceof BigInteger) {
       return v.toString();
     }
     if (v instanceof Enum<?> en) {
       return en.name();
     }
-    throw new IllegalArgumentException("Column '" + column + "' is " + type + ": expected a"
-        + " String, Boolean, Character, Enum, integral number or null, got a "
-        + v.getClass().getName());
+    throw new IllegalArgumentException(
+        "Column '"
+            + column
+            + "' is "
+            + type
+            + ": expected a"
+            + " String, Boolean, Character, Enum, integral number or null, got a "
+            + v.getClass().getName());
   }
 
   /** The numeric values (not a copy). */

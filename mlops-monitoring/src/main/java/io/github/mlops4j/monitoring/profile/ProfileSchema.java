@@ -13,11 +13,12 @@ import java.util.Objects;
  * The columns of a {@link Profile} and the sketch parameters, fixed for the profile's life: two
  * profiles merge or compare only when their schemas are equal.
  *
- * <p>Columns keep the order in which they were declared. Numeric columns are profiled with a
- * KLL quantile sketch; categorical and binary columns with exact category counts that switch to a
+ * <p>Columns keep the order in which they were declared. Numeric columns are profiled with a KLL
+ * quantile sketch; categorical and binary columns with exact category counts that switch to a
  * frequent-items sketch past {@link #exactCategoryLimit()} distinct values.
  *
  * <h2>Sketch parameters and their cost</h2>
+ *
  * <table>
  *   <caption>Sketch parameters</caption>
  *   <tr><th>parameter</th><th>default</th><th>effect</th></tr>
@@ -141,9 +142,13 @@ public final class ProfileSchema {
   }
 
   IllegalArgumentException unknownColumn(String column) {
-    return new IllegalArgumentException("Unknown column '" + column + "': the profile schema has "
-        + (columns.size() <= 20 ? "columns " + columns : columns.size() + " columns, starting "
-            + columns.subList(0, 20)));
+    return new IllegalArgumentException(
+        "Unknown column '"
+            + column
+            + "': the profile schema has "
+            + (columns.size() <= 20
+                ? "columns " + columns
+                : columns.size() + " columns, starting " + columns.subList(0, 20)));
   }
 
   /** KLL sketch parameter k for numeric columns. */
@@ -163,8 +168,11 @@ public final class ProfileSchema {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ProfileSchema s && columns.equals(s.columns) && types.equals(s.types)
-        && kllK == s.kllK && exactCategoryLimit == s.exactCategoryLimit
+    return o instanceof ProfileSchema s
+        && columns.equals(s.columns)
+        && types.equals(s.types)
+        && kllK == s.kllK
+        && exactCategoryLimit == s.exactCategoryLimit
         && frequentItemsMapSize == s.frequentItemsMapSize;
   }
 
@@ -179,9 +187,14 @@ public final class ProfileSchema {
     for (int i = 0; i < columns.size(); i++) {
       sb.append(i == 0 ? "" : ", ").append(columns.get(i)).append(':').append(types.get(i));
     }
-    return sb.append("; kllK=").append(kllK).append(", exactCategoryLimit=")
-        .append(exactCategoryLimit).append(", frequentItemsMapSize=").append(frequentItemsMapSize)
-        .append('}').toString();
+    return sb.append("; kllK=")
+        .append(kllK)
+        .append(", exactCategoryLimit=")
+        .append(exactCategoryLimit)
+        .append(", frequentItemsMapSize=")
+        .append(frequentItemsMapSize)
+        .append('}')
+        .toString();
   }
 
   /** Explains how this schema differs from another, for error messages. */
@@ -192,9 +205,18 @@ public final class ProfileSchema {
     if (!types.equals(other.types)) {
       return "column types differ: " + types + " vs " + other.types;
     }
-    return "sketch parameters differ: kllK " + kllK + " vs " + other.kllK
-        + ", exactCategoryLimit " + exactCategoryLimit + " vs " + other.exactCategoryLimit
-        + ", frequentItemsMapSize " + frequentItemsMapSize + " vs " + other.frequentItemsMapSize;
+    return "sketch parameters differ: kllK "
+        + kllK
+        + " vs "
+        + other.kllK
+        + ", exactCategoryLimit "
+        + exactCategoryLimit
+        + " vs "
+        + other.exactCategoryLimit
+        + ", frequentItemsMapSize "
+        + frequentItemsMapSize
+        + " vs "
+        + other.frequentItemsMapSize;
   }
 
   /** Declares columns and sketch parameters; validates each value as it is set. */
@@ -233,8 +255,8 @@ public final class ProfileSchema {
     /**
      * Adds one column.
      *
-     * @throws IllegalArgumentException if the name is blank, longer than
-     *     {@value #MAX_COLUMN_NAME_LENGTH} characters or already declared
+     * @throws IllegalArgumentException if the name is blank, longer than {@value
+     *     #MAX_COLUMN_NAME_LENGTH} characters or already declared
      */
     public Builder column(String name, ColumnType type) {
       Objects.requireNonNull(name, "name");
@@ -243,8 +265,12 @@ public final class ProfileSchema {
         throw new IllegalArgumentException("Column name must not be blank");
       }
       if (name.length() > MAX_COLUMN_NAME_LENGTH) {
-        throw new IllegalArgumentException("Column name longer than " + MAX_COLUMN_NAME_LENGTH
-            + " characters: '" + name.substring(0, 40) + "...'");
+        throw new IllegalArgumentException(
+            "Column name longer than "
+                + MAX_COLUMN_NAME_LENGTH
+                + " characters: '"
+                + name.substring(0, 40)
+                + "...'");
       }
       if (columns.putIfAbsent(name, type) != null) {
         throw new IllegalArgumentException("Column '" + name + "' is declared twice");
@@ -253,8 +279,8 @@ public final class ProfileSchema {
     }
 
     /**
-     * KLL parameter k, in [8, 65535]. Larger k means smaller rank error and larger sketches:
-     * error ≈ 2.296 / k<sup>0.9723</sup>.
+     * KLL parameter k, in [8, 65535]. Larger k means smaller rank error and larger sketches: error
+     * ≈ 2.296 / k<sup>0.9723</sup>.
      */
     public Builder kllK(int k) {
       if (k < 8 || k > 65_535) {

@@ -7,12 +7,12 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 /**
  * Binned measures from sketches and their error intervals.
  *
- * <p><b>Interval of a binned measure.</b> PSI and the Jensen-Shannon divergence are sums over
- * bins of a term f(p, q) that is jointly convex, zero on p = q, increasing in p and decreasing in
- * q where p &gt; q (and the reverse where p &lt; q). If each true proportion lies within ±δ of its
+ * <p><b>Interval of a binned measure.</b> PSI and the Jensen-Shannon divergence are sums over bins
+ * of a term f(p, q) that is jointly convex, zero on p = q, increasing in p and decreasing in q
+ * where p &gt; q (and the reverse where p &lt; q). If each true proportion lies within ±δ of its
  * sketch estimate, the true term lies between its minimum over that box (0 if the box meets the
- * diagonal, else the corner nearest to it) and its maximum (at a corner, by convexity). Summing
- * per bin ignores the constraint that proportions sum to 1, which only widens the interval.
+ * diagonal, else the corner nearest to it) and its maximum (at a corner, by convexity). Summing per
+ * bin ignores the constraint that proportions sum to 1, which only widens the interval.
  */
 final class SketchBins {
   static final double ZERO_FILL = 1e-4; // Distances.ZERO_FILL
@@ -154,12 +154,11 @@ final class SketchBins {
   }
 
   /**
-   * The interval [lo, hi] of Σ term(p<sub>i</sub>, q<sub>i</sub>) when each true p<sub>i</sub>
-   * lies in [p<sub>i</sub> − dp<sub>i</sub>, p<sub>i</sub> + dp<sub>i</sub>] ∩ [floorP, 1] (same
-   * for q).
+   * The interval [lo, hi] of Σ term(p<sub>i</sub>, q<sub>i</sub>) when each true p<sub>i</sub> lies
+   * in [p<sub>i</sub> − dp<sub>i</sub>, p<sub>i</sub> + dp<sub>i</sub>] ∩ [floorP, 1] (same for q).
    */
-  static double[] interval(double[] p, double[] q, double[] dp, double[] dq, double floorP,
-      double floorQ, Term term) {
+  static double[] interval(
+      double[] p, double[] q, double[] dp, double[] dq, double floorP, double floorQ, Term term) {
     double lo = 0;
     double hi = 0;
     for (int i = 0; i < p.length; i++) {
@@ -167,8 +166,10 @@ final class SketchBins {
       double ph = Math.max(pl, Math.min(1.0, p[i] + dp[i]));
       double ql = Math.max(floorQ, q[i] - dq[i]);
       double qh = Math.max(ql, Math.min(1.0, q[i] + dq[i]));
-      hi += Math.max(Math.max(term.at(ph, ql), term.at(pl, qh)),
-          Math.max(term.at(pl, ql), term.at(ph, qh)));
+      hi +=
+          Math.max(
+              Math.max(term.at(ph, ql), term.at(pl, qh)),
+              Math.max(term.at(pl, ql), term.at(ph, qh)));
       if (pl > qh) {
         lo += term.at(pl, qh);
       } else if (ph < ql) {

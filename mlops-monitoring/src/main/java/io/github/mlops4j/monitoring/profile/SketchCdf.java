@@ -10,8 +10,10 @@ import java.util.Arrays;
 final class SketchCdf {
   /** Distinct values, increasing. */
   final double[] x;
+
   /** Cumulative weight of the values ≤ x[i]. */
   final long[] cumulative;
+
   /** Total weight (number of values summarized). */
   final long n;
 
@@ -136,7 +138,10 @@ final class SketchCdf {
     return sum + comp;
   }
 
-  /** sup<sub>z</sub> |F<sub>a</sub>(z) − F<sub>b</sub>(z)| (the KS statistic of the two step functions). */
+  /**
+   * sup<sub>z</sub> |F<sub>a</sub>(z) − F<sub>b</sub>(z)| (the KS statistic of the two step
+   * functions).
+   */
   static double ks(SketchCdf a, SketchCdf b) {
     int i = 0;
     int j = 0;

@@ -17,33 +17,36 @@ import org.apache.datasketches.memory.Memory;
  * reads them, so that untrusted bytes can neither make it allocate what they declare nor hand back
  * a sketch that breaks later queries.
  *
- * <p>DataSketches trusts its images: a KLL image's level count sizes an array before the bytes
- * are checked to hold it, and a frequent-items image's string lengths and hash-map size are
- * allocated as declared. Here every length and count is checked against the bytes that remain,
- * the header must be exactly what this library writes (the profile's k and map size, m = 8, the
- * compact layouts of {@code toByteArray()}), and the content must be consistent: a KLL sketch's
- * retained weights add up to its n, its items are finite and within its min and max, and its
- * levels above 0 are sorted; a frequent-items sketch's counts are positive, its items distinct
- * and valid UTF-8, their counts and its error offset no more than its stream length.
+ * <p>DataSketches trusts its images: a KLL image's level count sizes an array before the bytes are
+ * checked to hold it, and a frequent-items image's string lengths and hash-map size are allocated
+ * as declared. Here every length and count is checked against the bytes that remain, the header
+ * must be exactly what this library writes (the profile's k and map size, m = 8, the compact
+ * layouts of {@code toByteArray()}), and the content must be consistent: a KLL sketch's retained
+ * weights add up to its n, its items are finite and within its min and max, and its levels above 0
+ * are sorted; a frequent-items sketch's counts are positive, its items distinct and valid UTF-8,
+ * their counts and its error offset no more than its stream length.
  *
- * <p>Memory: a KLL image is not copied into a heap sketch but wrapped read-only, so a column
- * keeps only its own bytes (a heap sketch always holds k doubles, 512 KB at k = 65535, whatever
- * its image). A frequent-items sketch is rebuilt on the heap with the smallest hash map that
- * holds its items, whatever current map size its image declares (up to the profile's maximum):
- * that changes neither counts, nor estimates, nor when the sketch purges.
+ * <p>Memory: a KLL image is not copied into a heap sketch but wrapped read-only, so a column keeps
+ * only its own bytes (a heap sketch always holds k doubles, 512 KB at k = 65535, whatever its
+ * image). A frequent-items sketch is rebuilt on the heap with the smallest hash map that holds its
+ * items, whatever current map size its image declares (up to the profile's maximum): that changes
+ * neither counts, nor estimates, nor when the sketch purges.
  *
  * <p>All multi-byte fields are little-endian, as DataSketches writes them.
  */
 final class SketchImages {
   /** KLL family id, serial versions and preamble sizes (DataSketches {@code KllPreambleUtil}). */
   private static final int KLL_FAMILY = 15;
+
   private static final int KLL_M = 8;
   private static final int KLL_EMPTY = 1;
   private static final int KLL_LEVEL_ZERO_SORTED = 2;
   private static final int KLL_SINGLE = 4;
   private static final int KLL_DATA_START = 20;
+
   /** DataSketches asserts at most 61 levels; 2^61 values at k = 8 need fewer. */
   static final int KLL_MAX_LEVELS = 61;
+
   private static final long[] POWERS_OF_THREE = new long[31];
 
   static {
@@ -55,6 +58,7 @@ final class SketchImages {
 
   /** Frequent-items family id and layout (DataSketches {@code frequencies.PreambleUtil}). */
   private static final int FI_FAMILY = 10;
+
   private static final int FI_EMPTY_FLAGS = 5;
   private static final int FI_PREAMBLE_BYTES = 32;
   private static final int FI_LG_MIN_MAP_SIZE = 3;
@@ -66,9 +70,16 @@ final class SketchImages {
 
   /** The 8-byte compact image of an empty KLL doubles sketch of parameter k. */
   static byte[] emptyKllImage(int k) {
-    return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).put((byte) 2).put((byte) 1)
-        .put((byte) KLL_FAMILY).put((byte) KLL_EMPTY).putShort((short) k).put((byte) KLL_M)
-        .put((byte) 0).array();
+    return ByteBuffer.allocate(8)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .put((byte) 2)
+        .put((byte) 1)
+        .put((byte) KLL_FAMILY)
+        .put((byte) KLL_EMPTY)
+        .putShort((short) k)
+        .put((byte) KLL_M)
+        .put((byte) 0)
+        .array();
   }
 
   /** A read-only empty KLL sketch of parameter k that holds 8 bytes, not k doubles. */
@@ -77,9 +88,9 @@ final class SketchImages {
   }
 
   /**
-   * Checks a compact KLL doubles image of {@code n ≥ 1} values with exact extremes {@code min}
-   * and {@code max} and parameter {@code k}, and wraps it read-only (the sketch keeps
-   * {@code image}: the caller must not change it).
+   * Checks a compact KLL doubles image of {@code n ≥ 1} values with exact extremes {@code min} and
+   * {@code max} and parameter {@code k}, and wraps it read-only (the sketch keeps {@code image}:
+   * the caller must not change it).
    *
    * @param where names the field in messages, e.g. {@code "Column 'age': \"kll\""}
    * @throws ProfileFormatException if the image is not such a sketch
@@ -99,8 +110,16 @@ final class SketchImages {
       throw bad(where, "is not a KLL sketch (family " + family + ")");
     }
     if (imageK != k || m != KLL_M) {
-      throw bad(where, "has k = " + imageK + ", m = " + m + "; the profile's sketches have k = "
-          + k + ", m = " + KLL_M);
+      throw bad(
+          where,
+          "has k = "
+              + imageK
+              + ", m = "
+              + m
+              + "; the profile's sketches have k = "
+              + k
+              + ", m = "
+              + KLL_M);
     }
     if ((flags & ~(KLL_EMPTY | KLL_LEVEL_ZERO_SORTED | KLL_SINGLE)) != 0) {
       throw bad(where, "has unknown flags " + flags);
@@ -111,8 +130,14 @@ final class SketchImages {
       throw bad(where, "is an empty sketch but the column has " + n + " values");
     }
     if (!single && !full) {
-      throw bad(where, "is not a compact KLL image (preamble " + preInts + " ints, serial"
-          + " version " + serVer + ")");
+      throw bad(
+          where,
+          "is not a compact KLL image (preamble "
+              + preInts
+              + " ints, serial"
+              + " version "
+              + serVer
+              + ")");
     }
     if ((flags & KLL_EMPTY) != 0 || ((flags & KLL_SINGLE) != 0) != single) {
       throw bad(where, "has flags " + flags + " that contradict its layout");
@@ -126,8 +151,9 @@ final class SketchImages {
       }
       double v = b.getDouble(8);
       if (!(v == min && v == max)) {
-        throw bad(where, "holds the value " + v + " but the column's min and max are " + min
-            + " and " + max);
+        throw bad(
+            where,
+            "holds the value " + v + " but the column's min and max are " + min + " and " + max);
       }
       return wrap(image, where);
     }
@@ -166,20 +192,38 @@ final class SketchImages {
     }
     long retained = capacity - offsets[0];
     if (image.length != itemsStart + 8 * retained) {
-      throw bad(where, "is " + image.length + " bytes; " + levels + " levels and " + retained
-          + " retained values need " + (itemsStart + 8 * retained));
+      throw bad(
+          where,
+          "is "
+              + image.length
+              + " bytes; "
+              + levels
+              + " levels and "
+              + retained
+              + " retained values need "
+              + (itemsStart + 8 * retained));
     }
     double imageMin = b.getDouble(KLL_DATA_START + 4 * levels);
     double imageMax = b.getDouble(KLL_DATA_START + 4 * levels + 8);
     if (!(imageMin == min && imageMax == max)) {
-      throw bad(where, "has min " + imageMin + " and max " + imageMax + " but the column's are "
-          + min + " and " + max);
+      throw bad(
+          where,
+          "has min "
+              + imageMin
+              + " and max "
+              + imageMax
+              + " but the column's are "
+              + min
+              + " and "
+              + max);
     }
     long weight = 0;
     for (int h = 0; h < levels; h++) {
       int count = offsets[h + 1] - offsets[h];
-      long w = count == 0 ? 0 : (h >= 62 || (long) count > (Long.MAX_VALUE >> h)) ? -1
-          : (long) count << h;
+      long w =
+          count == 0
+              ? 0
+              : (h >= 62 || (long) count > (Long.MAX_VALUE >> h)) ? -1 : (long) count << h;
       if (w < 0 || weight > Long.MAX_VALUE - w) {
         throw bad(where, "has retained weights that overflow");
       }
@@ -189,8 +233,8 @@ final class SketchImages {
       for (int i = offsets[h]; i < offsets[h + 1]; i++) {
         double v = b.getDouble((int) (itemsStart + 8L * (i - offsets[0])));
         if (!(v >= min && v <= max)) {
-          throw bad(where, "holds the value " + v + " outside the column's [" + min + ", " + max
-              + "]");
+          throw bad(
+              where, "holds the value " + v + " outside the column's [" + min + ", " + max + "]");
         }
         if (mustBeSorted && v < prev) {
           throw bad(where, "has level " + h + " out of order");
@@ -209,8 +253,12 @@ final class SketchImages {
       return KllDoublesSketch.wrap(Memory.wrap(image, ByteOrder.LITTLE_ENDIAN));
     } catch (RuntimeException e) {
       // the checks above should leave DataSketches nothing to refuse
-      throw new ProfileFormatException("Corrupt profile: " + where + " is not a valid KLL sketch: "
-          + ProfileFormat.bounded(String.valueOf(e.getMessage())), e);
+      throw new ProfileFormatException(
+          "Corrupt profile: "
+              + where
+              + " is not a valid KLL sketch: "
+              + ProfileFormat.bounded(String.valueOf(e.getMessage())),
+          e);
     }
   }
 
@@ -241,14 +289,14 @@ final class SketchImages {
   // ---- frequent items -----------------------------------------------------------------------
 
   /**
-   * Checks an {@code ItemsSketch<String>} image (serialized with {@code ArrayOfStringsSerDe}) of
-   * a stream of {@code streamLength} values, built with maximum map size
-   * 2<sup>{@code lgMaxMapSize}</sup>, and rebuilds it.
+   * Checks an {@code ItemsSketch<String>} image (serialized with {@code ArrayOfStringsSerDe}) of a
+   * stream of {@code streamLength} values, built with maximum map size 2<sup>{@code
+   * lgMaxMapSize}</sup>, and rebuilds it.
    *
    * @throws ProfileFormatException if the image is not such a sketch
    */
-  static ItemsSketch<String> frequentItems(byte[] image, int lgMaxMapSize, long streamLength,
-      String where) {
+  static ItemsSketch<String> frequentItems(
+      byte[] image, int lgMaxMapSize, long streamLength, String where) {
     ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
     if (image.length < 8) {
       throw bad(where, "is " + image.length + " bytes, shorter than a frequent-items preamble (8)");
@@ -260,16 +308,24 @@ final class SketchImages {
     int lgCur = b.get(4) & 0xFF;
     int flags = b.get(5) & 0xFF;
     if (family != FI_FAMILY || serVer != 1 || (b.get(0) & 0xC0) != 0) {
-      throw bad(where, "is not a frequent-items sketch (family " + family + ", serial version "
-          + serVer + ")");
+      throw bad(
+          where,
+          "is not a frequent-items sketch (family " + family + ", serial version " + serVer + ")");
     }
     if (lgMax != lgMaxMapSize) {
-      throw bad(where, "has a maximum map size of 2^" + lgMax + "; the profile's is 2^"
-          + lgMaxMapSize);
+      throw bad(
+          where, "has a maximum map size of 2^" + lgMax + "; the profile's is 2^" + lgMaxMapSize);
     }
     if (lgCur < FI_LG_MIN_MAP_SIZE || lgCur > lgMax) {
-      throw bad(where, "has a current map size of 2^" + lgCur + ", not in [2^"
-          + FI_LG_MIN_MAP_SIZE + ", 2^" + lgMax + "]");
+      throw bad(
+          where,
+          "has a current map size of 2^"
+              + lgCur
+              + ", not in [2^"
+              + FI_LG_MIN_MAP_SIZE
+              + ", 2^"
+              + lgMax
+              + "]");
     }
     if (preLongs == 1) {
       if (flags != FI_EMPTY_FLAGS || image.length != 8) {
@@ -292,8 +348,15 @@ final class SketchImages {
     long maxActive = (long) ((1L << lgMax) * FI_LOAD_FACTOR);
     // each item takes at least 12 bytes: its count and its length prefix
     if (active < 0 || active > maxActive || active > (image.length - FI_PREAMBLE_BYTES) / 12) {
-      throw bad(where, "declares " + active + " items; its " + image.length + " bytes and map"
-          + " size allow at most " + Math.min(maxActive, (image.length - FI_PREAMBLE_BYTES) / 12));
+      throw bad(
+          where,
+          "declares "
+              + active
+              + " items; its "
+              + image.length
+              + " bytes and map"
+              + " size allow at most "
+              + Math.min(maxActive, (image.length - FI_PREAMBLE_BYTES) / 12));
     }
     if (stream != streamLength) {
       throw bad(where, "summarizes " + stream + " values but the column has " + streamLength);
@@ -307,17 +370,24 @@ final class SketchImages {
     for (int i = 0; i < n; i++) {
       long c = b.getLong(FI_PREAMBLE_BYTES + 8 * i);
       if (c <= 0 || c > stream - sum) {
-        throw bad(where, "has an item count " + c + " that is not positive or exceeds the"
-            + " stream length " + stream);
+        throw bad(
+            where,
+            "has an item count "
+                + c
+                + " that is not positive or exceeds the"
+                + " stream length "
+                + stream);
       }
       counts[i] = c;
       sum += c;
     }
     String[] items = new String[n];
     HashSet<String> seen = new HashSet<>();
-    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder utf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     int pos = FI_PREAMBLE_BYTES + 8 * n;
     for (int i = 0; i < n; i++) {
       if (image.length - pos < 4) {
@@ -326,8 +396,9 @@ final class SketchImages {
       int len = b.getInt(pos);
       pos += 4;
       if (len < 0 || len > image.length - pos) {
-        throw bad(where, "declares item " + i + " of " + len + " bytes; " + (image.length - pos)
-            + " remain");
+        throw bad(
+            where,
+            "declares item " + i + " of " + len + " bytes; " + (image.length - pos) + " remain");
       }
       String item;
       try {
@@ -354,14 +425,18 @@ final class SketchImages {
     }
     ItemsSketch<String> sketch;
     try {
-      sketch = ItemsSketch.getInstance(Memory.wrap(copy, ByteOrder.LITTLE_ENDIAN),
-          CategorySketch.SERDE);
+      sketch =
+          ItemsSketch.getInstance(Memory.wrap(copy, ByteOrder.LITTLE_ENDIAN), CategorySketch.SERDE);
     } catch (RuntimeException e) {
-      throw new ProfileFormatException("Corrupt profile: " + where
-          + " is not a valid frequent-items sketch: "
-          + ProfileFormat.bounded(String.valueOf(e.getMessage())), e);
+      throw new ProfileFormatException(
+          "Corrupt profile: "
+              + where
+              + " is not a valid frequent-items sketch: "
+              + ProfileFormat.bounded(String.valueOf(e.getMessage())),
+          e);
     }
-    if (sketch.getStreamLength() != stream || sketch.getNumActiveItems() != n
+    if (sketch.getStreamLength() != stream
+        || sketch.getNumActiveItems() != n
         || sketch.getMaximumError() != offset) {
       throw bad(where, "does not read back as it was written");
     }
@@ -383,18 +458,24 @@ final class SketchImages {
 
   /**
    * The image this library writes for a frequent-items sketch: DataSketches' own, with its items
-   * sorted ({@link #canonicalFrequentItems}), and in full form for a sketch that holds no item
-   * but has seen values. A sketch of distinct values purges every item when its map fills; it
-   * keeps its stream length and error offset, but DataSketches writes it as the 8-byte empty
-   * image, which loses both.
+   * sorted ({@link #canonicalFrequentItems}), and in full form for a sketch that holds no item but
+   * has seen values. A sketch of distinct values purges every item when its map fills; it keeps its
+   * stream length and error offset, but DataSketches writes it as the 8-byte empty image, which
+   * loses both.
    */
   static byte[] frequentItemsImage(ItemsSketch<String> items) {
     byte[] image = items.toByteArray(CategorySketch.SERDE);
     if (image.length == 8 && items.getStreamLength() > 0) {
-      return ByteBuffer.allocate(FI_PREAMBLE_BYTES).order(ByteOrder.LITTLE_ENDIAN)
-          .put((byte) 4).put((byte) 1).put((byte) FI_FAMILY).put(image[3])
+      return ByteBuffer.allocate(FI_PREAMBLE_BYTES)
+          .order(ByteOrder.LITTLE_ENDIAN)
+          .put((byte) 4)
+          .put((byte) 1)
+          .put((byte) FI_FAMILY)
+          .put(image[3])
           .put((byte) minimalLgMapSize(0))
-          .put((byte) 0).put(image[6]).put(image[7])
+          .put((byte) 0)
+          .put(image[6])
+          .put(image[7])
           .putLong(0) // no active item
           .putLong(items.getStreamLength())
           .putLong(items.getMaximumError())
@@ -404,12 +485,12 @@ final class SketchImages {
   }
 
   /**
-   * The same frequent-items image with its items (and their counts) sorted by item, and the
-   * current map size {@link #minimalLgMapSize minimal} for them. DataSketches
-   * writes items in hash-map slot order, which depends on the order they were inserted; a sketch
-   * read back inserts them in the written order, so a second write could list them in another
-   * order. Sorted, the written bytes depend only on the sketch's content: reading and writing a
-   * profile again gives the same bytes. {@code image} must come from {@code toByteArray}.
+   * The same frequent-items image with its items (and their counts) sorted by item, and the current
+   * map size {@link #minimalLgMapSize minimal} for them. DataSketches writes items in hash-map slot
+   * order, which depends on the order they were inserted; a sketch read back inserts them in the
+   * written order, so a second write could list them in another order. Sorted, the written bytes
+   * depend only on the sketch's content: reading and writing a profile again gives the same bytes.
+   * {@code image} must come from {@code toByteArray}.
    */
   static byte[] canonicalFrequentItems(byte[] image) {
     if (image.length < FI_PREAMBLE_BYTES) {

@@ -7,14 +7,14 @@ package io.github.mlops4j.monitoring.stats;
  * actually used, {@link #EXACT} or {@link #ASYMPTOTIC}.
  */
 public enum PValueMethod {
-    /**
-     * Let the test choose, the way scipy does: exact for small samples, asymptotic for large ones.
-     * The switch point is documented on each test ({@link StatTests#ks} and
-     * {@link StatTests#cramerVonMises}).
-     */
-    AUTO,
-    /** The exact null distribution of the statistic (permutation distribution without ties). */
-    EXACT,
-    /** A large-sample approximation of the null distribution. */
-    ASYMPTOTIC
+  /**
+   * Let the test choose, the way scipy does: exact for small samples, asymptotic for large ones.
+   * The switch point is documented on each test ({@link StatTests#ks} and {@link
+   * StatTests#cramerVonMises}).
+   */
+  AUTO,
+  /** The exact null distribution of the statistic (permutation distribution without ties). */
+  EXACT,
+  /** A large-sample approximation of the null distribution. */
+  ASYMPTOTIC
 }

@@ -1,4 +1,6 @@
-/** Two-sample tests and distances between distributions, checked against reference implementations. */
+/**
+ * Two-sample tests and distances between distributions, checked against reference implementations.
+ */
 @NullMarked
 package io.github.mlops4j.monitoring.stats;
 

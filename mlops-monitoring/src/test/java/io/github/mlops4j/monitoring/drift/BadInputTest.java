@@ -1,11 +1,11 @@
 package io.github.mlops4j.monitoring.drift;
 
+import static io.github.mlops4j.monitoring.drift.DriftPreset.EVIDENTLY;
+import static io.github.mlops4j.monitoring.drift.DriftPreset.PRODUCTION;
 import static io.github.mlops4j.monitoring.drift.DriftTestData.compare;
 import static io.github.mlops4j.monitoring.drift.DriftTestData.labels;
 import static io.github.mlops4j.monitoring.drift.DriftTestData.only;
 import static io.github.mlops4j.monitoring.drift.DriftTestData.range;
-import static io.github.mlops4j.monitoring.drift.DriftPreset.EVIDENTLY;
-import static io.github.mlops4j.monitoring.drift.DriftPreset.PRODUCTION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -15,31 +15,45 @@ import org.junit.jupiter.api.Test;
 
 /** Every kind of bad input gives a defined result or an error that says what to do. */
 class BadInputTest {
-  private static final Frame XY = Frame.builder().numeric("x", range(1, 20))
-      .categorical("y", labels(new String[] {"a", "b"}, 10, 10)).build();
+  private static final Frame XY =
+      Frame.builder()
+          .numeric("x", range(1, 20))
+          .categorical("y", labels(new String[] {"a", "b"}, 10, 10))
+          .build();
 
   @Test
   void emptyReference_isAnError() {
     assertThatThrownBy(() -> DriftDetector.builder(Frame.builder().build()).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no rows and no columns");
-    assertThatThrownBy(() -> DriftDetector.builder(DriftTestData.numeric("x", new double[0])).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no rows");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no rows and no columns");
+    assertThatThrownBy(
+            () -> DriftDetector.builder(DriftTestData.numeric("x", new double[0])).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no rows");
   }
 
   @Test
   void emptyCurrent_isAnError() {
     DriftDetector d = DriftDetector.builder(XY).build();
-    assertThatThrownBy(() -> d.compare(Frame.builder().numeric("x", new double[0])
-        .categorical("y", new String[0]).build()))
+    assertThatThrownBy(
+            () ->
+                d.compare(
+                    Frame.builder()
+                        .numeric("x", new double[0])
+                        .categorical("y", new String[0])
+                        .build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("current frame has no rows");
   }
 
   @Test
   void allMissingReferenceColumn_isAnErrorUnlessIgnored() {
-    Frame ref = Frame.builder().numeric("x", range(1, 20))
-        .numeric("gone", new double[20] /* zeros */)
-        .categorical("empty", new String[20]).build();
+    Frame ref =
+        Frame.builder()
+            .numeric("x", range(1, 20))
+            .numeric("gone", new double[20] /* zeros */)
+            .categorical("empty", new String[20])
+            .build();
     assertThatThrownBy(() -> DriftDetector.builder(ref).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'empty' has no non-missing values")
@@ -82,8 +96,12 @@ class BadInputTest {
     assertThat(chi.quality().referenceMissingShare()).isZero();
     ColumnDrift psi = only(compare(PRODUCTION, ref, cur));
     assertThat(psi.score()).isFinite().isGreaterThan(1);
-    ColumnDrift js = only(DriftDetector.builder(ref).column("k", DriftMethod.jensenShannon()).build()
-        .compare(cur));
+    ColumnDrift js =
+        only(
+            DriftDetector.builder(ref)
+                .column("k", DriftMethod.jensenShannon())
+                .build()
+                .compare(cur));
     assertThat(js.score()).isCloseTo(Math.sqrt(Math.log(2)), within(1e-12));
   }
 
@@ -93,12 +111,15 @@ class BadInputTest {
     // score 0.5 -> drift, with a note about the floor.
     double[] five = new double[1500];
     Arrays.fill(five, 5);
-    DriftDetector d = DriftDetector.builder(DriftTestData.numeric("x", five))
-        .column("x", DriftMethod.wasserstein()).build();
+    DriftDetector d =
+        DriftDetector.builder(DriftTestData.numeric("x", five))
+            .column("x", DriftMethod.wasserstein())
+            .build();
     ColumnDrift same = only(d.compare(DriftTestData.numeric("x", five)));
     assertThat(same.score()).isZero();
     assertThat(same.drifted()).isFalse();
-    ColumnDrift moved = only(d.compare(DriftTestData.numeric("x", DriftTestData.plus(five, 0.0005))));
+    ColumnDrift moved =
+        only(d.compare(DriftTestData.numeric("x", DriftTestData.plus(five, 0.0005))));
     assertThat(moved.score()).isCloseTo(0.5, within(1e-9));
     assertThat(moved.drifted()).isTrue();
     assertThat(moved.note()).contains("below 0.001");
@@ -108,42 +129,60 @@ class BadInputTest {
   void missingColumnInCurrent_namesIt() {
     DriftDetector d = DriftDetector.builder(XY).build();
     assertThatThrownBy(() -> d.compare(DriftTestData.numeric("x", range(1, 5))))
-        .isInstanceOfSatisfying(DriftSchemaException.class, e -> {
-          assertThat(e.column()).isEqualTo("y");
-          assertThat(e.expectedType()).contains(ColumnType.CATEGORICAL);
-          assertThat(e.actualType()).isEmpty();
-        })
+        .isInstanceOfSatisfying(
+            DriftSchemaException.class,
+            e -> {
+              assertThat(e.column()).isEqualTo("y");
+              assertThat(e.expectedType()).contains(ColumnType.CATEGORICAL);
+              assertThat(e.actualType()).isEmpty();
+            })
         .hasMessageContaining("no column 'y'")
         .hasMessageContaining("ignore(\"y\")");
   }
 
   @Test
   void extraColumnsInCurrent_ignoredByDefault_errorWhenStrict() {
-    Frame cur = Frame.builder().numeric("x", range(1, 20))
-        .categorical("y", labels(new String[] {"a", "b"}, 10, 10))
-        .numeric("extra", range(1, 20)).build();
+    Frame cur =
+        Frame.builder()
+            .numeric("x", range(1, 20))
+            .categorical("y", labels(new String[] {"a", "b"}, 10, 10))
+            .numeric("extra", range(1, 20))
+            .build();
     assertThat(DriftDetector.builder(XY).build().compare(cur).columns()).hasSize(2);
-    assertThatThrownBy(() -> DriftDetector.builder(XY).failOnExtraColumns(true).build().compare(cur))
-        .isInstanceOfSatisfying(DriftSchemaException.class,
-            e -> assertThat(e.column()).isEqualTo("extra"))
+    assertThatThrownBy(
+            () -> DriftDetector.builder(XY).failOnExtraColumns(true).build().compare(cur))
+        .isInstanceOfSatisfying(
+            DriftSchemaException.class, e -> assertThat(e.column()).isEqualTo("extra"))
         .hasMessageContaining("'extra'");
     // Ignored reference columns may be present in the current data even when strict.
-    assertThat(DriftDetector.builder(XY).ignore("y").failOnExtraColumns(true).build()
-        .compare(XY).columns()).hasSize(1);
+    assertThat(
+            DriftDetector.builder(XY)
+                .ignore("y")
+                .failOnExtraColumns(true)
+                .build()
+                .compare(XY)
+                .columns())
+        .hasSize(1);
   }
 
   @Test
   void wrongColumnTypeInCurrent_namesBothTypes() {
     DriftDetector d = DriftDetector.builder(XY).build();
-    Frame cur = Frame.builder().categorical("x", new String[] {"1", "2"})
-        .categorical("y", new String[] {"a", "b"}).build();
+    Frame cur =
+        Frame.builder()
+            .categorical("x", new String[] {"1", "2"})
+            .categorical("y", new String[] {"a", "b"})
+            .build();
     assertThatThrownBy(() -> d.compare(cur))
-        .isInstanceOfSatisfying(DriftSchemaException.class, e -> {
-          assertThat(e.column()).isEqualTo("x");
-          assertThat(e.expectedType()).contains(ColumnType.NUMERIC);
-          assertThat(e.actualType()).contains(ColumnType.CATEGORICAL);
-        })
-        .hasMessageContaining("'x' is categorical in the current data but numeric in the reference");
+        .isInstanceOfSatisfying(
+            DriftSchemaException.class,
+            e -> {
+              assertThat(e.column()).isEqualTo("x");
+              assertThat(e.expectedType()).contains(ColumnType.NUMERIC);
+              assertThat(e.actualType()).contains(ColumnType.CATEGORICAL);
+            })
+        .hasMessageContaining(
+            "'x' is categorical in the current data but numeric in the reference");
   }
 
   @Test
@@ -154,25 +193,31 @@ class BadInputTest {
         .hasMessageContaining("ks needs a numeric column, but 'y' is categorical");
     assertThatThrownBy(() -> b.column("nope", DriftMethod.psi()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("no column 'nope'").hasMessageContaining("[x, y]");
+        .hasMessageContaining("no column 'nope'")
+        .hasMessageContaining("[x, y]");
     assertThatThrownBy(() -> b.ignore("nope")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.datasetThreshold(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.histogramBins(-1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DriftDetector.builder(XY).column("x", DriftMethod.psi()).ignore("x").build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("both configured and ignored");
+    assertThatThrownBy(
+            () -> DriftDetector.builder(XY).column("x", DriftMethod.psi()).ignore("x").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("both configured and ignored");
     assertThatThrownBy(() -> DriftDetector.builder(XY).ignore("x", "y").build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("No column left");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("No column left");
   }
 
   @Test
   void methodChecks() {
     assertThatThrownBy(() -> DriftMethod.ks(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> DriftMethod.ks(1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DriftMethod.psi(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DriftMethod.psi(Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> DriftMethod.psi(-0.1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> DriftMethod.ks().withBins(Bins.quantiles(5)))
         .isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> DriftMethod.psi().withLogBase(2)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> DriftMethod.psi().withLogBase(2))
+        .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> DriftMethod.jensenShannon().withLogBase(1))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Bins.quantiles(1)).isInstanceOf(IllegalArgumentException.class);
@@ -181,17 +226,20 @@ class BadInputTest {
 
   @Test
   void frameChecks() {
-    assertThatThrownBy(() -> Frame.builder().numeric("a", new double[2]).numeric("b", new double[3]))
+    assertThatThrownBy(
+            () -> Frame.builder().numeric("a", new double[2]).numeric("b", new double[3]))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'b' has 3 rows but 'a' has 2");
     assertThatThrownBy(() -> Frame.builder().numeric("a", new double[2]).bool("a", new boolean[2]))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("added twice");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("added twice");
     assertThatThrownBy(() -> Frame.builder().numeric(" ", new double[2]))
         .isInstanceOf(IllegalArgumentException.class);
     double[] values = {1, 2};
     Frame f = Frame.builder().numeric("a", values).build();
     values[0] = 99; // copied on the way in
-    DriftReport r = DriftDetector.builder(f).build().compare(DriftTestData.numeric("a", new double[] {1, 2}));
+    DriftReport r =
+        DriftDetector.builder(f).build().compare(DriftTestData.numeric("a", new double[] {1, 2}));
     assertThat(r.columns().get(0).statistic()).isZero();
     assertThat(f.type("a")).contains(ColumnType.NUMERIC);
     assertThat(f.type("b")).isEmpty();
@@ -204,8 +252,10 @@ class BadInputTest {
 
   @Test
   void tinySamples_cramerVonMisesNeedsTwoValues() {
-    DriftDetector d = DriftDetector.builder(DriftTestData.numeric("x", range(1, 10)))
-        .column("x", DriftMethod.cramerVonMises()).build();
+    DriftDetector d =
+        DriftDetector.builder(DriftTestData.numeric("x", range(1, 10)))
+            .column("x", DriftMethod.cramerVonMises())
+            .build();
     ColumnDrift c = only(d.compare(DriftTestData.numeric("x", new double[] {3})));
     assertThat(c.drifted()).isFalse();
     assertThat(c.note()).contains("at least 2 values on each side");

@@ -1,10 +1,10 @@
 package io.github.mlops4j.monitoring.drift;
 
+import static io.github.mlops4j.monitoring.drift.DriftPreset.EVIDENTLY;
+import static io.github.mlops4j.monitoring.drift.DriftPreset.PRODUCTION;
 import static io.github.mlops4j.monitoring.drift.DriftTestData.compare;
 import static io.github.mlops4j.monitoring.drift.DriftTestData.only;
 import static io.github.mlops4j.monitoring.drift.DriftTestData.range;
-import static io.github.mlops4j.monitoring.drift.DriftPreset.EVIDENTLY;
-import static io.github.mlops4j.monitoring.drift.DriftPreset.PRODUCTION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -19,8 +19,10 @@ class DataChecksTest {
     // Current: 0, 5, 11 and three missing values (NaN, null, +Infinity) -> missing 3/6 = 0.5.
     // Reference range [1, 10]: 0 and 11 are outside -> 2 of the 3 non-missing values = 2/3.
     Frame ref = Frame.builder().numeric("x", range(1, 10)).build();
-    Frame cur = Frame.builder().numeric("x", new Double[] {0.0, 5.0, Double.NaN, null, 11.0,
-        Double.POSITIVE_INFINITY}).build();
+    Frame cur =
+        Frame.builder()
+            .numeric("x", new Double[] {0.0, 5.0, Double.NaN, null, 11.0, Double.POSITIVE_INFINITY})
+            .build();
     DataQuality q = only(compare(EVIDENTLY, ref, cur)).quality();
     assertThat(q.referenceMissingShare()).isZero();
     assertThat(q.currentMissingShare()).isEqualTo(0.5);
@@ -76,11 +78,28 @@ class DataChecksTest {
       }
       assertThat(r.driftedShare()).isZero();
     }
-    for (DriftMethod m : new DriftMethod[] {DriftMethod.ks(), DriftMethod.chiSquare(), DriftMethod.chiSquareHomogeneity(),
-        DriftMethod.zTest(), DriftMethod.wasserstein(), DriftMethod.energy(), DriftMethod.jensenShannon(), DriftMethod.psi(),
-        DriftMethod.kl(), DriftMethod.hellinger(), DriftMethod.cramerVonMises()}) {
-      ColumnDrift c = DriftDetector.builder(frame).column("n", m).ignore("c").build()
-          .compare(frame).columns().get(0);
+    for (DriftMethod m :
+        new DriftMethod[] {
+          DriftMethod.ks(),
+          DriftMethod.chiSquare(),
+          DriftMethod.chiSquareHomogeneity(),
+          DriftMethod.zTest(),
+          DriftMethod.wasserstein(),
+          DriftMethod.energy(),
+          DriftMethod.jensenShannon(),
+          DriftMethod.psi(),
+          DriftMethod.kl(),
+          DriftMethod.hellinger(),
+          DriftMethod.cramerVonMises()
+        }) {
+      ColumnDrift c =
+          DriftDetector.builder(frame)
+              .column("n", m)
+              .ignore("c")
+              .build()
+              .compare(frame)
+              .columns()
+              .get(0);
       assertThat(c.score()).as(m.toString()).isNotNaN();
       assertThat(c.drifted()).as(m.toString()).isFalse();
       assertThat(c.score()).as(m.toString()).isEqualTo(m.isTest() ? 1.0 : 0.0);
@@ -93,8 +112,12 @@ class DataChecksTest {
     // z = -1 / sqrt(0.25 * (2/50)) = -10 -> p ~ 1.5e-23 -> drift.
     double[] seven = new double[50];
     Arrays.fill(seven, 7);
-    ColumnDrift c = only(compare(EVIDENTLY, DriftTestData.numeric("n", seven),
-        DriftTestData.numeric("n", DriftTestData.plus(seven, 1))));
+    ColumnDrift c =
+        only(
+            compare(
+                EVIDENTLY,
+                DriftTestData.numeric("n", seven),
+                DriftTestData.numeric("n", DriftTestData.plus(seven, 1))));
     assertThat(c.method()).isEqualTo("z");
     assertThat(c.statistic()).isCloseTo(-10, within(1e-9));
     assertThat(c.drifted()).isTrue();

@@ -23,23 +23,38 @@ class DriftProperties {
 
   /** Continuous values, or small integers so that ties and few distinct values are common. */
   private static Gen<double[]> numbers(int minSize, int maxSize) {
-    Gen<double[]> continuous = lists().of(doubles().between(-1000, 1000))
-        .ofSizeBetween(minSize, maxSize).map(DriftProperties::toArray);
-    Gen<double[]> tied = lists().of(integers().between(-3, 3).map(Integer::doubleValue))
-        .ofSizeBetween(minSize, maxSize).map(DriftProperties::toArray);
-    Gen<double[]> constant = integers().between(minSize, maxSize).zip(integers().between(-5, 5),
-        (n, v) -> {
-          double[] a = new double[n];
-          java.util.Arrays.fill(a, v);
-          return a;
-        });
-    return Generate.frequency(List.of(org.quicktheories.api.Pair.of(4, continuous),
-        org.quicktheories.api.Pair.of(3, tied), org.quicktheories.api.Pair.of(1, constant)));
+    Gen<double[]> continuous =
+        lists()
+            .of(doubles().between(-1000, 1000))
+            .ofSizeBetween(minSize, maxSize)
+            .map(DriftProperties::toArray);
+    Gen<double[]> tied =
+        lists()
+            .of(integers().between(-3, 3).map(Integer::doubleValue))
+            .ofSizeBetween(minSize, maxSize)
+            .map(DriftProperties::toArray);
+    Gen<double[]> constant =
+        integers()
+            .between(minSize, maxSize)
+            .zip(
+                integers().between(-5, 5),
+                (n, v) -> {
+                  double[] a = new double[n];
+                  java.util.Arrays.fill(a, v);
+                  return a;
+                });
+    return Generate.frequency(
+        List.of(
+            org.quicktheories.api.Pair.of(4, continuous),
+            org.quicktheories.api.Pair.of(3, tied),
+            org.quicktheories.api.Pair.of(1, constant)));
   }
 
   private static Gen<String[]> categories(int size) {
-    return lists().of(integers().between(0, 5).map(i -> i == 5 ? null : "c" + i))
-        .ofSize(size).map(l -> l.toArray(new String[0]));
+    return lists()
+        .of(integers().between(0, 5).map(i -> i == 5 ? null : "c" + i))
+        .ofSize(size)
+        .map(l -> l.toArray(new String[0]));
   }
 
   private static double[] toArray(List<Double> values) {
@@ -80,106 +95,146 @@ class DriftProperties {
 
   @Test
   void identicalData_smallReference_noDriftZeroDistancesPOne() {
-    theory(200).forAll(numbers(1, 80), integers().all()).checkAssert((a, seed) -> {
-      Frame f = frame(a, seed);
-      for (DriftPreset preset : DriftPreset.values()) {
-        assertNoDrift(DriftDetector.builder(f).preset(preset).build().compare(f));
-      }
-    });
+    theory(200)
+        .forAll(numbers(1, 80), integers().all())
+        .checkAssert(
+            (a, seed) -> {
+              Frame f = frame(a, seed);
+              for (DriftPreset preset : DriftPreset.values()) {
+                assertNoDrift(DriftDetector.builder(f).preset(preset).build().compare(f));
+              }
+            });
   }
 
   @Test
   void identicalData_largeReference_noDriftZeroDistances() {
-    theory(15).forAll(numbers(1001, 1400), integers().all()).checkAssert((a, seed) -> {
-      Frame f = frame(a, seed);
-      for (DriftPreset preset : DriftPreset.values()) {
-        assertNoDrift(DriftDetector.builder(f).preset(preset).build().compare(f));
-      }
-    });
+    theory(15)
+        .forAll(numbers(1001, 1400), integers().all())
+        .checkAssert(
+            (a, seed) -> {
+              Frame f = frame(a, seed);
+              for (DriftPreset preset : DriftPreset.values()) {
+                assertNoDrift(DriftDetector.builder(f).preset(preset).build().compare(f));
+              }
+            });
   }
 
   @Test
   void identicalData_everyMethod_noDrift() {
-    List<DriftMethod> methods = List.of(DriftMethod.ks(), DriftMethod.cramerVonMises(), DriftMethod.chiSquare(),
-        DriftMethod.chiSquareHomogeneity(), DriftMethod.zTest(), DriftMethod.wasserstein(), DriftMethod.energy(),
-        DriftMethod.jensenShannon(), DriftMethod.jensenShannon().withBins(Bins.evidently()), DriftMethod.psi(),
-        DriftMethod.psi().withBins(Bins.quantiles(4)), DriftMethod.kl(), DriftMethod.hellinger());
-    theory(60).forAll(numbers(2, 60), integers().between(0, methods.size() - 1))
-        .checkAssert((a, i) -> {
-          Frame f = DriftTestData.numeric("x", a);
-          ColumnDrift c = DriftDetector.builder(f).column("x", methods.get(i)).build().compare(f)
-              .columns().get(0);
-          assertThat(c.drifted()).as("%s", c).isFalse();
-          assertThat(c.score()).as("%s", c).isEqualTo(methods.get(i).isTest() ? 1.0 : 0.0);
-        });
+    List<DriftMethod> methods =
+        List.of(
+            DriftMethod.ks(),
+            DriftMethod.cramerVonMises(),
+            DriftMethod.chiSquare(),
+            DriftMethod.chiSquareHomogeneity(),
+            DriftMethod.zTest(),
+            DriftMethod.wasserstein(),
+            DriftMethod.energy(),
+            DriftMethod.jensenShannon(),
+            DriftMethod.jensenShannon().withBins(Bins.evidently()),
+            DriftMethod.psi(),
+            DriftMethod.psi().withBins(Bins.quantiles(4)),
+            DriftMethod.kl(),
+            DriftMethod.hellinger());
+    theory(60)
+        .forAll(numbers(2, 60), integers().between(0, methods.size() - 1))
+        .checkAssert(
+            (a, i) -> {
+              Frame f = DriftTestData.numeric("x", a);
+              ColumnDrift c =
+                  DriftDetector.builder(f)
+                      .column("x", methods.get(i))
+                      .build()
+                      .compare(f)
+                      .columns()
+                      .get(0);
+              assertThat(c.drifted()).as("%s", c).isFalse();
+              assertThat(c.score()).as("%s", c).isEqualTo(methods.get(i).isTest() ? 1.0 : 0.0);
+            });
   }
 
   @Test
   void farShift_drifts() {
     // Current values all above the reference maximum by more than the reference range.
-    theory(200).forAll(numbers(10, 80), numbers(10, 80)).checkAssert((a, b) -> {
-      double refMin = java.util.Arrays.stream(a).min().orElseThrow();
-      double refMax = java.util.Arrays.stream(a).max().orElseThrow();
-      double curMin = java.util.Arrays.stream(b).min().orElseThrow();
-      double shift = refMax - curMin + (refMax - refMin) + 1;
-      Frame ref = DriftTestData.numeric("x", a);
-      Frame cur = DriftTestData.numeric("x", DriftTestData.plus(b, shift));
-      for (DriftPreset preset : DriftPreset.values()) {
-        ColumnDrift c = DriftDetector.builder(ref).preset(preset).build().compare(cur)
-            .columns().get(0);
-        assertThat(c.drifted()).as("%s %s", preset, c).isTrue();
-        assertThat(c.quality().outOfRangeShare()).isEqualTo(1.0);
-      }
-    });
+    theory(200)
+        .forAll(numbers(10, 80), numbers(10, 80))
+        .checkAssert(
+            (a, b) -> {
+              double refMin = java.util.Arrays.stream(a).min().orElseThrow();
+              double refMax = java.util.Arrays.stream(a).max().orElseThrow();
+              double curMin = java.util.Arrays.stream(b).min().orElseThrow();
+              double shift = refMax - curMin + (refMax - refMin) + 1;
+              Frame ref = DriftTestData.numeric("x", a);
+              Frame cur = DriftTestData.numeric("x", DriftTestData.plus(b, shift));
+              for (DriftPreset preset : DriftPreset.values()) {
+                ColumnDrift c =
+                    DriftDetector.builder(ref).preset(preset).build().compare(cur).columns().get(0);
+                assertThat(c.drifted()).as("%s %s", preset, c).isTrue();
+                assertThat(c.quality().outOfRangeShare()).isEqualTo(1.0);
+              }
+            });
   }
 
   @Test
   void farShift_largeReference_drifts() {
-    theory(15).forAll(numbers(1001, 1300), numbers(10, 300)).checkAssert((a, b) -> {
-      double refMin = java.util.Arrays.stream(a).min().orElseThrow();
-      double refMax = java.util.Arrays.stream(a).max().orElseThrow();
-      double curMin = java.util.Arrays.stream(b).min().orElseThrow();
-      double shift = refMax - curMin + (refMax - refMin) + 1;
-      ColumnDrift c = DriftDetector.builder(DriftTestData.numeric("x", a)).build()
-          .compare(DriftTestData.numeric("x", DriftTestData.plus(b, shift))).columns().get(0);
-      assertThat(c.method()).isIn("wasserstein_normed", "jensenshannon");
-      assertThat(c.drifted()).as("%s", c).isTrue();
-    });
+    theory(15)
+        .forAll(numbers(1001, 1300), numbers(10, 300))
+        .checkAssert(
+            (a, b) -> {
+              double refMin = java.util.Arrays.stream(a).min().orElseThrow();
+              double refMax = java.util.Arrays.stream(a).max().orElseThrow();
+              double curMin = java.util.Arrays.stream(b).min().orElseThrow();
+              double shift = refMax - curMin + (refMax - refMin) + 1;
+              ColumnDrift c =
+                  DriftDetector.builder(DriftTestData.numeric("x", a))
+                      .build()
+                      .compare(DriftTestData.numeric("x", DriftTestData.plus(b, shift)))
+                      .columns()
+                      .get(0);
+              assertThat(c.method()).isIn("wasserstein_normed", "jensenshannon");
+              assertThat(c.drifted()).as("%s", c).isTrue();
+            });
   }
 
   @Test
   void rowOrderDoesNotMatter() {
-    theory(100).forAll(numbers(1, 60), categories(40), integers().all()).checkAssert((a, c, seed) -> {
-      Frame ref = Frame.builder().numeric("x", a).build();
-      Frame refC = Frame.builder().categorical("c", c).build();
-      SplittableRandom rnd = new SplittableRandom(seed);
-      double[] shuffled = a.clone();
-      String[] shuffledC = c.clone();
-      for (int i = shuffled.length - 1; i > 0; i--) {
-        int j = rnd.nextInt(i + 1);
-        double t = shuffled[i];
-        shuffled[i] = shuffled[j];
-        shuffled[j] = t;
-      }
-      for (int i = shuffledC.length - 1; i > 0; i--) {
-        int j = rnd.nextInt(i + 1);
-        String t = shuffledC[i];
-        shuffledC[i] = shuffledC[j];
-        shuffledC[j] = t;
-      }
-      double[] cur = DriftTestData.plus(a, 0.5);
-      for (DriftPreset preset : DriftPreset.values()) {
-        DriftDetector d = DriftDetector.builder(ref).preset(preset).build();
-        DriftDetector shuffledRef = DriftDetector.builder(Frame.builder().numeric("x", shuffled)
-            .build()).preset(preset).build();
-        assertThat(shuffledRef.compare(DriftTestData.numeric("x", cur)).columns())
-            .isEqualTo(d.compare(DriftTestData.numeric("x", cur)).columns());
-        if (java.util.Arrays.stream(c).anyMatch(java.util.Objects::nonNull)) {
-          DriftDetector dc = DriftDetector.builder(refC).preset(preset).build();
-          assertThat(dc.compare(Frame.builder().categorical("c", shuffledC).build()).columns())
-              .isEqualTo(dc.compare(refC).columns());
-        }
-      }
-    });
+    theory(100)
+        .forAll(numbers(1, 60), categories(40), integers().all())
+        .checkAssert(
+            (a, c, seed) -> {
+              Frame ref = Frame.builder().numeric("x", a).build();
+              Frame refC = Frame.builder().categorical("c", c).build();
+              SplittableRandom rnd = new SplittableRandom(seed);
+              double[] shuffled = a.clone();
+              String[] shuffledC = c.clone();
+              for (int i = shuffled.length - 1; i > 0; i--) {
+                int j = rnd.nextInt(i + 1);
+                double t = shuffled[i];
+                shuffled[i] = shuffled[j];
+                shuffled[j] = t;
+              }
+              for (int i = shuffledC.length - 1; i > 0; i--) {
+                int j = rnd.nextInt(i + 1);
+                String t = shuffledC[i];
+                shuffledC[i] = shuffledC[j];
+                shuffledC[j] = t;
+              }
+              double[] cur = DriftTestData.plus(a, 0.5);
+              for (DriftPreset preset : DriftPreset.values()) {
+                DriftDetector d = DriftDetector.builder(ref).preset(preset).build();
+                DriftDetector shuffledRef =
+                    DriftDetector.builder(Frame.builder().numeric("x", shuffled).build())
+                        .preset(preset)
+                        .build();
+                assertThat(shuffledRef.compare(DriftTestData.numeric("x", cur)).columns())
+                    .isEqualTo(d.compare(DriftTestData.numeric("x", cur)).columns());
+                if (java.util.Arrays.stream(c).anyMatch(java.util.Objects::nonNull)) {
+                  DriftDetector dc = DriftDetector.builder(refC).preset(preset).build();
+                  assertThat(
+                          dc.compare(Frame.builder().categorical("c", shuffledC).build()).columns())
+                      .isEqualTo(dc.compare(refC).columns());
+                }
+              }
+            });
   }
 }

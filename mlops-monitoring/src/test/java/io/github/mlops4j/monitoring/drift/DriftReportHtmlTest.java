@@ -18,7 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 class DriftReportHtmlTest {
   static final String ODD_NAME = "<script>alert('x')</script> & \"name\"";
 
-  /** A mixed, seeded data set: shifted, stable, new-category, binary, missing and constant columns. */
+  /**
+   * A mixed, seeded data set: shifted, stable, new-category, binary, missing and constant columns.
+   */
   static DriftReport mixedReport(DriftPreset preset) {
     SplittableRandom rnd = new SplittableRandom(42);
     int n = 2000;
@@ -45,25 +47,43 @@ class DriftReportHtmlTest {
       constRef[i] = 1;
     }
     for (int i = 0; i < m; i++) {
-      ageCur[i] = 46 + 10 * gaussian(rnd);                       // shifted by 0.6 sd
+      ageCur[i] = 46 + 10 * gaussian(rnd); // shifted by 0.6 sd
       incomeCur[i] = rnd.nextDouble() < 0.1 ? Double.NaN : Math.exp(10 + 0.5 * gaussian(rnd));
       cityCur[i] = rnd.nextDouble() < 0.15 ? "Pune" : cities[rnd.nextInt(3)];
-      churnCur[i] = rnd.nextDouble() < 0.21 ? Boolean.TRUE : rnd.nextDouble() < 0.02 ? null : Boolean.FALSE;
+      churnCur[i] =
+          rnd.nextDouble() < 0.21 ? Boolean.TRUE : rnd.nextDouble() < 0.02 ? null : Boolean.FALSE;
       oddCur[i] = rnd.nextDouble();
       constCur[i] = 1;
     }
-    Frame ref = Frame.builder().numeric("age", ageRef).numeric("income", incomeRef)
-        .categorical("city", cityRef).bool("churned", churnRef).numeric(ODD_NAME, odd)
-        .numeric("constant", constRef).build();
-    Frame cur = Frame.builder().numeric("age", ageCur).numeric("income", incomeCur)
-        .categorical("city", cityCur).bool("churned", churnCur).numeric(ODD_NAME, oddCur)
-        .numeric("constant", constCur).build();
-    return DriftDetector.builder(ref).preset(preset).clock(DriftTestData.CLOCK).build().compare(cur);
+    Frame ref =
+        Frame.builder()
+            .numeric("age", ageRef)
+            .numeric("income", incomeRef)
+            .categorical("city", cityRef)
+            .bool("churned", churnRef)
+            .numeric(ODD_NAME, odd)
+            .numeric("constant", constRef)
+            .build();
+    Frame cur =
+        Frame.builder()
+            .numeric("age", ageCur)
+            .numeric("income", incomeCur)
+            .categorical("city", cityCur)
+            .bool("churned", churnCur)
+            .numeric(ODD_NAME, oddCur)
+            .numeric("constant", constCur)
+            .build();
+    return DriftDetector.builder(ref)
+        .preset(preset)
+        .clock(DriftTestData.CLOCK)
+        .build()
+        .compare(cur);
   }
 
   private static double gaussian(SplittableRandom rnd) {
     // Box-Muller; deterministic for a seeded generator.
-    return Math.sqrt(-2 * Math.log(1 - rnd.nextDouble())) * Math.cos(2 * Math.PI * rnd.nextDouble());
+    return Math.sqrt(-2 * Math.log(1 - rnd.nextDouble()))
+        * Math.cos(2 * Math.PI * rnd.nextDouble());
   }
 
   @Test
@@ -77,35 +97,48 @@ class DriftReportHtmlTest {
       assertThat(html).contains(ReportHtml.rule(c));
     }
     assertThat(html).contains("score \u2265 0.1");
-    assertThat(report.columns()).extracting(ColumnDrift::method)
+    assertThat(report.columns())
+        .extracting(ColumnDrift::method)
         .contains("wasserstein_normed", "jensenshannon");
     // One histogram per column.
     assertThat(count(html, "<svg ")).isEqualTo(report.columns().size());
     // No scripts, no external resources: only the SVG namespace URI looks like a URL.
-    assertThat(html.toLowerCase()).doesNotContain("<script").doesNotContain("javascript:")
-        .doesNotContain(" src=").doesNotContain("@import").doesNotContain("url(")
-        .doesNotContain("<link").doesNotContain("<img").doesNotContain("<iframe");
-    assertThat(html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "")).doesNotContain("http:")
+    assertThat(html.toLowerCase())
+        .doesNotContain("<script")
+        .doesNotContain("javascript:")
+        .doesNotContain(" src=")
+        .doesNotContain("@import")
+        .doesNotContain("url(")
+        .doesNotContain("<link")
+        .doesNotContain("<img")
+        .doesNotContain("<iframe");
+    assertThat(html.replace("xmlns=\"http://www.w3.org/2000/svg\"", ""))
+        .doesNotContain("http:")
         .doesNotContain("https:");
     // The odd column name is escaped wherever it appears.
-    assertThat(html).contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;name&quot;")
+    assertThat(html)
+        .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;name&quot;")
         .doesNotContain(ODD_NAME);
-    assertThat(html).contains(report.datasetDrift() ? "Dataset drift detected" : "No dataset drift")
+    assertThat(html)
+        .contains(report.datasetDrift() ? "Dataset drift detected" : "No dataset drift")
         .contains("new category")
-        .contains("(missing)").contains("reference and current are constant");
+        .contains("(missing)")
+        .contains("reference and current are constant");
     Path file = dir.resolve("report.html");
     report.writeHtml(file);
     assertThat(Files.readString(file)).isEqualTo(html);
     String keep = System.getProperty("mlops4j.drift.html");
     if (keep != null) {
       report.writeHtml(Path.of(keep));
-      mixedReport(DriftPreset.PRODUCTION).writeHtml(Path.of(keep.replace(".html", "-production.html")));
+      mixedReport(DriftPreset.PRODUCTION)
+          .writeHtml(Path.of(keep.replace(".html", "-production.html")));
     }
   }
 
   @Test
   void escape_coversHtmlSpecialCharacters() {
-    assertThat(ReportHtml.escape("a<b>&\"c\"'d'\u0001")).isEqualTo("a&lt;b&gt;&amp;&quot;c&quot;&#39;d&#39; ");
+    assertThat(ReportHtml.escape("a<b>&\"c\"'d'\u0001"))
+        .isEqualTo("a&lt;b&gt;&amp;&quot;c&quot;&#39;d&#39; ");
   }
 
   @Test

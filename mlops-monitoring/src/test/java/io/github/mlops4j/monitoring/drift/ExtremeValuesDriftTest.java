@@ -18,34 +18,45 @@ import org.junit.jupiter.api.Test;
  * "no drift".
  *
  * <p>Exact reference values from {@code src/test/resources/io/github/mlops4j/monitoring/
- * extreme_values_reference.py} (scipy 1.17.1 / numpy 2.4.6; rational arithmetic with
- * {@code fractions.Fraction}): W1(x, y) / std(x, ddof=0), where numpy's {@code std} itself
- * overflows to inf for these samples.
+ * extreme_values_reference.py} (scipy 1.17.1 / numpy 2.4.6; rational arithmetic with {@code
+ * fractions.Fraction}): W1(x, y) / std(x, ddof=0), where numpy's {@code std} itself overflows to
+ * inf for these samples.
  */
 class ExtremeValuesDriftTest {
   static final double MAX = Double.MAX_VALUE;
   static final double[][][] SAMPLES = {
-      {{1e308, 1.2e308, 1.5e308, 1.7e308}, {1.1e308, 1.3e308, 1.79e308}},
-      {{-1.7e308, -1e308, 0.0, 1e308}, {-1.5e308, 5e307, 1.6e308}},
-      {{-MAX, MAX}, {MAX, MAX, -MAX}},
-      {{-8e307, -1e307, 2e307, 8e307}, {-7e307, 3e307, 8.5e307}}};
+    {{1e308, 1.2e308, 1.5e308, 1.7e308}, {1.1e308, 1.3e308, 1.79e308}},
+    {{-1.7e308, -1e308, 0.0, 1e308}, {-1.5e308, 5e307, 1.6e308}},
+    {{-MAX, MAX}, {MAX, MAX, -MAX}},
+    {{-8e307, -1e307, 2e307, 8e307}, {-7e307, 3e307, 8.5e307}}
+  };
+
   /** Exact W1 / std(reference) of each pair above. */
-  static final double[] NORMED = {0.48280787926033486, 0.6939527019877849, 0.3333333333333333,
-      0.3905667329424716};
+  static final double[] NORMED = {
+    0.48280787926033486, 0.6939527019877849, 0.3333333333333333, 0.3905667329424716
+  };
+
   /** Exact energy distances of each pair above. */
-  static final double[] ENERGY = {2.3094010767585033e153, 6.335525936249404e153,
-      4.4692693099808655e153, 3.0046260628866574e153};
+  static final double[] ENERGY = {
+    2.3094010767585033e153, 6.335525936249404e153, 4.4692693099808655e153, 3.0046260628866574e153
+  };
 
   private static ColumnDrift detect(double[] ref, double[] cur, DriftMethod method) {
-    return DriftDetector.builder(DriftTestData.numeric("x", ref)).column("x", method).build()
-        .compare(DriftTestData.numeric("x", cur)).columns().get(0);
+    return DriftDetector.builder(DriftTestData.numeric("x", ref))
+        .column("x", method)
+        .build()
+        .compare(DriftTestData.numeric("x", cur))
+        .columns()
+        .get(0);
   }
 
   @Test
   void normedWassersteinIsFiniteAndExact() {
     for (int i = 0; i < SAMPLES.length; i++) {
       ColumnDrift d = detect(SAMPLES[i][0], SAMPLES[i][1], DriftMethod.wasserstein());
-      assertThat(d.score()).as("pair %d", i).isFinite()
+      assertThat(d.score())
+          .as("pair %d", i)
+          .isFinite()
           .isCloseTo(NORMED[i], withinPercentage(1e-10));
       assertThat(d.drifted()).isTrue();
       assertThat(d.note()).isNull();
@@ -64,7 +75,8 @@ class ExtremeValuesDriftTest {
   @Test
   void aScoreBeyondTheLargestDoubleSaysSo() {
     // constant reference -MAX (std floored at 0.001) against MAX: W1 = 2 MAX, the score is +inf
-    ColumnDrift d = detect(new double[] {-MAX, -MAX}, new double[] {MAX}, DriftMethod.wasserstein());
+    ColumnDrift d =
+        detect(new double[] {-MAX, -MAX}, new double[] {MAX}, DriftMethod.wasserstein());
     assertThat(d.score()).isEqualTo(Double.POSITIVE_INFINITY);
     assertThat(d.drifted()).isTrue();
     assertThat(d.note()).contains("infinite");
@@ -108,9 +120,13 @@ class ExtremeValuesDriftTest {
     ProfileSchema schema = ProfileSchema.builder().numeric("x").build();
     double[] ref = {-3e150, 1e150, 2e150, 7e150};
     double[] cur = {-2e150, 4e150, 9e150};
-    ColumnDrift fromProfiles = ProfileDrift.defaults().compare(
-        ProfileSamples.numericProfile(schema, ref), ProfileSamples.numericProfile(schema, cur))
-        .columns().get(0);
+    ColumnDrift fromProfiles =
+        ProfileDrift.defaults()
+            .compare(
+                ProfileSamples.numericProfile(schema, ref),
+                ProfileSamples.numericProfile(schema, cur))
+            .columns()
+            .get(0);
     ColumnDrift raw = detect(ref, cur, DriftMethod.wasserstein());
     assertThat(fromProfiles.score()).isCloseTo(raw.score(), withinPercentage(1e-10));
     assertThat(List.of(fromProfiles.note() == null, raw.note() == null)).containsOnly(true);

@@ -1,12 +1,12 @@
 package io.github.mlops4j.monitoring.drift;
 
+import static io.github.mlops4j.monitoring.drift.DriftPreset.EVIDENTLY;
+import static io.github.mlops4j.monitoring.drift.DriftPreset.PRODUCTION;
 import static io.github.mlops4j.monitoring.drift.DriftTestData.bools;
 import static io.github.mlops4j.monitoring.drift.DriftTestData.compare;
 import static io.github.mlops4j.monitoring.drift.DriftTestData.labels;
 import static io.github.mlops4j.monitoring.drift.DriftTestData.only;
 import static io.github.mlops4j.monitoring.drift.DriftTestData.range;
-import static io.github.mlops4j.monitoring.drift.DriftPreset.EVIDENTLY;
-import static io.github.mlops4j.monitoring.drift.DriftPreset.PRODUCTION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
@@ -25,11 +25,14 @@ class MethodSelectionTest {
   }
 
   private static String numericMethod(double[] ref, double[] cur) {
-    return only(compare(EVIDENTLY, DriftTestData.numeric("x", ref), DriftTestData.numeric("x", cur))).method();
+    return only(compare(
+            EVIDENTLY, DriftTestData.numeric("x", ref), DriftTestData.numeric("x", cur)))
+        .method();
   }
 
   private static String categoricalMethod(String[] ref, String[] cur) {
-    return only(compare(EVIDENTLY, DriftTestData.categorical("c", ref), DriftTestData.categorical("c", cur)))
+    return only(compare(
+            EVIDENTLY, DriftTestData.categorical("c", ref), DriftTestData.categorical("c", cur)))
         .method();
   }
 
@@ -75,12 +78,15 @@ class MethodSelectionTest {
     String[] ab = {"a", "b"};
     String[] abc = {"a", "b", "c"};
     assertThat(categoricalMethod(labels(ab, 5, 5), labels(ab, 5, 5))).isEqualTo("z");
-    assertThat(categoricalMethod(labels(abc, 5, 5, 5), labels(abc, 5, 5, 5))).isEqualTo("chisquare");
+    assertThat(categoricalMethod(labels(abc, 5, 5, 5), labels(abc, 5, 5, 5)))
+        .isEqualTo("chisquare");
     // Two reference categories and a new one in the current data: 3 -> chisquare.
     assertThat(categoricalMethod(labels(ab, 5, 5), labels(abc, 5, 5, 5))).isEqualTo("chisquare");
     // Many categories are still chisquare (never ks, whatever their count).
     String[] many = "a b c d e f g h".split(" ");
-    assertThat(categoricalMethod(labels(many, 1, 1, 1, 1, 1, 1, 1, 1), labels(many, 1, 1, 1, 1, 1, 1, 1, 1)))
+    assertThat(
+            categoricalMethod(
+                labels(many, 1, 1, 1, 1, 1, 1, 1, 1), labels(many, 1, 1, 1, 1, 1, 1, 1, 1)))
         .isEqualTo("chisquare");
   }
 
@@ -96,19 +102,24 @@ class MethodSelectionTest {
   @Test
   void binary_smallAndLargeReference() {
     Frame cur = Frame.builder().bool("b", bools(10, 10)).build();
-    assertThat(only(compare(EVIDENTLY, Frame.builder().bool("b", bools(500, 500)).build(), cur))
-        .method()).isEqualTo("z");
-    assertThat(only(compare(EVIDENTLY, Frame.builder().bool("b", bools(500, 501)).build(), cur))
-        .method()).isEqualTo("jensenshannon");
+    assertThat(
+            only(compare(EVIDENTLY, Frame.builder().bool("b", bools(500, 500)).build(), cur))
+                .method())
+        .isEqualTo("z");
+    assertThat(
+            only(compare(EVIDENTLY, Frame.builder().bool("b", bools(500, 501)).build(), cur))
+                .method())
+        .isEqualTo("jensenshannon");
   }
 
   @Test
   void production_psiEverywhere() {
-    Frame ref = Frame.builder()
-        .numeric("x", range(1, 100))
-        .categorical("c", labels(new String[] {"a", "b", "c"}, 30, 30, 40))
-        .bool("b", bools(50, 50))
-        .build();
+    Frame ref =
+        Frame.builder()
+            .numeric("x", range(1, 100))
+            .categorical("c", labels(new String[] {"a", "b", "c"}, 30, 30, 40))
+            .bool("b", bools(50, 50))
+            .build();
     DriftReport r = compare(PRODUCTION, ref, ref);
     assertThat(r.columns()).extracting(ColumnDrift::method).containsOnly("psi");
     assertThat(r.columns()).extracting(ColumnDrift::threshold).containsOnly(0.2);
@@ -118,15 +129,19 @@ class MethodSelectionTest {
   @Test
   void explicitMethodOverridesThePreset() {
     Frame ref = Frame.builder().numeric("x", range(1, 100)).numeric("y", range(1, 100)).build();
-    DriftDetector d = DriftDetector.builder(ref).preset(EVIDENTLY)
-        .column("x", DriftMethod.psi(0.25).withBins(Bins.quantiles(20)))
-        .clock(DriftTestData.CLOCK).build();
+    DriftDetector d =
+        DriftDetector.builder(ref)
+            .preset(EVIDENTLY)
+            .column("x", DriftMethod.psi(0.25).withBins(Bins.quantiles(20)))
+            .clock(DriftTestData.CLOCK)
+            .build();
     DriftReport r = d.compare(ref);
     assertThat(r.column("x").orElseThrow().method()).isEqualTo("psi");
     assertThat(r.column("x").orElseThrow().threshold()).isEqualTo(0.25);
     assertThat(r.details("x")).hasValueSatisfying(s -> assertThat(s).contains("of 20 requested"));
     assertThat(r.column("y").orElseThrow().method()).isEqualTo("ks");
-    assertThat(d.configuredMethod("x")).contains(DriftMethod.psi(0.25).withBins(Bins.quantiles(20)));
+    assertThat(d.configuredMethod("x"))
+        .contains(DriftMethod.psi(0.25).withBins(Bins.quantiles(20)));
     assertThat(d.configuredMethod("y")).isEmpty();
   }
 
@@ -159,6 +174,7 @@ class MethodSelectionTest {
     assertThat(DriftMethod.kl().name()).isEqualTo("kl_div");
     assertThat(DriftMethod.wasserstein().name()).isEqualTo("wasserstein_normed");
     assertThat(DriftMethod.ks().toString()).isEqualTo("ks(p <= 0.05)");
-    assertThat(DriftMethod.psi(0.2).toString()).isEqualTo("psi(score >= 0.2, numeric bins quantiles(10))");
+    assertThat(DriftMethod.psi(0.2).toString())
+        .isEqualTo("psi(score >= 0.2, numeric bins quantiles(10))");
   }
 }

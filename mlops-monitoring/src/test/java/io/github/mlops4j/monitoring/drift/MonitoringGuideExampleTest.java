@@ -39,28 +39,35 @@ class MonitoringGuideExampleTest {
       currentPlans[i] = rnd.nextBoolean() ? "basic" : "pro";
       currentChurned[i] = rnd.nextInt(5) == 0;
     }
-    Frame currentWindow = Frame.builder().numeric("age", olderAges)
-        .categorical("plan", currentPlans).bool("churned", currentChurned).build();
+    Frame currentWindow =
+        Frame.builder()
+            .numeric("age", olderAges)
+            .categorical("plan", currentPlans)
+            .bool("churned", currentChurned)
+            .build();
     Path html = dir.resolve("drift.html");
     // --- docs/monitoring.md example start
-    Frame reference = Frame.builder()
-        .numeric("age", ages)                      // double[]: NaN and ±Infinity are missing
-        .categorical("plan", plans)                // String[]: null is missing
-        .bool("churned", churned)                  // Boolean[]: null is missing
-        .build();
+    Frame reference =
+        Frame.builder()
+            .numeric("age", ages) // double[]: NaN and ±Infinity are missing
+            .categorical("plan", plans) // String[]: null is missing
+            .bool("churned", churned) // Boolean[]: null is missing
+            .build();
 
-    DriftDetector detector = DriftDetector.builder(reference)
-        .preset(DriftPreset.PRODUCTION)            // or EVIDENTLY, the default
-        .column("age", DriftMethod.wasserstein(0.1))    // override the preset for one column
-        .build();                                  // sorts and bins the reference once
+    DriftDetector detector =
+        DriftDetector.builder(reference)
+            .preset(DriftPreset.PRODUCTION) // or EVIDENTLY, the default
+            .column("age", DriftMethod.wasserstein(0.1)) // override the preset for one column
+            .build(); // sorts and bins the reference once
 
-    DriftReport report = detector.compare(currentWindow);   // cheap: call it for every window
+    DriftReport report = detector.compare(currentWindow); // cheap: call it for every window
     for (ColumnDrift c : report.columns()) {
-      System.out.println(c.column() + ": " + c.method() + " = " + c.score() + (c.drifted() ? ", drift" : ""));
+      System.out.println(
+          c.column() + ": " + c.method() + " = " + c.score() + (c.drifted() ? ", drift" : ""));
     }
-    boolean alarm = report.datasetDrift();       // share of drifted columns >= 0.5
-    report.writeHtml(html);                      // html = Path.of("drift.html"): one self-contained page
-    String json = report.toJson();               // schemaVersion 1
+    boolean alarm = report.datasetDrift(); // share of drifted columns >= 0.5
+    report.writeHtml(html); // html = Path.of("drift.html"): one self-contained page
+    String json = report.toJson(); // schemaVersion 1
     // --- docs/monitoring.md example end
     assertThat(report.columns()).hasSize(3);
     assertThat(report.column("age").orElseThrow().method()).isEqualTo("wasserstein_normed");
@@ -75,21 +82,25 @@ class MonitoringGuideExampleTest {
 
   @Test
   void builderOptions() {
-    Frame reference = Frame.builder().numeric("income", DriftTestData.range(1, 100))
-        .categorical("customer_id", DriftTestData.labels(new String[] {"c1", "c2"}, 50, 50))
-        .build();
+    Frame reference =
+        Frame.builder()
+            .numeric("income", DriftTestData.range(1, 100))
+            .categorical("customer_id", DriftTestData.labels(new String[] {"c1", "c2"}, 50, 50))
+            .build();
     Frame current = Frame.builder().numeric("income", DriftTestData.range(1, 100)).build();
     Clock clock = DriftTestData.CLOCK;
     // --- docs/monitoring.md builder start
-    DriftDetector detector = DriftDetector.builder(reference)
-        .preset(DriftPreset.EVIDENTLY)        // default; or PRODUCTION
-        .column("income", DriftMethod.psi(0.2))     // this column's method, whatever the preset
-        .ignore("customer_id")                 // not compared; need not be in current data
-        .datasetThreshold(0.5)                 // dataset drift when >= this share drifts (default 0.5)
-        .failOnExtraColumns(false)             // default: current columns unknown to the reference are ignored
-        .histogramBins(20)                     // report histograms; 0 leaves them out
-        .clock(clock)                          // stamps reports (default: UTC system clock)
-        .build();
+    DriftDetector detector =
+        DriftDetector.builder(reference)
+            .preset(DriftPreset.EVIDENTLY) // default; or PRODUCTION
+            .column("income", DriftMethod.psi(0.2)) // this column's method, whatever the preset
+            .ignore("customer_id") // not compared; need not be in current data
+            .datasetThreshold(0.5) // dataset drift when >= this share drifts (default 0.5)
+            .failOnExtraColumns(
+                false) // default: current columns unknown to the reference are ignored
+            .histogramBins(20) // report histograms; 0 leaves them out
+            .clock(clock) // stamps reports (default: UTC system clock)
+            .build();
     DriftReport report = detector.compare(current);
     // --- docs/monitoring.md builder end
     assertThat(report.columns()).extracting(ColumnDrift::method).containsExactly("psi");
@@ -98,7 +109,8 @@ class MonitoringGuideExampleTest {
 
   @Test
   void guideContainsTheExamples() throws IOException {
-    Path test = Path.of("src/test/java/io/github/mlops4j/monitoring/drift/MonitoringGuideExampleTest.java");
+    Path test =
+        Path.of("src/test/java/io/github/mlops4j/monitoring/drift/MonitoringGuideExampleTest.java");
     Path guide = Path.of("../docs/monitoring.md");
     List<String> source = Files.readAllLines(test, StandardCharsets.UTF_8);
     String doc = Files.readString(guide, StandardCharsets.UTF_8);

@@ -1,12 +1,12 @@
 package io.github.mlops4j.monitoring.drift;
 
+import static io.github.mlops4j.monitoring.drift.DriftPreset.PRODUCTION;
 import static io.github.mlops4j.monitoring.drift.DriftTestData.compare;
 import static io.github.mlops4j.monitoring.drift.DriftTestData.labels;
 import static io.github.mlops4j.monitoring.drift.DriftTestData.only;
 import static io.github.mlops4j.monitoring.drift.DriftTestData.plus;
 import static io.github.mlops4j.monitoring.drift.DriftTestData.range;
 import static io.github.mlops4j.monitoring.drift.DriftTestData.repeat;
-import static io.github.mlops4j.monitoring.drift.DriftPreset.PRODUCTION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -51,8 +51,12 @@ class ProductionPresetTest {
     // non-zero share, 0.1, is above 1e-4):
     // PSI = (0.1 - 1e-4) ln(0.1 / 1e-4) + (1e-4 - 0.1) ln(1e-4 / 0.1) = 2 * 0.0999 * ln(1000)
     //     = 1.38017 >= 0.2 -> drift.
-    ColumnDrift c = only(compare(PRODUCTION, DriftTestData.numeric("x", range(1, 100)),
-        DriftTestData.numeric("x", plus(range(1, 100), 10))));
+    ColumnDrift c =
+        only(
+            compare(
+                PRODUCTION,
+                DriftTestData.numeric("x", range(1, 100)),
+                DriftTestData.numeric("x", plus(range(1, 100), 10))));
     assertThat(c.method()).isEqualTo("psi");
     assertThat(c.score()).isCloseTo(2 * 0.0999 * LN_1000, within(1e-12));
     assertThat(c.drifted()).isTrue();
@@ -68,7 +72,12 @@ class ProductionPresetTest {
     for (int i = 0; i < 5; i++) {
       cur[i] = 11 + i;
     }
-    ColumnDrift c = only(compare(PRODUCTION, DriftTestData.numeric("x", range(1, 100)), DriftTestData.numeric("x", cur)));
+    ColumnDrift c =
+        only(
+            compare(
+                PRODUCTION,
+                DriftTestData.numeric("x", range(1, 100)),
+                DriftTestData.numeric("x", cur)));
     assertThat(c.score()).isCloseTo(0.05 * Math.log(2) + 0.05 * Math.log(1.5), within(1e-12));
     assertThat(c.drifted()).isFalse();
     assertThat(c.note()).contains("about 0.18");
@@ -79,9 +88,14 @@ class ProductionPresetTest {
     // a:50 b:50 -> a:80 b:20: PSI = (0.5-0.8) ln(0.5/0.8) + (0.5-0.2) ln(0.5/0.2)
     //   = 0.3 * 0.470004 + 0.3 * 0.916291 = 0.415888 >= 0.2 -> drift.
     String[] ab = {"a", "b"};
-    ColumnDrift c = only(compare(PRODUCTION, DriftTestData.categorical("k", labels(ab, 50, 50)),
-        DriftTestData.categorical("k", labels(ab, 80, 20))));
-    assertThat(c.score()).isCloseTo(0.3 * Math.log(0.8 / 0.5) + 0.3 * Math.log(0.5 / 0.2), within(1e-12));
+    ColumnDrift c =
+        only(
+            compare(
+                PRODUCTION,
+                DriftTestData.categorical("k", labels(ab, 50, 50)),
+                DriftTestData.categorical("k", labels(ab, 80, 20))));
+    assertThat(c.score())
+        .isCloseTo(0.3 * Math.log(0.8 / 0.5) + 0.3 * Math.log(0.5 / 0.2), within(1e-12));
     assertThat(c.drifted()).isTrue();
   }
 
@@ -89,8 +103,12 @@ class ProductionPresetTest {
   void psi_newCategory() {
     // a:50 b:50 -> a:50 b:40 c:10. Bins a, b, c; the reference's empty bin c gets 1e-4:
     // PSI = 0 + 0.1 ln(0.5/0.4) + (1e-4 - 0.1) ln(1e-4/0.1) = 0.022314 + 0.690085 = 0.712400.
-    ColumnDrift c = only(compare(PRODUCTION, DriftTestData.categorical("k", labels(new String[] {"a", "b"}, 50, 50)),
-        DriftTestData.categorical("k", labels(new String[] {"a", "b", "c"}, 50, 40, 10))));
+    ColumnDrift c =
+        only(
+            compare(
+                PRODUCTION,
+                DriftTestData.categorical("k", labels(new String[] {"a", "b"}, 50, 50)),
+                DriftTestData.categorical("k", labels(new String[] {"a", "b", "c"}, 50, 40, 10))));
     assertThat(c.score()).isCloseTo(0.1 * Math.log(1.25) + 0.0999 * LN_1000, within(1e-12));
     assertThat(c.quality().newCategories()).containsExactly("c");
     assertThat(c.drifted()).isTrue();
@@ -102,13 +120,21 @@ class ProductionPresetTest {
     // PSI = (1 - 0.5) ln(1/0.5) + (1e-4 - 0.5) ln(1e-4/0.5) = 0.346574 + 4.257745 = 4.604319.
     double[] five = new double[100];
     Arrays.fill(five, 5);
-    ColumnDrift same = only(compare(PRODUCTION, DriftTestData.numeric("x", five), DriftTestData.numeric("x", five)));
+    ColumnDrift same =
+        only(
+            compare(
+                PRODUCTION, DriftTestData.numeric("x", five), DriftTestData.numeric("x", five)));
     assertThat(same.score()).isZero();
     assertThat(same.drifted()).isFalse();
     assertThat(same.quality().referenceConstant()).isTrue();
-    ColumnDrift c = only(compare(PRODUCTION, DriftTestData.numeric("x", five),
-        DriftTestData.numeric("x", repeat(new double[] {5, 6}, 50, 50))));
-    assertThat(c.score()).isCloseTo(0.5 * Math.log(2) + (0.5 - 1e-4) * Math.log(0.5 / 1e-4), within(1e-12));
+    ColumnDrift c =
+        only(
+            compare(
+                PRODUCTION,
+                DriftTestData.numeric("x", five),
+                DriftTestData.numeric("x", repeat(new double[] {5, 6}, 50, 50))));
+    assertThat(c.score())
+        .isCloseTo(0.5 * Math.log(2) + (0.5 - 1e-4) * Math.log(0.5 / 1e-4), within(1e-12));
     assertThat(c.drifted()).isTrue();
   }
 
@@ -122,16 +148,20 @@ class ProductionPresetTest {
     assertThat(e[1]).isEqualTo(90.81818181818181);
     assertThat(e[11]).isEqualTo(999.0);
     // 700 values in [0, 0.699] and 324 fives: numpy's second edge is 0x1.d1745d1745d17p-2.
-    assertThat(Scoring.sturgesEdges(0, 5, 1024)[1]).isEqualTo(Double.parseDouble("0x1.d1745d1745d17p-2"));
+    assertThat(Scoring.sturgesEdges(0, 5, 1024)[1])
+        .isEqualTo(Double.parseDouble("0x1.d1745d1745d17p-2"));
   }
 
   @Test
   void psi_withEvidentlyBins_matchesEvidentlysArithmetic() {
     // Reference 0..99 (100 distinct > 20 -> Sturges), current +30: 9 bins over [0, 129].
     // Evidently's get_binned_data + psi, evaluated with numpy: 4.220869339351897.
-    ColumnDrift c = only(DriftDetector.builder(DriftTestData.numeric("x", range(0, 99)))
-        .column("x", DriftMethod.psi().withBins(Bins.evidently())).build()
-        .compare(DriftTestData.numeric("x", plus(range(0, 99), 30))));
+    ColumnDrift c =
+        only(
+            DriftDetector.builder(DriftTestData.numeric("x", range(0, 99)))
+                .column("x", DriftMethod.psi().withBins(Bins.evidently()))
+                .build()
+                .compare(DriftTestData.numeric("x", plus(range(0, 99), 30))));
     assertThat(c.score()).isCloseTo(4.220869339351897, within(1e-12));
   }
 }

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class MonitorMetricsTest {
-  private static final ProfileSchema SCHEMA = ProfileSchema.builder().numeric("age", "income")
-      .categorical("country").build();
+  private static final ProfileSchema SCHEMA =
+      ProfileSchema.builder().numeric("age", "income").categorical("country").build();
 
   private SimpleMeterRegistry registry;
   private Monitor monitor;
@@ -40,13 +40,19 @@ class MonitorMetricsTest {
     ProfileAccumulator ref = ProfileAccumulator.create(SCHEMA);
     SplittableRandom r = new SplittableRandom(1);
     for (int i = 0; i < 2_000; i++) {
-      ref.update(new double[] {30 + 10 * r.nextDouble(), 1000 * r.nextDouble()},
+      ref.update(
+          new double[] {30 + 10 * r.nextDouble(), 1000 * r.nextDouble()},
           new String[] {r.nextBoolean() ? "DE" : "FR"});
     }
     Profile reference = ref.take();
-    monitor = Monitor.builder().model("churn").reference(reference).window(WindowSpec.rows(100))
-        .clock(Clock.fixed(Instant.parse("2025-11-25T10:00:00Z"), ZoneOffset.UTC))
-        .predictions(PredictionTask.BINARY_CLASSIFICATION).build();
+    monitor =
+        Monitor.builder()
+            .model("churn")
+            .reference(reference)
+            .window(WindowSpec.rows(100))
+            .clock(Clock.fixed(Instant.parse("2025-11-25T10:00:00Z"), ZoneOffset.UTC))
+            .predictions(PredictionTask.BINARY_CLASSIFICATION)
+            .build();
   }
 
   private double gauge(String name, String... tags) {
@@ -58,14 +64,23 @@ class MonitorMetricsTest {
     new MonitorMetrics(monitor).bindTo(registry);
     // before any window: gauges are NaN, counters 0
     assertThat(gauge("mlops.drift.detected", "model", "churn")).isNaN();
-    assertThat(gauge("mlops.drift.score", "model", "churn", "feature", "age", "method",
-        "wasserstein_normed")).isNaN();
+    assertThat(
+            gauge(
+                "mlops.drift.score",
+                "model",
+                "churn",
+                "feature",
+                "age",
+                "method",
+                "wasserstein_normed"))
+        .isNaN();
     assertThat(registry.get("mlops.monitor.rows").functionCounter().count()).isZero();
 
     SplittableRandom r = new SplittableRandom(2);
     for (int i = 0; i < 100; i++) {
       // age shifted by +20 years: drift; income unchanged; a quarter of the countries missing
-      monitor.observe(new double[] {50 + 10 * r.nextDouble(), 1000 * r.nextDouble()},
+      monitor.observe(
+          new double[] {50 + 10 * r.nextDouble(), 1000 * r.nextDouble()},
           new String[] {i % 4 == 0 ? null : "DE"});
     }
     try {
@@ -73,16 +88,24 @@ class MonitorMetricsTest {
     } catch (IllegalArgumentException expected) {
       // counted as rejected
     }
-    ColumnDrift age = monitor.lastWindow().orElseThrow().report().orElseThrow()
-        .column("age").orElseThrow();
+    ColumnDrift age =
+        monitor.lastWindow().orElseThrow().report().orElseThrow().column("age").orElseThrow();
 
-    assertThat(registry.get("mlops.monitor.rows").tags("model", "churn").functionCounter()
-        .count()).isEqualTo(100);
-    assertThat(registry.get("mlops.monitor.rows.rejected").functionCounter().count())
-        .isEqualTo(1);
+    assertThat(registry.get("mlops.monitor.rows").tags("model", "churn").functionCounter().count())
+        .isEqualTo(100);
+    assertThat(registry.get("mlops.monitor.rows.rejected").functionCounter().count()).isEqualTo(1);
     assertThat(registry.get("mlops.monitor.windows").functionCounter().count()).isEqualTo(1);
-    assertThat(gauge("mlops.drift.score", "model", "churn", "feature", "age", "method",
-        "wasserstein_normed")).isEqualTo(age.score()).isGreaterThan(1);
+    assertThat(
+            gauge(
+                "mlops.drift.score",
+                "model",
+                "churn",
+                "feature",
+                "age",
+                "method",
+                "wasserstein_normed"))
+        .isEqualTo(age.score())
+        .isGreaterThan(1);
     assertThat(gauge("mlops.drift.score", "feature", "country", "method", "jensenshannon"))
         .isPositive();
     assertThat(gauge("mlops.drift.detected", "model", "churn")).isEqualTo(1.0);
@@ -91,12 +114,17 @@ class MonitorMetricsTest {
     assertThat(gauge("mlops.feature.missing.ratio", "feature", "age")).isZero();
 
     // tag keys are bounded: model, feature, method; values come from the schema only
-    Set<String> keys = registry.getMeters().stream()
-        .flatMap(m -> m.getId().getTags().stream()).map(Tag::getKey).collect(Collectors.toSet());
+    Set<String> keys =
+        registry.getMeters().stream()
+            .flatMap(m -> m.getId().getTags().stream())
+            .map(Tag::getKey)
+            .collect(Collectors.toSet());
     assertThat(keys).containsExactlyInAnyOrder("model", "feature", "method");
-    Set<String> features = registry.getMeters().stream()
-        .map(m -> m.getId().getTag("feature")).filter(f -> f != null)
-        .collect(Collectors.toSet());
+    Set<String> features =
+        registry.getMeters().stream()
+            .map(m -> m.getId().getTag("feature"))
+            .filter(f -> f != null)
+            .collect(Collectors.toSet());
     assertThat(features).containsExactlyInAnyOrder("age", "income", "country");
     assertThat(registry.getMeters()).hasSize(5 + 2 * 3);
   }
@@ -130,10 +158,20 @@ class MonitorMetricsTest {
     assertThat(gauge("mlops.performance", "model", "churn", "metric", "auc")).isEqualTo(0.75);
     assertThat(gauge("mlops.performance", "metric", "accuracy")).isEqualTo(0.75);
     assertThat(gauge("mlops.performance.labelled", "model", "churn")).isEqualTo(4);
-    assertThat(registry.get("mlops.monitor.labels").tags("outcome", "matched").functionCounter()
-        .count()).isEqualTo(4);
-    assertThat(registry.get("mlops.monitor.labels").tags("outcome", "unmatched")
-        .functionCounter().count()).isEqualTo(1);
+    assertThat(
+            registry
+                .get("mlops.monitor.labels")
+                .tags("outcome", "matched")
+                .functionCounter()
+                .count())
+        .isEqualTo(4);
+    assertThat(
+            registry
+                .get("mlops.monitor.labels")
+                .tags("outcome", "unmatched")
+                .functionCounter()
+                .count())
+        .isEqualTo(1);
     assertThat(gauge("mlops.monitor.predictions.pending", "model", "churn")).isEqualTo(1);
     assertThat(registry.get("mlops.monitor.predictions.evicted").functionCounter().count())
         .isZero();
@@ -144,6 +182,7 @@ class MonitorMetricsTest {
   void performanceMetricsNeedATask() {
     Monitor plain = Monitor.builder().model("m").rollingReference().schema(SCHEMA).build();
     assertThatThrownBy(() -> new PerformanceMetrics(plain))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tracks no predictions");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tracks no predictions");
   }
 }

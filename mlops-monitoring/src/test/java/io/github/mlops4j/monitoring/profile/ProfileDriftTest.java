@@ -52,11 +52,11 @@ class ProfileDriftTest {
   static double exact(ProfileDriftMethod method, Profile refProfile, double[] ref, double[] cur) {
     double[] edges = SketchBins.referenceEdges(refProfile.numeric(0), 10);
     return switch (method) {
-      case WASSERSTEIN_NORMED -> Distances.wasserstein(ref, cur)
-          / Math.max(ProfileSamples.populationSd(ref), 0.001);
+      case WASSERSTEIN_NORMED ->
+          Distances.wasserstein(ref, cur) / Math.max(ProfileSamples.populationSd(ref), 0.001);
       case PSI -> Distances.psi(rawProportions(ref, edges), rawProportions(cur, edges));
-      case JENSEN_SHANNON -> Distances.jensenShannon(rawProportions(ref, edges),
-          rawProportions(cur, edges));
+      case JENSEN_SHANNON ->
+          Distances.jensenShannon(rawProportions(ref, edges), rawProportions(cur, edges));
       case KS -> StatTests.ks(ref, cur).statistic();
     };
   }
@@ -68,15 +68,19 @@ class ProfileDriftTest {
     for (double shift : new double[] {0, 0.05, 0.2, 1.0}) {
       double[] cur = ProfileSamples.normal(2 + (long) (shift * 100), 15_000, shift, 1);
       Profile curProfile = ProfileSamples.numericProfile(X, cur);
-      for (ProfileDriftMethod m : List.of(ProfileDriftMethod.WASSERSTEIN_NORMED,
-          ProfileDriftMethod.PSI, ProfileDriftMethod.JENSEN_SHANNON)) {
+      for (ProfileDriftMethod m :
+          List.of(
+              ProfileDriftMethod.WASSERSTEIN_NORMED,
+              ProfileDriftMethod.PSI,
+              ProfileDriftMethod.JENSEN_SHANNON)) {
         ColumnDrift d = DRIFT.compareColumn(refProfile, curProfile, "x", m);
         double exact = exact(m, refProfile, ref, cur);
         assertThat(d.method()).isEqualTo(m.id());
         assertThat(d.errorBound()).isNotNull().isPositive();
         assertThat(Math.abs(d.score() - exact))
-            .as("%s at shift %s: sketch %s, raw %s, bound %s", m.id(), shift, d.score(), exact,
-                d.errorBound())
+            .as(
+                "%s at shift %s: sketch %s, raw %s, bound %s",
+                m.id(), shift, d.score(), exact, d.errorBound())
             .isLessThanOrEqualTo(d.errorBound());
         assertThat(d.pValue()).isNull();
       }
@@ -108,8 +112,12 @@ class ProfileDriftTest {
   void ksIsNotComputableWhenTheSketchErrorSwampsTheCriticalD() {
     double[] ref = ProfileSamples.normal(5, 20_000, 0, 1);
     double[] cur = ProfileSamples.normal(6, 20_000, 0, 1);
-    ColumnDrift d = DRIFT.compareColumn(ProfileSamples.numericProfile(X, ref),
-        ProfileSamples.numericProfile(X, cur), "x", ProfileDriftMethod.KS);
+    ColumnDrift d =
+        DRIFT.compareColumn(
+            ProfileSamples.numericProfile(X, ref),
+            ProfileSamples.numericProfile(X, cur),
+            "x",
+            ProfileDriftMethod.KS);
     // k = 200: ε ≈ 0.0133 per sketch, bound 0.027 against a critical D of 0.0136
     assertThat(d.note()).startsWith("not computable at this sketch size");
     assertThat(d.pValue()).isNull();
@@ -127,19 +135,24 @@ class ProfileDriftTest {
     ProfileDrift ks = ProfileDrift.builder().numericMethod(ProfileDriftMethod.KS).build();
     for (double shift : new double[] {0, 0.15}) {
       double[] cur = ProfileSamples.normal(shift == 0 ? 80 : 81, 12_000, shift, 1);
-      ColumnDrift d = ks.compareColumn(ProfileSamples.numericProfile(big, ref),
-          ProfileSamples.numericProfile(big, cur), "x", ProfileDriftMethod.KS);
+      ColumnDrift d =
+          ks.compareColumn(
+              ProfileSamples.numericProfile(big, ref),
+              ProfileSamples.numericProfile(big, cur),
+              "x",
+              ProfileDriftMethod.KS);
       TestResult raw = StatTests.ks(ref, cur);
-      System.out.printf("ks from k=4096 sketches, shift %s: D %.5f (raw %.5f, bound %.5f),"
-          + " p %.3g (raw %.3g)%n", shift, d.statistic(), raw.statistic(), d.errorBound(),
-          d.pValue(), raw.pValue());
+      System.out.printf(
+          "ks from k=4096 sketches, shift %s: D %.5f (raw %.5f, bound %.5f),"
+              + " p %.3g (raw %.3g)%n",
+          shift, d.statistic(), raw.statistic(), d.errorBound(), d.pValue(), raw.pValue());
       assertThat(d.note()).isNull();
       assertThat(d.pValue()).isNotNull();
       assertThat(d.errorBound()).isLessThan(0.002);
       assertThat(Math.abs(d.statistic() - raw.statistic())).isLessThanOrEqualTo(d.errorBound());
       assertThat(d.drifted()).isEqualTo(raw.pValue() <= 0.05).isEqualTo(shift > 0);
-      assertThat(d.pValue()).isCloseTo(ProfileDrift.ksAsymptoticP(d.statistic(), 12_000, 12_000),
-          within(1e-15));
+      assertThat(d.pValue())
+          .isCloseTo(ProfileDrift.ksAsymptoticP(d.statistic(), 12_000, 12_000), within(1e-15));
     }
   }
 
@@ -186,13 +199,18 @@ class ProfileDriftTest {
     assertThat(Arrays.stream(h.currentShares()).sum()).isCloseTo(1, within(1e-12));
     assertThat(h.currentShares()[4]).isCloseTo(1 / 7.0, within(1e-12));
     assertThatThrownBy(() -> DRIFT.compareColumn(rp, cp, "c", ProfileDriftMethod.KS))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'c'");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'c'");
   }
 
   @Test
   void categoricalSketchesAreWithinTheirBound() {
-    ProfileSchema schema = ProfileSchema.builder().categorical("c").exactCategoryLimit(16)
-        .frequentItemsMapSize(64).build();
+    ProfileSchema schema =
+        ProfileSchema.builder()
+            .categorical("c")
+            .exactCategoryLimit(16)
+            .frequentItemsMapSize(64)
+            .build();
     ProfileAccumulator ra = ProfileAccumulator.create(schema);
     ProfileAccumulator ca = ProfileAccumulator.create(schema);
     java.util.SplittableRandom r = new java.util.SplittableRandom(1);
@@ -263,8 +281,12 @@ class ProfileDriftTest {
     assertThat(bad.currentRows()).isEqualTo(10_000);
     assertThat(bad.datasetDrift()).isTrue();
     assertThat(bad.columns()).extracting(ColumnDrift::column).containsExactly("a", "b");
-    assertThat(bad.details("a")).hasValueSatisfying(d -> assertThat(d)
-        .contains("n=10000 (KLL k=200, rank error 0.0133)").contains("population sd"));
+    assertThat(bad.details("a"))
+        .hasValueSatisfying(
+            d ->
+                assertThat(d)
+                    .contains("n=10000 (KLL k=200, rank error 0.0133)")
+                    .contains("population sd"));
     assertThat(bad.column("a").orElseThrow().score()).isCloseTo(0.5, within(0.08));
     ColumnHistogram h = bad.histogram("a").orElseThrow();
     assertThat(h.bins()).hasSize(10);
@@ -277,8 +299,12 @@ class ProfileDriftTest {
   void outOfRangeAndMissingShareAreReported() {
     double[] ref = {1, 2, 3, 4, 5, Double.NaN};
     double[] cur = {0, 2, 3, 9, 10, Double.NaN, Double.NaN};
-    ColumnDrift d = DRIFT.compareColumn(ProfileSamples.numericProfile(X, ref),
-        ProfileSamples.numericProfile(X, cur), "x", ProfileDriftMethod.WASSERSTEIN_NORMED);
+    ColumnDrift d =
+        DRIFT.compareColumn(
+            ProfileSamples.numericProfile(X, ref),
+            ProfileSamples.numericProfile(X, cur),
+            "x",
+            ProfileDriftMethod.WASSERSTEIN_NORMED);
     assertThat(d.quality().outOfRangeShare()).isCloseTo(3 / 5.0, within(1e-12));
     assertThat(d.quality().referenceMissingShare()).isCloseTo(1 / 6.0, within(1e-12));
     assertThat(d.quality().currentMissingShare()).isCloseTo(2 / 7.0, within(1e-12));

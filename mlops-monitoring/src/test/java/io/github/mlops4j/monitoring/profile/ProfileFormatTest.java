@@ -29,14 +29,21 @@ class ProfileFormatTest {
 
   /** The profile of the golden file: 5 rows, values chosen so every field is checked by hand. */
   static Profile goldenProfile() {
-    ProfileSchema schema = ProfileSchema.builder().numeric("age").categorical("country", "city")
-        .binary("churned").exactCategoryLimit(2).frequentItemsMapSize(16).build();
+    ProfileSchema schema =
+        ProfileSchema.builder()
+            .numeric("age")
+            .categorical("country", "city")
+            .binary("churned")
+            .exactCategoryLimit(2)
+            .frequentItemsMapSize(16)
+            .build();
     Object[][] rows = {
-        {30, "DE", "Berlin", true},
-        {40, "FR", "Paris", false},
-        {null, null, "Rome", true},
-        {35, "DE", "Berlin", null},
-        {Double.NaN, "DE", null, false}};
+      {30, "DE", "Berlin", true},
+      {40, "FR", "Paris", false},
+      {null, null, "Rome", true},
+      {35, "DE", "Berlin", null},
+      {Double.NaN, "DE", null, false}
+    };
     List<Map<String, ?>> maps = new ArrayList<>();
     for (Object[] r : rows) {
       Map<String, Object> m = new HashMap<>();
@@ -83,8 +90,8 @@ class ProfileFormatTest {
     ProfileColumn city = p.column("city");
     assertThat(city.isExact()).isFalse(); // three cities > exactCategoryLimit 2
     assertThat(city.countError()).isZero();
-    assertThat(city.categoryCounts()).containsExactly(Map.entry("Berlin", 2L),
-        Map.entry("Paris", 1L), Map.entry("Rome", 1L));
+    assertThat(city.categoryCounts())
+        .containsExactly(Map.entry("Berlin", 2L), Map.entry("Paris", 1L), Map.entry("Rome", 1L));
     assertThat(p.column("churned").type()).isEqualTo(ColumnType.BINARY);
     assertThat(p.column("churned").categoryCounts())
         .containsExactly(Map.entry("false", 2L), Map.entry("true", 2L));
@@ -101,7 +108,10 @@ class ProfileFormatTest {
   private static String sortedView(String base64) {
     KllDoublesSketch s = KllDoublesSketch.heapify(Memory.wrap(Base64.getDecoder().decode(base64)));
     DoublesSortedView v = s.getSortedView();
-    return s.getN() + " " + Arrays.toString(v.getQuantiles()) + " "
+    return s.getN()
+        + " "
+        + Arrays.toString(v.getQuantiles())
+        + " "
         + Arrays.toString(v.getCumulativeWeights());
   }
 
@@ -112,13 +122,13 @@ class ProfileFormatTest {
   @Test
   void readsFrequentItemsInAnyOrder() throws IOException {
     byte[] unsorted;
-    try (InputStream in = ProfileFormatTest.class.getResourceAsStream(
-        "profile-v1-unsorted-items.json")) {
+    try (InputStream in =
+        ProfileFormatTest.class.getResourceAsStream("profile-v1-unsorted-items.json")) {
       unsorted = in.readAllBytes();
     }
     Profile p = Profile.fromBytes(unsorted);
-    assertThat(p.column("city").categoryCounts()).containsExactly(Map.entry("Berlin", 2L),
-        Map.entry("Paris", 1L), Map.entry("Rome", 1L));
+    assertThat(p.column("city").categoryCounts())
+        .containsExactly(Map.entry("Berlin", 2L), Map.entry("Paris", 1L), Map.entry("Rome", 1L));
     assertThat(JSON.readTree(p.toBytes())).isEqualTo(JSON.readTree(golden()));
   }
 
@@ -129,8 +139,12 @@ class ProfileFormatTest {
    */
   @Test
   void aFrequentItemsSketchThatPurgedEveryItemReadsBack() {
-    ProfileSchema schema = ProfileSchema.builder().categorical("id").exactCategoryLimit(1)
-        .frequentItemsMapSize(16).build();
+    ProfileSchema schema =
+        ProfileSchema.builder()
+            .categorical("id")
+            .exactCategoryLimit(1)
+            .frequentItemsMapSize(16)
+            .build();
     ProfileAccumulator acc = ProfileAccumulator.create(schema);
     int rows = 0;
     Profile p;
@@ -163,13 +177,16 @@ class ProfileFormatTest {
   @Test
   void refusesWhatIsNotAProfile() throws IOException {
     assertThatThrownBy(() -> Profile.fromBytes("nope".getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOf(ProfileFormatException.class).hasMessageContaining("not valid JSON");
+        .isInstanceOf(ProfileFormatException.class)
+        .hasMessageContaining("not valid JSON");
     assertThatThrownBy(() -> Profile.fromJson("{\"format\":\"other\"}"))
-        .isInstanceOf(ProfileFormatException.class).hasMessageContaining("\"format\"");
+        .isInstanceOf(ProfileFormatException.class)
+        .hasMessageContaining("\"format\"");
     ObjectNode noVersion = (ObjectNode) JSON.readTree(golden());
     noVersion.remove("schemaVersion");
     assertThatThrownBy(() -> Profile.fromBytes(JSON.writeValueAsBytes(noVersion)))
-        .isInstanceOf(ProfileFormatException.class).hasMessageContaining("schemaVersion");
+        .isInstanceOf(ProfileFormatException.class)
+        .hasMessageContaining("schemaVersion");
   }
 
   @Test
@@ -177,34 +194,43 @@ class ProfileFormatTest {
     ObjectNode badCount = (ObjectNode) JSON.readTree(golden());
     ((ObjectNode) badCount.get("columns").get(0)).put("count", 6);
     assertThatThrownBy(() -> Profile.fromBytes(JSON.writeValueAsBytes(badCount)))
-        .isInstanceOf(ProfileFormatException.class).hasMessageContaining("'age' has count 6");
+        .isInstanceOf(ProfileFormatException.class)
+        .hasMessageContaining("'age' has count 6");
 
     ObjectNode badSketch = (ObjectNode) JSON.readTree(golden());
     ((ObjectNode) badSketch.get("columns").get(0)).put("kll", "AAAA");
     assertThatThrownBy(() -> Profile.fromBytes(JSON.writeValueAsBytes(badSketch)))
-        .isInstanceOf(ProfileFormatException.class).hasMessageContaining("Corrupt profile");
+        .isInstanceOf(ProfileFormatException.class)
+        .hasMessageContaining("Corrupt profile");
 
     ObjectNode badBase64 = (ObjectNode) JSON.readTree(golden());
     ((ObjectNode) badBase64.get("columns").get(2)).put("frequentItems", "%%%");
     assertThatThrownBy(() -> Profile.fromBytes(JSON.writeValueAsBytes(badBase64)))
-        .isInstanceOf(ProfileFormatException.class).hasMessageContaining("base64");
+        .isInstanceOf(ProfileFormatException.class)
+        .hasMessageContaining("base64");
 
     ObjectNode badType = (ObjectNode) JSON.readTree(golden());
     ((ObjectNode) badType.get("columns").get(1)).put("type", "TEXT");
     assertThatThrownBy(() -> Profile.fromBytes(JSON.writeValueAsBytes(badType)))
-        .isInstanceOf(ProfileFormatException.class).hasMessageContaining("unknown type");
+        .isInstanceOf(ProfileFormatException.class)
+        .hasMessageContaining("unknown type");
 
     ObjectNode badCategories = (ObjectNode) JSON.readTree(golden());
     ((ObjectNode) badCategories.get("columns").get(1).get("categories")).put("DE", 7);
     assertThatThrownBy(() -> Profile.fromBytes(JSON.writeValueAsBytes(badCategories)))
-        .isInstanceOf(ProfileFormatException.class).hasMessageContaining("'country'");
+        .isInstanceOf(ProfileFormatException.class)
+        .hasMessageContaining("'country'");
   }
 
   @Test
   void roundTripOfALargeProfileKeepsEveryField() throws IOException {
     KllSketchRandom.seed(3);
-    ProfileSchema schema = ProfileSchema.builder().numeric("x", "empty").categorical("c")
-        .exactCategoryLimit(8).build();
+    ProfileSchema schema =
+        ProfileSchema.builder()
+            .numeric("x", "empty")
+            .categorical("c")
+            .exactCategoryLimit(8)
+            .build();
     ProfileAccumulator acc = ProfileAccumulator.create(schema);
     double[] xs = ProfileSamples.normal(5, 50_000, 2, 7);
     for (int i = 0; i < xs.length; i++) {
@@ -232,9 +258,8 @@ class ProfileFormatTest {
   }
 
   /**
-   * The budget of the issue: at most 8 KB per numeric column per window at the default sketch
-   * size. Measured on 10^6 values (KLL size grows with log n): prints the size for the benchmark
-   * notes.
+   * The budget of the issue: at most 8 KB per numeric column per window at the default sketch size.
+   * Measured on 10^6 values (KLL size grows with log n): prints the size for the benchmark notes.
    */
   @Test
   void numericColumnStaysUnder8KbSerialized() {
@@ -246,9 +271,10 @@ class ProfileFormatTest {
     int withColumn = p.toBytes().length;
     int emptyColumn = Profile.empty(none).toBytes().length;
     int perColumn = withColumn - emptyColumn + 100; // + the column's own name/type/count fields
-    System.out.printf("profile size: %d bytes JSON for one numeric column of 10^6 values "
-        + "(k=%d, KLL %d bytes raw, %d retained)%n", withColumn, one.kllK(),
-        p.numeric(0).kllBytes().length, p.column("x").retainedValues());
+    System.out.printf(
+        "profile size: %d bytes JSON for one numeric column of 10^6 values "
+            + "(k=%d, KLL %d bytes raw, %d retained)%n",
+        withColumn, one.kllK(), p.numeric(0).kllBytes().length, p.column("x").retainedValues());
     assertThat(withColumn).isLessThanOrEqualTo(8 * 1024);
     assertThat(perColumn).isLessThanOrEqualTo(8 * 1024);
   }

@@ -30,12 +30,19 @@ public final class ProfileFuzzCorpus {
     ProfileSchema empty = ProfileSchema.builder().numeric("a", "b").binary("c").build();
     out.put("empty", Profile.empty(empty));
     KllSketchRandom.seed(1);
-    ProfileSchema big = ProfileSchema.builder().numeric("x", "y").categorical("c").kllK(16)
-        .exactCategoryLimit(4).frequentItemsMapSize(16).build();
+    ProfileSchema big =
+        ProfileSchema.builder()
+            .numeric("x", "y")
+            .categorical("c")
+            .kllK(16)
+            .exactCategoryLimit(4)
+            .frequentItemsMapSize(16)
+            .build();
     ProfileAccumulator acc = ProfileAccumulator.create(big);
     double[] xs = ProfileSamples.normal(2, 3000, 10, 3);
     for (int i = 0; i < xs.length; i++) {
-      acc.update(new double[] {xs[i], i % 7 == 0 ? Double.NaN : i % 5},
+      acc.update(
+          new double[] {xs[i], i % 7 == 0 ? Double.NaN : i % 5},
           new String[] {i % 11 == 0 ? null : "c" + (i * 7919 % 37)});
     }
     out.put("large", acc.take());
@@ -52,8 +59,9 @@ public final class ProfileFuzzCorpus {
   }
 
   public static void main(String[] args) throws IOException {
-    Path root = Path.of(args.length > 0 ? args[0] : "src/test/resources")
-        .resolve("io/github/mlops4j/monitoring/profile/ProfileFuzzTestInputs");
+    Path root =
+        Path.of(args.length > 0 ? args[0] : "src/test/resources")
+            .resolve("io/github/mlops4j/monitoring/profile/ProfileFuzzTestInputs");
     Path json = Files.createDirectories(root.resolve("fromJson"));
     Path kll = Files.createDirectories(root.resolve("kllImage"));
     Path items = Files.createDirectories(root.resolve("frequentItemsImage"));
@@ -64,18 +72,20 @@ public final class ProfileFuzzCorpus {
       int i = 0;
       for (var c : tree.get("columns")) {
         if (c.has("kll")) {
-          Files.write(kll.resolve(e.getKey() + "-" + i),
+          Files.write(
+              kll.resolve(e.getKey() + "-" + i),
               Base64.getDecoder().decode(c.get("kll").textValue()));
         }
         if (c.has("frequentItems")) {
-          Files.write(items.resolve(e.getKey() + "-" + i),
+          Files.write(
+              items.resolve(e.getKey() + "-" + i),
               Base64.getDecoder().decode(c.get("frequentItems").textValue()));
         }
         i++;
       }
     }
     Files.writeString(json.resolve("not-a-profile.json"), "{\"format\":\"other\"}");
-    Files.writeString(json.resolve("newer.json"),
-        "{\"format\":\"mlops4j-profile\",\"schemaVersion\":2}");
+    Files.writeString(
+        json.resolve("newer.json"), "{\"format\":\"mlops4j-profile\",\"schemaVersion\":2}");
   }
 }

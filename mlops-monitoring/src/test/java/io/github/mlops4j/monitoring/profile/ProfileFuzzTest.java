@@ -19,8 +19,8 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
  * merging, drift, writing it again) works on it without an exception.
  *
  * <p>The corpus ({@code ProfileFuzzTestInputs/<method>/}) holds profiles and sketch images made by
- * this library ({@link ProfileFuzzCorpus} writes them) and the crashes found so far. Without
- * {@code JAZZER_FUZZ=1} only the corpus is replayed; see docs/security.md for a fuzzing run.
+ * this library ({@link ProfileFuzzCorpus} writes them) and the crashes found so far. Without {@code
+ * JAZZER_FUZZ=1} only the corpus is replayed; see docs/security.md for a fuzzing run.
  */
 class ProfileFuzzTest {
 
@@ -36,8 +36,8 @@ class ProfileFuzzTest {
   }
 
   /**
-   * A KLL image checked as the column of a profile whose k, count, min and max are the image's
-   * own (so that mutations reach past the first consistency check).
+   * A KLL image checked as the column of a profile whose k, count, min and max are the image's own
+   * (so that mutations reach past the first consistency check).
    */
   @FuzzTest(maxDuration = "60s")
   void kllImage(byte[] image) {
@@ -97,8 +97,12 @@ class ProfileFuzzTest {
     ItemsSketch<String> back = SketchImages.frequentItems(again, lgMax, stream, "fuzz again");
     check(back.getNumActiveItems() == items.getNumActiveItems(), "items read back");
     CategorySketch s = CategorySketch.restoreSketch(1, 1 << lgMax, 0, items);
-    ProfileSchema schema = ProfileSchema.builder().categorical("c").exactCategoryLimit(1)
-        .frequentItemsMapSize(1 << lgMax).build();
+    ProfileSchema schema =
+        ProfileSchema.builder()
+            .categorical("c")
+            .exactCategoryLimit(1)
+            .frequentItemsMapSize(1 << lgMax)
+            .build();
     Profile p = new Profile(schema, stream, new NumericSketch[0], new CategorySketch[] {s});
     exercise(p);
   }
@@ -161,8 +165,11 @@ class ProfileFuzzTest {
     Profile merged = p.merge(back);
     check(merged.rows() == 2 * p.rows(), "merged rows");
     ProfileDrift.defaults().compare(p, merged);
-    ProfileDrift psi = ProfileDrift.builder().numericMethod(ProfileDriftMethod.PSI)
-        .categoricalMethod(ProfileDriftMethod.PSI).build();
+    ProfileDrift psi =
+        ProfileDrift.builder()
+            .numericMethod(ProfileDriftMethod.PSI)
+            .categoricalMethod(ProfileDriftMethod.PSI)
+            .build();
     psi.compare(merged, p).toJson();
     ProfileDrift.builder().numericMethod(ProfileDriftMethod.KS).build().compare(p, back);
   }

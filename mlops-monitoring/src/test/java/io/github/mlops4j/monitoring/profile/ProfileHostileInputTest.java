@@ -15,17 +15,23 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Profiles from an untrusted source: every malformed input is a {@link ProfileFormatException},
- * and decoding allocates memory in proportion to the input, never to sizes the input declares.
- * Each payload starts from a real profile and tampers with it.
+ * Profiles from an untrusted source: every malformed input is a {@link ProfileFormatException}, and
+ * decoding allocates memory in proportion to the input, never to sizes the input declares. Each
+ * payload starts from a real profile and tampers with it.
  */
 class ProfileHostileInputTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A categorical column past its exact limit (a frequent-items sketch) and a numeric one. */
   static Profile realProfile() {
-    ProfileSchema schema = ProfileSchema.builder().numeric("x").categorical("c").kllK(8)
-        .exactCategoryLimit(2).frequentItemsMapSize(16).build();
+    ProfileSchema schema =
+        ProfileSchema.builder()
+            .numeric("x")
+            .categorical("c")
+            .kllK(8)
+            .exactCategoryLimit(2)
+            .frequentItemsMapSize(16)
+            .build();
     ProfileAccumulator acc = ProfileAccumulator.create(schema);
     KllSketchRandom.seed(5);
     for (int i = 0; i < 100; i++) {
@@ -47,7 +53,8 @@ class ProfileHostileInputTest {
   }
 
   /** Replaces a column's sketch by a tampered copy of it. */
-  private static byte[] tampered(String field, int col, Consumer<ByteBuffer> edit) throws Exception {
+  private static byte[] tampered(String field, int col, Consumer<ByteBuffer> edit)
+      throws Exception {
     ObjectNode t = tree(realProfile());
     byte[] image = sketch(column(t, col), field);
     edit.accept(ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN));
@@ -80,7 +87,8 @@ class ProfileHostileInputTest {
 
   @Test
   void aStringLengthOfAlmostTwoGigabytesIsRefusedBeforeAllocating() throws Exception {
-    byte[] json = tampered("frequentItems", 1, b -> b.putInt(firstStringOffset(b), Integer.MAX_VALUE - 7));
+    byte[] json =
+        tampered("frequentItems", 1, b -> b.putInt(firstStringOffset(b), Integer.MAX_VALUE - 7));
     assertRefused(json, "'c'");
   }
 
@@ -104,18 +112,23 @@ class ProfileHostileInputTest {
     // a current map size above the maximum
     assertRefused(tampered("frequentItems", 1, b -> b.put(4, (byte) 30)), "'c'");
     // an item repeated
-    assertRefused(tampered("frequentItems", 1, b -> {
-      int o = firstStringOffset(b);
-      int len = b.getInt(o);
-      byte[] first = new byte[len];
-      b.position(o + 4);
-      b.get(first);
-      b.position(o + 4 + len + 4);
-      b.put(first);
-    }), "'c'");
-    // malformed UTF-8 in an item
-    assertRefused(tampered("frequentItems", 1, b -> b.put(firstStringOffset(b) + 4, (byte) 0xC0)),
+    assertRefused(
+        tampered(
+            "frequentItems",
+            1,
+            b -> {
+              int o = firstStringOffset(b);
+              int len = b.getInt(o);
+              byte[] first = new byte[len];
+              b.position(o + 4);
+              b.get(first);
+              b.position(o + 4 + len + 4);
+              b.put(first);
+            }),
         "'c'");
+    // malformed UTF-8 in an item
+    assertRefused(
+        tampered("frequentItems", 1, b -> b.put(firstStringOffset(b) + 4, (byte) 0xC0)), "'c'");
     // trailing bytes
     ObjectNode t = tree(realProfile());
     byte[] image = sketch(column(t, 1), "frequentItems");
@@ -138,8 +151,10 @@ class ProfileHostileInputTest {
     // truncated
     ObjectNode t = tree(realProfile());
     byte[] image = sketch(column(t, 0), "kll");
-    column(t, 0).put("kll", Base64.getEncoder().encodeToString(
-        java.util.Arrays.copyOf(image, image.length - 8)));
+    column(t, 0)
+        .put(
+            "kll",
+            Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(image, image.length - 8)));
     assertRefused(JSON.writeValueAsBytes(t), "'x'");
     // another m, an updatable image, another family
     assertRefused(tampered("kll", 0, b -> b.put(6, (byte) 2)), "'x'");
@@ -168,28 +183,38 @@ class ProfileHostileInputTest {
     // a NaN item, an item outside [min, max], min and max swapped, min not the column's min
     assertRefused(tampered("kll", 0, c -> c.putDouble(firstItem(c), Double.NaN)), "'x'");
     assertRefused(tampered("kll", 0, c -> c.putDouble(firstItem(c), 1e9)), "'x'");
-    assertRefused(tampered("kll", 0, c -> {
-      int mm = firstItem(c) - 16;
-      double min = c.getDouble(mm);
-      c.putDouble(mm, c.getDouble(mm + 8));
-      c.putDouble(mm + 8, min);
-    }), "'x'");
+    assertRefused(
+        tampered(
+            "kll",
+            0,
+            c -> {
+              int mm = firstItem(c) - 16;
+              double min = c.getDouble(mm);
+              c.putDouble(mm, c.getDouble(mm + 8));
+              c.putDouble(mm + 8, min);
+            }),
+        "'x'");
     assertRefused(tampered("kll", 0, c -> c.putDouble(firstItem(c) - 16, -1.0)), "'x'");
     // a level above 0 out of order
-    assertRefused(tampered("kll", 0, c -> {
-      int levels = c.get(18) & 0xFF;
-      for (int h = 1; h < levels - 1; h++) {
-        int from = firstItem(c) + 8 * (c.getInt(20 + 4 * h) - c.getInt(20));
-        int to = firstItem(c) + 8 * (c.getInt(20 + 4 * (h + 1)) - c.getInt(20));
-        if (to - from >= 16 && c.getDouble(from) < c.getDouble(from + 8)) {
-          double a = c.getDouble(from);
-          c.putDouble(from, c.getDouble(from + 8));
-          c.putDouble(from + 8, a);
-          return;
-        }
-      }
-      throw new AssertionError("no level above 0 with two distinct items");
-    }), "'x'");
+    assertRefused(
+        tampered(
+            "kll",
+            0,
+            c -> {
+              int levels = c.get(18) & 0xFF;
+              for (int h = 1; h < levels - 1; h++) {
+                int from = firstItem(c) + 8 * (c.getInt(20 + 4 * h) - c.getInt(20));
+                int to = firstItem(c) + 8 * (c.getInt(20 + 4 * (h + 1)) - c.getInt(20));
+                if (to - from >= 16 && c.getDouble(from) < c.getDouble(from + 8)) {
+                  double a = c.getDouble(from);
+                  c.putDouble(from, c.getDouble(from + 8));
+                  c.putDouble(from + 8, a);
+                  return;
+                }
+              }
+              throw new AssertionError("no level above 0 with two distinct items");
+            }),
+        "'x'");
     // minK other than k
     assertRefused(tampered("kll", 0, c -> c.putShort(16, (short) 8000)), "'x'");
   }
@@ -212,12 +237,14 @@ class ProfileHostileInputTest {
   @Test
   void duplicateKeysAreRefused() throws Exception {
     String json = realProfile().toJson();
-    assertRefused(json.replace("\"rows\":100", "\"rows\":100,\"rows\":100")
-        .getBytes(StandardCharsets.UTF_8), "Duplicate field 'rows'");
+    assertRefused(
+        json.replace("\"rows\":100", "\"rows\":100,\"rows\":100").getBytes(StandardCharsets.UTF_8),
+        "Duplicate field 'rows'");
     ObjectNode exact = tree(ProfileFormatTest.goldenProfile());
     String golden = JSON.writeValueAsString(exact);
-    assertRefused(golden.replace("\"DE\":3", "\"DE\":1,\"DE\":2")
-        .getBytes(StandardCharsets.UTF_8), "Duplicate field 'DE'");
+    assertRefused(
+        golden.replace("\"DE\":3", "\"DE\":1,\"DE\":2").getBytes(StandardCharsets.UTF_8),
+        "Duplicate field 'DE'");
   }
 
   @Test
@@ -231,7 +258,8 @@ class ProfileHostileInputTest {
     byte[] trailing = (realProfile().toJson() + " {}").getBytes(StandardCharsets.UTF_8);
     assertRefused(trailing, "not valid JSON");
     String deep = "[".repeat(100_000);
-    assertRefused(("{\"format\":\"mlops4j-profile\",\"x\":" + deep).getBytes(StandardCharsets.UTF_8),
+    assertRefused(
+        ("{\"format\":\"mlops4j-profile\",\"x\":" + deep).getBytes(StandardCharsets.UTF_8),
         "not valid JSON");
   }
 
@@ -270,7 +298,8 @@ class ProfileHostileInputTest {
     column(t, 3).put("missing", half).putObject("categories");
     Profile p = Profile.fromBytes(JSON.writeValueAsBytes(t));
     assertThat(p.column("country").categoryCounts()).containsEntry("DE", half);
-    assertThatThrownBy(() -> p.merge(p)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> p.merge(p))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("exceed Long.MAX_VALUE");
   }
 
@@ -279,8 +308,8 @@ class ProfileHostileInputTest {
   /**
    * Bytes allocated by this thread while {@code r} runs (HotSpot's per-thread allocation counter:
    * exact for this thread, blind to others). Decoding a profile must allocate a small multiple of
-   * its input; before the fix the payloads below allocated about 1 GB each (or failed with
-   * {@code OutOfMemoryError}).
+   * its input; before the fix the payloads below allocated about 1 GB each (or failed with {@code
+   * OutOfMemoryError}).
    */
   private static long allocatedBy(Runnable r) {
     com.sun.management.ThreadMXBean mx =
@@ -294,7 +323,8 @@ class ProfileHostileInputTest {
     Profile.fromBytes(json); // warm up (class loading)
     long allocated = allocatedBy(() -> Profile.fromBytes(json));
     System.out.printf("decoding %d bytes of profile allocated %d bytes%n", json.length, allocated);
-    assertThat(allocated).as("bytes allocated to decode %d bytes", json.length)
+    assertThat(allocated)
+        .as("bytes allocated to decode %d bytes", json.length)
         .isLessThan(64L * json.length + (1 << 20));
   }
 
@@ -302,11 +332,18 @@ class ProfileHostileInputTest {
   @Test
   void manyEmptyColumnsAtTheLargestKStayWithinAMultipleOfTheInput() throws Exception {
     ObjectNode t = JSON.createObjectNode();
-    t.put("format", "mlops4j-profile").put("schemaVersion", 1).put("kllK", 65535)
-        .put("exactCategoryLimit", 1024).put("frequentItemsMapSize", 1024).put("rows", 0);
+    t.put("format", "mlops4j-profile")
+        .put("schemaVersion", 1)
+        .put("kllK", 65535)
+        .put("exactCategoryLimit", 1024)
+        .put("frequentItemsMapSize", 1024)
+        .put("rows", 0);
     ArrayNode cols = t.putArray("columns");
     for (int i = 0; i < 2000; i++) {
-      cols.addObject().put("name", "c" + i).put("type", "NUMERIC").put("count", 0)
+      cols.addObject()
+          .put("name", "c" + i)
+          .put("type", "NUMERIC")
+          .put("count", 0)
           .put("missing", 0);
     }
     byte[] json = JSON.writeValueAsBytes(t);
@@ -320,16 +357,34 @@ class ProfileHostileInputTest {
   void manySingleValueColumnsAtTheLargestKStayWithinAMultipleOfTheInput() throws Exception {
     // built by hand: profiling rows would itself allocate 2,000 sketches of k = 65535
     ObjectNode t = JSON.createObjectNode();
-    t.put("format", "mlops4j-profile").put("schemaVersion", 1).put("kllK", 65535)
-        .put("exactCategoryLimit", 1024).put("frequentItemsMapSize", 1024).put("rows", 1);
+    t.put("format", "mlops4j-profile")
+        .put("schemaVersion", 1)
+        .put("kllK", 65535)
+        .put("exactCategoryLimit", 1024)
+        .put("frequentItemsMapSize", 1024)
+        .put("rows", 1);
     ByteBuffer single = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-    single.put((byte) 2).put((byte) 2).put((byte) 15).put((byte) 4).putShort((short) 65535)
-        .put((byte) 8).put((byte) 0).putDouble(1.5);
+    single
+        .put((byte) 2)
+        .put((byte) 2)
+        .put((byte) 15)
+        .put((byte) 4)
+        .putShort((short) 65535)
+        .put((byte) 8)
+        .put((byte) 0)
+        .putDouble(1.5);
     String kll = Base64.getEncoder().encodeToString(single.array());
     ArrayNode cols = t.putArray("columns");
     for (int i = 0; i < 2000; i++) {
-      cols.addObject().put("name", "c" + i).put("type", "NUMERIC").put("count", 1)
-          .put("missing", 0).put("min", 1.5).put("max", 1.5).put("mean", 1.5).put("m2", 0.0)
+      cols.addObject()
+          .put("name", "c" + i)
+          .put("type", "NUMERIC")
+          .put("count", 1)
+          .put("missing", 0)
+          .put("min", 1.5)
+          .put("max", 1.5)
+          .put("mean", 1.5)
+          .put("m2", 0.0)
           .put("kll", kll);
     }
     byte[] json = JSON.writeValueAsBytes(t);
@@ -341,8 +396,12 @@ class ProfileHostileInputTest {
   /** A frequent-items image whose current map size says 2^26 slots (about 1 GB of tables). */
   @Test
   void aHugeDeclaredHashMapIsNotAllocated() throws Exception {
-    ProfileSchema schema = ProfileSchema.builder().categorical("c").exactCategoryLimit(1)
-        .frequentItemsMapSize(1 << 26).build();
+    ProfileSchema schema =
+        ProfileSchema.builder()
+            .categorical("c")
+            .exactCategoryLimit(1)
+            .frequentItemsMapSize(1 << 26)
+            .build();
     ProfileAccumulator acc = ProfileAccumulator.create(schema);
     acc.update(new double[0], new String[] {"a"});
     acc.update(new double[0], new String[] {"b"});

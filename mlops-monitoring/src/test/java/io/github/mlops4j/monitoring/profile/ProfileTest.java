@@ -14,15 +14,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ProfileTest {
-  private static final ProfileSchema SCHEMA = ProfileSchema.builder()
-      .numeric("age", "income").categorical("country").binary("churned").build();
+  private static final ProfileSchema SCHEMA =
+      ProfileSchema.builder()
+          .numeric("age", "income")
+          .categorical("country")
+          .binary("churned")
+          .build();
 
   @BeforeEach
   void seed() {
     KllSketchRandom.seed(7);
   }
 
-  private static Map<String, Object> row(Object age, Object income, Object country, Object churned) {
+  private static Map<String, Object> row(
+      Object age, Object income, Object country, Object churned) {
     Map<String, Object> m = new HashMap<>();
     m.put("age", age);
     m.put("income", income);
@@ -50,19 +55,22 @@ class ProfileTest {
     assertThat(c.max()).isEqualTo(Arrays.stream(values).max().orElseThrow());
     assertThat(c.mean()).isCloseTo(mean, within(1e-9));
     assertThat(c.variance()).isCloseTo(ss / values.length, within(1e-9 * ss / values.length));
-    assertThat(c.sampleVariance()).isCloseTo(ss / (values.length - 1),
-        within(1e-9 * ss / values.length));
+    assertThat(c.sampleVariance())
+        .isCloseTo(ss / (values.length - 1), within(1e-9 * ss / values.length));
     assertThat(c.standardDeviation()).isCloseTo(Math.sqrt(ss / values.length), within(1e-9));
   }
 
   @Test
   void nullNanAndInfinitiesCountAsMissingAndNeverReachTheMoments() {
-    Profile p = Profile.of(SCHEMA, List.of(
-        row(30, 1.0, "DE", true),
-        row(null, Double.NaN, null, null),
-        row(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, "FR", false),
-        row(40L, 3.0f, "DE", true),
-        Map.of("age", 35))); // absent columns are missing
+    Profile p =
+        Profile.of(
+            SCHEMA,
+            List.of(
+                row(30, 1.0, "DE", true),
+                row(null, Double.NaN, null, null),
+                row(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, "FR", false),
+                row(40L, 3.0f, "DE", true),
+                Map.of("age", 35))); // absent columns are missing
     ProfileColumn age = p.column("age");
     assertThat(p.rows()).isEqualTo(5);
     assertThat(age.count()).isEqualTo(5);
@@ -99,15 +107,19 @@ class ProfileTest {
   void badRowsAreRejectedWholeWithTheColumnNamed() {
     ProfileAccumulator acc = ProfileAccumulator.create(SCHEMA);
     assertThatThrownBy(() -> acc.update(Map.of("age", 1, "agee", 2)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'agee'");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'agee'");
     assertThatThrownBy(() -> acc.update(Map.of("age", "thirty")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'age'").hasMessageContaining("NUMERIC")
+        .hasMessageContaining("'age'")
+        .hasMessageContaining("NUMERIC")
         .hasMessageContaining("java.lang.String");
     assertThatThrownBy(() -> acc.update(Map.of("country", 1.5)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'country'");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'country'");
     assertThatThrownBy(() -> acc.update(new double[] {1}, new String[] {"a", "b"}))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 numeric columns");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("2 numeric columns");
     assertThatThrownBy(() -> acc.update(new double[] {1, 2}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("2 categorical/binary columns");
@@ -125,13 +137,18 @@ class ProfileTest {
         .isInstanceOf(IllegalStateException.class);
     assertThat(p.column("age").mean()).isNaN();
     assertThatThrownBy(() -> p.column("age").quantile(0.5))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("no non-missing values");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no non-missing values");
   }
 
   @Test
   void categoriesSwitchToTheFrequentItemsSketchPastTheLimit() {
-    ProfileSchema schema = ProfileSchema.builder().categorical("c").exactCategoryLimit(4)
-        .frequentItemsMapSize(64).build();
+    ProfileSchema schema =
+        ProfileSchema.builder()
+            .categorical("c")
+            .exactCategoryLimit(4)
+            .frequentItemsMapSize(64)
+            .build();
     List<Map<String, ?>> rows = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       rows.add(Map.of("c", i % 2 == 0 ? "common" : "v" + (i % 50)));
@@ -139,7 +156,8 @@ class ProfileTest {
     ProfileColumn c = Profile.of(schema, rows).column("c");
     assertThat(c.isExact()).isFalse();
     assertThat(c.present()).isEqualTo(1000);
-    assertThat(c.categoryCounts().get("common")).isBetween(500 - c.countError(), 500 + c.countError());
+    assertThat(c.categoryCounts().get("common"))
+        .isBetween(500 - c.countError(), 500 + c.countError());
   }
 
   @Test
@@ -190,7 +208,8 @@ class ProfileTest {
   void mergeRefusesOtherSchemas() {
     Profile a = Profile.empty(ProfileSchema.builder().numeric("x").build());
     Profile b = Profile.empty(ProfileSchema.builder().numeric("x").kllK(400).build());
-    assertThatThrownBy(() -> a.merge(b)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> a.merge(b))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("kllK 200 vs 400");
     assertThatThrownBy(() -> Profile.merge(List.of())).isInstanceOf(IllegalArgumentException.class);
   }

@@ -6,30 +6,37 @@ import static org.assertj.core.api.Assertions.withinPercentage;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sample distances on finite values near ±{@link Double#MAX_VALUE}: finite and correct wherever
- * the distance itself is representable.
+ * Sample distances on finite values near ±{@link Double#MAX_VALUE}: finite and correct wherever the
+ * distance itself is representable.
  *
  * <p>Reference values from {@code src/test/resources/io/github/mlops4j/monitoring/
- * extreme_values_reference.py}, run with scipy 1.17.1 / numpy 2.4.6 (Debian python3-scipy):
- * {@code scipy.stats.wasserstein_distance(x, y)} and {@code scipy.stats.energy_distance(x, y)}
- * where scipy is finite, and in every case the exact value (the CDF integrals in rational
- * arithmetic with {@code fractions.Fraction}, square roots with 60-digit {@code decimal}), which
- * agrees with scipy to the last digit or two where scipy is finite.
+ * extreme_values_reference.py}, run with scipy 1.17.1 / numpy 2.4.6 (Debian python3-scipy): {@code
+ * scipy.stats.wasserstein_distance(x, y)} and {@code scipy.stats.energy_distance(x, y)} where scipy
+ * is finite, and in every case the exact value (the CDF integrals in rational arithmetic with
+ * {@code fractions.Fraction}, square roots with 60-digit {@code decimal}), which agrees with scipy
+ * to the last digit or two where scipy is finite.
  */
 class ExtremeValuesTest {
   static final double MAX = Double.MAX_VALUE;
 
   /** Positive values near the maximum. */
   static final double[] A_REF = {1e308, 1.2e308, 1.5e308, 1.7e308};
+
   static final double[] A_CUR = {1.1e308, 1.3e308, 1.79e308};
+
   /** Both signs, pooled range beyond Double.MAX_VALUE. */
   static final double[] B_REF = {-1.7e308, -1e308, 0.0, 1e308};
+
   static final double[] B_CUR = {-1.5e308, 5e307, 1.6e308};
+
   /** The extremes themselves: scipy's neighbouring gap overflows, the distance does not. */
   static final double[] C_REF = {-MAX, MAX};
+
   static final double[] C_CUR = {MAX, MAX, -MAX};
+
   /** Both signs, pooled range within Double.MAX_VALUE. */
   static final double[] D_REF = {-8e307, -1e307, 2e307, 8e307};
+
   static final double[] D_CUR = {-7e307, 3e307, 8.5e307};
 
   private static void assertClose(double actual, double expected) {
@@ -65,8 +72,7 @@ class ExtremeValuesTest {
     // W1 between the two extremes is 2 * MAX: not a double. Energy is 2 * sqrt(MAX), finite.
     assertThat(Distances.wasserstein(new double[] {-MAX}, new double[] {MAX}))
         .isEqualTo(Double.POSITIVE_INFINITY);
-    assertClose(Distances.energy(new double[] {-MAX}, new double[] {MAX}),
-        2 * Math.sqrt(MAX));
+    assertClose(Distances.energy(new double[] {-MAX}, new double[] {MAX}), 2 * Math.sqrt(MAX));
   }
 
   @Test

@@ -6,12 +6,13 @@ import static org.assertj.core.api.Assertions.within;
 import org.assertj.core.data.Offset;
 
 /**
- * Deterministic samples shared with the Python script that produced the reference values, plus
- * the agreement rule with scipy.
+ * Deterministic samples shared with the Python script that produced the reference values, plus the
+ * agreement rule with scipy.
  *
  * <p>The generators use only IEEE-754 additions and multiplications, so Java and CPython produce
  * bit-identical doubles. The Python twin (run with Debian bookworm's {@code /usr/bin/python3},
  * scipy 1.10.1, numpy 1.24.2) is:
+ *
  * <pre>
  * M = 2**64
  * def lcg(seed, n):
@@ -33,62 +34,61 @@ import org.assertj.core.data.Offset;
  */
 final class ReferenceData {
 
-    private ReferenceData() {
-    }
+  private ReferenceData() {}
 
-    static double[] uniform(long seed, int n) {
-        double[] out = new double[n];
-        long s = seed;
-        for (int i = 0; i < n; i++) {
-            s = s * 6364136223846793005L + 1442695040888963407L;
-            out[i] = (s >>> 11) * 0x1.0p-53;
-        }
-        return out;
+  static double[] uniform(long seed, int n) {
+    double[] out = new double[n];
+    long s = seed;
+    for (int i = 0; i < n; i++) {
+      s = s * 6364136223846793005L + 1442695040888963407L;
+      out[i] = (s >>> 11) * 0x1.0p-53;
     }
+    return out;
+  }
 
-    static double[] normal(long seed, int n) {
-        return normal(seed, n, 0.0, 1.0);
-    }
+  static double[] normal(long seed, int n) {
+    return normal(seed, n, 0.0, 1.0);
+  }
 
-    static double[] normal(long seed, int n, double mu, double sigma) {
-        double[] u = uniform(seed, 12 * n);
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            double acc = 0.0;
-            for (int k = 0; k < 12; k++) {
-                acc = acc + u[12 * i + k];
-            }
-            out[i] = (acc - 6.0) * sigma + mu;
-        }
-        return out;
+  static double[] normal(long seed, int n, double mu, double sigma) {
+    double[] u = uniform(seed, 12 * n);
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      double acc = 0.0;
+      for (int k = 0; k < 12; k++) {
+        acc = acc + u[12 * i + k];
+      }
+      out[i] = (acc - 6.0) * sigma + mu;
     }
+    return out;
+  }
 
-    static double[] integers(long seed, int n, int k) {
-        double[] u = uniform(seed, n);
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = Math.floor(u[i] * k);
-        }
-        return out;
+  static double[] integers(long seed, int n, int k) {
+    double[] u = uniform(seed, n);
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = Math.floor(u[i] * k);
     }
+    return out;
+  }
 
-    /** Statistics and distances agree with scipy to 1e-9 relative (1e-15 absolute around 0). */
-    static void assertStatistic(double actual, double expected) {
-        if (expected == 0 || Double.isInfinite(expected)) {
-            assertThat(actual).isEqualTo(expected);
-        } else {
-            assertThat(actual).isCloseTo(expected, within(Math.abs(expected) * 1e-9));
-        }
+  /** Statistics and distances agree with scipy to 1e-9 relative (1e-15 absolute around 0). */
+  static void assertStatistic(double actual, double expected) {
+    if (expected == 0 || Double.isInfinite(expected)) {
+      assertThat(actual).isEqualTo(expected);
+    } else {
+      assertThat(actual).isCloseTo(expected, within(Math.abs(expected) * 1e-9));
     }
+  }
 
-    /** p-values agree with scipy to 1e-6 absolute, or 1e-4 relative when below 1e-6. */
-    static void assertPValue(double actual, double expected) {
-        Offset<Double> tolerance = expected < 1e-6 ? within(expected * 1e-4) : within(1e-6);
-        assertThat(actual).isCloseTo(expected, tolerance);
-    }
+  /** p-values agree with scipy to 1e-6 absolute, or 1e-4 relative when below 1e-6. */
+  static void assertPValue(double actual, double expected) {
+    Offset<Double> tolerance = expected < 1e-6 ? within(expected * 1e-4) : within(1e-6);
+    assertThat(actual).isCloseTo(expected, tolerance);
+  }
 
-    static void assertResult(TestResult result, double statistic, double pValue) {
-        assertStatistic(result.statistic(), statistic);
-        assertPValue(result.pValue(), pValue);
-    }
+  static void assertResult(TestResult result, double statistic, double pValue) {
+    assertStatistic(result.statistic(), statistic);
+    assertPValue(result.pValue(), pValue);
+  }
 }

@@ -15,8 +15,14 @@ import org.jspecify.annotations.Nullable;
  * @param detail more about the step (the gate summary, the error)
  * @param time when, from the loop's clock
  */
-public record RetrainingEvent(String model, Step step, String trigger, @Nullable Integer version,
-    @Nullable String runId, String detail, Instant time) {
+public record RetrainingEvent(
+    String model,
+    Step step,
+    String trigger,
+    @Nullable Integer version,
+    @Nullable String runId,
+    String detail,
+    Instant time) {
   /** The steps, in the order a successful retraining goes through them. */
   public enum Step {
     /** A trigger arrived and a retraining starts. */

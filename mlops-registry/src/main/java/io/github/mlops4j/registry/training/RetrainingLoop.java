@@ -31,9 +31,9 @@ import org.tribuo.Model;
 import org.tribuo.Output;
 
 /**
- * Retrains a model when triggered, inside a tracked run; registers the result as a new version
- * with the {@code challenger} alias; gates it against the {@code champion}; promotes it when the
- * gate passes or leaves it as the challenger. Every step goes to the listeners.
+ * Retrains a model when triggered, inside a tracked run; registers the result as a new version with
+ * the {@code challenger} alias; gates it against the {@code champion}; promotes it when the gate
+ * passes or leaves it as the challenger. Every step goes to the listeners.
  *
  * <pre>{@code
  * RetrainingLoop<Label> loop = RetrainingLoop.<Label>builder()
@@ -50,9 +50,9 @@ import org.tribuo.Output;
  *
  * <p>Triggers: {@link #trigger(String)} (by hand), {@link #onDrift} (a drift report), {@link
  * #onPerformance} (a live metric past its bound) and {@link #tick()} (the schedule, measured with
- * the loop's clock; call it from the host's scheduler). Guard rails: at most one retraining runs
- * at a time per loop; a trigger arriving meanwhile returns {@link RetrainingOutcome.Status#SKIPPED}
- * at once (triggers are not queued); a trigger within {@link Builder#minInterval} of the previous
+ * the loop's clock; call it from the host's scheduler). Guard rails: at most one retraining runs at
+ * a time per loop; a trigger arriving meanwhile returns {@link RetrainingOutcome.Status#SKIPPED} at
+ * once (triggers are not queued); a trigger within {@link Builder#minInterval} of the previous
  * retraining's start is skipped too. A failed training or a failed gate never moves the champion.
  * Use one loop per model. Thread-safe; owns no threads.
  *
@@ -107,9 +107,7 @@ public final class RetrainingLoop<T extends Output<T>> {
     return new Builder<>();
   }
 
-  /**
-   * Adds a listener; close the returned subscription to remove it (closing twice is harmless).
-   */
+  /** Adds a listener; close the returned subscription to remove it (closing twice is harmless). */
   public Subscription addListener(RetrainingListener listener) {
     Objects.requireNonNull(listener, "listener");
     listeners.add(listener);
@@ -123,8 +121,8 @@ public final class RetrainingLoop<T extends Output<T>> {
   }
 
   /**
-   * Retrains because monitoring found drift in {@code driftedColumns}; wire the monitoring
-   * module's drift listener to this method.
+   * Retrains because monitoring found drift in {@code driftedColumns}; wire the monitoring module's
+   * drift listener to this method.
    */
   public RetrainingOutcome onDrift(String detail, Collection<String> driftedColumns) {
     Objects.requireNonNull(detail, "detail");
@@ -133,15 +131,21 @@ public final class RetrainingLoop<T extends Output<T>> {
   }
 
   /**
-   * Retrains if a live metric is past its bound: below it for metrics where higher is better,
-   * above it for log-loss, RMSE and MAE. Otherwise returns SKIPPED.
+   * Retrains if a live metric is past its bound: below it for metrics where higher is better, above
+   * it for log-loss, RMSE and MAE. Otherwise returns SKIPPED.
    */
   public RetrainingOutcome onPerformance(String metric, double observed, double bound) {
     Objects.requireNonNull(metric, "metric");
     boolean lower = MetricNames.lowerIsBetter(metric);
     boolean breached = lower ? observed > bound : observed < bound;
-    String reason = String.format(Locale.ROOT, "performance: %s %s %s %s", metric,
-        Double.toString(observed), lower ? ">" : "<", Double.toString(bound));
+    String reason =
+        String.format(
+            Locale.ROOT,
+            "performance: %s %s %s %s",
+            metric,
+            Double.toString(observed),
+            lower ? ">" : "<",
+            Double.toString(bound));
     if (!breached) {
       return skipped(reason, metric + " " + observed + " is within the bound " + bound);
     }
@@ -150,8 +154,8 @@ public final class RetrainingLoop<T extends Output<T>> {
 
   /**
    * Runs the scheduled retraining if it is due by the loop's clock; call it periodically (for
-   * example from a {@code ScheduledExecutorService} of the host). SKIPPED when nothing is due or
-   * no schedule was configured.
+   * example from a {@code ScheduledExecutorService} of the host). SKIPPED when nothing is due or no
+   * schedule was configured.
    */
   public RetrainingOutcome tick() {
     Instant now = clock.instant();
@@ -159,7 +163,12 @@ public final class RetrainingLoop<T extends Output<T>> {
       return skipped("schedule", "no schedule configured");
     }
     if (now.isBefore(nextDue)) {
-      return new RetrainingOutcome(RetrainingOutcome.Status.SKIPPED, "schedule", null, null, null,
+      return new RetrainingOutcome(
+          RetrainingOutcome.Status.SKIPPED,
+          "schedule",
+          null,
+          null,
+          null,
           "not due until " + nextDue);
     }
     nextDue = now.plus(every);
@@ -179,8 +188,13 @@ public final class RetrainingLoop<T extends Output<T>> {
       Instant now = clock.instant();
       Instant last = lastStart;
       if (last != null && now.isBefore(last.plus(minInterval))) {
-        return skipped(trigger, "the previous retraining started at " + last
-            + ", less than the minimum interval " + minInterval + " ago");
+        return skipped(
+            trigger,
+            "the previous retraining started at "
+                + last
+                + ", less than the minimum interval "
+                + minInterval
+                + " ago");
       }
       lastStart = now;
       return retrain(trigger, kind);
@@ -194,31 +208,52 @@ public final class RetrainingLoop<T extends Output<T>> {
     Run run = null;
     Integer version = null;
     try {
-      run = tracker.newRun(experiment).name(model + "-retraining").tag(TRIGGER_TAG, trigger)
-          .start();
+      run =
+          tracker.newRun(experiment).name(model + "-retraining").tag(TRIGGER_TAG, trigger).start();
       run.logParam("model", model);
       run.logParam("trigger", kind);
       Dataset<T> fresh = data.get();
       run.logParam("train_rows", Integer.toString(fresh.size()));
-      Model<T> trained = Objects.requireNonNull(training.train(fresh, run),
-          "the training function returned null");
-      emit(RetrainingEvent.Step.TRAINED, trigger, null, run.id(), "trained on " + fresh.size()
-          + " rows");
-      ModelRegistry audited = registry.withComment("retrained (" + trigger + ") in run "
-          + run.id());
+      Model<T> trained =
+          Objects.requireNonNull(training.train(fresh, run), "the training function returned null");
+      emit(
+          RetrainingEvent.Step.TRAINED,
+          trigger,
+          null,
+          run.id(),
+          "trained on " + fresh.size() + " rows");
+      ModelRegistry audited =
+          registry.withComment("retrained (" + trigger + ") in run " + run.id());
       ModelVersion v = audited.register(model, trained, run.id());
       version = v.version();
       audited.setAlias(model, challengerAlias, v.version());
-      emit(RetrainingEvent.Step.REGISTERED, trigger, version, run.id(), v + " is the "
-          + challengerAlias);
+      emit(
+          RetrainingEvent.Step.REGISTERED,
+          trigger,
+          version,
+          run.id(),
+          v + " is the " + challengerAlias);
       if (promotionCheck != null && !promotionCheck.test(v.version())) {
-        emit(RetrainingEvent.Step.REJECTED, trigger, version, run.id(), v + " stays the "
-            + challengerAlias + ": the promotion check refused it; " + championAlias
-            + " unchanged");
+        emit(
+            RetrainingEvent.Step.REJECTED,
+            trigger,
+            version,
+            run.id(),
+            v
+                + " stays the "
+                + challengerAlias
+                + ": the promotion check refused it; "
+                + championAlias
+                + " unchanged");
         run.setTag("mlops.promotion.check", "refused");
         closeQuietly(run);
-        return new RetrainingOutcome(RetrainingOutcome.Status.REJECTED, trigger, version,
-            run.id(), null, "the promotion check refused v" + version);
+        return new RetrainingOutcome(
+            RetrainingOutcome.Status.REJECTED,
+            trigger,
+            version,
+            run.id(),
+            null,
+            "the promotion check refused v" + version);
       }
       Holdout<T> h = holdout.get();
       GateResult result;
@@ -226,8 +261,11 @@ public final class RetrainingLoop<T extends Output<T>> {
       Integer champion = registry.aliases(model).get(championAlias);
       if (champion == null) {
         result = gate.evaluate(trained, null, h);
-        promoted = result.passed() && registry.withComment(result.summary() + " (first "
-            + championAlias + ")").setAliasIfAbsent(model, championAlias, v.version());
+        promoted =
+            result.passed()
+                && registry
+                    .withComment(result.summary() + " (first " + championAlias + ")")
+                    .setAliasIfAbsent(model, championAlias, v.version());
       } else {
         result = gate.promoteIfPassed(registry, model, v.version(), championAlias, h);
         promoted = result.passed();
@@ -235,15 +273,27 @@ public final class RetrainingLoop<T extends Output<T>> {
       recordGate(run, result);
       emit(RetrainingEvent.Step.GATE_EVALUATED, trigger, version, run.id(), result.summary());
       if (promoted) {
-        emit(RetrainingEvent.Step.PROMOTED, trigger, version, run.id(), "v" + version
-            + " is the " + championAlias);
+        emit(
+            RetrainingEvent.Step.PROMOTED,
+            trigger,
+            version,
+            run.id(),
+            "v" + version + " is the " + championAlias);
       } else {
-        emit(RetrainingEvent.Step.REJECTED, trigger, version, run.id(), "v" + version
-            + " stays the " + challengerAlias + "; " + championAlias + " unchanged");
+        emit(
+            RetrainingEvent.Step.REJECTED,
+            trigger,
+            version,
+            run.id(),
+            "v" + version + " stays the " + challengerAlias + "; " + championAlias + " unchanged");
       }
       closeQuietly(run);
-      return new RetrainingOutcome(promoted ? RetrainingOutcome.Status.PROMOTED
-          : RetrainingOutcome.Status.REJECTED, trigger, version, run.id(), result,
+      return new RetrainingOutcome(
+          promoted ? RetrainingOutcome.Status.PROMOTED : RetrainingOutcome.Status.REJECTED,
+          trigger,
+          version,
+          run.id(),
+          result,
           result.summary());
     } catch (RuntimeException e) {
       String runId = run == null ? null : run.id();
@@ -252,7 +302,12 @@ public final class RetrainingLoop<T extends Output<T>> {
       }
       LOG.warn("Retraining of '{}' ({}) failed: {}", model, trigger, e.toString());
       emit(RetrainingEvent.Step.FAILED, trigger, version, runId, String.valueOf(e));
-      return new RetrainingOutcome(RetrainingOutcome.Status.FAILED, trigger, version, runId, null,
+      return new RetrainingOutcome(
+          RetrainingOutcome.Status.FAILED,
+          trigger,
+          version,
+          runId,
+          null,
           "retraining failed, " + championAlias + " unchanged: " + e);
     }
   }
@@ -283,10 +338,14 @@ public final class RetrainingLoop<T extends Output<T>> {
     }
   }
 
-  private void emit(RetrainingEvent.Step step, String trigger, @Nullable Integer version,
-      @Nullable String runId, String detail) {
-    RetrainingEvent event = new RetrainingEvent(model, step, trigger, version, runId, detail,
-        clock.instant());
+  private void emit(
+      RetrainingEvent.Step step,
+      String trigger,
+      @Nullable Integer version,
+      @Nullable String runId,
+      String detail) {
+    RetrainingEvent event =
+        new RetrainingEvent(model, step, trigger, version, runId, detail, clock.instant());
     for (RetrainingListener l : listeners) {
       try {
         l.onStep(event);
@@ -408,9 +467,9 @@ public final class RetrainingLoop<T extends Output<T>> {
     }
 
     /**
-     * A check the host runs on the registered challenger (its version number) before the gate,
-     * for example a canary of live traffic; {@code false} leaves the version as challenger and
-     * the champion unchanged (outcome {@code REJECTED}). Runs on the retraining thread.
+     * A check the host runs on the registered challenger (its version number) before the gate, for
+     * example a canary of live traffic; {@code false} leaves the version as challenger and the
+     * champion unchanged (outcome {@code REJECTED}). Runs on the retraining thread.
      */
     public Builder<T> promotionCheck(IntPredicate check) {
       this.promotionCheck = Objects.requireNonNull(check, "check");
@@ -425,8 +484,8 @@ public final class RetrainingLoop<T extends Output<T>> {
     /**
      * Builds the loop.
      *
-     * @throws IllegalStateException if registry, tracker, model, training, data, holdout or gate
-     *     is missing, or the aliases are equal
+     * @throws IllegalStateException if registry, tracker, model, training, data, holdout or gate is
+     *     missing, or the aliases are equal
      */
     public RetrainingLoop<T> build() {
       List<String> missing = new ArrayList<>();
@@ -455,8 +514,8 @@ public final class RetrainingLoop<T extends Output<T>> {
         throw new IllegalStateException("RetrainingLoop needs " + missing);
       }
       if (championAlias.equals(challengerAlias)) {
-        throw new IllegalStateException("champion and challenger aliases must differ, both are '"
-            + championAlias + "'");
+        throw new IllegalStateException(
+            "champion and challenger aliases must differ, both are '" + championAlias + "'");
       }
       return new RetrainingLoop<>(this);
     }

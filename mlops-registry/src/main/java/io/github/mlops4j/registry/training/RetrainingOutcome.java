@@ -14,8 +14,13 @@ import org.jspecify.annotations.Nullable;
  * @param gate the gate result, if the gate ran
  * @param message what happened, in words
  */
-public record RetrainingOutcome(Status status, String trigger, @Nullable Integer version,
-    @Nullable String runId, @Nullable GateResult gate, String message) {
+public record RetrainingOutcome(
+    Status status,
+    String trigger,
+    @Nullable Integer version,
+    @Nullable String runId,
+    @Nullable GateResult gate,
+    String message) {
   /** The results of a trigger. */
   public enum Status {
     /** The new version passed the gate and is the champion. */
@@ -24,8 +29,10 @@ public record RetrainingOutcome(Status status, String trigger, @Nullable Integer
     REJECTED,
     /** Training, registration or evaluation failed; nothing changed but a failed run. */
     FAILED,
-    /** Nothing ran: a retraining was running, the minimum interval had not passed, or nothing
-     * was due. */
+    /**
+     * Nothing ran: a retraining was running, the minimum interval had not passed, or nothing was
+     * due.
+     */
     SKIPPED
   }
 

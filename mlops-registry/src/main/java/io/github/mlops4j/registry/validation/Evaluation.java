@@ -22,8 +22,13 @@ public final class Evaluation {
   private final Map<String, SliceMetrics> slices;
   private final Map<String, int[]> sliceRows;
 
-  Evaluation(@Nullable String modelName, @Nullable Integer version, Holdout<?> holdout,
-      Scores scores, Map<String, Double> metrics, Map<String, SliceMetrics> slices,
+  Evaluation(
+      @Nullable String modelName,
+      @Nullable Integer version,
+      Holdout<?> holdout,
+      Scores scores,
+      Map<String, Double> metrics,
+      Map<String, SliceMetrics> slices,
       Map<String, int[]> sliceRows) {
     this.modelName = modelName;
     this.version = version;
@@ -77,15 +82,19 @@ public final class Evaluation {
   /**
    * One metric over all rows.
    *
-   * @throws ValidationException if the name does not exist for this model (the message lists
-   *     the valid names) or the metric is undefined on this data
+   * @throws ValidationException if the name does not exist for this model (the message lists the
+   *     valid names) or the metric is undefined on this data
    */
   public double metric(String name) {
     Metrics.parse(scores, name);
     Double v = metrics.get(name);
     if (v == null) {
-      throw new ValidationException("Metric '" + name + "' is undefined on holdout '"
-          + holdout.name() + "' (for example an AUC when only one class occurs)");
+      throw new ValidationException(
+          "Metric '"
+              + name
+              + "' is undefined on holdout '"
+              + holdout.name()
+              + "' (for example an AUC when only one class occurs)");
     }
     return v;
   }
@@ -105,7 +114,14 @@ public final class Evaluation {
 
   @Override
   public String toString() {
-    return "Evaluation[" + (modelName == null ? "model" : modelName + " v" + version) + " on "
-        + holdout.name() + ", " + scores.n + " rows, " + metrics + "]";
+    return "Evaluation["
+        + (modelName == null ? "model" : modelName + " v" + version)
+        + " on "
+        + holdout.name()
+        + ", "
+        + scores.n
+        + " rows, "
+        + metrics
+        + "]";
   }
 }

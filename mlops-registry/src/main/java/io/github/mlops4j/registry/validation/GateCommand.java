@@ -24,9 +24,9 @@ import org.tribuo.regression.RegressionFactory;
 /**
  * Command-line validation gate for build pipelines: evaluates a registered candidate against the
  * champion on a CSV holdout, prints the rule table and exits 0 when the gate passes, 1 when it
- * fails and 2 on a usage or input error. The workspace (or database and artifact root) must
- * already exist: a path that names no workspace is an error, never a new empty workspace.
- * {@code --slice-column} groups the rows by a column and keeps it a feature ({@link
+ * fails and 2 on a usage or input error. The workspace (or database and artifact root) must already
+ * exist: a path that names no workspace is an error, never a new empty workspace. {@code
+ * --slice-column} groups the rows by a column and keeps it a feature ({@link
  * Holdout.Builder#sliceBy}); {@code --ignore-column} (repeatable) leaves a column that is not a
  * feature out of the data ({@link Holdout.Builder#ignoreColumns}).
  *
@@ -42,24 +42,28 @@ import org.tribuo.regression.RegressionFactory;
 public final class GateCommand {
   /** Exit code when every rule passed. */
   public static final int PASSED = 0;
+
   /** Exit code when a rule failed. */
   public static final int FAILED = 1;
+
   /** Exit code for a usage or input error. */
   public static final int ERROR = 2;
 
-  static final String USAGE = String.join("\n",
-      "Usage: GateCommand (--workspace DIR | --jdbc-url URL --artifacts DIR"
-          + " [--jdbc-user U --jdbc-password P])",
-      "         --model NAME --candidate VERSION|ALIAS [--champion ALIAS]",
-      "         --data FILE.csv --label-column COL [--slice-column COL]...",
-      "         [--ignore-column COL]...",
-      "         --rule \"METRIC OP VALUE\"... [--significance A] [--seed N] [--resamples N]",
-      "         [--promote] [--json FILE]",
-      "  OP: >=, <=, not-worse-than-champion-by, better-than-champion-by;",
-      "  prefix a rule with every-slice to apply it to every slice.",
-      "  --slice-column groups rows by a column and keeps it a feature;",
-      "  --ignore-column leaves a column (an id, a timestamp) out of the features.",
-      "  Exit codes: 0 gate passed, 1 gate failed, 2 usage or input error.");
+  static final String USAGE =
+      String.join(
+          "\n",
+          "Usage: GateCommand (--workspace DIR | --jdbc-url URL --artifacts DIR"
+              + " [--jdbc-user U --jdbc-password P])",
+          "         --model NAME --candidate VERSION|ALIAS [--champion ALIAS]",
+          "         --data FILE.csv --label-column COL [--slice-column COL]...",
+          "         [--ignore-column COL]...",
+          "         --rule \"METRIC OP VALUE\"... [--significance A] [--seed N] [--resamples N]",
+          "         [--promote] [--json FILE]",
+          "  OP: >=, <=, not-worse-than-champion-by, better-than-champion-by;",
+          "  prefix a rule with every-slice to apply it to every slice.",
+          "  --slice-column groups rows by a column and keeps it a feature;",
+          "  --ignore-column leaves a column (an id, a timestamp) out of the features.",
+          "  Exit codes: 0 gate passed, 1 gate failed, 2 usage or input error.");
 
   private GateCommand() {}
 
@@ -90,8 +94,8 @@ public final class GateCommand {
     try {
       // EXISTING: a mistyped --workspace or --artifacts must fail, never create an empty
       // workspace. Not READ_ONLY: the gate records its evaluations (and --promote moves the alias).
-      ModelRegistry.Builder b = ModelRegistry.builder().pollInterval(Duration.ZERO)
-          .openMode(OpenMode.EXISTING);
+      ModelRegistry.Builder b =
+          ModelRegistry.builder().pollInterval(Duration.ZERO).openMode(OpenMode.EXISTING);
       if (o.workspace != null) {
         b.workspace(o.workspace);
       } else {
@@ -126,19 +130,34 @@ public final class GateCommand {
   private static int gate(ModelRegistry registry, Options o, PrintStream out, PrintStream err)
       throws MlopsException {
     ModelVersion candidate = ModelEvaluator.resolve(registry, o.model, o.candidate);
-    ModelSignature signature = candidate.signature().orElseThrow(() -> new ValidationException(
-        candidate + " has no signature; only Tribuo models can be gated from the command line"));
-    OutputFactory<?> factory = switch (signature.outputType()) {
-      case "Label" -> new LabelFactory();
-      case "Regressor" -> new RegressionFactory();
-      default -> throw new ValidationException(candidate + " predicts " + signature.outputType()
-          + "; the command line gates Label and Regressor models");
-    };
+    ModelSignature signature =
+        candidate
+            .signature()
+            .orElseThrow(
+                () ->
+                    new ValidationException(
+                        candidate
+                            + " has no signature; only Tribuo models can be gated from the command line"));
+    OutputFactory<?> factory =
+        switch (signature.outputType()) {
+          case "Label" -> new LabelFactory();
+          case "Regressor" -> new RegressionFactory();
+          default ->
+              throw new ValidationException(
+                  candidate
+                      + " predicts "
+                      + signature.outputType()
+                      + "; the command line gates Label and Regressor models");
+        };
     return gate(registry, o, candidate, factory, out);
   }
 
-  private static <T extends Output<T>> int gate(ModelRegistry registry, Options o,
-      ModelVersion candidate, OutputFactory<T> factory, PrintStream out) {
+  private static <T extends Output<T>> int gate(
+      ModelRegistry registry,
+      Options o,
+      ModelVersion candidate,
+      OutputFactory<T> factory,
+      PrintStream out) {
     Holdout.Builder<T> hb = Holdout.csvBuilder(o.data, o.labelColumn, factory);
     o.sliceColumns.forEach(hb::sliceBy);
     o.ignoreColumns.forEach(hb::ignoreColumns);
@@ -159,13 +178,16 @@ public final class GateCommand {
       }
     }
     ValidationGate gate = gb.build();
-    GateResult result = o.promote
-        ? gate.promoteIfPassed(registry, o.model, candidate.version(), o.champion, holdout)
-        : gate.evaluate(registry, o.model, candidate.version(), o.champion, holdout);
+    GateResult result =
+        o.promote
+            ? gate.promoteIfPassed(registry, o.model, candidate.version(), o.champion, holdout)
+            : gate.evaluate(registry, o.model, candidate.version(), o.champion, holdout);
     out.print(result.toText());
     if (o.promote) {
-      out.println(result.wasPromoted() ? "Promoted: alias '" + o.champion + "' now points at v"
-          + candidate.version() : "Not promoted: alias '" + o.champion + "' unchanged");
+      out.println(
+          result.wasPromoted()
+              ? "Promoted: alias '" + o.champion + "' now points at v" + candidate.version()
+              : "Not promoted: alias '" + o.champion + "' unchanged");
     }
     if (o.json != null) {
       try {
@@ -191,8 +213,10 @@ public final class GateCommand {
     String labelColumn = "";
     final List<String> sliceColumns = new ArrayList<>();
     final List<String> ignoreColumns = new ArrayList<>();
+
     /** every-slice marker (or null), metric, op, value. */
     final List<String[]> rules = new ArrayList<>();
+
     @Nullable Double significance;
     long seed = 1L;
     @Nullable Integer resamples;
@@ -244,8 +268,9 @@ public final class GateCommand {
         throw new IllegalArgumentException("Give exactly one of --workspace and --jdbc-url");
       }
       if (o.jdbcUrl != null && o.artifacts == null) {
-        throw new IllegalArgumentException("--jdbc-url needs --artifacts DIR, the artifact root"
-            + " shared by the registry's users");
+        throw new IllegalArgumentException(
+            "--jdbc-url needs --artifacts DIR, the artifact root"
+                + " shared by the registry's users");
       }
       o.model = required(model, "--model");
       o.candidate = required(candidate, "--candidate");
@@ -299,8 +324,11 @@ public final class GateCommand {
         i = 1;
       }
       if (t.length - i != 3) {
-        throw new IllegalArgumentException("Rule '" + text + "' must read 'METRIC OP VALUE',"
-            + " optionally prefixed by every-slice, e.g. \"accuracy >= 0.85\"");
+        throw new IllegalArgumentException(
+            "Rule '"
+                + text
+                + "' must read 'METRIC OP VALUE',"
+                + " optionally prefixed by every-slice, e.g. \"accuracy >= 0.85\"");
       }
       Rule.parse(t[i + 1], t[i + 2]); // fails early on a bad operator or number
       return new String[] {every, t[i], t[i + 1], t[i + 2]};

@@ -22,10 +22,11 @@ final class GateJson {
     root.put("passed", r.passed());
     root.put("promoted", r.wasPromoted());
     root.put("model", r.model().orElse(null));
-    root.put("candidateVersion", r.candidateVersion().isPresent()
-        ? r.candidateVersion().getAsInt() : null);
-    root.put("championVersion", r.championVersion().isPresent()
-        ? r.championVersion().getAsInt() : null);
+    root.put(
+        "candidateVersion",
+        r.candidateVersion().isPresent() ? r.candidateVersion().getAsInt() : null);
+    root.put(
+        "championVersion", r.championVersion().isPresent() ? r.championVersion().getAsInt() : null);
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("name", r.dataset().name());
     data.put("digest", r.dataset().digest());

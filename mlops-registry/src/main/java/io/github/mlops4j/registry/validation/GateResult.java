@@ -9,9 +9,9 @@ import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The outcome of a {@link ValidationGate}: every rule with observed value, bound or margin,
- * p-value or interval, and pass/fail. {@link #toText()} renders an aligned table for logs and
- * consoles, {@link #toJson()} a JSON document (with {@code schemaVersion}) for machines.
+ * The outcome of a {@link ValidationGate}: every rule with observed value, bound or margin, p-value
+ * or interval, and pass/fail. {@link #toText()} renders an aligned table for logs and consoles,
+ * {@link #toJson()} a JSON document (with {@code schemaVersion}) for machines.
  */
 public final class GateResult {
   /** Version of the JSON layout written by {@link #toJson()}. */
@@ -27,9 +27,16 @@ public final class GateResult {
   private final List<RuleResult> rules;
   private final boolean promoted;
 
-  GateResult(@Nullable String model, @Nullable Integer candidate, @Nullable Integer champion,
-      DatasetVersion dataset, double significance, long seed, int resamples,
-      List<RuleResult> rules, boolean promoted) {
+  GateResult(
+      @Nullable String model,
+      @Nullable Integer candidate,
+      @Nullable Integer champion,
+      DatasetVersion dataset,
+      double significance,
+      long seed,
+      int resamples,
+      List<RuleResult> rules,
+      boolean promoted) {
     this.model = model;
     this.candidate = candidate;
     this.champion = champion;
@@ -42,8 +49,8 @@ public final class GateResult {
   }
 
   GateResult promoted() {
-    return new GateResult(model, candidate, champion, dataset, significance, seed, resamples,
-        rules, true);
+    return new GateResult(
+        model, candidate, champion, dataset, significance, seed, resamples, rules, true);
   }
 
   /** True if every rule passed. */
@@ -100,8 +107,11 @@ public final class GateResult {
 
   /** One line: verdict, versions, data digest and the failed rules (the audit comment). */
   public String summary() {
-    StringBuilder b = new StringBuilder("Validation gate ").append(passed() ? "passed" : "failed")
-        .append(": ").append(subject());
+    StringBuilder b =
+        new StringBuilder("Validation gate ")
+            .append(passed() ? "passed" : "failed")
+            .append(": ")
+            .append(subject());
     if (passed()) {
       b.append("; ").append(rules.size()).append(" rules passed");
     } else {
@@ -109,9 +119,12 @@ public final class GateResult {
       List<RuleResult> f = failures();
       for (int i = 0; i < f.size(); i++) {
         RuleResult r = f.get(i);
-        b.append(i == 0 ? "" : ", ").append(r.expression())
+        b.append(i == 0 ? "" : ", ")
+            .append(r.expression())
             .append(r.slice() == null ? "" : " on " + r.slice())
-            .append(" (observed ").append(num(r.observed())).append(')');
+            .append(" (observed ")
+            .append(num(r.observed()))
+            .append(')');
       }
     }
     return b.toString();
@@ -121,23 +134,40 @@ public final class GateResult {
     String who = model == null ? "candidate" : model + " v" + candidate;
     String vs = champion == null ? "" : " vs champion v" + champion;
     String rows = dataset.rowCount() == null ? "unknown number of" : dataset.rowCount().toString();
-    return who + vs + " on " + dataset.name() + " (" + rows + " rows, sha256 "
-        + dataset.digest().substring(0, 12) + ")";
+    return who
+        + vs
+        + " on "
+        + dataset.name()
+        + " ("
+        + rows
+        + " rows, sha256 "
+        + dataset.digest().substring(0, 12)
+        + ")";
   }
 
   /** The rule table, columns aligned, one rule a line, with a verdict line first. */
   public String toText() {
-    String[] head = {"RULE", "SLICE", "OBSERVED", "CHAMPION", "DIFF", "TEST", "P / INTERVAL",
-        "RESULT"};
+    String[] head = {
+      "RULE", "SLICE", "OBSERVED", "CHAMPION", "DIFF", "TEST", "P / INTERVAL", "RESULT"
+    };
     String[][] rows = new String[rules.size()][];
     for (int i = 0; i < rules.size(); i++) {
       RuleResult r = rules.get(i);
-      String evidence = r.pValue() != null ? "p=" + num(r.pValue())
-          : r.lower() != null ? "[" + num(r.lower()) + ", " + num(r.upper()) + "]" : "-";
-      rows[i] = new String[] {r.expression(), r.slice() == null ? "-" : r.slice(),
-          num(r.observed()), r.champion() == null ? "-" : num(r.champion()),
-          r.difference() == null ? "-" : num(r.difference()), r.test(), evidence,
-          r.passed() ? "pass" : "FAIL"};
+      String evidence =
+          r.pValue() != null
+              ? "p=" + num(r.pValue())
+              : r.lower() != null ? "[" + num(r.lower()) + ", " + num(r.upper()) + "]" : "-";
+      rows[i] =
+          new String[] {
+            r.expression(),
+            r.slice() == null ? "-" : r.slice(),
+            num(r.observed()),
+            r.champion() == null ? "-" : num(r.champion()),
+            r.difference() == null ? "-" : num(r.difference()),
+            r.test(),
+            evidence,
+            r.passed() ? "pass" : "FAIL"
+          };
     }
     int[] width = new int[head.length];
     for (int c = 0; c < head.length; c++) {
@@ -147,8 +177,11 @@ public final class GateResult {
       }
     }
     StringBuilder b = new StringBuilder();
-    b.append("Validation gate ").append(passed() ? "PASSED" : "FAILED").append(": ")
-        .append(subject()).append('\n');
+    b.append("Validation gate ")
+        .append(passed() ? "PASSED" : "FAILED")
+        .append(": ")
+        .append(subject())
+        .append('\n');
     line(b, head, width);
     for (String[] row : rows) {
       line(b, row, width);

@@ -36,8 +36,8 @@ import org.tribuo.impl.ArrayExample;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 /**
- * The labelled rows a model is evaluated on, with the slices (segments) whose metrics are
- * reported and gated separately.
+ * The labelled rows a model is evaluated on, with the slices (segments) whose metrics are reported
+ * and gated separately.
  *
  * <pre>{@code
  * Holdout<Label> fromMemory = Holdout.builder(dataset).sliceBy("region").build();
@@ -46,16 +46,16 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  * }</pre>
  *
  * <p>A column slice ({@link Builder#sliceBy}) makes one slice per distinct value, named {@code
- * column=value}. Slicing groups rows; it never adds or removes features, for a CSV file and for
- * an in-memory data set alike: slicing by a model feature such as {@code region} keeps it a
- * feature. Columns that are not features (ids, timestamps) are left out with {@link
- * Builder#ignoreColumns}. A predicate slice ({@link Builder#slice}) is named by the caller.
+ * column=value}. Slicing groups rows; it never adds or removes features, for a CSV file and for an
+ * in-memory data set alike: slicing by a model feature such as {@code region} keeps it a feature.
+ * Columns that are not features (ids, timestamps) are left out with {@link Builder#ignoreColumns}.
+ * A predicate slice ({@link Builder#slice}) is named by the caller.
  *
  * <p>The data set's identity is a {@link DatasetVersion}: for a CSV file the SHA-256 of the file
  * ({@link DatasetVersion#of(Path)}); for an in-memory data set the SHA-256 of a canonical encoding
  * of its examples, in order: for each example its output's serializable form, its weight, its
- * features (name and value) in the example's order and its metadata sorted by key, each string as
- * a 4-byte big-endian length and its UTF-8 bytes, each number as its 8-byte big-endian IEEE 754
+ * features (name and value) in the example's order and its metadata sorted by key, each string as a
+ * 4-byte big-endian length and its UTF-8 bytes, each number as its 8-byte big-endian IEEE 754
  * double bits. The digest is computed when first asked for, not during evaluation.
  *
  * @param <T> the output type ({@code Label} or {@code Regressor})
@@ -69,7 +69,10 @@ public final class Holdout<T extends Output<T>> {
   private final Map<String, String[]> sliceValues;
   private volatile @Nullable DatasetVersion version;
 
-  private Holdout(Builder<T> b, Dataset<T> dataset, List<String> featureColumns,
+  private Holdout(
+      Builder<T> b,
+      Dataset<T> dataset,
+      List<String> featureColumns,
       Map<String, String[]> sliceValues) {
     this.dataset = dataset;
     this.name = b.name;
@@ -81,9 +84,9 @@ public final class Holdout<T extends Output<T>> {
 
   /**
    * Starts a holdout over an in-memory Tribuo data set, named {@code holdout} by default. Its
-   * feature columns are the data set's feature names with one-hot names {@code column@value}
-   * folded to {@code column}; {@link Builder#sliceBy} groups rows by a metadata key or a feature
-   * and leaves the features as they are, exactly as for {@link #csvBuilder}.
+   * feature columns are the data set's feature names with one-hot names {@code column@value} folded
+   * to {@code column}; {@link Builder#sliceBy} groups rows by a metadata key or a feature and
+   * leaves the features as they are, exactly as for {@link #csvBuilder}.
    */
   public static <T extends Output<T>> Builder<T> builder(Dataset<T> dataset) {
     Objects.requireNonNull(dataset, "dataset");
@@ -91,17 +94,16 @@ public final class Holdout<T extends Output<T>> {
   }
 
   /**
-   * Starts a holdout read from a CSV file with a header row (comma separated, {@code "}
-   * quoted) whose column names are unique (a name used twice is an error, not a silent choice of
-   * one of the columns). The label column is parsed by {@code factory}; every other column that is
-   * not ignored ({@link Builder#ignoreColumns}) is a feature, slice columns included: a number
-   * becomes a real feature named after the column, any other text {@code v} becomes the one-hot
-   * feature {@code column@v} with value 1, and an empty cell is a missing (zero) feature. The
-   * cells of slice columns are also kept, as text, in each example's metadata. Named after the
-   * file.
+   * Starts a holdout read from a CSV file with a header row (comma separated, {@code "} quoted)
+   * whose column names are unique (a name used twice is an error, not a silent choice of one of the
+   * columns). The label column is parsed by {@code factory}; every other column that is not ignored
+   * ({@link Builder#ignoreColumns}) is a feature, slice columns included: a number becomes a real
+   * feature named after the column, any other text {@code v} becomes the one-hot feature {@code
+   * column@v} with value 1, and an empty cell is a missing (zero) feature. The cells of slice
+   * columns are also kept, as text, in each example's metadata. Named after the file.
    */
-  public static <T extends Output<T>> Builder<T> csvBuilder(Path file, String labelColumn,
-      OutputFactory<T> factory) {
+  public static <T extends Output<T>> Builder<T> csvBuilder(
+      Path file, String labelColumn, OutputFactory<T> factory) {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(labelColumn, "labelColumn");
     Objects.requireNonNull(factory, "factory");
@@ -126,8 +128,8 @@ public final class Holdout<T extends Output<T>> {
   /**
    * The feature columns of the data: CSV columns other than the label and the ignored columns, or
    * the distinct feature names of an in-memory data set with one-hot names {@code column@value}
-   * folded to {@code column}, less the ignored columns. Slice columns are features like any
-   * other. Compared with the model's signature before evaluation.
+   * folded to {@code column}, less the ignored columns. Slice columns are features like any other.
+   * Compared with the model's signature before evaluation.
    */
   public List<String> featureColumns() {
     return featureColumns;
@@ -216,8 +218,8 @@ public final class Holdout<T extends Output<T>> {
   }
 
   /** A named slice: by column value or by predicate. */
-  record SliceSpec<T extends Output<T>>(String name, @Nullable String column,
-      @Nullable Predicate<Example<T>> predicate) {}
+  record SliceSpec<T extends Output<T>>(
+      String name, @Nullable String column, @Nullable Predicate<Example<T>> predicate) {}
 
   /**
    * Configures a {@link Holdout}.
@@ -234,8 +236,11 @@ public final class Holdout<T extends Output<T>> {
     private final Set<String> sliceNames = new LinkedHashSet<>();
     private final Set<String> ignored = new LinkedHashSet<>();
 
-    private Builder(@Nullable Dataset<T> dataset, @Nullable Path file,
-        @Nullable String labelColumn, @Nullable OutputFactory<T> factory) {
+    private Builder(
+        @Nullable Dataset<T> dataset,
+        @Nullable Path file,
+        @Nullable String labelColumn,
+        @Nullable OutputFactory<T> factory) {
       this.dataset = dataset;
       this.file = file;
       this.labelColumn = labelColumn;
@@ -254,16 +259,16 @@ public final class Holdout<T extends Output<T>> {
 
     /**
      * One slice per distinct value of {@code column}, named {@code column=value}. This is a
-     * grouping of the rows and nothing else: the column stays what it was (a feature if it is
-     * one), for {@link Holdout#csvBuilder} and {@link Holdout#builder} alike. A row's value is,
-     * in this order: the example's metadata value under {@code column} (for a CSV file, the
-     * cell's text); the value of a real feature named {@code column} (integral values without a fraction, e.g.
+     * grouping of the rows and nothing else: the column stays what it was (a feature if it is one),
+     * for {@link Holdout#csvBuilder} and {@link Holdout#builder} alike. A row's value is, in this
+     * order: the example's metadata value under {@code column} (for a CSV file, the cell's text);
+     * the value of a real feature named {@code column} (integral values without a fraction, e.g.
      * {@code 3}); {@code v} of a non-zero one-hot feature {@code column@v}; {@code 0} when {@code
-     * column} is a real feature of the data set that the row does not hold (Tribuo's sparse
-     * zero). A row with none of these is a {@link ValidationException} at {@link #build()}.
+     * column} is a real feature of the data set that the row does not hold (Tribuo's sparse zero).
+     * A row with none of these is a {@link ValidationException} at {@link #build()}.
      *
-     * <p>A slice column the model does not know is not reported as an unknown feature column
-     * (the model ignores it); to keep it away from the model altogether, also pass it to {@link
+     * <p>A slice column the model does not know is not reported as an unknown feature column (the
+     * model ignores it); to keep it away from the model altogether, also pass it to {@link
      * #ignoreColumns}.
      */
     public Builder<T> sliceBy(String column) {
@@ -272,8 +277,8 @@ public final class Holdout<T extends Output<T>> {
         throw new IllegalArgumentException("Slice column must not be blank");
       }
       if (column.equals(labelColumn)) {
-        throw new IllegalArgumentException("Slice column '" + column
-            + "' is the label column; slice by another column");
+        throw new IllegalArgumentException(
+            "Slice column '" + column + "' is the label column; slice by another column");
       }
       addName("column " + column);
       slices.add(new SliceSpec<>(column, column, null));
@@ -298,8 +303,8 @@ public final class Holdout<T extends Output<T>> {
           throw new IllegalArgumentException("An ignored column must not be blank");
         }
         if (column.equals(labelColumn)) {
-          throw new IllegalArgumentException("Column '" + cut(column)
-              + "' is the label column; it cannot be ignored");
+          throw new IllegalArgumentException(
+              "Column '" + cut(column) + "' is the label column; it cannot be ignored");
         }
         ignored.add(column);
       }
@@ -341,8 +346,13 @@ public final class Holdout<T extends Output<T>> {
         }
         for (String ig : ignored) {
           if (!cols.contains(ig)) {
-            throw new ValidationException("Holdout '" + name + "' has no feature column '"
-                + cut(ig) + "' to ignore; " + describe(List.copyOf(cols)));
+            throw new ValidationException(
+                "Holdout '"
+                    + name
+                    + "' has no feature column '"
+                    + cut(ig)
+                    + "' to ignore; "
+                    + describe(List.copyOf(cols)));
           }
         }
         values = sliceValues(dataset);
@@ -352,14 +362,17 @@ public final class Holdout<T extends Output<T>> {
       } else {
         Path f = Objects.requireNonNull(file);
         List<String> cols = new ArrayList<>();
-        data = readCsv(f, Objects.requireNonNull(labelColumn), Objects.requireNonNull(factory),
-            cols);
+        data =
+            readCsv(f, Objects.requireNonNull(labelColumn), Objects.requireNonNull(factory), cols);
         columns = cols;
         values = sliceValues(data);
       }
       if (data.size() == 0) {
-        throw new ValidationException("The holdout '" + name + "' has no rows; evaluate on a"
-            + " data set with at least one labelled row");
+        throw new ValidationException(
+            "The holdout '"
+                + name
+                + "' has no rows; evaluate on a"
+                + " data set with at least one labelled row");
       }
       return new Holdout<>(this, data, columns, values);
     }
@@ -378,9 +391,20 @@ public final class Holdout<T extends Output<T>> {
         for (Example<T> ex : data) {
           String v = sliceValue(ex, column, real);
           if (v == null) {
-            throw new ValidationException("Row " + row + " of holdout '" + name + "' has no value"
-                + " for slice column '" + cut(column) + "': it is neither a metadata key nor a"
-                + " feature (" + cut(column) + " or " + cut(column) + "@value) of the row");
+            throw new ValidationException(
+                "Row "
+                    + row
+                    + " of holdout '"
+                    + name
+                    + "' has no value"
+                    + " for slice column '"
+                    + cut(column)
+                    + "': it is neither a metadata key nor a"
+                    + " feature ("
+                    + cut(column)
+                    + " or "
+                    + cut(column)
+                    + "@value) of the row");
           }
           values[row++] = v;
         }
@@ -389,8 +413,8 @@ public final class Holdout<T extends Output<T>> {
       return out;
     }
 
-    private static <T extends Output<T>> @Nullable String sliceValue(Example<T> ex,
-        String column, boolean realColumn) {
+    private static <T extends Output<T>> @Nullable String sliceValue(
+        Example<T> ex, String column, boolean realColumn) {
       Optional<Object> meta = ex.getMetadataValue(column);
       if (meta.isPresent()) {
         return String.valueOf(meta.get());
@@ -409,17 +433,15 @@ public final class Holdout<T extends Output<T>> {
     }
 
     private static String number(double d) {
-      return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d)
-          : Double.toString(d);
+      return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
     }
 
     /** A copy of {@code data} without the features of the {@code drop} columns. */
-    private static <T extends Output<T>> MutableDataset<T> without(Dataset<T> data,
-        Set<String> drop) {
+    private static <T extends Output<T>> MutableDataset<T> without(
+        Dataset<T> data, Set<String> drop) {
       MutableDataset<T> out = new MutableDataset<>(data.getProvenance(), data.getOutputFactory());
       for (Example<T> ex : data) {
-        ArrayExample<T> copy = new ArrayExample<>(ex.getOutput(), ex.getWeight(),
-            ex.getMetadata());
+        ArrayExample<T> copy = new ArrayExample<>(ex.getOutput(), ex.getWeight(), ex.getMetadata());
         for (Feature f : ex) {
           if (!drop.contains(column(f.getName()))) {
             copy.add(f.getName(), f.getValue());
@@ -430,16 +452,17 @@ public final class Holdout<T extends Output<T>> {
       return out;
     }
 
-    private MutableDataset<T> readCsv(Path f, String label, OutputFactory<T> outputs,
-        List<String> columnsOut) {
+    private MutableDataset<T> readCsv(
+        Path f, String label, OutputFactory<T> outputs, List<String> columnsOut) {
       Set<String> sliceColumns = new LinkedHashSet<>();
       for (SliceSpec<T> s : slices) {
         if (s.column() != null) {
           sliceColumns.add(s.column());
         }
       }
-      MutableDataset<T> out = new MutableDataset<>(
-          new SimpleDataSourceProvenance("csv " + f.getFileName(), outputs), outputs);
+      MutableDataset<T> out =
+          new MutableDataset<>(
+              new SimpleDataSourceProvenance("csv " + f.getFileName(), outputs), outputs);
       try (Reader reader = Files.newBufferedReader(f, StandardCharsets.UTF_8);
           CSVIterator it = new CSVIterator(reader, ',', '"')) {
         List<String> header = it.getFields();
@@ -447,25 +470,32 @@ public final class Holdout<T extends Output<T>> {
         for (int i = 0; i < header.size(); i++) {
           Integer first = firstSeen.putIfAbsent(header.get(i), i);
           if (first != null) {
-            throw new ValidationException("CSV file " + f + " has the column '"
-                + cut(header.get(i)) + "' twice (columns " + (first + 1) + " and " + (i + 1)
-                + "); every column needs its own name, so rename or drop one");
+            throw new ValidationException(
+                "CSV file "
+                    + f
+                    + " has the column '"
+                    + cut(header.get(i))
+                    + "' twice (columns "
+                    + (first + 1)
+                    + " and "
+                    + (i + 1)
+                    + "); every column needs its own name, so rename or drop one");
           }
         }
         if (!header.contains(label)) {
-          throw new ValidationException("CSV file " + f + " has no label column '" + cut(label)
-              + "'; " + describe(header));
+          throw new ValidationException(
+              "CSV file " + f + " has no label column '" + cut(label) + "'; " + describe(header));
         }
         for (String s : sliceColumns) {
           if (!header.contains(s)) {
-            throw new ValidationException("CSV file " + f + " has no slice column '" + cut(s)
-                + "'; " + describe(header));
+            throw new ValidationException(
+                "CSV file " + f + " has no slice column '" + cut(s) + "'; " + describe(header));
           }
         }
         for (String s : ignored) {
           if (!header.contains(s)) {
-            throw new ValidationException("CSV file " + f + " has no column '" + cut(s)
-                + "' to ignore; " + describe(header));
+            throw new ValidationException(
+                "CSV file " + f + " has no column '" + cut(s) + "' to ignore; " + describe(header));
           }
         }
         List<String> features = new ArrayList<>();
@@ -482,9 +512,15 @@ public final class Holdout<T extends Output<T>> {
           Map<String, String> cells = row.getRowData();
           String labelValue = cells.get(label);
           if (labelValue == null || labelValue.isBlank()) {
-            throw new ValidationException("CSV file " + f + ", data row " + (row.getIndex() + 1)
-                + ": the label column '" + cut(label) + "' is empty; every holdout row needs a"
-                + " label");
+            throw new ValidationException(
+                "CSV file "
+                    + f
+                    + ", data row "
+                    + (row.getIndex() + 1)
+                    + ": the label column '"
+                    + cut(label)
+                    + "' is empty; every holdout row needs a"
+                    + " label");
           }
           int n = 0;
           for (String col : features) {
@@ -506,15 +542,19 @@ public final class Holdout<T extends Output<T>> {
             meta.put(s, Optional.ofNullable(cells.get(s)).orElse(""));
           }
           T output = outputs.generateOutput(labelValue.trim());
-          out.add(new ArrayExample<>(output, java.util.Arrays.copyOf(names, n),
-              java.util.Arrays.copyOf(values, n), meta));
+          out.add(
+              new ArrayExample<>(
+                  output,
+                  java.util.Arrays.copyOf(names, n),
+                  java.util.Arrays.copyOf(values, n),
+                  meta));
         }
       } catch (IOException | RuntimeException e) {
         if (e instanceof ValidationException v) {
           throw v;
         }
-        throw new ValidationException("Cannot read the CSV holdout " + f + ": "
-            + cut(String.valueOf(e.getMessage())), e);
+        throw new ValidationException(
+            "Cannot read the CSV holdout " + f + ": " + cut(String.valueOf(e.getMessage())), e);
       }
       return out;
     }

@@ -11,26 +11,33 @@ import java.util.Set;
  * precision:<label>}, {@code recall:<label>}, {@code f1:<label>}; when the model gives
  * probabilities also {@value #LOG_LOSS} and {@code auc:<label>} (one class against the rest).
  * Regression ({@code Regressor} models): {@value #RMSE}, {@value #MAE}, {@value #R2} averaged over
- * the output dimensions, and per dimension {@code rmse:<dim>}, {@code mae:<dim>}, {@code
- * r2:<dim>}.
+ * the output dimensions, and per dimension {@code rmse:<dim>}, {@code mae:<dim>}, {@code r2:<dim>}.
  */
 public final class MetricNames {
   /** Fraction of rows whose predicted label is the true label. */
   public static final String ACCURACY = "accuracy";
+
   /** Unweighted mean of the per-class F1 scores over the model's labels. */
   public static final String MACRO_F1 = "macro_f1";
+
   /** F1 of the pooled true/false positives and negatives (equals accuracy for one label a row). */
   public static final String MICRO_F1 = "micro_f1";
+
   /** Unweighted mean of the per-class precisions. */
   public static final String MACRO_PRECISION = "macro_precision";
+
   /** Unweighted mean of the per-class recalls. */
   public static final String MACRO_RECALL = "macro_recall";
+
   /** Mean negative log of the probability given to the true label (clipped to [1e-15, 1]). */
   public static final String LOG_LOSS = "log_loss";
+
   /** Root mean squared error. */
   public static final String RMSE = "rmse";
+
   /** Mean absolute error. */
   public static final String MAE = "mae";
+
   /** Coefficient of determination, 1 - SS_res / SS_tot. */
   public static final String R2 = "r2";
 

@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Metric kernels over {@link Scores} with optional row multiplicities (bootstrap weights). The
- * formulas follow Tribuo's {@code ConfusionMetrics} and {@code RegressionEvaluator}: a precision
- * or recall with a zero denominator is 0, macro averages run over every label of the model.
+ * formulas follow Tribuo's {@code ConfusionMetrics} and {@code RegressionEvaluator}: a precision or
+ * recall with a zero denominator is 0, macro averages run over every label of the model.
  */
 final class Metrics {
   static final double LOG_LOSS_EPS = 1e-15;
@@ -28,9 +28,13 @@ final class Metrics {
     Objects.requireNonNull(metric, "metric");
     List<String> valid = s.metricNames();
     if (!valid.contains(metric)) {
-      throw new ValidationException("Unknown metric '" + metric + "' for a "
-          + (s.kind == Scores.Kind.LABEL ? "classification (Label)" : "regression (Regressor)")
-          + " model; valid metrics are " + valid);
+      throw new ValidationException(
+          "Unknown metric '"
+              + metric
+              + "' for a "
+              + (s.kind == Scores.Kind.LABEL ? "classification (Label)" : "regression (Regressor)")
+              + " model; valid metrics are "
+              + valid);
     }
     String base = MetricNames.base(metric);
     int index = -1;
@@ -47,9 +51,12 @@ final class Metrics {
       double[] cm = confusion(s, null);
       for (String name : s.metricNames()) {
         Id id = parse(s, name);
-        double v = id.base().equals("auc") ? auc(s, id.index(), null)
-            : id.base().equals(MetricNames.LOG_LOSS) ? logLoss(s, null)
-            : fromConfusion(cm, s.k, id);
+        double v =
+            id.base().equals("auc")
+                ? auc(s, id.index(), null)
+                : id.base().equals(MetricNames.LOG_LOSS)
+                    ? logLoss(s, null)
+                    : fromConfusion(cm, s.k, id);
         put(out, name, v);
       }
     } else {
@@ -116,25 +123,27 @@ final class Metrics {
     switch (id.base()) {
       case MetricNames.ACCURACY:
         return total == 0 ? Double.NaN : trace / total;
-      case MetricNames.MICRO_F1: {
-        if (total == 0) {
-          return Double.NaN;
+      case MetricNames.MICRO_F1:
+        {
+          if (total == 0) {
+            return Double.NaN;
+          }
+          double fp = total - trace;
+          return f1(trace, fp, fp);
         }
-        double fp = total - trace;
-        return f1(trace, fp, fp);
-      }
       case MetricNames.MACRO_F1:
       case MetricNames.MACRO_PRECISION:
-      case MetricNames.MACRO_RECALL: {
-        if (k == 0) {
-          return Double.NaN;
+      case MetricNames.MACRO_RECALL:
+        {
+          if (k == 0) {
+            return Double.NaN;
+          }
+          double sum = 0;
+          for (int c = 0; c < k; c++) {
+            sum += perClass(cm, k, c, id.base().substring("macro_".length()));
+          }
+          return sum / k;
         }
-        double sum = 0;
-        for (int c = 0; c < k; c++) {
-          sum += perClass(cm, k, c, id.base().substring("macro_".length()));
-        }
-        return sum / k;
-      }
       default:
         return perClass(cm, k, id.index(), id.base());
     }

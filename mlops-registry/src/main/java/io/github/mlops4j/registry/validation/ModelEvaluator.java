@@ -7,7 +7,6 @@ import io.github.mlops4j.registry.ModelSignature;
 import io.github.mlops4j.registry.ModelVersion;
 import io.github.mlops4j.tracking.Run;
 import io.github.mlops4j.tracking.Tracker;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +23,8 @@ import org.tribuo.Prediction;
 
 /**
  * Evaluates models on a {@link Holdout}: predicts every row once, then computes every metric
- * overall and per slice from those predictions, and records the result in a tracking run and in
- * the model version's evaluation records.
+ * overall and per slice from those predictions, and records the result in a tracking run and in the
+ * model version's evaluation records.
  *
  * <pre>{@code
  * Evaluation e = ModelEvaluator.evaluate(registry, "churn", "champion", holdout);
@@ -52,30 +51,40 @@ public final class ModelEvaluator {
   /**
    * Evaluates a registered version: {@code reference} is a version number or an alias.
    *
-   * @throws ValidationException if the reference does not resolve, or as {@link
-   *     #evaluate(Model, Holdout)}
+   * @throws ValidationException if the reference does not resolve, or as {@link #evaluate(Model,
+   *     Holdout)}
    */
-  public static <T extends Output<T>> Evaluation evaluate(ModelRegistry registry, String name,
-      String reference, Holdout<T> holdout) {
+  public static <T extends Output<T>> Evaluation evaluate(
+      ModelRegistry registry, String name, String reference, Holdout<T> holdout) {
     ModelVersion version = resolve(registry, name, reference);
     return evaluate(registry, version, holdout);
   }
 
   /** Evaluates a registered version, checking the holdout against the version's signature. */
-  public static <T extends Output<T>> Evaluation evaluate(ModelRegistry registry,
-      ModelVersion version, Holdout<T> holdout) {
+  public static <T extends Output<T>> Evaluation evaluate(
+      ModelRegistry registry, ModelVersion version, Holdout<T> holdout) {
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(holdout, "holdout");
     Class<T> outputClass = outputClass(holdout.dataset());
     ModelSignature signature = version.signature().orElse(null);
     if (signature != null && !signature.outputType().equals(outputClass.getSimpleName())) {
-      throw new ValidationException(version + " predicts " + signature.outputType()
-          + " but holdout '" + holdout.name() + "' holds " + outputClass.getSimpleName()
-          + " labels; use a holdout of the model's output type");
+      throw new ValidationException(
+          version
+              + " predicts "
+              + signature.outputType()
+              + " but holdout '"
+              + holdout.name()
+              + "' holds "
+              + outputClass.getSimpleName()
+              + " labels; use a holdout of the model's output type");
     }
     Model<T> model = registry.loadTribuo(version, outputClass);
-    return evaluate(model, holdout, version.modelName(), version.version(),
+    return evaluate(
+        model,
+        holdout,
+        version.modelName(),
+        version.version(),
         signature == null ? ModelSignature.of(model) : signature);
   }
 
@@ -84,9 +93,18 @@ public final class ModelEvaluator {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(reference, "reference");
     Map<String, Integer> aliases = registry.aliases(name); // throws ModelNotFoundException
-    return registry.resolve(name, reference).orElseThrow(() -> new ValidationException(
-        "Model '" + name + "' has no version or alias '" + reference + "'; its aliases are "
-            + aliases + ". Set the alias or pass an existing version number"));
+    return registry
+        .resolve(name, reference)
+        .orElseThrow(
+            () ->
+                new ValidationException(
+                    "Model '"
+                        + name
+                        + "' has no version or alias '"
+                        + reference
+                        + "'; its aliases are "
+                        + aliases
+                        + ". Set the alias or pass an existing version number"));
   }
 
   @SuppressWarnings("unchecked")
@@ -94,8 +112,12 @@ public final class ModelEvaluator {
     return (Class<T>) data.getOutputFactory().getUnknownOutput().getClass();
   }
 
-  static <T extends Output<T>> Evaluation evaluate(Model<T> model, Holdout<T> holdout,
-      @Nullable String name, @Nullable Integer version, ModelSignature signature) {
+  static <T extends Output<T>> Evaluation evaluate(
+      Model<T> model,
+      Holdout<T> holdout,
+      @Nullable String name,
+      @Nullable Integer version,
+      ModelSignature signature) {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(holdout, "holdout");
     checkColumns(signature, holdout, name == null ? "the model" : name + " v" + version);
@@ -122,14 +144,20 @@ public final class ModelEvaluator {
     unknown.removeAll(expected);
     unknown.removeAll(holdout.sliceColumns()); // grouping columns the model ignores
     if (!missing.isEmpty() || !unknown.isEmpty()) {
-      StringBuilder m = new StringBuilder("Holdout '").append(holdout.name())
-          .append("' does not match the features of ").append(model).append(':');
+      StringBuilder m =
+          new StringBuilder("Holdout '")
+              .append(holdout.name())
+              .append("' does not match the features of ")
+              .append(model)
+              .append(':');
       if (!missing.isEmpty()) {
         m.append(" missing feature columns ").append(missing).append(';');
       }
       if (!unknown.isEmpty()) {
-        m.append(" columns the model does not know ").append(unknown)
-            .append(" (leave them out with Holdout.Builder.ignoreColumns(...) or --ignore-column);");
+        m.append(" columns the model does not know ")
+            .append(unknown)
+            .append(
+                " (leave them out with Holdout.Builder.ignoreColumns(...) or --ignore-column);");
       }
       m.append(" the model expects ").append(expected);
       throw new ValidationException(m.toString());
@@ -164,9 +192,15 @@ public final class ModelEvaluator {
           i++;
         }
         if (list.size == 0) {
-          throw new ValidationException("Slice '" + spec.name() + "' of holdout '"
-              + holdout.name() + "' has no rows among its " + n + "; fix the predicate or"
-              + " remove the slice");
+          throw new ValidationException(
+              "Slice '"
+                  + spec.name()
+                  + "' of holdout '"
+                  + holdout.name()
+                  + "' has no rows among its "
+                  + n
+                  + "; fix the predicate or"
+                  + " remove the slice");
         }
         out.put(spec.name(), list.toArray());
       }
@@ -178,28 +212,37 @@ public final class ModelEvaluator {
    * Logs an evaluation of a registered version to a new run of experiment {@value #EXPERIMENT}
    * (metrics, the holdout as input with its digest, slice metrics as {@code
    * slice/<slice>/<metric>}) and attaches the same numbers to the version as an {@link
-   * EvaluationRecord}. In tracking keys, characters other than letters, digits, {@code _ - . /}
-   * and space are replaced by {@code _}.
+   * EvaluationRecord}. In tracking keys, characters other than letters, digits, {@code _ - . /} and
+   * space are replaced by {@code _}.
    *
    * @throws IllegalArgumentException if the evaluation is not of a registered version
    */
-  public static EvaluationRecord record(ModelRegistry registry, Tracker tracker,
-      Evaluation evaluation) {
+  public static EvaluationRecord record(
+      ModelRegistry registry, Tracker tracker, Evaluation evaluation) {
     return record(registry, tracker, evaluation, Map.of());
   }
 
-  static EvaluationRecord record(ModelRegistry registry, Tracker tracker, Evaluation evaluation,
-      Map<String, String> tags) {
+  static EvaluationRecord record(
+      ModelRegistry registry, Tracker tracker, Evaluation evaluation, Map<String, String> tags) {
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(tracker, "tracker");
-    String name = evaluation.modelName().orElseThrow(() -> new IllegalArgumentException(
-        "Only evaluations of registered versions can be recorded"));
+    String name =
+        evaluation
+            .modelName()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "Only evaluations of registered versions can be recorded"));
     int version = evaluation.version().orElseThrow();
     DatasetVersion dataset = evaluation.dataset();
     Map<String, Double> all = flatten(evaluation);
     String runId;
-    try (Run run = tracker.newRun(EXPERIMENT).name(name + "-v" + version + "-" + dataset.name())
-        .tags(tags).start()) {
+    try (Run run =
+        tracker
+            .newRun(EXPERIMENT)
+            .name(name + "-v" + version + "-" + dataset.name())
+            .tags(tags)
+            .start()) {
       run.logParam("model", name);
       run.logParam("version", Integer.toString(version));
       run.logParam("dataset", dataset.name());
@@ -227,8 +270,15 @@ public final class ModelEvaluator {
     StringBuilder b = new StringBuilder(key.length());
     for (int i = 0; i < key.length(); i++) {
       char ch = key.charAt(i);
-      boolean ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
-          || ch == '_' || ch == '-' || ch == '.' || ch == ' ' || ch == '/';
+      boolean ok =
+          (ch >= 'a' && ch <= 'z')
+              || (ch >= 'A' && ch <= 'Z')
+              || (ch >= '0' && ch <= '9')
+              || ch == '_'
+              || ch == '-'
+              || ch == '.'
+              || ch == ' '
+              || ch == '/';
       b.append(ok ? ch : '_');
     }
     String k = b.toString();

@@ -30,10 +30,11 @@ final class PairedTests {
 
   /**
    * McNemar's test on the rows where {@code label} is the true class ({@code -1}: all rows), on
-   * per-row correctness. With b and c the discordant counts: when {@code b + c <}
-   * {@value #MCNEMAR_EXACT_BELOW}, the exact two-sided binomial test of b successes in b + c trials
-   * with p = 0.5; otherwise the chi-square statistic with continuity correction {@code (|b - c| -
-   * 1)^2 / (b + c)} (the correction floored at 0) on one degree of freedom. No discordant pair gives p = 1.
+   * per-row correctness. With b and c the discordant counts: when {@code b + c <} {@value
+   * #MCNEMAR_EXACT_BELOW}, the exact two-sided binomial test of b successes in b + c trials with p
+   * = 0.5; otherwise the chi-square statistic with continuity correction {@code (|b - c| - 1)^2 /
+   * (b + c)} (the correction floored at 0) on one degree of freedom. No discordant pair gives p =
+   * 1.
    */
   static McNemar mcnemar(Scores candidate, Scores champion, int label) {
     long[] counts = discordant(candidate, champion, label);
@@ -41,11 +42,11 @@ final class PairedTests {
   }
 
   /**
-   * The paired (Wald) interval of the difference in accuracy on the rows where {@code label} is
-   * the true class ({@code -1}: all rows): with b and c the discordant counts among m rows, d = (b
-   * - c) / m and standard error {@code sqrt(b + c - (b - c)^2 / m) / m}, the interval {@code d +-
-   * z(1 - alpha / 2) * se}. Used for champion rules with a non-zero margin, where the question is
-   * whether the difference is beyond the margin rather than beyond zero.
+   * The paired (Wald) interval of the difference in accuracy on the rows where {@code label} is the
+   * true class ({@code -1}: all rows): with b and c the discordant counts among m rows, d = (b - c)
+   * / m and standard error {@code sqrt(b + c - (b - c)^2 / m) / m}, the interval {@code d +- z(1 -
+   * alpha / 2) * se}. Used for champion rules with a non-zero margin, where the question is whether
+   * the difference is beyond the margin rather than beyond zero.
    */
   static Interval accuracyDifference(Scores candidate, Scores champion, int label, double alpha) {
     long[] counts = discordant(candidate, champion, label);
@@ -111,13 +112,21 @@ final class PairedTests {
   /**
    * Paired percentile bootstrap of {@code sign * (metric(candidate) - metric(champion))}: each
    * resample draws n rows with replacement (the same rows for both models) from a {@link
-   * SplittableRandom} seeded with the r-th value of a {@code SplittableRandom(seed)} stream, so
-   * the result does not depend on how resamples are spread over threads. Percentiles use linear
+   * SplittableRandom} seeded with the r-th value of a {@code SplittableRandom(seed)} stream, so the
+   * result does not depend on how resamples are spread over threads. Percentiles use linear
    * interpolation between order statistics (numpy's default). Resamples where the metric is
    * undefined for either model are left out.
    */
-  static Interval bootstrap(Scores candidate, Scores champion, Metrics.Id id, double sign,
-      int resamples, long seed, double alpha, Executor executor, int parallelism) {
+  static Interval bootstrap(
+      Scores candidate,
+      Scores champion,
+      Metrics.Id id,
+      double sign,
+      int resamples,
+      long seed,
+      double alpha,
+      Executor executor,
+      int parallelism) {
     int n = candidate.n;
     long[] seeds = new long[resamples];
     SplittableRandom master = new SplittableRandom(seed);
@@ -134,19 +143,22 @@ final class PairedTests {
     for (int ch = 0; ch < chunks; ch++) {
       int from = (int) ((long) resamples * ch / chunks);
       int to = (int) ((long) resamples * (ch + 1) / chunks);
-      futures.add(CompletableFuture.runAsync(() -> {
-        int[] w = new int[n];
-        for (int r = from; r < to; r++) {
-          Arrays.fill(w, 0);
-          SplittableRandom random = new SplittableRandom(seeds[r]);
-          for (int j = 0; j < n; j++) {
-            w[random.nextInt(n)]++;
-          }
-          double a = Metrics.compute(candidate, id, w);
-          double b = Metrics.compute(champion, id, w);
-          d[r] = sign * (a - b);
-        }
-      }, executor));
+      futures.add(
+          CompletableFuture.runAsync(
+              () -> {
+                int[] w = new int[n];
+                for (int r = from; r < to; r++) {
+                  Arrays.fill(w, 0);
+                  SplittableRandom random = new SplittableRandom(seeds[r]);
+                  for (int j = 0; j < n; j++) {
+                    w[random.nextInt(n)]++;
+                  }
+                  double a = Metrics.compute(candidate, id, w);
+                  double b = Metrics.compute(champion, id, w);
+                  d[r] = sign * (a - b);
+                }
+              },
+              executor));
     }
     try {
       CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).join();
@@ -161,8 +173,8 @@ final class PairedTests {
     if (defined.length == 0) {
       return new Interval(Double.NaN, Double.NaN, 0);
     }
-    return new Interval(quantile(defined, alpha / 2), quantile(defined, 1 - alpha / 2),
-        defined.length);
+    return new Interval(
+        quantile(defined, alpha / 2), quantile(defined, 1 - alpha / 2), defined.length);
   }
 
   /** Linear-interpolation quantile of sorted values (numpy's default method). */

@@ -60,8 +60,8 @@ public final class Rule {
   }
 
   /**
-   * The candidate must not be worse than the champion by more than {@code margin} beyond noise:
-   * it fails when the paired test shows the candidate's shortfall exceeds the margin.
+   * The candidate must not be worse than the champion by more than {@code margin} beyond noise: it
+   * fails when the paired test shows the candidate's shortfall exceeds the margin.
    */
   public static Rule notWorseThanChampionBy(double margin) {
     return new Rule(Kind.NOT_WORSE_THAN_CHAMPION_BY, margin(margin));
@@ -119,8 +119,12 @@ public final class Rule {
       case "<=" -> atMost(v);
       case "not-worse-than-champion-by" -> notWorseThanChampionBy(v);
       case "better-than-champion-by" -> betterThanChampionBy(v);
-      default -> throw new IllegalArgumentException("Unknown operator '" + op + "'; use >=, <=,"
-          + " not-worse-than-champion-by or better-than-champion-by");
+      default ->
+          throw new IllegalArgumentException(
+              "Unknown operator '"
+                  + op
+                  + "'; use >=, <=,"
+                  + " not-worse-than-champion-by or better-than-champion-by");
     };
   }
 

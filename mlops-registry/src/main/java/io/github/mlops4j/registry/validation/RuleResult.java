@@ -20,9 +20,19 @@ import org.jspecify.annotations.Nullable;
  * @param passed whether the rule holds
  * @param detail why, in words
  */
-public record RuleResult(String metric, @Nullable String slice, Rule rule, double observed,
-    @Nullable Double champion, @Nullable Double difference, String test, @Nullable Double pValue,
-    @Nullable Double lower, @Nullable Double upper, boolean passed, String detail) {
+public record RuleResult(
+    String metric,
+    @Nullable String slice,
+    Rule rule,
+    double observed,
+    @Nullable Double champion,
+    @Nullable Double difference,
+    String test,
+    @Nullable Double pValue,
+    @Nullable Double lower,
+    @Nullable Double upper,
+    boolean passed,
+    String detail) {
   public RuleResult {
     Objects.requireNonNull(metric, "metric");
     Objects.requireNonNull(rule, "rule");

@@ -26,22 +26,32 @@ final class Scores {
 
   final Kind kind;
   final int n;
+
   /** Class labels sorted by name (LABEL) or regression dimension names (REGRESSION). */
   final List<String> names;
+
   final int k;
   // LABEL
   final int @Nullable [] truth;
   final int @Nullable [] pred;
+
   /** n * k probabilities, row-major, or null when the model gives none. */
   final double @Nullable [] prob;
+
   // REGRESSION: n * k, row-major
   final double @Nullable [] y;
   final double @Nullable [] yhat;
   private final @Nullable Sorted[] sorted;
   private volatile double @Nullable [] logLoss;
 
-  private Scores(Kind kind, int n, List<String> names, int @Nullable [] truth,
-      int @Nullable [] pred, double @Nullable [] prob, double @Nullable [] y,
+  private Scores(
+      Kind kind,
+      int n,
+      List<String> names,
+      int @Nullable [] truth,
+      int @Nullable [] pred,
+      double @Nullable [] prob,
+      double @Nullable [] y,
       double @Nullable [] yhat) {
     this.kind = kind;
     this.n = n;
@@ -55,7 +65,9 @@ final class Scores {
     this.sorted = new Sorted[k];
   }
 
-  /** Classification scores from arrays (truth and pred index labels; prob n * k row-major or null). */
+  /**
+   * Classification scores from arrays (truth and pred index labels; prob n * k row-major or null).
+   */
   static Scores labels(List<String> labels, int[] truth, int[] pred, double @Nullable [] prob) {
     return new Scores(Kind.LABEL, truth.length, labels, truth, pred, prob, null, null);
   }
@@ -72,16 +84,19 @@ final class Scores {
     int n = predictions.size();
     Output<?> sample = domain.getDomain().isEmpty() ? null : domain.getDomain().iterator().next();
     if (sample instanceof Label) {
-      return ofLabels((Model<Label>) (Model<?>) model,
-          (List<Prediction<Label>>) (List<?>) predictions, n);
+      return ofLabels(
+          (Model<Label>) (Model<?>) model, (List<Prediction<Label>>) (List<?>) predictions, n);
     }
     if (sample instanceof Regressor) {
-      return ofRegression((Model<Regressor>) (Model<?>) model,
-          (List<Prediction<Regressor>>) (List<?>) predictions, n);
+      return ofRegression(
+          (Model<Regressor>) (Model<?>) model,
+          (List<Prediction<Regressor>>) (List<?>) predictions,
+          n);
     }
-    throw new ValidationException("Models with output type "
-        + (sample == null ? "(empty domain)" : sample.getClass().getSimpleName())
-        + " cannot be evaluated; supported output types are Label and Regressor");
+    throw new ValidationException(
+        "Models with output type "
+            + (sample == null ? "(empty domain)" : sample.getClass().getSimpleName())
+            + " cannot be evaluated; supported output types are Label and Regressor");
   }
 
   private static Scores ofLabels(Model<Label> model, List<Prediction<Label>> predictions, int n) {
@@ -107,8 +122,13 @@ final class Scores {
       Label t = p.getExample().getOutput();
       Integer tid = index.get(t.getLabel());
       if (tid == null) {
-        throw new ValidationException("Row " + i + " has label '" + t.getLabel()
-            + "', which the model does not know; its labels are " + Arrays.toString(labels));
+        throw new ValidationException(
+            "Row "
+                + i
+                + " has label '"
+                + t.getLabel()
+                + "', which the model does not know; its labels are "
+                + Arrays.toString(labels));
       }
       truth[i] = tid;
       pred[i] = index.get(p.getOutput().getLabel());
@@ -124,8 +144,8 @@ final class Scores {
     return new Scores(Kind.LABEL, n, Arrays.asList(labels), truth, pred, prob, null, null);
   }
 
-  private static Scores ofRegression(Model<Regressor> model,
-      List<Prediction<Regressor>> predictions, int n) {
+  private static Scores ofRegression(
+      Model<Regressor> model, List<Prediction<Regressor>> predictions, int n) {
     ImmutableOutputInfo<Regressor> domain = model.getOutputIDInfo();
     String[] dims = Regressor.extractNames(domain);
     int k = dims.length;
@@ -147,8 +167,8 @@ final class Scores {
     return new Scores(Kind.REGRESSION, n, Arrays.asList(dims), null, null, null, y, yhat);
   }
 
-  private static double value(String dim, String[] names, double[] values, int k, int d, int row,
-      String what) {
+  private static double value(
+      String dim, String[] names, double[] values, int k, int d, int row, String what) {
     for (int j = 0; j < names.length; j++) {
       if (names[j].equals(dim)) {
         return values[j];
@@ -157,8 +177,16 @@ final class Scores {
     if (k == 1 && values.length == 1) {
       return values[0]; // a one-dimensional label read without the model's dimension name
     }
-    throw new ValidationException("Row " + row + ": the " + what + " has no dimension '" + dim
-        + "' (it has " + Arrays.toString(names) + ")");
+    throw new ValidationException(
+        "Row "
+            + row
+            + ": the "
+            + what
+            + " has no dimension '"
+            + dim
+            + "' (it has "
+            + Arrays.toString(names)
+            + ")");
   }
 
   /** The same predictions restricted to {@code rows} (positions into this), in that order. */

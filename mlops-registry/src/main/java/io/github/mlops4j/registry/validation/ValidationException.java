@@ -3,10 +3,10 @@ package io.github.mlops4j.registry.validation;
 import io.github.mlops4j.registry.RegistryException;
 
 /**
- * A model could not be evaluated or gated as asked: the data does not fit the model, a metric
- * does not exist for the model's output type, a slice is empty, an alias is missing. The message
- * names the problem and what to do. A {@link RegistryException} without model or version context
- * ({@link #model()} and {@link #version()} are null).
+ * A model could not be evaluated or gated as asked: the data does not fit the model, a metric does
+ * not exist for the model's output type, a slice is empty, an alias is missing. The message names
+ * the problem and what to do. A {@link RegistryException} without model or version context ({@link
+ * #model()} and {@link #version()} are null).
  */
 public final class ValidationException extends RegistryException {
   private static final long serialVersionUID = 1L;

@@ -29,22 +29,22 @@ import org.tribuo.Output;
  * GateResult r = gate.promoteIfPassed(registry, "churn", candidateVersion, "champion", holdout);
  * }</pre>
  *
- * <p>Absolute rules compare the candidate's value with the bound. Champion rules compare
- * candidate and champion on the same rows with a paired test at the gate's significance level
- * alpha; with {@code d} the difference oriented so that positive is better:
+ * <p>Absolute rules compare the candidate's value with the bound. Champion rules compare candidate
+ * and champion on the same rows with a paired test at the gate's significance level alpha; with
+ * {@code d} the difference oriented so that positive is better:
  *
  * <ul>
  *   <li>accuracy-type metrics ({@code accuracy}; {@code recall:<label>} on that label's rows) use
- *       McNemar's test on per-row correctness (exact binomial below 25 discordant rows,
- *       chi-square with continuity correction from 25);
- *   <li>every other metric uses a paired percentile bootstrap interval of {@code d} at level
- *       {@code 1 - alpha}, seeded.
+ *       McNemar's test on per-row correctness (exact binomial below 25 discordant rows, chi-square
+ *       with continuity correction from 25);
+ *   <li>every other metric uses a paired percentile bootstrap interval of {@code d} at level {@code
+ *       1 - alpha}, seeded.
  * </ul>
  *
- * <p>{@code notWorseThanChampionBy(m)} fails only when the candidate is worse by more than m
- * beyond noise: with m = 0 on an accuracy-type metric, {@code d < 0} and McNemar's {@code p <
- * alpha}; otherwise the upper end of the {@code 1 - alpha} interval of d (a paired Wald interval
- * for accuracy-type metrics, the bootstrap interval for the others) is below {@code -m}. {@code
+ * <p>{@code notWorseThanChampionBy(m)} fails only when the candidate is worse by more than m beyond
+ * noise: with m = 0 on an accuracy-type metric, {@code d < 0} and McNemar's {@code p < alpha};
+ * otherwise the upper end of the {@code 1 - alpha} interval of d (a paired Wald interval for
+ * accuracy-type metrics, the bootstrap interval for the others) is below {@code -m}. {@code
  * betterThanChampionBy(m)} passes only when the candidate is better by more than m beyond noise:
  * with m = 0 on an accuracy-type metric, {@code d > 0} and {@code p < alpha}; otherwise the
  * interval's lower end is above {@code m}. Two models with equal predictions on the rows are
@@ -90,8 +90,8 @@ public final class ValidationGate {
    * @throws ValidationException on bad input: unknown metric, data not matching the model, empty
    *     slice, slice rules without slices
    */
-  public <T extends Output<T>> GateResult evaluate(Model<T> candidate,
-      @Nullable Model<T> champion, Holdout<T> holdout) {
+  public <T extends Output<T>> GateResult evaluate(
+      Model<T> candidate, @Nullable Model<T> champion, Holdout<T> holdout) {
     Evaluation c = ModelEvaluator.evaluate(candidate, holdout);
     Evaluation k = champion == null ? null : ModelEvaluator.evaluate(champion, holdout);
     return evaluate(c, k);
@@ -104,38 +104,58 @@ public final class ValidationGate {
    */
   public GateResult evaluate(Evaluation candidate, @Nullable Evaluation champion) {
     Objects.requireNonNull(candidate, "candidate");
-    if (champion != null && (champion.holdout() != candidate.holdout()
-        && !champion.dataset().digest().equals(candidate.dataset().digest()))) {
-      throw new IllegalArgumentException("Candidate and champion were evaluated on different"
-          + " holdouts ('" + candidate.holdout().name() + "' and '" + champion.holdout().name()
-          + "'); a paired comparison needs the same rows");
+    if (champion != null
+        && (champion.holdout() != candidate.holdout()
+            && !champion.dataset().digest().equals(candidate.dataset().digest()))) {
+      throw new IllegalArgumentException(
+          "Candidate and champion were evaluated on different"
+              + " holdouts ('"
+              + candidate.holdout().name()
+              + "' and '"
+              + champion.holdout().name()
+              + "'); a paired comparison needs the same rows");
     }
     if (champion != null && !champion.scores().names.equals(candidate.scores().names)) {
-      throw new ValidationException("Candidate and champion predict different "
-          + (candidate.scores().kind == Scores.Kind.LABEL ? "labels " : "dimensions ")
-          + candidate.scores().names + " and " + champion.scores().names
-          + "; a paired comparison needs the same ones");
+      throw new ValidationException(
+          "Candidate and champion predict different "
+              + (candidate.scores().kind == Scores.Kind.LABEL ? "labels " : "dimensions ")
+              + candidate.scores().names
+              + " and "
+              + champion.scores().names
+              + "; a paired comparison needs the same ones");
     }
     if (champion != null && !champion.slices().keySet().equals(candidate.slices().keySet())) {
-      throw new IllegalArgumentException("Candidate and champion were evaluated with different"
-          + " slices " + candidate.slices().keySet() + " and " + champion.slices().keySet()
-          + "; evaluate both on the same Holdout");
+      throw new IllegalArgumentException(
+          "Candidate and champion were evaluated with different"
+              + " slices "
+              + candidate.slices().keySet()
+              + " and "
+              + champion.slices().keySet()
+              + "; evaluate both on the same Holdout");
     }
     for (Requirement r : requirements) {
       Metrics.parse(candidate.scores(), r.metric());
     }
     boolean sliceRules = requirements.stream().anyMatch(Requirement::everySlice);
     if (sliceRules && candidate.slices().isEmpty()) {
-      throw new ValidationException("The gate has every-slice rules but holdout '"
-          + candidate.holdout().name() + "' defines no slices; add sliceBy(..) or slice(..)");
+      throw new ValidationException(
+          "The gate has every-slice rules but holdout '"
+              + candidate.holdout().name()
+              + "' defines no slices; add sliceBy(..) or slice(..)");
     }
     List<RuleResult> out = new ArrayList<>();
     for (Requirement r : requirements) {
       if (!r.everySlice()) {
-        out.add(check(r, null, candidate.scores(), champion == null ? null : champion.scores(),
-            candidate.metrics().getOrDefault(r.metric(), Double.NaN),
-            champion == null ? Double.NaN
-                : champion.metrics().getOrDefault(r.metric(), Double.NaN)));
+        out.add(
+            check(
+                r,
+                null,
+                candidate.scores(),
+                champion == null ? null : champion.scores(),
+                candidate.metrics().getOrDefault(r.metric(), Double.NaN),
+                champion == null
+                    ? Double.NaN
+                    : champion.metrics().getOrDefault(r.metric(), Double.NaN)));
       }
     }
     Map<String, Scores[]> subsets = new HashMap<>();
@@ -144,40 +164,79 @@ public final class ValidationGate {
         if (!r.everySlice()) {
           continue;
         }
-        Scores[] pair = subsets.computeIfAbsent(slice, s -> {
-          int[] rows = candidate.sliceRows().get(s);
-          return new Scores[] {candidate.scores().subset(rows),
-              champion == null ? null : champion.scores().subset(rows)};
-        });
-        double observed = candidate.slices().get(slice).metrics()
-            .getOrDefault(r.metric(), Double.NaN);
-        double champ = champion == null ? Double.NaN
-            : champion.slices().get(slice).metrics().getOrDefault(r.metric(), Double.NaN);
+        Scores[] pair =
+            subsets.computeIfAbsent(
+                slice,
+                s -> {
+                  int[] rows = candidate.sliceRows().get(s);
+                  return new Scores[] {
+                    candidate.scores().subset(rows),
+                    champion == null ? null : champion.scores().subset(rows)
+                  };
+                });
+        double observed =
+            candidate.slices().get(slice).metrics().getOrDefault(r.metric(), Double.NaN);
+        double champ =
+            champion == null
+                ? Double.NaN
+                : champion.slices().get(slice).metrics().getOrDefault(r.metric(), Double.NaN);
         out.add(check(r, slice, pair[0], pair[1], observed, champ));
       }
     }
-    return new GateResult(candidate.modelName().orElse(null),
+    return new GateResult(
+        candidate.modelName().orElse(null),
         candidate.version().isPresent() ? candidate.version().getAsInt() : null,
         champion != null && champion.version().isPresent() ? champion.version().getAsInt() : null,
-        candidate.dataset(), significance, seed, resamples, out, false);
+        candidate.dataset(),
+        significance,
+        seed,
+        resamples,
+        out,
+        false);
   }
 
-  private RuleResult check(Requirement req, @Nullable String slice, Scores cand,
-      @Nullable Scores champ, double observed, double championValue) {
+  private RuleResult check(
+      Requirement req,
+      @Nullable String slice,
+      Scores cand,
+      @Nullable Scores champ,
+      double observed,
+      double championValue) {
     Rule rule = req.rule();
     String metric = req.metric();
     if (!rule.relative()) {
-      boolean ok = Double.isFinite(observed) && (rule.kind() == Rule.Kind.AT_LEAST
-          ? observed >= rule.value() : observed <= rule.value());
-      String detail = !Double.isFinite(observed) ? "undefined on these rows"
-          : ok ? "within bound" : "observed " + GateResult.num(observed) + " is "
-              + (rule.kind() == Rule.Kind.AT_LEAST ? "below " : "above ") + rule.value();
-      return new RuleResult(metric, slice, rule, observed, null, null, "none", null, null, null,
-          ok, detail);
+      boolean ok =
+          Double.isFinite(observed)
+              && (rule.kind() == Rule.Kind.AT_LEAST
+                  ? observed >= rule.value()
+                  : observed <= rule.value());
+      String detail =
+          !Double.isFinite(observed)
+              ? "undefined on these rows"
+              : ok
+                  ? "within bound"
+                  : "observed "
+                      + GateResult.num(observed)
+                      + " is "
+                      + (rule.kind() == Rule.Kind.AT_LEAST ? "below " : "above ")
+                      + rule.value();
+      return new RuleResult(
+          metric, slice, rule, observed, null, null, "none", null, null, null, ok, detail);
     }
     if (champ == null) {
-      return new RuleResult(metric, slice, rule, observed, null, null, "none", null, null, null,
-          true, "no champion to compare with");
+      return new RuleResult(
+          metric,
+          slice,
+          rule,
+          observed,
+          null,
+          null,
+          "none",
+          null,
+          null,
+          null,
+          true,
+          "no champion to compare with");
     }
     double sign = MetricNames.lowerIsBetter(metric) ? -1 : 1;
     double m = rule.value();
@@ -187,10 +246,11 @@ public final class ValidationGate {
     boolean better = rule.kind() == Rule.Kind.BETTER_THAN_CHAMPION_BY;
     if (MetricNames.accuracyType(metric) && m != 0) {
       // a margin: is the difference beyond it? McNemar only tests for a difference from zero
-      PairedTests.Interval ci = PairedTests.accuracyDifference(cand, champ,
-          Metrics.parse(cand, metric).index(), significance);
-      return intervalResult(req, slice, observed, champValue, diff, ci, "paired-wald",
-          "undefined on these rows");
+      PairedTests.Interval ci =
+          PairedTests.accuracyDifference(
+              cand, champ, Metrics.parse(cand, metric).index(), significance);
+      return intervalResult(
+          req, slice, observed, champValue, diff, ci, "paired-wald", "undefined on these rows");
     }
     if (MetricNames.accuracyType(metric)) {
       Metrics.Id id = Metrics.parse(cand, metric);
@@ -203,78 +263,153 @@ public final class ValidationGate {
         detail = "undefined on these rows";
       } else if (better) {
         ok = d > m && significant;
-        detail = ok ? "better by " + GateResult.num(d) + " (significant)"
-            : d <= m ? "improvement " + GateResult.num(d) + " is not over the margin " + m
-            : "improvement " + GateResult.num(d) + " is not significant at " + significance;
+        detail =
+            ok
+                ? "better by " + GateResult.num(d) + " (significant)"
+                : d <= m
+                    ? "improvement " + GateResult.num(d) + " is not over the margin " + m
+                    : "improvement " + GateResult.num(d) + " is not significant at " + significance;
       } else {
         ok = !(d < -m && significant);
-        detail = ok ? (d < -m ? "shortfall " + GateResult.num(-d) + " is not significant at "
-            + significance : "not worse beyond the margin")
-            : "worse by " + GateResult.num(-d) + " (significant), over the margin " + m;
+        detail =
+            ok
+                ? (d < -m
+                    ? "shortfall " + GateResult.num(-d) + " is not significant at " + significance
+                    : "not worse beyond the margin")
+                : "worse by " + GateResult.num(-d) + " (significant), over the margin " + m;
       }
-      return new RuleResult(metric, slice, rule, observed, champValue, diff,
-          t.exact() ? "mcnemar-exact" : "mcnemar-chi2", t.pValue(), null, null, ok,
+      return new RuleResult(
+          metric,
+          slice,
+          rule,
+          observed,
+          champValue,
+          diff,
+          t.exact() ? "mcnemar-exact" : "mcnemar-chi2",
+          t.pValue(),
+          null,
+          null,
+          ok,
           detail + " [b=" + t.candidateOnly() + ", c=" + t.championOnly() + "]");
     }
-    PairedTests.Interval ci = PairedTests.bootstrap(cand, champ, Metrics.parse(cand, metric),
-        sign, resamples, seed, significance, executor, parallelism);
-    return intervalResult(req, slice, observed, champValue, diff, ci, "bootstrap",
-        "undefined on every resample");
+    PairedTests.Interval ci =
+        PairedTests.bootstrap(
+            cand,
+            champ,
+            Metrics.parse(cand, metric),
+            sign,
+            resamples,
+            seed,
+            significance,
+            executor,
+            parallelism);
+    return intervalResult(
+        req, slice, observed, champValue, diff, ci, "bootstrap", "undefined on every resample");
   }
 
   /**
-   * A champion rule decided by the interval of the difference (positive = candidate better):
-   * {@code betterThanChampionBy(m)} passes iff its lower end is above m, {@code
-   * notWorseThanChampionBy(m)} fails iff its upper end is below -m; undefined fails.
+   * A champion rule decided by the interval of the difference (positive = candidate better): {@code
+   * betterThanChampionBy(m)} passes iff its lower end is above m, {@code notWorseThanChampionBy(m)}
+   * fails iff its upper end is below -m; undefined fails.
    */
-  private static RuleResult intervalResult(Requirement req, @Nullable String slice,
-      double observed, @Nullable Double champValue, @Nullable Double diff,
-      PairedTests.Interval ci, String test, String undefined) {
+  private static RuleResult intervalResult(
+      Requirement req,
+      @Nullable String slice,
+      double observed,
+      @Nullable Double champValue,
+      @Nullable Double diff,
+      PairedTests.Interval ci,
+      String test,
+      String undefined) {
     double m = req.rule().value();
     boolean ok;
     String detail;
     if (diff == null || ci.used() == 0) {
-      return new RuleResult(req.metric(), slice, req.rule(), observed, champValue, diff, test,
-          null, null, null, false, undefined);
+      return new RuleResult(
+          req.metric(),
+          slice,
+          req.rule(),
+          observed,
+          champValue,
+          diff,
+          test,
+          null,
+          null,
+          null,
+          false,
+          undefined);
     }
     if (req.rule().kind() == Rule.Kind.BETTER_THAN_CHAMPION_BY) {
       ok = ci.lower() > m;
-      detail = ok ? "interval of the improvement lies above the margin " + m
-          : "interval of the improvement reaches down to " + GateResult.num(ci.lower())
-              + ", not above the margin " + m;
+      detail =
+          ok
+              ? "interval of the improvement lies above the margin " + m
+              : "interval of the improvement reaches down to "
+                  + GateResult.num(ci.lower())
+                  + ", not above the margin "
+                  + m;
     } else {
       ok = !(ci.upper() < -m);
-      detail = ok ? "interval of the difference reaches " + GateResult.num(ci.upper())
-          + ", not below -" + m : "interval of the difference lies below -" + m;
+      detail =
+          ok
+              ? "interval of the difference reaches "
+                  + GateResult.num(ci.upper())
+                  + ", not below -"
+                  + m
+              : "interval of the difference lies below -" + m;
     }
-    return new RuleResult(req.metric(), slice, req.rule(), observed, champValue, diff, test, null,
-        ci.lower(), ci.upper(), ok, detail);
+    return new RuleResult(
+        req.metric(),
+        slice,
+        req.rule(),
+        observed,
+        champValue,
+        diff,
+        test,
+        null,
+        ci.lower(),
+        ci.upper(),
+        ok,
+        detail);
   }
 
   /**
-   * Evaluates a registered candidate against the version behind {@code championAlias}, records
-   * both evaluations (tracking runs in experiment {@value ModelEvaluator#EXPERIMENT} and evaluation
+   * Evaluates a registered candidate against the version behind {@code championAlias}, records both
+   * evaluations (tracking runs in experiment {@value ModelEvaluator#EXPERIMENT} and evaluation
    * records on the versions) and returns the result. Aliases and the audit trail are not touched.
    *
    * @throws ValidationException if the alias does not exist, or on bad input
    */
-  public <T extends Output<T>> GateResult evaluate(ModelRegistry registry, String model,
-      int candidateVersion, String championAlias, Holdout<T> holdout) {
+  public <T extends Output<T>> GateResult evaluate(
+      ModelRegistry registry,
+      String model,
+      int candidateVersion,
+      String championAlias,
+      Holdout<T> holdout) {
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(championAlias, "championAlias");
     Objects.requireNonNull(holdout, "holdout");
-    ModelVersion candidate = ModelEvaluator.resolve(registry, model,
-        Integer.toString(candidateVersion));
+    ModelVersion candidate =
+        ModelEvaluator.resolve(registry, model, Integer.toString(candidateVersion));
     Integer championVersion = registry.aliases(model).get(championAlias);
     if (championVersion == null) {
-      throw new ValidationException("Model '" + model + "' has no alias '" + championAlias
-          + "' (its aliases are " + registry.aliases(model) + "); point it at the current"
-          + " champion with registry.setAlias(\"" + model + "\", \"" + championAlias
-          + "\", version) before gating against it");
+      throw new ValidationException(
+          "Model '"
+              + model
+              + "' has no alias '"
+              + championAlias
+              + "' (its aliases are "
+              + registry.aliases(model)
+              + "); point it at the current"
+              + " champion with registry.setAlias(\""
+              + model
+              + "\", \""
+              + championAlias
+              + "\", version) before gating against it");
     }
-    ModelVersion champion = ModelEvaluator.resolve(registry, model,
-        Integer.toString(championVersion));
+    ModelVersion champion =
+        ModelEvaluator.resolve(registry, model, Integer.toString(championVersion));
     Evaluation c = ModelEvaluator.evaluate(registry, candidate, holdout);
     Evaluation k = ModelEvaluator.evaluate(registry, champion, holdout);
     GateResult result = evaluate(c, k);
@@ -282,8 +417,8 @@ public final class ValidationGate {
     return result;
   }
 
-  private void record(ModelRegistry registry, Evaluation candidate, Evaluation champion,
-      GateResult result) {
+  private void record(
+      ModelRegistry registry, Evaluation candidate, Evaluation champion, GateResult result) {
     Tracker t = tracker;
     Tracker owned = null;
     if (t == null) {
@@ -291,9 +426,14 @@ public final class ValidationGate {
       t = owned;
     }
     try {
-      Map<String, String> tags = Map.of("mlops.gate.passed", Boolean.toString(result.passed()),
-          "mlops.gate.role", "candidate",
-          "mlops.gate.champion", Integer.toString(champion.version().orElse(0)));
+      Map<String, String> tags =
+          Map.of(
+              "mlops.gate.passed",
+              Boolean.toString(result.passed()),
+              "mlops.gate.role",
+              "candidate",
+              "mlops.gate.champion",
+              Integer.toString(champion.version().orElse(0)));
       ModelEvaluator.record(registry, t, candidate, tags);
       if (champion.version().orElse(-1) != candidate.version().orElse(-2)) {
         ModelEvaluator.record(registry, t, champion, Map.of("mlops.gate.role", "champion"));
@@ -314,8 +454,12 @@ public final class ValidationGate {
    * @throws ValidationException if the alias does not exist, or on bad input
    * @throws RegistryException if the alias moved while the gate ran (run the gate again)
    */
-  public <T extends Output<T>> GateResult promoteIfPassed(ModelRegistry registry, String model,
-      int candidateVersion, String alias, Holdout<T> holdout) {
+  public <T extends Output<T>> GateResult promoteIfPassed(
+      ModelRegistry registry,
+      String model,
+      int candidateVersion,
+      String alias,
+      Holdout<T> holdout) {
     GateResult result = evaluate(registry, model, candidateVersion, alias, holdout);
     if (!result.passed()) {
       return result;
@@ -324,12 +468,22 @@ public final class ValidationGate {
     if (champion == candidateVersion) {
       return result;
     }
-    boolean moved = registry.withComment(result.summary())
-        .compareAndSetAlias(model, alias, champion, candidateVersion);
+    boolean moved =
+        registry
+            .withComment(result.summary())
+            .compareAndSetAlias(model, alias, champion, candidateVersion);
     if (!moved) {
-      throw new RegistryException(model, candidateVersion, "Alias '" + alias + "' of '" + model
-          + "' no longer points at v" + champion + " (it moved while the gate ran); nothing was"
-          + " promoted. Run the gate again against the new champion");
+      throw new RegistryException(
+          model,
+          candidateVersion,
+          "Alias '"
+              + alias
+              + "' of '"
+              + model
+              + "' no longer points at v"
+              + champion
+              + " (it moved while the gate ran); nothing was"
+              + " promoted. Run the gate again against the new champion");
     }
     return result.promoted();
   }
@@ -348,15 +502,15 @@ public final class ValidationGate {
 
     /** Requires {@code rule} on {@code metric} over all rows (see {@link MetricNames}). */
     public Builder require(String metric, Rule rule) {
-      requirements.add(new Requirement(checkMetric(metric), Objects.requireNonNull(rule, "rule"),
-          false));
+      requirements.add(
+          new Requirement(checkMetric(metric), Objects.requireNonNull(rule, "rule"), false));
       return this;
     }
 
     /** Requires {@code rule} on {@code metric} on every slice of the holdout. */
     public Builder requireOnEverySlice(String metric, Rule rule) {
-      requirements.add(new Requirement(checkMetric(metric), Objects.requireNonNull(rule, "rule"),
-          true));
+      requirements.add(
+          new Requirement(checkMetric(metric), Objects.requireNonNull(rule, "rule"), true));
       return this;
     }
 
@@ -386,8 +540,8 @@ public final class ValidationGate {
     /** Bootstrap resamples (default 1,000; 100 to 1,000,000). */
     public Builder bootstrapResamples(int resamples) {
       if (resamples < 100 || resamples > 1_000_000) {
-        throw new IllegalArgumentException("bootstrapResamples must be 100 to 1,000,000, was "
-            + resamples);
+        throw new IllegalArgumentException(
+            "bootstrapResamples must be 100 to 1,000,000, was " + resamples);
       }
       this.resamples = resamples;
       return this;
@@ -407,8 +561,8 @@ public final class ValidationGate {
     }
 
     /**
-     * The tracker evaluations are logged with when gating registry versions (default: one opened
-     * on the registry's store for the call).
+     * The tracker evaluations are logged with when gating registry versions (default: one opened on
+     * the registry's store for the call).
      */
     public Builder tracker(Tracker tracker) {
       this.tracker = Objects.requireNonNull(tracker, "tracker");
@@ -422,8 +576,9 @@ public final class ValidationGate {
      */
     public ValidationGate build() {
       if (requirements.isEmpty()) {
-        throw new IllegalStateException("A validation gate needs at least one rule; add"
-            + " require(..) or requireOnEverySlice(..)");
+        throw new IllegalStateException(
+            "A validation gate needs at least one rule; add"
+                + " require(..) or requireOnEverySlice(..)");
       }
       return new ValidationGate(this);
     }

@@ -19,8 +19,8 @@ import org.tribuo.classification.Label;
 
 /**
  * The command lines of docs/validation.md, run through {@link GateCommand#run} with the same
- * arguments (only the workspace and CSV paths point into a temporary directory) on a real CSV
- * whose slice column {@code region} is a feature of the real Tribuo model being gated.
+ * arguments (only the workspace and CSV paths point into a temporary directory) on a real CSV whose
+ * slice column {@code region} is a feature of the real Tribuo model being gated.
  */
 class GateCommandDocsTest {
   private static final Path DOC = Path.of("..", "docs", "validation.md");
@@ -36,8 +36,8 @@ class GateCommandDocsTest {
     workspace = dir.resolve("mlops");
     csv = LoanCsv.write(dir.resolve("holdout.csv"), 1500, 42);
     Model<Label> model = LoanCsv.train(LoanCsv.write(dir.resolve("train.csv"), 3000, 7));
-    try (ModelRegistry registry = ModelRegistry.builder().workspace(workspace)
-        .pollInterval(Duration.ZERO).build()) {
+    try (ModelRegistry registry =
+        ModelRegistry.builder().workspace(workspace).pollInterval(Duration.ZERO).build()) {
       for (int v = 1; v <= 7; v++) { // the docs gate version 7 against the champion
         registry.register("churn", model, null);
       }
@@ -88,21 +88,24 @@ class GateCommandDocsTest {
   }
 
   private int run(String[] args) {
-    return GateCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return GateCommand.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   @Test
   void commandLineExample_slicesByAModelFeature_andPasses() throws Exception {
-    String[] args = documented(
-        "--workspace ./mlops",
-        "--model churn --candidate 7 --champion champion",
-        "--data holdout.csv --label-column churn --slice-column region",
-        "--ignore-column customer_id",
-        "--rule \"accuracy >= 0.85\"",
-        "--rule \"macro_f1 not-worse-than-champion-by 0.01\"",
-        "--rule \"every-slice recall:yes >= 0.7\"",
-        "--significance 0.05 --seed 42");
+    String[] args =
+        documented(
+            "--workspace ./mlops",
+            "--model churn --candidate 7 --champion champion",
+            "--data holdout.csv --label-column churn --slice-column region",
+            "--ignore-column customer_id",
+            "--rule \"accuracy >= 0.85\"",
+            "--rule \"macro_f1 not-worse-than-champion-by 0.01\"",
+            "--rule \"every-slice recall:yes >= 0.7\"",
+            "--significance 0.05 --seed 42");
 
     int code = run(args);
 
@@ -110,16 +113,19 @@ class GateCommandDocsTest {
     assertThat(code).isEqualTo(GateCommand.PASSED);
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("Validation gate PASSED: churn v7 vs champion v1 on holdout.csv (1500 rows")
-        .contains("region=north").contains("region=south").contains("region=east");
+        .contains("region=north")
+        .contains("region=south")
+        .contains("region=east");
   }
 
   @Test
   void jenkinsExample_withAnAliasAsCandidate_passes() throws Exception {
-    String[] args = documented(
-        "--workspace /srv/mlops --model churn --candidate challenger --champion champion",
-        "--data holdout.csv --label-column churn --slice-column region",
-        "--ignore-column customer_id",
-        "--rule \"accuracy >= 0.85\" --rule \"every-slice recall:yes >= 0.7\"");
+    String[] args =
+        documented(
+            "--workspace /srv/mlops --model churn --candidate challenger --champion champion",
+            "--data holdout.csv --label-column churn --slice-column region",
+            "--ignore-column customer_id",
+            "--rule \"accuracy >= 0.85\" --rule \"every-slice recall:yes >= 0.7\"");
 
     assertThat(run(args)).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(GateCommand.PASSED);
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("churn v7 vs champion v1");
@@ -127,15 +133,17 @@ class GateCommandDocsTest {
 
   @Test
   void withoutIgnoreColumn_theIdColumnIsNamedWithTheFix() throws Exception {
-    String[] args = documented(
-        "--workspace ./mlops",
-        "--model churn --candidate 7 --champion champion",
-        "--data holdout.csv --label-column churn --slice-column region",
-        "--rule \"accuracy >= 0.85\"");
+    String[] args =
+        documented(
+            "--workspace ./mlops",
+            "--model churn --candidate 7 --champion champion",
+            "--data holdout.csv --label-column churn --slice-column region",
+            "--rule \"accuracy >= 0.85\"");
 
     assertThat(run(args)).isEqualTo(GateCommand.ERROR);
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("columns the model does not know [customer_id]").contains("--ignore-column")
+        .contains("columns the model does not know [customer_id]")
+        .contains("--ignore-column")
         .doesNotContain("missing feature columns");
   }
 }

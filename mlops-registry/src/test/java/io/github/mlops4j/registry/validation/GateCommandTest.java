@@ -19,8 +19,7 @@ import org.tribuo.Example;
 import org.tribuo.classification.Label;
 
 class GateCommandTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   Path workspace;
   Path csv;
   final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -33,14 +32,19 @@ class GateCommandTest {
     List<String> lines = new ArrayList<>();
     lines.add("tenure,spend,region,churn");
     for (Example<Label> ex : Data.churn(1500, 12)) {
-      lines.add(String.format(Locale.ROOT, "%s,%s,%s,%s", ex.lookup("tenure").getValue(),
-          ex.lookup("spend").getValue(), ex.getMetadataValue("region").orElseThrow(),
-          ex.getOutput().getLabel()));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "%s,%s,%s,%s",
+              ex.lookup("tenure").getValue(),
+              ex.lookup("spend").getValue(),
+              ex.getMetadataValue("region").orElseThrow(),
+              ex.getOutput().getLabel()));
     }
     Files.write(csv, lines, StandardCharsets.UTF_8);
     ValidationGateTest.train();
-    try (ModelRegistry registry = ModelRegistry.builder().workspace(workspace)
-        .pollInterval(Duration.ZERO).build()) {
+    try (ModelRegistry registry =
+        ModelRegistry.builder().workspace(workspace).pollInterval(Duration.ZERO).build()) {
       registry.register("churn", ValidationGateTest.north, null);
       registry.setAlias("churn", "champion", 1);
       registry.register("churn", ValidationGateTest.all, null); // v2: better everywhere
@@ -49,18 +53,42 @@ class GateCommandTest {
   }
 
   private int run(String... args) {
-    return GateCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return GateCommand.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   private String[] gate(String candidate, String... extra) {
-    List<String> a = new ArrayList<>(List.of("--workspace", workspace.toString(),
-        "--model", "churn", "--candidate", candidate, "--champion", "champion",
-        "--data", csv.toString(), "--label-column", "churn", "--slice-column", "region",
-        "--rule", "accuracy >= 0.7",
-        "--rule", "macro_f1 not-worse-than-champion-by 0.01",
-        "--rule", "every-slice accuracy not-worse-than-champion-by 0.02",
-        "--significance", "0.05", "--seed", "7", "--resamples", "300"));
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "--workspace",
+                workspace.toString(),
+                "--model",
+                "churn",
+                "--candidate",
+                candidate,
+                "--champion",
+                "champion",
+                "--data",
+                csv.toString(),
+                "--label-column",
+                "churn",
+                "--slice-column",
+                "region",
+                "--rule",
+                "accuracy >= 0.7",
+                "--rule",
+                "macro_f1 not-worse-than-champion-by 0.01",
+                "--rule",
+                "every-slice accuracy not-worse-than-champion-by 0.02",
+                "--significance",
+                "0.05",
+                "--seed",
+                "7",
+                "--resamples",
+                "300"));
     a.addAll(List.of(extra));
     return a.toArray(new String[0]);
   }
@@ -72,8 +100,10 @@ class GateCommandTest {
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("Validation gate PASSED: churn v2 vs champion v1 on holdout.csv (1500 rows")
         .doesNotContain("FAIL")
-        .contains("region=north").contains("Promoted");
-    assertThat(Files.readString(json)).contains("\"schemaVersion\" : 1")
+        .contains("region=north")
+        .contains("Promoted");
+    assertThat(Files.readString(json))
+        .contains("\"schemaVersion\" : 1")
         .contains("\"promoted\" : true");
     try (ModelRegistry registry = ModelRegistry.open(workspace)) {
       assertThat(registry.aliases("churn")).containsEntry("champion", 2);
@@ -83,8 +113,10 @@ class GateCommandTest {
   @Test
   void failingGate_exitsOne_andChangesNothing() {
     assertThat(run(gate("3", "--promote"))).isEqualTo(1);
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("Validation gate FAILED")
-        .contains("FAIL").contains("Not promoted");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("Validation gate FAILED")
+        .contains("FAIL")
+        .contains("Not promoted");
     try (ModelRegistry registry = ModelRegistry.open(workspace)) {
       assertThat(registry.aliases("churn")).containsEntry("champion", 1);
     }
@@ -106,7 +138,8 @@ class GateCommandTest {
   void csvWithWrongColumns_exitsTwo() throws Exception {
     Files.writeString(csv, "tenure,age,region,churn\n1,2,north,yes\n");
     assertThat(run(gate("2"))).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing feature columns [spend]")
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("missing feature columns [spend]")
         .contains("[age]");
   }
 
@@ -119,7 +152,8 @@ class GateCommandTest {
     assertThat(run(args)).isEqualTo(2);
 
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("no mlops4j workspace").contains(typo.toString());
+        .contains("no mlops4j workspace")
+        .contains(typo.toString());
     assertThat(typo).doesNotExist();
   }
 

@@ -9,14 +9,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.tribuo.Model;
 import org.junit.jupiter.api.io.TempDir;
+import org.tribuo.Model;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 
 class HoldoutTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void inMemoryDigest_dependsOnContentOnly() {
@@ -31,10 +30,11 @@ class HoldoutTest {
   @Test
   void csv_readsFeaturesSlicesAndOneHotColumns() throws Exception {
     Path csv = dir.resolve("h.csv");
-    Files.writeString(csv, "tenure,plan,region,churn\n1.5,gold,north,yes\n2,basic,south,no\n"
-        + ",gold,north,no\n");
-    Holdout<Label> h = Holdout.csvBuilder(csv, "churn", new LabelFactory()).sliceBy("region")
-        .build();
+    Files.writeString(
+        csv,
+        "tenure,plan,region,churn\n1.5,gold,north,yes\n2,basic,south,no\n" + ",gold,north,no\n");
+    Holdout<Label> h =
+        Holdout.csvBuilder(csv, "churn", new LabelFactory()).sliceBy("region").build();
     assertThat(h.size()).isEqualTo(3);
     // slicing groups rows, it does not remove the column from the features
     assertThat(h.featureColumns()).containsExactly("tenure", "plan", "region");
@@ -52,10 +52,12 @@ class HoldoutTest {
     Path csv = dir.resolve("h.csv");
     Files.writeString(csv, "tenure,spend\n1,2\n");
     assertThatThrownBy(() -> Holdout.csvBuilder(csv, "churn", new LabelFactory()).build())
-        .isInstanceOf(ValidationException.class).hasMessageContaining("no label column 'churn'");
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("no label column 'churn'");
     Files.writeString(csv, "tenure,churn\n");
     assertThatThrownBy(() -> Holdout.csvBuilder(csv, "churn", new LabelFactory()).build())
-        .isInstanceOf(ValidationException.class).hasMessageContaining("no rows");
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("no rows");
   }
 
   @Test
@@ -81,7 +83,8 @@ class HoldoutTest {
     }
     Files.writeString(csv, header + "\n" + "1,".repeat(19_999) + "1\n");
     assertThatThrownBy(() -> Holdout.csvBuilder(csv, "churn", new LabelFactory()).build())
-        .isInstanceOf(ValidationException.class).hasMessageContaining("no label column 'churn'")
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("no label column 'churn'")
         .hasMessageContaining("20000 columns")
         .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1_000));
     String longName = "x".repeat(100_000);
@@ -96,8 +99,11 @@ class HoldoutTest {
     Model<Label> model = LoanCsv.train(LoanCsv.write(dir.resolve("train.csv"), 1500, 1));
     Path csv = LoanCsv.write(dir.resolve("holdout.csv"), 600, 2);
 
-    Holdout<Label> h = Holdout.csvBuilder(csv, "churn", new LabelFactory()).sliceBy("region")
-        .ignoreColumns("customer_id").build();
+    Holdout<Label> h =
+        Holdout.csvBuilder(csv, "churn", new LabelFactory())
+            .sliceBy("region")
+            .ignoreColumns("customer_id")
+            .build();
     Evaluation e = ModelEvaluator.evaluate(model, h);
 
     assertThat(h.featureColumns()).containsExactly("tenure", "spend", "region");
@@ -112,35 +118,47 @@ class HoldoutTest {
   void inMemoryAndCsvSliceBy_meanTheSame() throws Exception {
     Model<Label> model = LoanCsv.train(LoanCsv.write(dir.resolve("train.csv"), 1500, 1));
     Path csv = LoanCsv.write(dir.resolve("holdout.csv"), 400, 3);
-    Holdout<Label> fromCsv = Holdout.csvBuilder(csv, "churn", new LabelFactory()).sliceBy("region")
-        .sliceBy("tenure").ignoreColumns("customer_id").build();
+    Holdout<Label> fromCsv =
+        Holdout.csvBuilder(csv, "churn", new LabelFactory())
+            .sliceBy("region")
+            .sliceBy("tenure")
+            .ignoreColumns("customer_id")
+            .build();
     // the same rows in memory: region only as the one-hot feature, no metadata
     Holdout<Label> loaded = Holdout.csvBuilder(csv, "churn", new LabelFactory()).build();
-    Holdout<Label> inMemory = Holdout.builder(loaded.dataset()).sliceBy("region")
-        .ignoreColumns("customer_id").build();
+    Holdout<Label> inMemory =
+        Holdout.builder(loaded.dataset()).sliceBy("region").ignoreColumns("customer_id").build();
 
     assertThat(inMemory.featureColumns()).isEqualTo(List.of("region", "spend", "tenure"));
     assertThat(inMemory.sliceValues("region")).isEqualTo(fromCsv.sliceValues("region"));
     assertThat(inMemory.dataset().getExample(0).lookup("customer_id@C000000")).isNull();
     assertThat(ModelEvaluator.evaluate(model, inMemory).slices())
-        .isEqualTo(ModelEvaluator.evaluate(model, fromCsv).slices().entrySet().stream()
-            .filter(s -> s.getKey().startsWith("region="))
-            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        .isEqualTo(
+            ModelEvaluator.evaluate(model, fromCsv).slices().entrySet().stream()
+                .filter(s -> s.getKey().startsWith("region="))
+                .collect(
+                    java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
   }
 
   @Test
   void ignoreColumns_mustNameAColumn_andNotTheLabel() throws Exception {
     Path csv = LoanCsv.write(dir.resolve("holdout.csv"), 20, 4);
-    assertThatThrownBy(() -> Holdout.csvBuilder(csv, "churn", new LabelFactory())
-        .ignoreColumns("customer-id").build())
+    assertThatThrownBy(
+            () ->
+                Holdout.csvBuilder(csv, "churn", new LabelFactory())
+                    .ignoreColumns("customer-id")
+                    .build())
         .isInstanceOf(ValidationException.class)
-        .hasMessageContaining("no column 'customer-id' to ignore").hasMessageContaining("'customer_id'");
-    assertThatThrownBy(() -> Holdout.csvBuilder(csv, "churn", new LabelFactory())
-        .ignoreColumns("churn"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("label column");
+        .hasMessageContaining("no column 'customer-id' to ignore")
+        .hasMessageContaining("'customer_id'");
+    assertThatThrownBy(
+            () -> Holdout.csvBuilder(csv, "churn", new LabelFactory()).ignoreColumns("churn"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("label column");
     Holdout<Label> loaded = Holdout.csvBuilder(csv, "churn", new LabelFactory()).build();
     assertThatThrownBy(() -> Holdout.builder(loaded.dataset()).ignoreColumns("id").build())
-        .isInstanceOf(ValidationException.class).hasMessageContaining("no feature column 'id'");
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("no feature column 'id'");
   }
 
   @Test
@@ -148,8 +166,10 @@ class HoldoutTest {
     Model<Label> model = LoanCsv.train(LoanCsv.write(dir.resolve("train.csv"), 1500, 1));
     Path csv = LoanCsv.write(dir.resolve("holdout.csv"), 300, 5);
     // customer_id is neither ignored nor known to the model: an error that says what to do
-    assertThatThrownBy(() -> ModelEvaluator.evaluate(model,
-        Holdout.csvBuilder(csv, "churn", new LabelFactory()).build()))
+    assertThatThrownBy(
+            () ->
+                ModelEvaluator.evaluate(
+                    model, Holdout.csvBuilder(csv, "churn", new LabelFactory()).build()))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("columns the model does not know [customer_id]")
         .hasMessageContaining("ignoreColumns");

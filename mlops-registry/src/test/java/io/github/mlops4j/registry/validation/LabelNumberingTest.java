@@ -17,7 +17,9 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 /** Two models may number the same labels differently; paired tests must match them by name. */
 class LabelNumberingTest {
-  /** Rows labelled "true"/"false" by x < 4 with 10 % noise; {@code first} is the first row's label. */
+  /**
+   * Rows labelled "true"/"false" by x < 4 with 10 % noise; {@code first} is the first row's label.
+   */
   private static MutableDataset<Label> rows(int n, long seed, String first) {
     LabelFactory factory = new LabelFactory();
     Random random = new Random(seed);
@@ -25,12 +27,15 @@ class LabelNumberingTest {
     for (int i = 0; i < n; i++) {
       double x = random.nextDouble() * 10;
       boolean positive = (x < 4) != (random.nextDouble() < 0.1);
-      rows.add(new ArrayExample<>(new Label(positive ? "true" : "false"),
-          new String[] {"x", "z"}, new double[] {x, random.nextDouble()}));
+      rows.add(
+          new ArrayExample<>(
+              new Label(positive ? "true" : "false"),
+              new String[] {"x", "z"},
+              new double[] {x, random.nextDouble()}));
     }
     rows.sort(Comparator.comparing(e -> e.getOutput().getLabel().equals(first) ? 0 : 1));
-    MutableDataset<Label> data = new MutableDataset<>(
-        new SimpleDataSourceProvenance("rows-" + seed, factory), factory);
+    MutableDataset<Label> data =
+        new MutableDataset<>(new SimpleDataSourceProvenance("rows-" + seed, factory), factory);
     rows.forEach(data::add);
     return data;
   }
@@ -52,8 +57,9 @@ class LabelNumberingTest {
       onlyB += rb && !ra ? 1 : 0;
     }
     Holdout<Label> h = Holdout.builder(holdout).build();
-    PairedTests.McNemar t = PairedTests.mcnemar(ModelEvaluator.evaluate(a, h).scores(),
-        ModelEvaluator.evaluate(b, h).scores(), -1);
+    PairedTests.McNemar t =
+        PairedTests.mcnemar(
+            ModelEvaluator.evaluate(a, h).scores(), ModelEvaluator.evaluate(b, h).scores(), -1);
     assertThat(t.candidateOnly()).isEqualTo(onlyA);
     assertThat(t.championOnly()).isEqualTo(onlyB);
   }

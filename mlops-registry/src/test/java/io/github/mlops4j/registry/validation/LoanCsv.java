@@ -34,16 +34,23 @@ final class LoanCsv {
       double tenure = random.nextDouble() * 10;
       double spend = random.nextDouble() * 100;
       boolean churn = tenure < 4 + OFFSET[r];
-      lines.add(String.format(Locale.ROOT, "C%06d,%.3f,%.2f,%s,%s", seed * 1_000_000 + i,
-          tenure, spend, REGIONS[r], churn ? "yes" : "no"));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "C%06d,%.3f,%.2f,%s,%s",
+              seed * 1_000_000 + i,
+              tenure,
+              spend,
+              REGIONS[r],
+              churn ? "yes" : "no"));
     }
     return Files.write(file, lines, StandardCharsets.UTF_8);
   }
 
   /** A logistic regression over tenure, spend and the one-hot region, trained on the CSV. */
   static Model<Label> train(Path csv) {
-    Holdout<Label> data = Holdout.csvBuilder(csv, "churn", new LabelFactory())
-        .ignoreColumns("customer_id").build();
+    Holdout<Label> data =
+        Holdout.csvBuilder(csv, "churn", new LabelFactory()).ignoreColumns("customer_id").build();
     return new LogisticRegressionTrainer().train(data.dataset());
   }
 }

@@ -13,15 +13,15 @@ import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.evaluation.LabelEvaluation;
 import org.tribuo.classification.evaluation.LabelEvaluator;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.math.optimisers.AdaGrad;
+import org.tribuo.provenance.SimpleDataSourceProvenance;
 import org.tribuo.regression.RegressionFactory;
 import org.tribuo.regression.Regressor;
 import org.tribuo.regression.evaluation.RegressionEvaluation;
 import org.tribuo.regression.evaluation.RegressionEvaluator;
 import org.tribuo.regression.sgd.linear.LinearSGDTrainer;
 import org.tribuo.regression.sgd.objectives.SquaredLoss;
-import org.tribuo.math.optimisers.AdaGrad;
-import org.tribuo.impl.ArrayExample;
-import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 class MetricsTest {
   // Twelve rows, three classes. Expected values computed independently with numpy 2.4.6 from
@@ -32,9 +32,10 @@ class MetricsTest {
   static final int[] TRUTH = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2};
   static final int[] PRED = {0, 0, 1, 0, 1, 1, 1, 1, 2, 0, 0, 1};
   static final double[] PROB = {
-      .7, .2, .1, .6, .3, .1, .3, .5, .2, .5, .25, .25,
-      .2, .7, .1, .1, .8, .1, .2, .3, .5, .3, .4, .3,
-      .1, .2, .7, .5, .2, .3, .2, .2, .6, .25, .25, .5};
+    .7, .2, .1, .6, .3, .1, .3, .5, .2, .5, .25, .25,
+    .2, .7, .1, .1, .8, .1, .2, .3, .5, .3, .4, .3,
+    .1, .2, .7, .5, .2, .3, .2, .2, .6, .25, .25, .5
+  };
 
   static Scores fixed() {
     return Scores.labels(LABELS, TRUTH, PRED, PROB);
@@ -66,8 +67,11 @@ class MetricsTest {
   @Test
   void regressionMetrics_matchIndependentValues() {
     // numpy 2.4.6: rmse = sqrt(mean(e^2)), mae = mean(|e|), r2 = 1 - sum(e^2) / sum((y - mean)^2)
-    Scores s = Scores.regression(List.of("y"), new double[] {3.0, -0.5, 2.0, 7.0, 4.2, 1.1},
-        new double[] {2.5, 0.0, 2.0, 8.0, 3.9, 1.6});
+    Scores s =
+        Scores.regression(
+            List.of("y"),
+            new double[] {3.0, -0.5, 2.0, 7.0, 4.2, 1.1},
+            new double[] {2.5, 0.0, 2.0, 8.0, 3.9, 1.6});
     Map<String, Double> m = Metrics.all(s);
     assertThat(m.get("rmse")).isCloseTo(0.5537749241945383, within(1e-12));
     assertThat(m.get("mae")).isCloseTo(0.46666666666666673, within(1e-12));
@@ -93,9 +97,11 @@ class MetricsTest {
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("Unknown metric 'rmse'")
         .hasMessageContaining("classification")
-        .hasMessageContaining("accuracy").hasMessageContaining("auc:b");
+        .hasMessageContaining("accuracy")
+        .hasMessageContaining("auc:b");
     assertThatThrownBy(() -> Metrics.parse(fixed(), "recall:zebra"))
-        .isInstanceOf(ValidationException.class).hasMessageContaining("recall:a");
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("recall:a");
   }
 
   @Test
@@ -104,8 +110,8 @@ class MetricsTest {
     MutableDataset<Label> test = Data.churn(400, 2);
     Model<Label> model = Data.logistic(train);
     List<Prediction<Label>> predictions = model.predict(test);
-    LabelEvaluation tribuo = new LabelEvaluator().evaluate(model, predictions,
-        test.getProvenance());
+    LabelEvaluation tribuo =
+        new LabelEvaluator().evaluate(model, predictions, test.getProvenance());
     Map<String, Double> ours = Metrics.all(Scores.of(model, predictions));
     assertThat(ours.get("accuracy")).isCloseTo(tribuo.accuracy(), within(1e-12));
     assertThat(ours.get("macro_f1")).isCloseTo(tribuo.macroAveragedF1(), within(1e-12));
@@ -125,23 +131,25 @@ class MetricsTest {
   @Test
   void regressionMetrics_equalTribuosRegressionEvaluator() {
     RegressionFactory factory = new RegressionFactory();
-    MutableDataset<Regressor> train = new MutableDataset<>(
-        new SimpleDataSourceProvenance("reg", factory), factory);
-    MutableDataset<Regressor> test = new MutableDataset<>(
-        new SimpleDataSourceProvenance("reg test", factory), factory);
+    MutableDataset<Regressor> train =
+        new MutableDataset<>(new SimpleDataSourceProvenance("reg", factory), factory);
+    MutableDataset<Regressor> test =
+        new MutableDataset<>(new SimpleDataSourceProvenance("reg test", factory), factory);
     java.util.Random r = new java.util.Random(3);
     for (int i = 0; i < 500; i++) {
       double a = r.nextDouble();
       double b = r.nextDouble();
       double y = 3 * a - 2 * b + r.nextGaussian() * 0.1;
-      (i < 300 ? train : test).add(new ArrayExample<>(new Regressor("price", y),
-          new String[] {"a", "b"}, new double[] {a, b}));
+      (i < 300 ? train : test)
+          .add(
+              new ArrayExample<>(
+                  new Regressor("price", y), new String[] {"a", "b"}, new double[] {a, b}));
     }
-    Model<Regressor> model = new LinearSGDTrainer(new SquaredLoss(), new AdaGrad(0.1), 10, 1L)
-        .train(train);
+    Model<Regressor> model =
+        new LinearSGDTrainer(new SquaredLoss(), new AdaGrad(0.1), 10, 1L).train(train);
     List<Prediction<Regressor>> predictions = model.predict(test);
-    RegressionEvaluation tribuo = new RegressionEvaluator().evaluate(model, predictions,
-        test.getProvenance());
+    RegressionEvaluation tribuo =
+        new RegressionEvaluator().evaluate(model, predictions, test.getProvenance());
     Map<String, Double> ours = Metrics.all(Scores.of(model, predictions));
     assertThat(ours.get("rmse")).isCloseTo(tribuo.averageRMSE(), within(1e-9));
     assertThat(ours.get("mae")).isCloseTo(tribuo.averageMAE(), within(1e-9));

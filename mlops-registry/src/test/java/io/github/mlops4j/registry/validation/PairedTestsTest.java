@@ -40,9 +40,12 @@ class PairedTestsTest {
       candidate[i] = 1;
     }
     java.util.List<String> labels = java.util.List.of("no", "yes");
-    PairedTests.Interval ci = PairedTests.accuracyDifference(
-        Scores.labels(labels, truth, candidate, null), Scores.labels(labels, truth, champion, null),
-        -1, 0.05);
+    PairedTests.Interval ci =
+        PairedTests.accuracyDifference(
+            Scores.labels(labels, truth, candidate, null),
+            Scores.labels(labels, truth, champion, null),
+            -1,
+            0.05);
     assertThat(ci.lower()).isCloseTo(0.0057476262594173405, within(1e-12));
     assertThat(ci.upper()).isCloseTo(0.03625237374058266, within(1e-12));
   }
@@ -58,8 +61,12 @@ class PairedTestsTest {
   @Test
   void bootstrap_isSeededAndIndependentOfParallelism() {
     Scores a = MetricsTest.fixed();
-    Scores b = Scores.labels(MetricsTest.LABELS, MetricsTest.TRUTH,
-        new int[] {0, 0, 0, 0, 1, 1, 1, 0, 2, 2, 0, 1}, MetricsTest.PROB);
+    Scores b =
+        Scores.labels(
+            MetricsTest.LABELS,
+            MetricsTest.TRUTH,
+            new int[] {0, 0, 0, 0, 1, 1, 1, 0, 2, 2, 0, 1},
+            MetricsTest.PROB);
     Metrics.Id id = Metrics.parse(a, "macro_f1");
     Executor pool = ForkJoinPool.commonPool();
     PairedTests.Interval one = PairedTests.bootstrap(a, b, id, 1, 500, 7, 0.05, pool, 1);
@@ -74,8 +81,9 @@ class PairedTestsTest {
   @Test
   void bootstrap_ofIdenticalPredictions_isZero() {
     Scores a = MetricsTest.fixed();
-    PairedTests.Interval ci = PairedTests.bootstrap(a, a, Metrics.parse(a, "auc:b"), 1, 200, 3,
-        0.05, ForkJoinPool.commonPool(), 2);
+    PairedTests.Interval ci =
+        PairedTests.bootstrap(
+            a, a, Metrics.parse(a, "auc:b"), 1, 200, 3, 0.05, ForkJoinPool.commonPool(), 2);
     assertThat(ci.lower()).isZero();
     assertThat(ci.upper()).isZero();
   }

@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PostgresGateIT {
   private static PostgresDatabases postgres;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void start() throws Exception {
@@ -33,21 +32,29 @@ class PostgresGateIT {
 
   @Test
   void promoteIfPassed_recordsEvaluationsAndMovesTheAlias() throws Exception {
-    try (ModelRegistry registry = ModelRegistry.builder().dataSource(postgres.fresh())
-        .artifactRoot(dir.resolve("artifacts")).pollInterval(Duration.ZERO).build()) {
+    try (ModelRegistry registry =
+        ModelRegistry.builder()
+            .dataSource(postgres.fresh())
+            .artifactRoot(dir.resolve("artifacts"))
+            .pollInterval(Duration.ZERO)
+            .build()) {
       registry.register("churn", ValidationGateTest.north, null);
       registry.setAlias("churn", "champion", 1);
       registry.register("churn", ValidationGateTest.all, null);
-      GateResult r = ValidationGateTest.gate().promoteIfPassed(registry, "churn", 2, "champion",
-          ValidationGateTest.holdout);
+      GateResult r =
+          ValidationGateTest.gate()
+              .promoteIfPassed(registry, "churn", 2, "champion", ValidationGateTest.holdout);
       assertThat(r.wasPromoted()).isTrue();
       assertThat(registry.aliases("churn")).containsEntry("champion", 2);
       List<EvaluationRecord> records = registry.evaluations("churn", 2);
-      assertThat(records).singleElement().satisfies(e -> {
-        assertThat(e.datasetName()).isEqualTo("holdout-12");
-        assertThat(e.metrics()).containsKey("slice/region=south/recall:yes");
-        assertThat(e.runId()).isNotNull();
-      });
+      assertThat(records)
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.datasetName()).isEqualTo("holdout-12");
+                assertThat(e.metrics()).containsKey("slice/region=south/recall:yes");
+                assertThat(e.runId()).isNotNull();
+              });
       registry.deleteAlias("churn", "champion");
       registry.deleteModel("churn");
       registry.register("churn", ValidationGateTest.all, null);

@@ -28,15 +28,17 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
 class ValidationGateTest {
   static MutableDataset<Label> train;
   static Holdout<Label> holdout;
+
   /** Trained on all rows: better than {@link #north} overall and on both regions. */
   static Model<Label> all;
+
   /** Trained on the north rows only. */
   static Model<Label> north;
+
   /** Trained on the south rows only: better than {@link #all} overall, much worse on north. */
   static Model<Label> south;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void train() {
@@ -55,7 +57,9 @@ class ValidationGateTest {
         .require("auc:yes", notWorseThanChampionBy(0.01))
         .requireOnEverySlice("accuracy", notWorseThanChampionBy(0.02))
         .requireOnEverySlice("recall:yes", atLeast(0.3))
-        .significance(0.05).seed(42).bootstrapResamples(500)
+        .significance(0.05)
+        .seed(42)
+        .bootstrapResamples(500)
         .build();
   }
 
@@ -71,7 +75,8 @@ class ValidationGateTest {
     RuleResult auc = r.rules().get(3);
     assertThat(auc.test()).isEqualTo("bootstrap");
     assertThat(auc.lower()).isNotNull();
-    assertThat(r.rules()).extracting(RuleResult::slice)
+    assertThat(r.rules())
+        .extracting(RuleResult::slice)
         .contains(null, "region=north", "region=south");
   }
 
@@ -90,12 +95,14 @@ class ValidationGateTest {
 
   @Test
   void equalModels_areNotDeclaredDifferent() {
-    ValidationGate g = ValidationGate.builder()
-        .require("accuracy", betterThanChampionBy(0.0))
-        .require("macro_f1", betterThanChampionBy(0.0))
-        .require("auc:yes", betterThanChampionBy(0.0))
-        .require("log_loss", notWorseThanChampionBy(0.0))
-        .seed(5).build();
+    ValidationGate g =
+        ValidationGate.builder()
+            .require("accuracy", betterThanChampionBy(0.0))
+            .require("macro_f1", betterThanChampionBy(0.0))
+            .require("auc:yes", betterThanChampionBy(0.0))
+            .require("log_loss", notWorseThanChampionBy(0.0))
+            .seed(5)
+            .build();
     // Two equally good models: each is right on a row with probability 0.8, independently, and
     // gives the true class a probability drawn from the same distribution.
     int n = 2000;
@@ -141,8 +148,8 @@ class ValidationGateTest {
 
   @Test
   void promoteIfPassed_movesTheAliasWithTheGateSummaryAsComment() {
-    try (ModelRegistry registry = ModelRegistry.builder().workspace(dir).pollInterval(Duration.ZERO)
-        .build()) {
+    try (ModelRegistry registry =
+        ModelRegistry.builder().workspace(dir).pollInterval(Duration.ZERO).build()) {
       int v1 = registry.register("churn", north, null).version();
       registry.setAlias("churn", "champion", v1);
       int v2 = registry.register("churn", all, null).version();
@@ -154,7 +161,8 @@ class ValidationGateTest {
       AuditEntry last = registry.auditLog("churn").get(registry.auditLog("churn").size() - 1);
       assertThat(last.action()).isEqualTo(AuditAction.ALIAS_SET);
       assertThat(last.previousVersion()).isEqualTo(v1);
-      assertThat(last.comment()).startsWith("Validation gate passed: churn v2 vs champion v1")
+      assertThat(last.comment())
+          .startsWith("Validation gate passed: churn v2 vs champion v1")
           .contains(holdout.version().digest().substring(0, 12));
       List<EvaluationRecord> records = registry.evaluations("churn", v2);
       assertThat(records).hasSize(1);
@@ -165,7 +173,8 @@ class ValidationGateTest {
       try (Tracker tracker = Tracker.builder().store(registry.store()).build()) {
         assertThat(tracker.findRun(java.util.Objects.requireNonNull(rec.runId()))).isPresent();
         assertThat(tracker.runsUsingDataset(rec.datasetDigest())).contains(rec.runId());
-        assertThat(tracker.metricHistory(rec.runId(), "accuracy")).singleElement()
+        assertThat(tracker.metricHistory(rec.runId(), "accuracy"))
+            .singleElement()
             .satisfies(p -> assertThat(p.value()).isEqualTo(rec.metrics().get("accuracy")));
       }
     }
@@ -173,8 +182,8 @@ class ValidationGateTest {
 
   @Test
   void failedGate_changesNoAliasAndNoAuditEntry() {
-    try (ModelRegistry registry = ModelRegistry.builder().workspace(dir).pollInterval(Duration.ZERO)
-        .build()) {
+    try (ModelRegistry registry =
+        ModelRegistry.builder().workspace(dir).pollInterval(Duration.ZERO).build()) {
       int v1 = registry.register("churn", all, null).version();
       registry.setAlias("churn", "champion", v1);
       int v2 = registry.register("churn", south, null).version();
@@ -190,14 +199,16 @@ class ValidationGateTest {
 
   @Test
   void missingAlias_isAClearError() {
-    try (ModelRegistry registry = ModelRegistry.builder().workspace(dir).pollInterval(Duration.ZERO)
-        .build()) {
+    try (ModelRegistry registry =
+        ModelRegistry.builder().workspace(dir).pollInterval(Duration.ZERO).build()) {
       int v1 = registry.register("churn", all, null).version();
       assertThatThrownBy(() -> gate().promoteIfPassed(registry, "churn", v1, "champion", holdout))
           .isInstanceOf(ValidationException.class)
-          .hasMessageContaining("no alias 'champion'").hasMessageContaining("setAlias");
+          .hasMessageContaining("no alias 'champion'")
+          .hasMessageContaining("setAlias");
       assertThatThrownBy(() -> ModelEvaluator.evaluate(registry, "churn", "prod", holdout))
-          .isInstanceOf(ValidationException.class).hasMessageContaining("'prod'");
+          .isInstanceOf(ValidationException.class)
+          .hasMessageContaining("'prod'");
     }
   }
 
@@ -205,8 +216,8 @@ class ValidationGateTest {
   void columnsNotMatchingTheSignature_areNamed() {
     LabelFactory f = new LabelFactory();
     MutableDataset<Label> data = new MutableDataset<>(new SimpleDataSourceProvenance("x", f), f);
-    data.add(new ArrayExample<>(new Label("yes"), new String[] {"tenure", "age"},
-        new double[] {1, 2}));
+    data.add(
+        new ArrayExample<>(new Label("yes"), new String[] {"tenure", "age"}, new double[] {1, 2}));
     Holdout<Label> wrong = Holdout.builder(data).build();
     assertThatThrownBy(() -> ModelEvaluator.evaluate(all, wrong))
         .isInstanceOf(ValidationException.class)
@@ -219,16 +230,20 @@ class ValidationGateTest {
     LabelFactory f = new LabelFactory();
     MutableDataset<Label> empty = new MutableDataset<>(new SimpleDataSourceProvenance("e", f), f);
     assertThatThrownBy(() -> Holdout.builder(empty).build())
-        .isInstanceOf(ValidationException.class).hasMessageContaining("has no rows");
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("has no rows");
   }
 
   @Test
   void sliceWithNoRows_isRefused() {
-    Holdout<Label> h = Holdout.builder(Data.churn(100, 3))
-        .slice("tenure-over-100", ex -> ex.lookup("tenure").getValue() > 100).build();
+    Holdout<Label> h =
+        Holdout.builder(Data.churn(100, 3))
+            .slice("tenure-over-100", ex -> ex.lookup("tenure").getValue() > 100)
+            .build();
     assertThatThrownBy(() -> ModelEvaluator.evaluate(all, h))
         .isInstanceOf(ValidationException.class)
-        .hasMessageContaining("Slice 'tenure-over-100'").hasMessageContaining("no rows");
+        .hasMessageContaining("Slice 'tenure-over-100'")
+        .hasMessageContaining("no rows");
   }
 
   @Test
@@ -236,16 +251,18 @@ class ValidationGateTest {
     ValidationGate g = ValidationGate.builder().require("rmse", Rule.atMost(1)).build();
     assertThatThrownBy(() -> g.evaluate(all, null, holdout))
         .isInstanceOf(ValidationException.class)
-        .hasMessageContaining("Unknown metric 'rmse'").hasMessageContaining("macro_f1");
+        .hasMessageContaining("Unknown metric 'rmse'")
+        .hasMessageContaining("macro_f1");
   }
 
   @Test
   void sliceRulesWithoutSlices_areAClearError() {
-    ValidationGate g = ValidationGate.builder().requireOnEverySlice("accuracy", atLeast(0.5))
-        .build();
+    ValidationGate g =
+        ValidationGate.builder().requireOnEverySlice("accuracy", atLeast(0.5)).build();
     Holdout<Label> plain = Holdout.builder(Data.churn(50, 4)).build();
     assertThatThrownBy(() -> g.evaluate(all, null, plain))
-        .isInstanceOf(ValidationException.class).hasMessageContaining("defines no slices");
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("defines no slices");
   }
 
   @Test
@@ -258,12 +275,14 @@ class ValidationGateTest {
   @Test
   void builder_validatesEagerly() {
     assertThatThrownBy(() -> ValidationGate.builder().significance(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0.0");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0.0");
     assertThatThrownBy(() -> ValidationGate.builder().bootstrapResamples(10))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ValidationGate.builder().build())
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> notWorseThanChampionBy(-0.1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-0.1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("-0.1");
   }
 }

@@ -7,14 +7,12 @@ import java.util.Optional;
 /** File formats a {@link BatchJob} reads and writes. */
 public enum BatchFormat {
   /**
-   * Comma-separated values with a header row (RFC 4180: fields may be quoted with {@code "},
-   * quotes inside doubled, quoted fields may hold commas and line breaks), UTF-8. Extension
-   * {@code .csv}.
+   * Comma-separated values with a header row (RFC 4180: fields may be quoted with {@code "}, quotes
+   * inside doubled, quoted fields may hold commas and line breaks), UTF-8. Extension {@code .csv}.
    */
   CSV,
   /**
-   * One JSON object per line, UTF-8. Extensions {@code .jsonl}, {@code .ndjson} and {@code
-   * .json}.
+   * One JSON object per line, UTF-8. Extensions {@code .jsonl}, {@code .ndjson} and {@code .json}.
    */
   JSON_LINES;
 

@@ -28,8 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scores a CSV or JSON Lines file through an {@link InferenceService} and writes one output row
- * per input row, in input order.
+ * Scores a CSV or JSON Lines file through an {@link InferenceService} and writes one output row per
+ * input row, in input order.
  *
  * <pre>{@code
  * BatchResult r = BatchJob.builder().service(churn)
@@ -42,34 +42,34 @@ import org.slf4j.LoggerFactory;
  * <p><b>Streaming and order.</b> One reader thread cuts the input into chunks of raw records
  * ({@link Builder#chunkSize}); {@link Builder#parallelism} worker threads parse, convert, predict
  * and format each chunk; the calling thread writes the chunks in input order. At most {@code
- * parallelism + 1} chunks exist at any time (read but not yet written), so memory is bounded by
- * the chunk size whatever the file size.
+ * parallelism + 1} chunks exist at any time (read but not yet written), so memory is bounded by the
+ * chunk size whatever the file size.
  *
- * <p><b>Conversion.</b> Cells are converted by the service's {@link ModelSignature}: a {@code
- * REAL} feature is parsed as a double, a {@code CATEGORICAL} one is passed as text. An empty cell
- * (or a missing or null JSON field) is a missing value and the service's validation policy decides
- * about it, as it does for NaN and infinite values. Without a signature every column is passed,
- * numbers as doubles and anything else as text.
+ * <p><b>Conversion.</b> Cells are converted by the service's {@link ModelSignature}: a {@code REAL}
+ * feature is parsed as a double, a {@code CATEGORICAL} one is passed as text. An empty cell (or a
+ * missing or null JSON field) is a missing value and the service's validation policy decides about
+ * it, as it does for NaN and infinite values. Without a signature every column is passed, numbers
+ * as doubles and anything else as text.
  *
  * <p><b>Output.</b> The pass-through columns, {@code prediction_id}, {@code model_version}, {@code
- * output} and one {@code score_<key>} column per score key (from the signature's output labels
- * for classification and regression, else from the first prediction's score keys, sorted).
+ * output} and one {@code score_<key>} column per score key (from the signature's output labels for
+ * classification and regression, else from the first prediction's score keys, sorted).
  *
- * <p><b>Bad rows</b> (a number that does not parse, a wrong number of columns, malformed JSON,
- * an {@link io.github.mlops4j.serving.InvalidInputException} from the service, or an error of the
+ * <p><b>Bad rows</b> (a number that does not parse, a wrong number of columns, malformed JSON, an
+ * {@link io.github.mlops4j.serving.InvalidInputException} from the service, or an error of the
  * model on that row) go to the reject file with their line number, the reason and the raw row. A
  * service that is overloaded is retried with exponential backoff (1 ms doubling to 100 ms, for up
- * to {@link Builder#overloadRetry} per row) before the row is rejected. The job stops with a
- * {@link BatchJobException} when {@link Builder#maxConsecutiveModelErrors} rows in a row failed in
- * the model, or when no row at all could be scored because of model errors.
+ * to {@link Builder#overloadRetry} per row) before the row is rejected. The job stops with a {@link
+ * BatchJobException} when {@link Builder#maxConsecutiveModelErrors} rows in a row failed in the
+ * model, or when no row at all could be scored because of model errors.
  *
  * <p><b>Checkpoints.</b> Rows are written to {@code <output>.partial} and {@code
  * <rejects>.partial}. Every {@link Builder#checkpointEvery} rows both are flushed and forced to
  * disk and {@code <output>.checkpoint} is replaced atomically with the rows consumed, the bytes of
- * both files that hold them, the input's identity (size and SHA-256 of its first MiB) and the
- * model version. {@link #run()} on a job whose checkpoint matches truncates the partial files to
- * the recorded lengths, skips the consumed input and goes on, so no row is lost or written twice;
- * a checkpoint for another input, model version or output layout is an error ({@link
+ * both files that hold them, the input's identity (size and SHA-256 of its first MiB) and the model
+ * version. {@link #run()} on a job whose checkpoint matches truncates the partial files to the
+ * recorded lengths, skips the consumed input and goes on, so no row is lost or written twice; a
+ * checkpoint for another input, model version or output layout is an error ({@link
  * CheckpointMismatchException}) unless {@link Builder#restart(boolean) restart(true)}. At the end
  * the partial files are moved into place (atomically where the file system supports it) and the
  * checkpoint is deleted.
@@ -78,6 +78,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatchJob {
   private static final Logger LOG = LoggerFactory.getLogger(BatchJob.class);
+
   /** The longest record accepted; longer ones usually mean an unbalanced quote. */
   static final int MAX_RECORD_BYTES = 16 << 20;
 
@@ -103,12 +104,18 @@ public final class BatchJob {
   final Duration overloadRetry;
 
   private final AtomicBoolean running = new AtomicBoolean();
+
   /** The most chunks held at once by the last run: read, in a worker or awaiting writing. */
   final AtomicInteger peakChunksInFlight = new AtomicInteger();
+
   /** The most chunks the last run held in its reorder buffer at once; set by BatchPipeline. */
   volatile int peakReorderBuffer;
 
-  private BatchJob(Builder b, BatchFormat inputFormat, BatchFormat outputFormat, Path rejects,
+  private BatchJob(
+      Builder b,
+      BatchFormat inputFormat,
+      BatchFormat outputFormat,
+      Path rejects,
       BatchFormat rejectsFormat) {
     this.service = Objects.requireNonNull(b.service);
     this.input = Objects.requireNonNull(b.input);
@@ -180,9 +187,9 @@ public final class BatchJob {
    * Runs the job to the end, or resumes it from its checkpoint.
    *
    * @return what the job did
-   * @throws BatchJobException if the input or an output directory is missing, the input lacks
-   *     the model's columns, a file cannot be written, or the model fails on every row; the
-   *     message says whether and how the job can be resumed
+   * @throws BatchJobException if the input or an output directory is missing, the input lacks the
+   *     model's columns, a file cannot be written, or the model fails on every row; the message
+   *     says whether and how the job can be resumed
    * @throws CheckpointMismatchException if a checkpoint of another job is in the way
    * @throws IllegalStateException if the job is already running
    */
@@ -213,40 +220,75 @@ public final class BatchJob {
     boolean csv = inputFormat == BatchFormat.CSV;
 
     try (FileChannel in = FileChannel.open(input, StandardOpenOption.READ)) {
-      RecordSplitter splitter = new RecordSplitter(Channels.newInputStream(in), 0, 1, csv,
-          MAX_RECORD_BYTES);
+      RecordSplitter splitter =
+          new RecordSplitter(Channels.newInputStream(in), 0, 1, csv, MAX_RECORD_BYTES);
       splitter.skipByteOrderMark();
       List<String> header = csv ? readHeader(splitter) : null;
-      JobPlan plan = new JobPlan(inputFormat, outputFormat, rejectsFormat, header,
-          signature.map(ModelSignature::inputs).orElse(null), Set.copyOf(
-              service.enrichedFeatures()), passThrough, withEntityKeys(requestColumns),
-          signature.flatMap(BatchJob::signatureScoreKeys).orElse(null));
-      Checkpoint fresh = new Checkpoint(Checkpoint.SCHEMA, inputSize, head, inputFormat,
-          outputFormat, model, version, plan.leadingColumns(), plan.scoreKeys.get(), 0, 0, 0,
-          splitter.offset(), splitter.line(), 0, 0, false);
-      Checkpoint state = BatchResume.state(fresh, checkpoint(), partialOutput(),
-          partialRejects(), restart);
+      JobPlan plan =
+          new JobPlan(
+              inputFormat,
+              outputFormat,
+              rejectsFormat,
+              header,
+              signature.map(ModelSignature::inputs).orElse(null),
+              Set.copyOf(service.enrichedFeatures()),
+              passThrough,
+              withEntityKeys(requestColumns),
+              signature.flatMap(BatchJob::signatureScoreKeys).orElse(null));
+      Checkpoint fresh =
+          new Checkpoint(
+              Checkpoint.SCHEMA,
+              inputSize,
+              head,
+              inputFormat,
+              outputFormat,
+              model,
+              version,
+              plan.leadingColumns(),
+              plan.scoreKeys.get(),
+              0,
+              0,
+              0,
+              splitter.offset(),
+              splitter.line(),
+              0,
+              0,
+              false);
+      Checkpoint state =
+          BatchResume.state(fresh, checkpoint(), partialOutput(), partialRejects(), restart);
       boolean resumed = state != fresh;
       if (resumed && state.scoreColumns() != null) {
         plan.scoreKeys.set(state.scoreColumns());
       }
       if (resumed) {
         in.position(state.inputOffset());
-        splitter = new RecordSplitter(Channels.newInputStream(in), state.inputOffset(),
-            state.inputLine(), csv, MAX_RECORD_BYTES);
+        splitter =
+            new RecordSplitter(
+                Channels.newInputStream(in),
+                state.inputOffset(),
+                state.inputLine(),
+                csv,
+                MAX_RECORD_BYTES);
       }
       try (BatchPipeline writer = new BatchPipeline(this, plan, fresh, state, resumed, started)) {
-        LOG.info("Batch job: scoring {} with '{}' v{} into {} on {} thread(s){}", input, model,
-            version, output, parallelism, resumed ? ", resuming after row " + state.rowsRead()
-                + " (line " + state.inputLine() + ")" : "");
+        LOG.info(
+            "Batch job: scoring {} with '{}' v{} into {} on {} thread(s){}",
+            input,
+            model,
+            version,
+            output,
+            parallelism,
+            resumed
+                ? ", resuming after row " + state.rowsRead() + " (line " + state.inputLine() + ")"
+                : "");
         return writer.run(splitter);
       }
     } catch (IOException e) {
-      throw new BatchJobException("Batch job on " + input + " failed: " + e.getMessage()
-          + resumeHint(), e);
+      throw new BatchJobException(
+          "Batch job on " + input + " failed: " + e.getMessage() + resumeHint(), e);
     } catch (UncheckedIOException e) {
-      throw new BatchJobException("Batch job on " + input + " failed: " + e.getMessage()
-          + resumeHint(), e.getCause());
+      throw new BatchJobException(
+          "Batch job on " + input + " failed: " + e.getMessage() + resumeHint(), e.getCause());
     }
   }
 
@@ -256,9 +298,10 @@ public final class BatchJob {
 
   private void checkFiles() {
     if (!Files.isRegularFile(input)) {
-      throw new BatchJobException(Files.exists(input)
-          ? "Input " + input + " is not a regular file; pass the file to score"
-          : "Input file " + input + " does not exist; check the path");
+      throw new BatchJobException(
+          Files.exists(input)
+              ? "Input " + input + " is not a regular file; pass the file to score"
+              : "Input file " + input + " does not exist; check the path");
     }
     if (!Files.isReadable(input)) {
       throw new BatchJobException("Input file " + input + " is not readable; check permissions");
@@ -266,8 +309,8 @@ public final class BatchJob {
     for (Path target : List.of(output, rejects)) {
       Path dir = target.getParent();
       if (dir != null && !Files.isDirectory(dir)) {
-        throw new BatchJobException("Output directory " + dir + " of " + target
-            + " does not exist; create it first");
+        throw new BatchJobException(
+            "Output directory " + dir + " of " + target + " does not exist; create it first");
       }
     }
   }
@@ -281,13 +324,18 @@ public final class BatchJob {
   static List<String> readHeader(RecordSplitter splitter) throws IOException {
     RecordSplitter.Chunk h = splitter.next(-1, 1);
     if (h == null) {
-      throw new BatchJobException("The CSV input is empty; it needs a header row naming the"
-          + " columns");
+      throw new BatchJobException(
+          "The CSV input is empty; it needs a header row naming the" + " columns");
     }
     int bad = Utf8.firstInvalid(h.data(), h.starts()[0], h.ends()[0]);
     if (bad >= 0) {
-      throw new BatchJobException("The CSV header on line " + h.lines()[0] + " is not valid UTF-8"
-          + " (byte " + (bad - h.starts()[0] + 1) + "); the input must be UTF-8");
+      throw new BatchJobException(
+          "The CSV header on line "
+              + h.lines()[0]
+              + " is not valid UTF-8"
+              + " (byte "
+              + (bad - h.starts()[0] + 1)
+              + "); the input must be UTF-8");
     }
     List<String[]> rows = parseHeader(h);
     if (rows.size() != 1) {
@@ -299,9 +347,16 @@ public final class BatchJob {
       String name = cell.strip();
       Integer first = seen.putIfAbsent(name, names.size());
       if (first != null) {
-        throw new BatchJobException("The CSV header on line " + h.lines()[0] + " names column '"
-            + Texts.abbreviate(name) + "' twice (columns " + (first + 1) + " and "
-            + (names.size() + 1) + "); column names must be unique: rename or drop one");
+        throw new BatchJobException(
+            "The CSV header on line "
+                + h.lines()[0]
+                + " names column '"
+                + Texts.abbreviate(name)
+                + "' twice (columns "
+                + (first + 1)
+                + " and "
+                + (names.size() + 1)
+                + "); column names must be unique: rename or drop one");
       }
       names.add(name);
     }
@@ -312,8 +367,12 @@ public final class BatchJob {
     try {
       return ChunkScorer.parseCsvStrict(h.data(), 0, h.dataLength());
     } catch (IOException e) {
-      throw new BatchJobException("Cannot parse the CSV header on line " + h.lines()[0] + ": "
-          + ChunkScorer.firstLine(e.getMessage()), e);
+      throw new BatchJobException(
+          "Cannot parse the CSV header on line "
+              + h.lines()[0]
+              + ": "
+              + ChunkScorer.firstLine(e.getMessage()),
+          e);
     }
   }
 
@@ -331,8 +390,7 @@ public final class BatchJob {
   /** Score keys known from the signature: class labels and regression dimension names. */
   private static Optional<List<String>> signatureScoreKeys(ModelSignature signature) {
     String type = signature.outputType();
-    if ((type.equals("Label") || type.equals("Regressor"))
-        && !signature.outputLabels().isEmpty()) {
+    if ((type.equals("Label") || type.equals("Regressor")) && !signature.outputLabels().isEmpty()) {
       return Optional.of(signature.outputLabels());
     }
     return Optional.empty();
@@ -341,7 +399,6 @@ public final class BatchJob {
   private static Path sibling(Path file, String suffix) {
     return file.resolveSibling(file.getFileName() + suffix);
   }
-
 
   // ---------------------------------------------------------------- builder
 
@@ -391,9 +448,9 @@ public final class BatchJob {
     }
 
     /**
-     * Where rejected rows go; by default next to the output: {@code scores.csv} rejects to
-     * {@code scores.rejects.csv}. A {@code .csv} file gets columns {@code line,reason,raw}, any
-     * other a JSON object per line with those fields.
+     * Where rejected rows go; by default next to the output: {@code scores.csv} rejects to {@code
+     * scores.rejects.csv}. A {@code .csv} file gets columns {@code line,reason,raw}, any other a
+     * JSON object per line with those fields.
      */
     public Builder rejects(Path rejects) {
       this.rejects = Objects.requireNonNull(rejects, "rejects").toAbsolutePath().normalize();
@@ -439,8 +496,8 @@ public final class BatchJob {
     }
 
     /**
-     * Rows between checkpoints (default 100,000). Checkpoints are taken at chunk boundaries, so
-     * the rows between two of them are a multiple of the chunk size of at least this many.
+     * Rows between checkpoints (default 100,000). Checkpoints are taken at chunk boundaries, so the
+     * rows between two of them are a multiple of the chunk size of at least this many.
      */
     public Builder checkpointEvery(long rows) {
       if (rows < 1) {
@@ -456,13 +513,18 @@ public final class BatchJob {
       Set<String> seen = new HashSet<>();
       for (String c : cols) {
         if (c.isEmpty() || !seen.add(c)) {
-          throw new IllegalArgumentException("Pass-through columns must be non-empty and"
-              + " distinct, got " + cols);
+          throw new IllegalArgumentException(
+              "Pass-through columns must be non-empty and" + " distinct, got " + cols);
         }
-        if (c.equals(JobPlan.PREDICTION_ID) || c.equals(JobPlan.MODEL_VERSION)
-            || c.equals(JobPlan.OUTPUT) || c.startsWith(JobPlan.SCORE_PREFIX)) {
-          throw new IllegalArgumentException("Pass-through column '" + c + "' would clash with"
-              + " the output's own columns (prediction_id, model_version, output, score_*)");
+        if (c.equals(JobPlan.PREDICTION_ID)
+            || c.equals(JobPlan.MODEL_VERSION)
+            || c.equals(JobPlan.OUTPUT)
+            || c.startsWith(JobPlan.SCORE_PREFIX)) {
+          throw new IllegalArgumentException(
+              "Pass-through column '"
+                  + c
+                  + "' would clash with"
+                  + " the output's own columns (prediction_id, model_version, output, score_*)");
         }
       }
       this.passThrough = cols;
@@ -470,14 +532,14 @@ public final class BatchJob {
     }
 
     /**
-     * Input columns passed to the service as text besides the signature's features, e.g. the
-     * entity key the service uses for feature enrichment.
+     * Input columns passed to the service as text besides the signature's features, e.g. the entity
+     * key the service uses for feature enrichment.
      */
     public Builder requestColumns(String... columns) {
       List<String> cols = List.of(columns);
       if (new HashSet<>(cols).size() != cols.size() || cols.contains("")) {
-        throw new IllegalArgumentException("Request columns must be non-empty and distinct, got "
-            + cols);
+        throw new IllegalArgumentException(
+            "Request columns must be non-empty and distinct, got " + cols);
       }
       this.requestColumns = cols;
       return this;
@@ -492,8 +554,8 @@ public final class BatchJob {
     /**
      * How often progress is reported to the listener: after at least {@code rows} rows or {@code
      * interval} (by the job's clock) since the last report, whichever comes first, checked after
-     * each chunk, plus once at the end. Default: every second. The INFO log line is written at
-     * most every 10 seconds.
+     * each chunk, plus once at the end. Default: every second. The INFO log line is written at most
+     * every 10 seconds.
      */
     public Builder progressEvery(long rows, Duration interval) {
       Objects.requireNonNull(interval, "interval");
@@ -523,8 +585,8 @@ public final class BatchJob {
     /** Stop the job after this many consecutive rows failed in the model (default 1,000). */
     public Builder maxConsecutiveModelErrors(int rows) {
       if (rows < 1) {
-        throw new IllegalArgumentException("maxConsecutiveModelErrors must be at least 1, got "
-            + rows);
+        throw new IllegalArgumentException(
+            "maxConsecutiveModelErrors must be at least 1, got " + rows);
       }
       this.maxConsecutiveModelErrors = rows;
       return this;
@@ -549,29 +611,39 @@ public final class BatchJob {
      */
     public BatchJob build() {
       if (service == null || input == null || output == null) {
-        throw new IllegalStateException("A batch job needs a service, an input and an output;"
-            + " missing: " + (service == null ? "service " : "") + (input == null ? "input " : "")
-            + (output == null ? "output" : "").strip());
+        throw new IllegalStateException(
+            "A batch job needs a service, an input and an output;"
+                + " missing: "
+                + (service == null ? "service " : "")
+                + (input == null ? "input " : "")
+                + (output == null ? "output" : "").strip());
       }
       if (input.equals(output)) {
-        throw new IllegalArgumentException("The output " + output + " is the input; write the"
-            + " scores to another file");
+        throw new IllegalArgumentException(
+            "The output " + output + " is the input; write the" + " scores to another file");
       }
       BatchFormat in = inputFormat != null ? inputFormat : formatOf(input, "input");
       BatchFormat out = outputFormat != null ? outputFormat : formatOf(output, "output");
       Path rej = rejects != null ? rejects : defaultRejects(output, out);
       if (rej.equals(output) || rej.equals(input)) {
-        throw new IllegalArgumentException("The reject file " + rej
-            + " must differ from the input and the output");
+        throw new IllegalArgumentException(
+            "The reject file " + rej + " must differ from the input and the output");
       }
       BatchFormat rejFormat = BatchFormat.fromExtension(rej).orElse(BatchFormat.JSON_LINES);
       return new BatchJob(this, in, out, rej, rejFormat);
     }
 
     private static BatchFormat formatOf(Path p, String what) {
-      return BatchFormat.fromExtension(p).orElseThrow(() -> new IllegalArgumentException(
-          "Cannot tell the " + what + " format of " + p + " from its extension (.csv, .jsonl,"
-              + " .ndjson or .json); set it with format(BatchFormat)"));
+      return BatchFormat.fromExtension(p)
+          .orElseThrow(
+              () ->
+                  new IllegalArgumentException(
+                      "Cannot tell the "
+                          + what
+                          + " format of "
+                          + p
+                          + " from its extension (.csv, .jsonl,"
+                          + " .ndjson or .json); set it with format(BatchFormat)"));
     }
 
     private static Path defaultRejects(Path output, BatchFormat format) {

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 final class BatchPipeline implements AutoCloseable {
   /** Logged under the job's name, as before the pipeline had its own class. */
   private static final Logger LOG = LoggerFactory.getLogger(BatchJob.class);
+
   private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
   private static final Duration THREAD_JOIN = Duration.ofSeconds(30);
   private static final RecordSplitter.Chunk POISON =
@@ -45,9 +46,12 @@ final class BatchPipeline implements AutoCloseable {
 
   /** The job's settings and files. */
   private final BatchJob job;
+
   private final JobPlan plan;
+
   /** The job's identity: input, model version, layout. */
   private final Checkpoint identity;
+
   private final long inputSize;
   private final Instant started;
   private final long startRows;
@@ -80,8 +84,14 @@ final class BatchPipeline implements AutoCloseable {
   private Instant lastLog;
   private boolean finished;
 
-  BatchPipeline(BatchJob job, JobPlan plan, Checkpoint identity, Checkpoint state,
-      boolean resumed, Instant started) throws IOException {
+  BatchPipeline(
+      BatchJob job,
+      JobPlan plan,
+      Checkpoint identity,
+      Checkpoint state,
+      boolean resumed,
+      Instant started)
+      throws IOException {
     this.job = job;
     this.permits = new Semaphore(job.parallelism + 1);
     this.plan = plan;
@@ -98,14 +108,15 @@ final class BatchPipeline implements AutoCloseable {
     this.startOffset = state.inputOffset();
     this.inputLine = state.inputLine();
     this.lastReportRows = state.rowsRead();
-    this.outChannel = FileChannel.open(job.partialOutput(), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
+    this.outChannel =
+        FileChannel.open(job.partialOutput(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileChannel rc = null;
     FileLock l = null;
     try {
       l = tryLock(outChannel);
-      rc = FileChannel.open(job.partialRejects(), StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE);
+      rc =
+          FileChannel.open(
+              job.partialRejects(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       outChannel.truncate(state.outputBytes());
       outChannel.position(state.outputBytes());
       rc.truncate(state.rejectsBytes());
@@ -142,8 +153,8 @@ final class BatchPipeline implements AutoCloseable {
       l = null;
     }
     if (l == null) {
-      throw new BatchJobException("Another batch job is writing " + job.partialOutput()
-          + "; wait for it to finish");
+      throw new BatchJobException(
+          "Another batch job is writing " + job.partialOutput() + "; wait for it to finish");
     }
     return l;
   }
@@ -177,12 +188,12 @@ final class BatchPipeline implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new BatchJobException("Batch job on " + job.input + " was interrupted after row "
-          + rowsRead + resumeHint());
+      throw new BatchJobException(
+          "Batch job on " + job.input + " was interrupted after row " + rowsRead + resumeHint());
     }
     if (rowsScored == 0 && modelErrors > 0) {
-      throw modelFailure("No row could be scored: " + modelErrors + " row(s) failed in the"
-          + " model");
+      throw modelFailure(
+          "No row could be scored: " + modelErrors + " row(s) failed in the" + " model");
     }
     return finish();
   }
@@ -251,8 +262,8 @@ final class BatchPipeline implements AutoCloseable {
       }
       throw modelFailure(job.maxConsecutiveModelErrors + " rows in a row failed in the model");
     }
-    consecutiveModelErrors = r.rowsScored() == 0
-        ? consecutiveModelErrors + r.modelErrors() : r.trailingModelErrors();
+    consecutiveModelErrors =
+        r.rowsScored() == 0 ? consecutiveModelErrors + r.modelErrors() : r.trailingModelErrors();
     modelErrors += r.modelErrors();
     if (firstModelError == null) {
       firstModelError = r.firstModelError();
@@ -294,10 +305,25 @@ final class BatchPipeline implements AutoCloseable {
 
   private void checkpointNow() throws IOException {
     syncFiles();
-    new Checkpoint(Checkpoint.SCHEMA, inputSize, identity.inputHeadSha256(), job.inputFormat,
-        job.outputFormat, identity.model(), identity.version(), plan.leadingColumns(),
-        plan.scoreKeys.get(), rowsRead, rowsScored, rowsRejected, inputOffset, inputLine,
-        outputBytes, rejectsBytes, headerWritten).write(job.checkpoint());
+    new Checkpoint(
+            Checkpoint.SCHEMA,
+            inputSize,
+            identity.inputHeadSha256(),
+            job.inputFormat,
+            job.outputFormat,
+            identity.model(),
+            identity.version(),
+            plan.leadingColumns(),
+            plan.scoreKeys.get(),
+            rowsRead,
+            rowsScored,
+            rowsRejected,
+            inputOffset,
+            inputLine,
+            outputBytes,
+            rejectsBytes,
+            headerWritten)
+        .write(job.checkpoint());
     rowsSinceCheckpoint = 0;
   }
 
@@ -310,8 +336,10 @@ final class BatchPipeline implements AutoCloseable {
 
   private void maybeReport(boolean last) {
     Instant now = job.clock.instant();
-    boolean due = last || rowsRead - lastReportRows >= job.progressEveryRows
-        || Duration.between(lastReport, now).compareTo(job.progressInterval) >= 0;
+    boolean due =
+        last
+            || rowsRead - lastReportRows >= job.progressEveryRows
+            || Duration.between(lastReport, now).compareTo(job.progressInterval) >= 0;
     if (!due) {
       return;
     }
@@ -321,12 +349,16 @@ final class BatchPipeline implements AutoCloseable {
     double seconds = elapsed.toNanos() / 1e9;
     double rate = seconds > 0 ? (rowsRead - startRows) / seconds : 0;
     double byteRate = seconds > 0 ? (inputOffset - startOffset) / seconds : 0;
-    BatchProgress p = new BatchProgress(rowsRead, rowsRejected, rate, elapsed, inputOffset,
-        inputSize, byteRate);
+    BatchProgress p =
+        new BatchProgress(rowsRead, rowsRejected, rate, elapsed, inputOffset, inputSize, byteRate);
     if (last || Duration.between(lastLog, now).compareTo(LOG_INTERVAL) >= 0) {
       lastLog = now;
-      LOG.info("Batch job {}: {} rows done ({} rejected), {} rows/s, {}% of the input{}",
-          job.output.getFileName(), rowsRead, rowsRejected, Math.round(rate),
+      LOG.info(
+          "Batch job {}: {} rows done ({} rejected), {} rows/s, {}% of the input{}",
+          job.output.getFileName(),
+          rowsRead,
+          rowsRejected,
+          Math.round(rate),
           Math.round(p.fractionDone() * 100),
           p.eta().map(d -> ", ETA " + d.withNanos(0)).orElse(""));
     }
@@ -356,20 +388,34 @@ final class BatchPipeline implements AutoCloseable {
     double rate = seconds > 0 ? (rowsRead - startRows) / seconds : 0;
     maybeReport(true);
     if (rowsRejected > 0) {
-      LOG.warn("Batch job {}: {} of {} rows rejected, see {}", job.output.getFileName(),
-          rowsRejected, rowsRead, job.rejects);
+      LOG.warn(
+          "Batch job {}: {} of {} rows rejected, see {}",
+          job.output.getFileName(),
+          rowsRejected,
+          rowsRead,
+          job.rejects);
     }
-    return new BatchResult(rowsRead, rowsScored, rowsRejected, elapsed, rate, job.output,
-        job.rejects, startRows);
+    return new BatchResult(
+        rowsRead, rowsScored, rowsRejected, elapsed, rate, job.output, job.rejects, startRows);
   }
 
   private BatchJobException modelFailure(String what) {
-    String msg = "Batch job on " + job.input + " stopped: " + what + " (first error: "
-        + (firstModelError == null ? "none"
-            : firstModelError.getClass().getSimpleName() + ": "
-                + ChunkScorer.firstLine(firstModelError.getMessage()))
-        + "). Rejected rows so far are in " + job.partialRejects() + resumeHint();
-    return firstModelError == null ? new BatchJobException(msg)
+    String msg =
+        "Batch job on "
+            + job.input
+            + " stopped: "
+            + what
+            + " (first error: "
+            + (firstModelError == null
+                ? "none"
+                : firstModelError.getClass().getSimpleName()
+                    + ": "
+                    + ChunkScorer.firstLine(firstModelError.getMessage()))
+            + "). Rejected rows so far are in "
+            + job.partialRejects()
+            + resumeHint();
+    return firstModelError == null
+        ? new BatchJobException(msg)
         : new BatchJobException(msg, firstModelError);
   }
 
@@ -377,8 +423,8 @@ final class BatchPipeline implements AutoCloseable {
     if (t instanceof BatchJobException e) {
       return e;
     }
-    return new BatchJobException("Batch job on " + job.input + " failed after row " + rowsRead
-        + ": " + t + resumeHint(), t);
+    return new BatchJobException(
+        "Batch job on " + job.input + " failed after row " + rowsRead + ": " + t + resumeHint(), t);
   }
 
   @Override

@@ -16,8 +16,14 @@ import java.util.Optional;
  * @param bytesTotal the input file's size
  * @param bytesPerSecond input bytes per second of this run so far
  */
-public record BatchProgress(long rowsDone, long rowsRejected, double rowsPerSecond,
-    Duration elapsed, long bytesDone, long bytesTotal, double bytesPerSecond) {
+public record BatchProgress(
+    long rowsDone,
+    long rowsRejected,
+    double rowsPerSecond,
+    Duration elapsed,
+    long bytesDone,
+    long bytesTotal,
+    double bytesPerSecond) {
   public BatchProgress {
     Objects.requireNonNull(elapsed, "elapsed");
   }

@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What a finished {@link BatchJob} did. Row counts cover the whole output file, rows written by
- * an earlier, interrupted run included; {@code elapsed} and {@code rowsPerSecond} cover this run.
+ * What a finished {@link BatchJob} did. Row counts cover the whole output file, rows written by an
+ * earlier, interrupted run included; {@code elapsed} and {@code rowsPerSecond} cover this run.
  *
  * @param rowsRead data rows read from the input (the header and blank lines not counted)
  * @param rowsScored rows written to the output
@@ -17,8 +17,15 @@ import java.util.Objects;
  * @param rejects the reject file
  * @param resumedFromRow how many rows an earlier run had already done (0 for a fresh run)
  */
-public record BatchResult(long rowsRead, long rowsScored, long rowsRejected, Duration elapsed,
-    double rowsPerSecond, Path output, Path rejects, long resumedFromRow) {
+public record BatchResult(
+    long rowsRead,
+    long rowsScored,
+    long rowsRejected,
+    Duration elapsed,
+    double rowsPerSecond,
+    Path output,
+    Path rejects,
+    long resumedFromRow) {
   public BatchResult {
     Objects.requireNonNull(elapsed, "elapsed");
     Objects.requireNonNull(output, "output");

@@ -9,10 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The resume side of a {@link BatchJob}: whether a run starts over or goes on from the job's
- * {@link Checkpoint}, and what a failure message tells the user about resuming. The checkpoint is
- * written by {@link BatchPipeline}; the partial files are cut back to the lengths it records when
- * the pipeline opens them.
+ * The resume side of a {@link BatchJob}: whether a run starts over or goes on from the job's {@link
+ * Checkpoint}, and what a failure message tells the user about resuming. The checkpoint is written
+ * by {@link BatchPipeline}; the partial files are cut back to the lengths it records when the
+ * pipeline opens them.
  */
 final class BatchResume {
   private static final Logger LOG = LoggerFactory.getLogger(BatchJob.class);
@@ -28,8 +28,8 @@ final class BatchResume {
    *     output layout
    * @throws BatchJobException if a partial file is shorter than the checkpoint records
    */
-  static Checkpoint state(Checkpoint fresh, Path cpFile, Path partialOutput,
-      Path partialRejects, boolean restart) {
+  static Checkpoint state(
+      Checkpoint fresh, Path cpFile, Path partialOutput, Path partialRejects, boolean restart) {
     if (restart) {
       deleteQuietly(cpFile);
       return fresh;
@@ -41,9 +41,13 @@ final class BatchResume {
     Checkpoint cp = existing.get();
     List<String> diffs = cp.differences(fresh);
     if (!diffs.isEmpty()) {
-      throw new CheckpointMismatchException("Checkpoint " + cpFile + " belongs to another job: "
-          + String.join("; ", diffs) + ". Run with restart(true) to start over, or delete the"
-          + " checkpoint");
+      throw new CheckpointMismatchException(
+          "Checkpoint "
+              + cpFile
+              + " belongs to another job: "
+              + String.join("; ", diffs)
+              + ". Run with restart(true) to start over, or delete the"
+              + " checkpoint");
     }
     checkPartial(partialOutput, cp.outputBytes(), cpFile);
     checkPartial(partialRejects, cp.rejectsBytes(), cpFile);
@@ -58,9 +62,16 @@ final class BatchResume {
       throw new BatchJobException("Cannot read " + partial + ": " + e.getMessage(), e);
     }
     if (size < bytes) {
-      throw new BatchJobException("Checkpoint " + cpFile + " records " + bytes + " bytes of "
-          + partial + " but the file " + (size < 0 ? "is missing" : "has only " + size)
-          + "; it cannot be resumed. Run with restart(true) to start over");
+      throw new BatchJobException(
+          "Checkpoint "
+              + cpFile
+              + " records "
+              + bytes
+              + " bytes of "
+              + partial
+              + " but the file "
+              + (size < 0 ? "is missing" : "has only " + size)
+              + "; it cannot be resumed. Run with restart(true) to start over");
     }
   }
 

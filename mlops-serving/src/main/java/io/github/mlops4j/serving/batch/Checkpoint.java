@@ -45,17 +45,31 @@ import org.jspecify.annotations.Nullable;
  * @param rejectsBytes bytes of the partial reject file that belong to the rows consumed
  * @param outputHeaderWritten whether the output's header row is among {@code outputBytes}
  */
-record Checkpoint(int schema, long inputSize, String inputHeadSha256, BatchFormat inputFormat,
-    BatchFormat outputFormat, String model, int version, List<String> outputColumns,
-    @Nullable List<String> scoreColumns, long rowsRead, long rowsScored, long rowsRejected,
-    long inputOffset, long inputLine, long outputBytes, long rejectsBytes,
+record Checkpoint(
+    int schema,
+    long inputSize,
+    String inputHeadSha256,
+    BatchFormat inputFormat,
+    BatchFormat outputFormat,
+    String model,
+    int version,
+    List<String> outputColumns,
+    @Nullable List<String> scoreColumns,
+    long rowsRead,
+    long rowsScored,
+    long rowsRejected,
+    long inputOffset,
+    long inputLine,
+    long outputBytes,
+    long rejectsBytes,
     boolean outputHeaderWritten) {
   static final int SCHEMA = 1;
   static final int HEAD_BYTES = 1 << 20;
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   Checkpoint {
     Objects.requireNonNull(inputHeadSha256, "inputHeadSha256");
@@ -100,12 +114,23 @@ record Checkpoint(int schema, long inputSize, String inputHeadSha256, BatchForma
     try {
       cp = JSON.readValue(file.toFile(), Checkpoint.class);
     } catch (IOException e) {
-      throw new BatchJobException("Cannot read the checkpoint " + file + " (" + e.getMessage()
-          + "); delete it or run with restart(true) to start over", e);
+      throw new BatchJobException(
+          "Cannot read the checkpoint "
+              + file
+              + " ("
+              + e.getMessage()
+              + "); delete it or run with restart(true) to start over",
+          e);
     }
     if (cp.schema() != SCHEMA) {
-      throw new BatchJobException("Checkpoint " + file + " has schema version " + cp.schema()
-          + " but this version of mlops4j reads " + SCHEMA + "; run with restart(true)");
+      throw new BatchJobException(
+          "Checkpoint "
+              + file
+              + " has schema version "
+              + cp.schema()
+              + " but this version of mlops4j reads "
+              + SCHEMA
+              + "; run with restart(true)");
     }
     return Optional.of(cp);
   }
@@ -118,8 +143,12 @@ record Checkpoint(int schema, long inputSize, String inputHeadSha256, BatchForma
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
       byte[] bytes = JSON.writeValueAsBytes(this);
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         while (b.hasRemaining()) {
           ch.write(b);

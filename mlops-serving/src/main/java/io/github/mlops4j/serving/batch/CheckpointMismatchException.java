@@ -1,8 +1,8 @@
 package io.github.mlops4j.serving.batch;
 
 /**
- * A checkpoint exists for the job's output but was written for another input file, model version
- * or output layout, so resuming would mix two jobs' rows. Start over with {@link
+ * A checkpoint exists for the job's output but was written for another input file, model version or
+ * output layout, so resuming would mix two jobs' rows. Start over with {@link
  * BatchJob.Builder#restart(boolean) restart(true)}, or delete the checkpoint file it names.
  */
 public final class CheckpointMismatchException extends BatchJobException {

@@ -21,9 +21,20 @@ import org.jspecify.annotations.Nullable;
  * @param endOffset the input offset after the chunk
  * @param endLine the input line number after the chunk
  */
-record ChunkResult(long seq, byte[] output, byte[] rejects, int rowsRead, int rowsScored,
-    int rowsRejected, int modelErrors, int leadingModelErrors, int trailingModelErrors,
-    int longestModelErrors, @Nullable Throwable firstModelError, long endOffset, long endLine) {
+record ChunkResult(
+    long seq,
+    byte[] output,
+    byte[] rejects,
+    int rowsRead,
+    int rowsScored,
+    int rowsRejected,
+    int modelErrors,
+    int leadingModelErrors,
+    int trailingModelErrors,
+    int longestModelErrors,
+    @Nullable Throwable firstModelError,
+    long endOffset,
+    long endLine) {
 
   static final class Builder {
     private final RecordSplitter.Chunk chunk;
@@ -63,8 +74,20 @@ record ChunkResult(long seq, byte[] output, byte[] rejects, int rowsRead, int ro
     }
 
     ChunkResult build(byte[] output, byte[] rejects) {
-      return new ChunkResult(chunk.seq(), output, rejects, chunk.count(), scored, rejected,
-          modelErrors, leading, trailing, longest, firstModelError, chunk.endOffset(), chunk.endLine());
+      return new ChunkResult(
+          chunk.seq(),
+          output,
+          rejects,
+          chunk.count(),
+          scored,
+          rejected,
+          modelErrors,
+          leading,
+          trailing,
+          longest,
+          firstModelError,
+          chunk.endOffset(),
+          chunk.endLine());
     }
   }
 }

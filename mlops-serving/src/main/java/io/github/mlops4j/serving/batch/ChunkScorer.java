@@ -3,7 +3,6 @@ package io.github.mlops4j.serving.batch;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
@@ -35,23 +34,28 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns one chunk of raw records into output and reject bytes: parses the records, converts
- * cells to the model's input types, predicts each row through the service and formats the rows.
- * One instance per worker thread (not thread-safe).
+ * Turns one chunk of raw records into output and reject bytes: parses the records, converts cells
+ * to the model's input types, predicts each row through the service and formats the rows. One
+ * instance per worker thread (not thread-safe).
  */
 final class ChunkScorer {
-  static final CsvFactory CSV = CsvFactory.builder()
-      .enable(CsvParser.Feature.WRAP_AS_ARRAY)
-      .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
-      .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
-      .build();
+  static final CsvFactory CSV =
+      CsvFactory.builder()
+          .enable(CsvParser.Feature.WRAP_AS_ARRAY)
+          .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
+          .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+          .build();
+
   /** Reads rows (a key given twice in an object is an error) and writes output rows. */
-  static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-      .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
-      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build())
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  static final ObjectMapper JSON =
+      new ObjectMapper(
+              JsonFactory.builder()
+                  .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+                  .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                  .build())
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private static final long MAX_BACKOFF_NANOS = Duration.ofMillis(100).toNanos();
 
   private final JobPlan plan;
@@ -78,15 +82,16 @@ final class ChunkScorer {
       rejects.finish();
       return result.build(out.bytes(), rejects.bytes());
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot format rows of the chunk starting at line "
-          + chunk.lines()[0], e);
+      throw new UncheckedIOException(
+          "Cannot format rows of the chunk starting at line " + chunk.lines()[0], e);
     }
   }
 
   // ---------------------------------------------------------------- CSV
 
-  private void scoreCsv(RecordSplitter.Chunk chunk, ChunkResult.Builder result, RowSink out,
-      RowSink rejects) throws IOException {
+  private void scoreCsv(
+      RecordSplitter.Chunk chunk, ChunkResult.Builder result, RowSink out, RowSink rejects)
+      throws IOException {
     int[] badUtf8 = invalidUtf8(chunk);
     List<String[]> rows = badUtf8 == null ? parseCsv(chunk.data(), 0, chunk.dataLength()) : null;
     boolean aligned = rows != null && rows.size() == chunk.count();
@@ -106,26 +111,41 @@ final class ChunkScorer {
         List<String[]> one;
         String problem = null;
         try {
-          one = parseCsvStrict(chunk.data(), chunk.starts()[i],
-              chunk.ends()[i] - chunk.starts()[i] + 1);
+          one =
+              parseCsvStrict(
+                  chunk.data(), chunk.starts()[i], chunk.ends()[i] - chunk.starts()[i] + 1);
         } catch (IOException e) {
           one = null;
           problem = "malformed CSV: " + firstLine(e.getMessage());
         }
         if (one == null || one.size() != 1) {
-          reject(result, rejects, chunk, i, problem != null ? problem
-              : "malformed CSV: the record does not parse as one row", false);
+          reject(
+              result,
+              rejects,
+              chunk,
+              i,
+              problem != null ? problem : "malformed CSV: the record does not parse as one row",
+              false);
           continue;
         }
         cells = one.get(0);
       }
       if (cells.length != columns) {
-        reject(result, rejects, chunk, i, "expected " + columns + " columns but found "
-            + cells.length, false);
+        reject(
+            result,
+            rejects,
+            chunk,
+            i,
+            "expected " + columns + " columns but found " + cells.length,
+            false);
         continue;
       }
-      Map<String, Object> request = new HashMap<>(capacity(plan.features == null
-          ? columns : plan.inputColumns.length + plan.requestColumns.size()));
+      Map<String, Object> request =
+          new HashMap<>(
+              capacity(
+                  plan.features == null
+                      ? columns
+                      : plan.inputColumns.length + plan.requestColumns.size()));
       String problem = csvRequest(cells, request);
       if (problem != null) {
         reject(result, rejects, chunk, i, problem, false);
@@ -187,8 +207,8 @@ final class ChunkScorer {
   }
 
   /**
-   * A cell of a categorical or one-hot column as {@code predict(Map)} would get it from a client:
-   * a number when it is one, {@code true}/{@code false} as booleans (which count as 1 and 0), else
+   * A cell of a categorical or one-hot column as {@code predict(Map)} would get it from a client: a
+   * number when it is one, {@code true}/{@code false} as booleans (which count as 1 and 0), else
    * the text.
    */
   private static Object numberOrText(String cell) {
@@ -237,10 +257,20 @@ final class ChunkScorer {
     return bad;
   }
 
-  private static void rejectUtf8(ChunkResult.Builder result, RowSink rejects,
-      RecordSplitter.Chunk chunk, int record, int offset) throws IOException {
-    reject(result, rejects, chunk, record, "not valid UTF-8 (byte " + (offset + 1)
-        + " of the record); the input must be UTF-8", false);
+  private static void rejectUtf8(
+      ChunkResult.Builder result,
+      RowSink rejects,
+      RecordSplitter.Chunk chunk,
+      int record,
+      int offset)
+      throws IOException {
+    reject(
+        result,
+        rejects,
+        chunk,
+        record,
+        "not valid UTF-8 (byte " + (offset + 1) + " of the record); the input must be UTF-8",
+        false);
   }
 
   /** Parses CSV rows; null if the text does not parse. */
@@ -252,8 +282,7 @@ final class ChunkScorer {
     }
   }
 
-  static List<String[]> parseCsvStrict(byte[] data, int offset, int length)
-      throws IOException {
+  static List<String[]> parseCsvStrict(byte[] data, int offset, int length) throws IOException {
     List<String[]> rows = new ArrayList<>();
     try (CsvParser p = CSV.createParser(data, offset, length)) {
       p.setSchema(CsvSchema.emptySchema());
@@ -278,8 +307,9 @@ final class ChunkScorer {
 
   // ---------------------------------------------------------------- JSON Lines
 
-  private void scoreJsonLines(RecordSplitter.Chunk chunk, ChunkResult.Builder result, RowSink out,
-      RowSink rejects) throws IOException {
+  private void scoreJsonLines(
+      RecordSplitter.Chunk chunk, ChunkResult.Builder result, RowSink out, RowSink rejects)
+      throws IOException {
     for (int i = 0; i < chunk.count(); i++) {
       int from = chunk.starts()[i];
       int len = chunk.ends()[i] - from;
@@ -316,7 +346,8 @@ final class ChunkScorer {
 
   /** The reject reason of a line that does not parse, bounded. */
   static String jsonProblem(IOException e) {
-    if (e instanceof JsonParseException p && p.getMessage() != null
+    if (e instanceof JsonParseException p
+        && p.getMessage() != null
         && p.getOriginalMessage().startsWith("Duplicate field '")) {
       String m = p.getOriginalMessage();
       int end = m.lastIndexOf('\'');
@@ -397,9 +428,16 @@ final class ChunkScorer {
 
   // ---------------------------------------------------------------- predict and write
 
-  private void predictAndWrite(ChunkResult.Builder result, RowSink out, RowSink rejects,
-      RecordSplitter.Chunk chunk, int record, long line, Map<String, Object> request,
-      Object[] passThrough) throws IOException {
+  private void predictAndWrite(
+      ChunkResult.Builder result,
+      RowSink out,
+      RowSink rejects,
+      RecordSplitter.Chunk chunk,
+      int record,
+      long line,
+      Map<String, Object> request,
+      Object[] passThrough)
+      throws IOException {
     Prediction p;
     try {
       p = predict(request, line);
@@ -407,15 +445,22 @@ final class ChunkScorer {
       // the row's own fault (never a model error): at most 10 problems, each bounded
       List<InvalidInputException.Problem> problems = e.problems();
       int shown = Math.min(problems.size(), InvalidInputException.MESSAGE_PROBLEMS);
-      String reason = problems.subList(0, shown).stream().map(Object::toString)
-          .collect(Collectors.joining("; "))
-          + (problems.size() > shown ? "; ... and " + (problems.size() - shown) + " more" : "");
+      String reason =
+          problems.subList(0, shown).stream()
+                  .map(Object::toString)
+                  .collect(Collectors.joining("; "))
+              + (problems.size() > shown ? "; ... and " + (problems.size() - shown) + " more" : "");
       reject(result, rejects, chunk, record, "invalid input: " + reason, false);
       return;
     } catch (RuntimeException e) {
       result.modelError(e);
-      reject(result, rejects, chunk, record, "model error: " + e.getClass().getSimpleName()
-          + ": " + firstLine(e.getMessage()), true);
+      reject(
+          result,
+          rejects,
+          chunk,
+          record,
+          "model error: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()),
+          true);
       return;
     }
     List<String> keys = plan.scoreKeys(p.scores());
@@ -435,20 +480,25 @@ final class ChunkScorer {
         }
         LockSupport.parkNanos(backoff);
         if (Thread.currentThread().isInterrupted()) {
-          throw new BatchJobException("Interrupted while retrying line " + line
-              + " after the service was overloaded");
+          throw new BatchJobException(
+              "Interrupted while retrying line " + line + " after the service was overloaded");
         }
         backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
       }
     }
   }
 
-  private static void reject(ChunkResult.Builder result, RowSink rejects,
-      RecordSplitter.Chunk chunk, int record, String reason, boolean modelError)
+  private static void reject(
+      ChunkResult.Builder result,
+      RowSink rejects,
+      RecordSplitter.Chunk chunk,
+      int record,
+      String reason,
+      boolean modelError)
       throws IOException {
     int from = chunk.starts()[record];
-    String raw = new String(chunk.data(), from, chunk.ends()[record] - from,
-        StandardCharsets.UTF_8);
+    String raw =
+        new String(chunk.data(), from, chunk.ends()[record] - from, StandardCharsets.UTF_8);
     rejects.reject(chunk.lines()[record], reason, raw);
     result.rejected(modelError);
   }
@@ -533,8 +583,8 @@ final class ChunkScorer {
     }
 
     /**
-     * Writes a text cell. The CSV writer cannot write an unpaired surrogate (a JSON input may
-     * hold one as {@code "\ud800"}): it is written as U+FFFD.
+     * Writes a text cell. The CSV writer cannot write an unpaired surrogate (a JSON input may hold
+     * one as {@code "\ud800"}): it is written as U+FFFD.
      */
     private void cell(String text) throws IOException {
       gen.writeString(Texts.wellFormed(text));

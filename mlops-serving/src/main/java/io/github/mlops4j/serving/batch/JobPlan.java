@@ -14,12 +14,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What every worker needs to turn input records into output rows: the formats, where each
- * feature, pass-through and request column is, and the score columns.
+ * What every worker needs to turn input records into output rows: the formats, where each feature,
+ * pass-through and request column is, and the score columns.
  *
- * <p>A categorical field that the model sees as one-hot features ({@code region@east}, ...) is
- * read from a CSV file in either of two forms, as {@code InferenceService.predict(Map)} takes it:
- * one raw column named by the field ({@code region}, its cell sent as text) or the one-hot columns
+ * <p>A categorical field that the model sees as one-hot features ({@code region@east}, ...) is read
+ * from a CSV file in either of two forms, as {@code InferenceService.predict(Map)} takes it: one
+ * raw column named by the field ({@code region}, its cell sent as text) or the one-hot columns
  * (cells sent as numbers: 1 hot, 0 cold). A header with both forms of one field is refused.
  */
 final class JobPlan {
@@ -32,34 +32,52 @@ final class JobPlan {
   final BatchFormat inputFormat;
   final BatchFormat outputFormat;
   final BatchFormat rejectsFormat;
+
   /** CSV header, or null for JSON Lines. */
   final @Nullable List<String> header;
+
   /** The signature's inputs, or null when the model has no signature. */
   final @Nullable List<FeatureSpec> features;
+
   /** Request field of each CSV input column read for the model (CSV with a signature only). */
   final String[] inputNames;
+
   /** CSV column of each input. */
   final int[] inputColumns;
+
   /** How each input's cell is converted: {@link #REAL}, {@link #VALUE} or {@link #TEXT}. */
   final byte[] inputKinds;
+
   /** Parse as a double: a bad number rejects the row. */
   static final byte REAL = 0;
+
   /** A number if the cell is one, else text (categorical features, one-hot columns). */
   static final byte VALUE = 1;
+
   /** The cell as text (the raw column of a one-hot encoded field: its category). */
   static final byte TEXT = 2;
+
   /** One-hot groups of the signature: field name to its one-hot features. */
   final Map<String, List<String>> groups;
+
   final List<String> passThrough;
   final int[] passThroughColumns;
   final List<String> requestColumns;
   final int[] requestColumnIndexes;
+
   /** Score keys in output order; set once, from the signature or from the first prediction. */
   final AtomicReference<@Nullable List<String>> scoreKeys;
 
-  JobPlan(BatchFormat inputFormat, BatchFormat outputFormat, BatchFormat rejectsFormat,
-      @Nullable List<String> header, @Nullable List<FeatureSpec> features,
-      Set<String> lookedUp, List<String> passThrough, List<String> requestColumns, @Nullable List<String> scoreKeys) {
+  JobPlan(
+      BatchFormat inputFormat,
+      BatchFormat outputFormat,
+      BatchFormat rejectsFormat,
+      @Nullable List<String> header,
+      @Nullable List<FeatureSpec> features,
+      Set<String> lookedUp,
+      List<String> passThrough,
+      List<String> requestColumns,
+      @Nullable List<String> scoreKeys) {
     this.inputFormat = inputFormat;
     this.outputFormat = outputFormat;
     this.rejectsFormat = rejectsFormat;
@@ -103,11 +121,16 @@ final class JobPlan {
         List<String> given = members.stream().filter(index::containsKey).toList();
         Integer rawColumn = index.get(base);
         if (rawColumn != null && !given.isEmpty()) {
-          throw new BatchJobException("The input header gives the categorical feature '"
-              + Texts.abbreviate(base) + "' in both forms: as its own column '"
-              + Texts.abbreviate(base) + "' and as one-hot column(s) " + Texts.list(given, 10)
-              + "; keep one form (the column '" + Texts.abbreviate(base)
-              + "' holding the category, as predict(Map) takes it, or the one-hot columns)");
+          throw new BatchJobException(
+              "The input header gives the categorical feature '"
+                  + Texts.abbreviate(base)
+                  + "' in both forms: as its own column '"
+                  + Texts.abbreviate(base)
+                  + "' and as one-hot column(s) "
+                  + Texts.list(given, 10)
+                  + "; keep one form (the column '"
+                  + Texts.abbreviate(base)
+                  + "' holding the category, as predict(Map) takes it, or the one-hot columns)");
         }
         if (rawColumn != null) {
           names.add(base);
@@ -120,9 +143,13 @@ final class JobPlan {
             kinds.add(VALUE);
           }
         } else if (!lookedUp.contains(base) && Collections.disjoint(lookedUp, members)) {
-          missingFeatures.add(Texts.abbreviate(base) + " (a category, e.g. "
-              + Texts.abbreviate(members.get(0).substring(base.length() + 1))
-              + "; or its one-hot columns " + Texts.list(members, 5) + ")");
+          missingFeatures.add(
+              Texts.abbreviate(base)
+                  + " (a category, e.g. "
+                  + Texts.abbreviate(members.get(0).substring(base.length() + 1))
+                  + "; or its one-hot columns "
+                  + Texts.list(members, 5)
+                  + ")");
         }
       }
       this.inputNames = names.toArray(new String[0]);
@@ -137,8 +164,8 @@ final class JobPlan {
       missing.clear();
       this.requestColumnIndexes = columns(index, requestColumns, missing);
       if (!missingFeatures.isEmpty() || !missingPassThrough.isEmpty() || !missing.isEmpty()) {
-        throw new BatchJobException(missingColumns(header, missingFeatures, missingPassThrough,
-            missing));
+        throw new BatchJobException(
+            missingColumns(header, missingFeatures, missingPassThrough, missing));
       }
     } else {
       this.inputNames = new String[0];
@@ -150,39 +177,45 @@ final class JobPlan {
   }
 
   /** What the header lacks, and for each kind of column what helps. Bounded. */
-  private static String missingColumns(List<String> header, List<String> features,
-      List<String> passThrough, List<String> request) {
+  private static String missingColumns(
+      List<String> header, List<String> features, List<String> passThrough, List<String> request) {
     StringBuilder msg = new StringBuilder("The input header lacks");
     List<String> hints = new ArrayList<>();
     if (!features.isEmpty()) {
-      msg.append(" the model's input column(s) [").append(String.join(", ",
-          features.subList(0, Math.min(features.size(), 20))));
+      msg.append(" the model's input column(s) [")
+          .append(String.join(", ", features.subList(0, Math.min(features.size(), 20))));
       if (features.size() > 20) {
         msg.append(", ... ").append(features.size() - 20).append(" more");
       }
       msg.append(']');
-      hints.add("add the model's input columns (named as listed; a column of a feature that is"
-          + " looked up by the service's feature store may be left out), or rename the file's"
-          + " columns to those names");
+      hints.add(
+          "add the model's input columns (named as listed; a column of a feature that is"
+              + " looked up by the service's feature store may be left out), or rename the file's"
+              + " columns to those names");
     }
     if (!passThrough.isEmpty()) {
-      msg.append(features.isEmpty() ? "" : ";").append(" the pass-through column(s) ")
+      msg.append(features.isEmpty() ? "" : ";")
+          .append(" the pass-through column(s) ")
           .append(Texts.list(passThrough, 20));
       hints.add("fix the names given to passThrough(...)");
     }
     if (!request.isEmpty()) {
       msg.append(features.isEmpty() && passThrough.isEmpty() ? "" : ";")
-          .append(" the request column(s) ").append(Texts.list(request, 20));
-      hints.add("fix the names given to requestColumns(...) (the entity keys of the service's"
-          + " feature views are request columns too)");
+          .append(" the request column(s) ")
+          .append(Texts.list(request, 20));
+      hints.add(
+          "fix the names given to requestColumns(...) (the entity keys of the service's"
+              + " feature views are request columns too)");
     }
-    msg.append("; the header is ").append(Texts.list(header, 30)).append(". To fix it: ")
+    msg.append("; the header is ")
+        .append(Texts.list(header, 30))
+        .append(". To fix it: ")
         .append(String.join("; ", hints));
     return msg.toString();
   }
 
-  private static int[] columns(Map<String, Integer> index, List<String> names,
-      List<String> missing) {
+  private static int[] columns(
+      Map<String, Integer> index, List<String> names, List<String> missing) {
     int[] cols = new int[names.size()];
     for (int i = 0; i < names.size(); i++) {
       Integer c = index.get(names.get(i));

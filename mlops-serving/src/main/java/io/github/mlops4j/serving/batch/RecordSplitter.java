@@ -8,10 +8,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Cuts the input into raw records without parsing their fields, so that parsing can happen on the
  * worker threads. For CSV a record ends at a line break outside a quoted field (RFC 4180 quoting,
- * as the CSV parser reads it: a quote opens a quoted field only at the start of a field, and
- * {@code ""} inside it is an escaped quote); for JSON Lines at every line break. Blank lines are
- * skipped. Each record is copied into the chunk followed by one {@code '\n'} (a {@code "\r\n"}
- * ending becomes {@code '\n'}), so a chunk's bytes are themselves a valid CSV / JSON Lines text.
+ * as the CSV parser reads it: a quote opens a quoted field only at the start of a field, and {@code
+ * ""} inside it is an escaped quote); for JSON Lines at every line break. Blank lines are skipped.
+ * Each record is copied into the chunk followed by one {@code '\n'} (a {@code "\r\n"} ending
+ * becomes {@code '\n'}), so a chunk's bytes are themselves a valid CSV / JSON Lines text.
  */
 final class RecordSplitter {
   private static final int BUFFER = 1 << 16;
@@ -22,10 +22,13 @@ final class RecordSplitter {
   private final byte[] buf = new byte[BUFFER];
   private int pos;
   private int limit;
+
   /** File offset of {@code buf[0]}. */
   private long bufOffset;
+
   /** Physical line number (1-based) of the byte at {@code pos}. */
   private long line;
+
   private boolean eof;
 
   /**
@@ -54,7 +57,9 @@ final class RecordSplitter {
         limit += n;
       }
     }
-    if (limit - pos >= 3 && (buf[pos] & 0xFF) == 0xEF && (buf[pos + 1] & 0xFF) == 0xBB
+    if (limit - pos >= 3
+        && (buf[pos] & 0xFF) == 0xEF
+        && (buf[pos + 1] & 0xFF) == 0xBB
         && (buf[pos + 2] & 0xFF) == 0xBF) {
       pos += 3;
     }
@@ -193,8 +198,16 @@ final class RecordSplitter {
    * Raw records: {@code data[starts[i], ends[i])} is record {@code i} (without its line break),
    * which starts on input line {@code lines[i]}.
    */
-  record Chunk(long seq, byte[] data, int dataLength, int[] starts, int[] ends, long[] lines,
-      int count, long endOffset, long endLine) {}
+  record Chunk(
+      long seq,
+      byte[] data,
+      int dataLength,
+      int[] starts,
+      int[] ends,
+      long[] lines,
+      int count,
+      long endOffset,
+      long endLine) {}
 
   private static final class Builder {
     byte[] data = new byte[1 << 14];
@@ -210,15 +223,19 @@ final class RecordSplitter {
       lines = new long[capacity];
     }
 
-    void append(byte[] src, int from, int length, int recordStart, int maxRecordBytes,
-        long recordLine) {
+    void append(
+        byte[] src, int from, int length, int recordStart, int maxRecordBytes, long recordLine) {
       if (length <= 0) {
         return;
       }
       if (size - recordStart + length > maxRecordBytes) {
-        throw new BatchJobException("The record starting at line " + recordLine
-            + " is longer than " + maxRecordBytes + " bytes; check the file for an unbalanced"
-            + " quote");
+        throw new BatchJobException(
+            "The record starting at line "
+                + recordLine
+                + " is longer than "
+                + maxRecordBytes
+                + " bytes; check the file for an unbalanced"
+                + " quote");
       }
       ensure(size + length + 1);
       System.arraycopy(src, from, data, size, length);

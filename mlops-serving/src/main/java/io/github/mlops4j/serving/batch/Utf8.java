@@ -1,11 +1,11 @@
 package io.github.mlops4j.serving.batch;
 
 /**
- * Strict UTF-8 validation of raw records, so that a record that is not text is rejected instead
- * of being decoded into broken characters (Jackson's CSV and JSON parsers decode some invalid
- * sequences, such as a lead byte above {@code F4}, into unpaired surrogates, which no UTF-8
- * writer can write back). Accepts exactly the well-formed byte sequences of the Unicode standard
- * (table 3-7): no overlong forms, no encoded surrogates, nothing above U+10FFFF.
+ * Strict UTF-8 validation of raw records, so that a record that is not text is rejected instead of
+ * being decoded into broken characters (Jackson's CSV and JSON parsers decode some invalid
+ * sequences, such as a lead byte above {@code F4}, into unpaired surrogates, which no UTF-8 writer
+ * can write back). Accepts exactly the well-formed byte sequences of the Unicode standard (table
+ * 3-7): no overlong forms, no encoded surrogates, nothing above U+10FFFF.
  */
 final class Utf8 {
   private Utf8() {}

@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Groups single requests into batches for a model that predicts more efficiently on many inputs
- * at once (or serializes its callers), and hands every caller exactly its own result.
+ * Groups single requests into batches for a model that predicts more efficiently on many inputs at
+ * once (or serializes its callers), and hands every caller exactly its own result.
  *
  * <p>One worker thread drains a bounded queue. A batch is whatever is queued, up to {@code
  * maxBatchSize}; with a positive {@code maxDelay} the worker waits up to that long after the first
@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * to the batch function.
  *
  * <p>The batch function must return one output per input, in input order. If it returns another
- * number of outputs, every caller of that batch fails with a {@link ServingException} saying so;
- * if it throws, every caller of that batch (and only of that batch) fails with what it threw.
+ * number of outputs, every caller of that batch fails with a {@link ServingException} saying so; if
+ * it throws, every caller of that batch (and only of that batch) fails with what it threw.
  *
  * <p>{@link #submit} never blocks: a full queue fails the returned future at once with {@link
  * OverloadedException}. Thread-safe.
@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MicroBatcher<I, O> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
+
   /** How long {@link #close()} waits for the batch that is running to finish. */
   static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
@@ -66,8 +67,13 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
    * @param threads creates the one worker thread
    * @throws IllegalArgumentException if a size is below 1 or the delay is negative
    */
-  public MicroBatcher(String name, Function<List<I>, List<O>> batchFunction, int maxBatchSize,
-      Duration maxDelay, int queueCapacity, ThreadFactory threads) {
+  public MicroBatcher(
+      String name,
+      Function<List<I>, List<O>> batchFunction,
+      int maxBatchSize,
+      Duration maxDelay,
+      int queueCapacity,
+      ThreadFactory threads) {
     this.name = Objects.requireNonNull(name, "name");
     this.batchFunction = Objects.requireNonNull(batchFunction, "batchFunction");
     Objects.requireNonNull(maxDelay, "maxDelay");
@@ -119,8 +125,13 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         return future;
       }
       if (queue.size() >= queueCapacity) {
-        future.completeExceptionally(new OverloadedException("Micro-batch queue of '" + name
-            + "' is full (" + queueCapacity + " waiting); retry later or raise its capacity"));
+        future.completeExceptionally(
+            new OverloadedException(
+                "Micro-batch queue of '"
+                    + name
+                    + "' is full ("
+                    + queueCapacity
+                    + " waiting); retry later or raise its capacity"));
         return future;
       }
       queue.addLast(entry);
@@ -176,8 +187,8 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     try {
       worker.join(CLOSE_WAIT.toMillis());
       if (worker.isAlive()) {
-        LOG.warn("Micro-batch worker of '{}' still running after {}; interrupting it", name,
-            CLOSE_WAIT);
+        LOG.warn(
+            "Micro-batch worker of '{}' still running after {}; interrupting it", name, CLOSE_WAIT);
         worker.interrupt();
       }
     } catch (InterruptedException e) {
@@ -269,9 +280,15 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
       return;
     }
     if (outputs == null || outputs.size() != live.size()) {
-      ServingException error = new ServingException("Batch function of '" + name + "' returned "
-          + (outputs == null ? "null" : outputs.size() + " outputs") + " for " + live.size()
-          + " inputs; it must return exactly one output per input, in input order");
+      ServingException error =
+          new ServingException(
+              "Batch function of '"
+                  + name
+                  + "' returned "
+                  + (outputs == null ? "null" : outputs.size() + " outputs")
+                  + " for "
+                  + live.size()
+                  + " inputs; it must return exactly one output per input, in input order");
       for (Entry<I, O> e : live) {
         e.future.completeExceptionally(error);
       }
@@ -283,8 +300,11 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
   }
 
   private DeadlineExceededException deadlineExceeded() {
-    return new DeadlineExceededException("Deadline passed while waiting in the micro-batch queue"
-        + " of '" + name + "'; the input was not run. Allow a longer timeout or reduce load");
+    return new DeadlineExceededException(
+        "Deadline passed while waiting in the micro-batch queue"
+            + " of '"
+            + name
+            + "'; the input was not run. Allow a longer timeout or reduce load");
   }
 
   private ServingException closedException() {
@@ -301,8 +321,15 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "MicroBatcher[" + name + ", maxBatchSize=" + maxBatchSize + ", maxDelay="
-        + Duration.ofNanos(maxDelayNanos) + ", queueCapacity=" + queueCapacity + "]";
+    return "MicroBatcher["
+        + name
+        + ", maxBatchSize="
+        + maxBatchSize
+        + ", maxDelay="
+        + Duration.ofNanos(maxDelayNanos)
+        + ", queueCapacity="
+        + queueCapacity
+        + "]";
   }
 
   private static final class Entry<I, O> {

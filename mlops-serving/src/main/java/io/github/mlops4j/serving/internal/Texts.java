@@ -2,13 +2,12 @@ package io.github.mlops4j.serving.internal;
 
 import java.util.Collection;
 import java.util.Iterator;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Bounded renderings of values that come from callers, for error messages. Never calls {@code
- * toString()} on an object of a type it does not know (a caller's object may throw, loop or build
- * a huge text), and never copies more than {@link #MAX} characters of a text. Not API.
+ * toString()} on an object of a type it does not know (a caller's object may throw, loop or build a
+ * huge text), and never copies more than {@link #MAX} characters of a text. Not API.
  */
 public final class Texts {
   /** The most characters of one caller value copied into a message. */
@@ -17,8 +16,8 @@ public final class Texts {
   private Texts() {}
 
   /**
-   * {@code s} itself if at most {@link #MAX} characters, else its first characters, an ellipsis
-   * and its length: {@code "aaaa... (50000000 chars)"}.
+   * {@code s} itself if at most {@link #MAX} characters, else its first characters, an ellipsis and
+   * its length: {@code "aaaa... (50000000 chars)"}.
    */
   public static String abbreviate(String s) {
     return abbreviate(s, MAX);
@@ -65,22 +64,28 @@ public final class Texts {
    * {@code Double, Float, Long, Integer, Short, Byte, Boolean, Character}.
    */
   public static boolean isJdkScalar(Object value) {
-    return value instanceof Double || value instanceof Float || value instanceof Long
-        || value instanceof Integer || value instanceof Short || value instanceof Byte
-        || value instanceof Boolean || value instanceof Character;
+    return value instanceof Double
+        || value instanceof Float
+        || value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
+        || value instanceof Byte
+        || value instanceof Boolean
+        || value instanceof Character;
   }
 
   /**
-   * {@code s} with every unpaired surrogate replaced by U+FFFD, so that it can be written as
-   * UTF-8; {@code s} itself when it has none (a JSON text may hold {@code "\ud800"}, which no
-   * UTF-8 writer can write).
+   * {@code s} with every unpaired surrogate replaced by U+FFFD, so that it can be written as UTF-8;
+   * {@code s} itself when it has none (a JSON text may hold {@code "\ud800"}, which no UTF-8 writer
+   * can write).
    */
   public static String wellFormed(String s) {
     int n = s.length();
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < n
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
             && Character.isLowSurrogate(s.charAt(i + 1))) {
           i++;
           continue;
@@ -96,8 +101,7 @@ public final class Texts {
     int n = s.length();
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < n
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
         b.append(c).append(s.charAt(++i));
       } else {
         b.append(Character.isSurrogate(c) ? '\uFFFD' : c);

@@ -27,18 +27,18 @@ import java.util.function.Supplier;
  *
  * <p><b>Lifetime.</b> The meters of a version are removed from the registry when the version
  * retires (the service released it), and everything the service registered is removed when the
- * service closes, so a long-running service that follows an alias holds the meters of the
- * versions it has loaded (at most the serving ones and the two kept for a quick move back), not of
- * every version it ever served. Services of one model may share a registry (an online and a batch
- * service, say): a meter they share (same name and tags) is counted per holder and removed when
- * the last one lets it go. The in-flight gauge's {@code service} tag is chosen under the same
- * lock, so services created at once never share a gauge.
+ * service closes, so a long-running service that follows an alias holds the meters of the versions
+ * it has loaded (at most the serving ones and the two kept for a quick move back), not of every
+ * version it ever served. Services of one model may share a registry (an online and a batch
+ * service, say): a meter they share (same name and tags) is counted per holder and removed when the
+ * last one lets it go. The in-flight gauge's {@code service} tag is chosen under the same lock, so
+ * services created at once never share a gauge.
  */
 public final class MicrometerServingMeters implements ServingMeters {
   /**
    * The holders of the meters of every service on one {@link MeterRegistry}, guarded by itself.
-   * Keyed weakly by the registry (identity: registries do not override equals), so this state
-   * lives exactly as long as the registry the application created; nothing else is kept.
+   * Keyed weakly by the registry (identity: registries do not override equals), so this state lives
+   * exactly as long as the registry the application created; nothing else is kept.
    */
   private static final Map<MeterRegistry, Holders> HOLDERS =
       Collections.synchronizedMap(new WeakHashMap<>());
@@ -69,7 +69,9 @@ public final class MicrometerServingMeters implements ServingMeters {
   /** Registers the service-level meters of {@code model} (and its in-flight gauge). */
   @Override
   public Service open(String model, LongSupplier inFlight) {
-    return new ForService(registry, Objects.requireNonNull(model, "model"),
+    return new ForService(
+        registry,
+        Objects.requireNonNull(model, "model"),
         Objects.requireNonNull(inFlight, "inFlight"));
   }
 
@@ -83,10 +85,13 @@ public final class MicrometerServingMeters implements ServingMeters {
     private final MeterRegistry registry;
     private final Holders holders;
     private final String model;
+
     /** Meters this service holds (one entry per hold), guarded by {@link #holders}. */
     private final List<Meter> held = new ArrayList<>();
+
     /** Version meters not released yet, guarded by {@link #holders}. */
     private final Set<Handle> versions = new LinkedHashSet<>();
+
     private final String serviceTag;
     private final Counter swaps;
     private final Counter loadFailures;
@@ -112,15 +117,22 @@ public final class MicrometerServingMeters implements ServingMeters {
         // name, then model#2, model#3, ... Chosen and registered under the lock, so two services
         // created at once cannot pick the same tag (and then share, and later remove, one gauge).
         String tag = model;
-        for (int n = 2; holders.serviceTags.contains(tag) || registry.find(ServingMetrics.IN_FLIGHT)
-            .tags(tags.and("service", tag)).gauge() != null; n++) {
+        for (int n = 2;
+            holders.serviceTags.contains(tag)
+                || registry.find(ServingMetrics.IN_FLIGHT).tags(tags.and("service", tag)).gauge()
+                    != null;
+            n++) {
           tag = model + "#" + n;
         }
         this.serviceTag = tag;
         holders.serviceTags.add(tag);
-        hold(() -> Gauge.builder(ServingMetrics.IN_FLIGHT, inFlight, s -> s.getAsLong())
-            .tags(tags.and("service", serviceTag)).description("predict calls running")
-            .strongReference(true).register(registry));
+        hold(
+            () ->
+                Gauge.builder(ServingMetrics.IN_FLIGHT, inFlight, s -> s.getAsLong())
+                    .tags(tags.and("service", serviceTag))
+                    .description("predict calls running")
+                    .strongReference(true)
+                    .register(registry));
       }
     }
 
@@ -154,8 +166,13 @@ public final class MicrometerServingMeters implements ServingMeters {
         for (int r = 0; r < routes.size(); r++) {
           for (int o = 0; o < OUTCOMES.length; o++) {
             Tags timerTags = tags.and("route", routes.get(r), "outcome", OUTCOMES[o].tag());
-            timers[r][o] = hold(() -> Timer.builder(ServingMetrics.PREDICT).tags(timerTags)
-                .description("predict calls by outcome").register(registry));
+            timers[r][o] =
+                hold(
+                    () ->
+                        Timer.builder(ServingMetrics.PREDICT)
+                            .tags(timerTags)
+                            .description("predict calls by outcome")
+                            .register(registry));
             own.add(timers[r][o]);
           }
         }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * Where an {@link io.github.mlops4j.serving.InferenceService} records its meters: the metrics
- * seam, in the way Caffeine's {@code StatsCounter} is. Give one to {@code
+ * Where an {@link io.github.mlops4j.serving.InferenceService} records its meters: the metrics seam,
+ * in the way Caffeine's {@code StatsCounter} is. Give one to {@code
  * InferenceService.Builder#meters}; {@link MicrometerServingMeters#of} records in a Micrometer
  * registry, and another metrics library plugs in by implementing these three small interfaces.
  *
@@ -16,17 +16,17 @@ import java.util.function.LongSupplier;
  *     .build();
  * }</pre>
  *
- * <p><b>Lifecycle.</b> Each service calls {@link #open} once, while it is built, and closes what
- * it got when it closes. Each version the service loads gets its own {@link VersionMeters} from
- * {@link Service#version}, closed when the version retires (after an alias move, once it is no
- * longer among the serving and the two most recently replaced versions). One {@code
- * ServingMeters} may be given to many services, of one model or of several.
+ * <p><b>Lifecycle.</b> Each service calls {@link #open} once, while it is built, and closes what it
+ * got when it closes. Each version the service loads gets its own {@link VersionMeters} from {@link
+ * Service#version}, closed when the version retires (after an alias move, once it is no longer
+ * among the serving and the two most recently replaced versions). One {@code ServingMeters} may be
+ * given to many services, of one model or of several.
  *
  * <p><b>Contract for implementers.</b> The recording methods run on the predict path, from many
  * threads at once: they must be thread-safe, cheap (resolve meters in {@code open} and {@code
- * version}, not per call) and must not throw (an exception reaches the caller of {@code
- * predict}). Methods added in later versions will have default implementations that record
- * nothing, so an implementation keeps compiling.
+ * version}, not per call) and must not throw (an exception reaches the caller of {@code predict}).
+ * Methods added in later versions will have default implementations that record nothing, so an
+ * implementation keeps compiling.
  *
  * @since 0.1.0
  */
@@ -41,8 +41,8 @@ public interface ServingMeters {
    * Called once by each service of {@code model} while it is built.
    *
    * @param model the registered model name the service serves
-   * @param inFlight the number of {@code predict} calls the service is running now (cheap to
-   *     read, thread-safe; a gauge samples it)
+   * @param inFlight the number of {@code predict} calls the service is running now (cheap to read,
+   *     thread-safe; a gauge samples it)
    * @return the service's meters, closed when the service closes
    */
   Service open(String model, LongSupplier inFlight);
@@ -100,8 +100,8 @@ public interface ServingMeters {
     void canaryRolledBack();
 
     /**
-     * Releases everything this service recorded into, including the versions not closed yet.
-     * Called once, when the service closes; must be idempotent.
+     * Releases everything this service recorded into, including the versions not closed yet. Called
+     * once, when the service closes; must be idempotent.
      */
     @Override
     void close();
@@ -125,8 +125,8 @@ public interface ServingMeters {
     void dropped(int count);
 
     /**
-     * Releases the version's meters when it retires. Recording afterwards may still happen (a
-     * call that started before) and may be lost. Idempotent.
+     * Releases the version's meters when it retires. Recording afterwards may still happen (a call
+     * that started before) and may be lost. Idempotent.
      */
     @Override
     void close();

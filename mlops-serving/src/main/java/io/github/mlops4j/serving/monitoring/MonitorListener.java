@@ -1,11 +1,11 @@
 package io.github.mlops4j.serving.monitoring;
 
+import io.github.mlops4j.internal.FailureLog;
 import io.github.mlops4j.monitoring.Monitor;
 import io.github.mlops4j.monitoring.PredictionTask;
 import io.github.mlops4j.serving.InferenceService;
 import io.github.mlops4j.serving.PredictionEvent;
 import io.github.mlops4j.serving.PredictionListener;
-import io.github.mlops4j.internal.FailureLog;
 import io.github.mlops4j.serving.internal.Texts;
 import java.time.Clock;
 import java.util.HashMap;
@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds a {@link Monitor} from an {@link InferenceService}: each sampled prediction's inputs
- * (after feature enrichment) go to {@link Monitor#observe(Map)}, and its prediction to {@link
+ * Feeds a {@link Monitor} from an {@link InferenceService}: each sampled prediction's inputs (after
+ * feature enrichment) go to {@link Monitor#observe(Map)}, and its prediction to {@link
  * Monitor#recordPrediction} under the prediction id, so labels recorded later with {@link
  * Monitor#recordLabel} and {@code Prediction.id()} join it.
  *
@@ -40,21 +40,21 @@ import org.slf4j.LoggerFactory;
  * Monitor#predictionTask() task}: for {@code BINARY_CLASSIFICATION} the score of the label named
  * with {@link Builder#score} (required); for {@code MULTICLASS_CLASSIFICATION} the predicted class
  * ({@link PredictionEvent#output()}); for {@code REGRESSION} the predicted value (the output, or
- * the score named with {@link Builder#score} for a model with several outputs). A monitor without
- * a task only observes inputs. The prediction is recorded before the inputs are observed, so a
- * row the monitor refuses does not lose the join.
+ * the score named with {@link Builder#score} for a model with several outputs). A monitor without a
+ * task only observes inputs. The prediction is recorded before the inputs are observed, so a row
+ * the monitor refuses does not lose the join.
  *
  * <p><b>Routes.</b> Shadow predictions are skipped by default: they carry the id of the primary
- * prediction they mirror, so recording both would replace one by the other. Feed a shadow
- * version to its own monitor with {@code routes("shadow")}.
+ * prediction they mirror, so recording both would replace one by the other. Feed a shadow version
+ * to its own monitor with {@code routes("shadow")}.
  *
  * <p><b>It cannot break serving.</b> Every failure (a row the monitor refuses, a missing score, a
  * closed monitor) is caught and counted ({@link #failures()}); the first is logged with its stack
  * trace, later ones at most once a minute (by the {@link Builder#clock clock}) with the number not
  * logged. Calls run on the service's event thread, one at a time.
  *
- * <p>mlops-monitoring is an optional dependency of mlops-serving: add it to your build to use
- * this class.
+ * <p>mlops-monitoring is an optional dependency of mlops-serving: add it to your build to use this
+ * class.
  */
 public final class MonitorListener implements PredictionListener {
   private static final Logger LOG = LoggerFactory.getLogger(MonitorListener.class);
@@ -78,8 +78,7 @@ public final class MonitorListener implements PredictionListener {
     this.score = b.score;
     this.routes = b.routes;
     this.includeShadow = b.includeShadow;
-    this.failures = new FailureLog(b.clock, FailureLog.DEFAULT_INTERVAL,
-        FailureLog.Sink.warn(LOG));
+    this.failures = new FailureLog(b.clock, FailureLog.DEFAULT_INTERVAL, FailureLog.Sink.warn(LOG));
   }
 
   /** A builder feeding {@code monitor}. */
@@ -98,23 +97,33 @@ public final class MonitorListener implements PredictionListener {
         record(event);
         recorded.increment();
       } catch (RuntimeException e) {
-        failures.failed("Monitor '" + monitor.model() + "': recording prediction "
-            + Texts.abbreviate(event.id()) + " failed", e);
+        failures.failed(
+            "Monitor '"
+                + monitor.model()
+                + "': recording prediction "
+                + Texts.abbreviate(event.id())
+                + " failed",
+            e);
       }
     }
     try {
       monitor.observe(folded(event.inputs()));
       observed.increment();
     } catch (RuntimeException e) {
-      failures.failed("Monitor '" + monitor.model() + "': observing the inputs of prediction "
-          + Texts.abbreviate(event.id()) + " failed", e);
+      failures.failed(
+          "Monitor '"
+              + monitor.model()
+              + "': observing the inputs of prediction "
+              + Texts.abbreviate(event.id())
+              + " failed",
+          e);
     }
   }
 
   /**
-   * The inputs as the monitor's schema names them: a categorical field that the client sent in
-   * its one-hot form ({@code region@east = 1}, the others 0) becomes the field itself ({@code
-   * region = "east"}), as the raw form would have given it.
+   * The inputs as the monitor's schema names them: a categorical field that the client sent in its
+   * one-hot form ({@code region@east = 1}, the others 0) becomes the field itself ({@code region =
+   * "east"}), as the raw form would have given it.
    */
   private Map<String, ?> folded(Map<String, ?> inputs) {
     if (categorical.isEmpty()) {
@@ -148,19 +157,23 @@ public final class MonitorListener implements PredictionListener {
 
   private void record(PredictionEvent event) {
     switch (Objects.requireNonNull(task)) {
-      case BINARY_CLASSIFICATION -> monitor.recordPrediction(event.id(),
-          score(event, Objects.requireNonNull(score)));
+      case BINARY_CLASSIFICATION ->
+          monitor.recordPrediction(event.id(), score(event, Objects.requireNonNull(score)));
       case MULTICLASS_CLASSIFICATION -> monitor.recordPrediction(event.id(), event.output());
-      case REGRESSION -> monitor.recordPrediction(event.id(), score == null
-          ? Double.parseDouble(event.output()) : score(event, score));
+      case REGRESSION ->
+          monitor.recordPrediction(
+              event.id(), score == null ? Double.parseDouble(event.output()) : score(event, score));
     }
   }
 
   private static double score(PredictionEvent event, String name) {
     Double s = event.scores().get(name);
     if (s == null) {
-      throw new IllegalArgumentException("The prediction has no score '" + Texts.abbreviate(name)
-          + "'; its scores are " + Texts.abbreviate(event.scores().keySet().toString()));
+      throw new IllegalArgumentException(
+          "The prediction has no score '"
+              + Texts.abbreviate(name)
+              + "'; its scores are "
+              + Texts.abbreviate(event.scores().keySet().toString()));
     }
     return s;
   }
@@ -212,8 +225,8 @@ public final class MonitorListener implements PredictionListener {
 
     /**
      * The score recorded as the prediction: the positive class's label for binary classification
-     * (required there, for example {@code "default"} or {@code "yes"}), or the output dimension
-     * for a regression model with several.
+     * (required there, for example {@code "default"} or {@code "yes"}), or the output dimension for
+     * a regression model with several.
      */
     public Builder score(String label) {
       Objects.requireNonNull(label, "label");
@@ -267,9 +280,12 @@ public final class MonitorListener implements PredictionListener {
     public MonitorListener build() {
       PredictionTask task = monitor.predictionTask().orElse(null);
       if (task == PredictionTask.BINARY_CLASSIFICATION && score == null) {
-        throw new IllegalArgumentException("Monitor '" + monitor.model() + "' tracks"
-            + " BINARY_CLASSIFICATION: name the positive class's score to record, e.g."
-            + " MonitorListener.builder(monitor).score(\"yes\")");
+        throw new IllegalArgumentException(
+            "Monitor '"
+                + monitor.model()
+                + "' tracks"
+                + " BINARY_CLASSIFICATION: name the positive class's score to record, e.g."
+                + " MonitorListener.builder(monitor).score(\"yes\")");
       }
       return new MonitorListener(this);
     }

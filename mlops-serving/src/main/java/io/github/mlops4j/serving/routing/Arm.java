@@ -14,16 +14,16 @@ public record Arm(String name, Target target, double weight) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(target, "target");
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}")) {
-      throw new IllegalArgumentException("Bad arm name '" + name
-          + "': use 1 to 64 letters, digits, '_', '.' or '-'");
+      throw new IllegalArgumentException(
+          "Bad arm name '" + name + "': use 1 to 64 letters, digits, '_', '.' or '-'");
     }
-    if (Routing.PRIMARY.equals(name) || Routing.CANARY.equals(name)
+    if (Routing.PRIMARY.equals(name)
+        || Routing.CANARY.equals(name)
         || Routing.SHADOW.equals(name)) {
       throw new IllegalArgumentException("Arm name '" + name + "' is reserved");
     }
     if (!(weight > 0) || !Double.isFinite(weight)) {
-      throw new IllegalArgumentException("Weight of arm '" + name + "' must be > 0, was "
-          + weight);
+      throw new IllegalArgumentException("Weight of arm '" + name + "' must be > 0, was " + weight);
     }
   }
 

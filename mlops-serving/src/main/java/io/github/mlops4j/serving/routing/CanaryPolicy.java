@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param rollbackAlias if the canary follows an alias, also move that alias back in the registry
  *     ({@code registry.rollback}); otherwise only stop routing to it
  */
-public record CanaryPolicy(double maxErrorRate, Duration maxP99, int window, int minRequests,
-    boolean rollbackAlias) {
+public record CanaryPolicy(
+    double maxErrorRate, Duration maxP99, int window, int minRequests, boolean rollbackAlias) {
   public CanaryPolicy {
     Objects.requireNonNull(maxP99, "maxP99");
     if (!(maxErrorRate >= 0 && maxErrorRate <= 1)) {
@@ -28,8 +28,8 @@ public record CanaryPolicy(double maxErrorRate, Duration maxP99, int window, int
       throw new IllegalArgumentException("window must be in [1, 1000000], was " + window);
     }
     if (minRequests < 1 || minRequests > window) {
-      throw new IllegalArgumentException("minRequests must be in [1, window=" + window
-          + "], was " + minRequests);
+      throw new IllegalArgumentException(
+          "minRequests must be in [1, window=" + window + "], was " + minRequests);
     }
   }
 

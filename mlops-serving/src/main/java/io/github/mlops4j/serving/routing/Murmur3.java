@@ -1,8 +1,8 @@
 package io.github.mlops4j.serving.routing;
 
 /**
- * MurmurHash3 x86 32-bit (Austin Appleby, public domain) over a string's UTF-16 code units taken
- * as little-endian bytes, without allocating.
+ * MurmurHash3 x86 32-bit (Austin Appleby, public domain) over a string's UTF-16 code units taken as
+ * little-endian bytes, without allocating.
  */
 final class Murmur3 {
   private static final int C1 = 0xcc9e2d51;

@@ -16,21 +16,23 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@link #single()} (default): every request goes to the service's alias or version, route
  *       {@code primary}.
- *   <li>{@link #weighted(List)}: A/B arms with weights. With {@link #stickyBy(String)} a request
- *       is assigned by a stable hash (MurmurHash3, 32 bit) of its key field, so the same key always
- *       gets the same arm, across calls, services and processes; without a key (or when the
- *       request lacks the field) an arm is drawn at random by weight.
- *   <li>{@link #canary(Target, double, CanaryPolicy)}: {@code percent} of requests go to the
- *       canary (sticky by key when set), the rest to the primary; the canary is rolled back
- *       automatically when its error rate or p99 latency passes the policy's bounds.
+ *   <li>{@link #weighted(List)}: A/B arms with weights. With {@link #stickyBy(String)} a request is
+ *       assigned by a stable hash (MurmurHash3, 32 bit) of its key field, so the same key always
+ *       gets the same arm, across calls, services and processes; without a key (or when the request
+ *       lacks the field) an arm is drawn at random by weight.
+ *   <li>{@link #canary(Target, double, CanaryPolicy)}: {@code percent} of requests go to the canary
+ *       (sticky by key when set), the rest to the primary; the canary is rolled back automatically
+ *       when its error rate or p99 latency passes the policy's bounds.
  *   <li>{@link #withShadow(Shadow)} adds shadow traffic to any of the above.
  * </ul>
  */
 public final class Routing {
   /** Route name of the service's own alias or version. */
   public static final String PRIMARY = "primary";
+
   /** Route name of a canary. */
   public static final String CANARY = "canary";
+
   /** Route name of shadow predictions (reported to the listener only). */
   public static final String SHADOW = "shadow";
 
@@ -52,8 +54,14 @@ public final class Routing {
   private final @Nullable String stickyKey;
   private final @Nullable Shadow shadow;
 
-  private Routing(Mode mode, List<Arm> arms, @Nullable Target canary, double canaryPercent,
-      @Nullable CanaryPolicy canaryPolicy, @Nullable String stickyKey, @Nullable Shadow shadow) {
+  private Routing(
+      Mode mode,
+      List<Arm> arms,
+      @Nullable Target canary,
+      double canaryPercent,
+      @Nullable CanaryPolicy canaryPolicy,
+      @Nullable String stickyKey,
+      @Nullable Shadow shadow) {
     this.mode = mode;
     this.arms = List.copyOf(arms);
     this.canary = canary;
@@ -88,8 +96,8 @@ public final class Routing {
   public static Routing weighted(List<Arm> arms) {
     Objects.requireNonNull(arms, "arms");
     if (arms.size() < 2) {
-      throw new IllegalArgumentException("A weighted split needs at least two arms, got "
-          + arms.size());
+      throw new IllegalArgumentException(
+          "A weighted split needs at least two arms, got " + arms.size());
     }
     Set<String> names = new HashSet<>();
     for (Arm a : arms) {
@@ -119,8 +127,8 @@ public final class Routing {
   }
 
   /**
-   * Assigns requests by the value of request field {@code field} (for example a customer id),
-   * so the same value always gets the same arm.
+   * Assigns requests by the value of request field {@code field} (for example a customer id), so
+   * the same value always gets the same arm.
    */
   @CheckReturnValue
   public Routing stickyBy(String field) {
@@ -134,7 +142,13 @@ public final class Routing {
   /** Adds shadow traffic. */
   @CheckReturnValue
   public Routing withShadow(Shadow shadow) {
-    return new Routing(mode, arms, canary, canaryPercent, canaryPolicy, stickyKey,
+    return new Routing(
+        mode,
+        arms,
+        canary,
+        canaryPercent,
+        canaryPolicy,
+        stickyKey,
         Objects.requireNonNull(shadow, "shadow"));
   }
 
@@ -227,12 +241,14 @@ public final class Routing {
 
   @Override
   public String toString() {
-    String s = switch (mode) {
-      case SINGLE -> "single";
-      case WEIGHTED -> "weighted" + arms;
-      case CANARY -> "canary(" + canary + ", " + canaryPercent + "%, " + canaryPolicy + ")";
-    };
-    return s + (stickyKey == null ? "" : " sticky by " + stickyKey)
+    String s =
+        switch (mode) {
+          case SINGLE -> "single";
+          case WEIGHTED -> "weighted" + arms;
+          case CANARY -> "canary(" + canary + ", " + canaryPercent + "%, " + canaryPolicy + ")";
+        };
+    return s
+        + (stickyKey == null ? "" : " sticky by " + stickyKey)
         + (shadow == null ? "" : " shadow " + shadow);
   }
 }

@@ -18,8 +18,7 @@ public record Shadow(Target target, double fraction, int queueCapacity) {
       throw new IllegalArgumentException("Shadow fraction must be in (0, 1], was " + fraction);
     }
     if (queueCapacity < 1) {
-      throw new IllegalArgumentException("Shadow queueCapacity must be >= 1, was "
-          + queueCapacity);
+      throw new IllegalArgumentException("Shadow queueCapacity must be >= 1, was " + queueCapacity);
     }
   }
 }

@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 public record Target(@Nullable String alias, int version) {
   public Target {
     if (alias == null ? version < 1 : version != 0) {
-      throw new IllegalArgumentException("A target is an alias or a version >= 1, was alias="
-          + alias + ", version=" + version);
+      throw new IllegalArgumentException(
+          "A target is an alias or a version >= 1, was alias=" + alias + ", version=" + version);
     }
     if (alias != null && alias.isBlank()) {
       throw new IllegalArgumentException("Alias must not be blank");

@@ -24,17 +24,25 @@ class BatchDocExampleTest {
       registry.register("churn", BatchFixtures.churnModel(0), null);
 
       // docs/serving.md: batch example begin
-      try (InferenceService churn = InferenceService.builder()
-          .registry(registry).model("churn").version(1)     // pin the version for a batch run
-          .build()) {
-        BatchResult r = BatchJob.builder().service(churn)
-            .input(customers)                               // customer_id,tenure,spend,note
-            .output(scores)                                 // rejects go to scores.rejects.csv
-            .passThrough("customer_id")
-            .parallelism(2).checkpointEvery(10_000)
-            .listener(p -> log.add(p.rowsDone() + " rows, ETA " + p.eta().orElse(null)))
-            .build().run();
-        System.out.printf("%d scored, %d rejected, %.0f rows/s%n",
+      try (InferenceService churn =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .version(1) // pin the version for a batch run
+              .build()) {
+        BatchResult r =
+            BatchJob.builder()
+                .service(churn)
+                .input(customers) // customer_id,tenure,spend,note
+                .output(scores) // rejects go to scores.rejects.csv
+                .passThrough("customer_id")
+                .parallelism(2)
+                .checkpointEvery(10_000)
+                .listener(p -> log.add(p.rowsDone() + " rows, ETA " + p.eta().orElse(null)))
+                .build()
+                .run();
+        System.out.printf(
+            "%d scored, %d rejected, %.0f rows/s%n",
             r.rowsScored(), r.rowsRejected(), r.rowsPerSecond());
       }
       // docs/serving.md: batch example end

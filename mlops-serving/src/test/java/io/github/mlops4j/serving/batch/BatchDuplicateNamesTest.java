@@ -31,43 +31,61 @@ class BatchDuplicateNamesTest {
 
   @Test
   void aCsvHeaderNamingAColumnTwiceStopsTheJobNamingItAndTheLine() {
-    Path in = BatchFixtures.write(temp.resolve("in.csv"), """
+    Path in =
+        BatchFixtures.write(
+            temp.resolve("in.csv"),
+            """
 
         customer_id,tenure,spend, tenure
         c-0,1.0,20,9.0
         """);
-    BatchJob job = BatchJob.builder().service(fx.service).input(in)
-        .output(temp.resolve("out.csv")).build();
+    BatchJob job =
+        BatchJob.builder().service(fx.service).input(in).output(temp.resolve("out.csv")).build();
 
-    assertThatThrownBy(job::run).isInstanceOf(BatchJobException.class)
-        .hasMessageContaining("'tenure'").hasMessageContaining("line 2")
+    assertThatThrownBy(job::run)
+        .isInstanceOf(BatchJobException.class)
+        .hasMessageContaining("'tenure'")
+        .hasMessageContaining("line 2")
         .hasMessageContaining("columns 2 and 4");
     assertThat(temp.resolve("out.csv")).doesNotExist();
   }
 
   @Test
   void aCsvHeaderWithAnUnusedDuplicateIsRefusedToo() {
-    Path in = BatchFixtures.write(temp.resolve("in.csv"), """
+    Path in =
+        BatchFixtures.write(
+            temp.resolve("in.csv"),
+            """
         note,tenure,spend,note
         a,1.0,20,b
         """);
-    BatchJob job = BatchJob.builder().service(fx.service).input(in)
-        .output(temp.resolve("out.csv")).build();
+    BatchJob job =
+        BatchJob.builder().service(fx.service).input(in).output(temp.resolve("out.csv")).build();
 
-    assertThatThrownBy(job::run).isInstanceOf(BatchJobException.class)
-        .hasMessageContaining("'note'").hasMessageContaining("line 1");
+    assertThatThrownBy(job::run)
+        .isInstanceOf(BatchJobException.class)
+        .hasMessageContaining("'note'")
+        .hasMessageContaining("line 1");
   }
 
   @Test
   void aJsonLineWithADuplicateKeyIsARejectedRowNamingTheKey() throws IOException {
-    Path in = BatchFixtures.write(temp.resolve("in.jsonl"), """
+    Path in =
+        BatchFixtures.write(
+            temp.resolve("in.jsonl"),
+            """
         {"customer_id": "a", "tenure": 1.0, "spend": 10}
         {"customer_id": "b", "tenure": 1.0, "spend": 10, "tenure": 9.0}
         {"customer_id": "c", "tenure": 2.0, "spend": 20, "meta": {"k": 1, "k": 2}}
         {"customer_id": "d", "tenure": 3.0, "spend": 30}
         """);
-    BatchJob job = BatchJob.builder().service(fx.service).input(in)
-        .output(temp.resolve("out.jsonl")).passThrough("customer_id").build();
+    BatchJob job =
+        BatchJob.builder()
+            .service(fx.service)
+            .input(in)
+            .output(temp.resolve("out.jsonl"))
+            .passThrough("customer_id")
+            .build();
 
     BatchResult r = job.run();
 

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bytes that are not UTF-8 are a bad row, never a failed job: Jackson's parsers decode some
- * invalid sequences into unpaired surrogates, which the CSV writer then refused, stopping the
- * whole job (found by BatchInputFuzzTest).
+ * Bytes that are not UTF-8 are a bad row, never a failed job: Jackson's parsers decode some invalid
+ * sequences into unpaired surrogates, which the CSV writer then refused, stopping the whole job
+ * (found by BatchInputFuzzTest).
  */
 class BatchEncodingTest {
   @TempDir Path temp;
@@ -49,11 +49,27 @@ class BatchEncodingTest {
 
   @Test
   void aCsvRowThatIsNotUtf8IsRejectedAndTheJobGoesOn() throws IOException {
-    Path in = Files.write(temp.resolve("in.csv"), bytes("customer_id,tenure,spend\n",
-        "c-0,1.0,20\n", "c-", new int[] {0xF6, 0x91, 0x9A, 0x87}, ",2.0,30\n",
-        "c-", new int[] {0xED, 0xA0, 0x80}, ",2.0,30\n", "c-\u00e9\u65e5\ud83d\ude00,3.0,40\n"));
-    BatchJob job = BatchJob.builder().service(fx.service).input(in)
-        .output(temp.resolve("out.csv")).passThrough("customer_id").chunkSize(10).build();
+    Path in =
+        Files.write(
+            temp.resolve("in.csv"),
+            bytes(
+                "customer_id,tenure,spend\n",
+                "c-0,1.0,20\n",
+                "c-",
+                new int[] {0xF6, 0x91, 0x9A, 0x87},
+                ",2.0,30\n",
+                "c-",
+                new int[] {0xED, 0xA0, 0x80},
+                ",2.0,30\n",
+                "c-\u00e9\u65e5\ud83d\ude00,3.0,40\n"));
+    BatchJob job =
+        BatchJob.builder()
+            .service(fx.service)
+            .input(in)
+            .output(temp.resolve("out.csv"))
+            .passThrough("customer_id")
+            .chunkSize(10)
+            .build();
 
     BatchResult r = job.run();
 
@@ -70,30 +86,43 @@ class BatchEncodingTest {
   @Test
   void aJsonRowThatIsNotUtf8IsRejected_andAnEscapedLoneSurrogateIsWrittenAsAReplacement()
       throws IOException {
-    Path in = Files.write(temp.resolve("in.jsonl"), bytes(
-        "{\"customer_id\": \"a", new int[] {0xF6, 0x91, 0x9A, 0x87},
-        "\", \"tenure\": 1, \"spend\": 2}\n",
-        "{\"customer_id\": \"b\\udc00\", \"tenure\": 1, \"spend\": 2}\n"));
-    BatchJob job = BatchJob.builder().service(fx.service).input(in)
-        .output(temp.resolve("out.csv")).passThrough("customer_id").build();
+    Path in =
+        Files.write(
+            temp.resolve("in.jsonl"),
+            bytes(
+                "{\"customer_id\": \"a",
+                new int[] {0xF6, 0x91, 0x9A, 0x87},
+                "\", \"tenure\": 1, \"spend\": 2}\n",
+                "{\"customer_id\": \"b\\udc00\", \"tenure\": 1, \"spend\": 2}\n"));
+    BatchJob job =
+        BatchJob.builder()
+            .service(fx.service)
+            .input(in)
+            .output(temp.resolve("out.csv"))
+            .passThrough("customer_id")
+            .build();
 
     BatchResult r = job.run();
 
     assertThat(r.rowsScored()).isEqualTo(1);
     assertThat(r.rowsRejected()).isEqualTo(1);
-    assertThat(BatchFixtures.lines(job.rejects()).get(1)).startsWith("1,")
+    assertThat(BatchFixtures.lines(job.rejects()).get(1))
+        .startsWith("1,")
         .contains("not valid UTF-8");
     assertThat(BatchFixtures.lines(temp.resolve("out.csv")).get(1)).startsWith("b\ufffd,");
   }
 
   @Test
   void aCsvHeaderThatIsNotUtf8StopsTheJob() throws IOException {
-    Path in = Files.write(temp.resolve("in.csv"), bytes("customer_id,tenure,spend,",
-        new int[] {0xC0, 0xAF}, "\nc-0,1,2,3\n"));
-    BatchJob job = BatchJob.builder().service(fx.service).input(in)
-        .output(temp.resolve("out.csv")).build();
+    Path in =
+        Files.write(
+            temp.resolve("in.csv"),
+            bytes("customer_id,tenure,spend,", new int[] {0xC0, 0xAF}, "\nc-0,1,2,3\n"));
+    BatchJob job =
+        BatchJob.builder().service(fx.service).input(in).output(temp.resolve("out.csv")).build();
 
-    assertThatThrownBy(job::run).isInstanceOf(BatchJobException.class)
+    assertThatThrownBy(job::run)
+        .isInstanceOf(BatchJobException.class)
         .hasMessageContaining("header on line 1 is not valid UTF-8");
   }
 }

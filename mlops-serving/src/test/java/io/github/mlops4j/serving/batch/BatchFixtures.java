@@ -39,23 +39,24 @@ final class BatchFixtures implements AutoCloseable {
 
   /** Opens the workspace with a service pinned to {@code version}, registering up to it. */
   static BatchFixtures open(Path workspace, int version) {
-    ModelRegistry registry = ModelRegistry.builder().workspace(workspace)
-        .pollInterval(Duration.ZERO).build();
-    int registered = registry.findModel("churn").isPresent()
-        ? registry.versions("churn").size() : 0;
+    ModelRegistry registry =
+        ModelRegistry.builder().workspace(workspace).pollInterval(Duration.ZERO).build();
+    int registered =
+        registry.findModel("churn").isPresent() ? registry.versions("churn").size() : 0;
     for (int v = registered + 1; v <= version; v++) {
       registry.register("churn", churnModel(v - 1), null);
     }
-    InferenceService service = InferenceService.builder().registry(registry).model("churn")
-        .version(version).build();
+    InferenceService service =
+        InferenceService.builder().registry(registry).model("churn").version(version).build();
     return new BatchFixtures(registry, service);
   }
 
   /** A logistic regression: churn when tenure is short and spend is low. */
   static Model<Label> churnModel(long seed) {
     LabelFactory factory = new LabelFactory();
-    MutableDataset<Label> data = new MutableDataset<>(
-        new SimpleDataSourceProvenance("synthetic churn " + seed, factory), factory);
+    MutableDataset<Label> data =
+        new MutableDataset<>(
+            new SimpleDataSourceProvenance("synthetic churn " + seed, factory), factory);
     Random random = new Random(seed);
     for (int i = 0; i < 400; i++) {
       double tenure = random.nextDouble() * 10;
@@ -79,7 +80,12 @@ final class BatchFixtures implements AutoCloseable {
   static Path csv(Path file, int rows) {
     StringBuilder sb = new StringBuilder("customer_id,tenure,spend,note\n");
     for (int i = 0; i < rows; i++) {
-      sb.append("c-").append(i).append(',').append(tenure(i)).append(',').append(spend(i))
+      sb.append("c-")
+          .append(i)
+          .append(',')
+          .append(tenure(i))
+          .append(',')
+          .append(spend(i))
           .append(',');
       switch (i % 4) {
         case 0 -> sb.append("plain");

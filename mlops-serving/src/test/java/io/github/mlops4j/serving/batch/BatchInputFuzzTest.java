@@ -10,25 +10,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * Fuzzes what a batch job does with the bytes of an untrusted input file, in memory: the record
  * splitter, the CSV header, the CSV and JSON Lines row parsers, the conversion to requests, the
  * service's validation of them (a real churn model) and the output and reject formatting.
  *
- * <p>The property: the input is read to its end, or the job stops with a {@link
- * BatchJobException} (empty input, a header that does not parse or names a column twice, a record
- * longer than the bound); every record is either scored or rejected, never lost or counted twice;
- * and a healthy model never sees a model error: whatever a row holds is the row's fault. Any other
- * exception, an {@code Error} or a hang fails the test.
+ * <p>The property: the input is read to its end, or the job stops with a {@link BatchJobException}
+ * (empty input, a header that does not parse or names a column twice, a record longer than the
+ * bound); every record is either scored or rejected, never lost or counted twice; and a healthy
+ * model never sees a model error: whatever a row holds is the row's fault. Any other exception, an
+ * {@code Error} or a hang fails the test.
  *
  * <p>Without {@code JAZZER_FUZZ=1} this replays the corpus in {@code
  * src/test/resources/.../BatchInputFuzzTestInputs/<method>/}. To fuzz one method (see
- * docs/serving.md):
- * {@code JAZZER_FUZZ=1 mvn -pl mlops-serving -am test -Dtest='BatchInputFuzzTest#csv'
- * -Dsurefire.failIfNoSpecifiedTests=false}.
+ * docs/serving.md): {@code JAZZER_FUZZ=1 mvn -pl mlops-serving -am test
+ * -Dtest='BatchInputFuzzTest#csv' -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class BatchInputFuzzTest {
   /** Small, so that the fuzzer reaches the record length bound. */
@@ -39,9 +38,9 @@ class BatchInputFuzzTest {
   private static List<FeatureSpec> features = List.of();
 
   /**
-   * The service, opened on first use rather than in {@code @BeforeAll}: its classes must load
-   * after Jazzer's agent is installed (before the first input), or the agent retransforms them
-   * already loaded, which breaks record accessors ({@code NoSuchFieldError}).
+   * The service, opened on first use rather than in {@code @BeforeAll}: its classes must load after
+   * Jazzer's agent is installed (before the first input), or the agent retransforms them already
+   * loaded, which breaks record accessors ({@code NoSuchFieldError}).
    */
   private static synchronized BatchFixtures fixtures() throws IOException {
     if (fx == null) {
@@ -69,8 +68,8 @@ class BatchInputFuzzTest {
   @FuzzTest(maxDuration = "60s")
   void csv(byte[] input) throws IOException {
     BatchFixtures fixtures = fixtures();
-    RecordSplitter splitter = new RecordSplitter(new ByteArrayInputStream(input), 0, 1, true,
-        MAX_RECORD_BYTES);
+    RecordSplitter splitter =
+        new RecordSplitter(new ByteArrayInputStream(input), 0, 1, true, MAX_RECORD_BYTES);
     splitter.skipByteOrderMark();
     List<String> header;
     try {
@@ -81,12 +80,30 @@ class BatchInputFuzzTest {
     List<String> passThrough = header.isEmpty() ? List.of() : List.of(header.get(0));
     JobPlan plan;
     try {
-      plan = new JobPlan(BatchFormat.CSV, BatchFormat.CSV, BatchFormat.JSON_LINES, header,
-          features, Set.of(), passThrough, List.of(), null);
+      plan =
+          new JobPlan(
+              BatchFormat.CSV,
+              BatchFormat.CSV,
+              BatchFormat.JSON_LINES,
+              header,
+              features,
+              Set.of(),
+              passThrough,
+              List.of(),
+              null);
     } catch (BatchJobException e) {
       // the header lacks the model's columns: read it as a model without signature would
-      plan = new JobPlan(BatchFormat.CSV, BatchFormat.JSON_LINES, BatchFormat.CSV, header,
-          null, Set.of(), passThrough, List.of(), null);
+      plan =
+          new JobPlan(
+              BatchFormat.CSV,
+              BatchFormat.JSON_LINES,
+              BatchFormat.CSV,
+              header,
+              null,
+              Set.of(),
+              passThrough,
+              List.of(),
+              null);
     }
     scoreAll(fixtures, splitter, plan);
   }
@@ -95,12 +112,20 @@ class BatchInputFuzzTest {
   void jsonLines(byte[] input) throws IOException {
     BatchFixtures fixtures = fixtures();
     for (boolean signature : new boolean[] {true, false}) {
-      RecordSplitter splitter = new RecordSplitter(new ByteArrayInputStream(input), 0, 1, false,
-          MAX_RECORD_BYTES);
+      RecordSplitter splitter =
+          new RecordSplitter(new ByteArrayInputStream(input), 0, 1, false, MAX_RECORD_BYTES);
       splitter.skipByteOrderMark();
-      JobPlan plan = new JobPlan(BatchFormat.JSON_LINES, signature ? BatchFormat.JSON_LINES
-          : BatchFormat.CSV, signature ? BatchFormat.CSV : BatchFormat.JSON_LINES, null,
-          signature ? features : null, Set.of(), List.of("customer_id"), List.of(), null);
+      JobPlan plan =
+          new JobPlan(
+              BatchFormat.JSON_LINES,
+              signature ? BatchFormat.JSON_LINES : BatchFormat.CSV,
+              signature ? BatchFormat.CSV : BatchFormat.JSON_LINES,
+              null,
+              signature ? features : null,
+              Set.of(),
+              List.of("customer_id"),
+              List.of(),
+              null);
       scoreAll(fixtures, splitter, plan);
     }
   }
@@ -123,7 +148,8 @@ class BatchInputFuzzTest {
       for (int i = 0; i < chunk.count(); i++) {
         int from = chunk.starts()[i];
         int to = chunk.ends()[i];
-        check(0 <= from && from <= to && to < chunk.dataLength() && chunk.data()[to] == '\n',
+        check(
+            0 <= from && from <= to && to < chunk.dataLength() && chunk.data()[to] == '\n',
             "record " + i + " at [" + from + ", " + to + ") of " + chunk.dataLength());
         check(to - from <= MAX_RECORD_BYTES, "record longer than the bound");
         check(chunk.lines()[i] > previousLine, "line numbers must grow");
@@ -131,11 +157,16 @@ class BatchInputFuzzTest {
       }
       ChunkResult r = scorer.score(chunk);
       check(r.rowsRead() == chunk.count(), "rows read " + r.rowsRead() + " of " + chunk.count());
-      check(r.rowsScored() + r.rowsRejected() == r.rowsRead(), "scored " + r.rowsScored()
-          + " + rejected " + r.rowsRejected() + " != read " + r.rowsRead());
+      check(
+          r.rowsScored() + r.rowsRejected() == r.rowsRead(),
+          "scored "
+              + r.rowsScored()
+              + " + rejected "
+              + r.rowsRejected()
+              + " != read "
+              + r.rowsRead());
       if (r.modelErrors() != 0) {
-        throw new AssertionError("a row was a model error on a healthy model",
-            r.firstModelError());
+        throw new AssertionError("a row was a model error on a healthy model", r.firstModelError());
       }
     }
   }

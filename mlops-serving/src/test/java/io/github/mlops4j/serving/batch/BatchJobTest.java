@@ -12,7 +12,6 @@ import io.github.mlops4j.serving.ModelUnavailableException;
 import io.github.mlops4j.serving.Prediction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,8 +49,15 @@ class BatchJobTest {
     int rows = 600;
     Path in = BatchFixtures.csv(temp.resolve("customers.csv"), rows);
     Path out = temp.resolve("scores.csv");
-    BatchJob job = BatchJob.builder().service(fx.service).input(in).output(out)
-        .passThrough("customer_id").parallelism(4).chunkSize(3).build();
+    BatchJob job =
+        BatchJob.builder()
+            .service(fx.service)
+            .input(in)
+            .output(out)
+            .passThrough("customer_id")
+            .parallelism(4)
+            .chunkSize(3)
+            .build();
 
     BatchResult r = job.run();
 
@@ -62,8 +68,9 @@ class BatchJobTest {
     assertThat(r.output()).isEqualTo(out.toAbsolutePath());
     List<Map<String, String>> scored = readCsv(out);
     assertThat(scored).hasSize(rows);
-    assertThat(scored.get(0).keySet()).containsExactly("customer_id", "prediction_id",
-        "model_version", "output", "score_no", "score_yes");
+    assertThat(scored.get(0).keySet())
+        .containsExactly(
+            "customer_id", "prediction_id", "model_version", "output", "score_no", "score_yes");
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < rows; i++) {
       Map<String, String> row = scored.get(i);
@@ -85,8 +92,14 @@ class BatchJobTest {
   @Test
   void run_boundsTheChunksHeldAtOnce() {
     Path in = BatchFixtures.csv(temp.resolve("in.csv"), 400);
-    BatchJob job = BatchJob.builder().service(fx.service).input(in)
-        .output(temp.resolve("out.csv")).parallelism(4).chunkSize(1).build();
+    BatchJob job =
+        BatchJob.builder()
+            .service(fx.service)
+            .input(in)
+            .output(temp.resolve("out.csv"))
+            .parallelism(4)
+            .chunkSize(1)
+            .build();
 
     assertThat(job.run().rowsScored()).isEqualTo(400);
 
@@ -96,7 +109,10 @@ class BatchJobTest {
 
   @Test
   void run_badRows_goToTheRejectFile_withLineReasonAndRawRow() {
-    Path in = BatchFixtures.write(temp.resolve("in.csv"), """
+    Path in =
+        BatchFixtures.write(
+            temp.resolve("in.csv"),
+            """
         customer_id,tenure,spend
         c-0,1.5,20
         c-1,abc,20
@@ -111,25 +127,35 @@ class BatchJobTest {
         c-8,9.0,90
         """);
     Path out = temp.resolve("scores.csv");
-    BatchJob job = BatchJob.builder().service(fx.service).input(in).output(out)
-        .passThrough("customer_id").parallelism(2).chunkSize(2).build();
+    BatchJob job =
+        BatchJob.builder()
+            .service(fx.service)
+            .input(in)
+            .output(out)
+            .passThrough("customer_id")
+            .parallelism(2)
+            .chunkSize(2)
+            .build();
 
     BatchResult r = job.run();
 
     assertThat(r.rowsRead()).isEqualTo(9);
     assertThat(r.rowsScored()).isEqualTo(3);
     assertThat(r.rowsRejected()).isEqualTo(6);
-    assertThat(readCsv(out)).extracting(m -> m.get("customer_id"))
+    assertThat(readCsv(out))
+        .extracting(m -> m.get("customer_id"))
         .containsExactly("c-0", "c-5\ncontinued", "c-8");
     assertThat(job.rejects()).isEqualTo(temp.resolve("scores.rejects.csv"));
     List<Map<String, String>> rejects = readCsv(job.rejects());
-    assertThat(rejects).extracting(m -> m.get("line"))
+    assertThat(rejects)
+        .extracting(m -> m.get("line"))
         .containsExactly("3", "4", "5", "7", "10", "11");
     assertThat(rejects.get(0).get("reason")).isEqualTo("'tenure' is not a number: 'abc'");
     assertThat(rejects.get(0).get("raw")).isEqualTo("c-1,abc,20");
     assertThat(rejects.get(1).get("reason")).isEqualTo("expected 3 columns but found 2");
-    assertThat(rejects.get(2).get("reason")).startsWith("invalid input: ").containsIgnoringCase(
-        "nan");
+    assertThat(rejects.get(2).get("reason"))
+        .startsWith("invalid input: ")
+        .containsIgnoringCase("nan");
     assertThat(rejects.get(3).get("reason")).isEqualTo("expected 3 columns but found 4");
     assertThat(rejects.get(3).get("raw")).isEqualTo("c-4,2.5,30,extra");
     assertThat(rejects.get(4).get("reason")).startsWith("invalid input: ").contains("tenure");
@@ -138,7 +164,10 @@ class BatchJobTest {
 
   @Test
   void run_jsonLinesInAndOut() throws IOException {
-    Path in = BatchFixtures.write(temp.resolve("in.jsonl"), """
+    Path in =
+        BatchFixtures.write(
+            temp.resolve("in.jsonl"),
+            """
         {"customer_id": "a", "tenure": 1.0, "spend": 10, "meta": {"k": [1, 2]}}
         {"customer_id": "b", "tenure": "2.5", "spend": 80}
         {"customer_id": "c", "tenure": true, "spend": 80}
@@ -148,8 +177,15 @@ class BatchJobTest {
         {"customer_id": 7, "tenure": 8.0, "spend": 90.5}
         """);
     Path out = temp.resolve("scores.jsonl");
-    BatchJob job = BatchJob.builder().service(fx.service).input(in).output(out)
-        .passThrough("customer_id", "meta").parallelism(3).chunkSize(1).build();
+    BatchJob job =
+        BatchJob.builder()
+            .service(fx.service)
+            .input(in)
+            .output(out)
+            .passThrough("customer_id", "meta")
+            .parallelism(3)
+            .chunkSize(1)
+            .build();
 
     BatchResult r = job.run();
 
@@ -187,9 +223,16 @@ class BatchJobTest {
   void run_csvInJsonLinesOut_byExplicitFormat() throws IOException {
     Path in = BatchFixtures.csv(temp.resolve("in.data"), 5);
     Path out = temp.resolve("out.txt");
-    BatchJob job = BatchJob.builder().service(fx.service).input(in).output(out)
-        .inputFormat(BatchFormat.CSV).outputFormat(BatchFormat.JSON_LINES)
-        .rejects(temp.resolve("bad.csv")).passThrough("note").build();
+    BatchJob job =
+        BatchJob.builder()
+            .service(fx.service)
+            .input(in)
+            .output(out)
+            .inputFormat(BatchFormat.CSV)
+            .outputFormat(BatchFormat.JSON_LINES)
+            .rejects(temp.resolve("bad.csv"))
+            .passThrough("note")
+            .build();
 
     assertThat(job.run().rowsScored()).isEqualTo(5);
 
@@ -204,18 +247,27 @@ class BatchJobTest {
   void run_reportsProgress_withRateAndEta() {
     Path in = BatchFixtures.csv(temp.resolve("in.csv"), 100);
     List<BatchProgress> reports = new CopyOnWriteArrayList<>();
-    BatchJob job = BatchJob.builder().service(fx.service).input(in)
-        .output(temp.resolve("out.csv")).parallelism(2).chunkSize(10)
-        .progressEvery(25, Duration.ofHours(1)).clock(new TickingClock(Duration.ofSeconds(1)))
-        .listener(reports::add).build();
+    BatchJob job =
+        BatchJob.builder()
+            .service(fx.service)
+            .input(in)
+            .output(temp.resolve("out.csv"))
+            .parallelism(2)
+            .chunkSize(10)
+            .progressEvery(25, Duration.ofHours(1))
+            .clock(new TickingClock(Duration.ofSeconds(1)))
+            .listener(reports::add)
+            .build();
 
     BatchResult r = job.run();
 
     assertThat(reports).extracting(BatchProgress::rowsDone).containsExactly(30L, 60L, 90L, 100L);
-    assertThat(reports).allSatisfy(p -> {
-      assertThat(p.rowsPerSecond()).isPositive();
-      assertThat(p.bytesTotal()).isEqualTo(in.toFile().length());
-    });
+    assertThat(reports)
+        .allSatisfy(
+            p -> {
+              assertThat(p.rowsPerSecond()).isPositive();
+              assertThat(p.bytesTotal()).isEqualTo(in.toFile().length());
+            });
     assertThat(reports.get(0).eta()).isPresent();
     assertThat(reports.get(3).fractionDone()).isEqualTo(1.0);
     assertThat(reports.get(3).eta()).contains(Duration.ZERO);
@@ -228,25 +280,44 @@ class BatchJobTest {
     int rows = 200;
     Path in = BatchFixtures.csv(temp.resolve("in.csv"), rows);
     Path out = temp.resolve("out.csv");
-    BatchJob failing = BatchJob.builder().service(fx.service).input(in).output(out)
-        .passThrough("customer_id").parallelism(3).chunkSize(7).checkpointEvery(20)
-        .progressEvery(1, Duration.ofHours(1)).listener(p -> {
-          if (p.rowsDone() >= 120) {
-            throw new IllegalStateException("stop here");
-          }
-        }).build();
+    BatchJob failing =
+        BatchJob.builder()
+            .service(fx.service)
+            .input(in)
+            .output(out)
+            .passThrough("customer_id")
+            .parallelism(3)
+            .chunkSize(7)
+            .checkpointEvery(20)
+            .progressEvery(1, Duration.ofHours(1))
+            .listener(
+                p -> {
+                  if (p.rowsDone() >= 120) {
+                    throw new IllegalStateException("stop here");
+                  }
+                })
+            .build();
     assertThatThrownBy(failing::run).hasMessage("stop here");
     assertThat(failing.checkpoint()).exists();
     assertThat(out).doesNotExist();
 
-    BatchJob job = BatchJob.builder().service(fx.service).input(in).output(out)
-        .passThrough("customer_id").parallelism(2).chunkSize(7).checkpointEvery(20).build();
+    BatchJob job =
+        BatchJob.builder()
+            .service(fx.service)
+            .input(in)
+            .output(out)
+            .passThrough("customer_id")
+            .parallelism(2)
+            .chunkSize(7)
+            .checkpointEvery(20)
+            .build();
     BatchResult r = job.run();
 
     assertThat(r.resumedFromRow()).isBetween(21L, 126L); // a checkpoint at a chunk boundary
     assertThat(r.rowsRead()).isEqualTo(rows);
     assertThat(r.rowsScored()).isEqualTo(rows);
-    assertThat(readCsv(out)).extracting(m -> m.get("customer_id"))
+    assertThat(readCsv(out))
+        .extracting(m -> m.get("customer_id"))
         .containsExactlyElementsOf(ids(rows));
     assertThat(job.checkpoint()).doesNotExist();
   }
@@ -255,50 +326,77 @@ class BatchJobTest {
   void run_checkpointOfAnotherInputOrVersion_isAClearError_unlessRestart() {
     Path in = BatchFixtures.csv(temp.resolve("in.csv"), 60);
     Path out = temp.resolve("out.csv");
-    BatchJob failing = BatchJob.builder().service(fx.service).input(in).output(out)
-        .chunkSize(5).checkpointEvery(10).progressEvery(1, Duration.ofHours(1))
-        .listener(p -> {
-          if (p.rowsDone() >= 30) {
-            throw new IllegalStateException("stop");
-          }
-        }).build();
+    BatchJob failing =
+        BatchJob.builder()
+            .service(fx.service)
+            .input(in)
+            .output(out)
+            .chunkSize(5)
+            .checkpointEvery(10)
+            .progressEvery(1, Duration.ofHours(1))
+            .listener(
+                p -> {
+                  if (p.rowsDone() >= 30) {
+                    throw new IllegalStateException("stop");
+                  }
+                })
+            .build();
     assertThatThrownBy(failing::run).hasMessage("stop");
     assertThat(failing.checkpoint()).exists();
 
     try (BatchFixtures v2 = BatchFixtures.open(temp.resolve("ws"), 2)) {
-      assertThatThrownBy(() -> BatchJob.builder().service(v2.service).input(in).output(out)
-          .build().run())
+      assertThatThrownBy(
+              () -> BatchJob.builder().service(v2.service).input(in).output(out).build().run())
           .isInstanceOf(CheckpointMismatchException.class)
           .hasMessageContaining("model version was 1, is now 2")
           .hasMessageContaining("restart(true)");
     }
     BatchFixtures.csv(in, 61);
-    assertThatThrownBy(() -> BatchJob.builder().service(fx.service).input(in).output(out)
-        .build().run())
+    assertThatThrownBy(
+            () -> BatchJob.builder().service(fx.service).input(in).output(out).build().run())
         .isInstanceOf(CheckpointMismatchException.class)
         .hasMessageContaining("input size was");
 
-    BatchResult r = BatchJob.builder().service(fx.service).input(in).output(out)
-        .passThrough("customer_id").restart(true).build().run();
+    BatchResult r =
+        BatchJob.builder()
+            .service(fx.service)
+            .input(in)
+            .output(out)
+            .passThrough("customer_id")
+            .restart(true)
+            .build()
+            .run();
     assertThat(r.resumedFromRow()).isZero();
-    assertThat(readCsv(out)).extracting(m -> m.get("customer_id"))
+    assertThat(readCsv(out))
+        .extracting(m -> m.get("customer_id"))
         .containsExactlyElementsOf(ids(61));
   }
 
   @Test
   void run_missingInput_isAClearError() {
-    BatchJob job = BatchJob.builder().service(fx.service).input(temp.resolve("nope.csv"))
-        .output(temp.resolve("out.csv")).build();
-    assertThatThrownBy(job::run).isInstanceOf(BatchJobException.class)
-        .hasMessageContaining("nope.csv").hasMessageContaining("does not exist");
+    BatchJob job =
+        BatchJob.builder()
+            .service(fx.service)
+            .input(temp.resolve("nope.csv"))
+            .output(temp.resolve("out.csv"))
+            .build();
+    assertThatThrownBy(job::run)
+        .isInstanceOf(BatchJobException.class)
+        .hasMessageContaining("nope.csv")
+        .hasMessageContaining("does not exist");
   }
 
   @Test
   void run_outputInMissingDirectory_isAClearError_andWritesNothing() {
     Path in = BatchFixtures.csv(temp.resolve("in.csv"), 3);
-    BatchJob job = BatchJob.builder().service(fx.service).input(in)
-        .output(temp.resolve("missing/dir/out.csv")).build();
-    assertThatThrownBy(job::run).isInstanceOf(BatchJobException.class)
+    BatchJob job =
+        BatchJob.builder()
+            .service(fx.service)
+            .input(in)
+            .output(temp.resolve("missing/dir/out.csv"))
+            .build();
+    assertThatThrownBy(job::run)
+        .isInstanceOf(BatchJobException.class)
         .hasMessageContaining("missing" + java.io.File.separator + "dir")
         .hasMessageContaining("create it first");
     assertThat(temp.resolve("missing")).doesNotExist();
@@ -307,23 +405,37 @@ class BatchJobTest {
   @Test
   void run_headerWithoutTheModelsColumns_isAClearError() {
     Path in = BatchFixtures.write(temp.resolve("in.csv"), "id,tenure,amount\n1,2,3\n");
-    BatchJob job = BatchJob.builder().service(fx.service).input(in)
-        .output(temp.resolve("out.csv")).passThrough("customer_id").build();
-    assertThatThrownBy(job::run).isInstanceOf(BatchJobException.class)
-        .hasMessageContaining("[spend]").hasMessageContaining("[customer_id]")
+    BatchJob job =
+        BatchJob.builder()
+            .service(fx.service)
+            .input(in)
+            .output(temp.resolve("out.csv"))
+            .passThrough("customer_id")
+            .build();
+    assertThatThrownBy(job::run)
+        .isInstanceOf(BatchJobException.class)
+        .hasMessageContaining("[spend]")
+        .hasMessageContaining("[customer_id]")
         .hasMessageContaining("[id, tenure, amount]");
   }
 
   @Test
   void run_modelFailingOnEveryRow_stopsTheJobClearly() {
     Path in = BatchFixtures.csv(temp.resolve("in.csv"), 300);
-    BatchJob job = BatchJob.builder().service(fx.service).input(in)
-        .output(temp.resolve("out.csv")).parallelism(2).chunkSize(10)
-        .maxConsecutiveModelErrors(25).progressEvery(1, Duration.ofHours(1))
-        .listener(p -> fx.service.close()) // every row after the first chunk fails
-        .build();
+    BatchJob job =
+        BatchJob.builder()
+            .service(fx.service)
+            .input(in)
+            .output(temp.resolve("out.csv"))
+            .parallelism(2)
+            .chunkSize(10)
+            .maxConsecutiveModelErrors(25)
+            .progressEvery(1, Duration.ofHours(1))
+            .listener(p -> fx.service.close()) // every row after the first chunk fails
+            .build();
 
-    assertThatThrownBy(job::run).isInstanceOf(BatchJobException.class)
+    assertThatThrownBy(job::run)
+        .isInstanceOf(BatchJobException.class)
         .hasMessageContaining("25 rows in a row failed in the model")
         .hasMessageContaining(ModelUnavailableException.class.getSimpleName())
         .hasCauseInstanceOf(ModelUnavailableException.class);
@@ -333,18 +445,28 @@ class BatchJobTest {
   @Test
   void build_rejectsBadConfiguration() {
     Path in = temp.resolve("in.csv");
-    assertThatThrownBy(() -> BatchJob.builder().service(fx.service).input(in)
-        .output(temp.resolve("out.parquet")).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out.parquet")
+    assertThatThrownBy(
+            () ->
+                BatchJob.builder()
+                    .service(fx.service)
+                    .input(in)
+                    .output(temp.resolve("out.parquet"))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("out.parquet")
         .hasMessageContaining("format(BatchFormat)");
     assertThatThrownBy(() -> BatchJob.builder().service(fx.service).input(in).output(in).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is the input");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is the input");
     assertThatThrownBy(() -> BatchJob.builder().passThrough("score_x"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clash");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("clash");
     assertThatThrownBy(() -> BatchJob.builder().parallelism(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parallelism");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("parallelism");
     assertThatThrownBy(() -> BatchJob.builder().input(in).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("service")
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("service")
         .hasMessageContaining("output");
   }
 
@@ -358,8 +480,11 @@ class BatchJobTest {
 
   static List<Map<String, String>> readCsv(Path file) {
     CsvMapper mapper = new CsvMapper();
-    try (MappingIterator<Map<String, String>> it = mapper.readerForMapOf(String.class)
-        .with(CsvSchema.emptySchema().withHeader()).readValues(file.toFile())) {
+    try (MappingIterator<Map<String, String>> it =
+        mapper
+            .readerForMapOf(String.class)
+            .with(CsvSchema.emptySchema().withHeader())
+            .readValues(file.toFile())) {
       return it.readAll();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

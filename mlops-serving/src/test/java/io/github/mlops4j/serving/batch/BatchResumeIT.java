@@ -25,8 +25,14 @@ class BatchResumeIT {
 
   /** The job both JVMs run: small chunks and frequent checkpoints. */
   static BatchJob.Builder job(BatchFixtures fx, Path input, Path output) {
-    return BatchJob.builder().service(fx.service).input(input).output(output)
-        .passThrough("customer_id").parallelism(2).chunkSize(10).checkpointEvery(50);
+    return BatchJob.builder()
+        .service(fx.service)
+        .input(input)
+        .output(output)
+        .passThrough("customer_id")
+        .parallelism(2)
+        .chunkSize(10)
+        .checkpointEvery(50);
   }
 
   @Test
@@ -40,14 +46,23 @@ class BatchResumeIT {
     Path checkpoint = temp.resolve("scores.csv.checkpoint");
     Path partial = temp.resolve("scores.csv.partial");
 
-    Process child = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), BatchResumeChild.class.getName(),
-        ws.toString(), in.toString(), out.toString()).redirectErrorStream(true).start();
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                BatchResumeChild.class.getName(),
+                ws.toString(),
+                in.toString(),
+                out.toString())
+            .redirectErrorStream(true)
+            .start();
     long killedAt = -1;
     StringBuilder log = new StringBuilder();
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
-        StandardCharsets.UTF_8)); OutputStream stdin = child.getOutputStream()) {
+    try (BufferedReader lines =
+            new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        OutputStream stdin = child.getOutputStream()) {
       String line;
       while ((line = lines.readLine()) != null) {
         log.append(line).append('\n');
@@ -81,7 +96,8 @@ class BatchResumeIT {
       assertThat(r.rowsScored()).isEqualTo(ROWS);
       assertThat(r.rowsRejected()).isZero();
       List<Map<String, String>> rows = BatchJobTest.readCsv(out);
-      assertThat(rows).extracting(m -> m.get("customer_id"))
+      assertThat(rows)
+          .extracting(m -> m.get("customer_id"))
           .containsExactlyElementsOf(BatchJobTest.ids(ROWS));
       Set<String> predictionIds = new HashSet<>();
       for (int i = 0; i < ROWS; i++) {

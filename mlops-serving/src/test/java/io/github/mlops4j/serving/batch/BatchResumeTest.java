@@ -32,15 +32,45 @@ class BatchResumeTest {
   }
 
   private static Checkpoint fresh() {
-    return new Checkpoint(1, 1234, "ab12", BatchFormat.CSV, BatchFormat.CSV, "churn", 3,
-        List.of("customer_id", "prediction_id", "model_version", "output"), List.of("no", "yes"),
-        0, 0, 0, 10, 2, 0, 0, false);
+    return new Checkpoint(
+        1,
+        1234,
+        "ab12",
+        BatchFormat.CSV,
+        BatchFormat.CSV,
+        "churn",
+        3,
+        List.of("customer_id", "prediction_id", "model_version", "output"),
+        List.of("no", "yes"),
+        0,
+        0,
+        0,
+        10,
+        2,
+        0,
+        0,
+        false);
   }
 
   private static Checkpoint after100Rows(int version) {
-    return new Checkpoint(1, 1234, "ab12", BatchFormat.CSV, BatchFormat.CSV, "churn", version,
-        List.of("customer_id", "prediction_id", "model_version", "output"), List.of("no", "yes"),
-        100, 98, 2, 1000, 102, 50, 6, true);
+    return new Checkpoint(
+        1,
+        1234,
+        "ab12",
+        BatchFormat.CSV,
+        BatchFormat.CSV,
+        "churn",
+        version,
+        List.of("customer_id", "prediction_id", "model_version", "output"),
+        List.of("no", "yes"),
+        100,
+        98,
+        2,
+        1000,
+        102,
+        50,
+        6,
+        true);
   }
 
   private Checkpoint state(boolean restart) {
@@ -71,7 +101,8 @@ class BatchResumeTest {
   @Test
   void aCheckpointOfAnotherJobIsAMismatch() throws IOException {
     after100Rows(4).write(checkpoint());
-    assertThatThrownBy(() -> state(false)).isInstanceOf(CheckpointMismatchException.class)
+    assertThatThrownBy(() -> state(false))
+        .isInstanceOf(CheckpointMismatchException.class)
         .hasMessageContaining("belongs to another job")
         .hasMessageContaining("model version was 4, is now 3")
         .hasMessageContaining("restart(true)");
@@ -82,12 +113,14 @@ class BatchResumeTest {
     after100Rows(3).write(checkpoint());
     Files.write(partialOutput(), new byte[49]);
     Files.write(partialRejects(), new byte[6]);
-    assertThatThrownBy(() -> state(false)).isInstanceOf(BatchJobException.class)
+    assertThatThrownBy(() -> state(false))
+        .isInstanceOf(BatchJobException.class)
         .hasMessageContaining("records 50 bytes of " + partialOutput())
         .hasMessageContaining("has only 49");
     Files.delete(partialRejects());
     Files.write(partialOutput(), new byte[50]);
-    assertThatThrownBy(() -> state(false)).isInstanceOf(BatchJobException.class)
+    assertThatThrownBy(() -> state(false))
+        .isInstanceOf(BatchJobException.class)
         .hasMessageContaining(partialRejects() + " but the file is missing");
   }
 
@@ -95,16 +128,18 @@ class BatchResumeTest {
   void theHintSaysTheJobCanBeResumedOnlyWhileItsCheckpointExists() throws IOException {
     assertThat(BatchResume.hint(checkpoint())).isEmpty();
     after100Rows(3).write(checkpoint());
-    assertThat(BatchResume.hint(checkpoint())).isEqualTo(". Its checkpoint " + checkpoint()
-        + " is kept: run the job again to resume");
+    assertThat(BatchResume.hint(checkpoint()))
+        .isEqualTo(". Its checkpoint " + checkpoint() + " is kept: run the job again to resume");
   }
 
   @Test
   void thePipelineAndTheResumeLogicAreNotApi() {
     assertThat(Modifier.isPublic(BatchPipeline.class.getModifiers())).isFalse();
     assertThat(Modifier.isPublic(BatchResume.class.getModifiers())).isFalse();
-    assertThat(Arrays.stream(BatchJob.class.getDeclaredClasses())
-        .filter(c -> Modifier.isPublic(c.getModifiers())).map(Class::getSimpleName))
+    assertThat(
+            Arrays.stream(BatchJob.class.getDeclaredClasses())
+                .filter(c -> Modifier.isPublic(c.getModifiers()))
+                .map(Class::getSimpleName))
         .containsExactly("Builder");
   }
 }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointTest {
   /** The persisted form of schema 1; a change here breaks the resume of running jobs. */
-  private static final String GOLDEN = """
+  private static final String GOLDEN =
+      """
       {
         "schema" : 1,
         "inputSize" : 1234,
@@ -37,9 +38,24 @@ class CheckpointTest {
   @TempDir Path temp;
 
   private static Checkpoint sample() {
-    return new Checkpoint(1, 1234, "ab12", BatchFormat.CSV, BatchFormat.JSON_LINES, "churn", 3,
-        List.of("customer_id", "prediction_id", "model_version", "output"), List.of("no", "yes"),
-        100, 98, 2, 1000, 102, 5000, 60, true);
+    return new Checkpoint(
+        1,
+        1234,
+        "ab12",
+        BatchFormat.CSV,
+        BatchFormat.JSON_LINES,
+        "churn",
+        3,
+        List.of("customer_id", "prediction_id", "model_version", "output"),
+        List.of("no", "yes"),
+        100,
+        98,
+        2,
+        1000,
+        102,
+        5000,
+        60,
+        true);
   }
 
   @Test
@@ -54,12 +70,15 @@ class CheckpointTest {
 
   @Test
   void read_otherSchemaOrGarbage_isAClearError() throws IOException {
-    Path file = Files.writeString(temp.resolve("cp"), GOLDEN.replace("\"schema\" : 1",
-        "\"schema\" : 9"));
-    assertThatThrownBy(() -> Checkpoint.read(file)).isInstanceOf(BatchJobException.class)
-        .hasMessageContaining("schema version 9").hasMessageContaining("restart(true)");
+    Path file =
+        Files.writeString(temp.resolve("cp"), GOLDEN.replace("\"schema\" : 1", "\"schema\" : 9"));
+    assertThatThrownBy(() -> Checkpoint.read(file))
+        .isInstanceOf(BatchJobException.class)
+        .hasMessageContaining("schema version 9")
+        .hasMessageContaining("restart(true)");
     Files.writeString(file, "{ not json");
-    assertThatThrownBy(() -> Checkpoint.read(file)).isInstanceOf(BatchJobException.class)
+    assertThatThrownBy(() -> Checkpoint.read(file))
+        .isInstanceOf(BatchJobException.class)
         .hasMessageContaining("Cannot read the checkpoint");
     assertThat(Checkpoint.read(temp.resolve("absent"))).isEmpty();
   }
@@ -67,10 +86,27 @@ class CheckpointTest {
   @Test
   void differences_nameWhatChanged() {
     Checkpoint a = sample();
-    Checkpoint b = new Checkpoint(1, 999, "ab12", BatchFormat.CSV, BatchFormat.JSON_LINES,
-        "churn", 4, a.outputColumns(), null, 0, 0, 0, 0, 1, 0, 0, false);
-    assertThat(a.differences(b)).containsExactly("input size was 1234, is now 999",
-        "model version was 3, is now 4");
+    Checkpoint b =
+        new Checkpoint(
+            1,
+            999,
+            "ab12",
+            BatchFormat.CSV,
+            BatchFormat.JSON_LINES,
+            "churn",
+            4,
+            a.outputColumns(),
+            null,
+            0,
+            0,
+            0,
+            0,
+            1,
+            0,
+            0,
+            false);
+    assertThat(a.differences(b))
+        .containsExactly("input size was 1234, is now 999", "model version was 3, is now 4");
     assertThat(a.differences(a)).isEmpty();
   }
 }

@@ -15,26 +15,42 @@ class NumberParsingProperties {
 
   @Test
   void parseDouble_agreesWithTheJdk_onEveryDoubleAndRoundedForms() {
-    qt().withFixedSeed(SEED).withExamples(20_000)
+    qt().withFixedSeed(SEED)
+        .withExamples(20_000)
         .forAll(doubles().any(), integers().between(0, 12))
-        .checkAssert((d, digits) -> {
-          String plain = Double.toString(d);
-          assertThat(Double.valueOf(ChunkScorer.parseDouble(plain))).isEqualTo(Double.valueOf(plain));
-          String rounded = String.format(java.util.Locale.ROOT, "%." + digits + "f", d);
-          assertThat(Double.valueOf(ChunkScorer.parseDouble(rounded))).isEqualTo(Double.valueOf(rounded));
-        });
+        .checkAssert(
+            (d, digits) -> {
+              String plain = Double.toString(d);
+              assertThat(Double.valueOf(ChunkScorer.parseDouble(plain)))
+                  .isEqualTo(Double.valueOf(plain));
+              String rounded = String.format(java.util.Locale.ROOT, "%." + digits + "f", d);
+              assertThat(Double.valueOf(ChunkScorer.parseDouble(rounded)))
+                  .isEqualTo(Double.valueOf(rounded));
+            });
   }
 
   @Test
   void parseDouble_specialForms_likeTheJdk() {
-    for (String s : List.of("NaN", "Infinity", "-Infinity", " 1.5 ", "1e-320", "0x1p3", "1d",
-        "-0", ".5", "5.", "+7")) {
+    for (String s :
+        List.of(
+            "NaN",
+            "Infinity",
+            "-Infinity",
+            " 1.5 ",
+            "1e-320",
+            "0x1p3",
+            "1d",
+            "-0",
+            ".5",
+            "5.",
+            "+7")) {
       // Boxed, so that NaN equals NaN.
       assertThat(Double.valueOf(ChunkScorer.parseDouble(s))).as(s).isEqualTo(Double.valueOf(s));
     }
     for (String s : List.of("abc", "", "1,5", "--1", "1.2.3")) {
       assertThatThrownBy(() -> Double.parseDouble(s)).isInstanceOf(NumberFormatException.class);
-      assertThatThrownBy(() -> ChunkScorer.parseDouble(s)).as(s)
+      assertThatThrownBy(() -> ChunkScorer.parseDouble(s))
+          .as(s)
           .isInstanceOf(NumberFormatException.class);
     }
   }

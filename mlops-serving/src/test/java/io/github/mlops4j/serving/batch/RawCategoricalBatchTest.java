@@ -28,8 +28,8 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 /**
  * A model trained on one-hot features ({@code region@east}, ...) scores the same in a batch file
- * with a raw {@code region} column, in a file with the one-hot columns (0 cold, 1 hot), and
- * online through {@code predict(Map)} with {@code "region": "south"}.
+ * with a raw {@code region} column, in a file with the one-hot columns (0 cold, 1 hot), and online
+ * through {@code predict(Map)} with {@code "region": "south"}.
  */
 class RawCategoricalBatchTest {
   private static final String[] REGIONS = {"east", "north", "south", "west"};
@@ -41,26 +41,29 @@ class RawCategoricalBatchTest {
   /** Defaults depend on debt_ratio and on the region, as a one-hot encoder would give it. */
   static Model<Label> loanModel() {
     LabelFactory factory = new LabelFactory();
-    MutableDataset<Label> data = new MutableDataset<>(
-        new SimpleDataSourceProvenance("loans", factory), factory);
+    MutableDataset<Label> data =
+        new MutableDataset<>(new SimpleDataSourceProvenance("loans", factory), factory);
     Random random = new Random(22);
     for (int i = 0; i < 600; i++) {
       double debt = random.nextDouble();
       int r = random.nextInt(REGIONS.length);
       double risk = debt + (r == 2 ? 0.4 : r == 0 ? -0.3 : 0.0);
-      data.add(new ArrayExample<>(new Label(risk > 0.6 ? "default" : "repaid"),
-          new String[] {"debt_ratio", "region@" + REGIONS[r]}, new double[] {debt, 1.0}));
+      data.add(
+          new ArrayExample<>(
+              new Label(risk > 0.6 ? "default" : "repaid"),
+              new String[] {"debt_ratio", "region@" + REGIONS[r]},
+              new double[] {debt, 1.0}));
     }
     return new LogisticRegressionTrainer().train(data);
   }
 
   @BeforeEach
   void open() {
-    registry = ModelRegistry.builder().workspace(dir.resolve("ws")).pollInterval(Duration.ZERO)
-        .build();
+    registry =
+        ModelRegistry.builder().workspace(dir.resolve("ws")).pollInterval(Duration.ZERO).build();
     ModelVersion v = registry.register("loans", loanModel(), null);
-    service = InferenceService.builder().registry(registry).model("loans").version(v.version())
-        .build();
+    service =
+        InferenceService.builder().registry(registry).model("loans").version(v.version()).build();
   }
 
   @AfterEach
@@ -85,25 +88,38 @@ class RawCategoricalBatchTest {
     return out;
   }
 
-  /** Output and scores of each row of a CSV output (columns id, prediction_id, version, output, scores). */
+  /**
+   * Output and scores of each row of a CSV output (columns id, prediction_id, version, output,
+   * scores).
+   */
   private static void assertSameAsOnline(Path out, List<Prediction> expected) {
     List<String> lines = BatchFixtures.lines(out);
-    assertThat(lines.get(0)).isEqualTo(
-        "id,prediction_id,model_version,output,score_default,score_repaid");
+    assertThat(lines.get(0))
+        .isEqualTo("id,prediction_id,model_version,output,score_default,score_repaid");
     assertThat(lines).hasSize(expected.size() + 1);
     for (int i = 0; i < expected.size(); i++) {
       String[] cells = lines.get(i + 1).split(",");
       Prediction p = expected.get(i);
       assertThat(cells[0]).isEqualTo("r" + i);
       assertThat(cells[3]).as("row %d", i).isEqualTo(p.output());
-      assertThat(Map.of("default", Double.parseDouble(cells[4]),
-          "repaid", Double.parseDouble(cells[5]))).as("row %d", i).isEqualTo(p.scores());
+      assertThat(
+              Map.of(
+                  "default", Double.parseDouble(cells[4]), "repaid", Double.parseDouble(cells[5])))
+          .as("row %d", i)
+          .isEqualTo(p.scores());
     }
   }
 
   private BatchResult run(Path in, Path out) {
-    return BatchJob.builder().service(service).input(in).output(out).passThrough("id")
-        .parallelism(2).chunkSize(7).build().run();
+    return BatchJob.builder()
+        .service(service)
+        .input(in)
+        .output(out)
+        .passThrough("id")
+        .parallelism(2)
+        .chunkSize(7)
+        .build()
+        .run();
   }
 
   @Test
@@ -111,7 +127,12 @@ class RawCategoricalBatchTest {
     int rows = 40;
     StringBuilder csv = new StringBuilder("id,debt_ratio,region\n");
     for (int i = 0; i < rows; i++) {
-      csv.append('r').append(i).append(',').append(debt(i)).append(',').append(region(i))
+      csv.append('r')
+          .append(i)
+          .append(',')
+          .append(debt(i))
+          .append(',')
+          .append(region(i))
           .append('\n');
     }
     Path out = dir.resolve("raw-scores.csv");
@@ -126,13 +147,24 @@ class RawCategoricalBatchTest {
     int rows = 20;
     StringBuilder json = new StringBuilder();
     for (int i = 0; i < rows; i++) {
-      json.append("{\"id\":\"r").append(i).append("\",\"debt_ratio\":").append(debt(i))
-          .append(",\"region\":\"").append(region(i)).append("\"}\n");
+      json.append("{\"id\":\"r")
+          .append(i)
+          .append("\",\"debt_ratio\":")
+          .append(debt(i))
+          .append(",\"region\":\"")
+          .append(region(i))
+          .append("\"}\n");
     }
     Path out = dir.resolve("json-scores.csv");
-    BatchResult r = BatchJob.builder().service(service)
-        .input(BatchFixtures.write(dir.resolve("raw.jsonl"), json.toString())).output(out)
-        .passThrough("id").parallelism(1).build().run();
+    BatchResult r =
+        BatchJob.builder()
+            .service(service)
+            .input(BatchFixtures.write(dir.resolve("raw.jsonl"), json.toString()))
+            .output(out)
+            .passThrough("id")
+            .parallelism(1)
+            .build()
+            .run();
     assertThat(r.rowsRejected()).isZero();
     assertSameAsOnline(out, online(rows));
   }
@@ -201,8 +233,9 @@ class RawCategoricalBatchTest {
 
   @Test
   void headerWithBothFormsOfOneFeatureIsRefusedNamingIt() {
-    Path in = BatchFixtures.write(dir.resolve("both.csv"),
-        "id,debt_ratio,region,region@south\nr0,0.5,south,1\n");
+    Path in =
+        BatchFixtures.write(
+            dir.resolve("both.csv"), "id,debt_ratio,region,region@south\nr0,0.5,south,1\n");
     assertThatThrownBy(() -> run(in, dir.resolve("both-scores.csv")))
         .isInstanceOf(BatchJobException.class)
         .hasMessageContaining("'region'")
@@ -215,20 +248,23 @@ class RawCategoricalBatchTest {
     Path in = BatchFixtures.write(dir.resolve("lacking.csv"), "id,debt_ratio\nr0,0.5\n");
     assertThatThrownBy(() -> run(in, dir.resolve("lacking-scores.csv")))
         .isInstanceOf(BatchJobException.class)
-        .hasMessageContaining("[region (a category, e.g. east; or its one-hot columns"
-            + " [region@east, region@north, region@south, region@west])]")
+        .hasMessageContaining(
+            "[region (a category, e.g. east; or its one-hot columns"
+                + " [region@east, region@north, region@south, region@west])]")
         .hasMessageNotContaining("passThrough(")
         .hasMessageNotContaining("requestColumns(");
   }
 
   @Test
   void oneHotValuesOtherThanZeroAndOneAndAllColdRowsAreRejectedAsOnline() {
-    Path in = BatchFixtures.write(dir.resolve("odd.csv"),
-        "id,debt_ratio,region@east,region@north,region@south,region@west\n"
-            + "r0,0.5,0,0,0.5,0\n"
-            + "r1,0.5,0,0,0,0\n"
-            + "r2,0.5,1,0,1,0\n"
-            + "r3,0.5,0,0,1,0\n");
+    Path in =
+        BatchFixtures.write(
+            dir.resolve("odd.csv"),
+            "id,debt_ratio,region@east,region@north,region@south,region@west\n"
+                + "r0,0.5,0,0,0.5,0\n"
+                + "r1,0.5,0,0,0,0\n"
+                + "r2,0.5,1,0,1,0\n"
+                + "r3,0.5,0,0,1,0\n");
     Path out = dir.resolve("odd-scores.csv");
     BatchResult r = run(in, out);
     assertThat(r.rowsScored()).isEqualTo(1);
@@ -242,20 +278,24 @@ class RawCategoricalBatchTest {
   /** The worked example of docs/serving.md, "Categorical columns". */
   @Test
   void docExample() {
-    Path applicants = BatchFixtures.write(dir.resolve("applicants.csv"),
-        "id,debt_ratio,region\nr0,0.0,east\nr1,0.37,north\nr2,0.74,south\n");
+    Path applicants =
+        BatchFixtures.write(
+            dir.resolve("applicants.csv"),
+            "id,debt_ratio,region\nr0,0.0,east\nr1,0.37,north\nr2,0.74,south\n");
     Path scores = dir.resolve("scores.csv");
     List<String> rows;
     Prediction p;
     // --- as in the docs
-    try (InferenceService loans = InferenceService.builder()
-        .registry(registry).model("loans").version(1)
-        .build()) {
-      BatchResult r = BatchJob.builder().service(loans)
-          .input(applicants)                              // id,debt_ratio,region
-          .output(scores)
-          .passThrough("id")
-          .build().run();
+    try (InferenceService loans =
+        InferenceService.builder().registry(registry).model("loans").version(1).build()) {
+      BatchResult r =
+          BatchJob.builder()
+              .service(loans)
+              .input(applicants) // id,debt_ratio,region
+              .output(scores)
+              .passThrough("id")
+              .build()
+              .run();
       // row r2 of scores.csv holds what this online call returns:
       p = loans.predict(Map.of("debt_ratio", 0.74, "region", "south"));
       // ---

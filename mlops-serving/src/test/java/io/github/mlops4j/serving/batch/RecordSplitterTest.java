@@ -14,14 +14,15 @@ class RecordSplitterTest {
 
   @Test
   void csv_splitsOnLineBreaksOutsideQuotes_andKeepsLineNumbers() throws IOException {
-    String text = "h1,h2\r\n"
-        + "a,\"x\ny\"\n"
-        + "\n"
-        + "  \r\n"
-        + "b,\"q\"\"\n\"\"r\"\n"
-        + "c,ab\"c\n"
-        + "d,\"\"\n"
-        + "e,last";
+    String text =
+        "h1,h2\r\n"
+            + "a,\"x\ny\"\n"
+            + "\n"
+            + "  \r\n"
+            + "b,\"q\"\"\n\"\"r\"\n"
+            + "c,ab\"c\n"
+            + "d,\"\"\n"
+            + "e,last";
     List<String> records = new ArrayList<>();
     List<Long> lines = new ArrayList<>();
     RecordSplitter s = splitter(text, true);
@@ -29,14 +30,16 @@ class RecordSplitterTest {
     long seq = 0;
     while ((c = s.next(seq++, 2)) != null) {
       for (int i = 0; i < c.count(); i++) {
-        records.add(new String(c.data(), c.starts()[i], c.ends()[i] - c.starts()[i],
-            StandardCharsets.UTF_8));
+        records.add(
+            new String(
+                c.data(), c.starts()[i], c.ends()[i] - c.starts()[i], StandardCharsets.UTF_8));
         lines.add(c.lines()[i]);
         assertThat(c.data()[c.ends()[i]]).isEqualTo((byte) '\n');
       }
     }
-    assertThat(records).containsExactly("h1,h2", "a,\"x\ny\"", "b,\"q\"\"\n\"\"r\"",
-        "c,ab\"c", "d,\"\"", "e,last");
+    assertThat(records)
+        .containsExactly(
+            "h1,h2", "a,\"x\ny\"", "b,\"q\"\"\n\"\"r\"", "c,ab\"c", "d,\"\"", "e,last");
     assertThat(lines).containsExactly(1L, 2L, 6L, 8L, 9L, 10L);
     assertThat(s.offset()).isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
     assertThat(s.line()).isEqualTo(10L);
@@ -84,14 +87,26 @@ class RecordSplitterTest {
 
   @Test
   void unbalancedQuote_failsClearlyOnceTheRecordIsTooLong() {
-    RecordSplitter s = new RecordSplitter(new ByteArrayInputStream(
-        ("a,\"open\n" + "b,c\n".repeat(100)).getBytes(StandardCharsets.UTF_8)), 0, 1, true, 64);
-    assertThatThrownBy(() -> s.next(0, 10)).isInstanceOf(BatchJobException.class)
-        .hasMessageContaining("line 1").hasMessageContaining("unbalanced quote");
+    RecordSplitter s =
+        new RecordSplitter(
+            new ByteArrayInputStream(
+                ("a,\"open\n" + "b,c\n".repeat(100)).getBytes(StandardCharsets.UTF_8)),
+            0,
+            1,
+            true,
+            64);
+    assertThatThrownBy(() -> s.next(0, 10))
+        .isInstanceOf(BatchJobException.class)
+        .hasMessageContaining("line 1")
+        .hasMessageContaining("unbalanced quote");
   }
 
   private static RecordSplitter splitter(String text, boolean csv) {
-    return new RecordSplitter(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), 0,
-        1, csv, BatchJob.MAX_RECORD_BYTES);
+    return new RecordSplitter(
+        new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
+        0,
+        1,
+        csv,
+        BatchJob.MAX_RECORD_BYTES);
   }
 }

@@ -16,8 +16,11 @@ import org.junit.jupiter.api.Test;
 class Utf8Properties {
   private static boolean jdkAccepts(byte[] b) {
     try {
-      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b));
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(b));
       return true;
     } catch (CharacterCodingException e) {
       return false;
@@ -35,18 +38,26 @@ class Utf8Properties {
   @Test
   void agreesWithTheJdkDecoderOnRandomBytes() {
     // bytes drawn mostly from the interesting ranges: ASCII, continuation and lead bytes
-    qt().withFixedSeed(31).withExamples(20_000).forAll(lists().of(integers().between(0, 255))
-        .ofSizeBetween(0, 12)).checkAssert(values -> {
-          byte[] b = toBytes(values);
-          assertThat(Utf8.firstInvalid(b, 0, b.length) < 0).as("%s", values)
-              .isEqualTo(jdkAccepts(b));
-        });
-    qt().withFixedSeed(32).withExamples(20_000).forAll(lists().of(integers().between(0x7E, 0xF5))
-        .ofSizeBetween(0, 8)).checkAssert(values -> {
-          byte[] b = toBytes(values);
-          assertThat(Utf8.firstInvalid(b, 0, b.length) < 0).as("%s", values)
-              .isEqualTo(jdkAccepts(b));
-        });
+    qt().withFixedSeed(31)
+        .withExamples(20_000)
+        .forAll(lists().of(integers().between(0, 255)).ofSizeBetween(0, 12))
+        .checkAssert(
+            values -> {
+              byte[] b = toBytes(values);
+              assertThat(Utf8.firstInvalid(b, 0, b.length) < 0)
+                  .as("%s", values)
+                  .isEqualTo(jdkAccepts(b));
+            });
+    qt().withFixedSeed(32)
+        .withExamples(20_000)
+        .forAll(lists().of(integers().between(0x7E, 0xF5)).ofSizeBetween(0, 8))
+        .checkAssert(
+            values -> {
+              byte[] b = toBytes(values);
+              assertThat(Utf8.firstInvalid(b, 0, b.length) < 0)
+                  .as("%s", values)
+                  .isEqualTo(jdkAccepts(b));
+            });
   }
 
   @Test

@@ -30,12 +30,20 @@ class MicroBatcherProperties {
   /** The output: the input's tag and f(x) = x * 31 + 7. */
   record Out(int caller, int seq, long y) {}
 
-  private enum Fate { NORMAL, EXPIRED, CANCELLED }
+  private enum Fate {
+    NORMAL,
+    EXPIRED,
+    CANCELLED
+  }
 
   @Test
   void everyCallerGetsItsOwnResult_noBatchTooLarge_nothingLost() {
-    qt().withFixedSeed(SEED).withExamples(60)
-        .forAll(longs().all(), integers().between(1, 4), integers().between(1, 16),
+    qt().withFixedSeed(SEED)
+        .withExamples(60)
+        .forAll(
+            longs().all(),
+            integers().between(1, 4),
+            integers().between(1, 16),
             integers().between(0, 2))
         .checkAssert(MicroBatcherProperties::check);
   }
@@ -46,26 +54,34 @@ class MicroBatcherProperties {
     // Capacity below the total some of the time, so that overload rejections happen too.
     int total = threads * perThread;
     int capacity = random.nextBoolean() ? total : 1 + random.nextInt(Math.max(1, total / 4));
-    Duration maxDelay = switch (delayKind) {
-      case 0 -> Duration.ZERO;
-      case 1 -> Duration.ofNanos(20_000);
-      default -> Duration.ofMillis(1);
-    };
+    Duration maxDelay =
+        switch (delayKind) {
+          case 0 -> Duration.ZERO;
+          case 1 -> Duration.ofNanos(20_000);
+          default -> Duration.ofMillis(1);
+        };
     ConcurrentLinkedQueue<Integer> batchSizes = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<In> ran = new ConcurrentLinkedQueue<>();
-    MicroBatcher<In, Out> batcher = new MicroBatcher<>("prop", inputs -> {
-      batchSizes.add(inputs.size());
-      ran.addAll(inputs);
-      List<Out> out = new ArrayList<>(inputs.size());
-      for (In in : inputs) {
-        out.add(new Out(in.caller(), in.seq(), in.x() * 31 + 7));
-      }
-      return out;
-    }, maxBatch, maxDelay, capacity, r -> {
-      Thread t = new Thread(r, "prop-batcher");
-      t.setDaemon(true);
-      return t;
-    });
+    MicroBatcher<In, Out> batcher =
+        new MicroBatcher<>(
+            "prop",
+            inputs -> {
+              batchSizes.add(inputs.size());
+              ran.addAll(inputs);
+              List<Out> out = new ArrayList<>(inputs.size());
+              for (In in : inputs) {
+                out.add(new Out(in.caller(), in.seq(), in.x() * 31 + 7));
+              }
+              return out;
+            },
+            maxBatch,
+            maxDelay,
+            capacity,
+            r -> {
+              Thread t = new Thread(r, "prop-batcher");
+              t.setDaemon(true);
+              return t;
+            });
     List<List<In>> inputs = new ArrayList<>();
     List<List<Fate>> fates = new ArrayList<>();
     List<List<CompletableFuture<Out>>> futures = new ArrayList<>();
@@ -86,22 +102,24 @@ class MicroBatcherProperties {
     List<Thread> callers = new ArrayList<>();
     for (int c = 0; c < threads; c++) {
       int caller = c;
-      Thread t = new Thread(() -> {
-        Random pauses = new Random(pauseSeeds[caller]);
-        awaitQuietly(start);
-        for (int s = 0; s < perThread; s++) {
-          Fate fate = fates.get(caller).get(s);
-          long deadline = fate == Fate.EXPIRED ? System.nanoTime() - 1 : Long.MAX_VALUE;
-          CompletableFuture<Out> f = batcher.submit(inputs.get(caller).get(s), deadline);
-          if (fate == Fate.CANCELLED) {
-            f.cancel(false);
-          }
-          futures.get(caller).add(f);
-          if (pauses.nextInt(8) == 0) {
-            Thread.yield(); // bursty arrivals
-          }
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                Random pauses = new Random(pauseSeeds[caller]);
+                awaitQuietly(start);
+                for (int s = 0; s < perThread; s++) {
+                  Fate fate = fates.get(caller).get(s);
+                  long deadline = fate == Fate.EXPIRED ? System.nanoTime() - 1 : Long.MAX_VALUE;
+                  CompletableFuture<Out> f = batcher.submit(inputs.get(caller).get(s), deadline);
+                  if (fate == Fate.CANCELLED) {
+                    f.cancel(false);
+                  }
+                  futures.get(caller).add(f);
+                  if (pauses.nextInt(8) == 0) {
+                    Thread.yield(); // bursty arrivals
+                  }
+                }
+              });
       callers.add(t);
       t.start();
     }

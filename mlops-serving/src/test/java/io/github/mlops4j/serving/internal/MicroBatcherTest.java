@@ -21,27 +21,31 @@ import org.junit.jupiter.api.Test;
 
 class MicroBatcherTest {
   private final List<Thread> threads = Collections.synchronizedList(new ArrayList<>());
-  private final ThreadFactory factory = r -> {
-    Thread t = new Thread(r, "batcher-test");
-    t.setDaemon(true);
-    threads.add(t);
-    return t;
-  };
+  private final ThreadFactory factory =
+      r -> {
+        Thread t = new Thread(r, "batcher-test");
+        t.setDaemon(true);
+        threads.add(t);
+        return t;
+      };
+
   /** Batches seen by the batch function, in order. */
   private final List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+
   private final CountDownLatch firstBatchStarted = new CountDownLatch(1);
   private final CountDownLatch releaseFirstBatch = new CountDownLatch(1);
   private MicroBatcher<Integer, String> batcher;
 
   /** Records each batch; the first one waits for {@link #releaseFirstBatch}. */
-  private final Function<List<Integer>, List<String>> gated = inputs -> {
-    batches.add(List.copyOf(inputs));
-    if (firstBatchStarted.getCount() > 0) {
-      firstBatchStarted.countDown();
-      await(releaseFirstBatch);
-    }
-    return inputs.stream().map(i -> "out-" + i).toList();
-  };
+  private final Function<List<Integer>, List<String>> gated =
+      inputs -> {
+        batches.add(List.copyOf(inputs));
+        if (firstBatchStarted.getCount() > 0) {
+          firstBatchStarted.countDown();
+          await(releaseFirstBatch);
+        }
+        return inputs.stream().map(i -> "out-" + i).toList();
+      };
 
   @AfterEach
   void closeBatcher() {
@@ -78,8 +82,10 @@ class MicroBatcherTest {
     CompletableFuture<String> rejected = batcher.submit(4, Long.MAX_VALUE);
 
     assertThat(rejected).isCompletedExceptionally();
-    assertThatThrownBy(rejected::join).hasCauseInstanceOf(OverloadedException.class)
-        .hasMessageContaining("churn v3").hasMessageContaining("full (2 waiting)");
+    assertThatThrownBy(rejected::join)
+        .hasCauseInstanceOf(OverloadedException.class)
+        .hasMessageContaining("churn v3")
+        .hasMessageContaining("full (2 waiting)");
     assertThat(batcher.queued()).isEqualTo(2);
     releaseFirstBatch.countDown();
     assertThat(List.of(running.join(), a.join(), b.join()))
@@ -101,7 +107,8 @@ class MicroBatcherTest {
 
     assertThat(running.join()).isEqualTo("out-1");
     assertThat(onTime.join()).isEqualTo("out-3");
-    assertThatThrownBy(late::join).hasCauseInstanceOf(DeadlineExceededException.class)
+    assertThatThrownBy(late::join)
+        .hasCauseInstanceOf(DeadlineExceededException.class)
         .hasMessageContaining("not run");
     assertThat(batches).containsExactly(List.of(1), List.of(3));
   }
@@ -132,20 +139,34 @@ class MicroBatcherTest {
 
   @Test
   void wrongNumberOfOutputs_failsEveryCallerOfThatBatch() {
-    batcher = new MicroBatcher<>("m", inputs -> {
-      batches.add(List.copyOf(inputs));
-      return inputs.size() == 1 ? List.of("only-" + inputs.get(0)) : List.of("one");
-    }, 8, Duration.ZERO, 8, factory);
+    batcher =
+        new MicroBatcher<>(
+            "m",
+            inputs -> {
+              batches.add(List.copyOf(inputs));
+              return inputs.size() == 1 ? List.of("only-" + inputs.get(0)) : List.of("one");
+            },
+            8,
+            Duration.ZERO,
+            8,
+            factory);
     CompletableFuture<String> single = batcher.submit(1, Long.MAX_VALUE);
     assertThat(single.join()).isEqualTo("only-1");
 
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    MicroBatcher<Integer, String> gatedWrong = new MicroBatcher<>("wrong", inputs -> {
-      started.countDown();
-      await(release);
-      return List.of("one");
-    }, 8, Duration.ZERO, 8, factory);
+    MicroBatcher<Integer, String> gatedWrong =
+        new MicroBatcher<>(
+            "wrong",
+            inputs -> {
+              started.countDown();
+              await(release);
+              return List.of("one");
+            },
+            8,
+            Duration.ZERO,
+            8,
+            factory);
     try {
       CompletableFuture<String> blocker = gatedWrong.submit(0, Long.MAX_VALUE);
       await(started);
@@ -154,7 +175,8 @@ class MicroBatcherTest {
       release.countDown();
       assertThat(blocker.join()).isEqualTo("one");
       for (CompletableFuture<String> f : List.of(x, y)) {
-        assertThatThrownBy(f::join).hasCauseInstanceOf(ServingException.class)
+        assertThatThrownBy(f::join)
+            .hasCauseInstanceOf(ServingException.class)
             .hasMessageContaining("returned 1 outputs for 2 inputs")
             .hasMessageContaining("exactly one output per input");
       }
@@ -166,12 +188,19 @@ class MicroBatcherTest {
   @Test
   void batchFunctionThrows_failsOnlyThatBatch() {
     IllegalStateException boom = new IllegalStateException("model exploded");
-    batcher = new MicroBatcher<>("m", inputs -> {
-      if (inputs.contains(13)) {
-        throw boom;
-      }
-      return inputs.stream().map(i -> "out-" + i).toList();
-    }, 1, Duration.ZERO, 8, factory);
+    batcher =
+        new MicroBatcher<>(
+            "m",
+            inputs -> {
+              if (inputs.contains(13)) {
+                throw boom;
+              }
+              return inputs.stream().map(i -> "out-" + i).toList();
+            },
+            1,
+            Duration.ZERO,
+            8,
+            factory);
     CompletableFuture<String> bad = batcher.submit(13, Long.MAX_VALUE);
     CompletableFuture<String> good = batcher.submit(14, Long.MAX_VALUE);
 
@@ -201,14 +230,16 @@ class MicroBatcherTest {
     CompletableFuture<String> queued = batcher.submit(2, Long.MAX_VALUE);
     Thread closer = new Thread(batcher::close);
     closer.start();
-    assertThatThrownBy(queued::join).hasCauseInstanceOf(ServingException.class)
+    assertThatThrownBy(queued::join)
+        .hasCauseInstanceOf(ServingException.class)
         .hasMessageContaining("'churn v3' is closed");
     releaseFirstBatch.countDown();
     closer.join();
 
     assertThat(running.join()).isEqualTo("out-1"); // the running batch finished
     assertThatThrownBy(() -> batcher.submit(3, Long.MAX_VALUE).join())
-        .hasCauseInstanceOf(ServingException.class).hasMessageContaining("closed");
+        .hasCauseInstanceOf(ServingException.class)
+        .hasMessageContaining("closed");
     assertThat(threads).singleElement().satisfies(t -> assertThat(t.isAlive()).isFalse());
     batcher.close(); // idempotent
   }
@@ -217,11 +248,14 @@ class MicroBatcherTest {
   void constructor_rejectsBadSizes() {
     Function<List<Integer>, List<Integer>> id = l -> l;
     assertThatThrownBy(() -> new MicroBatcher<>("m", id, 0, Duration.ZERO, 1, factory))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBatchSize");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxBatchSize");
     assertThatThrownBy(() -> new MicroBatcher<>("m", id, 1, Duration.ofMillis(-1), 1, factory))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxDelay");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxDelay");
     assertThatThrownBy(() -> new MicroBatcher<>("m", id, 1, Duration.ZERO, 0, factory))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("queueCapacity");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("queueCapacity");
     assertThat(threads).isEmpty();
   }
 

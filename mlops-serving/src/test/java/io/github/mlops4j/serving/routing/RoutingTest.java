@@ -20,8 +20,9 @@ class RoutingTest {
 
   @Test
   void armsFollowTheCumulativeWeights() {
-    Routing r = Routing.weighted(Arm.of("a", Target.alias("champion"), 1),
-        Arm.of("b", Target.version(2), 3));
+    Routing r =
+        Routing.weighted(
+            Arm.of("a", Target.alias("champion"), 1), Arm.of("b", Target.version(2), 3));
     assertThat(r.armIndex(0.0)).isZero();
     assertThat(r.armIndex(0.2499)).isZero();
     assertThat(r.armIndex(0.25)).isEqualTo(1);
@@ -33,8 +34,11 @@ class RoutingTest {
   void badConfigurationIsRefusedWithTheValue() {
     assertThatThrownBy(() -> Routing.weighted(Arm.of("a", Target.version(1), 1)))
         .hasMessageContaining("at least two arms");
-    assertThatThrownBy(() -> Routing.weighted(Arm.of("a", Target.version(1), 1),
-        Arm.of("a", Target.version(2), 1))).hasMessageContaining("Duplicate arm name 'a'");
+    assertThatThrownBy(
+            () ->
+                Routing.weighted(
+                    Arm.of("a", Target.version(1), 1), Arm.of("a", Target.version(2), 1)))
+        .hasMessageContaining("Duplicate arm name 'a'");
     assertThatThrownBy(() -> Arm.of("b", Target.version(1), 0)).hasMessageContaining("0.0");
     assertThatThrownBy(() -> Arm.of("primary", Target.version(1), 1))
         .hasMessageContaining("reserved");
@@ -45,7 +49,6 @@ class RoutingTest {
         .hasMessageContaining("minRequests");
     assertThatThrownBy(() -> CanaryPolicy.defaults().maxP99(Duration.ZERO))
         .hasMessageContaining("maxP99");
-    assertThatThrownBy(() -> new Shadow(Target.version(1), 0, 10))
-        .hasMessageContaining("fraction");
+    assertThatThrownBy(() -> new Shadow(Target.version(1), 0, 10)).hasMessageContaining("fraction");
   }
 }
