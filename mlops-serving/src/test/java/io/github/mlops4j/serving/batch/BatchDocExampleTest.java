@@ -23,7 +23,7 @@ class BatchDocExampleTest {
     try (ModelRegistry registry = ModelRegistry.open(workspace)) {
       registry.register("churn", BatchFixtures.churnModel(0), null);
 
-      // docs/serving.md: batch example begin
+      // tag::batch[]
       try (InferenceService churn =
           InferenceService.builder()
               .registry(registry)
@@ -45,7 +45,7 @@ class BatchDocExampleTest {
             "%d scored, %d rejected, %.0f rows/s%n",
             r.rowsScored(), r.rowsRejected(), r.rowsPerSecond());
       }
-      // docs/serving.md: batch example end
+      // end::batch[]
     }
     assertThat(BatchFixtures.lines(scores)).hasSize(251);
     assertThat(BatchFixtures.lines(scores).get(0))
