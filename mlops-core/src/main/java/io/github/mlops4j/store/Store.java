@@ -404,6 +404,11 @@ public final class Store implements AutoCloseable {
     return false;
   }
 
+  /** Whether {@link #close()} was called on this store. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
   private void ensureOpen() {
     if (closed.get()) {
       throw new IllegalStateException("The store has been closed");

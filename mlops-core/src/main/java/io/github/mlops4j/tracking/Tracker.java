@@ -124,7 +124,8 @@ public final class Tracker implements AutoCloseable {
         new MetricWriter(
             store, b.backpressure, b.queueCapacity, b.maxBatchPoints, "mlops4j-metric-writer");
     this.runLease = b.runLease;
-    this.heartbeat = new Heartbeat(dao, owner, clock, runLease, b.heartbeatScheduler);
+    this.heartbeat =
+        new Heartbeat(dao, owner, clock, runLease, b.heartbeatScheduler, store::isClosed);
     this.writable = store.openMode() != io.github.mlops4j.store.OpenMode.READ_ONLY;
     this.shutdownFlushTimeout = b.shutdownFlushTimeout;
     this.exitFlush =
@@ -753,6 +754,7 @@ public final class Tracker implements AutoCloseable {
     private final Duration lease;
     private final Duration period;
     private final HeartbeatScheduler scheduler;
+    private final java.util.function.BooleanSupplier storeClosed;
     private HeartbeatScheduler.@Nullable Scheduled scheduled;
 
     /** Runs started or resumed so far: a beat that found no run unschedules only if unchanged. */
@@ -765,13 +767,15 @@ public final class Tracker implements AutoCloseable {
         RunOwner owner,
         Clock clock,
         Duration lease,
-        HeartbeatScheduler scheduler) {
+        HeartbeatScheduler scheduler,
+        java.util.function.BooleanSupplier storeClosed) {
       this.dao = dao;
       this.owner = owner;
       this.clock = clock;
       this.lease = lease;
       this.period = Duration.ofMillis(Math.max(1, lease.toMillis() / 4));
       this.scheduler = scheduler;
+      this.storeClosed = storeClosed;
     }
 
     synchronized void start() {
@@ -812,6 +816,16 @@ public final class Tracker implements AutoCloseable {
       try {
         beat();
       } catch (RuntimeException e) {
+        if (storeClosed.getAsBoolean()) {
+          // A host closed the store before the tracker: no beat can succeed any more.
+          stop(Duration.ZERO);
+          LOG.warn(
+              "The store of this tracker was closed before the tracker: the heartbeat of its"
+                  + " running runs stopped, and another process may end them as KILLED after {}."
+                  + " Close a tracker before the store it was given.",
+              lease);
+          return;
+        }
         LOG.warn(
             "Could not renew the heartbeat of this tracker's runs (retried in {}); runs"
                 + " without a heartbeat for {} may be ended by another process: {}",

@@ -2,6 +2,7 @@ package io.github.mlops4j.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.internal.Sql;
 import io.github.mlops4j.store.internal.StoreAccess;
 import io.github.mlops4j.testing.MutableClock;
@@ -171,5 +172,27 @@ class RunLeaseTest {
       run.close();
       assertThat(first.findRun(run.id()).orElseThrow().status()).isEqualTo(RunStatus.FINISHED);
     }
+  }
+
+  @Test
+  void aStoreClosedUnderTheTracker_stopsTheHeartbeatInsteadOfRetryingForever() {
+    Store store = Store.open(ws);
+    Tracker tracker =
+        Tracker.builder()
+            .store(store)
+            .clock(clock)
+            .captureEnvironment(false)
+            .shutdownFlushTimeout(Duration.ZERO)
+            .heartbeatScheduler(beats)
+            .build();
+    tracker.startRun("e");
+    assertThat(beats.scheduled()).isTrue();
+
+    store.close();
+    assertThat(store.isClosed()).isTrue();
+    assertThat(beats.tick()).isTrue(); // fails on the closed store
+
+    assertThat(beats.scheduled()).as("no beat is scheduled again").isFalse();
+    assertThat(beats.stops).hasValue(1);
   }
 }
