@@ -28,6 +28,13 @@ class SharedHelpersTest {
         .containsExactly("mlops-core/src/main/java/io/github/mlops4j/internal/Sha256.java");
   }
 
+  @Test
+  void embeddedPostgresStartsOnlyInTheSharedExtension() throws IOException {
+    assertThat(sourcesContaining("src/test/java", "EmbeddedPostgres."))
+        .containsExactly(
+            "mlops-core/src/test/java/io/github/mlops4j/store/EmbeddedPostgresExtension.java");
+  }
+
   /** Relative paths of the module sources under {@code dir} that contain {@code text}. */
   private static List<String> sourcesContaining(String dir, String text) throws IOException {
     Path root = Docs.root();
