@@ -5,6 +5,8 @@ import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
+import io.github.mlops4j.artifacts.internal.PathNames;
+import io.github.mlops4j.internal.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -188,7 +190,7 @@ public final class ArtifactStore {
    * @throws IllegalArgumentException if {@code digest} is not 64 lowercase hex characters
    */
   public Path path(String digest) {
-    Sha256.checkHex(Objects.requireNonNull(digest, "digest"), "digest");
+    checkDigest(Objects.requireNonNull(digest, "digest"), "digest");
     return objects.resolve(digest.substring(0, 2)).resolve(digest.substring(2));
   }
 
@@ -536,5 +538,17 @@ public final class ArtifactStore {
       }
       return -1;
     }
+  }
+
+  /** Returns {@code value} if it is a SHA-256 digest in lowercase hex, else throws IAE. */
+  static String checkDigest(String value, String what) {
+    if (!Sha256.isHex(value)) {
+      throw new IllegalArgumentException(
+          what
+              + " "
+              + PathNames.quote(value)
+              + " is not a SHA-256 digest: expected 64 lowercase hex characters [0-9a-f]");
+    }
+    return value;
   }
 }

@@ -10,7 +10,7 @@ import java.util.Objects;
  */
 public record StoredArtifact(String digest, long sizeBytes) {
   public StoredArtifact {
-    Sha256.checkHex(Objects.requireNonNull(digest, "digest"), "digest");
+    ArtifactStore.checkDigest(Objects.requireNonNull(digest, "digest"), "digest");
     if (sizeBytes < 0) {
       throw new IllegalArgumentException("sizeBytes must be >= 0, was " + sizeBytes);
     }

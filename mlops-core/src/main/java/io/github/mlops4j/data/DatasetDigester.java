@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.github.mlops4j.artifacts.SymlinkPolicy;
 import io.github.mlops4j.artifacts.internal.FileTree;
+import io.github.mlops4j.internal.Sha256;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
@@ -81,7 +82,7 @@ final class DatasetDigester {
     List<Entry> entries = list(root);
     entries.sort((a, b) -> Arrays.compareUnsigned(a.sortKey(), b.sortKey()));
     FileDigest[] digests = hashAll(root, entries, cache);
-    MessageDigest manifest = FileHasher.newSha256();
+    MessageDigest manifest = Sha256.newDigest();
     StringBuilder line = new StringBuilder(128);
     long size = 0;
     long rows = 0;
@@ -93,7 +94,7 @@ final class DatasetDigester {
       long fileRows = rows(relativePath, digests[i].lines());
       rows = rows < 0 || fileRows < 0 ? -1 : rows + fileRows;
     }
-    return new Summary(FileHasher.hex(manifest.digest()), size, entries.size(), rows);
+    return new Summary(Sha256.hex(manifest.digest()), size, entries.size(), rows);
   }
 
   /** Replaces {@code line} with the manifest line for a file, as {@code sha256sum} prints it. */

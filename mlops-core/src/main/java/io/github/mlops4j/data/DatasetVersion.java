@@ -2,6 +2,7 @@ package io.github.mlops4j.data;
 
 import io.github.mlops4j.StoredText;
 import io.github.mlops4j.artifacts.internal.PathNames;
+import io.github.mlops4j.internal.Sha256;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -51,7 +52,7 @@ public record DatasetVersion(
     PathNames.checkRelative(Objects.requireNonNull(name, "name"), "dataset name");
     Objects.requireNonNull(digest, "digest");
     StoredText.check(Objects.requireNonNull(source, "source"), "dataset source");
-    if (!FileHasher.isSha256Hex(digest)) {
+    if (!Sha256.isHex(digest)) {
       throw new IllegalArgumentException(
           "digest \"" + digest + "\" is not a SHA-256: expected 64 lowercase hex characters");
     }

@@ -2,6 +2,7 @@ package io.github.mlops4j.data;
 
 import static java.nio.file.StandardOpenOption.READ;
 
+import io.github.mlops4j.internal.Sha256;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -10,8 +11,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -21,7 +20,6 @@ import java.util.Objects;
 final class FileHasher {
   static final int BUFFER_SIZE = 1 << 20;
 
-  private static final HexFormat HEX = HexFormat.of();
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long NEWLINES = 0x0A0A_0A0A_0A0A_0A0AL;
@@ -29,7 +27,7 @@ final class FileHasher {
 
   private final byte[] buffer;
   private final ByteBuffer view;
-  private final MessageDigest md = newSha256();
+  private final MessageDigest md = Sha256.newDigest();
 
   FileHasher() {
     this(BUFFER_SIZE);
@@ -65,7 +63,7 @@ final class FileHasher {
       }
     }
     long lines = countLines ? newlines + (last == '\n' ? 0 : 1) : -1;
-    return new FileDigest(hex(md.digest()), size, lines);
+    return new FileDigest(Sha256.hex(md.digest()), size, lines);
   }
 
   /**
@@ -90,31 +88,5 @@ final class FileHasher {
       }
     }
     return count;
-  }
-
-  static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      // Every Java platform is required to provide SHA-256.
-      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
-    }
-  }
-
-  static String hex(byte[] digest) {
-    return HEX.formatHex(digest);
-  }
-
-  static boolean isSha256Hex(String value) {
-    if (value.length() != 64) {
-      return false;
-    }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -23,7 +24,11 @@ final class FeatureDao {
   /** Spines with at most this many distinct keys per view read only those keys' rows. */
   static final int SELECTIVE_KEYS = 4 * KEY_CHUNK;
 
-  private static final int BATCH = 5_000;
+  /**
+   * Rows per JDBC batch when writing feature rows (offline and online): large enough that the round
+   * trips vanish beside the inserts, small enough to bound the driver's buffered parameters.
+   */
+  static final int BATCH = 5_000;
 
   private final Store store;
   private final Dialect dialect;
@@ -221,23 +226,37 @@ final class FeatureDao {
         c.prepareStatement(
             "INSERT INTO feature_rows"
                 + " (view_id, entity_key, event_time, created_time, seq, vals) VALUES (?, ?, ?, ?, ?, ?)")) {
-      int pending = 0;
-      for (SourceRow r : rows) {
-        p.setLong(1, viewId);
-        p.setBytes(2, r.key.bytes());
-        p.setLong(3, r.event);
-        p.setLong(4, r.created);
-        p.setLong(5, r.seq);
-        p.setBytes(6, r.values);
-        p.addBatch();
-        if (++pending == BATCH) {
-          p.executeBatch();
-          pending = 0;
-        }
-      }
-      if (pending > 0) {
+      executeRows(p, viewId, rows, BATCH);
+    }
+  }
+
+  /**
+   * Binds {@code rows} of view {@code viewId} as parameters (view_id, entity_key, event_time,
+   * created_time, seq, vals) of {@code p} and executes them in batches of {@code batchSize}: the
+   * one row binder of the offline insert and the online upsert.
+   */
+  static void executeRows(
+      PreparedStatement p, long viewId, Collection<SourceRow> rows, int batchSize)
+      throws SQLException {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
+    }
+    int pending = 0;
+    for (SourceRow r : rows) {
+      p.setLong(1, viewId);
+      p.setBytes(2, r.key.bytes());
+      p.setLong(3, r.event);
+      p.setLong(4, r.created);
+      p.setLong(5, r.seq);
+      p.setBytes(6, r.values);
+      p.addBatch();
+      if (++pending == batchSize) {
         p.executeBatch();
+        pending = 0;
       }
+    }
+    if (pending > 0) {
+      p.executeBatch();
     }
   }
 

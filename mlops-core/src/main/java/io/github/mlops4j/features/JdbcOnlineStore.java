@@ -44,23 +44,7 @@ final class JdbcOnlineStore implements OnlineStore {
    */
   void upsert(Connection c, long viewId, Collection<SourceRow> rows) throws SQLException {
     try (PreparedStatement p = c.prepareStatement(UPSERT)) {
-      int pending = 0;
-      for (SourceRow r : rows) {
-        p.setLong(1, viewId);
-        p.setBytes(2, r.key.bytes());
-        p.setLong(3, r.event);
-        p.setLong(4, r.created);
-        p.setLong(5, r.seq);
-        p.setBytes(6, r.values);
-        p.addBatch();
-        if (++pending == 5_000) {
-          p.executeBatch();
-          pending = 0;
-        }
-      }
-      if (pending > 0) {
-        p.executeBatch();
-      }
+      FeatureDao.executeRows(p, viewId, rows, FeatureDao.BATCH);
     }
   }
 

@@ -9,7 +9,8 @@ import java.util.Map;
  * be set with {@link FeatureStore.Builder#onlineStore}. {@link FeatureStore} reads it through its
  * cache and decides statuses (TTL) itself, so a store only keeps and returns records.
  *
- * <p>Contract, checked by {@code OnlineStoreContract}:
+ * <p>Contract, checked by the JUnit 5 suite {@code io.github.mlops4j.testing.OnlineStoreContract}
+ * that mlops-core's test jar publishes (extend it to test an implementation):
  *
  * <ul>
  *   <li>{@link #write} keeps, per key, the greater record by (event time, created time, sequence)

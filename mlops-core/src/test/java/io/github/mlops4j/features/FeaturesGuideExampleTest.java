@@ -2,9 +2,6 @@ package io.github.mlops4j.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,18 +13,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The worked example of {@code docs/features.md}, line for line: the code between the markers is
- * compared with the guide's snippet, then run and its results checked against the guide's table.
+ * The worked example of {@code docs/features.md}: the guide shows the tagged region {@code
+ * worked-example} of this test (kept equal by {@code DocSnippetsTest} in mlops-examples), which is
+ * run here and its results checked against the guide's table.
  */
 class FeaturesGuideExampleTest {
-  private static final Path BASEDIR = Path.of(System.getProperty("basedir", "."));
-
   @TempDir Path workspace;
 
   @Test
   void workedExample() {
     Clock clock = Clock.fixed(Instant.parse("2026-01-05T00:00:00Z"), ZoneOffset.UTC);
-    // --- guide start
+    // tag::worked-example[]
     FeatureStore features = FeatureStore.builder().workspace(workspace).clock(clock).build();
     features.apply(
         FeatureView.builder("customer_stats")
@@ -68,7 +64,7 @@ class FeaturesGuideExampleTest {
 
     features.materialize(jan5); // not after the clock's now
     OnlineFeatures online = features.online(alice, refs);
-    // --- guide end
+    // end::worked-example[]
     try {
       String avg = "customer_stats:avg_spend_30d";
       assertThat(training).extracting(r -> r.get(avg)).containsExactly(21.0, 25.0, null, null);
@@ -89,39 +85,5 @@ class FeaturesGuideExampleTest {
     } finally {
       features.close();
     }
-  }
-
-  @Test
-  void guideShowsThisCode() throws IOException {
-    String test =
-        Files.readString(
-            BASEDIR.resolve(
-                "src/test/java/io/github/mlops4j/features/FeaturesGuideExampleTest.java"),
-            StandardCharsets.UTF_8);
-    String guide = Files.readString(BASEDIR.resolve("../docs/features.md"), StandardCharsets.UTF_8);
-    String code = between(test, "// --- guide start\n", "    // --- guide end");
-    String snippet =
-        between(guide, "<!-- worked example: FeaturesGuideExampleTest -->\n```java\n", "```");
-    assertThat(normalize(snippet)).isEqualTo(normalize(code));
-  }
-
-  private static String between(String text, String start, String end) {
-    int from = text.indexOf(start);
-    assertThat(from).as("marker %s", start).isNotNegative();
-    from += start.length();
-    int to = text.indexOf(end, from);
-    assertThat(to).as("marker %s", end).isPositive();
-    return text.substring(from, to);
-  }
-
-  /** Lines stripped of indentation and trailing space, blank lines dropped. */
-  private static String normalize(String code) {
-    StringBuilder b = new StringBuilder();
-    for (String line : code.split("\n")) {
-      if (!line.isBlank()) {
-        b.append(line.strip()).append('\n');
-      }
-    }
-    return b.toString();
   }
 }

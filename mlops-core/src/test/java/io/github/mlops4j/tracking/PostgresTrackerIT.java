@@ -3,28 +3,18 @@ package io.github.mlops4j.tracking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.mlops4j.store.EmbeddedPostgresExtension;
 import io.github.mlops4j.store.OpenMode;
-import io.github.mlops4j.store.PostgresDatabases;
 import io.github.mlops4j.store.StoreException;
 import java.nio.file.Path;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The tracking contract on a real PostgreSQL server; each test gets its own database. */
 class PostgresTrackerIT extends TrackerContract {
-  private static PostgresDatabases postgres;
-
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    postgres = PostgresDatabases.start("tracking");
-  }
-
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    postgres.close();
-  }
+  @RegisterExtension
+  static final EmbeddedPostgresExtension postgres = new EmbeddedPostgresExtension("tracking");
 
   private DataSource current;
 

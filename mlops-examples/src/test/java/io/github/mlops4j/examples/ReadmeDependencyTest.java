@@ -45,7 +45,10 @@ class ReadmeDependencyTest {
     NodeList deps = doc.getElementsByTagName("dependency");
     for (int i = 0; i < deps.getLength(); i++) {
       Element d = (Element) deps.item(i);
-      out.add(new String[] {text(d, "groupId"), text(d, "artifactId"), text(d, "version")});
+      out.add(
+          new String[] {
+            text(d, "groupId"), text(d, "artifactId"), text(d, "version"), text(d, "type")
+          });
     }
     return out;
   }
@@ -72,11 +75,26 @@ class ReadmeDependencyTest {
     Document bom = parse(Files.readString(root.resolve("mlops4j-bom/pom.xml")));
     List<String> managed =
         dependencies(bom).stream()
-            .filter(d -> d[0].equals("io.github.mlops4j"))
+            .filter(d -> d[0].equals("io.github.mlops4j") && d[3].isEmpty())
             .map(d -> d[1])
             .sorted()
             .toList();
     assertThat(managed).isEqualTo(libraryModules(root));
+    // the test jars that publish SPI contract suites, each managed once
+    List<String> testJars =
+        dependencies(bom).stream()
+            .filter(d -> d[0].equals("io.github.mlops4j") && d[3].equals("test-jar"))
+            .map(d -> d[1])
+            .sorted()
+            .toList();
+    List<String> attached = new ArrayList<>();
+    for (String module : libraryModules(root)) {
+      if (Files.readString(root.resolve(module).resolve("pom.xml"))
+          .contains("<goal>test-jar</goal>")) {
+        attached.add(module);
+      }
+    }
+    assertThat(testJars).isEqualTo(attached).contains("mlops-core", "mlops-serving");
     assertThat(bom.getElementsByTagName("parent").getLength())
         .as("the BOM must not inherit the build's third-party versions")
         .isZero();

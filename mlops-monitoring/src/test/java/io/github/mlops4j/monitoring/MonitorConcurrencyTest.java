@@ -39,12 +39,7 @@ class MonitorConcurrencyTest {
             .build()) {
       runWriters(m, null);
       m.flush(); // 200 000 rows: the last window is empty
-      List<WindowSummary> all = m.recentWindows();
-      assertThat(all).hasSize(THREADS * ROWS_PER_THREAD / 1_000);
-      assertThat(all).allSatisfy(s -> assertThat(s.window().rows()).isEqualTo(1_000));
-      assertThat(all)
-          .extracting(s -> s.window().index())
-          .isEqualTo(java.util.stream.LongStream.range(0, all.size()).boxed().toList());
+      List<WindowSummary> all = fullWindowsInOrder(m);
       assertThat(windows).hasSize(all.size() - 1); // the first window has no reference
       checkTotals(m, all);
     }
@@ -67,12 +62,7 @@ class MonitorConcurrencyTest {
             .build()) {
       runWriters(m, null);
       m.flush();
-      List<WindowSummary> all = m.recentWindows();
-      assertThat(all).hasSize(THREADS * ROWS_PER_THREAD / 1_000);
-      assertThat(all).allSatisfy(s -> assertThat(s.window().rows()).isEqualTo(1_000));
-      assertThat(all)
-          .extracting(s -> s.window().index())
-          .isEqualTo(java.util.stream.LongStream.range(0, all.size()).boxed().toList());
+      List<WindowSummary> all = fullWindowsInOrder(m);
       checkTotals(m, all);
     } finally {
       profilers.shutdown();
@@ -151,5 +141,18 @@ class MonitorConcurrencyTest {
     assertThat(merged.column("thread").categoryCounts())
         .hasSize(THREADS)
         .allSatisfy((k, v) -> assertThat(v).isEqualTo(ROWS_PER_THREAD));
+  }
+
+  /**
+   * The monitor's windows, after checking there is one per 1,000 rows written, full and in order.
+   */
+  private static List<WindowSummary> fullWindowsInOrder(Monitor m) {
+    List<WindowSummary> all = m.recentWindows();
+    assertThat(all).hasSize(THREADS * ROWS_PER_THREAD / 1_000);
+    assertThat(all).allSatisfy(s -> assertThat(s.window().rows()).isEqualTo(1_000));
+    assertThat(all)
+        .extracting(s -> s.window().index())
+        .isEqualTo(java.util.stream.LongStream.range(0, all.size()).boxed().toList());
+    return all;
   }
 }

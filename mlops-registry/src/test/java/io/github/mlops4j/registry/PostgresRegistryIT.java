@@ -2,7 +2,7 @@ package io.github.mlops4j.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.mlops4j.store.PostgresDatabases;
+import io.github.mlops4j.store.EmbeddedPostgresExtension;
 import io.github.mlops4j.testing.PausingDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,23 +14,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The registry contract on a real PostgreSQL server; each test gets its own database. */
 class PostgresRegistryIT extends ModelRegistryContract {
-  private static PostgresDatabases postgres;
-
-  @BeforeAll
-  static void start() throws Exception {
-    postgres = PostgresDatabases.start("registry");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    postgres.close();
-  }
+  @RegisterExtension
+  static final EmbeddedPostgresExtension postgres = new EmbeddedPostgresExtension("registry");
 
   private final java.util.Map<Path, DataSource> databases = new java.util.HashMap<>();
 

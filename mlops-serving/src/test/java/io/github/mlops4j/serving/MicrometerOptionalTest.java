@@ -3,6 +3,7 @@ package io.github.mlops4j.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.mlops4j.testing.TestClassPath;
 import java.io.File;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +47,7 @@ class MicrometerOptionalTest {
   /** Runs {@link NoMicrometerProbe} in a loader without the excluded class path entries. */
   private String probe(Predicate<String> excluded, String absentClass) throws Exception {
     List<URL> urls = new ArrayList<>();
-    for (String entry : classPath()) {
+    for (String entry : TestClassPath.entries()) {
       if (!entry.isBlank() && !excluded.test(entry)) {
         urls.add(new File(entry).toURI().toURL());
       }
@@ -64,25 +64,5 @@ class MicrometerOptionalTest {
                   .newInstance();
       return probe.apply(workspace);
     }
-  }
-
-  /** The test class path, also when the runner hides it behind a manifest-only jar. */
-  private static List<String> classPath() throws Exception {
-    List<String> out = new ArrayList<>();
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      if (entry.contains("surefirebooter") && entry.endsWith(".jar")) {
-        try (JarFile jar = new JarFile(entry)) {
-          String cp = jar.getManifest().getMainAttributes().getValue("Class-Path");
-          for (String u : cp.split(" ")) {
-            if (!u.isBlank()) {
-              out.add(new File(new java.net.URI(u)).getPath());
-            }
-          }
-        }
-      } else {
-        out.add(entry);
-      }
-    }
-    return out;
   }
 }

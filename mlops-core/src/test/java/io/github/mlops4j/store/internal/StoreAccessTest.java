@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.mlops4j.store.Store;
+import io.github.mlops4j.testing.TestClassPath;
 import io.github.mlops4j.tracking.Tracker;
 import java.io.File;
 import java.lang.reflect.Proxy;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +41,7 @@ class StoreAccessTest {
   @Test
   void aBuilderOpensItsStoreBeforeStoreIsInitialized() throws Exception {
     List<URL> urls = new ArrayList<>();
-    for (String entry : classPath()) {
+    for (String entry : TestClassPath.entries()) {
       if (!entry.isBlank()) {
         urls.add(new File(entry).toURI().toURL());
       }
@@ -66,25 +66,5 @@ class StoreAccessTest {
         return tracker.store().openMode().name();
       }
     }
-  }
-
-  /** The test class path, also when the runner hides it behind a manifest-only jar. */
-  private static List<String> classPath() throws Exception {
-    List<String> out = new ArrayList<>();
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      if (entry.contains("surefirebooter") && entry.endsWith(".jar")) {
-        try (JarFile jar = new JarFile(entry)) {
-          String cp = jar.getManifest().getMainAttributes().getValue("Class-Path");
-          for (String u : cp.split(" ")) {
-            if (!u.isBlank()) {
-              out.add(new File(new java.net.URI(u)).getPath());
-            }
-          }
-        }
-      } else {
-        out.add(entry);
-      }
-    }
-    return out;
   }
 }

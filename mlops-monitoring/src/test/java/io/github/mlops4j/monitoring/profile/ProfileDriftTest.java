@@ -10,11 +10,16 @@ import io.github.mlops4j.monitoring.drift.DriftReport;
 import io.github.mlops4j.monitoring.stats.Distances;
 import io.github.mlops4j.monitoring.stats.StatTests;
 import io.github.mlops4j.monitoring.stats.TestResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,12 +53,60 @@ class ProfileDriftTest {
     return p;
   }
 
-  /** What each sketch-based measure would be on the raw data. */
+  /**
+   * Values computed by numpy 2.4.6 and scipy 1.17.1 ({@code np.std}, {@code
+   * scipy.stats.wasserstein_distance}, {@code scipy.stats.ks_2samp}) on the samples of the fixed
+   * cases below, by {@code src/test/resources/io/github/mlops4j/monitoring/profile/
+   * profile_drift_reference.py}; keyed {@code case/quantity}.
+   */
+  private static final Map<String, Double> SCIPY = scipyReference();
+
+  private static Map<String, Double> scipyReference() {
+    Map<String, Double> values = new HashMap<>();
+    try (InputStream in =
+        ProfileDriftTest.class.getResourceAsStream("profile-drift-reference.csv")) {
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      for (String line : text.split("\n")) {
+        if (line.startsWith("#") || line.startsWith("case,") || line.isBlank()) {
+          continue;
+        }
+        String[] f = line.split(",");
+        values.put(f[0] + "/" + f[1], Double.parseDouble(f[2]));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Map.copyOf(values);
+  }
+
+  /** The reference value {@code quantity} of {@code kase}, after checking the samples are its. */
+  private static double scipy(String kase, String quantity, double[] ref, double[] cur) {
+    assertThat(ref[0])
+        .as("first reference value of %s", kase)
+        .isEqualTo(SCIPY.get(kase + "/ref_first"));
+    assertThat(cur[0])
+        .as("first current value of %s", kase)
+        .isEqualTo(SCIPY.get(kase + "/cur_first"));
+    assertThat(Arrays.stream(ref).sum()).isCloseTo(SCIPY.get(kase + "/ref_sum"), within(1e-9));
+    assertThat(Arrays.stream(cur).sum()).isCloseTo(SCIPY.get(kase + "/cur_sum"), within(1e-9));
+    return SCIPY.get(kase + "/" + quantity);
+  }
+
+  /**
+   * What each sketch-based measure would be on the raw data, from definitions independent of the
+   * code under test: the population standard deviation by its textbook formula, the Wasserstein
+   * distance and the proportions' distances by {@link Distances} (checked against scipy in {@code
+   * DistancesTest}), raw proportions by a linear scan.
+   */
   static double exact(ProfileDriftMethod method, Profile refProfile, double[] ref, double[] cur) {
     double[] edges = SketchBins.referenceEdges(refProfile.numeric(0), 10);
     return switch (method) {
-      case WASSERSTEIN_NORMED ->
-          Distances.wasserstein(ref, cur) / Math.max(ProfileSamples.populationSd(ref), 0.001);
+      case WASSERSTEIN_NORMED -> {
+        double mean = Arrays.stream(ref).average().orElseThrow();
+        double sd =
+            Math.sqrt(Arrays.stream(ref).map(v -> (v - mean) * (v - mean)).sum() / ref.length);
+        yield Distances.wasserstein(ref, cur) / Math.max(sd, 0.001);
+      }
       case PSI -> Distances.psi(rawProportions(ref, edges), rawProportions(cur, edges));
       case JENSEN_SHANNON ->
           Distances.jensenShannon(rawProportions(ref, edges), rawProportions(cur, edges));
@@ -68,13 +121,17 @@ class ProfileDriftTest {
     for (double shift : new double[] {0, 0.05, 0.2, 1.0}) {
       double[] cur = ProfileSamples.normal(2 + (long) (shift * 100), 15_000, shift, 1);
       Profile curProfile = ProfileSamples.numericProfile(X, cur);
+      String kase = "shift" + (shift == 0 ? "0" : shift == 1.0 ? "1" : String.valueOf(shift));
       for (ProfileDriftMethod m :
           List.of(
               ProfileDriftMethod.WASSERSTEIN_NORMED,
               ProfileDriftMethod.PSI,
               ProfileDriftMethod.JENSEN_SHANNON)) {
         ColumnDrift d = DRIFT.compareColumn(refProfile, curProfile, "x", m);
-        double exact = exact(m, refProfile, ref, cur);
+        double exact =
+            m == ProfileDriftMethod.WASSERSTEIN_NORMED
+                ? scipy(kase, "wasserstein_normed", ref, cur)
+                : exact(m, refProfile, ref, cur);
         assertThat(d.method()).isEqualTo(m.id());
         assertThat(d.errorBound()).isNotNull().isPositive();
         assertThat(Math.abs(d.score() - exact))
@@ -99,9 +156,14 @@ class ProfileDriftTest {
       if (m == ProfileDriftMethod.KS) {
         TestResult t = StatTests.ks(ref, cur);
         assertThat(d.statistic()).isEqualTo(t.statistic());
+        assertThat(d.statistic())
+            .isCloseTo(scipy("exact", "ks_statistic", ref, cur), within(1e-12));
         assertThat(d.pValue()).isEqualTo(t.pValue());
         assertThat(d.score()).isEqualTo(t.pValue());
         assertThat(d.drifted()).isEqualTo(t.pValue() <= 0.05);
+      } else if (m == ProfileDriftMethod.WASSERSTEIN_NORMED) {
+        assertThat(d.score())
+            .isCloseTo(scipy("exact", "wasserstein_normed", ref, cur), within(1e-12));
       } else {
         assertThat(d.score()).isCloseTo(exact(m, rp, ref, cur), within(1e-12));
       }

@@ -43,28 +43,4 @@ public final class ProfileSamples {
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
-
-  /** Fraction of values <= x. */
-  static double rank(double[] sorted, double x) {
-    int lo = 0;
-    int hi = sorted.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (sorted[mid] <= x) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return (double) lo / sorted.length;
-  }
-
-  static double populationSd(double[] v) {
-    double mean = Arrays.stream(v).average().orElseThrow();
-    double ss = 0;
-    for (double x : v) {
-      ss += (x - mean) * (x - mean);
-    }
-    return Math.sqrt(ss / v.length);
-  }
 }

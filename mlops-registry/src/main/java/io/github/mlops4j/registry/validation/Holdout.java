@@ -1,6 +1,7 @@
 package io.github.mlops4j.registry.validation;
 
 import io.github.mlops4j.data.DatasetVersion;
+import io.github.mlops4j.internal.Sha256;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.ByteBuffer;
@@ -8,10 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -161,12 +160,7 @@ public final class Holdout<T extends Output<T>> {
   }
 
   private DatasetVersion digestInMemory() {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
+    MessageDigest sha = Sha256.newDigest();
     ByteBuffer buf = ByteBuffer.allocate(8);
     long[] bytes = new long[1];
     class Enc {
@@ -202,7 +196,7 @@ public final class Holdout<T extends Output<T>> {
         enc.str(String.valueOf(m.getValue()));
       }
     }
-    String digest = HexFormat.of().formatHex(sha.digest());
+    String digest = Sha256.hex(sha.digest());
     return new DatasetVersion(name, digest, bytes[0], 0, (long) dataset.size(), "memory:" + name);
   }
 

@@ -4,30 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mlops4j.registry.EvaluationRecord;
 import io.github.mlops4j.registry.ModelRegistry;
-import io.github.mlops4j.store.PostgresDatabases;
+import io.github.mlops4j.store.EmbeddedPostgresExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Evaluation records and promotion on a real PostgreSQL server (schema V2 migration). */
 class PostgresGateIT {
-  private static PostgresDatabases postgres;
+  @RegisterExtension
+  static final EmbeddedPostgresExtension postgres = new EmbeddedPostgresExtension("gates");
 
   @TempDir Path dir;
 
   @BeforeAll
   static void start() throws Exception {
-    postgres = PostgresDatabases.start("gates");
     ValidationGateTest.train();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    postgres.close();
   }
 
   @Test

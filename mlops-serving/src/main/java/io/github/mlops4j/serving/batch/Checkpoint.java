@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.mlops4j.internal.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,9 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -82,12 +81,7 @@ record Checkpoint(
 
   /** SHA-256 (hex) of the first MiB of a file. */
   static String headSha256(Path file) {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
+    MessageDigest digest = Sha256.newDigest();
     byte[] buf = new byte[1 << 16];
     int remaining = HEAD_BYTES;
     try (InputStream in = Files.newInputStream(file)) {
@@ -102,7 +96,7 @@ record Checkpoint(
     } catch (IOException e) {
       throw new BatchJobException("Cannot read the input " + file + ": " + e.getMessage(), e);
     }
-    return HexFormat.of().formatHex(digest.digest());
+    return Sha256.hex(digest.digest());
   }
 
   /** Reads a checkpoint file, if there is one. */

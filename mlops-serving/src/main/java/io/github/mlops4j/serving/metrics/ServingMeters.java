@@ -28,6 +28,9 @@ import java.util.function.LongSupplier;
  * Methods added in later versions will have default implementations that record nothing, so an
  * implementation keeps compiling.
  *
+ * <p>The JUnit 5 suite {@code io.github.mlops4j.serving.testing.ServingMetersContract}, published
+ * in mlops-serving's test jar, checks these rules; extend it to test an implementation.
+ *
  * @since 0.1.0
  */
 @FunctionalInterface
