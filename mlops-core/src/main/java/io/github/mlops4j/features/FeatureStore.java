@@ -65,7 +65,7 @@ public final class FeatureStore implements AutoCloseable {
   private FeatureStore(Builder b, Store store, boolean ownsStore) {
     this.store = store;
     this.ownsStore = ownsStore;
-    this.clock = b.clock;
+    this.clock = StoreAccess.clock(b);
     try {
       StoreAccess.migrate(store, FeatureDao.COMPONENT, FeatureDao.SCHEMA_VERSION);
       FeatureDao dao = new FeatureDao(store);
@@ -323,9 +323,12 @@ public final class FeatureStore implements AutoCloseable {
     }
   }
 
-  /** Configures a {@link FeatureStore}; setters check their arguments at once. */
+  /**
+   * Configures a {@link FeatureStore}; setters check their arguments at once. The {@link
+   * #clock(java.time.Clock) clock} times online reads ({@code T}), created times of rows written
+   * without one, TTL expiry of cache entries and the future-watermark check.
+   */
   public static final class Builder extends StoreOptions<Builder> {
-    private Clock clock = Clock.systemUTC();
     private @Nullable OnlineStore onlineStore;
     private long cacheMaximumSize = 100_000;
     private Duration cacheMaxStaleness = Duration.ofMinutes(1);
@@ -335,15 +338,6 @@ public final class FeatureStore implements AutoCloseable {
 
     @Override
     protected Builder self() {
-      return this;
-    }
-
-    /**
-     * The clock of online reads ({@code T}), created times of rows written without one, TTL expiry
-     * of cache entries and the future-watermark check (default: system UTC).
-     */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

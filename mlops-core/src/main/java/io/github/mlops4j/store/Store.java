@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -72,6 +73,11 @@ public final class Store implements AutoCloseable {
           @Override
           public StoreSource.Opened openStore(StoreOptions<?> options) {
             return options.openStore();
+          }
+
+          @Override
+          public Clock clock(StoreOptions<?> options) {
+            return options.clock();
           }
         });
   }

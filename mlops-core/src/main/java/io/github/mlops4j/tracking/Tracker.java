@@ -105,7 +105,7 @@ public final class Tracker implements AutoCloseable {
   private Tracker(Builder b, Store store, boolean ownsStore) {
     this.store = store;
     this.ownsStore = ownsStore;
-    this.clock = b.clock;
+    this.clock = StoreAccess.clock(b);
     this.limits = b.limits;
     this.user = b.user;
     this.closeTimeout = b.closeTimeout;
@@ -965,7 +965,6 @@ public final class Tracker implements AutoCloseable {
 
   /** Configures a {@link Tracker}; setters check their arguments at once. */
   public static final class Builder extends StoreOptions<Builder> {
-    private Clock clock = Clock.systemUTC();
     private TrackingLimits limits = TrackingLimits.mlflowDefaults();
     private Backpressure backpressure = Backpressure.BLOCK;
     private int queueCapacity = 65_536;
@@ -988,11 +987,6 @@ public final class Tracker implements AutoCloseable {
 
     @Override
     protected Builder self() {
-      return this;
-    }
-
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.errorprone.annotations.CheckReturnValue;
 import io.github.mlops4j.Subscription;
+import io.github.mlops4j.store.StoreOptions;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -64,5 +65,37 @@ public final class ApiRules {
     }
     assertThat(wrong).isEmpty();
     return addListeners;
+  }
+
+  /**
+   * Asserts that no public builder compiled beside {@code anchor} that extends {@link StoreOptions}
+   * declares again a setter of the shared store options ({@code workspace}, {@code clock}, ...):
+   * each lives once, in {@link StoreOptions}. Returns the simple names of the builders checked.
+   */
+  public static List<String> storeOptionSettersLiveOnce(Class<?> anchor) {
+    List<String> shared = new ArrayList<>();
+    for (Method m : StoreOptions.class.getDeclaredMethods()) {
+      if (Modifier.isPublic(m.getModifiers())) {
+        shared.add(m.getName());
+      }
+    }
+    assertThat(shared).contains("workspace", "store", "clock");
+    List<String> builders = new ArrayList<>();
+    List<String> copies = new ArrayList<>();
+    for (Class<?> type : ExceptionRules.classesBeside(anchor)) {
+      if (type == StoreOptions.class
+          || !StoreOptions.class.isAssignableFrom(type)
+          || !Modifier.isPublic(type.getModifiers())) {
+        continue;
+      }
+      builders.add(type.getSimpleName());
+      for (Method m : type.getDeclaredMethods()) {
+        if (Modifier.isPublic(m.getModifiers()) && !m.isBridge() && shared.contains(m.getName())) {
+          copies.add(type.getName() + "." + m.getName());
+        }
+      }
+    }
+    assertThat(copies).as("store options declared again in a builder").isEmpty();
+    return builders;
   }
 }

@@ -108,7 +108,7 @@ public final class ModelRegistry implements AutoCloseable {
     Shared(Builder b, Store store, boolean ownsStore) {
       this.store = store;
       this.ownsStore = ownsStore;
-      this.clock = b.clock;
+      this.clock = StoreAccess.clock(b);
       this.policy = b.accessPolicy;
       this.loader = new TribuoLoader(b.allowedClassPrefixes, b.javaSerialFilter);
       StoreAccess.migrate(
@@ -120,8 +120,7 @@ public final class ModelRegistry implements AutoCloseable {
         int filled = StoreAccess.write(store, dao::fillNameKeys);
         LOG.debug("Filled in the case-insensitive key of {} model names", filled);
       }
-      this.tracker =
-          Tracker.builder().store(store).clock(b.clock).captureEnvironment(false).build();
+      this.tracker = Tracker.builder().store(store).clock(clock).captureEnvironment(false).build();
       this.resolved = new ResolveCache(b.cacheSize);
       this.watcher = new ChangeWatcher(store, dao, resolved, b.pollInterval);
     }
@@ -1058,7 +1057,6 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** Configures a {@link ModelRegistry}; setters check their arguments at once. */
   public static final class Builder extends StoreOptions<Builder> {
-    private Clock clock = Clock.systemUTC();
     private Supplier<String> actor = () -> System.getProperty("user.name", "unknown");
     private AccessPolicy accessPolicy = AccessPolicy.ALLOW_ALL;
     private Duration pollInterval = Duration.ofSeconds(1);
@@ -1070,11 +1068,6 @@ public final class ModelRegistry implements AutoCloseable {
 
     @Override
     protected Builder self() {
-      return this;
-    }
-
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
