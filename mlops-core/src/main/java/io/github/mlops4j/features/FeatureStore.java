@@ -1,5 +1,6 @@
 package io.github.mlops4j.features;
 
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.StoreOptions;
 import io.github.mlops4j.store.internal.StoreAccess;
@@ -354,9 +355,7 @@ public final class FeatureStore implements AutoCloseable {
 
     /** Most (view, entity) entries the online cache holds (default 100,000). */
     public Builder cacheMaximumSize(long entries) {
-      if (entries < 0) {
-        throw new IllegalArgumentException("cacheMaximumSize must be >= 0, was " + entries);
-      }
+      Checks.atLeast(entries, 0, "cacheMaximumSize");
       this.cacheMaximumSize = entries;
       return this;
     }
@@ -368,10 +367,7 @@ public final class FeatureStore implements AutoCloseable {
      */
     public Builder cacheMaxStaleness(Duration maxStaleness) {
       Objects.requireNonNull(maxStaleness, "cacheMaxStaleness");
-      if (maxStaleness.isNegative()) {
-        throw new IllegalArgumentException(
-            "cacheMaxStaleness must not be negative, was " + maxStaleness);
-      }
+      Checks.notNegative(maxStaleness, "cacheMaxStaleness");
       this.cacheMaxStaleness = maxStaleness;
       return this;
     }

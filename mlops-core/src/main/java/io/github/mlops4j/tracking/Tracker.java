@@ -2,6 +2,7 @@ package io.github.mlops4j.tracking;
 
 import io.github.mlops4j.StoredText;
 import io.github.mlops4j.artifacts.internal.PathNames;
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.internal.Closest;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.StoreOptions;
@@ -1003,18 +1004,14 @@ public final class Tracker implements AutoCloseable {
 
     /** Metric points the queue holds before backpressure applies (default 65,536). */
     public Builder queueCapacity(int capacity) {
-      if (capacity < 1) {
-        throw new IllegalArgumentException("queueCapacity must be >= 1, was " + capacity);
-      }
+      Checks.atLeast(capacity, 1, "queueCapacity");
       this.queueCapacity = capacity;
       return this;
     }
 
     /** Most points the writer stores in one transaction (default 50,000). */
     public Builder maxBatchPoints(int maxBatchPoints) {
-      if (maxBatchPoints < 1) {
-        throw new IllegalArgumentException("maxBatchPoints must be >= 1, was " + maxBatchPoints);
-      }
+      Checks.atLeast(maxBatchPoints, 1, "maxBatchPoints");
       this.maxBatchPoints = maxBatchPoints;
       return this;
     }
@@ -1024,9 +1021,7 @@ public final class Tracker implements AutoCloseable {
      */
     public Builder closeTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "closeTimeout");
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException("closeTimeout must not be negative, was " + timeout);
-      }
+      Checks.notNegative(timeout, "closeTimeout");
       this.closeTimeout = timeout;
       return this;
     }
@@ -1041,10 +1036,7 @@ public final class Tracker implements AutoCloseable {
      */
     public Builder shutdownFlushTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "shutdownFlushTimeout");
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException(
-            "shutdownFlushTimeout must not be negative, was " + timeout);
-      }
+      Checks.notNegative(timeout, "shutdownFlushTimeout");
       this.shutdownFlushTimeout = timeout;
       return this;
     }
@@ -1057,9 +1049,7 @@ public final class Tracker implements AutoCloseable {
      */
     public Builder runLease(Duration lease) {
       Objects.requireNonNull(lease, "runLease");
-      if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
-        throw new IllegalArgumentException("runLease must be at least 1 s, was " + lease);
-      }
+      Checks.atLeast(lease, Duration.ofSeconds(1), "runLease");
       this.runLease = lease;
       return this;
     }

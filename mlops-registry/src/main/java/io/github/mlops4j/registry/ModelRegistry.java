@@ -4,6 +4,7 @@ import com.google.errorprone.annotations.CheckReturnValue;
 import io.github.mlops4j.Subscription;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.artifacts.StoredArtifact;
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.StoreOptions;
 import io.github.mlops4j.store.internal.StoreAccess;
@@ -1088,18 +1089,14 @@ public final class ModelRegistry implements AutoCloseable {
      */
     public Builder pollInterval(Duration interval) {
       Objects.requireNonNull(interval, "pollInterval");
-      if (interval.isNegative()) {
-        throw new IllegalArgumentException("pollInterval must not be negative, was " + interval);
-      }
+      Checks.notNegative(interval, "pollInterval");
       this.pollInterval = interval;
       return this;
     }
 
     /** Entries of the resolve cache (default 10,000). */
     public Builder cacheSize(long size) {
-      if (size < 1) {
-        throw new IllegalArgumentException("cacheSize must be >= 1, was " + size);
-      }
+      Checks.atLeast(size, 1, "cacheSize");
       this.cacheSize = size;
       return this;
     }

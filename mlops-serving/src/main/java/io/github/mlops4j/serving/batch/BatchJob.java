@@ -1,5 +1,6 @@
 package io.github.mlops4j.serving.batch;
 
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.registry.ModelSignature;
 import io.github.mlops4j.serving.InferenceService;
 import io.github.mlops4j.serving.internal.Texts;
@@ -479,18 +480,14 @@ public final class BatchJob {
 
     /** Worker threads that parse and predict (default: the number of processors). */
     public Builder parallelism(int threads) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("parallelism must be at least 1, got " + threads);
-      }
+      Checks.atLeast(threads, 1, "parallelism");
       this.parallelism = threads;
       return this;
     }
 
     /** Rows per chunk handed to a worker (default 1,000). */
     public Builder chunkSize(int rows) {
-      if (rows < 1) {
-        throw new IllegalArgumentException("chunkSize must be at least 1, got " + rows);
-      }
+      Checks.atLeast(rows, 1, "chunkSize");
       this.chunkSize = rows;
       return this;
     }
@@ -500,9 +497,7 @@ public final class BatchJob {
      * rows between two of them are a multiple of the chunk size of at least this many.
      */
     public Builder checkpointEvery(long rows) {
-      if (rows < 1) {
-        throw new IllegalArgumentException("checkpointEvery must be at least 1, got " + rows);
-      }
+      Checks.atLeast(rows, 1, "checkpointEvery");
       this.checkpointEvery = rows;
       return this;
     }
@@ -559,12 +554,8 @@ public final class BatchJob {
      */
     public Builder progressEvery(long rows, Duration interval) {
       Objects.requireNonNull(interval, "interval");
-      if (rows < 1) {
-        throw new IllegalArgumentException("progress rows must be at least 1, got " + rows);
-      }
-      if (interval.isNegative() || interval.isZero()) {
-        throw new IllegalArgumentException("progress interval must be positive, got " + interval);
-      }
+      Checks.atLeast(rows, 1, "progress rows");
+      Checks.positive(interval, "progress interval");
       this.progressEveryRows = rows;
       this.progressInterval = interval;
       return this;
@@ -584,10 +575,7 @@ public final class BatchJob {
 
     /** Stop the job after this many consecutive rows failed in the model (default 1,000). */
     public Builder maxConsecutiveModelErrors(int rows) {
-      if (rows < 1) {
-        throw new IllegalArgumentException(
-            "maxConsecutiveModelErrors must be at least 1, got " + rows);
-      }
+      Checks.atLeast(rows, 1, "maxConsecutiveModelErrors");
       this.maxConsecutiveModelErrors = rows;
       return this;
     }
@@ -595,9 +583,7 @@ public final class BatchJob {
     /** How long one row is retried while the service is overloaded (default 60 s). */
     public Builder overloadRetry(Duration duration) {
       Objects.requireNonNull(duration, "duration");
-      if (duration.isNegative()) {
-        throw new IllegalArgumentException("overloadRetry must not be negative, got " + duration);
-      }
+      Checks.notNegative(duration, "overloadRetry");
       this.overloadRetry = duration;
       return this;
     }
