@@ -220,10 +220,12 @@ public final class FeatureView {
 
     public FeatureView build() {
       if (entities.isEmpty()) {
-        throw new IllegalStateException("Feature view '" + name + "' needs at least one entity");
+        throw Checks.missing(
+            "FeatureView.Builder ('" + name + "')", "an entity key", "entity(name, type)");
       }
       if (features.isEmpty()) {
-        throw new IllegalStateException("Feature view '" + name + "' needs at least one feature");
+        throw Checks.missing(
+            "FeatureView.Builder ('" + name + "')", "a feature", "feature(name, type)");
       }
       return new FeatureView(this);
     }

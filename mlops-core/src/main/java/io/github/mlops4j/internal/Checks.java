@@ -1,7 +1,9 @@
 package io.github.mlops4j.internal;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Precondition checks for settings given to builders and factories. Each throws {@link
@@ -127,6 +129,54 @@ public final class Checks {
     Objects.requireNonNull(value, name);
     if (value.compareTo(min) < 0) {
       throw refused(name, "at least " + min, value);
+    }
+    return value;
+  }
+
+  /**
+   * The exception every builder throws from {@code build()} when a required setting is missing: an
+   * {@link IllegalStateException} saying {@code "<builder>: <setting> is required; call <call>"}.
+   *
+   * @param builder the builder, for example {@code "InferenceService.Builder"}
+   * @param setting what is missing, for example {@code "model"}
+   * @param call the call that sets it, for example {@code "model(name)"}
+   */
+  public static IllegalStateException missing(String builder, String setting, String call) {
+    return missing(builder, setting, "is", call);
+  }
+
+  /**
+   * {@link #missing(String, String, String)} for several settings, named {@code "a, b and c"}.
+   *
+   * @param settings what is missing, at least one
+   * @param calls the calls that set them
+   */
+  public static IllegalStateException missing(
+      String builder, List<String> settings, List<String> calls) {
+    return missing(builder, and(settings), settings.size() == 1 ? "is" : "are", and(calls));
+  }
+
+  private static IllegalStateException missing(
+      String builder, String setting, String verb, String call) {
+    return new IllegalStateException(
+        builder + ": " + setting + " " + verb + " required; call " + call);
+  }
+
+  private static String and(List<String> items) {
+    int n = items.size();
+    return n == 1
+        ? items.get(0)
+        : String.join(", ", items.subList(0, n - 1)) + " and " + items.get(n - 1);
+  }
+
+  /**
+   * {@code value} if it was set.
+   *
+   * @throws IllegalStateException from {@link #missing} if {@code value} is null
+   */
+  public static <T> T required(@Nullable T value, String builder, String setting, String call) {
+    if (value == null) {
+      throw missing(builder, setting, call);
     }
     return value;
   }

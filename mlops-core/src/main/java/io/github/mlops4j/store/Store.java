@@ -493,11 +493,15 @@ public final class Store implements AutoCloseable {
     }
 
     public Store build() {
-      if ((dataSource == null) == (sqliteFile == null)) {
+      if (dataSource == null && sqliteFile == null) {
+        throw Checks.missing(
+            "Store.Builder", "a database", "dataSource(dataSource) or sqliteFile(path)");
+      }
+      if (dataSource != null && sqliteFile != null) {
         throw new IllegalStateException("Set exactly one of dataSource(...) or sqliteFile(...)");
       }
       if (artifactRoot == null) {
-        throw new IllegalStateException("artifactRoot(...) is required");
+        throw Checks.missing("Store.Builder", "artifactRoot", "artifactRoot(path)");
       }
       if (mode != OpenMode.CREATE && !Files.isDirectory(artifactRoot)) {
         throw new StoreException(

@@ -82,6 +82,9 @@ public abstract class StoreOptions<B extends StoreOptions<B>> {
    * @throws IllegalStateException unless exactly one source was given
    */
   StoreSource.Opened openStore() {
-    return source.open();
+    Class<?> type = getClass();
+    Class<?> outer = type.getEnclosingClass();
+    return source.open(
+        outer == null ? type.getSimpleName() : outer.getSimpleName() + "." + type.getSimpleName());
   }
 }

@@ -588,15 +588,17 @@ public final class Monitor implements AutoCloseable {
      */
     public Monitor build() {
       if (model == null) {
-        throw new IllegalArgumentException("Set model(name): it tags the monitor's metrics");
+        throw Checks.missing("Monitor.Builder", "model", "model(name); it tags the metrics");
       }
       if (reference == null && !rolling) {
-        throw new IllegalArgumentException("Set reference(profile) or rollingReference()");
+        throw Checks.missing(
+            "Monitor.Builder", "a reference", "reference(profile) or rollingReference()");
       }
       ProfileSchema s = schema;
       if (s == null) {
         if (reference == null) {
-          throw new IllegalArgumentException("Set schema(...) when the reference is rolling");
+          throw Checks.missing(
+              "Monitor.Builder", "a schema (the reference is rolling)", "schema(schema)");
         }
         s = reference.schema();
       }

@@ -394,9 +394,8 @@ public final class InferenceService implements AutoCloseable {
      * @throws ModelUnavailableException if a target does not resolve or cannot be loaded
      */
     public InferenceService build() {
-      if (registry == null || model == null) {
-        throw new IllegalStateException("registry(...) and model(...) are required");
-      }
+      Checks.required(registry, "InferenceService.Builder", "registry", "registry(registry)");
+      Checks.required(model, "InferenceService.Builder", "model", "model(name)");
       if (routing.mode() == Routing.Mode.WEIGHTED && targetSet) {
         throw new IllegalStateException(
             "Weighted routing serves its arms' targets; do not also"

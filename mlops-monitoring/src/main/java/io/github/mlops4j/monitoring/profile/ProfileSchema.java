@@ -310,7 +310,10 @@ public final class ProfileSchema {
      */
     public ProfileSchema build() {
       if (columns.isEmpty()) {
-        throw new IllegalArgumentException("A profile schema needs at least one column");
+        throw Checks.missing(
+            "ProfileSchema.Builder",
+            "at least one column",
+            "numeric(names), categorical(names), binary(names) or column(name, type)");
       }
       return new ProfileSchema(this);
     }

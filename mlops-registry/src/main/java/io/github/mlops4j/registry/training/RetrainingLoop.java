@@ -508,7 +508,11 @@ public final class RetrainingLoop<T extends Output<T>> {
         missing.add("gate");
       }
       if (!missing.isEmpty()) {
-        throw new IllegalStateException("RetrainingLoop needs " + missing);
+        List<String> calls = new ArrayList<>();
+        for (String m : missing) {
+          calls.add(m + "(...)");
+        }
+        throw Checks.missing("RetrainingLoop.Builder", missing, calls);
       }
       if (championAlias.equals(challengerAlias)) {
         throw new IllegalStateException(

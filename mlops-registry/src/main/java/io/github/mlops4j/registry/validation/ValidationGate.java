@@ -570,9 +570,10 @@ public final class ValidationGate {
      */
     public ValidationGate build() {
       if (requirements.isEmpty()) {
-        throw new IllegalStateException(
-            "A validation gate needs at least one rule; add"
-                + " require(..) or requireOnEverySlice(..)");
+        throw Checks.missing(
+            "ValidationGate.Builder",
+            "a rule",
+            "require(metric, rule) or requireOnEverySlice(metric, rule)");
       }
       return new ValidationGate(this);
     }

@@ -597,12 +597,21 @@ public final class BatchJob {
      */
     public BatchJob build() {
       if (service == null || input == null || output == null) {
-        throw new IllegalStateException(
-            "A batch job needs a service, an input and an output;"
-                + " missing: "
-                + (service == null ? "service " : "")
-                + (input == null ? "input " : "")
-                + (output == null ? "output" : "").strip());
+        List<String> missing = new ArrayList<>();
+        List<String> calls = new ArrayList<>();
+        if (service == null) {
+          missing.add("service");
+          calls.add("service(service)");
+        }
+        if (input == null) {
+          missing.add("input");
+          calls.add("input(path)");
+        }
+        if (output == null) {
+          missing.add("output");
+          calls.add("output(path)");
+        }
+        throw Checks.missing("BatchJob.Builder", missing, calls);
       }
       if (input.equals(output)) {
         throw new IllegalArgumentException(

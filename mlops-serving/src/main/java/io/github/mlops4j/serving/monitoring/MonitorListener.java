@@ -1,5 +1,6 @@
 package io.github.mlops4j.serving.monitoring;
 
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.internal.FailureLog;
 import io.github.mlops4j.monitoring.Monitor;
 import io.github.mlops4j.monitoring.PredictionTask;
@@ -280,12 +281,12 @@ public final class MonitorListener implements PredictionListener {
     public MonitorListener build() {
       PredictionTask task = monitor.predictionTask().orElse(null);
       if (task == PredictionTask.BINARY_CLASSIFICATION && score == null) {
-        throw new IllegalArgumentException(
-            "Monitor '"
+        throw Checks.missing(
+            "MonitorListener.Builder",
+            "the positive class's score (monitor '"
                 + monitor.model()
-                + "' tracks"
-                + " BINARY_CLASSIFICATION: name the positive class's score to record, e.g."
-                + " MonitorListener.builder(monitor).score(\"yes\")");
+                + "' tracks BINARY_CLASSIFICATION)",
+            "score(label), e.g. MonitorListener.builder(monitor).score(\"yes\")");
       }
       return new MonitorListener(this);
     }
