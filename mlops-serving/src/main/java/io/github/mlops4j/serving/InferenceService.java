@@ -4,13 +4,13 @@ import io.github.mlops4j.features.FeatureStore;
 import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelSignature;
+import io.github.mlops4j.serving.internal.BuilderSettings;
 import io.github.mlops4j.serving.metrics.ServingMeters;
 import io.github.mlops4j.serving.routing.Routing;
 import io.github.mlops4j.serving.routing.Target;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -373,17 +373,13 @@ public final class InferenceService implements AutoCloseable {
      * #features} are skipped without being named here.
      */
     public Builder ignoreFields(String... fields) {
-      Set<String> set = new HashSet<>();
-      for (String f : fields) {
-        set.add(Objects.requireNonNull(f, "field"));
-      }
-      this.ignoredFields = Set.copyOf(set);
+      this.ignoredFields = BuilderSettings.nameSet("field", fields);
       return this;
     }
 
     /** The clock of event timestamps (default UTC system clock). */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      this.clock = BuilderSettings.clock(clock);
       return this;
     }
 

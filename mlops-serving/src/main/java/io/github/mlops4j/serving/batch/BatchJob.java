@@ -3,6 +3,7 @@ package io.github.mlops4j.serving.batch;
 import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.registry.ModelSignature;
 import io.github.mlops4j.serving.InferenceService;
+import io.github.mlops4j.serving.internal.BuilderSettings;
 import io.github.mlops4j.serving.internal.Texts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -504,25 +504,22 @@ public final class BatchJob {
 
     /** Input columns (or JSON fields) copied to the front of every output row. */
     public Builder passThrough(String... columns) {
-      List<String> cols = List.of(columns);
-      Set<String> seen = new HashSet<>();
-      for (String c : cols) {
-        if (c.isEmpty() || !seen.add(c)) {
-          throw new IllegalArgumentException(
-              "Pass-through columns must be non-empty and" + " distinct, got " + cols);
-        }
-        if (c.equals(JobPlan.PREDICTION_ID)
-            || c.equals(JobPlan.MODEL_VERSION)
-            || c.equals(JobPlan.OUTPUT)
-            || c.startsWith(JobPlan.SCORE_PREFIX)) {
-          throw new IllegalArgumentException(
-              "Pass-through column '"
-                  + c
-                  + "' would clash with"
-                  + " the output's own columns (prediction_id, model_version, output, score_*)");
-        }
-      }
-      this.passThrough = cols;
+      this.passThrough =
+          BuilderSettings.distinctColumns(
+              "Pass-through columns",
+              columns,
+              c -> {
+                if (c.equals(JobPlan.PREDICTION_ID)
+                    || c.equals(JobPlan.MODEL_VERSION)
+                    || c.equals(JobPlan.OUTPUT)
+                    || c.startsWith(JobPlan.SCORE_PREFIX)) {
+                  throw new IllegalArgumentException(
+                      "Pass-through column '"
+                          + c
+                          + "' would clash with the output's own columns (prediction_id,"
+                          + " model_version, output, score_*)");
+                }
+              });
       return this;
     }
 
@@ -531,12 +528,7 @@ public final class BatchJob {
      * key the service uses for feature enrichment.
      */
     public Builder requestColumns(String... columns) {
-      List<String> cols = List.of(columns);
-      if (new HashSet<>(cols).size() != cols.size() || cols.contains("")) {
-        throw new IllegalArgumentException(
-            "Request columns must be non-empty and distinct, got " + cols);
-      }
-      this.requestColumns = cols;
+      this.requestColumns = BuilderSettings.distinctColumns("Request columns", columns, c -> {});
       return this;
     }
 
@@ -563,7 +555,7 @@ public final class BatchJob {
 
     /** The clock for elapsed times, rates and progress intervals (default: the system clock). */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      this.clock = BuilderSettings.clock(clock);
       return this;
     }
 
