@@ -221,11 +221,15 @@ public final class FeatureView {
     public FeatureView build() {
       if (entities.isEmpty()) {
         throw Checks.missing(
-            "FeatureView.Builder ('" + name + "')", "an entity key", "entity(name, type)");
+            "FeatureView.Builder ('" + name + "')",
+            "an entity key",
+            "entity(name, type); a view needs at least one entity");
       }
       if (features.isEmpty()) {
         throw Checks.missing(
-            "FeatureView.Builder ('" + name + "')", "a feature", "feature(name, type)");
+            "FeatureView.Builder ('" + name + "')",
+            "a feature",
+            "feature(name, type); a view needs at least one feature");
       }
       return new FeatureView(this);
     }
