@@ -2,6 +2,7 @@ package io.github.mlops4j.data;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.mlops4j.internal.Checks;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,9 +61,7 @@ public final class DigestCache {
   }
 
   static DigestCache create(long maxEntries, Clock clock) {
-    if (maxEntries < 0) {
-      throw new IllegalArgumentException("maxEntries must be >= 0, was " + maxEntries);
-    }
+    Checks.atLeast(maxEntries, 0, "maxEntries");
     return new DigestCache(maxEntries, Objects.requireNonNull(clock, "clock"));
   }
 

@@ -2,6 +2,7 @@ package io.github.mlops4j.data;
 
 import static java.nio.file.StandardOpenOption.READ;
 
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.internal.Sha256;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -35,9 +36,7 @@ final class FileHasher {
 
   /** A hasher reading {@code bufferSize} bytes at a time (tests use tiny chunks). */
   FileHasher(int bufferSize) {
-    if (bufferSize < 1) {
-      throw new IllegalArgumentException("bufferSize must be >= 1, was " + bufferSize);
-    }
+    Checks.atLeast(bufferSize, 1, "bufferSize");
     this.buffer = new byte[bufferSize];
     this.view = ByteBuffer.wrap(buffer);
   }

@@ -1,6 +1,7 @@
 package io.github.mlops4j.features;
 
 import io.github.mlops4j.StoredText;
+import io.github.mlops4j.internal.Checks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -160,9 +161,7 @@ public final class FeatureView {
      */
     public Builder ttl(Duration ttl) {
       Objects.requireNonNull(ttl, "ttl");
-      if (ttl.isNegative()) {
-        throw new IllegalArgumentException("ttl must not be negative, was " + ttl);
-      }
+      Checks.notNegative(ttl, "ttl");
       try {
         ttl.toNanos();
       } catch (ArithmeticException e) {
@@ -221,10 +220,16 @@ public final class FeatureView {
 
     public FeatureView build() {
       if (entities.isEmpty()) {
-        throw new IllegalStateException("Feature view '" + name + "' needs at least one entity");
+        throw Checks.missing(
+            "FeatureView.Builder ('" + name + "')",
+            "an entity key",
+            "entity(name, type); a view needs at least one entity");
       }
       if (features.isEmpty()) {
-        throw new IllegalStateException("Feature view '" + name + "' needs at least one feature");
+        throw Checks.missing(
+            "FeatureView.Builder ('" + name + "')",
+            "a feature",
+            "feature(name, type); a view needs at least one feature");
       }
       return new FeatureView(this);
     }

@@ -1,5 +1,6 @@
 package io.github.mlops4j.features;
 
+import io.github.mlops4j.internal.Checks;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -68,10 +69,7 @@ public final class JoinOptions {
     public Builder ttl(String view, Duration ttl) {
       Names.check(view, "view name");
       Objects.requireNonNull(ttl, "ttl");
-      if (ttl.isNegative()) {
-        throw new IllegalArgumentException(
-            "ttl of '" + view + "' must not be negative, was " + ttl);
-      }
+      Checks.notNegative(ttl, "ttl of '" + view + "'");
       try {
         ttl.toNanos();
       } catch (ArithmeticException e) {

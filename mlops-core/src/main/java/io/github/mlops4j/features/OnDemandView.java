@@ -1,5 +1,6 @@
 package io.github.mlops4j.features;
 
+import io.github.mlops4j.internal.Checks;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -112,7 +113,8 @@ public final class OnDemandView {
 
     public OnDemandView build() {
       if (features.isEmpty()) {
-        throw new IllegalStateException("On-demand view '" + name + "' needs a feature");
+        throw Checks.missing(
+            "OnDemandView.Builder ('" + name + "')", "a feature", "feature(name, type, function)");
       }
       return new OnDemandView(this);
     }

@@ -1,5 +1,6 @@
 package io.github.mlops4j.features;
 
+import java.time.Clock;
 import java.time.Instant;
 
 /**
@@ -28,6 +29,19 @@ final class Timestamps {
           Math.multiplyExact(seconds + 1, 1_000_000_000L), t.getNano() - 1_000_000_000L);
     }
     return Math.addExact(Math.multiplyExact(seconds, 1_000_000_000L), t.getNano());
+  }
+
+  /**
+   * The clock's now in epoch nanoseconds.
+   *
+   * @throws IllegalStateException if the clock says a time outside the storable range
+   */
+  static long now(Clock clock) {
+    Instant t = clock.instant();
+    if (!inRange(t)) {
+      throw new IllegalStateException("The store's clock says " + rangeMessage(t));
+    }
+    return toNanos(t);
   }
 
   static Instant ofNanos(long nanos) {

@@ -48,9 +48,7 @@ public final class FailureLog {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.interval = Objects.requireNonNull(interval, "interval");
     this.sink = Objects.requireNonNull(sink, "sink");
-    if (interval.isNegative()) {
-      throw new IllegalArgumentException("interval must not be negative, was " + interval);
-    }
+    Checks.notNegative(interval, "interval");
   }
 
   /**

@@ -2,6 +2,7 @@ package io.github.mlops4j.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import io.github.mlops4j.artifacts.ArtifactStore;
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.store.internal.Dialect;
 import io.github.mlops4j.store.internal.SqlWork;
 import io.github.mlops4j.store.internal.StoreAccess;
@@ -14,6 +15,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -72,6 +74,11 @@ public final class Store implements AutoCloseable {
           @Override
           public StoreSource.Opened openStore(StoreOptions<?> options) {
             return options.openStore();
+          }
+
+          @Override
+          public Clock clock(StoreOptions<?> options) {
+            return options.clock();
           }
         });
   }
@@ -473,39 +480,33 @@ public final class Store implements AutoCloseable {
 
     /** How long transient conflicts are retried before a write fails (default 30 s). */
     public Builder retryBudget(Duration budget) {
-      this.retryBudget = positive(budget, "retryBudget");
+      this.retryBudget = Checks.positive(budget, "retryBudget");
       return this;
     }
 
     /** How long SQLite waits on a lock held by another connection (default 10 s). */
     public Builder busyTimeout(Duration timeout) {
-      this.busyTimeout = positive(timeout, "busyTimeout");
+      this.busyTimeout = Checks.positive(timeout, "busyTimeout");
       return this;
     }
 
     /** Pool size for the embedded SQLite database (default 4). */
     public Builder maxConnections(int maxConnections) {
-      if (maxConnections < 1) {
-        throw new IllegalArgumentException("maxConnections must be >= 1, was " + maxConnections);
-      }
+      Checks.atLeast(maxConnections, 1, "maxConnections");
       this.maxConnections = maxConnections;
       return this;
     }
 
-    private static Duration positive(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + d);
-      }
-      return d;
-    }
-
     public Store build() {
-      if ((dataSource == null) == (sqliteFile == null)) {
+      if (dataSource == null && sqliteFile == null) {
+        throw Checks.missing(
+            "Store.Builder", "a database", "dataSource(dataSource) or sqliteFile(path)");
+      }
+      if (dataSource != null && sqliteFile != null) {
         throw new IllegalStateException("Set exactly one of dataSource(...) or sqliteFile(...)");
       }
       if (artifactRoot == null) {
-        throw new IllegalStateException("artifactRoot(...) is required");
+        throw Checks.missing("Store.Builder", "artifactRoot", "artifactRoot(path)");
       }
       if (mode != OpenMode.CREATE && !Files.isDirectory(artifactRoot)) {
         throw new StoreException(

@@ -2,17 +2,20 @@ package io.github.mlops4j.store;
 
 import io.github.mlops4j.store.internal.StoreSource;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
  * The store options every mlops4j service builder shares: an embedded workspace, a host {@link
- * DataSource} with an artifact root, or a {@link Store} shared with other services. Exactly one of
- * the three must be given.
+ * DataSource} with an artifact root, or a {@link Store} shared with other services (exactly one of
+ * the three must be given), and the service's {@link #clock(Clock) clock}.
  *
  * @param <B> the concrete builder, returned by each setter for chaining
  */
 public abstract class StoreOptions<B extends StoreOptions<B>> {
   private final StoreSource source = new StoreSource();
+  private Clock clock = Clock.systemUTC();
 
   protected StoreOptions() {}
 
@@ -55,12 +58,33 @@ public abstract class StoreOptions<B extends StoreOptions<B>> {
   }
 
   /**
+   * The clock the service reads every time it stores or compares (default: system UTC). Inject a
+   * fixed or fake clock to make timestamps, leases and expiry reproducible; each service's builder
+   * says what it times with it.
+   */
+  public B clock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return self();
+  }
+
+  /**
+   * The configured clock; the builders reach it through {@code
+   * io.github.mlops4j.store.internal.StoreAccess}.
+   */
+  Clock clock() {
+    return clock;
+  }
+
+  /**
    * Opens the configured store, or hands out the shared one; the builders reach it through {@code
    * io.github.mlops4j.store.internal.StoreAccess}.
    *
    * @throws IllegalStateException unless exactly one source was given
    */
   StoreSource.Opened openStore() {
-    return source.open();
+    Class<?> type = getClass();
+    Class<?> outer = type.getEnclosingClass();
+    return source.open(
+        outer == null ? type.getSimpleName() : outer.getSimpleName() + "." + type.getSimpleName());
   }
 }

@@ -1,6 +1,7 @@
 package io.github.mlops4j.tracking;
 
 import io.github.mlops4j.StoredText;
+import io.github.mlops4j.internal.Checks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -139,10 +140,7 @@ public final class RunQuery {
     }
 
     public Builder maxResults(int maxResults) {
-      if (maxResults < 1 || maxResults > MAX_RESULTS_LIMIT) {
-        throw new IllegalArgumentException(
-            "maxResults must be between 1 and " + MAX_RESULTS_LIMIT + ", was " + maxResults);
-      }
+      Checks.inRange(maxResults, 1, MAX_RESULTS_LIMIT, "maxResults");
       this.maxResults = maxResults;
       return this;
     }

@@ -2,6 +2,7 @@ package io.github.mlops4j.tracking;
 
 import io.github.mlops4j.StoredText;
 import io.github.mlops4j.artifacts.internal.PathNames;
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.internal.Closest;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.StoreOptions;
@@ -105,7 +106,7 @@ public final class Tracker implements AutoCloseable {
   private Tracker(Builder b, Store store, boolean ownsStore) {
     this.store = store;
     this.ownsStore = ownsStore;
-    this.clock = b.clock;
+    this.clock = StoreAccess.clock(b);
     this.limits = b.limits;
     this.user = b.user;
     this.closeTimeout = b.closeTimeout;
@@ -979,7 +980,6 @@ public final class Tracker implements AutoCloseable {
 
   /** Configures a {@link Tracker}; setters check their arguments at once. */
   public static final class Builder extends StoreOptions<Builder> {
-    private Clock clock = Clock.systemUTC();
     private TrackingLimits limits = TrackingLimits.mlflowDefaults();
     private Backpressure backpressure = Backpressure.BLOCK;
     private int queueCapacity = 65_536;
@@ -1005,11 +1005,6 @@ public final class Tracker implements AutoCloseable {
       return this;
     }
 
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
     public Builder limits(TrackingLimits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
       return this;
@@ -1023,18 +1018,14 @@ public final class Tracker implements AutoCloseable {
 
     /** Metric points the queue holds before backpressure applies (default 65,536). */
     public Builder queueCapacity(int capacity) {
-      if (capacity < 1) {
-        throw new IllegalArgumentException("queueCapacity must be >= 1, was " + capacity);
-      }
+      Checks.atLeast(capacity, 1, "queueCapacity");
       this.queueCapacity = capacity;
       return this;
     }
 
     /** Most points the writer stores in one transaction (default 50,000). */
     public Builder maxBatchPoints(int maxBatchPoints) {
-      if (maxBatchPoints < 1) {
-        throw new IllegalArgumentException("maxBatchPoints must be >= 1, was " + maxBatchPoints);
-      }
+      Checks.atLeast(maxBatchPoints, 1, "maxBatchPoints");
       this.maxBatchPoints = maxBatchPoints;
       return this;
     }
@@ -1044,9 +1035,7 @@ public final class Tracker implements AutoCloseable {
      */
     public Builder closeTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "closeTimeout");
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException("closeTimeout must not be negative, was " + timeout);
-      }
+      Checks.notNegative(timeout, "closeTimeout");
       this.closeTimeout = timeout;
       return this;
     }
@@ -1061,10 +1050,7 @@ public final class Tracker implements AutoCloseable {
      */
     public Builder shutdownFlushTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "shutdownFlushTimeout");
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException(
-            "shutdownFlushTimeout must not be negative, was " + timeout);
-      }
+      Checks.notNegative(timeout, "shutdownFlushTimeout");
       this.shutdownFlushTimeout = timeout;
       return this;
     }
@@ -1077,9 +1063,7 @@ public final class Tracker implements AutoCloseable {
      */
     public Builder runLease(Duration lease) {
       Objects.requireNonNull(lease, "runLease");
-      if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
-        throw new IllegalArgumentException("runLease must be at least 1 s, was " + lease);
-      }
+      Checks.atLeast(lease, Duration.ofSeconds(1), "runLease");
       this.runLease = lease;
       return this;
     }

@@ -1,6 +1,7 @@
 package io.github.mlops4j.tracking;
 
 import io.github.mlops4j.StoredText;
+import io.github.mlops4j.internal.Checks;
 
 /**
  * Size limits on names and values. The defaults are MLflow's, so a workspace can be exported to
@@ -17,21 +18,15 @@ public record TrackingLimits(
     int maxKeyLength, int maxParamValueLength, int maxTagValueLength, int maxNameLength) {
 
   public TrackingLimits {
-    positive(maxKeyLength, "maxKeyLength");
-    positive(maxParamValueLength, "maxParamValueLength");
-    positive(maxTagValueLength, "maxTagValueLength");
-    positive(maxNameLength, "maxNameLength");
+    Checks.atLeast(maxKeyLength, 1, "maxKeyLength");
+    Checks.atLeast(maxParamValueLength, 1, "maxParamValueLength");
+    Checks.atLeast(maxTagValueLength, 1, "maxTagValueLength");
+    Checks.atLeast(maxNameLength, 1, "maxNameLength");
   }
 
   /** MLflow's limits: keys 250, param values 6000, tag values 8000, names 500 characters. */
   public static TrackingLimits mlflowDefaults() {
     return new TrackingLimits(250, 6000, 8000, 500);
-  }
-
-  private static void positive(int value, String name) {
-    if (value < 1) {
-      throw new IllegalArgumentException(name + " must be >= 1, was " + value);
-    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.github.mlops4j.monitoring;
 
 import io.github.mlops4j.Subscription;
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.internal.FailureLog;
 import io.github.mlops4j.monitoring.profile.Profile;
 import io.github.mlops4j.monitoring.profile.ProfileDrift;
@@ -497,9 +498,7 @@ public final class Monitor implements AutoCloseable {
      * 256. Capped so that a buffer holds at most 65 536 values. 1 profiles every row at once.
      */
     public Builder batchRows(int rows) {
-      if (rows < 1 || rows > 65_536) {
-        throw new IllegalArgumentException("batchRows must be in [1, 65536], was " + rows);
-      }
+      Checks.inRange(rows, 1, 65_536, "batchRows");
       this.batchRows = rows;
       return this;
     }
@@ -510,19 +509,14 @@ public final class Monitor implements AutoCloseable {
      */
     public Builder closeTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException("closeTimeout must not be negative, was " + timeout);
-      }
+      Checks.notNegative(timeout, "closeTimeout");
       this.closeTimeout = timeout;
       return this;
     }
 
     /** Number of profile stripes, a power of two in [1, 256]; default 2 × cores, at most 64. */
     public Builder stripes(int stripes) {
-      if (stripes < 1 || stripes > 256 || Integer.bitCount(stripes) != 1) {
-        throw new IllegalArgumentException(
-            "stripes must be a power of two in [1, 256], was " + stripes);
-      }
+      Checks.powerOfTwoInRange(stripes, 1, 256, "stripes");
       this.stripes = stripes;
       return this;
     }
@@ -531,9 +525,7 @@ public final class Monitor implements AutoCloseable {
      * Number of recent window summaries kept for {@link #recentWindows()}, [1, 1000]; default 8.
      */
     public Builder historySize(int size) {
-      if (size < 1 || size > 1000) {
-        throw new IllegalArgumentException("historySize must be in [1, 1000], was " + size);
-      }
+      Checks.inRange(size, 1, 1000, "historySize");
       this.historySize = size;
       return this;
     }
@@ -558,9 +550,7 @@ public final class Monitor implements AutoCloseable {
      * of this size (seeded by the window index) is used. Default 100 000 (about 1 MB).
      */
     public Builder maxAucPairs(int pairs) {
-      if (pairs < 2 || pairs > 10_000_000) {
-        throw new IllegalArgumentException("maxAucPairs must be in [2, 10000000], was " + pairs);
-      }
+      Checks.inRange(pairs, 2, 10_000_000, "maxAucPairs");
       this.maxAucPairs = pairs;
       return this;
     }
@@ -570,10 +560,7 @@ public final class Monitor implements AutoCloseable {
      * oldest are evicted.
      */
     public Builder maxPendingPredictions(int max) {
-      if (max < 16 || max > 100_000_000) {
-        throw new IllegalArgumentException(
-            "maxPendingPredictions must be in [16, 100000000], was " + max);
-      }
+      Checks.inRange(max, 16, 100_000_000, "maxPendingPredictions");
       this.maxPendingPredictions = max;
       return this;
     }
@@ -581,9 +568,7 @@ public final class Monitor implements AutoCloseable {
     /** How long a prediction waits for its label before it is evicted; default 1 day. */
     public Builder predictionTimeToLive(Duration ttl) {
       Objects.requireNonNull(ttl, "ttl");
-      if (ttl.isNegative() || ttl.isZero()) {
-        throw new IllegalArgumentException("predictionTimeToLive must be positive, was " + ttl);
-      }
+      Checks.positive(ttl, "predictionTimeToLive");
       this.predictionTtl = ttl;
       return this;
     }
@@ -603,15 +588,17 @@ public final class Monitor implements AutoCloseable {
      */
     public Monitor build() {
       if (model == null) {
-        throw new IllegalArgumentException("Set model(name): it tags the monitor's metrics");
+        throw Checks.missing("Monitor.Builder", "model", "model(name); it tags the metrics");
       }
       if (reference == null && !rolling) {
-        throw new IllegalArgumentException("Set reference(profile) or rollingReference()");
+        throw Checks.missing(
+            "Monitor.Builder", "a reference", "reference(profile) or rollingReference()");
       }
       ProfileSchema s = schema;
       if (s == null) {
         if (reference == null) {
-          throw new IllegalArgumentException("Set schema(...) when the reference is rolling");
+          throw Checks.missing(
+              "Monitor.Builder", "a schema (the reference is rolling)", "schema(schema)");
         }
         s = reference.schema();
       }

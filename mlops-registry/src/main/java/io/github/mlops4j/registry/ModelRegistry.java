@@ -4,6 +4,7 @@ import com.google.errorprone.annotations.CheckReturnValue;
 import io.github.mlops4j.Subscription;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.artifacts.StoredArtifact;
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.StoreOptions;
 import io.github.mlops4j.store.internal.StoreAccess;
@@ -108,7 +109,7 @@ public final class ModelRegistry implements AutoCloseable {
     Shared(Builder b, Store store, boolean ownsStore) {
       this.store = store;
       this.ownsStore = ownsStore;
-      this.clock = b.clock;
+      this.clock = StoreAccess.clock(b);
       this.policy = b.accessPolicy;
       this.loader = new TribuoLoader(b.allowedClassPrefixes, b.javaSerialFilter);
       StoreAccess.migrate(
@@ -120,8 +121,7 @@ public final class ModelRegistry implements AutoCloseable {
         int filled = StoreAccess.write(store, dao::fillNameKeys);
         LOG.debug("Filled in the case-insensitive key of {} model names", filled);
       }
-      this.tracker =
-          Tracker.builder().store(store).clock(b.clock).captureEnvironment(false).build();
+      this.tracker = Tracker.builder().store(store).clock(clock).captureEnvironment(false).build();
       this.resolved = new ResolveCache(b.cacheSize);
       this.watcher = new ChangeWatcher(store, dao, resolved, b.pollInterval);
     }
@@ -1058,7 +1058,6 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** Configures a {@link ModelRegistry}; setters check their arguments at once. */
   public static final class Builder extends StoreOptions<Builder> {
-    private Clock clock = Clock.systemUTC();
     private Supplier<String> actor = () -> System.getProperty("user.name", "unknown");
     private AccessPolicy accessPolicy = AccessPolicy.ALLOW_ALL;
     private Duration pollInterval = Duration.ofSeconds(1);
@@ -1070,11 +1069,6 @@ public final class ModelRegistry implements AutoCloseable {
 
     @Override
     protected Builder self() {
-      return this;
-    }
-
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
@@ -1095,18 +1089,14 @@ public final class ModelRegistry implements AutoCloseable {
      */
     public Builder pollInterval(Duration interval) {
       Objects.requireNonNull(interval, "pollInterval");
-      if (interval.isNegative()) {
-        throw new IllegalArgumentException("pollInterval must not be negative, was " + interval);
-      }
+      Checks.notNegative(interval, "pollInterval");
       this.pollInterval = interval;
       return this;
     }
 
     /** Entries of the resolve cache (default 10,000). */
     public Builder cacheSize(long size) {
-      if (size < 1) {
-        throw new IllegalArgumentException("cacheSize must be >= 1, was " + size);
-      }
+      Checks.atLeast(size, 1, "cacheSize");
       this.cacheSize = size;
       return this;
     }

@@ -1,15 +1,16 @@
 package io.github.mlops4j.serving;
 
 import io.github.mlops4j.features.FeatureStore;
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelSignature;
+import io.github.mlops4j.serving.internal.BuilderSettings;
 import io.github.mlops4j.serving.metrics.ServingMeters;
 import io.github.mlops4j.serving.routing.Routing;
 import io.github.mlops4j.serving.routing.Target;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -70,9 +71,7 @@ public final class InferenceService implements AutoCloseable {
    */
   public Prediction predict(Map<String, ?> request, Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-    }
+    Checks.positive(timeout, "timeout");
     return core.predict(request, ServiceCore.toNanos(timeout));
   }
 
@@ -181,9 +180,7 @@ public final class InferenceService implements AutoCloseable {
    */
   public void awaitEvents(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
-    }
+    Checks.notNegative(timeout, "timeout");
     core.awaitEvents(timeout);
   }
 
@@ -251,9 +248,7 @@ public final class InferenceService implements AutoCloseable {
 
     /** Serves {@code version} and never swaps. */
     public Builder version(int version) {
-      if (version < 1) {
-        throw new IllegalArgumentException("version must be >= 1, was " + version);
-      }
+      Checks.atLeast(version, 1, "version");
       this.target = Target.version(version);
       targetSet = true;
       return this;
@@ -306,9 +301,7 @@ public final class InferenceService implements AutoCloseable {
     /** The timeout of {@link #predict(Map)} without its own (default none). */
     public Builder timeout(Duration defaultTimeout) {
       Objects.requireNonNull(defaultTimeout, "defaultTimeout");
-      if (defaultTimeout.isNegative() || defaultTimeout.isZero()) {
-        throw new IllegalArgumentException("timeout must be positive, was " + defaultTimeout);
-      }
+      Checks.positive(defaultTimeout, "timeout");
       this.timeout = defaultTimeout;
       return this;
     }
@@ -317,9 +310,7 @@ public final class InferenceService implements AutoCloseable {
      * At most {@code permits} calls at once; more fail at once with {@link OverloadedException}.
      */
     public Builder maxConcurrency(int permits) {
-      if (permits < 1) {
-        throw new IllegalArgumentException("maxConcurrency must be >= 1, was " + permits);
-      }
+      Checks.atLeast(permits, 1, "maxConcurrency");
       this.maxConcurrency = permits;
       return this;
     }
@@ -333,15 +324,9 @@ public final class InferenceService implements AutoCloseable {
      */
     public Builder microBatching(int maxBatchSize, Duration maxDelay, int queueCapacity) {
       Objects.requireNonNull(maxDelay, "maxDelay");
-      if (maxBatchSize < 1) {
-        throw new IllegalArgumentException("maxBatchSize must be >= 1, was " + maxBatchSize);
-      }
-      if (maxDelay.isNegative()) {
-        throw new IllegalArgumentException("maxDelay must not be negative, was " + maxDelay);
-      }
-      if (queueCapacity < 1) {
-        throw new IllegalArgumentException("queueCapacity must be >= 1, was " + queueCapacity);
-      }
+      Checks.atLeast(maxBatchSize, 1, "maxBatchSize");
+      Checks.notNegative(maxDelay, "maxDelay");
+      Checks.atLeast(queueCapacity, 1, "queueCapacity");
       this.batchSize = maxBatchSize;
       this.batchDelay = maxDelay;
       this.batchQueue = queueCapacity;
@@ -370,18 +355,14 @@ public final class InferenceService implements AutoCloseable {
 
     /** The share of predictions sent to the listener, 0..1 (default 1). */
     public Builder sampleRate(double rate) {
-      if (!(rate >= 0 && rate <= 1)) {
-        throw new IllegalArgumentException("sampleRate must be in [0, 1], was " + rate);
-      }
+      Checks.inRange(rate, 0, 1, "sampleRate");
       this.sampleRate = rate;
       return this;
     }
 
     /** How many listener events may wait; more are dropped and counted (default 10,000). */
     public Builder eventQueueCapacity(int capacity) {
-      if (capacity < 1) {
-        throw new IllegalArgumentException("eventQueueCapacity must be >= 1, was " + capacity);
-      }
+      Checks.atLeast(capacity, 1, "eventQueueCapacity");
       this.eventQueueCapacity = capacity;
       return this;
     }
@@ -392,17 +373,13 @@ public final class InferenceService implements AutoCloseable {
      * #features} are skipped without being named here.
      */
     public Builder ignoreFields(String... fields) {
-      Set<String> set = new HashSet<>();
-      for (String f : fields) {
-        set.add(Objects.requireNonNull(f, "field"));
-      }
-      this.ignoredFields = Set.copyOf(set);
+      this.ignoredFields = BuilderSettings.nameSet("field", fields);
       return this;
     }
 
     /** The clock of event timestamps (default UTC system clock). */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      this.clock = BuilderSettings.clock(clock);
       return this;
     }
 
@@ -413,9 +390,8 @@ public final class InferenceService implements AutoCloseable {
      * @throws ModelUnavailableException if a target does not resolve or cannot be loaded
      */
     public InferenceService build() {
-      if (registry == null || model == null) {
-        throw new IllegalStateException("registry(...) and model(...) are required");
-      }
+      Checks.required(registry, "InferenceService.Builder", "registry", "registry(registry)");
+      Checks.required(model, "InferenceService.Builder", "model", "model(name)");
       if (routing.mode() == Routing.Mode.WEIGHTED && targetSet) {
         throw new IllegalStateException(
             "Weighted routing serves its arms' targets; do not also"

@@ -221,7 +221,7 @@ class MonitorListenerTest {
   void binaryClassificationNeedsTheScoreToRecord() {
     try (Monitor monitor = monitor().build()) {
       assertThatThrownBy(() -> MonitorListener.builder(monitor).build())
-          .isInstanceOf(IllegalArgumentException.class)
+          .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining(".score(");
     }
   }

@@ -4,6 +4,7 @@ import io.github.mlops4j.store.OpenMode;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.StoreException;
 import io.github.mlops4j.store.StoreOptions;
+import java.time.Clock;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +30,8 @@ public final class StoreAccess {
     Dialect dialect(Store store);
 
     StoreSource.Opened openStore(StoreOptions<?> options);
+
+    Clock clock(StoreOptions<?> options);
   }
 
   /**
@@ -97,6 +100,11 @@ public final class StoreAccess {
    */
   public static StoreSource.Opened openStore(StoreOptions<?> options) {
     return bridge(options).openStore(options);
+  }
+
+  /** The clock a service builder's {@link StoreOptions} were given (default: system UTC). */
+  public static Clock clock(StoreOptions<?> options) {
+    return bridge(options).clock(options);
   }
 
   private static Bridge bridge(Object target) {

@@ -1,5 +1,6 @@
 package io.github.mlops4j.store.internal;
 
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.store.OpenMode;
 import io.github.mlops4j.store.Store;
 import java.nio.file.Path;
@@ -49,12 +50,17 @@ public final class StoreSource {
   /**
    * Opens the configured store, or hands out the shared one.
    *
+   * @param builder the builder's name, for the message when no store was given
    * @throws IllegalStateException unless exactly one of workspace, dataSource (with an artifact
    *     root) or store was given
    */
-  public Opened open() {
+  public Opened open(String builder) {
     int sources =
         (workspace != null ? 1 : 0) + (dataSource != null ? 1 : 0) + (store != null ? 1 : 0);
+    if (sources == 0) {
+      throw Checks.missing(
+          builder, "a store", "workspace(path), dataSource(dataSource) or store(store)");
+    }
     if (sources != 1) {
       throw new IllegalStateException(
           "Set exactly one of workspace(...), dataSource(...) or store(...)");

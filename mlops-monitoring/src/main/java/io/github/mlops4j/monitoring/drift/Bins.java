@@ -1,5 +1,7 @@
 package io.github.mlops4j.monitoring.drift;
 
+import io.github.mlops4j.internal.Checks;
+
 /**
  * How a binned method ({@link DriftMethod#psi}, {@link DriftMethod#kl}, {@link
  * DriftMethod#jensenShannon}, {@link DriftMethod#hellinger}) turns a <em>numeric</em> column into
@@ -36,9 +38,7 @@ public final class Bins {
    * @param count the number of quantile bins, 2 to 1000
    */
   public static Bins quantiles(int count) {
-    if (count < 2 || count > 1000) {
-      throw new IllegalArgumentException("Quantile bin count must be in [2, 1000], was " + count);
-    }
+    Checks.inRange(count, 2, 1000, "Quantile bin count");
     return count == 10 ? DECILES : new Bins(count);
   }
 

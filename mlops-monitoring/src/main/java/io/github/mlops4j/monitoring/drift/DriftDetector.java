@@ -1,5 +1,6 @@
 package io.github.mlops4j.monitoring.drift;
 
+import io.github.mlops4j.internal.Checks;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -434,9 +435,7 @@ public final class DriftDetector {
      * 200; 0 leaves histograms out of reports. Default 20.
      */
     public Builder histogramBins(int bins) {
-      if (bins < 0 || bins > 200) {
-        throw new IllegalArgumentException("histogramBins must be in [0, 200], was " + bins);
-      }
+      Checks.inRange(bins, 0, 200, "histogramBins");
       this.histogramBins = bins;
       return this;
     }

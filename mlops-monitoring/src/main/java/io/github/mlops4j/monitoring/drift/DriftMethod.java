@@ -1,6 +1,7 @@
 package io.github.mlops4j.monitoring.drift;
 
 import com.google.errorprone.annotations.CheckReturnValue;
+import io.github.mlops4j.internal.Checks;
 import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -428,12 +429,9 @@ public final class DriftMethod {
 
   private static double checkThreshold(Kind kind, double t) {
     if (kind.rule.isTest()) {
-      if (!(t > 0 && t < 1)) {
-        throw new IllegalArgumentException(
-            kind.id + " threshold is a significance level and must be in (0, 1), was " + t);
-      }
-    } else if (!(t > 0) || !Double.isFinite(t)) {
-      throw new IllegalArgumentException(kind.id + " threshold must be finite and > 0, was " + t);
+      Checks.strictlyBetween(t, 0, 1, kind.id + " threshold (a significance level)");
+    } else {
+      Checks.positiveFinite(t, kind.id + " threshold");
     }
     return t;
   }

@@ -1,5 +1,6 @@
 package io.github.mlops4j.monitoring.metrics;
 
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.monitoring.Monitor;
 import io.github.mlops4j.monitoring.WindowSummary;
 import io.github.mlops4j.monitoring.drift.ColumnDrift;
@@ -67,10 +68,7 @@ public final class MonitorMetrics implements MeterBinder {
    */
   public MonitorMetrics(Monitor monitor, Iterable<Tag> extraTags, int maxExportedFeatures) {
     this.monitor = Objects.requireNonNull(monitor, "monitor");
-    if (maxExportedFeatures < 0 || maxExportedFeatures > 10_000) {
-      throw new IllegalArgumentException(
-          "maxExportedFeatures must be in [0, 10000], was " + maxExportedFeatures);
-    }
+    Checks.inRange(maxExportedFeatures, 0, 10_000, "maxExportedFeatures");
     this.tags = Tags.of("model", monitor.model()).and(extraTags);
     this.maxExportedFeatures = maxExportedFeatures;
   }

@@ -1,5 +1,6 @@
 package io.github.mlops4j.monitoring.profile;
 
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.monitoring.drift.ColumnDrift;
 import io.github.mlops4j.monitoring.drift.ColumnHistogram;
 import io.github.mlops4j.monitoring.drift.ColumnType;
@@ -798,9 +799,7 @@ public final class ProfileDrift {
      * Number of reference-quantile bins for PSI and Jensen-Shannon on numeric columns, [2, 1000].
      */
     public Builder bins(int bins) {
-      if (bins < 2 || bins > 1000) {
-        throw new IllegalArgumentException("bins must be in [2, 1000], was " + bins);
-      }
+      Checks.inRange(bins, 2, 1000, "bins");
       this.bins = bins;
       return this;
     }
@@ -824,9 +823,7 @@ public final class ProfileDrift {
      * still computed, in (0, 1]; default 0.25.
      */
     public Builder ksMaxErrorRatio(double ratio) {
-      if (!(ratio > 0 && ratio <= 1)) {
-        throw new IllegalArgumentException("ksMaxErrorRatio must be in (0, 1], was " + ratio);
-      }
+      Checks.aboveAndAtMost(ratio, 0, 1, "ksMaxErrorRatio");
       this.ksMaxErrorRatio = ratio;
       return this;
     }

@@ -1,5 +1,6 @@
 package io.github.mlops4j.monitoring.profile;
 
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.monitoring.drift.ColumnType;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -283,28 +284,21 @@ public final class ProfileSchema {
      * ≈ 2.296 / k<sup>0.9723</sup>.
      */
     public Builder kllK(int k) {
-      if (k < 8 || k > 65_535) {
-        throw new IllegalArgumentException("kllK must be in [8, 65535], was " + k);
-      }
+      Checks.inRange(k, 8, 65_535, "kllK");
       this.kllK = k;
       return this;
     }
 
     /** Distinct categories counted exactly per column, at least 1. */
     public Builder exactCategoryLimit(int limit) {
-      if (limit < 1) {
-        throw new IllegalArgumentException("exactCategoryLimit must be >= 1, was " + limit);
-      }
+      Checks.atLeast(limit, 1, "exactCategoryLimit");
       this.exactCategoryLimit = limit;
       return this;
     }
 
     /** Maximum map size of the frequent-items sketch: a power of two in [16, 2^26]. */
     public Builder frequentItemsMapSize(int size) {
-      if (size < 16 || size > (1 << 26) || Integer.bitCount(size) != 1) {
-        throw new IllegalArgumentException(
-            "frequentItemsMapSize must be a power of two in [16, 2^26], was " + size);
-      }
+      Checks.powerOfTwoInRange(size, 16, (1 << 26), "frequentItemsMapSize");
       this.frequentItemsMapSize = size;
       return this;
     }
@@ -316,7 +310,10 @@ public final class ProfileSchema {
      */
     public ProfileSchema build() {
       if (columns.isEmpty()) {
-        throw new IllegalArgumentException("A profile schema needs at least one column");
+        throw Checks.missing(
+            "ProfileSchema.Builder",
+            "at least one column",
+            "numeric(names), categorical(names), binary(names) or column(name, type)");
       }
       return new ProfileSchema(this);
     }

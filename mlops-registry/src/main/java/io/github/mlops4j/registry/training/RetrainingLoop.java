@@ -1,6 +1,7 @@
 package io.github.mlops4j.registry.training;
 
 import io.github.mlops4j.Subscription;
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelVersion;
 import io.github.mlops4j.registry.validation.GateResult;
@@ -449,9 +450,7 @@ public final class RetrainingLoop<T extends Output<T>> {
     /** The least time between the starts of two retrainings (default zero). */
     public Builder<T> minInterval(Duration interval) {
       Objects.requireNonNull(interval, "minInterval");
-      if (interval.isNegative()) {
-        throw new IllegalArgumentException("minInterval must not be negative, was " + interval);
-      }
+      Checks.notNegative(interval, "minInterval");
       this.minInterval = interval;
       return this;
     }
@@ -459,9 +458,7 @@ public final class RetrainingLoop<T extends Output<T>> {
     /** Retrain every {@code period} when {@link RetrainingLoop#tick()} is called (default none). */
     public Builder<T> schedule(Duration period) {
       Objects.requireNonNull(period, "period");
-      if (period.isNegative() || period.isZero()) {
-        throw new IllegalArgumentException("schedule period must be positive, was " + period);
-      }
+      Checks.positive(period, "schedule period");
       this.every = period;
       return this;
     }
@@ -511,7 +508,11 @@ public final class RetrainingLoop<T extends Output<T>> {
         missing.add("gate");
       }
       if (!missing.isEmpty()) {
-        throw new IllegalStateException("RetrainingLoop needs " + missing);
+        List<String> calls = new ArrayList<>();
+        for (String m : missing) {
+          calls.add(m + "(...)");
+        }
+        throw Checks.missing("RetrainingLoop.Builder", missing, calls);
       }
       if (championAlias.equals(challengerAlias)) {
         throw new IllegalStateException(

@@ -1,5 +1,6 @@
 package io.github.mlops4j.registry.validation;
 
+import io.github.mlops4j.internal.Checks;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -97,10 +98,7 @@ public final class Rule {
   }
 
   private static double margin(double m) {
-    if (!Double.isFinite(m) || m < 0) {
-      throw new IllegalArgumentException("margin must be finite and >= 0, was " + m);
-    }
-    return m;
+    return Checks.notNegativeFinite(m, "margin");
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.github.mlops4j.registry.validation;
 
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelVersion;
 import io.github.mlops4j.registry.RegistryException;
@@ -524,9 +525,7 @@ public final class ValidationGate {
 
     /** Significance level alpha of the paired tests, in (0, 0.5] (default 0.05). */
     public Builder significance(double alpha) {
-      if (!(alpha > 0 && alpha <= 0.5)) {
-        throw new IllegalArgumentException("significance must be in (0, 0.5], was " + alpha);
-      }
+      Checks.aboveAndAtMost(alpha, 0, 0.5, "significance");
       this.significance = alpha;
       return this;
     }
@@ -539,10 +538,7 @@ public final class ValidationGate {
 
     /** Bootstrap resamples (default 1,000; 100 to 1,000,000). */
     public Builder bootstrapResamples(int resamples) {
-      if (resamples < 100 || resamples > 1_000_000) {
-        throw new IllegalArgumentException(
-            "bootstrapResamples must be 100 to 1,000,000, was " + resamples);
-      }
+      Checks.inRange(resamples, 100, 1_000_000, "bootstrapResamples");
       this.resamples = resamples;
       return this;
     }
@@ -553,9 +549,7 @@ public final class ValidationGate {
      */
     public Builder executor(Executor executor, int parallelism) {
       this.executor = Objects.requireNonNull(executor, "executor");
-      if (parallelism < 1) {
-        throw new IllegalArgumentException("parallelism must be >= 1, was " + parallelism);
-      }
+      Checks.atLeast(parallelism, 1, "parallelism");
       this.parallelism = parallelism;
       return this;
     }
@@ -576,9 +570,10 @@ public final class ValidationGate {
      */
     public ValidationGate build() {
       if (requirements.isEmpty()) {
-        throw new IllegalStateException(
-            "A validation gate needs at least one rule; add"
-                + " require(..) or requireOnEverySlice(..)");
+        throw Checks.missing(
+            "ValidationGate.Builder",
+            "a rule",
+            "require(metric, rule) or requireOnEverySlice(metric, rule)");
       }
       return new ValidationGate(this);
     }

@@ -1,7 +1,9 @@
 package io.github.mlops4j.serving.batch;
 
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.registry.ModelSignature;
 import io.github.mlops4j.serving.InferenceService;
+import io.github.mlops4j.serving.internal.BuilderSettings;
 import io.github.mlops4j.serving.internal.Texts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -479,18 +480,14 @@ public final class BatchJob {
 
     /** Worker threads that parse and predict (default: the number of processors). */
     public Builder parallelism(int threads) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("parallelism must be at least 1, got " + threads);
-      }
+      Checks.atLeast(threads, 1, "parallelism");
       this.parallelism = threads;
       return this;
     }
 
     /** Rows per chunk handed to a worker (default 1,000). */
     public Builder chunkSize(int rows) {
-      if (rows < 1) {
-        throw new IllegalArgumentException("chunkSize must be at least 1, got " + rows);
-      }
+      Checks.atLeast(rows, 1, "chunkSize");
       this.chunkSize = rows;
       return this;
     }
@@ -500,34 +497,29 @@ public final class BatchJob {
      * rows between two of them are a multiple of the chunk size of at least this many.
      */
     public Builder checkpointEvery(long rows) {
-      if (rows < 1) {
-        throw new IllegalArgumentException("checkpointEvery must be at least 1, got " + rows);
-      }
+      Checks.atLeast(rows, 1, "checkpointEvery");
       this.checkpointEvery = rows;
       return this;
     }
 
     /** Input columns (or JSON fields) copied to the front of every output row. */
     public Builder passThrough(String... columns) {
-      List<String> cols = List.of(columns);
-      Set<String> seen = new HashSet<>();
-      for (String c : cols) {
-        if (c.isEmpty() || !seen.add(c)) {
-          throw new IllegalArgumentException(
-              "Pass-through columns must be non-empty and" + " distinct, got " + cols);
-        }
-        if (c.equals(JobPlan.PREDICTION_ID)
-            || c.equals(JobPlan.MODEL_VERSION)
-            || c.equals(JobPlan.OUTPUT)
-            || c.startsWith(JobPlan.SCORE_PREFIX)) {
-          throw new IllegalArgumentException(
-              "Pass-through column '"
-                  + c
-                  + "' would clash with"
-                  + " the output's own columns (prediction_id, model_version, output, score_*)");
-        }
-      }
-      this.passThrough = cols;
+      this.passThrough =
+          BuilderSettings.distinctColumns(
+              "Pass-through columns",
+              columns,
+              c -> {
+                if (c.equals(JobPlan.PREDICTION_ID)
+                    || c.equals(JobPlan.MODEL_VERSION)
+                    || c.equals(JobPlan.OUTPUT)
+                    || c.startsWith(JobPlan.SCORE_PREFIX)) {
+                  throw new IllegalArgumentException(
+                      "Pass-through column '"
+                          + c
+                          + "' would clash with the output's own columns (prediction_id,"
+                          + " model_version, output, score_*)");
+                }
+              });
       return this;
     }
 
@@ -536,12 +528,7 @@ public final class BatchJob {
      * key the service uses for feature enrichment.
      */
     public Builder requestColumns(String... columns) {
-      List<String> cols = List.of(columns);
-      if (new HashSet<>(cols).size() != cols.size() || cols.contains("")) {
-        throw new IllegalArgumentException(
-            "Request columns must be non-empty and distinct, got " + cols);
-      }
-      this.requestColumns = cols;
+      this.requestColumns = BuilderSettings.distinctColumns("Request columns", columns, c -> {});
       return this;
     }
 
@@ -559,12 +546,8 @@ public final class BatchJob {
      */
     public Builder progressEvery(long rows, Duration interval) {
       Objects.requireNonNull(interval, "interval");
-      if (rows < 1) {
-        throw new IllegalArgumentException("progress rows must be at least 1, got " + rows);
-      }
-      if (interval.isNegative() || interval.isZero()) {
-        throw new IllegalArgumentException("progress interval must be positive, got " + interval);
-      }
+      Checks.atLeast(rows, 1, "progress rows");
+      Checks.positive(interval, "progress interval");
       this.progressEveryRows = rows;
       this.progressInterval = interval;
       return this;
@@ -572,7 +555,7 @@ public final class BatchJob {
 
     /** The clock for elapsed times, rates and progress intervals (default: the system clock). */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      this.clock = BuilderSettings.clock(clock);
       return this;
     }
 
@@ -584,10 +567,7 @@ public final class BatchJob {
 
     /** Stop the job after this many consecutive rows failed in the model (default 1,000). */
     public Builder maxConsecutiveModelErrors(int rows) {
-      if (rows < 1) {
-        throw new IllegalArgumentException(
-            "maxConsecutiveModelErrors must be at least 1, got " + rows);
-      }
+      Checks.atLeast(rows, 1, "maxConsecutiveModelErrors");
       this.maxConsecutiveModelErrors = rows;
       return this;
     }
@@ -595,9 +575,7 @@ public final class BatchJob {
     /** How long one row is retried while the service is overloaded (default 60 s). */
     public Builder overloadRetry(Duration duration) {
       Objects.requireNonNull(duration, "duration");
-      if (duration.isNegative()) {
-        throw new IllegalArgumentException("overloadRetry must not be negative, got " + duration);
-      }
+      Checks.notNegative(duration, "overloadRetry");
       this.overloadRetry = duration;
       return this;
     }
@@ -611,12 +589,21 @@ public final class BatchJob {
      */
     public BatchJob build() {
       if (service == null || input == null || output == null) {
-        throw new IllegalStateException(
-            "A batch job needs a service, an input and an output;"
-                + " missing: "
-                + (service == null ? "service " : "")
-                + (input == null ? "input " : "")
-                + (output == null ? "output" : "").strip());
+        List<String> missing = new ArrayList<>();
+        List<String> calls = new ArrayList<>();
+        if (service == null) {
+          missing.add("service");
+          calls.add("service(service)");
+        }
+        if (input == null) {
+          missing.add("input");
+          calls.add("input(path)");
+        }
+        if (output == null) {
+          missing.add("output");
+          calls.add("output(path)");
+        }
+        throw Checks.missing("BatchJob.Builder", missing, calls);
       }
       if (input.equals(output)) {
         throw new IllegalArgumentException(

@@ -1,5 +1,6 @@
 package io.github.mlops4j.serving.internal;
 
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.serving.DeadlineExceededException;
 import io.github.mlops4j.serving.OverloadedException;
 import io.github.mlops4j.serving.ServingException;
@@ -78,15 +79,9 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     this.batchFunction = Objects.requireNonNull(batchFunction, "batchFunction");
     Objects.requireNonNull(maxDelay, "maxDelay");
     Objects.requireNonNull(threads, "threads");
-    if (maxBatchSize < 1) {
-      throw new IllegalArgumentException("maxBatchSize must be at least 1, got " + maxBatchSize);
-    }
-    if (maxDelay.isNegative()) {
-      throw new IllegalArgumentException("maxDelay must not be negative, got " + maxDelay);
-    }
-    if (queueCapacity < 1) {
-      throw new IllegalArgumentException("queueCapacity must be at least 1, got " + queueCapacity);
-    }
+    Checks.atLeast(maxBatchSize, 1, "maxBatchSize");
+    Checks.notNegative(maxDelay, "maxDelay");
+    Checks.atLeast(queueCapacity, 1, "queueCapacity");
     this.maxBatchSize = maxBatchSize;
     this.maxDelayNanos = saturatedNanos(maxDelay);
     this.queueCapacity = queueCapacity;

@@ -1,15 +1,16 @@
 package io.github.mlops4j.serving.monitoring;
 
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.internal.FailureLog;
 import io.github.mlops4j.monitoring.Monitor;
 import io.github.mlops4j.monitoring.PredictionTask;
 import io.github.mlops4j.serving.InferenceService;
 import io.github.mlops4j.serving.PredictionEvent;
 import io.github.mlops4j.serving.PredictionListener;
+import io.github.mlops4j.serving.internal.BuilderSettings;
 import io.github.mlops4j.serving.internal.Texts;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -257,35 +258,31 @@ public final class MonitorListener implements PredictionListener {
       if (routes.length == 0) {
         throw new IllegalArgumentException("routes must not be empty");
       }
-      Set<String> set = new LinkedHashSet<>();
-      for (String r : routes) {
-        set.add(Objects.requireNonNull(r, "route"));
-      }
-      this.routes = Set.copyOf(set);
+      this.routes = BuilderSettings.nameSet("route", routes);
       return this;
     }
 
     /** The clock of the failure log's interval (default UTC system clock). */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      this.clock = BuilderSettings.clock(clock);
       return this;
     }
 
     /**
      * Builds the listener.
      *
-     * @throws IllegalArgumentException if the monitor tracks binary classification and no {@link
+     * @throws IllegalStateException if the monitor tracks binary classification and no {@link
      *     #score} was named
      */
     public MonitorListener build() {
       PredictionTask task = monitor.predictionTask().orElse(null);
       if (task == PredictionTask.BINARY_CLASSIFICATION && score == null) {
-        throw new IllegalArgumentException(
-            "Monitor '"
+        throw Checks.missing(
+            "MonitorListener.Builder",
+            "the positive class's score (monitor '"
                 + monitor.model()
-                + "' tracks"
-                + " BINARY_CLASSIFICATION: name the positive class's score to record, e.g."
-                + " MonitorListener.builder(monitor).score(\"yes\")");
+                + "' tracks BINARY_CLASSIFICATION)",
+            "score(label), e.g. MonitorListener.builder(monitor).score(\"yes\")");
       }
       return new MonitorListener(this);
     }

@@ -1,5 +1,6 @@
 package io.github.mlops4j.serving.routing;
 
+import io.github.mlops4j.internal.Checks;
 import java.util.Objects;
 
 /**
@@ -22,9 +23,7 @@ public record Arm(String name, Target target, double weight) {
         || Routing.SHADOW.equals(name)) {
       throw new IllegalArgumentException("Arm name '" + name + "' is reserved");
     }
-    if (!(weight > 0) || !Double.isFinite(weight)) {
-      throw new IllegalArgumentException("Weight of arm '" + name + "' must be > 0, was " + weight);
-    }
+    Checks.positiveFinite(weight, "Weight of arm '" + name + "'");
   }
 
   /** An arm named {@code name} serving {@code target} with {@code weight}. */

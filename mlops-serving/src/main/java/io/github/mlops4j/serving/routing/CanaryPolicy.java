@@ -1,5 +1,6 @@
 package io.github.mlops4j.serving.routing;
 
+import io.github.mlops4j.internal.Checks;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -18,19 +19,10 @@ public record CanaryPolicy(
     double maxErrorRate, Duration maxP99, int window, int minRequests, boolean rollbackAlias) {
   public CanaryPolicy {
     Objects.requireNonNull(maxP99, "maxP99");
-    if (!(maxErrorRate >= 0 && maxErrorRate <= 1)) {
-      throw new IllegalArgumentException("maxErrorRate must be in [0, 1], was " + maxErrorRate);
-    }
-    if (maxP99.isNegative() || maxP99.isZero()) {
-      throw new IllegalArgumentException("maxP99 must be positive, was " + maxP99);
-    }
-    if (window < 1 || window > 1_000_000) {
-      throw new IllegalArgumentException("window must be in [1, 1000000], was " + window);
-    }
-    if (minRequests < 1 || minRequests > window) {
-      throw new IllegalArgumentException(
-          "minRequests must be in [1, window=" + window + "], was " + minRequests);
-    }
+    Checks.inRange(maxErrorRate, 0, 1, "maxErrorRate");
+    Checks.positive(maxP99, "maxP99");
+    Checks.inRange(window, 1, 1_000_000, "window");
+    Checks.inRange(minRequests, 1, window, "minRequests (at most the window)");
   }
 
   /** 5% errors, p99 of 50 ms, over the last 1,000 canary requests, judged after 100. */

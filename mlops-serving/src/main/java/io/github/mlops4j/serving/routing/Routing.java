@@ -1,6 +1,7 @@
 package io.github.mlops4j.serving.routing;
 
 import com.google.errorprone.annotations.CheckReturnValue;
+import io.github.mlops4j.internal.Checks;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -120,9 +121,7 @@ public final class Routing {
   public static Routing canary(Target canary, double percent, CanaryPolicy policy) {
     Objects.requireNonNull(canary, "canary");
     Objects.requireNonNull(policy, "policy");
-    if (!(percent > 0 && percent < 100)) {
-      throw new IllegalArgumentException("Canary percent must be in (0, 100), was " + percent);
-    }
+    Checks.strictlyBetween(percent, 0, 100, "Canary percent");
     return new Routing(Mode.CANARY, List.of(), canary, percent, policy, null, null);
   }
 

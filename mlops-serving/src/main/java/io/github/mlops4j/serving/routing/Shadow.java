@@ -1,5 +1,6 @@
 package io.github.mlops4j.serving.routing;
 
+import io.github.mlops4j.internal.Checks;
 import java.util.Objects;
 
 /**
@@ -14,11 +15,7 @@ import java.util.Objects;
 public record Shadow(Target target, double fraction, int queueCapacity) {
   public Shadow {
     Objects.requireNonNull(target, "target");
-    if (!(fraction > 0 && fraction <= 1)) {
-      throw new IllegalArgumentException("Shadow fraction must be in (0, 1], was " + fraction);
-    }
-    if (queueCapacity < 1) {
-      throw new IllegalArgumentException("Shadow queueCapacity must be >= 1, was " + queueCapacity);
-    }
+    Checks.aboveAndAtMost(fraction, 0, 1, "Shadow fraction");
+    Checks.atLeast(queueCapacity, 1, "Shadow queueCapacity");
   }
 }
