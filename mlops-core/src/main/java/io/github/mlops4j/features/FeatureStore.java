@@ -485,7 +485,7 @@ public final class FeatureStore implements AutoCloseable {
     try {
       return StoredText.check(value, what);
     } catch (IllegalArgumentException e) {
-      throw new FeatureDataException(v.name, field, row, e.getMessage(), e);
+      throw new FeatureDataException(v.name, field, row, String.valueOf(e.getMessage()), e);
     }
   }
 
@@ -583,7 +583,7 @@ public final class FeatureStore implements AutoCloseable {
     FeatureValue[][] rows = new FeatureValue[n][plan.width];
     List<CompletableFuture<Void>> joins = new ArrayList<>();
     for (Plan.ViewPlan vp : plan.views) {
-      PointInTimeJoin.Spine sorted = spines.get(vp.view.def.entities);
+      PointInTimeJoin.Spine sorted = Objects.requireNonNull(spines.get(vp.view.def.entities));
       long ttl = options.ttl(vp.view.name).map(Duration::toNanos).orElse(vp.view.def.ttlNanos);
       Runnable join = () -> joinView(vp, sorted, ttl, options.asOfKnownTime(), rows);
       if (executor == null || plan.views.length == 1) {
@@ -643,7 +643,7 @@ public final class FeatureStore implements AutoCloseable {
       FeatureValue[][] rows) {
     ViewState v = vp.view;
     long[] times = spine.times;
-    SourceRow[] winners =
+    @Nullable SourceRow[] winners =
         StoreAccess.read(
             store, c -> PointInTimeJoin.join(spine, asOfKnownTime, dao.joinSource(c, v.id)));
     for (int i = 0; i < winners.length; i++) {
@@ -922,13 +922,13 @@ public final class FeatureStore implements AutoCloseable {
           }
           notFound++;
         } else if (AsOf.expired(e.event, t, v.def.ttlNanos)) {
-          FeatureValue x = e.expired;
+          FeatureValue x = Objects.requireNonNull(e.expired, "a found entry has its expired value");
           for (int col : cols) {
             out[base + col] = x;
           }
           expired++;
         } else {
-          FeatureValue[] values = e.values;
+          FeatureValue[] values = Objects.requireNonNull(e.values, "a found entry has values");
           for (int j = 0; j < slots.length; j++) {
             out[base + cols[j]] = values[slots[j]];
           }

@@ -164,7 +164,7 @@ public final class FeatureView {
         throw new IllegalArgumentException("ttl must not be negative, was " + ttl);
       }
       try {
-        ttl.toNanos();
+        long unused = ttl.toNanos(); // only for its ArithmeticException
       } catch (ArithmeticException e) {
         throw new IllegalArgumentException("ttl must be at most 292 years, was " + ttl, e);
       }

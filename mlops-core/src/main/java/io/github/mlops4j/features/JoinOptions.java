@@ -73,7 +73,7 @@ public final class JoinOptions {
             "ttl of '" + view + "' must not be negative, was " + ttl);
       }
       try {
-        ttl.toNanos();
+        long unused = ttl.toNanos(); // only for its ArithmeticException
       } catch (ArithmeticException e) {
         throw new IllegalArgumentException("ttl of '" + view + "' must be at most 292 years", e);
       }
