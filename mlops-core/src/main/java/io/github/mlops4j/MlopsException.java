@@ -14,7 +14,7 @@ public class MlopsException extends RuntimeException {
     super(message);
   }
 
-  public MlopsException(String message, Throwable cause) {
+  public MlopsException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 

@@ -151,7 +151,7 @@ public class ProfileUpdateBenchmark {
     for (double[] row : rows) {
       for (int j = 0; j < FEATURES; j++) {
         double v = row[j];
-        if (v - v == 0) {
+        if (Double.isFinite(v)) {
           sum += v;
         }
       }

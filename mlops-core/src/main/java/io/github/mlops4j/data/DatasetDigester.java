@@ -44,6 +44,7 @@ final class DatasetDigester {
   record Summary(String digest, long size, long files, long rows) {}
 
   /** A file to hash: its manifest path, that path's UTF-8 bytes (the sort key) and what to read. */
+  @SuppressWarnings("ArrayRecordComponent") // private, never compared or hashed
   private record Entry(String relativePath, byte[] sortKey, Path file) {}
 
   private DatasetDigester() {}
@@ -198,7 +199,7 @@ final class DatasetDigester {
       if (cause instanceof DatasetException) {
         DatasetException failed = (DatasetException) cause;
         // A new exception so that the stack trace shows the caller; the worker's is the cause.
-        throw new DatasetException(failed.getMessage(), failed.path(), failed);
+        throw new DatasetException(String.valueOf(failed.getMessage()), failed.path(), failed);
       }
       if (cause instanceof RuntimeException) {
         throw (RuntimeException) cause;

@@ -1,6 +1,7 @@
 package io.github.mlops4j.data;
 
 import io.github.mlops4j.MlopsException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A dataset could not be versioned: a file or directory is missing, unreadable, of an unsupported
@@ -17,7 +18,7 @@ public final class DatasetException extends MlopsException {
     this.path = path;
   }
 
-  DatasetException(String message, String path, Throwable cause) {
+  DatasetException(String message, String path, @Nullable Throwable cause) {
     super(message, cause);
     this.path = path;
   }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -31,9 +32,9 @@ record FileStamp(
       Map<String, Object> attributes = Files.readAttributes(file, UNIX_ATTRIBUTES);
       return new FileStamp(
           file.toString(),
-          (Long) attributes.get("size"),
-          nanos((FileTime) attributes.get("lastModifiedTime")),
-          nanos((FileTime) attributes.get("ctime")),
+          (Long) Objects.requireNonNull(attributes.get("size"), "unix:size"),
+          nanos((FileTime) Objects.requireNonNull(attributes.get("lastModifiedTime"), "mtime")),
+          nanos((FileTime) Objects.requireNonNull(attributes.get("ctime"), "unix:ctime")),
           attributes.get("fileKey"));
     }
     BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);

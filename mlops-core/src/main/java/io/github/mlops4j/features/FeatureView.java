@@ -163,7 +163,7 @@ public final class FeatureView {
       Objects.requireNonNull(ttl, "ttl");
       Checks.notNegative(ttl, "ttl");
       try {
-        ttl.toNanos();
+        long unused = ttl.toNanos(); // only for its ArithmeticException
       } catch (ArithmeticException e) {
         throw new IllegalArgumentException("ttl must be at most 292 years, was " + ttl, e);
       }

@@ -53,7 +53,7 @@ final class HistoricalJoin {
     FeatureValue[][] rows = new FeatureValue[n][plan.width];
     List<CompletableFuture<Void>> joins = new ArrayList<>();
     for (Plan.ViewPlan vp : plan.views) {
-      PointInTimeJoin.Spine sorted = spines.get(vp.view.def.entities);
+      PointInTimeJoin.Spine sorted = Objects.requireNonNull(spines.get(vp.view.def.entities));
       long ttl = options.ttl(vp.view.name).map(Duration::toNanos).orElse(vp.view.def.ttlNanos);
       Runnable join = () -> joinView(vp, sorted, ttl, options.asOfKnownTime(), rows);
       if (executor == null || plan.views.length == 1) {
@@ -113,7 +113,7 @@ final class HistoricalJoin {
       FeatureValue[][] rows) {
     ViewState v = vp.view;
     long[] times = spine.times;
-    SourceRow[] winners =
+    @Nullable SourceRow[] winners =
         StoreAccess.read(
             store, c -> PointInTimeJoin.join(spine, asOfKnownTime, dao.joinSource(c, v.id)));
     for (int i = 0; i < winners.length; i++) {

@@ -71,7 +71,7 @@ public final class JoinOptions {
       Objects.requireNonNull(ttl, "ttl");
       Checks.notNegative(ttl, "ttl of '" + view + "'");
       try {
-        ttl.toNanos();
+        long unused = ttl.toNanos(); // only for its ArithmeticException
       } catch (ArithmeticException e) {
         throw new IllegalArgumentException("ttl of '" + view + "' must be at most 292 years", e);
       }

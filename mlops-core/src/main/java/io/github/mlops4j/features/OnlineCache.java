@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
@@ -114,7 +115,8 @@ final class OnlineCache {
                 new CacheLoader<Key, Entry>() {
                   @Override
                   public Entry load(Key key) {
-                    return loadAll(Set.of(key)).get(key);
+                    return Objects.requireNonNull(
+                        loadAll(Set.of(key)).get(key), "loadAll maps every key");
                   }
 
                   @Override
@@ -173,7 +175,7 @@ final class OnlineCache {
       Map<Key, Entry> loaded = cache.getAll(missing);
       for (int i = 0; i < out.length; i++) {
         if (out[i] == null) {
-          out[i] = loaded.get(keys[i]);
+          out[i] = Objects.requireNonNull(loaded.get(keys[i]), "getAll maps every key");
         }
       }
     }

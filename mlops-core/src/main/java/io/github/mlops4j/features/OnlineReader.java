@@ -84,13 +84,13 @@ final class OnlineReader {
           }
           notFound++;
         } else if (AsOf.expired(e.event, t, v.def.ttlNanos)) {
-          FeatureValue x = e.expired;
+          FeatureValue x = Objects.requireNonNull(e.expired, "a found entry has its expired value");
           for (int col : cols) {
             out[base + col] = x;
           }
           expired++;
         } else {
-          FeatureValue[] values = e.values;
+          FeatureValue[] values = Objects.requireNonNull(e.values, "a found entry has values");
           for (int j = 0; j < slots.length; j++) {
             out[base + cols[j]] = values[slots[j]];
           }

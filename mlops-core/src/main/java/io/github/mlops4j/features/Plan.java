@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -147,7 +148,7 @@ final class Plan {
         for (ViewDefinition.StoredFeature sf : v.def.features) {
           int col = column(v.name + FeatureRef.SEPARATOR + sf.name(), columns, colOf);
           inputs.put(sf.name(), col);
-          addSlot(stored, v.name, v.def.slotByName.get(sf.name()), col);
+          addSlot(stored, v.name, Objects.requireNonNull(v.def.slotByName.get(sf.name())), col);
         }
         onDemand.add(new OnDemandPlan(v.name, f, i, inputs, v.requestFields));
         continue;
@@ -187,7 +188,8 @@ final class Plan {
     }
     List<ViewPlan> viewPlans = new ArrayList<>();
     for (Map.Entry<String, List<int[]>> e : stored.entrySet()) {
-      viewPlans.add(new ViewPlan(views.get(e.getKey()), e.getValue(), refs.size()));
+      viewPlans.add(
+          new ViewPlan(Objects.requireNonNull(views.get(e.getKey())), e.getValue(), refs.size()));
     }
     return new Plan(
         new Columns(refs),

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -138,7 +139,7 @@ final class PointInTimeJoin {
   static @Nullable SourceRow[] join(Spine spine, boolean asOfKnownTime, Source source)
       throws SQLException {
     int n = spine.size();
-    SourceRow[] winners = new SourceRow[n];
+    @Nullable SourceRow[] winners = new SourceRow[n];
     if (n == 0) {
       return winners;
     }
@@ -159,7 +160,8 @@ final class PointInTimeJoin {
         for (int i = spine.groupStart[r]; i < spine.groupStart[r + 1]; i++) {
           int s = order[i];
           long t = times[s];
-          while (c == 0 && row.event <= t) {
+          while (c == 0
+              && Objects.requireNonNull(row, "c == 0 only with a current row").event <= t) {
             timeline.add(row, t);
             row = rows.advance();
             c = rows.compareTo(key);
@@ -184,6 +186,7 @@ final class PointInTimeJoin {
     private int compared;
 
     /** The current row's key compared with {@code key}; positive at the end. */
+    @SuppressWarnings("ReferenceEquality") // identity only skips a repeated comparison
     int compareTo(EntityKey key) {
       if (current == null) {
         return 1;
@@ -201,6 +204,7 @@ final class PointInTimeJoin {
       this.current = cursor.next();
     }
 
+    @SuppressWarnings("ReferenceEquality") // identity only skips a comparison
     @Nullable SourceRow advance() throws SQLException {
       SourceRow previous = current;
       current = cursor.next();

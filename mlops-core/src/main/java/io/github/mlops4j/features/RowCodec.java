@@ -91,7 +91,7 @@ final class RowCodec {
     try {
       return StoredText.check(value, what);
     } catch (IllegalArgumentException e) {
-      throw new FeatureDataException(v.name, field, row, e.getMessage(), e);
+      throw new FeatureDataException(v.name, field, row, String.valueOf(e.getMessage()), e);
     }
   }
 

@@ -21,6 +21,7 @@ final class Timestamps {
   }
 
   /** Epoch nanoseconds; the caller checked {@link #inRange}. */
+  @SuppressWarnings("JavaInstantGetSecondsGetNano") // getEpochSecond() is read first, above
   static long toNanos(Instant t) {
     long seconds = t.getEpochSecond();
     if (seconds < 0) {

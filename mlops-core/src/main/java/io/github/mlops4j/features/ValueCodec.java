@@ -3,6 +3,7 @@ package io.github.mlops4j.features;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -78,7 +79,7 @@ final class ValueCodec {
       switch (features.get(i).type()) {
         case STRING:
           out[p++] = STRING;
-          byte[] s = strings[i];
+          byte[] s = Objects.requireNonNull(strings, "strings")[i];
           p = Varint.write(out, p, s.length);
           System.arraycopy(s, 0, out, p, s.length);
           p += s.length;
@@ -123,7 +124,7 @@ final class ValueCodec {
       int id = Varint.read(in, pos);
       int slot = id < def.slotById.length ? def.slotById[id] : -1;
       byte tag = in[pos[0]++];
-      Object v;
+      @Nullable Object v;
       switch (tag) {
         case STRING:
           {
@@ -156,7 +157,7 @@ final class ValueCodec {
       }
       if (slot >= 0) {
         ValueType expected = def.features.get(slot).type();
-        if (expected.canonical(v) == null) {
+        if (expected.canonical(Objects.requireNonNull(v, "v")) == null) {
           throw new IllegalArgumentException(
               "Stored value of feature '"
                   + def.name

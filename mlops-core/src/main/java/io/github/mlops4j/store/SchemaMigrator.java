@@ -213,7 +213,7 @@ final class SchemaMigrator {
       throw new StoreException("Cannot read migration script " + resource + ": " + e, e);
     }
     List<String> result = new ArrayList<>();
-    for (String part : STATEMENT_SEPARATOR.split(text)) {
+    for (String part : STATEMENT_SEPARATOR.split(text, -1)) {
       String sql = stripComments(part).strip();
       if (!sql.isEmpty()) {
         result.add(sql);
@@ -224,7 +224,7 @@ final class SchemaMigrator {
 
   private static String stripComments(String sql) {
     StringBuilder out = new StringBuilder();
-    for (String line : sql.split("\n")) {
+    for (String line : sql.split("\n", -1)) {
       if (!line.strip().startsWith("--")) {
         out.append(line).append('\n');
       }

@@ -51,12 +51,12 @@ public final class Store implements AutoCloseable {
     StoreAccess.register(
         new StoreAccess.Bridge() {
           @Override
-          public <T> T read(Store store, SqlWork<T> work) {
+          public <T extends @Nullable Object> T read(Store store, SqlWork<T> work) {
             return store.read(work);
           }
 
           @Override
-          public <T> T write(Store store, SqlWork<T> work) {
+          public <T extends @Nullable Object> T write(Store store, SqlWork<T> work) {
             return store.write(work);
           }
 
@@ -269,7 +269,7 @@ public final class Store implements AutoCloseable {
   }
 
   /** Runs {@code work} in auto-commit mode. Transient conflicts are retried. */
-  <T> T read(SqlWork<T> work) {
+  <T extends @Nullable Object> T read(SqlWork<T> work) {
     return execute(work, false);
   }
 
@@ -280,7 +280,7 @@ public final class Store implements AutoCloseable {
    *
    * @throws IllegalStateException if the store was opened {@link OpenMode#READ_ONLY}
    */
-  <T> T write(SqlWork<T> work) {
+  <T extends @Nullable Object> T write(SqlWork<T> work) {
     ensureOpen();
     if (mode == OpenMode.READ_ONLY) {
       throw new IllegalStateException(
@@ -320,7 +320,7 @@ public final class Store implements AutoCloseable {
     walChecked = true;
   }
 
-  private <T> T execute(SqlWork<T> work, boolean transactional) {
+  private <T extends @Nullable Object> T execute(SqlWork<T> work, boolean transactional) {
     ensureOpen();
     boolean readOnlySession = mode == OpenMode.READ_ONLY && dialect == Dialect.POSTGRESQL;
     long deadline = System.nanoTime() + retryBudget.toNanos();
@@ -362,7 +362,8 @@ public final class Store implements AutoCloseable {
   }
 
   /** Runs a read on a host connection marked read-only, restoring the flag afterwards. */
-  private static <T> T readOnly(Connection c, SqlWork<T> work) throws SQLException {
+  private static <T extends @Nullable Object> T readOnly(Connection c, SqlWork<T> work)
+      throws SQLException {
     boolean was = c.isReadOnly();
     c.setReadOnly(true);
     try {

@@ -109,7 +109,7 @@ final class Environment {
     tags.put(HOST, host(env));
     Checkout checkout = findCheckout(workingDirectory.toAbsolutePath());
     String commit = checkout == null ? null : headCommit(checkout.gitDir());
-    if (commit != null) {
+    if (checkout != null && commit != null) {
       tags.put(GIT_COMMIT, commit);
       Boolean dirty = dirty(checkout.workTree(), git);
       if (dirty != null) {
@@ -184,8 +184,7 @@ final class Environment {
       return null;
     }
     try {
-      Path target =
-          gitFile.getParent().resolve(text.substring("gitdir:".length()).strip()).normalize();
+      Path target = gitFile.resolveSibling(text.substring("gitdir:".length()).strip()).normalize();
       return Files.isDirectory(target) ? target : null;
     } catch (InvalidPathException e) {
       return null;

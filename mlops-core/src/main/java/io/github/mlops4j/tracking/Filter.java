@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * A parsed run-search filter: MLflow's {@code search_runs} language plus {@code OR}, {@code NOT}
- * and parentheses. {@link FilterParser#parse(String)} builds one; {@link #toString()} prints it
- * back in canonical form, and parsing that text gives an equal filter.
+ * and parentheses. {@link FilterParser#parse(String)} builds one; {@code toString()} prints it back
+ * in canonical form, and parsing that text gives an equal filter.
  *
  * <p>Every node checks itself on construction, so a {@code Filter} always prints to text the parser
  * accepts: {@link And} and {@link Or} have at least two children, {@link #MATCH_ALL} only stands
@@ -113,6 +113,7 @@ sealed interface Filter
   }
 
   /** What a field refers to; the first prefix of each is the canonical one. */
+  @SuppressWarnings("ImmutableEnumChecker") // prefixes is a List.of, unmodifiable
   enum Kind {
     METRIC("metrics", "metric"),
     PARAM("params", "param", "parameter", "parameters"),

@@ -374,7 +374,10 @@ final class MetricWriter {
     SeriesBuffer last = null;
     for (Object o : batch) {
       if (o instanceof Point p) {
-        if (last == null || !lastKey.runId().equals(p.runId) || !lastKey.key().equals(p.key)) {
+        if (last == null
+            || lastKey == null
+            || !lastKey.runId().equals(p.runId)
+            || !lastKey.key().equals(p.key)) {
           lastKey = new SeriesKey(p.runId, p.key);
           last = series.computeIfAbsent(lastKey, k -> new SeriesBuffer());
         }

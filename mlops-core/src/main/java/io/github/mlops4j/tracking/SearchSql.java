@@ -212,6 +212,7 @@ final class SearchSql {
      * This may regroup and reorder the children, which changes nothing: every compiled comparison
      * is two-valued, so AND and OR are associative and commutative here.
      */
+    @SuppressWarnings("ReferenceEquality") // picks the other of two polled entries
     private Expr junction(List<Filter> children, String operator, boolean conjunct) {
       PriorityQueue<Ranked> queue =
           new PriorityQueue<>(

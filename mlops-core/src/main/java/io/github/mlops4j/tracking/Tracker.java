@@ -726,8 +726,13 @@ public final class Tracker implements AutoCloseable {
       return (beat, period) -> {
         java.util.concurrent.ScheduledExecutorService e =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(threads);
-        e.scheduleWithFixedDelay(
-            beat, period.toMillis(), period.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        // The handle below cancels it (shutdownNow); the beat logs its own failures.
+        var unused =
+            e.scheduleWithFixedDelay(
+                beat,
+                period.toMillis(),
+                period.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         return timeout -> {
           e.shutdownNow(); // a beat inside the database ends when that call returns
           if (timeout.isZero()) {

@@ -778,6 +778,7 @@ final class TrackingDao {
         .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 
+  @SuppressWarnings("StringSplitter") // our own "v1:offset:hash" token; the length is checked
   private static int decodePageToken(RunQuery query) {
     String token = query.pageToken();
     if (token == null || token.isEmpty()) {

@@ -277,7 +277,7 @@ public final class Demo {
                 .eventQueueCapacity(50_000)
                 .build()) {
           Traffic traffic = new Traffic(monitor, byId);
-          serve(workspace, registry, features, service, traffic, all, champion);
+          serve(workspace, registry, service, traffic, all, champion);
 
           // Step 6's wiring: every drifted window is an alert for the retraining loop, handed to
           // a worker thread so that monitoring (here: serving's event thread) never waits.
@@ -417,7 +417,10 @@ public final class Demo {
     out.line(
         "  searchRuns(\"tags.stage = 'candidate' and params.objective = 'log'\","
             + " order by metrics.cv_accuracy_mean DESC)");
-    return new Trained(winner.runId(), byRun.get(winner.runId()), models.get(winner.runId()));
+    return new Trained(
+        winner.runId(),
+        Objects.requireNonNull(byRun.get(winner.runId()), "the winner's run"),
+        Objects.requireNonNull(models.get(winner.runId()), "the winner's model"));
   }
 
   private static Map<String, Double> metrics(double cvMean, LabelEvaluation holdout, double auc) {
@@ -539,7 +542,7 @@ public final class Demo {
                 s ->
                     EntityRow.of(
                         Map.of(BreastCancer.ID, s.id(), BreastCancer.LABEL, s.diagnosis()),
-                        diagnosedAt.get(s.id())))
+                        Objects.requireNonNull(diagnosedAt.get(s.id()), "diagnosis time")))
             .toList();
     long t0 = System.nanoTime();
     List<TrainingRow> training = features.historical(spine, refs);
@@ -557,7 +560,9 @@ public final class Demo {
         notFound++;
         continue;
       }
-      if ((Double) first.value() == byId.get(id).value(BreastCancer.worstFeatures().get(0))) {
+      if ((Double) Objects.requireNonNull(first.value(), "a present value")
+          == Objects.requireNonNull(byId.get(id), "a known sample")
+              .value(BreastCancer.worstFeatures().get(0))) {
         fromFinal++;
       } else {
         fromPreliminary++;
@@ -653,7 +658,9 @@ public final class Demo {
         for (int i = 0; i < chunk.size(); i++) {
           monitor.recordLabel(
               predictions.get(i).id(),
-              byId.get(chunk.get(i).id()).diagnosis().equals(BreastCancer.MALIGNANT));
+              Objects.requireNonNull(byId.get(chunk.get(i).id()), "a known sample")
+                  .diagnosis()
+                  .equals(BreastCancer.MALIGNANT));
         }
         all.addAll(predictions);
       }
@@ -672,7 +679,6 @@ public final class Demo {
   private void serve(
       Path workspace,
       ModelRegistry registry,
-      FeatureStore features,
       InferenceService service,
       Traffic traffic,
       List<Sample> all,
@@ -708,7 +714,7 @@ public final class Demo {
         Out.f3((double) correct / predictions.size()),
         Out.micros(Out.percentile(nanos, 50)),
         Out.micros(Out.percentile(nanos, 99)));
-    batch(workspace, registry, features, all, champion);
+    batch(workspace, registry, all, champion);
   }
 
   /**
@@ -716,11 +722,7 @@ public final class Demo {
    * enrichment, no monitoring feed).
    */
   private void batch(
-      Path workspace,
-      ModelRegistry registry,
-      FeatureStore features,
-      List<Sample> all,
-      ModelVersion champion) {
+      Path workspace, ModelRegistry registry, List<Sample> all, ModelVersion champion) {
     Path input = workspace.resolve("batch/requests.csv");
     Path output = workspace.resolve("batch/scores.csv");
     writeBatchInput(input, BreastCancer.resample(all, options.batchRows(), options.seed() + 7));
@@ -990,6 +992,7 @@ public final class Demo {
     return d.isPresent() ? Optional.of(d.getAsDouble()) : Optional.empty();
   }
 
+  @SuppressWarnings("StringSplitter") // Prometheus text: lines end with \n
   private static List<String> scrape(PrometheusMeterRegistry meters) {
     List<String> keep = new ArrayList<>();
     for (String l : meters.scrape().split("\n")) {
@@ -997,18 +1000,18 @@ public final class Demo {
         continue;
       }
       boolean drift =
-          l.startsWith("mlops_drift_score")
+          (l.startsWith("mlops_drift_score")
                   && SCANNER_SHIFT.keySet().stream()
-                      .anyMatch(f -> l.contains("feature=\"" + f + "\""))
-              || l.startsWith("mlops_drift_score") && l.contains("feature=\"mean_radius\"");
+                      .anyMatch(f -> l.contains("feature=\"" + f + "\"")))
+              || (l.startsWith("mlops_drift_score") && l.contains("feature=\"mean_radius\""));
       if (drift
           || l.startsWith("mlops_drift_detected")
           || l.startsWith("mlops_drift_share")
           || l.startsWith("mlops_performance{")
           || l.startsWith("mlops_monitor_rows_total")
-          || l.startsWith("mlops_serving_predict_seconds")
+          || (l.startsWith("mlops_serving_predict_seconds")
               && l.contains("outcome=\"ok\"")
-              && !l.contains("_max")) {
+              && !l.contains("_max"))) {
         keep.add(l);
       }
     }
@@ -1165,6 +1168,7 @@ public final class Demo {
   private record Canary(
       int challenger, Map<String, long[]> byRoute, Map<String, Integer> versions, long rollbacks) {}
 
+  @SuppressWarnings("StringSplitter") // the gate's own \n-separated report
   private Outcome retrain(
       ModelRegistry registry,
       InferenceService service,
@@ -1269,7 +1273,7 @@ public final class Demo {
         challenger,
         promoted.version(),
         after.version(),
-        registry.aliases(MODEL).get("champion"));
+        Objects.requireNonNull(registry.aliases(MODEL).get("champion"), "the champion alias"));
   }
 
   /** Waits (bounded) until the service answers primary traffic with {@code version}. */

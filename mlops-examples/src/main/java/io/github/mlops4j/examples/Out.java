@@ -1,10 +1,13 @@
 package io.github.mlops4j.examples;
 
+import com.google.errorprone.annotations.FormatMethod;
+import com.google.errorprone.annotations.FormatString;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** Formatting for the examples' console output (fixed locale, aligned columns). */
 final class Out {
@@ -23,7 +26,8 @@ final class Out {
     stream.println(text);
   }
 
-  void line(String format, Object... args) {
+  @FormatMethod
+  void line(@FormatString String format, @Nullable Object... args) {
     stream.println("  " + String.format(Locale.ROOT, format, args));
   }
 

@@ -106,7 +106,8 @@ public final class RegistryExample {
             e.previousVersion(),
             java.util.Objects.requireNonNullElse(e.comment(), "-"));
       }
-      return registry.aliases("diagnosis").get("champion");
+      return java.util.Objects.requireNonNull(
+          registry.aliases("diagnosis").get("champion"), "the champion alias");
     }
   }
 }

@@ -3,6 +3,7 @@ package io.github.mlops4j.examples;
 import io.github.mlops4j.data.DatasetVersion;
 import io.github.mlops4j.examples.BreastCancer.Split;
 import io.github.mlops4j.examples.Models.Candidate;
+import io.github.mlops4j.tracking.MetricPoint;
 import io.github.mlops4j.tracking.Run;
 import io.github.mlops4j.tracking.RunInfo;
 import io.github.mlops4j.tracking.Tracker;
@@ -56,7 +57,8 @@ public final class TrackingExample {
               child.logMetric("test_accuracy", Models.evaluate(model, test).accuracy(), epochs);
             }
             child.logParams(new Candidate("lr-" + lr, "log", lr, 5, 7).params());
-            TribuoProvenance.log(child, model); // trainer config as params
+            // trainer config as params
+            TribuoProvenance.log(child, java.util.Objects.requireNonNull(model, "model"));
           }
         }
       }
@@ -66,11 +68,7 @@ public final class TrackingExample {
               "tracking-example", "params.objective = 'log' and metrics.test_accuracy > 0.9");
       RunInfo top =
           best.stream()
-              .max(
-                  (a, b) ->
-                      Double.compare(
-                          a.metrics().get("test_accuracy").value(),
-                          b.metrics().get("test_accuracy").value()))
+              .max((a, b) -> Double.compare(accuracy(a).value(), accuracy(b).value()))
               .orElseThrow();
       for (RunInfo r : best) {
         out.printf(
@@ -78,11 +76,15 @@ public final class TrackingExample {
             "%-10s lr=%-5s test_accuracy after 5 epochs %.3f (%d points)%n",
             r.runName(),
             r.params().get("learning_rate"),
-            r.metrics().get("test_accuracy").value(),
+            accuracy(r).value(),
             tracker.metricHistory(r.runId(), "test_accuracy").size());
       }
       out.println("best: " + top.runName() + ", child of " + top.parentRunId().orElseThrow());
       return top;
     }
+  }
+
+  private static MetricPoint accuracy(RunInfo run) {
+    return java.util.Objects.requireNonNull(run.metrics().get("test_accuracy"), "test_accuracy");
   }
 }

@@ -152,7 +152,10 @@ final class LabelJoin {
         switch (Objects.requireNonNull(task)) {
           case BINARY_CLASSIFICATION -> acc.addBinary(prediction.value(), label == 1);
           case REGRESSION -> acc.addRegression(prediction.value(), label);
-          default -> acc.addClass(Objects.requireNonNull(prediction.label()), actualClass);
+          default ->
+              acc.addClass(
+                  Objects.requireNonNull(prediction.label()),
+                  Objects.requireNonNull(actualClass, "a class label"));
         }
       } finally {
         w.perfLock.unlock();

@@ -47,11 +47,12 @@ import org.slf4j.LoggerFactory;
  * All methods are thread-safe. {@code observe} takes no global lock: it copies the row into the
  * buffer of one of several stripes, chosen by thread, each behind its own lock (a count window also
  * increments one shared counter). A full buffer ({@link Builder#batchRows}, default 256 rows) is
- * profiled into the stripe's {@link ProfileAccumulator}; the stripes' profiles are merged when the
- * window closes. The monitor starts no thread: profiling batches and evaluating windows (merge,
- * drift comparison, listeners) run on the {@link Builder#executor executor} if one is given,
- * otherwise on the calling thread — the call that fills a batch profiles it, the call that closes a
- * window evaluates it. Evaluations run one at a time, in window order.
+ * profiled into the stripe's {@link io.github.mlops4j.monitoring.profile.ProfileAccumulator}; the
+ * stripes' profiles are merged when the window closes. The monitor starts no thread: profiling
+ * batches and evaluating windows (merge, drift comparison, listeners) run on the {@link
+ * Builder#executor executor} if one is given, otherwise on the calling thread — the call that fills
+ * a batch profiles it, the call that closes a window evaluates it. Evaluations run one at a time,
+ * in window order.
  *
  * <h2>Windows</h2>
  *

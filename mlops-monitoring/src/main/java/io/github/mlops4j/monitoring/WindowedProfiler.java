@@ -368,6 +368,7 @@ final class WindowedProfiler {
   }
 
   /** Waits for the thread that took the window's last row to open the next window. */
+  @SuppressWarnings("ThreadPriorityCheck") // yield() only backs off a spin of a few microseconds
   private int awaitNext(Window w, int spins) {
     while (current == w) {
       if (++spins < 64) {

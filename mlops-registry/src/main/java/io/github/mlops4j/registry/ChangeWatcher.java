@@ -92,7 +92,9 @@ final class ChangeWatcher {
                 return t;
               });
       long millis = Math.max(1, pollInterval.toMillis());
-      executor.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
+      // close() cancels it (shutdownNow); poll() logs its own failures.
+      var unused =
+          executor.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
     }
   }
 

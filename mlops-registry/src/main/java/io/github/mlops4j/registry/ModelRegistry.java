@@ -609,7 +609,9 @@ public final class ModelRegistry implements AutoCloseable {
               }
               return AliasTarget.of(before);
             });
-    return getVersion(name, Objects.requireNonNull(moved).version()).orElseThrow();
+    Integer version = Objects.requireNonNull(moved, "a rollback moves the alias").version();
+    return getVersion(name, Objects.requireNonNull(version, "a rollback targets a version"))
+        .orElseThrow();
   }
 
   /** Where an alias mutation moves the alias: to a version, or away ({@link #REMOVED}). */
@@ -644,7 +646,7 @@ public final class ModelRegistry implements AutoCloseable {
   private @Nullable AliasTarget moveAlias(
       AuditAction action, String name, String alias, @Nullable Integer requested, AliasMove move) {
     checkAlias(alias);
-    AliasTarget[] moved = new AliasTarget[1];
+    @Nullable AliasTarget[] moved = new AliasTarget[1];
     change(
         action,
         name,

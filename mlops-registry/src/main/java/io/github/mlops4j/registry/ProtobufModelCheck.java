@@ -205,7 +205,7 @@ final class ProtobufModelCheck {
   /** A class named anywhere in the file: in an allowed package or OLCUT's provenance package. */
   boolean allowed(String className) {
     return allowedModelClass(className)
-        || wellFormed(className) && className.startsWith(OLCUT_PROVENANCE);
+        || (wellFormed(className) && className.startsWith(OLCUT_PROVENANCE));
   }
 
   /** The model's own class: in an allowed package. */

@@ -67,6 +67,7 @@ final class ResolveCache {
   }
 
   /** The cached answer for {@code model}/{@code reference}, or {@code loader}'s, cached. */
+  @SuppressWarnings("ReferenceEquality") // identity tells whether our own entry was published
   Optional<ModelVersion> get(
       String model, String reference, Supplier<Optional<ModelVersion>> loader) {
     Key key = new Key(model, reference);

@@ -138,6 +138,7 @@ final class EventDispatcher {
    * @throws ModelUnavailableException if the service closed before they were delivered
    * @throws IllegalStateException if called on the event thread (from the listener itself)
    */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // written under lock; volatile for lock-free reads
   void await(Duration timeout) {
     if (listener == null) {
       return;

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.Output;
@@ -178,7 +179,7 @@ final class InputSchema {
         }
         boolean base = key.feature() == null;
         if (base
-            ? names[slot] != null && form[slot] != RAW || form[slot] == COLD
+            ? (names[slot] != null && form[slot] != RAW) || form[slot] == COLD
             : form[slot] == RAW) {
           problems =
               add(
@@ -262,7 +263,7 @@ final class InputSchema {
       }
       if (group[slot]) { // a one-hot member: 1 hot, 0 cold (as if left out)
         if (d == 0) {
-          form[slot] = COLD; // group[slot]: form was allocated above
+          Objects.requireNonNull(form, "allocated above for a group")[slot] = COLD;
           continue;
         }
         if (d != 1) {

@@ -15,7 +15,7 @@ import java.util.Objects;
  *     (regression; {@link #value()} parses it); {@code EXPECTED} or {@code ANOMALOUS} (anomaly
  *     detection); the cluster id (clustering)
  * @param scores per-label scores (classification), every dimension name to its value (regression),
- *     the anomaly or cluster score under {@code score} (anomaly detection, clustering)
+ *     the anomaly or cluster score under {@code "score"} (anomaly detection, clustering)
  * @param latency time spent in the service for this call, validation and prediction included
  * @param route the arm that answered: {@code primary}, {@code canary} or an A/B arm name
  */

@@ -75,6 +75,7 @@ final class ServiceCore {
   private static final int RETAINED = 2;
 
   /** Which version answers each target; immutable. */
+  @SuppressWarnings("ArrayRecordComponent") // never compared; replaced whole
   private record Snapshot(LoadedVersion<?>[] byTarget, boolean canaryActive) {}
 
   final String model;
@@ -470,7 +471,7 @@ final class ServiceCore {
         }
       }
       long end = ticker.getAsLong();
-      if (failed != null || !lv.adapter.usable(tribuo)) {
+      if (failed != null || tribuo == null || !lv.adapter.usable(tribuo)) { // usable(null) is false
         RuntimeException e = lv.failure(model, example, failed);
         versionFault = !(e instanceof InvalidInputException);
         throw e;
@@ -506,7 +507,7 @@ final class ServiceCore {
       }
       if (events.active()
           && (sampleRate >= 1.0
-              || sampleRate > 0 && ThreadLocalRandom.current().nextDouble() < sampleRate)) {
+              || (sampleRate > 0 && ThreadLocalRandom.current().nextDouble() < sampleRate))) {
         publish(lv, result, input);
       }
       return result;

@@ -11,7 +11,7 @@ public class ServingException extends MlopsException {
     super(message);
   }
 
-  public ServingException(String message, Throwable cause) {
+  public ServingException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 

@@ -2,6 +2,7 @@ package io.github.mlops4j.store.internal;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Work done with a store connection, inside a transaction for {@link StoreAccess#write} or in
@@ -10,6 +11,6 @@ import java.sql.SQLException;
  * @param <T> the result type
  */
 @FunctionalInterface
-public interface SqlWork<T> {
+public interface SqlWork<T extends @Nullable Object> {
   T run(Connection connection) throws SQLException;
 }

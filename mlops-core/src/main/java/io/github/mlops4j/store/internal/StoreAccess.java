@@ -21,9 +21,9 @@ public final class StoreAccess {
 
   /** What {@link Store} implements for this class; registered once, by {@code Store} itself. */
   public interface Bridge {
-    <T> T read(Store store, SqlWork<T> work);
+    <T extends @Nullable Object> T read(Store store, SqlWork<T> work);
 
-    <T> T write(Store store, SqlWork<T> work);
+    <T extends @Nullable Object> T write(Store store, SqlWork<T> work);
 
     void migrate(Store store, String component, int version, String resourceDirectory);
 
@@ -48,7 +48,7 @@ public final class StoreAccess {
   }
 
   /** Runs {@code work} in auto-commit mode. Transient conflicts are retried. */
-  public static <T> T read(Store store, SqlWork<T> work) {
+  public static <T extends @Nullable Object> T read(Store store, SqlWork<T> work) {
     return bridge(store).read(store, Objects.requireNonNull(work, "work"));
   }
 
@@ -59,7 +59,7 @@ public final class StoreAccess {
    *
    * @throws IllegalStateException if the store was opened {@link OpenMode#READ_ONLY}
    */
-  public static <T> T write(Store store, SqlWork<T> work) {
+  public static <T extends @Nullable Object> T write(Store store, SqlWork<T> work) {
     return bridge(store).write(store, Objects.requireNonNull(work, "work"));
   }
 

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param referenceShares share of reference rows per bin
  * @param currentShares share of current rows per bin
  */
+@SuppressWarnings("ArrayRecordComponent") // copied in and out; equals and hashCode use Arrays
 public record ColumnHistogram(List<String> bins, double[] referenceShares, double[] currentShares) {
   public ColumnHistogram {
     bins = List.copyOf(Objects.requireNonNull(bins, "bins"));

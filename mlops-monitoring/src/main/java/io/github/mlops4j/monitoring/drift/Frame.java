@@ -135,7 +135,7 @@ public final class Frame {
     /** Adds a binary column; {@code null} is a missing value. */
     public Builder bool(String name, @Nullable Boolean[] values) {
       Objects.requireNonNull(values, "values");
-      String[] labels = new String[values.length];
+      @Nullable String[] labels = new String[values.length];
       for (int i = 0; i < labels.length; i++) {
         Boolean b = values[i];
         labels[i] = b == null ? null : b.toString();

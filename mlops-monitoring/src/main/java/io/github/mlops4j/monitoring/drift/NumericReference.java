@@ -151,7 +151,7 @@ final class NumericReference {
       int below = 0;
       for (int i = 0; i < k; i++) {
         int atMost = countAtMost(x, upper[i]);
-        referenceCounts[i + 1] = atMost - below;
+        referenceCounts[i + 1] = (long) atMost - below;
         below = atMost;
       }
     }

@@ -148,7 +148,7 @@ final class Scoring {
       r = prepared.referenceCounts;
       c = prepared.count(cur);
       binning =
-          (prepared.upper.length)
+          prepared.upper.length
               + " bins at reference quantiles (of "
               + prepared.quantiles
               + " requested) + 2 outer bins";
@@ -428,7 +428,7 @@ final class Scoring {
       double log2 =
           Long.bitCount(size) == 1
               ? Long.numberOfTrailingZeros(size)
-              : Math.log(size) / Math.log(2);
+              : Math.log((double) size) / Math.log(2);
       double width = ptp / (log2 + 1.0);
       bins = (int) Math.ceil((last - first) / width);
     }
@@ -453,7 +453,7 @@ final class Scoring {
           i == edges.length - 1
               ? NumericReference.countAtMost(sorted, edges[i])
               : NumericReference.countBelow(sorted, edges[i]);
-      h[i - 1] = cum - prev;
+      h[i - 1] = (long) cum - prev;
       prev = cum;
     }
     return h;

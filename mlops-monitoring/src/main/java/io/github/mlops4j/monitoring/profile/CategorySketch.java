@@ -1,8 +1,8 @@
 package io.github.mlops4j.monitoring.profile;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.datasketches.common.ArrayOfStringsSerDe;
 import org.apache.datasketches.frequencies.ErrorType;
@@ -35,6 +35,16 @@ final class CategorySketch {
     this.mapSize = mapSize;
   }
 
+  /** The frequent-items sketch; only once {@link #exact} is null. */
+  private ItemsSketch<String> sketch() {
+    return Objects.requireNonNull(items, "items: the column still counts exactly");
+  }
+
+  /** The exact counts; only while {@link #items} is null. */
+  private Map<String, long[]> exactCounts() {
+    return Objects.requireNonNull(exact, "exact: the column switched to the sketch");
+  }
+
   void update(@Nullable String v) {
     if (v == null) {
       missing++;
@@ -54,7 +64,7 @@ final class CategorySketch {
       }
       switchToSketch();
     }
-    items.update(v);
+    sketch().update(v);
   }
 
   void addMissing(long count) {
@@ -63,7 +73,7 @@ final class CategorySketch {
 
   private void switchToSketch() {
     ItemsSketch<String> s = new ItemsSketch<>(mapSize);
-    for (Map.Entry<String, long[]> e : exact.entrySet()) {
+    for (Map.Entry<String, long[]> e : exactCounts().entrySet()) {
       s.update(e.getKey(), e.getValue()[0]);
     }
     items = s;
@@ -106,10 +116,10 @@ final class CategorySketch {
     }
     if (o.exact != null) {
       for (Map.Entry<String, long[]> e : o.exact.entrySet()) {
-        items.update(e.getKey(), e.getValue()[0]);
+        sketch().update(e.getKey(), e.getValue()[0]);
       }
     } else {
-      items.merge(o.items);
+      sketch().merge(o.sketch());
     }
   }
 
@@ -119,13 +129,14 @@ final class CategorySketch {
     c.missing = missing;
     if (exact != null) {
       for (Map.Entry<String, long[]> e : exact.entrySet()) {
-        c.exact.put(e.getKey(), new long[] {e.getValue()[0]});
+        c.exactCounts().put(e.getKey(), new long[] {e.getValue()[0]});
       }
     } else {
       c.exact = null;
       // through this library's image: DataSketches' own drops the stream length of a sketch
       // whose items were all purged
-      c.items = ItemsSketch.getInstance(Memory.wrap(SketchImages.frequentItemsImage(items)), SERDE);
+      c.items =
+          ItemsSketch.getInstance(Memory.wrap(SketchImages.frequentItemsImage(sketch())), SERDE);
     }
     return c;
   }
@@ -144,8 +155,8 @@ final class CategorySketch {
       for (Map.Entry<String, long[]> e : exact.entrySet()) {
         out.put(e.getKey(), e.getValue()[0]);
       }
-    } else if (!items.isEmpty()) {
-      for (ItemsSketch.Row<String> r : items.getFrequentItems(ErrorType.NO_FALSE_NEGATIVES)) {
+    } else if (!sketch().isEmpty()) {
+      for (ItemsSketch.Row<String> r : sketch().getFrequentItems(ErrorType.NO_FALSE_NEGATIVES)) {
         out.put(r.getItem(), r.getEstimate());
       }
     }
@@ -154,25 +165,25 @@ final class CategorySketch {
 
   /** Largest possible error of a count: 0 when exact. */
   synchronized long maxCountError() {
-    return exact != null ? 0 : items.getMaximumError();
+    return exact != null ? 0 : sketch().getMaximumError();
   }
 
   /** Number of distinct categories (exact), or the number the sketch still tracks. */
   synchronized int distinct() {
-    return exact != null ? exact.size() : items.getNumActiveItems();
+    return exact != null ? exact.size() : sketch().getNumActiveItems();
   }
 
   /** The serialized frequent-items sketch, as {@link SketchImages#frequentItemsImage} writes it. */
   synchronized byte[] itemsBytes() {
-    return SketchImages.frequentItemsImage(items);
+    return SketchImages.frequentItemsImage(sketch());
   }
 
   static CategorySketch restoreExact(
-      int exactLimit, int mapSize, long missing, LinkedHashMap<String, Long> counts) {
+      int exactLimit, int mapSize, long missing, Map<String, Long> counts) {
     CategorySketch c = new CategorySketch(exactLimit, mapSize);
     c.missing = missing;
     for (Map.Entry<String, Long> e : counts.entrySet()) {
-      c.exact.put(e.getKey(), new long[] {e.getValue()});
+      c.exactCounts().put(e.getKey(), new long[] {e.getValue()});
       c.present += e.getValue();
     }
     return c;

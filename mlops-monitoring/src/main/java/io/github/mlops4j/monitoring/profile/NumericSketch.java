@@ -44,13 +44,14 @@ final class NumericSketch {
   }
 
   void update(double v) {
-    if (v - v != 0) { // NaN or ±infinity: v - v is NaN for both
+    if (!Double.isFinite(v)) { // NaN or ±infinity
       missing++;
       return;
     }
     long n = ++present;
     double d = v - mean;
-    if (d - d != 0) { // |v - mean| beyond Double.MAX_VALUE: both near opposite ends of the range
+    if (!Double.isFinite(
+        d)) { // |v - mean| beyond Double.MAX_VALUE: both near opposite ends of the range
       mean += v / n - mean / n;
       m2 = Double.POSITIVE_INFINITY;
     } else {
@@ -108,7 +109,7 @@ final class NumericSketch {
       double delta = o.mean - mean;
       double na = present;
       double nb = o.present;
-      if (delta - delta != 0) { // the means are more than Double.MAX_VALUE apart
+      if (!Double.isFinite(delta)) { // the means are more than Double.MAX_VALUE apart
         mean = mean * (na / n) + o.mean * (nb / n);
         m2 = Double.POSITIVE_INFINITY;
       } else {

@@ -44,12 +44,12 @@ public final class ProfileColumn {
 
   /** Missing values: {@code null}, {@code NaN}, ±infinity, or absent from a map row. */
   public long missing() {
-    return numeric != null ? numeric.missing : categorical.missing;
+    return numeric != null ? numeric.missing : cat().missing;
   }
 
   /** Non-missing values. */
   public long present() {
-    return numeric != null ? numeric.present : categorical.present;
+    return numeric != null ? numeric.present : cat().present;
   }
 
   /** {@link #missing()} / {@link #count()}, 0 for an empty column. */
@@ -63,7 +63,7 @@ public final class ProfileColumn {
    * values), or categories still counted exactly.
    */
   public boolean isExact() {
-    return numeric != null ? !numeric.kll.isEstimationMode() : categorical.isExact();
+    return numeric != null ? !numeric.kll.isEstimationMode() : cat().isExact();
   }
 
   // ---- numeric -----------------------------------------------------------------------------

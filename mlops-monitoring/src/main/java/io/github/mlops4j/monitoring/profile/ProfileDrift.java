@@ -128,7 +128,7 @@ public final class ProfileDrift {
 
   /** The threshold of a method (alpha for {@link ProfileDriftMethod#KS}). */
   public double threshold(ProfileDriftMethod method) {
-    return thresholds.get(method);
+    return Objects.requireNonNull(thresholds.get(method), "every method has a threshold");
   }
 
   /** Share of drifted columns at which the report declares dataset drift. */
@@ -806,14 +806,14 @@ public final class ProfileDrift {
 
     /**
      * Log base of the Jensen-Shannon distance: {@link Math#E} (default; {@code jensenshannon}, as
-     * Evidently, scipy and {@link DriftDetector}, range [0, 0.8326]) or 2 (range [0, 1], NannyML's
-     * convention, reported as {@code jensenshannon_base2}). The threshold stays as set: a base-2
-     * distance is about 1.2 times the natural-log one.
+     * Evidently, scipy and {@link io.github.mlops4j.monitoring.drift.DriftDetector}, range [0,
+     * 0.8326]) or 2 (range [0, 1], NannyML's convention, reported as {@code jensenshannon_base2}).
+     * The threshold stays as set: a base-2 distance is about 1.2 times the natural-log one.
      *
      * @throws IllegalArgumentException for any other base
      */
     public Builder jsLogBase(double base) {
-      DriftMethod.jensenShannon().withLogBase(base); // same check and message as DriftDetector
+      var unused = DriftMethod.jensenShannon().withLogBase(base); // same check as DriftDetector
       this.jsLogBase = base;
       return this;
     }

@@ -18,10 +18,10 @@ public enum ProfileDriftMethod {
   PSI("psi", 0.1),
   /**
    * Jensen-Shannon distance (square root of the divergence) with natural logarithms, as Evidently,
-   * scipy and {@link DriftDetector}'s {@code jensenshannon}, over reference-quantile bins (numeric)
-   * or categories. Drift when score ≥ threshold (default 0.1). With {@link
-   * ProfileDrift.Builder#jsLogBase jsLogBase(2)} the distance is in base 2 and its results are
-   * named {@code jensenshannon_base2}.
+   * scipy and {@link io.github.mlops4j.monitoring.drift.DriftDetector}'s {@code jensenshannon},
+   * over reference-quantile bins (numeric) or categories. Drift when score ≥ threshold (default
+   * 0.1). With {@link ProfileDrift.Builder#jsLogBase jsLogBase(2)} the distance is in base 2 and
+   * its results are named {@code jensenshannon_base2}.
    */
   JENSEN_SHANNON("jensenshannon", 0.1),
   /**
@@ -41,8 +41,8 @@ public enum ProfileDriftMethod {
   }
 
   /**
-   * The method name used in {@link ColumnDrift#method()} and in metric tags (see {@link
-   * ProfileDrift#methodName} for the base-2 Jensen-Shannon distance).
+   * The method name used in {@link io.github.mlops4j.monitoring.drift.ColumnDrift#method()} and in
+   * metric tags (see {@link ProfileDrift#methodName} for the base-2 Jensen-Shannon distance).
    */
   public String id() {
     return id;

@@ -63,7 +63,7 @@ public final class ProfileRow {
     Objects.requireNonNull(ignoredColumns, "ignoredColumns");
     double[] num = new double[schema.numericColumns().size()];
     Arrays.fill(num, Double.NaN);
-    String[] cat = new String[schema.categoricalColumns().size()];
+    @Nullable String[] cat = new String[schema.categoricalColumns().size()];
     int seen = 0;
     for (Map.Entry<String, ?> e : row.entrySet()) {
       String name = e.getKey();

@@ -190,7 +190,7 @@ final class SketchImages {
         throw bad(where, "has level offsets out of order at level " + h);
       }
     }
-    long retained = capacity - offsets[0];
+    long retained = (long) capacity - offsets[0];
     if (image.length != itemsStart + 8 * retained) {
       throw bad(
           where,

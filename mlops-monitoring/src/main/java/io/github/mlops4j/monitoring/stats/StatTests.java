@@ -107,6 +107,7 @@ public final class StatTests {
    * @return the result; {@code statistic} = D, {@code pValueMethod} = the method actually used
    * @throws IllegalArgumentException if a sample is empty or holds a NaN or infinite value
    */
+  @SuppressWarnings("NarrowCalculation") // dnm and m are multiples of g: both divisions are exact
   public static TestResult ks(double[] reference, double[] current, PValueMethod method) {
     Objects.requireNonNull(method, "method");
     double[] x = Inputs.sortedFiniteCopy(reference, "reference", 1);

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.Output;
 import org.tribuo.OutputFactory;
@@ -109,10 +110,10 @@ public final class GateCommand {
         }
         config.setMaximumPoolSize(2);
         pool = new HikariDataSource(config);
-        b.dataSource(pool).artifactRoot(o.artifacts);
+        b.dataSource(pool).artifactRoot(Objects.requireNonNull(o.artifacts, "--artifacts"));
       }
       try (ModelRegistry registry = b.build()) {
-        return gate(registry, o, out, err);
+        return gate(registry, o, out);
       }
     } catch (MlopsException | IllegalArgumentException | IllegalStateException e) {
       err.println("Error: " + e.getMessage());
@@ -127,7 +128,7 @@ public final class GateCommand {
     }
   }
 
-  private static int gate(ModelRegistry registry, Options o, PrintStream out, PrintStream err)
+  private static int gate(ModelRegistry registry, Options o, PrintStream out)
       throws MlopsException {
     ModelVersion candidate = ModelEvaluator.resolve(registry, o.model, o.candidate);
     ModelSignature signature =
@@ -316,7 +317,7 @@ public final class GateCommand {
     }
 
     static String[] rule(String text) {
-      String[] t = text.trim().split("\\s+");
+      String[] t = text.trim().split("\\s+", -1);
       String every = null;
       int i = 0;
       if (t.length > 0 && t[0].toLowerCase(Locale.ROOT).equals("every-slice")) {

@@ -283,9 +283,10 @@ public final class Holdout<T extends Output<T>> {
      * Columns that are not features (ids, timestamps, free text): left out of the feature columns
      * compared with the model's signature and out of the examples the model sees. For a CSV file
      * they are not read as features (a slice column that is also ignored still slices); for an
-     * in-memory data set the examples are copied without the features named {@code column} or
-     * {@code column@...}, and the digest is that of the copy. Each column must exist (a CSV header
-     * column or an in-memory feature column), else {@link #build()} fails naming it. Repeatable.
+     * in-memory data set the examples are copied without the features named by {@code columns} (a
+     * name or {@code name@...}), and the digest is that of the copy. Each column must exist (a CSV
+     * header column or an in-memory feature column), else {@link #build()} fails naming it.
+     * Repeatable.
      *
      * @throws IllegalArgumentException if a column is blank or is the label column
      */

@@ -90,8 +90,8 @@ final class Metrics {
   static double[] confusion(Scores s, int @Nullable [] w) {
     int k = s.k;
     long[] counts = new long[k * k];
-    int[] t = s.truth;
-    int[] p = s.pred;
+    int[] t = s.truth();
+    int[] p = s.pred();
     if (w == null) {
       for (int i = 0; i < s.n; i++) {
         counts[t[i] * k + p[i]]++;

@@ -64,9 +64,9 @@ final class PairedTests {
 
   /** {candidate right and champion wrong, the reverse, rows considered}. */
   private static long[] discordant(Scores candidate, Scores champion, int label) {
-    int[] t = candidate.truth;
-    int[] p1 = candidate.pred;
-    int[] p2 = champion.pred;
+    int[] t = candidate.truth();
+    int[] p1 = candidate.pred();
+    int[] p2 = champion.pred();
     long b = 0;
     long c = 0;
     long m = 0;

@@ -65,6 +65,16 @@ final class Scores {
     this.sorted = new Sorted[k];
   }
 
+  /** The true label indexes of {@link Kind#LABEL} scores. */
+  int[] truth() {
+    return java.util.Objects.requireNonNull(truth, "truth: not label scores");
+  }
+
+  /** The predicted label indexes of {@link Kind#LABEL} scores. */
+  int[] pred() {
+    return java.util.Objects.requireNonNull(pred, "pred: not label scores");
+  }
+
   /**
    * Classification scores from arrays (truth and pred index labels; prob n * k row-major or null).
    */
@@ -131,7 +141,9 @@ final class Scores {
                 + Arrays.toString(labels));
       }
       truth[i] = tid;
-      pred[i] = index.get(p.getOutput().getLabel());
+      pred[i] =
+          java.util.Objects.requireNonNull(
+              index.get(p.getOutput().getLabel()), "a prediction has a label of the model");
       if (prob != null) {
         Map<String, Label> scores = p.getOutputScores();
         int base = i * k;
@@ -160,15 +172,15 @@ final class Scores {
       String[] on = out.getNames();
       double[] ov = out.getValues();
       for (int d = 0; d < k; d++) {
-        y[i * k + d] = value(dims[d], tn, tv, k, d, i, "label");
-        yhat[i * k + d] = value(dims[d], on, ov, k, d, i, "prediction");
+        y[i * k + d] = value(dims[d], tn, tv, k, i, "label");
+        yhat[i * k + d] = value(dims[d], on, ov, k, i, "prediction");
       }
     }
     return new Scores(Kind.REGRESSION, n, Arrays.asList(dims), null, null, null, y, yhat);
   }
 
   private static double value(
-      String dim, String[] names, double[] values, int k, int d, int row, String what) {
+      String dim, String[] names, double[] values, int k, int row, String what) {
     for (int j = 0; j < names.length; j++) {
       if (names[j].equals(dim)) {
         return values[j];
@@ -198,8 +210,8 @@ final class Scores {
       double[] pr = prob == null ? null : new double[m * k];
       for (int j = 0; j < m; j++) {
         int r = rows[j];
-        t[j] = truth[r];
-        p[j] = pred[r];
+        t[j] = truth()[r];
+        p[j] = pred()[r];
         if (pr != null) {
           System.arraycopy(prob, r * k, pr, j * k, k);
         }
@@ -238,7 +250,7 @@ final class Scores {
         boolean[] positive = new boolean[n];
         for (int j = 0; j < n; j++) {
           scores[j] = s[positions[j]];
-          positive[j] = truth[positions[j]] == c;
+          positive[j] = truth()[positions[j]] == c;
         }
         o = new Sorted(positions, scores, positive);
         sorted[c] = o;
@@ -254,7 +266,7 @@ final class Scores {
       double[] p = java.util.Objects.requireNonNull(prob);
       l = new double[n];
       for (int i = 0; i < n; i++) {
-        l[i] = -Math.log(Math.min(1.0, Math.max(Metrics.LOG_LOSS_EPS, p[i * k + truth[i]])));
+        l[i] = -Math.log(Math.min(1.0, Math.max(Metrics.LOG_LOSS_EPS, p[i * k + truth()[i]])));
       }
       logLoss = l;
     }
@@ -262,6 +274,7 @@ final class Scores {
   }
 
   /** Rows sorted by one class's probability. */
+  @SuppressWarnings("ArrayRecordComponent") // a carrier, never compared or hashed
   record Sorted(int[] order, double[] scores, boolean[] positive) {}
 
   /**

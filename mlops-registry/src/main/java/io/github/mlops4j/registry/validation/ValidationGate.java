@@ -169,7 +169,7 @@ public final class ValidationGate {
             subsets.computeIfAbsent(
                 slice,
                 s -> {
-                  int[] rows = candidate.sliceRows().get(s);
+                  int[] rows = Objects.requireNonNull(candidate.sliceRows().get(s), s);
                   return new Scores[] {
                     candidate.scores().subset(rows),
                     champion == null ? null : champion.scores().subset(rows)
@@ -180,7 +180,9 @@ public final class ValidationGate {
         double champ =
             champion == null
                 ? Double.NaN
-                : champion.slices().get(slice).metrics().getOrDefault(r.metric(), Double.NaN);
+                : Objects.requireNonNull(champion.slices().get(slice), "same holdout, same slices")
+                    .metrics()
+                    .getOrDefault(r.metric(), Double.NaN);
         out.add(check(r, slice, pair[0], pair[1], observed, champ));
       }
     }

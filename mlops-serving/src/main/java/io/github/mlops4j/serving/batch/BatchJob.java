@@ -205,6 +205,7 @@ public final class BatchJob {
     }
   }
 
+  @SuppressWarnings("ReferenceEquality") // BatchResume.state returns fresh itself when not resuming
   private BatchResult runOnce() {
     checkFiles();
     Instant started = clock.instant();

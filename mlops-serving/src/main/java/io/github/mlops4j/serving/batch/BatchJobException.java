@@ -1,6 +1,7 @@
 package io.github.mlops4j.serving.batch;
 
 import io.github.mlops4j.serving.ServingException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A batch job could not run or had to stop: a missing input file or output directory, a header
@@ -15,7 +16,7 @@ public class BatchJobException extends ServingException {
     super(message);
   }
 
-  public BatchJobException(String message, Throwable cause) {
+  public BatchJobException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

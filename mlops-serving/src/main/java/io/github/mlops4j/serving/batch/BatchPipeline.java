@@ -238,6 +238,7 @@ final class BatchPipeline implements AutoCloseable {
     }
   }
 
+  @SuppressWarnings("ReferenceEquality") // POISON is a sentinel instance
   private void score(ChunkScorer scorer) {
     try {
       while (true) {
@@ -360,7 +361,9 @@ final class BatchPipeline implements AutoCloseable {
           rowsRejected,
           Math.round(rate),
           Math.round(p.fractionDone() * 100),
-          p.eta().map(d -> ", ETA " + d.withNanos(0)).orElse(""));
+          p.eta()
+              .map(d -> ", ETA " + d.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+              .orElse(""));
     }
     if (job.listener != null) {
       job.listener.onProgress(p);

@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param endOffset the input offset after the chunk
  * @param endLine the input line number after the chunk
  */
+@SuppressWarnings("ArrayRecordComponent") // a carrier between threads, never compared
 record ChunkResult(
     long seq,
     byte[] output,

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -105,7 +106,7 @@ final class ChunkScorer {
         continue;
       }
       if (aligned) {
-        cells = rows.get(i);
+        cells = Objects.requireNonNull(rows, "aligned rows").get(i);
       } else {
         // The chunk as a whole did not parse into its records: parse this record on its own.
         List<String[]> one;
@@ -151,7 +152,7 @@ final class ChunkScorer {
         reject(result, rejects, chunk, i, problem, false);
         continue;
       }
-      Object[] passThrough = new Object[plan.passThrough.size()];
+      @Nullable Object[] passThrough = new Object[plan.passThrough.size()];
       for (int p = 0; p < passThrough.length; p++) {
         passThrough[p] = cells[plan.passThroughColumns[p]];
       }
@@ -335,7 +336,7 @@ final class ChunkScorer {
         reject(result, rejects, chunk, i, problem, false);
         continue;
       }
-      Object[] passThrough = new Object[plan.passThrough.size()];
+      @Nullable Object[] passThrough = new Object[plan.passThrough.size()];
       for (int p = 0; p < passThrough.length; p++) {
         JsonNode v = node.get(plan.passThrough.get(p));
         passThrough[p] = v == null || v.isNull() ? null : v;
@@ -436,7 +437,7 @@ final class ChunkScorer {
       int record,
       long line,
       Map<String, Object> request,
-      Object[] passThrough)
+      @Nullable Object[] passThrough)
       throws IOException {
     Prediction p;
     try {
@@ -536,7 +537,7 @@ final class ChunkScorer {
 
     abstract JsonGenerator generator();
 
-    abstract void prediction(Object[] passThrough, Prediction p, List<String> keys)
+    abstract void prediction(@Nullable Object[] passThrough, Prediction p, List<String> keys)
         throws IOException;
 
     abstract void reject(long line, String reason, String raw) throws IOException;
@@ -600,7 +601,8 @@ final class ChunkScorer {
     }
 
     @Override
-    void prediction(Object[] passThrough, Prediction p, List<String> keys) throws IOException {
+    void prediction(@Nullable Object[] passThrough, Prediction p, List<String> keys)
+        throws IOException {
       gen.writeStartArray();
       for (Object v : passThrough) {
         cell(text(v));
@@ -647,7 +649,8 @@ final class ChunkScorer {
     }
 
     @Override
-    void prediction(Object[] passThrough, Prediction p, List<String> keys) throws IOException {
+    void prediction(@Nullable Object[] passThrough, Prediction p, List<String> keys)
+        throws IOException {
       gen.writeStartObject();
       for (int i = 0; i < passThrough.length; i++) {
         gen.writeFieldName(plan.passThrough.get(i));

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -117,7 +118,7 @@ final class JobPlan {
         if (groupDone.put(base, true) != null) {
           continue;
         }
-        List<String> members = groups.get(base);
+        List<String> members = Objects.requireNonNull(groups.get(base), base);
         List<String> given = members.stream().filter(index::containsKey).toList();
         Integer rawColumn = index.get(base);
         if (rawColumn != null && !given.isEmpty()) {
@@ -255,6 +256,6 @@ final class JobPlan {
     }
     List<String> sorted = scores.keySet().stream().sorted().toList();
     scoreKeys.compareAndSet(null, sorted);
-    return scoreKeys.get();
+    return Objects.requireNonNull(scoreKeys.get(), "set above, never reset");
   }
 }

@@ -205,6 +205,7 @@ public final class MicrometerServingMeters implements ServingMeters {
       }
 
       @Override
+      @SuppressWarnings("EnumOrdinal") // timers has one slot per Outcome, in declaration order
       public void record(int route, Outcome outcome, long nanos) {
         timers[route][outcome.ordinal()].record(nanos, TimeUnit.NANOSECONDS);
       }

@@ -142,7 +142,7 @@ public final class MonitorListener implements PredictionListener {
       }
       folded.remove(key);
       Object v = e.getValue();
-      if (Boolean.TRUE.equals(v) || v instanceof Number n && n.doubleValue() == 1) {
+      if (Boolean.TRUE.equals(v) || (v instanceof Number n && n.doubleValue() == 1)) {
         folded.put(key.substring(0, at), key.substring(at + 1));
       }
     }
