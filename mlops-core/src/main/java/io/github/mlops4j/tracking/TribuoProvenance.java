@@ -31,6 +31,8 @@ import org.tribuo.provenance.ModelProvenance;
  * TribuoProvenance.log(run, model);
  * }</pre>
  */
+// Optional dependency: callers of this class require it themselves (see module-info).
+@SuppressWarnings("exports")
 public final class TribuoProvenance {
   /** Path of the provenance artifact within the run. */
   public static final String ARTIFACT = "tribuo/provenance.txt";

@@ -36,6 +36,8 @@ import java.util.function.Function;
  *       <td>predictions dropped unlabelled (store full or too old)</td></tr>
  * </table>
  */
+// Optional dependency: callers of this class require it themselves (see module-info).
+@SuppressWarnings("exports")
 public final class PerformanceMetrics implements MeterBinder {
   private final Monitor monitor;
   private final Tags tags;

@@ -34,6 +34,8 @@ import java.util.function.Supplier;
  * last one lets it go. The in-flight gauge's {@code service} tag is chosen under the same lock, so
  * services created at once never share a gauge.
  */
+// Optional dependency: callers of this class require it themselves (see module-info).
+@SuppressWarnings("exports")
 public final class MicrometerServingMeters implements ServingMeters {
   /**
    * The holders of the meters of every service on one {@link MeterRegistry}, guarded by itself.
