@@ -47,6 +47,8 @@ import java.util.Optional;
  * becomes a tag.
  *
  * <p>Gauges hold the monitor weakly, as Micrometer does by default: keep a reference to it.
+ *
+ * @since 0.1.0
  */
 // Optional dependency: callers of this class require it themselves (see module-info).
 @SuppressWarnings("exports")

@@ -35,6 +35,8 @@ import java.util.function.Function;
  *   <tr><td>{@code mlops.monitor.predictions.evicted}</td><td>function counter</td><td>model</td>
  *       <td>predictions dropped unlabelled (store full or too old)</td></tr>
  * </table>
+ *
+ * @since 0.1.0
  */
 // Optional dependency: callers of this class require it themselves (see module-info).
 @SuppressWarnings("exports")

@@ -33,6 +33,8 @@ import java.util.function.Supplier;
  * service, say): a meter they share (same name and tags) is counted per holder and removed when the
  * last one lets it go. The in-flight gauge's {@code service} tag is chosen under the same lock, so
  * services created at once never share a gauge.
+ *
+ * @since 0.1.0
  */
 // Optional dependency: callers of this class require it themselves (see module-info).
 @SuppressWarnings("exports")

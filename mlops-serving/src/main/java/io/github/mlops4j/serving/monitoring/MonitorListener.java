@@ -55,6 +55,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>mlops-monitoring is an optional dependency of mlops-serving: add it to your build to use this
  * class.
+ *
+ * @since 0.1.0
  */
 // Optional dependency: callers of this class require it themselves (see module-info).
 @SuppressWarnings("exports")
