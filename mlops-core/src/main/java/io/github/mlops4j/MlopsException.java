@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
  * Root of every exception mlops4j throws for a failure that is not a programming error. Programming
  * errors (a null argument, an out-of-range value) stay {@link NullPointerException}, {@link
  * IllegalArgumentException} and {@link IllegalStateException}.
+ *
+ * @since 0.1.0
  */
 public class MlopsException extends RuntimeException {
   private static final long serialVersionUID = 1L;

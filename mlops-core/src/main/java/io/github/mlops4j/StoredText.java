@@ -15,6 +15,8 @@ import java.util.Objects;
  * gives them that is stored or looked up (params, tags, names, paths, entity keys, string feature
  * values), so such a string is refused with an {@link IllegalArgumentException} instead. Any other
  * string, including every valid supplementary character, round-trips exactly.
+ *
+ * @since 0.1.0
  */
 public final class StoredText {
   /** Longest part of a rejected value quoted in the error message, in chars. */

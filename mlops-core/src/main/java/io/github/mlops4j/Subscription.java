@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>{@link #close()} throws no checked exception and is idempotent: closing twice removes the
  * listener once, so a subscription can sit in a try-with-resources block and still be closed early.
  * Subscriptions are safe to close from any thread, including from inside the listener.
+ *
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface Subscription extends AutoCloseable {

@@ -5,6 +5,8 @@ import io.github.mlops4j.MlopsException;
 /**
  * The bytes of a stored object no longer hash to its name: the file was modified, truncated or
  * damaged after it was stored. The object should be restored from a copy, or deleted and put again.
+ *
+ * @since 0.1.0
  */
 public final class ArtifactCorruptedException extends MlopsException {
   private static final long serialVersionUID = 1L;

@@ -2,7 +2,11 @@ package io.github.mlops4j.artifacts;
 
 import io.github.mlops4j.MlopsException;
 
-/** No object with the requested digest is in the {@link ArtifactStore}. */
+/**
+ * No object with the requested digest is in the {@link ArtifactStore}.
+ *
+ * @since 0.1.0
+ */
 public final class ArtifactNotFoundException extends MlopsException {
   private static final long serialVersionUID = 1L;
 

@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
  * <p>Instances are immutable and safe to share between threads. Several threads and several
  * processes may put into the same root at the same time, including the same content: the result is
  * one intact object.
+ *
+ * @since 0.1.0
  */
 public final class ArtifactStore {
   /** The directory under the root that holds SHA-256 objects. */

@@ -5,6 +5,8 @@ import io.github.mlops4j.MlopsException;
 /**
  * An I/O operation of an {@link ArtifactStore} failed. The message names the file and the
  * operation; {@link #path()} gives the file; the cause is the original {@link java.io.IOException}.
+ *
+ * @since 0.1.0
  */
 public final class ArtifactStoreException extends MlopsException {
   private static final long serialVersionUID = 1L;

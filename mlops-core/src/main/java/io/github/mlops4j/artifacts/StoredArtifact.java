@@ -7,6 +7,7 @@ import java.util.Objects;
  *
  * @param digest the SHA-256 of the content, 64 lowercase hex characters; also the object's name
  * @param sizeBytes the length of the content in bytes
+ * @since 0.1.0
  */
 public record StoredArtifact(String digest, long sizeBytes) {
   public StoredArtifact {

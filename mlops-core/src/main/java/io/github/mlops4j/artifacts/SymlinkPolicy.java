@@ -4,6 +4,8 @@ package io.github.mlops4j.artifacts;
  * What happens to symbolic links found while a directory tree is listed to be stored (run
  * artifacts) or hashed (dataset versions). The directory that is passed in may itself be a link: it
  * was named by the caller and is always followed.
+ *
+ * @since 0.1.0
  */
 public enum SymlinkPolicy {
   /**

@@ -39,6 +39,7 @@ import org.jspecify.annotations.Nullable;
  * @param fileCount number of files (1 for a file)
  * @param rowCount number of rows, or null when unknown
  * @param source where the content was read from: the absolute normalized path
+ * @since 0.1.0
  */
 public record DatasetVersion(
     String name,

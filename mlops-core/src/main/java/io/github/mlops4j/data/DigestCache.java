@@ -32,6 +32,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Least recently used entries are evicted beyond {@code maxEntries}; each entry takes a few
  * hundred bytes, mostly its path. Cache maintenance runs on the calling threads: the cache starts
  * no thread.
+ *
+ * @since 0.1.0
  */
 public final class DigestCache {
   /** Files modified this recently (or in the future) are hashed but not cached. */

@@ -7,6 +7,8 @@ import java.util.Arrays;
  * tag followed by a length-prefixed or fixed-width value, so that two different keys never encode
  * to the same bytes (no separators that a value could contain). Opaque to users; {@link
  * OnlineStore} implementations store and compare it as bytes.
+ *
+ * @since 0.1.0
  */
 public final class EntityKey implements Comparable<EntityKey> {
   private final byte[] bytes;

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param columns key columns and extra columns by name; null values allowed
  * @param timestamp the time {@code T} as of which features are looked up
+ * @since 0.1.0
  */
 public record EntityRow(Map<String, @Nullable Object> columns, @Nullable Instant timestamp) {
   public EntityRow {

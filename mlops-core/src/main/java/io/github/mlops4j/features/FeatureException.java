@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A feature store operation failed. {@link #view()}, {@link #field()} and {@link #row()} name what
  * was wrong when it is known.
+ *
+ * @since 0.1.0
  */
 public class FeatureException extends MlopsException {
   private static final long serialVersionUID = 1L;

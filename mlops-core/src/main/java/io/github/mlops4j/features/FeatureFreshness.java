@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param nullValue ... with status NULL_VALUE
  * @param notFound ... with status NOT_FOUND
  * @param expired ... with status EXPIRED
+ * @since 0.1.0
  */
 public record FeatureFreshness(
     String view,

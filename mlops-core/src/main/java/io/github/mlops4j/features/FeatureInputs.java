@@ -3,7 +3,11 @@ package io.github.mlops4j.features;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
-/** What an on-demand {@link FeatureFunction} sees for one row. */
+/**
+ * What an on-demand {@link FeatureFunction} sees for one row.
+ *
+ * @since 0.1.0
+ */
 public interface FeatureInputs {
   /** The row's time: the spine row's timestamp, or the time of the online read. */
   Instant timestamp();

@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param createdTime when the values became known; breaks ties between equal event times, and hides
  *     rows from training rows at earlier times when {@link JoinOptions#asOfKnownTime()} is on
  * @param values feature values by feature name; null values allowed
+ * @since 0.1.0
  */
 public record FeatureRow(
     Map<String, @Nullable Object> keys,

@@ -3,6 +3,8 @@ package io.github.mlops4j.features;
 /**
  * How a feature value was found. The names follow Feast's {@code FieldStatus} ({@code EXPIRED} is
  * its {@code OUTSIDE_MAX_AGE}) so that clients port easily.
+ *
+ * @since 0.1.0
  */
 public enum FeatureStatus {
   /** A row matched and holds a non-null value. */

@@ -52,6 +52,8 @@ import org.jspecify.annotations.Nullable;
  * definition changes (one small query) and reloads the definitions only when it moved since they
  * were loaded, so repeated unknown names cost no reload and no lock, and a view applied elsewhere
  * is found by the first call that names it.
+ *
+ * @since 0.1.0
  */
 public final class FeatureStore implements AutoCloseable {
   private final Store store;

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param status how the value was found
  * @param eventTime the event time of the matched row; null when {@link FeatureStatus#NOT_FOUND};
  *     for an on-demand feature, the latest event time among its looked-up inputs (null if none)
+ * @since 0.1.0
  */
 public record FeatureValue(
     @Nullable Object value, FeatureStatus status, @Nullable Instant eventTime) {

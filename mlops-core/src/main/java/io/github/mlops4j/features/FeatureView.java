@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The stored part (keys, features, TTL, description) is versioned by {@link FeatureStore#apply};
  * request fields and on-demand features live only in the process that applied them.
+ *
+ * @since 0.1.0
  */
 public final class FeatureView {
   private final String name;

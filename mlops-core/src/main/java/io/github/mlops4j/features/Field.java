@@ -8,6 +8,7 @@ import java.util.Objects;
  * @param name a name of letters, digits and underscores, starting with a letter or underscore, at
  *     most 128 characters
  * @param type its type
+ * @since 0.1.0
  */
 public record Field(String name, ValueType type) {
   public Field {

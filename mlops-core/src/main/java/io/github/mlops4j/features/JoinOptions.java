@@ -10,6 +10,8 @@ import java.util.Optional;
 /**
  * Options of a point-in-time join ({@link FeatureStore#historical(java.util.List, java.util.List,
  * JoinOptions)}).
+ *
+ * @since 0.1.0
  */
 public final class JoinOptions {
   private static final JoinOptions DEFAULTS = builder().build();

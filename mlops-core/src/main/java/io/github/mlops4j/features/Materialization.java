@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  *     in the online store
  * @param rowsRead stored rows read, those with event times in (previous watermark, watermark]
  * @param entitiesWritten entities whose newest row was offered to the online store
+ * @since 0.1.0
  */
 public record Materialization(
     String view,

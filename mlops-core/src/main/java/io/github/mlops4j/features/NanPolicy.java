@@ -3,6 +3,8 @@ package io.github.mlops4j.features;
 /**
  * What {@link FeatureStore#write} does with a NaN value of a {@link ValueType#DOUBLE} feature,
  * declared per view with {@link FeatureView.Builder#nanPolicy} and stored with its definition.
+ *
+ * @since 0.1.0
  */
 public enum NanPolicy {
   /**

@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param name the feature's name within its view
  * @param type the type its function returns; other results are errors
  * @param function the computation
+ * @since 0.1.0
  */
 public record OnDemandFeature(String name, ValueType type, FeatureFunction function) {
   public OnDemandFeature {

@@ -21,6 +21,8 @@ import java.util.Set;
  *     })
  *     .build();
  * }</pre>
+ *
+ * @since 0.1.0
  */
 public final class OnDemandView {
   private final String name;

@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The result of an online read: for each request row (in request order), each requested feature
  * with its status and event time, as of {@link #readTime()}.
+ *
+ * @since 0.1.0
  */
 public final class OnlineFeatures {
   private final Columns columns;

@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * What an {@link OnlineStore} keeps per (view, entity): the winning row's times, its write sequence
  * and its encoded values (opaque bytes in a versioned format).
+ *
+ * @since 0.1.0
  */
 public final class OnlineRecord {
   private final EntityKey key;

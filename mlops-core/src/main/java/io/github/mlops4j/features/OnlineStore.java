@@ -19,6 +19,8 @@ import java.util.Map;
  *   <li>{@link #read} returns the kept record of each key that has one.
  *   <li>Implementations are thread-safe.
  * </ul>
+ *
+ * @since 0.1.0
  */
 public interface OnlineStore extends AutoCloseable {
   /** The kept records of {@code keys} in {@code view}; keys without one are absent. */

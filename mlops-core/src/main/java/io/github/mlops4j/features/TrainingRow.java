@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One row of a training set: the spine row it was made for (keys, timestamp, labels and other
  * columns) and the requested features as of the spine row's timestamp.
+ *
+ * @since 0.1.0
  */
 public final class TrainingRow {
   private final EntityRow entity;

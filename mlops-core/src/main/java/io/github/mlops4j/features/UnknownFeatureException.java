@@ -2,7 +2,11 @@ package io.github.mlops4j.features;
 
 import org.jspecify.annotations.Nullable;
 
-/** A feature view or feature that is not defined in this workspace was referenced. */
+/**
+ * A feature view or feature that is not defined in this workspace was referenced.
+ *
+ * @since 0.1.0
+ */
 public final class UnknownFeatureException extends FeatureException {
   private static final long serialVersionUID = 1L;
 

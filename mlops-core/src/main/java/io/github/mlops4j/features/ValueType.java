@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * The type of an entity key or feature. Values are checked against their type whenever they enter
  * the store (writes, spines, online requests, on-demand results); a value of another Java type is
  * an error, never a silent null.
+ *
+ * @since 0.1.0
  */
 public enum ValueType {
   /** {@link String}. */

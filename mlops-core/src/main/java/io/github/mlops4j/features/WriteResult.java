@@ -9,5 +9,6 @@ package io.github.mlops4j.features;
  *     order); 0 when no row was written
  * @param lateEntities entities whose rows had event times at or before the view's watermark and
  *     were therefore also offered to the online store at once
+ * @since 0.1.0
  */
 public record WriteResult(String view, int rows, long firstSequence, int lateEntities) {}

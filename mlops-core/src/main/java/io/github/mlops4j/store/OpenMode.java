@@ -3,6 +3,8 @@ package io.github.mlops4j.store;
 /**
  * How a store opens its workspace (an embedded directory, or a database reached through a {@link
  * javax.sql.DataSource} with its artifact root).
+ *
+ * @since 0.1.0
  */
 public enum OpenMode {
   /**

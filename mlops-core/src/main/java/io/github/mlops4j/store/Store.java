@@ -45,6 +45,8 @@ import org.sqlite.SQLiteDataSource;
  * <p>Writes run in one transaction each and are retried when the database reports a transient
  * conflict (SQLite busy, PostgreSQL serialization failure or deadlock), so several threads and
  * several processes can write to one workspace.
+ *
+ * @since 0.1.0
  */
 public final class Store implements AutoCloseable {
   static {

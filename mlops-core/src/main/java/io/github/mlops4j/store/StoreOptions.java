@@ -12,6 +12,7 @@ import javax.sql.DataSource;
  * the three must be given), and the service's {@link #clock(Clock) clock}.
  *
  * @param <B> the concrete builder, returned by each setter for chaining
+ * @since 0.1.0
  */
 public abstract class StoreOptions<B extends StoreOptions<B>> {
   private final StoreSource source = new StoreSource();

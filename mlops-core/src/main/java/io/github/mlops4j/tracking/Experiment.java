@@ -9,6 +9,7 @@ import java.util.Objects;
  * @param id the store-assigned identifier
  * @param name the unique name
  * @param creationTime when it was created
+ * @since 0.1.0
  */
 public record Experiment(String id, String name, Instant creationTime) {
   public Experiment {

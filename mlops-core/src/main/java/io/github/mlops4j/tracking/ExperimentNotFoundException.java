@@ -8,6 +8,8 @@ import java.util.List;
  * #MAX_SUGGESTIONS}; close means an edit distance of at most a third of the name's length, or one
  * name containing the other), or, when none is close, the first {@value #MAX_SUGGESTIONS}
  * experiments of the workspace.
+ *
+ * @since 0.1.0
  */
 public final class ExperimentNotFoundException extends TrackingException {
   private static final long serialVersionUID = 1L;

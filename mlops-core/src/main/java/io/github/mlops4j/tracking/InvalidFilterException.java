@@ -16,6 +16,8 @@ import java.util.Objects;
  *
  * A line longer than {@value #EXCERPT_WIDTH} characters is shown as a window around the position,
  * its cut ends marked with {@code …}, so the message stays short whatever the filter's length.
+ *
+ * @since 0.1.0
  */
 public final class InvalidFilterException extends MlopsException {
   private static final long serialVersionUID = 1L;

@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param value the value
  * @param step the training step (epoch, iteration, fold) the value belongs to
  * @param timestamp when the value was logged
+ * @since 0.1.0
  */
 public record MetricPoint(String key, double value, long step, Instant timestamp) {
   public MetricPoint {

@@ -1,6 +1,10 @@
 package io.github.mlops4j.tracking;
 
-/** The metric queue was full and the tracker's policy is {@link Backpressure#FAIL}. */
+/**
+ * The metric queue was full and the tracker's policy is {@link Backpressure#FAIL}.
+ *
+ * @since 0.1.0
+ */
 public final class MetricQueueFullException extends TrackingException {
   private static final long serialVersionUID = 1L;
 

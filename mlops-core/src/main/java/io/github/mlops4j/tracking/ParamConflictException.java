@@ -3,6 +3,8 @@ package io.github.mlops4j.tracking;
 /**
  * A param was logged again with a different value. Params are immutable: logging the same value
  * again is allowed, a different one is refused and the stored value is kept.
+ *
+ * @since 0.1.0
  */
 public final class ParamConflictException extends TrackingException {
   private static final long serialVersionUID = 1L;

@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
  *   run.logMetric("loss", 0.41, 1);
  * }
  * }</pre>
+ *
+ * @since 0.1.0
  */
 public final class Run implements AutoCloseable {
   /** Tag holding the error of a failed run. */

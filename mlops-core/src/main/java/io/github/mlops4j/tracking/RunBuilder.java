@@ -5,7 +5,11 @@ import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
-/** Options of a new run: name, parent run, tags. Obtain one from {@link Tracker#newRun(String)}. */
+/**
+ * Options of a new run: name, parent run, tags. Obtain one from {@link Tracker#newRun(String)}.
+ *
+ * @since 0.1.0
+ */
 public final class RunBuilder {
   private final Tracker tracker;
   private final @Nullable String experimentName;

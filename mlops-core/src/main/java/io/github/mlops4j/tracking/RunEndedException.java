@@ -5,6 +5,8 @@ package io.github.mlops4j.tracking;
  * another {@link Run} handle, tracker or process ended it (finished, failed or killed) after this
  * handle was obtained. Nothing of the refused call was stored. Start a new run, or resume one that
  * is still running.
+ *
+ * @since 0.1.0
  */
 public final class RunEndedException extends TrackingException {
   private static final long serialVersionUID = 1L;

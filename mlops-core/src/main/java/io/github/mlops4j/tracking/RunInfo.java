@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A snapshot of a run: its attributes, params, latest metric values, tags, inputs and artifacts.
  * Immutable; read a fresh one with {@link Tracker#findRun(String)}.
+ *
+ * @since 0.1.0
  */
 public final class RunInfo {
   private final String runId;

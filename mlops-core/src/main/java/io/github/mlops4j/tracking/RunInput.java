@@ -9,6 +9,7 @@ import java.util.Objects;
  * @param dataset the dataset version
  * @param context the role, such as {@code train}, {@code eval} or {@code test}; empty when not
  *     given
+ * @since 0.1.0
  */
 public record RunInput(DatasetVersion dataset, String context) {
   public RunInput {

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  * @param runs the runs of this page, in the query's order
  * @param nextPageToken the token for {@link RunQuery.Builder#pageToken(String)} to read the next
  *     page, or null when this is the last page
+ * @since 0.1.0
  */
 public record RunPage(List<RunInfo> runs, @Nullable String nextPageToken) {
   public RunPage {

@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
  * A run search: experiments, a filter in the search language, an order, and paging. See {@code
  * docs/tracking.md} for the filter language (MLflow's grammar plus {@code OR}, {@code NOT} and
  * parentheses).
+ *
+ * @since 0.1.0
  */
 public final class RunQuery {
   /** MLflow's default page size. */

@@ -1,6 +1,10 @@
 package io.github.mlops4j.tracking;
 
-/** Lifecycle status of a run. */
+/**
+ * Lifecycle status of a run.
+ *
+ * @since 0.1.0
+ */
 public enum RunStatus {
   /** Started and not yet ended. */
   RUNNING,

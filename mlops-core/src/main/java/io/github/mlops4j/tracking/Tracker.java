@@ -61,6 +61,8 @@ import org.jspecify.annotations.Nullable;
  * one daemon thread renews their heartbeat every quarter of the lease, and a run held by a live
  * process on the same host is left alone whatever its heartbeat says. Opening a tracker only reads
  * unless some run is due to be ended, so it does not wait for another connection's write.
+ *
+ * @since 0.1.0
  */
 public final class Tracker implements AutoCloseable {
   /** Tag holding the user that started a run. */

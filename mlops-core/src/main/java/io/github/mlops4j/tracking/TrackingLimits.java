@@ -13,6 +13,7 @@ import io.github.mlops4j.internal.Checks;
  * @param maxParamValueLength longest param value (MLflow: 6000)
  * @param maxTagValueLength longest tag value (MLflow: 8000)
  * @param maxNameLength longest experiment or run name (MLflow: 500)
+ * @since 0.1.0
  */
 public record TrackingLimits(
     int maxKeyLength, int maxParamValueLength, int maxTagValueLength, int maxNameLength) {

@@ -30,7 +30,11 @@ import org.tribuo.provenance.ModelProvenance;
  * Model<Label> model = trainer.train(dataset);
  * TribuoProvenance.log(run, model);
  * }</pre>
+ *
+ * @since 0.1.0
  */
+// Optional dependency: callers of this class require it themselves (see module-info).
+@SuppressWarnings("exports")
 public final class TribuoProvenance {
   /** Path of the provenance artifact within the run. */
   public static final String ARTIFACT = "tribuo/provenance.txt";

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.errorprone.annotations.CheckReturnValue;
 import io.github.mlops4j.Subscription;
 import io.github.mlops4j.store.StoreOptions;
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** API-shape rules checked by reflection over a module's main classes. Shared via the test-jar. */
@@ -174,5 +178,50 @@ public final class ApiRules {
         wrong.add(name + ": message \"" + t.getMessage() + "\"");
       }
     }
+  }
+
+  /**
+   * Asserts that the class-level Javadoc of every public top-level type compiled beside {@code
+   * anchor} outside {@code *.internal} packages has an {@code @since} tag, reading the sources
+   * under {@code sourceRoot} (the module's {@code src/main/java}); returns the names of the types
+   * checked. Nested types take the {@code @since} of the type that encloses them.
+   */
+  public static List<String> sinceOnPublicTypes(Class<?> anchor, Path sourceRoot) {
+    List<String> checked = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (Class<?> type : ExceptionRules.classesBeside(anchor)) {
+      if (!Modifier.isPublic(type.getModifiers())
+          || type.getEnclosingClass() != null
+          || ModuleRules.isInternal(type.getPackageName())) {
+        continue;
+      }
+      Path source = sourceRoot.resolve(type.getName().replace('.', '/') + ".java").toAbsolutePath();
+      checked.add(type.getName());
+      String text;
+      try {
+        text = Files.readString(source);
+      } catch (IOException e) {
+        missing.add(type.getName() + " (no source at " + source + ")");
+        continue;
+      }
+      Matcher m =
+          Pattern.compile(
+                  "(?m)^public\\s+(?:[a-z-]+\\s+)*(?:class|interface|enum|record|@interface)\\s+"
+                      + type.getSimpleName()
+                      + "\\b")
+              .matcher(text);
+      if (!m.find()) {
+        missing.add(type.getName() + " (declaration not found in its source)");
+        continue;
+      }
+      String before = text.substring(0, m.start());
+      int open = before.lastIndexOf("/**");
+      int close = before.lastIndexOf("*/");
+      if (open < 0 || close < open || !before.substring(open, close).contains("@since ")) {
+        missing.add(type.getName());
+      }
+    }
+    assertThat(missing).as("public types without @since in their class Javadoc").isEmpty();
+    return checked;
   }
 }

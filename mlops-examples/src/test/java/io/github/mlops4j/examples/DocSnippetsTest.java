@@ -72,6 +72,28 @@ class DocSnippetsTest {
     assertThat(problems).as("doc snippets that differ from their source").isEmpty();
   }
 
+  /**
+   * Every Java block of the README is marked, so it is the compiled source of the consumer test
+   * (src/it/consumer, run by maven-invoker-plugin against the installed artifacts and the BOM).
+   */
+  @Test
+  void everyReadmeJavaBlockIsMarked() throws IOException {
+    List<String> lines =
+        Files.readAllLines(Docs.root().resolve("README.md"), StandardCharsets.UTF_8);
+    List<String> unmarked = new ArrayList<>();
+    int blocks = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).strip().equals("```java")) {
+        blocks++;
+        if (i == 0 || !MARKER.matcher(lines.get(i - 1).strip()).matches()) {
+          unmarked.add("README.md:" + (i + 1));
+        }
+      }
+    }
+    assertThat(blocks).as("Java blocks in the README").isGreaterThanOrEqualTo(6);
+    assertThat(unmarked).as("README Java blocks without a snippet marker").isEmpty();
+  }
+
   @Test
   void regionsDropIndentationAndNestedMarkers() {
     List<String> source =

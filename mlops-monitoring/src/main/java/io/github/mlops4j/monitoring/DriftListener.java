@@ -13,6 +13,8 @@ import io.github.mlops4j.monitoring.drift.DriftReport;
  * MonitorStats#listenerFailures()}; the other listeners still run. Its first failure is logged with
  * the stack trace, later ones at most once a minute (by the monitor's clock) as one WARN line with
  * the number of failures not logged.
+ *
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface DriftListener {

@@ -86,6 +86,8 @@ import org.slf4j.LoggerFactory;
  * closed windows still being profiled on the executor and evaluates those windows; it does not
  * evaluate the open window (a partial window would compare a small sample): call {@link #flush()}
  * first for that.
+ *
+ * @since 0.1.0
  */
 public final class Monitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);

@@ -20,6 +20,7 @@ package io.github.mlops4j.monitoring;
  * @param evaluationFailures closed windows whose evaluation threw (logged): merging the profiles,
  *     the drift comparison or the performance metrics; such a window has no summary, no report and
  *     no listener call, and is not counted in {@code windowsClosed}
+ * @since 0.1.0
  */
 public record MonitorStats(
     long rowsObserved,

@@ -7,6 +7,8 @@ import io.github.mlops4j.MlopsException;
  * error: {@link io.github.mlops4j.monitoring.profile.ProfileFormatException} and {@link
  * io.github.mlops4j.monitoring.drift.DriftSchemaException}. Catch it to handle every monitoring
  * failure at once.
+ *
+ * @since 0.1.0
  */
 public class MonitoringException extends MlopsException {
   private static final long serialVersionUID = 1L;

@@ -16,6 +16,7 @@ import java.util.OptionalDouble;
  * @param mae mean absolute error (regression)
  * @param aucPairs pairs the AUC was computed from: all labelled pairs, or a uniform sample of them
  *     when there were more than the monitor's {@code maxAucPairs}
+ * @since 0.1.0
  */
 public record Performance(
     PredictionTask task,

@@ -1,6 +1,10 @@
 package io.github.mlops4j.monitoring;
 
-/** What a monitored model predicts, which decides the per-window performance metrics. */
+/**
+ * What a monitored model predicts, which decides the per-window performance metrics.
+ *
+ * @since 0.1.0
+ */
 public enum PredictionTask {
   /**
    * A score for the positive class (any finite double; usually a probability) and a 0/1 or boolean

@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param start for time windows the aligned start; for count windows the instant the window opened
  * @param end for time windows the aligned end (exclusive); for count windows the instant it closed
  * @param rows rows profiled in the window
+ * @since 0.1.0
  */
 public record WindowInfo(long index, Instant start, Instant end, long rows) {
   public WindowInfo {

@@ -15,6 +15,8 @@ import java.util.Objects;
  *       at the first row, tick or flush at or after its end. Periods without any row produce no
  *       window.
  * </ul>
+ *
+ * @since 0.1.0
  */
 public final class WindowSpec {
   private final long rows;

@@ -6,7 +6,11 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** Everything a {@link Monitor} learned about one closed window. Immutable. */
+/**
+ * Everything a {@link Monitor} learned about one closed window. Immutable.
+ *
+ * @since 0.1.0
+ */
 public final class WindowSummary {
   private final WindowInfo window;
   private final Profile profile;

@@ -1,6 +1,10 @@
 package io.github.mlops4j.registry;
 
-/** An {@link AccessPolicy} vetoed a change; nothing was changed. */
+/**
+ * An {@link AccessPolicy} vetoed a change; nothing was changed.
+ *
+ * @since 0.1.0
+ */
 public final class AccessDeniedException extends RegistryException {
   private static final long serialVersionUID = 1L;
   private final transient RegistryOperation operation;

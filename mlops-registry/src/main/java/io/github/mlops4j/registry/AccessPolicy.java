@@ -19,6 +19,8 @@ package io.github.mlops4j.registry;
  *   }
  * };
  * }</pre>
+ *
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface AccessPolicy {

@@ -3,6 +3,8 @@ package io.github.mlops4j.registry;
 /**
  * The kinds of change an {@link AccessPolicy} is asked about. All but {@link #EVALUATION_RECORDED}
  * are also recorded in the audit trail.
+ *
+ * @since 0.1.0
  */
 public enum AuditAction {
   MODEL_CREATED,

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param actor who made the change
  * @param comment why, as given by the actor, or null
  * @param time when
+ * @since 0.1.0
  */
 public record AuditEntry(
     long sequence,

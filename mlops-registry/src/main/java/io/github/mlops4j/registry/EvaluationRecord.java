@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param datasetDigest SHA-256 of the data set (see {@code DatasetVersion})
  * @param metrics metric name to value, sorted by name
  * @param time when the record was written
+ * @since 0.1.0
  */
 public record EvaluationRecord(
     long id,

@@ -7,6 +7,7 @@ import java.util.Objects;
  *
  * @param name the feature name the model expects
  * @param type its type
+ * @since 0.1.0
  */
 public record FeatureSpec(String name, Type type) {
   /** Feature types: Tribuo's real-valued and categorical feature domains. */

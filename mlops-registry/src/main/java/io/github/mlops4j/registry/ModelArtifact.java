@@ -17,6 +17,8 @@ import org.tribuo.Model;
  * registry.register("churn", ModelArtifact.tribuo(model).description("weekly retrain"), runId);
  * registry.register("churn", ModelArtifact.file(onnxFile, "onnx").signature(signature), runId);
  * }</pre>
+ *
+ * @since 0.1.0
  */
 public final class ModelArtifact {
   /** Tribuo's protobuf model format ({@code Model.serialize()}), the safe default. */

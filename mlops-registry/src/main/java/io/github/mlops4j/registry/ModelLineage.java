@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param version the model version
  * @param run the producing run, or null when the version has no run or the run is gone
+ * @since 0.1.0
  */
 public record ModelLineage(ModelVersion version, @Nullable RunInfo run) {
   public ModelLineage {

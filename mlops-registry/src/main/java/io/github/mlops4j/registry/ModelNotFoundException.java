@@ -2,7 +2,11 @@ package io.github.mlops4j.registry;
 
 import org.jspecify.annotations.Nullable;
 
-/** The registered model, or one of its versions, does not exist. */
+/**
+ * The registered model, or one of its versions, does not exist.
+ *
+ * @since 0.1.0
+ */
 public final class ModelNotFoundException extends RegistryException {
   private static final long serialVersionUID = 1L;
 

@@ -53,6 +53,8 @@ import org.tribuo.Output;
  * numbers are allocated in the same transaction as the version row, so concurrent registrations
  * from threads and processes get unique, gapless numbers. Thread-safe. {@link #withComment} and
  * {@link #withActor} return views sharing this registry; closing any of them closes it.
+ *
+ * @since 0.1.0
  */
 public final class ModelRegistry implements AutoCloseable {
   /** The reference that resolves to the highest READY version. */

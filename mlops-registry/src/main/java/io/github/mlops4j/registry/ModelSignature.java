@@ -19,6 +19,7 @@ import org.tribuo.VariableInfo;
  * @param inputs input features, no duplicate names
  * @param outputType the output type, e.g. {@code Label} or {@code Regressor}
  * @param outputLabels the output domain (class labels, regression dimension names), possibly empty
+ * @since 0.1.0
  */
 public record ModelSignature(
     List<FeatureSpec> inputs, String outputType, List<String> outputLabels) {

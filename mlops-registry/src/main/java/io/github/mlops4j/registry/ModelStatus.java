@@ -1,6 +1,10 @@
 package io.github.mlops4j.registry;
 
-/** Status of a model version. */
+/**
+ * Status of a model version.
+ *
+ * @since 0.1.0
+ */
 public enum ModelStatus {
   /** Registered and usable. */
   READY,

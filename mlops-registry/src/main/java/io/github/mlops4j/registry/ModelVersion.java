@@ -7,7 +7,11 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** One registered version of a model: an immutable snapshot read from the registry. */
+/**
+ * One registered version of a model: an immutable snapshot read from the registry.
+ *
+ * @since 0.1.0
+ */
 public final class ModelVersion {
   private final String modelName;
   private final int version;

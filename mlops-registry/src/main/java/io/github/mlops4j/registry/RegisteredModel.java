@@ -5,7 +5,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 
-/** A registered model: a name under which versions are numbered, with tags and aliases. */
+/**
+ * A registered model: a name under which versions are numbered, with tags and aliases.
+ *
+ * @since 0.1.0
+ */
 public final class RegisteredModel {
   private final String name;
   private final String description;

@@ -3,7 +3,11 @@ package io.github.mlops4j.registry;
 import io.github.mlops4j.MlopsException;
 import org.jspecify.annotations.Nullable;
 
-/** A registry operation failed; {@link #model()} and {@link #version()} give the context. */
+/**
+ * A registry operation failed; {@link #model()} and {@link #version()} give the context.
+ *
+ * @since 0.1.0
+ */
 public class RegistryException extends MlopsException {
   private static final long serialVersionUID = 1L;
   private final @Nullable String model;

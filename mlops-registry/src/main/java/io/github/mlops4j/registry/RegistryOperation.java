@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param version the version concerned, or null
  * @param alias the alias concerned, or null
  * @param actor who asks
+ * @since 0.1.0
  */
 public record RegistryOperation(
     AuditAction action,

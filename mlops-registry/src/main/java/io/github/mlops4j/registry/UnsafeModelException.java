@@ -6,6 +6,8 @@ package io.github.mlops4j.registry;
  * made before Tribuo sees it (empty or malformed, a class outside the allowed packages anywhere in
  * it, unknown fields or payload types, malformed provenance, excessive nesting, tensors larger than
  * they hold). Tribuo did not load the model.
+ *
+ * @since 0.1.0
  */
 public final class UnsafeModelException extends RegistryException {
   private static final long serialVersionUID = 1L;

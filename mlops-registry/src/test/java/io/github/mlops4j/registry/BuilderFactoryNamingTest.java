@@ -25,7 +25,11 @@ class BuilderFactoryNamingTest {
     List<String> misnamed = new ArrayList<>();
     int factories = 0;
     try (Stream<Path> files = Files.walk(classes)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+      for (Path file :
+          files
+              .filter(f -> f.toString().endsWith(".class"))
+              .filter(f -> !f.getFileName().toString().equals("module-info.class"))
+              .toList()) {
         String name =
             classes
                 .relativize(file)

@@ -6,6 +6,8 @@ package io.github.mlops4j.serving;
  *
  * <p>This is an expected refusal under load, thrown on the request path, so it is created without a
  * stack trace ({@link #getStackTrace()} is empty): the message names the call and its deadline.
+ *
+ * @since 0.1.0
  */
 public final class DeadlineExceededException extends ServingException {
   private static final long serialVersionUID = 1L;

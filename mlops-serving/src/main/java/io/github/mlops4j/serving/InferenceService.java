@@ -35,6 +35,8 @@ import org.jspecify.annotations.Nullable;
  * <p>When the alias moves, the new version is loaded and warmed on a background thread before it
  * takes traffic; calls already running finish on the old version, which is released once they are
  * done. A version that fails to load or warm never takes traffic.
+ *
+ * @since 0.1.0
  */
 public final class InferenceService implements AutoCloseable {
   private final ServiceCore core;

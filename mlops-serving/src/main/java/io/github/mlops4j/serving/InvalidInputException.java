@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The message is bounded whatever the request: it names at most {@value #MESSAGE_PROBLEMS}
  * problems (then how many more there are), and copies at most about 100 characters of any field
  * name or value, with its length. {@link #problems()} holds them all.
+ *
+ * @since 0.1.0
  */
 public final class InvalidInputException extends ServingException {
   private static final long serialVersionUID = 1L;

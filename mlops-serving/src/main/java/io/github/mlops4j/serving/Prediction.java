@@ -18,6 +18,7 @@ import java.util.Objects;
  *     the anomaly or cluster score under {@code "score"} (anomaly detection, clustering)
  * @param latency time spent in the service for this call, validation and prediction included
  * @param route the arm that answered: {@code primary}, {@code canary} or an A/B arm name
+ * @since 0.1.0
  */
 public record Prediction(
     String id,

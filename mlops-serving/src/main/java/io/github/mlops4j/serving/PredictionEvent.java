@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param timestamp when the prediction was made (the service's clock)
  * @param warnings fills and drops made by {@link ValidationPolicy#fill(double)}, or the error of a
  *     failed shadow prediction
+ * @since 0.1.0
  */
 public record PredictionEvent(
     String id,

@@ -13,6 +13,8 @@ import java.util.function.Consumer;
  *
  * <p>To feed a monitor, use {@link io.github.mlops4j.serving.monitoring.MonitorListener} (needs
  * mlops-monitoring on the class path).
+ *
+ * @since 0.1.0
  */
 public interface PredictionListener {
   /** A sampled prediction, or a shadow prediction. */

@@ -2,7 +2,11 @@ package io.github.mlops4j.serving;
 
 import java.time.Instant;
 
-/** A lifecycle change of an {@link InferenceService}, delivered to its listener. */
+/**
+ * A lifecycle change of an {@link InferenceService}, delivered to its listener.
+ *
+ * @since 0.1.0
+ */
 public sealed interface ServingEvent {
   /** The model name. */
   String model();

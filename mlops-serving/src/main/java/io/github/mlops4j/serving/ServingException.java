@@ -3,7 +3,11 @@ package io.github.mlops4j.serving;
 import io.github.mlops4j.MlopsException;
 import org.jspecify.annotations.Nullable;
 
-/** A prediction could not be served. Subclasses say why. */
+/**
+ * A prediction could not be served. Subclasses say why.
+ *
+ * @since 0.1.0
+ */
 public class ServingException extends MlopsException {
   private static final long serialVersionUID = 1L;
 

@@ -21,6 +21,8 @@ import java.util.OptionalDouble;
  *
  * <p>Under either policy, a finite value outside the model's training range for which the model
  * gives no usable output is refused as {@link InvalidInputException.Reason#OUT_OF_RANGE}.
+ *
+ * @since 0.1.0
  */
 public final class ValidationPolicy {
   /** Reject any request that does not match the signature exactly. */

@@ -19,6 +19,8 @@ import io.github.mlops4j.internal.Checks;
  *       every comparison; otherwise one bin per distinct value. Evidently ignores its own {@code
  *       n_bins} argument (evidently issue #1400), so this has no bin count.
  * </ul>
+ *
+ * @since 0.1.0
  */
 public final class Bins {
   private static final Bins EVIDENTLY = new Bins(0);

@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param quality the data checks
  * @param note why a score could not be computed or what was special, else null (for example "not
  *     computable at this sketch size")
+ * @since 0.1.0
  */
 public record ColumnDrift(
     String column,

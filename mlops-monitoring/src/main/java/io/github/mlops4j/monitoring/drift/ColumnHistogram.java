@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param bins bin labels, e.g. {@code "[0.5, 1.0)"} or a category
  * @param referenceShares share of reference rows per bin
  * @param currentShares share of current rows per bin
+ * @since 0.1.0
  */
 @SuppressWarnings("ArrayRecordComponent") // copied in and out; equals and hashCode use Arrays
 public record ColumnHistogram(List<String> bins, double[] referenceShares, double[] currentShares) {

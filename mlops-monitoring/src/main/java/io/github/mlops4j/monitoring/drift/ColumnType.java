@@ -1,6 +1,10 @@
 package io.github.mlops4j.monitoring.drift;
 
-/** How a column is treated for drift. */
+/**
+ * How a column is treated for drift.
+ *
+ * @since 0.1.0
+ */
 public enum ColumnType {
   /** Real-valued. */
   NUMERIC,

@@ -16,6 +16,7 @@ import java.util.Objects;
  *     its maximum (numeric columns; 0 otherwise)
  * @param referenceConstant whether the reference has at most one distinct non-missing value
  * @param currentConstant whether the current data has at most one distinct non-missing value
+ * @since 0.1.0
  */
 public record DataQuality(
     double referenceMissingShare,

@@ -44,6 +44,8 @@ import org.jspecify.annotations.Nullable;
  * ignored, unless {@link Builder#failOnExtraColumns(boolean)} is set.
  *
  * <p>A detector is immutable and thread-safe; {@link #compare(Frame)} may run concurrently.
+ *
+ * @since 0.1.0
  */
 public final class DriftDetector {
   private final DriftPreset preset;

@@ -38,6 +38,8 @@ import org.jspecify.annotations.Nullable;
  * share of all others, as Evidently does.
  *
  * <p>Instances are immutable; {@code with…} methods return a copy.
+ *
+ * @since 0.1.0
  */
 public final class DriftMethod {
   /**

@@ -6,6 +6,8 @@ package io.github.mlops4j.monitoring.drift;
  * <p>In both presets missing values (null, NaN, ±Infinity) are left out of the distributions, the
  * counts below are of non-missing values, and the data checks ({@link DataQuality}) report the
  * missing values separately.
+ *
+ * @since 0.1.0
  */
 public enum DriftPreset {
   /**

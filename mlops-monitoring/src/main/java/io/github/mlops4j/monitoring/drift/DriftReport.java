@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Exports: {@link #toJson()} (a stable, versioned format; see {@link #SCHEMA_VERSION}) and a
  * self-contained HTML page ({@link #toHtml()}, {@link #writeHtml(Path)}) with inline CSS and SVG
  * histograms, no scripts and no external resources.
+ *
+ * @since 0.1.0
  */
 public final class DriftReport {
   /**

@@ -8,6 +8,8 @@ import org.jspecify.annotations.Nullable;
  * The current data does not have the reference's shape: a column is missing, has another type, or
  * (when the detector was built with {@code failOnExtraColumns(true)}) is unknown to the reference.
  * {@link #column()} names the column.
+ *
+ * @since 0.1.0
  */
 public final class DriftSchemaException extends MonitoringException {
   private static final long serialVersionUID = 1L;

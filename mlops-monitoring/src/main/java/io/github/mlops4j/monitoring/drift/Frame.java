@@ -25,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * strings {@code "1"} and {@code "2"} stays categorical.
  *
  * <p>Arrays are copied on the way in; a frame is safe to share between threads.
+ *
+ * @since 0.1.0
  */
 public final class Frame {
   private final int rows;

@@ -48,7 +48,11 @@ import java.util.Optional;
  * becomes a tag.
  *
  * <p>Gauges hold the monitor weakly, as Micrometer does by default: keep a reference to it.
+ *
+ * @since 0.1.0
  */
+// Optional dependency: callers of this class require it themselves (see module-info).
+@SuppressWarnings("exports")
 public final class MonitorMetrics implements MeterBinder {
   /** Default cap on the number of features exported per monitor. */
   public static final int DEFAULT_MAX_EXPORTED_FEATURES = 200;

@@ -35,7 +35,11 @@ import java.util.function.Function;
  *   <tr><td>{@code mlops.monitor.predictions.evicted}</td><td>function counter</td><td>model</td>
  *       <td>predictions dropped unlabelled (store full or too old)</td></tr>
  * </table>
+ *
+ * @since 0.1.0
  */
+// Optional dependency: callers of this class require it themselves (see module-info).
+@SuppressWarnings("exports")
 public final class PerformanceMetrics implements MeterBinder {
   private final Monitor monitor;
   private final Tags tags;

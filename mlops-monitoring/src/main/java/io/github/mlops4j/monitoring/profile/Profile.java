@@ -43,6 +43,8 @@ import java.util.Objects;
  * what merging with it costs.
  *
  * <p>Instances are immutable and safe to share between threads.
+ *
+ * @since 0.1.0
  */
 public final class Profile {
   /** The serialization format version this library writes and the newest it reads. */

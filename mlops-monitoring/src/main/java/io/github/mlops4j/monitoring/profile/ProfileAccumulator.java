@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Cost per numeric value: a Welford update plus a KLL update, about 45–60 ns on a 2020s server
  * core (see {@code docs/BENCHMARKS-monitor.md}); per categorical value one hash-map increment.
+ *
+ * @since 0.1.0
  */
 public final class ProfileAccumulator {
   private static final String[] NO_CATEGORIES = new String[0];

@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Numeric accessors ({@link #min()}, {@link #quantile(double)}, ...) throw {@link
  * IllegalStateException} on categorical and binary columns, and category accessors ({@link
  * #categoryCounts()}) on numeric columns. Moments of a column without values are {@code NaN}.
+ *
+ * @since 0.1.0
  */
 public final class ProfileColumn {
   private final String name;

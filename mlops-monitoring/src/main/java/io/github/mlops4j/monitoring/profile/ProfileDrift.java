@@ -63,6 +63,8 @@ import org.jspecify.annotations.Nullable;
  * DataQuality}. Histograms add a "(missing)" bin when either side has missing values.
  *
  * <p>Instances are immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class ProfileDrift {
   /** The {@link DriftReport#preset()} of reports made here. */

@@ -3,6 +3,8 @@ package io.github.mlops4j.monitoring.profile;
 /**
  * The drift measures {@link ProfileDrift} computes from two profiles' sketches. Each result carries
  * an error bound derived from the sketches' normalized rank error (0 when both sketches are exact).
+ *
+ * @since 0.1.0
  */
 public enum ProfileDriftMethod {
   /**

@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A transient carrier for the hot path: the arrays are neither copied nor defensively protected;
  * do not change them after passing the row on.
+ *
+ * @since 0.1.0
  */
 public final class ProfileRow {
   private static final String[] NO_CATEGORIES = new String[0];

@@ -34,6 +34,8 @@ import java.util.Objects;
  *       <td>maximum map size of the DataSketches {@code ItemsSketch}; count error at most
  *       3.5 / mapSize of the column's rows (0.34 % at 1024)</td></tr>
  * </table>
+ *
+ * @since 0.1.0
  */
 public final class ProfileSchema {
   /** Default KLL k: DataSketches' default, normalized rank error 1.33 % (99 % confidence). */

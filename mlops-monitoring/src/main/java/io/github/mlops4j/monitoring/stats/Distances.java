@@ -47,6 +47,8 @@ import java.util.Objects;
  * their sum first, because Evidently calls {@code scipy.stats.entropy}, which does.
  *
  * <p>All methods are static and thread-safe; none modifies its arguments.
+ *
+ * @since 0.1.0
  */
 public final class Distances {
 

@@ -5,6 +5,8 @@ package io.github.mlops4j.monitoring.stats;
  *
  * <p>{@link #AUTO} is a request only: a {@link TestResult} always reports the method that was
  * actually used, {@link #EXACT} or {@link #ASYMPTOTIC}.
+ *
+ * @since 0.1.0
  */
 public enum PValueMethod {
   /**

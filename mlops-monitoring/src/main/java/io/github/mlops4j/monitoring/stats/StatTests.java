@@ -32,6 +32,8 @@ import org.apache.commons.statistics.inference.KolmogorovSmirnovTest;
  *
  * <p>All methods are static, thread-safe and allocation-bounded: sample tests cost O((n + m) log(n
  * + m)) time (one sort of each copy, then linear merges) and O(n + m) memory.
+ *
+ * @since 0.1.0
  */
 public final class StatTests {
 

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param pValue the p-value, in [0, 1]
  * @param pValueMethod how the p-value was computed: {@link PValueMethod#EXACT} or {@link
  *     PValueMethod#ASYMPTOTIC}, never {@link PValueMethod#AUTO}
+ * @since 0.1.0
  */
 public record TestResult(
     String method, double statistic, double pValue, PValueMethod pValueMethod) {

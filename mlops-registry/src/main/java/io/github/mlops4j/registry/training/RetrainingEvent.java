@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param runId the tracking run, once started
  * @param detail more about the step (the gate summary, the error)
  * @param time when, from the loop's clock
+ * @since 0.1.0
  */
 public record RetrainingEvent(
     String model,

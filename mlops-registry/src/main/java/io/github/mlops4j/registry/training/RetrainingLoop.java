@@ -58,6 +58,7 @@ import org.tribuo.Output;
  * Use one loop per model. Thread-safe; owns no threads.
  *
  * @param <T> the output type
+ * @since 0.1.0
  */
 public final class RetrainingLoop<T extends Output<T>> {
   /** Run tag holding the trigger of a retraining run. */

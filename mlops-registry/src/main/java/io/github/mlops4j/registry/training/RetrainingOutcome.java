@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param runId the tracking run, if one started
  * @param gate the gate result, if the gate ran
  * @param message what happened, in words
+ * @since 0.1.0
  */
 public record RetrainingOutcome(
     Status status,

@@ -10,6 +10,7 @@ import org.tribuo.Output;
  * retraining's tracked run, which it may use to log params and metrics.
  *
  * @param <T> the output type
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface TrainingFunction<T extends Output<T>> {

@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The metrics of one model on one holdout, overall and per slice. The predictions behind them are
  * kept so a gate can compare two models row by row.
+ *
+ * @since 0.1.0
  */
 public final class Evaluation {
   private final @Nullable String modelName;

@@ -39,6 +39,8 @@ import org.tribuo.regression.RegressionFactory;
  *     --rule "accuracy &gt;= 0.85" --rule "macro_f1 not-worse-than-champion-by 0.01" \
  *     --rule "every-slice recall:yes &gt;= 0.7" --significance 0.05 --seed 7 --promote
  * </pre>
+ *
+ * @since 0.1.0
  */
 public final class GateCommand {
   /** Exit code when every rule passed. */

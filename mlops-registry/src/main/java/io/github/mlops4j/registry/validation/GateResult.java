@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * The outcome of a {@link ValidationGate}: every rule with observed value, bound or margin, p-value
  * or interval, and pass/fail. {@link #toText()} renders an aligned table for logs and consoles,
  * {@link #toJson()} a JSON document (with {@code schemaVersion}) for machines.
+ *
+ * @since 0.1.0
  */
 public final class GateResult {
   /** Version of the JSON layout written by {@link #toJson()}. */

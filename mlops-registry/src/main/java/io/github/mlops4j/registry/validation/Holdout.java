@@ -58,6 +58,7 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  * double bits. The digest is computed when first asked for, not during evaluation.
  *
  * @param <T> the output type ({@code Label} or {@code Regressor})
+ * @since 0.1.0
  */
 public final class Holdout<T extends Output<T>> {
   private final Dataset<T> dataset;

@@ -12,6 +12,8 @@ import java.util.Set;
  * probabilities also {@value #LOG_LOSS} and {@code auc:<label>} (one class against the rest).
  * Regression ({@code Regressor} models): {@value #RMSE}, {@value #MAE}, {@value #R2} averaged over
  * the output dimensions, and per dimension {@code rmse:<dim>}, {@code mae:<dim>}, {@code r2:<dim>}.
+ *
+ * @since 0.1.0
  */
 public final class MetricNames {
   /** Fraction of rows whose predicted label is the true label. */

@@ -31,6 +31,8 @@ import org.tribuo.Prediction;
  * double recall = e.slices().get("region=north").metrics().get("recall:yes");
  * ModelEvaluator.record(registry, tracker, e);
  * }</pre>
+ *
+ * @since 0.1.0
  */
 public final class ModelEvaluator {
   /** The experiment evaluation runs are logged in. */

@@ -12,6 +12,8 @@ import java.util.Objects;
  * <p>Champion comparisons use the difference {@code d = candidate - champion}, sign-flipped for
  * metrics where lower is better (log-loss, RMSE, MAE), so a positive {@code d} always means the
  * candidate is better. See {@link ValidationGate} for the tests.
+ *
+ * @since 0.1.0
  */
 public final class Rule {
   /** The kinds of rule. */

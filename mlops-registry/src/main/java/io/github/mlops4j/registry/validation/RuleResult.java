@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param upper upper end of the bootstrap interval of the difference, or null
  * @param passed whether the rule holds
  * @param detail why, in words
+ * @since 0.1.0
  */
 public record RuleResult(
     String metric,

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param rows the number of rows in the slice
  * @param metrics metric name to value; metrics undefined on the slice (an AUC on a slice holding
  *     one class) are absent
+ * @since 0.1.0
  */
 public record SliceMetrics(String name, int rows, Map<String, Double> metrics) {
   public SliceMetrics {

@@ -7,6 +7,8 @@ import io.github.mlops4j.registry.RegistryException;
  * not exist for the model's output type, a slice is empty, an alias is missing. The message names
  * the problem and what to do. A {@link RegistryException} without model or version context ({@link
  * #model()} and {@link #version()} are null).
+ *
+ * @since 0.1.0
  */
 public final class ValidationException extends RegistryException {
   private static final long serialVersionUID = 1L;

@@ -53,6 +53,8 @@ import org.tribuo.Output;
  * (for example an AUC on rows of one class) fails.
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class ValidationGate {
   private final List<Requirement> requirements;

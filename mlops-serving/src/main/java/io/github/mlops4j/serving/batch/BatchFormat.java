@@ -4,7 +4,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 
-/** File formats a {@link BatchJob} reads and writes. */
+/**
+ * File formats a {@link BatchJob} reads and writes.
+ *
+ * @since 0.1.0
+ */
 public enum BatchFormat {
   /**
    * Comma-separated values with a header row (RFC 4180: fields may be quoted with {@code "}, quotes

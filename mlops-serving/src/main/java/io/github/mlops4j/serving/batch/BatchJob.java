@@ -76,6 +76,8 @@ import org.slf4j.LoggerFactory;
  * checkpoint is deleted.
  *
  * <p>A job may be run again after it finished or failed, not by two threads at once.
+ *
+ * @since 0.1.0
  */
 public final class BatchJob {
   private static final Logger LOG = LoggerFactory.getLogger(BatchJob.class);

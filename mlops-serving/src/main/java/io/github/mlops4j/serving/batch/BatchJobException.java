@@ -8,6 +8,8 @@ import org.jspecify.annotations.Nullable;
  * without the model's columns, a failed write, or a model that fails on every row. Row-level
  * problems never raise it; they go to the reject file. When the job stopped after it started
  * writing, the message says how to resume.
+ *
+ * @since 0.1.0
  */
 public class BatchJobException extends ServingException {
   private static final long serialVersionUID = 1L;

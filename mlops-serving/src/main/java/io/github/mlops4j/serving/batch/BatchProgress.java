@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param bytesDone input bytes behind the rows done
  * @param bytesTotal the input file's size
  * @param bytesPerSecond input bytes per second of this run so far
+ * @since 0.1.0
  */
 public record BatchProgress(
     long rowsDone,

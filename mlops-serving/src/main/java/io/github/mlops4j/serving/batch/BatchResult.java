@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param output the output file
  * @param rejects the reject file
  * @param resumedFromRow how many rows an earlier run had already done (0 for a fresh run)
+ * @since 0.1.0
  */
 public record BatchResult(
     long rowsRead,

@@ -33,7 +33,11 @@ import java.util.function.Supplier;
  * service, say): a meter they share (same name and tags) is counted per holder and removed when the
  * last one lets it go. The in-flight gauge's {@code service} tag is chosen under the same lock, so
  * services created at once never share a gauge.
+ *
+ * @since 0.1.0
  */
+// Optional dependency: callers of this class require it themselves (see module-info).
+@SuppressWarnings("exports")
 public final class MicrometerServingMeters implements ServingMeters {
   /**
    * The holders of the meters of every service on one {@link MeterRegistry}, guarded by itself.

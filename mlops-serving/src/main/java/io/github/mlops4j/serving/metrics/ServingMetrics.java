@@ -24,6 +24,8 @@ package io.github.mlops4j.serving.metrics;
  * (after an alias move, once it is no longer among the serving and the two most recently replaced
  * versions), and every meter of a service is removed when it closes. Services of one model that
  * share a registry share these meters; a shared meter is removed when the last of them lets it go.
+ *
+ * @since 0.1.0
  */
 public final class ServingMetrics {
   /** Timer of every predict call. */

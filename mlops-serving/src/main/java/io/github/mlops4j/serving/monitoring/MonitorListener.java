@@ -56,7 +56,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>mlops-monitoring is an optional dependency of mlops-serving: add it to your build to use this
  * class.
+ *
+ * @since 0.1.0
  */
+// Optional dependency: callers of this class require it themselves (see module-info).
+@SuppressWarnings("exports")
 public final class MonitorListener implements PredictionListener {
   private static final Logger LOG = LoggerFactory.getLogger(MonitorListener.class);
   private static final String SHADOW = "shadow";

@@ -9,6 +9,7 @@ import java.util.Objects;
  * @param name the route name reported in every prediction it answers
  * @param target what it serves
  * @param weight its share, relative to the other arms' weights (> 0)
+ * @since 0.1.0
  */
 public record Arm(String name, Target target, double weight) {
   public Arm {

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param minRequests how many canary requests must be seen before judging
  * @param rollbackAlias if the canary follows an alias, also move that alias back in the registry
  *     ({@code registry.rollback}); otherwise only stop routing to it
+ * @since 0.1.0
  */
 public record CanaryPolicy(
     double maxErrorRate, Duration maxP99, int window, int minRequests, boolean rollbackAlias) {

@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  *       when its error rate or p99 latency passes the policy's bounds.
  *   <li>{@link #withShadow(Shadow)} adds shadow traffic to any of the above.
  * </ul>
+ *
+ * @since 0.1.0
  */
 public final class Routing {
   /** Route name of the service's own alias or version. */

@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param target what the shadow serves
  * @param fraction the share of requests mirrored (0..1]
  * @param queueCapacity how many shadow predictions may wait; more are dropped
+ * @since 0.1.0
  */
 public record Shadow(Target target, double fraction, int queueCapacity) {
   public Shadow {

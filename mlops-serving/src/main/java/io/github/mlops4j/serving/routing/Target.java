@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param alias the alias, or null for a pinned version
  * @param version the pinned version, or 0 for an alias
+ * @since 0.1.0
  */
 public record Target(@Nullable String alias, int version) {
   public Target {

@@ -1,0 +1,20 @@
+package io.github.mlops4j.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.mlops4j.testing.ApiRules;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every public type outside {@code *.internal} says in its Javadoc since which release it exists.
+ */
+class SinceTagTest {
+  @Test
+  void everyPublicTypeHasSince() {
+    assertThat(
+            ApiRules.sinceOnPublicTypes(
+                io.github.mlops4j.MlopsException.class, Path.of("src/main/java")))
+        .hasSizeGreaterThan(50);
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * mlops4j serving: online prediction with hot swap, routing, validation, deadlines and metrics;
+ * batch scoring.
+ *
+ * <p>{@code io.github.mlops4j.serving.internal} is not exported. Micrometer, mlops-monitoring and
+ * the Tribuo prediction types beyond {@code tribuo-core} are optional: only the classes that use
+ * them need them at run time.
+ *
+ * @since 0.1.0
+ */
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
+module io.github.mlops4j.serving {
+  exports io.github.mlops4j.serving;
+  exports io.github.mlops4j.serving.batch;
+  exports io.github.mlops4j.serving.metrics;
+  exports io.github.mlops4j.serving.monitoring;
+  exports io.github.mlops4j.serving.routing;
+
+  requires transitive io.github.mlops4j;
+  requires transitive io.github.mlops4j.registry;
+  requires transitive org.tribuo.core;
+  requires org.slf4j;
+  requires com.github.benmanes.caffeine;
+  requires com.fasterxml.jackson.databind;
+  requires com.fasterxml.jackson.dataformat.csv;
+  requires static org.tribuo.classification.core;
+  requires static org.tribuo.regression.core;
+  requires static org.tribuo.anomaly.core;
+  requires static org.tribuo.clustering.core;
+  requires static micrometer.core;
+  requires static io.github.mlops4j.monitoring;
+  requires static transitive org.jspecify;
+  requires static transitive com.google.errorprone.annotations;
+}

@@ -1,0 +1,18 @@
+package io.github.mlops4j.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.mlops4j.testing.ApiRules;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every public type outside {@code *.internal} says in its Javadoc since which release it exists.
+ */
+class SinceTagTest {
+  @Test
+  void everyPublicTypeHasSince() {
+    assertThat(ApiRules.sinceOnPublicTypes(InferenceService.class, Path.of("src/main/java")))
+        .hasSizeGreaterThan(20);
+  }
+}
