@@ -34,6 +34,7 @@ class ModulePathTest {
             .map(p -> Path.of(p).toAbsolutePath())
             .filter(Files::exists)
             .filter(p -> !p.startsWith(own))
+            .filter(p -> !isTestOutput(p))
             .toArray(Path[]::new);
     ModuleFinder finder = ModuleFinder.of(entries);
     Configuration config =
@@ -48,5 +49,14 @@ class ModulePathTest {
           .as(name + " has a descriptor")
           .isFalse();
     }
+  }
+
+  /**
+   * The published test jars (contract suites) and the reactor's test-classes folders: they share
+   * packages with the modules they test and are never on a user's module path.
+   */
+  private static boolean isTestOutput(Path entry) {
+    String name = entry.getFileName().toString();
+    return name.endsWith("-tests.jar") || name.equals("test-classes");
   }
 }
