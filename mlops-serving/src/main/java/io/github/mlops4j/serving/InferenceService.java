@@ -72,8 +72,7 @@ public final class InferenceService implements AutoCloseable {
    * prediction is not ready in time, fails with {@link DeadlineExceededException}.
    */
   public Prediction predict(Map<String, ?> request, Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    Checks.positive(timeout, "timeout");
+    Checks.positive(timeout, "timeout"); // NullPointerException "timeout" for null
     return core.predict(request, ServiceCore.toNanos(timeout));
   }
 
@@ -181,8 +180,7 @@ public final class InferenceService implements AutoCloseable {
    * @throws IllegalStateException if called from the listener itself
    */
   public void awaitEvents(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    Checks.notNegative(timeout, "timeout");
+    Checks.notNegative(timeout, "timeout"); // NullPointerException "timeout" for null
     core.awaitEvents(timeout);
   }
 
