@@ -8,8 +8,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Precondition checks for settings given to builders and factories. Each throws {@link
  * IllegalArgumentException} with one message shape, {@code "<name> must be <allowed range>, was
- * <value>"}, so a message always names the setting, the allowed range and the value given (a number
- * or a duration, so it is short). Each returns its argument for use in assignments. Not API.
+ * <value>"} ({@link #notNegative(Duration, String)}: {@code "<name> must not be negative, was
+ * <value>"}), so a message always names the setting, the allowed range and the value given (a
+ * number or a duration, so it is short). Each returns its argument for use in assignments. The
+ * message is built only when a check fails; on a hot path pass a constant {@code name}, so that a
+ * check that passes allocates nothing. Not API.
  */
 public final class Checks {
   private Checks() {}
