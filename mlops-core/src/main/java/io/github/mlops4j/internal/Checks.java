@@ -3,7 +3,6 @@ package io.github.mlops4j.internal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Precondition checks for settings given to builders and factories. Each throws {@link
@@ -170,18 +169,6 @@ public final class Checks {
     return n == 1
         ? items.get(0)
         : String.join(", ", items.subList(0, n - 1)) + " and " + items.get(n - 1);
-  }
-
-  /**
-   * {@code value} if it was set.
-   *
-   * @throws IllegalStateException from {@link #missing} if {@code value} is null
-   */
-  public static <T> T required(@Nullable T value, String builder, String setting, String call) {
-    if (value == null) {
-      throw missing(builder, setting, call);
-    }
-    return value;
   }
 
   private static IllegalArgumentException refused(String name, String allowed, Object value) {

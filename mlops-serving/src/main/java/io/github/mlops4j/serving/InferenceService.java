@@ -390,8 +390,19 @@ public final class InferenceService implements AutoCloseable {
      * @throws ModelUnavailableException if a target does not resolve or cannot be loaded
      */
     public InferenceService build() {
-      Checks.required(registry, "InferenceService.Builder", "registry", "registry(registry)");
-      Checks.required(model, "InferenceService.Builder", "model", "model(name)");
+      if (registry == null || model == null) {
+        List<String> missing = new ArrayList<>(2);
+        List<String> calls = new ArrayList<>(2);
+        if (registry == null) {
+          missing.add("registry");
+          calls.add("registry(registry)");
+        }
+        if (model == null) {
+          missing.add("model");
+          calls.add("model(name)");
+        }
+        throw Checks.missing("InferenceService.Builder", missing, calls);
+      }
       if (routing.mode() == Routing.Mode.WEIGHTED && targetSet) {
         throw new IllegalStateException(
             "Weighted routing serves its arms' targets; do not also"
