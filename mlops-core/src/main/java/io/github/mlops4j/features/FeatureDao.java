@@ -1,5 +1,6 @@
 package io.github.mlops4j.features;
 
+import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.internal.Dialect;
 import io.github.mlops4j.store.internal.Sql;
@@ -238,9 +239,7 @@ final class FeatureDao {
   static void executeRows(
       PreparedStatement p, long viewId, Collection<SourceRow> rows, int batchSize)
       throws SQLException {
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
-    }
+    Checks.atLeast(batchSize, 1, "batchSize");
     int pending = 0;
     for (SourceRow r : rows) {
       p.setLong(1, viewId);

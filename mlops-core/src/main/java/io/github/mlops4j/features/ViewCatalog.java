@@ -125,7 +125,8 @@ final class ViewCatalog {
   }
 
   /** Reloads definitions from the store; the caller holds this catalog's lock. */
-  synchronized void reload() {
+  private void reload() {
+    assert Thread.holdsLock(this);
     reloads.incrementAndGet();
     // the counter first: a change committed in between is then seen again by the next check
     long generation = dao.generation();

@@ -3,13 +3,15 @@ package io.github.mlops4j.internal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Precondition checks for settings given to builders and factories. Each throws {@link
  * IllegalArgumentException} with one message shape, {@code "<name> must be <allowed range>, was
- * <value>"}, so a message always names the setting, the allowed range and the value given (a number
- * or a duration, so it is short). Each returns its argument for use in assignments. Not API.
+ * <value>"} ({@link #notNegative(Duration, String)}: {@code "<name> must not be negative, was
+ * <value>"}), so a message always names the setting, the allowed range and the value given (a
+ * number or a duration, so it is short). Each returns its argument for use in assignments. The
+ * message is built only when a check fails; on a hot path pass a constant {@code name}, so that a
+ * check that passes allocates nothing. Not API.
  */
 public final class Checks {
   private Checks() {}
@@ -167,18 +169,6 @@ public final class Checks {
     return n == 1
         ? items.get(0)
         : String.join(", ", items.subList(0, n - 1)) + " and " + items.get(n - 1);
-  }
-
-  /**
-   * {@code value} if it was set.
-   *
-   * @throws IllegalStateException from {@link #missing} if {@code value} is null
-   */
-  public static <T> T required(@Nullable T value, String builder, String setting, String call) {
-    if (value == null) {
-      throw missing(builder, setting, call);
-    }
-    return value;
   }
 
   private static IllegalArgumentException refused(String name, String allowed, Object value) {

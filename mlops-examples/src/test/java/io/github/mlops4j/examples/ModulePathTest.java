@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReference;
 import java.lang.module.ResolvedModule;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +37,11 @@ class ModulePathTest {
             .map(p -> Path.of(p).toAbsolutePath())
             .filter(Files::exists)
             .filter(p -> !p.startsWith(own))
-            .filter(p -> !isTestOutput(p))
+            // the contract suites' test jars share packages with their modules: on the module path
+            // they would be automatic modules splitting those packages; a user's main code never
+            // has them, and the module path is checked here for main code
+            .filter(p -> !p.getFileName().toString().endsWith("-tests.jar"))
+            .filter(p -> !p.endsWith(Path.of("target", "test-classes")))
             .toArray(Path[]::new);
     ModuleFinder finder = ModuleFinder.of(entries);
     Configuration config =
@@ -52,11 +59,42 @@ class ModulePathTest {
   }
 
   /**
-   * The published test jars (contract suites) and the reactor's test-classes folders: they share
-   * packages with the modules they test and are never on a user's module path.
+   * A test jar is built with the archive settings of its module's jar plugin: an {@code
+   * Automatic-Module-Name} there would make the test jar claim the library module's name, and a
+   * user's tests with both jars on the module path would fail with two modules of one name.
    */
-  private static boolean isTestOutput(Path entry) {
-    String name = entry.getFileName().toString();
-    return name.endsWith("-tests.jar") || name.equals("test-classes");
+  @Test
+  void modulesWithATestJarSetNoAutomaticModuleName() throws Exception {
+    Path root = Path.of("").toAbsolutePath().getParent();
+    List<String> claiming = new ArrayList<>();
+    for (String module :
+        List.of("mlops-core", "mlops-registry", "mlops-monitoring", "mlops-serving")) {
+      String pom = Files.readString(root.resolve(module).resolve("pom.xml"));
+      if (pom.contains("<goal>test-jar</goal>") && pom.contains("<Automatic-Module-Name>")) {
+        claiming.add(module);
+      }
+    }
+    assertThat(claiming).as("modules whose test jar would claim the module's name").isEmpty();
+  }
+
+  /** No test jar on the class path (the contract suites' jars) claims a library module's name. */
+  @Test
+  void noOtherJarClaimsALibraryModuleName() throws Exception {
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      Path p = Path.of(entry);
+      if (!entry.endsWith("-tests.jar") || !Files.isRegularFile(p)) {
+        continue;
+      }
+      try (JarFile jar = new JarFile(p.toFile())) {
+        String claimed =
+            jar.getManifest() == null
+                ? null
+                : jar.getManifest().getMainAttributes().getValue("Automatic-Module-Name");
+        assertThat(claimed).as(entry).isNotIn(LIBRARY);
+      }
+      for (ModuleReference m : ModuleFinder.of(p).findAll()) {
+        assertThat(m.descriptor().name()).as(entry).isNotIn(LIBRARY);
+      }
+    }
   }
 }

@@ -72,8 +72,7 @@ public final class InferenceService implements AutoCloseable {
    * prediction is not ready in time, fails with {@link DeadlineExceededException}.
    */
   public Prediction predict(Map<String, ?> request, Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    Checks.positive(timeout, "timeout");
+    Checks.positive(timeout, "timeout"); // NullPointerException "timeout" for null
     return core.predict(request, ServiceCore.toNanos(timeout));
   }
 
@@ -181,8 +180,7 @@ public final class InferenceService implements AutoCloseable {
    * @throws IllegalStateException if called from the listener itself
    */
   public void awaitEvents(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    Checks.notNegative(timeout, "timeout");
+    Checks.notNegative(timeout, "timeout"); // NullPointerException "timeout" for null
     core.awaitEvents(timeout);
   }
 
@@ -392,8 +390,19 @@ public final class InferenceService implements AutoCloseable {
      * @throws ModelUnavailableException if a target does not resolve or cannot be loaded
      */
     public InferenceService build() {
-      Checks.required(registry, "InferenceService.Builder", "registry", "registry(registry)");
-      Checks.required(model, "InferenceService.Builder", "model", "model(name)");
+      if (registry == null || model == null) {
+        List<String> missing = new ArrayList<>(2);
+        List<String> calls = new ArrayList<>(2);
+        if (registry == null) {
+          missing.add("registry");
+          calls.add("registry(registry)");
+        }
+        if (model == null) {
+          missing.add("model");
+          calls.add("model(name)");
+        }
+        throw Checks.missing("InferenceService.Builder", missing, calls);
+      }
       if (routing.mode() == Routing.Mode.WEIGHTED && targetSet) {
         throw new IllegalStateException(
             "Weighted routing serves its arms' targets; do not also"

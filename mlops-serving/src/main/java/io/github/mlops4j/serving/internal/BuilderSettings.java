@@ -2,7 +2,6 @@ package io.github.mlops4j.serving.internal;
 
 import java.time.Clock;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -43,13 +42,13 @@ public final class BuilderSettings {
   }
 
   /**
-   * The set of {@code names}, in order given, duplicates dropped.
+   * The set of {@code names}, duplicates dropped (an immutable set: no order is kept).
    *
    * @param element one name in a message: {@code "field"}
    * @throws NullPointerException naming {@code element} for a null name
    */
   public static Set<String> nameSet(String element, String... names) {
-    Set<String> set = new LinkedHashSet<>();
+    Set<String> set = new HashSet<>();
     for (String n : names) {
       set.add(Objects.requireNonNull(n, element));
     }

@@ -23,6 +23,11 @@ class BuildersTest {
         .contains("InferenceService.Builder", "BatchJob.Builder");
     assertThatThrownBy(() -> InferenceService.builder().build())
         .isExactlyInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "InferenceService.Builder: registry and model are required; call registry(registry)"
+                + " and model(name)");
+    assertThatThrownBy(() -> InferenceService.builder().model("churn").build())
+        .isExactlyInstanceOf(IllegalStateException.class)
         .hasMessage("InferenceService.Builder: registry is required; call registry(registry)");
     assertThatThrownBy(() -> BatchJob.builder().input(temp.resolve("in.csv")).build())
         .isExactlyInstanceOf(IllegalStateException.class)
