@@ -18,7 +18,6 @@ module io.github.mlops4j {
   exports io.github.mlops4j.internal to
       io.github.mlops4j.registry,
       io.github.mlops4j.monitoring,
-      io.github.mlops4j.registry,
       io.github.mlops4j.serving;
   exports io.github.mlops4j.artifacts.internal to
       io.github.mlops4j.registry;
