@@ -16,6 +16,7 @@ module io.github.mlops4j {
   exports io.github.mlops4j.store;
   exports io.github.mlops4j.tracking;
   exports io.github.mlops4j.internal to
+      io.github.mlops4j.registry,
       io.github.mlops4j.monitoring,
       io.github.mlops4j.serving;
   exports io.github.mlops4j.artifacts.internal to

@@ -18,7 +18,10 @@ class ModuleDescriptorTest {
         "io.github.mlops4j",
         Map.of(
             "io.github.mlops4j.internal",
-                Set.of("io.github.mlops4j.monitoring", "io.github.mlops4j.serving"),
+                Set.of(
+                    "io.github.mlops4j.registry",
+                    "io.github.mlops4j.monitoring",
+                    "io.github.mlops4j.serving"),
             "io.github.mlops4j.artifacts.internal", Set.of("io.github.mlops4j.registry"),
             "io.github.mlops4j.store.internal", Set.of("io.github.mlops4j.registry")));
   }
