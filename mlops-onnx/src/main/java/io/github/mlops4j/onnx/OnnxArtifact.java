@@ -1,16 +1,10 @@
 package io.github.mlops4j.onnx;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import io.github.mlops4j.registry.FeatureSpec;
 import io.github.mlops4j.registry.ModelArtifact;
-import io.github.mlops4j.registry.ModelSignature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -20,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * An ONNX file to register: which features feed the graph, and what its outputs mean. {@link
  * #toArtifact()} checks the file as {@link OnnxLoader} will, opens it in onnxruntime, reads the
  * signature from the graph and gives the {@link ModelArtifact} to register. Immutable: each setter
- * returns a copy.
+ * returns a copy. It touches no onnxruntime class until {@link #toArtifact()}, which fails with an
+ * {@link OnnxModelException} naming the artifact to add when onnxruntime is missing.
  *
  * <pre>{@code
  * ModelVersion v = registry.register("churn",
@@ -126,43 +121,10 @@ public final class OnnxArtifact {
     }
     loader.checkFile(null, 0, bytes);
     try {
-      return ModelArtifact.file(file, OnnxLoader.FORMAT).signature(signature(k, bytes));
+      return ModelArtifact.file(file, OnnxLoader.FORMAT)
+          .signature(OnnxGraphReader.signature(file, columns, k, outputs, bytes));
     } catch (NoClassDefFoundError e) {
       throw OnnxLoader.missingRuntime(null, 0, e);
-    }
-  }
-
-  private ModelSignature signature(OnnxKind k, byte[] bytes) {
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setIntraOpNumThreads(1);
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-      try (OrtSession session = env.createSession(bytes, options)) {
-        List<String> features =
-            columns != null ? columns : new ArrayList<>(session.getInputInfo().keySet());
-        OnnxBinding binding =
-            OnnxBinding.of(
-                session,
-                features,
-                k,
-                outputs.size(),
-                k == OnnxKind.REGRESSION && !outputs.isEmpty() ? outputs.get(0) : null);
-        List<FeatureSpec> inputs = new ArrayList<>();
-        for (String f : binding.columns()) {
-          inputs.add(new FeatureSpec(f, FeatureSpec.Type.REAL));
-        }
-        List<String> labels = k == OnnxKind.CLASSIFICATION ? outputs : List.of(binding.scores());
-        return new ModelSignature(inputs, k.outputType(), labels);
-      }
-    } catch (OrtException | IllegalArgumentException e) {
-      throw new OnnxModelException(
-          null,
-          null,
-          "The ONNX file "
-              + file.getFileName()
-              + " cannot be registered: "
-              + OnnxModel.cut(String.valueOf(e.getMessage())),
-          e);
     }
   }
 
