@@ -140,8 +140,7 @@ abstract class OnnxModel<T extends Output<T>> extends Model<T> implements AutoCl
                   session,
                   options,
                   binding);
-      if (!model.validate(outputType)) {
-        model.close();
+      if (!model.validate(outputType)) { // the session is closed below
         throw new OnnxModelException(
             name, version, name + " v" + version + " is not a " + outputType.getSimpleName());
       }
