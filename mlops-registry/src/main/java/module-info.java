@@ -10,6 +10,8 @@ module io.github.mlops4j.registry {
   exports io.github.mlops4j.registry.training;
   exports io.github.mlops4j.registry.validation;
 
+  uses io.github.mlops4j.registry.ModelFormatLoader;
+
   requires transitive io.github.mlops4j;
   requires transitive org.tribuo.core;
   requires org.tribuo.classification.core;

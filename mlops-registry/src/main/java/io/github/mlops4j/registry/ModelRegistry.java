@@ -113,7 +113,7 @@ public final class ModelRegistry implements AutoCloseable {
       this.ownsStore = ownsStore;
       this.clock = StoreAccess.clock(b);
       this.policy = b.accessPolicy;
-      this.loader = new TribuoLoader(b.allowedClassPrefixes, b.javaSerialFilter);
+      this.loader = new TribuoLoader(b.allowedClassPrefixes, b.javaSerialFilter, b.modelLoaders);
       StoreAccess.migrate(
           store, RegistryDao.COMPONENT, RegistryDao.SCHEMA_VERSION, RegistryDao.MIGRATIONS);
       this.dao = new RegistryDao(store);
@@ -1068,6 +1068,7 @@ public final class ModelRegistry implements AutoCloseable {
     private long cacheSize = 10_000;
     private List<String> allowedClassPrefixes = List.of("org.tribuo.");
     private @Nullable String javaSerialFilter;
+    private final List<ModelFormatLoader> modelLoaders = new java.util.ArrayList<>();
 
     private Builder() {}
 
@@ -1128,6 +1129,23 @@ public final class ModelRegistry implements AutoCloseable {
       Objects.requireNonNull(filterPattern, "filterPattern");
       java.io.ObjectInputFilter.Config.createFilter(filterPattern); // fails early on bad syntax
       this.javaSerialFilter = filterPattern;
+      return this;
+    }
+
+    /**
+     * Loads versions of {@code loader}'s format with it, instead of a loader of that format found
+     * through {@link java.util.ServiceLoader} (use it to configure one, e.g. the threads of an ONNX
+     * session). See {@link ModelFormatLoader}.
+     */
+    public Builder modelLoader(ModelFormatLoader loader) {
+      Objects.requireNonNull(loader, "loader");
+      String format = Objects.requireNonNull(loader.format(), "loader.format()");
+      if (format.equals(ModelArtifact.TRIBUO_PROTOBUF)
+          || format.equals(ModelArtifact.TRIBUO_JAVA_SERIALIZED)) {
+        throw new IllegalArgumentException("Tribuo's own formats cannot be replaced: " + format);
+      }
+      modelLoaders.removeIf(l -> l.format().equals(format));
+      modelLoaders.add(loader);
       return this;
     }
 

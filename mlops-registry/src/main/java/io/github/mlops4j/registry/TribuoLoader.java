@@ -31,11 +31,16 @@ final class TribuoLoader {
   private final List<String> allowedClassPrefixes;
   private final @Nullable String javaSerialFilter;
   private final ProtobufModelCheck protobufCheck;
+  private final FormatLoaders formats;
 
-  TribuoLoader(List<String> allowedClassPrefixes, @Nullable String javaSerialFilter) {
+  TribuoLoader(
+      List<String> allowedClassPrefixes,
+      @Nullable String javaSerialFilter,
+      List<ModelFormatLoader> explicitLoaders) {
     this.allowedClassPrefixes = List.copyOf(allowedClassPrefixes);
     this.javaSerialFilter = javaSerialFilter;
     this.protobufCheck = new ProtobufModelCheck(allowedClassPrefixes, javaSerialFilter);
+    this.formats = new FormatLoaders(explicitLoaders);
   }
 
   <T extends Output<T>> Model<T> load(
@@ -43,6 +48,24 @@ final class TribuoLoader {
     String format = v.format();
     boolean java = format.equals(ModelArtifact.TRIBUO_JAVA_SERIALIZED);
     if (!java && !format.equals(ModelArtifact.TRIBUO_PROTOBUF)) {
+      ModelFormatLoader other = formats.find(format);
+      if (other != null) {
+        return other.load(v, verifiedBytes(v, artifacts), outputType);
+      }
+      String module = FormatLoaders.moduleOf(format);
+      if (module != null) {
+        throw new RegistryException(
+            v.modelName(),
+            v.version(),
+            "Version "
+                + v.version()
+                + " of '"
+                + ProtobufModelCheck.cut(v.modelName())
+                + "' is a '"
+                + format
+                + "' model, and no loader for that format is on the class path: add "
+                + module);
+      }
       throw new RegistryException(
           v.modelName(),
           v.version(),

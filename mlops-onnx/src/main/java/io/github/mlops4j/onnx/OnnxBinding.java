@@ -1,0 +1,210 @@
+package io.github.mlops4j.onnx;
+
+import ai.onnxruntime.MapInfo;
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.SequenceInfo;
+import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.ValueInfo;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a graph's inputs and outputs map to a model's features and outputs, derived the same way at
+ * registration and at every load from the graph and the stored signature.
+ *
+ * <p>Inputs: either one float tensor {@code [N, F]} whose columns are the features in signature
+ * order (the layout converters emit, e.g. {@code float_input}), or one float tensor {@code [N, 1]}
+ * or {@code [N]} per feature, named like the feature. Outputs of a classifier: the first float
+ * tensor {@code [N, C]} or sequence of maps (ZipMap) is the class probabilities, the first int64 or
+ * string tensor {@code [N]} the predicted label; of a regressor, the output named in the signature
+ * or else the first float tensor.
+ *
+ * @param columns the features in column order (columns layout), or the features in graph input
+ *     order (one input per feature)
+ * @param singleInput the input of the columns layout, or null for one input per feature
+ * @param inputRanks the rank of each input of the per-feature layout, by name
+ * @param scores the probabilities output (classification) or the value output (regression)
+ * @param zipMap whether {@code scores} is a sequence of maps
+ * @param label the label output of a classifier, or null
+ */
+record OnnxBinding(
+    List<String> columns,
+    @Nullable String singleInput,
+    Map<String, Integer> inputRanks,
+    String scores,
+    boolean zipMap,
+    @Nullable String label) {
+
+  /** Output names to fetch from a run. */
+  Set<String> fetched() {
+    Set<String> out = new HashSet<>();
+    out.add(scores);
+    if (label != null) {
+      out.add(label);
+    }
+    return out;
+  }
+
+  /**
+   * Binds a session's graph to {@code features} (in order) and the outputs of {@code kind}.
+   *
+   * @param regressionOutput the output named in a regression signature, or null
+   * @throws IllegalArgumentException saying what does not fit
+   */
+  static OnnxBinding of(
+      OrtSession session,
+      List<String> features,
+      OnnxKind kind,
+      int classes,
+      @Nullable String regressionOutput)
+      throws OrtException {
+    Map<String, NodeInfo> inputs = session.getInputInfo();
+    @Nullable String single = null;
+    Map<String, Integer> ranks = new java.util.LinkedHashMap<>();
+    if (inputs.size() == 1 && !features.contains(inputs.keySet().iterator().next())) {
+      NodeInfo in = inputs.values().iterator().next();
+      TensorInfo t = floatTensor(in);
+      long[] shape = t.getShape();
+      if (shape.length != 2) {
+        throw new IllegalArgumentException(
+            "input '" + in.getName() + "' has shape " + shape(shape) + "; expected [N, features]");
+      }
+      if (shape[1] >= 0 && shape[1] != features.size()) {
+        throw new IllegalArgumentException(
+            "input '"
+                + in.getName()
+                + "' has "
+                + shape[1]
+                + " columns, but "
+                + features.size()
+                + " feature names were given");
+      }
+      single = in.getName();
+    } else {
+      if (!inputs.keySet().equals(new HashSet<>(features))) {
+        throw new IllegalArgumentException(
+            "the graph's inputs "
+                + inputs.keySet()
+                + " are not the features "
+                + cutList(features)
+                + "; name one input per feature, or use one [N, features] input");
+      }
+      for (NodeInfo in : inputs.values()) {
+        long[] shape = floatTensor(in).getShape();
+        if (shape.length < 1 || shape.length > 2 || (shape.length == 2 && shape[1] > 1)) {
+          throw new IllegalArgumentException(
+              "input '"
+                  + in.getName()
+                  + "' has shape "
+                  + shape(shape)
+                  + "; expected [N] or [N, 1]");
+        }
+        ranks.put(in.getName(), shape.length);
+      }
+    }
+    List<String> columns = single != null ? features : new ArrayList<>(inputs.keySet());
+    Map<String, NodeInfo> outputs = session.getOutputInfo();
+    if (kind == OnnxKind.REGRESSION) {
+      String value = null;
+      for (NodeInfo out : outputs.values()) {
+        if (isFloatTensor(out.getInfo())
+            && (regressionOutput == null || regressionOutput.equals(out.getName()))) {
+          value = out.getName();
+          break;
+        }
+      }
+      if (value == null) {
+        throw new IllegalArgumentException(
+            "the graph has no float tensor output"
+                + (regressionOutput == null ? "" : " named '" + regressionOutput + "'")
+                + "; outputs: "
+                + describe(outputs));
+      }
+      return new OnnxBinding(columns, single, ranks, value, false, null);
+    }
+    String scores = null;
+    boolean zipMap = false;
+    String label = null;
+    for (NodeInfo out : outputs.values()) {
+      ValueInfo info = out.getInfo();
+      if (scores == null && isFloatTensor(info) && ((TensorInfo) info).getShape().length == 2) {
+        long c = ((TensorInfo) info).getShape()[1];
+        if (c >= 0 && c != classes) {
+          throw new IllegalArgumentException(
+              "output '"
+                  + out.getName()
+                  + "' has "
+                  + c
+                  + " classes, but "
+                  + classes
+                  + " labels were given");
+        }
+        scores = out.getName();
+      } else if (scores == null && info instanceof SequenceInfo s && s.sequenceOfMaps) {
+        MapInfo m = s.mapInfo;
+        if (m.valueType != OnnxJavaType.FLOAT) {
+          throw new IllegalArgumentException(
+              "output '" + out.getName() + "' maps to " + m.valueType + ", not to floats");
+        }
+        scores = out.getName();
+        zipMap = true;
+      } else if (label == null
+          && info instanceof TensorInfo t
+          && (t.type == OnnxJavaType.INT64 || t.type == OnnxJavaType.STRING)
+          && (t.getShape().length == 1 || (t.getShape().length == 2 && t.getShape()[1] == 1))) {
+        label = out.getName();
+      }
+    }
+    if (scores == null) {
+      throw new IllegalArgumentException(
+          "the graph has no class probability output (a float tensor [N, classes] or a sequence"
+              + " of maps); outputs: "
+              + describe(outputs));
+    }
+    return new OnnxBinding(columns, single, ranks, scores, zipMap, label);
+  }
+
+  private static TensorInfo floatTensor(NodeInfo in) {
+    if (!isFloatTensor(in.getInfo())) {
+      throw new IllegalArgumentException(
+          "input '" + in.getName() + "' is " + in.getInfo() + "; only float tensors are supported");
+    }
+    return (TensorInfo) in.getInfo();
+  }
+
+  private static boolean isFloatTensor(ValueInfo info) {
+    return info instanceof TensorInfo t && t.type == OnnxJavaType.FLOAT;
+  }
+
+  static String shape(long[] shape) {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < shape.length; i++) {
+      b.append(i == 0 ? "" : ", ").append(shape[i] < 0 ? "N" : String.valueOf(shape[i]));
+    }
+    return b.append(']').toString();
+  }
+
+  private static String describe(Map<String, NodeInfo> nodes) {
+    List<String> parts = new ArrayList<>();
+    for (NodeInfo n : nodes.values()) {
+      parts.add(n.getName() + ": " + n.getInfo());
+      if (parts.size() == 8) {
+        parts.add("... (" + nodes.size() + " in all)");
+        break;
+      }
+    }
+    return String.join("; ", parts);
+  }
+
+  private static String cutList(List<String> names) {
+    String s = names.toString();
+    return s.length() <= 200 ? s : s.substring(0, 200) + "... (" + names.size() + " names)";
+  }
+}

@@ -1,0 +1,298 @@
+package io.github.mlops4j.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import com.oracle.labs.mlrg.olcut.util.Pair;
+import io.github.mlops4j.registry.ModelSignature;
+import java.nio.FloatBuffer;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.tribuo.Example;
+import org.tribuo.Excuse;
+import org.tribuo.Feature;
+import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.ImmutableOutputInfo;
+import org.tribuo.Model;
+import org.tribuo.MutableFeatureMap;
+import org.tribuo.Output;
+import org.tribuo.Prediction;
+import org.tribuo.provenance.ModelProvenance;
+import org.tribuo.provenance.impl.EmptyDatasetProvenance;
+import org.tribuo.provenance.impl.EmptyTrainerProvenance;
+
+/**
+ * An ONNX graph in an onnxruntime session, as a Tribuo model: a list of examples is predicted with
+ * one {@code OrtSession.run} (the micro-batcher's and {@code BatchJob}'s chunks are one call each).
+ * Features are matched to the graph's columns or inputs by name; a feature the example lacks is 0.
+ * Closing it closes the session; predicting afterwards throws {@link IllegalStateException}.
+ *
+ * <p>Its feature domain observes every feature at the extremes of the double range, so that serving
+ * never blames an input value for a failure of the graph (ONNX files carry no training ranges).
+ */
+abstract class OnnxModel<T extends Output<T>> extends Model<T> implements AutoCloseable {
+  private static final long serialVersionUID = 1L;
+
+  private final transient OrtEnvironment env;
+  private final transient OrtSession session;
+  private final transient OrtSession.SessionOptions options;
+  final transient OnnxBinding binding;
+  private final transient Map<String, Integer> columnOf;
+  private final transient AtomicLong runs = new AtomicLong();
+  private final transient AtomicBoolean closed = new AtomicBoolean();
+  private final String modelName;
+  private final int modelVersion;
+
+  OnnxModel(
+      String modelName,
+      int modelVersion,
+      ImmutableOutputInfo<T> outputInfo,
+      boolean probabilities,
+      OrtEnvironment env,
+      OrtSession session,
+      OrtSession.SessionOptions options,
+      OnnxBinding binding) {
+    super(
+        modelName + "-v" + modelVersion,
+        new ModelProvenance(
+            OnnxModel.class.getName(),
+            OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC),
+            new EmptyDatasetProvenance(),
+            new EmptyTrainerProvenance()),
+        featureMap(binding.columns()),
+        outputInfo,
+        probabilities);
+    this.modelName = modelName;
+    this.modelVersion = modelVersion;
+    this.env = env;
+    this.session = session;
+    this.options = options;
+    this.binding = binding;
+    Map<String, Integer> columns = new HashMap<>();
+    for (int i = 0; i < binding.columns().size(); i++) {
+      columns.put(binding.columns().get(i), i);
+    }
+    this.columnOf = columns;
+  }
+
+  private static ImmutableFeatureMap featureMap(List<String> names) {
+    MutableFeatureMap m = new MutableFeatureMap();
+    for (String n : names) {
+      m.add(n, -Double.MAX_VALUE);
+      m.add(n, Double.MAX_VALUE);
+    }
+    return new ImmutableFeatureMap(m);
+  }
+
+  /**
+   * Opens a session on verified, checked bytes and binds its graph to the signature.
+   *
+   * @throws OnnxModelException if onnxruntime refuses the file or the graph does not fit
+   */
+  static <T extends Output<T>> Model<T> open(
+      String name,
+      int version,
+      byte[] bytes,
+      ModelSignature signature,
+      Class<T> outputType,
+      OnnxLoader settings) {
+    OnnxKind kind = OnnxKind.of(signature.outputType());
+    if (kind == null) {
+      throw new OnnxModelException(
+          name, version, "Output type '" + signature.outputType() + "' is not served from ONNX");
+    }
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    OrtSession session = null;
+    try {
+      options.setIntraOpNumThreads(settings.intraOpThreads());
+      options.setInterOpNumThreads(settings.interOpThreads());
+      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      options.setOptimizationLevel(level(settings.optimization()));
+      options.setCPUArenaAllocator(settings.memoryArena());
+      session = env.createSession(bytes, options);
+      List<String> labels = signature.outputLabels();
+      OnnxBinding binding =
+          OnnxBinding.of(
+              session,
+              signature.inputNames(),
+              kind,
+              labels.size(),
+              kind == OnnxKind.REGRESSION && !labels.isEmpty() ? labels.get(0) : null);
+      OnnxModel<?> model =
+          kind == OnnxKind.CLASSIFICATION
+              ? new OnnxClassifier(name, version, labels, env, session, options, binding)
+              : new OnnxRegressor(
+                  name,
+                  version,
+                  labels.isEmpty() ? binding.scores() : labels.get(0),
+                  env,
+                  session,
+                  options,
+                  binding);
+      if (!model.validate(outputType)) { // the session is closed below
+        throw new OnnxModelException(
+            name, version, name + " v" + version + " is not a " + outputType.getSimpleName());
+      }
+      return model.castModel(outputType);
+    } catch (OrtException | IllegalArgumentException e) {
+      closeQuietly(session, options);
+      throw new OnnxModelException(
+          name,
+          version,
+          "Version "
+              + version
+              + " of '"
+              + name
+              + "' cannot be loaded: "
+              + cut(String.valueOf(e.getMessage())),
+          e);
+    } catch (RuntimeException | Error e) {
+      closeQuietly(session, options);
+      throw e;
+    }
+  }
+
+  static OrtSession.SessionOptions.OptLevel level(OnnxLoader.Optimization o) {
+    return switch (o) {
+      case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+      case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+      case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+      case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+    };
+  }
+
+  private static void closeQuietly(
+      @Nullable OrtSession session, OrtSession.SessionOptions options) {
+    if (session != null) {
+      try {
+        session.close();
+      } catch (OrtException e) {
+        // the load already failed; its exception is the one to report
+      }
+    }
+    options.close();
+  }
+
+  static String cut(String s) {
+    return s.length() <= 300 ? s : s.substring(0, 300) + "... (" + s.length() + " chars)";
+  }
+
+  /** How many {@code OrtSession.run} calls this model made. */
+  long runs() {
+    return runs.get();
+  }
+
+  /** The predictions of one run's outputs, in the order of {@code batch}. */
+  abstract List<Prediction<T>> decode(OrtSession.Result result, List<Example<T>> batch)
+      throws OrtException;
+
+  @Override
+  public Prediction<T> predict(Example<T> example) {
+    return run(List.of(example)).get(0);
+  }
+
+  @Override
+  public List<Prediction<T>> predict(Iterable<Example<T>> examples) {
+    return innerPredict(examples);
+  }
+
+  @Override
+  protected List<Prediction<T>> innerPredict(Iterable<Example<T>> examples) {
+    List<Example<T>> batch = new ArrayList<>();
+    examples.forEach(batch::add);
+    return batch.isEmpty() ? List.of() : run(batch);
+  }
+
+  private List<Prediction<T>> run(List<Example<T>> batch) {
+    if (closed.get()) {
+      throw new IllegalStateException(
+          "Version " + modelVersion + " of '" + modelName + "' is closed (retired)");
+    }
+    int n = batch.size();
+    int f = binding.columns().size();
+    float[] data = new float[n * f];
+    for (int i = 0; i < n; i++) {
+      for (Feature feature : batch.get(i)) {
+        Integer c = columnOf.get(feature.getName());
+        if (c != null) {
+          data[i * f + c] = (float) feature.getValue();
+        }
+      }
+    }
+    Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+    try {
+      String single = binding.singleInput();
+      if (single != null) {
+        inputs.put(single, OnnxTensor.createTensor(env, FloatBuffer.wrap(data), new long[] {n, f}));
+      } else {
+        for (int c = 0; c < f; c++) {
+          float[] column = new float[n];
+          for (int i = 0; i < n; i++) {
+            column[i] = data[i * f + c];
+          }
+          String input = binding.columns().get(c);
+          long[] shape =
+              binding.inputRanks().getOrDefault(input, 2) == 1 ? new long[] {n} : new long[] {n, 1};
+          inputs.put(input, OnnxTensor.createTensor(env, FloatBuffer.wrap(column), shape));
+        }
+      }
+      runs.incrementAndGet();
+      try (OrtSession.Result result = session.run(inputs, binding.fetched())) {
+        return decode(result, batch);
+      }
+    } catch (OrtException e) {
+      throw new OnnxModelException(
+          modelName,
+          modelVersion,
+          "onnxruntime failed on "
+              + n
+              + " row(s) of version "
+              + modelVersion
+              + " of '"
+              + modelName
+              + "': "
+              + cut(String.valueOf(e.getMessage())),
+          e);
+    } finally {
+      inputs.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  /** Closes the session; bounded, idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      closeQuietly(session, options);
+    }
+  }
+
+  boolean isClosed() {
+    return closed.get();
+  }
+
+  @Override
+  public Map<String, List<Pair<String, Double>>> getTopFeatures(int n) {
+    return Map.of();
+  }
+
+  @Override
+  public Optional<Excuse<T>> getExcuse(Example<T> example) {
+    return Optional.empty();
+  }
+
+  @Override
+  protected Model<T> copy(String newName, ModelProvenance newProvenance) {
+    throw new UnsupportedOperationException("An ONNX model is not copied; load it again");
+  }
+}
