@@ -63,7 +63,8 @@ final class TribuoLoader {
                 + ProtobufModelCheck.cut(v.modelName())
                 + "' is a '"
                 + format
-                + "' model, and no loader for that format is on the class path: add "
+                + "' model, not a Tribuo model, and no loader for that format is on the class"
+                + " path: add "
                 + module);
       }
       throw new RegistryException(
