@@ -18,7 +18,8 @@ module io.github.mlops4j {
   exports io.github.mlops4j.internal to
       io.github.mlops4j.registry,
       io.github.mlops4j.monitoring,
-      io.github.mlops4j.serving;
+      io.github.mlops4j.serving,
+      io.github.mlops4j.redis;
   exports io.github.mlops4j.artifacts.internal to
       io.github.mlops4j.registry;
   exports io.github.mlops4j.store.internal to

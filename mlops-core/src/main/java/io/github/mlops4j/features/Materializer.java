@@ -134,7 +134,7 @@ final class Materializer {
       for (SourceRow r : rows) {
         records.add(OnlineRecord.of(r));
       }
-      onlineStore.write(v.name, records);
+      onlineStore.write(v.name, records, v.def.ttl);
     }
     List<EntityKey> keys = new ArrayList<>(rows.size());
     for (SourceRow r : rows) {
@@ -282,7 +282,7 @@ final class Materializer {
       for (SourceRow r : rows) {
         records.add(OnlineRecord.of(r));
       }
-      onlineStore.write(v.name, records);
+      onlineStore.write(v.name, records, v.def.ttl);
     }
   }
 }

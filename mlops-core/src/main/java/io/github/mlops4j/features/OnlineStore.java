@@ -1,5 +1,6 @@
 package io.github.mlops4j.features;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 
@@ -28,6 +29,18 @@ public interface OnlineStore extends AutoCloseable {
 
   /** Keeps each record unless the store holds a newer or equal one for its key. */
   void write(String view, Collection<OnlineRecord> records);
+
+  /**
+   * {@link #write(String, Collection)} for a view whose rows stop matching {@code ttl} after their
+   * event time ({@link FeatureView#ttl()}; {@link Duration#ZERO}: never). {@link FeatureStore}
+   * writes through this method, so a store with its own expiry (Redis) can drop records that can
+   * only read {@link FeatureStatus#EXPIRED}. The default ignores {@code ttl}.
+   *
+   * @since 0.1.0
+   */
+  default void write(String view, Collection<OnlineRecord> records, Duration ttl) {
+    write(view, records);
+  }
 
   /**
    * Releases resources. A store passed to {@link FeatureStore.Builder#onlineStore} is closed by its
