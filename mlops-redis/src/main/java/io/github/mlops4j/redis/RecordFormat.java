@@ -75,7 +75,13 @@ final class RecordFormat {
 
   static long nanos(Instant t, String name) {
     try {
-      return Math.addExact(Math.multiplyExact(t.getEpochSecond(), NANOS_PER_SECOND), t.getNano());
+      long seconds = t.getEpochSecond();
+      long nano = t.getNano();
+      if (seconds < 0 && nano > 0) { // keeps the product in range down to Long.MIN_VALUE nanos
+        seconds++;
+        nano -= NANOS_PER_SECOND;
+      }
+      return Math.addExact(Math.multiplyExact(seconds, NANOS_PER_SECOND), nano);
     } catch (ArithmeticException e) {
       throw new IllegalArgumentException(
           name + " " + t + " is outside the range of epoch nanoseconds in a long", e);
