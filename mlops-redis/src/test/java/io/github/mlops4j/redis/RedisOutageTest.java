@@ -1,0 +1,97 @@
+package io.github.mlops4j.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.mlops4j.features.EntityKey;
+import io.github.mlops4j.features.OnlineRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The server stops while a store uses it, then comes back on the same port (empty). */
+class RedisOutageTest {
+  @RegisterExtension static final RedisServer REDIS = new RedisServer();
+  private static final long SAFETY_NET_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  private static EntityKey key(String s) {
+    return EntityKey.fromBytes(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static OnlineRecord record(String k, String payload) {
+    Instant e = Instant.parse("2030-01-01T00:00:00Z");
+    return new OnlineRecord(key(k), e, e, 0, payload.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aStoppedServer_givesClearErrors_andTheStoreRecoversWhenItIsBack() throws Exception {
+    try (RedisOnlineStore store =
+        RedisOnlineStore.builder().uri(REDIS.uri()).namespace("outage").build()) {
+      store.write("v", List.of(record("a", "before")));
+      assertThat(store.read("v", List.of(key("a")))).hasSize(1);
+
+      REDIS.stop();
+      String server = "127.0.0.1:" + REDIS.port();
+      assertThatThrownBy(() -> store.read("v", List.of(key("a"))))
+          .isInstanceOfSatisfying(
+              RedisOnlineStoreException.class,
+              e -> {
+                assertThat(e.server()).isEqualTo(server);
+                assertThat(e.operation()).isEqualTo("read");
+                assertThat(e.view()).isEqualTo("v");
+                assertThat(e.keys()).isEqualTo(1);
+                assertThat(e.getMessage())
+                    .contains("Redis online store at " + server)
+                    .contains("read of 1 entity in view 'v'")
+                    .contains("reconnects by itself");
+              });
+      assertThatThrownBy(() -> store.read("v", List.of(key("a"), key("b"))))
+          .isInstanceOf(RedisOnlineStoreException.class)
+          .hasMessageContaining("read of 2 entities");
+      assertThatThrownBy(() -> store.write("v", List.of(record("a", "during"))))
+          .isInstanceOfSatisfying(
+              RedisOnlineStoreException.class, e -> assertThat(e.operation()).isEqualTo("write"));
+
+      REDIS.start(); // same port, empty: the scripts must be loaded again
+      long deadline = System.nanoTime() + SAFETY_NET_NANOS;
+      while (true) {
+        try {
+          store.write("v", List.of(record("a", "after"), record("b", "after")));
+          break;
+        } catch (RedisOnlineStoreException e) {
+          if (System.nanoTime() > deadline) {
+            throw e;
+          }
+          Thread.sleep(20); // waiting for the reconnect, not timing anything under test
+        }
+      }
+      assertThat(store.read("v", List.of(key("a"), key("b")))).hasSize(2);
+      assertThat(
+              new String(
+                  store.read("v", List.of(key("a"))).get(key("a")).values(),
+                  StandardCharsets.UTF_8))
+          .isEqualTo("after");
+    }
+  }
+
+  @Test
+  void noServerAtBuild_isAClearError() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    assertThatThrownBy(
+            () ->
+                RedisOnlineStore.builder().uri("redis://127.0.0.1:" + port).namespace("n").build())
+        .isInstanceOfSatisfying(
+            RedisOnlineStoreException.class,
+            e -> {
+              assertThat(e.operation()).isEqualTo("connect");
+              assertThat(e.getMessage())
+                  .startsWith("Cannot connect to the Redis online store at 127.0.0.1:" + port);
+            });
+  }
+}
