@@ -62,6 +62,7 @@ class RedisFeatureStoreTest {
             .workspace(temp.resolve("b"))
             .clock(clock)
             .cacheMaximumSize(0)
+            .cacheMaxStaleness(Duration.ZERO)
             .onlineStore(redis)
             .build();
   }

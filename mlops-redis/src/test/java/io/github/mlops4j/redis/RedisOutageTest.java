@@ -4,13 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.mlops4j.features.EntityKey;
+import io.github.mlops4j.features.FeatureRow;
+import io.github.mlops4j.features.FeatureStore;
+import io.github.mlops4j.features.FeatureView;
 import io.github.mlops4j.features.OnlineRecord;
+import io.github.mlops4j.features.ValueType;
+import io.github.mlops4j.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The server stops while a store uses it, then comes back on the same port (empty). */
 class RedisOutageTest {
@@ -74,6 +83,62 @@ class RedisOutageTest {
                   store.read("v", List.of(key("a"))).get(key("a")).values(),
                   StandardCharsets.UTF_8))
           .isEqualTo("after");
+    }
+  }
+
+  @Test
+  void aFeatureStore_duringAnOutage_failsClearly_andMaterializesAgainWhenTheServerIsBack(
+      @TempDir Path temp) throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2100-01-01T00:00:00Z"));
+    try (RedisOnlineStore store =
+            RedisOnlineStore.builder().uri(REDIS.uri()).namespace("outage-fs").build();
+        FeatureStore features =
+            FeatureStore.builder()
+                .workspace(temp.resolve("ws"))
+                .clock(clock)
+                .cacheMaximumSize(0)
+                .cacheMaxStaleness(Duration.ZERO)
+                .onlineStore(store)
+                .build()) {
+      features.apply(
+          FeatureView.builder("s")
+              .entity("id", ValueType.STRING)
+              .feature("n", ValueType.LONG)
+              .build());
+      features.write(
+          "s",
+          List.of(
+              FeatureRow.of(Map.of("id", "a"), clock.instant().minusSeconds(10), Map.of("n", 1L))));
+      features.materialize(clock.instant());
+
+      REDIS.stop();
+      clock.advance(Duration.ofMinutes(1));
+      features.write(
+          "s",
+          List.of(
+              FeatureRow.of(Map.of("id", "a"), clock.instant().minusSeconds(10), Map.of("n", 2L))));
+      assertThatThrownBy(() -> features.online(Map.of("id", "a"), List.of("s:n")))
+          .isInstanceOf(RedisOnlineStoreException.class)
+          .hasMessageContaining("read of 1 entity in view 's'");
+      Instant to = clock.instant();
+      assertThatThrownBy(() -> features.materialize(to))
+          .isInstanceOf(RedisOnlineStoreException.class)
+          .hasMessageContaining("write of 1 entity in view 's'");
+
+      REDIS.start(); // empty; the failed materialization did not advance the watermark
+      long deadline = System.nanoTime() + SAFETY_NET_NANOS;
+      while (true) {
+        try {
+          features.materialize(to);
+          break;
+        } catch (RedisOnlineStoreException e) {
+          if (System.nanoTime() > deadline) {
+            throw e;
+          }
+          Thread.sleep(20); // waiting for the reconnect, not timing anything under test
+        }
+      }
+      assertThat(features.online(Map.of("id", "a"), List.of("s:n")).get(0, "s:n")).isEqualTo(2L);
     }
   }
 
