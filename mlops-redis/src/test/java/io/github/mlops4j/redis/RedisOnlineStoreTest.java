@@ -314,6 +314,32 @@ class RedisOnlineStoreTest {
   }
 
   @Test
+  void aServerThatDoesNotAnswer_isATimeout_andTheStoreWorksAfterwards() throws Exception {
+    RedisOnlineStore s = open(RedisOnlineStore.builder().timeout(Duration.ofMillis(100)));
+    Instant e = Instant.parse("2030-01-01T00:00:00Z");
+    s.write("v", List.of(record(key("a"), e, 0, "A")));
+    raw.clientPause(5_000); // the server holds every other client's commands for 5 s
+    assertThatThrownBy(() -> s.read("v", List.of(key("a"))))
+        .isInstanceOfSatisfying(
+            RedisOnlineStoreException.class,
+            ex -> {
+              assertThat(ex.getMessage()).contains("got no answer within PT0.1S");
+              assertThat(ex.server()).isEqualTo("127.0.0.1:" + REDIS.port());
+            });
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) { // until the pause ends; a safety net, not a timing assertion
+      try {
+        assertThat(s.read("v", List.of(key("a")))).containsOnlyKeys(key("a"));
+        break;
+      } catch (RedisOnlineStoreException ex) {
+        if (System.nanoTime() > deadline) {
+          throw ex;
+        }
+      }
+    }
+  }
+
+  @Test
   void aForeignHash_isAClearError_andIsLeftAlone() {
     byte[] k = redisKey("v", key("a"));
     raw.hset(k, "o".getBytes(StandardCharsets.UTF_8), new byte[] {9, 9});
