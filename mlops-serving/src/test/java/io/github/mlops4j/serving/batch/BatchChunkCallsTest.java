@@ -6,14 +6,25 @@ import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.serving.InferenceService;
 import io.github.mlops4j.serving.InvalidInputException;
 import io.github.mlops4j.serving.Prediction;
+import io.github.mlops4j.serving.metrics.MicrometerServingMeters;
+import io.github.mlops4j.serving.metrics.ServingMetrics;
 import io.github.mlops4j.serving.routing.Arm;
 import io.github.mlops4j.serving.routing.Routing;
 import io.github.mlops4j.serving.routing.Target;
 import io.github.mlops4j.serving.testing.CountingModels;
+import io.github.mlops4j.serving.testing.CountingModels.Counting;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -170,5 +181,62 @@ class BatchChunkCallsTest {
         assertThat(row.get("output")).isEqualTo(s.predict(request).output());
       }
     }
+  }
+
+  @Test
+  void anOverloadedChunkIsRetried_untilTheServiceHasRoom() throws Exception {
+    int rows = 250;
+    Path in = BatchFixtures.csv(temp.resolve("in.csv"), rows);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try (InferenceService s =
+        InferenceService.builder()
+            .registry(registry)
+            .model("churn")
+            .version(1)
+            .maxConcurrency(1)
+            .meters(MicrometerServingMeters.of(meters))
+            .build()) {
+      Counting<?> v1 = loader.loaded.get(1);
+      CountDownLatch entered = new CountDownLatch(1);
+      CountDownLatch proceed = new CountDownLatch(1);
+      v1.holdNextBatch(entered, proceed);
+      Future<List<Prediction>> holder =
+          threads.submit(() -> s.predictAll(List.of(BatchFixtures.request(0))));
+      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue(); // it holds the only permit
+      Future<BatchResult> job =
+          threads.submit(
+              () ->
+                  BatchJob.builder()
+                      .service(s)
+                      .input(in)
+                      .output(temp.resolve("out.csv"))
+                      .parallelism(1)
+                      .chunkSize(100)
+                      .overloadRetry(Duration.ofMinutes(5))
+                      .build()
+                      .run());
+      long safetyNet = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (overloaded(meters) == 0) { // the job's first chunk was refused at least once
+        assertThat(System.nanoTime() - safetyNet).isNegative();
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      }
+      proceed.countDown();
+
+      BatchResult r = job.get(60, TimeUnit.SECONDS);
+
+      assertThat(holder.get(30, TimeUnit.SECONDS)).hasSize(1);
+      assertThat(r.rowsScored()).isEqualTo(rows);
+      assertThat(r.rowsRejected()).isZero();
+      assertThat(v1.batchSizes).containsExactly(1, 100, 100, 50);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  private static long overloaded(SimpleMeterRegistry meters) {
+    return meters.find(ServingMetrics.PREDICT).tag("outcome", "overloaded").timers().stream()
+        .mapToLong(Timer::count)
+        .sum();
   }
 }
