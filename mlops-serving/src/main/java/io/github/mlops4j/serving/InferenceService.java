@@ -4,6 +4,7 @@ import io.github.mlops4j.features.FeatureStore;
 import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelSignature;
+import io.github.mlops4j.serving.internal.BatchAccess;
 import io.github.mlops4j.serving.internal.BuilderSettings;
 import io.github.mlops4j.serving.metrics.ServingMeters;
 import io.github.mlops4j.serving.routing.Routing;
@@ -39,6 +40,10 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public final class InferenceService implements AutoCloseable {
+  static {
+    BatchAccess.install((service, requests) -> service.core.predictEach(requests));
+  }
+
   private final ServiceCore core;
 
   private InferenceService(ServiceCore core) {
@@ -77,9 +82,29 @@ public final class InferenceService implements AutoCloseable {
   }
 
   /**
-   * Predicts each request in order, one call after another on this thread, each with the service's
-   * default timeout. The first failure is thrown. (Micro-batching joins the requests of concurrent
-   * callers; a list from one caller is not sent as one batch.)
+   * Predicts a list of requests as one batch on this thread and returns the predictions in order.
+   *
+   * <p>Each request is handled as {@link #predict(Map)} handles it: validated on its own, routed on
+   * its own (A/B arm, canary, sticky key), given its own prediction id, counted in the meters,
+   * published to listeners (with sampling) and mirrored to the shadow. The requests are then
+   * grouped by the version they were routed to, and each group is predicted in <b>one</b> call of
+   * the model ({@code Model.predict(List)}; an ONNX model runs the group as one tensor). If the
+   * model fails on a group as a whole, its requests are predicted one by one, so that one request
+   * the model cannot take fails only itself. A version swapped during the call keeps answering the
+   * requests already routed to it.
+   *
+   * <p>Limits: the whole list takes one {@code maxConcurrency} permit (it is one call on one
+   * thread) and the default timeout (if any) counts from the start of the call for every request,
+   * so a list must be predicted within it; the micro-batcher is not used (the list is a batch
+   * already); each group goes to the model in one call, so the list's size bounds the call's.
+   *
+   * <p>Every request is predicted even when some fail. If any failed, the failure of the first
+   * failed request in list order is thrown (an {@link InvalidInputException}, {@link
+   * OverloadedException}, ... as {@code predict} would throw it), and the other predictions are not
+   * returned, though they were made, counted and published. {@code BatchJob} uses the same path and
+   * keeps each row's own outcome.
+   *
+   * @throws NullPointerException if {@code requests} or one of them is null
    */
   public List<Prediction> predictAll(List<? extends Map<String, ?>> requests) {
     Objects.requireNonNull(requests, "requests");

@@ -12,6 +12,7 @@ import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelSignature;
 import io.github.mlops4j.registry.ModelVersion;
 import io.github.mlops4j.registry.RegistryEvent;
+import io.github.mlops4j.serving.internal.BatchAccess;
 import io.github.mlops4j.serving.internal.MicroBatcher;
 import io.github.mlops4j.serving.internal.Texts;
 import io.github.mlops4j.serving.metrics.ServingMeters;
@@ -769,11 +770,290 @@ final class ServiceCore {
   }
 
   List<Prediction> predictAll(List<? extends Map<String, ?>> requests) {
-    List<Prediction> out = new ArrayList<>(requests.size());
-    for (Map<String, ?> r : requests) {
-      out.add(predict(r, defaultTimeoutNanos));
+    for (int i = 0; i < requests.size(); i++) {
+      if (requests.get(i) == null) {
+        throw new NullPointerException("requests[" + i + "]");
+      }
+    }
+    List<BatchAccess.RowResult> results = predictEach(requests);
+    List<Prediction> out = new ArrayList<>(results.size());
+    for (BatchAccess.RowResult r : results) {
+      RuntimeException e = r.error();
+      if (e != null) {
+        throw e;
+      }
+      out.add(Objects.requireNonNull(r.prediction()));
     }
     return out;
+  }
+
+  // ---------------------------------------------------------------- batch path
+
+  /** One request of a batch on its way: routed, encoded, predicted, then answered. */
+  private static final class Row {
+    final Map<String, ?> input;
+    final LoadedVersion<?> lv;
+    final int target;
+    final String id;
+    @Nullable Example<?> example;
+    @Nullable RuntimeException early; // failed before the model call (input, deadline)
+    LoadedVersion.@Nullable Scored<?> scored;
+    long end;
+
+    Row(Map<String, ?> input, LoadedVersion<?> lv, int target, String id) {
+      this.input = input;
+      this.lv = lv;
+      this.target = target;
+      this.id = id;
+    }
+  }
+
+  /**
+   * The outcome of each request, in order (the path of {@code predictAll} and {@code BatchJob}).
+   * Each request is enriched, routed (with a lease on its version), given an id and encoded as
+   * {@link #predict} does; then the encoded requests of each version go to the model in one call
+   * ({@link LoadedVersion#predictBatch}, which falls back to one by one); then each request is
+   * judged, counted, published and mirrored as {@link #serve} does, in list order. The batch takes
+   * one permit; every request's deadline counts from the start of the batch.
+   */
+  List<BatchAccess.RowResult> predictEach(List<? extends Map<String, ?>> requests) {
+    int n = requests.size();
+    List<BatchAccess.RowResult> out = new ArrayList<>(n);
+    if (n == 0) {
+      return out;
+    }
+    long start = ticker.getAsLong();
+    long timeoutNanos = defaultTimeoutNanos;
+    long deadline = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : start + timeoutNanos;
+    Snapshot s = snapshot;
+    if (closed || s == null) {
+      ModelUnavailableException e =
+          new ModelUnavailableException("The service of '" + model + "' is closed");
+      for (int i = 0; i < n; i++) {
+        out.add(new BatchAccess.RowResult(null, e));
+      }
+      return out;
+    }
+    Semaphore p = permits;
+    if (p != null && !p.tryAcquire()) {
+      OverloadedException e =
+          new OverloadedException(
+              "'"
+                  + model
+                  + "' is serving "
+                  + maxConcurrency
+                  + " calls already (maxConcurrency); retry later or raise the bound");
+      for (int i = 0; i < n; i++) {
+        s.byTarget()[0].meters.record(0, Outcome.OVERLOADED, ticker.getAsLong() - start);
+        out.add(new BatchAccess.RowResult(null, e));
+      }
+      return out;
+    }
+    inFlight.increment();
+    @Nullable Row[] rows = new Row[n];
+    try {
+      @Nullable RuntimeException[] failed = new RuntimeException[n];
+      // 1. per request: enrich, route and lease, id, encode
+      Map<LoadedVersion<?>, List<Row>> groups = new LinkedHashMap<>();
+      for (int i = 0; i < n; i++) {
+        Map<String, ?> input = null;
+        try {
+          Map<String, ?> request = Objects.requireNonNull(requests.get(i), "request");
+          input = features == null ? request : enrich(request, s);
+          Row row = routeRow(input);
+          rows[i] = row;
+          try {
+            row.example = row.lv.encode(input, policy);
+            groups.computeIfAbsent(row.lv, k -> new ArrayList<>()).add(row);
+          } catch (RuntimeException e) {
+            row.early = e;
+          }
+        } catch (InvalidInputException e) {
+          failed[i] = explained(input, e);
+        } catch (RuntimeException e) {
+          failed[i] = e;
+        }
+      }
+      // 2. one model call per version
+      for (Map.Entry<LoadedVersion<?>, List<Row>> g : groups.entrySet()) {
+        predictGroup(g.getKey(), g.getValue(), deadline);
+      }
+      // 3. per request, in order: judge, count, publish, release, mirror
+      for (int i = 0; i < n; i++) {
+        Row row = rows[i];
+        if (row == null) {
+          out.add(new BatchAccess.RowResult(null, Objects.requireNonNull(failed[i])));
+          continue;
+        }
+        rows[i] = null;
+        Prediction result;
+        try {
+          result = answer(row.lv, row, start, deadline);
+        } catch (InvalidInputException e) {
+          out.add(new BatchAccess.RowResult(null, explained(row.input, e)));
+          continue;
+        } catch (RuntimeException e) {
+          out.add(new BatchAccess.RowResult(null, e));
+          continue;
+        } finally {
+          row.lv.release();
+        }
+        out.add(new BatchAccess.RowResult(result, null));
+        if (shadowIndex >= 0) {
+          mirror(row.id, row.input);
+        }
+      }
+      return out;
+    } finally {
+      for (Row row : rows) {
+        if (row != null) {
+          row.lv.release(); // a batch ended by an Error: no lease outlives it
+        }
+      }
+      inFlight.decrement();
+      if (p != null) {
+        p.release();
+      }
+    }
+  }
+
+  /** {@code e}, with the feature lookup's notes when the input was enriched. */
+  private static InvalidInputException explained(
+      @Nullable Map<String, ?> input, InvalidInputException e) {
+    return input instanceof Enriched en && en.notes != null ? en.explain(e) : e;
+  }
+
+  /** Routes one request of a batch as {@link #route} does: its target, a lease, its id. */
+  private Row routeRow(Map<String, ?> input) {
+    while (true) {
+      Snapshot s = snapshot;
+      if (s == null) {
+        throw new ModelUnavailableException("The service of '" + model + "' is closed");
+      }
+      int target = pick(s, input);
+      LoadedVersion<?> lv = s.byTarget()[target];
+      if (lv.acquire()) {
+        return new Row(input, lv, target, idPrefix + Long.toHexString(ids.incrementAndGet()));
+      }
+    }
+  }
+
+  /** Predicts the encoded rows of one version in one model call (one by one if that fails). */
+  @SuppressWarnings("unchecked")
+  private <T extends Output<T>> void predictGroup(
+      LoadedVersion<T> lv, List<Row> rows, long deadline) {
+    if (deadline != Long.MAX_VALUE && ticker.getAsLong() - deadline > 0) {
+      DeadlineExceededException e = deadlineExceeded(lv.version, "before its prediction started");
+      rows.forEach(r -> r.early = e);
+      return;
+    }
+    List<Example<T>> examples = new ArrayList<>(rows.size());
+    for (Row r : rows) {
+      examples.add((Example<T>) Objects.requireNonNull(r.example));
+    }
+    List<LoadedVersion.Scored<T>> scored = LoadedVersion.predictBatch(lv.model, examples);
+    long end = ticker.getAsLong();
+    for (int i = 0; i < rows.size(); i++) {
+      rows.get(i).scored = scored.get(i);
+      rows.get(i).end = end;
+    }
+  }
+
+  /**
+   * The prediction of one row of a batch, judged, counted and published as {@link #serve} judges,
+   * counts and publishes a single call.
+   */
+  @SuppressWarnings("unchecked")
+  private <T extends Output<T>> Prediction answer(
+      LoadedVersion<T> lv, Row row, long start, long deadline) {
+    int target = row.target;
+    Outcome outcome = Outcome.ERROR;
+    boolean versionFault = false;
+    try {
+      RuntimeException early = row.early;
+      if (early != null) {
+        throw early;
+      }
+      Example<T> example = (Example<T>) Objects.requireNonNull(row.example);
+      LoadedVersion.Scored<T> scored = (LoadedVersion.Scored<T>) Objects.requireNonNull(row.scored);
+      org.tribuo.@Nullable Prediction<T> tribuo = scored.prediction();
+      RuntimeException failed = scored.error();
+      if (failed != null || tribuo == null || !lv.adapter.usable(tribuo)) { // usable(null) is false
+        RuntimeException e = lv.failure(model, example, failed);
+        versionFault = !(e instanceof InvalidInputException);
+        throw e;
+      }
+      if (deadline != Long.MAX_VALUE && row.end - deadline > 0) {
+        throw deadlineExceeded(lv.version, "while it was predicted");
+      }
+      String output;
+      Map<String, Double> scores;
+      try {
+        output = lv.adapter.output(tribuo);
+        scores = lv.adapter.scores(tribuo);
+      } catch (RuntimeException e) {
+        versionFault = true;
+        throw new ServingException(
+            "Version "
+                + lv.version
+                + " of '"
+                + model
+                + "' gave an output that cannot be reported: "
+                + Texts.abbreviate(String.valueOf(e), 300),
+            e);
+      }
+      long nanos = row.end - start;
+      Prediction result =
+          new Prediction(
+              row.id,
+              model,
+              lv.version,
+              output,
+              scores,
+              Duration.ofNanos(nanos),
+              routes.get(target));
+      outcome = Outcome.OK;
+      lv.meters.record(target, outcome, nanos);
+      if (target == 1 && canaryPolicy != null) {
+        canaryCall(lv.version, false, nanos);
+      }
+      if (events.active()
+          && (sampleRate >= 1.0
+              || (sampleRate > 0 && ThreadLocalRandom.current().nextDouble() < sampleRate))) {
+        publish(lv, result, row.input);
+      }
+      return result;
+    } catch (InvalidInputException e) {
+      outcome = Outcome.INVALID;
+      throw e;
+    } catch (DeadlineExceededException e) {
+      outcome = Outcome.DEADLINE;
+      throw e;
+    } catch (ServingException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      versionFault = true; // not reached by the request's own problems: those are caught above
+      throw new ServingException(
+          "Version "
+              + lv.version
+              + " of '"
+              + model
+              + "' failed to predict: "
+              + Texts.abbreviate(String.valueOf(e), 300),
+          e);
+    } finally {
+      if (outcome != Outcome.OK) {
+        long nanos = ticker.getAsLong() - start;
+        lv.meters.record(target, outcome, nanos);
+        if (target == 1 && canaryPolicy != null) {
+          if (versionFault) {
+            canaryCall(lv.version, true, nanos);
+          } else if (outcome == Outcome.DEADLINE) {
+            canaryCall(lv.version, false, nanos);
+          }
+        }
+      }
+    }
   }
 
   // ---------------------------------------------------------------- shadow and canary

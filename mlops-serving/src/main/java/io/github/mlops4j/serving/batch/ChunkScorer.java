@@ -19,6 +19,7 @@ import io.github.mlops4j.serving.InferenceService;
 import io.github.mlops4j.serving.InvalidInputException;
 import io.github.mlops4j.serving.OverloadedException;
 import io.github.mlops4j.serving.Prediction;
+import io.github.mlops4j.serving.internal.BatchAccess;
 import io.github.mlops4j.serving.internal.Texts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,8 +37,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns one chunk of raw records into output and reject bytes: parses the records, converts cells
- * to the model's input types, predicts each row through the service and formats the rows. One
- * instance per worker thread (not thread-safe).
+ * to the model's input types, predicts the rows through the service's batch path (one model call
+ * per version the rows were routed to, for up to {@link #MAX_BATCH_ROWS} rows) and formats the
+ * rows. One instance per worker thread (not thread-safe).
  */
 final class ChunkScorer {
   static final CsvFactory CSV =
@@ -59,6 +61,12 @@ final class ChunkScorer {
 
   private static final long MAX_BACKOFF_NANOS = Duration.ofMillis(100).toNanos();
 
+  /**
+   * The most rows predicted in one batch: a chunk of more rows is predicted in batches of this
+   * many, so that the converted requests of a huge chunk are not all held at once.
+   */
+  static final int MAX_BATCH_ROWS = 8192;
+
   private final JobPlan plan;
   private final InferenceService service;
   private final long overloadRetryNanos;
@@ -72,6 +80,8 @@ final class ChunkScorer {
   /** Scores a chunk. Rows are written in input order. */
   ChunkResult score(RecordSplitter.Chunk chunk) {
     ChunkResult.Builder result = new ChunkResult.Builder(chunk);
+    pending.clear(); // left by a chunk that failed
+    requests.clear();
     try (RowSink out = RowSink.output(plan);
         RowSink rejects = RowSink.rejects(plan)) {
       if (plan.inputFormat == BatchFormat.CSV) {
@@ -79,6 +89,7 @@ final class ChunkScorer {
       } else {
         scoreJsonLines(chunk, result, out, rejects);
       }
+      flush(result, out, rejects, chunk);
       out.finish();
       rejects.finish();
       return result.build(out.bytes(), rejects.bytes());
@@ -99,7 +110,6 @@ final class ChunkScorer {
     List<String> header = plan.header;
     int columns = header == null ? 0 : header.size();
     for (int i = 0; i < chunk.count(); i++) {
-      long line = chunk.lines()[i];
       String[] cells;
       if (badUtf8 != null && badUtf8[i] >= 0) {
         rejectUtf8(result, rejects, chunk, i, badUtf8[i]);
@@ -120,25 +130,23 @@ final class ChunkScorer {
           problem = "malformed CSV: " + firstLine(e.getMessage());
         }
         if (one == null || one.size() != 1) {
-          reject(
+          skip(
               result,
               rejects,
               chunk,
               i,
-              problem != null ? problem : "malformed CSV: the record does not parse as one row",
-              false);
+              problem != null ? problem : "malformed CSV: the record does not parse as one row");
           continue;
         }
         cells = one.get(0);
       }
       if (cells.length != columns) {
-        reject(
+        skip(
             result,
             rejects,
             chunk,
             i,
-            "expected " + columns + " columns but found " + cells.length,
-            false);
+            "expected " + columns + " columns but found " + cells.length);
         continue;
       }
       Map<String, Object> request =
@@ -149,14 +157,14 @@ final class ChunkScorer {
                       : plan.inputColumns.length + plan.requestColumns.size()));
       String problem = csvRequest(cells, request);
       if (problem != null) {
-        reject(result, rejects, chunk, i, problem, false);
+        skip(result, rejects, chunk, i, problem);
         continue;
       }
       @Nullable Object[] passThrough = new Object[plan.passThrough.size()];
       for (int p = 0; p < passThrough.length; p++) {
         passThrough[p] = cells[plan.passThroughColumns[p]];
       }
-      predictAndWrite(result, out, rejects, chunk, i, line, request, passThrough);
+      stage(result, out, rejects, chunk, i, request, passThrough);
     }
   }
 
@@ -258,20 +266,19 @@ final class ChunkScorer {
     return bad;
   }
 
-  private static void rejectUtf8(
+  private void rejectUtf8(
       ChunkResult.Builder result,
       RowSink rejects,
       RecordSplitter.Chunk chunk,
       int record,
       int offset)
       throws IOException {
-    reject(
+    skip(
         result,
         rejects,
         chunk,
         record,
-        "not valid UTF-8 (byte " + (offset + 1) + " of the record); the input must be UTF-8",
-        false);
+        "not valid UTF-8 (byte " + (offset + 1) + " of the record); the input must be UTF-8");
   }
 
   /** Parses CSV rows; null if the text does not parse. */
@@ -323,17 +330,17 @@ final class ChunkScorer {
       try {
         node = JSON.readTree(chunk.data(), from, len);
       } catch (IOException e) {
-        reject(result, rejects, chunk, i, jsonProblem(e), false);
+        skip(result, rejects, chunk, i, jsonProblem(e));
         continue;
       }
       if (node == null || !node.isObject()) {
-        reject(result, rejects, chunk, i, "expected a JSON object", false);
+        skip(result, rejects, chunk, i, "expected a JSON object");
         continue;
       }
       Map<String, Object> request = new HashMap<>();
       String problem = jsonRequest(node, request);
       if (problem != null) {
-        reject(result, rejects, chunk, i, problem, false);
+        skip(result, rejects, chunk, i, problem);
         continue;
       }
       @Nullable Object[] passThrough = new Object[plan.passThrough.size()];
@@ -341,7 +348,7 @@ final class ChunkScorer {
         JsonNode v = node.get(plan.passThrough.get(p));
         passThrough[p] = v == null || v.isNull() ? null : v;
       }
-      predictAndWrite(result, out, rejects, chunk, i, chunk.lines()[i], request, passThrough);
+      stage(result, out, rejects, chunk, i, request, passThrough);
     }
   }
 
@@ -429,20 +436,92 @@ final class ChunkScorer {
 
   // ---------------------------------------------------------------- predict and write
 
-  private void predictAndWrite(
+  /**
+   * A record of the chunk waiting for the batch prediction of the rows staged before it: a row to
+   * predict (request set) or a reject written in its place, so that rejects keep input order.
+   */
+  private record Pending(
+      int record, @Nullable Object @Nullable [] passThrough, @Nullable String reason) {}
+
+  private final List<Pending> pending = new ArrayList<>();
+  private final List<Map<String, Object>> requests = new ArrayList<>();
+
+  /** Rejects a record that never reached the model: now, or after the rows staged before it. */
+  private void skip(
+      ChunkResult.Builder result,
+      RowSink rejects,
+      RecordSplitter.Chunk chunk,
+      int record,
+      String reason)
+      throws IOException {
+    if (pending.isEmpty()) {
+      reject(result, rejects, chunk, record, reason, false);
+    } else {
+      pending.add(new Pending(record, null, reason));
+    }
+  }
+
+  /** Stages a row for the chunk's batch prediction; predicts a full batch at once. */
+  private void stage(
       ChunkResult.Builder result,
       RowSink out,
       RowSink rejects,
       RecordSplitter.Chunk chunk,
       int record,
-      long line,
       Map<String, Object> request,
       @Nullable Object[] passThrough)
       throws IOException {
-    Prediction p;
-    try {
-      p = predict(request, line);
-    } catch (InvalidInputException e) {
+    pending.add(new Pending(record, passThrough, null));
+    requests.add(request);
+    if (requests.size() >= MAX_BATCH_ROWS) {
+      flush(result, out, rejects, chunk);
+    }
+  }
+
+  /**
+   * Predicts the staged rows in one batch ({@code InferenceService.predictAll}'s path: one model
+   * call per version the rows were routed to) and writes them and the rejects between them in input
+   * order.
+   */
+  private void flush(
+      ChunkResult.Builder result, RowSink out, RowSink rejects, RecordSplitter.Chunk chunk)
+      throws IOException {
+    if (pending.isEmpty()) {
+      return;
+    }
+    List<BatchAccess.RowResult> predicted =
+        requests.isEmpty() ? List.of() : predict(chunk.lines()[pending.get(0).record()]);
+    int next = 0;
+    for (Pending row : pending) {
+      String reason = row.reason();
+      if (reason != null) {
+        reject(result, rejects, chunk, row.record(), reason, false);
+      } else {
+        write(
+            result,
+            out,
+            rejects,
+            chunk,
+            row.record(),
+            predicted.get(next++),
+            Objects.requireNonNull(row.passThrough()));
+      }
+    }
+    pending.clear();
+    requests.clear();
+  }
+
+  private void write(
+      ChunkResult.Builder result,
+      RowSink out,
+      RowSink rejects,
+      RecordSplitter.Chunk chunk,
+      int record,
+      BatchAccess.RowResult outcome,
+      @Nullable Object[] passThrough)
+      throws IOException {
+    RuntimeException error = outcome.error();
+    if (error instanceof InvalidInputException e) {
       // the row's own fault (never a model error): at most 10 problems, each bounded
       List<InvalidInputException.Problem> problems = e.problems();
       int shown = Math.min(problems.size(), InvalidInputException.MESSAGE_PROBLEMS);
@@ -453,38 +532,56 @@ final class ChunkScorer {
               + (problems.size() > shown ? "; ... and " + (problems.size() - shown) + " more" : "");
       reject(result, rejects, chunk, record, "invalid input: " + reason, false);
       return;
-    } catch (RuntimeException e) {
-      result.modelError(e);
+    }
+    if (error != null) {
+      result.modelError(error);
       reject(
           result,
           rejects,
           chunk,
           record,
-          "model error: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()),
+          "model error: " + error.getClass().getSimpleName() + ": " + firstLine(error.getMessage()),
           true);
       return;
     }
+    Prediction p = Objects.requireNonNull(outcome.prediction());
     List<String> keys = plan.scoreKeys(p.scores());
     out.prediction(passThrough, p, keys);
     result.scored();
   }
 
-  private Prediction predict(Map<String, Object> request, long line) {
+  /**
+   * The outcome of each staged request; the requests the service refused as overloaded are sent
+   * again with backoff until {@code overloadRetry} has passed.
+   */
+  private List<BatchAccess.RowResult> predict(long firstLine) {
     long backoff = Duration.ofMillis(1).toNanos();
     long giveUp = System.nanoTime() + overloadRetryNanos;
+    List<BatchAccess.RowResult> results =
+        new ArrayList<>(BatchAccess.predictEach(service, requests));
     while (true) {
-      try {
-        return service.predict(request);
-      } catch (OverloadedException e) {
-        if (System.nanoTime() + backoff - giveUp > 0) {
-          throw e;
+      List<Integer> overloaded = new ArrayList<>();
+      for (int i = 0; i < results.size(); i++) {
+        if (results.get(i).error() instanceof OverloadedException) {
+          overloaded.add(i);
         }
-        LockSupport.parkNanos(backoff);
-        if (Thread.currentThread().isInterrupted()) {
-          throw new BatchJobException(
-              "Interrupted while retrying line " + line + " after the service was overloaded");
-        }
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+      }
+      if (overloaded.isEmpty() || System.nanoTime() + backoff - giveUp > 0) {
+        return results;
+      }
+      LockSupport.parkNanos(backoff);
+      if (Thread.currentThread().isInterrupted()) {
+        throw new BatchJobException(
+            "Interrupted while retrying line "
+                + firstLine
+                + " and the rows after it after the service was overloaded");
+      }
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+      List<Map<String, Object>> again = new ArrayList<>(overloaded.size());
+      overloaded.forEach(i -> again.add(requests.get(i)));
+      List<BatchAccess.RowResult> retried = BatchAccess.predictEach(service, again);
+      for (int k = 0; k < overloaded.size(); k++) {
+        results.set(overloaded.get(k), retried.get(k));
       }
     }
   }
