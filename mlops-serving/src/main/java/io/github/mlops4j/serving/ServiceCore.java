@@ -33,10 +33,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -329,11 +331,39 @@ final class ServiceCore {
   }
 
   private static ThreadFactory daemon(String name) {
-    return r -> {
+    return new Daemons(name);
+  }
+
+  /**
+   * Names and remembers the daemon threads of one executor, so that {@link #shutdown} can wait for
+   * them to end: an executor reports termination while its last thread is still exiting.
+   */
+  private static final class Daemons implements ThreadFactory {
+    private final String name;
+    private final Queue<Thread> threads = new ConcurrentLinkedQueue<>();
+
+    Daemons(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public Thread newThread(Runnable r) {
       Thread t = new Thread(r, name);
       t.setDaemon(true);
+      threads.add(t);
       return t;
-    };
+    }
+
+    void join(long millis) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+      for (Thread t : threads) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          return;
+        }
+        t.join(left);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- predict path
@@ -1573,6 +1603,9 @@ final class ServiceCore {
       if (!ex.awaitTermination(CLOSE_MILLIS, TimeUnit.MILLISECONDS)) {
         ex.shutdownNow();
         ex.awaitTermination(CLOSE_MILLIS, TimeUnit.MILLISECONDS);
+      }
+      if (ex.isTerminated() && ex.getThreadFactory() instanceof Daemons threads) {
+        threads.join(CLOSE_MILLIS);
       }
     } catch (InterruptedException e) {
       ex.shutdownNow();
