@@ -13,25 +13,16 @@ import io.github.mlops4j.serving.InferenceService;
 import io.github.mlops4j.serving.Prediction;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.Model;
-import org.tribuo.MutableDataset;
 import org.tribuo.ONNXExportable;
-import org.tribuo.Output;
-import org.tribuo.OutputFactory;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
-import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
-import org.tribuo.impl.ArrayExample;
 import org.tribuo.math.optimisers.AdaGrad;
-import org.tribuo.provenance.SimpleDataSourceProvenance;
 import org.tribuo.regression.RegressionFactory;
 import org.tribuo.regression.Regressor;
 import org.tribuo.regression.sgd.linear.LinearSGDTrainer;
@@ -58,53 +49,14 @@ class OnnxTribuoExportTest {
 
   @TempDir Path dir;
 
-  private static <T extends Output<T>> MutableDataset<T> data(
-      OutputFactory<T> factory, java.util.function.Function<double[], T> target) {
-    Random random = new Random(20261206);
-    MutableDataset<T> data =
-        new MutableDataset<>(
-            new SimpleDataSourceProvenance(
-                "synthetic", OffsetDateTime.of(2026, 12, 6, 0, 0, 0, 0, ZoneOffset.UTC), factory),
-            factory);
-    for (int i = 0; i < 400; i++) {
-      double[] x = new double[FEATURES.size()];
-      for (int j = 0; j < x.length; j++) {
-        x[j] = Math.round(random.nextGaussian() * 1000) / 1000.0;
-      }
-      data.add(new ArrayExample<>(target.apply(x), FEATURES.toArray(String[]::new), x));
-    }
-    return data;
-  }
-
-  /** The feature names in the column order of Tribuo's exported input. */
-  private static List<String> columns(Model<?> model) {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < model.getFeatureIDMap().size(); i++) {
-      out.add(model.getFeatureIDMap().get(i).getName());
-    }
-    return out;
-  }
-
-  private static <T extends Output<T>> ArrayExample<T> example(T unknown, Map<String, Double> row) {
-    ArrayExample<T> e = new ArrayExample<>(unknown);
-    row.forEach(e::add);
-    return e;
-  }
-
   private ModelRegistry registry() {
     return ModelRegistry.builder().workspace(dir.resolve("ws")).pollInterval(Duration.ZERO).build();
   }
 
   @Test
   void exportedLogisticRegressionEqualsTribuoAndOrtSession() throws Exception {
-    Model<Label> tribuo =
-        new LogisticRegressionTrainer()
-            .train(
-                data(
-                    new LabelFactory(),
-                    x -> new Label(x[0] + 0.5 * x[1] - x[2] > 0 ? "yes" : "no")));
-    Path file = dir.resolve("churn-tribuo.onnx");
-    ((ONNXExportable) tribuo).saveONNXModel("io.github.mlops4j.test", 1, file);
+    Model<Label> tribuo = TribuoTraining.logistic(20261206);
+    Path file = TribuoTraining.export(tribuo, dir.resolve("churn-tribuo.onnx"));
 
     // the names Tribuo's export uses
     try (OrtSession s = OrtEnvironment.getEnvironment().createSession(file.toString())) {
@@ -114,11 +66,8 @@ class OnnxTribuoExportTest {
       assertThat(((TensorInfo) in.getInfo()).getShape()).containsExactly(-1, 4);
       assertThat(s.getOutputInfo().keySet()).containsExactly("output");
     }
-    List<String> columns = columns(tribuo);
-    List<String> labels = new ArrayList<>();
-    for (int i = 0; i < tribuo.getOutputIDInfo().size(); i++) {
-      labels.add(tribuo.getOutputIDInfo().getOutput(i).getLabel());
-    }
+    List<String> columns = TribuoTraining.columns(tribuo);
+    List<String> labels = TribuoTraining.labels(tribuo);
     List<Map<String, Double>> rows = Fixtures.rows();
     List<double[]> rowsInColumnOrder = new ArrayList<>();
     for (Map<String, Double> r : rows) {
@@ -140,7 +89,7 @@ class OnnxTribuoExportTest {
         for (int i = 0; i < rows.size(); i++) {
           Prediction p = service.predict(rows.get(i));
           org.tribuo.Prediction<Label> expected =
-              tribuo.predict(example(LabelFactory.UNKNOWN_LABEL, rows.get(i)));
+              TribuoTraining.predict(tribuo, LabelFactory.UNKNOWN_LABEL, rows.get(i));
           assertThat(p.output()).isEqualTo(expected.getOutput().getLabel());
           for (int c = 0; c < labels.size(); c++) {
             String label = labels.get(c);
@@ -158,13 +107,12 @@ class OnnxTribuoExportTest {
     Model<Regressor> tribuo =
         new LinearSGDTrainer(new SquaredLoss(), new AdaGrad(0.1), 10, 1L)
             .train(
-                data(
+                TribuoTraining.data(
                     new RegressionFactory(),
-                    x ->
-                        new Regressor("spend", 3.0 * x[0] - 2.0 * x[1] + 0.5 * x[2] + 0.1 * x[3])));
-    Path file = dir.resolve("spend-tribuo.onnx");
-    ((ONNXExportable) tribuo).saveONNXModel("io.github.mlops4j.test", 1, file);
-    List<String> columns = columns(tribuo);
+                    x -> new Regressor("spend", 3.0 * x[0] - 2.0 * x[1] + 0.5 * x[2] + 0.1 * x[3]),
+                    20261206));
+    Path file = TribuoTraining.export(tribuo, dir.resolve("spend-tribuo.onnx"));
+    List<String> columns = TribuoTraining.columns(tribuo);
     List<Map<String, Double>> rows = Fixtures.rows();
     List<double[]> rowsInColumnOrder = new ArrayList<>();
     for (Map<String, Double> r : rows) {
@@ -184,8 +132,7 @@ class OnnxTribuoExportTest {
         for (int i = 0; i < rows.size(); i++) {
           Prediction p = service.predict(rows.get(i));
           double expected =
-              tribuo
-                  .predict(example(RegressionFactory.UNKNOWN_REGRESSOR, rows.get(i)))
+              TribuoTraining.predict(tribuo, RegressionFactory.UNKNOWN_REGRESSOR, rows.get(i))
                   .getOutput()
                   .getValues()[0];
           assertThat(p.value()).isCloseTo(raw[i][0], within(1e-6));
