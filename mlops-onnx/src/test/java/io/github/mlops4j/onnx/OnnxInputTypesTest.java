@@ -142,6 +142,43 @@ class OnnxInputTypesTest {
         .hasMessageContaining("encode the category outside it");
   }
 
+  @Test
+  void categoryEncodedOutsideTheGraphIsServedFromItsField() throws Exception {
+    ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+    try (ModelRegistry registry = registry()) {
+      registry.register(
+          "plans",
+          OnnxArtifact.of(Fixtures.file("plan_onehot.onnx"))
+              .columns("tenure", "plan@basic", "plan@gold")
+              .regression()
+              .toArtifact(),
+          null);
+      try (InferenceService service =
+          InferenceService.builder().registry(registry).model("plans").build()) {
+        for (String plan : List.of("basic", "gold")) {
+          // the same model with its OneHotEncoder inside, fed the string itself
+          float expected;
+          try (ai.onnxruntime.OnnxTensor tenure =
+                  ai.onnxruntime.OnnxTensor.createTensor(env, new float[][] {{2.0f}});
+              ai.onnxruntime.OnnxTensor category =
+                  ai.onnxruntime.OnnxTensor.createTensor(env, new String[][] {{plan}})) {
+            expected =
+                RawOnnx.run(
+                        Fixtures.file("plan_string.onnx"),
+                        Map.of("tenure", tenure, "plan", category),
+                        1)
+                    .get("variable")[0][0];
+          }
+          assertThat(service.predict(Map.of("tenure", 2.0, "plan", plan)).value())
+              .isCloseTo(expected, within(1e-6));
+        }
+        assertThatThrownBy(() -> service.predict(Map.of("tenure", 2.0, "plan", "silver")))
+            .isInstanceOf(io.github.mlops4j.serving.InvalidInputException.class)
+            .hasMessageContaining("unknown category 'silver'");
+      }
+    }
+  }
+
   private static io.github.mlops4j.registry.ModelArtifact counts(String file, boolean columns) {
     OnnxArtifact a = OnnxArtifact.of(Fixtures.file(file));
     if (columns) {

@@ -8,6 +8,7 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import io.github.mlops4j.registry.ModelArtifact;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.serving.InferenceService;
 import io.github.mlops4j.serving.Prediction;
@@ -56,7 +57,25 @@ class OnnxTribuoExportTest {
   @Test
   void exportedLogisticRegressionEqualsTribuoAndOrtSession() throws Exception {
     Model<Label> tribuo = TribuoTraining.logistic(20261206);
-    Path file = TribuoTraining.export(tribuo, dir.resolve("churn-tribuo.onnx"));
+    Path file = dir.resolve("churn-tribuo.onnx");
+    // tag::tribuo-export[]
+    ((ONNXExportable) tribuo).saveONNXModel("com.example.churn", 1, file);
+    List<String> columns = new ArrayList<>(); // the columns of input "input": feature-id order
+    for (int i = 0; i < tribuo.getFeatureIDMap().size(); i++) {
+      columns.add(tribuo.getFeatureIDMap().get(i).getName());
+    }
+    List<String> labels = new ArrayList<>(); // the columns of output "output": output-id order
+    for (int i = 0; i < tribuo.getOutputIDInfo().size(); i++) {
+      labels.add(tribuo.getOutputIDInfo().getOutput(i).getLabel());
+    }
+    ModelArtifact artifact =
+        OnnxArtifact.of(file)
+            .columns(columns.toArray(String[]::new))
+            .classification(labels.toArray(String[]::new))
+            .toArtifact();
+    // end::tribuo-export[]
+    assertThat(columns).isEqualTo(TribuoTraining.columns(tribuo));
+    assertThat(labels).isEqualTo(TribuoTraining.labels(tribuo));
 
     // the names Tribuo's export uses
     try (OrtSession s = OrtEnvironment.getEnvironment().createSession(file.toString())) {
@@ -66,8 +85,6 @@ class OnnxTribuoExportTest {
       assertThat(((TensorInfo) in.getInfo()).getShape()).containsExactly(-1, 4);
       assertThat(s.getOutputInfo().keySet()).containsExactly("output");
     }
-    List<String> columns = TribuoTraining.columns(tribuo);
-    List<String> labels = TribuoTraining.labels(tribuo);
     List<Map<String, Double>> rows = Fixtures.rows();
     List<double[]> rowsInColumnOrder = new ArrayList<>();
     for (Map<String, Double> r : rows) {
@@ -77,13 +94,7 @@ class OnnxTribuoExportTest {
         RawOnnx.run(file, columns, rowsInColumnOrder, OnnxJavaType.FLOAT, "input", false)
             .get("output");
     try (ModelRegistry registry = registry()) {
-      registry.register(
-          "churn",
-          OnnxArtifact.of(file)
-              .columns(columns.toArray(String[]::new))
-              .classification(labels.toArray(String[]::new))
-              .toArtifact(),
-          null);
+      registry.register("churn", artifact, null);
       try (InferenceService service =
           InferenceService.builder().registry(registry).model("churn").build()) {
         for (int i = 0; i < rows.size(); i++) {
