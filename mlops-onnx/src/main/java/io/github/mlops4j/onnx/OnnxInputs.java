@@ -38,16 +38,16 @@ final class OnnxInputs {
     int f = binding.columns().size();
     String single = binding.singleInput();
     if (single != null) {
-      into.put(
-          single,
-          tensor(env, binding, binding.inputTypes().get(single), data, 0, f, n, new long[] {n, f}));
+      OnnxJavaType type = binding.inputTypes().getOrDefault(single, OnnxJavaType.FLOAT);
+      into.put(single, tensor(env, binding, type, data, 0, f, n, new long[] {n, f}));
       return;
     }
     for (int c = 0; c < f; c++) {
       String input = binding.columns().get(c);
       long[] shape =
           binding.inputRanks().getOrDefault(input, 2) == 1 ? new long[] {n} : new long[] {n, 1};
-      into.put(input, tensor(env, binding, binding.inputTypes().get(input), data, c, 1, n, shape));
+      OnnxJavaType type = binding.inputTypes().getOrDefault(input, OnnxJavaType.FLOAT);
+      into.put(input, tensor(env, binding, type, data, c, 1, n, shape));
     }
   }
 
@@ -116,7 +116,8 @@ final class OnnxInputs {
       return v;
     }
     String feature = binding.columns().get(column);
-    String input = binding.singleInput() != null ? binding.singleInput() : feature;
+    String single = binding.singleInput();
+    String input = single != null ? single : feature;
     String type = maxExclusive > 0x1p31 ? "int64" : "int32";
     throw new IllegalArgumentException(
         "feature '"
