@@ -27,11 +27,14 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Inputs: without {@link #columns}, the graph must have one input per feature ({@code [N]} or
- * {@code [N, 1]} float tensors), named like the features. With it, the graph has one float input
- * {@code [N, F]} and column {@code i} is the {@code i}-th name. Outputs: a classifier's class
- * probabilities are its first float tensor {@code [N, C]} or sequence of maps (scikit-learn's
- * ZipMap), its label the first int64 or string tensor {@code [N]}; a regressor's value is its first
- * float tensor, or the one {@link #regression(String) named}.
+ * {@code [N, 1]} tensors), named like the features. With it, the graph has one input {@code [N, F]}
+ * and column {@code i} is the {@code i}-th name. Inputs are float, double, int64 or int32 tensors
+ * (an integer input refuses a value that is not a whole number of its type, it does not round); a
+ * graph with a string input is refused (encode the category outside the graph and name its one-hot
+ * columns {@code field@category}). Outputs: a classifier's class probabilities are its first float
+ * tensor {@code [N, C]} or sequence of maps (scikit-learn's ZipMap), its label the first int64 or
+ * string tensor {@code [N]}; a regressor's value is its first float tensor, or the one {@link
+ * #regression(String) named}.
  *
  * @since 0.1.0
  */
@@ -64,7 +67,7 @@ public final class OnnxArtifact {
     return new OnnxArtifact(file, null, null, List.of(), new OnnxLoader());
   }
 
-  /** The graph has one float input {@code [N, F]}: its columns are these features, in order. */
+  /** The graph has one input {@code [N, F]}: its columns are these features, in order. */
   public OnnxArtifact columns(String... featureNames) {
     List<String> names = distinct(List.of(featureNames), "feature");
     return new OnnxArtifact(file, names, kind, outputs, loader);

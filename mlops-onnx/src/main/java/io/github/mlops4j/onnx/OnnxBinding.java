@@ -19,17 +19,19 @@ import org.jspecify.annotations.Nullable;
  * How a graph's inputs and outputs map to a model's features and outputs, derived the same way at
  * registration and at every load from the graph and the stored signature.
  *
- * <p>Inputs: either one float tensor {@code [N, F]} whose columns are the features in signature
- * order (the layout converters emit, e.g. {@code float_input}), or one float tensor {@code [N, 1]}
- * or {@code [N]} per feature, named like the feature. Outputs of a classifier: the first float
- * tensor {@code [N, C]} or sequence of maps (ZipMap) is the class probabilities, the first int64 or
- * string tensor {@code [N]} the predicted label; of a regressor, the output named in the signature
- * or else the first float tensor.
+ * <p>Inputs: either one tensor {@code [N, F]} whose columns are the features in signature order
+ * (the layout converters emit, e.g. {@code float_input}), or one tensor {@code [N, 1]} or {@code
+ * [N]} per feature, named like the feature. Each input is float, double, int64 or int32 ({@link
+ * OnnxInputs} converts the request's doubles); a string input is refused with what to do instead.
+ * Outputs of a classifier: the first float tensor {@code [N, C]} or sequence of maps (ZipMap) is
+ * the class probabilities, the first int64 or string tensor {@code [N]} the predicted label; of a
+ * regressor, the output named in the signature or else the first float tensor.
  *
  * @param columns the features in column order (columns layout), or the features in graph input
  *     order (one input per feature)
  * @param singleInput the input of the columns layout, or null for one input per feature
  * @param inputRanks the rank of each input of the per-feature layout, by name
+ * @param inputTypes the element type of each input, by name
  * @param scores the probabilities output (classification) or the value output (regression)
  * @param zipMap whether {@code scores} is a sequence of maps
  * @param label the label output of a classifier, or null
@@ -38,6 +40,7 @@ record OnnxBinding(
     List<String> columns,
     @Nullable String singleInput,
     Map<String, Integer> inputRanks,
+    Map<String, OnnxJavaType> inputTypes,
     String scores,
     boolean zipMap,
     @Nullable String label) {
@@ -68,9 +71,11 @@ record OnnxBinding(
     Map<String, NodeInfo> inputs = session.getInputInfo();
     @Nullable String single = null;
     Map<String, Integer> ranks = new java.util.LinkedHashMap<>();
+    Map<String, OnnxJavaType> types = new java.util.LinkedHashMap<>();
     if (inputs.size() == 1 && !features.contains(inputs.keySet().iterator().next())) {
       NodeInfo in = inputs.values().iterator().next();
-      TensorInfo t = floatTensor(in);
+      TensorInfo t = numericTensor(in);
+      types.put(in.getName(), t.type);
       long[] shape = t.getShape();
       if (shape.length != 2) {
         throw new IllegalArgumentException(
@@ -97,7 +102,9 @@ record OnnxBinding(
                 + "; name one input per feature, or use one [N, features] input");
       }
       for (NodeInfo in : inputs.values()) {
-        long[] shape = floatTensor(in).getShape();
+        TensorInfo t = numericTensor(in);
+        types.put(in.getName(), t.type);
+        long[] shape = t.getShape();
         if (shape.length < 1 || shape.length > 2 || (shape.length == 2 && shape[1] > 1)) {
           throw new IllegalArgumentException(
               "input '"
@@ -127,7 +134,7 @@ record OnnxBinding(
                 + "; outputs: "
                 + describe(outputs));
       }
-      return new OnnxBinding(columns, single, ranks, value, false, null);
+      return new OnnxBinding(columns, single, ranks, types, value, false, null);
     }
     String scores = null;
     boolean zipMap = false;
@@ -168,15 +175,34 @@ record OnnxBinding(
               + " of maps); outputs: "
               + describe(outputs));
     }
-    return new OnnxBinding(columns, single, ranks, scores, zipMap, label);
+    return new OnnxBinding(columns, single, ranks, types, scores, zipMap, label);
   }
 
-  private static TensorInfo floatTensor(NodeInfo in) {
-    if (!isFloatTensor(in.getInfo())) {
+  private static TensorInfo numericTensor(NodeInfo in) {
+    if (in.getInfo() instanceof TensorInfo s && s.type == OnnxJavaType.STRING) {
       throw new IllegalArgumentException(
-          "input '" + in.getName() + "' is " + in.getInfo() + "; only float tensors are supported");
+          "input '"
+              + cut(in.getName())
+              + "' is a string tensor; requests reach a graph as numbers, so string inputs are"
+              + " not served. Export the graph without its string encoder (encode the category"
+              + " outside it, e.g. one-hot columns named like 'plan@gold') and register the"
+              + " encoded columns");
     }
-    return (TensorInfo) in.getInfo();
+    if (!(in.getInfo() instanceof TensorInfo t && OnnxInputs.SUPPORTED.contains(t.type))) {
+      throw new IllegalArgumentException(
+          "input '"
+              + cut(in.getName())
+              + "' is "
+              + in.getInfo()
+              + "; supported inputs are float, double, int64 and int32 tensors");
+    }
+    return t;
+  }
+
+  private static String cut(String name) {
+    return name.length() <= 100
+        ? name
+        : name.substring(0, 100) + "... (" + name.length() + " chars)";
   }
 
   private static boolean isFloatTensor(ValueInfo info) {

@@ -4,6 +4,7 @@ import io.github.mlops4j.registry.ModelFormatLoader;
 import io.github.mlops4j.registry.ModelSignature;
 import io.github.mlops4j.registry.ModelVersion;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import org.tribuo.Model;
 import org.tribuo.Output;
 
@@ -48,6 +49,11 @@ public final class OnnxLoader implements ModelFormatLoader {
   private final Optimization optimization;
   private final boolean memoryArena;
   private final long maxTensorBytes;
+
+  /** Sessions this loader opened, and of those, how many were closed since (for tests). */
+  final AtomicLong sessionsOpened = new AtomicLong();
+
+  final AtomicLong sessionsClosed = new AtomicLong();
 
   /** The loader with the defaults; used by {@link java.util.ServiceLoader}. */
   public OnnxLoader() {

@@ -6,7 +6,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import io.github.mlops4j.registry.ModelSignature;
-import java.nio.FloatBuffer;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -27,6 +26,7 @@ import org.tribuo.Model;
 import org.tribuo.MutableFeatureMap;
 import org.tribuo.Output;
 import org.tribuo.Prediction;
+import org.tribuo.RealInfo;
 import org.tribuo.provenance.ModelProvenance;
 import org.tribuo.provenance.impl.EmptyDatasetProvenance;
 import org.tribuo.provenance.impl.EmptyTrainerProvenance;
@@ -50,6 +50,7 @@ abstract class OnnxModel<T extends Output<T>> extends Model<T> implements AutoCl
   private final transient Map<String, Integer> columnOf;
   private final transient AtomicLong runs = new AtomicLong();
   private final transient AtomicBoolean closed = new AtomicBoolean();
+  private transient volatile @Nullable OnnxLoader sessions; // counts this model's session close
   private final String modelName;
   private final int modelVersion;
 
@@ -88,8 +89,9 @@ abstract class OnnxModel<T extends Output<T>> extends Model<T> implements AutoCl
   private static ImmutableFeatureMap featureMap(List<String> names) {
     MutableFeatureMap m = new MutableFeatureMap();
     for (String n : names) {
-      m.add(n, -Double.MAX_VALUE);
-      m.add(n, Double.MAX_VALUE);
+      // a real domain spanning every double (two observations given to add() would make it a
+      // categorical one, whose every value is "never seen in training")
+      m.put(new RealInfo(n, 2, Double.MAX_VALUE, -Double.MAX_VALUE, 0.0, 0.0));
     }
     return new ImmutableFeatureMap(m);
   }
@@ -121,6 +123,7 @@ abstract class OnnxModel<T extends Output<T>> extends Model<T> implements AutoCl
       options.setOptimizationLevel(level(settings.optimization()));
       options.setCPUArenaAllocator(settings.memoryArena());
       session = env.createSession(bytes, options);
+      settings.sessionsOpened.incrementAndGet();
       List<String> labels = signature.outputLabels();
       OnnxBinding binding =
           OnnxBinding.of(
@@ -144,9 +147,10 @@ abstract class OnnxModel<T extends Output<T>> extends Model<T> implements AutoCl
         throw new OnnxModelException(
             name, version, name + " v" + version + " is not a " + outputType.getSimpleName());
       }
+      model.sessions = settings;
       return model.castModel(outputType);
     } catch (OrtException | IllegalArgumentException e) {
-      closeQuietly(session, options);
+      closeQuietly(session, options, settings);
       throw new OnnxModelException(
           name,
           version,
@@ -158,7 +162,7 @@ abstract class OnnxModel<T extends Output<T>> extends Model<T> implements AutoCl
               + cut(String.valueOf(e.getMessage())),
           e);
     } catch (RuntimeException | Error e) {
-      closeQuietly(session, options);
+      closeQuietly(session, options, settings);
       throw e;
     }
   }
@@ -173,12 +177,17 @@ abstract class OnnxModel<T extends Output<T>> extends Model<T> implements AutoCl
   }
 
   private static void closeQuietly(
-      @Nullable OrtSession session, OrtSession.SessionOptions options) {
+      @Nullable OrtSession session,
+      OrtSession.SessionOptions options,
+      @Nullable OnnxLoader sessions) {
     if (session != null) {
       try {
         session.close();
       } catch (OrtException e) {
-        // the load already failed; its exception is the one to report
+        // the load already failed or the version retires; nothing more can be done with it
+      }
+      if (sessions != null) {
+        sessions.sessionsClosed.incrementAndGet();
       }
     }
     options.close();
@@ -221,32 +230,18 @@ abstract class OnnxModel<T extends Output<T>> extends Model<T> implements AutoCl
     }
     int n = batch.size();
     int f = binding.columns().size();
-    float[] data = new float[n * f];
+    double[] data = new double[n * f];
     for (int i = 0; i < n; i++) {
       for (Feature feature : batch.get(i)) {
         Integer c = columnOf.get(feature.getName());
         if (c != null) {
-          data[i * f + c] = (float) feature.getValue();
+          data[i * f + c] = feature.getValue();
         }
       }
     }
     Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
     try {
-      String single = binding.singleInput();
-      if (single != null) {
-        inputs.put(single, OnnxTensor.createTensor(env, FloatBuffer.wrap(data), new long[] {n, f}));
-      } else {
-        for (int c = 0; c < f; c++) {
-          float[] column = new float[n];
-          for (int i = 0; i < n; i++) {
-            column[i] = data[i * f + c];
-          }
-          String input = binding.columns().get(c);
-          long[] shape =
-              binding.inputRanks().getOrDefault(input, 2) == 1 ? new long[] {n} : new long[] {n, 1};
-          inputs.put(input, OnnxTensor.createTensor(env, FloatBuffer.wrap(column), shape));
-        }
-      }
+      OnnxInputs.create(env, binding, data, n, inputs);
       runs.incrementAndGet();
       try (OrtSession.Result result = session.run(inputs, binding.fetched())) {
         return decode(result, batch);
@@ -273,7 +268,7 @@ abstract class OnnxModel<T extends Output<T>> extends Model<T> implements AutoCl
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      closeQuietly(session, options);
+      closeQuietly(session, options, sessions);
     }
   }
 

@@ -45,6 +45,33 @@ final class Fixtures {
     return out;
   }
 
+  /** The whole-number features of the counts_*.onnx regressors. */
+  static final List<String> COUNTS = List.of("logins", "tickets", "seats", "months");
+
+  /** The rows of counts_rows.csv, in the order of {@link #COUNTS}. */
+  static List<double[]> countRows() {
+    return csv("counts_rows.csv");
+  }
+
+  /** scikit-learn's LinearRegression.predict for each row of counts_rows.csv. */
+  static List<double[]> countPredictions() {
+    return csv("counts_predictions.csv");
+  }
+
+  /** A row as a request: feature name to value. */
+  static Map<String, Double> request(List<String> features, double[] row) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (int i = 0; i < features.size(); i++) {
+      out.put(features.get(i), row[i]);
+    }
+    return out;
+  }
+
+  /** The rows of rows.csv as arrays, in the order of {@link #FEATURES}. */
+  static List<double[]> rowArrays() {
+    return csv("rows.csv");
+  }
+
   /** scikit-learn's predictions per row: label, P(class 0), P(class 1), regressor value. */
   static List<double[]> sklearn() {
     return csv("sklearn_predictions.csv");

@@ -2,11 +2,13 @@ package io.github.mlops4j.registry.training;
 
 import io.github.mlops4j.Subscription;
 import io.github.mlops4j.internal.Checks;
+import io.github.mlops4j.registry.ModelArtifact;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelVersion;
 import io.github.mlops4j.registry.validation.GateResult;
 import io.github.mlops4j.registry.validation.Holdout;
 import io.github.mlops4j.registry.validation.MetricNames;
+import io.github.mlops4j.registry.validation.ModelEvaluator;
 import io.github.mlops4j.registry.validation.RuleResult;
 import io.github.mlops4j.registry.validation.ValidationGate;
 import io.github.mlops4j.tracking.Run;
@@ -57,6 +59,10 @@ import org.tribuo.Output;
  * retraining's start is skipped too. A failed training or a failed gate never moves the champion.
  * Use one loop per model. Thread-safe; owns no threads.
  *
+ * <p>Models that are not Tribuo models (an ONNX file exported by a Python job, say) are retrained
+ * with {@link Builder#trainingArtifact}: the function gives the artifact to register, and the gate
+ * evaluates the registered version through the registry's format loader.
+ *
  * @param <T> the output type
  * @since 0.1.0
  */
@@ -69,7 +75,8 @@ public final class RetrainingLoop<T extends Output<T>> {
   private final ModelRegistry registry;
   private final Tracker tracker;
   private final String model;
-  private final TrainingFunction<T> training;
+  private final @Nullable TrainingFunction<T> training;
+  private final @Nullable ArtifactTrainingFunction<T> artifactTraining;
   private final Supplier<? extends Dataset<T>> data;
   private final Supplier<Holdout<T>> holdout;
   private final ValidationGate gate;
@@ -89,7 +96,8 @@ public final class RetrainingLoop<T extends Output<T>> {
     this.registry = Objects.requireNonNull(b.registry, "registry");
     this.tracker = Objects.requireNonNull(b.tracker, "tracker");
     this.model = Objects.requireNonNull(b.model, "model");
-    this.training = Objects.requireNonNull(b.training, "training");
+    this.training = b.training;
+    this.artifactTraining = b.artifactTraining;
     this.data = Objects.requireNonNull(b.data, "data");
     this.holdout = Objects.requireNonNull(b.holdout, "holdout");
     this.gate = Objects.requireNonNull(b.gate, "gate");
@@ -216,8 +224,18 @@ public final class RetrainingLoop<T extends Output<T>> {
       run.logParam("trigger", kind);
       Dataset<T> fresh = data.get();
       run.logParam("train_rows", Integer.toString(fresh.size()));
-      Model<T> trained =
-          Objects.requireNonNull(training.train(fresh, run), "the training function returned null");
+      TrainingFunction<T> tribuo = training;
+      Model<T> trained = null;
+      ModelArtifact artifact = null;
+      if (tribuo != null) {
+        trained =
+            Objects.requireNonNull(tribuo.train(fresh, run), "the training function returned null");
+      } else {
+        artifact =
+            Objects.requireNonNull(
+                Objects.requireNonNull(artifactTraining, "artifactTraining").train(fresh, run),
+                "the training function returned null");
+      }
       emit(
           RetrainingEvent.Step.TRAINED,
           trigger,
@@ -226,7 +244,10 @@ public final class RetrainingLoop<T extends Output<T>> {
           "trained on " + fresh.size() + " rows");
       ModelRegistry audited =
           registry.withComment("retrained (" + trigger + ") in run " + run.id());
-      ModelVersion v = audited.register(model, trained, run.id());
+      ModelVersion v =
+          trained != null
+              ? audited.register(model, trained, run.id())
+              : audited.register(model, Objects.requireNonNull(artifact), run.id());
       version = v.version();
       audited.setAlias(model, challengerAlias, v.version());
       emit(
@@ -262,7 +283,10 @@ public final class RetrainingLoop<T extends Output<T>> {
       boolean promoted;
       Integer champion = registry.aliases(model).get(championAlias);
       if (champion == null) {
-        result = gate.evaluate(trained, null, h);
+        result =
+            trained != null
+                ? gate.evaluate(trained, null, h)
+                : gate.evaluate(ModelEvaluator.evaluate(registry, v, h), null);
         promoted =
             result.passed()
                 && registry
@@ -367,6 +391,7 @@ public final class RetrainingLoop<T extends Output<T>> {
     private @Nullable Tracker tracker;
     private @Nullable String model;
     private @Nullable TrainingFunction<T> training;
+    private @Nullable ArtifactTrainingFunction<T> artifactTraining;
     private @Nullable Supplier<? extends Dataset<T>> data;
     private @Nullable Supplier<Holdout<T>> holdout;
     private @Nullable ValidationGate gate;
@@ -405,6 +430,15 @@ public final class RetrainingLoop<T extends Output<T>> {
     /** The host's training code. */
     public Builder<T> training(TrainingFunction<T> training) {
       this.training = Objects.requireNonNull(training, "training");
+      return this;
+    }
+
+    /**
+     * Training that gives an artifact to register instead of a Tribuo model (an ONNX file, say);
+     * give this or {@link #training}, not both.
+     */
+    public Builder<T> trainingArtifact(ArtifactTrainingFunction<T> training) {
+      this.artifactTraining = Objects.requireNonNull(training, "training");
       return this;
     }
 
@@ -496,7 +530,7 @@ public final class RetrainingLoop<T extends Output<T>> {
       if (model == null) {
         missing.add("model");
       }
-      if (training == null) {
+      if (training == null && artifactTraining == null) {
         missing.add("training");
       }
       if (data == null) {
@@ -514,6 +548,10 @@ public final class RetrainingLoop<T extends Output<T>> {
           calls.add(m + "(...)");
         }
         throw Checks.missing("RetrainingLoop.Builder", missing, calls);
+      }
+      if (training != null && artifactTraining != null) {
+        throw new IllegalStateException(
+            "RetrainingLoop.Builder: give training(...) or trainingArtifact(...), not both");
       }
       if (championAlias.equals(challengerAlias)) {
         throw new IllegalStateException(

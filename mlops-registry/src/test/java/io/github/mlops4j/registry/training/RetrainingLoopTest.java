@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mlops4j.registry.AuditAction;
 import io.github.mlops4j.registry.AuditEntry;
+import io.github.mlops4j.registry.ModelArtifact;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.validation.Holdout;
 import io.github.mlops4j.registry.validation.ValidationGate;
@@ -284,5 +285,47 @@ class RetrainingLoopTest {
         .isEqualTo(RetrainingOutcome.Status.SKIPPED);
     assertThat(loop.onPerformance("rmse", 2.0, 1.0).status())
         .isNotEqualTo(RetrainingOutcome.Status.SKIPPED);
+  }
+
+  @Test
+  void anArtifactTrainingFunctionRegistersItsArtifactAndIsGatedLikeAModel() {
+    ArtifactTrainingFunction<Label> exported =
+        (data, run) -> {
+          run.logParam("trainer", "exported elsewhere");
+          return ModelArtifact.tribuo(new LogisticRegressionTrainer().train(data));
+        };
+    RetrainingLoop<Label> loop =
+        RetrainingLoop.<Label>builder()
+            .registry(registry)
+            .tracker(tracker)
+            .model("churn")
+            .data(() -> rows(800, 100, threshold()))
+            .trainingArtifact(exported)
+            .holdout(() -> Holdout.builder(rows(600, 200, threshold())).build())
+            .gate(ValidationGate.builder().require("accuracy", atLeast(0.8)).build())
+            .build();
+    RetrainingOutcome first = loop.trigger("by hand");
+    assertThat(first.status()).isEqualTo(RetrainingOutcome.Status.PROMOTED);
+    assertThat(registry.aliases("churn"))
+        .containsEntry("champion", 1)
+        .containsEntry("challenger", 1);
+    RetrainingOutcome second = loop.trigger("by hand");
+    assertThat(second.status()).isEqualTo(RetrainingOutcome.Status.PROMOTED);
+    assertThat(java.util.Objects.requireNonNull(second.gate()).championVersion()).hasValue(1);
+    assertThat(registry.aliases("churn")).containsEntry("champion", 2);
+    assertThat(registry.getVersion("churn", 2).orElseThrow().runId()).hasValue(second.runId());
+  }
+
+  @Test
+  void trainingAndTrainingArtifactExcludeEachOther() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                loop(logistic())
+                    .trainingArtifact(
+                        (data, run) ->
+                            ModelArtifact.tribuo(new LogisticRegressionTrainer().train(data)))
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not both");
   }
 }
