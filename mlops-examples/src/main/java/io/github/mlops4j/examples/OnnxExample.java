@@ -38,7 +38,10 @@ public final class OnnxExample {
    * @param sklearnYes scikit-learn's probability of {@code yes} per row
    */
   public record Result(
-      int version, List<Prediction> predictions, List<String> sklearnLabels, double[] sklearnYes) {}
+      int version,
+      List<Prediction> predictions,
+      List<String> sklearnLabels,
+      List<Double> sklearnYes) {}
 
   /**
    * Runs the example in {@code [--workspace] DIR} (default {@code target/onnx-workspace}), wiped
@@ -87,12 +90,12 @@ public final class OnnxExample {
         out.line("%-38s %-6s %-8s %-9s %s", "request", "label", "P(yes)", "sklearn", "P(yes)");
         List<Prediction> predictions = new ArrayList<>();
         List<String> sklearnLabels = new ArrayList<>();
-        double[] sklearnYes = new double[rows.size()];
+        List<Double> sklearnYes = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
           Prediction p = churn.predict(rows.get(i));
           predictions.add(p);
           sklearnLabels.add(sklearn.get(i)[0].equals("1") ? "yes" : "no");
-          sklearnYes[i] = Double.parseDouble(sklearn.get(i)[2]);
+          sklearnYes.add(Double.parseDouble(sklearn.get(i)[2]));
           if (i < 5) {
             out.line(
                 "%-38s %-6s %-8s %-9s %s",
@@ -100,7 +103,7 @@ public final class OnnxExample {
                 p.output(),
                 Out.p(p.score("yes")),
                 sklearnLabels.get(i),
-                Out.p(sklearnYes[i]));
+                Out.p(sklearnYes.get(i)));
           }
         }
         Prediction first = predictions.get(0);
@@ -112,9 +115,13 @@ public final class OnnxExample {
             first.output(),
             first.score("yes"),
             sklearnLabels.get(0),
-            sklearnYes[0],
-            Math.abs(first.score("yes") - sklearnYes[0]));
-        return new Result(first.version(), predictions, sklearnLabels, sklearnYes);
+            sklearnYes.get(0),
+            Math.abs(first.score("yes") - sklearnYes.get(0)));
+        return new Result(
+            first.version(),
+            List.copyOf(predictions),
+            List.copyOf(sklearnLabels),
+            List.copyOf(sklearnYes));
       }
     }
   }

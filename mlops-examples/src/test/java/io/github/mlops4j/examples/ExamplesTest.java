@@ -119,10 +119,10 @@ class ExamplesTest {
       // sklearn_predictions.csv: scikit-learn 1.2.1's predict / predict_proba (make_fixtures.py)
       Prediction p = r.predictions().get(i);
       assertThat(p.output()).as("row %d", i).isEqualTo(r.sklearnLabels().get(i));
-      assertThat(p.score("yes")).as("row %d", i).isCloseTo(r.sklearnYes()[i], within(1e-6));
-      assertThat(p.score("no")).as("row %d", i).isCloseTo(1 - r.sklearnYes()[i], within(1e-6));
+      assertThat(p.score("yes")).as("row %d", i).isCloseTo(r.sklearnYes().get(i), within(1e-6));
+      assertThat(p.score("no")).as("row %d", i).isCloseTo(1 - r.sklearnYes().get(i), within(1e-6));
     }
-    assertThat(r.sklearnYes()[0]).isEqualTo(0.2292202535129409);
+    assertThat(r.sklearnYes().get(0)).isEqualTo(0.2292202535129409);
     assertThat(printed()).contains("churn v1 (format onnx)").contains("P(yes) = 0.22922");
   }
 
