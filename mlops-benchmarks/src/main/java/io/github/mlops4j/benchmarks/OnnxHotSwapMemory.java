@@ -323,7 +323,9 @@ public final class OnnxHotSwapMemory {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+          String value = line.substring(6).trim(); // "123456 kB"
+          int space = value.indexOf(' ');
+          return Long.parseLong(space < 0 ? value : value.substring(0, space));
         }
       }
     } catch (IOException | NumberFormatException e) {

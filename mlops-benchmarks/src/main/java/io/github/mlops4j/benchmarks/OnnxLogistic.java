@@ -19,13 +19,32 @@ import org.tribuo.classification.Label;
  * and weights of the Tribuo serving benchmarks (same rows, same trainer, same seed), the graph is
  * made in the same run (no binary to commit or regenerate), and Tribuo's export is a real ONNX
  * producer (the issue names it as the second source of fixtures).
- *
- * @param file the exported graph
- * @param columns the feature of each input column
- * @param labels the label of each probability column
- * @param model the Tribuo model that was exported
  */
-record OnnxLogistic(Path file, String[] columns, String[] labels, Model<Label> model) {
+final class OnnxLogistic {
+  private final Path file;
+  private final String[] columns;
+  private final String[] labels;
+
+  private OnnxLogistic(Path file, String[] columns, String[] labels) {
+    this.file = file;
+    this.columns = columns;
+    this.labels = labels;
+  }
+
+  /** The exported graph. */
+  Path file() {
+    return file;
+  }
+
+  /** The feature of each input column (a copy). */
+  String[] columns() {
+    return columns.clone();
+  }
+
+  /** The label of each probability column (a copy). */
+  String[] labels() {
+    return labels.clone();
+  }
 
   /** Trains on {@code rows} rows seeded {@code seed} and exports the model to {@code file}. */
   static OnnxLogistic train(int rows, long seed, Path file) {
@@ -47,7 +66,7 @@ record OnnxLogistic(Path file, String[] columns, String[] labels, Model<Label> m
     for (int j = 0; j < labels.length; j++) {
       labels[j] = model.getOutputIDInfo().getOutput(j).getLabel();
     }
-    return new OnnxLogistic(file, columns, labels, model);
+    return new OnnxLogistic(file, columns, labels);
   }
 
   /** The artifact to register: the graph's columns and labels named. */
