@@ -1,12 +1,14 @@
 package io.github.mlops4j.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.github.mlops4j.features.FeatureStatus;
 import io.github.mlops4j.features.FeatureValue;
 import io.github.mlops4j.monitoring.drift.ColumnDrift;
 import io.github.mlops4j.monitoring.drift.DriftReport;
 import io.github.mlops4j.registry.validation.GateResult;
+import io.github.mlops4j.serving.Prediction;
 import io.github.mlops4j.tracking.RunInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -105,6 +107,23 @@ class ExamplesTest {
     assertThat(r.batch().rowsScored()).isEqualTo(171);
     assertThat(r.batch().rowsRejected()).isZero();
     assertThat(r.batch().output()).exists();
+  }
+
+  @Test
+  void onnx_servesTheScikitLearnModelAsScikitLearnPredicted() {
+    OnnxExample.Result r = OnnxExample.run(dir.resolve("ws"), out);
+
+    assertThat(r.version()).isEqualTo(1);
+    assertThat(r.predictions()).hasSize(20);
+    for (int i = 0; i < r.predictions().size(); i++) {
+      // sklearn_predictions.csv: scikit-learn 1.2.1's predict / predict_proba (make_fixtures.py)
+      Prediction p = r.predictions().get(i);
+      assertThat(p.output()).as("row %d", i).isEqualTo(r.sklearnLabels().get(i));
+      assertThat(p.score("yes")).as("row %d", i).isCloseTo(r.sklearnYes().get(i), within(1e-6));
+      assertThat(p.score("no")).as("row %d", i).isCloseTo(1 - r.sklearnYes().get(i), within(1e-6));
+    }
+    assertThat(r.sklearnYes().get(0)).isEqualTo(0.2292202535129409);
+    assertThat(printed()).contains("churn v1 (format onnx)").contains("P(yes) = 0.22922");
   }
 
   @Test

@@ -27,7 +27,8 @@ class ModulePathTest {
           "io.github.mlops4j",
           "io.github.mlops4j.registry",
           "io.github.mlops4j.monitoring",
-          "io.github.mlops4j.serving");
+          "io.github.mlops4j.serving",
+          "io.github.mlops4j.onnx");
 
   @Test
   void libraryModulesResolveOnTheModulePath() {
@@ -68,7 +69,8 @@ class ModulePathTest {
     Path root = Path.of("").toAbsolutePath().getParent();
     List<String> claiming = new ArrayList<>();
     for (String module :
-        List.of("mlops-core", "mlops-registry", "mlops-monitoring", "mlops-serving")) {
+        List.of(
+            "mlops-core", "mlops-registry", "mlops-monitoring", "mlops-serving", "mlops-onnx")) {
       String pom = Files.readString(root.resolve(module).resolve("pom.xml"));
       if (pom.contains("<goal>test-jar</goal>") && pom.contains("<Automatic-Module-Name>")) {
         claiming.add(module);
