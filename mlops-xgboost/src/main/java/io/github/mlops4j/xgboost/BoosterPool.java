@@ -163,6 +163,10 @@ final class BoosterPool implements AutoCloseable {
     b.dispose();
   }
 
+  boolean isClosed() {
+    return closed;
+  }
+
   /** Disposes every booster: idle ones now, busy ones when given back. Idempotent. */
   @Override
   public void close() {

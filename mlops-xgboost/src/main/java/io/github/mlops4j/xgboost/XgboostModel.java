@@ -157,6 +157,10 @@ abstract class XgboostModel<T extends Output<T>> extends Model<T> implements Aut
     pool.close();
   }
 
+  boolean isClosed() {
+    return pool.isClosed();
+  }
+
   @Override
   public Map<String, List<Pair<String, Double>>> getTopFeatures(int n) {
     return Map.of();

@@ -12,7 +12,8 @@ final class RawXgboost {
 
   static float[][] predict(String file, List<Map<String, Double>> rows) throws Exception {
     Booster booster = XGBoost.loadModel(Fixtures.bytes(file));
-    DMatrix m = new DMatrix(Fixtures.matrix(rows), rows.size(), Fixtures.FEATURES.size(), Float.NaN);
+    DMatrix m =
+        new DMatrix(Fixtures.matrix(rows), rows.size(), Fixtures.FEATURES.size(), Float.NaN);
     try {
       return booster.predict(m);
     } finally {

@@ -53,9 +53,7 @@ class XgboostLoadingTest {
     try (ModelRegistry registry = registry()) {
       for (Map.Entry<String, Map.Entry<byte[], String>> e : XgboostFiles.crafted().entrySet()) {
         Path file = write(e.getKey() + ".bin", e.getValue().getKey());
-        assertThatThrownBy(
-                () ->
-                    XgboostArtifact.of(file).classification("no", "yes").toArtifact())
+        assertThatThrownBy(() -> XgboostArtifact.of(file).classification("no", "yes").toArtifact())
             .as(e.getKey())
             .isInstanceOf(XgboostModelException.class)
             .hasMessageContaining(e.getValue().getValue());
@@ -135,7 +133,9 @@ class XgboostLoadingTest {
               "a",
               ModelArtifact.file(Fixtures.file("regressor.json"), XgboostLoader.FORMAT)
                   .signature(
-                      signature(List.of("tenure", "age", "spend", "calls", "visits"), "Regressor",
+                      signature(
+                          List.of("tenure", "age", "spend", "calls", "visits"),
+                          "Regressor",
                           List.of("value"))),
               null);
       assertThatThrownBy(() -> registry.loadTribuo(features, Regressor.class))

@@ -59,8 +59,7 @@ class XgboostServingTest {
         for (int i = 0; i < rows.size(); i++) {
           Prediction p = service.predict(rows.get(i));
           double[] want = python.get(i);
-          assertThat(p.output())
-              .isEqualTo(want[Fixtures.CLASSIFIER_LABEL] == 1 ? "yes" : "no");
+          assertThat(p.output()).isEqualTo(want[Fixtures.CLASSIFIER_LABEL] == 1 ? "yes" : "no");
           assertThat(p.score("no")).isCloseTo(want[Fixtures.CLASSIFIER_P0], within(TOLERANCE));
           assertThat(p.score("yes"))
               .isCloseTo(want[Fixtures.CLASSIFIER_P0 + 1], within(TOLERANCE))
@@ -81,9 +80,7 @@ class XgboostServingTest {
     try (ModelRegistry registry = registry()) {
       registry.register(
           "tier",
-          XgboostArtifact.of(Fixtures.file(file))
-              .classification("low", "mid", "high")
-              .toArtifact(),
+          XgboostArtifact.of(Fixtures.file(file)).classification("low", "mid", "high").toArtifact(),
           null);
       try (InferenceService service =
           InferenceService.builder().registry(registry).model("tier").build()) {
