@@ -4,9 +4,7 @@
  *
  * <p>Provides the registry's {@code ModelFormatLoader} for the {@code xgboost} format: with this
  * module on the class path, {@code ModelRegistry.loadTribuo} and every service built on it load
- * XGBoost versions. {@code ml.dmlc:xgboost4j_2.12} has no module name (its file name gives none),
- * so it stays on the class path: on the module path this module reads the unnamed module ({@code
- * --add-reads io.github.mlops4j.xgboost=ALL-UNNAMED}).
+ * XGBoost versions.
  *
  * @since 0.1.0
  */
@@ -18,6 +16,7 @@ module io.github.mlops4j.xgboost {
   requires transitive org.tribuo.core;
   requires org.tribuo.classification.core;
   requires org.tribuo.regression.core;
+  requires ml.dmlc.xgboost4j;
   requires com.fasterxml.jackson.core;
   requires com.oracle.labs.mlrg.olcut;
   requires static transitive org.jspecify;

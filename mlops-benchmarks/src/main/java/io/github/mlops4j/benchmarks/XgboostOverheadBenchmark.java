@@ -56,7 +56,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       encoding, lease on the version, a booster from the pool, the native call, output and score
  *       map, prediction id, latency.
  *   <li>{@code sharedBooster2Threads} (baseline, throughput): two threads calling {@code
- *       rawBoosterPredict}'s code on the one shared booster ({@code predict} is synchronized).
+ *       rawBoosterPredict}'s code on the one shared booster (synchronized up to xgboost4j 3.0, no
+ *       longer in 3.4.0).
  *   <li>{@code service2Threads} (throughput): two threads calling {@code service.predict(map)}.
  * </ul>
  *

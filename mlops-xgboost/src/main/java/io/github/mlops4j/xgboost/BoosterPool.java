@@ -9,10 +9,11 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Boosters of one model, each used by one caller at a time. xgboost4j's {@code Booster.predict} is
- * synchronized, so one shared booster serializes every caller; a pool of {@code size} boosters
- * (loaded from the same verified bytes) lets {@code size} callers predict at once. A caller takes
- * an idle booster, waiting while all are busy, and gives it back.
+ * Boosters of one model, each used by one caller at a time, so that prediction relies on no thread
+ * safety of the native model: xgboost4j up to 3.0 synchronized {@code Booster.predict} (one shared
+ * booster serialized every caller), and XGBoost documents dart boosters as unsafe to share. A pool
+ * of {@code size} boosters (loaded from the same verified bytes) lets {@code size} callers predict
+ * at once. A caller takes an idle booster, waiting while all are busy, and gives it back.
  *
  * <p>Tree models (gbtree) are predicted with {@code inplace_predict} on the row-major array,
  * without building a {@code DMatrix}; dart and gblinear through a {@code DMatrix} and {@code

@@ -24,10 +24,10 @@ import org.tribuo.Output;
  * loads it, and must read the same number of features.
  *
  * <p>Each version gets a pool of {@link Builder#poolSize} boosters, so that that many callers
- * predict at once ({@code Booster.predict} is synchronized in xgboost4j: one shared booster
- * serializes all callers); a list of rows is predicted in one native call. Each booster predicts
- * with {@link Builder#threadsPerCall} threads (default 1, so one prediction does not take every
- * core). The boosters are disposed when the version retires.
+ * predict at once, none sharing a booster with another (xgboost4j up to 3.0 synchronized {@code
+ * Booster.predict}, and dart boosters are not safe to share); a list of rows is predicted in one
+ * native call. Each booster predicts with {@link Builder#threadsPerCall} threads (default 1, so one
+ * prediction does not take every core). The boosters are disposed when the version retires.
  *
  * @since 0.1.0
  */
