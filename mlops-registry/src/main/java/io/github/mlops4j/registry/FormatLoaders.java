@@ -21,7 +21,9 @@ final class FormatLoaders {
       Map.of(
           "onnx",
           "io.github.mlops4j:mlops-onnx (with com.microsoft.onnxruntime:onnxruntime)"
-              + " to the class path");
+              + " to the class path",
+          "xgboost",
+          "io.github.mlops4j:mlops-xgboost (with ml.dmlc:xgboost4j_2.12) to the class path");
 
   private final Map<String, ModelFormatLoader> explicit = new HashMap<>();
   private volatile @Nullable Map<String, ModelFormatLoader> discovered;

@@ -57,6 +57,20 @@ class ModelFormatLoaderTest {
   }
 
   @Test
+  void xgboostWithoutTheXgboostModuleNamesTheMissingArtifact() throws Exception {
+    try (ModelRegistry registry =
+        ModelRegistry.builder().workspace(dir.resolve("ws")).pollInterval(Duration.ZERO).build()) {
+      ModelVersion v =
+          registry.register("churn", ModelArtifact.file(file(new byte[] {'{'}), "xgboost"), null);
+      assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining("'xgboost' model")
+          .hasMessageContaining("io.github.mlops4j:mlops-xgboost")
+          .hasMessageContaining("ml.dmlc:xgboost4j_2.12");
+    }
+  }
+
+  @Test
   void explicitLoaderGetsOnlyVerifiedBytes() throws Exception {
     FakeLoader loader = new FakeLoader();
     byte[] content = {10, 20, 30, 40};
