@@ -118,6 +118,12 @@ public final class OnnxArtifact {
     }
     byte[] bytes;
     try {
+      // a byte array holds at most 2 GiB: refuse a bigger file before reading it
+      long size = Files.size(file);
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new OnnxModelException(
+            null, null, file + " is " + size + " bytes, more than a model file can be read into");
+      }
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + file, e);

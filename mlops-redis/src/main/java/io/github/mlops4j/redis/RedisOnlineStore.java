@@ -49,9 +49,10 @@ import org.jspecify.annotations.Nullable;
  * entity's or view's hash. The namespace separates workspaces sharing one Redis.
  *
  * <p><b>Writes</b> go through a Lua script that replaces a hash only with a greater record by
- * (event time, created time, sequence), atomically, so concurrent writers in any process keep the
- * newest row and retried writes change nothing. A batch of records is one script call per {@link
- * Builder#batchSize} records, all sent before any answer is awaited.
+ * (event time, created time, sequence), atomically per record, so concurrent writers in any process
+ * keep the newest row and retried writes change nothing. A batch of records is one script call per
+ * {@link Builder#batchSize} records, all sent before any answer is awaited; a call that meets a
+ * hash in another format fails, and the records it wrote before that one stay written.
  *
  * <p><b>Reads</b> of one entity are one {@code HMGET}; of many, one script call per {@link
  * Builder#batchSize} keys, all sent at once: one round trip for a request of up to that many
@@ -66,9 +67,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Failures.</b> An unreachable server, a refused command or a missed {@link Builder#timeout}
  * throws {@link RedisOnlineStoreException} naming the server, operation and view. While the server
- * is down, commands fail at once rather than queue; the connection comes back by itself when the
- * server does. Standalone Redis (or a primary) only: a read or write batch spans keys of many hash
- * slots, which Redis Cluster refuses.
+ * is down, commands of a client this store created fail at once rather than queue (a {@link
+ * Builder#client client} passed in keeps its own options); the connection comes back by itself when
+ * the server does. The timeout applies to each script call. Standalone Redis (or a primary) only: a
+ * read or write batch spans keys of many hash slots, which Redis Cluster refuses.
  *
  * <p>Thread-safe: all calls share one connection.
  *

@@ -350,6 +350,7 @@ final class ServiceCore {
     public Thread newThread(Runnable r) {
       Thread t = new Thread(r, name);
       t.setDaemon(true);
+      threads.removeIf(old -> old.getState() == Thread.State.TERMINATED); // a replaced worker
       threads.add(t);
       return t;
     }

@@ -19,6 +19,7 @@ import org.tribuo.Model;
 import org.tribuo.MutableFeatureMap;
 import org.tribuo.Output;
 import org.tribuo.Prediction;
+import org.tribuo.RealInfo;
 import org.tribuo.provenance.ModelProvenance;
 import org.tribuo.provenance.impl.EmptyDatasetProvenance;
 import org.tribuo.provenance.impl.EmptyTrainerProvenance;
@@ -73,11 +74,11 @@ abstract class XgboostModel<T extends Output<T>> extends Model<T> implements Aut
 
   private static ImmutableFeatureMap domain(List<String> columns) {
     MutableFeatureMap m = new MutableFeatureMap();
-    columns.forEach(
-        c -> {
-          m.add(c, Double.MAX_VALUE);
-          m.add(c, -Double.MAX_VALUE);
-        });
+    for (String c : columns) {
+      // a real domain spanning every double: a failure of the booster is never blamed on an input
+      // value (two observations given to add() would make a categorical domain instead)
+      m.put(new RealInfo(c, 2, Double.MAX_VALUE, -Double.MAX_VALUE, 0.0, 0.0));
+    }
     return new ImmutableFeatureMap(m);
   }
 

@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.Model;
@@ -35,6 +37,8 @@ import org.tribuo.Prediction;
  * @since 0.1.0
  */
 public final class ModelEvaluator {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelEvaluator.class);
+
   /** The experiment evaluation runs are logged in. */
   public static final String EXPERIMENT = "model-validation";
 
@@ -82,12 +86,27 @@ public final class ModelEvaluator {
               + " labels; use a holdout of the model's output type");
     }
     Model<T> model = registry.loadTribuo(version, outputClass);
-    return evaluate(
-        model,
-        holdout,
-        version.modelName(),
-        version.version(),
-        signature == null ? ModelSignature.of(model) : signature);
+    try {
+      return evaluate(
+          model,
+          holdout,
+          version.modelName(),
+          version.version(),
+          signature == null ? ModelSignature.of(model) : signature);
+    } finally {
+      // an ONNX session or XGBoost boosters hold native memory until closed
+      if (model instanceof AutoCloseable closeable) {
+        closeQuietly(closeable, version);
+      }
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable model, ModelVersion version) {
+    try {
+      model.close();
+    } catch (Exception e) {
+      LOG.warn("Closing the model of {} after its evaluation failed", version, e);
+    }
   }
 
   static ModelVersion resolve(ModelRegistry registry, String name, String reference) {
