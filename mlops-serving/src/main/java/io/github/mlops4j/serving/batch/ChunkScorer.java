@@ -385,7 +385,7 @@ final class ChunkScorer {
         continue; // missing value: the service's validation policy decides
       }
       String problem = null;
-      if (spec.type() == FeatureSpec.Type.REAL) {
+      if (spec.type() != FeatureSpec.Type.CATEGORICAL) { // REAL, INTEGER: a number
         if (v.isNumber()) {
           request.put(spec.name(), v.doubleValue());
         } else if (v.isTextual()) {
