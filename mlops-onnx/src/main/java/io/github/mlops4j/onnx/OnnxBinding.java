@@ -45,6 +45,17 @@ record OnnxBinding(
     boolean zipMap,
     @Nullable String label) {
 
+  /** The element type of the graph input that feeds feature {@code column}. */
+  OnnxJavaType typeOf(String column) {
+    return inputTypes.getOrDefault(singleInput != null ? singleInput : column, OnnxJavaType.FLOAT);
+  }
+
+  /** True if feature {@code column} feeds an int32 or int64 graph input. */
+  boolean integer(String column) {
+    OnnxJavaType t = typeOf(column);
+    return t == OnnxJavaType.INT32 || t == OnnxJavaType.INT64;
+  }
+
   /** Output names to fetch from a run. */
   Set<String> fetched() {
     Set<String> out = new HashSet<>();

@@ -12,7 +12,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the signature of an ONNX file for {@link OnnxArtifact}, in a class of its own so that
- * {@code OnnxArtifact} loads without onnxruntime (catching {@code OrtException} needs the class).
+ * {@code OnnxArtifact} loads without onnxruntime (catching {@code OrtException} needs the class). A
+ * feature that feeds an int32 or int64 graph input is of type {@link FeatureSpec.Type#INTEGER}
+ * (serving then refuses a value that is not a whole number as invalid input), any other {@link
+ * FeatureSpec.Type#REAL}.
  */
 final class OnnxGraphReader {
   private OnnxGraphReader() {}
@@ -35,7 +38,9 @@ final class OnnxGraphReader {
                 k == OnnxKind.REGRESSION && !outputs.isEmpty() ? outputs.get(0) : null);
         List<FeatureSpec> inputs = new ArrayList<>();
         for (String f : binding.columns()) {
-          inputs.add(new FeatureSpec(f, FeatureSpec.Type.REAL));
+          inputs.add(
+              new FeatureSpec(
+                  f, binding.integer(f) ? FeatureSpec.Type.INTEGER : FeatureSpec.Type.REAL));
         }
         List<String> labels = k == OnnxKind.CLASSIFICATION ? outputs : List.of(binding.scores());
         return new ModelSignature(inputs, k.outputType(), labels);

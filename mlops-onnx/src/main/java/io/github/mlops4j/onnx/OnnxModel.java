@@ -37,8 +37,13 @@ import org.tribuo.provenance.impl.EmptyTrainerProvenance;
  * Features are matched to the graph's columns or inputs by name; a feature the example lacks is 0.
  * Closing it closes the session; predicting afterwards throws {@link IllegalStateException}.
  *
- * <p>Its feature domain observes every feature at the extremes of the double range, so that serving
- * never blames an input value for a failure of the graph (ONNX files carry no training ranges).
+ * <p>Its feature domain observes every feature at the extremes of the range its graph input takes,
+ * so that serving never blames an input value for a failure of the graph (ONNX files carry no
+ * training ranges) but does blame a value the input type cannot hold: a float or double input spans
+ * the double range, an int32 input {@code [-2^31, 2^31 - 1]}, an int64 input {@code [-2^53, 2^53]}
+ * (the whole numbers a double holds exactly, which the signature's {@code INTEGER} type admits). A
+ * value outside is refused by {@link OnnxInputs} before the run and judged by serving an {@code
+ * OUT_OF_RANGE} invalid input, not a fault of the version.
  */
 abstract class OnnxModel<T extends Output<T>> extends Model<T> implements AutoCloseable {
   private static final long serialVersionUID = 1L;
@@ -70,7 +75,7 @@ abstract class OnnxModel<T extends Output<T>> extends Model<T> implements AutoCl
             OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC),
             new EmptyDatasetProvenance(),
             new EmptyTrainerProvenance()),
-        featureMap(binding.columns()),
+        featureMap(binding),
         outputInfo,
         probabilities);
     this.modelName = modelName;
@@ -86,12 +91,18 @@ abstract class OnnxModel<T extends Output<T>> extends Model<T> implements AutoCl
     this.columnOf = columns;
   }
 
-  private static ImmutableFeatureMap featureMap(List<String> names) {
+  private static ImmutableFeatureMap featureMap(OnnxBinding binding) {
     MutableFeatureMap m = new MutableFeatureMap();
-    for (String n : names) {
-      // a real domain spanning every double (two observations given to add() would make it a
-      // categorical one, whose every value is "never seen in training")
-      m.put(new RealInfo(n, 2, Double.MAX_VALUE, -Double.MAX_VALUE, 0.0, 0.0));
+    for (String n : binding.columns()) {
+      // a real domain spanning the input type's range (two observations given to add() would make
+      // it a categorical one, whose every value is "never seen in training")
+      double[] range =
+          switch (binding.typeOf(n)) {
+            case INT32 -> new double[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+            case INT64 -> new double[] {-0x1p53, 0x1p53};
+            default -> new double[] {-Double.MAX_VALUE, Double.MAX_VALUE};
+          };
+      m.put(new RealInfo(n, 2, range[1], range[0], 0.0, 0.0));
     }
     return new ImmutableFeatureMap(m);
   }

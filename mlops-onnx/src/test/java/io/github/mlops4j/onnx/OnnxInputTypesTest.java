@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.onnxruntime.OnnxJavaType;
+import io.github.mlops4j.registry.FeatureSpec;
 import io.github.mlops4j.registry.ModelRegistry;
+import io.github.mlops4j.registry.ModelVersion;
 import io.github.mlops4j.serving.InferenceService;
+import io.github.mlops4j.serving.InvalidInputException;
+import io.github.mlops4j.serving.InvalidInputException.Reason;
 import io.github.mlops4j.serving.Prediction;
-import io.github.mlops4j.serving.ServingException;
+import io.github.mlops4j.serving.batch.BatchJob;
+import io.github.mlops4j.serving.batch.BatchResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -19,6 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.tribuo.Model;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.regression.RegressionFactory;
+import org.tribuo.regression.Regressor;
 
 /**
  * Graphs with double, int64 and int32 inputs, in both layouts, answer through {@link
@@ -106,14 +115,15 @@ class OnnxInputTypesTest {
 
   @ParameterizedTest
   @CsvSource({
-    "counts_int64.onnx, true, 1.5, not rounded",
-    "counts_int64_inputs.onnx, false, 1.5, not rounded",
-    "counts_int32.onnx, true, -0.25, not rounded",
-    "counts_int32_inputs.onnx, false, 3.0E9, within the int32 range",
-    "counts_int64.onnx, true, 1.0E19, within the int64 range"
+    "counts_int64.onnx, true, 1.5, NOT_INTEGER, whole number",
+    "counts_int64_inputs.onnx, false, 1.5, NOT_INTEGER, whole number",
+    "counts_int32.onnx, true, -0.25, NOT_INTEGER, whole number",
+    "counts_int64.onnx, true, 1.0E19, NOT_INTEGER, at most 2^53",
+    "counts_int32_inputs.onnx, false, 3.0E9, OUT_OF_RANGE, outside the range",
+    "counts_int32.onnx, true, -3.0E9, OUT_OF_RANGE, outside the range"
   })
-  void integerInputRefusesWhatIsNotAWholeNumberOfItsType(
-      String file, boolean columns, double value, String hint) {
+  void integerInputRefusesWhatIsNotAWholeNumberOfItsTypeAsInvalidInput(
+      String file, boolean columns, double value, Reason reason, String detail) {
     try (ModelRegistry registry = registry()) {
       registry.register("counts", counts(file, columns), null);
       try (InferenceService service =
@@ -121,14 +131,105 @@ class OnnxInputTypesTest {
         Map<String, Double> request =
             new LinkedHashMap<>(Fixtures.request(Fixtures.COUNTS, Fixtures.countRows().get(0)));
         request.put("tickets", value);
+        // the client's value, never a fault of the version
         assertThatThrownBy(() -> service.predict(request))
-            .isInstanceOf(ServingException.class)
-            .hasMessageContaining("feature 'tickets' of row 0 is " + value)
-            .hasMessageContaining("send a whole number")
-            .hasMessageContaining(hint);
+            .isInstanceOfSatisfying(
+                InvalidInputException.class,
+                e ->
+                    assertThat(e.problems())
+                        .singleElement()
+                        .satisfies(
+                            p -> {
+                              assertThat(p.field()).isEqualTo("tickets");
+                              assertThat(p.reason()).isEqualTo(reason);
+                              assertThat(p.detail()).contains(String.valueOf(value), detail);
+                            }));
         // the service still answers whole numbers
         request.put("tickets", 3.0);
         assertThat(service.predict(request).value()).isFinite();
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "counts_int64.onnx, true",
+    "counts_int64_inputs.onnx, false",
+    "counts_int32.onnx, true",
+    "counts_int32_inputs.onnx, false"
+  })
+  void integerInputsAreIntegerFeaturesOfTheSignature(String file, boolean columns) {
+    try (ModelRegistry registry = registry()) {
+      assertThat(
+              registry
+                  .register("counts", counts(file, columns), null)
+                  .signature()
+                  .orElseThrow()
+                  .inputs())
+          .extracting(FeatureSpec::type)
+          .containsOnly(FeatureSpec.Type.INTEGER);
+      // float and double inputs stay real
+      assertThat(
+              registry
+                  .register(
+                      "churn",
+                      OnnxArtifact.of(Fixtures.file("classifier_double_inputs.onnx"))
+                          .classification("no", "yes")
+                          .toArtifact(),
+                      null)
+                  .signature()
+                  .orElseThrow()
+                  .inputs())
+          .extracting(FeatureSpec::type)
+          .containsOnly(FeatureSpec.Type.REAL);
+    }
+  }
+
+  @Test
+  void theGraphStillRefusesAFractionGivenToItDirectly_aLastLineOfDefence() {
+    try (ModelRegistry registry = registry()) {
+      ModelVersion mv = registry.register("counts", counts("counts_int64.onnx", true), null);
+      Model<Regressor> model = registry.loadTribuo(mv, Regressor.class);
+      ArrayExample<Regressor> example =
+          new ArrayExample<>(
+              RegressionFactory.UNKNOWN_REGRESSOR,
+              Fixtures.COUNTS.toArray(String[]::new),
+              new double[] {1, 1.5, 2, 3});
+      assertThatThrownBy(() -> model.predict(example))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("is 1.5")
+          .hasMessageContaining("send a whole number")
+          .hasMessageContaining("not rounded");
+    }
+  }
+
+  @Test
+  void aBatchRowWithAFractionForAnInt64InputIsRejectedAsInvalidInput() throws Exception {
+    Path in = workspace.resolve("counts.csv");
+    java.nio.file.Files.writeString(
+        in, "id," + String.join(",", Fixtures.COUNTS) + "\nr1,1,2,3,4\nr2,1,1.5,3,4\nr3,5,6,7,8\n");
+    try (ModelRegistry registry = registry()) {
+      registry.register("counts", counts("counts_int64.onnx", true), null);
+      try (InferenceService service =
+          InferenceService.builder().registry(registry).model("counts").build()) {
+        BatchJob job =
+            BatchJob.builder()
+                .service(service)
+                .input(in)
+                .output(workspace.resolve("out.csv"))
+                .passThrough("id")
+                .maxConsecutiveModelErrors(1)
+                .build();
+        BatchResult r = job.run();
+        assertThat(r.rowsScored()).isEqualTo(2);
+        assertThat(r.rowsRejected()).isEqualTo(1);
+        List<String> rejects = java.nio.file.Files.readAllLines(job.rejects());
+        assertThat(rejects).hasSize(2);
+        assertThat(rejects.get(1))
+            .contains("invalid input: ")
+            .contains("tickets")
+            .contains("whole number")
+            .doesNotContain("model error");
       }
     }
   }

@@ -12,6 +12,7 @@ import io.github.mlops4j.serving.PredictionEvent;
 import io.github.mlops4j.serving.PredictionListener;
 import io.github.mlops4j.serving.ServingEvent;
 import io.github.mlops4j.serving.ServingException;
+import io.github.mlops4j.serving.metrics.ServingMeters;
 import io.github.mlops4j.serving.routing.Arm;
 import io.github.mlops4j.serving.routing.CanaryPolicy;
 import io.github.mlops4j.serving.routing.Routing;
@@ -40,8 +41,8 @@ import org.tribuo.classification.LabelFactory;
  * {@code OrtSession.run} of its file ({@link RawOnnx}) or Tribuo's own {@code predict}.
  *
  * <p>Versions: v1 scikit-learn's classifier.onnx; v2 Tribuo's ONNX export of a logistic regression
- * trained here; v3 that Tribuo model itself; v4 classifier_int64.onnx (int64 input: fails on
- * fractional values).
+ * trained here; v3 that Tribuo model itself; v4 classifier_int64.onnx (int64 input: its signature
+ * refuses fractional values as invalid input).
  */
 class OnnxRoutingTest {
   @TempDir Path dir;
@@ -195,13 +196,147 @@ class OnnxRoutingTest {
     }
   }
 
+  /** Predict calls by version and outcome. */
+  static final class OutcomeCounts implements ServingMeters {
+    final Map<Integer, Map<ServingMeters.Outcome, java.util.concurrent.atomic.AtomicLong>> counts =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    long count(int version, ServingMeters.Outcome outcome) {
+      var byOutcome = counts.get(version);
+      var n = byOutcome == null ? null : byOutcome.get(outcome);
+      return n == null ? 0 : n.get();
+    }
+
+    @Override
+    public Service open(String model, java.util.function.LongSupplier inFlight) {
+      ServingMeters noop = ServingMeters.noop();
+      Service inner = noop.open(model, inFlight);
+      return new Service() {
+        @Override
+        public VersionMeters version(int version, List<String> routes) {
+          var byOutcome =
+              counts.computeIfAbsent(version, v -> new java.util.concurrent.ConcurrentHashMap<>());
+          return new VersionMeters() {
+            @Override
+            public void record(int route, ServingMeters.Outcome outcome, long nanos) {
+              byOutcome
+                  .computeIfAbsent(outcome, o -> new java.util.concurrent.atomic.AtomicLong())
+                  .incrementAndGet();
+            }
+
+            @Override
+            public void filled(int count) {}
+
+            @Override
+            public void dropped(int count) {}
+
+            @Override
+            public void close() {}
+          };
+        }
+
+        @Override
+        public void swapped() {}
+
+        @Override
+        public void loadFailed() {}
+
+        @Override
+        public void shadowDropped() {}
+
+        @Override
+        public void eventDropped() {}
+
+        @Override
+        public void listenerFailed() {}
+
+        @Override
+        public void canaryRolledBack() {}
+
+        @Override
+        public void close() {
+          inner.close();
+        }
+      };
+    }
+  }
+
   @Test
-  void aFailingOnnxCanaryIsRolledBack() throws Exception {
+  void aCanaryIsNotRolledBackWhenClientsSendFractionsToItsInt64Input() throws Exception {
     Map<Integer, double[]> yes = references();
+    OutcomeCounts meters = new OutcomeCounts();
     try (ModelRegistry registry = registry()) {
       registry.setAlias("churn", "champion", 1);
+      registry.setAlias("churn", "candidate", 4); // int64 input: every row here has fractions
+      List<ServingEvent> events = new CopyOnWriteArrayList<>();
+      try (InferenceService service =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .alias("champion")
+              .meters(meters)
+              .routing(
+                  Routing.canary(
+                      Target.alias("candidate"),
+                      30,
+                      CanaryPolicy.defaults().window(20, 10).maxErrorRate(0.2).rollbackAlias(true)))
+              .listener(PredictionListener.onServingEvent(events::add))
+              .build()) {
+        int refused = 0;
+        for (int i = 0; i < 400; i++) {
+          int row = i % rows.size();
+          try {
+            Prediction p = service.predict(rows.get(row));
+            assertThat(p.version()).isEqualTo(1);
+            assertThat(p.score("yes")).isCloseTo(yes.get(1)[row], within(1e-6));
+          } catch (InvalidInputException e) {
+            // the client's value, refused by v4's signature before the graph runs
+            assertThat(e.version()).isEqualTo(4);
+            assertThat(e.problems())
+                .isNotEmpty()
+                .allSatisfy(
+                    p ->
+                        assertThat(p.reason()).isEqualTo(InvalidInputException.Reason.NOT_INTEGER));
+            refused++;
+          }
+        }
+        assertThat(refused)
+            .isGreaterThanOrEqualTo(20); // the canary got traffic, every call refused
+        assertThat(service.canaryActive()).isTrue();
+        assertThat(service.routes()).containsEntry(Routing.CANARY, 4);
+        assertThat(meters.count(4, ServingMeters.Outcome.ERROR)).isZero();
+        assertThat(meters.count(4, ServingMeters.Outcome.INVALID)).isEqualTo(refused);
+        // the same canary still answers whole numbers
+        Map<String, Double> whole = new LinkedHashMap<>();
+        Fixtures.FEATURES.forEach(f -> whole.put(f, 2.0));
+        for (int i = 0; i < 50; i++) {
+          assertThat(service.predict(whole).output()).isIn("no", "yes");
+        }
+        assertThat(meters.count(4, ServingMeters.Outcome.OK)).isPositive();
+        assertThat(meters.count(4, ServingMeters.Outcome.ERROR)).isZero();
+      }
+      assertThat(registry.aliases("churn")).containsEntry("candidate", 4);
+      assertThat(events).noneMatch(e -> e instanceof ServingEvent.CanaryRolledBack);
+    }
+  }
+
+  @Test
+  void anOnnxCanaryWhoseGraphFailsOnValidInputIsRolledBack() throws Exception {
+    Map<Integer, double[]> yes = references();
+    try (ModelRegistry registry = registry()) {
+      int failing =
+          registry
+              .register(
+                  "churn",
+                  OnnxArtifact.of(FailingGraph.write(dir.resolve("failing.onnx")))
+                      .columns(Fixtures.FEATURES.toArray(String[]::new))
+                      .classification("no", "yes")
+                      .toArtifact(),
+                  null)
+              .version();
+      registry.setAlias("churn", "champion", 1);
       registry.setAlias("churn", "candidate", 1);
-      registry.setAlias("churn", "candidate", 4); // int64 input: fails on fractional features
+      registry.setAlias("churn", "candidate", failing);
       CountDownLatch rolledBack = new CountDownLatch(1);
       List<ServingEvent> events = new CopyOnWriteArrayList<>();
       try (InferenceService service =
@@ -231,11 +366,11 @@ class OnnxRoutingTest {
             assertThat(p.version()).isEqualTo(1);
             assertThat(p.score("yes")).isCloseTo(yes.get(1)[row], within(1e-6));
           } catch (ServingException e) {
-            // the graph's failure is the version's fault, not the request's
+            // the graph's failure on valid input is the version's fault, not the request's
             assertThat(e)
                 .isNotInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("Version 4")
-                .hasMessageContaining("send a whole number");
+                .hasMessageContaining("Version " + failing)
+                .hasMessageContaining("onnxruntime failed");
             failures++;
           }
           if (failures >= 10) {
@@ -252,7 +387,9 @@ class OnnxRoutingTest {
             .filteredOn(e -> e instanceof ServingEvent.CanaryRolledBack)
             .singleElement()
             .satisfies(
-                e -> assertThat(((ServingEvent.CanaryRolledBack) e).canaryVersion()).isEqualTo(4));
+                e ->
+                    assertThat(((ServingEvent.CanaryRolledBack) e).canaryVersion())
+                        .isEqualTo(failing));
       }
     }
   }

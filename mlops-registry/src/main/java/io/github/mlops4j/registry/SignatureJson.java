@@ -17,9 +17,18 @@ import java.util.List;
  *
  * <pre>{"schemaVersion":1,"inputs":[{"name":"tenure","type":"REAL"}],"outputType":"Label",
  * "outputLabels":["no","yes"]}</pre>
+ *
+ * <p>Schema version 2 adds feature type {@code INTEGER}; a signature is written in version 1 unless
+ * it has an {@code INTEGER} feature, so that releases that read only version 1 keep reading every
+ * signature they can understand, and refuse the others with the advice to upgrade rather than as
+ * corrupt. Reading takes both; type {@code INTEGER} in a version 1 document is corrupt.
  */
 final class SignatureJson {
-  static final int SCHEMA_VERSION = 1;
+  /** The newest schema version, read and written. */
+  static final int SCHEMA_VERSION = 2;
+
+  /** The schema version of signatures without an {@code INTEGER} feature. */
+  static final int SCHEMA_VERSION_1 = 1;
 
   /**
    * Reading refuses duplicate keys and bounds the document: nesting 16 (the format needs 3), 64
@@ -44,7 +53,9 @@ final class SignatureJson {
 
   static String write(ModelSignature signature) {
     ObjectNode root = MAPPER.createObjectNode();
-    root.put("schemaVersion", SCHEMA_VERSION);
+    boolean integer =
+        signature.inputs().stream().anyMatch(f -> f.type() == FeatureSpec.Type.INTEGER);
+    root.put("schemaVersion", integer ? SCHEMA_VERSION : SCHEMA_VERSION_1);
     ArrayNode inputs = root.putArray("inputs");
     for (FeatureSpec f : signature.inputs()) {
       inputs.addObject().put("name", f.name()).put("type", f.type().name());
@@ -63,21 +74,26 @@ final class SignatureJson {
     try {
       JsonNode root = MAPPER.readTree(json);
       int version = root.path("schemaVersion").asInt(-1);
-      if (version != SCHEMA_VERSION) {
+      if (version != SCHEMA_VERSION && version != SCHEMA_VERSION_1) {
         throw new RegistryException(
             null,
             null,
             "Model signature has schema version "
                 + version
-                + "; this version of mlops4j reads version "
+                + "; this version of mlops4j reads versions "
+                + SCHEMA_VERSION_1
+                + " to "
                 + SCHEMA_VERSION
                 + ". Upgrade mlops4j.");
       }
       List<FeatureSpec> inputs = new ArrayList<>();
       for (JsonNode f : root.path("inputs")) {
-        inputs.add(
-            new FeatureSpec(
-                f.path("name").asText(), FeatureSpec.Type.valueOf(f.path("type").asText())));
+        FeatureSpec.Type type = FeatureSpec.Type.valueOf(f.path("type").asText());
+        if (type == FeatureSpec.Type.INTEGER && version == SCHEMA_VERSION_1) {
+          throw new IllegalArgumentException(
+              "feature type INTEGER needs schema version " + SCHEMA_VERSION);
+        }
+        inputs.add(new FeatureSpec(f.path("name").asText(), type));
       }
       List<String> labels = new ArrayList<>();
       root.path("outputLabels").forEach(l -> labels.add(l.asText()));

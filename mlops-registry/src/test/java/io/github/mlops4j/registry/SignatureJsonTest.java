@@ -18,8 +18,21 @@ class SignatureJsonTest {
           "Label",
           List.of("no", "yes"));
 
+  /** A signature with a whole-number input: schema version 2. */
+  private static final ModelSignature INTEGER_SIGNATURE =
+      new ModelSignature(
+          List.of(
+              new FeatureSpec("tenure", FeatureSpec.Type.INTEGER),
+              new FeatureSpec("spend", FeatureSpec.Type.REAL)),
+          "Regressor",
+          List.of("variable"));
+
   private static String golden() throws Exception {
-    try (InputStream in = SignatureJsonTest.class.getResourceAsStream("signature-v1.json")) {
+    return golden("signature-v1.json");
+  }
+
+  private static String golden(String file) throws Exception {
+    try (InputStream in = SignatureJsonTest.class.getResourceAsStream(file)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
     }
   }
@@ -35,10 +48,29 @@ class SignatureJsonTest {
   }
 
   @Test
-  void refusesAnUnknownSchemaVersion() {
-    assertThatThrownBy(() -> SignatureJson.read("{\"schemaVersion\":2,\"inputs\":[]}"))
+  void writesAndReadsAnIntegerFeatureInSchemaVersion2() throws Exception {
+    assertThat(SignatureJson.write(INTEGER_SIGNATURE)).isEqualTo(golden("signature-v2.json"));
+    assertThat(SignatureJson.read(golden("signature-v2.json"))).isEqualTo(INTEGER_SIGNATURE);
+  }
+
+  @Test
+  void refusesAnIntegerFeatureInSchemaVersion1() {
+    assertThatThrownBy(
+            () ->
+                SignatureJson.read(
+                    "{\"schemaVersion\":1,\"inputs\":[{\"name\":\"a\",\"type\":\"INTEGER\"}],"
+                        + "\"outputType\":\"Label\",\"outputLabels\":[]}"))
         .isInstanceOf(RegistryException.class)
-        .hasMessageContaining("schema version 2");
+        .hasMessageContaining("Corrupt model signature")
+        .hasMessageContaining("INTEGER needs schema version 2");
+  }
+
+  @Test
+  void refusesAnUnknownSchemaVersion() {
+    assertThatThrownBy(() -> SignatureJson.read("{\"schemaVersion\":3,\"inputs\":[]}"))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("schema version 3")
+        .hasMessageContaining("Upgrade mlops4j");
   }
 
   @Test

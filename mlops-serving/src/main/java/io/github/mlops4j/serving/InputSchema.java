@@ -31,6 +31,13 @@ import org.tribuo.impl.ArrayExample;
  * only cold ones a {@link Reason#MISSING} category. Fields in {@code ignored} (entity keys, routing
  * keys) are not features and are skipped. Which features form a group is decided by {@link OneHot},
  * as for batch files.
+ *
+ * <p>A feature of type {@link FeatureSpec.Type#INTEGER} takes a whole number of magnitude at most
+ * {@value #MAX_INTEGER} (2<sup>53</sup>: every whole number up to it is exactly a double, so the
+ * model gets the number sent); a boolean counts as 1 or 0 as for any number. Any other finite value
+ * is a {@link Reason#NOT_INTEGER} problem under every validation policy: it is a value of the wrong
+ * kind, which a filling policy refuses as it refuses a {@link Reason#WRONG_TYPE} (it fills only
+ * missing, null and non-finite values).
  */
 final class InputSchema {
   /** One slot of the example: a real feature, or a one-hot group. */
@@ -41,6 +48,12 @@ final class InputSchema {
   private final Map<String, Key> keys = new HashMap<>();
   private final String[] slotNames;
   private final boolean[] group;
+
+  /** Per slot: an {@link FeatureSpec.Type#INTEGER} feature (never a one-hot group). */
+  private final boolean[] integer;
+
+  /** The largest magnitude of a value of an INTEGER feature: 2^53. */
+  static final long MAX_INTEGER = 1L << 53;
 
   /** No one-hot group and the slot names ascending: every example is in Tribuo's order. */
   private final boolean ordered;
@@ -58,6 +71,7 @@ final class InputSchema {
     }
     List<String> slots = new ArrayList<>();
     List<Boolean> groups = new ArrayList<>();
+    List<Boolean> integers = new ArrayList<>();
     List<Map<String, String>> cats = new ArrayList<>();
     Map<String, Integer> groupSlot = new HashMap<>();
     for (FeatureSpec f : inputs) {
@@ -71,6 +85,7 @@ final class InputSchema {
           groupSlot.put(base, slot);
           slots.add(base);
           groups.add(true);
+          integers.add(false);
           cats.add(new LinkedHashMap<>());
           keys.put(base, new Key(slot, null));
         }
@@ -80,15 +95,18 @@ final class InputSchema {
         int slot = slots.size();
         slots.add(name);
         groups.add(false);
+        integers.add(f.type() == FeatureSpec.Type.INTEGER);
         cats.add(Map.of());
         keys.put(name, new Key(slot, name));
       }
     }
     this.slotNames = slots.toArray(new String[0]);
     this.group = new boolean[slotNames.length];
+    this.integer = new boolean[slotNames.length];
     boolean sorted = true;
     for (int i = 0; i < group.length; i++) {
       group[i] = groups.get(i);
+      integer[i] = integers.get(i);
       sorted &= !group[i] && (i == 0 || slotNames[i - 1].compareTo(slotNames[i]) < 0);
     }
     this.ordered = sorted;
@@ -261,6 +279,15 @@ final class InputSchema {
         problems = add(problems, field, Double.isNaN(d) ? Reason.NAN : Reason.INFINITE, "is " + d);
         continue;
       }
+      if (integer[slot] && !isInteger(v, d)) {
+        problems =
+            add(
+                problems,
+                field,
+                Reason.NOT_INTEGER,
+                "expects a whole number of magnitude at most 2^53, got " + Texts.describe(v));
+        continue;
+      }
       if (group[slot]) { // a one-hot member: 1 hot, 0 cold (as if left out)
         if (d == 0) {
           Objects.requireNonNull(form, "allocated above for a group")[slot] = COLD;
@@ -420,6 +447,26 @@ final class InputSchema {
       }
     }
     return out;
+  }
+
+  /**
+   * True if {@code v} (read as {@code d}, finite) is a whole number of magnitude at most {@link
+   * #MAX_INTEGER}. Integral types and big numbers are judged on their exact value, not on the
+   * rounded double (2^53 + 1 as a {@code long} is refused, though its double is 2^53).
+   */
+  static boolean isInteger(Object v, double d) {
+    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      long l = ((Number) v).longValue();
+      return l >= -MAX_INTEGER && l <= MAX_INTEGER;
+    }
+    if (v instanceof java.math.BigInteger b) {
+      return b.abs().compareTo(java.math.BigInteger.valueOf(MAX_INTEGER)) <= 0;
+    }
+    if (v instanceof java.math.BigDecimal b) {
+      return (b.signum() == 0 || b.stripTrailingZeros().scale() <= 0)
+          && b.abs().compareTo(java.math.BigDecimal.valueOf(MAX_INTEGER)) <= 0;
+    }
+    return d == Math.rint(d) && Math.abs(d) <= MAX_INTEGER;
   }
 
   private static boolean isZero(Object v) {

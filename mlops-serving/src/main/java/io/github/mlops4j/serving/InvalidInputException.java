@@ -59,7 +59,14 @@ public final class InvalidInputException extends ServingException {
      * is blamed on the input. A model that fails on input inside its training range is broken and
      * fails with a plain {@link ServingException} (outcome {@code error}).
      */
-    OUT_OF_RANGE
+    OUT_OF_RANGE,
+    /**
+     * A finite value of a whole-number feature ({@code FeatureSpec.Type.INTEGER}, e.g. an int32 or
+     * int64 ONNX input) that is not a whole number, or whose magnitude is above 2<sup>53</sup> (the
+     * largest range of whole numbers a double holds exactly). Refused under every validation
+     * policy, like {@link #WRONG_TYPE}: the value is not rounded.
+     */
+    NOT_INTEGER
   }
 
   /** The most problems named in the message. */
@@ -158,6 +165,10 @@ public final class InvalidInputException extends ServingException {
       out.add(
           "send a number (or boolean) for a real feature, a category for a categorical one,"
               + " 0 or 1 for a one-hot feature");
+    }
+    if (reasons.contains(Reason.NOT_INTEGER)) {
+      out.add(
+          "send a whole number of magnitude at most 2^53 for an integer feature (it is not rounded)");
     }
     if (reasons.contains(Reason.UNKNOWN_CATEGORY)) {
       out.add(

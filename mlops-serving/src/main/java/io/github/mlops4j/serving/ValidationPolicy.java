@@ -9,14 +9,17 @@ import java.util.OptionalDouble;
  *
  * <ul>
  *   <li>{@link #REJECT} (the default): throw {@link InvalidInputException} listing every problem:
- *       missing, unknown, null, NaN or infinite values, wrong types, unseen categories.
+ *       missing, unknown, null, NaN or infinite values, wrong types, unseen categories, values of a
+ *       whole-number feature that are not whole numbers (or above 2<sup>53</sup> in magnitude).
  *   <li>{@link #fill(double)} / {@link #fill(Map, double)}: missing, null, NaN and infinite values
  *       get the fill value you choose (per feature, else the default); unknown fields and unseen
  *       categories are dropped. Every fill is counted ({@link InferenceService#filledValues()},
  *       Micrometer {@code mlops.serving.inputs.filled}), every drop too ({@code
  *       mlops.serving.inputs.dropped}), and both are listed in the {@link PredictionEvent}. Wrong
- *       types are still rejected: they are a contract bug, not a gap in the data. So are field
- *       names that are not texts (a {@code null} key) and requests that cannot be read.
+ *       types are still rejected: they are a contract bug, not a gap in the data; so are values of
+ *       a whole-number feature that are not whole numbers ({@link
+ *       InvalidInputException.Reason#NOT_INTEGER}, never rounded). So are field names that are not
+ *       texts (a {@code null} key) and requests that cannot be read.
  * </ul>
  *
  * <p>Under either policy, a finite value outside the model's training range for which the model

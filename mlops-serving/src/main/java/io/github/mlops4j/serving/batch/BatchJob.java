@@ -47,10 +47,11 @@ import org.slf4j.LoggerFactory;
  * chunk size whatever the file size.
  *
  * <p><b>Conversion.</b> Cells are converted by the service's {@link ModelSignature}: a {@code REAL}
- * feature is parsed as a double, a {@code CATEGORICAL} one is passed as text. An empty cell (or a
- * missing or null JSON field) is a missing value and the service's validation policy decides about
- * it, as it does for NaN and infinite values. Without a signature every column is passed, numbers
- * as doubles and anything else as text.
+ * or {@code INTEGER} feature is parsed as a double (a value of an {@code INTEGER} feature that is
+ * not a whole number is then refused by the service as invalid input), a {@code CATEGORICAL} one is
+ * passed as text. An empty cell (or a missing or null JSON field) is a missing value and the
+ * service's validation policy decides about it, as it does for NaN and infinite values. Without a
+ * signature every column is passed, numbers as doubles and anything else as text.
  *
  * <p><b>Output.</b> The pass-through columns, {@code prediction_id}, {@code model_version}, {@code
  * output} and one {@code score_<key>} column per score key (from the signature's output labels for

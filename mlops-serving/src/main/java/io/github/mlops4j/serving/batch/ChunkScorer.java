@@ -385,7 +385,7 @@ final class ChunkScorer {
         continue; // missing value: the service's validation policy decides
       }
       String problem = null;
-      if (spec.type() == FeatureSpec.Type.REAL) {
+      if (spec.type() != FeatureSpec.Type.CATEGORICAL) { // REAL, INTEGER: a number
         if (v.isNumber()) {
           request.put(spec.name(), v.doubleValue());
         } else if (v.isTextual()) {
@@ -440,6 +440,7 @@ final class ChunkScorer {
    * A record of the chunk waiting for the batch prediction of the rows staged before it: a row to
    * predict (request set) or a reject written in its place, so that rejects keep input order.
    */
+  @SuppressWarnings("ArrayRecordComponent") // private, never compared or hashed: only carried
   private record Pending(
       int record, @Nullable Object @Nullable [] passThrough, @Nullable String reason) {}
 

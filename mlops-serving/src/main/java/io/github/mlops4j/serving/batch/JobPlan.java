@@ -109,7 +109,7 @@ final class JobPlan {
           if (c != null) {
             names.add(f.name());
             cols.add(c);
-            kinds.add(f.type() == FeatureSpec.Type.REAL ? REAL : VALUE);
+            kinds.add(f.type() == FeatureSpec.Type.CATEGORICAL ? VALUE : REAL);
           } else if (!lookedUp.contains(f.name())) { // else the service fetches it by key
             missingFeatures.add(Texts.abbreviate(f.name()));
           }
