@@ -48,6 +48,9 @@ import org.tribuo.provenance.impl.EmptyTrainerProvenance;
 abstract class OnnxModel<T extends Output<T>> extends Model<T> implements AutoCloseable {
   private static final long serialVersionUID = 1L;
 
+  /** The most input values (rows times columns) given to the runtime in one call. */
+  static final int MAX_CELLS = 1 << 22;
+
   private final transient OrtEnvironment env;
   private final transient OrtSession session;
   private final transient OrtSession.SessionOptions options;
@@ -231,7 +234,17 @@ abstract class OnnxModel<T extends Output<T>> extends Model<T> implements AutoCl
   protected List<Prediction<T>> innerPredict(Iterable<Example<T>> examples) {
     List<Example<T>> batch = new ArrayList<>();
     examples.forEach(batch::add);
-    return batch.isEmpty() ? List.of() : run(batch);
+    // one native call per slice of at most MAX_CELLS values: the input array of a wide model and
+    // a long batch stays bounded (and its size cannot overflow an int)
+    int step = Math.max(1, MAX_CELLS / Math.max(1, binding.columns().size()));
+    if (batch.size() <= step) {
+      return batch.isEmpty() ? List.of() : run(batch);
+    }
+    List<Prediction<T>> out = new ArrayList<>(batch.size());
+    for (int from = 0; from < batch.size(); from += step) {
+      out.addAll(run(batch.subList(from, Math.min(batch.size(), from + step))));
+    }
+    return out;
   }
 
   private List<Prediction<T>> run(List<Example<T>> batch) {

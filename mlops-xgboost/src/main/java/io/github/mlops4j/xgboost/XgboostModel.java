@@ -37,6 +37,9 @@ import org.tribuo.provenance.impl.EmptyTrainerProvenance;
 abstract class XgboostModel<T extends Output<T>> extends Model<T> implements AutoCloseable {
   private static final long serialVersionUID = 1L;
 
+  /** The most input values (rows times columns) given to the runtime in one call. */
+  static final int MAX_CELLS = 1 << 22;
+
   private final transient BoosterPool pool;
   private final transient Map<String, Integer> columnOf;
   private final transient AtomicLong calls = new AtomicLong();
@@ -103,10 +106,18 @@ abstract class XgboostModel<T extends Output<T>> extends Model<T> implements Aut
   @Override
   protected List<Prediction<T>> innerPredict(Iterable<Example<T>> examples) {
     List<Example<T>> batch = new ArrayList<>();
-    for (Example<T> e : examples) {
-      batch.add(e);
+    examples.forEach(batch::add);
+    // one native call per slice of at most MAX_CELLS values: the input array of a wide model and
+    // a long batch stays bounded (and its size cannot overflow an int)
+    int step = Math.max(1, MAX_CELLS / Math.max(1, columns));
+    if (batch.size() <= step) {
+      return batch.isEmpty() ? List.of() : run(batch);
     }
-    return batch.isEmpty() ? List.of() : run(batch);
+    List<Prediction<T>> out = new ArrayList<>(batch.size());
+    for (int from = 0; from < batch.size(); from += step) {
+      out.addAll(run(batch.subList(from, Math.min(batch.size(), from + step))));
+    }
+    return out;
   }
 
   private List<Prediction<T>> run(List<Example<T>> batch) {
