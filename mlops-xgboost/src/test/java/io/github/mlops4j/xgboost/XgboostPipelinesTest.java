@@ -462,7 +462,7 @@ class XgboostPipelinesTest {
         Monitor.builder()
             .model("churn")
             .clock(new MutableClock(Instant.parse("2026-12-06T05:00:00Z")))
-            .window(WindowSpec.rows(5 * n))
+            .window(WindowSpec.rows(5L * n))
             .reference(training.take())
             .predictions(PredictionTask.BINARY_CLASSIFICATION)
             .build();
