@@ -1,6 +1,7 @@
 package io.github.mlops4j.xgboost;
 
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
@@ -15,6 +16,12 @@ import org.jspecify.annotations.Nullable;
  * of {@code size} boosters (loaded from the same verified bytes) lets {@code size} callers predict
  * at once. A caller takes an idle booster, waiting while all are busy, and gives it back.
  *
+ * <p>Idle boosters are kept last in, first out: a caller takes the booster given back most
+ * recently, so a lone caller (or a quiet service) keeps using one booster whose model and buffers
+ * are warm in the CPU caches, instead of cycling through all of them (a first-in, first-out queue
+ * made every call of a single caller touch a different booster). Taking and giving back are
+ * lock-free when a booster is idle.
+ *
  * <p>Tree models (gbtree) are predicted with {@code inplace_predict} on the row-major array,
  * without building a {@code DMatrix}; dart and gblinear through a {@code DMatrix} and {@code
  * predict}. Missing values are NaN. {@link #close()} disposes idle boosters at once and busy ones
@@ -26,17 +33,21 @@ import org.jspecify.annotations.Nullable;
  */
 final class BoosterPool implements AutoCloseable {
   private final Booster[] boosters;
-  private final ArrayBlockingQueue<Booster> idle;
+
+  /** Idle boosters, the most recently given back first; {@link #free} counts them. */
+  private final ConcurrentLinkedDeque<Booster> idle = new ConcurrentLinkedDeque<>();
+
+  private final Semaphore free;
   private final boolean inplace;
   private final Object lifecycle = new Object();
   private volatile boolean closed; // written under lifecycle
 
   private BoosterPool(Booster[] boosters, boolean inplace) {
     this.boosters = boosters;
-    this.idle = new ArrayBlockingQueue<>(boosters.length);
     for (Booster b : boosters) {
-      idle.add(b);
+      idle.push(b);
     }
+    this.free = new Semaphore(boosters.length);
     this.inplace = inplace;
   }
 
@@ -134,34 +145,42 @@ final class BoosterPool implements AutoCloseable {
   }
 
   private Booster take() {
-    @Nullable Booster b = idle.poll();
-    if (b != null) {
-      return b;
-    }
     try {
-      while (true) {
+      while (!free.tryAcquire(100, TimeUnit.MILLISECONDS)) { // all busy: wait, seeing a close
         if (closed) {
           throw new IllegalStateException("closed");
-        }
-        b = idle.poll(100, TimeUnit.MILLISECONDS); // all busy: wait, seeing a close in time
-        if (b != null) {
-          return b;
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for a free booster", e);
     }
+    // a permit guarantees an idle booster unless close() took them all in between
+    @Nullable Booster b = idle.pollFirst();
+    if (b == null) {
+      throw new IllegalStateException("closed");
+    }
+    return b;
   }
 
   private void give(Booster b) {
     synchronized (lifecycle) {
       if (!closed) {
-        idle.add(b);
+        idle.push(b);
+        free.release();
         return;
       }
     }
     b.dispose();
+  }
+
+  /** The idle boosters' positions in the pool, the one the next caller takes first. */
+  java.util.List<Integer> idleOrder() {
+    java.util.List<Integer> out = new java.util.ArrayList<>();
+    for (Booster b : idle) {
+      out.add(java.util.Arrays.asList(boosters).indexOf(b));
+    }
+    return out;
   }
 
   boolean isClosed() {
@@ -176,8 +195,9 @@ final class BoosterPool implements AutoCloseable {
         return;
       }
       closed = true;
+      free.drainPermits();
       Booster b;
-      while ((b = idle.poll()) != null) {
+      while ((b = idle.pollFirst()) != null) {
         b.dispose();
       }
     }

@@ -16,10 +16,10 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads an XGBoost model file before XGBoost's native code sees it, and refuses what is not a
- * model saved by {@code Booster.save_model} as JSON or UBJ (Universal Binary JSON): the legacy
- * binary format, anything whose first byte is not {@code '{'}, a document that is not well formed
- * to its last byte, nesting deeper than {@link #MAX_DEPTH}, strings or keys longer than {@link
+ * Reads an XGBoost model file before XGBoost's native code sees it, and refuses what is not a model
+ * saved by {@code Booster.save_model} as JSON or UBJ (Universal Binary JSON): the legacy binary
+ * format, anything whose first byte is not an opening brace, a document that is not well formed to
+ * its last byte, nesting deeper than {@link #MAX_DEPTH}, strings or keys longer than {@link
  * #MAX_STRING} bytes, duplicate keys, lengths or counts that run past the end of the file, and a
  * model without {@code learner.objective.name} and {@code learner.learner_model_param.num_feature}.
  *
@@ -424,7 +424,9 @@ final class XgboostFileCheck {
       if (peek() == '$') {
         pos++;
         type = next();
-        if (type == '{' || type == '[' || fixedSize((int) type) < 0 && type != 'S' && type != 'H') {
+        if (type == '{'
+            || type == '['
+            || (fixedSize((int) type) < 0 && type != 'S' && type != 'H')) {
           throw new IllegalArgumentException("UBJ: unsupported container type " + type);
         }
         if (peek() != '#') {

@@ -80,6 +80,11 @@ final class Fixtures {
     return data;
   }
 
+  /** The numeric cells of a fixture CSV, header skipped; an empty cell is NaN. */
+  static List<double[]> table(String name) {
+    return csv(name);
+  }
+
   private static List<double[]> csv(String name) {
     try {
       List<String> lines = Files.readAllLines(file(name));
