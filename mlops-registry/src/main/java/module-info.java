@@ -9,6 +9,9 @@ module io.github.mlops4j.registry {
   exports io.github.mlops4j.registry;
   exports io.github.mlops4j.registry.training;
   exports io.github.mlops4j.registry.validation;
+  exports io.github.mlops4j.registry.internal to
+      io.github.mlops4j.onnx,
+      io.github.mlops4j.xgboost;
 
   uses io.github.mlops4j.registry.ModelFormatLoader;
 

@@ -6,9 +6,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import io.github.mlops4j.registry.ModelSignature;
+import io.github.mlops4j.registry.internal.DenseBatches;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.Example;
 import org.tribuo.Excuse;
-import org.tribuo.Feature;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Model;
@@ -47,9 +46,6 @@ import org.tribuo.provenance.impl.EmptyTrainerProvenance;
  */
 abstract class OnnxModel<T extends Output<T>> extends Model<T> implements AutoCloseable {
   private static final long serialVersionUID = 1L;
-
-  /** The most input values (rows times columns) given to the runtime in one call. */
-  static final int MAX_CELLS = 1 << 22;
 
   private final transient OrtEnvironment env;
   private final transient OrtSession session;
@@ -232,19 +228,7 @@ abstract class OnnxModel<T extends Output<T>> extends Model<T> implements AutoCl
 
   @Override
   protected List<Prediction<T>> innerPredict(Iterable<Example<T>> examples) {
-    List<Example<T>> batch = new ArrayList<>();
-    examples.forEach(batch::add);
-    // one native call per slice of at most MAX_CELLS values: the input array of a wide model and
-    // a long batch stays bounded (and its size cannot overflow an int)
-    int step = Math.max(1, MAX_CELLS / Math.max(1, binding.columns().size()));
-    if (batch.size() <= step) {
-      return batch.isEmpty() ? List.of() : run(batch);
-    }
-    List<Prediction<T>> out = new ArrayList<>(batch.size());
-    for (int from = 0; from < batch.size(); from += step) {
-      out.addAll(run(batch.subList(from, Math.min(batch.size(), from + step))));
-    }
-    return out;
+    return DenseBatches.predict(examples, binding.columns().size(), this::run);
   }
 
   private List<Prediction<T>> run(List<Example<T>> batch) {
@@ -255,14 +239,7 @@ abstract class OnnxModel<T extends Output<T>> extends Model<T> implements AutoCl
     int n = batch.size();
     int f = binding.columns().size();
     double[] data = new double[n * f];
-    for (int i = 0; i < n; i++) {
-      for (Feature feature : batch.get(i)) {
-        Integer c = columnOf.get(feature.getName());
-        if (c != null) {
-          data[i * f + c] = feature.getValue();
-        }
-      }
-    }
+    DenseBatches.fill(batch, columnOf, f, (i, v) -> data[i] = v);
     Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
     try {
       OnnxInputs.create(env, binding, data, n, inputs);

@@ -86,13 +86,7 @@ class OnnxTribuoExportTest {
       assertThat(s.getOutputInfo().keySet()).containsExactly("output");
     }
     List<Map<String, Double>> rows = Fixtures.rows();
-    List<double[]> rowsInColumnOrder = new ArrayList<>();
-    for (Map<String, Double> r : rows) {
-      rowsInColumnOrder.add(columns.stream().mapToDouble(r::get).toArray());
-    }
-    float[][] raw =
-        RawOnnx.run(file, columns, rowsInColumnOrder, OnnxJavaType.FLOAT, "input", false)
-            .get("output");
+    float[][] raw = rawOutput(file, columns, rows);
     try (ModelRegistry registry = registry()) {
       registry.register("churn", artifact, null);
       try (InferenceService service =
@@ -125,13 +119,7 @@ class OnnxTribuoExportTest {
     Path file = TribuoTraining.export(tribuo, dir.resolve("spend-tribuo.onnx"));
     List<String> columns = TribuoTraining.columns(tribuo);
     List<Map<String, Double>> rows = Fixtures.rows();
-    List<double[]> rowsInColumnOrder = new ArrayList<>();
-    for (Map<String, Double> r : rows) {
-      rowsInColumnOrder.add(columns.stream().mapToDouble(r::get).toArray());
-    }
-    float[][] raw =
-        RawOnnx.run(file, columns, rowsInColumnOrder, OnnxJavaType.FLOAT, "input", false)
-            .get("output");
+    float[][] raw = rawOutput(file, columns, rows);
     try (ModelRegistry registry = registry()) {
       registry.register(
           "spend",
@@ -151,5 +139,16 @@ class OnnxTribuoExportTest {
         }
       }
     }
+  }
+
+  /** What a plain OrtSession.run of the export answers on {@code rows}: output "output". */
+  private static float[][] rawOutput(
+      Path file, List<String> columns, List<Map<String, Double>> rows) throws Exception {
+    List<double[]> rowsInColumnOrder = new ArrayList<>();
+    for (Map<String, Double> r : rows) {
+      rowsInColumnOrder.add(columns.stream().mapToDouble(r::get).toArray());
+    }
+    return RawOnnx.run(file, columns, rowsInColumnOrder, OnnxJavaType.FLOAT, "input", false)
+        .get("output");
   }
 }

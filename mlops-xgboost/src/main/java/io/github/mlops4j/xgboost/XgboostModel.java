@@ -1,9 +1,9 @@
 package io.github.mlops4j.xgboost;
 
 import com.oracle.labs.mlrg.olcut.util.Pair;
+import io.github.mlops4j.registry.internal.DenseBatches;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.tribuo.Example;
 import org.tribuo.Excuse;
-import org.tribuo.Feature;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Model;
@@ -36,9 +35,6 @@ import org.tribuo.provenance.impl.EmptyTrainerProvenance;
  */
 abstract class XgboostModel<T extends Output<T>> extends Model<T> implements AutoCloseable {
   private static final long serialVersionUID = 1L;
-
-  /** The most input values (rows times columns) given to the runtime in one call. */
-  static final int MAX_CELLS = 1 << 22;
 
   private final transient BoosterPool pool;
   private final transient Map<String, Integer> columnOf;
@@ -105,34 +101,14 @@ abstract class XgboostModel<T extends Output<T>> extends Model<T> implements Aut
 
   @Override
   protected List<Prediction<T>> innerPredict(Iterable<Example<T>> examples) {
-    List<Example<T>> batch = new ArrayList<>();
-    examples.forEach(batch::add);
-    // one native call per slice of at most MAX_CELLS values: the input array of a wide model and
-    // a long batch stays bounded (and its size cannot overflow an int)
-    int step = Math.max(1, MAX_CELLS / Math.max(1, columns));
-    if (batch.size() <= step) {
-      return batch.isEmpty() ? List.of() : run(batch);
-    }
-    List<Prediction<T>> out = new ArrayList<>(batch.size());
-    for (int from = 0; from < batch.size(); from += step) {
-      out.addAll(run(batch.subList(from, Math.min(batch.size(), from + step))));
-    }
-    return out;
+    return DenseBatches.predict(examples, columns, this::run);
   }
 
   private List<Prediction<T>> run(List<Example<T>> batch) {
     int rows = batch.size();
     float[] data = new float[rows * columns];
     Arrays.fill(data, Float.NaN);
-    for (int r = 0; r < rows; r++) {
-      int offset = r * columns;
-      for (Feature feature : batch.get(r)) {
-        Integer c = columnOf.get(feature.getName());
-        if (c != null) {
-          data[offset + c] = (float) feature.getValue();
-        }
-      }
-    }
+    DenseBatches.fill(batch, columnOf, columns, (i, v) -> data[i] = (float) v);
     float[][] outputs;
     try {
       calls.incrementAndGet();
