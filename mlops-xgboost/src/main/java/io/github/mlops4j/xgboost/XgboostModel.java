@@ -114,8 +114,12 @@ abstract class XgboostModel<T extends Output<T>> extends Model<T> implements Aut
       calls.incrementAndGet();
       outputs = pool.predict(data, rows, columns);
     } catch (IllegalStateException e) {
+      String what = "Version " + modelVersion + " of '" + modelName + "'";
       throw new IllegalStateException(
-          "Version " + modelVersion + " of '" + modelName + "' is closed (retired)", e);
+          Thread.currentThread().isInterrupted()
+              ? "Interrupted while waiting for a free booster of " + what
+              : what + " is closed (retired)",
+          e);
     } catch (IllegalArgumentException e) {
       throw new XgboostModelException(
           modelName,
