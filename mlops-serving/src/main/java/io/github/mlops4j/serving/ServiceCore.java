@@ -847,10 +847,11 @@ final class ServiceCore {
    * {@link #predict} does; then the encoded requests of each version go to the model in one call
    * ({@link LoadedVersion#predictBatch}, which falls back to one by one); then each request is
    * judged, counted, published and mirrored as {@link #serve} does, in list order. The batch takes
-   * one permit. The timeout bounds each group's model call as it bounds one {@code predict},
-   * counted from the call's start, so a list is never refused only because it is long. Meters and
-   * canary get each row's own time: its preparation plus its group's model call, never the other
-   * groups'; the prediction's latency is the caller's wait.
+   * one permit (a refused batch counts one overloaded call). The timeout bounds each group's model
+   * call as it bounds one {@code predict}, counted from the call's start, so a list is never
+   * refused only because it is long. Meters and canary get each row's own time: its preparation
+   * plus its group's model call, never the other groups'; the prediction's latency is the caller's
+   * wait.
    */
   List<BatchAccess.RowResult> predictEach(List<? extends Map<String, ?>> requests) {
     int n = requests.size();
@@ -877,8 +878,9 @@ final class ServiceCore {
                   + "' is serving "
                   + maxConcurrency
                   + " calls already (maxConcurrency); retry later or raise the bound");
+      // one refused call, however many rows it carried (a BatchJob retries it with backoff)
+      s.byTarget()[0].meters.record(0, Outcome.OVERLOADED, ticker.getAsLong() - start);
       for (int i = 0; i < n; i++) {
-        s.byTarget()[0].meters.record(0, Outcome.OVERLOADED, ticker.getAsLong() - start);
         out.add(new BatchAccess.RowResult(null, e));
       }
       return out;

@@ -1,6 +1,7 @@
 package io.github.mlops4j.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.serving.internal.BatchAccess;
@@ -189,6 +190,32 @@ class PredictAllTimingTest {
                       .isInstanceOf(DeadlineExceededException.class)
                       .hasMessageContaining("while it was predicted"));
       assertThat(meters.latencies("churn v1 primary deadline")).hasSize(20).containsOnly(60 * MS);
+    }
+  }
+
+  @Test
+  void aRefusedBatch_countsOneOverloadedCall() throws Exception {
+    try (InferenceService s = builder().maxConcurrency(1).build()) {
+      CountDownLatch inside = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      Future<Prediction> held =
+          caller.submit(
+              () -> s.predict(new BlockingRequest(TestModels.request(1, 1, 1), inside, release)));
+      try {
+        assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThatThrownBy(() -> s.predictAll(PredictAllBatchTest.rows(500)))
+            .isInstanceOf(OverloadedException.class);
+        List<BatchAccess.RowResult> rows =
+            BatchAccess.predictEach(s, PredictAllBatchTest.rows(300));
+
+        assertThat(rows)
+            .allSatisfy(r -> assertThat(r.error()).isInstanceOf(OverloadedException.class));
+        assertThat(meters.count("churn v1 primary overloaded")).isEqualTo(2);
+      } finally {
+        release.countDown();
+      }
+      assertThat(held.get(30, TimeUnit.SECONDS).output()).isEqualTo("yes");
     }
   }
 
