@@ -440,6 +440,7 @@ final class ChunkScorer {
    * A record of the chunk waiting for the batch prediction of the rows staged before it: a row to
    * predict (request set) or a reject written in its place, so that rejects keep input order.
    */
+  @SuppressWarnings("ArrayRecordComponent") // private, never compared or hashed
   private record Pending(
       int record, @Nullable Object @Nullable [] passThrough, @Nullable String reason) {}
 
