@@ -93,10 +93,20 @@ public final class InferenceService implements AutoCloseable {
    * the model cannot take fails only itself. A version swapped during the call keeps answering the
    * requests already routed to it.
    *
+   * <p>Time: the default timeout (if any) bounds each group's model call as it bounds one {@code
+   * predict}, counted from the start of that call; a request fails with {@link
+   * DeadlineExceededException} only when the call of its own group took longer. A list is never
+   * refused only because it is long (its requests are read and encoded before the calls, and the
+   * groups are predicted one after another). The meters and the canary's bounds see each request's
+   * own time: its reading and encoding plus its group's model call, never the other groups' calls;
+   * {@link Prediction#latency()} is what the caller waited for, from the start of {@code
+   * predictAll} to the end of the request's group.
+   *
    * <p>Limits: the whole list takes one {@code maxConcurrency} permit (it is one call on one
-   * thread) and the default timeout (if any) counts from the start of the call for every request,
-   * so a list must be predicted within it; the micro-batcher is not used (the list is a batch
-   * already); each group goes to the model in one call, so the list's size bounds the call's.
+   * thread); a list refused by that bound counts <b>one</b> {@code overloaded} call in the meters,
+   * whatever its size, and every request fails with {@link OverloadedException}. The micro-batcher
+   * is not used (the list is a batch already); each group goes to the model in one call, so the
+   * list's size bounds the call's.
    *
    * <p>Every request is predicted even when some fail. If any failed, the failure of the first
    * failed request in list order is thrown (an {@link InvalidInputException}, {@link

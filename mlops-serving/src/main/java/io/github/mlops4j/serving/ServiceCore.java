@@ -827,9 +827,12 @@ final class ServiceCore {
     final int target;
     final String id;
     @Nullable Example<?> example;
-    @Nullable RuntimeException early; // failed before the model call (input, deadline)
+    @Nullable RuntimeException early; // failed before the model call (its input)
     LoadedVersion.@Nullable Scored<?> scored;
-    long end;
+    long end; // when its group's model call ended
+    long deadline = Long.MAX_VALUE; // its group's: the timeout counted from the call's start
+    long prepNanos; // its own enrichment, routing and encoding
+    long callNanos; // its group's model call
 
     Row(Map<String, ?> input, LoadedVersion<?> lv, int target, String id) {
       this.input = input;
@@ -845,7 +848,11 @@ final class ServiceCore {
    * {@link #predict} does; then the encoded requests of each version go to the model in one call
    * ({@link LoadedVersion#predictBatch}, which falls back to one by one); then each request is
    * judged, counted, published and mirrored as {@link #serve} does, in list order. The batch takes
-   * one permit; every request's deadline counts from the start of the batch.
+   * one permit (a refused batch counts one overloaded call). The timeout bounds each group's model
+   * call as it bounds one {@code predict}, counted from the call's start, so a list is never
+   * refused only because it is long. Meters and canary get each row's own time: its preparation
+   * plus its group's model call, never the other groups'; the prediction's latency is the caller's
+   * wait.
    */
   List<BatchAccess.RowResult> predictEach(List<? extends Map<String, ?>> requests) {
     int n = requests.size();
@@ -854,8 +861,6 @@ final class ServiceCore {
       return out;
     }
     long start = ticker.getAsLong();
-    long timeoutNanos = defaultTimeoutNanos;
-    long deadline = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : start + timeoutNanos;
     Snapshot s = snapshot;
     if (closed || s == null) {
       ModelUnavailableException e =
@@ -874,8 +879,9 @@ final class ServiceCore {
                   + "' is serving "
                   + maxConcurrency
                   + " calls already (maxConcurrency); retry later or raise the bound");
+      // one refused call, however many rows it carried (a BatchJob retries it with backoff)
+      s.byTarget()[0].meters.record(0, Outcome.OVERLOADED, ticker.getAsLong() - start);
       for (int i = 0; i < n; i++) {
-        s.byTarget()[0].meters.record(0, Outcome.OVERLOADED, ticker.getAsLong() - start);
         out.add(new BatchAccess.RowResult(null, e));
       }
       return out;
@@ -886,6 +892,7 @@ final class ServiceCore {
       @Nullable RuntimeException[] failed = new RuntimeException[n];
       // 1. per request: enrich, route and lease, id, encode
       Map<LoadedVersion<?>, List<Row>> groups = new LinkedHashMap<>();
+      long rowStart = start;
       for (int i = 0; i < n; i++) {
         Map<String, ?> input = null;
         try {
@@ -898,6 +905,10 @@ final class ServiceCore {
             groups.computeIfAbsent(row.lv, k -> new ArrayList<>()).add(row);
           } catch (RuntimeException e) {
             row.early = e;
+          } finally {
+            long now = ticker.getAsLong();
+            row.prepNanos = now - rowStart;
+            rowStart = now;
           }
         } catch (InvalidInputException e) {
           failed[i] = explained(input, e);
@@ -907,7 +918,7 @@ final class ServiceCore {
       }
       // 2. one model call per version
       for (Map.Entry<LoadedVersion<?>, List<Row>> g : groups.entrySet()) {
-        predictGroup(g.getKey(), g.getValue(), deadline);
+        predictGroup(g.getKey(), g.getValue());
       }
       // 3. per request, in order: judge, count, publish, release, mirror
       for (int i = 0; i < n; i++) {
@@ -919,7 +930,7 @@ final class ServiceCore {
         rows[i] = null;
         Prediction result;
         try {
-          result = answer(row.lv, row, start, deadline);
+          result = answer(row.lv, row, start);
         } catch (InvalidInputException e) {
           out.add(new BatchAccess.RowResult(null, explained(row.input, e)));
           continue;
@@ -969,24 +980,27 @@ final class ServiceCore {
     }
   }
 
-  /** Predicts the encoded rows of one version in one model call (one by one if that fails). */
+  /**
+   * Predicts the encoded rows of one version in one model call (one by one if that fails), timed on
+   * its own: the timeout counts from the start of this call, as it counts for one {@code predict}.
+   */
   @SuppressWarnings("unchecked")
-  private <T extends Output<T>> void predictGroup(
-      LoadedVersion<T> lv, List<Row> rows, long deadline) {
-    if (deadline != Long.MAX_VALUE && ticker.getAsLong() - deadline > 0) {
-      DeadlineExceededException e = deadlineExceeded(lv.version, "before its prediction started");
-      rows.forEach(r -> r.early = e);
-      return;
-    }
+  private <T extends Output<T>> void predictGroup(LoadedVersion<T> lv, List<Row> rows) {
     List<Example<T>> examples = new ArrayList<>(rows.size());
     for (Row r : rows) {
       examples.add((Example<T>) Objects.requireNonNull(r.example));
     }
+    long callStart = ticker.getAsLong();
+    long timeoutNanos = defaultTimeoutNanos;
+    long deadline = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : callStart + timeoutNanos;
     List<LoadedVersion.Scored<T>> scored = LoadedVersion.predictBatch(lv.model, examples);
     long end = ticker.getAsLong();
     for (int i = 0; i < rows.size(); i++) {
-      rows.get(i).scored = scored.get(i);
-      rows.get(i).end = end;
+      Row r = rows.get(i);
+      r.scored = scored.get(i);
+      r.end = end;
+      r.deadline = deadline;
+      r.callNanos = end - callStart;
     }
   }
 
@@ -995,8 +1009,7 @@ final class ServiceCore {
    * counts and publishes a single call.
    */
   @SuppressWarnings("unchecked")
-  private <T extends Output<T>> Prediction answer(
-      LoadedVersion<T> lv, Row row, long start, long deadline) {
+  private <T extends Output<T>> Prediction answer(LoadedVersion<T> lv, Row row, long start) {
     int target = row.target;
     Outcome outcome = Outcome.ERROR;
     boolean versionFault = false;
@@ -1014,7 +1027,7 @@ final class ServiceCore {
         versionFault = !(e instanceof InvalidInputException);
         throw e;
       }
-      if (deadline != Long.MAX_VALUE && row.end - deadline > 0) {
+      if (row.deadline != Long.MAX_VALUE && row.end - row.deadline > 0) {
         throw deadlineExceeded(lv.version, "while it was predicted");
       }
       String output;
@@ -1033,7 +1046,7 @@ final class ServiceCore {
                 + Texts.abbreviate(String.valueOf(e), 300),
             e);
       }
-      long nanos = row.end - start;
+      long nanos = row.prepNanos + row.callNanos; // never the time of the other groups' calls
       Prediction result =
           new Prediction(
               row.id,
@@ -1041,7 +1054,7 @@ final class ServiceCore {
               lv.version,
               output,
               scores,
-              Duration.ofNanos(nanos),
+              Duration.ofNanos(row.end - start), // what the caller waited for
               routes.get(target));
       outcome = Outcome.OK;
       lv.meters.record(target, outcome, nanos);
@@ -1074,7 +1087,7 @@ final class ServiceCore {
           e);
     } finally {
       if (outcome != Outcome.OK) {
-        long nanos = ticker.getAsLong() - start;
+        long nanos = row.prepNanos + row.callNanos; // no call time for a row never predicted
         lv.meters.record(target, outcome, nanos);
         if (target == 1 && canaryPolicy != null) {
           if (versionFault) {

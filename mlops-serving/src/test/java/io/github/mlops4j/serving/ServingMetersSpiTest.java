@@ -36,6 +36,13 @@ class ServingMetersSpiTest {
     final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
     final List<LongSupplier> inFlight = new CopyOnWriteArrayList<>();
 
+    /** The nanos of each recorded call, by the key of its count. */
+    final Map<String, List<Long>> latencies = new ConcurrentHashMap<>();
+
+    List<Long> latencies(String key) {
+      return latencies.getOrDefault(key, List.of());
+    }
+
     long count(String key) {
       AtomicLong n = counts.get(key);
       return n == null ? 0 : n.get();
@@ -57,7 +64,9 @@ class ServingMetersSpiTest {
             @Override
             public void record(int route, Outcome outcome, long nanos) {
               assertThat(nanos).isNotNegative();
-              add(model + " v" + version + " " + routes.get(route) + " " + outcome.tag(), 1);
+              String key = model + " v" + version + " " + routes.get(route) + " " + outcome.tag();
+              add(key, 1);
+              latencies.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(nanos);
             }
 
             @Override
