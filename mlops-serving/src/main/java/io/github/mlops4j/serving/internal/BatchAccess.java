@@ -28,11 +28,18 @@ public final class BatchAccess {
   private BatchAccess() {}
 
   /**
-   * Installs the scorer; only once.
+   * Installs the scorer; only once, and only from {@code InferenceService} (this class is public
+   * for the module's own packages, so any other caller is refused).
    *
-   * @throws IllegalStateException if one is installed already
+   * @throws IllegalStateException if one is installed already, or the caller is not {@code
+   *     InferenceService}
    */
   public static synchronized void install(Scorer s) {
+    Class<?> caller =
+        StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
+    if (caller != InferenceService.class) {
+      throw new IllegalStateException("Only InferenceService installs the batch path");
+    }
     if (scorer != null) {
       throw new IllegalStateException("BatchAccess is installed already");
     }
