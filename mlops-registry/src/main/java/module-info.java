@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
+@SuppressWarnings({"module", "requires-automatic", "requires-transitive-automatic"})
 module io.github.mlops4j.registry {
   exports io.github.mlops4j.registry;
   exports io.github.mlops4j.registry.training;
