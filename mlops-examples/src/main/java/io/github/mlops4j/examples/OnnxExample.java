@@ -145,9 +145,9 @@ public final class OnnxExample {
   private static List<String[]> csv(String name) {
     try (InputStream in = resource(name)) {
       List<String[]> out = new ArrayList<>();
-      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n", -1)) {
         if (!line.isBlank()) {
-          out.add(line.trim().split(","));
+          out.add(line.trim().split(",", -1));
         }
       }
       return out;
