@@ -132,8 +132,9 @@ class OnnxHotSwapSessionsTest {
   /** Waits, release event by release event, until {@code value} is {@code expected}. */
   private static void awaitUntil(LongSupplier value, long expected, Semaphore events)
       throws InterruptedException {
-    while (value.getAsLong() != expected) {
-      assertThat(value.getAsLong()).isGreaterThan(expected);
+    long now;
+    while ((now = value.getAsLong()) != expected) { // one read: a release may land between two
+      assertThat(now).isGreaterThan(expected);
       // a safety net, not a timing: each release event is followed by a new look
       assertThat(events.tryAcquire(1, TimeUnit.MINUTES)).as("a version release").isTrue();
     }
