@@ -99,7 +99,9 @@ public class RegistryBenchmark {
     jdbc = BenchmarkSupport.sqlite(dir.resolve("mlops.db"));
 
     tribuoVersion = registry.register("tribuo", logisticRegression(200), null);
-    tribuoFile = registry.store().artifacts().path(tribuoVersion.digest());
+    tribuoFile =
+        ((io.github.mlops4j.artifacts.DirectoryArtifactStore) registry.store().artifacts())
+            .path(tribuoVersion.digest());
   }
 
   @TearDown(Level.Trial)

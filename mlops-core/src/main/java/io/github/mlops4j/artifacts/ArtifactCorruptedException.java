@@ -16,7 +16,15 @@ public final class ArtifactCorruptedException extends MlopsException {
   private final String actual;
   private final String path;
 
-  ArtifactCorruptedException(String digest, String expected, String actual, String path) {
+  /**
+   * For {@link ArtifactStore} implementations.
+   *
+   * @param digest the digest the object is stored under
+   * @param expected the SHA-256 the content should have
+   * @param actual the SHA-256 of the content read
+   * @param path where the object was read (a file, or an object URI)
+   */
+  public ArtifactCorruptedException(String digest, String expected, String actual, String path) {
     super(
         "artifact "
             + digest
@@ -49,7 +57,7 @@ public final class ArtifactCorruptedException extends MlopsException {
     return actual;
   }
 
-  /** The file that holds the corrupted object. */
+  /** Where the corrupted object was read: a file, or an object URI. */
   public String path() {
     return path;
   }

@@ -12,7 +12,13 @@ public final class ArtifactNotFoundException extends MlopsException {
 
   private final String digest;
 
-  ArtifactNotFoundException(String digest, String path) {
+  /**
+   * For {@link ArtifactStore} implementations.
+   *
+   * @param digest the digest that was looked up
+   * @param path where the object was expected (a file, or an object URI)
+   */
+  public ArtifactNotFoundException(String digest, String path) {
     super(
         "no artifact with SHA-256 "
             + digest

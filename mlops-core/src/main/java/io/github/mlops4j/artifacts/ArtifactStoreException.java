@@ -3,8 +3,9 @@ package io.github.mlops4j.artifacts;
 import io.github.mlops4j.MlopsException;
 
 /**
- * An I/O operation of an {@link ArtifactStore} failed. The message names the file and the
- * operation; {@link #path()} gives the file; the cause is the original {@link java.io.IOException}.
+ * An I/O operation of an {@link ArtifactStore} failed. The message names the location and the
+ * operation; {@link #path()} gives the location; the cause is the original failure (an {@link
+ * java.io.IOException} for a directory store, the client's exception for an object store).
  *
  * @since 0.1.0
  */
@@ -13,12 +14,19 @@ public final class ArtifactStoreException extends MlopsException {
 
   private final String path;
 
-  ArtifactStoreException(String message, String path, Throwable cause) {
+  /**
+   * For {@link ArtifactStore} implementations.
+   *
+   * @param message what failed, naming the operation and the location
+   * @param path the file, directory or object key the operation was working on
+   * @param cause the original failure
+   */
+  public ArtifactStoreException(String message, String path, Throwable cause) {
     super(message, cause);
     this.path = path;
   }
 
-  /** The file or directory the failed operation was working on. */
+  /** The file, directory or object the failed operation was working on. */
   public String path() {
     return path;
   }

@@ -11,7 +11,7 @@ import java.util.Objects;
  */
 public record StoredArtifact(String digest, long sizeBytes) {
   public StoredArtifact {
-    ArtifactStore.checkDigest(Objects.requireNonNull(digest, "digest"), "digest");
+    DirectoryArtifactStore.checkDigest(Objects.requireNonNull(digest, "digest"), "digest");
     if (sizeBytes < 0) {
       throw new IllegalArgumentException("sizeBytes must be >= 0, was " + sizeBytes);
     }

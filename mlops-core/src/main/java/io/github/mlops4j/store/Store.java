@@ -2,6 +2,7 @@ package io.github.mlops4j.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import io.github.mlops4j.artifacts.ArtifactStore;
+import io.github.mlops4j.artifacts.DirectoryArtifactStore;
 import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.store.internal.Dialect;
 import io.github.mlops4j.store.internal.SqlWork;
@@ -186,7 +187,7 @@ public final class Store implements AutoCloseable {
     } catch (IOException e) {
       throw new StoreException("Cannot read " + database + ": " + e, e);
     }
-    if (size > 0 || !ArtifactStore.holdsObjects(artifacts)) {
+    if (size > 0 || !DirectoryArtifactStore.holdsObjects(artifacts)) {
       return;
     }
     throw new StoreException(
@@ -230,8 +231,8 @@ public final class Store implements AutoCloseable {
         if (a == null) {
           a =
               mode == OpenMode.READ_ONLY
-                  ? ArtifactStore.openReadOnly(artifactRoot)
-                  : ArtifactStore.open(artifactRoot);
+                  ? DirectoryArtifactStore.openReadOnly(artifactRoot)
+                  : DirectoryArtifactStore.open(artifactRoot);
           artifacts = a;
         }
       }

@@ -426,7 +426,9 @@ abstract class TrackerContract {
     }
     // Tamper with the stored object: reading it back must fail, not return the wrong bytes.
     String digest = tracker.findRun(first).orElseThrow().artifacts().get(0).digest();
-    Path object = tracker.store().artifacts().path(digest);
+    Path object =
+        ((io.github.mlops4j.artifacts.DirectoryArtifactStore) tracker.store().artifacts())
+            .path(digest);
     object.toFile().setWritable(true);
     Files.writeString(object, "weights v2");
     assertThatThrownBy(

@@ -156,7 +156,9 @@ class OnnxLoadingTest {
     Recording loader = new Recording();
     try (ModelRegistry registry = registry(loader)) {
       ModelVersion v = registry.register("churn", churn("classifier.onnx"), null);
-      Path stored = registry.store().artifacts().path(v.digest());
+      Path stored =
+          ((io.github.mlops4j.artifacts.DirectoryArtifactStore) registry.store().artifacts())
+              .path(v.digest());
       stored.toFile().setWritable(true);
       Files.write(stored, Files.readAllBytes(Fixtures.file("classifier_zipmap.onnx")));
       assertThatThrownBy(() -> InferenceService.builder().registry(registry).model("churn").build())

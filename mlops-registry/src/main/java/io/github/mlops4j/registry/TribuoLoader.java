@@ -1,15 +1,14 @@
 package io.github.mlops4j.registry;
 
+import io.github.mlops4j.artifacts.ArtifactCorruptedException;
+import io.github.mlops4j.artifacts.ArtifactNotFoundException;
 import io.github.mlops4j.artifacts.ArtifactStore;
-import io.github.mlops4j.internal.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -134,47 +133,77 @@ final class TribuoLoader {
     return "unknown-output";
   }
 
-  /** Reads the artifact and checks its digest; nothing is parsed before this returns. */
+  /** The largest artifact read into memory: the largest Java array, less a header margin. */
+  static final long MAX_LOADED_BYTES = Integer.MAX_VALUE - 8;
+
+  /**
+   * Reads the artifact through the store and checks its size and SHA-256; nothing is parsed before
+   * this returns. The store's stream verifies the digest when it reaches the end (see {@link
+   * ArtifactStore#open}); reading one byte past the recorded size makes it reach the end, so a
+   * longer, shorter or altered object is refused without hashing the bytes a second time.
+   */
   static byte[] verifiedBytes(ModelVersion v, ArtifactStore artifacts) {
-    Path path = artifacts.path(v.digest());
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(path);
-    } catch (NoSuchFileException e) {
-      throw new ModelIntegrityException(
+    if (v.sizeBytes() > MAX_LOADED_BYTES) {
+      throw new RegistryException(
           v.modelName(),
           v.version(),
           "The artifact of version "
               + v.version()
               + " of '"
               + v.modelName()
-              + "' is missing: "
-              + path);
-    } catch (IOException e) {
-      throw new RegistryException(v.modelName(), v.version(), "Cannot read " + path + ": " + e, e);
-    }
-    String actual = sha256(bytes);
-    if (bytes.length != v.sizeBytes() || !actual.equals(v.digest())) {
-      throw new ModelIntegrityException(
-          v.modelName(),
-          v.version(),
-          "The artifact of version "
-              + v.version()
-              + " of '"
-              + v.modelName()
-              + "' failed its integrity check: expected "
+              + "' is "
               + v.sizeBytes()
-              + " bytes with SHA-256 "
-              + v.digest()
-              + ", found "
-              + bytes.length
-              + " bytes with SHA-256 "
-              + actual
-              + " ("
-              + path
+              + " bytes, more than can be loaded into memory ("
+              + MAX_LOADED_BYTES
               + "). It was not loaded.");
     }
+    byte[] bytes;
+    try (InputStream in = artifacts.open(v.digest())) {
+      bytes = in.readNBytes((int) Math.min(v.sizeBytes() + 1, MAX_LOADED_BYTES));
+    } catch (ArtifactNotFoundException e) {
+      throw new ModelIntegrityException(
+          v.modelName(),
+          v.version(),
+          "The artifact of version "
+              + v.version()
+              + " of '"
+              + v.modelName()
+              + "' is missing from "
+              + artifacts.location()
+              + " (SHA-256 "
+              + v.digest()
+              + ")");
+    } catch (ArtifactCorruptedException e) {
+      throw integrityFailure(v, "SHA-256 " + e.actual() + " (" + e.path() + ")");
+    } catch (IOException e) {
+      throw new RegistryException(
+          v.modelName(),
+          v.version(),
+          "Cannot read the artifact " + v.digest() + " from " + artifacts.location() + ": " + e,
+          e);
+    }
+    if (bytes.length != v.sizeBytes()) {
+      throw integrityFailure(
+          v, bytes.length > v.sizeBytes() ? "more bytes" : bytes.length + " bytes");
+    }
     return bytes;
+  }
+
+  private static ModelIntegrityException integrityFailure(ModelVersion v, String found) {
+    return new ModelIntegrityException(
+        v.modelName(),
+        v.version(),
+        "The artifact of version "
+            + v.version()
+            + " of '"
+            + v.modelName()
+            + "' failed its integrity check: expected "
+            + v.sizeBytes()
+            + " bytes with SHA-256 "
+            + v.digest()
+            + ", found "
+            + found
+            + ". It was not loaded.");
   }
 
   /**
@@ -319,9 +348,5 @@ final class TribuoLoader {
             + ", outside the allowed packages "
             + allowedClassPrefixes
             + "; it was not loaded");
-  }
-
-  static String sha256(byte[] bytes) {
-    return Sha256.of(bytes);
   }
 }

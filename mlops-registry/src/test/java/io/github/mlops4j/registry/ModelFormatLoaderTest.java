@@ -85,7 +85,9 @@ class ModelFormatLoaderTest {
       assertThat(loader.seen).hasSize(1);
       assertThat(loader.seen.get(0)).isEqualTo(content);
 
-      Path stored = registry.store().artifacts().path(v.digest());
+      Path stored =
+          ((io.github.mlops4j.artifacts.DirectoryArtifactStore) registry.store().artifacts())
+              .path(v.digest());
       stored.toFile().setWritable(true);
       Files.write(stored, new byte[] {10, 20, 31, 40});
       assertThatThrownBy(() -> registry.loadTribuo(v, Label.class))

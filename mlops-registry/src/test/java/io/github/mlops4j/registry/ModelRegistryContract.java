@@ -367,7 +367,9 @@ abstract class ModelRegistryContract {
   @Test
   void tamperedTruncatedOrMissingArtifact_isRefusedBeforeDeserialization() throws Exception {
     ModelVersion v = registry.register("churn", Models.churn(1), null);
-    Path file = registry.store().artifacts().path(v.digest());
+    Path file =
+        ((io.github.mlops4j.artifacts.DirectoryArtifactStore) registry.store().artifacts())
+            .path(v.digest());
     byte[] original = Files.readAllBytes(file);
     file.toFile().setWritable(true);
 

@@ -23,7 +23,9 @@ class FailedLoadTest {
       ModelVersion bad = registry.register("churn", TestModels.classifier(1), null);
       registry.register("churn", TestModels.classifier(1), null);
       registry.setAlias("churn", "champion", 1);
-      Path artifact = registry.store().artifacts().path(bad.digest());
+      Path artifact =
+          ((io.github.mlops4j.artifacts.DirectoryArtifactStore) registry.store().artifacts())
+              .path(bad.digest());
       byte[] bytes = Files.readAllBytes(artifact);
       bytes[bytes.length / 2] ^= 0x5A;
       artifact.toFile().setWritable(true);

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
-class ArtifactStoreTest {
+class DirectoryArtifactStoreTest {
   // printf 'hello, mlops4j\n' | sha256sum
   private static final String HELLO = "hello, mlops4j\n";
   private static final String HELLO_SHA256 =
@@ -43,12 +43,12 @@ class ArtifactStoreTest {
 
   @TempDir Path temp;
   private Path root;
-  private ArtifactStore store;
+  private DirectoryArtifactStore store;
 
   @BeforeEach
   void openStore() {
     root = temp.resolve("artifacts");
-    store = ArtifactStore.open(root);
+    store = DirectoryArtifactStore.open(root);
   }
 
   @AfterEach
@@ -91,7 +91,7 @@ class ArtifactStoreTest {
 
   @Test
   void putStream_largerThanTheBuffer() throws IOException {
-    byte[] content = randomBytes(3 * ArtifactStore.BUFFER_SIZE + 12345, 7);
+    byte[] content = randomBytes(3 * DirectoryArtifactStore.BUFFER_SIZE + 12345, 7);
 
     StoredArtifact stored = store.put(new ByteArrayInputStream(content));
 
@@ -198,7 +198,7 @@ class ArtifactStoreTest {
   @Test
   void objectDamagedInPlace_withItsSizeKept_isReplacedByPuttingTheContentAgain()
       throws IOException {
-    byte[] content = randomBytes(3 * ArtifactStore.BUFFER_SIZE / 2, 42);
+    byte[] content = randomBytes(3 * DirectoryArtifactStore.BUFFER_SIZE / 2, 42);
     StoredArtifact stored = store.put(new ByteArrayInputStream(content));
     Path object = store.path(stored.digest());
     object.toFile().setWritable(true);
@@ -317,7 +317,7 @@ class ArtifactStoreTest {
   void failingSourceStream_leavesNoObjectAndNoTempFile() throws IOException {
     InputStream failing =
         new InputStream() {
-          private int left = 3 * ArtifactStore.BUFFER_SIZE;
+          private int left = 3 * DirectoryArtifactStore.BUFFER_SIZE;
 
           @Override
           public int read() throws IOException {
@@ -351,7 +351,7 @@ class ArtifactStoreTest {
 
   @Test
   void concurrentPutsOfTheSameContent_leaveOneIntactObject() throws Exception {
-    byte[] content = randomBytes(2 * ArtifactStore.BUFFER_SIZE + 17, 42);
+    byte[] content = randomBytes(2 * DirectoryArtifactStore.BUFFER_SIZE + 17, 42);
     String expected = sha256(content);
     int threads = 8;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -360,7 +360,7 @@ class ArtifactStoreTest {
       List<Future<StoredArtifact>> results = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         // Half share this instance, half open their own, as separate processes would.
-        ArtifactStore target = t % 2 == 0 ? store : ArtifactStore.open(root);
+        DirectoryArtifactStore target = t % 2 == 0 ? store : DirectoryArtifactStore.open(root);
         results.add(
             pool.submit(
                 () -> {
@@ -388,7 +388,7 @@ class ArtifactStoreTest {
     Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
     Path fresh = Files.writeString(objectsDir.resolve(".tmp-in-progress"), "partial");
 
-    ArtifactStore.open(root);
+    DirectoryArtifactStore.open(root);
 
     assertThat(stale).doesNotExist();
     assertThat(fresh).exists();
