@@ -326,11 +326,13 @@ public final class ReplicaService implements AutoCloseable {
       throws IOException {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(settings.jdbcUrl());
-    if (settings.jdbcUser() != null) {
-      config.setUsername(settings.jdbcUser());
+    String user = settings.jdbcUser();
+    if (user != null) {
+      config.setUsername(user);
     }
-    if (settings.jdbcPassword() != null) {
-      config.setPassword(settings.jdbcPassword());
+    String password = settings.jdbcPassword();
+    if (password != null) {
+      config.setPassword(password);
     }
     config.setMaximumPoolSize(settings.jdbcPoolSize());
     config.setPoolName("mlops-" + settings.replicaId());

@@ -92,7 +92,12 @@ final class ReplicaProcess implements AutoCloseable {
     Process process = pb.start();
     // a test JVM that exits without @AfterAll (interrupted run) still takes its children along
     Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "kill-" + name));
-    return new ReplicaProcess(name, process, log);
+    try {
+      return new ReplicaProcess(name, process, log);
+    } catch (Exception | Error e) {
+      process.destroyForcibly(); // did not come up in time: no orphan
+      throw e;
+    }
   }
 
   String name() {
