@@ -70,7 +70,12 @@ class ModulePathTest {
     List<String> claiming = new ArrayList<>();
     for (String module :
         List.of(
-            "mlops-core", "mlops-registry", "mlops-monitoring", "mlops-serving", "mlops-onnx")) {
+            "mlops-core",
+            "mlops-registry",
+            "mlops-monitoring",
+            "mlops-serving",
+            "mlops-onnx",
+            "mlops-redis")) {
       String pom = Files.readString(root.resolve(module).resolve("pom.xml"));
       if (pom.contains("<goal>test-jar</goal>") && pom.contains("<Automatic-Module-Name>")) {
         claiming.add(module);

@@ -29,8 +29,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * the Maven artifact {@code com.github.codemonstur:embedded-redis} ships (a test dependency); a
  * {@code redis-server} on the PATH (Debian: {@code apt-get install redis-server}). Without any, the
  * tests fail (never skip) with a message that says so.
+ *
+ * <p>Shared with other modules' tests through mlops-redis's test jar: register it in a static
+ * {@code @RegisterExtension} field, hand {@link #uri()} to the code under test, and {@link #stop()}
+ * then {@link #start()} it for an outage.
  */
-final class RedisServer implements BeforeAllCallback, AfterAllCallback {
+public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
   /** The resource of embedded-redis's jar with the Linux x86-64 binary. */
   private static final String BUNDLED = "redis-server-6.2.6-v5-linux-amd64";
 
@@ -61,16 +65,18 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
-  int port() {
+  /** The server's port on 127.0.0.1 (the same after a restart). */
+  public int port() {
     return port;
   }
 
-  String uri() {
+  /** {@code redis://127.0.0.1:<port>}. */
+  public String uri() {
     return "redis://127.0.0.1:" + port;
   }
 
   /** Starts the server on {@link #port()} (again, after {@link #stop()}), empty. */
-  void start() throws IOException, InterruptedException {
+  public void start() throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(binary.toString());
     command.addAll(
@@ -107,7 +113,7 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** Stops the server (SIGTERM, then SIGKILL after 10 s) and waits until it is gone. */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     if (process == null) {
       return;
     }

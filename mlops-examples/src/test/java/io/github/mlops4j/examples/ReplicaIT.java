@@ -1,0 +1,444 @@
+package io.github.mlops4j.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.mlops4j.examples.ReplicaProcess.Answer;
+import io.github.mlops4j.redis.RedisServer;
+import io.github.mlops4j.registry.ModelRegistry;
+import io.github.mlops4j.registry.ModelVersion;
+import io.github.mlops4j.store.EmbeddedPostgresExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Several replicas of {@link ReplicaService}, each in its own JVM, sharing one PostgreSQL (embedded
+ * -postgres), one artifact directory and one Redis (the redis-server of embedded-redis): a writer
+ * that registers and promotes, and two serving replicas. The replicas are configured exactly as
+ * {@code docs/deployment.md} documents ({@link #environment}); the scenarios run in order on the
+ * same processes.
+ *
+ * <p>Scenarios that need code being merged separately are written and disabled (each names what it
+ * needs): S3 artifacts, pushed registry changes, one retraining across replicas, merged drift.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicaIT {
+  @RegisterExtension
+  static final EmbeddedPostgresExtension POSTGRES = new EmbeddedPostgresExtension("replica");
+
+  @RegisterExtension static final RedisServer REDIS = new RedisServer();
+
+  /** How often the replicas poll the registry: the documented bound until push is merged. */
+  static final Duration POLL = Duration.ofMillis(100);
+
+  static final String MODEL = "diagnosis";
+
+  @TempDir static Path dir;
+
+  private static String jdbcUrl;
+  private static String jdbcUser;
+  private static DataSource database;
+  private static final List<ReplicaProcess> started = new CopyOnWriteArrayList<>();
+  private static ReplicaProcess writer;
+  private static ReplicaProcess serverB;
+  private static ReplicaProcess serverC;
+
+  /** Versions the alias was moved to, in order. */
+  private static final List<Integer> promoted = new CopyOnWriteArrayList<>();
+
+  /** Every version a prediction named, per replica, in order. */
+  private static final Map<String, List<Integer>> answered = new ConcurrentHashMap<>();
+
+  @BeforeAll
+  static void startReplicas() throws Exception {
+    String name = POSTGRES.create();
+    PGSimpleDataSource pg = (PGSimpleDataSource) POSTGRES.dataSource(name);
+    jdbcUrl =
+        "jdbc:postgresql://" + pg.getServerNames()[0] + ":" + pg.getPortNumbers()[0] + "/" + name;
+    jdbcUser = pg.getUser();
+    database = pg;
+    Files.createDirectories(dir.resolve("logs"));
+    // started together: the JVMs boot in parallel
+    List<Thread> starting = new ArrayList<>();
+    Map<String, ReplicaProcess> ready = new ConcurrentHashMap<>();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    for (String[] r :
+        List.of(
+            new String[] {"writer-1", "writer"},
+            new String[] {"server-b", "server"},
+            new String[] {"server-c", "server"})) {
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  ready.put(r[0], start(r[0], r[1], r[0].equals("writer-1")));
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              });
+      t.start();
+      starting.add(t);
+    }
+    for (Thread t : starting) {
+      t.join();
+    }
+    if (!failures.isEmpty()) {
+      AssertionError e = new AssertionError("a replica did not start", failures.get(0));
+      failures.stream().skip(1).forEach(e::addSuppressed);
+      throw e;
+    }
+    writer = ready.get("writer-1");
+    serverB = ready.get("server-b");
+    serverC = ready.get("server-c");
+  }
+
+  @AfterAll
+  static void killReplicas() throws Exception {
+    for (ReplicaProcess p : started) {
+      p.kill();
+    }
+  }
+
+  /** The environment of a replica: the names of docs/deployment.md's configuration reference. */
+  static Map<String, String> environment(
+      String jdbcUrl,
+      String jdbcUser,
+      Path artifacts,
+      String redisUri,
+      String replicaId,
+      String role) {
+    Map<String, String> env = new HashMap<>();
+    env.put("MLOPS_JDBC_URL", jdbcUrl);
+    env.put("MLOPS_JDBC_USER", jdbcUser);
+    env.put("MLOPS_JDBC_POOL_SIZE", "4");
+    env.put("MLOPS_ARTIFACTS", artifacts.toUri().toString());
+    env.put("MLOPS_REDIS_URI", redisUri);
+    env.put("MLOPS_REDIS_NAMESPACE", "replica-it");
+    env.put("MLOPS_REPLICA_ID", replicaId);
+    env.put("MLOPS_ROLE", role);
+    env.put("MLOPS_POLL_INTERVAL", POLL.toString());
+    env.put("MLOPS_MODEL", MODEL);
+    env.put("MLOPS_ALIAS", "champion");
+    env.put("MLOPS_FEATURE_CACHE_SIZE", "0"); // every online read reaches Redis
+    env.put("MLOPS_FEATURE_CACHE_STALENESS", "PT0S");
+    env.put("MLOPS_CONTROL_PORT", "0");
+    return env;
+  }
+
+  private static ReplicaProcess start(String id, String role, boolean withHooks) throws Exception {
+    return start(id, role, withHooks, Map.of());
+  }
+
+  private static ReplicaProcess start(
+      String id, String role, boolean withHooks, Map<String, String> overrides) throws Exception {
+    Map<String, String> env =
+        environment(jdbcUrl, jdbcUser, dir.resolve("artifacts"), REDIS.uri(), id, role);
+    env.putAll(overrides);
+    ReplicaProcess p =
+        ReplicaProcess.start(
+            id, withHooks ? ReplicaLauncher.class : ReplicaService.class, env, dir.resolve("logs"));
+    started.add(p);
+    p.awaitLine(l -> l.startsWith("ready replica="));
+    return p;
+  }
+
+  private static int registerAndPromote(ReplicaProcess w, long seed) throws Exception {
+    Answer a = w.post("/register?seed=" + seed + "&promote=true", "");
+    assertThat(a.status()).as(a.body()).isEqualTo(200);
+    int version = Integer.parseInt(a.body().substring("version=".length()));
+    promoted.add(version);
+    return version;
+  }
+
+  /** One prediction on {@code r}, recorded; returns the version it names (0 when none serves). */
+  private static int predict(ReplicaProcess r) throws Exception {
+    Answer a = r.get("/predict?row=7");
+    if (a.status() == 503 && a.body().contains("has the alias")) {
+      return 0; // started before any version was promoted
+    }
+    assertThat(a.status()).as(r.name() + ": " + a.body()).isEqualTo(200);
+    int version = Integer.parseInt(a.body().split(" ")[0].substring("version=".length()));
+    answered.computeIfAbsent(r.name(), k -> new CopyOnWriteArrayList<>()).add(version);
+    return version;
+  }
+
+  /**
+   * Predicts on {@code r} until it answers with {@code version}; returns the milliseconds from
+   * {@code sinceNanos} (the promotion's answer) to that answer. The replica follows on its own: the
+   * test never asks it to refresh.
+   */
+  private static long awaitFollows(ReplicaProcess r, int version, long sinceNanos)
+      throws Exception {
+    long deadline = System.nanoTime() + ReplicaProcess.SAFETY_NANOS;
+    while (predict(r) != version) {
+      assertThat(System.nanoTime()).as(r.name() + " never served v" + version).isLessThan(deadline);
+      Thread.sleep(5); // polling the child between requests, not timing anything under test
+    }
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sinceNanos);
+  }
+
+  /**
+   * Every answer named a version the alias pointed to, and no replica went back to an older one.
+   */
+  private static void assertAnswersNamedOnlyAliasTargets() {
+    for (Map.Entry<String, List<Integer>> e : answered.entrySet()) {
+      assertThat(e.getValue()).as(e.getKey()).isSubsetOf(promoted).isSorted();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theWritersPromotion_isFollowedByEveryReplica_whichThenAnswersWithTheNewVersion()
+      throws Exception {
+    int v1 = registerAndPromote(writer, 1);
+    long t1 = System.nanoTime();
+    for (ReplicaProcess r : List.of(writer, serverB, serverC)) {
+      awaitFollows(r, v1, t1);
+    }
+    int v2 = registerAndPromote(writer, 2);
+    long t2 = System.nanoTime();
+    Map<String, Long> lag = new HashMap<>();
+    for (ReplicaProcess r : List.of(serverB, serverC)) {
+      lag.put(r.name(), awaitFollows(r, v2, t2));
+    }
+    assertThat(writer.get("/version").body()).isEqualTo("version=" + v2);
+    System.out.println("alias propagation (poll " + POLL + "), ms after the promotion: " + lag);
+    assertThat(List.of(v1, v2)).containsExactly(1, 2);
+    assertAnswersNamedOnlyAliasTargets();
+    assertThat(serverB.get("/monitor").body()).matches("observed=\\d+ windows=\\d+");
+  }
+
+  @Test
+  @Order(2)
+  void featuresMaterializedByOneReplica_areReadOnlineByAnother_withTheOfflineStatuses()
+      throws Exception {
+    // fresh; 36 h old (TTL 1 day: EXPIRED, kept in Redis for another day); a null value
+    Answer w =
+        writer.post("/features/write", "F1,10,25.5,17.25\nF2,129600,20.0,15.0\nF3,10,,19.5\n");
+    assertThat(w.status()).as(w.body()).isEqualTo(200);
+    Answer m = serverB.post("/features/materialize", "");
+    assertThat(m.status()).as(m.body()).isEqualTo(200);
+
+    String ids = "?ids=F1,F2,F3,F4"; // F4 has no rows
+    Answer online = serverC.get("/features/online" + ids);
+    Answer offline = serverC.get("/features/offline" + ids);
+    assertThat(online.status()).as(online.body()).isEqualTo(200);
+    assertThat(offline.status()).as(offline.body()).isEqualTo(200);
+    assertThat(online.body()).isEqualTo(offline.body());
+    assertThat(online.body().lines().toList())
+        .containsExactly(
+            "F1 cell_nuclei:worst_radius PRESENT 25.5",
+            "F1 cell_nuclei:mean_texture PRESENT 17.25",
+            "F2 cell_nuclei:worst_radius EXPIRED null",
+            "F2 cell_nuclei:mean_texture EXPIRED null",
+            "F3 cell_nuclei:worst_radius NULL_VALUE null",
+            "F3 cell_nuclei:mean_texture PRESENT 19.5",
+            "F4 cell_nuclei:worst_radius NOT_FOUND null",
+            "F4 cell_nuclei:mean_texture NOT_FOUND null");
+  }
+
+  @Test
+  @Order(3)
+  void killingTheWriterMidRegistration_leavesTheOthersServing_andTheRegistryGapless()
+      throws Exception {
+    int before = promoted.get(promoted.size() - 1);
+    writer.postAndForget("/register-and-hang?seed=3");
+    writer.awaitLine(ReplicaLauncher.PAUSED::equals); // its version row is written, not committed
+    writer.kill(); // kill -9
+
+    for (ReplicaProcess r : List.of(serverB, serverC)) {
+      assertThat(predict(r)).isEqualTo(before);
+    }
+    try (ModelRegistry registry = readOnlyView()) {
+      assertThat(registry.versions(MODEL)).extracting(ModelVersion::version).containsExactly(1, 2);
+      assertThat(registry.aliases(MODEL)).containsEntry("champion", before);
+    }
+
+    ReplicaProcess writer2 = start("writer-2", "writer", false);
+    writer = writer2;
+    int next = registerAndPromote(writer2, 4);
+    assertThat(next).isEqualTo(before + 1);
+    long t = System.nanoTime();
+    for (ReplicaProcess r : List.of(serverB, serverC)) {
+      awaitFollows(r, next, t);
+    }
+    try (ModelRegistry registry = readOnlyView()) {
+      assertThat(registry.versions(MODEL))
+          .extracting(ModelVersion::version)
+          .containsExactly(1, 2, 3);
+      for (ModelVersion v : registry.versions(MODEL)) {
+        try (var in = registry.openArtifact(v)) { // every version's artifact is whole
+          assertThat(in.readAllBytes()).hasSize((int) v.sizeBytes());
+        }
+      }
+    }
+    assertAnswersNamedOnlyAliasTargets();
+  }
+
+  private static ModelRegistry readOnlyView() {
+    return ModelRegistry.builder()
+        .dataSource(database)
+        .artifactRoot(dir.resolve("artifacts"))
+        .pollInterval(Duration.ZERO)
+        .build();
+  }
+
+  @Test
+  @Order(4)
+  void aRedisOutage_failsTheFeaturePathClearly_servingGoesOn_andTheReplicasRecover()
+      throws Exception {
+    int serving = promoted.get(promoted.size() - 1);
+    REDIS.stop();
+    String server = "127.0.0.1:" + REDIS.port();
+    Answer read = serverC.get("/features/online?ids=F1");
+    assertThat(read.status()).isEqualTo(503);
+    assertThat(read.body())
+        .startsWith("RedisOnlineStoreException")
+        .contains("Redis online store at " + server, "read of 1 entity in view 'cell_nuclei'");
+    // the offline store (PostgreSQL) takes the write; materializing it needs Redis
+    assertThat(writer.post("/features/write", "F5,5,30.0,21.0\n").status()).isEqualTo(200);
+    Answer m = serverB.post("/features/materialize", "");
+    assertThat(m.status()).isEqualTo(503);
+    assertThat(m.body()).contains("write of 1 entity in view 'cell_nuclei'");
+    for (ReplicaProcess r : List.of(serverB, serverC, writer)) {
+      assertThat(predict(r)).as(r.name()).isEqualTo(serving); // models are unaffected
+    }
+
+    REDIS.start(); // empty, on the same port
+    awaitOk(serverB, () -> serverB.post("/features/materialize", "")); // watermark did not move
+    Answer online = awaitOk(serverC, () -> serverC.get("/features/online?ids=F5"));
+    assertThat(online.body()).isEqualTo(serverC.get("/features/offline?ids=F5").body());
+    assertThat(online.body()).startsWith("F5 cell_nuclei:worst_radius PRESENT 30.0");
+    assertAnswersNamedOnlyAliasTargets();
+  }
+
+  private interface Call {
+    Answer call() throws Exception;
+  }
+
+  /** Repeats {@code call} while it answers 503 (a reconnect under way), within the safety net. */
+  private static Answer awaitOk(ReplicaProcess r, Call call) throws Exception {
+    long deadline = System.nanoTime() + ReplicaProcess.SAFETY_NANOS;
+    while (true) {
+      Answer a = call.call();
+      if (a.status() != 503 || System.nanoTime() > deadline) {
+        assertThat(a.status()).as(r.name() + ": " + a.body()).isEqualTo(200);
+        return a;
+      }
+      Thread.sleep(20); // waiting for the reconnect, not timing anything under test
+    }
+  }
+
+  // ------------------------------------------------------------------ pending scenarios
+
+  /** Where the pending S3 scenario puts artifacts: s3proxy, path style (see mlops-s3's tests). */
+  static String s3Location(String endpoint) {
+    return "s3://replica-it/artifacts/?endpoint=" + endpoint + "&pathStyle=true&region=us-east-1";
+  }
+
+  /**
+   * A model registered by one replica is loaded by another from the S3 server; the server stopped
+   * gives a clear error on a load and the replicas recover when it is back. To wire in: start
+   * mlops-s3's s3proxy test server beside Redis, give {@link #s3Location} as {@code
+   * MLOPS_ARTIFACTS} to replicas started here, and replace {@link #s3} with its stop/start.
+   */
+  @Test
+  @Order(10)
+  @Disabled("needs mlops-s3 (S3ArtifactStore, its s3proxy test server) and MLOPS_ARTIFACTS=s3://")
+  void s3Artifacts_registeredByOne_loadedByAnother_andAnOutageIsClear() throws Exception {
+    String location = s3Location(s3("endpoint"));
+    ReplicaProcess w = start("s3-writer", "writer", false, Map.of("MLOPS_ARTIFACTS", location));
+    ReplicaProcess s = start("s3-server", "server", false, Map.of("MLOPS_ARTIFACTS", location));
+    int v = registerAndPromote(w, 10);
+    awaitFollows(s, v, System.nanoTime()); // loaded from S3, verified on read
+    s3("stop");
+    Answer refused = w.post("/register?seed=11&promote=true", "");
+    assertThat(refused.status()).isEqualTo(503);
+    assertThat(refused.body()).contains("ArtifactStoreException");
+    assertThat(predict(s)).isEqualTo(v); // the loaded version keeps serving
+    s3("start");
+    Answer after = awaitOk(w, () -> w.post("/register?seed=12&promote=true", ""));
+    int next = Integer.parseInt(after.body().substring("version=".length()));
+    promoted.add(next);
+    awaitFollows(s, next, System.nanoTime());
+    assertAnswersNamedOnlyAliasTargets();
+  }
+
+  /**
+   * With polling turned far beyond the test's safety net, a replica that still follows the alias
+   * heard it by push (PostgreSQL LISTEN/NOTIFY). To wire in: nothing but the merge; the replicas'
+   * poll interval then only bounds the fallback.
+   */
+  @Test
+  @Order(11)
+  @Disabled("needs pushed registry changes (LISTEN/NOTIFY) in ModelRegistry on PostgreSQL")
+  void withPush_aReplicaFollowsTheAlias_withoutWaitingForItsPoll() throws Exception {
+    ReplicaProcess s = start("push-server", "server", false, Map.of("MLOPS_POLL_INTERVAL", "PT1H"));
+    int v = registerAndPromote(writer, 20);
+    long lag = awaitFollows(s, v, System.nanoTime());
+    System.out.println("alias propagation by push: " + lag + " ms");
+  }
+
+  /**
+   * Every replica sees the same drift; exactly one retrains (it holds the lease), the others report
+   * SKIPPED naming it. To wire in: a {@code RetrainingLoop} per replica on the shared registry with
+   * the lease, and a {@code POST /retrain} control path answering {@code outcome=<o> holder=<id>}.
+   */
+  @Test
+  @Order(12)
+  @Disabled("needs the retraining lease in the registry and a /retrain control path")
+  void aDriftSeenByAllReplicas_triggersExactlyOneRetraining() throws Exception {
+    List<Answer> outcomes = new ArrayList<>();
+    for (ReplicaProcess r : List.of(serverB, serverC, writer)) {
+      outcomes.add(r.post("/retrain?reason=drift", ""));
+    }
+    assertThat(outcomes).extracting(Answer::status).containsOnly(200);
+    assertThat(outcomes.stream().filter(a -> a.body().startsWith("outcome=TRAINED"))).hasSize(1);
+    assertThat(outcomes.stream().filter(a -> a.body().startsWith("outcome=SKIPPED"))).hasSize(2);
+  }
+
+  /**
+   * Drift over the merged window profiles of all replicas equals drift over all requests in one
+   * place. To wire in: a {@code GET /monitor/merged-drift} control path (the shared window
+   * profiles), compared with a {@code Monitor} in this JVM fed the same rows.
+   */
+  @Test
+  @Order(13)
+  @Disabled("needs shared monitoring window profiles and a /monitor/merged-drift control path")
+  void driftFromMergedProfiles_equalsDriftOverAllRequestsInOnePlace() throws Exception {
+    AtomicLong sent = new AtomicLong();
+    for (int row = 0; row < 200; row++) {
+      ReplicaProcess r = row % 2 == 0 ? serverB : serverC;
+      assertThat(r.get("/predict?row=" + row).status()).isEqualTo(200);
+      sent.incrementAndGet();
+    }
+    Answer merged = serverB.get("/monitor/merged-drift");
+    Answer oneReplica = serverC.get("/monitor/merged-drift");
+    assertThat(merged.body()).isEqualTo(oneReplica.body()).contains("rows=" + sent.get());
+  }
+
+  /** The S3 server of the pending scenario: "endpoint" gives its URL; "stop" and "start". */
+  private static String s3(String action) {
+    throw new UnsupportedOperationException(
+        "wire mlops-s3's s3proxy test server here (" + action + ")");
+  }
+}
