@@ -692,8 +692,8 @@ public final class Monitor implements AutoCloseable {
     /**
      * This replica's id in the store, unique among the replicas that live at the same time (1 to
      * 100 characters, no control characters); default the host name and the process id ({@code
-     * host-1234}). A replica that restarts with the same id in the same window replaces its
-     * earlier part.
+     * host-1234}). A replica that restarts with the same id in the same window replaces its earlier
+     * part.
      */
     public Builder replicaId(String id) {
       Objects.requireNonNull(id, "id");

@@ -162,8 +162,7 @@ final class WindowEvaluator {
       }
       return;
     }
-    summarize(
-        w.index, w.startMillis, w.closedMillis, profile, perf, /* replicas= */ null);
+    summarize(w.index, w.startMillis, w.closedMillis, profile, perf, /* replicas= */ null);
   }
 
   /**
@@ -233,7 +232,8 @@ final class WindowEvaluator {
       return;
     }
     WindowInfo info =
-        new WindowInfo(index, Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), profile.rows());
+        new WindowInfo(
+            index, Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), profile.rows());
     Profile reference = fixedReference != null ? fixedReference : previousProfile;
     DriftReport report = null;
     if (profile.rows() > 0) {

@@ -17,12 +17,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The replicas' parts of shared time windows in the workspace store (table {@code
- * monitor_window_parts}, component {@value #COMPONENT}): each replica upserts its cumulative profile
- * of the open window, then its final profile when the window closes; the evaluation reads every
- * replica's part of a window and merges them in replica-id order. A stored part is untrusted input:
- * it is read only through {@link Profile#fromBytes} (JSON and DataSketches images, nothing is
- * deserialized as Java objects), only up to a size limit, and a part that is not a profile of this
- * monitor's schema is left out, logged and counted, without failing the other parts.
+ * monitor_window_parts}, component {@value #COMPONENT}): each replica upserts its cumulative
+ * profile of the open window, then its final profile when the window closes; the evaluation reads
+ * every replica's part of a window and merges them in replica-id order. A stored part is untrusted
+ * input: it is read only through {@link Profile#fromBytes} (JSON and DataSketches images, nothing
+ * is deserialized as Java objects), only up to a size limit, and a part that is not a profile of
+ * this monitor's schema is left out, logged and counted, without failing the other parts.
  */
 final class WindowParts {
   /** Logs under the {@link Monitor}'s name: users configure one logger for the monitor. */
@@ -46,10 +46,9 @@ final class WindowParts {
           + " WHERE monitor_window_parts.final = 0 OR excluded.final = 1";
 
   private static final String SELECT =
-      "SELECT replica, final, rows_profiled, length(profile),"
+      "SELECT final, rows_profiled, length(profile),"
           + " CASE WHEN length(profile) <= ? THEN profile ELSE NULL END"
-          + " FROM monitor_window_parts WHERE model = ? AND window_start = ?"
-          + " ORDER BY replica LIMIT ?";
+          + " FROM monitor_window_parts WHERE model = ? AND window_start = ? AND replica = ?";
 
   private final Store store;
   private final String model;
@@ -85,20 +84,19 @@ final class WindowParts {
    */
   void write(long start, long end, Profile part, boolean last, long now) {
     byte[] bytes = part.toBytes();
+    if (bytes.length > maxPartBytes) {
+      LOG.warn(
+          "Monitor '{}': this replica's part of the window starting at {} takes {} bytes, more than"
+              + " the {} that replicas read back: the others will leave it out",
+          model,
+          Instant.ofEpochMilli(start),
+          bytes.length,
+          maxPartBytes);
+    }
     StoreAccess.write(
         store,
         c -> {
-          Sql.update(
-              c,
-              UPSERT,
-              model,
-              start,
-              replica,
-              end,
-              part.rows(),
-              last ? 1 : 0,
-              now,
-              bytes);
+          Sql.update(c, UPSERT, model, start, replica, end, part.rows(), last ? 1 : 0, now, bytes);
           if (last) {
             Sql.update(
                 c,
@@ -113,30 +111,27 @@ final class WindowParts {
   /** What the evaluation of a shared window found: the merged profile and where it came from. */
   record Merged(Profile profile, ReplicaParts parts) {}
 
-  private record Part(String replica, boolean last, long rows, long length, byte @Nullable [] bytes) {}
+  private record Part(boolean last, long rows, long length, byte @Nullable [] bytes) {}
 
-  /** Reads every replica's part of a window and merges them in replica-id order. */
+  /**
+   * Reads every replica's part of a window and merges them in replica-id order. The parts are read
+   * one at a time, so memory holds at most one stored part (up to the size limit) beside the merge.
+   */
   Merged read(long start) {
-    List<Part> parts =
+    List<String> replicas =
         StoreAccess.read(
             store,
             c -> {
-              List<Part> out = new ArrayList<>();
+              List<String> out = new ArrayList<>();
               Sql.query(
                   c,
-                  SELECT,
-                  new Object[] {(long) maxPartBytes, model, start, MAX_PARTS + 1},
-                  rs ->
-                      out.add(
-                          new Part(
-                              rs.getString(1),
-                              rs.getInt(2) != 0,
-                              rs.getLong(3),
-                              rs.getLong(4),
-                              rs.getBytes(5))));
+                  "SELECT replica FROM monitor_window_parts WHERE model = ? AND window_start = ?"
+                      + " ORDER BY replica LIMIT ?",
+                  new Object[] {model, start, MAX_PARTS + 1},
+                  rs -> out.add(rs.getString(1)));
               return out;
             });
-    if (parts.size() > MAX_PARTS) {
+    if (replicas.size() > MAX_PARTS) {
       LOG.warn(
           "Monitor '{}': window starting at {} has more than {} replica parts; only the first {}"
               + " are merged",
@@ -144,15 +139,19 @@ final class WindowParts {
           Instant.ofEpochMilli(start),
           MAX_PARTS,
           MAX_PARTS);
-      parts = parts.subList(0, MAX_PARTS);
+      replicas = replicas.subList(0, MAX_PARTS);
     }
-    parts = new ArrayList<>(parts);
-    parts.sort(Comparator.comparing(Part::replica)); // the database's collation may differ
+    replicas = new ArrayList<>(replicas);
+    replicas.sort(Comparator.naturalOrder()); // the database's collation may differ
     ProfileAccumulator merged = ProfileAccumulator.create(schema);
     List<String> counted = new ArrayList<>();
     List<String> notFinal = new ArrayList<>();
     List<String> rejected = new ArrayList<>();
-    for (Part p : parts) {
+    for (String replica : replicas) {
+      Part p = part(start, replica);
+      if (p == null) {
+        continue; // removed since the list was read
+      }
       String reason = null;
       Profile profile = null;
       byte[] bytes = p.bytes();
@@ -162,32 +161,54 @@ final class WindowParts {
         try {
           profile = Profile.fromBytes(bytes);
           if (!profile.schema().equals(schema)) {
-            reason = "its schema " + Monitor.cut(profile.schema().toString()) + " is not the monitor's";
+            reason =
+                "its schema " + printable(profile.schema().toString()) + " is not the monitor's";
           } else if (profile.rows() != p.rows()) {
             reason = "it holds " + profile.rows() + " rows but its row says " + p.rows();
           } else {
             merged.merge(profile); // nothing is merged if it throws
           }
         } catch (ProfileFormatException | IllegalArgumentException e) {
-          reason = Monitor.cut(String.valueOf(e.getMessage()));
+          reason = printable(String.valueOf(e.getMessage()));
         }
       }
       if (reason != null) {
-        rejected.add(p.replica());
+        rejected.add(replica);
         LOG.warn(
             "Monitor '{}': the part of replica '{}' of the window starting at {} is left out: {}",
             model,
-            Monitor.cut(p.replica()),
+            printable(replica),
             Instant.ofEpochMilli(start),
             reason);
         continue;
       }
-      counted.add(p.replica());
+      counted.add(replica);
       if (!p.last()) {
-        notFinal.add(p.replica());
+        notFinal.add(replica);
       }
     }
     Profile profile = merged.take();
     return new Merged(profile, new ReplicaParts(counted, notFinal, rejected, profile.rows()));
+  }
+
+  private @Nullable Part part(long start, String replica) {
+    return StoreAccess.read(
+        store,
+        c -> {
+          List<Part> out = new ArrayList<>(1);
+          Sql.query(
+              c,
+              SELECT,
+              new Object[] {(long) maxPartBytes, model, start, replica},
+              rs ->
+                  out.add(
+                      new Part(rs.getInt(1) != 0, rs.getLong(2), rs.getLong(3), rs.getBytes(4))));
+          return out.isEmpty() ? null : out.get(0);
+        });
+  }
+
+  /** A stored value for a log line: control characters replaced, cut to 100 characters. */
+  static String printable(String s) {
+    return Monitor.cut(s.replaceAll("\\p{Cntrl}", "?"));
   }
 }

@@ -52,8 +52,8 @@ public final class WindowSummary {
   }
 
   /**
-   * Realized performance of the labels that arrived in the window; empty without a task. Labels
-   * are joined per replica: for a shared window this is this replica's performance only.
+   * Realized performance of the labels that arrived in the window; empty without a task. Labels are
+   * joined per replica: for a shared window this is this replica's performance only.
    */
   public Optional<Performance> performance() {
     return Optional.ofNullable(performance);

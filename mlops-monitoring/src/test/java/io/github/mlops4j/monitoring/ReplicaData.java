@@ -121,7 +121,8 @@ final class ReplicaData {
       int atOrBelow = upperBound(present, v);
       assertThat(q)
           .as("quantile %s = %s of %s", q, v, col.name())
-          .isBetween((double) below / present.length - eps, (double) atOrBelow / present.length + eps);
+          .isBetween(
+              (double) below / present.length - eps, (double) atOrBelow / present.length + eps);
     }
   }
 

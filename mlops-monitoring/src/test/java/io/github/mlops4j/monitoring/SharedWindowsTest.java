@@ -168,7 +168,8 @@ class SharedWindowsTest {
     a.tick();
 
     WindowSummary w = a.lastWindow().orElseThrow();
-    assertThat(w.replicas()).contains(new ReplicaParts(List.of("a", "b"), List.of("b"), List.of(), 150));
+    assertThat(w.replicas())
+        .contains(new ReplicaParts(List.of("a", "b"), List.of("b"), List.of(), 150));
     data.assertProfileOfFirst(150, w.profile());
     assertThat(reports.get(a)).hasSize(1);
   }
@@ -224,8 +225,7 @@ class SharedWindowsTest {
     try (ObjectOutputStream out = new ObjectOutputStream(java)) {
       out.writeObject(new HashMap<>(Map.of("k", "v")));
     }
-    String newer =
-        goodPart.toJson().replace("\"schemaVersion\":1", "\"schemaVersion\":99");
+    String newer = goodPart.toJson().replace("\"schemaVersion\":1", "\"schemaVersion\":99");
     insert("evil-garbage", 5, "not a profile".getBytes(StandardCharsets.UTF_8));
     insert("evil-huge", 20, new byte[200_000]);
     insert("evil-java", 1, java.toByteArray());
@@ -257,8 +257,7 @@ class SharedWindowsTest {
 
   @Test
   void onlyTimeWindowsCanBeShared() {
-    Monitor.Builder b =
-        builder("a", new MutableClock(T0)).window(WindowSpec.rows(100));
+    Monitor.Builder b = builder("a", new MutableClock(T0)).window(WindowSpec.rows(100));
     assertThatThrownBy(b::build)
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("only time windows can be shared")
@@ -272,8 +271,7 @@ class SharedWindowsTest {
     assertThatThrownBy(() -> b.replicaId("x".repeat(101)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.replicaId("a\nb")).isInstanceOf(IllegalArgumentException.class);
-    assertThat(Monitor.Builder.defaultReplicaId())
-        .endsWith("-" + ProcessHandle.current().pid());
+    assertThat(Monitor.Builder.defaultReplicaId()).endsWith("-" + ProcessHandle.current().pid());
   }
 
   private Connection connect() throws Exception {
