@@ -82,6 +82,17 @@ import org.slf4j.LoggerFactory;
  * are evicted first. Joined pairs count in the performance of the window in which the label
  * arrived.
  *
+ * <h2>Several replicas</h2>
+ *
+ * With {@link Builder#store store(...)} the replicas of a service share their time windows: each
+ * writes its profile of the open window to the workspace store every {@link Builder#flushInterval
+ * flush interval} and when the window closes, and {@link Builder#gracePeriod} after the window's
+ * end each replica merges every replica's part (in replica-id order) and compares the merge with
+ * the reference. The merge's exact parts equal those of one monitor over all rows; {@link
+ * WindowSummary#replicas()} names the replicas counted, those not final (a replica that died
+ * mid-window: its rows after its last flush are lost) and the parts rejected as not a profile of
+ * this schema. Only time windows can be shared. Without a store nothing of this runs.
+ *
  * <h2>Closing</h2>
  *
  * {@link #close()} refuses further input, waits up to {@link Builder#closeTimeout} for rows of
@@ -748,8 +759,10 @@ public final class Monitor implements AutoCloseable {
      * Builds the monitor. The builder is left unchanged: it can build again, with or without other
      * settings (a schema taken from the reference is not remembered).
      *
-     * @throws IllegalArgumentException if the model, the reference or the schema is missing, or the
-     *     reference's columns differ from the schema's
+     * @throws IllegalArgumentException if the reference's columns differ from the schema's
+     * @throws IllegalStateException if the model, the reference or the schema is missing, or a
+     *     {@link #store store} is given with a count window
+     * @throws io.github.mlops4j.store.StoreException if the store's schema cannot be migrated
      */
     public Monitor build() {
       if (model == null) {

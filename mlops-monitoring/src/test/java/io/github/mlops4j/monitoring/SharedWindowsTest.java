@@ -54,16 +54,19 @@ class SharedWindowsTest {
   }
 
   Monitor.Builder builder(String replica, MutableClock clock) {
-    return Monitor.builder()
-        .model("churn")
-        .reference(ReplicaData.reference())
-        .window(WindowSpec.time(WINDOW))
-        .clock(clock)
-        .batchRows(64)
-        .store(store)
-        .replicaId(replica)
-        .flushInterval(Duration.ofSeconds(10))
-        .gracePeriod(Duration.ofSeconds(30));
+    Profile trainingProfile = ReplicaData.reference();
+    // tag::replicas[]
+    Monitor.Builder b =
+        Monitor.builder()
+            .model("churn")
+            .reference(trainingProfile)
+            .window(WindowSpec.time(Duration.ofMinutes(1))) // only time windows are shared
+            .store(store) // the workspace Store every replica opens (PostgreSQL or SQLite)
+            .replicaId(replica) // default: host name + pid
+            .flushInterval(Duration.ofSeconds(10)) // write this replica's part every 10 s
+            .gracePeriod(Duration.ofSeconds(30)); // merge a window 30 s after its end
+    // end::replicas[]
+    return b.clock(clock).batchRows(64);
   }
 
   Monitor track(Monitor.Builder b) {
