@@ -18,7 +18,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -121,13 +120,8 @@ public final class Monitor implements AutoCloseable {
   private final WindowedProfiler windows;
   private final LongAdder rowsRejected = new LongAdder();
 
-  /** The replicas' parts in the store; null for a monitor of its own rows only. */
-  private final @Nullable WindowParts shared;
-
-  private final long flushMillis;
-
-  /** When the open window's part is next written; by the clock. */
-  private final AtomicLong nextFlush;
+  /** Writes this replica's part of shared windows; null for a monitor of its own rows only. */
+  private final @Nullable ReplicaFlush shared;
 
   private Monitor(Builder b, ProfileSchema schema, @Nullable WindowParts shared) {
     this.model = Objects.requireNonNull(b.model);
@@ -137,9 +131,6 @@ public final class Monitor implements AutoCloseable {
     this.windowSpec = b.window;
     this.drift = b.drift;
     this.clock = b.clock;
-    this.shared = shared;
-    this.flushMillis = b.flushInterval.toMillis();
-    this.nextFlush = new AtomicLong(clock.millis() + flushMillis);
     this.listeners = new DriftListeners(model, clock, b.failureSink, b.listeners);
     this.evaluator =
         new WindowEvaluator(
@@ -153,6 +144,11 @@ public final class Monitor implements AutoCloseable {
             clock,
             shared,
             b.gracePeriod);
+    ReplicaFlush replica =
+        shared == null
+            ? null
+            : new ReplicaFlush(model, schema, shared, evaluator, b.flushInterval, clock.millis());
+    this.shared = replica;
     this.labels =
         new LabelJoin(
             model,
@@ -173,7 +169,10 @@ public final class Monitor implements AutoCloseable {
             b.stripes,
             labels::newWindow,
             evaluator,
-            shared == null ? null : this::onTime);
+            replica == null ? null : replica::onTime);
+    if (replica != null) {
+      replica.attach(windows);
+    }
   }
 
   public static Builder builder() {
@@ -243,50 +242,13 @@ public final class Monitor implements AutoCloseable {
    */
   public boolean tick() {
     boolean rolled = windows.tick();
-    if (shared != null) {
+    ReplicaFlush replica = shared;
+    if (replica != null) {
       long now = clock.millis();
-      onTime(now);
+      replica.onTime(now);
       evaluator.evaluateDue(now);
     }
     return rolled;
-  }
-
-  /** With a store: writes the open window's part when the flush interval has passed. */
-  private void onTime(long now) {
-    long due = nextFlush.get();
-    if (now < due || !nextFlush.compareAndSet(due, now + flushMillis)) {
-      return; // the common case on the row path: one volatile read
-    }
-    windows.schedule(
-        () -> {
-          flushPart(now);
-          evaluator.evaluateDue(now);
-        });
-  }
-
-  /** Writes this replica's cumulative part of the open window; failures are logged. */
-  private boolean flushPart(long now) {
-    WindowParts parts = Objects.requireNonNull(shared);
-    WindowedProfiler.Window w = windows.current();
-    if (now >= w.endMillis) {
-      return false; // closes at the next row or tick, which writes its final part
-    }
-    try {
-      Profile part = w.snapshot(schema);
-      if (part.rows() > 0) {
-        parts.write(w.startMillis, w.endMillis, part, false, now);
-      }
-      return true;
-    } catch (RuntimeException e) {
-      LOG.warn(
-          "Monitor '{}': writing replica '{}''s part of window {} to the store failed; the next"
-              + " flush writes it again",
-          model,
-          parts.replica(),
-          w.index,
-          e);
-      return false;
-    }
   }
 
   /**
@@ -302,11 +264,12 @@ public final class Monitor implements AutoCloseable {
    */
   public Optional<WindowSummary> flush() {
     windows.ensureOpen();
-    if (shared != null) {
+    ReplicaFlush replica = shared;
+    if (replica != null) {
       WindowSummary before = evaluator.lastWindow();
       long now = clock.millis();
       windows.tick();
-      flushPart(now);
+      replica.flushPart(now);
       evaluator.awaitProfiled();
       evaluator.evaluateReady();
       evaluator.evaluateDue(now);
