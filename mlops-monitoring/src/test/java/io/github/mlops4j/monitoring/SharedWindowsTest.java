@@ -150,20 +150,27 @@ class SharedWindowsTest {
     ReplicaData data = ReplicaData.of(400, 3, 0);
     MutableClock ca = new MutableClock(T0.plusSeconds(1));
     MutableClock cb = new MutableClock(T0.plusSeconds(1));
+    MutableClock cc = new MutableClock(T0.plusSeconds(1));
     Monitor a = track(builder("a", ca));
     Monitor b = builder("b", cb).build(); // dies: never closed by the test
+    Monitor c = track(builder("c", cc));
     for (int i = 0; i < 100; i++) {
       a.observe(data.row(i));
     }
     for (int i = 100; i < 150; i++) {
       b.observe(data.row(i));
     }
-    advance(Duration.ofSeconds(11), ca, cb);
+    for (int i = 150; i < 170; i++) {
+      c.observe(data.row(i));
+    }
+    advance(Duration.ofSeconds(11), ca, cb, cc);
     b.tick(); // flushes its 50 rows once
     assertThat(part("b")).containsExactly(50L, 0L);
-    for (int i = 150; i < 180; i++) {
+    for (int i = 300; i < 330; i++) {
       b.observe(data.row(i)); // never flushed: lost
     }
+    c.close(); // stops cleanly mid-window: its part is final
+    assertThat(part("c")).containsExactly(20L, 1L);
     ca.set(T0.plus(WINDOW).plusSeconds(29));
     a.tick();
     assertThat(a.lastWindow()).isEmpty(); // closed, waiting for the grace period
@@ -172,9 +179,10 @@ class SharedWindowsTest {
 
     WindowSummary w = a.lastWindow().orElseThrow();
     assertThat(w.replicas())
-        .contains(new ReplicaParts(List.of("a", "b"), List.of("b"), List.of(), 150));
-    data.assertProfileOfFirst(150, w.profile());
+        .contains(new ReplicaParts(List.of("a", "b", "c"), List.of("b"), List.of(), 170));
+    data.assertProfileOfFirst(170, w.profile());
     assertThat(reports.get(a)).hasSize(1);
+    assertThat(c.lastWindow()).isEmpty(); // a closed replica evaluates nothing more
   }
 
   @Test
