@@ -23,7 +23,8 @@ module io.github.mlops4j {
   exports io.github.mlops4j.artifacts.internal to
       io.github.mlops4j.registry;
   exports io.github.mlops4j.store.internal to
-      io.github.mlops4j.registry;
+      io.github.mlops4j.registry,
+      io.github.mlops4j.monitoring;
 
   requires transitive java.sql;
   requires java.logging;

@@ -7,6 +7,7 @@ import io.github.mlops4j.monitoring.profile.Profile;
 import io.github.mlops4j.monitoring.profile.ProfileDrift;
 import io.github.mlops4j.monitoring.profile.ProfileRow;
 import io.github.mlops4j.monitoring.profile.ProfileSchema;
+import io.github.mlops4j.store.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,6 +81,17 @@ import org.slf4j.LoggerFactory;
  * are evicted first. Joined pairs count in the performance of the window in which the label
  * arrived.
  *
+ * <h2>Several replicas</h2>
+ *
+ * With {@link Builder#store store(...)} the replicas of a service share their time windows: each
+ * writes its profile of the open window to the workspace store every {@link Builder#flushInterval
+ * flush interval} and when the window closes, and {@link Builder#gracePeriod} after the window's
+ * end each replica merges every replica's part (in replica-id order) and compares the merge with
+ * the reference. The merge's exact parts equal those of one monitor over all rows; {@link
+ * WindowSummary#replicas()} names the replicas counted, those not final (a replica that died
+ * mid-window: its rows after its last flush are lost) and the parts rejected as not a profile of
+ * this schema. Only time windows can be shared. Without a store nothing of this runs.
+ *
  * <h2>Closing</h2>
  *
  * {@link #close()} refuses further input, waits up to {@link Builder#closeTimeout} for rows of
@@ -108,7 +120,10 @@ public final class Monitor implements AutoCloseable {
   private final WindowedProfiler windows;
   private final LongAdder rowsRejected = new LongAdder();
 
-  private Monitor(Builder b, ProfileSchema schema) {
+  /** Writes this replica's part of shared windows; null for a monitor of its own rows only. */
+  private final @Nullable ReplicaFlush shared;
+
+  private Monitor(Builder b, ProfileSchema schema, @Nullable WindowParts shared) {
     this.model = Objects.requireNonNull(b.model);
     this.schema = schema;
     this.ignoredColumns = b.ignoredColumns;
@@ -119,7 +134,21 @@ public final class Monitor implements AutoCloseable {
     this.listeners = new DriftListeners(model, clock, b.failureSink, b.listeners);
     this.evaluator =
         new WindowEvaluator(
-            model, schema, fixedReference, drift, b.historySize, b.closeTimeout, listeners);
+            model,
+            schema,
+            fixedReference,
+            drift,
+            b.historySize,
+            b.closeTimeout,
+            listeners,
+            clock,
+            shared,
+            b.gracePeriod);
+    ReplicaFlush replica =
+        shared == null
+            ? null
+            : new ReplicaFlush(model, schema, shared, evaluator, b.flushInterval, clock.millis());
+    this.shared = replica;
     this.labels =
         new LabelJoin(
             model,
@@ -139,7 +168,11 @@ public final class Monitor implements AutoCloseable {
             b.batchRows,
             b.stripes,
             labels::newWindow,
-            evaluator);
+            evaluator,
+            replica == null ? null : replica::onTime);
+    if (replica != null) {
+      replica.attach(windows);
+    }
   }
 
   public static Builder builder() {
@@ -200,22 +233,49 @@ public final class Monitor implements AutoCloseable {
 
   /**
    * Closes the current time window if its end has passed (no-op for count windows or before the
-   * end). Call it periodically when rows may stop arriving, so windows still close on time.
+   * end). Call it periodically when rows may stop arriving, so windows still close on time. With a
+   * {@link Builder#store store}, it also writes this replica's part of the open window when the
+   * {@link Builder#flushInterval flush interval} has passed, and evaluates the shared windows whose
+   * end plus the {@link Builder#gracePeriod grace period} has passed.
    *
    * @return whether a window was closed
    */
   public boolean tick() {
-    return windows.tick();
+    boolean rolled = windows.tick();
+    ReplicaFlush replica = shared;
+    if (replica != null) {
+      long now = clock.millis();
+      replica.onTime(now);
+      evaluator.evaluateDue(now);
+    }
+    return rolled;
   }
 
   /**
    * Closes the current window now, even if it is not full or not over, and evaluates every closed
    * window on the calling thread before returning.
    *
-   * @return the summary of the window just closed; empty if it had no rows and no labels
+   * <p>With a {@link Builder#store store} the window is shared with the other replicas and ends at
+   * its aligned end: {@code flush()} does not close it. It writes this replica's part of the open
+   * window now and evaluates the shared windows whose end plus the grace period has passed.
+   *
+   * @return the summary of the window just closed; empty if it had no rows and no labels. With a
+   *     store: the summary of the last shared window evaluated by this call, if any
    */
   public Optional<WindowSummary> flush() {
     windows.ensureOpen();
+    ReplicaFlush replica = shared;
+    if (replica != null) {
+      WindowSummary before = evaluator.lastWindow();
+      long now = clock.millis();
+      windows.tick();
+      replica.flushPart(now);
+      evaluator.awaitProfiled();
+      evaluator.evaluateReady();
+      evaluator.evaluateDue(now);
+      WindowSummary after = evaluator.lastWindow();
+      return after != before ? Optional.ofNullable(after) : Optional.empty();
+    }
     WindowedProfiler.Window w = windows.current();
     boolean rolled = windows.roll(w, clock.millis());
     evaluator.awaitProfiled();
@@ -360,9 +420,16 @@ public final class Monitor implements AutoCloseable {
   /**
    * Refuses further input and evaluates windows that already closed, on the calling thread. The
    * open window is discarded: call {@link #flush()} first to evaluate it. Idempotent.
+   *
+   * <p>With a {@link Builder#store store}, the open window's part is written as this replica's
+   * final part (the other replicas evaluate that window), and the shared windows whose end plus the
+   * grace period has passed are evaluated.
    */
   @Override
   public void close() {
+    if (shared != null && !windows.isClosed()) {
+      windows.roll(windows.current(), clock.millis());
+    }
     windows.close();
     evaluator.awaitProfiled();
     evaluator.evaluateReady();
@@ -399,7 +466,14 @@ public final class Monitor implements AutoCloseable {
     private Duration predictionTtl = Duration.ofDays(1);
     private final List<DriftListener> listeners = new ArrayList<>();
     private Set<String> ignoredColumns = Set.of();
+    private @Nullable Store store;
+    private @Nullable String replicaId;
+    private Duration flushInterval = Duration.ofSeconds(10);
+    private Duration gracePeriod = Duration.ofSeconds(30);
     FailureLog.Sink failureSink = FailureLog.Sink.warn(LOG);
+
+    /** Largest stored part read back; larger ones are rejected unread. Tests lower it. */
+    int maxPartBytes = 16 << 20;
 
     private Builder() {}
 
@@ -576,6 +650,68 @@ public final class Monitor implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Shares time windows with the other replicas of the service through the workspace store
+     * (SQLite or PostgreSQL): each replica writes its profile of the open window to the store every
+     * {@link #flushInterval flush interval} and when the window closes, and a window's drift is
+     * computed on the merge of every replica's part, {@link #gracePeriod} after its end. Only time
+     * windows can be shared ({@link #build()} refuses a count window). The store is not closed by
+     * the monitor. See {@code docs/monitoring.md}, "Several replicas".
+     */
+    public Builder store(Store store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * This replica's id in the store, unique among the replicas that live at the same time (1 to
+     * 100 characters, no control characters); default the host name and the process id ({@code
+     * host-1234}). A replica that restarts with the same id in the same window replaces its earlier
+     * part.
+     */
+    public Builder replicaId(String id) {
+      Objects.requireNonNull(id, "id");
+      if (id.isBlank() || id.length() > 100 || id.chars().anyMatch(Character::isISOControl)) {
+        throw new IllegalArgumentException(
+            "replicaId must be 1 to 100 characters without control characters, was '"
+                + cut(id.replaceAll("\\p{Cntrl}", "?"))
+                + "'");
+      }
+      this.replicaId = id;
+      return this;
+    }
+
+    /**
+     * How often this replica writes its part of the open window to the {@link #store store}, by the
+     * injected clock, from {@code observe} or {@link Monitor#tick()} (the monitor starts no
+     * thread), [1 ms, 1 day]; default 10 s. Rows seen since the last write are what a replica that
+     * dies loses.
+     */
+    public Builder flushInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      Checks.positive(interval, "flushInterval");
+      if (interval.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException("flushInterval must be at most 1 day, was " + interval);
+      }
+      this.flushInterval = interval;
+      return this;
+    }
+
+    /**
+     * How long after a shared window's end its parts are merged and compared, [0, 1 day]; default
+     * 30 s. Longer than the flush interval plus the time until every replica's next row or tick
+     * after the window's end, so that live replicas have written their final part.
+     */
+    public Builder gracePeriod(Duration grace) {
+      Objects.requireNonNull(grace, "grace");
+      Checks.notNegative(grace, "gracePeriod");
+      if (grace.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException("gracePeriod must be at most 1 day, was " + grace);
+      }
+      this.gracePeriod = grace;
+      return this;
+    }
+
     /** Adds a listener. */
     public Builder listener(DriftListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -586,8 +722,10 @@ public final class Monitor implements AutoCloseable {
      * Builds the monitor. The builder is left unchanged: it can build again, with or without other
      * settings (a schema taken from the reference is not remembered).
      *
-     * @throws IllegalArgumentException if the model, the reference or the schema is missing, or the
-     *     reference's columns differ from the schema's
+     * @throws IllegalArgumentException if the reference's columns differ from the schema's
+     * @throws IllegalStateException if the model, the reference or the schema is missing, or a
+     *     {@link #store store} is given with a count window
+     * @throws io.github.mlops4j.store.StoreException if the store's schema cannot be migrated
      */
     public Monitor build() {
       if (model == null) {
@@ -634,7 +772,43 @@ public final class Monitor implements AutoCloseable {
           }
         }
       }
-      return new Monitor(this, s);
+      WindowParts parts = null;
+      if (store != null) {
+        if (window.isCountBased()) {
+          throw new IllegalStateException(
+              "Monitor.Builder: only time windows can be shared across replicas through"
+                  + " store(...), but the window is "
+                  + window
+                  + "; use window(WindowSpec.time(...))");
+        }
+        Duration retention = Duration.ofDays(7);
+        if (window.duration().compareTo(retention.dividedBy(10)) > 0) {
+          retention = window.duration().multipliedBy(10);
+        }
+        parts =
+            new WindowParts(
+                store,
+                model,
+                replicaId != null ? replicaId : defaultReplicaId(),
+                s,
+                maxPartBytes,
+                retention.toMillis());
+      }
+      return new Monitor(this, s, parts);
+    }
+
+    /** The host name and the process id; the host from {@code HOSTNAME} or the resolver. */
+    static String defaultReplicaId() {
+      String host = System.getenv("HOSTNAME");
+      if (host == null || host.isBlank()) {
+        try {
+          host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException e) {
+          host = "unknown-host";
+        }
+      }
+      String id = host.strip() + "-" + ProcessHandle.current().pid();
+      return id.length() <= 100 ? id : id.substring(id.length() - 100);
     }
   }
 }

@@ -5,6 +5,7 @@ import io.github.mlops4j.monitoring.drift.DriftReport;
 import io.github.mlops4j.monitoring.profile.Profile;
 import io.github.mlops4j.monitoring.profile.ProfileDrift;
 import io.github.mlops4j.monitoring.profile.ProfileSchema;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -34,6 +35,9 @@ final class WindowEvaluator {
   private final int historySize;
   private final Duration closeTimeout;
   private final DriftListeners listeners;
+  private final Clock clock;
+  private final @Nullable WindowParts shared;
+  private final long graceMillis;
 
   private final ReentrantLock evalLock = new ReentrantLock();
   private final ConcurrentLinkedQueue<Window> closedWindows = new ConcurrentLinkedQueue<>();
@@ -41,12 +45,36 @@ final class WindowEvaluator {
   private final ArrayDeque<WindowSummary> history = new ArrayDeque<>();
   private @Nullable Profile previousProfile; // guarded by evalLock
 
+  /** Shared windows closed here, waiting for their end plus the grace period; by evalLock. */
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+
+  /** A closed shared window: its index, aligned bounds, local performance and failed reads. */
+  private static final class Pending {
+    final long index;
+    final long start;
+    final long end;
+    final @Nullable Performance performance;
+    int failures;
+
+    Pending(long index, long start, long end, @Nullable Performance performance) {
+      this.index = index;
+      this.start = start;
+      this.end = end;
+      this.performance = performance;
+    }
+  }
+
+  /** A shared window whose parts cannot be read is tried on this many evaluations, then dropped. */
+  static final int MAX_READ_ATTEMPTS = 3;
+
   private final AtomicLong windowsClosed = new AtomicLong();
   private final AtomicLong emptyWindows = new AtomicLong();
   private final AtomicLong evaluationFailures = new AtomicLong();
 
   /**
    * @param fixedReference the reference of every window; null for a rolling reference
+   * @param shared the replicas' parts in the store; null for a monitor of its own rows only
+   * @param grace how long after a shared window's end its parts are merged
    */
   WindowEvaluator(
       String model,
@@ -55,7 +83,13 @@ final class WindowEvaluator {
       ProfileDrift drift,
       int historySize,
       Duration closeTimeout,
-      DriftListeners listeners) {
+      DriftListeners listeners,
+      Clock clock,
+      @Nullable WindowParts shared,
+      Duration grace) {
+    this.clock = clock;
+    this.shared = shared;
+    this.graceMillis = grace.toMillis();
     this.model = model;
     this.schema = schema;
     this.fixedReference = fixedReference;
@@ -105,6 +139,9 @@ final class WindowEvaluator {
           LOG.error("Monitor '{}': evaluating window {} failed", model, w.index, e);
         }
       }
+      if (shared != null) {
+        evaluateDueLocked(clock.millis());
+      }
     } finally {
       evalLock.unlock();
     }
@@ -117,16 +154,86 @@ final class WindowEvaluator {
         parts.isEmpty()
             ? Profile.empty(schema)
             : parts.size() == 1 ? parts.get(0) : Profile.merge(parts);
+    WindowParts sharedParts = shared;
+    if (sharedParts != null) {
+      pending.addLast(new Pending(w.index, w.startMillis, w.endMillis, perf));
+      if (profile.rows() > 0) {
+        sharedParts.write(w.startMillis, w.endMillis, profile, true, clock.millis());
+      }
+      return;
+    }
+    summarize(w.index, w.startMillis, w.closedMillis, profile, perf, /* replicas= */ null);
+  }
+
+  /**
+   * Evaluates the shared windows whose end plus the grace period has passed at {@code now}, in
+   * window order: merges the replicas' parts and compares the merge with the reference. No-op
+   * without a store.
+   */
+  void evaluateDue(long now) {
+    if (shared == null) {
+      return;
+    }
+    evalLock.lock();
+    try {
+      evaluateDueLocked(now);
+    } finally {
+      evalLock.unlock();
+    }
+  }
+
+  private void evaluateDueLocked(long now) {
+    WindowParts sharedParts = java.util.Objects.requireNonNull(shared);
+    Pending p;
+    while ((p = pending.peek()) != null && now - graceMillis >= p.end) {
+      WindowParts.Merged merged;
+      try {
+        merged = sharedParts.read(p.start);
+      } catch (RuntimeException e) {
+        evaluationFailures.incrementAndGet();
+        if (++p.failures < MAX_READ_ATTEMPTS) {
+          LOG.warn(
+              "Monitor '{}': reading the replicas' parts of window {} failed; trying again at"
+                  + " the next tick",
+              model,
+              p.index,
+              e);
+          return;
+        }
+        pending.poll();
+        LOG.error(
+            "Monitor '{}': reading the replicas' parts of window {} failed {} times; the window"
+                + " is not evaluated",
+            model,
+            p.index,
+            p.failures,
+            e);
+        continue;
+      }
+      pending.poll();
+      try {
+        summarize(p.index, p.start, p.end, merged.profile(), p.performance, merged.parts());
+      } catch (RuntimeException e) {
+        evaluationFailures.incrementAndGet();
+        LOG.error("Monitor '{}': evaluating window {} failed", model, p.index, e);
+      }
+    }
+  }
+
+  private void summarize(
+      long index,
+      long start,
+      long end,
+      Profile profile,
+      @Nullable Performance perf,
+      @Nullable ReplicaParts replicas) {
     if (profile.rows() == 0 && (perf == null || perf.labelled() == 0)) {
       emptyWindows.incrementAndGet();
       return;
     }
     WindowInfo info =
         new WindowInfo(
-            w.index,
-            Instant.ofEpochMilli(w.startMillis),
-            Instant.ofEpochMilli(w.closedMillis),
-            profile.rows());
+            index, Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), profile.rows());
     Profile reference = fixedReference != null ? fixedReference : previousProfile;
     DriftReport report = null;
     if (profile.rows() > 0) {
@@ -137,7 +244,7 @@ final class WindowEvaluator {
         previousProfile = profile;
       }
     }
-    WindowSummary summary = new WindowSummary(info, profile, report, perf);
+    WindowSummary summary = new WindowSummary(info, profile, report, perf, replicas);
     synchronized (history) {
       history.addLast(summary);
       while (history.size() > historySize) {

@@ -16,23 +16,29 @@ public final class WindowSummary {
   private final Profile profile;
   private final @Nullable DriftReport report;
   private final @Nullable Performance performance;
+  private final @Nullable ReplicaParts replicas;
 
   WindowSummary(
       WindowInfo window,
       Profile profile,
       @Nullable DriftReport report,
-      @Nullable Performance performance) {
+      @Nullable Performance performance,
+      @Nullable ReplicaParts replicas) {
     this.window = Objects.requireNonNull(window, "window");
     this.profile = Objects.requireNonNull(profile, "profile");
     this.report = report;
     this.performance = performance;
+    this.replicas = replicas;
   }
 
   public WindowInfo window() {
     return window;
   }
 
-  /** The profile of the window's rows (mergeable into longer windows). */
+  /**
+   * The profile of the window's rows (mergeable into longer windows); for a window shared across
+   * replicas, the merge of the counted replicas' parts.
+   */
   public Profile profile() {
     return profile;
   }
@@ -45,13 +51,31 @@ public final class WindowSummary {
     return Optional.ofNullable(report);
   }
 
-  /** Realized performance of the labels that arrived in the window; empty without a task. */
+  /**
+   * Realized performance of the labels that arrived in the window; empty without a task. Labels are
+   * joined per replica: for a shared window this is this replica's performance only.
+   */
   public Optional<Performance> performance() {
     return Optional.ofNullable(performance);
   }
 
+  /**
+   * For a window shared across replicas ({@link Monitor.Builder#store}), which replicas' parts were
+   * merged, which were not final and which were rejected; empty for a monitor without a store.
+   */
+  public Optional<ReplicaParts> replicas() {
+    return Optional.ofNullable(replicas);
+  }
+
   @Override
   public String toString() {
-    return "WindowSummary{" + window + ", " + report + ", " + performance + "}";
+    return "WindowSummary{"
+        + window
+        + ", "
+        + report
+        + ", "
+        + performance
+        + (replicas == null ? "" : ", " + replicas)
+        + "}";
   }
 }

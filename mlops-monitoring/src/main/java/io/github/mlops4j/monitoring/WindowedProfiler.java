@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -56,6 +57,9 @@ final class WindowedProfiler {
   private final LongFunction<@Nullable PerformanceAccumulator> performance;
   private final WindowEvaluator evaluator;
 
+  /** Called with the time on rows of the open time window; null without a store. */
+  private final @Nullable LongConsumer onTime;
+
   private final Object rollLock = new Object();
   private volatile Window current;
   private volatile boolean closed;
@@ -67,6 +71,8 @@ final class WindowedProfiler {
   /**
    * @param executor where chunks are profiled and windows evaluated; null for the calling thread
    * @param performance a window's performance accumulator by window index; null without a task
+   * @param onTime called with the clock's time by every row of an open time window (it must return
+   *     at once unless it has work due); null for none
    */
   WindowedProfiler(
       String model,
@@ -77,7 +83,9 @@ final class WindowedProfiler {
       int batchRows,
       int stripes,
       LongFunction<@Nullable PerformanceAccumulator> performance,
-      WindowEvaluator evaluator) {
+      WindowEvaluator evaluator,
+      @Nullable LongConsumer onTime) {
+    this.onTime = onTime;
     this.model = model;
     this.schema = schema;
     this.countBased = window.isCountBased();
@@ -179,6 +187,36 @@ final class WindowedProfiler {
         }
       }
       return parts;
+    }
+
+    /**
+     * The profile of the rows of this window so far, without closing it: the stripes' profiles and
+     * their buffered rows. Rows of a full buffer handed to profiling but not profiled yet are left
+     * out (they are counted by a later snapshot or when the window closes), never counted twice.
+     */
+    Profile snapshot(ProfileSchema schema) {
+      ProfileAccumulator out = ProfileAccumulator.create(schema);
+      for (Stripe s : stripes) {
+        // profileLock, then lock: no thread takes them in the other order
+        s.profileLock.lock();
+        try {
+          if (s.accumulator != null) {
+            out.merge(s.accumulator.snapshot());
+          }
+          s.lock.lock();
+          try {
+            Chunk c = s.buffer;
+            if (c != null && c.rows > 0) {
+              out.updateRows(c.numeric, c.categorical, c.rows);
+            }
+          } finally {
+            s.lock.unlock();
+          }
+        } finally {
+          s.profileLock.unlock();
+        }
+      }
+      return out.take();
     }
 
     /** Closes the window's performance to further labels and returns it; null without a task. */
@@ -290,7 +328,8 @@ final class WindowedProfiler {
     }
   }
 
-  private void schedule(Runnable task) {
+  /** Runs a task on the executor, or on the calling thread without one (or when it refuses). */
+  void schedule(Runnable task) {
     try {
       executor.execute(task);
     } catch (RejectedExecutionException e) {
@@ -319,6 +358,9 @@ final class WindowedProfiler {
         if (now >= w.endMillis) {
           roll(w, now);
           continue;
+        }
+        if (onTime != null) {
+          onTime.accept(now);
         }
       }
       Stripe s = w.stripes[probe];
