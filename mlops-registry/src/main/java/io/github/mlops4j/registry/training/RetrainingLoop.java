@@ -633,9 +633,10 @@ public final class RetrainingLoop<T extends Output<T>> {
 
     /**
      * The name of this replica in the retraining lease and in other replicas' SKIPPED messages
-     * (default: the host name and the process id, {@code host/pid}). At most 1000 characters;
-     * messages show at most 100 of them with control characters escaped. Loops with the same holder
-     * name (one process) keep their own minimum intervals; the lease still keeps them apart.
+     * (default: the host name and the process id, {@code host/pid}). At most 1000 characters, no
+     * control characters; messages show at most 100 of them, with invisible characters escaped.
+     * Loops with the same holder name (one process) keep their own minimum intervals; the lease
+     * still keeps them apart.
      */
     public Builder<T> leaseHolder(String holder) {
       Objects.requireNonNull(holder, "leaseHolder");
@@ -647,6 +648,11 @@ public final class RetrainingLoop<T extends Output<T>> {
             "leaseHolder must have at most "
                 + RetrainingLease.MAX_HOLDER_LENGTH
                 + " characters, was "
+                + RetrainingLease.quote(holder));
+      }
+      if (holder.chars().anyMatch(Character::isISOControl)) {
+        throw new IllegalArgumentException(
+            "leaseHolder must not contain control characters, was "
                 + RetrainingLease.quote(holder));
       }
       this.leaseHolder = holder;
