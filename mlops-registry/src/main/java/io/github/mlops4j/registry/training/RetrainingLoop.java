@@ -508,6 +508,8 @@ public final class RetrainingLoop<T extends Output<T>> {
     /** The default {@link #leaseTtl}: one hour. */
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofHours(1);
 
+    private static final Duration MAX_LEASE_TTL = Duration.ofDays(30);
+
     private @Nullable ModelRegistry registry;
     private @Nullable Tracker tracker;
     private @Nullable String model;
@@ -661,14 +663,18 @@ public final class RetrainingLoop<T extends Output<T>> {
 
     /**
      * How long a retraining lease lasts without renewal (default {@link #DEFAULT_LEASE_TTL}, one
-     * hour). The loop renews it at each step boundary, so it must exceed the longest step (usually
-     * the training); a replica that dies holding the lease keeps the others waiting at most this
-     * long. A step that outlasts it lets another replica take the lease, and this one then stops at
-     * the next boundary without registering or promoting.
+     * hour; at most 30 days). The loop renews it at each step boundary, so it must exceed the
+     * longest step (usually the training); a replica that dies holding the lease keeps the others
+     * waiting at most this long. A step that outlasts it lets another replica take the lease, and
+     * this one then stops at the next boundary without registering or promoting.
      */
     public Builder<T> leaseTtl(Duration ttl) {
       Objects.requireNonNull(ttl, "leaseTtl");
       Checks.positive(ttl, "leaseTtl");
+      if (ttl.compareTo(MAX_LEASE_TTL) > 0) {
+        throw new IllegalArgumentException(
+            "leaseTtl must be at most " + MAX_LEASE_TTL + " (30 days), was " + ttl);
+      }
       this.leaseTtl = ttl;
       return this;
     }

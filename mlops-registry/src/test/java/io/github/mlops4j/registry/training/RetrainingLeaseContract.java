@@ -312,6 +312,11 @@ abstract class RetrainingLeaseContract {
         .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(300).doesNotContain("\n"));
     assertThatThrownBy(() -> loop(b, " \t", training()))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> loop(b, "b", training()).leaseTtl(Duration.ofSeconds(Long.MAX_VALUE)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most");
+    assertThatThrownBy(() -> loop(b, "b", training()).leaseTtl(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   /**
