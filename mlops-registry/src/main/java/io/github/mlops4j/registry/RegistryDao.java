@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 /** SQL of the registry schema. Methods taking a Connection run inside the caller's transaction. */
 final class RegistryDao {
   static final String COMPONENT = "registry";
-  static final int SCHEMA_VERSION = 3;
+  static final int SCHEMA_VERSION = 4;
   static final String MIGRATIONS = "/io/github/mlops4j/registry/migrations";
 
   private final Store store;

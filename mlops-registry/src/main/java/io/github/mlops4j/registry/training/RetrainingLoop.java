@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntPredicate;
@@ -57,7 +58,20 @@ import org.tribuo.Output;
  * a time per loop; a trigger arriving meanwhile returns {@link RetrainingOutcome.Status#SKIPPED} at
  * once (triggers are not queued); a trigger within {@link Builder#minInterval} of the previous
  * retraining's start is skipped too. A failed training or a failed gate never moves the champion.
- * Use one loop per model. Thread-safe; owns no threads.
+ * Use one loop per model per process. Thread-safe; owns no threads.
+ *
+ * <p><b>Several replicas.</b> Loops of one model in several processes that share the registry's
+ * store (PostgreSQL, or one SQLite file) retrain one at a time: a retraining first takes the
+ * model's <em>lease</em>, a row of the registry's store written in a transaction with the loop's
+ * clock. A trigger while another loop holds an unexpired lease returns {@code SKIPPED} naming the
+ * {@linkplain Builder#leaseHolder holder} and since/until when it holds it; the minimum interval is
+ * measured from the latest start of any replica, so a replica that sees the same drift later does
+ * not retrain again. The lease lasts {@link Builder#leaseTtl} and is renewed at each step boundary
+ * (before registering, before the promotion check and the gate, before promoting) and released at
+ * the end; a replica that dies holding it blocks the others until it expires. A loop that finds at
+ * a step boundary that its lease expired and was taken by another replica stops there: nothing more
+ * is registered or promoted, and the outcome is {@link RetrainingOutcome.Status#FAILED} with a
+ * message saying the lease was lost.
  *
  * <p>Models that are not Tribuo models (an ONNX file exported by a Python job, say) are retrained
  * with {@link Builder#trainingArtifact}: the function gives the artifact to register, and the gate
@@ -88,6 +102,7 @@ public final class RetrainingLoop<T extends Output<T>> {
   private final @Nullable IntPredicate promotionCheck;
   private final @Nullable Duration every;
   private final List<RetrainingListener> listeners;
+  private final RetrainingLease lease;
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile @Nullable Instant lastStart;
   private volatile Instant nextDue;
@@ -109,6 +124,13 @@ public final class RetrainingLoop<T extends Output<T>> {
     this.promotionCheck = b.promotionCheck;
     this.every = b.every;
     this.listeners = new CopyOnWriteArrayList<>(b.listeners);
+    String holder = b.leaseHolder;
+    this.lease =
+        new RetrainingLease(
+            registry.store(),
+            model,
+            holder != null ? holder : RetrainingLease.defaultHolder(),
+            b.leaseTtl);
     Instant now = clock.instant();
     this.nextDue = every == null ? Instant.MAX : now.plus(every);
   }
@@ -198,22 +220,94 @@ public final class RetrainingLoop<T extends Output<T>> {
       Instant now = clock.instant();
       Instant last = lastStart;
       if (last != null && now.isBefore(last.plus(minInterval))) {
+        return skipped(trigger, tooSoon(last, null));
+      }
+      String token = UUID.randomUUID().toString();
+      RetrainingLease.Acquisition taken;
+      try {
+        taken = lease.acquire(token, now, minInterval);
+      } catch (RuntimeException e) {
+        LOG.warn("Taking the retraining lease of '{}' failed: {}", model, e.toString());
+        String why =
+            "could not take the retraining lease of '"
+                + model
+                + "', nothing ran, "
+                + championAlias
+                + " unchanged: "
+                + e;
+        emit(RetrainingEvent.Step.FAILED, trigger, null, null, why);
+        return new RetrainingOutcome(
+            RetrainingOutcome.Status.FAILED, trigger, null, null, null, why);
+      }
+      if (taken instanceof RetrainingLease.Held held) {
         return skipped(
             trigger,
-            "the previous retraining started at "
-                + last
-                + ", less than the minimum interval "
-                + minInterval
-                + " ago");
+            "a retraining of '" + model + "' is running on " + held.row().describeHolder());
+      }
+      if (taken instanceof RetrainingLease.TooSoon soon) {
+        return skipped(trigger, tooSoon(soon.lastStart(), soon.lastHolder()));
+      }
+      RetrainingLease.Row previous = ((RetrainingLease.Acquired) taken).previous();
+      if (previous.token() != null) {
+        LOG.warn(
+            "Took over the retraining lease of '{}' from {}: it expired without being released",
+            model,
+            previous.describeHolder());
       }
       lastStart = now;
-      return retrain(trigger, kind);
+      try {
+        return retrain(trigger, kind, token);
+      } finally {
+        release(token);
+      }
     } finally {
       running.set(false);
     }
   }
 
-  private RetrainingOutcome retrain(String trigger, String kind) {
+  private String tooSoon(Instant last, @Nullable String holder) {
+    return "the previous retraining started at "
+        + last
+        + (holder == null ? "" : " on replica " + RetrainingLease.quote(holder))
+        + ", less than the minimum interval "
+        + minInterval
+        + " ago";
+  }
+
+  /**
+   * Renews the lease before {@code step}.
+   *
+   * @throws LeaseLostException if another acquisition took it meanwhile
+   */
+  private void keepLease(String token, String step) {
+    Instant now = clock.instant();
+    RetrainingLease.Row row = lease.renew(token, now);
+    if (row != null) {
+      throw new LeaseLostException(
+          "the retraining lease of '"
+              + model
+              + "' was lost before "
+              + step
+              + " (it expired and "
+              + (row.heldAt(now)
+                  ? "is now held by " + row.describeHolder()
+                  : "was taken over by another replica")
+              + "); stopped there");
+    }
+  }
+
+  private void release(String token) {
+    try {
+      lease.release(token);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "Releasing the retraining lease of '{}' failed, it expires by itself: {}",
+          model,
+          e.toString());
+    }
+  }
+
+  private RetrainingOutcome retrain(String trigger, String kind, String token) {
     emit(RetrainingEvent.Step.TRIGGERED, trigger, null, null, "retraining '" + model + "'");
     Run run = null;
     Integer version = null;
@@ -242,6 +336,7 @@ public final class RetrainingLoop<T extends Output<T>> {
           null,
           run.id(),
           "trained on " + fresh.size() + " rows");
+      keepLease(token, "registering");
       ModelRegistry audited =
           registry.withComment("retrained (" + trigger + ") in run " + run.id());
       ModelVersion v =
@@ -256,6 +351,9 @@ public final class RetrainingLoop<T extends Output<T>> {
           version,
           run.id(),
           v + " is the " + challengerAlias);
+      if (promotionCheck != null) {
+        keepLease(token, "the promotion check");
+      }
       if (promotionCheck != null && !promotionCheck.test(v.version())) {
         emit(
             RetrainingEvent.Step.REJECTED,
@@ -278,6 +376,7 @@ public final class RetrainingLoop<T extends Output<T>> {
             null,
             "the promotion check refused v" + version);
       }
+      keepLease(token, "gating");
       Holdout<T> h = holdout.get();
       GateResult result;
       boolean promoted;
@@ -287,13 +386,20 @@ public final class RetrainingLoop<T extends Output<T>> {
             trained != null
                 ? gate.evaluate(trained, null, h)
                 : gate.evaluate(ModelEvaluator.evaluate(registry, v, h), null);
+        if (result.passed()) {
+          keepLease(token, "promoting");
+        }
         promoted =
             result.passed()
                 && registry
                     .withComment(result.summary() + " (first " + championAlias + ")")
                     .setAliasIfAbsent(model, championAlias, v.version());
       } else {
-        result = gate.promoteIfPassed(registry, model, v.version(), championAlias, h);
+        result = gate.evaluate(registry, model, v.version(), championAlias, h);
+        if (result.passed()) {
+          keepLease(token, "promoting");
+          result = gate.promote(registry, result, championAlias);
+        }
         promoted = result.passed();
       }
       recordGate(run, result);
@@ -327,14 +433,17 @@ public final class RetrainingLoop<T extends Output<T>> {
         run.fail(e);
       }
       LOG.warn("Retraining of '{}' ({}) failed: {}", model, trigger, e.toString());
-      emit(RetrainingEvent.Step.FAILED, trigger, version, runId, String.valueOf(e));
+      String why =
+          e instanceof LeaseLostException
+              ? e.getMessage()
+                  + (version == null ? ", nothing registered" : ", v" + version + " not promoted")
+                  + ", "
+                  + championAlias
+                  + " unchanged"
+              : "retraining failed, " + championAlias + " unchanged: " + e;
+      emit(RetrainingEvent.Step.FAILED, trigger, version, runId, why);
       return new RetrainingOutcome(
-          RetrainingOutcome.Status.FAILED,
-          trigger,
-          version,
-          runId,
-          null,
-          "retraining failed, " + championAlias + " unchanged: " + e);
+          RetrainingOutcome.Status.FAILED, trigger, version, runId, null, why);
     }
   }
 
@@ -381,12 +490,26 @@ public final class RetrainingLoop<T extends Output<T>> {
     }
   }
 
+  /** Another replica took the lease while this one retrained; ends the retraining as FAILED. */
+  private static final class LeaseLostException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LeaseLostException(String message) {
+      super(message);
+    }
+  }
+
   /**
    * Configures a {@link RetrainingLoop}; setters check their arguments at once.
    *
    * @param <T> the output type
    */
   public static final class Builder<T extends Output<T>> {
+    /** The default {@link #leaseTtl}: one hour. */
+    public static final Duration DEFAULT_LEASE_TTL = Duration.ofHours(1);
+
+    private static final Duration MAX_LEASE_TTL = Duration.ofDays(30);
+
     private @Nullable ModelRegistry registry;
     private @Nullable Tracker tracker;
     private @Nullable String model;
@@ -402,6 +525,8 @@ public final class RetrainingLoop<T extends Output<T>> {
     private Duration minInterval = Duration.ZERO;
     private @Nullable IntPredicate promotionCheck;
     private @Nullable Duration every;
+    private @Nullable String leaseHolder;
+    private Duration leaseTtl = DEFAULT_LEASE_TTL;
     private final List<RetrainingListener> listeners = new ArrayList<>();
 
     private Builder() {}
@@ -505,6 +630,52 @@ public final class RetrainingLoop<T extends Output<T>> {
      */
     public Builder<T> promotionCheck(IntPredicate check) {
       this.promotionCheck = Objects.requireNonNull(check, "check");
+      return this;
+    }
+
+    /**
+     * The name of this replica in the retraining lease and in other replicas' SKIPPED messages
+     * (default: the host name and the process id, {@code host/pid}). At most 1000 characters, no
+     * control characters; messages show at most 100 of them, with invisible characters escaped.
+     * Loops with the same holder name (one process) keep their own minimum intervals; the lease
+     * still keeps them apart.
+     */
+    public Builder<T> leaseHolder(String holder) {
+      Objects.requireNonNull(holder, "leaseHolder");
+      if (holder.isBlank()) {
+        throw new IllegalArgumentException("leaseHolder must not be blank");
+      }
+      if (holder.length() > RetrainingLease.MAX_HOLDER_LENGTH) {
+        throw new IllegalArgumentException(
+            "leaseHolder must have at most "
+                + RetrainingLease.MAX_HOLDER_LENGTH
+                + " characters, was "
+                + RetrainingLease.quote(holder));
+      }
+      if (holder.chars().anyMatch(Character::isISOControl)) {
+        throw new IllegalArgumentException(
+            "leaseHolder must not contain control characters, was "
+                + RetrainingLease.quote(holder));
+      }
+      this.leaseHolder = holder;
+      return this;
+    }
+
+    /**
+     * How long a retraining lease lasts without renewal (default {@link #DEFAULT_LEASE_TTL}, one
+     * hour; at most 30 days). The loop renews it at each step boundary, so it must exceed the
+     * longest step (usually the training); a replica that dies holding the lease keeps the others
+     * waiting at most this long. A step that outlasts it lets another replica take the lease, and
+     * this one then stops at the next boundary without registering or promoting.
+     */
+    public Builder<T> leaseTtl(Duration ttl) {
+      Objects.requireNonNull(ttl, "leaseTtl");
+      Checks.positive(ttl, "leaseTtl");
+      if (ttl.compareTo(MAX_LEASE_TTL) > 0) {
+        throw new IllegalArgumentException(
+            "leaseTtl must be at most " + MAX_LEASE_TTL + " (30 days), was " + ttl);
+      }
+      this.leaseTtl = ttl;
       return this;
     }
 

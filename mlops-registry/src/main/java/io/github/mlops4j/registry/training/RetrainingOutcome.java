@@ -28,11 +28,15 @@ public record RetrainingOutcome(
     PROMOTED,
     /** The new version failed the gate and stays the challenger. */
     REJECTED,
-    /** Training, registration or evaluation failed; nothing changed but a failed run. */
+    /**
+     * Training, registration or evaluation failed, or the retraining lease could not be taken, or
+     * another replica took it over at a step boundary ("the retraining lease ... was lost"); the
+     * champion did not move. A version registered before the failure stays the challenger.
+     */
     FAILED,
     /**
-     * Nothing ran: a retraining was running, the minimum interval had not passed, or nothing was
-     * due.
+     * Nothing ran: a retraining was running (in this loop, or on another replica that holds the
+     * lease, named in the message), the minimum interval had not passed, or nothing was due.
      */
     SKIPPED
   }

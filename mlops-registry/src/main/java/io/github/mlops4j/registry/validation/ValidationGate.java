@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import org.jspecify.annotations.Nullable;
@@ -466,10 +467,40 @@ public final class ValidationGate {
       String alias,
       Holdout<T> holdout) {
     GateResult result = evaluate(registry, model, candidateVersion, alias, holdout);
+    return result.passed() ? promote(registry, result, alias) : result;
+  }
+
+  /**
+   * Promotes the candidate of a passed {@code result} of {@link #evaluate(ModelRegistry, String,
+   * int, String, Holdout)}: moves {@code alias} from the result's champion version to its candidate
+   * with a compare-and-set whose audit comment is the gate's {@link GateResult#summary()}. With
+   * {@link #promoteIfPassed} it is the second half; called on its own it lets the host act between
+   * the gate and the promotion (a {@code RetrainingLoop} checks that it still holds its lease).
+   *
+   * @return the result marked {@linkplain GateResult#wasPromoted() promoted}; unchanged when the
+   *     candidate already is the champion
+   * @throws IllegalArgumentException if the result did not pass, or does not name a registered
+   *     candidate and champion
+   * @throws RegistryException if the alias moved since the gate ran (run the gate again)
+   */
+  public GateResult promote(ModelRegistry registry, GateResult result, String alias) {
+    Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(result, "result");
+    Objects.requireNonNull(alias, "alias");
     if (!result.passed()) {
-      return result;
+      throw new IllegalArgumentException(
+          "The gate failed (" + result.summary() + "); only a passed result can be promoted");
     }
-    int champion = result.championVersion().orElseThrow();
+    String model = result.model().orElse(null);
+    OptionalInt candidate = result.candidateVersion();
+    OptionalInt championVersion = result.championVersion();
+    if (model == null || candidate.isEmpty() || championVersion.isEmpty()) {
+      throw new IllegalArgumentException(
+          "The result does not name a registered candidate and champion; promote a result of"
+              + " evaluate(registry, model, candidateVersion, alias, holdout)");
+    }
+    int candidateVersion = candidate.getAsInt();
+    int champion = championVersion.getAsInt();
     if (champion == candidateVersion) {
       return result;
     }

@@ -10,6 +10,7 @@ import io.github.mlops4j.registry.AuditAction;
 import io.github.mlops4j.registry.AuditEntry;
 import io.github.mlops4j.registry.EvaluationRecord;
 import io.github.mlops4j.registry.ModelRegistry;
+import io.github.mlops4j.registry.RegistryException;
 import io.github.mlops4j.tracking.Tracker;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -194,6 +195,40 @@ class ValidationGateTest {
       assertThat(r.wasPromoted()).isFalse();
       assertThat(registry.aliases("churn")).isEqualTo(aliases);
       assertThat(registry.auditLog("churn")).isEqualTo(audit);
+    }
+  }
+
+  @Test
+  void evaluateThenPromote_isPromoteIfPassedInTwoSteps() {
+    try (ModelRegistry registry =
+        ModelRegistry.builder().workspace(dir).pollInterval(Duration.ZERO).build()) {
+      int v1 = registry.register("churn", all, null).version();
+      registry.setAlias("churn", "champion", v1);
+      int v2 = registry.register("churn", south, null).version();
+      GateResult failed = gate().evaluate(registry, "churn", v2, "champion", holdout);
+      assertThat(failed.passed()).isFalse();
+      assertThatThrownBy(() -> gate().promote(registry, failed, "champion"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("only a passed result can be promoted");
+      assertThat(registry.aliases("churn")).containsEntry("champion", v1);
+
+      int v3 = registry.register("churn", north, null).version();
+      registry.setAlias("churn", "champion", v3);
+      int v4 = registry.register("churn", all, null).version();
+      GateResult passed = gate().evaluate(registry, "churn", v4, "champion", holdout);
+      assertThat(passed.passed()).isTrue();
+      assertThat(passed.wasPromoted()).isFalse();
+      assertThat(registry.aliases("churn")).containsEntry("champion", v3);
+      GateResult promoted = gate().promote(registry, passed, "champion");
+      assertThat(promoted.wasPromoted()).isTrue();
+      assertThat(registry.aliases("churn")).containsEntry("champion", v4);
+      assertThat(registry.auditLog("churn").get(registry.auditLog("churn").size() - 1).comment())
+          .isEqualTo(passed.summary());
+      // promoting the same result again: the champion is no longer the version it was gated against
+      registry.setAlias("churn", "champion", v1);
+      assertThatThrownBy(() -> gate().promote(registry, passed, "champion"))
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining("moved while the gate ran");
     }
   }
 
