@@ -151,4 +151,24 @@ class PostgresWorkspaceSettingsIT {
       stores.forEach(Store::close);
     }
   }
+
+  @Test
+  void handEditedHugeLocation_isABoundedError() throws Exception {
+    DataSource db = postgres.fresh();
+    try (Store store = Store.builder().dataSource(db).artifactRoot(temp.resolve("a")).build()) {
+      store.migrate("tracking", 2);
+    }
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement()) {
+      s.executeUpdate(
+          "UPDATE mlops_settings SET value = 's3://' || repeat('b', 1000000) || '/'"
+              + " WHERE name = '"
+              + WorkspaceSettings.ARTIFACT_STORE
+              + "'");
+    }
+    assertThatThrownBy(() -> Store.builder().dataSource(db).build())
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("1000006 characters long")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(600));
+  }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.artifacts.ArtifactStoreProvider;
 import io.github.mlops4j.artifacts.DirectoryArtifactStore;
+import io.github.mlops4j.tracking.Tracker;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -345,5 +346,32 @@ class WorkspaceSettingsTest {
     Path classes = Path.of(Store.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     ModuleDescriptor descriptor = ModuleFinder.of(classes).findAll().iterator().next().descriptor();
     assertThat(descriptor.uses()).contains(ArtifactStoreProvider.class.getName());
+  }
+
+  @Test
+  void serviceBuilders_takeAnArtifactStore_orOpenTheOneTheWorkspaceNames() throws Exception {
+    org.sqlite.SQLiteDataSource host = new org.sqlite.SQLiteDataSource();
+    host.setUrl("jdbc:sqlite:" + temp.resolve("host.db"));
+    ArtifactStore bucket = TestSchemeProvider.at(temp.resolve("bucket"));
+    try (Tracker tracker =
+        Tracker.builder()
+            .dataSource(host)
+            .artifactStore(bucket)
+            .captureEnvironment(false)
+            .build()) {
+      assertThat(tracker.store().artifacts()).isSameAs(bucket);
+    }
+    try (Tracker tracker = Tracker.builder().dataSource(host).captureEnvironment(false).build()) {
+      assertThat(tracker.store().artifacts().location()).isEqualTo(bucket.location());
+    }
+    assertThatThrownBy(
+            () ->
+                Tracker.builder()
+                    .dataSource(host)
+                    .artifactRoot(temp.resolve("a"))
+                    .artifactStore(bucket)
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("exactly one of artifactRoot(...) or artifactStore(...)");
   }
 }
