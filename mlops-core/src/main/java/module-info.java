@@ -37,4 +37,6 @@ module io.github.mlops4j {
   // Optional: only hosts that log Tribuo provenance use TribuoProvenance, and they have Tribuo.
   requires static org.tribuo.core;
   requires static com.oracle.labs.mlrg.olcut;
+
+  uses io.github.mlops4j.artifacts.ArtifactStoreProvider;
 }

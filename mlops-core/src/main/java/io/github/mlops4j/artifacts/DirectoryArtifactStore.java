@@ -259,10 +259,14 @@ public final class DirectoryArtifactStore implements ArtifactStore {
     }
   }
 
-  /** {@code file:} URI of the root directory, ending in a slash. */
+  /**
+   * {@code file:} URI of the root directory, ending in a slash whether or not the directory exists
+   * yet (so a store opened read-only on a missing root names the same location).
+   */
   @Override
   public String location() {
-    return root.toUri().toString();
+    String uri = root.toUri().toString();
+    return uri.endsWith("/") ? uri : uri + "/";
   }
 
   @Override

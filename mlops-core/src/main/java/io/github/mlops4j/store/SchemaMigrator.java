@@ -28,6 +28,11 @@ import java.util.regex.Pattern;
  * database's write lock ({@code BEGIN IMMEDIATE} on SQLite, an advisory transaction lock on
  * PostgreSQL), so two processes opening a new workspace at once do not both run the scripts; the
  * versions are checked again under that lock.
+ *
+ * <p>Every such transaction also brings the core's {@value WorkspaceSettings#COMPONENT} component
+ * ({@code mlops_settings}) to its version and records the store's artifact location there, or
+ * refuses the store if another location is recorded (see {@link WorkspaceSettings}); when both the
+ * component and the settings are current, nothing is written.
  */
 final class SchemaMigrator {
   private static final Pattern STATEMENT_SEPARATOR = Pattern.compile("(?m)^\\s*;\\s*$");
@@ -36,12 +41,19 @@ final class SchemaMigrator {
    * The schema versions of the components of mlops-core, which every service depends on. Each must
    * equal the version its service passes to {@link Store#migrate} (checked there).
    */
-  static final Map<String, Integer> CORE_VERSIONS = Map.of("tracking", 2, "features", 1);
+  static final Map<String, Integer> CORE_VERSIONS =
+      Map.of("tracking", 2, "features", 1, WorkspaceSettings.COMPONENT, WorkspaceSettings.VERSION);
+
+  /** Where the core's migration scripts live. */
+  static final String CORE_DIRECTORY = "/io/github/mlops4j/store/migrations";
 
   private final Store store;
 
   /** Components this store has seen migrated, with the code's version: checked on every open. */
   private final Map<String, Integer> known = new ConcurrentHashMap<>(CORE_VERSIONS);
+
+  /** Whether the workspace's settings were seen to agree with this store (never changes back). */
+  private volatile boolean settingsAgree;
 
   SchemaMigrator(Store store) {
     this.store = store;
@@ -50,6 +62,10 @@ final class SchemaMigrator {
   void migrate(String component, int codeVersion, String resourceDirectory) {
     if (!component.matches("[a-z][a-z0-9-]*")) {
       throw new IllegalArgumentException("Bad schema component name '" + component + "'");
+    }
+    if (component.equals(WorkspaceSettings.COMPONENT)) {
+      throw new IllegalArgumentException(
+          "The '" + component + "' schema is migrated by the store itself, with every component");
     }
     if (codeVersion < 1) {
       throw new IllegalArgumentException("Schema version must be >= 1, was " + codeVersion);
@@ -69,11 +85,15 @@ final class SchemaMigrator {
     Map<String, Integer> stored = store.read(c -> tableExists(c) ? versions(c) : Map.of());
     checkNotNewer(stored);
     int current = stored.getOrDefault(component, 0);
-    if (current == codeVersion) {
+    boolean settled = settingsAgree || settingsAgree(stored);
+    if (current == codeVersion && settled) {
       return;
     }
     checkNotNewer(component, current, codeVersion);
     if (store.openMode() == OpenMode.READ_ONLY) {
+      if (current == codeVersion) {
+        return; // compared above; a read-only store records nothing
+      }
       throw new StoreException(
           current == 0
               ? "The workspace has no '"
@@ -101,29 +121,57 @@ final class SchemaMigrator {
                     + " version INTEGER NOT NULL, applied_time BIGINT NOT NULL)");
           }
           checkNotNewer(versions(c));
-          int now = version(c, component);
-          checkNotNewer(component, now, codeVersion);
-          for (int v = now + 1; v <= codeVersion; v++) {
-            for (String sql : statements(resourceDirectory, component, v)) {
-              try (Statement s = c.createStatement()) {
-                s.execute(sql);
-              }
-            }
-          }
-          if (now < codeVersion) {
-            try (PreparedStatement p =
-                c.prepareStatement(
-                    now == 0
-                        ? "INSERT INTO mlops_schema (version, applied_time, component) VALUES (?, ?, ?)"
-                        : "UPDATE mlops_schema SET version = ?, applied_time = ? WHERE component = ?")) {
-              p.setInt(1, codeVersion);
-              p.setLong(2, System.currentTimeMillis());
-              p.setString(3, component);
-              p.executeUpdate();
-            }
-          }
+          apply(c, WorkspaceSettings.COMPONENT, WorkspaceSettings.VERSION, CORE_DIRECTORY);
+          WorkspaceSettings.record(c, store.artifactSetting(), System.currentTimeMillis());
+          apply(c, component, codeVersion, resourceDirectory);
           return null;
         });
+    settingsAgree = true;
+  }
+
+  /**
+   * Whether the workspace's settings already record this store's artifact location, so that nothing
+   * needs writing; false when they record none yet (or the settings table does not exist yet).
+   *
+   * @throws StoreException if they record another location
+   */
+  private boolean settingsAgree(Map<String, Integer> stored) {
+    if (stored.getOrDefault(WorkspaceSettings.COMPONENT, 0) < WorkspaceSettings.VERSION) {
+      return false;
+    }
+    String recorded = store.read(WorkspaceSettings::artifactLocation);
+    if (recorded == null) {
+      return false;
+    }
+    WorkspaceSettings.checkAgrees(recorded, store.artifactSetting());
+    settingsAgree = true;
+    return true;
+  }
+
+  /** Runs the scripts that bring {@code component} to {@code codeVersion}, under the lock. */
+  private void apply(Connection c, String component, int codeVersion, String resourceDirectory)
+      throws SQLException {
+    int now = version(c, component);
+    checkNotNewer(component, now, codeVersion);
+    for (int v = now + 1; v <= codeVersion; v++) {
+      for (String sql : statements(resourceDirectory, component, v)) {
+        try (Statement s = c.createStatement()) {
+          s.execute(sql);
+        }
+      }
+    }
+    if (now < codeVersion) {
+      try (PreparedStatement p =
+          c.prepareStatement(
+              now == 0
+                  ? "INSERT INTO mlops_schema (version, applied_time, component) VALUES (?, ?, ?)"
+                  : "UPDATE mlops_schema SET version = ?, applied_time = ? WHERE component = ?")) {
+        p.setInt(1, codeVersion);
+        p.setLong(2, System.currentTimeMillis());
+        p.setString(3, component);
+        p.executeUpdate();
+      }
+    }
   }
 
   /** Refuses the workspace if any component it stores is newer than this library knows. */

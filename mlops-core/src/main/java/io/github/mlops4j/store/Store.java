@@ -9,6 +9,7 @@ import io.github.mlops4j.store.internal.SqlWork;
 import io.github.mlops4j.store.internal.StoreAccess;
 import io.github.mlops4j.store.internal.StoreSource;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
@@ -30,7 +32,8 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * A workspace store: one SQL database (an embedded SQLite file or a PostgreSQL database reached
- * through a host-provided {@link DataSource}) plus a content-addressed artifact directory.
+ * through a host-provided {@link DataSource}) plus a content-addressed {@link ArtifactStore} (a
+ * local directory, or for example an S3 bucket shared by several replicas).
  *
  * <p>Every mlops4j service of one workspace can share a store. Schemas are versioned per component
  * ({@code tracking}, {@code registry}, ...) and migrated when a component first uses the store; a
@@ -46,6 +49,33 @@ import org.sqlite.SQLiteDataSource;
  * <p>Writes run in one transaction each and are retried when the database reports a transient
  * conflict (SQLite busy, PostgreSQL serialization failure or deadlock), so several threads and
  * several processes can write to one workspace.
+ *
+ * <h2>Which artifact store a workspace uses</h2>
+ *
+ * <p>A workspace names its artifact store in its settings (table {@code mlops_settings}), so that
+ * every process that opens it agrees:
+ *
+ * <ul>
+ *   <li>The first process that writes the workspace (its first schema migration) records the {@link
+ *       ArtifactStore#location() location} of the store given with {@link Builder#artifactRoot} or
+ *       {@link Builder#artifactStore}. An embedded workspace records its {@code artifacts/}
+ *       directory relative to the database file, so the workspace directory can be moved as a
+ *       whole.
+ *   <li>Every later open given a store compares its location with the recorded one and throws
+ *       {@link StoreException} naming both when they differ; nothing is written. A store opened
+ *       before another process recorded a different location is refused at its first write, under
+ *       the migration's lock, so of two processes racing to record different locations exactly one
+ *       wins. A {@link OpenMode#READ_ONLY} store compares and never records.
+ *   <li>An open given neither opens the store the settings name: a {@code file:} location as a
+ *       {@link DirectoryArtifactStore}, any other scheme through the {@link
+ *       io.github.mlops4j.artifacts.ArtifactStoreProvider} registered for it with {@link
+ *       java.util.ServiceLoader} (on the class path or the module path). A scheme without a
+ *       provider is a {@link StoreException} saying which module to add; a workspace that records
+ *       nothing is an {@link IllegalStateException} asking for one of the two builder methods.
+ * </ul>
+ *
+ * <p>Locations are compared as strings. A recorded value longer than 2,048 characters, not a URI,
+ * or of an unknown scheme (a setting changed by hand) is refused with a short message.
  *
  * @since 0.1.0
  */
@@ -99,7 +129,10 @@ public final class Store implements AutoCloseable {
   private final Dialect dialect;
   private final OpenMode mode;
   private final boolean embedded;
-  private final Path artifactRoot;
+  private final @Nullable Path artifactRoot;
+  private final @Nullable ArtifactStore openedArtifacts;
+  private final boolean ownsArtifacts;
+  private final String artifactSetting;
   private final Duration retryBudget;
   private final SchemaMigrator migrator;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -111,24 +144,84 @@ public final class Store implements AutoCloseable {
     this.ownedPool = ownedPool;
     this.embedded = ownedPool != null;
     this.mode = builder.mode;
-    this.artifactRoot = Objects.requireNonNull(builder.artifactRoot, "artifactRoot");
     this.retryBudget = builder.retryBudget;
+    @Nullable ArtifactStore opened = null;
     try (Connection c = dataSource.getConnection()) {
       this.dialect = Dialect.of(c);
+      URI base = dialect == Dialect.SQLITE ? WorkspaceSettings.databaseDirectory(c) : null;
       if (mode != OpenMode.CREATE && !SchemaMigrator.tableExists(c)) {
         throw new StoreException(
             "There is no mlops4j workspace in this database (it has no"
                 + " mlops_schema table); check the connection settings, or open it with"
                 + " OpenMode.CREATE to create one");
       }
+      String recorded = WorkspaceSettings.artifactLocation(c);
+      String location;
+      if (builder.artifactStore != null) {
+        ArtifactStore given = builder.artifactStore;
+        opened = mode == OpenMode.READ_ONLY ? ReadOnlyArtifactStore.of(given) : given;
+        this.artifactRoot = null;
+        this.ownsArtifacts = false;
+        location = given.location();
+      } else if (builder.artifactRoot != null) {
+        this.artifactRoot = builder.artifactRoot;
+        this.ownsArtifacts = false;
+        location = WorkspaceSettings.directoryLocation(builder.artifactRoot);
+      } else if (recorded != null) {
+        URI named = WorkspaceSettings.parse(recorded, base);
+        if ("file".equalsIgnoreCase(named.getScheme())) {
+          Path root = WorkspaceSettings.directory(named, recorded);
+          this.artifactRoot = root;
+          this.ownsArtifacts = false;
+          location = WorkspaceSettings.directoryLocation(root);
+        } else {
+          ArtifactStore store = WorkspaceSettings.openWithProvider(named);
+          opened = mode == OpenMode.READ_ONLY ? ReadOnlyArtifactStore.of(store) : store;
+          this.artifactRoot = null;
+          this.ownsArtifacts = true;
+          location = store.location();
+        }
+      } else {
+        throw Checks.missing(
+            "Store.Builder",
+            "an artifact store (the workspace names none yet)",
+            "artifactRoot(path) or artifactStore(store)");
+      }
+      if (location.length() > WorkspaceSettings.MAX_LOCATION) {
+        throw new StoreException(
+            "The artifact store's location "
+                + WorkspaceSettings.quote(location)
+                + " is longer than "
+                + WorkspaceSettings.MAX_LOCATION
+                + " characters; a workspace cannot record it");
+      }
+      this.artifactSetting = WorkspaceSettings.recordedForm(location, base);
+      if (recorded != null) {
+        WorkspaceSettings.checkAgrees(recorded, artifactSetting);
+      }
     } catch (SQLException e) {
+      closeQuietly(opened, builder.artifactStore);
       closePool();
       throw new StoreException("Cannot connect to the workspace database: " + e.getMessage(), e);
     } catch (RuntimeException e) {
+      closeQuietly(opened, builder.artifactStore);
       closePool();
       throw e;
     }
+    this.openedArtifacts = opened;
+    this.artifacts = opened;
     this.migrator = new SchemaMigrator(this);
+  }
+
+  /** Closes an artifact store this store opened from the workspace's settings, if closeable. */
+  private static void closeQuietly(@Nullable ArtifactStore opened, @Nullable ArtifactStore given) {
+    if (opened != null && given == null && opened instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.warn("Cannot close the artifact store {}: {}", opened.location(), e.toString());
+      }
+    }
   }
 
   /**
@@ -220,8 +313,10 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * The content-addressed artifact store of this workspace. Opened on first use (or by the first
-   * migration), so that a workspace refused at open is left untouched; read-only when the store is.
+   * The content-addressed artifact store of this workspace: the one given to the builder, or the
+   * one the workspace's settings name. A directory store is opened (its directories created) on
+   * first use or by the first migration, so that a workspace refused at open is left untouched.
+   * Read-only when the store is.
    */
   public ArtifactStore artifacts() {
     ArtifactStore a = artifacts;
@@ -229,10 +324,11 @@ public final class Store implements AutoCloseable {
       synchronized (this) {
         a = artifacts;
         if (a == null) {
+          Path root = Objects.requireNonNull(artifactRoot, "artifactRoot");
           a =
               mode == OpenMode.READ_ONLY
-                  ? DirectoryArtifactStore.openReadOnly(artifactRoot)
-                  : DirectoryArtifactStore.open(artifactRoot);
+                  ? DirectoryArtifactStore.openReadOnly(root)
+                  : DirectoryArtifactStore.open(root);
           artifacts = a;
         }
       }
@@ -240,8 +336,21 @@ public final class Store implements AutoCloseable {
     return a;
   }
 
-  public Path artifactRoot() {
-    return artifactRoot;
+  /**
+   * The root directory of the artifact store when it is a local {@link DirectoryArtifactStore}
+   * (given with {@link Builder#artifactRoot}, or named by a {@code file:} location in the
+   * workspace's settings); empty for any other store, for example an S3 bucket.
+   */
+  public Optional<Path> artifactRoot() {
+    return Optional.ofNullable(artifactRoot);
+  }
+
+  /**
+   * The artifact store location this store records in, or compares with, the workspace's settings
+   * (relative to the database's directory for an embedded workspace).
+   */
+  String artifactSetting() {
+    return artifactSetting;
   }
 
   /**
@@ -255,7 +364,7 @@ public final class Store implements AutoCloseable {
    *     an older or missing one
    */
   void migrate(String component, int version) {
-    migrate(component, version, "/io/github/mlops4j/store/migrations");
+    migrate(component, version, SchemaMigrator.CORE_DIRECTORY);
   }
 
   /**
@@ -430,7 +539,13 @@ public final class Store implements AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      closePool();
+      try {
+        if (ownsArtifacts) {
+          closeQuietly(openedArtifacts, null);
+        }
+      } finally {
+        closePool();
+      }
     }
   }
 
@@ -445,6 +560,7 @@ public final class Store implements AutoCloseable {
     private @Nullable DataSource dataSource;
     private @Nullable Path sqliteFile;
     private @Nullable Path artifactRoot;
+    private @Nullable ArtifactStore artifactStore;
     private Duration retryBudget = Duration.ofSeconds(30);
     private Duration busyTimeout = Duration.ofSeconds(10);
     private int maxConnections = 4;
@@ -476,9 +592,24 @@ public final class Store implements AutoCloseable {
       return this;
     }
 
-    /** The directory where artifacts are stored by content digest. */
+    /**
+     * The directory where artifacts are stored by content digest (a {@link
+     * DirectoryArtifactStore}). The alternative to {@link #artifactStore}; without either, the
+     * store opens the artifact store the workspace's settings name.
+     */
     public Builder artifactRoot(Path artifactRoot) {
       this.artifactRoot = Objects.requireNonNull(artifactRoot, "artifactRoot");
+      return this;
+    }
+
+    /**
+     * The artifact store, for example an S3 bucket shared by several replicas. The alternative to
+     * {@link #artifactRoot}; without either, the store opens the artifact store the workspace's
+     * settings name. The host owns {@code store}: {@link Store#close()} does not close it. On a
+     * {@link OpenMode#READ_ONLY} store it is used through a view that refuses puts.
+     */
+    public Builder artifactStore(ArtifactStore store) {
+      this.artifactStore = Objects.requireNonNull(store, "artifactStore");
       return this;
     }
 
@@ -509,10 +640,11 @@ public final class Store implements AutoCloseable {
       if (dataSource != null && sqliteFile != null) {
         throw new IllegalStateException("Set exactly one of dataSource(...) or sqliteFile(...)");
       }
-      if (artifactRoot == null) {
-        throw Checks.missing("Store.Builder", "artifactRoot", "artifactRoot(path)");
+      if (artifactRoot != null && artifactStore != null) {
+        throw new IllegalStateException(
+            "Store.Builder: set exactly one of artifactRoot(...) or artifactStore(...)");
       }
-      if (mode != OpenMode.CREATE && !Files.isDirectory(artifactRoot)) {
+      if (artifactRoot != null && mode != OpenMode.CREATE && !Files.isDirectory(artifactRoot)) {
         throw new StoreException(
             "The artifact root "
                 + artifactRoot

@@ -1,5 +1,6 @@
 package io.github.mlops4j.store;
 
+import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.store.internal.StoreSource;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -8,8 +9,9 @@ import javax.sql.DataSource;
 
 /**
  * The store options every mlops4j service builder shares: an embedded workspace, a host {@link
- * DataSource} with an artifact root, or a {@link Store} shared with other services (exactly one of
- * the three must be given), and the service's {@link #clock(Clock) clock}.
+ * DataSource} (with an artifact root or artifact store, or without either to open the artifact
+ * store its workspace names), or a {@link Store} shared with other services (exactly one of the
+ * three must be given), and the service's {@link #clock(Clock) clock}.
  *
  * @param <B> the concrete builder, returned by each setter for chaining
  * @since 0.1.0
@@ -29,15 +31,28 @@ public abstract class StoreOptions<B extends StoreOptions<B>> {
     return self();
   }
 
-  /** A host-provided DataSource (PostgreSQL, or SQLite); requires {@link #artifactRoot}. */
+  /**
+   * A host-provided DataSource (PostgreSQL, or SQLite). Give {@link #artifactRoot} or {@link
+   * #artifactStore}, or neither to open the artifact store the workspace's settings name (see
+   * {@link Store}).
+   */
   public B dataSource(DataSource dataSource) {
     source.dataSource(dataSource);
     return self();
   }
 
-  /** Where artifacts are stored when a {@link #dataSource} is used. */
+  /** The directory where artifacts are stored when a {@link #dataSource} is used. */
   public B artifactRoot(Path artifactRoot) {
     source.artifactRoot(artifactRoot);
+    return self();
+  }
+
+  /**
+   * The artifact store (for example an S3 bucket) when a {@link #dataSource} is used; the
+   * alternative to {@link #artifactRoot}. The host owns it.
+   */
+  public B artifactStore(ArtifactStore artifactStore) {
+    source.artifactStore(artifactStore);
     return self();
   }
 

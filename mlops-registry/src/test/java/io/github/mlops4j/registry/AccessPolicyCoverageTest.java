@@ -141,7 +141,7 @@ class AccessPolicyCoverageTest {
 
   /** A file whose content the workspace has not stored yet. */
   private static Path newFile(ModelRegistry r) throws Exception {
-    Path dir = r.store().artifactRoot().resolveSibling("inputs");
+    Path dir = r.store().artifactRoot().orElseThrow().resolveSibling("inputs");
     Files.createDirectories(dir);
     return Files.writeString(
         Files.createTempFile(dir, "model", ".bin"), "content " + System.nanoTime());
@@ -214,7 +214,7 @@ class AccessPolicyCoverageTest {
       }
     }
     List<Path> artifacts;
-    try (Stream<Path> files = Files.walk(r.store().artifactRoot())) {
+    try (Stream<Path> files = Files.walk(r.store().artifactRoot().orElseThrow())) {
       artifacts = files.filter(Files::isRegularFile).sorted().toList();
     }
     return new State(trail, models, versions, evaluations, artifacts);
@@ -313,7 +313,7 @@ class AccessPolicyCoverageTest {
           .hasMessageContaining("platform team");
       assertThat(registry.findModel("churn")).isEmpty();
       assertThat(registry.auditLog("churn")).isEmpty();
-      try (Stream<Path> files = Files.walk(registry.store().artifactRoot())) {
+      try (Stream<Path> files = Files.walk(registry.store().artifactRoot().orElseThrow())) {
         assertThat(files.filter(Files::isRegularFile)).isEmpty(); // nothing stored either
       }
       // an existing model takes new versions under the same policy

@@ -1,5 +1,6 @@
 package io.github.mlops4j.store.internal;
 
+import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.store.OpenMode;
 import io.github.mlops4j.store.Store;
@@ -10,14 +11,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where a service's store comes from: an embedded workspace directory, a host {@link DataSource}
- * plus an artifact root, or a {@link Store} shared with other services. The builders of the mlops4j
- * services delegate their {@code workspace}, {@code dataSource}, {@code artifactRoot} and {@code
- * store} options to one of these. Not thread-safe, like a builder.
+ * (with an artifact root or store, or opening the one its workspace names), or a {@link Store}
+ * shared with other services. The builders of the mlops4j services delegate their {@code
+ * workspace}, {@code dataSource}, {@code artifactRoot}, {@code artifactStore} and {@code store}
+ * options to one of these. Not thread-safe, like a builder.
  */
 public final class StoreSource {
   private @Nullable Path workspace;
   private @Nullable DataSource dataSource;
   private @Nullable Path artifactRoot;
+  private @Nullable ArtifactStore artifactStore;
   private @Nullable Store store;
   private @Nullable OpenMode mode;
 
@@ -36,6 +39,11 @@ public final class StoreSource {
     return this;
   }
 
+  public StoreSource artifactStore(ArtifactStore artifactStore) {
+    this.artifactStore = Objects.requireNonNull(artifactStore, "artifactStore");
+    return this;
+  }
+
   /** How a workspace or DataSource store opens (default {@link OpenMode#CREATE}). */
   public StoreSource openMode(OpenMode mode) {
     this.mode = Objects.requireNonNull(mode, "mode");
@@ -51,8 +59,9 @@ public final class StoreSource {
    * Opens the configured store, or hands out the shared one.
    *
    * @param builder the builder's name, for the message when no store was given
-   * @throws IllegalStateException unless exactly one of workspace, dataSource (with an artifact
-   *     root) or store was given
+   * @throws IllegalStateException unless exactly one of workspace, dataSource or store was given;
+   *     if a dataSource is given with both an artifact root and an artifact store, or with neither
+   *     while its workspace names no artifact store
    */
   public Opened open(String builder) {
     int sources =
@@ -77,16 +86,14 @@ public final class StoreSource {
     if (workspace != null) {
       return new Opened(Store.open(workspace, m), true);
     }
-    if (artifactRoot == null) {
-      throw new IllegalStateException("dataSource(...) needs artifactRoot(...) as well");
+    Store.Builder b = Store.builder().dataSource(Objects.requireNonNull(dataSource)).openMode(m);
+    if (artifactRoot != null) {
+      b.artifactRoot(artifactRoot);
     }
-    return new Opened(
-        Store.builder()
-            .dataSource(Objects.requireNonNull(dataSource))
-            .artifactRoot(artifactRoot)
-            .openMode(m)
-            .build(),
-        true);
+    if (artifactStore != null) {
+      b.artifactStore(artifactStore);
+    }
+    return new Opened(b.build(), true);
   }
 
   /**
