@@ -50,6 +50,12 @@ final class PgChangeListener implements AutoCloseable {
   private volatile boolean closed;
   private volatile int backendPid = -1;
 
+  /** Whether the last attempt failed (listener thread only). */
+  private boolean failing;
+
+  /** Whether LISTEN succeeded since the last failure (listener thread only). */
+  private boolean listenedSinceFailure;
+
   /** Thrown inside the listening work when the connection is not pgjdbc's. */
   private static final class NotPgjdbc extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -85,7 +91,6 @@ final class PgChangeListener implements AutoCloseable {
 
   private void run() {
     Duration backoff = FIRST_BACKOFF;
-    boolean failing = false;
     while (!closed) {
       try {
         StoreAccess.read(store, this::listen);
@@ -103,6 +108,11 @@ final class PgChangeListener implements AutoCloseable {
         backendPid = -1;
         if (closed) {
           return;
+        }
+        if (listenedSinceFailure) { // it worked for a while: a new outage
+          listenedSinceFailure = false;
+          failing = false;
+          backoff = FIRST_BACKOFF;
         }
         if (failing) {
           LOG.debug("Listening for registry changes failed again: {}", e.toString());
@@ -143,7 +153,12 @@ final class PgChangeListener implements AutoCloseable {
     }
     try {
       backendPid = pg.getBackendPID();
-      LOG.debug("Listening for registry changes on backend {}", backendPid);
+      listenedSinceFailure = true;
+      if (failing) {
+        LOG.info("Listening for registry changes again (backend {})", backendPid);
+      } else {
+        LOG.debug("Listening for registry changes on backend {}", backendPid);
+      }
       pollOrFail(); // what was committed while nobody listened
       while (!closed) {
         if (pg.getNotifications(WAIT_MILLIS).length > 0 && !closed) {
@@ -153,16 +168,31 @@ final class PgChangeListener implements AutoCloseable {
     } catch (SQLException e) {
       markBroken(c, e);
       throw e;
+    } catch (RuntimeException e) {
+      try {
+        unlisten(c); // the connection is fine: it goes back to the pool
+      } catch (SQLException u) {
+        e.addSuppressed(u);
+      }
+      throw e;
     } finally {
       backendPid = -1;
     }
+    unlisten(c);
+    return null;
+  }
+
+  /**
+   * Stops listening on {@code c} before it goes back to the host's pool: a pooled connection that
+   * still listened would collect notifications that nobody reads.
+   */
+  private static void unlisten(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
-      s.execute("UNLISTEN " + CHANNEL); // the connection goes back to the host's pool clean
+      s.execute("UNLISTEN " + CHANNEL);
     }
     if (!c.getAutoCommit()) {
       c.commit();
     }
-    return null;
   }
 
   private void pollOrFail() {
