@@ -33,9 +33,9 @@ import javax.sql.DataSource;
  * has its own HikariCP pool (at most 4 connections), as separate processes would. A move points
  * {@code champion} at the other version; the clock starts when A's {@code setAlias} returns (its
  * transaction has committed) and stops, per service, at the first {@code predict} that answers with
- * the new version. The main thread predicts on both services in turn, parking 20 µs between rounds,
- * until both answered; the next move starts after that. The first {@code warmup} moves (default 20)
- * are not recorded.
+ * the new version. The main thread predicts on both services in turn, parking 0.2 ms between
+ * rounds, until both answered; the next move starts after that. The first {@code warmup} moves
+ * (default 20) are not recorded.
  *
  * <p>Baseline: B-poll, today's default, measured on the same moves. Target: push p99 &lt;= 50 ms.
  *
@@ -113,7 +113,7 @@ public final class AliasPropagationBenchmark {
           if (pollDone == 0 && pollService.predict(request).version() == version) {
             pollDone = System.nanoTime();
           }
-          LockSupport.parkNanos(20_000);
+          LockSupport.parkNanos(200_000);
         }
         if (i >= 0) {
           pushNanos[i] = pushDone - start;
