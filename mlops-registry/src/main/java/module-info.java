@@ -30,6 +30,7 @@ module io.github.mlops4j.registry {
   requires com.fasterxml.jackson.databind;
   requires org.apache.commons.statistics.distribution;
   requires org.apache.commons.statistics.inference;
+  requires static org.postgresql.jdbc; // optional: pushed changes on PostgreSQL
   requires static transitive org.jspecify;
   requires static transitive com.google.errorprone.annotations;
 }

@@ -2,6 +2,7 @@ package io.github.mlops4j.registry;
 
 import io.github.mlops4j.Subscription;
 import io.github.mlops4j.store.Store;
+import io.github.mlops4j.store.internal.Dialect;
 import io.github.mlops4j.store.internal.StoreAccess;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,6 +66,7 @@ final class ChangeWatcher {
   private final Set<Long> announced = ConcurrentHashMap.newKeySet();
 
   private final @Nullable ScheduledExecutorService executor;
+  private final @Nullable PgChangeListener listener;
   private volatile boolean closed;
 
   /** The highest audit sequence seen; guarded by {@code this}. */
@@ -74,15 +76,19 @@ final class ChangeWatcher {
    * Starts following the audit trail from its current end.
    *
    * @param pollInterval how often the watcher thread polls; zero for no thread (only {@link #poll}
-   *     calls then)
+   *     calls then, and no listener either)
+   * @param push whether to also poll on PostgreSQL's notifications of changes ({@link
+   *     PgChangeListener}); ignored on other databases
    */
-  ChangeWatcher(Store store, RegistryDao dao, ResolveCache resolved, Duration pollInterval) {
+  ChangeWatcher(
+      Store store, RegistryDao dao, ResolveCache resolved, Duration pollInterval, boolean push) {
     this.store = store;
     this.dao = dao;
     this.resolved = resolved;
     this.cursor = StoreAccess.read(store, dao::maxSeq);
     if (pollInterval.isZero()) {
       this.executor = null;
+      this.listener = null;
     } else {
       this.executor =
           Executors.newSingleThreadScheduledExecutor(
@@ -95,7 +101,27 @@ final class ChangeWatcher {
       // close() cancels it (shutdownNow); poll() logs its own failures.
       var unused =
           executor.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
+      this.listener =
+          push && StoreAccess.dialect(store) == Dialect.POSTGRESQL ? startListener(store) : null;
     }
+  }
+
+  private @Nullable PgChangeListener startListener(Store store) {
+    try {
+      return PgChangeListener.start(store, this::tryPoll);
+    } catch (LinkageError e) { // pgjdbc is optional
+      LOG.info(
+          "pgjdbc (org.postgresql.jdbc) is not available to the registry ({}); registry changes"
+              + " are found by polling only",
+          e.toString());
+      return null;
+    }
+  }
+
+  /** The PostgreSQL backend that listens for pushed changes, -1 when none does (for tests). */
+  int listenerBackendPid() {
+    PgChangeListener l = listener;
+    return l == null ? -1 : l.backendPid();
   }
 
   /**
@@ -106,6 +132,11 @@ final class ChangeWatcher {
    * closed), not thrown.
    */
   void poll() {
+    var unused = tryPoll();
+  }
+
+  /** {@link #poll}, returning whether it reached the store. */
+  boolean tryPoll() {
     try {
       List<AuditEntry> fresh = new ArrayList<>();
       synchronized (this) {
@@ -123,10 +154,12 @@ final class ChangeWatcher {
       for (AuditEntry e : fresh) {
         dispatch(RegistryEvent.of(e));
       }
+      return true;
     } catch (RuntimeException e) {
       if (!closed) {
         LOG.warn("Polling the registry for changes failed: {}", e.toString());
       }
+      return false;
     }
   }
 
@@ -179,9 +212,15 @@ final class ChangeWatcher {
     return announced.size();
   }
 
-  /** Stops the watcher thread, waiting up to 5 seconds for a poll in progress. */
+  /**
+   * Stops the watcher and listener threads (the listener returns its connection), waiting up to 5
+   * seconds each for a poll in progress.
+   */
   void close() {
     closed = true;
+    if (listener != null) {
+      listener.close();
+    }
     if (executor != null) {
       executor.shutdownNow();
       try {

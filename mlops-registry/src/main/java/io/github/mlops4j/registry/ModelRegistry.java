@@ -125,7 +125,7 @@ public final class ModelRegistry implements AutoCloseable {
       }
       this.tracker = Tracker.builder().store(store).clock(clock).captureEnvironment(false).build();
       this.resolved = new ResolveCache(b.cacheSize);
-      this.watcher = new ChangeWatcher(store, dao, resolved, b.pollInterval);
+      this.watcher = new ChangeWatcher(store, dao, resolved, b.pollInterval, b.pushNotifications);
     }
   }
 
@@ -854,6 +854,11 @@ public final class ModelRegistry implements AutoCloseable {
     return shared.watcher.addListener(listener);
   }
 
+  /** The PostgreSQL backend listening for pushed changes, -1 when none (for tests). */
+  int listenerBackendPid() {
+    return shared.watcher.listenerBackendPid();
+  }
+
   /** Changes written here that a later poll must not announce again (for tests). */
   int changesAwaitingPoll() {
     return shared.watcher.changesAwaitingPoll();
@@ -1065,6 +1070,7 @@ public final class ModelRegistry implements AutoCloseable {
     private Supplier<String> actor = () -> System.getProperty("user.name", "unknown");
     private AccessPolicy accessPolicy = AccessPolicy.ALLOW_ALL;
     private Duration pollInterval = Duration.ofSeconds(1);
+    private boolean pushNotifications = true;
     private long cacheSize = 10_000;
     private List<String> allowedClassPrefixes = List.of("org.tribuo.");
     private @Nullable String javaSerialFilter;
@@ -1090,12 +1096,33 @@ public final class ModelRegistry implements AutoCloseable {
 
     /**
      * How often to look for changes made by other processes (default 1 s); {@link Duration#ZERO}
-     * turns the watcher off ({@link ModelRegistry#refresh()} still works).
+     * turns the watcher off, push included ({@link ModelRegistry#refresh()} still works). On
+     * PostgreSQL with {@link #pushNotifications} on, this is only the fallback bound.
      */
     public Builder pollInterval(Duration interval) {
       Objects.requireNonNull(interval, "pollInterval");
       Checks.notNegative(interval, "pollInterval");
       this.pollInterval = interval;
+      return this;
+    }
+
+    /**
+     * Whether, on PostgreSQL, to hear other processes' changes as they commit (default on). Every
+     * registry transaction that writes audit entries sends a {@code NOTIFY}; with this on, a daemon
+     * thread {@code LISTEN}s and looks for changes as soon as one arrives, so an alias moved
+     * elsewhere reaches this registry's listeners within milliseconds instead of within the {@link
+     * #pollInterval poll interval}. The timed poll keeps running as the fallback, and changes are
+     * still read from the audit trail, so none is announced twice or lost, also across a lost
+     * connection (the listener reconnects with backoff and catches up).
+     *
+     * <p>The listener holds <b>one connection of the {@code DataSource} for as long as the registry
+     * is open</b>: size the host's pool for it (at least one more than the registry's other work
+     * needs). It needs pgjdbc ({@code org.postgresql:postgresql}) connections, through a pool or
+     * not; with another driver it logs once and the registry polls. Ignored on SQLite, and when the
+     * poll interval is {@link Duration#ZERO} (no background watching at all).
+     */
+    public Builder pushNotifications(boolean enabled) {
+      this.pushNotifications = enabled;
       return this;
     }
 

@@ -551,10 +551,29 @@ final class RegistryDao {
                 + " comment, event_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq")) {
       Sql.bind(
           p, new Object[] {name, action.name(), version, alias, previous, actor, comment, now});
+      long seq;
       try (ResultSet rs = p.executeQuery()) {
         rs.next();
-        return rs.getLong(1);
+        seq = rs.getLong(1);
       }
+      if (StoreAccess.dialect(store) == Dialect.POSTGRESQL) {
+        notifyChange(c, seq);
+      }
+      return seq;
+    }
+  }
+
+  /**
+   * Tells registries listening on this database that a change is coming: PostgreSQL delivers the
+   * notification when this transaction commits and drops it when it rolls back (see {@link
+   * PgChangeListener}). The payload, the audit sequence, is informational; listeners poll the audit
+   * trail.
+   */
+  private static void notifyChange(Connection c, long seq) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+      p.setString(1, PgChangeListener.CHANNEL);
+      p.setString(2, Long.toString(seq));
+      p.executeQuery().close();
     }
   }
 

@@ -5,7 +5,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A change to the registry, delivered to {@link RegistryListener}s after it is committed: at once
  * for changes made through this registry instance, within the poll interval for changes made by
- * other processes. Each event carries its audit entry.
+ * other processes (on PostgreSQL, as they commit: {@link ModelRegistry.Builder#pushNotifications}).
+ * Each event carries its audit entry.
  *
  * @since 0.1.0
  */

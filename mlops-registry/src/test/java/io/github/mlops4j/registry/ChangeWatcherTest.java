@@ -44,7 +44,7 @@ class ChangeWatcherTest {
     Store store = writer.store();
     dao = new RegistryDao(store);
     cache = new ResolveCache(100);
-    watcher = new ChangeWatcher(store, dao, cache, Duration.ZERO);
+    watcher = new ChangeWatcher(store, dao, cache, Duration.ZERO, false);
     watcher.addListener(events::add);
   }
 

@@ -1278,6 +1278,7 @@ final class ServiceCore {
         old == null ? new LoadedVersion<?>[targets.size()] : old.byTarget().clone();
     boolean canaryActive = old == null || old.canaryActive();
     boolean changed = false;
+    List<ServingEvent.Swapped> swaps = new ArrayList<>(); // sent once the new snapshot is out
     Set<Integer> named = new HashSet<>();
     for (int i = 0; i < targets.size(); i++) {
       Target t = targets.get(i);
@@ -1359,9 +1360,8 @@ final class ServiceCore {
       }
       if (!initial && next[i] != null) {
         meters.swapped();
-        events.offer(
+        swaps.add(
             new ServingEvent.Swapped(model, routes.get(i), next[i].version, v, clock.instant()));
-        LOG.info("'{}' {} swapped from v{} to v{}", model, routes.get(i), next[i].version, v);
       }
       next[i] = lv;
       changed = true;
@@ -1375,6 +1375,15 @@ final class ServiceCore {
       return;
     }
     snapshot = new Snapshot(next, canaryActive);
+    for (ServingEvent.Swapped swap : swaps) { // a listener that predicts on it gets the new version
+      events.offer(swap);
+      LOG.info(
+          "'{}' {} swapped from v{} to v{}",
+          model,
+          swap.target(),
+          swap.fromVersion(),
+          swap.toVersion());
+    }
     retireUnused(old == null ? null : old.byTarget(), next);
   }
 
