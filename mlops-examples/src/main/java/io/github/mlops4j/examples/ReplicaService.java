@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.mlops4j.MlopsException;
 import io.github.mlops4j.examples.BreastCancer.Sample;
+import io.github.mlops4j.examples.BreastCancer.Split;
 import io.github.mlops4j.examples.Models.Candidate;
 import io.github.mlops4j.features.EntityRow;
 import io.github.mlops4j.features.FeatureRow;
@@ -17,18 +18,30 @@ import io.github.mlops4j.features.OnlineFeatures;
 import io.github.mlops4j.features.TrainingRow;
 import io.github.mlops4j.features.UnknownFeatureException;
 import io.github.mlops4j.features.ValueType;
+import io.github.mlops4j.monitoring.DriftListener;
 import io.github.mlops4j.monitoring.Monitor;
 import io.github.mlops4j.monitoring.PredictionTask;
+import io.github.mlops4j.monitoring.ReplicaParts;
 import io.github.mlops4j.monitoring.WindowSpec;
+import io.github.mlops4j.monitoring.WindowSummary;
+import io.github.mlops4j.monitoring.drift.ColumnDrift;
+import io.github.mlops4j.monitoring.drift.DriftReport;
 import io.github.mlops4j.monitoring.profile.Profile;
+import io.github.mlops4j.monitoring.profile.ProfileColumn;
 import io.github.mlops4j.monitoring.profile.ProfileSchema;
 import io.github.mlops4j.redis.RedisOnlineStore;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelVersion;
+import io.github.mlops4j.registry.training.RetrainingLoop;
+import io.github.mlops4j.registry.training.RetrainingOutcome;
+import io.github.mlops4j.registry.validation.Holdout;
+import io.github.mlops4j.registry.validation.Rule;
+import io.github.mlops4j.registry.validation.ValidationGate;
 import io.github.mlops4j.serving.InferenceService;
 import io.github.mlops4j.serving.Prediction;
 import io.github.mlops4j.serving.monitoring.MonitorListener;
 import io.github.mlops4j.store.Store;
+import io.github.mlops4j.tracking.Tracker;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -40,6 +53,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,7 +65,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -60,18 +77,21 @@ import org.tribuo.classification.Label;
 /**
  * The deployable shape of one replica of a service that embeds mlops4j: a {@link ModelRegistry} and
  * an {@link InferenceService} that follows the alias {@code champion}, a {@link FeatureStore} whose
- * online store is Redis ({@link RedisOnlineStore}), and a {@link Monitor} fed by the service's
- * predictions; every replica shares one PostgreSQL database, one artifact location and one Redis.
- * It is configured only by environment variables or system properties ({@link Settings}; the names
- * are those of {@code docs/deployment.md}) and answers on a small HTTP control channel (JDK {@link
- * HttpServer}, plain-text answers):
+ * online store is Redis ({@link RedisOnlineStore}), a {@link Monitor} fed by the service's
+ * predictions whose time windows are merged across replicas, and a {@link RetrainingLoop} that the
+ * monitor's drift alerts trigger, behind a lease so that one replica retrains at a time; every
+ * replica shares one PostgreSQL database, one artifact location and one Redis. It is configured
+ * only by environment variables or system properties ({@link Settings}; the names are those of
+ * {@code docs/deployment.md}) and answers on a small HTTP control channel (JDK {@link HttpServer},
+ * plain-text answers):
  *
  * <ul>
  *   <li>{@code GET /health}: {@code ok replica=<id> role=<role>}
  *   <li>{@code GET /version}: {@code version=<n>}, the version answering now (503 before the alias
  *       names one)
- *   <li>{@code GET /predict?row=<k>}: predicts row {@code k} of the bundled Breast Cancer data:
- *       {@code version=<n> output=<label>}
+ *   <li>{@code GET /predict?row=<k>&scale=<s>}: predicts row {@code k} of the bundled Breast Cancer
+ *       data, its features multiplied by {@code s} (default 1; drifted traffic): {@code version=<n>
+ *       output=<label>}
  *   <li>{@code POST /register?seed=<s>&promote=true}: (role {@code writer} only) trains a model,
  *       registers it as the next version and, with {@code promote}, moves the alias to it: {@code
  *       version=<n>}
@@ -82,6 +102,16 @@ import org.tribuo.classification.Label;
  *       {@code <id> <feature> <status> <value>} per entity and feature, read from the online store,
  *       or point-in-time from the offline store, at this replica's now
  *   <li>{@code GET /monitor}: {@code observed=<n> windows=<n>}
+ *   <li>{@code GET /monitor/merged-drift}: the last shared window this replica evaluated: {@code
+ *       window=<start> rows=<n> replicas=<ids> notFinal=<ids>}, then one line per column {@code
+ *       <column> count= missing= min= max= mean= method= score= bound= drifted=} (404 before the
+ *       first)
+ *   <li>{@code POST /retrain?reason=<r>} triggers a retraining now; {@code GET /retrain} waits for
+ *       the one the last drift alert started: {@code outcome=<status> version=<n|null>
+ *       message=<text>} ({@code outcome=NONE} if none)
+ *   <li>{@code POST /clock?to=<instant>}: only with the test setting {@code MLOPS_TEST_CLOCK}:
+ *       moves the monitoring and retraining clock forward and lets the monitor close and merge the
+ *       windows that are due (409 otherwise)
  * </ul>
  *
  * <p>Failures answer 503 (a dependency is down or not ready: the message of the {@link
@@ -109,6 +139,11 @@ public final class ReplicaService implements AutoCloseable {
   private final Monitor monitor;
   private final List<Sample> samples;
   private final Clock clock = Clock.systemUTC();
+  private final @Nullable ManualClock testClock;
+  private final Tracker tracker;
+  private final RetrainingLoop<Label> retraining;
+  private final ExecutorService retrainer;
+  private volatile @Nullable Future<RetrainingOutcome> lastRetraining;
   private final ExecutorService handlers;
   private final HttpServer control;
   private @Nullable InferenceService service;
@@ -121,8 +156,10 @@ public final class ReplicaService implements AutoCloseable {
    * @param jdbcUser {@code mlops.jdbc.user} / {@code MLOPS_JDBC_USER}, optional
    * @param jdbcPassword {@code mlops.jdbc.password} / {@code MLOPS_JDBC_PASSWORD}, optional
    * @param jdbcPoolSize {@code mlops.jdbc.pool-size} / {@code MLOPS_JDBC_POOL_SIZE}, default 8
-   * @param artifacts {@code mlops.artifacts} / {@code MLOPS_ARTIFACTS}, required: where model files
-   *     are stored, a directory every replica mounts (a {@code file:} URI or a path)
+   * @param artifacts {@code mlops.artifacts} / {@code MLOPS_ARTIFACTS}, optional: where model files
+   *     are stored, a directory every replica mounts (a {@code file:} URI or a path); without it
+   *     the replica opens the artifact store the workspace records (the first replica to open the
+   *     workspace must name one)
    * @param redisUri {@code mlops.redis.uri} / {@code MLOPS_REDIS_URI}, required: {@code
    *     redis://host:port}
    * @param redisNamespace {@code mlops.redis.namespace} / {@code MLOPS_REDIS_NAMESPACE}, default
@@ -142,13 +179,31 @@ public final class ReplicaService implements AutoCloseable {
    *     may be
    * @param controlPort {@code mlops.control.port} / {@code MLOPS_CONTROL_PORT}, default 0 (any free
    *     port, printed on start); the control channel listens on the loopback address only
+   * @param monitorWindow {@code mlops.monitor.window} / {@code MLOPS_MONITOR_WINDOW}, ISO-8601,
+   *     default {@code PT1M}: the length of the monitoring time windows every replica shares
+   * @param monitorFlushInterval {@code mlops.monitor.flush-interval} / {@code
+   *     MLOPS_MONITOR_FLUSH_INTERVAL}, default {@code PT10S}: how often a replica writes its part
+   *     of the open window (what a replica that dies loses at most)
+   * @param monitorGracePeriod {@code mlops.monitor.grace-period} / {@code
+   *     MLOPS_MONITOR_GRACE_PERIOD}, default {@code PT30S}: how long after a window's end the parts
+   *     are merged
+   * @param retrainingMinInterval {@code mlops.retraining.min-interval} / {@code
+   *     MLOPS_RETRAINING_MIN_INTERVAL}, default {@code PT1H}: no retraining starts within this of
+   *     the previous one, on any replica
+   * @param retrainingLeaseTtl {@code mlops.retraining.lease-ttl} / {@code
+   *     MLOPS_RETRAINING_LEASE_TTL}, default {@code PT1H}: how long the retraining lease lasts
+   *     without renewal (longer than the longest training)
+   * @param testClock {@code mlops.test.clock} / {@code MLOPS_TEST_CLOCK}, a test setting: an
+   *     ISO-8601 instant; when set, monitoring and retraining use a clock that starts there and
+   *     moves only by {@code POST /clock?to=<instant>}, so a test closes windows when it chooses.
+   *     Never set it in production
    */
   public record Settings(
       String jdbcUrl,
       @Nullable String jdbcUser,
       @Nullable String jdbcPassword,
       int jdbcPoolSize,
-      String artifacts,
+      @Nullable String artifacts,
       String redisUri,
       String redisNamespace,
       String replicaId,
@@ -158,12 +213,17 @@ public final class ReplicaService implements AutoCloseable {
       String alias,
       long featureCacheSize,
       Duration featureCacheStaleness,
-      int controlPort) {
+      int controlPort,
+      Duration monitorWindow,
+      Duration monitorFlushInterval,
+      Duration monitorGracePeriod,
+      Duration retrainingMinInterval,
+      Duration retrainingLeaseTtl,
+      @Nullable Instant testClock) {
 
     /** Checks the values. */
     public Settings {
       Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-      Objects.requireNonNull(artifacts, "artifacts");
       Objects.requireNonNull(redisUri, "redisUri");
       Objects.requireNonNull(redisNamespace, "redisNamespace");
       Objects.requireNonNull(replicaId, "replicaId");
@@ -175,6 +235,18 @@ public final class ReplicaService implements AutoCloseable {
       }
       if (pollInterval.isNegative() || featureCacheStaleness.isNegative()) {
         throw new IllegalArgumentException("Durations must not be negative");
+      }
+      for (Duration d :
+          List.of(
+              monitorWindow,
+              monitorFlushInterval,
+              monitorGracePeriod,
+              retrainingMinInterval,
+              retrainingLeaseTtl)) {
+        if (d.isNegative() || d.isZero()) {
+          throw new IllegalArgumentException(
+              "MLOPS_MONITOR_* and MLOPS_RETRAINING_* durations must be positive, was " + d);
+        }
       }
       if (jdbcPoolSize < 1 || featureCacheSize < 0 || controlPort < 0 || controlPort > 65535) {
         throw new IllegalArgumentException(
@@ -212,7 +284,7 @@ public final class ReplicaService implements AutoCloseable {
           get.apply("mlops.jdbc.user"),
           get.apply("mlops.jdbc.password"),
           (int) number(get, "mlops.jdbc.pool-size", 8),
-          required(get, "mlops.artifacts"),
+          get.apply("mlops.artifacts"),
           required(get, "mlops.redis.uri"),
           orDefault(get, "mlops.redis.namespace", "mlops"),
           orDefault(get, "mlops.replica.id", hostName()),
@@ -222,7 +294,13 @@ public final class ReplicaService implements AutoCloseable {
           orDefault(get, "mlops.alias", "champion"),
           number(get, "mlops.feature-cache.size", 10_000),
           duration(get, "mlops.feature-cache.staleness", Duration.ofSeconds(5)),
-          (int) number(get, "mlops.control.port", 0));
+          (int) number(get, "mlops.control.port", 0),
+          duration(get, "mlops.monitor.window", Duration.ofMinutes(1)),
+          duration(get, "mlops.monitor.flush-interval", Duration.ofSeconds(10)),
+          duration(get, "mlops.monitor.grace-period", Duration.ofSeconds(30)),
+          duration(get, "mlops.retraining.min-interval", Duration.ofHours(1)),
+          duration(get, "mlops.retraining.lease-ttl", Duration.ofHours(1)),
+          instant(get, "mlops.test.clock"));
     }
 
     /** {@code mlops.jdbc.url} becomes {@code MLOPS_JDBC_URL}. */
@@ -272,6 +350,23 @@ public final class ReplicaService implements AutoCloseable {
       }
     }
 
+    private static @Nullable Instant instant(Function<String, @Nullable String> get, String name) {
+      String v = get.apply(name);
+      if (v == null) {
+        return null;
+      }
+      try {
+        return Instant.parse(v);
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            env(name)
+                + " must be an ISO-8601 instant such as 2030-01-01T00:00:00Z, was '"
+                + cut(v)
+                + "'",
+            e);
+      }
+    }
+
     private static String hostName() {
       try {
         return InetAddress.getLocalHost().getHostName();
@@ -280,8 +375,15 @@ public final class ReplicaService implements AutoCloseable {
       }
     }
 
-    /** The artifact directory named by {@link #artifacts()}. */
-    Path artifactDirectory() {
+    /**
+     * The artifact directory named by {@link #artifacts()}, or null when none is named (the store
+     * opens the one the workspace records).
+     */
+    @Nullable Path artifactDirectory() {
+      String artifacts = this.artifacts;
+      if (artifacts == null) {
+        return null;
+      }
       // Once mlops-s3 is merged: an s3://bucket/prefix/?endpoint=..&region=.. location opens an
       // S3ArtifactStore given to Store.Builder.artifactStore(...) instead.
       if (artifacts.startsWith("s3://")) {
@@ -353,11 +455,14 @@ public final class ReplicaService implements AutoCloseable {
     List<AutoCloseable> closeOnFailure = new ArrayList<>(); // in reverse order
     try {
       // tag::replica-wiring[]
-      Store shared =
+      Store.Builder workspace =
           Store.builder()
-              .dataSource(database) // MLOPS_JDBC_URL, _USER, _PASSWORD, _POOL_SIZE (a pool)
-              .artifactRoot(settings.artifactDirectory()) // MLOPS_ARTIFACTS
-              .build();
+              .dataSource(database); // MLOPS_JDBC_URL, _USER, _PASSWORD, _POOL_SIZE (a pool)
+      Path artifacts = settings.artifactDirectory(); // MLOPS_ARTIFACTS
+      if (artifacts != null) {
+        workspace.artifactRoot(artifacts);
+      } // else: the artifact store the workspace records
+      Store shared = workspace.build();
       closeOnFailure.add(shared);
       ModelRegistry models =
           ModelRegistry.builder()
@@ -388,8 +493,37 @@ public final class ReplicaService implements AutoCloseable {
       if (settings.role().equals("writer")) {
         features.apply(view()); // an identical definition is a no-op
       }
-      this.monitor = monitor(settings.model(), samples);
+      Instant start = settings.testClock();
+      this.testClock = start == null ? null : new ManualClock(start);
+      Clock monitoringClock = testClock == null ? Clock.systemUTC() : testClock;
+      this.tracker = Tracker.builder().store(shared).build();
+      closeOnFailure.add(tracker);
+      this.retraining = retrainingLoop(settings, models, tracker, samples, monitoringClock);
+      this.monitor = monitor(settings, shared, samples, monitoringClock);
       closeOnFailure.add(monitor);
+      this.retrainer =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "retraining-" + settings.replicaId());
+                t.setDaemon(true);
+                return t;
+              });
+      monitor.addListener(
+          DriftListener.onDatasetDrift(
+              (window, report) ->
+                  lastRetraining =
+                      retrainer.submit(
+                          () ->
+                              retraining.onDrift(
+                                  report.driftedColumns()
+                                      + " of "
+                                      + report.columns().size()
+                                      + " columns drifted in the window from "
+                                      + window.start(),
+                                  report.columns().stream()
+                                      .filter(ColumnDrift::drifted)
+                                      .map(ColumnDrift::column)
+                                      .toList()))));
       this.handlers = Executors.newFixedThreadPool(8, daemon(settings.replicaId()));
       this.control =
           HttpServer.create(
@@ -397,7 +531,12 @@ public final class ReplicaService implements AutoCloseable {
       control.setExecutor(handlers);
       route("/health", (q, b) -> "ok replica=" + settings.replicaId() + " role=" + settings.role());
       route("/version", (q, b) -> "version=" + serving().activeVersion());
-      route("/predict", (q, b) -> predict(Integer.parseInt(param(q, "row"))));
+      route(
+          "/predict",
+          (q, b) ->
+              predict(
+                  Integer.parseInt(param(q, "row")),
+                  Double.parseDouble(q.getOrDefault("scale", "1"))));
       route("/register", this::register);
       route("/features/write", (q, b) -> writeFeatures(b));
       route("/features/materialize", (q, b) -> materialize());
@@ -410,6 +549,9 @@ public final class ReplicaService implements AutoCloseable {
                   + monitor.stats().rowsObserved()
                   + " windows="
                   + monitor.stats().windowsClosed());
+      route("/monitor/merged-drift", (q, b) -> mergedDrift());
+      route("/retrain", this::retrain);
+      route("/clock", (q, b) -> moveClock(Instant.parse(param(q, "to"))));
       control.start();
     } catch (IOException | RuntimeException e) {
       for (int i = closeOnFailure.size() - 1; i >= 0; i--) {
@@ -433,21 +575,63 @@ public final class ReplicaService implements AutoCloseable {
         .build();
   }
 
-  private static Monitor monitor(String model, List<Sample> samples) {
+  /** The reference profile every replica's monitor compares its windows with: the bundled data. */
+  public static Profile reference(List<Sample> samples) {
     ProfileSchema schema =
         ProfileSchema.builder()
             .numeric(BreastCancer.modelFeatures().toArray(String[]::new))
             .build();
-    List<Map<String, Double>> rows =
-        samples.stream().map(s -> s.select(BreastCancer.modelFeatures())).toList();
-    // Each replica profiles its own traffic; merged windows across replicas come with the
-    // shared window profiles of mlops-monitoring.
+    return Profile.of(
+        schema, samples.stream().map(s -> s.select(BreastCancer.modelFeatures())).toList());
+  }
+
+  private static Monitor monitor(
+      Settings settings, Store shared, List<Sample> samples, Clock clock) {
+    // Each replica profiles its own traffic and writes its part of every time window to the
+    // shared store; a window's drift is computed on the merge of all replicas' parts.
+    // tag::replica-monitor[]
     return Monitor.builder()
-        .model(model)
-        .reference(Profile.of(schema, rows))
-        .window(WindowSpec.rows(200))
+        .model(settings.model())
+        .reference(reference(samples))
+        .window(WindowSpec.time(settings.monitorWindow())) // MLOPS_MONITOR_WINDOW
+        .store(shared) // the shared workspace: parts of every replica, merged per window
+        .replicaId(settings.replicaId()) // MLOPS_REPLICA_ID
+        .flushInterval(settings.monitorFlushInterval()) // MLOPS_MONITOR_FLUSH_INTERVAL
+        .gracePeriod(settings.monitorGracePeriod()) // MLOPS_MONITOR_GRACE_PERIOD
         .predictions(PredictionTask.BINARY_CLASSIFICATION)
+        .clock(clock) // the system clock (MLOPS_TEST_CLOCK only in tests)
         .build();
+    // end::replica-monitor[]
+  }
+
+  /**
+   * The retraining of this replica: a logistic regression trained on the bundled data (a fixed
+   * seed: deterministic), gated against the champion on the held-out part, behind the lease every
+   * replica takes in the shared store, so that one replica at a time retrains.
+   */
+  private static RetrainingLoop<Label> retrainingLoop(
+      Settings settings,
+      ModelRegistry registry,
+      Tracker tracker,
+      List<Sample> samples,
+      Clock clock) {
+    Split split = BreastCancer.split(samples, 0.3, 11);
+    // tag::replica-retraining[]
+    return RetrainingLoop.<Label>builder()
+        .registry(registry)
+        .tracker(tracker)
+        .model(settings.model())
+        .championAlias(settings.alias())
+        .data(() -> BreastCancer.dataset(split.train(), "retraining"))
+        .training((data, run) -> Models.train(new Candidate("retrained", "log", 0.05, 3, 11), data))
+        .holdout(() -> Holdout.builder(BreastCancer.dataset(split.test(), "holdout")).build())
+        .gate(ValidationGate.builder().require("accuracy", Rule.atLeast(0.9)).seed(11).build())
+        .leaseHolder(settings.replicaId()) // MLOPS_REPLICA_ID: named by the others' SKIPPED
+        .leaseTtl(settings.retrainingLeaseTtl()) // MLOPS_RETRAINING_LEASE_TTL
+        .minInterval(settings.retrainingMinInterval()) // MLOPS_RETRAINING_MIN_INTERVAL
+        .clock(clock)
+        .build();
+    // end::replica-retraining[]
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String replica) {
@@ -574,11 +758,19 @@ public final class ReplicaService implements AutoCloseable {
     return s;
   }
 
-  private String predict(int row) {
+  private String predict(int row, double scale) {
     if (row < 0 || row >= samples.size()) {
       throw new IllegalArgumentException("row must be in 0.." + (samples.size() - 1));
     }
-    Prediction p = serving().predict(samples.get(row).select(BreastCancer.modelFeatures()));
+    if (!(scale > 0 && scale < 1e6)) {
+      throw new IllegalArgumentException("scale must be in (0, 1e6), was " + scale);
+    }
+    Map<String, Double> features = new LinkedHashMap<>();
+    samples
+        .get(row)
+        .select(BreastCancer.modelFeatures())
+        .forEach((k, v) -> features.put(k, v * scale));
+    Prediction p = serving().predict(features);
     return "version=" + p.version() + " output=" + p.output();
   }
 
@@ -610,6 +802,121 @@ public final class ReplicaService implements AutoCloseable {
             Long.parseLong(query.getOrDefault("seed", "1")),
             Boolean.parseBoolean(query.getOrDefault("promote", "false")));
     return "version=" + v.version();
+  }
+
+  // ---------------------------------------------------------------- monitoring and retraining
+
+  /**
+   * The last shared window this replica evaluated: its start, the rows and replicas of the merge,
+   * then per column the exact parts of the merged profile and the drift (Double values printed
+   * exactly).
+   */
+  private String mergedDrift() {
+    WindowSummary w =
+        monitor.lastWindow().orElseThrow(() -> new Refused(404, "No shared window evaluated yet"));
+    ReplicaParts parts = w.replicas().orElseThrow();
+    StringBuilder out = new StringBuilder();
+    out.append("window=")
+        .append(w.window().start())
+        .append(" rows=")
+        .append(parts.rows())
+        .append(" replicas=")
+        .append(String.join(",", parts.counted()))
+        .append(" notFinal=")
+        .append(String.join(",", parts.notFinal()))
+        .append('\n');
+    DriftReport report = w.report().orElseThrow();
+    for (ProfileColumn c : w.profile().columns()) {
+      ColumnDrift d = report.column(c.name()).orElseThrow();
+      out.append(c.name())
+          .append(" count=")
+          .append(c.count())
+          .append(" missing=")
+          .append(c.missing())
+          .append(" min=")
+          .append(c.min())
+          .append(" max=")
+          .append(c.max())
+          .append(" mean=")
+          .append(c.mean())
+          .append(" method=")
+          .append(d.method())
+          .append(" score=")
+          .append(d.score())
+          .append(" bound=")
+          .append(d.errorBound() == null ? 0.0 : d.errorBound())
+          .append(" drifted=")
+          .append(d.drifted())
+          .append('\n');
+    }
+    return out.toString();
+  }
+
+  /**
+   * {@code POST /retrain?reason=r} triggers a retraining now; {@code GET /retrain} waits (bounded)
+   * for the last retraining a drift alert started and answers its outcome ({@code outcome=NONE} if
+   * there was none).
+   */
+  private String retrain(Map<String, String> query, String body) throws Exception {
+    RetrainingOutcome outcome;
+    String reason = query.get("reason");
+    if (reason != null) {
+      outcome = retraining.trigger(cut(reason));
+    } else {
+      Future<RetrainingOutcome> last = lastRetraining;
+      if (last == null) {
+        return "outcome=NONE";
+      }
+      outcome = last.get(2, TimeUnit.MINUTES);
+    }
+    return "outcome="
+        + outcome.status()
+        + " version="
+        + outcome.version()
+        + " message="
+        + outcome.message().replace('\n', ' ');
+  }
+
+  /**
+   * Moves the test clock ({@link Settings#testClock()}) forward to {@code to} and lets the monitor
+   * close and evaluate the windows that are due.
+   */
+  private String moveClock(Instant to) {
+    ManualClock c = testClock;
+    if (c == null) {
+      throw new Refused(409, "The clock moves only with MLOPS_TEST_CLOCK set");
+    }
+    c.moveTo(to);
+    monitor.tick();
+    return "now=" + c.instant();
+  }
+
+  /** A clock that moves only forward, when told (the test setting MLOPS_TEST_CLOCK). */
+  private static final class ManualClock extends Clock {
+    private final AtomicReference<Instant> now;
+
+    ManualClock(Instant start) {
+      this.now = new AtomicReference<>(start);
+    }
+
+    void moveTo(Instant to) {
+      now.accumulateAndGet(to, (a, b) -> b.isAfter(a) ? b : a);
+    }
+
+    @Override
+    public Instant instant() {
+      return now.get();
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException("the test clock is UTC");
+    }
   }
 
   // ---------------------------------------------------------------- features
@@ -718,7 +1025,9 @@ public final class ReplicaService implements AutoCloseable {
     if (s != null) {
       s.close();
     }
+    retrainer.shutdownNow();
     monitor.close();
+    tracker.close();
     features.close();
     online.close();
     registry.close();

@@ -100,6 +100,17 @@ class DeploymentGuideTest {
     assertThat(s.role()).isEqualTo("server");
     assertThat(s.alias()).isEqualTo("champion");
     assertThat(s.controlPort()).isZero();
+    assertThat(s.monitorWindow()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(s.monitorFlushInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.monitorGracePeriod()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.retrainingMinInterval()).isEqualTo(Duration.ofHours(1));
+    assertThat(s.retrainingLeaseTtl()).isEqualTo(Duration.ofHours(1));
+    assertThat(s.testClock()).isNull(); // the system clock
+    Map<String, String> noArtifacts = new HashMap<>(requiredEnv());
+    noArtifacts.remove("MLOPS_ARTIFACTS");
+    assertThat(Settings.from(Map.of(), noArtifacts).artifactDirectory())
+        .as("the workspace's recorded artifact store")
+        .isNull();
     Map<String, String> env = new HashMap<>(requiredEnv());
     env.put("MLOPS_POLL_INTERVAL", "PT0.2S");
     env.put("MLOPS_ROLE", "writer");
@@ -125,6 +136,14 @@ class DeploymentGuideTest {
     env.put("MLOPS_ROLE", "admin");
     assertThatThrownBy(() -> Settings.from(Map.of(), env))
         .hasMessage("MLOPS_ROLE must be 'server' or 'writer', was 'admin'");
+    env.put("MLOPS_ROLE", "server");
+    env.put("MLOPS_TEST_CLOCK", "yesterday");
+    assertThatThrownBy(() -> Settings.from(Map.of(), env))
+        .hasMessageStartingWith("MLOPS_TEST_CLOCK must be an ISO-8601 instant");
+    env.remove("MLOPS_TEST_CLOCK");
+    env.put("MLOPS_MONITOR_GRACE_PERIOD", "PT0S");
+    assertThatThrownBy(() -> Settings.from(Map.of(), env))
+        .hasMessageContaining("durations must be positive");
   }
 
   @Test
