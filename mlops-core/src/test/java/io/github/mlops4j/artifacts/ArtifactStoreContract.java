@@ -55,8 +55,8 @@ public abstract class ArtifactStoreContract {
   protected abstract List<String> leftovers() throws IOException;
 
   /**
-   * A content size that the store writes in several pieces (multipart for an object store; any
-   * size larger than the store's buffer for a directory).
+   * A content size that the store writes in several pieces (multipart for an object store; any size
+   * larger than the store's buffer for a directory).
    */
   protected abstract int largeSize();
 
@@ -165,8 +165,7 @@ public abstract class ArtifactStoreContract {
                 assertThat(c.actual()).isEqualTo(sha256(damaged));
               });
     }
-    assertThatThrownBy(() -> store().verify(digest))
-        .isInstanceOf(ArtifactCorruptedException.class);
+    assertThatThrownBy(() -> store().verify(digest)).isInstanceOf(ArtifactCorruptedException.class);
   }
 
   @Test
@@ -177,8 +176,7 @@ public abstract class ArtifactStoreContract {
     assertThatThrownBy(() -> store().open(absent))
         .isInstanceOf(ArtifactNotFoundException.class)
         .hasMessageContaining(absent);
-    assertThatThrownBy(() -> store().verify(absent))
-        .isInstanceOf(ArtifactNotFoundException.class);
+    assertThatThrownBy(() -> store().verify(absent)).isInstanceOf(ArtifactNotFoundException.class);
   }
 
   @Test
