@@ -176,13 +176,9 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   public StoredArtifact put(InputStream in) {
     Objects.requireNonNull(in, "in");
     checkWritable();
-    Path spool = spoolDirectory;
-    if (spool != null) {
-      return putSpooled(in, spool);
-    }
     MessageDigest md = Sha256.newDigest();
-    byte[] first = new byte[(int) threshold + 1];
-    int n = read(in, first);
+    byte[] first = readUpTo(in, (int) threshold + 1); // grows with the content, not the limit
+    int n = first.length;
     if (n <= threshold) {
       md.update(first, 0, n);
       String digest = Sha256.hex(md.digest());
@@ -192,7 +188,9 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
       }
       return new StoredArtifact(digest, n);
     }
-    return putStaged(in, md, first, n);
+    InputStream all = new SequenceInputStream(new ByteArrayInputStream(first), in);
+    Path spool = spoolDirectory;
+    return spool != null ? putSpooled(all, spool) : putStaged(all, md);
   }
 
   @Override
@@ -470,14 +468,11 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   }
 
   /** Large stream: multipart upload to a staging key while hashing, then a server-side copy. */
-  private StoredArtifact putStaged(
-      InputStream in, MessageDigest md, byte[] first, int firstLength) {
+  private StoredArtifact putStaged(InputStream all, MessageDigest md) {
     String staging = prefix + STAGING + UUID.randomUUID();
     Multipart upload = new Multipart(staging, Map.of());
     boolean uploaded = false;
     try {
-      InputStream all =
-          new SequenceInputStream(new ByteArrayInputStream(first, 0, firstLength), in);
       byte[] buffer = new byte[(int) partSize];
       long size = 0;
       int n;
@@ -676,6 +671,16 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
 
   private static Map<String, String> digestMeta(String digest) {
     return Map.of(DIGEST_METADATA, digest);
+  }
+
+  private static byte[] readUpTo(InputStream in, int max) {
+    try {
+      return in.readNBytes(max);
+    } catch (IOException e) {
+      restoreInterrupt(e);
+      throw new ArtifactStoreException(
+          "cannot read the content to store from the input stream: " + e, "the input stream", e);
+    }
   }
 
   /** Reads until {@code buffer} is full or the stream ends; 0 at the end. */

@@ -45,12 +45,18 @@ class S3ArtifactStoreIT extends ArtifactStoreContract {
   void openStore() {
     prefix = "t-" + UUID.randomUUID() + "/";
     store =
-        S3.storeBuilder(BUCKET)
-            .prefix(prefix)
-            .multipartThreshold(1 << 20)
-            .partSize(S3ArtifactStore.MIN_PART_SIZE)
+        configure(
+                S3.storeBuilder(BUCKET)
+                    .prefix(prefix)
+                    .multipartThreshold(1 << 20)
+                    .partSize(S3ArtifactStore.MIN_PART_SIZE))
             .build();
     readOnly = S3.storeBuilder(BUCKET).prefix(prefix).readOnly(true).build();
+  }
+
+  /** Further settings of the writable store, for subclasses. */
+  S3ArtifactStore.Builder configure(S3ArtifactStore.Builder builder) {
+    return builder;
   }
 
   @AfterEach
