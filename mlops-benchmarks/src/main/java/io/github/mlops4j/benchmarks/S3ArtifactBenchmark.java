@@ -47,7 +47,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  *       bucket ({@code tmp/}) and copied on the server above the threshold.
  *   <li>{@code storePutStreamSpooled}: {@code put(InputStream)} with {@code spoolDirectory}:
  *       spooled to a local temporary file while hashed, then uploaded by digest.
- *   <li>{@code rawGet} (baseline): GetObject read to the end.
+ *   <li>{@code rawGet} (baseline): GetObject of the store's object (the same key) read to the end.
  *   <li>{@code storeGet}: {@code open(digest)} read to the end (SHA-256 checked at the end).
  * </ul>
  *
@@ -103,7 +103,6 @@ public class S3ArtifactBenchmark {
     spooling = server.storeBuilder(BUCKET).prefix("store/").spoolDirectory(dir).build();
     digest = store.put(file).digest();
     key = store.key(digest);
-    raw.putObject(r -> r.bucket(BUCKET).key("raw/object"), RequestBody.fromFile(file));
   }
 
   @TearDown
@@ -146,7 +145,7 @@ public class S3ArtifactBenchmark {
 
   @Benchmark
   public long rawGet() throws IOException {
-    try (InputStream in = raw.getObject(r -> r.bucket(BUCKET).key("raw/object"))) {
+    try (InputStream in = raw.getObject(r -> r.bucket(BUCKET).key(key))) {
       return drain(in);
     }
   }
