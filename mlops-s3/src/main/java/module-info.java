@@ -4,7 +4,8 @@
  *
  * @since 0.1.0
  */
-@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
+// "module": the name ends in the digit of S3, which javac warns about.
+@SuppressWarnings({"module", "requires-automatic", "requires-transitive-automatic"})
 module io.github.mlops4j.s3 {
   exports io.github.mlops4j.s3;
 
