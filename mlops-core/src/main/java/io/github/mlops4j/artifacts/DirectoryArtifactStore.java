@@ -6,6 +6,7 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 import io.github.mlops4j.artifacts.internal.PathNames;
+import io.github.mlops4j.artifacts.internal.VerifyingInputStream;
 import io.github.mlops4j.internal.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +32,6 @@ import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -232,7 +232,7 @@ public final class DirectoryArtifactStore implements ArtifactStore {
     } catch (IOException e) {
       throw failure("cannot open artifact", file, e);
     }
-    return new VerifyingInputStream(in, digest, file);
+    return new VerifyingInputStream(in, digest, file.toString());
   }
 
   /**
@@ -477,86 +477,6 @@ public final class DirectoryArtifactStore implements ArtifactStore {
       return "interrupted";
     }
     return e.toString();
-  }
-
-  /** Hashes what passes through and checks it against the object's name at the end. */
-  private static final class VerifyingInputStream extends InputStream {
-    private final InputStream in;
-    private final MessageDigest md = Sha256.newDigest();
-    private final String digest;
-    private final Path file;
-    private boolean ended;
-    private @Nullable String actual;
-
-    VerifyingInputStream(InputStream in, String digest, Path file) {
-      this.in = in;
-      this.digest = digest;
-      this.file = file;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = in.read();
-      if (b < 0) {
-        return end();
-      }
-      md.update((byte) b);
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      Objects.checkFromIndexSize(off, len, b.length);
-      if (len == 0) {
-        return 0;
-      }
-      int n = in.read(b, off, len);
-      if (n < 0) {
-        return end();
-      }
-      md.update(b, off, n);
-      return n;
-    }
-
-    /** Skipped bytes are read and hashed too, so that the end can still be verified. */
-    @Override
-    public long skip(long n) throws IOException {
-      if (n <= 0) {
-        return 0;
-      }
-      byte[] scratch = new byte[(int) Math.min(n, 64 * 1024)];
-      long skipped = 0;
-      while (skipped < n) {
-        int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
-        if (r < 0) {
-          break;
-        }
-        skipped += r;
-      }
-      return skipped;
-    }
-
-    @Override
-    public int available() throws IOException {
-      return in.available();
-    }
-
-    @Override
-    public void close() throws IOException {
-      in.close();
-    }
-
-    private int end() {
-      if (!ended) {
-        ended = true;
-        String hash = Sha256.hex(md.digest());
-        actual = hash.equals(digest) ? null : hash;
-      }
-      if (actual != null) {
-        throw new ArtifactCorruptedException(digest, digest, actual, file.toString());
-      }
-      return -1;
-    }
   }
 
   /** Returns {@code value} if it is a SHA-256 digest in lowercase hex, else throws IAE. */

@@ -22,8 +22,10 @@ class ModuleDescriptorTest {
                     "io.github.mlops4j.monitoring",
                     "io.github.mlops4j.redis",
                     "io.github.mlops4j.registry",
+                    "io.github.mlops4j.s3",
                     "io.github.mlops4j.serving"),
-            "io.github.mlops4j.artifacts.internal", Set.of("io.github.mlops4j.registry"),
+            "io.github.mlops4j.artifacts.internal",
+                Set.of("io.github.mlops4j.registry", "io.github.mlops4j.s3"),
             "io.github.mlops4j.store.internal",
                 Set.of("io.github.mlops4j.monitoring", "io.github.mlops4j.registry")));
   }
