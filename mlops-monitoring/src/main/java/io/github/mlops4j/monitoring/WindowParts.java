@@ -132,6 +132,8 @@ final class WindowParts {
   /** What the evaluation of a shared window found: the merged profile and where it came from. */
   record Merged(Profile profile, ReplicaParts parts) {}
 
+  // read once, right after the query; never compared or hashed
+  @SuppressWarnings("ArrayRecordComponent")
   private record Part(boolean last, long rows, long end, long length, byte @Nullable [] bytes) {}
 
   /** A replica id as listed: at most {@link #MAX_REPLICA_CHARS} + 1 characters, and its length. */
