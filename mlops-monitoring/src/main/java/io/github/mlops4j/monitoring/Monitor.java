@@ -89,8 +89,12 @@ import org.slf4j.LoggerFactory;
  * end each replica merges every replica's part (in replica-id order) and compares the merge with
  * the reference. The merge's exact parts equal those of one monitor over all rows; {@link
  * WindowSummary#replicas()} names the replicas counted, those not final (a replica that died
- * mid-window: its rows after its last flush are lost) and the parts rejected as not a profile of
- * this schema. Only time windows can be shared. Without a store nothing of this runs.
+ * mid-window: its rows after its last flush are lost) and the parts rejected (not a profile of this
+ * schema, or of another window length). Only time windows can be shared, and a store needs an
+ * {@link Builder#executor executor}: the store is read and written there, or on the thread calling
+ * {@link #tick()}, {@link #flush()} or {@link #close()}, never on the {@code observe} thread
+ * (unless the executor rejects a task, which then runs on the calling thread). Without a store
+ * nothing of this runs.
  *
  * <h2>Closing</h2>
  *
@@ -656,7 +660,10 @@ public final class Monitor implements AutoCloseable {
      * {@link #flushInterval flush interval} and when the window closes, and a window's drift is
      * computed on the merge of every replica's part, {@link #gracePeriod} after its end. Only time
      * windows can be shared ({@link #build()} refuses a count window). The store is not closed by
-     * the monitor. See {@code docs/monitoring.md}, "Several replicas".
+     * the monitor. Requires an {@link #executor executor}: every read and write of the store runs
+     * there (or on the thread calling {@link Monitor#tick()}, {@link Monitor#flush()} or {@link
+     * Monitor#close()}), never on the {@code observe} thread; {@link #build()} throws {@link
+     * IllegalStateException} without one. See {@code docs/monitoring.md}, "Several replicas".
      */
     public Builder store(Store store) {
       this.store = Objects.requireNonNull(store, "store");
@@ -665,9 +672,11 @@ public final class Monitor implements AutoCloseable {
 
     /**
      * This replica's id in the store, unique among the replicas that live at the same time (1 to
-     * 100 characters, no control characters); default the host name and the process id ({@code
-     * host-1234}). A replica that restarts with the same id in the same window replaces its earlier
-     * part.
+     * 100 characters, no control characters). Default: the host name, the process id and 8 random
+     * hex digits drawn at {@link #build()} ({@code host-1-9f2c01ab}), so two monitors of one model
+     * in one process, or containers where the pid is always 1, do not collide, and a restarted
+     * process is a new replica (the part of the one that died counts as not final). A replica that
+     * restarts with the same explicit id in the same window replaces its earlier part.
      */
     public Builder replicaId(String id) {
       Objects.requireNonNull(id, "id");
@@ -724,7 +733,8 @@ public final class Monitor implements AutoCloseable {
      *
      * @throws IllegalArgumentException if the reference's columns differ from the schema's
      * @throws IllegalStateException if the model, the reference or the schema is missing, or a
-     *     {@link #store store} is given with a count window
+     *     {@link #store store} is given with a count window or without an {@link #executor
+     *     executor}
      * @throws io.github.mlops4j.store.StoreException if the store's schema cannot be migrated
      */
     public Monitor build() {
@@ -774,6 +784,13 @@ public final class Monitor implements AutoCloseable {
       }
       WindowParts parts = null;
       if (store != null) {
+        if (executor == null) {
+          throw Checks.missing(
+              "Monitor.Builder",
+              "an executor when a store is given (the store is written and read there, never on"
+                  + " the observe() thread)",
+              "executor(executor)");
+        }
         if (window.isCountBased()) {
           throw new IllegalStateException(
               "Monitor.Builder: only time windows can be shared across replicas through"
@@ -797,7 +814,10 @@ public final class Monitor implements AutoCloseable {
       return new Monitor(this, s, parts);
     }
 
-    /** The host name and the process id; the host from {@code HOSTNAME} or the resolver. */
+    /**
+     * The host name, the process id and 8 random hex digits ({@code host-1234-9f2c01ab}), drawn at
+     * each call; the host from {@code HOSTNAME} or the resolver.
+     */
     static String defaultReplicaId() {
       String host = System.getenv("HOSTNAME");
       if (host == null || host.isBlank()) {
@@ -807,7 +827,13 @@ public final class Monitor implements AutoCloseable {
           host = "unknown-host";
         }
       }
-      String id = host.strip() + "-" + ProcessHandle.current().pid();
+      String id =
+          host.strip()
+              + "-"
+              + ProcessHandle.current().pid()
+              + "-"
+              + String.format(
+                  java.util.Locale.ROOT, "%08x", new java.security.SecureRandom().nextInt());
       return id.length() <= 100 ? id : id.substring(id.length() - 100);
     }
   }

@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link Monitor}'s replica flush, with a store: writes this replica's cumulative part of the
  * open time window every flush interval (by the injected clock, from the row path or a tick; one
- * caller per interval does it, on the executor if there is one) and then evaluates the shared
- * windows that are due. The row path pays one volatile read per row.
+ * caller per interval schedules it on the executor, which a monitor with a store always has) and
+ * then evaluates the shared windows that are due. The row path pays one volatile read per row and
+ * does no database I/O.
  */
 final class ReplicaFlush {
   /** Logs under the {@link Monitor}'s name: users configure one logger for the monitor. */
@@ -67,7 +68,11 @@ final class ReplicaFlush {
             });
   }
 
-  /** Writes this replica's cumulative part of the open window now; failures are logged. */
+  /**
+   * Writes this replica's cumulative part of the open window now; failures are logged. The part
+   * holds every row of the window seen so far (profiled, waiting on the executor or buffered), and
+   * the store keeps the larger of two parts, so the stored part never shrinks.
+   */
   void flushPart(long now) {
     WindowedProfiler.Window w = windows().current();
     if (now >= w.endMillis) {

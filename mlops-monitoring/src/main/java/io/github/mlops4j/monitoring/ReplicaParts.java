@@ -11,8 +11,9 @@ import java.util.Objects;
  *     replica had not closed the window (it stopped, or fell behind by more than the grace period);
  *     its last flushed rows are counted, rows it saw after that flush are not
  * @param rejected replica ids whose stored part could not be read as a profile of this monitor's
- *     schema (not a profile, too large, another schema); they are logged with the reason and left
- *     out of the merge
+ *     schema and window (not a profile, too large, another schema, a window of another length, or a
+ *     replica id longer than 100 characters, listed cut with its length); they are logged with the
+ *     reason and left out of the merge
  * @param rows rows in the merged profile, the sum of the counted parts' rows
  * @since 0.1.0
  */

@@ -48,13 +48,19 @@ final class WindowEvaluator {
   /** Shared windows closed here, waiting for their end plus the grace period; by evalLock. */
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
 
-  /** A closed shared window: its index, aligned bounds, local performance and failed reads. */
+  /**
+   * A closed shared window: its index, aligned bounds, local performance, failed reads, and this
+   * replica's final part until it is written.
+   */
   private static final class Pending {
     final long index;
     final long start;
     final long end;
     final @Nullable Performance performance;
     int failures;
+
+    /** This replica's final part while its write has not succeeded; null once written or empty. */
+    @Nullable Profile unwritten;
 
     Pending(long index, long start, long end, @Nullable Performance performance) {
       this.index = index;
@@ -156,9 +162,11 @@ final class WindowEvaluator {
             : parts.size() == 1 ? parts.get(0) : Profile.merge(parts);
     WindowParts sharedParts = shared;
     if (sharedParts != null) {
-      pending.addLast(new Pending(w.index, w.startMillis, w.endMillis, perf));
+      Pending p = new Pending(w.index, w.startMillis, w.endMillis, perf);
+      pending.addLast(p);
       if (profile.rows() > 0) {
-        sharedParts.write(w.startMillis, w.endMillis, profile, true, clock.millis());
+        p.unwritten = profile;
+        writeFinal(sharedParts, p);
       }
       return;
     }
@@ -182,18 +190,58 @@ final class WindowEvaluator {
     }
   }
 
+  /**
+   * Writes this replica's final part of {@code p} if it is not written yet; keeps it for the next
+   * attempt if the write fails.
+   *
+   * @return whether the part is written (or there is none)
+   */
+  private boolean writeFinal(WindowParts sharedParts, Pending p) {
+    Profile part = p.unwritten;
+    if (part == null) {
+      return true;
+    }
+    try {
+      sharedParts.write(p.start, p.end, part, true, clock.millis());
+      p.unwritten = null;
+      return true;
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "Monitor '{}': writing this replica's final part of window {} to the store failed; it is"
+              + " written again at the next flush or tick, and before the window's parts are"
+              + " merged",
+          model,
+          p.index,
+          e);
+      return false;
+    }
+  }
+
   private void evaluateDueLocked(long now) {
     WindowParts sharedParts = java.util.Objects.requireNonNull(shared);
+    for (Pending q : pending) {
+      if (q.unwritten != null && !writeFinal(sharedParts, q)) {
+        break; // the store is failing: the rest waits for the next attempt
+      }
+    }
     Pending p;
     while ((p = pending.peek()) != null && now - graceMillis >= p.end) {
       WindowParts.Merged merged;
       try {
-        merged = sharedParts.read(p.start);
+        if (!writeFinal(sharedParts, p)) {
+          throw new MonitoringException(
+              "Monitor '"
+                  + model
+                  + "': this replica's final part of window "
+                  + p.index
+                  + " is not written");
+        }
+        merged = sharedParts.read(p.start, p.end);
       } catch (RuntimeException e) {
         evaluationFailures.incrementAndGet();
         if (++p.failures < MAX_READ_ATTEMPTS) {
           LOG.warn(
-              "Monitor '{}': reading the replicas' parts of window {} failed; trying again at"
+              "Monitor '{}': merging the replicas' parts of window {} failed; trying again at"
                   + " the next tick",
               model,
               p.index,
@@ -202,7 +250,7 @@ final class WindowEvaluator {
         }
         pending.poll();
         LOG.error(
-            "Monitor '{}': reading the replicas' parts of window {} failed {} times; the window"
+            "Monitor '{}': merging the replicas' parts of window {} failed {} times; the window"
                 + " is not evaluated",
             model,
             p.index,

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * every replica's part of a window and merges them in replica-id order. A stored part is untrusted
  * input: it is read only through {@link Profile#fromBytes} (JSON and DataSketches images, nothing
  * is deserialized as Java objects), only up to a size limit, and a part that is not a profile of
- * this monitor's schema is left out, logged and counted, without failing the other parts.
+ * this monitor's schema and window length, or whose replica id is too long, is left out, logged and
+ * counted, without failing the other parts. The upsert never replaces a part with one of fewer
+ * rows, nor a final part with a cumulative one, so writes that commit out of order cannot make a
+ * part shrink.
  */
 final class WindowParts {
   /** Logs under the {@link Monitor}'s name: users configure one logger for the monitor. */
@@ -35,6 +39,9 @@ final class WindowParts {
   /** Most parts read for one window; more replicas than this are left out (and logged). */
   static final int MAX_PARTS = 1024;
 
+  /** Longest replica id read back (the builder's limit); longer stored ids are rejected. */
+  static final int MAX_REPLICA_CHARS = 100;
+
   private static final String UPSERT =
       "INSERT INTO monitor_window_parts (model, window_start, replica, window_end, rows_profiled,"
           + " final, updated_time, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -42,11 +49,13 @@ final class WindowParts {
           + " window_end = excluded.window_end, rows_profiled = excluded.rows_profiled,"
           + " final = excluded.final, updated_time = excluded.updated_time,"
           + " profile = excluded.profile"
-          // a late cumulative write never replaces the final part
-          + " WHERE monitor_window_parts.final = 0 OR excluded.final = 1";
+          // a part never shrinks: flushes that commit out of order keep the larger part, and a
+          // late cumulative write never replaces the final part
+          + " WHERE excluded.rows_profiled >= monitor_window_parts.rows_profiled"
+          + " AND (monitor_window_parts.final = 0 OR excluded.final = 1)";
 
   private static final String SELECT =
-      "SELECT final, rows_profiled, length(profile),"
+      "SELECT final, rows_profiled, window_end, length(profile),"
           + " CASE WHEN length(profile) <= ? THEN profile ELSE NULL END"
           + " FROM monitor_window_parts WHERE model = ? AND window_start = ? AND replica = ?";
 
@@ -56,6 +65,12 @@ final class WindowParts {
   private final ProfileSchema schema;
   private final int maxPartBytes;
   private final long retentionMillis;
+
+  /** Start of the last window whose part was logged as too large; one line per window. */
+  private final AtomicLong oversizeLogged = new AtomicLong(Long.MIN_VALUE);
+
+  /** How many too-large parts were logged; read by tests. */
+  private final AtomicLong oversizeWarnings = new AtomicLong();
 
   WindowParts(
       Store store,
@@ -84,10 +99,12 @@ final class WindowParts {
    */
   void write(long start, long end, Profile part, boolean last, long now) {
     byte[] bytes = part.toBytes();
-    if (bytes.length > maxPartBytes) {
+    if (bytes.length > maxPartBytes && oversizeLogged.getAndSet(start) != start) {
+      oversizeWarnings.incrementAndGet();
       LOG.warn(
           "Monitor '{}': this replica's part of the window starting at {} takes {} bytes, more than"
-              + " the {} that replicas read back: the others will leave it out",
+              + " the {} that replicas read back: the others will leave it out (logged once per"
+              + " window)",
           model,
           Instant.ofEpochMilli(start),
           bytes.length,
@@ -108,27 +125,39 @@ final class WindowParts {
         });
   }
 
+  long oversizeWarnings() {
+    return oversizeWarnings.get();
+  }
+
   /** What the evaluation of a shared window found: the merged profile and where it came from. */
   record Merged(Profile profile, ReplicaParts parts) {}
 
-  private record Part(boolean last, long rows, long length, byte @Nullable [] bytes) {}
+  // read once, right after the query; never compared or hashed
+  @SuppressWarnings("ArrayRecordComponent")
+  private record Part(boolean last, long rows, long end, long length, byte @Nullable [] bytes) {}
+
+  /** A replica id as listed: at most {@link #MAX_REPLICA_CHARS} + 1 characters, and its length. */
+  private record Id(String prefix, long length) {}
 
   /**
-   * Reads every replica's part of a window and merges them in replica-id order. The parts are read
-   * one at a time, so memory holds at most one stored part (up to the size limit) beside the merge.
+   * Reads every replica's part of the window [{@code start}, {@code end}) and merges them in
+   * replica-id order. The parts are read one at a time, so memory holds at most one stored part (up
+   * to the size limit) beside the merge; replica ids are read cut to {@link #MAX_REPLICA_CHARS} + 1
+   * characters, and a part whose id is longer, or whose window ends elsewhere (a replica configured
+   * with another window length), is rejected.
    */
-  Merged read(long start) {
-    List<String> replicas =
+  Merged read(long start, long end) {
+    List<Id> replicas =
         StoreAccess.read(
             store,
             c -> {
-              List<String> out = new ArrayList<>();
+              List<Id> out = new ArrayList<>();
               Sql.query(
                   c,
-                  "SELECT replica FROM monitor_window_parts WHERE model = ? AND window_start = ?"
-                      + " ORDER BY replica LIMIT ?",
-                  new Object[] {model, start, MAX_PARTS + 1},
-                  rs -> out.add(rs.getString(1)));
+                  "SELECT substr(replica, 1, ?), length(replica) FROM monitor_window_parts"
+                      + " WHERE model = ? AND window_start = ? ORDER BY replica LIMIT ?",
+                  new Object[] {MAX_REPLICA_CHARS + 1, model, start, MAX_PARTS + 1},
+                  rs -> out.add(new Id(rs.getString(1), rs.getLong(2))));
               return out;
             });
     if (replicas.size() > MAX_PARTS) {
@@ -142,12 +171,31 @@ final class WindowParts {
       replicas = replicas.subList(0, MAX_PARTS);
     }
     replicas = new ArrayList<>(replicas);
-    replicas.sort(Comparator.naturalOrder()); // the database's collation may differ
+    replicas.sort(Comparator.comparing(Id::prefix)); // the database's collation may differ
     ProfileAccumulator merged = ProfileAccumulator.create(schema);
     List<String> counted = new ArrayList<>();
     List<String> notFinal = new ArrayList<>();
     List<String> rejected = new ArrayList<>();
-    for (String replica : replicas) {
+    for (Id id : replicas) {
+      String replica = id.prefix();
+      if (id.length() > MAX_REPLICA_CHARS) {
+        // listed cut, with its stored length: the full id is never read
+        replica =
+            printable(replica.substring(0, Math.min(replica.length(), MAX_REPLICA_CHARS)))
+                + "... ("
+                + id.length()
+                + " chars)";
+        rejected.add(replica);
+        LOG.warn(
+            "Monitor '{}': a part of the window starting at {} is left out: its replica id '{}'"
+                + " has {} characters, more than {}",
+            model,
+            Instant.ofEpochMilli(start),
+            replica,
+            id.length(),
+            MAX_REPLICA_CHARS);
+        continue;
+      }
       Part p = part(start, replica);
       if (p == null) {
         continue; // removed since the list was read
@@ -155,7 +203,14 @@ final class WindowParts {
       String reason = null;
       Profile profile = null;
       byte[] bytes = p.bytes();
-      if (bytes == null) {
+      if (p.end() != end) {
+        reason =
+            "its window ends at "
+                + Instant.ofEpochMilli(p.end())
+                + ", not at "
+                + Instant.ofEpochMilli(end)
+                + " (another window length)";
+      } else if (bytes == null) {
         reason = p.length() + " bytes, larger than the limit of " + maxPartBytes;
       } else {
         try {
@@ -202,7 +257,12 @@ final class WindowParts {
               new Object[] {(long) maxPartBytes, model, start, replica},
               rs ->
                   out.add(
-                      new Part(rs.getInt(1) != 0, rs.getLong(2), rs.getLong(3), rs.getBytes(4))));
+                      new Part(
+                          rs.getInt(1) != 0,
+                          rs.getLong(2),
+                          rs.getLong(3),
+                          rs.getLong(4),
+                          rs.getBytes(5))));
           return out.isEmpty() ? null : out.get(0);
         });
   }

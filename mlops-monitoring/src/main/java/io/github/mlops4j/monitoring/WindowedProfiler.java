@@ -130,6 +130,13 @@ final class WindowedProfiler {
     @Nullable Chunk buffer;
     boolean closed;
 
+    /**
+     * Chunks taken out of the buffer for profiling and not yet in the accumulator; guarded by lock.
+     * A chunk leaves this list under profileLock, in the same step that adds it to the accumulator,
+     * so a {@link Window#snapshot} sees each row exactly once.
+     */
+    final List<Chunk> handedOff = new ArrayList<>(4);
+
     /** Guards accumulator; held while chunks are profiled. */
     final ReentrantLock profileLock = new ReentrantLock();
 
@@ -190,9 +197,9 @@ final class WindowedProfiler {
     }
 
     /**
-     * The profile of the rows of this window so far, without closing it: the stripes' profiles and
-     * their buffered rows. Rows of a full buffer handed to profiling but not profiled yet are left
-     * out (they are counted by a later snapshot or when the window closes), never counted twice.
+     * The profile of the rows of this window so far, without closing it: the stripes' profiles, the
+     * chunks handed to profiling but not profiled yet, and the buffered rows. Each row is counted
+     * exactly once, so a later snapshot never holds fewer rows than an earlier one.
      */
     Profile snapshot(ProfileSchema schema) {
       ProfileAccumulator out = ProfileAccumulator.create(schema);
@@ -205,6 +212,9 @@ final class WindowedProfiler {
           }
           s.lock.lock();
           try {
+            for (Chunk h : s.handedOff) {
+              out.updateRows(h.numeric, h.categorical, h.rows);
+            }
             Chunk c = s.buffer;
             if (c != null && c.rows > 0) {
               out.updateRows(c.numeric, c.categorical, c.rows);
@@ -305,6 +315,13 @@ final class WindowedProfiler {
         }
         acc.updateRows(chunk.numeric, chunk.categorical, chunk.rows);
       } finally {
+        // under profileLock, with the accumulator update: a snapshot sees the rows once
+        s.lock.lock();
+        try {
+          s.handedOff.remove(chunk);
+        } finally {
+          s.lock.unlock();
+        }
         s.profileLock.unlock();
       }
     } catch (RuntimeException e) {
@@ -389,6 +406,7 @@ final class WindowedProfiler {
         }
         if (++c.rows == chunkRows) {
           s.buffer = null;
+          s.handedOff.add(c);
           w.unprofiled.incrementAndGet();
           full = c;
         }
@@ -458,6 +476,7 @@ final class WindowedProfiler {
         partial = s.buffer;
         s.buffer = null;
         if (partial != null) {
+          s.handedOff.add(partial);
           w.unprofiled.incrementAndGet();
         }
       } finally {

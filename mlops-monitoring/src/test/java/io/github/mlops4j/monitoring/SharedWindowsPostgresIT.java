@@ -7,6 +7,8 @@ import io.github.mlops4j.store.EmbeddedPostgresExtension;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.testing.MutableClock;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,8 +51,7 @@ class SharedWindowsPostgresIT {
     ExecutorService pool = Executors.newFixedThreadPool(REPLICAS);
     try {
       for (int r = 0; r < REPLICAS; r++) {
-        stores.add(
-            Store.builder().dataSource(db).artifactRoot(dir.resolve("artifacts-" + r)).build());
+        stores.add(Store.builder().dataSource(db).artifactRoot(dir.resolve("artifacts")).build());
         clocks.add(new MutableClock(T0.plusSeconds(1)));
         reports.add(new CopyOnWriteArrayList<>());
       }
@@ -70,6 +71,7 @@ class SharedWindowsPostgresIT {
                           .window(WindowSpec.time(WINDOW))
                           .clock(clocks.get(replica))
                           .store(stores.get(replica))
+                          .executor(Runnable::run) // store I/O runs on the executor
                           .replicaId("replica-" + replica)
                           .flushInterval(Duration.ofSeconds(2))
                           .gracePeriod(Duration.ofSeconds(30))
@@ -117,6 +119,37 @@ class SharedWindowsPostgresIT {
       pool.shutdownNow();
       monitors.forEach(Monitor::close);
       stores.forEach(Store::close);
+    }
+  }
+
+  @Test
+  void partsNeverShrinkAndOverLongIdsAreRejectedOnPostgres() throws Exception {
+    DataSource db = postgres.fresh();
+    ReplicaData data = ReplicaData.of(100, 41, 0);
+    long start = T0.toEpochMilli();
+    long end = T0.plus(WINDOW).toEpochMilli();
+    try (Store store = Store.builder().dataSource(db).artifactRoot(dir.resolve("a")).build()) {
+      WindowParts parts = new WindowParts(store, "churn", "a", ReplicaData.SCHEMA, 1 << 20, 1000);
+      parts.write(start, end, SharedWindowsTest.profileOfFirst(data, 70), false, start + 2);
+      parts.write(start, end, SharedWindowsTest.profileOfFirst(data, 60), false, start + 1);
+      parts.write(start, end, SharedWindowsTest.profileOfFirst(data, 80), true, start + 3);
+      parts.write(start, end, SharedWindowsTest.profileOfFirst(data, 90), false, start + 4);
+      try (Connection c = db.getConnection();
+          PreparedStatement p =
+              c.prepareStatement(
+                  "INSERT INTO monitor_window_parts VALUES ('churn', ?, ?, ?, 10, 1, 0, ?)")) {
+        p.setLong(1, start);
+        p.setString(2, "x".repeat(100_000));
+        p.setLong(3, end);
+        p.setBytes(4, SharedWindowsTest.profileOfFirst(data, 10).toBytes());
+        p.executeUpdate();
+      }
+      WindowParts.Merged merged = parts.read(start, end);
+      assertThat(merged.parts())
+          .isEqualTo(
+              new ReplicaParts(
+                  List.of("a"), List.of(), List.of("x".repeat(100) + "... (100000 chars)"), 80));
+      data.assertProfileOfFirst(80, merged.profile());
     }
   }
 }

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,9 @@ class SharedWindowsTest {
   Store store;
   final List<Monitor> monitors = new ArrayList<>();
   final Map<Monitor, List<DriftReport>> reports = new HashMap<>();
+
+  /** Runs each task at once on the calling thread, so a test sees every write before it returns. */
+  final Executor monitoring = Runnable::run;
 
   @BeforeEach
   void open() {
@@ -62,7 +66,8 @@ class SharedWindowsTest {
             .reference(trainingProfile)
             .window(WindowSpec.time(Duration.ofMinutes(1))) // only time windows are shared
             .store(store) // the workspace Store every replica opens (PostgreSQL or SQLite)
-            .replicaId(replica) // default: host name + pid
+            .executor(monitoring) // required with a store: its reads and writes run there
+            .replicaId(replica) // default: host name + pid + random suffix
             .flushInterval(Duration.ofSeconds(10)) // write this replica's part every 10 s
             .gracePeriod(Duration.ofSeconds(30)); // merge a window 30 s after its end
     // end::replicas[]
@@ -282,7 +287,192 @@ class SharedWindowsTest {
     assertThatThrownBy(() -> b.replicaId("x".repeat(101)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.replicaId("a\nb")).isInstanceOf(IllegalArgumentException.class);
-    assertThat(Monitor.Builder.defaultReplicaId()).endsWith("-" + ProcessHandle.current().pid());
+    assertThat(Monitor.Builder.defaultReplicaId())
+        .contains("-" + ProcessHandle.current().pid() + "-");
+  }
+
+  @Test
+  void aChunkWaitingInTheExecutorIsInTheNextFlushedPart() throws Exception {
+    ReplicaData data = ReplicaData.of(100, 17, 0);
+    List<Runnable> queued = new ArrayList<>();
+    MutableClock clock = new MutableClock(T0.plusSeconds(1));
+    Monitor m = track(builder("a", clock).executor(queued::add).stripes(1));
+    for (int i = 0; i < 60; i++) {
+      m.observe(data.row(i));
+    }
+    m.flush();
+    assertThat(part("a")).containsExactly(60L, 0L);
+    for (int i = 60; i < 70; i++) {
+      m.observe(data.row(i)); // the 64th row hands its chunk to the executor, which holds it
+    }
+    assertThat(queued).hasSize(1);
+    m.flush(); // the chunk is neither buffered nor profiled yet
+    assertThat(part("a")).containsExactly(70L, 0L);
+    queued.remove(0).run();
+    m.flush();
+    assertThat(part("a")).containsExactly(70L, 0L);
+    clock.set(T0.plus(WINDOW));
+    m.tick();
+    while (!queued.isEmpty()) {
+      queued.remove(0).run();
+    }
+    assertThat(part("a")).containsExactly(70L, 1L);
+  }
+
+  @Test
+  void aStoredPartNeverShrinksWhenFlushesCommitOutOfOrder() throws Exception {
+    ReplicaData data = ReplicaData.of(100, 19, 0);
+    WindowParts parts = new WindowParts(store, "churn", "a", ReplicaData.SCHEMA, 1 << 20, 1000);
+    long start = T0.toEpochMilli();
+    long end = T0.plus(WINDOW).toEpochMilli();
+    parts.write(start, end, profileOfFirst(data, 70), false, start + 2);
+    parts.write(start, end, profileOfFirst(data, 60), false, start + 1); // an earlier snapshot
+    assertThat(part("a")).containsExactly(70L, 0L);
+    parts.write(start, end, profileOfFirst(data, 80), true, start + 3);
+    parts.write(start, end, profileOfFirst(data, 90), false, start + 4); // late, not final
+    assertThat(part("a")).containsExactly(80L, 1L);
+    data.assertProfileOfFirst(80, parts.read(start, end).profile());
+  }
+
+  static Profile profileOfFirst(ReplicaData data, int rows) {
+    List<Map<String, ?>> out = new ArrayList<>();
+    for (int i = 0; i < rows; i++) {
+      out.add(data.row(i));
+    }
+    return Profile.of(ReplicaData.SCHEMA, out);
+  }
+
+  @Test
+  void aFinalPartWhoseWriteFailedIsWrittenAgainBeforeTheMerge() throws Exception {
+    ReplicaData data = ReplicaData.of(200, 23, 0);
+    MutableClock clock = new MutableClock(T0.plusSeconds(1));
+    Monitor a = track(builder("a", clock));
+    for (int i = 0; i < 100; i++) {
+      a.observe(data.row(i));
+    }
+    clock.advance(Duration.ofSeconds(10));
+    a.tick();
+    for (int i = 100; i < 120; i++) {
+      a.observe(data.row(i)); // not flushed: only the final part holds them
+    }
+    assertThat(part("a")).containsExactly(100L, 0L);
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      for (String event : List.of("INSERT", "UPDATE")) {
+        s.execute(
+            "CREATE TRIGGER down_"
+                + event
+                + " BEFORE "
+                + event
+                + " ON monitor_window_parts WHEN NEW.final = 1"
+                + " BEGIN SELECT RAISE(ABORT, 'the store is down'); END");
+      }
+    }
+    clock.set(T0.plus(WINDOW).plusSeconds(1));
+    a.tick(); // closes the window; its final write fails, twice
+    assertThat(part("a")).containsExactly(100L, 0L);
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("DROP TRIGGER down_INSERT");
+      s.execute("DROP TRIGGER down_UPDATE");
+    }
+    clock.set(T0.plus(WINDOW).plusSeconds(30));
+    a.tick();
+
+    assertThat(part("a")).containsExactly(120L, 1L);
+    WindowSummary w = a.lastWindow().orElseThrow();
+    assertThat(w.replicas()).contains(new ReplicaParts(List.of("a"), List.of(), List.of(), 120));
+    data.assertProfileOfFirst(120, w.profile());
+    assertThat(a.stats().evaluationFailures()).isZero();
+  }
+
+  @Test
+  void aPartOfAnotherWindowLengthIsRejected() throws Exception {
+    ReplicaData data = ReplicaData.of(200, 29, 0);
+    MutableClock clock = new MutableClock(T0.plusSeconds(1));
+    Monitor a = track(builder("a", clock));
+    for (int i = 0; i < 100; i++) {
+      a.observe(data.row(i));
+    }
+    List<Map<String, ?>> rows = new ArrayList<>();
+    for (int i = 100; i < 120; i++) {
+      rows.add(data.row(i));
+    }
+    Profile other = Profile.of(ReplicaData.SCHEMA, rows);
+    // a replica configured with 2-minute windows: same start, another end
+    insert("b-two-minutes", T0.plus(Duration.ofMinutes(2)), 20, other.toBytes());
+    insert("c-one-minute", T0.plus(WINDOW), 20, other.toBytes());
+    clock.set(T0.plus(WINDOW).plusSeconds(30));
+    a.tick();
+
+    WindowSummary w = a.lastWindow().orElseThrow();
+    assertThat(w.replicas())
+        .contains(
+            new ReplicaParts(
+                List.of("a", "c-one-minute"), List.of(), List.of("b-two-minutes"), 120));
+    data.assertProfileOfFirst(120, w.profile());
+  }
+
+  @Test
+  void anOverLongStoredReplicaIdIsRejectedWithoutBeingReadWhole() throws Exception {
+    ReplicaData data = ReplicaData.of(200, 31, 0);
+    MutableClock clock = new MutableClock(T0.plusSeconds(1));
+    Monitor a = track(builder("a", clock));
+    for (int i = 0; i < 100; i++) {
+      a.observe(data.row(i));
+    }
+    String huge = "x".repeat(1_000_000);
+    insert(huge, T0.plus(WINDOW), 100, profileOfFirst(data, 100).toBytes());
+    insert("y".repeat(100), T0.plus(WINDOW), 100, profileOfFirst(data, 100).toBytes());
+    clock.set(T0.plus(WINDOW).plusSeconds(30));
+    a.tick();
+
+    WindowSummary w = a.lastWindow().orElseThrow();
+    assertThat(w.replicas())
+        .contains(
+            new ReplicaParts(
+                List.of("a", "y".repeat(100)),
+                List.of(),
+                List.of("x".repeat(100) + "... (1000000 chars)"),
+                200));
+  }
+
+  @Test
+  void aPartTooLargeToBeReadBackIsLoggedOncePerWindow() {
+    ReplicaData data = ReplicaData.of(100, 37, 0);
+    WindowParts parts = new WindowParts(store, "churn", "a", ReplicaData.SCHEMA, 10, 1000);
+    long start = T0.toEpochMilli();
+    long end = T0.plus(WINDOW).toEpochMilli();
+    for (int rows = 10; rows <= 50; rows += 10) {
+      parts.write(start, end, profileOfFirst(data, rows), rows == 50, start + rows);
+    }
+    assertThat(parts.oversizeWarnings()).isEqualTo(1);
+    parts.write(end, end + WINDOW.toMillis(), profileOfFirst(data, 10), false, end);
+    assertThat(parts.oversizeWarnings()).isEqualTo(2);
+  }
+
+  @Test
+  void aStoreWithoutAnExecutorIsRefusedAtBuild() {
+    Monitor.Builder b =
+        Monitor.builder()
+            .model("churn")
+            .reference(ReplicaData.reference())
+            .window(WindowSpec.time(WINDOW))
+            .store(store);
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("Monitor.Builder: an executor when a store is given")
+        .hasMessageEndingWith("call executor(executor)");
+    assertThat(b.executor(Runnable::run).build()).satisfies(monitors::add);
+  }
+
+  @Test
+  void defaultReplicaIdsDifferBetweenMonitorsOfOneProcess() {
+    String first = Monitor.Builder.defaultReplicaId();
+    String second = Monitor.Builder.defaultReplicaId();
+    assertThat(first).isNotEqualTo(second);
+    assertThat(first).matches(".*-" + ProcessHandle.current().pid() + "-[0-9a-f]{8}");
+    assertThat(first.length()).isLessThanOrEqualTo(100);
   }
 
   private Connection connect() throws Exception {
@@ -309,13 +499,17 @@ class SharedWindowsTest {
   }
 
   private void insert(String replica, long rows, byte[] profile) throws Exception {
+    insert(replica, T0.plus(WINDOW), rows, profile);
+  }
+
+  private void insert(String replica, Instant end, long rows, byte[] profile) throws Exception {
     try (Connection c = connect();
         PreparedStatement p =
             c.prepareStatement(
                 "INSERT INTO monitor_window_parts VALUES ('churn', ?, ?, ?, ?, 1, ?, ?)")) {
       p.setLong(1, T0.toEpochMilli());
       p.setString(2, replica);
-      p.setLong(3, T0.plus(WINDOW).toEpochMilli());
+      p.setLong(3, end.toEpochMilli());
       p.setLong(4, rows);
       p.setLong(5, T0.toEpochMilli());
       p.setBytes(6, profile);
