@@ -63,10 +63,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -143,6 +148,7 @@ public final class ReplicaService implements AutoCloseable {
   private final Tracker tracker;
   private final RetrainingLoop<Label> retraining;
   private final ExecutorService retrainer;
+  private final ThreadPoolExecutor profiling;
   private volatile @Nullable Future<RetrainingOutcome> lastRetraining;
   private final ExecutorService handlers;
   private final HttpServer control;
@@ -499,7 +505,20 @@ public final class ReplicaService implements AutoCloseable {
       this.tracker = Tracker.builder().store(shared).build();
       closeOnFailure.add(tracker);
       this.retraining = retrainingLoop(settings, models, tracker, samples, monitoringClock);
-      this.monitor = monitor(settings, shared, samples, monitoringClock);
+      this.profiling =
+          new ThreadPoolExecutor(
+              1,
+              1,
+              0,
+              TimeUnit.MILLISECONDS,
+              new LinkedBlockingQueue<>(),
+              r -> {
+                Thread t = new Thread(r, "monitor-" + settings.replicaId());
+                t.setDaemon(true);
+                return t;
+              });
+      closeOnFailure.add(profiling::shutdownNow);
+      this.monitor = monitor(settings, shared, samples, monitoringClock, profiling);
       closeOnFailure.add(monitor);
       this.retrainer =
           Executors.newSingleThreadExecutor(
@@ -586,7 +605,7 @@ public final class ReplicaService implements AutoCloseable {
   }
 
   private static Monitor monitor(
-      Settings settings, Store shared, List<Sample> samples, Clock clock) {
+      Settings settings, Store shared, List<Sample> samples, Clock clock, Executor executor) {
     // Each replica profiles its own traffic and writes its part of every time window to the
     // shared store; a window's drift is computed on the merge of all replicas' parts.
     // tag::replica-monitor[]
@@ -595,6 +614,7 @@ public final class ReplicaService implements AutoCloseable {
         .reference(reference(samples))
         .window(WindowSpec.time(settings.monitorWindow())) // MLOPS_MONITOR_WINDOW
         .store(shared) // the shared workspace: parts of every replica, merged per window
+        .executor(executor) // profiling and the store's reads and writes, off the serving path
         .replicaId(settings.replicaId()) // MLOPS_REPLICA_ID
         .flushInterval(settings.monitorFlushInterval()) // MLOPS_MONITOR_FLUSH_INTERVAL
         .gracePeriod(settings.monitorGracePeriod()) // MLOPS_MONITOR_GRACE_PERIOD
@@ -888,7 +908,31 @@ public final class ReplicaService implements AutoCloseable {
     }
     c.moveTo(to);
     monitor.tick();
+    awaitProfilingIdle();
     return "now=" + c.instant();
+  }
+
+  /**
+   * Waits until the monitor's executor has run everything the tick scheduled, including what those
+   * tasks scheduled in turn (the final write of a closed window, the merge), so that a test that
+   * moves every replica's clock past a window's end sees all parts written before it moves them
+   * past the grace period.
+   */
+  private void awaitProfilingIdle() {
+    for (int round = 0; round < 100; round++) {
+      try {
+        profiling.submit(() -> {}).get(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the monitor", e);
+      } catch (ExecutionException | TimeoutException e) {
+        throw new IllegalStateException("the monitor's executor did not become idle: " + e, e);
+      }
+      if (profiling.getQueue().isEmpty()) {
+        return;
+      }
+    }
+    throw new IllegalStateException("the monitor's executor kept scheduling work");
   }
 
   /** A clock that moves only forward, when told (the test setting MLOPS_TEST_CLOCK). */
@@ -1027,6 +1071,7 @@ public final class ReplicaService implements AutoCloseable {
     }
     retrainer.shutdownNow();
     monitor.close();
+    profiling.shutdownNow();
     tracker.close();
     features.close();
     online.close();
