@@ -28,6 +28,9 @@ final class RetrainingLease {
 
   private static final int MESSAGE_HOLDER_LENGTH = 100;
 
+  /** How many characters of a stored string are read: one more than a message shows. */
+  static final int READ_LENGTH = MESSAGE_HOLDER_LENGTH + 1;
+
   private final Store store;
   private final String model;
   private final String holder;
@@ -40,14 +43,17 @@ final class RetrainingLease {
     this.ttl = Objects.requireNonNull(ttl, "ttl");
   }
 
-  /** The row as read inside a transaction. */
+  /**
+   * The row as read inside a transaction. Stored strings are read cut to {@link #READ_LENGTH}
+   * characters, with their full lengths, so that a hand-edited huge value costs no huge allocation.
+   */
   record Row(
-      @Nullable String holder,
+      @Nullable Name holder,
       @Nullable String token,
       @Nullable Instant acquired,
       @Nullable Instant expires,
       @Nullable Instant lastStart,
-      @Nullable String lastHolder) {
+      @Nullable Name lastHolder) {
 
     /** Whether an acquisition holds the lease at {@code now}. */
     boolean heldAt(Instant now) {
@@ -57,12 +63,23 @@ final class RetrainingLease {
     /** "replica 'x' (lease held since A, until B)"; the holder is quoted and bounded. */
     String describeHolder() {
       return "replica "
-          + quote(holder == null ? "(unknown)" : holder)
+          + (holder == null ? "'(unknown)'" : holder.quoted())
           + " (lease held since "
           + acquired
           + ", until "
           + expires
           + ")";
+    }
+  }
+
+  /**
+   * A holder name as read from the row: its first {@link #READ_LENGTH} characters at most and its
+   * full length in characters, as the database counts them.
+   */
+  record Name(String prefix, long length) {
+    /** The name quoted for a message, as {@link #quote(String)} does. */
+    String quoted() {
+      return quote(prefix, length);
     }
   }
 
@@ -75,12 +92,13 @@ final class RetrainingLease {
   /** Another acquisition holds the lease. */
   record Held(Row row) implements Acquisition {}
 
-  /** Another replica started a retraining less than the minimum interval ago. */
-  record TooSoon(Instant lastStart, String lastHolder) implements Acquisition {}
+  /** A retraining (of any loop) started less than the minimum interval ago. */
+  record TooSoon(Instant lastStart, @Nullable Name lastHolder) implements Acquisition {}
 
   /**
-   * Takes the lease at {@code now} unless an unexpired acquisition holds it, or another holder
-   * started a retraining less than {@code minInterval} before {@code now}. On success the row
+   * Takes the lease at {@code now} unless an unexpired acquisition holds it, or a retraining
+   * started less than {@code minInterval} before {@code now}, whichever loop started it: another
+   * replica, or an earlier process under the same holder name (a restarted pod). On success the row
    * records {@code now} as the latest start.
    */
   Acquisition acquire(String token, Instant now, Duration minInterval) {
@@ -96,12 +114,8 @@ final class RetrainingLease {
             return new Held(row);
           }
           Instant last = row.lastStart();
-          String lastHolder = row.lastHolder();
-          if (last != null
-              && lastHolder != null
-              && !lastHolder.equals(holder)
-              && now.isBefore(last.plus(minInterval))) {
-            return new TooSoon(last, lastHolder);
+          if (last != null && now.isBefore(last.plus(minInterval))) {
+            return new TooSoon(last, row.lastHolder());
           }
           Instant expires = now.plus(ttl);
           Sql.update(
@@ -152,27 +166,40 @@ final class RetrainingLease {
                 token));
   }
 
-  /** The model's row, locked for the transaction on PostgreSQL; an empty row if there is none. */
+  /**
+   * The model's row, locked for the transaction on PostgreSQL; an empty row if there is none.
+   * Strings are cut in SQL to {@link #READ_LENGTH} characters.
+   */
   private Row lockedRow(Connection c) throws SQLException {
     String sql =
-        "SELECT holder, token, acquired_time, expiry_time, last_start, last_holder"
+        "SELECT substr(holder, 1, ?), length(holder), substr(token, 1, ?), acquired_time,"
+            + " expiry_time, last_start, substr(last_holder, 1, ?), length(last_holder)"
             + " FROM retraining_leases WHERE model = ?"
             + (StoreAccess.dialect(store) == Dialect.POSTGRESQL ? " FOR UPDATE" : "");
     try (PreparedStatement p = c.prepareStatement(sql)) {
-      p.setString(1, model);
+      p.setInt(1, READ_LENGTH);
+      p.setInt(2, READ_LENGTH);
+      p.setInt(3, READ_LENGTH);
+      p.setString(4, model);
       try (ResultSet rs = p.executeQuery()) {
         if (!rs.next()) {
           return new Row(null, null, null, null, null, null);
         }
         return new Row(
-            rs.getString(1),
-            rs.getString(2),
-            instant(rs, 3),
+            name(rs, 1),
+            rs.getString(3),
             instant(rs, 4),
             instant(rs, 5),
-            rs.getString(6));
+            instant(rs, 6),
+            name(rs, 7));
       }
     }
+  }
+
+  private static @Nullable Name name(ResultSet rs, int column) throws SQLException {
+    String prefix = rs.getString(column);
+    long length = rs.getLong(column + 1);
+    return prefix == null ? null : new Name(prefix, Math.max(length, prefix.length()));
   }
 
   private static @Nullable Instant instant(ResultSet rs, int column) throws SQLException {
@@ -199,6 +226,15 @@ final class RetrainingLease {
    * characters escaped as {@code \}{@code uXXXX}, the full length when cut.
    */
   static String quote(String name) {
+    return quote(name, name.length());
+  }
+
+  /**
+   * Like {@link #quote(String)} for a name of which only {@code prefix} was read; {@code length} is
+   * the full name's.
+   */
+  static String quote(String prefix, long length) {
+    String name = prefix;
     StringBuilder b = new StringBuilder("'");
     int n = Math.min(name.length(), MESSAGE_HOLDER_LENGTH);
     for (int i = 0; i < n; i++) {
@@ -215,8 +251,8 @@ final class RetrainingLease {
       }
     }
     b.append('\'');
-    if (name.length() > n) {
-      b.append("… (").append(name.length()).append(" characters)");
+    if (Math.max(length, name.length()) > n) {
+      b.append("… (").append(Math.max(length, name.length())).append(" characters)");
     }
     return b.toString();
   }

@@ -65,13 +65,16 @@ import org.tribuo.Output;
  * model's <em>lease</em>, a row of the registry's store written in a transaction with the loop's
  * clock. A trigger while another loop holds an unexpired lease returns {@code SKIPPED} naming the
  * {@linkplain Builder#leaseHolder holder} and since/until when it holds it; the minimum interval is
- * measured from the latest start of any replica, so a replica that sees the same drift later does
- * not retrain again. The lease lasts {@link Builder#leaseTtl} and is renewed at each step boundary
- * (before registering, before the promotion check and the gate, before promoting) and released at
- * the end; a replica that dies holding it blocks the others until it expires. A loop that finds at
- * a step boundary that its lease expired and was taken by another replica stops there: nothing more
- * is registered or promoted, and the outcome is {@link RetrainingOutcome.Status#FAILED} with a
- * message saying the lease was lost.
+ * measured from the latest start of any loop (another replica, or an earlier process under the same
+ * holder name), so a replica that sees the same drift after the first retraining finished does not
+ * retrain again, <em>provided the minimum interval is set</em>: with the default zero the lease
+ * only keeps retrainings from overlapping. Give replicas a {@link Builder#minInterval} of at least
+ * the monitoring window plus the time its results may arrive late. The lease lasts {@link
+ * Builder#leaseTtl} and is renewed at each step boundary (before registering, before the promotion
+ * check and the gate, before promoting) and released at the end; a replica that dies holding it
+ * blocks the others until it expires. A loop that finds at a step boundary that its lease expired
+ * and was taken by another replica stops there: nothing more is registered or promoted, and the
+ * outcome is {@link RetrainingOutcome.Status#FAILED} with a message saying the lease was lost.
  *
  * <p>Models that are not Tribuo models (an ONNX file exported by a Python job, say) are retrained
  * with {@link Builder#trainingArtifact}: the function gives the artifact to register, and the gate
@@ -265,10 +268,10 @@ public final class RetrainingLoop<T extends Output<T>> {
     }
   }
 
-  private String tooSoon(Instant last, @Nullable String holder) {
+  private String tooSoon(Instant last, RetrainingLease.@Nullable Name holder) {
     return "the previous retraining started at "
         + last
-        + (holder == null ? "" : " on replica " + RetrainingLease.quote(holder))
+        + (holder == null ? "" : " on replica " + holder.quoted())
         + ", less than the minimum interval "
         + minInterval
         + " ago";
@@ -607,7 +610,14 @@ public final class RetrainingLoop<T extends Output<T>> {
       return this;
     }
 
-    /** The least time between the starts of two retrainings (default zero). */
+    /**
+     * The least time between the starts of two retrainings of the model, whichever loop started
+     * them (default zero: none). Checked against this loop's own last start and against the latest
+     * start recorded in the lease row by any loop, including a previous process under the same
+     * holder name. With several replicas set it to at least the monitoring window plus the time a
+     * window's drift report may arrive late: otherwise a replica that sees the drift of the same
+     * window after the first retraining finished retrains again.
+     */
     public Builder<T> minInterval(Duration interval) {
       Objects.requireNonNull(interval, "minInterval");
       Checks.notNegative(interval, "minInterval");
@@ -636,9 +646,10 @@ public final class RetrainingLoop<T extends Output<T>> {
     /**
      * The name of this replica in the retraining lease and in other replicas' SKIPPED messages
      * (default: the host name and the process id, {@code host/pid}). At most 1000 characters, no
-     * control characters; messages show at most 100 of them, with invisible characters escaped.
-     * Loops with the same holder name (one process) keep their own minimum intervals; the lease
-     * still keeps them apart.
+     * control characters; messages show at most 100 of them, with invisible characters escaped. The
+     * name is for messages only: loops with the same name (two loops of one process, or a restarted
+     * process) still exclude each other through the lease and wait for each other's {@linkplain
+     * #minInterval minimum interval}.
      */
     public Builder<T> leaseHolder(String holder) {
       Objects.requireNonNull(holder, "leaseHolder");

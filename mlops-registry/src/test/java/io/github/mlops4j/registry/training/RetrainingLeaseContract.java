@@ -8,6 +8,8 @@ import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelVersion;
 import io.github.mlops4j.registry.validation.Holdout;
 import io.github.mlops4j.registry.validation.ValidationGate;
+import io.github.mlops4j.store.internal.Sql;
+import io.github.mlops4j.store.internal.StoreAccess;
 import io.github.mlops4j.testing.MutableClock;
 import io.github.mlops4j.tracking.Tracker;
 import java.nio.file.Path;
@@ -317,6 +319,122 @@ abstract class RetrainingLeaseContract {
         .hasMessageContaining("at most");
     assertThatThrownBy(() -> loop(b, "b", training()).leaseTtl(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /**
+   * A pod that crashes after its retraining and restarts under the same holder name (a
+   * StatefulSet's POD_NAME, or {@code host/1} in a container) gets a new loop: it must wait for the
+   * shared minimum interval like any other replica instead of retraining on every start.
+   */
+  @Test
+  void aRestartUnderTheSameHolderName_waitsForTheSharedInterval() {
+    RetrainingLoop<Label> beforeCrash = loop(a, "pod-0", training()).build();
+    Instant start = clock.instant();
+    assertThat(beforeCrash.onDrift("", List.of("tenure")).status())
+        .isEqualTo(RetrainingOutcome.Status.PROMOTED);
+
+    clock.advance(Duration.ofMinutes(5));
+    RetrainingLoop<Label> afterRestart = loop(b, "pod-0", training()).build();
+    RetrainingOutcome again = afterRestart.onDrift("", List.of("tenure"));
+    assertSkippedNaming(again, "pod-0");
+    assertThat(again.message()).contains("started at " + start).contains("minimum interval");
+    assertThat(trainings).hasValue(1);
+    assertThat(versions(a)).containsExactly(1);
+
+    clock.advance(Duration.ofMinutes(55)); // the interval is over: the restarted loop retrains
+    assertThat(afterRestart.onDrift("", List.of("tenure")).status())
+        .isNotEqualTo(RetrainingOutcome.Status.SKIPPED);
+    assertThat(trainings).hasValue(2);
+  }
+
+  /**
+   * The monitoring window is 15 minutes and its results may arrive up to 5 minutes late, so the
+   * loops use a minimum interval of 20 minutes (docs/validation.md). Every replica sees the drift
+   * of the same window and triggers after the first one finished, the last one a restarted replica
+   * under its old name: exactly one retraining.
+   */
+  @Test
+  void aDriftSeenByAllReplicas_eachTriggeringAfterTheFirstFinished_retrainsOnce() {
+    Duration window = Duration.ofMinutes(15);
+    Duration grace = Duration.ofMinutes(5);
+    List<RetrainingLoop<Label>> replicas =
+        List.of(
+            loop(a, "replica-a", training()).minInterval(window.plus(grace)).build(),
+            loop(b, "replica-b", training()).minInterval(window.plus(grace)).build(),
+            loop(b, "replica-c", training()).minInterval(window.plus(grace)).build(),
+            loop(a, "replica-a", training()).minInterval(window.plus(grace)).build());
+    List<RetrainingOutcome> outcomes = new ArrayList<>();
+    for (RetrainingLoop<Label> r : replicas) {
+      outcomes.add(r.onDrift("window 00:00-00:15", List.of("tenure")));
+      clock.advance(Duration.ofMinutes(6)); // the last trigger comes 18 minutes after the first
+    }
+    assertThat(outcomes.get(0).status()).isEqualTo(RetrainingOutcome.Status.PROMOTED);
+    assertThat(outcomes.subList(1, outcomes.size()))
+        .allSatisfy(o -> assertSkippedNaming(o, "replica-a"));
+    assertThat(trainings).hasValue(1);
+    assertThat(versions(b)).containsExactly(1);
+  }
+
+  /** Writes hostile values into the model's lease row, as a hand edit of the database would. */
+  void editRow(String holder, String token, Instant expires, Instant lastStart, String lastHolder) {
+    StoreAccess.write(
+        a.registry().store(),
+        c -> {
+          Sql.update(
+              c,
+              "INSERT INTO retraining_leases (model) VALUES (?) ON CONFLICT (model) DO NOTHING",
+              "churn");
+          return Sql.update(
+              c,
+              "UPDATE retraining_leases SET holder = ?, token = ?, acquired_time = ?,"
+                  + " expiry_time = ?, last_start = ?, last_holder = ? WHERE model = ?",
+              holder,
+              token,
+              lastStart.toEpochMilli(),
+              expires.toEpochMilli(),
+              lastStart.toEpochMilli(),
+              lastHolder,
+              "churn");
+        });
+  }
+
+  /**
+   * Huge hand-edited holder, token and last holder: the lease reads at most a bounded prefix of
+   * each (with the full length), and the SKIPPED messages stay short and name the length.
+   */
+  @Test
+  void hugeHandEditedStrings_areReadBoundedAndGiveBoundedMessages() {
+    int huge = 3_000_000;
+    String big = "h".repeat(huge);
+    Instant now = clock.instant();
+    editRow(big, "t".repeat(huge), now.plus(TTL), now, "l".repeat(huge));
+    RetrainingLease lease = new RetrainingLease(b.registry().store(), "churn", "replica-b", TTL);
+
+    RetrainingLease.Acquisition held = lease.acquire("token-b", now, Duration.ZERO);
+    assertThat(held).isInstanceOf(RetrainingLease.Held.class);
+    RetrainingLease.Row row = ((RetrainingLease.Held) held).row();
+    assertThat(row.holder()).isNotNull();
+    assertThat(row.holder().prefix()).hasSizeLessThanOrEqualTo(RetrainingLease.READ_LENGTH);
+    assertThat(row.holder().length()).isEqualTo(huge);
+    assertThat(row.token()).hasSizeLessThanOrEqualTo(RetrainingLease.READ_LENGTH);
+    assertThat(row.lastHolder()).isNotNull();
+    assertThat(row.lastHolder().prefix()).hasSizeLessThanOrEqualTo(RetrainingLease.READ_LENGTH);
+    assertThat(row.lastHolder().length()).isEqualTo(huge);
+
+    RetrainingLoop<Label> loop = loop(b, "replica-b", training()).build();
+    RetrainingOutcome running = loop.trigger("held");
+    assertThat(running.status()).isEqualTo(RetrainingOutcome.Status.SKIPPED);
+    assertThat(running.message())
+        .hasSizeLessThan(400)
+        .contains("'" + "h".repeat(100) + "'… (" + huge + " characters)");
+
+    clock.advance(TTL); // the lease expired; the recorded start is within the minimum interval
+    RetrainingOutcome soon = loop.trigger("too soon");
+    assertThat(soon.status()).isEqualTo(RetrainingOutcome.Status.SKIPPED);
+    assertThat(soon.message())
+        .hasSizeLessThan(400)
+        .contains("'" + "l".repeat(100) + "'… (" + huge + " characters)");
+    assertThat(trainings).hasValue(0);
   }
 
   /**

@@ -192,6 +192,7 @@ class RetrainingLoopTest {
   void failedTraining_leavesTheChampionAndIsReported() {
     RetrainingLoop<Label> good = loop(logistic()).build();
     good.trigger("initial");
+    clock.advance(Duration.ofHours(1)); // past the model's minimum interval, shared by all loops
     List<AuditEntry> before = registry.auditLog("churn");
     RetrainingLoop<Label> broken =
         loop((data, run) -> {
@@ -212,6 +213,7 @@ class RetrainingLoopTest {
   @Test
   void refusedPromotionCheck_leavesTheChallengerAndTheChampion() {
     loop(logistic()).build().trigger("initial");
+    clock.advance(Duration.ofHours(1)); // past the model's minimum interval, shared by all loops
     List<Integer> checked = new CopyOnWriteArrayList<>();
     RetrainingLoop<Label> loop =
         loop(logistic())
@@ -234,6 +236,7 @@ class RetrainingLoopTest {
   @Test
   void failedGate_leavesTheChallengerAndTheChampion() {
     loop(logistic()).build().trigger("initial");
+    clock.advance(Duration.ofHours(1)); // past the model's minimum interval, shared by all loops
     // a model that always says "no" fails accuracy >= 0.8
     RetrainingLoop<Label> weak =
         loop((data, run) -> {
