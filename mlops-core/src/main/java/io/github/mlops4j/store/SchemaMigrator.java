@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Applies versioned SQL scripts per component and refuses a store written by newer code.
@@ -215,9 +217,37 @@ final class SchemaMigrator {
 
   /** Whether the database has the {@code mlops_schema} table (is, or was, a workspace). */
   static boolean tableExists(Connection c) throws SQLException {
-    try (ResultSet rs = c.getMetaData().getTables(null, null, "mlops_schema", null)) {
+    return hasTable(c, "mlops_schema");
+  }
+
+  /**
+   * Whether the connection's current schema holds the table {@code name} (a name without SQL
+   * wildcards). Only the current schema counts, the one unqualified statements use: on PostgreSQL a
+   * table of that name in another schema of the database is not the workspace's.
+   */
+  static boolean hasTable(Connection c, String name) throws SQLException {
+    DatabaseMetaData meta = c.getMetaData();
+    String schema = c.getSchema();
+    String pattern = schema == null ? null : escapeLike(schema, meta.getSearchStringEscape());
+    try (ResultSet rs = meta.getTables(null, pattern, name, null)) {
       return rs.next();
     }
+  }
+
+  /** {@code value} as a metadata search pattern matching only itself. */
+  private static String escapeLike(String value, @Nullable String escape) {
+    if (escape == null || escape.isEmpty()) {
+      return value;
+    }
+    StringBuilder out = new StringBuilder(value.length() + 4);
+    for (int i = 0; i < value.length(); i++) {
+      char ch = value.charAt(i);
+      if (ch == '_' || ch == '%' || value.startsWith(escape, i)) {
+        out.append(escape);
+      }
+      out.append(ch);
+    }
+    return out.toString();
   }
 
   private static Map<String, Integer> versions(Connection c) throws SQLException {

@@ -60,22 +60,29 @@ import org.sqlite.SQLiteDataSource;
  *       ArtifactStore#location() location} of the store given with {@link Builder#artifactRoot} or
  *       {@link Builder#artifactStore}. An embedded workspace records its {@code artifacts/}
  *       directory relative to the database file, so the workspace directory can be moved as a
- *       whole.
+ *       whole: relative to the database path as given to the builder (symbolic links kept), or,
+ *       when the artifact directory is not under it as written, with links resolved on both sides,
+ *       so a workspace created through its real path opens through a link and the other way round.
  *   <li>Every later open given a store compares its location with the recorded one and throws
  *       {@link StoreException} naming both when they differ; nothing is written. A store opened
  *       before another process recorded a different location is refused at its first write, under
  *       the migration's lock, so of two processes racing to record different locations exactly one
  *       wins. A {@link OpenMode#READ_ONLY} store compares and never records.
  *   <li>An open given neither opens the store the settings name: a {@code file:} location as a
- *       {@link DirectoryArtifactStore}, any other scheme through the {@link
- *       io.github.mlops4j.artifacts.ArtifactStoreProvider} registered for it with {@link
- *       java.util.ServiceLoader} (on the class path or the module path). A scheme without a
- *       provider is a {@link StoreException} saying which module to add; a workspace that records
- *       nothing is an {@link IllegalStateException} asking for one of the two builder methods.
+ *       {@link DirectoryArtifactStore} (which must exist: a missing one, for example a shared
+ *       volume not mounted here, is a {@link StoreException} in every mode and is not created), any
+ *       other scheme through the {@link io.github.mlops4j.artifacts.ArtifactStoreProvider}
+ *       registered for it with {@link java.util.ServiceLoader} (on the class path or the module
+ *       path). A scheme without a provider is a {@link StoreException} saying which module to add;
+ *       a workspace that records nothing is an {@link IllegalStateException} asking for one of the
+ *       two builder methods. A store opened through a provider belongs to this store and is closed
+ *       by {@link #close()}.
  * </ul>
  *
- * <p>Locations are compared as strings. A recorded value longer than 2,048 characters, not a URI,
- * or of an unknown scheme (a setting changed by hand) is refused with a short message.
+ * <p>Locations are compared as strings: every process must see a shared artifact directory at the
+ * same absolute path. On PostgreSQL the workspace is the connection's current schema; its tables in
+ * other schemas are not looked at. A recorded value longer than 2,048 characters, not a URI, or of
+ * an unknown scheme (a setting changed by hand) is refused with a short message.
  *
  * @since 0.1.0
  */
@@ -130,8 +137,7 @@ public final class Store implements AutoCloseable {
   private final OpenMode mode;
   private final boolean embedded;
   private final @Nullable Path artifactRoot;
-  private final @Nullable ArtifactStore openedArtifacts;
-  private final boolean ownsArtifacts;
+  private final @Nullable ArtifactStore ownedArtifacts;
   private final String artifactSetting;
   private final Duration retryBudget;
   private final SchemaMigrator migrator;
@@ -146,9 +152,16 @@ public final class Store implements AutoCloseable {
     this.mode = builder.mode;
     this.retryBudget = builder.retryBudget;
     @Nullable ArtifactStore opened = null;
+    @Nullable ArtifactStore owned = null;
     try (Connection c = dataSource.getConnection()) {
       this.dialect = Dialect.of(c);
-      URI base = dialect == Dialect.SQLITE ? WorkspaceSettings.databaseDirectory(c) : null;
+      URI base = null;
+      if (builder.sqliteFile != null) {
+        // The directory as the caller named it, not as SQLite resolved it (through symlinks).
+        base = WorkspaceSettings.directoryOf(builder.sqliteFile);
+      } else if (dialect == Dialect.SQLITE) {
+        base = WorkspaceSettings.databaseDirectory(c);
+      }
       if (mode != OpenMode.CREATE && !SchemaMigrator.tableExists(c)) {
         throw new StoreException(
             "There is no mlops4j workspace in this database (it has no"
@@ -161,25 +174,23 @@ public final class Store implements AutoCloseable {
         ArtifactStore given = builder.artifactStore;
         opened = mode == OpenMode.READ_ONLY ? ReadOnlyArtifactStore.of(given) : given;
         this.artifactRoot = null;
-        this.ownsArtifacts = false;
         location = given.location();
       } else if (builder.artifactRoot != null) {
         this.artifactRoot = builder.artifactRoot;
-        this.ownsArtifacts = false;
         location = WorkspaceSettings.directoryLocation(builder.artifactRoot);
       } else if (recorded != null) {
         URI named = WorkspaceSettings.parse(recorded, base);
         if ("file".equalsIgnoreCase(named.getScheme())) {
           Path root = WorkspaceSettings.directory(named, recorded);
+          WorkspaceSettings.checkRecordedDirectoryExists(root, recorded);
           this.artifactRoot = root;
-          this.ownsArtifacts = false;
           location = WorkspaceSettings.directoryLocation(root);
         } else {
-          ArtifactStore store = WorkspaceSettings.openWithProvider(named);
-          opened = mode == OpenMode.READ_ONLY ? ReadOnlyArtifactStore.of(store) : store;
+          // Kept as opened (a read-only view is not closeable): this store closes it.
+          owned = WorkspaceSettings.openWithProvider(named);
+          opened = mode == OpenMode.READ_ONLY ? ReadOnlyArtifactStore.of(owned) : owned;
           this.artifactRoot = null;
-          this.ownsArtifacts = true;
-          location = store.location();
+          location = owned.location();
         }
       } else {
         throw Checks.missing(
@@ -200,26 +211,32 @@ public final class Store implements AutoCloseable {
         WorkspaceSettings.checkAgrees(recorded, artifactSetting);
       }
     } catch (SQLException e) {
-      closeQuietly(opened, builder.artifactStore);
+      closeQuietly(owned);
       closePool();
       throw new StoreException("Cannot connect to the workspace database: " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      closeQuietly(opened, builder.artifactStore);
+      closeQuietly(owned);
       closePool();
       throw e;
     }
-    this.openedArtifacts = opened;
+    this.ownedArtifacts = owned;
     this.artifacts = opened;
     this.migrator = new SchemaMigrator(this);
   }
 
-  /** Closes an artifact store this store opened from the workspace's settings, if closeable. */
-  private static void closeQuietly(@Nullable ArtifactStore opened, @Nullable ArtifactStore given) {
-    if (opened != null && given == null && opened instanceof AutoCloseable closeable) {
+  /**
+   * Closes an artifact store this store opened through a provider from the workspace's settings
+   * (the store itself, never a read-only view of it), if closeable.
+   */
+  private static void closeQuietly(@Nullable ArtifactStore owned) {
+    if (owned instanceof AutoCloseable closeable) {
       try {
         closeable.close();
       } catch (Exception e) {
-        LOG.warn("Cannot close the artifact store {}: {}", opened.location(), e.toString());
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        LOG.warn("Cannot close the artifact store {}: {}", owned.location(), e.toString());
       }
     }
   }
@@ -540,9 +557,7 @@ public final class Store implements AutoCloseable {
   public void close() {
     if (closed.compareAndSet(false, true)) {
       try {
-        if (ownsArtifacts) {
-          closeQuietly(openedArtifacts, null);
-        }
+        closeQuietly(ownedArtifacts);
       } finally {
         closePool();
       }

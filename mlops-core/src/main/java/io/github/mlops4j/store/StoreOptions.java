@@ -41,7 +41,11 @@ public abstract class StoreOptions<B extends StoreOptions<B>> {
     return self();
   }
 
-  /** The directory where artifacts are stored when a {@link #dataSource} is used. */
+  /**
+   * The directory where artifacts are stored when a {@link #dataSource} is used (created if
+   * missing, unless the store opens read-only or existing). With {@link #workspace} or {@link
+   * #store} the builder throws {@link IllegalStateException}: those keep their own artifacts.
+   */
   public B artifactRoot(Path artifactRoot) {
     source.artifactRoot(artifactRoot);
     return self();
@@ -49,7 +53,8 @@ public abstract class StoreOptions<B extends StoreOptions<B>> {
 
   /**
    * The artifact store (for example an S3 bucket) when a {@link #dataSource} is used; the
-   * alternative to {@link #artifactRoot}. The host owns it.
+   * alternative to {@link #artifactRoot}. The host owns it. With {@link #workspace} or {@link
+   * #store} the builder throws {@link IllegalStateException}.
    */
   public B artifactStore(ArtifactStore artifactStore) {
     source.artifactStore(artifactStore);

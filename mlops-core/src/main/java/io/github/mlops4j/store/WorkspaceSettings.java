@@ -3,8 +3,11 @@ package io.github.mlops4j.store;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.artifacts.ArtifactStoreProvider;
 import io.github.mlops4j.artifacts.DirectoryArtifactStore;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -51,10 +54,8 @@ final class WorkspaceSettings {
    * @throws StoreException if the recorded value is longer than {@value #MAX_LOCATION} chars
    */
   static @Nullable String artifactLocation(Connection c) throws SQLException {
-    try (ResultSet tables = c.getMetaData().getTables(null, null, "mlops_settings", null)) {
-      if (!tables.next()) {
-        return null;
-      }
+    if (!SchemaMigrator.hasTable(c, "mlops_settings")) {
+      return null;
     }
     try (PreparedStatement p =
         c.prepareStatement(
@@ -146,9 +147,28 @@ final class WorkspaceSettings {
   }
 
   /**
+   * The directory URI of the embedded database file {@code sqliteFile} as the caller named it
+   * (absolute and normalized, symbolic links kept), against which an artifact directory beside it
+   * is recorded; null if it has no parent.
+   */
+  static @Nullable URI directoryOf(Path sqliteFile) {
+    Path parent = sqliteFile.toAbsolutePath().normalize().getParent();
+    return parent == null ? null : directoryUri(parent);
+  }
+
+  /** The {@code file:} URI of directory {@code dir}, ending in a slash whether or not it exists. */
+  private static URI directoryUri(Path dir) {
+    String uri = dir.toUri().toString();
+    return URI.create(uri.endsWith("/") ? uri : uri + "/");
+  }
+
+  /**
    * The form of {@code location} recorded in a workspace whose database lives in {@code base} (a
-   * directory URI, or null for a database reached through a DataSource): relative to {@code base}
-   * when it lies under it, else unchanged.
+   * directory URI, or null for a database reached through a non-SQLite DataSource): relative to
+   * {@code base} when it lies under it, else unchanged. A {@code file:} location that does not lie
+   * under {@code base} as written is compared again with symbolic links resolved on both sides, so
+   * that a workspace directory reached through a link and its artifact directory named through its
+   * real path (or the other way round) still record the relative form.
    */
   static String recordedForm(String location, @Nullable URI base) {
     if (base == null) {
@@ -161,7 +181,60 @@ final class WorkspaceSettings {
       return location;
     }
     URI relative = base.relativize(uri);
-    return relative.isAbsolute() ? location : relative.toString();
+    if (!relative.isAbsolute()) {
+      return relative.toString();
+    }
+    if (!"file".equalsIgnoreCase(uri.getScheme()) || !"file".equalsIgnoreCase(base.getScheme())) {
+      return location;
+    }
+    URI realRelative;
+    try {
+      Path realLocation = realPath(Path.of(uri));
+      realRelative =
+          directoryUri(realPath(Path.of(base)))
+              .relativize(
+                  location.endsWith("/") ? directoryUri(realLocation) : realLocation.toUri());
+    } catch (IllegalArgumentException | FileSystemNotFoundException | IOException e) {
+      return location;
+    }
+    return realRelative.isAbsolute() ? location : realRelative.toString();
+  }
+
+  /**
+   * {@code path} with symbolic links resolved: the real path of its longest existing prefix, with
+   * the rest (not created yet) appended as written.
+   */
+  static Path realPath(Path path) throws IOException {
+    Path absolute = path.toAbsolutePath().normalize();
+    Path existing = absolute;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return absolute;
+    }
+    return existing.toRealPath().resolve(existing.relativize(absolute));
+  }
+
+  /**
+   * Refuses a recorded {@code file:} artifact directory that does not exist: the process that
+   * recorded it created it, so here it is not mounted (or was removed), and creating it would keep
+   * this process's artifacts on a local disk no other process sees.
+   *
+   * @throws StoreException if {@code root} is not a directory
+   */
+  static void checkRecordedDirectoryExists(Path root, String recorded) {
+    if (Files.isDirectory(root)) {
+      return;
+    }
+    throw new StoreException(
+        "The workspace keeps its artifacts in the directory "
+            + quote(recorded)
+            + " (recorded in its settings), but "
+            + quote(root.toString())
+            + " does not exist here. Every process of a workspace must see the artifact directory"
+            + " at the same path: mount or restore it there, or give artifactRoot(...) or"
+            + " artifactStore(...) naming the recorded store. Nothing was created.");
   }
 
   /**
@@ -201,7 +274,7 @@ final class WorkspaceSettings {
   static Path directory(URI location, String recorded) {
     try {
       return Path.of(location);
-    } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+    } catch (IllegalArgumentException | FileSystemNotFoundException e) {
       throw new StoreException(
           "The workspace's recorded artifact store location "
               + quote(recorded)

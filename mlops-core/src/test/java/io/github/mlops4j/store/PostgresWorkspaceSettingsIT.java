@@ -171,4 +171,49 @@ class PostgresWorkspaceSettingsIT {
         .hasMessageContaining("1000006 characters long")
         .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(600));
   }
+
+  @Test
+  void workspaceTablesInAnotherSchema_areNotThisWorkspaces() throws Exception {
+    DataSource db = postgres.fresh();
+    Path elsewhere = temp.resolve("elsewhere");
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA other");
+      s.execute("CREATE TABLE other.mlops_schema (component TEXT PRIMARY KEY, version INT)");
+      s.execute("INSERT INTO other.mlops_schema VALUES ('tracking', 2)");
+      s.execute(
+          "CREATE TABLE other.mlops_settings (name TEXT PRIMARY KEY, value TEXT, set_time BIGINT)");
+      s.execute(
+          "INSERT INTO other.mlops_settings VALUES ('"
+              + WorkspaceSettings.ARTIFACT_STORE
+              + "', '"
+              + elsewhere.toUri()
+              + "', 0)");
+    }
+    Path root = Files.createDirectories(temp.resolve("root"));
+    for (OpenMode mode : new OpenMode[] {OpenMode.EXISTING, OpenMode.READ_ONLY}) {
+      assertThatThrownBy(
+              () -> Store.builder().dataSource(db).artifactRoot(root).openMode(mode).build())
+          .as("mode %s", mode)
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("There is no mlops4j workspace in this database");
+    }
+    try (Store store = Store.builder().dataSource(db).artifactRoot(root).build()) {
+      store.migrate("tracking", 2);
+    }
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT value FROM public.mlops_settings WHERE name = '"
+                    + WorkspaceSettings.ARTIFACT_STORE
+                    + "'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo(root.toUri().toString());
+    }
+    try (Store store = Store.builder().dataSource(db).openMode(OpenMode.READ_ONLY).build()) {
+      assertThat(store.artifactRoot()).contains(root.toAbsolutePath());
+    }
+    assertThat(elsewhere).doesNotExist();
+  }
 }

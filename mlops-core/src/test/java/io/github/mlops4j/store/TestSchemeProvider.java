@@ -7,7 +7,10 @@ import io.github.mlops4j.artifacts.StoredArtifact;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An {@link ArtifactStoreProvider} for tests, registered in this module's test resources ({@code
@@ -30,7 +33,17 @@ public final class TestSchemeProvider implements ArtifactStoreProvider {
     if (!SCHEME.equals(location.getScheme()) || path == null || !path.startsWith("/")) {
       throw new IllegalArgumentException("not an absolute " + SCHEME + " location: " + location);
     }
-    return new SchemeStore(DirectoryArtifactStore.open(Path.of(path)));
+    SchemeStore opened = new SchemeStore(DirectoryArtifactStore.open(Path.of(path)));
+    OPEN.merge(opened.location(), 1, Integer::sum);
+    return opened;
+  }
+
+  /** Stores this provider opened and that were not closed yet, by location. */
+  private static final Map<String, Integer> OPEN = new ConcurrentHashMap<>();
+
+  /** How many stores this provider opened at {@code root} are not closed yet. */
+  public static int openAt(Path root) {
+    return OPEN.getOrDefault(at(root).location(), 0);
   }
 
   /** A store under the test scheme over {@code root}. */
@@ -38,9 +51,13 @@ public final class TestSchemeProvider implements ArtifactStoreProvider {
     return new SchemeStore(DirectoryArtifactStore.open(root));
   }
 
-  /** A directory store that names itself with the test scheme. */
-  static final class SchemeStore implements ArtifactStore {
+  /**
+   * A directory store that names itself with the test scheme; closeable, like a store that owns a
+   * client, so that tests see whether its owner closes it.
+   */
+  static final class SchemeStore implements ArtifactStore, AutoCloseable {
     private final DirectoryArtifactStore directory;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     SchemeStore(DirectoryArtifactStore directory) {
       this.directory = directory;
@@ -48,6 +65,13 @@ public final class TestSchemeProvider implements ArtifactStoreProvider {
 
     DirectoryArtifactStore directory() {
       return directory;
+    }
+
+    @Override
+    public void close() {
+      if (closed.compareAndSet(false, true)) {
+        OPEN.computeIfPresent(location(), (k, n) -> n > 1 ? n - 1 : null);
+      }
     }
 
     @Override

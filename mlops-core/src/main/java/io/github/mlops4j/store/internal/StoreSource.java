@@ -60,8 +60,10 @@ public final class StoreSource {
    *
    * @param builder the builder's name, for the message when no store was given
    * @throws IllegalStateException unless exactly one of workspace, dataSource or store was given;
-   *     if a dataSource is given with both an artifact root and an artifact store, or with neither
-   *     while its workspace names no artifact store
+   *     if an artifact root or artifact store is given with a workspace (which keeps its artifacts
+   *     in its own {@code artifacts/} directory) or a shared store (which has its own); if a
+   *     dataSource is given with both an artifact root and an artifact store, or with neither while
+   *     its workspace names no artifact store
    */
   public Opened open(String builder) {
     int sources =
@@ -73,6 +75,23 @@ public final class StoreSource {
     if (sources != 1) {
       throw new IllegalStateException(
           "Set exactly one of workspace(...), dataSource(...) or store(...)");
+    }
+    if (dataSource == null && (artifactRoot != null || artifactStore != null)) {
+      String given = artifactRoot != null ? "artifactRoot(...)" : "artifactStore(...)";
+      throw new IllegalStateException(
+          builder
+              + ": "
+              + given
+              + " applies to dataSource(...) only; "
+              + (workspace != null
+                  ? "a workspace(...) keeps its artifacts in its own "
+                      + Store.ARTIFACT_DIRECTORY
+                      + "/ directory"
+                  : "a shared store(...) keeps the artifact store it was opened with")
+              + ". Remove "
+              + given
+              + ", or give dataSource(...) instead of "
+              + (workspace != null ? "workspace(...)" : "store(...)"));
     }
     if (store != null) {
       if (mode != null) {
