@@ -37,6 +37,8 @@ import io.github.mlops4j.registry.training.RetrainingOutcome;
 import io.github.mlops4j.registry.validation.Holdout;
 import io.github.mlops4j.registry.validation.Rule;
 import io.github.mlops4j.registry.validation.ValidationGate;
+import io.github.mlops4j.s3.S3ArtifactStore;
+import io.github.mlops4j.s3.S3ArtifactStoreProvider;
 import io.github.mlops4j.serving.InferenceService;
 import io.github.mlops4j.serving.Prediction;
 import io.github.mlops4j.serving.monitoring.MonitorListener;
@@ -47,6 +49,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -138,6 +141,7 @@ public final class ReplicaService implements AutoCloseable {
   private final Settings settings;
   private final HikariDataSource pool;
   private final Store store;
+  private final @Nullable S3ArtifactStore artifactStore;
   private final ModelRegistry registry;
   private final RedisOnlineStore online;
   private final FeatureStore features;
@@ -163,9 +167,13 @@ public final class ReplicaService implements AutoCloseable {
    * @param jdbcPassword {@code mlops.jdbc.password} / {@code MLOPS_JDBC_PASSWORD}, optional
    * @param jdbcPoolSize {@code mlops.jdbc.pool-size} / {@code MLOPS_JDBC_POOL_SIZE}, default 8
    * @param artifacts {@code mlops.artifacts} / {@code MLOPS_ARTIFACTS}, optional: where model files
-   *     are stored, a directory every replica mounts (a {@code file:} URI or a path); without it
-   *     the replica opens the artifact store the workspace records (the first replica to open the
-   *     workspace must name one)
+   *     are stored, an S3 location {@code s3://bucket/prefix/?endpoint=..&pathStyle=true&region=..}
+   *     (credentials from the AWS SDK's default chain: the system properties {@code
+   *     aws.accessKeyId}/{@code aws.secretAccessKey}, the environment variables {@code
+   *     AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}, a profile, a container or instance role)
+   *     or a directory every replica mounts (a {@code file:} URI or a path); without it the replica
+   *     opens the artifact store the workspace records (the first replica to open the workspace
+   *     must name one)
    * @param redisUri {@code mlops.redis.uri} / {@code MLOPS_REDIS_URI}, required: {@code
    *     redis://host:port}
    * @param redisNamespace {@code mlops.redis.namespace} / {@code MLOPS_REDIS_NAMESPACE}, default
@@ -381,21 +389,28 @@ public final class ReplicaService implements AutoCloseable {
       }
     }
 
+    /** The S3 location named by {@link #artifacts()}, or null when it names none. */
+    @Nullable URI artifactBucket() {
+      String artifacts = this.artifacts;
+      if (artifacts == null || !artifacts.startsWith("s3:")) {
+        return null;
+      }
+      try {
+        return new URI(artifacts);
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException(
+            "MLOPS_ARTIFACTS is not a URI: '" + cut(artifacts) + "'", e);
+      }
+    }
+
     /**
      * The artifact directory named by {@link #artifacts()}, or null when none is named (the store
-     * opens the one the workspace records).
+     * opens the one the workspace records) or it names an S3 location ({@link #artifactBucket()}).
      */
     @Nullable Path artifactDirectory() {
       String artifacts = this.artifacts;
-      if (artifacts == null) {
+      if (artifacts == null || artifacts.startsWith("s3:")) {
         return null;
-      }
-      // Once mlops-s3 is merged: an s3://bucket/prefix/?endpoint=..&region=.. location opens an
-      // S3ArtifactStore given to Store.Builder.artifactStore(...) instead.
-      if (artifacts.startsWith("s3://")) {
-        throw new IllegalArgumentException(
-            "MLOPS_ARTIFACTS=s3://... needs the mlops-s3 module; this build stores artifacts in a"
-                + " directory (a file: URI or a path)");
       }
       return artifacts.startsWith("file:")
           ? Path.of(java.net.URI.create(artifacts))
@@ -464,10 +479,17 @@ public final class ReplicaService implements AutoCloseable {
       Store.Builder workspace =
           Store.builder()
               .dataSource(database); // MLOPS_JDBC_URL, _USER, _PASSWORD, _POOL_SIZE (a pool)
-      Path artifacts = settings.artifactDirectory(); // MLOPS_ARTIFACTS
-      if (artifacts != null) {
-        workspace.artifactRoot(artifacts);
-      } // else: the artifact store the workspace records
+      URI bucket = settings.artifactBucket(); // MLOPS_ARTIFACTS=s3://bucket/prefix/?endpoint=..
+      Path directory = settings.artifactDirectory(); // MLOPS_ARTIFACTS=/mnt/artifacts
+      S3ArtifactStore s3 = null;
+      if (bucket != null) {
+        // credentials: the AWS SDK's default chain (aws.accessKeyId, AWS_ACCESS_KEY_ID, ...)
+        s3 = S3ArtifactStoreProvider.builderFor(bucket).build();
+        closeOnFailure.add(s3);
+        workspace.artifactStore(s3); // the replica owns it and closes it after the Store
+      } else if (directory != null) {
+        workspace.artifactRoot(directory);
+      } // else: the artifact store the workspace records (s3: through mlops-s3's provider)
       Store shared = workspace.build();
       closeOnFailure.add(shared);
       ModelRegistry models =
@@ -493,6 +515,7 @@ public final class ReplicaService implements AutoCloseable {
       closeOnFailure.add(featureStore);
       // end::replica-wiring[]
       this.store = shared;
+      this.artifactStore = s3;
       this.registry = models;
       this.online = redis;
       this.features = featureStore;
@@ -1077,6 +1100,10 @@ public final class ReplicaService implements AutoCloseable {
     online.close();
     registry.close();
     store.close();
+    S3ArtifactStore s3 = artifactStore;
+    if (s3 != null) {
+      s3.close();
+    }
     pool.close();
   }
 

@@ -10,10 +10,13 @@ import io.github.mlops4j.monitoring.WindowSpec;
 import io.github.mlops4j.monitoring.profile.Profile;
 import io.github.mlops4j.monitoring.profile.ProfileSchema;
 import io.github.mlops4j.registry.ModelRegistry;
+import io.github.mlops4j.s3.S3ArtifactStore;
+import io.github.mlops4j.s3.S3ArtifactStoreProvider;
 import io.github.mlops4j.serving.InferenceService;
 import io.github.mlops4j.serving.Prediction;
 import io.github.mlops4j.serving.monitoring.MonitorListener;
 import io.github.mlops4j.store.Store;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +92,7 @@ class DeploymentGuideTest {
         .as("the replica test configures its replicas with the documented names")
         .containsAll(
             ReplicaIT.environment(
-                    "jdbc:postgresql://db/mlops", "u", Path.of("a"), "redis://r", "r", "server")
+                    "jdbc:postgresql://db/mlops", "u", "s3://b/a/", "redis://r", "r", "server")
                 .keySet());
   }
 
@@ -118,6 +121,24 @@ class DeploymentGuideTest {
     assertThat(t.pollInterval()).isEqualTo(Duration.ofSeconds(3));
     assertThat(t.role()).isEqualTo("writer");
     assertThat(t.artifactDirectory()).isEqualTo(Path.of("/mnt/models"));
+    assertThat(t.artifactBucket()).isNull();
+  }
+
+  @Test
+  void settings_anS3Location_namesTheBucket_notADirectory() {
+    String location =
+        // the form S3ArtifactStore.location() reports: the endpoint URL-encoded
+        "s3://models/prod/?endpoint=http%3A%2F%2Fminio%3A9000&pathStyle=true&region=us-east-1";
+    Map<String, String> env = new HashMap<>(requiredEnv());
+    env.put("MLOPS_ARTIFACTS", location);
+    Settings s = Settings.from(Map.of(), env);
+    assertThat(s.artifactBucket()).isEqualTo(URI.create(location));
+    assertThat(s.artifactDirectory()).isNull();
+    try (S3ArtifactStore store = S3ArtifactStoreProvider.builderFor(s.artifactBucket()).build()) {
+      assertThat(store.location())
+          .as("the store the replica builds reports the location it was given")
+          .isEqualTo(location);
+    }
   }
 
   @Test

@@ -11,8 +11,15 @@ import io.github.mlops4j.monitoring.profile.ProfileColumn;
 import io.github.mlops4j.redis.RedisServer;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelVersion;
+import io.github.mlops4j.s3.S3ArtifactStore;
+import io.github.mlops4j.s3.S3ArtifactStoreProvider;
+import io.github.mlops4j.s3.S3Server;
 import io.github.mlops4j.store.EmbeddedPostgresExtension;
+import io.github.mlops4j.store.Store;
 import io.github.mlops4j.testing.MutableClock;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -38,15 +44,16 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Several replicas of {@link ReplicaService}, each in its own JVM, sharing one PostgreSQL (embedded
- * -postgres), one artifact directory and one Redis (the redis-server of embedded-redis): a writer
- * that registers and promotes, and two serving replicas. The replicas are configured exactly as
- * {@code docs/deployment.md} documents ({@link #environment}); the scenarios run in order on the
- * same processes.
+ * -postgres), one S3 server (s3proxy, mlops-s3's {@link S3Server}, in this JVM) holding the
+ * artifacts and one Redis (the redis-server of embedded-redis): a writer that registers and
+ * promotes, and two serving replicas. The replicas are configured exactly as {@code
+ * docs/deployment.md} documents ({@link #environment}); the scenarios run in order on the same
+ * processes.
  *
  * <p>Monitoring and retraining run on the replicas' test clock ({@code MLOPS_TEST_CLOCK}), moved by
  * the test with {@code POST /clock}: windows close and merge when a scenario says so, never by
- * waiting. Scenarios that need code being merged separately are written and disabled (each names
- * what it needs): S3 artifacts, pushed registry changes.
+ * waiting. The replicas get the S3 credentials from the AWS SDK's default chain, here the
+ * environment variables {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicaIT {
@@ -54,6 +61,11 @@ class ReplicaIT {
   static final EmbeddedPostgresExtension POSTGRES = new EmbeddedPostgresExtension("replica");
 
   @RegisterExtension static final RedisServer REDIS = new RedisServer();
+
+  @RegisterExtension static final S3Server S3 = new S3Server();
+
+  /** The bucket every replica keeps its artifacts in, under the prefix {@code artifacts/}. */
+  static final String BUCKET = "replica-it";
 
   /** How often the replicas poll the registry: the documented bound until push is merged. */
   static final Duration POLL = Duration.ofMillis(100);
@@ -71,6 +83,7 @@ class ReplicaIT {
   private static String jdbcUrl;
   private static String jdbcUser;
   private static DataSource database;
+  private static String artifacts;
   private static final List<ReplicaProcess> started = new CopyOnWriteArrayList<>();
   private static ReplicaProcess writer;
   private static ReplicaProcess serverB;
@@ -90,6 +103,8 @@ class ReplicaIT {
         "jdbc:postgresql://" + pg.getServerNames()[0] + ":" + pg.getPortNumbers()[0] + "/" + name;
     jdbcUser = pg.getUser();
     database = pg;
+    S3.createBucket(BUCKET);
+    artifacts = s3Location(S3.endpoint().toString());
     Files.createDirectories(dir.resolve("logs"));
     // started together: the JVMs boot in parallel
     List<Thread> starting = new ArrayList<>();
@@ -136,7 +151,7 @@ class ReplicaIT {
   static Map<String, String> environment(
       String jdbcUrl,
       String jdbcUser,
-      Path artifacts,
+      String artifacts,
       String redisUri,
       String replicaId,
       String role) {
@@ -144,7 +159,7 @@ class ReplicaIT {
     env.put("MLOPS_JDBC_URL", jdbcUrl);
     env.put("MLOPS_JDBC_USER", jdbcUser);
     env.put("MLOPS_JDBC_POOL_SIZE", "4");
-    env.put("MLOPS_ARTIFACTS", artifacts.toUri().toString());
+    env.put("MLOPS_ARTIFACTS", artifacts);
     env.put("MLOPS_REDIS_URI", redisUri);
     env.put("MLOPS_REDIS_NAMESPACE", "replica-it");
     env.put("MLOPS_REPLICA_ID", replicaId);
@@ -171,8 +186,10 @@ class ReplicaIT {
 
   private static ReplicaProcess start(
       String id, String role, boolean withHooks, Map<String, String> overrides) throws Exception {
-    Map<String, String> env =
-        environment(jdbcUrl, jdbcUser, dir.resolve("artifacts"), REDIS.uri(), id, role);
+    Map<String, String> env = environment(jdbcUrl, jdbcUser, artifacts, REDIS.uri(), id, role);
+    // S3 credentials: not settings of the replica; the AWS SDK's default chain reads them
+    env.put("AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY);
+    env.put("AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY);
     env.putAll(overrides);
     ReplicaProcess p =
         ReplicaProcess.start(
@@ -289,7 +306,8 @@ class ReplicaIT {
     for (ReplicaProcess r : List.of(serverB, serverC)) {
       assertThat(predict(r)).isEqualTo(before);
     }
-    try (ModelRegistry registry = readOnlyView()) {
+    try (View view = readOnlyView()) {
+      ModelRegistry registry = view.registry();
       assertThat(registry.versions(MODEL)).extracting(ModelVersion::version).containsExactly(1, 2);
       assertThat(registry.aliases(MODEL)).containsEntry("champion", before);
     }
@@ -302,7 +320,8 @@ class ReplicaIT {
     for (ReplicaProcess r : List.of(serverB, serverC)) {
       awaitFollows(r, next, t);
     }
-    try (ModelRegistry registry = readOnlyView()) {
+    try (View view = readOnlyView()) {
+      ModelRegistry registry = view.registry();
       assertThat(registry.versions(MODEL))
           .extracting(ModelVersion::version)
           .containsExactly(1, 2, 3);
@@ -315,12 +334,25 @@ class ReplicaIT {
     assertAnswersNamedOnlyAliasTargets();
   }
 
-  private static ModelRegistry readOnlyView() {
-    return ModelRegistry.builder()
-        .dataSource(database)
-        .artifactRoot(dir.resolve("artifacts"))
-        .pollInterval(Duration.ZERO)
-        .build();
+  /** The shared registry seen from this JVM, with the S3 artifact store it records. */
+  record View(S3ArtifactStore artifacts, Store store, ModelRegistry registry)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      registry.close();
+      store.close();
+      artifacts.close();
+    }
+  }
+
+  private static View readOnlyView() {
+    S3ArtifactStore s3 =
+        S3ArtifactStoreProvider.builderFor(URI.create(artifacts))
+            .credentials(S3Server.credentials())
+            .build();
+    Store store = Store.builder().dataSource(database).artifactStore(s3).build();
+    return new View(
+        s3, store, ModelRegistry.builder().store(store).pollInterval(Duration.ZERO).build());
   }
 
   @Test
@@ -386,54 +418,85 @@ class ReplicaIT {
     }
   }
 
-  // ------------------------------------------------------------------ pending scenarios
+  // ------------------------------------------------------------------ S3 and push
 
-  /** Where the pending S3 scenario puts artifacts: s3proxy, path style (see mlops-s3's tests). */
+  /** Where the replicas keep artifacts: s3proxy, path style, as docs/deployment.md writes it. */
   static String s3Location(String endpoint) {
-    return "s3://replica-it/artifacts/?endpoint=" + endpoint + "&pathStyle=true&region=us-east-1";
+    return "s3://"
+        + BUCKET
+        + "/artifacts/?endpoint="
+        + URLEncoder.encode(endpoint, StandardCharsets.UTF_8) // as location() reports it
+        + "&pathStyle=true&region=us-east-1";
   }
 
   /**
-   * A model registered by one replica is loaded by another from the S3 server; the server stopped
-   * gives a clear error on a load and the replicas recover when it is back. To wire in: start
-   * mlops-s3's s3proxy test server beside Redis, give {@link #s3Location} as {@code
-   * MLOPS_ARTIFACTS} to replicas started here, and replace {@link #s3} with its stop/start.
+   * A model registered by one replica is loaded by the others from the S3 server. With the server
+   * stopped, a new version cannot be registered (a 503 naming the S3 location, nothing recorded)
+   * while every replica keeps serving the version it has; once it is back, the next version
+   * registers and the replicas follow.
    */
   @Test
   @Order(10)
-  @Disabled("needs mlops-s3 (S3ArtifactStore, its s3proxy test server) and MLOPS_ARTIFACTS=s3://")
   void s3Artifacts_registeredByOne_loadedByAnother_andAnOutageIsClear() throws Exception {
-    String location = s3Location(s3("endpoint"));
-    ReplicaProcess w = start("s3-writer", "writer", false, Map.of("MLOPS_ARTIFACTS", location));
-    ReplicaProcess s = start("s3-server", "server", false, Map.of("MLOPS_ARTIFACTS", location));
-    int v = registerAndPromote(w, 10);
-    awaitFollows(s, v, System.nanoTime()); // loaded from S3, verified on read
-    s3("stop");
-    Answer refused = w.post("/register?seed=11&promote=true", "");
-    assertThat(refused.status()).isEqualTo(503);
-    assertThat(refused.body()).contains("ArtifactStoreException");
-    assertThat(predict(s)).isEqualTo(v); // the loaded version keeps serving
-    s3("start");
-    Answer after = awaitOk(w, () -> w.post("/register?seed=12&promote=true", ""));
+    int v = registerAndPromote(writer, 10);
+    long t = System.nanoTime();
+    for (ReplicaProcess r : List.of(serverB, serverC)) {
+      awaitFollows(r, v, t); // loaded from S3, verified on read
+    }
+    int versionsBefore;
+    try (View view = readOnlyView()) {
+      versionsBefore = view.registry().versions(MODEL).size();
+    }
+
+    S3.stop();
+    Answer refused = writer.post("/register?seed=11&promote=true", "");
+    assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+    assertThat(refused.body())
+        .contains("ArtifactStoreException")
+        .contains("s3://" + BUCKET + "/artifacts/");
+    for (ReplicaProcess r : List.of(serverB, serverC, writer)) {
+      assertThat(predict(r)).as(r.name()).isEqualTo(v); // the loaded version keeps serving
+    }
+    try (View view = readOnlyView()) { // metadata only: PostgreSQL is up
+      ModelRegistry registry = view.registry();
+      assertThat(registry.versions(MODEL)).hasSize(versionsBefore); // nothing half-registered
+      assertThat(registry.aliases(MODEL)).containsEntry("champion", v);
+    }
+
+    S3.restart(); // same port, same objects
+    Answer after = awaitOk(writer, () -> writer.post("/register?seed=12&promote=true", ""));
     int next = Integer.parseInt(after.body().substring("version=".length()));
+    assertThat(next).isEqualTo(v + 1); // gapless: the refused registration took no number
     promoted.add(next);
-    awaitFollows(s, next, System.nanoTime());
+    t = System.nanoTime();
+    for (ReplicaProcess r : List.of(serverB, serverC)) {
+      awaitFollows(r, next, t);
+    }
     assertAnswersNamedOnlyAliasTargets();
   }
 
   /**
-   * With polling turned far beyond the test's safety net, a replica that still follows the alias
-   * heard it by push (PostgreSQL LISTEN/NOTIFY). To wire in: nothing but the merge; the replicas'
-   * poll interval then only bounds the fallback.
+   * With polling set to hours, a replica that still follows the alias heard it by push (PostgreSQL
+   * LISTEN/NOTIFY, {@code ModelRegistry.Builder.pushNotifications}, on by default). The lag is
+   * printed, not asserted.
    */
   @Test
   @Order(11)
-  @Disabled("needs pushed registry changes (LISTEN/NOTIFY) in ModelRegistry on PostgreSQL")
   void withPush_aReplicaFollowsTheAlias_withoutWaitingForItsPoll() throws Exception {
-    ReplicaProcess s = start("push-server", "server", false, Map.of("MLOPS_POLL_INTERVAL", "PT1H"));
-    int v = registerAndPromote(writer, 20);
-    long lag = awaitFollows(s, v, System.nanoTime());
-    System.out.println("alias propagation by push: " + lag + " ms");
+    ReplicaProcess s = start("push-server", "server", false, Map.of("MLOPS_POLL_INTERVAL", "PT5H"));
+    try {
+      awaitFollows(s, promoted.get(promoted.size() - 1), System.nanoTime()); // loaded on start
+      int v = registerAndPromote(writer, 20);
+      long t = System.nanoTime();
+      long lag = awaitFollows(s, v, t);
+      for (ReplicaProcess r : List.of(serverB, serverC)) {
+        awaitFollows(r, v, t);
+      }
+      System.out.println("alias propagation by push (poll PT5H): " + lag + " ms");
+      assertAnswersNamedOnlyAliasTargets();
+    } finally {
+      s.kill(); // not part of the monitoring scenarios below
+    }
   }
 
   /** Moves every live replica's test clock to {@code to}; each closes and evaluates due windows. */
@@ -455,7 +518,8 @@ class ReplicaIT {
   void aDriftSeenByAllReplicas_triggersExactlyOneRetraining() throws Exception {
     List<ReplicaProcess> live = List.of(serverB, serverC, writer);
     int versionsBefore;
-    try (ModelRegistry registry = readOnlyView()) {
+    try (View view = readOnlyView()) {
+      ModelRegistry registry = view.registry();
       versionsBefore = registry.versions(MODEL).size();
     }
     for (ReplicaProcess r : live) {
@@ -493,7 +557,8 @@ class ReplicaIT {
             .contains("replica '" + holder + "'");
       }
     }
-    try (ModelRegistry registry = readOnlyView()) {
+    try (View view = readOnlyView()) {
+      ModelRegistry registry = view.registry();
       assertThat(registry.versions(MODEL))
           .extracting(ModelVersion::version)
           .hasSize(versionsBefore + 1)
@@ -584,11 +649,5 @@ class ReplicaIT {
         }
       }
     }
-  }
-
-  /** The S3 server of the pending scenario: "endpoint" gives its URL; "stop" and "start". */
-  private static String s3(String action) {
-    throw new UnsupportedOperationException(
-        "wire mlops-s3's s3proxy test server here (" + action + ")");
   }
 }
