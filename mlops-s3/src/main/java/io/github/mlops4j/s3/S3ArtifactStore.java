@@ -622,6 +622,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   }
 
   private void deleteStaging(String staging, @Nullable Throwable primary) {
+    boolean interrupted = Thread.interrupted(); // the SDK sends nothing on an interrupted thread
     try {
       client.deleteObject(r -> r.bucket(bucket).key(staging));
     } catch (SdkException e) {
@@ -632,6 +633,10 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             "cannot delete the staging object {} (a lifecycle rule or removeStagingObjects will): {}",
             uri(staging),
             e.toString());
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }
@@ -709,11 +714,20 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
       }
     }
 
+    /**
+     * Aborts the upload, also on an interrupted thread (whose interrupt is kept): the SDK sends
+     * nothing while the flag is set, which would leave the parts stored.
+     */
     void abort(Throwable primary) {
+      boolean interrupted = Thread.interrupted();
       try {
         client.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));
       } catch (SdkException e) {
         primary.addSuppressed(e);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
   }

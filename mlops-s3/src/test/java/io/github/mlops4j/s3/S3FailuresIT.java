@@ -199,6 +199,57 @@ class S3FailuresIT {
   }
 
   @Test
+  void putInterruptedMidUpload_leavesNoUploadAndNoStagingObject() {
+    String prefix = prefix();
+    try (S3ArtifactStore store =
+        S3.storeBuilder(BUCKET)
+            .prefix(prefix)
+            .multipartThreshold(0)
+            .partSize(S3ArtifactStore.MIN_PART_SIZE)
+            .build()) {
+      // Interrupts the reading thread once the first part has been read, so that the second part's
+      // upload fails on the interrupt flag and the cleanup runs on an interrupted thread.
+      InputStream interrupting =
+          new InputStream() {
+            long served;
+
+            @Override
+            public int read() {
+              byte[] one = new byte[1];
+              return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+              if (served >= 3 * S3ArtifactStore.MIN_PART_SIZE) {
+                return -1;
+              }
+              int n = (int) Math.min(len, 3 * S3ArtifactStore.MIN_PART_SIZE - served);
+              if (served <= S3ArtifactStore.MIN_PART_SIZE
+                  && served + n > S3ArtifactStore.MIN_PART_SIZE) {
+                Thread.currentThread().interrupt();
+              }
+              java.util.Arrays.fill(b, off, off + n, (byte) 'x');
+              served += n;
+              return n;
+            }
+          };
+      try {
+        assertThatThrownBy(() -> store.put(interrupting))
+            .isInstanceOf(ArtifactStoreException.class)
+            .satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
+        assertThat(Thread.currentThread().isInterrupted()).isTrue();
+      } finally {
+        Thread.interrupted();
+      }
+
+      assertThat(raw.listMultipartUploads(r -> r.bucket(BUCKET).prefix(prefix)).uploads())
+          .isEmpty();
+      assertThat(S3ArtifactStoreIT.keys(raw, BUCKET, prefix)).isEmpty();
+    }
+  }
+
+  @Test
   void readOnlyStore_refusesToRemoveStagingObjects() {
     try (S3ArtifactStore store = S3.storeBuilder(BUCKET).readOnly(true).build()) {
       assertThatThrownBy(() -> store.removeStagingObjects(Duration.ZERO))
