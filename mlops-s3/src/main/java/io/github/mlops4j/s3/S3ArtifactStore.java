@@ -441,7 +441,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     try {
       client.putObject(
           r -> r.bucket(bucket).key(key).contentLength((long) length).metadata(digestMeta(digest)),
-          RequestBody.fromByteBuffer(ByteBuffer.wrap(bytes, 0, length)));
+          body(bytes, length));
     } catch (SdkException e) {
       throw failure("upload", key, e);
     }
@@ -671,7 +671,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
                             .uploadId(uploadId)
                             .partNumber(number)
                             .contentLength((long) length),
-                    RequestBody.fromByteBuffer(ByteBuffer.wrap(bytes, 0, length)))
+                    body(bytes, length))
                 .eTag();
         parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
       } catch (SdkException e) {
@@ -730,6 +730,16 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * A request body over the first {@code length} bytes of {@code bytes}, without copying them: each
+   * attempt (a retry too) reads a fresh stream over the same array. {@code fromByteBuffer} would
+   * copy every part.
+   */
+  private static RequestBody body(byte[] bytes, int length) {
+    return RequestBody.fromContentProvider(
+        () -> new ByteArrayInputStream(bytes, 0, length), length, "application/octet-stream");
   }
 
   private static Map<String, String> digestMeta(String digest) {
