@@ -157,7 +157,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     if (!ownsClient) {
       S3ServiceClientConfiguration conf = client.serviceClientConfiguration();
       if (end == null) {
-        end = conf.endpointOverride().orElse(null);
+        // Checked by Builder.client: no user info or path can reach location().
+        end = conf.endpointOverride().map(Builder::checkEndpoint).orElse(null);
       }
       if (reg == null && conf.region() != null) {
         reg = conf.region().id();
@@ -947,9 +948,26 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
      * as it is and does not close it. Excludes the connection settings except {@link
      * #pathStyle(boolean)}, which only names the store in its {@link S3ArtifactStore#location()
      * location}; endpoint and region are read from the client's configuration.
+     *
+     * @throws IllegalArgumentException if the client's endpoint override has user info, a path, a
+     *     query or a scheme other than http(s): it would appear in the store's location
      */
     public Builder client(S3Client client) {
-      this.client = Objects.requireNonNull(client, "client");
+      Objects.requireNonNull(client, "client");
+      URI override = client.serviceClientConfiguration().endpointOverride().orElse(null);
+      if (override != null) {
+        try {
+          checkEndpoint(override);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              "S3ArtifactStore.Builder: the client's endpoint override "
+                  + PathNames.quote(withoutUserInfo(override))
+                  + " is not an http(s)://host[:port] URI without path, query or user info; the"
+                  + " store names its location by it. Build the client with such an endpoint",
+              e);
+        }
+      }
+      this.client = client;
       return this;
     }
 
@@ -1143,11 +1161,18 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
       if (!ok) {
         throw new IllegalArgumentException(
             "endpoint "
-                + PathNames.quote(endpoint.toString())
+                + PathNames.quote(withoutUserInfo(endpoint))
                 + " is not an http(s)://host[:port] URI without path, query or user info");
       }
       String s = endpoint.toString();
       return s.endsWith("/") ? URI.create(s.substring(0, s.length() - 1)) : endpoint;
+    }
+
+    /** The URI for messages, with any user info (credentials) replaced by {@code ***}. */
+    static String withoutUserInfo(URI uri) {
+      String s = uri.toString();
+      String info = uri.getRawUserInfo();
+      return info == null ? s : s.replace(info + "@", "***@");
     }
   }
 }
