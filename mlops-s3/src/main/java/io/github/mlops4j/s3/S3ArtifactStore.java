@@ -85,9 +85,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *       the default and spooling is offered with {@link Builder#spoolDirectory(Path)} for servers
  *       whose copy rewrites the object slowly. A server side copy of more than 5 GiB is done part
  *       by part ({@code UploadPartCopy}).
- *   <li>A process that dies mid-put leaves at most a staging object or an incomplete multipart
- *       upload under {@code <prefix>tmp/}, never a partial object under its final key: remove them
- *       with a bucket lifecycle rule (docs/s3.md) or {@link #removeStagingObjects(Duration)}.
+ *   <li>A process that dies mid-put leaves at most a staging object under {@code <prefix>tmp/} or
+ *       an incomplete multipart upload (to a staging key, or to the final key for a large file or a
+ *       copy above 5 GiB), never a readable partial object under a final key: remove them with a
+ *       bucket lifecycle rule (docs/s3.md) or {@link #removeStagingObjects(Duration)}.
  * </ul>
  *
  * <p>Failures are retried by the SDK's standard retry strategy (exponential backoff with jitter, a
@@ -107,6 +108,12 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   /** The largest part, and the largest object one CopyObject copies. */
   static final long MAX_PART_SIZE = 5L << 30;
 
+  /**
+   * The smallest age {@link #removeStagingObjects(Duration)} accepts: a younger upload may be a put
+   * of another replica that is still running.
+   */
+  public static final Duration MIN_STAGING_AGE = Duration.ofMinutes(15);
+
   static final String OBJECTS = "sha256/";
   static final String STAGING = "tmp/";
   static final String DIGEST_METADATA = "sha256";
@@ -115,6 +122,9 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]");
   private static final Pattern PREFIX_CHARS = Pattern.compile("[A-Za-z0-9!_.*'()/=+-]*");
   private static final int MAX_PREFIX = 512;
+  private static final Pattern STAGING_NAME =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+  private static final Pattern OBJECT_NAME = Pattern.compile("[0-9a-f]{2}/[0-9a-f]{62}");
 
   private final S3Client client;
   private final boolean ownsClient;
@@ -147,7 +157,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     if (!ownsClient) {
       S3ServiceClientConfiguration conf = client.serviceClientConfiguration();
       if (end == null) {
-        end = conf.endpointOverride().orElse(null);
+        // Checked by Builder.client: no user info or path can reach location().
+        end = conf.endpointOverride().map(Builder::checkEndpoint).orElse(null);
       }
       if (reg == null && conf.region() != null) {
         reg = conf.region().id();
@@ -284,18 +295,27 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   }
 
   /**
-   * Removes what interrupted puts left under {@code <prefix>tmp/}: staging objects and incomplete
-   * multipart uploads started more than {@code olderThan} ago (by the store's clock). Puts still
-   * running are not disturbed as long as none takes longer than {@code olderThan}. A bucket
-   * lifecycle rule does the same without a process (docs/s3.md).
+   * Removes what interrupted puts left: staging objects {@code <prefix>tmp/<uuid>} and incomplete
+   * multipart uploads to a staging key or to an object key {@code <prefix>sha256/…} (a large file
+   * put or a copy above 5 GiB uploads to the final key; an incomplete upload is never a readable
+   * object), started more than {@code olderThan} ago by the store's clock. Nothing else is touched,
+   * even with an empty prefix: other keys and other applications' uploads in the bucket are left
+   * alone.
+   *
+   * <p>Every replica sharing the prefix has its puts in the same place: a put still running is
+   * aborted if it started more than {@code olderThan} ago. Choose an age longer than the longest
+   * put; below {@link #MIN_STAGING_AGE} is refused. A bucket lifecycle rule does the same without a
+   * process (docs/s3.md).
    *
    * @return how many objects and uploads were removed
    * @throws ArtifactStoreException if listing or deleting fails
    * @throws IllegalStateException if the store is read-only
+   * @throws IllegalArgumentException if {@code olderThan} is below {@link #MIN_STAGING_AGE}
    */
   public int removeStagingObjects(Duration olderThan) {
-    Checks.notNegative(Objects.requireNonNull(olderThan, "olderThan"), "olderThan");
+    Objects.requireNonNull(olderThan, "olderThan");
     checkWritable();
+    Checks.atLeast(olderThan, MIN_STAGING_AGE, "olderThan");
     Instant cutoff = clock.instant().minus(olderThan);
     String staging = prefix + STAGING;
     int removed = 0;
@@ -303,26 +323,52 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
       ListObjectsV2Request list =
           ListObjectsV2Request.builder().bucket(bucket).prefix(staging).build();
       for (S3Object o : client.listObjectsV2Paginator(list).contents()) {
-        if (o.key().startsWith(staging) && o.lastModified().isBefore(cutoff)) {
+        if (isStagingKey(o.key()) && o.lastModified().isBefore(cutoff)) {
           client.deleteObject(r -> r.bucket(bucket).key(o.key()));
           removed++;
         }
       }
       for (MultipartUpload upload :
-          client.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(staging)).uploads()) {
-        if (upload.key().startsWith(staging) && upload.initiated().isBefore(cutoff)) {
+          client.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(prefix)).uploads()) {
+        boolean ours = isStagingKey(upload.key()) || isObjectKey(upload.key());
+        if (ours && upload.initiated().isBefore(cutoff)) {
           client.abortMultipartUpload(
               r -> r.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
           removed++;
         }
       }
     } catch (SdkException e) {
-      throw failure("remove staging objects under", staging, e);
+      throw failure("remove staging objects and incomplete uploads under", prefix, e);
     }
     if (removed > 0) {
-      LOG.info("removed {} staging object(s) left by interrupted puts in {}", removed, location());
+      LOG.info(
+          "removed {} staging object(s) and incomplete upload(s) left by interrupted puts in {}",
+          removed,
+          location());
     }
     return removed;
+  }
+
+  /** Whether {@code key} is {@code <prefix>tmp/<uuid>}, a name this store gives staging objects. */
+  private boolean isStagingKey(String key) {
+    return key.startsWith(prefix)
+        && key.startsWith(STAGING, prefix.length())
+        && STAGING_NAME
+            .matcher(key)
+            .region(prefix.length() + STAGING.length(), key.length())
+            .matches();
+  }
+
+  /**
+   * Whether {@code key} is {@code <prefix>sha256/<2 hex>/<62 hex>}, an object key of this store.
+   */
+  private boolean isObjectKey(String key) {
+    return key.startsWith(prefix)
+        && key.startsWith(OBJECTS, prefix.length())
+        && OBJECT_NAME
+            .matcher(key)
+            .region(prefix.length() + OBJECTS.length(), key.length())
+            .matches();
   }
 
   /** Closes the S3 client if this store built it; a client given to the builder stays open. */
@@ -396,7 +442,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     try {
       client.putObject(
           r -> r.bucket(bucket).key(key).contentLength((long) length).metadata(digestMeta(digest)),
-          RequestBody.fromByteBuffer(ByteBuffer.wrap(bytes, 0, length)));
+          body(bytes, length));
     } catch (SdkException e) {
       throw failure("upload", key, e);
     }
@@ -577,6 +623,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   }
 
   private void deleteStaging(String staging, @Nullable Throwable primary) {
+    boolean interrupted = Thread.interrupted(); // the SDK sends nothing on an interrupted thread
     try {
       client.deleteObject(r -> r.bucket(bucket).key(staging));
     } catch (SdkException e) {
@@ -587,6 +634,10 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             "cannot delete the staging object {} (a lifecycle rule or removeStagingObjects will): {}",
             uri(staging),
             e.toString());
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }
@@ -621,7 +672,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
                             .uploadId(uploadId)
                             .partNumber(number)
                             .contentLength((long) length),
-                    RequestBody.fromByteBuffer(ByteBuffer.wrap(bytes, 0, length)))
+                    body(bytes, length))
                 .eTag();
         parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
       } catch (SdkException e) {
@@ -664,13 +715,32 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
       }
     }
 
+    /**
+     * Aborts the upload, also on an interrupted thread (whose interrupt is kept): the SDK sends
+     * nothing while the flag is set, which would leave the parts stored.
+     */
     void abort(Throwable primary) {
+      boolean interrupted = Thread.interrupted();
       try {
         client.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));
       } catch (SdkException e) {
         primary.addSuppressed(e);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
+  }
+
+  /**
+   * A request body over the first {@code length} bytes of {@code bytes}, without copying them: each
+   * attempt (a retry too) reads a fresh stream over the same array. {@code fromByteBuffer} would
+   * copy every part.
+   */
+  private static RequestBody body(byte[] bytes, int length) {
+    return RequestBody.fromContentProvider(
+        () -> new ByteArrayInputStream(bytes, 0, length), length, "application/octet-stream");
   }
 
   private static Map<String, String> digestMeta(String digest) {
@@ -878,9 +948,26 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
      * as it is and does not close it. Excludes the connection settings except {@link
      * #pathStyle(boolean)}, which only names the store in its {@link S3ArtifactStore#location()
      * location}; endpoint and region are read from the client's configuration.
+     *
+     * @throws IllegalArgumentException if the client's endpoint override has user info, a path, a
+     *     query or a scheme other than http(s): it would appear in the store's location
      */
     public Builder client(S3Client client) {
-      this.client = Objects.requireNonNull(client, "client");
+      Objects.requireNonNull(client, "client");
+      URI override = client.serviceClientConfiguration().endpointOverride().orElse(null);
+      if (override != null) {
+        try {
+          checkEndpoint(override);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              "S3ArtifactStore.Builder: the client's endpoint override "
+                  + PathNames.quote(withoutUserInfo(override))
+                  + " is not an http(s)://host[:port] URI without path, query or user info; the"
+                  + " store names its location by it. Build the client with such an endpoint",
+              e);
+        }
+      }
+      this.client = client;
       return this;
     }
 
@@ -1074,11 +1161,18 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
       if (!ok) {
         throw new IllegalArgumentException(
             "endpoint "
-                + PathNames.quote(endpoint.toString())
+                + PathNames.quote(withoutUserInfo(endpoint))
                 + " is not an http(s)://host[:port] URI without path, query or user info");
       }
       String s = endpoint.toString();
       return s.endsWith("/") ? URI.create(s.substring(0, s.length() - 1)) : endpoint;
+    }
+
+    /** The URI for messages, with any user info (credentials) replaced by {@code ***}. */
+    static String withoutUserInfo(URI uri) {
+      String s = uri.toString();
+      String info = uri.getRawUserInfo();
+      return info == null ? s : s.replace(info + "@", "***@");
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.github.mlops4j.s3;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
@@ -50,5 +51,37 @@ class S3ArtifactStoreTest {
     assertThatThrownBy(() -> b.prefix("a b")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.endpoint(URI.create("http://host/path")))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void clientWithUserInfoOrPathInItsEndpoint_isRefusedWithoutShowingTheSecret() {
+    for (String endpoint :
+        new String[] {"http://user:s3cr3t@localhost:9000", "http://localhost:9000/base"}) {
+      try (S3Client client = client(URI.create(endpoint))) {
+        assertThatThrownBy(() -> S3ArtifactStore.builder().bucket("models").client(client))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("the client's endpoint override")
+            .hasMessageNotContaining("s3cr3t");
+      }
+    }
+  }
+
+  @Test
+  void clientEndpoint_isNamedInTheLocationWithoutItsTrailingSlash() {
+    try (S3Client client = client(URI.create("http://localhost:9000/"));
+        S3ArtifactStore store = S3ArtifactStore.builder().bucket("models").client(client).build()) {
+      assertThat(store.location())
+          .isEqualTo("s3://models/?endpoint=http%3A%2F%2Flocalhost%3A9000&region=us-east-1");
+    }
+  }
+
+  private static S3Client client(URI endpoint) {
+    return S3Client.builder()
+        .region(Region.US_EAST_1)
+        .endpointOverride(endpoint)
+        .credentialsProvider(S3Server.credentials())
+        .httpClientBuilder(
+            software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
+        .build();
   }
 }

@@ -141,11 +141,13 @@ class S3FailuresIT {
     String prefix = prefix();
     MutableClock clock = new MutableClock(Instant.now());
     try (S3ArtifactStore store = S3.storeBuilder(BUCKET).prefix(prefix).clock(clock).build()) {
-      raw.putObject(r -> r.bucket(BUCKET).key(prefix + "tmp/crashed"), RequestBody.fromString("x"));
+      String crashed = prefix + "tmp/" + UUID.randomUUID();
+      raw.putObject(r -> r.bucket(BUCKET).key(crashed), RequestBody.fromString("x"));
       raw.putObject(r -> r.bucket(BUCKET).key(prefix + "kept"), RequestBody.fromString("x"));
       raw.putObject(r -> r.bucket(BUCKET).key("elsewhere/tmp/x"), RequestBody.fromString("x"));
       String upload =
-          raw.createMultipartUpload(r -> r.bucket(BUCKET).key(prefix + "tmp/upload")).uploadId();
+          raw.createMultipartUpload(r -> r.bucket(BUCKET).key(prefix + "tmp/" + UUID.randomUUID()))
+              .uploadId();
 
       assertThat(store.removeStagingObjects(Duration.ofHours(1))).isZero();
       clock.advance(Duration.ofHours(2));
@@ -157,6 +159,93 @@ class S3FailuresIT {
       assertThat(raw.listMultipartUploads(r -> r.bucket(BUCKET).prefix(prefix)).uploads())
           .noneMatch(u -> u.uploadId().equals(upload));
       assertThat(removed).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void incompleteUploadToAFinalKey_isAbortedButNotOtherKeys() {
+    String prefix = prefix();
+    MutableClock clock = new MutableClock(Instant.now());
+    try (S3ArtifactStore store = S3.storeBuilder(BUCKET).prefix(prefix).clock(clock).build()) {
+      String finalKey = store.key(HELLO_SHA256);
+      String toFinal = raw.createMultipartUpload(r -> r.bucket(BUCKET).key(finalKey)).uploadId();
+      String foreignTmp = prefix + "tmp/not-a-uuid";
+      raw.putObject(r -> r.bucket(BUCKET).key(foreignTmp), RequestBody.fromString("x"));
+      String toForeign =
+          raw.createMultipartUpload(r -> r.bucket(BUCKET).key(prefix + "other/big")).uploadId();
+      clock.advance(Duration.ofHours(2));
+
+      int removed = store.removeStagingObjects(Duration.ofHours(1));
+
+      assertThat(raw.listMultipartUploads(r -> r.bucket(BUCKET).prefix(prefix)).uploads())
+          .extracting(u -> u.uploadId())
+          .contains(toForeign)
+          .doesNotContain(toFinal);
+      assertThat(S3ArtifactStoreIT.keys(raw, BUCKET, prefix)).containsExactly(foreignTmp);
+      assertThat(removed).isEqualTo(1);
+      raw.abortMultipartUpload(r -> r.bucket(BUCKET).key(prefix + "other/big").uploadId(toForeign));
+    }
+  }
+
+  @Test
+  void removeStagingObjects_refusesAnAgeThatWouldAbortRunningPuts() {
+    try (S3ArtifactStore store = S3.storeBuilder(BUCKET).prefix(prefix()).build()) {
+      assertThatThrownBy(() -> store.removeStagingObjects(Duration.ZERO))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("olderThan");
+      assertThatThrownBy(() -> store.removeStagingObjects(Duration.ofMinutes(1)))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void putInterruptedMidUpload_leavesNoUploadAndNoStagingObject() {
+    String prefix = prefix();
+    try (S3ArtifactStore store =
+        S3.storeBuilder(BUCKET)
+            .prefix(prefix)
+            .multipartThreshold(0)
+            .partSize(S3ArtifactStore.MIN_PART_SIZE)
+            .build()) {
+      // Interrupts the reading thread once the first part has been read, so that the second part's
+      // upload fails on the interrupt flag and the cleanup runs on an interrupted thread.
+      InputStream interrupting =
+          new InputStream() {
+            long served;
+
+            @Override
+            public int read() {
+              byte[] one = new byte[1];
+              return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+              if (served >= 3 * S3ArtifactStore.MIN_PART_SIZE) {
+                return -1;
+              }
+              int n = (int) Math.min(len, 3 * S3ArtifactStore.MIN_PART_SIZE - served);
+              if (served <= S3ArtifactStore.MIN_PART_SIZE
+                  && served + n > S3ArtifactStore.MIN_PART_SIZE) {
+                Thread.currentThread().interrupt();
+              }
+              java.util.Arrays.fill(b, off, off + n, (byte) 'x');
+              served += n;
+              return n;
+            }
+          };
+      try {
+        assertThatThrownBy(() -> store.put(interrupting))
+            .isInstanceOf(ArtifactStoreException.class)
+            .satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
+        assertThat(Thread.currentThread().isInterrupted()).isTrue();
+      } finally {
+        Thread.interrupted();
+      }
+
+      assertThat(raw.listMultipartUploads(r -> r.bucket(BUCKET).prefix(prefix)).uploads())
+          .isEmpty();
+      assertThat(S3ArtifactStoreIT.keys(raw, BUCKET, prefix)).isEmpty();
     }
   }
 
