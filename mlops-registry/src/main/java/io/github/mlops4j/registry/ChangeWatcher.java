@@ -73,14 +73,6 @@ final class ChangeWatcher {
   private long cursor;
 
   /**
-   * Held by a poll from its read through the dispatch of what it found, so that remote changes are
-   * announced in sequence order even when the watcher thread, the listener thread and {@code
-   * refresh} poll at once. Always taken before {@code this}, never while holding it; {@link
-   * #commit} does not take it.
-   */
-  private final Object dispatchLock = new Object();
-
-  /**
    * Starts following the audit trail from its current end.
    *
    * @param pollInterval how often the watcher thread polls; zero for no thread (only {@link #poll}
@@ -136,9 +128,8 @@ final class ChangeWatcher {
    * Picks up changes committed by other processes: invalidates and announces them. The cache is
    * invalidated while the cursor is still held, so that a poll (or {@link ModelRegistry#refresh})
    * that finds nothing new cannot return before a concurrent poll that found the changes has
-   * invalidated them. Listeners are called after the lock is released, but before another poll
-   * reads, so remote changes are announced in sequence order. Failures are logged (unless closed),
-   * not thrown.
+   * invalidated them. Listeners are called after the lock is released. Failures are logged (unless
+   * closed), not thrown.
    */
   void poll() {
     var unused = tryPoll();
@@ -147,23 +138,21 @@ final class ChangeWatcher {
   /** {@link #poll}, returning whether it reached the store. */
   boolean tryPoll() {
     try {
-      synchronized (dispatchLock) {
-        List<AuditEntry> fresh = new ArrayList<>();
-        synchronized (this) {
-          List<AuditEntry> entries = StoreAccess.read(store, c -> dao.auditLog(c, null, cursor));
-          for (AuditEntry e : entries) {
-            if (!announced.remove(e.sequence())) {
-              resolved.invalidate(e.model());
-              fresh.add(e);
-            }
-          }
-          if (!entries.isEmpty()) {
-            cursor = entries.get(entries.size() - 1).sequence();
+      List<AuditEntry> fresh = new ArrayList<>();
+      synchronized (this) {
+        List<AuditEntry> entries = StoreAccess.read(store, c -> dao.auditLog(c, null, cursor));
+        for (AuditEntry e : entries) {
+          if (!announced.remove(e.sequence())) {
+            resolved.invalidate(e.model());
+            fresh.add(e);
           }
         }
-        for (AuditEntry e : fresh) {
-          dispatch(RegistryEvent.of(e));
+        if (!entries.isEmpty()) {
+          cursor = entries.get(entries.size() - 1).sequence();
         }
+      }
+      for (AuditEntry e : fresh) {
+        dispatch(RegistryEvent.of(e));
       }
       return true;
     } catch (RuntimeException e) {

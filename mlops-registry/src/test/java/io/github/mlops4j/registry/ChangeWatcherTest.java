@@ -11,11 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -151,51 +146,5 @@ class ChangeWatcherTest {
 
     assertThat(events).hasSize(1);
     assertThat(after).hasSize(1);
-  }
-
-  @Test
-  void twoThreadsPollingAtOnce_announceRemoteChangesInSequenceOrder() throws Exception {
-    List<Long> seen = new CopyOnWriteArrayList<>();
-    CountDownLatch firstHeard = new CountDownLatch(1);
-    AtomicReference<Thread> secondPoller = new AtomicReference<>();
-    watcher.addListener(
-        e -> {
-          seen.add(e.entry().sequence());
-          if (seen.size() == 1) {
-            firstHeard.countDown();
-            // hold the first poll's dispatch until the second poll has announced what it found or
-            // waits for this dispatch to end
-            awaitTrue(
-                () -> {
-                  Thread t = secondPoller.get();
-                  return t != null
-                      && (t.getState() == Thread.State.BLOCKED
-                          || t.getState() == Thread.State.TERMINATED);
-                });
-          }
-        });
-    writer.setAlias("m", "champion", 1); // two changes by another instance
-    writer.setAlias("m", "champion", 2);
-    Thread first = new Thread(watcher::poll);
-    first.start();
-    assertThat(firstHeard.await(60, TimeUnit.SECONDS)).as("safety net").isTrue();
-    writer.setAlias("m", "champion", 1); // a third, while the first poll dispatches
-
-    Thread second = new Thread(watcher::poll);
-    secondPoller.set(second);
-    second.start();
-    first.join();
-    second.join();
-
-    assertThat(seen).hasSize(3).isSorted().doesNotHaveDuplicates();
-  }
-
-  /** Waits until {@code condition} holds; the deadline is a safety net, not a timing. */
-  private static void awaitTrue(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime() - deadline).as("safety net").isNegative();
-      LockSupport.parkNanos(100_000);
-    }
   }
 }
