@@ -43,6 +43,12 @@ final class PgChangeListener implements AutoCloseable {
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
+  /** How long the listener goes without a notification before it checks its connection. */
+  static final Duration KEEPALIVE = Duration.ofSeconds(30);
+
+  /** SQLState of a statement refused in a read-only transaction (a hot standby refuses LISTEN). */
+  private static final String READ_ONLY_TRANSACTION = "25006";
+
   private final Store store;
   private final BooleanSupplier poll;
   private final Thread thread;
@@ -53,14 +59,20 @@ final class PgChangeListener implements AutoCloseable {
   /** Whether the last attempt failed (listener thread only). */
   private boolean failing;
 
-  /** Whether LISTEN succeeded since the last failure (listener thread only). */
+  /**
+   * Whether listening worked since the last failure: LISTEN and the catch-up poll after it
+   * succeeded (listener thread only). Until then failures keep backing off.
+   */
   private boolean listenedSinceFailure;
 
-  /** Thrown inside the listening work when the connection is not pgjdbc's. */
-  private static final class NotPgjdbc extends RuntimeException {
+  /**
+   * Thrown inside the listening work when listening cannot work on this database: the connection is
+   * not pgjdbc's, or the server refuses {@code LISTEN} (a read-only hot standby).
+   */
+  private static final class CannotListen extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    NotPgjdbc(String message) {
+    CannotListen(String message) {
       super(message, null, false, false);
     }
   }
@@ -95,7 +107,7 @@ final class PgChangeListener implements AutoCloseable {
       try {
         StoreAccess.read(store, this::listen);
         return; // closed
-      } catch (NotPgjdbc e) {
+      } catch (CannotListen e) {
         LOG.info("{}; registry changes are found by polling only", e.getMessage());
         return;
       } catch (LinkageError e) {
@@ -139,7 +151,7 @@ final class PgChangeListener implements AutoCloseable {
   /** Listens on {@code c} until closed; throws when the connection fails. */
   private @Nullable Void listen(Connection c) throws SQLException {
     if (!c.isWrapperFor(PGConnection.class)) {
-      throw new NotPgjdbc(
+      throw new CannotListen(
           "The registry's DataSource hands out connections that are not pgjdbc's ("
               + c.getClass().getName()
               + ")");
@@ -147,22 +159,36 @@ final class PgChangeListener implements AutoCloseable {
     PGConnection pg = c.unwrap(PGConnection.class);
     try (Statement s = c.createStatement()) {
       s.execute("LISTEN " + CHANNEL);
+    } catch (SQLException e) {
+      if (READ_ONLY_TRANSACTION.equals(e.getSQLState())) {
+        rollbackQuietly(c);
+        throw new CannotListen(
+            "The registry's database refuses LISTEN (SQLState 25006, a read-only hot standby?)");
+      }
+      throw e;
     }
     if (!c.getAutoCommit()) {
       c.commit(); // LISTEN takes effect on commit
     }
     try {
       backendPid = pg.getBackendPID();
-      listenedSinceFailure = true;
       if (failing) {
         LOG.info("Listening for registry changes again (backend {})", backendPid);
       } else {
         LOG.debug("Listening for registry changes on backend {}", backendPid);
       }
       pollOrFail(); // what was committed while nobody listened
+      listenedSinceFailure = true; // only once a poll worked: a failing poll keeps the backoff
+      long lastHeard = System.nanoTime();
       while (!closed) {
-        if (pg.getNotifications(WAIT_MILLIS).length > 0 && !closed) {
-          pollOrFail();
+        if (pg.getNotifications(WAIT_MILLIS).length > 0) {
+          lastHeard = System.nanoTime();
+          if (!closed) {
+            pollOrFail();
+          }
+        } else if (System.nanoTime() - lastHeard >= KEEPALIVE.toNanos()) {
+          keepAlive(c); // reading alone never notices a peer that is gone
+          lastHeard = System.nanoTime();
         }
       }
     } catch (SQLException e) {
@@ -192,6 +218,30 @@ final class PgChangeListener implements AutoCloseable {
     }
     if (!c.getAutoCommit()) {
       c.commit();
+    }
+  }
+
+  /**
+   * Sends a statement on the listening connection: waiting for notifications only reads, and a read
+   * on a socket whose peer is gone without a word waits forever, while a write fails (at the latest
+   * when the operating system's TCP retransmission gives up), which makes the listener reconnect.
+   */
+  private static void keepAlive(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("SELECT 1");
+    }
+    if (!c.getAutoCommit()) {
+      c.commit();
+    }
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      if (!c.getAutoCommit()) {
+        c.rollback();
+      }
+    } catch (SQLException e) {
+      LOG.debug("Rolling back the refused LISTEN failed: {}", e.toString());
     }
   }
 

@@ -1359,7 +1359,6 @@ final class ServiceCore {
         loaded.put(v, lv);
       }
       if (!initial && next[i] != null) {
-        meters.swapped();
         swaps.add(
             new ServingEvent.Swapped(model, routes.get(i), next[i].version, v, clock.instant()));
       }
@@ -1376,6 +1375,7 @@ final class ServiceCore {
     }
     snapshot = new Snapshot(next, canaryActive);
     for (ServingEvent.Swapped swap : swaps) { // a listener that predicts on it gets the new version
+      meters.swapped(); // counted once the swap is published, beside its event
       events.offer(swap);
       LOG.info(
           "'{}' {} swapped from v{} to v{}",
