@@ -11,7 +11,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -25,8 +27,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Changes come from two places. Changes made through this registry are written by {@link
  * #commit}, which announces them on the calling thread; changes committed by other registry
- * instances and processes are found by {@link #poll}, on the watcher thread every poll interval or
- * on the caller's thread ({@link ModelRegistry#refresh}).
+ * instances and processes are found by {@link #poll}, on the watcher thread every poll interval and
+ * whenever PostgreSQL notifies a change ({@link PgChangeListener} hands its polls to the watcher
+ * thread, so background polls never run two at a time), or on the caller's thread ({@link
+ * ModelRegistry#refresh}).
  *
  * <h2>Ordering</h2>
  *
@@ -108,13 +112,32 @@ final class ChangeWatcher {
 
   private @Nullable PgChangeListener startListener(Store store) {
     try {
-      return PgChangeListener.start(store, this::tryPoll);
+      return PgChangeListener.start(store, this::pollOnWatcherThread);
     } catch (LinkageError e) { // pgjdbc is optional
       LOG.info(
           "pgjdbc (org.postgresql.jdbc) is not available to the registry ({}); registry changes"
               + " are found by polling only",
           e.toString());
       return null;
+    }
+  }
+
+  /**
+   * Runs {@link #tryPoll} on the watcher thread and waits for it. The polls that notifications
+   * start and the timed polls thus run one at a time on one thread, so that remote changes are
+   * announced in sequence order (two threads polling could dispatch a later change first).
+   *
+   * @return whether the poll reached the store; false when the watcher is closed
+   */
+  private boolean pollOnWatcherThread() {
+    ScheduledExecutorService watcher = Objects.requireNonNull(executor, "executor");
+    try {
+      return watcher.submit(this::tryPoll).get();
+    } catch (RejectedExecutionException | ExecutionException e) {
+      return false; // closed, or the poll threw past its own handler
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
