@@ -6,19 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.features.FeatureStore;
 import io.github.mlops4j.tracking.Tracker;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.Comparator;
 import java.util.stream.Stream;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
@@ -30,27 +22,6 @@ import org.sqlite.SQLiteDataSource;
  */
 class WorkspaceLocationTest {
   @TempDir Path temp;
-
-  private static @Nullable String recorded(Path db) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        PreparedStatement p =
-            c.prepareStatement("SELECT value FROM mlops_settings WHERE name = ?")) {
-      p.setString(1, WorkspaceSettings.ARTIFACT_STORE);
-      try (ResultSet rs = p.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    }
-  }
-
-  private static String put(ArtifactStore store, String content) {
-    return store.put(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8))).digest();
-  }
-
-  private static String text(ArtifactStore store, String digest) throws IOException {
-    try (InputStream in = store.open(digest)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
 
   private static void deleteTree(Path root) throws IOException {
     try (Stream<Path> files = Files.walk(root)) {
@@ -73,20 +44,23 @@ class WorkspaceLocationTest {
     String digest;
     try (Store store = Store.open(ws[0])) {
       store.migrate("tracking", 2);
-      digest = put(store.artifacts(), "weights");
+      digest = WorkspaceSettingsTest.put(store.artifacts(), "weights");
     }
     for (OpenMode mode : OpenMode.values()) {
       try (Store store = Store.open(ws[1], mode)) {
         store.migrate("tracking", 2);
         assertThat(store.artifactRoot()).contains(ws[1].resolve("artifacts").toAbsolutePath());
-        assertThat(text(store.artifacts(), digest)).as("mode %s", mode).isEqualTo("weights");
+        assertThat(WorkspaceSettingsTest.text(store.artifacts(), digest))
+            .as("mode %s", mode)
+            .isEqualTo("weights");
       }
       Path db = ws[1].resolve(Store.DATABASE_FILE);
       try (Store store = Store.builder().sqliteFile(db).openMode(mode).build()) {
-        assertThat(text(store.artifacts(), digest)).isEqualTo("weights");
+        assertThat(WorkspaceSettingsTest.text(store.artifacts(), digest)).isEqualTo("weights");
       }
     }
-    assertThat(recorded(ws[0].resolve(Store.DATABASE_FILE))).isEqualTo("artifacts/");
+    assertThat(WorkspaceSettingsTest.recorded(ws[0].resolve(Store.DATABASE_FILE)))
+        .isEqualTo("artifacts/");
   }
 
   @Test
@@ -95,19 +69,9 @@ class WorkspaceLocationTest {
     String digest;
     try (Store store = Store.open(ws[1])) {
       store.migrate("tracking", 2);
-      digest = put(store.artifacts(), "weights");
+      digest = WorkspaceSettingsTest.put(store.artifacts(), "weights");
     }
-    assertThat(recorded(ws[0].resolve(Store.DATABASE_FILE))).isEqualTo("artifacts/");
-
-    Path moved = Files.move(ws[0], temp.resolve("moved"));
-    try (Store store = Store.open(moved, OpenMode.EXISTING)) {
-      store.migrate("tracking", 2);
-      assertThat(text(store.artifacts(), digest)).isEqualTo("weights");
-    }
-    try (Store store = Store.builder().sqliteFile(moved.resolve(Store.DATABASE_FILE)).build()) {
-      assertThat(store.artifactRoot()).contains(moved.resolve("artifacts").toAbsolutePath());
-      assertThat(text(store.artifacts(), digest)).isEqualTo("weights");
-    }
+    WorkspaceSettingsTest.assertRecordedRelativelyAndMovable(ws[0], temp.resolve("moved"), digest);
   }
 
   @Test
@@ -121,9 +85,10 @@ class WorkspaceLocationTest {
             .artifactRoot(ws[0].resolve("artifacts"))
             .build()) {
       store.migrate("tracking", 2);
-      digest = put(store.artifacts(), "weights");
+      digest = WorkspaceSettingsTest.put(store.artifacts(), "weights");
     }
-    assertThat(recorded(ws[0].resolve(Store.DATABASE_FILE))).isEqualTo("artifacts/");
+    assertThat(WorkspaceSettingsTest.recorded(ws[0].resolve(Store.DATABASE_FILE)))
+        .isEqualTo("artifacts/");
 
     // a host SQLite DataSource (SQLite resolves the link) given the artifact root through it
     SQLiteDataSource host = new SQLiteDataSource();
@@ -136,10 +101,13 @@ class WorkspaceLocationTest {
               .openMode(mode)
               .build()) {
         store.migrate("tracking", 2);
-        assertThat(text(store.artifacts(), digest)).as("mode %s", mode).isEqualTo("weights");
+        assertThat(WorkspaceSettingsTest.text(store.artifacts(), digest))
+            .as("mode %s", mode)
+            .isEqualTo("weights");
       }
     }
-    assertThat(recorded(ws[0].resolve(Store.DATABASE_FILE))).isEqualTo("artifacts/");
+    assertThat(WorkspaceSettingsTest.recorded(ws[0].resolve(Store.DATABASE_FILE)))
+        .isEqualTo("artifacts/");
   }
 
   @Test
@@ -148,7 +116,7 @@ class WorkspaceLocationTest {
     Path shared = temp.resolve("shared-volume").resolve("artifacts");
     try (Store store = Store.builder().sqliteFile(db).artifactRoot(shared).build()) {
       store.migrate("tracking", 2);
-      put(store.artifacts(), "weights");
+      WorkspaceSettingsTest.put(store.artifacts(), "weights");
     }
     deleteTree(shared.getParent()); // the shared volume is not mounted here
 

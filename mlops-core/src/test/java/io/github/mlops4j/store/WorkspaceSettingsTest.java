@@ -44,7 +44,7 @@ class WorkspaceSettingsTest {
     return Store.builder().sqliteFile(db());
   }
 
-  private static @Nullable String recorded(Path db) throws Exception {
+  static @Nullable String recorded(Path db) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         PreparedStatement p =
             c.prepareStatement("SELECT value FROM mlops_settings WHERE name = ?")) {
@@ -69,13 +69,13 @@ class WorkspaceSettingsTest {
     return uri.endsWith("/") ? uri : uri + "/";
   }
 
-  private static String text(ArtifactStore store, String digest) throws IOException {
+  static String text(ArtifactStore store, String digest) throws IOException {
     try (InputStream in = store.open(digest)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
-  private static String put(ArtifactStore store, String content) {
+  static String put(ArtifactStore store, String content) {
     return store.put(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8))).digest();
   }
 
@@ -109,10 +109,17 @@ class WorkspaceSettingsTest {
       store.migrate("tracking", 2);
       digest = put(store.artifacts(), "weights");
     }
-    assertThat(recorded(ws.resolve(Store.DATABASE_FILE))).isEqualTo("artifacts/");
+    assertRecordedRelativelyAndMovable(ws, temp.resolve("moved"), digest);
+  }
 
-    Path moved = Files.move(ws, temp.resolve("moved"));
-    try (Store store = Store.open(moved)) {
+  /**
+   * Checks that the embedded workspace {@code ws}, holding the object {@code digest} with content
+   * "weights", recorded its artifacts relatively, and reads them after it is moved to {@code to}.
+   */
+  static void assertRecordedRelativelyAndMovable(Path ws, Path to, String digest) throws Exception {
+    assertThat(recorded(ws.resolve(Store.DATABASE_FILE))).isEqualTo("artifacts/");
+    Path moved = Files.move(ws, to);
+    try (Store store = Store.open(moved, OpenMode.EXISTING)) {
       store.migrate("tracking", 2);
       assertThat(text(store.artifacts(), digest)).isEqualTo("weights");
     }
