@@ -173,10 +173,12 @@ public final class FeatureStore implements AutoCloseable {
   /**
    * Stores rows in the offline store, in one transaction. Rows get consecutive write sequences in
    * list order (the last tie-breaker). Rows whose event time is at or before the view's watermark
-   * (late data) also update the online store in the same transaction, so materialization never
-   * misses them; an older row never replaces a newer one there.
+   * (late data) also update the online store before the transaction commits (the embedded store
+   * joins it), so materialization never misses them; an older row never replaces a newer one there.
    *
    * @throws FeatureDataException naming the row and field of the first bad row; nothing is stored
+   * @throws FeatureException from an external online store that cannot take late rows (it is down):
+   *     nothing is stored offline, and the write can be repeated
    * @throws UnknownFeatureException if the view does not exist
    */
   public WriteResult write(String view, List<FeatureRow> rows) {

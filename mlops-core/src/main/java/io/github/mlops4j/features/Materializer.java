@@ -89,14 +89,12 @@ final class Materializer {
                 for (SourceRow r : late) {
                   newest = newest == null ? r.event : Math.max(newest, r.event);
                 }
-                if (embeddedOnline != null && !late.isEmpty()) {
-                  embeddedOnline.upsert(c, v.id, late);
-                }
+                offerOnline(c, v, late); // before the commit: if it fails, nothing is stored
               }
               dao.updateView(c, v.id, firstSeq + n - 1, watermark, newest, null);
               return firstSeq;
             });
-    afterOnlineChange(v, late, embeddedOnline == null);
+    invalidate(v, late);
     return new WriteResult(v.name, n, first, late.size());
   }
 
@@ -125,22 +123,16 @@ final class Materializer {
     return out;
   }
 
-  private void afterOnlineChange(ViewState v, List<SourceRow> rows, boolean external) {
-    if (rows.isEmpty()) {
-      return;
-    }
-    if (external) {
-      List<OnlineRecord> records = new ArrayList<>(rows.size());
-      for (SourceRow r : rows) {
-        records.add(OnlineRecord.of(r));
-      }
-      onlineStore.write(v.name, records, v.def.ttl);
-    }
+  private void invalidate(ViewState v, List<SourceRow> rows) {
     List<EntityKey> keys = new ArrayList<>(rows.size());
     for (SourceRow r : rows) {
       keys.add(r.key);
     }
-    cache.invalidate(v.id, keys);
+    if (keys.size() > 100_000) {
+      cache.invalidateAll();
+    } else {
+      cache.invalidate(v.id, keys);
+    }
   }
 
   /** See {@link FeatureStore#materialize(Instant, Instant)}. */
@@ -254,15 +246,7 @@ final class Materializer {
               return new Materialization(
                   v.name, previous, Timestamps.ofNanos(to), counts[0], counts[1]);
             });
-    List<EntityKey> keys = new ArrayList<>(written.size());
-    for (SourceRow r : written) {
-      keys.add(r.key);
-    }
-    if (keys.size() > 100_000) {
-      cache.invalidateAll();
-    } else {
-      cache.invalidate(v.id, keys);
-    }
+    invalidate(v, written);
     return m;
   }
 

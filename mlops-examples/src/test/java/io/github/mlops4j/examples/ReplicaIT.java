@@ -361,22 +361,33 @@ class ReplicaIT {
       throws Exception {
     int serving = promoted.get(promoted.size() - 1);
     REDIS.stop();
-    String server = "127.0.0.1:" + REDIS.port();
-    Answer read = serverC.get("/features/online?ids=F1");
-    assertThat(read.status()).isEqualTo(503);
-    assertThat(read.body())
-        .startsWith("RedisOnlineStoreException")
-        .contains("Redis online store at " + server, "read of 1 entity in view 'cell_nuclei'");
-    // the offline store (PostgreSQL) takes the write; materializing it needs Redis
-    assertThat(writer.post("/features/write", "F5,5,30.0,21.0\n").status()).isEqualTo(200);
-    Answer m = serverB.post("/features/materialize", "");
-    assertThat(m.status()).isEqualTo(503);
-    assertThat(m.body()).contains("write of 1 entity in view 'cell_nuclei'");
-    for (ReplicaProcess r : List.of(serverB, serverC, writer)) {
-      assertThat(predict(r)).as(r.name()).isEqualTo(serving); // models are unaffected
-    }
+    boolean down = true;
+    try {
+      String server = "127.0.0.1:" + REDIS.port();
+      Answer read = serverC.get("/features/online?ids=F1");
+      assertThat(read.status()).isEqualTo(503);
+      assertThat(read.body())
+          .startsWith("RedisOnlineStoreException")
+          .contains("Redis online store at " + server, "read of 1 entity in view 'cell_nuclei'");
+      // the offline store (PostgreSQL) takes the write; materializing it needs Redis. The row's
+      // event time is the write's now, so it is after the watermark of the earlier materialization
+      // and is not pushed online at once (a late row would be, and would fail here).
+      Answer w = writer.post("/features/write", "F5,0,30.0,21.0\n");
+      assertThat(w.status()).as(w.body()).isEqualTo(200);
+      Answer m = serverB.post("/features/materialize", "");
+      assertThat(m.status()).isEqualTo(503);
+      assertThat(m.body()).contains("write of 1 entity in view 'cell_nuclei'");
+      for (ReplicaProcess r : List.of(serverB, serverC, writer)) {
+        assertThat(predict(r)).as(r.name()).isEqualTo(serving); // models are unaffected
+      }
 
-    REDIS.start(); // empty, on the same port
+      REDIS.start(); // empty, on the same port
+      down = false;
+    } finally {
+      if (down) {
+        REDIS.start(); // so a failure here does not fail the scenarios after it
+      }
+    }
     awaitOk(serverB, () -> serverB.post("/features/materialize", "")); // watermark did not move
     Answer online = awaitOk(serverC, () -> serverC.get("/features/online?ids=F5"));
     assertThat(online.body()).isEqualTo(serverC.get("/features/offline?ids=F5").body());
@@ -440,8 +451,8 @@ class ReplicaIT {
   void s3Artifacts_registeredByOne_loadedByAnother_andAnOutageIsClear() throws Exception {
     int v = registerAndPromote(writer, 10);
     long t = System.nanoTime();
-    for (ReplicaProcess r : List.of(serverB, serverC)) {
-      awaitFollows(r, v, t); // loaded from S3, verified on read
+    for (ReplicaProcess r : List.of(serverB, serverC, writer)) {
+      awaitFollows(r, v, t); // loaded from S3, verified on read (the writer too, before the outage)
     }
     int versionsBefore;
     try (View view = readOnlyView()) {
@@ -449,21 +460,23 @@ class ReplicaIT {
     }
 
     S3.stop();
-    Answer refused = writer.post("/register?seed=11&promote=true", "");
-    assertThat(refused.status()).as(refused.body()).isEqualTo(503);
-    assertThat(refused.body())
-        .contains("ArtifactStoreException")
-        .contains("s3://" + BUCKET + "/artifacts/");
-    for (ReplicaProcess r : List.of(serverB, serverC, writer)) {
-      assertThat(predict(r)).as(r.name()).isEqualTo(v); // the loaded version keeps serving
+    try {
+      Answer refused = writer.post("/register?seed=11&promote=true", "");
+      assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+      assertThat(refused.body())
+          .contains("ArtifactStoreException")
+          .contains("s3://" + BUCKET + "/artifacts/");
+      for (ReplicaProcess r : List.of(serverB, serverC, writer)) {
+        assertThat(predict(r)).as(r.name()).isEqualTo(v); // the loaded version keeps serving
+      }
+      try (View view = readOnlyView()) { // metadata only: PostgreSQL is up
+        ModelRegistry registry = view.registry();
+        assertThat(registry.versions(MODEL)).hasSize(versionsBefore); // nothing half-registered
+        assertThat(registry.aliases(MODEL)).containsEntry("champion", v);
+      }
+    } finally {
+      S3.restart(); // same port, same objects
     }
-    try (View view = readOnlyView()) { // metadata only: PostgreSQL is up
-      ModelRegistry registry = view.registry();
-      assertThat(registry.versions(MODEL)).hasSize(versionsBefore); // nothing half-registered
-      assertThat(registry.aliases(MODEL)).containsEntry("champion", v);
-    }
-
-    S3.restart(); // same port, same objects
     Answer after = awaitOk(writer, () -> writer.post("/register?seed=12&promote=true", ""));
     int next = Integer.parseInt(after.body().substring("version=".length()));
     assertThat(next).isEqualTo(v + 1); // gapless: the refused registration took no number

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.mlops4j.features.EntityKey;
+import io.github.mlops4j.features.EntityRow;
 import io.github.mlops4j.features.FeatureRow;
 import io.github.mlops4j.features.FeatureStore;
 import io.github.mlops4j.features.FeatureView;
@@ -124,6 +125,15 @@ class RedisOutageTest {
       assertThatThrownBy(() -> features.materialize(to))
           .isInstanceOf(RedisOnlineStoreException.class)
           .hasMessageContaining("write of 1 entity in view 's'");
+      // a late row (at or before the watermark) goes online before its write commits: with the
+      // server down the write fails and stores nothing, so it is not lost to the online store
+      Instant before = clock.instant().minus(Duration.ofMinutes(2));
+      List<FeatureRow> late = List.of(FeatureRow.of(Map.of("id", "b"), before, Map.of("n", 7L)));
+      assertThatThrownBy(() -> features.write("s", late))
+          .isInstanceOf(RedisOnlineStoreException.class)
+          .hasMessageContaining("write of 1 entity in view 's'");
+      EntityRow b = EntityRow.of(Map.of("id", "b"), clock.instant());
+      assertThat(features.historical(List.of(b), List.of("s:n")).get(0).get("s:n")).isNull();
 
       REDIS.start(); // empty; the failed materialization did not advance the watermark
       long deadline = System.nanoTime() + SAFETY_NET_NANOS;
@@ -139,6 +149,9 @@ class RedisOutageTest {
         }
       }
       assertThat(features.online(Map.of("id", "a"), List.of("s:n")).get(0, "s:n")).isEqualTo(2L);
+      assertThat(features.write("s", late).lateEntities()).isEqualTo(1);
+      assertThat(features.online(Map.of("id", "b"), List.of("s:n")).get(0, "s:n")).isEqualTo(7L);
+      assertThat(features.historical(List.of(b), List.of("s:n")).get(0).get("s:n")).isEqualTo(7L);
     }
   }
 
