@@ -124,6 +124,9 @@ final class Materializer {
   }
 
   private void invalidate(ViewState v, List<SourceRow> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
     List<EntityKey> keys = new ArrayList<>(rows.size());
     for (SourceRow r : rows) {
       keys.add(r.key);
