@@ -926,7 +926,7 @@ final class TrackingDao {
           Instant endTime = rs.wasNull() ? null : Instant.ofEpochMilli(end);
           // The run name is the tag mlflow.runName; a row stored under that key by an older
           // version is shadowed, so tag and name never disagree.
-          Map<String, String> runTags = new HashMap<>(tags.getOrDefault(id, Map.of()));
+          Map<String, String> runTags = tags.computeIfAbsent(id, k -> new HashMap<>());
           runTags.put(Run.NAME_TAG, name);
           out.put(
               id,
