@@ -19,9 +19,13 @@ final class MlflowCases implements AutoCloseable {
   final Tracker tracker;
 
   MlflowCases(Path workspace) {
+    this(Tracker.builder().workspace(workspace));
+  }
+
+  /** A tracker from {@code store}, a builder that only says where the store is. */
+  MlflowCases(Tracker.Builder store) {
     tracker =
-        Tracker.builder()
-            .workspace(workspace)
+        store
             .clock(clock)
             .captureEnvironment(false)
             .shutdownFlushTimeout(Duration.ZERO)

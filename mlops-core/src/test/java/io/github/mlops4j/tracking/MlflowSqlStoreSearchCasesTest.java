@@ -30,8 +30,13 @@ class MlflowSqlStoreSearchCasesTest {
   private MlflowCases cases;
 
   @BeforeEach
-  void open() {
-    cases = new MlflowCases(workspace);
+  void open() throws Exception {
+    cases = new MlflowCases(freshStore(workspace));
+  }
+
+  /** A builder on an empty store; {@link MlflowSqlStoreSearchCasesPostgresIT} uses PostgreSQL. */
+  Tracker.Builder freshStore(Path dir) throws Exception {
+    return Tracker.builder().workspace(dir);
   }
 
   @AfterEach
