@@ -31,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>A comparison on a nullable attribute ({@code end_time}, {@code parent_run_id}) does not
  *       match runs where it is null. Every compiled comparison is two-valued (never SQL UNKNOWN),
  *       so {@code NOT} is plain logical negation.
+ *   <li>{@code tags."mlflow.runName"} is the run name ({@link Run#NAME_TAG}), compared on {@code
+ *       r.run_name}; {@code attributes.artifact_uri} is {@link RunInfo#artifactUri()}, computed
+ *       from the ids ({@link #ARTIFACT_URI}). Neither needs a subquery.
  *   <li>{@code LIKE} is case-sensitive and {@code ILIKE} is not. On SQLite the caller must set
  *       {@code PRAGMA case_sensitive_like = ON}; ILIKE becomes {@code LOWER(x) LIKE LOWER(?)}
  *       (ASCII case folding only). Patterns have no escape character on either database.
