@@ -154,8 +154,8 @@ sealed interface Filter
     static final Set<String> NUMERIC_ATTRIBUTES = Set.of("start_time", "end_time");
 
     /**
-     * Run attributes compared as strings. {@code artifact_uri} is accepted for MLflow compatibility
-     * but this store cannot search it.
+     * Run attributes compared as strings. {@code artifact_uri} is {@link RunInfo#artifactUri()},
+     * derived from the experiment and run ids.
      */
     static final Set<String> STRING_ATTRIBUTES =
         Set.of(

@@ -94,14 +94,27 @@ final class FilterParser {
   }
 
   /**
-   * Parses an order-by key: a field, then optionally {@code ASC} or {@code DESC} (default ASC).
+   * Parses an order-by key: a field, then optionally {@code ASC} or {@code DESC} (default ASC),
+   * separated by whitespace. As in MLflow, whitespace before the field or after the last word is
+   * refused: {@code "params.p "} is most likely a key cut or joined by mistake.
    *
-   * @throws InvalidFilterException if the key is malformed or names a field that cannot be sorted
+   * @throws InvalidFilterException if the key is malformed, starts or ends with whitespace, or
+   *     names a field that cannot be sorted
    */
   static OrderBy parseOrderBy(String orderBy) {
     FilterParser p = new FilterParser(Objects.requireNonNull(orderBy, "orderBy"));
     p.checkText("order-by key");
-    p.skipWhitespace();
+    if (!orderBy.isEmpty() && Character.isWhitespace(orderBy.charAt(0))) {
+      throw p.error(0, "Whitespace before the order-by key at position 0; remove it");
+    }
+    int last = orderBy.length() - 1;
+    if (last > 0 && Character.isWhitespace(orderBy.charAt(last))) {
+      int from = last;
+      while (from > 0 && Character.isWhitespace(orderBy.charAt(from - 1))) {
+        from--;
+      }
+      throw p.error(from, "Whitespace after the order-by key at position " + from + "; remove it");
+    }
     int fieldStart = p.pos;
     Field field = p.parseField();
     if (field.kind() == Kind.DATASET) {

@@ -92,12 +92,27 @@ final class MetricWriter {
       steps[size] = p.step;
       timestamps[size] = p.timestamp;
       bits[size] = Double.doubleToRawLongBits(p.value);
-      if (latest < 0
-          || p.step > steps[latest]
-          || (p.step == steps[latest] && p.timestamp >= timestamps[latest])) {
+      if (latest < 0 || after(p.step, p.timestamp, p.value, latest)) {
         latest = size;
       }
       size++;
+    }
+
+    /**
+     * Whether a point comes after point {@code i} as the latest value: a higher step, then a later
+     * timestamp, then (MLflow's rule for ties) a larger value, NaN below every number. Points equal
+     * in all three keep the first logged. The upsert of {@code latest_metrics} applies the same
+     * order across batches.
+     */
+    private boolean after(long step, long timestamp, double value, int i) {
+      if (step != steps[i]) {
+        return step > steps[i];
+      }
+      if (timestamp != timestamps[i]) {
+        return timestamp > timestamps[i];
+      }
+      double other = Double.longBitsToDouble(bits[i]);
+      return !Double.isNaN(value) && (Double.isNaN(other) || value > other);
     }
   }
 
@@ -445,8 +460,13 @@ final class MetricWriter {
                     + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET"
                     + " value = excluded.value, value_bits = excluded.value_bits,"
                     + " step = excluded.step, ts = excluded.ts"
-                    + " WHERE excluded.step > latest_metrics.step OR (excluded.step ="
-                    + " latest_metrics.step AND excluded.ts >= latest_metrics.ts)")) {
+                    // the order of SeriesBuffer.after; value is NULL for NaN
+                    + " WHERE excluded.step > latest_metrics.step"
+                    + " OR (excluded.step = latest_metrics.step"
+                    + " AND (excluded.ts > latest_metrics.ts"
+                    + " OR (excluded.ts = latest_metrics.ts AND excluded.value IS NOT NULL"
+                    + " AND (latest_metrics.value IS NULL"
+                    + " OR excluded.value > latest_metrics.value))))")) {
       for (Map.Entry<SeriesKey, SeriesBuffer> e : series.entrySet()) {
         SeriesKey key = e.getKey();
         if (ended.containsKey(key.runId())) {

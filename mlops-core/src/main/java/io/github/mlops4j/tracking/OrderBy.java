@@ -1,5 +1,9 @@
 package io.github.mlops4j.tracking;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,6 +28,37 @@ record OrderBy(Filter.Field field, boolean ascending) {
    */
   static OrderBy parse(String orderBy) {
     return FilterParser.parseOrderBy(orderBy);
+  }
+
+  /**
+   * Parses every key of a query, in order.
+   *
+   * @throws InvalidFilterException if a key does not parse, or names the same field as an earlier
+   *     key (whatever the direction or spelling: {@code start_time} and {@code created DESC} are
+   *     one field), which MLflow refuses too
+   */
+  static List<OrderBy> parseAll(List<String> keys) {
+    List<OrderBy> out = new ArrayList<>(keys.size());
+    Map<Filter.Field, Integer> seen = new HashMap<>();
+    for (int i = 0; i < keys.size(); i++) {
+      String text = keys.get(i);
+      OrderBy key = parse(text);
+      Integer earlier = seen.putIfAbsent(key.field(), i);
+      if (earlier != null) {
+        throw new InvalidFilterException(
+            text,
+            0,
+            "Order-by key "
+                + (i + 1)
+                + " names "
+                + InvalidFilterException.clip(key.field().toString())
+                + " like key "
+                + (earlier + 1)
+                + "; order by each field once");
+      }
+      out.add(key);
+    }
+    return out;
   }
 
   /** Canonical text that {@link #parse} reads back, e.g. {@code metrics.auc DESC}. */

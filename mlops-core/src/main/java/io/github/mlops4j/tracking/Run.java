@@ -55,12 +55,20 @@ public final class Run implements AutoCloseable {
   /** Tag holding the error of a failed run. */
   public static final String ERROR_TAG = "mlops.error";
 
+  /**
+   * MLflow's tag for the run name. Every run has it, mirroring {@link #name()}: it is not stored
+   * apart from the name, so it always equals the name, even for runs logged before it existed.
+   * Setting it renames the run (the value must be a valid run name); a run cannot be without it.
+   * Searches may use {@code tags."mlflow.runName"} and {@code attributes.run_name} alike.
+   */
+  public static final String NAME_TAG = "mlflow.runName";
+
   private static final Logger LOG = LoggerFactory.getLogger(Run.class);
 
   private final Tracker tracker;
   private final String runId;
   private final String experimentId;
-  private final String runName;
+  private volatile String runName;
   private volatile RunStatus status = RunStatus.RUNNING;
 
   /** Whether {@link #status} was learned from the store: another handle ended the run. */
@@ -81,6 +89,7 @@ public final class Run implements AutoCloseable {
     return experimentId;
   }
 
+  /** The run's name as this handle last set or read it; {@link #NAME_TAG} renames the run. */
   public String name() {
     return runName;
   }
@@ -150,7 +159,7 @@ public final class Run implements AutoCloseable {
   }
 
   /**
-   * Sets a tag, replacing its previous value.
+   * Sets a tag, replacing its previous value. Setting {@link #NAME_TAG} renames the run.
    *
    * @throws RunEndedException if another handle or process has ended the run
    */
@@ -165,16 +174,27 @@ public final class Run implements AutoCloseable {
     checkRunning();
     Map<String, String> checked = checkTags(tracker.limits(), tags);
     guarded(() -> tracker.dao().setTags(runId, checked));
+    String renamed = checked.get(NAME_TAG);
+    if (renamed != null) {
+      runName = renamed;
+    }
     return this;
   }
 
+  /**
+   * Checks keys and values; the value of {@link #NAME_TAG} must also be a valid run name (not
+   * blank, at most the name length limit, no control characters).
+   */
   static Map<String, String> checkTags(TrackingLimits limits, Map<String, String> tags) {
     Map<String, String> copy = new LinkedHashMap<>();
     tags.forEach(
         (k, v) ->
             copy.put(
                 limits.checkKey(k, "Tag"),
-                limits.checkValue(v, limits.maxTagValueLength(), "Tag", k)));
+                k.equals(NAME_TAG)
+                    ? limits.checkName(
+                        Objects.requireNonNull(v, NAME_TAG), "Run name (tag " + NAME_TAG + ")")
+                    : limits.checkValue(v, limits.maxTagValueLength(), "Tag", k)));
     return copy;
   }
 

@@ -14,6 +14,12 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public final class RunInfo {
+  /**
+   * The scheme and root of {@link #artifactUri()}: MLflow's artifact proxy scheme, under which an
+   * MLflow client reaches a run's artifacts through a tracking server that serves them.
+   */
+  public static final String ARTIFACT_URI_ROOT = "mlflow-artifacts:/";
+
   private final String runId;
   private final String experimentId;
   private final String runName;
@@ -104,7 +110,9 @@ public final class RunInfo {
   }
 
   /**
-   * The latest value of each metric: the point with the highest step, then the latest timestamp.
+   * The latest value of each metric: the point with the highest step, then the latest timestamp,
+   * then (as in MLflow, for points logged at the same step and millisecond) the largest value, NaN
+   * counting below every number; among points equal in all three, the first logged.
    */
   public Map<String, MetricPoint> metrics() {
     return metrics;
@@ -120,6 +128,21 @@ public final class RunInfo {
 
   public List<ArtifactInfo> artifacts() {
     return artifacts;
+  }
+
+  /**
+   * Where the run's artifacts are, as MLflow names a run's artifact location: {@code
+   * mlflow-artifacts:/<experiment id>/<run id>/artifacts}. Artifacts are stored by content
+   * (SHA-256) in the workspace, not under a directory per run, so this is the address under which
+   * MLflow's artifact proxy endpoints list and serve them; it is derived from the two ids, never
+   * stored, and is what the search attribute {@code attributes.artifact_uri} compares.
+   */
+  public String artifactUri() {
+    return artifactUri(experimentId, runId);
+  }
+
+  static String artifactUri(String experimentId, String runId) {
+    return ARTIFACT_URI_ROOT + experimentId + "/" + runId + "/artifacts";
   }
 
   @Override

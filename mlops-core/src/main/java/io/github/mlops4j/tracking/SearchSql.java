@@ -31,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>A comparison on a nullable attribute ({@code end_time}, {@code parent_run_id}) does not
  *       match runs where it is null. Every compiled comparison is two-valued (never SQL UNKNOWN),
  *       so {@code NOT} is plain logical negation.
+ *   <li>{@code tags."mlflow.runName"} is the run name ({@link Run#NAME_TAG}), compared on {@code
+ *       r.run_name}; {@code attributes.artifact_uri} is {@link RunInfo#artifactUri()}, computed
+ *       from the ids ({@link #ARTIFACT_URI}). Neither needs a subquery.
  *   <li>{@code LIKE} is case-sensitive and {@code ILIKE} is not. On SQLite the caller must set
  *       {@code PRAGMA case_sensitive_like = ON}; ILIKE becomes {@code LOWER(x) LIKE LOWER(?)}
  *       (ASCII case folding only). Patterns have no escape character on either database.
@@ -62,6 +65,15 @@ final class SearchSql {
     }
   }
 
+  /**
+   * {@link RunInfo#artifactUri()} in SQL: derived from the ids, so it needs no column and no index;
+   * a comparison on it reads each candidate run's row.
+   */
+  static final String ARTIFACT_URI =
+      "('"
+          + RunInfo.ARTIFACT_URI_ROOT
+          + "' || CAST(r.experiment_id AS TEXT) || '/' || r.run_id || '/artifacts')";
+
   /** Attribute columns of {@code runs} that may be NULL. */
   private static final Set<String> NULLABLE_ATTRIBUTES = Set.of("end_time", "parent_run_id");
 
@@ -84,9 +96,8 @@ final class SearchSql {
    * A boolean SQL expression over {@code runs r} selecting the runs that match; {@code 1=1} for
    * {@link Filter#MATCH_ALL}.
    *
-   * @throws InvalidFilterException if the filter uses a field this store cannot search ({@code
-   *     attributes.artifact_uri}), or compiles deeper than {@link #MAX_DEPTH} (never for a filter
-   *     the parser accepted)
+   * @throws InvalidFilterException if the filter compiles deeper than {@link #MAX_DEPTH} (never for
+   *     a filter the parser accepted)
    */
   static Fragment where(Filter filter, Dialect dialect) {
     Builder b = new Builder(dialect);
@@ -136,9 +147,6 @@ final class SearchSql {
    * The text after {@code ORDER BY}: each key with runs lacking the value last in either direction
    * (for metrics, NaN before missing, as in MLflow), then MLflow's default order {@code
    * r.start_time DESC, r.run_id ASC} to break ties so that paging is stable.
-   *
-   * @throws InvalidFilterException if a key is a field this store cannot sort by ({@code
-   *     attributes.artifact_uri})
    */
   static Fragment orderBy(List<OrderBy> order, Dialect dialect) {
     Builder b = new Builder(Objects.requireNonNull(dialect, "dialect"));
@@ -148,6 +156,11 @@ final class SearchSql {
     }
     b.sql.append("r.start_time DESC, r.run_id ASC");
     return b.build();
+  }
+
+  /** The tag that is the run name ({@link Run#NAME_TAG}), read from {@code runs.run_name}. */
+  static boolean isNameTag(Field field) {
+    return field.kind() == Kind.TAG && field.key().equals(Run.NAME_TAG);
   }
 
   private static final class Builder {
@@ -263,7 +276,11 @@ final class SearchSql {
           keyed("params", c);
           break;
         case TAG:
-          keyed("tags", c);
+          if (isNameTag(field)) {
+            nameTag(c);
+          } else {
+            keyed("tags", c);
+          }
           break;
         case DATASET:
           openSubquery("run_inputs");
@@ -301,10 +318,23 @@ final class SearchSql {
       closeSubquery();
     }
 
+    /**
+     * {@code tags."mlflow.runName"}: the run name column, which every run has, so IS NULL matches
+     * nothing and IS NOT NULL everything.
+     */
+    private void nameTag(Comparison c) {
+      switch (c.op()) {
+        case IS_NULL -> sql.append("1=0");
+        case IS_NOT_NULL -> sql.append("1=1");
+        default -> condition("r.run_name", c);
+      }
+    }
+
     /** Whether the comparison compiles to {@code r.run_id IN (SELECT ...)}. */
     private static boolean isSubquery(Comparison c) {
       Kind kind = c.field().kind();
-      return kind == Kind.DATASET || (kind != Kind.ATTRIBUTE && c.op() != Op.IS_NULL);
+      return kind == Kind.DATASET
+          || (kind != Kind.ATTRIBUTE && !isNameTag(c.field()) && c.op() != Op.IS_NULL);
     }
 
     /** {@code r.run_id IN (SELECT run_id FROM table WHERE }, wrapped unless a semi-join. */
@@ -321,12 +351,13 @@ final class SearchSql {
 
     private void attribute(Comparison c) {
       String name = c.field().key();
-      if (name.equals("artifact_uri")) {
-        throw new InvalidFilterException(
-            c.toString(), 0, "attributes.artifact_uri cannot be searched in an mlops4j store");
-      }
-      // experiment_id is a BIGINT column but a string attribute (MLflow ids are strings).
-      String column = name.equals("experiment_id") ? "CAST(r.experiment_id AS TEXT)" : "r." + name;
+      String column =
+          switch (name) {
+            // experiment_id is a BIGINT column but a string attribute (MLflow ids are strings).
+            case "experiment_id" -> "CAST(r.experiment_id AS TEXT)";
+            case "artifact_uri" -> ARTIFACT_URI;
+            default -> "r." + name;
+          };
       if (NULLABLE_ATTRIBUTES.contains(name)) {
         sql.append("(r.").append(name).append(" IS NOT NULL AND ");
         condition(column, c);
@@ -414,6 +445,10 @@ final class SearchSql {
           break;
         case PARAM:
         case TAG:
+          if (isNameTag(field)) {
+            sql.append("r.run_name").append(collate(true)).append(direction);
+            break;
+          }
           String table = field.kind() == Kind.PARAM ? "params" : "tags";
           String value =
               "(SELECT t.value FROM " + table + " t WHERE t.run_id = r.run_id AND t.key = ?)";
@@ -421,15 +456,11 @@ final class SearchSql {
           break;
         case ATTRIBUTE:
           String name = field.key();
-          if (name.equals("artifact_uri")) {
-            throw new InvalidFilterException(
-                key.toString(),
-                0,
-                "attributes.artifact_uri cannot be sorted on in an mlops4j store");
-          }
           boolean text = !Field.NUMERIC_ATTRIBUTES.contains(name) && !name.equals("experiment_id");
           if (NULLABLE_ATTRIBUTES.contains(name)) {
             nullsLast("r." + name, text, direction, null);
+          } else if (name.equals("artifact_uri")) {
+            sql.append(ARTIFACT_URI).append(collate(true)).append(direction);
           } else {
             sql.append("r.").append(name).append(collate(text)).append(direction);
           }

@@ -255,10 +255,23 @@ public final class Tracker implements AutoCloseable {
                 Objects.requireNonNull(experimentName),
                 name -> dao.getOrCreateExperiment(name, clock.millis()).id());
     String runId = UUID.randomUUID().toString().replace("-", "");
-    String name = runName != null ? runName : "run-" + runId.substring(0, 8);
+    String nameTag = tags.get(Run.NAME_TAG);
+    if (runName != null && nameTag != null && !nameTag.equals(runName)) {
+      throw new IllegalArgumentException(
+          "The run name '"
+              + cut(runName)
+              + "' and the tag "
+              + Run.NAME_TAG
+              + " '"
+              + cut(nameTag)
+              + "' differ; the tag is the run name, so set one of them");
+    }
+    String name =
+        runName != null ? runName : nameTag != null ? nameTag : "run-" + runId.substring(0, 8);
     Map<String, String> allTags = new LinkedHashMap<>(environment());
     allTags.put(USER_TAG, user);
     allTags.putAll(tags);
+    allTags.remove(Run.NAME_TAG); // the name column is the tag
     dao.insertRun(runId, expId, name, parentRunId, user, clock.millis(), allTags, owner);
     holdsRuns();
     return new Run(this, runId, expId, name);
@@ -423,6 +436,9 @@ public final class Tracker implements AutoCloseable {
           && f.kind() != Filter.Kind.PARAM
           && f.kind() != Filter.Kind.TAG) {
         continue;
+      }
+      if (f.kind() == Filter.Kind.TAG && f.key().equals(Run.NAME_TAG)) {
+        continue; // every run has it
       }
       // One check per kind, key and experiments: a key found once stays found, a key warned
       // about is not warned about again.

@@ -468,16 +468,30 @@ final class TrackingDao {
         });
   }
 
+  /**
+   * Sets tags; {@link Run#NAME_TAG} is not stored as a tag but renames the run (the name column is
+   * the tag, see {@link #loadChunk}).
+   */
   private static void upsertTags(Connection c, String runId, Map<String, String> tags)
       throws SQLException {
     if (tags.isEmpty()) {
       return;
+    }
+    String name = tags.get(Run.NAME_TAG);
+    if (name != null) {
+      Sql.update(c, "UPDATE runs SET run_name = ? WHERE run_id = ?", name, runId);
+      if (tags.size() == 1) {
+        return;
+      }
     }
     try (PreparedStatement p =
         c.prepareStatement(
             "INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?)"
                 + " ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value")) {
       for (Map.Entry<String, String> e : tags.entrySet()) {
+        if (e.getKey().equals(Run.NAME_TAG)) {
+          continue;
+        }
         p.setString(1, runId);
         p.setString(2, e.getKey());
         p.setString(3, e.getValue());
@@ -488,6 +502,12 @@ final class TrackingDao {
   }
 
   void deleteTag(String runId, String key) {
+    if (key.equals(Run.NAME_TAG)) {
+      throw new IllegalArgumentException(
+          "Tag "
+              + Run.NAME_TAG
+              + " is the run name and cannot be deleted; set it to rename the run");
+    }
     StoreAccess.write(
         store,
         c -> {
@@ -624,10 +644,7 @@ final class TrackingDao {
    * @throws ExperimentNotFoundException if a named experiment does not exist
    */
   RunPage search(RunQuery query, Filter filter) {
-    List<OrderBy> order = new ArrayList<>();
-    for (String key : query.orderBy()) {
-      order.add(OrderBy.parse(key));
-    }
+    List<OrderBy> order = OrderBy.parseAll(query.orderBy());
     int offset = decodePageToken(query);
     return StoreAccess.read(
         store,
@@ -904,14 +921,19 @@ final class TrackingDao {
         args,
         rs -> {
           String id = rs.getString(1);
+          String name = rs.getString(3);
           long end = rs.getLong(8);
           Instant endTime = rs.wasNull() ? null : Instant.ofEpochMilli(end);
+          // The run name is the tag mlflow.runName; a row stored under that key by an older
+          // version is shadowed, so tag and name never disagree.
+          Map<String, String> runTags = tags.computeIfAbsent(id, k -> new HashMap<>());
+          runTags.put(Run.NAME_TAG, name);
           out.put(
               id,
               new RunInfo(
                   id,
                   Long.toString(rs.getLong(2)),
-                  rs.getString(3),
+                  name,
                   rs.getString(4),
                   rs.getString(5),
                   RunStatus.valueOf(rs.getString(6)),
@@ -920,7 +942,7 @@ final class TrackingDao {
                   "deleted".equals(rs.getString(9)),
                   params.getOrDefault(id, Map.of()),
                   metrics.getOrDefault(id, Map.of()),
-                  tags.getOrDefault(id, Map.of()),
+                  runTags,
                   inputs.getOrDefault(id, List.of()),
                   artifacts.getOrDefault(id, List.of())));
         });

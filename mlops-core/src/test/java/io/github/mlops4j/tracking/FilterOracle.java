@@ -80,7 +80,8 @@ final class FilterOracle {
       case PARAM:
         return keyed(c, run.params().get(key));
       case TAG:
-        return keyed(c, run.tags().get(key));
+        // the run name is the tag mlflow.runName; a stored row under that key is shadowed
+        return keyed(c, key.equals("mlflow.runName") ? run.name() : run.tags().get(key));
       case DATASET:
         for (Input in : run.inputs()) {
           String v =
@@ -125,6 +126,8 @@ final class FilterOracle {
         return run.parent() != null && string(c, run.parent());
       case "experiment_id":
         return string(c, Long.toString(run.experiment()));
+      case "artifact_uri":
+        return string(c, "mlflow-artifacts:/" + run.experiment() + "/" + run.id() + "/artifacts");
       default:
         throw new IllegalArgumentException("not searchable: " + c.field());
     }

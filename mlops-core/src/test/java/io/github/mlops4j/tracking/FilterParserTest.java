@@ -675,12 +675,13 @@ class FilterParserTest {
       assertThat(parse.position()).isEqualTo(11);
       assertThat(parse).hasNoCause().hasMessageStartingWith("Expected a comparison operator");
 
-      Throwable compile =
-          catchThrowable(() -> tracker.searchRuns("e", "attributes.artifact_uri = 'x'"));
-      assertThat(compile)
+      Throwable duplicate =
+          catchThrowable(
+              () -> tracker.searchRuns(RunQuery.builder().orderBy("params.p", "params.p").build()));
+      assertThat(duplicate)
           .isExactlyInstanceOf(InvalidFilterException.class)
           .hasNoCause()
-          .hasMessageContaining("artifact_uri cannot be searched");
+          .hasMessageContaining("like key 1");
 
       Throwable order =
           catchThrowable(

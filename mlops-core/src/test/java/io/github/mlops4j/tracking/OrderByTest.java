@@ -65,6 +65,11 @@ class OrderByTest {
         "metrics.A != 1           | 10 | Expected ASC, DESC or the end of the order-by key",
         "attribute.run_id ACS     | 17 | but found 'ACS'",
         "attribute.run_id decs    | 17 | but found 'decs'",
+        "~params.my_param ~       | 15 | Whitespace after the order-by key",
+        // and, as MLflow, whitespace before the key or after the direction
+        "~ params.my_param~       | 0  | Whitespace before the order-by key",
+        "~metrics.a DESC  ~       | 14 | Whitespace after the order-by key",
+        "~\t~                     | 0  | Whitespace before the order-by key",
         // more garbage
         "~~                       | 0  | Expected a field",
         "metrics.auc DESC DESC    | 17 | Expected the end of the order-by key",

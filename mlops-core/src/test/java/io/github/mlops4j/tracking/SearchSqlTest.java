@@ -47,13 +47,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  * <pre>
  * run  exp name     parent user  status    start end   params                     tags                                        metrics                    inputs (name/digest/context)
  * r1   1   alpha    -      alice FINISHED  1000  2000  lr=0.05 model=GPT-4        mlflow.user=alice env=prod task=Classification auc=0.9 loss=0.2      custom/d1/train holdout/d2/test
- * r2   1   beta     r1     bob   FAILED    2000  2500  lr=0.01 model=gpt-3        env=dev task=classification                 auc=0.7 loss=NaN           custom/d1/train
+ * r2   1   beta     r1     bob   FAILED    2000  2500  lr=0.01 model=gpt-3        env=dev task=classification mlflow.runName=legacy auc=0.7 loss=NaN  custom/d1/train
  * r3   1   Gamma    r1     alice RUNNING   3000  -     lr=0.05 model=GPT-3.5      env=prod                                    auc=NaN                    Custom/d3/eval
  * r4   2   delta    -      carol KILLED    3000  3100  -                          -                                           auc=0.95 loss=0.1          -
  * r5   2   alpha-2  -      bob   FINISHED  500   900   lr=0.1 "learning rate"=high task=regression note=it's 100%        loss=0.5 "f1 score"=0.4    -
  * </pre>
  *
- * MLflow's default order (start_time DESC, run_id ASC) is r3, r4, r2, r1, r5.
+ * MLflow's default order (start_time DESC, run_id ASC) is r3, r4, r2, r1, r5. The tag {@code
+ * mlflow.runName} is the run name; r2's stored row under that key (as an older version could write)
+ * is shadowed by it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SearchSqlTest {
@@ -144,7 +146,7 @@ class SearchSqlTest {
               2500L,
               "active",
               Map.of("lr", "0.01", "model", "gpt-3"),
-              Map.of("env", "dev", "task", "classification"),
+              Map.of("env", "dev", "task", "classification", "mlflow.runName", "legacy"),
               Map.of("auc", 0.7, "loss", Double.NaN),
               List.of(new Input("d1", "custom", "train"))),
           new RunRow(
@@ -258,6 +260,23 @@ class SearchSqlTest {
         "attributes.experiment_id IN ('1')                    | r3 r2 r1",
         "attributes.experiment_id LIKE '2'                    | r4 r5",
         "attributes.experiment_id = '02'                      | ''",
+        // the artifact location, derived from the experiment and run ids
+        "attributes.artifact_uri = 'mlflow-artifacts:/1/r1/artifacts' | r1",
+        "attr.artifact_uri != 'mlflow-artifacts:/1/r1/artifacts' | r3 r4 r2 r5",
+        "attributes.artifact_uri LIKE 'mlflow-artifacts:/2/%' | r4 r5",
+        "attributes.artifact_uri LIKE '%R1%'                  | ''",
+        "attributes.artifact_uri ILIKE '%R1%'                 | r1",
+        "attributes.artifact_uri IN ('mlflow-artifacts:/2/r5/artifacts') | r5",
+        // the tag mlflow.runName is the run name; r2's stored row is shadowed
+        "tags.mlflow.runName = 'alpha'                        | r1",
+        "tags.`mlflow.runName` LIKE 'alpha%'                  | r1 r5",
+        "tags.\"mlflow.runName\" ILIKE 'GAMMA'                | r3",
+        "tags.mlflow.runName = 'legacy'                       | ''",
+        "tags.mlflow.runName != 'beta'                        | r3 r4 r1 r5",
+        "tags.mlflow.runName IN ('beta', 'delta')             | r4 r2",
+        "tags.mlflow.runName IS NULL                          | ''",
+        "tags.mlflow.runName IS NOT NULL                      | r3 r4 r2 r1 r5",
+        "NOT tags.mlflow.runName IS NULL                      | r3 r4 r2 r1 r5",
         // nullable string attribute: a comparison needs a value, NOT does not
         "attributes.parent_run_id = 'r1'                      | r3 r2",
         "attributes.parent_run_id != 'r1'                     | ''",
@@ -722,16 +741,15 @@ class SearchSqlTest {
   }
 
   @Test
-  void artifactUriIsNotSearchable() {
-    assertThatThrownBy(
-            () ->
-                SearchSql.where(
-                    FilterParser.parse("attributes.artifact_uri = 'x'"), Dialect.SQLITE))
-        .isInstanceOf(InvalidFilterException.class)
-        .hasMessageContaining("artifact_uri");
-    assertThatThrownBy(
-            () -> SearchSql.orderBy(List.of(OrderBy.parse("artifact_uri")), Dialect.SQLITE))
-        .isInstanceOf(InvalidFilterException.class);
+  void artifactUriAndTheNameTagNeedNoSubquery() {
+    assertThat(
+            SearchSql.where(
+                    FilterParser.parse("attributes.artifact_uri LIKE '%/r1/%'"), Dialect.SQLITE)
+                .sql())
+        .doesNotContain("SELECT");
+    assertThat(
+            SearchSql.where(FilterParser.parse("tags.mlflow.runName = 'x'"), Dialect.SQLITE).sql())
+        .isEqualTo("r.run_name = ?");
   }
 
   // ------------------------------------------------------------------ order by
@@ -760,6 +778,8 @@ class SearchSqlTest {
         "created DESC                       | r3 r4 r2 r1 r5",
         "attributes.status                  | r2 r1 r5 r4 r3",
         "experiment_id DESC                 | r4 r5 r3 r2 r1",
+        "attributes.artifact_uri DESC       | r5 r4 r3 r2 r1",
+        "tags.mlflow.runName                | r3 r1 r5 r2 r4",
         // several keys
         "tags.env, metrics.loss DESC        | r2 r1 r3 r5 r4",
         "attributes.user_id, params.lr DESC | r3 r1 r5 r2 r4",
@@ -769,7 +789,7 @@ class SearchSqlTest {
     List<OrderBy> keys = new ArrayList<>();
     if (orderBy != null) {
       for (String key : orderBy.split(",")) {
-        keys.add(OrderBy.parse(key));
+        keys.add(OrderBy.parse(key.strip()));
       }
     }
     assertThat(select("", keys)).isEqualTo(ids(expected));
