@@ -156,7 +156,8 @@ public class GateMojo extends RegistryMojo {
           // the report goes into the failure message, which Maven prints once at the end
           throw new MojoFailureException(
               "Validation gate failed: " + what + " against '" + champion + "'\n" + report);
-      default -> throw new MojoExecutionException("Validation gate could not run: " + errorLines(errors));
+      default ->
+          throw new MojoExecutionException("Validation gate could not run: " + errorLines(errors));
     }
   }
 

@@ -30,7 +30,13 @@ final class ProjectFiles {
       real = given.toRealPath();
     } catch (IOException e) {
       throw new MojoExecutionException(
-          parameter + " " + Text.clip(file) + " does not exist (resolved to " + given + ")", e);
+          parameter
+              + " "
+              + Text.clip(file)
+              + " does not exist (resolved to "
+              + Text.clip(given)
+              + ")",
+          e);
     }
     if (!real.startsWith(base)) {
       throw new MojoExecutionException(

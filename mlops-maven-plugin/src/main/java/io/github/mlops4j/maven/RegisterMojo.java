@@ -25,8 +25,8 @@ import org.apache.maven.project.MavenProject;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code mvn mlops:register}: registers a model file the build made as the next version of a
- * model, stored as it is under its format ({@code kind}: {@code onnx}, {@code xgboost}, {@code
+ * {@code mvn mlops:register}: registers a model file the build made as the next version of a model,
+ * stored as it is under its format ({@code kind}: {@code onnx}, {@code xgboost}, {@code
  * tribuo-protobuf}, ...), tagged with the commit it was built from ({@value #COMMIT_TAG}) and its
  * path in the project ({@value #FILE_TAG}), and optionally points an alias at it. The version
  * number is logged and set as the project property {@value #VERSION_PROPERTY} for later plugins.
@@ -150,7 +150,8 @@ public class RegisterMojo extends RegistryMojo {
         }
         if (alias != null && !alias.isBlank() && !v.aliases().contains(alias)) {
           registry.setAlias(name, alias, v.version());
-          getLog().info("Alias '" + alias + "' of model '" + name + "' now points at v" + v.version());
+          getLog()
+              .info("Alias '" + alias + "' of model '" + name + "' now points at v" + v.version());
         }
         registered = v;
         if (project != null) {
@@ -158,19 +159,29 @@ public class RegisterMojo extends RegistryMojo {
         }
       }
     } catch (MlopsException | IllegalArgumentException | IllegalStateException e) {
-      throw new MojoExecutionException(
-          "Cannot register "
-              + source
-              + " as model '"
-              + Text.clip(name)
-              + "': "
-              + Text.redact(String.valueOf(e.getMessage()), credentials.password()),
-          e);
+      throw failure(source, name, String.valueOf(e.getMessage()), credentials);
+    } catch (RuntimeException e) { // a driver's or the pool's: keep its type in the message
+      throw failure(source, name, e.toString(), credentials);
     } finally {
       if (pool != null) {
         pool.close();
       }
     }
+  }
+
+  /**
+   * The error for a failed registration; the password is replaced by {@code ****}. The cause is
+   * left out: a driver's exception may hold the connection settings.
+   */
+  private static MojoExecutionException failure(
+      String source, String name, String reason, Credentials credentials) {
+    return new MojoExecutionException(
+        "Cannot register "
+            + source
+            + " as model '"
+            + Text.clip(name)
+            + "': "
+            + Text.redact(reason, credentials.password()));
   }
 
   /** A version of the model with the same content, format and commit tag, if any. */

@@ -68,7 +68,11 @@ public abstract class RegistryMojo extends AbstractMojo {
   record Credentials(@Nullable String user, @Nullable String password) {
     @Override
     public String toString() {
-      return "Credentials[user=" + user + ", password=" + (password == null ? "none" : "****") + "]";
+      return "Credentials[user="
+          + user
+          + ", password="
+          + (password == null ? "none" : "****")
+          + "]";
     }
   }
 
@@ -83,7 +87,7 @@ public abstract class RegistryMojo extends AbstractMojo {
           "Give exactly one of <workspace> (-Dmlops.workspace=DIR) and <jdbcUrl>"
               + " (-Dmlops.jdbcUrl=URL)");
     }
-    run(workspace == null ? new Credentials(null, null) : credentials());
+    run(workspace != null ? new Credentials(null, null) : credentials());
   }
 
   /** Runs the goal with the connection checked and the credentials found. */
