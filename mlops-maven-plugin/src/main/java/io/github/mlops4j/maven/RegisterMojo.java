@@ -86,7 +86,10 @@ public class RegisterMojo extends RegistryMojo {
   @Parameter(property = "mlops.commit")
   @Nullable String commit;
 
-  /** Creates the workspace when it does not exist (never with {@code jdbcUrl}). */
+  /**
+   * Creates a missing workspace (with {@code jdbcUrl}: the registry's tables and the artifact
+   * directory); by default a registry that does not exist is an error.
+   */
   @Parameter(property = "mlops.createWorkspace", defaultValue = "false")
   boolean createWorkspace;
 
@@ -124,7 +127,7 @@ public class RegisterMojo extends RegistryMojo {
       ModelRegistry.Builder b =
           ModelRegistry.builder()
               .pollInterval(Duration.ZERO)
-              .openMode(createWorkspace && jdbcUrl == null ? OpenMode.CREATE : OpenMode.EXISTING);
+              .openMode(createWorkspace ? OpenMode.CREATE : OpenMode.EXISTING);
       if (workspace != null) {
         b.workspace(workspace.toPath());
       } else {
