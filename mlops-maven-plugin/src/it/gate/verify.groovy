@@ -8,7 +8,7 @@ assert failed > passed
 def report = log.substring(failed)
 assert report =~ /accuracy >= 0\.999 +- +0\.\d+ .* FAIL/
 assert report =~ /accuracy not-worse-than-champion-by 0\.05 .* pass/
-assert report.contains('BUILD FAILURE')
+assert log.contains('BUILD FAILURE')
 // the JSON result of the last run
 assert new File(basedir, 'target/gate.json').getText('UTF-8') =~ /"passed" *: *false/
 return true
