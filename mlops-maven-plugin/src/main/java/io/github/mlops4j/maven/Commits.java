@@ -89,8 +89,9 @@ final class Commits {
             + dir
             + " was built from: no CI variable holds a commit hash (GITHUB_SHA, GIT_COMMIT,"
             + " CI_COMMIT_SHA, ...) and 'git rev-parse HEAD' found none (not a git checkout, no"
-            + " commit yet, or git not installed). Set -Dmlops.commit=<full hash>, or build from a"
-            + " git checkout.");
+            + " commit yet, git not installed, or git refusing a checkout owned by another user:"
+            + " see git's safe.directory). Set -Dmlops.commit=<full hash>, or build from a git"
+            + " checkout.");
   }
 
   /** {@code git rev-parse --verify HEAD} in {@code dir}; null when it fails or takes too long. */
