@@ -351,7 +351,7 @@ public final class SparkFeatures {
     }
 
     private Row row(long index, long t, @Nullable Stamp w) {
-      Object[] values = new Object[2 + 2 * width];
+      @Nullable Object[] values = new Object[2 + 2 * width];
       values[0] = index;
       if (w == null) {
         for (int j = 0; j < width; j++) {
