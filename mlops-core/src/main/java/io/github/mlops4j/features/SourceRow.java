@@ -1,9 +1,10 @@
 package io.github.mlops4j.features;
 
+import io.github.mlops4j.features.internal.AsOfRule;
 import org.jspecify.annotations.Nullable;
 
 /** One stored feature row of a view: key, event time, created time, write sequence, values. */
-final class SourceRow {
+final class SourceRow implements AsOfRule.Stamped {
   final EntityKey key;
   final long event;
   final long created;
@@ -21,6 +22,21 @@ final class SourceRow {
     this.created = created;
     this.seq = seq;
     this.values = values;
+  }
+
+  @Override
+  public long eventNanos() {
+    return event;
+  }
+
+  @Override
+  public long createdNanos() {
+    return created;
+  }
+
+  @Override
+  public long sequence() {
+    return seq;
   }
 
   @Override

@@ -25,11 +25,12 @@ import org.quicktheories.impl.Constraint;
  * Property tests: the point-in-time join agrees with a naive oracle (scan every row for every spine
  * row) on random histories with ties, corrections, nulls, composite keys that look alike, duplicate
  * spine rows, random TTLs and as-of-known-time on and off. Once on the in-memory merge (many
- * cases), once through the whole store on SQLite.
+ * cases), once through the whole store on SQLite. Public: the Spark join (mlops-spark) runs the
+ * same cases and oracle.
  */
-class PointInTimeJoinProperties {
+public class PointInTimeJoinProperties {
   private static final long SEED = 0x9172_0A5E_0F1EL;
-  static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+  public static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
   static final List<String> KEY_A = List.of("a", "b", "a:b", "", "a:");
   static final List<Long> KEY_B = List.of(0L, 1L, -1L);
 
@@ -50,12 +51,13 @@ class PointInTimeJoinProperties {
   }
 
   /** A stored row: composite key, times in nanoseconds after T0, write sequence, values. */
-  record Row(String a, long b, long e, long c, long seq, @Nullable Double x, @Nullable Long y) {}
+  public record Row(
+      String a, long b, long e, long c, long seq, @Nullable Double x, @Nullable Long y) {}
 
   /** A spine row. */
-  record Probe(String a, long b, long t) {}
+  public record Probe(String a, long b, long t) {}
 
-  record Case(
+  public record Case(
       List<Row> rows,
       List<Integer> batchEnds,
       List<Probe> spine,
@@ -65,7 +67,7 @@ class PointInTimeJoinProperties {
   // ---------------------------------------------------------------- the oracle
 
   /** The winner for one probe by the documented rule, scanning every row. */
-  static @Nullable Row oracleWinner(List<Row> rows, Probe p, boolean asOfKnownTime) {
+  public static @Nullable Row oracleWinner(List<Row> rows, Probe p, boolean asOfKnownTime) {
     Row best = null;
     for (Row r : rows) {
       if (!r.a().equals(p.a())
@@ -85,7 +87,8 @@ class PointInTimeJoinProperties {
   }
 
   /** The feature values the oracle expects for one probe. */
-  static FeatureValue[] oracle(List<Row> rows, Probe p, long ttlNanos, boolean asOfKnownTime) {
+  public static FeatureValue[] oracle(
+      List<Row> rows, Probe p, long ttlNanos, boolean asOfKnownTime) {
     Row w = oracleWinner(rows, p, asOfKnownTime);
     if (w == null) {
       return new FeatureValue[] {FeatureValue.NOT_FOUND, FeatureValue.NOT_FOUND};
@@ -123,7 +126,7 @@ class PointInTimeJoinProperties {
     }
   }
 
-  static Gen<Case> cases(int maxRows, int maxSpine) {
+  public static Gen<Case> cases(int maxRows, int maxSpine) {
     return in -> {
       long ttl = pick(in, 0, 2) == 0 ? 0 : Math.max(0, time(in, 0, 15));
       int n = pick(in, 0, maxRows);
