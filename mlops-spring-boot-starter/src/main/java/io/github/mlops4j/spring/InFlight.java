@@ -28,6 +28,11 @@ final class InFlight {
     }
   }
 
+  /** True while {@link #awaitZero} waits. */
+  boolean waiting() {
+    return waiting;
+  }
+
   int count() {
     return count.get();
   }

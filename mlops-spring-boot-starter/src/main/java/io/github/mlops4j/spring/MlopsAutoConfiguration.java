@@ -140,6 +140,12 @@ public class MlopsAutoConfiguration {
         ObjectProvider<ServingObservers> observers,
         ApplicationEventPublisher publisher,
         org.springframework.beans.factory.BeanFactory beanFactory) {
+      if (properties.getServing().getShutdownTimeout().isNegative()) {
+        throw new InvalidConfigurationPropertyValueException(
+            "mlops.serving.shutdown-timeout",
+            properties.getServing().getShutdownTimeout(),
+            "must not be negative");
+      }
       Object meters = null;
       if (isPresent("io.micrometer.core.instrument.MeterRegistry")) {
         meters = MeterLookup.registry(beanFactory);
