@@ -12,15 +12,6 @@ module io.github.mlops4j.spring {
   exports io.github.mlops4j.spring;
   exports io.github.mlops4j.spring.actuate;
 
-  opens io.github.mlops4j.spring to
-      spring.core,
-      spring.beans,
-      spring.context;
-  opens io.github.mlops4j.spring.actuate to
-      spring.core,
-      spring.beans,
-      spring.context;
-
   requires transitive io.github.mlops4j;
   requires static transitive io.github.mlops4j.registry;
   requires static transitive io.github.mlops4j.serving;
