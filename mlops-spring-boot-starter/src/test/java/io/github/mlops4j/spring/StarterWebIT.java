@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mlops4j.serving.InferenceService;
+import io.github.mlops4j.serving.Prediction;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,20 +64,23 @@ class StarterWebIT {
   @EnableAutoConfiguration
   @Import(App.Predict.class)
   static class App {
+    // tag::readme-spring-controller[]
     @RestController
     static class Predict {
       private final InferenceService churn;
 
-      Predict(@Qualifier("churn") InferenceService churn) {
+      Predict(@Qualifier("churn") InferenceService churn) { // mlops.serving.models.churn.*
         this.churn = churn;
       }
 
       @GetMapping("/churn")
       Map<String, Object> predict(@RequestParam double tenure, @RequestParam double spend) {
-        var p = churn.predict(ChurnFixture.customer(tenure, spend));
+        Prediction p = churn.predict(Map.of("tenure", tenure, "spend", spend));
         return Map.of("output", p.output(), "version", p.version(), "id", p.id());
       }
     }
+
+    // end::readme-spring-controller[]
 
     /** Reads readiness the moment the service bean has loaded its first version. */
     @Bean
