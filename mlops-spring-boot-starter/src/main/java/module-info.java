@@ -18,12 +18,12 @@ module io.github.mlops4j.spring {
   requires transitive spring.boot;
   requires transitive spring.boot.autoconfigure;
   requires transitive spring.context;
-  requires spring.beans;
+  requires transitive spring.beans;
   requires spring.core;
   requires java.sql;
   requires org.slf4j;
-  requires static spring.boot.actuator;
+  requires static transitive spring.boot.actuator;
   requires static micrometer.core;
-  requires static micrometer.observation;
+  requires static transitive micrometer.observation;
   requires static transitive org.jspecify;
 }

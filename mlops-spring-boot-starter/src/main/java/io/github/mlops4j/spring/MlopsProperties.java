@@ -53,6 +53,9 @@ public class MlopsProperties {
 
   private final Observations observations = new Observations();
 
+  /** Defaults, then bound by Spring. */
+  public MlopsProperties() {}
+
   public @Nullable Path getWorkspace() {
     return workspace;
   }
@@ -105,6 +108,9 @@ public class MlopsProperties {
 
     /** Record mlops.serving.* meters (MicrometerServingMeters) when a MeterRegistry exists. */
     private boolean meters = true;
+
+    /** Defaults, then bound by Spring. */
+    public Serving() {}
 
     public Map<String, Model> getModels() {
       return models;
@@ -164,6 +170,9 @@ public class MlopsProperties {
 
     /** Request fields that are not model inputs (ids, keys for logging). */
     private List<String> ignoreFields = new ArrayList<>();
+
+    /** Defaults, then bound by Spring. */
+    public Model() {}
 
     public @Nullable String getAlias() {
       return alias;
@@ -240,6 +249,9 @@ public class MlopsProperties {
 
     /** Put the model name in SLF4J's MDC (key mlops.model) while a prediction runs. */
     private boolean mdc;
+
+    /** Defaults, then bound by Spring. */
+    public Observations() {}
 
     public boolean isEnabled() {
       return enabled;
