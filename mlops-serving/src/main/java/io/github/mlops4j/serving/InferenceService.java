@@ -45,9 +45,11 @@ public final class InferenceService implements AutoCloseable {
   }
 
   private final ServiceCore core;
+  private final @Nullable PredictionObserver observer;
 
-  private InferenceService(ServiceCore core) {
+  private InferenceService(ServiceCore core, @Nullable PredictionObserver observer) {
     this.core = core;
+    this.observer = observer;
   }
 
   /** A builder; {@code registry} and {@code model} are required. */
@@ -69,7 +71,10 @@ public final class InferenceService implements AutoCloseable {
    *     canary's failed call)
    */
   public Prediction predict(Map<String, ?> request) {
-    return core.predict(request, core.defaultTimeoutNanos);
+    PredictionObserver o = observer;
+    return o == null
+        ? core.predict(request, core.defaultTimeoutNanos)
+        : observed(o, request, core.defaultTimeoutNanos);
   }
 
   /**
@@ -78,7 +83,22 @@ public final class InferenceService implements AutoCloseable {
    */
   public Prediction predict(Map<String, ?> request, Duration timeout) {
     Checks.positive(timeout, "timeout"); // NullPointerException "timeout" for null
-    return core.predict(request, ServiceCore.toNanos(timeout));
+    PredictionObserver o = observer;
+    long nanos = ServiceCore.toNanos(timeout);
+    return o == null ? core.predict(request, nanos) : observed(o, request, nanos);
+  }
+
+  private Prediction observed(PredictionObserver o, Map<String, ?> request, long timeoutNanos) {
+    Object context = o.onStart(core.model);
+    Prediction p;
+    try {
+      p = core.predict(request, timeoutNanos);
+    } catch (RuntimeException e) {
+      o.onEnd(context, null, e);
+      throw e;
+    }
+    o.onEnd(context, p, null);
+    return p;
   }
 
   /**
@@ -247,6 +267,7 @@ public final class InferenceService implements AutoCloseable {
     int batchQueue;
     List<Map<String, ?>> warmUp = List.of();
     @Nullable PredictionListener listener;
+    @Nullable PredictionObserver observer;
     double sampleRate = 1.0;
     int eventQueueCapacity = 10_000;
     Clock clock = Clock.systemUTC();
@@ -388,6 +409,15 @@ public final class InferenceService implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sees every {@code predict} call from its start to its end on the caller's thread (default
+     * none); see {@link PredictionObserver}.
+     */
+    public Builder observer(PredictionObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
+
     /** The share of predictions sent to the listener, 0..1 (default 1). */
     public Builder sampleRate(double rate) {
       Checks.inRange(rate, 0, 1, "sampleRate");
@@ -443,7 +473,7 @@ public final class InferenceService implements AutoCloseable {
             "Weighted routing serves its arms' targets; do not also"
                 + " set alias(...) or version(...)");
       }
-      return new InferenceService(ServiceCore.start(this));
+      return new InferenceService(ServiceCore.start(this), observer);
     }
   }
 }

@@ -1,0 +1,243 @@
+package io.github.mlops4j.benchmarks;
+
+import io.github.mlops4j.features.FeatureStore;
+import io.github.mlops4j.registry.ModelRegistry;
+import io.github.mlops4j.serving.InferenceService;
+import io.github.mlops4j.serving.Prediction;
+import io.github.mlops4j.serving.metrics.MicrometerServingMeters;
+import io.github.mlops4j.spring.MlopsAutoConfiguration;
+import io.github.mlops4j.store.Store;
+import io.github.mlops4j.tracking.Tracker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Cost of the Spring Boot starter on {@code predict}, and of starting a context with one served
+ * model, each beside the same objects built by hand in the same run.
+ *
+ * <p>Setup: the logistic regression of {@link ServingOverheadBenchmark} (5,000 rows, 20 features)
+ * registered under {@code champion} in an embedded workspace. Every service records {@code
+ * MicrometerServingMeters} into a {@code SimpleMeterRegistry}, as the starter does when the
+ * application has a {@code MeterRegistry}.
+ *
+ * <ul>
+ *   <li>{@code byHand} (baseline): {@code InferenceService.builder()...build()} with those meters.
+ *   <li>{@code starterNoObservation}: the starter's {@code churn} bean with {@code
+ *       mlops.observations.enabled=false}: the in-flight count of the graceful drain only.
+ *   <li>{@code starterObserved}: the starter's bean with an {@code ObservationRegistry} whose only
+ *       handler is Micrometer's {@code DefaultMeterObservationHandler} (what Boot configures
+ *       without a tracer; long-task timers off, as {@code
+ *       management.observations.long-task-timer.enabled=false}): one {@code mlops.prediction}
+ *       observation and timer per call.
+ *   <li>{@code startContext} / {@code startByHand} (single shot): a non-web context with the
+ *       starter and one served model, started and closed; the store, tracker, feature store,
+ *       registry and service built and closed by hand.
+ * </ul>
+ *
+ * <p>Targets: {@code starterObserved} p50 - {@code byHand} p50 &lt;= 0.3 us; {@code startContext}
+ * &lt;= 1.5 x {@code startByHand}.
+ *
+ * <p>Run (from the repository root): {@code java -jar mlops-benchmarks/target/benchmarks.jar
+ * StarterOverheadBenchmark -f 1}.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Threads(1)
+@State(Scope.Benchmark)
+public class StarterOverheadBenchmark {
+  static final int ROWS = 1024;
+
+  Path dir;
+  ModelRegistry registry;
+  InferenceService byHand;
+  ConfigurableApplicationContext plain;
+  ConfigurableApplicationContext observed;
+  InferenceService starterNoObservation;
+  InferenceService starterObserved;
+  List<Map<String, Object>> requests;
+  int next;
+
+  /** The application's meter and observation registries, without a tracer. */
+  @SpringBootConfiguration(proxyBeanMethods = false)
+  @ImportAutoConfiguration(MlopsAutoConfiguration.class)
+  public static class App {
+    /** Spring makes it. */
+    public App() {}
+
+    @Bean
+    MeterRegistry meterRegistry() {
+      return new SimpleMeterRegistry();
+    }
+
+    @Bean
+    ObservationRegistry observationRegistry(MeterRegistry meters) {
+      ObservationRegistry r = ObservationRegistry.create();
+      r.observationConfig()
+          .observationHandler(
+              new DefaultMeterObservationHandler(
+                  meters, DefaultMeterObservationHandler.IgnoredMeters.LONG_TASK_TIMER));
+      return r;
+    }
+  }
+
+  static ConfigurableApplicationContext start(Path workspace, boolean observations) {
+    return new SpringApplicationBuilder(App.class)
+        .web(WebApplicationType.NONE)
+        .logStartupInfo(false)
+        .properties(
+            "spring.main.banner-mode=off",
+            "mlops.workspace=" + workspace,
+            "mlops.registry-poll-interval=0s",
+            "mlops.serving.models.churn.alias=champion",
+            "mlops.observations.enabled=" + observations)
+        .run();
+  }
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    dir = BenchmarkSupport.tempDir("starter");
+    registry = ModelRegistry.builder().workspace(dir).pollInterval(Duration.ZERO).build();
+    registry.register("churn", LogisticFixture.train(5_000, 7), null);
+    registry.setAlias("churn", "champion", 1);
+    byHand =
+        InferenceService.builder()
+            .registry(registry)
+            .model("churn")
+            .alias("champion")
+            .meters(MicrometerServingMeters.of(new SimpleMeterRegistry()))
+            .build();
+    plain = start(dir, false);
+    observed = start(dir, true);
+    starterNoObservation = plain.getBean("churn", InferenceService.class);
+    starterObserved = observed.getBean("churn", InferenceService.class);
+    SplittableRandom random = new SplittableRandom(11);
+    requests = new ArrayList<>(ROWS);
+    for (int i = 0; i < ROWS; i++) {
+      requests.add(LogisticFixture.request(LogisticFixture.row(random)));
+    }
+    for (Map<String, Object> r : requests) { // the three must agree
+      String a = byHand.predict(r).output();
+      if (!a.equals(starterObserved.predict(r).output())
+          || !a.equals(starterNoObservation.predict(r).output())) {
+        throw new IllegalStateException("The services disagree on " + r);
+      }
+    }
+    if (observed.getBean(MeterRegistry.class).find("mlops.prediction").timer() == null) {
+      throw new IllegalStateException("No mlops.prediction timer: the observation is off");
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    byHand.close();
+    plain.close();
+    observed.close();
+    registry.close();
+    BenchmarkSupport.deleteRecursively(dir);
+  }
+
+  private Map<String, Object> nextRequest() {
+    int i = next;
+    next = (i + 1) & (ROWS - 1);
+    return requests.get(i);
+  }
+
+  @Benchmark
+  public Prediction byHand() {
+    return byHand.predict(nextRequest());
+  }
+
+  @Benchmark
+  public Prediction starterNoObservation() {
+    return starterNoObservation.predict(nextRequest());
+  }
+
+  @Benchmark
+  public Prediction starterObserved() {
+    return starterObserved.predict(nextRequest());
+  }
+
+  /** Context start with one served model, and the same objects by hand. */
+  @BenchmarkMode(Mode.SingleShotTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Warmup(iterations = 5)
+  @Measurement(iterations = 20)
+  @Fork(1)
+  @State(Scope.Benchmark)
+  public static class Startup {
+    Path dir;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      dir = BenchmarkSupport.tempDir("starter-start");
+      try (ModelRegistry r = ModelRegistry.open(dir)) {
+        r.register("churn", LogisticFixture.train(5_000, 7), null);
+        r.setAlias("churn", "champion", 1);
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      BenchmarkSupport.deleteRecursively(dir);
+    }
+
+    @Benchmark
+    public int startContext() {
+      try (ConfigurableApplicationContext ctx = start(dir, true)) {
+        return ctx.getBean("churn", InferenceService.class).activeVersion();
+      }
+    }
+
+    @Benchmark
+    public int startByHand() {
+      SimpleMeterRegistry meters = new SimpleMeterRegistry();
+      try (Store store = Store.open(dir);
+          Tracker tracker = Tracker.builder().store(store).build();
+          FeatureStore features = FeatureStore.builder().store(store).build();
+          ModelRegistry r =
+              ModelRegistry.builder().store(store).pollInterval(Duration.ZERO).build();
+          InferenceService s =
+              InferenceService.builder()
+                  .registry(r)
+                  .model("churn")
+                  .alias("champion")
+                  .meters(MicrometerServingMeters.of(meters))
+                  .build()) {
+        return s.activeVersion() + (tracker.store() == store ? 0 : 1) + features.views().size();
+      }
+    }
+  }
+}

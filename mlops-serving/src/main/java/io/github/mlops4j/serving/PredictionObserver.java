@@ -1,0 +1,34 @@
+package io.github.mlops4j.serving;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Sees each {@link InferenceService#predict} call from its start to its end, on the caller's
+ * thread: the seam for tracing (a Micrometer {@code Observation} per call, a span where the host
+ * has a tracer) and log correlation, which the after-the-fact {@link
+ * io.github.mlops4j.serving.metrics.ServingMeters} cannot give. Set one with {@link
+ * InferenceService.Builder#observer}; a service without one pays a single null check per call.
+ *
+ * <p>Both methods run on the predict path: they must be thread-safe and cheap, and must not throw
+ * (an exception reaches the caller of {@code predict}). {@link #onEnd} is called exactly once for
+ * every {@link #onStart}, also when the call fails; {@code predictAll} and batch jobs are not
+ * observed through this interface.
+ *
+ * @since 0.1.0
+ */
+public interface PredictionObserver {
+  /**
+   * A call of {@code model}'s service starts.
+   *
+   * @return a context handed back to {@link #onEnd} (null if none is needed)
+   */
+  @Nullable Object onStart(String model);
+
+  /**
+   * The call ended: with {@code prediction} (its id, version and route) or with {@code error} (an
+   * {@link InvalidInputException}, {@link OverloadedException}, {@link DeadlineExceededException},
+   * {@link ModelUnavailableException} or another failure); exactly one of the two is non-null.
+   */
+  void onEnd(
+      @Nullable Object context, @Nullable Prediction prediction, @Nullable RuntimeException error);
+}

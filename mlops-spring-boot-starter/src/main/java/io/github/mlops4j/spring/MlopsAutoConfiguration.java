@@ -1,0 +1,201 @@
+package io.github.mlops4j.spring;
+
+import io.github.mlops4j.features.FeatureStore;
+import io.github.mlops4j.registry.ModelRegistry;
+import io.github.mlops4j.serving.InferenceService;
+import io.github.mlops4j.store.Store;
+import io.github.mlops4j.tracking.Tracker;
+import io.micrometer.observation.ObservationRegistry;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of mlops4j, active when {@code mlops.workspace} is set (an embedded workspace)
+ * or {@code mlops.store=datasource} (the application's {@code DataSource}): one shared {@link
+ * Store}, a {@link Tracker} and a {@link FeatureStore}; with mlops-registry a {@link
+ * ModelRegistry}; with mlops-serving one {@link InferenceService} bean per {@code
+ * mlops.serving.models.<name>}, named and qualified by the model name. Each bean backs off when the
+ * application defines its own.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(
+    afterName = {
+      "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
+      "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+      "org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration",
+      "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration"
+    })
+@Conditional(MlopsAutoConfiguration.OnStore.class)
+@EnableConfigurationProperties(MlopsProperties.class)
+public class MlopsAutoConfiguration {
+  /** Configured by Spring. */
+  public MlopsAutoConfiguration() {}
+
+  /** Either property turns the starter on. */
+  static final class OnStore extends AnyNestedCondition {
+    OnStore() {
+      super(ConfigurationPhase.REGISTER_BEAN);
+    }
+
+    @ConditionalOnProperty(prefix = "mlops", name = "workspace")
+    static final class Workspace {}
+
+    @ConditionalOnProperty(prefix = "mlops", name = "store", havingValue = "datasource")
+    static final class FromDataSource {}
+  }
+
+  /** The store every component shares. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public Store mlopsStore(MlopsProperties properties, ObjectProvider<DataSource> dataSource) {
+    if (properties.getStore() == MlopsProperties.StoreKind.DATASOURCE) {
+      DataSource ds = dataSource.getIfAvailable();
+      if (ds == null) {
+        throw new InvalidConfigurationPropertyValueException(
+            "mlops.store", "datasource", "the application has no single DataSource bean");
+      }
+      Store.Builder b = Store.builder().dataSource(ds);
+      Path artifacts = properties.getArtifacts();
+      if (artifacts != null) {
+        b.artifactRoot(artifacts);
+      }
+      return b.build();
+    }
+    Path workspace = properties.getWorkspace();
+    if (workspace == null) {
+      throw new InvalidConfigurationPropertyValueException(
+          "mlops.workspace", null, "required with mlops.store=embedded");
+    }
+    try {
+      return Store.open(workspace);
+    } catch (RuntimeException e) {
+      throw new InvalidConfigurationPropertyValueException(
+          "mlops.workspace", workspace, String.valueOf(e.getMessage()));
+    }
+  }
+
+  /** Experiment tracking on the shared store. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public Tracker mlopsTracker(Store store) {
+    return Tracker.builder().store(store).build();
+  }
+
+  /** Features on the shared store. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public FeatureStore mlopsFeatureStore(Store store) {
+    return FeatureStore.builder().store(store).build();
+  }
+
+  /** The registry, with mlops-registry on the class path. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(ModelRegistry.class)
+  static class RegistryConfiguration {
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    ModelRegistry mlopsModelRegistry(Store store, MlopsProperties properties) {
+      if (properties.getRegistryPollInterval().isNegative()) {
+        throw new InvalidConfigurationPropertyValueException(
+            "mlops.registry-poll-interval",
+            properties.getRegistryPollInterval(),
+            "must not be negative");
+      }
+      return ModelRegistry.builder()
+          .store(store)
+          .pollInterval(properties.getRegistryPollInterval())
+          .build();
+    }
+  }
+
+  /** Served models, with mlops-serving on the class path. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({ModelRegistry.class, InferenceService.class})
+  static class ServingConfiguration {
+    @Bean
+    static ServingBeans mlopsServingBeans() {
+      return new ServingBeans();
+    }
+
+    @Bean
+    ServedModels mlopsServedModels(
+        MlopsProperties properties,
+        ModelRegistry registry,
+        ObjectProvider<FeatureStore> features,
+        ObjectProvider<Tracker> tracker,
+        ObjectProvider<ServingObservers> observers,
+        ApplicationEventPublisher publisher,
+        org.springframework.beans.factory.BeanFactory beanFactory) {
+      if (properties.getServing().getShutdownTimeout().isNegative()) {
+        throw new InvalidConfigurationPropertyValueException(
+            "mlops.serving.shutdown-timeout",
+            properties.getServing().getShutdownTimeout(),
+            "must not be negative");
+      }
+      Object meters = null;
+      if (isPresent("io.micrometer.core.instrument.MeterRegistry")) {
+        meters = MeterLookup.registry(beanFactory);
+      }
+      return new ServedModels(
+          properties,
+          registry,
+          features.getIfAvailable(),
+          tracker.getIfAvailable(),
+          meters,
+          observers.getIfAvailable(),
+          publisher);
+    }
+  }
+
+  /** Observations, with Micrometer's Observation API and an ObservationRegistry bean. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({ObservationRegistry.class, InferenceService.class})
+  @ConditionalOnBean(ObservationRegistry.class)
+  @ConditionalOnProperty(
+      prefix = "mlops.observations",
+      name = "enabled",
+      havingValue = "true",
+      matchIfMissing = true)
+  static class ObservationConfiguration {
+    @Bean
+    @ConditionalOnMissingBean(ServingObservers.class)
+    PredictionObservations mlopsPredictionObservations(ObservationRegistry observations) {
+      return new PredictionObservations(observations);
+    }
+
+    @Bean(destroyMethod = "close")
+    io.github.mlops4j.Subscription mlopsRegistryObservations(
+        PredictionObservations observations, ModelRegistry registry) {
+      return observations.observeRegistry(registry);
+    }
+  }
+
+  static boolean isPresent(String className) {
+    return org.springframework.util.ClassUtils.isPresent(
+        className, MlopsAutoConfiguration.class.getClassLoader());
+  }
+
+  /** Keeps Micrometer types out of the signatures above. */
+  private static final class MeterLookup {
+    static @org.jspecify.annotations.Nullable Object registry(
+        org.springframework.beans.factory.BeanFactory beanFactory) {
+      return beanFactory
+          .getBeanProvider(io.micrometer.core.instrument.MeterRegistry.class)
+          .getIfUnique();
+    }
+  }
+}

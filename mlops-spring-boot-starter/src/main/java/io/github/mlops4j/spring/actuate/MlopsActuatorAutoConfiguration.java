@@ -1,0 +1,153 @@
+package io.github.mlops4j.spring.actuate;
+
+import io.github.mlops4j.features.FeatureStore;
+import io.github.mlops4j.serving.InferenceService;
+import io.github.mlops4j.spring.MlopsAutoConfiguration;
+import io.github.mlops4j.spring.MlopsProperties;
+import io.github.mlops4j.spring.ServedModels;
+import io.github.mlops4j.store.Store;
+import io.github.mlops4j.tracking.Tracker;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.health.CompositeHealthContributor;
+import org.springframework.boot.actuate.health.HealthContributor;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.info.InfoContributor;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Actuator and metrics for mlops4j: health contributor {@code mlops} ({@code store} and {@code
+ * models/<name>}), info contribution {@code mlops.models}, and tracker and feature meters.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = MlopsAutoConfiguration.class)
+@ConditionalOnBean(Store.class)
+public class MlopsActuatorAutoConfiguration {
+  /** Configured by Spring. */
+  public MlopsActuatorAutoConfiguration() {}
+
+  /** Health and info, with spring-boot-actuator on the class path. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(HealthIndicator.class)
+  static class Actuator {
+    @Bean
+    HealthContributor mlopsHealthContributor(
+        Store store,
+        MlopsProperties properties,
+        ObjectProvider<DataSource> dataSource,
+        ObjectProvider<ServedModels> served) {
+      Map<String, HealthContributor> parts = new LinkedHashMap<>();
+      parts.put(
+          "store",
+          MlopsHealth.store(
+              store,
+              properties.getStore() == MlopsProperties.StoreKind.DATASOURCE
+                  ? dataSource.getIfAvailable()
+                  : null,
+              properties.getWorkspace()));
+      ServedModels models = served.getIfAvailable();
+      if (models != null && !models.models().isEmpty()) {
+        Map<String, HealthContributor> each = new LinkedHashMap<>();
+        models.models().forEach((name, s) -> each.put(name, MlopsHealth.model(models, s)));
+        parts.put("models", CompositeHealthContributor.fromMap(each));
+      }
+      return CompositeHealthContributor.fromMap(parts);
+    }
+
+    @Bean
+    @ConditionalOnClass(InferenceService.class)
+    @ConditionalOnBean(ServedModels.class)
+    InfoContributor mlopsInfoContributor(ServedModels models) {
+      return builder -> {
+        Map<String, Object> out = new LinkedHashMap<>();
+        models
+            .models()
+            .forEach(
+                (name, s) -> {
+                  Map<String, Object> m = new LinkedHashMap<>();
+                  s.alias().ifPresent(a -> m.put("alias", a));
+                  s.service()
+                      .ifPresent(
+                          svc -> {
+                            m.put("routes", svc.routes());
+                            if (!svc.routes().isEmpty()) {
+                              m.put("version", svc.activeVersion());
+                            }
+                          });
+                  out.put(name, m);
+                });
+        builder.withDetail("mlops", Map.of("models", out));
+      };
+    }
+  }
+
+  /** Tracker and feature meters, with Micrometer on the class path. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(MeterRegistry.class)
+  static class Metrics {
+    @Bean
+    MeterBinder mlopsStoreMetrics(
+        ObjectProvider<Tracker> tracker, ObjectProvider<FeatureStore> fs) {
+      return registry -> {
+        Tracker t = tracker.getIfAvailable();
+        if (t != null) {
+          bindTracker(t, registry);
+        }
+        FeatureStore f = fs.getIfAvailable();
+        if (f != null) {
+          bindFeatures(f, registry);
+        }
+      };
+    }
+  }
+
+  static void bindTracker(Tracker t, MeterRegistry registry) {
+    Gauge.builder("mlops.tracker.queue.depth", t, Tracker::pendingMetricPoints)
+        .description("Metric points waiting for the tracker's writer")
+        .register(registry);
+    FunctionCounter.builder("mlops.tracker.points.dropped", t, Tracker::droppedMetricPoints)
+        .description("Metric points dropped because the queue was full")
+        .register(registry);
+    FunctionCounter.builder("mlops.tracker.points.rejected", t, Tracker::rejectedMetricPoints)
+        .description("Metric points rejected by the tracking limits")
+        .register(registry);
+    FunctionCounter.builder("mlops.tracker.points.stored", t, Tracker::storedMetricPoints)
+        .description("Metric points written to the store")
+        .register(registry);
+  }
+
+  /** Freshness per view: age of the newest online row, and lookups by status. */
+  static void bindFeatures(FeatureStore f, MeterRegistry registry) {
+    f.freshness()
+        .forEach(
+            view -> {
+              String name = view.view();
+              Gauge.builder(
+                      "mlops.features.freshness.age",
+                      f,
+                      s -> {
+                        var a = s.freshness(name).age();
+                        return a == null ? Double.NaN : a.toNanos() / 1e9;
+                      })
+                  .tag("view", name)
+                  .baseUnit("seconds")
+                  .description("Age of the newest materialized event of the view")
+                  .register(registry);
+              FunctionCounter.builder("mlops.features.lookups", f, s -> s.freshness(name).lookups())
+                  .tag("view", name)
+                  .description("Online feature values served for the view")
+                  .register(registry);
+            });
+  }
+}
