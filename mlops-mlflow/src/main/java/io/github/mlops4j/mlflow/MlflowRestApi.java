@@ -350,7 +350,8 @@ public final class MlflowRestApi implements MlflowHandler {
 
   private static Pattern likePattern(String like) {
     StringBuilder re = new StringBuilder();
-    for (char c : like.toCharArray()) {
+    for (int i = 0; i < like.length(); i++) {
+      char c = like.charAt(i);
       re.append(c == '%' ? ".*" : c == '_' ? "." : Pattern.quote(String.valueOf(c)));
     }
     return Pattern.compile(re.toString(), Pattern.DOTALL);

@@ -118,7 +118,7 @@ public final class MlflowServer implements AutoCloseable {
    */
   public static void main(String[] args) {
     Builder b = builder();
-    for (int i = 0; i < args.length; i++) {
+    for (int i = 0; i < args.length; i += 2) {
       String value = i + 1 < args.length ? args[i + 1] : null;
       switch (args[i]) {
         case "--workspace" -> b.workspace(Path.of(required(args[i], value)));
@@ -128,7 +128,6 @@ public final class MlflowServer implements AutoCloseable {
             throw new IllegalArgumentException(
                 "Unknown option '" + RestError.cut(args[i]) + "'; use --workspace, --host, --port");
       }
-      i++;
     }
     String token = System.getenv(TOKEN_ENV);
     if (token != null && !token.isEmpty()) {

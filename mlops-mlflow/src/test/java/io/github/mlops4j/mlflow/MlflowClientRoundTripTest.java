@@ -80,11 +80,11 @@ class MlflowClientRoundTripTest {
 
       // MLflow's filter language through the client.
       assertThat(
-              client.searchRuns(List.of(expId), "metrics.loss < 0.5 and params.lr = '0.1'").stream()
+              search(client, expId, "metrics.loss < 0.5 and params.lr = '0.1'").stream()
                   .map(r -> r.getRunId()))
           .containsExactly(runId);
-      assertThat(client.searchRuns(List.of(expId), "tags.team = 'risk'")).hasSize(1);
-      assertThat(client.searchRuns(List.of(expId), "params.lr LIKE '0.%'")).hasSize(2);
+      assertThat(search(client, expId, "tags.team = 'risk'")).hasSize(1);
+      assertThat(search(client, expId, "params.lr LIKE '0.%'")).hasSize(2);
 
       List<Metric> history = client.getMetricHistory(runId, "loss");
       assertThat(history).extracting(Metric::getValue).containsExactly(0.9, 0.5, 0.25);
@@ -152,6 +152,13 @@ class MlflowClientRoundTripTest {
       client.setTerminated(runId, RunStatus.FINISHED);
       assertThat(client.getRun(runId).getInfo().getStatus()).isEqualTo(RunStatus.FINISHED);
     }
+  }
+
+  private static List<org.mlflow.api.proto.Service.RunInfo> search(
+      MlflowClient client, String expId, String filter) {
+    return client
+        .searchRuns(List.of(expId), filter, org.mlflow.api.proto.Service.ViewType.ACTIVE_ONLY, 1000)
+        .getItems();
   }
 
   private static Metric metric(String key, double value, long timestamp, long step) {
