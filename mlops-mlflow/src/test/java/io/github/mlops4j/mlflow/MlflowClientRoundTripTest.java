@@ -81,7 +81,7 @@ class MlflowClientRoundTripTest {
       // MLflow's filter language through the client.
       assertThat(
               search(client, expId, "metrics.loss < 0.5 and params.lr = '0.1'").stream()
-                  .map(r -> r.getRunId()))
+                  .map(r -> r.getInfo().getRunId()))
           .containsExactly(runId);
       assertThat(search(client, expId, "tags.team = 'risk'")).hasSize(1);
       assertThat(search(client, expId, "params.lr LIKE '0.%'")).hasSize(2);
@@ -154,8 +154,7 @@ class MlflowClientRoundTripTest {
     }
   }
 
-  private static List<org.mlflow.api.proto.Service.RunInfo> search(
-      MlflowClient client, String expId, String filter) {
+  private static List<Run> search(MlflowClient client, String expId, String filter) {
     return client
         .searchRuns(List.of(expId), filter, org.mlflow.api.proto.Service.ViewType.ACTIVE_ONLY, 1000)
         .getItems();
