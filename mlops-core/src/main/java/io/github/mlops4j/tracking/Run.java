@@ -147,6 +147,26 @@ public final class Run implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Queues a metric point logged at {@code timestamp} rather than now, for points that come from
+   * elsewhere (another tracking system, a client that keeps its own time). Otherwise as {@link
+   * #logMetric(String, double, long)}.
+   *
+   * @throws RunEndedException if the writer already found the run ended by another handle
+   * @since 0.1.0
+   */
+  public Run logMetric(String key, double value, long step, java.time.Instant timestamp) {
+    Objects.requireNonNull(timestamp, "timestamp");
+    checkRunning();
+    RunStatus ended = tracker.endedElsewhere(runId);
+    if (ended != null) {
+      throw endedElsewhere(ended);
+    }
+    tracker.enqueue(
+        runId, tracker.limits().checkKey(key, "Metric"), value, step, timestamp.toEpochMilli());
+    return this;
+  }
+
   /** Queues a metric point at step 0. */
   public Run logMetric(String key, double value) {
     return logMetric(key, value, 0);
@@ -168,6 +188,19 @@ public final class Run implements AutoCloseable {
         Map.of(
             Objects.requireNonNull(key, "key"),
             Objects.requireNonNull(value, () -> "value of tag '" + key + "'")));
+  }
+
+  /**
+   * Removes a tag; removing a tag the run does not have does nothing.
+   *
+   * @throws RunEndedException if another handle or process has ended the run
+   * @since 0.1.0
+   */
+  public Run deleteTag(String key) {
+    Objects.requireNonNull(key, "key");
+    checkRunning();
+    guarded(() -> tracker.dao().deleteTag(runId, key));
+    return this;
   }
 
   public Run setTags(Map<String, String> tags) {

@@ -335,10 +335,14 @@ public final class Tracker implements AutoCloseable {
   }
 
   void enqueue(String runId, String key, double value, long step) {
+    enqueue(runId, key, value, step, clock.millis());
+  }
+
+  void enqueue(String runId, String key, double value, long step, long timestampMillis) {
     if (closed.get()) {
       throw closedError();
     }
-    writer.add(new MetricWriter.Point(runId, key, value, step, clock.millis()));
+    writer.add(new MetricWriter.Point(runId, key, value, step, timestampMillis));
   }
 
   /** Soft-deletes a run: searches skip it unless asked for deleted runs. */
