@@ -313,7 +313,10 @@ final class MlflowImportModels {
           registry.setAlias(name, a.getKey(), target);
         }
         counts.aliasesSet++;
-      } catch (IllegalArgumentException e) {
+      } catch (RuntimeException e) {
+        if (!MlflowImport.isRefusal(e)) {
+          throw e;
+        }
         counts.problem(file, "alias not imported: " + MlflowImport.reason(e));
       }
     }
