@@ -178,6 +178,27 @@ class MlflowImportTest {
   }
 
   @Test
+  void guideExample() {
+    writeStore();
+    List<String> log = new ArrayList<>();
+    // tag::import[]
+    MlflowImportReport report =
+        MlflowImport.builder()
+            .source(store) // the directory MLflow wrote, often mlruns/
+            .tracker(tracker)
+            .registry(registry) // optional: registered models, versions and aliases
+            .build()
+            .run();
+    for (MlflowImportReport.Problem p : report.problems()) {
+      log.add(p.file() + ": " + p.reason()); // what could not be mapped, and why
+    }
+    List<RunInfo> fast = tracker.searchRuns("churn", "params.lr = '0.1' and metrics.loss < 0.5");
+    // end::import[]
+    assertThat(fast).extracting(RunInfo::runId).containsExactly(R1);
+    assertThat(log).hasSize(report.problems().size()).isNotEmpty();
+  }
+
+  @Test
   void modelsVersionsAndAliasesAreImported() throws Exception {
     writeStore();
     MlflowImportReport report = importStore();
