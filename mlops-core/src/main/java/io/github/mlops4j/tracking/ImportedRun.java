@@ -217,6 +217,8 @@ public final class ImportedRun {
     }
 
     /**
+     * The run, ready for {@link Tracker#importRun(ImportedRun)}.
+     *
      * @throws IllegalStateException if {@link #startTime} was not set
      */
     public ImportedRun build() {

@@ -242,6 +242,8 @@ public final class MlflowImport {
     }
 
     /**
+     * The import, ready to {@link MlflowImport#run()}.
+     *
      * @throws IllegalStateException if the source or the tracker is missing
      */
     public MlflowImport build() {
