@@ -46,45 +46,56 @@ final class MlflowImportYaml {
 
   /** The top-level scalars of the mapping in {@code file}: text, or null for a YAML null. */
   static Map<String, @Nullable String> read(MlflowImportFiles files, Path file) {
-    String text = files.text(file, MAX_BYTES);
+    return parse(files.text(file, MAX_BYTES), files.name(file));
+  }
+
+  /**
+   * The top-level scalars of the mapping in {@code text}, read from the file named {@code file}.
+   *
+   * @throws MlflowImportException naming {@code file} if the text breaks a rule above
+   */
+  static Map<String, @Nullable String> parse(String text, String file) {
+    if (text.length() > MAX_BYTES) {
+      throw new MlflowImportException(file, "is over the limit of " + MAX_BYTES + " bytes");
+    }
     Map<String, @Nullable String> out = new LinkedHashMap<>();
     try (JsonParser p = FACTORY.createParser(text)) {
-      JsonToken t = next(files, file, p);
+      JsonToken t = next(file, p);
       if (t != JsonToken.START_OBJECT) {
-        throw files.error(file, "is not a YAML mapping");
+        throw new MlflowImportException(file, "is not a YAML mapping");
       }
-      while ((t = next(files, file, p)) != JsonToken.END_OBJECT) {
+      while ((t = next(file, p)) != JsonToken.END_OBJECT) {
         if (t != JsonToken.FIELD_NAME) {
-          throw files.error(file, "is not a YAML mapping");
+          throw new MlflowImportException(file, "is not a YAML mapping");
         }
         String key = p.currentName();
-        t = next(files, file, p);
+        t = next(file, p);
         if (out.containsKey(key)) {
-          throw files.error(file, "has the key '" + MlflowImport.cut(key) + "' twice");
+          throw new MlflowImportException(
+              file, "has the key '" + MlflowImport.cut(String.valueOf(key)) + "' twice");
         }
         if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-          skip(files, file, p);
+          skip(file, p);
           continue;
         }
         out.put(key, t == JsonToken.VALUE_NULL ? null : p.getText());
       }
       if (p.nextToken() != null) {
-        throw files.error(file, "holds more than one YAML document");
+        throw new MlflowImportException(file, "holds more than one YAML document");
       }
     } catch (IOException | RuntimeException e) {
       if (e instanceof MlflowImportException m) {
         throw m;
       }
-      throw new MlflowImportException(
-          files.name(file), "is not YAML as MLflow writes it: " + firstLine(e), e);
+      throw new MlflowImportException(file, "is not YAML as MLflow writes it: " + firstLine(e), e);
     }
     return out;
   }
 
-  private static void skip(MlflowImportFiles files, Path file, JsonParser p) throws IOException {
+  private static void skip(String file, JsonParser p) throws IOException {
     int depth = 1;
     while (depth > 0) {
-      JsonToken t = next(files, file, p);
+      JsonToken t = next(file, p);
       if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
         depth++;
       } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
@@ -93,18 +104,18 @@ final class MlflowImportYaml {
     }
   }
 
-  private static JsonToken next(MlflowImportFiles files, Path file, JsonParser p)
-      throws IOException {
+  private static JsonToken next(String file, JsonParser p) throws IOException {
     JsonToken t = p.nextToken();
     if (t == null) {
-      throw files.error(file, "ends early (truncated YAML)");
+      throw new MlflowImportException(file, "ends early (truncated YAML)");
     }
     if (p instanceof YAMLParser y) {
       if (y.isCurrentAlias() || y.getObjectId() != null) {
-        throw files.error(file, "uses YAML anchors or aliases, which MLflow never writes");
+        throw new MlflowImportException(
+            file, "uses YAML anchors or aliases, which MLflow never writes");
       }
       if (y.getTypeId() != null) {
-        throw files.error(
+        throw new MlflowImportException(
             file,
             "uses the explicit YAML tag '!"
                 + MlflowImport.cut(String.valueOf(y.getTypeId()))
@@ -112,7 +123,7 @@ final class MlflowImportYaml {
       }
     }
     if (p.getParsingContext().getNestingDepth() > MAX_NESTING) {
-      throw files.error(file, "is nested deeper than " + MAX_NESTING + " levels");
+      throw new MlflowImportException(file, "is nested deeper than " + MAX_NESTING + " levels");
     }
     return t;
   }
