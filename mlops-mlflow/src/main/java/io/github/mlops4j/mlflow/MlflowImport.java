@@ -172,14 +172,24 @@ public final class MlflowImport {
 
   /** Stores a run's artifact files; returns them as the run's artifacts. */
   static List<ArtifactInfo> storeArtifacts(
-      Tracker tracker, Map<String, Path> artifactFiles, boolean dryRun) {
+      MlflowImportFiles files, Tracker tracker, Map<String, Path> artifactFiles, boolean dryRun) {
     List<ArtifactInfo> out = new ArrayList<>();
     for (Map.Entry<String, Path> e : artifactFiles.entrySet()) {
       if (dryRun) {
         out.add(new ArtifactInfo(e.getKey(), "0".repeat(64), 0));
         continue;
       }
-      StoredArtifact stored = tracker.store().artifacts().put(e.getValue());
+      StoredArtifact stored;
+      // Opened without following links: a file swapped for a link since it was listed is refused.
+      try (java.io.InputStream in =
+          Files.newInputStream(e.getValue(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        stored = tracker.store().artifacts().put(in);
+      } catch (IOException ex) {
+        throw new MlflowImportException(
+            files.name(e.getValue()),
+            "cannot be read: " + cut(String.valueOf(ex.getMessage())),
+            ex);
+      }
       out.add(new ArtifactInfo(e.getKey(), stored.digest(), stored.sizeBytes()));
     }
     return out;

@@ -50,14 +50,18 @@ final class MlflowImportFiles {
     return new MlflowImportException(name(file), message);
   }
 
-  /** Sub-directories of {@code dir} by name, sorted; symbolic links are refused. */
-  List<Path> subdirectories(Path dir) {
+  /**
+   * Sub-directories of {@code dir} by name, sorted; a symbolic link among them is passed to {@code
+   * onLink} and skipped.
+   */
+  List<Path> subdirectories(Path dir, java.util.function.Consumer<Path> onLink) {
     List<Path> out = new ArrayList<>();
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : (Iterable<Path>) s::iterator) {
         BasicFileAttributes a = attributes(p);
         if (a.isSymbolicLink()) {
-          throw error(p, "is a symbolic link; links are not followed in an imported store");
+          onLink.accept(p);
+          continue;
         }
         if (a.isDirectory()) {
           out.add(p);

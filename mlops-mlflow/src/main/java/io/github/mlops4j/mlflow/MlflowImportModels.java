@@ -65,7 +65,7 @@ final class MlflowImportModels {
   void importAll(Path models) {
     List<Path> dirs;
     try {
-      dirs = files.subdirectories(models);
+      dirs = files.subdirectories(models, this::link);
     } catch (MlflowImportException e) {
       counts.problem(e.file(), MlflowImport.reason(e));
       return;
@@ -107,7 +107,7 @@ final class MlflowImportModels {
     }
     Map<Integer, Integer> numbers = importedNumbers(name);
     TreeMap<Integer, Path> versions = new TreeMap<>();
-    for (Path v : files.subdirectories(dir)) {
+    for (Path v : files.subdirectories(dir, this::link)) {
       Matcher m = VERSION_DIR.matcher(v.getFileName().toString());
       if (m.matches()) {
         versions.put(Integer.parseInt(m.group(1)), v);
@@ -125,6 +125,11 @@ final class MlflowImportModels {
       }
     }
     importAliases(name, dir.resolve("aliases"), numbers);
+  }
+
+  private void link(Path p) {
+    counts.problem(
+        files.name(p), "is a symbolic link; links are not followed in an imported store");
   }
 
   /** MLflow version number to mlops4j version number, for versions imported earlier. */

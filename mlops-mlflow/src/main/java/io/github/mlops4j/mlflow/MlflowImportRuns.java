@@ -80,7 +80,7 @@ final class MlflowImportRuns {
     List<Found> found = new ArrayList<>();
     List<Path> experiments;
     try {
-      experiments = files.subdirectories(root);
+      experiments = files.subdirectories(root, this::link);
     } catch (MlflowImportException e) {
       counts.problem(e.file(), MlflowImport.reason(e));
       return;
@@ -98,7 +98,7 @@ final class MlflowImportRuns {
     }
     Path trash = root.resolve(".trash");
     if (files.isDirectory(trash)) {
-      for (Path deleted : files.subdirectories(trash)) {
+      for (Path deleted : files.subdirectories(trash, this::link)) {
         counts.problem(
             files.name(deleted), "deleted experiment (in .trash): its runs were not imported");
       }
@@ -130,6 +130,11 @@ final class MlflowImportRuns {
       importWithParents(byId.get(parent), byId, parents, done, depth + 1);
     }
     importRun(f, parent);
+  }
+
+  private void link(Path p) {
+    counts.problem(
+        files.name(p), "is a symbolic link; links are not followed in an imported store");
   }
 
   private @Nullable String parentOf(Found f) {
@@ -165,7 +170,7 @@ final class MlflowImportRuns {
     }
     counts.experiments++;
     List<Found> out = new ArrayList<>();
-    for (Path runDir : files.subdirectories(expDir)) {
+    for (Path runDir : files.subdirectories(expDir, this::link)) {
       String runId = runDir.getFileName().toString();
       if (NOT_RUNS.contains(runId)) {
         continue;
@@ -414,7 +419,7 @@ final class MlflowImportRuns {
               + MlflowImport.cut(artifactUri)
               + "' are outside the store and were not copied");
     }
-    return MlflowImport.storeArtifacts(tracker, files.files(local), dryRun);
+    return MlflowImport.storeArtifacts(files, tracker, files.files(local), dryRun);
   }
 
   private String required(Map<String, @Nullable String> meta, String key, Path dir) {

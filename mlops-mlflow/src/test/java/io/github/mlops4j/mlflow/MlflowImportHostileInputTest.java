@@ -84,6 +84,22 @@ class MlflowImportHostileInputTest {
   }
 
   @Test
+  void aSymlinkedRunFolderIsSkippedAndTheOtherRunsAreImported() throws Exception {
+    new MlflowStores(dir.resolve("elsewhere")).run("x", BAD, "bad", 3, 1L, 2L, false);
+    link(store.resolve("1").resolve(BAD), dir.resolve("elsewhere").resolve("x").resolve(BAD));
+    MlflowImportReport report = MlflowImport.builder().source(store).tracker(tracker).build().run();
+    assertThat(report.importedRunIds()).containsExactly(GOOD);
+    assertThat(tracker.findRun(BAD)).isEmpty();
+    assertThat(report.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.file()).isEqualTo("1/" + BAD);
+              assertThat(p.reason()).contains("symbolic link");
+            });
+  }
+
+  @Test
   void yamlAliasBombsAreRefused() {
     // The "billion laughs" shape: each level refers to the previous one ten times.
     StringBuilder bomb = new StringBuilder("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
