@@ -15,6 +15,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -93,7 +94,7 @@ final class MlflowImportFiles {
    * @throws MlflowImportException on a symbolic link, a special file, deeper nesting than {@link
    *     #MAX_DEPTH} or more than {@link #MAX_FILES} files
    */
-  TreeMap<String, Path> files(Path dir) {
+  Map<String, Path> files(Path dir) {
     TreeMap<String, Path> out = new TreeMap<>();
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return out;

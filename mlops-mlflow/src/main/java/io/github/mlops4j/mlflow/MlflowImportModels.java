@@ -237,7 +237,7 @@ final class MlflowImportModels {
       Path runDir = runDirectories.get(runs.group(1));
       if (runDir != null) {
         candidate = runDir.resolve("artifacts");
-        for (String part : runs.group(2).split("/")) {
+        for (String part : runs.group(2).split("/", -1)) {
           if (part.equals("..")) {
             throw files.error(metaFile, "source '" + MlflowImport.cut(source) + "' leaves the run");
           }
@@ -275,7 +275,8 @@ final class MlflowImportModels {
       Path runDir = runDirectories.get(runId);
       if (runDir != null
           && normal.getName(i + 2).toString().equals("artifacts")
-          && runDir.getParent().getFileName().toString().equals(normal.getName(i).toString())) {
+          && String.valueOf(runDir.getParent() == null ? null : runDir.getParent().getFileName())
+              .equals(normal.getName(i).toString())) {
         Path out = runDir.resolve("artifacts");
         for (int j = i + 3; j < normal.getNameCount(); j++) {
           out = out.resolve(normal.getName(j).toString());
@@ -337,7 +338,7 @@ final class MlflowImportModels {
 
   /** A zip of the directory's files, sorted, with fixed times: the same files, the same bytes. */
   private Path zip(Path dir) {
-    TreeMap<String, Path> entries = files.files(dir);
+    Map<String, Path> entries = files.files(dir);
     List<String> names = new ArrayList<>(entries.keySet());
     try {
       Path zip = Files.createTempFile("mlflow-model-", ".zip");
