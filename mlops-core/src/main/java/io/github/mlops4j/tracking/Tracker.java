@@ -520,6 +520,57 @@ public final class Tracker implements AutoCloseable {
     return dao.getOrCreateExperiment(limits.checkName(name, "Experiment name"), clock.millis());
   }
 
+  /**
+   * Writes a complete run recorded elsewhere, with its own id, times, status and metric timestamps,
+   * in one transaction: after a crash the run is either there whole or not at all. The experiment
+   * is created if needed. The run is held by no tracker, so no tracker ends it, even one imported
+   * as {@link RunStatus#RUNNING} ({@link #resumeRun} takes it over).
+   *
+   * <p>Keys, values and names are checked against this tracker's {@link TrackingLimits}, artifact
+   * paths as {@link Run#logArtifact(Path, String)} checks them; every artifact's content must
+   * already be in the workspace's artifact store ({@code store().artifacts().put(...)}).
+   *
+   * @return true if the run was written; false if a run with its id exists already, in which case
+   *     nothing was written (whatever that run holds)
+   * @throws IllegalArgumentException if a key, value, name or artifact path breaks the rules, two
+   *     artifacts have the same path, or an artifact's content is not in the store
+   * @throws RunNotFoundException if the run's parent does not exist
+   */
+  public boolean importRun(ImportedRun run) {
+    checkOpen();
+    Objects.requireNonNull(run, "run");
+    limits.checkName(run.experiment(), "Experiment name");
+    limits.checkName(run.runName(), "Run name");
+    StoredText.check(run.user(), "User");
+    run.params()
+        .forEach(
+            (k, v) -> {
+              limits.checkKey(k, "Param");
+              limits.checkValue(v, limits.maxParamValueLength(), "Param", k);
+            });
+    Run.checkTags(limits, run.tags());
+    for (MetricPoint p : run.metrics()) {
+      limits.checkKey(p.key(), "Metric");
+    }
+    java.util.Set<String> paths = new java.util.HashSet<>();
+    for (ArtifactInfo a : run.artifacts()) {
+      PathNames.checkRelative(a.path(), "artifact path");
+      if (!paths.add(a.path())) {
+        throw new IllegalArgumentException(
+            "Run " + run.runId() + " has two artifacts at '" + cut(a.path()) + "'");
+      }
+      if (!store.artifacts().contains(a.digest())) {
+        throw new IllegalArgumentException(
+            "Artifact '" + cut(a.path()) + "' of run " + run.runId() + " is not in the store");
+      }
+    }
+    if (findRun(run.runId()).isPresent()) {
+      return false;
+    }
+    String experimentId = createExperiment(run.experiment()).id();
+    return ImportedRunWriter.write(store, experimentId, run, clock.millis());
+  }
+
   // ---------------------------------------------------------------- lineage and artifacts
 
   /**
