@@ -1,8 +1,8 @@
 /**
  * mlops4j MLflow: MLflow's tracking and model registry REST API served from an mlops4j workspace,
  * so MLflow's clients log to and read from it; the export of a workspace's runs and models to an
- * MLflow server; and {@link io.github.mlops4j.mlflow.MlflowImport}, which reads an MLflow file store
- * ({@code mlruns/}) into a workspace.
+ * MLflow server; and {@link io.github.mlops4j.mlflow.MlflowImport}, which reads an MLflow file
+ * store ({@code mlruns/}) into a workspace.
  *
  * @since 0.1.0
  */

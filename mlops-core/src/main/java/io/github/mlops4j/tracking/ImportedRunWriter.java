@@ -158,14 +158,18 @@ final class ImportedRunWriter {
   }
 
   /**
-   * The latest point of a series as the metric writer picks it: the largest step, then the latest
-   * timestamp, then the one logged last.
+   * The latest point of a series, in the metric writer's order ({@link MetricWriter#comesAfter}).
    */
   static MetricPoint latest(List<MetricPoint> points) {
     MetricPoint best = points.get(0);
     for (MetricPoint p : points) {
-      if (p.step() > best.step()
-          || (p.step() == best.step() && !p.timestamp().isBefore(best.timestamp()))) {
+      if (MetricWriter.comesAfter(
+          p.step(),
+          p.timestamp().toEpochMilli(),
+          p.value(),
+          best.step(),
+          best.timestamp().toEpochMilli(),
+          best.value())) {
         best = p;
       }
     }

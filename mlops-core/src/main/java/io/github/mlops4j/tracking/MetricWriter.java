@@ -105,15 +105,30 @@ final class MetricWriter {
      * order across batches.
      */
     private boolean after(long step, long timestamp, double value, int i) {
-      if (step != steps[i]) {
-        return step > steps[i];
-      }
-      if (timestamp != timestamps[i]) {
-        return timestamp > timestamps[i];
-      }
-      double other = Double.longBitsToDouble(bits[i]);
-      return !Double.isNaN(value) && (Double.isNaN(other) || value > other);
+      return comesAfter(
+          step, timestamp, value, steps[i], timestamps[i], Double.longBitsToDouble(bits[i]));
     }
+  }
+
+  /**
+   * Whether point (step, timestamp, value) replaces point (otherStep, otherTimestamp, otherValue)
+   * as a series' latest value: a higher step, then a later timestamp, then (MLflow's rule for ties)
+   * a larger value, NaN below every number. Equal points keep the first.
+   */
+  static boolean comesAfter(
+      long step,
+      long timestamp,
+      double value,
+      long otherStep,
+      long otherTimestamp,
+      double otherValue) {
+    if (step != otherStep) {
+      return step > otherStep;
+    }
+    if (timestamp != otherTimestamp) {
+      return timestamp > otherTimestamp;
+    }
+    return !Double.isNaN(value) && (Double.isNaN(otherValue) || value > otherValue);
   }
 
   private final Store store;

@@ -49,7 +49,8 @@ class ImportedRunTest {
       assertThat(info.endTime()).contains(Instant.ofEpochMilli(5_000));
       assertThat(info.userId()).isEqualTo("bob");
       assertThat(info.runName()).isEqualTo("first");
-      // Latest: largest step, then latest timestamp, as the metric writer picks it.
+      // Latest: largest step, then latest timestamp (then the larger value), as the metric writer
+      // picks it.
       assertThat(info.metrics().get("loss").value()).isEqualTo(0.4);
       assertThat(tracker.metricHistory(ID, "loss"))
           .extracting(MetricPoint::timestamp)

@@ -707,7 +707,7 @@ public final class MlflowRestApi implements MlflowHandler {
     info.put("status", r.status().name());
     info.put("start_time", r.startTime().toEpochMilli());
     r.endTime().ifPresent(t -> info.put("end_time", t.toEpochMilli()));
-    info.put("artifact_uri", artifactRoot(r));
+    info.put("artifact_uri", r.artifactUri());
     info.put("lifecycle_stage", r.deleted() ? "deleted" : "active");
     ObjectNode data = run.putObject("data");
     ArrayNode metrics = data.putArray("metrics");
@@ -720,10 +720,6 @@ public final class MlflowRestApi implements MlflowHandler {
     return run;
   }
 
-  private static String artifactRoot(RunInfo r) {
-    return "mlflow-artifacts:/" + r.experimentId() + "/" + r.runId() + "/artifacts";
-  }
-
   // ---------------------------------------------------------------- artifacts
 
   private ObjectNode listRunArtifacts(JsonNode p) {
@@ -731,7 +727,7 @@ public final class MlflowRestApi implements MlflowHandler {
     String path = Objects.requireNonNullElse(optString(p, "path"), "");
     String dir = path.isEmpty() ? "" : checkArtifactPath(path);
     ObjectNode out = object();
-    out.put("root_uri", artifactRoot(run));
+    out.put("root_uri", run.artifactUri());
     ArrayNode files = out.putArray("files");
     children(run, dir)
         .forEach(
