@@ -151,42 +151,70 @@ public final class SparkScoringBench {
                 DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false));
     int width = input.schema().size();
     return input.mapPartitions(
-        (MapPartitionsFunction<Row, Row>)
-            in -> {
-              Model<Label> m = raw.value();
-              List<Row> result = new ArrayList<>();
-              List<Row> batch = new ArrayList<>(1024);
-              List<Example<Label>> examples = new ArrayList<>(1024);
-              Iterator<Row> it = in;
-              while (it.hasNext()) {
-                batch.clear();
-                examples.clear();
-                while (batch.size() < 1024 && it.hasNext()) {
-                  Row r = it.next();
-                  batch.add(r);
-                  double[] x = new double[LogisticFixture.FEATURES];
-                  for (int j = 0; j < x.length; j++) {
-                    x[j] = r.getDouble(j + 1);
-                  }
-                  examples.add(LogisticFixture.unlabelled(x));
-                }
-                List<org.tribuo.Prediction<Label>> ps = m.predict(examples);
-                for (int i = 0; i < batch.size(); i++) {
-                  org.tribuo.Prediction<Label> p = ps.get(i);
-                  Map<String, Double> scores = new LinkedHashMap<>();
-                  p.getOutputScores().forEach((k, v) -> scores.put(k, v.getScore()));
-                  Object[] v = new Object[width + 2];
-                  for (int j = 0; j < width; j++) {
-                    v[j] = batch.get(i).get(j);
-                  }
-                  v[width] = p.getOutput().getLabel();
-                  v[width + 1] = scala.jdk.javaapi.CollectionConverters.asScala(scores);
-                  result.add(RowFactory.create(v));
-                }
-              }
-              return result.iterator();
-            },
+        (MapPartitionsFunction<Row, Row>) in -> new RawBatches(raw.value(), in, width),
         Encoders.row(out));
+  }
+
+  /** Streams a partition through the raw model, 1,024 rows per call, as the library does. */
+  private static final class RawBatches implements Iterator<Row> {
+    private final Model<Label> model;
+    private final Iterator<Row> in;
+    private final int width;
+    private final List<Row> batch = new ArrayList<>(1024);
+    private final List<Example<Label>> examples = new ArrayList<>(1024);
+    private final List<Row> out = new ArrayList<>(1024);
+    private int next;
+
+    RawBatches(Model<Label> model, Iterator<Row> in, int width) {
+      this.model = model;
+      this.in = in;
+      this.width = width;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (next < out.size()) {
+        return true;
+      }
+      if (!in.hasNext()) {
+        return false;
+      }
+      batch.clear();
+      examples.clear();
+      out.clear();
+      next = 0;
+      while (batch.size() < 1024 && in.hasNext()) {
+        Row r = in.next();
+        batch.add(r);
+        double[] x = new double[LogisticFixture.FEATURES];
+        for (int j = 0; j < x.length; j++) {
+          x[j] = r.getDouble(j + 1);
+        }
+        examples.add(LogisticFixture.unlabelled(x));
+      }
+      List<org.tribuo.Prediction<Label>> ps = model.predict(examples);
+      for (int i = 0; i < batch.size(); i++) {
+        org.tribuo.Prediction<Label> p = ps.get(i);
+        Map<String, Double> scores = new LinkedHashMap<>();
+        p.getOutputScores().forEach((k, v) -> scores.put(k, v.getScore()));
+        Object[] v = new Object[width + 2];
+        for (int j = 0; j < width; j++) {
+          v[j] = batch.get(i).get(j);
+        }
+        v[width] = p.getOutput().getLabel();
+        v[width + 1] = scala.jdk.javaapi.CollectionConverters.asScala(scores);
+        out.add(RowFactory.create(v));
+      }
+      return true;
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      return out.get(next++);
+    }
   }
 
   private static double time(java.util.function.Supplier<Dataset<Row>> job, int rows) {
