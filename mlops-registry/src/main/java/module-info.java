@@ -11,7 +11,8 @@ module io.github.mlops4j.registry {
   exports io.github.mlops4j.registry.validation;
   exports io.github.mlops4j.registry.internal to
       io.github.mlops4j.onnx,
-      io.github.mlops4j.xgboost;
+      io.github.mlops4j.xgboost,
+      io.github.mlops4j.spark;
 
   uses io.github.mlops4j.registry.ModelFormatLoader;
 

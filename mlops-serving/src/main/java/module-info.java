@@ -2,19 +2,21 @@
  * mlops4j serving: online prediction with hot swap, routing, validation, deadlines and metrics;
  * batch scoring.
  *
- * <p>{@code io.github.mlops4j.serving.internal} is not exported. Micrometer, mlops-monitoring and
- * the Tribuo prediction types beyond {@code tribuo-core} are optional: only the classes that use
- * them need them at run time.
+ * <p>{@code io.github.mlops4j.serving.internal} is exported to mlops-spark only. Micrometer,
+ * mlops-monitoring and the Tribuo prediction types beyond {@code tribuo-core} are optional: only
+ * the classes that use them need them at run time.
  *
  * @since 0.1.0
  */
-@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
+@SuppressWarnings({"module", "requires-automatic", "requires-transitive-automatic"})
 module io.github.mlops4j.serving {
   exports io.github.mlops4j.serving;
   exports io.github.mlops4j.serving.batch;
   exports io.github.mlops4j.serving.metrics;
   exports io.github.mlops4j.serving.monitoring;
   exports io.github.mlops4j.serving.routing;
+  exports io.github.mlops4j.serving.internal to
+      io.github.mlops4j.spark;
 
   requires transitive io.github.mlops4j;
   requires transitive io.github.mlops4j.registry;

@@ -3,6 +3,7 @@ package io.github.mlops4j.registry;
 import io.github.mlops4j.artifacts.ArtifactCorruptedException;
 import io.github.mlops4j.artifacts.ArtifactNotFoundException;
 import io.github.mlops4j.artifacts.ArtifactStore;
+import io.github.mlops4j.registry.internal.DetachedLoading;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,7 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,14 +44,27 @@ final class TribuoLoader {
     this.formats = new FormatLoaders(explicitLoaders);
   }
 
+  static {
+    DetachedLoading.install(new Detached());
+  }
+
   <T extends Output<T>> Model<T> load(
       ModelVersion v, ArtifactStore artifacts, Class<T> outputType) {
+    return load(v, () -> verifiedBytes(v, artifacts), outputType);
+  }
+
+  /**
+   * Loads {@code v} from {@code bytes}, read at most once and only after the format checks pass;
+   * the supplier verifies them (size and SHA-256) before it returns.
+   */
+  <T extends Output<T>> Model<T> load(
+      ModelVersion v, Supplier<byte[]> verified, Class<T> outputType) {
     String format = v.format();
     boolean java = format.equals(ModelArtifact.TRIBUO_JAVA_SERIALIZED);
     if (!java && !format.equals(ModelArtifact.TRIBUO_PROTOBUF)) {
       ModelFormatLoader other = formats.find(format);
       if (other != null) {
-        return other.load(v, verifiedBytes(v, artifacts), outputType);
+        return other.load(v, verified.get(), outputType);
       }
       String module = FormatLoaders.moduleOf(format);
       if (module != null) {
@@ -90,7 +105,7 @@ final class TribuoLoader {
               + " to load; re-register it in Tribuo's protobuf format, or allow Java serialization"
               + " with ModelRegistry.builder().allowJavaSerialization(filter) for trusted files only");
     }
-    byte[] bytes = verifiedBytes(v, artifacts);
+    byte[] bytes = verified.get();
     Model<?> model = java ? fromJava(v, bytes) : fromProtobuf(v, bytes);
     if (!model.validate(outputType)) {
       // Tribuo's own ClassCastException quotes the whole provenance (kilobytes): keep it for
@@ -348,5 +363,79 @@ final class TribuoLoader {
             + ", outside the allowed packages "
             + allowedClassPrefixes
             + "; it was not loaded");
+  }
+
+  /** What {@link DetachedLoading} does, with this package's access. */
+  private static final class Detached implements DetachedLoading.Access {
+    @Override
+    public DetachedLoading.VersionData describe(ModelVersion v) {
+      return new DetachedLoading.VersionData(
+          v.modelName(),
+          v.version(),
+          v.runId().orElse(null),
+          v.digest(),
+          v.sizeBytes(),
+          v.format(),
+          v.signature().map(SignatureJson::write).orElse(null),
+          v.description(),
+          v.status().name(),
+          v.createdTime().toEpochMilli(),
+          v.createdBy(),
+          new java.util.HashMap<>(v.tags()),
+          new java.util.ArrayList<>(v.aliases()));
+    }
+
+    @Override
+    public ModelVersion version(DetachedLoading.VersionData d) {
+      return new ModelVersion(
+          d.modelName(),
+          d.version(),
+          d.runId(),
+          d.digest(),
+          d.sizeBytes(),
+          d.format(),
+          d.signatureJson() == null ? null : SignatureJson.read(d.signatureJson()),
+          d.description(),
+          ModelStatus.valueOf(d.status()),
+          java.time.Instant.ofEpochMilli(d.createdMillis()),
+          d.createdBy(),
+          d.tags(),
+          d.aliases());
+    }
+
+    @Override
+    public byte[] verifiedBytes(ModelVersion v, ArtifactStore artifacts) {
+      return TribuoLoader.verifiedBytes(v, artifacts);
+    }
+
+    @Override
+    public <T extends Output<T>> Model<T> load(
+        ModelVersion v,
+        byte[] bytes,
+        List<String> allowedClassPrefixes,
+        @Nullable String javaSerialFilter,
+        Class<T> outputType) {
+      TribuoLoader loader = new TribuoLoader(allowedClassPrefixes, javaSerialFilter, List.of());
+      return loader.load(v, () -> checked(v, bytes), outputType);
+    }
+
+    /** {@code bytes} if they are the artifact the registry recorded (size and SHA-256). */
+    private static byte[] checked(ModelVersion v, byte[] bytes) {
+      if (bytes.length != v.sizeBytes()) {
+        throw integrityFailure(v, bytes.length + " bytes");
+      }
+      String actual;
+      try {
+        actual =
+            java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+      }
+      if (!actual.equals(v.digest())) {
+        throw integrityFailure(v, "SHA-256 " + actual);
+      }
+      return bytes;
+    }
   }
 }

@@ -14,6 +14,7 @@ class ModuleDescriptorTest {
         "io.github.mlops4j.registry",
         Map.of(
             "io.github.mlops4j.registry.internal",
-            Set.of("io.github.mlops4j.onnx", "io.github.mlops4j.xgboost")));
+            Set.of(
+                "io.github.mlops4j.onnx", "io.github.mlops4j.xgboost", "io.github.mlops4j.spark")));
   }
 }
