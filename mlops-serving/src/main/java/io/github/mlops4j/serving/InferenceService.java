@@ -17,8 +17,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves one registered model in-process. {@link #predict(Map)} runs on the caller's thread (or
@@ -44,8 +47,11 @@ public final class InferenceService implements AutoCloseable {
     BatchAccess.install((service, requests) -> service.core.predictEach(requests));
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(InferenceService.class);
+
   private final ServiceCore core;
   private final @Nullable PredictionObserver observer;
+  private final AtomicBoolean observerFailed = new AtomicBoolean();
 
   private InferenceService(ServiceCore core, @Nullable PredictionObserver observer) {
     this.core = core;
@@ -93,12 +99,32 @@ public final class InferenceService implements AutoCloseable {
     Prediction p;
     try {
       p = core.predict(request, timeoutNanos);
-    } catch (RuntimeException e) {
-      o.onEnd(context, null, e);
-      throw e;
+    } catch (Throwable t) { // an Error from the model too: every onStart gets its onEnd
+      end(o, context, null, t);
+      throw t;
     }
-    o.onEnd(context, p, null);
+    end(o, context, p, null);
     return p;
+  }
+
+  /** Calls {@code onEnd}; a failure there is logged once and never replaces the call's outcome. */
+  private void end(
+      PredictionObserver o,
+      @Nullable Object context,
+      @Nullable Prediction p,
+      @Nullable Throwable error) {
+    try {
+      o.onEnd(context, p, error);
+    } catch (RuntimeException e) {
+      if (observerFailed.compareAndSet(false, true)) {
+        LOG.warn(
+            "PredictionObserver {} of model '{}' failed in onEnd; the call's outcome is kept"
+                + " (further failures are not logged)",
+            o.getClass().getName(),
+            core.model,
+            e);
+      }
+    }
   }
 
   /**

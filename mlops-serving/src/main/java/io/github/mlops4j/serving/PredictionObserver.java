@@ -9,10 +9,12 @@ import org.jspecify.annotations.Nullable;
  * io.github.mlops4j.serving.metrics.ServingMeters} cannot give. Set one with {@link
  * InferenceService.Builder#observer}; a service without one pays a single null check per call.
  *
- * <p>Both methods run on the predict path: they must be thread-safe and cheap, and must not throw
- * (an exception reaches the caller of {@code predict}). {@link #onEnd} is called exactly once for
- * every {@link #onStart}, also when the call fails; {@code predictAll} and batch jobs are not
- * observed through this interface.
+ * <p>Both methods run on the predict path: they must be thread-safe and cheap, and should not
+ * throw. An exception from {@link #onStart} fails the call before it starts; one from {@link
+ * #onEnd} is logged (once per service) and never replaces the prediction or the call's own error.
+ * {@link #onEnd} is called exactly once for every {@link #onStart} that returned, also when the
+ * call fails (with an {@code Error} too); {@code predictAll} and batch jobs are not observed
+ * through this interface.
  *
  * @since 0.1.0
  */
@@ -29,6 +31,5 @@ public interface PredictionObserver {
    * {@link InvalidInputException}, {@link OverloadedException}, {@link DeadlineExceededException},
    * {@link ModelUnavailableException} or another failure); exactly one of the two is non-null.
    */
-  void onEnd(
-      @Nullable Object context, @Nullable Prediction prediction, @Nullable RuntimeException error);
+  void onEnd(@Nullable Object context, @Nullable Prediction prediction, @Nullable Throwable error);
 }

@@ -29,9 +29,7 @@ class PredictionObserverTest {
 
     @Override
     public void onEnd(
-        @Nullable Object context,
-        @Nullable Prediction prediction,
-        @Nullable RuntimeException error) {
+        @Nullable Object context, @Nullable Prediction prediction, @Nullable Throwable error) {
       seen.add(
           context
               + (prediction != null
@@ -68,6 +66,38 @@ class PredictionObserverTest {
         assertThatThrownBy(() -> churn.predict(TestModels.request(1, 1, 1)))
             .isInstanceOf(ModelUnavailableException.class);
         assertThat(observer.seen).endsWith("ctx-7 failed ModelUnavailableException");
+      }
+    }
+  }
+
+  @Test
+  void anObserverFailingInOnEnd_neverReplacesThePredictionOrTheCallsOwnError() {
+    List<String> ends = new java.util.concurrent.CopyOnWriteArrayList<>();
+    PredictionObserver failing =
+        new PredictionObserver() {
+          @Override
+          public @Nullable Object onStart(String model) {
+            return null;
+          }
+
+          @Override
+          public void onEnd(
+              @Nullable Object context,
+              @Nullable Prediction prediction,
+              @Nullable Throwable error) {
+            ends.add(prediction != null ? "ok" : error.getClass().getSimpleName());
+            throw new IllegalStateException("a broken tracing bridge");
+          }
+        };
+    try (ModelRegistry registry = TestModels.registry(workspace)) {
+      registry.register("churn", TestModels.classifier(0), null);
+      try (InferenceService churn =
+          InferenceService.builder().registry(registry).model("churn").observer(failing).build()) {
+        assertThat(churn.predict(TestModels.request(1, 1, 1)).version()).isEqualTo(1);
+        assertThat(churn.predict(TestModels.request(1, 1, 1)).version()).isEqualTo(1);
+        assertThatThrownBy(() -> churn.predict(Map.of("x1", "not a number")))
+            .isInstanceOf(InvalidInputException.class);
+        assertThat(ends).containsExactly("ok", "ok", "InvalidInputException");
       }
     }
   }

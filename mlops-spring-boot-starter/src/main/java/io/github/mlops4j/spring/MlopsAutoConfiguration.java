@@ -178,6 +178,7 @@ public class MlopsAutoConfiguration {
     }
 
     @Bean(destroyMethod = "close")
+    @ConditionalOnBean({PredictionObservations.class, ModelRegistry.class})
     io.github.mlops4j.Subscription mlopsRegistryObservations(
         PredictionObservations observations, ModelRegistry registry) {
       return observations.observeRegistry(registry);

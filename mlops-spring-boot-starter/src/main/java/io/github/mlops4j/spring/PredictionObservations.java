@@ -77,7 +77,7 @@ public final class PredictionObservations implements ServingObservers {
   }
 
   /** The outcome tag of a failed call. */
-  static String outcome(RuntimeException e) {
+  static String outcome(Throwable e) {
     if (e instanceof InvalidInputException) {
       return "invalid";
     } else if (e instanceof OverloadedException) {
@@ -100,9 +100,7 @@ public final class PredictionObservations implements ServingObservers {
 
     @Override
     public void onEnd(
-        @Nullable Object context,
-        @Nullable Prediction prediction,
-        @Nullable RuntimeException error) {
+        @Nullable Object context, @Nullable Prediction prediction, @Nullable Throwable error) {
       if (!(context instanceof Observation o)) {
         return;
       }

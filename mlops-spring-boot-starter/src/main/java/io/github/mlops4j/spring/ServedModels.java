@@ -218,9 +218,7 @@ public final class ServedModels implements SmartLifecycle {
 
     @Override
     public void onEnd(
-        @Nullable Object context,
-        @Nullable Prediction prediction,
-        @Nullable RuntimeException error) {
+        @Nullable Object context, @Nullable Prediction prediction, @Nullable Throwable error) {
       try {
         PredictionObserver d = delegate;
         if (d != null) {
