@@ -148,10 +148,36 @@ public final class RegistryRef implements Serializable {
   @Override
   public String toString() {
     return "RegistryRef["
-        + (workspace != null ? "workspace=" + workspace : "jdbc=" + jdbcUrl)
+        + (workspace != null ? "workspace=" + workspace : "jdbc=" + redacted(jdbcUrl))
         + (user != null ? ", user=" + user : "")
         + (artifactRoot != null ? ", artifactRoot=" + artifactRoot : "")
         + "]";
+  }
+
+  /**
+   * A JDBC URL without what may hold credentials: user info before a host and every query or
+   * property part ({@code ?...}, {@code ;...}) are dropped.
+   */
+  static String redacted(@Nullable String url) {
+    if (url == null) {
+      return "null";
+    }
+    String s = url;
+    int cutAt = s.length();
+    for (char c : new char[] {'?', ';'}) {
+      int i = s.indexOf(c);
+      if (i >= 0) {
+        cutAt = Math.min(cutAt, i);
+      }
+    }
+    boolean dropped = cutAt < s.length();
+    s = s.substring(0, cutAt);
+    int hosts = s.indexOf("//");
+    int at = hosts < 0 ? -1 : s.indexOf('@', hosts);
+    if (at >= 0) {
+      s = s.substring(0, hosts + 2) + "***@" + s.substring(at + 1);
+    }
+    return cut(s) + (dropped ? "?..." : "");
   }
 
   static String cut(String s) {

@@ -159,7 +159,12 @@ public final class SparkFeatures {
       }
     }
     Column time = nanos(spine, SPINE_TIME, "spine");
-    Dataset<Row> indexed = spine.withColumn(INDEX, functions.monotonically_increasing_id());
+    // The index is computed once and kept (localCheckpoint): every view's branch and the final
+    // join must see the same number for a spine row, and a spine that comes out of a shuffle
+    // could be numbered differently each time it is evaluated. A lost block fails the job
+    // rather than mixing rows up.
+    Dataset<Row> indexed =
+        spine.withColumn(INDEX, functions.monotonically_increasing_id()).localCheckpoint();
     Dataset<Row> out = indexed;
     for (Map.Entry<String, List<Field>> e : byView.entrySet()) {
       FeatureView v = Objects.requireNonNull(views.get(e.getKey()));

@@ -34,6 +34,21 @@ class RegistryRefTest {
   }
 
   @Test
+  void credentialsInTheJdbcUrlAreNotShown() {
+    RegistryRef ref =
+        RegistryRef.jdbc("jdbc:postgresql://u:s3cret-pw@db:5432/mlops?password=s3cret-pw&ssl=true")
+            .artifactRoot(tmp)
+            .build();
+    assertThat(ref.toString())
+        .doesNotContain("s3cret-pw")
+        .contains("jdbc:postgresql://***@db:5432/mlops?...");
+    assertThat(RegistryRef.redacted("jdbc:sqlserver://db;user=u;password=s3cret-pw"))
+        .isEqualTo("jdbc:sqlserver://db?...");
+    assertThat(RegistryRef.redacted("jdbc:sqlite:/data/mlops.db"))
+        .isEqualTo("jdbc:sqlite:/data/mlops.db");
+  }
+
+  @Test
   void aJdbcRegistryNeedsItsArtifactRootAndAJdbcUrl() {
     assertThatThrownBy(() -> RegistryRef.jdbc("jdbc:sqlite:x.db").build())
         .isInstanceOf(IllegalStateException.class)
