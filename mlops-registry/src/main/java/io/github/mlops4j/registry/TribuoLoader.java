@@ -424,14 +424,7 @@ final class TribuoLoader {
       if (bytes.length != v.sizeBytes()) {
         throw integrityFailure(v, bytes.length + " bytes");
       }
-      String actual;
-      try {
-        actual =
-            java.util.HexFormat.of()
-                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-      }
+      String actual = io.github.mlops4j.internal.Sha256.of(bytes);
       if (!actual.equals(v.digest())) {
         throw integrityFailure(v, "SHA-256 " + actual);
       }
