@@ -1220,7 +1220,9 @@ public final class MlflowRestApi implements MlflowHandler {
 
   /**
    * Stages map as far as they go: {@code Archived} archives the version (refused while an alias
-   * points to it); any other stage restores an archived version and is kept with the version.
+   * points to it); any other stage restores an archived version and is kept with the version. With
+   * {@code archive_existing_versions}, every other version in the target stage is archived; the
+   * request is refused before anything changes when an alias points to one of them.
    */
   private ObjectNode transitionStage(JsonNode p, String who) {
     ModelVersion v = version(p);
@@ -1229,25 +1231,56 @@ public final class MlflowRestApi implements MlflowHandler {
     ModelRegistry reg = registry(who);
     if (stage.equals("Archived")) {
       if (v.status() != ModelStatus.ARCHIVED) {
+        refuseAliased(v);
         reg.archive(v.modelName(), v.version());
       }
     } else {
-      if (v.status() == ModelStatus.ARCHIVED) {
-        reg.restore(v.modelName(), v.version());
-      }
-      reg.setVersionTag(v.modelName(), v.version(), STAGE_TAG, stage.equals("None") ? null : stage);
+      List<ModelVersion> others = new ArrayList<>();
       if (archiveOthers && !stage.equals("None")) {
         for (ModelVersion o : registry.versions(v.modelName())) {
           if (o.version() != v.version() && stage(o).equals(stage)) {
-            reg.setVersionTag(o.modelName(), o.version(), STAGE_TAG, null);
-            reg.archive(o.modelName(), o.version());
+            refuseAliased(o);
+            others.add(o);
           }
         }
       }
+      for (ModelVersion o : others) {
+        if (o.status() != ModelStatus.ARCHIVED) {
+          reg.archive(o.modelName(), o.version());
+        }
+      }
+      if (v.status() == ModelStatus.ARCHIVED) {
+        reg.restore(v.modelName(), v.version());
+      }
+      for (ModelVersion o : others) {
+        reg.setVersionTag(o.modelName(), o.version(), STAGE_TAG, null);
+      }
+      reg.setVersionTag(v.modelName(), v.version(), STAGE_TAG, stage.equals("None") ? null : stage);
     }
     return wrap(
         "model_version",
         versionJson(registry.getVersion(v.modelName(), v.version()).orElseThrow()));
+  }
+
+  /** Refuses, before any change, to archive a version an alias points to. */
+  private void refuseAliased(ModelVersion v) {
+    RegisteredModel m =
+        registry
+            .findModel(v.modelName())
+            .orElseThrow(
+                () -> RestError.notFound("Registered Model " + cut(v.modelName()) + " not found"));
+    for (Map.Entry<String, Integer> a : m.aliases().entrySet()) {
+      if (a.getValue() == v.version()) {
+        throw RestError.invalid(
+            "Version "
+                + v.version()
+                + " of model "
+                + cut(v.modelName())
+                + " cannot be archived while the alias '"
+                + cut(a.getKey())
+                + "' points to it; move or delete the alias first");
+      }
+    }
   }
 
   private static String canonicalStage(String s) {

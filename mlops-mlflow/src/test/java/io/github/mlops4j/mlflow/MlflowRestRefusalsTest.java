@@ -1,0 +1,124 @@
+package io.github.mlops4j.mlflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.mlops4j.registry.ModelArtifact;
+import io.github.mlops4j.registry.ModelRegistry;
+import io.github.mlops4j.registry.ModelStatus;
+import io.github.mlops4j.registry.ModelVersion;
+import io.github.mlops4j.tracking.Tracker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Deliberate refusals: checked before anything is written, answered with MLflow's {@code 400
+ * INVALID_PARAMETER_VALUE} (which its clients do not retry), and leaving the workspace unchanged.
+ */
+class MlflowRestRefusalsTest {
+  @TempDir Path workspace;
+  @TempDir Path files;
+  private Tracker tracker;
+  private ModelRegistry registry;
+  private RestCalls api;
+  private String runId;
+
+  @BeforeEach
+  void open() {
+    tracker = Tracker.builder().workspace(workspace).captureEnvironment(false).build();
+    registry = ModelRegistry.open(workspace);
+    api = new RestCalls(MlflowRestApi.builder().tracker(tracker).registry(registry).build(), "u");
+    runId =
+        api.post("runs/create", "{\"experiment_id\": \"0\"}")
+            .json()
+            .path("run")
+            .path("info")
+            .path("run_id")
+            .asText();
+  }
+
+  @AfterEach
+  void close() {
+    registry.close();
+    tracker.close();
+  }
+
+  private void threeVersions() throws Exception {
+    Path model = Files.write(files.resolve("model.onnx"), new byte[] {1, 2, 3});
+    for (int i = 0; i < 3; i++) {
+      registry.register("m", ModelArtifact.file(model, "onnx"), null);
+    }
+  }
+
+  private String stageOf(int version) {
+    return api.get("model-versions/get", "name=m&version=" + version)
+        .json()
+        .path("model_version")
+        .path("current_stage")
+        .asText();
+  }
+
+  @Test
+  void archivingOtherVersionsIsRefusedBeforeAnyChangeWhenAnAliasPointsToOne() throws Exception {
+    threeVersions();
+    for (int v = 1; v <= 2; v++) {
+      assertThat(
+              api.post(
+                      "model-versions/transition-stage",
+                      "{\"name\": \"m\", \"version\": \"" + v + "\", \"stage\": \"Production\"}")
+                  .status())
+          .isEqualTo(200);
+    }
+    registry.setAlias("m", "champion", 2);
+
+    RestCalls.Answer a =
+        api.post(
+            "model-versions/transition-stage",
+            "{\"name\": \"m\", \"version\": \"3\", \"stage\": \"Production\","
+                + " \"archive_existing_versions\": true}");
+
+    assertThat(a.status()).isEqualTo(400);
+    assertThat(a.errorCode()).isEqualTo("INVALID_PARAMETER_VALUE");
+    assertThat(a.json().path("message").asText()).contains("champion");
+    assertThat(stageOf(1)).isEqualTo("Production");
+    assertThat(stageOf(2)).isEqualTo("Production");
+    assertThat(stageOf(3)).isEqualTo("None");
+    assertThat(registry.versions("m"))
+        .extracting(ModelVersion::status)
+        .containsOnly(ModelStatus.READY);
+  }
+
+  @Test
+  void archivingOtherVersionsMovesTheStage() throws Exception {
+    threeVersions();
+    api.post(
+        "model-versions/transition-stage",
+        "{\"name\": \"m\", \"version\": \"1\", \"stage\": \"Production\"}");
+    RestCalls.Answer a =
+        api.post(
+            "model-versions/transition-stage",
+            "{\"name\": \"m\", \"version\": \"2\", \"stage\": \"Production\","
+                + " \"archive_existing_versions\": true}");
+    assertThat(a.status()).as(a.text()).isEqualTo(200);
+    assertThat(stageOf(1)).isEqualTo("Archived");
+    assertThat(stageOf(2)).isEqualTo("Production");
+    assertThat(registry.getVersion("m", 1).orElseThrow().tags())
+        .doesNotContainKey(MlflowRestApi.STAGE_TAG);
+  }
+
+  @Test
+  void archivingAnAliasedVersionIsAnInvalidParameter() throws Exception {
+    threeVersions();
+    registry.setAlias("m", "champion", 1);
+    RestCalls.Answer a =
+        api.post(
+            "model-versions/transition-stage",
+            "{\"name\": \"m\", \"version\": \"1\", \"stage\": \"Archived\"}");
+    assertThat(a.status()).isEqualTo(400);
+    assertThat(a.json().path("message").asText()).contains("champion");
+    assertThat(registry.getVersion("m", 1).orElseThrow().status()).isEqualTo(ModelStatus.READY);
+  }
+}
