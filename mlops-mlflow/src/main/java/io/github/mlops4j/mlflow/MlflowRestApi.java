@@ -54,13 +54,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -111,11 +110,6 @@ public final class MlflowRestApi implements MlflowHandler {
   static final String DEFAULT_EXPERIMENT_ID = "0";
 
   static final String DEFAULT_EXPERIMENT_NAME = "Default";
-
-  /** Version tags that hold what MLflow knows and the registry does not; not shown as tags. */
-  static final String SOURCE_TAG = "mlops.mlflow.source";
-
-  static final String STAGE_TAG = "mlops.mlflow.stage";
 
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(MlflowRestApi.class);
@@ -1007,7 +1001,7 @@ public final class MlflowRestApi implements MlflowHandler {
     if (v.status() == ModelStatus.ARCHIVED) {
       return "Archived";
     }
-    return v.tags().getOrDefault(STAGE_TAG, "None");
+    return v.tags().getOrDefault(MlflowModels.STAGE_TAG, "None");
   }
 
   private ObjectNode latestVersions(JsonNode p) {
@@ -1053,14 +1047,14 @@ public final class MlflowRestApi implements MlflowHandler {
     o.put("user_id", v.createdBy());
     o.put("current_stage", stage(v));
     o.put("description", v.description());
-    o.put("source", v.tags().getOrDefault(SOURCE_TAG, ""));
+    o.put("source", v.tags().getOrDefault(MlflowModels.SOURCE_TAG, ""));
     v.runId().ifPresent(id -> o.put("run_id", id));
     o.put("status", "READY");
     ArrayNode tags = o.putArray("tags");
     v.tags()
         .forEach(
             (k, val) -> {
-              if (!k.equals(SOURCE_TAG) && !k.equals(STAGE_TAG)) {
+              if (!k.equals(MlflowModels.SOURCE_TAG) && !k.equals(MlflowModels.STAGE_TAG)) {
                 tags.addObject().put("key", k).put("value", val);
               }
             });
@@ -1076,8 +1070,8 @@ public final class MlflowRestApi implements MlflowHandler {
   /**
    * Registers a version from an artifact of a run of this workspace: {@code runs:/<run id>/<path>}
    * or this server's {@code mlflow-artifacts:/<experiment>/<run>/artifacts/<path>}. One file is
-   * stored as it is (format {@code file}); a directory (an MLflow model) as a zip of its files in
-   * path order (format {@code mlflow-model-zip}).
+   * stored as it is (format {@code mlflow-model-file}); a directory (an MLflow model) as a zip of
+   * its files in path order (format {@code mlflow-model-zip}).
    */
   private ObjectNode createVersion(JsonNode p, String who) {
     String name = string(p, "name");
@@ -1139,28 +1133,24 @@ public final class MlflowRestApi implements MlflowHandler {
         try (InputStream in = tracker.openArtifact(runId, single.path())) {
           Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-        format = "file";
+        format = MlflowModels.FILE_FORMAT;
       } else {
-        files.sort(Comparator.comparing(ArtifactInfo::path));
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(tmp))) {
-          for (ArtifactInfo a : files) {
-            ZipEntry e =
-                new ZipEntry(dir.isEmpty() ? a.path() : a.path().substring(dir.length() + 1));
-            e.setTime(0);
-            zip.putNextEntry(e);
-            try (InputStream in = tracker.openArtifact(runId, a.path())) {
-              in.transferTo(zip);
-            }
-            zip.closeEntry();
-          }
+        String sourceRun = runId;
+        SortedMap<String, MlflowModels.Content> entries = new TreeMap<>();
+        for (ArtifactInfo a : files) {
+          String artifactPath = a.path();
+          entries.put(
+              dir.isEmpty() ? artifactPath : artifactPath.substring(dir.length() + 1),
+              () -> tracker.openArtifact(sourceRun, artifactPath));
         }
-        format = "mlflow-model-zip";
+        MlflowModels.zip(tmp, entries);
+        format = MlflowModels.ZIP_FORMAT;
       }
       ModelArtifact artifact = ModelArtifact.file(tmp, format).description(description);
       for (Map.Entry<String, String> t : tags.entrySet()) {
         artifact = artifact.tag(t.getKey(), t.getValue());
       }
-      artifact = artifact.tag(SOURCE_TAG, source);
+      artifact = artifact.tag(MlflowModels.SOURCE_TAG, source);
       ModelVersion v = registry(who).register(name, artifact, runId);
       return wrap("model_version", versionJson(v));
     } catch (IOException e) {
@@ -1253,9 +1243,10 @@ public final class MlflowRestApi implements MlflowHandler {
         reg.restore(v.modelName(), v.version());
       }
       for (ModelVersion o : others) {
-        reg.setVersionTag(o.modelName(), o.version(), STAGE_TAG, null);
+        reg.setVersionTag(o.modelName(), o.version(), MlflowModels.STAGE_TAG, null);
       }
-      reg.setVersionTag(v.modelName(), v.version(), STAGE_TAG, stage.equals("None") ? null : stage);
+      reg.setVersionTag(
+          v.modelName(), v.version(), MlflowModels.STAGE_TAG, stage.equals("None") ? null : stage);
     }
     return wrap(
         "model_version",

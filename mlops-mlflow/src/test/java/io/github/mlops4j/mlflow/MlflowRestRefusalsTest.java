@@ -106,7 +106,7 @@ class MlflowRestRefusalsTest {
     assertThat(stageOf(1)).isEqualTo("Archived");
     assertThat(stageOf(2)).isEqualTo("Production");
     assertThat(registry.getVersion("m", 1).orElseThrow().tags())
-        .doesNotContainKey(MlflowRestApi.STAGE_TAG);
+        .doesNotContainKey(MlflowModels.STAGE_TAG);
   }
 
   @Test
