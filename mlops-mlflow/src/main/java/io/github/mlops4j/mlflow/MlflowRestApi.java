@@ -22,6 +22,7 @@ import io.github.mlops4j.registry.ModelStatus;
 import io.github.mlops4j.registry.ModelVersion;
 import io.github.mlops4j.registry.RegisteredModel;
 import io.github.mlops4j.registry.RegistryException;
+import io.github.mlops4j.registry.validation.ValidationException;
 import io.github.mlops4j.tracking.ArtifactInfo;
 import io.github.mlops4j.tracking.Experiment;
 import io.github.mlops4j.tracking.ExperimentNotFoundException;
@@ -80,10 +81,10 @@ import org.jspecify.annotations.Nullable;
  * code; a malformed request changes nothing.
  *
  * <p>What does not map (see docs/mlflow.md): logging to a run that has ended ({@code
- * INVALID_STATE}; MLflow allows it), renaming a run, client-chosen start and end times, experiment
- * tags, deleting experiments, and deleting a registered model that still has aliases. Metrics
- * logged through the API are stored before the request is answered, so a read right after sees
- * them.
+ * INVALID_PARAMETER_VALUE}; MLflow allows it), renaming a run, client-chosen start and end times,
+ * experiment tags, deleting experiments, and deleting a registered model that still has aliases.
+ * Metrics logged through the API are stored before the request is answered, so a read right after
+ * sees them.
  *
  * <p>Limits: a JSON body of at most {@link Builder#maxBodyBytes} (default {@value
  * #DEFAULT_MAX_BODY_BYTES} bytes) nested at most 32 levels; an uploaded artifact of at most {@link
@@ -150,13 +151,17 @@ public final class MlflowRestApi implements MlflowHandler {
     } catch (RunNotFoundException | ExperimentNotFoundException | ModelNotFoundException e) {
       return error(RestError.Code.RESOURCE_DOES_NOT_EXIST, e.getMessage());
     } catch (RunEndedException e) {
-      return error(RestError.Code.INVALID_STATE, e.getMessage());
+      return error(RestError.Code.INVALID_PARAMETER_VALUE, e.getMessage());
     } catch (InvalidFilterException e) {
       return error(RestError.Code.INVALID_PARAMETER_VALUE, e.getMessage());
     } catch (AccessDeniedException e) {
       return error(RestError.Code.PERMISSION_DENIED, e.getMessage());
     } catch (RegistryException e) {
-      return error(RestError.Code.INVALID_STATE, e.getMessage());
+      // A refusal (an alias blocks it, a validation rule, a name taken) is the client's to fix:
+      // 400, which MLflow's clients do not retry. A stored model that fails its checks is not.
+      return error(
+          refusal(e) ? RestError.Code.INVALID_PARAMETER_VALUE : RestError.Code.INVALID_STATE,
+          e.getMessage());
     } catch (IllegalArgumentException | NullPointerException e) {
       return error(RestError.Code.INVALID_PARAMETER_VALUE, String.valueOf(e.getMessage()));
     } catch (IllegalStateException e) {
@@ -167,6 +172,12 @@ public final class MlflowRestApi implements MlflowHandler {
           RestError.Code.INTERNAL_ERROR,
           "Internal error: " + e.getClass().getSimpleName() + " (details in the server's log)");
     }
+  }
+
+  /** A registry refusal of the request, not a failure of stored data or of the store. */
+  private static boolean refusal(RegistryException e) {
+    return e.getCause() == null
+        && (e.getClass() == RegistryException.class || e instanceof ValidationException);
   }
 
   static MlflowResponse error(RestError.Code code, @Nullable String message) {
@@ -405,8 +416,7 @@ public final class MlflowRestApi implements MlflowHandler {
       throw RestError.invalid("The run " + runId + " must be in the 'active' state; it is deleted");
     }
     if (info.status() != RunStatus.RUNNING) {
-      throw new RestError(
-          RestError.Code.INVALID_STATE,
+      throw RestError.invalid(
           "Run "
               + runId
               + " has ended ("
@@ -458,8 +468,7 @@ public final class MlflowRestApi implements MlflowHandler {
         }
         handles.remove(id);
       } else if (info.status() != target) {
-        throw new RestError(
-            RestError.Code.INVALID_STATE,
+        throw RestError.invalid(
             "Run " + id + " has ended as " + info.status() + " and cannot become " + target);
       }
     }

@@ -121,4 +121,33 @@ class MlflowRestRefusalsTest {
     assertThat(a.json().path("message").asText()).contains("champion");
     assertThat(registry.getVersion("m", 1).orElseThrow().status()).isEqualTo(ModelStatus.READY);
   }
+
+  @Test
+  void loggingToAnEndedRunIsAnInvalidParameter() {
+    assertThat(
+            api.post("runs/update", "{\"run_id\": \"" + runId + "\", \"status\": \"FINISHED\"}")
+                .status())
+        .isEqualTo(200);
+    RestCalls.Answer logged =
+        api.post(
+            "runs/log-metric",
+            "{\"run_id\": \"" + runId + "\", \"key\": \"m\", \"value\": 1, \"timestamp\": 1}");
+    assertThat(logged.status()).isEqualTo(400);
+    assertThat(logged.errorCode()).isEqualTo("INVALID_PARAMETER_VALUE");
+    RestCalls.Answer reopened =
+        api.post("runs/update", "{\"run_id\": \"" + runId + "\", \"status\": \"RUNNING\"}");
+    assertThat(reopened.status()).isEqualTo(400);
+    assertThat(reopened.errorCode()).isEqualTo("INVALID_PARAMETER_VALUE");
+    assertThat(tracker.metricHistory(runId, "m")).isEmpty();
+  }
+
+  @Test
+  void deletingAModelWithAliasesIsAnInvalidParameter() throws Exception {
+    threeVersions();
+    registry.setAlias("m", "champion", 1);
+    RestCalls.Answer a = api.send("DELETE", "registered-models/delete", "{\"name\": \"m\"}");
+    assertThat(a.status()).isEqualTo(400);
+    assertThat(a.errorCode()).isEqualTo("INVALID_PARAMETER_VALUE");
+    assertThat(registry.findModel("m")).isPresent();
+  }
 }
