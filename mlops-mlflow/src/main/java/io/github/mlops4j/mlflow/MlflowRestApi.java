@@ -112,6 +112,9 @@ public final class MlflowRestApi implements MlflowHandler {
 
   static final String DEFAULT_EXPERIMENT_NAME = "Default";
 
+  /** Cached run handles beyond which the store is asked which runs still run. */
+  static final int HANDLE_SWEEP = 256;
+
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(MlflowRestApi.class);
   private static final Pattern METRIC_KEY = Pattern.compile("[A-Za-z0-9_\\-. /]{1,250}");
@@ -405,11 +408,39 @@ public final class MlflowRestApi implements MlflowHandler {
         .orElseThrow(() -> RestError.notFound("Run with id=" + cut(runId) + " not found"));
   }
 
+  /**
+   * Drops the handles of runs that are no longer running: ended through their handle, or (checked
+   * in the store once the map holds {@value #HANDLE_SWEEP} handles) ended or deleted by other
+   * means, so the map holds about as many handles as there are running runs. A dropped handle of a
+   * run still running is resumed again on its next write.
+   */
+  private void sweepHandles() {
+    handles.values().removeIf(r -> r.status() != RunStatus.RUNNING);
+    if (handles.size() >= HANDLE_SWEEP) {
+      handles
+          .keySet()
+          .removeIf(
+              id ->
+                  tracker
+                      .findRun(id)
+                      .filter(i -> i.status() == RunStatus.RUNNING && !i.deleted())
+                      .isEmpty());
+    }
+  }
+
+  /** How many handles are cached; for tests. */
+  int cachedHandles() {
+    return handles.size();
+  }
+
   /** A handle to write to a running run, resumed by this tracker if another one started it. */
   private Run writable(String runId) {
     Run h = handles.get(runId);
     if (h != null && h.status() == RunStatus.RUNNING) {
       return h;
+    }
+    if (h != null) {
+      handles.remove(runId, h);
     }
     RunInfo info = requireRun(runId);
     if (info.deleted()) {
@@ -443,6 +474,7 @@ public final class MlflowRestApi implements MlflowHandler {
       b.name(name);
     }
     Run run = b.start();
+    sweepHandles();
     handles.put(run.id(), run);
     return wrap("run", runJson(requireRun(run.id())));
   }
@@ -499,6 +531,8 @@ public final class MlflowRestApi implements MlflowHandler {
     requireRun(id);
     if (delete) {
       tracker.deleteRun(id);
+      // A cached handle must not let a client go on logging to the deleted run.
+      handles.remove(id);
     } else {
       tracker.restoreRun(id);
     }

@@ -150,4 +150,45 @@ class MlflowRestRefusalsTest {
     assertThat(a.errorCode()).isEqualTo("INVALID_PARAMETER_VALUE");
     assertThat(registry.findModel("m")).isPresent();
   }
+
+  @Test
+  void aDeletedRunTakesNothingMoreUntilRestored() {
+    String metric =
+        "{\"run_id\": \"" + runId + "\", \"key\": \"m\", \"value\": 1, \"timestamp\": 1}";
+    assertThat(api.post("runs/log-metric", metric).status()).isEqualTo(200);
+    assertThat(api.post("runs/delete", "{\"run_id\": \"" + runId + "\"}").status()).isEqualTo(200);
+
+    RestCalls.Answer a = api.post("runs/log-metric", metric);
+    assertThat(a.status()).isEqualTo(400);
+    assertThat(a.errorCode()).isEqualTo("INVALID_PARAMETER_VALUE");
+    RestCalls.Answer param =
+        api.post(
+            "runs/log-parameter",
+            "{\"run_id\": \"" + runId + "\", \"key\": \"p\", \"value\": \"1\"}");
+    assertThat(param.status()).isEqualTo(400);
+    assertThat(tracker.metricHistory(runId, "m")).hasSize(1);
+    assertThat(tracker.findRun(runId).orElseThrow().params()).isEmpty();
+
+    assertThat(api.post("runs/restore", "{\"run_id\": \"" + runId + "\"}").status()).isEqualTo(200);
+    assertThat(api.post("runs/log-metric", metric.replace("1}", "2}")).status()).isEqualTo(200);
+    assertThat(tracker.metricHistory(runId, "m")).hasSize(2);
+  }
+
+  @Test
+  void handlesOfRunsEndedElsewhereAreDropped() {
+    MlflowRestApi handler = MlflowRestApi.builder().tracker(tracker).registry(registry).build();
+    RestCalls calls = new RestCalls(handler, "u");
+    for (int i = 0; i < MlflowRestApi.HANDLE_SWEEP + 1; i++) {
+      String id =
+          calls
+              .post("runs/create", "{\"experiment_id\": \"0\"}")
+              .json()
+              .path("run")
+              .path("info")
+              .path("run_id")
+              .asText();
+      tracker.resumeRun(id).close(); // ended by another handle: the cached one still says RUNNING
+    }
+    assertThat(handler.cachedHandles()).isLessThanOrEqualTo(1);
+  }
 }
