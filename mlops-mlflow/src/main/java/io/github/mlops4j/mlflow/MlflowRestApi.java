@@ -38,6 +38,7 @@ import io.github.mlops4j.tracking.RunPage;
 import io.github.mlops4j.tracking.RunQuery;
 import io.github.mlops4j.tracking.RunStatus;
 import io.github.mlops4j.tracking.Tracker;
+import io.github.mlops4j.tracking.TrackingLimits;
 import io.github.mlops4j.tracking.ViewType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -117,7 +118,6 @@ public final class MlflowRestApi implements MlflowHandler {
 
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(MlflowRestApi.class);
-  private static final Pattern METRIC_KEY = Pattern.compile("[A-Za-z0-9_\\-. /]{1,250}");
   private static final Pattern NAME_FILTER =
       Pattern.compile("\\s*name\\s*(=|LIKE)\\s*(?:'([^']*)'|\"([^\"]*)\")\\s*");
   private static final Pattern VERSION_FILTER =
@@ -593,14 +593,9 @@ public final class MlflowRestApi implements MlflowHandler {
     return object();
   }
 
-  private static String metricKey(String key) {
-    if (!METRIC_KEY.matcher(key).matches()) {
-      throw RestError.invalid(
-          "Invalid metric name '"
-              + cut(key)
-              + "': 1 to 250 letters, digits, '_', '-', '.', ' ' or '/'");
-    }
-    return key;
+  /** A metric key checked against the tracker's limits, so a batch is refused before writing. */
+  private String metricKey(String key) {
+    return tracker.limits().checkKey(key, "Metric");
   }
 
   private void flush() {
@@ -678,6 +673,21 @@ public final class MlflowRestApi implements MlflowHandler {
     }
     Map<String, String> paramMap = keyValues(params);
     Map<String, String> tagMap = keyValues(tags);
+    TrackingLimits limits = tracker.limits();
+    paramMap.forEach(
+        (k, v) -> {
+          limits.checkKey(k, "Param");
+          limits.checkValue(v, limits.maxParamValueLength(), "Param", k);
+        });
+    tagMap.forEach(
+        (k, v) -> {
+          limits.checkKey(k, "Tag");
+          if (k.equals(Run.NAME_TAG)) {
+            limits.checkName(v, "Run name (tag " + Run.NAME_TAG + ")");
+          } else {
+            limits.checkValue(v, limits.maxTagValueLength(), "Tag", k);
+          }
+        });
     Run run = writable(id);
     if (!paramMap.isEmpty()) {
       run.logParams(paramMap);

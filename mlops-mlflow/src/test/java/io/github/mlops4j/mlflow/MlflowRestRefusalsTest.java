@@ -191,4 +191,27 @@ class MlflowRestRefusalsTest {
     }
     assertThat(handler.cachedHandles()).isLessThanOrEqualTo(1);
   }
+
+  @Test
+  void aLogBatchWithOneBadItemStoresNothing() {
+    String[] bad = {
+      "\"tags\": [{\"key\": \"t\", \"value\": \"" + "x".repeat(8001) + "\"}]",
+      "\"tags\": [{\"key\": \"mlflow.runName\", \"value\": \"   \"}]",
+      "\"tags\": [{\"key\": \"../t\", \"value\": \"v\"}]",
+      "\"metrics\": [{\"key\": \"a/../b\", \"value\": 1, \"timestamp\": 1}]",
+    };
+    for (String item : bad) {
+      RestCalls.Answer a =
+          api.post(
+              "runs/log-batch",
+              "{\"run_id\": \""
+                  + runId
+                  + "\", \"params\": [{\"key\": \"p\", \"value\": \"1\"}], "
+                  + item
+                  + "}");
+      assertThat(a.status()).as(item).isEqualTo(400);
+      assertThat(a.errorCode()).isEqualTo("INVALID_PARAMETER_VALUE");
+    }
+    assertThat(tracker.findRun(runId).orElseThrow().params()).isEmpty();
+  }
 }
