@@ -973,6 +973,7 @@ public final class MlflowRestApi implements MlflowHandler {
     String name = string(p, "name");
     String description = Objects.requireNonNullElse(optString(p, "description"), "");
     Map<String, String> tags = keyValues(p, "tags");
+    tags.forEach(ModelRegistry::checkTag); // all checked before the model is created
     if (registry.findModel(name).isPresent()) {
       throw new RestError(
           RestError.Code.RESOURCE_ALREADY_EXISTS,

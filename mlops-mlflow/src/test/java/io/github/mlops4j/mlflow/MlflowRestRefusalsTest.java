@@ -214,4 +214,18 @@ class MlflowRestRefusalsTest {
     }
     assertThat(tracker.findRun(runId).orElseThrow().params()).isEmpty();
   }
+
+  @Test
+  void aModelWithABadTagIsNotCreated() {
+    RestCalls.Answer a =
+        api.post(
+            "registered-models/create",
+            "{\"name\": \"tagged\", \"tags\": [{\"key\": \"ok\", \"value\": \"1\"},"
+                + " {\"key\": \"big\", \"value\": \""
+                + "x".repeat(5001)
+                + "\"}]}");
+    assertThat(a.status()).isEqualTo(400);
+    assertThat(a.errorCode()).isEqualTo("INVALID_PARAMETER_VALUE");
+    assertThat(registry.findModel("tagged")).isEmpty();
+  }
 }
