@@ -713,7 +713,11 @@ public final class Tracker implements AutoCloseable {
     return clock;
   }
 
-  TrackingLimits limits() {
+  /**
+   * The limits this tracker checks keys, values and names against, so a caller can check a whole
+   * batch before writing any of it.
+   */
+  public TrackingLimits limits() {
     return limits;
   }
 

@@ -35,7 +35,7 @@ public record TrackingLimits(
    * [A-Za-z0-9_-. /]}, and a path that stays where it is ({@code ..}, {@code .} segments, a leading
    * or doubled {@code /} are refused), as MLflow requires.
    */
-  String checkKey(String key, String what) {
+  public String checkKey(String key, String what) {
     if (key == null) {
       throw new NullPointerException(what + " key");
     }
@@ -98,7 +98,13 @@ public record TrackingLimits(
     return key;
   }
 
-  String checkValue(String value, int limit, String what, String key) {
+  /**
+   * Checks a param or tag value: at most {@code limit} characters of storable text.
+   *
+   * @return the value
+   * @throws IllegalArgumentException if it is too long or not storable
+   */
+  public String checkValue(String value, int limit, String what, String key) {
     if (value == null) {
       throw new NullPointerException(what + " '" + key + "' value");
     }
@@ -116,7 +122,14 @@ public record TrackingLimits(
     return StoredText.check(value, what + " '" + key + "' value");
   }
 
-  String checkName(String name, String what) {
+  /**
+   * Checks an experiment or run name: not blank, at most {@link #maxNameLength} characters, no
+   * control characters.
+   *
+   * @return the name
+   * @throws IllegalArgumentException if it breaks a rule
+   */
+  public String checkName(String name, String what) {
     if (name == null) {
       throw new NullPointerException(what);
     }

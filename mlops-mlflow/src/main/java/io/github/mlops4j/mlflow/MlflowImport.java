@@ -73,17 +73,23 @@ public final class MlflowImport {
   /** Model version tag holding the MLflow version number. */
   public static final String VERSION_TAG = "mlflow.import.version";
 
-  /** Model version tag holding the MLflow stage ({@code Staging}, {@code Production}, ...). */
-  public static final String STAGE_TAG = "mlflow.import.currentStage";
+  /**
+   * Model version tag holding the MLflow stage ({@code Staging}, {@code Production}, ...): the tag
+   * {@link MlflowRestApi} reads a version's {@code current_stage} from.
+   */
+  public static final String STAGE_TAG = MlflowModels.STAGE_TAG;
 
-  /** Model version tag holding the MLflow source URI of the version. */
-  public static final String SOURCE_TAG = "mlflow.import.source";
+  /**
+   * Model version tag holding the MLflow source URI of the version, as {@link MlflowRestApi} keeps
+   * it.
+   */
+  public static final String SOURCE_TAG = MlflowModels.SOURCE_TAG;
 
   /** Format of a version whose source is a directory: a zip of that directory's files. */
-  public static final String MODEL_FORMAT = "mlflow-model-zip";
+  public static final String MODEL_FORMAT = MlflowModels.ZIP_FORMAT;
 
   /** Format of a version whose source is a single file. */
-  public static final String MODEL_FILE_FORMAT = "mlflow-model-file";
+  public static final String MODEL_FILE_FORMAT = MlflowModels.FILE_FORMAT;
 
   /** Longest metric line read (timestamp, value and step of one point). */
   public static final int MAX_METRIC_LINE = 200;

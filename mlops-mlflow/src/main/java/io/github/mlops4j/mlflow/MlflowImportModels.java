@@ -6,21 +6,16 @@ import io.github.mlops4j.registry.ModelStatus;
 import io.github.mlops4j.registry.ModelVersion;
 import io.github.mlops4j.tracking.Tracker;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,9 +33,8 @@ final class MlflowImportModels {
   private static final String DELETED_STAGE = "Deleted_Internal";
 
   /** DOS time of 1980-01-01 for every zip entry, so the same files make the same zip. */
-  private static final long ZIP_TIME = 315_532_800_000L;
-
   private final MlflowImportFiles files;
+
   private final Tracker tracker;
   private final ModelRegistry registry;
   private final MlflowImportReport.Counts counts;
@@ -188,11 +182,11 @@ final class MlflowImportModels {
     Path zip = null;
     try {
       Path file = content;
-      String format = MlflowImport.MODEL_FILE_FORMAT;
+      String format = MlflowModels.FILE_FORMAT;
       if (Files.isDirectory(content, LinkOption.NOFOLLOW_LINKS)) {
         zip = zip(content);
         file = zip;
-        format = MlflowImport.MODEL_FORMAT;
+        format = MlflowModels.ZIP_FORMAT;
       }
       String description = meta.get("description");
       ModelArtifact artifact =
@@ -201,7 +195,7 @@ final class MlflowImportModels {
         artifact = artifact.tag(t.getKey(), t.getValue());
       }
       artifact = artifact.tag(MlflowImport.VERSION_TAG, Integer.toString(number));
-      artifact = artifact.tag(MlflowImport.SOURCE_TAG, MlflowImport.cut(source));
+      artifact = artifact.tag(MlflowModels.SOURCE_TAG, MlflowImport.cut(source));
       String created = meta.get("creation_timestamp");
       if (created != null && created.matches("[0-9]{1,15}")) {
         artifact =
@@ -210,7 +204,7 @@ final class MlflowImportModels {
                 Instant.ofEpochMilli(Long.parseLong(created)).toString());
       }
       if (stage != null && !stage.isEmpty() && !"None".equals(stage)) {
-        artifact = artifact.tag(MlflowImport.STAGE_TAG, stage);
+        artifact = artifact.tag(MlflowModels.STAGE_TAG, stage);
       }
       ModelVersion v = registry.register(name, artifact, runId);
       numbers.put(number, v.version());
@@ -338,24 +332,24 @@ final class MlflowImportModels {
 
   /** A zip of the directory's files, sorted, with fixed times: the same files, the same bytes. */
   private Path zip(Path dir) {
-    Map<String, Path> entries = files.files(dir);
-    List<String> names = new ArrayList<>(entries.keySet());
+    java.util.SortedMap<String, MlflowModels.Content> entries = new java.util.TreeMap<>();
+    files
+        .files(dir)
+        .forEach(
+            (n, f) -> entries.put(n, () -> Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)));
+    Path zip = null;
     try {
-      Path zip = Files.createTempFile("mlflow-model-", ".zip");
-      try (OutputStream out = Files.newOutputStream(zip);
-          ZipOutputStream z = new ZipOutputStream(out)) {
-        for (String n : names) {
-          ZipEntry e = new ZipEntry(n);
-          e.setTime(ZIP_TIME);
-          z.putNextEntry(e);
-          try (InputStream in = Files.newInputStream(entries.get(n), LinkOption.NOFOLLOW_LINKS)) {
-            in.transferTo(z);
-          }
-          z.closeEntry();
-        }
-      }
+      zip = Files.createTempFile("mlflow-model-", ".zip");
+      MlflowModels.zip(zip, entries);
       return zip;
     } catch (IOException e) {
+      if (zip != null) {
+        try {
+          Files.deleteIfExists(zip);
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
       throw new MlflowImportException(files.name(dir), "cannot be zipped: " + e.getMessage(), e);
     }
   }

@@ -22,6 +22,7 @@ import io.github.mlops4j.registry.ModelStatus;
 import io.github.mlops4j.registry.ModelVersion;
 import io.github.mlops4j.registry.RegisteredModel;
 import io.github.mlops4j.registry.RegistryException;
+import io.github.mlops4j.registry.validation.ValidationException;
 import io.github.mlops4j.tracking.ArtifactInfo;
 import io.github.mlops4j.tracking.Experiment;
 import io.github.mlops4j.tracking.ExperimentNotFoundException;
@@ -37,6 +38,7 @@ import io.github.mlops4j.tracking.RunPage;
 import io.github.mlops4j.tracking.RunQuery;
 import io.github.mlops4j.tracking.RunStatus;
 import io.github.mlops4j.tracking.Tracker;
+import io.github.mlops4j.tracking.TrackingLimits;
 import io.github.mlops4j.tracking.ViewType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,13 +56,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -81,10 +82,10 @@ import org.jspecify.annotations.Nullable;
  * code; a malformed request changes nothing.
  *
  * <p>What does not map (see docs/mlflow.md): logging to a run that has ended ({@code
- * INVALID_STATE}; MLflow allows it), renaming a run, client-chosen start and end times, experiment
- * tags, deleting experiments, and deleting a registered model that still has aliases. Metrics
- * logged through the API are stored before the request is answered, so a read right after sees
- * them.
+ * INVALID_PARAMETER_VALUE}; MLflow allows it), renaming a run, client-chosen start and end times,
+ * experiment tags, deleting experiments, and deleting a registered model that still has aliases.
+ * Metrics logged through the API are stored before the request is answered, so a read right after
+ * sees them.
  *
  * <p>Limits: a JSON body of at most {@link Builder#maxBodyBytes} (default {@value
  * #DEFAULT_MAX_BODY_BYTES} bytes) nested at most 32 levels; an uploaded artifact of at most {@link
@@ -112,14 +113,11 @@ public final class MlflowRestApi implements MlflowHandler {
 
   static final String DEFAULT_EXPERIMENT_NAME = "Default";
 
-  /** Version tags that hold what MLflow knows and the registry does not; not shown as tags. */
-  static final String SOURCE_TAG = "mlops.mlflow.source";
-
-  static final String STAGE_TAG = "mlops.mlflow.stage";
+  /** Cached run handles beyond which the store is asked which runs still run. */
+  static final int HANDLE_SWEEP = 256;
 
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(MlflowRestApi.class);
-  private static final Pattern METRIC_KEY = Pattern.compile("[A-Za-z0-9_\\-. /]{1,250}");
   private static final Pattern NAME_FILTER =
       Pattern.compile("\\s*name\\s*(=|LIKE)\\s*(?:'([^']*)'|\"([^\"]*)\")\\s*");
   private static final Pattern VERSION_FILTER =
@@ -156,13 +154,17 @@ public final class MlflowRestApi implements MlflowHandler {
     } catch (RunNotFoundException | ExperimentNotFoundException | ModelNotFoundException e) {
       return error(RestError.Code.RESOURCE_DOES_NOT_EXIST, e.getMessage());
     } catch (RunEndedException e) {
-      return error(RestError.Code.INVALID_STATE, e.getMessage());
+      return error(RestError.Code.INVALID_PARAMETER_VALUE, e.getMessage());
     } catch (InvalidFilterException e) {
       return error(RestError.Code.INVALID_PARAMETER_VALUE, e.getMessage());
     } catch (AccessDeniedException e) {
       return error(RestError.Code.PERMISSION_DENIED, e.getMessage());
     } catch (RegistryException e) {
-      return error(RestError.Code.INVALID_STATE, e.getMessage());
+      // A refusal (an alias blocks it, a validation rule, a name taken) is the client's to fix:
+      // 400, which MLflow's clients do not retry. A stored model that fails its checks is not.
+      return error(
+          refusal(e) ? RestError.Code.INVALID_PARAMETER_VALUE : RestError.Code.INVALID_STATE,
+          e.getMessage());
     } catch (IllegalArgumentException | NullPointerException e) {
       return error(RestError.Code.INVALID_PARAMETER_VALUE, String.valueOf(e.getMessage()));
     } catch (IllegalStateException e) {
@@ -173,6 +175,12 @@ public final class MlflowRestApi implements MlflowHandler {
           RestError.Code.INTERNAL_ERROR,
           "Internal error: " + e.getClass().getSimpleName() + " (details in the server's log)");
     }
+  }
+
+  /** A registry refusal of the request, not a failure of stored data or of the store. */
+  private static boolean refusal(RegistryException e) {
+    return e.getCause() == null
+        && (e.getClass() == RegistryException.class || e instanceof ValidationException);
   }
 
   static MlflowResponse error(RestError.Code code, @Nullable String message) {
@@ -400,19 +408,46 @@ public final class MlflowRestApi implements MlflowHandler {
         .orElseThrow(() -> RestError.notFound("Run with id=" + cut(runId) + " not found"));
   }
 
+  /**
+   * Drops the handles of runs that are no longer running: ended through their handle, or (checked
+   * in the store once the map holds {@value #HANDLE_SWEEP} handles) ended or deleted by other
+   * means, so the map holds about as many handles as there are running runs. A dropped handle of a
+   * run still running is resumed again on its next write.
+   */
+  private void sweepHandles() {
+    handles.values().removeIf(r -> r.status() != RunStatus.RUNNING);
+    if (handles.size() >= HANDLE_SWEEP) {
+      handles
+          .keySet()
+          .removeIf(
+              id ->
+                  tracker
+                      .findRun(id)
+                      .filter(i -> i.status() == RunStatus.RUNNING && !i.deleted())
+                      .isEmpty());
+    }
+  }
+
+  /** How many handles are cached; for tests. */
+  int cachedHandles() {
+    return handles.size();
+  }
+
   /** A handle to write to a running run, resumed by this tracker if another one started it. */
   private Run writable(String runId) {
     Run h = handles.get(runId);
     if (h != null && h.status() == RunStatus.RUNNING) {
       return h;
     }
+    if (h != null) {
+      handles.remove(runId, h);
+    }
     RunInfo info = requireRun(runId);
     if (info.deleted()) {
       throw RestError.invalid("The run " + runId + " must be in the 'active' state; it is deleted");
     }
     if (info.status() != RunStatus.RUNNING) {
-      throw new RestError(
-          RestError.Code.INVALID_STATE,
+      throw RestError.invalid(
           "Run "
               + runId
               + " has ended ("
@@ -439,6 +474,7 @@ public final class MlflowRestApi implements MlflowHandler {
       b.name(name);
     }
     Run run = b.start();
+    sweepHandles();
     handles.put(run.id(), run);
     return wrap("run", runJson(requireRun(run.id())));
   }
@@ -464,8 +500,7 @@ public final class MlflowRestApi implements MlflowHandler {
         }
         handles.remove(id);
       } else if (info.status() != target) {
-        throw new RestError(
-            RestError.Code.INVALID_STATE,
+        throw RestError.invalid(
             "Run " + id + " has ended as " + info.status() + " and cannot become " + target);
       }
     }
@@ -496,6 +531,8 @@ public final class MlflowRestApi implements MlflowHandler {
     requireRun(id);
     if (delete) {
       tracker.deleteRun(id);
+      // A cached handle must not let a client go on logging to the deleted run.
+      handles.remove(id);
     } else {
       tracker.restoreRun(id);
     }
@@ -556,14 +593,9 @@ public final class MlflowRestApi implements MlflowHandler {
     return object();
   }
 
-  private static String metricKey(String key) {
-    if (!METRIC_KEY.matcher(key).matches()) {
-      throw RestError.invalid(
-          "Invalid metric name '"
-              + cut(key)
-              + "': 1 to 250 letters, digits, '_', '-', '.', ' ' or '/'");
-    }
-    return key;
+  /** A metric key checked against the tracker's limits, so a batch is refused before writing. */
+  private String metricKey(String key) {
+    return tracker.limits().checkKey(key, "Metric");
   }
 
   private void flush() {
@@ -641,6 +673,21 @@ public final class MlflowRestApi implements MlflowHandler {
     }
     Map<String, String> paramMap = keyValues(params);
     Map<String, String> tagMap = keyValues(tags);
+    TrackingLimits limits = tracker.limits();
+    paramMap.forEach(
+        (k, v) -> {
+          limits.checkKey(k, "Param");
+          limits.checkValue(v, limits.maxParamValueLength(), "Param", k);
+        });
+    tagMap.forEach(
+        (k, v) -> {
+          limits.checkKey(k, "Tag");
+          if (k.equals(Run.NAME_TAG)) {
+            limits.checkName(v, "Run name (tag " + Run.NAME_TAG + ")");
+          } else {
+            limits.checkValue(v, limits.maxTagValueLength(), "Tag", k);
+          }
+        });
     Run run = writable(id);
     if (!paramMap.isEmpty()) {
       run.logParams(paramMap);
@@ -926,6 +973,7 @@ public final class MlflowRestApi implements MlflowHandler {
     String name = string(p, "name");
     String description = Objects.requireNonNullElse(optString(p, "description"), "");
     Map<String, String> tags = keyValues(p, "tags");
+    tags.forEach(ModelRegistry::checkTag); // all checked before the model is created
     if (registry.findModel(name).isPresent()) {
       throw new RestError(
           RestError.Code.RESOURCE_ALREADY_EXISTS,
@@ -1007,7 +1055,7 @@ public final class MlflowRestApi implements MlflowHandler {
     if (v.status() == ModelStatus.ARCHIVED) {
       return "Archived";
     }
-    return v.tags().getOrDefault(STAGE_TAG, "None");
+    return v.tags().getOrDefault(MlflowModels.STAGE_TAG, "None");
   }
 
   private ObjectNode latestVersions(JsonNode p) {
@@ -1053,14 +1101,14 @@ public final class MlflowRestApi implements MlflowHandler {
     o.put("user_id", v.createdBy());
     o.put("current_stage", stage(v));
     o.put("description", v.description());
-    o.put("source", v.tags().getOrDefault(SOURCE_TAG, ""));
+    o.put("source", v.tags().getOrDefault(MlflowModels.SOURCE_TAG, ""));
     v.runId().ifPresent(id -> o.put("run_id", id));
     o.put("status", "READY");
     ArrayNode tags = o.putArray("tags");
     v.tags()
         .forEach(
             (k, val) -> {
-              if (!k.equals(SOURCE_TAG) && !k.equals(STAGE_TAG)) {
+              if (!k.equals(MlflowModels.SOURCE_TAG) && !k.equals(MlflowModels.STAGE_TAG)) {
                 tags.addObject().put("key", k).put("value", val);
               }
             });
@@ -1076,8 +1124,8 @@ public final class MlflowRestApi implements MlflowHandler {
   /**
    * Registers a version from an artifact of a run of this workspace: {@code runs:/<run id>/<path>}
    * or this server's {@code mlflow-artifacts:/<experiment>/<run>/artifacts/<path>}. One file is
-   * stored as it is (format {@code file}); a directory (an MLflow model) as a zip of its files in
-   * path order (format {@code mlflow-model-zip}).
+   * stored as it is (format {@code mlflow-model-file}); a directory (an MLflow model) as a zip of
+   * its files in path order (format {@code mlflow-model-zip}).
    */
   private ObjectNode createVersion(JsonNode p, String who) {
     String name = string(p, "name");
@@ -1139,28 +1187,24 @@ public final class MlflowRestApi implements MlflowHandler {
         try (InputStream in = tracker.openArtifact(runId, single.path())) {
           Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-        format = "file";
+        format = MlflowModels.FILE_FORMAT;
       } else {
-        files.sort(Comparator.comparing(ArtifactInfo::path));
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(tmp))) {
-          for (ArtifactInfo a : files) {
-            ZipEntry e =
-                new ZipEntry(dir.isEmpty() ? a.path() : a.path().substring(dir.length() + 1));
-            e.setTime(0);
-            zip.putNextEntry(e);
-            try (InputStream in = tracker.openArtifact(runId, a.path())) {
-              in.transferTo(zip);
-            }
-            zip.closeEntry();
-          }
+        String sourceRun = runId;
+        SortedMap<String, MlflowModels.Content> entries = new TreeMap<>();
+        for (ArtifactInfo a : files) {
+          String artifactPath = a.path();
+          entries.put(
+              dir.isEmpty() ? artifactPath : artifactPath.substring(dir.length() + 1),
+              () -> tracker.openArtifact(sourceRun, artifactPath));
         }
-        format = "mlflow-model-zip";
+        MlflowModels.zip(tmp, entries);
+        format = MlflowModels.ZIP_FORMAT;
       }
       ModelArtifact artifact = ModelArtifact.file(tmp, format).description(description);
       for (Map.Entry<String, String> t : tags.entrySet()) {
         artifact = artifact.tag(t.getKey(), t.getValue());
       }
-      artifact = artifact.tag(SOURCE_TAG, source);
+      artifact = artifact.tag(MlflowModels.SOURCE_TAG, source);
       ModelVersion v = registry(who).register(name, artifact, runId);
       return wrap("model_version", versionJson(v));
     } catch (IOException e) {
@@ -1220,7 +1264,9 @@ public final class MlflowRestApi implements MlflowHandler {
 
   /**
    * Stages map as far as they go: {@code Archived} archives the version (refused while an alias
-   * points to it); any other stage restores an archived version and is kept with the version.
+   * points to it); any other stage restores an archived version and is kept with the version. With
+   * {@code archive_existing_versions}, every other version in the target stage is archived; the
+   * request is refused before anything changes when an alias points to one of them.
    */
   private ObjectNode transitionStage(JsonNode p, String who) {
     ModelVersion v = version(p);
@@ -1229,25 +1275,57 @@ public final class MlflowRestApi implements MlflowHandler {
     ModelRegistry reg = registry(who);
     if (stage.equals("Archived")) {
       if (v.status() != ModelStatus.ARCHIVED) {
+        refuseAliased(v);
         reg.archive(v.modelName(), v.version());
       }
     } else {
-      if (v.status() == ModelStatus.ARCHIVED) {
-        reg.restore(v.modelName(), v.version());
-      }
-      reg.setVersionTag(v.modelName(), v.version(), STAGE_TAG, stage.equals("None") ? null : stage);
+      List<ModelVersion> others = new ArrayList<>();
       if (archiveOthers && !stage.equals("None")) {
         for (ModelVersion o : registry.versions(v.modelName())) {
           if (o.version() != v.version() && stage(o).equals(stage)) {
-            reg.setVersionTag(o.modelName(), o.version(), STAGE_TAG, null);
-            reg.archive(o.modelName(), o.version());
+            refuseAliased(o);
+            others.add(o);
           }
         }
       }
+      for (ModelVersion o : others) {
+        if (o.status() != ModelStatus.ARCHIVED) {
+          reg.archive(o.modelName(), o.version());
+        }
+      }
+      if (v.status() == ModelStatus.ARCHIVED) {
+        reg.restore(v.modelName(), v.version());
+      }
+      for (ModelVersion o : others) {
+        reg.setVersionTag(o.modelName(), o.version(), MlflowModels.STAGE_TAG, null);
+      }
+      reg.setVersionTag(
+          v.modelName(), v.version(), MlflowModels.STAGE_TAG, stage.equals("None") ? null : stage);
     }
     return wrap(
         "model_version",
         versionJson(registry.getVersion(v.modelName(), v.version()).orElseThrow()));
+  }
+
+  /** Refuses, before any change, to archive a version an alias points to. */
+  private void refuseAliased(ModelVersion v) {
+    RegisteredModel m =
+        registry
+            .findModel(v.modelName())
+            .orElseThrow(
+                () -> RestError.notFound("Registered Model " + cut(v.modelName()) + " not found"));
+    for (Map.Entry<String, Integer> a : m.aliases().entrySet()) {
+      if (a.getValue() == v.version()) {
+        throw RestError.invalid(
+            "Version "
+                + v.version()
+                + " of model "
+                + cut(v.modelName())
+                + " cannot be archived while the alias '"
+                + cut(a.getKey())
+                + "' points to it; move or delete the alias first");
+      }
+    }
   }
 
   private static String canonicalStage(String s) {

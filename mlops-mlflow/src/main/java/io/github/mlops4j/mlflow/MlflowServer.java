@@ -14,6 +14,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,6 +49,27 @@ public final class MlflowServer implements AutoCloseable {
    * true} when it is not set (see docs/mlflow.md).
    */
   public static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+
+  /**
+   * The JDK HTTP server's limit, in seconds, on reading a request's headers, which {@link
+   * Builder#start()} sets to {@value #DEFAULT_MAX_REQ_TIME_SECONDS} when it is not set: the headers
+   * are read on the server's worker threads, so without it a few clients that send part of their
+   * headers and then nothing hold every thread (see docs/mlflow.md).
+   */
+  public static final String MAX_REQ_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+
+  /**
+   * The JDK HTTP server's limit, in seconds, on sending a response once its headers are sent, which
+   * {@link Builder#start()} sets to {@value #DEFAULT_MAX_RSP_TIME_SECONDS} when it is not set, so a
+   * client that stops reading cannot hold a worker thread for ever.
+   */
+  public static final String MAX_RSP_TIME_PROPERTY = "sun.net.httpserver.maxRspTime";
+
+  /** The value {@link Builder#start()} gives {@value #MAX_REQ_TIME_PROPERTY} when it is unset. */
+  public static final int DEFAULT_MAX_REQ_TIME_SECONDS = 30;
+
+  /** The value {@link Builder#start()} gives {@value #MAX_RSP_TIME_PROPERTY} when it is unset. */
+  public static final int DEFAULT_MAX_RSP_TIME_SECONDS = 600;
 
   /** The environment variable {@link #main} reads the bearer token from. */
   public static final String TOKEN_ENV = "MLOPS_MLFLOW_TOKEN";
@@ -183,7 +205,13 @@ public final class MlflowServer implements AutoCloseable {
 
     private Builder() {}
 
-    /** Opens a tracker and registry on this workspace, closed with the server. */
+    /**
+     * Opens a tracker and registry on this workspace, closed with the server. The tracker registers
+     * no JVM shutdown hook: when the server stops, runs its clients started are released, not
+     * ended, and a server started again on the workspace lets the clients go on logging to them
+     * (within the tracker's run lease, 60 s by default; after it, the next open ends them as
+     * KILLED). {@link #main} closes the server from its own shutdown hook.
+     */
     public Builder workspace(Path workspace) {
       this.workspace = Objects.requireNonNull(workspace, "workspace");
       return this;
@@ -282,7 +310,10 @@ public final class MlflowServer implements AutoCloseable {
       Tracker ownedT = null;
       ModelRegistry ownedR = null;
       if (workspace != null) {
-        ownedT = t = Tracker.open(workspace);
+        // No tracker shutdown hook: it would end every running run as KILLED when the JVM stops,
+        // so a restarted server could not resume its clients' runs. close() releases them.
+        ownedT =
+            t = Tracker.builder().workspace(workspace).shutdownFlushTimeout(Duration.ZERO).build();
         try {
           ownedR = r = ModelRegistry.open(workspace);
         } catch (RuntimeException e) {
@@ -299,7 +330,7 @@ public final class MlflowServer implements AutoCloseable {
       byte[] expected = token;
       String who = expected == null ? MlflowHttpHandler.ANONYMOUS : principal;
       MlflowHttpHandler http = MlflowHttpHandler.of(api, exchange -> who);
-      noDelay();
+      serverProperties();
       ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
       HttpServer server;
       try {
@@ -326,14 +357,22 @@ public final class MlflowServer implements AutoCloseable {
     }
 
     /**
-     * Asks the JDK's HTTP server for TCP_NODELAY, unless the property is set already: without it
-     * the server writes a response's headers and body in two packets and the second waits for the
-     * client's delayed acknowledgement, about 40 ms per request on Linux. The JDK reads the
-     * property once, when its first HTTP server is created in the JVM.
+     * Sets the JDK HTTP server's JVM-wide properties that are not set already. TCP_NODELAY: without
+     * it the server writes a response's headers and body in two packets and the second waits for
+     * the client's delayed acknowledgement, about 40 ms per request on Linux. The request and
+     * response time limits: the server reads a request's headers on its worker threads, before the
+     * token is checked, so without a limit as many slow clients as threads stall the server. The
+     * JDK reads these properties once, when its first HTTP server is created in the JVM.
      */
-    private static void noDelay() {
-      if (System.getProperty(NODELAY_PROPERTY) == null) {
-        System.setProperty(NODELAY_PROPERTY, "true");
+    private static void serverProperties() {
+      setIfUnset(NODELAY_PROPERTY, "true");
+      setIfUnset(MAX_REQ_TIME_PROPERTY, Integer.toString(DEFAULT_MAX_REQ_TIME_SECONDS));
+      setIfUnset(MAX_RSP_TIME_PROPERTY, Integer.toString(DEFAULT_MAX_RSP_TIME_SECONDS));
+    }
+
+    private static void setIfUnset(String property, String value) {
+      if (System.getProperty(property) == null) {
+        System.setProperty(property, value);
       }
     }
 

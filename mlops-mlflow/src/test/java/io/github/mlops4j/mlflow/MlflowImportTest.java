@@ -198,6 +198,56 @@ class MlflowImportTest {
     assertThat(log).hasSize(report.problems().size()).isNotEmpty();
   }
 
+  /**
+   * The importer and the REST handler write a version's stage, source, formats and zip the same
+   * way: an imported Production version is MLflow's latest Production version, and the same files
+   * registered through the API are the same artifact.
+   */
+  @Test
+  void importedVersionsReadTheSameThroughTheRestApi() throws Exception {
+    writeStore();
+    Path prod = mlflow.model("prod-model", "in production");
+    MlflowStores.version(prod, 1, "runs:/" + R1 + "/model", R1, "Production");
+    MlflowStores.version(prod, 2, "runs:/" + R1 + "/model/MLmodel", R1, "Staging");
+    importStore();
+    RestCalls api =
+        new RestCalls(MlflowRestApi.builder().tracker(tracker).registry(registry).build(), "u");
+
+    var latest =
+        api.post(
+                "registered-models/get-latest-versions",
+                "{\"name\": \"prod-model\", \"stages\": [\"Production\"]}")
+            .json()
+            .path("model_versions");
+    assertThat(latest).hasSize(1);
+    assertThat(latest.get(0).path("version").asText()).isEqualTo("1");
+    assertThat(latest.get(0).path("current_stage").asText()).isEqualTo("Production");
+    assertThat(latest.get(0).path("source").asText()).isEqualTo("runs:/" + R1 + "/model");
+    assertThat(latest.get(0).path("tags").findValuesAsText("key"))
+        .doesNotContain(MlflowImport.STAGE_TAG, MlflowImport.SOURCE_TAG);
+
+    for (String source : List.of("model", "model/MLmodel")) {
+      RestCalls.Answer a =
+          api.post(
+              "model-versions/create",
+              "{\"name\": \"prod-model\", \"source\": \"runs:/" + R1 + "/" + source + "\"}");
+      assertThat(a.status()).as(a.text()).isEqualTo(200);
+    }
+    List<ModelVersion> versions = registry.versions("prod-model");
+    ModelVersion imported =
+        versions.stream().filter(v -> v.version() == 1).findFirst().orElseThrow();
+    ModelVersion importedFile =
+        versions.stream().filter(v -> v.version() == 2).findFirst().orElseThrow();
+    ModelVersion viaApi = versions.stream().filter(v -> v.version() == 3).findFirst().orElseThrow();
+    ModelVersion fileViaApi =
+        versions.stream().filter(v -> v.version() == 4).findFirst().orElseThrow();
+    assertThat(viaApi.format()).isEqualTo(imported.format()).isEqualTo(MlflowImport.MODEL_FORMAT);
+    assertThat(viaApi.digest()).isEqualTo(imported.digest());
+    assertThat(fileViaApi.format())
+        .isEqualTo(importedFile.format())
+        .isEqualTo(MlflowImport.MODEL_FILE_FORMAT);
+  }
+
   @Test
   void modelsVersionsAndAliasesAreImported() throws Exception {
     writeStore();

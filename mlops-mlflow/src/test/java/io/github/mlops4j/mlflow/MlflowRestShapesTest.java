@@ -125,16 +125,17 @@ class MlflowRestShapesTest {
     assertThat(updated.path("status").asText()).isEqualTo("KILLED");
     assertThat(updated.path("end_time").isIntegralNumber()).isTrue();
     assertThat(tracker.findRun(id).orElseThrow().status()).isEqualTo(RunStatus.KILLED);
-    // An ended run takes nothing more (MLflow would): INVALID_STATE, nothing stored.
+    // An ended run takes nothing more (MLflow would): a 400 its clients do not retry, nothing
+    // stored.
     RestCalls.Answer late =
         api.post(
             "runs/log-parameter", "{\"run_id\": \"" + id + "\", \"key\": \"p\", \"value\": \"1\"}");
-    assertThat(late.status()).isEqualTo(500);
-    assertThat(late.errorCode()).isEqualTo("INVALID_STATE");
+    assertThat(late.status()).isEqualTo(400);
+    assertThat(late.errorCode()).isEqualTo("INVALID_PARAMETER_VALUE");
     assertThat(
             api.post("runs/update", "{\"run_id\": \"" + id + "\", \"status\": \"FINISHED\"}")
                 .errorCode())
-        .isEqualTo("INVALID_STATE");
+        .isEqualTo("INVALID_PARAMETER_VALUE");
 
     assertThat(api.post("runs/delete", "{\"run_id\": \"" + id + "\"}").status()).isEqualTo(200);
     assertThat(
@@ -327,7 +328,7 @@ class MlflowRestShapesTest {
     assertThat(
             api.send("DELETE", "registered-models/delete", "{\"name\": \"shapes-model\"}")
                 .errorCode())
-        .isEqualTo("INVALID_STATE");
+        .isEqualTo("INVALID_PARAMETER_VALUE");
     assertThat(
             api.send(
                     "DELETE",

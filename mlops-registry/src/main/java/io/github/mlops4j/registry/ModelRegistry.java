@@ -341,7 +341,7 @@ public final class ModelRegistry implements AutoCloseable {
   public ModelVersion register(String name, ModelArtifact artifact, @Nullable String runId) {
     checkName(name, "model name");
     Objects.requireNonNull(artifact, "artifact");
-    artifact.tags().forEach(this::checkTag);
+    artifact.tags().forEach(ModelRegistry::checkTag);
     checkOpen();
     if (runId != null && shared.tracker.findRun(runId).isEmpty()) {
       throw new RegistryException(
@@ -1032,7 +1032,13 @@ public final class ModelRegistry implements AutoCloseable {
     return name;
   }
 
-  private void checkTag(String key, @Nullable String value) {
+  /**
+   * Checks a model or version tag as every tag-setting method here does (key 1 to 250 characters,
+   * value at most 5000, storable text), so a caller can check several before writing any.
+   *
+   * @throws IllegalArgumentException if the tag breaks a rule
+   */
+  public static void checkTag(String key, @Nullable String value) {
     io.github.mlops4j.StoredText.check(Objects.requireNonNull(key, "tag key"), "tag key");
     if (key.isEmpty() || key.length() > MAX_TAG_KEY) {
       throw new IllegalArgumentException("Tag key must be 1 to " + MAX_TAG_KEY + " characters");
