@@ -57,7 +57,11 @@ public abstract class RegistryMojo extends AbstractMojo {
   @Parameter(defaultValue = "${settings}", readonly = true)
   @Nullable Settings settings;
 
-  @Component @Nullable SettingsDecrypter settingsDecrypter;
+  // @Component is deprecated in favour of constructor injection (JSR-330), which needs Sisu's
+  // index at build time; field injection still works on every Maven 3.8+.
+  @SuppressWarnings("deprecation")
+  @Component
+  @Nullable SettingsDecrypter settingsDecrypter;
 
   /** The environment; replaced in tests. */
   Map<String, String> environment = System.getenv();
