@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  * What the driver broadcasts once per job: the pinned version's description, its verified bytes and
  * the registry's loading rules.
  */
+@SuppressWarnings("ArrayRecordComponent") // a broadcast carrier, never compared or hashed
 record ScoringPayload(
     DetachedLoading.VersionData version,
     byte[] bytes,
