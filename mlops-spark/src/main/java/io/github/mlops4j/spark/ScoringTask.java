@@ -113,11 +113,11 @@ final class ScoringTask implements MapPartitionsFunction<Row, Row>, Serializable
   /** The input row's values followed by the five scoring columns. */
   static Row append(Row in, DetachedScoring.Outcome o, String id, int version) {
     int n = in.length();
-    Object[] values = new Object[n + 5];
+    @Nullable Object[] values = new @Nullable Object[n + 5];
     for (int i = 0; i < n; i++) {
       values[i] = in.get(i);
     }
-    Object[] tail = tail(o, id, version);
+    @Nullable Object[] tail = tail(o, id, version);
     System.arraycopy(tail, 0, values, n, tail.length);
     return RowFactory.create(values);
   }
