@@ -53,6 +53,7 @@ class AccessPolicyCoverageTest {
           "openArtifact(ModelVersion)",
           "lineage(ModelVersion)",
           "auditLog(String)",
+          "checkTag(String,String)",
           "addListener(RegistryListener)",
           "refresh()",
           "store()",
