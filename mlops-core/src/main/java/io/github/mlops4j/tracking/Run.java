@@ -138,13 +138,7 @@ public final class Run implements AutoCloseable {
    * @throws RunEndedException if the writer already found the run ended by another handle
    */
   public Run logMetric(String key, double value, long step) {
-    checkRunning();
-    RunStatus ended = tracker.endedElsewhere(runId);
-    if (ended != null) {
-      throw endedElsewhere(ended);
-    }
-    tracker.enqueue(runId, tracker.limits().checkKey(key, "Metric"), value, step);
-    return this;
+    return queueMetric(key, value, step, tracker.nowMillis());
   }
 
   /**
@@ -157,13 +151,17 @@ public final class Run implements AutoCloseable {
    */
   public Run logMetric(String key, double value, long step, java.time.Instant timestamp) {
     Objects.requireNonNull(timestamp, "timestamp");
+    return queueMetric(key, value, step, timestamp.toEpochMilli());
+  }
+
+  /** Queues a point at {@code timestampMillis}, after the checks both overloads share. */
+  private Run queueMetric(String key, double value, long step, long timestampMillis) {
     checkRunning();
     RunStatus ended = tracker.endedElsewhere(runId);
     if (ended != null) {
       throw endedElsewhere(ended);
     }
-    tracker.enqueue(
-        runId, tracker.limits().checkKey(key, "Metric"), value, step, timestamp.toEpochMilli());
+    tracker.enqueue(runId, tracker.limits().checkKey(key, "Metric"), value, step, timestampMillis);
     return this;
   }
 

@@ -334,8 +334,9 @@ public final class Tracker implements AutoCloseable {
     return writer.endedStatus(runId);
   }
 
-  void enqueue(String runId, String key, double value, long step) {
-    enqueue(runId, key, value, step, clock.millis());
+  /** The tracker clock's time, in milliseconds: the timestamp of a point logged now. */
+  long nowMillis() {
+    return clock.millis();
   }
 
   void enqueue(String runId, String key, double value, long step, long timestampMillis) {
