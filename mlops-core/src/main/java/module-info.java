@@ -22,6 +22,7 @@ module io.github.mlops4j {
       io.github.mlops4j.redis,
       io.github.mlops4j.s3,
       io.github.mlops4j.mlflow,
+      io.github.mlops4j.openlineage,
       io.github.mlops4j.spark;
   exports io.github.mlops4j.artifacts.internal to
       io.github.mlops4j.registry,

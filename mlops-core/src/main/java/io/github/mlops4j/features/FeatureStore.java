@@ -56,6 +56,9 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public final class FeatureStore implements AutoCloseable {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(FeatureStore.class);
+
   private final Store store;
   private final boolean ownsStore;
   private final Clock clock;
@@ -64,6 +67,8 @@ public final class FeatureStore implements AutoCloseable {
   private final OnlineReader reader;
   private final Materializer materializer;
   private final HistoricalJoin historical;
+  private final List<MaterializationListener> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private FeatureStore(Builder b, Store store, boolean ownsStore) {
     this.store = store;
@@ -239,7 +244,38 @@ public final class FeatureStore implements AutoCloseable {
    */
   public List<Materialization> materialize(@Nullable Instant from, Instant to) {
     checkOpen();
-    return materializer.materialize(from, to);
+    List<Materialization> done = materializer.materialize(from, to);
+    if (!listeners.isEmpty()) {
+      Instant now = clock.instant();
+      for (Materialization m : done) {
+        if (!java.util.Objects.equals(m.previousWatermark(), m.watermark())) {
+          announce(m, now);
+        }
+      }
+    }
+    return done;
+  }
+
+  /**
+   * Adds a listener to this feature store's materializations; close the returned subscription to
+   * remove it. With no listener, announcing costs nothing.
+   *
+   * @since 0.1.0
+   */
+  public io.github.mlops4j.Subscription addListener(MaterializationListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    listeners.add(listener);
+    return io.github.mlops4j.Subscription.onClose(() -> listeners.remove(listener));
+  }
+
+  private void announce(Materialization m, Instant now) {
+    for (MaterializationListener l : listeners) {
+      try {
+        l.onMaterialized(m, now);
+      } catch (RuntimeException e) {
+        LOG.warn("Materialization listener {} failed on {}: {}", l, m, e.toString());
+      }
+    }
   }
 
   // ---------------------------------------------------------------- online

@@ -362,6 +362,13 @@ public final class Run implements AutoCloseable {
           "Input context is over " + tracker.limits().maxKeyLength() + " characters");
     }
     guarded(() -> tracker.dao().addInput(runId, dataset, context));
+    if (tracker.hasListeners()) {
+      tracker.announce(
+          new RunEvent.InputLogged(
+              runId,
+              new RunInput(dataset, context),
+              java.time.Instant.ofEpochMilli(tracker.nowMillis())));
+    }
     return this;
   }
 
@@ -401,6 +408,14 @@ public final class Run implements AutoCloseable {
       status = terminal;
     }
     RunStatus already = tracker.endRun(this, terminal, tags);
+    if (already == null && tracker.hasListeners()) {
+      tracker.announce(
+          new RunEvent.Ended(
+              runId,
+              terminal,
+              tags.get(ERROR_TAG),
+              java.time.Instant.ofEpochMilli(tracker.nowMillis())));
+    }
     if (already != null) {
       endedElsewhere = true;
       status = already;

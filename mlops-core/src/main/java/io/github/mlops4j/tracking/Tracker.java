@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,7 @@ public final class Tracker implements AutoCloseable {
   private final Path workingDirectory;
   private volatile @Nullable Map<String, String> environment;
   private final Map<String, String> experimentIds = new ConcurrentHashMap<>();
+  private final List<RunListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final RunOwner owner = RunOwner.forThisProcess();
   private final Duration runLease;
@@ -272,9 +274,60 @@ public final class Tracker implements AutoCloseable {
     allTags.put(USER_TAG, user);
     allTags.putAll(tags);
     allTags.remove(Run.NAME_TAG); // the name column is the tag
-    dao.insertRun(runId, expId, name, parentRunId, user, clock.millis(), allTags, owner);
+    long started = clock.millis();
+    dao.insertRun(runId, expId, name, parentRunId, user, started, allTags, owner);
     holdsRuns();
+    if (!listeners.isEmpty()) {
+      String experiment = experimentName != null ? experimentName : experimentName(expId);
+      announce(
+          new RunEvent.Started(
+              runId, expId, experiment, name, parentRunId, Instant.ofEpochMilli(started)));
+    }
     return new Run(this, runId, expId, name);
+  }
+
+  /** The name of the experiment with this id (a read only when this tracker did not create it). */
+  private String experimentName(String experimentId) {
+    for (Map.Entry<String, String> e : experimentIds.entrySet()) {
+      if (e.getValue().equals(experimentId)) {
+        return e.getKey();
+      }
+    }
+    return dao.experiments().stream()
+        .filter(x -> x.id().equals(experimentId))
+        .map(Experiment::name)
+        .findFirst()
+        .orElse(experimentId);
+  }
+
+  /**
+   * Adds a listener to the runs started, given inputs and ended through this tracker; close the
+   * returned subscription to remove it. Listeners are called on the thread that made the change,
+   * after it is stored; a listener that throws is logged and changes nothing. With no listener,
+   * announcing costs nothing.
+   *
+   * @since 0.1.0
+   */
+  public io.github.mlops4j.Subscription addListener(RunListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    listeners.add(listener);
+    return io.github.mlops4j.Subscription.onClose(() -> listeners.remove(listener));
+  }
+
+  /** Whether any listener is registered: events are built only then. */
+  boolean hasListeners() {
+    return !listeners.isEmpty();
+  }
+
+  /** Calls every listener with {@code event}; a failing listener is logged and skipped. */
+  void announce(RunEvent event) {
+    for (RunListener l : listeners) {
+      try {
+        l.onEvent(event);
+      } catch (RuntimeException e) {
+        LOG.warn("Run listener {} failed on {}: {}", l, event, e.toString());
+      }
+    }
   }
 
   /**
