@@ -3,8 +3,8 @@
  * changes and feature materializations, sent as OpenLineage events to a catalog such as Marquez,
  * DataHub or Apache Atlas, asynchronously and in bounded memory.
  *
- * <p>{@code openlineage-java} has no {@code Automatic-Module-Name}: its module name is derived
- * from its jar's file name ({@code openlineage.java}), which is what this descriptor requires.
+ * <p>{@code openlineage-java} has no {@code Automatic-Module-Name}: its module name is derived from
+ * its jar's file name ({@code openlineage.java}), which is what this descriptor requires.
  *
  * @since 0.1.0
  */

@@ -56,8 +56,7 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public final class FeatureStore implements AutoCloseable {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(FeatureStore.class);
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FeatureStore.class);
 
   private final Store store;
   private final boolean ownsStore;

@@ -4,9 +4,9 @@ import java.time.Instant;
 
 /**
  * Receives what each {@link FeatureStore#materialize} call did: register it with {@link
- * FeatureStore#addListener}. Called on the thread that materialized, after every view's
- * transaction committed, so keep it short. An exception it throws is logged and affects neither
- * the materialization nor the other listeners.
+ * FeatureStore#addListener}. Called on the thread that materialized, after every view's transaction
+ * committed, so keep it short. An exception it throws is logged and affects neither the
+ * materialization nor the other listeners.
  *
  * @since 0.1.0
  */

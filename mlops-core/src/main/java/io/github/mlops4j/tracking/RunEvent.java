@@ -61,8 +61,8 @@ public sealed interface RunEvent {
   }
 
   /**
-   * The run was ended through this tracker ({@link Run#close}, {@link Run#fail}, {@link
-   * Run#kill}). A handle that finds the run already ended elsewhere announces nothing.
+   * The run was ended through this tracker ({@link Run#close}, {@link Run#fail}, {@link Run#kill}).
+   * A handle that finds the run already ended elsewhere announces nothing.
    *
    * @param runId the run's id
    * @param status the terminal status

@@ -21,6 +21,7 @@ class ModuleDescriptorTest {
                 Set.of(
                     "io.github.mlops4j.mlflow",
                     "io.github.mlops4j.monitoring",
+                    "io.github.mlops4j.openlineage",
                     "io.github.mlops4j.redis",
                     "io.github.mlops4j.registry",
                     "io.github.mlops4j.s3",

@@ -57,10 +57,10 @@ import org.slf4j.LoggerFactory;
  *       registered version is its output ({@code models/<model>/<version>}, the artifact's digest
  *       as version), with the producing run's datasets as inputs and the producing run as parent;
  *       an alias change reads the version and writes {@code models/<model>@<alias>}.
- *   <li>A materialization is a {@code COMPLETE} run of the job {@code
- *       features.materialize.<view>} that reads {@code features/<view>/offline} and writes {@code
- *       features/<view>/online}, both with the view's {@code schema} facet and the watermark as
- *       version, and the rows read and entities written as statistics.
+ *   <li>A materialization is a {@code COMPLETE} run of the job {@code features.materialize.<view>}
+ *       that reads {@code features/<view>/offline} and writes {@code features/<view>/online}, both
+ *       with the view's {@code schema} facet and the watermark as version, and the rows read and
+ *       entities written as statistics.
  * </ul>
  *
  * <h2>Never in the way</h2>
@@ -96,6 +96,10 @@ public final class LineageEmitter implements AutoCloseable {
   private final Duration closeTimeout;
   private final Thread worker;
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Set when close gave up: what the worker still finishes was already counted as dropped. */
+  private volatile boolean abandoned;
+
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong done = new AtomicLong();
@@ -131,8 +135,9 @@ public final class LineageEmitter implements AutoCloseable {
   }
 
   /**
-   * Sends the changes of {@code registry} (its own and, within its poll interval, other processes'),
-   * reading a registered version's lineage on the emitter's thread; close the subscription to stop.
+   * Sends the changes of {@code registry} (its own and, within its poll interval, other
+   * processes'), reading a registered version's lineage on the emitter's thread; close the
+   * subscription to stop.
    */
   public Subscription observe(ModelRegistry registry) {
     return registry.addListener(
@@ -195,7 +200,9 @@ public final class LineageEmitter implements AutoCloseable {
             send(e);
           }
         } catch (RuntimeException e) {
-          dropped.incrementAndGet();
+          if (!abandoned) {
+            dropped.incrementAndGet();
+          }
           LOG.warn("Lineage: could not build an event; it is dropped: {}", e.toString());
         } finally {
           finished();
@@ -219,9 +226,14 @@ public final class LineageEmitter implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       try {
         transport.emit(event);
-        sent.incrementAndGet();
+        if (!abandoned) {
+          sent.incrementAndGet();
+        }
         return;
       } catch (RuntimeException e) {
+        if (abandoned) {
+          return; // counted as dropped by close
+        }
         if (attempt >= maxAttempts) {
           long n = dropped.incrementAndGet();
           LOG.warn(
@@ -314,6 +326,7 @@ public final class LineageEmitter implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    abandoned = worker.isAlive();
     long left = accepted.get() - done.get();
     if (left > 0) {
       dropped.addAndGet(left);
@@ -427,8 +440,7 @@ public final class LineageEmitter implements AutoCloseable {
     public LineageEmitter build() {
       LineageTransport t = transport;
       if (t == null) {
-        throw Checks.missing(
-            "LineageEmitter.Builder", "transport", "transport(LineageTransport)");
+        throw Checks.missing("LineageEmitter.Builder", "transport", "transport(LineageTransport)");
       }
       return new LineageEmitter(this, t);
     }

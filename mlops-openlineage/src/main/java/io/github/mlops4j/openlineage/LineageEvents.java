@@ -1,8 +1,8 @@
 package io.github.mlops4j.openlineage;
 
 import io.github.mlops4j.data.DatasetVersion;
-import io.github.mlops4j.features.Field;
 import io.github.mlops4j.features.FeatureView;
+import io.github.mlops4j.features.Field;
 import io.github.mlops4j.features.Materialization;
 import io.github.mlops4j.registry.AuditEntry;
 import io.github.mlops4j.registry.ModelLineage;
@@ -77,8 +77,7 @@ final class LineageEvents {
         facets.parent(parent(s.parentRunId(), parentJob == null ? s.experiment() : parentJob));
       }
       return List.of(
-          event(EventType.START, s.time(), s.runId(), facets, s.experiment(), "TRAINING")
-              .build());
+          event(EventType.START, s.time(), s.runId(), facets, s.experiment(), "TRAINING").build());
     }
     if (event instanceof RunEvent.InputLogged i) {
       List<RunInput> inputs = inputsOfRun.computeIfAbsent(i.runId(), k -> new ArrayList<>());
@@ -106,8 +105,7 @@ final class LineageEvents {
     for (RunInput input : inputs) {
       in.add(dataset(input.dataset(), input.context()));
     }
-    return List.of(
-        event(type, e.time(), e.runId(), facets, job, "TRAINING").inputs(in).build());
+    return List.of(event(type, e.time(), e.runId(), facets, job, "TRAINING").inputs(in).build());
   }
 
   private InputDataset dataset(DatasetVersion d, String role) {
@@ -175,8 +173,9 @@ final class LineageEvents {
     } else if (a.version() != null) {
       out.add(model(a.model(), a.version(), null));
     }
-    UUID id = UUID.nameUUIDFromBytes(("registry/" + a.sequence() + "/" + a.model()).getBytes(
-        StandardCharsets.UTF_8));
+    UUID id =
+        UUID.nameUUIDFromBytes(
+            ("registry/" + a.sequence() + "/" + a.model()).getBytes(StandardCharsets.UTF_8));
     return List.of(
         event(EventType.COMPLETE, a.time(), id, facets, job, "MODEL_REGISTRY")
             .inputs(in)

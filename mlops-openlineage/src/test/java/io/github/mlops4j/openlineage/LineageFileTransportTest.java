@@ -9,10 +9,10 @@ import io.github.mlops4j.features.FeatureRow;
 import io.github.mlops4j.features.FeatureStore;
 import io.github.mlops4j.features.FeatureView;
 import io.github.mlops4j.features.ValueType;
+import io.github.mlops4j.openlineage.testing.LineageSchema;
 import io.github.mlops4j.registry.ModelArtifact;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelVersion;
-import io.github.mlops4j.openlineage.testing.LineageSchema;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.tracking.Run;
 import io.github.mlops4j.tracking.Tracker;
@@ -70,7 +70,8 @@ class LineageFileTransportTest {
         try (Run child = parent.newChildRun().name("fold-1").start()) {
           childId = child.id();
         }
-        registered = registry.register("churn-model", ModelArtifact.file(modelFile, "bin"), parentId);
+        registered =
+            registry.register("churn-model", ModelArtifact.file(modelFile, "bin"), parentId);
       }
       registry.setAlias("churn-model", "champion", registered.version());
       Run failed = tracker.startRun("churn");
@@ -163,8 +164,7 @@ class LineageFileTransportTest {
     assertThat(schema.errors(valid.replaceFirst("\"_producer\":\"[^\"]+\",", ""))).isNotEmpty();
     assertThat(schema.errors(valid.replace("\"START\"", "\"BEGUN\""))).isNotEmpty();
     // a facet whose required field is missing
-    assertThat(schema.errors(valid.replace("\"processingType\":\"BATCH\",", "")))
-        .isNotEmpty();
+    assertThat(schema.errors(valid.replace("\"processingType\":\"BATCH\",", ""))).isNotEmpty();
   }
 
   private static JsonNode one(List<JsonNode> events, String runId, String type) {

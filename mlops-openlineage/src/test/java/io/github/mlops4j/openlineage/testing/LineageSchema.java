@@ -21,10 +21,10 @@ import java.util.regex.Pattern;
 
 /**
  * Validates OpenLineage events against the specification's JSON schema, committed under {@code
- * src/test/resources/openlineage-spec} (see the README there for its source and license): the
- * event against {@code OpenLineage.json} (2-0-2), and every facet in it against the facet schema
- * its {@code _schemaURL} names, which must be one of the committed files, at the same version.
- * Formats ({@code uuid}, {@code date-time}, {@code uri}) are asserted. No network access.
+ * src/test/resources/openlineage-spec} (see the README there for its source and license): the event
+ * against {@code OpenLineage.json} (2-0-2), and every facet in it against the facet schema its
+ * {@code _schemaURL} names, which must be one of the committed files, at the same version. Formats
+ * ({@code uuid}, {@code date-time}, {@code uri}) are asserted. No network access.
  */
 public final class LineageSchema {
   private static final String SPEC = "https://openlineage.io/spec/";
@@ -52,7 +52,12 @@ public final class LineageSchema {
   /** The schema validation errors of one event (a JSON object), empty when it is valid. */
   public List<String> errors(String eventJson) {
     List<String> out = new ArrayList<>();
-    for (Error e : schema(SPEC + "2-0-2/OpenLineage.json").validate(eventJson, InputFormat.JSON, c -> c.executionConfig(x -> x.formatAssertionsEnabled(true)))) {
+    for (Error e :
+        schema(SPEC + "2-0-2/OpenLineage.json")
+            .validate(
+                eventJson,
+                InputFormat.JSON,
+                c -> c.executionConfig(x -> x.formatAssertionsEnabled(true)))) {
       out.add("event: " + e);
     }
     JsonNode event;
@@ -87,7 +92,8 @@ public final class LineageSchema {
           Schema facet = schema(file);
           String id = facet.getSchemaNode().get("$id").asText();
           if (!id.equals(file)) {
-            out.add(path + "/" + f.getKey() + ": names " + file + " but the committed schema is " + id);
+            out.add(
+                path + "/" + f.getKey() + ": names " + file + " but the committed schema is " + id);
             continue;
           }
           if (!facet.getSchemaNode().path("properties").has(f.getKey())) {
