@@ -28,6 +28,8 @@ import io.github.mlops4j.monitoring.profile.Profile;
 import io.github.mlops4j.monitoring.profile.ProfileDrift;
 import io.github.mlops4j.monitoring.profile.ProfileDriftMethod;
 import io.github.mlops4j.monitoring.profile.ProfileSchema;
+import io.github.mlops4j.openlineage.LineageEmitter;
+import io.github.mlops4j.openlineage.LineageTransport;
 import io.github.mlops4j.registry.AuditEntry;
 import io.github.mlops4j.registry.FeatureSpec;
 import io.github.mlops4j.registry.ModelRegistry;
@@ -234,6 +236,11 @@ public final class Demo {
     long started = System.nanoTime();
     Path workspace = options.workspace().toAbsolutePath().normalize();
     Examples.wipe(workspace);
+    try {
+      Files.createDirectories(lineageFile(workspace).getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     out.raw("mlops4j demo: track, register, serve, monitor, retrain, roll back");
     out.raw("workspace: " + workspace + " (deleted and recreated at every run)");
 
@@ -245,7 +252,18 @@ public final class Demo {
     try (Store store = Store.open(workspace);
         Tracker tracker = Tracker.builder().store(store).build();
         ModelRegistry registry = ModelRegistry.builder().store(store).build();
-        FeatureStore features = FeatureStore.builder().store(store).build()) {
+        FeatureStore features = FeatureStore.builder().store(store).build();
+        // Lineage out to the catalogs: every run, registry change and materialization below
+        // becomes an OpenLineage event, here appended to a file (LineageTransport.http for
+        // Marquez or DataHub). Declared last, so closed first: it sends what is queued.
+        LineageEmitter lineage =
+            LineageEmitter.builder()
+                .namespace("mlops4j-demo")
+                .transport(LineageTransport.file(lineageFile(workspace)))
+                .build()) {
+      lineage.observe(tracker);
+      lineage.observe(registry);
+      lineage.observe(features);
       Trained trained = track(workspace, tracker, split);
       ModelVersion champion = register(registry, trained);
       features(features, all, split);
@@ -302,6 +320,15 @@ public final class Demo {
           if (!retraining.awaitTermination(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("Retraining alerts still running after 60 s");
           }
+          if (!lineage.flush(Duration.ofSeconds(30))) {
+            throw new IllegalStateException("Lineage events were not written within 30 s");
+          }
+          out.line(
+              "lineage: %d OpenLineage events (runs, registry changes, materializations) in %s,"
+                  + " %d dropped",
+              lineage.sentEvents(),
+              workspace.relativize(lineageFile(workspace)),
+              lineage.droppedEvents());
           out.heading(
               String.format(
                   Locale.ROOT,
@@ -319,6 +346,11 @@ public final class Demo {
     } finally {
       meters.close();
     }
+  }
+
+  /** Where the demo writes its OpenLineage events, one JSON object per line. */
+  public static Path lineageFile(Path workspace) {
+    return workspace.resolve("lineage").resolve("events.jsonl");
   }
 
   private static List<String> featureRefs() {

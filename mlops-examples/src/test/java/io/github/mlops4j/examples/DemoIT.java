@@ -2,11 +2,16 @@ package io.github.mlops4j.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.mlops4j.openlineage.testing.LineageSchema;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +54,63 @@ class DemoIT {
             "PROMOTED",
             "rollback: champion -> v1",
             "mlops_drift_score{feature=\"mean_texture\"",
-            "rows scored, 2 rejected");
+            "rows scored, 2 rejected",
+            "OpenLineage events");
+
+    assertLineage(Demo.lineageFile(dir.resolve("ws")));
+  }
+
+  /**
+   * The loop's lineage: every event valid against OpenLineage's JSON schema, each tracking run
+   * started and ended, the registered versions with the training data as inputs, the alias moves
+   * and the materialization of the feature view.
+   */
+  private static void assertLineage(Path file) throws Exception {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    LineageSchema schema = new LineageSchema();
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : lines) {
+      assertThat(schema.errors(line)).as(line).isEmpty();
+      events.add(json.readTree(line));
+    }
+    List<JsonNode> training =
+        events.stream().filter(e -> e.at("/job/name").asText().equals(Demo.EXPERIMENT)).toList();
+    long started = training.stream().filter(e -> type(e).equals("START")).count();
+    long ended = training.stream().filter(e -> !type(e).equals("START")).count();
+    assertThat(started).isGreaterThanOrEqualTo(4).isEqualTo(ended); // 3 candidates + retraining
+    assertThat(training)
+        .filteredOn(e -> type(e).equals("COMPLETE"))
+        .anySatisfy(
+            e ->
+                assertThat(e.at("/inputs").findValuesAsText("name"))
+                    .anySatisfy(n -> assertThat(n).endsWith("data/train.csv")));
+    List<JsonNode> registry =
+        events.stream()
+            .filter(e -> e.at("/job/name").asText().equals("registry." + Demo.MODEL))
+            .toList();
+    assertThat(registry)
+        .anySatisfy(
+            e -> {
+              assertThat(e.at("/outputs/0/name").asText()).isEqualTo("models/breast-cancer/1");
+              assertThat(e.at("/inputs").size()).isGreaterThan(0);
+              assertThat(e.at("/run/facets/parent/job/name").asText()).isEqualTo(Demo.EXPERIMENT);
+            })
+        .anySatisfy(
+            e -> assertThat(e.at("/outputs/0/name").asText()).isEqualTo("models/breast-cancer/2"))
+        .anySatisfy(
+            e ->
+                assertThat(e.at("/outputs/0/name").asText())
+                    .isEqualTo("models/breast-cancer@champion"));
+    assertThat(events)
+        .anySatisfy(
+            e ->
+                assertThat(e.at("/job/name").asText())
+                    .isEqualTo("features.materialize." + Demo.VIEW));
+  }
+
+  private static String type(JsonNode event) {
+    return event.at("/eventType").asText();
   }
 
   @Test
