@@ -308,7 +308,7 @@ public final class LineageEmitter implements AutoCloseable {
   /**
    * Stops accepting changes, sends what is queued within {@link Builder#closeTimeout} (failed sends
    * are then retried without waiting the backoff), counts what is left as dropped, and closes the
-   * transport. Idempotent.
+   * transport, waiting for that until the timeout is over but at least 1 s. Idempotent.
    */
   @Override
   public void close() {
@@ -335,13 +335,32 @@ public final class LineageEmitter implements AutoCloseable {
           left,
           closeTimeout);
     }
+    closeTransport(deadline);
+  }
+
+  /**
+   * Closes the transport on its own thread, waiting for it until the deadline but at least 1 s: an
+   * HTTP client may wait for a request the endpoint never answers.
+   */
+  private void closeTransport(long deadline) {
+    Thread closer =
+        new Thread(
+            () -> {
+              try {
+                transport.close();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (Exception e) {
+                LOG.warn("Lineage: closing the transport failed: {}", e.toString());
+              }
+            },
+            "mlops4j-openlineage-close");
+    closer.setDaemon(true);
+    closer.start();
     try {
-      transport.close();
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      LOG.warn("Lineage: closing the transport failed: {}", e.toString());
+      closer.join(Math.max(1_000, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

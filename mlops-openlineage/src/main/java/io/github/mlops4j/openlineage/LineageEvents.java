@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -72,9 +73,10 @@ final class LineageEvents {
     if (event instanceof RunEvent.Started s) {
       jobOfRun.put(s.runId(), s.experiment());
       OpenLineage.RunFacetsBuilder facets = ol.newRunFacetsBuilder();
-      String parentJob = s.parentRunId() == null ? null : jobOfRun.get(s.parentRunId());
-      if (s.parentRunId() != null) {
-        facets.parent(parent(s.parentRunId(), parentJob == null ? s.experiment() : parentJob));
+      String parentRunId = s.parentRunId();
+      if (parentRunId != null) {
+        String parentJob = jobOfRun.get(parentRunId);
+        facets.parent(parent(parentRunId, parentJob == null ? s.experiment() : parentJob));
       }
       return List.of(
           event(EventType.START, s.time(), s.runId(), facets, s.experiment(), "TRAINING").build());
@@ -99,7 +101,7 @@ final class LineageEvents {
     if (e.status() == RunStatus.FAILED) {
       facets.errorMessage(
           ol.newErrorMessageRunFacet(
-              e.error() == null ? "failed" : e.error(), "Java", (String) null));
+              Objects.requireNonNullElse(e.error(), "failed"), "Java", (String) null));
     }
     List<InputDataset> in = new ArrayList<>();
     for (RunInput input : inputs) {
@@ -144,8 +146,9 @@ final class LineageEvents {
     List<OutputDataset> out = new ArrayList<>();
     if (event instanceof RegistryEvent.VersionRegistered r) {
       out.add(model(a.model(), r.version(), lineage == null ? null : lineage.version().digest()));
-      if (lineage != null && lineage.run() != null) {
-        String runId = lineage.run().runId();
+      io.github.mlops4j.tracking.RunInfo producer = lineage == null ? null : lineage.run();
+      if (lineage != null && producer != null) {
+        String runId = producer.runId();
         String parentJob = jobOfRun.get(runId);
         if (parentJob != null) {
           facets.parent(parent(runId, parentJob));
@@ -170,8 +173,11 @@ final class LineageEvents {
                           ol.newDatasetVersionDatasetFacet(now == null ? "deleted" : "v" + now))
                       .build())
               .build());
-    } else if (a.version() != null) {
-      out.add(model(a.model(), a.version(), null));
+    } else {
+      Integer version = a.version();
+      if (version != null) {
+        out.add(model(a.model(), version, null));
+      }
     }
     UUID id =
         UUID.nameUUIDFromBytes(
@@ -188,19 +194,21 @@ final class LineageEvents {
     t.add(ol.newTagsRunFacetFields("mlops4j.action", a.action().name(), "mlops4j"));
     t.add(ol.newTagsRunFacetFields("mlops4j.actor", a.actor(), "mlops4j"));
     t.add(ol.newTagsRunFacetFields("mlops4j.sequence", Long.toString(a.sequence()), "mlops4j"));
-    if (a.version() != null) {
-      t.add(ol.newTagsRunFacetFields("mlops4j.version", a.version().toString(), "mlops4j"));
+    Integer version = a.version();
+    if (version != null) {
+      t.add(ol.newTagsRunFacetFields("mlops4j.version", version.toString(), "mlops4j"));
     }
-    if (a.alias() != null) {
-      t.add(ol.newTagsRunFacetFields("mlops4j.alias", a.alias(), "mlops4j"));
+    String alias = a.alias();
+    if (alias != null) {
+      t.add(ol.newTagsRunFacetFields("mlops4j.alias", alias, "mlops4j"));
     }
-    if (a.previousVersion() != null) {
-      t.add(
-          ol.newTagsRunFacetFields(
-              "mlops4j.previous_version", a.previousVersion().toString(), "mlops4j"));
+    Integer previous = a.previousVersion();
+    if (previous != null) {
+      t.add(ol.newTagsRunFacetFields("mlops4j.previous_version", previous.toString(), "mlops4j"));
     }
-    if (a.comment() != null) {
-      t.add(ol.newTagsRunFacetFields("mlops4j.comment", a.comment(), "mlops4j"));
+    String comment = a.comment();
+    if (comment != null) {
+      t.add(ol.newTagsRunFacetFields("mlops4j.comment", comment, "mlops4j"));
     }
     return ol.newTagsRunFacet(t);
   }
@@ -249,8 +257,9 @@ final class LineageEvents {
       }
       facets.schema(ol.newSchemaDatasetFacet(fields));
     }
-    if (m.watermark() != null) {
-      facets.version(ol.newDatasetVersionDatasetFacet(m.watermark().toString()));
+    Instant watermark = m.watermark();
+    if (watermark != null) {
+      facets.version(ol.newDatasetVersionDatasetFacet(watermark.toString()));
     }
     OpenLineage.DatasetFacets datasetFacets = facets.build();
     InputDataset in =
