@@ -1,6 +1,5 @@
 package io.github.mlops4j.monitoring.stats;
 
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -39,7 +38,7 @@ final class Inputs {
         throw notFinite(name, i, copy[i]);
       }
     }
-    Arrays.sort(copy);
+    DoubleSort.sort(copy);
     return copy;
   }
 
