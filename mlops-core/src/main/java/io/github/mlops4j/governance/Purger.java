@@ -29,6 +29,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deletes for good what tracking only soft-deletes: runs with their params, tags, metrics, dataset
@@ -58,14 +60,17 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The artifact store must support {@link ArtifactStore#list()} (collection) and {@link
  * ArtifactStore#delete(String, Instant)}; {@link
- * io.github.mlops4j.artifacts.DirectoryArtifactStore} does. Instances are safe to share between
- * threads.
+ * io.github.mlops4j.artifacts.DirectoryArtifactStore} does. With a store that cannot delete, purges
+ * still delete their rows and leave the objects queued (listed as deferred) for a later {@link
+ * #resume()}. Instances are safe to share between threads.
  *
  * @since 0.1.0
  */
 public final class Purger implements AutoCloseable {
   /** Default grace period: objects stored or renewed this recently are never deleted. */
   public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofHours(24);
+
+  private static final Logger LOG = LoggerFactory.getLogger(Purger.class);
 
   private final Store store;
   private final boolean ownsStore;
@@ -271,7 +276,17 @@ public final class Purger implements AutoCloseable {
     List<String> deferred = new ArrayList<>();
     Instant cutoff = cutoff();
     for (String digest : queued) {
-      Outcome o = deleteObject(digest, cutoff, true);
+      Outcome o;
+      try {
+        o = deleteObject(digest, cutoff, true);
+      } catch (UnsupportedOperationException e) {
+        LOG.warn(
+            "The artifact store {} cannot delete objects; {} purged object(s) stay queued",
+            store.artifacts().location(),
+            queued.size());
+        deferred.addAll(queued.subList(queued.indexOf(digest), queued.size()));
+        break;
+      }
       if (o == Outcome.DELETED) {
         deleted.add(digest);
       } else if (o == Outcome.DEFERRED) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.store.Store;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -37,5 +38,34 @@ class PurgerTest extends PurgeContract {
               assertThat(p.gracePeriod()).isEqualTo(Purger.DEFAULT_GRACE_PERIOD);
               p.close();
             });
+  }
+
+  /** The procedure of docs/governance.md, run as written. */
+  @Test
+  void guideExample() throws Exception {
+    openPlain();
+    String runId = logRun("guide", "model bytes");
+    tracker.deleteRun(runId);
+    Path workspace = dir;
+    store.close();
+    store = null;
+    tracker.close();
+    tracker = null;
+    // tag::purge[]
+    try (Purger purger = Purger.builder().workspace(workspace).actor("dpo@example.com").build()) {
+      RunPurgePlan plan = purger.planDeletedRuns(); // dry run: nothing changes
+      plan.runs().forEach(r -> System.out.println(r.runId() + ": " + r.artifacts() + " artifacts"));
+      PurgeResult purged = purger.purge(plan, "ticket GDPR-1234");
+      System.out.println("deleted objects: " + purged.deletedObjects());
+      System.out.println("kept for the grace period: " + purged.deferredObjects());
+
+      GarbagePlan orphans = purger.planGarbageCollection(); // objects left by crashes
+      purger.collectGarbage(orphans);
+    }
+    // end::purge[]
+    try (Purger purger = Purger.builder().workspace(workspace).gracePeriod(Duration.ZERO).build()) {
+      assertThat(purger.auditTrail()).extracting(AuditRecord::action).contains("PURGE_RUNS");
+      assertThat(purger.resume().deletedObjects()).containsExactly(digestOf("model bytes"));
+    }
   }
 }
