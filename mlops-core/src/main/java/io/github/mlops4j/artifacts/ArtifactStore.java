@@ -29,8 +29,9 @@ import java.util.stream.Stream;
  *   <li>Implementations are safe to share between threads.
  *   <li>Optional, for purges and garbage collection: {@link #list()} and {@link #delete(String,
  *       Instant)}. A {@link #put} of content that is already stored renews the object's {@linkplain
- *       ArtifactObject#lastModified() modification time}, so that a collector which looked at the
- *       object before the put does not delete it.
+ *       ArtifactObject#lastModified() modification time} (an implementation may skip renewing an
+ *       object renewed within the last minute), so that a collector which looked at the object
+ *       before the put does not delete it.
  * </ul>
  *
  * @since 0.1.0

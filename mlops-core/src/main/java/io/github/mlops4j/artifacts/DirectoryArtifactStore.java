@@ -53,8 +53,9 @@ import org.slf4j.LoggerFactory;
  * with its name before reusing it (so a duplicate put costs one read of the object); an object
  * damaged in place, whatever its size, is replaced by the new copy with the same atomic rename.
  *
- * <p>A put of content already stored renews the object's modification time; {@link #list()} and
- * {@link #delete(String, Instant)} serve purges and garbage collection.
+ * <p>A put of content already stored renews the object's modification time when it is more than a
+ * minute old; {@link #list()} and {@link #delete(String, Instant)} serve purges and garbage
+ * collection.
  *
  * <p>Instances are immutable and safe to share between threads. Several threads and several
  * processes may put into the same root at the same time, including the same content: the result is
@@ -73,6 +74,13 @@ public final class DirectoryArtifactStore implements ArtifactStore {
   static final Duration STALE_TEMP_AGE = Duration.ofHours(1);
 
   static final int BUFFER_SIZE = 1 << 20;
+
+  /**
+   * A put of content already stored renews the object's modification time only when it is older
+   * than this, so frequent duplicate puts write no metadata; a collector's grace period covers
+   * writers up to this much less than its length.
+   */
+  static final Duration RENEW_AFTER = Duration.ofMinutes(1);
 
   private static final Logger LOG = LoggerFactory.getLogger(DirectoryArtifactStore.class);
 
@@ -372,13 +380,18 @@ public final class DirectoryArtifactStore implements ArtifactStore {
   }
 
   /**
-   * Sets the modification time of an intact object to now, so that a collector that looked at it
-   * before this put keeps it. Returns false when the object is gone meanwhile (a collector deleted
-   * it) or cannot be touched, and the caller then publishes its own copy.
+   * Sets the modification time of an intact object to now when it is older than {@link
+   * #RENEW_AFTER}, so that a collector that looked at it before this put keeps it. Returns false
+   * when the object is gone meanwhile (a collector deleted it) or cannot be touched, and the caller
+   * then publishes its own copy.
    */
   private static boolean renew(Path target) {
     try {
-      Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
+      Instant now = Instant.now();
+      Instant modified = Files.getLastModifiedTime(target, LinkOption.NOFOLLOW_LINKS).toInstant();
+      if (modified.isBefore(now.minus(RENEW_AFTER))) {
+        Files.setLastModifiedTime(target, FileTime.from(now));
+      }
       return true;
     } catch (NoSuchFileException e) {
       return false;
