@@ -3,6 +3,7 @@ package io.github.mlops4j.governance.internal;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.internal.Dialect;
 import io.github.mlops4j.store.internal.StoreAccess;
+import io.github.mlops4j.tracking.Tracker;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,9 +34,12 @@ public final class GovernanceTables {
 
   private GovernanceTables() {}
 
-  /** Migrates the governance tables (and tracking's, whose references they check). */
+  /**
+   * Migrates the governance tables and tracking's (whose references they check; through a tracker,
+   * which knows tracking's version).
+   */
   public static void migrate(Store store) {
-    StoreAccess.migrate(store, "tracking", 2);
+    Tracker.builder().store(store).captureEnvironment(false).build().close();
     StoreAccess.migrate(store, COMPONENT, SCHEMA_VERSION);
   }
 
@@ -114,7 +118,8 @@ public final class GovernanceTables {
                 ? "LOCK TABLE artifacts, model_versions IN SHARE MODE"
                 : "LOCK TABLE artifacts IN SHARE MODE");
       } else {
-        // A write statement takes SQLite's single write lock now, not at commit.
+        // The embedded store begins IMMEDIATE; for any other SQLite data source, a write
+        // statement takes the database's single write lock now, not at commit.
         s.executeUpdate("UPDATE purge_pending_objects SET queued_time = queued_time WHERE 1 = 0");
       }
     }
