@@ -2,7 +2,7 @@
  * mlops4j core: experiment tracking, dataset versions and lineage, the feature store, artifacts and
  * the workspace store.
  *
- * <p>Exports only API packages. The {@code *.internal} packages are not API; four of them are
+ * <p>Exports only API packages. The {@code *.internal} packages are not API; five of them are
  * exported to the mlops4j modules that share them, and to no one else.
  *
  * @since 0.1.0
@@ -13,6 +13,7 @@ module io.github.mlops4j {
   exports io.github.mlops4j.artifacts;
   exports io.github.mlops4j.data;
   exports io.github.mlops4j.features;
+  exports io.github.mlops4j.governance;
   exports io.github.mlops4j.store;
   exports io.github.mlops4j.tracking;
   exports io.github.mlops4j.internal to
@@ -27,6 +28,8 @@ module io.github.mlops4j {
   exports io.github.mlops4j.artifacts.internal to
       io.github.mlops4j.registry,
       io.github.mlops4j.s3;
+  exports io.github.mlops4j.governance.internal to
+      io.github.mlops4j.registry;
   exports io.github.mlops4j.features.internal to
       io.github.mlops4j.spark;
   exports io.github.mlops4j.store.internal to

@@ -2,6 +2,8 @@ package io.github.mlops4j.artifacts;
 
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.stream.Stream;
 
 /**
  * A content-addressed object store: every object is named by the SHA-256 of its bytes, so equal
@@ -25,6 +27,11 @@ import java.nio.file.Path;
  *   <li>A digest argument that is not 64 lowercase hex characters is {@link
  *       IllegalArgumentException}, before any I/O.
  *   <li>Implementations are safe to share between threads.
+ *   <li>Optional, for purges and garbage collection: {@link #list()} and {@link #delete(String,
+ *       Instant)}. A {@link #put} of content that is already stored renews the object's {@linkplain
+ *       ArtifactObject#lastModified() modification time} (an implementation may skip renewing an
+ *       object renewed within the last minute), so that a collector which looked at the object
+ *       before the put does not delete it.
  * </ul>
  *
  * @since 0.1.0
@@ -85,4 +92,36 @@ public interface ArtifactStore {
    * workspace records it so that processes configured with another store are refused.
    */
   String location();
+
+  /**
+   * Every object stored, with its size and modification time, in no particular order. The stream
+   * reads lazily and must be closed (it may hold a directory handle or a connection). Objects put
+   * or deleted while the stream is read may or may not be seen. Optional: the default throws.
+   *
+   * @throws UnsupportedOperationException if this store cannot list its objects
+   * @throws ArtifactStoreException if the listing fails
+   * @since 0.1.0
+   */
+  default Stream<ArtifactObject> list() {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " cannot list its objects; purges need list() and delete()");
+  }
+
+  /**
+   * Deletes the object {@code digest} unless it was stored or {@linkplain #put renewed by a put} at
+   * or after {@code unchangedSince}. Returns whether this call deleted it ({@code false} when it is
+   * absent or too recent). The check and the deletion are one step for concurrent puts: a put that
+   * renews the object before the deletion keeps it, and a put that comes after the deletion stores
+   * it again. Deleting is refused in a read-only store. Optional: the default throws.
+   *
+   * @throws UnsupportedOperationException if this store cannot delete objects
+   * @throws ArtifactStoreException if the deletion fails
+   * @throws IllegalArgumentException if {@code digest} is not 64 lowercase hex characters
+   * @throws IllegalStateException if the store is read-only
+   * @since 0.1.0
+   */
+  default boolean delete(String digest, Instant unchangedSince) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " cannot delete objects; purges need list() and delete()");
+  }
 }

@@ -23,6 +23,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,8 +31,10 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +53,10 @@ import org.slf4j.LoggerFactory;
  * with its name before reusing it (so a duplicate put costs one read of the object); an object
  * damaged in place, whatever its size, is replaced by the new copy with the same atomic rename.
  *
+ * <p>A put of content already stored renews the object's modification time when it is more than a
+ * minute old; {@link #list()} and {@link #delete(String, Instant)} serve purges and garbage
+ * collection.
+ *
  * <p>Instances are immutable and safe to share between threads. Several threads and several
  * processes may put into the same root at the same time, including the same content: the result is
  * one intact object.
@@ -67,6 +74,13 @@ public final class DirectoryArtifactStore implements ArtifactStore {
   static final Duration STALE_TEMP_AGE = Duration.ofHours(1);
 
   static final int BUFFER_SIZE = 1 << 20;
+
+  /**
+   * A put of content already stored renews the object's modification time only when it is older
+   * than this, so frequent duplicate puts write no metadata; a collector's grace period covers
+   * writers up to this much less than its length.
+   */
+  static final Duration RENEW_AFTER = Duration.ofMinutes(1);
 
   private static final Logger LOG = LoggerFactory.getLogger(DirectoryArtifactStore.class);
 
@@ -342,7 +356,7 @@ public final class DirectoryArtifactStore implements ArtifactStore {
       syncDirectory(objects);
     }
     Existing existing = examine(target, digest, size);
-    if (existing == Existing.INTACT) {
+    if (existing == Existing.INTACT && renew(target)) {
       Files.delete(temp);
       return;
     }
@@ -363,6 +377,109 @@ public final class DirectoryArtifactStore implements ArtifactStore {
       return;
     }
     syncDirectory(dir);
+  }
+
+  /**
+   * Sets the modification time of an intact object to now when it is older than {@link
+   * #RENEW_AFTER}, so that a collector that looked at it before this put keeps it. Returns false
+   * when the object is gone meanwhile (a collector deleted it) or cannot be touched, and the caller
+   * then publishes its own copy.
+   */
+  private static boolean renew(Path target) {
+    try {
+      Instant now = Instant.now();
+      Instant modified = Files.getLastModifiedTime(target, LinkOption.NOFOLLOW_LINKS).toInstant();
+      if (modified.isBefore(now.minus(RENEW_AFTER))) {
+        Files.setLastModifiedTime(target, FileTime.from(now));
+      }
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (IOException e) {
+      LOG.debug("cannot renew the modification time of {}; storing a new copy", target, e);
+      return false;
+    }
+  }
+
+  /**
+   * Every object under {@code root/sha256/}, read lazily; files whose names are not digests
+   * (temporary files, anything put there by hand) are skipped.
+   *
+   * @throws ArtifactStoreException if the directory cannot be read
+   */
+  @Override
+  public Stream<ArtifactObject> list() {
+    Stream<Path> files;
+    try {
+      files = Files.walk(objects, 2);
+    } catch (NoSuchFileException e) {
+      return Stream.empty();
+    } catch (IOException e) {
+      throw failure("cannot list artifacts in", objects, e);
+    }
+    return files
+        .filter(p -> p.getNameCount() == objects.getNameCount() + 2)
+        .map(this::describeObject)
+        .flatMap(Optional::stream);
+  }
+
+  private Optional<ArtifactObject> describeObject(Path file) {
+    String digest = file.getParent().getFileName().toString() + file.getFileName();
+    if (!Sha256.isHex(digest)) {
+      return Optional.empty();
+    }
+    try {
+      BasicFileAttributes a =
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return a.isRegularFile()
+          ? Optional.of(new ArtifactObject(digest, a.size(), a.lastModifiedTime().toInstant()))
+          : Optional.empty();
+    } catch (NoSuchFileException e) {
+      return Optional.empty(); // deleted while listing
+    } catch (IOException e) {
+      throw failure("cannot read the attributes of artifact", file, e);
+    }
+  }
+
+  /**
+   * Deletes the object unless it was stored or renewed at or after {@code unchangedSince}. The
+   * object is first renamed to a temporary name in one atomic step, and its modification time is
+   * read after the rename: a put that renewed it before the rename is seen and the object is moved
+   * back, and a put after the rename finds no object and stores its own copy. A crash between the
+   * two steps leaves a temporary file, removed by {@link #open(Path)} once it is an hour old.
+   *
+   * @throws ArtifactStoreException if the object cannot be renamed or deleted
+   * @throws IllegalStateException if the store was opened read-only
+   */
+  @Override
+  public boolean delete(String digest, Instant unchangedSince) {
+    Objects.requireNonNull(unchangedSince, "unchangedSince");
+    Path target = path(digest);
+    checkWritable();
+    Path trash = objects.resolve(TEMP_PREFIX + "gc-" + UUID.randomUUID());
+    try {
+      Files.move(target, trash, ATOMIC_MOVE);
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (IOException e) {
+      throw failure("cannot delete artifact", target, e);
+    }
+    try {
+      Instant modified = Files.getLastModifiedTime(trash, LinkOption.NOFOLLOW_LINKS).toInstant();
+      if (!modified.isBefore(unchangedSince)) {
+        try {
+          Files.move(trash, target, ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+          Files.delete(trash); // a put stored it again meanwhile
+        }
+        return false;
+      }
+      Files.delete(trash);
+      syncDirectory(target.getParent());
+      return true;
+    } catch (IOException e) {
+      throw failure("cannot delete artifact", target, e);
+    }
   }
 
   /** What is stored under an object's final name. */

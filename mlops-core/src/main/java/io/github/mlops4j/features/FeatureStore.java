@@ -1,5 +1,6 @@
 package io.github.mlops4j.features;
 
+import io.github.mlops4j.governance.PurgeResult;
 import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.StoreOptions;
@@ -68,6 +69,7 @@ public final class FeatureStore implements AutoCloseable {
   private final HistoricalJoin historical;
   private final List<MaterializationListener> listeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final EntityEraser eraser;
 
   private FeatureStore(Builder b, Store store, boolean ownsStore) {
     this.store = store;
@@ -92,6 +94,8 @@ public final class FeatureStore implements AutoCloseable {
       this.materializer =
           new Materializer(store, dao, catalog, clock, onlineStore, embeddedOnline, reader.cache());
       this.historical = new HistoricalJoin(store, dao, catalog, b.executor);
+      this.eraser =
+          new EntityEraser(store, dao, catalog, clock, onlineStore, embeddedOnline, reader.cache());
       catalog.refresh();
     } catch (RuntimeException e) {
       if (ownsStore) {
@@ -346,6 +350,40 @@ public final class FeatureStore implements AutoCloseable {
   /** Drops the online cache (a view's version changed). */
   private void invalidateCache() {
     reader.cache().invalidateAll();
+  }
+
+  // ---------------------------------------------------------------- erasure
+
+  /**
+   * Plans the erasure of one entity (the right to erasure): every stored view whose key columns are
+   * all in {@code entity} (for example {@code {"customer_id": 42}}), with the number of its offline
+   * rows and whether the embedded online store holds it. Changes nothing.
+   *
+   * @throws IllegalArgumentException if no view is keyed by a subset of the columns, or a value is
+   *     null
+   * @throws FeatureDataException if a key value does not fit its column's type
+   */
+  public ErasurePlan planErasure(Map<String, ?> entity) {
+    checkOpen();
+    return eraser.plan(entity);
+  }
+
+  /**
+   * Erases the entity of {@code plan}: in one transaction, under the lock each view's writes and
+   * materializations take, deletes its offline rows and its embedded online row (or asks the
+   * {@linkplain Builder#onlineStore online store} to {@link OnlineStore#delete delete} it), and
+   * records the erasure in the governance audit trail ({@code actor}, the view names, counts and
+   * {@code reason}; never the key values); then drops the entity from this process's cache. Other
+   * processes' caches forget it within their {@linkplain Builder#cacheMaxStaleness staleness
+   * bound}. Rows of the entity written afterwards are kept: stop the writers first. Running it
+   * again is harmless.
+   *
+   * @throws UnsupportedOperationException if the online store cannot delete (nothing is erased)
+   */
+  public PurgeResult erase(ErasurePlan plan, String actor, @Nullable String reason) {
+    checkOpen();
+    Objects.requireNonNull(actor, "actor");
+    return eraser.erase(plan, reason, actor);
   }
 
   private void checkOpen() {

@@ -119,4 +119,24 @@ final class JdbcOnlineStore implements OnlineStore {
           return null;
         });
   }
+
+  @Override
+  public void delete(String view, Collection<EntityKey> keys) {
+    long id = viewIds.applyAsLong(view);
+    StoreAccess.write(
+        store,
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "DELETE FROM feature_online WHERE view_id = ? AND entity_key = ?")) {
+            for (EntityKey k : keys) {
+              p.setLong(1, id);
+              p.setBytes(2, k.bytes());
+              p.addBatch();
+            }
+            p.executeBatch();
+          }
+          return null;
+        });
+  }
 }

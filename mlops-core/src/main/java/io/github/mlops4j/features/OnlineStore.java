@@ -18,6 +18,8 @@ import java.util.Map;
  *       ({@link OnlineRecord#isNewerThan}): an older record written later never replaces a newer
  *       one. Writing the same records again changes nothing, so writes may be retried.
  *   <li>{@link #read} returns the kept record of each key that has one.
+ *   <li>{@link #delete} removes the kept records of its keys; a later {@link #write} keeps records
+ *       again.
  *   <li>Implementations are thread-safe.
  * </ul>
  *
@@ -40,6 +42,20 @@ public interface OnlineStore extends AutoCloseable {
    */
   default void write(String view, Collection<OnlineRecord> records, Duration ttl) {
     write(view, records);
+  }
+
+  /**
+   * Deletes the kept records of {@code keys} in {@code view}, so that {@link #read} no longer
+   * returns them: the erasure of an entity ({@link FeatureStore#erase}). Deleting a key without a
+   * record does nothing, so deletes may be retried. The default throws: a store that cannot delete
+   * cannot serve an erasure.
+   *
+   * @throws UnsupportedOperationException if this store cannot delete records
+   * @since 0.1.0
+   */
+  default void delete(String view, Collection<EntityKey> keys) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " cannot delete records; erasing an entity needs delete()");
   }
 
   /**

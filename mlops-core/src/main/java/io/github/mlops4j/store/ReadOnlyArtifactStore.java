@@ -1,9 +1,12 @@
 package io.github.mlops4j.store;
 
+import io.github.mlops4j.artifacts.ArtifactObject;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.artifacts.StoredArtifact;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.stream.Stream;
 
 /** An artifact store seen through a {@link OpenMode#READ_ONLY} store: every put is refused. */
 final class ReadOnlyArtifactStore implements ArtifactStore {
@@ -48,6 +51,16 @@ final class ReadOnlyArtifactStore implements ArtifactStore {
   @Override
   public void verify(String digest) {
     delegate.verify(digest);
+  }
+
+  @Override
+  public Stream<ArtifactObject> list() {
+    return delegate.list();
+  }
+
+  @Override
+  public boolean delete(String digest, Instant unchangedSince) {
+    throw refused();
   }
 
   @Override

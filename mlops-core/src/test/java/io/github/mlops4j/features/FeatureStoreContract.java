@@ -95,6 +95,62 @@ abstract class FeatureStoreContract {
     return features.historical(spine, List.of(refs));
   }
 
+  // ================================================================ erasure
+
+  @Test
+  void erase_offlineAndOnlineNoLongerReturnTheEntity_othersStay() {
+    features.apply(customerStats(Duration.ZERO));
+    features.write(
+        "customer_stats",
+        List.of(
+            stats("c1", 10, 10, 1.0, 1L),
+            stats("c1", 20, 20, 2.0, 2L),
+            stats("c2", 10, 10, 5.0, 5L)));
+    features.materialize(t(10_000));
+    Map<String, Object> c1 = Map.of("customer_id", "c1");
+    Map<String, Object> c2 = Map.of("customer_id", "c2");
+    assertThat(features.online(c1, List.of(AVG)).get(0, AVG)).isEqualTo(2.0); // cached now
+
+    ErasurePlan plan = features.planErasure(c1);
+    assertThat(plan.views()).hasSize(1);
+    assertThat(plan.views().get(0).view()).isEqualTo("customer_stats");
+    assertThat(plan.views().get(0).offlineRows()).isEqualTo(2);
+    assertThat(plan.toString()).doesNotContain("c1");
+    assertThat(features.online(c1, List.of(AVG)).get(0, AVG)).isEqualTo(2.0); // a dry run
+
+    io.github.mlops4j.governance.PurgeResult result =
+        features.erase(plan, "dpo@example.com", "erasure request 12");
+
+    assertThat(result.purged()).containsExactly("customer_stats");
+    assertThat(result.deletedRows()).containsEntry("offlineRows", 2L);
+    assertThat(features.online(c1, List.of(AVG)).value(AVG).status())
+        .isEqualTo(FeatureStatus.NOT_FOUND);
+    assertThat(join(List.of(spine("c1", 30)), AVG).get(0).value(AVG).status())
+        .isEqualTo(FeatureStatus.NOT_FOUND);
+    assertThat(features.online(c2, List.of(AVG)).get(0, AVG)).isEqualTo(5.0);
+    assertThat(join(List.of(spine("c2", 30)), AVG).get(0).get(AVG)).isEqualTo(5.0);
+    // materializing again does not bring it back, and erasing again is harmless
+    clock.advance(Duration.ofSeconds(1));
+    features.materialize(clock.instant());
+    assertThat(features.online(c1, List.of(AVG)).value(AVG).status())
+        .isEqualTo(FeatureStatus.NOT_FOUND);
+    assertThat(features.planErasure(c1).offlineRows()).isZero();
+    features.erase(features.planErasure(c1), "dpo@example.com", null);
+
+    try (io.github.mlops4j.governance.Purger purger =
+        io.github.mlops4j.governance.Purger.builder().store(features.store()).build()) {
+      List<io.github.mlops4j.governance.AuditRecord> audit = purger.auditTrail();
+      assertThat(audit).extracting(a -> a.action()).containsOnly("ERASE_ENTITY");
+      assertThat(audit.get(0).subject()).isEqualTo("customer_stats");
+      assertThat(audit.get(0).counts()).contains("offlineRows=2");
+      assertThat(audit.get(0).reason()).isEqualTo("erasure request 12");
+      assertThat(audit.toString()).doesNotContain("c1");
+    }
+    assertThatThrownBy(() -> features.planErasure(Map.of("account", "a1")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("No feature view");
+  }
+
   // ================================================================ definitions
 
   @Test

@@ -36,4 +36,12 @@ final class InMemoryOnlineStore implements OnlineStore {
       stored.merge(r.key(), r, (old, neu) -> neu.isNewerThan(old) ? neu : old);
     }
   }
+
+  @Override
+  public void delete(String view, Collection<EntityKey> keys) {
+    Map<EntityKey, OnlineRecord> stored = views.get(view);
+    if (stored != null) {
+      keys.forEach(stored::remove);
+    }
+  }
 }

@@ -30,6 +30,7 @@ class ModuleDescriptorTest {
             "io.github.mlops4j.artifacts.internal",
                 Set.of("io.github.mlops4j.registry", "io.github.mlops4j.s3"),
             "io.github.mlops4j.features.internal", Set.of("io.github.mlops4j.spark"),
+            "io.github.mlops4j.governance.internal", Set.of("io.github.mlops4j.registry"),
             "io.github.mlops4j.store.internal",
                 Set.of("io.github.mlops4j.monitoring", "io.github.mlops4j.registry")));
   }

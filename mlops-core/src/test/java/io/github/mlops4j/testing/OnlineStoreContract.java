@@ -159,6 +159,23 @@ public abstract class OnlineStoreContract {
   }
 
   /**
+   * Delete removes only the given keys of the given view, deleting again is harmless, and a later
+   * write keeps a record again (even an older one: nothing of the erased record is remembered).
+   */
+  @Test
+  public void delete_removesOnlyTheGivenKeysOfTheView() {
+    OnlineStore s = open();
+    s.write("v", List.of(record("a", 5, 5, 5, "A"), record("b", 2, 2, 2, "B")));
+    s.write("w", List.of(record("a", 0, 0, 0, "W")));
+    s.delete("v", List.of(key("a"), key("never written")));
+    s.delete("v", List.of(key("a")));
+    assertThat(s.read("v", List.of(key("a"), key("b")))).containsOnlyKeys(key("b"));
+    assertThat(payload(s.read("w", List.of(key("a"))).get(key("a")))).isEqualTo("W");
+    s.write("v", List.of(record("a", 1, 1, 1, "again")));
+    assertThat(payload(s.read("v", List.of(key("a"))).get(key("a")))).isEqualTo("again");
+  }
+
+  /**
    * The store is thread-safe: writers racing on one key end with the greatest of all their records,
    * whatever the interleaving.
    */

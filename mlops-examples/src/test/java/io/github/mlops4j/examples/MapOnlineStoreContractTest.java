@@ -37,6 +37,11 @@ class MapOnlineStoreContractTest extends OnlineStoreContract {
         }
       }
     }
+
+    @Override
+    public synchronized void delete(String view, Collection<EntityKey> keys) {
+      views.getOrDefault(view, new HashMap<>()).keySet().removeAll(keys);
+    }
   }
 
   @Override

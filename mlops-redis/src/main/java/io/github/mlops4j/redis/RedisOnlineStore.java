@@ -307,6 +307,33 @@ public final class RedisOnlineStore implements OnlineStore {
     runScript("write", view, list.size(), writeSha, WRITE_SCRIPT, chunkKeys, chunkArgs);
   }
 
+  /**
+   * Deletes the hashes of {@code keys} in {@code view} ({@code DEL}, one command per batch): the
+   * erasure of an entity. Deleting a key that holds nothing does nothing.
+   */
+  @Override
+  public void delete(String view, Collection<EntityKey> keys) {
+    Objects.requireNonNull(view, "view");
+    if (keys.isEmpty()) {
+      return;
+    }
+    byte[] prefix = RecordFormat.prefix(namespace, view);
+    List<EntityKey> unique = new ArrayList<>(new LinkedHashSet<>(keys));
+    List<RedisFuture<Long>> sent = new ArrayList<>();
+    List<Integer> sizes = new ArrayList<>();
+    for (List<EntityKey> chunk : chunks(unique)) {
+      byte[][] k = new byte[chunk.size()][];
+      for (int i = 0; i < k.length; i++) {
+        k[i] = RecordFormat.key(prefix, chunk.get(i));
+      }
+      sent.add(redis.del(k));
+      sizes.add(k.length);
+    }
+    for (int i = 0; i < sent.size(); i++) {
+      await("delete", view, sizes.get(i), sent.get(i));
+    }
+  }
+
   private byte[] expireAt(OnlineRecord r, Duration ttl) {
     Duration keep = keepExpiredFor;
     if (ttl.isZero() || keep == null) {

@@ -18,6 +18,11 @@ public enum AuditAction {
   ALIAS_DELETED,
   ALIAS_ROLLED_BACK,
   /**
+   * A version is deleted for good with its tags and evaluation records ({@link
+   * ModelRegistry#purgeVersion}); its artifact object too unless something else references it.
+   */
+  VERSION_PURGED,
+  /**
    * An evaluation record is kept for a version ({@link ModelRegistry#recordEvaluation}). The policy
    * is asked, so that it can tell who may attach evidence to a version (evidence that promotion
    * decisions read) apart from who may edit tags; but evaluation records describe a version without

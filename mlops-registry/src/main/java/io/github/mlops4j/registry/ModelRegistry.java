@@ -4,9 +4,13 @@ import com.google.errorprone.annotations.CheckReturnValue;
 import io.github.mlops4j.Subscription;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.artifacts.StoredArtifact;
+import io.github.mlops4j.governance.PurgeResult;
+import io.github.mlops4j.governance.Purger;
+import io.github.mlops4j.governance.internal.GovernanceTables;
 import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.StoreOptions;
+import io.github.mlops4j.store.internal.Sql;
 import io.github.mlops4j.store.internal.StoreAccess;
 import io.github.mlops4j.store.internal.StoreSource;
 import io.github.mlops4j.tracking.RunInfo;
@@ -15,6 +19,8 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -506,6 +512,146 @@ public final class ModelRegistry implements AutoCloseable {
           shared.dao.setStatus(c, name, version, ModelStatus.ARCHIVED);
           return audit(c, name, AuditAction.VERSION_ARCHIVED, version, null, null, who, now);
         });
+  }
+
+  /**
+   * Plans the permanent deletion of a version: its row, tags and evaluation records, and its
+   * artifact object unless another version or a run references the same content. Changes nothing.
+   *
+   * @throws ModelNotFoundException if the version does not exist
+   * @throws RegistryException if an alias points at it (move the alias first)
+   */
+  public VersionPurgePlan planVersionPurge(String name, int version) {
+    checkOpen();
+    Objects.requireNonNull(name, "name");
+    return StoreAccess.read(
+        shared.store,
+        c -> {
+          ModelVersion v = requireVersion(c, name, version);
+          refuseAliased(c, name, version);
+          long tags =
+              count(
+                  c,
+                  "SELECT COUNT(*) FROM model_version_tags WHERE name = ? AND version = ?",
+                  name,
+                  version);
+          long evaluations =
+              count(
+                  c,
+                  "SELECT COUNT(*) FROM model_evaluations WHERE name = ? AND version = ?",
+                  name,
+                  version);
+          boolean shared =
+              count(c, "SELECT COUNT(*) FROM artifacts WHERE digest = ?", v.digest()) > 0
+                  || count(
+                          c,
+                          "SELECT COUNT(*) FROM model_versions WHERE digest = ?"
+                              + " AND NOT (name = ? AND version = ?)",
+                          v.digest(),
+                          name,
+                          version)
+                      > 0;
+          return new VersionPurgePlan(
+              name, version, v.digest(), v.sizeBytes(), tags, evaluations, shared);
+        });
+  }
+
+  /**
+   * Deletes a version for good, as planned by {@link #planVersionPurge}: in one transaction its
+   * row, tags and evaluation records, an entry in this registry's audit trail ({@link
+   * AuditAction#VERSION_PURGED}) and one in the governance audit trail; then its artifact object if
+   * nothing else references it and it was not stored within {@link Purger#DEFAULT_GRACE_PERIOD} (a
+   * younger object stays queued and a later {@link Purger#resume()} deletes it). The version number
+   * is never reused. The access policy is asked first.
+   *
+   * @throws ModelNotFoundException if the version is gone
+   * @throws RegistryException if an alias points at it now
+   */
+  public PurgeResult purgeVersion(VersionPurgePlan plan) {
+    Objects.requireNonNull(plan, "plan");
+    String name = plan.name();
+    int version = plan.version();
+    checkOpen();
+    policy(AuditAction.VERSION_PURGED, name, version, null);
+    GovernanceTables.migrate(shared.store); // after the policy: a refused purge writes nothing
+    long[] rows = new long[3];
+    commit(
+        name,
+        (c, who, now) -> {
+          ModelVersion v = requireVersion(c, name, version);
+          refuseAliased(c, name, version);
+          rows[0] =
+              Sql.update(
+                  c,
+                  "DELETE FROM model_evaluation_metrics WHERE evaluation_id IN"
+                      + " (SELECT id FROM model_evaluations WHERE name = ? AND version = ?)",
+                  name,
+                  version);
+          rows[1] =
+              Sql.update(
+                  c, "DELETE FROM model_evaluations WHERE name = ? AND version = ?", name, version);
+          rows[2] =
+              Sql.update(
+                  c,
+                  "DELETE FROM model_version_tags WHERE name = ? AND version = ?",
+                  name,
+                  version);
+          Sql.update(c, "DELETE FROM model_versions WHERE name = ? AND version = ?", name, version);
+          GovernanceTables.queue(c, List.of(v.digest()), now);
+          GovernanceTables.audit(
+              c,
+              "PURGE_MODEL_VERSION",
+              who,
+              name + "/" + version,
+              Map.of(
+                  "versions", 1L,
+                  "tags", rows[2],
+                  "evaluations", rows[1],
+                  "evaluationMetrics", rows[0]),
+              comment,
+              now);
+          return audit(c, name, AuditAction.VERSION_PURGED, version, null, null, who, now);
+        });
+    PurgeResult objects;
+    try (Purger purger =
+        Purger.builder().store(shared.store).clock(shared.clock).actor(currentActor()).build()) {
+      objects = purger.resume();
+    }
+    return new PurgeResult(
+        List.of(name + "/" + version),
+        Map.of(
+            "versions", 1L,
+            "tags", rows[2],
+            "evaluations", rows[1],
+            "evaluationMetrics", rows[0]),
+        objects.deletedObjects(),
+        objects.deferredObjects());
+  }
+
+  private void refuseAliased(Connection c, String name, int version) throws SQLException {
+    List<String> aliases = shared.dao.aliasesOf(c, name, version);
+    if (!aliases.isEmpty()) {
+      throw new RegistryException(
+          name,
+          version,
+          "Version "
+              + version
+              + " of '"
+              + name
+              + "' cannot be purged: aliases "
+              + aliases
+              + " point at it. Move them first.");
+    }
+  }
+
+  private static long count(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      Sql.bind(p, args);
+      try (ResultSet rs = p.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
   }
 
   /** Makes an archived version READY again. */

@@ -41,7 +41,7 @@ public sealed interface RegistryEvent {
     }
   }
 
-  /** A version was archived or restored, or its tags or description changed. */
+  /** A version was archived, restored or purged, or its tags or description changed. */
   record VersionChanged(AuditEntry entry) implements RegistryEvent {}
 
   /** A registered model was created, updated or deleted. */
@@ -51,7 +51,11 @@ public sealed interface RegistryEvent {
     return switch (entry.action()) {
       case VERSION_REGISTERED -> new VersionRegistered(entry);
       case ALIAS_SET, ALIAS_DELETED, ALIAS_ROLLED_BACK -> new AliasChanged(entry);
-      case VERSION_UPDATED, VERSION_ARCHIVED, VERSION_RESTORED, EVALUATION_RECORDED ->
+      case VERSION_UPDATED,
+          VERSION_ARCHIVED,
+          VERSION_RESTORED,
+          VERSION_PURGED,
+          EVALUATION_RECORDED ->
           new VersionChanged(entry); // the last is never in the trail; mapped for completeness
       case MODEL_CREATED, MODEL_UPDATED, MODEL_DELETED -> new ModelChanged(entry);
     };

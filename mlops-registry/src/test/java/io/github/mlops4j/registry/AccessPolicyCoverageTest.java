@@ -53,6 +53,7 @@ class AccessPolicyCoverageTest {
           "openArtifact(ModelVersion)",
           "lineage(ModelVersion)",
           "auditLog(String)",
+          "planVersionPurge(String,int)",
           "checkTag(String,String)",
           "addListener(RegistryListener)",
           "refresh()",
@@ -109,6 +110,10 @@ class AccessPolicyCoverageTest {
     c.put(
         "restore(String,int)",
         new Change(AuditAction.VERSION_RESTORED, r -> r.restore("churn", 3)));
+    c.put(
+        "purgeVersion(VersionPurgePlan)",
+        new Change(
+            AuditAction.VERSION_PURGED, r -> r.purgeVersion(r.planVersionPurge("churn", 4))));
     c.put(
         "setAlias(String,String,int)",
         new Change(AuditAction.ALIAS_SET, r -> r.setAlias("churn", "champion", 1)));
