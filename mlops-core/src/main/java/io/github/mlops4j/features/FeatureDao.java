@@ -221,13 +221,82 @@ final class FeatureDao {
     }
   }
 
+  /**
+   * Rows per multi-row {@code INSERT} of the offline insert (6 parameters each, far under SQLite's
+   * and PostgreSQL's parameter limits): one statement execution per this many rows instead of one
+   * per row.
+   */
+  static final int ROWS_PER_INSERT = 64;
+
   /** Stores rows with sequences {@code firstSeq, firstSeq + 1, ...} in list order. */
   void insertRows(Connection c, long viewId, List<SourceRow> rows) throws SQLException {
-    try (PreparedStatement p =
-        c.prepareStatement(
-            "INSERT INTO feature_rows"
-                + " (view_id, entity_key, event_time, created_time, seq, vals) VALUES (?, ?, ?, ?, ?, ?)")) {
-      executeRows(p, viewId, rows, BATCH);
+    insertMultiRow(c, viewId, rows, ROWS_PER_INSERT, BATCH);
+  }
+
+  /**
+   * Inserts {@code rows} into {@code feature_rows} in list order with multi-row {@code INSERT}s of
+   * {@code perStatement} rows, executed in JDBC batches of about {@code batchRows} rows; the
+   * remainder goes in one shorter statement.
+   */
+  static void insertMultiRow(
+      Connection c, long viewId, List<SourceRow> rows, int perStatement, int batchRows)
+      throws SQLException {
+    Checks.atLeast(perStatement, 1, "perStatement");
+    Checks.atLeast(batchRows, 1, "batchRows");
+    int n = rows.size();
+    int full = n / perStatement;
+    int rest = n - full * perStatement;
+    int i = 0;
+    if (full > 0) {
+      int statementsPerBatch = Math.max(1, batchRows / perStatement);
+      try (PreparedStatement p = c.prepareStatement(insertSql(perStatement))) {
+        int pending = 0;
+        for (int s = 0; s < full; s++) {
+          bindRows(p, viewId, rows, i, perStatement);
+          i += perStatement;
+          p.addBatch();
+          if (++pending == statementsPerBatch) {
+            p.executeBatch();
+            pending = 0;
+          }
+        }
+        if (pending > 0) {
+          p.executeBatch();
+        }
+      }
+    }
+    if (rest > 0) {
+      try (PreparedStatement p = c.prepareStatement(insertSql(rest))) {
+        bindRows(p, viewId, rows, i, rest);
+        p.executeUpdate();
+      }
+    }
+  }
+
+  private static String insertSql(int rowCount) {
+    StringBuilder sql =
+        new StringBuilder(80 + rowCount * 20)
+            .append(
+                "INSERT INTO feature_rows (view_id, entity_key, event_time, created_time, seq,"
+                    + " vals) VALUES ");
+    for (int r = 0; r < rowCount; r++) {
+      sql.append(r == 0 ? "(?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?)");
+    }
+    return sql.toString();
+  }
+
+  private static void bindRows(
+      PreparedStatement p, long viewId, List<SourceRow> rows, int from, int count)
+      throws SQLException {
+    int param = 1;
+    for (int k = 0; k < count; k++) {
+      SourceRow r = rows.get(from + k);
+      p.setLong(param++, viewId);
+      p.setBytes(param++, r.key.bytes());
+      p.setLong(param++, r.event);
+      p.setLong(param++, r.created);
+      p.setLong(param++, r.seq);
+      p.setBytes(param++, r.values);
     }
   }
 

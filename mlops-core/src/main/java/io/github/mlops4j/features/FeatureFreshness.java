@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param nullValue ... with status NULL_VALUE
  * @param notFound ... with status NOT_FOUND
  * @param expired ... with status EXPIRED
+ * @param cacheRefreshFailures online cache entries of this view whose background reload failed in
+ *     this process (each kept its old value until it expired)
  * @since 0.1.0
  */
 public record FeatureFreshness(
@@ -25,7 +27,8 @@ public record FeatureFreshness(
     long present,
     long nullValue,
     long notFound,
-    long expired) {
+    long expired,
+    long cacheRefreshFailures) {
 
   /** All online feature values served for this view by this process. */
   public long lookups() {

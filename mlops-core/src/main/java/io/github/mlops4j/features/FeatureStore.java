@@ -90,7 +90,14 @@ public final class FeatureStore implements AutoCloseable {
       }
       this.reader =
           new OnlineReader(
-              catalog, clock, onlineStore, embeddedOnline, b.cacheMaximumSize, b.cacheMaxStaleness);
+              catalog,
+              clock,
+              onlineStore,
+              embeddedOnline,
+              b.cacheMaximumSize,
+              b.cacheMaxStaleness,
+              b.cacheRefreshAfter,
+              b.cacheRefreshExecutor);
       this.materializer =
           new Materializer(store, dao, catalog, clock, onlineStore, embeddedOnline, reader.cache());
       this.historical = new HistoricalJoin(store, dao, catalog, b.executor);
@@ -325,7 +332,8 @@ public final class FeatureStore implements AutoCloseable {
               c.present.sum(),
               c.nullValue.sum(),
               c.notFound.sum(),
-              c.expired.sum()));
+              c.expired.sum(),
+              c.refreshFailures.sum()));
     }
     return out;
   }
@@ -394,7 +402,7 @@ public final class FeatureStore implements AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      reader.cache().invalidateAll();
+      reader.cache().close();
       if (ownsStore) {
         store.close();
       }
@@ -410,6 +418,8 @@ public final class FeatureStore implements AutoCloseable {
     private @Nullable OnlineStore onlineStore;
     private long cacheMaximumSize = 100_000;
     private Duration cacheMaxStaleness = Duration.ofMinutes(1);
+    private @Nullable Duration cacheRefreshAfter;
+    private @Nullable Executor cacheRefreshExecutor;
     private @Nullable Executor executor;
 
     private Builder() {}
@@ -446,6 +456,31 @@ public final class FeatureStore implements AutoCloseable {
       Objects.requireNonNull(maxStaleness, "cacheMaxStaleness");
       Checks.notNegative(maxStaleness, "cacheMaxStaleness");
       this.cacheMaxStaleness = maxStaleness;
+      return this;
+    }
+
+    /**
+     * Age after which a cache entry that is read is re-read from the online store in the background
+     * (default: half of {@link #cacheMaxStaleness(Duration) cacheMaxStaleness}). The lookup that
+     * finds it still gets the cached value at once; reloads due together are read in one bulk read
+     * per view. Entries older than {@code cacheMaxStaleness} are still re-read on the lookup's
+     * thread, so no value is ever served older than that bound. Zero, or a value not below {@code
+     * cacheMaxStaleness}, turns refresh-ahead off.
+     */
+    public Builder cacheRefreshAfter(Duration refreshAfter) {
+      Objects.requireNonNull(refreshAfter, "cacheRefreshAfter");
+      Checks.notNegative(refreshAfter, "cacheRefreshAfter");
+      this.cacheRefreshAfter = refreshAfter;
+      return this;
+    }
+
+    /**
+     * Runs the background reloads of the online cache (default: one daemon thread owned by the
+     * feature store, ended by {@link FeatureStore#close()}). A failed reload keeps the old value
+     * until it expires and is counted in {@link FeatureFreshness#cacheRefreshFailures()}.
+     */
+    public Builder cacheRefreshExecutor(Executor executor) {
+      this.cacheRefreshExecutor = Objects.requireNonNull(executor, "cacheRefreshExecutor");
       return this;
     }
 

@@ -14,6 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import org.jspecify.annotations.Nullable;
@@ -30,8 +39,16 @@ import org.jspecify.annotations.Nullable;
  * a write re-reads (a write counter is compared before and after it), which narrows the window in
  * which a racing bulk load could cache the row it read just before the write; {@code maxStaleness}
  * bounds it.
+ *
+ * <p>Refresh-ahead: an entry read after {@code refreshAfter} (default half of {@code maxStaleness})
+ * is still served, and one background reload of it is started on the refresh executor (Caffeine's
+ * {@code refreshAfterWrite}); reloads that are due at the same time are coalesced into one bulk
+ * read per view. The hard bound stays: an entry older than {@code maxStaleness} has expired and is
+ * loaded on the caller's thread, as without refresh. A reload that fails keeps the old value (until
+ * its expiry) and is counted in the view's {@link LookupCounters#refreshFailures}; a reload that
+ * overlaps an invalidation of its key is discarded by Caffeine.
  */
-final class OnlineCache {
+final class OnlineCache implements AutoCloseable {
   record Key(long viewId, EntityKey key) {}
 
   /** A cached row of one entity, decoded with the view version it was loaded under. */
@@ -76,19 +93,61 @@ final class OnlineCache {
   private final Clock clock;
   private final long maxStalenessNanos;
   private final AtomicLong writes = new AtomicLong();
+  private final Executor refreshExecutor;
+  private final @Nullable ExecutorService ownedExecutor;
+  private final ConcurrentHashMap<Key, CompletableFuture<Entry>> pendingReloads =
+      new ConcurrentHashMap<>();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
+  /**
+   * @param refreshAfter age after which a read entry is reloaded in the background; null for half
+   *     of {@code maxStaleness}; zero, or not below {@code maxStaleness}, turns refresh-ahead off
+   * @param refreshExecutor runs background reloads; null for a single daemon thread owned by this
+   *     cache (ended by {@link #close()}, idle threads end after a few seconds)
+   */
   OnlineCache(
       long maximumSize,
       Duration maxStaleness,
+      @Nullable Duration refreshAfter,
+      @Nullable Executor refreshExecutor,
       Clock clock,
       LongFunction<@Nullable ViewState> views,
       Loader loader) {
     this.views = views;
     this.loader = loader;
     this.clock = clock;
-    this.maxStalenessNanos = maxStaleness.toNanos();
+    this.maxStalenessNanos = nanosSaturated(maxStaleness);
+    long refreshNanos = refreshAfter == null ? maxStalenessNanos / 2 : nanosSaturated(refreshAfter);
+    boolean refresh = refreshNanos > 0 && refreshNanos < maxStalenessNanos;
+    if (refreshExecutor != null) {
+      this.refreshExecutor = refreshExecutor;
+      this.ownedExecutor = null;
+    } else if (refresh) {
+      ThreadPoolExecutor pool =
+          new ThreadPoolExecutor(
+              1,
+              1,
+              5,
+              TimeUnit.SECONDS,
+              new LinkedBlockingQueue<>(),
+              r -> {
+                Thread t = new Thread(r, "mlops4j-feature-cache-refresh");
+                t.setDaemon(true);
+                return t;
+              });
+      pool.allowCoreThreadTimeOut(true);
+      this.refreshExecutor = pool;
+      this.ownedExecutor = pool;
+    } else {
+      this.refreshExecutor = Runnable::run;
+      this.ownedExecutor = null;
+    }
+    Caffeine<Object, Object> builder = Caffeine.newBuilder();
+    if (refresh) {
+      builder.refreshAfterWrite(refreshNanos, TimeUnit.NANOSECONDS);
+    }
     this.cache =
-        Caffeine.newBuilder()
+        builder
             .maximumSize(maximumSize)
             .ticker(() -> Timestamps.toNanosSaturated(clock.instant()))
             .executor(Runnable::run)
@@ -123,7 +182,77 @@ final class OnlineCache {
                   public Map<Key, Entry> loadAll(Set<? extends Key> keys) {
                     return OnlineCache.this.loadAll(keys);
                   }
+
+                  @Override
+                  public CompletableFuture<Entry> asyncReload(
+                      Key key, Entry oldValue, Executor executor) {
+                    return reloadLater(key);
+                  }
                 });
+  }
+
+  /**
+   * Queues a background reload of {@code key}; one drain task reads every queued key of a view with
+   * one bulk read. Caffeine starts at most one reload per key at a time.
+   */
+  private CompletableFuture<Entry> reloadLater(Key key) {
+    CompletableFuture<Entry> f = new CompletableFuture<>();
+    CompletableFuture<Entry> queued = pendingReloads.putIfAbsent(key, f);
+    if (queued != null) {
+      return queued;
+    }
+    if (drainScheduled.compareAndSet(false, true)) {
+      try {
+        refreshExecutor.execute(this::drainReloads);
+      } catch (RejectedExecutionException e) {
+        drainScheduled.set(false);
+        pendingReloads.remove(key, f);
+        f.completeExceptionally(e);
+      }
+    }
+    return f;
+  }
+
+  /** Runs the queued reloads (on the refresh executor). */
+  private void drainReloads() {
+    drainScheduled.set(false);
+    Map<Long, Map<Key, CompletableFuture<Entry>>> byView = new HashMap<>();
+    for (Key k : pendingReloads.keySet()) {
+      CompletableFuture<Entry> f = pendingReloads.remove(k);
+      if (f != null) {
+        byView.computeIfAbsent(k.viewId(), v -> new HashMap<>()).put(k, f);
+      }
+    }
+    for (Map.Entry<Long, Map<Key, CompletableFuture<Entry>>> group : byView.entrySet()) {
+      Map<Key, CompletableFuture<Entry>> futures = group.getValue();
+      Map<Key, Entry> loaded;
+      try {
+        loaded = loadAll(futures.keySet());
+      } catch (RuntimeException | Error e) {
+        ViewState view = views.apply(group.getKey());
+        if (view != null) {
+          view.counters.refreshFailures.add(futures.size());
+        }
+        for (CompletableFuture<Entry> f : futures.values()) {
+          f.completeExceptionally(e);
+        }
+        if (e instanceof Error error) {
+          throw error;
+        }
+        continue;
+      }
+      for (Map.Entry<Key, CompletableFuture<Entry>> f : futures.entrySet()) {
+        f.getValue().complete(Objects.requireNonNull(loaded.get(f.getKey()), "loads every key"));
+      }
+    }
+  }
+
+  private static long nanosSaturated(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
   }
 
   private static long saturatedSub(long a, long b) {
@@ -263,5 +392,14 @@ final class OnlineCache {
 
   long estimatedSize() {
     return cache.estimatedSize();
+  }
+
+  /** Drops every entry and ends the refresh thread this cache owns (does not wait for it). */
+  @Override
+  public void close() {
+    invalidateAll();
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdownNow();
+    }
   }
 }

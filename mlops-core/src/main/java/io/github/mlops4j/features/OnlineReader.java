@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,7 +29,9 @@ final class OnlineReader {
       OnlineStore onlineStore,
       @Nullable JdbcOnlineStore embeddedOnline,
       long cacheMaximumSize,
-      Duration cacheMaxStaleness) {
+      Duration cacheMaxStaleness,
+      @Nullable Duration cacheRefreshAfter,
+      @Nullable Executor cacheRefreshExecutor) {
     this.catalog = catalog;
     this.clock = clock;
     this.onlineStore = onlineStore;
@@ -37,6 +40,8 @@ final class OnlineReader {
         new OnlineCache(
             cacheMaximumSize,
             cacheMaxStaleness,
+            cacheRefreshAfter,
+            cacheRefreshExecutor,
             clock,
             id -> catalog.snapshot().byId.get(id),
             this::readOnline);

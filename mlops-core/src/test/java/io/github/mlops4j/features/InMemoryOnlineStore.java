@@ -14,9 +14,15 @@ final class InMemoryOnlineStore implements OnlineStore {
   private final Map<String, Map<EntityKey, OnlineRecord>> views = new ConcurrentHashMap<>();
   final AtomicInteger reads = new AtomicInteger();
 
+  /** While set, reads fail as a store that is down would. */
+  volatile boolean failReads;
+
   @Override
   public Map<EntityKey, OnlineRecord> read(String view, Collection<EntityKey> keys) {
     reads.incrementAndGet();
+    if (failReads) {
+      throw new IllegalStateException("online store is down");
+    }
     Map<EntityKey, OnlineRecord> stored = views.getOrDefault(view, Map.of());
     Map<EntityKey, OnlineRecord> out = new HashMap<>();
     for (EntityKey k : keys) {
