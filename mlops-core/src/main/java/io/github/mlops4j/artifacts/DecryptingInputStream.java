@@ -132,7 +132,7 @@ final class DecryptingInputStream extends InputStream {
     try {
       length = Files.size(o.data());
     } catch (NoSuchFileException e) {
-      throw EncryptedArtifactStore.corrupted(digest, o.data(), "its data file is missing");
+      throw new ArtifactNotFoundException(digest, o.data().toString()); // header without data
     }
     if (length != o.header().dataLength()) {
       throw EncryptedArtifactStore.corrupted(

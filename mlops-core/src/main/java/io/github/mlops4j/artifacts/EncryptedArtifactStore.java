@@ -354,7 +354,8 @@ public final class EncryptedArtifactStore implements ArtifactStore {
    * Opens the object {@code digest} for reading its plaintext. The header is checked, and the data
    * key unwrapped, on the first read; every segment is authenticated before its bytes are returned.
    * Failures are thrown from {@code read} as {@link ArtifactCorruptedException} (or {@link
-   * ArtifactKeyException} for a key id the provider does not know), and again on later reads.
+   * ArtifactKeyException} for a key id the provider does not know, {@link
+   * ArtifactNotFoundException} for a header whose data file is gone), and again on later reads.
    *
    * @throws ArtifactNotFoundException if no such object is stored
    * @throws IllegalArgumentException if {@code digest} is not 64 lowercase hex characters

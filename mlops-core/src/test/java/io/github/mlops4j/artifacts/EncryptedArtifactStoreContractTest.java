@@ -1,5 +1,6 @@
 package io.github.mlops4j.artifacts;
 
+import io.github.mlops4j.testing.TestKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

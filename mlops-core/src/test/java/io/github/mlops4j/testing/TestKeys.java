@@ -1,5 +1,7 @@
-package io.github.mlops4j.artifacts;
+package io.github.mlops4j.testing;
 
+import io.github.mlops4j.artifacts.EncryptedArtifactStore;
+import io.github.mlops4j.artifacts.KeyStoreKeyProvider;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -11,8 +13,8 @@ import java.util.stream.Stream;
 import javax.crypto.spec.SecretKeySpec;
 
 /** A real PKCS12 keystore file with AES-256 keys, made with the JDK's KeyStore API. */
-final class TestKeys {
-  static final char[] PASSWORD = "test-password".toCharArray();
+public final class TestKeys {
+  public static final char[] PASSWORD = "test-password".toCharArray();
 
   private final Path file;
 
@@ -21,8 +23,9 @@ final class TestKeys {
   }
 
   /** A keystore at {@code file} with a random AES-256 key under each alias. */
-  static TestKeys create(Path file, String... aliases)
+  public static TestKeys create(Path file, String... aliases)
       throws GeneralSecurityException, IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, PASSWORD);
     TestKeys keys = new TestKeys(file);
@@ -30,8 +33,14 @@ final class TestKeys {
     return keys;
   }
 
+  /** The keystore at {@code file}, created with one key {@code alias} if missing. */
+  public static TestKeys openOrCreate(Path file, String alias)
+      throws GeneralSecurityException, IOException {
+    return Files.exists(file) ? new TestKeys(file) : create(file, alias);
+  }
+
   /** Adds random AES-256 keys under {@code aliases} to the keystore file. */
-  TestKeys add(String... aliases) throws GeneralSecurityException, IOException {
+  public TestKeys add(String... aliases) throws GeneralSecurityException, IOException {
     KeyStore store = KeyStore.getInstance("PKCS12");
     try (var in = Files.newInputStream(file)) {
       store.load(in, PASSWORD);
@@ -55,11 +64,11 @@ final class TestKeys {
     }
   }
 
-  Path file() {
+  public Path file() {
     return file;
   }
 
-  KeyStoreKeyProvider provider(String current) {
+  public KeyStoreKeyProvider provider(String current) {
     return KeyStoreKeyProvider.builder()
         .keyStore(file)
         .password(PASSWORD)
@@ -68,13 +77,22 @@ final class TestKeys {
   }
 
   /** The data file of object {@code digest}. */
-  static Path dataFile(EncryptedArtifactStore store, String digest) throws IOException {
-    Path header = store.headerPath(digest);
+  public static Path dataFile(EncryptedArtifactStore store, String digest) throws IOException {
+    Path header = headerFile(store, digest);
     try (Stream<Path> siblings = Files.list(header.getParent())) {
       return siblings
           .filter(p -> p.getFileName().toString().startsWith(header.getFileName() + "."))
           .findFirst()
           .orElseThrow();
     }
+  }
+
+  /** The header file of object {@code digest} (the layout documented by the store). */
+  public static Path headerFile(EncryptedArtifactStore store, String digest) {
+    return store
+        .root()
+        .resolve("enc-sha256")
+        .resolve(digest.substring(0, 2))
+        .resolve(digest.substring(2));
   }
 }
