@@ -42,6 +42,31 @@ public final class ArtifactCorruptedException extends MlopsException {
     this.path = path;
   }
 
+  /**
+   * For {@link ArtifactStore} implementations that refuse an object before its content could be
+   * hashed, for example an encrypted object whose authentication failed: {@link #actual()} is then
+   * empty.
+   *
+   * @param digest the digest the object is stored under
+   * @param path where the object was read (a file, or an object URI)
+   * @param reason what was found wrong, without secrets
+   * @since 0.1.0
+   */
+  public ArtifactCorruptedException(String digest, String path, String reason) {
+    super(
+        "artifact "
+            + digest
+            + " is corrupted: "
+            + reason
+            + " at "
+            + path
+            + "; restore it from a copy, or delete it and put the content again");
+    this.digest = digest;
+    this.expected = digest;
+    this.actual = "";
+    this.path = path;
+  }
+
   /** The digest the object is stored under. */
   public String digest() {
     return digest;
@@ -52,7 +77,11 @@ public final class ArtifactCorruptedException extends MlopsException {
     return expected;
   }
 
-  /** The SHA-256 (64 lowercase hex) of the content that was actually read. */
+  /**
+   * The SHA-256 (64 lowercase hex) of the content that was actually read, or an empty string when
+   * the object was refused before its content could be hashed (an encrypted object that failed
+   * authentication).
+   */
   public String actual() {
     return actual;
   }

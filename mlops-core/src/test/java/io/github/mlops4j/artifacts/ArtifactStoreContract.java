@@ -60,6 +60,14 @@ public abstract class ArtifactStoreContract {
    */
   protected abstract int largeSize();
 
+  /**
+   * Whether a damaged object is reported with the SHA-256 of the damaged content; an encrypted
+   * store refuses the ciphertext before it can hash any plaintext and reports no actual digest.
+   */
+  protected boolean reportsActualDigest() {
+    return true;
+  }
+
   @AfterEach
   void nothingIsLeftBehind() throws IOException {
     assertThat(leftovers()).isEmpty();
@@ -162,7 +170,7 @@ public abstract class ArtifactStoreContract {
               e -> {
                 ArtifactCorruptedException c = (ArtifactCorruptedException) e;
                 assertThat(c.expected()).isEqualTo(digest);
-                assertThat(c.actual()).isEqualTo(sha256(damaged));
+                assertThat(c.actual()).isEqualTo(reportsActualDigest() ? sha256(damaged) : "");
               });
     }
     assertThatThrownBy(() -> store().verify(digest)).isInstanceOf(ArtifactCorruptedException.class);

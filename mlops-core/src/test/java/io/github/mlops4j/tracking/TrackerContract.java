@@ -39,6 +39,12 @@ abstract class TrackerContract {
   /** A builder for a tracker over a fresh, empty store whose artifacts go under {@code temp}. */
   abstract Tracker.Builder freshStore(Path temp) throws Exception;
 
+  /** The file holding the stored bytes of object {@code digest}, for tampering with it. */
+  Path storedBytes(String digest) throws IOException {
+    return ((io.github.mlops4j.artifacts.DirectoryArtifactStore) tracker.store().artifacts())
+        .path(digest);
+  }
+
   @BeforeEach
   void openTracker() throws Exception {
     tracker = freshStore(temp).captureEnvironment(true).workingDirectory(temp).build();
@@ -426,9 +432,7 @@ abstract class TrackerContract {
     }
     // Tamper with the stored object: reading it back must fail, not return the wrong bytes.
     String digest = tracker.findRun(first).orElseThrow().artifacts().get(0).digest();
-    Path object =
-        ((io.github.mlops4j.artifacts.DirectoryArtifactStore) tracker.store().artifacts())
-            .path(digest);
+    Path object = storedBytes(digest);
     object.toFile().setWritable(true);
     Files.writeString(object, "weights v2");
     assertThatThrownBy(

@@ -44,6 +44,12 @@ abstract class ModelRegistryContract {
    */
   abstract io.github.mlops4j.store.Store openStore(Path dir) throws Exception;
 
+  /** The file holding the stored bytes of object {@code digest}, for tampering with it. */
+  Path storedBytes(String digest) throws Exception {
+    return ((io.github.mlops4j.artifacts.DirectoryArtifactStore) registry.store().artifacts())
+        .path(digest);
+  }
+
   @BeforeEach
   void open() throws Exception {
     registry = fresh(temp).actor(() -> "alice").pollInterval(Duration.ZERO).build();
@@ -367,9 +373,7 @@ abstract class ModelRegistryContract {
   @Test
   void tamperedTruncatedOrMissingArtifact_isRefusedBeforeDeserialization() throws Exception {
     ModelVersion v = registry.register("churn", Models.churn(1), null);
-    Path file =
-        ((io.github.mlops4j.artifacts.DirectoryArtifactStore) registry.store().artifacts())
-            .path(v.digest());
+    Path file = storedBytes(v.digest());
     byte[] original = Files.readAllBytes(file);
     file.toFile().setWritable(true);
 

@@ -55,6 +55,7 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * An {@link ArtifactStore} in an S3-compatible bucket (AWS S3, MinIO, Ceph RGW), so that every
@@ -139,6 +140,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   private final boolean readOnly;
   private final @Nullable Path spoolDirectory;
   private final Clock clock;
+  private final @Nullable ServerSideEncryption sse;
+  private final @Nullable String kmsKeyId;
 
   private S3ArtifactStore(Builder b, S3Client client, boolean ownsClient) {
     this.client = client;
@@ -152,6 +155,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     this.readOnly = b.readOnly;
     this.spoolDirectory = b.spoolDirectory;
     this.clock = b.clock;
+    this.sse = b.sse;
+    this.kmsKeyId = b.kmsKeyId;
     URI end = b.endpoint;
     String reg = b.region;
     if (!ownsClient) {
@@ -441,7 +446,13 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   private void putBytes(String key, String digest, byte[] bytes, int length) {
     try {
       client.putObject(
-          r -> r.bucket(bucket).key(key).contentLength((long) length).metadata(digestMeta(digest)),
+          r ->
+              r.bucket(bucket)
+                  .key(key)
+                  .contentLength((long) length)
+                  .metadata(digestMeta(digest))
+                  .serverSideEncryption(sse)
+                  .ssekmsKeyId(kmsKeyId),
           body(bytes, length));
     } catch (SdkException e) {
       throw failure("upload", key, e);
@@ -602,7 +613,9 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
                     .destinationBucket(bucket)
                     .destinationKey(key)
                     .metadataDirective(MetadataDirective.REPLACE)
-                    .metadata(digestMeta(digest)));
+                    .metadata(digestMeta(digest))
+                    .serverSideEncryption(sse)
+                    .ssekmsKeyId(kmsKeyId));
         return;
       }
     } catch (SdkException e) {
@@ -653,7 +666,13 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
       try {
         this.uploadId =
             client
-                .createMultipartUpload(r -> r.bucket(bucket).key(key).metadata(metadata))
+                .createMultipartUpload(
+                    r ->
+                        r.bucket(bucket)
+                            .key(key)
+                            .metadata(metadata)
+                            .serverSideEncryption(sse)
+                            .ssekmsKeyId(kmsKeyId))
                 .uploadId();
       } catch (SdkException e) {
         throw failure("start a multipart upload to", key, e);
@@ -868,6 +887,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration socketTimeout = Duration.ofSeconds(60);
     private Clock clock = Clock.systemUTC();
+    private @Nullable ServerSideEncryption sse;
+    private @Nullable String kmsKeyId;
     private boolean connectionSettings;
 
     private Builder() {}
@@ -1041,6 +1062,38 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
      */
     public Builder spoolDirectory(Path directory) {
       this.spoolDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /**
+     * Asks S3 to encrypt every object this store writes with keys S3 manages (SSE-S3, header {@code
+     * x-amz-server-side-encryption: AES256}) on PutObject, CreateMultipartUpload and CopyObject.
+     * Reads need no setting. Replaces {@link #serverSideEncryptionKms}. Default: none (the bucket's
+     * default encryption applies). For encryption under keys the host holds, see {@code
+     * EncryptedArtifactStore} in mlops-core and {@code docs/governance.md}.
+     */
+    public Builder serverSideEncryptionS3() {
+      this.sse = ServerSideEncryption.AES256;
+      this.kmsKeyId = null;
+      return this;
+    }
+
+    /**
+     * Asks S3 to encrypt every object this store writes with the KMS key {@code keyId} (SSE-KMS: a
+     * key id, key ARN, alias ARN or {@code alias/name}) on PutObject, CreateMultipartUpload and
+     * CopyObject; the credentials need {@code kms:GenerateDataKey} to write and {@code kms:Decrypt}
+     * to read. Replaces {@link #serverSideEncryptionS3}.
+     *
+     * @throws IllegalArgumentException if {@code keyId} is blank or longer than 2048 characters
+     */
+    public Builder serverSideEncryptionKms(String keyId) {
+      Objects.requireNonNull(keyId, "keyId");
+      if (keyId.isBlank() || keyId.length() > 2048) {
+        throw new IllegalArgumentException(
+            "keyId " + PathNames.quote(keyId) + " must be 1 to 2048 non-blank characters");
+      }
+      this.sse = ServerSideEncryption.AWS_KMS;
+      this.kmsKeyId = keyId;
       return this;
     }
 

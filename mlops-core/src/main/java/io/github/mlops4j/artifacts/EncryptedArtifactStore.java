@@ -1,0 +1,681 @@
+package io.github.mlops4j.artifacts;
+
+import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import io.github.mlops4j.artifacts.EncryptedFormat.Header;
+import io.github.mlops4j.artifacts.internal.PathNames;
+import io.github.mlops4j.artifacts.internal.VerifyingInputStream;
+import io.github.mlops4j.internal.Checks;
+import io.github.mlops4j.internal.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.UUID;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link ArtifactStore} in a local directory that encrypts every object at rest with envelope
+ * encryption: each object gets its own random 256-bit AES data key, its content is sealed with
+ * AES-256-GCM in segments of {@link Builder#segmentSize 64 KiB}, and the data key is stored only
+ * wrapped by a host key of a {@link KeyProvider}.
+ *
+ * <p>Objects are still named by the SHA-256 of their <em>plaintext</em>, so content addressing,
+ * deduplication and the digests recorded by tracking and the registry are the same as with {@link
+ * DirectoryArtifactStore}. What is stored per object: a small header file ({@code
+ * root/enc-sha256/<2 hex>/<62 hex>}: segment size, plaintext size, key id, wrapped data key, and a
+ * tag that binds them to the digest) and a data file beside it with the sealed segments. The
+ * plaintext size and the digest (the file name) are visible to whoever reads the directory; the
+ * content is not.
+ *
+ * <h2>What a read checks</h2>
+ *
+ * A reader only ever receives authenticated bytes: the header's tag must match the digest the
+ * object is opened under (so objects swapped on disk are refused), each segment's GCM tag must
+ * match (a changed, reordered or swapped segment is refused before any of its bytes are returned),
+ * the last segment must be sealed as last and the data file must have exactly the length the header
+ * says (so truncation and appended bytes are refused), and the plaintext's SHA-256 is compared with
+ * the name at the end as in every store. Each of these failures is {@link
+ * ArtifactCorruptedException}, like a bad digest; a key id the provider does not know is {@link
+ * ArtifactKeyException}. Memory stays bounded by two segments whatever the object's size.
+ *
+ * <h2>Keys and rotation</h2>
+ *
+ * New objects are wrapped with the provider's {@link KeyProvider#currentKeyId() current key}; an
+ * object keeps the key id it was written with, and stays readable as long as the provider still has
+ * that key. {@link #rewrap()} moves every object to the current key by rewriting its header alone
+ * (one atomic rename per object; the data file is not touched), after which old keys can be
+ * retired.
+ *
+ * <p>Writes, crashes and concurrency behave as in {@link DirectoryArtifactStore}: content is sealed
+ * into a temporary file, then published under a data file name of its own and committed by creating
+ * the header file, which either appears complete or not at all. Two writers of the same content
+ * leave one object. Instances are safe to share between threads.
+ *
+ * @since 0.1.0
+ */
+public final class EncryptedArtifactStore implements ArtifactStore {
+  /** The directory under the root that holds encrypted objects. */
+  static final String OBJECTS_DIR = "enc-sha256";
+
+  static final String TEMP_PREFIX = DirectoryArtifactStore.TEMP_PREFIX;
+  static final int DEFAULT_SEGMENT = 64 * 1024;
+
+  private static final Logger LOG = LoggerFactory.getLogger(EncryptedArtifactStore.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Path root;
+  private final Path objects;
+  private final KeyProvider keys;
+  private final int segmentSize;
+  private final boolean readOnly;
+
+  private EncryptedArtifactStore(Builder b, Path root) {
+    this.root = root;
+    this.objects = root.resolve(OBJECTS_DIR);
+    this.keys = Objects.requireNonNull(b.keys);
+    this.segmentSize = b.segmentSize;
+    this.readOnly = b.readOnly;
+  }
+
+  /** A builder; the root directory and the key provider are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The absolute root directory of this store. */
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public boolean isReadOnly() {
+    return readOnly;
+  }
+
+  /**
+   * {@code encrypted+file:} URI of the root directory, ending in a slash: a workspace that records
+   * it cannot be opened later with a plain {@link DirectoryArtifactStore} by mistake.
+   */
+  @Override
+  public String location() {
+    String uri = root.toUri().toString();
+    return "encrypted+" + (uri.endsWith("/") ? uri : uri + "/");
+  }
+
+  @Override
+  public String toString() {
+    return "EncryptedArtifactStore[" + root + "]";
+  }
+
+  // ---- put -------------------------------------------------------------------------------------
+
+  /**
+   * Encrypts and stores the content of {@code file}. An intact object with the same content is kept
+   * as it is; a damaged one is replaced.
+   *
+   * @throws ArtifactStoreException if {@code file} cannot be read or the object cannot be written
+   * @throws ArtifactKeyException if the current key cannot be used
+   * @throws IllegalStateException if the store is read-only
+   */
+  @Override
+  public StoredArtifact put(Path file) {
+    Objects.requireNonNull(file, "file");
+    checkWritable();
+    try (InputStream in = Files.newInputStream(file)) {
+      return store(in, file.toString());
+    } catch (IOException e) {
+      throw DirectoryArtifactStore.failure("cannot read the file to store", file, e);
+    }
+  }
+
+  /**
+   * Encrypts and stores everything {@code in} yields; the stream is read to its end but not closed.
+   *
+   * @throws ArtifactStoreException if reading {@code in} fails or the object cannot be written
+   * @throws ArtifactKeyException if the current key cannot be used
+   * @throws IllegalStateException if the store is read-only
+   */
+  @Override
+  public StoredArtifact put(InputStream in) {
+    Objects.requireNonNull(in, "in");
+    return store(in, "the input stream");
+  }
+
+  private StoredArtifact store(InputStream in, String source) {
+    checkWritable();
+    byte[] rawKey = new byte[EncryptedFormat.DATA_KEY_BYTES];
+    RANDOM.nextBytes(rawKey);
+    SecretKey dataKey = new SecretKeySpec(rawKey, "AES");
+    String keyId = keys.currentKeyId();
+    byte[] wrapped = wrap(keyId, rawKey);
+    Arrays.fill(rawKey, (byte) 0);
+    long dataId = RANDOM.nextLong();
+    Path dataTemp = objects.resolve(TEMP_PREFIX + UUID.randomUUID());
+    Path headerTemp = objects.resolve(TEMP_PREFIX + UUID.randomUUID());
+    try {
+      MessageDigest md = Sha256.newDigest();
+      long size = 0;
+      try (FileChannel out = FileChannel.open(dataTemp, CREATE_NEW, WRITE)) {
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        byte[] current = new byte[segmentSize];
+        byte[] next = new byte[segmentSize];
+        byte[] sealed = new byte[segmentSize + EncryptedFormat.TAG_BYTES];
+        ByteBuffer view = ByteBuffer.wrap(sealed);
+        int n = readSource(in, current, source);
+        for (long index = 0; ; index++) {
+          int following = n == segmentSize ? readSource(in, next, source) : 0;
+          boolean last = following == 0;
+          md.update(current, 0, n);
+          size += n;
+          cipher.init(Cipher.ENCRYPT_MODE, dataKey, EncryptedFormat.segmentNonce(index, last));
+          int length = cipher.doFinal(current, 0, n, sealed, 0);
+          view.clear().limit(length);
+          while (view.hasRemaining()) {
+            out.write(view);
+          }
+          if (last) {
+            break;
+          }
+          byte[] swap = current;
+          current = next;
+          next = swap;
+          n = following;
+        }
+        out.force(true);
+      }
+      String digest = Sha256.hex(md.digest());
+      byte[] tag = EncryptedFormat.tag(dataKey, segmentSize, size, dataId, digest);
+      Header header = new Header(segmentSize, size, dataId, keyId, wrapped, tag);
+      writeSynced(headerTemp, header.encode());
+      publish(dataTemp, headerTemp, header, digest);
+      return new StoredArtifact(digest, size);
+    } catch (IOException e) {
+      ArtifactStoreException failure =
+          DirectoryArtifactStore.failure(
+              "cannot store artifact through temporary file", dataTemp, e);
+      deleteTemps(failure, dataTemp, headerTemp);
+      throw failure;
+    } catch (GeneralSecurityException e) {
+      ArtifactStoreException failure =
+          new ArtifactStoreException(
+              "cannot encrypt the artifact (" + e + ")", dataTemp.toString(), e);
+      deleteTemps(failure, dataTemp, headerTemp);
+      throw failure;
+    } catch (RuntimeException | Error e) {
+      deleteTemps(e, dataTemp, headerTemp);
+      throw e;
+    }
+  }
+
+  private byte[] wrap(String keyId, byte[] rawKey) {
+    try {
+      byte[] wrapped = keys.wrap(keyId, rawKey);
+      if (wrapped.length == 0 || wrapped.length > EncryptedFormat.MAX_WRAPPED_BYTES) {
+        throw new ArtifactKeyException(
+            keyId,
+            "the key provider returned a wrapped key of "
+                + wrapped.length
+                + " bytes; 1 to "
+                + EncryptedFormat.MAX_WRAPPED_BYTES
+                + " are supported",
+            null);
+      }
+      return wrapped;
+    } catch (GeneralSecurityException e) {
+      throw new ArtifactKeyException(
+          keyId, "cannot wrap a data key with key " + PathNames.quote(keyId) + ": " + e, e);
+    }
+  }
+
+  private static int readSource(InputStream in, byte[] buffer, String source) {
+    try {
+      return in.readNBytes(buffer, 0, buffer.length);
+    } catch (IOException e) {
+      throw new ArtifactStoreException(
+          "cannot read the content to store from "
+              + source
+              + ": "
+              + DirectoryArtifactStore.describe(e),
+          source,
+          e);
+    }
+  }
+
+  /**
+   * Publishes the data file under its own name, then commits by creating the header: a hard link
+   * creates it only if absent, so a concurrent writer of the same content cannot replace an intact
+   * object. An existing header is kept when its object reads back intact, else replaced.
+   */
+  private void publish(Path dataTemp, Path headerTemp, Header header, String digest)
+      throws IOException {
+    Path dir = objects.resolve(digest.substring(0, 2));
+    Path target = dir.resolve(digest.substring(2));
+    Path data = dir.resolve(digest.substring(2) + header.dataSuffix());
+    Files.createDirectories(dir);
+    if (examine(digest) == Existing.INTACT) {
+      Files.delete(dataTemp);
+      Files.delete(headerTemp);
+      return;
+    }
+    Files.move(dataTemp, data, ATOMIC_MOVE);
+    try {
+      Files.createLink(target, headerTemp);
+      Files.delete(headerTemp);
+    } catch (FileAlreadyExistsException e) {
+      if (examine(digest) == Existing.INTACT) {
+        Files.delete(data); // another writer committed the same content first
+        Files.delete(headerTemp);
+        return;
+      }
+      replace(headerTemp, target, digest);
+    } catch (UnsupportedOperationException e) {
+      replace(headerTemp, target, digest); // no hard links here: plain atomic rename
+    }
+    syncDirectory(dir);
+  }
+
+  private void replace(Path headerTemp, Path target, String digest) throws IOException {
+    @Nullable Path oldData = dataFileOf(target);
+    LOG.warn("replacing damaged encrypted artifact {}", target);
+    Files.move(headerTemp, target, ATOMIC_MOVE);
+    if (oldData != null && !oldData.equals(dataFileOf(target))) {
+      Files.deleteIfExists(oldData);
+    }
+  }
+
+  /** The data file a header names, or null if the header cannot be read. */
+  private static @Nullable Path dataFileOf(Path header) {
+    try {
+      Header h = EncryptedFormat.parse(readHeaderBytes(header));
+      return header.resolveSibling(header.getFileName() + h.dataSuffix());
+    } catch (IOException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private enum Existing {
+    ABSENT,
+    DAMAGED,
+    INTACT
+  }
+
+  private Existing examine(String digest) {
+    if (!contains(digest)) {
+      return Existing.ABSENT;
+    }
+    try {
+      verify(digest);
+      return Existing.INTACT;
+    } catch (ArtifactNotFoundException e) {
+      return Existing.ABSENT;
+    } catch (ArtifactCorruptedException | ArtifactKeyException e) {
+      return Existing.DAMAGED;
+    }
+  }
+
+  // ---- read ------------------------------------------------------------------------------------
+
+  /**
+   * Whether an object named {@code digest} is stored (its header file exists). Reads nothing.
+   *
+   * @throws IllegalArgumentException if {@code digest} is not 64 lowercase hex characters
+   */
+  @Override
+  public boolean contains(String digest) {
+    return Files.isRegularFile(headerPath(digest));
+  }
+
+  /**
+   * Opens the object {@code digest} for reading its plaintext. The header is checked, and the data
+   * key unwrapped, on the first read; every segment is authenticated before its bytes are returned.
+   * Failures are thrown from {@code read} as {@link ArtifactCorruptedException} (or {@link
+   * ArtifactKeyException} for a key id the provider does not know, {@link
+   * ArtifactNotFoundException} for a header whose data file is gone), and again on later reads.
+   *
+   * @throws ArtifactNotFoundException if no such object is stored
+   * @throws IllegalArgumentException if {@code digest} is not 64 lowercase hex characters
+   */
+  @Override
+  public InputStream open(String digest) {
+    Path header = headerPath(digest);
+    if (!Files.isRegularFile(header)) {
+      throw new ArtifactNotFoundException(digest, header.toString());
+    }
+    return new VerifyingInputStream(
+        new DecryptingInputStream(this, digest, header), digest, header.toString());
+  }
+
+  /**
+   * Reads, authenticates and hashes the whole object {@code digest}.
+   *
+   * @throws ArtifactCorruptedException if the object fails any check
+   * @throws ArtifactKeyException if the provider does not know the object's key id
+   * @throws ArtifactNotFoundException if no such object is stored
+   * @throws ArtifactStoreException if the files cannot be read
+   * @throws IllegalArgumentException if {@code digest} is not 64 lowercase hex characters
+   */
+  @Override
+  public void verify(String digest) {
+    Path header = headerPath(digest);
+    try (InputStream in = open(digest)) {
+      in.transferTo(OutputStream.nullOutputStream());
+    } catch (IOException e) {
+      throw DirectoryArtifactStore.failure("cannot read artifact", header, e);
+    }
+  }
+
+  /** Reads and authenticates the header of {@code digest}; returns it with the data key. */
+  Opened openHeader(String digest, Path headerFile) {
+    byte[] bytes;
+    try {
+      bytes = readHeaderBytes(headerFile);
+    } catch (NoSuchFileException e) {
+      throw new ArtifactNotFoundException(digest, headerFile.toString());
+    } catch (IOException e) {
+      throw DirectoryArtifactStore.failure("cannot read artifact header", headerFile, e);
+    }
+    Header header;
+    try {
+      header = EncryptedFormat.parse(bytes);
+    } catch (IllegalArgumentException e) {
+      throw corrupted(digest, headerFile, "its header is damaged (" + e.getMessage() + ")");
+    }
+    byte[] raw;
+    try {
+      raw = keys.unwrap(header.keyId(), header.wrappedKey());
+    } catch (GeneralSecurityException e) {
+      throw corrupted(
+          digest,
+          headerFile,
+          "its data key does not unwrap with key "
+              + PathNames.quote(header.keyId())
+              + " (a wrong key under that id, or a damaged header)");
+    }
+    if (raw.length != EncryptedFormat.DATA_KEY_BYTES) {
+      throw corrupted(digest, headerFile, "its data key has " + raw.length + " bytes");
+    }
+    SecretKey dataKey = new SecretKeySpec(raw, "AES");
+    Arrays.fill(raw, (byte) 0);
+    try {
+      byte[] expected =
+          EncryptedFormat.tag(
+              dataKey, header.segmentSize(), header.size(), header.dataId(), digest);
+      if (!MessageDigest.isEqual(expected, header.tag())) {
+        throw corrupted(
+            digest,
+            headerFile,
+            "its header does not belong to this digest (an object swapped or a header changed)");
+      }
+    } catch (GeneralSecurityException e) {
+      throw corrupted(digest, headerFile, "its header cannot be authenticated (" + e + ")");
+    }
+    Path data = headerFile.resolveSibling(headerFile.getFileName() + header.dataSuffix());
+    return new Opened(header, dataKey, data);
+  }
+
+  /** An authenticated header, its data key, and the data file it names. */
+  record Opened(Header header, SecretKey dataKey, Path data) {}
+
+  static ArtifactCorruptedException corrupted(String digest, Path where, String reason) {
+    return new ArtifactCorruptedException(digest, where.toString(), reason);
+  }
+
+  private static byte[] readHeaderBytes(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] bytes = in.readNBytes(EncryptedFormat.MAX_HEADER_BYTES + 1);
+      if (bytes.length > EncryptedFormat.MAX_HEADER_BYTES) {
+        return bytes; // parse refuses it with its length
+      }
+      return bytes;
+    }
+  }
+
+  // ---- rewrap ----------------------------------------------------------------------------------
+
+  /**
+   * Re-wraps the data key of every object not wrapped with the provider's current key, so that old
+   * keys can be retired. Only header files are rewritten (each with one atomic rename); data files
+   * are not read or changed. Each header is authenticated before it is rewritten, so a damaged or
+   * foreign header is never re-sealed under the new key. Safe to run while others read and write;
+   * if it stops half-way (a crash, a damaged object) running it again finishes the job.
+   *
+   * @return the number of objects re-wrapped
+   * @throws ArtifactCorruptedException for the first object whose header fails authentication
+   * @throws ArtifactKeyException if an object's key id is unknown to the provider
+   * @throws ArtifactStoreException if the directory cannot be listed or a header written
+   * @throws IllegalStateException if the store is read-only
+   */
+  public long rewrap() {
+    checkWritable();
+    long count = 0;
+    if (!Files.isDirectory(objects)) {
+      return 0;
+    }
+    try (DirectoryStream<Path> fanOut = Files.newDirectoryStream(objects, Files::isDirectory)) {
+      for (Path dir : fanOut) {
+        String prefix = dir.getFileName().toString();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+          for (Path file : files) {
+            String digest = prefix + file.getFileName();
+            if (Sha256.isHex(digest) && rewrap(digest)) {
+              count++;
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw DirectoryArtifactStore.failure("cannot list the artifact store directory", objects, e);
+    }
+    return count;
+  }
+
+  /**
+   * Re-wraps the data key of object {@code digest} with the current key unless it already uses it.
+   *
+   * @return whether the header was rewritten
+   * @throws ArtifactNotFoundException if no such object is stored
+   * @throws ArtifactCorruptedException if its header fails authentication
+   * @throws ArtifactKeyException if its key id is unknown to the provider
+   * @throws IllegalStateException if the store is read-only
+   */
+  public boolean rewrap(String digest) {
+    checkWritable();
+    Path headerFile = headerPath(digest);
+    Opened opened = openHeader(digest, headerFile);
+    String current = keys.currentKeyId();
+    if (opened.header().keyId().equals(current)) {
+      return false;
+    }
+    byte[] raw = opened.dataKey().getEncoded();
+    byte[] wrapped = wrap(current, raw);
+    Arrays.fill(raw, (byte) 0);
+    Path temp = objects.resolve(TEMP_PREFIX + UUID.randomUUID());
+    try {
+      writeSynced(temp, opened.header().withKey(current, wrapped).encode());
+      Files.move(temp, headerFile, ATOMIC_MOVE);
+      syncDirectory(headerFile.getParent());
+    } catch (IOException e) {
+      ArtifactStoreException failure =
+          DirectoryArtifactStore.failure("cannot rewrite artifact header", headerFile, e);
+      deleteTemps(failure, temp);
+      throw failure;
+    }
+    return true;
+  }
+
+  /** The key id object {@code digest} is wrapped with (its header is authenticated first). */
+  public String keyIdOf(String digest) {
+    return openHeader(digest, headerPath(digest)).header().keyId();
+  }
+
+  // ---- files -----------------------------------------------------------------------------------
+
+  Path headerPath(String digest) {
+    DirectoryArtifactStore.checkDigest(Objects.requireNonNull(digest, "digest"), "digest");
+    return objects.resolve(digest.substring(0, 2)).resolve(digest.substring(2));
+  }
+
+  private void checkWritable() {
+    if (readOnly) {
+      throw new IllegalStateException(
+          "The artifact store " + root + " was opened read-only; nothing can be stored through it");
+    }
+  }
+
+  private static void writeSynced(Path file, byte[] bytes) throws IOException {
+    try (FileChannel out = FileChannel.open(file, CREATE_NEW, WRITE)) {
+      ByteBuffer view = ByteBuffer.wrap(bytes);
+      while (view.hasRemaining()) {
+        out.write(view);
+      }
+      out.force(true);
+    }
+  }
+
+  private static void syncDirectory(Path dir) throws IOException {
+    if (!dir.getFileSystem().getSeparator().equals("\\")) {
+      try (FileChannel channel = FileChannel.open(dir, READ)) {
+        channel.force(true);
+      }
+    }
+  }
+
+  private static void deleteTemps(Throwable primary, Path... temps) {
+    for (Path temp : temps) {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException e) {
+        primary.addSuppressed(e);
+      }
+    }
+  }
+
+  private void sweepStaleTemps(Instant cutoff) {
+    try (DirectoryStream<Path> temps = Files.newDirectoryStream(objects, TEMP_PREFIX + "*")) {
+      for (Path temp : temps) {
+        BasicFileAttributes attributes;
+        try {
+          attributes =
+              Files.readAttributes(temp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+          continue;
+        }
+        if (attributes.isRegularFile()
+            && attributes.lastModifiedTime().toInstant().isBefore(cutoff)) {
+          Files.deleteIfExists(temp);
+        }
+      }
+    } catch (IOException e) {
+      throw DirectoryArtifactStore.failure("cannot remove stale temporary files in", objects, e);
+    }
+  }
+
+  static InputStream dataStream(Path data) throws IOException {
+    return Channels.newInputStream(FileChannel.open(data, READ));
+  }
+
+  /**
+   * Configures an {@link EncryptedArtifactStore}.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private @Nullable Path root;
+    private @Nullable KeyProvider keys;
+    private int segmentSize = DEFAULT_SEGMENT;
+    private boolean readOnly;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** The directory that holds the objects (created if missing, unless read-only). */
+    public Builder root(Path root) {
+      this.root = Objects.requireNonNull(root, "root");
+      return this;
+    }
+
+    /** The host keys that wrap the data keys. */
+    public Builder keyProvider(KeyProvider keys) {
+      this.keys = Objects.requireNonNull(keys, "keys");
+      return this;
+    }
+
+    /**
+     * The plaintext bytes per authenticated segment of new objects: a power of two from 1 KiB to 16
+     * MiB (default 64 KiB). Reads use the size recorded in each object's header. A reader holds two
+     * segments in memory.
+     */
+    public Builder segmentSize(int bytes) {
+      this.segmentSize =
+          Checks.powerOfTwoInRange(
+              bytes, EncryptedFormat.MIN_SEGMENT, EncryptedFormat.MAX_SEGMENT, "segmentSize");
+      return this;
+    }
+
+    /** Opens the store for reading only: no directory is created and put is refused. */
+    public Builder readOnly(boolean readOnly) {
+      this.readOnly = readOnly;
+      return this;
+    }
+
+    /** The clock that dates stale temporary files (default: system UTC). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Opens the store, creating its directories unless read-only, and removes temporary files a
+     * crashed writer left more than an hour ago.
+     *
+     * @throws IllegalStateException if the root or the key provider is missing
+     * @throws ArtifactStoreException if the directories cannot be created
+     */
+    public EncryptedArtifactStore build() {
+      Path r = root;
+      if (r == null) {
+        throw Checks.missing("EncryptedArtifactStore.Builder", "root", "root(path)");
+      }
+      if (keys == null) {
+        throw Checks.missing("EncryptedArtifactStore.Builder", "keyProvider", "keyProvider(keys)");
+      }
+      EncryptedArtifactStore store =
+          new EncryptedArtifactStore(this, r.toAbsolutePath().normalize());
+      if (!readOnly) {
+        try {
+          Files.createDirectories(store.objects);
+        } catch (IOException e) {
+          throw DirectoryArtifactStore.failure(
+              "cannot create the artifact store directory", store.objects, e);
+        }
+        store.sweepStaleTemps(clock.instant().minus(DirectoryArtifactStore.STALE_TEMP_AGE));
+      }
+      return store;
+    }
+  }
+}

@@ -1,0 +1,387 @@
+package io.github.mlops4j.artifacts;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.mlops4j.internal.Sha256;
+import io.github.mlops4j.testing.TestKeys;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hostile and key-management cases of {@link EncryptedArtifactStore}: every refusal returns no byte
+ * of plaintext and leaves the stored files unchanged. Contents are random, their SHA-256 computed
+ * here with {@link java.security.MessageDigest}.
+ */
+class EncryptedArtifactStoreTest {
+  private static final int SEGMENT = 1024;
+
+  @TempDir Path temp;
+  private Path root;
+  private TestKeys keys;
+  private EncryptedArtifactStore store;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    root = temp.resolve("artifacts");
+    keys = TestKeys.create(temp.resolve("keys.p12"), "k1", "k2");
+    store = open("k1");
+  }
+
+  private EncryptedArtifactStore open(String currentKey) {
+    return open(keys.provider(currentKey));
+  }
+
+  private EncryptedArtifactStore open(KeyProvider provider) {
+    return EncryptedArtifactStore.builder()
+        .root(root)
+        .keyProvider(provider)
+        .segmentSize(SEGMENT)
+        .build();
+  }
+
+  private static byte[] content(int size, long seed) {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  private String put(byte[] content) {
+    return store.put(new ByteArrayInputStream(content)).digest();
+  }
+
+  /** Reads the object and asserts the read is refused with no byte returned. */
+  private void assertRefused(EncryptedArtifactStore s, String digest, String messagePart) {
+    try (InputStream in = s.open(digest)) {
+      byte[] first = new byte[1];
+      assertThatThrownBy(() -> in.read(first))
+          .isInstanceOf(ArtifactCorruptedException.class)
+          .hasMessageContaining(messagePart)
+          .satisfies(e -> assertThat(((ArtifactCorruptedException) e).digest()).isEqualTo(digest));
+      assertThatThrownBy(in::readAllBytes).isInstanceOf(ArtifactCorruptedException.class);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    assertThatThrownBy(() -> s.verify(digest)).isInstanceOf(ArtifactCorruptedException.class);
+  }
+
+  @Test
+  void filesOnDisk_holdNoPlaintext_andDigestIsOverThePlaintext() throws IOException {
+    byte[] secret = "patient 4711: diagnosis J45".repeat(100).getBytes(UTF_8);
+    StoredArtifact stored = store.put(new ByteArrayInputStream(secret));
+
+    assertThat(stored.digest()).isEqualTo(Sha256.of(secret));
+    assertThat(stored.sizeBytes()).isEqualTo(secret.length);
+    byte[] data = Files.readAllBytes(TestKeys.dataFile(store, stored.digest()));
+    assertThat(new String(data, UTF_8)).doesNotContain("patient");
+    assertThat(new String(Files.readAllBytes(store.headerPath(stored.digest())), UTF_8))
+        .doesNotContain("patient");
+    // 4 segments of 1 KiB (the last partial), 16 tag bytes each
+    assertThat(data).hasSize(secret.length + 3 * 16);
+  }
+
+  @Test
+  void samePlaintext_isStoredOnce() throws IOException {
+    byte[] c = content(3000, 1);
+    String first = put(c);
+    Path data = TestKeys.dataFile(store, first);
+    byte[] before = Files.readAllBytes(data);
+
+    assertThat(put(c)).isEqualTo(first);
+    assertThat(TestKeys.dataFile(store, first)).isEqualTo(data);
+    assertThat(Files.readAllBytes(data)).isEqualTo(before);
+    try (var files = Files.list(data.getParent())) {
+      assertThat(files.count()).isEqualTo(2); // one header, one data file
+    }
+  }
+
+  @Test
+  void wrongKeyUnderTheSameId_isRefused() throws Exception {
+    String digest = put(content(2000, 2));
+    TestKeys other = TestKeys.create(temp.resolve("other.p12"), "k1");
+
+    assertRefused(open(other.provider("k1")), digest, "does not unwrap with key \"k1\"");
+  }
+
+  @Test
+  void unknownKeyId_isAKeyError_notCorruption() throws Exception {
+    String digest = put(content(2000, 3));
+    TestKeys other = TestKeys.create(temp.resolve("other.p12"), "k9");
+    EncryptedArtifactStore withoutK1 = open(other.provider("k9"));
+
+    try (InputStream in = withoutK1.open(digest)) {
+      assertThatThrownBy(in::read)
+          .isInstanceOf(ArtifactKeyException.class)
+          .hasMessageContaining("no key \"k1\"")
+          .satisfies(e -> assertThat(((ArtifactKeyException) e).keyId()).isEqualTo("k1"));
+    }
+  }
+
+  @Test
+  void tamperedHeader_isRefused() throws IOException {
+    byte[] c = content(2000, 4);
+    String digest = put(c);
+    Path header = store.headerPath(digest);
+    byte[] original = Files.readAllBytes(header);
+
+    // the plaintext size field (offset 8..15) claims one byte less
+    byte[] smaller = original.clone();
+    smaller[15]--;
+    writeOver(header, smaller);
+    assertRefused(store, digest, "does not belong to this digest");
+
+    // a flipped bit in the wrapped key
+    byte[] flipped = original.clone();
+    flipped[flipped.length - 20] ^= 1;
+    writeOver(header, flipped);
+    assertRefused(store, digest, "does not unwrap");
+
+    // garbage, and a header that ends early
+    writeOver(header, "not a header".getBytes(UTF_8));
+    assertRefused(store, digest, "header is damaged");
+    writeOver(header, Arrays.copyOf(original, 20));
+    assertRefused(store, digest, "header is damaged");
+    writeOver(header, new byte[1 << 20]);
+    assertRefused(store, digest, "too long");
+
+    writeOver(header, original);
+    try (InputStream in = store.open(digest)) {
+      assertThat(in.readAllBytes()).isEqualTo(c);
+    }
+  }
+
+  @Test
+  void tamperedSegment_isRefusedBeforeItsBytesAreReturned() throws IOException {
+    byte[] c = content(5 * SEGMENT, 5);
+    String digest = put(c);
+    Path data = TestKeys.dataFile(store, digest);
+    byte[] sealed = Files.readAllBytes(data);
+    sealed[2 * (SEGMENT + 16) + 7] ^= 0x40; // inside segment 2
+    Files.write(data, sealed);
+
+    try (InputStream in = store.open(digest)) {
+      byte[] firstTwo = in.readNBytes(2 * SEGMENT);
+      assertThat(firstTwo).isEqualTo(Arrays.copyOf(c, 2 * SEGMENT));
+      assertThatThrownBy(() -> in.read(new byte[10]))
+          .isInstanceOf(ArtifactCorruptedException.class)
+          .hasMessageContaining("segment 2 of 5 fails authentication");
+    }
+    assertThatThrownBy(() -> store.verify(digest)).isInstanceOf(ArtifactCorruptedException.class);
+  }
+
+  @Test
+  void reorderedSegments_areRefused() throws IOException {
+    String digest = put(content(4 * SEGMENT, 6));
+    Path data = TestKeys.dataFile(store, digest);
+    byte[] sealed = Files.readAllBytes(data);
+    int unit = SEGMENT + 16;
+    byte[] swapped = sealed.clone();
+    System.arraycopy(sealed, 0, swapped, unit, unit);
+    System.arraycopy(sealed, unit, swapped, 0, unit);
+    Files.write(data, swapped);
+
+    assertRefused(store, digest, "segment 0 of 4 fails authentication");
+  }
+
+  @Test
+  void truncatedData_isRefusedBeforeAnyByte() throws IOException {
+    String digest = put(content(4 * SEGMENT, 7));
+    Path data = TestKeys.dataFile(store, digest);
+    byte[] sealed = Files.readAllBytes(data);
+
+    Files.write(data, Arrays.copyOf(sealed, 3 * (SEGMENT + 16))); // cut at a segment boundary
+    assertRefused(store, digest, "truncated or extended");
+    Files.write(data, Arrays.copyOf(sealed, sealed.length - 1));
+    assertRefused(store, digest, "truncated or extended");
+    byte[] longer = Arrays.copyOf(sealed, sealed.length + 16);
+    Files.write(data, longer);
+    assertRefused(store, digest, "truncated or extended");
+    Files.delete(data);
+    try (InputStream in = store.open(digest)) {
+      assertThatThrownBy(in::read).isInstanceOf(ArtifactNotFoundException.class);
+    }
+  }
+
+  @Test
+  void truncatedToFewerSegmentsWithAForgedSize_isRefusedByTheLastSegmentFlag() throws Exception {
+    // Even a header re-sealed for a shorter size (possible only with the data key) cannot make a
+    // cut stream pass: segment 2 was not sealed as the last one.
+    byte[] c = content(4 * SEGMENT, 8);
+    String digest = put(c);
+    String shortDigest = Sha256.of(Arrays.copyOf(c, 3 * SEGMENT));
+    EncryptedArtifactStore.Opened opened = store.openHeader(digest, store.headerPath(digest));
+    EncryptedFormat.Header h = opened.header();
+    byte[] tag =
+        EncryptedFormat.tag(
+            opened.dataKey(), h.segmentSize(), 3L * SEGMENT, h.dataId(), shortDigest);
+    EncryptedFormat.Header forged =
+        new EncryptedFormat.Header(
+            h.segmentSize(), 3L * SEGMENT, h.dataId(), h.keyId(), h.wrappedKey(), tag);
+    Path shortHeader = store.headerPath(shortDigest);
+    Files.createDirectories(shortHeader.getParent());
+    Files.write(shortHeader, forged.encode());
+    Path data = TestKeys.dataFile(store, digest);
+    Files.write(
+        shortHeader.resolveSibling(shortHeader.getFileName() + h.dataSuffix()),
+        Arrays.copyOf(Files.readAllBytes(data), 3 * (SEGMENT + 16)));
+
+    try (InputStream in = store.open(shortDigest)) {
+      assertThat(in.readNBytes(2 * SEGMENT)).isEqualTo(Arrays.copyOf(c, 2 * SEGMENT));
+      assertThatThrownBy(() -> in.read(new byte[1]))
+          .isInstanceOf(ArtifactCorruptedException.class)
+          .hasMessageContaining("segment 2 of 3 fails authentication");
+    }
+  }
+
+  @Test
+  void swappedObjects_areRefused() throws IOException {
+    String a = put(content(2000, 9));
+    String b = put(content(2000, 10));
+    Path headerA = store.headerPath(a);
+    Path headerB = store.headerPath(b);
+    Path dataA = TestKeys.dataFile(store, a);
+    Path dataB = TestKeys.dataFile(store, b);
+    byte[] ha = Files.readAllBytes(headerA);
+    byte[] hb = Files.readAllBytes(headerB);
+    byte[] da = Files.readAllBytes(dataA);
+    byte[] db = Files.readAllBytes(dataB);
+
+    // data files swapped: each header's data key fails on the other's segments
+    Files.write(dataA, db);
+    Files.write(dataB, da);
+    assertRefused(store, a, "fails authentication");
+    assertRefused(store, b, "fails authentication");
+
+    // whole objects swapped (header and data): B's header does not belong to A's digest
+    writeOver(headerA, hb);
+    Files.delete(dataA);
+    Files.delete(dataB);
+    Files.write(headerA.resolveSibling(headerA.getFileName() + dataSuffix(hb)), db);
+    assertRefused(store, a, "does not belong to this digest");
+    assertThat(ha).isNotEqualTo(hb);
+  }
+
+  @Test
+  void putOverADamagedObject_replacesIt() throws IOException {
+    byte[] c = content(3000, 11);
+    String digest = put(c);
+    Path data = TestKeys.dataFile(store, digest);
+    Files.write(data, new byte[(int) Files.size(data)]);
+
+    assertThat(put(c)).isEqualTo(digest);
+    try (InputStream in = store.open(digest)) {
+      assertThat(in.readAllBytes()).isEqualTo(c);
+    }
+    try (var files = Files.list(data.getParent())) {
+      assertThat(files.count()).isEqualTo(2); // the damaged data file is gone
+    }
+  }
+
+  @Test
+  void rotation_newWritesUseTheNewKey_oldObjectsStayReadable_rewrapMovesThem() throws Exception {
+    byte[] old = content(3000, 12);
+    String oldDigest = put(old);
+    Path oldData = TestKeys.dataFile(store, oldDigest);
+    byte[] oldSealed = Files.readAllBytes(oldData);
+    long oldModified = Files.getLastModifiedTime(oldData).toMillis();
+
+    EncryptedArtifactStore rotated = open("k2");
+    byte[] fresh = content(3000, 13);
+    String freshDigest = rotated.put(new ByteArrayInputStream(fresh)).digest();
+
+    assertThat(rotated.keyIdOf(oldDigest)).isEqualTo("k1");
+    assertThat(rotated.keyIdOf(freshDigest)).isEqualTo("k2");
+    try (InputStream in = rotated.open(oldDigest)) {
+      assertThat(in.readAllBytes()).isEqualTo(old);
+    }
+
+    assertThat(rotated.rewrap()).isEqualTo(1);
+    assertThat(rotated.rewrap()).isZero();
+    assertThat(rotated.keyIdOf(oldDigest)).isEqualTo("k2");
+    // the data file was not rewritten
+    assertThat(TestKeys.dataFile(rotated, oldDigest)).isEqualTo(oldData);
+    assertThat(Files.readAllBytes(oldData)).isEqualTo(oldSealed);
+    assertThat(Files.getLastModifiedTime(oldData).toMillis()).isEqualTo(oldModified);
+
+    // k1 can now be retired: a provider with only k2 reads everything
+    Path onlyK2 = temp.resolve("only-k2.p12");
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(keys.file())) {
+      ks.load(in, TestKeys.PASSWORD);
+    }
+    ks.deleteEntry("k1");
+    try (var out = Files.newOutputStream(onlyK2)) {
+      ks.store(out, TestKeys.PASSWORD);
+    }
+    EncryptedArtifactStore retired =
+        open(
+            KeyStoreKeyProvider.builder()
+                .keyStore(onlyK2)
+                .password(TestKeys.PASSWORD)
+                .currentKeyId("k2")
+                .build());
+    retired.verify(oldDigest);
+    retired.verify(freshDigest);
+  }
+
+  @Test
+  void rewrap_refusesADamagedHeaderAndLeavesItUnchanged() throws IOException {
+    String digest = put(content(2000, 14));
+    Path header = store.headerPath(digest);
+    byte[] damaged = Files.readAllBytes(header);
+    damaged[15]--;
+    writeOver(header, damaged);
+
+    assertThatThrownBy(() -> open("k2").rewrap()).isInstanceOf(ArtifactCorruptedException.class);
+    assertThat(Files.readAllBytes(header)).isEqualTo(damaged);
+  }
+
+  @Test
+  void builder_requiresRootAndKeys_andChecksTheSegmentSize() {
+    assertThatThrownBy(
+            () -> EncryptedArtifactStore.builder().keyProvider(keys.provider("k1")).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("EncryptedArtifactStore.Builder: root is required; call root(path)");
+    assertThatThrownBy(() -> EncryptedArtifactStore.builder().root(root).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("keyProvider is required");
+    assertThatThrownBy(() -> EncryptedArtifactStore.builder().segmentSize(1000))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("segmentSize");
+  }
+
+  @Test
+  void keyStoreProvider_refusesAMissingCurrentKeyAndAWrongPassword() {
+    assertThatThrownBy(() -> keys.provider("absent"))
+        .isInstanceOf(ArtifactKeyException.class)
+        .hasMessageContaining("\"absent\" is not an AES key")
+        .hasMessageContaining("[k1, k2]");
+    assertThatThrownBy(
+            () ->
+                KeyStoreKeyProvider.builder()
+                    .keyStore(keys.file())
+                    .password("wrong".toCharArray())
+                    .currentKeyId("k1")
+                    .build())
+        .isInstanceOf(ArtifactKeyException.class)
+        .hasMessageContaining("password");
+  }
+
+  private static String dataSuffix(byte[] header) {
+    return EncryptedFormat.parse(header).dataSuffix();
+  }
+
+  private static void writeOver(Path file, byte[] bytes) throws IOException {
+    file.toFile().setWritable(true, true);
+    Files.write(file, bytes);
+  }
+}
