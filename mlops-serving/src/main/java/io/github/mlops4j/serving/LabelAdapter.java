@@ -52,8 +52,15 @@ final class LabelAdapter extends OutputAdapter<Label> {
       return Map.ofEntries(entries);
     }
     String[] known = names;
-    boolean reuse = known != null && known.length == n;
-    String[] order = reuse ? known : new String[n];
+    String[] order;
+    boolean reuse;
+    if (known != null && known.length == n) {
+      order = known;
+      reuse = true;
+    } else {
+      order = new String[n];
+      reuse = false;
+    }
     double[] values = new double[n];
     int i = 0;
     for (Map.Entry<String, Label> e : s.entrySet()) {
