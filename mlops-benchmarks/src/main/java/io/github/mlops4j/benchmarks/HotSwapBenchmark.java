@@ -28,7 +28,8 @@ import org.tribuo.classification.Label;
  *
  * <p>Setup: {@value #VERSIONS} versions of a logistic regression ({@value LogisticFixture#FEATURES}
  * features, each trained on its own 5,000 rows) in an embedded workspace; a service following alias
- * {@code champion} with 8 warm-up requests, no metrics, and a listener that only counts lifecycle
+ * {@code champion} with 8 warm-up requests (and the default 1,000 warm-up calls of each version
+ * loaded on a move, cycling over them), no metrics, and a listener that only counts lifecycle
  * events ({@code sampleRate(0)}: no prediction events). Predicting threads cycle through 1,024
  * request maps and time every call with {@code System.nanoTime()} into a per-thread histogram of
  * the current phase (1 % resolution).

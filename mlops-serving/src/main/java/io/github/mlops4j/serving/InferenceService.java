@@ -292,6 +292,7 @@ public final class InferenceService implements AutoCloseable {
     Duration batchDelay = Duration.ZERO;
     int batchQueue;
     List<Map<String, ?>> warmUp = List.of();
+    int warmUpCalls = 1_000;
     @Nullable PredictionListener listener;
     @Nullable PredictionObserver observer;
     double sampleRate = 1.0;
@@ -426,6 +427,29 @@ public final class InferenceService implements AutoCloseable {
         copy.add(Map.copyOf(r));
       }
       this.warmUp = List.copyOf(copy);
+      return this;
+    }
+
+    /**
+     * Predictions a version loaded while the service runs (an alias moved) makes before it takes
+     * traffic, so that its first calls do not run on cold code and data (default 1,000; 0 turns
+     * this off). The calls cycle through the {@link #warmUp(List) warm-up requests}, or, without
+     * any, a request made from the version's signature: every numeric feature at the middle of the
+     * range the model saw in training (0 when the model does not record one; whole numbers for
+     * integer features), every one-hot group at its first category. They stop early once they have
+     * taken 200 ms. A made-up request that the version refuses only ends its warming; a given
+     * warm-up request that fails fails the version, as before.
+     *
+     * <p>Versions loaded by {@link #build()} run only the given warm-up requests, once each: no
+     * call is served before the build returns, so there is nothing to protect, and starting stays
+     * as fast as before. The warm-up calls are not counted in the meters or seen by listeners.
+     *
+     * @throws IllegalArgumentException if {@code calls} is negative or above 1,000,000
+     * @since 0.1.0
+     */
+    public Builder warmUpCalls(int calls) {
+      Checks.inRange(calls, 0, 1_000_000, "warmUpCalls");
+      this.warmUpCalls = calls;
       return this;
     }
 

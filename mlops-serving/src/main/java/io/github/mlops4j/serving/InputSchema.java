@@ -9,13 +9,16 @@ import io.github.mlops4j.serving.metrics.ServingMeters.VersionMeters;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.Output;
+import org.tribuo.RealInfo;
 import org.tribuo.impl.ArrayExample;
 
 /**
@@ -60,6 +63,30 @@ final class InputSchema {
 
   private final List<Map<String, String>> categories;
   private final Set<String> ignored;
+
+  /**
+   * The field names of a recent request, in the order its map iterated them, and what each one is
+   * (null: not a feature). Callers usually build their requests with the same name constants in the
+   * same kind of map, so the next request's names are very likely the same objects in the same
+   * order: a name found here by identity at its position needs no hash lookup. Only a hint: a name
+   * is taken from it only if it is that very object, whose key is the same wherever it stands.
+   * Replaced whole, never changed; read and written without synchronization (its fields are final,
+   * so a thread sees a complete one or an older one).
+   */
+  private @Nullable Order order;
+
+  /** Requests that missed {@link #order}; it is rebuilt on the first and then every 64th. */
+  private int orderMisses;
+
+  /** See {@link #order}. */
+  @SuppressWarnings("ArrayRecordComponent") // never compared; replaced whole
+  private record Order(Object[] fields, @Nullable Key[] keys) {}
+
+  private static final Object[] NO_FIELDS = new Object[0];
+  private static final Key[] NO_KEYS = new Key[0];
+
+  /** The most fields a request may have for its order to be remembered. */
+  private static final int MAX_ORDER = 1024;
 
   InputSchema(String model, int version, List<FeatureSpec> inputs, Set<String> ignored) {
     this.model = model;
@@ -159,10 +186,26 @@ final class InputSchema {
     int dropped = 0;
     int filled = 0;
     byte[] form = null; // per one-hot group: given by its base name (RAW) or a member as 0 (COLD)
+    Order known = order;
+    Object[] knownFields = known == null ? NO_FIELDS : known.fields();
+    @Nullable Key[] knownKeys = known == null ? NO_KEYS : known.keys();
+    int position = 0;
+    boolean missed = false;
     // Read through a wildcard view: a raw map may hold keys that are not texts.
     for (Map.Entry<?, ?> e : ((Map<?, ?>) request).entrySet()) {
       Object k = e.getKey();
-      if (!(k instanceof String field)) {
+      int at = position++;
+      String field;
+      Key key;
+      if (at < knownFields.length && knownFields[at] == k) { // that very String, at that place
+        field = (String) k;
+        key = knownKeys[at];
+      } else if (k instanceof String f) {
+        missed = true;
+        field = f;
+        key = keys.get(field);
+      } else {
+        missed = true;
         problems =
             add(
                 problems,
@@ -173,7 +216,6 @@ final class InputSchema {
                     : "a field name is a " + Texts.typeName(k) + ", not a text");
         continue;
       }
-      Key key = keys.get(field);
       if (key == null) {
         if (!ignored.contains(field)) {
           if (fill) {
@@ -356,6 +398,9 @@ final class InputSchema {
         empty++;
       }
     }
+    if (missed && problems == null && (known == null || (++orderMisses & 63) == 0)) {
+      remember(request, position);
+    }
     if (problems != null) {
       throw new InvalidInputException(
           model,
@@ -389,6 +434,64 @@ final class InputSchema {
     return ordered
         ? SortedExample.ordered(unknown, names, values)
         : SortedExample.of(unknown, names, values);
+  }
+
+  /**
+   * Remembers the order of a valid request's {@code size} field names (see {@link #order}); a map
+   * that cannot be read again, or that changed meanwhile, is not remembered.
+   */
+  private void remember(Map<String, ?> request, int size) {
+    if (size > MAX_ORDER) {
+      return;
+    }
+    Object[] fields = new Object[size];
+    @Nullable Key[] found = new Key[size];
+    int i = 0;
+    try {
+      for (Object k : request.keySet()) {
+        if (i == size || !(k instanceof String field)) {
+          return;
+        }
+        fields[i] = field;
+        found[i++] = keys.get(field);
+      }
+    } catch (RuntimeException e) {
+      return; // only a hint: the request was read once already
+    }
+    if (i == size) {
+      order = new Order(fields, found);
+    }
+  }
+
+  /** Drops the remembered request order (after made-up requests). */
+  void forgetOrder() {
+    order = null;
+  }
+
+  /**
+   * A valid request made up for warming a version: each numeric feature at the middle of its range
+   * in {@code domain} (0 where the domain has no range), rounded for integer features; each one-hot
+   * group at its first category.
+   */
+  Map<String, Object> sample(ImmutableFeatureMap domain) {
+    Map<String, Object> out = new HashMap<>();
+    for (int i = 0; i < slotNames.length; i++) {
+      if (group[i]) {
+        Iterator<String> first = categories.get(i).keySet().iterator();
+        if (first.hasNext()) {
+          out.put(slotNames[i], first.next());
+        }
+        continue;
+      }
+      double v = 0;
+      if (domain.get(slotNames[i]) instanceof RealInfo r
+          && Double.isFinite(r.getMin())
+          && Double.isFinite(r.getMax())) {
+        v = r.getMin() / 2 + r.getMax() / 2;
+      }
+      out.put(slotNames[i], integer[i] ? Math.rint(v) : v);
+    }
+    return out;
   }
 
   /** True if a member of one-hot group {@code slot} was given (and reported another way). */

@@ -32,7 +32,7 @@ public record Prediction(
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(output, "output");
-    scores = Map.copyOf(scores);
+    scores = scores instanceof ScoreMap ? scores : Map.copyOf(scores); // ScoreMap: immutable
     Objects.requireNonNull(latency, "latency");
     Objects.requireNonNull(route, "route");
   }

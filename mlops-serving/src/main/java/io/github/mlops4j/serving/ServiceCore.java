@@ -105,6 +105,7 @@ final class ServiceCore {
   private final Duration batchDelay;
   private final int batchQueue;
   private final List<Map<String, ?>> warmUp;
+  private final int warmUpCalls;
   private final double sampleRate;
   private final Clock clock;
   private final LongSupplier ticker;
@@ -147,6 +148,7 @@ final class ServiceCore {
     this.batchDelay = b.batchDelay;
     this.batchQueue = b.batchQueue;
     this.warmUp = b.warmUp;
+    this.warmUpCalls = b.warmUpCalls;
     this.sampleRate = b.sampleRate;
     this.clock = b.clock;
     this.ticker = b.ticker;
@@ -391,7 +393,12 @@ final class ServiceCore {
     try {
       Map<String, ?> input = features == null ? request : enrich(request, s);
       try {
-        return route(input, start, deadline);
+        // enrichment may take a while: route on the snapshot current after it
+        Snapshot routed = features == null ? s : snapshot;
+        if (routed == null) {
+          throw new ModelUnavailableException("The service of '" + model + "' is closed");
+        }
+        return route(routed, input, start, deadline);
       } catch (InvalidInputException e) {
         throw input instanceof Enriched en && en.notes != null ? en.explain(e) : e;
       }
@@ -403,18 +410,23 @@ final class ServiceCore {
     }
   }
 
-  private Prediction route(Map<String, ?> input, long start, long deadline) {
+  /**
+   * Routes a request on snapshot {@code first} (read once by the caller); the snapshot is read
+   * again only if the version it names retired meanwhile.
+   */
+  private Prediction route(Snapshot first, Map<String, ?> input, long start, long deadline) {
     int target;
     LoadedVersion<?> lv;
+    Snapshot s = first;
     while (true) {
-      Snapshot s = snapshot;
-      if (s == null) {
-        throw new ModelUnavailableException("The service of '" + model + "' is closed");
-      }
       target = pick(s, input);
       lv = s.byTarget()[target];
       if (lv.acquire()) {
         break;
+      }
+      s = snapshot;
+      if (s == null) {
+        throw new ModelUnavailableException("The service of '" + model + "' is closed");
       }
     }
     String id = idPrefix + Long.toHexString(ids.incrementAndGet());
@@ -1338,7 +1350,7 @@ final class ServiceCore {
           continue;
         }
         try {
-          lv = load(mv.get());
+          lv = load(mv.get(), initial);
         } catch (RuntimeException e) {
           failedVersions.add(v);
           meters.loadFailed();
@@ -1413,7 +1425,7 @@ final class ServiceCore {
     }
   }
 
-  private LoadedVersion<?> load(ModelVersion mv) {
+  private LoadedVersion<?> load(ModelVersion mv, boolean initial) {
     long t0 = System.nanoTime();
     ModelSignature signature = mv.signature().orElse(null);
     String outputType = signature == null ? "Label" : signature.outputType();
@@ -1422,6 +1434,9 @@ final class ServiceCore {
     try {
       for (Map<String, ?> r : warmUp) {
         warm(lv, r);
+      }
+      if (!initial) {
+        warmCalls(lv);
       }
     } catch (RuntimeException e) {
       lv.closeResources();
@@ -1519,7 +1534,41 @@ final class ServiceCore {
   }
 
   private <T extends Output<T>> void warm(LoadedVersion<T> lv, Map<String, ?> request) {
-    lv.predictChecked(model, lv.encode(request, policy));
+    org.tribuo.Prediction<T> p = lv.predictChecked(model, lv.encode(request, policy));
+    lv.adapter.output(p);
+    lv.adapter.scores(p);
+  }
+
+  /** How long the warm-up calls of one version may take at most. */
+  private static final long WARM_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+  /**
+   * The {@link InferenceService.Builder#warmUpCalls warm-up calls} of a version loaded while the
+   * service runs: the given warm-up requests in turn (one failing fails the version), else a
+   * request made from the signature (one the version refuses only ends the warming).
+   */
+  private <T extends Output<T>> void warmCalls(LoadedVersion<T> lv) {
+    int calls = warmUpCalls - warmUp.size();
+    if (calls <= 0) {
+      return;
+    }
+    long start = ticker.getAsLong();
+    if (!warmUp.isEmpty()) {
+      for (int i = 0; i < calls && ticker.getAsLong() - start < WARM_UP_NANOS; i++) {
+        warm(lv, warmUp.get(i % warmUp.size()));
+      }
+    } else {
+      Map<String, Object> sample = lv.schema.sample(lv.model.getFeatureIDMap());
+      try {
+        for (int i = 0; i < calls && ticker.getAsLong() - start < WARM_UP_NANOS; i++) {
+          warm(lv, sample);
+        }
+      } catch (RuntimeException e) {
+        LOG.debug(
+            "v{} of '{}' refused a made-up warm-up request; warming ends", lv.version, model, e);
+      }
+    }
+    lv.schema.forgetOrder(); // the first real request sets the order its callers use
   }
 
   // ---------------------------------------------------------------- accessors and close
