@@ -245,7 +245,7 @@ class PredictAllBatchTest {
     int n = 120;
     ListenerAndShadowTest.Collector c = new ListenerAndShadowTest.Collector(2 * n);
     Routing routing =
-        Routing.canary(Target.version(2), 30, CanaryPolicy.defaults())
+        Routing.canary(Target.version(2), 30, CanaryPolicy.defaults().maxP99(Duration.ofDays(1)))
             .stickyBy("user")
             .withShadow(new Shadow(Target.version(3), 1.0, 10_000));
     try (InferenceService s =
