@@ -25,6 +25,7 @@ module io.github.mlops4j.serving {
   requires com.github.benmanes.caffeine;
   requires com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.dataformat.csv;
+  requires ch.randelshofer.fastdoubleparser;
   requires static org.tribuo.classification.core;
   requires static org.tribuo.regression.core;
   requires static org.tribuo.anomaly.core;

@@ -71,7 +71,15 @@ final class ChunkScorer {
   private final InferenceService service;
   private final long overloadRetryNanos;
 
+  /** Whether chunks of plain CSV records take {@link #scorePlainCsv} (off only in tests). */
+  private final boolean fastCsv;
+
   ChunkScorer(JobPlan plan, InferenceService service, Duration overloadRetry) {
+    this(plan, service, overloadRetry, true);
+  }
+
+  ChunkScorer(JobPlan plan, InferenceService service, Duration overloadRetry, boolean fastCsv) {
+    this.fastCsv = fastCsv;
     this.plan = plan;
     this.service = service;
     this.overloadRetryNanos = overloadRetry.toNanos();
@@ -105,6 +113,10 @@ final class ChunkScorer {
       RecordSplitter.Chunk chunk, ChunkResult.Builder result, RowSink out, RowSink rejects)
       throws IOException {
     int[] badUtf8 = invalidUtf8(chunk);
+    if (badUtf8 == null && fastCsv && PlainCsv.isPlain(chunk)) {
+      scorePlainCsv(chunk, result, out, rejects);
+      return;
+    }
     List<String[]> rows = badUtf8 == null ? parseCsv(chunk.data(), 0, chunk.dataLength()) : null;
     boolean aligned = rows != null && rows.size() == chunk.count();
     List<String> header = plan.header;
@@ -166,6 +178,102 @@ final class ChunkScorer {
       }
       stage(result, out, rejects, chunk, i, request, passThrough);
     }
+  }
+
+  /** Field bounds of the current plain record (grown to the header's width). */
+  private int[] fieldFrom = new int[0];
+
+  private int[] fieldTo = new int[0];
+
+  /**
+   * {@link #scoreCsv} for a chunk of plain records ({@link PlainCsv}): the same rows, requests and
+   * reject reasons, without the CSV parser and without a text per numeric cell.
+   */
+  private void scorePlainCsv(
+      RecordSplitter.Chunk chunk, ChunkResult.Builder result, RowSink out, RowSink rejects)
+      throws IOException {
+    List<String> header = plan.header;
+    int columns = header == null ? 0 : header.size();
+    if (fieldFrom.length < columns) {
+      fieldFrom = new int[columns];
+      fieldTo = new int[columns];
+    }
+    byte[] data = chunk.data();
+    int capacity =
+        capacity(
+            plan.features == null
+                ? columns
+                : plan.inputColumns.length + plan.requestColumns.size());
+    for (int i = 0; i < chunk.count(); i++) {
+      int n = PlainCsv.split(data, chunk.starts()[i], chunk.ends()[i], fieldFrom, fieldTo);
+      if (n != columns) {
+        skip(result, rejects, chunk, i, "expected " + columns + " columns but found " + n);
+        continue;
+      }
+      Map<String, Object> request = new HashMap<>(capacity);
+      String problem;
+      if (plan.features == null) {
+        String[] cells = new String[columns];
+        for (int c = 0; c < columns; c++) {
+          cells[c] = PlainCsv.text(data, fieldFrom[c], fieldTo[c]);
+        }
+        problem = csvRequest(cells, request);
+      } else {
+        problem = plainRequest(data, request);
+      }
+      if (problem != null) {
+        skip(result, rejects, chunk, i, problem);
+        continue;
+      }
+      @Nullable Object[] passThrough = new Object[plan.passThrough.size()];
+      for (int p = 0; p < passThrough.length; p++) {
+        int c = plan.passThroughColumns[p];
+        passThrough[p] = PlainCsv.text(data, fieldFrom[c], fieldTo[c]);
+      }
+      stage(result, out, rejects, chunk, i, request, passThrough);
+    }
+  }
+
+  /**
+   * {@link #csvRequest} for the fields of a plain record (the model has a signature): numbers are
+   * parsed from the bytes; a text is made only for the cells that are kept as text or rejected.
+   */
+  private @Nullable String plainRequest(byte[] data, Map<String, Object> request) {
+    List<String> problems = null;
+    for (int f = 0; f < plan.inputColumns.length; f++) {
+      String name = plan.inputNames[f];
+      int from = fieldFrom[plan.inputColumns[f]];
+      int to = fieldTo[plan.inputColumns[f]];
+      if (from == to) {
+        continue; // missing value: the service's validation policy decides
+      }
+      switch (plan.inputKinds[f]) {
+        case JobPlan.REAL -> {
+          try {
+            request.put(name, PlainCsv.parseReal(data, from, to));
+          } catch (NumberFormatException e) {
+            if (problems == null) {
+              problems = new ArrayList<>(2);
+            }
+            problems.add(
+                "'"
+                    + name
+                    + "' is not a number: '"
+                    + abbreviate(PlainCsv.text(data, from, to))
+                    + "'");
+          }
+        }
+        case JobPlan.TEXT -> request.put(name, PlainCsv.text(data, from, to));
+        default -> request.put(name, numberOrText(PlainCsv.text(data, from, to)));
+      }
+    }
+    for (int r = 0; r < plan.requestColumns.size(); r++) {
+      int c = plan.requestColumnIndexes[r];
+      if (fieldFrom[c] != fieldTo[c]) {
+        request.put(plan.requestColumns.get(r), PlainCsv.text(data, fieldFrom[c], fieldTo[c]));
+      }
+    }
+    return problems == null ? null : String.join("; ", problems);
   }
 
   /** Fills the request from CSV cells; returns a reject reason, or null. */

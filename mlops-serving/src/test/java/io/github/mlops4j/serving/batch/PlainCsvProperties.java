@@ -1,0 +1,249 @@
+package io.github.mlops4j.serving.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.doubles;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.mlops4j.registry.FeatureSpec;
+import io.github.mlops4j.registry.ModelSignature;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.quicktheories.core.Gen;
+
+/**
+ * The plain-CSV fast path ({@link PlainCsv}, {@code ChunkScorer.scorePlainCsv}) gives what the CSV
+ * parser's path gives (the simple path, {@link ChunkScorer#parseCsvStrict} and {@link
+ * ChunkScorer#parseDouble} on each cell's text): the same fields, numbers, rows and reject reasons.
+ */
+class PlainCsvProperties {
+  private static final long SEED = 0x9A1C5L;
+
+  /** Bytes of plain records: separators, number syntax, spaces, letters, non-ASCII text. */
+  private static final String[] PIECES = {
+    ",",
+    ",",
+    "0",
+    "1",
+    "7",
+    "9",
+    ".",
+    "e",
+    "E",
+    "-",
+    "+",
+    " ",
+    "\t",
+    "a",
+    "x",
+    "N",
+    "NaN",
+    "Infinity",
+    "é",
+    "€",
+    "#",
+    "'",
+    ";",
+    "\\",
+    "0x1p3",
+    "d",
+    "f",
+    "1.5",
+    "-2.25e-3",
+    "\u00a0"
+  };
+
+  @TempDir static Path workspace;
+  private static BatchFixtures fx;
+
+  @BeforeAll
+  static void open() {
+    fx = BatchFixtures.open(workspace);
+  }
+
+  @AfterAll
+  static void close() {
+    fx.close();
+  }
+
+  private static Gen<String> texts(int maxPieces) {
+    return lists()
+        .of(integers().between(0, PIECES.length - 1))
+        .ofSizeBetween(0, maxPieces)
+        .map(
+            picks -> {
+              StringBuilder sb = new StringBuilder();
+              picks.forEach(k -> sb.append(PIECES[k]));
+              return sb.toString();
+            });
+  }
+
+  @Test
+  void split_givesTheFieldsTheCsvParserGives() {
+    qt().withFixedSeed(SEED)
+        .withExamples(5_000)
+        .forAll(texts(20))
+        .assuming(PlainCsvProperties::plain)
+        .checkAssert(
+            record -> {
+              byte[] data = (record + "\n").getBytes(StandardCharsets.UTF_8);
+              int end = data.length - 1;
+              List<String[]> parsed;
+              try {
+                parsed = ChunkScorer.parseCsvStrict(data, 0, data.length);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+              int[] from = new int[64];
+              int[] to = new int[64];
+              int n = PlainCsv.split(data, 0, end, from, to);
+              List<String> fields = new ArrayList<>();
+              for (int k = 0; k < n; k++) {
+                fields.add(PlainCsv.text(data, from[k], to[k]));
+              }
+              assertThat(parsed).as(record).hasSize(1);
+              assertThat(fields).as(record).containsExactly(parsed.get(0));
+            });
+  }
+
+  @Test
+  void parseReal_agreesWithParseDoubleOnTheText() {
+    Gen<String> numbers =
+        doubles()
+            .any()
+            .zip(
+                integers().between(0, 3),
+                (d, form) ->
+                    switch (form) {
+                      case 0 -> Double.toString(d);
+                      case 1 -> String.format(Locale.ROOT, "%.4f", d);
+                      case 2 -> String.format(Locale.ROOT, "%.6e", d);
+                      default -> " " + Float.toString(d.floatValue()) + "\t";
+                    });
+    qt().withFixedSeed(SEED)
+        .withExamples(10_000)
+        .forAll(numbers.mix(texts(6), 40))
+        .checkAssert(
+            text -> {
+              byte[] data = ("," + text + ",").getBytes(StandardCharsets.UTF_8);
+              Object simple = parseOrError(() -> ChunkScorer.parseDouble(text));
+              Object fast = parseOrError(() -> PlainCsv.parseReal(data, 1, data.length - 1));
+              assertThat(fast).as("'%s'", text).isEqualTo(simple);
+            });
+  }
+
+  @Test
+  void plainChunks_scoreAsTheCsvParsersPathDoes() {
+    List<FeatureSpec> features = fx.service.signature().map(ModelSignature::inputs).orElseThrow();
+    Gen<String> cells =
+        texts(4).mix(doubles().between(-100, 1000).map(d -> Double.toString(d.doubleValue())), 60);
+    Gen<String> records =
+        lists()
+            .of(cells)
+            .ofSizeBetween(2, 5)
+            .map(cs -> String.join(",", cs))
+            .assuming(PlainCsvProperties::plain);
+    qt().withFixedSeed(SEED)
+        .withExamples(300)
+        .forAll(lists().of(records).ofSizeBetween(1, 6), integers().between(0, 1))
+        .checkAssert(
+            (rows, signature) -> {
+              String csv = "customer_id,tenure,spend,note\n" + String.join("\n", rows) + "\n";
+              JobPlan plan =
+                  new JobPlan(
+                      BatchFormat.CSV,
+                      BatchFormat.JSON_LINES,
+                      BatchFormat.CSV,
+                      List.of("customer_id", "tenure", "spend", "note"),
+                      signature == 1 ? features : null,
+                      Set.of(),
+                      List.of("customer_id", "note"),
+                      List.of(),
+                      null);
+              Scored fast = score(csv, plan, true);
+              Scored simple = score(csv, plan, false);
+              assertThat(fast.rejects).as(csv).isEqualTo(simple.rejects);
+              assertThat(fast.output).as(csv).isEqualTo(simple.output);
+              assertThat(fast.counts).as(csv).containsExactly(simple.counts);
+            });
+  }
+
+  private static boolean plain(String record) {
+    byte[] data = record.getBytes(StandardCharsets.UTF_8);
+    return PlainCsv.isPlain(data, 0, data.length);
+  }
+
+  /** A chunk's outcome without the random prediction ids. */
+  private record Scored(List<JsonNode> output, String rejects, long[] counts) {}
+
+  private static Scored score(String csv, JobPlan plan, boolean fastCsv) {
+    try {
+      RecordSplitter splitter =
+          new RecordSplitter(
+              new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), 0, 1, true, 4096);
+      BatchJob.readHeader(splitter);
+      RecordSplitter.Chunk chunk = splitter.next(0, 100);
+      assertThat(chunk).isNotNull();
+      assertThat(PlainCsv.isPlain(chunk)).as(csv).isTrue();
+      ChunkResult r = new ChunkScorer(plan, fx.service, Duration.ZERO, fastCsv).score(chunk);
+      List<JsonNode> output = new ArrayList<>();
+      String text = new String(r.output(), StandardCharsets.UTF_8);
+      for (String line : text.split("\n")) {
+        if (!line.isEmpty()) {
+          ObjectNode node = (ObjectNode) ChunkScorer.JSON.readTree(line);
+          assertThat(node.remove(JobPlan.PREDICTION_ID)).isNotNull();
+          output.add(node);
+        }
+      }
+      return new Scored(
+          output,
+          new String(r.rejects(), StandardCharsets.UTF_8),
+          new long[] {r.rowsRead(), r.rowsScored(), r.rowsRejected(), r.modelErrors()});
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Object parseOrError(java.util.function.DoubleSupplier parse) {
+    try {
+      return Double.valueOf(parse.getAsDouble()); // boxed: NaN equals NaN, -0.0 differs from 0.0
+    } catch (NumberFormatException e) {
+      return NumberFormatException.class;
+    }
+  }
+
+  @Test
+  void isPlain_refusesQuotesCarriageReturnsAndBlankRecords() throws IOException {
+    for (String record : List.of("a,\"b\",c", "a,b\rc", " \t ", "a, b", " a,b", "\ta")) {
+      byte[] data = (record + "\n").getBytes(StandardCharsets.UTF_8);
+      RecordSplitter.Chunk chunk =
+          new RecordSplitter.Chunk(
+              0,
+              data,
+              data.length,
+              new int[] {0},
+              new int[] {data.length - 1},
+              new long[] {1},
+              1,
+              data.length,
+              2);
+      assertThat(PlainCsv.isPlain(chunk)).as(Arrays.toString(data)).isFalse();
+    }
+  }
+}
