@@ -44,7 +44,7 @@ final class SchemaMigrator {
    * equal the version its service passes to {@link Store#migrate} (checked there).
    */
   static final Map<String, Integer> CORE_VERSIONS =
-      Map.of("tracking", 2, "features", 1, WorkspaceSettings.COMPONENT, WorkspaceSettings.VERSION);
+      Map.of("tracking", 3, "features", 1, WorkspaceSettings.COMPONENT, WorkspaceSettings.VERSION);
 
   /** Where the core's migration scripts live. */
   static final String CORE_DIRECTORY = "/io/github/mlops4j/store/migrations";
