@@ -6,6 +6,7 @@ import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.internal.Dialect;
 import io.github.mlops4j.store.internal.Sql;
 import io.github.mlops4j.store.internal.StoreAccess;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -593,6 +594,265 @@ final class TrackingDao {
           }
           return out;
         });
+  }
+
+  /**
+   * Points per statement when reading a series' chunks (about 1.5 MB), unless one chunk has more.
+   */
+  static final int READ_POINTS = 65_536;
+
+  /** Chunks listed per statement when reading a series. */
+  static final int READ_CHUNKS = 1_024;
+
+  /** Receives one stored chunk; returns false to stop reading. */
+  @FunctionalInterface
+  interface ChunkSink {
+    boolean accept(long chunkId, ByteBuffer points, int count) throws SQLException;
+  }
+
+  /**
+   * The series id of a run's metric, or null if the run never logged it.
+   *
+   * @throws RunNotFoundException if no run has this id
+   */
+  private static @Nullable Long seriesId(Connection c, String runId, String key)
+      throws SQLException {
+    if (status(c, runId) == null) {
+      throw new RunNotFoundException(runId);
+    }
+    try (PreparedStatement p =
+        c.prepareStatement("SELECT series_id FROM metric_series WHERE run_id = ? AND key = ?")) {
+      p.setString(1, runId);
+      p.setString(2, key);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : null;
+      }
+    }
+  }
+
+  /**
+   * Calls {@code sink} for each chunk of the series with an id in {@code (after, upTo]}, in order.
+   * Each statement reads at most {@link #READ_POINTS} points' blobs (at least one chunk), chosen
+   * from a list of the next {@link #READ_CHUNKS} chunks' sizes: memory stays bounded whatever the
+   * length of the series, on drivers that read a whole result at once too.
+   */
+  private static void forEachChunk(
+      Connection c, String key, long seriesId, long after, long upTo, ChunkSink sink)
+      throws SQLException {
+    long from = after;
+    while (true) {
+      long last = from;
+      long points = 0;
+      int chunks = 0;
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "SELECT chunk_id, point_count FROM metric_chunks WHERE series_id = ?"
+                  + " AND chunk_id > ? AND chunk_id <= ? ORDER BY chunk_id LIMIT "
+                  + READ_CHUNKS)) {
+        p.setLong(1, seriesId);
+        p.setLong(2, from);
+        p.setLong(3, upTo);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            int count = rs.getInt(2);
+            if (chunks > 0 && points + count > READ_POINTS) {
+              break;
+            }
+            last = rs.getLong(1);
+            points += count;
+            chunks++;
+          }
+        }
+      }
+      if (chunks == 0) {
+        return;
+      }
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "SELECT chunk_id, point_count, points FROM metric_chunks WHERE series_id = ?"
+                  + " AND chunk_id > ? AND chunk_id <= ? ORDER BY chunk_id")) {
+        p.setLong(1, seriesId);
+        p.setLong(2, from);
+        p.setLong(3, last);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            int count = rs.getInt(2);
+            if (!sink.accept(
+                rs.getLong(1), MetricWriter.points(key, rs.getBytes(3), count), count)) {
+              return;
+            }
+          }
+        }
+      }
+      from = last;
+    }
+  }
+
+  /**
+   * One page of a series: at most {@code maxResults} points from the cursor {@code (chunk id, index
+   * in the chunk)}, and the cursor of the point after the page (null at the end).
+   */
+  record HistoryPage(List<MetricPoint> points, long @Nullable [] next) {}
+
+  HistoryPage metricHistory(String runId, String key, int maxResults, long fromChunk, int skip) {
+    return StoreAccess.read(
+        store,
+        c -> {
+          Long series = seriesId(c, runId, key);
+          List<MetricPoint> out = new ArrayList<>(Math.min(maxResults, 4096));
+          long[][] next = {null};
+          if (series == null) {
+            return new HistoryPage(out, null);
+          }
+          forEachChunk(
+              c,
+              key,
+              series,
+              fromChunk - 1,
+              Long.MAX_VALUE,
+              (chunkId, buf, count) -> {
+                int start = chunkId == fromChunk ? Math.min(skip, count) : 0;
+                buf.position(start * MetricWriter.POINT_BYTES);
+                for (int i = start; i < count; i++) {
+                  if (out.size() == maxResults) {
+                    next[0] = new long[] {chunkId, i};
+                    return false;
+                  }
+                  long step = buf.getLong();
+                  long ts = buf.getLong();
+                  out.add(
+                      new MetricPoint(
+                          key,
+                          Double.longBitsToDouble(buf.getLong()),
+                          step,
+                          Instant.ofEpochMilli(ts)));
+                }
+                return true;
+              });
+          return new HistoryPage(out, next[0]);
+        });
+  }
+
+  /**
+   * The series in at most {@code buckets} buckets of equal width over the x range of its points
+   * (see {@link MetricBucket}); empty buckets are left out. Two passes over the stored chunks in
+   * one read, with memory bounded by {@code buckets} and one statement's chunks: the first finds
+   * the x range and the last chunk, the second aggregates the chunks up to that one.
+   */
+  List<MetricBucket> downsample(String runId, String key, int buckets, MetricAxis axis) {
+    boolean time = axis == MetricAxis.TIME;
+    return StoreAccess.read(
+        store,
+        c -> {
+          Long series = seriesId(c, runId, key);
+          if (series == null) {
+            return List.of();
+          }
+          long[] range = {Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE}; // min x, max x, chunk
+          forEachChunk(
+              c,
+              key,
+              series,
+              Long.MIN_VALUE,
+              Long.MAX_VALUE,
+              (chunkId, buf, count) -> {
+                for (int i = 0; i < count; i++) {
+                  long x = buf.getLong(i * MetricWriter.POINT_BYTES + (time ? 8 : 0));
+                  range[0] = Math.min(range[0], x);
+                  range[1] = Math.max(range[1], x);
+                }
+                range[2] = chunkId;
+                return true;
+              });
+          if (range[2] == Long.MIN_VALUE) {
+            return List.of();
+          }
+          long xMin = range[0];
+          long xMax = range[1];
+          // Unsigned arithmetic: xMax - xMin may exceed Long.MAX_VALUE. width > span / buckets,
+          // so every index is below buckets.
+          long width = Long.divideUnsigned(xMax - xMin, buckets) + 1;
+          Downsampler d = new Downsampler(buckets);
+          forEachChunk(
+              c,
+              key,
+              series,
+              Long.MIN_VALUE,
+              range[2],
+              (chunkId, buf, count) -> {
+                for (int i = 0; i < count; i++) {
+                  long step = buf.getLong();
+                  long ts = buf.getLong();
+                  long bits = buf.getLong();
+                  long x = time ? ts : step;
+                  d.add((int) Long.divideUnsigned(x - xMin, width), x, step, ts, bits);
+                }
+                return true;
+              });
+          return d.buckets(key, xMin, xMax, width);
+        });
+  }
+
+  /** Per-bucket aggregates, in arrays. */
+  private static final class Downsampler {
+    final long[] count;
+    final double[] min;
+    final double[] max;
+    final long[] lastX;
+    final long[] lastStep;
+    final long[] lastTs;
+    final long[] lastBits;
+
+    Downsampler(int buckets) {
+      count = new long[buckets];
+      min = new double[buckets];
+      max = new double[buckets];
+      java.util.Arrays.fill(min, Double.NaN);
+      java.util.Arrays.fill(max, Double.NaN);
+      lastX = new long[buckets];
+      lastStep = new long[buckets];
+      lastTs = new long[buckets];
+      lastBits = new long[buckets];
+    }
+
+    void add(int b, long x, long step, long ts, long bits) {
+      double v = Double.longBitsToDouble(bits);
+      if (!Double.isNaN(v)) {
+        min[b] = Double.isNaN(min[b]) ? v : Math.min(min[b], v);
+        max[b] = Double.isNaN(max[b]) ? v : Math.max(max[b], v);
+      }
+      if (count[b] == 0 || x >= lastX[b]) {
+        lastX[b] = x;
+        lastStep[b] = step;
+        lastTs[b] = ts;
+        lastBits[b] = bits;
+      }
+      count[b]++;
+    }
+
+    List<MetricBucket> buckets(String key, long xMin, long xMax, long width) {
+      List<MetricBucket> out = new ArrayList<>();
+      for (int b = 0; b < count.length; b++) {
+        if (count[b] == 0) {
+          continue;
+        }
+        long start = xMin + b * width; // at most an x of the bucket, so no overflow
+        long end = Long.compareUnsigned(width - 1, xMax - start) >= 0 ? xMax : start + width - 1;
+        out.add(
+            new MetricBucket(
+                start,
+                end,
+                count[b],
+                min[b],
+                max[b],
+                new MetricPoint(
+                    key,
+                    Double.longBitsToDouble(lastBits[b]),
+                    lastStep[b],
+                    Instant.ofEpochMilli(lastTs[b]))));
+      }
+      return out;
+    }
   }
 
   List<String> runsUsingDataset(String digest) {
