@@ -410,9 +410,10 @@ public final class Tracker implements AutoCloseable {
     long[] cursor = HistoryToken.decode(runId, key, pageToken);
     TrackingDao.HistoryPage page =
         dao.metricHistory(runId, key, maxResults, cursor[0], (int) cursor[1]);
-    long[] next = page.next();
+    TrackingDao.Cursor next = page.next();
     return new MetricHistoryPage(
-        page.points(), next == null ? null : HistoryToken.encode(runId, key, next[0], next[1]));
+        page.points(),
+        next == null ? null : HistoryToken.encode(runId, key, next.chunkId(), next.index()));
   }
 
   /**

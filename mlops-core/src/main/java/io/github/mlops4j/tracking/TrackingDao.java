@@ -471,7 +471,7 @@ final class TrackingDao {
 
   /**
    * Sets tags; {@link Run#NAME_TAG} is not stored as a tag but renames the run (the name column is
-   * the tag, see {@link #loadChunk}).
+   * the tag, see {@link #loadAll}).
    */
   private static void upsertTags(Connection c, String runId, Map<String, String> tags)
       throws SQLException {
@@ -692,7 +692,10 @@ final class TrackingDao {
    * One page of a series: at most {@code maxResults} points from the cursor {@code (chunk id, index
    * in the chunk)}, and the cursor of the point after the page (null at the end).
    */
-  record HistoryPage(List<MetricPoint> points, long @Nullable [] next) {}
+  record HistoryPage(List<MetricPoint> points, @Nullable Cursor next) {}
+
+  /** The position of a stored point: its chunk and its index in the chunk. */
+  record Cursor(long chunkId, int index) {}
 
   HistoryPage metricHistory(String runId, String key, int maxResults, long fromChunk, int skip) {
     return StoreAccess.read(
@@ -700,7 +703,7 @@ final class TrackingDao {
         c -> {
           Long series = seriesId(c, runId, key);
           List<MetricPoint> out = new ArrayList<>(Math.min(maxResults, 4096));
-          long[][] next = {null};
+          List<Cursor> next = new ArrayList<>(1);
           if (series == null) {
             return new HistoryPage(out, null);
           }
@@ -715,7 +718,7 @@ final class TrackingDao {
                 buf.position(start * MetricWriter.POINT_BYTES);
                 for (int i = start; i < count; i++) {
                   if (out.size() == maxResults) {
-                    next[0] = new long[] {chunkId, i};
+                    next.add(new Cursor(chunkId, i));
                     return false;
                   }
                   long step = buf.getLong();
@@ -729,7 +732,7 @@ final class TrackingDao {
                 }
                 return true;
               });
-          return new HistoryPage(out, next[0]);
+          return new HistoryPage(out, next.isEmpty() ? null : next.get(0));
         });
   }
 
