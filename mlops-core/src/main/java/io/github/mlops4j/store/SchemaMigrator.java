@@ -46,7 +46,7 @@ final class SchemaMigrator {
   static final Map<String, Integer> CORE_VERSIONS =
       Map.of(
           "tracking",
-          2,
+          3,
           "features",
           1,
           "governance",

@@ -555,23 +555,33 @@ final class MetricWriter {
 
   /** Decodes a stored chunk into points of metric {@code key}, appending to {@code out}. */
   static void decode(String key, byte[] blob, int count, List<MetricPoint> out) {
-    if (blob.length != count * POINT_BYTES) {
-      throw new TrackingException(
-          null,
-          "Corrupt metric chunk for '"
-              + key
-              + "': "
-              + blob.length
-              + " bytes for "
-              + count
-              + " points");
-    }
-    ByteBuffer buf = ByteBuffer.wrap(blob);
+    ByteBuffer buf = points(key, blob, count);
     for (int i = 0; i < count; i++) {
       long step = buf.getLong();
       long ts = buf.getLong();
       double value = Double.longBitsToDouble(buf.getLong());
       out.add(new MetricPoint(key, value, step, java.time.Instant.ofEpochMilli(ts)));
     }
+  }
+
+  /**
+   * The {@code count} packed {@code (step, timestamp, value bits)} triples of a stored chunk, each
+   * {@value #POINT_BYTES} bytes.
+   *
+   * @throws TrackingException if the blob's length does not match {@code count}
+   */
+  static ByteBuffer points(String key, byte[] blob, int count) {
+    if (count < 0 || blob.length != (long) count * POINT_BYTES) {
+      throw new TrackingException(
+          null,
+          "Corrupt metric chunk for '"
+              + Tracker.cut(key)
+              + "': "
+              + blob.length
+              + " bytes for "
+              + count
+              + " points");
+    }
+    return ByteBuffer.wrap(blob);
   }
 }

@@ -116,6 +116,39 @@ final class SearchSql {
     return b.build();
   }
 
+  /**
+   * The filter of a search as joins and a WHERE expression: {@code joins} (empty or starting with a
+   * space) follows {@code FROM runs r}, {@code where} is as {@link #where} makes it.
+   */
+  record Search(Fragment joins, Fragment where) {}
+
+  /**
+   * Like {@link #where}, but the first {@link #SEMI_JOINS} comparisons on a metric, param or tag
+   * that are ANDed at the top of the filter (any operator but {@code IS NULL}) become inner joins
+   * {@code JOIN params j0 ON j0.run_id = r.run_id AND j0.key = ? AND j0.value ...}. Each of those
+   * tables holds at most one row per (run, key), so a join keeps each run at most once and selects
+   * exactly the runs the {@code IN (SELECT ...)} form selects; but the planner may start from the
+   * most selective index (SQLite does not reorder a list of {@code IN} subqueries, it builds each
+   * list in full), and reach the run through the covering index {@code runs_search}.
+   */
+  static Search search(Filter filter, Dialect dialect) {
+    Builder b = new Builder(dialect);
+    b.joins = new Builder(dialect);
+    Expr e = b.compile(Objects.requireNonNull(filter, "filter"));
+    if (e.depth() > MAX_DEPTH) {
+      throw new InvalidFilterException(
+          filter.toString(),
+          0,
+          "The filter compiles to SQL "
+              + e.depth()
+              + " deep; at most "
+              + MAX_DEPTH
+              + " is allowed");
+    }
+    b.emit(e);
+    return new Search(b.joins.build(), b.build());
+  }
+
   /** Depth of the SQL {@link #where} makes of {@code filter}, as SQLite counts it (at most). */
   static int depth(Filter filter, Dialect dialect) {
     return new Builder(dialect).compile(Objects.requireNonNull(filter, "filter")).depth();
@@ -190,6 +223,12 @@ final class SearchSql {
     /** Whether the comparison being written may be planned as a semi-join. */
     private boolean semiJoin = true;
 
+    /** Where top-level keyed comparisons go as joins; null: none become joins. */
+    private @Nullable Builder joins;
+
+    /** Joins written so far (their aliases are j0, j1, ...). */
+    private int joinCount;
+
     Expr compile(Filter filter) {
       return compile(filter, true);
     }
@@ -206,6 +245,12 @@ final class SearchSql {
         Expr child = compile(not.child(), false);
         return new Negation(child, child.depth() + 1);
       } else if (filter instanceof Comparison c) {
+        Builder into = joins;
+        if (into != null && conjunct && isJoinable(c) && conjunctSubqueries < SEMI_JOINS) {
+          conjunctSubqueries++;
+          into.join(c, "j" + joinCount++);
+          return new Leaf("1=1", List.of());
+        }
         Builder leaf = new Builder(dialect);
         leaf.semiJoin =
             dialect != Dialect.POSTGRESQL
@@ -327,6 +372,38 @@ final class SearchSql {
         case IS_NULL -> sql.append("1=0");
         case IS_NOT_NULL -> sql.append("1=1");
         default -> condition("r.run_name", c);
+      }
+    }
+
+    /** A comparison on a metric, param or tag (not the run name) that a join can express. */
+    private static boolean isJoinable(Comparison c) {
+      Kind kind = c.field().kind();
+      return (kind == Kind.METRIC || kind == Kind.PARAM || kind == Kind.TAG)
+          && !isNameTag(c.field())
+          && c.op() != Op.IS_NULL;
+    }
+
+    /** {@code JOIN table alias ON alias.run_id = r.run_id AND alias.key = ? [AND condition]}. */
+    private void join(Comparison c, String alias) {
+      String table =
+          switch (c.field().kind()) {
+            case METRIC -> "latest_metrics";
+            case PARAM -> "params";
+            default -> "tags";
+          };
+      sql.append(" JOIN ")
+          .append(table)
+          .append(' ')
+          .append(alias)
+          .append(" ON ")
+          .append(alias)
+          .append(".run_id = r.run_id AND ")
+          .append(alias)
+          .append(".key = ");
+      param(c.field().key());
+      if (c.op() != Op.IS_NOT_NULL) {
+        sql.append(" AND ");
+        condition(alias + ".value", c);
       }
     }
 

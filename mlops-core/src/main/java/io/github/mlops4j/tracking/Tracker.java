@@ -433,6 +433,64 @@ public final class Tracker implements AutoCloseable {
         Objects.requireNonNull(runId, "runId"), Objects.requireNonNull(key, "key"));
   }
 
+  /** Most points {@link #metricHistory(String, String, int, String)} returns per page. */
+  public static final int MAX_HISTORY_PAGE = 100_000;
+
+  /** Most buckets {@link #downsampleMetric} returns. */
+  public static final int MAX_BUCKETS = 100_000;
+
+  /**
+   * One page of the points of metric {@code key} of a run, in the order they were logged. Pass the
+   * returned {@link MetricHistoryPage#nextPageToken()} to read the next page; memory is bounded by
+   * the page (and about 1.5 MB of stored chunks), whatever the length of the series, so a series
+   * too long for {@link #metricHistory(String, String)} can be streamed. Points logged while paging
+   * appear on later pages; a page never repeats or skips a stored point.
+   *
+   * @param maxResults points per page, 1 to {@link #MAX_HISTORY_PAGE}
+   * @param pageToken null (or empty) for the first page, else a token this method returned for the
+   *     same run and key
+   * @throws RunNotFoundException if no run has this id
+   * @throws IllegalArgumentException if {@code maxResults} is out of range or the token was not
+   *     issued for this run and key
+   * @since 0.1.0
+   */
+  public MetricHistoryPage metricHistory(
+      String runId, String key, int maxResults, @Nullable String pageToken) {
+    checkOpen();
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(key, "key");
+    Checks.inRange(maxResults, 1, MAX_HISTORY_PAGE, "maxResults");
+    long[] cursor = HistoryToken.decode(runId, key, pageToken);
+    TrackingDao.HistoryPage page =
+        dao.metricHistory(runId, key, maxResults, cursor[0], (int) cursor[1]);
+    TrackingDao.Cursor next = page.next();
+    return new MetricHistoryPage(
+        page.points(),
+        next == null ? null : HistoryToken.encode(runId, key, next.chunkId(), next.index()));
+  }
+
+  /**
+   * Metric {@code key} of a run summarized for plotting: its points' x range (steps or timestamps)
+   * split into {@code buckets} intervals of equal width, each with the count, min, max and last
+   * point of the points that fall in it; empty intervals are left out. Reads the series twice in
+   * one pass each, with memory bounded by {@code buckets}, so it suits series of millions of
+   * points.
+   *
+   * @param buckets at most this many buckets, 1 to {@link #MAX_BUCKETS}
+   * @return the non-empty buckets in x order; empty if the run never logged {@code key}
+   * @throws RunNotFoundException if no run has this id
+   * @since 0.1.0
+   */
+  public List<MetricBucket> downsampleMetric(
+      String runId, String key, int buckets, MetricAxis axis) {
+    checkOpen();
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(axis, "axis");
+    Checks.inRange(buckets, 1, MAX_BUCKETS, "buckets");
+    return dao.downsample(runId, key, buckets, axis);
+  }
+
   /**
    * Every active run of {@code experiment} that matches {@code filter}, newest first. A filter key
    * that no run of the experiment has is logged as in {@link #searchRuns(RunQuery)}.

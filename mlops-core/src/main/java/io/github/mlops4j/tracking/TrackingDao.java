@@ -6,6 +6,7 @@ import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.internal.Dialect;
 import io.github.mlops4j.store.internal.Sql;
 import io.github.mlops4j.store.internal.StoreAccess;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,9 +24,9 @@ import org.jspecify.annotations.Nullable;
 /** SQL of the tracking schema. Every method is one read or one transaction of the store. */
 final class TrackingDao {
   static final String COMPONENT = "tracking";
-  static final int SCHEMA_VERSION = 2;
+  static final int SCHEMA_VERSION = 3;
 
-  /** Ids per IN (...) list when loading many runs, well under every driver's parameter limit. */
+  /** Ids per IN (...) list when reading many runs' statuses, under every driver's limit. */
   private static final int ID_CHUNK = 500;
 
   private final Store store;
@@ -470,7 +471,7 @@ final class TrackingDao {
 
   /**
    * Sets tags; {@link Run#NAME_TAG} is not stored as a tag but renames the run (the name column is
-   * the tag, see {@link #loadChunk}).
+   * the tag, see {@link #loadAll}).
    */
   private static void upsertTags(Connection c, String runId, Map<String, String> tags)
       throws SQLException {
@@ -565,7 +566,8 @@ final class TrackingDao {
   // ---------------------------------------------------------------- reads
 
   Optional<RunInfo> findRun(String runId) {
-    List<RunInfo> runs = StoreAccess.read(store, c -> load(c, List.of(runId)));
+    List<RunInfo> runs =
+        StoreAccess.read(store, c -> load(c, StoreAccess.dialect(store), List.of(runId)));
     return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
   }
 
@@ -592,6 +594,268 @@ final class TrackingDao {
           }
           return out;
         });
+  }
+
+  /**
+   * Points per statement when reading a series' chunks (about 1.5 MB), unless one chunk has more.
+   */
+  static final int READ_POINTS = 65_536;
+
+  /** Chunks listed per statement when reading a series. */
+  static final int READ_CHUNKS = 1_024;
+
+  /** Receives one stored chunk; returns false to stop reading. */
+  @FunctionalInterface
+  interface ChunkSink {
+    boolean accept(long chunkId, ByteBuffer points, int count) throws SQLException;
+  }
+
+  /**
+   * The series id of a run's metric, or null if the run never logged it.
+   *
+   * @throws RunNotFoundException if no run has this id
+   */
+  private static @Nullable Long seriesId(Connection c, String runId, String key)
+      throws SQLException {
+    if (status(c, runId) == null) {
+      throw new RunNotFoundException(runId);
+    }
+    try (PreparedStatement p =
+        c.prepareStatement("SELECT series_id FROM metric_series WHERE run_id = ? AND key = ?")) {
+      p.setString(1, runId);
+      p.setString(2, key);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : null;
+      }
+    }
+  }
+
+  /**
+   * Calls {@code sink} for each chunk of the series with an id in {@code (after, upTo]}, in order.
+   * Each statement reads at most {@link #READ_POINTS} points' blobs (at least one chunk), chosen
+   * from a list of the next {@link #READ_CHUNKS} chunks' sizes: memory stays bounded whatever the
+   * length of the series, on drivers that read a whole result at once too.
+   */
+  private static void forEachChunk(
+      Connection c, String key, long seriesId, long after, long upTo, ChunkSink sink)
+      throws SQLException {
+    long from = after;
+    while (true) {
+      long last = from;
+      long points = 0;
+      int chunks = 0;
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "SELECT chunk_id, point_count FROM metric_chunks WHERE series_id = ?"
+                  + " AND chunk_id > ? AND chunk_id <= ? ORDER BY chunk_id LIMIT "
+                  + READ_CHUNKS)) {
+        p.setLong(1, seriesId);
+        p.setLong(2, from);
+        p.setLong(3, upTo);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            int count = rs.getInt(2);
+            if (chunks > 0 && points + count > READ_POINTS) {
+              break;
+            }
+            last = rs.getLong(1);
+            points += count;
+            chunks++;
+          }
+        }
+      }
+      if (chunks == 0) {
+        return;
+      }
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "SELECT chunk_id, point_count, points FROM metric_chunks WHERE series_id = ?"
+                  + " AND chunk_id > ? AND chunk_id <= ? ORDER BY chunk_id")) {
+        p.setLong(1, seriesId);
+        p.setLong(2, from);
+        p.setLong(3, last);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            int count = rs.getInt(2);
+            if (!sink.accept(
+                rs.getLong(1), MetricWriter.points(key, rs.getBytes(3), count), count)) {
+              return;
+            }
+          }
+        }
+      }
+      from = last;
+    }
+  }
+
+  /**
+   * One page of a series: at most {@code maxResults} points from the cursor {@code (chunk id, index
+   * in the chunk)}, and the cursor of the point after the page (null at the end).
+   */
+  record HistoryPage(List<MetricPoint> points, @Nullable Cursor next) {}
+
+  /** The position of a stored point: its chunk and its index in the chunk. */
+  record Cursor(long chunkId, int index) {}
+
+  HistoryPage metricHistory(String runId, String key, int maxResults, long fromChunk, int skip) {
+    return StoreAccess.read(
+        store,
+        c -> {
+          Long series = seriesId(c, runId, key);
+          List<MetricPoint> out = new ArrayList<>(Math.min(maxResults, 4096));
+          List<Cursor> next = new ArrayList<>(1);
+          if (series == null) {
+            return new HistoryPage(out, null);
+          }
+          forEachChunk(
+              c,
+              key,
+              series,
+              fromChunk - 1,
+              Long.MAX_VALUE,
+              (chunkId, buf, count) -> {
+                int start = chunkId == fromChunk ? Math.min(skip, count) : 0;
+                buf.position(start * MetricWriter.POINT_BYTES);
+                for (int i = start; i < count; i++) {
+                  if (out.size() == maxResults) {
+                    next.add(new Cursor(chunkId, i));
+                    return false;
+                  }
+                  long step = buf.getLong();
+                  long ts = buf.getLong();
+                  out.add(
+                      new MetricPoint(
+                          key,
+                          Double.longBitsToDouble(buf.getLong()),
+                          step,
+                          Instant.ofEpochMilli(ts)));
+                }
+                return true;
+              });
+          return new HistoryPage(out, next.isEmpty() ? null : next.get(0));
+        });
+  }
+
+  /**
+   * The series in at most {@code buckets} buckets of equal width over the x range of its points
+   * (see {@link MetricBucket}); empty buckets are left out. Two passes over the stored chunks in
+   * one read, with memory bounded by {@code buckets} and one statement's chunks: the first finds
+   * the x range and the last chunk, the second aggregates the chunks up to that one.
+   */
+  List<MetricBucket> downsample(String runId, String key, int buckets, MetricAxis axis) {
+    boolean time = axis == MetricAxis.TIME;
+    return StoreAccess.read(
+        store,
+        c -> {
+          Long series = seriesId(c, runId, key);
+          if (series == null) {
+            return List.of();
+          }
+          long[] range = {Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE}; // min x, max x, chunk
+          forEachChunk(
+              c,
+              key,
+              series,
+              Long.MIN_VALUE,
+              Long.MAX_VALUE,
+              (chunkId, buf, count) -> {
+                for (int i = 0; i < count; i++) {
+                  long x = buf.getLong(i * MetricWriter.POINT_BYTES + (time ? 8 : 0));
+                  range[0] = Math.min(range[0], x);
+                  range[1] = Math.max(range[1], x);
+                }
+                range[2] = chunkId;
+                return true;
+              });
+          if (range[2] == Long.MIN_VALUE) {
+            return List.of();
+          }
+          long xMin = range[0];
+          long xMax = range[1];
+          // Unsigned arithmetic: xMax - xMin may exceed Long.MAX_VALUE. width > span / buckets,
+          // so every index is below buckets.
+          long width = Long.divideUnsigned(xMax - xMin, buckets) + 1;
+          Downsampler d = new Downsampler(buckets);
+          forEachChunk(
+              c,
+              key,
+              series,
+              Long.MIN_VALUE,
+              range[2],
+              (chunkId, buf, count) -> {
+                for (int i = 0; i < count; i++) {
+                  long step = buf.getLong();
+                  long ts = buf.getLong();
+                  long bits = buf.getLong();
+                  long x = time ? ts : step;
+                  d.add((int) Long.divideUnsigned(x - xMin, width), x, step, ts, bits);
+                }
+                return true;
+              });
+          return d.buckets(key, xMin, xMax, width);
+        });
+  }
+
+  /** Per-bucket aggregates, in arrays. */
+  private static final class Downsampler {
+    final long[] count;
+    final double[] min;
+    final double[] max;
+    final long[] lastX;
+    final long[] lastStep;
+    final long[] lastTs;
+    final long[] lastBits;
+
+    Downsampler(int buckets) {
+      count = new long[buckets];
+      min = new double[buckets];
+      max = new double[buckets];
+      java.util.Arrays.fill(min, Double.NaN);
+      java.util.Arrays.fill(max, Double.NaN);
+      lastX = new long[buckets];
+      lastStep = new long[buckets];
+      lastTs = new long[buckets];
+      lastBits = new long[buckets];
+    }
+
+    void add(int b, long x, long step, long ts, long bits) {
+      double v = Double.longBitsToDouble(bits);
+      if (!Double.isNaN(v)) {
+        min[b] = Double.isNaN(min[b]) ? v : Math.min(min[b], v);
+        max[b] = Double.isNaN(max[b]) ? v : Math.max(max[b], v);
+      }
+      if (count[b] == 0 || x >= lastX[b]) {
+        lastX[b] = x;
+        lastStep[b] = step;
+        lastTs[b] = ts;
+        lastBits[b] = bits;
+      }
+      count[b]++;
+    }
+
+    List<MetricBucket> buckets(String key, long xMin, long xMax, long width) {
+      List<MetricBucket> out = new ArrayList<>();
+      for (int b = 0; b < count.length; b++) {
+        if (count[b] == 0) {
+          continue;
+        }
+        long start = xMin + b * width; // at most an x of the bucket, so no overflow
+        long end = Long.compareUnsigned(width - 1, xMax - start) >= 0 ? xMax : start + width - 1;
+        out.add(
+            new MetricBucket(
+                start,
+                end,
+                count[b],
+                min[b],
+                max[b],
+                new MetricPoint(
+                    key,
+                    Double.longBitsToDouble(lastBits[b]),
+                    lastStep[b],
+                    Instant.ofEpochMilli(lastTs[b]))));
+      }
+      return out;
+    }
   }
 
   List<String> runsUsingDataset(String digest) {
@@ -649,10 +913,15 @@ final class TrackingDao {
     return StoreAccess.read(
         store,
         c -> {
-          List<Object> params = new ArrayList<>();
-          StringBuilder sql = new StringBuilder("SELECT r.run_id FROM runs r WHERE ");
+          Dialect dialect = StoreAccess.dialect(store);
           // errors first
-          SearchSql.Fragment where = SearchSql.where(filter, StoreAccess.dialect(store));
+          SearchSql.Search compiled = SearchSql.search(filter, dialect);
+          List<Object> params = new ArrayList<>(compiled.joins().params());
+          StringBuilder sql =
+              new StringBuilder("SELECT r.run_id FROM runs r")
+                  .append(compiled.joins().sql())
+                  .append(" WHERE ");
+          SearchSql.Fragment where = compiled.where();
           // The ids are looked up once: they check the names and narrow the search.
           if (!query.experiments().isEmpty()) {
             List<Long> experimentIds = experimentIds(c, query.experiments());
@@ -668,7 +937,7 @@ final class TrackingDao {
           }
           sql.append('(').append(where.sql()).append(')');
           params.addAll(where.params());
-          SearchSql.Fragment orderBy = SearchSql.orderBy(order, StoreAccess.dialect(store));
+          SearchSql.Fragment orderBy = SearchSql.orderBy(order, dialect);
           sql.append(" ORDER BY ").append(orderBy.sql());
           params.addAll(orderBy.params());
           sql.append(" LIMIT ? OFFSET ?");
@@ -688,7 +957,7 @@ final class TrackingDao {
             ids = ids.subList(0, query.maxResults());
             next = encodePageToken(query, offset + query.maxResults());
           }
-          return new RunPage(load(c, ids), next);
+          return new RunPage(load(c, dialect, ids), next);
         });
   }
 
@@ -822,13 +1091,17 @@ final class TrackingDao {
             + " pass the token returned with the previous page of the same query");
   }
 
-  /** Loads full snapshots of the given runs, in the given order; unknown ids are skipped. */
-  private static List<RunInfo> load(Connection c, List<String> ids) throws SQLException {
-    Map<String, RunInfo> byId = new HashMap<>();
-    for (int from = 0; from < ids.size(); from += ID_CHUNK) {
-      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + ID_CHUNK));
-      loadChunk(c, chunk, byId);
+  /**
+   * Loads full snapshots of the given runs, in the given order; unknown ids are skipped. Five
+   * statements whatever the number of ids: each binds the ids as one value (see {@link #idSet}).
+   */
+  private static List<RunInfo> load(Connection c, Dialect dialect, List<String> ids)
+      throws SQLException {
+    if (ids.isEmpty()) {
+      return List.of();
     }
+    Map<String, RunInfo> byId = new HashMap<>();
+    loadAll(c, dialect, ids, byId);
     List<RunInfo> out = new ArrayList<>(ids.size());
     for (String id : ids) {
       RunInfo r = byId.get(id);
@@ -839,48 +1112,91 @@ final class TrackingDao {
     return out;
   }
 
-  private static void loadChunk(Connection c, List<String> ids, Map<String, RunInfo> out)
+  /**
+   * {@code run_id} is one of a set of ids bound as a single parameter: a JSON array read with
+   * {@code json_each} on SQLite, a {@code text[]} on PostgreSQL. Binding hundreds of separate
+   * parameters cost more than the rows read (1-2 ms per statement for 500 ids).
+   */
+  private static String idSet(Dialect dialect) {
+    return dialect == Dialect.POSTGRESQL
+        ? "run_id = ANY(?)"
+        : "run_id IN (SELECT value FROM json_each(?))";
+  }
+
+  /** The value {@link #idSet} binds. */
+  private static Object idSetValue(Connection c, Dialect dialect, List<String> ids)
       throws SQLException {
-    String in = Sql.inList(ids.size());
-    Object[] args = ids.toArray();
+    if (dialect == Dialect.POSTGRESQL) {
+      return c.createArrayOf("text", ids.toArray());
+    }
+    StringBuilder json = new StringBuilder(ids.size() * 36 + 2).append('[');
+    for (int i = 0; i < ids.size(); i++) {
+      if (i > 0) {
+        json.append(',');
+      }
+      json.append('"');
+      String id = ids.get(i);
+      for (int k = 0; k < id.length(); k++) {
+        char ch = id.charAt(k);
+        if (ch == '"' || ch == '\\') {
+          json.append('\\').append(ch);
+        } else if (ch < 0x20) {
+          json.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) ch));
+        } else {
+          json.append(ch);
+        }
+      }
+      json.append('"');
+    }
+    return json.append(']').toString();
+  }
+
+  private static void loadAll(
+      Connection c, Dialect dialect, List<String> ids, Map<String, RunInfo> out)
+      throws SQLException {
+    String in = idSet(dialect);
+    Object set = idSetValue(c, dialect, ids);
+    Object[] args = {set};
     Map<String, Map<String, String>> params = new HashMap<>();
     Map<String, Map<String, String>> tags = new HashMap<>();
     Map<String, Map<String, MetricPoint>> metrics = new HashMap<>();
     Map<String, List<RunInput>> inputs = new HashMap<>();
     Map<String, List<ArtifactInfo>> artifacts = new HashMap<>();
+    // Latest metrics, params and tags in one statement (kind 0, 1, 2).
     Sql.query(
         c,
-        "SELECT run_id, key, value FROM params WHERE run_id IN " + in,
-        args,
-        rs ->
-            params
-                .computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-                .put(rs.getString(2), rs.getString(3)));
-    Sql.query(
-        c,
-        "SELECT run_id, key, value FROM tags WHERE run_id IN " + in,
-        args,
-        rs ->
-            tags.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-                .put(rs.getString(2), rs.getString(3)));
-    Sql.query(
-        c,
-        "SELECT run_id, key, value_bits, step, ts FROM latest_metrics WHERE run_id IN " + in,
-        args,
-        rs ->
-            metrics
-                .computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-                .put(
-                    rs.getString(2),
-                    new MetricPoint(
-                        rs.getString(2),
-                        Double.longBitsToDouble(rs.getLong(3)),
-                        rs.getLong(4),
-                        Instant.ofEpochMilli(rs.getLong(5)))));
+        "SELECT 0, run_id, key, CAST(NULL AS TEXT), value_bits, step, ts FROM latest_metrics"
+            + " WHERE "
+            + in
+            + " UNION ALL SELECT 1, run_id, key, value, CAST(NULL AS BIGINT),"
+            + " CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM params WHERE "
+            + in
+            + " UNION ALL SELECT 2, run_id, key, value, CAST(NULL AS BIGINT),"
+            + " CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM tags WHERE "
+            + in,
+        new Object[] {set, set, set},
+        rs -> {
+          String id = rs.getString(2);
+          String key = rs.getString(3);
+          switch (rs.getInt(1)) {
+            case 0 ->
+                metrics
+                    .computeIfAbsent(id, k -> new HashMap<>())
+                    .put(
+                        key,
+                        new MetricPoint(
+                            key,
+                            Double.longBitsToDouble(rs.getLong(5)),
+                            rs.getLong(6),
+                            Instant.ofEpochMilli(rs.getLong(7))));
+            case 1 -> params.computeIfAbsent(id, k -> new HashMap<>()).put(key, rs.getString(4));
+            default -> tags.computeIfAbsent(id, k -> new HashMap<>()).put(key, rs.getString(4));
+          }
+        });
     Sql.query(
         c,
         "SELECT run_id, digest, name, context, size_bytes, file_count, row_count, source"
-            + " FROM run_inputs WHERE run_id IN "
+            + " FROM run_inputs WHERE "
             + in
             + " ORDER BY run_id, name, digest, context",
         args,
@@ -905,7 +1221,7 @@ final class TrackingDao {
         });
     Sql.query(
         c,
-        "SELECT run_id, path, digest, size_bytes FROM artifacts WHERE run_id IN "
+        "SELECT run_id, path, digest, size_bytes FROM artifacts WHERE "
             + in
             + " ORDER BY run_id, path",
         args,
@@ -916,7 +1232,7 @@ final class TrackingDao {
     Sql.query(
         c,
         "SELECT run_id, experiment_id, run_name, parent_run_id, user_id, status,"
-            + " start_time, end_time, lifecycle_stage FROM runs WHERE run_id IN "
+            + " start_time, end_time, lifecycle_stage FROM runs WHERE "
             + in,
         args,
         rs -> {

@@ -74,6 +74,22 @@ public final class MlflowExport {
   /** Tag of an exported model version: the mlops4j version number. */
   public static final String VERSION_TAG = "mlops.export.version";
 
+  /** Where a source tag in mlops4j's namespace goes on the target (see {@link #targetTag}). */
+  static final String SOURCE_TAG_PREFIX = "mlops.export.source.";
+
+  /**
+   * The key a source tag is written under on the target. A tag in mlops4j's own namespace ({@code
+   * mlops.user}, {@code mlops.end_reason}, ...) describes the source run and must not take that
+   * meaning on the target (an mlops4j REST API refuses such keys from clients), so it becomes
+   * {@code mlops.export.source.<rest of the key>}; other keys are kept.
+   */
+  static String targetTag(String key) {
+    return key.startsWith(MlflowRestApi.RESERVED_TAG_PREFIX)
+            && !key.startsWith(MlflowRestApi.EXPORT_TAG_PREFIX)
+        ? SOURCE_TAG_PREFIX + key.substring(MlflowRestApi.RESERVED_TAG_PREFIX.length())
+        : key;
+  }
+
   private static final int BATCH = 1000;
   private static final int BATCH_PARAMS = 100;
 
@@ -236,7 +252,8 @@ public final class MlflowExport {
           .forEach(p -> ps.addObject().put("key", p.getKey()).put("value", p.getValue()));
       ArrayNode ts = batch.putArray("tags");
       tags.subList(Math.min(i, tags.size()), Math.min(i + BATCH_PARAMS, tags.size()))
-          .forEach(t -> ts.addObject().put("key", t.getKey()).put("value", t.getValue()));
+          .forEach(
+              t -> ts.addObject().put("key", targetTag(t.getKey())).put("value", t.getValue()));
       ok("runs/log-batch", call("POST", "runs/log-batch", "", batch));
     }
     for (String key : r.metrics().keySet()) {
@@ -336,7 +353,7 @@ public final class MlflowExport {
       ObjectNode create =
           RestJson.object().put("name", m.name()).put("description", m.description());
       ArrayNode tags = create.putArray("tags");
-      m.tags().forEach((k, v) -> tags.addObject().put("key", k).put("value", v));
+      m.tags().forEach((k, v) -> tags.addObject().put("key", targetTag(k)).put("value", v));
       ok("registered-models/create", call("POST", "registered-models/create", "", create));
       c.models++;
     } else if (got.status != 200) {
@@ -387,7 +404,7 @@ public final class MlflowExport {
       create.put("run_id", serverRun);
       create.put("description", v.description());
       ArrayNode tags = create.putArray("tags");
-      v.tags().forEach((k, val) -> tags.addObject().put("key", k).put("value", val));
+      v.tags().forEach((k, val) -> tags.addObject().put("key", targetTag(k)).put("value", val));
       tags.addObject().put("key", VERSION_TAG).put("value", Integer.toString(v.version()));
       String number =
           ok("model-versions/create", call("POST", "model-versions/create", "", create))

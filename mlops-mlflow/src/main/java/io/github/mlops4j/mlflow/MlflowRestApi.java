@@ -27,6 +27,7 @@ import io.github.mlops4j.tracking.ArtifactInfo;
 import io.github.mlops4j.tracking.Experiment;
 import io.github.mlops4j.tracking.ExperimentNotFoundException;
 import io.github.mlops4j.tracking.InvalidFilterException;
+import io.github.mlops4j.tracking.MetricHistoryPage;
 import io.github.mlops4j.tracking.MetricPoint;
 import io.github.mlops4j.tracking.ParamConflictException;
 import io.github.mlops4j.tracking.Run;
@@ -462,7 +463,7 @@ public final class MlflowRestApi implements MlflowHandler {
   private ObjectNode createRun(JsonNode p, String who) {
     String expId = Objects.requireNonNullElse(optString(p, "experiment_id"), DEFAULT_EXPERIMENT_ID);
     Experiment e = experimentById(expId);
-    Map<String, String> tags = keyValues(p, "tags");
+    Map<String, String> tags = clientTags(keyValues(p, "tags"));
     optLong(p, "start_time"); // type-checked; the run starts now
     optString(p, "user_id");
     String name = optString(p, "run_name");
@@ -614,9 +615,41 @@ public final class MlflowRestApi implements MlflowHandler {
     return object();
   }
 
+  /** The namespace of the tags mlops4j itself sets ({@link Tracker#USER_TAG}, ...). */
+  static final String RESERVED_TAG_PREFIX = "mlops.";
+
+  /**
+   * The tags an exporter writes on the target server ({@link MlflowExport#RUN_ID_TAG}, ...), so an
+   * export into another mlops4j workspace's REST API works.
+   */
+  static final String EXPORT_TAG_PREFIX = "mlops.export.";
+
+  /**
+   * Refuses a tag key in mlops4j's own namespace, which a client could otherwise use to forge the
+   * user, end reason or import provenance of a run or model.
+   */
+  static String clientTag(String key) {
+    if (key.startsWith(RESERVED_TAG_PREFIX) && !key.startsWith(EXPORT_TAG_PREFIX)) {
+      throw RestError.invalid(
+          "Tag key '"
+              + cut(key)
+              + "' is reserved: keys starting with '"
+              + RESERVED_TAG_PREFIX
+              + "' are set by mlops4j itself (except '"
+              + EXPORT_TAG_PREFIX
+              + "...')");
+    }
+    return key;
+  }
+
+  private static Map<String, String> clientTags(Map<String, String> tags) {
+    tags.keySet().forEach(MlflowRestApi::clientTag);
+    return tags;
+  }
+
   private ObjectNode setTag(JsonNode p) {
     String id = runId(p);
-    String key = string(p, "key");
+    String key = clientTag(string(p, "key"));
     String value = Objects.requireNonNullElse(optString(p, "value"), "");
     writable(id).setTag(key, value);
     return object();
@@ -624,7 +657,7 @@ public final class MlflowRestApi implements MlflowHandler {
 
   private ObjectNode deleteTag(JsonNode p) {
     String id = runId(p);
-    String key = string(p, "key");
+    String key = clientTag(string(p, "key"));
     if (!requireRun(id).tags().containsKey(key)) {
       throw RestError.notFound("No tag with name: " + cut(key) + " in run with id " + id);
     }
@@ -672,7 +705,7 @@ public final class MlflowRestApi implements MlflowHandler {
       times[i] = longOr(m, "timestamp", now);
     }
     Map<String, String> paramMap = keyValues(params);
-    Map<String, String> tagMap = keyValues(tags);
+    Map<String, String> tagMap = clientTags(keyValues(tags));
     TrackingLimits limits = tracker.limits();
     paramMap.forEach(
         (k, v) -> {
@@ -721,15 +754,36 @@ public final class MlflowRestApi implements MlflowHandler {
     return out;
   }
 
+  /** Points per get-history page by default and at most, as MLflow's server. */
+  static final int HISTORY_PAGE = 25_000;
+
+  /**
+   * A page of {@link Tracker#metricHistory(String, String, int, String)}: the page token is the
+   * tracker's, so a request reads one page of the series, never the whole series.
+   */
   private ObjectNode metricHistory(JsonNode p) {
     String id = runId(p);
     String key = string(p, "metric_key");
     requireRun(id);
-    List<MetricPoint> points = tracker.metricHistory(id, key);
+    long size = longOr(p, "max_results", HISTORY_PAGE);
+    if (size < 1 || size > HISTORY_PAGE) {
+      throw RestError.invalid(
+          "max_results must be between 1 and " + HISTORY_PAGE + ", not " + size);
+    }
+    String token = optString(p, "page_token");
+    MetricHistoryPage page;
+    try {
+      page = tracker.metricHistory(id, key, (int) size, token);
+    } catch (IllegalArgumentException e) {
+      throw RestError.invalid("Invalid page_token '" + cut(String.valueOf(token)) + "'");
+    }
     ObjectNode out = object();
     ArrayNode list = out.putArray("metrics");
-    for (MetricPoint m : page(points, p, 25_000, 25_000, out)) {
+    for (MetricPoint m : page.points()) {
       list.add(metricJson(m));
+    }
+    if (page.nextPageToken() != null) {
+      out.put("next_page_token", page.nextPageToken());
     }
     return out;
   }
@@ -972,7 +1026,7 @@ public final class MlflowRestApi implements MlflowHandler {
   private ObjectNode createModel(JsonNode p, String who) {
     String name = string(p, "name");
     String description = Objects.requireNonNullElse(optString(p, "description"), "");
-    Map<String, String> tags = keyValues(p, "tags");
+    Map<String, String> tags = clientTags(keyValues(p, "tags"));
     tags.forEach(ModelRegistry::checkTag); // all checked before the model is created
     if (registry.findModel(name).isPresent()) {
       throw new RestError(
@@ -1132,7 +1186,7 @@ public final class MlflowRestApi implements MlflowHandler {
     String source = string(p, "source");
     String runIdParam = optString(p, "run_id");
     String description = Objects.requireNonNullElse(optString(p, "description"), "");
-    Map<String, String> tags = keyValues(p, "tags");
+    Map<String, String> tags = clientTags(keyValues(p, "tags"));
     optString(p, "run_link");
     if (registry.findModel(name).isEmpty()) {
       throw RestError.notFound("Registered Model with name=" + cut(name) + " not found");

@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Small JDBC helpers shared by the services' data access code: positional parameters of the types
- * the schemas use (String, Integer, Long, Double, byte[], null), row iteration and IN lists.
+ * the schemas use (String, Integer, Long, Double, byte[], java.sql.Array, null), row iteration and
+ * IN lists.
  */
 public final class Sql {
   private Sql() {}
@@ -66,6 +67,8 @@ public final class Sql {
         p.setDouble(i + 1, d);
       } else if (a instanceof byte[] bytes) {
         p.setBytes(i + 1, bytes);
+      } else if (a instanceof java.sql.Array array) {
+        p.setArray(i + 1, array);
       } else {
         throw new IllegalArgumentException("Unsupported SQL parameter type " + a.getClass());
       }
