@@ -131,6 +131,9 @@ public final class MlflowRestApi implements MlflowHandler {
   private final Duration flushTimeout;
   private final Map<String, Run> handles = new ConcurrentHashMap<>();
 
+  /** The workspace id of the experiment shown to clients as "0"; set on first use. */
+  private volatile @Nullable String defaultExperimentId;
+
   private MlflowRestApi(Builder b) {
     this.tracker = Objects.requireNonNull(b.tracker);
     this.registry = Objects.requireNonNull(b.registry);
@@ -283,7 +286,7 @@ public final class MlflowRestApi implements MlflowHandler {
     }
     objects(p, "tags"); // type-checked; experiment tags are not stored
     ObjectNode o = object();
-    o.put("experiment_id", tracker.createExperiment(name).id());
+    o.put("experiment_id", wireId(tracker.createExperiment(name).id()));
     return o;
   }
 
@@ -366,6 +369,11 @@ public final class MlflowRestApi implements MlflowHandler {
     return Pattern.compile(re.toString(), Pattern.DOTALL);
   }
 
+  /**
+   * The experiment a client names by id. "0" is the experiment named "Default", as in MLflow, where
+   * it always exists: it is created on first use and from then on shown as "0" everywhere ({@link
+   * #wireId}); its workspace id is accepted too.
+   */
   Experiment experimentById(String id) {
     if (id.equals(DEFAULT_EXPERIMENT_ID)) {
       return tracker.createExperiment(DEFAULT_EXPERIMENT_NAME);
@@ -378,9 +386,18 @@ public final class MlflowRestApi implements MlflowHandler {
     throw RestError.notFound("No experiment with id '" + cut(id) + "'");
   }
 
-  private static ObjectNode experimentJson(Experiment e) {
+  /** The id a client sees for a workspace experiment id: "0" for the default experiment. */
+  private String wireId(String experimentId) {
+    String defaultId = defaultExperimentId;
+    if (defaultId == null) {
+      defaultExperimentId = defaultId = experimentById(DEFAULT_EXPERIMENT_ID).id();
+    }
+    return experimentId.equals(defaultId) ? DEFAULT_EXPERIMENT_ID : experimentId;
+  }
+
+  private ObjectNode experimentJson(Experiment e) {
     ObjectNode o = object();
-    o.put("experiment_id", e.id());
+    o.put("experiment_id", wireId(e.id()));
     o.put("name", e.name());
     o.put("artifact_location", "mlflow-artifacts:/" + e.id());
     o.put("lifecycle_stage", "active");
@@ -803,7 +820,7 @@ public final class MlflowRestApi implements MlflowHandler {
     info.put("run_id", r.runId());
     info.put("run_uuid", r.runId());
     info.put("run_name", r.runName());
-    info.put("experiment_id", r.experimentId());
+    info.put("experiment_id", wireId(r.experimentId()));
     info.put("user_id", r.tags().getOrDefault(Tracker.USER_TAG, r.userId()));
     info.put("status", r.status().name());
     info.put("start_time", r.startTime().toEpochMilli());

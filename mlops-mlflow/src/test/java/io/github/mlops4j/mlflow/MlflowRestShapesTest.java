@@ -87,6 +87,28 @@ class MlflowRestShapesTest {
                 .path("name")
                 .asText())
         .isEqualTo("Default");
+    // ...and is shown as "0" everywhere, as MLflow numbers it, not under its workspace id.
+    assertThat(
+            api.get("experiments/get", "experiment_id=0")
+                .json()
+                .path("experiment")
+                .path("experiment_id")
+                .asText())
+        .isEqualTo("0");
+    assertThat(
+            api.post("runs/create", "{\"run_name\": \"in-default\"}")
+                .json()
+                .path("run")
+                .path("info")
+                .path("experiment_id")
+                .asText())
+        .isEqualTo("0");
+    assertThat(
+            api.post("experiments/search", "{\"filter\": \"name = 'Default'\"}")
+                .json()
+                .path("experiments"))
+        .extracting(x -> x.path("experiment_id").asText())
+        .containsExactly("0");
   }
 
   @Test
