@@ -46,7 +46,21 @@ final class ServerChild {
     return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
-  /** Reads the URL line the child prints once its server listens. */
+  /** Starts {@code java -jar jar --workspace workspace --port 0}; the caller destroys it. */
+  static Process startJar(Path jar, Path workspace) throws IOException {
+    List<String> cmd =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar",
+            jar.toString(),
+            "--workspace",
+            workspace.toString(),
+            "--port",
+            "0");
+    return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  /** Reads the URL line the child prints once its server listens (any text before the URL). */
   static String url(Process child) throws IOException {
     StringBuilder line = new StringBuilder();
     InputStream out = child.getInputStream();
@@ -56,7 +70,8 @@ final class ServerChild {
       }
       line.append((char) c);
     }
-    return line.toString().trim();
+    String text = line.toString().trim();
+    return text.substring(Math.max(0, text.lastIndexOf(' ') + 1));
   }
 
   static void stop(Process child) throws InterruptedException {
