@@ -169,7 +169,8 @@ class OnnxRoutingTest {
   void stickyCanaryOfOneOnnxVersionOnAnother() throws Exception {
     Map<Integer, double[]> yes = references();
     Routing routing =
-        Routing.canary(Target.version(2), 25, CanaryPolicy.defaults().maxP99(Duration.ofDays(1))).stickyBy("customer");
+        Routing.canary(Target.version(2), 25, CanaryPolicy.defaults().maxP99(Duration.ofDays(1)))
+            .stickyBy("customer");
     try (ModelRegistry registry = registry()) {
       registry.setAlias("churn", "champion", 1);
       try (InferenceService service =
@@ -279,7 +280,11 @@ class OnnxRoutingTest {
                   Routing.canary(
                       Target.alias("candidate"),
                       30,
-                      CanaryPolicy.defaults().maxP99(Duration.ofDays(1)).window(20, 10).maxErrorRate(0.2).rollbackAlias(true)))
+                      CanaryPolicy.defaults()
+                          .maxP99(Duration.ofDays(1))
+                          .window(20, 10)
+                          .maxErrorRate(0.2)
+                          .rollbackAlias(true)))
               .listener(PredictionListener.onServingEvent(events::add))
               .build()) {
         int refused = 0;
@@ -348,7 +353,11 @@ class OnnxRoutingTest {
                   Routing.canary(
                       Target.alias("candidate"),
                       30,
-                      CanaryPolicy.defaults().maxP99(Duration.ofDays(1)).window(20, 10).maxErrorRate(0.2).rollbackAlias(true)))
+                      CanaryPolicy.defaults()
+                          .maxP99(Duration.ofDays(1))
+                          .window(20, 10)
+                          .maxErrorRate(0.2)
+                          .rollbackAlias(true)))
               .listener(
                   PredictionListener.onServingEvent(
                       e -> {

@@ -41,7 +41,11 @@ class CanaryTest {
           Routing.canary(
               Target.alias("candidate"),
               30,
-              CanaryPolicy.defaults().maxP99(Duration.ofDays(1)).window(20, 10).maxErrorRate(0.2).rollbackAlias(true));
+              CanaryPolicy.defaults()
+                  .maxP99(Duration.ofDays(1))
+                  .window(20, 10)
+                  .maxErrorRate(0.2)
+                  .rollbackAlias(true));
       try (InferenceService s =
           InferenceService.builder()
               .registry(registry)
@@ -107,7 +111,9 @@ class CanaryTest {
               .registry(registry)
               .model("churn")
               .alias("champion")
-              .routing(Routing.canary(Target.version(2), 25, CanaryPolicy.defaults().maxP99(Duration.ofDays(1))))
+              .routing(
+                  Routing.canary(
+                      Target.version(2), 25, CanaryPolicy.defaults().maxP99(Duration.ofDays(1))))
               .build()) {
         int canary = 0;
         for (int i = 0; i < 4_000; i++) {

@@ -159,7 +159,11 @@ class HostileInputTest {
           Routing.canary(
                   Target.alias("candidate"),
                   10,
-                  CanaryPolicy.defaults().maxP99(Duration.ofDays(1)).window(20, 10).maxErrorRate(0.2).rollbackAlias(true))
+                  CanaryPolicy.defaults()
+                      .maxP99(Duration.ofDays(1))
+                      .window(20, 10)
+                      .maxErrorRate(0.2)
+                      .rollbackAlias(true))
               .stickyBy("user");
       InferenceService.Builder b =
           InferenceService.builder()
@@ -284,7 +288,11 @@ class HostileInputTest {
           Routing.canary(
                   Target.alias("candidate"),
                   10,
-                  CanaryPolicy.defaults().maxP99(Duration.ofDays(1)).window(20, 10).maxErrorRate(0.2).rollbackAlias(true))
+                  CanaryPolicy.defaults()
+                      .maxP99(Duration.ofDays(1))
+                      .window(20, 10)
+                      .maxErrorRate(0.2)
+                      .rollbackAlias(true))
               .stickyBy("user");
       try (InferenceService s =
           InferenceService.builder()

@@ -131,7 +131,8 @@ class XgboostRoutingTest {
   @Test
   void stickyCanaryOfTheSecondVersion() {
     Routing routing =
-        Routing.canary(Target.version(2), 20, CanaryPolicy.defaults().maxP99(Duration.ofDays(1))).stickyBy("customer");
+        Routing.canary(Target.version(2), 20, CanaryPolicy.defaults().maxP99(Duration.ofDays(1)))
+            .stickyBy("customer");
     try (ModelRegistry registry = registry()) {
       registry.setAlias("churn", "champion", 1);
       try (InferenceService service =
