@@ -385,7 +385,7 @@ public final class DirectoryArtifactStore implements ArtifactStore {
    * when the object is gone meanwhile (a collector deleted it) or cannot be touched, and the caller
    * then publishes its own copy.
    */
-  private static boolean renew(Path target) {
+  static boolean renew(Path target) {
     try {
       Instant now = Instant.now();
       Instant modified = Files.getLastModifiedTime(target, LinkOption.NOFOLLOW_LINKS).toInstant();
