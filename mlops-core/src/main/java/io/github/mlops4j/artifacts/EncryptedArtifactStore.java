@@ -76,7 +76,9 @@ import org.slf4j.LoggerFactory;
  * <p>Writes, crashes and concurrency behave as in {@link DirectoryArtifactStore}: content is sealed
  * into a temporary file, then published under a data file name of its own and committed by creating
  * the header file, which either appears complete or not at all. Two writers of the same content
- * leave one object. Instances are safe to share between threads.
+ * leave one object. Instances are safe to share between threads. {@link #list()} and {@link
+ * #delete(String, Instant)} serve purges and garbage collection; the object's time is its header's,
+ * renewed by a put of content already stored.
  *
  * @since 0.1.0
  */

@@ -77,9 +77,11 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  *
  * <ul>
  *   <li>{@link #put(Path)} hashes the file first, then asks for the key (HEAD): an object of the
- *       same size carrying the same digest is reused without upload. Otherwise the file is uploaded
- *       (multipart above {@link Builder#multipartThreshold(long) the threshold}) and hashed again
- *       on the way; if the file changed meanwhile the upload is aborted and nothing is published.
+ *       same size carrying the same digest is reused without upload (and renewed with a CopyObject
+ *       onto itself when its LastModified is over a minute old, for {@link #delete(String,
+ *       Instant)}). Otherwise the file is uploaded (multipart above {@link
+ *       Builder#multipartThreshold(long) the threshold}) and hashed again on the way; if the file
+ *       changed meanwhile the upload is aborted and nothing is published.
  *   <li>{@link #put(InputStream)} does not know the digest until the end. Content up to the
  *       threshold is held in memory and put like a file. Larger content is streamed as a multipart
  *       upload to a staging key {@code <prefix>tmp/<uuid>} while it is hashed, then copied on the
