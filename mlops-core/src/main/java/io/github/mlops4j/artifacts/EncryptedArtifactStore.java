@@ -478,6 +478,7 @@ public final class EncryptedArtifactStore implements ArtifactStore {
    * @throws ArtifactStoreException if the directory cannot be read
    */
   @Override
+  @SuppressWarnings("StreamResourceLeak") // returned open: the caller closes it
   public Stream<ArtifactObject> list() {
     Stream<Path> files;
     try {
@@ -495,7 +496,7 @@ public final class EncryptedArtifactStore implements ArtifactStore {
 
   private Optional<ArtifactObject> describeObject(Path file) {
     String name = file.getFileName().toString();
-    String prefix = file.getParent().getFileName().toString();
+    String prefix = Objects.requireNonNull(file.getParent()).getFileName().toString();
     boolean header = Sha256.isHex(prefix + name);
     if (!header && !isDataName(prefix, name)) {
       return Optional.empty();
@@ -571,7 +572,7 @@ public final class EncryptedArtifactStore implements ArtifactStore {
         Files.deleteIfExists(data);
       }
       deleteStrayData(digest, unchangedSince);
-      syncDirectory(header.getParent());
+      syncDirectory(objects.resolve(digest.substring(0, 2)));
       return true;
     } catch (IOException e) {
       throw DirectoryArtifactStore.failure("cannot delete artifact", header, e);

@@ -19,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * together, and data files a crashed writer left without a header are found and collected.
  */
 class EncryptedArtifactDeletionTest extends ArtifactDeletionContract {
-  private static final FileTime TWO_HOURS_AGO =
-      FileTime.from(Instant.now().minus(Duration.ofHours(2)));
+  private final FileTime twoHoursAgo = FileTime.from(Instant.now().minus(Duration.ofHours(2)));
 
   @TempDir Path temp;
   private Path root;
@@ -56,7 +55,7 @@ class EncryptedArtifactDeletionTest extends ArtifactDeletionContract {
   @Override
   protected Instant age(String digest) throws Exception {
     Instant now = Instant.now();
-    Files.setLastModifiedTime(store.headerPath(digest), TWO_HOURS_AGO);
+    Files.setLastModifiedTime(store.headerPath(digest), twoHoursAgo);
     return now.minus(Duration.ofHours(1));
   }
 
@@ -115,7 +114,7 @@ class EncryptedArtifactDeletionTest extends ArtifactDeletionContract {
     assertThat(store.delete(a.digest(), future)).isFalse(); // young: a writer may still commit
     assertThat(data).exists();
 
-    Files.setLastModifiedTime(data, TWO_HOURS_AGO);
+    Files.setLastModifiedTime(data, twoHoursAgo);
     assertThat(store.delete(a.digest(), future)).isTrue();
     assertThat(data).doesNotExist();
     assertThat(list(store)).isEmpty();
@@ -129,7 +128,7 @@ class EncryptedArtifactDeletionTest extends ArtifactDeletionContract {
     Path data = TestKeys.dataFile(store, a.digest());
     Path stray = data.resolveSibling(a.digest().substring(2) + ".0123456789abcdef");
     Files.copy(data, stray); // a second writer of the same content that crashed
-    Files.setLastModifiedTime(stray, TWO_HOURS_AGO);
+    Files.setLastModifiedTime(stray, twoHoursAgo);
 
     assertThat(list(store)).extracting(ArtifactObject::digest).containsExactly(a.digest());
     assertThat(store.delete(a.digest(), Instant.now().plusSeconds(1))).isTrue();
