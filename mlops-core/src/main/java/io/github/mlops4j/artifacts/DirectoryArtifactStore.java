@@ -385,7 +385,7 @@ public final class DirectoryArtifactStore implements ArtifactStore {
    * when the object is gone meanwhile (a collector deleted it) or cannot be touched, and the caller
    * then publishes its own copy.
    */
-  private static boolean renew(Path target) {
+  static boolean renew(Path target) {
     try {
       Instant now = Instant.now();
       Instant modified = Files.getLastModifiedTime(target, LinkOption.NOFOLLOW_LINKS).toInstant();
@@ -408,6 +408,7 @@ public final class DirectoryArtifactStore implements ArtifactStore {
    * @throws ArtifactStoreException if the directory cannot be read
    */
   @Override
+  @SuppressWarnings("StreamResourceLeak") // returned open: the caller closes it
   public Stream<ArtifactObject> list() {
     Stream<Path> files;
     try {
@@ -424,7 +425,8 @@ public final class DirectoryArtifactStore implements ArtifactStore {
   }
 
   private Optional<ArtifactObject> describeObject(Path file) {
-    String digest = file.getParent().getFileName().toString() + file.getFileName();
+    String digest =
+        Objects.requireNonNull(file.getParent()).getFileName().toString() + file.getFileName();
     if (!Sha256.isHex(digest)) {
       return Optional.empty();
     }
@@ -475,7 +477,7 @@ public final class DirectoryArtifactStore implements ArtifactStore {
         return false;
       }
       Files.delete(trash);
-      syncDirectory(target.getParent());
+      syncDirectory(objects.resolve(digest.substring(0, 2)));
       return true;
     } catch (IOException e) {
       throw failure("cannot delete artifact", target, e);

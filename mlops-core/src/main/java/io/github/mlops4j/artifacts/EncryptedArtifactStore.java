@@ -30,7 +30,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -74,7 +76,9 @@ import org.slf4j.LoggerFactory;
  * <p>Writes, crashes and concurrency behave as in {@link DirectoryArtifactStore}: content is sealed
  * into a temporary file, then published under a data file name of its own and committed by creating
  * the header file, which either appears complete or not at all. Two writers of the same content
- * leave one object. Instances are safe to share between threads.
+ * leave one object. Instances are safe to share between threads. {@link #list()} and {@link
+ * #delete(String, Instant)} serve purges and garbage collection; the object's time is its header's,
+ * renewed by a put of content already stored.
  *
  * @since 0.1.0
  */
@@ -93,6 +97,7 @@ public final class EncryptedArtifactStore implements ArtifactStore {
   private final KeyProvider keys;
   private final int segmentSize;
   private final boolean readOnly;
+  private final Clock clock;
 
   private EncryptedArtifactStore(Builder b, Path root) {
     this.root = root;
@@ -100,6 +105,7 @@ public final class EncryptedArtifactStore implements ArtifactStore {
     this.keys = Objects.requireNonNull(b.keys);
     this.segmentSize = b.segmentSize;
     this.readOnly = b.readOnly;
+    this.clock = b.clock;
   }
 
   /** A builder; the root directory and the key provider are required. */
@@ -136,7 +142,7 @@ public final class EncryptedArtifactStore implements ArtifactStore {
 
   /**
    * Encrypts and stores the content of {@code file}. An intact object with the same content is kept
-   * as it is; a damaged one is replaced.
+   * (its header's modification time renewed when over a minute old); a damaged one is replaced.
    *
    * @throws ArtifactStoreException if {@code file} cannot be read or the object cannot be written
    * @throws ArtifactKeyException if the current key cannot be used
@@ -277,7 +283,7 @@ public final class EncryptedArtifactStore implements ArtifactStore {
     Path target = dir.resolve(digest.substring(2));
     Path data = dir.resolve(digest.substring(2) + header.dataSuffix());
     Files.createDirectories(dir);
-    if (examine(digest) == Existing.INTACT) {
+    if (examine(digest) == Existing.INTACT && DirectoryArtifactStore.renew(target)) {
       Files.delete(dataTemp);
       Files.delete(headerTemp);
       return;
@@ -310,8 +316,13 @@ public final class EncryptedArtifactStore implements ArtifactStore {
 
   /** The data file a header names, or null if the header cannot be read. */
   private static @Nullable Path dataFileOf(Path header) {
+    return dataFileOf(header, header);
+  }
+
+  /** The data file named by the header read from {@code file}, stored as {@code header}. */
+  private static @Nullable Path dataFileOf(Path file, Path header) {
     try {
-      Header h = EncryptedFormat.parse(readHeaderBytes(header));
+      Header h = EncryptedFormat.parse(readHeaderBytes(file));
       return header.resolveSibling(header.getFileName() + h.dataSuffix());
     } catch (IOException | IllegalArgumentException e) {
       return null;
@@ -453,6 +464,168 @@ public final class EncryptedArtifactStore implements ArtifactStore {
       }
       return bytes;
     }
+  }
+
+  // ---- list and delete ------------------------------------------------------------------------
+
+  /**
+   * Every object (header file) under {@code root/enc-sha256/}, read lazily, with its plaintext size
+   * and the header's modification time. Data files left without a header (a writer that crashed
+   * between publishing its data file and committing the header) are listed too, under the digest
+   * they were written for, with their own size and modification time, so that a collector finds
+   * them; {@link #contains(String)} is false for those. Temporary files are skipped.
+   *
+   * @throws ArtifactStoreException if the directory cannot be read
+   */
+  @Override
+  @SuppressWarnings("StreamResourceLeak") // returned open: the caller closes it
+  public Stream<ArtifactObject> list() {
+    Stream<Path> files;
+    try {
+      files = Files.walk(objects, 2);
+    } catch (NoSuchFileException e) {
+      return Stream.empty();
+    } catch (IOException e) {
+      throw DirectoryArtifactStore.failure("cannot list artifacts in", objects, e);
+    }
+    return files
+        .filter(p -> p.getNameCount() == objects.getNameCount() + 2)
+        .map(this::describeObject)
+        .flatMap(Optional::stream);
+  }
+
+  private Optional<ArtifactObject> describeObject(Path file) {
+    String name = file.getFileName().toString();
+    String prefix = Objects.requireNonNull(file.getParent()).getFileName().toString();
+    boolean header = Sha256.isHex(prefix + name);
+    if (!header && !isDataName(prefix, name)) {
+      return Optional.empty();
+    }
+    String digest = prefix + name.substring(0, 62);
+    try {
+      BasicFileAttributes a =
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!a.isRegularFile() || (!header && contains(digest))) {
+        return Optional.empty();
+      }
+      long size = header ? plaintextSize(file, a.size()) : a.size();
+      return Optional.of(new ArtifactObject(digest, size, a.lastModifiedTime().toInstant()));
+    } catch (NoSuchFileException e) {
+      return Optional.empty(); // deleted while listing
+    } catch (IOException e) {
+      throw DirectoryArtifactStore.failure("cannot read the attributes of artifact", file, e);
+    }
+  }
+
+  /** Whether {@code name} in directory {@code prefix} is a data file: 62 hex, a dot, 16 hex. */
+  private static boolean isDataName(String prefix, String name) {
+    return name.length() == 62 + 17
+        && name.charAt(62) == '.'
+        && Sha256.isHex(prefix + name.substring(0, 62))
+        && name.substring(63)
+            .chars()
+            .allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+  }
+
+  private static long plaintextSize(Path header, long fallback) {
+    try {
+      return EncryptedFormat.parse(readHeaderBytes(header)).size();
+    } catch (IOException | IllegalArgumentException e) {
+      return fallback; // damaged or just replaced: the file's own size
+    }
+  }
+
+  /**
+   * Deletes the object unless its header was written or renewed at or after {@code unchangedSince}.
+   * The header is renamed away in one atomic step and its modification time read after the rename:
+   * a put that renewed it before is seen and the header is linked back (unless a put committed a
+   * new header meanwhile, whose data file is then the one kept), and a put after the rename finds
+   * no object and stores its own copy. The header goes first, its data file after, so no reader
+   * ever finds a header without its data. Data files of the same digest named by no header are
+   * deleted too when they are older than {@code unchangedSince} and than an hour (a younger one may
+   * belong to a writer about to commit its header); with no header at all, only those are deleted,
+   * and the call returns whether any was.
+   *
+   * @throws ArtifactStoreException if a file cannot be renamed or deleted
+   * @throws IllegalStateException if the store is read-only
+   */
+  @Override
+  public boolean delete(String digest, Instant unchangedSince) {
+    Objects.requireNonNull(unchangedSince, "unchangedSince");
+    Path header = headerPath(digest);
+    checkWritable();
+    Path trash = objects.resolve(TEMP_PREFIX + "gc-" + UUID.randomUUID());
+    try {
+      try {
+        Files.move(header, trash, ATOMIC_MOVE);
+      } catch (NoSuchFileException e) {
+        return deleteStrayData(digest, unchangedSince);
+      }
+      @Nullable Path data = dataFileOf(trash, header);
+      Instant modified = Files.getLastModifiedTime(trash, LinkOption.NOFOLLOW_LINKS).toInstant();
+      if (!modified.isBefore(unchangedSince)) {
+        restore(trash, header, data);
+        return false;
+      }
+      Files.delete(trash);
+      if (data != null) {
+        Files.deleteIfExists(data);
+      }
+      deleteStrayData(digest, unchangedSince);
+      syncDirectory(objects.resolve(digest.substring(0, 2)));
+      return true;
+    } catch (IOException e) {
+      throw DirectoryArtifactStore.failure("cannot delete artifact", header, e);
+    }
+  }
+
+  /** Puts a renamed header back unless a put committed a new one meanwhile. */
+  private static void restore(Path trash, Path header, @Nullable Path data) throws IOException {
+    try {
+      try {
+        Files.createLink(header, trash);
+        Files.delete(trash);
+      } catch (UnsupportedOperationException e) {
+        Files.move(trash, header); // no hard links: refuses an existing header all the same
+      }
+    } catch (FileAlreadyExistsException e) {
+      @Nullable Path current = dataFileOf(header);
+      if (data != null && !data.equals(current)) {
+        Files.deleteIfExists(data); // the new header names its own data file
+      }
+      Files.delete(trash);
+    }
+  }
+
+  /**
+   * Deletes the data files of {@code digest} that no header names and that are older than {@code
+   * unchangedSince} and than {@link DirectoryArtifactStore#STALE_TEMP_AGE}.
+   */
+  private boolean deleteStrayData(String digest, Instant unchangedSince) throws IOException {
+    Path dir = objects.resolve(digest.substring(0, 2));
+    Instant stale = clock.instant().minus(DirectoryArtifactStore.STALE_TEMP_AGE);
+    Instant cutoff = stale.isBefore(unchangedSince) ? stale : unchangedSince;
+    boolean deleted = false;
+    try (DirectoryStream<Path> files =
+        Files.newDirectoryStream(dir, digest.substring(2) + ".????????????????")) {
+      for (Path file : files) {
+        if (!isDataName(digest.substring(0, 2), file.getFileName().toString())
+            || file.equals(dataFileOf(headerPath(digest)))) {
+          continue;
+        }
+        try {
+          Instant modified = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant();
+          if (modified.isBefore(cutoff)) {
+            deleted |= Files.deleteIfExists(file);
+          }
+        } catch (NoSuchFileException e) {
+          // removed meanwhile
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    return deleted;
   }
 
   // ---- rewrap ----------------------------------------------------------------------------------

@@ -6,9 +6,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What {@link FeatureStore#erase(ErasurePlan, String)} would delete for one entity: per feature
- * view, the number of offline rows and whether the embedded online store holds a row. Made by
- * {@link FeatureStore#planErasure(Map)}; it keeps the entity's key values to execute, but never
+ * What {@link FeatureStore#erase(ErasurePlan, String, String)} would delete for one entity: per
+ * feature view, the number of offline rows and whether the embedded online store holds a row. Made
+ * by {@link FeatureStore#planErasure(Map)}; it keeps the entity's key values to execute, but never
  * shows them ({@link #toString()} lists views and counts only).
  *
  * @since 0.1.0

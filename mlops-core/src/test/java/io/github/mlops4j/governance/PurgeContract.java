@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class PurgeContract {
   @TempDir Path dir;
 
-  DirectoryArtifactStore objects;
+  ArtifactStore objects;
   Store store;
   Tracker tracker;
 
@@ -58,8 +58,18 @@ abstract class PurgeContract {
     tracker = Tracker.builder().store(store).captureEnvironment(false).build();
   }
 
+  /** The artifact store the workspace keeps its objects in, over directory {@code root}. */
+  ArtifactStore openArtifacts(Path root) throws IOException {
+    return DirectoryArtifactStore.open(root);
+  }
+
+  /** The file whose modification time is the object's. */
+  Path objectFile(String digest) throws IOException {
+    return ((DirectoryArtifactStore) objects).path(digest);
+  }
+
   void openPlain() throws IOException {
-    objects = DirectoryArtifactStore.open(Files.createDirectories(dir.resolve("artifacts")));
+    objects = openArtifacts(Files.createDirectories(dir.resolve("artifacts")));
     open(objects);
   }
 
@@ -198,7 +208,7 @@ abstract class PurgeContract {
   @Test
   void anInterruptedPurge_isFinishedByTheNextOne() throws Exception {
     Path root = Files.createDirectories(dir.resolve("artifacts"));
-    objects = DirectoryArtifactStore.open(root);
+    objects = openArtifacts(root);
     FailingDeletes failing = new FailingDeletes(objects, 2);
     open(failing);
     String id = logRun("interrupted", "one", "two", "three");
@@ -306,7 +316,7 @@ abstract class PurgeContract {
   }
 
   void age(String digest, Duration by) throws IOException {
-    Path p = objects.path(digest);
+    Path p = objectFile(digest);
     Files.setLastModifiedTime(p, FileTime.from(Instant.now().minus(by)));
   }
 

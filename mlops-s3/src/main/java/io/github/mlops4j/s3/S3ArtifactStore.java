@@ -2,6 +2,7 @@ package io.github.mlops4j.s3;
 
 import io.github.mlops4j.artifacts.ArtifactCorruptedException;
 import io.github.mlops4j.artifacts.ArtifactNotFoundException;
+import io.github.mlops4j.artifacts.ArtifactObject;
 import io.github.mlops4j.artifacts.ArtifactStore;
 import io.github.mlops4j.artifacts.ArtifactStoreException;
 import io.github.mlops4j.artifacts.StoredArtifact;
@@ -27,13 +28,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,9 +77,11 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  *
  * <ul>
  *   <li>{@link #put(Path)} hashes the file first, then asks for the key (HEAD): an object of the
- *       same size carrying the same digest is reused without upload. Otherwise the file is uploaded
- *       (multipart above {@link Builder#multipartThreshold(long) the threshold}) and hashed again
- *       on the way; if the file changed meanwhile the upload is aborted and nothing is published.
+ *       same size carrying the same digest is reused without upload (and renewed with a CopyObject
+ *       onto itself when its LastModified is over a minute old, for {@link #delete(String,
+ *       Instant)}). Otherwise the file is uploaded (multipart above {@link
+ *       Builder#multipartThreshold(long) the threshold}) and hashed again on the way; if the file
+ *       changed meanwhile the upload is aborted and nothing is published.
  *   <li>{@link #put(InputStream)} does not know the digest until the end. Content up to the
  *       threshold is held in memory and put like a file. Larger content is streamed as a multipart
  *       upload to a staging key {@code <prefix>tmp/<uuid>} while it is hashed, then copied on the
@@ -118,6 +126,15 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   static final String OBJECTS = "sha256/";
   static final String STAGING = "tmp/";
   static final String DIGEST_METADATA = "sha256";
+
+  /**
+   * A put of content already stored renews the object (a CopyObject onto itself) only when its
+   * LastModified is older than this by the store's clock.
+   */
+  static final Duration RENEW_AFTER = Duration.ofMinutes(1);
+
+  /** S3 keeps LastModified to the second: an object's true time is up to this much later. */
+  static final Duration TIME_PRECISION = Duration.ofSeconds(1);
 
   private static final Logger LOG = LoggerFactory.getLogger(S3ArtifactStore.class);
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]");
@@ -376,6 +393,100 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             .matches();
   }
 
+  /**
+   * Every object under {@code <prefix>sha256/}, read lazily page by page (one ListObjectsV2 request
+   * per 1000 keys), with its size and S3 LastModified. Other keys are skipped.
+   *
+   * @throws ArtifactStoreException if a listing request fails (also while the stream is read)
+   */
+  @Override
+  public Stream<ArtifactObject> list() {
+    String objects = prefix + OBJECTS;
+    Iterator<S3Object> pages;
+    try {
+      pages =
+          client
+              .listObjectsV2Paginator(r -> r.bucket(bucket).prefix(objects))
+              .contents()
+              .iterator();
+    } catch (SdkException e) {
+      throw failure("list the objects under", objects, e);
+    }
+    Iterator<S3Object> guarded =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            try {
+              return pages.hasNext();
+            } catch (SdkException e) {
+              throw failure("list the objects under", objects, e);
+            }
+          }
+
+          @Override
+          public S3Object next() {
+            try {
+              return pages.next();
+            } catch (SdkException e) {
+              throw failure("list the objects under", objects, e);
+            }
+          }
+        };
+    return StreamSupport.stream(
+            Spliterators.spliteratorUnknownSize(guarded, Spliterator.NONNULL), false)
+        .filter(o -> isObjectKey(o.key()))
+        .map(this::describe);
+  }
+
+  private ArtifactObject describe(S3Object o) {
+    String name = o.key().substring(prefix.length() + OBJECTS.length());
+    Instant modified = o.lastModified();
+    Long size = o.size();
+    return new ArtifactObject(
+        name.substring(0, 2) + name.substring(3),
+        size == null ? 0 : size,
+        modified == null ? clock.instant() : modified); // no time: looks new, so it is kept
+  }
+
+  /**
+   * Deletes the object unless its LastModified shows it was stored or renewed at or after {@code
+   * unchangedSince}. S3 keeps LastModified to the second, so an object is deleted only when its
+   * LastModified plus one second is not after {@code unchangedSince}.
+   *
+   * <p>S3's DeleteObject has no condition on the modification time for general purpose buckets, so
+   * this is a HeadObject followed by a DeleteObject, and the check and the deletion are not one
+   * step: a put of the same content whose renewal (a CopyObject onto the object) completes after
+   * the HeadObject and before the DeleteObject returns success while its object is deleted. The
+   * window is one request's round trip, and only content that is stored again exactly while a
+   * collector deletes it, after it stayed unchanged for the whole grace period, is exposed. A put
+   * whose check comes after the DeleteObject, or whose renewal comes after it, stores its own copy.
+   * The times compared are the server's LastModified and the caller's {@code unchangedSince}:
+   * clocks that disagree by more than the grace period defeat the check.
+   *
+   * @throws ArtifactStoreException if a request fails
+   * @throws IllegalStateException if the store is read-only
+   */
+  @Override
+  public boolean delete(String digest, Instant unchangedSince) {
+    Objects.requireNonNull(unchangedSince, "unchangedSince");
+    String key = objectKey(checkDigest(digest));
+    checkWritable();
+    HeadObjectResponse head = head(key, "check before deleting").orElse(null);
+    if (head == null) {
+      return false;
+    }
+    Instant modified = head.lastModified();
+    if (modified == null || modified.plus(TIME_PRECISION).isAfter(unchangedSince)) {
+      return false;
+    }
+    try {
+      client.deleteObject(r -> r.bucket(bucket).key(key));
+    } catch (SdkException e) {
+      throw failure("delete", key, e);
+    }
+    return true;
+  }
+
   /** Closes the S3 client if this store built it; a client given to the builder stays open. */
   @Override
   public void close() {
@@ -428,8 +539,30 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
           uri(key),
           head.contentLength(),
           size);
+      return false;
     }
-    return same;
+    return renew(key, digest, size, head);
+  }
+
+  /**
+   * Copies an intact object onto itself when its LastModified is older than {@link #RENEW_AFTER},
+   * so that a collector that looked at it before this put keeps it. Returns false when the object
+   * is gone meanwhile (a collector deleted it): the caller then uploads its own copy.
+   */
+  private boolean renew(String key, String digest, long size, HeadObjectResponse head) {
+    Instant modified = head.lastModified();
+    if (modified == null || !modified.isBefore(clock.instant().minus(RENEW_AFTER))) {
+      return true;
+    }
+    try {
+      copy(key, key, digest, size);
+      return true;
+    } catch (ArtifactStoreException e) {
+      if (e.getCause() instanceof SdkException s && isNotFound(s)) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   private Optional<HeadObjectResponse> head(String key, String operation) {
