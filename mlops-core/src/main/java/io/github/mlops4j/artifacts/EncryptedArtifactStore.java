@@ -298,14 +298,14 @@ public final class EncryptedArtifactStore implements ArtifactStore {
         Files.delete(headerTemp);
         return;
       }
-      replace(headerTemp, target, digest);
+      replace(headerTemp, target);
     } catch (UnsupportedOperationException e) {
-      replace(headerTemp, target, digest); // no hard links here: plain atomic rename
+      replace(headerTemp, target); // no hard links here: plain atomic rename
     }
     syncDirectory(dir);
   }
 
-  private void replace(Path headerTemp, Path target, String digest) throws IOException {
+  private void replace(Path headerTemp, Path target) throws IOException {
     @Nullable Path oldData = dataFileOf(target);
     LOG.warn("replacing damaged encrypted artifact {}", target);
     Files.move(headerTemp, target, ATOMIC_MOVE);
@@ -691,7 +691,7 @@ public final class EncryptedArtifactStore implements ArtifactStore {
     try {
       writeSynced(temp, opened.header().withKey(current, wrapped).encode());
       Files.move(temp, headerFile, ATOMIC_MOVE);
-      syncDirectory(headerFile.getParent());
+      syncDirectory(Objects.requireNonNull(headerFile.getParent()));
     } catch (IOException e) {
       ArtifactStoreException failure =
           DirectoryArtifactStore.failure("cannot rewrite artifact header", headerFile, e);

@@ -44,7 +44,8 @@ final class EncryptedFormat {
 
   private EncryptedFormat() {}
 
-  /** A parsed header; {@code tag} is not checked yet. */
+  /** A parsed header; {@code tag} is not checked yet. Never compared: the arrays are not copied. */
+  @SuppressWarnings("ArrayRecordComponent")
   record Header(
       int segmentSize, long size, long dataId, String keyId, byte[] wrappedKey, byte[] tag) {
 
