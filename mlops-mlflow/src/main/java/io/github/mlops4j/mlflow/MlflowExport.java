@@ -59,8 +59,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Idempotent.</b> Every exported run carries the tag {@value #RUN_ID_TAG} with its mlops4j
  * id, and {@value #COMPLETE_TAG} once everything of it is copied; every exported version carries
- * {@value #VERSION_TAG}. A second export finds them and adds nothing. A run an interrupted export
- * left incomplete is deleted on the server and copied again.
+ * {@value #VERSION_TAG}. A second export finds them and adds nothing. A run counts as exported only
+ * with {@value #COMPLETE_TAG} and an ended status: its end (status and end time) is the last thing
+ * written, after the tag, since a server may refuse tags on an ended run. A run an interrupted
+ * export left incomplete (no tag, or still running on the server) is deleted on the server and
+ * copied again.
  *
  * @since 0.1.0
  */
@@ -68,7 +71,10 @@ public final class MlflowExport {
   /** Tag of an exported run: the mlops4j run id. */
   public static final String RUN_ID_TAG = "mlops.export.runId";
 
-  /** Tag of an exported run once all of it is on the server. */
+  /**
+   * Tag of an exported run once all of it but its end is on the server; the run is exported once it
+   * has this tag and has ended.
+   */
   public static final String COMPLETE_TAG = "mlops.export.complete";
 
   /** Tag of an exported model version: the mlops4j version number. */
@@ -221,7 +227,9 @@ public final class MlflowExport {
     search.put("run_view_type", "ACTIVE_ONLY");
     for (JsonNode found : ok("runs/search", call("POST", "runs/search", "", search)).path("runs")) {
       String id = found.path("info").path("run_id").asText();
-      if (tag(found, COMPLETE_TAG) != null) {
+      // Complete only once ended too: the end is the last write of a run (see below).
+      if (tag(found, COMPLETE_TAG) != null
+          && !"RUNNING".equals(found.path("info").path("status").asText())) {
         runIds.put(r.runId(), id);
         roots.put(id, artifactPath(found.path("info").path("artifact_uri").asText()));
         c.runsSkipped++;
@@ -303,6 +311,10 @@ public final class MlflowExport {
       }
       roots.put(id, root);
     }
+    // The marker is written before the end because a server may refuse tags on an ended run (an
+    // mlops4j workspace does); a run counts as complete only with the marker AND ended, so the
+    // end, written last, is what completes it. Interrupted before the end, the run stays running
+    // with the marker, and the next export deletes it and copies it again.
     ObjectNode done =
         RestJson.object().put("run_id", id).put("key", COMPLETE_TAG).put("value", "true");
     ok("runs/set-tag", call("POST", "runs/set-tag", "", done));
