@@ -18,6 +18,7 @@ import io.github.mlops4j.tracking.RunStatus;
 import io.github.mlops4j.tracking.Tracker;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -294,20 +295,19 @@ public final class MlflowExport {
       }
     } else {
       for (ArtifactInfo a : r.artifacts()) {
-        try (InputStream in = tracker.openArtifact(r.runId(), a.path())) {
-          upload(root + "/" + a.path(), in.readAllBytes());
-        } catch (IOException e) {
-          throw new MlflowExportException(
-              "mlflow-artifacts", 0, null, "Could not read artifact " + a.path() + ": " + e, e);
-        }
+        upload(
+            root + "/" + a.path(),
+            () -> tracker.openArtifact(r.runId(), a.path()),
+            a.sizeBytes(),
+            "artifact " + a.path());
       }
       for (ModelVersion v : versions) {
-        try (InputStream in = Objects.requireNonNull(registry).openArtifact(v)) {
-          upload(root + "/" + modelPath(v) + "/model", in.readAllBytes());
-        } catch (IOException e) {
-          throw new MlflowExportException(
-              "mlflow-artifacts", 0, null, "Could not read model " + v + ": " + e, e);
-        }
+        ModelRegistry reg = Objects.requireNonNull(registry);
+        upload(
+            root + "/" + modelPath(v) + "/model",
+            () -> reg.openArtifact(v),
+            v.sizeBytes(),
+            "model " + v);
       }
       roots.put(id, root);
     }
@@ -505,16 +505,63 @@ public final class MlflowExport {
     return new Answer(r.statusCode(), json == null ? RestJson.object() : json, endpoint);
   }
 
-  private void upload(String path, byte[] content) {
+  /** Opens a file to upload; each call opens it anew (a request may be sent again). */
+  @FunctionalInterface
+  private interface Content {
+    InputStream open() throws IOException;
+  }
+
+  /**
+   * Uploads a file streamed from its store: the body is read in the HTTP client's small buffers as
+   * it is sent, never held whole in memory, and sent with its known length as Content-Length.
+   */
+  private void upload(String path, Content content, long length, String what) {
     URI uri = target.resolve("api/2.0/mlflow-artifacts/artifacts/" + encPath(path));
+    List<InputStream> opened = new ArrayList<>();
+    HttpRequest.BodyPublisher stream =
+        HttpRequest.BodyPublishers.ofInputStream(
+            () -> {
+              try {
+                InputStream in = content.open();
+                synchronized (opened) {
+                  opened.add(in);
+                }
+                return in;
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri)
             .timeout(timeout)
-            .PUT(HttpRequest.BodyPublishers.ofByteArray(content));
+            .PUT(length > 0 ? HttpRequest.BodyPublishers.fromPublisher(stream, length) : stream);
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
-    HttpResponse<byte[]> r = send(b.build(), "mlflow-artifacts");
+    HttpResponse<byte[]> r;
+    try {
+      r = send(b.build(), "mlflow-artifacts");
+    } catch (MlflowExportException e) {
+      Throwable cause = e.getCause();
+      while (cause != null && !(cause instanceof UncheckedIOException)) {
+        cause = cause.getCause();
+      }
+      if (cause != null) {
+        throw new MlflowExportException(
+            "mlflow-artifacts", 0, null, "Could not read " + what + ": " + cause.getCause(), e);
+      }
+      throw e;
+    } finally {
+      synchronized (opened) {
+        for (InputStream in : opened) {
+          try {
+            in.close();
+          } catch (IOException e) {
+            // already sent or failed; nothing more to read from it
+          }
+        }
+      }
+    }
     if (r.statusCode() != 200) {
       JsonNode json;
       try {

@@ -245,4 +245,59 @@ class MlflowExportTest {
       }
     }
   }
+
+  /**
+   * Files larger than the HTTP client's buffers arrive whole: the upload streams them from the
+   * artifact store (by design no byte array of the whole file is made; this checks the content).
+   */
+  @Test
+  void largeArtifactsAndModelsArriveWithTheirDigest() throws Exception {
+    byte[] big = new byte[3 * 1024 * 1024 + 7];
+    new java.util.Random(42).nextBytes(big);
+    String digest = sha256(big);
+    try (Tracker tracker = Tracker.builder().workspace(source).captureEnvironment(false).build();
+        ModelRegistry registry = ModelRegistry.open(source);
+        Tracker out = Tracker.builder().workspace(target).captureEnvironment(false).build();
+        ModelRegistry outRegistry = ModelRegistry.open(target)) {
+      Path file = Files.write(files.resolve("big.bin"), big);
+      String runId;
+      try (Run run = tracker.newRun("churn").start()) {
+        runId = run.id();
+        run.logArtifact(file, "data/big.bin");
+      }
+      registry.register("big", ModelArtifact.file(file, "onnx"), runId);
+      tracker.flush(Duration.ofSeconds(30));
+      HttpServer server =
+          serve(
+              MlflowRestApi.builder().tracker(out).registry(outRegistry).build(),
+              "none",
+              new AtomicInteger());
+      try {
+        MlflowExportReport report =
+            MlflowExport.builder()
+                .tracker(tracker)
+                .registry(registry)
+                .target(url(server))
+                .build()
+                .run();
+        assertThat(report.runsExported()).isEqualTo(1);
+        assertThat(report.versionsExported()).isEqualTo(1);
+        RunInfo copy = out.searchRuns("churn", "").get(0);
+        try (InputStream in = out.openArtifact(copy.runId(), "data/big.bin")) {
+          assertThat(sha256(in.readAllBytes())).isEqualTo(digest);
+        }
+        try (InputStream in =
+            outRegistry.openArtifact(outRegistry.getVersion("big", 1).orElseThrow())) {
+          assertThat(sha256(in.readAllBytes())).isEqualTo(digest);
+        }
+      } finally {
+        server.stop(0);
+      }
+    }
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
 }
