@@ -18,6 +18,7 @@ import io.github.mlops4j.tracking.RunStatus;
 import io.github.mlops4j.tracking.Tracker;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -59,8 +60,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Idempotent.</b> Every exported run carries the tag {@value #RUN_ID_TAG} with its mlops4j
  * id, and {@value #COMPLETE_TAG} once everything of it is copied; every exported version carries
- * {@value #VERSION_TAG}. A second export finds them and adds nothing. A run an interrupted export
- * left incomplete is deleted on the server and copied again.
+ * {@value #VERSION_TAG}. A second export finds them and adds nothing. A run counts as exported only
+ * with {@value #COMPLETE_TAG} and an ended status: its end (status and end time) is the last thing
+ * written, after the tag, since a server may refuse tags on an ended run. A run an interrupted
+ * export left incomplete (no tag, or still running on the server) is deleted on the server and
+ * copied again.
  *
  * @since 0.1.0
  */
@@ -68,7 +72,10 @@ public final class MlflowExport {
   /** Tag of an exported run: the mlops4j run id. */
   public static final String RUN_ID_TAG = "mlops.export.runId";
 
-  /** Tag of an exported run once all of it is on the server. */
+  /**
+   * Tag of an exported run once all of it but its end is on the server; the run is exported once it
+   * has this tag and has ended.
+   */
   public static final String COMPLETE_TAG = "mlops.export.complete";
 
   /** Tag of an exported model version: the mlops4j version number. */
@@ -221,7 +228,9 @@ public final class MlflowExport {
     search.put("run_view_type", "ACTIVE_ONLY");
     for (JsonNode found : ok("runs/search", call("POST", "runs/search", "", search)).path("runs")) {
       String id = found.path("info").path("run_id").asText();
-      if (tag(found, COMPLETE_TAG) != null) {
+      // Complete only once ended too: the end is the last write of a run (see below).
+      if (tag(found, COMPLETE_TAG) != null
+          && !"RUNNING".equals(found.path("info").path("status").asText())) {
         runIds.put(r.runId(), id);
         roots.put(id, artifactPath(found.path("info").path("artifact_uri").asText()));
         c.runsSkipped++;
@@ -286,23 +295,26 @@ public final class MlflowExport {
       }
     } else {
       for (ArtifactInfo a : r.artifacts()) {
-        try (InputStream in = tracker.openArtifact(r.runId(), a.path())) {
-          upload(root + "/" + a.path(), in.readAllBytes());
-        } catch (IOException e) {
-          throw new MlflowExportException(
-              "mlflow-artifacts", 0, null, "Could not read artifact " + a.path() + ": " + e, e);
-        }
+        upload(
+            root + "/" + a.path(),
+            () -> tracker.openArtifact(r.runId(), a.path()),
+            a.sizeBytes(),
+            "artifact " + a.path());
       }
       for (ModelVersion v : versions) {
-        try (InputStream in = Objects.requireNonNull(registry).openArtifact(v)) {
-          upload(root + "/" + modelPath(v) + "/model", in.readAllBytes());
-        } catch (IOException e) {
-          throw new MlflowExportException(
-              "mlflow-artifacts", 0, null, "Could not read model " + v + ": " + e, e);
-        }
+        ModelRegistry reg = Objects.requireNonNull(registry);
+        upload(
+            root + "/" + modelPath(v) + "/model",
+            () -> reg.openArtifact(v),
+            v.sizeBytes(),
+            "model " + v);
       }
       roots.put(id, root);
     }
+    // The marker is written before the end because a server may refuse tags on an ended run (an
+    // mlops4j workspace does); a run counts as complete only with the marker AND ended, so the
+    // end, written last, is what completes it. Interrupted before the end, the run stays running
+    // with the marker, and the next export deletes it and copies it again.
     ObjectNode done =
         RestJson.object().put("run_id", id).put("key", COMPLETE_TAG).put("value", "true");
     ok("runs/set-tag", call("POST", "runs/set-tag", "", done));
@@ -493,16 +505,63 @@ public final class MlflowExport {
     return new Answer(r.statusCode(), json == null ? RestJson.object() : json, endpoint);
   }
 
-  private void upload(String path, byte[] content) {
+  /** Opens a file to upload; each call opens it anew (a request may be sent again). */
+  @FunctionalInterface
+  private interface Content {
+    InputStream open() throws IOException;
+  }
+
+  /**
+   * Uploads a file streamed from its store: the body is read in the HTTP client's small buffers as
+   * it is sent, never held whole in memory, and sent with its known length as Content-Length.
+   */
+  private void upload(String path, Content content, long length, String what) {
     URI uri = target.resolve("api/2.0/mlflow-artifacts/artifacts/" + encPath(path));
+    List<InputStream> opened = new ArrayList<>();
+    HttpRequest.BodyPublisher stream =
+        HttpRequest.BodyPublishers.ofInputStream(
+            () -> {
+              try {
+                InputStream in = content.open();
+                synchronized (opened) {
+                  opened.add(in);
+                }
+                return in;
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri)
             .timeout(timeout)
-            .PUT(HttpRequest.BodyPublishers.ofByteArray(content));
+            .PUT(length > 0 ? HttpRequest.BodyPublishers.fromPublisher(stream, length) : stream);
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
-    HttpResponse<byte[]> r = send(b.build(), "mlflow-artifacts");
+    HttpResponse<byte[]> r;
+    try {
+      r = send(b.build(), "mlflow-artifacts");
+    } catch (MlflowExportException e) {
+      Throwable cause = e.getCause();
+      while (cause != null && !(cause instanceof UncheckedIOException)) {
+        cause = cause.getCause();
+      }
+      if (cause != null) {
+        throw new MlflowExportException(
+            "mlflow-artifacts", 0, null, "Could not read " + what + ": " + cause.getCause(), e);
+      }
+      throw e;
+    } finally {
+      synchronized (opened) {
+        for (InputStream in : opened) {
+          try {
+            in.close();
+          } catch (IOException e) {
+            // already sent or failed; nothing more to read from it
+          }
+        }
+      }
+    }
     if (r.statusCode() != 200) {
       JsonNode json;
       try {

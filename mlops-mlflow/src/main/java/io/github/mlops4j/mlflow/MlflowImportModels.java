@@ -32,6 +32,13 @@ final class MlflowImportModels {
   private static final Pattern RUNS_URI = Pattern.compile("runs:/([A-Za-z0-9_-]{1,64})/(.*)");
   private static final String DELETED_STAGE = "Deleted_Internal";
 
+  /**
+   * Tag of a version registered from an {@code Archived} MLflow version until it is archived: the
+   * registry registers and archives in two steps, and an import stopped between them leaves the
+   * version with this tag, so the next import archives it (then removes the tag).
+   */
+  static final String ARCHIVE_PENDING_TAG = "mlflow.import.archivePending";
+
   /** DOS time of 1980-01-01 for every zip entry, so the same files make the same zip. */
   private final MlflowImportFiles files;
 
@@ -142,8 +149,15 @@ final class MlflowImportModels {
   }
 
   private void importVersion(String name, int number, Path dir, Map<Integer, Integer> numbers) {
-    if (numbers.containsKey(number)) {
+    Integer imported = numbers.get(number);
+    if (imported != null) {
       counts.versionsAlreadyImported++;
+      if (!dryRun) {
+        registry
+            .getVersion(name, imported)
+            .filter(v -> v.tags().containsKey(ARCHIVE_PENDING_TAG))
+            .ifPresent(this::finishArchive);
+      }
       return;
     }
     Path metaFile = dir.resolve("meta.yaml");
@@ -206,11 +220,15 @@ final class MlflowImportModels {
       if (stage != null && !stage.isEmpty() && !"None".equals(stage)) {
         artifact = artifact.tag(MlflowModels.STAGE_TAG, stage);
       }
+      boolean archive = "Archived".equalsIgnoreCase(stage);
+      if (archive) {
+        artifact = artifact.tag(ARCHIVE_PENDING_TAG, "true");
+      }
       ModelVersion v = registry.register(name, artifact, runId);
       numbers.put(number, v.version());
       counts.versionsImported++;
-      if ("Archived".equalsIgnoreCase(stage) && v.status() != ModelStatus.ARCHIVED) {
-        registry.archive(name, v.version());
+      if (archive) {
+        finishArchive(v);
       }
     } finally {
       if (zip != null) {
@@ -221,6 +239,14 @@ final class MlflowImportModels {
         }
       }
     }
+  }
+
+  /** Archives a version registered with {@link #ARCHIVE_PENDING_TAG}, then removes that tag. */
+  private void finishArchive(ModelVersion v) {
+    if (v.status() != ModelStatus.ARCHIVED) {
+      registry.archive(v.modelName(), v.version());
+    }
+    registry.setVersionTag(v.modelName(), v.version(), ARCHIVE_PENDING_TAG, null);
   }
 
   /** The version's files in the store, refusing a source outside it. */

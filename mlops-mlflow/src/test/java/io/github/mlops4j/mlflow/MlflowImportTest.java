@@ -3,6 +3,7 @@ package io.github.mlops4j.mlflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.mlops4j.registry.AuditAction;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelStatus;
 import io.github.mlops4j.registry.ModelVersion;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -381,5 +383,46 @@ class MlflowImportTest {
     assertThat(report.runsImported()).isEqualTo(4);
     assertThat(report.problems()).anySatisfy(p -> assertThat(p.file()).isEqualTo("models"));
     assertThat(Files.exists(store.resolve("models"))).isTrue();
+  }
+
+  @Test
+  void aVersionLeftUnarchivedByAStoppedImportIsArchivedByTheNextOne() {
+    writeStore();
+    // The first archive fails with an error that stops the import, as a crash between register
+    // and archive would: version 1 registered, not archived, nothing after it imported.
+    AtomicInteger refusals = new AtomicInteger(1);
+    try (ModelRegistry refusing =
+        ModelRegistry.builder()
+            .workspace(dir.resolve("ws"))
+            .accessPolicy(
+                op -> {
+                  if (op.action() == AuditAction.VERSION_ARCHIVED
+                      && refusals.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                    throw new IllegalStateException("stopped before the archive");
+                  }
+                })
+            .build()) {
+      MlflowImport stopped =
+          MlflowImport.builder().source(store).tracker(tracker).registry(refusing).build();
+      assertThatThrownBy(stopped::run).hasMessageContaining("stopped before the archive");
+    }
+    assertThat(refusals).hasValue(0);
+    registry.refresh();
+    ModelVersion left = registry.getVersion("churn-model", 1).orElseThrow();
+    assertThat(left.status()).isNotEqualTo(ModelStatus.ARCHIVED);
+
+    MlflowImportReport second = importStore();
+    assertThat(second.versionsImported()).isEqualTo(1); // version 2, which the stop cut off
+    assertThat(registry.versions("churn-model")).hasSize(2);
+    ModelVersion done = registry.getVersion("churn-model", 1).orElseThrow();
+    assertThat(done.status()).isEqualTo(ModelStatus.ARCHIVED);
+    assertThat(done.tags()).containsEntry(MlflowImport.VERSION_TAG, "1");
+    assertThat(done.tags()).doesNotContainKey("mlflow.import.archivePending");
+
+    // Once finished, a version restored in the registry stays restored.
+    registry.restore("churn-model", 1);
+    importStore();
+    assertThat(registry.getVersion("churn-model", 1).orElseThrow().status())
+        .isNotEqualTo(ModelStatus.ARCHIVED);
   }
 }
