@@ -34,11 +34,14 @@ import org.jspecify.annotations.Nullable;
  * (which bounds how long changes made by other processes stay unseen). Statuses are decided at read
  * time from the entry's event time, never from the cache's own expiry.
  *
- * <p>Writes of this process invalidate the keys they touch after their transaction commits. A
- * single-key load holds the key's lock, so an invalidation waits for it. A bulk load that overlaps
- * a write re-reads (a write counter is compared before and after it), which narrows the window in
- * which a racing bulk load could cache the row it read just before the write; {@code maxStaleness}
- * bounds it.
+ * <p>Writes of this process (write, materialize, erase) invalidate the keys they touch after their
+ * transaction commits, incrementing a write counter first. A single-key load holds the key's lock,
+ * so an invalidation waits for it. A bulk load that overlaps a write re-reads (up to three times)
+ * so that its caller likely sees the write; whatever it read, if the counter changed while it ran,
+ * the entries it stored are removed again, so a row read before a write committed (an erased entity
+ * included) is never left in the cache after the write's invalidation. The counter is shared by all
+ * keys: under constant writes, bulk-loaded entries are often not kept (the next lookup reads the
+ * store again).
  *
  * <p>Refresh-ahead: an entry read after {@code refreshAfter} (default half of {@code maxStaleness})
  * is still served, and one background reload of it is started on the refresh executor (Caffeine's
@@ -301,7 +304,21 @@ final class OnlineCache implements AutoCloseable {
       }
     }
     if (missing != null) {
+      // Caffeine stores a bulk load's results with plain puts, possibly after a write's
+      // invalidation of the same keys. A write increments the counter before it invalidates, so a
+      // changed counter means such a put may have stored a row read before the write committed:
+      // remove what this load stored (only if still the same entry; a later load is kept). The
+      // caller still gets what was read, as a read overlapping the write may.
+      long gen = writes.get();
       Map<Key, Entry> loaded = cache.getAll(missing);
+      if (writes.get() != gen) {
+        for (Key k : missing) {
+          Entry e = loaded.get(k);
+          if (e != null) {
+            cache.asMap().remove(k, e);
+          }
+        }
+      }
       for (int i = 0; i < out.length; i++) {
         if (out[i] == null) {
           out[i] = Objects.requireNonNull(loaded.get(keys[i]), "getAll maps every key");
