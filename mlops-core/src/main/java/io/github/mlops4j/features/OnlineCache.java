@@ -49,7 +49,10 @@ import org.jspecify.annotations.Nullable;
  * read per view. The hard bound stays: an entry older than {@code maxStaleness} has expired and is
  * loaded on the caller's thread, as without refresh. A reload that fails keeps the old value (until
  * its expiry) and is counted in the view's {@link LookupCounters#refreshFailures}; a reload that
- * overlaps an invalidation of its key is discarded by Caffeine.
+ * overlaps an invalidation of its key is discarded by Caffeine. The refresh executor must run or
+ * reject (with {@link RejectedExecutionException}) every task: a rejected reload counts as failed,
+ * but an executor that silently drops a task stops refresh-ahead for good (entries are then only
+ * re-read on the caller's thread once they are older than {@code maxStaleness}).
  */
 final class OnlineCache implements AutoCloseable {
   record Key(long viewId, EntityKey key) {}
@@ -196,7 +199,8 @@ final class OnlineCache implements AutoCloseable {
 
   /**
    * Queues a background reload of {@code key}; one drain task reads every queued key of a view with
-   * one bulk read. Caffeine starts at most one reload per key at a time.
+   * one bulk read. Caffeine starts at most one reload per key at a time, so every queued future is
+   * completed (loaded, or failed) by a drain, or at once when the executor rejects the drain task.
    */
   private CompletableFuture<Entry> reloadLater(Key key) {
     CompletableFuture<Entry> f = new CompletableFuture<>();
@@ -208,45 +212,69 @@ final class OnlineCache implements AutoCloseable {
       try {
         refreshExecutor.execute(this::drainReloads);
       } catch (RejectedExecutionException e) {
+        // fail every queued reload (also those queued while the flag was set): Caffeine then
+        // starts new ones, and an entry past maxStaleness is read on the caller's thread
         drainScheduled.set(false);
-        pendingReloads.remove(key, f);
-        f.completeExceptionally(e);
+        for (Map.Entry<Key, CompletableFuture<Entry>> p : takePending().entrySet()) {
+          countRefreshFailures(p.getKey().viewId(), 1);
+          p.getValue().completeExceptionally(e);
+        }
       }
     }
     return f;
   }
 
-  /** Runs the queued reloads (on the refresh executor). */
-  private void drainReloads() {
-    drainScheduled.set(false);
-    Map<Long, Map<Key, CompletableFuture<Entry>>> byView = new HashMap<>();
+  /** Removes and returns the queued reloads. */
+  private Map<Key, CompletableFuture<Entry>> takePending() {
+    Map<Key, CompletableFuture<Entry>> taken = new HashMap<>();
     for (Key k : pendingReloads.keySet()) {
       CompletableFuture<Entry> f = pendingReloads.remove(k);
       if (f != null) {
-        byView.computeIfAbsent(k.viewId(), v -> new HashMap<>()).put(k, f);
+        taken.put(k, f);
       }
     }
+    return taken;
+  }
+
+  private void countRefreshFailures(long viewId, int n) {
+    ViewState view = views.apply(viewId);
+    if (view != null) {
+      view.counters.refreshFailures.add(n);
+    }
+  }
+
+  /**
+   * Runs the queued reloads (on the refresh executor). Every future taken is completed, also when
+   * one view's reload throws an {@link Error} (which is rethrown after the other views' reloads).
+   */
+  private void drainReloads() {
+    drainScheduled.set(false);
+    Map<Long, Map<Key, CompletableFuture<Entry>>> byView = new HashMap<>();
+    for (Map.Entry<Key, CompletableFuture<Entry>> p : takePending().entrySet()) {
+      byView
+          .computeIfAbsent(p.getKey().viewId(), v -> new HashMap<>())
+          .put(p.getKey(), p.getValue());
+    }
+    Error error = null;
     for (Map.Entry<Long, Map<Key, CompletableFuture<Entry>>> group : byView.entrySet()) {
       Map<Key, CompletableFuture<Entry>> futures = group.getValue();
-      Map<Key, Entry> loaded;
       try {
-        loaded = loadAll(futures.keySet());
-      } catch (RuntimeException | Error e) {
-        ViewState view = views.apply(group.getKey());
-        if (view != null) {
-          view.counters.refreshFailures.add(futures.size());
+        Map<Key, Entry> loaded = loadAll(futures.keySet());
+        for (Map.Entry<Key, CompletableFuture<Entry>> f : futures.entrySet()) {
+          f.getValue().complete(Objects.requireNonNull(loaded.get(f.getKey()), "loads every key"));
         }
+      } catch (RuntimeException | Error e) {
+        countRefreshFailures(group.getKey(), futures.size());
         for (CompletableFuture<Entry> f : futures.values()) {
           f.completeExceptionally(e);
         }
-        if (e instanceof Error error) {
-          throw error;
+        if (e instanceof Error err && error == null) {
+          error = err;
         }
-        continue;
       }
-      for (Map.Entry<Key, CompletableFuture<Entry>> f : futures.entrySet()) {
-        f.getValue().complete(Objects.requireNonNull(loaded.get(f.getKey()), "loads every key"));
-      }
+    }
+    if (error != null) {
+      throw error;
     }
   }
 
