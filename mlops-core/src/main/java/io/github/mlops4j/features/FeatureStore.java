@@ -477,7 +477,11 @@ public final class FeatureStore implements AutoCloseable {
     /**
      * Runs the background reloads of the online cache (default: one daemon thread owned by the
      * feature store, ended by {@link FeatureStore#close()}). A failed reload keeps the old value
-     * until it expires and is counted in {@link FeatureFreshness#cacheRefreshFailures()}.
+     * until it expires and is counted in {@link FeatureFreshness#cacheRefreshFailures()}. The
+     * executor must run every task or reject it with {@link
+     * java.util.concurrent.RejectedExecutionException} (a rejected reload counts as failed); one
+     * that silently drops tasks stops refresh-ahead, and entries are then only re-read on the
+     * caller's thread once older than {@link #cacheMaxStaleness}.
      */
     public Builder cacheRefreshExecutor(Executor executor) {
       this.cacheRefreshExecutor = Objects.requireNonNull(executor, "cacheRefreshExecutor");

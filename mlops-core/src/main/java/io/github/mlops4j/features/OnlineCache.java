@@ -34,11 +34,14 @@ import org.jspecify.annotations.Nullable;
  * (which bounds how long changes made by other processes stay unseen). Statuses are decided at read
  * time from the entry's event time, never from the cache's own expiry.
  *
- * <p>Writes of this process invalidate the keys they touch after their transaction commits. A
- * single-key load holds the key's lock, so an invalidation waits for it. A bulk load that overlaps
- * a write re-reads (a write counter is compared before and after it), which narrows the window in
- * which a racing bulk load could cache the row it read just before the write; {@code maxStaleness}
- * bounds it.
+ * <p>Writes of this process (write, materialize, erase) invalidate the keys they touch after their
+ * transaction commits, incrementing a write counter first. A single-key load holds the key's lock,
+ * so an invalidation waits for it. A bulk load that overlaps a write re-reads (up to three times)
+ * so that its caller likely sees the write; whatever it read, if the counter changed while it ran,
+ * the entries it stored are removed again, so a row read before a write committed (an erased entity
+ * included) is never left in the cache after the write's invalidation. The counter is shared by all
+ * keys: under constant writes, bulk-loaded entries are often not kept (the next lookup reads the
+ * store again).
  *
  * <p>Refresh-ahead: an entry read after {@code refreshAfter} (default half of {@code maxStaleness})
  * is still served, and one background reload of it is started on the refresh executor (Caffeine's
@@ -46,7 +49,10 @@ import org.jspecify.annotations.Nullable;
  * read per view. The hard bound stays: an entry older than {@code maxStaleness} has expired and is
  * loaded on the caller's thread, as without refresh. A reload that fails keeps the old value (until
  * its expiry) and is counted in the view's {@link LookupCounters#refreshFailures}; a reload that
- * overlaps an invalidation of its key is discarded by Caffeine.
+ * overlaps an invalidation of its key is discarded by Caffeine. The refresh executor must run or
+ * reject (with {@link RejectedExecutionException}) every task: a rejected reload counts as failed,
+ * but an executor that silently drops a task stops refresh-ahead for good (entries are then only
+ * re-read on the caller's thread once they are older than {@code maxStaleness}).
  */
 final class OnlineCache implements AutoCloseable {
   record Key(long viewId, EntityKey key) {}
@@ -193,7 +199,8 @@ final class OnlineCache implements AutoCloseable {
 
   /**
    * Queues a background reload of {@code key}; one drain task reads every queued key of a view with
-   * one bulk read. Caffeine starts at most one reload per key at a time.
+   * one bulk read. Caffeine starts at most one reload per key at a time, so every queued future is
+   * completed (loaded, or failed) by a drain, or at once when the executor rejects the drain task.
    */
   private CompletableFuture<Entry> reloadLater(Key key) {
     CompletableFuture<Entry> f = new CompletableFuture<>();
@@ -205,45 +212,69 @@ final class OnlineCache implements AutoCloseable {
       try {
         refreshExecutor.execute(this::drainReloads);
       } catch (RejectedExecutionException e) {
+        // fail every queued reload (also those queued while the flag was set): Caffeine then
+        // starts new ones, and an entry past maxStaleness is read on the caller's thread
         drainScheduled.set(false);
-        pendingReloads.remove(key, f);
-        f.completeExceptionally(e);
+        for (Map.Entry<Key, CompletableFuture<Entry>> p : takePending().entrySet()) {
+          countRefreshFailures(p.getKey().viewId(), 1);
+          p.getValue().completeExceptionally(e);
+        }
       }
     }
     return f;
   }
 
-  /** Runs the queued reloads (on the refresh executor). */
-  private void drainReloads() {
-    drainScheduled.set(false);
-    Map<Long, Map<Key, CompletableFuture<Entry>>> byView = new HashMap<>();
+  /** Removes and returns the queued reloads. */
+  private Map<Key, CompletableFuture<Entry>> takePending() {
+    Map<Key, CompletableFuture<Entry>> taken = new HashMap<>();
     for (Key k : pendingReloads.keySet()) {
       CompletableFuture<Entry> f = pendingReloads.remove(k);
       if (f != null) {
-        byView.computeIfAbsent(k.viewId(), v -> new HashMap<>()).put(k, f);
+        taken.put(k, f);
       }
     }
+    return taken;
+  }
+
+  private void countRefreshFailures(long viewId, int n) {
+    ViewState view = views.apply(viewId);
+    if (view != null) {
+      view.counters.refreshFailures.add(n);
+    }
+  }
+
+  /**
+   * Runs the queued reloads (on the refresh executor). Every future taken is completed, also when
+   * one view's reload throws an {@link Error} (which is rethrown after the other views' reloads).
+   */
+  private void drainReloads() {
+    drainScheduled.set(false);
+    Map<Long, Map<Key, CompletableFuture<Entry>>> byView = new HashMap<>();
+    for (Map.Entry<Key, CompletableFuture<Entry>> p : takePending().entrySet()) {
+      byView
+          .computeIfAbsent(p.getKey().viewId(), v -> new HashMap<>())
+          .put(p.getKey(), p.getValue());
+    }
+    Error error = null;
     for (Map.Entry<Long, Map<Key, CompletableFuture<Entry>>> group : byView.entrySet()) {
       Map<Key, CompletableFuture<Entry>> futures = group.getValue();
-      Map<Key, Entry> loaded;
       try {
-        loaded = loadAll(futures.keySet());
-      } catch (RuntimeException | Error e) {
-        ViewState view = views.apply(group.getKey());
-        if (view != null) {
-          view.counters.refreshFailures.add(futures.size());
+        Map<Key, Entry> loaded = loadAll(futures.keySet());
+        for (Map.Entry<Key, CompletableFuture<Entry>> f : futures.entrySet()) {
+          f.getValue().complete(Objects.requireNonNull(loaded.get(f.getKey()), "loads every key"));
         }
+      } catch (RuntimeException | Error e) {
+        countRefreshFailures(group.getKey(), futures.size());
         for (CompletableFuture<Entry> f : futures.values()) {
           f.completeExceptionally(e);
         }
-        if (e instanceof Error error) {
-          throw error;
+        if (e instanceof Error err && error == null) {
+          error = err;
         }
-        continue;
       }
-      for (Map.Entry<Key, CompletableFuture<Entry>> f : futures.entrySet()) {
-        f.getValue().complete(Objects.requireNonNull(loaded.get(f.getKey()), "loads every key"));
-      }
+    }
+    if (error != null) {
+      throw error;
     }
   }
 
@@ -301,7 +332,21 @@ final class OnlineCache implements AutoCloseable {
       }
     }
     if (missing != null) {
+      // Caffeine stores a bulk load's results with plain puts, possibly after a write's
+      // invalidation of the same keys. A write increments the counter before it invalidates, so a
+      // changed counter means such a put may have stored a row read before the write committed:
+      // remove what this load stored (only if still the same entry; a later load is kept). The
+      // caller still gets what was read, as a read overlapping the write may.
+      long gen = writes.get();
       Map<Key, Entry> loaded = cache.getAll(missing);
+      if (writes.get() != gen) {
+        for (Key k : missing) {
+          Entry e = loaded.get(k);
+          if (e != null) {
+            cache.asMap().remove(k, e);
+          }
+        }
+      }
       for (int i = 0; i < out.length; i++) {
         if (out[i] == null) {
           out[i] = Objects.requireNonNull(loaded.get(keys[i]), "getAll maps every key");

@@ -70,6 +70,9 @@ public final class Purger implements AutoCloseable {
   /** Default grace period: objects stored or renewed this recently are never deleted. */
   public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofHours(24);
 
+  /** The shortest positive grace period: twice the artifact stores' renewal window. */
+  private static final Duration MIN_GRACE_PERIOD = Duration.ofMinutes(2);
+
   private static final Logger LOG = LoggerFactory.getLogger(Purger.class);
 
   private final Store store;
@@ -559,12 +562,23 @@ public final class Purger implements AutoCloseable {
      * Objects stored or renewed within this period before now are never deleted (default 24 hours):
      * it must exceed the longest time between storing an object and committing the row that names
      * it. {@link Duration#ZERO} deletes everything unreferenced, for tests and for a workspace no
-     * one else writes.
+     * one else writes while it runs: it offers no protection to a concurrent writer. Other values
+     * must be at least 2 minutes: a duplicate put renews an object only when it was last changed
+     * more than a minute ago, so a shorter period could delete an object a writer has just stored
+     * again and is about to reference.
      *
-     * @throws IllegalArgumentException if negative
+     * @throws IllegalArgumentException if negative, or positive and below 2 minutes
      */
     public Builder gracePeriod(Duration gracePeriod) {
-      this.gracePeriod = Checks.notNegative(gracePeriod, "gracePeriod");
+      Checks.notNegative(gracePeriod, "gracePeriod");
+      if (!gracePeriod.isZero() && gracePeriod.compareTo(MIN_GRACE_PERIOD) < 0) {
+        throw new IllegalArgumentException(
+            "gracePeriod must be zero (no concurrent writers) or at least "
+                + MIN_GRACE_PERIOD
+                + " (the artifact stores' renewal window is one minute), was "
+                + gracePeriod);
+      }
+      this.gracePeriod = gracePeriod;
       return this;
     }
 

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A minimal third-party {@link OnlineStore}, as a Redis adapter would be: it keeps the newer record
@@ -17,11 +18,17 @@ final class InMemoryOnlineStore implements OnlineStore {
   /** While set, reads fail as a store that is down would. */
   volatile boolean failReads;
 
+  /** Reads of this view throw an {@link Error} while set. */
+  volatile @Nullable String errorOnView;
+
   @Override
   public Map<EntityKey, OnlineRecord> read(String view, Collection<EntityKey> keys) {
     reads.incrementAndGet();
     if (failReads) {
       throw new IllegalStateException("online store is down");
+    }
+    if (view.equals(errorOnView)) {
+      throw new AssertionError("read of " + view + " failed");
     }
     Map<EntityKey, OnlineRecord> stored = views.getOrDefault(view, Map.of());
     Map<EntityKey, OnlineRecord> out = new HashMap<>();

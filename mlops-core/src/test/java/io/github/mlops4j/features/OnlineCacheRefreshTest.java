@@ -2,6 +2,7 @@ package io.github.mlops4j.features;
 
 import static io.github.mlops4j.features.FeatureStoreContract.AVG;
 import static io.github.mlops4j.features.FeatureStoreContract.customerStats;
+import static io.github.mlops4j.features.FeatureStoreContract.map;
 import static io.github.mlops4j.features.FeatureStoreContract.stats;
 import static io.github.mlops4j.features.FeatureStoreContract.t;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,9 +41,26 @@ class OnlineCacheRefreshTest {
   static final class QueuedExecutor implements Executor {
     private final Queue<Runnable> tasks = new ArrayDeque<>();
 
+    private @Nullable Runnable rejectNext;
+
     @Override
-    public synchronized void execute(Runnable task) {
-      tasks.add(task);
+    public void execute(Runnable task) {
+      Runnable reject;
+      synchronized (this) {
+        reject = rejectNext;
+        rejectNext = null;
+        if (reject == null) {
+          tasks.add(task);
+          return;
+        }
+      }
+      reject.run();
+      throw new RejectedExecutionException("refresh executor is shut down");
+    }
+
+    /** Rejects the next task, after running {@code during} on the submitting thread. */
+    synchronized void rejectNext(Runnable during) {
+      rejectNext = during;
     }
 
     synchronized int size() {
@@ -186,6 +206,60 @@ class OnlineCacheRefreshTest {
     assertThat(avg("c1")).isEqualTo(3.0);
     refreshes.runAll();
     assertThat(avg("c1")).isEqualTo(3.0);
+  }
+
+  @Test
+  void aRejectedDrainFailsEveryQueuedReloadSoRefreshGoesOn() {
+    assertThat(avg("c1")).isEqualTo(1.0);
+    assertThat(avg("c2")).isEqualTo(10.0);
+    clock.advance(Duration.ofSeconds(40));
+    writeElsewhere("c2", 10_030, 20.0);
+    // the executor rejects the drain task; while it is being offered, c2's reload is queued too
+    refreshes.rejectNext(() -> assertThat(avg("c2")).isEqualTo(10.0));
+    assertThat(avg("c1")).isEqualTo(1.0);
+    assertThat(refreshes.size()).isZero();
+
+    assertThat(avg("c2")).isEqualTo(10.0); // a new reload of c2 is started and runs
+    assertThat(refreshes.size()).isEqualTo(1);
+    refreshes.runAll();
+    assertThat(avg("c2")).isEqualTo(20.0);
+    assertThat(features.freshness("customer_stats").cacheRefreshFailures()).isEqualTo(2);
+  }
+
+  @Test
+  void anErrorInOneViewsReloadStillCompletesTheOtherViewsReloads() {
+    // applied after customer_stats: a higher id, so its reloads are drained after customer_stats'
+    features.apply(
+        FeatureView.builder("later")
+            .entity("customer_id", ValueType.STRING)
+            .feature("x", ValueType.DOUBLE)
+            .build());
+    other.refresh();
+    writeLater(5.0);
+    assertThat(later()).isEqualTo(5.0);
+    assertThat(avg("c1")).isEqualTo(1.0);
+    clock.advance(Duration.ofSeconds(40));
+    writeLater(6.0);
+    assertThat(later()).isEqualTo(5.0);
+    assertThat(avg("c1")).isEqualTo(1.0);
+    assertThat(refreshes.size()).isEqualTo(1); // one drain for both views
+
+    online.errorOnView = "customer_stats";
+    assertThatThrownBy(refreshes::runAll).isInstanceOf(AssertionError.class);
+    online.errorOnView = null;
+    assertThat(later()).isEqualTo(6.0); // reloaded although customer_stats' reload threw
+    assertThat(features.freshness("customer_stats").cacheRefreshFailures()).isEqualTo(1);
+  }
+
+  private void writeLater(double x) {
+    long now = clock.instant().getEpochSecond() - t(0).getEpochSecond();
+    other.write(
+        "later", List.of(FeatureRow.of(Map.of("customer_id", "c1"), t(now), t(now), map("x", x))));
+    other.materialize(clock.instant());
+  }
+
+  private Object later() {
+    return features.online(Map.of("customer_id", "c1"), List.of("later:x")).get(0, "later:x");
   }
 
   @Test

@@ -29,6 +29,15 @@ class PurgerTest extends PurgeContract {
     assertThatThrownBy(() -> Purger.builder().gracePeriod(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("gracePeriod");
+    // shorter than twice the renewal window (1 min) of duplicate puts: unsafe with writers
+    assertThatThrownBy(() -> Purger.builder().gracePeriod(Duration.ofSeconds(90)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("gracePeriod")
+        .hasMessageContaining("PT2M");
+    assertThatThrownBy(() -> Purger.builder().gracePeriod(Duration.ofNanos(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(Purger.builder().gracePeriod(Duration.ofMinutes(2))).isNotNull();
+    assertThat(Purger.builder().gracePeriod(Duration.ZERO)).isNotNull(); // no concurrent writers
     assertThatThrownBy(() -> Purger.builder().actor(" "))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Purger.builder().build()).isInstanceOf(IllegalStateException.class);

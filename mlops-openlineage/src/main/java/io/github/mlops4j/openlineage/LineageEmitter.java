@@ -195,17 +195,24 @@ public final class LineageEmitter implements AutoCloseable {
         if (task == STOP) {
           return;
         }
+        boolean drop = false;
+        boolean interrupted = false;
         try {
           for (OpenLineage.RunEvent e : task.events(mapper)) {
             send(e);
           }
         } catch (RuntimeException e) {
-          if (!abandoned) {
-            dropped.incrementAndGet();
-          }
+          drop = true;
           LOG.warn("Lineage: could not build an event; it is dropped: {}", e.toString());
+        } catch (InterruptedException e) {
+          drop = true; // close gave up while it was being sent: neither sent nor counted yet
+          interrupted = true;
         } finally {
-          finished();
+          finished(drop);
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+          return;
         }
       }
     } catch (InterruptedException e) {
@@ -213,9 +220,16 @@ public final class LineageEmitter implements AutoCloseable {
     }
   }
 
-  private void finished() {
-    done.incrementAndGet();
+  /**
+   * Ends a change: counts it as dropped when {@code drop} (unless close already counted it), then
+   * as done. Under the lock close takes to count what is left, so every change is counted once.
+   */
+  private void finished(boolean drop) {
     synchronized (progress) {
+      if (drop && !abandoned) {
+        dropped.incrementAndGet();
+      }
+      done.incrementAndGet();
       progress.notifyAll();
     }
   }
@@ -326,10 +340,15 @@ public final class LineageEmitter implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    abandoned = worker.isAlive();
-    long left = accepted.get() - done.get();
+    long left;
+    synchronized (progress) {
+      abandoned = worker.isAlive();
+      left = accepted.get() - done.get();
+      if (left > 0) {
+        dropped.addAndGet(left);
+      }
+    }
     if (left > 0) {
-      dropped.addAndGet(left);
       LOG.warn(
           "Lineage: closed with {} change(s) not sent within {}; counted as dropped",
           left,

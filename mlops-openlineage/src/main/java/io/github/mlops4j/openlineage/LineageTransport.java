@@ -45,6 +45,9 @@ public final class LineageTransport {
    * POSTs each event to {@code baseUrl} + {@code /api/v1/lineage}, waiting at most {@code timeout}
    * per request, with extra {@code headers} (for example {@code Authorization}).
    *
+   * <p>User info ({@code https://user:token@host}) and a query in {@code baseUrl} are sent but
+   * never shown: {@link #toString()} and error messages leave them out.
+   *
    * @throws IllegalArgumentException if the URL is not absolute http(s) or the timeout is not
    *     positive
    */
@@ -54,13 +57,13 @@ public final class LineageTransport {
     String scheme = baseUrl.getScheme();
     if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
       throw new IllegalArgumentException(
-          "baseUrl must be an absolute http or https URL, was " + cut(baseUrl.toString()));
+          "baseUrl must be an absolute http or https URL, was " + cut(shown(baseUrl)));
     }
     Checks.atLeast(timeout, Duration.ofMillis(1), "timeout");
     Map<String, String> copy = new LinkedHashMap<>(headers);
     int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     return new LineageTransport(
-        "http " + baseUrl,
+        "http " + cut(shown(baseUrl)),
         () -> {
           HttpConfig config = new HttpConfig();
           config.setUrl(baseUrl);
@@ -108,6 +111,11 @@ public final class LineageTransport {
         });
   }
 
+  /** A transport made by {@code factory} (for tests). */
+  static LineageTransport of(String description, Supplier<Transport> factory) {
+    return new LineageTransport(description, factory);
+  }
+
   /** Creates the OpenLineage transport (when the emitter is built). */
   Transport open() {
     return factory.get();
@@ -116,6 +124,25 @@ public final class LineageTransport {
   @Override
   public String toString() {
     return "LineageTransport{" + description + "}";
+  }
+
+  /** {@code url} without user info, query and fragment, which may hold credentials. */
+  static String shown(URI url) {
+    if (url.getRawUserInfo() == null && url.getRawQuery() == null && url.getRawFragment() == null) {
+      return url.toString();
+    }
+    if (url.isOpaque() || url.getHost() == null) {
+      return url.getScheme() + ":(hidden)";
+    }
+    StringBuilder b =
+        new StringBuilder().append(url.getScheme()).append("://").append(url.getHost());
+    if (url.getPort() >= 0) {
+      b.append(':').append(url.getPort());
+    }
+    if (url.getRawPath() != null) {
+      b.append(url.getRawPath());
+    }
+    return b.toString();
   }
 
   static String cut(String value) {
