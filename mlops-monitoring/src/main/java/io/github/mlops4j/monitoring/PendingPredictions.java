@@ -186,7 +186,7 @@ final class PendingPredictions {
 
     /** The table position of a hash: its bits above the segment's, mixed. */
     private static int probe(int hash) {
-      return (hash >>> 4) * 0x9E3779B1 >>> 7;
+      return ((hash >>> 4) * 0x9E3779B1) >>> 7;
     }
 
     private void insert(int slot) {
