@@ -156,7 +156,8 @@ public class SearchRunsPostgresBenchmark {
         "COPY latest_metrics (run_id, key, value, value_bits, step, ts) FROM STDIN",
         rows(
             i -> {
-              double auc = 0.7 + (i / SearchRunsBenchmark.LRS.length) * 0.0001;
+              int j = i / SearchRunsBenchmark.LRS.length; // the j-th run of its learning rate
+              double auc = 0.7 + j * 0.0001;
               return id(i)
                   + "\tauc\t"
                   + auc

@@ -6,8 +6,8 @@ import io.openlineage.client.transports.FileTransport;
 import io.openlineage.client.transports.HttpConfig;
 import io.openlineage.client.transports.HttpTransport;
 import io.openlineage.client.transports.KafkaConfig;
-import io.openlineage.client.transports.KafkaTransport;
 import io.openlineage.client.transports.Transport;
+import io.openlineage.client.transports.TransportFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,7 +99,8 @@ public final class LineageTransport {
         "kafka " + topic,
         () -> {
           try {
-            return new KafkaTransport(new KafkaConfig(topic, null, copy));
+            // Through the factory, so this module never links KafkaTransport (kafka-clients).
+            return new TransportFactory(new KafkaConfig(topic, null, copy)).build();
           } catch (LinkageError e) {
             throw new IllegalStateException(
                 "The Kafka lineage transport needs org.apache.kafka:kafka-clients on the class"
