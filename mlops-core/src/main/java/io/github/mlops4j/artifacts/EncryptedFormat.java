@@ -2,12 +2,12 @@ package io.github.mlops4j.artifacts;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.github.mlops4j.internal.Sha256;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -58,7 +58,7 @@ final class EncryptedFormat {
     }
 
     String dataSuffix() {
-      return "." + HexFormat.of().toHexDigits(dataId);
+      return "." + Sha256.hex(dataId);
     }
 
     Header withKey(String newKeyId, byte[] newWrapped) {
@@ -148,7 +148,7 @@ final class EncryptedFormat {
     cipher.init(Cipher.ENCRYPT_MODE, dataKey, new GCMParameterSpec(TAG_BYTES * 8, HEADER_NONCE));
     ByteBuffer aad = ByteBuffer.allocate(MAGIC.length + 4 + 8 + 8 + 32);
     aad.put(MAGIC).putInt(segmentSize).putLong(size).putLong(dataId);
-    aad.put(HexFormat.of().parseHex(digest));
+    aad.put(Sha256.parseHex(digest));
     cipher.updateAAD(aad.array());
     return cipher.doFinal();
   }

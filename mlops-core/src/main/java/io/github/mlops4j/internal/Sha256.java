@@ -31,6 +31,16 @@ public final class Sha256 {
     return HEX.formatHex(digest);
   }
 
+  /** The 16 lowercase hex digits of {@code value}. */
+  public static String hex(long value) {
+    return HEX.toHexDigits(value);
+  }
+
+  /** The bytes of a hex string such as a digest. */
+  public static byte[] parseHex(String hex) {
+    return HEX.parseHex(hex);
+  }
+
   /** Lowercase hex SHA-256 of {@code bytes}. */
   public static String of(byte[] bytes) {
     return hex(newDigest().digest(bytes));
