@@ -410,6 +410,17 @@ public final class DirectoryArtifactStore implements ArtifactStore {
   @Override
   @SuppressWarnings("StreamResourceLeak") // returned open: the caller closes it
   public Stream<ArtifactObject> list() {
+    return objectFiles(objects).map(this::describeObject).flatMap(Optional::stream);
+  }
+
+  /**
+   * The files two levels under {@code objects} ({@code <2-char prefix>/<rest>}), read lazily; empty
+   * if the directory does not exist. The caller closes the stream.
+   *
+   * @throws ArtifactStoreException if the directory cannot be read
+   */
+  @SuppressWarnings("StreamResourceLeak") // returned open: the caller closes it
+  static Stream<Path> objectFiles(Path objects) {
     Stream<Path> files;
     try {
       files = Files.walk(objects, 2);
@@ -418,10 +429,7 @@ public final class DirectoryArtifactStore implements ArtifactStore {
     } catch (IOException e) {
       throw failure("cannot list artifacts in", objects, e);
     }
-    return files
-        .filter(p -> p.getNameCount() == objects.getNameCount() + 2)
-        .map(this::describeObject)
-        .flatMap(Optional::stream);
+    return files.filter(p -> p.getNameCount() == objects.getNameCount() + 2);
   }
 
   private Optional<ArtifactObject> describeObject(Path file) {

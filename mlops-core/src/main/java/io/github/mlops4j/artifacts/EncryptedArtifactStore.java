@@ -458,11 +458,8 @@ public final class EncryptedArtifactStore implements ArtifactStore {
 
   private static byte[] readHeaderBytes(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] bytes = in.readNBytes(EncryptedFormat.MAX_HEADER_BYTES + 1);
-      if (bytes.length > EncryptedFormat.MAX_HEADER_BYTES) {
-        return bytes; // parse refuses it with its length
-      }
-      return bytes;
+      // one byte more than a header may have, so that parse refuses a longer file by its length
+      return in.readNBytes(EncryptedFormat.MAX_HEADER_BYTES + 1);
     }
   }
 
@@ -480,16 +477,7 @@ public final class EncryptedArtifactStore implements ArtifactStore {
   @Override
   @SuppressWarnings("StreamResourceLeak") // returned open: the caller closes it
   public Stream<ArtifactObject> list() {
-    Stream<Path> files;
-    try {
-      files = Files.walk(objects, 2);
-    } catch (NoSuchFileException e) {
-      return Stream.empty();
-    } catch (IOException e) {
-      throw DirectoryArtifactStore.failure("cannot list artifacts in", objects, e);
-    }
-    return files
-        .filter(p -> p.getNameCount() == objects.getNameCount() + 2)
+    return DirectoryArtifactStore.objectFiles(objects)
         .map(this::describeObject)
         .flatMap(Optional::stream);
   }
