@@ -50,13 +50,18 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Target: encrypted throughput &gt;= 0.8 x plain (time &lt;= 1.25 x).
  *
+ * <p>Warm-up is long on purpose: on JDK 17 the AES-GCM intrinsics (GHASH and AES-CTR stubs) are
+ * used only once C2 has compiled the cipher's call chain, which is driven by the number of cipher
+ * calls (one per 64 KiB segment). Until then the JDK's Java GHASH runs at about 70 MB/s, so a short
+ * warm-up measures that phase (about 150-300 MB of traffic per fork; docs/BENCHMARKS.md).
+ *
  * <p>Run (from the repository root): {@code java -jar mlops-benchmarks/target/benchmarks.jar
- * EncryptedArtifactBenchmark -f 1 -wi 3 -i 5}.
+ * EncryptedArtifactBenchmark -f 1 -wi 6 -w 5 -i 5 -r 5}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Warmup(iterations = 6, time = 5)
+@Measurement(iterations = 5, time = 5)
 @Fork(
     value = 1,
     jvmArgsAppend = {"-Xms1g", "-Xmx1g"})

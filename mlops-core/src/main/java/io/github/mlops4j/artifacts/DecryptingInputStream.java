@@ -3,10 +3,13 @@ package io.github.mlops4j.artifacts;
 import io.github.mlops4j.artifacts.EncryptedArtifactStore.Opened;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.Objects;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -64,7 +67,10 @@ final class DecryptingInputStream extends InputStream {
         if (finished) {
           return -1;
         }
-        nextSegment();
+        int direct = nextSegment(b, off, len);
+        if (direct >= 0) {
+          return direct;
+        }
       }
     } catch (RuntimeException e) {
       failure = e;
@@ -81,7 +87,13 @@ final class DecryptingInputStream extends InputStream {
     return limit - position;
   }
 
-  private void nextSegment() throws IOException {
+  /**
+   * Reads, authenticates and decrypts the next segment. When the caller's buffer holds the whole
+   * segment's plaintext, it is decrypted straight into it (one copy less per byte) and the length
+   * is returned; otherwise it goes to the internal buffer and -1 is returned (also for an empty
+   * segment). Either way no byte reaches the caller before the segment's tag matched.
+   */
+  private int nextSegment(byte[] b, int off, int len) throws IOException {
     Opened o = opened;
     if (o == null) {
       o = start();
@@ -99,10 +111,18 @@ final class DecryptingInputStream extends InputStream {
       throw EncryptedArtifactStore.corrupted(
           digest, o.data(), "its data is truncated in segment " + nextSegment + " of " + segments);
     }
+    boolean direct = len >= plainLength;
+    int produced;
     try {
       c.init(Cipher.DECRYPT_MODE, o.dataKey(), EncryptedFormat.segmentNonce(nextSegment, last));
-      limit = c.doFinal(sealed, 0, sealedLength, plain, 0);
+      produced =
+          direct
+              ? c.doFinal(sealed, 0, sealedLength, b, off)
+              : c.doFinal(sealed, 0, sealedLength, plain(), 0);
     } catch (AEADBadTagException e) {
+      if (direct) {
+        Arrays.fill(b, off, off + plainLength, (byte) 0); // nothing unauthenticated left behind
+      }
       throw EncryptedArtifactStore.corrupted(
           digest,
           o.data(),
@@ -115,7 +135,6 @@ final class DecryptingInputStream extends InputStream {
       throw EncryptedArtifactStore.corrupted(
           digest, o.data(), "segment " + nextSegment + " cannot be decrypted (" + e + ")");
     }
-    position = 0;
     nextSegment++;
     if (last) {
       if (in.read() >= 0) {
@@ -124,16 +143,33 @@ final class DecryptingInputStream extends InputStream {
       }
       finished = true;
     }
+    position = 0;
+    if (direct) {
+      limit = 0;
+      return produced > 0 ? produced : -1; // an empty segment: the caller's loop sees the end
+    }
+    limit = produced;
+    return -1;
+  }
+
+  /** The buffer for segments the caller's buffer cannot take whole; allocated on first use. */
+  private byte[] plain() {
+    if (plain.length == 0) {
+      plain = new byte[sealed.length];
+    }
+    return plain;
   }
 
   private Opened start() throws IOException {
     Opened o = store.openHeader(digest, headerFile);
-    long length;
+    FileChannel channel;
     try {
-      length = Files.size(o.data());
+      channel = FileChannel.open(o.data(), StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
       throw new ArtifactNotFoundException(digest, o.data().toString()); // header without data
     }
+    data = Channels.newInputStream(channel);
+    long length = channel.size();
     if (length != o.header().dataLength()) {
       throw EncryptedArtifactStore.corrupted(
           digest,
@@ -149,10 +185,7 @@ final class DecryptingInputStream extends InputStream {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES/GCM/NoPadding is not available in this JVM", e);
     }
-    int segmentSize = o.header().segmentSize();
-    sealed = new byte[segmentSize + EncryptedFormat.TAG_BYTES];
-    plain = new byte[segmentSize + EncryptedFormat.TAG_BYTES];
-    data = EncryptedArtifactStore.dataStream(o.data());
+    sealed = new byte[o.header().segmentSize() + EncryptedFormat.TAG_BYTES];
     opened = o;
     return o;
   }

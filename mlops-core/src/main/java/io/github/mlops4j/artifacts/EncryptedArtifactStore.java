@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -754,10 +753,6 @@ public final class EncryptedArtifactStore implements ArtifactStore {
     } catch (IOException e) {
       throw DirectoryArtifactStore.failure("cannot remove stale temporary files in", objects, e);
     }
-  }
-
-  static InputStream dataStream(Path data) throws IOException {
-    return Channels.newInputStream(FileChannel.open(data, READ));
   }
 
   /**

@@ -179,6 +179,53 @@ class EncryptedArtifactStoreTest {
   }
 
   @Test
+  void tamperedSegment_decryptedIntoTheCallersBuffer_leavesNoUnauthenticatedByteThere()
+      throws IOException {
+    byte[] c = content(3 * SEGMENT, 51);
+    String digest = put(c);
+    Path data = TestKeys.dataFile(store, digest);
+    byte[] sealed = Files.readAllBytes(data);
+    sealed[(SEGMENT + 16) + 3] ^= 0x01; // inside segment 1
+    Files.write(data, sealed);
+
+    try (InputStream in = store.open(digest)) {
+      byte[] buffer = new byte[4 * SEGMENT]; // room for a whole segment: decrypted in place
+      assertThat(in.read(buffer, 0, buffer.length)).isEqualTo(SEGMENT);
+      assertThat(Arrays.copyOf(buffer, SEGMENT)).isEqualTo(Arrays.copyOf(c, SEGMENT));
+      Arrays.fill(buffer, (byte) 0x55);
+      assertThatThrownBy(() -> in.read(buffer, SEGMENT, 3 * SEGMENT))
+          .isInstanceOf(ArtifactCorruptedException.class)
+          .hasMessageContaining("segment 1 of 3 fails authentication");
+      for (int i = SEGMENT; i < buffer.length; i++) {
+        assertThat(buffer[i]).as("byte %d", i).isIn((byte) 0, (byte) 0x55);
+      }
+    }
+  }
+
+  @Test
+  void everyReadSize_returnsThePlaintext_andTheEndAsMinusOne() throws IOException {
+    int[] sizes = {0, 1, SEGMENT - 1, SEGMENT, SEGMENT + 1, 3 * SEGMENT + 5};
+    int[] reads = {1, 7, SEGMENT - 1, SEGMENT, SEGMENT + 16, 5 * SEGMENT};
+    for (int size : sizes) {
+      byte[] c = content(size, 60 + size);
+      String digest = put(c);
+      for (int chunk : reads) {
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        try (InputStream in = store.open(digest)) {
+          byte[] buffer = new byte[chunk + 3];
+          int n;
+          while ((n = in.read(buffer, 3, chunk)) != -1) {
+            assertThat(n).as("size %d, reads of %d", size, chunk).isPositive();
+            got.write(buffer, 3, n);
+          }
+          assertThat(in.read(buffer, 3, chunk)).isEqualTo(-1);
+        }
+        assertThat(got.toByteArray()).as("size %d, reads of %d", size, chunk).isEqualTo(c);
+      }
+    }
+  }
+
+  @Test
   void reorderedSegments_areRefused() throws IOException {
     String digest = put(content(4 * SEGMENT, 6));
     Path data = TestKeys.dataFile(store, digest);
