@@ -49,10 +49,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * stored rows each, in an embedded (SQLite) workspace, with a 4 GiB heap: {@link
  * FeatureStore#historical} of 9 features (3 per view). Both sizes default to 1,000,000.
  *
- * <p>Data: each view has one STRING key over {@code rows / 5} entities, 5 rows per entity at
- * random event times within 30 days, and 3 features (DOUBLE, LONG, DOUBLE); views have TTLs of 7
- * days, 2 days and none. The spine has random entities at random times in the same 30 days and a
- * label column.
+ * <p>Data: each view has one STRING key over {@code rows / 5} entities, 5 rows per entity at random
+ * event times within 30 days, and 3 features (DOUBLE, LONG, DOUBLE); views have TTLs of 7 days, 2
+ * days and none. The spine has random entities at random times in the same 30 days and a label
+ * column.
  *
  * <p>Fixture: the workspace is written once through {@link FeatureStore#write} (3 M rows take 30 to
  * 40 s on a quiet 2-core machine, much longer on a loaded one) into a directory named after its
@@ -62,6 +62,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * so an interrupted build is never reused. To build it ahead of a measured run: {@code java -cp
  * benchmarks.jar io.github.mlops4j.benchmarks.PointInTimeJoinBenchmark [rows]}. Delete the
  * directory to rebuild it.
+ *
+ * <p>{@code joinAndRead}: the join, then every value of every row read once (the result decodes
+ * values when they are read).
  *
  * <p>Baseline {@code scanRows}: a raw JDBC read of the same 3 x {@code rows} stored rows (every
  * column, no decoding, no join) in the join's order on the same file: the I/O floor the join cannot
@@ -132,7 +135,9 @@ public class PointInTimeJoinBenchmark {
     return Math.max(1, rows / ROWS_PER_ENTITY);
   }
 
-  /** Builds the cached fixture of {@code args[0]} rows per view (default 1,000,000) and prints it. */
+  /**
+   * Builds the cached fixture of {@code args[0]} rows per view (default 1,000,000) and prints it.
+   */
   public static void main(String[] args) {
     int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     System.out.println(fixture(rows));
@@ -150,7 +155,14 @@ public class PointInTimeJoinBenchmark {
                 Path.of(System.getProperty("java.io.tmpdir"), "mlops4j-bench-cache").toString()));
     Path dir =
         cache.resolve(
-            "pit-v" + FIXTURE_VERSION + "-rows" + rows + "-entities" + entities(rows) + "-seed" + SEED);
+            "pit-v"
+                + FIXTURE_VERSION
+                + "-rows"
+                + rows
+                + "-entities"
+                + entities(rows)
+                + "-seed"
+                + SEED);
     if (Files.isRegularFile(dir.resolve(COMPLETE))) {
       System.out.printf("%n[setup] reusing %s%n", dir);
       return dir;
@@ -236,6 +248,23 @@ public class PointInTimeJoinBenchmark {
       throw new IllegalStateException("got " + out.size() + " rows");
     }
     return out;
+  }
+
+  /**
+   * The join, then every value of every row read once ({@link TrainingRow#value}): values are
+   * decoded when read, so this is the cost of a training set that is used.
+   */
+  @Benchmark
+  public long joinAndRead() {
+    long present = 0;
+    for (TrainingRow row : join()) {
+      for (String ref : refs) {
+        if (row.value(ref).isPresent()) {
+          present++;
+        }
+      }
+    }
+    return present;
   }
 
   @Benchmark
