@@ -50,12 +50,14 @@ final class HistoricalJoin {
         spines.put(vp.view.def.entities, spineOf(vp.view, spine, times));
       }
     }
-    FeatureValue[][] rows = new FeatureValue[n][plan.width];
+    JoinedView[] byView = new JoinedView[plan.views.length];
     List<CompletableFuture<Void>> joins = new ArrayList<>();
-    for (Plan.ViewPlan vp : plan.views) {
+    for (int v = 0; v < plan.views.length; v++) {
+      Plan.ViewPlan vp = plan.views[v];
       PointInTimeJoin.Spine sorted = Objects.requireNonNull(spines.get(vp.view.def.entities));
       long ttl = options.ttl(vp.view.name).map(Duration::toNanos).orElse(vp.view.def.ttlNanos);
-      Runnable join = () -> joinView(vp, sorted, ttl, options.asOfKnownTime(), rows);
+      int slot = v;
+      Runnable join = () -> byView[slot] = joinView(vp, sorted, ttl, options.asOfKnownTime());
       if (executor == null || plan.views.length == 1) {
         join.run();
       } else {
@@ -70,29 +72,50 @@ final class HistoricalJoin {
       }
       throw e;
     }
+    TrainingRow.Joined joined = new TrainingRow.Joined(plan, byView);
     List<TrainingRow> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       EntityRow row = spine.get(i);
       if (plan.onDemand.length > 0) {
-        plan.evaluate(rows[i], Objects.requireNonNull(row.timestamp()), row.columns(), i);
+        // On-demand features read their inputs: this row's values are decoded now.
+        FeatureValue[] values = joined.decode(i);
+        plan.evaluate(values, Objects.requireNonNull(row.timestamp()), row.columns(), i);
+        out.add(new TrainingRow(row, plan.columns, values));
+      } else {
+        out.add(new TrainingRow(row, plan.columns, joined, i));
       }
-      out.add(new TrainingRow(row, plan.columns, rows[i]));
     }
     return out;
   }
 
   /**
-   * Sorts the spine by one view's entity keys: keys are checked, hashed by their canonical values
-   * and encoded once per distinct entity.
+   * Sorts the spine by one view's entity keys: keys are hashed by their canonical values, and
+   * checked and encoded once per distinct entity (the first row that names it, so an error names
+   * the same row as a check of every row would).
    */
   private static PointInTimeJoin.Spine spineOf(ViewState v, List<EntityRow> spine, long[] times) {
     List<Field> fields = v.def.entities;
     int n = spine.size();
-    Map<Object, Integer> ids = new HashMap<>();
+    // Sized for as many entities as rows: no rehashing, at most a few MB of empty slots.
+    Map<Object, Integer> ids = new HashMap<>(Math.max(16, (int) Math.min(1 << 30, n * 4L / 3 + 1)));
     List<EntityKey> distinct = new ArrayList<>();
     int[] keyId = new int[n];
+    String single = v.singleStringKey ? fields.get(0).name() : null;
     for (int i = 0; i < n; i++) {
-      Object[] canonical = RowCodec.canonicalKey(v, spine.get(i).columns(), i, false);
+      Map<String, @Nullable Object> columns = spine.get(i).columns();
+      if (single != null && columns.get(single) instanceof String s) {
+        // The common case: a STRING key that is its own canonical value.
+        Integer id = ids.get(s);
+        if (id == null) {
+          RowCodec.checkText(v, single, i, s, "entity key");
+          id = distinct.size();
+          ids.put(s, id);
+          distinct.add(KeyCodec.encodeString(s));
+        }
+        keyId[i] = id;
+        continue;
+      }
+      Object[] canonical = RowCodec.canonicalKey(v, columns, i, false);
       Object hashKey = canonical.length == 1 ? canonical[0] : Arrays.asList(canonical);
       Integer id = ids.get(hashKey);
       if (id == null) {
@@ -105,43 +128,24 @@ final class HistoricalJoin {
     return PointInTimeJoin.spine(keyId, distinct, times);
   }
 
-  private void joinView(
-      Plan.ViewPlan vp,
-      PointInTimeJoin.Spine spine,
-      long ttl,
-      boolean asOfKnownTime,
-      FeatureValue[][] rows) {
-    ViewState v = vp.view;
+  /**
+   * Joins one view into primitive columns ({@link JoinedView}): winners are found by the merge and
+   * recorded by index, their values decoded once to check them and again only when read.
+   */
+  private JoinedView joinView(
+      Plan.ViewPlan vp, PointInTimeJoin.Spine spine, long ttl, boolean asOfKnownTime) {
     long[] times = spine.times;
-    @Nullable SourceRow[] winners =
-        StoreAccess.read(
-            store, c -> PointInTimeJoin.join(spine, asOfKnownTime, dao.joinSource(c, v.id)));
-    for (int i = 0; i < winners.length; i++) {
-      SourceRow w = winners[i];
-      FeatureValue[] row = rows[i];
-      if (w == null) {
-        for (int col : vp.cols) {
-          row[col] = FeatureValue.NOT_FOUND;
-        }
-      } else if (AsOf.expired(w.event, times[i], ttl)) {
-        FeatureValue e = w.expired;
-        if (e == null) {
-          e = FeatureValue.expired(Timestamps.ofNanos(w.event));
-          w.expired = e;
-        }
-        for (int col : vp.cols) {
-          row[col] = e;
-        }
-      } else {
-        FeatureValue[] decoded = w.decoded;
-        if (decoded == null) {
-          decoded = RowCodec.decode(v, vp, w);
-          w.decoded = decoded;
-        }
-        for (int j = 0; j < vp.cols.length; j++) {
-          row[vp.cols[j]] = decoded[j];
-        }
-      }
-    }
+    return StoreAccess.read(
+        store,
+        c -> {
+          // Afresh on every attempt, should the read be retried.
+          JoinedView.Collector joined = new JoinedView.Collector(vp, times.length);
+          PointInTimeJoin.join(
+              spine,
+              asOfKnownTime,
+              dao.joinSource(c, vp.view.id),
+              (s, w) -> joined.accept(s, w, w != null && AsOf.expired(w.event, times[s], ttl)));
+          return joined.build();
+        });
   }
 }

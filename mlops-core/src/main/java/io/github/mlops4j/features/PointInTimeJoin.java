@@ -138,10 +138,31 @@ final class PointInTimeJoin {
   /** The winner (before TTL) of each spine row, by spine index; null where no row is eligible. */
   static @Nullable SourceRow[] join(Spine spine, boolean asOfKnownTime, Source source)
       throws SQLException {
+    @Nullable SourceRow[] winners = new SourceRow[spine.size()];
+    join(spine, asOfKnownTime, source, (s, w) -> winners[s] = w);
+    return winners;
+  }
+
+  /** Receives the winner (before TTL) of a spine row as the merge finds it. */
+  interface Sink {
+    /**
+     * Called once per spine row, in merge order, while the source is open; {@code winner} is null
+     * when no row is eligible. The rows of one key group come one after the other, so a row that
+     * wins for several spine rows is passed several times (the same object) in a row.
+     */
+    void accept(int spineIndex, @Nullable SourceRow winner);
+  }
+
+  /**
+   * Merges the spine with the source's rows and passes each spine row's winner to {@code sink}
+   * during the one pass: no array of winners, and stored rows that win for no spine row are garbage
+   * as soon as the cursor moves past them.
+   */
+  static void join(Spine spine, boolean asOfKnownTime, Source source, Sink sink)
+      throws SQLException {
     int n = spine.size();
-    @Nullable SourceRow[] winners = new SourceRow[n];
     if (n == 0) {
-      return winners;
+      return;
     }
     long[] times = spine.times;
     int[] order = spine.order;
@@ -167,11 +188,10 @@ final class PointInTimeJoin {
             c = rows.compareTo(key);
           }
           timeline.advanceTo(t);
-          winners[s] = timeline.winner();
+          sink.accept(s, timeline.winner());
         }
       }
     }
-    return winners;
   }
 
   /**

@@ -148,11 +148,10 @@ final class RowCodec {
     return ValueCodec.encode(features, canonical);
   }
 
-  /** The plan's features of one row, in plan order. */
-  static FeatureValue[] decode(ViewState v, Plan.ViewPlan vp, SourceRow w) {
-    @Nullable Object[] all;
+  /** All stored values of one row, or a {@link FeatureException} naming the unreadable row. */
+  static @Nullable Object[] decodeAll(ViewState v, SourceRow w) {
     try {
-      all = ValueCodec.decode(v.def, w.values);
+      return ValueCodec.decode(v.def, w.values);
     } catch (RuntimeException e) {
       throw new FeatureException(
           v.name,
@@ -161,11 +160,5 @@ final class RowCodec {
           "Unreadable stored row " + w + " of view '" + v.name + "': " + e.getMessage(),
           e);
     }
-    Instant event = Timestamps.ofNanos(w.event);
-    FeatureValue[] out = new FeatureValue[vp.slots.length];
-    for (int j = 0; j < out.length; j++) {
-      out[j] = FeatureValue.of(all[vp.slots[j]], event);
-    }
-    return out;
   }
 }

@@ -1,7 +1,6 @@
 package io.github.mlops4j.features;
 
 import io.github.mlops4j.features.internal.AsOfRule;
-import org.jspecify.annotations.Nullable;
 
 /** One stored feature row of a view: key, event time, created time, write sequence, values. */
 final class SourceRow implements AsOfRule.Stamped {
@@ -11,10 +10,11 @@ final class SourceRow implements AsOfRule.Stamped {
   final long seq;
   final byte[] values;
 
-  /** The values decoded for one join (set and read by the thread joining this row's view). */
-  FeatureValue @Nullable [] decoded;
+  /** This row's winner index in one view's join result, -1 until it wins (joining thread only). */
+  int index = -1;
 
-  @Nullable FeatureValue expired;
+  /** Whether the join has decoded this row's values once (joining thread only). */
+  boolean checked;
 
   SourceRow(EntityKey key, long event, long created, long seq, byte[] values) {
     this.key = key;

@@ -6,23 +6,50 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One row of a training set: the spine row it was made for (keys, timestamp, labels and other
  * columns) and the requested features as of the spine row's timestamp.
  *
+ * <p>The rows of one {@link FeatureStore#historical} result share its joined data in compact form
+ * (per view, the winning stored rows' bytes): a feature value is decoded each time it is read, and
+ * equal reads return equal {@link FeatureValue}s. Rows are immutable and safe to share between
+ * threads.
+ *
  * @since 0.1.0
  */
 public final class TrainingRow {
   private final EntityRow entity;
   private final Columns columns;
-  private final FeatureValue[] values;
+
+  /** The values, or null when they are read from {@link #joined}. */
+  private final FeatureValue @Nullable [] values;
+
+  private final @Nullable Joined joined;
+  private final int index;
 
   TrainingRow(EntityRow entity, Columns columns, FeatureValue[] values) {
     this.entity = entity;
     this.columns = columns;
     this.values = values;
+    this.joined = null;
+    this.index = -1;
+  }
+
+  /** Row {@code index} of a join result, its values decoded when read. */
+  TrainingRow(EntityRow entity, Columns columns, Joined joined, int index) {
+    this.entity = entity;
+    this.columns = columns;
+    this.values = null;
+    this.joined = joined;
+    this.index = index;
+  }
+
+  private FeatureValue at(int col) {
+    FeatureValue[] v = values;
+    return v != null ? v[col] : Objects.requireNonNull(joined).value(index, col);
   }
 
   /** The spine row, unchanged. */
@@ -32,7 +59,7 @@ public final class TrainingRow {
 
   /** The spine row's timestamp, the time {@code T} features were looked up as of. */
   public Instant timestamp() {
-    return java.util.Objects.requireNonNull(entity.timestamp());
+    return Objects.requireNonNull(entity.timestamp());
   }
 
   /** The requested feature references, in request order. */
@@ -46,7 +73,7 @@ public final class TrainingRow {
    * @throws IllegalArgumentException if {@code ref} was not requested
    */
   public FeatureValue value(String ref) {
-    return values[columns.indexOf(ref)];
+    return at(columns.indexOf(ref));
   }
 
   /** A feature's value; null unless its status is {@link FeatureStatus#PRESENT}. */
@@ -58,26 +85,80 @@ public final class TrainingRow {
   public Map<String, FeatureValue> values() {
     Map<String, FeatureValue> m = new LinkedHashMap<>();
     for (int i = 0; i < columns.names.size(); i++) {
-      m.put(columns.names.get(i), values[i]);
+      m.put(columns.names.get(i), at(i));
     }
     return Collections.unmodifiableMap(m);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TrainingRow r
-        && entity.equals(r.entity)
-        && columns.names.equals(r.columns.names)
-        && Arrays.equals(values, 0, columns.names.size(), r.values, 0, columns.names.size());
+    if (!(o instanceof TrainingRow r)
+        || !entity.equals(r.entity)
+        || !columns.names.equals(r.columns.names)) {
+      return false;
+    }
+    for (int i = 0; i < columns.names.size(); i++) {
+      if (!at(i).equals(r.at(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
   public int hashCode() {
-    return entity.hashCode() * 31 + Arrays.hashCode(Arrays.copyOf(values, columns.names.size()));
+    int h = 1; // as Arrays.hashCode of the values
+    for (int i = 0; i < columns.names.size(); i++) {
+      h = 31 * h + at(i).hashCode();
+    }
+    return entity.hashCode() * 31 + h;
   }
 
   @Override
   public String toString() {
     return "TrainingRow{" + entity + ", " + values() + "}";
+  }
+
+  /**
+   * The per-view results of one point-in-time join ({@link JoinedView}) and where each column's
+   * values come from: shared by all rows of the result, which hold only their row index.
+   */
+  static final class Joined {
+    private final JoinedView[] views;
+    private final int[] viewOf;
+    private final int[] posOf;
+
+    Joined(Plan plan, JoinedView[] views) {
+      this.views = views;
+      this.viewOf = new int[plan.width];
+      this.posOf = new int[plan.width];
+      Arrays.fill(viewOf, -1);
+      for (int v = 0; v < plan.views.length; v++) {
+        int[] cols = plan.views[v].cols;
+        for (int j = 0; j < cols.length; j++) {
+          viewOf[cols[j]] = v;
+          posOf[cols[j]] = j;
+        }
+      }
+    }
+
+    FeatureValue value(int row, int col) {
+      int v = viewOf[col];
+      if (v < 0) {
+        throw new IllegalStateException("Column " + col + " is computed, not joined");
+      }
+      return views[v].value(row, posOf[col]);
+    }
+
+    /** Every joined column of a row, decoded; computed columns left null. */
+    FeatureValue[] decode(int row) {
+      FeatureValue[] out = new FeatureValue[viewOf.length];
+      for (int c = 0; c < out.length; c++) {
+        if (viewOf[c] >= 0) {
+          out[c] = value(row, c);
+        }
+      }
+      return out;
+    }
   }
 }

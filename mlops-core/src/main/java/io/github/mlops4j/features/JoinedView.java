@@ -1,0 +1,95 @@
+package io.github.mlops4j.features;
+
+import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One view's part of a point-in-time join result, in primitive columns: per spine row the index of
+ * its winner (or none, or expired), and per distinct winner its event time and its stored value
+ * bytes. Feature values are decoded when read ({@link #value}), so a join result holds no boxed
+ * value, no {@link FeatureValue} and no {@link java.time.Instant} per cell: a few arrays and the
+ * value bytes of each distinct winner. Immutable (final fields): safe to read from any thread.
+ */
+final class JoinedView {
+  private static final int NOT_FOUND = -1;
+
+  private final ViewState view;
+  private final int[] slots;
+
+  /** By spine row: {@code w >= 0} winner w; {@code -1} none; {@code -2 - w} winner w, expired. */
+  private final int[] winnerOf;
+
+  private final long[] events;
+  private final byte[][] values;
+
+  private JoinedView(ViewState view, int[] slots, int[] winnerOf, long[] events, byte[][] values) {
+    this.view = view;
+    this.slots = slots;
+    this.winnerOf = winnerOf;
+    this.events = events;
+    this.values = values;
+  }
+
+  /** The view's {@code j}-th planned value of spine row {@code s}. */
+  FeatureValue value(int s, int j) {
+    int w = winnerOf[s];
+    if (w == NOT_FOUND) {
+      return FeatureValue.NOT_FOUND;
+    }
+    if (w < 0) {
+      return FeatureValue.expired(Timestamps.ofNanos(events[-2 - w]));
+    }
+    @Nullable Object[] all = ValueCodec.decode(view.def, values[w]);
+    return FeatureValue.of(all[slots[j]], Timestamps.ofNanos(events[w]));
+  }
+
+  /** Collects the winners of one view's merge (one thread), then {@link #build}s the result. */
+  static final class Collector {
+    private final ViewState view;
+    private final int[] slots;
+    private final int[] winnerOf;
+    private long[] events = new long[16];
+    private byte[][] values = new byte[16][];
+    private int winners;
+
+    Collector(Plan.ViewPlan vp, int spineRows) {
+      this.view = vp.view;
+      this.slots = vp.slots;
+      this.winnerOf = new int[spineRows];
+    }
+
+    /**
+     * Records spine row {@code s}'s winner (before TTL; null for none) and whether it is expired
+     * there. A winner used unexpired is decoded once, so that an unreadable stored row fails the
+     * join, as it always has, rather than a later read of the result.
+     */
+    void accept(int s, @Nullable SourceRow w, boolean expired) {
+      if (w == null) {
+        winnerOf[s] = NOT_FOUND;
+        return;
+      }
+      if (!expired && !w.checked) {
+        RowCodec.decodeAll(view, w);
+        w.checked = true;
+      }
+      int index = w.index;
+      if (index < 0) {
+        if (winners == events.length) {
+          int grown = winners + (winners >> 1);
+          events = Arrays.copyOf(events, grown);
+          values = Arrays.copyOf(values, grown);
+        }
+        index = winners++;
+        events[index] = w.event;
+        values[index] = w.values;
+        w.index = index;
+      }
+      winnerOf[s] = expired ? -2 - index : index;
+    }
+
+    JoinedView build() {
+      return new JoinedView(
+          view, slots, winnerOf, Arrays.copyOf(events, winners), Arrays.copyOf(values, winners));
+    }
+  }
+}
