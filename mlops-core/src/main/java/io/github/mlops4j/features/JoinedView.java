@@ -1,5 +1,6 @@
 package io.github.mlops4j.features;
 
+import java.time.Instant;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
@@ -41,6 +42,24 @@ final class JoinedView {
     }
     @Nullable Object[] all = ValueCodec.decode(view.def, values[w]);
     return FeatureValue.of(all[slots[j]], Timestamps.ofNanos(events[w]));
+  }
+
+  /** Every planned value of spine row {@code s}, in plan order, from one decode of its winner. */
+  FeatureValue[] values(int s) {
+    FeatureValue[] out = new FeatureValue[slots.length];
+    int w = winnerOf[s];
+    if (w == NOT_FOUND) {
+      Arrays.fill(out, FeatureValue.NOT_FOUND);
+    } else if (w < 0) {
+      Arrays.fill(out, FeatureValue.expired(Timestamps.ofNanos(events[-2 - w])));
+    } else {
+      @Nullable Object[] all = ValueCodec.decode(view.def, values[w]);
+      Instant event = Timestamps.ofNanos(events[w]);
+      for (int j = 0; j < out.length; j++) {
+        out[j] = FeatureValue.of(all[slots[j]], event);
+      }
+    }
+    return out;
   }
 
   /** Collects the winners of one view's merge (one thread), then {@link #build}s the result. */

@@ -52,6 +52,12 @@ public final class TrainingRow {
     return v != null ? v[col] : Objects.requireNonNull(joined).value(index, col);
   }
 
+  /** Every value, each joined view's stored row decoded once. */
+  private FeatureValue[] all() {
+    FeatureValue[] v = values;
+    return v != null ? v : Objects.requireNonNull(joined).decode(index);
+  }
+
   /** The spine row, unchanged. */
   public EntityRow entity() {
     return entity;
@@ -84,8 +90,9 @@ public final class TrainingRow {
   /** The features by reference, in request order. */
   public Map<String, FeatureValue> values() {
     Map<String, FeatureValue> m = new LinkedHashMap<>();
+    FeatureValue[] all = all();
     for (int i = 0; i < columns.names.size(); i++) {
-      m.put(columns.names.get(i), at(i));
+      m.put(columns.names.get(i), all[i]);
     }
     return Collections.unmodifiableMap(m);
   }
@@ -97,21 +104,12 @@ public final class TrainingRow {
         || !columns.names.equals(r.columns.names)) {
       return false;
     }
-    for (int i = 0; i < columns.names.size(); i++) {
-      if (!at(i).equals(r.at(i))) {
-        return false;
-      }
-    }
-    return true;
+    return Arrays.equals(all(), r.all());
   }
 
   @Override
   public int hashCode() {
-    int h = 1; // as Arrays.hashCode of the values
-    for (int i = 0; i < columns.names.size(); i++) {
-      h = 31 * h + at(i).hashCode();
-    }
-    return entity.hashCode() * 31 + h;
+    return entity.hashCode() * 31 + Arrays.hashCode(all());
   }
 
   @Override
@@ -125,16 +123,19 @@ public final class TrainingRow {
    */
   static final class Joined {
     private final JoinedView[] views;
+    private final int[][] colsOf;
     private final int[] viewOf;
     private final int[] posOf;
 
     Joined(Plan plan, JoinedView[] views) {
       this.views = views;
+      this.colsOf = new int[plan.views.length][];
       this.viewOf = new int[plan.width];
       this.posOf = new int[plan.width];
       Arrays.fill(viewOf, -1);
       for (int v = 0; v < plan.views.length; v++) {
         int[] cols = plan.views[v].cols;
+        colsOf[v] = cols;
         for (int j = 0; j < cols.length; j++) {
           viewOf[cols[j]] = v;
           posOf[cols[j]] = j;
@@ -150,12 +151,17 @@ public final class TrainingRow {
       return views[v].value(row, posOf[col]);
     }
 
-    /** Every joined column of a row, decoded; computed columns left null. */
+    /**
+     * Every joined column of a row, each view's stored row decoded once; computed columns left
+     * null.
+     */
     FeatureValue[] decode(int row) {
       FeatureValue[] out = new FeatureValue[viewOf.length];
-      for (int c = 0; c < out.length; c++) {
-        if (viewOf[c] >= 0) {
-          out[c] = value(row, c);
+      for (int v = 0; v < views.length; v++) {
+        FeatureValue[] values = views[v].values(row);
+        int[] cols = colsOf[v];
+        for (int j = 0; j < cols.length; j++) {
+          out[cols[j]] = values[j];
         }
       }
       return out;
