@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class InferenceService implements AutoCloseable {
   static {
-    BatchAccess.install((service, requests) -> service.core.predictEach(requests));
+    BatchAccess.install((service, requests) -> service.predictEach(requests));
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(InferenceService.class);
@@ -116,14 +116,18 @@ public final class InferenceService implements AutoCloseable {
     try {
       o.onEnd(context, p, error);
     } catch (RuntimeException e) {
-      if (observerFailed.compareAndSet(false, true)) {
-        LOG.warn(
-            "PredictionObserver {} of model '{}' failed in onEnd; the call's outcome is kept"
-                + " (further failures are not logged)",
-            o.getClass().getName(),
-            core.model,
-            e);
-      }
+      observerFailed(o, e);
+    }
+  }
+
+  private void observerFailed(PredictionObserver o, RuntimeException e) {
+    if (observerFailed.compareAndSet(false, true)) {
+      LOG.warn(
+          "PredictionObserver {} of model '{}' failed in onEnd; the call's outcome is kept"
+              + " (further failures are not logged)",
+          o.getClass().getName(),
+          core.model,
+          e);
     }
   }
 
@@ -164,7 +168,37 @@ public final class InferenceService implements AutoCloseable {
    */
   public List<Prediction> predictAll(List<? extends Map<String, ?>> requests) {
     Objects.requireNonNull(requests, "requests");
-    return core.predictAll(requests);
+    PredictionObserver o = observer;
+    return o == null ? core.predictAll(requests) : observedList(o, requests, false);
+  }
+
+  /** The batch path of {@code BatchJob}: each request's own outcome. */
+  private List<BatchAccess.RowResult> predictEach(List<? extends Map<String, ?>> requests) {
+    PredictionObserver o = observer;
+    return o == null ? core.predictEach(requests) : observedList(o, requests, true);
+  }
+
+  @SuppressWarnings("unchecked") // T is List<Prediction> or List<RowResult>, as batchJob says
+  private <T> T observedList(
+      PredictionObserver o, List<? extends Map<String, ?>> requests, boolean batchJob) {
+    Object context = o.onStartList(core.model, requests.size(), batchJob);
+    T out;
+    try {
+      out = (T) (batchJob ? core.predictEach(requests) : core.predictAll(requests));
+    } catch (Throwable t) { // an Error too: every onStartList gets its onEndList
+      endList(o, context, t);
+      throw t;
+    }
+    endList(o, context, null);
+    return out;
+  }
+
+  private void endList(PredictionObserver o, @Nullable Object context, @Nullable Throwable error) {
+    try {
+      o.onEndList(context, error);
+    } catch (RuntimeException e) {
+      observerFailed(o, e);
+    }
   }
 
   /** The registered model name. */

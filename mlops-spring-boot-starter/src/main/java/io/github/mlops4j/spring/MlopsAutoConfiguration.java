@@ -21,6 +21,8 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 /**
  * Auto-configuration of mlops4j, active when {@code mlops.workspace} is set (an embedded workspace)
@@ -175,6 +177,24 @@ public class MlopsAutoConfiguration {
     @ConditionalOnMissingBean(ServingObservers.class)
     PredictionObservations mlopsPredictionObservations(ObservationRegistry observations) {
       return new PredictionObservations(observations);
+    }
+
+    /**
+     * Times predictions from a cache of timers: a {@code MeterObservationHandler} ordered first, so
+     * Boot's grouping hands it the prediction observations and every other one to its default
+     * handler (which Boot still creates: this configuration is processed after Boot's).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.observation.MeterObservationHandler")
+    @ConditionalOnBean(type = "io.micrometer.core.instrument.MeterRegistry")
+    static class MeterHandlerConfiguration {
+      @Bean
+      @Order(Ordered.HIGHEST_PRECEDENCE)
+      @ConditionalOnMissingBean
+      PredictionMeterHandler mlopsPredictionMeterHandler(
+          io.micrometer.core.instrument.MeterRegistry meters) {
+        return new PredictionMeterHandler(meters);
+      }
     }
 
     @Bean(destroyMethod = "close")
