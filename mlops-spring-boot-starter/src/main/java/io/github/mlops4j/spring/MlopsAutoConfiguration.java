@@ -104,6 +104,17 @@ public class MlopsAutoConfiguration {
     return FeatureStore.builder().store(store).build();
   }
 
+  /**
+   * The id of each run started through the tracker in SLF4J's MDC while it runs, with {@code
+   * mlops.observations.mdc=true}.
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty(prefix = "mlops.observations", name = "mdc", havingValue = "true")
+  @ConditionalOnBean(Tracker.class)
+  public io.github.mlops4j.Subscription mlopsRunMdc(Tracker tracker) {
+    return tracker.addListener(new RunMdc());
+  }
+
   /** The registry, with mlops-registry on the class path. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(ModelRegistry.class)
@@ -195,6 +206,22 @@ public class MlopsAutoConfiguration {
           io.micrometer.core.instrument.MeterRegistry meters) {
         return new PredictionMeterHandler(meters);
       }
+    }
+
+    /** Adds a {@code mlops.retraining} observation to every {@code RetrainingLoop} bean. */
+    @Bean
+    @ConditionalOnClass(name = "io.github.mlops4j.registry.training.RetrainingLoop")
+    static org.springframework.beans.factory.config.BeanPostProcessor mlopsRetrainingObservations(
+        ObjectProvider<ObservationRegistry> observations) {
+      return new org.springframework.beans.factory.config.BeanPostProcessor() {
+        @Override
+        public Object postProcessAfterInitialization(Object bean, String beanName) {
+          if (bean instanceof io.github.mlops4j.registry.training.RetrainingLoop<?> loop) {
+            loop.addListener(new RetrainingObservations(observations.getObject()));
+          }
+          return bean;
+        }
+      };
     }
 
     @Bean(destroyMethod = "close")
