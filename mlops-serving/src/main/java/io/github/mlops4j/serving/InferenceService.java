@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -169,22 +170,24 @@ public final class InferenceService implements AutoCloseable {
   public List<Prediction> predictAll(List<? extends Map<String, ?>> requests) {
     Objects.requireNonNull(requests, "requests");
     PredictionObserver o = observer;
-    return o == null ? core.predictAll(requests) : observedList(o, requests, false);
+    return o == null
+        ? core.predictAll(requests)
+        : observedList(o, requests.size(), false, () -> core.predictAll(requests));
   }
 
   /** The batch path of {@code BatchJob}: each request's own outcome. */
   private List<BatchAccess.RowResult> predictEach(List<? extends Map<String, ?>> requests) {
     PredictionObserver o = observer;
-    return o == null ? core.predictEach(requests) : observedList(o, requests, true);
+    return o == null
+        ? core.predictEach(requests)
+        : observedList(o, requests.size(), true, () -> core.predictEach(requests));
   }
 
-  @SuppressWarnings("unchecked") // T is List<Prediction> or List<RowResult>, as batchJob says
-  private <T> T observedList(
-      PredictionObserver o, List<? extends Map<String, ?>> requests, boolean batchJob) {
-    Object context = o.onStartList(core.model, requests.size(), batchJob);
+  private <T> T observedList(PredictionObserver o, int size, boolean batchJob, Supplier<T> call) {
+    Object context = o.onStartList(core.model, size, batchJob);
     T out;
     try {
-      out = (T) (batchJob ? core.predictEach(requests) : core.predictAll(requests));
+      out = call.get();
     } catch (Throwable t) { // an Error too: every onStartList gets its onEndList
       endList(o, context, t);
       throw t;
