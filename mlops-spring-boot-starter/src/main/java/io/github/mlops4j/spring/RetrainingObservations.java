@@ -43,7 +43,7 @@ final class RetrainingObservations implements RetrainingListener {
         Observation o = running.get(event.model());
         if (o != null) {
           details(o, event);
-          o.event(Observation.Event.of(RETRAINING + "." + name(event)));
+          o.event(Observation.Event.of(name(event))); // counter mlops.retraining.<step>
         }
       }
       case PROMOTED, REJECTED, FAILED -> {

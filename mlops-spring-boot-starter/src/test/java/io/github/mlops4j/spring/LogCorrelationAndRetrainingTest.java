@@ -167,8 +167,8 @@ class LogCorrelationAndRetrainingTest {
             "mlops.trigger=drift: spend");
     assertThat(recording.events)
         .containsExactly(
-            "mlops.retraining.trained",
-            "mlops.retraining.registered",
-            "mlops.retraining.gate_evaluated");
+            "trained",
+            "registered",
+            "gate_evaluated");
   }
 }
