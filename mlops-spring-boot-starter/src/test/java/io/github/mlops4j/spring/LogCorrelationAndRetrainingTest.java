@@ -165,10 +165,6 @@ class LogCorrelationAndRetrainingTest {
             "mlops.run.id=run-1",
             "mlops.version=2",
             "mlops.trigger=drift: spend");
-    assertThat(recording.events)
-        .containsExactly(
-            "trained",
-            "registered",
-            "gate_evaluated");
+    assertThat(recording.events).containsExactly("trained", "registered", "gate_evaluated");
   }
 }
