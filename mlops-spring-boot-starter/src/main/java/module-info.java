@@ -25,5 +25,6 @@ module io.github.mlops4j.spring {
   requires static transitive spring.boot.actuator;
   requires static micrometer.core;
   requires static transitive micrometer.observation;
+  requires static micrometer.commons;
   requires static transitive org.jspecify;
 }

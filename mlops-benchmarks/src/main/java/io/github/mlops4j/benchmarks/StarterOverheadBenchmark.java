@@ -10,7 +10,9 @@ import io.github.mlops4j.store.Store;
 import io.github.mlops4j.tracking.Tracker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.observation.MeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +34,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -52,9 +55,10 @@ import org.springframework.context.annotation.Bean;
  *   <li>{@code byHand} (baseline): {@code InferenceService.builder()...build()} with those meters.
  *   <li>{@code starterNoObservation}: the starter's {@code churn} bean with {@code
  *       mlops.observations.enabled=false}: the in-flight count of the graceful drain only.
- *   <li>{@code starterObserved}: the starter's bean with an {@code ObservationRegistry} whose only
- *       handler is Micrometer's {@code DefaultMeterObservationHandler} (what Boot configures
- *       without a tracer; long-task timers off, as {@code
+ *   <li>{@code starterObserved}: the starter's bean with an {@code ObservationRegistry} built as
+ *       Boot's actuator builds it without a tracer: the meter handlers in one first-matching group,
+ *       the starter's prediction handler (a cache of timers) first, then Micrometer's {@code
+ *       DefaultMeterObservationHandler} (long-task timers off, as {@code
  *       management.observations.long-task-timer.enabled=false}): one {@code mlops.prediction}
  *       observation and timer per call.
  *   <li>{@code startContext} / {@code startByHand} (single shot): a non-web context with the
@@ -66,7 +70,8 @@ import org.springframework.context.annotation.Bean;
  * &lt;= 1.5 x {@code startByHand}.
  *
  * <p>Run (from the repository root): {@code java -jar mlops-benchmarks/target/benchmarks.jar
- * StarterOverheadBenchmark -f 1}.
+ * StarterOverheadBenchmark -f 1}; allocation per call: add {@code -prof gc}; where the time goes:
+ * {@code -prof jfr}.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -102,13 +107,21 @@ public class StarterOverheadBenchmark {
       return new SimpleMeterRegistry();
     }
 
+    /**
+     * As Boot's actuator builds it without a tracer: the meter handlers (the starter's first, then
+     * Micrometer's default) grouped in one first-matching composite.
+     */
     @Bean
-    ObservationRegistry observationRegistry(MeterRegistry meters) {
+    ObservationRegistry observationRegistry(
+        MeterRegistry meters, ObjectProvider<MeterObservationHandler<?>> starterHandlers) {
+      List<ObservationHandler<?>> group = new ArrayList<>(starterHandlers.orderedStream().toList());
+      group.add(
+          new DefaultMeterObservationHandler(
+              meters, DefaultMeterObservationHandler.IgnoredMeters.LONG_TASK_TIMER));
       ObservationRegistry r = ObservationRegistry.create();
       r.observationConfig()
           .observationHandler(
-              new DefaultMeterObservationHandler(
-                  meters, DefaultMeterObservationHandler.IgnoredMeters.LONG_TASK_TIMER));
+              new ObservationHandler.FirstMatchingCompositeObservationHandler(group));
       return r;
     }
   }
@@ -157,6 +170,9 @@ public class StarterOverheadBenchmark {
     }
     if (observed.getBean(MeterRegistry.class).find("mlops.prediction").timer() == null) {
       throw new IllegalStateException("No mlops.prediction timer: the observation is off");
+    }
+    if (observed.getBeanProvider(MeterObservationHandler.class).stream().count() == 0) {
+      throw new IllegalStateException("The starter's prediction meter handler is missing");
     }
   }
 

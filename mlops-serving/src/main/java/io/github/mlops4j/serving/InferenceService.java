@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class InferenceService implements AutoCloseable {
   static {
-    BatchAccess.install((service, requests) -> service.core.predictEach(requests));
+    BatchAccess.install((service, requests) -> service.predictEach(requests));
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(InferenceService.class);
@@ -116,14 +117,18 @@ public final class InferenceService implements AutoCloseable {
     try {
       o.onEnd(context, p, error);
     } catch (RuntimeException e) {
-      if (observerFailed.compareAndSet(false, true)) {
-        LOG.warn(
-            "PredictionObserver {} of model '{}' failed in onEnd; the call's outcome is kept"
-                + " (further failures are not logged)",
-            o.getClass().getName(),
-            core.model,
-            e);
-      }
+      observerFailed(o, e);
+    }
+  }
+
+  private void observerFailed(PredictionObserver o, RuntimeException e) {
+    if (observerFailed.compareAndSet(false, true)) {
+      LOG.warn(
+          "PredictionObserver {} of model '{}' failed in onEnd; the call's outcome is kept"
+              + " (further failures are not logged)",
+          o.getClass().getName(),
+          core.model,
+          e);
     }
   }
 
@@ -164,7 +169,39 @@ public final class InferenceService implements AutoCloseable {
    */
   public List<Prediction> predictAll(List<? extends Map<String, ?>> requests) {
     Objects.requireNonNull(requests, "requests");
-    return core.predictAll(requests);
+    PredictionObserver o = observer;
+    return o == null
+        ? core.predictAll(requests)
+        : observedList(o, requests.size(), false, () -> core.predictAll(requests));
+  }
+
+  /** The batch path of {@code BatchJob}: each request's own outcome. */
+  private List<BatchAccess.RowResult> predictEach(List<? extends Map<String, ?>> requests) {
+    PredictionObserver o = observer;
+    return o == null
+        ? core.predictEach(requests)
+        : observedList(o, requests.size(), true, () -> core.predictEach(requests));
+  }
+
+  private <T> T observedList(PredictionObserver o, int size, boolean batchJob, Supplier<T> call) {
+    Object context = o.onStartList(core.model, size, batchJob);
+    T out;
+    try {
+      out = call.get();
+    } catch (Throwable t) { // an Error too: every onStartList gets its onEndList
+      endList(o, context, t);
+      throw t;
+    }
+    endList(o, context, null);
+    return out;
+  }
+
+  private void endList(PredictionObserver o, @Nullable Object context, @Nullable Throwable error) {
+    try {
+      o.onEndList(context, error);
+    } catch (RuntimeException e) {
+      observerFailed(o, e);
+    }
   }
 
   /** The registered model name. */

@@ -13,8 +13,9 @@ import org.jspecify.annotations.Nullable;
  * throw. An exception from {@link #onStart} fails the call before it starts; one from {@link
  * #onEnd} is logged (once per service) and never replaces the prediction or the call's own error.
  * {@link #onEnd} is called exactly once for every {@link #onStart} that returned, also when the
- * call fails (with an {@code Error} too); {@code predictAll} and batch jobs are not observed
- * through this interface.
+ * call fails (with an {@code Error} too). Lists ({@code predictAll}, and each pass of a {@code
+ * BatchJob} chunk over the model) are seen through {@link #onStartList} and {@link #onEndList},
+ * which by default observe nothing, with the same guarantees.
  *
  * @since 0.1.0
  */
@@ -32,4 +33,26 @@ public interface PredictionObserver {
    * {@link ModelUnavailableException} or another failure); exactly one of the two is non-null.
    */
   void onEnd(@Nullable Object context, @Nullable Prediction prediction, @Nullable Throwable error);
+
+  /**
+   * A call that predicts a list starts: {@link InferenceService#predictAll} ({@code batchJob}
+   * false) or one pass of a {@code BatchJob} chunk over the model ({@code batchJob} true; a chunk
+   * whose model call failed as a whole is retried in a second pass).
+   *
+   * @param size the number of requests in the list
+   * @return a context handed back to {@link #onEndList} (null if none is needed); by default null
+   * @since 0.1.0
+   */
+  default @Nullable Object onStartList(String model, int size, boolean batchJob) {
+    return null;
+  }
+
+  /**
+   * The list call ended. {@code error} is what it threw, else null: for {@code predictAll} the
+   * failure of its first failed request; a batch pass keeps each row's own outcome and has an error
+   * only when it failed as a whole. By default does nothing.
+   *
+   * @since 0.1.0
+   */
+  default void onEndList(@Nullable Object context, @Nullable Throwable error) {}
 }

@@ -18,7 +18,7 @@ class PredictionObserverTest {
   @TempDir Path workspace;
 
   /** Records the calls it sees: "start churn", then "end <id> v<version> <route>" or the error. */
-  static final class Recording implements PredictionObserver {
+  static class Recording implements PredictionObserver {
     final List<String> seen = new CopyOnWriteArrayList<>();
 
     @Override
@@ -98,6 +98,58 @@ class PredictionObserverTest {
         assertThatThrownBy(() -> churn.predict(Map.of("x1", "not a number")))
             .isInstanceOf(InvalidInputException.class);
         assertThat(ends).containsExactly("ok", "ok", "InvalidInputException");
+      }
+    }
+  }
+
+  /** Records list calls: "list churn <size> <batchJob>", then "<context> end" or the error. */
+  static final class ListRecording extends Recording {
+    @Override
+    public Object onStartList(String model, int size, boolean batchJob) {
+      seen.add("list " + model + " " + size + " " + batchJob);
+      return "list-" + seen.size();
+    }
+
+    @Override
+    public void onEndList(@Nullable Object context, @Nullable Throwable error) {
+      seen.add(context + (error == null ? " end" : " failed " + error.getClass().getSimpleName()));
+    }
+  }
+
+  @Test
+  void seesEachPredictAllOnce_withTheFailureItThrows_andNotItsRequestsOneByOne() {
+    ListRecording observer = new ListRecording();
+    try (ModelRegistry registry = TestModels.registry(workspace)) {
+      registry.register("churn", TestModels.classifier(0), null);
+      try (InferenceService churn =
+          InferenceService.builder().registry(registry).model("churn").observer(observer).build()) {
+        List<Prediction> all =
+            churn.predictAll(List.of(TestModels.request(1, 1, 1), TestModels.request(-1, -1, 1)));
+        assertThat(all).hasSize(2);
+        assertThatThrownBy(
+                () ->
+                    churn.predictAll(
+                        List.of(TestModels.request(1, 1, 1), Map.of("x1", "not a number"))))
+            .isInstanceOf(InvalidInputException.class);
+        assertThat(observer.seen)
+            .containsExactly(
+                "list churn 2 false",
+                "list-1 end",
+                "list churn 2 false",
+                "list-3 failed InvalidInputException");
+      }
+    }
+  }
+
+  @Test
+  void anObserverWithoutListMethods_seesNoListCall() {
+    Recording observer = new Recording();
+    try (ModelRegistry registry = TestModels.registry(workspace)) {
+      registry.register("churn", TestModels.classifier(0), null);
+      try (InferenceService churn =
+          InferenceService.builder().registry(registry).model("churn").observer(observer).build()) {
+        assertThat(churn.predictAll(List.of(TestModels.request(1, 1, 1)))).hasSize(1);
+        assertThat(observer.seen).isEmpty();
       }
     }
   }

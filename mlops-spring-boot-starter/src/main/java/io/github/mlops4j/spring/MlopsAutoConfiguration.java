@@ -21,6 +21,8 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 /**
  * Auto-configuration of mlops4j, active when {@code mlops.workspace} is set (an embedded workspace)
@@ -102,6 +104,17 @@ public class MlopsAutoConfiguration {
     return FeatureStore.builder().store(store).build();
   }
 
+  /**
+   * The id of each run started through the tracker in SLF4J's MDC while it runs, with {@code
+   * mlops.observations.mdc=true}.
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty(prefix = "mlops.observations", name = "mdc", havingValue = "true")
+  @ConditionalOnBean(Tracker.class)
+  public io.github.mlops4j.Subscription mlopsRunMdc(Tracker tracker) {
+    return tracker.addListener(new RunMdc());
+  }
+
   /** The registry, with mlops-registry on the class path. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(ModelRegistry.class)
@@ -175,6 +188,40 @@ public class MlopsAutoConfiguration {
     @ConditionalOnMissingBean(ServingObservers.class)
     PredictionObservations mlopsPredictionObservations(ObservationRegistry observations) {
       return new PredictionObservations(observations);
+    }
+
+    /**
+     * Times predictions from a cache of timers: a {@code MeterObservationHandler} ordered first, so
+     * Boot's grouping hands it the prediction observations and every other one to its default
+     * handler (which Boot still creates: this configuration is processed after Boot's).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.observation.MeterObservationHandler")
+    @ConditionalOnBean(type = "io.micrometer.core.instrument.MeterRegistry")
+    static class MeterHandlerConfiguration {
+      @Bean
+      @Order(Ordered.HIGHEST_PRECEDENCE)
+      @ConditionalOnMissingBean
+      PredictionMeterHandler mlopsPredictionMeterHandler(
+          io.micrometer.core.instrument.MeterRegistry meters) {
+        return new PredictionMeterHandler(meters);
+      }
+    }
+
+    /** Adds a {@code mlops.retraining} observation to every {@code RetrainingLoop} bean. */
+    @Bean
+    @ConditionalOnClass(name = "io.github.mlops4j.registry.training.RetrainingLoop")
+    static org.springframework.beans.factory.config.BeanPostProcessor mlopsRetrainingObservations(
+        ObjectProvider<ObservationRegistry> observations) {
+      return new org.springframework.beans.factory.config.BeanPostProcessor() {
+        @Override
+        public Object postProcessAfterInitialization(Object bean, String beanName) {
+          if (bean instanceof io.github.mlops4j.registry.training.RetrainingLoop<?> loop) {
+            loop.addListener(new RetrainingObservations(observations.getObject()));
+          }
+          return bean;
+        }
+      };
     }
 
     @Bean(destroyMethod = "close")

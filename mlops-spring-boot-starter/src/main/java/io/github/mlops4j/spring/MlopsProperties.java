@@ -247,7 +247,11 @@ public class MlopsProperties {
      */
     private boolean enabled = true;
 
-    /** Put the model name in SLF4J's MDC (key mlops.model) while a prediction runs. */
+    /**
+     * Log correlation in SLF4J's MDC: the model name (mlops.model) while a prediction runs, its id
+     * (mlops.prediction.id) while its observation ends, and the id of a run started through the
+     * tracker (mlops.run.id) on the starting thread until the run ends.
+     */
     private boolean mdc;
 
     /** Defaults, then bound by Spring. */

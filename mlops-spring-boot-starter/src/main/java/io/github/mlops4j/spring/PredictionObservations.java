@@ -11,20 +11,31 @@ import io.github.mlops4j.serving.Prediction;
 import io.github.mlops4j.serving.PredictionObserver;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Micrometer observations of mlops4j: one {@code mlops.prediction} observation per {@code predict}
- * call and one {@code mlops.registry.change} per registry change. One instrumentation gives a timer
- * (with Boot's default handlers, {@code mlops_prediction_seconds} in Prometheus) and, where the
- * host has a tracing bridge (OpenTelemetry or Brave), a span.
+ * call, one {@code mlops.prediction.list} per {@code predictAll} call or batch job chunk pass, and
+ * one {@code mlops.registry.change} per registry change. One instrumentation gives a timer (with
+ * Boot's default handlers, {@code mlops_prediction_seconds} in Prometheus) and, where the host has
+ * a tracing bridge (OpenTelemetry or Brave), a span.
  *
- * <p>Low-cardinality keys: {@code mlops.model}, {@code mlops.version}, {@code mlops.route}, {@code
- * mlops.outcome} ({@code ok, invalid, overloaded, deadline, unavailable, error}); high-cardinality:
- * {@code mlops.prediction.id}. A failed call has version and route {@code none} (an invalid input
- * names the version that refused it). Works without Spring: give {@link #forModel} to {@code
+ * <p>Low-cardinality keys of {@code mlops.prediction}: {@code mlops.model}, {@code mlops.version},
+ * {@code mlops.route}, {@code mlops.outcome} ({@code ok, invalid, overloaded, deadline,
+ * unavailable, error}); high-cardinality: {@code mlops.prediction.id}. A failed call has version
+ * and route {@code none} (an invalid input names the version that refused it). The key values are
+ * set when the call ends (the version and route are known only then) and built once per distinct
+ * value set. {@code mlops.prediction.list}: {@code mlops.model}, {@code mlops.kind} ({@code
+ * predict_all} or {@code batch_chunk}) and {@code mlops.outcome}; high-cardinality {@code
+ * mlops.size}.
+ *
+ * <p>Cost: with Spring Boot's actuator the starter adds a meter handler for predictions that keeps
+ * one timer per value set, instead of Micrometer's default handler, which builds the tags and looks
+ * the timer up on every call. Works without Spring: give {@link #forModel} to {@code
  * InferenceService.Builder#observer}.
  *
  * @since 0.1.0
@@ -36,7 +47,15 @@ public final class PredictionObservations implements ServingObservers {
   /** The observation name of a registry change. */
   public static final String REGISTRY_CHANGE = "mlops.registry.change";
 
+  /** The observation name of a {@code predictAll} call or a batch job's chunk. */
+  public static final String LIST = "mlops.prediction.list";
+
+  /** Value sets of one model's calls kept for reuse; more are built per call (still correct). */
+  private static final int MAX_SLOTS = 64;
+
   private final ObservationRegistry observations;
+  private final PredictionContext.Convention convention =
+      new PredictionContext.Convention(PREDICTION);
 
   /** Observations recorded in {@code observations}. */
   public PredictionObservations(ObservationRegistry observations) {
@@ -45,7 +64,7 @@ public final class PredictionObservations implements ServingObservers {
 
   @Override
   public @Nullable PredictionObserver forModel(String model) {
-    return observations.isNoop() ? null : new Observer();
+    return observations.isNoop() ? null : new Observer(model);
   }
 
   /**
@@ -91,11 +110,17 @@ public final class PredictionObservations implements ServingObservers {
   }
 
   private final class Observer implements PredictionObserver {
+    private final String model;
+    private final Supplier<PredictionContext> context;
+
+    Observer(String model) {
+      this.model = model;
+      this.context = () -> new PredictionContext(model);
+    }
+
     @Override
     public Object onStart(String model) {
-      return Observation.createNotStarted(PREDICTION, observations)
-          .lowCardinalityKeyValue("mlops.model", model)
-          .start();
+      return Observation.createNotStarted(null, convention, context, observations).start();
     }
 
     @Override
@@ -104,23 +129,67 @@ public final class PredictionObservations implements ServingObservers {
       if (!(context instanceof Observation o)) {
         return;
       }
-      if (prediction != null) {
-        o.lowCardinalityKeyValue("mlops.version", Integer.toString(prediction.version()))
-            .lowCardinalityKeyValue("mlops.route", prediction.route())
-            .lowCardinalityKeyValue("mlops.outcome", "ok")
-            .highCardinalityKeyValue("mlops.prediction.id", prediction.id());
-      } else if (error != null) {
-        o.lowCardinalityKeyValue(
-                "mlops.version",
-                error instanceof InvalidInputException invalid
-                    ? Integer.toString(invalid.version())
-                    : "none")
-            .lowCardinalityKeyValue("mlops.route", "none")
-            .lowCardinalityKeyValue("mlops.outcome", outcome(error))
-            .highCardinalityKeyValue("mlops.prediction.id", "none")
-            .error(error);
+      if (o.getContext() instanceof PredictionContext c) {
+        if (prediction != null) {
+          c.end(key(prediction.version(), prediction.route(), "ok"), prediction.id());
+        } else if (error != null) {
+          int version = error instanceof InvalidInputException invalid ? invalid.version() : 0;
+          c.end(key(version, "none", outcome(error)), "none");
+        }
+      }
+      if (error != null) {
+        o.error(error);
       }
       o.stop();
+    }
+
+    /** A known value set of this model's calls. */
+    private record Slot(int version, String route, String outcome, PredictionContext.Key key) {}
+
+    /** The value sets seen so far (few: versions x routes x outcomes), scanned without locking. */
+    private volatile Slot[] slots = new Slot[0];
+
+    /** The call's values; the same instance for the same values, so no key is built per call. */
+    private PredictionContext.Key key(int version, String route, String outcome) {
+      for (Slot slot : slots) {
+        if (slot.version == version && slot.route.equals(route) && slot.outcome.equals(outcome)) {
+          return slot.key;
+        }
+      }
+      return addSlot(version, route, outcome);
+    }
+
+    private synchronized PredictionContext.Key addSlot(int version, String route, String outcome) {
+      PredictionContext.Key k =
+          new PredictionContext.Key(
+              model, version == 0 ? "none" : Integer.toString(version), route, outcome);
+      Slot[] old = slots;
+      if (old.length < MAX_SLOTS) {
+        Slot[] grown = Arrays.copyOf(old, old.length + 1);
+        grown[old.length] = new Slot(version, route, outcome, k);
+        slots = grown;
+      }
+      return k;
+    }
+
+    @Override
+    public Object onStartList(String model, int size, boolean batchJob) {
+      return Observation.createNotStarted(LIST, observations)
+          .lowCardinalityKeyValue("mlops.model", model)
+          .lowCardinalityKeyValue("mlops.kind", batchJob ? "batch_chunk" : "predict_all")
+          .highCardinalityKeyValue("mlops.size", Integer.toString(size))
+          .start();
+    }
+
+    @Override
+    public void onEndList(@Nullable Object context, @Nullable Throwable error) {
+      if (context instanceof Observation o) {
+        o.lowCardinalityKeyValue("mlops.outcome", error == null ? "ok" : outcome(error));
+        if (error != null) {
+          o.error(error);
+        }
+        o.stop();
+      }
     }
   }
 }

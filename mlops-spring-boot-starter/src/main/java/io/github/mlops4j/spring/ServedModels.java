@@ -100,6 +100,15 @@ public final class ServedModels implements SmartLifecycle {
     }
   }
 
+  /** The MDC key of the model while a prediction runs ({@code mlops.observations.mdc}). */
+  public static final String MDC_MODEL = "mlops.model";
+
+  /**
+   * The MDC key of the prediction id, set when the prediction is made, while its observation ends
+   * ({@code mlops.observations.mdc}).
+   */
+  public static final String MDC_PREDICTION_ID = "mlops.prediction.id";
+
   private final MlopsProperties properties;
   private final ModelRegistry registry;
   private final @Nullable FeatureStore features;
@@ -186,7 +195,10 @@ public final class ServedModels implements SmartLifecycle {
     }
   }
 
-  /** In-flight counting and the MDC around the optional observation of each call. */
+  /**
+   * In-flight counting (single calls and lists alike, so the drain waits for {@code predictAll} and
+   * batch chunks too) and the MDC around the optional observation of each call.
+   */
   private static final class Gate implements PredictionObserver {
     private final InFlight inFlight;
     private final @Nullable PredictionObserver delegate;
@@ -202,7 +214,7 @@ public final class ServedModels implements SmartLifecycle {
     public @Nullable Object onStart(String model) {
       inFlight.enter();
       if (mdc) {
-        MDC.put("mlops.model", model);
+        MDC.put(MDC_MODEL, model);
       }
       PredictionObserver d = delegate;
       if (d == null) {
@@ -211,7 +223,7 @@ public final class ServedModels implements SmartLifecycle {
       try {
         return d.onStart(model);
       } catch (RuntimeException e) {
-        inFlight.exit();
+        left();
         throw e;
       }
     }
@@ -220,16 +232,54 @@ public final class ServedModels implements SmartLifecycle {
     public void onEnd(
         @Nullable Object context, @Nullable Prediction prediction, @Nullable Throwable error) {
       try {
+        if (mdc && prediction != null) {
+          MDC.put(MDC_PREDICTION_ID, prediction.id());
+        }
         PredictionObserver d = delegate;
         if (d != null) {
           d.onEnd(context, prediction, error);
         }
       } finally {
-        if (mdc) {
-          MDC.remove("mlops.model");
-        }
-        inFlight.exit();
+        left();
       }
+    }
+
+    @Override
+    public @Nullable Object onStartList(String model, int size, boolean batchJob) {
+      inFlight.enter();
+      if (mdc) {
+        MDC.put(MDC_MODEL, model);
+      }
+      PredictionObserver d = delegate;
+      if (d == null) {
+        return null;
+      }
+      try {
+        return d.onStartList(model, size, batchJob);
+      } catch (RuntimeException e) {
+        left();
+        throw e;
+      }
+    }
+
+    @Override
+    public void onEndList(@Nullable Object context, @Nullable Throwable error) {
+      try {
+        PredictionObserver d = delegate;
+        if (d != null) {
+          d.onEndList(context, error);
+        }
+      } finally {
+        left();
+      }
+    }
+
+    private void left() {
+      if (mdc) {
+        MDC.remove(MDC_MODEL);
+        MDC.remove(MDC_PREDICTION_ID);
+      }
+      inFlight.exit();
     }
   }
 

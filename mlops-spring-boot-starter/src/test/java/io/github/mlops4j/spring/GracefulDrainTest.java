@@ -138,4 +138,49 @@ class GracefulDrainTest {
       assertThat(auc).extracting(MetricPoint::value).containsExactly(0.91);
     }
   }
+
+  @Test
+  void closingWaitsForPredictAllInFlight() throws Exception {
+    ChurnFixture.register(workspace);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      new ApplicationContextRunner()
+          .withConfiguration(AutoConfigurations.of(MlopsAutoConfiguration.class))
+          .withPropertyValues(
+              "mlops.workspace=" + workspace,
+              "mlops.serving.models.churn.alias=champion",
+              "mlops.serving.shutdown-timeout=60s")
+          .run(
+              ctx -> {
+                InferenceService churn = ctx.getBean("churn", InferenceService.class);
+                ServedModels.Served served = ctx.getBean(ServedModels.class).models().get("churn");
+                HeldRequest held = new HeldRequest(ChurnFixture.customer(1, 2));
+                CompletableFuture<List<Prediction>> inFlight =
+                    CompletableFuture.supplyAsync(
+                        () -> churn.predictAll(List.of(ChurnFixture.customer(9, 8), held)),
+                        threads);
+                assertThat(held.reading.await(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(served.inFlight()).as("predictAll counts as in flight").isEqualTo(1);
+
+                CompletableFuture<Void> closing = CompletableFuture.runAsync(ctx::close, threads);
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // safety bound
+                while (!served.inFlight.waiting() && System.nanoTime() < until) {
+                  Thread.onSpinWait();
+                }
+                assertThat(served.inFlight.waiting()).isTrue();
+                assertThat(closing).isNotDone();
+
+                held.go.countDown();
+                closing.get(60, TimeUnit.SECONDS);
+                assertThat(inFlight.get(60, TimeUnit.SECONDS))
+                    .extracting(Prediction::output)
+                    .containsExactly(
+                        ChurnFixture.tribuoPredicts(ChurnFixture.train(11), 9, 8),
+                        ChurnFixture.tribuoPredicts(ChurnFixture.train(11), 1, 2));
+                assertThat(served.inFlight()).isZero();
+              });
+    } finally {
+      threads.shutdownNow();
+    }
+  }
 }

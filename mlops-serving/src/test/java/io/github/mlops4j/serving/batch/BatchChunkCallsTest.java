@@ -6,6 +6,7 @@ import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.serving.InferenceService;
 import io.github.mlops4j.serving.InvalidInputException;
 import io.github.mlops4j.serving.Prediction;
+import io.github.mlops4j.serving.PredictionObserver;
 import io.github.mlops4j.serving.metrics.MicrometerServingMeters;
 import io.github.mlops4j.serving.metrics.ServingMetrics;
 import io.github.mlops4j.serving.routing.Arm;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,6 +28,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +94,53 @@ class BatchChunkCallsTest {
         assertThat(Double.parseDouble(row.get("score_yes"))).isEqualTo(expected.score("yes"));
       }
     }
+  }
+
+  @Test
+  void anObserverSeesEachChunkAsOneBatchJobList() {
+    List<String> lists = new CopyOnWriteArrayList<>();
+    PredictionObserver observer =
+        new PredictionObserver() {
+          @Override
+          public @Nullable Object onStart(String model) {
+            lists.add("single");
+            return null;
+          }
+
+          @Override
+          public void onEnd(
+              @Nullable Object context,
+              @Nullable Prediction prediction,
+              @Nullable Throwable error) {}
+
+          @Override
+          public Object onStartList(String model, int size, boolean batchJob) {
+            return model + " " + size + " " + batchJob;
+          }
+
+          @Override
+          public void onEndList(@Nullable Object context, @Nullable Throwable error) {
+            lists.add(context + (error == null ? "" : " failed"));
+          }
+        };
+    Path in = BatchFixtures.csv(temp.resolve("in.csv"), 2_500);
+    try (InferenceService s =
+        InferenceService.builder()
+            .registry(registry)
+            .model("churn")
+            .version(1)
+            .observer(observer)
+            .build()) {
+      BatchJob.builder()
+          .service(s)
+          .input(in)
+          .output(temp.resolve("out.csv"))
+          .parallelism(1)
+          .chunkSize(1_000)
+          .build()
+          .run();
+    }
+    assertThat(lists).containsExactly("churn 1000 true", "churn 1000 true", "churn 500 true");
   }
 
   @Test
