@@ -63,7 +63,11 @@ class ReadmeDependencyTest {
     try (Stream<Path> s = Files.list(root)) {
       return s.filter(p -> Files.isDirectory(p.resolve("src/main/java")))
           .map(p -> p.getFileName().toString())
-          .filter(n -> !n.equals("mlops-examples") && !n.equals("mlops-benchmarks"))
+          .filter(
+              n ->
+                  !n.equals("mlops-examples")
+                      && !n.equals("mlops-examples-spring")
+                      && !n.equals("mlops-benchmarks"))
           .sorted()
           .toList();
     }
