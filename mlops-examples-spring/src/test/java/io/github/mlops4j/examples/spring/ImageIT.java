@@ -35,10 +35,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The container image (an OCI tar built by Jib FROM scratch, {@code -Pimage}): its configuration
- * (entrypoint, port, volume, user), and its files run as they are: the layers extracted to a
- * directory, the entrypoint started with the image's own jlink Java, the workspace where the volume
- * would be mounted, health polled until UP, a prediction, then a graceful stop on SIGTERM.
+ * The container image (an OCI tar built by Jib FROM scratch, profile {@code image}, on when the JDK
+ * has jmods): its configuration (entrypoint, port, volume, user), and its files run as they are:
+ * the layers extracted to a directory, the entrypoint started with the image's own jlink Java, the
+ * workspace where the volume would be mounted, health polled until UP, a prediction, then a
+ * graceful stop on SIGTERM.
  */
 class ImageIT {
   private static final ObjectMapper JSON = new ObjectMapper();
