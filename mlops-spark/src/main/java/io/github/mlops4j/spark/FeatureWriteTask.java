@@ -90,8 +90,8 @@ final class FeatureWriteTask implements MapPartitionsFunction<Row, Row>, Seriali
     for (int i = 0; i < k; i++) {
       keyValues.put(keys[i], value(r, i));
     }
-    Instant event = r.isNullAt(k) ? null : instant(r.getLong(k));
-    Instant created = r.isNullAt(k + 1) ? null : instant(r.getLong(k + 1));
+    @Nullable Instant event = r.isNullAt(k) ? null : instant(r.getLong(k));
+    @Nullable Instant created = r.isNullAt(k + 1) ? null : instant(r.getLong(k + 1));
     Map<String, @Nullable Object> values = new HashMap<>(features.length * 2);
     for (int j = 0; j < features.length; j++) {
       values.put(features[j], value(r, k + 2 + j));
