@@ -84,6 +84,9 @@ final class FeatureWriteTask implements MapPartitionsFunction<Row, Row>, Seriali
         .iterator();
   }
 
+  // FeatureRow's canonical constructor takes Map<String, @Nullable Object>; NullAway reads the
+  // record's constructor parameters without the type-use annotation.
+  @SuppressWarnings("NullAway")
   private FeatureRow row(Row r) {
     int k = keys.length;
     Map<String, @Nullable Object> keyValues = new HashMap<>(k * 2);
