@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
 /** SQL of the feature schema. Every public-facing method is one read or one transaction. */
 final class FeatureDao {
   static final String COMPONENT = "features";
-  static final int SCHEMA_VERSION = 1;
+  static final int SCHEMA_VERSION = 2;
 
   /** Keys per IN (...) list, well under every driver's parameter limit. */
   static final int KEY_CHUNK = 500;
@@ -325,6 +325,39 @@ final class FeatureDao {
     }
     if (pending > 0) {
       p.executeBatch();
+    }
+  }
+
+  /** The result recorded for {@code writeId} of view {@code viewId}, if any. */
+  @Nullable WriteResult recordedWrite(Connection c, long viewId, String view, String writeId)
+      throws SQLException {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "SELECT row_count, first_seq, late_entities FROM feature_writes"
+                + " WHERE view_id = ? AND write_id = ?")) {
+      p.setLong(1, viewId);
+      p.setString(2, writeId);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next() ? new WriteResult(view, rs.getInt(1), rs.getLong(2), rs.getInt(3)) : null;
+      }
+    }
+  }
+
+  /** Records {@code writeId} with what the write stored, in the write's transaction. */
+  void recordWrite(Connection c, long viewId, String writeId, WriteResult done, long now)
+      throws SQLException {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "INSERT INTO feature_writes"
+                + " (view_id, write_id, first_seq, row_count, late_entities, created_time)"
+                + " VALUES (?, ?, ?, ?, ?, ?)")) {
+      p.setLong(1, viewId);
+      p.setString(2, writeId);
+      p.setLong(3, done.firstSequence());
+      p.setInt(4, done.rows());
+      p.setInt(5, done.lateEntities());
+      p.setLong(6, now);
+      p.executeUpdate();
     }
   }
 

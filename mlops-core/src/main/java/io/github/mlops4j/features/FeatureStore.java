@@ -198,7 +198,49 @@ public final class FeatureStore implements AutoCloseable {
    */
   public WriteResult write(String view, List<FeatureRow> rows) {
     checkOpen();
-    return materializer.write(view, rows);
+    return materializer.write(view, rows, null);
+  }
+
+  /**
+   * {@link #write(String, List)}, at most once per {@code writeId}: the id is recorded with the
+   * rows in the same transaction, and a later write to the same view with an id already recorded
+   * stores nothing and returns the first write's result. So a write that may be repeated after a
+   * failure (a retried Spark task, a job re-run, a client that timed out waiting for the commit)
+   * stores its rows once, whichever attempt commits first. Concurrent writes with one id store the
+   * rows once too (they serialize on the view). Give each distinct set of rows its own id, derived
+   * from what identifies it (a job and a partition, a file name and offset).
+   *
+   * <p>Ids are kept for as long as the view exists (one small row per write). A repeated write is
+   * recognised by its id alone; its rows are not compared with the first write's, except for their
+   * number.
+   *
+   * @param writeId 1 to {@value #MAX_WRITE_ID} characters, no control characters
+   * @throws FeatureException if the id was recorded for a write of another number of rows
+   * @throws IllegalArgumentException if the id is empty, too long or has control characters
+   * @since 0.1.0
+   */
+  public WriteResult write(String view, List<FeatureRow> rows, String writeId) {
+    checkOpen();
+    return materializer.write(view, rows, checkWriteId(writeId));
+  }
+
+  /** The longest write id, in characters. */
+  public static final int MAX_WRITE_ID = 200;
+
+  private static String checkWriteId(String writeId) {
+    Objects.requireNonNull(writeId, "writeId");
+    boolean control = writeId.chars().anyMatch(Character::isISOControl);
+    if (writeId.isEmpty() || writeId.length() > MAX_WRITE_ID || control) {
+      throw new IllegalArgumentException(
+          "Bad write id ("
+              + writeId.length()
+              + " characters"
+              + (control ? ", with control characters" : "")
+              + "): use 1 to "
+              + MAX_WRITE_ID
+              + " characters without control characters");
+    }
+    return writeId;
   }
 
   // ---------------------------------------------------------------- historical

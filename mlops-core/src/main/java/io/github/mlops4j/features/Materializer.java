@@ -44,8 +44,8 @@ final class Materializer {
     this.cache = cache;
   }
 
-  /** See {@link FeatureStore#write}. */
-  WriteResult write(String view, List<FeatureRow> rows) {
+  /** See {@link FeatureStore#write(String, List, String)}; {@code writeId} null: no id. */
+  WriteResult write(String view, List<FeatureRow> rows, @Nullable String writeId) {
     Objects.requireNonNull(rows, "rows");
     ViewState v = catalog.require(view);
     long now = Timestamps.now(clock);
@@ -68,12 +68,33 @@ final class Materializer {
       return new WriteResult(v.name, 0, 0, 0);
     }
     List<SourceRow> late = new ArrayList<>();
-    long first =
+    WriteResult result =
         StoreAccess.write(
             store,
             c -> {
               late.clear();
               FeatureDao.ViewLock lock = dao.lock(c, v.id);
+              if (writeId != null) {
+                WriteResult earlier = dao.recordedWrite(c, v.id, v.name, writeId);
+                if (earlier != null) {
+                  if (earlier.rows() != n) {
+                    throw new FeatureException(
+                        v.name,
+                        null,
+                        -1,
+                        "Write id '"
+                            + writeId
+                            + "' of view '"
+                            + v.name
+                            + "' was used by a write of "
+                            + earlier.rows()
+                            + " rows; this write has "
+                            + n
+                            + ". A write id names one write: use a new id for other rows");
+                  }
+                  return earlier; // a repeated write: its rows are stored already
+                }
+              }
               long firstSeq = lock.lastSeq() + 1;
               SourceRow[] stored = new SourceRow[n];
               for (int i = 0; i < n; i++) {
@@ -92,10 +113,14 @@ final class Materializer {
                 offerOnline(c, v, late); // before the commit: if it fails, nothing is stored
               }
               dao.updateView(c, v.id, firstSeq + n - 1, watermark, newest, null);
-              return firstSeq;
+              WriteResult done = new WriteResult(v.name, n, firstSeq, late.size());
+              if (writeId != null) {
+                dao.recordWrite(c, v.id, writeId, done, now);
+              }
+              return done;
             });
     invalidate(v, late);
-    return new WriteResult(v.name, n, first, late.size());
+    return result;
   }
 
   /**

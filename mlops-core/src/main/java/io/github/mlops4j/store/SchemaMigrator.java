@@ -48,7 +48,7 @@ final class SchemaMigrator {
           "tracking",
           3,
           "features",
-          1,
+          2,
           "governance",
           1,
           WorkspaceSettings.COMPONENT,

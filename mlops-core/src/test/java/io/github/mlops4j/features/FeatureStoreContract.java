@@ -1156,4 +1156,106 @@ abstract class FeatureStoreContract {
     }
     return out;
   }
+
+  // ================================================================ idempotent writes
+
+  @Test
+  void writeWithId_repeated_storesTheRowsOnce_andReturnsTheFirstResult() {
+    features.apply(customerStats(Duration.ZERO));
+    List<FeatureRow> rows = List.of(stats("c1", 100, 100, 1.0, 1L), stats("c2", 100, 100, 2.0, 2L));
+    WriteResult first = features.write("customer_stats", rows, "job-7:partition-0");
+    WriteResult again = features.write("customer_stats", rows, "job-7:partition-0");
+    assertThat(again).isEqualTo(first).isEqualTo(new WriteResult("customer_stats", 2, 1, 0));
+    // No sequence was used by the repeat: the next write continues right after the first one.
+    assertThat(features.write("customer_stats", List.of(stats("c3", 100, 100, 3.0, 3L))))
+        .isEqualTo(new WriteResult("customer_stats", 1, 3, 0));
+    // Another id stores again, and the same id in another view is another write.
+    assertThat(features.write("customer_stats", rows, "job-7:partition-1").firstSequence())
+        .isEqualTo(4);
+    features.apply(
+        FeatureView.builder("other")
+            .entity("customer_id", ValueType.STRING)
+            .feature("x", ValueType.LONG)
+            .build());
+    assertThat(
+            features
+                .write(
+                    "other",
+                    List.of(FeatureRow.of(Map.of("customer_id", "c1"), t(1), map("x", 1L))),
+                    "job-7:partition-0")
+                .rows())
+        .isEqualTo(1);
+    // A join sees each row once (c1 twice: the write with the other id stored it again).
+    assertThat(join(List.of(spine("c2", 200)), AVG).get(0).get(AVG)).isEqualTo(2.0);
+  }
+
+  @Test
+  void writeWithId_lateRowsReachOnlineOnce_andTheRepeatTouchesNothing() {
+    features.apply(customerStats(Duration.ZERO));
+    features.materialize(t(10_000));
+    List<FeatureRow> rows = List.of(stats("c1", 500, 500, 5.0, 5L));
+    assertThat(features.write("customer_stats", rows, "w").lateEntities()).isEqualTo(1);
+    features.write("customer_stats", List.of(stats("c1", 600, 600, 6.0, 6L)));
+    // The repeat returns the first result and does not offer its (now older) row again.
+    assertThat(features.write("customer_stats", rows, "w").lateEntities()).isEqualTo(1);
+    assertThat(features.online(Map.of("customer_id", "c1"), List.of(AVG)).get(0, AVG))
+        .isEqualTo(6.0);
+  }
+
+  @Test
+  void writeWithId_reusedForAnotherNumberOfRows_isRefused_andStoresNothing() {
+    features.apply(customerStats(Duration.ZERO));
+    features.write("customer_stats", List.of(stats("c1", 100, 100, 1.0, 1L)), "w-1");
+    assertThatThrownBy(
+            () ->
+                features.write(
+                    "customer_stats",
+                    List.of(stats("c1", 200, 200, 2.0, 2L), stats("c2", 200, 200, 2.0, 2L)),
+                    "w-1"))
+        .isInstanceOf(FeatureException.class)
+        .hasMessageContaining("'w-1'")
+        .hasMessageContaining("1 rows")
+        .hasMessageContaining("has 2");
+    assertThat(
+            features.write("customer_stats", List.of(stats("c9", 1, 1, 0.0, 0L))).firstSequence())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void writeWithId_badIdsAreRefused() {
+    features.apply(customerStats(Duration.ZERO));
+    List<FeatureRow> rows = List.of(stats("c1", 100, 100, 1.0, 1L));
+    for (String bad : List.of("", "a\nb", "x".repeat(FeatureStore.MAX_WRITE_ID + 1))) {
+      assertThatThrownBy(() -> features.write("customer_stats", rows, bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("Bad write id")
+          .hasMessageNotContaining("xxxxxxxxxx");
+    }
+    assertThat(features.write("customer_stats", rows, "x".repeat(FeatureStore.MAX_WRITE_ID)).rows())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void writeWithId_concurrentWritesWithOneId_storeTheRowsOnce() throws Exception {
+    features.apply(customerStats(Duration.ZERO));
+    List<FeatureRow> rows = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      rows.add(stats("c" + i, 100, 100, (double) i, (long) i));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<WriteResult>> results = new ArrayList<>();
+      for (int k = 0; k < 4; k++) {
+        results.add(pool.submit(() -> features.write("customer_stats", rows, "same")));
+      }
+      for (java.util.concurrent.Future<WriteResult> f : results) {
+        assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS))
+            .isEqualTo(new WriteResult("customer_stats", 200, 1, 0));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(features.write("customer_stats", List.of(stats("z", 1, 1, 0.0, 0L))).firstSequence())
+        .isEqualTo(201);
+  }
 }

@@ -41,6 +41,31 @@ class SqliteFeatureStoreIT extends FeatureStoreContract {
   }
 
   @Test
+  void version1Store_isUpgradedAtOpen_keepingItsRows_andTakesWriteIds() throws Exception {
+    features.apply(customerStats(Duration.ZERO));
+    features.write("customer_stats", List.of(stats("c1", 100, 100, 1.0, 1L)));
+    features.close();
+    Path db = temp.resolve("ws").resolve(Store.DATABASE_FILE);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement()) {
+      s.executeUpdate("DROP TABLE feature_writes"); // the store as version 1 left it
+      s.executeUpdate("UPDATE mlops_schema SET version = 1 WHERE component = 'features'");
+    }
+    features = FeatureStore.builder().workspace(temp.resolve("ws")).clock(clock).build();
+    assertThat(features.write("customer_stats", List.of(stats("c2", 100, 100, 2.0, 2L)), "w"))
+        .isEqualTo(features.write("customer_stats", List.of(stats("c2", 100, 100, 2.0, 2L)), "w"))
+        .isEqualTo(new WriteResult("customer_stats", 1, 2, 0));
+    assertThat(join(List.of(spine("c1", 200)), AVG).get(0).get(AVG)).isEqualTo(1.0);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement();
+        java.sql.ResultSet rs =
+            s.executeQuery("SELECT version FROM mlops_schema WHERE component = 'features'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(2);
+    }
+  }
+
+  @Test
   void definitionWrittenByANewerVersion_isAClearError() throws Exception {
     features.apply(customerStats(Duration.ZERO));
     features.close();

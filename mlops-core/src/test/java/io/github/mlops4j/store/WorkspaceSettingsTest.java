@@ -162,7 +162,7 @@ class WorkspaceSettingsTest {
     try (Store first = sqlite().artifactRoot(a).build();
         Store second = sqlite().artifactRoot(b).build()) {
       first.migrate("tracking", 3);
-      assertThatThrownBy(() -> second.migrate("features", 1))
+      assertThatThrownBy(() -> second.migrate("features", 2))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining(uri(a))
           .hasMessageContaining(uri(b));

@@ -5,24 +5,41 @@ import io.github.mlops4j.registry.internal.DetachedLoading;
 import io.github.mlops4j.serving.internal.DetachedScoring;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.spark.broadcast.Broadcast;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The models loaded in this JVM, shared by every task that runs in it: one load per artifact digest
- * and scoring settings, however many tasks and partitions score with it. At most {@link #CAPACITY}
- * are kept, the least recently used dropped first (a dropped model is left to the garbage
- * collector; tasks still holding it finish with it).
+ * The models loaded in this JVM, shared by every task that runs in it: one load per artifact
+ * digest, loading rules and scoring settings, however many tasks and partitions score with it. At
+ * most {@link #CAPACITY} are kept, the least recently used dropped first (a dropped model is left
+ * to the garbage collector; tasks still holding it finish with it).
  */
 final class ExecutorModels {
   static final int CAPACITY = 8;
 
-  /** The digest of the artifact, with the settings a scorer is built with. */
-  record Key(String digest, ScoringPayload.Policy policy, Set<String> ignored)
+  /**
+   * The digest of the artifact, the loading rules it is loaded under and the settings a scorer is
+   * built with: two jobs share a loaded model only if all agree (a job with a stricter allowlist or
+   * no Java serialization never gets a model another job loaded under laxer rules).
+   */
+  record Key(
+      String digest,
+      List<String> allowedModelPackages,
+      @Nullable String javaSerialFilter,
+      ScoringPayload.Policy policy,
+      Set<String> ignored)
       implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+
+    Key {
+      allowedModelPackages = List.copyOf(allowedModelPackages);
+      ignored = Set.copyOf(ignored);
+    }
   }
 
   private static final Map<Key, DetachedScoring.Scorer> SCORERS =
@@ -43,11 +60,16 @@ final class ExecutorModels {
    * uses wait for one load (the map's lock is held while loading, which happens once per version
    * and settings).
    */
-  static DetachedScoring.Scorer scorer(Key key, Broadcast<ScoringPayload> payload) {
-    return SCORERS.computeIfAbsent(key, k -> load(k, payload.value()));
+  static DetachedScoring.Scorer scorer(Key key, Supplier<ScoringPayload> payload) {
+    return SCORERS.computeIfAbsent(key, k -> load(k, payload.get()));
   }
 
   private static DetachedScoring.Scorer load(Key key, ScoringPayload p) {
+    if (!key.digest().equals(p.version().digest())
+        || !key.allowedModelPackages().equals(p.allowedModelPackages())
+        || !Objects.equals(key.javaSerialFilter(), p.javaSerialFilter())) {
+      throw new IllegalStateException("The scoring key does not describe its payload");
+    }
     ModelVersion v = DetachedLoading.version(p.version());
     DetachedScoring.Scorer s =
         DetachedScoring.open(

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.registry.ModelRegistry;
+import io.github.mlops4j.store.OpenMode;
 import java.io.Serial;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -16,10 +17,10 @@ import org.jspecify.annotations.Nullable;
  * Where a Spark job finds the model registry, as serializable settings: a workspace directory, or a
  * JDBC URL with the artifact root, plus the registry's model loading rules.
  *
- * <p><b>Who uses it.</b> Only the driver opens the registry: it resolves the alias once, reads and
- * verifies the artifact once, and broadcasts the bytes. Executors never connect to the registry's
- * database nor read its artifact store; they receive the verified bytes, the version's description
- * and the loading rules ({@link Builder#allowedModelPackages}, {@link
+ * <p><b>Who uses it.</b> Only the driver opens the registry, read-only: it resolves the alias once,
+ * reads and verifies the artifact once, and broadcasts the bytes. Executors never connect to the
+ * registry's database nor read its artifact store; they receive the verified bytes, the version's
+ * description and the loading rules ({@link Builder#allowedModelPackages}, {@link
  * Builder#allowJavaSerialization}) through the broadcast, and load the model with the registry's
  * own checks. So the workspace or database only has to be reachable from the driver, and a
  * workspace on the driver's local disk works on a cluster.
@@ -108,12 +109,15 @@ public final class RegistryRef implements Serializable {
   }
 
   /**
-   * Opens the registry these settings describe, without a background watcher (a batch job reads it
-   * once). Called on the driver; the caller closes it.
+   * Opens the registry these settings describe read-only ({@link OpenMode#READ_ONLY}: nothing is
+   * created, migrated or written, and a missing workspace is an error rather than a new empty one),
+   * without a background watcher (a batch job reads it once). Called on the driver; the caller
+   * closes it.
    */
   Opened open() {
     ModelRegistry.Builder b =
         ModelRegistry.builder()
+            .openMode(OpenMode.READ_ONLY)
             .pollInterval(Duration.ZERO)
             .pushNotifications(false)
             .allowedModelPackages(allowedModelPackages.toArray(String[]::new));

@@ -8,7 +8,6 @@ import java.lang.reflect.Method;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.RowFactory;
 import org.jspecify.annotations.Nullable;
@@ -25,13 +24,20 @@ final class ScoringFunction implements InvocationHandler, Serializable {
   private final ExecutorModels.Key key;
   private final String[] inputs;
   private final int version;
+  private final String seed;
+  private final RowPositions positions = new RowPositions();
 
   ScoringFunction(
-      Broadcast<ScoringPayload> payload, ExecutorModels.Key key, List<String> inputs, int version) {
+      Broadcast<ScoringPayload> payload,
+      ExecutorModels.Key key,
+      List<String> inputs,
+      int version,
+      String seed) {
     this.payload = payload;
     this.key = key;
     this.inputs = inputs.toArray(String[]::new);
     this.version = version;
+    this.seed = seed;
   }
 
   @Override
@@ -55,7 +61,8 @@ final class ScoringFunction implements InvocationHandler, Serializable {
     for (int i = 0; i < inputs.length; i++) {
       request.put(inputs[i], args[i]);
     }
-    DetachedScoring.Outcome o = ExecutorModels.scorer(key, payload).score(List.of(request)).get(0);
-    return RowFactory.create(ScoringTask.tail(o, UUID.randomUUID().toString(), version));
+    DetachedScoring.Outcome o =
+        ExecutorModels.scorer(key, payload::value).score(List.of(request)).get(0);
+    return RowFactory.create(ScoringTask.tail(o, positions.nextId(seed), version));
   }
 }

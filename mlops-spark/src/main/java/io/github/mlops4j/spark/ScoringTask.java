@@ -57,7 +57,7 @@ final class ScoringTask implements MapPartitionsFunction<Row, Row>, Serializable
 
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
-    DetachedScoring.Scorer scorer = ExecutorModels.scorer(key, payload);
+    DetachedScoring.Scorer scorer = ExecutorModels.scorer(key, payload::value);
     TaskContext task = TaskContext.get();
     int partition = task == null ? 0 : task.partitionId();
     return new Iterator<>() {

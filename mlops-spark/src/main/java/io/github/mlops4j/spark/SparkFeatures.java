@@ -8,6 +8,7 @@ import io.github.mlops4j.features.Field;
 import io.github.mlops4j.features.JoinOptions;
 import io.github.mlops4j.features.NanPolicy;
 import io.github.mlops4j.features.ValueType;
+import io.github.mlops4j.features.WriteResult;
 import io.github.mlops4j.features.internal.AsOfRule;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,6 +109,134 @@ public final class SparkFeatures {
    */
   public static String eventTimeColumn(String view) {
     return view + "__event_time";
+  }
+
+  /**
+   * Writes the feature rows of {@code rows} into the view's offline store from parallel tasks, each
+   * partition in one {@link FeatureStore#write(String, List, String) write} transaction with the
+   * write id {@code <jobId>/<partition index>}. A task that fails after its transaction committed
+   * and is retried, a speculative copy of a task, or a re-run of the whole job with the same {@code
+   * jobId} stores nothing again: the retry finds its id recorded. So every row is stored exactly
+   * once, as long as each partition holds the same rows in every attempt (true of files and tables
+   * read as they are, and of deterministic transformations of them; sort or checkpoint the Dataset
+   * before writing when it comes out of a non-deterministic repartition).
+   *
+   * <p><b>Online store.</b> As with {@link FeatureStore#write}, the rows whose event time is at or
+   * before the view's watermark reach the online store from the same transaction (the newest per
+   * entity; an older row never replaces a newer one), so they too are written in parallel. Rows
+   * after the watermark reach it with the next {@link FeatureStore#materialize}. To send a backfill
+   * online in parallel, materialize up to now first, then write.
+   *
+   * <p>Columns: the view's entity keys, {@link #EVENT_TIME}, optionally {@link #CREATED_TIME}
+   * (missing or null: the write time), and any of the view's stored features (a feature without a
+   * column is stored null). Times are {@code long} epoch nanoseconds or Spark timestamps. Any other
+   * column is refused, so a misspelt feature is not stored as nulls silently.
+   *
+   * <p>Each task opens the store from {@code store} (it must be reachable from the executors) and
+   * holds its partition's rows in memory for the one transaction: repartition so that partitions
+   * are tens of MB. Bad rows (a null key or event time, a value of the wrong type) fail the task
+   * with the store's {@code FeatureDataException}, and that partition stores nothing; partitions
+   * written before stay written, and running the job again with the same {@code jobId} stores the
+   * rest.
+   *
+   * @param jobId names this set of rows: 1 to 150 characters without control characters; reuse it
+   *     only to repeat the same write
+   * @throws IllegalArgumentException for an unknown view, a missing, mistyped or unknown column, or
+   *     a bad job id
+   * @since 0.1.0
+   */
+  public static SparkWriteResult write(
+      Dataset<Row> rows, FeatureStoreRef store, String view, String jobId) {
+    return write(rows, store, view, jobId, null);
+  }
+
+  static SparkWriteResult write(
+      Dataset<Row> rows,
+      FeatureStoreRef store,
+      String view,
+      String jobId,
+      FeatureWriteTask.@Nullable AfterWrite afterWrite) {
+    Objects.requireNonNull(rows, "rows");
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(view, "view");
+    Objects.requireNonNull(jobId, "jobId");
+    if (jobId.isEmpty()
+        || jobId.length() > 150
+        || jobId.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException(
+          "Bad job id ("
+              + jobId.length()
+              + " characters): use 1 to 150 characters without control characters");
+    }
+    FeatureView v;
+    try (FeatureStoreRef.Opened opened = store.open()) {
+      v =
+          opened
+              .features()
+              .view(view)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "Unknown feature view " + quote(view) + " in " + store));
+    }
+    List<String> known = new ArrayList<>();
+    List<Column> select = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    for (Field k : v.entities()) {
+      select.add(typed(rows, k, "rows to write").as(k.name()));
+      keys.add(k.name());
+      known.add(k.name());
+    }
+    select.add(nanos(rows, EVENT_TIME, "rows to write").as(EVENT_TIME));
+    select.add(
+        has(rows, CREATED_TIME)
+            ? nanos(rows, CREATED_TIME, "rows to write").as(CREATED_TIME)
+            : functions.lit(null).cast(DataTypes.LongType).as(CREATED_TIME));
+    known.add(EVENT_TIME);
+    known.add(CREATED_TIME);
+    List<String> features = new ArrayList<>();
+    for (Field f : v.features()) {
+      known.add(f.name());
+      if (has(rows, f.name())) {
+        select.add(typed(rows, f, "rows to write").as(f.name()));
+        features.add(f.name());
+      }
+    }
+    List<String> unknown = new ArrayList<>();
+    for (String c : rows.columns()) {
+      if (!known.contains(c)) {
+        unknown.add(c);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(
+          "The rows to write have "
+              + unknown.size()
+              + " column(s) that are not keys, times or stored features of view "
+              + quote(v.name())
+              + ": "
+              + quote(String.join(", ", unknown))
+              + "; drop them or apply the features to the view first");
+    }
+    StructType result =
+        new StructType()
+            .add("partition", DataTypes.IntegerType, false)
+            .add("rows", DataTypes.IntegerType, false)
+            .add("first_sequence", DataTypes.LongType, false)
+            .add("late_entities", DataTypes.IntegerType, false);
+    List<Row> done =
+        rows.select(select.toArray(new Column[0]))
+            .mapPartitions(
+                new FeatureWriteTask(store, v.name(), jobId, keys, features, afterWrite),
+                Encoders.row(result))
+            .collectAsList();
+    List<Row> sorted = new ArrayList<>(done);
+    sorted.sort(java.util.Comparator.comparingInt(r -> r.getInt(0)));
+    List<WriteResult> partitions = new ArrayList<>(sorted.size());
+    for (Row r : sorted) {
+      partitions.add(new WriteResult(v.name(), r.getInt(1), r.getLong(2), r.getInt(3)));
+    }
+    return new SparkWriteResult(v.name(), jobId, partitions);
   }
 
   /** {@link #historical(Dataset, Map, List, JoinOptions)} with {@link JoinOptions#defaults()}. */
@@ -399,7 +528,7 @@ public final class SparkFeatures {
 
   // ---------------------------------------------------------------- columns
 
-  private static boolean has(Dataset<Row> ds, String column) {
+  static boolean has(Dataset<Row> ds, String column) {
     for (String c : ds.columns()) {
       if (c.equals(column)) {
         return true;
@@ -422,7 +551,7 @@ public final class SparkFeatures {
   }
 
   /** A time column as epoch nanoseconds: {@code long} nanoseconds or a Spark timestamp. */
-  private static Column nanos(Dataset<Row> ds, String column, String where) {
+  static Column nanos(Dataset<Row> ds, String column, String where) {
     DataType t = field(ds, column, where).dataType();
     if (t.equals(DataTypes.LongType)) {
       return ds.col(column);
@@ -441,7 +570,7 @@ public final class SparkFeatures {
   }
 
   /** A key or feature column with its view type's Spark type; mistyped columns are refused. */
-  private static Column typed(Dataset<Row> ds, Field f, String where) {
+  static Column typed(Dataset<Row> ds, Field f, String where) {
     DataType t = field(ds, f.name(), where).dataType();
     DataType want = sparkType(f.type());
     boolean ok =

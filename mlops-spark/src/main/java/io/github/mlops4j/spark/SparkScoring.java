@@ -53,7 +53,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1.0
  */
-public final class SparkScoring {
+public final class SparkScoring implements AutoCloseable {
   /** The most arguments a SQL function takes: Spark's Java UDFs stop at {@code UDF22}. */
   public static final int MAX_FUNCTION_ARGUMENTS = 22;
 
@@ -63,6 +63,8 @@ public final class SparkScoring {
   private final Broadcast<ScoringPayload> payload;
   private final ExecutorModels.Key key;
   private final int batchSize;
+  private final java.util.concurrent.atomic.AtomicBoolean released =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private SparkScoring(
       ModelVersion version,
@@ -98,6 +100,17 @@ public final class SparkScoring {
    * serving's validation reads a request; every other column passes through. Invalid rows are not
    * errors: they come out with a {@link ScoredDataset#REJECT_REASON}. Lazy, like any Spark
    * transformation.
+   *
+   * <p><b>Prediction ids.</b> Each row's id is a name-based UUID of a seed drawn for this call, the
+   * partition index and the row's position in the partition. A retried task, and every evaluation
+   * of the result (each action on it, {@link ScoredDataset#predictions()} and {@link
+   * ScoredDataset#rejects()}), gives a row the same id as long as the partition's rows come in the
+   * same order: true of files and tables read as they are and of narrow transformations of them.
+   * Rows that come out of a shuffle (a join, a {@code repartition}) may arrive in another order
+   * when it is recomputed; Spark gives no order there, so no id derived from the rows' place can be
+   * stable. For such input, {@code localCheckpoint()} or {@code cache()} the Dataset before
+   * scoring, or {@code sortWithinPartitions} by a unique column; or carry your own request id
+   * through as a column. Two calls to {@code score} give different ids.
    *
    * @throws IllegalArgumentException if an input feature has no column and the validation policy
    *     does not fill, or the dataset already has one of the scoring columns
@@ -166,7 +179,7 @@ public final class SparkScoring {
             UUID.randomUUID().toString(),
             batchSize);
     Dataset<Row> scored = dataset.mapPartitions(task, Encoders.row(out));
-    return new ScoredDataset(scored, model, version.version());
+    return new ScoredDataset(scored, model, version.version(), null);
   }
 
   /**
@@ -175,7 +188,11 @@ public final class SparkScoring {
    * order, and returns a struct of the scoring columns ({@code prediction}, {@code scores}, {@code
    * model_version}, {@code prediction_id}, {@code reject_reason}); {@code churn(...).prediction} is
    * the output. A row the model refuses gives a struct with the reason, never a failed query. The
-   * prediction id is random (the function is registered as non-deterministic).
+   * prediction id is derived like {@link #score}'s (a seed drawn for this registration, the
+   * partition and the row's position among the rows the function scores in it), with the same
+   * guarantee: a retried task gives the same ids when its rows come in the same order. The function
+   * is registered as non-deterministic, so Spark evaluates it once per row and does not move it
+   * across filters.
    *
    * @throws IllegalArgumentException if the model has more than {@value #MAX_FUNCTION_ARGUMENTS}
    *     inputs (score the Dataset instead) or none
@@ -201,7 +218,8 @@ public final class SparkScoring {
           Proxy.newProxyInstance(
               SparkScoring.class.getClassLoader(),
               new Class<?>[] {type},
-              new ScoringFunction(payload, key, inputs, version.version()));
+              new ScoringFunction(
+                  payload, key, inputs, version.version(), UUID.randomUUID().toString()));
       StructType result = new StructType(outputFields().toArray(StructField[]::new));
       udf =
           (UserDefinedFunction)
@@ -214,9 +232,23 @@ public final class SparkScoring {
     spark.udf().register(name, udf.asNondeterministic());
   }
 
-  /** Frees the broadcast bytes on the executors (jobs started afterwards cannot score). */
+  /**
+   * Frees the broadcast bytes on the executors and the driver; jobs started afterwards cannot score
+   * (they fail with Spark's "Attempted to use Broadcast after it was destroyed"). Call it once the
+   * Datasets scored through this object are written, and the SQL functions it registered are no
+   * longer used. Repeated calls do nothing. Models already loaded stay in the executors' cache
+   * until it drops them (see the class comment).
+   */
   public void release() {
-    payload.destroy();
+    if (released.compareAndSet(false, true)) {
+      payload.destroy();
+    }
+  }
+
+  /** {@link #release()}. */
+  @Override
+  public void close() {
+    release();
   }
 
   static List<StructField> outputFields() {
@@ -335,7 +367,11 @@ public final class SparkScoring {
               ref.javaSerialFilter());
       ExecutorModels.Key key =
           new ExecutorModels.Key(
-              v.digest(), ScoringPayload.Policy.of(validation), ScoringTask.noIgnored());
+              v.digest(),
+              ref.allowedModelPackages(),
+              ref.javaSerialFilter(),
+              ScoringPayload.Policy.of(validation),
+              ScoringTask.noIgnored());
       Broadcast<ScoringPayload> bc =
           JavaSparkContext.fromSparkContext(s.sparkContext()).broadcast(p);
       List<String> inputs =
@@ -343,7 +379,7 @@ public final class SparkScoring {
               .map(FeatureSpec::name)
               .toList();
       if (v.signature().isEmpty()) {
-        inputs = ExecutorModels.scorer(key, bc).inputs(); // the model's own feature domain
+        inputs = ExecutorModels.scorer(key, bc::value).inputs(); // the model's own feature domain
       }
       return new SparkScoring(v, inputs, bc, key, batchSize);
     }

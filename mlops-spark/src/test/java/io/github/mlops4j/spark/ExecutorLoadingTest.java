@@ -10,6 +10,7 @@ import io.github.mlops4j.registry.UnsafeModelException;
 import io.github.mlops4j.registry.internal.DetachedLoading;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.Model;
@@ -59,5 +60,58 @@ class ExecutorLoadingTest {
     assertThatThrownBy(
             () -> DetachedLoading.load(shipped, bytes, List.of("com.example."), null, Label.class))
         .isInstanceOf(UnsafeModelException.class);
+  }
+
+  @Test
+  void theExecutorCacheKeepsModelsApartByTheirLoadingRules() {
+    Model<Label> model = ChurnData.classifier(2);
+    ModelVersion v;
+    byte[] bytes;
+    try (ModelRegistry r = ModelRegistry.open(tmp)) {
+      v = r.register("churn", model, null);
+      bytes = DetachedLoading.verifiedBytes(v, r.store().artifacts());
+    }
+    ScoringPayload.Policy policy =
+        ScoringPayload.Policy.of(io.github.mlops4j.serving.ValidationPolicy.REJECT);
+    List<String> lax = List.of("org.tribuo.");
+    ExecutorModels.Key laxKey = new ExecutorModels.Key(v.digest(), lax, null, policy, Set.of());
+    assertThat(
+            ExecutorModels.scorer(
+                    laxKey, () -> new ScoringPayload(DetachedLoading.describe(v), bytes, lax, null))
+                .inputs())
+        .isNotEmpty();
+    // Another job with a stricter allowlist loads anew, under its own rules, and is refused.
+    List<String> strict = List.of("com.example.");
+    ExecutorModels.Key strictKey =
+        new ExecutorModels.Key(v.digest(), strict, null, policy, Set.of());
+    assertThatThrownBy(
+            () ->
+                ExecutorModels.scorer(
+                    strictKey,
+                    () -> new ScoringPayload(DetachedLoading.describe(v), bytes, strict, null)))
+        .isInstanceOf(UnsafeModelException.class);
+  }
+
+  @Test
+  void sqlFunctionIds_restartForEachCopyOfTheFunction_asForARetriedTask() throws Exception {
+    RowPositions first = new RowPositions();
+    List<String> ids = List.of(first.nextId("seed"), first.nextId("seed"), first.nextId("seed"));
+    assertThat(ids)
+        .containsExactly(
+            ScoringTask.id("seed", 0, 0),
+            ScoringTask.id("seed", 0, 1),
+            ScoringTask.id("seed", 0, 2))
+        .doesNotHaveDuplicates();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(out)) {
+      o.writeObject(first); // Spark ships each task attempt its own copy, as serialized
+    }
+    RowPositions retried;
+    try (java.io.ObjectInputStream in =
+        new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(out.toByteArray()))) {
+      retried = (RowPositions) in.readObject();
+    }
+    assertThat(List.of(retried.nextId("seed"), retried.nextId("seed"), retried.nextId("seed")))
+        .isEqualTo(ids);
   }
 }

@@ -76,6 +76,29 @@ class RegistryRefTest {
     }
   }
 
+  @Test
+  void theRegistryIsOpenedReadOnly_andAMissingWorkspaceIsNeverCreated() throws Exception {
+    Path ws = tmp.resolve("ro");
+    try (ModelRegistry r = ModelRegistry.open(ws)) {
+      r.register("churn", ChurnData.classifier(1), null);
+    }
+    java.nio.file.attribute.FileTime before =
+        java.nio.file.Files.getLastModifiedTime(ws.resolve("mlops.db"));
+    try (RegistryRef.Opened opened = RegistryRef.workspace(ws).build().open()) {
+      assertThat(opened.registry().store().openMode())
+          .isEqualTo(io.github.mlops4j.store.OpenMode.READ_ONLY);
+      assertThat(opened.registry().resolve("churn", "latest")).isPresent();
+      assertThatThrownBy(() -> opened.registry().setAlias("churn", "champion", 1))
+          .isInstanceOf(RuntimeException.class);
+    }
+    assertThat(java.nio.file.Files.getLastModifiedTime(ws.resolve("mlops.db"))).isEqualTo(before);
+
+    Path missing = tmp.resolve("no-such-workspace");
+    assertThatThrownBy(() -> RegistryRef.workspace(missing).build().open())
+        .isInstanceOf(RuntimeException.class);
+    assertThat(missing).doesNotExist();
+  }
+
   private static byte[] serialize(Object o) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ObjectOutputStream s = new ObjectOutputStream(out)) {

@@ -17,6 +17,8 @@ class SinceTagTest {
             "io.github.mlops4j.spark.RegistryRef",
             "io.github.mlops4j.spark.ScoredDataset",
             "io.github.mlops4j.spark.SparkFeatures",
-            "io.github.mlops4j.spark.SparkProfiles");
+            "io.github.mlops4j.spark.SparkProfiles",
+            "io.github.mlops4j.spark.FeatureStoreRef",
+            "io.github.mlops4j.spark.SparkWriteResult");
   }
 }

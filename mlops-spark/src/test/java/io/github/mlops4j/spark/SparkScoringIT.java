@@ -79,6 +79,25 @@ class SparkScoringIT {
   }
 
   @Test
+  void closingTheShortcutsResult_releasesItsBroadcast_aSharedScoringIsLeftAlone() {
+    ScoredDataset scored = MlopsSpark.score(customers, ref, "churn", "champion");
+    assertThat(scored.all().count()).isEqualTo(good.size() + BAD.size());
+    scored.close();
+    scored.close(); // repeated: nothing
+    assertThatThrownBy(() -> scored.all().count()).hasStackTraceContaining("destroyed");
+
+    try (SparkScoring scoring =
+        SparkScoring.builder().spark(spark).registry(ref).model("churn").build()) {
+      ScoredDataset shared = scoring.score(customers);
+      shared.close(); // the scoring owns the broadcast: it stays
+      assertThat(shared.all().count()).isEqualTo(good.size() + BAD.size());
+      // Every evaluation of one result gives a row the same id (Parquet input, no shuffle).
+      assertThat(shared.all().select("prediction_id").collectAsList())
+          .isEqualTo(shared.all().select("prediction_id").collectAsList());
+    }
+  }
+
+  @Test
   void predictionsEqualTribuosOwnAndBadRowsAreRejectedNotFatal() {
     ScoredDataset scored = MlopsSpark.score(customers, ref, "churn", "champion");
 

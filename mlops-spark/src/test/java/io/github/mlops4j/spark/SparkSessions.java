@@ -2,14 +2,17 @@ package io.github.mlops4j.spark;
 
 import org.apache.spark.sql.SparkSession;
 
-/** One local[2] session for the tests of this module (Spark allows one context per JVM). */
+/**
+ * One local[2] session for the tests of this module (Spark allows one context per JVM), started
+ * again if a suite that needs its own settings stopped it.
+ */
 final class SparkSessions {
   private static SparkSession session;
 
   private SparkSessions() {}
 
   static synchronized SparkSession local() {
-    if (session == null) {
+    if (session == null || session.sparkContext().isStopped()) {
       session =
           SparkSession.builder()
               .master("local[2]")

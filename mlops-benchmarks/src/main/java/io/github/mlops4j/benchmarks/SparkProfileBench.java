@@ -1,0 +1,124 @@
+package io.github.mlops4j.benchmarks;
+
+import io.github.mlops4j.monitoring.profile.Profile;
+import io.github.mlops4j.monitoring.profile.ProfileAccumulator;
+import io.github.mlops4j.monitoring.profile.ProfileSchema;
+import io.github.mlops4j.spark.SparkProfiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Profiling rows read from Parquet on Spark {@code local[2]} ({@link SparkProfiles#profile}: one
+ * {@link ProfileAccumulator} per partition, merged on the driver) against the single-JVM update
+ * rate of a {@link ProfileAccumulator} on one thread, in the same run and the same JVM. A timed
+ * main, not JMH: a Spark job is seconds long and JMH's forks would start Spark anew.
+ *
+ * <p>Setup: {@code rows} rows of {@code columns} numeric columns (standard normal, 1 % NaN, as
+ * {@link ProfileUpdateBenchmark}), written once as 8 Parquet files (kept in {@code dir} between
+ * runs). The target of the issue is Spark's rows/s per core at least 0.7 x the single-JVM rate.
+ *
+ * <ul>
+ *   <li><b>spark</b>: read the Parquet files, profile every row, merge: rows/s, and per core
+ *       (divided by 2).
+ *   <li><b>single</b>: {@code ProfileAccumulator.update(double[])} over 65,536 rows held in memory,
+ *       repeated up to {@code rows} rows (the values do not change the cost), then a snapshot:
+ *       rows/s of one thread, with no reading or decoding (the update rate itself).
+ * </ul>
+ *
+ * <p>One warm-up of each, then {@code rounds} alternating rounds; the median of each is reported.
+ * Build and class path as in {@link SparkScoringBench}, then:
+ *
+ * <pre>
+ * java (the --add-opens flags of SparkScoringBench) -Xmx3g \
+ *     -cp mlops-benchmarks/target/classes:$(cat /tmp/spark-bench.cp) \
+ *     io.github.mlops4j.benchmarks.SparkProfileBench 10000000 50 3 /tmp/spark-bench
+ * </pre>
+ *
+ * <p>Arguments: rows (default 1,000,000), columns (default 50), rounds (default 3), the directory.
+ */
+public final class SparkProfileBench {
+  private static final int BLOCK = 65_536;
+
+  private SparkProfileBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    int columns = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    Path dir = Path.of(args.length > 3 ? args[3] : "/tmp/spark-bench");
+    SparkSession spark = SparkBenchSupport.local("spark-profile-bench");
+    Path parquet = dir.resolve("profile-" + rows + "x" + columns + ".parquet");
+    if (!Files.exists(parquet)) {
+      write(spark, rows, columns, parquet);
+    }
+    ProfileSchema.Builder sb = ProfileSchema.builder();
+    for (int j = 0; j < columns; j++) {
+      sb.numeric("f" + j);
+    }
+    ProfileSchema schema = sb.build();
+    double[][] block = ProfileUpdateBenchmark.rows(42, BLOCK, columns);
+    Dataset<Row> input = spark.read().parquet(parquet.toString());
+
+    List<Double> sparkRates = new ArrayList<>();
+    List<Double> single = new ArrayList<>();
+    long[] seen = new long[2];
+    Runnable sparkJob = () -> seen[0] = SparkProfiles.profile(input, schema).rows();
+    Runnable singleJob = () -> seen[1] = singleJvm(schema, block, rows).rows();
+    SparkBenchSupport.seconds(sparkJob); // warm-up
+    SparkBenchSupport.seconds(singleJob);
+    for (int i = 0; i < rounds; i++) {
+      sparkRates.add(rows / SparkBenchSupport.seconds(sparkJob));
+      single.add(rows / SparkBenchSupport.seconds(singleJob));
+    }
+    if (seen[0] != rows || seen[1] != rows) {
+      throw new IllegalStateException("profiled " + seen[0] + " and " + seen[1] + " rows");
+    }
+    double s = SparkBenchSupport.median(sparkRates);
+    double one = SparkBenchSupport.median(single);
+    System.out.printf(
+        "rows=%d columns=%d rounds=%d%nspark  rows/s: median %.0f (per core %.0f) %s%n"
+            + "single rows/s (one thread): median %.0f %s%nratio spark per core / single: %.3f%n",
+        rows, columns, rounds, s, s / 2, sparkRates, one, single, s / 2 / one);
+    spark.stop();
+  }
+
+  private static Profile singleJvm(ProfileSchema schema, double[][] block, int rows) {
+    ProfileAccumulator acc = ProfileAccumulator.create(schema);
+    for (int i = 0; i < rows; i++) {
+      acc.update(block[i % BLOCK]);
+    }
+    return acc.snapshot();
+  }
+
+  private static void write(SparkSession spark, int rows, int columns, Path parquet) {
+    StructType schema = new StructType();
+    for (int j = 0; j < columns; j++) {
+      schema = schema.add("f" + j, DataTypes.DoubleType, true);
+    }
+    spark
+        .range(0, rows, 1, 8)
+        .map(
+            (MapFunction<Long, Row>)
+                id -> {
+                  double[] v = ProfileUpdateBenchmark.rows(id, 1, columns)[0];
+                  Object[] r = new Object[columns];
+                  for (int j = 0; j < columns; j++) {
+                    r[j] = v[j];
+                  }
+                  return RowFactory.create(r);
+                },
+            Encoders.row(schema))
+        .write()
+        .parquet(parquet.toString());
+  }
+}
