@@ -84,7 +84,9 @@ final class Svg {
     }
     h.append("<figure class=\"chart\" id=\"")
         .append(id)
-        .append("\">\n<svg role=\"img\" viewBox=\"0 0 ")
+        .append("\">\n<p class=\"chart-title\" aria-hidden=\"true\">")
+        .append(Html.esc(title))
+        .append("</p>\n<svg role=\"img\" viewBox=\"0 0 ")
         .append(WIDTH)
         .append(' ')
         .append(HEIGHT)
