@@ -139,9 +139,9 @@ public final class ConsoleHandler implements HttpHandler {
           "api" + page + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
       return html(200, Html.page(v.title(), v.section(), v.body(), jsonHref));
     } catch (Params.BadRequest e) {
-      return error(api, 400, "Bad request", e.getMessage());
+      return error(api, 400, "Bad request", String.valueOf(e.getMessage()));
     } catch (Params.NotFound e) {
-      return error(api, 404, "Not found", e.getMessage());
+      return error(api, 404, "Not found", String.valueOf(e.getMessage()));
     } catch (IllegalArgumentException | MlopsException e) {
       return error(api, 400, "Bad request", Params.cut(String.valueOf(e.getMessage())));
     } catch (RuntimeException e) {

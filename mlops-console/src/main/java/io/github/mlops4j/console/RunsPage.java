@@ -237,7 +237,7 @@ final class RunsPage implements View {
   }
 
   private static void filterError(StringBuilder h, InvalidFilterException e) {
-    String message = e.getMessage() == null ? "" : e.getMessage();
+    String message = String.valueOf(e.getMessage());
     int nl = message.indexOf('\n');
     String first = nl < 0 ? message : message.substring(0, nl);
     String excerpt = nl < 0 ? "" : message.substring(nl + 1);

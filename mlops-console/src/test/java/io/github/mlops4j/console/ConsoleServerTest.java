@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -218,12 +222,15 @@ class ConsoleServerTest {
             .openMode(io.github.mlops4j.store.OpenMode.READ_ONLY)
             .captureEnvironment(false)
             .build()) {
-      ConsoleHandler handler = ConsoleHandler.builder().tracker(t).build();
-      com.sun.net.httpserver.HttpServer host =
-          com.sun.net.httpserver.HttpServer.create(
-              new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
-      host.createContext("/console", handler);
+      // tag::mount[]
+      ConsoleHandler handler = ConsoleHandler.builder().tracker(t).build(); // + registry, features
+      HttpServer host =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      HttpContext context = host.createContext("/console", handler); // links are relative
+      // context.setAuthenticator(...): the host's own authentication
       host.start();
+      // end::mount[]
+      assertThat(context.getPath()).isEqualTo("/console");
       try {
         String base = "http://127.0.0.1:" + host.getAddress().getPort();
         HttpResponse<String> r =
