@@ -18,6 +18,7 @@ module io.github.mlops4j {
   exports io.github.mlops4j.tracking;
   exports io.github.mlops4j.internal to
       io.github.mlops4j.registry,
+      io.github.mlops4j.console,
       io.github.mlops4j.monitoring,
       io.github.mlops4j.serving,
       io.github.mlops4j.redis,

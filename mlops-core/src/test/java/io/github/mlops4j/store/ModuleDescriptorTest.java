@@ -19,6 +19,7 @@ class ModuleDescriptorTest {
         Map.of(
             "io.github.mlops4j.internal",
                 Set.of(
+                    "io.github.mlops4j.console",
                     "io.github.mlops4j.mlflow",
                     "io.github.mlops4j.monitoring",
                     "io.github.mlops4j.openlineage",
