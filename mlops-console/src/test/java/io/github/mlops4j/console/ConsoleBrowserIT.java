@@ -34,9 +34,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The console in a real browser: Debian's headless Chromium driven by Selenium through Debian's
- * chromedriver (both installed by {@code .ci/run} when missing; nothing is downloaded). Every page
- * loads without a browser console error (a blocked inline style or script would be one, under the
- * console's Content-Security-Policy); screenshots of the main pages go to {@code
+ * chromedriver (both installed by the module's build when missing; nothing is downloaded). Every
+ * page loads without a browser console error (a blocked inline style or script would be one, under
+ * the console's Content-Security-Policy); screenshots of the main pages go to {@code
  * target/console-screenshots/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -59,7 +59,7 @@ class ConsoleBrowserIT {
               + CHROMIUM
               + ", "
               + CHROMEDRIVER
-              + "): apt-get install chromium chromium-driver (.ci/run does it)");
+              + "): apt-get install chromium chromium-driver (the build installs them when it runs as root)");
     }
     ws = ConsoleWorkspace.fill(dir);
     server = ConsoleServer.builder().workspace(ws.workspace).port(0).start();
