@@ -50,7 +50,7 @@ final class SchemaMigrator {
           "features",
           1,
           "governance",
-          1,
+          2,
           WorkspaceSettings.COMPONENT,
           WorkspaceSettings.VERSION);
 
