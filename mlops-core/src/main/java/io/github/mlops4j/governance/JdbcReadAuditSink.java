@@ -102,6 +102,6 @@ public final class JdbcReadAuditSink implements ReadAuditSink {
 
   @Override
   public String toString() {
-    return "ReadAuditSink.jdbc(" + store + ")";
+    return "ReadAuditSink.jdbc(" + StoreAccess.dialect(store) + " table read_audit)";
   }
 }
