@@ -1,6 +1,10 @@
 package io.github.mlops4j.features;
 
+import io.github.mlops4j.governance.DataAccessPolicy;
+import io.github.mlops4j.governance.DataAction;
 import io.github.mlops4j.governance.PurgeResult;
+import io.github.mlops4j.governance.ReadAudit;
+import io.github.mlops4j.governance.internal.Guard;
 import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.store.StoreOptions;
@@ -17,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,6 +59,14 @@ import org.jspecify.annotations.Nullable;
  * were loaded, so repeated unknown names cost no reload and no lock, and a view applied elsewhere
  * is found by the first call that names it.
  *
+ * <p><b>Access policy and read audit.</b> With a {@link Builder#accessPolicy DataAccessPolicy},
+ * every public method that reads or writes definitions or feature data asks the policy first, as
+ * the {@link Builder#actor actor}, with the view names concerned and the number of entity rows
+ * (never their keys or values); a refusal reads and changes nothing. With a {@link
+ * Builder#readAudit ReadAudit}, every read ({@link DataAction#FEATURE_READ_ONLINE}, {@link
+ * DataAction#FEATURE_READ_OFFLINE}, {@link DataAction#FEATURE_VIEW_READ}) is recorded. Without
+ * either (the default) a call pays one null check. See {@code docs/governance.md}.
+ *
  * @since 0.1.0
  */
 public final class FeatureStore implements AutoCloseable {
@@ -71,10 +84,16 @@ public final class FeatureStore implements AutoCloseable {
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private final EntityEraser eraser;
 
+  /** The access policy, actor and read audit; null when nothing is checked or recorded. */
+  private final @Nullable Guard guard;
+
   private FeatureStore(Builder b, Store store, boolean ownsStore) {
     this.store = store;
     this.ownsStore = ownsStore;
     this.clock = StoreAccess.clock(b);
+    Supplier<String> actor = b.actor;
+    this.guard =
+        Guard.of(b.accessPolicy, actor != null ? actor : () -> Builder.DEFAULT_ACTOR, b.readAudit);
     try {
       StoreAccess.migrate(store, FeatureDao.COMPONENT, FeatureDao.SCHEMA_VERSION);
       FeatureDao dao = new FeatureDao(store);
@@ -139,6 +158,9 @@ public final class FeatureStore implements AutoCloseable {
   public AppliedView apply(FeatureView view) {
     checkOpen();
     Objects.requireNonNull(view, "view");
+    if (guard != null) {
+      guard.write(DataAction.FEATURE_VIEW_WRITE, view.name());
+    }
     return catalog.apply(view, clock);
   }
 
@@ -151,25 +173,39 @@ public final class FeatureStore implements AutoCloseable {
   public void apply(OnDemandView view) {
     checkOpen();
     Objects.requireNonNull(view, "view");
+    if (guard != null) {
+      guard.write(DataAction.FEATURE_VIEW_WRITE, view.name());
+    }
     catalog.apply(view);
   }
 
   /** The current definitions of all views (with this process's on-demand features), by name. */
   public List<FeatureView> views() {
     checkOpen();
-    return catalog.views();
+    Guard g = guard;
+    return g == null
+        ? catalog.views()
+        : g.read(DataAction.FEATURE_VIEW_READ, List.of(), 0, catalog::views);
   }
 
   /** The current definition of a view, if it exists. */
   public Optional<FeatureView> view(String name) {
     checkOpen();
-    return catalog.view(name);
+    Objects.requireNonNull(name, "name");
+    Guard g = guard;
+    return g == null
+        ? catalog.view(name)
+        : g.read(DataAction.FEATURE_VIEW_READ, List.of(name), 0, () -> catalog.view(name));
   }
 
   /** Every stored version of a view's definition, oldest first (stored parts only). */
   public List<FeatureView> versions(String name) {
     checkOpen();
-    return catalog.versions(name);
+    Objects.requireNonNull(name, "name");
+    Guard g = guard;
+    return g == null
+        ? catalog.versions(name)
+        : g.read(DataAction.FEATURE_VIEW_READ, List.of(name), 0, () -> catalog.versions(name));
   }
 
   /** Reloads definitions from the store, to see views applied by other processes. */
@@ -198,6 +234,7 @@ public final class FeatureStore implements AutoCloseable {
    */
   public WriteResult write(String view, List<FeatureRow> rows) {
     checkOpen();
+    guardWrite(view, rows);
     return materializer.write(view, rows, null);
   }
 
@@ -221,7 +258,17 @@ public final class FeatureStore implements AutoCloseable {
    */
   public WriteResult write(String view, List<FeatureRow> rows, String writeId) {
     checkOpen();
+    guardWrite(view, rows);
     return materializer.write(view, rows, checkWriteId(writeId));
+  }
+
+  private void guardWrite(String view, List<FeatureRow> rows) {
+    if (guard != null) {
+      guard.write(
+          DataAction.FEATURE_WRITE,
+          List.of(Objects.requireNonNull(view, "view")),
+          Objects.requireNonNull(rows, "rows").size());
+    }
   }
 
   /** The longest write id, in characters. */
@@ -265,7 +312,15 @@ public final class FeatureStore implements AutoCloseable {
   public List<TrainingRow> historical(
       List<EntityRow> spine, List<String> features, JoinOptions options) {
     checkOpen();
-    return historical.join(spine, features, options);
+    Guard g = guard;
+    if (g == null) {
+      return historical.join(spine, features, options);
+    }
+    return g.read(
+        DataAction.FEATURE_READ_OFFLINE,
+        Guard.views(Objects.requireNonNull(features, "features")),
+        Objects.requireNonNull(spine, "spine").size(),
+        () -> historical.join(spine, features, options));
   }
 
   // ---------------------------------------------------------------- materialization
@@ -296,6 +351,9 @@ public final class FeatureStore implements AutoCloseable {
    */
   public List<Materialization> materialize(@Nullable Instant from, Instant to) {
     checkOpen();
+    if (guard != null) {
+      guard.write(DataAction.FEATURE_WRITE, List.of(), 0);
+    }
     List<Materialization> done = materializer.materialize(from, to);
     if (!listeners.isEmpty()) {
       Instant now = clock.instant();
@@ -352,7 +410,15 @@ public final class FeatureStore implements AutoCloseable {
    */
   public OnlineFeatures online(List<? extends Map<String, ?>> rows, List<String> features) {
     checkOpen();
-    return reader.read(rows, features);
+    Guard g = guard;
+    if (g == null) {
+      return reader.read(rows, features);
+    }
+    return g.read(
+        DataAction.FEATURE_READ_ONLINE,
+        Guard.views(Objects.requireNonNull(features, "features")),
+        Objects.requireNonNull(rows, "rows").size(),
+        () -> reader.read(rows, features));
   }
 
   // ---------------------------------------------------------------- freshness
@@ -360,6 +426,13 @@ public final class FeatureStore implements AutoCloseable {
   /** Freshness of every view, by name. */
   public List<FeatureFreshness> freshness() {
     checkOpen();
+    Guard g = guard;
+    return g == null
+        ? freshnessOfAll()
+        : g.read(DataAction.FEATURE_VIEW_READ, List.of(), 0, this::freshnessOfAll);
+  }
+
+  private List<FeatureFreshness> freshnessOfAll() {
     Instant now = clock.instant();
     List<FeatureFreshness> out = new ArrayList<>();
     for (FeatureDao.Freshness f : catalog.freshness()) {
@@ -386,8 +459,17 @@ public final class FeatureStore implements AutoCloseable {
    * @throws UnknownFeatureException if the view does not exist
    */
   public FeatureFreshness freshness(String view) {
+    checkOpen();
+    Objects.requireNonNull(view, "view");
+    Guard g = guard;
+    return g == null
+        ? freshnessOf(view)
+        : g.read(DataAction.FEATURE_VIEW_READ, List.of(view), 0, () -> freshnessOf(view));
+  }
+
+  private FeatureFreshness freshnessOf(String view) {
     catalog.require(view);
-    for (FeatureFreshness f : freshness()) {
+    for (FeatureFreshness f : freshnessOfAll()) {
       if (f.view().equals(view)) {
         return f;
       }
@@ -415,6 +497,9 @@ public final class FeatureStore implements AutoCloseable {
    */
   public ErasurePlan planErasure(Map<String, ?> entity) {
     checkOpen();
+    if (guard != null) {
+      guard.write(DataAction.FEATURE_ERASE, List.of(), 1);
+    }
     return eraser.plan(entity);
   }
 
@@ -426,13 +511,23 @@ public final class FeatureStore implements AutoCloseable {
    * {@code reason}; never the key values); then drops the entity from this process's cache. Other
    * processes' caches forget it within their {@linkplain Builder#cacheMaxStaleness staleness
    * bound}. Rows of the entity written afterwards are kept: stop the writers first. Running it
-   * again is harmless.
+   * again is harmless. The {@linkplain Builder#accessPolicy access policy} is asked {@link
+   * DataAction#FEATURE_ERASE} as the builder's {@linkplain Builder#actor actor}; {@code actor} is
+   * the name the trail records.
    *
    * @throws UnsupportedOperationException if the online store cannot delete (nothing is erased)
    */
   public PurgeResult erase(ErasurePlan plan, String actor, @Nullable String reason) {
     checkOpen();
     Objects.requireNonNull(actor, "actor");
+    if (guard != null) {
+      guard.write(
+          DataAction.FEATURE_ERASE,
+          Objects.requireNonNull(plan, "plan").views().stream()
+              .map(ErasurePlan.ViewErasure::view)
+              .toList(),
+          1);
+    }
     return eraser.erase(plan, reason, actor);
   }
 
@@ -463,6 +558,12 @@ public final class FeatureStore implements AutoCloseable {
     private @Nullable Duration cacheRefreshAfter;
     private @Nullable Executor cacheRefreshExecutor;
     private @Nullable Executor executor;
+    private DataAccessPolicy accessPolicy = DataAccessPolicy.ALLOW_ALL;
+    private @Nullable Supplier<String> actor;
+    private @Nullable ReadAudit readAudit;
+
+    /** The actor when none is given: the {@code user.name} system property. */
+    static final String DEFAULT_ACTOR = System.getProperty("user.name", "unknown");
 
     private Builder() {}
 
@@ -536,6 +637,40 @@ public final class FeatureStore implements AutoCloseable {
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * The policy asked before every read and write of feature definitions and feature data (default
+     * {@link DataAccessPolicy#ALLOW_ALL}); see {@link DataAccessPolicy}.
+     *
+     * @since 0.1.0
+     */
+    public Builder accessPolicy(DataAccessPolicy policy) {
+      this.accessPolicy = Objects.requireNonNull(policy, "accessPolicy");
+      return this;
+    }
+
+    /**
+     * Who reads and writes, asked on every checked call (default: the {@code user.name} system
+     * property). A server passes the caller of the current request, for example from a
+     * thread-local; the supplier must return a non-blank name.
+     *
+     * @since 0.1.0
+     */
+    public Builder actor(Supplier<String> actor) {
+      this.actor = Objects.requireNonNull(actor, "actor");
+      return this;
+    }
+
+    /**
+     * Records every read of feature definitions and feature data, online and offline (default:
+     * none). The feature store does not close it.
+     *
+     * @since 0.1.0
+     */
+    public Builder readAudit(ReadAudit audit) {
+      this.readAudit = Objects.requireNonNull(audit, "readAudit");
       return this;
     }
 

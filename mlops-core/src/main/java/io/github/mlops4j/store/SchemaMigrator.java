@@ -50,7 +50,7 @@ final class SchemaMigrator {
           "features",
           2,
           "governance",
-          1,
+          2,
           WorkspaceSettings.COMPONENT,
           WorkspaceSettings.VERSION);
 

@@ -7,6 +7,8 @@ import io.github.mlops4j.artifacts.SymlinkPolicy;
 import io.github.mlops4j.artifacts.internal.FileTree;
 import io.github.mlops4j.artifacts.internal.PathNames;
 import io.github.mlops4j.data.DatasetVersion;
+import io.github.mlops4j.governance.DataAction;
+import io.github.mlops4j.governance.internal.Guard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * run that was already ended elsewhere ({@code close}, {@code fail}, {@code kill}) changes nothing
  * in the store (no status, no error tag), logs a warning, and {@link #status()} then reports the
  * stored status.
+ *
+ * <p>Under the tracker's {@link Tracker.Builder#accessPolicy access policy} every write (params,
+ * metrics, tags, inputs, ending the run) asks {@link
+ * io.github.mlops4j.governance.DataAction#RUN_WRITE} and {@code logArtifact} asks {@link
+ * io.github.mlops4j.governance.DataAction#ARTIFACT_WRITE} before anything is stored or queued; a
+ * refused {@code close}, {@code fail} or {@code kill} leaves the run running.
  *
  * <pre>{@code
  * try (Run run = tracker.startRun("churn")) {
@@ -119,6 +127,7 @@ public final class Run implements AutoCloseable {
    */
   public Run logParams(Map<String, String> params) {
     checkRunning();
+    ask(DataAction.RUN_WRITE);
     TrackingLimits limits = tracker.limits();
     Map<String, String> copy = new LinkedHashMap<>();
     params.forEach(
@@ -157,6 +166,7 @@ public final class Run implements AutoCloseable {
   /** Queues a point at {@code timestampMillis}, after the checks both overloads share. */
   private Run queueMetric(String key, double value, long step, long timestampMillis) {
     checkRunning();
+    ask(DataAction.RUN_WRITE);
     RunStatus ended = tracker.endedElsewhere(runId);
     if (ended != null) {
       throw endedElsewhere(ended);
@@ -197,12 +207,14 @@ public final class Run implements AutoCloseable {
   public Run deleteTag(String key) {
     Objects.requireNonNull(key, "key");
     checkRunning();
+    ask(DataAction.RUN_WRITE);
     guarded(() -> tracker.dao().deleteTag(runId, key));
     return this;
   }
 
   public Run setTags(Map<String, String> tags) {
     checkRunning();
+    ask(DataAction.RUN_WRITE);
     Map<String, String> checked = checkTags(tracker.limits(), tags);
     guarded(() -> tracker.dao().setTags(runId, checked));
     String renamed = checked.get(NAME_TAG);
@@ -288,6 +300,10 @@ public final class Run implements AutoCloseable {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(links, "links");
     PathNames.checkRelative(artifactPath, "artifact path");
+    Guard g = tracker.guard();
+    if (g != null) {
+      g.write(DataAction.ARTIFACT_WRITE, List.of(runId, artifactPath), 0);
+    }
     // Fail before copying content for a run ended elsewhere; the row insert re-checks in its
     // transaction, which is what makes the refusal exact.
     RunStatus current = tracker.dao().status(runId);
@@ -357,6 +373,7 @@ public final class Run implements AutoCloseable {
     checkRunning();
     Objects.requireNonNull(dataset, "dataset");
     StoredText.check(Objects.requireNonNull(context, "context"), "Input context");
+    ask(DataAction.RUN_WRITE);
     if (context.length() > tracker.limits().maxKeyLength()) {
       throw new IllegalArgumentException(
           "Input context is over " + tracker.limits().maxKeyLength() + " characters");
@@ -401,6 +418,9 @@ public final class Run implements AutoCloseable {
   }
 
   private void end(RunStatus terminal, Map<String, String> tags) {
+    if (status == RunStatus.RUNNING) {
+      ask(DataAction.RUN_WRITE); // a refused end leaves the run running
+    }
     synchronized (this) {
       if (status != RunStatus.RUNNING) {
         return;
@@ -426,6 +446,14 @@ public final class Run implements AutoCloseable {
           runName,
           already,
           terminal);
+    }
+  }
+
+  /** Asks the tracker's access policy, if any, about {@code action} on this run. */
+  private void ask(DataAction action) {
+    Guard g = tracker.guard();
+    if (g != null) {
+      g.write(action, runId);
     }
   }
 

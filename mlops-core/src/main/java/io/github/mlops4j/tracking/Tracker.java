@@ -2,6 +2,10 @@ package io.github.mlops4j.tracking;
 
 import io.github.mlops4j.StoredText;
 import io.github.mlops4j.artifacts.internal.PathNames;
+import io.github.mlops4j.governance.DataAccessPolicy;
+import io.github.mlops4j.governance.DataAction;
+import io.github.mlops4j.governance.ReadAudit;
+import io.github.mlops4j.governance.internal.Guard;
 import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.internal.Closest;
 import io.github.mlops4j.store.Store;
@@ -21,6 +25,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,6 +68,14 @@ import org.jspecify.annotations.Nullable;
  * process on the same host is left alone whatever its heartbeat says. Opening a tracker only reads
  * unless some run is due to be ended, so it does not wait for another connection's write.
  *
+ * <p><b>Access policy and read audit.</b> With a {@link Builder#accessPolicy DataAccessPolicy},
+ * every public method of the tracker, its runs and run builders that reads or writes stored data
+ * asks the policy first ({@link DataAction#RUN_READ}, {@link DataAction#RUN_WRITE}, {@link
+ * DataAction#ARTIFACT_READ}, {@link DataAction#ARTIFACT_WRITE}), as the {@link Builder#actor
+ * actor}, and a refusal reads and changes nothing; with a {@link Builder#readAudit ReadAudit},
+ * every read is recorded. Without either (the default) a call pays one null check. See {@code
+ * docs/governance.md}.
+ *
  * @since 0.1.0
  */
 public final class Tracker implements AutoCloseable {
@@ -101,6 +114,9 @@ public final class Tracker implements AutoCloseable {
   private final Duration shutdownFlushTimeout;
   private final ExitFlush exitFlush;
 
+  /** The access policy, actor and read audit; null when nothing is checked or recorded. */
+  private final @Nullable Guard guard;
+
   /** The registered JVM shutdown hook, from the first run started or resumed until close. */
   private @Nullable Thread shutdownHook;
 
@@ -114,6 +130,9 @@ public final class Tracker implements AutoCloseable {
     this.limits = b.limits;
     this.user = b.user;
     this.closeTimeout = b.closeTimeout;
+    String defaultActor = b.user;
+    Supplier<String> actor = b.actor != null ? b.actor : () -> defaultActor;
+    this.guard = Guard.of(b.accessPolicy, actor, b.readAudit);
     try {
       StoreAccess.migrate(store, TrackingDao.COMPONENT, TrackingDao.SCHEMA_VERSION);
     } catch (RuntimeException e) {
@@ -250,6 +269,11 @@ public final class Tracker implements AutoCloseable {
       @Nullable String parentRunId,
       Map<String, String> tags) {
     checkOpen();
+    if (guard != null) {
+      guard.write(
+          DataAction.RUN_WRITE,
+          experimentName != null ? experimentName : Objects.requireNonNull(experimentId));
+    }
     String expId =
         experimentId != null
             ? experimentId
@@ -346,13 +370,16 @@ public final class Tracker implements AutoCloseable {
    */
   public Run resumeRun(String runId) {
     checkOpen();
-    RunInfo info = findRun(runId).orElseThrow(() -> new RunNotFoundException(runId));
+    if (guard != null) {
+      guard.write(DataAction.RUN_WRITE, Objects.requireNonNull(runId, "runId"));
+    }
+    RunInfo info = dao.findRun(runId).orElseThrow(() -> new RunNotFoundException(runId));
     if (info.status() != RunStatus.RUNNING) {
       throw new IllegalStateException(
           "Run " + runId + " has ended with status " + info.status() + " and cannot be resumed");
     }
     if (!dao.takeOver(runId, owner, clock.millis())) {
-      RunStatus now = findRun(runId).map(RunInfo::status).orElse(RunStatus.KILLED);
+      RunStatus now = dao.findRun(runId).map(RunInfo::status).orElse(RunStatus.KILLED);
       throw new IllegalStateException(
           "Run " + runId + " has ended with status " + now + " and cannot be resumed");
     }
@@ -402,12 +429,18 @@ public final class Tracker implements AutoCloseable {
   /** Soft-deletes a run: searches skip it unless asked for deleted runs. */
   public void deleteRun(String runId) {
     checkOpen();
+    if (guard != null) {
+      guard.write(DataAction.RUN_WRITE, Objects.requireNonNull(runId, "runId"));
+    }
     dao.setDeleted(runId, true, clock.millis());
   }
 
   /** Restores a deleted run. */
   public void restoreRun(String runId) {
     checkOpen();
+    if (guard != null) {
+      guard.write(DataAction.RUN_WRITE, Objects.requireNonNull(runId, "runId"));
+    }
     dao.setDeleted(runId, false, clock.millis());
   }
 
@@ -419,7 +452,11 @@ public final class Tracker implements AutoCloseable {
    */
   public Optional<RunInfo> findRun(String runId) {
     checkOpen();
-    return dao.findRun(Objects.requireNonNull(runId, "runId"));
+    Objects.requireNonNull(runId, "runId");
+    Guard g = guard;
+    return g == null
+        ? dao.findRun(runId)
+        : g.read(DataAction.RUN_READ, runId, () -> dao.findRun(runId));
   }
 
   /**
@@ -429,8 +466,12 @@ public final class Tracker implements AutoCloseable {
    */
   public List<MetricPoint> metricHistory(String runId, String key) {
     checkOpen();
-    return dao.metricHistory(
-        Objects.requireNonNull(runId, "runId"), Objects.requireNonNull(key, "key"));
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(key, "key");
+    Guard g = guard;
+    return g == null
+        ? dao.metricHistory(runId, key)
+        : g.read(DataAction.RUN_READ, runId, () -> dao.metricHistory(runId, key));
   }
 
   /** Most points {@link #metricHistory(String, String, int, String)} returns per page. */
@@ -461,8 +502,14 @@ public final class Tracker implements AutoCloseable {
     Objects.requireNonNull(key, "key");
     Checks.inRange(maxResults, 1, MAX_HISTORY_PAGE, "maxResults");
     long[] cursor = HistoryToken.decode(runId, key, pageToken);
+    Guard g = guard;
     TrackingDao.HistoryPage page =
-        dao.metricHistory(runId, key, maxResults, cursor[0], (int) cursor[1]);
+        g == null
+            ? dao.metricHistory(runId, key, maxResults, cursor[0], (int) cursor[1])
+            : g.read(
+                DataAction.RUN_READ,
+                runId,
+                () -> dao.metricHistory(runId, key, maxResults, cursor[0], (int) cursor[1]));
     TrackingDao.Cursor next = page.next();
     return new MetricHistoryPage(
         page.points(),
@@ -488,7 +535,10 @@ public final class Tracker implements AutoCloseable {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(axis, "axis");
     Checks.inRange(buckets, 1, MAX_BUCKETS, "buckets");
-    return dao.downsample(runId, key, buckets, axis);
+    Guard g = guard;
+    return g == null
+        ? dao.downsample(runId, key, buckets, axis)
+        : g.read(DataAction.RUN_READ, runId, () -> dao.downsample(runId, key, buckets, axis));
   }
 
   /**
@@ -500,18 +550,29 @@ public final class Tracker implements AutoCloseable {
    * @throws InvalidFilterException if the filter is malformed, pointing at the offending position
    */
   public List<RunInfo> searchRuns(String experiment, String filter) {
+    checkOpen();
+    Guard g = guard;
+    return g == null
+        ? searchAll(experiment, filter)
+        : g.read(
+            DataAction.RUN_READ,
+            Objects.requireNonNull(experiment, "experiment"),
+            () -> searchAll(experiment, filter));
+  }
+
+  private List<RunInfo> searchAll(String experiment, String filter) {
     RunQuery.Builder query =
         RunQuery.builder()
             .experiments(experiment)
             .filter(filter)
             .maxResults(RunQuery.MAX_RESULTS_LIMIT);
-    RunPage page = searchRuns(query.build());
+    RunPage page = search(query.build());
     if (page.nextPageToken() == null) {
       return page.runs();
     }
     List<RunInfo> all = new java.util.ArrayList<>(page.runs());
     while (page.nextPageToken() != null) {
-      page = searchRuns(query.pageToken(page.nextPageToken()).build());
+      page = search(query.pageToken(page.nextPageToken()).build());
       all.addAll(page.runs());
     }
     return List.copyOf(all);
@@ -530,7 +591,16 @@ public final class Tracker implements AutoCloseable {
    */
   public RunPage searchRuns(RunQuery query) {
     checkOpen();
-    Filter filter = FilterParser.parse(Objects.requireNonNull(query, "query").filter());
+    Objects.requireNonNull(query, "query");
+    Guard g = guard;
+    return g == null
+        ? search(query)
+        : g.read(DataAction.RUN_READ, query.experiments(), 0, () -> search(query));
+  }
+
+  private RunPage search(RunQuery query) {
+    checkOpen();
+    Filter filter = FilterParser.parse(query.filter());
     RunPage page = dao.search(query, filter);
     warnUnknownKeys(query, filter);
     return page;
@@ -612,24 +682,40 @@ public final class Tracker implements AutoCloseable {
    */
   public List<String> childRuns(String parentRunId) {
     checkOpen();
-    return dao.childRuns(parentRunId);
+    Objects.requireNonNull(parentRunId, "parentRunId");
+    Guard g = guard;
+    return g == null
+        ? dao.childRuns(parentRunId)
+        : g.read(DataAction.RUN_READ, parentRunId, () -> dao.childRuns(parentRunId));
   }
 
+  /** Every experiment. */
   public List<Experiment> experiments() {
     checkOpen();
-    return dao.experiments();
+    Guard g = guard;
+    return g == null
+        ? dao.experiments()
+        : g.read(DataAction.RUN_READ, List.of(), 0, dao::experiments);
   }
 
+  /** The experiment with this name, if it exists. */
   public Optional<Experiment> findExperiment(String name) {
     checkOpen();
-    return dao.findExperiment(
-        StoredText.check(Objects.requireNonNull(name, "name"), "Experiment name"));
+    String checked = StoredText.check(Objects.requireNonNull(name, "name"), "Experiment name");
+    Guard g = guard;
+    return g == null
+        ? dao.findExperiment(checked)
+        : g.read(DataAction.RUN_READ, checked, () -> dao.findExperiment(checked));
   }
 
   /** Returns the experiment, creating it if needed; safe across threads and processes. */
   public Experiment createExperiment(String name) {
     checkOpen();
-    return dao.getOrCreateExperiment(limits.checkName(name, "Experiment name"), clock.millis());
+    String checked = limits.checkName(name, "Experiment name");
+    if (guard != null) {
+      guard.write(DataAction.RUN_WRITE, checked);
+    }
+    return dao.getOrCreateExperiment(checked, clock.millis());
   }
 
   /**
@@ -651,6 +737,9 @@ public final class Tracker implements AutoCloseable {
   public boolean importRun(ImportedRun run) {
     checkOpen();
     Objects.requireNonNull(run, "run");
+    if (guard != null) {
+      guard.write(DataAction.RUN_WRITE, run.runId());
+    }
     limits.checkName(run.experiment(), "Experiment name");
     limits.checkName(run.runName(), "Run name");
     StoredText.check(run.user(), "User");
@@ -676,10 +765,10 @@ public final class Tracker implements AutoCloseable {
             "Artifact '" + cut(a.path()) + "' of run " + run.runId() + " is not in the store");
       }
     }
-    if (findRun(run.runId()).isPresent()) {
+    if (dao.findRun(run.runId()).isPresent()) {
       return false;
     }
-    String experimentId = createExperiment(run.experiment()).id();
+    String experimentId = dao.getOrCreateExperiment(run.experiment(), clock.millis()).id();
     return ImportedRunWriter.write(store, experimentId, run, clock.millis());
   }
 
@@ -691,12 +780,23 @@ public final class Tracker implements AutoCloseable {
    */
   public List<String> runsUsingDataset(String digest) {
     checkOpen();
-    return dao.runsUsingDataset(Objects.requireNonNull(digest, "digest"));
+    Objects.requireNonNull(digest, "digest");
+    Guard g = guard;
+    return g == null
+        ? dao.runsUsingDataset(digest)
+        : g.read(DataAction.RUN_READ, digest, () -> dao.runsUsingDataset(digest));
   }
 
   /** The dataset versions a run used. */
   public List<RunInput> inputs(String runId) {
-    return findRun(runId).orElseThrow(() -> new RunNotFoundException(runId)).inputs();
+    checkOpen();
+    Objects.requireNonNull(runId, "runId");
+    Guard g = guard;
+    return g == null ? inputsOf(runId) : g.read(DataAction.RUN_READ, runId, () -> inputsOf(runId));
+  }
+
+  private List<RunInput> inputsOf(String runId) {
+    return dao.findRun(runId).orElseThrow(() -> new RunNotFoundException(runId)).inputs();
   }
 
   /**
@@ -704,8 +804,21 @@ public final class Tracker implements AutoCloseable {
    * read: a file changed on disk fails at the end of the stream.
    */
   public InputStream openArtifact(String runId, String artifactPath) {
+    checkOpen();
+    Objects.requireNonNull(runId, "runId");
     PathNames.checkRelative(artifactPath, "artifact path");
-    RunInfo run = findRun(runId).orElseThrow(() -> new RunNotFoundException(runId));
+    Guard g = guard;
+    return g == null
+        ? open(runId, artifactPath)
+        : g.read(
+            DataAction.ARTIFACT_READ,
+            List.of(runId, artifactPath),
+            0,
+            () -> open(runId, artifactPath));
+  }
+
+  private InputStream open(String runId, String artifactPath) {
+    RunInfo run = dao.findRun(runId).orElseThrow(() -> new RunNotFoundException(runId));
     for (ArtifactInfo a : run.artifacts()) {
       if (a.path().equals(artifactPath)) {
         return store.artifacts().open(a.digest());
@@ -831,6 +944,11 @@ public final class Tracker implements AutoCloseable {
    */
   public TrackingLimits limits() {
     return limits;
+  }
+
+  /** The access policy, actor and read audit of this tracker's runs; null when there is none. */
+  @Nullable Guard guard() {
+    return guard;
   }
 
   private void checkOpen() {
@@ -1185,6 +1303,9 @@ public final class Tracker implements AutoCloseable {
     private Path workingDirectory = Path.of("").toAbsolutePath();
     private String user = System.getProperty("user.name", "unknown");
     private HeartbeatScheduler heartbeatScheduler = HeartbeatScheduler.THREAD;
+    private DataAccessPolicy accessPolicy = DataAccessPolicy.ALLOW_ALL;
+    private @Nullable Supplier<String> actor;
+    private @Nullable ReadAudit readAudit;
 
     private Builder() {}
 
@@ -1282,6 +1403,40 @@ public final class Tracker implements AutoCloseable {
       }
       StoredText.check(user, "user");
       this.user = user;
+      return this;
+    }
+
+    /**
+     * The policy asked before every read and write of runs, experiments and artifacts (default
+     * {@link DataAccessPolicy#ALLOW_ALL}); see {@link DataAccessPolicy}.
+     *
+     * @since 0.1.0
+     */
+    public Builder accessPolicy(DataAccessPolicy policy) {
+      this.accessPolicy = Objects.requireNonNull(policy, "accessPolicy");
+      return this;
+    }
+
+    /**
+     * Who reads and writes, asked on every checked call (default: the {@link #user(String) user}).
+     * A server passes the caller of the current request, for example from a thread-local; the
+     * supplier must return a non-blank name.
+     *
+     * @since 0.1.0
+     */
+    public Builder actor(Supplier<String> actor) {
+      this.actor = Objects.requireNonNull(actor, "actor");
+      return this;
+    }
+
+    /**
+     * Records every read of runs, experiments and artifacts (default: none). The tracker does not
+     * close it.
+     *
+     * @since 0.1.0
+     */
+    public Builder readAudit(ReadAudit audit) {
+      this.readAudit = Objects.requireNonNull(audit, "readAudit");
       return this;
     }
 

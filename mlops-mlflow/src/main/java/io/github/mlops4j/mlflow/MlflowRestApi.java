@@ -13,6 +13,7 @@ import static io.github.mlops4j.mlflow.RestJson.strings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.mlops4j.governance.DataAccessDeniedException;
 import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.registry.AccessDeniedException;
 import io.github.mlops4j.registry.ModelArtifact;
@@ -161,7 +162,7 @@ public final class MlflowRestApi implements MlflowHandler {
       return error(RestError.Code.INVALID_PARAMETER_VALUE, e.getMessage());
     } catch (InvalidFilterException e) {
       return error(RestError.Code.INVALID_PARAMETER_VALUE, e.getMessage());
-    } catch (AccessDeniedException e) {
+    } catch (AccessDeniedException | DataAccessDeniedException e) {
       return error(RestError.Code.PERMISSION_DENIED, e.getMessage());
     } catch (RegistryException e) {
       // A refusal (an alias blocks it, a validation rule, a name taken) is the client's to fix:

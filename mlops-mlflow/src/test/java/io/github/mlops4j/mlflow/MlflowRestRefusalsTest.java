@@ -2,6 +2,8 @@ package io.github.mlops4j.mlflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.mlops4j.governance.DataAccessDeniedException;
+import io.github.mlops4j.governance.DataAction;
 import io.github.mlops4j.registry.ModelArtifact;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelStatus;
@@ -227,5 +229,27 @@ class MlflowRestRefusalsTest {
     assertThat(a.status()).isEqualTo(400);
     assertThat(a.errorCode()).isEqualTo("INVALID_PARAMETER_VALUE");
     assertThat(registry.findModel("tagged")).isEmpty();
+  }
+
+  @Test
+  void aReadTheTrackersAccessPolicyRefuses_is403PermissionDenied() {
+    try (Tracker governed =
+        Tracker.builder()
+            .store(tracker.store())
+            .captureEnvironment(false)
+            .accessPolicy(
+                op -> {
+                  if (op.action() == DataAction.RUN_READ) {
+                    throw new DataAccessDeniedException(op, "no reads here");
+                  }
+                })
+            .build()) {
+      RestCalls calls =
+          new RestCalls(MlflowRestApi.builder().tracker(governed).registry(registry).build(), "u");
+      RestCalls.Answer a = calls.get("runs/get", "run_id=" + runId);
+      assertThat(a.status()).isEqualTo(403);
+      assertThat(a.json().path("error_code").asText()).isEqualTo("PERMISSION_DENIED");
+      assertThat(a.json().path("message").asText()).contains("RUN_READ", "no reads here");
+    }
   }
 }

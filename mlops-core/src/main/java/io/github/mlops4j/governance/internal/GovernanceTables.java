@@ -27,7 +27,7 @@ public final class GovernanceTables {
   public static final String COMPONENT = "governance";
 
   /** Schema version of the governance tables. */
-  public static final int SCHEMA_VERSION = 1;
+  public static final int SCHEMA_VERSION = 2;
 
   /** Longest subject or reason kept in the audit trail; longer text is cut. */
   static final int MAX_TEXT = 4_000;
