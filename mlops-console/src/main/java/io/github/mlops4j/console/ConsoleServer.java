@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.mlops4j.features.FeatureStore;
 import io.github.mlops4j.internal.Checks;
+import io.github.mlops4j.internal.ServerArgs;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.store.OpenMode;
 import io.github.mlops4j.store.Store;
@@ -113,32 +114,12 @@ public final class ConsoleServer implements AutoCloseable {
    * {@value #TOKEN_ENV}. Prints the console's URL.
    */
   public static void main(String[] args) {
-    Builder b = builder();
-    for (int i = 0; i < args.length; i += 2) {
-      String value = i + 1 < args.length ? args[i + 1] : null;
-      switch (args[i]) {
-        case "--workspace" -> b.workspace(Path.of(required(args[i], value)));
-        case "--host" -> b.host(required(args[i], value));
-        case "--port" -> b.port(Integer.parseInt(required(args[i], value)));
-        default ->
-            throw new IllegalArgumentException(
-                "Unknown option '" + Params.cut(args[i]) + "'; use --workspace, --host, --port");
-      }
-    }
-    String token = System.getenv(TOKEN_ENV);
-    if (token != null && !token.isEmpty()) {
-      b.token(token);
-    }
+    ServerArgs a = ServerArgs.parse(args, TOKEN_ENV);
+    Builder b = builder().workspace(a.workspace());
+    a.apply(b::host, b::port, b::token);
     ConsoleServer server = b.start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "console-stop"));
     System.out.println("mlops4j console on " + server.url());
-  }
-
-  private static String required(String option, @Nullable String value) {
-    if (value == null) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return value;
   }
 
   /**

@@ -8,11 +8,8 @@ import io.github.mlops4j.store.internal.Dialect;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -181,22 +178,6 @@ class FilterParserFuzzTest {
 
   private static List<String> run(SearchSql.Fragment where, SearchSql.Fragment orderBy)
       throws SQLException {
-    String sql = "SELECT r.run_id FROM runs r WHERE " + where.sql() + " ORDER BY " + orderBy.sql();
-    try (PreparedStatement ps = sqlite.prepareStatement(sql)) {
-      int i = 1;
-      for (Object p : where.params()) {
-        ps.setObject(i++, p);
-      }
-      for (Object p : orderBy.params()) {
-        ps.setObject(i++, p);
-      }
-      List<String> ids = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          ids.add(rs.getString(1));
-        }
-      }
-      return ids;
-    }
+    return SearchSqlQueries.runIds(sqlite, where, orderBy, "");
   }
 }

@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
@@ -832,24 +831,7 @@ class SearchSqlTest {
       throws SQLException {
     SearchSql.Fragment where = SearchSql.where(FilterParser.parse(filter), dialect());
     SearchSql.Fragment orderBy = SearchSql.orderBy(order, dialect());
-    String sql =
-        "SELECT r.run_id FROM runs r WHERE " + where.sql() + " ORDER BY " + orderBy.sql() + suffix;
-    try (PreparedStatement ps = db.prepareStatement(sql)) {
-      int i = 1;
-      for (Object p : where.params()) {
-        ps.setObject(i++, p);
-      }
-      for (Object p : orderBy.params()) {
-        ps.setObject(i++, p);
-      }
-      List<String> ids = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          ids.add(rs.getString(1));
-        }
-      }
-      return ids;
-    }
+    return SearchSqlQueries.runIds(db, where, orderBy, suffix);
   }
 
   private static List<String> ids(String spaceSeparated) {

@@ -2,6 +2,7 @@ package io.github.mlops4j.mlflow;
 
 import com.sun.net.httpserver.HttpServer;
 import io.github.mlops4j.internal.Checks;
+import io.github.mlops4j.internal.ServerArgs;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.tracking.Tracker;
 import java.io.IOException;
@@ -139,32 +140,12 @@ public final class MlflowServer implements AutoCloseable {
    * (default 127.0.0.1), {@code --port P} (default 5000); the token from {@value #TOKEN_ENV}.
    */
   public static void main(String[] args) {
-    Builder b = builder();
-    for (int i = 0; i < args.length; i += 2) {
-      String value = i + 1 < args.length ? args[i + 1] : null;
-      switch (args[i]) {
-        case "--workspace" -> b.workspace(Path.of(required(args[i], value)));
-        case "--host" -> b.host(required(args[i], value));
-        case "--port" -> b.port(Integer.parseInt(required(args[i], value)));
-        default ->
-            throw new IllegalArgumentException(
-                "Unknown option '" + RestError.cut(args[i]) + "'; use --workspace, --host, --port");
-      }
-    }
-    String token = System.getenv(TOKEN_ENV);
-    if (token != null && !token.isEmpty()) {
-      b.token(token);
-    }
+    ServerArgs a = ServerArgs.parse(args, TOKEN_ENV);
+    Builder b = builder().workspace(a.workspace());
+    a.apply(b::host, b::port, b::token);
     MlflowServer server = b.start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "mlflow-server-stop"));
     System.out.println("MLflow tracking server on " + server.url());
-  }
-
-  private static String required(String option, @Nullable String value) {
-    if (value == null) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return value;
   }
 
   /** Answers requests without the right bearer token with 401, in MLflow's error format. */
