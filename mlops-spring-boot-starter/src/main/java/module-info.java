@@ -15,6 +15,8 @@ module io.github.mlops4j.spring {
   requires transitive io.github.mlops4j;
   requires static transitive io.github.mlops4j.registry;
   requires static transitive io.github.mlops4j.serving;
+  requires static io.github.mlops4j.console;
+  requires static jakarta.servlet;
   requires transitive spring.boot;
   requires transitive spring.boot.autoconfigure;
   requires transitive spring.context;

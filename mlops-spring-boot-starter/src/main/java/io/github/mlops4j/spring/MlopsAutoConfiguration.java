@@ -15,8 +15,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -113,6 +115,34 @@ public class MlopsAutoConfiguration {
   @ConditionalOnBean(Tracker.class)
   public io.github.mlops4j.Subscription mlopsRunMdc(Tracker tracker) {
     return tracker.addListener(new RunMdc());
+  }
+
+  /**
+   * The read-only console of mlops-console, mounted as a servlet at {@code mlops.console.path} with
+   * {@code mlops.console.enabled=true} in a servlet web application.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(
+      name = {"io.github.mlops4j.console.ConsoleHandler", "jakarta.servlet.http.HttpServlet"})
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnProperty(prefix = "mlops.console", name = "enabled", havingValue = "true")
+  static class ConsoleConfiguration {
+    @Bean
+    @ConditionalOnMissingBean(name = "mlopsConsole")
+    ServletRegistrationBean<ConsoleServlet> mlopsConsole(
+        MlopsProperties properties,
+        Tracker tracker,
+        FeatureStore features,
+        ObjectProvider<ModelRegistry> registry) {
+      String path = ConsoleServlet.checkPath(properties.getConsole().getPath());
+      io.github.mlops4j.console.ConsoleHandler.Builder b =
+          io.github.mlops4j.console.ConsoleHandler.builder().tracker(tracker).features(features);
+      registry.ifAvailable(b::registry);
+      ServletRegistrationBean<ConsoleServlet> bean =
+          new ServletRegistrationBean<>(new ConsoleServlet(b.build()), path + "/*");
+      bean.setName("mlopsConsole");
+      return bean;
+    }
   }
 
   /** The registry, with mlops-registry on the class path. */

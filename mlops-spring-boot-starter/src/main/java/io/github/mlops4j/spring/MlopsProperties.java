@@ -53,6 +53,8 @@ public class MlopsProperties {
 
   private final Observations observations = new Observations();
 
+  private final Console console = new Console();
+
   /** Defaults, then bound by Spring. */
   public MlopsProperties() {}
 
@@ -94,6 +96,10 @@ public class MlopsProperties {
 
   public Observations getObservations() {
     return observations;
+  }
+
+  public Console getConsole() {
+    return console;
   }
 
   /** {@code mlops.serving.*}: the served models. */
@@ -271,6 +277,37 @@ public class MlopsProperties {
 
     public void setMdc(boolean mdc) {
       this.mdc = mdc;
+    }
+  }
+
+  /** {@code mlops.console.*}: the read-only web console, with mlops-console on the class path. */
+  public static class Console {
+    /**
+     * Mount the console in the application's servlet container (off by default). The application's
+     * own security filters apply to it, as to any other path.
+     */
+    private boolean enabled;
+
+    /** Where the console is mounted: segments of letters, digits, '-' and '_' after each '/'. */
+    private String path = "/mlops";
+
+    /** Defaults, then bound by Spring. */
+    public Console() {}
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getPath() {
+      return path;
+    }
+
+    public void setPath(String path) {
+      this.path = path;
     }
   }
 }
