@@ -95,7 +95,7 @@ public final class DriftRecorder implements DriftListener {
       run.logParam("preset", report.preset());
       long step = window.index();
       run.logMetric("drift.share", report.driftedShare(), step);
-      run.logMetric("drift.drifted_columns", report.driftedColumns(), step);
+      run.logMetric("drift.drifted_columns", (double) report.driftedColumns(), step);
       run.logMetric("drift.dataset", report.datasetDrift() ? 1 : 0, step);
       for (ColumnDrift c : report.columns()) {
         run.logMetric("score/" + key(c.column()), c.score(), step);

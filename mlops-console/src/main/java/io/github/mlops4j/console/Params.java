@@ -33,7 +33,7 @@ final class Params {
       throw new BadRequest(
           "The query string is " + rawQuery.length() + " characters; at most " + MAX_QUERY);
     }
-    for (String pair : rawQuery.split("&")) {
+    for (String pair : rawQuery.split("&", -1)) {
       if (pair.isEmpty()) {
         continue;
       }

@@ -42,6 +42,7 @@ final class Svg {
    * One series: x values ascending, y values (NaN breaks the line), and optional min/max per point
    * (drawn as a thin range bar where they differ, for downsampled series).
    */
+  @SuppressWarnings("ArrayRecordComponent") // a private carrier of chart data, never compared
   record Series(String label, double[] x, double[] y, double[] min, double[] max) {
     Series {
       Objects.requireNonNull(label, "label");
@@ -245,7 +246,7 @@ final class Svg {
   }
 
   private static void describe(StringBuilder h, String xLabel, List<Series> series, boolean time) {
-    h.append(series.size()).append(series.size() == 1 ? " series" : " series").append(" over ");
+    h.append(series.size()).append(" series over ");
     h.append(Html.esc(xLabel)).append(". ");
     for (int k = 0; k < series.size(); k++) {
       Series s = series.get(k);
