@@ -1,5 +1,6 @@
 package io.github.mlops4j.console;
 
+import io.github.mlops4j.monitoring.DriftRecorder;
 import io.github.mlops4j.tracking.ArtifactInfo;
 import io.github.mlops4j.tracking.RunInfo;
 import java.util.Map;

@@ -2,6 +2,7 @@ package io.github.mlops4j.console;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.mlops4j.monitoring.DriftRecorder;
 import io.github.mlops4j.tracking.MetricPoint;
 import io.github.mlops4j.tracking.RunInfo;
 import io.github.mlops4j.tracking.RunQuery;

@@ -5,6 +5,7 @@ import io.github.mlops4j.features.FeatureRow;
 import io.github.mlops4j.features.FeatureStore;
 import io.github.mlops4j.features.FeatureView;
 import io.github.mlops4j.features.ValueType;
+import io.github.mlops4j.monitoring.DriftRecorder;
 import io.github.mlops4j.monitoring.WindowInfo;
 import io.github.mlops4j.monitoring.drift.DriftDetector;
 import io.github.mlops4j.monitoring.drift.DriftReport;

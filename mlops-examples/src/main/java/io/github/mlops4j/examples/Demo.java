@@ -15,6 +15,7 @@ import io.github.mlops4j.features.OnlineFeatures;
 import io.github.mlops4j.features.TrainingRow;
 import io.github.mlops4j.features.ValueType;
 import io.github.mlops4j.monitoring.DriftListener;
+import io.github.mlops4j.monitoring.DriftRecorder;
 import io.github.mlops4j.monitoring.Monitor;
 import io.github.mlops4j.monitoring.PredictionTask;
 import io.github.mlops4j.monitoring.WindowInfo;
@@ -279,6 +280,8 @@ public final class Demo {
       try (Monitor monitor = monitor(split.train(), drift)) {
         new MonitorMetrics(monitor).bindTo(meters);
         new PerformanceMetrics(monitor).bindTo(meters);
+        // every evaluated window is kept in the workspace, for the console's drift page
+        monitor.addListener(DriftRecorder.of(tracker, MODEL));
         // Serving to monitoring: each prediction's inputs (after enrichment) are observed, its
         // malignant score is kept under the prediction id until the label arrives.
         MonitorListener feed =

@@ -1,7 +1,5 @@
-package io.github.mlops4j.console;
+package io.github.mlops4j.monitoring;
 
-import io.github.mlops4j.monitoring.DriftListener;
-import io.github.mlops4j.monitoring.WindowInfo;
 import io.github.mlops4j.monitoring.drift.ColumnDrift;
 import io.github.mlops4j.monitoring.drift.DriftReport;
 import io.github.mlops4j.tracking.Run;
@@ -18,14 +16,13 @@ import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
- * Keeps a {@link io.github.mlops4j.monitoring.Monitor}'s drift reports in the workspace, where the
- * console's drift page reads them: each evaluated window becomes one tracking run in experiment
- * {@value #EXPERIMENT}, tagged with the model ({@value #MODEL_TAG}) and the window's index ({@value
- * #WINDOW_TAG}), holding the window's bounds and row counts as params, its scores as metrics at
- * step = the window's index ({@code drift.share}, {@code drift.drifted_columns}, {@code
- * drift.dataset} as 1 or 0, and {@code score/<column>} per column), and the report itself as the
- * artifacts {@value #HTML_ARTIFACT} (the monitoring module's HTML report) and {@value
- * #JSON_ARTIFACT}.
+ * Keeps a {@link Monitor}'s drift reports in the workspace, where mlops-console's drift page reads
+ * them: each evaluated window becomes one tracking run in experiment {@value #EXPERIMENT}, tagged
+ * with the model ({@value #MODEL_TAG}) and the window's index ({@value #WINDOW_TAG}), holding the
+ * window's bounds and row counts as params, its scores as metrics at step = the window's index
+ * ({@code drift.share}, {@code drift.drifted_columns}, {@code drift.dataset} as 1 or 0, and {@code
+ * score/<column>} per column), and the report itself as the artifacts {@value #HTML_ARTIFACT} (the
+ * monitoring module's HTML report) and {@value #JSON_ARTIFACT}.
  *
  * <pre>{@code
  * monitor.addListener(DriftRecorder.of(tracker, "churn"));
