@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.mlops4j.monitoring.DriftRecorder;
 import io.github.mlops4j.openlineage.testing.LineageSchema;
+import io.github.mlops4j.store.Store;
+import io.github.mlops4j.tracking.RunInfo;
+import io.github.mlops4j.tracking.Tracker;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +62,17 @@ class DemoIT {
             "OpenLineage events");
 
     assertLineage(Demo.lineageFile(dir.resolve("ws")));
+
+    // every evaluated window was kept in the workspace for the console's drift page
+    try (Store store = Store.open(dir.resolve("ws"));
+        Tracker tracker = Tracker.builder().store(store).captureEnvironment(false).build()) {
+      List<RunInfo> windows = tracker.searchRuns(DriftRecorder.EXPERIMENT, "");
+      assertThat(windows).isNotEmpty();
+      assertThat(windows)
+          .allSatisfy(r -> assertThat(r.tags()).containsEntry(DriftRecorder.MODEL_TAG, Demo.MODEL));
+      assertThat(windows)
+          .anySatisfy(r -> assertThat(r.metrics().get("drift.dataset").value()).isEqualTo(1.0));
+    }
   }
 
   /**
