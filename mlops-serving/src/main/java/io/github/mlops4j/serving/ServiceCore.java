@@ -149,11 +149,12 @@ final class ServiceCore {
   private final Set<Integer> rolledBackCanaries = new HashSet<>();
 
   /**
-   * The versions loaded for each target before the first snapshot is published (with {@code
-   * awaitFirstVersion}, until every target has one), and why each target without one has none.
+   * The version loaded for each target before the first snapshot is published (with {@code
+   * awaitFirstVersion}, until every target has one); null for a target without one yet.
    */
   private LoadedVersion<?>[] pending;
 
+  /** Why each target without a version before the first snapshot has none yet. */
   private final @Nullable String[] waiting;
 
   private ServiceCore(InferenceService.Builder b) {
