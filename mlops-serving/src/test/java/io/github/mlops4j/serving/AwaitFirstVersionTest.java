@@ -36,17 +36,24 @@ class AwaitFirstVersionTest {
     return InferenceService.builder().registry(registry).model("churn").awaitFirstVersion();
   }
 
+  /**
+   * A waiting service of churn following alias champion, its lifecycle events into {@code events}.
+   */
+  private static InferenceService followingChampion(
+      ModelRegistry registry, List<ServingEvent> events) {
+    return waiting(registry)
+        .alias("champion")
+        .listener(PredictionListener.onServingEvent(events::add))
+        .build();
+  }
+
   @Test
   void startsWithoutTheAliasAndServesOnceItIsSet() {
     try (ModelRegistry registry = TestModels.registry(workspace)) {
       Model<Label> model = TestModels.classifier(0);
       registry.register("churn", model, null);
       List<ServingEvent> events = new CopyOnWriteArrayList<>();
-      try (InferenceService s =
-          waiting(registry)
-              .alias("champion")
-              .listener(PredictionListener.onServingEvent(events::add))
-              .build()) {
+      try (InferenceService s = followingChampion(registry, events)) {
         assertThat(s.isLoaded()).isFalse();
         assertThat(s.notLoadedReason()).contains("'churn' has no version for alias champion yet");
         assertThatThrownBy(() -> s.predict(TestModels.request(1, 1, 1)))
@@ -98,11 +105,7 @@ class AwaitFirstVersionTest {
       registry.setAlias("churn", "champion", 1);
       corrupt(registry, bad);
       List<ServingEvent> events = new CopyOnWriteArrayList<>();
-      try (InferenceService s =
-          waiting(registry)
-              .alias("champion")
-              .listener(PredictionListener.onServingEvent(events::add))
-              .build()) {
+      try (InferenceService s = followingChampion(registry, events)) {
         assertThat(s.isLoaded()).isFalse();
         assertThat(s.notLoadedReason())
             .hasValueSatisfying(
@@ -177,11 +180,8 @@ class AwaitFirstVersionTest {
         s.refresh(WAIT);
         assertThat(s.routes()).containsEntry("primary", 1).containsEntry("canary", 2);
         assertThat(s.canaryActive()).isTrue();
-        Set<Integer> versions = new HashSet<>();
-        for (int i = 0; i < 300; i++) { // 30% canary: both answer (miss chance below 1e-40)
-          versions.add(s.predict(TestModels.request(1, 1, 1)).version());
-        }
-        assertThat(versions).containsExactlyInAnyOrder(1, 2);
+        // 30% canary: both answer (the chance that one does not is below 1e-40)
+        assertThat(versionsAnswering(s, 300)).containsExactlyInAnyOrder(1, 2);
       }
     }
   }
@@ -205,11 +205,7 @@ class AwaitFirstVersionTest {
         assertThat(s.isLoaded()).isTrue();
         assertThat(s.routes()).containsEntry("a", 1).containsEntry("b", 2);
         assertThat(s.activeVersion()).isEqualTo(1);
-        Set<Integer> versions = new HashSet<>();
-        for (int i = 0; i < 200; i++) {
-          versions.add(s.predict(TestModels.request(1, 1, 1)).version());
-        }
-        assertThat(versions).containsExactlyInAnyOrder(1, 2);
+        assertThat(versionsAnswering(s, 300)).containsExactlyInAnyOrder(1, 2);
       }
     }
   }
@@ -218,14 +214,7 @@ class AwaitFirstVersionTest {
   void aMisspelledModelStillFailsTheBuild() {
     try (ModelRegistry registry = TestModels.registry(workspace)) {
       registry.register("churn", TestModels.classifier(0), null);
-      assertThatThrownBy(
-              () ->
-                  InferenceService.builder()
-                      .registry(registry)
-                      .model("chrun")
-                      .alias("champion")
-                      .awaitFirstVersion()
-                      .build())
+      assertThatThrownBy(() -> waiting(registry).model("chrun").alias("champion").build())
           .isInstanceOf(ModelUnavailableException.class)
           .hasMessageContaining("no model named 'chrun'")
           .hasMessageContaining("did you mean [churn]");
@@ -238,16 +227,21 @@ class AwaitFirstVersionTest {
       ModelVersion bad = registry.register("churn", TestModels.classifier(0), null);
       registry.setAlias("churn", "champion", 1);
       corrupt(registry, bad);
-      assertThatThrownBy(
-              () ->
-                  InferenceService.builder()
-                      .registry(registry)
-                      .model("churn")
-                      .alias("champion")
-                      .build())
+      InferenceService.Builder failFast =
+          InferenceService.builder().registry(registry).model("churn").alias("champion");
+      assertThatThrownBy(failFast::build)
           .isInstanceOf(ModelUnavailableException.class)
           .hasMessageContaining("Cannot load v1 of 'churn' for alias champion");
     }
+  }
+
+  /** The versions that answered {@code calls} predictions. */
+  private static Set<Integer> versionsAnswering(InferenceService s, int calls) {
+    Set<Integer> versions = new HashSet<>();
+    for (int i = 0; i < calls; i++) {
+      versions.add(s.predict(TestModels.request(1, 1, 1)).version());
+    }
+    return versions;
   }
 
   /** Flips a byte in the middle of the version's artifact: its integrity check fails on load. */
