@@ -41,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * takes traffic; calls already running finish on the old version, which is released once they are
  * done. A version that fails to load or warm never takes traffic.
  *
+ * <p>By default {@link Builder#build()} fails when a target has no loadable version. With {@link
+ * Builder#awaitFirstVersion()} it returns anyway: the service serves nothing ({@link #isLoaded()}
+ * is false, calls fail with {@link ModelUnavailableException} saying why) until the registry names
+ * a version that loads for every target, then it starts serving on its own.
+ *
  * @since 0.1.0
  */
 public final class InferenceService implements AutoCloseable {
@@ -73,7 +78,9 @@ public final class InferenceService implements AutoCloseable {
    *     Whatever the request holds, it fails this way and never counts against a version
    * @throws OverloadedException if {@code maxConcurrency} calls are already running
    * @throws DeadlineExceededException if the default timeout passed
-   * @throws ModelUnavailableException if the service is closed
+   * @throws ModelUnavailableException if the service is closed, or (built with {@link
+   *     Builder#awaitFirstVersion()}) has not loaded a version yet; the message says why (the alias
+   *     that names no version, the version that failed to load)
    * @throws ServingException if the model failed on a valid request (outcome {@code error}; a
    *     canary's failed call)
    */
@@ -209,14 +216,47 @@ public final class InferenceService implements AutoCloseable {
     return core.model;
   }
 
-  /** The version currently answering primary traffic. */
+  /**
+   * The version currently answering primary traffic (the first arm's under weighted routing).
+   *
+   * @throws ModelUnavailableException if the service is closed or has not loaded a version yet (see
+   *     {@link #isLoaded()})
+   */
   public int activeVersion() {
     return core.activeVersion();
   }
 
-  /** The registry signature of the active version (empty for a model registered without one). */
+  /**
+   * The registry signature of the active version (empty for a model registered without one).
+   *
+   * @throws ModelUnavailableException if the service is closed or has not loaded a version yet (see
+   *     {@link #isLoaded()})
+   */
   public Optional<ModelSignature> signature() {
     return core.signature();
+  }
+
+  /**
+   * True while the service serves: every target has a loaded version and the service is open.
+   * Always true between {@code build()} and {@code close()}, except for a service built with {@link
+   * Builder#awaitFirstVersion()}, which is false until its first versions loaded.
+   *
+   * @since 0.1.0
+   */
+  public boolean isLoaded() {
+    return core.isLoaded();
+  }
+
+  /**
+   * Why a service built with {@link Builder#awaitFirstVersion()} serves nothing yet, for example
+   * {@code 'churn' has no version for alias champion yet} or {@code v3 of 'churn' failed to load:
+   * ...} (one part per target without a version); empty once it serves, and after {@code close()}
+   * (a closed service fails calls with "is closed").
+   *
+   * @since 0.1.0
+   */
+  public Optional<String> notLoadedReason() {
+    return core.notLoadedReason();
   }
 
   /**
@@ -238,7 +278,8 @@ public final class InferenceService implements AutoCloseable {
 
   /**
    * The version answering each route now, for example {@code {primary=3, canary=4}}; a canary that
-   * was rolled back is absent.
+   * was rolled back is absent. Empty while the service has not loaded a version yet and after
+   * {@code close()}.
    */
   public Map<String, Integer> routes() {
     return core.versions();
@@ -337,6 +378,7 @@ public final class InferenceService implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     Set<String> ignoredFields = Set.of();
     LongSupplier ticker = System::nanoTime;
+    boolean awaitFirstVersion;
 
     private Builder() {}
 
@@ -529,6 +571,27 @@ public final class InferenceService implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Lets {@link #build()} return when a target (the alias or version, an A/B arm, the canary or
+     * the shadow) names no version yet or its version fails to load, instead of failing with {@link
+     * ModelUnavailableException}. Until every target has a loaded version the service serves
+     * nothing: {@code predict}, {@code predictAll} and batch jobs fail with {@link
+     * ModelUnavailableException} saying why ({@link InferenceService#notLoadedReason()}), {@link
+     * InferenceService#isLoaded()} is false. The service follows the registry as always (at once
+     * for changes made through the same registry instance, else within its poll interval, or on
+     * {@link InferenceService#refresh(Duration)}) and starts serving once every target has a
+     * version that loads; a version that failed to load is tried again once no target names it.
+     *
+     * <p>A model name the registry does not know still fails {@code build()} at once, as does a
+     * registry that cannot be read.
+     *
+     * @since 0.1.0
+     */
+    public Builder awaitFirstVersion() {
+      this.awaitFirstVersion = true;
+      return this;
+    }
+
     /** The clock of event timestamps (default UTC system clock). */
     public Builder clock(Clock clock) {
       this.clock = BuilderSettings.clock(clock);
@@ -539,7 +602,8 @@ public final class InferenceService implements AutoCloseable {
      * Loads and warms every version the routing needs, then starts following the registry.
      *
      * @throws IllegalStateException if registry or model is missing
-     * @throws ModelUnavailableException if a target does not resolve or cannot be loaded
+     * @throws ModelUnavailableException if the registry has no such model, or (without {@link
+     *     #awaitFirstVersion()}) a target does not resolve or cannot be loaded
      */
     public InferenceService build() {
       if (registry == null || model == null) {

@@ -130,11 +130,32 @@ final class ServiceCore {
   private volatile boolean closed;
   private @Nullable Subscription registryListener;
 
+  /** {@code build()} returns even when a target has no loadable version yet. */
+  private final boolean awaitFirstVersion;
+
+  /**
+   * Why no snapshot is published yet (each target without a version, and why); meaningful only
+   * while {@link #snapshot} is null and the service is open.
+   */
+  private volatile String notLoaded;
+
   // Loader-thread state (also used by the building thread before the loader starts).
   private final Map<Integer, LoadedVersion<?>> loaded = new HashMap<>();
   private final ArrayDeque<Integer> recent = new ArrayDeque<>();
-  private final Set<Integer> failedVersions = new HashSet<>();
+
+  /** Versions that failed to load or warm, with the reason; retried once no target names them. */
+  private final Map<Integer, String> failedVersions = new HashMap<>();
+
   private final Set<Integer> rolledBackCanaries = new HashSet<>();
+
+  /**
+   * The version loaded for each target before the first snapshot is published (with {@code
+   * awaitFirstVersion}, until every target has one); null for a target without one yet.
+   */
+  private LoadedVersion<?>[] pending;
+
+  /** Why each target without a version before the first snapshot has none yet. */
+  private final @Nullable String[] waiting;
 
   private ServiceCore(InferenceService.Builder b) {
     this.model = Objects.requireNonNull(b.model);
@@ -156,6 +177,8 @@ final class ServiceCore {
     this.stickyKey = routing.stickyKey().orElse(null);
     this.shadow = routing.shadow().orElse(null);
     this.idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE) + '-';
+    this.awaitFirstVersion = b.awaitFirstVersion;
+    this.notLoaded = "'" + model + "' is loading its first version";
 
     List<Target> t = new ArrayList<>();
     List<String> r = new ArrayList<>();
@@ -188,6 +211,8 @@ final class ServiceCore {
     }
     this.targets = List.copyOf(t);
     this.routes = List.copyOf(r);
+    this.pending = new LoadedVersion<?>[targets.size()];
+    this.waiting = new String[targets.size()];
 
     Set<String> ignored = new HashSet<>(b.ignoredFields);
     List<String> keys = new ArrayList<>();
@@ -314,9 +339,15 @@ final class ServiceCore {
     ServiceCore core = new ServiceCore(b);
     try {
       core.reconcile(true);
+      if (core.snapshot == null) { // awaitFirstVersion: a target has no loadable version yet
+        LOG.warn(
+            "'{}' starts without a loaded version and serves nothing until every target has one:"
+                + " {}",
+            core.model,
+            core.notLoaded);
+      }
       core.registryListener = core.registry.addListener(core::onRegistryEvent);
       core.scheduleReconcile(); // a change made while the first versions loaded
-
     } catch (RuntimeException e) {
       core.close();
       throw e;
@@ -375,10 +406,7 @@ final class ServiceCore {
     Objects.requireNonNull(request, "request");
     long start = ticker.getAsLong();
     long deadline = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : start + timeoutNanos;
-    Snapshot s = snapshot;
-    if (closed || s == null) {
-      throw new ModelUnavailableException("The service of '" + model + "' is closed");
-    }
+    Snapshot s = serving();
     Semaphore p = permits;
     if (p != null && !p.tryAcquire()) {
       s.byTarget()[0].meters.record(0, Outcome.OVERLOADED, ticker.getAsLong() - start);
@@ -394,10 +422,7 @@ final class ServiceCore {
       Map<String, ?> input = features == null ? request : enrich(request, s);
       try {
         // enrichment may take a while: route on the snapshot current after it
-        Snapshot routed = features == null ? s : snapshot;
-        if (routed == null) {
-          throw new ModelUnavailableException("The service of '" + model + "' is closed");
-        }
+        Snapshot routed = features == null ? s : serving();
         return route(routed, input, start, deadline);
       } catch (InvalidInputException e) {
         throw input instanceof Enriched en && en.notes != null ? en.explain(e) : e;
@@ -424,10 +449,7 @@ final class ServiceCore {
       if (lv.acquire()) {
         break;
       }
-      s = snapshot;
-      if (s == null) {
-        throw new ModelUnavailableException("The service of '" + model + "' is closed");
-      }
+      s = serving();
     }
     String id = idPrefix + Long.toHexString(ids.incrementAndGet());
     Prediction result;
@@ -875,8 +897,7 @@ final class ServiceCore {
     long start = ticker.getAsLong();
     Snapshot s = snapshot;
     if (closed || s == null) {
-      ModelUnavailableException e =
-          new ModelUnavailableException("The service of '" + model + "' is closed");
+      ModelUnavailableException e = unavailable();
       for (int i = 0; i < n; i++) {
         out.add(new BatchAccess.RowResult(null, e));
       }
@@ -980,10 +1001,7 @@ final class ServiceCore {
   /** Routes one request of a batch as {@link #route} does: its target, a lease, its id. */
   private Row routeRow(Map<String, ?> input) {
     while (true) {
-      Snapshot s = snapshot;
-      if (s == null) {
-        throw new ModelUnavailableException("The service of '" + model + "' is closed");
-      }
+      Snapshot s = serving();
       int target = pick(s, input);
       LoadedVersion<?> lv = s.byTarget()[target];
       if (lv.acquire()) {
@@ -1259,7 +1277,7 @@ final class ServiceCore {
   /** Re-resolves every target now and waits (bounded) until the service follows. */
   void refresh(Duration wait) {
     if (closed) {
-      throw new ModelUnavailableException("The service of '" + model + "' is closed");
+      throw unavailable();
     }
     registry.refresh();
     Future<?> f;
@@ -1280,14 +1298,19 @@ final class ServiceCore {
   /**
    * Resolves every target and loads what changed; publishes one new snapshot. Runs on the loader
    * thread (or the building thread before the service is published).
+   *
+   * <p>Before the first snapshot is published, what loaded is kept in {@link #pending}: with {@code
+   * awaitFirstVersion} a target may have no loadable version yet, and the snapshot is published
+   * once every target has one. A snapshot never holds a target without a version.
    */
   private void reconcile(boolean initial) {
     if (closed) {
       return;
     }
     Snapshot old = snapshot;
-    LoadedVersion<?>[] next =
-        old == null ? new LoadedVersion<?>[targets.size()] : old.byTarget().clone();
+    LoadedVersion<?>[] before = old == null ? pending : old.byTarget();
+    LoadedVersion<?>[] next = before.clone();
+    boolean failFast = initial && !awaitFirstVersion;
     boolean canaryActive = old == null || old.canaryActive();
     boolean changed = false;
     List<ServingEvent.Swapped> swaps = new ArrayList<>(); // sent once the new snapshot is out
@@ -1298,11 +1321,14 @@ final class ServiceCore {
       try {
         mv = registry.resolve(model, t.reference());
       } catch (RuntimeException e) {
-        if (initial) {
+        if (initial) { // a registry that fails is not waited for
           throw new ModelUnavailableException(
               "Cannot resolve " + t + " of '" + model + "': " + e.getMessage(), e);
         }
-        LOG.warn("Cannot resolve {} of '{}'; the current version keeps serving", t, model, e);
+        if (next[i] == null) {
+          waiting[i] = "cannot resolve " + t + " of '" + model + "': " + reason(e);
+        }
+        LOG.warn("Cannot resolve {} of '{}'; {}", t, model, keeps(old, i), e);
         continue;
       }
       if (mv.isEmpty()) {
@@ -1316,14 +1342,21 @@ final class ServiceCore {
                     + "'"
                     + suggestion(model, known, "models"));
           }
-          throw new ModelUnavailableException(
-              "'" + model + "' has no version for " + t + "; register one or set the alias first");
+          if (failFast) {
+            throw new ModelUnavailableException(
+                "'"
+                    + model
+                    + "' has no version for "
+                    + t
+                    + "; register one or set the alias first");
+          }
         }
-        LOG.warn(
-            "{} of '{}' resolves to nothing now; v{} keeps serving",
-            t,
-            model,
-            next[i] == null ? 0 : next[i].version);
+        if (next[i] == null) {
+          waiting[i] = "'" + model + "' has no version for " + t + " yet";
+        }
+        if (!initial) { // at start, one line says what is waited for
+          LOG.warn("{} of '{}' resolves to nothing now; {}", t, model, keeps(old, i));
+        }
         continue;
       }
       int v = mv.get().version();
@@ -1346,43 +1379,64 @@ final class ServiceCore {
       }
       LoadedVersion<?> lv = loaded.get(v);
       if (lv == null) {
-        if (!initial && failedVersions.contains(v)) {
+        String failed = failedVersions.get(v);
+        if (failed != null) { // not retried while a target still names it
+          if (next[i] == null) {
+            waiting[i] = failed;
+          }
           continue;
         }
         try {
           lv = load(mv.get(), initial);
         } catch (RuntimeException e) {
-          failedVersions.add(v);
           meters.loadFailed();
           String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+          failedVersions.put(v, "v" + v + " of '" + model + "' failed to load: " + reason(e));
           events.offer(new ServingEvent.LoadFailed(model, v, reason, clock.instant()));
-          if (initial) {
+          if (failFast) {
             throw new ModelUnavailableException(
                 "Cannot load v" + v + " of '" + model + "' for " + t + ": " + reason, e);
           }
+          if (next[i] == null) {
+            waiting[i] = failedVersions.get(v);
+          }
           LOG.error(
-              "v{} of '{}' failed to load or warm and takes no traffic; v{} keeps serving",
+              "v{} of '{}' failed to load or warm and takes no traffic; {}",
               v,
               model,
-              next[i] == null ? 0 : next[i].version,
+              keeps(old, i),
               e);
           continue;
         }
         loaded.put(v, lv);
       }
-      if (!initial && next[i] != null) {
+      if (old != null) { // a version loaded before the first snapshot never served
         swaps.add(
-            new ServingEvent.Swapped(model, routes.get(i), next[i].version, v, clock.instant()));
+            new ServingEvent.Swapped(
+                model, routes.get(i), old.byTarget()[i].version, v, clock.instant()));
       }
       next[i] = lv;
+      waiting[i] = null;
       changed = true;
     }
-    failedVersions.retainAll(named); // a failed version is retried once an alias leaves it
+    failedVersions.keySet().retainAll(named); // retried once no target names it
     if (closed) {
       retireAll(); // close() ran while this loaded: release everything, publish nothing
       return;
     }
-    if (!changed) {
+    if (old == null) {
+      String why = waitingFor(next);
+      if (why != null) { // nothing is published while a target has no version
+        pending = next;
+        notLoaded = why;
+        retireUnused(before, next);
+        return;
+      }
+      pending = new LoadedVersion<?>[targets.size()];
+      if (!initial) {
+        LOG.info("'{}' has a version for every target now and starts serving", model);
+      }
+    } else if (!changed) {
       return;
     }
     snapshot = new Snapshot(next, canaryActive);
@@ -1396,7 +1450,31 @@ final class ServiceCore {
           swap.fromVersion(),
           swap.toVersion());
     }
-    retireUnused(old == null ? null : old.byTarget(), next);
+    retireUnused(before, next);
+  }
+
+  /** Why the targets of {@code next} without a version have none, or null if each has one. */
+  private @Nullable String waitingFor(LoadedVersion<?>[] next) {
+    List<String> why = new ArrayList<>();
+    for (int i = 0; i < next.length; i++) {
+      if (next[i] == null) {
+        String w = waiting[i];
+        why.add(w != null ? w : "'" + model + "' has no version for " + targets.get(i) + " yet");
+      }
+    }
+    return why.isEmpty() ? null : String.join("; ", why);
+  }
+
+  /** What answers target {@code i} while its new version is not taken. */
+  private String keeps(@Nullable Snapshot old, int i) {
+    return old != null
+        ? "v" + old.byTarget()[i].version + " keeps serving"
+        : "'" + model + "' serves nothing until every target has a version that loads";
+  }
+
+  /** The message of a failure, bounded. */
+  private static String reason(RuntimeException e) {
+    return Texts.abbreviate(e.getMessage() == null ? e.toString() : e.getMessage(), 500);
   }
 
   /**
@@ -1406,7 +1484,9 @@ final class ServiceCore {
   private void retireUnused(LoadedVersion<?> @Nullable [] previous, LoadedVersion<?>[] serving) {
     Set<Integer> inUse = new HashSet<>();
     for (LoadedVersion<?> lv : serving) {
-      inUse.add(lv.version);
+      if (lv != null) { // a target without a version before the first snapshot
+        inUse.add(lv.version);
+      }
     }
     recent.removeIf(inUse::contains);
     if (previous != null) {
@@ -1573,19 +1653,49 @@ final class ServiceCore {
 
   // ---------------------------------------------------------------- accessors and close
 
-  int activeVersion() {
+  /**
+   * The snapshot answering now.
+   *
+   * @throws ModelUnavailableException if the service is closed or has no version loaded yet
+   */
+  private Snapshot serving() {
     Snapshot s = snapshot;
-    if (s == null) {
-      throw new ModelUnavailableException("The service of '" + model + "' is closed");
+    if (s == null || closed) {
+      throw unavailable();
     }
-    return s.byTarget()[0].version;
+    return s;
+  }
+
+  /** Why no snapshot answers: the service closed, or (read while none was published) why not. */
+  private ModelUnavailableException unavailable() {
+    if (closed) {
+      return new ModelUnavailableException("The service of '" + model + "' is closed");
+    }
+    return new ModelUnavailableException(
+        "The service of '"
+            + model
+            + "' has not loaded a version yet: "
+            + notLoaded
+            + "; it serves as soon as the registry names a version that loads for every target");
+  }
+
+  boolean isLoaded() {
+    return snapshot != null && !closed;
+  }
+
+  Optional<String> notLoadedReason() {
+    if (snapshot != null || closed) {
+      return Optional.empty();
+    }
+    return Optional.of(notLoaded);
+  }
+
+  int activeVersion() {
+    return serving().byTarget()[0].version;
   }
 
   Optional<ModelSignature> signature() {
-    Snapshot s = snapshot;
-    if (s == null) {
-      throw new ModelUnavailableException("The service of '" + model + "' is closed");
-    }
+    Snapshot s = serving();
     return Optional.ofNullable(s.byTarget()[0].signature);
   }
 
@@ -1663,6 +1773,7 @@ final class ServiceCore {
     List<LoadedVersion<?>> all = new ArrayList<>(loaded.values());
     loaded.clear();
     recent.clear();
+    pending = new LoadedVersion<?>[targets.size()];
     snapshot = null;
     for (LoadedVersion<?> lv : all) {
       lv.retire();

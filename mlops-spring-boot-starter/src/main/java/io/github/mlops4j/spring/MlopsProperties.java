@@ -177,6 +177,14 @@ public class MlopsProperties {
     /** Request fields that are not model inputs (ids, keys for logging). */
     private List<String> ignoreFields = new ArrayList<>();
 
+    /**
+     * Fail the start when the model has no loadable version (the alias names none, or its version
+     * fails to load). With false the application starts anyway: the model's health is
+     * OUT_OF_SERVICE with the reason, calls fail with ModelUnavailableException, and the service
+     * starts serving as soon as the registry names a version that loads.
+     */
+    private boolean required = true;
+
     /** Defaults, then bound by Spring. */
     public Model() {}
 
@@ -242,6 +250,14 @@ public class MlopsProperties {
 
     public void setIgnoreFields(List<String> ignoreFields) {
       this.ignoreFields = ignoreFields;
+    }
+
+    public boolean isRequired() {
+      return required;
+    }
+
+    public void setRequired(boolean required) {
+      this.required = required;
     }
   }
 

@@ -149,7 +149,10 @@ public final class ServedModels implements SmartLifecycle {
     return registry;
   }
 
-  /** Builds the service of {@code name}: loads and warms its first version. */
+  /**
+   * Builds the service of {@code name}: loads and warms its first version, or, with {@code
+   * required=false}, starts it without one when it has none that loads yet.
+   */
   InferenceService start(String name) {
     Served s = Objects.requireNonNull(served.get(name), name);
     MlopsProperties.Model m = s.settings;
@@ -185,14 +188,35 @@ public final class ServedModels implements SmartLifecycle {
     b.listener(PredictionListener.onServingEvent(s::onEvent)).sampleRate(0);
     PredictionObserver delegate = observers == null ? null : observers.forModel(name);
     b.observer(new Gate(s.inFlight, delegate, properties.getObservations().isMdc()));
+    if (!m.isRequired()) {
+      b.awaitFirstVersion(); // the health says why until a version loads
+    }
     try {
       InferenceService service = b.build();
       s.service = service;
       return service;
     } catch (ModelUnavailableException e) {
       throw new IllegalStateException(
-          prefix + ": cannot serve '" + name + "': " + e.getMessage(), e);
+          prefix + ": cannot serve '" + name + "': " + e.getMessage() + optionalHint(name, m), e);
     }
+  }
+
+  /** How to start without a version of a model the registry knows. */
+  private String optionalHint(String name, MlopsProperties.Model m) {
+    if (!m.isRequired()) {
+      return "";
+    }
+    try {
+      if (registry.findModel(name).isEmpty()) {
+        return ""; // a misspelled name: waiting would not help
+      }
+    } catch (RuntimeException e) {
+      return "";
+    }
+    return ". To start without it and serve once the registry names a version that loads, set"
+        + " mlops.serving.models."
+        + name
+        + ".required=false";
   }
 
   /**

@@ -80,10 +80,13 @@ public class MlopsActuatorAutoConfiguration {
                   s.service()
                       .ifPresent(
                           svc -> {
-                            m.put("routes", svc.routes());
-                            if (!svc.routes().isEmpty()) {
-                              m.put("version", svc.activeVersion());
+                            // one read: empty while no version is loaded yet, or once closed
+                            Map<String, Integer> routes = svc.routes();
+                            m.put("routes", routes);
+                            if (!routes.isEmpty()) { // the first route is the active version's
+                              m.put("version", routes.values().iterator().next());
                             }
+                            svc.notLoadedReason().ifPresent(r -> m.put("notLoaded", r));
                           });
                   out.put(name, m);
                 });

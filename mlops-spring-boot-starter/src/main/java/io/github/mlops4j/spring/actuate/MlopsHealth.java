@@ -81,10 +81,11 @@ public final class MlopsHealth {
 
   /**
    * The health of one served model. UP while a version serves; OUT_OF_SERVICE once the context
-   * started closing (draining); DOWN when the service has no loadable version (closed or never
-   * built). Details: {@code version} (loaded), {@code routes}, {@code alias} and {@code
-   * aliasTarget} (the version the registry names, which differs from {@code version} while a new
-   * version loads or after it failed to), {@code lastLoadFailure}.
+   * started closing (draining), and while a model with {@code required=false} has no loaded version
+   * yet (detail {@code reason}: why, from {@link InferenceService#notLoadedReason()}); DOWN when
+   * the service is closed or was never built. Details: {@code version} (loaded), {@code routes},
+   * {@code alias} and {@code aliasTarget} (the version the registry names, which differs from
+   * {@code version} while a new version loads or after it failed to), {@code lastLoadFailure}.
    */
   public static HealthIndicator model(ServedModels models, ServedModels.Served served) {
     return () -> {
@@ -96,12 +97,18 @@ public final class MlopsHealth {
       } else if (service.isEmpty()) {
         h.down().withDetail("reason", "not loaded");
       } else {
-        try {
-          h.withDetail("version", service.get().activeVersion());
-          h.withDetail("routes", service.get().routes());
-          h.up();
-        } catch (ModelUnavailableException e) {
-          h.down().withDetail("reason", "closed");
+        InferenceService svc = service.get();
+        Optional<String> waiting = svc.notLoadedReason();
+        if (waiting.isPresent()) { // required=false: started without a loadable version
+          h.status(Status.OUT_OF_SERVICE).withDetail("reason", abbreviate(waiting.get()));
+        } else {
+          try {
+            h.withDetail("version", svc.activeVersion());
+            h.withDetail("routes", svc.routes());
+            h.up();
+          } catch (ModelUnavailableException e) {
+            h.down().withDetail("reason", "closed");
+          }
         }
       }
       served
