@@ -10,9 +10,12 @@ import io.github.mlops4j.tracking.Tracker;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.CompositeHealthContributor;
@@ -92,7 +95,12 @@ public class MlopsActuatorAutoConfiguration {
     }
   }
 
-  /** Tracker and feature meters, with Micrometer on the class path. */
+  /**
+   * Tracker meters ({@code mlops.tracker.*}: queue depth, writer lag, points stored, dropped and
+   * rejected), feature meters ({@code mlops.features.*}: freshness and lookups per view) and the
+   * feature cache's meters ({@code cache.*} with tag {@code cache=mlops.features}), with Micrometer
+   * on the class path.
+   */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(MeterRegistry.class)
   static class Metrics {
@@ -107,6 +115,7 @@ public class MlopsActuatorAutoConfiguration {
         FeatureStore f = fs.getIfAvailable();
         if (f != null) {
           bindFeatures(f, registry);
+          bindCache(f, registry);
         }
       };
     }
@@ -120,10 +129,84 @@ public class MlopsActuatorAutoConfiguration {
         .description("Metric points dropped because the queue was full")
         .register(registry);
     FunctionCounter.builder("mlops.tracker.points.rejected", t, Tracker::rejectedMetricPoints)
-        .description("Metric points rejected by the tracking limits")
+        .description("Metric points dropped because their run had ended in the store")
         .register(registry);
     FunctionCounter.builder("mlops.tracker.points.stored", t, Tracker::storedMetricPoints)
         .description("Metric points written to the store")
+        .register(registry);
+    TimeGauge.builder(
+            "mlops.tracker.writer.lag",
+            t,
+            TimeUnit.MILLISECONDS,
+            x -> (double) x.metricWriterLag().toMillis())
+        .description("How long the oldest metric point not yet stored has waited")
+        .register(registry);
+  }
+
+  /** The name and tag of the feature cache's meters, as Micrometer's cache binders name them. */
+  static final String CACHE = "mlops.features";
+
+  /**
+   * The feature store's online cache under the names of Micrometer's {@code CaffeineCacheMetrics}
+   * ({@code cache.gets{result=hit|miss}}, {@code cache.puts}, {@code cache.evictions}, {@code
+   * cache.eviction.weight}, {@code cache.load{result=success|failure}}, {@code
+   * cache.load.duration}, {@code cache.size}), tag {@code cache=mlops.features}, so cache panels
+   * made for Caffeine caches show it. Each meter reads {@link FeatureStore#cacheStats()}.
+   */
+  static void bindCache(FeatureStore f, MeterRegistry registry) {
+    Tags tags = Tags.of("cache", CACHE);
+    Gauge.builder("cache.size", f, s -> (double) s.cacheStats().size())
+        .tags(tags)
+        .description("The number of entries in this cache (an estimate)")
+        .register(registry);
+    String gets =
+        "The number of times cache lookup methods have returned a cached (hit) or uncached"
+            + " (newly loaded) value (miss)";
+    FunctionCounter.builder("cache.gets", f, s -> (double) s.cacheStats().hits())
+        .tags(tags)
+        .tag("result", "hit")
+        .description(gets)
+        .register(registry);
+    FunctionCounter.builder("cache.gets", f, s -> (double) s.cacheStats().misses())
+        .tags(tags)
+        .tag("result", "miss")
+        .description(gets)
+        .register(registry);
+    FunctionCounter.builder(
+            "cache.puts",
+            f,
+            s -> (double) (s.cacheStats().loadSuccesses() + s.cacheStats().loadFailures()))
+        .tags(tags)
+        .description("The number of entries added to the cache")
+        .register(registry);
+    FunctionCounter.builder("cache.evictions", f, s -> (double) s.cacheStats().evictions())
+        .tags(tags)
+        .description("The number of times the cache was evicted")
+        .register(registry);
+    FunctionCounter.builder("cache.eviction.weight", f, s -> (double) s.cacheStats().evictions())
+        .tags(tags)
+        .description("The sum of weights of evicted entries (each entry weighs 1)")
+        .register(registry);
+    String loads =
+        "The number of times cache lookup methods have successfully loaded a new value or failed"
+            + " to load a new value";
+    FunctionCounter.builder("cache.load", f, s -> (double) s.cacheStats().loadSuccesses())
+        .tags(tags)
+        .tag("result", "success")
+        .description(loads)
+        .register(registry);
+    FunctionCounter.builder("cache.load", f, s -> (double) s.cacheStats().loadFailures())
+        .tags(tags)
+        .tag("result", "failure")
+        .description(loads)
+        .register(registry);
+    TimeGauge.builder(
+            "cache.load.duration",
+            f,
+            TimeUnit.NANOSECONDS,
+            s -> (double) s.cacheStats().totalLoadTime().toNanos())
+        .tags(tags)
+        .description("The time the cache has spent loading new values")
         .register(registry);
   }
 
