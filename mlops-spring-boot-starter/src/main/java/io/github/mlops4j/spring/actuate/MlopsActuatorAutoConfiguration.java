@@ -151,10 +151,13 @@ public class MlopsActuatorAutoConfiguration {
    * ({@code cache.gets{result=hit|miss}}, {@code cache.puts}, {@code cache.evictions}, {@code
    * cache.eviction.weight}, {@code cache.load{result=success|failure}}, {@code
    * cache.load.duration}, {@code cache.size}), tag {@code cache=mlops.features}, so cache panels
-   * made for Caffeine caches show it. Each meter reads {@link FeatureStore#cacheStats()}.
+   * made for Caffeine caches show it. The tags {@code name} and {@code cache.manager} complete the
+   * tag keys Spring Boot gives its own caches' meters: Prometheus wants one set of tag keys per
+   * meter name, and an application with Spring caches publishes {@code cache.gets} too. Each meter
+   * reads {@link FeatureStore#cacheStats()}.
    */
   static void bindCache(FeatureStore f, MeterRegistry registry) {
-    Tags tags = Tags.of("cache", CACHE);
+    Tags tags = Tags.of("cache", CACHE, "name", CACHE, "cache.manager", "mlops4j");
     Gauge.builder("cache.size", f, s -> (double) s.cacheStats().size())
         .tags(tags)
         .description("The number of entries in this cache (an estimate)")
