@@ -247,8 +247,9 @@ final class MetricWriter {
   /**
    * How long the oldest point not yet stored has waited at {@code nowMillis} (the tracker clock's
    * time), in milliseconds: the oldest of the batch being written, else the head of the queue; 0
-   * when no point waits. Reads two fields and, unless the batch holds the oldest point, the queue's
-   * head (a scan only past flush barriers); a snapshot while the writer runs.
+   * when no point waits. Reads one field and, when no batch is being written, the queue's head (a
+   * scan only past flush barriers); a snapshot while the writer runs, which may read low for the
+   * instant between the writer taking a batch from the queue and marking it as being written.
    */
   long lag(long nowMillis) {
     long since = inFlightSince;

@@ -132,6 +132,16 @@ class FeatureAndTrackerMetersTest {
               assertThat(meters.get("cache.size").tags("cache", "mlops.features").gauge().value())
                   .isEqualTo(1);
               assertThat(cache(meters, "cache.evictions")).isZero();
+              // the tag keys Spring Boot gives its caches' meters: one key set per name
+              assertThat(
+                      meters
+                          .get("cache.gets")
+                          .tags("result", "hit")
+                          .functionCounter()
+                          .getId()
+                          .getTags())
+                  .extracting(Tag::getKey)
+                  .containsExactlyInAnyOrder("cache", "name", "cache.manager", "result");
               assertThat(cache(meters, "cache.load", "result", "failure")).isZero();
               assertThat(meters.get("cache.load.duration").timeGauge()).isNotNull();
 
