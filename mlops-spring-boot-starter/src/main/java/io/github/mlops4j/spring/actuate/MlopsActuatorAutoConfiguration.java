@@ -1,5 +1,6 @@
 package io.github.mlops4j.spring.actuate;
 
+import io.github.mlops4j.features.FeatureCacheStats;
 import io.github.mlops4j.features.FeatureStore;
 import io.github.mlops4j.serving.InferenceService;
 import io.github.mlops4j.spring.MlopsAutoConfiguration;
@@ -16,6 +17,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.CompositeHealthContributor;
@@ -165,44 +167,48 @@ public class MlopsActuatorAutoConfiguration {
     String gets =
         "The number of times cache lookup methods have returned a cached (hit) or uncached"
             + " (newly loaded) value (miss)";
-    FunctionCounter.builder("cache.gets", f, s -> (double) s.cacheStats().hits())
-        .tags(tags)
-        .tag("result", "hit")
-        .description(gets)
-        .register(registry);
-    FunctionCounter.builder("cache.gets", f, s -> (double) s.cacheStats().misses())
-        .tags(tags)
-        .tag("result", "miss")
-        .description(gets)
-        .register(registry);
-    FunctionCounter.builder(
-            "cache.puts",
-            f,
-            s -> (double) (s.cacheStats().loadSuccesses() + s.cacheStats().loadFailures()))
-        .tags(tags)
-        .description("The number of entries added to the cache")
-        .register(registry);
-    FunctionCounter.builder("cache.evictions", f, s -> (double) s.cacheStats().evictions())
-        .tags(tags)
-        .description("The number of times the cache was evicted")
-        .register(registry);
-    FunctionCounter.builder("cache.eviction.weight", f, s -> (double) s.cacheStats().evictions())
-        .tags(tags)
-        .description("The sum of weights of evicted entries (each entry weighs 1)")
-        .register(registry);
+    cacheCounter(
+        registry, f, "cache.gets", tags.and("result", "hit"), gets, FeatureCacheStats::hits);
+    cacheCounter(
+        registry, f, "cache.gets", tags.and("result", "miss"), gets, FeatureCacheStats::misses);
+    cacheCounter(
+        registry,
+        f,
+        "cache.puts",
+        tags,
+        "The number of entries added to the cache",
+        s -> s.loadSuccesses() + s.loadFailures());
+    cacheCounter(
+        registry,
+        f,
+        "cache.evictions",
+        tags,
+        "The number of times the cache was evicted",
+        FeatureCacheStats::evictions);
+    cacheCounter(
+        registry,
+        f,
+        "cache.eviction.weight",
+        tags,
+        "The sum of weights of evicted entries (each entry weighs 1)",
+        FeatureCacheStats::evictions);
     String loads =
         "The number of times cache lookup methods have successfully loaded a new value or failed"
             + " to load a new value";
-    FunctionCounter.builder("cache.load", f, s -> (double) s.cacheStats().loadSuccesses())
-        .tags(tags)
-        .tag("result", "success")
-        .description(loads)
-        .register(registry);
-    FunctionCounter.builder("cache.load", f, s -> (double) s.cacheStats().loadFailures())
-        .tags(tags)
-        .tag("result", "failure")
-        .description(loads)
-        .register(registry);
+    cacheCounter(
+        registry,
+        f,
+        "cache.load",
+        tags.and("result", "success"),
+        loads,
+        FeatureCacheStats::loadSuccesses);
+    cacheCounter(
+        registry,
+        f,
+        "cache.load",
+        tags.and("result", "failure"),
+        loads,
+        FeatureCacheStats::loadFailures);
     TimeGauge.builder(
             "cache.load.duration",
             f,
@@ -210,6 +216,19 @@ public class MlopsActuatorAutoConfiguration {
             s -> (double) s.cacheStats().totalLoadTime().toNanos())
         .tags(tags)
         .description("The time the cache has spent loading new values")
+        .register(registry);
+  }
+
+  private static void cacheCounter(
+      MeterRegistry registry,
+      FeatureStore f,
+      String name,
+      Tags tags,
+      String description,
+      ToLongFunction<FeatureCacheStats> count) {
+    FunctionCounter.builder(name, f, s -> (double) count.applyAsLong(s.cacheStats()))
+        .tags(tags)
+        .description(description)
         .register(registry);
   }
 
