@@ -116,7 +116,8 @@ public final class FeatureStore implements AutoCloseable {
               b.cacheMaximumSize,
               b.cacheMaxStaleness,
               b.cacheRefreshAfter,
-              b.cacheRefreshExecutor);
+              b.cacheRefreshExecutor,
+              b.lookupObserver);
       this.materializer =
           new Materializer(store, dao, catalog, clock, onlineStore, embeddedOnline, reader.cache());
       this.historical = new HistoricalJoin(store, dao, catalog, b.executor);
@@ -421,6 +422,19 @@ public final class FeatureStore implements AutoCloseable {
         () -> reader.read(rows, features));
   }
 
+  /**
+   * Statistics of this feature store's online cache since it was built: requests answered from the
+   * cache or read from the online store, loads, evictions and size. Local numbers (no database
+   * access); the counting costs one {@code LongAdder} increment per request and per load. The
+   * Spring Boot starter publishes them as Micrometer's cache meters ({@code cache.gets} and the
+   * rest, tag {@code cache=mlops.features}).
+   *
+   * @since 0.1.0
+   */
+  public FeatureCacheStats cacheStats() {
+    return reader.cache().stats();
+  }
+
   // ---------------------------------------------------------------- freshness
 
   /** Freshness of every view, by name. */
@@ -561,6 +575,7 @@ public final class FeatureStore implements AutoCloseable {
     private DataAccessPolicy accessPolicy = DataAccessPolicy.ALLOW_ALL;
     private @Nullable Supplier<String> actor;
     private @Nullable ReadAudit readAudit;
+    private @Nullable FeatureLookupObserver lookupObserver;
 
     /** The actor when none is given: the {@code user.name} system property. */
     static final String DEFAULT_ACTOR = System.getProperty("user.name", "unknown");
@@ -671,6 +686,18 @@ public final class FeatureStore implements AutoCloseable {
      */
     public Builder readAudit(ReadAudit audit) {
       this.readAudit = Objects.requireNonNull(audit, "readAudit");
+      return this;
+    }
+
+    /**
+     * Sees every online read from its start to its end (default: none, at the cost of one null
+     * check per read); see {@link FeatureLookupObserver}. The Spring Boot starter sets one that
+     * records a Micrometer observation per read.
+     *
+     * @since 0.1.0
+     */
+    public Builder lookupObserver(FeatureLookupObserver observer) {
+      this.lookupObserver = Objects.requireNonNull(observer, "lookupObserver");
       return this;
     }
 

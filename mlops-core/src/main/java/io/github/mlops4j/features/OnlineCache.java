@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +55,13 @@ import org.jspecify.annotations.Nullable;
  * reject (with {@link RejectedExecutionException}) every task: a rejected reload counts as failed,
  * but an executor that silently drops a task stops refresh-ahead for good (entries are then only
  * re-read on the caller's thread once they are older than {@code maxStaleness}).
+ *
+ * <p>Statistics ({@link #stats()}): Caffeine's own counters ({@code recordStats}, one {@link
+ * java.util.concurrent.atomic.LongAdder} increment per request and per load, no lock), with one
+ * count per (view, entity) request. Lookups probe with {@code asMap().get} (which touches the entry
+ * and starts a due refresh as {@code getIfPresent} does, but records nothing) and record their hits
+ * themselves; the misses are recorded by the load, so a multi-row read's missing keys, probed and
+ * then bulk-loaded, are counted once.
  */
 final class OnlineCache implements AutoCloseable {
   record Key(long viewId, EntityKey key) {}
@@ -104,6 +113,7 @@ final class OnlineCache implements AutoCloseable {
   private final ConcurrentHashMap<Key, CompletableFuture<Entry>> pendingReloads =
       new ConcurrentHashMap<>();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final ConcurrentStatsCounter stats = new ConcurrentStatsCounter();
 
   /**
    * @param refreshAfter age after which a read entry is reloaded in the background; null for half
@@ -148,7 +158,7 @@ final class OnlineCache implements AutoCloseable {
       this.refreshExecutor = Runnable::run;
       this.ownedExecutor = null;
     }
-    Caffeine<Object, Object> builder = Caffeine.newBuilder();
+    Caffeine<Object, Object> builder = Caffeine.newBuilder().recordStats(() -> stats);
     if (refresh) {
       builder.refreshAfterWrite(refreshNanos, TimeUnit.NANOSECONDS);
     }
@@ -298,12 +308,15 @@ final class OnlineCache implements AutoCloseable {
 
   Entry get(ViewState view, EntityKey entity) {
     Key key = new Key(view.id, entity);
-    Entry e = cache.get(key);
-    if (e.version != view.version) {
+    Entry e = cache.asMap().get(key);
+    if (e != null) {
+      if (e.version == view.version) {
+        stats.recordHits(1);
+        return e;
+      }
       cache.invalidate(key);
-      e = cache.get(key);
     }
-    return e;
+    return cache.get(key); // records the miss (or a hit, if another thread loaded it meanwhile)
   }
 
   /**
@@ -314,10 +327,11 @@ final class OnlineCache implements AutoCloseable {
     Entry[] out = new Entry[entities.length];
     Key[] keys = new Key[entities.length];
     List<Key> missing = null;
+    int hits = 0;
     for (int i = 0; i < out.length; i++) {
       Key k = new Key(view.id, entities[i]);
       keys[i] = k;
-      Entry e = cache.getIfPresent(k);
+      Entry e = cache.asMap().get(k);
       if (e != null && e.version != view.version) {
         cache.invalidate(k);
         e = null;
@@ -329,7 +343,11 @@ final class OnlineCache implements AutoCloseable {
         missing.add(k);
       } else {
         out[i] = e;
+        hits++;
       }
+    }
+    if (hits > 0) {
+      stats.recordHits(hits);
     }
     if (missing != null) {
       // Caffeine stores a bulk load's results with plain puts, possibly after a write's
@@ -437,6 +455,19 @@ final class OnlineCache implements AutoCloseable {
 
   long estimatedSize() {
     return cache.estimatedSize();
+  }
+
+  /** The cache's statistics since it was built. */
+  FeatureCacheStats stats() {
+    CacheStats s = stats.snapshot();
+    return new FeatureCacheStats(
+        s.hitCount(),
+        s.missCount(),
+        s.loadSuccessCount(),
+        s.loadFailureCount(),
+        java.time.Duration.ofNanos(s.totalLoadTime()),
+        s.evictionCount(),
+        cache.estimatedSize());
   }
 
   /** Drops every entry and ends the refresh thread this cache owns (does not wait for it). */

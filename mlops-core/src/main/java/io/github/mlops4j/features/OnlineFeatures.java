@@ -20,12 +20,22 @@ public final class OnlineFeatures {
   private final FeatureValue[] values;
   private final Instant readTime;
 
-  OnlineFeatures(Columns columns, int width, int size, FeatureValue[] values, Instant readTime) {
+  /** The least available status of the stored values read (see {@link FeatureLookupObserver}). */
+  final FeatureStatus outcome;
+
+  OnlineFeatures(
+      Columns columns,
+      int width,
+      int size,
+      FeatureValue[] values,
+      Instant readTime,
+      FeatureStatus outcome) {
     this.columns = columns;
     this.width = width;
     this.size = size;
     this.values = values;
     this.readTime = readTime;
+    this.outcome = outcome;
   }
 
   /** Number of request rows. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,11 +18,20 @@ import org.jspecify.annotations.Nullable;
  * at the clock's now; on-demand features are computed last. Owns the cache.
  */
 final class OnlineReader {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OnlineReader.class);
+
+  /** The outcome of a read by rank: the highest rank among its values wins. */
+  private static final FeatureStatus[] OUTCOMES = {
+    FeatureStatus.PRESENT, FeatureStatus.NULL_VALUE, FeatureStatus.EXPIRED, FeatureStatus.NOT_FOUND
+  };
+
   private final ViewCatalog catalog;
   private final Clock clock;
   private final OnlineStore onlineStore;
   private final @Nullable JdbcOnlineStore embeddedOnline;
   private final OnlineCache cache;
+  private final @Nullable FeatureLookupObserver observer;
+  private final AtomicBoolean observerFailed = new AtomicBoolean();
 
   OnlineReader(
       ViewCatalog catalog,
@@ -31,8 +41,10 @@ final class OnlineReader {
       long cacheMaximumSize,
       Duration cacheMaxStaleness,
       @Nullable Duration cacheRefreshAfter,
-      @Nullable Executor cacheRefreshExecutor) {
+      @Nullable Executor cacheRefreshExecutor,
+      @Nullable FeatureLookupObserver observer) {
     this.catalog = catalog;
+    this.observer = observer;
     this.clock = clock;
     this.onlineStore = onlineStore;
     this.embeddedOnline = embeddedOnline;
@@ -56,11 +68,50 @@ final class OnlineReader {
   OnlineFeatures read(List<? extends Map<String, ?>> rows, List<String> features) {
     Objects.requireNonNull(rows, "rows");
     Plan plan = catalog.plan(features);
+    FeatureLookupObserver o = observer;
+    return o == null ? read(plan, rows) : observed(o, plan, rows);
+  }
+
+  private OnlineFeatures observed(
+      FeatureLookupObserver o, Plan plan, List<? extends Map<String, ?>> rows) {
+    Object context = o.onStart(plan.viewNames, rows.size());
+    OnlineFeatures out;
+    try {
+      out = read(plan, rows);
+    } catch (Throwable t) { // an Error too: every onStart gets its onEnd
+      end(o, context, null, t);
+      throw t;
+    }
+    end(o, context, out.outcome, null);
+    return out;
+  }
+
+  /** Calls {@code onEnd}; a failure there is logged once and never replaces the read's outcome. */
+  private void end(
+      FeatureLookupObserver o,
+      @Nullable Object context,
+      @Nullable FeatureStatus outcome,
+      @Nullable Throwable error) {
+    try {
+      o.onEnd(context, outcome, error);
+    } catch (RuntimeException e) {
+      if (observerFailed.compareAndSet(false, true)) {
+        LOG.warn(
+            "FeatureLookupObserver {} failed in onEnd; the read's outcome is kept (further"
+                + " failures are not logged)",
+            o.getClass().getName(),
+            e);
+      }
+    }
+  }
+
+  private OnlineFeatures read(Plan plan, List<? extends Map<String, ?>> rows) {
     Instant readTime = clock.instant();
     long t = Timestamps.toNanosSaturated(readTime);
     int n = rows.size();
     int width = plan.width;
     FeatureValue[] out = new FeatureValue[n * width];
+    int outcome = 0; // rank in OUTCOMES
     for (Plan.ViewPlan vp : plan.views) {
       ViewState v = vp.view;
       OnlineCache.Entry[] entries;
@@ -103,6 +154,13 @@ final class OnlineReader {
           present++;
         }
       }
+      if (notFound > 0) {
+        outcome = 3;
+      } else if (expired > 0) {
+        outcome = Math.max(outcome, 2);
+      } else if (nulls > 0) {
+        outcome = Math.max(outcome, 1);
+      }
       LookupCounters c = v.counters;
       int perEntity = vp.requested;
       if (perEntity > 0) {
@@ -128,7 +186,7 @@ final class OnlineReader {
         System.arraycopy(row, 0, out, i * width, width);
       }
     }
-    return new OnlineFeatures(plan.columns, width, n, out, readTime);
+    return new OnlineFeatures(plan.columns, width, n, out, readTime, OUTCOMES[outcome]);
   }
 
   /** Reads stored rows of one view from the online store (the cache's loader). */

@@ -98,11 +98,20 @@ final class Plan {
   final ViewPlan[] views;
   final OnDemandPlan[] onDemand;
 
-  private Plan(Columns columns, int width, ViewPlan[] views, OnDemandPlan[] onDemand) {
+  /** The views the requested references name, sorted (for {@link FeatureLookupObserver}). */
+  final List<String> viewNames;
+
+  private Plan(
+      Columns columns,
+      int width,
+      ViewPlan[] views,
+      OnDemandPlan[] onDemand,
+      List<String> viewNames) {
     this.columns = columns;
     this.width = width;
     this.views = views;
     this.onDemand = onDemand;
+    this.viewNames = viewNames;
   }
 
   /**
@@ -128,8 +137,10 @@ final class Plan {
     // view name -> list of {slot, col}; TreeMap: a deterministic order, irrelevant to results.
     Map<String, List<int[]>> stored = new TreeMap<>();
     List<OnDemandPlan> onDemand = new ArrayList<>();
+    Set<String> viewNames = new TreeSet<>();
     for (int i = 0; i < refs.size(); i++) {
       FeatureRef ref = FeatureRef.parse(refs.get(i));
+      viewNames.add(ref.view());
       ViewState v = views.get(ref.view());
       if (v != null) {
         Integer slot = v.def.slotByName.get(ref.feature());
@@ -195,7 +206,8 @@ final class Plan {
         new Columns(refs),
         columns.size(),
         viewPlans.toArray(new ViewPlan[0]),
-        onDemand.toArray(new OnDemandPlan[0]));
+        onDemand.toArray(new OnDemandPlan[0]),
+        List.copyOf(viewNames));
   }
 
   private static int column(String ref, List<String> columns, Map<String, Integer> colOf) {

@@ -60,12 +60,19 @@ final class MetricWriter {
     final long step;
     final long timestamp;
 
-    Point(String runId, String key, double value, long step, long timestamp) {
+    /**
+     * When the point was queued, in milliseconds on the tracker's clock (for {@link
+     * MetricWriter#lag}).
+     */
+    final long queuedAt;
+
+    Point(String runId, String key, double value, long step, long timestamp, long queuedAt) {
       this.runId = runId;
       this.key = key;
       this.value = value;
       this.step = step;
       this.timestamp = timestamp;
+      this.queuedAt = queuedAt;
     }
   }
 
@@ -150,6 +157,12 @@ final class MetricWriter {
   private volatile @Nullable Throwable lastFailure;
   private volatile int inFlight;
 
+  /** No point waiting: the value of {@link #inFlightSince} between batches. */
+  private static final long NONE = Long.MAX_VALUE;
+
+  /** When the oldest point of the batch being written was queued; {@link #NONE} when none is. */
+  private volatile long inFlightSince = NONE;
+
   /** Points per run of the batch being written (empty when none is). */
   private volatile Map<String, Integer> inFlightByRun = Map.of();
 
@@ -229,6 +242,38 @@ final class MetricWriter {
 
   int pending() {
     return queue.size() + inFlight;
+  }
+
+  /**
+   * How long the oldest point not yet stored has waited at {@code nowMillis} (the tracker clock's
+   * time), in milliseconds: the oldest of the batch being written, else the head of the queue; 0
+   * when no point waits. Reads one field and, when no batch is being written, the queue's head (a
+   * scan only past flush barriers); a snapshot while the writer runs, which may read low for the
+   * instant between the writer taking a batch from the queue and marking it as being written.
+   */
+  long lag(long nowMillis) {
+    long since = inFlightSince;
+    if (since == NONE) {
+      since = oldestQueued();
+    }
+    return since == NONE ? 0 : Math.max(0, nowMillis - since);
+  }
+
+  /** When the first point in the queue was queued, or {@link #NONE}. */
+  private long oldestQueued() {
+    Object head = queue.peek();
+    if (head == null) {
+      return NONE;
+    }
+    if (head instanceof Point p) {
+      return p.queuedAt;
+    }
+    for (Object o : queue) {
+      if (o instanceof Point p) {
+        return p.queuedAt;
+      }
+    }
+    return NONE;
   }
 
   /**
@@ -339,6 +384,7 @@ final class MetricWriter {
       }
       batch.add(first);
       queue.drainTo(batch, maxBatch - 1);
+      inFlightSince = oldest(batch);
       if (!writeWithRetry(batch)) {
         return;
       }
@@ -352,6 +398,17 @@ final class MetricWriter {
         return;
       }
     }
+  }
+
+  /** When the oldest point of a batch was queued, or {@link #NONE} for flush barriers only. */
+  private static long oldest(List<Object> batch) {
+    long oldest = NONE;
+    for (Object o : batch) {
+      if (o instanceof Point p && p.queuedAt < oldest) {
+        oldest = p.queuedAt;
+      }
+    }
+    return oldest;
   }
 
   /** Writes the batch, retrying failures until it succeeds or the thread is interrupted. */
@@ -379,6 +436,7 @@ final class MetricWriter {
         written.addAndGet(stored);
         lastFailure = null;
         inFlight = 0;
+        inFlightSince = NONE;
         inFlightByRun = Map.of();
         return true;
       } catch (RuntimeException e) {

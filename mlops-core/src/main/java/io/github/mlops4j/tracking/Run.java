@@ -147,7 +147,8 @@ public final class Run implements AutoCloseable {
    * @throws RunEndedException if the writer already found the run ended by another handle
    */
   public Run logMetric(String key, double value, long step) {
-    return queueMetric(key, value, step, tracker.nowMillis());
+    long now = tracker.nowMillis();
+    return queueMetric(key, value, step, now, now);
   }
 
   /**
@@ -160,18 +161,23 @@ public final class Run implements AutoCloseable {
    */
   public Run logMetric(String key, double value, long step, java.time.Instant timestamp) {
     Objects.requireNonNull(timestamp, "timestamp");
-    return queueMetric(key, value, step, timestamp.toEpochMilli());
+    return queueMetric(key, value, step, timestamp.toEpochMilli(), tracker.nowMillis());
   }
 
-  /** Queues a point at {@code timestampMillis}, after the checks both overloads share. */
-  private Run queueMetric(String key, double value, long step, long timestampMillis) {
+  /**
+   * Queues a point at {@code timestampMillis}, queued at {@code nowMillis}, after the checks both
+   * overloads share.
+   */
+  private Run queueMetric(
+      String key, double value, long step, long timestampMillis, long nowMillis) {
     checkRunning();
     ask(DataAction.RUN_WRITE);
     RunStatus ended = tracker.endedElsewhere(runId);
     if (ended != null) {
       throw endedElsewhere(ended);
     }
-    tracker.enqueue(runId, tracker.limits().checkKey(key, "Metric"), value, step, timestampMillis);
+    tracker.enqueue(
+        runId, tracker.limits().checkKey(key, "Metric"), value, step, timestampMillis, nowMillis);
     return this;
   }
 

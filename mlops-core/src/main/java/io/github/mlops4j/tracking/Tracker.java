@@ -419,11 +419,21 @@ public final class Tracker implements AutoCloseable {
     return clock.millis();
   }
 
-  void enqueue(String runId, String key, double value, long step, long timestampMillis) {
+  /**
+   * Queues a point; {@code queuedAtMillis} is the tracker clock's now (the timestamp itself for a
+   * point logged now, so that the common case reads the clock once).
+   */
+  void enqueue(
+      String runId,
+      String key,
+      double value,
+      long step,
+      long timestampMillis,
+      long queuedAtMillis) {
     if (closed.get()) {
       throw closedError();
     }
-    writer.add(new MetricWriter.Point(runId, key, value, step, timestampMillis));
+    writer.add(new MetricWriter.Point(runId, key, value, step, timestampMillis, queuedAtMillis));
   }
 
   /** Soft-deletes a run: searches skip it unless asked for deleted runs. */
@@ -867,6 +877,20 @@ public final class Tracker implements AutoCloseable {
   /** Metric points logged and not yet stored. */
   public int pendingMetricPoints() {
     return writer.pending();
+  }
+
+  /**
+   * How far the metric writer is behind: how long the oldest metric point logged and not yet stored
+   * has waited, measured on the tracker's clock from the {@code logMetric} call that queued it (not
+   * from the point's own timestamp, which may be in the past); {@link Duration#ZERO} when every
+   * point is stored. It grows while the store is slow or failing (the writer retries a failed batch
+   * until it is stored) and stays near zero while the writer keeps up. Costs no I/O and no lock on
+   * the logging path; a snapshot while the writer runs.
+   *
+   * @since 0.1.0
+   */
+  public Duration metricWriterLag() {
+    return Duration.ofMillis(writer.lag(clock.millis()));
   }
 
   /** {@link #close(Duration)} with the builder's close timeout (default 30 s). */

@@ -69,6 +69,7 @@ class DataAccessPolicyCoverageTest {
           "Tracker.rejectedMetricPoints()",
           "Tracker.storedMetricPoints()",
           "Tracker.pendingMetricPoints()",
+          "Tracker.metricWriterLag()",
           "Tracker.limits()",
           "Tracker.addListener(RunListener)",
           "Tracker.close()",
@@ -86,6 +87,7 @@ class DataAccessPolicyCoverageTest {
           "FeatureStore.builder()",
           "FeatureStore.store()",
           "FeatureStore.refresh()",
+          "FeatureStore.cacheStats()",
           "FeatureStore.addListener(MaterializationListener)",
           "FeatureStore.close()");
 

@@ -1,5 +1,6 @@
 package io.github.mlops4j.spring;
 
+import io.github.mlops4j.features.FeatureLookupObserver;
 import io.github.mlops4j.features.FeatureStore;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.serving.InferenceService;
@@ -99,11 +100,18 @@ public class MlopsAutoConfiguration {
     return Tracker.builder().store(store).build();
   }
 
-  /** Features on the shared store. */
+  /**
+   * Features on the shared store, its online reads seen by the application's single {@link
+   * FeatureLookupObserver} bean, if any (the starter's observations, see {@link
+   * FeatureObservationConfiguration}).
+   */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public FeatureStore mlopsFeatureStore(Store store) {
-    return FeatureStore.builder().store(store).build();
+  public FeatureStore mlopsFeatureStore(
+      Store store, ObjectProvider<FeatureLookupObserver> lookupObserver) {
+    FeatureStore.Builder b = FeatureStore.builder().store(store);
+    lookupObserver.ifUnique(b::lookupObserver);
+    return b.build();
   }
 
   /**
@@ -259,6 +267,28 @@ public class MlopsAutoConfiguration {
     io.github.mlops4j.Subscription mlopsRegistryObservations(
         PredictionObservations observations, ModelRegistry registry) {
       return observations.observeRegistry(registry);
+    }
+  }
+
+  /**
+   * An {@code mlops.features.lookup} observation per online feature read, with Micrometer's
+   * Observation API and an ObservationRegistry bean, unless {@code mlops.observations.enabled} or
+   * {@code mlops.observations.feature-lookups} is false. Needs neither mlops-serving nor
+   * mlops-registry.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(ObservationRegistry.class)
+  @ConditionalOnBean(ObservationRegistry.class)
+  @ConditionalOnProperty(
+      prefix = "mlops.observations",
+      name = {"enabled", "feature-lookups"},
+      havingValue = "true",
+      matchIfMissing = true)
+  static class FeatureObservationConfiguration {
+    @Bean
+    @ConditionalOnMissingBean(FeatureLookupObserver.class)
+    FeatureLookupObservations mlopsFeatureLookupObservations(ObservationRegistry observations) {
+      return new FeatureLookupObservations(observations);
     }
   }
 

@@ -264,8 +264,8 @@ public class MlopsProperties {
   /** {@code mlops.observations.*}. */
   public static class Observations {
     /**
-     * Observe predictions and registry changes with the application's ObservationRegistry (a timer,
-     * and a span where a tracing bridge is present).
+     * Observe predictions, registry changes, retraining and feature lookups with the application's
+     * ObservationRegistry (a timer, and a span where a tracing bridge is present).
      */
     private boolean enabled = true;
 
@@ -275,6 +275,13 @@ public class MlopsProperties {
      * tracker (mlops.run.id) on the starting thread until the run ends.
      */
     private boolean mdc;
+
+    /**
+     * Observe each online read of the feature store the starter configures (mlops.features.lookup:
+     * a timer per view set and outcome, and a span where a tracing bridge is present), while
+     * observations are enabled.
+     */
+    private boolean featureLookups = true;
 
     /** Defaults, then bound by Spring. */
     public Observations() {}
@@ -293,6 +300,14 @@ public class MlopsProperties {
 
     public void setMdc(boolean mdc) {
       this.mdc = mdc;
+    }
+
+    public boolean isFeatureLookups() {
+      return featureLookups;
+    }
+
+    public void setFeatureLookups(boolean featureLookups) {
+      this.featureLookups = featureLookups;
     }
   }
 

@@ -147,7 +147,8 @@ class MlopsAutoConfigurationTest {
               "\"mlops.store\"",
               "\"mlops.serving.models\"",
               "\"mlops.serving.shutdown-timeout\"",
-              "\"mlops.observations.mdc\"")
+              "\"mlops.observations.mdc\"",
+              "\"mlops.observations.feature-lookups\"")
           .contains("The embedded workspace directory");
     }
   }

@@ -145,7 +145,12 @@ class ChurnApplicationIT {
                 + "[^}]*mlops_version=\"1\"")
         .containsPattern("mlops_prediction_seconds_bucket\\{")
         .containsPattern("mlops_features_freshness_age_seconds\\{[^}]*view=\"customer\"")
-        .contains("mlops_tracker_queue_depth");
+        .containsPattern(
+            "mlops_features_lookup_seconds_count\\{[^}]*mlops_outcome=\"present\""
+                + "[^}]*mlops_view=\"customer\"")
+        .containsPattern("cache_gets_total\\{[^}]*cache=\"mlops.features\"[^}]*result=\"miss\"")
+        .contains("mlops_tracker_queue_depth")
+        .contains("mlops_tracker_writer_lag_seconds");
 
     Set<String> exported = PromQl.metricNames(scrape);
     Dashboard dashboard = Dashboard.read(Dashboard.file());
