@@ -2,6 +2,7 @@ package io.github.mlops4j.tracking;
 
 import io.github.mlops4j.StoredText;
 import io.github.mlops4j.internal.Checks;
+import io.github.mlops4j.internal.KeyCharacters;
 
 /**
  * Size limits on names and values. The defaults are MLflow's, so a workspace can be exported to
@@ -56,15 +57,7 @@ public record TrackingLimits(
     }
     for (int i = 0; i < n; i++) {
       char ch = key.charAt(i);
-      boolean ok =
-          (ch >= 'a' && ch <= 'z')
-              || (ch >= 'A' && ch <= 'Z')
-              || (ch >= '0' && ch <= '9')
-              || ch == '_'
-              || ch == '-'
-              || ch == '.'
-              || ch == ' '
-              || ch == '/';
+      boolean ok = KeyCharacters.allowed(ch);
       if (!ok) {
         throw new IllegalArgumentException(
             what

@@ -1,5 +1,6 @@
 package io.github.mlops4j.monitoring;
 
+import io.github.mlops4j.internal.KeyCharacters;
 import io.github.mlops4j.monitoring.drift.ColumnDrift;
 import io.github.mlops4j.monitoring.drift.DriftReport;
 import io.github.mlops4j.tracking.Run;
@@ -110,20 +111,14 @@ public final class DriftRecorder implements DriftListener {
     }
   }
 
-  /** A column name as a metric key: characters a key may not hold become {@code _}. */
+  /**
+   * A column name as a metric key: {@code /} and characters a key may not hold become {@code _}.
+   */
   static String key(String column) {
     StringBuilder b = new StringBuilder(Math.min(column.length(), 200));
     for (int i = 0; i < column.length() && b.length() < 200; i++) {
       char ch = column.charAt(i);
-      boolean ok =
-          (ch >= 'a' && ch <= 'z')
-              || (ch >= 'A' && ch <= 'Z')
-              || (ch >= '0' && ch <= '9')
-              || ch == '_'
-              || ch == '-'
-              || ch == '.'
-              || ch == ' ';
-      b.append(ok ? ch : '_');
+      b.append(ch != '/' && KeyCharacters.allowed(ch) ? ch : '_'); // one level under score/
     }
     return b.length() == 0 ? "_" : b.toString();
   }

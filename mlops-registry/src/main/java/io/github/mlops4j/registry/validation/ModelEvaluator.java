@@ -1,6 +1,7 @@
 package io.github.mlops4j.registry.validation;
 
 import io.github.mlops4j.data.DatasetVersion;
+import io.github.mlops4j.internal.KeyCharacters;
 import io.github.mlops4j.registry.EvaluationRecord;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelSignature;
@@ -291,15 +292,7 @@ public final class ModelEvaluator {
     StringBuilder b = new StringBuilder(key.length());
     for (int i = 0; i < key.length(); i++) {
       char ch = key.charAt(i);
-      boolean ok =
-          (ch >= 'a' && ch <= 'z')
-              || (ch >= 'A' && ch <= 'Z')
-              || (ch >= '0' && ch <= '9')
-              || ch == '_'
-              || ch == '-'
-              || ch == '.'
-              || ch == ' '
-              || ch == '/';
+      boolean ok = KeyCharacters.allowed(ch);
       b.append(ok ? ch : '_');
     }
     String k = b.toString();
