@@ -317,78 +317,26 @@ final class Svg {
               .append(fill)
               .append("/>");
       case "triangle" ->
-          h.append("<path d=\"M")
-              .append(cx)
-              .append(' ')
-              .append(px(y - 4.5))
-              .append(" L")
-              .append(px(x + 4.5))
-              .append(' ')
-              .append(px(y + 3.5))
-              .append(" L")
-              .append(px(x - 4.5))
-              .append(' ')
-              .append(px(y + 3.5))
+          h.append("<path d=\"")
+              .append(pathData(x, y, "MLL", 0, -4.5, 4.5, 3.5, -4.5, 3.5))
               .append(" Z\"")
               .append(fill)
               .append("/>");
       case "diamond" ->
-          h.append("<path d=\"M")
-              .append(cx)
-              .append(' ')
-              .append(px(y - 4.5))
-              .append(" L")
-              .append(px(x + 4.5))
-              .append(' ')
-              .append(cy)
-              .append(" L")
-              .append(cx)
-              .append(' ')
-              .append(px(y + 4.5))
-              .append(" L")
-              .append(px(x - 4.5))
-              .append(' ')
-              .append(cy)
+          h.append("<path d=\"")
+              .append(pathData(x, y, "MLLL", 0, -4.5, 4.5, 0, 0, 4.5, -4.5, 0))
               .append(" Z\"")
               .append(fill)
               .append("/>");
       case "cross" ->
-          h.append("<path d=\"M")
-              .append(px(x - 4))
-              .append(' ')
-              .append(px(y - 4))
-              .append(" L")
-              .append(px(x + 4))
-              .append(' ')
-              .append(px(y + 4))
-              .append(" M")
-              .append(px(x - 4))
-              .append(' ')
-              .append(px(y + 4))
-              .append(" L")
-              .append(px(x + 4))
-              .append(' ')
-              .append(px(y - 4))
+          h.append("<path d=\"")
+              .append(pathData(x, y, "MLML", -4, -4, 4, 4, -4, 4, 4, -4))
               .append("\" fill=\"none\" stroke-width=\"2\" stroke=\"")
               .append(colour)
               .append("\"/>");
       case "plus" ->
-          h.append("<path d=\"M")
-              .append(px(x - 4.5))
-              .append(' ')
-              .append(cy)
-              .append(" L")
-              .append(px(x + 4.5))
-              .append(' ')
-              .append(cy)
-              .append(" M")
-              .append(cx)
-              .append(' ')
-              .append(px(y - 4.5))
-              .append(" L")
-              .append(cx)
-              .append(' ')
-              .append(px(y + 4.5))
+          h.append("<path d=\"")
+              .append(pathData(x, y, "MLML", -4.5, 0, 4.5, 0, 0, -4.5, 0, 4.5))
               .append("\" fill=\"none\" stroke-width=\"2\" stroke=\"")
               .append(colour)
               .append("\"/>");
@@ -432,6 +380,22 @@ final class Svg {
       }
     }
     return out;
+  }
+
+  /**
+   * SVG path data: one command of {@code ops} ({@code M} or {@code L}) per point, each point given
+   * as its offset from ({@code x}, {@code y}) in {@code dxdy}.
+   */
+  private static String pathData(double x, double y, String ops, double... dxdy) {
+    StringBuilder d = new StringBuilder(12 * ops.length());
+    for (int i = 0; i < ops.length(); i++) {
+      d.append(i == 0 ? "" : " ")
+          .append(ops.charAt(i))
+          .append(px(x + dxdy[2 * i]))
+          .append(' ')
+          .append(px(y + dxdy[2 * i + 1]));
+    }
+    return d.toString();
   }
 
   private static String px(double v) {
