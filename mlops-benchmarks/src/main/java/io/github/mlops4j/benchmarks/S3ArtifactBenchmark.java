@@ -2,12 +2,15 @@ package io.github.mlops4j.benchmarks;
 
 import io.github.mlops4j.s3.S3ArtifactStore;
 import io.github.mlops4j.s3.S3Server;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,6 +28,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
  * Put and get of one object through {@code S3ArtifactStore} ({@code mlops-s3}) against the raw AWS
@@ -40,6 +44,11 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <ul>
  *   <li>{@code rawPut} (baseline): DeleteObject, then PutObject of the file ({@code
  *       RequestBody.fromFile}).
+ *   <li>{@code rawMultipartPut} (second baseline, for sizes above the threshold): DeleteObject,
+ *       then the multipart protocol by hand with the store's part size: CreateMultipartUpload, one
+ *       UploadPart per 8 MiB read from the file, CompleteMultipartUpload. It separates what the
+ *       server charges for a multipart upload (s3proxy's filesystem store writes the parts, then
+ *       concatenates them into the object) from what the store adds.
  *   <li>{@code storePutFile}: DeleteObject of the store's key (else the put is a dedupe hit), then
  *       {@code put(Path)}: hash, HEAD, upload (multipart above the threshold, hashed again on the
  *       way).
@@ -67,6 +76,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 @State(Scope.Benchmark)
 public class S3ArtifactBenchmark {
   static final String BUCKET = "bench";
+  static final int PART_SIZE = 8 << 20;
 
   @Param({"10", "200"})
   public int sizeMb;
@@ -119,6 +129,41 @@ public class S3ArtifactBenchmark {
   public Object rawPut() {
     raw.deleteObject(r -> r.bucket(BUCKET).key("raw/object"));
     return raw.putObject(r -> r.bucket(BUCKET).key("raw/object"), RequestBody.fromFile(file));
+  }
+
+  @Benchmark
+  public Object rawMultipartPut() throws IOException {
+    raw.deleteObject(r -> r.bucket(BUCKET).key("raw/multipart"));
+    String id = raw.createMultipartUpload(r -> r.bucket(BUCKET).key("raw/multipart")).uploadId();
+    List<CompletedPart> parts = new ArrayList<>();
+    byte[] part = new byte[PART_SIZE];
+    try (InputStream in = Files.newInputStream(file)) {
+      int n;
+      while ((n = in.readNBytes(part, 0, PART_SIZE)) > 0) {
+        int number = parts.size() + 1;
+        int length = n;
+        String etag =
+            raw.uploadPart(
+                    r ->
+                        r.bucket(BUCKET)
+                            .key("raw/multipart")
+                            .uploadId(id)
+                            .partNumber(number)
+                            .contentLength((long) length),
+                    RequestBody.fromContentProvider(
+                        () -> new ByteArrayInputStream(part, 0, length),
+                        length,
+                        "application/octet-stream"))
+                .eTag();
+        parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+      }
+    }
+    return raw.completeMultipartUpload(
+        r ->
+            r.bucket(BUCKET)
+                .key("raw/multipart")
+                .uploadId(id)
+                .multipartUpload(u -> u.parts(parts)));
   }
 
   @Benchmark

@@ -18,6 +18,7 @@ import java.io.SequenceInputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,21 +80,23 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  *   <li>{@link #put(Path)} hashes the file first, then asks for the key (HEAD): an object of the
  *       same size carrying the same digest is reused without upload (and renewed with a CopyObject
  *       onto itself when its LastModified is over a minute old, for {@link #delete(String,
- *       Instant)}). Otherwise the file is uploaded (multipart above {@link
- *       Builder#multipartThreshold(long) the threshold}) and hashed again on the way; if the file
- *       changed meanwhile the upload is aborted and nothing is published.
+ *       Instant)}). A file of at most {@link Builder#multipartThreshold(long) the threshold} is
+ *       read into memory once, and the bytes that were hashed are the bytes uploaded. A larger file
+ *       is uploaded in parts from disk and hashed again on the way; if it changed meanwhile the
+ *       upload is aborted and nothing is published.
  *   <li>{@link #put(InputStream)} does not know the digest until the end. Content up to the
- *       threshold is held in memory and put like a file. Larger content is streamed as a multipart
- *       upload to a staging key {@code <prefix>tmp/<uuid>} while it is hashed, then copied on the
- *       server to its final key and the staging object is deleted; on any failure the multipart
- *       upload is aborted and the staging object deleted. Staging in the bucket needs no local disk
- *       and holds at most one part in memory. The alternative, spooling to a local temporary file
- *       while hashing and uploading by digest, was measured beside it ({@code S3ArtifactBenchmark},
- *       docs/BENCHMARKS.md): for 200 MB on s3proxy the two were within measurement error (7.0 s
- *       staged, 7.3 s spooled, raw {@code PutObject} 6.1 s), so the one that needs no local disk is
- *       the default and spooling is offered with {@link Builder#spoolDirectory(Path)} for servers
- *       whose copy rewrites the object slowly. A server side copy of more than 5 GiB is done part
- *       by part ({@code UploadPartCopy}).
+ *       threshold is held in memory (in 1 MiB chunks, as it arrives) and put like a small file.
+ *       Larger content is streamed as a multipart upload to a staging key {@code
+ *       <prefix>tmp/<uuid>} while it is hashed, then copied on the server to its final key and the
+ *       staging object is deleted; on any failure the multipart upload is aborted and the staging
+ *       object deleted. Staging in the bucket needs no local disk and holds at most one part in
+ *       memory. The alternative, spooling to a local temporary file while hashing and uploading by
+ *       digest, was measured beside it ({@code S3ArtifactBenchmark}, docs/BENCHMARKS.md): for 200
+ *       MB on s3proxy the two were within measurement error (7.0 s staged, 7.3 s spooled, raw
+ *       {@code PutObject} 6.1 s), so the one that needs no local disk is the default and spooling
+ *       is offered with {@link Builder#spoolDirectory(Path)} for servers whose copy rewrites the
+ *       object slowly. A server side copy of more than 5 GiB is done part by part ({@code
+ *       UploadPartCopy}).
  *   <li>A process that dies mid-put leaves at most a staging object under {@code <prefix>tmp/} or
  *       an incomplete multipart upload (to a staging key, or to the final key for a large file or a
  *       copy above 5 GiB), never a readable partial object under a final key: remove them with a
@@ -140,6 +143,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]");
   private static final Pattern PREFIX_CHARS = Pattern.compile("[A-Za-z0-9!_.*'()/=+-]*");
   private static final int MAX_PREFIX = 512;
+  private static final String OCTET_STREAM = "application/octet-stream";
   private static final Pattern STAGING_NAME =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   private static final Pattern OBJECT_NAME = Pattern.compile("[0-9a-f]{2}/[0-9a-f]{62}");
@@ -200,6 +204,10 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     Objects.requireNonNull(file, "file");
     checkWritable();
     String source = "file " + PathNames.quote(file.toString());
+    HeldContent small = readSmallFile(file, source);
+    if (small != null) {
+      return putHeld(small, Sha256.newDigest());
+    }
     Hashed hashed = hashFile(file, source);
     String key = objectKey(hashed.digest);
     if (storedCopy(key, hashed.digest, hashed.size)) {
@@ -214,20 +222,30 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     Objects.requireNonNull(in, "in");
     checkWritable();
     MessageDigest md = Sha256.newDigest();
-    byte[] first = readUpTo(in, (int) threshold + 1); // grows with the content, not the limit
-    int n = first.length;
-    if (n <= threshold) {
-      md.update(first, 0, n);
-      String digest = Sha256.hex(md.digest());
-      String key = objectKey(digest);
-      if (!storedCopy(key, digest, n)) {
-        putBytes(key, digest, first, n);
-      }
-      return new StoredArtifact(digest, n);
+    HeldContent first;
+    try {
+      first = HeldContent.read(in, threshold + 1); // grows with the content, not the limit
+    } catch (IOException e) {
+      throw unreadable(e);
     }
-    InputStream all = new SequenceInputStream(new ByteArrayInputStream(first), in);
+    if (first.size() <= threshold) {
+      return putHeld(first, md);
+    }
+    InputStream all = new SequenceInputStream(first.stream(), in);
     Path spool = spoolDirectory;
     return spool != null ? putSpooled(all, spool) : putStaged(all, md);
+  }
+
+  /** Hashes content held in memory and uploads those same bytes unless its key holds them. */
+  private StoredArtifact putHeld(HeldContent content, MessageDigest md) {
+    content.update(md);
+    String digest = Sha256.hex(md.digest());
+    String key = objectKey(digest);
+    long size = content.size();
+    if (!storedCopy(key, digest, size)) {
+      putObject(key, digest, RequestBody.fromContentProvider(content::stream, size, OCTET_STREAM));
+    }
+    return new StoredArtifact(digest, size);
   }
 
   @Override
@@ -576,17 +594,17 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     }
   }
 
-  private void putBytes(String key, String digest, byte[] bytes, int length) {
+  private void putObject(String key, String digest, RequestBody body) {
     try {
       client.putObject(
           r ->
               r.bucket(bucket)
                   .key(key)
-                  .contentLength((long) length)
+                  .contentLength(body.optionalContentLength().orElseThrow())
                   .metadata(digestMeta(digest))
                   .serverSideEncryption(sse)
                   .ssekmsKeyId(kmsKeyId),
-          body(bytes, length));
+          body);
     } catch (SdkException e) {
       throw failure("upload", key, e);
     }
@@ -594,15 +612,6 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
 
   /** Uploads a file whose digest is known, checking on the way that it did not change. */
   private void uploadFile(Path file, String key, String digest, long size, String source) {
-    if (size <= threshold) {
-      byte[] bytes = readSmallFile(file, size, source);
-      String now = Sha256.of(bytes);
-      if (!now.equals(digest)) {
-        throw changed(file, key);
-      }
-      putBytes(key, digest, bytes, bytes.length);
-      return;
-    }
     MessageDigest md = Sha256.newDigest();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       Multipart upload = new Multipart(key, digestMeta(digest));
@@ -640,9 +649,17 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     }
   }
 
-  private static byte[] readSmallFile(Path file, long size, String source) {
-    try (InputStream in = Files.newInputStream(file)) {
-      return in.readNBytes((int) size + 1);
+  /**
+   * The file's content when it is at most the threshold long (read once, into memory), else null:
+   * the file is then hashed and uploaded in parts from disk.
+   */
+  private @Nullable HeldContent readSmallFile(Path file, String source) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      if (ch.size() > threshold) {
+        return null;
+      }
+      HeldContent content = HeldContent.read(Channels.newInputStream(ch), threshold + 1);
+      return content.size() <= threshold ? content : null; // grew meanwhile
     } catch (IOException e) {
       restoreInterrupt(e);
       throw new ArtifactStoreException(
@@ -892,21 +909,17 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
    */
   private static RequestBody body(byte[] bytes, int length) {
     return RequestBody.fromContentProvider(
-        () -> new ByteArrayInputStream(bytes, 0, length), length, "application/octet-stream");
+        () -> new ByteArrayInputStream(bytes, 0, length), length, OCTET_STREAM);
   }
 
   private static Map<String, String> digestMeta(String digest) {
     return Map.of(DIGEST_METADATA, digest);
   }
 
-  private static byte[] readUpTo(InputStream in, int max) {
-    try {
-      return in.readNBytes(max);
-    } catch (IOException e) {
-      restoreInterrupt(e);
-      throw new ArtifactStoreException(
-          "cannot read the content to store from the input stream: " + e, "the input stream", e);
-    }
+  private static ArtifactStoreException unreadable(IOException e) {
+    restoreInterrupt(e);
+    return new ArtifactStoreException(
+        "cannot read the content to store from the input stream: " + e, "the input stream", e);
   }
 
   /** Reads until {@code buffer} is full or the stream ends; 0 at the end. */
@@ -914,9 +927,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     try {
       return in.readNBytes(buffer, 0, buffer.length);
     } catch (IOException e) {
-      restoreInterrupt(e);
-      throw new ArtifactStoreException(
-          "cannot read the content to store from the input stream: " + e, "the input stream", e);
+      throw unreadable(e);
     }
   }
 

@@ -1,6 +1,5 @@
 package io.github.mlops4j.spark;
 
-import io.github.mlops4j.monitoring.drift.ColumnType;
 import io.github.mlops4j.monitoring.drift.DriftReport;
 import io.github.mlops4j.monitoring.profile.Profile;
 import io.github.mlops4j.monitoring.profile.ProfileAccumulator;
@@ -11,10 +10,15 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import java.util.Set;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructType;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,8 +32,12 @@ import org.jspecify.annotations.Nullable;
  * <p>Values are read as {@link io.github.mlops4j.monitoring.profile.ProfileRow} reads them: a
  * numeric column takes any Spark numeric type ({@code null}, NaN and infinities count as missing);
  * a categorical or binary column takes strings, booleans and integral types ({@code null} counts as
- * missing). Dataset columns the schema does not name are ignored; a schema column the Dataset lacks
- * is an error before any job runs.
+ * missing). Dataset columns the schema does not name are ignored; a schema column the Dataset
+ * lacks, or whose Spark type the schema's column cannot take, is an error before any job runs.
+ *
+ * <p>The partitions are read as Spark's internal rows (numeric columns cast to {@code DOUBLE},
+ * categorical ones to {@code STRING} in the query), without a {@code Row} object or a boxed value
+ * per cell; this needs a classic (not Spark Connect) session, as scoring does.
  *
  * <p>Each partition sends one serialized profile to the driver (about 5 KB per numeric column at
  * the default k = 200), so the driver holds one profile per partition while merging.
@@ -47,7 +55,8 @@ public final class SparkProfiles {
   public static Profile profile(Dataset<Row> data, ProfileSchema schema) {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(schema, "schema");
-    List<String> available = Arrays.asList(data.columns());
+    StructType types = data.schema();
+    List<String> available = Arrays.asList(types.fieldNames());
     for (String c : schema.columns()) {
       if (!available.contains(c)) {
         throw new IllegalArgumentException(
@@ -59,24 +68,68 @@ public final class SparkProfiles {
     }
     List<String> numeric = schema.numericColumns();
     List<String> categorical = schema.categoricalColumns();
-    List<String> selected = new ArrayList<>(numeric);
-    selected.addAll(categorical);
-    Dataset<Row> columns =
-        data.selectExpr(
-            selected.stream().map(c -> "`" + c.replace("`", "``") + "`").toArray(String[]::new));
+    List<String> selected = new ArrayList<>(numeric.size() + categorical.size());
+    for (String c : numeric) {
+      DataType type = types.apply(c).dataType();
+      if (!(type instanceof NumericType)) {
+        throw wrongType(c, schema, type, "a Spark numeric type");
+      }
+      selected.add("CAST(" + quoted(c) + " AS DOUBLE)");
+    }
+    for (String c : categorical) {
+      DataType type = types.apply(c).dataType();
+      if (!CATEGORY_TYPES.contains(type)) {
+        throw wrongType(c, schema, type, "strings, booleans or integral numbers");
+      }
+      selected.add("CAST(" + quoted(c) + " AS STRING)");
+    }
+    Dataset<Row> columns = data.selectExpr(selected.toArray(String[]::new));
+    if (!(columns instanceof org.apache.spark.sql.classic.Dataset<Row> classic)) {
+      throw new IllegalArgumentException(
+          "SparkProfiles needs a Dataset of a classic SparkSession (not Spark Connect), got a "
+              + columns.getClass().getName());
+    }
+    // The rows as Spark holds them: no Row objects, no boxed values.
     byte[] empty = Profile.empty(schema).toBytes();
     List<byte[]> parts =
-        columns
-            .mapPartitions(
-                new PartitionProfile(empty, numeric.toArray(String[]::new), categorical.size()),
-                Encoders.BINARY())
-            .collectAsList();
+        classic
+            .queryExecution()
+            .toRdd()
+            .toJavaRDD()
+            .mapPartitions(new PartitionProfile(empty, numeric.size(), categorical.size()))
+            .collect();
     List<Profile> profiles = new ArrayList<>(parts.size() + 1);
     profiles.add(Profile.empty(schema));
     for (byte[] p : parts) {
       profiles.add(Profile.fromBytes(p));
     }
     return Profile.merge(profiles);
+  }
+
+  private static final Set<DataType> CATEGORY_TYPES =
+      Set.of(
+          DataTypes.StringType,
+          DataTypes.BooleanType,
+          DataTypes.ByteType,
+          DataTypes.ShortType,
+          DataTypes.IntegerType,
+          DataTypes.LongType);
+
+  private static String quoted(String column) {
+    return "`" + column.replace("`", "``") + "`";
+  }
+
+  private static IllegalArgumentException wrongType(
+      String column, ProfileSchema schema, DataType type, String expected) {
+    return new IllegalArgumentException(
+        "Column "
+            + SparkFeatures.quote(column)
+            + " is "
+            + schema.type(column)
+            + " in the profile schema: expected "
+            + expected
+            + ", the Dataset's column is "
+            + type.simpleString());
   }
 
   /**
@@ -90,69 +143,40 @@ public final class SparkProfiles {
     return drift.compare(reference, profile(current, reference.schema()));
   }
 
-  /** Profiles one partition: numeric columns first, then categorical ones, in schema order. */
-  private static final class PartitionProfile implements MapPartitionsFunction<Row, byte[]> {
+  /**
+   * Profiles one partition of rows whose numeric columns (first, as doubles) and categorical ones
+   * (then, as strings) are in schema order.
+   */
+  private static final class PartitionProfile
+      implements FlatMapFunction<Iterator<InternalRow>, byte[]> {
     private static final long serialVersionUID = 1L;
     private final byte[] empty;
-    private final String[] numericNames;
+    private final int numeric;
     private final int categorical;
 
-    PartitionProfile(byte[] empty, String[] numericNames, int categorical) {
+    PartitionProfile(byte[] empty, int numeric, int categorical) {
       this.empty = empty.clone();
-      this.numericNames = numericNames;
+      this.numeric = numeric;
       this.categorical = categorical;
     }
 
     @Override
-    public Iterator<byte[]> call(Iterator<Row> rows) {
-      ProfileSchema schema = Profile.fromBytes(empty).schema();
-      ProfileAccumulator acc = ProfileAccumulator.create(schema);
-      int n = numericNames.length;
+    public Iterator<byte[]> call(Iterator<InternalRow> rows) {
+      ProfileAccumulator acc = ProfileAccumulator.create(Profile.fromBytes(empty).schema());
+      int n = numeric;
       double[] values = new double[n];
       @Nullable String[] categories = new String[categorical];
-      List<String> catNames = schema.categoricalColumns();
       while (rows.hasNext()) {
-        Row r = rows.next();
+        InternalRow r = rows.next();
         for (int i = 0; i < n; i++) {
-          values[i] = r.isNullAt(i) ? Double.NaN : number(numericNames[i], r.get(i));
+          values[i] = r.isNullAt(i) ? Double.NaN : r.getDouble(i);
         }
-        for (int i = 0; i < categorical; i++) {
-          categories[i] =
-              r.isNullAt(n + i) ? null : category(catNames.get(i), schema, r.get(n + i));
+        for (int i = 0; i < categories.length; i++) {
+          categories[i] = r.isNullAt(n + i) ? null : r.getUTF8String(n + i).toString();
         }
         acc.update(values, categories);
       }
       return List.of(acc.snapshot().toBytes()).iterator();
-    }
-
-    private static double number(String column, Object v) {
-      if (v instanceof Number x) {
-        return x.doubleValue();
-      }
-      throw new IllegalArgumentException(
-          "Column "
-              + SparkFeatures.quote(column)
-              + " is NUMERIC in the profile schema but holds a "
-              + v.getClass().getName());
-    }
-
-    private static String category(String column, ProfileSchema schema, Object v) {
-      if (v instanceof String
-          || v instanceof Boolean
-          || v instanceof Integer
-          || v instanceof Long
-          || v instanceof Short
-          || v instanceof Byte) {
-        return v.toString();
-      }
-      ColumnType type = schema.type(column);
-      throw new IllegalArgumentException(
-          "Column "
-              + SparkFeatures.quote(column)
-              + " is "
-              + type
-              + " in the profile schema: expected strings, booleans or integral numbers, got a "
-              + v.getClass().getName());
     }
   }
 }

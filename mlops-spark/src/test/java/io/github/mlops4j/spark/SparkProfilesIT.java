@@ -94,11 +94,15 @@ class SparkProfilesIT {
 
   /** One JVM: every row through the accumulator's by-name path. */
   private static Profile oneJvm(List<Row> rows) {
+    return oneJvm(rows, TYPE);
+  }
+
+  private static Profile oneJvm(List<Row> rows, StructType type) {
     ProfileAccumulator acc = ProfileAccumulator.create(SCHEMA);
     for (Row r : rows) {
       Map<String, Object> m = new HashMap<>();
       for (String c : SCHEMA.columns()) {
-        m.put(c, r.get(TYPE.fieldIndex(c)));
+        m.put(c, r.get(type.fieldIndex(c)));
       }
       acc.update(m);
     }
@@ -197,5 +201,49 @@ class SparkProfilesIT {
     assertThatThrownBy(() -> SparkProfiles.profile(data, SCHEMA))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("\"country\"");
+  }
+
+  @Test
+  void columnsOfTypesTheSchemaCannotTake_areRefusedBeforeAnyJob() {
+    Dataset<Row> data = spark.createDataFrame(rows(5, 0).subList(0, 10), TYPE);
+    Dataset<Row> textAmount = data.withColumn("amount", data.col("amount").cast("string"));
+    assertThatThrownBy(() -> SparkProfiles.profile(textAmount, SCHEMA))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Column \"amount\" is NUMERIC in the profile schema: expected a Spark numeric type,"
+                + " the Dataset's column is string");
+    Dataset<Row> doubleCountry = data.withColumn("country", data.col("amount"));
+    assertThatThrownBy(() -> SparkProfiles.profile(doubleCountry, SCHEMA))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("\"country\" is CATEGORICAL in the profile schema")
+        .hasMessageContaining("the Dataset's column is double");
+  }
+
+  @Test
+  void everySparkNumericAndIntegralType_isReadAsOneJvmReadsItsValue() {
+    List<Row> rows = rows(6, 0).subList(0, 500);
+    Dataset<Row> data =
+        spark
+            .createDataFrame(rows, TYPE)
+            .selectExpr(
+                "CAST(amount AS DECIMAL(12, 4)) AS amount",
+                "CAST(items AS LONG) AS items",
+                "CAST(items AS SHORT) AS country",
+                "member");
+    Profile spark = SparkProfiles.profile(data, SCHEMA);
+    Profile single = oneJvm(data.collectAsList(), data.schema());
+    for (String c : SCHEMA.columns()) {
+      assertThat(spark.column(c).count()).as(c).isEqualTo(single.column(c).count());
+      assertThat(spark.column(c).missing()).as(c).isEqualTo(single.column(c).missing());
+    }
+    for (String c : SCHEMA.numericColumns()) {
+      assertThat(spark.column(c).min()).as(c).isEqualTo(single.column(c).min());
+      assertThat(spark.column(c).max()).as(c).isEqualTo(single.column(c).max());
+    }
+    assertThat(spark.column("country").categoryCounts())
+        .isEqualTo(single.column("country").categoryCounts())
+        .containsKey("11");
+    assertThat(spark.column("member").categoryCounts())
+        .isEqualTo(single.column("member").categoryCounts());
   }
 }
