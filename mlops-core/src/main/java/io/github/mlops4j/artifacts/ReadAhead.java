@@ -141,8 +141,8 @@ final class ReadAhead implements Runnable {
   }
 
   /**
-   * Stops the worker and waits for it to finish, at most {@code timeout}; an interrupt while waiting
-   * is kept for the caller.
+   * Stops the worker and waits for it to finish, at most {@code timeout}; an interrupt while
+   * waiting is kept for the caller.
    *
    * @return whether the worker has finished
    */

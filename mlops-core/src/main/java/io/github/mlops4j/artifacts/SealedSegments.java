@@ -92,9 +92,9 @@ final class SealedSegments implements Closeable {
   }
 
   /**
-   * Reads, authenticates and decrypts the next segment into {@code out} from {@code off}, which must
-   * have room for {@link #nextLength()} bytes, and returns its length. If the tag does not match,
-   * that range of {@code out} is zeroed (no unauthenticated byte left behind) and {@link
+   * Reads, authenticates and decrypts the next segment into {@code out} from {@code off}, which
+   * must have room for {@link #nextLength()} bytes, and returns its length. If the tag does not
+   * match, that range of {@code out} is zeroed (no unauthenticated byte left behind) and {@link
    * ArtifactCorruptedException} is thrown. After the last segment, the file must end.
    */
   int open(byte[] out, int off) throws IOException {
@@ -108,8 +108,7 @@ final class SealedSegments implements Closeable {
     }
     int produced;
     try {
-      cipher.init(
-          Cipher.DECRYPT_MODE, opened.dataKey(), EncryptedFormat.segmentNonce(next, last));
+      cipher.init(Cipher.DECRYPT_MODE, opened.dataKey(), EncryptedFormat.segmentNonce(next, last));
       produced = cipher.doFinal(sealed, 0, sealedLength, out, off);
     } catch (AEADBadTagException e) {
       Arrays.fill(out, off, off + plainLength, (byte) 0); // nothing unauthenticated left behind
