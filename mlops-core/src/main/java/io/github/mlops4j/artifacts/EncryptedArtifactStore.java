@@ -67,7 +67,22 @@ import org.slf4j.LoggerFactory;
  * says (so truncation and appended bytes are refused), and the plaintext's SHA-256 is compared with
  * the name at the end as in every store. Each of these failures is {@link
  * ArtifactCorruptedException}, like a bad digest; a key id the provider does not know is {@link
- * ArtifactKeyException}. Memory stays bounded by two segments whatever the object's size.
+ * ArtifactKeyException}.
+ *
+ * <h2>Threads and memory</h2>
+ *
+ * Objects of up to two segments (128 KiB by default) are read and written on the caller's thread
+ * alone. Above that the store <em>uses a second thread per open stream</em> (and per put): a
+ * stream's segments are read, authenticated and decrypted ahead of the reader into a ring of four
+ * segment buffers while the reader's thread hashes and copies them out, and a put's segments are
+ * encrypted and written by the second thread while the caller's thread reads and hashes the next.
+ * Only authenticated segments reach the reader, and a failure reaches it after the good segments
+ * before it, with the same exception as on one thread. Memory stays bounded by seven segments per
+ * stream or put whatever the object's size. The threads are daemon threads of a pool the store
+ * owns, named {@code mlops4j-encrypted-artifacts-<n>}, at most 64 at once (more streams run on
+ * their caller's thread alone); a stream's thread stops when the stream ends, fails, is closed, its
+ * reader is interrupted, or it is abandoned without being closed (checked about once a second), and
+ * idle threads end after 30 seconds. {@link #close()} stops the pool.
  *
  * <h2>Keys and rotation</h2>
  *
@@ -834,8 +849,8 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
 
     /**
      * The plaintext bytes per authenticated segment of new objects: a power of two from 1 KiB to 16
-     * MiB (default 64 KiB). Reads use the size recorded in each object's header. A reader holds two
-     * segments in memory.
+     * MiB (default 64 KiB). Reads use the size recorded in each object's header. A reader or a put
+     * holds at most seven segments in memory (three for objects of up to two segments).
      */
     public Builder segmentSize(int bytes) {
       this.segmentSize =

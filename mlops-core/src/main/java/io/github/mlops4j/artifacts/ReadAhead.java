@@ -39,6 +39,7 @@ final class ReadAhead implements Runnable {
   private final CountDownLatch done = new CountDownLatch(1);
   private volatile boolean stopped;
   private int allocated;
+  private byte @Nullable [] pending;
 
   private ReadAhead(SealedSegments source, Object owner) {
     this.source = source;
@@ -111,7 +112,17 @@ final class ReadAhead implements Runnable {
    */
   Chunk next(byte @Nullable [] consumed) throws IOException {
     if (consumed != null) {
-      free.add(consumed);
+      // buffers go back two at a time: the worker, usually ahead and waiting, wakes half as often
+      byte[] previous = pending;
+      if (previous == null && !ready.isEmpty()) {
+        pending = consumed;
+      } else {
+        if (previous != null) {
+          free.add(previous);
+          pending = null;
+        }
+        free.add(consumed);
+      }
     }
     Object item;
     try {
