@@ -173,7 +173,7 @@ final class SegmentSealer implements AutoCloseable {
       try {
         while (!stopped) {
           Segment s = work.take();
-          if (s == Segment.STOP || stopped) {
+          if (s.index() < 0 || stopped) { // Segment.STOP
             return;
           }
           write(s.index(), s.plain(), s.length(), s.last());
