@@ -13,8 +13,8 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -50,12 +50,6 @@ class EncryptedReadAheadTest {
     store.close();
   }
 
-  private static byte[] content(int size, long seed) {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
-
   private String put(byte[] content) {
     return store.put(new ByteArrayInputStream(content)).digest();
   }
@@ -67,7 +61,7 @@ class EncryptedReadAheadTest {
     Files.write(data, sealed);
   }
 
-  /** Polls the store's pool (no sleeping) until no worker runs; fails after 30 s. */
+  /** Polls the store's pool until no worker runs; fails after 30 s. */
   private void awaitNoActiveWorker() {
     awaitTrue(() -> store.activeWorkers() == 0, "no active worker");
   }
@@ -76,7 +70,7 @@ class EncryptedReadAheadTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-      Thread.yield();
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // a poll, not a timed assumption
     }
   }
 
@@ -108,7 +102,7 @@ class EncryptedReadAheadTest {
 
   @Test
   void tamperedMiddleSegment_refusesTheRead_andReturnsNoByteOfIt() throws IOException {
-    byte[] c = content(10 * SEGMENT + 300, 1);
+    byte[] c = EncryptedArtifactStoreTest.content(10 * SEGMENT + 300, 1);
     String digest = put(c);
     flipByteOfSegment(digest, 5);
 
@@ -125,7 +119,7 @@ class EncryptedReadAheadTest {
 
   @Test
   void tamperedLastSegment_refusesTheRead_andReturnsNoByteOfIt() throws IOException {
-    byte[] c = content(6 * SEGMENT + 17, 2);
+    byte[] c = EncryptedArtifactStoreTest.content(6 * SEGMENT + 17, 2);
     String digest = put(c);
     flipByteOfSegment(digest, 6);
 
@@ -141,7 +135,7 @@ class EncryptedReadAheadTest {
 
   @Test
   void closeMidStream_stopsTheWorker() throws IOException {
-    byte[] c = content(64 * SEGMENT, 3);
+    byte[] c = EncryptedArtifactStoreTest.content(64 * SEGMENT, 3);
     String digest = put(c);
     InputStream in = store.open(digest);
     assertThat(in.readNBytes(SEGMENT + 1)).isEqualTo(Arrays.copyOf(c, SEGMENT + 1));
@@ -155,7 +149,7 @@ class EncryptedReadAheadTest {
 
   @Test
   void abandonedStream_stopsItsWorker() throws IOException {
-    String digest = put(content(64 * SEGMENT, 4));
+    String digest = put(EncryptedArtifactStoreTest.content(64 * SEGMENT, 4));
     readOneSegmentAndDrop(digest);
     assertThat(store.activeWorkers()).isEqualTo(1);
 
@@ -176,7 +170,7 @@ class EncryptedReadAheadTest {
   @Test
   void interruptedReader_getsInterruptedIOException_keepsTheFlag_andTheWorkerStops()
       throws IOException {
-    byte[] c = content(64 * SEGMENT, 5);
+    byte[] c = EncryptedArtifactStoreTest.content(64 * SEGMENT, 5);
     String digest = put(c);
     try (InputStream in = store.open(digest)) {
       assertThat(in.readNBytes(SEGMENT)).isEqualTo(Arrays.copyOf(c, SEGMENT));
@@ -195,7 +189,7 @@ class EncryptedReadAheadTest {
   @Test
   void dataFileCutWhileReadAhead_failsTheReadAfterTheGoodSegments_andTheWorkerStops()
       throws IOException {
-    byte[] c = content(20 * SEGMENT, 6);
+    byte[] c = EncryptedArtifactStoreTest.content(20 * SEGMENT, 6);
     String digest = put(c);
     Path data = TestKeys.dataFile(store, digest);
     try (InputStream in = store.open(digest)) {
@@ -211,32 +205,12 @@ class EncryptedReadAheadTest {
 
   @Test
   void failingSourceDuringAPipelinedPut_leavesNothingBehind_andTheWorkerStops() throws IOException {
-    byte[] c = content(40 * SEGMENT, 7);
-    InputStream failing =
-        new InputStream() {
-          private int position;
-
-          @Override
-          public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-          }
-
-          @Override
-          public int read(byte[] b, int off, int len) throws IOException {
-            if (position >= 20 * SEGMENT) {
-              throw new IOException("disk gone");
-            }
-            int n = Math.min(len, 20 * SEGMENT - position);
-            System.arraycopy(c, position, b, off, n);
-            position += n;
-            return n;
-          }
-        };
+    byte[] c = EncryptedArtifactStoreTest.content(40 * SEGMENT, 7);
+    InputStream failing = new ArtifactStoreContract.FailingStream(c, 20 * SEGMENT);
 
     assertThatThrownBy(() -> store.put(failing))
         .isInstanceOf(ArtifactStoreException.class)
-        .hasMessageContaining("disk gone");
+        .hasRootCauseMessage(ArtifactStoreContract.FailingStream.MESSAGE);
 
     awaitNoActiveWorker();
     try (Stream<Path> files = Files.walk(store.root())) {
@@ -246,7 +220,7 @@ class EncryptedReadAheadTest {
 
   @Test
   void pipelinedPut_isReadBackByTheSingleThreadPath() throws IOException {
-    byte[] c = content(50 * SEGMENT + 3, 8);
+    byte[] c = EncryptedArtifactStoreTest.content(50 * SEGMENT + 3, 8);
     String digest = put(c);
     store.close(); // from here on every stream reads on the caller's thread alone
     try (InputStream in = store.open(digest)) {
