@@ -1,46 +1,52 @@
 package io.github.mlops4j.artifacts;
 
-import io.github.mlops4j.artifacts.EncryptedArtifactStore.Opened;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.GeneralSecurityException;
-import java.util.Arrays;
 import java.util.Objects;
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The plaintext of one {@link EncryptedArtifactStore} object, one authenticated segment at a time:
  * the header is checked on the first read, a segment's bytes are handed out only after its tag
  * matched, and any failure is kept and thrown again on every later read.
+ *
+ * <p>An object of more than {@link #PIPELINE_MIN_SEGMENTS} - 1 segments is decrypted ahead of the
+ * reader by a {@link ReadAhead} worker of the store's executor, so that decryption on one core
+ * overlaps with whatever the reader does with the bytes (the store's SHA-256 check, at least). A
+ * smaller object, or one opened when the executor refuses more work, is read on the caller's thread
+ * alone, decrypting straight into the caller's buffer when it holds a whole segment.
  */
 final class DecryptingInputStream extends InputStream {
+  /** The fewest segments an object has for its segments to be decrypted on a second thread. */
+  static final int PIPELINE_MIN_SEGMENTS = 3;
+
+  /** How long {@link #close()} waits for the read-ahead worker to stop. */
+  private static final long STOP_TIMEOUT_SECONDS = 10;
+
   private final EncryptedArtifactStore store;
   private final String digest;
   private final Path headerFile;
+  private final @Nullable Executor executor;
 
-  private @Nullable Opened opened;
-  private @Nullable InputStream data;
-  private @Nullable Cipher cipher;
-  private byte[] sealed = new byte[0];
+  private @Nullable SealedSegments segments;
+  private @Nullable ReadAhead ahead;
   private byte[] plain = new byte[0];
+  private byte @Nullable [] held;
   private int position;
   private int limit;
-  private long nextSegment;
   private boolean finished;
   private boolean closed;
-  private @Nullable RuntimeException failure;
+  private @Nullable Exception failure;
 
-  DecryptingInputStream(EncryptedArtifactStore store, String digest, Path headerFile) {
+  DecryptingInputStream(
+      EncryptedArtifactStore store, String digest, Path headerFile, @Nullable Executor executor) {
     this.store = store;
     this.digest = digest;
     this.headerFile = headerFile;
+    this.executor = executor;
   }
 
   @Override
@@ -56,8 +62,12 @@ final class DecryptingInputStream extends InputStream {
     if (closed) {
       throw new IOException("stream closed");
     }
-    if (failure != null) {
-      throw failure;
+    Exception failed = failure;
+    if (failed != null) {
+      if (failed instanceof IOException io) {
+        throw io;
+      }
+      throw (RuntimeException) failed;
     }
     if (len == 0) {
       return 0;
@@ -72,7 +82,7 @@ final class DecryptingInputStream extends InputStream {
           return direct;
         }
       }
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       failure = e;
       throw e;
     }
@@ -88,60 +98,32 @@ final class DecryptingInputStream extends InputStream {
   }
 
   /**
-   * Reads, authenticates and decrypts the next segment. When the caller's buffer holds the whole
-   * segment's plaintext, it is decrypted straight into it (one copy less per byte) and the length
-   * is returned; otherwise it goes to the internal buffer and -1 is returned (also for an empty
-   * segment). Either way no byte reaches the caller before the segment's tag matched.
+   * Makes the next segment current. On the caller's thread, when the caller's buffer holds the
+   * whole segment's plaintext, it is decrypted straight into it (one copy less per byte) and the
+   * length is returned; otherwise it goes to the internal buffer and -1 is returned (also for an
+   * empty segment). Either way no byte reaches the caller before the segment's tag matched.
    */
   private int nextSegment(byte[] b, int off, int len) throws IOException {
-    Opened o = opened;
-    if (o == null) {
-      o = start();
+    SealedSegments s = segments;
+    if (s == null) {
+      s = start();
     }
-    InputStream in = Objects.requireNonNull(data);
-    Cipher c = Objects.requireNonNull(cipher);
-    long segments = o.header().segments();
-    int segmentSize = o.header().segmentSize();
-    boolean last = nextSegment == segments - 1;
-    int plainLength =
-        last ? (int) (o.header().size() - (segments - 1) * (long) segmentSize) : segmentSize;
-    int sealedLength = plainLength + EncryptedFormat.TAG_BYTES;
-    int n = in.readNBytes(sealed, 0, sealedLength);
-    if (n < sealedLength) {
-      throw EncryptedArtifactStore.corrupted(
-          digest, o.data(), "its data is truncated in segment " + nextSegment + " of " + segments);
+    ReadAhead a = ahead;
+    if (a != null) {
+      ReadAhead.Chunk chunk = a.next(held);
+      held = chunk.bytes();
+      plain = chunk.bytes();
+      position = 0;
+      limit = chunk.length();
+      finished = chunk.last();
+      return -1;
     }
-    boolean direct = len >= plainLength;
-    int produced;
-    try {
-      c.init(Cipher.DECRYPT_MODE, o.dataKey(), EncryptedFormat.segmentNonce(nextSegment, last));
-      produced =
-          direct
-              ? c.doFinal(sealed, 0, sealedLength, b, off)
-              : c.doFinal(sealed, 0, sealedLength, plain(), 0);
-    } catch (AEADBadTagException e) {
-      if (direct) {
-        Arrays.fill(b, off, off + plainLength, (byte) 0); // nothing unauthenticated left behind
-      }
-      throw EncryptedArtifactStore.corrupted(
-          digest,
-          o.data(),
-          "segment "
-              + nextSegment
-              + " of "
-              + segments
-              + " fails authentication (changed, reordered or swapped ciphertext)");
-    } catch (GeneralSecurityException e) {
-      throw EncryptedArtifactStore.corrupted(
-          digest, o.data(), "segment " + nextSegment + " cannot be decrypted (" + e + ")");
-    }
-    nextSegment++;
+    boolean last = s.nextIsLast();
+    boolean direct = len >= s.nextLength();
+    int produced = direct ? s.open(b, off) : s.open(plain(s), 0);
+    finished = last;
     if (last) {
-      if (in.read() >= 0) {
-        throw EncryptedArtifactStore.corrupted(
-            digest, o.data(), "its data continues after the last segment");
-      }
-      finished = true;
+      s.close();
     }
     position = 0;
     if (direct) {
@@ -153,49 +135,41 @@ final class DecryptingInputStream extends InputStream {
   }
 
   /** The buffer for segments the caller's buffer cannot take whole; allocated on first use. */
-  private byte[] plain() {
+  private byte[] plain(SealedSegments s) {
     if (plain.length == 0) {
-      plain = new byte[sealed.length];
+      plain = new byte[s.segmentSize()];
     }
     return plain;
   }
 
-  private Opened start() throws IOException {
-    Opened o = store.openHeader(digest, headerFile);
-    FileChannel channel;
-    try {
-      channel = FileChannel.open(o.data(), StandardOpenOption.READ);
-    } catch (NoSuchFileException e) {
-      throw new ArtifactNotFoundException(digest, o.data().toString()); // header without data
+  private SealedSegments start() throws IOException {
+    SealedSegments s = SealedSegments.open(store, digest, headerFile);
+    segments = s;
+    Executor e = executor;
+    if (e != null && s.segments() >= PIPELINE_MIN_SEGMENTS) {
+      ahead = ReadAhead.start(e, s, this); // from here on the worker alone uses s
     }
-    data = Channels.newInputStream(channel);
-    long length = channel.size();
-    if (length != o.header().dataLength()) {
-      throw EncryptedArtifactStore.corrupted(
-          digest,
-          o.data(),
-          "its data file has "
-              + length
-              + " bytes where "
-              + o.header().dataLength()
-              + " were written (truncated or extended)");
-    }
-    try {
-      cipher = Cipher.getInstance("AES/GCM/NoPadding");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES/GCM/NoPadding is not available in this JVM", e);
-    }
-    sealed = new byte[o.header().segmentSize() + EncryptedFormat.TAG_BYTES];
-    opened = o;
-    return o;
+    return s;
   }
 
+  /**
+   * Closes the data file; a read-ahead worker is stopped first, and waited for (it closes the file
+   * itself when it stops).
+   */
   @Override
   public void close() throws IOException {
+    if (closed) {
+      return;
+    }
     closed = true;
-    InputStream in = data;
-    if (in != null) {
-      in.close();
+    ReadAhead a = ahead;
+    if (a != null) {
+      a.stopAndAwait(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return;
+    }
+    SealedSegments s = segments;
+    if (s != null) {
+      s.close();
     }
   }
 }

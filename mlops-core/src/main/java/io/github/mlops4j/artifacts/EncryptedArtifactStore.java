@@ -31,6 +31,11 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -62,7 +67,22 @@ import org.slf4j.LoggerFactory;
  * says (so truncation and appended bytes are refused), and the plaintext's SHA-256 is compared with
  * the name at the end as in every store. Each of these failures is {@link
  * ArtifactCorruptedException}, like a bad digest; a key id the provider does not know is {@link
- * ArtifactKeyException}. Memory stays bounded by two segments whatever the object's size.
+ * ArtifactKeyException}.
+ *
+ * <h2>Threads and memory</h2>
+ *
+ * Objects of up to two segments (128 KiB by default) are read and written on the caller's thread
+ * alone. Above that the store <em>uses a second thread per open stream</em> (and per put): a
+ * stream's segments are read, authenticated and decrypted ahead of the reader into a ring of four
+ * segment buffers while the reader's thread hashes and copies them out, and a put's segments are
+ * encrypted and written by the second thread while the caller's thread reads and hashes the next.
+ * Only authenticated segments reach the reader, and a failure reaches it after the good segments
+ * before it, with the same exception as on one thread. Memory stays bounded by seven segments per
+ * stream or put whatever the object's size. The threads are daemon threads of a pool the store
+ * owns, named {@code mlops4j-encrypted-artifacts-<n>}, at most 64 at once (more streams run on
+ * their caller's thread alone); a stream's thread stops when the stream ends, fails, is closed, its
+ * reader is interrupted, or it is abandoned without being closed (checked about once a second), and
+ * idle threads end after 30 seconds. {@link #close()} stops the pool.
  *
  * <h2>Keys and rotation</h2>
  *
@@ -81,13 +101,17 @@ import org.slf4j.LoggerFactory;
  *
  * @since 0.1.0
  */
-public final class EncryptedArtifactStore implements ArtifactStore {
+public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseable {
   /** The directory under the root that holds encrypted objects. */
   static final String OBJECTS_DIR = "enc-sha256";
 
   static final String TEMP_PREFIX = DirectoryArtifactStore.TEMP_PREFIX;
   static final int DEFAULT_SEGMENT = 64 * 1024;
 
+  /** Streams and puts with a worker thread at once; more run on their caller's thread alone. */
+  static final int MAX_WORKERS = 64;
+
+  private static final long WORKER_KEEP_ALIVE_SECONDS = 30;
   private static final Logger LOG = LoggerFactory.getLogger(EncryptedArtifactStore.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -97,6 +121,7 @@ public final class EncryptedArtifactStore implements ArtifactStore {
   private final int segmentSize;
   private final boolean readOnly;
   private final Clock clock;
+  private final ThreadPoolExecutor workers;
 
   private EncryptedArtifactStore(Builder b, Path root) {
     this.root = root;
@@ -105,6 +130,14 @@ public final class EncryptedArtifactStore implements ArtifactStore {
     this.segmentSize = b.segmentSize;
     this.readOnly = b.readOnly;
     this.clock = b.clock;
+    this.workers =
+        new ThreadPoolExecutor(
+            0,
+            MAX_WORKERS,
+            WORKER_KEEP_ALIVE_SECONDS,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            new WorkerThreads());
   }
 
   /** A builder; the root directory and the key provider are required. */
@@ -135,6 +168,21 @@ public final class EncryptedArtifactStore implements ArtifactStore {
   @Override
   public String toString() {
     return "EncryptedArtifactStore[" + root + "]";
+  }
+
+  /**
+   * Stops the store's worker threads: streams opened and puts started afterwards run on their
+   * caller's thread alone. Streams already open keep their worker until they are closed or read to
+   * the end. Idempotent; the store stays usable.
+   */
+  @Override
+  public void close() {
+    workers.shutdown();
+  }
+
+  /** The number of worker threads decrypting or encrypting right now (for tests). */
+  int activeWorkers() {
+    return workers.getActiveCount();
   }
 
   // ---- put -------------------------------------------------------------------------------------
@@ -185,36 +233,30 @@ public final class EncryptedArtifactStore implements ArtifactStore {
     try {
       MessageDigest md = Sha256.newDigest();
       long size = 0;
-      try (FileChannel out = FileChannel.open(dataTemp, CREATE_NEW, WRITE)) {
-        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher cipher = EncryptedFormat.newCipher();
+      try (FileChannel out = FileChannel.open(dataTemp, CREATE_NEW, WRITE);
+          SegmentSealer sealer = new SegmentSealer(out, cipher, dataKey, segmentSize, workers)) {
         byte[] current = new byte[segmentSize];
         byte[] next = new byte[segmentSize];
-        byte[] sealed = new byte[segmentSize + EncryptedFormat.TAG_BYTES];
-        ByteBuffer view = ByteBuffer.wrap(sealed);
         int n = readSource(in, current, source);
         for (long index = 0; ; index++) {
           int following = n == segmentSize ? readSource(in, next, source) : 0;
           boolean last = following == 0;
           md.update(current, 0, n);
           size += n;
-          cipher.init(Cipher.ENCRYPT_MODE, dataKey, EncryptedFormat.segmentNonce(index, last));
-          int length = cipher.doFinal(current, 0, n, sealed, 0);
-          view.clear().limit(length);
-          while (view.hasRemaining()) {
-            out.write(view);
-          }
+          byte[] free = sealer.seal(index, current, n, last);
           if (last) {
             break;
           }
-          byte[] swap = current;
           current = next;
-          next = swap;
+          next = free;
           n = following;
         }
+        sealer.finish();
         out.force(true);
       }
       String digest = Sha256.hex(md.digest());
-      byte[] tag = EncryptedFormat.tag(dataKey, segmentSize, size, dataId, digest);
+      byte[] tag = EncryptedFormat.tag(cipher, dataKey, segmentSize, size, dataId, digest);
       Header header = new Header(segmentSize, size, dataId, keyId, wrapped, tag);
       writeSynced(headerTemp, header.encode());
       publish(dataTemp, headerTemp, header, digest);
@@ -377,7 +419,7 @@ public final class EncryptedArtifactStore implements ArtifactStore {
       throw new ArtifactNotFoundException(digest, header.toString());
     }
     return new VerifyingInputStream(
-        new DecryptingInputStream(this, digest, header), digest, header.toString());
+        new DecryptingInputStream(this, digest, header, workers), digest, header.toString());
   }
 
   /**
@@ -431,10 +473,11 @@ public final class EncryptedArtifactStore implements ArtifactStore {
     }
     SecretKey dataKey = new SecretKeySpec(raw, "AES");
     Arrays.fill(raw, (byte) 0);
+    Cipher cipher = newCipher();
     try {
       byte[] expected =
           EncryptedFormat.tag(
-              dataKey, header.segmentSize(), header.size(), header.dataId(), digest);
+              cipher, dataKey, header.segmentSize(), header.size(), header.dataId(), digest);
       if (!MessageDigest.isEqual(expected, header.tag())) {
         throw corrupted(
             digest,
@@ -445,11 +488,22 @@ public final class EncryptedArtifactStore implements ArtifactStore {
       throw corrupted(digest, headerFile, "its header cannot be authenticated (" + e + ")");
     }
     Path data = headerFile.resolveSibling(headerFile.getFileName() + header.dataSuffix());
-    return new Opened(header, dataKey, data);
+    return new Opened(header, dataKey, data, cipher);
   }
 
-  /** An authenticated header, its data key, and the data file it names. */
-  record Opened(Header header, SecretKey dataKey, Path data) {}
+  /**
+   * An authenticated header, its data key, the data file it names, and the cipher that checked the
+   * header (reused for the segments by the one reader that opened it).
+   */
+  record Opened(Header header, SecretKey dataKey, Path data, Cipher cipher) {}
+
+  static Cipher newCipher() {
+    try {
+      return EncryptedFormat.newCipher();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES/GCM/NoPadding is not available in this JVM", e);
+    }
+  }
 
   static ArtifactCorruptedException corrupted(String digest, Path where, String reason) {
     return new ArtifactCorruptedException(digest, where.toString(), reason);
@@ -755,6 +809,18 @@ public final class EncryptedArtifactStore implements ArtifactStore {
     }
   }
 
+  /** Daemon threads named for the store's work, so that a thread dump tells what they are. */
+  private static final class WorkerThreads implements ThreadFactory {
+    private static final AtomicInteger COUNT = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable task) {
+      Thread thread = new Thread(task, "mlops4j-encrypted-artifacts-" + COUNT.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    }
+  }
+
   /**
    * Configures an {@link EncryptedArtifactStore}.
    *
@@ -783,8 +849,8 @@ public final class EncryptedArtifactStore implements ArtifactStore {
 
     /**
      * The plaintext bytes per authenticated segment of new objects: a power of two from 1 KiB to 16
-     * MiB (default 64 KiB). Reads use the size recorded in each object's header. A reader holds two
-     * segments in memory.
+     * MiB (default 64 KiB). Reads use the size recorded in each object's header. A reader or a put
+     * holds at most seven segments in memory (three for objects of up to two segments).
      */
     public Builder segmentSize(int bytes) {
       this.segmentSize =

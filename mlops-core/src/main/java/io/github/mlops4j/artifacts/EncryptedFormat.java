@@ -144,13 +144,24 @@ final class EncryptedFormat {
   /** The tag that binds the header's fixed fields to the content's SHA-256. */
   static byte[] tag(SecretKey dataKey, int segmentSize, long size, long dataId, String digest)
       throws GeneralSecurityException {
-    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    return tag(newCipher(), dataKey, segmentSize, size, dataId, digest);
+  }
+
+  /** As {@link #tag(SecretKey, int, long, long, String)}, with a cipher the caller reuses. */
+  static byte[] tag(
+      Cipher cipher, SecretKey dataKey, int segmentSize, long size, long dataId, String digest)
+      throws GeneralSecurityException {
     cipher.init(Cipher.ENCRYPT_MODE, dataKey, new GCMParameterSpec(TAG_BYTES * 8, HEADER_NONCE));
     ByteBuffer aad = ByteBuffer.allocate(MAGIC.length + 4 + 8 + 8 + 32);
     aad.put(MAGIC).putInt(segmentSize).putLong(size).putLong(dataId);
     aad.put(Sha256.parseHex(digest));
     cipher.updateAAD(aad.array());
     return cipher.doFinal();
+  }
+
+  /** A new AES-GCM cipher (one per object read or written, reused for its header and segments). */
+  static Cipher newCipher() throws GeneralSecurityException {
+    return Cipher.getInstance("AES/GCM/NoPadding");
   }
 
   /** The nonce of segment {@code index}. */

@@ -49,7 +49,7 @@ class EncryptedArtifactStoreTest {
         .build();
   }
 
-  private static byte[] content(int size, long seed) {
+  static byte[] content(int size, long seed) {
     byte[] b = new byte[size];
     new Random(seed).nextBytes(b);
     return b;
