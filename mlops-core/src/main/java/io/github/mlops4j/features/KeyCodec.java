@@ -3,6 +3,7 @@ package io.github.mlops4j.features;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Persisted entity-key format, version 1 (golden file {@code golden/entity-key-v1.hex}).
@@ -80,6 +81,30 @@ final class KeyCodec {
     int p = Varint.write(out, 2, utf8.length);
     System.arraycopy(utf8, 0, out, p, utf8.length);
     return new EntityKey(out);
+  }
+
+  /**
+   * {@link #encodeString} of a string of fewer than 128 chars, all ASCII, written straight into the
+   * key's bytes (no intermediate UTF-8 array, and no surrogate check: ASCII has none); null for any
+   * other string, which the caller encodes with {@link #encodeString} after its checks.
+   */
+  static byte @Nullable [] encodeAsciiString(String s) {
+    int n = s.length();
+    if (n >= 0x80) {
+      return null; // the length's varint would take more than one byte
+    }
+    byte[] out = new byte[3 + n];
+    out[0] = VERSION;
+    out[1] = STRING;
+    out[2] = (byte) n;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        return null;
+      }
+      out[3 + i] = (byte) c;
+    }
+    return out;
   }
 
   /** The key's values in key order. */

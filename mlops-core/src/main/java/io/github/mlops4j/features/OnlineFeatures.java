@@ -15,25 +15,18 @@ import org.jspecify.annotations.Nullable;
  */
 public final class OnlineFeatures {
   private final Columns columns;
-  private final int width;
   private final int size;
-  private final FeatureValue[] values;
+  private final OnlineCells cells;
   private final Instant readTime;
 
   /** The least available status of the stored values read (see {@link FeatureLookupObserver}). */
   final FeatureStatus outcome;
 
   OnlineFeatures(
-      Columns columns,
-      int width,
-      int size,
-      FeatureValue[] values,
-      Instant readTime,
-      FeatureStatus outcome) {
+      Columns columns, int size, OnlineCells cells, Instant readTime, FeatureStatus outcome) {
     this.columns = columns;
-    this.width = width;
     this.size = size;
-    this.values = values;
+    this.cells = cells;
     this.readTime = readTime;
     this.outcome = outcome;
   }
@@ -55,7 +48,8 @@ public final class OnlineFeatures {
 
   /** A feature of a request row. */
   public FeatureValue value(int row, String ref) {
-    return values[index(row) * width + columns.indexOf(ref)];
+    int r = index(row);
+    return cells.get(r, columns.indexOf(ref));
   }
 
   /** A feature of a request row by position in {@link #features()} (fastest). */
@@ -63,7 +57,7 @@ public final class OnlineFeatures {
     if (feature < 0 || feature >= columns.names.size()) {
       throw new IndexOutOfBoundsException("feature " + feature + " of " + columns.names.size());
     }
-    return values[index(row) * width + feature];
+    return cells.get(index(row), feature);
   }
 
   /** A feature of the only request row. */
@@ -81,10 +75,10 @@ public final class OnlineFeatures {
 
   /** The features of a request row by reference, in request order. */
   public Map<String, FeatureValue> row(int row) {
-    int base = index(row) * width;
+    int r = index(row);
     Map<String, FeatureValue> m = new LinkedHashMap<>();
     for (int i = 0; i < columns.names.size(); i++) {
-      m.put(columns.names.get(i), values[base + i]);
+      m.put(columns.names.get(i), cells.get(r, i));
     }
     return Collections.unmodifiableMap(m);
   }

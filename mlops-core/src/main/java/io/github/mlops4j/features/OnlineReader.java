@@ -109,84 +109,90 @@ final class OnlineReader {
     Instant readTime = clock.instant();
     long t = Timestamps.toNanosSaturated(readTime);
     int n = rows.size();
-    int width = plan.width;
-    FeatureValue[] out = new FeatureValue[n * width];
+    Plan.ViewPlan[] views = plan.views;
+    OnlineCache.Entry[][] entries = new OnlineCache.Entry[views.length][];
+    byte[] states = new byte[views.length * n];
     int outcome = 0; // rank in OUTCOMES
-    for (Plan.ViewPlan vp : plan.views) {
-      ViewState v = vp.view;
-      OnlineCache.Entry[] entries;
-      if (n == 1) {
-        entries =
-            new OnlineCache.Entry[] {cache.get(v, RowCodec.encodeKey(v, rows.get(0), 0, false))};
+    for (int v = 0; v < views.length; v++) {
+      entries[v] = lookup(views[v].view, rows);
+      outcome = Math.max(outcome, resolve(views[v], entries[v], t, states, v * n));
+    }
+    OnlineCells.Entries cells = new OnlineCells.Entries(plan, n, entries, states);
+    if (plan.onDemand.length == 0) {
+      return new OnlineFeatures(plan.columns, n, cells, readTime, OUTCOMES[outcome]);
+    }
+    int width = plan.width;
+    FeatureValue[] out = cells.copy();
+    FeatureValue[] row = new FeatureValue[width];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(out, i * width, row, 0, width);
+      plan.evaluate(row, readTime, rows.get(i), i);
+      System.arraycopy(row, 0, out, i * width, width);
+    }
+    return new OnlineFeatures(
+        plan.columns, n, new OnlineCells.Copied(out, width), readTime, OUTCOMES[outcome]);
+  }
+
+  /** The cache entries of one view for the request rows, in row order. */
+  private OnlineCache.Entry[] lookup(ViewState v, List<? extends Map<String, ?>> rows) {
+    int n = rows.size();
+    if (n == 1) {
+      return new OnlineCache.Entry[] {
+        cache.get(v, new OnlineCache.Key(v.id, RowCodec.lookupKey(v, rows.get(0), 0)))
+      };
+    }
+    OnlineCache.Key[] keys = new OnlineCache.Key[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = new OnlineCache.Key(v.id, RowCodec.lookupKey(v, rows.get(i), i));
+    }
+    return cache.getAll(v, keys);
+  }
+
+  /**
+   * Decides the state ({@link OnlineCells.Entries#state}) of each entry of one view at read time
+   * {@code t} into {@code states[base ..]}, and adds the values served to the view's counters: one
+   * per entity and requested feature of the view (a live entity's null values as NULL_VALUE).
+   *
+   * @return the view's outcome as a rank in {@link #OUTCOMES}: NOT_FOUND if any entity had no row,
+   *     else EXPIRED if any row was expired, else NULL_VALUE if any requested value was null
+   */
+  static int resolve(
+      Plan.ViewPlan vp, OnlineCache.Entry[] entries, long t, byte[] states, int base) {
+    long ttl = vp.view.def.ttlNanos;
+    long present = 0;
+    long nulls = 0;
+    long notFound = 0;
+    long expired = 0;
+    for (int i = 0; i < entries.length; i++) {
+      OnlineCache.Entry e = entries[i];
+      byte state = OnlineCells.Entries.state(e, t, ttl);
+      states[base + i] = state;
+      if (state == OnlineCells.Entries.LIVE) {
+        nulls += vp.requestedNulls(e.nullSlots);
+        present++;
+      } else if (state == OnlineCells.Entries.EXPIRED) {
+        expired++;
       } else {
-        EntityKey[] keys = new EntityKey[n];
-        for (int i = 0; i < n; i++) {
-          keys[i] = RowCodec.encodeKey(v, rows.get(i), i, false);
-        }
-        entries = cache.getAll(v, keys);
+        notFound++;
       }
-      long present = 0;
-      long nulls = 0;
-      long notFound = 0;
-      long expired = 0;
-      int[] slots = vp.slots;
-      int[] cols = vp.cols;
-      for (int i = 0; i < n; i++) {
-        OnlineCache.Entry e = entries[i];
-        int base = i * width;
-        if (!e.found || e.event > t) {
-          for (int col : cols) {
-            out[base + col] = FeatureValue.NOT_FOUND;
-          }
-          notFound++;
-        } else if (AsOf.expired(e.event, t, v.def.ttlNanos)) {
-          FeatureValue x = Objects.requireNonNull(e.expired, "a found entry has its expired value");
-          for (int col : cols) {
-            out[base + col] = x;
-          }
-          expired++;
-        } else {
-          FeatureValue[] values = Objects.requireNonNull(e.values, "a found entry has values");
-          for (int j = 0; j < slots.length; j++) {
-            out[base + cols[j]] = values[slots[j]];
-          }
-          nulls += vp.requestedNulls(e.nullSlots);
-          present++;
-        }
+    }
+    LookupCounters c = vp.view.counters;
+    int perEntity = vp.requested;
+    if (perEntity > 0) {
+      if (present > 0) {
+        c.present.add(present * perEntity - nulls);
+      }
+      if (nulls > 0) {
+        c.nullValue.add(nulls);
       }
       if (notFound > 0) {
-        outcome = 3;
-      } else if (expired > 0) {
-        outcome = Math.max(outcome, 2);
-      } else if (nulls > 0) {
-        outcome = Math.max(outcome, 1);
+        c.notFound.add(notFound * perEntity);
       }
-      LookupCounters c = v.counters;
-      int perEntity = vp.requested;
-      if (perEntity > 0) {
-        if (present > 0) {
-          c.present.add(present * perEntity - nulls);
-        }
-        if (nulls > 0) {
-          c.nullValue.add(nulls);
-        }
-        if (notFound > 0) {
-          c.notFound.add(notFound * perEntity);
-        }
-        if (expired > 0) {
-          c.expired.add(expired * perEntity);
-        }
+      if (expired > 0) {
+        c.expired.add(expired * perEntity);
       }
     }
-    if (plan.onDemand.length > 0) {
-      FeatureValue[] row = new FeatureValue[width];
-      for (int i = 0; i < n; i++) {
-        System.arraycopy(out, i * width, row, 0, width);
-        plan.evaluate(row, readTime, rows.get(i), i);
-        System.arraycopy(row, 0, out, i * width, width);
-      }
-    }
-    return new OnlineFeatures(plan.columns, width, n, out, readTime, OUTCOMES[outcome]);
+    return notFound > 0 ? 3 : expired > 0 ? 2 : nulls > 0 ? 1 : 0;
   }
 
   /** Reads stored rows of one view from the online store (the cache's loader). */

@@ -2,6 +2,7 @@ package io.github.mlops4j.features;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -101,6 +102,12 @@ final class Plan {
   /** The views the requested references name, sorted (for {@link FeatureLookupObserver}). */
   final List<String> viewNames;
 
+  /** Per column: the index in {@link #views} of its stored feature's view; -1 for on-demand. */
+  final int[] colView;
+
+  /** Per column: its stored feature's slot in the view; -1 for on-demand. */
+  final int[] colSlot;
+
   private Plan(
       Columns columns,
       int width,
@@ -112,6 +119,16 @@ final class Plan {
     this.views = views;
     this.onDemand = onDemand;
     this.viewNames = viewNames;
+    this.colView = new int[width];
+    this.colSlot = new int[width];
+    Arrays.fill(colView, -1);
+    Arrays.fill(colSlot, -1);
+    for (int v = 0; v < views.length; v++) {
+      for (int j = 0; j < views[v].cols.length; j++) {
+        colView[views[v].cols[j]] = v;
+        colSlot[views[v].cols[j]] = views[v].slots[j];
+      }
+    }
   }
 
   /**

@@ -39,6 +39,20 @@ final class RowCodec {
   }
 
   /**
+   * The encoded key bytes of a request row of an online read: {@link #encodeKey} (other columns
+   * allowed), with a single ASCII string key written straight into the key's bytes.
+   */
+  static byte[] lookupKey(ViewState v, Map<String, ? extends @Nullable Object> columns, int row) {
+    if (v.singleStringKey && columns.get(v.def.entities.get(0).name()) instanceof String s) {
+      byte[] ascii = KeyCodec.encodeAsciiString(s);
+      if (ascii != null) {
+        return ascii;
+      }
+    }
+    return encodeKey(v, columns, row, false).bytes();
+  }
+
+  /**
    * A row's key values in key order, checked and widened to their canonical types; with {@code
    * onlyKeys}, other columns are refused too.
    */
