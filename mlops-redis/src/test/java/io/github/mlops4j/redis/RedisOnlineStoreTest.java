@@ -63,7 +63,11 @@ class RedisOnlineStoreTest {
   }
 
   private RedisOnlineStore open(RedisOnlineStore.Builder b) {
-    RedisOnlineStore s = b.uri(REDIS.uri()).namespace("t" + NAMESPACES.incrementAndGet()).build();
+    return open(b, "t" + NAMESPACES.incrementAndGet());
+  }
+
+  private RedisOnlineStore open(RedisOnlineStore.Builder b, String namespace) {
+    RedisOnlineStore s = b.uri(REDIS.uri()).namespace(namespace).build();
     opened.add(s);
     return s;
   }
@@ -315,10 +319,15 @@ class RedisOnlineStoreTest {
 
   @Test
   void aServerThatDoesNotAnswer_isATimeout_andTheStoreWorksAfterwards() throws Exception {
-    RedisOnlineStore s = open(RedisOnlineStore.builder().timeout(Duration.ofMillis(100)));
+    // The row is written with the default timeout, so that a busy machine cannot fail the set-up;
+    // the store under test shares its namespace and waits 100 ms.
+    String namespace = "t" + NAMESPACES.incrementAndGet();
+    RedisOnlineStore writer = open(RedisOnlineStore.builder(), namespace);
     Instant e = Instant.parse("2030-01-01T00:00:00Z");
-    s.write("v", List.of(record(key("a"), e, 0, "A")));
-    raw.clientPause(5_000); // the server holds every other client's commands for 5 s
+    writer.write("v", List.of(record(key("a"), e, 0, "A")));
+    RedisOnlineStore s =
+        open(RedisOnlineStore.builder().timeout(Duration.ofMillis(100)), namespace);
+    raw.clientPause(10_000); // the server holds every other client's commands for 10 s
     assertThatThrownBy(() -> s.read("v", List.of(key("a"))))
         .isInstanceOfSatisfying(
             RedisOnlineStoreException.class,
