@@ -1,9 +1,6 @@
 package io.github.mlops4j.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.quicktheories.QuickTheory.qt;
-import static org.quicktheories.generators.SourceDSL.integers;
-import static org.quicktheories.generators.SourceDSL.lists;
 
 import io.github.mlops4j.registry.FeatureSpec;
 import io.github.mlops4j.serving.metrics.ServingMeters;
@@ -22,11 +19,11 @@ import org.tribuo.classification.LabelFactory;
 /**
  * The plain read of a schema without one-hot groups (a complete request of finite numbers in the
  * remembered order, its example sharing one names array) answers exactly as the full read: one
- * schema reads a long random sequence of requests with the plain read on, and each answer (the
- * example, or the problems refused) equals that of a schema reading the same sequence with it off.
- * Most requests are the caller's usual map; the others change a value (NaN, infinite, a boolean, a
- * text, null, a fraction or a huge number for the integer feature), leave a feature out, add an
- * unknown or an ignored field, or use equal but distinct name objects or another order.
+ * schema reads a long random sequence of requests, and each answer (the example, or the problems
+ * refused) equals that of a new schema, which remembers no order and so always reads in full. Most
+ * requests are the caller's usual map; the others change a value (NaN, infinite, a boolean, a text,
+ * null, a fraction or a huge number for the integer feature), leave a feature out, add an unknown
+ * or an ignored field, or use equal but distinct name objects or another order.
  */
 class InputSchemaPlainPathProperties {
   private static final List<FeatureSpec> INPUTS =
@@ -57,24 +54,12 @@ class InputSchemaPlainPathProperties {
 
   @Test
   void thePlainReadAnswersAsTheFullReadDoes() {
-    qt().withFixedSeed(20_261_207L)
-        .withExamples(40)
-        .forAll(lists().of(integers().between(0, Integer.MAX_VALUE)).ofSizeBetween(1, 300))
-        .checkAssert(
-            draws -> {
-              InputSchema plain = schema();
-              InputSchema full = schema();
-              Map<String, Object> usual = usualRequest();
-              for (int d : draws) {
-                Map<String, Object> request = (d & 3) != 0 ? usual : request(d);
-                for (ValidationPolicy policy :
-                    List.of(ValidationPolicy.REJECT, ValidationPolicy.fill(0.0))) {
-                  assertThat(answer(plain, request, policy, true))
-                      .as("request %s under %s", request, policy)
-                      .isEqualTo(answer(full, request, policy, false));
-                }
-              }
-            });
+    InputSchemaOrderProperties.assertAnswersAsANewSchema(
+        20_261_207L,
+        300,
+        InputSchemaPlainPathProperties::schema,
+        usualRequest(),
+        InputSchemaPlainPathProperties::request);
   }
 
   @Test
@@ -97,13 +82,9 @@ class InputSchemaPlainPathProperties {
     return new InputSchema("m", 1, INPUTS, Set.of("user"));
   }
 
+  /** The caller's usual request: every feature, with the name constants. */
   private static Map<String, Object> usualRequest() {
-    Map<String, Object> m = new HashMap<>();
-    m.put(NAMES[0], 0.5);
-    m.put(NAMES[1], 1.0);
-    m.put(NAMES[2], -3.25);
-    m.put(NAMES[3], 2);
-    return m;
+    return new HashMap<>(Map.of(NAMES[0], 0.5, NAMES[1], 1.0, NAMES[2], -3.25, NAMES[3], 2));
   }
 
   /** A request drawn from {@code d}'s bits: the usual one changed, or a random one. */
@@ -152,15 +133,5 @@ class InputSchemaPlainPathProperties {
       out.add(f.getName() + "=" + f.getValue());
     }
     return out;
-  }
-
-  /** The example's features, or the problems of the refusal. */
-  private static Object answer(
-      InputSchema schema, Map<String, Object> request, ValidationPolicy policy, boolean plain) {
-    try {
-      return features(encode(schema, request, policy, plain));
-    } catch (InvalidInputException x) {
-      return x.problems();
-    }
   }
 }

@@ -26,7 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.observation.ObservationRegistryCustomizer;
 import org.springframework.boot.actuate.autoconfigure.tracing.MicrometerTracingAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -46,14 +45,6 @@ class DirectPredictionTimersTest {
   @BeforeAll
   static void registerModel() {
     ChurnFixture.register(workspace);
-  }
-
-  @Configuration(proxyBeanMethods = false)
-  static class Meters {
-    @Bean
-    MeterRegistry meterRegistry() {
-      return new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-    }
   }
 
   /** An application's handler: counts the prediction observations it is shown and stops. */
@@ -114,24 +105,8 @@ class DirectPredictionTimersTest {
     }
   }
 
-  @Configuration(proxyBeanMethods = false)
-  static class Tracing {
-    @Bean
-    SimpleTracer tracer() {
-      return new SimpleTracer();
-    }
-  }
-
   private static ApplicationContextRunner runner() {
-    return new ApplicationContextRunner()
-        .withConfiguration(
-            AutoConfigurations.of(ObservationAutoConfiguration.class, MlopsAutoConfiguration.class))
-        .withUserConfiguration(Meters.class)
-        .withPropertyValues(
-            "mlops.workspace=" + workspace,
-            "mlops.registry-poll-interval=0s",
-            "mlops.serving.models.churn.alias=champion",
-            "mlops.serving.meters=false");
+    return PredictionObservationsTest.runner(workspace);
   }
 
   private static boolean direct(AssertableApplicationContext ctx) {
@@ -270,7 +245,7 @@ class DirectPredictionTimersTest {
   void aTracer_keepsTheFullObservation() {
     runner()
         .withConfiguration(AutoConfigurations.of(MicrometerTracingAutoConfiguration.class))
-        .withUserConfiguration(Tracing.class)
+        .withUserConfiguration(PredictionObservationsTest.Tracing.class)
         .run(
             ctx -> {
               assertThat(direct(ctx)).isFalse();
