@@ -9,11 +9,10 @@ import io.github.mlops4j.spring.MlopsAutoConfiguration;
 import io.github.mlops4j.store.Store;
 import io.github.mlops4j.tracking.Tracker;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.observation.MeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
-import io.micrometer.observation.ObservationRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,9 +33,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -55,12 +54,15 @@ import org.springframework.context.annotation.Bean;
  *   <li>{@code byHand} (baseline): {@code InferenceService.builder()...build()} with those meters.
  *   <li>{@code starterNoObservation}: the starter's {@code churn} bean with {@code
  *       mlops.observations.enabled=false}: the in-flight count of the graceful drain only.
- *   <li>{@code starterObserved}: the starter's bean with an {@code ObservationRegistry} built as
- *       Boot's actuator builds it without a tracer: the meter handlers in one first-matching group,
- *       the starter's prediction handler (a cache of timers) first, then Micrometer's {@code
- *       DefaultMeterObservationHandler} (long-task timers off, as {@code
- *       management.observations.long-task-timer.enabled=false}): one {@code mlops.prediction}
- *       observation and timer per call.
+ *   <li>{@code starterObserved}: the starter's bean with Boot's own {@code
+ *       ObservationAutoConfiguration} and no tracer (long-task timers off, {@code
+ *       management.observations.long-task-timer.enabled=false}): the meter handlers in one
+ *       first-matching group, the starter's prediction handler (a cache of timers) first. With
+ *       nothing else to see a prediction, the starter times each call straight into that handler's
+ *       {@code mlops.prediction} timer ({@code mlops.observations.direct-timers}).
+ *   <li>{@code starterObservedWithHandler}: the same with an application's own {@code
+ *       ObservationHandler} bean, which must see every call: one full {@code mlops.prediction}
+ *       {@code Observation} per call, timed by the same handler.
  *   <li>{@code startContext} / {@code startByHand} (single shot): a non-web context with the
  *       starter and one served model, started and closed; the store, tracker, feature store,
  *       registry and service built and closed by hand.
@@ -90,14 +92,16 @@ public class StarterOverheadBenchmark {
   InferenceService byHand;
   ConfigurableApplicationContext plain;
   ConfigurableApplicationContext observed;
+  ConfigurableApplicationContext withHandler;
   InferenceService starterNoObservation;
   InferenceService starterObserved;
+  InferenceService starterObservedWithHandler;
   List<Map<String, Object>> requests;
   int next;
 
-  /** The application's meter and observation registries, without a tracer. */
+  /** The application's meter registry; Boot's observation auto-configuration, without a tracer. */
   @SpringBootConfiguration(proxyBeanMethods = false)
-  @ImportAutoConfiguration(MlopsAutoConfiguration.class)
+  @ImportAutoConfiguration({ObservationAutoConfiguration.class, MlopsAutoConfiguration.class})
   public static class App {
     /** Spring makes it. */
     public App() {}
@@ -106,32 +110,52 @@ public class StarterOverheadBenchmark {
     MeterRegistry meterRegistry() {
       return new SimpleMeterRegistry();
     }
+  }
 
-    /**
-     * As Boot's actuator builds it without a tracer: the meter handlers (the starter's first, then
-     * Micrometer's default) grouped in one first-matching composite.
-     */
+  /** {@link App} with an application's own observation handler, which must see every call. */
+  @SpringBootConfiguration(proxyBeanMethods = false)
+  @ImportAutoConfiguration({ObservationAutoConfiguration.class, MlopsAutoConfiguration.class})
+  public static class AppWithHandler {
+    /** Spring makes it. */
+    public AppWithHandler() {}
+
     @Bean
-    ObservationRegistry observationRegistry(
-        MeterRegistry meters, ObjectProvider<MeterObservationHandler<?>> starterHandlers) {
-      List<ObservationHandler<?>> group = new ArrayList<>(starterHandlers.orderedStream().toList());
-      group.add(
-          new DefaultMeterObservationHandler(
-              meters, DefaultMeterObservationHandler.IgnoredMeters.LONG_TASK_TIMER));
-      ObservationRegistry r = ObservationRegistry.create();
-      r.observationConfig()
-          .observationHandler(
-              new ObservationHandler.FirstMatchingCompositeObservationHandler(group));
-      return r;
+    MeterRegistry meterRegistry() {
+      return new SimpleMeterRegistry();
+    }
+
+    @Bean
+    CountingHandler countingHandler() {
+      return new CountingHandler();
+    }
+  }
+
+  /** Counts the observations it sees, as a user's handler (a log, an audit) would look at them. */
+  public static final class CountingHandler implements ObservationHandler<Observation.Context> {
+    long stopped;
+
+    @Override
+    public void onStop(Observation.Context context) {
+      stopped++;
+    }
+
+    @Override
+    public boolean supportsContext(Observation.Context context) {
+      return true;
     }
   }
 
   static ConfigurableApplicationContext start(Path workspace, boolean observations) {
-    return new SpringApplicationBuilder(App.class)
+    return start(App.class, workspace, observations);
+  }
+
+  static ConfigurableApplicationContext start(Class<?> app, Path workspace, boolean observations) {
+    return new SpringApplicationBuilder(app)
         .web(WebApplicationType.NONE)
         .logStartupInfo(false)
         .properties(
             "spring.main.banner-mode=off",
+            "management.observations.long-task-timer.enabled=false",
             "mlops.workspace=" + workspace,
             "mlops.registry-poll-interval=0s",
             "mlops.serving.models.churn.alias=champion",
@@ -154,8 +178,10 @@ public class StarterOverheadBenchmark {
             .build();
     plain = start(dir, false);
     observed = start(dir, true);
+    withHandler = start(AppWithHandler.class, dir, true);
     starterNoObservation = plain.getBean("churn", InferenceService.class);
     starterObserved = observed.getBean("churn", InferenceService.class);
+    starterObservedWithHandler = withHandler.getBean("churn", InferenceService.class);
     SplittableRandom random = new SplittableRandom(11);
     requests = new ArrayList<>(ROWS);
     for (int i = 0; i < ROWS; i++) {
@@ -164,7 +190,8 @@ public class StarterOverheadBenchmark {
     for (Map<String, Object> r : requests) { // the three must agree
       String a = byHand.predict(r).output();
       if (!a.equals(starterObserved.predict(r).output())
-          || !a.equals(starterNoObservation.predict(r).output())) {
+          || !a.equals(starterNoObservation.predict(r).output())
+          || !a.equals(starterObservedWithHandler.predict(r).output())) {
         throw new IllegalStateException("The services disagree on " + r);
       }
     }
@@ -174,6 +201,9 @@ public class StarterOverheadBenchmark {
     if (observed.getBeanProvider(MeterObservationHandler.class).stream().count() == 0) {
       throw new IllegalStateException("The starter's prediction meter handler is missing");
     }
+    if (withHandler.getBean(CountingHandler.class).stopped < ROWS) {
+      throw new IllegalStateException("The application's handler did not see every prediction");
+    }
   }
 
   @TearDown(Level.Trial)
@@ -181,6 +211,7 @@ public class StarterOverheadBenchmark {
     byHand.close();
     plain.close();
     observed.close();
+    withHandler.close();
     registry.close();
     BenchmarkSupport.deleteRecursively(dir);
   }
@@ -204,6 +235,11 @@ public class StarterOverheadBenchmark {
   @Benchmark
   public Prediction starterObserved() {
     return starterObserved.predict(nextRequest());
+  }
+
+  @Benchmark
+  public Prediction starterObservedWithHandler() {
+    return starterObservedWithHandler.predict(nextRequest());
   }
 
   /** Context start with one served model, and the same objects by hand. */

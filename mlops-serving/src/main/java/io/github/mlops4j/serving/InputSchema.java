@@ -88,6 +88,14 @@ final class InputSchema {
   /** The most fields a request may have for its order to be remembered. */
   private static final int MAX_ORDER = 1024;
 
+  /**
+   * The feature names of a complete example of an {@link #ordered} schema (a copy of the slot
+   * names), shared by the examples {@link #readPlain} builds; null if that path is off (a schema
+   * with one-hot groups or unsorted names, or more than 64 slots). Never written after
+   * construction; Tribuo's predict only reads an example's names.
+   */
+  private final String @Nullable [] plainNames;
+
   InputSchema(String model, int version, List<FeatureSpec> inputs, Set<String> ignored) {
     this.model = model;
     this.version = version;
@@ -138,6 +146,7 @@ final class InputSchema {
     }
     this.ordered = sorted;
     this.categories = List.copyOf(cats);
+    this.plainNames = sorted && slotNames.length <= Long.SIZE ? slotNames.clone() : null;
   }
 
   /**
@@ -148,7 +157,23 @@ final class InputSchema {
    */
   <T extends Output<T>> ArrayExample<T> encode(
       Map<String, ?> request, T unknown, ValidationPolicy policy, VersionMeters meters) {
+    return encode(request, unknown, policy, meters, true);
+  }
+
+  /** {@link #encode}; {@code plain} false never takes {@link #readPlain} (for tests). */
+  <T extends Output<T>> ArrayExample<T> encode(
+      Map<String, ?> request,
+      T unknown,
+      ValidationPolicy policy,
+      VersionMeters meters,
+      boolean plain) {
     try {
+      if (plain && plainNames != null) {
+        ArrayExample<T> example = readPlain(request, unknown, plainNames);
+        if (example != null) {
+          return example;
+        }
+      }
       return read(request, unknown, policy, meters);
     } catch (InvalidInputException e) {
       throw e;
@@ -168,6 +193,56 @@ final class InputSchema {
       invalid.initCause(e);
       throw invalid;
     }
+  }
+
+  /**
+   * The common case of an {@link #ordered} schema, read without the names array {@link #read}
+   * builds: a request whose field names are the remembered ones (by identity, in order), each a
+   * feature given once as a finite number (an integer feature a whole one) or an ignored field, and
+   * every feature given. Its example shares {@code names}, which is exactly the names array {@code
+   * read} would fill for it, so the answer is the same under every policy (nothing is filled or
+   * dropped). Any other request gives null, and {@code read} reads it from the start.
+   */
+  private <T extends Output<T>> @Nullable ArrayExample<T> readPlain(
+      Map<String, ?> request, T unknown, String[] names) {
+    Order known = order;
+    if (known == null) {
+      return null;
+    }
+    Object[] knownFields = known.fields();
+    @Nullable Key[] knownKeys = known.keys();
+    double[] values = new double[names.length];
+    long given = 0;
+    int at = 0;
+    for (Map.Entry<?, ?> e : ((Map<?, ?>) request).entrySet()) {
+      Object k = e.getKey();
+      if (at >= knownFields.length || knownFields[at] != k) {
+        return null;
+      }
+      Key key = knownKeys[at++];
+      if (key == null) {
+        if (ignored.contains((String) k)) {
+          continue;
+        }
+        return null;
+      }
+      int slot = key.slot();
+      long bit = 1L << slot;
+      Object v = e.getValue();
+      if ((given & bit) != 0 || !(v instanceof Number num)) {
+        return null;
+      }
+      double d = num.doubleValue();
+      if (!Double.isFinite(d) || (integer[slot] && !isInteger(v, d))) {
+        return null;
+      }
+      values[slot] = d;
+      given |= bit;
+    }
+    if (given != (names.length == Long.SIZE ? -1L : (1L << names.length) - 1)) {
+      return null;
+    }
+    return SortedExample.ordered(unknown, names, values);
   }
 
   /** How a request gave a one-hot group (see {@code read}); the two exclude each other. */

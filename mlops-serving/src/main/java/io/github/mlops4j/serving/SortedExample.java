@@ -32,6 +32,11 @@ final class SortedExample<T extends Output<T>> extends ArrayExample<T> {
     return new SortedExample<>(output, names, values);
   }
 
+  /** The names array itself (not a copy). */
+  String[] names() {
+    return featureNames;
+  }
+
   /** {@link #of} for names the caller knows to be strictly ascending (not checked). */
   static <T extends Output<T>> ArrayExample<T> ordered(T output, String[] names, double[] values) {
     return new SortedExample<>(output, names, values);

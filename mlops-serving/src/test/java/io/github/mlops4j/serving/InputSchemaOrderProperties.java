@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.tribuo.Example;
 import org.tribuo.Feature;
@@ -47,20 +49,34 @@ class InputSchemaOrderProperties {
 
   @Test
   void rememberedOrderAnswersAsALookupDoes() {
-    qt().withFixedSeed(20_261_206L)
+    assertAnswersAsANewSchema(
+        20_261_206L, 400, InputSchemaOrderProperties::schema, usualRequest(), d -> request(d));
+  }
+
+  /**
+   * One schema reads random sequences of requests (three in four the caller's {@code usual} map,
+   * else {@code other} of the draw), under both policies; each answer must equal that of a new
+   * schema, which has never seen a request (so no remembered order and no plain read).
+   */
+  static void assertAnswersAsANewSchema(
+      long seed,
+      int maxRequests,
+      Supplier<InputSchema> schema,
+      Map<String, Object> usual,
+      IntFunction<Map<String, Object>> other) {
+    qt().withFixedSeed(seed)
         .withExamples(40)
-        .forAll(lists().of(integers().between(0, Integer.MAX_VALUE)).ofSizeBetween(1, 400))
+        .forAll(lists().of(integers().between(0, Integer.MAX_VALUE)).ofSizeBetween(1, maxRequests))
         .checkAssert(
             draws -> {
-              InputSchema reused = schema();
-              Map<String, Object> usual = usualRequest();
+              InputSchema reused = schema.get();
               for (int d : draws) {
-                Map<String, Object> request = (d & 3) != 0 ? usual : request(d);
+                Map<String, Object> request = (d & 3) != 0 ? usual : other.apply(d);
                 for (ValidationPolicy policy :
                     List.of(ValidationPolicy.REJECT, ValidationPolicy.fill(0.0))) {
                   assertThat(answer(reused, request, policy))
                       .as("request %s under %s", request, policy)
-                      .isEqualTo(answer(schema(), request, policy));
+                      .isEqualTo(answer(schema.get(), request, policy));
                 }
               }
             });
@@ -97,8 +113,7 @@ class InputSchemaOrderProperties {
   }
 
   /** The example's features, or the problems of the refusal. */
-  private static Object answer(
-      InputSchema schema, Map<String, Object> request, ValidationPolicy policy) {
+  static Object answer(InputSchema schema, Map<String, Object> request, ValidationPolicy policy) {
     try {
       Example<Label> e =
           schema.encode(

@@ -244,6 +244,22 @@ public class MlopsAutoConfiguration {
           io.micrometer.core.instrument.MeterRegistry meters) {
         return new PredictionMeterHandler(meters);
       }
+
+      /**
+       * Times predictions straight into the handler's timers, without an {@code Observation} per
+       * call, where nothing else would see them (decided once the context's singletons exist; see
+       * {@link DirectTimers}).
+       */
+      @Bean
+      @ConditionalOnProperty(
+          prefix = "mlops.observations",
+          name = "direct-timers",
+          havingValue = "true",
+          matchIfMissing = true)
+      static DirectTimers mlopsDirectPredictionTimers(
+          org.springframework.beans.factory.config.ConfigurableListableBeanFactory beans) {
+        return new DirectTimers(beans);
+      }
     }
 
     /** Adds a {@code mlops.retraining} observation to every {@code RetrainingLoop} bean. */

@@ -283,8 +283,25 @@ public class MlopsProperties {
      */
     private boolean featureLookups = true;
 
+    /**
+     * Time predictions straight into their mlops.prediction timer, without an Observation per call,
+     * when nothing but the starter's meter handler would see them (Boot's observation registry with
+     * meter handlers only: no tracer, no other handler, filter, predicate, convention or customizer
+     * bean). Set to false if code adds handlers to the ObservationRegistry itself rather than as
+     * beans.
+     */
+    private boolean directTimers = true;
+
     /** Defaults, then bound by Spring. */
     public Observations() {}
+
+    public boolean isDirectTimers() {
+      return directTimers;
+    }
+
+    public void setDirectTimers(boolean directTimers) {
+      this.directTimers = directTimers;
+    }
 
     public boolean isEnabled() {
       return enabled;

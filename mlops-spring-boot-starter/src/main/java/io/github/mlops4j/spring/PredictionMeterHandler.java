@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * {@code ObservationFilter} that adds key values varying from call to call (beyond the common ones
  * every call gets) is not reflected in the prediction timers.
  */
-final class PredictionMeterHandler implements MeterObservationHandler<PredictionContext> {
+final class PredictionMeterHandler
+    implements MeterObservationHandler<PredictionContext>, PredictionTimers {
   /** The timer cache key: the call's values and its error type (null for none). */
   private record TimerKey(PredictionContext.Key key, @Nullable Class<?> error) {}
 
@@ -39,12 +40,33 @@ final class PredictionMeterHandler implements MeterObservationHandler<Prediction
 
   @Override
   public void onStart(PredictionContext context) {
-    context.startNanos = registry.config().clock().monotonicTime();
+    context.startNanos = now();
+  }
+
+  /** The registry clock's monotonic time, as timers measure it. */
+  @Override
+  public long now() {
+    return registry.config().clock().monotonicTime();
+  }
+
+  @Override
+  public @Nullable Object timer(PredictionContext.Key key, @Nullable Class<?> error) {
+    return timers.get(new TimerKey(key, error));
+  }
+
+  @Override
+  public void record(Object timer, long nanos) {
+    ((Timer) timer).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** The registry the timers are kept in. */
+  MeterRegistry registry() {
+    return registry;
   }
 
   @Override
   public void onStop(PredictionContext context) {
-    long nanos = registry.config().clock().monotonicTime() - context.startNanos;
+    long nanos = now() - context.startNanos;
     PredictionContext.Key key = context.key;
     if (key == null) {
       return; // stopped without an end (not done by the starter)

@@ -109,6 +109,31 @@ public final class PredictionObservations implements ServingObservers {
     return "error";
   }
 
+  /**
+   * Set (by the auto-configuration, once the context has started) when no handler other than the
+   * starter's prediction meter handler would see a prediction: each call is then timed into that
+   * handler's timers without an {@code Observation}. Null: every call is a full observation.
+   */
+  private volatile @Nullable PredictionTimers direct;
+
+  /** See {@link #direct}; null turns direct timing off. */
+  void timeDirectly(@Nullable PredictionTimers timers) {
+    direct = timers;
+  }
+
+  /** True while predictions are timed without an {@code Observation}. */
+  boolean timesDirectly() {
+    return direct != null;
+  }
+
+  /** The registry the observations go to. */
+  ObservationRegistry registry() {
+    return observations;
+  }
+
+  /** The context of a call timed directly: the timers and the start time. */
+  private record Direct(PredictionTimers timers, long start) {}
+
   private final class Observer implements PredictionObserver {
     private final String model;
     private final Supplier<PredictionContext> context;
@@ -120,21 +145,28 @@ public final class PredictionObservations implements ServingObservers {
 
     @Override
     public Object onStart(String model) {
+      PredictionTimers t = direct;
+      if (t != null) {
+        return new Direct(t, t.now());
+      }
       return Observation.createNotStarted(null, convention, context, observations).start();
     }
 
     @Override
     public void onEnd(
         @Nullable Object context, @Nullable Prediction prediction, @Nullable Throwable error) {
-      if (!(context instanceof Observation o)) {
-        return;
+      if (context instanceof Direct d) {
+        endDirect(d, prediction, error);
+      } else if (context instanceof Observation o) {
+        stop(o, prediction, error);
       }
+    }
+
+    private void stop(Observation o, @Nullable Prediction prediction, @Nullable Throwable error) {
       if (o.getContext() instanceof PredictionContext c) {
-        if (prediction != null) {
-          c.end(key(prediction.version(), prediction.route(), "ok"), prediction.id());
-        } else if (error != null) {
-          int version = error instanceof InvalidInputException invalid ? invalid.version() : 0;
-          c.end(key(version, "none", outcome(error)), "none");
+        Slot slot = slot(prediction, error);
+        if (slot != null) {
+          c.end(slot.key, prediction != null ? prediction.id() : "none");
         }
       }
       if (error != null) {
@@ -143,33 +175,97 @@ public final class PredictionObservations implements ServingObservers {
       o.stop();
     }
 
-    /** A known value set of this model's calls. */
-    private record Slot(int version, String route, String outcome, PredictionContext.Key key) {}
+    /**
+     * Records the call into the timer the full observation would have ended in. The first call with
+     * a value set (and error type) has no timer yet: it runs as a full observation, started at the
+     * call's start, so that the timer is registered with every key value the set-up adds.
+     */
+    private void endDirect(Direct d, @Nullable Prediction prediction, @Nullable Throwable error) {
+      long end = d.timers().now();
+      Slot slot = slot(prediction, error);
+      if (slot == null) {
+        return; // neither a prediction nor an error: a full observation records nothing either
+      }
+      Class<?> errorType = error == null ? null : error.getClass();
+      Object timer = errorType == null ? slot.timer : null;
+      if (timer == null) {
+        timer = d.timers().timer(slot.key, errorType);
+        if (timer != null && errorType == null) {
+          slot.timer = timer;
+        }
+      }
+      if (timer != null) {
+        d.timers().record(timer, end - d.start());
+        return;
+      }
+      Observation o = Observation.createNotStarted(null, convention, context, observations).start();
+      if (o.getContext() instanceof PredictionContext c) {
+        c.startNanos = d.start();
+      }
+      stop(o, prediction, error);
+    }
+
+    private @Nullable Slot slot(@Nullable Prediction prediction, @Nullable Throwable error) {
+      if (prediction != null) {
+        return slot(prediction.version(), prediction.route(), "ok");
+      } else if (error != null) {
+        int version = error instanceof InvalidInputException invalid ? invalid.version() : 0;
+        return slot(version, "none", outcome(error));
+      }
+      return null;
+    }
+
+    /** The values of a finished call, their key values' cache key and their error-free timer. */
+    private static final class Slot {
+      final int version;
+      final String route;
+      final String outcome;
+      final PredictionContext.Key key;
+
+      /** The timer of error-free calls with these values, once known (direct timing only). */
+      volatile @Nullable Object timer;
+
+      Slot(int version, String route, String outcome, PredictionContext.Key key) {
+        this.version = version;
+        this.route = route;
+        this.outcome = outcome;
+        this.key = key;
+      }
+    }
 
     /** The value sets seen so far (few: versions x routes x outcomes), scanned without locking. */
     private volatile Slot[] slots = new Slot[0];
 
     /** The call's values; the same instance for the same values, so no key is built per call. */
-    private PredictionContext.Key key(int version, String route, String outcome) {
+    private Slot slot(int version, String route, String outcome) {
       for (Slot slot : slots) {
         if (slot.version == version && slot.route.equals(route) && slot.outcome.equals(outcome)) {
-          return slot.key;
+          return slot;
         }
       }
       return addSlot(version, route, outcome);
     }
 
-    private synchronized PredictionContext.Key addSlot(int version, String route, String outcome) {
-      PredictionContext.Key k =
-          new PredictionContext.Key(
-              model, version == 0 ? "none" : Integer.toString(version), route, outcome);
+    private synchronized Slot addSlot(int version, String route, String outcome) {
       Slot[] old = slots;
+      for (Slot slot : old) { // added by another thread meanwhile
+        if (slot.version == version && slot.route.equals(route) && slot.outcome.equals(outcome)) {
+          return slot;
+        }
+      }
+      Slot slot =
+          new Slot(
+              version,
+              route,
+              outcome,
+              new PredictionContext.Key(
+                  model, version == 0 ? "none" : Integer.toString(version), route, outcome));
       if (old.length < MAX_SLOTS) {
         Slot[] grown = Arrays.copyOf(old, old.length + 1);
-        grown[old.length] = new Slot(version, route, outcome, k);
+        grown[old.length] = slot;
         slots = grown;
       }
-      return k;
+      return slot;
     }
 
     @Override

@@ -58,6 +58,14 @@ class PredictionObservationsTest {
   }
 
   private ApplicationContextRunner runner() {
+    return runner(workspace);
+  }
+
+  /**
+   * Boot's observation auto-configuration and the starter, with a {@code MeterRegistry}, serving
+   * {@code churn} from {@code workspace} (where {@link ChurnFixture#register} put it).
+   */
+  static ApplicationContextRunner runner(Path workspace) {
     return new ApplicationContextRunner()
         .withConfiguration(
             AutoConfigurations.of(ObservationAutoConfiguration.class, MlopsAutoConfiguration.class))
