@@ -13,11 +13,13 @@ import org.jspecify.annotations.Nullable;
  * the header is checked on the first read, a segment's bytes are handed out only after its tag
  * matched, and any failure is kept and thrown again on every later read.
  *
- * <p>An object of more than {@link #PIPELINE_MIN_SEGMENTS} - 1 segments is decrypted ahead of the
- * reader by a {@link ReadAhead} worker of the store's executor, so that decryption on one core
- * overlaps with whatever the reader does with the bytes (the store's SHA-256 check, at least). A
- * smaller object, or one opened when the executor refuses more work, is read on the caller's thread
- * alone, decrypting straight into the caller's buffer when it holds a whole segment.
+ * <p>An object of at least {@link #PIPELINE_MIN_SEGMENTS} segments and more than the store's
+ * {@linkplain EncryptedArtifactStore#pipelineMinBytes() pipeline threshold} of plaintext is
+ * decrypted ahead of the reader by a {@link ReadAhead} worker of the store's executor, so that
+ * decryption on one core overlaps with whatever the reader does with the bytes (the store's SHA-256
+ * check, at least). A smaller object, or one opened when the executor refuses more work, is read on
+ * the caller's thread alone, decrypting straight into the caller's buffer when it holds a whole
+ * segment.
  */
 final class DecryptingInputStream extends InputStream {
   /** The fewest segments an object has for its segments to be decrypted on a second thread. */
@@ -146,7 +148,7 @@ final class DecryptingInputStream extends InputStream {
     SealedSegments s = SealedSegments.open(store, digest, headerFile);
     segments = s;
     Executor e = executor;
-    if (e != null && s.segments() >= PIPELINE_MIN_SEGMENTS) {
+    if (e != null && s.segments() >= PIPELINE_MIN_SEGMENTS && s.size() > store.pipelineMinBytes()) {
       ahead = ReadAhead.start(e, s, this); // from here on the worker alone uses s
     }
     return s;

@@ -152,14 +152,38 @@ final class EncryptedFormat {
       Cipher cipher, SecretKey dataKey, int segmentSize, long size, long dataId, String digest)
       throws GeneralSecurityException {
     cipher.init(Cipher.ENCRYPT_MODE, dataKey, new GCMParameterSpec(TAG_BYTES * 8, HEADER_NONCE));
-    ByteBuffer aad = ByteBuffer.allocate(MAGIC.length + 4 + 8 + 8 + 32);
-    aad.put(MAGIC).putInt(segmentSize).putLong(size).putLong(dataId);
-    aad.put(Sha256.parseHex(digest));
-    cipher.updateAAD(aad.array());
+    cipher.updateAAD(headerAad(segmentSize, size, dataId, digest));
     return cipher.doFinal();
   }
 
-  /** A new AES-GCM cipher (one per object read or written, reused for its header and segments). */
+  /**
+   * Checks {@code tag} against the header's fields and the content's SHA-256, in decrypt mode (a
+   * constant-time comparison inside the cipher).
+   *
+   * @throws javax.crypto.AEADBadTagException if the tag does not match
+   */
+  static void checkTag(
+      Cipher cipher,
+      SecretKey dataKey,
+      int segmentSize,
+      long size,
+      long dataId,
+      String digest,
+      byte[] tag)
+      throws GeneralSecurityException {
+    cipher.init(Cipher.DECRYPT_MODE, dataKey, new GCMParameterSpec(TAG_BYTES * 8, HEADER_NONCE));
+    cipher.updateAAD(headerAad(segmentSize, size, dataId, digest));
+    cipher.doFinal(tag);
+  }
+
+  private static byte[] headerAad(int segmentSize, long size, long dataId, String digest) {
+    ByteBuffer aad = ByteBuffer.allocate(MAGIC.length + 4 + 8 + 8 + 32);
+    aad.put(MAGIC).putInt(segmentSize).putLong(size).putLong(dataId);
+    aad.put(Sha256.parseHex(digest));
+    return aad.array();
+  }
+
+  /** A new AES-GCM cipher (one per thread of a store, re-initialised for every use). */
   static Cipher newCipher() throws GeneralSecurityException {
     return Cipher.getInstance("AES/GCM/NoPadding");
   }

@@ -20,18 +20,19 @@ import javax.crypto.Cipher;
  */
 final class SealedSegments implements Closeable {
   private final String digest;
+  private final EncryptedArtifactStore store;
   private final Opened opened;
   private final InputStream data;
-  private final Cipher cipher;
   private final byte[] sealed;
   private final long segments;
   private long next;
 
-  private SealedSegments(String digest, Opened opened, InputStream data) {
+  private SealedSegments(
+      EncryptedArtifactStore store, String digest, Opened opened, InputStream data) {
+    this.store = store;
     this.digest = digest;
     this.opened = opened;
     this.data = data;
-    this.cipher = opened.cipher();
     this.sealed = new byte[opened.header().segmentSize() + EncryptedFormat.TAG_BYTES];
     this.segments = opened.header().segments();
   }
@@ -65,11 +66,16 @@ final class SealedSegments implements Closeable {
       channel.close();
       throw e;
     }
-    return new SealedSegments(digest, o, Channels.newInputStream(channel));
+    return new SealedSegments(store, digest, o, Channels.newInputStream(channel));
   }
 
   long segments() {
     return segments;
+  }
+
+  /** The plaintext size of the object. */
+  long size() {
+    return opened.header().size();
   }
 
   int segmentSize() {
@@ -108,6 +114,7 @@ final class SealedSegments implements Closeable {
     }
     int produced;
     try {
+      Cipher cipher = store.cipher(); // the cipher of the thread that reads now
       cipher.init(Cipher.DECRYPT_MODE, opened.dataKey(), EncryptedFormat.segmentNonce(next, last));
       produced = cipher.doFinal(sealed, 0, sealedLength, out, off);
     } catch (AEADBadTagException e) {

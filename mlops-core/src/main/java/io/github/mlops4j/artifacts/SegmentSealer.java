@@ -17,11 +17,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Encrypts the segments of one object being written and appends them to its data file, in order.
- * The first {@link DecryptingInputStream#PIPELINE_MIN_SEGMENTS} - 1 segments are sealed on the
- * caller's thread; from the next one on, if the executor takes the work, a worker thread seals and
- * writes while the caller reads and hashes the following segments, with at most {@link #BUFFERS}
- * segments in flight. {@link #close()} without {@link #finish()} (a failed put) stops the worker
- * and waits for it, so that nothing writes to the file once the caller deletes it.
+ * The first {@link DecryptingInputStream#PIPELINE_MIN_SEGMENTS} - 1 segments, and every segment
+ * that ends within the first {@code pipelineMinBytes} of the content, are sealed on the caller's
+ * thread; from the next one on, if the executor takes the work, a worker thread seals and writes
+ * while the caller reads and hashes the following segments, with at most {@link #BUFFERS} segments
+ * in flight. {@link #close()} without {@link #finish()} (a failed put) stops the worker and waits
+ * for it, so that nothing writes to the file once the caller deletes it.
  */
 final class SegmentSealer implements AutoCloseable {
   /** Segment buffers handed to the worker, beyond the caller's two. */
@@ -30,9 +31,10 @@ final class SegmentSealer implements AutoCloseable {
   private static final byte[] FAILED = new byte[0];
 
   private final FileChannel out;
-  private final Cipher cipher;
+  private final EncryptedArtifactStore store;
   private final SecretKey key;
   private final int segmentSize;
+  private final long pipelineMinBytes;
   private final @Nullable Executor executor;
   private final byte[] sealed;
   private final ByteBuffer view;
@@ -42,9 +44,15 @@ final class SegmentSealer implements AutoCloseable {
   private int allocated;
 
   SegmentSealer(
-      FileChannel out, Cipher cipher, SecretKey key, int segmentSize, @Nullable Executor executor) {
+      FileChannel out,
+      EncryptedArtifactStore store,
+      SecretKey key,
+      int segmentSize,
+      long pipelineMinBytes,
+      @Nullable Executor executor) {
     this.out = out;
-    this.cipher = cipher;
+    this.store = store;
+    this.pipelineMinBytes = pipelineMinBytes;
     this.key = key;
     this.segmentSize = segmentSize;
     this.executor = executor;
@@ -63,6 +71,7 @@ final class SegmentSealer implements AutoCloseable {
     if (w == null
         && !inlineOnly
         && index >= DecryptingInputStream.PIPELINE_MIN_SEGMENTS - 1
+        && (index + 1) * segmentSize > pipelineMinBytes
         && executor != null) {
       w = start(executor);
     }
@@ -146,6 +155,7 @@ final class SegmentSealer implements AutoCloseable {
 
   private void write(long index, byte[] plain, int n, boolean last)
       throws IOException, GeneralSecurityException {
+    Cipher cipher = store.cipher(); // the cipher of the thread that seals now
     cipher.init(Cipher.ENCRYPT_MODE, key, EncryptedFormat.segmentNonce(index, last));
     int length = cipher.doFinal(plain, 0, n, sealed, 0);
     view.clear().limit(length);

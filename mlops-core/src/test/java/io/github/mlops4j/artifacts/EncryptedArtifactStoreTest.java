@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.mlops4j.internal.Sha256;
 import io.github.mlops4j.testing.TestKeys;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -200,6 +201,113 @@ class EncryptedArtifactStoreTest {
         assertThat(buffer[i]).as("byte %d", i).isIn((byte) 0, (byte) 0x55);
       }
     }
+  }
+
+  @Test
+  void failedAuthentication_leavesNothingInTheThreadsCipher_forTheNextObject() throws IOException {
+    byte[] good = content(4 * SEGMENT + 9, 52);
+    String goodDigest = put(good);
+    String badSegment = put(content(5 * SEGMENT, 53));
+    Path data = TestKeys.dataFile(store, badSegment);
+    byte[] sealed = Files.readAllBytes(data);
+    sealed[5] ^= 0x08; // inside segment 0
+    Files.write(data, sealed);
+    String badHeader = put(content(2 * SEGMENT, 54));
+    Path header = store.headerPath(badHeader);
+    byte[] h = Files.readAllBytes(header);
+    h[h.length - 1] ^= 0x01; // the header's tag
+    writeOver(header, h);
+
+    for (int round = 0; round < 3; round++) { // one thread: each failure, then an intact object
+      assertRefused(store, badSegment, "segment 0 of 5 fails authentication");
+      try (InputStream in = store.open(goodDigest)) {
+        assertThat(in.readAllBytes()).isEqualTo(good);
+      }
+      assertRefused(store, badHeader, "does not belong to this digest");
+      try (InputStream in = store.open(goodDigest)) {
+        assertThat(in.readAllBytes()).isEqualTo(good);
+      }
+    }
+    byte[] next = content(3 * SEGMENT + 1, 55);
+    String nextDigest = put(next); // and a put on the same thread after the failures
+    try (InputStream in = store.open(nextDigest)) {
+      assertThat(in.readAllBytes()).isEqualTo(next);
+    }
+  }
+
+  @Test
+  void oneThread_readsTheSameObjectTwice_andInterleavesStreamsAndPuts() throws IOException {
+    byte[] a = content(6 * SEGMENT + 100, 56);
+    byte[] b = content(3 * SEGMENT, 57);
+    String digestA = put(a);
+    String digestB = put(b);
+    store.verify(digestA);
+    store.verify(digestA); // the header tag again, with the same key and nonce
+    try (InputStream first = store.open(digestA);
+        InputStream second = store.open(digestA);
+        InputStream other = store.open(digestB)) {
+      ByteArrayOutputStream x = new ByteArrayOutputStream();
+      ByteArrayOutputStream y = new ByteArrayOutputStream();
+      ByteArrayOutputStream z = new ByteArrayOutputStream();
+      byte[] chunk = new byte[SEGMENT / 2 + 3];
+      boolean more = true;
+      while (more) {
+        more = copy(first, x, chunk) | copy(second, y, chunk) | copy(other, z, chunk);
+        if (x.size() == SEGMENT) {
+          assertThat(put(b)).isEqualTo(digestB); // a put between two segments of a read
+        }
+      }
+      assertThat(x.toByteArray()).isEqualTo(a);
+      assertThat(y.toByteArray()).isEqualTo(a);
+      assertThat(z.toByteArray()).isEqualTo(b);
+    }
+  }
+
+  private static boolean copy(InputStream in, ByteArrayOutputStream out, byte[] chunk)
+      throws IOException {
+    int n = in.read(chunk);
+    if (n > 0) {
+      out.write(chunk, 0, n);
+    }
+    return n >= 0;
+  }
+
+  @Test
+  void objectsUpToThePipelineThreshold_areReadOnTheCallersThreadAlone() throws IOException {
+    try (EncryptedArtifactStore s =
+        EncryptedArtifactStore.builder()
+            .root(root)
+            .keyProvider(keys.provider("k1"))
+            .segmentSize(SEGMENT)
+            .pipelineMinBytes(8 * SEGMENT)
+            .build()) {
+      byte[] atThreshold = content(8 * SEGMENT, 58);
+      byte[] above = content(8 * SEGMENT + 1, 59);
+      byte[] large = content(40 * SEGMENT, 60);
+      // written on the caller's thread (default threshold): no worker of s has run before
+      String small = put(atThreshold);
+      String justAbove = put(above);
+      String big = put(large);
+      assertThat(store.pipelineMinBytes()).isEqualTo(1L << 20);
+
+      try (InputStream in = s.open(small)) {
+        assertThat(in.readNBytes(SEGMENT)).isEqualTo(Arrays.copyOf(atThreshold, SEGMENT));
+        assertThat(s.activeWorkers()).isZero();
+        assertThat(in.readAllBytes())
+            .isEqualTo(Arrays.copyOfRange(atThreshold, SEGMENT, 8 * SEGMENT));
+      }
+      try (InputStream in = s.open(big)) {
+        assertThat(in.readNBytes(SEGMENT)).isEqualTo(Arrays.copyOf(large, SEGMENT));
+        assertThat(s.activeWorkers()).as("the worker waits for free buffers").isEqualTo(1);
+        assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(large, SEGMENT, 40 * SEGMENT));
+      }
+      try (InputStream in = s.open(justAbove)) {
+        assertThat(in.readAllBytes()).isEqualTo(above);
+      }
+    }
+    assertThatThrownBy(() -> EncryptedArtifactStore.builder().pipelineMinBytes(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("pipelineMinBytes");
   }
 
   @Test

@@ -78,6 +78,7 @@ class EncryptedReadAheadProperties {
         .root(root)
         .keyProvider(keys.provider("k1"))
         .segmentSize(SEGMENT)
+        .pipelineMinBytes(0) // small objects go through the second thread too
         .build();
   }
 

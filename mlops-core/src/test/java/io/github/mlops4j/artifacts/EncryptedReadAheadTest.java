@@ -42,6 +42,7 @@ class EncryptedReadAheadTest {
             .root(temp.resolve("artifacts"))
             .keyProvider(keys.provider("k1"))
             .segmentSize(SEGMENT)
+            .pipelineMinBytes(0) // small objects go through the second thread too
             .build();
   }
 
