@@ -252,7 +252,10 @@ class EncryptedArtifactStoreTest {
       byte[] chunk = new byte[SEGMENT / 2 + 3];
       boolean more = true;
       while (more) {
-        more = copy(first, x, chunk) | copy(second, y, chunk) | copy(other, z, chunk);
+        boolean moreX = copy(first, x, chunk);
+        boolean moreY = copy(second, y, chunk);
+        boolean moreZ = copy(other, z, chunk);
+        more = moreX || moreY || moreZ;
         if (x.size() == SEGMENT) {
           assertThat(put(b)).isEqualTo(digestB); // a put between two segments of a read
         }
