@@ -186,19 +186,10 @@ public class PointInTimeJoinProperties {
         .forAll(cases(40, 30))
         .checkAssert(
             c -> {
-              List<SourceRow> sorted = new ArrayList<>();
-              for (Row r : c.rows()) {
-                sorted.add(new SourceRow(key(r.a(), r.b()), r.e(), r.c(), r.seq(), new byte[0]));
-              }
-              sorted.sort(
-                  Comparator.<SourceRow, EntityKey>comparing(s -> s.key)
-                      .thenComparing(AsOf::compare));
-              EntityKey[] keys = new EntityKey[c.spine().size()];
-              long[] times = new long[keys.length];
-              for (int i = 0; i < keys.length; i++) {
-                keys[i] = key(c.spine().get(i).a(), c.spine().get(i).b());
-                times[i] = c.spine().get(i).t();
-              }
+              Merge m = Merge.of(c);
+              List<SourceRow> sorted = m.sorted();
+              EntityKey[] keys = m.keys();
+              long[] times = m.times();
               SourceRow[] winners;
               try {
                 winners =
@@ -222,6 +213,47 @@ public class PointInTimeJoinProperties {
                 }
               }
             });
+  }
+
+  /** A case's stored rows sorted by (key, e, c, seq), and its spine's keys and times. */
+  static final class Merge {
+    private final List<SourceRow> sorted;
+    private final EntityKey[] keys;
+    private final long[] times;
+
+    private Merge(List<SourceRow> sorted, EntityKey[] keys, long[] times) {
+      this.sorted = sorted;
+      this.keys = keys;
+      this.times = times;
+    }
+
+    List<SourceRow> sorted() {
+      return sorted;
+    }
+
+    EntityKey[] keys() {
+      return keys;
+    }
+
+    long[] times() {
+      return times;
+    }
+
+    static Merge of(Case c) {
+      List<SourceRow> sorted = new ArrayList<>();
+      for (Row r : c.rows()) {
+        sorted.add(new SourceRow(key(r.a(), r.b()), r.e(), r.c(), r.seq(), new byte[0]));
+      }
+      sorted.sort(
+          Comparator.<SourceRow, EntityKey>comparing(s -> s.key).thenComparing(AsOf::compare));
+      EntityKey[] keys = new EntityKey[c.spine().size()];
+      long[] times = new long[keys.length];
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = key(c.spine().get(i).a(), c.spine().get(i).b());
+        times[i] = c.spine().get(i).t();
+      }
+      return new Merge(sorted, keys, times);
+    }
   }
 
   /** A source over stored rows in memory, sorted by (key, e, c, seq). */
@@ -257,19 +289,10 @@ public class PointInTimeJoinProperties {
         .forAll(cases(40, 30), org.quicktheories.generators.SourceDSL.integers().between(1, 7))
         .checkAssert(
             (c, parts) -> {
-              List<SourceRow> sorted = new ArrayList<>();
-              for (Row r : c.rows()) {
-                sorted.add(new SourceRow(key(r.a(), r.b()), r.e(), r.c(), r.seq(), new byte[0]));
-              }
-              sorted.sort(
-                  Comparator.<SourceRow, EntityKey>comparing(s -> s.key)
-                      .thenComparing(AsOf::compare));
-              EntityKey[] keys = new EntityKey[c.spine().size()];
-              long[] times = new long[keys.length];
-              for (int i = 0; i < keys.length; i++) {
-                keys[i] = key(c.spine().get(i).a(), c.spine().get(i).b());
-                times[i] = c.spine().get(i).t();
-              }
+              Merge m = Merge.of(c);
+              List<SourceRow> sorted = m.sorted();
+              EntityKey[] keys = m.keys();
+              long[] times = m.times();
               PointInTimeJoin.Spine spine = PointInTimeJoin.spine(keys, times);
               try {
                 SourceRow[] whole =
