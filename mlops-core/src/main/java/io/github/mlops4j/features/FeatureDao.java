@@ -419,8 +419,9 @@ final class FeatureDao {
   }
 
   /**
-   * The source of a point-in-time join of one view. Reads the rows of only the spine's keys when
-   * there are few of them, otherwise every row of the view, with {@code e <= maxTime}.
+   * The source of a point-in-time join of one view. Reads the rows of only the given keys (sorted)
+   * when there are few of them, otherwise every row of the view between the first and the last of
+   * them, with {@code e <= maxTime}.
    */
   PointInTimeJoin.Source joinSource(Connection c, long viewId) {
     return (keys, maxTime) -> {
@@ -430,10 +431,14 @@ final class FeatureDao {
             c.prepareStatement(
                 "SELECT entity_key, event_time, created_time,"
                     + " seq, vals FROM feature_rows WHERE view_id = ? AND event_time <= ?"
+                    + " AND entity_key >= ? AND entity_key <= ?"
                     + " ORDER BY entity_key, event_time, created_time, seq");
         p.setFetchSize(10_000);
         p.setLong(1, viewId);
         p.setLong(2, maxTime);
+        // Only the range of the keys (a part of the spine's when the join is split by key).
+        p.setBytes(3, keys.get(0).bytes());
+        p.setBytes(4, keys.get(keys.size() - 1).bytes());
         return new ResultSetCursor(List.of(p), streaming);
       }
       List<PreparedStatement> chunks = new ArrayList<>();

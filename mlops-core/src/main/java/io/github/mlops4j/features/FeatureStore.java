@@ -648,7 +648,9 @@ public final class FeatureStore implements AutoCloseable {
 
     /**
      * Runs the joins of different views of one training set in parallel (default: one after the
-     * other on the calling thread). Each view's join reads through its own store connection.
+     * other on the calling thread), and a view's join in up to 4 ranges of the spine's keys at once
+     * when the spine has many distinct keys. Each task reads through its own store connection; a
+     * join returns or throws only once all of its tasks have ended.
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");

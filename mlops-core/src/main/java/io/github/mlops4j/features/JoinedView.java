@@ -62,19 +62,62 @@ final class JoinedView {
     return out;
   }
 
-  /** Collects the winners of one view's merge (one thread), then {@link #build}s the result. */
+  /**
+   * Joins the parts of one view's result: each part's winners are numbered from zero, so those of
+   * part p are shifted by the winners of the parts before it.
+   *
+   * @param winnerOf by spine row, filled by the parts (each part its own rows)
+   * @param parts the parts, in key order
+   * @param bounds the parts' key ranges ({@link PointInTimeJoin#partBounds})
+   */
+  static JoinedView of(
+      Plan.ViewPlan vp,
+      int[] winnerOf,
+      Collector[] parts,
+      PointInTimeJoin.Spine spine,
+      int[] bounds) {
+    int total = 0;
+    for (Collector part : parts) {
+      total += part.winners;
+    }
+    long[] events = new long[total];
+    byte[][] values = new byte[total][];
+    int offset = 0;
+    for (int p = 0; p < parts.length; p++) {
+      Collector part = parts[p];
+      if (offset > 0) {
+        for (int i = spine.groupStart[bounds[p]]; i < spine.groupStart[bounds[p + 1]]; i++) {
+          int s = spine.order[i];
+          int w = winnerOf[s];
+          if (w >= 0) {
+            winnerOf[s] = w + offset;
+          } else if (w != NOT_FOUND) {
+            winnerOf[s] = w - offset; // -2 - (index + offset)
+          }
+        }
+      }
+      System.arraycopy(part.events, 0, events, offset, part.winners);
+      System.arraycopy(part.values, 0, values, offset, part.winners);
+      offset += part.winners;
+    }
+    return new JoinedView(vp.view, vp.slots, winnerOf, events, values);
+  }
+
+  /**
+   * Collects the winners of one view's merge, or of one part of it (one thread per collector), for
+   * {@link #of}.
+   */
   static final class Collector {
     private final ViewState view;
-    private final int[] slots;
     private final int[] winnerOf;
     private long[] events = new long[16];
     private byte[][] values = new byte[16][];
     private int winners;
 
-    Collector(Plan.ViewPlan vp, int spineRows) {
+    /** A collector that records winners into {@code winnerOf} (by spine row; shared by parts). */
+    Collector(Plan.ViewPlan vp, int[] winnerOf) {
       this.view = vp.view;
-      this.slots = vp.slots;
-      this.winnerOf = new int[spineRows];
+      this.winnerOf = winnerOf;
     }
 
     /**
@@ -104,11 +147,6 @@ final class JoinedView {
         w.index = index;
       }
       winnerOf[s] = expired ? -2 - index : index;
-    }
-
-    JoinedView build() {
-      return new JoinedView(
-          view, slots, winnerOf, Arrays.copyOf(events, winners), Arrays.copyOf(values, winners));
     }
   }
 }

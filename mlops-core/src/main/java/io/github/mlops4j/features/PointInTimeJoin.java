@@ -160,16 +160,41 @@ final class PointInTimeJoin {
    */
   static void join(Spine spine, boolean asOfKnownTime, Source source, Sink sink)
       throws SQLException {
-    int n = spine.size();
-    if (n == 0) {
+    join(spine, 0, spine.sortedKeys.size(), asOfKnownTime, source, sink);
+  }
+
+  /**
+   * Splits the spine's sorted keys into at most {@code parts} consecutive ranges of about as many
+   * keys each: the bounds, {@code bounds[p]} to {@code bounds[p + 1]} (exclusive) for part p.
+   */
+  static int[] partBounds(Spine spine, int parts) {
+    int d = spine.sortedKeys.size();
+    int k = Math.max(1, Math.min(parts, d));
+    int[] bounds = new int[k + 1];
+    for (int p = 0; p <= k; p++) {
+      bounds[p] = (int) ((long) d * p / k);
+    }
+    return bounds;
+  }
+
+  /**
+   * {@link #join(Spine, boolean, Source, Sink)} of the spine rows of sorted keys {@code fromKey} to
+   * {@code toKey} (exclusive) only: the source is opened for those keys, and the sink is called for
+   * exactly their spine rows. Parts of one spine with disjoint key ranges can be joined at the same
+   * time (each row's winner depends only on the stored rows of its own key).
+   */
+  static void join(
+      Spine spine, int fromKey, int toKey, boolean asOfKnownTime, Source source, Sink sink)
+      throws SQLException {
+    if (fromKey >= toKey) {
       return;
     }
     long[] times = spine.times;
     int[] order = spine.order;
     AsOf.Timeline timeline = new AsOf.Timeline(asOfKnownTime);
-    try (Cursor cursor = source.open(spine.sortedKeys, spine.maxTime)) {
+    try (Cursor cursor = source.open(spine.sortedKeys.subList(fromKey, toKey), spine.maxTime)) {
       Ordered rows = new Ordered(cursor);
-      for (int r = 0; r < spine.sortedKeys.size(); r++) {
+      for (int r = fromKey; r < toKey; r++) {
         EntityKey key = spine.sortedKeys.get(r);
         SourceRow row = rows.current;
         int c = rows.compareTo(key);

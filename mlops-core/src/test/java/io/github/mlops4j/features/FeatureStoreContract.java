@@ -596,6 +596,104 @@ abstract class FeatureStoreContract {
     assertThat(all).extracting(r -> r.value(AVG).status()).contains(PRESENT, EXPIRED, NOT_FOUND);
   }
 
+  /**
+   * On an executor, a spine of many distinct keys is joined in key ranges at once (several parts
+   * per view, each scanning its range): the same rows as the join on the calling thread.
+   */
+  @Test
+  void join_onAnExecutor_manyKeys_joinsKeyRangesInParallel_withTheSameResults() {
+    features.apply(customerStats(Duration.ofSeconds(40)));
+    int keys = HistoricalJoin.PARTS * HistoricalJoin.MIN_KEYS_PER_PART + 1_000;
+    List<FeatureRow> rows = new ArrayList<>();
+    for (int i = 0; i < keys; i++) {
+      rows.add(stats("c" + i, i % 100, i % 100, i % 7 == 0 ? null : (double) i, (long) i));
+      rows.add(stats("c" + i, 30 + i % 100, 60 + i % 100, i + 0.5, (long) -i));
+    }
+    features.write("customer_stats", rows);
+    List<EntityRow> spine = new ArrayList<>();
+    for (int i = 0; i < keys + 500; i++) {
+      spine.add(spine("c" + (i * 7 % (keys + 300)), 20 + i % 120)); // some keys never stored
+    }
+    JoinOptions knownTime = JoinOptions.builder().asOfKnownTime(true).build();
+    List<TrainingRow> one = features.historical(spine, List.of(ORDERS, AVG));
+    List<TrainingRow> oneKnown = features.historical(spine, List.of(AVG, ORDERS), knownTime);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try (FeatureStore parallel =
+        FeatureStore.builder().store(features.store()).clock(clock).executor(pool).build()) {
+      assertThat(parallel.historical(spine, List.of(ORDERS, AVG))).isEqualTo(one);
+      assertThat(parallel.historical(spine, List.of(AVG, ORDERS), knownTime)).isEqualTo(oneKnown);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(one)
+        .extracting(r -> r.value(AVG).status())
+        .contains(PRESENT, EXPIRED, NOT_FOUND, NULL_VALUE);
+  }
+
+  /**
+   * A stored row that cannot be decoded fails the join on the caller, naming the row and the view,
+   * also when it is found by a part joined on the executor; every part has ended when the join
+   * throws, and the executor stays usable.
+   */
+  @Test
+  void join_onAnExecutor_unreadableStoredRow_failsOnTheCaller_afterEveryPartEnded() {
+    features.apply(customerStats(Duration.ZERO));
+    int keys = HistoricalJoin.PARTS * HistoricalJoin.MIN_KEYS_PER_PART;
+    List<FeatureRow> rows = new ArrayList<>();
+    for (int i = 0; i < keys; i++) {
+      rows.add(stats("c" + i, 10, 10, (double) i, (long) i));
+    }
+    features.write("customer_stats", rows);
+    String last = "c" + (keys - 1); // in the last part: not the first to start
+    io.github.mlops4j.store.internal.StoreAccess.write(
+        features.store(),
+        c -> {
+          try (java.sql.PreparedStatement p =
+              c.prepareStatement("UPDATE feature_rows SET vals = ? WHERE entity_key = ?")) {
+            p.setBytes(1, new byte[] {ValueCodec.VERSION, 1, 1, 9}); // bad tag
+            p.setBytes(2, KeyCodec.encodeString(last).bytes());
+            assertThat(p.executeUpdate()).isEqualTo(1);
+          }
+          return null;
+        });
+    List<EntityRow> spine = new ArrayList<>();
+    for (int i = 0; i < keys; i++) {
+      spine.add(spine("c" + i, 20));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    java.util.concurrent.atomic.AtomicInteger submitted =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger started =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.Executor counting =
+        r -> {
+          submitted.incrementAndGet();
+          pool.execute(
+              () -> {
+                started.incrementAndGet();
+                r.run();
+              });
+        };
+    try (FeatureStore parallel =
+        FeatureStore.builder().store(features.store()).clock(clock).executor(counting).build()) {
+      assertThatThrownBy(() -> parallel.historical(spine, List.of(AVG)))
+          .isInstanceOf(FeatureException.class)
+          .hasMessageContaining("Unreadable stored row")
+          .hasMessageContaining(last)
+          .hasMessageContaining("customer_stats");
+      // One task per part, and none was still waiting when the join threw (each part's result is
+      // complete only once its work has returned).
+      assertThat(submitted.get()).isEqualTo(HistoricalJoin.PARTS);
+      assertThat(started.get()).isEqualTo(submitted.get());
+      // The store and the executor still work: a spine without the bad row joins.
+      List<TrainingRow> rest = parallel.historical(spine.subList(0, keys - 1), List.of(AVG));
+      assertThat(rest).hasSize(keys - 1);
+      assertThat(rest.get(0).value(AVG).status()).isEqualTo(PRESENT);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void join_emptySpine_givesEmptyResult() {
     features.apply(customerStats(Duration.ZERO));

@@ -186,44 +186,14 @@ public class PointInTimeJoinProperties {
         .forAll(cases(40, 30))
         .checkAssert(
             c -> {
-              List<SourceRow> sorted = new ArrayList<>();
-              for (Row r : c.rows()) {
-                sorted.add(new SourceRow(key(r.a(), r.b()), r.e(), r.c(), r.seq(), new byte[0]));
-              }
-              sorted.sort(
-                  Comparator.<SourceRow, EntityKey>comparing(s -> s.key)
-                      .thenComparing(AsOf::compare));
-              EntityKey[] keys = new EntityKey[c.spine().size()];
-              long[] times = new long[keys.length];
-              for (int i = 0; i < keys.length; i++) {
-                keys[i] = key(c.spine().get(i).a(), c.spine().get(i).b());
-                times[i] = c.spine().get(i).t();
-              }
+              Merge m = Merge.of(c);
+              List<SourceRow> sorted = m.sorted();
+              EntityKey[] keys = m.keys();
+              long[] times = m.times();
               SourceRow[] winners;
               try {
                 winners =
-                    PointInTimeJoin.join(
-                        keys,
-                        times,
-                        c.asOfKnownTime(),
-                        (ks, max) -> {
-                          List<SourceRow> selected = new ArrayList<>();
-                          for (SourceRow s : sorted) {
-                            if (s.event <= max && ks.contains(s.key)) {
-                              selected.add(s);
-                            }
-                          }
-                          var it = selected.iterator();
-                          return new PointInTimeJoin.Cursor() {
-                            @Override
-                            public SourceRow next() {
-                              return it.hasNext() ? it.next() : null;
-                            }
-
-                            @Override
-                            public void close() {}
-                          };
-                        });
+                    PointInTimeJoin.join(keys, times, c.asOfKnownTime(), memorySource(sorted));
               } catch (java.sql.SQLException e) {
                 throw new AssertionError(e);
               }
@@ -241,6 +211,151 @@ public class PointInTimeJoinProperties {
                       .as("expiry of spine row %s of %s", i, c)
                       .isEqualTo(status == FeatureStatus.EXPIRED);
                 }
+              }
+            });
+  }
+
+  /** A case's stored rows sorted by (key, e, c, seq), and its spine's keys and times. */
+  static final class Merge {
+    private final List<SourceRow> sorted;
+    private final EntityKey[] keys;
+    private final long[] times;
+
+    private Merge(List<SourceRow> sorted, EntityKey[] keys, long[] times) {
+      this.sorted = sorted;
+      this.keys = keys;
+      this.times = times;
+    }
+
+    List<SourceRow> sorted() {
+      return sorted;
+    }
+
+    EntityKey[] keys() {
+      return keys;
+    }
+
+    long[] times() {
+      return times;
+    }
+
+    static Merge of(Case c) {
+      List<SourceRow> sorted = new ArrayList<>();
+      for (Row r : c.rows()) {
+        sorted.add(new SourceRow(key(r.a(), r.b()), r.e(), r.c(), r.seq(), new byte[0]));
+      }
+      sorted.sort(
+          Comparator.<SourceRow, EntityKey>comparing(s -> s.key).thenComparing(AsOf::compare));
+      EntityKey[] keys = new EntityKey[c.spine().size()];
+      long[] times = new long[keys.length];
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = key(c.spine().get(i).a(), c.spine().get(i).b());
+        times[i] = c.spine().get(i).t();
+      }
+      return new Merge(sorted, keys, times);
+    }
+  }
+
+  /** A source over stored rows in memory, sorted by (key, e, c, seq). */
+  static PointInTimeJoin.Source memorySource(List<SourceRow> sorted) {
+    return (ks, max) -> {
+      List<SourceRow> selected = new ArrayList<>();
+      for (SourceRow s : sorted) {
+        if (s.event <= max && ks.contains(s.key)) {
+          selected.add(s);
+        }
+      }
+      var it = selected.iterator();
+      return new PointInTimeJoin.Cursor() {
+        @Override
+        public SourceRow next() {
+          return it.hasNext() ? it.next() : null;
+        }
+
+        @Override
+        public void close() {}
+      };
+    };
+  }
+
+  /**
+   * The merge split into key ranges (what a join on an executor runs, one part per task) finds the
+   * same winner for every spine row as the merge in one piece, each spine row exactly once.
+   */
+  @Test
+  void mergeJoin_inKeyRanges_agreesWithTheWholeMerge() {
+    qt().withFixedSeed(SEED + 3)
+        .withExamples(2_000)
+        .forAll(cases(40, 30), org.quicktheories.generators.SourceDSL.integers().between(1, 7))
+        .checkAssert(
+            (c, parts) -> {
+              Merge m = Merge.of(c);
+              List<SourceRow> sorted = m.sorted();
+              EntityKey[] keys = m.keys();
+              long[] times = m.times();
+              PointInTimeJoin.Spine spine = PointInTimeJoin.spine(keys, times);
+              try {
+                SourceRow[] whole =
+                    PointInTimeJoin.join(spine, c.asOfKnownTime(), memorySource(sorted));
+                SourceRow[] split = new SourceRow[keys.length];
+                int[] calls = new int[keys.length];
+                int[] bounds = PointInTimeJoin.partBounds(spine, parts);
+                assertThat(bounds[0]).isZero();
+                assertThat(bounds[bounds.length - 1]).isEqualTo(spine.sortedKeys.size());
+                for (int p = bounds.length - 2; p >= 0; p--) { // any order: parts are independent
+                  PointInTimeJoin.join(
+                      spine,
+                      bounds[p],
+                      bounds[p + 1],
+                      c.asOfKnownTime(),
+                      memorySource(sorted),
+                      (s, w) -> {
+                        split[s] = w;
+                        calls[s]++;
+                      });
+                }
+                for (int i = 0; i < keys.length; i++) {
+                  assertThat(calls[i]).as("calls for spine row %s of %s", i, c).isEqualTo(1);
+                  assertThat(split[i])
+                      .as("spine row %s of %s in %s parts", i, c, parts)
+                      .isSameAs(whole[i]);
+                }
+              } catch (java.sql.SQLException e) {
+                throw new AssertionError(e);
+              }
+            });
+  }
+
+  /** The spine's string ids: the same ids as a hash map assigning them in first-seen order. */
+  @Test
+  void stringIds_agreeWithAHashMap() {
+    qt().withFixedSeed(SEED + 4)
+        .withExamples(300)
+        .forAll(
+            org.quicktheories.generators.SourceDSL.lists()
+                .of(org.quicktheories.generators.SourceDSL.integers().between(0, 3_000))
+                .ofSizeBetween(0, 4_000))
+        .checkAssert(
+            picks -> {
+              StringIds ids = new StringIds();
+              Map<String, Integer> expected = new java.util.HashMap<>();
+              for (int pick : picks) {
+                // "Aa" and "BB" hash alike: equal hashes, different strings, in every pick.
+                String s = (pick % 2 == 0 ? "Aa" : "BB") + (pick / 2);
+                Integer want = expected.get(s);
+                int got = ids.get(s);
+                if (want == null) {
+                  assertThat(got).as("%s before it was added", s).isEqualTo(-1);
+                  want = expected.size();
+                  expected.put(s, want);
+                  assertThat(ids.add(s)).isEqualTo(want);
+                } else {
+                  assertThat(got).as(s).isEqualTo(want);
+                }
+              }
+              assertThat(ids.size()).isEqualTo(expected.size());
+              for (Map.Entry<String, Integer> e : expected.entrySet()) {
+                assertThat(ids.get(e.getKey())).isEqualTo(e.getValue());
               }
             });
   }
