@@ -83,21 +83,27 @@ public final class SparkProfiles {
       }
       selected.add("CAST(" + quoted(c) + " AS STRING)");
     }
-    Dataset<Row> columns = data.selectExpr(selected.toArray(String[]::new));
-    if (!(columns instanceof org.apache.spark.sql.classic.Dataset<Row> classic)) {
-      throw new IllegalArgumentException(
-          "SparkProfiles needs a Dataset of a classic SparkSession (not Spark Connect), got a "
-              + columns.getClass().getName());
-    }
-    // The rows as Spark holds them: no Row objects, no boxed values.
     byte[] empty = Profile.empty(schema).toBytes();
-    List<byte[]> parts =
-        classic
-            .queryExecution()
-            .toRdd()
-            .toJavaRDD()
-            .mapPartitions(new PartitionProfile(empty, numeric.size(), categorical.size()))
-            .collect();
+    ColumnarScan scan = columnarScan(data, schema);
+    List<byte[]> parts;
+    if (scan != null) {
+      // Column batches as the scan decodes them: no rows are assembled.
+      parts =
+          scan.plan()
+              .executeColumnar()
+              .toJavaRDD()
+              .mapPartitions(new BatchProfile(empty, scan.ordinals(), scan.types(), numeric.size()))
+              .collect();
+    } else {
+      // The rows as Spark holds them: no Row objects, no boxed values.
+      parts =
+          classic(data.selectExpr(selected.toArray(String[]::new)))
+              .queryExecution()
+              .toRdd()
+              .toJavaRDD()
+              .mapPartitions(new PartitionProfile(empty, numeric.size(), categorical.size()))
+              .collect();
+    }
     List<Profile> profiles = new ArrayList<>(parts.size() + 1);
     profiles.add(Profile.empty(schema));
     for (byte[] p : parts) {
@@ -114,6 +120,31 @@ public final class SparkProfiles {
           DataTypes.ShortType,
           DataTypes.IntegerType,
           DataTypes.LongType);
+
+  private static org.apache.spark.sql.classic.Dataset<Row> classic(Dataset<Row> columns) {
+    if (!(columns instanceof org.apache.spark.sql.classic.Dataset<Row> classic)) {
+      throw new IllegalArgumentException(
+          "SparkProfiles needs a Dataset of a classic SparkSession (not Spark Connect), got a "
+              + columns.getClass().getName());
+    }
+    return classic;
+  }
+
+  /**
+   * The column-batch scan that yields the schema's columns of {@code data} (numeric ones first, in
+   * schema order), or {@code null} when the plan is not a columnar scan under at most a projection
+   * or a column type needs Spark's own cast: the rows are read then.
+   */
+  static @Nullable ColumnarScan columnarScan(Dataset<Row> data, ProfileSchema schema) {
+    List<String> names = new ArrayList<>(schema.numericColumns());
+    names.addAll(schema.categoricalColumns());
+    Dataset<Row> columns =
+        data.selectExpr(names.stream().map(SparkProfiles::quoted).toArray(String[]::new));
+    ColumnarScan scan = ColumnarScan.of(classic(columns).queryExecution().executedPlan());
+    return scan != null && BatchProfile.reads(scan.types(), schema.numericColumns().size())
+        ? scan
+        : null;
+  }
 
   private static String quoted(String column) {
     return "`" + column.replace("`", "``") + "`";
