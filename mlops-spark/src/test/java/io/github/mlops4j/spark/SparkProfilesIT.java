@@ -280,11 +280,14 @@ class SparkProfilesIT {
       assertThat(b.max()).as(c).isEqualTo(r.max());
       assertThat(b.mean()).as(c).isCloseTo(r.mean(), within(1e-9 * Math.abs(r.mean())));
       assertThat(b.variance()).as(c).isCloseTo(r.variance(), within(1e-9 * r.variance()));
-      for (double q = 0.1; q < 1; q += 0.1) {
-        assertThat(b.rank(r.quantile(q)))
-            .as("%s at %s", c, q)
-            .isCloseTo(q, within(b.rankError() + r.rankError() + 1.0 / ROWS));
-      }
+    }
+    // amounts have no ties: each path's quantile has about the same rank in the other's sketch
+    ProfileColumn b = batches.column("amount");
+    ProfileColumn r = rows.column("amount");
+    for (double q = 0.1; q < 1; q += 0.1) {
+      assertThat(b.rank(r.quantile(q)))
+          .as("amount at %s", q)
+          .isCloseTo(q, within(b.rankError() + r.rankError() + 1.0 / ROWS));
     }
     for (String c : SCHEMA.categoricalColumns()) {
       assertThat(batches.column(c).categoryCounts())
