@@ -35,9 +35,15 @@ import org.jspecify.annotations.Nullable;
  * missing). Dataset columns the schema does not name are ignored; a schema column the Dataset
  * lacks, or whose Spark type the schema's column cannot take, is an error before any job runs.
  *
- * <p>The partitions are read as Spark's internal rows (numeric columns cast to {@code DOUBLE},
- * categorical ones to {@code STRING} in the query), without a {@code Row} object or a boxed value
- * per cell; this needs a classic (not Spark Connect) session, as scoring does.
+ * <p>When the Dataset is a columnar scan (such as Spark's vectorized Parquet reader) of the
+ * schema's columns, under at most a selection of columns, the executors read the scan's column
+ * batches and update the profile one column at a time ({@link ProfileAccumulator#updateColumns}),
+ * for numeric columns of the types {@code DOUBLE}, {@code FLOAT} and the integral ones, and
+ * categorical ones of the types {@code STRING}, {@code BOOLEAN} and the integral ones. Any other
+ * plan or column type is read as Spark's internal rows (numeric columns cast to {@code DOUBLE},
+ * categorical ones to {@code STRING} in the query). Either way there is no {@code Row} object or
+ * boxed value per cell, and the exact parts of the profile are the same; this needs a classic (not
+ * Spark Connect) session, as scoring does.
  *
  * <p>Each partition sends one serialized profile to the driver (about 5 KB per numeric column at
  * the default k = 200), so the driver holds one profile per partition while merging.
