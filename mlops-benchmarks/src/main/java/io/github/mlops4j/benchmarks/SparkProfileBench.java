@@ -33,6 +33,10 @@ import org.apache.spark.sql.types.StructType;
  *   <li><b>single</b>: {@code ProfileAccumulator.update(double[])} over 65,536 rows held in memory,
  *       repeated up to {@code rows} rows (the values do not change the cost), then a snapshot:
  *       rows/s of one thread, with no reading or decoding (the update rate itself).
+ *   <li><b>single, columns</b>: the same rows through {@code ProfileAccumulator.updateColumns},
+ *       4,096 rows at a time held column by column (the size of Spark's Parquet column batches), as
+ *       {@code SparkProfiles} updates a partition read as column batches: the single-JVM rate with
+ *       the same batch update.
  * </ul>
  *
  * <p>One warm-up of each, then {@code rounds} alternating rounds; the median of each is reported.
@@ -48,6 +52,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class SparkProfileBench {
   private static final int BLOCK = 65_536;
+  private static final int BATCH = 4_096;
 
   private SparkProfileBench() {}
 
@@ -71,24 +76,44 @@ public final class SparkProfileBench {
 
     List<Double> sparkRates = new ArrayList<>();
     List<Double> single = new ArrayList<>();
-    long[] seen = new long[2];
+    List<Double> singleColumns = new ArrayList<>();
+    double[][][] batches = columnBatches(block, columns);
+    long[] seen = new long[3];
     Runnable sparkJob = () -> seen[0] = SparkProfiles.profile(input, schema).rows();
     Runnable singleJob = () -> seen[1] = singleJvm(schema, block, rows).rows();
+    Runnable columnsJob = () -> seen[2] = singleJvmColumns(schema, batches, rows).rows();
     SparkBenchSupport.seconds(sparkJob); // warm-up
     SparkBenchSupport.seconds(singleJob);
+    SparkBenchSupport.seconds(columnsJob);
     for (int i = 0; i < rounds; i++) {
       sparkRates.add(rows / SparkBenchSupport.seconds(sparkJob));
       single.add(rows / SparkBenchSupport.seconds(singleJob));
+      singleColumns.add(rows / SparkBenchSupport.seconds(columnsJob));
     }
-    if (seen[0] != rows || seen[1] != rows) {
-      throw new IllegalStateException("profiled " + seen[0] + " and " + seen[1] + " rows");
+    if (seen[0] != rows || seen[1] != rows || seen[2] != rows) {
+      throw new IllegalStateException(
+          "profiled " + seen[0] + ", " + seen[1] + " and " + seen[2] + " rows");
     }
     double s = SparkBenchSupport.median(sparkRates);
     double one = SparkBenchSupport.median(single);
+    double oneColumns = SparkBenchSupport.median(singleColumns);
     System.out.printf(
         "rows=%d columns=%d rounds=%d%nspark  rows/s: median %.0f (per core %.0f) %s%n"
-            + "single rows/s (one thread): median %.0f %s%nratio spark per core / single: %.3f%n",
-        rows, columns, rounds, s, s / 2, sparkRates, one, single, s / 2 / one);
+            + "single rows/s (one thread, update(double[])): median %.0f %s%n"
+            + "single rows/s (one thread, updateColumns): median %.0f %s%n"
+            + "ratio spark per core / single: %.3f, / single with updateColumns: %.3f%n",
+        rows,
+        columns,
+        rounds,
+        s,
+        s / 2,
+        sparkRates,
+        one,
+        single,
+        oneColumns,
+        singleColumns,
+        s / 2 / one,
+        s / 2 / oneColumns);
     spark.stop();
   }
 
@@ -96,6 +121,27 @@ public final class SparkProfileBench {
     ProfileAccumulator acc = ProfileAccumulator.create(schema);
     for (int i = 0; i < rows; i++) {
       acc.update(block[i % BLOCK]);
+    }
+    return acc.snapshot();
+  }
+
+  /** The block's rows as column batches of {@value #BATCH} rows: [batch][column][row]. */
+  private static double[][][] columnBatches(double[][] block, int columns) {
+    double[][][] out = new double[BLOCK / BATCH][columns][BATCH];
+    for (int r = 0; r < BLOCK; r++) {
+      for (int j = 0; j < columns; j++) {
+        out[r / BATCH][j][r % BATCH] = block[r][j];
+      }
+    }
+    return out;
+  }
+
+  private static Profile singleJvmColumns(ProfileSchema schema, double[][][] batches, int rows) {
+    ProfileAccumulator acc = ProfileAccumulator.create(schema);
+    for (int done = 0, b = 0; done < rows; b = (b + 1) % batches.length) {
+      int n = Math.min(BATCH, rows - done);
+      acc.updateColumns(batches[b], null, n);
+      done += n;
     }
     return acc.snapshot();
   }

@@ -35,9 +35,15 @@ import org.jspecify.annotations.Nullable;
  * missing). Dataset columns the schema does not name are ignored; a schema column the Dataset
  * lacks, or whose Spark type the schema's column cannot take, is an error before any job runs.
  *
- * <p>The partitions are read as Spark's internal rows (numeric columns cast to {@code DOUBLE},
- * categorical ones to {@code STRING} in the query), without a {@code Row} object or a boxed value
- * per cell; this needs a classic (not Spark Connect) session, as scoring does.
+ * <p>When the Dataset is a columnar scan (such as Spark's vectorized Parquet reader) of the
+ * schema's columns, under at most a selection of columns, the executors read the scan's column
+ * batches and update the profile one column at a time ({@link ProfileAccumulator#updateColumns}),
+ * for numeric columns of the types {@code DOUBLE}, {@code FLOAT} and the integral ones, and
+ * categorical ones of the types {@code STRING}, {@code BOOLEAN} and the integral ones. Any other
+ * plan or column type is read as Spark's internal rows (numeric columns cast to {@code DOUBLE},
+ * categorical ones to {@code STRING} in the query). Either way there is no {@code Row} object or
+ * boxed value per cell, and the exact parts of the profile are the same; this needs a classic (not
+ * Spark Connect) session, as scoring does.
  *
  * <p>Each partition sends one serialized profile to the driver (about 5 KB per numeric column at
  * the default k = 200), so the driver holds one profile per partition while merging.
@@ -83,21 +89,27 @@ public final class SparkProfiles {
       }
       selected.add("CAST(" + quoted(c) + " AS STRING)");
     }
-    Dataset<Row> columns = data.selectExpr(selected.toArray(String[]::new));
-    if (!(columns instanceof org.apache.spark.sql.classic.Dataset<Row> classic)) {
-      throw new IllegalArgumentException(
-          "SparkProfiles needs a Dataset of a classic SparkSession (not Spark Connect), got a "
-              + columns.getClass().getName());
-    }
-    // The rows as Spark holds them: no Row objects, no boxed values.
     byte[] empty = Profile.empty(schema).toBytes();
-    List<byte[]> parts =
-        classic
-            .queryExecution()
-            .toRdd()
-            .toJavaRDD()
-            .mapPartitions(new PartitionProfile(empty, numeric.size(), categorical.size()))
-            .collect();
+    ColumnarScan scan = columnarScan(data, schema);
+    List<byte[]> parts;
+    if (scan != null) {
+      // Column batches as the scan decodes them: no rows are assembled.
+      parts =
+          scan.plan()
+              .executeColumnar()
+              .toJavaRDD()
+              .mapPartitions(new BatchProfile(empty, scan.ordinals(), scan.types(), numeric.size()))
+              .collect();
+    } else {
+      // The rows as Spark holds them: no Row objects, no boxed values.
+      parts =
+          classic(data.selectExpr(selected.toArray(String[]::new)))
+              .queryExecution()
+              .toRdd()
+              .toJavaRDD()
+              .mapPartitions(new PartitionProfile(empty, numeric.size(), categorical.size()))
+              .collect();
+    }
     List<Profile> profiles = new ArrayList<>(parts.size() + 1);
     profiles.add(Profile.empty(schema));
     for (byte[] p : parts) {
@@ -114,6 +126,31 @@ public final class SparkProfiles {
           DataTypes.ShortType,
           DataTypes.IntegerType,
           DataTypes.LongType);
+
+  private static org.apache.spark.sql.classic.Dataset<Row> classic(Dataset<Row> columns) {
+    if (!(columns instanceof org.apache.spark.sql.classic.Dataset<Row> classic)) {
+      throw new IllegalArgumentException(
+          "SparkProfiles needs a Dataset of a classic SparkSession (not Spark Connect), got a "
+              + columns.getClass().getName());
+    }
+    return classic;
+  }
+
+  /**
+   * The column-batch scan that yields the schema's columns of {@code data} (numeric ones first, in
+   * schema order), or {@code null} when the plan is not a columnar scan under at most a projection
+   * or a column type needs Spark's own cast: the rows are read then.
+   */
+  static @Nullable ColumnarScan columnarScan(Dataset<Row> data, ProfileSchema schema) {
+    List<String> names = new ArrayList<>(schema.numericColumns());
+    names.addAll(schema.categoricalColumns());
+    Dataset<Row> columns =
+        data.selectExpr(names.stream().map(SparkProfiles::quoted).toArray(String[]::new));
+    ColumnarScan scan = ColumnarScan.of(classic(columns).queryExecution().executedPlan());
+    return scan != null && BatchProfile.reads(scan.types(), schema.numericColumns().size())
+        ? scan
+        : null;
+  }
 
   private static String quoted(String column) {
     return "`" + column.replace("`", "``") + "`";

@@ -113,6 +113,7 @@ class SparkProfilesIT {
   void partitionProfilesMerged_equalTheSingleJvmProfile_withinTheSketchBounds() {
     Dataset<Row> data = parquet("current.parquet", rows(1, 0));
     assertThat(data.rdd().getNumPartitions()).isGreaterThan(1);
+    assertThat(SparkProfiles.columnarScan(data, SCHEMA)).as("read as column batches").isNotNull();
     Profile spark = SparkProfiles.profile(data, SCHEMA);
     List<Row> collected = data.collectAsList();
     Profile single = oneJvm(collected);
@@ -230,6 +231,7 @@ class SparkProfilesIT {
                 "CAST(items AS LONG) AS items",
                 "CAST(items AS SHORT) AS country",
                 "member");
+    assertThat(SparkProfiles.columnarScan(data, SCHEMA)).as("read as rows").isNull();
     Profile spark = SparkProfiles.profile(data, SCHEMA);
     Profile single = oneJvm(data.collectAsList(), data.schema());
     for (String c : SCHEMA.columns()) {
@@ -245,5 +247,53 @@ class SparkProfilesIT {
         .containsKey("11");
     assertThat(spark.column("member").categoryCounts())
         .isEqualTo(single.column("member").categoryCounts());
+  }
+
+  @Test
+  void columnBatches_giveTheExactPartsOfTheRowPath_forEveryTypeTheyRead() {
+    Dataset<Row> typed =
+        parquet("typed.parquet", rows(7, 0))
+            .selectExpr(
+                "id",
+                "CAST(amount AS FLOAT) AS amount",
+                "CAST(items AS BYTE) AS items",
+                "CAST(items AS LONG) AS country",
+                "member");
+    String path = temp.resolve("typed-copy.parquet").toString();
+    typed.write().parquet(path);
+    Dataset<Row> data = spark.read().parquet(path);
+    Dataset<Row> filtered = data.filter("id >= 0"); // a filter: Spark assembles rows
+    assertThat(SparkProfiles.columnarScan(data, SCHEMA)).isNotNull();
+    assertThat(SparkProfiles.columnarScan(filtered, SCHEMA)).isNull();
+
+    Profile batches = SparkProfiles.profile(data, SCHEMA);
+    Profile rows = SparkProfiles.profile(filtered, SCHEMA);
+    assertThat(batches.rows()).isEqualTo(rows.rows()).isEqualTo(ROWS);
+    for (String c : SCHEMA.columns()) {
+      assertThat(batches.column(c).count()).as(c).isEqualTo(rows.column(c).count());
+      assertThat(batches.column(c).missing()).as(c).isEqualTo(rows.column(c).missing());
+    }
+    for (String c : SCHEMA.numericColumns()) {
+      ProfileColumn b = batches.column(c);
+      ProfileColumn r = rows.column(c);
+      assertThat(b.min()).as(c).isEqualTo(r.min());
+      assertThat(b.max()).as(c).isEqualTo(r.max());
+      assertThat(b.mean()).as(c).isCloseTo(r.mean(), within(1e-9 * Math.abs(r.mean())));
+      assertThat(b.variance()).as(c).isCloseTo(r.variance(), within(1e-9 * r.variance()));
+    }
+    // amounts have no ties: each path's quantile has about the same rank in the other's sketch
+    ProfileColumn b = batches.column("amount");
+    ProfileColumn r = rows.column("amount");
+    for (double q = 0.1; q < 1; q += 0.1) {
+      assertThat(b.rank(r.quantile(q)))
+          .as("amount at %s", q)
+          .isCloseTo(q, within(b.rankError() + r.rankError() + 1.0 / ROWS));
+    }
+    for (String c : SCHEMA.categoricalColumns()) {
+      assertThat(batches.column(c).categoryCounts())
+          .as(c)
+          .isEqualTo(rows.column(c).categoryCounts())
+          .isNotEmpty();
+    }
   }
 }

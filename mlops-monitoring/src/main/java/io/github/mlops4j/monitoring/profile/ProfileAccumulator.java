@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ProfileAccumulator {
   private static final String[] NO_CATEGORIES = new String[0];
+  private static final @Nullable String[][] NO_COLUMNS = new String[0][];
 
   private final ProfileSchema schema;
   private NumericSketch[] numeric;
@@ -126,6 +127,80 @@ public final class ProfileAccumulator {
     for (int r = 0; r < rows; r++) {
       add(values, r * nn, categories, r * nc);
     }
+  }
+
+  /**
+   * Adds {@code rows} rows given column by column, as columnar sources (Arrow, Parquet, Spark's
+   * column batches) hold them: row r's value of the i-th numeric column is {@code numeric[i][r]},
+   * of the i-th categorical or binary column {@code categorical[i][r]}, each array in schema order
+   * and read from index 0. The profile is the one {@link #update(double[], String[])} gives for the
+   * same rows in the same order: counts, missing values, min, max, moments and category counts
+   * identical, and each KLL sketch fed the same values in the same order (its compaction coin flips
+   * may differ, within the sketch's error bound). Updating one column's sketch at a time is cheaper
+   * than one row across all sketches when there are many columns.
+   *
+   * @param numeric one array per numeric column ({@code NaN} or ±infinity = missing)
+   * @param categorical one array per categorical or binary column ({@code null} = missing); may be
+   *     {@code null} when the schema has none
+   * @param rows how many rows, at most the length of every array
+   * @throws IllegalArgumentException if the number of arrays does not match the schema, an array is
+   *     {@code null} or shorter than {@code rows}, or {@code rows} is negative; nothing is added
+   *     then
+   */
+  public void updateColumns(
+      double[][] numeric, @Nullable String @Nullable [][] categorical, int rows) {
+    Objects.requireNonNull(numeric, "numeric");
+    @Nullable String[][] cats = categorical == null ? NO_COLUMNS : categorical;
+    checkColumns(numeric.length, cats.length, rows);
+    for (int i = 0; i < numeric.length; i++) {
+      if (numeric[i] == null || numeric[i].length < rows) {
+        throw shortColumn(schema.numericColumns().get(i), rows);
+      }
+    }
+    for (int i = 0; i < cats.length; i++) {
+      if (cats[i] == null || cats[i].length < rows) {
+        throw shortColumn(schema.categoricalColumns().get(i), rows);
+      }
+    }
+    NumericSketch[] num = this.numeric;
+    for (int i = 0; i < num.length; i++) {
+      NumericSketch s = num[i];
+      double[] column = numeric[i];
+      for (int r = 0; r < rows; r++) {
+        s.update(column[r]);
+      }
+    }
+    CategorySketch[] cat = this.categorical;
+    for (int i = 0; i < cat.length; i++) {
+      CategorySketch s = cat[i];
+      @Nullable String[] column = cats[i];
+      for (int r = 0; r < rows; r++) {
+        s.update(column[r]);
+      }
+    }
+    this.rows += rows;
+  }
+
+  private void checkColumns(int numericArrays, int categoricalArrays, int rows) {
+    if (rows < 0) {
+      throw new IllegalArgumentException("rows must not be negative, got " + rows);
+    }
+    if (numericArrays != numeric.length || categoricalArrays != categorical.length) {
+      throw new IllegalArgumentException(
+          "Expected "
+              + numeric.length
+              + " numeric and "
+              + categorical.length
+              + " categorical columns (the schema's), got "
+              + numericArrays
+              + " and "
+              + categoricalArrays);
+    }
+  }
+
+  private static IllegalArgumentException shortColumn(String column, int rows) {
+    return new IllegalArgumentException(
+        "The values of column \"" + column + "\" are missing or fewer than " + rows + " rows");
   }
 
   private void add(double[] values, @Nullable String[] categories) {
