@@ -351,7 +351,10 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
     Path dir = objects.resolve(digest.substring(0, 2));
     Path target = dir.resolve(digest.substring(2));
     Path data = dir.resolve(digest.substring(2) + header.dataSuffix());
-    Files.createDirectories(dir);
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+      syncDirectory(objects); // the new prefix directory's entry, as the plain store does
+    }
     if (examine(digest) == Existing.INTACT && DirectoryArtifactStore.renew(target)) {
       Files.delete(dataTemp);
       Files.delete(headerTemp);
