@@ -106,8 +106,8 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  *       file up to the single-put limit, checked again as it is read). A server side copy of more
  *       than 5 GiB is done part by part ({@code UploadPartCopy}).
  *   <li>A process that dies mid-put leaves at most a staging object under {@code <prefix>tmp/} or
- *       an incomplete multipart upload (to a staging key, or to the final key for a large file or a
- *       copy above 5 GiB), never a readable partial object under a final key: remove them with a
+ *       an incomplete multipart upload (to a staging key, or to the final key for a file above the
+ *       single-put limit or a copy above 5 GiB), never a readable partial object under a final key: remove them with a
  *       bucket lifecycle rule (docs/s3.md) or {@link #removeStagingObjects(Duration)}.
  * </ul>
  *
@@ -354,8 +354,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
 
   /**
    * Removes what interrupted puts left: staging objects {@code <prefix>tmp/<uuid>} and incomplete
-   * multipart uploads to a staging key or to an object key {@code <prefix>sha256/…} (a large file
-   * put or a copy above 5 GiB uploads to the final key; an incomplete upload is never a readable
+   * multipart uploads to a staging key or to an object key {@code <prefix>sha256/…} (a put of a file
+   * above the single-put limit or a copy above 5 GiB uploads to the final key; an incomplete upload is never a readable
    * object), started more than {@code olderThan} ago by the store's clock. Nothing else is touched,
    * even with an empty prefix: other keys and other applications' uploads in the bucket are left
    * alone.
@@ -641,15 +641,16 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     try {
       putObject(key, digest, body);
     } catch (ArtifactStoreException e) {
-      if (causedByChange(e)) {
-        throw changed(file, key, e.getCause());
+      Throwable cause = e.getCause();
+      if (cause != null && causedByChange(cause)) {
+        throw changed(file, key, cause);
       }
       throw e;
     }
   }
 
   private static boolean causedByChange(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
+    for (@Nullable Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof VerifiedFileBody.ContentChangedException) {
         return true;
       }
@@ -714,7 +715,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     }
   }
 
-  private ArtifactStoreException changed(Path file, String key, @Nullable Throwable cause) {
+  private ArtifactStoreException changed(Path file, String key, Throwable cause) {
     return new ArtifactStoreException(
         "the file "
             + PathNames.quote(file.toString())
@@ -1186,9 +1187,11 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     }
 
     /**
-     * Content larger than this is uploaded in parts of {@link #partSize(long)} (default 16 MiB, 0
-     * to 2 GiB). Up to this many bytes of a stream are held in memory before the store knows
-     * whether it needs a multipart upload.
+     * Content of at most this many bytes is read into memory, hashed and sent with one PutObject
+     * (default 16 MiB, 0 to 2 GiB). Larger content is sent from disk with one PutObject up to
+     * {@link #singlePutLimit(long)} when it is a file or a spooled stream, and otherwise uploaded
+     * in parts of {@link #partSize(long)}. Up to this many bytes of a stream are held in memory
+     * before the store knows which.
      */
     public Builder multipartThreshold(long bytes) {
       this.threshold = Checks.inRange(bytes, 0, Integer.MAX_VALUE - 16, "multipartThreshold");
