@@ -107,8 +107,9 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  *       than 5 GiB is done part by part ({@code UploadPartCopy}).
  *   <li>A process that dies mid-put leaves at most a staging object under {@code <prefix>tmp/} or
  *       an incomplete multipart upload (to a staging key, or to the final key for a file above the
- *       single-put limit or a copy above 5 GiB), never a readable partial object under a final key: remove them with a
- *       bucket lifecycle rule (docs/s3.md) or {@link #removeStagingObjects(Duration)}.
+ *       single-put limit or a copy above 5 GiB), never a readable partial object under a final key:
+ *       remove them with a bucket lifecycle rule (docs/s3.md) or {@link
+ *       #removeStagingObjects(Duration)}.
  * </ul>
  *
  * <p>Failures are retried by the SDK's standard retry strategy (exponential backoff with jitter, a
@@ -354,11 +355,11 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
 
   /**
    * Removes what interrupted puts left: staging objects {@code <prefix>tmp/<uuid>} and incomplete
-   * multipart uploads to a staging key or to an object key {@code <prefix>sha256/…} (a put of a file
-   * above the single-put limit or a copy above 5 GiB uploads to the final key; an incomplete upload is never a readable
-   * object), started more than {@code olderThan} ago by the store's clock. Nothing else is touched,
-   * even with an empty prefix: other keys and other applications' uploads in the bucket are left
-   * alone.
+   * multipart uploads to a staging key or to an object key {@code <prefix>sha256/…} (a put of a
+   * file above the single-put limit or a copy above 5 GiB uploads to the final key; an incomplete
+   * upload is never a readable object), started more than {@code olderThan} ago by the store's
+   * clock. Nothing else is touched, even with an empty prefix: other keys and other applications'
+   * uploads in the bucket are left alone.
    *
    * <p>Every replica sharing the prefix has its puts in the same place: a put still running is
    * aborted if it started more than {@code olderThan} ago. Choose an age longer than the longest
