@@ -1206,12 +1206,12 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
      * content is uploaded in parts. 0 to 5 GiB (S3's limit for one PUT); default 1 GiB.
      *
      * <p>One request is the fastest upload where the server writes parts and then joins them
-     * (s3proxy, some Ceph setups), and never slower on AWS S3 for one stream of content. The
-     * default stops at 1 GiB because a request that fails is sent again from its first byte: above
-     * it, parts are retried one at a time. The file is hashed before the upload (its digest names
-     * the key) and again while the SDK reads it; the read that would send its last bytes checks
-     * size and digest first and fails if the file changed, so the server never receives a complete
-     * body and nothing is stored.
+     * (s3proxy's filesystem store), and it saves the multipart protocol's extra requests elsewhere.
+     * The default stops at 1 GiB because a request that fails is sent again from its first byte:
+     * above it, parts are retried one at a time. The file is hashed before the upload (its digest
+     * names the key) and again while the SDK reads it; the read that would send its last bytes
+     * checks size and digest first and fails if the file changed, so the server never receives a
+     * complete body and nothing is stored.
      */
     public Builder singlePutLimit(long bytes) {
       this.singlePutLimit = Checks.inRange(bytes, 0, MAX_SINGLE_PUT, "singlePutLimit");
