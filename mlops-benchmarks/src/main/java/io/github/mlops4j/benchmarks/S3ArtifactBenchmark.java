@@ -39,7 +39,10 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * the benchmark JVM on 127.0.0.1 ({@code S3Server} from the mlops-s3 test-jar), AWS v4 signatures
  * checked. Both clients use the SDK's URL-connection HTTP client, path-style requests and checksums
  * only where required. One file of {@code sizeMb} MB of random bytes in a temporary directory. The
- * store uses its defaults (multipart above 16 MiB, parts of 8 MiB).
+ * store uses its defaults: content up to 16 MiB is held in memory and sent with one PutObject; a
+ * file or spool file above it, up to the single-put limit (1 GiB), is sent with one PutObject
+ * streamed from disk and checked against its digest as it is read; a stream without a spool
+ * directory is uploaded in parts of 8 MiB.
  *
  * <ul>
  *   <li>{@code rawPut} (baseline): DeleteObject, then PutObject of the file ({@code
@@ -50,12 +53,13 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  *       server charges for a multipart upload (s3proxy's filesystem store writes the parts, then
  *       concatenates them into the object) from what the store adds.
  *   <li>{@code storePutFile}: DeleteObject of the store's key (else the put is a dedupe hit), then
- *       {@code put(Path)}: hash, HEAD, upload (multipart above the threshold, hashed again on the
- *       way).
+ *       {@code put(Path)}: hash, HEAD, upload (at 200 MB one PutObject from the file, hashed again
+ *       on the way).
  *   <li>{@code storePutStream}: the same with {@code put(InputStream)} of the file, staged in the
  *       bucket ({@code tmp/}) and copied on the server above the threshold.
  *   <li>{@code storePutStreamSpooled}: {@code put(InputStream)} with {@code spoolDirectory}:
- *       spooled to a local temporary file while hashed, then uploaded by digest.
+ *       spooled to a local temporary file while hashed, then uploaded by digest (at 200 MB one
+ *       PutObject from the spool file, hashed again on the way).
  *   <li>{@code rawGet} (baseline): GetObject of the store's object (the same key) read to the end.
  *   <li>{@code storeGet}: {@code open(digest)} read to the end (SHA-256 checked at the end).
  * </ul>

@@ -38,6 +38,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -82,11 +83,17 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  *       onto itself when its LastModified is over a minute old, for {@link #delete(String,
  *       Instant)}). A file of at most {@link Builder#multipartThreshold(long) the threshold} is
  *       read into memory once, and the bytes that were hashed are the bytes uploaded. A larger file
- *       is uploaded in parts from disk and hashed again on the way; if it changed meanwhile the
- *       upload is aborted and nothing is published.
+ *       of at most {@link Builder#singlePutLimit(long) the single-put limit} (default 1 GiB) is
+ *       uploaded with one PutObject streamed from disk, and a file larger still in parts; either
+ *       way it is hashed again as it is read for the upload. A changed file is never published: the
+ *       single PUT's body withholds the file's last bytes until size and digest are checked and
+ *       fails the request instead of completing it (each retry of the request reads the file anew
+ *       from its start), and a multipart upload is aborted. The server is not asked to check the
+ *       digest ({@code x-amz-checksum-sha256}): not every S3-compatible server accepts the header
+ *       (s3proxy answers 501), and the client's check holds everywhere.
  *   <li>{@link #put(InputStream)} does not know the digest until the end. Content up to the
  *       threshold is held in memory (in 1 MiB chunks, as it arrives) and put like a small file.
- *       Larger content is streamed as a multipart upload to a staging key {@code
+ *       Larger content is, by default, streamed as a multipart upload to a staging key {@code
  *       <prefix>tmp/<uuid>} while it is hashed, then copied on the server to its final key and the
  *       staging object is deleted; on any failure the multipart upload is aborted and the staging
  *       object deleted. Staging in the bucket needs no local disk and holds at most one part in
@@ -95,12 +102,14 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  *       MB on s3proxy the two were within measurement error (7.0 s staged, 7.3 s spooled, raw
  *       {@code PutObject} 6.1 s), so the one that needs no local disk is the default and spooling
  *       is offered with {@link Builder#spoolDirectory(Path)} for servers whose copy rewrites the
- *       object slowly. A server side copy of more than 5 GiB is done part by part ({@code
- *       UploadPartCopy}).
+ *       object slowly. A spooled stream is then uploaded like a file (one PutObject from the spool
+ *       file up to the single-put limit, checked again as it is read). A server side copy of more
+ *       than 5 GiB is done part by part ({@code UploadPartCopy}).
  *   <li>A process that dies mid-put leaves at most a staging object under {@code <prefix>tmp/} or
- *       an incomplete multipart upload (to a staging key, or to the final key for a large file or a
- *       copy above 5 GiB), never a readable partial object under a final key: remove them with a
- *       bucket lifecycle rule (docs/s3.md) or {@link #removeStagingObjects(Duration)}.
+ *       an incomplete multipart upload (to a staging key, or to the final key for a file above the
+ *       single-put limit or a copy above 5 GiB), never a readable partial object under a final key:
+ *       remove them with a bucket lifecycle rule (docs/s3.md) or {@link
+ *       #removeStagingObjects(Duration)}.
  * </ul>
  *
  * <p>Failures are retried by the SDK's standard retry strategy (exponential backoff with jitter, a
@@ -119,6 +128,12 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
 
   /** The largest part, and the largest object one CopyObject copies. */
   static final long MAX_PART_SIZE = 5L << 30;
+
+  /** The largest object one PutObject uploads. */
+  static final long MAX_SINGLE_PUT = 5L << 30;
+
+  /** The default {@link Builder#singlePutLimit(long)}. */
+  static final long DEFAULT_SINGLE_PUT_LIMIT = 1L << 30;
 
   /**
    * The smallest age {@link #removeStagingObjects(Duration)} accepts: a younger upload may be a put
@@ -156,6 +171,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   private final @Nullable String region;
   private final boolean pathStyle;
   private final long threshold;
+  private final long singlePutLimit;
   private final long partSize;
   private final long maxCopySize;
   private final boolean readOnly;
@@ -163,6 +179,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   private final Clock clock;
   private final @Nullable ServerSideEncryption sse;
   private final @Nullable String kmsKeyId;
+  private final Consumer<Path> afterHashing;
 
   private S3ArtifactStore(Builder b, S3Client client, boolean ownsClient) {
     this.client = client;
@@ -171,6 +188,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     this.prefix = b.prefix;
     this.pathStyle = b.pathStyle;
     this.threshold = b.threshold;
+    this.singlePutLimit = b.singlePutLimit;
     this.partSize = b.partSize;
     this.maxCopySize = b.maxCopySize;
     this.readOnly = b.readOnly;
@@ -178,6 +196,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     this.clock = b.clock;
     this.sse = b.sse;
     this.kmsKeyId = b.kmsKeyId;
+    this.afterHashing = b.afterHashing;
     URI end = b.endpoint;
     String reg = b.region;
     if (!ownsClient) {
@@ -209,11 +228,11 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
       return putHeld(small, Sha256.newDigest());
     }
     Hashed hashed = hashFile(file, source);
+    afterHashing.accept(file);
     String key = objectKey(hashed.digest);
-    if (storedCopy(key, hashed.digest, hashed.size)) {
-      return new StoredArtifact(hashed.digest, hashed.size);
+    if (!storedCopy(key, hashed.digest, hashed.size)) {
+      uploadFile(file, key, hashed.digest, hashed.size, source);
     }
-    uploadFile(file, key, hashed.digest, hashed.size, source);
     return new StoredArtifact(hashed.digest, hashed.size);
   }
 
@@ -336,11 +355,11 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
 
   /**
    * Removes what interrupted puts left: staging objects {@code <prefix>tmp/<uuid>} and incomplete
-   * multipart uploads to a staging key or to an object key {@code <prefix>sha256/…} (a large file
-   * put or a copy above 5 GiB uploads to the final key; an incomplete upload is never a readable
-   * object), started more than {@code olderThan} ago by the store's clock. Nothing else is touched,
-   * even with an empty prefix: other keys and other applications' uploads in the bucket are left
-   * alone.
+   * multipart uploads to a staging key or to an object key {@code <prefix>sha256/…} (a put of a
+   * file above the single-put limit or a copy above 5 GiB uploads to the final key; an incomplete
+   * upload is never a readable object), started more than {@code olderThan} ago by the store's
+   * clock. Nothing else is touched, even with an empty prefix: other keys and other applications'
+   * uploads in the bucket are left alone.
    *
    * <p>Every replica sharing the prefix has its puts in the same place: a put still running is
    * aborted if it started more than {@code olderThan} ago. Choose an age longer than the longest
@@ -610,8 +629,38 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     }
   }
 
-  /** Uploads a file whose digest is known, checking on the way that it did not change. */
+  /**
+   * Uploads a file whose digest is known, checking on the way that it did not change: one PutObject
+   * streamed from the file up to {@link Builder#singlePutLimit(long)}, else a multipart upload.
+   */
   private void uploadFile(Path file, String key, String digest, long size, String source) {
+    if (size > singlePutLimit) {
+      uploadParts(file, key, digest, size, source);
+      return;
+    }
+    RequestBody body = VerifiedFileBody.of(file, digest, size, OCTET_STREAM);
+    try {
+      putObject(key, digest, body);
+    } catch (ArtifactStoreException e) {
+      Throwable cause = e.getCause();
+      if (cause != null && causedByChange(cause)) {
+        throw changed(file, key, cause);
+      }
+      throw e;
+    }
+  }
+
+  private static boolean causedByChange(Throwable e) {
+    for (@Nullable Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof VerifiedFileBody.ContentChangedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A multipart upload of a file whose digest is known, hashed again on the way. */
+  private void uploadParts(Path file, String key, String digest, long size, String source) {
     MessageDigest md = Sha256.newDigest();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       Multipart upload = new Multipart(key, digestMeta(digest));
@@ -635,7 +684,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
           }
         }
         if (done != size || !Sha256.hex(md.digest()).equals(digest)) {
-          throw changed(file, key);
+          throw changed(file, key, new IOException("content changed during upload"));
         }
         upload.complete();
       } catch (RuntimeException | Error e) {
@@ -667,7 +716,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     }
   }
 
-  private ArtifactStoreException changed(Path file, String key) {
+  private ArtifactStoreException changed(Path file, String key, Throwable cause) {
     return new ArtifactStoreException(
         "the file "
             + PathNames.quote(file.toString())
@@ -675,7 +724,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             + uri(key)
             + "; nothing was stored: put it again once it no longer changes",
         uri(key),
-        new IOException("content changed during upload"));
+        cause);
   }
 
   /** Large stream: multipart upload to a staging key while hashing, then a server-side copy. */
@@ -1021,6 +1070,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     private @Nullable AwsCredentialsProvider credentials;
     private @Nullable S3Client client;
     private long threshold = 16L << 20;
+    private long singlePutLimit = DEFAULT_SINGLE_PUT_LIMIT;
     private long partSize = 8L << 20;
     private long maxCopySize = MAX_PART_SIZE;
     private int maxAttempts = 5;
@@ -1034,6 +1084,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     private @Nullable ServerSideEncryption sse;
     private @Nullable String kmsKeyId;
     private boolean connectionSettings;
+    private Consumer<Path> afterHashing = file -> {};
 
     private Builder() {}
 
@@ -1137,12 +1188,39 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     }
 
     /**
-     * Content larger than this is uploaded in parts of {@link #partSize(long)} (default 16 MiB, 0
-     * to 2 GiB). Up to this many bytes of a stream are held in memory before the store knows
-     * whether it needs a multipart upload.
+     * Content of at most this many bytes is read into memory, hashed and sent with one PutObject
+     * (default 16 MiB, 0 to 2 GiB). Larger content is sent from disk with one PutObject up to
+     * {@link #singlePutLimit(long)} when it is a file or a spooled stream, and otherwise uploaded
+     * in parts of {@link #partSize(long)}. Up to this many bytes of a stream are held in memory
+     * before the store knows which.
      */
     public Builder multipartThreshold(long bytes) {
       this.threshold = Checks.inRange(bytes, 0, Integer.MAX_VALUE - 16, "multipartThreshold");
+      return this;
+    }
+
+    /**
+     * Content on disk (a file given to {@link S3ArtifactStore#put(Path)}, a stream spooled to
+     * {@link #spoolDirectory(Path)}) larger than {@link #multipartThreshold(long)} and at most this
+     * long is uploaded with one PutObject streamed from the file, never held in memory; larger
+     * content is uploaded in parts. 0 to 5 GiB (S3's limit for one PUT); default 1 GiB.
+     *
+     * <p>One request is the fastest upload where the server writes parts and then joins them
+     * (s3proxy's filesystem store), and it saves the multipart protocol's extra requests elsewhere.
+     * The default stops at 1 GiB because a request that fails is sent again from its first byte:
+     * above it, parts are retried one at a time. The file is hashed before the upload (its digest
+     * names the key) and again while the SDK reads it; the read that would send its last bytes
+     * checks size and digest first and fails if the file changed, so the server never receives a
+     * complete body and nothing is stored.
+     */
+    public Builder singlePutLimit(long bytes) {
+      this.singlePutLimit = Checks.inRange(bytes, 0, MAX_SINGLE_PUT, "singlePutLimit");
+      return this;
+    }
+
+    /** For tests: called after {@link S3ArtifactStore#put(Path)} hashed the file. */
+    Builder afterHashing(Consumer<Path> hook) {
+      this.afterHashing = Objects.requireNonNull(hook, "hook");
       return this;
     }
 

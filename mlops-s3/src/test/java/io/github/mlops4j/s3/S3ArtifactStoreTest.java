@@ -45,6 +45,11 @@ class S3ArtifactStoreTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("partSize");
     assertThatThrownBy(() -> b.maxAttempts(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.singlePutLimit(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("singlePutLimit");
+    assertThatThrownBy(() -> b.singlePutLimit(S3ArtifactStore.MAX_SINGLE_PUT + 1))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.bucket("a/b")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.prefix("/abs")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.prefix("a/../b")).isInstanceOf(IllegalArgumentException.class);
