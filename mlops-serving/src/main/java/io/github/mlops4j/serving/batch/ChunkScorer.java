@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.NumberInput;
+import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -779,7 +780,15 @@ final class ChunkScorer {
   static final class CsvSink extends RowSink {
     private final CsvGenerator gen;
 
+    /** Whether rows of plain texts skip the generator ({@link #plainRow}; off only in tests). */
+    private final boolean plainRows;
+
     CsvSink() throws IOException {
+      this(true);
+    }
+
+    CsvSink(boolean plainRows) throws IOException {
+      this.plainRows = plainRows;
       gen = CSV.createGenerator(buffer);
       gen.setSchema(CsvSchema.emptySchema());
     }
@@ -799,6 +808,7 @@ final class ChunkScorer {
 
     /** Writes one row of text cells. */
     void row(List<String> cells) throws IOException {
+      generatorPending = true;
       gen.writeStartArray();
       for (String c : cells) {
         cell(c);
@@ -806,9 +816,24 @@ final class ChunkScorer {
       gen.writeEndArray();
     }
 
+    /**
+     * The bytes of the row being formatted by {@link #plainRow}; grown as needed and reused across
+     * rows.
+     */
+    private byte[] row = new byte[256];
+
+    private int rowLength;
+
+    /** Whether the generator holds output not yet flushed into {@link #buffer}. */
+    private boolean generatorPending;
+
     @Override
     void prediction(@Nullable Object[] passThrough, Prediction p, List<String> keys)
         throws IOException {
+      if (plainRows && plainRow(passThrough, p, keys)) {
+        return;
+      }
+      generatorPending = true;
       gen.writeStartArray();
       for (Object v : passThrough) {
         cell(text(v));
@@ -828,8 +853,102 @@ final class ChunkScorer {
       gen.writeEndArray();
     }
 
+    /**
+     * Writes a prediction row straight into {@link #buffer}, the bytes the CSV generator would
+     * write, when every text cell of the row is {@linkplain #plainText plain} (the common case:
+     * prediction ids, labels and numeric pass-through columns); returns false, having written
+     * nothing, for a row the generator must quote. Numbers are formatted as the generator formats
+     * them ({@link NumberOutput#toString(double, boolean)} with the fast writer, which the CSV
+     * factory enables). {@code CsvRowProperties} checks that both give the same bytes.
+     */
+    private boolean plainRow(@Nullable Object[] passThrough, Prediction p, List<String> keys)
+        throws IOException {
+      String id = p.id();
+      String output = p.output();
+      if (!plainText(id) || !plainText(output)) {
+        return false;
+      }
+      for (Object v : passThrough) {
+        if (!plainText(text(v))) {
+          return false;
+        }
+      }
+      rowLength = 0;
+      for (Object v : passThrough) {
+        append(text(v));
+        append(',');
+      }
+      append(id);
+      append(',');
+      append(Long.toString(p.version()));
+      append(',');
+      append(output);
+      Map<String, Double> scores = p.scores();
+      for (String k : keys) {
+        append(',');
+        Double s = scores.get(k);
+        if (s != null) {
+          append(NumberOutput.toString(s, true));
+        }
+      }
+      append('\n');
+      if (generatorPending) {
+        gen.flush(); // keep the generator's earlier rows before this one
+        generatorPending = false;
+      }
+      buffer.write(row, 0, rowLength);
+      return true;
+    }
+
+    /** Appends an ASCII text (a plain text or a formatted number) to {@link #row}. */
+    private void append(String ascii) {
+      int n = ascii.length();
+      if (rowLength + n + 1 > row.length) {
+        row = java.util.Arrays.copyOf(row, Math.max(row.length * 2, rowLength + n + 1));
+      }
+      for (int i = 0; i < n; i++) {
+        row[rowLength++] = (byte) ascii.charAt(i);
+      }
+    }
+
+    private void append(char ascii) {
+      if (rowLength == row.length) {
+        row = java.util.Arrays.copyOf(row, row.length * 2);
+      }
+      row[rowLength++] = (byte) ascii;
+    }
+
+    /**
+     * Whether the CSV generator writes the text as it is, unquoted: 1 to {@value #PLAIN_MAX}
+     * characters, each an ASCII letter, digit, {@code '-'}, {@code '_'} or {@code '.'}. (The
+     * generator quotes every text longer than 24 characters without looking at it, an empty text is
+     * left to it as well.)
+     */
+    static boolean plainText(String text) {
+      int n = text.length();
+      if (n == 0 || n > PLAIN_MAX) {
+        return false;
+      }
+      for (int i = 0; i < n; i++) {
+        char c = text.charAt(i);
+        if (!((c >= 'a' && c <= 'z')
+            || (c >= 'A' && c <= 'Z')
+            || (c >= '0' && c <= '9')
+            || c == '-'
+            || c == '_'
+            || c == '.')) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** The longest text {@link #plainText} accepts. */
+    static final int PLAIN_MAX = 24;
+
     @Override
     void reject(long line, String reason, String raw) throws IOException {
+      generatorPending = true;
       gen.writeStartArray();
       gen.writeNumber(line);
       cell(reason);
