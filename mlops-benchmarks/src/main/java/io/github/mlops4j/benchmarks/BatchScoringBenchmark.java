@@ -11,17 +11,24 @@ import io.github.mlops4j.serving.batch.BatchResult;
 import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -71,6 +78,9 @@ import org.tribuo.impl.ArrayExample;
  *       parses each field from the bytes with FastDoubleParser ({@code
  *       JavaDoubleParser.parseDouble(byte[], int, int)}), predicts with the raw Tribuo model and
  *       writes {@code label,score} per row with {@code Double.toString}. No quoting, no checks.
+ *   <li>{@code baselineHandLoopTwoThreads}: that loop on two threads, each on half of the file's
+ *       bytes (cut at a line break) writing its own output file: no reader, writer or ordering, the
+ *       most two cores can do with this parser and model.
  *   <li>{@code baselineParseOnlyFastParser}: the same reading, splitting and parsing, no prediction
  *       and no output.
  * </ul>
@@ -144,7 +154,10 @@ public class BatchScoringBenchmark {
 
   @Setup(Level.Invocation)
   public void clean() throws IOException {
-    for (Path p : new Path[] {output, handOutput, dir.resolve("scores.rejects.csv")}) {
+    for (Path p :
+        new Path[] {
+          output, handOutput, dir.resolve("hand-2.csv"), dir.resolve("scores.rejects.csv")
+        }) {
       Files.deleteIfExists(p);
     }
   }
@@ -224,20 +237,39 @@ public class BatchScoringBenchmark {
 
   /** Reads the input's data rows, calling {@code row} with each row's 20 parsed features. */
   private long forEachRow(RowHandler row) throws IOException {
+    long n = forEachRow(0, Files.size(input), true, row);
+    if (n != rows) {
+      throw new IllegalStateException("Read " + n + " rows, expected " + rows);
+    }
+    return n;
+  }
+
+  /**
+   * Reads the data rows of the input's bytes {@code [from, to)} (which start at a line), calling
+   * {@code row} with each row's 20 parsed features; skips the first line if {@code header}.
+   */
+  private long forEachRow(long from, long to, boolean header, RowHandler row) throws IOException {
     int width = LogisticFixture.FEATURES;
     double[] values = new double[width];
     byte[] buf = new byte[1 << 20];
     long n = 0;
-    boolean header = true;
-    try (InputStream in = Files.newInputStream(input)) {
+    boolean skip = header;
+    try (FileChannel in = FileChannel.open(input, StandardOpenOption.READ)) {
+      long position = from;
       int len = 0; // bytes in buf
       boolean eof = false;
       while (!eof) {
-        int read = in.read(buf, len, buf.length - len);
+        int read =
+            position >= to
+                ? -1
+                : in.read(
+                    ByteBuffer.wrap(buf, len, (int) Math.min(buf.length - len, to - position)),
+                    position);
         if (read < 0) {
           eof = true;
         } else {
           len += read;
+          position += read;
         }
         int start = 0;
         while (true) {
@@ -248,15 +280,15 @@ public class BatchScoringBenchmark {
             }
             nl = len; // the last line has no line break
           }
-          if (header) {
-            header = false;
+          if (skip) {
+            skip = false;
           } else {
             int f = 0;
-            int from = start;
+            int cell = start;
             for (int p = start; p <= nl && f < width; p++) {
               if (p == nl || buf[p] == ',') {
-                values[f++] = JavaDoubleParser.parseDouble(buf, from, p - from);
-                from = p + 1;
+                values[f++] = JavaDoubleParser.parseDouble(buf, cell, p - cell);
+                cell = p + 1;
               }
             }
             row.accept(values);
@@ -269,9 +301,6 @@ public class BatchScoringBenchmark {
           System.arraycopy(buf, start, buf, 0, len);
         }
       }
-    }
-    if (n != rows) {
-      throw new IllegalStateException("Read " + n + " rows, expected " + rows);
     }
     return n;
   }
@@ -303,20 +332,81 @@ public class BatchScoringBenchmark {
     return sum[0];
   }
 
+  /** The output line of a raw prediction: {@code label,score_yes}. */
+  private byte[] handLine(double[] values) {
+    org.tribuo.Prediction<Label> p =
+        model.predict(
+            new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, LogisticFixture.NAMES, values.clone()));
+    String line = p.getOutput().getLabel() + ',' + p.getOutputScores().get("yes").getScore() + '\n';
+    return line.getBytes(StandardCharsets.US_ASCII);
+  }
+
   @Benchmark
   public long baselineHandLoopFastParser() throws IOException {
-    String[] names = LogisticFixture.NAMES;
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(handOutput), 1 << 20)) {
       out.write("output,score_yes\n".getBytes(StandardCharsets.US_ASCII));
-      return forEachRow(
-          values -> {
-            org.tribuo.Prediction<Label> p =
-                model.predict(
-                    new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, names, values.clone()));
-            String line =
-                p.getOutput().getLabel() + ',' + p.getOutputScores().get("yes").getScore() + '\n';
-            out.write(line.getBytes(StandardCharsets.US_ASCII));
-          });
+      return forEachRow(values -> out.write(handLine(values)));
+    }
+  }
+
+  /**
+   * {@link #baselineHandLoopFastParser} on two threads: the file is cut at the first line break
+   * after its middle, each thread reads, parses, predicts and writes its half to its own file (the
+   * two files, in order, are the output). No reader or writer thread, no hand-off, no ordering: the
+   * most two cores can do with this parser and model.
+   */
+  @Benchmark
+  public long baselineHandLoopTwoThreads() throws Exception {
+    long size = Files.size(input);
+    long cut = lineStartAfter(size / 2);
+    Path[] parts = {handOutput, dir.resolve("hand-2.csv")};
+    long[][] ranges = {{0, cut}, {cut, size}};
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<Long>> halves = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        int half = t;
+        halves.add(
+            pool.submit(
+                () -> {
+                  try (OutputStream out =
+                      new BufferedOutputStream(Files.newOutputStream(parts[half]), 1 << 20)) {
+                    if (half == 0) {
+                      out.write("output,score_yes\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+                    return forEachRow(
+                        ranges[half][0],
+                        ranges[half][1],
+                        half == 0,
+                        values -> out.write(handLine(values)));
+                  }
+                }));
+      }
+      long n = halves.get(0).get() + halves.get(1).get();
+      if (n != rows) {
+        throw new IllegalStateException("Read " + n + " rows, expected " + rows);
+      }
+      return n;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The offset of the first line that starts at or after {@code offset}. */
+  private long lineStartAfter(long offset) throws IOException {
+    try (FileChannel in = FileChannel.open(input, StandardOpenOption.READ)) {
+      ByteBuffer b = ByteBuffer.allocate(1 << 16);
+      long position = offset;
+      while (in.read(b.clear(), position) > 0) {
+        b.flip();
+        while (b.hasRemaining()) {
+          position++;
+          if (b.get() == '\n') {
+            return position;
+          }
+        }
+      }
+      return position;
     }
   }
 

@@ -824,6 +824,11 @@ final class ChunkScorer {
 
     private int rowLength;
 
+    /** The model version of the last plain row, and its text (one version per chunk, mostly). */
+    private int version = -1;
+
+    private String versionText = "-1";
+
     /** Whether the generator holds output not yet flushed into {@link #buffer}. */
     private boolean generatorPending;
 
@@ -880,7 +885,11 @@ final class ChunkScorer {
       }
       append(id);
       append(',');
-      append(Long.toString(p.version()));
+      if (p.version() != version) {
+        version = p.version();
+        versionText = Integer.toString(version);
+      }
+      append(versionText);
       append(',');
       append(output);
       Map<String, Double> scores = p.scores();
