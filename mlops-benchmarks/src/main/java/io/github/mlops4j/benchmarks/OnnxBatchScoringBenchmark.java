@@ -62,8 +62,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code baselineHandLoop}: one thread reads the file with Jackson's {@code CsvMapper} (the
  *       library the job uses), parses the 4 values of each row into a float array of {@code chunk}
  *       rows, calls {@code OrtSession.run} once per {@code chunk} rows on a session with the same
- *       options, and writes {@code label,score_yes} per row through a buffered writer. This is the
- *       rate the target multiplies.
+ *       options, and writes the model's whole output, {@code label,score_no,score_yes}, per row
+ *       through a buffered writer (the job writes the same three columns, plus the prediction id
+ *       and model version it adds to every row). This is the rate the target multiplies.
  *   <li>{@code baselineHandLoopRowByRow}: the same loop with one {@code OrtSession.run} per row:
  *       what a job that predicts row by row pays in native calls alone.
  * </ul>
@@ -207,7 +208,7 @@ public class OnnxBatchScoringBenchmark {
     return handLoop(1);
   }
 
-  /** Parses the CSV, runs the session on {@code batch} rows at a time, writes label and score. */
+  /** Parses the CSV, runs the session on {@code batch} rows at a time, writes label and scores. */
   private long handLoop(int batch) throws IOException, OrtException {
     CsvMapper mapper = new CsvMapper();
     mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
@@ -218,7 +219,7 @@ public class OnnxBatchScoringBenchmark {
             mapper.readerFor(String[].class).readValues(input.toFile());
         BufferedWriter out = Files.newBufferedWriter(handOutput, StandardCharsets.UTF_8)) {
       it.next(); // header
-      out.write("output,score_yes\n");
+      out.write("output,score_no,score_yes\n");
       int filled = 0;
       while (it.hasNext()) {
         String[] cells = it.next();
@@ -251,6 +252,8 @@ public class OnnxBatchScoringBenchmark {
       FloatBuffer p = ((OnnxTensor) result.get("probabilities").orElseThrow()).getFloatBuffer();
       for (int i = 0; i < count; i++) {
         out.write(labels.get(i) == 1 ? "yes" : "no");
+        out.write(',');
+        out.write(Float.toString(p.get(i * 2)));
         out.write(',');
         out.write(Float.toString(p.get(i * 2 + 1)));
         out.write('\n');
