@@ -7,7 +7,6 @@ import static java.nio.file.StandardOpenOption.WRITE;
 
 import io.github.mlops4j.artifacts.EncryptedFormat.Header;
 import io.github.mlops4j.artifacts.internal.PathNames;
-import io.github.mlops4j.artifacts.internal.VerifyingInputStream;
 import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.internal.Sha256;
 import java.io.IOException;
@@ -65,10 +64,26 @@ import org.slf4j.LoggerFactory;
  * object is opened under (so objects swapped on disk are refused), each segment's GCM tag must
  * match (a changed, reordered or swapped segment is refused before any of its bytes are returned),
  * the last segment must be sealed as last and the data file must have exactly the length the header
- * says (so truncation and appended bytes are refused), and the plaintext's SHA-256 is compared with
- * the name at the end as in every store. Each of these failures is {@link
+ * says (so truncation and appended bytes are refused). Each of these failures is {@link
  * ArtifactCorruptedException}, like a bad digest; a key id the provider does not know is {@link
  * ArtifactKeyException}.
+ *
+ * <p>Unlike {@link DirectoryArtifactStore}, a read does not hash the plaintext again: these checks
+ * already tie the content to its name. The header's tag is an AES-GCM tag, under the object's own
+ * random data key, over the segment size, the plaintext size, the data file id and the SHA-256
+ * taken from the digest being opened (never a value read from the files); every segment's tag is
+ * under the same data key with a nonce made of its index and a last-segment flag. The data key is
+ * stored only wrapped by a host key (the key-encryption key) of the {@link KeyProvider}, whose
+ * unwrap is authenticated. So a stream that ends normally has handed out exactly the bytes that a
+ * holder of the host key sealed and declared, with the header's tag, to have this SHA-256. What the
+ * plain store's hash guards against (a changed, truncated, extended, swapped or misnamed file,
+ * whether by a disk fault or by someone with write access to the directory) is refused here by the
+ * tags: without the host key no one can produce a data key, a header tag or a segment that
+ * authenticates, and parts copied from another object (its header, its data file, one of its
+ * segments) are under another data key or bound to another digest. What is trusted instead is every
+ * holder of the host key, and this store's own writer: content that such a holder sealed under a
+ * name that is not its SHA-256 would be returned as that name. The SHA-256 is computed when an
+ * object is put, and that value names it.
  *
  * <h2>Threads and memory</h2>
  *
@@ -76,13 +91,13 @@ import org.slf4j.LoggerFactory;
  * caller's thread alone: for them, handing segments between two threads costs more than it saves.
  * Above that the store <em>uses a second thread per open stream</em> (and per put): a stream's
  * segments are read, authenticated and decrypted ahead of the reader into a ring of four segment
- * buffers while the reader's thread hashes and copies them out, and a put's segments are encrypted
- * and written by the second thread while the caller's thread reads and hashes the next. Only
- * authenticated segments reach the reader, and a failure reaches it after the good segments before
- * it, with the same exception as on one thread. Memory stays bounded by seven segments per stream
- * or put whatever the object's size. The threads are daemon threads of a pool the store owns, named
- * {@code mlops4j-encrypted-artifacts-<n>}, at most 64 at once (more streams run on their caller's
- * thread alone); a stream's thread stops when the stream ends, fails, is closed, its reader is
+ * buffers while the reader's thread copies them out, and a put's segments are encrypted and written
+ * by the second thread while the caller's thread reads and hashes the next. Only authenticated
+ * segments reach the reader, and a failure reaches it after the good segments before it, with the
+ * same exception as on one thread. Memory stays bounded by seven segments per stream or put
+ * whatever the object's size. The threads are daemon threads of a pool the store owns, named {@code
+ * mlops4j-encrypted-artifacts-<n>}, at most 64 at once (more streams run on their caller's thread
+ * alone); a stream's thread stops when the stream ends, fails, is closed, its reader is
  * interrupted, or it is abandoned without being closed (checked about once a second), and idle
  * threads end after 30 seconds. {@link #close()} stops the pool.
  *
@@ -434,9 +449,11 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
   }
 
   /**
-   * Opens the object {@code digest} for reading its plaintext. The header is checked, and the data
-   * key unwrapped, on the first read; every segment is authenticated before its bytes are returned.
-   * Failures are thrown from {@code read} as {@link ArtifactCorruptedException} (or {@link
+   * Opens the object {@code digest} for reading its plaintext. The header is checked against {@code
+   * digest}, and the data key unwrapped, on the first read; every segment is authenticated before
+   * its bytes are returned, and the end is reported only after the segment sealed as last and
+   * exactly the header's plaintext size (see "What a read checks" for why no second SHA-256 pass is
+   * made). Failures are thrown from {@code read} as {@link ArtifactCorruptedException} (or {@link
    * ArtifactKeyException} for a key id the provider does not know, {@link
    * ArtifactNotFoundException} for a header whose data file is gone), and again on later reads.
    *
@@ -449,12 +466,12 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
     if (!Files.isRegularFile(header)) {
       throw new ArtifactNotFoundException(digest, header.toString());
     }
-    return new VerifyingInputStream(
-        new DecryptingInputStream(this, digest, header, workers), digest, header.toString());
+    return new DecryptingInputStream(this, digest, header, workers);
   }
 
   /**
-   * Reads, authenticates and hashes the whole object {@code digest}.
+   * Reads and authenticates the whole object {@code digest}: its header against {@code digest},
+   * every segment, the last-segment seal and the lengths, as a read to the end does.
    *
    * @throws ArtifactCorruptedException if the object fails any check
    * @throws ArtifactKeyException if the provider does not know the object's key id
