@@ -26,10 +26,15 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -111,10 +116,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Writes, crashes and concurrency behave as in {@link DirectoryArtifactStore}: content is sealed
  * into a temporary file, then published under a data file name of its own and committed by creating
- * the header file, which either appears complete or not at all. Two writers of the same content
- * leave one object. Instances are safe to share between threads. {@link #list()} and {@link
- * #delete(String, Instant)} serve purges and garbage collection; the object's time is its header's,
- * renewed by a put of content already stored.
+ * the header file, which either appears complete or not at all. Before anything is published, the
+ * data file, the header file and a newly created prefix directory's entry are forced to disk at
+ * once (the header's and the directory's force on threads of the store's pool, when it has one
+ * free), so that the file system can cover them with one journal commit; the put returns only after
+ * the prefix directory holding both names is forced too. Two writers of the same content leave one
+ * object. Instances are safe to share between threads. {@link #list()} and {@link #delete(String,
+ * Instant)} serve purges and garbage collection; the object's time is its header's, renewed by a
+ * put of content already stored.
  *
  * @since 0.1.0
  */
@@ -276,32 +285,43 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
     try {
       MessageDigest md = Sha256.newDigest();
       long size = 0;
-      try (FileChannel out = FileChannel.open(dataTemp, CREATE_NEW, WRITE);
-          SegmentSealer sealer =
-              new SegmentSealer(out, this, dataKey, segmentSize, pipelineMinBytes, workers)) {
-        byte[] current = new byte[segmentSize];
-        byte[] next = new byte[segmentSize];
-        int n = readSource(in, current, source);
-        for (long index = 0; ; index++) {
-          int following = n == segmentSize ? readSource(in, next, source) : 0;
-          boolean last = following == 0;
-          md.update(current, 0, n);
-          size += n;
-          byte[] free = sealer.seal(index, current, n, last);
-          if (last) {
-            break;
+      String digest;
+      Header header;
+      try (FileChannel out = FileChannel.open(dataTemp, CREATE_NEW, WRITE)) {
+        try (SegmentSealer sealer =
+            new SegmentSealer(out, this, dataKey, segmentSize, pipelineMinBytes, workers)) {
+          byte[] current = new byte[segmentSize];
+          byte[] next = new byte[segmentSize];
+          int n = readSource(in, current, source);
+          for (long index = 0; ; index++) {
+            int following = n == segmentSize ? readSource(in, next, source) : 0;
+            boolean last = following == 0;
+            md.update(current, 0, n);
+            size += n;
+            byte[] free = sealer.seal(index, current, n, last);
+            if (last) {
+              break;
+            }
+            current = next;
+            next = free;
+            n = following;
           }
-          current = next;
-          next = free;
-          n = following;
+          sealer.finish();
         }
-        sealer.finish();
-        out.force(true);
+        digest = Sha256.hex(md.digest());
+        byte[] tag = EncryptedFormat.tag(cipher(), dataKey, segmentSize, size, dataId, digest);
+        header = new Header(segmentSize, size, dataId, keyId, wrapped, tag);
+        try (FileChannel headerOut = FileChannel.open(headerTemp, CREATE_NEW, WRITE)) {
+          writeFully(headerOut, header.encode());
+          Path dir = objects.resolve(digest.substring(0, 2));
+          boolean newDir = !Files.isDirectory(dir);
+          if (newDir) {
+            Files.createDirectories(dir);
+          }
+          // the new prefix directory's entry is forced as the plain store does
+          forceTogether(out, headerOut, newDir ? objects : null);
+        }
       }
-      String digest = Sha256.hex(md.digest());
-      byte[] tag = EncryptedFormat.tag(cipher(), dataKey, segmentSize, size, dataId, digest);
-      Header header = new Header(segmentSize, size, dataId, keyId, wrapped, tag);
-      writeSynced(headerTemp, header.encode());
       publish(dataTemp, headerTemp, header, digest);
       return new StoredArtifact(digest, size);
     } catch (IOException e) {
@@ -357,6 +377,109 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
   }
 
   /**
+   * Forces the data file, the header file and (when not null) a directory to disk at once, from up
+   * to three threads: the file system can then cover them with one journal commit and one device
+   * flush where one after the other they took three. Returns once all three are on disk, as the
+   * forces one after the other did; a force the pool does not take runs on the caller's thread.
+   */
+  private void forceTogether(FileChannel data, FileChannel header, @Nullable Path directory)
+      throws IOException {
+    List<FutureTask<@Nullable Void>> others = new ArrayList<>(2);
+    others.add(
+        new FutureTask<>(
+            () -> {
+              header.force(true);
+              return null;
+            }));
+    if (directory != null) {
+      Path dir = directory;
+      others.add(
+          new FutureTask<>(
+              () -> {
+                syncDirectory(dir);
+                return null;
+              }));
+    }
+    List<FutureTask<@Nullable Void>> refused = new ArrayList<>(2);
+    for (FutureTask<@Nullable Void> force : others) {
+      if (!startForce(force)) {
+        refused.add(force);
+      }
+    }
+    @Nullable Throwable failure = null;
+    try {
+      data.force(true);
+    } catch (IOException | RuntimeException | Error e) {
+      failure = e;
+    }
+    refused.forEach(FutureTask::run);
+    for (FutureTask<@Nullable Void> force : others) {
+      try {
+        awaitForce(force);
+      } catch (IOException | RuntimeException | Error e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure instanceof IOException io) {
+      throw io;
+    }
+    if (failure instanceof RuntimeException re) {
+      throw re;
+    }
+    if (failure instanceof Error err) {
+      throw err;
+    }
+  }
+
+  /** Hands {@code force} to a worker thread; false if the pool refuses it. */
+  private boolean startForce(Runnable force) {
+    try {
+      workers.execute(force);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Waits for a force to end, even when interrupted (it ends after one {@code fsync}, and the
+   * caller may delete the file once this returns), and throws what it failed with.
+   */
+  private static void awaitForce(FutureTask<@Nullable Void> force) throws IOException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          force.get();
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof IOException io) {
+            throw io;
+          }
+          if (cause instanceof RuntimeException re) {
+            throw re;
+          }
+          if (cause instanceof Error err) {
+            throw err;
+          }
+          throw new IOException(cause);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
    * Publishes the data file under its own name, then commits by creating the header: a hard link
    * creates it only if absent, so a concurrent writer of the same content cannot replace an intact
    * object. An existing header is kept when its object reads back intact, else replaced.
@@ -366,10 +489,6 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
     Path dir = objects.resolve(digest.substring(0, 2));
     Path target = dir.resolve(digest.substring(2));
     Path data = dir.resolve(digest.substring(2) + header.dataSuffix());
-    if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir);
-      syncDirectory(objects); // the new prefix directory's entry, as the plain store does
-    }
     if (examine(digest) == Existing.INTACT && DirectoryArtifactStore.renew(target)) {
       Files.delete(dataTemp);
       Files.delete(headerTemp);
@@ -821,11 +940,15 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
 
   private static void writeSynced(Path file, byte[] bytes) throws IOException {
     try (FileChannel out = FileChannel.open(file, CREATE_NEW, WRITE)) {
-      ByteBuffer view = ByteBuffer.wrap(bytes);
-      while (view.hasRemaining()) {
-        out.write(view);
-      }
+      writeFully(out, bytes);
       out.force(true);
+    }
+  }
+
+  private static void writeFully(FileChannel out, byte[] bytes) throws IOException {
+    ByteBuffer view = ByteBuffer.wrap(bytes);
+    while (view.hasRemaining()) {
+      out.write(view);
     }
   }
 
