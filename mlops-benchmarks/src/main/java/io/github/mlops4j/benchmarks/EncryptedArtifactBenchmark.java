@@ -42,15 +42,18 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code plainPut} (baseline) / {@code encryptedPut}: {@code put(InputStream)} of the bytes
- *       (hash, write, fsync, atomic rename; plus encryption). The object is removed before each
- *       invocation so every put writes (else the put is a dedup hit).
+ *       (hash, write, fsync, atomic rename; plus encryption, and a header file forced together with
+ *       the data file). The object is removed before each invocation so every put writes (else the
+ *       put is a dedup hit).
  *   <li>{@code plainGet} (baseline) / {@code encryptedGet}: {@code open(digest)} read to the end
- *       (SHA-256 checked at the end; plus segment authentication and decryption).
+ *       (plain: SHA-256 checked at the end; encrypted: header and segment authentication and
+ *       decryption, no second SHA-256 pass).
  * </ul>
  *
- * <p>Both sizes are above two segments, so the encrypted store decrypts (get) and encrypts and
- * writes (put) on a second thread of its own while the benchmark's thread hashes: on a 2-core
- * machine the ratio depends on the second core being free.
+ * <p>The 1 MB object is read and written on the benchmark's thread alone; the 64 MB one is
+ * decrypted (get) and encrypted and written (put) on a second thread of the store's while the
+ * benchmark's thread copies out (get) or hashes (put): on a 2-core machine that ratio depends on
+ * the second core being free.
  *
  * <p>Target: encrypted throughput &gt;= 0.8 x plain (time &lt;= 1.25 x).
  *

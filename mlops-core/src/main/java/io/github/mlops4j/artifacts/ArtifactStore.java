@@ -22,7 +22,9 @@ import java.util.stream.Stream;
  *       the writer dies half-way. Putting content that is already stored is harmless.
  *   <li>{@link #open(String)} returns a stream that checks the SHA-256 of what it reads and throws
  *       {@link ArtifactCorruptedException} instead of reporting the end when it differs from the
- *       name; a missing object is {@link ArtifactNotFoundException}.
+ *       name; a missing object is {@link ArtifactNotFoundException}. A store that authenticates its
+ *       content against the name by other means may skip the second hash ({@link
+ *       EncryptedArtifactStore}'s Javadoc says how and what it trusts instead).
  *   <li>I/O failures are {@link ArtifactStoreException} naming the object and the operation.
  *   <li>A digest argument that is not 64 lowercase hex characters is {@link
  *       IllegalArgumentException}, before any I/O.
@@ -64,8 +66,9 @@ public interface ArtifactStore {
   /**
    * Opens the object {@code digest} for reading. The stream hashes what it reads; at the end it
    * compares the hash with {@code digest} and throws {@link ArtifactCorruptedException} instead of
-   * reporting the end if they differ. Only a stream read to its end is verified. Closing the stream
-   * is the caller's job.
+   * reporting the end if they differ ({@link EncryptedArtifactStore} authenticates every segment
+   * and the end against {@code digest} instead). Only a stream read to its end is verified. Closing
+   * the stream is the caller's job.
    *
    * @throws ArtifactNotFoundException if no such object is stored
    * @throws ArtifactStoreException if the object cannot be opened

@@ -11,15 +11,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * The plaintext of one {@link EncryptedArtifactStore} object, one authenticated segment at a time:
  * the header is checked on the first read, a segment's bytes are handed out only after its tag
- * matched, and any failure is kept and thrown again on every later read.
+ * matched, the end is reported only after the segment sealed as last and once exactly the header's
+ * plaintext size has been handed out, and any failure is kept and thrown again on every later read.
+ * No SHA-256 of the plaintext is taken: {@link EncryptedArtifactStore} explains why the tags make
+ * it redundant.
  *
  * <p>An object of at least {@link #PIPELINE_MIN_SEGMENTS} segments and more than the store's
  * {@linkplain EncryptedArtifactStore#pipelineMinBytes() pipeline threshold} of plaintext is
  * decrypted ahead of the reader by a {@link ReadAhead} worker of the store's executor, so that
- * decryption on one core overlaps with whatever the reader does with the bytes (the store's SHA-256
- * check, at least). A smaller object, or one opened when the executor refuses more work, is read on
- * the caller's thread alone, decrypting straight into the caller's buffer when it holds a whole
- * segment.
+ * decryption on one core overlaps with whatever the reader does with the bytes. A smaller object,
+ * or one opened when the executor refuses more work, is read on the caller's thread alone,
+ * decrypting straight into the caller's buffer when it holds a whole segment.
  */
 final class DecryptingInputStream extends InputStream {
   /** The fewest segments an object has for its segments to be decrypted on a second thread. */
@@ -39,6 +41,7 @@ final class DecryptingInputStream extends InputStream {
   private byte @Nullable [] held;
   private int position;
   private int limit;
+  private long produced;
   private boolean finished;
   private boolean closed;
   private @Nullable Exception failure;
@@ -114,26 +117,43 @@ final class DecryptingInputStream extends InputStream {
     if (a != null) {
       ReadAhead.Chunk chunk = a.next(held);
       held = chunk.bytes();
+      finished = chunk.last();
+      count(s, chunk.length());
       plain = chunk.bytes();
       position = 0;
       limit = chunk.length();
-      finished = chunk.last();
       return -1;
     }
     boolean last = s.nextIsLast();
     boolean direct = len >= s.nextLength();
-    int produced = direct ? s.open(b, off) : s.open(plain(s), 0);
+    int opened = direct ? s.open(b, off) : s.open(plain(s), 0);
     finished = last;
     if (last) {
       s.close();
     }
+    count(s, opened);
     position = 0;
     if (direct) {
       limit = 0;
-      return produced > 0 ? produced : -1; // an empty segment: the caller's loop sees the end
+      return opened > 0 ? opened : -1; // an empty segment: the caller's loop sees the end
     }
-    limit = produced;
+    limit = opened;
     return -1;
+  }
+
+  /**
+   * Adds a segment's plaintext to the count and, at the last segment, checks that the count is the
+   * header's size. The segments' lengths follow from that authenticated size, so this holds for
+   * every object whose segments authenticated; it guards the end of the stream all the same.
+   */
+  private void count(SealedSegments s, int length) {
+    produced += length;
+    if (finished && produced != s.size()) {
+      throw EncryptedArtifactStore.corrupted(
+          digest,
+          headerFile,
+          "its segments hold " + produced + " bytes where the header says " + s.size());
+    }
   }
 
   /** The buffer for segments the caller's buffer cannot take whole; allocated on first use. */

@@ -7,7 +7,6 @@ import static java.nio.file.StandardOpenOption.WRITE;
 
 import io.github.mlops4j.artifacts.EncryptedFormat.Header;
 import io.github.mlops4j.artifacts.internal.PathNames;
-import io.github.mlops4j.artifacts.internal.VerifyingInputStream;
 import io.github.mlops4j.internal.Checks;
 import io.github.mlops4j.internal.Sha256;
 import java.io.IOException;
@@ -27,10 +26,15 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -65,10 +69,26 @@ import org.slf4j.LoggerFactory;
  * object is opened under (so objects swapped on disk are refused), each segment's GCM tag must
  * match (a changed, reordered or swapped segment is refused before any of its bytes are returned),
  * the last segment must be sealed as last and the data file must have exactly the length the header
- * says (so truncation and appended bytes are refused), and the plaintext's SHA-256 is compared with
- * the name at the end as in every store. Each of these failures is {@link
+ * says (so truncation and appended bytes are refused). Each of these failures is {@link
  * ArtifactCorruptedException}, like a bad digest; a key id the provider does not know is {@link
  * ArtifactKeyException}.
+ *
+ * <p>Unlike {@link DirectoryArtifactStore}, a read does not hash the plaintext again: these checks
+ * already tie the content to its name. The header's tag is an AES-GCM tag, under the object's own
+ * random data key, over the segment size, the plaintext size, the data file id and the SHA-256
+ * taken from the digest being opened (never a value read from the files); every segment's tag is
+ * under the same data key with a nonce made of its index and a last-segment flag. The data key is
+ * stored only wrapped by a host key (the key-encryption key) of the {@link KeyProvider}, whose
+ * unwrap is authenticated. So a stream that ends normally has handed out exactly the bytes that a
+ * holder of the host key sealed and declared, with the header's tag, to have this SHA-256. What the
+ * plain store's hash guards against (a changed, truncated, extended, swapped or misnamed file,
+ * whether by a disk fault or by someone with write access to the directory) is refused here by the
+ * tags: without the host key no one can produce a data key, a header tag or a segment that
+ * authenticates, and parts copied from another object (its header, its data file, one of its
+ * segments) are under another data key or bound to another digest. What is trusted instead is every
+ * holder of the host key, and this store's own writer: content that such a holder sealed under a
+ * name that is not its SHA-256 would be returned as that name. The SHA-256 is computed when an
+ * object is put, and that value names it.
  *
  * <h2>Threads and memory</h2>
  *
@@ -76,13 +96,13 @@ import org.slf4j.LoggerFactory;
  * caller's thread alone: for them, handing segments between two threads costs more than it saves.
  * Above that the store <em>uses a second thread per open stream</em> (and per put): a stream's
  * segments are read, authenticated and decrypted ahead of the reader into a ring of four segment
- * buffers while the reader's thread hashes and copies them out, and a put's segments are encrypted
- * and written by the second thread while the caller's thread reads and hashes the next. Only
- * authenticated segments reach the reader, and a failure reaches it after the good segments before
- * it, with the same exception as on one thread. Memory stays bounded by seven segments per stream
- * or put whatever the object's size. The threads are daemon threads of a pool the store owns, named
- * {@code mlops4j-encrypted-artifacts-<n>}, at most 64 at once (more streams run on their caller's
- * thread alone); a stream's thread stops when the stream ends, fails, is closed, its reader is
+ * buffers while the reader's thread copies them out, and a put's segments are encrypted and written
+ * by the second thread while the caller's thread reads and hashes the next. Only authenticated
+ * segments reach the reader, and a failure reaches it after the good segments before it, with the
+ * same exception as on one thread. Memory stays bounded by seven segments per stream or put
+ * whatever the object's size. The threads are daemon threads of a pool the store owns, named {@code
+ * mlops4j-encrypted-artifacts-<n>}, at most 64 at once (more streams run on their caller's thread
+ * alone); a stream's thread stops when the stream ends, fails, is closed, its reader is
  * interrupted, or it is abandoned without being closed (checked about once a second), and idle
  * threads end after 30 seconds. {@link #close()} stops the pool.
  *
@@ -96,10 +116,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Writes, crashes and concurrency behave as in {@link DirectoryArtifactStore}: content is sealed
  * into a temporary file, then published under a data file name of its own and committed by creating
- * the header file, which either appears complete or not at all. Two writers of the same content
- * leave one object. Instances are safe to share between threads. {@link #list()} and {@link
- * #delete(String, Instant)} serve purges and garbage collection; the object's time is its header's,
- * renewed by a put of content already stored.
+ * the header file, which either appears complete or not at all. Before anything is published, the
+ * data file, the header file and a newly created prefix directory's entry are forced to disk at
+ * once (the header's and the directory's force on threads of the store's pool, when it has one
+ * free), so that the file system can cover them with one journal commit; the put returns only after
+ * the prefix directory holding both names is forced too. Two writers of the same content leave one
+ * object. Instances are safe to share between threads. {@link #list()} and {@link #delete(String,
+ * Instant)} serve purges and garbage collection; the object's time is its header's, renewed by a
+ * put of content already stored.
  *
  * @since 0.1.0
  */
@@ -261,32 +285,43 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
     try {
       MessageDigest md = Sha256.newDigest();
       long size = 0;
-      try (FileChannel out = FileChannel.open(dataTemp, CREATE_NEW, WRITE);
-          SegmentSealer sealer =
-              new SegmentSealer(out, this, dataKey, segmentSize, pipelineMinBytes, workers)) {
-        byte[] current = new byte[segmentSize];
-        byte[] next = new byte[segmentSize];
-        int n = readSource(in, current, source);
-        for (long index = 0; ; index++) {
-          int following = n == segmentSize ? readSource(in, next, source) : 0;
-          boolean last = following == 0;
-          md.update(current, 0, n);
-          size += n;
-          byte[] free = sealer.seal(index, current, n, last);
-          if (last) {
-            break;
+      String digest;
+      Header header;
+      try (FileChannel out = FileChannel.open(dataTemp, CREATE_NEW, WRITE)) {
+        try (SegmentSealer sealer =
+            new SegmentSealer(out, this, dataKey, segmentSize, pipelineMinBytes, workers)) {
+          byte[] current = new byte[segmentSize];
+          byte[] next = new byte[segmentSize];
+          int n = readSource(in, current, source);
+          for (long index = 0; ; index++) {
+            int following = n == segmentSize ? readSource(in, next, source) : 0;
+            boolean last = following == 0;
+            md.update(current, 0, n);
+            size += n;
+            byte[] free = sealer.seal(index, current, n, last);
+            if (last) {
+              break;
+            }
+            current = next;
+            next = free;
+            n = following;
           }
-          current = next;
-          next = free;
-          n = following;
+          sealer.finish();
         }
-        sealer.finish();
-        out.force(true);
+        digest = Sha256.hex(md.digest());
+        byte[] tag = EncryptedFormat.tag(cipher(), dataKey, segmentSize, size, dataId, digest);
+        header = new Header(segmentSize, size, dataId, keyId, wrapped, tag);
+        try (FileChannel headerOut = FileChannel.open(headerTemp, CREATE_NEW, WRITE)) {
+          writeFully(headerOut, header.encode());
+          Path dir = objects.resolve(digest.substring(0, 2));
+          boolean newDir = !Files.isDirectory(dir);
+          if (newDir) {
+            Files.createDirectories(dir);
+          }
+          // the new prefix directory's entry is forced as the plain store does
+          forceTogether(out, headerOut, newDir ? objects : null);
+        }
       }
-      String digest = Sha256.hex(md.digest());
-      byte[] tag = EncryptedFormat.tag(cipher(), dataKey, segmentSize, size, dataId, digest);
-      Header header = new Header(segmentSize, size, dataId, keyId, wrapped, tag);
-      writeSynced(headerTemp, header.encode());
       publish(dataTemp, headerTemp, header, digest);
       return new StoredArtifact(digest, size);
     } catch (IOException e) {
@@ -342,6 +377,109 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
   }
 
   /**
+   * Forces the data file, the header file and (when not null) a directory to disk at once, from up
+   * to three threads: the file system can then cover them with one journal commit and one device
+   * flush where one after the other they took three. Returns once all three are on disk, as the
+   * forces one after the other did; a force the pool does not take runs on the caller's thread.
+   */
+  private void forceTogether(FileChannel data, FileChannel header, @Nullable Path directory)
+      throws IOException {
+    List<FutureTask<@Nullable Void>> others = new ArrayList<>(2);
+    others.add(
+        new FutureTask<>(
+            () -> {
+              header.force(true);
+              return null;
+            }));
+    if (directory != null) {
+      Path dir = directory;
+      others.add(
+          new FutureTask<>(
+              () -> {
+                syncDirectory(dir);
+                return null;
+              }));
+    }
+    List<FutureTask<@Nullable Void>> refused = new ArrayList<>(2);
+    for (FutureTask<@Nullable Void> force : others) {
+      if (!startForce(force)) {
+        refused.add(force);
+      }
+    }
+    @Nullable Throwable failure = null;
+    try {
+      data.force(true);
+    } catch (IOException | RuntimeException | Error e) {
+      failure = e;
+    }
+    refused.forEach(FutureTask::run);
+    for (FutureTask<@Nullable Void> force : others) {
+      try {
+        awaitForce(force);
+      } catch (IOException | RuntimeException | Error e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure instanceof IOException io) {
+      throw io;
+    }
+    if (failure instanceof RuntimeException re) {
+      throw re;
+    }
+    if (failure instanceof Error err) {
+      throw err;
+    }
+  }
+
+  /** Hands {@code force} to a worker thread; false if the pool refuses it. */
+  private boolean startForce(Runnable force) {
+    try {
+      workers.execute(force);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Waits for a force to end, even when interrupted (it ends after one {@code fsync}, and the
+   * caller may delete the file once this returns), and throws what it failed with.
+   */
+  private static void awaitForce(FutureTask<@Nullable Void> force) throws IOException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          force.get();
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof IOException io) {
+            throw io;
+          }
+          if (cause instanceof RuntimeException re) {
+            throw re;
+          }
+          if (cause instanceof Error err) {
+            throw err;
+          }
+          throw new IOException(cause);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
    * Publishes the data file under its own name, then commits by creating the header: a hard link
    * creates it only if absent, so a concurrent writer of the same content cannot replace an intact
    * object. An existing header is kept when its object reads back intact, else replaced.
@@ -351,10 +489,6 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
     Path dir = objects.resolve(digest.substring(0, 2));
     Path target = dir.resolve(digest.substring(2));
     Path data = dir.resolve(digest.substring(2) + header.dataSuffix());
-    if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir);
-      syncDirectory(objects); // the new prefix directory's entry, as the plain store does
-    }
     if (examine(digest) == Existing.INTACT && DirectoryArtifactStore.renew(target)) {
       Files.delete(dataTemp);
       Files.delete(headerTemp);
@@ -434,9 +568,11 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
   }
 
   /**
-   * Opens the object {@code digest} for reading its plaintext. The header is checked, and the data
-   * key unwrapped, on the first read; every segment is authenticated before its bytes are returned.
-   * Failures are thrown from {@code read} as {@link ArtifactCorruptedException} (or {@link
+   * Opens the object {@code digest} for reading its plaintext. The header is checked against {@code
+   * digest}, and the data key unwrapped, on the first read; every segment is authenticated before
+   * its bytes are returned, and the end is reported only after the segment sealed as last and
+   * exactly the header's plaintext size (see "What a read checks" for why no second SHA-256 pass is
+   * made). Failures are thrown from {@code read} as {@link ArtifactCorruptedException} (or {@link
    * ArtifactKeyException} for a key id the provider does not know, {@link
    * ArtifactNotFoundException} for a header whose data file is gone), and again on later reads.
    *
@@ -449,12 +585,12 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
     if (!Files.isRegularFile(header)) {
       throw new ArtifactNotFoundException(digest, header.toString());
     }
-    return new VerifyingInputStream(
-        new DecryptingInputStream(this, digest, header, workers), digest, header.toString());
+    return new DecryptingInputStream(this, digest, header, workers);
   }
 
   /**
-   * Reads, authenticates and hashes the whole object {@code digest}.
+   * Reads and authenticates the whole object {@code digest}: its header against {@code digest},
+   * every segment, the last-segment seal and the lengths, as a read to the end does.
    *
    * @throws ArtifactCorruptedException if the object fails any check
    * @throws ArtifactKeyException if the provider does not know the object's key id
@@ -804,11 +940,15 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
 
   private static void writeSynced(Path file, byte[] bytes) throws IOException {
     try (FileChannel out = FileChannel.open(file, CREATE_NEW, WRITE)) {
-      ByteBuffer view = ByteBuffer.wrap(bytes);
-      while (view.hasRemaining()) {
-        out.write(view);
-      }
+      writeFully(out, bytes);
       out.force(true);
+    }
+  }
+
+  private static void writeFully(FileChannel out, byte[] bytes) throws IOException {
+    ByteBuffer view = ByteBuffer.wrap(bytes);
+    while (view.hasRemaining()) {
+      out.write(view);
     }
   }
 

@@ -52,6 +52,14 @@ public final class KeyStoreKeyProvider implements KeyProvider {
   private final String current;
   private final String source;
 
+  /**
+   * One AES-GCM cipher per thread, initialised afresh for every wrap and unwrap (a {@code
+   * Cipher.getInstance} per call was a fixed cost of every encrypted get and put). Only the cipher
+   * object is reused; no key, wrapped or unwrapped, is kept.
+   */
+  private final ThreadLocal<Cipher> ciphers =
+      ThreadLocal.withInitial(KeyStoreKeyProvider::newCipher);
+
   private KeyStoreKeyProvider(Map<String, SecretKey> keys, String current, String source) {
     this.keys = keys;
     this.current = current;
@@ -80,7 +88,7 @@ public final class KeyStoreKeyProvider implements KeyProvider {
     SecretKey key = key(keyId);
     byte[] nonce = new byte[NONCE_BYTES];
     RANDOM.nextBytes(nonce);
-    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    Cipher cipher = ciphers.get();
     cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
     cipher.updateAAD(keyId.getBytes(UTF_8));
     byte[] sealed = cipher.doFinal(dataKey);
@@ -97,11 +105,19 @@ public final class KeyStoreKeyProvider implements KeyProvider {
     if (wrappedKey.length < 1 + NONCE_BYTES + TAG_BITS / 8 || wrappedKey[0] != FORMAT) {
       throw new GeneralSecurityException("not a data key wrapped by " + getClass().getSimpleName());
     }
-    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    Cipher cipher = ciphers.get();
     cipher.init(
         Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, wrappedKey, 1, NONCE_BYTES));
     cipher.updateAAD(keyId.getBytes(UTF_8));
     return cipher.doFinal(wrappedKey, 1 + NONCE_BYTES, wrappedKey.length - 1 - NONCE_BYTES);
+  }
+
+  private static Cipher newCipher() {
+    try {
+      return Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES/GCM/NoPadding is not available in this JVM", e);
+    }
   }
 
   private SecretKey key(String keyId) {

@@ -12,8 +12,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -426,6 +432,57 @@ class EncryptedArtifactStoreTest {
     Files.write(headerA.resolveSibling(headerA.getFileName() + dataSuffix(hb)), db);
     assertRefused(store, a, "does not belong to this digest");
     assertThat(ha).isNotEqualTo(hb);
+  }
+
+  @Test
+  void put_forcesOnTheCallersThreadAlone_whenThePoolIsClosed() throws IOException {
+    store.close(); // the pool refuses the header's and the directory's forces: they run inline
+    byte[] c = content(5 * SEGMENT + 3, 20);
+    String digest = put(c);
+
+    try (InputStream in = store.open(digest)) {
+      assertThat(in.readAllBytes()).isEqualTo(c);
+    }
+    assertThat(store.activeWorkers()).isZero();
+    assertThat(temporaryFiles()).isEmpty();
+  }
+
+  @Test
+  void putsIntoNewAndExistingPrefixDirectories_fromManyThreads_leaveWholeObjectsOnly()
+      throws Exception {
+    int threads = 8;
+    byte[][] contents = new byte[threads * 4][];
+    for (int i = 0; i < contents.length; i++) {
+      contents[i] = content(100 + 311 * i, 100 + i);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<String>> digests = new ArrayList<>();
+      for (byte[] c : contents) {
+        digests.add(pool.submit(() -> put(c)));
+      }
+      for (int i = 0; i < contents.length; i++) {
+        String digest = digests.get(i).get(30, TimeUnit.SECONDS);
+        try (InputStream in = store.open(digest)) {
+          assertThat(in.readAllBytes()).isEqualTo(contents[i]);
+        }
+        try (var files = Files.list(store.headerPath(digest).getParent())) {
+          assertThat(files.filter(f -> f.getFileName().toString().startsWith(digest.substring(2))))
+              .hasSize(2); // its header and its data file
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(temporaryFiles()).isEmpty();
+  }
+
+  private List<Path> temporaryFiles() throws IOException {
+    try (var files = Files.walk(root)) {
+      return files
+          .filter(f -> f.getFileName().toString().startsWith(EncryptedArtifactStore.TEMP_PREFIX))
+          .toList();
+    }
   }
 
   @Test
