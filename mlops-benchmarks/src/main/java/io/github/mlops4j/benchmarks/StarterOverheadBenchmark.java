@@ -281,12 +281,12 @@ public class StarterOverheadBenchmark {
     }
 
     /**
-     * The same application start as {@link #startContext} (same application class, properties,
-     * Boot auto-configuration and logging) with mlops4j's auto-configuration excluded through
-     * {@code spring.autoconfigure.exclude}: the application without the starter. Excluding it,
-     * rather than leaving out the {@code mlops.*} properties, keeps the starter's condition
-     * evaluation and configuration-class parsing out of the floor, so that {@code startContext -
-     * startBareContext - startByHand} is all the starter's own cost.
+     * The same application start as {@link #startContext} (same application class, properties, Boot
+     * auto-configuration and logging) with mlops4j's auto-configuration excluded through {@code
+     * spring.autoconfigure.exclude}: the application without the starter. Excluding it, rather than
+     * leaving out the {@code mlops.*} properties, keeps the starter's condition evaluation and
+     * configuration-class parsing out of the floor, so that {@code startContext - startBareContext
+     * - startByHand} is all the starter's own cost.
      */
     @Benchmark
     public int startBareContext() {
