@@ -66,6 +66,10 @@ import org.springframework.context.annotation.Bean;
  *   <li>{@code startContext} / {@code startByHand} (single shot): a non-web context with the
  *       starter and one served model, started and closed; the store, tracker, feature store,
  *       registry and service built and closed by hand.
+ *   <li>{@code startBareContext} (single shot): the same context start with mlops4j's
+ *       auto-configuration excluded, the floor Spring sets: {@code startContext} can be no faster
+ *       than {@code startBareContext + startByHand}, so when {@code startBareContext} exceeds half
+ *       of {@code startByHand} the 1.5x target is below that floor.
  * </ul>
  *
  * <p>Targets: {@code starterObserved} p50 - {@code byHand} p50 &lt;= 0.3 us; {@code startContext}
@@ -150,6 +154,10 @@ public class StarterOverheadBenchmark {
   }
 
   static ConfigurableApplicationContext start(Class<?> app, Path workspace, boolean observations) {
+    return builder(app, workspace, observations).run();
+  }
+
+  static SpringApplicationBuilder builder(Class<?> app, Path workspace, boolean observations) {
     return new SpringApplicationBuilder(app)
         .web(WebApplicationType.NONE)
         .logStartupInfo(false)
@@ -159,8 +167,7 @@ public class StarterOverheadBenchmark {
             "mlops.workspace=" + workspace,
             "mlops.registry-poll-interval=0s",
             "mlops.serving.models.churn.alias=champion",
-            "mlops.observations.enabled=" + observations)
-        .run();
+            "mlops.observations.enabled=" + observations);
   }
 
   @Setup(Level.Trial)
@@ -270,6 +277,27 @@ public class StarterOverheadBenchmark {
     public int startContext() {
       try (ConfigurableApplicationContext ctx = start(dir, true)) {
         return ctx.getBean("churn", InferenceService.class).activeVersion();
+      }
+    }
+
+    /**
+     * The same application start as {@link #startContext} (same application class, properties, Boot
+     * auto-configuration and logging) with mlops4j's auto-configuration excluded through {@code
+     * spring.autoconfigure.exclude}: the application without the starter. Excluding it, rather than
+     * leaving out the {@code mlops.*} properties, keeps the starter's condition evaluation and
+     * configuration-class parsing out of the floor, so that {@code startContext - startBareContext
+     * - startByHand} is all the starter's own cost.
+     */
+    @Benchmark
+    public int startBareContext() {
+      try (ConfigurableApplicationContext ctx =
+          builder(App.class, dir, true)
+              .properties("spring.autoconfigure.exclude=" + MlopsAutoConfiguration.class.getName())
+              .run()) {
+        if (ctx.containsBean("churn")) {
+          throw new IllegalStateException("The starter was not excluded");
+        }
+        return ctx.getBeanDefinitionCount();
       }
     }
 

@@ -11,21 +11,26 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionMessage;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Auto-configuration of mlops4j, active when {@code mlops.workspace} is set (an embedded workspace)
@@ -50,22 +55,33 @@ public class MlopsAutoConfiguration {
   /** Configured by Spring. */
   public MlopsAutoConfiguration() {}
 
-  /** Either property turns the starter on. */
-  static final class OnStore extends AnyNestedCondition {
-    OnStore() {
-      super(ConfigurationPhase.REGISTER_BEAN);
+  /**
+   * Either property turns the starter on: {@code mlops.workspace} set to anything but {@code
+   * false}, or {@code mlops.store=datasource} (as {@code @ConditionalOnProperty} reads them). One
+   * condition reading the environment, rather than a nested condition whose member classes are read
+   * from their class files on every context start.
+   */
+  static final class OnStore extends SpringBootCondition {
+    @Override
+    public ConditionOutcome getMatchOutcome(
+        ConditionContext context, AnnotatedTypeMetadata metadata) {
+      ConditionMessage.Builder message = ConditionMessage.forCondition("mlops4j store");
+      Environment env = context.getEnvironment();
+      String workspace = env.getProperty("mlops.workspace");
+      if (workspace != null && !"false".equalsIgnoreCase(workspace)) {
+        return ConditionOutcome.match(message.found("property").items("mlops.workspace"));
+      }
+      if ("datasource".equalsIgnoreCase(env.getProperty("mlops.store"))) {
+        return ConditionOutcome.match(message.found("property").items("mlops.store=datasource"));
+      }
+      return ConditionOutcome.noMatch(
+          message.didNotFind("property").items("mlops.workspace", "mlops.store=datasource"));
     }
-
-    @ConditionalOnProperty(prefix = "mlops", name = "workspace")
-    static final class Workspace {}
-
-    @ConditionalOnProperty(prefix = "mlops", name = "store", havingValue = "datasource")
-    static final class FromDataSource {}
   }
 
   /** The store every component shares. */
   @Bean(destroyMethod = "close")
-  @ConditionalOnMissingBean
+  @ConditionalOnMissingBean(Store.class)
   public Store mlopsStore(MlopsProperties properties, ObjectProvider<DataSource> dataSource) {
     if (properties.getStore() == MlopsProperties.StoreKind.DATASOURCE) {
       DataSource ds = dataSource.getIfAvailable();
@@ -95,7 +111,7 @@ public class MlopsAutoConfiguration {
 
   /** Experiment tracking on the shared store. */
   @Bean(destroyMethod = "close")
-  @ConditionalOnMissingBean
+  @ConditionalOnMissingBean(Tracker.class)
   public Tracker mlopsTracker(Store store) {
     return Tracker.builder().store(store).build();
   }
@@ -106,7 +122,7 @@ public class MlopsAutoConfiguration {
    * FeatureObservationConfiguration}).
    */
   @Bean(destroyMethod = "close")
-  @ConditionalOnMissingBean
+  @ConditionalOnMissingBean(FeatureStore.class)
   public FeatureStore mlopsFeatureStore(
       Store store, ObjectProvider<FeatureLookupObserver> lookupObserver) {
     FeatureStore.Builder b = FeatureStore.builder().store(store);
@@ -158,7 +174,7 @@ public class MlopsAutoConfiguration {
   @ConditionalOnClass(ModelRegistry.class)
   static class RegistryConfiguration {
     @Bean(destroyMethod = "close")
-    @ConditionalOnMissingBean
+    @ConditionalOnMissingBean(ModelRegistry.class)
     ModelRegistry mlopsModelRegistry(Store store, MlopsProperties properties) {
       if (properties.getRegistryPollInterval().isNegative()) {
         throw new InvalidConfigurationPropertyValueException(
@@ -239,7 +255,7 @@ public class MlopsAutoConfiguration {
     static class MeterHandlerConfiguration {
       @Bean
       @Order(Ordered.HIGHEST_PRECEDENCE)
-      @ConditionalOnMissingBean
+      @ConditionalOnMissingBean(PredictionMeterHandler.class)
       PredictionMeterHandler mlopsPredictionMeterHandler(
           io.micrometer.core.instrument.MeterRegistry meters) {
         return new PredictionMeterHandler(meters);
@@ -311,15 +327,5 @@ public class MlopsAutoConfiguration {
   static boolean isPresent(String className) {
     return org.springframework.util.ClassUtils.isPresent(
         className, MlopsAutoConfiguration.class.getClassLoader());
-  }
-
-  /** Keeps Micrometer types out of the signatures above. */
-  private static final class MeterLookup {
-    static @org.jspecify.annotations.Nullable Object registry(
-        org.springframework.beans.factory.BeanFactory beanFactory) {
-      return beanFactory
-          .getBeanProvider(io.micrometer.core.instrument.MeterRegistry.class)
-          .getIfUnique();
-    }
   }
 }

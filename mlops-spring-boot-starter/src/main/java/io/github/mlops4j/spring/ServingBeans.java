@@ -2,9 +2,11 @@ package io.github.mlops4j.spring;
 
 import io.github.mlops4j.serving.InferenceService;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
@@ -17,10 +19,16 @@ import org.springframework.core.env.Environment;
 
 /**
  * Registers one {@link InferenceService} bean per {@code mlops.serving.models.<name>}, named and
- * qualified by the model name, after checking its settings.
+ * qualified by the model name, and checks the models' settings once {@link MlopsProperties} is
+ * bound, before any bean uses it (so before the store opens).
+ *
+ * <p>Only the model names are read here, as Boot's map binding finds them; the settings are bound
+ * once, with the rest of {@code mlops.*}, for the properties bean.
  */
-final class ServingBeans implements BeanDefinitionRegistryPostProcessor, EnvironmentAware {
+final class ServingBeans
+    implements BeanDefinitionRegistryPostProcessor, BeanPostProcessor, EnvironmentAware {
   private Environment environment = new org.springframework.core.env.StandardEnvironment();
+  private List<String> names = List.of();
 
   @Override
   public void setEnvironment(Environment environment) {
@@ -29,21 +37,48 @@ final class ServingBeans implements BeanDefinitionRegistryPostProcessor, Environ
 
   @Override
   public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
-    Map<String, MlopsProperties.Model> models =
+    // the keys as the properties bean's map binding makes them, without binding each Model
+    Map<String, Object> models =
         Binder.get(environment)
-            .bind("mlops.serving.models", Bindable.mapOf(String.class, MlopsProperties.Model.class))
+            .bind("mlops.serving.models", Bindable.mapOf(String.class, Object.class))
             .orElse(Map.of());
+    names = List.copyOf(models.keySet());
     BeanFactory beans = (BeanFactory) registry;
-    models.forEach(
-        (name, settings) -> {
-          check(name, settings);
-          RootBeanDefinition bd = new RootBeanDefinition(InferenceService.class);
-          bd.setInstanceSupplier(() -> beans.getBean(ServedModels.class).start(name));
-          bd.addQualifier(new AutowireCandidateQualifier(Qualifier.class, name));
-          bd.setDestroyMethodName("close");
-          bd.setDependsOn("mlopsServedModels");
-          registry.registerBeanDefinition(name, bd);
-        });
+    models
+        .keySet()
+        .forEach(
+            name -> {
+              if (name.isBlank()) {
+                throw new InvalidConfigurationPropertyValueException(
+                    "mlops.serving.models", name, "a model name must not be blank");
+              }
+              RootBeanDefinition bd = new RootBeanDefinition(InferenceService.class);
+              bd.setInstanceSupplier(() -> beans.getBean(ServedModels.class).start(name));
+              bd.addQualifier(new AutowireCandidateQualifier(Qualifier.class, name));
+              bd.setDestroyMethodName("close");
+              bd.setDependsOn("mlopsServedModels");
+              registry.registerBeanDefinition(name, bd);
+            });
+  }
+
+  /** Checks the bound settings of every registered model as soon as the properties are bound. */
+  @Override
+  public Object postProcessAfterInitialization(Object bean, String beanName) {
+    if (bean instanceof MlopsProperties properties) {
+      checkAll(names, properties.getServing().getModels());
+    }
+    return bean;
+  }
+
+  static void checkAll(List<String> names, Map<String, MlopsProperties.Model> models) {
+    for (String name : names) {
+      MlopsProperties.Model settings = models.get(name);
+      if (settings == null) {
+        throw new InvalidConfigurationPropertyValueException(
+            "mlops.serving.models." + name, name, "sets no property a served model has");
+      }
+      check(name, settings);
+    }
   }
 
   /** Refuses invalid settings before anything is built, naming the property. */

@@ -136,6 +136,72 @@ class MlopsAutoConfigurationTest {
   }
 
   @Test
+  void invalidModelSettingsFailBeforeTheStoreIsOpened(@TempDir Path dir) {
+    Path fresh = dir.resolve("fresh");
+    runner
+        .withPropertyValues(
+            "mlops.workspace=" + fresh,
+            "mlops.serving.models.churn.alias=champion",
+            "mlops.serving.models.other.max-concurrency=0")
+        .run(
+            ctx -> {
+              assertThat(ctx).hasFailed();
+              assertThat(rootMessages(ctx.getStartupFailure()))
+                  .contains("mlops.serving.models.other.max-concurrency");
+            });
+    assertThat(fresh).doesNotExist();
+  }
+
+  @Test
+  void aModelEntryWithNoKnownSettingFailsTheStartNamingIt() {
+    assertStartFails(
+        "mlops.serving.models.churn", ws(), "mlops.serving.models.churn.no-such-setting=1");
+  }
+
+  @Test
+  void everyConfiguredModelIsOneBeanWithTheSettingsBoundOnce(@TempDir Path dir) {
+    ChurnFixture.register(dir);
+    try (ModelRegistry registry = ModelRegistry.open(dir)) {
+      registry.register("later", ChurnFixture.train(3), null); // no champion alias yet
+    }
+    runner
+        .withPropertyValues(
+            "mlops.workspace=" + dir,
+            "mlops.serving.models.churn.alias=champion",
+            "mlops.serving.models.churn.max-concurrency=8",
+            "mlops.serving.models[later].alias=champion",
+            "mlops.serving.models[later].required=false",
+            "mlops.serving.models.later.ignore-fields=id,source")
+        .run(
+            ctx -> {
+              assertThat(ctx).hasNotFailed();
+              assertThat(ctx.getBeanNamesForType(InferenceService.class))
+                  .containsExactlyInAnyOrder("churn", "later");
+              ServedModels models = ctx.getBean(ServedModels.class);
+              assertThat(models.models()).containsOnlyKeys("churn", "later");
+              MlopsProperties properties = ctx.getBean(MlopsProperties.class);
+              assertThat(properties.getServing().getModels().get("churn").getMaxConcurrency())
+                  .isEqualTo(8);
+              assertThat(properties.getServing().getModels().get("later").getIgnoreFields())
+                  .containsExactly("id", "source");
+              assertThat(ctx.getBean("churn", InferenceService.class).activeVersion()).isEqualTo(1);
+              assertThat(models.models().get("later").service()).isPresent();
+              assertThat(ctx.getBean("later", InferenceService.class).isLoaded()).isFalse();
+            });
+  }
+
+  @Test
+  void storePropertiesAreReadAsConditionalOnPropertyReadsThem() {
+    runner
+        .withPropertyValues("mlops.workspace=false")
+        .run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(Store.class));
+    runner
+        .withPropertyValues("mlops.store=embedded")
+        .run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(Store.class));
+    assertStartFails("mlops.store", "mlops.store=DataSource");
+  }
+
+  @Test
   void configurationMetadataDescribesTheProperties() throws Exception {
     try (InputStream in =
         getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
