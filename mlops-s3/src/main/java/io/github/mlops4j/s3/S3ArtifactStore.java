@@ -541,15 +541,16 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
 
   private record Hashed(String digest, long size) {}
 
+  /** Hashes the file, its reads done ahead on another thread ({@link ReadAheadFile}). */
   private static Hashed hashFile(Path file, String source) {
     MessageDigest md = Sha256.newDigest();
     long size = 0;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-      int n;
-      while ((n = ch.read(buf.clear())) >= 0) {
-        md.update(buf.array(), 0, n);
-        size += n;
+    try (ReadAheadFile in = ReadAheadFile.plain(file)) {
+      ReadAheadFile.Chunk chunk;
+      while ((chunk = in.next()) != null) {
+        md.update(chunk.bytes(), 0, chunk.length());
+        size += chunk.length();
+        in.release(chunk);
       }
     } catch (IOException e) {
       restoreInterrupt(e);
