@@ -53,7 +53,7 @@ final class ReadAheadFile implements Closeable {
   private final long abandonAfterNanos;
   private final BlockingQueue<byte[]> free;
   private final BlockingQueue<Object> filled;
-  private @Nullable Thread thread;
+  private volatile @Nullable Thread thread; // close() may come from another thread
   private boolean ended;
   private volatile boolean closed;
 
@@ -186,6 +186,7 @@ final class ReadAheadFile implements Closeable {
       String expected = digest;
       last = expected == null ? readAll(ch) : readVerified(ch, expected);
     } catch (InterruptedException | ClosedByInterruptException e) {
+      Thread.currentThread().interrupt();
       return; // closed: nobody takes what would follow
     } catch (IOException | RuntimeException | Error e) {
       last = e; // a ContentChangedException too
