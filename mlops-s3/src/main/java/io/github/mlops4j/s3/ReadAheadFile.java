@@ -186,8 +186,8 @@ final class ReadAheadFile implements Closeable {
       String expected = digest;
       last = expected == null ? readAll(ch) : readVerified(ch, expected);
     } catch (InterruptedException | ClosedByInterruptException e) {
-      Thread.currentThread().interrupt();
-      return; // closed: nobody takes what would follow
+      Thread.currentThread().interrupt(); // closed: a reader blocked in next() must not wait on
+      last = new IOException("the read was closed while it ran");
     } catch (IOException | RuntimeException | Error e) {
       last = e; // a ContentChangedException too
     }

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -218,6 +219,37 @@ class ReadAheadFileTest {
     assertThat(ahead.running()).isFalse();
     assertThatThrownBy(in::read).isInstanceOf(IOException.class).hasMessage("stream closed");
     assertThatThrownBy(ahead::next).isInstanceOf(IOException.class).hasMessageContaining("closed");
+  }
+
+  @Test
+  void closeFromAnotherThread_wakesAReaderWaitingForAChunk() throws Exception {
+    int chunk = 64;
+    byte[] content = random(10 * chunk, 7);
+    Path file = write("woken", content);
+    // one buffer: while the first chunk is held, the reading thread waits for it to come back
+    ReadAheadFile ahead =
+        ReadAheadFile.verifying(file, Sha256.of(content), content.length, chunk, 1, Long.MAX_VALUE);
+    assertThat(ahead.next()).isNotNull();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                failure.set(new AssertionError("got a chunk: " + ahead.next()));
+              } catch (IOException e) {
+                failure.set(e);
+              }
+            });
+    reader.start();
+    while (reader.getState() != Thread.State.WAITING) { // blocked in next(), waiting for a chunk
+      Thread.onSpinWait();
+    }
+
+    ahead.close();
+    reader.join();
+
+    assertThat(failure.get()).isInstanceOf(IOException.class).hasMessageContaining("closed");
+    assertThat(ahead.running()).isFalse();
   }
 
   @Test
