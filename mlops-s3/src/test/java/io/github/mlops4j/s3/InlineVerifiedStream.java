@@ -26,25 +26,23 @@ final class InlineVerifiedStream extends InputStream {
   private boolean verified;
 
   InlineVerifiedStream(Path file, String digest, long size) {
-    this.file = file;
-    this.digest = digest;
     this.size = size;
+    this.digest = digest;
+    this.file = file;
   }
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    ByteBuffer one = ByteBuffer.allocate(1);
+    int n = read(one.array(), 0, 1);
+    return n == 1 ? Byte.toUnsignedInt(one.get(0)) : -1;
   }
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, b.length);
-    if (len == 0) {
-      return 0;
-    }
-    if (verified) {
-      return -1;
+    if (verified || len == 0) {
+      return verified && len > 0 ? -1 : 0;
     }
     FileChannel ch = channel();
     if (position == size) {
