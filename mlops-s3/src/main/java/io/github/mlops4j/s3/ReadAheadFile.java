@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -122,7 +123,8 @@ final class ReadAheadFile implements Closeable {
     }
     if (item instanceof VerifiedFileBody.ContentChangedException changed) {
       // thrown anew on this thread, so that its stack trace shows the caller
-      throw new VerifiedFileBody.ContentChangedException(changed.getMessage());
+      throw new VerifiedFileBody.ContentChangedException(
+          Objects.requireNonNullElse(changed.getMessage(), "the file changed"));
     }
     Throwable failure = (Throwable) item;
     if (failure instanceof Error error) {
