@@ -42,8 +42,25 @@ final class ReadAheadFile implements Closeable {
   static final long ABANDON_AFTER_NANOS = TimeUnit.MINUTES.toNanos(1);
   private static final long JOIN_MILLIS = 10_000;
 
-  /** {@code length} bytes of {@code bytes}; the last chunk of a verified read is verified. */
-  record Chunk(byte[] bytes, int length) {}
+  /** The first {@code length} bytes of a buffer of the ring, in file order. */
+  static final class Chunk {
+    private final byte[] bytes;
+    private final int length;
+
+    Chunk(byte[] bytes, int length) {
+      this.bytes = bytes;
+      this.length = length;
+    }
+
+    /** The buffer; its bytes past {@link #length()} are not part of the chunk. */
+    byte[] bytes() {
+      return bytes;
+    }
+
+    int length() {
+      return length;
+    }
+  }
 
   /** Marks the end of the file (after verification, when verifying). */
   private static final Object END = new Object();
