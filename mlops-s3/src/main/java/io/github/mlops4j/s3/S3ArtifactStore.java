@@ -88,9 +88,13 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  *       way it is hashed again as it is read for the upload. A changed file is never published: the
  *       single PUT's body withholds the file's last bytes until size and digest are checked and
  *       fails the request instead of completing it (each retry of the request reads the file anew
- *       from its start), and a multipart upload is aborted. The server is not asked to check the
- *       digest ({@code x-amz-checksum-sha256}): not every S3-compatible server accepts the header
- *       (s3proxy answers 501), and the client's check holds everywhere.
+ *       from its start), and a multipart upload is aborted. Both passes over a file for a single
+ *       PUT read it on a short-lived daemon thread, a bounded ring of four 1 MiB buffers ahead of
+ *       the hash (first pass) or of the SDK (second pass, hashed on that thread), so that reading,
+ *       hashing and sending overlap; the thread ends with its pass, and with the request's body
+ *       stream when that is closed, interrupted or left unread for a minute. The server is not
+ *       asked to check the digest ({@code x-amz-checksum-sha256}): not every S3-compatible server
+ *       accepts the header (s3proxy answers 501), and the client's check holds everywhere.
  *   <li>{@link #put(InputStream)} does not know the digest until the end. Content up to the
  *       threshold is held in memory (in 1 MiB chunks, as it arrives) and put like a small file.
  *       Larger content is, by default, streamed as a multipart upload to a staging key {@code
@@ -541,15 +545,16 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
 
   private record Hashed(String digest, long size) {}
 
+  /** Hashes the file, its reads done ahead on another thread ({@link ReadAheadFile}). */
   private static Hashed hashFile(Path file, String source) {
     MessageDigest md = Sha256.newDigest();
     long size = 0;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-      int n;
-      while ((n = ch.read(buf.clear())) >= 0) {
-        md.update(buf.array(), 0, n);
-        size += n;
+    try (ReadAheadFile in = ReadAheadFile.plain(file)) {
+      ReadAheadFile.Chunk chunk;
+      while ((chunk = in.next()) != null) {
+        md.update(chunk.bytes(), 0, chunk.length());
+        size += chunk.length();
+        in.release(chunk);
       }
     } catch (IOException e) {
       restoreInterrupt(e);
@@ -1209,9 +1214,10 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
      * (s3proxy's filesystem store), and it saves the multipart protocol's extra requests elsewhere.
      * The default stops at 1 GiB because a request that fails is sent again from its first byte:
      * above it, parts are retried one at a time. The file is hashed before the upload (its digest
-     * names the key) and again while the SDK reads it; the read that would send its last bytes
-     * checks size and digest first and fails if the file changed, so the server never receives a
-     * complete body and nothing is stored.
+     * names the key) and again while it is sent, by a reading thread of the request's own a few
+     * buffers ahead of the SDK; the file's last bytes reach the SDK only after size and digest
+     * matched, so a changed file fails the request, the server never receives a complete body and
+     * nothing is stored.
      */
     public Builder singlePutLimit(long bytes) {
       this.singlePutLimit = Checks.inRange(bytes, 0, MAX_SINGLE_PUT, "singlePutLimit");

@@ -1,25 +1,22 @@
 package io.github.mlops4j.s3;
 
-import io.github.mlops4j.artifacts.internal.PathNames;
-import io.github.mlops4j.internal.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * The request body of one PutObject streamed from a file whose SHA-256 and size were computed
- * before: the body is hashed as the SDK reads it, and the read that would hand out the file's last
- * bytes first reads to the end of the file and compares size and digest. If they differ it throws
- * {@link ContentChangedException} instead of returning those bytes, so the server never receives a
+ * before: the file is read and hashed again on a thread of its own ({@link ReadAheadFile}), up to
+ * four 1 MiB buffers ahead of the SDK's reads, so that the hashing runs beside the SDK's signing
+ * and sending instead of between them. The file's last chunk is handed out only after that thread
+ * read to the end of the file and compared size and digest; if they differ the read throws {@link
+ * ContentChangedException} instead of returning those bytes, so the server never receives a
  * complete body and stores nothing. Each attempt of the request (a retry too) opens the file anew
- * and checks it from its first byte; nothing is held in memory beyond the SDK's own buffer.
+ * and checks it from its first byte with a fresh reading thread; closing the attempt's stream stops
+ * its thread.
  */
 final class VerifiedFileBody {
   private VerifiedFileBody() {}
@@ -38,21 +35,25 @@ final class VerifiedFileBody {
     }
   }
 
-  /** One attempt's read of the file; opened on the first read, so that failures are I/O errors. */
+  /**
+   * One attempt's read of the file: a {@link ReadAheadFile} reads and hashes it on a thread of its
+   * own, a bounded ring of buffers ahead of the SDK's reads, and hands over the last chunk only
+   * after it checked size and digest; this stream copies the chunks out to the SDK. Closing it
+   * stops that thread.
+   */
   static final class Stream extends InputStream {
-    private final Path file;
-    private final String digest;
-    private final long size;
-    private final MessageDigest md = Sha256.newDigest();
-    private @Nullable FileChannel channel;
-    private long position;
-    private boolean verified;
+    private final ReadAheadFile file;
+    private ReadAheadFile.@Nullable Chunk chunk;
+    private int offset;
+    private boolean ended;
     private boolean closed;
 
     Stream(Path file, String digest, long size) {
+      this(ReadAheadFile.verifying(file, digest, size));
+    }
+
+    Stream(ReadAheadFile file) {
       this.file = file;
-      this.digest = digest;
-      this.size = size;
     }
 
     @Override
@@ -70,67 +71,46 @@ final class VerifiedFileBody {
       if (len == 0) {
         return 0;
       }
-      if (verified) {
+      ReadAheadFile.Chunk current = current();
+      if (current == null) {
         return -1;
       }
-      FileChannel ch = channel();
-      if (position == size) { // empty content
-        verifyEnd(ch);
-        return -1;
-      }
-      int want = (int) Math.min(len, size - position);
-      ByteBuffer target = ByteBuffer.wrap(b, off, want);
-      int n;
-      do {
-        n = ch.read(target);
-      } while (n == 0);
-      if (n < 0) {
-        throw changed("it ends after " + position + " of " + size + " bytes");
-      }
-      md.update(b, off, n);
-      position += n;
-      if (position == size) {
-        verifyEnd(ch); // before the last bytes are handed out
-      }
+      int n = Math.min(len, current.length() - offset);
+      System.arraycopy(current.bytes(), offset, b, off, n);
+      offset += n;
       return n;
     }
 
-    private void verifyEnd(FileChannel ch) throws IOException {
-      if (ch.read(ByteBuffer.allocate(1)) >= 0) {
-        throw changed("it is longer than " + size + " bytes");
+    /** The chunk with bytes left to hand out, or null at the (verified) end. */
+    private ReadAheadFile.@Nullable Chunk current() throws IOException {
+      ReadAheadFile.Chunk current = chunk;
+      if (current != null && offset < current.length()) {
+        return current;
       }
-      String actual = Sha256.hex(md.digest());
-      if (!actual.equals(digest)) {
-        throw changed("its SHA-256 is now " + actual + ", not " + digest);
+      if (current != null) {
+        chunk = null;
+        file.release(current);
       }
-      verified = true;
-    }
-
-    private ContentChangedException changed(String how) {
-      return new ContentChangedException(
-          "the file "
-              + PathNames.quote(file.toString())
-              + " changed after it was hashed: "
-              + how
-              + "; the upload is withheld");
-    }
-
-    private FileChannel channel() throws IOException {
-      FileChannel ch = channel;
-      if (ch == null) {
-        ch = FileChannel.open(file, StandardOpenOption.READ);
-        channel = ch;
+      if (ended) {
+        return null;
       }
-      return ch;
+      current = file.next();
+      if (current == null) {
+        ended = true;
+        file.close();
+        return null;
+      }
+      chunk = current;
+      offset = 0;
+      return current;
     }
 
     @Override
     public void close() throws IOException {
-      closed = true;
-      FileChannel ch = channel;
-      channel = null;
-      if (ch != null) {
-        ch.close();
+      if (!closed) {
+        closed = true;
+        chunk = null;
+        file.close();
       }
     }
   }

@@ -7,17 +7,23 @@ import io.github.mlops4j.artifacts.ArtifactStoreException;
 import io.github.mlops4j.artifacts.StoredArtifact;
 import io.github.mlops4j.internal.Sha256;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterAll;
@@ -32,11 +38,13 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * Content on disk above the multipart threshold is uploaded with one PutObject streamed from the
@@ -69,6 +77,14 @@ class S3SinglePutIT {
   /** Called before each attempt is sent, with the number of PutObject attempts so far. */
   private IntConsumer beforePut = n -> {};
 
+  /**
+   * Called with the number of the PutObject body stream (1 for the first attempt) once the SDK has
+   * read the first bytes of that stream, while the rest of the file is still to be sent.
+   */
+  private IntConsumer midUpload = n -> {};
+
+  private final AtomicInteger bodyStreams = new AtomicInteger();
+
   private S3Client recordingClient(int maxAttempts) {
     ExecutionInterceptor recorder =
         new ExecutionInterceptor() {
@@ -80,6 +96,21 @@ class S3SinglePutIT {
             if (operation.equals("PutObject")) {
               beforePut.accept((int) sent.stream().filter(operation::equals).count());
             }
+          }
+
+          @Override
+          public Optional<RequestBody> modifyHttpContent(
+              Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+            Optional<RequestBody> body = context.requestBody();
+            if (!(context.request() instanceof PutObjectRequest) || body.isEmpty()) {
+              return body;
+            }
+            RequestBody original = body.get();
+            return Optional.of(
+                RequestBody.fromContentProvider(
+                    () -> midUploadHook(original.contentStreamProvider().newStream()),
+                    original.optionalContentLength().orElseThrow(),
+                    original.contentType()));
           }
         };
     return S3Client.builder()
@@ -98,6 +129,37 @@ class S3SinglePutIT {
                             r.maxAttempts(maxAttempts)
                                 .backoffStrategy(BackoffStrategy.fixedDelay(Duration.ofMillis(1)))))
         .build();
+  }
+
+  /** {@code in}, calling {@link #midUpload} after its first bytes were read. */
+  private InputStream midUploadHook(InputStream in) {
+    int stream = bodyStreams.incrementAndGet();
+    return new FilterInputStream(in) {
+      private boolean called;
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0 && !called) {
+          called = true;
+          midUpload.accept(stream);
+        }
+        return n;
+      }
+    };
+  }
+
+  /** Changes the last byte of {@code file} in place (no truncation). */
+  private static void flipLastByte(Path file) {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer last = ByteBuffer.allocate(1);
+      ch.read(last, ch.size() - 1);
+      last.put(0, (byte) (last.get(0) ^ 1)).rewind();
+      ch.write(last, ch.size() - 1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private S3ArtifactStore.Builder store(S3Client client) {
@@ -242,6 +304,60 @@ class S3SinglePutIT {
 
       assertThat(sent).containsExactly("HeadObject", "PutObject", "PutObject");
       store.verify(stored.digest());
+      assertThat(read(store, stored.digest())).isEqualTo(content);
+    }
+  }
+
+  /**
+   * Larger than the body's read-ahead (four 1 MiB buffers), so its end is read after the change.
+   */
+  static final int LARGE = 12 * THRESHOLD + 5;
+
+  @Test
+  void fileChangedWhileItIsSent_isRefusedAndNothingIsVisible() throws IOException {
+    byte[] content = random(LARGE, 8);
+    Path file = Files.write(temp.resolve("model.bin"), content);
+    midUpload = stream -> flipLastByte(file);
+    try (S3Client client = recordingClient(1);
+        S3ArtifactStore store = store(client).build()) {
+      sent.clear();
+      String key = store.key(Sha256.of(content));
+
+      assertThatThrownBy(() -> store.put(file))
+          .isInstanceOf(ArtifactStoreException.class)
+          .hasMessageContaining("changed while it was uploaded to " + store.uri(key))
+          .hasRootCauseInstanceOf(VerifiedFileBody.ContentChangedException.class);
+
+      assertThat(sent).containsExactly("HeadObject", "PutObject");
+      assertThat(bodyStreams).hasValue(1);
+      assertThat(store.contains(Sha256.of(content))).isFalse();
+      assertThatThrownBy(() -> raw.headObject(r -> r.bucket(BUCKET).key(key)))
+          .isInstanceOf(NoSuchKeyException.class);
+    }
+  }
+
+  @Test
+  void retryAfterAChangeWhileSending_readsAndVerifiesTheFileAgain() throws IOException {
+    byte[] content = random(LARGE, 9);
+    Path file = Files.write(temp.resolve("model.bin"), content);
+    // The first attempt is refused when the change is found; the second starts from a restored
+    // file with a fresh read and hash, and is sent complete.
+    midUpload =
+        stream -> {
+          if (stream == 1) {
+            flipLastByte(file);
+          }
+        };
+    beforePut = attempt -> rewrite(file, content);
+    try (S3Client client = recordingClient(2);
+        S3ArtifactStore store = store(client).build()) {
+      sent.clear();
+
+      StoredArtifact stored = store.put(file);
+
+      assertThat(sent).containsExactly("HeadObject", "PutObject", "PutObject");
+      assertThat(bodyStreams).hasValue(2);
+      assertThat(stored).isEqualTo(new StoredArtifact(Sha256.of(content), LARGE));
       assertThat(read(store, stored.digest())).isEqualTo(content);
     }
   }
