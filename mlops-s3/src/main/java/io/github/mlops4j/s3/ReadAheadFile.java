@@ -73,6 +73,7 @@ final class ReadAheadFile implements Closeable {
   private final BlockingQueue<Object> filled;
   private volatile @Nullable Thread thread; // close() may come from another thread
   private boolean ended;
+  private @Nullable Throwable failure; // what ended the read, if not the end of the file
   private volatile boolean closed;
 
   private ReadAheadFile(
@@ -120,7 +121,11 @@ final class ReadAheadFile implements Closeable {
       throw new IOException("read of " + PathNames.quote(file.toString()) + " closed");
     }
     if (ended) {
-      return null;
+      Throwable f = failure;
+      if (f == null) {
+        return null;
+      }
+      throw rethrown(f); // a failure stays a failure: a later call never reads as a clean end
     }
     start();
     Object item;
@@ -138,17 +143,22 @@ final class ReadAheadFile implements Closeable {
     if (item == END) {
       return null;
     }
-    if (item instanceof VerifiedFileBody.ContentChangedException changed) {
+    Throwable f = (Throwable) item;
+    failure = f;
+    throw rethrown(f);
+  }
+
+  /** The exception {@link #next()} throws for the reading thread's failure {@code f}. */
+  private IOException rethrown(Throwable f) {
+    if (f instanceof VerifiedFileBody.ContentChangedException changed) {
       // thrown anew on this thread, so that its stack trace shows the caller
-      throw new VerifiedFileBody.ContentChangedException(
+      return new VerifiedFileBody.ContentChangedException(
           Objects.requireNonNullElse(changed.getMessage(), "the file changed"));
     }
-    Throwable failure = (Throwable) item;
-    if (failure instanceof Error error) {
+    if (f instanceof Error error) {
       throw error;
     }
-    throw new IOException(
-        "cannot read " + PathNames.quote(file.toString()) + ": " + failure, failure);
+    return new IOException("cannot read " + PathNames.quote(file.toString()) + ": " + f, f);
   }
 
   /** Hands {@code chunk}'s buffer back to the reading thread; the chunk must not be used after. */

@@ -180,6 +180,8 @@ class ReadAheadFileTest {
           .isInstanceOf(VerifiedFileBody.ContentChangedException.class)
           .hasMessageContaining(file.toString())
           .hasMessageContaining("changed after it was hashed: its SHA-256 is now");
+      // the refusal stays: a caller that reads on is refused again, never shown a clean end
+      assertThatThrownBy(in::read).isInstanceOf(VerifiedFileBody.ContentChangedException.class);
     }
     ahead.awaitEnd();
     assertThat(ahead.running()).isFalse();
