@@ -424,14 +424,8 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
         }
       }
     }
-    if (failure instanceof IOException io) {
-      throw io;
-    }
-    if (failure instanceof RuntimeException re) {
-      throw re;
-    }
-    if (failure instanceof Error err) {
-      throw err;
+    if (failure != null) {
+      throw asIoException(failure);
     }
   }
 
@@ -459,17 +453,7 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
         } catch (InterruptedException e) {
           interrupted = true;
         } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof IOException io) {
-            throw io;
-          }
-          if (cause instanceof RuntimeException re) {
-            throw re;
-          }
-          if (cause instanceof Error err) {
-            throw err;
-          }
-          throw new IOException(cause);
+          throw asIoException(e.getCause());
         }
       }
     } finally {
@@ -477,6 +461,17 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** Throws {@code t} if it is unchecked; returns it as an {@link IOException} otherwise. */
+  private static IOException asIoException(@Nullable Throwable t) {
+    if (t instanceof RuntimeException re) {
+      throw re;
+    }
+    if (t instanceof Error err) {
+      throw err;
+    }
+    return t instanceof IOException io ? io : new IOException(t);
   }
 
   /**

@@ -58,7 +58,7 @@ public final class KeyStoreKeyProvider implements KeyProvider {
    * object is reused; no key, wrapped or unwrapped, is kept.
    */
   private final ThreadLocal<Cipher> ciphers =
-      ThreadLocal.withInitial(KeyStoreKeyProvider::newCipher);
+      ThreadLocal.withInitial(EncryptedArtifactStore::newCipher);
 
   private KeyStoreKeyProvider(Map<String, SecretKey> keys, String current, String source) {
     this.keys = keys;
@@ -110,14 +110,6 @@ public final class KeyStoreKeyProvider implements KeyProvider {
         Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, wrappedKey, 1, NONCE_BYTES));
     cipher.updateAAD(keyId.getBytes(UTF_8));
     return cipher.doFinal(wrappedKey, 1 + NONCE_BYTES, wrappedKey.length - 1 - NONCE_BYTES);
-  }
-
-  private static Cipher newCipher() {
-    try {
-      return Cipher.getInstance("AES/GCM/NoPadding");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES/GCM/NoPadding is not available in this JVM", e);
-    }
   }
 
   private SecretKey key(String keyId) {
