@@ -117,10 +117,11 @@ final class SearchSql {
   }
 
   /**
-   * The filter of a search as joins and a WHERE expression: {@code joins} (empty or starting with a
-   * space) follows {@code FROM runs r}, {@code where} is as {@link #where} makes it.
+   * The filter of a search as a FROM list and a WHERE expression: {@code from} follows {@code
+   * SELECT r.run_id FROM} and names {@code runs r} and the joined tables, {@code where} is as
+   * {@link #where} makes it.
    */
-  record Search(Fragment joins, Fragment where) {}
+  record Search(Fragment from, Fragment where) {}
 
   /**
    * Like {@link #where}, but the first {@link #SEMI_JOINS} comparisons on a metric, param or tag
@@ -130,10 +131,21 @@ final class SearchSql {
    * exactly the runs the {@code IN (SELECT ...)} form selects; but the planner may start from the
    * most selective index (SQLite does not reorder a list of {@code IN} subqueries, it builds each
    * list in full), and reach the run through the covering index {@code runs_search}.
+   *
+   * <p>On SQLite, when one of the joins is an equality ({@code =} or {@code IN}), the joins are
+   * written {@code params j1 CROSS JOIN latest_metrics j0 CROSS JOIN runs r ON ...}, the first
+   * equality first, the other joins in filter order, then {@code runs}: SQLite keeps the order of a
+   * CROSS JOIN. Without statistics ({@code sqlite_stat1}, which nothing here creates) its planner
+   * rates a range on an index ({@code key = ? AND value > ?}) as more selective than an equality on
+   * both columns, and so would start from a metric range that typically matches many more runs than
+   * a param equality; the same query then took 2-4x as long. The conditions of every join are on
+   * the last ON clause, which for inner joins means the same as WHERE. {@code INDEXED BY
+   * runs_search} (tracking schema 3) reads the candidate runs from that covering index: without
+   * statistics SQLite would pick the primary key's unique index and read each run's row.
    */
   static Search search(Filter filter, Dialect dialect) {
     Builder b = new Builder(dialect);
-    b.joins = new Builder(dialect);
+    b.joins = new ArrayList<>();
     Expr e = b.compile(Objects.requireNonNull(filter, "filter"));
     if (e.depth() > MAX_DEPTH) {
       throw new InvalidFilterException(
@@ -146,7 +158,45 @@ final class SearchSql {
               + " is allowed");
     }
     b.emit(e);
-    return new Search(b.joins.build(), b.build());
+    return new Search(from(b.joins, dialect), b.build());
+  }
+
+  /** A comparison written as a join: {@code table alias}, and its ON condition. */
+  private record Join(String table, String alias, Fragment on, boolean equality) {}
+
+  /** The FROM list of {@link #search}: {@code runs r} and the joins, in the order SQLite runs. */
+  private static Fragment from(List<Join> joins, Dialect dialect) {
+    int driver = -1;
+    for (int i = 0; i < joins.size() && dialect == Dialect.SQLITE; i++) {
+      if (joins.get(i).equality()) {
+        driver = i;
+        break;
+      }
+    }
+    StringBuilder sql = new StringBuilder();
+    List<Object> params = new ArrayList<>();
+    if (driver < 0) {
+      sql.append("runs r");
+      for (Join j : joins) {
+        sql.append(" JOIN ").append(j.table()).append(' ').append(j.alias()).append(" ON ");
+        sql.append(j.on().sql());
+        params.addAll(j.on().params());
+      }
+      return new Fragment(sql.toString(), params);
+    }
+    List<Join> ordered = new ArrayList<>(joins);
+    ordered.add(0, ordered.remove(driver));
+    for (int i = 0; i < ordered.size(); i++) {
+      Join j = ordered.get(i);
+      sql.append(i == 0 ? "" : " CROSS JOIN ").append(j.table()).append(' ').append(j.alias());
+    }
+    sql.append(" CROSS JOIN runs r INDEXED BY runs_search ON ");
+    for (int i = 0; i < ordered.size(); i++) {
+      Fragment on = ordered.get(i).on();
+      sql.append(i == 0 ? "" : " AND ").append(on.sql());
+      params.addAll(on.params());
+    }
+    return new Fragment(sql.toString(), params);
   }
 
   /** Depth of the SQL {@link #where} makes of {@code filter}, as SQLite counts it (at most). */
@@ -224,7 +274,7 @@ final class SearchSql {
     private boolean semiJoin = true;
 
     /** Where top-level keyed comparisons go as joins; null: none become joins. */
-    private @Nullable Builder joins;
+    private @Nullable List<Join> joins;
 
     /** Joins written so far (their aliases are j0, j1, ...). */
     private int joinCount;
@@ -245,10 +295,10 @@ final class SearchSql {
         Expr child = compile(not.child(), false);
         return new Negation(child, child.depth() + 1);
       } else if (filter instanceof Comparison c) {
-        Builder into = joins;
+        List<Join> into = joins;
         if (into != null && conjunct && isJoinable(c) && conjunctSubqueries < SEMI_JOINS) {
           conjunctSubqueries++;
-          into.join(c, "j" + joinCount++);
+          into.add(join(c, "j" + joinCount++));
           return new Leaf("1=1", List.of());
         }
         Builder leaf = new Builder(dialect);
@@ -383,28 +433,25 @@ final class SearchSql {
           && c.op() != Op.IS_NULL;
     }
 
-    /** {@code JOIN table alias ON alias.run_id = r.run_id AND alias.key = ? [AND condition]}. */
-    private void join(Comparison c, String alias) {
+    /**
+     * {@code table alias}, joined {@code ON alias.run_id = r.run_id AND alias.key = ? [AND
+     * condition]}.
+     */
+    private Join join(Comparison c, String alias) {
       String table =
           switch (c.field().kind()) {
             case METRIC -> "latest_metrics";
             case PARAM -> "params";
             default -> "tags";
           };
-      sql.append(" JOIN ")
-          .append(table)
-          .append(' ')
-          .append(alias)
-          .append(" ON ")
-          .append(alias)
-          .append(".run_id = r.run_id AND ")
-          .append(alias)
-          .append(".key = ");
-      param(c.field().key());
+      Builder on = new Builder(dialect);
+      on.sql.append(alias).append(".run_id = r.run_id AND ").append(alias).append(".key = ");
+      on.param(c.field().key());
       if (c.op() != Op.IS_NOT_NULL) {
-        sql.append(" AND ");
-        condition(alias + ".value", c);
+        on.sql.append(" AND ");
+        on.condition(alias + ".value", c);
       }
+      return new Join(table, alias, on.build(), c.op() == Op.EQ || c.op() == Op.IN);
     }
 
     /** Whether the comparison compiles to {@code r.run_id IN (SELECT ...)}. */

@@ -916,10 +916,10 @@ final class TrackingDao {
           Dialect dialect = StoreAccess.dialect(store);
           // errors first
           SearchSql.Search compiled = SearchSql.search(filter, dialect);
-          List<Object> params = new ArrayList<>(compiled.joins().params());
+          List<Object> params = new ArrayList<>(compiled.from().params());
           StringBuilder sql =
-              new StringBuilder("SELECT r.run_id FROM runs r")
-                  .append(compiled.joins().sql())
+              new StringBuilder("SELECT r.run_id FROM ")
+                  .append(compiled.from().sql())
                   .append(" WHERE ");
           SearchSql.Fragment where = compiled.where();
           // The ids are looked up once: they check the names and narrow the search.

@@ -34,4 +34,35 @@ final class SearchSqlQueries {
       return ids;
     }
   }
+
+  /** The run ids {@link SearchSql#search}'s FROM list and WHERE expression select, in order. */
+  static List<String> runIds(Connection c, SearchSql.Search search, SearchSql.Fragment orderBy)
+      throws SQLException {
+    String sql =
+        "SELECT r.run_id FROM "
+            + search.from().sql()
+            + " WHERE "
+            + search.where().sql()
+            + " ORDER BY "
+            + orderBy.sql();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      for (Object p : search.from().params()) {
+        ps.setObject(i++, p);
+      }
+      for (Object p : search.where().params()) {
+        ps.setObject(i++, p);
+      }
+      for (Object p : orderBy.params()) {
+        ps.setObject(i++, p);
+      }
+      List<String> ids = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+      return ids;
+    }
+  }
 }

@@ -82,9 +82,11 @@ class SearchSqlTest {
   /** Creates the tracking schema in {@code db} and stores {@link #RUNS} in it. */
   static void populate(Connection db, Dialect dialect) throws IOException, SQLException {
     try (Statement s = db.createStatement()) {
-      for (String statement : migration(dialect).split("(?m)^;\\s*$")) {
-        if (!statement.isBlank()) {
-          s.execute(statement);
+      for (int version = 1; version <= TrackingDao.SCHEMA_VERSION; version++) {
+        for (String statement : migration(dialect, version).split("(?m)^;\\s*$")) {
+          if (!statement.isBlank()) {
+            s.execute(statement);
+          }
         }
       }
       s.execute("INSERT INTO experiments (experiment_id, name, creation_time) VALUES (1, 'a', 0)");
@@ -484,6 +486,40 @@ class SearchSqlTest {
             });
   }
 
+  /**
+   * The FROM list of {@link SearchSql#search} (joins, on SQLite a CROSS JOIN led by an equality)
+   * selects the same runs in the same order as the {@code IN (SELECT ...)} form of {@link
+   * SearchSql#where}, for random conjunctions of comparisons with random nested groups among them.
+   */
+  @Test
+  void joinedSearchSelectsWhatTheSubqueryFormSelects() {
+    qt().withFixedSeed(0x5EA2C4L)
+        .withExamples(400)
+        .forAll(integers().between(1, 7), longs().all())
+        .checkAssert(
+            (size, seed) -> {
+              Random random = new Random(seed);
+              List<Filter> children = new ArrayList<>();
+              for (int i = 0; i < size; i++) {
+                children.add(
+                    random.nextInt(4) == 0
+                        ? randomFilter(random, 2 + random.nextInt(3), 5)
+                        : randomComparison(random));
+              }
+              Filter f = size == 1 ? children.get(0) : new Filter.And(children);
+              SearchSql.Fragment orderBy = SearchSql.orderBy(List.of(), dialect());
+              try {
+                List<String> expected =
+                    SearchSqlQueries.runIds(db, SearchSql.where(f, dialect()), orderBy, "");
+                assertThat(SearchSqlQueries.runIds(db, SearchSql.search(f, dialect()), orderBy))
+                    .as("seed %d: %s", seed, f)
+                    .isEqualTo(expected);
+              } catch (SQLException e) {
+                throw new AssertionError(e);
+              }
+            });
+  }
+
   private static final List<String> KEYS =
       List.of("lr", "model", "env", "task", "note", "mlflow.user", "learning rate", "nope");
   private static final List<String> STRINGS =
@@ -839,11 +875,13 @@ class SearchSqlTest {
     return trimmed.isEmpty() ? List.of() : Arrays.asList(trimmed.split("\\s+"));
   }
 
-  private static String migration(Dialect dialect) throws IOException {
+  private static String migration(Dialect dialect, int version) throws IOException {
     String ddl =
         "/io/github/mlops4j/store/migrations/"
             + dialect.name().toLowerCase(java.util.Locale.ROOT)
-            + "/tracking-V1.sql";
+            + "/tracking-V"
+            + version
+            + ".sql";
     try (InputStream in = SearchSqlTest.class.getResourceAsStream(ddl)) {
       return new String(Objects.requireNonNull(in, ddl).readAllBytes(), StandardCharsets.UTF_8);
     }
