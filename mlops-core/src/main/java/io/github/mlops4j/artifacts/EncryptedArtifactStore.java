@@ -96,15 +96,18 @@ import org.slf4j.LoggerFactory;
  * caller's thread alone: for them, handing segments between two threads costs more than it saves.
  * Above that the store <em>uses a second thread per open stream</em> (and per put): a stream's
  * segments are read, authenticated and decrypted ahead of the reader into a ring of four segment
- * buffers while the reader's thread copies them out, and a put's segments are encrypted and written
- * by the second thread while the caller's thread reads and hashes the next. Only authenticated
- * segments reach the reader, and a failure reaches it after the good segments before it, with the
- * same exception as on one thread. Memory stays bounded by seven segments per stream or put
- * whatever the object's size. The threads are daemon threads of a pool the store owns, named {@code
- * mlops4j-encrypted-artifacts-<n>}, at most 64 at once (more streams run on their caller's thread
- * alone); a stream's thread stops when the stream ends, fails, is closed, its reader is
- * interrupted, or it is abandoned without being closed (checked about once a second), and idle
- * threads end after 30 seconds. {@link #close()} stops the pool.
+ * buffers while the reader's thread copies them out, and a put's segments are handed to the second
+ * thread in batches of 512 KiB, encrypted in place and written with one gathering write per batch
+ * while the caller's thread reads and hashes the next batch (the caller encrypts too when a whole
+ * batch already waits for the second thread). Only authenticated segments reach the reader, and a
+ * failure reaches it after the good segments before it, with the same exception as on one thread.
+ * Memory stays bounded whatever the object's size: seven segments per stream, and per put two
+ * segments plus three batches of 512 KiB or one segment, whichever is larger (26 segments, about
+ * 1.6 MiB, at the default segment size). The threads are daemon threads of a pool the store owns,
+ * named {@code mlops4j-encrypted-artifacts-<n>}, at most 64 at once (more streams run on their
+ * caller's thread alone); a stream's thread stops when the stream ends, fails, is closed, its
+ * reader is interrupted, or it is abandoned without being closed (checked about once a second), and
+ * idle threads end after 30 seconds. {@link #close()} stops the pool.
  *
  * <h2>Keys and rotation</h2>
  *
@@ -290,11 +293,11 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
       try (FileChannel out = FileChannel.open(dataTemp, CREATE_NEW, WRITE)) {
         try (SegmentSealer sealer =
             new SegmentSealer(out, this, dataKey, segmentSize, pipelineMinBytes, workers)) {
-          byte[] current = new byte[segmentSize];
-          byte[] next = new byte[segmentSize];
-          int n = readSource(in, current, source);
+          byte[] current = sealer.newBuffer();
+          byte[] next = sealer.newBuffer();
+          int n = readSource(in, current, segmentSize, source);
           for (long index = 0; ; index++) {
-            int following = n == segmentSize ? readSource(in, next, source) : 0;
+            int following = n == segmentSize ? readSource(in, next, segmentSize, source) : 0;
             boolean last = following == 0;
             md.update(current, 0, n);
             size += n;
@@ -362,9 +365,9 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
     }
   }
 
-  private static int readSource(InputStream in, byte[] buffer, String source) {
+  private static int readSource(InputStream in, byte[] buffer, int length, String source) {
     try {
-      return in.readNBytes(buffer, 0, buffer.length);
+      return in.readNBytes(buffer, 0, length);
     } catch (IOException e) {
       throw new ArtifactStoreException(
           "cannot read the content to store from "
@@ -1026,8 +1029,9 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
 
     /**
      * The plaintext bytes per authenticated segment of new objects: a power of two from 1 KiB to 16
-     * MiB (default 64 KiB). Reads use the size recorded in each object's header. A reader or a put
-     * holds at most seven segments in memory (three for objects of up to 1 MiB or two segments).
+     * MiB (default 64 KiB). Reads use the size recorded in each object's header. A reader holds at
+     * most seven segments in memory, a put two segments plus three batches of 512 KiB or one
+     * segment, whichever is larger (two segments for objects of up to 1 MiB or two segments).
      */
     public Builder segmentSize(int bytes) {
       this.segmentSize =

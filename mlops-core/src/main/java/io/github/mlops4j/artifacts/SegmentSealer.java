@@ -5,6 +5,8 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -17,31 +19,43 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Encrypts the segments of one object being written and appends them to its data file, in order.
- * The first {@link DecryptingInputStream#PIPELINE_MIN_SEGMENTS} - 1 segments, and every segment
- * that ends within the first {@code pipelineMinBytes} of the content, are sealed on the caller's
- * thread; from the next one on, if the executor takes the work, a worker thread seals and writes
- * while the caller reads and hashes the following segments, with at most {@link #BUFFERS} segments
- * in flight. {@link #close()} without {@link #finish()} (a failed put) stops the worker and waits
- * for it, so that nothing writes to the file once the caller deletes it.
+ * Every buffer has room for a segment and its tag, and a segment is sealed in place. The first
+ * {@link DecryptingInputStream#PIPELINE_MIN_SEGMENTS} - 1 segments, and every segment that ends
+ * within the first {@code pipelineMinBytes} of the content, are sealed and written on the caller's
+ * thread; from the next one on, if the executor takes the work, segments are handed to a worker
+ * thread in batches of {@link #BATCH_BYTES} (at least one segment): the worker seals the batch and
+ * writes it with one gathering write while the caller reads and hashes the next batch. When a whole
+ * batch already waits for the worker, the caller seals the segments it hands over itself, so that
+ * the encryption is shared by both threads whichever is slower; the worker writes every batch in
+ * order either way. At most {@link #BATCHES_IN_FLIGHT} batches wait for or are held by the worker.
+ * {@link #close()} without {@link #finish()} (a failed put) stops the worker and waits for it, so
+ * that nothing writes to the file once the caller deletes it.
  */
 final class SegmentSealer implements AutoCloseable {
-  /** Segment buffers handed to the worker, beyond the caller's two. */
-  static final int BUFFERS = 4;
+  /**
+   * Plaintext bytes handed to the worker at once (rounded down to whole segments, at least one).
+   */
+  static final int BATCH_BYTES = 512 * 1024;
+
+  /** Batches handed to the worker and not yet written, beyond the one the caller fills. */
+  static final int BATCHES_IN_FLIGHT = 2;
 
   private static final byte[] FAILED = new byte[0];
+  private static final List<Segment> STOP = List.of();
 
   private final FileChannel out;
   private final EncryptedArtifactStore store;
   private final SecretKey key;
   private final int segmentSize;
+  private final int batchSegments;
+  private final int maxBuffers;
   private final long pipelineMinBytes;
   private final @Nullable Executor executor;
-  private final byte[] sealed;
-  private final ByteBuffer view;
 
   private @Nullable Worker worker;
   private boolean inlineOnly;
   private int allocated;
+  private List<Segment> batch;
 
   SegmentSealer(
       FileChannel out,
@@ -56,16 +70,24 @@ final class SegmentSealer implements AutoCloseable {
     this.key = key;
     this.segmentSize = segmentSize;
     this.executor = executor;
-    this.sealed = new byte[segmentSize + EncryptedFormat.TAG_BYTES];
-    this.view = ByteBuffer.wrap(sealed);
+    this.batchSegments = Math.max(1, BATCH_BYTES / segmentSize);
+    // the caller's two, the batch it fills, and the batches in flight
+    this.maxBuffers = 2 + batchSegments * (1 + BATCHES_IN_FLIGHT);
+    this.batch = new ArrayList<>(batchSegments);
+  }
+
+  /** A new buffer for the caller: room for a segment's plaintext and, once sealed, its tag. */
+  byte[] newBuffer() {
+    allocated++;
+    return new byte[segmentSize + EncryptedFormat.TAG_BYTES];
   }
 
   /**
-   * Seals {@code plain[0, n)} as segment {@code index} and returns a buffer of the segment size the
-   * caller may fill next: {@code plain} itself when it was sealed on this thread, another one when
-   * the worker took it over.
+   * Seals {@code buffer[0, n)} (the plaintext, already hashed) as segment {@code index} and returns
+   * a buffer of {@link #newBuffer()}'s size the caller may fill next: {@code buffer} itself when it
+   * was sealed and written on this thread, another one when it went to the worker.
    */
-  byte[] seal(long index, byte[] plain, int n, boolean last)
+  byte[] seal(long index, byte[] buffer, int n, boolean last)
       throws IOException, GeneralSecurityException {
     Worker w = worker;
     if (w == null
@@ -76,14 +98,20 @@ final class SegmentSealer implements AutoCloseable {
       w = start(executor);
     }
     if (w == null) {
-      write(index, plain, n, last);
-      return plain;
+      int length = sealInPlace(index, buffer, n, last);
+      writeFully(ByteBuffer.wrap(buffer, 0, length));
+      return buffer;
     }
-    w.work.add(new Segment(index, plain, n, last));
+    // a whole batch already waits for the worker: share the encryption
+    int sealed = w.work.isEmpty() ? -1 : sealInPlace(index, buffer, n, last);
+    batch.add(new Segment(index, buffer, n, last, sealed));
+    if (last || batch.size() == batchSegments) {
+      w.work.add(batch);
+      batch = new ArrayList<>(batchSegments);
+    }
     byte[] next = w.free.poll();
-    if (next == null && allocated < BUFFERS) {
-      allocated++;
-      return new byte[segmentSize];
+    if (next == null && allocated < maxBuffers) {
+      return newBuffer();
     }
     try {
       if (next == null) {
@@ -100,7 +128,7 @@ final class SegmentSealer implements AutoCloseable {
   }
 
   private @Nullable Worker start(Executor e) {
-    Worker w = new Worker();
+    Worker w = new Worker(maxBuffers);
     try {
       e.execute(w);
       worker = w;
@@ -138,14 +166,14 @@ final class SegmentSealer implements AutoCloseable {
     }
     worker = null;
     w.stopped = true;
-    w.work.offer(Segment.STOP);
+    w.work.offer(STOP);
     boolean interrupted = false;
     while (true) {
       try {
         w.done.await();
         break;
       } catch (InterruptedException e) {
-        interrupted = true; // the worker ends after at most one segment: wait for it
+        interrupted = true; // the worker ends after at most one segment or one write: wait for it
       }
     }
     if (interrupted) {
@@ -153,42 +181,52 @@ final class SegmentSealer implements AutoCloseable {
     }
   }
 
-  private void write(long index, byte[] plain, int n, boolean last)
-      throws IOException, GeneralSecurityException {
+  /** Encrypts {@code buffer[0, n)} in place and appends the tag; returns the sealed length. */
+  private int sealInPlace(long index, byte[] buffer, int n, boolean last)
+      throws GeneralSecurityException {
     Cipher cipher = store.cipher(); // the cipher of the thread that seals now
     cipher.init(Cipher.ENCRYPT_MODE, key, EncryptedFormat.segmentNonce(index, last));
-    int length = cipher.doFinal(plain, 0, n, sealed, 0);
-    view.clear().limit(length);
+    return cipher.doFinal(buffer, 0, n, buffer, 0);
+  }
+
+  private void writeFully(ByteBuffer view) throws IOException {
     while (view.hasRemaining()) {
       out.write(view);
     }
   }
 
+  /**
+   * A segment handed over: {@code sealed} is its sealed length when the caller sealed it, else -1.
+   */
   @SuppressWarnings("ArrayRecordComponent") // a buffer handed over, never compared
-  private record Segment(long index, byte[] plain, int length, boolean last) {
-    static final Segment STOP = new Segment(-1, new byte[0], 0, true);
-  }
+  private record Segment(long index, byte[] buffer, int length, boolean last, int sealed) {}
 
-  /** Seals and writes the segments handed over, in order, until the last one or a failure. */
+  /** Seals and writes the batches handed over, in order, until the last one or a failure. */
   private final class Worker implements Runnable {
-    // caller's two buffers, BUFFERS more, and the failure marker
-    final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS + 3);
-    final BlockingQueue<Segment> work = new ArrayBlockingQueue<>(BUFFERS + 3);
+    final BlockingQueue<byte[]> free; // every buffer, and the failure marker
+    final BlockingQueue<List<Segment>> work; // a batch holds one buffer at least; and STOP
     final CountDownLatch done = new CountDownLatch(1);
     volatile boolean stopped;
     volatile @Nullable Throwable failure;
 
+    Worker(int maxBuffers) {
+      free = new ArrayBlockingQueue<>(maxBuffers + 1);
+      work = new ArrayBlockingQueue<>(maxBuffers + 1);
+    }
+
     @Override
     public void run() {
       try {
+        ByteBuffer[] views = new ByteBuffer[batchSegments];
         while (!stopped) {
-          Segment s = work.take();
-          if (s.index() < 0 || stopped) { // Segment.STOP
+          List<Segment> segments = work.take();
+          if (segments == STOP || !write(segments, views)) {
             return;
           }
-          write(s.index(), s.plain(), s.length(), s.last());
-          free.add(s.plain());
-          if (s.last()) {
+          for (Segment s : segments) {
+            free.add(s.buffer());
+          }
+          if (segments.get(segments.size() - 1).last()) {
             return;
           }
         }
@@ -200,6 +238,26 @@ final class SegmentSealer implements AutoCloseable {
       } finally {
         done.countDown();
       }
+    }
+
+    /** Seals what the caller did not, then writes the batch; false if stopped meanwhile. */
+    private boolean write(List<Segment> segments, ByteBuffer[] views)
+        throws IOException, GeneralSecurityException {
+      long remaining = 0;
+      for (int i = 0; i < segments.size(); i++) {
+        if (stopped) {
+          return false;
+        }
+        Segment s = segments.get(i);
+        int length =
+            s.sealed() >= 0 ? s.sealed() : sealInPlace(s.index(), s.buffer(), s.length(), s.last());
+        views[i] = ByteBuffer.wrap(s.buffer(), 0, length);
+        remaining += length;
+      }
+      while (remaining > 0) {
+        remaining -= out.write(views, 0, segments.size());
+      }
+      return true;
     }
 
     private void fail(Throwable e) {

@@ -229,4 +229,82 @@ class EncryptedReadAheadTest {
     }
     assertThat(store.activeWorkers()).isZero();
   }
+
+  /**
+   * A source that throws an unchecked exception, or sets the reader's interrupt flag, at a point.
+   */
+  private static final class TrappedStream extends InputStream {
+    private final byte[] content;
+    private final int at;
+    private final boolean interrupt;
+    private int pos;
+
+    TrappedStream(byte[] content, int at, boolean interrupt) {
+      this.content = content;
+      this.at = at;
+      this.interrupt = interrupt;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (pos >= at && !interrupt) {
+        throw new IllegalStateException("source broke on purpose");
+      }
+      if (pos >= at) {
+        Thread.currentThread().interrupt();
+      }
+      int n = Math.min(len, content.length - pos);
+      if (n <= 0) {
+        return -1;
+      }
+      System.arraycopy(content, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+  }
+
+  private static final int BATCH = SegmentSealer.BATCH_BYTES / SEGMENT;
+
+  private void assertNoFilesAndNoWorker() throws IOException {
+    awaitNoActiveWorker();
+    try (Stream<Path> files = Files.walk(store.root())) {
+      assertThat(files.filter(Files::isRegularFile)).isEmpty();
+    }
+  }
+
+  @Test
+  void sourceThrowingWithBatchesInFlight_leavesNothingBehind_andTheWorkerStops()
+      throws IOException {
+    byte[] c = EncryptedArtifactStoreTest.content(4 * BATCH * SEGMENT, 9);
+    InputStream broken = new TrappedStream(c, 5 * BATCH * SEGMENT / 2, false);
+
+    assertThatThrownBy(() -> store.put(broken))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("source broke on purpose");
+
+    assertNoFilesAndNoWorker();
+  }
+
+  @Test
+  void interruptedCallerDuringAPipelinedPut_failsThePut_keepsTheFlag_andLeavesNothing()
+      throws IOException {
+    byte[] c = EncryptedArtifactStoreTest.content(3 * BATCH * SEGMENT + 5, 10);
+    InputStream interrupting = new TrappedStream(c, BATCH * SEGMENT + 3 * SEGMENT, true);
+    try {
+      assertThatThrownBy(() -> store.put(interrupting))
+          .isInstanceOf(ArtifactStoreException.class)
+          .hasCauseInstanceOf(InterruptedIOException.class);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertNoFilesAndNoWorker();
+    assertThat(put(c)).as("the next put goes through").hasSize(64);
+  }
 }
