@@ -2,7 +2,9 @@ package io.github.mlops4j.spring;
 
 import io.github.mlops4j.serving.metrics.ServingMeters;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -41,7 +43,7 @@ final class LateMeters implements ServingMeters {
     }
   }
 
-  /** The counters of {@link Service}, in the order of {@link Late#pending}. */
+  /** The counters of {@link Service}. */
   private enum Count {
     SWAPPED,
     LOAD_FAILED,
@@ -56,7 +58,7 @@ final class LateMeters implements ServingMeters {
     private final LongSupplier inFlight;
     private volatile @Nullable Service delegate;
     private final List<LateVersion> versions = new ArrayList<>(); // guarded by this
-    private final int[] pending = new int[Count.values().length]; // guarded by this
+    private final Map<Count, Integer> pending = new EnumMap<>(Count.class); // guarded by this
     private boolean closed; // guarded by this
 
     Late(String model, LongSupplier inFlight) {
@@ -73,11 +75,13 @@ final class LateMeters implements ServingMeters {
         v.bind(d);
       }
       versions.clear();
-      for (Count c : Count.values()) {
-        for (int i = 0; i < pending[c.ordinal()]; i++) {
-          count(d, c);
-        }
-      }
+      pending.forEach(
+          (c, n) -> {
+            for (int i = 0; i < n; i++) {
+              count(d, c);
+            }
+          });
+      pending.clear();
       delegate = d;
     }
 
@@ -98,7 +102,7 @@ final class LateMeters implements ServingMeters {
         synchronized (this) {
           d = delegate;
           if (d == null) {
-            pending[c.ordinal()]++;
+            pending.merge(c, 1, Integer::sum);
             return;
           }
         }
