@@ -82,7 +82,10 @@ public class MlopsAutoConfiguration {
   /** The store every component shares. */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean(Store.class)
-  public Store mlopsStore(MlopsProperties properties, ObjectProvider<DataSource> dataSource) {
+  public Store mlopsStore(
+      MlopsProperties properties,
+      ObjectProvider<DataSource> dataSource,
+      org.springframework.beans.factory.BeanFactory beanFactory) {
     if (properties.getStore() == MlopsProperties.StoreKind.DATASOURCE) {
       DataSource ds = dataSource.getIfAvailable();
       if (ds == null) {
@@ -102,7 +105,9 @@ public class MlopsAutoConfiguration {
           "mlops.workspace", null, "required with mlops.store=embedded");
     }
     try {
-      return Store.open(workspace);
+      BackgroundStart background = BackgroundStart.in(beanFactory);
+      Store store = background == null ? null : background.store(properties);
+      return store != null ? store : Store.open(workspace);
     } catch (RuntimeException e) {
       throw new InvalidConfigurationPropertyValueException(
           "mlops.workspace", workspace, String.valueOf(e.getMessage()));
@@ -112,8 +117,11 @@ public class MlopsAutoConfiguration {
   /** Experiment tracking on the shared store. */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean(Tracker.class)
-  public Tracker mlopsTracker(Store store) {
-    return Tracker.builder().store(store).build();
+  public Tracker mlopsTracker(
+      Store store, org.springframework.beans.factory.BeanFactory beanFactory) {
+    BackgroundStart background = BackgroundStart.in(beanFactory);
+    Tracker tracker = background == null ? null : background.tracker(store);
+    return tracker != null ? tracker : Tracker.builder().store(store).build();
   }
 
   /**
@@ -175,12 +183,23 @@ public class MlopsAutoConfiguration {
   static class RegistryConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(ModelRegistry.class)
-    ModelRegistry mlopsModelRegistry(Store store, MlopsProperties properties) {
+    ModelRegistry mlopsModelRegistry(
+        Store store,
+        MlopsProperties properties,
+        org.springframework.beans.factory.BeanFactory beanFactory) {
       if (properties.getRegistryPollInterval().isNegative()) {
         throw new InvalidConfigurationPropertyValueException(
             "mlops.registry-poll-interval",
             properties.getRegistryPollInterval(),
             "must not be negative");
+      }
+      BackgroundStart background = BackgroundStart.in(beanFactory);
+      Object built =
+          background == null
+              ? null
+              : background.registry(store, properties.getRegistryPollInterval());
+      if (built != null) {
+        return (ModelRegistry) built;
       }
       return ModelRegistry.builder()
           .store(store)
@@ -224,7 +243,8 @@ public class MlopsAutoConfiguration {
           tracker.getIfAvailable(),
           meters,
           observers.getIfAvailable(),
-          publisher);
+          publisher,
+          BackgroundStart.in(beanFactory));
     }
   }
 
