@@ -35,7 +35,17 @@ final class LoadedVersion<T extends Output<T>> {
   final Model<T> model;
   final OutputAdapter<T> adapter;
   final InputSchema schema;
+
+  /** Where calls are recorded ({@code record}); closed with the version. */
   final VersionMeters meters;
+
+  /**
+   * Where the encoder counts filled values and dropped fields: {@link #meters}, or a view of it
+   * that also counts them elsewhere. Kept apart so that the per-call {@code record} goes straight
+   * to the meters, not through that view.
+   */
+  private final VersionMeters inputMeters;
+
   final @Nullable MicroBatcher<Example<T>, Scored<T>> batcher;
   private final AtomicLong state = new AtomicLong();
   private final AtomicBoolean released = new AtomicBoolean();
@@ -49,6 +59,7 @@ final class LoadedVersion<T extends Output<T>> {
       OutputAdapter<T> adapter,
       InputSchema schema,
       VersionMeters meters,
+      VersionMeters inputMeters,
       @Nullable MicroBatcher<Example<T>, Scored<T>> batcher,
       Runnable onRelease) {
     this.version = version;
@@ -57,6 +68,7 @@ final class LoadedVersion<T extends Output<T>> {
     this.adapter = adapter;
     this.schema = schema;
     this.meters = meters;
+    this.inputMeters = inputMeters;
     this.batcher = batcher;
     this.onRelease = onRelease;
   }
@@ -164,7 +176,7 @@ final class LoadedVersion<T extends Output<T>> {
   }
 
   Example<T> encode(Map<String, ?> request, ValidationPolicy policy) {
-    return schema.encode(request, adapter.unknown(), policy, meters);
+    return schema.encode(request, adapter.unknown(), policy, inputMeters);
   }
 
   org.tribuo.Prediction<T> predict(Example<T> example) {

@@ -50,7 +50,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -117,13 +116,17 @@ final class ServiceCore {
   private final @Nullable ThreadPoolExecutor shadowExecutor;
   private final ThreadPoolExecutor loader;
   private final AtomicBoolean reconcilePending = new AtomicBoolean();
-  private final LongAdder inFlight = new LongAdder();
+
+  /**
+   * Calls running, for the meters' in-flight gauge; null with {@link ServingMeters#noop()}, which
+   * never reads it, so that the default service does not count on every call.
+   */
+  private final @Nullable LongAdder inFlight;
 
   /** Values filled by the validation policy, over every version. */
   private final LongAdder filled = new LongAdder();
 
-  private final AtomicLong ids = new AtomicLong();
-  private final String idPrefix;
+  private final PredictionIds ids = new PredictionIds();
   private final AtomicBoolean canaryTripped = new AtomicBoolean();
   private volatile @Nullable CanaryMonitor canary;
   private volatile @Nullable Snapshot snapshot;
@@ -176,7 +179,6 @@ final class ServiceCore {
     this.canaryPolicy = routing.canaryPolicy().orElse(null);
     this.stickyKey = routing.stickyKey().orElse(null);
     this.shadow = routing.shadow().orElse(null);
-    this.idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE) + '-';
     this.awaitFirstVersion = b.awaitFirstVersion;
     this.notLoaded = "'" + model + "' is loading its first version";
 
@@ -249,9 +251,11 @@ final class ServiceCore {
     this.ignoredFields = Set.copyOf(ignored);
     this.entityKeys = List.copyOf(keys);
 
+    LongAdder running = b.meters == ServingMeters.noop() ? null : new LongAdder();
+    this.inFlight = running;
+    LongSupplier calls = running == null ? () -> 0 : running::sum;
     this.meters =
-        Objects.requireNonNull(
-            b.meters.open(model, inFlight::sum), () -> b.meters + ".open returned null");
+        Objects.requireNonNull(b.meters.open(model, calls), () -> b.meters + ".open returned null");
     this.events = new EventDispatcher(model, b.listener, b.eventQueueCapacity, meters, clock);
     this.loader =
         new ThreadPoolExecutor(
@@ -417,7 +421,10 @@ final class ServiceCore {
               + maxConcurrency
               + " calls already (maxConcurrency); retry later or raise the bound");
     }
-    inFlight.increment();
+    LongAdder running = inFlight;
+    if (running != null) {
+      running.increment();
+    }
     try {
       Map<String, ?> input = features == null ? request : enrich(request, s);
       try {
@@ -428,7 +435,9 @@ final class ServiceCore {
         throw input instanceof Enriched en && en.notes != null ? en.explain(e) : e;
       }
     } finally {
-      inFlight.decrement();
+      if (running != null) {
+        running.decrement();
+      }
       if (p != null) {
         p.release();
       }
@@ -451,7 +460,7 @@ final class ServiceCore {
       }
       s = serving();
     }
-    String id = idPrefix + Long.toHexString(ids.incrementAndGet());
+    String id = ids.next();
     Prediction result;
     try {
       result = serve(lv, target, id, input, start, deadline);
@@ -919,7 +928,10 @@ final class ServiceCore {
       }
       return out;
     }
-    inFlight.increment();
+    LongAdder running = inFlight;
+    if (running != null) {
+      running.increment();
+    }
     @Nullable Row[] rows = new Row[n];
     try {
       @Nullable RuntimeException[] failed = new RuntimeException[n];
@@ -985,7 +997,9 @@ final class ServiceCore {
           row.lv.release(); // a batch ended by an Error: no lease outlives it
         }
       }
-      inFlight.decrement();
+      if (running != null) {
+        running.decrement();
+      }
       if (p != null) {
         p.release();
       }
@@ -1005,7 +1019,7 @@ final class ServiceCore {
       int target = pick(s, input);
       LoadedVersion<?> lv = s.byTarget()[target];
       if (lv.acquire()) {
-        return new Row(input, lv, target, idPrefix + Long.toHexString(ids.incrementAndGet()));
+        return new Row(input, lv, target, ids.next());
       }
     }
   }
@@ -1535,7 +1549,7 @@ final class ServiceCore {
     Model<T> m = registry.loadTribuo(mv, adapter.type());
     ModelSignature schemaSource = signature != null ? signature : ModelSignature.of(m);
     InputSchema schema = new InputSchema(model, mv.version(), schemaSource.inputs(), ignoredFields);
-    ServingMeters.VersionMeters vm = countingFills(meters.version(mv.version(), routes));
+    ServingMeters.VersionMeters vm = meters.version(mv.version(), routes);
     MicroBatcher<Example<T>, LoadedVersion.Scored<T>> batcher = null;
     if (batchSize > 0) {
       try {
@@ -1564,6 +1578,7 @@ final class ServiceCore {
             adapter,
             schema,
             vm,
+            countingFills(vm),
             batcher,
             () -> {
               if (once.getAndIncrement() == 0) {
@@ -1583,7 +1598,10 @@ final class ServiceCore {
     return self[0];
   }
 
-  /** {@code vm}, also counting filled values in the service's own counter. */
+  /**
+   * {@code vm} as the encoder's view: filled values also counted in the service's own counter.
+   * Calls are recorded on {@code vm} itself, not through this view.
+   */
   private ServingMeters.VersionMeters countingFills(ServingMeters.VersionMeters vm) {
     return new ServingMeters.VersionMeters() {
       @Override

@@ -80,6 +80,77 @@ class ServingMetricsTest {
   }
 
   @Test
+  void eachRouteAndOutcomeIsRecordedInItsOwnTimer() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    List<String> routes = List.of("primary", "canary", "shadow");
+    ServingMeters.Outcome[] outcomes = ServingMeters.Outcome.values();
+    try (ServingMeters.Service service = MicrometerServingMeters.of(meters).open("churn", () -> 0);
+        ServingMeters.VersionMeters version = service.version(3, routes)) {
+      // route r, outcome o: recorded 1 + 5r + o times, each call taking (1 + 5r + o) us
+      for (int r = 0; r < routes.size(); r++) {
+        for (int o = 0; o < outcomes.length; o++) {
+          int n = 1 + outcomes.length * r + o;
+          for (int i = 0; i < n; i++) {
+            version.record(r, outcomes[o], n * 1_000L);
+          }
+        }
+      }
+      version.filled(2);
+      version.dropped(3);
+      for (int r = 0; r < routes.size(); r++) {
+        for (int o = 0; o < outcomes.length; o++) {
+          int n = 1 + outcomes.length * r + o;
+          io.micrometer.core.instrument.Timer t =
+              meters
+                  .get(ServingMetrics.PREDICT)
+                  .tags(
+                      "model",
+                      "churn",
+                      "version",
+                      "3",
+                      "route",
+                      routes.get(r),
+                      "outcome",
+                      outcomes[o].tag())
+                  .timer();
+          assertThat(t.count()).as("%s %s", routes.get(r), outcomes[o]).isEqualTo(n);
+          assertThat(t.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS))
+              .isEqualTo(n * n * 1_000.0);
+          assertThat(t.max(java.util.concurrent.TimeUnit.NANOSECONDS)).isEqualTo(n * 1_000.0);
+        }
+      }
+      assertThat(meters.find(ServingMetrics.PREDICT).timers())
+          .hasSize(routes.size() * outcomes.length);
+      assertThat(counter(meters, ServingMetrics.INPUTS_FILLED, "3")).isEqualTo(2);
+      assertThat(counter(meters, ServingMetrics.INPUTS_DROPPED, "3")).isEqualTo(3);
+    }
+    assertThat(meters.getMeters()).isEmpty();
+  }
+
+  @Test
+  void filledValuesAreCountedByTheServiceAndItsMetersOncePerValue() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (ModelRegistry registry = TestModels.registry(workspace)) {
+      registry.register("churn", TestModels.classifier(0), null);
+      try (InferenceService s =
+          InferenceService.builder()
+              .registry(registry)
+              .model("churn")
+              .version(1)
+              .meters(MicrometerServingMeters.of(meters))
+              .validation(ValidationPolicy.fill(0.0))
+              .build()) {
+        s.predict(Map.of("x1", 1.0)); // x2 and x3 filled
+        s.predict(Map.of("x1", 1.0, "x2", 2.0)); // x3 filled
+        s.predict(TestModels.request(1, 1, 1)); // nothing filled
+        assertThat(s.filledValues()).isEqualTo(3);
+        assertThat(counter(meters, ServingMetrics.INPUTS_FILLED, "1")).isEqualTo(3);
+        assertThat(timer(meters, "1", "ok")).isEqualTo(3); // each call recorded once
+      }
+    }
+  }
+
+  @Test
   void twoServicesOfOneModelShareARegistryWithTheirOwnInFlightGauges(@TempDir Path workspace) {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (ModelRegistry registry = TestModels.registry(workspace)) {
@@ -259,6 +330,10 @@ class ServingMetricsTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  private static double counter(SimpleMeterRegistry meters, String name, String version) {
+    return meters.get(name).tags("model", "churn", "version", version).counter().count();
   }
 
   private static long timer(SimpleMeterRegistry meters, String version, String outcome) {
