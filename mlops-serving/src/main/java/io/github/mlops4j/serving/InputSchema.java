@@ -97,6 +97,9 @@ final class InputSchema {
    */
   private final String @Nullable [] plainNames;
 
+  /** No one-hot group and at most 64 slots: {@link #readDense} takes complete rows of numbers. */
+  private final boolean denseReadable;
+
   InputSchema(String model, int version, List<FeatureSpec> inputs, Set<String> ignored) {
     this.model = model;
     this.version = version;
@@ -148,6 +151,11 @@ final class InputSchema {
     this.ordered = sorted;
     this.categories = List.copyOf(cats);
     this.plainNames = sorted && slotNames.length <= Long.SIZE ? slotNames.clone() : null;
+    boolean groups = false;
+    for (boolean g : group) {
+      groups |= g;
+    }
+    this.denseReadable = !groups && slotNames.length <= Long.SIZE;
   }
 
   /**
@@ -169,11 +177,13 @@ final class InputSchema {
       VersionMeters meters,
       boolean plain) {
     try {
-      if (plain && plainNames != null) {
-        ArrayExample<T> example =
-            request instanceof DenseRow row
-                ? readDense(row, unknown, plainNames)
-                : readPlain(request, unknown, plainNames);
+      if (plain && denseReadable && request instanceof DenseRow row) {
+        ArrayExample<T> example = readDense(row, unknown);
+        if (example != null) {
+          return example;
+        }
+      } else if (plain && plainNames != null) {
+        ArrayExample<T> example = readPlain(request, unknown, plainNames);
         if (example != null) {
           return example;
         }
@@ -261,24 +271,24 @@ final class InputSchema {
   private @Nullable DenseLayout dense;
 
   /**
-   * {@link #readPlain} for a {@link DenseRow} (a row of numbers from a batch file): where each of
-   * its fields goes is worked out once per names array; then the row's values are checked as {@code
-   * readPlain} checks them (finite; an integer feature's value a whole one) and placed, without a
-   * map entry or a boxed number. Every row {@code readPlain} would refuse gives null, and {@code
-   * read} reads it as any map, so the answer is the same under every policy.
+   * {@link #readPlain} for a {@link DenseRow} (a row of numbers from a batch file), for any schema
+   * of {@link #denseReadable}: where each of its fields goes is worked out once per names array;
+   * then the row's values are checked as {@code readPlain} checks them (finite; an integer
+   * feature's value a whole one) and placed, without a map entry or a boxed number, into the
+   * example {@code read} builds for such a row. Every row {@code readPlain} would refuse gives
+   * null, and {@code read} reads it as any map, so the answer is the same under every policy.
    */
-  private <T extends Output<T>> @Nullable ArrayExample<T> readDense(
-      DenseRow row, T unknown, String[] names) {
+  private <T extends Output<T>> @Nullable ArrayExample<T> readDense(DenseRow row, T unknown) {
     DenseLayout layout = dense;
     if (layout == null || layout.fields() != row.names()) {
-      layout = denseLayout(row.names(), names.length);
+      layout = denseLayout(row.names(), slotNames.length);
       dense = layout;
     }
     int[] slots = layout.slots();
     if (slots == null) {
       return null;
     }
-    double[] values = new double[names.length];
+    double[] values = new double[slotNames.length];
     for (int i = 0; i < slots.length; i++) {
       int slot = slots[i];
       if (slot < 0) {
@@ -290,7 +300,11 @@ final class InputSchema {
       }
       values[slot] = d;
     }
-    return SortedExample.ordered(unknown, names, values);
+    String[] names = plainNames;
+    // read's example for such a row: its names array is the slot names, in Tribuo's order or not
+    return names != null
+        ? SortedExample.ordered(unknown, names, values)
+        : SortedExample.of(unknown, slotNames.clone(), values);
   }
 
   private DenseLayout denseLayout(String[] fields, int slotCount) {
