@@ -151,11 +151,11 @@ final class InputSchema {
     this.ordered = sorted;
     this.categories = List.copyOf(cats);
     this.plainNames = sorted && slotNames.length <= Long.SIZE ? slotNames.clone() : null;
-    boolean groups = false;
+    boolean anyGroup = false;
     for (boolean g : group) {
-      groups |= g;
+      anyGroup |= g;
     }
-    this.denseReadable = !groups && slotNames.length <= Long.SIZE;
+    this.denseReadable = !anyGroup && slotNames.length <= Long.SIZE;
   }
 
   /**
