@@ -3,6 +3,7 @@ package io.github.mlops4j.serving;
 import io.github.mlops4j.registry.FeatureSpec;
 import io.github.mlops4j.serving.InvalidInputException.Problem;
 import io.github.mlops4j.serving.InvalidInputException.Reason;
+import io.github.mlops4j.serving.internal.DenseRow;
 import io.github.mlops4j.serving.internal.OneHot;
 import io.github.mlops4j.serving.internal.Texts;
 import io.github.mlops4j.serving.metrics.ServingMeters.VersionMeters;
@@ -109,6 +110,9 @@ final class InputSchema {
    */
   private final String @Nullable [] plainNames;
 
+  /** No one-hot group and at most 64 slots: {@link #readDense} takes complete rows of numbers. */
+  private final boolean denseReadable;
+
   InputSchema(String model, int version, List<FeatureSpec> inputs, Set<String> ignored) {
     this.model = model;
     this.version = version;
@@ -165,6 +169,11 @@ final class InputSchema {
     this.anyInteger = anyInt;
     this.categories = List.copyOf(cats);
     this.plainNames = sorted && slotNames.length <= Long.SIZE ? slotNames.clone() : null;
+    boolean anyGroup = false;
+    for (boolean g : group) {
+      anyGroup |= g;
+    }
+    this.denseReadable = !anyGroup && slotNames.length <= Long.SIZE;
   }
 
   /**
@@ -186,7 +195,12 @@ final class InputSchema {
       VersionMeters meters,
       boolean plain) {
     try {
-      if (plain && plainNames != null) {
+      if (plain && denseReadable && request instanceof DenseRow row) {
+        ArrayExample<T> example = readDense(row, unknown);
+        if (example != null) {
+          return example;
+        }
+      } else if (plain && plainNames != null) {
         ArrayExample<T> example = readPlain(request, unknown, plainNames);
         if (example != null) {
           return example;
@@ -261,6 +275,80 @@ final class InputSchema {
       return null;
     }
     return SortedExample.ordered(unknown, names, values);
+  }
+
+  /**
+   * Where the fields of the {@link DenseRow}s of one names array go in the example: the slot of
+   * each field, -1 for an ignored field; {@code slots} null when {@link #readDense} cannot take
+   * such rows (a field that is no feature, a one-hot member, a feature given twice or not at all).
+   * Replaced whole, never changed; read and written without synchronization, as {@link #order}.
+   */
+  @SuppressWarnings("ArrayRecordComponent") // never compared; replaced whole
+  private record DenseLayout(String[] fields, int @Nullable [] slots) {}
+
+  private @Nullable DenseLayout dense;
+
+  /**
+   * {@link #readPlain} for a {@link DenseRow} (a row of numbers from a batch file), for any schema
+   * of {@link #denseReadable}: where each of its fields goes is worked out once per names array;
+   * then the row's values are checked as {@code readPlain} checks them (finite; an integer
+   * feature's value a whole one) and placed, without a map entry or a boxed number, into the
+   * example {@code read} builds for such a row. Every row {@code readPlain} would refuse gives
+   * null, and {@code read} reads it as any map, so the answer is the same under every policy.
+   */
+  private <T extends Output<T>> @Nullable ArrayExample<T> readDense(DenseRow row, T unknown) {
+    DenseLayout layout = dense;
+    if (layout == null || layout.fields() != row.names()) {
+      layout = denseLayout(row.names(), slotNames.length);
+      dense = layout;
+    }
+    int[] slots = layout.slots();
+    if (slots == null) {
+      return null;
+    }
+    double[] values = new double[slotNames.length];
+    for (int i = 0; i < slots.length; i++) {
+      int slot = slots[i];
+      if (slot < 0) {
+        continue; // an ignored field
+      }
+      double d = row.value(i);
+      if (!Double.isFinite(d) || (integer[slot] && !isWhole(d))) {
+        return null;
+      }
+      values[slot] = d;
+    }
+    String[] names = plainNames;
+    // read's example for such a row: its names array is the slot names, in Tribuo's order or not
+    return names != null
+        ? SortedExample.ordered(unknown, names, values)
+        : SortedExample.of(unknown, slotNames.clone(), values);
+  }
+
+  private DenseLayout denseLayout(String[] fields, int slotCount) {
+    int[] slots = new int[fields.length];
+    long given = 0;
+    for (int i = 0; i < fields.length; i++) {
+      Key key = keys.get(fields[i]);
+      if (key == null) {
+        if (!ignored.contains(fields[i])) {
+          return new DenseLayout(fields, null);
+        }
+        slots[i] = -1;
+        continue;
+      }
+      int slot = key.slot();
+      long bit = 1L << slot;
+      if (key.feature() == null || group[slot] || (given & bit) != 0) {
+        return new DenseLayout(fields, null);
+      }
+      given |= bit;
+      slots[i] = slot;
+    }
+    if (given != (slotCount == Long.SIZE ? -1L : (1L << slotCount) - 1)) {
+      return new DenseLayout(fields, null);
+    }
+    return new DenseLayout(fields, slots);
   }
 
   /** How a request gave a one-hot group (see {@code read}); the two exclude each other. */
@@ -665,6 +753,11 @@ final class InputSchema {
       return (b.signum() == 0 || b.stripTrailingZeros().scale() <= 0)
           && b.abs().compareTo(java.math.BigDecimal.valueOf(MAX_INTEGER)) <= 0;
     }
+    return isWhole(d);
+  }
+
+  /** True if {@code d} is a whole number of magnitude at most {@link #MAX_INTEGER}. */
+  private static boolean isWhole(double d) {
     return d == Math.rint(d) && Math.abs(d) <= MAX_INTEGER;
   }
 

@@ -21,6 +21,7 @@ import io.github.mlops4j.serving.InvalidInputException;
 import io.github.mlops4j.serving.OverloadedException;
 import io.github.mlops4j.serving.Prediction;
 import io.github.mlops4j.serving.internal.BatchAccess;
+import io.github.mlops4j.serving.internal.DenseRow;
 import io.github.mlops4j.serving.internal.Texts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -75,12 +76,28 @@ final class ChunkScorer {
   /** Whether chunks of plain CSV records take {@link #scorePlainCsv} (off only in tests). */
   private final boolean fastCsv;
 
+  /**
+   * Whether the rows of plain CSV records whose inputs are all numbers go to the service as {@link
+   * DenseRow}s instead of maps (off only in tests).
+   */
+  private final boolean denseRows;
+
   ChunkScorer(JobPlan plan, InferenceService service, Duration overloadRetry) {
     this(plan, service, overloadRetry, true);
   }
 
   ChunkScorer(JobPlan plan, InferenceService service, Duration overloadRetry, boolean fastCsv) {
+    this(plan, service, overloadRetry, fastCsv, true);
+  }
+
+  ChunkScorer(
+      JobPlan plan,
+      InferenceService service,
+      Duration overloadRetry,
+      boolean fastCsv,
+      boolean denseRows) {
     this.fastCsv = fastCsv;
+    this.denseRows = denseRows;
     this.plan = plan;
     this.service = service;
     this.overloadRetryNanos = overloadRetry.toNanos();
@@ -200,6 +217,7 @@ final class ChunkScorer {
       fieldTo = new int[columns];
     }
     byte[] data = chunk.data();
+    String @Nullable [] denseNames = denseRows ? plan.denseNames : null;
     int capacity =
         capacity(
             plan.features == null
@@ -211,16 +229,20 @@ final class ChunkScorer {
         skip(result, rejects, chunk, i, "expected " + columns + " columns but found " + n);
         continue;
       }
-      Map<String, Object> request = new HashMap<>(capacity);
-      String problem;
-      if (plan.features == null) {
-        String[] cells = new String[columns];
-        for (int c = 0; c < columns; c++) {
-          cells[c] = PlainCsv.text(data, fieldFrom[c], fieldTo[c]);
+      @Nullable Map<String, Object> request =
+          denseNames == null ? null : denseRow(data, denseNames);
+      @Nullable String problem = null;
+      if (request == null) {
+        request = new HashMap<>(capacity);
+        if (plan.features == null) {
+          String[] cells = new String[columns];
+          for (int c = 0; c < columns; c++) {
+            cells[c] = PlainCsv.text(data, fieldFrom[c], fieldTo[c]);
+          }
+          problem = csvRequest(cells, request);
+        } else {
+          problem = plainRequest(data, request);
         }
-        problem = csvRequest(cells, request);
-      } else {
-        problem = plainRequest(data, request);
       }
       if (problem != null) {
         skip(result, rejects, chunk, i, problem);
@@ -233,6 +255,32 @@ final class ChunkScorer {
       }
       stage(result, out, rejects, chunk, i, request, passThrough);
     }
+  }
+
+  /**
+   * The request of a plain record whose inputs are all numeric columns ({@link
+   * JobPlan#denseNames}), as a {@link DenseRow}: the same entries as the map {@link #plainRequest}
+   * fills, in the same order, without a map entry or a boxed number per cell. Null if a cell is
+   * empty or not a number: that row takes {@code plainRequest}, which leaves the missing value out
+   * or gives the reject reason.
+   */
+  private @Nullable DenseRow denseRow(byte[] data, String[] names) {
+    int[] inputs = plan.denseInputs;
+    double[] values = new double[inputs.length];
+    for (int k = 0; k < inputs.length; k++) {
+      int c = plan.inputColumns[inputs[k]];
+      int from = fieldFrom[c];
+      int to = fieldTo[c];
+      if (from == to) {
+        return null;
+      }
+      try {
+        values[k] = PlainCsv.parseReal(data, from, to);
+      } catch (NumberFormatException e) {
+        return null; // the map path gives the reject reason
+      }
+    }
+    return new DenseRow(names, values);
   }
 
   /**

@@ -58,6 +58,17 @@ final class JobPlan {
   /** The cell as text (the raw column of a one-hot encoded field: its category). */
   static final byte TEXT = 2;
 
+  /**
+   * The input fields of a row that {@code ChunkScorer} may send as a {@link
+   * io.github.mlops4j.serving.internal.DenseRow} (a CSV file whose every input is a {@link #REAL}
+   * column and that has no request column), in the order in which the map it otherwise sends would
+   * iterate them; null when rows are always sent as maps. One array for the whole job.
+   */
+  final String @Nullable [] denseNames;
+
+  /** The input (index into {@link #inputNames}) of each of {@link #denseNames}. */
+  final int[] denseInputs;
+
   /** One-hot groups of the signature: field name to its one-hot features. */
   final Map<String, List<String>> groups;
 
@@ -175,6 +186,31 @@ final class JobPlan {
       this.passThroughColumns = new int[0];
       this.requestColumnIndexes = new int[0];
     }
+    boolean dense =
+        inputFormat == BatchFormat.CSV
+            && features != null
+            && inputNames.length > 0
+            && this.requestColumns.isEmpty();
+    for (byte kind : inputKinds) {
+      dense &= kind == REAL;
+    }
+    if (dense) {
+      // the order of the map ChunkScorer fills for the same row, so that problems keep their order
+      Map<String, Integer> request = new HashMap<>(requestCapacity());
+      for (int i = 0; i < inputNames.length; i++) {
+        request.put(inputNames[i], i);
+      }
+      this.denseNames = request.keySet().toArray(new String[0]);
+      this.denseInputs = request.values().stream().mapToInt(Integer::intValue).toArray();
+    } else {
+      this.denseNames = null;
+      this.denseInputs = new int[0];
+    }
+  }
+
+  /** The initial capacity of the map of a CSV row's request with a signature. */
+  int requestCapacity() {
+    return (int) ((inputColumns.length + requestColumns.size()) / 0.75f) + 1;
   }
 
   /** What the header lacks, and for each kind of column what helps. Bounded. */

@@ -1,0 +1,187 @@
+package io.github.mlops4j.serving.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.doubles;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+
+import io.github.mlops4j.registry.FeatureSpec;
+import io.github.mlops4j.registry.ModelSignature;
+import io.github.mlops4j.serving.internal.DenseRow;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.quicktheories.core.Gen;
+
+/**
+ * Rows sent to the service as {@link DenseRow}s (plain CSV records whose model inputs are all
+ * numeric columns) score exactly as rows sent as maps: the same output bytes (prediction ids aside,
+ * which count up), the same rejects and counts, on random chunks of numbers, empty cells, NaN,
+ * infinities, -0.0, huge exponents, malformed numbers, quoted fields and wrong column counts.
+ */
+class DenseRowProperties {
+  private static final long SEED = 0xDE45EL;
+
+  /** Cells that are not ordinary numbers. */
+  private static final String[] ODD = {
+    "",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "-0.0",
+    "0",
+    "1e400",
+    "-1e400",
+    "1e-400",
+    "-4.9e-324",
+    "1.7976931348623157e308",
+    "abc",
+    "1.2.3",
+    "0x1p3",
+    "1e",
+    "+5",
+    ".5",
+    "5.",
+    "1_0",
+    "\"2.5\"",
+    "\"\"",
+    "3d",
+    "é",
+    " 7"
+  };
+
+  @TempDir static Path workspace;
+  private static BatchFixtures fx;
+
+  @BeforeAll
+  static void open() {
+    fx = BatchFixtures.open(workspace);
+  }
+
+  @AfterAll
+  static void close() {
+    fx.close();
+  }
+
+  private static Gen<String> cells() {
+    Gen<String> numbers =
+        doubles()
+            .between(-50, 150)
+            .zip(
+                integers().between(0, 2),
+                (d, form) ->
+                    switch (form) {
+                      case 0 -> Double.toString(d);
+                      case 1 -> String.format(Locale.ROOT, "%.4f", d);
+                      default -> String.format(Locale.ROOT, "%.3e", d);
+                    });
+    return numbers.mix(integers().between(0, ODD.length - 1).map(k -> ODD[k]), 35);
+  }
+
+  @Test
+  void denseRows_scoreAsMapRowsDo() {
+    JobPlan probe = plan(BatchFormat.CSV);
+    assertThat(probe.denseNames).as("the fixture's file takes the dense path").isNotNull();
+    Gen<String> records =
+        lists()
+            .of(cells())
+            .ofSizeBetween(1, 3)
+            .zip(
+                integers().between(0, 9),
+                (cs, k) -> {
+                  // mostly the header's two inputs; else a record with a column too few or many
+                  List<String> fields = new ArrayList<>(cs);
+                  while (k < 8 && fields.size() < 2) {
+                    fields.add("1.0");
+                  }
+                  return String.join(",", k < 8 ? fields.subList(0, 2) : fields);
+                });
+    qt().withFixedSeed(SEED)
+        .withExamples(400)
+        .forAll(lists().of(records).ofSizeBetween(1, 12), integers().between(0, 3))
+        .checkAssert(
+            (rows, mode) -> {
+              StringBuilder csv = new StringBuilder("tenure,spend,customer_id\n");
+              for (int i = 0; i < rows.size(); i++) {
+                csv.append(rows.get(i)).append(',').append(i).append('\n');
+              }
+              BatchFormat out = mode % 2 == 0 ? BatchFormat.CSV : BatchFormat.JSON_LINES;
+              boolean fastCsv = mode < 2;
+              String text = csv.toString();
+              Scored dense = score(text, plan(out), fastCsv, true);
+              Scored maps = score(text, plan(out), fastCsv, false);
+              assertThat(dense.rejects).as(text).isEqualTo(maps.rejects);
+              assertThat(dense.output).as(text).isEqualTo(maps.output);
+              assertThat(dense.counts).as(text).containsExactly(maps.counts);
+            });
+  }
+
+  @Test
+  void aDenseRowIsTheMapItStandsFor() {
+    String[] names = {"tenure", "spend"};
+    DenseRow row = new DenseRow(names, new double[] {1.5, -0.0});
+    Map<String, Object> map = new HashMap<>();
+    map.put("tenure", 1.5);
+    map.put("spend", -0.0);
+    assertThat(row).isEqualTo(map).hasSameHashCodeAs(map);
+    assertThat(row.get("spend")).isEqualTo(-0.0);
+    assertThat(row.get("other")).isNull();
+    assertThat(row.containsKey("tenure")).isTrue();
+    assertThat(row.containsKey(null)).isFalse();
+    assertThat(new ArrayList<>(row.keySet())).containsExactly("tenure", "spend");
+  }
+
+  private static JobPlan plan(BatchFormat output) {
+    List<FeatureSpec> features = fx.service.signature().map(ModelSignature::inputs).orElseThrow();
+    return new JobPlan(
+        BatchFormat.CSV,
+        output,
+        BatchFormat.CSV,
+        List.of("tenure", "spend", "customer_id"),
+        features,
+        Set.of(),
+        List.of("customer_id"),
+        List.of(),
+        null);
+  }
+
+  /** A chunk's outcome; the prediction ids are blanked (they count up). */
+  private record Scored(String output, String rejects, long[] counts) {}
+
+  private static Scored score(String csv, JobPlan plan, boolean fastCsv, boolean denseRows) {
+    try {
+      RecordSplitter splitter =
+          new RecordSplitter(
+              new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), 0, 1, true, 4096);
+      BatchJob.readHeader(splitter);
+      RecordSplitter.Chunk chunk = splitter.next(0, 100);
+      assertThat(chunk).isNotNull();
+      ChunkResult r =
+          new ChunkScorer(plan, fx.service, Duration.ZERO, fastCsv, denseRows).score(chunk);
+      String output =
+          new String(r.output(), StandardCharsets.UTF_8)
+              .replaceAll("(?m)^([0-9]+),[^,]+,", "$1,ID,")
+              .replaceAll("\"prediction_id\":\"[^\"]*\"", "\"prediction_id\":\"ID\"");
+      return new Scored(
+          output,
+          new String(r.rejects(), StandardCharsets.UTF_8),
+          new long[] {r.rowsRead(), r.rowsScored(), r.rowsRejected(), r.modelErrors()});
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
