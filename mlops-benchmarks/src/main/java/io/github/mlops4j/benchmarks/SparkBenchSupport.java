@@ -28,6 +28,28 @@ final class SparkBenchSupport {
     return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
   }
 
+  /**
+   * CPU time of every thread of this process so far, in nanoseconds (Spark's executor threads, the
+   * driver, compilers and GC): on a shared machine the CPU a job uses says more than its wall time.
+   */
+  static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun
+        ? sun.getProcessCpuTime()
+        : -1;
+  }
+
+  /** Milliseconds the garbage collectors have spent so far. */
+  static long gcMillis() {
+    long ms = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc :
+        java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      ms += Math.max(0, gc.getCollectionTime());
+    }
+    return ms;
+  }
+
   /** Seconds {@code job} takes. */
   static double seconds(Runnable job) {
     long t0 = System.nanoTime();

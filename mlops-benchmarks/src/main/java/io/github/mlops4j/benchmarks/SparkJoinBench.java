@@ -148,11 +148,19 @@ public final class SparkJoinBench {
       }
       int[] joined = new int[1];
       Runnable singleJob = () -> joined[0] = features.historical(spine, refs).size();
+      List<Double> sparkCpu = new ArrayList<>();
+      List<Double> sparkGc = new ArrayList<>();
       for (int i = 0; i <= rounds; i++) { // round 0 is the warm-up
+        long cpu0 = SparkBenchSupport.processCpuNanos();
+        long gc0 = SparkBenchSupport.gcMillis();
         double s = spark ? SparkBenchSupport.seconds(sparkJob) * 1e9 / spineRows : 0;
+        double cpu = (SparkBenchSupport.processCpuNanos() - cpu0) / (double) spineRows;
+        double gc = (SparkBenchSupport.gcMillis() - gc0) / 1e3;
         double one = single ? SparkBenchSupport.seconds(singleJob) * 1e9 / spineRows : 0;
         if (i > 0) {
           sparkNanos.add(s);
+          sparkCpu.add(cpu);
+          sparkGc.add(gc);
           singleNanos.add(one);
         }
       }
@@ -164,7 +172,8 @@ public final class SparkJoinBench {
       System.out.printf(
           "spine=%d rows/view=%d entities=%d rounds=%d max heap=%d MiB%n"
               + "spark  ns/spine row: median %.0f %s%nsingle ns/spine row: median %.0f %s%n"
-              + "ratio spark/single: %.3f%n",
+              + "ratio spark/single: %.3f%n"
+              + "spark  process CPU ns/spine row: median %.0f %s; GC s per round %s%n",
           spineRows,
           rows,
           entities,
@@ -174,7 +183,10 @@ public final class SparkJoinBench {
           sparkNanos,
           one,
           singleNanos,
-          single && spark ? s / one : Double.NaN);
+          single && spark ? s / one : Double.NaN,
+          SparkBenchSupport.median(sparkCpu),
+          sparkCpu,
+          sparkGc);
       SparkSession.getDefaultSession().foreach(SparkJoinBench::stop);
     } finally {
       BenchmarkSupport.deleteRecursively(ws);

@@ -6,31 +6,29 @@ import io.github.mlops4j.features.FeatureStore;
 import io.github.mlops4j.features.FeatureView;
 import io.github.mlops4j.features.Field;
 import io.github.mlops4j.features.JoinOptions;
-import io.github.mlops4j.features.NanPolicy;
 import io.github.mlops4j.features.ValueType;
 import io.github.mlops4j.features.WriteResult;
-import io.github.mlops4j.features.internal.AsOfRule;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.spark.api.java.function.CoGroupFunction;
-import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
+import org.apache.spark.sql.execution.exchange.Exchange;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.hash.Murmur3_x86_32;
 import org.jspecify.annotations.Nullable;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The feature store's point-in-time join ({@link FeatureStore#historical}) over Spark {@code
@@ -54,10 +52,16 @@ import org.jspecify.annotations.Nullable;
  * feature's type. Times are either {@code long} epoch nanoseconds (exact, like the store) or Spark
  * timestamps (microseconds). Keys of type {@code LONG} may be any integral column type.
  *
- * <p>Limits: each view's rows are grouped by entity on the executors, so one entity's rows and
- * spine rows must fit in a task's memory (the spine as a whole has no such limit). On-demand
- * features are not computed here. A spine row with a null key, or a feature row with a null key or
- * time, fails the job with a {@link FeatureException} naming the view and column.
+ * <p>How it runs: the spine rows and the feature rows of every view with the same entity keys are
+ * shuffled once by entity, sorted within partitions by (entity, time, then feature rows before
+ * spine rows at equal times), and swept in one pass that keeps, per entity and view, the winner so
+ * far (and, as of known time, the rows not yet known at the current spine time); views keyed
+ * differently take one such pass each. A final sort by the spine's row index restores spine order.
+ * No entity's rows are held in memory as a whole, and Spark's sort spills to disk as needed.
+ *
+ * <p>Limits: on-demand features are not computed here. A spine row with a null key or time, or a
+ * feature row with a null key or time, fails the job with a {@link FeatureException} naming the
+ * view and column.
  *
  * @since 0.1.0
  */
@@ -287,243 +291,251 @@ public final class SparkFeatures {
         fs.add(f);
       }
     }
-    Column time = nanos(spine, SPINE_TIME, "spine");
-    // The index is computed once and kept (localCheckpoint): every view's branch and the final
-    // join must see the same number for a spine row, and a spine that comes out of a shuffle
-    // could be numbered differently each time it is evaluated. A lost block fails the job
-    // rather than mixing rows up.
-    Dataset<Row> indexed =
-        spine.withColumn(INDEX, functions.monotonically_increasing_id()).localCheckpoint();
-    Dataset<Row> out = indexed;
-    for (Map.Entry<String, List<Field>> e : byView.entrySet()) {
-      FeatureView v = Objects.requireNonNull(views.get(e.getKey()));
-      Dataset<Row> source = rows.get(v.name());
-      if (source == null) {
-        throw new IllegalArgumentException("No feature rows given for view " + quote(v.name()));
+    nanos(spine, SPINE_TIME, "spine"); // checks the column before any job runs
+    List<String> spineColumns = List.of(spine.columns());
+    // Views with the same entity keys are joined in one pass: their feature rows and the spine
+    // rows in one shuffle by entity, one sort, one sweep. Views keyed differently take one pass
+    // each, the second over the first one's result.
+    Map<List<Field>, List<String>> passes = new LinkedHashMap<>();
+    for (String view : byView.keySet()) {
+      FeatureView v = Objects.requireNonNull(views.get(view));
+      if (!rows.containsKey(view)) {
+        throw new IllegalArgumentException("No feature rows given for view " + quote(view));
       }
-      long ttl = options.ttl(v.name()).map(Duration::toNanos).orElse(v.ttl().toNanos());
-      Dataset<Row> joined =
-          joinView(indexed, time, source, v, e.getValue(), ttl, options.asOfKnownTime());
-      out = out.join(joined, INDEX, "left");
+      passes.computeIfAbsent(v.entities(), k -> new ArrayList<>()).add(view);
     }
-    return out.orderBy(INDEX).drop(INDEX);
+    // The index restores spine order at the end. The spine is read once, in the first pass's
+    // shuffle, so each spine row is numbered once; what follows reads shuffled copies of it.
+    Dataset<Row> out = spine.withColumn(INDEX, functions.monotonically_increasing_id());
+    for (Map.Entry<List<Field>, List<String>> pass : passes.entrySet()) {
+      List<FeatureView> vs = new ArrayList<>();
+      for (String view : pass.getValue()) {
+        vs.add(Objects.requireNonNull(views.get(view)));
+      }
+      out = joinPass(out, pass.getKey(), vs, byView, rows, options);
+    }
+    List<Column> select = new ArrayList<>();
+    for (String c : spineColumns) {
+      select.add(out.col(quoted(c)));
+    }
+    for (Map.Entry<String, List<Field>> e : byView.entrySet()) {
+      select.add(out.col(quoted(eventTimeColumn(e.getKey()))));
+      for (Field f : e.getValue()) {
+        String ref = e.getKey() + ":" + f.name();
+        select.add(out.col(quoted(valueColumn(ref))));
+        select.add(out.col(quoted(statusColumn(ref))));
+      }
+    }
+    return inSpineOrder(out, spine).select(select.toArray(new Column[0]));
   }
 
-  private static Dataset<Row> joinView(
-      Dataset<Row> indexed,
-      Column time,
-      Dataset<Row> source,
-      FeatureView view,
-      List<Field> features,
-      long ttlNanos,
-      boolean asOfKnownTime) {
-    List<Field> keys = view.entities();
-    List<Column> probe = new ArrayList<>();
-    List<Column> stored = new ArrayList<>();
-    for (Field k : keys) {
-      probe.add(typed(indexed, k, "spine").as(k.name()));
-      stored.add(typed(source, k, "rows of " + view.name()).as(k.name()));
+  /**
+   * The rows of {@code out} in spine order. When the spine is read straight from its source (no
+   * exchange or subquery in its plan), the number of its partitions is known without running
+   * anything; the index holds each row's spine partition ({@code monotonically_increasing_id}: the
+   * partition in the upper 31 bits, the row within it in the lower 33), so each spine partition's
+   * rows are sent to the result partition of the same number and sorted there by index. Else a
+   * global sort by the index, whose range partitioning first samples its input in a job of its own
+   * (the sort and sweep of the last pass run twice then).
+   */
+  private static Dataset<Row> inSpineOrder(Dataset<Row> out, Dataset<Row> spine) {
+    int parts = scanPartitions(spine);
+    if (parts <= 0) {
+      return out.orderBy(INDEX);
     }
-    probe.add(indexed.col(INDEX));
-    probe.add(time.as("t"));
-    stored.add(nanos(source, EVENT_TIME, view.name()).as("e"));
-    stored.add(nanos(source, CREATED_TIME, view.name()).as("c"));
-    stored.add(
-        (has(source, SEQUENCE)
-                ? source.col(SEQUENCE).cast(DataTypes.LongType)
-                : functions.monotonically_increasing_id())
-            .as("s"));
-    for (Field f : features) {
-      stored.add(typed(source, f, "rows of " + view.name()).as(f.name()));
-    }
-    Dataset<Row> probes = indexed.select(probe.toArray(new Column[0]));
-    Dataset<Row> storedRows = source.select(stored.toArray(new Column[0]));
+    Column partition =
+        functions.least(
+            functions.shiftright(out.col(INDEX), 33).cast(DataTypes.IntegerType),
+            functions.lit(parts - 1));
+    Column key = functions.element_at(functions.lit(partitionKeys(parts)), partition.plus(1));
+    return out.repartition(parts, key).sortWithinPartitions(INDEX);
+  }
 
-    StructType keySchema = new StructType();
-    for (Field k : keys) {
-      keySchema = keySchema.add(k.name(), sparkType(k.type()), true);
+  /**
+   * For each partition number {@code p} below {@code parts}, an {@code int} that Spark's hash
+   * partitioning ({@code pmod(murmur3(value, seed 42), parts)}, as {@code repartition(parts,
+   * column)} computes it) sends to partition {@code p}.
+   */
+  static int[] partitionKeys(int parts) {
+    int[] keys = new int[parts];
+    boolean[] found = new boolean[parts];
+    int left = parts;
+    for (int v = 0; left > 0; v++) {
+      int p = Math.floorMod(Murmur3_x86_32.hashInt(v, 42), parts);
+      if (!found[p]) {
+        found[p] = true;
+        keys[p] = v;
+        left--;
+      }
     }
-    StructType outSchema =
-        new StructType()
-            .add(INDEX, DataTypes.LongType, false)
-            .add(eventTimeColumn(view.name()), DataTypes.LongType, true);
-    int[] nanColumns = new int[features.size()];
-    for (int i = 0; i < features.size(); i++) {
-      Field f = features.get(i);
-      String ref = view.name() + ":" + f.name();
-      outSchema =
-          outSchema
-              .add(valueColumn(ref), sparkType(f.type()), true)
-              .add(statusColumn(ref), DataTypes.StringType, false);
-      nanColumns[i] = f.type() == ValueType.DOUBLE ? 1 : 0;
+    return keys;
+  }
+
+  /**
+   * The number of partitions of {@code spine} when its plan reads its source without an exchange or
+   * subquery (so that building its RDD runs no job), else -1.
+   */
+  private static int scanPartitions(Dataset<Row> spine) {
+    if (!(spine instanceof org.apache.spark.sql.classic.Dataset<Row> classic)) {
+      return -1;
+    }
+    SparkPlan plan = classic.queryExecution().executedPlan();
+    return exchangeFree(plan) ? plan.execute().getNumPartitions() : -1;
+  }
+
+  private static boolean exchangeFree(SparkPlan plan) {
+    if (plan instanceof Exchange
+        || plan instanceof AdaptiveSparkPlanExec
+        || !plan.subqueries().isEmpty()) {
+      return false;
+    }
+    for (SparkPlan child : CollectionConverters.asJava(plan.children())) {
+      if (!exchangeFree(child)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final String KEY = "__mlops_key_";
+  private static final String TIME = "__mlops_time";
+  private static final String KIND = "__mlops_kind";
+  private static final String CREATED = "__mlops_created";
+  private static final String SEQ = "__mlops_sequence";
+  private static final String PAYLOAD = "__mlops_payload_";
+  private static final String HASH = "__mlops_key_hash";
+
+  /**
+   * One pass of the join: the spine rows (with every column of {@code probe}) and the feature rows
+   * of {@code vs}, which share the entity keys {@code keys}, as one Dataset shuffled by entity,
+   * sorted by (key hash, keys, time, kind, created time, sequence) within partitions and swept by
+   * {@link AsOfPass}: {@code probe}'s columns followed by each view's result columns.
+   */
+  private static Dataset<Row> joinPass(
+      Dataset<Row> probe,
+      List<Field> keys,
+      List<FeatureView> vs,
+      Map<String, List<Field>> byView,
+      Map<String, Dataset<Row>> rows,
+      JoinOptions options) {
+    StructType probeSchema = probe.schema();
+    List<List<Field>> features = new ArrayList<>();
+    for (FeatureView v : vs) {
+      features.add(Objects.requireNonNull(byView.get(v.name())));
     }
     int k = keys.size();
-    String[] keyNames = keys.stream().map(Field::name).toArray(String[]::new);
-    KeyFunction probeKey = new KeyFunction(view.name(), "spine", keyNames);
-    KeyFunction rowKey = new KeyFunction(view.name(), "feature rows", keyNames);
-    ViewJoin join =
-        new ViewJoin(
-            view.name(),
-            k,
-            features.size(),
-            nanColumns,
-            view.nanPolicy(),
-            features.stream().map(Field::name).toArray(String[]::new),
-            ttlNanos,
-            asOfKnownTime);
-    return probes
-        .groupByKey(probeKey, Encoders.row(keySchema))
-        .cogroup(
-            storedRows.groupByKey(rowKey, Encoders.row(keySchema)), join, Encoders.row(outSchema));
+    List<Column> spineSide = new ArrayList<>();
+    for (int i = 0; i < k; i++) {
+      spineSide.add(typed(probe, keys.get(i), "spine").as(KEY + i));
+    }
+    spineSide.add(nanos(probe, SPINE_TIME, "spine").as(TIME));
+    spineSide.add(functions.lit(vs.size()).as(KIND));
+    spineSide.add(functions.lit(null).cast(DataTypes.LongType).as(CREATED));
+    spineSide.add(functions.lit(null).cast(DataTypes.LongType).as(SEQ));
+    StructField[] payload = probeSchema.fields();
+    for (int i = 0; i < payload.length; i++) {
+      spineSide.add(probe.col(quoted(payload[i].name())).as(PAYLOAD + i));
+    }
+    int firstFeature = k + 4 + payload.length;
+    List<AsOfPass.View> passViews = new ArrayList<>();
+    for (int v = 0; v < vs.size(); v++) {
+      FeatureView view = vs.get(v);
+      List<Field> fs = features.get(v);
+      for (int j = 0; j < fs.size(); j++) {
+        spineSide.add(nullOf(fs.get(j), v, j));
+      }
+      boolean[] doubles = new boolean[fs.size()];
+      for (int j = 0; j < doubles.length; j++) {
+        doubles[j] = fs.get(j).type() == ValueType.DOUBLE;
+      }
+      passViews.add(
+          new AsOfPass.View(
+              view.name(),
+              fs.stream().map(Field::name).toArray(String[]::new),
+              doubles,
+              view.nanPolicy(),
+              options.ttl(view.name()).map(Duration::toNanos).orElse(view.ttl().toNanos()),
+              firstFeature));
+      firstFeature += fs.size();
+    }
+    Dataset<Row> all = probe.select(spineSide.toArray(new Column[0]));
+    for (int v = 0; v < vs.size(); v++) {
+      FeatureView view = vs.get(v);
+      Dataset<Row> source = Objects.requireNonNull(rows.get(view.name()));
+      String where = "rows of " + view.name();
+      List<Column> side = new ArrayList<>();
+      for (int i = 0; i < k; i++) {
+        side.add(typed(source, keys.get(i), where).as(KEY + i));
+      }
+      side.add(nanos(source, EVENT_TIME, view.name()).as(TIME));
+      side.add(functions.lit(v).as(KIND));
+      side.add(nanos(source, CREATED_TIME, view.name()).as(CREATED));
+      side.add(
+          (has(source, SEQUENCE)
+                  ? source.col(SEQUENCE).cast(DataTypes.LongType)
+                  : functions.monotonically_increasing_id())
+              .as(SEQ));
+      for (int i = 0; i < payload.length; i++) {
+        side.add(functions.lit(null).cast(payload[i].dataType()).as(PAYLOAD + i));
+      }
+      for (int w = 0; w < vs.size(); w++) {
+        List<Field> fs = features.get(w);
+        for (int j = 0; j < fs.size(); j++) {
+          side.add(
+              w == v
+                  ? typed(source, fs.get(j), where).as(featureColumn(w, j))
+                  : nullOf(fs.get(j), w, j));
+        }
+      }
+      all = all.union(source.select(side.toArray(new Column[0])));
+    }
+    Column[] keyColumns = new Column[k];
+    for (int i = 0; i < k; i++) {
+      keyColumns[i] = all.col(KEY + i);
+    }
+    all = all.withColumn(HASH, functions.xxhash64(keyColumns));
+    List<Column> order = new ArrayList<>();
+    order.add(all.col(HASH));
+    order.addAll(List.of(keyColumns));
+    order.add(all.col(TIME));
+    order.add(all.col(KIND));
+    order.add(all.col(CREATED));
+    order.add(all.col(SEQ));
+    Dataset<Row> sorted =
+        all.repartition(all.col(HASH)).sortWithinPartitions(order.toArray(new Column[0]));
+
+    StructType outSchema = probeSchema;
+    for (int v = 0; v < vs.size(); v++) {
+      String name = vs.get(v).name();
+      outSchema = outSchema.add(eventTimeColumn(name), DataTypes.LongType, true);
+      for (Field f : features.get(v)) {
+        String ref = name + ":" + f.name();
+        outSchema =
+            outSchema
+                .add(valueColumn(ref), sparkType(f.type()), true)
+                .add(statusColumn(ref), DataTypes.StringType, false);
+      }
+    }
+    AsOfPass pass =
+        new AsOfPass(
+            keys.stream().map(Field::name).toArray(String[]::new),
+            payload.length,
+            passViews.toArray(new AsOfPass.View[0]),
+            options.asOfKnownTime());
+    return sorted.mapPartitions(pass, Encoders.row(outSchema));
   }
 
-  /** The entity key of a probe or stored row (its first columns); a null key is an error. */
-  private static final class KeyFunction implements MapFunction<Row, Row> {
-    private static final long serialVersionUID = 1L;
-    private final String view;
-    private final String side;
-    private final String[] names;
-
-    KeyFunction(String view, String side, String[] names) {
-      this.view = view;
-      this.side = side;
-      this.names = names;
-    }
-
-    @Override
-    public Row call(Row r) {
-      Object[] key = new Object[names.length];
-      for (int i = 0; i < key.length; i++) {
-        if (r.isNullAt(i)) {
-          throw new FeatureException(
-              view, names[i], -1, "A row of the " + side + " has a null entity key " + names[i]);
-        }
-        key[i] = r.get(i);
-      }
-      return RowFactory.create(key);
-    }
+  private static String featureColumn(int view, int feature) {
+    return "__mlops_v" + view + "_" + feature;
   }
 
-  /** A stored row with its times, as the as-of rule sees it. */
-  private record Stamp(long eventNanos, long createdNanos, long sequence, Row row)
-      implements AsOfRule.Stamped {}
+  private static Column nullOf(Field f, int view, int feature) {
+    return functions.lit(null).cast(sparkType(f.type())).as(featureColumn(view, feature));
+  }
 
-  /** Joins one entity's spine rows with its stored rows by the as-of rule. */
-  private static final class ViewJoin implements CoGroupFunction<Row, Row, Row, Row> {
-    private static final long serialVersionUID = 1L;
-    private final String view;
-    private final int keys;
-    private final int width;
-    private final int[] doubles;
-    private final NanPolicy nanPolicy;
-    private final String[] names;
-    private final long ttlNanos;
-    private final boolean asOfKnownTime;
-
-    ViewJoin(
-        String view,
-        int keys,
-        int width,
-        int[] doubles,
-        NanPolicy nanPolicy,
-        String[] names,
-        long ttlNanos,
-        boolean asOfKnownTime) {
-      this.view = view;
-      this.keys = keys;
-      this.width = width;
-      this.doubles = doubles;
-      this.nanPolicy = nanPolicy;
-      this.names = names;
-      this.ttlNanos = ttlNanos;
-      this.asOfKnownTime = asOfKnownTime;
-    }
-
-    @Override
-    public Iterator<Row> call(Row key, Iterator<Row> probes, Iterator<Row> rows) {
-      if (!probes.hasNext()) {
-        return Collections.emptyIterator();
-      }
-      List<Row> ps = new ArrayList<>();
-      probes.forEachRemaining(ps::add);
-      List<Stamp> stored = new ArrayList<>();
-      while (rows.hasNext()) {
-        Row r = rows.next();
-        for (int i = keys; i < keys + 2; i++) {
-          if (r.isNullAt(i)) {
-            throw new FeatureException(
-                view,
-                i == keys ? EVENT_TIME : CREATED_TIME,
-                -1,
-                "A feature row of "
-                    + view
-                    + " has a null "
-                    + (i == keys ? EVENT_TIME : CREATED_TIME));
-          }
-        }
-        stored.add(
-            new Stamp(
-                r.getLong(keys),
-                r.getLong(keys + 1),
-                r.isNullAt(keys + 2) ? 0 : r.getLong(keys + 2),
-                r));
-      }
-      long[] times = new long[ps.size()];
-      for (int i = 0; i < times.length; i++) {
-        Row p = ps.get(i);
-        if (p.isNullAt(keys + 1)) {
-          throw new FeatureException(view, SPINE_TIME, -1, "A spine row has a null " + SPINE_TIME);
-        }
-        times[i] = p.getLong(keys + 1);
-      }
-      List<@Nullable Stamp> winners = AsOfRule.winners(stored, times, asOfKnownTime);
-      List<Row> out = new ArrayList<>(ps.size());
-      for (int i = 0; i < times.length; i++) {
-        out.add(row(ps.get(i).getLong(keys), times[i], winners.get(i)));
-      }
-      return out.iterator();
-    }
-
-    private Row row(long index, long t, @Nullable Stamp w) {
-      @Nullable Object[] values = new Object[2 + 2 * width];
-      values[0] = index;
-      if (w == null) {
-        for (int j = 0; j < width; j++) {
-          values[3 + 2 * j] = FeatureStatus.NOT_FOUND.name();
-        }
-        return RowFactory.create(values);
-      }
-      values[1] = w.eventNanos();
-      if (AsOfRule.expired(w.eventNanos(), t, ttlNanos)) {
-        for (int j = 0; j < width; j++) {
-          values[3 + 2 * j] = FeatureStatus.EXPIRED.name();
-        }
-        return RowFactory.create(values);
-      }
-      for (int j = 0; j < width; j++) {
-        int col = keys + 3 + j;
-        Object v = w.row().isNullAt(col) ? null : w.row().get(col);
-        if (v != null && doubles[j] == 1 && Double.isNaN((Double) v)) {
-          if (nanPolicy == NanPolicy.MISSING) {
-            v = null;
-          } else if (nanPolicy == NanPolicy.REJECT) {
-            throw new FeatureException(
-                view,
-                names[j],
-                -1,
-                "Feature "
-                    + names[j]
-                    + " of view "
-                    + view
-                    + " is NaN, which the view's NanPolicy.REJECT refuses; store the rows with"
-                    + " MISSING or KEEP, or clean them");
-          }
-        }
-        values[2 + 2 * j] = v;
-        values[3 + 2 * j] = (v == null ? FeatureStatus.NULL_VALUE : FeatureStatus.PRESENT).name();
-      }
-      return RowFactory.create(values);
-    }
+  /** A column name as {@code Dataset.col} takes it literally (no nesting by dots). */
+  private static String quoted(String column) {
+    return "`" + column.replace("`", "``") + "`";
   }
 
   // ---------------------------------------------------------------- columns
