@@ -469,7 +469,8 @@ final class ViewDefinition {
 
   /** The view as the public type, without on-demand parts. */
   FeatureView toView() {
-    FeatureView.Builder b = FeatureView.builder(name).description(description).ttl(ttl);
+    FeatureView.Builder b =
+        FeatureView.builder(name).description(description).ttl(ttl).nanPolicy(nanPolicy);
     for (Field f : entities) {
       b.entity(f.name(), f.type());
     }

@@ -46,7 +46,11 @@ final class ViewState {
 
   /** The public form: stored parts plus this process's on-demand parts. */
   FeatureView toView() {
-    FeatureView.Builder b = FeatureView.builder(name).description(def.description).ttl(def.ttl);
+    FeatureView.Builder b =
+        FeatureView.builder(name)
+            .description(def.description)
+            .ttl(def.ttl)
+            .nanPolicy(def.nanPolicy);
     for (Field f : def.entities) {
       b.entity(f.name(), f.type());
     }

@@ -137,7 +137,7 @@ class SegmentSealerTest {
     int in = 0;
     int at = 0;
     for (long i = 0; i < segments; i++) {
-      int length = (int) Math.min(SEGMENT + 16, sealed.length - in);
+      int length = Math.min(SEGMENT + 16, sealed.length - in);
       cipher.init(Cipher.DECRYPT_MODE, key, EncryptedFormat.segmentNonce(i, i == segments - 1));
       at += cipher.doFinal(sealed, in, length, plain, at);
       in += length;

@@ -40,6 +40,30 @@ class NanPolicyTest {
   }
 
   @Test
+  void theDeclaredPolicy_isWhatTheStoreReportsForTheView_beforeAndAfterReopen() {
+    for (NanPolicy policy : NanPolicy.values()) {
+      String name = "stats_" + policy.name().toLowerCase(java.util.Locale.ROOT);
+      FeatureView declared =
+          FeatureView.builder(name)
+              .entity("applicant_id", ValueType.STRING)
+              .feature("debt_ratio", ValueType.DOUBLE)
+              .nanPolicy(policy)
+              .build();
+      try (FeatureStore features = open()) {
+        features.apply(declared);
+        assertThat(features.view(name).orElseThrow().nanPolicy()).isEqualTo(policy);
+      }
+      try (FeatureStore features = open()) {
+        assertThat(features.views())
+            .filteredOn(v -> v.name().equals(name))
+            .singleElement()
+            .extracting(FeatureView::nanPolicy)
+            .isEqualTo(policy);
+      }
+    }
+  }
+
+  @Test
   void byDefault_aNaNFailsTheWrite_namingViewFeatureKeyAndRow_andNothingIsStored() {
     try (FeatureStore features = open()) {
       features.apply(view(null));
