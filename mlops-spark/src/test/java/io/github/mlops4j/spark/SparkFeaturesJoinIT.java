@@ -215,8 +215,12 @@ class SparkFeaturesJoinIT {
   }
 
   private static List<TrainingRow> singleJvm(boolean asOfKnownTime) {
+    return singleJvm(PROBES, asOfKnownTime);
+  }
+
+  private static List<TrainingRow> singleJvm(List<Row> probes, boolean asOfKnownTime) {
     List<EntityRow> spine = new ArrayList<>();
-    for (Row p : PROBES) {
+    for (Row p : probes) {
       long t = p.getLong(3);
       spine.add(
           EntityRow.of(
@@ -289,6 +293,47 @@ class SparkFeaturesJoinIT {
       assertThat(value(actual.get(9), "spend:amount").status()).isEqualTo(FeatureStatus.NOT_FOUND);
       assertThat(value(actual.get(9), "sales:revenue").value()).isEqualTo(20.0);
       assertThat(value(actual.get(2), "risk:score").status()).isEqualTo(FeatureStatus.NULL_VALUE);
+    }
+  }
+
+  /**
+   * A spine read straight from several partitions (an RDD of five slices, no exchange in its plan)
+   * takes the path that sends each spine partition's rows to the result partition of the same
+   * number: the rows still come back in spine order, with the store's answers.
+   */
+  @Test
+  void aSpineOfSeveralPartitions_comesBackInSpineOrder() {
+    java.util.Random random = new java.util.Random(42);
+    String[] customers = {"c1", "c2", "c4", "c5"};
+    List<Row> probes = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      probes.add(
+          probe(
+              customers[random.nextInt(customers.length)],
+              1 + random.nextInt(3),
+              i,
+              50 + random.nextInt(500),
+              0));
+    }
+    Dataset<Row> spine =
+        spark.createDataFrame(
+            org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(probes, 5),
+            SPINE);
+    assertThat(spine.javaRDD().getNumPartitions()).isEqualTo(5);
+    List<Row> actual =
+        SparkFeatures.of(features)
+            .historical(spine, rows, REFS, JoinOptions.builder().build())
+            .collectAsList();
+    List<TrainingRow> expected = singleJvm(probes, false);
+    assertThat(actual).hasSize(probes.size());
+    for (int i = 0; i < probes.size(); i++) {
+      assertThat(actual.get(i).getInt(2)).as("label of result row %s", i).isEqualTo(i);
+      for (String ref : REFS) {
+        assertThat(value(actual.get(i), ref))
+            .as("%s of spine row %s", ref, i)
+            .isEqualTo(expected.get(i).value(ref));
+      }
     }
   }
 
