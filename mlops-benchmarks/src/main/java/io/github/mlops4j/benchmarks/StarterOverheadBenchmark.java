@@ -65,9 +65,7 @@ import org.springframework.context.annotation.Bean;
  *       {@code Observation} per call, timed by the same handler.
  *   <li>{@code startContext} / {@code startByHand} (single shot): a non-web context with the
  *       starter and one served model, started and closed; the store, tracker, feature store,
- *       registry and service built and closed by hand. The starter builds its objects on a
- *       background thread while Spring starts ({@code mlops.startup.background}, on by default;
- *       {@code -jvmArgsAppend -Dmlops.startup.background=false} for the start without it).
+ *       registry and service built and closed by hand.
  *   <li>{@code startBareContext} (single shot): the same context start with mlops4j's
  *       auto-configuration excluded, the floor Spring sets: {@code startContext} can be no faster
  *       than {@code startBareContext + startByHand}, so when {@code startBareContext} exceeds half

@@ -82,10 +82,7 @@ public class MlopsAutoConfiguration {
   /** The store every component shares. */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean(Store.class)
-  public Store mlopsStore(
-      MlopsProperties properties,
-      ObjectProvider<DataSource> dataSource,
-      org.springframework.beans.factory.BeanFactory beanFactory) {
+  public Store mlopsStore(MlopsProperties properties, ObjectProvider<DataSource> dataSource) {
     if (properties.getStore() == MlopsProperties.StoreKind.DATASOURCE) {
       DataSource ds = dataSource.getIfAvailable();
       if (ds == null) {
@@ -105,9 +102,7 @@ public class MlopsAutoConfiguration {
           "mlops.workspace", null, "required with mlops.store=embedded");
     }
     try {
-      BackgroundStart background = BackgroundStart.in(beanFactory);
-      Store store = background == null ? null : background.store(properties);
-      return store != null ? store : Store.open(workspace);
+      return Store.open(workspace);
     } catch (RuntimeException e) {
       throw new InvalidConfigurationPropertyValueException(
           "mlops.workspace", workspace, String.valueOf(e.getMessage()));
@@ -117,11 +112,8 @@ public class MlopsAutoConfiguration {
   /** Experiment tracking on the shared store. */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean(Tracker.class)
-  public Tracker mlopsTracker(
-      Store store, org.springframework.beans.factory.BeanFactory beanFactory) {
-    BackgroundStart background = BackgroundStart.in(beanFactory);
-    Tracker tracker = background == null ? null : background.tracker(store);
-    return tracker != null ? tracker : Tracker.builder().store(store).build();
+  public Tracker mlopsTracker(Store store) {
+    return Tracker.builder().store(store).build();
   }
 
   /**
@@ -183,23 +175,12 @@ public class MlopsAutoConfiguration {
   static class RegistryConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(ModelRegistry.class)
-    ModelRegistry mlopsModelRegistry(
-        Store store,
-        MlopsProperties properties,
-        org.springframework.beans.factory.BeanFactory beanFactory) {
+    ModelRegistry mlopsModelRegistry(Store store, MlopsProperties properties) {
       if (properties.getRegistryPollInterval().isNegative()) {
         throw new InvalidConfigurationPropertyValueException(
             "mlops.registry-poll-interval",
             properties.getRegistryPollInterval(),
             "must not be negative");
-      }
-      BackgroundStart background = BackgroundStart.in(beanFactory);
-      Object built =
-          background == null
-              ? null
-              : background.registry(store, properties.getRegistryPollInterval());
-      if (built != null) {
-        return (ModelRegistry) built;
       }
       return ModelRegistry.builder()
           .store(store)
@@ -243,8 +224,7 @@ public class MlopsAutoConfiguration {
           tracker.getIfAvailable(),
           meters,
           observers.getIfAvailable(),
-          publisher,
-          BackgroundStart.in(beanFactory));
+          publisher);
     }
   }
 

@@ -55,8 +55,6 @@ public class MlopsProperties {
 
   private final Console console = new Console();
 
-  private final Startup startup = new Startup();
-
   /** Defaults, then bound by Spring. */
   public MlopsProperties() {}
 
@@ -102,10 +100,6 @@ public class MlopsProperties {
 
   public Console getConsole() {
     return console;
-  }
-
-  public Startup getStartup() {
-    return startup;
   }
 
   /** {@code mlops.serving.*}: the served models. */
@@ -362,28 +356,6 @@ public class MlopsProperties {
 
     public void setPath(String path) {
       this.path = path;
-    }
-  }
-
-  /** {@code mlops.startup.*}: how the starter's objects are built while the application starts. */
-  public static class Startup {
-    /**
-     * With an embedded workspace that already exists, open its store, tracker and registry and load
-     * the served models on a background thread while Spring Boot prepares the context, and let the
-     * beans take them (the system property spring.backgroundpreinitializer.ignore=true turns this
-     * off too). With false, each bean builds its object when Spring creates it.
-     */
-    private boolean background = true;
-
-    /** Defaults, then bound by Spring. */
-    public Startup() {}
-
-    public boolean isBackground() {
-      return background;
-    }
-
-    public void setBackground(boolean background) {
-      this.background = background;
     }
   }
 }

@@ -13,7 +13,6 @@ import io.github.mlops4j.serving.metrics.ServingMeters;
 import io.github.mlops4j.tracking.Tracker;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,10 +50,7 @@ public final class ServedModels implements SmartLifecycle {
   public static final class Served {
     private final String name;
     private final MlopsProperties.Model settings;
-
-    /** Replaced, before the service is published, by the one of a service built in background. */
-    volatile InFlight inFlight = new InFlight();
-
+    final InFlight inFlight = new InFlight();
     private volatile @Nullable InferenceService service;
     private volatile ServingEvent.@Nullable LoadFailed lastFailure;
     private volatile boolean draining;
@@ -120,7 +116,6 @@ public final class ServedModels implements SmartLifecycle {
   private final @Nullable Object meterRegistry;
   private final @Nullable ServingObservers observers;
   private final @Nullable ApplicationEventPublisher publisher;
-  private final @Nullable BackgroundStart background;
   private final Map<String, Served> served;
   private volatile boolean running;
 
@@ -131,8 +126,7 @@ public final class ServedModels implements SmartLifecycle {
       @Nullable Tracker tracker,
       @Nullable Object meterRegistry,
       @Nullable ServingObservers observers,
-      @Nullable ApplicationEventPublisher publisher,
-      @Nullable BackgroundStart background) {
+      @Nullable ApplicationEventPublisher publisher) {
     this.properties = properties;
     this.registry = registry;
     this.features = features;
@@ -140,7 +134,6 @@ public final class ServedModels implements SmartLifecycle {
     this.meterRegistry = meterRegistry;
     this.observers = observers;
     this.publisher = publisher;
-    this.background = background;
     Map<String, Served> m = new LinkedHashMap<>();
     properties.getServing().getModels().forEach((name, s) -> m.put(name, new Served(name, s)));
     this.served = Collections.unmodifiableMap(m);
@@ -158,49 +151,12 @@ public final class ServedModels implements SmartLifecycle {
 
   /**
    * Builds the service of {@code name}: loads and warms its first version, or, with {@code
-   * required=false}, starts it without one when it has none that loads yet. Takes the service built
-   * in background instead when it was built from the same registry and settings.
+   * required=false}, starts it without one when it has none that loads yet.
    */
   InferenceService start(String name) {
     Served s = Objects.requireNonNull(served.get(name), name);
     MlopsProperties.Model m = s.settings;
     String prefix = "mlops.serving.models." + name;
-    ServingMeters meters =
-        meterRegistry != null && properties.getServing().isMeters()
-            ? MicrometerMeters.of(meterRegistry)
-            : null;
-    PredictionObserver delegate = observers == null ? null : observers.forModel(name);
-    try {
-      Prebuilt pre =
-          background == null
-              ? null
-              : background.service(name, registry, settingsKey(m, properties), Prebuilt.class);
-      InferenceService service;
-      if (pre != null) {
-        service = pre.claim(s, delegate, meters);
-      } else {
-        InferenceService.Builder b = builder(name, m, registry, features);
-        if (meters != null) {
-          b.meters(meters);
-        }
-        b.listener(PredictionListener.onServingEvent(s::onEvent)).sampleRate(0);
-        b.observer(new Gate(s.inFlight, delegate, properties.getObservations().isMdc()));
-        service = b.build();
-      }
-      s.service = service;
-      return service;
-    } catch (ModelUnavailableException e) {
-      throw new IllegalStateException(
-          prefix + ": cannot serve '" + name + "': " + e.getMessage() + optionalHint(name, m), e);
-    }
-  }
-
-  /** The builder of {@code name}'s service, without its meters, listener and observer. */
-  private static InferenceService.Builder builder(
-      String name,
-      MlopsProperties.Model m,
-      ModelRegistry registry,
-      @Nullable FeatureStore features) {
     InferenceService.Builder b = InferenceService.builder().registry(registry).model(name);
     if (m.getVersion() != null) {
       b.version(m.getVersion());
@@ -219,136 +175,29 @@ public final class ServedModels implements SmartLifecycle {
     if (!m.getFeatures().isEmpty()) {
       if (features == null) {
         throw new IllegalStateException(
-            "mlops.serving.models."
-                + name
-                + ".features needs a FeatureStore bean (mlops-core's, made by the starter)");
+            prefix + ".features needs a FeatureStore bean (mlops-core's, made by the starter)");
       }
       b.features(features, m.getFeatures());
     }
     if (!m.getIgnoreFields().isEmpty()) {
       b.ignoreFields(m.getIgnoreFields().toArray(String[]::new));
     }
+    if (meterRegistry != null && properties.getServing().isMeters()) {
+      b.meters(MicrometerMeters.of(meterRegistry));
+    }
+    b.listener(PredictionListener.onServingEvent(s::onEvent)).sampleRate(0);
+    PredictionObserver delegate = observers == null ? null : observers.forModel(name);
+    b.observer(new Gate(s.inFlight, delegate, properties.getObservations().isMdc()));
     if (!m.isRequired()) {
       b.awaitFirstVersion(); // the health says why until a version loads
     }
-    return b;
-  }
-
-  /**
-   * Everything of a model's settings that its service is built from: a service built in background
-   * is taken only if the bean's settings give the same.
-   */
-  static List<Object> settingsKey(MlopsProperties.Model m, MlopsProperties properties) {
-    return Arrays.asList(
-        m.getAlias(),
-        m.getVersion(),
-        m.getTimeout(),
-        m.getMaxConcurrency(),
-        m.getValidation(),
-        m.getFillValue(),
-        List.copyOf(m.getFeatures()),
-        List.copyOf(m.getIgnoreFields()),
-        m.isRequired(),
-        properties.getObservations().isMdc(),
-        properties.getServing().isMeters());
-  }
-
-  /**
-   * Whether the service of a model with these settings can be built before the context's beans
-   * exist: not when it reads online features (the feature store bean takes the application's lookup
-   * observer).
-   */
-  static boolean canPrebuild(MlopsProperties.Model m) {
-    return m.getFeatures().isEmpty();
-  }
-
-  /**
-   * Builds the service of {@code name} before the context's beans exist: its meters, in-flight
-   * count, event listener and observer are bound to the bean's when {@link Prebuilt#claim claimed}.
-   */
-  static Prebuilt prebuild(
-      String name, MlopsProperties.Model m, ModelRegistry registry, MlopsProperties properties) {
-    InferenceService.Builder b = builder(name, m, registry, null);
-    LateMeters meters = null;
-    if (properties.getServing().isMeters()) {
-      meters = new LateMeters();
-      b.meters(meters);
-    }
-    InFlight inFlight = new InFlight();
-    Relay relay = new Relay();
-    Gate gate = new Gate(inFlight, null, properties.getObservations().isMdc());
-    b.listener(PredictionListener.onServingEvent(relay::onEvent)).sampleRate(0);
-    b.observer(gate);
-    return new Prebuilt(b.build(), inFlight, relay, gate, meters);
-  }
-
-  /** A service built in background, and what its bean binds when it takes it. */
-  static final class Prebuilt implements AutoCloseable {
-    private final InferenceService service;
-    private final InFlight inFlight;
-    private final Relay relay;
-    private final Gate gate;
-    private final @Nullable LateMeters meters;
-    private volatile boolean closed;
-
-    Prebuilt(
-        InferenceService service,
-        InFlight inFlight,
-        Relay relay,
-        Gate gate,
-        @Nullable LateMeters meters) {
-      this.service = service;
-      this.inFlight = inFlight;
-      this.relay = relay;
-      this.gate = gate;
-      this.meters = meters;
-    }
-
-    /** Binds the service to the bean's state, observer and meters, and returns it. */
-    InferenceService claim(
-        Served s, @Nullable PredictionObserver observer, @Nullable ServingMeters meters) {
-      s.inFlight = inFlight;
-      gate.delegate = observer;
-      LateMeters late = this.meters;
-      if (late != null) {
-        late.bind(meters == null ? ServingMeters.noop() : meters);
-      }
-      relay.bind(s);
+    try {
+      InferenceService service = b.build();
+      s.service = service;
       return service;
-    }
-
-    @Override
-    public void close() {
-      closed = true;
-      service.close();
-    }
-
-    /** True once closed (for tests). */
-    boolean closedForTest() {
-      return closed;
-    }
-  }
-
-  /** Hands serving events to the model's state once there is one, keeping the last failure. */
-  private static final class Relay {
-    private @Nullable Served target; // guarded by this
-    private ServingEvent.@Nullable LoadFailed failed; // guarded by this
-
-    synchronized void onEvent(ServingEvent event) {
-      Served t = target;
-      if (t != null) {
-        t.onEvent(event);
-      } else if (event instanceof ServingEvent.LoadFailed f) {
-        failed = f;
-      }
-    }
-
-    synchronized void bind(Served s) {
-      target = s;
-      ServingEvent.LoadFailed f = failed;
-      if (f != null) {
-        s.onEvent(f);
-      }
+    } catch (ModelUnavailableException e) {
+      throw new IllegalStateException(
+          prefix + ": cannot serve '" + name + "': " + e.getMessage() + optionalHint(name, m), e);
     }
   }
 
@@ -376,10 +225,7 @@ public final class ServedModels implements SmartLifecycle {
    */
   private static final class Gate implements PredictionObserver {
     private final InFlight inFlight;
-
-    /** Set by the bean method, before the service is published, when built in background. */
-    volatile @Nullable PredictionObserver delegate;
-
+    private final @Nullable PredictionObserver delegate;
     private final boolean mdc;
 
     Gate(InFlight inFlight, @Nullable PredictionObserver delegate, boolean mdc) {
