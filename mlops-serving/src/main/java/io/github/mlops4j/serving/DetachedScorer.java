@@ -58,8 +58,7 @@ final class DetachedScorer<T extends Output<T>> implements DetachedScoring.Score
     ServingMeters.VersionMeters meters =
         ServingMeters.noop().open(mv.modelName(), () -> 0).version(mv.version(), List.of("batch"));
     LoadedVersion<T> lv =
-        new LoadedVersion<>(
-            mv.version(), signature, m, adapter, schema, meters, meters, null, () -> {});
+        new LoadedVersion<>(mv.version(), signature, m, adapter, schema, meters, null, () -> {});
     return new DetachedScorer<>(mv.modelName(), lv, policy);
   }
 

@@ -59,6 +59,18 @@ final class LoadedVersion<T extends Output<T>> {
       OutputAdapter<T> adapter,
       InputSchema schema,
       VersionMeters meters,
+      @Nullable MicroBatcher<Example<T>, Scored<T>> batcher,
+      Runnable onRelease) {
+    this(version, signature, model, adapter, schema, meters, meters, batcher, onRelease);
+  }
+
+  LoadedVersion(
+      int version,
+      @Nullable ModelSignature signature,
+      Model<T> model,
+      OutputAdapter<T> adapter,
+      InputSchema schema,
+      VersionMeters meters,
       VersionMeters inputMeters,
       @Nullable MicroBatcher<Example<T>, Scored<T>> batcher,
       Runnable onRelease) {

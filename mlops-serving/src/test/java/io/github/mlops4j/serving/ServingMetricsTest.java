@@ -121,8 +121,20 @@ class ServingMetricsTest {
       }
       assertThat(meters.find(ServingMetrics.PREDICT).timers())
           .hasSize(routes.size() * outcomes.length);
-      assertThat(counter(meters, ServingMetrics.INPUTS_FILLED, "3")).isEqualTo(2);
-      assertThat(counter(meters, ServingMetrics.INPUTS_DROPPED, "3")).isEqualTo(3);
+      assertThat(
+              meters
+                  .get(ServingMetrics.INPUTS_FILLED)
+                  .tags("model", "churn", "version", "3")
+                  .counter()
+                  .count())
+          .isEqualTo(2);
+      assertThat(
+              meters
+                  .get(ServingMetrics.INPUTS_DROPPED)
+                  .tags("model", "churn", "version", "3")
+                  .counter()
+                  .count())
+          .isEqualTo(3);
     }
     assertThat(meters.getMeters()).isEmpty();
   }
@@ -144,7 +156,13 @@ class ServingMetricsTest {
         s.predict(Map.of("x1", 1.0, "x2", 2.0)); // x3 filled
         s.predict(TestModels.request(1, 1, 1)); // nothing filled
         assertThat(s.filledValues()).isEqualTo(3);
-        assertThat(counter(meters, ServingMetrics.INPUTS_FILLED, "1")).isEqualTo(3);
+        assertThat(
+                meters
+                    .get(ServingMetrics.INPUTS_FILLED)
+                    .tags("model", "churn", "version", "1")
+                    .counter()
+                    .count())
+            .isEqualTo(3);
         assertThat(timer(meters, "1", "ok")).isEqualTo(3); // each call recorded once
       }
     }
@@ -330,10 +348,6 @@ class ServingMetricsTest {
     } finally {
       pool.shutdownNow();
     }
-  }
-
-  private static double counter(SimpleMeterRegistry meters, String name, String version) {
-    return meters.get(name).tags("model", "churn", "version", version).counter().count();
   }
 
   private static long timer(SimpleMeterRegistry meters, String version, String outcome) {
