@@ -79,22 +79,9 @@ final class InputSchema {
   /** Requests that missed {@link #order}; it is rebuilt on the first and then every 64th. */
   private int orderMisses;
 
-  /**
-   * See {@link #order}. {@code slots} holds, per field, its key's slot, {@link #IGNORED} for a
-   * field in {@link #ignored}, or {@link #NOT_A_FEATURE} for any other field without a key: what
-   * {@link #readPlain} needs of a field, in one array read.
-   */
+  /** See {@link #order}. */
   @SuppressWarnings("ArrayRecordComponent") // never compared; replaced whole
-  private record Order(Object[] fields, @Nullable Key[] keys, int[] slots) {}
-
-  /** {@link Order#slots()} of an ignored field. */
-  private static final int IGNORED = -1;
-
-  /** {@link Order#slots()} of a field that is neither a feature nor ignored. */
-  private static final int NOT_A_FEATURE = -2;
-
-  /** True if some slot is an {@link FeatureSpec.Type#INTEGER} feature. */
-  private final boolean anyInteger;
+  private record Order(Object[] fields, @Nullable Key[] keys) {}
 
   private static final Object[] NO_FIELDS = new Object[0];
   private static final Key[] NO_KEYS = new Key[0];
@@ -162,11 +149,6 @@ final class InputSchema {
       sorted &= !group[i] && (i == 0 || slotNames[i - 1].compareTo(slotNames[i]) < 0);
     }
     this.ordered = sorted;
-    boolean anyInt = false;
-    for (boolean b : integer) {
-      anyInt |= b;
-    }
-    this.anyInteger = anyInt;
     this.categories = List.copyOf(cats);
     this.plainNames = sorted && slotNames.length <= Long.SIZE ? slotNames.clone() : null;
     boolean anyGroup = false;
@@ -242,8 +224,7 @@ final class InputSchema {
       return null;
     }
     Object[] knownFields = known.fields();
-    int[] knownSlots = known.slots();
-    boolean checkIntegers = anyInteger;
+    @Nullable Key[] knownKeys = known.keys();
     double[] values = new double[names.length];
     long given = 0;
     int at = 0;
@@ -252,20 +233,21 @@ final class InputSchema {
       if (at >= knownFields.length || knownFields[at] != k) {
         return null;
       }
-      int slot = knownSlots[at++];
-      if (slot < 0) {
-        if (slot == IGNORED) {
+      Key key = knownKeys[at++];
+      if (key == null) {
+        if (ignored.contains((String) k)) {
           continue;
         }
         return null;
       }
+      int slot = key.slot();
       long bit = 1L << slot;
       Object v = e.getValue();
       if ((given & bit) != 0 || !(v instanceof Number num)) {
         return null;
       }
       double d = num.doubleValue();
-      if (!Double.isFinite(d) || (checkIntegers && integer[slot] && !isInteger(v, d))) {
+      if (!Double.isFinite(d) || (integer[slot] && !isInteger(v, d))) {
         return null;
       }
       values[slot] = d;
@@ -627,7 +609,6 @@ final class InputSchema {
     }
     Object[] fields = new Object[size];
     @Nullable Key[] found = new Key[size];
-    int[] slots = new int[size];
     int i = 0;
     try {
       for (Object k : request.keySet()) {
@@ -635,15 +616,13 @@ final class InputSchema {
           return;
         }
         fields[i] = field;
-        Key key = keys.get(field);
-        found[i] = key;
-        slots[i++] = key != null ? key.slot() : ignored.contains(field) ? IGNORED : NOT_A_FEATURE;
+        found[i++] = keys.get(field);
       }
     } catch (RuntimeException e) {
       return; // only a hint: the request was read once already
     }
     if (i == size) {
-      order = new Order(fields, found, slots);
+      order = new Order(fields, found);
     }
   }
 

@@ -35,17 +35,7 @@ final class LoadedVersion<T extends Output<T>> {
   final Model<T> model;
   final OutputAdapter<T> adapter;
   final InputSchema schema;
-
-  /** Where calls are recorded ({@code record}); closed with the version. */
   final VersionMeters meters;
-
-  /**
-   * Where the encoder counts filled values and dropped fields: {@link #meters}, or a view of it
-   * that also counts them elsewhere. Kept apart so that the per-call {@code record} goes straight
-   * to the meters, not through that view.
-   */
-  private final VersionMeters inputMeters;
-
   final @Nullable MicroBatcher<Example<T>, Scored<T>> batcher;
   private final AtomicLong state = new AtomicLong();
   private final AtomicBoolean released = new AtomicBoolean();
@@ -61,26 +51,12 @@ final class LoadedVersion<T extends Output<T>> {
       VersionMeters meters,
       @Nullable MicroBatcher<Example<T>, Scored<T>> batcher,
       Runnable onRelease) {
-    this(version, signature, model, adapter, schema, meters, meters, batcher, onRelease);
-  }
-
-  LoadedVersion(
-      int version,
-      @Nullable ModelSignature signature,
-      Model<T> model,
-      OutputAdapter<T> adapter,
-      InputSchema schema,
-      VersionMeters meters,
-      VersionMeters inputMeters,
-      @Nullable MicroBatcher<Example<T>, Scored<T>> batcher,
-      Runnable onRelease) {
     this.version = version;
     this.signature = signature;
     this.model = model;
     this.adapter = adapter;
     this.schema = schema;
     this.meters = meters;
-    this.inputMeters = inputMeters;
     this.batcher = batcher;
     this.onRelease = onRelease;
   }
@@ -188,7 +164,7 @@ final class LoadedVersion<T extends Output<T>> {
   }
 
   Example<T> encode(Map<String, ?> request, ValidationPolicy policy) {
-    return schema.encode(request, adapter.unknown(), policy, inputMeters);
+    return schema.encode(request, adapter.unknown(), policy, meters);
   }
 
   org.tribuo.Prediction<T> predict(Example<T> example) {

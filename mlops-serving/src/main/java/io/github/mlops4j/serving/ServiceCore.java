@@ -50,6 +50,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -116,17 +117,13 @@ final class ServiceCore {
   private final @Nullable ThreadPoolExecutor shadowExecutor;
   private final ThreadPoolExecutor loader;
   private final AtomicBoolean reconcilePending = new AtomicBoolean();
-
-  /**
-   * Calls running, for the meters' in-flight gauge; null with {@link ServingMeters#noop()}, which
-   * never reads it, so that the default service does not count on every call.
-   */
-  private final @Nullable LongAdder inFlight;
+  private final LongAdder inFlight = new LongAdder();
 
   /** Values filled by the validation policy, over every version. */
   private final LongAdder filled = new LongAdder();
 
-  private final PredictionIds ids = new PredictionIds();
+  private final AtomicLong ids = new AtomicLong();
+  private final String idPrefix;
   private final AtomicBoolean canaryTripped = new AtomicBoolean();
   private volatile @Nullable CanaryMonitor canary;
   private volatile @Nullable Snapshot snapshot;
@@ -179,6 +176,7 @@ final class ServiceCore {
     this.canaryPolicy = routing.canaryPolicy().orElse(null);
     this.stickyKey = routing.stickyKey().orElse(null);
     this.shadow = routing.shadow().orElse(null);
+    this.idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE) + '-';
     this.awaitFirstVersion = b.awaitFirstVersion;
     this.notLoaded = "'" + model + "' is loading its first version";
 
@@ -251,11 +249,9 @@ final class ServiceCore {
     this.ignoredFields = Set.copyOf(ignored);
     this.entityKeys = List.copyOf(keys);
 
-    LongAdder running = b.meters == ServingMeters.noop() ? null : new LongAdder();
-    this.inFlight = running;
-    LongSupplier calls = running == null ? () -> 0 : running::sum;
     this.meters =
-        Objects.requireNonNull(b.meters.open(model, calls), () -> b.meters + ".open returned null");
+        Objects.requireNonNull(
+            b.meters.open(model, inFlight::sum), () -> b.meters + ".open returned null");
     this.events = new EventDispatcher(model, b.listener, b.eventQueueCapacity, meters, clock);
     this.loader =
         new ThreadPoolExecutor(
@@ -421,10 +417,7 @@ final class ServiceCore {
               + maxConcurrency
               + " calls already (maxConcurrency); retry later or raise the bound");
     }
-    LongAdder running = inFlight;
-    if (running != null) {
-      running.increment();
-    }
+    inFlight.increment();
     try {
       Map<String, ?> input = features == null ? request : enrich(request, s);
       try {
@@ -435,9 +428,7 @@ final class ServiceCore {
         throw input instanceof Enriched en && en.notes != null ? en.explain(e) : e;
       }
     } finally {
-      if (running != null) {
-        running.decrement();
-      }
+      inFlight.decrement();
       if (p != null) {
         p.release();
       }
@@ -460,7 +451,7 @@ final class ServiceCore {
       }
       s = serving();
     }
-    String id = ids.next();
+    String id = idPrefix + Long.toHexString(ids.incrementAndGet());
     Prediction result;
     try {
       result = serve(lv, target, id, input, start, deadline);
@@ -928,10 +919,7 @@ final class ServiceCore {
       }
       return out;
     }
-    LongAdder running = inFlight;
-    if (running != null) {
-      running.increment();
-    }
+    inFlight.increment();
     @Nullable Row[] rows = new Row[n];
     try {
       @Nullable RuntimeException[] failed = new RuntimeException[n];
@@ -997,9 +985,7 @@ final class ServiceCore {
           row.lv.release(); // a batch ended by an Error: no lease outlives it
         }
       }
-      if (running != null) {
-        running.decrement();
-      }
+      inFlight.decrement();
       if (p != null) {
         p.release();
       }
@@ -1019,7 +1005,7 @@ final class ServiceCore {
       int target = pick(s, input);
       LoadedVersion<?> lv = s.byTarget()[target];
       if (lv.acquire()) {
-        return new Row(input, lv, target, ids.next());
+        return new Row(input, lv, target, idPrefix + Long.toHexString(ids.incrementAndGet()));
       }
     }
   }
@@ -1549,7 +1535,7 @@ final class ServiceCore {
     Model<T> m = registry.loadTribuo(mv, adapter.type());
     ModelSignature schemaSource = signature != null ? signature : ModelSignature.of(m);
     InputSchema schema = new InputSchema(model, mv.version(), schemaSource.inputs(), ignoredFields);
-    ServingMeters.VersionMeters vm = meters.version(mv.version(), routes);
+    ServingMeters.VersionMeters vm = countingFills(meters.version(mv.version(), routes));
     MicroBatcher<Example<T>, LoadedVersion.Scored<T>> batcher = null;
     if (batchSize > 0) {
       try {
@@ -1578,7 +1564,6 @@ final class ServiceCore {
             adapter,
             schema,
             vm,
-            countingFills(vm),
             batcher,
             () -> {
               if (once.getAndIncrement() == 0) {
@@ -1598,10 +1583,7 @@ final class ServiceCore {
     return self[0];
   }
 
-  /**
-   * {@code vm} as the encoder's view: filled values also counted in the service's own counter.
-   * Calls are recorded on {@code vm} itself, not through this view.
-   */
+  /** {@code vm}, also counting filled values in the service's own counter. */
   private ServingMeters.VersionMeters countingFills(ServingMeters.VersionMeters vm) {
     return new ServingMeters.VersionMeters() {
       @Override

@@ -161,7 +161,7 @@ public final class MicrometerServingMeters implements ServingMeters {
     @Override
     public VersionMeters version(int version, List<String> routes) {
       String v = Integer.toString(version);
-      Timer[] timers = new Timer[routes.size() * OUTCOMES.length];
+      Timer[][] timers = new Timer[routes.size()][OUTCOMES.length];
       Tags tags = Tags.of("model", model, "version", v);
       Counter filled;
       Counter dropped;
@@ -170,15 +170,14 @@ public final class MicrometerServingMeters implements ServingMeters {
         for (int r = 0; r < routes.size(); r++) {
           for (int o = 0; o < OUTCOMES.length; o++) {
             Tags timerTags = tags.and("route", routes.get(r), "outcome", OUTCOMES[o].tag());
-            Timer timer =
+            timers[r][o] =
                 hold(
                     () ->
                         Timer.builder(ServingMetrics.PREDICT)
                             .tags(timerTags)
                             .description("predict calls by outcome")
                             .register(registry));
-            timers[r * OUTCOMES.length + o] = timer;
-            own.add(timer);
+            own.add(timers[r][o]);
           }
         }
         filled = hold(() -> registry.counter(ServingMetrics.INPUTS_FILLED, tags));
@@ -195,18 +194,14 @@ public final class MicrometerServingMeters implements ServingMeters {
       }
     }
 
-    /**
-     * One version's meters; released once. The timers of every route and outcome are resolved when
-     * the version loads, in one flat array (route-major, outcomes in declaration order), so that a
-     * call's record is one array load and Micrometer's own {@code Timer.record}.
-     */
+    /** One version's meters; released once. */
     private final class Handle implements VersionMeters {
-      private final Timer[] timers;
+      private final Timer[][] timers;
       private final Counter filled;
       private final Counter dropped;
       private final List<Meter> meters;
 
-      Handle(Timer[] timers, Counter filled, Counter dropped, List<Meter> meters) {
+      Handle(Timer[][] timers, Counter filled, Counter dropped, List<Meter> meters) {
         this.timers = timers;
         this.filled = filled;
         this.dropped = dropped;
@@ -216,7 +211,7 @@ public final class MicrometerServingMeters implements ServingMeters {
       @Override
       @SuppressWarnings("EnumOrdinal") // timers has one slot per Outcome, in declaration order
       public void record(int route, Outcome outcome, long nanos) {
-        timers[route * OUTCOMES.length + outcome.ordinal()].record(nanos, TimeUnit.NANOSECONDS);
+        timers[route][outcome.ordinal()].record(nanos, TimeUnit.NANOSECONDS);
       }
 
       @Override
