@@ -138,6 +138,7 @@ class EncryptedReadAheadTest {
   void closeMidStream_stopsTheWorker() throws IOException {
     byte[] c = EncryptedArtifactStoreTest.content(64 * SEGMENT, 3);
     String digest = put(c);
+    awaitNoActiveWorker(); // the put's own worker may still be leaving the pool
     InputStream in = store.open(digest);
     assertThat(in.readNBytes(SEGMENT + 1)).isEqualTo(Arrays.copyOf(c, SEGMENT + 1));
     assertThat(store.activeWorkers()).as("the worker waits for free buffers").isEqualTo(1);
@@ -151,6 +152,7 @@ class EncryptedReadAheadTest {
   @Test
   void abandonedStream_stopsItsWorker() throws IOException {
     String digest = put(EncryptedArtifactStoreTest.content(64 * SEGMENT, 4));
+    awaitNoActiveWorker(); // the put's own worker may still be leaving the pool
     readOneSegmentAndDrop(digest);
     assertThat(store.activeWorkers()).isEqualTo(1);
 
