@@ -46,7 +46,7 @@ final class SchemaMigrator {
   static final Map<String, Integer> CORE_VERSIONS =
       Map.of(
           "tracking",
-          3,
+          4,
           "features",
           2,
           "governance",

@@ -93,6 +93,14 @@ final class SearchSql {
   static final int SEMI_JOINS = 4;
 
   /**
+   * Characters of a param or tag value that PostgreSQL's indexes hold: {@code left(value, 200)} in
+   * {@code params_key_value} and {@code tags_key_value} (tracking schema 4). A whole value can
+   * exceed the B-tree entry limit; this prefix (at most 800 bytes of UTF-8) cannot, beside a key
+   * within the default {@link TrackingLimits}.
+   */
+  static final int VALUE_PREFIX = 200;
+
+  /**
    * A boolean SQL expression over {@code runs r} selecting the runs that match; {@code 1=1} for
    * {@link Filter#MATCH_ALL}.
    *
@@ -409,8 +417,52 @@ final class SearchSql {
       openSubquery(table);
       sql.append("key = ");
       param(c.field().key()).sql.append(" AND ");
-      condition("value", c);
+      valueCondition("value", c);
       closeSubquery();
+    }
+
+    /**
+     * The condition on the {@code value} column of {@code params} or {@code tags}, or of {@code
+     * latest_metrics}. On PostgreSQL an equality ({@code =}, {@code IN}) on a text value is written
+     * on {@code left(value, VALUE_PREFIX)} so that the {@code (key, left(value, 200))} indexes of
+     * tracking schema 4 can find the matching rows: for a literal shorter than the prefix that
+     * alone is exact (a longer value has a prefix of exactly {@value #VALUE_PREFIX} characters, so
+     * it never equals a shorter literal); for a longer literal the exact {@code value = ?} follows.
+     */
+    private void valueCondition(String column, Comparison c) {
+      Op op = c.op();
+      if (dialect != Dialect.POSTGRESQL
+          || c.field().kind() == Kind.METRIC
+          || (op != Op.EQ && op != Op.IN)) {
+        condition(column, c);
+        return;
+      }
+      List<String> values =
+          op == Op.EQ
+              ? List.of(((StringValue) c.value()).value())
+              : ((StringList) c.value()).values();
+      boolean exact = true;
+      for (String v : values) {
+        // String.length() counts UTF-16 units, never fewer than PostgreSQL's characters
+        exact &= v.length() < VALUE_PREFIX;
+      }
+      String prefix = "left(" + column + ", " + VALUE_PREFIX + ")";
+      String bound = exact ? "?" : "left(?, " + VALUE_PREFIX + ")";
+      if (op == Op.EQ) {
+        sql.append(prefix).append(" = ").append(bound);
+        params.add(values.get(0));
+      } else {
+        sql.append(prefix).append(" IN (");
+        for (int i = 0; i < values.size(); i++) {
+          sql.append(i == 0 ? "" : ", ").append(bound);
+          params.add(values.get(i));
+        }
+        sql.append(')');
+      }
+      if (!exact) {
+        sql.append(" AND ");
+        condition(column, c);
+      }
     }
 
     /**
@@ -449,7 +501,7 @@ final class SearchSql {
       on.param(c.field().key());
       if (c.op() != Op.IS_NOT_NULL) {
         on.sql.append(" AND ");
-        on.condition(alias + ".value", c);
+        on.valueCondition(alias + ".value", c);
       }
       return new Join(table, alias, on.build(), c.op() == Op.EQ || c.op() == Op.IN);
     }

@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
 /** SQL of the tracking schema. Every method is one read or one transaction of the store. */
 final class TrackingDao {
   static final String COMPONENT = "tracking";
-  static final int SCHEMA_VERSION = 3;
+  static final int SCHEMA_VERSION = 4;
 
   /** Ids per IN (...) list when reading many runs' statuses, under every driver's limit. */
   private static final int ID_CHUNK = 500;

@@ -62,7 +62,7 @@ class PostgresWorkspaceSettingsIT {
     String digest;
     try (Store store = Store.builder().dataSource(db).artifactStore(bucket).build()) {
       assertThat(recorded(db)).as("nothing is written at open").isNull();
-      store.migrate("tracking", 3);
+      store.migrate("tracking", 4);
       digest =
           store
               .artifacts()
@@ -84,7 +84,7 @@ class PostgresWorkspaceSettingsIT {
 
     for (OpenMode mode : OpenMode.values()) {
       try (Store replica = Store.builder().dataSource(db).openMode(mode).build()) {
-        replica.migrate("tracking", 3);
+        replica.migrate("tracking", 4);
         assertThat(replica.artifacts().location()).isEqualTo(bucket.location());
         assertThat(replica.artifacts().isReadOnly()).isEqualTo(mode == OpenMode.READ_ONLY);
         try (InputStream in = replica.artifacts().open(digest)) {
@@ -122,7 +122,7 @@ class PostgresWorkspaceSettingsIT {
             pool.submit(
                 () -> {
                   start.await();
-                  store.migrate("tracking", 3);
+                  store.migrate("tracking", 4);
                   return null;
                 }));
       }
@@ -156,7 +156,7 @@ class PostgresWorkspaceSettingsIT {
   void handEditedHugeLocation_isABoundedError() throws Exception {
     DataSource db = postgres.fresh();
     try (Store store = Store.builder().dataSource(db).artifactRoot(temp.resolve("a")).build()) {
-      store.migrate("tracking", 3);
+      store.migrate("tracking", 4);
     }
     try (Connection c = db.getConnection();
         Statement s = c.createStatement()) {
@@ -199,7 +199,7 @@ class PostgresWorkspaceSettingsIT {
           .hasMessageContaining("There is no mlops4j workspace in this database");
     }
     try (Store store = Store.builder().dataSource(db).artifactRoot(root).build()) {
-      store.migrate("tracking", 3);
+      store.migrate("tracking", 4);
     }
     try (Connection c = db.getConnection();
         Statement s = c.createStatement();

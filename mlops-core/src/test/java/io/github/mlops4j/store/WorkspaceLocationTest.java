@@ -43,12 +43,12 @@ class WorkspaceLocationTest {
     Path[] ws = realAndLink();
     String digest;
     try (Store store = Store.open(ws[0])) {
-      store.migrate("tracking", 3);
+      store.migrate("tracking", 4);
       digest = WorkspaceSettingsTest.put(store.artifacts(), "weights");
     }
     for (OpenMode mode : OpenMode.values()) {
       try (Store store = Store.open(ws[1], mode)) {
-        store.migrate("tracking", 3);
+        store.migrate("tracking", 4);
         assertThat(store.artifactRoot()).contains(ws[1].resolve("artifacts").toAbsolutePath());
         assertThat(WorkspaceSettingsTest.text(store.artifacts(), digest))
             .as("mode %s", mode)
@@ -68,7 +68,7 @@ class WorkspaceLocationTest {
     Path[] ws = realAndLink();
     String digest;
     try (Store store = Store.open(ws[1])) {
-      store.migrate("tracking", 3);
+      store.migrate("tracking", 4);
       digest = WorkspaceSettingsTest.put(store.artifacts(), "weights");
     }
     WorkspaceSettingsTest.assertRecordedRelativelyAndMovable(ws[0], temp.resolve("moved"), digest);
@@ -84,7 +84,7 @@ class WorkspaceLocationTest {
             .sqliteFile(ws[1].resolve(Store.DATABASE_FILE))
             .artifactRoot(ws[0].resolve("artifacts"))
             .build()) {
-      store.migrate("tracking", 3);
+      store.migrate("tracking", 4);
       digest = WorkspaceSettingsTest.put(store.artifacts(), "weights");
     }
     assertThat(WorkspaceSettingsTest.recorded(ws[0].resolve(Store.DATABASE_FILE)))
@@ -100,7 +100,7 @@ class WorkspaceLocationTest {
               .artifactRoot(ws[1].resolve("artifacts"))
               .openMode(mode)
               .build()) {
-        store.migrate("tracking", 3);
+        store.migrate("tracking", 4);
         assertThat(WorkspaceSettingsTest.text(store.artifacts(), digest))
             .as("mode %s", mode)
             .isEqualTo("weights");
@@ -115,7 +115,7 @@ class WorkspaceLocationTest {
     Path db = temp.resolve("db").resolve(Store.DATABASE_FILE);
     Path shared = temp.resolve("shared-volume").resolve("artifacts");
     try (Store store = Store.builder().sqliteFile(db).artifactRoot(shared).build()) {
-      store.migrate("tracking", 3);
+      store.migrate("tracking", 4);
       WorkspaceSettingsTest.put(store.artifacts(), "weights");
     }
     deleteTree(shared.getParent()); // the shared volume is not mounted here
@@ -137,7 +137,7 @@ class WorkspaceLocationTest {
 
     // an explicitly given root is still created
     try (Store store = Store.builder().sqliteFile(db).artifactRoot(shared).build()) {
-      store.migrate("tracking", 3);
+      store.migrate("tracking", 4);
     }
     assertThat(shared).isDirectory();
   }
@@ -148,7 +148,7 @@ class WorkspaceLocationTest {
     Path bucket = temp.resolve("bucket");
     try (Store store =
         Store.builder().sqliteFile(db).artifactStore(TestSchemeProvider.at(bucket)).build()) {
-      store.migrate("tracking", 3);
+      store.migrate("tracking", 4);
     }
     for (OpenMode mode : OpenMode.values()) {
       Store store = Store.builder().sqliteFile(db).openMode(mode).build();

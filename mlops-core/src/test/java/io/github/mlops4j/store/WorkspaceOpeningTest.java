@@ -185,13 +185,13 @@ class WorkspaceOpeningTest {
   void featureStore_refusesAWorkspaceWhoseTrackingSchemaIsNewer() throws Exception {
     Path ws = populatedWorkspace();
     Path db = ws.resolve(Store.DATABASE_FILE);
-    sql(db, "UPDATE mlops_schema SET version = 4 WHERE component = 'tracking'");
+    sql(db, "UPDATE mlops_schema SET version = 5 WHERE component = 'tracking'");
     byte[] before = Files.readAllBytes(db);
 
     assertThatThrownBy(() -> FeatureStore.open(ws))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("newer version of mlops4j")
-        .hasMessageContaining("'tracking' schema is version 4");
+        .hasMessageContaining("'tracking' schema is version 5");
     assertThat(Files.readAllBytes(db)).isEqualTo(before);
   }
 

@@ -106,7 +106,7 @@ class WorkspaceSettingsTest {
     Path ws = temp.resolve("ws");
     String digest;
     try (Store store = Store.open(ws)) {
-      store.migrate("tracking", 3);
+      store.migrate("tracking", 4);
       digest = put(store.artifacts(), "weights");
     }
     assertRecordedRelativelyAndMovable(ws, temp.resolve("moved"), digest);
@@ -120,7 +120,7 @@ class WorkspaceSettingsTest {
     assertThat(recorded(ws.resolve(Store.DATABASE_FILE))).isEqualTo("artifacts/");
     Path moved = Files.move(ws, to);
     try (Store store = Store.open(moved, OpenMode.EXISTING)) {
-      store.migrate("tracking", 3);
+      store.migrate("tracking", 4);
       assertThat(text(store.artifacts(), digest)).isEqualTo("weights");
     }
     try (Store store = Store.builder().sqliteFile(moved.resolve(Store.DATABASE_FILE)).build()) {
@@ -134,7 +134,7 @@ class WorkspaceSettingsTest {
     Path a = temp.resolve("a");
     Path b = temp.resolve("b");
     try (Store store = sqlite().artifactRoot(a).build()) {
-      store.migrate("tracking", 3);
+      store.migrate("tracking", 4);
     }
     assertThatThrownBy(() -> sqlite().artifactRoot(b).build())
         .isInstanceOf(StoreException.class)
@@ -161,12 +161,12 @@ class WorkspaceSettingsTest {
     Path b = temp.resolve("b");
     try (Store first = sqlite().artifactRoot(a).build();
         Store second = sqlite().artifactRoot(b).build()) {
-      first.migrate("tracking", 3);
+      first.migrate("tracking", 4);
       assertThatThrownBy(() -> second.migrate("features", 2))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining(uri(a))
           .hasMessageContaining(uri(b));
-      assertThatThrownBy(() -> second.migrate("tracking", 3)).isInstanceOf(StoreException.class);
+      assertThatThrownBy(() -> second.migrate("tracking", 4)).isInstanceOf(StoreException.class);
     }
     assertThat(b).doesNotExist();
     assertThat(recorded(db())).isEqualTo(uri(a));
@@ -182,7 +182,7 @@ class WorkspaceSettingsTest {
   void readOnlyOpen_comparesButNeverRecords() throws Exception {
     Path a = temp.resolve("a");
     try (Store store = sqlite().artifactRoot(a).build()) {
-      store.migrate("tracking", 3);
+      store.migrate("tracking", 4);
     }
     // A workspace written before settings existed: nothing recorded yet.
     sql(db(), "DELETE FROM mlops_settings WHERE name <> ?", "");
@@ -190,7 +190,7 @@ class WorkspaceSettingsTest {
     List<String> before = files(temp);
     try (Store readOnly =
         sqlite().artifactRoot(temp.resolve("other")).openMode(OpenMode.READ_ONLY).build()) {
-      readOnly.migrate("tracking", 3);
+      readOnly.migrate("tracking", 4);
       assertThat(readOnly.artifacts().isReadOnly()).isTrue();
     }
     assertThat(files(temp)).isEqualTo(before);
@@ -202,13 +202,13 @@ class WorkspaceSettingsTest {
     Path a = temp.resolve("a");
     String digest;
     try (Store store = sqlite().artifactRoot(a).build()) {
-      store.migrate("tracking", 3);
+      store.migrate("tracking", 4);
       digest = put(store.artifacts(), "model");
     }
     org.sqlite.SQLiteDataSource host = new org.sqlite.SQLiteDataSource();
     host.setUrl("jdbc:sqlite:" + db());
     try (Store store = Store.builder().dataSource(host).build()) {
-      store.migrate("tracking", 3);
+      store.migrate("tracking", 4);
       assertThat(store.artifactRoot()).contains(a.toAbsolutePath());
       assertThat(text(store.artifacts(), digest)).isEqualTo("model");
     }
@@ -227,7 +227,7 @@ class WorkspaceSettingsTest {
         .hasMessageContaining("artifactStore(store)");
     try (Store store = sqlite().artifactRoot(temp.resolve("a")).build()) {
       // the refused open left a database without settings; the next one records them
-      store.migrate("tracking", 3);
+      store.migrate("tracking", 4);
     }
     assertThat(recorded(db())).isEqualTo(uri(temp.resolve("a")));
   }
@@ -246,7 +246,7 @@ class WorkspaceSettingsTest {
     ArtifactStore given = DirectoryArtifactStore.open(temp.resolve("a"));
     String digest;
     try (Store store = sqlite().artifactStore(given).build()) {
-      store.migrate("tracking", 3);
+      store.migrate("tracking", 4);
       assertThat(store.artifacts()).isSameAs(given);
       assertThat(store.artifactRoot()).isEmpty();
       digest = put(store.artifacts(), "x");
@@ -266,14 +266,14 @@ class WorkspaceSettingsTest {
     ArtifactStore given = TestSchemeProvider.at(root);
     String digest;
     try (Store store = sqlite().artifactStore(given).build()) {
-      store.migrate("tracking", 3);
+      store.migrate("tracking", 4);
       digest = put(store.artifacts(), "through the provider");
     }
     assertThat(recorded(db()))
         .isEqualTo(TestSchemeProvider.SCHEME + ":" + root.toAbsolutePath().toUri().getRawPath());
 
     try (Store store = sqlite().build()) {
-      store.migrate("tracking", 3);
+      store.migrate("tracking", 4);
       assertThat(store.artifactRoot()).isEmpty();
       assertThat(store.artifacts()).isInstanceOf(TestSchemeProvider.SchemeStore.class);
       assertThat(store.artifacts().location()).isEqualTo(given.location());
@@ -292,7 +292,7 @@ class WorkspaceSettingsTest {
   /** Records {@code value} by hand as the artifact store location of a new workspace. */
   private void handEdited(String value) throws Exception {
     try (Store store = sqlite().artifactRoot(temp.resolve("a")).build()) {
-      store.migrate("tracking", 3);
+      store.migrate("tracking", 4);
     }
     sql(db(), "UPDATE mlops_settings SET value = ? WHERE name = 'artifact-store.location'", value);
   }

@@ -33,12 +33,13 @@ class SearchJoinsTest {
     assertThat(s.from().sql())
         .isEqualTo(
             "runs r JOIN latest_metrics j0 ON j0.run_id = r.run_id AND j0.key = ? AND j0.value > ?"
-                + " JOIN params j1 ON j1.run_id = r.run_id AND j1.key = ? AND j1.value = ?");
+                + " JOIN params j1 ON j1.run_id = r.run_id AND j1.key = ?"
+                + " AND left(j1.value, 200) = ?");
     assertThat(s.from().params()).containsExactly("auc", 0.5, "lr", "0.05");
     assertThat(s.where().sql())
         .doesNotContain("latest_metrics")
         .contains("r.run_id NOT IN (SELECT run_id FROM tags WHERE key = ?)")
-        .contains("r.run_id IN (SELECT run_id FROM params WHERE key = ? AND value = ?)");
+        .contains("r.run_id IN (SELECT run_id FROM params WHERE key = ? AND left(value, 200) = ?)");
   }
 
   @Test

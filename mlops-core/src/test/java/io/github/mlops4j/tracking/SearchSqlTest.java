@@ -84,7 +84,8 @@ class SearchSqlTest {
     try (Statement s = db.createStatement()) {
       for (int version = 1; version <= TrackingDao.SCHEMA_VERSION; version++) {
         for (String statement : migration(dialect, version).split("(?m)^;\\s*$")) {
-          if (!statement.isBlank()) {
+          // as the migrator does: a part holding only comments is no statement
+          if (!statement.replaceAll("(?m)^\\s*--.*$", "").isBlank()) {
             s.execute(statement);
           }
         }
@@ -418,17 +419,21 @@ class SearchSqlTest {
     assertThat(pg.split(" IS TRUE", -1)).hasSize(2);
     assertThat(pg)
         .contains(
-            "(r.run_id IN (SELECT run_id FROM params WHERE key = ? AND value = ?))" + " IS TRUE");
+            "(r.run_id IN (SELECT run_id FROM params WHERE key = ? AND left(value, 200) = ?))"
+                + " IS TRUE");
     SearchSql.Fragment fragment = SearchSql.where(FilterParser.parse(filter), Dialect.POSTGRESQL);
     int wrapped = pg.substring(0, pg.indexOf(" IS TRUE")).split("\\?", -1).length - 1;
     assertThat(fragment.params().subList(wrapped - 2, wrapped)).containsExactly("e", "5");
     assertThat(pg).contains("r.run_id NOT IN (SELECT run_id FROM tags WHERE key = ?)");
     assertThat(pg)
         .contains(
-            "(r.run_id IN (SELECT run_id FROM params WHERE key = ? AND value = ?)"
-                + " OR r.run_id IN (SELECT run_id FROM params WHERE key = ? AND value = ?))");
+            "(r.run_id IN (SELECT run_id FROM params WHERE key = ? AND left(value, 200) = ?)"
+                + " OR r.run_id IN (SELECT run_id FROM params WHERE key = ?"
+                + " AND left(value, 200) = ?))");
     assertThat(pg)
-        .contains("NOT (r.run_id IN (SELECT run_id FROM params WHERE key = ?" + " AND value = ?))");
+        .contains(
+            "NOT (r.run_id IN (SELECT run_id FROM params WHERE key = ?"
+                + " AND left(value, 200) = ?))");
     assertThat(SearchSql.where(FilterParser.parse(filter), Dialect.SQLITE).sql())
         .doesNotContain("IS TRUE");
   }
@@ -705,6 +710,50 @@ class SearchSqlTest {
     assertThat(f.sql())
         .isEqualTo("r.run_id IN (SELECT run_id FROM params WHERE key = ? AND value = ?)");
     assertThat(f.params()).containsExactly("lr", "0.05");
+  }
+
+  /**
+   * On PostgreSQL an equality on a param or tag value is written on its indexed prefix ({@link
+   * SearchSql#VALUE_PREFIX} characters): alone for literals shorter than that, followed by the
+   * exact comparison for longer ones. Metrics, other operators and SQLite are unchanged.
+   */
+  @Test
+  void postgresqlComparesTextEqualitiesOnTheIndexedPrefix() {
+    String below = "v".repeat(SearchSql.VALUE_PREFIX - 1);
+    String at = "v".repeat(SearchSql.VALUE_PREFIX);
+    SearchSql.Fragment shortEq =
+        SearchSql.where(FilterParser.parse("params.p = '" + below + "'"), Dialect.POSTGRESQL);
+    assertThat(shortEq.sql())
+        .isEqualTo(
+            "r.run_id IN (SELECT run_id FROM params WHERE key = ? AND left(value, 200) = ?)");
+    assertThat(shortEq.params()).containsExactly("p", below);
+
+    SearchSql.Fragment longEq =
+        SearchSql.where(FilterParser.parse("tags.t = '" + at + "'"), Dialect.POSTGRESQL);
+    assertThat(longEq.sql())
+        .isEqualTo(
+            "r.run_id IN (SELECT run_id FROM tags WHERE key = ?"
+                + " AND left(value, 200) = left(?, 200) AND value = ?)");
+    assertThat(longEq.params()).containsExactly("t", at, at);
+
+    SearchSql.Fragment shortIn =
+        SearchSql.where(FilterParser.parse("params.p IN ('a', 'b')"), Dialect.POSTGRESQL);
+    assertThat(shortIn.sql()).contains("AND left(value, 200) IN (?, ?))");
+    SearchSql.Fragment longIn =
+        SearchSql.where(FilterParser.parse("params.p IN ('a', '" + at + "')"), Dialect.POSTGRESQL);
+    assertThat(longIn.sql())
+        .contains("AND left(value, 200) IN (left(?, 200), left(?, 200)) AND value IN (?, ?))");
+    assertThat(longIn.params()).containsExactly("p", "a", at, "a", at);
+
+    for (String other :
+        List.of(
+            "params.p != 'a'", "params.p LIKE 'a%'", "params.p NOT IN ('a')", "metrics.m = 1")) {
+      assertThat(SearchSql.where(FilterParser.parse(other), Dialect.POSTGRESQL).sql())
+          .as(other)
+          .doesNotContain("left(");
+    }
+    assertThat(SearchSql.search(FilterParser.parse("params.p = 'a'"), Dialect.SQLITE).from().sql())
+        .doesNotContain("left(");
   }
 
   @Test

@@ -1,0 +1,3 @@
+-- Tracking schema, version 4: PostgreSQL's version 4 adds prefix indexes on param and tag values,
+-- which cannot exceed its B-tree entry limit. SQLite has no such limit and already indexes
+-- params (key, value) and tags (key, value) in full (version 1), so nothing changes here.
