@@ -431,16 +431,18 @@ final class SearchSql {
      */
     private void valueCondition(String column, Comparison c) {
       Op op = c.op();
-      if (dialect != Dialect.POSTGRESQL
-          || c.field().kind() == Kind.METRIC
-          || (op != Op.EQ && op != Op.IN)) {
+      List<String> values;
+      if (op == Op.EQ && c.value() instanceof StringValue s) {
+        values = List.of(s.value());
+      } else if (op == Op.IN && c.value() instanceof StringList list) {
+        values = list.values();
+      } else {
+        values = List.of();
+      }
+      if (dialect != Dialect.POSTGRESQL || c.field().kind() == Kind.METRIC || values.isEmpty()) {
         condition(column, c);
         return;
       }
-      List<String> values =
-          op == Op.EQ
-              ? List.of(((StringValue) c.value()).value())
-              : ((StringList) c.value()).values();
       boolean exact = true;
       for (String v : values) {
         // String.length() counts UTF-16 units, never fewer than PostgreSQL's characters
