@@ -468,11 +468,12 @@ class EncryptedArtifactStoreTest {
 
       assertThat(held).hasSize(2).allMatch(force -> ((Future<?>) force).isDone());
     }
-    try (FileChannel data = FileChannel.open(dir.resolve("data"), WRITE);
-        FileChannel header = FileChannel.open(dir.resolve("header"), WRITE)) {
-      header.close();
-      held.clear();
-      assertThatThrownBy(() -> EncryptedArtifactStore.forceTogether(data, header, null, neverRuns))
+    FileChannel closedHeader = FileChannel.open(dir.resolve("header"), WRITE);
+    closedHeader.close(); // its force, run on the caller's thread, fails
+    held.clear();
+    try (FileChannel data = FileChannel.open(dir.resolve("data"), WRITE)) {
+      assertThatThrownBy(
+              () -> EncryptedArtifactStore.forceTogether(data, closedHeader, null, neverRuns))
           .isInstanceOf(ClosedChannelException.class);
       assertThat(held).hasSize(1);
     }
