@@ -33,6 +33,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -121,12 +122,13 @@ import org.slf4j.LoggerFactory;
  * into a temporary file, then published under a data file name of its own and committed by creating
  * the header file, which either appears complete or not at all. Before anything is published, the
  * data file, the header file and a newly created prefix directory's entry are forced to disk at
- * once (the header's and the directory's force on threads of the store's pool, when it has one
- * free), so that the file system can cover them with one journal commit; the put returns only after
- * the prefix directory holding both names is forced too. Two writers of the same content leave one
- * object. Instances are safe to share between threads. {@link #list()} and {@link #delete(String,
- * Instant)} serve purges and garbage collection; the object's time is its header's, renewed by a
- * put of content already stored.
+ * once (the header's and the directory's force on threads of the store's pool, when one of them
+ * starts it before the caller's own force of the data file is done, else on the caller's thread
+ * after it), so that the file system can cover them with one journal commit; the put returns only
+ * after the prefix directory holding both names is forced too. Two writers of the same content
+ * leave one object. Instances are safe to share between threads. {@link #list()} and {@link
+ * #delete(String, Instant)} serve purges and garbage collection; the object's time is its header's,
+ * renewed by a put of content already stored.
  *
  * @since 0.1.0
  */
@@ -322,7 +324,7 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
             Files.createDirectories(dir);
           }
           // the new prefix directory's entry is forced as the plain store does
-          forceTogether(out, headerOut, newDir ? objects : null);
+          forceTogether(out, headerOut, newDir ? objects : null, workers);
         }
       }
       publish(dataTemp, headerTemp, header, digest);
@@ -383,9 +385,13 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
    * Forces the data file, the header file and (when not null) a directory to disk at once, from up
    * to three threads: the file system can then cover them with one journal commit and one device
    * flush where one after the other they took three. Returns once all three are on disk, as the
-   * forces one after the other did; a force the pool does not take runs on the caller's thread.
+   * forces one after the other did. Once its own force is done, the caller runs every force that no
+   * worker has started yet (each runs once, on whichever thread comes first), so a put never waits
+   * for a worker to be scheduled, only for forces under way; a force the pool does not take runs on
+   * the caller's thread the same way.
    */
-  private void forceTogether(FileChannel data, FileChannel header, @Nullable Path directory)
+  static void forceTogether(
+      FileChannel data, FileChannel header, @Nullable Path directory, Executor workers)
       throws IOException {
     List<FutureTask<@Nullable Void>> others = new ArrayList<>(2);
     others.add(
@@ -403,11 +409,8 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
                 return null;
               }));
     }
-    List<FutureTask<@Nullable Void>> refused = new ArrayList<>(2);
     for (FutureTask<@Nullable Void> force : others) {
-      if (!startForce(force)) {
-        refused.add(force);
-      }
+      startForce(force, workers);
     }
     @Nullable Throwable failure = null;
     try {
@@ -415,7 +418,8 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
     } catch (IOException | RuntimeException | Error e) {
       failure = e;
     }
-    refused.forEach(FutureTask::run);
+    // a force no worker has started yet runs here (a task runs once, on whichever thread is first)
+    others.forEach(FutureTask::run);
     for (FutureTask<@Nullable Void> force : others) {
       try {
         awaitForce(force);
@@ -432,13 +436,12 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
     }
   }
 
-  /** Hands {@code force} to a worker thread; false if the pool refuses it. */
-  private boolean startForce(Runnable force) {
+  /** Hands {@code force} to a worker thread if the pool takes it (else the caller runs it). */
+  private static void startForce(Runnable force, Executor workers) {
     try {
       workers.execute(force);
-      return true;
     } catch (RejectedExecutionException e) {
-      return false;
+      LOG.trace("no worker free for a force; it runs on the caller's thread", e);
     }
   }
 

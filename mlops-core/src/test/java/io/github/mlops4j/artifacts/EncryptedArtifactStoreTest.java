@@ -1,6 +1,8 @@
 package io.github.mlops4j.artifacts;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,12 +12,16 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -445,6 +451,33 @@ class EncryptedArtifactStoreTest {
     }
     assertThat(store.activeWorkers()).isZero();
     assertThat(temporaryFiles()).isEmpty();
+  }
+
+  @Test
+  void forcesNoWorkerHasStarted_runOnTheCallersThread_andTheirFailuresAreThrown() throws Exception {
+    List<Runnable> held = new ArrayList<>();
+    Executor neverRuns = held::add; // takes the forces and does not start them
+    Path dir = Files.createDirectories(temp.resolve("forced"));
+    try (FileChannel data = FileChannel.open(dir.resolve("data"), CREATE_NEW, WRITE);
+        FileChannel header = FileChannel.open(dir.resolve("header"), CREATE_NEW, WRITE)) {
+      data.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+      header.write(ByteBuffer.wrap(new byte[] {4}));
+
+      EncryptedArtifactStore.forceTogether(
+          data, header, dir, neverRuns); // returns: ran them itself
+
+      assertThat(held).hasSize(2).allMatch(force -> ((Future<?>) force).isDone());
+    }
+    FileChannel closedHeader = FileChannel.open(dir.resolve("header"), WRITE);
+    closedHeader.close(); // its force, run on the caller's thread, fails
+    held.clear();
+    try (FileChannel data = FileChannel.open(dir.resolve("data"), WRITE)) {
+      assertThatThrownBy(
+              () -> EncryptedArtifactStore.forceTogether(data, closedHeader, null, neverRuns))
+          .isInstanceOf(ClosedChannelException.class);
+      assertThat(held).hasSize(1);
+    }
+    assertThat(Files.readAllBytes(dir.resolve("data"))).containsExactly(1, 2, 3);
   }
 
   @Test
