@@ -142,8 +142,8 @@ public class StarterOverheadBenchmark {
 
   /**
    * The objects of {@code startByHand} declared by an application without the starter: the store in
-   * the workspace of {@code mlops.workspace}, the tracker, feature store and registry on it, and the
-   * served model's service following {@code champion}, recording into the application's meter
+   * the workspace of {@code mlops.workspace}, the tracker, feature store and registry on it, and
+   * the served model's service following {@code champion}, recording into the application's meter
    * registry. Each is closed when the context closes.
    */
   @Configuration(proxyBeanMethods = false)
@@ -315,16 +315,20 @@ public class StarterOverheadBenchmark {
         r.setAlias("churn", "champion", 1);
       }
       // the hand-wired application serves what the starter's serves
-      Map<String, Object> request = LogisticFixture.request(LogisticFixture.row(new SplittableRandom(3)));
+      Map<String, Object> request =
+          LogisticFixture.request(LogisticFixture.row(new SplittableRandom(3)));
       try (ConfigurableApplicationContext starter = start(dir, true);
           ConfigurableApplicationContext handWired = handWired(dir)) {
         if (handWired.containsBean("mlopsStore")) {
           throw new IllegalStateException("The starter was not excluded");
         }
-        String expected = starter.getBean("churn", InferenceService.class).predict(request).output();
-        String actual = handWired.getBean("churn", InferenceService.class).predict(request).output();
+        String expected =
+            starter.getBean("churn", InferenceService.class).predict(request).output();
+        String actual =
+            handWired.getBean("churn", InferenceService.class).predict(request).output();
         if (!expected.equals(actual)) {
-          throw new IllegalStateException("The hand-wired service predicts " + actual + ", the starter's " + expected);
+          throw new IllegalStateException(
+              "The hand-wired service predicts " + actual + ", the starter's " + expected);
         }
       }
     }
@@ -371,8 +375,8 @@ public class StarterOverheadBenchmark {
 
     /**
      * The same application start as {@link #startContext} (same application class, properties, Boot
-     * auto-configuration, meter registry and logging) with mlops4j's auto-configuration excluded, as
-     * in {@link #startBareContext}, and the objects of {@link #startByHand} declared by the
+     * auto-configuration, meter registry and logging) with mlops4j's auto-configuration excluded,
+     * as in {@link #startBareContext}, and the objects of {@link #startByHand} declared by the
      * application's own configuration class ({@link HandWired}): the store, tracker, feature store,
      * registry and the served model's service, each a bean closed with the context. This is the
      * alternative to the starter in a Spring Boot application, so {@code startContext -
