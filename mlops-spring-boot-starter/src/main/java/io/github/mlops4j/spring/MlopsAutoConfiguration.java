@@ -43,6 +43,8 @@ import org.springframework.core.annotation.Order;
       "org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration",
       "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration"
     })
+// the condition is not API: a class of its own, package-private (see OnStoreCondition)
+@SuppressWarnings("exports")
 @Conditional(OnStoreCondition.class)
 @EnableConfigurationProperties(MlopsProperties.class)
 public class MlopsAutoConfiguration {
