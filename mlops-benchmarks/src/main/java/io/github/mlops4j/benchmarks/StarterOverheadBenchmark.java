@@ -40,6 +40,8 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Cost of the Spring Boot starter on {@code predict}, and of starting a context with one served
@@ -70,6 +72,10 @@ import org.springframework.context.annotation.Bean;
  *       auto-configuration excluded, the floor Spring sets: {@code startContext} can be no faster
  *       than {@code startBareContext + startByHand}, so when {@code startBareContext} exceeds half
  *       of {@code startByHand} the 1.5x target is below that floor.
+ *   <li>{@code startHandWiredContext} (single shot): the same application without the starter,
+ *       declaring the objects of {@code startByHand} as its own beans ({@link HandWired}): what a
+ *       Spring Boot application builds by hand instead of using the starter. {@code startContext -
+ *       startHandWiredContext} is the starter's own start cost.
  * </ul>
  *
  * <p>Targets: {@code starterObserved} p50 - {@code byHand} p50 &lt;= 0.3 us; {@code startContext}
@@ -131,6 +137,48 @@ public class StarterOverheadBenchmark {
     @Bean
     CountingHandler countingHandler() {
       return new CountingHandler();
+    }
+  }
+
+  /**
+   * The objects of {@code startByHand} declared by an application without the starter: the store in
+   * the workspace of {@code mlops.workspace}, the tracker, feature store and registry on it, and
+   * the served model's service following {@code champion}, recording into the application's meter
+   * registry. Each is closed when the context closes.
+   */
+  @Configuration(proxyBeanMethods = false)
+  public static class HandWired {
+    /** Spring makes it. */
+    public HandWired() {}
+
+    @Bean(destroyMethod = "close")
+    Store store(Environment environment) {
+      return Store.open(Path.of(environment.getRequiredProperty("mlops.workspace")));
+    }
+
+    @Bean(destroyMethod = "close")
+    Tracker tracker(Store store) {
+      return Tracker.builder().store(store).build();
+    }
+
+    @Bean(destroyMethod = "close")
+    FeatureStore featureStore(Store store) {
+      return FeatureStore.builder().store(store).build();
+    }
+
+    @Bean(destroyMethod = "close")
+    ModelRegistry modelRegistry(Store store) {
+      return ModelRegistry.builder().store(store).pollInterval(Duration.ZERO).build();
+    }
+
+    @Bean(destroyMethod = "close")
+    InferenceService churn(ModelRegistry registry, MeterRegistry meters) {
+      return InferenceService.builder()
+          .registry(registry)
+          .model("churn")
+          .alias("champion")
+          .meters(MicrometerServingMeters.of(meters))
+          .build();
     }
   }
 
@@ -266,6 +314,30 @@ public class StarterOverheadBenchmark {
         r.register("churn", LogisticFixture.train(5_000, 7), null);
         r.setAlias("churn", "champion", 1);
       }
+      // the hand-wired application serves what the starter's serves
+      Map<String, Object> request =
+          LogisticFixture.request(LogisticFixture.row(new SplittableRandom(3)));
+      try (ConfigurableApplicationContext starter = start(dir, true);
+          ConfigurableApplicationContext handWired = handWired(dir)) {
+        if (handWired.containsBean("mlopsStore")) {
+          throw new IllegalStateException("The starter was not excluded");
+        }
+        String expected =
+            starter.getBean("churn", InferenceService.class).predict(request).output();
+        String actual =
+            handWired.getBean("churn", InferenceService.class).predict(request).output();
+        if (!expected.equals(actual)) {
+          throw new IllegalStateException(
+              "The hand-wired service predicts " + actual + ", the starter's " + expected);
+        }
+      }
+    }
+
+    static ConfigurableApplicationContext handWired(Path workspace) {
+      return builder(App.class, workspace, true)
+          .sources(HandWired.class)
+          .properties("spring.autoconfigure.exclude=" + MlopsAutoConfiguration.class.getName())
+          .run();
     }
 
     @TearDown(Level.Trial)
@@ -298,6 +370,23 @@ public class StarterOverheadBenchmark {
           throw new IllegalStateException("The starter was not excluded");
         }
         return ctx.getBeanDefinitionCount();
+      }
+    }
+
+    /**
+     * The same application start as {@link #startContext} (same application class, properties, Boot
+     * auto-configuration, meter registry and logging) with mlops4j's auto-configuration excluded,
+     * as in {@link #startBareContext}, and the objects of {@link #startByHand} declared by the
+     * application's own configuration class ({@link HandWired}): the store, tracker, feature store,
+     * registry and the served model's service, each a bean closed with the context. This is the
+     * alternative to the starter in a Spring Boot application, so {@code startContext -
+     * startHandWiredContext} is what the starter itself adds to a start (configuration classes,
+     * conditions, {@code mlops.*} binding and checks, observations, the served-model registrar).
+     */
+    @Benchmark
+    public int startHandWiredContext() {
+      try (ConfigurableApplicationContext ctx = handWired(dir)) {
+        return ctx.getBean("churn", InferenceService.class).activeVersion();
       }
     }
 

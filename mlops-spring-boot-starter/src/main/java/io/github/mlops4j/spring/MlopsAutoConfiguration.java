@@ -11,26 +11,20 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionMessage;
-import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.core.env.Environment;
-import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Auto-configuration of mlops4j, active when {@code mlops.workspace} is set (an embedded workspace)
@@ -49,35 +43,13 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
       "org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration",
       "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration"
     })
-@Conditional(MlopsAutoConfiguration.OnStore.class)
+// the condition is not API: a class of its own, package-private (see OnStoreCondition)
+@SuppressWarnings("exports")
+@Conditional(OnStoreCondition.class)
 @EnableConfigurationProperties(MlopsProperties.class)
 public class MlopsAutoConfiguration {
   /** Configured by Spring. */
   public MlopsAutoConfiguration() {}
-
-  /**
-   * Either property turns the starter on: {@code mlops.workspace} set to anything but {@code
-   * false}, or {@code mlops.store=datasource} (as {@code @ConditionalOnProperty} reads them). One
-   * condition reading the environment, rather than a nested condition whose member classes are read
-   * from their class files on every context start.
-   */
-  static final class OnStore extends SpringBootCondition {
-    @Override
-    public ConditionOutcome getMatchOutcome(
-        ConditionContext context, AnnotatedTypeMetadata metadata) {
-      ConditionMessage.Builder message = ConditionMessage.forCondition("mlops4j store");
-      Environment env = context.getEnvironment();
-      String workspace = env.getProperty("mlops.workspace");
-      if (workspace != null && !"false".equalsIgnoreCase(workspace)) {
-        return ConditionOutcome.match(message.found("property").items("mlops.workspace"));
-      }
-      if ("datasource".equalsIgnoreCase(env.getProperty("mlops.store"))) {
-        return ConditionOutcome.match(message.found("property").items("mlops.store=datasource"));
-      }
-      return ConditionOutcome.noMatch(
-          message.didNotFind("property").items("mlops.workspace", "mlops.store=datasource"));
-    }
-  }
 
   /** The store every component shares. */
   @Bean(destroyMethod = "close")

@@ -15,9 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.condition.ConditionEvaluationReport;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ConfigurationCondition;
 import org.tribuo.Model;
 import org.tribuo.classification.Label;
 
@@ -199,6 +201,30 @@ class MlopsAutoConfigurationTest {
         .withPropertyValues("mlops.store=embedded")
         .run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(Store.class));
     assertStartFails("mlops.store", "mlops.store=DataSource");
+  }
+
+  @Test
+  void theStoreConditionIsDecidedOnceWhenTheConfigurationIsParsed() {
+    assertThat(new OnStoreCondition().getConfigurationPhase())
+        .isEqualTo(ConfigurationCondition.ConfigurationPhase.PARSE_CONFIGURATION);
+    runner
+        .withPropertyValues(ws())
+        .run(
+            ctx ->
+                assertThat(
+                        ConditionEvaluationReport.get(ctx.getBeanFactory())
+                            .getConditionAndOutcomesBySource()
+                            .get(MlopsAutoConfiguration.class.getName())
+                            .isFullMatch())
+                    .isTrue());
+  }
+
+  @Test
+  void everyMemberClassOfTheAutoConfigurationIsAConfigurationClass() {
+    // Spring reads each member class of a configuration class from its class file on every start
+    assertThat(MlopsAutoConfiguration.class.getDeclaredClasses())
+        .isNotEmpty()
+        .allSatisfy(c -> assertThat(c).hasAnnotation(Configuration.class));
   }
 
   @Test
