@@ -271,6 +271,21 @@ final class InputSchema {
   private @Nullable DenseLayout dense;
 
   /**
+   * The example {@link #encode} gives for {@code row} when it takes the short way ({@link
+   * #readDense}); null for every other row, which {@code encode} reads through its full validation.
+   */
+  <T extends Output<T>> @Nullable ArrayExample<T> encodeDense(DenseRow row, T unknown) {
+    if (!denseReadable) {
+      return null;
+    }
+    try {
+      return readDense(row, unknown);
+    } catch (RuntimeException e) {
+      return null; // encode turns it into the request's problem
+    }
+  }
+
+  /**
    * {@link #readPlain} for a {@link DenseRow} (a row of numbers from a batch file), for any schema
    * of {@link #denseReadable}: where each of its fields goes is worked out once per names array;
    * then the row's values are checked as {@code readPlain} checks them (finite; an integer
