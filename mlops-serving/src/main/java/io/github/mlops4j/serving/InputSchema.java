@@ -310,7 +310,7 @@ final class InputSchema {
         continue; // an ignored field
       }
       double d = row.value(i);
-      if (!Double.isFinite(d) || (integer[slot] && !isWhole(d))) {
+      if (!denseAccepts(slot, d)) {
         return null;
       }
       values[slot] = d;
@@ -320,6 +320,62 @@ final class InputSchema {
     return names != null
         ? SortedExample.ordered(unknown, names, values)
         : SortedExample.of(unknown, slotNames.clone(), values);
+  }
+
+  /**
+   * The values of {@code rows} (each over the same names array) as one row-major matrix over {@code
+   * columns} (a native model's input columns, by feature name), placed as the examples {@link
+   * #readDense} builds for them place them in such a model's input; null if {@code readDense} would
+   * refuse any of the rows (then each row takes {@link #encode}). A column that is no feature stays
+   * 0, a feature that is no column is left out.
+   */
+  double @Nullable [] denseMatrix(List<DenseRow> rows, List<String> columns) {
+    if (!denseReadable || rows.isEmpty()) {
+      return null;
+    }
+    String[] fields = rows.get(0).names();
+    DenseLayout layout = dense;
+    if (layout == null || layout.fields() != fields) {
+      layout = denseLayout(fields, slotNames.length);
+      dense = layout;
+    }
+    int[] slots = layout.slots();
+    if (slots == null) {
+      return null;
+    }
+    int width = columns.size();
+    int[] column = new int[slots.length];
+    for (int i = 0; i < slots.length; i++) {
+      column[i] = slots[i] < 0 ? -1 : columns.lastIndexOf(slotNames[slots[i]]);
+    }
+    double[] data = new double[rows.size() * width];
+    for (int r = 0; r < rows.size(); r++) {
+      DenseRow row = rows.get(r);
+      if (row.names() != fields) {
+        return null;
+      }
+      for (int i = 0; i < slots.length; i++) {
+        int slot = slots[i];
+        if (slot < 0) {
+          continue; // an ignored field
+        }
+        double d = row.value(i);
+        if (!denseAccepts(slot, d)) {
+          return null;
+        }
+        if (column[i] >= 0) {
+          data[r * width + column[i]] = d;
+        }
+      }
+    }
+    return data;
+  }
+
+  /**
+   * Whether {@link #readDense} takes {@code d} for {@code slot}: finite, and whole if an integer.
+   */
+  private boolean denseAccepts(int slot, double d) {
+    return Double.isFinite(d) && !(integer[slot] && !isWhole(d));
   }
 
   private DenseLayout denseLayout(String[] fields, int slotCount) {
