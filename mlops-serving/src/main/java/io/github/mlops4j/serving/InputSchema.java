@@ -294,26 +294,13 @@ final class InputSchema {
    * null, and {@code read} reads it as any map, so the answer is the same under every policy.
    */
   private <T extends Output<T>> @Nullable ArrayExample<T> readDense(DenseRow row, T unknown) {
-    DenseLayout layout = dense;
-    if (layout == null || layout.fields() != row.names()) {
-      layout = denseLayout(row.names(), slotNames.length);
-      dense = layout;
-    }
-    int[] slots = layout.slots();
+    int[] slots = denseSlots(row.names());
     if (slots == null) {
       return null;
     }
     double[] values = new double[slotNames.length];
-    for (int i = 0; i < slots.length; i++) {
-      int slot = slots[i];
-      if (slot < 0) {
-        continue; // an ignored field
-      }
-      double d = row.value(i);
-      if (!denseAccepts(slot, d)) {
-        return null;
-      }
-      values[slot] = d;
+    if (!placeDense(row, slots, slots, values, 0)) {
+      return null;
     }
     String[] names = plainNames;
     // read's example for such a row: its names array is the slot names, in Tribuo's order or not
@@ -334,12 +321,7 @@ final class InputSchema {
       return null;
     }
     String[] fields = rows.get(0).names();
-    DenseLayout layout = dense;
-    if (layout == null || layout.fields() != fields) {
-      layout = denseLayout(fields, slotNames.length);
-      dense = layout;
-    }
-    int[] slots = layout.slots();
+    int[] slots = denseSlots(fields);
     if (slots == null) {
       return null;
     }
@@ -351,31 +333,44 @@ final class InputSchema {
     double[] data = new double[rows.size() * width];
     for (int r = 0; r < rows.size(); r++) {
       DenseRow row = rows.get(r);
-      if (row.names() != fields) {
+      if (row.names() != fields || !placeDense(row, slots, column, data, r * width)) {
         return null;
-      }
-      for (int i = 0; i < slots.length; i++) {
-        int slot = slots[i];
-        if (slot < 0) {
-          continue; // an ignored field
-        }
-        double d = row.value(i);
-        if (!denseAccepts(slot, d)) {
-          return null;
-        }
-        if (column[i] >= 0) {
-          data[r * width + column[i]] = d;
-        }
       }
     }
     return data;
   }
 
+  /** The slot of each field of {@code fields} ({@link DenseLayout}), or null. */
+  private int @Nullable [] denseSlots(String[] fields) {
+    DenseLayout layout = dense;
+    if (layout == null || layout.fields() != fields) {
+      layout = denseLayout(fields, slotNames.length);
+      dense = layout;
+    }
+    return layout.slots();
+  }
+
   /**
-   * Whether {@link #readDense} takes {@code d} for {@code slot}: finite, and whole if an integer.
+   * Checks the value of each field {@code i} of {@code row} that is a feature ({@code slots[i] >=
+   * 0}) as {@link #readPlain} checks values (finite; an integer feature's a whole number) and puts
+   * it at {@code out[offset + to[i]]} (nowhere for {@code to[i] < 0}); false at the first value
+   * refused.
    */
-  private boolean denseAccepts(int slot, double d) {
-    return Double.isFinite(d) && !(integer[slot] && !isWhole(d));
+  private boolean placeDense(DenseRow row, int[] slots, int[] to, double[] out, int offset) {
+    for (int i = 0; i < slots.length; i++) {
+      int slot = slots[i];
+      if (slot < 0) {
+        continue; // an ignored field
+      }
+      double d = row.value(i);
+      if (!Double.isFinite(d) || (integer[slot] && !isWhole(d))) {
+        return false;
+      }
+      if (to[i] >= 0) {
+        out[offset + to[i]] = d;
+      }
+    }
+    return true;
   }
 
   private DenseLayout denseLayout(String[] fields, int slotCount) {

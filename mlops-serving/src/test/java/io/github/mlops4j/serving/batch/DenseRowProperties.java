@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -118,13 +119,9 @@ class DenseRowProperties {
         .forAll(lists().of(records).ofSizeBetween(1, 12), integers().between(0, 3))
         .checkAssert(
             (rows, mode) -> {
-              StringBuilder csv = new StringBuilder("tenure,spend,customer_id\n");
-              for (int i = 0; i < rows.size(); i++) {
-                csv.append(rows.get(i)).append(',').append(i).append('\n');
-              }
               BatchFormat out = mode % 2 == 0 ? BatchFormat.CSV : BatchFormat.JSON_LINES;
               boolean fastCsv = mode < 2;
-              String text = csv.toString();
+              String text = csvOf(rows);
               Scored dense = score(text, plan(out), fastCsv, true);
               Scored maps = score(text, plan(out), fastCsv, false);
               assertThat(dense.rejects).as(text).isEqualTo(maps.rejects);
@@ -147,12 +144,8 @@ class DenseRowProperties {
         .forAll(lists().of(records()).ofSizeBetween(1, 12), integers().between(0, 1))
         .checkAssert(
             (rows, mode) -> {
-              StringBuilder csv = new StringBuilder("tenure,spend,customer_id\n");
-              for (int i = 0; i < rows.size(); i++) {
-                csv.append(rows.get(i)).append(',').append(i).append('\n');
-              }
               BatchFormat out = mode == 0 ? BatchFormat.CSV : BatchFormat.JSON_LINES;
-              String text = csv.toString();
+              String text = csvOf(rows);
               Scored batched = scoreWithIds(text, plan(out), true);
               Scored byRow = scoreWithIds(text, plan(out), false);
               assertThat(batched.rejects).as(text).isEqualTo(byRow.rejects);
@@ -202,15 +195,30 @@ class DenseRowProperties {
   private static final Pattern ID =
       Pattern.compile("(?m)(?:^([0-9]+),|\"prediction_id\":\")([0-9a-f]+-)([0-9a-f]+)");
 
+  /** A file of the header and {@code rows}, each with its index as its customer_id. */
+  private static String csvOf(List<String> rows) {
+    StringBuilder csv = new StringBuilder("tenure,spend,customer_id\n");
+    for (int i = 0; i < rows.size(); i++) {
+      csv.append(rows.get(i)).append(',').append(i).append('\n');
+    }
+    return csv.toString();
+  }
+
+  /** The records of {@code csv} (a header and at most 100 records) as one chunk. */
+  private static RecordSplitter.Chunk chunkOf(String csv) throws IOException {
+    RecordSplitter splitter =
+        new RecordSplitter(
+            new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), 0, 1, true, 4096);
+    BatchJob.readHeader(splitter);
+    RecordSplitter.Chunk chunk = splitter.next(0, 100);
+    assertThat(chunk).isNotNull();
+    return Objects.requireNonNull(chunk);
+  }
+
   /** A chunk's outcome, each prediction id written as its offset from the chunk's first one. */
   private static Scored scoreWithIds(String csv, JobPlan plan, boolean denseBatches) {
     try {
-      RecordSplitter splitter =
-          new RecordSplitter(
-              new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), 0, 1, true, 4096);
-      BatchJob.readHeader(splitter);
-      RecordSplitter.Chunk chunk = splitter.next(0, 100);
-      assertThat(chunk).isNotNull();
+      RecordSplitter.Chunk chunk = chunkOf(csv);
       ChunkResult r =
           new ChunkScorer(plan, fx.service, Duration.ZERO, true, true, denseBatches).score(chunk);
       Matcher m = ID.matcher(new String(r.output(), StandardCharsets.UTF_8));
@@ -268,12 +276,7 @@ class DenseRowProperties {
 
   private static Scored score(String csv, JobPlan plan, boolean fastCsv, boolean denseRows) {
     try {
-      RecordSplitter splitter =
-          new RecordSplitter(
-              new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), 0, 1, true, 4096);
-      BatchJob.readHeader(splitter);
-      RecordSplitter.Chunk chunk = splitter.next(0, 100);
-      assertThat(chunk).isNotNull();
+      RecordSplitter.Chunk chunk = chunkOf(csv);
       ChunkResult r =
           new ChunkScorer(plan, fx.service, Duration.ZERO, fastCsv, denseRows).score(chunk);
       String output =
