@@ -11,6 +11,7 @@ module io.github.mlops4j.registry {
   exports io.github.mlops4j.registry.validation;
   exports io.github.mlops4j.registry.internal to
       io.github.mlops4j.onnx,
+      io.github.mlops4j.serving,
       io.github.mlops4j.xgboost,
       io.github.mlops4j.spark;
 

@@ -7,6 +7,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.github.mlops4j.registry.internal.DenseClassifier;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ import org.tribuo.classification.LabelFactory;
  * predicted label from the graph's label tensor (int64 j is label j, a string is the label), or the
  * most probable label when the graph has none.
  */
-final class OnnxClassifier extends OnnxModel<Label> {
+final class OnnxClassifier extends OnnxModel<Label> implements DenseClassifier {
   private static final long serialVersionUID = 1L;
 
   private final List<String> labels;
@@ -59,6 +60,60 @@ final class OnnxClassifier extends OnnxModel<Label> {
     int n = batch.size();
     int c = labels.size();
     float[] probabilities = new float[n * c];
+    int[] chosen = new int[n];
+    decode(result, n, probabilities, chosen);
+    List<Prediction<Label>> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      String label = labels.get(chosen[i]);
+      Map<String, Label> byLabel = new LinkedHashMap<>();
+      double chosenScore = Double.NaN;
+      for (int j = 0; j < c; j++) {
+        double p = probabilities[i * c + j];
+        byLabel.put(labels.get(j), new Label(labels.get(j), p));
+        if (labels.get(j).equals(label)) {
+          chosenScore = p;
+        }
+      }
+      Example<Label> example = batch.get(i);
+      out.add(
+          new Prediction<>(new Label(label, chosenScore), byLabel, example.size(), example, true));
+    }
+    return out;
+  }
+
+  @Override
+  public List<String> denseColumns() {
+    return binding.columns();
+  }
+
+  @Override
+  public List<String> denseLabels() {
+    return labels;
+  }
+
+  @Override
+  public void predictDense(double[] data, int n, int[] chosen, double[] scores) {
+    float[] probabilities = new float[n * labels.size()];
+    run(
+        data,
+        n,
+        result -> {
+          decode(result, n, probabilities, chosen);
+          return probabilities;
+        });
+    for (int i = 0; i < probabilities.length; i++) {
+      scores[i] = probabilities[i];
+    }
+  }
+
+  /**
+   * Reads one run's outputs for {@code n} rows: each row's class probabilities into {@code
+   * probabilities} ({@code n} rows of one value per label) and the index of its label into {@code
+   * chosen}.
+   */
+  private void decode(OrtSession.Result result, int n, float[] probabilities, int[] chosen)
+      throws OrtException {
+    int c = labels.size();
     OnnxValue scores = get(result, binding.scores());
     if (binding.zipMap()) {
       List<? extends OnnxValue> maps = ((OnnxSequence) scores).getValue();
@@ -87,20 +142,19 @@ final class OnnxClassifier extends OnnxModel<Label> {
       }
       fb.get(probabilities);
     }
-    String[] chosen = new String[n];
     String labelOutput = binding.label();
     if (labelOutput != null) {
       OnnxTensor t = (OnnxTensor) get(result, labelOutput);
       if (t.getInfo().type == ai.onnxruntime.OnnxJavaType.INT64) {
         LongBuffer lb = t.getLongBuffer();
         for (int i = 0; i < n; i++) {
-          chosen[i] = labels.get(classIndex(lb.get(i)));
+          chosen[i] = classIndex(lb.get(i));
         }
       } else {
         Object v = t.getValue();
         for (int i = 0; i < n; i++) {
           Object s = v instanceof String[][] rows ? rows[i][0] : ((String[]) v)[i];
-          chosen[i] = labels.get(classIndex(s));
+          chosen[i] = classIndex(s);
         }
       }
     } else {
@@ -111,26 +165,9 @@ final class OnnxClassifier extends OnnxModel<Label> {
             best = j;
           }
         }
-        chosen[i] = labels.get(best);
+        chosen[i] = best;
       }
     }
-    List<Prediction<Label>> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      Map<String, Label> byLabel = new LinkedHashMap<>();
-      double chosenScore = Double.NaN;
-      for (int j = 0; j < c; j++) {
-        double p = probabilities[i * c + j];
-        byLabel.put(labels.get(j), new Label(labels.get(j), p));
-        if (labels.get(j).equals(chosen[i])) {
-          chosenScore = p;
-        }
-      }
-      Example<Label> example = batch.get(i);
-      out.add(
-          new Prediction<>(
-              new Label(chosen[i], chosenScore), byLabel, example.size(), example, true));
-    }
-    return out;
   }
 
   /** The label index of a class key: an int64 index, or a string label. */

@@ -232,20 +232,34 @@ abstract class OnnxModel<T extends Output<T>> extends Model<T> implements AutoCl
   }
 
   private List<Prediction<T>> run(List<Example<T>> batch) {
-    if (closed.get()) {
-      throw new IllegalStateException(
-          "Version " + modelVersion + " of '" + modelName + "' is closed (retired)");
-    }
     int n = batch.size();
     int f = binding.columns().size();
     double[] data = new double[n * f];
     DenseBatches.fill(batch, columnOf, f, (i, v) -> data[i] = v);
+    return run(data, n, result -> decode(result, batch));
+  }
+
+  /** Reads the outputs of one run. */
+  @FunctionalInterface
+  interface Decoder<R> {
+    R decode(OrtSession.Result result) throws OrtException;
+  }
+
+  /**
+   * One {@code OrtSession.run} on {@code n} rows of {@code data} (row-major over the binding's
+   * columns), its outputs read by {@code decoder} before they are closed.
+   */
+  final <R> R run(double[] data, int n, Decoder<R> decoder) {
+    if (closed.get()) {
+      throw new IllegalStateException(
+          "Version " + modelVersion + " of '" + modelName + "' is closed (retired)");
+    }
     Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
     try {
       OnnxInputs.create(env, binding, data, n, inputs);
       runs.incrementAndGet();
       try (OrtSession.Result result = session.run(inputs, binding.fetched())) {
-        return decode(result, batch);
+        return decoder.decode(result);
       }
     } catch (OrtException e) {
       throw new OnnxModelException(

@@ -10,16 +10,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.serving.InferenceService;
+import io.github.mlops4j.serving.Prediction;
 import io.github.mlops4j.serving.batch.BatchJob;
 import io.github.mlops4j.serving.batch.BatchResult;
+import io.github.mlops4j.serving.internal.BatchAccess;
+import io.github.mlops4j.serving.internal.DenseRow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,6 +107,57 @@ class OnnxDenseBatchProperties {
               assertThat(dense.rejects).as("%s", plain).isEqualTo(maps.rejects);
               assertThat(dense.counts).as("%s", plain).containsExactly(maps.counts);
             });
+  }
+
+  /**
+   * Rows of numbers predicted through the service's chunk path (one matrix, one run, labels and
+   * scores as arrays) get exactly the outputs and scores {@code predictAll} gives the same rows as
+   * maps, and ids that count up in row order; a row the short read refuses (not finite) leaves the
+   * chunk to the row-by-row path.
+   */
+  @Test
+  void theChunkPathAnswersAsPredictAllDoes() {
+    String[] names = Fixtures.FEATURES.toArray(String[]::new);
+    Gen<Double> values =
+        doubles()
+            .between(-3, 3)
+            .mix(
+                integers()
+                    .between(0, 6)
+                    .map(k -> new double[] {-0.0, 0.0, 1e30, -1e30, 1e-30, 4.9e-324, 7}[k]),
+                20);
+    qt().withFixedSeed(0x0E1EL)
+        .withExamples(80)
+        .forAll(lists().of(lists().of(values).ofSize(names.length)).ofSizeBetween(1, 50))
+        .checkAssert(
+            rows -> {
+              List<DenseRow> dense = new ArrayList<>();
+              List<Map<String, Object>> maps = new ArrayList<>();
+              for (List<Double> row : rows) {
+                double[] v = row.stream().mapToDouble(Double::doubleValue).toArray();
+                dense.add(new DenseRow(names, v));
+                Map<String, Object> m = new LinkedHashMap<>();
+                for (int j = 0; j < names.length; j++) {
+                  m.put(names[j], v[j]);
+                }
+                maps.add(m);
+              }
+              BatchAccess.DenseResult r = BatchAccess.predictDense(service, dense);
+              assertThat(r).isNotNull();
+              List<Prediction> expected = service.predictAll(maps);
+              for (int i = 0; i < rows.size(); i++) {
+                Prediction p = expected.get(i);
+                assertThat(r.outputs().get(i)).isEqualTo(p.output());
+                assertThat(r.scores().get(i)).isEqualTo(p.scores());
+                assertThat(r.version()).isEqualTo(p.version());
+              }
+              assertThat(r.id(rows.size() - 1))
+                  .isEqualTo(r.idPrefix() + Long.toHexString(r.firstId() + rows.size() - 1));
+              assertThat(expected.get(0).id()).startsWith(r.idPrefix());
+            });
+    double[] odd = new double[names.length];
+    odd[0] = Double.NaN;
+    assertThat(BatchAccess.predictDense(service, List.of(new DenseRow(names, odd)))).isNull();
   }
 
   private static List<String> padded(List<String> cells, int width) {

@@ -15,6 +15,9 @@ class ModuleDescriptorTest {
         Map.of(
             "io.github.mlops4j.registry.internal",
             Set.of(
-                "io.github.mlops4j.onnx", "io.github.mlops4j.xgboost", "io.github.mlops4j.spark")));
+                "io.github.mlops4j.onnx",
+                "io.github.mlops4j.serving",
+                "io.github.mlops4j.xgboost",
+                "io.github.mlops4j.spark")));
   }
 }

@@ -6,6 +6,7 @@ import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelSignature;
 import io.github.mlops4j.serving.internal.BatchAccess;
 import io.github.mlops4j.serving.internal.BuilderSettings;
+import io.github.mlops4j.serving.internal.DenseRow;
 import io.github.mlops4j.serving.metrics.ServingMeters;
 import io.github.mlops4j.serving.routing.Routing;
 import io.github.mlops4j.serving.routing.Target;
@@ -50,7 +51,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class InferenceService implements AutoCloseable {
   static {
-    BatchAccess.install((service, requests) -> service.predictEach(requests));
+    BatchAccess.install(
+        new BatchAccess.Scorer() {
+          @Override
+          public List<BatchAccess.RowResult> predictEach(
+              InferenceService service, List<? extends Map<String, ?>> requests) {
+            return service.predictEach(requests);
+          }
+
+          @Override
+          public BatchAccess.@Nullable DenseResult predictDense(
+              InferenceService service, List<DenseRow> rows) {
+            // an observer sees each list as predictEach reports it: leave such services to it
+            return service.observer == null ? service.core.predictDense(rows) : null;
+          }
+        });
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(InferenceService.class);

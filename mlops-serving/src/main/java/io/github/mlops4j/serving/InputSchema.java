@@ -271,6 +271,21 @@ final class InputSchema {
   private @Nullable DenseLayout dense;
 
   /**
+   * The example {@link #encode} gives for {@code row} when it takes the short way ({@link
+   * #readDense}); null for every other row, which {@code encode} reads through its full validation.
+   */
+  <T extends Output<T>> @Nullable ArrayExample<T> encodeDense(DenseRow row, T unknown) {
+    if (!denseReadable) {
+      return null;
+    }
+    try {
+      return readDense(row, unknown);
+    } catch (RuntimeException e) {
+      return null; // encode turns it into the request's problem
+    }
+  }
+
+  /**
    * {@link #readPlain} for a {@link DenseRow} (a row of numbers from a batch file), for any schema
    * of {@link #denseReadable}: where each of its fields goes is worked out once per names array;
    * then the row's values are checked as {@code readPlain} checks them (finite; an integer
@@ -279,16 +294,69 @@ final class InputSchema {
    * null, and {@code read} reads it as any map, so the answer is the same under every policy.
    */
   private <T extends Output<T>> @Nullable ArrayExample<T> readDense(DenseRow row, T unknown) {
-    DenseLayout layout = dense;
-    if (layout == null || layout.fields() != row.names()) {
-      layout = denseLayout(row.names(), slotNames.length);
-      dense = layout;
-    }
-    int[] slots = layout.slots();
+    int[] slots = denseSlots(row.names());
     if (slots == null) {
       return null;
     }
     double[] values = new double[slotNames.length];
+    if (!placeDense(row, slots, slots, values, 0)) {
+      return null;
+    }
+    String[] names = plainNames;
+    // read's example for such a row: its names array is the slot names, in Tribuo's order or not
+    return names != null
+        ? SortedExample.ordered(unknown, names, values)
+        : SortedExample.of(unknown, slotNames.clone(), values);
+  }
+
+  /**
+   * The values of {@code rows} (each over the same names array) as one row-major matrix over {@code
+   * columns} (a native model's input columns, by feature name), placed as the examples {@link
+   * #readDense} builds for them place them in such a model's input; null if {@code readDense} would
+   * refuse any of the rows (then each row takes {@link #encode}). A column that is no feature stays
+   * 0, a feature that is no column is left out.
+   */
+  double @Nullable [] denseMatrix(List<DenseRow> rows, List<String> columns) {
+    if (!denseReadable || rows.isEmpty()) {
+      return null;
+    }
+    String[] fields = rows.get(0).names();
+    int[] slots = denseSlots(fields);
+    if (slots == null) {
+      return null;
+    }
+    int width = columns.size();
+    int[] column = new int[slots.length];
+    for (int i = 0; i < slots.length; i++) {
+      column[i] = slots[i] < 0 ? -1 : columns.lastIndexOf(slotNames[slots[i]]);
+    }
+    double[] data = new double[rows.size() * width];
+    for (int r = 0; r < rows.size(); r++) {
+      DenseRow row = rows.get(r);
+      if (row.names() != fields || !placeDense(row, slots, column, data, r * width)) {
+        return null;
+      }
+    }
+    return data;
+  }
+
+  /** The slot of each field of {@code fields} ({@link DenseLayout}), or null. */
+  private int @Nullable [] denseSlots(String[] fields) {
+    DenseLayout layout = dense;
+    if (layout == null || layout.fields() != fields) {
+      layout = denseLayout(fields, slotNames.length);
+      dense = layout;
+    }
+    return layout.slots();
+  }
+
+  /**
+   * Checks the value of each field {@code i} of {@code row} that is a feature ({@code slots[i] >=
+   * 0}) as {@link #readPlain} checks values (finite; an integer feature's a whole number) and puts
+   * it at {@code out[offset + to[i]]} (nowhere for {@code to[i] < 0}); false at the first value
+   * refused.
+   */
+  private boolean placeDense(DenseRow row, int[] slots, int[] to, double[] out, int offset) {
     for (int i = 0; i < slots.length; i++) {
       int slot = slots[i];
       if (slot < 0) {
@@ -296,15 +364,13 @@ final class InputSchema {
       }
       double d = row.value(i);
       if (!Double.isFinite(d) || (integer[slot] && !isWhole(d))) {
-        return null;
+        return false;
       }
-      values[slot] = d;
+      if (to[i] >= 0) {
+        out[offset + to[i]] = d;
+      }
     }
-    String[] names = plainNames;
-    // read's example for such a row: its names array is the slot names, in Tribuo's order or not
-    return names != null
-        ? SortedExample.ordered(unknown, names, values)
-        : SortedExample.of(unknown, slotNames.clone(), values);
+    return true;
   }
 
   private DenseLayout denseLayout(String[] fields, int slotCount) {

@@ -3,6 +3,7 @@ package io.github.mlops4j.serving;
 import io.github.mlops4j.registry.ModelSignature;
 import io.github.mlops4j.serving.InvalidInputException.Problem;
 import io.github.mlops4j.serving.InvalidInputException.Reason;
+import io.github.mlops4j.serving.internal.DenseRow;
 import io.github.mlops4j.serving.internal.MicroBatcher;
 import io.github.mlops4j.serving.internal.Texts;
 import io.github.mlops4j.serving.metrics.ServingMeters.VersionMeters;
@@ -165,6 +166,11 @@ final class LoadedVersion<T extends Output<T>> {
 
   Example<T> encode(Map<String, ?> request, ValidationPolicy policy) {
     return schema.encode(request, adapter.unknown(), policy, meters);
+  }
+
+  /** {@link #encode} of a row the schema reads without its full validation, else null. */
+  @Nullable Example<T> encodeDense(DenseRow row) {
+    return schema.encodeDense(row, adapter.unknown());
   }
 
   org.tribuo.Prediction<T> predict(Example<T> example) {

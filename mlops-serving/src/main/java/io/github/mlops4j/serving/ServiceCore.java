@@ -12,7 +12,10 @@ import io.github.mlops4j.registry.ModelRegistry;
 import io.github.mlops4j.registry.ModelSignature;
 import io.github.mlops4j.registry.ModelVersion;
 import io.github.mlops4j.registry.RegistryEvent;
+import io.github.mlops4j.registry.internal.DenseBatches;
+import io.github.mlops4j.registry.internal.DenseClassifier;
 import io.github.mlops4j.serving.internal.BatchAccess;
+import io.github.mlops4j.serving.internal.DenseRow;
 import io.github.mlops4j.serving.internal.MicroBatcher;
 import io.github.mlops4j.serving.internal.Texts;
 import io.github.mlops4j.serving.metrics.ServingMeters;
@@ -25,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -990,6 +994,154 @@ final class ServiceCore {
         p.release();
       }
     }
+  }
+
+  /**
+   * The chunk path of {@code BatchJob} for rows of numbers ({@link DenseRow}s): when the service
+   * serves one version and nothing in it looks at single rows (no feature lookup, shadow,
+   * prediction events or timeout), the rows are encoded by the schema's short read, predicted in
+   * one model call under one lease and one permit, given a run of ids, and each counted as {@link
+   * #predictEach} counts a successful row (its share of the encoding plus the model call). Null,
+   * having predicted or counted nothing, outside that case, for a row the short read does not take
+   * (its full validation decides), and when the model fails or gives no usable output for a row
+   * (its failure is judged by {@code predictEach}, which the caller uses then): the rows then take
+   * {@link #predictEach} and are answered exactly as before.
+   */
+  BatchAccess.@Nullable DenseResult predictDense(List<DenseRow> rows) {
+    int n = rows.size();
+    if (n == 0
+        || features != null
+        || shadowIndex >= 0
+        || routing.mode() != Routing.Mode.SINGLE
+        || events.active()
+        || defaultTimeoutNanos != Long.MAX_VALUE) {
+      return null;
+    }
+    long start = ticker.getAsLong();
+    Snapshot s = snapshot;
+    if (closed || s == null) {
+      return null;
+    }
+    Semaphore p = permits;
+    if (p != null && !p.tryAcquire()) {
+      return null; // predictEach counts the refusal and the caller retries
+    }
+    inFlight.increment();
+    try {
+      while (true) {
+        Snapshot now = snapshot;
+        if (closed || now == null) {
+          return null;
+        }
+        LoadedVersion<?> lv = now.byTarget()[0];
+        if (lv.acquire()) {
+          try {
+            return predictDense(lv, rows, start);
+          } finally {
+            lv.release();
+          }
+        }
+      }
+    } finally {
+      inFlight.decrement();
+      if (p != null) {
+        p.release();
+      }
+    }
+  }
+
+  private <T extends Output<T>> BatchAccess.@Nullable DenseResult predictDense(
+      LoadedVersion<T> lv, List<DenseRow> rows, long start) {
+    if (lv.model instanceof DenseClassifier dc && lv.adapter instanceof LabelAdapter) {
+      return predictMatrix(lv, dc, rows, start);
+    }
+    int n = rows.size();
+    List<Example<T>> examples = new ArrayList<>(n);
+    for (DenseRow row : rows) {
+      Example<T> example = lv.encodeDense(row);
+      if (example == null) {
+        return null;
+      }
+      examples.add(example);
+    }
+    long callStart = ticker.getAsLong();
+    List<LoadedVersion.Scored<T>> scored = LoadedVersion.predictBatch(lv.model, examples);
+    long end = ticker.getAsLong();
+    List<String> outputs = new ArrayList<>(n);
+    List<Map<String, Double>> scores = new ArrayList<>(n);
+    for (LoadedVersion.Scored<T> sc : scored) {
+      org.tribuo.@Nullable Prediction<T> tribuo = sc.prediction();
+      if (sc.error() != null || tribuo == null || !lv.adapter.usable(tribuo)) {
+        return null;
+      }
+      try {
+        outputs.add(lv.adapter.output(tribuo));
+        scores.add(lv.adapter.scores(tribuo));
+      } catch (RuntimeException e) {
+        return null; // predictEach reports the output that cannot be reported
+      }
+    }
+    return denseAnswer(lv, n, end - start, end - callStart, outputs, scores);
+  }
+
+  /**
+   * {@link #predictDense} for a classifier that predicts a matrix ({@link DenseClassifier}, an ONNX
+   * graph): the rows' values go into one matrix in the model's column order, with the checks of the
+   * schema's short read, and come back as label indexes and scores: no example, Tribuo prediction
+   * or label object per row. The outputs and scores are those the row-by-row path reports for the
+   * same rows.
+   */
+  private BatchAccess.@Nullable DenseResult predictMatrix(
+      LoadedVersion<?> lv, DenseClassifier dc, List<DenseRow> rows, long start) {
+    int n = rows.size();
+    List<String> columns = dc.denseColumns();
+    String[] labels = dc.denseLabels().toArray(new String[0]);
+    int c = labels.length;
+    if ((long) n * Math.max(1, columns.size()) > DenseBatches.MAX_CELLS
+        || c > ScoreMap.MAX
+        || new HashSet<>(Arrays.asList(labels)).size() != c) {
+      return null;
+    }
+    double[] data = lv.schema.denseMatrix(rows, columns);
+    if (data == null) {
+      return null;
+    }
+    int[] chosen = new int[n];
+    double[] values = new double[n * c];
+    long callStart = ticker.getAsLong();
+    try {
+      dc.predictDense(data, n, chosen, values);
+    } catch (RuntimeException e) {
+      return null; // predictEach predicts the rows again and judges the failure
+    }
+    long end = ticker.getAsLong();
+    List<String> outputs = new ArrayList<>(n);
+    List<Map<String, Double>> scores = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      outputs.add(labels[chosen[i]]);
+      scores.add(new ScoreMap(labels, Arrays.copyOfRange(values, i * c, i * c + c)));
+    }
+    return denseAnswer(lv, n, end - start, end - callStart, outputs, scores);
+  }
+
+  /**
+   * Counts the {@code n} rows of a chunk answered by {@link #predictDense} as {@link #predictEach}
+   * counts successful rows (each its share of the preparation plus the model call) and gives them a
+   * run of ids.
+   */
+  private BatchAccess.DenseResult denseAnswer(
+      LoadedVersion<?> lv,
+      int n,
+      long totalNanos,
+      long callNanos,
+      List<String> outputs,
+      List<Map<String, Double>> scores) {
+    long nanos = (totalNanos - callNanos) / n + callNanos;
+    for (int i = 0; i < n; i++) {
+      lv.meters.record(0, Outcome.OK, nanos);
+    }
+    long first = ids.getAndAdd(n) + 1;
+    return new BatchAccess.DenseResult(idPrefix, first, lv.version, outputs, scores);
   }
 
   /** {@code e}, with the feature lookup's notes when the input was enriched. */

@@ -82,6 +82,12 @@ final class ChunkScorer {
    */
   private final boolean denseRows;
 
+  /**
+   * Whether a batch of staged rows that are all {@link DenseRow}s is offered to the service's chunk
+   * path ({@link BatchAccess#predictDense}) before its row-by-row one (off only in tests).
+   */
+  private final boolean denseBatches;
+
   ChunkScorer(JobPlan plan, InferenceService service, Duration overloadRetry) {
     this(plan, service, overloadRetry, true);
   }
@@ -96,8 +102,19 @@ final class ChunkScorer {
       Duration overloadRetry,
       boolean fastCsv,
       boolean denseRows) {
+    this(plan, service, overloadRetry, fastCsv, denseRows, true);
+  }
+
+  ChunkScorer(
+      JobPlan plan,
+      InferenceService service,
+      Duration overloadRetry,
+      boolean fastCsv,
+      boolean denseRows,
+      boolean denseBatches) {
     this.fastCsv = fastCsv;
     this.denseRows = denseRows;
+    this.denseBatches = denseBatches;
     this.plan = plan;
     this.service = service;
     this.overloadRetryNanos = overloadRetry.toNanos();
@@ -647,13 +664,28 @@ final class ChunkScorer {
     if (pending.isEmpty()) {
       return;
     }
+    BatchAccess.@Nullable DenseResult dense = predictDense();
     List<BatchAccess.RowResult> predicted =
-        requests.isEmpty() ? List.of() : predict(chunk.lines()[pending.get(0).record()]);
+        requests.isEmpty() || dense != null
+            ? List.of()
+            : predict(chunk.lines()[pending.get(0).record()]);
     int next = 0;
     for (Pending row : pending) {
       String reason = row.reason();
       if (reason != null) {
         reject(result, rejects, chunk, row.record(), reason, false);
+      } else if (dense != null) {
+        int i = next++;
+        Map<String, Double> scores = dense.scores().get(i);
+        out.prediction(
+            Objects.requireNonNull(row.passThrough()),
+            dense.idPrefix(),
+            dense.firstId() + i,
+            dense.version(),
+            dense.outputs().get(i),
+            scores,
+            plan.scoreKeys(scores));
+        result.scored();
       } else {
         write(
             result,
@@ -706,6 +738,24 @@ final class ChunkScorer {
     List<String> keys = plan.scoreKeys(p.scores());
     out.prediction(passThrough, p, keys);
     result.scored();
+  }
+
+  /**
+   * The staged rows predicted in one call of the service's chunk path, when every one is a {@link
+   * DenseRow} and the service takes them that way ({@link BatchAccess#predictDense}); else null.
+   */
+  private BatchAccess.@Nullable DenseResult predictDense() {
+    if (!denseBatches || requests.isEmpty()) {
+      return null;
+    }
+    List<DenseRow> rows = new ArrayList<>(requests.size());
+    for (Map<String, Object> r : requests) {
+      if (!(r instanceof DenseRow row)) {
+        return null;
+      }
+      rows.add(row);
+    }
+    return BatchAccess.predictDense(service, rows);
   }
 
   /**
@@ -795,6 +845,32 @@ final class ChunkScorer {
     abstract void prediction(@Nullable Object[] passThrough, Prediction p, List<String> keys)
         throws IOException;
 
+    /**
+     * Writes the row of a prediction of the service's chunk path, with the id {@code idPrefix +
+     * Long.toHexString(idNumber)}: the bytes {@link #prediction} writes for the same prediction.
+     */
+    void prediction(
+        @Nullable Object[] passThrough,
+        String idPrefix,
+        long idNumber,
+        int version,
+        String output,
+        Map<String, Double> scores,
+        List<String> keys)
+        throws IOException {
+      prediction(
+          passThrough,
+          new Prediction(
+              idPrefix + Long.toHexString(idNumber),
+              "",
+              version,
+              output,
+              scores,
+              Duration.ZERO,
+              ""),
+          keys);
+    }
+
     abstract void reject(long line, String reason, String raw) throws IOException;
 
     /** Flushes what was written into {@link #bytes()}; closing again does nothing. */
@@ -883,18 +959,47 @@ final class ChunkScorer {
     @Override
     void prediction(@Nullable Object[] passThrough, Prediction p, List<String> keys)
         throws IOException {
-      if (plainRows && plainRow(passThrough, p, keys)) {
+      if (plainRows
+          && plainRow(passThrough, p.id(), -1, p.version(), p.output(), p.scores(), keys)) {
         return;
       }
+      generatorRow(passThrough, p.id(), p.version(), p.output(), p.scores(), keys);
+    }
+
+    @Override
+    void prediction(
+        @Nullable Object[] passThrough,
+        String idPrefix,
+        long idNumber,
+        int version,
+        String output,
+        Map<String, Double> scores,
+        List<String> keys)
+        throws IOException {
+      if (plainRows && plainRow(passThrough, idPrefix, idNumber, version, output, scores, keys)) {
+        return;
+      }
+      generatorRow(
+          passThrough, idPrefix + Long.toHexString(idNumber), version, output, scores, keys);
+    }
+
+    /** Writes a prediction row through the CSV generator. */
+    private void generatorRow(
+        @Nullable Object[] passThrough,
+        String id,
+        int version,
+        String output,
+        Map<String, Double> scores,
+        List<String> keys)
+        throws IOException {
       generatorPending = true;
       gen.writeStartArray();
       for (Object v : passThrough) {
         cell(text(v));
       }
-      cell(p.id());
-      gen.writeNumber(p.version());
-      cell(p.output());
-      Map<String, Double> scores = p.scores();
+      cell(id);
+      gen.writeNumber(version);
+      cell(output);
       for (String k : keys) {
         Double s = scores.get(k);
         if (s == null) {
@@ -910,15 +1015,23 @@ final class ChunkScorer {
      * Writes a prediction row straight into {@link #buffer}, the bytes the CSV generator would
      * write, when every text cell of the row is {@linkplain #plainText plain} (the common case:
      * prediction ids, labels and numeric pass-through columns); returns false, having written
-     * nothing, for a row the generator must quote. Numbers are formatted as the generator formats
-     * them ({@link NumberOutput#toString(double, boolean)} with the fast writer, which the CSV
-     * factory enables). {@code CsvRowProperties} checks that both give the same bytes.
+     * nothing, for a row the generator must quote. The id is {@code id}, or with {@code idNumber}
+     * zero or more {@code id + Long.toHexString(idNumber)}, written without making that text.
+     * Numbers are formatted as the generator formats them ({@link NumberOutput#toString(double,
+     * boolean)} with the fast writer, which the CSV factory enables). {@code CsvRowProperties}
+     * checks that both give the same bytes.
      */
-    private boolean plainRow(@Nullable Object[] passThrough, Prediction p, List<String> keys)
+    private boolean plainRow(
+        @Nullable Object[] passThrough,
+        String id,
+        long idNumber,
+        int version,
+        String output,
+        Map<String, Double> scores,
+        List<String> keys)
         throws IOException {
-      String id = p.id();
-      String output = p.output();
-      if (!plainText(id) || !plainText(output)) {
+      int idLength = id.length() + (idNumber < 0 ? 0 : hexDigits(idNumber));
+      if (idLength > PLAIN_MAX || !plainText(id) || !plainText(output)) {
         return false;
       }
       for (Object v : passThrough) {
@@ -932,15 +1045,17 @@ final class ChunkScorer {
         append(',');
       }
       append(id);
+      if (idNumber >= 0) {
+        appendHex(idNumber);
+      }
       append(',');
-      if (p.version() != version) {
-        version = p.version();
+      if (version != this.version) {
+        this.version = version;
         versionText = Integer.toString(version);
       }
       append(versionText);
       append(',');
       append(output);
-      Map<String, Double> scores = p.scores();
       for (String k : keys) {
         append(',');
         Double s = scores.get(k);
@@ -955,6 +1070,25 @@ final class ChunkScorer {
       }
       buffer.write(row, 0, rowLength);
       return true;
+    }
+
+    /** The number of digits of {@code Long.toHexString(v)}, for {@code v >= 0}. */
+    static int hexDigits(long v) {
+      return Math.max(1, (Long.SIZE - Long.numberOfLeadingZeros(v) + 3) / 4);
+    }
+
+    /** Appends {@code Long.toHexString(v)} ({@code v >= 0}) to {@link #row}. */
+    private void appendHex(long v) {
+      int digits = hexDigits(v);
+      if (rowLength + digits + 1 > row.length) {
+        row = java.util.Arrays.copyOf(row, Math.max(row.length * 2, rowLength + digits + 1));
+      }
+      long rest = v;
+      for (int k = rowLength + digits - 1; k >= rowLength; k--) {
+        row[k] = (byte) Character.forDigit((int) (rest & 0xF), 16);
+        rest >>>= 4;
+      }
+      rowLength += digits;
     }
 
     /** Appends an ASCII text (a plain text or a formatted number) to {@link #row}. */

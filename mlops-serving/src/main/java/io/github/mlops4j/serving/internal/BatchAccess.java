@@ -16,11 +16,31 @@ public final class BatchAccess {
   /** One request's outcome: its prediction, or what predicting it threw (exactly one is set). */
   public record RowResult(@Nullable Prediction prediction, @Nullable RuntimeException error) {}
 
+  /**
+   * The predictions of a chunk's {@link DenseRow}s, made in one model call: row {@code i} has the
+   * prediction id {@code idPrefix + Long.toHexString(firstId + i)}, the version {@code version},
+   * the output {@code outputs.get(i)} and the scores {@code scores.get(i)}, exactly what its {@code
+   * Prediction} would have held.
+   */
+  public record DenseResult(
+      String idPrefix,
+      long firstId,
+      int version,
+      List<String> outputs,
+      List<Map<String, Double>> scores) {
+    /** The prediction id of row {@code i}. */
+    public String id(int i) {
+      return idPrefix + Long.toHexString(firstId + i);
+    }
+  }
+
   /** What {@code InferenceService} installs. */
-  @FunctionalInterface
   public interface Scorer {
     /** The outcome of each request, in order; see {@code InferenceService.predictAll}. */
     List<RowResult> predictEach(InferenceService service, List<? extends Map<String, ?>> requests);
+
+    /** See {@link BatchAccess#predictDense}. */
+    @Nullable DenseResult predictDense(InferenceService service, List<DenseRow> rows);
   }
 
   private static volatile @Nullable Scorer scorer;
@@ -57,5 +77,22 @@ public final class BatchAccess {
       throw new IllegalStateException("InferenceService is not initialized");
     }
     return s.predictEach(service, requests);
+  }
+
+  /**
+   * The predictions of {@code rows} (rows of numbers over one names array, as a batch file's chunk
+   * gives them) made in one model call, each counted as {@link #predictEach} counts it, without a
+   * routing decision, id, {@code Prediction} or result object per row; or null, with nothing
+   * predicted or counted, when the service is not in the case this path covers (one version, no
+   * feature lookup, shadow, prediction events, observer or timeout), a row is not one the service
+   * reads without its full validation, or the model does not answer every row: then {@link
+   * #predictEach} answers the rows as always.
+   */
+  public static @Nullable DenseResult predictDense(InferenceService service, List<DenseRow> rows) {
+    Scorer s = scorer;
+    if (s == null) {
+      throw new IllegalStateException("InferenceService is not initialized");
+    }
+    return s.predictDense(service, rows);
   }
 }

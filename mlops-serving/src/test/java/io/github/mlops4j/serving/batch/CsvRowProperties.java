@@ -2,8 +2,10 @@ package io.github.mlops4j.serving.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import io.github.mlops4j.serving.Prediction;
 import java.io.IOException;
@@ -171,6 +173,71 @@ class CsvRowProperties {
               assertThat(new String(fast, StandardCharsets.UTF_8))
                   .isEqualTo(new String(simple, StandardCharsets.UTF_8));
               return java.util.Arrays.equals(fast, simple);
+            });
+  }
+
+  /**
+   * A row of the service's chunk path (the id given as a prefix and a number) is the bytes of the
+   * same prediction with its id as one text, through the direct path and the generator alike, for
+   * ids of every length (past the direct path's 24 characters too) and plain or quoted prefixes.
+   */
+  @Test
+  void chunkPathRowsAreThePredictionsBytes() {
+    Gen<Long> numbers =
+        longs()
+            .between(0, Long.MAX_VALUE)
+            .mix(integers().between(0, 4).map(k -> new long[] {0, 1, 15, 16, Long.MAX_VALUE}[k]));
+    qt().withFixedSeed(SEED + 1)
+        .withExamples(3000)
+        .forAll(lists().of(rows()).ofSizeBetween(1, 6), numbers, booleans().all())
+        .check(
+            (rows, number, plainRows) -> {
+              byte[] asNumber;
+              try (ChunkScorer.CsvSink sink = new ChunkScorer.CsvSink(plainRows)) {
+                long line = 1;
+                for (Row r : rows) {
+                  Prediction p = r.prediction();
+                  if (r.reject()) {
+                    sink.reject(line, r.reason(), r.reason());
+                  } else {
+                    // the id as a prefix and a number: the rows of format() get the joined text
+                    sink.prediction(
+                        r.passThrough().toArray(new Object[0]),
+                        p.id(),
+                        number,
+                        p.version(),
+                        p.output(),
+                        p.scores(),
+                        KEYS);
+                  }
+                  line++;
+                }
+                sink.finish();
+                asNumber = sink.bytes();
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+              List<Row> joined = new ArrayList<>();
+              for (Row r : rows) {
+                Prediction p = r.prediction();
+                joined.add(
+                    new Row(
+                        r.reject(),
+                        r.passThrough(),
+                        new Prediction(
+                            p.id() + Long.toHexString(number),
+                            p.model(),
+                            p.version(),
+                            p.output(),
+                            p.scores(),
+                            p.latency(),
+                            p.route()),
+                        r.reason()));
+              }
+              byte[] asText = format(joined, plainRows);
+              assertThat(new String(asNumber, StandardCharsets.UTF_8))
+                  .isEqualTo(new String(asText, StandardCharsets.UTF_8));
+              return java.util.Arrays.equals(asNumber, asText);
             });
   }
 

@@ -8,6 +8,7 @@ import static org.quicktheories.generators.SourceDSL.lists;
 
 import io.github.mlops4j.registry.FeatureSpec;
 import io.github.mlops4j.registry.ModelSignature;
+import io.github.mlops4j.serving.internal.BatchAccess;
 import io.github.mlops4j.serving.internal.DenseRow;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -20,7 +21,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,19 +119,127 @@ class DenseRowProperties {
         .forAll(lists().of(records).ofSizeBetween(1, 12), integers().between(0, 3))
         .checkAssert(
             (rows, mode) -> {
-              StringBuilder csv = new StringBuilder("tenure,spend,customer_id\n");
-              for (int i = 0; i < rows.size(); i++) {
-                csv.append(rows.get(i)).append(',').append(i).append('\n');
-              }
               BatchFormat out = mode % 2 == 0 ? BatchFormat.CSV : BatchFormat.JSON_LINES;
               boolean fastCsv = mode < 2;
-              String text = csv.toString();
+              String text = csvOf(rows);
               Scored dense = score(text, plan(out), fastCsv, true);
               Scored maps = score(text, plan(out), fastCsv, false);
               assertThat(dense.rejects).as(text).isEqualTo(maps.rejects);
               assertThat(dense.output).as(text).isEqualTo(maps.output);
               assertThat(dense.counts).as(text).containsExactly(maps.counts);
             });
+  }
+
+  /**
+   * A chunk whose staged rows are all dense is predicted through the service's chunk path ({@code
+   * BatchAccess.predictDense}) with the same output bytes, prediction ids included (as offsets from
+   * the chunk's first id: the ids of a chunk are one run in row order either way), rejects and
+   * counts as row by row through {@code predictEach}; a chunk with any row the short read refuses
+   * falls back to the row-by-row path as a whole.
+   */
+  @Test
+  void denseBatches_scoreAsRowByRowDo() {
+    qt().withFixedSeed(SEED + 1)
+        .withExamples(400)
+        .forAll(lists().of(records()).ofSizeBetween(1, 12), integers().between(0, 1))
+        .checkAssert(
+            (rows, mode) -> {
+              BatchFormat out = mode == 0 ? BatchFormat.CSV : BatchFormat.JSON_LINES;
+              String text = csvOf(rows);
+              Scored batched = scoreWithIds(text, plan(out), true);
+              Scored byRow = scoreWithIds(text, plan(out), false);
+              assertThat(batched.rejects).as(text).isEqualTo(byRow.rejects);
+              assertThat(batched.output).as(text).isEqualTo(byRow.output);
+              assertThat(batched.counts).as(text).containsExactly(byRow.counts);
+            });
+  }
+
+  @Test
+  void aChunkOfCleanRowsTakesTheChunkPath() {
+    String[] names = {"tenure", "spend"};
+    List<DenseRow> rows =
+        List.of(
+            new DenseRow(names, new double[] {1, 20.5}), new DenseRow(names, new double[] {7, 80}));
+    BatchAccess.DenseResult r = BatchAccess.predictDense(fx.service, rows);
+    assertThat(r).isNotNull();
+    assertThat(r.outputs()).hasSize(2);
+    assertThat(r.id(1)).isEqualTo(r.idPrefix() + Long.toHexString(r.firstId() + 1));
+    // a row the short read refuses (not finite) leaves the whole chunk to predictEach
+    List<DenseRow> odd =
+        List.of(
+            new DenseRow(names, new double[] {1, 20.5}),
+            new DenseRow(names, new double[] {Double.NaN, 80}));
+    assertThat(BatchAccess.predictDense(fx.service, odd)).isNull();
+  }
+
+  private static Gen<String> records() {
+    return lists()
+        .of(cells())
+        .ofSizeBetween(1, 3)
+        .zip(
+            integers().between(0, 19),
+            (cs, k) -> {
+              // mostly clean rows of the header's two inputs (so that whole chunks take the
+              // chunk path); else odd cells, or a column too few or many
+              List<String> fields = new ArrayList<>(cs);
+              while (fields.size() < 2) {
+                fields.add("1.0");
+              }
+              if (k < 12) {
+                return (k % 10) + "," + (k * 7.25);
+              }
+              return String.join(",", k < 18 ? fields.subList(0, 2) : cs);
+            });
+  }
+
+  private static final Pattern ID =
+      Pattern.compile("(?m)(?:^([0-9]+),|\"prediction_id\":\")([0-9a-f]+-)([0-9a-f]+)");
+
+  /** A file of the header and {@code rows}, each with its index as its customer_id. */
+  private static String csvOf(List<String> rows) {
+    StringBuilder csv = new StringBuilder("tenure,spend,customer_id\n");
+    for (int i = 0; i < rows.size(); i++) {
+      csv.append(rows.get(i)).append(',').append(i).append('\n');
+    }
+    return csv.toString();
+  }
+
+  /** The records of {@code csv} (a header and at most 100 records) as one chunk. */
+  private static RecordSplitter.Chunk chunkOf(String csv) throws IOException {
+    RecordSplitter splitter =
+        new RecordSplitter(
+            new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), 0, 1, true, 4096);
+    BatchJob.readHeader(splitter);
+    RecordSplitter.Chunk chunk = splitter.next(0, 100);
+    assertThat(chunk).isNotNull();
+    return Objects.requireNonNull(chunk);
+  }
+
+  /** A chunk's outcome, each prediction id written as its offset from the chunk's first one. */
+  private static Scored scoreWithIds(String csv, JobPlan plan, boolean denseBatches) {
+    try {
+      RecordSplitter.Chunk chunk = chunkOf(csv);
+      ChunkResult r =
+          new ChunkScorer(plan, fx.service, Duration.ZERO, true, true, denseBatches).score(chunk);
+      Matcher m = ID.matcher(new String(r.output(), StandardCharsets.UTF_8));
+      StringBuilder output = new StringBuilder();
+      long first = -1;
+      while (m.find()) {
+        long id = Long.parseLong(m.group(3), 16);
+        if (first < 0) {
+          first = id;
+        }
+        String head = m.group(1) != null ? m.group(1) + "," : "\"prediction_id\":\"";
+        m.appendReplacement(output, Matcher.quoteReplacement(head + "ID+" + (id - first)));
+      }
+      m.appendTail(output);
+      return new Scored(
+          output.toString(),
+          new String(r.rejects(), StandardCharsets.UTF_8),
+          new long[] {r.rowsRead(), r.rowsScored(), r.rowsRejected(), r.modelErrors()});
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Test
@@ -164,12 +276,7 @@ class DenseRowProperties {
 
   private static Scored score(String csv, JobPlan plan, boolean fastCsv, boolean denseRows) {
     try {
-      RecordSplitter splitter =
-          new RecordSplitter(
-              new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), 0, 1, true, 4096);
-      BatchJob.readHeader(splitter);
-      RecordSplitter.Chunk chunk = splitter.next(0, 100);
-      assertThat(chunk).isNotNull();
+      RecordSplitter.Chunk chunk = chunkOf(csv);
       ChunkResult r =
           new ChunkScorer(plan, fx.service, Duration.ZERO, fastCsv, denseRows).score(chunk);
       String output =
