@@ -471,7 +471,7 @@ final class TrackingDao {
 
   /**
    * Sets tags; {@link Run#NAME_TAG} is not stored as a tag but renames the run (the name column is
-   * the tag, see {@link #loadAll}).
+   * the tag, see {@link RunSnapshots#load}).
    */
   private static void upsertTags(Connection c, String runId, Map<String, String> tags)
       throws SQLException {
@@ -567,7 +567,8 @@ final class TrackingDao {
 
   Optional<RunInfo> findRun(String runId) {
     List<RunInfo> runs =
-        StoreAccess.read(store, c -> load(c, StoreAccess.dialect(store), List.of(runId)));
+        StoreAccess.read(
+            store, c -> RunSnapshots.load(c, StoreAccess.dialect(store), List.of(runId)));
     return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
   }
 
@@ -957,7 +958,7 @@ final class TrackingDao {
             ids = ids.subList(0, query.maxResults());
             next = encodePageToken(query, offset + query.maxResults());
           }
-          return new RunPage(load(c, dialect, ids), next);
+          return new RunPage(RunSnapshots.load(c, dialect, ids), next);
         });
   }
 
@@ -1089,178 +1090,5 @@ final class TrackingDao {
             + token
             + "' was not issued for this query;"
             + " pass the token returned with the previous page of the same query");
-  }
-
-  /**
-   * Loads full snapshots of the given runs, in the given order; unknown ids are skipped. Five
-   * statements whatever the number of ids: each binds the ids as one value (see {@link #idSet}).
-   */
-  private static List<RunInfo> load(Connection c, Dialect dialect, List<String> ids)
-      throws SQLException {
-    if (ids.isEmpty()) {
-      return List.of();
-    }
-    Map<String, RunInfo> byId = new HashMap<>();
-    loadAll(c, dialect, ids, byId);
-    List<RunInfo> out = new ArrayList<>(ids.size());
-    for (String id : ids) {
-      RunInfo r = byId.get(id);
-      if (r != null) {
-        out.add(r);
-      }
-    }
-    return out;
-  }
-
-  /**
-   * {@code run_id} is one of a set of ids bound as a single parameter: a JSON array read with
-   * {@code json_each} on SQLite, a {@code text[]} on PostgreSQL. Binding hundreds of separate
-   * parameters cost more than the rows read (1-2 ms per statement for 500 ids).
-   */
-  private static String idSet(Dialect dialect) {
-    return dialect == Dialect.POSTGRESQL
-        ? "run_id = ANY(?)"
-        : "run_id IN (SELECT value FROM json_each(?))";
-  }
-
-  /** The value {@link #idSet} binds. */
-  private static Object idSetValue(Connection c, Dialect dialect, List<String> ids)
-      throws SQLException {
-    if (dialect == Dialect.POSTGRESQL) {
-      return c.createArrayOf("text", ids.toArray());
-    }
-    StringBuilder json = new StringBuilder(ids.size() * 36 + 2).append('[');
-    for (int i = 0; i < ids.size(); i++) {
-      if (i > 0) {
-        json.append(',');
-      }
-      json.append('"');
-      String id = ids.get(i);
-      for (int k = 0; k < id.length(); k++) {
-        char ch = id.charAt(k);
-        if (ch == '"' || ch == '\\') {
-          json.append('\\').append(ch);
-        } else if (ch < 0x20) {
-          json.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) ch));
-        } else {
-          json.append(ch);
-        }
-      }
-      json.append('"');
-    }
-    return json.append(']').toString();
-  }
-
-  private static void loadAll(
-      Connection c, Dialect dialect, List<String> ids, Map<String, RunInfo> out)
-      throws SQLException {
-    String in = idSet(dialect);
-    Object set = idSetValue(c, dialect, ids);
-    Object[] args = {set};
-    Map<String, Map<String, String>> params = new HashMap<>();
-    Map<String, Map<String, String>> tags = new HashMap<>();
-    Map<String, Map<String, MetricPoint>> metrics = new HashMap<>();
-    Map<String, List<RunInput>> inputs = new HashMap<>();
-    Map<String, List<ArtifactInfo>> artifacts = new HashMap<>();
-    // Latest metrics, params and tags in one statement (kind 0, 1, 2).
-    Sql.query(
-        c,
-        "SELECT 0, run_id, key, CAST(NULL AS TEXT), value_bits, step, ts FROM latest_metrics"
-            + " WHERE "
-            + in
-            + " UNION ALL SELECT 1, run_id, key, value, CAST(NULL AS BIGINT),"
-            + " CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM params WHERE "
-            + in
-            + " UNION ALL SELECT 2, run_id, key, value, CAST(NULL AS BIGINT),"
-            + " CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM tags WHERE "
-            + in,
-        new Object[] {set, set, set},
-        rs -> {
-          String id = rs.getString(2);
-          String key = rs.getString(3);
-          switch (rs.getInt(1)) {
-            case 0 ->
-                metrics
-                    .computeIfAbsent(id, k -> new HashMap<>())
-                    .put(
-                        key,
-                        new MetricPoint(
-                            key,
-                            Double.longBitsToDouble(rs.getLong(5)),
-                            rs.getLong(6),
-                            Instant.ofEpochMilli(rs.getLong(7))));
-            case 1 -> params.computeIfAbsent(id, k -> new HashMap<>()).put(key, rs.getString(4));
-            default -> tags.computeIfAbsent(id, k -> new HashMap<>()).put(key, rs.getString(4));
-          }
-        });
-    Sql.query(
-        c,
-        "SELECT run_id, digest, name, context, size_bytes, file_count, row_count, source"
-            + " FROM run_inputs WHERE "
-            + in
-            + " ORDER BY run_id, name, digest, context",
-        args,
-        rs -> {
-          Long rows = rs.getLong(7);
-          if (rs.wasNull()) {
-            rows = null;
-          }
-          String source = rs.getString(8);
-          inputs
-              .computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-              .add(
-                  new RunInput(
-                      new DatasetVersion(
-                          rs.getString(3),
-                          rs.getString(2),
-                          rs.getLong(5),
-                          rs.getLong(6),
-                          rows,
-                          source == null ? "" : source),
-                      rs.getString(4)));
-        });
-    Sql.query(
-        c,
-        "SELECT run_id, path, digest, size_bytes FROM artifacts WHERE "
-            + in
-            + " ORDER BY run_id, path",
-        args,
-        rs ->
-            artifacts
-                .computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                .add(new ArtifactInfo(rs.getString(2), rs.getString(3), rs.getLong(4))));
-    Sql.query(
-        c,
-        "SELECT run_id, experiment_id, run_name, parent_run_id, user_id, status,"
-            + " start_time, end_time, lifecycle_stage FROM runs WHERE "
-            + in,
-        args,
-        rs -> {
-          String id = rs.getString(1);
-          String name = rs.getString(3);
-          long end = rs.getLong(8);
-          Instant endTime = rs.wasNull() ? null : Instant.ofEpochMilli(end);
-          // The run name is the tag mlflow.runName; a row stored under that key by an older
-          // version is shadowed, so tag and name never disagree.
-          Map<String, String> runTags = tags.computeIfAbsent(id, k -> new HashMap<>());
-          runTags.put(Run.NAME_TAG, name);
-          out.put(
-              id,
-              new RunInfo(
-                  id,
-                  Long.toString(rs.getLong(2)),
-                  name,
-                  rs.getString(4),
-                  rs.getString(5),
-                  RunStatus.valueOf(rs.getString(6)),
-                  Instant.ofEpochMilli(rs.getLong(7)),
-                  endTime,
-                  "deleted".equals(rs.getString(9)),
-                  params.getOrDefault(id, Map.of()),
-                  metrics.getOrDefault(id, Map.of()),
-                  runTags,
-                  inputs.getOrDefault(id, List.of()),
-                  artifacts.getOrDefault(id, List.of())));
-        });
   }
 }
