@@ -285,6 +285,12 @@ public final class Store implements AutoCloseable {
   }
 
   /**
+   * Page cache of each pooled SQLite connection, in KiB (SQLite's default is 2,000 KiB): up to
+   * {@value} KiB of native memory per connection, taken as pages are read.
+   */
+  static final int PAGE_CACHE_KIB = 32 * 1024;
+
+  /**
    * Refuses to initialise a new database in a workspace that already holds artifacts: its {@code
    * mlops.db} was deleted or truncated, and a new one would silently orphan every stored object.
    */
@@ -701,6 +707,9 @@ public final class Store implements AutoCloseable {
       config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
       config.enableCaseSensitiveLike(true);
       config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+      // SQLite's default page cache is 2 MB per connection: a search over a workspace of tens of
+      // thousands of runs re-read its pages on every query. Memory is taken only as pages are read.
+      config.setCacheSize(-PAGE_CACHE_KIB);
       SQLiteDataSource sqlite = new SQLiteDataSource(config);
       sqlite.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
       HikariConfig hikari = new HikariConfig();

@@ -100,6 +100,25 @@ class WorkspaceOpeningTest {
     }
   }
 
+  @Test
+  void pooledConnections_readWithTheLargerPageCache_inEveryOpenMode() throws Exception {
+    Path ws = populatedWorkspace();
+    for (OpenMode mode : new OpenMode[] {OpenMode.CREATE, OpenMode.READ_ONLY}) {
+      try (Store store = Store.open(ws, mode)) {
+        int kib =
+            store.read(
+                c -> {
+                  try (Statement s = c.createStatement();
+                      ResultSet rs = s.executeQuery("PRAGMA cache_size")) {
+                    rs.next();
+                    return -rs.getInt(1);
+                  }
+                });
+        assertThat(kib).as(mode.name()).isEqualTo(Store.PAGE_CACHE_KIB);
+      }
+    }
+  }
+
   private static String journalMode(Path db) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement s = c.createStatement();
