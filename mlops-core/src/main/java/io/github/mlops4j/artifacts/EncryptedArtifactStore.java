@@ -14,6 +14,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -26,21 +28,16 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -163,6 +160,9 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
   private final Clock clock;
   private final ThreadPoolExecutor workers;
 
+  /** Serialize re-wraps of one object within this store (a file lock does across processes). */
+  private final ReentrantLock[] rewrapLocks = new ReentrantLock[16];
+
   /**
    * One AES-GCM cipher per thread, initialised afresh with the key and nonce of every header and
    * segment it seals or opens, so that no object pays for a {@code Cipher.getInstance}. A use is
@@ -180,6 +180,7 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
     this.pipelineMinBytes = b.pipelineMinBytes;
     this.readOnly = b.readOnly;
     this.clock = b.clock;
+    Arrays.setAll(rewrapLocks, i -> new ReentrantLock());
     this.workers =
         new ThreadPoolExecutor(
             0,
@@ -285,14 +286,13 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
     byte[] wrapped = wrap(keyId, rawKey);
     Arrays.fill(rawKey, (byte) 0);
     long dataId = RANDOM.nextLong();
-    Path dataTemp = objects.resolve(TEMP_PREFIX + UUID.randomUUID());
-    Path headerTemp = objects.resolve(TEMP_PREFIX + UUID.randomUUID());
+    Path temp = objects.resolve(TEMP_PREFIX + UUID.randomUUID());
     try {
       MessageDigest md = Sha256.newDigest();
       long size = 0;
       String digest;
-      Header header;
-      try (FileChannel out = FileChannel.open(dataTemp, CREATE_NEW, WRITE)) {
+      try (FileChannel out = FileChannel.open(temp, CREATE_NEW, WRITE)) {
+        out.position(EncryptedFormat.SEGMENTS_OFFSET); // the header slots are written last
         try (SegmentSealer sealer =
             new SegmentSealer(out, this, dataKey, segmentSize, pipelineMinBytes, workers)) {
           byte[] current = sealer.newBuffer();
@@ -314,35 +314,30 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
           sealer.finish();
         }
         digest = Sha256.hex(md.digest());
-        byte[] tag = EncryptedFormat.tag(cipher(), dataKey, segmentSize, size, dataId, digest);
-        header = new Header(segmentSize, size, dataId, keyId, wrapped, tag);
-        try (FileChannel headerOut = FileChannel.open(headerTemp, CREATE_NEW, WRITE)) {
-          writeFully(headerOut, header.encode());
-          Path dir = objects.resolve(digest.substring(0, 2));
-          boolean newDir = !Files.isDirectory(dir);
-          if (newDir) {
-            Files.createDirectories(dir);
-          }
-          // the new prefix directory's entry is forced as the plain store does
-          forceTogether(out, headerOut, newDir ? objects : null, workers);
-        }
+        byte[] tag =
+            EncryptedFormat.tag(cipher(), dataKey, 2, segmentSize, size, dataId, digest);
+        Header header = new Header(2, segmentSize, size, dataId, keyId, wrapped, tag);
+        // slot A holds the header, slot B stays zero until a re-wrap
+        ByteBuffer slots = ByteBuffer.allocate(EncryptedFormat.SEGMENTS_OFFSET);
+        slots.put(header.encodeSlot()).clear();
+        writeFully(out, slots, 0);
+        out.force(true);
       }
-      publish(dataTemp, headerTemp, header, digest);
+      publish(temp, digest);
       return new StoredArtifact(digest, size);
     } catch (IOException e) {
       ArtifactStoreException failure =
-          DirectoryArtifactStore.failure(
-              "cannot store artifact through temporary file", dataTemp, e);
-      deleteTemps(failure, dataTemp, headerTemp);
+          DirectoryArtifactStore.failure("cannot store artifact through temporary file", temp, e);
+      deleteTemps(failure, temp);
       throw failure;
     } catch (GeneralSecurityException e) {
       ArtifactStoreException failure =
           new ArtifactStoreException(
-              "cannot encrypt the artifact (" + e + ")", dataTemp.toString(), e);
-      deleteTemps(failure, dataTemp, headerTemp);
+              "cannot encrypt the artifact (" + e + ")", temp.toString(), e);
+      deleteTemps(failure, temp);
       throw failure;
     } catch (RuntimeException | Error e) {
-      deleteTemps(e, dataTemp, headerTemp);
+      deleteTemps(e, temp);
       throw e;
     }
   }
@@ -382,146 +377,53 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
   }
 
   /**
-   * Forces the data file, the header file and (when not null) a directory to disk at once, from up
-   * to three threads: the file system can then cover them with one journal commit and one device
-   * flush where one after the other they took three. Returns once all three are on disk, as the
-   * forces one after the other did. Once its own force is done, the caller runs every force that no
-   * worker has started yet (each runs once, on whichever thread comes first), so a put never waits
-   * for a worker to be scheduled, only for forces under way; a force the pool does not take runs on
-   * the caller's thread the same way.
+   * Publishes the object file as the plain store does: the prefix directory is created (and its
+   * entry forced) if missing, an intact object of the same content is kept (its time renewed), and
+   * otherwise the file is committed under the object's name by a hard link, which creates it only
+   * if absent, so a concurrent writer of the same content cannot replace an intact object. An
+   * existing object is kept when it reads back intact, else replaced; where hard links are not
+   * supported an atomic rename commits it. The prefix directory is forced last.
    */
-  static void forceTogether(
-      FileChannel data, FileChannel header, @Nullable Path directory, Executor workers)
-      throws IOException {
-    List<FutureTask<@Nullable Void>> others = new ArrayList<>(2);
-    others.add(
-        new FutureTask<>(
-            () -> {
-              header.force(true);
-              return null;
-            }));
-    if (directory != null) {
-      Path dir = directory;
-      others.add(
-          new FutureTask<>(
-              () -> {
-                syncDirectory(dir);
-                return null;
-              }));
-    }
-    for (FutureTask<@Nullable Void> force : others) {
-      startForce(force, workers);
-    }
-    @Nullable Throwable failure = null;
-    try {
-      data.force(true);
-    } catch (IOException | RuntimeException | Error e) {
-      failure = e;
-    }
-    // a force no worker has started yet runs here (a task runs once, on whichever thread is first)
-    others.forEach(FutureTask::run);
-    for (FutureTask<@Nullable Void> force : others) {
-      try {
-        awaitForce(force);
-      } catch (IOException | RuntimeException | Error e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    if (failure != null) {
-      throw asIoException(failure);
-    }
-  }
-
-  /** Hands {@code force} to a worker thread if the pool takes it (else the caller runs it). */
-  private static void startForce(Runnable force, Executor workers) {
-    try {
-      workers.execute(force);
-    } catch (RejectedExecutionException e) {
-      LOG.trace("no worker free for a force; it runs on the caller's thread", e);
-    }
-  }
-
-  /**
-   * Waits for a force to end, even when interrupted (it ends after one {@code fsync}, and the
-   * caller may delete the file once this returns), and throws what it failed with.
-   */
-  private static void awaitForce(FutureTask<@Nullable Void> force) throws IOException {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          force.get();
-          return;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        } catch (ExecutionException e) {
-          throw asIoException(e.getCause());
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /** Throws {@code t} if it is unchecked; returns it as an {@link IOException} otherwise. */
-  private static IOException asIoException(@Nullable Throwable t) {
-    if (t instanceof RuntimeException re) {
-      throw re;
-    }
-    if (t instanceof Error err) {
-      throw err;
-    }
-    return t instanceof IOException io ? io : new IOException(t);
-  }
-
-  /**
-   * Publishes the data file under its own name, then commits by creating the header: a hard link
-   * creates it only if absent, so a concurrent writer of the same content cannot replace an intact
-   * object. An existing header is kept when its object reads back intact, else replaced.
-   */
-  private void publish(Path dataTemp, Path headerTemp, Header header, String digest)
-      throws IOException {
+  private void publish(Path temp, String digest) throws IOException {
     Path dir = objects.resolve(digest.substring(0, 2));
     Path target = dir.resolve(digest.substring(2));
-    Path data = dir.resolve(digest.substring(2) + header.dataSuffix());
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+      syncDirectory(objects);
+    }
     if (examine(digest) == Existing.INTACT && DirectoryArtifactStore.renew(target)) {
-      Files.delete(dataTemp);
-      Files.delete(headerTemp);
+      Files.delete(temp);
       return;
     }
-    Files.move(dataTemp, data, ATOMIC_MOVE);
     try {
-      Files.createLink(target, headerTemp);
-      Files.delete(headerTemp);
+      Files.createLink(target, temp);
+      Files.delete(temp);
     } catch (FileAlreadyExistsException e) {
       if (examine(digest) == Existing.INTACT) {
-        Files.delete(data); // another writer committed the same content first
-        Files.delete(headerTemp);
+        Files.delete(temp); // another writer committed the same content first
         return;
       }
-      replace(headerTemp, target);
+      replace(temp, target);
     } catch (UnsupportedOperationException e) {
-      replace(headerTemp, target); // no hard links here: plain atomic rename
+      replace(temp, target); // no hard links here: plain atomic rename
     }
     syncDirectory(dir);
   }
 
-  private void replace(Path headerTemp, Path target) throws IOException {
+  /** Replaces a damaged object (and a version-1 object's data file) with {@code temp}. */
+  private static void replace(Path temp, Path target) throws IOException {
     @Nullable Path oldData = dataFileOf(target);
     LOG.warn("replacing damaged encrypted artifact {}", target);
-    Files.move(headerTemp, target, ATOMIC_MOVE);
+    Files.move(temp, target, ATOMIC_MOVE);
     if (oldData != null && !oldData.equals(dataFileOf(target))) {
       Files.deleteIfExists(oldData);
     }
   }
 
-  /** The data file a header names, or null if the header cannot be read. */
+  /**
+   * The data file a version-1 header names, or null if the file is no readable version-1 header
+   * (a version-2 object has no data file).
+   */
   private static @Nullable Path dataFileOf(Path header) {
     return dataFileOf(header, header);
   }
@@ -609,63 +511,126 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
     }
   }
 
-  /** Reads and authenticates the header of {@code digest}; returns it with the data key. */
-  Opened openHeader(String digest, Path headerFile) {
-    byte[] bytes;
-    try {
-      bytes = readHeaderBytes(headerFile);
-    } catch (NoSuchFileException e) {
-      throw new ArtifactNotFoundException(digest, headerFile.toString());
+  /**
+   * Reads and authenticates the header of {@code digest} stored in {@code file}; returns it with
+   * the data key and where the segments are.
+   */
+  Opened openHeader(String digest, Path file) {
+    try (FileChannel channel = openObjectFile(digest, file)) {
+      return openHeader(digest, file, channel);
     } catch (IOException e) {
-      throw DirectoryArtifactStore.failure("cannot read artifact header", headerFile, e);
+      throw DirectoryArtifactStore.failure("cannot read artifact header", file, e);
     }
+  }
+
+  /** Opens the file at the object's name for reading. */
+  static FileChannel openObjectFile(String digest, Path file) throws IOException {
+    try {
+      return FileChannel.open(file, READ);
+    } catch (NoSuchFileException e) {
+      throw new ArtifactNotFoundException(digest, file.toString());
+    }
+  }
+
+  /**
+   * As {@link #openHeader(String, Path)}, from {@code channel} open on {@code file}. A version-1
+   * header file holds the header alone; a version-2 object's slot A is taken, and slot B when A
+   * fails to parse, names an unknown key, does not unwrap or fails its tag; when both fail, slot
+   * A's failure is thrown (slot B's is suppressed in it).
+   */
+  Opened openHeader(String digest, Path file, FileChannel channel) throws IOException {
+    long length = channel.size();
+    ByteBuffer prefix =
+        ByteBuffer.allocate((int) Math.min(length, (long) EncryptedFormat.SEGMENTS_OFFSET));
+    while (prefix.hasRemaining() && channel.read(prefix, prefix.position()) >= 0) {
+      // a file's bytes up to the end of slot B
+    }
+    byte[] bytes = Arrays.copyOf(prefix.array(), prefix.position());
+    if (length < EncryptedFormat.SEGMENTS_OFFSET) {
+      if (!EncryptedFormat.startsWithMagic(bytes, 1)) {
+        throw corrupted(
+            digest,
+            file,
+            "its header is damaged (a file of "
+                + length
+                + " bytes that is neither a version-1 header nor long enough for the two header"
+                + " slots of version 2)");
+      }
+      Header header;
+      try {
+        header = EncryptedFormat.parse(bytes);
+      } catch (IllegalArgumentException e) {
+        throw corrupted(digest, file, "its header is damaged (" + e.getMessage() + ")");
+      }
+      Path data = file.resolveSibling(file.getFileName() + header.dataSuffix());
+      return authenticate(digest, file, header, data, 0, 0);
+    }
+    RuntimeException slotA;
+    try {
+      return openSlot(digest, file, bytes, 0);
+    } catch (ArtifactCorruptedException | ArtifactKeyException e) {
+      slotA = e;
+    }
+    try {
+      return openSlot(digest, file, bytes, 1);
+    } catch (ArtifactCorruptedException | ArtifactKeyException e) {
+      slotA.addSuppressed(e);
+      throw slotA;
+    }
+  }
+
+  private Opened openSlot(String digest, Path file, byte[] slots, int slot) {
     Header header;
     try {
-      header = EncryptedFormat.parse(bytes);
+      header = EncryptedFormat.parseSlot(slots, slot * EncryptedFormat.SLOT_BYTES);
     } catch (IllegalArgumentException e) {
-      throw corrupted(digest, headerFile, "its header is damaged (" + e.getMessage() + ")");
+      throw corrupted(
+          digest,
+          file,
+          "its header slot " + (slot == 0 ? "A" : "B") + " is damaged (" + e.getMessage() + ")");
     }
+    return authenticate(digest, file, header, file, EncryptedFormat.SEGMENTS_OFFSET, slot);
+  }
+
+  /** Unwraps the header's data key and checks the header's tag against {@code digest}. */
+  private Opened authenticate(
+      String digest, Path file, Header header, Path data, long offset, int slot) {
     byte[] raw;
     try {
       raw = keys.unwrap(header.keyId(), header.wrappedKey());
     } catch (GeneralSecurityException e) {
       throw corrupted(
           digest,
-          headerFile,
+          file,
           "its data key does not unwrap with key "
               + PathNames.quote(header.keyId())
               + " (a wrong key under that id, or a damaged header)");
     }
     if (raw.length != EncryptedFormat.DATA_KEY_BYTES) {
-      throw corrupted(digest, headerFile, "its data key has " + raw.length + " bytes");
+      throw corrupted(digest, file, "its data key has " + raw.length + " bytes");
     }
     SecretKey dataKey = new SecretKeySpec(raw, "AES");
     Arrays.fill(raw, (byte) 0);
     try {
       // checked in decrypt mode: a cipher reused on this thread refuses an encryption with the
       // key and nonce it used last, as a second open of the same object would ask for
-      EncryptedFormat.checkTag(
-          cipher(),
-          dataKey,
-          header.segmentSize(),
-          header.size(),
-          header.dataId(),
-          digest,
-          header.tag());
+      EncryptedFormat.checkTag(cipher(), dataKey, header, digest);
     } catch (AEADBadTagException e) {
       throw corrupted(
           digest,
-          headerFile,
+          file,
           "its header does not belong to this digest (an object swapped or a header changed)");
     } catch (GeneralSecurityException e) {
-      throw corrupted(digest, headerFile, "its header cannot be authenticated (" + e + ")");
+      throw corrupted(digest, file, "its header cannot be authenticated (" + e + ")");
     }
-    Path data = headerFile.resolveSibling(headerFile.getFileName() + header.dataSuffix());
-    return new Opened(header, dataKey, data);
+    return new Opened(header, dataKey, data, offset, slot);
   }
 
-  /** An authenticated header, its data key, and the data file it names. */
-  record Opened(Header header, SecretKey dataKey, Path data) {}
+  /**
+   * An authenticated header, its data key, the file that holds the segments and where they start
+   * in it, and the slot the header was read from (0 for slot A and for version 1, 1 for slot B).
+   */
+  record Opened(Header header, SecretKey dataKey, Path data, long offset, int slot) {}
 
   /**
    * This thread's AES-GCM cipher: the caller initialises it and finishes with it before anything
@@ -746,9 +711,18 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
             .allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
   }
 
-  private static long plaintextSize(Path header, long fallback) {
-    try {
-      return EncryptedFormat.parse(readHeaderBytes(header)).size();
+  /** The plaintext size a header declares (not authenticated), else the file's own size. */
+  private static long plaintextSize(Path file, long fallback) {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] bytes = in.readNBytes(EncryptedFormat.SEGMENTS_OFFSET);
+      if (bytes.length < EncryptedFormat.SEGMENTS_OFFSET) {
+        return EncryptedFormat.parse(bytes).size();
+      }
+      try {
+        return EncryptedFormat.parseSlot(bytes, 0).size();
+      } catch (IllegalArgumentException e) {
+        return EncryptedFormat.parseSlot(bytes, EncryptedFormat.SLOT_BYTES).size();
+      }
     } catch (IOException | IllegalArgumentException e) {
       return fallback; // damaged or just replaced: the file's own size
     }
@@ -888,6 +862,9 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
 
   /**
    * Re-wraps the data key of object {@code digest} with the current key unless it already uses it.
+   * A version-2 object's header slots are rewritten in place (slot B, forced, then slot A, forced)
+   * under a lock on its file, so re-wraps of one object never overlap, in this process or another;
+   * a version-1 object's header file is replaced by an atomic rename.
    *
    * @return whether the header was rewritten
    * @throws ArtifactNotFoundException if no such object is stored
@@ -896,28 +873,104 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
    * @throws IllegalStateException if the store is read-only
    */
   public boolean rewrap(String digest) {
+    return rewrap(digest, false);
+  }
+
+  /**
+   * As {@link #rewrap(String)}, but for a version-2 object stops after slot B is written and
+   * forced, as a crash between the two slot writes would (for tests).
+   */
+  boolean rewrapSlotBOnly(String digest) {
+    return rewrap(digest, true);
+  }
+
+  private boolean rewrap(String digest, boolean slotBOnly) {
     checkWritable();
-    Path headerFile = headerPath(digest);
-    Opened opened = openHeader(digest, headerFile);
+    Path file = headerPath(digest);
+    Opened opened = openHeader(digest, file);
     String current = keys.currentKeyId();
+    if (opened.header().version() == 2) {
+      return opened.slot() == 0 && opened.header().keyId().equals(current)
+          ? false
+          : rewrapSlots(digest, file, slotBOnly);
+    }
     if (opened.header().keyId().equals(current)) {
       return false;
     }
-    byte[] raw = opened.dataKey().getEncoded();
-    byte[] wrapped = wrap(current, raw);
-    Arrays.fill(raw, (byte) 0);
+    byte[] wrapped = wrap(current, opened.dataKey());
     Path temp = objects.resolve(TEMP_PREFIX + UUID.randomUUID());
     try {
       writeSynced(temp, opened.header().withKey(current, wrapped).encode());
-      Files.move(temp, headerFile, ATOMIC_MOVE);
-      syncDirectory(Objects.requireNonNull(headerFile.getParent()));
+      Files.move(temp, file, ATOMIC_MOVE);
+      syncDirectory(Objects.requireNonNull(file.getParent()));
     } catch (IOException e) {
       ArtifactStoreException failure =
-          DirectoryArtifactStore.failure("cannot rewrite artifact header", headerFile, e);
+          DirectoryArtifactStore.failure("cannot rewrite artifact header", file, e);
       deleteTemps(failure, temp);
       throw failure;
     }
     return true;
+  }
+
+  /**
+   * Rewrites both header slots of a version-2 object with its header under the current key, holding
+   * this store's lock for the digest and an exclusive lock on the file; the header is read again
+   * under the locks, and nothing is written when slot A already uses the current key (another
+   * re-wrap finished first). Readers take no lock: while slot A is being written, slot B already
+   * holds the new header, forced.
+   */
+  private boolean rewrapSlots(String digest, Path file, boolean slotBOnly) {
+    ReentrantLock lock = rewrapLocks[Math.floorMod(digest.hashCode(), rewrapLocks.length)];
+    lock.lock();
+    try (FileChannel channel = openForRewrap(digest, file);
+        FileLock fileLock = channel.lock()) {
+      Opened opened = openHeader(digest, file, channel);
+      String current = keys.currentKeyId();
+      Header header = opened.header();
+      if (opened.slot() == 0 && header.keyId().equals(current)) {
+        return false;
+      }
+      if (!header.keyId().equals(current)) {
+        header = header.withKey(current, wrap(current, opened.dataKey()));
+      }
+      byte[] slot = header.encodeSlot();
+      writeFully(channel, ByteBuffer.wrap(slot), EncryptedFormat.SLOT_BYTES);
+      channel.force(false);
+      if (!slotBOnly) {
+        writeFully(channel, ByteBuffer.wrap(slot), 0);
+        channel.force(false);
+      }
+      return true;
+    } catch (OverlappingFileLockException e) {
+      throw new ArtifactStoreException(
+          "cannot re-wrap artifact "
+              + digest
+              + ": another store of this process on the same directory is re-wrapping it;"
+              + " run rewrap again once it is done",
+          file.toString(),
+          e);
+    } catch (IOException e) {
+      throw DirectoryArtifactStore.failure("cannot rewrite the header slots of artifact", file, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static FileChannel openForRewrap(String digest, Path file) throws IOException {
+    try {
+      return FileChannel.open(file, READ, WRITE);
+    } catch (NoSuchFileException e) {
+      throw new ArtifactNotFoundException(digest, file.toString());
+    }
+  }
+
+  private byte[] wrap(String keyId, SecretKey dataKey) {
+    byte[] raw = dataKey.getEncoded();
+    try {
+      return wrap(keyId, raw);
+    } finally {
+      Arrays.fill(raw, (byte) 0);
+    }
   }
 
   /** The key id object {@code digest} is wrapped with (its header is authenticated first). */
@@ -943,6 +996,14 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
     try (FileChannel out = FileChannel.open(file, CREATE_NEW, WRITE)) {
       writeFully(out, bytes);
       out.force(true);
+    }
+  }
+
+  private static void writeFully(FileChannel out, ByteBuffer view, long position)
+      throws IOException {
+    long at = position;
+    while (view.hasRemaining()) {
+      at += out.write(view, at);
     }
   }
 

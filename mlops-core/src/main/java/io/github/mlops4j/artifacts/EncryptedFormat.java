@@ -8,29 +8,46 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 
 /**
- * The on-disk format of {@link EncryptedArtifactStore}, version 1.
+ * The on-disk formats of {@link EncryptedArtifactStore}. New objects are written in version 2;
+ * objects of version 1 are read, verified, listed, deleted and re-wrapped as before.
  *
- * <p>Header file ({@code <2 hex>/<62 hex>}), big-endian: the magic {@code MLE1}; the segment size
- * (int); the plaintext size (long); the data file id (8 bytes); the key id (unsigned short length,
- * UTF-8); the wrapped data key (unsigned short length, bytes); a 16-byte AES-GCM tag computed with
- * the data key over every field before the key id plus the raw SHA-256 of the plaintext, with the
- * nonce {@link #HEADER_NONCE}. The key id and wrapped key are outside the tag so that a re-wrap
- * rewrites them alone; both are authenticated through the unwrap.
+ * <p>The header, in both versions, big-endian: the magic ({@code MLE1} or {@code MLE2}); the
+ * segment size (int); the plaintext size (long); an id of 8 random bytes (in version 1 the suffix
+ * of the data file's name; in version 2 it only makes every header's tag input unique); the key id
+ * (unsigned short length, UTF-8); the wrapped data key (unsigned short length, bytes); a 16-byte
+ * AES-GCM tag computed with the data key over every field before the key id plus the raw SHA-256
+ * of the plaintext, with the nonce {@link #HEADER_NONCE}. The key id and wrapped key are outside
+ * the tag so that a re-wrap rewrites them alone; both are authenticated through the unwrap. A
+ * header is at most {@link #MAX_HEADER_BYTES} long.
  *
- * <p>Data file ({@code <62 hex>.<16 hex data id>}): the segments, each the AES-GCM encryption of
- * {@code segmentSize} plaintext bytes (fewer for the last one, which may be empty only when the
- * whole object is) followed by its 16-byte tag. Segment {@code i}'s nonce is three zero bytes, the
- * index as a long, and a byte that is 1 for the last segment and 0 otherwise: a reordered segment
- * fails its tag, and so does a stream cut at a segment boundary (its new last segment was not
- * sealed as last).
+ * <p>The segments, in both versions: each the AES-GCM encryption of {@code segmentSize} plaintext
+ * bytes (fewer for the last one, which may be empty only when the whole object is) followed by its
+ * 16-byte tag. Segment {@code i}'s nonce is three zero bytes, the index as a long, and a byte that
+ * is 1 for the last segment and 0 otherwise: a reordered segment fails its tag, and so does a
+ * stream cut at a segment boundary (its new last segment was not sealed as last).
+ *
+ * <p>Version 2, one file per object ({@code <2 hex>/<62 hex>}): two header slots of {@link
+ * #SLOT_BYTES} each, A then B, each holding a header followed by zeros (an unused slot is all
+ * zeros), then the segments. A put writes its header to slot A and leaves slot B zero; a re-wrap
+ * writes the new header to slot B, forces it, then to slot A, so that one of them is intact
+ * whenever the other is torn. Readers take slot A and fall back to slot B. A slot is 8 KiB: the
+ * smallest multiple of 4 KiB (the block and page size of common file systems and the sector size of
+ * current disks) that holds the largest header, so that the two slots share no block that a torn
+ * write of one could damage, and the segments start block-aligned.
+ *
+ * <p>Version 1, two files per object: the header file ({@code <2 hex>/<62 hex>}) holds the header
+ * alone, and the data file ({@code <62 hex>.<16 hex id>}) the segments.
  */
 final class EncryptedFormat {
-  static final byte[] MAGIC = {'M', 'L', 'E', '1'};
+  static final byte[] MAGIC_1 = {'M', 'L', 'E', '1'};
+  static final byte[] MAGIC_2 = {'M', 'L', 'E', '2'};
+  static final int MAGIC_BYTES = 4;
   static final int TAG_BYTES = 16;
   static final int DATA_KEY_BYTES = 32;
   static final int MIN_SEGMENT = 1024;
@@ -38,7 +55,13 @@ final class EncryptedFormat {
   static final int MAX_KEY_ID_BYTES = 800;
   static final int MAX_WRAPPED_BYTES = 4096;
   static final int MAX_HEADER_BYTES =
-      MAGIC.length + 4 + 8 + 8 + 2 + MAX_KEY_ID_BYTES + 2 + MAX_WRAPPED_BYTES + TAG_BYTES;
+      MAGIC_BYTES + 4 + 8 + 8 + 2 + MAX_KEY_ID_BYTES + 2 + MAX_WRAPPED_BYTES + TAG_BYTES;
+
+  /** The bytes of one header slot of a version-2 object (see the class comment for the size). */
+  static final int SLOT_BYTES = 8192;
+
+  /** Where the segments of a version-2 object start: after slot A and slot B. */
+  static final int SEGMENTS_OFFSET = 2 * SLOT_BYTES;
 
   private static final byte[] HEADER_NONCE = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
 
@@ -47,7 +70,13 @@ final class EncryptedFormat {
   /** A parsed header; {@code tag} is not checked yet. Never compared: the arrays are not copied. */
   @SuppressWarnings("ArrayRecordComponent")
   record Header(
-      int segmentSize, long size, long dataId, String keyId, byte[] wrappedKey, byte[] tag) {
+      int version,
+      int segmentSize,
+      long size,
+      long dataId,
+      String keyId,
+      byte[] wrappedKey,
+      byte[] tag) {
 
     long segments() {
       return segmentCount(size, segmentSize);
@@ -62,20 +91,42 @@ final class EncryptedFormat {
     }
 
     Header withKey(String newKeyId, byte[] newWrapped) {
-      return new Header(segmentSize, size, dataId, newKeyId, newWrapped, tag);
+      return new Header(version, segmentSize, size, dataId, newKeyId, newWrapped, tag);
     }
 
+    /** The header alone: a version-1 header file's bytes. */
     byte[] encode() {
+      return encodeInto(
+              ByteBuffer.allocate(
+                  MAGIC_BYTES
+                      + 4
+                      + 8
+                      + 8
+                      + 2
+                      + keyId.getBytes(UTF_8).length
+                      + 2
+                      + wrappedKey.length
+                      + TAG_BYTES))
+          .array();
+    }
+
+    /** A version-2 slot: the header followed by zeros up to {@link #SLOT_BYTES}. */
+    byte[] encodeSlot() {
+      return encodeInto(ByteBuffer.allocate(SLOT_BYTES)).array();
+    }
+
+    private ByteBuffer encodeInto(ByteBuffer b) {
       byte[] id = keyId.getBytes(UTF_8);
-      ByteBuffer b =
-          ByteBuffer.allocate(
-              MAGIC.length + 4 + 8 + 8 + 2 + id.length + 2 + wrappedKey.length + TAG_BYTES);
-      b.put(MAGIC).putInt(segmentSize).putLong(size).putLong(dataId);
+      b.put(magic(version)).putInt(segmentSize).putLong(size).putLong(dataId);
       b.putShort((short) id.length).put(id);
       b.putShort((short) wrappedKey.length).put(wrappedKey);
       b.put(tag);
-      return b.array();
+      return b;
     }
+  }
+
+  static byte[] magic(int version) {
+    return version == 1 ? MAGIC_1 : MAGIC_2;
   }
 
   static long segmentCount(long size, int segmentSize) {
@@ -83,7 +134,7 @@ final class EncryptedFormat {
   }
 
   /**
-   * Parses a header file's bytes.
+   * Parses a version-1 header file's bytes.
    *
    * @throws IllegalArgumentException naming what is wrong (never echoing the bytes)
    */
@@ -92,11 +143,43 @@ final class EncryptedFormat {
       throw new IllegalArgumentException("header of " + bytes.length + " bytes is too long");
     }
     ByteBuffer b = ByteBuffer.wrap(bytes);
+    Header header = parse(b, 1, bytes.length);
+    if (b.hasRemaining()) {
+      throw new IllegalArgumentException("the header has " + b.remaining() + " bytes after its end");
+    }
+    return header;
+  }
+
+  /**
+   * Parses the version-2 header slot at {@code offset} of {@code bytes}: a header followed by
+   * zeros up to {@link #SLOT_BYTES}.
+   *
+   * @throws IllegalArgumentException naming what is wrong (never echoing the bytes)
+   */
+  static Header parseSlot(byte[] bytes, int offset) {
+    ByteBuffer b = ByteBuffer.wrap(bytes, offset, SLOT_BYTES).slice();
+    Header header = parse(b, 2, SLOT_BYTES);
+    while (b.hasRemaining()) {
+      if (b.get() != 0) {
+        throw new IllegalArgumentException("the slot has bytes other than zeros after its header");
+      }
+    }
+    return header;
+  }
+
+  /** Whether {@code bytes} start with the magic of version {@code version}. */
+  static boolean startsWithMagic(byte[] bytes, int version) {
+    return bytes.length >= MAGIC_BYTES
+        && MessageDigest.isEqual(Arrays.copyOf(bytes, MAGIC_BYTES), magic(version));
+  }
+
+  private static Header parse(ByteBuffer b, int version, int length) {
     try {
-      byte[] magic = new byte[MAGIC.length];
+      byte[] magic = new byte[MAGIC_BYTES];
       b.get(magic);
-      if (!MessageDigest.isEqual(magic, MAGIC)) {
-        throw new IllegalArgumentException("the header does not start with MLE1");
+      if (!MessageDigest.isEqual(magic, magic(version))) {
+        throw new IllegalArgumentException(
+            "the header does not start with " + new String(magic(version), UTF_8));
       }
       int segmentSize = b.getInt();
       if (segmentSize < MIN_SEGMENT || segmentSize > MAX_SEGMENT) {
@@ -129,30 +212,33 @@ final class EncryptedFormat {
       b.get(wrapped);
       byte[] tag = new byte[TAG_BYTES];
       b.get(tag);
-      if (b.hasRemaining()) {
-        throw new IllegalArgumentException(
-            "the header has " + b.remaining() + " bytes after its end");
-      }
-      return new Header(segmentSize, size, dataId, keyId, wrapped, tag);
+      return new Header(version, segmentSize, size, dataId, keyId, wrapped, tag);
     } catch (java.nio.BufferUnderflowException e) {
-      throw new IllegalArgumentException("the header ends early (" + bytes.length + " bytes)", e);
+      throw new IllegalArgumentException("the header ends early (" + length + " bytes)", e);
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException("the key id is not UTF-8", e);
     }
   }
 
-  /** The tag that binds the header's fixed fields to the content's SHA-256. */
-  static byte[] tag(SecretKey dataKey, int segmentSize, long size, long dataId, String digest)
+  /** The tag that binds the header's fixed fields (its version's magic too) to the SHA-256. */
+  static byte[] tag(
+      SecretKey dataKey, int version, int segmentSize, long size, long dataId, String digest)
       throws GeneralSecurityException {
-    return tag(newCipher(), dataKey, segmentSize, size, dataId, digest);
+    return tag(newCipher(), dataKey, version, segmentSize, size, dataId, digest);
   }
 
-  /** As {@link #tag(SecretKey, int, long, long, String)}, with a cipher the caller reuses. */
+  /** As {@link #tag(SecretKey, int, int, long, long, String)}, with a cipher the caller reuses. */
   static byte[] tag(
-      Cipher cipher, SecretKey dataKey, int segmentSize, long size, long dataId, String digest)
+      Cipher cipher,
+      SecretKey dataKey,
+      int version,
+      int segmentSize,
+      long size,
+      long dataId,
+      String digest)
       throws GeneralSecurityException {
     cipher.init(Cipher.ENCRYPT_MODE, dataKey, new GCMParameterSpec(TAG_BYTES * 8, HEADER_NONCE));
-    cipher.updateAAD(headerAad(segmentSize, size, dataId, digest));
+    cipher.updateAAD(headerAad(version, segmentSize, size, dataId, digest));
     return cipher.doFinal();
   }
 
@@ -163,22 +249,18 @@ final class EncryptedFormat {
    * @throws javax.crypto.AEADBadTagException if the tag does not match
    */
   static void checkTag(
-      Cipher cipher,
-      SecretKey dataKey,
-      int segmentSize,
-      long size,
-      long dataId,
-      String digest,
-      byte[] tag)
-      throws GeneralSecurityException {
+      Cipher cipher, SecretKey dataKey, Header header, String digest) throws GeneralSecurityException {
     cipher.init(Cipher.DECRYPT_MODE, dataKey, new GCMParameterSpec(TAG_BYTES * 8, HEADER_NONCE));
-    cipher.updateAAD(headerAad(segmentSize, size, dataId, digest));
-    cipher.doFinal(tag);
+    cipher.updateAAD(
+        headerAad(
+            header.version(), header.segmentSize(), header.size(), header.dataId(), digest));
+    cipher.doFinal(header.tag());
   }
 
-  private static byte[] headerAad(int segmentSize, long size, long dataId, String digest) {
-    ByteBuffer aad = ByteBuffer.allocate(MAGIC.length + 4 + 8 + 8 + 32);
-    aad.put(MAGIC).putInt(segmentSize).putLong(size).putLong(dataId);
+  private static byte[] headerAad(
+      int version, int segmentSize, long size, long dataId, String digest) {
+    ByteBuffer aad = ByteBuffer.allocate(MAGIC_BYTES + 4 + 8 + 8 + 32);
+    aad.put(magic(version)).putInt(segmentSize).putLong(size).putLong(dataId);
     aad.put(Sha256.parseHex(digest));
     return aad.array();
   }

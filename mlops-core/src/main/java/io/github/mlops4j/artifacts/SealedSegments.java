@@ -38,30 +38,36 @@ final class SealedSegments implements Closeable {
   }
 
   /**
-   * Authenticates the header of {@code digest}, unwraps its data key and opens its data file, whose
-   * length must be the one the header says.
+   * Authenticates the header of {@code digest}, unwraps its data key and opens its segments, whose
+   * length must be the one the header says: after the header slots in a version-2 object's file,
+   * or in a version-1 object's data file.
    */
-  static SealedSegments open(EncryptedArtifactStore store, String digest, Path headerFile)
+  static SealedSegments open(EncryptedArtifactStore store, String digest, Path file)
       throws IOException {
-    Opened o = store.openHeader(digest, headerFile);
-    FileChannel channel;
+    FileChannel channel = EncryptedArtifactStore.openObjectFile(digest, file);
+    Opened o;
     try {
-      channel = FileChannel.open(o.data(), StandardOpenOption.READ);
-    } catch (NoSuchFileException e) {
-      throw new ArtifactNotFoundException(digest, o.data().toString()); // header without data
-    }
-    try {
-      long length = channel.size();
+      o = store.openHeader(digest, file, channel);
+      if (o.header().version() == 1) {
+        channel.close();
+        try {
+          channel = FileChannel.open(o.data(), StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+          throw new ArtifactNotFoundException(digest, o.data().toString()); // header without data
+        }
+      }
+      long length = channel.size() - o.offset();
       if (length != o.header().dataLength()) {
         throw EncryptedArtifactStore.corrupted(
             digest,
             o.data(),
-            "its data file has "
+            "its segments have "
                 + length
                 + " bytes where "
                 + o.header().dataLength()
                 + " were written (truncated or extended)");
       }
+      channel.position(o.offset());
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;

@@ -88,9 +88,26 @@ class EncryptedArtifactDeletionTest extends ArtifactDeletionContract {
     }
   }
 
+  /** Stores a version-1 object: a header file and a data file. */
+  private StoredArtifact putV1(String content) {
+    return Version1Objects.put(
+        store, keys.provider("k1"), content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void delete_removesTheObjectsOneFile() throws Exception {
+    StoredArtifact a = store.put(bytes("alpha"));
+    assertThat(filesUnder(a.digest())).hasSize(1);
+
+    assertThat(store.delete(a.digest(), Instant.now().plusSeconds(1))).isTrue();
+
+    assertThat(filesUnder(a.digest())).isEmpty();
+    assertThat(list(store)).isEmpty();
+  }
+
   @Test
   void delete_removesTheHeaderAndItsDataFile() throws Exception {
-    StoredArtifact a = store.put(bytes("alpha"));
+    StoredArtifact a = putV1("alpha");
     Path data = TestKeys.dataFile(store, a.digest());
     assertThat(filesUnder(a.digest())).hasSize(2);
 
@@ -102,7 +119,7 @@ class EncryptedArtifactDeletionTest extends ArtifactDeletionContract {
 
   @Test
   void aDataFileLeftWithoutHeader_isListed_andCollectedOnceOld() throws Exception {
-    StoredArtifact a = store.put(bytes("alpha"));
+    StoredArtifact a = putV1("alpha");
     Path data = TestKeys.dataFile(store, a.digest());
     Files.delete(store.headerPath(a.digest())); // a writer that crashed before committing
 
@@ -124,7 +141,7 @@ class EncryptedArtifactDeletionTest extends ArtifactDeletionContract {
 
   @Test
   void strayDataFilesBesideAnObject_areNotListed_andGoWithIt() throws Exception {
-    StoredArtifact a = store.put(bytes("alpha"));
+    StoredArtifact a = putV1("alpha");
     Path data = TestKeys.dataFile(store, a.digest());
     Path stray = data.resolveSibling(a.digest().substring(2) + ".0123456789abcdef");
     Files.copy(data, stray); // a second writer of the same content that crashed

@@ -72,6 +72,11 @@ class EncryptedArtifactStoreTest {
     return store.put(new ByteArrayInputStream(content)).digest();
   }
 
+  /** Stores a version-1 object (a header file and a data file) under key k1. */
+  private String putV1(byte[] content) {
+    return Version1Objects.put(store, keys.provider("k1"), "k1", content, SEGMENT).digest();
+  }
+
   /** Reads the object and asserts the read is refused with no byte returned. */
   private void assertRefused(EncryptedArtifactStore s, String digest, String messagePart) {
     try (InputStream in = s.open(digest)) {
@@ -94,12 +99,14 @@ class EncryptedArtifactStoreTest {
 
     assertThat(stored.digest()).isEqualTo(Sha256.of(secret));
     assertThat(stored.sizeBytes()).isEqualTo(secret.length);
-    byte[] data = Files.readAllBytes(TestKeys.dataFile(store, stored.digest()));
+    byte[] data = Files.readAllBytes(store.headerPath(stored.digest()));
     assertThat(new String(data, UTF_8)).doesNotContain("patient");
-    assertThat(new String(Files.readAllBytes(store.headerPath(stored.digest())), UTF_8))
-        .doesNotContain("patient");
-    // 4 segments of 1 KiB (the last partial), 16 tag bytes each
-    assertThat(data).hasSize(secret.length + 3 * 16);
+    // one file: the two header slots, then 3 segments of 1 KiB (the last partial), 16 tag bytes
+    // each
+    assertThat(data).hasSize(EncryptedFormat.SEGMENTS_OFFSET + secret.length + 3 * 16);
+    try (var files = Files.list(store.headerPath(stored.digest()).getParent())) {
+      assertThat(files).hasSize(1);
+    }
   }
 
   @Test
@@ -113,7 +120,7 @@ class EncryptedArtifactStoreTest {
     assertThat(TestKeys.dataFile(store, first)).isEqualTo(data);
     assertThat(Files.readAllBytes(data)).isEqualTo(before);
     try (var files = Files.list(data.getParent())) {
-      assertThat(files.count()).isEqualTo(2); // one header, one data file
+      assertThat(files.count()).isEqualTo(1); // one file per object
     }
   }
 
@@ -142,7 +149,7 @@ class EncryptedArtifactStoreTest {
   @Test
   void tamperedHeader_isRefused() throws IOException {
     byte[] c = content(2000, 4);
-    String digest = put(c);
+    String digest = putV1(c);
     Path header = store.headerPath(digest);
     byte[] original = Files.readAllBytes(header);
 
@@ -163,8 +170,10 @@ class EncryptedArtifactStoreTest {
     assertRefused(store, digest, "header is damaged");
     writeOver(header, Arrays.copyOf(original, 20));
     assertRefused(store, digest, "header is damaged");
-    writeOver(header, new byte[1 << 20]);
+    writeOver(header, Arrays.copyOf(original, EncryptedFormat.MAX_HEADER_BYTES + 1));
     assertRefused(store, digest, "too long");
+    writeOver(header, new byte[1 << 20]); // long enough for version 2: neither slot parses
+    assertRefused(store, digest, "header slot A is damaged");
 
     writeOver(header, original);
     try (InputStream in = store.open(digest)) {
@@ -175,7 +184,7 @@ class EncryptedArtifactStoreTest {
   @Test
   void tamperedSegment_isRefusedBeforeItsBytesAreReturned() throws IOException {
     byte[] c = content(5 * SEGMENT, 5);
-    String digest = put(c);
+    String digest = putV1(c);
     Path data = TestKeys.dataFile(store, digest);
     byte[] sealed = Files.readAllBytes(data);
     sealed[2 * (SEGMENT + 16) + 7] ^= 0x40; // inside segment 2
@@ -195,7 +204,7 @@ class EncryptedArtifactStoreTest {
   void tamperedSegment_decryptedIntoTheCallersBuffer_leavesNoUnauthenticatedByteThere()
       throws IOException {
     byte[] c = content(3 * SEGMENT, 51);
-    String digest = put(c);
+    String digest = putV1(c);
     Path data = TestKeys.dataFile(store, digest);
     byte[] sealed = Files.readAllBytes(data);
     sealed[(SEGMENT + 16) + 3] ^= 0x01; // inside segment 1
@@ -219,12 +228,12 @@ class EncryptedArtifactStoreTest {
   void failedAuthentication_leavesNothingInTheThreadsCipher_forTheNextObject() throws IOException {
     byte[] good = content(4 * SEGMENT + 9, 52);
     String goodDigest = put(good);
-    String badSegment = put(content(5 * SEGMENT, 53));
+    String badSegment = putV1(content(5 * SEGMENT, 53));
     Path data = TestKeys.dataFile(store, badSegment);
     byte[] sealed = Files.readAllBytes(data);
     sealed[5] ^= 0x08; // inside segment 0
     Files.write(data, sealed);
-    String badHeader = put(content(2 * SEGMENT, 54));
+    String badHeader = putV1(content(2 * SEGMENT, 54));
     Path header = store.headerPath(badHeader);
     byte[] h = Files.readAllBytes(header);
     h[h.length - 1] ^= 0x01; // the header's tag
@@ -350,7 +359,7 @@ class EncryptedArtifactStoreTest {
 
   @Test
   void reorderedSegments_areRefused() throws IOException {
-    String digest = put(content(4 * SEGMENT, 6));
+    String digest = putV1(content(4 * SEGMENT, 6));
     Path data = TestKeys.dataFile(store, digest);
     byte[] sealed = Files.readAllBytes(data);
     int unit = SEGMENT + 16;
@@ -364,7 +373,7 @@ class EncryptedArtifactStoreTest {
 
   @Test
   void truncatedData_isRefusedBeforeAnyByte() throws IOException {
-    String digest = put(content(4 * SEGMENT, 7));
+    String digest = putV1(content(4 * SEGMENT, 7));
     Path data = TestKeys.dataFile(store, digest);
     byte[] sealed = Files.readAllBytes(data);
 
@@ -386,16 +395,16 @@ class EncryptedArtifactStoreTest {
     // Even a header re-sealed for a shorter size (possible only with the data key) cannot make a
     // cut stream pass: segment 2 was not sealed as the last one.
     byte[] c = content(4 * SEGMENT, 8);
-    String digest = put(c);
+    String digest = putV1(c);
     String shortDigest = Sha256.of(Arrays.copyOf(c, 3 * SEGMENT));
     EncryptedArtifactStore.Opened opened = store.openHeader(digest, store.headerPath(digest));
     EncryptedFormat.Header h = opened.header();
     byte[] tag =
         EncryptedFormat.tag(
-            opened.dataKey(), h.segmentSize(), 3L * SEGMENT, h.dataId(), shortDigest);
+            opened.dataKey(), 1, h.segmentSize(), 3L * SEGMENT, h.dataId(), shortDigest);
     EncryptedFormat.Header forged =
         new EncryptedFormat.Header(
-            h.segmentSize(), 3L * SEGMENT, h.dataId(), h.keyId(), h.wrappedKey(), tag);
+            1, h.segmentSize(), 3L * SEGMENT, h.dataId(), h.keyId(), h.wrappedKey(), tag);
     Path shortHeader = store.headerPath(shortDigest);
     Files.createDirectories(shortHeader.getParent());
     Files.write(shortHeader, forged.encode());
@@ -414,8 +423,8 @@ class EncryptedArtifactStoreTest {
 
   @Test
   void swappedObjects_areRefused() throws IOException {
-    String a = put(content(2000, 9));
-    String b = put(content(2000, 10));
+    String a = putV1(content(2000, 9));
+    String b = putV1(content(2000, 10));
     Path headerA = store.headerPath(a);
     Path headerB = store.headerPath(b);
     Path dataA = TestKeys.dataFile(store, a);
@@ -454,33 +463,6 @@ class EncryptedArtifactStoreTest {
   }
 
   @Test
-  void forcesNoWorkerHasStarted_runOnTheCallersThread_andTheirFailuresAreThrown() throws Exception {
-    List<Runnable> held = new ArrayList<>();
-    Executor neverRuns = held::add; // takes the forces and does not start them
-    Path dir = Files.createDirectories(temp.resolve("forced"));
-    try (FileChannel data = FileChannel.open(dir.resolve("data"), CREATE_NEW, WRITE);
-        FileChannel header = FileChannel.open(dir.resolve("header"), CREATE_NEW, WRITE)) {
-      data.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
-      header.write(ByteBuffer.wrap(new byte[] {4}));
-
-      EncryptedArtifactStore.forceTogether(
-          data, header, dir, neverRuns); // returns: ran them itself
-
-      assertThat(held).hasSize(2).allMatch(force -> ((Future<?>) force).isDone());
-    }
-    FileChannel closedHeader = FileChannel.open(dir.resolve("header"), WRITE);
-    closedHeader.close(); // its force, run on the caller's thread, fails
-    held.clear();
-    try (FileChannel data = FileChannel.open(dir.resolve("data"), WRITE)) {
-      assertThatThrownBy(
-              () -> EncryptedArtifactStore.forceTogether(data, closedHeader, null, neverRuns))
-          .isInstanceOf(ClosedChannelException.class);
-      assertThat(held).hasSize(1);
-    }
-    assertThat(Files.readAllBytes(dir.resolve("data"))).containsExactly(1, 2, 3);
-  }
-
-  @Test
   void putsIntoNewAndExistingPrefixDirectories_fromManyThreads_leaveWholeObjectsOnly()
       throws Exception {
     int threads = 8;
@@ -501,7 +483,7 @@ class EncryptedArtifactStoreTest {
         }
         try (var files = Files.list(store.headerPath(digest).getParent())) {
           assertThat(files.filter(f -> f.getFileName().toString().startsWith(digest.substring(2))))
-              .hasSize(2); // its header and its data file
+              .hasSize(1); // one file per object
         }
       }
     } finally {
@@ -530,14 +512,14 @@ class EncryptedArtifactStoreTest {
       assertThat(in.readAllBytes()).isEqualTo(c);
     }
     try (var files = Files.list(data.getParent())) {
-      assertThat(files.count()).isEqualTo(2); // the damaged data file is gone
+      assertThat(files.count()).isEqualTo(1); // the damaged file was replaced
     }
   }
 
   @Test
   void rotation_newWritesUseTheNewKey_oldObjectsStayReadable_rewrapMovesThem() throws Exception {
     byte[] old = content(3000, 12);
-    String oldDigest = put(old);
+    String oldDigest = putV1(old); // a version-1 object: its header file alone is rewritten
     Path oldData = TestKeys.dataFile(store, oldDigest);
     byte[] oldSealed = Files.readAllBytes(oldData);
     long oldModified = Files.getLastModifiedTime(oldData).toMillis();

@@ -56,9 +56,9 @@ class EncryptedReadAheadTest {
   }
 
   private void flipByteOfSegment(String digest, int segment) throws IOException {
-    Path data = TestKeys.dataFile(store, digest);
+    Path data = TestKeys.headerFile(store, digest); // the header slots, then the segments
     byte[] sealed = Files.readAllBytes(data);
-    sealed[segment * SEALED + 11] ^= 0x20;
+    sealed[EncryptedFormat.SEGMENTS_OFFSET + segment * SEALED + 11] ^= 0x20;
     Files.write(data, sealed);
   }
 
@@ -194,11 +194,11 @@ class EncryptedReadAheadTest {
       throws IOException {
     byte[] c = EncryptedArtifactStoreTest.content(20 * SEGMENT, 6);
     String digest = put(c);
-    Path data = TestKeys.dataFile(store, digest);
+    Path data = TestKeys.headerFile(store, digest);
     try (InputStream in = store.open(digest)) {
       assertThat(in.readNBytes(10)).isEqualTo(Arrays.copyOf(c, 10)); // the worker runs now
       try (RandomAccessFile file = new RandomAccessFile(data.toFile(), "rw")) {
-        file.setLength(8L * SEALED); // ahead of the ring of four buffers
+        file.setLength(EncryptedFormat.SEGMENTS_OFFSET + 8L * SEALED); // ahead of the ring of four buffers
       }
       byte[] rest = readUntilRefused(in, "its data is truncated in segment 8 of 20");
       assertThat(rest).isEqualTo(Arrays.copyOfRange(c, 10, 8 * SEGMENT));

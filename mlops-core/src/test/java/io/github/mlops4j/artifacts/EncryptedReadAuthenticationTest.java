@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Arrays;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,12 +31,14 @@ class EncryptedReadAuthenticationTest {
   private static final int UNIT = SEGMENT + EncryptedFormat.TAG_BYTES;
 
   @TempDir Path temp;
+  private @Nullable KeyProvider provider;
 
   private EncryptedArtifactStore open(boolean readAhead) throws Exception {
     TestKeys keys = TestKeys.create(temp.resolve("keys.p12"), "k1");
+    provider = keys.provider("k1");
     return EncryptedArtifactStore.builder()
         .root(temp.resolve("artifacts"))
-        .keyProvider(keys.provider("k1"))
+        .keyProvider(provider)
         .segmentSize(SEGMENT)
         .pipelineMinBytes(readAhead ? 0 : Long.MAX_VALUE)
         .build();
@@ -46,8 +50,11 @@ class EncryptedReadAuthenticationTest {
     return b;
   }
 
-  private static String put(EncryptedArtifactStore store, byte[] content) {
-    return store.put(new ByteArrayInputStream(content)).digest();
+  /** Stores a version-1 object (a header file and a data file), whose files the tests change. */
+  private String put(EncryptedArtifactStore store, byte[] content) {
+    return Version1Objects.put(
+            store, Objects.requireNonNull(provider), "k1", content, SEGMENT)
+        .digest();
   }
 
   /** What a reader received before the failure, and the failure. */
@@ -237,13 +244,13 @@ class EncryptedReadAuthenticationTest {
       EncryptedArtifactStore.Opened opened = store.openHeader(digestA, store.headerPath(digestA));
       EncryptedFormat.Header h = opened.header();
       byte[] tag =
-          EncryptedFormat.tag(opened.dataKey(), h.segmentSize(), h.size(), h.dataId(), other);
+          EncryptedFormat.tag(opened.dataKey(), 1, h.segmentSize(), h.size(), h.dataId(), other);
       Path header = store.headerPath(other);
       Files.createDirectories(header.getParent());
       Files.write(
           header,
           new EncryptedFormat.Header(
-                  h.segmentSize(), h.size(), h.dataId(), h.keyId(), h.wrappedKey(), tag)
+                  1, h.segmentSize(), h.size(), h.dataId(), h.keyId(), h.wrappedKey(), tag)
               .encode());
       Files.copy(
           TestKeys.dataFile(store, digestA),
