@@ -314,8 +314,7 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
           sealer.finish();
         }
         digest = Sha256.hex(md.digest());
-        byte[] tag =
-            EncryptedFormat.tag(cipher(), dataKey, 2, segmentSize, size, dataId, digest);
+        byte[] tag = EncryptedFormat.tag(cipher(), dataKey, 2, segmentSize, size, dataId, digest);
         Header header = new Header(2, segmentSize, size, dataId, keyId, wrapped, tag);
         // slot A holds the header, slot B stays zero until a re-wrap
         ByteBuffer slots = ByteBuffer.allocate(EncryptedFormat.SEGMENTS_OFFSET);
@@ -332,8 +331,7 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
       throw failure;
     } catch (GeneralSecurityException e) {
       ArtifactStoreException failure =
-          new ArtifactStoreException(
-              "cannot encrypt the artifact (" + e + ")", temp.toString(), e);
+          new ArtifactStoreException("cannot encrypt the artifact (" + e + ")", temp.toString(), e);
       deleteTemps(failure, temp);
       throw failure;
     } catch (RuntimeException | Error e) {
@@ -421,8 +419,8 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
   }
 
   /**
-   * The data file a version-1 header names, or null if the file is no readable version-1 header
-   * (a version-2 object has no data file).
+   * The data file a version-1 header names, or null if the file is no readable version-1 header (a
+   * version-2 object has no data file).
    */
   private static @Nullable Path dataFileOf(Path header) {
     return dataFileOf(header, header);
@@ -627,8 +625,8 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
   }
 
   /**
-   * An authenticated header, its data key, the file that holds the segments and where they start
-   * in it, and the slot the header was read from (0 for slot A and for version 1, 1 for slot B).
+   * An authenticated header, its data key, the file that holds the segments and where they start in
+   * it, and the slot the header was read from (0 for slot A and for version 1, 1 for slot B).
    */
   record Opened(Header header, SecretKey dataKey, Path data, long offset, int slot) {}
 

@@ -21,10 +21,10 @@ import javax.crypto.spec.GCMParameterSpec;
  * segment size (int); the plaintext size (long); an id of 8 random bytes (in version 1 the suffix
  * of the data file's name; in version 2 it only makes every header's tag input unique); the key id
  * (unsigned short length, UTF-8); the wrapped data key (unsigned short length, bytes); a 16-byte
- * AES-GCM tag computed with the data key over every field before the key id plus the raw SHA-256
- * of the plaintext, with the nonce {@link #HEADER_NONCE}. The key id and wrapped key are outside
- * the tag so that a re-wrap rewrites them alone; both are authenticated through the unwrap. A
- * header is at most {@link #MAX_HEADER_BYTES} long.
+ * AES-GCM tag computed with the data key over every field before the key id plus the raw SHA-256 of
+ * the plaintext, with the nonce {@link #HEADER_NONCE}. The key id and wrapped key are outside the
+ * tag so that a re-wrap rewrites them alone; both are authenticated through the unwrap. A header is
+ * at most {@link #MAX_HEADER_BYTES} long.
  *
  * <p>The segments, in both versions: each the AES-GCM encryption of {@code segmentSize} plaintext
  * bytes (fewer for the last one, which may be empty only when the whole object is) followed by its
@@ -145,14 +145,15 @@ final class EncryptedFormat {
     ByteBuffer b = ByteBuffer.wrap(bytes);
     Header header = parse(b, 1, bytes.length);
     if (b.hasRemaining()) {
-      throw new IllegalArgumentException("the header has " + b.remaining() + " bytes after its end");
+      throw new IllegalArgumentException(
+          "the header has " + b.remaining() + " bytes after its end");
     }
     return header;
   }
 
   /**
-   * Parses the version-2 header slot at {@code offset} of {@code bytes}: a header followed by
-   * zeros up to {@link #SLOT_BYTES}.
+   * Parses the version-2 header slot at {@code offset} of {@code bytes}: a header followed by zeros
+   * up to {@link #SLOT_BYTES}.
    *
    * @throws IllegalArgumentException naming what is wrong (never echoing the bytes)
    */
@@ -248,12 +249,11 @@ final class EncryptedFormat {
    *
    * @throws javax.crypto.AEADBadTagException if the tag does not match
    */
-  static void checkTag(
-      Cipher cipher, SecretKey dataKey, Header header, String digest) throws GeneralSecurityException {
+  static void checkTag(Cipher cipher, SecretKey dataKey, Header header, String digest)
+      throws GeneralSecurityException {
     cipher.init(Cipher.DECRYPT_MODE, dataKey, new GCMParameterSpec(TAG_BYTES * 8, HEADER_NONCE));
     cipher.updateAAD(
-        headerAad(
-            header.version(), header.segmentSize(), header.size(), header.dataId(), digest));
+        headerAad(header.version(), header.segmentSize(), header.size(), header.dataId(), digest));
     cipher.doFinal(header.tag());
   }
 

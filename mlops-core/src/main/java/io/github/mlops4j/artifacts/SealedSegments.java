@@ -39,8 +39,8 @@ final class SealedSegments implements Closeable {
 
   /**
    * Authenticates the header of {@code digest}, unwraps its data key and opens its segments, whose
-   * length must be the one the header says: after the header slots in a version-2 object's file,
-   * or in a version-1 object's data file.
+   * length must be the one the header says: after the header slots in a version-2 object's file, or
+   * in a version-1 object's data file.
    */
   static SealedSegments open(EncryptedArtifactStore store, String digest, Path file)
       throws IOException {

@@ -198,7 +198,8 @@ class EncryptedReadAheadTest {
     try (InputStream in = store.open(digest)) {
       assertThat(in.readNBytes(10)).isEqualTo(Arrays.copyOf(c, 10)); // the worker runs now
       try (RandomAccessFile file = new RandomAccessFile(data.toFile(), "rw")) {
-        file.setLength(EncryptedFormat.SEGMENTS_OFFSET + 8L * SEALED); // ahead of the ring of four buffers
+        file.setLength(
+            EncryptedFormat.SEGMENTS_OFFSET + 8L * SEALED); // ahead of the ring of four buffers
       }
       byte[] rest = readUntilRefused(in, "its data is truncated in segment 8 of 20");
       assertThat(rest).isEqualTo(Arrays.copyOfRange(c, 10, 8 * SEGMENT));

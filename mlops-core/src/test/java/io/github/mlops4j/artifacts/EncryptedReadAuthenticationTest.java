@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.mlops4j.internal.Sha256;
 import io.github.mlops4j.testing.TestKeys;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Objects;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.Random;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,8 +51,7 @@ class EncryptedReadAuthenticationTest {
 
   /** Stores a version-1 object (a header file and a data file), whose files the tests change. */
   private String put(EncryptedArtifactStore store, byte[] content) {
-    return Version1Objects.put(
-            store, Objects.requireNonNull(provider), "k1", content, SEGMENT)
+    return Version1Objects.put(store, Objects.requireNonNull(provider), "k1", content, SEGMENT)
         .digest();
   }
 

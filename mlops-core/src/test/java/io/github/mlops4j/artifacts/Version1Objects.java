@@ -43,13 +43,13 @@ final class Version1Objects {
             Cipher.ENCRYPT_MODE, dataKey, EncryptedFormat.segmentNonce(i, i == segments - 1));
         sealed.put(cipher.doFinal(content, from, length));
       }
-      byte[] tag =
-          EncryptedFormat.tag(dataKey, 1, segment, content.length, dataId, digest);
+      byte[] tag = EncryptedFormat.tag(dataKey, 1, segment, content.length, dataId, digest);
       EncryptedFormat.Header header =
           new EncryptedFormat.Header(1, segment, content.length, dataId, keyId, wrapped, tag);
       Path headerFile = store.headerPath(digest);
       Files.createDirectories(headerFile.getParent());
-      Files.write(headerFile.resolveSibling(headerFile.getFileName() + header.dataSuffix()),
+      Files.write(
+          headerFile.resolveSibling(headerFile.getFileName() + header.dataSuffix()),
           sealed.array());
       Files.write(headerFile, header.encode());
       return new StoredArtifact(digest, content.length);

@@ -78,7 +78,8 @@ public final class TestKeys {
 
   /**
    * The file that holds the sealed segments of object {@code digest}: the data file of a version-1
-   * object, else the object's own file (a version-2 object, whose segments follow its header slots).
+   * object, else the object's own file (a version-2 object, whose segments follow its header
+   * slots).
    */
   public static Path dataFile(EncryptedArtifactStore store, String digest) throws IOException {
     Path header = headerFile(store, digest);
