@@ -42,9 +42,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code plainPut} (baseline) / {@code encryptedPut}: {@code put(InputStream)} of the bytes
- *       (hash, write, fsync, atomic rename; plus encryption, and a header file forced together with
- *       the data file). The object is removed before each invocation so every put writes (else the
- *       put is a dedup hit).
+ *       (hash, write, fsync, publish; the encrypted store writes one file too, its header slots
+ *       before the sealed segments, and publishes it with a hard link where the plain store
+ *       renames). The object is removed before each invocation so every put writes (else the put is
+ *       a dedup hit).
  *   <li>{@code plainGet} (baseline) / {@code encryptedGet}: {@code open(digest)} read to the end
  *       (plain: SHA-256 checked at the end; encrypted: header and segment authentication and
  *       decryption, no second SHA-256 pass).

@@ -55,38 +55,42 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Objects are still named by the SHA-256 of their <em>plaintext</em>, so content addressing,
  * deduplication and the digests recorded by tracking and the registry are the same as with {@link
- * DirectoryArtifactStore}. What is stored per object: a small header file ({@code
- * root/enc-sha256/<2 hex>/<62 hex>}: segment size, plaintext size, key id, wrapped data key, and a
- * tag that binds them to the digest) and a data file beside it with the sealed segments. The
- * plaintext size and the digest (the file name) are visible to whoever reads the directory; the
- * content is not.
+ * DirectoryArtifactStore}. What is stored per object is one file, {@code root/enc-sha256/<2
+ * hex>/<62 hex>}: two fixed-size header slots (segment size, plaintext size, key id, wrapped data
+ * key, and a tag that binds them to the digest), then the sealed segments (see {@link
+ * EncryptedFormat}, version 2). Objects written before version 2 (a header file at that name and a
+ * data file beside it) are read, verified, listed, deleted and re-wrapped as before; new puts
+ * always write version 2. The plaintext size and the digest (the file name) are visible to whoever
+ * reads the directory; the content is not.
  *
  * <h2>What a read checks</h2>
  *
  * A reader only ever receives authenticated bytes: the header's tag must match the digest the
  * object is opened under (so objects swapped on disk are refused), each segment's GCM tag must
  * match (a changed, reordered or swapped segment is refused before any of its bytes are returned),
- * the last segment must be sealed as last and the data file must have exactly the length the header
- * says (so truncation and appended bytes are refused). Each of these failures is {@link
+ * the last segment must be sealed as last and the segments must have exactly the length the header
+ * says (so truncation and appended bytes are refused). A reader takes the header in slot A, and the
+ * one in slot B when slot A does not parse, names a key the provider does not know, does not unwrap
+ * or fails its tag; when both fail, slot A's failure is thrown. Each of these failures is {@link
  * ArtifactCorruptedException}, like a bad digest; a key id the provider does not know is {@link
  * ArtifactKeyException}.
  *
  * <p>Unlike {@link DirectoryArtifactStore}, a read does not hash the plaintext again: these checks
  * already tie the content to its name. The header's tag is an AES-GCM tag, under the object's own
- * random data key, over the segment size, the plaintext size, the data file id and the SHA-256
- * taken from the digest being opened (never a value read from the files); every segment's tag is
- * under the same data key with a nonce made of its index and a last-segment flag. The data key is
- * stored only wrapped by a host key (the key-encryption key) of the {@link KeyProvider}, whose
- * unwrap is authenticated. So a stream that ends normally has handed out exactly the bytes that a
- * holder of the host key sealed and declared, with the header's tag, to have this SHA-256. What the
- * plain store's hash guards against (a changed, truncated, extended, swapped or misnamed file,
- * whether by a disk fault or by someone with write access to the directory) is refused here by the
- * tags: without the host key no one can produce a data key, a header tag or a segment that
- * authenticates, and parts copied from another object (its header, its data file, one of its
- * segments) are under another data key or bound to another digest. What is trusted instead is every
- * holder of the host key, and this store's own writer: content that such a holder sealed under a
- * name that is not its SHA-256 would be returned as that name. The SHA-256 is computed when an
- * object is put, and that value names it.
+ * random data key, over the format's magic, the segment size, the plaintext size, the header's
+ * random id and the SHA-256 taken from the digest being opened (never a value read from the files);
+ * every segment's tag is under the same data key with a nonce made of its index and a last-segment
+ * flag. The data key is stored only wrapped by a host key (the key-encryption key) of the {@link
+ * KeyProvider}, whose unwrap is authenticated. So a stream that ends normally has handed out
+ * exactly the bytes that a holder of the host key sealed and declared, with the header's tag, to
+ * have this SHA-256. What the plain store's hash guards against (a changed, truncated, extended,
+ * swapped or misnamed file, whether by a disk fault or by someone with write access to the
+ * directory) is refused here by the tags: without the host key no one can produce a data key, a
+ * header tag or a segment that authenticates, and parts copied from another object (its header or
+ * header slot, its segments, one of its segments) are under another data key or bound to another
+ * digest. What is trusted instead is every holder of the host key, and this store's own writer:
+ * content that such a holder sealed under a name that is not its SHA-256 would be returned as that
+ * name. The SHA-256 is computed when an object is put, and that value names it.
  *
  * <h2>Threads and memory</h2>
  *
@@ -111,21 +115,26 @@ import org.slf4j.LoggerFactory;
  *
  * New objects are wrapped with the provider's {@link KeyProvider#currentKeyId() current key}; an
  * object keeps the key id it was written with, and stays readable as long as the provider still has
- * that key. {@link #rewrap()} moves every object to the current key by rewriting its header alone
- * (one atomic rename per object; the data file is not touched), after which old keys can be
- * retired.
+ * that key. {@link #rewrap()} moves every object to the current key without touching its segments:
+ * it writes the new header into slot B and forces it, then into slot A and forces it, so that when
+ * it returns no copy of the old wrapped key is left in the file, and at every moment before at
+ * least one slot holds an intact header (the old one or the new one) that a reader can use.
+ * Re-wraps of one object are serialized, within a process and across processes, by a lock on its
+ * file; readers take no lock. A re-wrap that stops half-way leaves the object readable with the old
+ * key or the new one, and running it again finishes the job; then old keys can be retired. A
+ * version-1 object's header file is rewritten by one atomic rename, its data file untouched.
  *
- * <p>Writes, crashes and concurrency behave as in {@link DirectoryArtifactStore}: content is sealed
- * into a temporary file, then published under a data file name of its own and committed by creating
- * the header file, which either appears complete or not at all. Before anything is published, the
- * data file, the header file and a newly created prefix directory's entry are forced to disk at
- * once (the header's and the directory's force on threads of the store's pool, when one of them
- * starts it before the caller's own force of the data file is done, else on the caller's thread
- * after it), so that the file system can cover them with one journal commit; the put returns only
- * after the prefix directory holding both names is forced too. Two writers of the same content
- * leave one object. Instances are safe to share between threads. {@link #list()} and {@link
- * #delete(String, Instant)} serve purges and garbage collection; the object's time is its header's,
- * renewed by a put of content already stored.
+ * <p>Writes, crashes and concurrency behave as in {@link DirectoryArtifactStore}, with the same
+ * system calls: content is sealed into a temporary file after room for the two header slots, the
+ * header is written into slot A (slot B stays zero), and the file is forced to disk once; a newly
+ * created prefix directory's entry is forced as the plain store does. The file is then committed
+ * under the object's name by a hard link, which creates it only if absent (an atomic rename where
+ * hard links are not supported), and the put returns after the prefix directory is forced. An
+ * intact object of the same content, of either version, is kept; a damaged one is replaced. Two
+ * writers of the same content leave one object. Instances are safe to share between threads. {@link
+ * #list()} and {@link #delete(String, Instant)} serve purges and garbage collection; the object's
+ * time is its file's (a version-1 object's header's), renewed by a put of content already stored
+ * and by a re-wrap.
  *
  * @since 0.1.0
  */
@@ -459,7 +468,8 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
   // ---- read ------------------------------------------------------------------------------------
 
   /**
-   * Whether an object named {@code digest} is stored (its header file exists). Reads nothing.
+   * Whether an object named {@code digest} is stored (its file exists: a version-2 object, or a
+   * version-1 object's header). Reads nothing.
    *
    * @throws IllegalArgumentException if {@code digest} is not 64 lowercase hex characters
    */
@@ -475,7 +485,8 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
    * exactly the header's plaintext size (see "What a read checks" for why no second SHA-256 pass is
    * made). Failures are thrown from {@code read} as {@link ArtifactCorruptedException} (or {@link
    * ArtifactKeyException} for a key id the provider does not know, {@link
-   * ArtifactNotFoundException} for a header whose data file is gone), and again on later reads.
+   * ArtifactNotFoundException} for a version-1 header whose data file is gone), and again on later
+   * reads.
    *
    * @throws ArtifactNotFoundException if no such object is stored
    * @throws IllegalArgumentException if {@code digest} is not 64 lowercase hex characters
@@ -540,8 +551,10 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
     long length = channel.size();
     ByteBuffer prefix =
         ByteBuffer.allocate((int) Math.min(length, (long) EncryptedFormat.SEGMENTS_OFFSET));
-    while (prefix.hasRemaining() && channel.read(prefix, prefix.position()) >= 0) {
-      // a file's bytes up to the end of slot B
+    while (prefix.hasRemaining()) { // the file's bytes up to the end of slot B
+      if (channel.read(prefix, prefix.position()) < 0) {
+        break;
+      }
     }
     byte[] bytes = Arrays.copyOf(prefix.array(), prefix.position());
     if (length < EncryptedFormat.SEGMENTS_OFFSET) {
@@ -660,11 +673,12 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
   // ---- list and delete ------------------------------------------------------------------------
 
   /**
-   * Every object (header file) under {@code root/enc-sha256/}, read lazily, with its plaintext size
-   * and the header's modification time. Data files left without a header (a writer that crashed
-   * between publishing its data file and committing the header) are listed too, under the digest
-   * they were written for, with their own size and modification time, so that a collector finds
-   * them; {@link #contains(String)} is false for those. Temporary files are skipped.
+   * Every object (a version-2 object's file, a version-1 object's header file) under {@code
+   * root/enc-sha256/}, read lazily, with its plaintext size and the file's modification time.
+   * Version-1 data files left without a header (a writer that crashed between publishing its data
+   * file and committing the header) are listed too, under the digest they were written for, with
+   * their own size and modification time, so that a collector finds them; {@link #contains(String)}
+   * is false for those. Temporary files are skipped.
    *
    * @throws ArtifactStoreException if the directory cannot be read
    */
@@ -727,15 +741,16 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
   }
 
   /**
-   * Deletes the object unless its header was written or renewed at or after {@code unchangedSince}.
-   * The header is renamed away in one atomic step and its modification time read after the rename:
-   * a put that renewed it before is seen and the header is linked back (unless a put committed a
-   * new header meanwhile, whose data file is then the one kept), and a put after the rename finds
-   * no object and stores its own copy. The header goes first, its data file after, so no reader
-   * ever finds a header without its data. Data files of the same digest named by no header are
-   * deleted too when they are older than {@code unchangedSince} and than an hour (a younger one may
-   * belong to a writer about to commit its header); with no header at all, only those are deleted,
-   * and the call returns whether any was.
+   * Deletes the object unless its file (a version-1 object's header) was written or renewed at or
+   * after {@code unchangedSince}. A version-2 object is its one file; what follows about data files
+   * concerns version-1 objects. The header is renamed away in one atomic step and its modification
+   * time read after the rename: a put that renewed it before is seen and the header is linked back
+   * (unless a put committed a new header meanwhile, whose data file is then the one kept), and a
+   * put after the rename finds no object and stores its own copy. The header goes first, its data
+   * file after, so no reader ever finds a header without its data. Data files of the same digest
+   * named by no header are deleted too when they are older than {@code unchangedSince} and than an
+   * hour (a younger one may belong to a writer about to commit its header); with no header at all,
+   * only those are deleted, and the call returns whether any was.
    *
    * @throws ArtifactStoreException if a file cannot be renamed or deleted
    * @throws IllegalStateException if the store is read-only
@@ -823,10 +838,11 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
 
   /**
    * Re-wraps the data key of every object not wrapped with the provider's current key, so that old
-   * keys can be retired. Only header files are rewritten (each with one atomic rename); data files
-   * are not read or changed. Each header is authenticated before it is rewritten, so a damaged or
-   * foreign header is never re-sealed under the new key. Safe to run while others read and write;
-   * if it stops half-way (a crash, a damaged object) running it again finishes the job.
+   * keys can be retired. Only headers are rewritten (a version-2 object's two header slots in
+   * place, a version-1 object's header file with one atomic rename); segments are not read or
+   * changed. Each header is authenticated before it is rewritten, so a damaged or foreign header is
+   * never re-sealed under the new key. Safe to run while others read and write; if it stops
+   * half-way (a crash, a damaged object) running it again finishes the job.
    *
    * @return the number of objects re-wrapped
    * @throws ArtifactCorruptedException for the first object whose header fails authentication
@@ -920,8 +936,8 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
   private boolean rewrapSlots(String digest, Path file, boolean slotBOnly) {
     ReentrantLock lock = rewrapLocks[Math.floorMod(digest.hashCode(), rewrapLocks.length)];
     lock.lock();
-    try (FileChannel channel = openForRewrap(digest, file);
-        FileLock fileLock = channel.lock()) {
+    try (FileChannel channel = openForRewrap(digest, file)) {
+      FileLock unused = channel.lock(); // released when the channel closes
       Opened opened = openHeader(digest, file, channel);
       String current = keys.currentKeyId();
       Header header = opened.header();
