@@ -537,22 +537,8 @@ class EncryptedArtifactStoreTest {
     assertThat(Files.getLastModifiedTime(oldData).toMillis()).isEqualTo(oldModified);
 
     // k1 can now be retired: a provider with only k2 reads everything
-    Path onlyK2 = temp.resolve("only-k2.p12");
-    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
-    try (var in = Files.newInputStream(keys.file())) {
-      ks.load(in, TestKeys.PASSWORD);
-    }
-    ks.deleteEntry("k1");
-    try (var out = Files.newOutputStream(onlyK2)) {
-      ks.store(out, TestKeys.PASSWORD);
-    }
     EncryptedArtifactStore retired =
-        open(
-            KeyStoreKeyProvider.builder()
-                .keyStore(onlyK2)
-                .password(TestKeys.PASSWORD)
-                .currentKeyId("k2")
-                .build());
+        open(keys.without(temp.resolve("only-k2.p12"), "k1").provider("k2"));
     retired.verify(oldDigest);
     retired.verify(freshDigest);
   }

@@ -12,11 +12,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,42 +37,27 @@ class EncryptedHeaderSlotsTest {
   private static final int SEGMENT = 1024;
 
   @TempDir Path temp;
-  private Path root;
   private TestKeys keys;
   private EncryptedArtifactStore store;
 
   @BeforeEach
   void setUp() throws Exception {
-    root = temp.resolve("artifacts");
     keys = TestKeys.create(temp.resolve("keys.p12"), "k1", "k2");
     store = open(keys.provider("k1"));
   }
 
+  /** A store on the test's directory whose provider's current key is {@code provider}'s. */
   private EncryptedArtifactStore open(KeyProvider provider) {
     return EncryptedArtifactStore.builder()
-        .root(root)
-        .keyProvider(provider)
+        .root(temp.resolve("artifacts"))
         .segmentSize(SEGMENT)
+        .keyProvider(provider)
         .build();
   }
 
   /** A store whose provider has k2 alone: k1 retired. */
   private EncryptedArtifactStore retiredK1() throws Exception {
-    Path onlyK2 = temp.resolve("only-k2.p12");
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(keys.file())) {
-      ks.load(in, TestKeys.PASSWORD);
-    }
-    ks.deleteEntry("k1");
-    try (var out = Files.newOutputStream(onlyK2)) {
-      ks.store(out, TestKeys.PASSWORD);
-    }
-    return open(
-        KeyStoreKeyProvider.builder()
-            .keyStore(onlyK2)
-            .password(TestKeys.PASSWORD)
-            .currentKeyId("k2")
-            .build());
+    return open(keys.without(temp.resolve("only-k2.p12"), "k1").provider("k2"));
   }
 
   private static byte[] content(int size, long seed) {
@@ -112,6 +97,19 @@ class EncryptedHeaderSlotsTest {
       throw new AssertionError(e);
     }
     assertThatThrownBy(() -> s.verify(digest)).isInstanceOf(ArtifactCorruptedException.class);
+  }
+
+  /** Asserts that a read fails with slot A's failure, slot B's suppressed in it. */
+  private static void assertSlotBFailure(EncryptedArtifactStore s, String digest, String message)
+      throws IOException {
+    try (InputStream in = s.open(digest)) {
+      assertThatThrownBy(in::read)
+          .satisfies(
+              e ->
+                  assertThat(e.getSuppressed())
+                      .singleElement()
+                      .satisfies(b -> assertThat(b).hasMessageContaining(message)));
+    }
   }
 
   /** An object under k2 in both slots (put under k1, then re-wrapped). */
@@ -194,15 +192,7 @@ class EncryptedHeaderSlotsTest {
     EncryptedArtifactStore k2 = open(keys.provider("k2"));
 
     assertCorrupted(k2, digest, "does not belong to this digest");
-    try (InputStream in = k2.open(digest)) {
-      assertThatThrownBy(in::read)
-          .satisfies(
-              e ->
-                  assertThat(e.getSuppressed())
-                      .singleElement()
-                      .satisfies(
-                          s -> assertThat(s).hasMessageContaining("header slot B is damaged")));
-    }
+    assertSlotBFailure(k2, digest, "header slot B is damaged");
     // a freshly put object has slot B zero: a damaged slot A alone is refused
     String fresh = put(store, content(2000, 4));
     byte[] freshA = slot(fresh, 0);
@@ -250,14 +240,7 @@ class EncryptedHeaderSlotsTest {
     byte[] foreignFile = Files.readAllBytes(foreignStore.headerPath(foreignDigest));
     writeSlot(digest, 1, Arrays.copyOf(foreignFile, SLOT_BYTES));
     assertCorrupted(store, digest, "does not belong to this digest");
-    try (InputStream in = store.open(digest)) {
-      assertThatThrownBy(in::read)
-          .satisfies(
-              e ->
-                  assertThat(e.getSuppressed())
-                      .singleElement()
-                      .satisfies(s -> assertThat(s).hasMessageContaining("does not unwrap")));
-    }
+    assertSlotBFailure(store, digest, "does not unwrap");
   }
 
   @Test
@@ -344,62 +327,54 @@ class EncryptedHeaderSlotsTest {
     assertThat(read(retired, digest)).isEqualTo(c);
   }
 
-  @Test
-  void rewrapsOfOneObjectFromTwoThreads_rewriteItOnce() throws Exception {
-    byte[] c = content(5 * SEGMENT, 12);
-    String digest = put(store, c);
-    EncryptedArtifactStore k2 = open(keys.provider("k2"));
-    ExecutorService pool = Executors.newFixedThreadPool(2);
+  /** Runs {@code task} on {@code threads} threads released at once; returns their results. */
+  private static <T> List<T> together(int threads, Callable<T> task) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      for (int round = 0; round < 5; round++) {
-        EncryptedArtifactStore target = round % 2 == 0 ? k2 : open(keys.provider("k1"));
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Boolean>> results = new ArrayList<>();
-        for (int t = 0; t < 2; t++) {
-          results.add(
-              pool.submit(
-                  () -> {
-                    start.await();
-                    return target.rewrap(digest);
-                  }));
-        }
-        start.countDown();
-        int rewritten = 0;
-        for (Future<Boolean> r : results) {
-          rewritten += r.get(30, TimeUnit.SECONDS) ? 1 : 0;
-        }
-        assertThat(rewritten).isEqualTo(1);
-        assertThat(slot(digest, 0)).isEqualTo(slot(digest, 1));
-        assertThat(read(store, digest)).isEqualTo(c);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return task.call();
+                }));
       }
+      start.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> f : futures) {
+        results.add(f.get(30, TimeUnit.SECONDS));
+      }
+      return results;
     } finally {
       pool.shutdownNow();
     }
   }
 
   @Test
+  void rewrapsOfOneObjectFromTwoThreads_rewriteItOnce() throws Exception {
+    byte[] c = content(5 * SEGMENT, 12);
+    String digest = put(store, c);
+    for (int round = 0; round < 5; round++) {
+      EncryptedArtifactStore target = open(keys.provider(round % 2 == 0 ? "k2" : "k1"));
+
+      List<Boolean> rewritten = together(2, () -> target.rewrap(digest));
+
+      assertThat(rewritten).containsExactlyInAnyOrder(true, false);
+      assertThat(slot(digest, 0)).isEqualTo(slot(digest, 1));
+      assertThat(target.keyIdOf(digest)).isEqualTo(round % 2 == 0 ? "k2" : "k1");
+      assertThat(read(store, digest)).isEqualTo(c);
+    }
+  }
+
+  @Test
   void putsOfTheSameContentFromManyThreads_leaveOneFile() throws Exception {
     byte[] c = content(3 * SEGMENT + 9, 13);
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<String>> digests = new ArrayList<>();
-      for (int t = 0; t < 8; t++) {
-        digests.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  return put(store, c);
-                }));
-      }
-      start.countDown();
-      for (Future<String> d : digests) {
-        assertThat(d.get(30, TimeUnit.SECONDS)).isEqualTo(Sha256.of(c));
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    try (Stream<Path> files = Files.walk(root).filter(Files::isRegularFile)) {
+
+    assertThat(together(8, () -> put(store, c))).containsOnly(Sha256.of(c));
+
+    try (Stream<Path> files = Files.walk(temp.resolve("artifacts")).filter(Files::isRegularFile)) {
       assertThat(files).containsExactly(store.headerPath(Sha256.of(c)));
     }
     assertThat(read(store, Sha256.of(c))).isEqualTo(c);

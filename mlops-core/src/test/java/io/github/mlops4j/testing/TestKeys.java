@@ -49,6 +49,25 @@ public final class TestKeys {
     return this;
   }
 
+  /**
+   * A copy of this keystore at {@code copy} without the keys {@code retired}, as after they were
+   * retired.
+   */
+  public TestKeys without(Path copy, String... retired)
+      throws GeneralSecurityException, IOException {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(file)) {
+      store.load(in, PASSWORD);
+    }
+    for (String alias : retired) {
+      store.deleteEntry(alias);
+    }
+    try (OutputStream out = Files.newOutputStream(copy)) {
+      store.store(out, PASSWORD);
+    }
+    return new TestKeys(copy);
+  }
+
   private void add(KeyStore store, String... aliases) throws GeneralSecurityException, IOException {
     SecureRandom random = new SecureRandom();
     for (String alias : aliases) {
