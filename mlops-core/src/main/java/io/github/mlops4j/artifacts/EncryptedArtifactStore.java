@@ -904,9 +904,8 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
     Opened opened = openHeader(digest, file);
     String current = keys.currentKeyId();
     if (opened.header().version() == 2) {
-      return opened.slot() == 0 && opened.header().keyId().equals(current)
-          ? false
-          : rewrapSlots(digest, file, slotBOnly);
+      boolean done = opened.slot() == 0 && opened.header().keyId().equals(current);
+      return !done && rewrapSlots(digest, file, slotBOnly);
     }
     if (opened.header().keyId().equals(current)) {
       return false;
