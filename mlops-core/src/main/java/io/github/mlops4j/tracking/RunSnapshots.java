@@ -36,8 +36,8 @@ final class RunSnapshots {
   private static final int PARAM = 1;
 
   /**
-   * The columns of {@code runs r} that a snapshot reads, in the order {@link #head(ResultSet, int)}
-   * reads them.
+   * The columns of {@code runs r} that a snapshot reads, in the order {@link #head(ResultSet, int,
+   * ExperimentIds)} reads them.
    */
   static final String RUN_COLUMNS =
       "r.experiment_id, r.run_name, r.parent_run_id, r.user_id, r.status, r.start_time,"
