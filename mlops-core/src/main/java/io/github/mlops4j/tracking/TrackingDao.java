@@ -918,8 +918,14 @@ final class TrackingDao {
           // errors first
           SearchSql.Search compiled = SearchSql.search(filter, dialect);
           List<Object> params = new ArrayList<>(compiled.from().params());
+          // On PostgreSQL the statement reads the page's runs as well: the plans walk the runs'
+          // rows anyway, and the page's snapshots then need no statement on runs. On SQLite
+          // the runs_search index covers the ids query, and reading more columns would leave it.
+          boolean heads = dialect == Dialect.POSTGRESQL;
           StringBuilder sql =
-              new StringBuilder("SELECT r.run_id FROM ")
+              new StringBuilder("SELECT r.run_id")
+                  .append(heads ? ", " + RunSnapshots.RUN_COLUMNS : "")
+                  .append(" FROM ")
                   .append(compiled.from().sql())
                   .append(" WHERE ");
           SearchSql.Fragment where = compiled.where();
@@ -945,20 +951,28 @@ final class TrackingDao {
           params.add((long) query.maxResults() + 1);
           params.add((long) offset);
           List<String> ids = new ArrayList<>();
+          List<RunSnapshots.Head> runs = heads ? new ArrayList<>() : null;
+          RunSnapshots.ExperimentIds experiments = new RunSnapshots.ExperimentIds();
           try (PreparedStatement p = c.prepareStatement(sql.toString())) {
             Sql.bind(p, params.toArray());
             try (ResultSet rs = p.executeQuery()) {
               while (rs.next()) {
                 ids.add(rs.getString(1));
+                if (runs != null) {
+                  runs.add(RunSnapshots.head(rs, 2, experiments));
+                }
               }
             }
           }
           String next = null;
           if (ids.size() > query.maxResults()) {
             ids = ids.subList(0, query.maxResults());
+            if (runs != null) {
+              runs = runs.subList(0, query.maxResults());
+            }
             next = encodePageToken(query, offset + query.maxResults());
           }
-          return new RunPage(RunSnapshots.load(c, dialect, ids), next);
+          return new RunPage(RunSnapshots.load(c, dialect, ids, runs), next);
         });
   }
 

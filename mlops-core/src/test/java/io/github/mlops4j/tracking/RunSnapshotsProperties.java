@@ -34,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The snapshots that searches and {@code findRun} return (read by {@link RunSnapshots}) against a
  * plain reading of the same database, one statement per table and run into hash maps: random runs
  * with random params, tags (the run name among them), metrics (NaN, infinities and -0.0 among the
- * values), inputs and artifacts, some deleted, searched in random page sizes.
+ * values), inputs and artifacts, some deleted, searched in random page sizes. On SQLite here and on
+ * PostgreSQL in {@link RunSnapshotsPostgresIT}, where a search reads the page's runs with its ids
+ * and the other statements go in one round trip.
  */
 class RunSnapshotsProperties {
   private static final String[] KEYS = {
@@ -53,9 +55,26 @@ class RunSnapshotsProperties {
   private int experiments;
 
   @BeforeEach
-  void open() throws SQLException {
-    tracker = Tracker.builder().workspace(temp.resolve("ws")).captureEnvironment(false).build();
-    plain = DriverManager.getConnection("jdbc:sqlite:" + temp.resolve("ws").resolve("mlops.db"));
+  void open() throws Exception {
+    tracker = store(temp).captureEnvironment(false).build();
+    plain = plain(temp);
+  }
+
+  /** Random workspaces checked. */
+  int examples() {
+    return 30;
+  }
+
+  /** A builder of a tracker on an empty store. */
+  Tracker.Builder store(Path dir) throws Exception {
+    return Tracker.builder().workspace(dir.resolve("ws"));
+  }
+
+  /**
+   * A connection of its own to the database of {@link #store(Path)}'s tracker, once it is built.
+   */
+  Connection plain(Path dir) throws SQLException {
+    return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("ws").resolve("mlops.db"));
   }
 
   @AfterEach
@@ -67,7 +86,7 @@ class RunSnapshotsProperties {
   @Test
   void searchesAndFindRun_returnWhatTheTablesHold() {
     qt().withFixedSeed(20261207L)
-        .withExamples(30)
+        .withExamples(examples())
         .forAll(longs().all(), integers().between(1, 9), integers().between(1, 6))
         .checkAssert(this::check);
   }
