@@ -29,6 +29,15 @@ import org.slf4j.LoggerFactory;
  * the thread that calls {@link #run} writes the results in input order to the partial files,
  * checkpoints every {@code checkpointEvery} rows, reports progress and, at the end, moves the
  * partial files into place. At most {@code parallelism + 1} chunks exist at once.
+ *
+ * <p>A checkpoint forces the partial files to disk and then writes the checkpoint file. The writer
+ * hands both to a thread of their own and goes on writing chunks meanwhile, so that the reader and
+ * the workers are not held up for the time a disk takes to force its data (tens of milliseconds per
+ * checkpoint on a busy disk, while at most {@code parallelism + 1} chunks may wait): the checkpoint
+ * file is written only after the bytes it counts are forced (bytes written after them are forced
+ * too, and cut off again on resume). The next checkpoint, the next progress report, the end of the
+ * run, any failure message (which says whether the checkpoint is kept) and {@link #close} wait for
+ * it.
  */
 final class BatchPipeline implements AutoCloseable {
   /** Logged under the job's name, as before the pipeline had its own class. */
@@ -83,6 +92,12 @@ final class BatchPipeline implements AutoCloseable {
   private Instant lastReport;
   private Instant lastLog;
   private boolean finished;
+
+  /** The thread forcing the files and writing the last checkpoint, if it may not be done. */
+  private @Nullable Thread pendingCheckpoint;
+
+  /** What the checkpoint thread failed with, if it did. */
+  private volatile @Nullable Throwable checkpointError;
 
   BatchPipeline(
       BatchJob job,
@@ -305,8 +320,11 @@ final class BatchPipeline implements AutoCloseable {
   }
 
   private void checkpointNow() throws IOException {
-    syncFiles();
-    new Checkpoint(
+    awaitCheckpoint();
+    out.flush();
+    rej.flush();
+    Checkpoint checkpoint =
+        new Checkpoint(
             Checkpoint.SCHEMA,
             inputSize,
             identity.inputHeadSha256(),
@@ -323,9 +341,67 @@ final class BatchPipeline implements AutoCloseable {
             inputLine,
             outputBytes,
             rejectsBytes,
-            headerWritten)
-        .write(job.checkpoint());
+            headerWritten);
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                outChannel.force(false);
+                rejChannel.force(false);
+                checkpoint.write(job.checkpoint());
+              } catch (Throwable e) {
+                checkpointError = e;
+              }
+            },
+            "mlops-batch-" + job.output.getFileName() + "-checkpoint");
+    t.setDaemon(true);
+    pendingCheckpoint = t;
+    t.start();
     rowsSinceCheckpoint = 0;
+  }
+
+  /**
+   * Waits for the checkpoint being written, if any (not interruptibly: an interrupt would close the
+   * channels it forces; the interrupt flag is kept), and rethrows what it failed with.
+   */
+  private void awaitCheckpoint() throws IOException {
+    Thread t = pendingCheckpoint;
+    if (t == null) {
+      return;
+    }
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    pendingCheckpoint = null;
+    Throwable e = checkpointError;
+    checkpointError = null;
+    if (e instanceof IOException io) {
+      throw io;
+    } else if (e instanceof RuntimeException r) {
+      throw r;
+    } else if (e instanceof Error err) {
+      throw err;
+    } else if (e != null) {
+      throw new IOException(e);
+    }
+  }
+
+  /** {@link #awaitCheckpoint} on a failure path: a failure of the checkpoint is logged. */
+  private void awaitCheckpointQuietly() {
+    try {
+      awaitCheckpoint();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Cannot write the checkpoint of {}: {}", job.output, e.toString());
+    }
   }
 
   private void syncFiles() throws IOException {
@@ -335,7 +411,7 @@ final class BatchPipeline implements AutoCloseable {
     rejChannel.force(false);
   }
 
-  private void maybeReport(boolean last) {
+  private void maybeReport(boolean last) throws IOException {
     Instant now = job.clock.instant();
     boolean due =
         last
@@ -344,6 +420,7 @@ final class BatchPipeline implements AutoCloseable {
     if (!due) {
       return;
     }
+    awaitCheckpoint(); // a report after a checkpoint finds it on disk
     lastReportRows = rowsRead;
     lastReport = now;
     Duration elapsed = Duration.between(started, now);
@@ -371,6 +448,7 @@ final class BatchPipeline implements AutoCloseable {
   }
 
   private BatchResult finish() throws IOException {
+    awaitCheckpoint();
     if (!headerWritten) {
       writeHeader();
     }
@@ -432,6 +510,7 @@ final class BatchPipeline implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    awaitCheckpointQuietly();
     for (Thread t : threads) {
       t.interrupt();
     }
@@ -461,6 +540,7 @@ final class BatchPipeline implements AutoCloseable {
   }
 
   private String resumeHint() {
+    awaitCheckpointQuietly(); // the hint says whether a checkpoint is kept
     return BatchResume.hint(job.checkpoint());
   }
 }

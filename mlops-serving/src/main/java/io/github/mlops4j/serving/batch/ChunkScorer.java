@@ -73,6 +73,17 @@ final class ChunkScorer {
   private final InferenceService service;
   private final long overloadRetryNanos;
 
+  /**
+   * The initial size of a chunk's output buffer: grown to the largest output of the chunks before
+   * (chunks are mostly alike), so that the buffer of a chunk is not grown, and copied, row by row.
+   */
+  private int outputHint = RowSink.INITIAL_SIZE;
+
+  /**
+   * The largest {@link #outputHint}, so that one huge chunk does not size every buffer after it.
+   */
+  static final int MAX_OUTPUT_HINT = 1 << 22;
+
   /** Whether chunks of plain CSV records take {@link #scorePlainCsv} (off only in tests). */
   private final boolean fastCsv;
 
@@ -125,7 +136,7 @@ final class ChunkScorer {
     ChunkResult.Builder result = new ChunkResult.Builder(chunk);
     pending.clear(); // left by a chunk that failed
     requests.clear();
-    try (RowSink out = RowSink.output(plan);
+    try (RowSink out = RowSink.output(plan, outputHint);
         RowSink rejects = RowSink.rejects(plan)) {
       if (plan.inputFormat == BatchFormat.CSV) {
         scoreCsv(chunk, result, out, rejects);
@@ -135,7 +146,11 @@ final class ChunkScorer {
       flush(result, out, rejects, chunk);
       out.finish();
       rejects.finish();
-      return result.build(out.bytes(), rejects.bytes());
+      byte[] output = out.bytes();
+      // the next chunk's buffer starts at this one's size and a sixteenth more, up to a bound
+      outputHint =
+          Math.min(MAX_OUTPUT_HINT, Math.max(outputHint, output.length + output.length / 16));
+      return result.build(output, rejects.bytes());
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Cannot format rows of the chunk starting at line " + chunk.lines()[0], e);
@@ -215,6 +230,11 @@ final class ChunkScorer {
     }
   }
 
+  /**
+   * The pass-through values of a row when there are none (shared: an empty array never changes).
+   */
+  private static final @Nullable Object[] NO_PASS_THROUGH = new Object[0];
+
   /** Field bounds of the current plain record (grown to the header's width). */
   private int[] fieldFrom = new int[0];
 
@@ -265,7 +285,8 @@ final class ChunkScorer {
         skip(result, rejects, chunk, i, problem);
         continue;
       }
-      @Nullable Object[] passThrough = new Object[plan.passThrough.size()];
+      @Nullable Object[] passThrough =
+          plan.passThrough.isEmpty() ? NO_PASS_THROUGH : new Object[plan.passThrough.size()];
       for (int p = 0; p < passThrough.length; p++) {
         int c = plan.passThroughColumns[p];
         passThrough[p] = PlainCsv.text(data, fieldFrom[c], fieldTo[c]);
@@ -829,15 +850,26 @@ final class ChunkScorer {
 
   /** Formats output or reject rows of one chunk into bytes. */
   abstract static class RowSink implements AutoCloseable {
-    final ByteArrayOutputStream buffer = new ByteArrayOutputStream(8192);
+    /** The size a buffer starts at unless told otherwise. */
+    static final int INITIAL_SIZE = 8192;
+
+    final Bytes buffer;
     private boolean closed;
 
-    static RowSink output(JobPlan plan) throws IOException {
-      return plan.outputFormat == BatchFormat.CSV ? new CsvSink() : new JsonSink(plan);
+    RowSink(int initialSize) {
+      buffer = new Bytes(initialSize);
+    }
+
+    static RowSink output(JobPlan plan, int initialSize) throws IOException {
+      return plan.outputFormat == BatchFormat.CSV
+          ? new CsvSink(true, initialSize)
+          : new JsonSink(plan, initialSize);
     }
 
     static RowSink rejects(JobPlan plan) throws IOException {
-      return plan.rejectsFormat == BatchFormat.CSV ? new CsvSink() : new JsonSink(plan);
+      return plan.rejectsFormat == BatchFormat.CSV
+          ? new CsvSink()
+          : new JsonSink(plan, INITIAL_SIZE);
     }
 
     abstract JsonGenerator generator();
@@ -901,6 +933,61 @@ final class ChunkScorer {
     }
   }
 
+  /**
+   * The bytes of one sink: a {@link ByteArrayOutputStream} whose writes are not synchronized (a
+   * sink belongs to one thread) and that {@link CsvSink#plainRow} writes ASCII into in place.
+   */
+  @SuppressWarnings("UnsynchronizedOverridesSynchronized") // one thread writes a sink
+  static final class Bytes extends ByteArrayOutputStream {
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    Bytes(int initialSize) {
+      super(initialSize);
+    }
+
+    @Override
+    public void write(int b) {
+      ensure(1);
+      buf[count++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      Objects.checkFromIndexSize(off, len, b.length);
+      ensure(len);
+      System.arraycopy(b, off, buf, count, len);
+      count += len;
+    }
+
+    /** Makes room for {@code extra} more bytes. */
+    void ensure(int extra) {
+      if (extra > buf.length - count) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, count + extra));
+      }
+    }
+
+    /** Appends a text of ASCII characters only (a plain text or a formatted number). */
+    @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) copies ASCII as it is
+    void ascii(String ascii) {
+      int n = ascii.length();
+      ensure(n);
+      ascii.getBytes(0, n, buf, count);
+      count += n;
+    }
+
+    /** Appends {@code Long.toHexString(v)} for {@code v >= 0}. */
+    void hex(long v) {
+      int digits = CsvSink.hexDigits(v);
+      ensure(digits);
+      long rest = v;
+      for (int k = count + digits - 1; k >= count; k--) {
+        buf[k] = HEX[(int) (rest & 0xF)];
+        rest >>>= 4;
+      }
+      count += digits;
+    }
+  }
+
   static final class CsvSink extends RowSink {
     private final CsvGenerator gen;
 
@@ -912,6 +999,11 @@ final class ChunkScorer {
     }
 
     CsvSink(boolean plainRows) throws IOException {
+      this(plainRows, INITIAL_SIZE);
+    }
+
+    CsvSink(boolean plainRows, int initialSize) throws IOException {
+      super(initialSize);
       this.plainRows = plainRows;
       gen = CSV.createGenerator(buffer);
       gen.setSchema(CsvSchema.emptySchema());
@@ -940,18 +1032,28 @@ final class ChunkScorer {
       gen.writeEndArray();
     }
 
-    /**
-     * The bytes of the row being formatted by {@link #plainRow}; grown as needed and reused across
-     * rows.
-     */
-    private byte[] row = new byte[256];
-
-    private int rowLength;
-
     /** The model version of the last plain row, and its text (one version per chunk, mostly). */
     private int version = -1;
 
     private String versionText = "-1";
+
+    /**
+     * The last id prefix of a chunk-path row found plain, and its bytes: the rows of a chunk share
+     * one prefix instance, which is then checked and encoded once (compared by identity).
+     */
+    private @Nullable String plainPrefix;
+
+    private byte[] plainPrefixBytes = new byte[0];
+
+    /**
+     * Outputs of chunk-path rows found plain (compared by identity: a classifier's rows share its
+     * label texts), up to {@value #OUTPUTS} of them, replaced in turn.
+     */
+    private final @Nullable String[] plainOutputs = new String[OUTPUTS];
+
+    private int nextOutput;
+
+    private static final int OUTPUTS = 8;
 
     /** Whether the generator holds output not yet flushed into {@link #buffer}. */
     private boolean generatorPending;
@@ -1016,10 +1118,11 @@ final class ChunkScorer {
      * write, when every text cell of the row is {@linkplain #plainText plain} (the common case:
      * prediction ids, labels and numeric pass-through columns); returns false, having written
      * nothing, for a row the generator must quote. The id is {@code id}, or with {@code idNumber}
-     * zero or more {@code id + Long.toHexString(idNumber)}, written without making that text.
-     * Numbers are formatted as the generator formats them ({@link NumberOutput#toString(double,
-     * boolean)} with the fast writer, which the CSV factory enables). {@code CsvRowProperties}
-     * checks that both give the same bytes.
+     * zero or more {@code id + Long.toHexString(idNumber)}, written without making that text (and
+     * the prefix {@code id} and the output checked once for the rows that share them). Numbers are
+     * formatted as the generator formats them ({@link NumberOutput#toString(double, boolean)} with
+     * the fast writer, which the CSV factory enables). {@code CsvRowProperties} checks that both
+     * give the same bytes.
      */
     private boolean plainRow(
         @Nullable Object[] passThrough,
@@ -1030,8 +1133,16 @@ final class ChunkScorer {
         Map<String, Double> scores,
         List<String> keys)
         throws IOException {
-      int idLength = id.length() + (idNumber < 0 ? 0 : hexDigits(idNumber));
-      if (idLength > PLAIN_MAX || !plainText(id) || !plainText(output)) {
+      boolean prefixed = idNumber >= 0;
+      int idLength = id.length() + (prefixed ? hexDigits(idNumber) : 0);
+      if (idLength > PLAIN_MAX) {
+        return false;
+      }
+      if (prefixed) {
+        if (!plainPrefix(id) || !plainOutput(output)) {
+          return false;
+        }
+      } else if (!plainText(id) || !plainText(output)) {
         return false;
       }
       for (Object v : passThrough) {
@@ -1039,74 +1150,73 @@ final class ChunkScorer {
           return false;
         }
       }
-      rowLength = 0;
-      for (Object v : passThrough) {
-        append(text(v));
-        append(',');
-      }
-      append(id);
-      if (idNumber >= 0) {
-        appendHex(idNumber);
-      }
-      append(',');
-      if (version != this.version) {
-        this.version = version;
-        versionText = Integer.toString(version);
-      }
-      append(versionText);
-      append(',');
-      append(output);
-      for (String k : keys) {
-        append(',');
-        Double s = scores.get(k);
-        if (s != null) {
-          append(NumberOutput.toString(s, true));
-        }
-      }
-      append('\n');
       if (generatorPending) {
         gen.flush(); // keep the generator's earlier rows before this one
         generatorPending = false;
       }
-      buffer.write(row, 0, rowLength);
+      Bytes b = buffer;
+      for (Object v : passThrough) {
+        b.ascii(text(v));
+        b.write(',');
+      }
+      if (prefixed) {
+        b.write(plainPrefixBytes, 0, plainPrefixBytes.length);
+        b.hex(idNumber);
+      } else {
+        b.ascii(id);
+      }
+      b.write(',');
+      if (version != this.version) {
+        this.version = version;
+        versionText = Integer.toString(version);
+      }
+      b.ascii(versionText);
+      b.write(',');
+      b.ascii(output);
+      for (String k : keys) {
+        b.write(',');
+        Double s = scores.get(k);
+        if (s != null) {
+          b.ascii(NumberOutput.toString(s, true));
+        }
+      }
+      b.write('\n');
+      return true;
+    }
+
+    /** {@link #plainText} of an id prefix, remembered for the last prefix found plain. */
+    @SuppressWarnings("ReferenceEquality") // a cache of the shared instance
+    private boolean plainPrefix(String prefix) {
+      if (prefix == plainPrefix) {
+        return true;
+      }
+      if (!plainText(prefix)) {
+        return false;
+      }
+      plainPrefix = prefix;
+      plainPrefixBytes = prefix.getBytes(StandardCharsets.US_ASCII);
+      return true;
+    }
+
+    /** {@link #plainText} of an output, remembered for the last outputs found plain. */
+    @SuppressWarnings("ReferenceEquality") // a cache of shared instances
+    private boolean plainOutput(String output) {
+      for (String known : plainOutputs) {
+        if (known == output) {
+          return true;
+        }
+      }
+      if (!plainText(output)) {
+        return false;
+      }
+      plainOutputs[nextOutput] = output;
+      nextOutput = (nextOutput + 1) % OUTPUTS;
       return true;
     }
 
     /** The number of digits of {@code Long.toHexString(v)}, for {@code v >= 0}. */
     static int hexDigits(long v) {
       return Math.max(1, (Long.SIZE - Long.numberOfLeadingZeros(v) + 3) / 4);
-    }
-
-    /** Appends {@code Long.toHexString(v)} ({@code v >= 0}) to {@link #row}. */
-    private void appendHex(long v) {
-      int digits = hexDigits(v);
-      if (rowLength + digits + 1 > row.length) {
-        row = java.util.Arrays.copyOf(row, Math.max(row.length * 2, rowLength + digits + 1));
-      }
-      long rest = v;
-      for (int k = rowLength + digits - 1; k >= rowLength; k--) {
-        row[k] = (byte) Character.forDigit((int) (rest & 0xF), 16);
-        rest >>>= 4;
-      }
-      rowLength += digits;
-    }
-
-    /** Appends an ASCII text (a plain text or a formatted number) to {@link #row}. */
-    private void append(String ascii) {
-      int n = ascii.length();
-      if (rowLength + n + 1 > row.length) {
-        row = java.util.Arrays.copyOf(row, Math.max(row.length * 2, rowLength + n + 1));
-      }
-      for (int i = 0; i < n; i++) {
-        row[rowLength++] = (byte) ascii.charAt(i);
-      }
-    }
-
-    private void append(char ascii) {
-      if (rowLength == row.length) {
-        row = java.util.Arrays.copyOf(row, row.length * 2);
-      }
-      row[rowLength++] = (byte) ascii;
     }
 
     /**
@@ -1152,7 +1262,8 @@ final class ChunkScorer {
     private final JsonGenerator gen;
     private final JobPlan plan;
 
-    JsonSink(JobPlan plan) throws IOException {
+    JsonSink(JobPlan plan, int initialSize) throws IOException {
+      super(initialSize);
       this.plan = plan;
       JsonFactory factory = JSON.getFactory();
       gen = factory.createGenerator(buffer);

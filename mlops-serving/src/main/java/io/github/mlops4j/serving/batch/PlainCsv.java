@@ -88,11 +88,64 @@ final class PlainCsv {
    * @throws NumberFormatException if the field is not a number
    */
   static double parseReal(byte[] data, int from, int to) {
+    double shortDecimal = shortDecimal(data, from, to);
+    if (!Double.isNaN(shortDecimal)) {
+      return shortDecimal;
+    }
     for (int p = from; p < to; p++) {
       if (data[p] < 0) {
         return ChunkScorer.parseDouble(text(data, from, to));
       }
     }
     return JavaDoubleParser.parseDouble(data, from, to - from);
+  }
+
+  /** The most digits {@link #shortDecimal} takes: every such integer is exact as a double. */
+  static final int SHORT_DIGITS = 15;
+
+  /** {@code 10^k} for {@code k <= SHORT_DIGITS}, each exact as a double. */
+  private static final double[] POWERS_OF_TEN = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15
+  };
+
+  /**
+   * The value of a field of the form {@code [+-]? digits? ('.' digits?)?} with 1 to {@value
+   * #SHORT_DIGITS} digits in all (the common form of numeric data, such as {@code -0.5123}), or NaN
+   * for any other field (which {@link #parseReal} then parses in full). Such a field is {@code m /
+   * 10^k} with {@code m < 2^53} and {@code k <= 15}: both are exact doubles, so one division rounds
+   * it correctly (Clinger's fast path), which is what {@link Double#parseDouble} gives.
+   */
+  static double shortDecimal(byte[] data, int from, int to) {
+    int p = from;
+    boolean negative = false;
+    if (p < to && (data[p] == '-' || data[p] == '+')) {
+      negative = data[p] == '-';
+      p++;
+    }
+    long m = 0;
+    int digits = 0;
+    int fractionDigits = 0;
+    boolean dot = false;
+    for (; p < to; p++) {
+      int b = data[p];
+      if (b >= '0' && b <= '9') {
+        if (++digits > SHORT_DIGITS) {
+          return Double.NaN;
+        }
+        m = m * 10 + (b - '0');
+        if (dot) {
+          fractionDigits++;
+        }
+      } else if (b == '.' && !dot) {
+        dot = true;
+      } else {
+        return Double.NaN;
+      }
+    }
+    if (digits == 0) {
+      return Double.NaN;
+    }
+    double v = (double) m / POWERS_OF_TEN[fractionDigits];
+    return negative ? -v : v;
   }
 }

@@ -241,6 +241,65 @@ class CsvRowProperties {
             });
   }
 
+  /**
+   * Rows of the chunk path that share their id prefix and outputs as instances (as the rows of one
+   * chunk do, which the direct path checks once per instance) give the generator's bytes, also when
+   * a shared prefix or output must be quoted or is empty, when the prefix changes between rows, and
+   * with more distinct outputs than the direct path remembers.
+   */
+  @Test
+  void chunkRowsSharingPrefixAndOutputsAreTheGeneratorsBytes() {
+    String[] prefixes = {"1f3a9c0b2d4e5f60-", "a b-", "", "9f3c2a1b4d5e6f70-", "x,y"};
+    Gen<List<Object[]>> chunks =
+        lists()
+            .of(
+                integers()
+                    .between(0, prefixes.length - 1)
+                    .zip(
+                        integers().between(0, 11),
+                        longs().between(0, 1L << 40),
+                        scores(),
+                        (prefix, output, number, score) ->
+                            new Object[] {prefix, output, number, score}))
+            .ofSizeBetween(1, 40);
+    qt().withFixedSeed(SEED + 2)
+        .withExamples(2000)
+        .forAll(chunks)
+        .check(
+            rows -> {
+              // the label instances of a classifier: plain ones and some the generator quotes
+              String[] outputs = {
+                "no", "yes", "maybe", "a", "b", "c", "d", "e", "f", "g", "h i", ""
+              };
+              byte[] fast = formatShared(rows, prefixes, outputs, true);
+              byte[] simple = formatShared(rows, prefixes, outputs, false);
+              assertThat(new String(fast, StandardCharsets.UTF_8))
+                  .isEqualTo(new String(simple, StandardCharsets.UTF_8));
+              return java.util.Arrays.equals(fast, simple);
+            });
+  }
+
+  private static byte[] formatShared(
+      List<Object[]> rows, String[] prefixes, String[] outputs, boolean plainRows) {
+    try (ChunkScorer.CsvSink sink = new ChunkScorer.CsvSink(plainRows, 16)) {
+      for (Object[] r : rows) {
+        double score = (Double) r[3];
+        sink.prediction(
+            new Object[0],
+            prefixes[(Integer) r[0]],
+            (Long) r[2],
+            7,
+            outputs[(Integer) r[1]],
+            Map.of("no", 1 - score, "yes", score),
+            KEYS);
+      }
+      sink.finish();
+      return sink.bytes();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Test
   void typicalRowsTakeTheDirectPath() {
     Prediction p =

@@ -148,6 +148,63 @@ class PlainCsvProperties {
             });
   }
 
+  /**
+   * The short-decimal path of {@link PlainCsv#parseReal} ({@link PlainCsv#shortDecimal}) gives
+   * {@link Double#parseDouble}'s value, sign of zero included, or leaves the field to the full
+   * parser: fields of digits, signs and points in any arrangement, with up to 20 digits (so past
+   * the 15 the short path takes), leading zeros, {@code -0}, {@code .5}, {@code 5.} and the usual
+   * decimal forms of random doubles.
+   */
+  @Test
+  void shortDecimals_parseAsParseDouble() {
+    String[] symbols = {"0", "1", "2", "5", "9", "0", "7", ".", "-", "+"};
+    Gen<String> arranged =
+        lists()
+            .of(integers().between(0, symbols.length - 1).map(k -> symbols[k]))
+            .ofSizeBetween(0, 21)
+            .map(parts -> String.join("", parts));
+    Gen<String> decimals =
+        doubles()
+            .between(-1e6, 1e6)
+            .zip(
+                integers().between(0, 17),
+                (d, places) -> String.format(Locale.ROOT, "%." + places + "f", d));
+    Gen<String> fixed =
+        integers()
+            .between(0, 11)
+            .map(
+                k ->
+                    new String[] {
+                          "-0",
+                          "-0.0",
+                          "+0",
+                          "0.",
+                          ".5",
+                          "-.5",
+                          "5.",
+                          "-",
+                          ".",
+                          "+.",
+                          "1.5.",
+                          "999999999999999"
+                        }
+                        [k]);
+    qt().withFixedSeed(SEED + 2)
+        .withExamples(20_000)
+        .forAll(arranged.mix(decimals, 40).mix(fixed, 10))
+        .checkAssert(
+            text -> {
+              byte[] data = ("," + text + ",").getBytes(StandardCharsets.UTF_8);
+              Object simple = parseOrError(() -> Double.parseDouble(text));
+              Object fast = parseOrError(() -> PlainCsv.parseReal(data, 1, data.length - 1));
+              assertThat(fast).as("'%s'", text).isEqualTo(simple);
+              double shortValue = PlainCsv.shortDecimal(data, 1, data.length - 1);
+              if (!Double.isNaN(shortValue)) {
+                assertThat(Double.valueOf(shortValue)).as("'%s'", text).isEqualTo(simple);
+              }
+            });
+  }
+
   @Test
   void plainChunks_scoreAsTheCsvParsersPathDoes() {
     List<FeatureSpec> features = fx.service.signature().map(ModelSignature::inputs).orElseThrow();
