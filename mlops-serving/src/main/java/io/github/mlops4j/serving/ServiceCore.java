@@ -121,7 +121,12 @@ final class ServiceCore {
   private final @Nullable ThreadPoolExecutor shadowExecutor;
   private final ThreadPoolExecutor loader;
   private final AtomicBoolean reconcilePending = new AtomicBoolean();
-  private final LongAdder inFlight = new LongAdder();
+
+  /**
+   * Calls running, for the meters' in-flight gauge; null with {@link ServingMeters#noop()}, which
+   * never reads it, so that a service without meters does not count.
+   */
+  private final @Nullable LongAdder inFlight;
 
   /** Values filled by the validation policy, over every version. */
   private final LongAdder filled = new LongAdder();
@@ -253,9 +258,12 @@ final class ServiceCore {
     this.ignoredFields = Set.copyOf(ignored);
     this.entityKeys = List.copyOf(keys);
 
+    @Nullable LongAdder running = b.meters == ServingMeters.noop() ? null : new LongAdder();
+    this.inFlight = running;
     this.meters =
         Objects.requireNonNull(
-            b.meters.open(model, inFlight::sum), () -> b.meters + ".open returned null");
+            b.meters.open(model, running == null ? () -> 0L : running::sum),
+            () -> b.meters + ".open returned null");
     this.events = new EventDispatcher(model, b.listener, b.eventQueueCapacity, meters, clock);
     this.loader =
         new ThreadPoolExecutor(
@@ -421,7 +429,10 @@ final class ServiceCore {
               + maxConcurrency
               + " calls already (maxConcurrency); retry later or raise the bound");
     }
-    inFlight.increment();
+    LongAdder running = inFlight;
+    if (running != null) {
+      running.increment();
+    }
     try {
       Map<String, ?> input = features == null ? request : enrich(request, s);
       try {
@@ -432,7 +443,9 @@ final class ServiceCore {
         throw input instanceof Enriched en && en.notes != null ? en.explain(e) : e;
       }
     } finally {
-      inFlight.decrement();
+      if (running != null) {
+        running.decrement();
+      }
       if (p != null) {
         p.release();
       }
@@ -923,7 +936,10 @@ final class ServiceCore {
       }
       return out;
     }
-    inFlight.increment();
+    LongAdder running = inFlight;
+    if (running != null) {
+      running.increment();
+    }
     @Nullable Row[] rows = new Row[n];
     try {
       @Nullable RuntimeException[] failed = new RuntimeException[n];
@@ -989,7 +1005,9 @@ final class ServiceCore {
           row.lv.release(); // a batch ended by an Error: no lease outlives it
         }
       }
-      inFlight.decrement();
+      if (running != null) {
+        running.decrement();
+      }
       if (p != null) {
         p.release();
       }
@@ -1026,7 +1044,10 @@ final class ServiceCore {
     if (p != null && !p.tryAcquire()) {
       return null; // predictEach counts the refusal and the caller retries
     }
-    inFlight.increment();
+    LongAdder running = inFlight;
+    if (running != null) {
+      running.increment();
+    }
     try {
       while (true) {
         Snapshot now = snapshot;
@@ -1043,7 +1064,9 @@ final class ServiceCore {
         }
       }
     } finally {
-      inFlight.decrement();
+      if (running != null) {
+        running.decrement();
+      }
       if (p != null) {
         p.release();
       }

@@ -261,6 +261,129 @@ class ServingMetricsTest {
     }
   }
 
+  @Test
+  void concurrentPredictsAreEachRecordedOnceWithTheLatencyTheirPredictionReports()
+      throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    int threads = 4;
+    int calls = 500;
+    try (ModelRegistry registry = TestModels.registry(workspace);
+        InferenceService s = championOfOneVersion(registry, meters)) {
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(threads);
+      try {
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        List<java.util.concurrent.Future<long[]>> done = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          int thread = t;
+          done.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    long ok = 0;
+                    long invalid = 0;
+                    long nanos = 0;
+                    long max = 0;
+                    for (int i = 0; i < calls; i++) {
+                      Map<String, Object> request = TestModels.request(i % 7, thread, -i);
+                      if (i % 5 == 4) {
+                        request.put("x2", "not a number");
+                        try {
+                          s.predict(request);
+                        } catch (InvalidInputException e) {
+                          invalid++;
+                        }
+                        continue;
+                      }
+                      Map<String, Object> kind =
+                          switch (i % 3) {
+                            case 0 -> request;
+                            case 1 -> new java.util.LinkedHashMap<>(request);
+                            default -> java.util.Collections.unmodifiableMap(request);
+                          };
+                      long latency = s.predict(kind).latency().toNanos();
+                      ok++;
+                      nanos += latency;
+                      max = Math.max(max, latency);
+                    }
+                    return new long[] {ok, invalid, nanos, max};
+                  }));
+        }
+        long ok = 0;
+        long invalid = 0;
+        long nanos = 0;
+        long max = 0;
+        for (java.util.concurrent.Future<long[]> f : done) {
+          long[] r = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+          ok += r[0];
+          invalid += r[1];
+          nanos += r[2];
+          max = Math.max(max, r[3]);
+        }
+        assertThat(ok).isEqualTo(threads * calls * 4L / 5);
+        assertThat(invalid).isEqualTo(threads * calls / 5L);
+        io.micrometer.core.instrument.Timer okTimer =
+            meters
+                .get(ServingMetrics.PREDICT)
+                .tags("model", "churn", "version", "1", "route", "primary", "outcome", "ok")
+                .timer();
+        assertThat(okTimer.count()).isEqualTo(ok);
+        assertThat(timer(meters, "1", "invalid")).isEqualTo(invalid);
+        assertThat(timer(meters, "1", "error")).isZero();
+        assertThat(okTimer.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS))
+            .as("the sum of the latencies the predictions report")
+            .isEqualTo((double) nanos);
+        assertThat(okTimer.max(java.util.concurrent.TimeUnit.NANOSECONDS))
+            .as("the longest latency a prediction reports")
+            .isEqualTo((double) max);
+        assertThat(meters.get(ServingMetrics.IN_FLIGHT).tag("model", "churn").gauge().value())
+            .isZero();
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void theInFlightGaugeCountsACallWhileItRuns() throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (ModelRegistry registry = TestModels.registry(workspace);
+        InferenceService s = championOfOneVersion(registry, meters)) {
+      io.micrometer.core.instrument.Gauge inFlight =
+          meters.get(ServingMetrics.IN_FLIGHT).tag("model", "churn").gauge();
+      java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.ExecutorService caller =
+          java.util.concurrent.Executors.newSingleThreadExecutor();
+      try {
+        java.util.concurrent.Future<Prediction> call =
+            caller.submit(
+                () -> s.predict(new BlockingRequest(TestModels.request(1, 1, 1), inside, release)));
+        assertThat(inside.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(inFlight.value()).isEqualTo(1.0);
+        release.countDown();
+        assertThat(call.get(30, java.util.concurrent.TimeUnit.SECONDS).version()).isEqualTo(1);
+        assertThat(inFlight.value()).isZero();
+      } finally {
+        release.countDown();
+        caller.shutdownNow();
+      }
+    }
+  }
+
+  /** A service of {@code churn} following alias {@code champion} (version 1), metered. */
+  private static InferenceService championOfOneVersion(
+      ModelRegistry registry, SimpleMeterRegistry meters) {
+    registry.register("churn", TestModels.classifier(0), null);
+    registry.setAlias("churn", "champion", 1);
+    return InferenceService.builder()
+        .registry(registry)
+        .model("churn")
+        .alias("champion")
+        .meters(MicrometerServingMeters.of(meters))
+        .build();
+  }
+
   private static long timer(SimpleMeterRegistry meters, String version, String outcome) {
     return meters
         .get(ServingMetrics.PREDICT)
