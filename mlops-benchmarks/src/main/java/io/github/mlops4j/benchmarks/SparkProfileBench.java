@@ -47,10 +47,10 @@ import org.apache.spark.sql.types.StructType;
  * <p>One warm-up of each, then {@code rounds} alternating rounds; the median of each is reported.
  * Each round also prints CPU time per row, which compares better than wall time on a shared
  * machine: the Spark job's tasks ({@code executorCpuTime} of Spark's task metrics: the task
- * threads, reading and decoding Parquet included; the number of tasks; their GC time), the whole
- * process during the job (the driver, JIT compilers and GC threads too; the compilers' time is
- * printed apart), and the single-thread loops' own thread, with the ratio of the tasks' CPU per row
- * to each loop's. Build and class path as in {@link SparkScoringBench}, then:
+ * threads, reading and decoding Parquet included; the number of tasks; the GC pauses they saw), the
+ * whole process during the job (the driver, JIT compilers and GC threads too; the compilers' time
+ * is printed apart), and the single-thread loops' own thread, with the ratio of the tasks' CPU per
+ * row to each loop's. Build and class path as in {@link SparkScoringBench}, then:
  *
  * <pre>
  * java (the --add-opens flags of SparkScoringBench) -Xmx3g \
@@ -109,7 +109,7 @@ public final class SparkProfileBench {
       long columnsCpu = threadCpuNanos() - thread;
       long[] job = tasks.since(before);
       System.out.printf(
-          "round %d: CPU us per row: spark executor tasks %.2f (%d tasks, GC in tasks %.2f),"
+          "round %d: CPU us per row: spark executor tasks %.2f (%d tasks, GC pauses during them %.2f),"
               + " whole process %.2f (compiling %d ms); single update(double[]) %.2f,"
               + " updateColumns %.2f; executor tasks / single %.2f, / updateColumns %.2f%n",
           i,
