@@ -4,11 +4,16 @@ import io.github.mlops4j.monitoring.profile.Profile;
 import io.github.mlops4j.monitoring.profile.ProfileAccumulator;
 import io.github.mlops4j.monitoring.profile.ProfileSchema;
 import io.github.mlops4j.spark.SparkProfiles;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -40,7 +45,12 @@ import org.apache.spark.sql.types.StructType;
  * </ul>
  *
  * <p>One warm-up of each, then {@code rounds} alternating rounds; the median of each is reported.
- * Build and class path as in {@link SparkScoringBench}, then:
+ * Each round also prints CPU time per row, which compares better than wall time on a shared
+ * machine: the Spark job's tasks ({@code executorCpuTime} of Spark's task metrics: the task
+ * threads, reading and decoding Parquet included; the number of tasks; the GC pauses they saw), the
+ * whole process during the job (the driver, JIT compilers and GC threads too; the compilers' time
+ * is printed apart), and the single-thread loops' own thread, with the ratio of the tasks' CPU per
+ * row to each loop's. Build and class path as in {@link SparkScoringBench}, then:
  *
  * <pre>
  * java (the --add-opens flags of SparkScoringBench) -Xmx3g \
@@ -82,13 +92,41 @@ public final class SparkProfileBench {
     Runnable sparkJob = () -> seen[0] = SparkProfiles.profile(input, schema).rows();
     Runnable singleJob = () -> seen[1] = singleJvm(schema, block, rows).rows();
     Runnable columnsJob = () -> seen[2] = singleJvmColumns(schema, batches, rows).rows();
-    SparkBenchSupport.seconds(sparkJob); // warm-up
-    SparkBenchSupport.seconds(singleJob);
-    SparkBenchSupport.seconds(columnsJob);
-    for (int i = 0; i < rounds; i++) {
-      sparkRates.add(rows / SparkBenchSupport.seconds(sparkJob));
-      single.add(rows / SparkBenchSupport.seconds(singleJob));
-      singleColumns.add(rows / SparkBenchSupport.seconds(columnsJob));
+    TaskCpu tasks = new TaskCpu();
+    spark.sparkContext().addSparkListener(tasks);
+    for (int i = 0; i <= rounds; i++) { // round 0 is the warm-up
+      long[] before = tasks.totals();
+      long process = SparkBenchSupport.processCpuNanos();
+      long compiling = compilationMillis();
+      double sparkSeconds = SparkBenchSupport.seconds(sparkJob);
+      process = SparkBenchSupport.processCpuNanos() - process;
+      compiling = compilationMillis() - compiling;
+      long thread = threadCpuNanos();
+      double singleSeconds = SparkBenchSupport.seconds(singleJob);
+      long singleCpu = threadCpuNanos() - thread;
+      thread = threadCpuNanos();
+      double columnsSeconds = SparkBenchSupport.seconds(columnsJob);
+      long columnsCpu = threadCpuNanos() - thread;
+      long[] job = tasks.since(before);
+      System.out.printf(
+          "round %d: CPU us per row: spark executor tasks %.2f (%d tasks, GC pauses during them %.2f),"
+              + " whole process %.2f (compiling %d ms); single update(double[]) %.2f,"
+              + " updateColumns %.2f; executor tasks / single %.2f, / updateColumns %.2f%n",
+          i,
+          perRow(job[1], rows),
+          job[0],
+          perRow(job[2] * 1_000_000L, rows),
+          perRow(process, rows),
+          compiling,
+          perRow(singleCpu, rows),
+          perRow(columnsCpu, rows),
+          (double) job[1] / singleCpu,
+          (double) job[1] / columnsCpu);
+      if (i > 0) {
+        sparkRates.add(rows / sparkSeconds);
+        single.add(rows / singleSeconds);
+        singleColumns.add(rows / columnsSeconds);
+      }
     }
     if (seen[0] != rows || seen[1] != rows || seen[2] != rows) {
       throw new IllegalStateException(
@@ -115,6 +153,71 @@ public final class SparkProfileBench {
         s / 2 / one,
         s / 2 / oneColumns);
     spark.stop();
+  }
+
+  private static double perRow(long nanos, int rows) {
+    return nanos / 1e3 / rows;
+  }
+
+  /** CPU time of the calling thread so far, in nanoseconds (-1 where the JVM does not measure). */
+  private static long threadCpuNanos() {
+    return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+  }
+
+  /** Milliseconds the JIT compilers have spent so far (-1 where the JVM does not say). */
+  private static long compilationMillis() {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime()
+        : -1;
+  }
+
+  /**
+   * The tasks that have ended and their CPU time ({@code executorCpuTime}: the task's thread,
+   * reading and decoding Parquet included) and GC time, as Spark's task metrics report them.
+   */
+  private static final class TaskCpu extends SparkListener {
+    private long tasks;
+    private long cpuNanos;
+    private long gcMillis;
+    private long jobs;
+
+    @Override
+    public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
+      tasks++;
+      if (end.taskMetrics() != null) {
+        cpuNanos += end.taskMetrics().executorCpuTime();
+        gcMillis += end.taskMetrics().jvmGCTime();
+      }
+    }
+
+    @Override
+    public synchronized void onJobEnd(SparkListenerJobEnd end) {
+      jobs++;
+      notifyAll();
+    }
+
+    /** Tasks, CPU nanoseconds, GC milliseconds and jobs so far. */
+    synchronized long[] totals() {
+      return new long[] {tasks, cpuNanos, gcMillis, jobs};
+    }
+
+    /**
+     * Tasks, CPU nanoseconds and GC milliseconds of the job that ended after {@code before}: waits
+     * (up to a minute) for the listener bus to deliver its end, which follows its tasks' ends.
+     */
+    synchronized long[] since(long[] before) {
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (jobs <= before[3] && System.nanoTime() < deadline) {
+        try {
+          wait(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      return new long[] {tasks - before[0], cpuNanos - before[1], gcMillis - before[2]};
+    }
   }
 
   private static Profile singleJvm(ProfileSchema schema, double[][] block, int rows) {
