@@ -72,7 +72,7 @@ public final class SparkScoringBench {
     if (!Files.exists(parquet)) {
       write(spark, rows, parquet);
     }
-    Path ws = Files.createTempDirectory(dir.getParent() == null ? dir : dir, "ws");
+    Path ws = Files.createTempDirectory(dir, "ws");
     Model<Label> model = LogisticFixture.train(5_000, 7);
     try (ModelRegistry r = ModelRegistry.open(ws)) {
       r.register("churn", model, null);
