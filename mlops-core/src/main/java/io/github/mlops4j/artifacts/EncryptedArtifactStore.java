@@ -32,6 +32,10 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -329,7 +333,13 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
         ByteBuffer slots = ByteBuffer.allocate(EncryptedFormat.SEGMENTS_OFFSET);
         slots.put(header.encodeSlot()).clear();
         writeFully(out, slots, 0);
-        out.force(true);
+        Path dir = objects.resolve(digest.substring(0, 2));
+        boolean newDir = !Files.isDirectory(dir);
+        if (newDir) {
+          Files.createDirectories(dir);
+        }
+        // the new prefix directory's entry is forced as the plain store does, beside the file
+        forceTogether(out, newDir ? objects : null, workers);
       }
       publish(temp, digest);
       return new StoredArtifact(digest, size);
@@ -394,7 +404,7 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
   private void publish(Path temp, String digest) throws IOException {
     Path dir = objects.resolve(digest.substring(0, 2));
     Path target = dir.resolve(digest.substring(2));
-    if (!Files.isDirectory(dir)) {
+    if (!Files.isDirectory(dir)) { // removed since the put made it (a purge of empty ones)
       Files.createDirectories(dir);
       syncDirectory(objects);
     }
@@ -1024,6 +1034,74 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
     ByteBuffer view = ByteBuffer.wrap(bytes);
     while (view.hasRemaining()) {
       out.write(view);
+    }
+  }
+
+  /**
+   * Forces {@code file} to disk and, when not null, {@code directory} (the entry of a newly created
+   * prefix directory) at once: the directory's force on a thread of the store's pool, so that the
+   * file system can cover both with one journal commit where one after the other they took two.
+   * Returns once both are on disk. Once its own force is done, the caller runs the directory's
+   * force itself if no worker has started it yet (a task runs once, on whichever thread is first),
+   * so a put never waits for a worker to be scheduled; a force the pool does not take runs on the
+   * caller's thread the same way.
+   */
+  static void forceTogether(FileChannel file, @Nullable Path directory, Executor workers)
+      throws IOException {
+    if (directory == null) {
+      file.force(true);
+      return;
+    }
+    Path dir = directory;
+    FutureTask<@Nullable Void> other =
+        new FutureTask<>(
+            () -> {
+              syncDirectory(dir);
+              return null;
+            });
+    try {
+      workers.execute(other);
+    } catch (RejectedExecutionException e) {
+      LOG.trace("no worker free for a force; it runs on the caller's thread", e);
+    }
+    @Nullable Throwable failure = null;
+    try {
+      file.force(true);
+    } catch (IOException | RuntimeException | Error e) {
+      failure = e;
+    }
+    other.run(); // does nothing if a worker has started it
+    boolean interrupted = false;
+    try {
+      while (true) { // even when interrupted: it ends after one fsync
+        try {
+          other.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (failure == null) {
+            failure = cause;
+          } else if (cause != null) {
+            failure.addSuppressed(cause);
+          }
+          break;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (failure instanceof IOException io) {
+      throw io;
+    } else if (failure instanceof RuntimeException re) {
+      throw re;
+    } else if (failure instanceof Error err) {
+      throw err;
+    } else if (failure != null) {
+      throw new IOException(failure);
     }
   }
 

@@ -1,6 +1,8 @@
 package io.github.mlops4j.artifacts;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,12 +12,16 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -445,7 +451,7 @@ class EncryptedArtifactStoreTest {
 
   @Test
   void put_forcesOnTheCallersThreadAlone_whenThePoolIsClosed() throws IOException {
-    store.close(); // the pool refuses the header's and the directory's forces: they run inline
+    store.close(); // the pool refuses the directory's force: it runs inline
     byte[] c = content(5 * SEGMENT + 3, 20);
     String digest = put(c);
 
@@ -454,6 +460,28 @@ class EncryptedArtifactStoreTest {
     }
     assertThat(store.activeWorkers()).isZero();
     assertThat(temporaryFiles()).isEmpty();
+  }
+
+  @Test
+  void aForceNoWorkerHasStarted_runsOnTheCallersThread_andItsFailureIsThrown() throws Exception {
+    List<Runnable> held = new ArrayList<>();
+    Executor neverRuns = held::add; // takes the force and does not start it
+    Path dir = Files.createDirectories(temp.resolve("forced"));
+    try (FileChannel file = FileChannel.open(dir.resolve("file"), CREATE_NEW, WRITE)) {
+      file.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+
+      EncryptedArtifactStore.forceTogether(file, dir, neverRuns); // returns: ran it itself
+
+      assertThat(held).hasSize(1).allMatch(force -> ((Future<?>) force).isDone());
+    }
+    held.clear();
+    try (FileChannel file = FileChannel.open(dir.resolve("file"), WRITE)) {
+      Path missing = dir.resolve("missing"); // its force, run on the caller's thread, fails
+      assertThatThrownBy(() -> EncryptedArtifactStore.forceTogether(file, missing, neverRuns))
+          .isInstanceOf(NoSuchFileException.class);
+      assertThat(held).hasSize(1);
+    }
+    assertThat(Files.readAllBytes(dir.resolve("file"))).containsExactly(1, 2, 3);
   }
 
   @Test

@@ -128,6 +128,22 @@ final class ServiceCore {
    */
   private final @Nullable LongAdder inFlight;
 
+  /** Counts a call in flight, when the meters read that count. */
+  private void enterCall() {
+    LongAdder running = inFlight;
+    if (running != null) {
+      running.increment();
+    }
+  }
+
+  /** Ends a call counted by {@link #enterCall()}. */
+  private void exitCall() {
+    LongAdder running = inFlight;
+    if (running != null) {
+      running.decrement();
+    }
+  }
+
   /** Values filled by the validation policy, over every version. */
   private final LongAdder filled = new LongAdder();
 
@@ -429,10 +445,7 @@ final class ServiceCore {
               + maxConcurrency
               + " calls already (maxConcurrency); retry later or raise the bound");
     }
-    LongAdder running = inFlight;
-    if (running != null) {
-      running.increment();
-    }
+    enterCall();
     try {
       Map<String, ?> input = features == null ? request : enrich(request, s);
       try {
@@ -443,9 +456,7 @@ final class ServiceCore {
         throw input instanceof Enriched en && en.notes != null ? en.explain(e) : e;
       }
     } finally {
-      if (running != null) {
-        running.decrement();
-      }
+      exitCall();
       if (p != null) {
         p.release();
       }
@@ -936,10 +947,7 @@ final class ServiceCore {
       }
       return out;
     }
-    LongAdder running = inFlight;
-    if (running != null) {
-      running.increment();
-    }
+    enterCall();
     @Nullable Row[] rows = new Row[n];
     try {
       @Nullable RuntimeException[] failed = new RuntimeException[n];
@@ -1005,9 +1013,7 @@ final class ServiceCore {
           row.lv.release(); // a batch ended by an Error: no lease outlives it
         }
       }
-      if (running != null) {
-        running.decrement();
-      }
+      exitCall();
       if (p != null) {
         p.release();
       }
@@ -1044,10 +1050,7 @@ final class ServiceCore {
     if (p != null && !p.tryAcquire()) {
       return null; // predictEach counts the refusal and the caller retries
     }
-    LongAdder running = inFlight;
-    if (running != null) {
-      running.increment();
-    }
+    enterCall();
     try {
       while (true) {
         Snapshot now = snapshot;
@@ -1064,9 +1067,7 @@ final class ServiceCore {
         }
       }
     } finally {
-      if (running != null) {
-        running.decrement();
-      }
+      exitCall();
       if (p != null) {
         p.release();
       }
