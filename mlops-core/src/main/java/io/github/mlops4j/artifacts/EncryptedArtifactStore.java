@@ -131,14 +131,16 @@ import org.slf4j.LoggerFactory;
  * <p>Writes, crashes and concurrency behave as in {@link DirectoryArtifactStore}, with the same
  * system calls: content is sealed into a temporary file after room for the two header slots, the
  * header is written into slot A (slot B stays zero), and the file is forced to disk once; a newly
- * created prefix directory's entry is forced as the plain store does. The file is then committed
- * under the object's name by a hard link, which creates it only if absent (an atomic rename where
- * hard links are not supported), and the put returns after the prefix directory is forced. An
- * intact object of the same content, of either version, is kept; a damaged one is replaced. Two
- * writers of the same content leave one object. Instances are safe to share between threads. {@link
- * #list()} and {@link #delete(String, Instant)} serve purges and garbage collection; the object's
- * time is its file's (a version-1 object's header's), renewed by a put of content already stored
- * and by a re-wrap.
+ * created prefix directory's entry is forced as the plain store does, but at the same time as the
+ * file (on a thread of the store's pool, or on the caller's thread after its own force when no
+ * worker has started it), so that the file system can cover both with one journal commit. The file
+ * is then committed under the object's name by a hard link, which creates it only if absent (an
+ * atomic rename where hard links are not supported), and the put returns after the prefix directory
+ * is forced. An intact object of the same content, of either version, is kept; a damaged one is
+ * replaced. Two writers of the same content leave one object. Instances are safe to share between
+ * threads. {@link #list()} and {@link #delete(String, Instant)} serve purges and garbage
+ * collection; the object's time is its file's (a version-1 object's header's), renewed by a put of
+ * content already stored and by a re-wrap.
  *
  * @since 0.1.0
  */
@@ -395,11 +397,12 @@ public final class EncryptedArtifactStore implements ArtifactStore, AutoCloseabl
 
   /**
    * Publishes the object file as the plain store does: the prefix directory is created (and its
-   * entry forced) if missing, an intact object of the same content is kept (its time renewed), and
-   * otherwise the file is committed under the object's name by a hard link, which creates it only
-   * if absent, so a concurrent writer of the same content cannot replace an intact object. An
-   * existing object is kept when it reads back intact, else replaced; where hard links are not
-   * supported an atomic rename commits it. The prefix directory is forced last.
+   * entry forced) if missing (the put made it, unless a purge removed it since), an intact object
+   * of the same content is kept (its time renewed), and otherwise the file is committed under the
+   * object's name by a hard link, which creates it only if absent, so a concurrent writer of the
+   * same content cannot replace an intact object. An existing object is kept when it reads back
+   * intact, else replaced; where hard links are not supported an atomic rename commits it. The
+   * prefix directory is forced last.
    */
   private void publish(Path temp, String digest) throws IOException {
     Path dir = objects.resolve(digest.substring(0, 2));
