@@ -67,7 +67,7 @@ class EncryptedReadAheadTest {
     awaitTrue(() -> store.activeWorkers() == 0, "no active worker");
   }
 
-  private static void awaitTrue(BooleanSupplier condition, String what) {
+  static void awaitTrue(BooleanSupplier condition, String what) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
@@ -226,6 +226,8 @@ class EncryptedReadAheadTest {
   void pipelinedPut_isReadBackByTheSingleThreadPath() throws IOException {
     byte[] c = EncryptedArtifactStoreTest.content(50 * SEGMENT + 3, 8);
     String digest = put(c);
+    // the put's workers may still be leaving their last task (a force the caller ran itself)
+    awaitNoActiveWorker();
     store.close(); // from here on every stream reads on the caller's thread alone
     try (InputStream in = store.open(digest)) {
       assertThat(in.readAllBytes()).isEqualTo(c);
