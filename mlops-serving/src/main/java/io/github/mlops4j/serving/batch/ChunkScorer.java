@@ -162,8 +162,11 @@ final class ChunkScorer {
   private void scoreCsv(
       RecordSplitter.Chunk chunk, ChunkResult.Builder result, RowSink out, RowSink rejects)
       throws IOException {
-    int[] badUtf8 = invalidUtf8(chunk);
-    if (badUtf8 == null && fastCsv && PlainCsv.isPlain(chunk)) {
+    // One pass finds whether the chunk is plain, its fields and whether it is all ASCII; a chunk
+    // that is not (or not plain) has its records checked for UTF-8 as before.
+    boolean plain = fastCsv && fields.scan(chunk);
+    int[] badUtf8 = plain && fields.ascii() ? null : invalidUtf8(chunk);
+    if (badUtf8 == null && plain) {
       scorePlainCsv(chunk, result, out, rejects);
       return;
     }
@@ -235,6 +238,9 @@ final class ChunkScorer {
    */
   private static final @Nullable Object[] NO_PASS_THROUGH = new Object[0];
 
+  /** The fields of the current chunk when it is plain ({@link PlainCsv.Fields#scan}). */
+  private final PlainCsv.Fields fields = new PlainCsv.Fields();
+
   /** Field bounds of the current plain record (grown to the header's width). */
   private int[] fieldFrom = new int[0];
 
@@ -261,7 +267,7 @@ final class ChunkScorer {
                 ? columns
                 : plan.inputColumns.length + plan.requestColumns.size());
     for (int i = 0; i < chunk.count(); i++) {
-      int n = PlainCsv.split(data, chunk.starts()[i], chunk.ends()[i], fieldFrom, fieldTo);
+      int n = fields.fields(i, chunk.starts()[i], fieldFrom, fieldTo);
       if (n != columns) {
         skip(result, rejects, chunk, i, "expected " + columns + " columns but found " + n);
         continue;

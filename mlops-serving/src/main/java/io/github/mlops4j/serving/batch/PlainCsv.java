@@ -76,6 +76,100 @@ final class PlainCsv {
     return n + 1;
   }
 
+  /**
+   * The fields of every record of a chunk, found in one pass over its bytes that also gives what
+   * {@link #isPlain(RecordSplitter.Chunk)} gives and whether every byte is ASCII (then every record
+   * is valid UTF-8): the work of {@code isPlain}, {@link #split} per record and a UTF-8 check of
+   * the common (ASCII) chunk, with the bytes read once. One instance per worker, reused chunk after
+   * chunk (not thread-safe). {@code PlainCsvProperties} checks it against those three.
+   */
+  static final class Fields {
+    /** The end (exclusive) of each field, record after record. */
+    private int[] fieldEnds = new int[0];
+
+    /** The index in {@link #fieldEnds} of each record's first field, and the total after them. */
+    private int[] firstField = new int[1];
+
+    private boolean ascii;
+
+    /**
+     * Finds the fields of every record of {@code chunk}; returns {@code isPlain(chunk)}. Only after
+     * it returned true may {@link #fields} and {@link #ascii} be asked.
+     */
+    boolean scan(RecordSplitter.Chunk chunk) {
+      byte[] data = chunk.data();
+      int[] starts = chunk.starts();
+      int[] ends = chunk.ends();
+      int count = chunk.count();
+      if (firstField.length < count + 1) {
+        firstField = new int[count + 1];
+      }
+      // a record of L bytes has at most L + 1 fields
+      int most = chunk.dataLength() + count;
+      if (fieldEnds.length < most) {
+        fieldEnds = new int[most];
+      }
+      int[] out = fieldEnds;
+      int k = 0;
+      boolean nonAscii = false;
+      for (int i = 0; i < count; i++) {
+        int from = starts[i];
+        int to = ends[i];
+        if (from == to) {
+          return false; // an empty line, which the parser skips
+        }
+        firstField[i] = k;
+        boolean fieldStart = true;
+        for (int p = from; p < to; p++) {
+          byte b = data[p];
+          if (b > '"') { // digits, letters, '.', '-', '+' and the comma: the common bytes
+            if (b == ',') {
+              out[k++] = p;
+              fieldStart = true;
+            } else {
+              fieldStart = false;
+            }
+          } else if (b < 0) {
+            nonAscii = true;
+            fieldStart = false;
+          } else if (b == '"' || b == '\r' || (fieldStart && b <= ' ')) {
+            return false;
+          } else {
+            fieldStart = false;
+          }
+        }
+        out[k++] = to;
+      }
+      firstField[count] = k;
+      ascii = !nonAscii;
+      return true;
+    }
+
+    /** Whether every byte of the chunk last {@linkplain #scan scanned} is ASCII. */
+    boolean ascii() {
+      return ascii;
+    }
+
+    /**
+     * {@link #split} of record {@code record} (which starts at {@code recordStart}) of the chunk
+     * last {@linkplain #scan scanned}: the same bounds and the same count, without reading its
+     * bytes again.
+     */
+    int fields(int record, int recordStart, int[] fieldFrom, int[] fieldTo) {
+      int first = firstField[record];
+      int n = firstField[record + 1] - first;
+      int stored = Math.min(n, fieldFrom.length);
+      int start = recordStart;
+      for (int f = 0; f < stored; f++) {
+        int end = fieldEnds[first + f];
+        fieldFrom[f] = start;
+        fieldTo[f] = end;
+        start = end + 1;
+      }
+      return n;
+    }
+  }
+
   /** The field's text (valid UTF-8: the chunk was checked). */
   static String text(byte[] data, int from, int to) {
     return new String(data, from, to - from, StandardCharsets.UTF_8);
@@ -122,27 +216,27 @@ final class PlainCsv {
       negative = data[p] == '-';
       p++;
     }
+    // the integer digits, then the fraction digits, each run in a loop of its own (more than
+    // SHORT_DIGITS digits may overflow m: such a field is refused below, whatever m holds)
     long m = 0;
-    int digits = 0;
-    int fractionDigits = 0;
-    boolean dot = false;
-    for (; p < to; p++) {
-      int b = data[p];
-      if (b >= '0' && b <= '9') {
-        if (++digits > SHORT_DIGITS) {
-          return Double.NaN;
-        }
-        m = m * 10 + (b - '0');
-        if (dot) {
-          fractionDigits++;
-        }
-      } else if (b == '.' && !dot) {
-        dot = true;
-      } else {
-        return Double.NaN;
-      }
+    int intStart = p;
+    int d;
+    while (p < to && (d = data[p] - '0') >= 0 && d <= 9) {
+      m = m * 10 + d;
+      p++;
     }
-    if (digits == 0) {
+    int digits = p - intStart;
+    int fractionDigits = 0;
+    if (p < to && data[p] == '.') {
+      int fractionStart = ++p;
+      while (p < to && (d = data[p] - '0') >= 0 && d <= 9) {
+        m = m * 10 + d;
+        p++;
+      }
+      fractionDigits = p - fractionStart;
+      digits += fractionDigits;
+    }
+    if (p != to || digits == 0 || digits > SHORT_DIGITS) {
       return Double.NaN;
     }
     double v = (double) m / POWERS_OF_TEN[fractionDigits];

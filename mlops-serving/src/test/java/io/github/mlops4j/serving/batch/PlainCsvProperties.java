@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.mlops4j.registry.FeatureSpec;
 import io.github.mlops4j.registry.ModelSignature;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -119,6 +120,96 @@ class PlainCsvProperties {
               }
               assertThat(parsed).as(record).hasSize(1);
               assertThat(fields).as(record).containsExactly(parsed.get(0));
+            });
+  }
+
+  /** {@link #PIECES} and what makes a record not plain or not UTF-8 ({@code <ff>}: byte FF). */
+  private static final String[] SCAN_PIECES = {
+    ",", ",", ",", "0", "1", "1.5", ".", "-", " ", "\t", "a", "é", "€", "\u0001", "\"", "\r", "<ff>"
+  };
+
+  /** Records of {@link #SCAN_PIECES}, the bytes of a chunk: mostly plain, some not. */
+  private static Gen<List<byte[]>> scanRecords() {
+    Gen<byte[]> record =
+        lists()
+            .of(integers().between(0, SCAN_PIECES.length - 1))
+            .ofSizeBetween(0, 12)
+            .zip(
+                integers().between(0, 3),
+                (picks, keep) -> {
+                  ByteArrayOutputStream b = new ByteArrayOutputStream();
+                  for (int k : picks) {
+                    String piece = SCAN_PIECES[k];
+                    if (keep > 0 && k >= SCAN_PIECES.length - 4) {
+                      piece = "7"; // mostly plain: most records drop the rare pieces
+                    }
+                    byte[] bytes =
+                        piece.equals("<ff>")
+                            ? new byte[] {(byte) 0xFF}
+                            : piece.getBytes(StandardCharsets.UTF_8);
+                    b.write(bytes, 0, bytes.length);
+                  }
+                  return b.toByteArray();
+                });
+    return lists().of(record).ofSizeBetween(1, 8);
+  }
+
+  /** One instance for every example, as a worker reuses it chunk after chunk. */
+  private static final PlainCsv.Fields SCAN = new PlainCsv.Fields();
+
+  @Test
+  void fieldsScan_givesWhatIsPlainSplitAndUtf8Give() {
+    qt().withFixedSeed(SEED + 3)
+        .withExamples(20_000)
+        .forAll(scanRecords(), integers().between(1, 8))
+        .checkAssert(
+            (records, width) -> {
+              ByteArrayOutputStream b = new ByteArrayOutputStream();
+              int n = records.size();
+              int[] starts = new int[n];
+              int[] ends = new int[n];
+              for (int i = 0; i < n; i++) {
+                starts[i] = b.size();
+                b.write(records.get(i), 0, records.get(i).length);
+                ends[i] = b.size();
+                b.write('\n');
+              }
+              byte[] data = b.toByteArray();
+              RecordSplitter.Chunk chunk =
+                  new RecordSplitter.Chunk(
+                      0, data, data.length, starts, ends, new long[n], n, data.length, n + 1);
+              String what = new String(data, StandardCharsets.ISO_8859_1);
+              boolean plain = SCAN.scan(chunk);
+              assertThat(plain).as(what).isEqualTo(PlainCsv.isPlain(chunk));
+              if (!plain) {
+                return;
+              }
+              boolean ascii = true;
+              for (int i = 0; i < n; i++) {
+                int[] from = new int[width];
+                int[] to = new int[width];
+                int[] simpleFrom = new int[width];
+                int[] simpleTo = new int[width];
+                int count = SCAN.fields(i, starts[i], from, to);
+                int simple = PlainCsv.split(data, starts[i], ends[i], simpleFrom, simpleTo);
+                assertThat(count).as(what).isEqualTo(simple);
+                int stored = Math.min(count, width);
+                assertThat(Arrays.copyOf(from, stored))
+                    .as(what)
+                    .containsExactly(Arrays.copyOf(simpleFrom, stored));
+                assertThat(Arrays.copyOf(to, stored))
+                    .as(what)
+                    .containsExactly(Arrays.copyOf(simpleTo, stored));
+                for (int p = starts[i]; p < ends[i]; p++) {
+                  ascii &= data[p] >= 0;
+                }
+              }
+              assertThat(SCAN.ascii()).as(what).isEqualTo(ascii);
+              if (ascii) {
+                for (int i = 0; i < n; i++) {
+                  assertThat(Utf8.firstInvalid(data, starts[i], ends[i])).as(what).isEqualTo(-1);
+                }
+              }
             });
   }
 
