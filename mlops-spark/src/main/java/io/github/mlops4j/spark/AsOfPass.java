@@ -26,10 +26,11 @@ import org.jspecify.annotations.Nullable;
  * ({@link AsOfRule.Timeline}) of each view holds the winner. Per entity and view only the winner is
  * held (and, as of known time, the rows not yet known): never a whole entity.
  *
- * <p>Input row layout: {@code keys} key columns, time, kind, created time, sequence, the spine's
- * {@code payload} columns in one struct column (null in feature rows), per view one struct column
- * of its features (null except in that view's rows), the sort key. Output: the payload columns,
- * then per view its event time column and a value and status column per feature.
+ * <p>Input row layout: {@code keys} key columns ({@code STRING} keys as UTF-8 bytes), time, kind,
+ * created time, sequence, the spine's {@code payload} columns in one struct column (null in feature
+ * rows), per view one struct column of its features (null except in that view's rows), the sort
+ * key. Output: the payload columns, then per view its event time column and a value and status
+ * column per feature.
  */
 final class AsOfPass implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -109,7 +110,8 @@ final class AsOfPass implements MapPartitionsFunction<Row, Row> {
 
     boolean holds(Row r) {
       for (int i = 0; i < keys.length; i++) {
-        if (!r.get(i).equals(keys[i])) {
+        // STRING keys come as byte arrays
+        if (!Objects.deepEquals(r.get(i), keys[i])) {
           return false;
         }
       }

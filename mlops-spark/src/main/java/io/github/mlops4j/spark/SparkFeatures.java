@@ -430,7 +430,7 @@ public final class SparkFeatures {
     int k = keys.size();
     List<Column> spineSide = new ArrayList<>();
     for (int i = 0; i < k; i++) {
-      spineSide.add(typed(probe, keys.get(i), "spine").as(KEY + i));
+      spineSide.add(key(probe, keys.get(i), "spine").as(KEY + i));
     }
     spineSide.add(nanos(probe, SPINE_TIME, "spine").as(TIME));
     spineSide.add(functions.lit(vs.size()).as(KIND));
@@ -473,7 +473,7 @@ public final class SparkFeatures {
       String where = "rows of " + view.name();
       List<Column> side = new ArrayList<>();
       for (int i = 0; i < k; i++) {
-        side.add(typed(source, keys.get(i), where).as(KEY + i));
+        side.add(key(source, keys.get(i), where).as(KEY + i));
       }
       side.add(nanos(source, EVENT_TIME, view.name()).as(TIME));
       side.add(functions.lit(v).as(KIND));
@@ -517,7 +517,7 @@ public final class SparkFeatures {
                     .bitwiseXOR(functions.lit(1L << 23)));
     all = all.withColumn(SORT_KEY, sortKey);
     Dataset<Row> sorted =
-        all.repartition(keyColumns)
+        all.repartition(all.col(SORT_KEY).bitwiseAND(functions.lit(GROUP_MASK)))
             .sortWithinPartitions(
                 all.col(SORT_KEY), all.col(TIME), all.col(KIND), all.col(CREATED), all.col(SEQ));
 
@@ -540,6 +540,15 @@ public final class SparkFeatures {
             passViews.toArray(new AsOfPass.View[0]),
             options.asOfKnownTime());
     return sorted.mapPartitions(pass, Encoders.row(outSchema));
+  }
+
+  /**
+   * An entity key column as the sweep reads it: {@code STRING} keys as their UTF-8 bytes, which the
+   * sweep compares without decoding them (the spine's own columns travel in the payload).
+   */
+  private static Column key(Dataset<Row> ds, Field f, String where) {
+    Column c = typed(ds, f, where);
+    return f.type() == ValueType.STRING ? c.cast(DataTypes.BinaryType) : c;
   }
 
   private static String featureColumn(int view, int feature) {
