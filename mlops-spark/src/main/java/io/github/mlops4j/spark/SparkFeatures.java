@@ -402,14 +402,18 @@ public final class SparkFeatures {
   private static final String KIND = "__mlops_kind";
   private static final String CREATED = "__mlops_created";
   private static final String SEQ = "__mlops_sequence";
-  private static final String PAYLOAD = "__mlops_payload_";
-  private static final String HASH = "__mlops_key_hash";
+  private static final String PAYLOAD = "__mlops_payload";
+  private static final String SORT_KEY = "__mlops_sort_key";
+
+  /** The bits of {@link #SORT_KEY} that hold the entity's hash group. */
+  static final long GROUP_MASK = 0xFFFF_FFFF_FF00_0000L;
 
   /**
    * One pass of the join: the spine rows (with every column of {@code probe}) and the feature rows
    * of {@code vs}, which share the entity keys {@code keys}, as one Dataset shuffled by entity,
-   * sorted by (key hash, keys, time, kind, created time, sequence) within partitions and swept by
-   * {@link AsOfPass}: {@code probe}'s columns followed by each view's result columns.
+   * sorted by (key hash group and time bucket, time, kind, created time, sequence) within
+   * partitions and swept by {@link AsOfPass}: {@code probe}'s columns followed by each view's
+   * result columns.
    */
   private static Dataset<Row> joinPass(
       Dataset<Row> probe,
@@ -426,24 +430,29 @@ public final class SparkFeatures {
     int k = keys.size();
     List<Column> spineSide = new ArrayList<>();
     for (int i = 0; i < k; i++) {
-      spineSide.add(typed(probe, keys.get(i), "spine").as(KEY + i));
+      spineSide.add(key(probe, keys.get(i), "spine").as(KEY + i));
     }
     spineSide.add(nanos(probe, SPINE_TIME, "spine").as(TIME));
     spineSide.add(functions.lit(vs.size()).as(KIND));
     spineSide.add(functions.lit(null).cast(DataTypes.LongType).as(CREATED));
     spineSide.add(functions.lit(null).cast(DataTypes.LongType).as(SEQ));
+    // The spine's columns travel as one struct column, each view's features as another: a feature
+    // row carries one null slot for the payload and one per other view, not one per column.
     StructField[] payload = probeSchema.fields();
+    Column[] payloadColumns = new Column[payload.length];
     for (int i = 0; i < payload.length; i++) {
-      spineSide.add(probe.col(quoted(payload[i].name())).as(PAYLOAD + i));
+      payloadColumns[i] = probe.col(quoted(payload[i].name())).as(PAYLOAD + i);
     }
-    int firstFeature = k + 4 + payload.length;
+    spineSide.add(functions.struct(payloadColumns).as(PAYLOAD));
+    DataType payloadType = payloadType(payload);
+    int firstView = k + 5;
     List<AsOfPass.View> passViews = new ArrayList<>();
+    DataType[] viewTypes = new DataType[vs.size()];
     for (int v = 0; v < vs.size(); v++) {
       FeatureView view = vs.get(v);
       List<Field> fs = features.get(v);
-      for (int j = 0; j < fs.size(); j++) {
-        spineSide.add(nullOf(fs.get(j), v, j));
-      }
+      viewTypes[v] = viewType(fs, v);
+      spineSide.add(functions.lit(null).cast(viewTypes[v]).as(viewColumn(v)));
       boolean[] doubles = new boolean[fs.size()];
       for (int j = 0; j < doubles.length; j++) {
         doubles[j] = fs.get(j).type() == ValueType.DOUBLE;
@@ -455,8 +464,7 @@ public final class SparkFeatures {
               doubles,
               view.nanPolicy(),
               options.ttl(view.name()).map(Duration::toNanos).orElse(view.ttl().toNanos()),
-              firstFeature));
-      firstFeature += fs.size();
+              firstView + v));
     }
     Dataset<Row> all = probe.select(spineSide.toArray(new Column[0]));
     for (int v = 0; v < vs.size(); v++) {
@@ -465,7 +473,7 @@ public final class SparkFeatures {
       String where = "rows of " + view.name();
       List<Column> side = new ArrayList<>();
       for (int i = 0; i < k; i++) {
-        side.add(typed(source, keys.get(i), where).as(KEY + i));
+        side.add(key(source, keys.get(i), where).as(KEY + i));
       }
       side.add(nanos(source, EVENT_TIME, view.name()).as(TIME));
       side.add(functions.lit(v).as(KIND));
@@ -475,16 +483,17 @@ public final class SparkFeatures {
                   ? source.col(SEQUENCE).cast(DataTypes.LongType)
                   : functions.monotonically_increasing_id())
               .as(SEQ));
-      for (int i = 0; i < payload.length; i++) {
-        side.add(functions.lit(null).cast(payload[i].dataType()).as(PAYLOAD + i));
-      }
+      side.add(functions.lit(null).cast(payloadType).as(PAYLOAD));
       for (int w = 0; w < vs.size(); w++) {
-        List<Field> fs = features.get(w);
-        for (int j = 0; j < fs.size(); j++) {
-          side.add(
-              w == v
-                  ? typed(source, fs.get(j), where).as(featureColumn(w, j))
-                  : nullOf(fs.get(j), w, j));
+        if (w == v) {
+          List<Field> fs = features.get(w);
+          Column[] values = new Column[fs.size()];
+          for (int j = 0; j < values.length; j++) {
+            values[j] = typed(source, fs.get(j), where).as(featureColumn(w, j));
+          }
+          side.add(functions.struct(values).as(viewColumn(w)));
+        } else {
+          side.add(functions.lit(null).cast(viewTypes[w]).as(viewColumn(w)));
         }
       }
       all = all.union(source.select(side.toArray(new Column[0])));
@@ -493,16 +502,24 @@ public final class SparkFeatures {
     for (int i = 0; i < k; i++) {
       keyColumns[i] = all.col(KEY + i);
     }
-    all = all.withColumn(HASH, functions.xxhash64(keyColumns));
-    List<Column> order = new ArrayList<>();
-    order.add(all.col(HASH));
-    order.addAll(List.of(keyColumns));
-    order.add(all.col(TIME));
-    order.add(all.col(KIND));
-    order.add(all.col(CREATED));
-    order.add(all.col(SEQ));
+    // The sort key: the upper 40 bits of a 64-bit hash of the entity keys, then the upper 24 bits
+    // of the time (epoch nanoseconds, sign bit flipped: buckets of 2^40 ns, about 18 minutes, over
+    // the whole range of long). As the sort's first column it is its 64-bit prefix, so most
+    // comparisons are decided by one long comparison. The rows of an entity are contiguous within
+    // the rows of its hash group, in time order; AsOfPass keeps the entities of a group apart.
+    Column sortKey =
+        functions
+            .xxhash64(keyColumns)
+            .bitwiseAND(functions.lit(GROUP_MASK))
+            .bitwiseOR(
+                functions
+                    .shiftrightunsigned(all.col(TIME), 40)
+                    .bitwiseXOR(functions.lit(1L << 23)));
+    all = all.withColumn(SORT_KEY, sortKey);
     Dataset<Row> sorted =
-        all.repartition(all.col(HASH)).sortWithinPartitions(order.toArray(new Column[0]));
+        all.repartition(all.col(SORT_KEY).bitwiseAND(functions.lit(GROUP_MASK)))
+            .sortWithinPartitions(
+                all.col(SORT_KEY), all.col(TIME), all.col(KIND), all.col(CREATED), all.col(SEQ));
 
     StructType outSchema = probeSchema;
     for (int v = 0; v < vs.size(); v++) {
@@ -525,12 +542,39 @@ public final class SparkFeatures {
     return sorted.mapPartitions(pass, Encoders.row(outSchema));
   }
 
+  /**
+   * An entity key column as the sweep reads it: {@code STRING} keys as their UTF-8 bytes, which the
+   * sweep compares without decoding them (the spine's own columns travel in the payload).
+   */
+  private static Column key(Dataset<Row> ds, Field f, String where) {
+    Column c = typed(ds, f, where);
+    return f.type() == ValueType.STRING ? c.cast(DataTypes.BinaryType) : c;
+  }
+
   private static String featureColumn(int view, int feature) {
     return "__mlops_v" + view + "_" + feature;
   }
 
-  private static Column nullOf(Field f, int view, int feature) {
-    return functions.lit(null).cast(sparkType(f.type())).as(featureColumn(view, feature));
+  private static String viewColumn(int view) {
+    return "__mlops_v" + view;
+  }
+
+  /** The type of the struct column that carries the spine's columns through the shuffle. */
+  private static DataType payloadType(StructField[] payload) {
+    StructType t = new StructType();
+    for (int i = 0; i < payload.length; i++) {
+      t = t.add(PAYLOAD + i, payload[i].dataType(), payload[i].nullable());
+    }
+    return t;
+  }
+
+  /** The type of the struct column that carries one view's features through the shuffle. */
+  private static DataType viewType(List<Field> features, int view) {
+    StructType t = new StructType();
+    for (int j = 0; j < features.size(); j++) {
+      t = t.add(featureColumn(view, j), sparkType(features.get(j).type()), true);
+    }
+    return t;
   }
 
   /** A column name as {@code Dataset.col} takes it literally (no nesting by dots). */
