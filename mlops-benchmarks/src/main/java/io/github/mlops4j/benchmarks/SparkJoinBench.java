@@ -51,10 +51,12 @@ import org.apache.spark.sql.types.StructType;
  * ns per spine row, with the ratio spark / single (the issue's target is at most 2). Mode {@code
  * single} runs only the single-JVM join: run it with {@code -Xmx4g} and growing {@code spine} to
  * find the largest spine it handles in 4 GiB (the spine and the training rows are held in memory;
- * Spark's join has no such limit). Build and class path as in {@link SparkScoringBench}, then:
+ * Spark's join has no such limit). Mode {@code both} holds the spine and its training rows beside
+ * Spark in one JVM: at 10 M spine rows give it 12 GiB. Build and class path as in {@link
+ * SparkScoringBench}, then:
  *
  * <pre>
- * java (the --add-opens flags of SparkScoringBench) -Xmx4g \
+ * java (the --add-opens flags of SparkScoringBench) -Xmx12g \
  *     -cp mlops-benchmarks/target/classes:$(cat /tmp/spark-bench.cp) \
  *     io.github.mlops4j.benchmarks.SparkJoinBench 10000000 10000000 2000000 3 /tmp/spark-bench both
  * </pre>

@@ -9,16 +9,19 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -42,6 +45,9 @@ import org.apache.spark.sql.types.StructType;
  *       4,096 rows at a time held column by column (the size of Spark's Parquet column batches), as
  *       {@code SparkProfiles} updates a partition read as column batches: the single-JVM rate with
  *       the same batch update.
+ *   <li><b>reading alone</b>: the same Parquet files read by the same vectorized scan and each
+ *       column only summed (Spark's generated code): the CPU per row that reading and decoding cost
+ *       on Spark, which the single-thread loops do not pay.
  * </ul>
  *
  * <p>One warm-up of each, then {@code rounds} alternating rounds; the median of each is reported.
@@ -92,6 +98,15 @@ public final class SparkProfileBench {
     Runnable sparkJob = () -> seen[0] = SparkProfiles.profile(input, schema).rows();
     Runnable singleJob = () -> seen[1] = singleJvm(schema, block, rows).rows();
     Runnable columnsJob = () -> seen[2] = singleJvmColumns(schema, batches, rows).rows();
+    // The floor of reading: the same columns decoded by the same vectorized Parquet scan and only
+    // summed (whole-stage generated code), to set against the profile job's task CPU.
+    Column[] sums = new Column[columns];
+    for (int j = 0; j < columns; j++) {
+      sums[j] = functions.sum(input.col("f" + j));
+    }
+    Column[] rest = Arrays.copyOfRange(sums, 1, columns);
+    Runnable scanJob = () -> input.agg(sums[0], rest).collectAsList();
+    List<Double> scanRates = new ArrayList<>();
     TaskCpu tasks = new TaskCpu();
     spark.sparkContext().addSparkListener(tasks);
     for (int i = 0; i <= rounds; i++) { // round 0 is the warm-up
@@ -108,6 +123,13 @@ public final class SparkProfileBench {
       double columnsSeconds = SparkBenchSupport.seconds(columnsJob);
       long columnsCpu = threadCpuNanos() - thread;
       long[] job = tasks.since(before);
+      long[] scanBefore = tasks.totals();
+      double scanSeconds = SparkBenchSupport.seconds(scanJob);
+      long[] scan = tasks.since(scanBefore);
+      System.out.printf(
+          "round %d: reading alone (sum of every column): CPU us per row in executor tasks %.2f,"
+              + " %.0f rows/s%n",
+          i, perRow(scan[1], rows), rows / scanSeconds);
       System.out.printf(
           "round %d: CPU us per row: spark executor tasks %.2f (%d tasks, GC pauses during them %.2f),"
               + " whole process %.2f (compiling %d ms); single update(double[]) %.2f,"
@@ -126,6 +148,7 @@ public final class SparkProfileBench {
         sparkRates.add(rows / sparkSeconds);
         single.add(rows / singleSeconds);
         singleColumns.add(rows / columnsSeconds);
+        scanRates.add(rows / scanSeconds);
       }
     }
     if (seen[0] != rows || seen[1] != rows || seen[2] != rows) {
@@ -139,7 +162,8 @@ public final class SparkProfileBench {
         "rows=%d columns=%d rounds=%d%nspark  rows/s: median %.0f (per core %.0f) %s%n"
             + "single rows/s (one thread, update(double[])): median %.0f %s%n"
             + "single rows/s (one thread, updateColumns): median %.0f %s%n"
-            + "ratio spark per core / single: %.3f, / single with updateColumns: %.3f%n",
+            + "ratio spark per core / single: %.3f, / single with updateColumns: %.3f%n"
+            + "reading alone rows/s: median %.0f %s%n",
         rows,
         columns,
         rounds,
@@ -151,7 +175,9 @@ public final class SparkProfileBench {
         oneColumns,
         singleColumns,
         s / 2 / one,
-        s / 2 / oneColumns);
+        s / 2 / oneColumns,
+        SparkBenchSupport.median(scanRates),
+        scanRates);
     spark.stop();
   }
 
