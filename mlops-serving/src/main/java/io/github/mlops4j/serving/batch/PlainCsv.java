@@ -15,73 +15,14 @@ final class PlainCsv {
   private PlainCsv() {}
 
   /**
-   * True if every record of the chunk is plain: no {@code '"'}, no {@code '\r'}, and no field that
-   * starts with a space, a tab or another control character (the CSV parser drops such leading
-   * bytes while it looks for an opening quote; a record that holds one takes its path, which also
-   * covers blank and empty records).
-   */
-  static boolean isPlain(RecordSplitter.Chunk chunk) {
-    byte[] data = chunk.data();
-    int[] starts = chunk.starts();
-    int[] ends = chunk.ends();
-    for (int i = 0; i < chunk.count(); i++) {
-      if (!isPlain(data, starts[i], ends[i])) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * True if the record {@code data[from, to)} is plain (see {@link
-   * #isPlain(RecordSplitter.Chunk)}).
-   */
-  static boolean isPlain(byte[] data, int from, int to) {
-    if (from == to) {
-      return false; // an empty line, which the parser skips
-    }
-    boolean fieldStart = true;
-    for (int p = from; p < to; p++) {
-      byte b = data[p];
-      if (b == '"' || b == '\r' || (fieldStart && b >= 0 && b <= ' ')) {
-        return false;
-      }
-      fieldStart = b == ',';
-    }
-    return true;
-  }
-
-  /**
-   * Splits the plain record {@code data[from, to)} at its commas into fields: field {@code k} is
-   * {@code data[fieldFrom[k], fieldTo[k])}. Returns the number of fields, which may exceed the
-   * arrays' length (then only the first {@code fieldFrom.length} are stored).
-   */
-  static int split(byte[] data, int from, int to, int[] fieldFrom, int[] fieldTo) {
-    int n = 0;
-    int start = from;
-    for (int p = from; p < to; p++) {
-      if (data[p] == ',') {
-        if (n < fieldFrom.length) {
-          fieldFrom[n] = start;
-          fieldTo[n] = p;
-        }
-        n++;
-        start = p + 1;
-      }
-    }
-    if (n < fieldFrom.length) {
-      fieldFrom[n] = start;
-      fieldTo[n] = to;
-    }
-    return n + 1;
-  }
-
-  /**
-   * The fields of every record of a chunk, found in one pass over its bytes that also gives what
-   * {@link #isPlain(RecordSplitter.Chunk)} gives and whether every byte is ASCII (then every record
-   * is valid UTF-8): the work of {@code isPlain}, {@link #split} per record and a UTF-8 check of
-   * the common (ASCII) chunk, with the bytes read once. One instance per worker, reused chunk after
-   * chunk (not thread-safe). {@code PlainCsvProperties} checks it against those three.
+   * The fields of every record of a chunk, found in one pass over its bytes that also finds whether
+   * every record is plain (no {@code '"'}, no {@code '\r'}, and no field that starts with a space,
+   * a tab or another control character: the CSV parser drops such leading bytes while it looks for
+   * an opening quote, so a record that holds one takes its path, which also covers blank and empty
+   * records) and whether every byte is ASCII (then every record is valid UTF-8). A plain record's
+   * fields are its bytes split at every comma. One instance per worker, reused chunk after chunk
+   * (not thread-safe). {@code PlainCsvProperties} checks it against a plain check, a split per
+   * record and a UTF-8 check done one after the other.
    */
   static final class Fields {
     /** The end (exclusive) of each field, record after record. */
@@ -93,8 +34,8 @@ final class PlainCsv {
     private boolean ascii;
 
     /**
-     * Finds the fields of every record of {@code chunk}; returns {@code isPlain(chunk)}. Only after
-     * it returned true may {@link #fields} and {@link #ascii} be asked.
+     * Finds the fields of every record of {@code chunk}; returns whether every record is plain.
+     * Only after it returned true may {@link #fields} and {@link #ascii} be asked.
      */
     boolean scan(RecordSplitter.Chunk chunk) {
       byte[] data = chunk.data();
@@ -151,9 +92,10 @@ final class PlainCsv {
     }
 
     /**
-     * {@link #split} of record {@code record} (which starts at {@code recordStart}) of the chunk
-     * last {@linkplain #scan scanned}: the same bounds and the same count, without reading its
-     * bytes again.
+     * The fields of record {@code record} (which starts at {@code recordStart}) of the chunk last
+     * {@linkplain #scan scanned}, without reading its bytes again: field {@code k} is {@code
+     * data[fieldFrom[k], fieldTo[k])}. Returns the number of fields, which may exceed the arrays'
+     * length (then only the first {@code fieldFrom.length} are stored).
      */
     int fields(int record, int recordStart, int[] fieldFrom, int[] fieldTo) {
       int first = firstField[record];

@@ -113,7 +113,7 @@ class PlainCsvProperties {
               }
               int[] from = new int[64];
               int[] to = new int[64];
-              int n = PlainCsv.split(data, 0, end, from, to);
+              int n = split(data, 0, end, from, to);
               List<String> fields = new ArrayList<>();
               for (int k = 0; k < n; k++) {
                 fields.add(PlainCsv.text(data, from[k], to[k]));
@@ -180,7 +180,7 @@ class PlainCsvProperties {
                       0, data, data.length, starts, ends, new long[n], n, data.length, n + 1);
               String what = new String(data, StandardCharsets.ISO_8859_1);
               boolean plain = SCAN.scan(chunk);
-              assertThat(plain).as(what).isEqualTo(PlainCsv.isPlain(chunk));
+              assertThat(plain).as(what).isEqualTo(isPlain(chunk));
               if (!plain) {
                 return;
               }
@@ -191,7 +191,7 @@ class PlainCsvProperties {
                 int[] simpleFrom = new int[width];
                 int[] simpleTo = new int[width];
                 int count = SCAN.fields(i, starts[i], from, to);
-                int simple = PlainCsv.split(data, starts[i], ends[i], simpleFrom, simpleTo);
+                int simple = split(data, starts[i], ends[i], simpleFrom, simpleTo);
                 assertThat(count).as(what).isEqualTo(simple);
                 int stored = Math.min(count, width);
                 assertThat(Arrays.copyOf(from, stored))
@@ -334,7 +334,7 @@ class PlainCsvProperties {
 
   private static boolean plain(String record) {
     byte[] data = record.getBytes(StandardCharsets.UTF_8);
-    return PlainCsv.isPlain(data, 0, data.length);
+    return isPlain(data, 0, data.length);
   }
 
   /** A chunk's outcome without the random prediction ids. */
@@ -348,7 +348,7 @@ class PlainCsvProperties {
       BatchJob.readHeader(splitter);
       RecordSplitter.Chunk chunk = splitter.next(0, 100);
       assertThat(chunk).isNotNull();
-      assertThat(PlainCsv.isPlain(chunk)).as(csv).isTrue();
+      assertThat(isPlain(chunk)).as(csv).isTrue();
       ChunkResult r = new ChunkScorer(plan, fx.service, Duration.ZERO, fastCsv).score(chunk);
       List<JsonNode> output = new ArrayList<>();
       String text = new String(r.output(), StandardCharsets.UTF_8);
@@ -391,7 +391,72 @@ class PlainCsvProperties {
               1,
               data.length,
               2);
-      assertThat(PlainCsv.isPlain(chunk)).as(Arrays.toString(data)).isFalse();
+      assertThat(isPlain(chunk)).as(Arrays.toString(data)).isFalse();
     }
+  }
+
+  // The plain check and the split as they were before PlainCsv.Fields did both in one pass: the
+  // simple path the one pass is compared with.
+
+  /**
+   * True if every record of the chunk is plain: no {@code '"'}, no {@code '\r'}, and no field that
+   * starts with a space, a tab or another control character (the CSV parser drops such leading
+   * bytes while it looks for an opening quote; a record that holds one takes its path, which also
+   * covers blank and empty records).
+   */
+  private static boolean isPlain(RecordSplitter.Chunk chunk) {
+    byte[] data = chunk.data();
+    int[] starts = chunk.starts();
+    int[] ends = chunk.ends();
+    for (int i = 0; i < chunk.count(); i++) {
+      if (!isPlain(data, starts[i], ends[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * True if the record {@code data[from, to)} is plain (see {@link
+   * #isPlain(RecordSplitter.Chunk)}).
+   */
+  private static boolean isPlain(byte[] data, int from, int to) {
+    if (from == to) {
+      return false; // an empty line, which the parser skips
+    }
+    boolean fieldStart = true;
+    for (int p = from; p < to; p++) {
+      byte b = data[p];
+      if (b == '"' || b == '\r' || (fieldStart && b >= 0 && b <= ' ')) {
+        return false;
+      }
+      fieldStart = b == ',';
+    }
+    return true;
+  }
+
+  /**
+   * Splits the plain record {@code data[from, to)} at its commas into fields: field {@code k} is
+   * {@code data[fieldFrom[k], fieldTo[k])}. Returns the number of fields, which may exceed the
+   * arrays' length (then only the first {@code fieldFrom.length} are stored).
+   */
+  private static int split(byte[] data, int from, int to, int[] fieldFrom, int[] fieldTo) {
+    int n = 0;
+    int start = from;
+    for (int p = from; p < to; p++) {
+      if (data[p] == ',') {
+        if (n < fieldFrom.length) {
+          fieldFrom[n] = start;
+          fieldTo[n] = p;
+        }
+        n++;
+        start = p + 1;
+      }
+    }
+    if (n < fieldFrom.length) {
+      fieldFrom[n] = start;
+      fieldTo[n] = to;
+    }
+    return n + 1;
   }
 }
