@@ -34,7 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * {@code profileBatched} adds the same rows through {@link ProfileAccumulator#updateRows}, the path
- * the monitor uses for its row buffers.
+ * the monitor uses for its row buffers; {@code profileColumns} through {@link
+ * ProfileAccumulator#updateColumns}, held column by column as a columnar reader gives them (the
+ * path of {@code SparkProfiles} on Parquet).
  *
  * <p>Sketches start empty at every iteration, as a monitor's window profiles do, so an iteration
  * profiles a few hundred thousand rows per feature. {@code main} prints the serialized size of a
@@ -64,6 +66,7 @@ public class ProfileUpdateBenchmark {
 
   private final double[][] rows = rows(42, ROWS);
   private final double[] flat = flatten(rows);
+  private final double[][] columns = transpose(rows);
   private final String[] noCategories = new String[0];
   private ProfileAccumulator accumulator;
   private KllDoublesSketch[] sketches;
@@ -124,6 +127,23 @@ public class ProfileUpdateBenchmark {
   public long profileBatched() {
     accumulator.updateRows(flat, noCategories, ROWS);
     return accumulator.rows();
+  }
+
+  /** The same rows column by column, as a columnar reader hands them over. */
+  @Benchmark
+  public long profileColumns() {
+    accumulator.updateColumns(columns, null, ROWS);
+    return accumulator.rows();
+  }
+
+  private static double[][] transpose(double[][] rows) {
+    double[][] out = new double[FEATURES][rows.length];
+    for (int r = 0; r < rows.length; r++) {
+      for (int j = 0; j < FEATURES; j++) {
+        out[j][r] = rows[r][j];
+      }
+    }
+    return out;
   }
 
   private static double[] flatten(double[][] rows) {

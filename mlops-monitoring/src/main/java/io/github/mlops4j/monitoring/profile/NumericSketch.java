@@ -20,6 +20,9 @@ import org.apache.datasketches.quantilescommon.DoublesSortedView;
  * images read-only; they are copied to the heap only if something merges into them.
  */
 final class NumericSketch {
+  /** The fewest values of a batch that {@link #update(double[], int, double[], DoubleRadixSort)} sorts. */
+  static final int SORTED_FEED = 256;
+
   private final int k;
   long present;
   long missing;
@@ -70,6 +73,118 @@ final class NumericSketch {
     kll.update(v);
   }
 
+  /**
+   * Adds {@code values[0, count)} as {@link #update(double)} would one by one, except for the
+   * moments: the batch's own mean and sum of squared deviations (two passes over its finite values)
+   * are merged into the column's by Chan's formula, as {@link #merge} does, so mean and variance
+   * agree with the one-by-one update up to floating-point rounding. The sketch is fed the finite
+   * values in one call, sorted first when there are at least {@value #SORTED_FEED} of them: the
+   * sketch sorts its lowest level before each compaction, which costs it far less on values that
+   * arrive sorted than the radix sort costs here (about 12 + 10 against 30 ns per value at k =
+   * 200). Sorting a batch of the stream is a change of the order in which values arrive; KLL's
+   * error bound holds for any order.
+   *
+   * @param finite scratch space of at least {@code count} doubles; overwritten
+   */
+  void update(double[] values, int count, double[] finite, DoubleRadixSort sorter) {
+    int m = 0;
+    for (int r = 0; r < count; r++) {
+      double v = values[r];
+      if (Double.isFinite(v)) {
+        finite[m++] = v;
+      }
+    }
+    missing += count - m;
+    if (m == 0) {
+      return;
+    }
+    // min and max compared as update(double) compares them (the first of 0.0 and -0.0 stays);
+    // four sums side by side, so the additions do not wait on each other
+    double lo = min;
+    double hi = max;
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int r = 0;
+    for (; r < m; r++) {
+      double v = finite[r];
+      if (v < lo) {
+        lo = v;
+      }
+      if (v > hi) {
+        hi = v;
+      }
+    }
+    min = lo;
+    max = hi;
+    for (r = 0; r + 3 < m; r += 4) {
+      s0 += finite[r];
+      s1 += finite[r + 1];
+      s2 += finite[r + 2];
+      s3 += finite[r + 3];
+    }
+    for (; r < m; r++) {
+      s0 += finite[r];
+    }
+    double batchMean = (s0 + s1) + (s2 + s3);
+    batchMean = Double.isFinite(batchMean) ? batchMean / m : overflowSafeMean(finite, m);
+    double q0 = 0;
+    double q1 = 0;
+    r = 0;
+    for (; r + 1 < m; r += 2) {
+      double a = finite[r] - batchMean;
+      double b = finite[r + 1] - batchMean;
+      q0 += a * a;
+      q1 += b * b;
+    }
+    if (r < m) {
+      double a = finite[r] - batchMean;
+      q0 += a * a;
+    }
+    addMoments(m, batchMean, q0 + q1);
+    if (m >= SORTED_FEED) {
+      sorter.sort(finite, m);
+    }
+    if (!heap) {
+      toHeap();
+    }
+    kll.update(finite, 0, m);
+  }
+
+  /** The mean of {@code values[0, m)} whose sum overflows: each value divided by m first. */
+  private static double overflowSafeMean(double[] values, int m) {
+    double mean = 0;
+    for (int r = 0; r < m; r++) {
+      mean += values[r] / m;
+    }
+    return mean;
+  }
+
+  /**
+   * Chan et al.'s combination of this column's count, mean and {@code m2} with another part's (of
+   * {@code nb > 0} values).
+   */
+  private void addMoments(long nb, double meanB, double m2B) {
+    if (present == 0) {
+      present = nb;
+      mean = meanB;
+      m2 = m2B;
+      return;
+    }
+    long n = present + nb;
+    double delta = meanB - mean;
+    double na = present;
+    if (!Double.isFinite(delta)) { // the means are more than Double.MAX_VALUE apart
+      mean = mean * (na / n) + meanB * (nb / (double) n);
+      m2 = Double.POSITIVE_INFINITY;
+    } else {
+      mean = mean + delta * (nb / (double) n);
+      m2 = m2 + m2B + delta * delta * (na * nb / n);
+    }
+    present = n;
+  }
+
   /** Replaces a read-only sketch (the empty placeholder or a wrapped image) by a heap copy. */
   private void toHeap() {
     kll =
@@ -98,28 +213,9 @@ final class NumericSketch {
     if (o.present == 0) {
       return;
     }
-    if (present == 0) {
-      present = o.present;
-      mean = o.mean;
-      m2 = o.m2;
-      min = o.min;
-      max = o.max;
-    } else {
-      long n = present + o.present;
-      double delta = o.mean - mean;
-      double na = present;
-      double nb = o.present;
-      if (!Double.isFinite(delta)) { // the means are more than Double.MAX_VALUE apart
-        mean = mean * (na / n) + o.mean * (nb / n);
-        m2 = Double.POSITIVE_INFINITY;
-      } else {
-        mean = mean + delta * (nb / n);
-        m2 = m2 + o.m2 + delta * delta * (na * nb / n);
-      }
-      present = n;
-      min = Math.min(min, o.min);
-      max = Math.max(max, o.max);
-    }
+    min = Math.min(min, o.min);
+    max = Math.max(max, o.max);
+    addMoments(o.present, o.mean, o.m2);
     if (!heap) {
       toHeap();
     }
