@@ -24,6 +24,9 @@ public final class ProfileAccumulator {
   private static final String[] NO_CATEGORIES = new String[0];
   private static final @Nullable String[][] NO_COLUMNS = new String[0][];
 
+  /** The most rows of one column that {@link #updateColumns} hands to a sketch at once. */
+  private static final int CHUNK = 4096;
+
   private final ProfileSchema schema;
   private NumericSketch[] numeric;
   private CategorySketch[] categorical;
@@ -143,13 +146,14 @@ public final class ProfileAccumulator {
    * and read from index 0. The profile is the one {@link #update(double[], String[])} gives for the
    * same rows in the same order: counts, missing values, min, max and category counts identical,
    * each KLL sketch given the same values (its compaction coin flips may differ, within the
-   * sketch's error bound), and mean and variance equal up to floating-point rounding. Each call is
-   * taken a column at a time: its own moments (two passes over the column's values) are combined
-   * with those before by Chan's formula, as merging profiles does, and the column's finite values
-   * go to the sketch at once, sorted first when there are at least 256 (KLL's bound holds for any
-   * order of arrival, and its compactions, which sort, cost far less on sorted values). With
-   * batches of a thousand rows or more, as columnar readers give them, a numeric value costs about
-   * two thirds of what it costs row by row.
+   * sketch's error bound), and mean and variance equal up to floating-point rounding. A call is
+   * taken a column at a time, in chunks of up to 4,096 rows: a chunk's own moments (two passes over
+   * its values) are combined with those before by Chan's formula, as merging profiles does, and its
+   * finite values go to the sketch at once, sorted first when there are at least 256 (KLL's bound
+   * holds for any order of arrival, and its compactions, which sort, cost far less on sorted
+   * values). With batches of a thousand rows or more, as columnar readers give them, a numeric
+   * value costs about two thirds of what it costs row by row. Beside the sketches, the accumulator
+   * keeps about 150 KB of scratch space once this is first called.
    *
    * @param numeric one array per numeric column ({@code NaN} or ±infinity = missing)
    * @param categorical one array per categorical or binary column ({@code null} = missing); may be
@@ -175,15 +179,20 @@ public final class ProfileAccumulator {
       }
     }
     NumericSketch[] num = this.numeric;
-    if (num.length > 0 && finite.length < rows) {
-      finite = new double[rows];
-    }
-    DoubleRadixSort sort = sorter;
-    if (sort == null) {
-      sort = sorter = new DoubleRadixSort();
-    }
-    for (int i = 0; i < num.length; i++) {
-      num[i].update(numeric[i], rows, finite, sort);
+    if (num.length > 0 && rows > 0) {
+      // a chunk at a time: the scratch space and the sort's stay small and in cache
+      if (finite.length < Math.min(rows, CHUNK)) {
+        finite = new double[Math.min(rows, CHUNK)];
+      }
+      DoubleRadixSort sort = sorter;
+      if (sort == null) {
+        sort = sorter = new DoubleRadixSort();
+      }
+      for (int i = 0; i < num.length; i++) {
+        for (int from = 0; from < rows; from += CHUNK) {
+          num[i].update(numeric[i], from, Math.min(CHUNK, rows - from), finite, sort);
+        }
+      }
     }
     CategorySketch[] cat = this.categorical;
     for (int i = 0; i < cat.length; i++) {

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link ProfileAccumulator#updateColumns} gives the profile {@link ProfileAccumulator#update(
- * double[], String[])} gives for the same rows: counts, min, max and categories identical, mean
- * and variance equal up to rounding, quantiles within the KLL bound (QuickTheories, fixed seed; KLL's coin flips reseeded per example).
+ * double[], String[])} gives for the same rows: counts, min, max and categories identical, mean and
+ * variance equal up to rounding, quantiles within the KLL bound (QuickTheories, fixed seed; KLL's
+ * coin flips reseeded per example).
  */
 class ColumnUpdateProperties {
   private static final long SEED = 20_261_207L;
@@ -173,6 +174,46 @@ class ColumnUpdateProperties {
       assertThat(actual).isCloseTo(expected, within(1e-12 * scale));
     } else {
       assertThat(bits(actual)).isEqualTo(bits(expected));
+    }
+  }
+
+  /**
+   * One call of more rows than a chunk (4,096) is taken a chunk at a time, with the profile of the
+   * row update: counts, min and max identical, moments up to rounding, ranks within the bound.
+   */
+  @Test
+  void oneCallLargerThanAChunk_givesTheRowProfile() {
+    SplittableRandom r = new SplittableRandom(SEED);
+    int rows = 2 * 4096 + 123;
+    double[][] x = numbers(r, rows, 2);
+    ProfileSchema schema = schema(2, 0);
+    KllSketchRandom.seed(SEED); // the sketches' coin flips, so that the ranks checked are fixed
+    ProfileAccumulator byRow = ProfileAccumulator.create(schema);
+    for (double[] row : x) {
+      byRow.update(row);
+    }
+    ProfileAccumulator byColumn = ProfileAccumulator.create(schema);
+    byColumn.updateColumns(numericColumns(x, 2, 0, rows), null, rows);
+    Profile a = byRow.snapshot();
+    Profile b = byColumn.snapshot();
+    assertThat(b.rows()).isEqualTo(rows);
+    for (int j = 0; j < 2; j++) {
+      ProfileColumn p = a.column("x" + j);
+      ProfileColumn q = b.column("x" + j);
+      assertThat(q.count()).isEqualTo(p.count());
+      assertThat(q.missing()).isEqualTo(p.missing());
+      assertThat(bits(q.min())).isEqualTo(bits(p.min()));
+      assertThat(bits(q.max())).isEqualTo(bits(p.max()));
+      assertClose(q.mean(), p.mean(), Math.abs(p.mean()) + Math.sqrt(p.variance()));
+      assertClose(q.variance(), p.variance(), p.variance());
+      int col = j;
+      double[] finite =
+          Arrays.stream(x).mapToDouble(v -> v[col]).filter(Double::isFinite).sorted().toArray();
+      for (double probe : PROBES) {
+        double v = finite[(int) (probe * finite.length)];
+        double exact = (double) Arrays.stream(finite).filter(f -> f <= v).count() / finite.length;
+        assertThat(Math.abs(q.rank(v) - exact)).isLessThanOrEqualTo(q.rankError() + 1e-12);
+      }
     }
   }
 
