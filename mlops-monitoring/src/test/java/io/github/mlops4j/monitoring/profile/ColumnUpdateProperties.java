@@ -127,34 +127,7 @@ class ColumnUpdateProperties {
                 assertThat(b.column(col).count()).as(col).isEqualTo(a.column(col).count());
                 assertThat(b.column(col).missing()).as(col).isEqualTo(a.column(col).missing());
               }
-              for (int j = 0; j < numeric; j++) {
-                ProfileColumn p = a.column("x" + j);
-                ProfileColumn q = b.column("x" + j);
-                // min and max: the same comparisons, so the same bits (NaN for a column without
-                // values); the moments: per batch and merged against one Welford step per value
-                assertThat(bits(q.min())).isEqualTo(bits(p.min()));
-                assertThat(bits(q.max())).isEqualTo(bits(p.max()));
-                assertClose(q.mean(), p.mean(), Math.abs(p.mean()) + Math.sqrt(p.variance()));
-                assertClose(q.variance(), p.variance(), p.variance());
-                int col = j;
-                double[] finite =
-                    Arrays.stream(x)
-                        .mapToDouble(v -> v[col])
-                        .filter(Double::isFinite)
-                        .sorted()
-                        .toArray();
-                for (double probe : PROBES) {
-                  if (finite.length == 0) {
-                    break;
-                  }
-                  double v = finite[(int) Math.min(finite.length - 1, probe * finite.length)];
-                  double exact =
-                      (double) Arrays.stream(finite).filter(f -> f <= v).count() / finite.length;
-                  assertThat(Math.abs(q.rank(v) - exact))
-                      .as("rank of %s in x%s", v, j)
-                      .isLessThanOrEqualTo(q.rankError() + 1e-12);
-                }
-              }
+              assertNumericColumnsAgree(a, b, x, numeric);
               for (int j = 0; j < categorical; j++) {
                 assertThat(b.column("c" + j).categoryCounts())
                     .isEqualTo(a.column("c" + j).categoryCounts());
@@ -166,6 +139,38 @@ class ColumnUpdateProperties {
 
   private static long bits(double v) {
     return Double.doubleToLongBits(v);
+  }
+
+  /**
+   * The numeric columns of {@code b} (by column) against {@code a} (by row) and the rows {@code x}:
+   * min and max the same bits (the same comparisons; NaN for a column without values), the moments
+   * up to rounding (per batch and merged, against one Welford step per value), ranks within the
+   * sketch's bound of the exact ones.
+   */
+  private static void assertNumericColumnsAgree(Profile a, Profile b, double[][] x, int numeric) {
+    for (int j = 0; j < numeric; j++) {
+      ProfileColumn p = a.column("x" + j);
+      ProfileColumn q = b.column("x" + j);
+      assertThat(q.count()).isEqualTo(p.count());
+      assertThat(q.missing()).isEqualTo(p.missing());
+      assertThat(bits(q.min())).isEqualTo(bits(p.min()));
+      assertThat(bits(q.max())).isEqualTo(bits(p.max()));
+      assertClose(q.mean(), p.mean(), Math.abs(p.mean()) + Math.sqrt(p.variance()));
+      assertClose(q.variance(), p.variance(), p.variance());
+      int col = j;
+      double[] finite =
+          Arrays.stream(x).mapToDouble(v -> v[col]).filter(Double::isFinite).sorted().toArray();
+      for (double probe : PROBES) {
+        if (finite.length == 0) {
+          break;
+        }
+        double v = finite[(int) Math.min(finite.length - 1, probe * finite.length)];
+        double exact = (double) Arrays.stream(finite).filter(f -> f <= v).count() / finite.length;
+        assertThat(Math.abs(q.rank(v) - exact))
+            .as("rank of %s in x%s", v, j)
+            .isLessThanOrEqualTo(q.rankError() + 1e-12);
+      }
+    }
   }
 
   /** Equal up to rounding: within 1e-12 of {@code scale}, or the same bits (NaN, infinities). */
@@ -197,24 +202,7 @@ class ColumnUpdateProperties {
     Profile a = byRow.snapshot();
     Profile b = byColumn.snapshot();
     assertThat(b.rows()).isEqualTo(rows);
-    for (int j = 0; j < 2; j++) {
-      ProfileColumn p = a.column("x" + j);
-      ProfileColumn q = b.column("x" + j);
-      assertThat(q.count()).isEqualTo(p.count());
-      assertThat(q.missing()).isEqualTo(p.missing());
-      assertThat(bits(q.min())).isEqualTo(bits(p.min()));
-      assertThat(bits(q.max())).isEqualTo(bits(p.max()));
-      assertClose(q.mean(), p.mean(), Math.abs(p.mean()) + Math.sqrt(p.variance()));
-      assertClose(q.variance(), p.variance(), p.variance());
-      int col = j;
-      double[] finite =
-          Arrays.stream(x).mapToDouble(v -> v[col]).filter(Double::isFinite).sorted().toArray();
-      for (double probe : PROBES) {
-        double v = finite[(int) (probe * finite.length)];
-        double exact = (double) Arrays.stream(finite).filter(f -> f <= v).count() / finite.length;
-        assertThat(Math.abs(q.rank(v) - exact)).isLessThanOrEqualTo(q.rankError() + 1e-12);
-      }
-    }
+    assertNumericColumnsAgree(a, b, x, 2);
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import io.github.mlops4j.monitoring.internal.DoubleRadixSort;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -118,9 +119,9 @@ class DoubleSortProperties {
             (p, q) -> {
               double a = Double.longBitsToDouble(p);
               double b = Double.longBitsToDouble(q);
-              int byKey = Long.compareUnsigned(DoubleSort.key(a), DoubleSort.key(b));
+              int byKey = Long.compareUnsigned(DoubleRadixSort.key(a), DoubleRadixSort.key(b));
               return Integer.signum(byKey) == Integer.signum(Double.compare(a, b))
-                  && Double.doubleToLongBits(DoubleSort.value(DoubleSort.key(a)))
+                  && Double.doubleToLongBits(DoubleRadixSort.value(DoubleRadixSort.key(a)))
                       == Double.doubleToLongBits(a);
             });
   }
