@@ -190,8 +190,9 @@ public final class ProfileAccumulator {
         sort = sorter = new DoubleRadixSort();
       }
       for (int i = 0; i < num.length; i++) {
-        for (int from = 0; from < rows; from += CHUNK) {
-          num[i].update(numeric[i], from, Math.min(CHUNK, rows - from), finite, sort);
+        for (int from = 0, n; from < rows; from += n) { // from + n <= rows: no overflow
+          n = Math.min(CHUNK, rows - from);
+          num[i].update(numeric[i], from, n, finite, sort);
         }
       }
     }
