@@ -150,7 +150,7 @@ public final class ProfileAccumulator {
    * sketch's error bound), and mean and variance equal up to floating-point rounding. A call is
    * taken a column at a time, in chunks of up to 4,096 rows: a chunk's own moments (two passes over
    * its values) are combined with those before by Chan's formula, as merging profiles does, and its
-   * finite values go to the sketch at once, sorted first when there are at least 1,024 (KLL's bound
+   * finite values go to the sketch at once, sorted first when there are at least 512 (KLL's bound
    * holds for any order of arrival, and its compactions, which sort, cost far less on sorted
    * values). With batches of a thousand rows or more, as columnar readers give them, a numeric
    * value costs about two thirds of what it costs row by row. Beside the sketches, the accumulator
