@@ -54,7 +54,12 @@ final class DetachedScorer<T extends Output<T>> implements DetachedScoring.Score
     Model<T> m = source.load(adapter.type());
     ModelSignature schemaSource = signature != null ? signature : ModelSignature.of(m);
     InputSchema schema =
-        new InputSchema(mv.modelName(), mv.version(), schemaSource.inputs(), ignored);
+        new InputSchema(
+            mv.modelName(),
+            mv.version(),
+            schemaSource.inputs(),
+            ignored,
+            m.getFeatureIDMap().keySet());
     ServingMeters.VersionMeters meters =
         ServingMeters.noop().open(mv.modelName(), () -> 0).version(mv.version(), List.of("batch"));
     LoadedVersion<T> lv =

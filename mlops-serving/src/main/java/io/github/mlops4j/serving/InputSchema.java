@@ -8,6 +8,7 @@ import io.github.mlops4j.serving.internal.OneHot;
 import io.github.mlops4j.serving.internal.Texts;
 import io.github.mlops4j.serving.metrics.ServingMeters.VersionMeters;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -100,10 +101,24 @@ final class InputSchema {
   /** No one-hot group and at most 64 slots: {@link #readDense} takes complete rows of numbers. */
   private final boolean denseReadable;
 
-  InputSchema(String model, int version, List<FeatureSpec> inputs, Set<String> ignored) {
+  /**
+   * @param modelNames the feature names as the model holds them (the keys of its feature map): a
+   *     feature of {@code inputs} is named in the examples by the model's own string, so that the
+   *     model finds each feature of an example by identity instead of comparing its characters
+   */
+  InputSchema(
+      String model,
+      int version,
+      List<FeatureSpec> inputs,
+      Set<String> ignored,
+      Collection<String> modelNames) {
     this.model = model;
     this.version = version;
     this.ignored = Set.copyOf(ignored);
+    Map<String, String> own = new HashMap<>();
+    for (String n : modelNames) {
+      own.put(n, n);
+    }
     Set<String> names = new HashSet<>();
     for (FeatureSpec f : inputs) {
       names.add(f.name());
@@ -114,7 +129,7 @@ final class InputSchema {
     List<Map<String, String>> cats = new ArrayList<>();
     Map<String, Integer> groupSlot = new HashMap<>();
     for (FeatureSpec f : inputs) {
-      String name = f.name();
+      String name = own.getOrDefault(f.name(), f.name());
       int at = name.lastIndexOf('@');
       String base = OneHot.base(name, names, this.ignored);
       if (base != null) {

@@ -1710,7 +1710,13 @@ final class ServiceCore {
       ModelVersion mv, @Nullable ModelSignature signature, OutputAdapter<T> adapter) {
     Model<T> m = registry.loadTribuo(mv, adapter.type());
     ModelSignature schemaSource = signature != null ? signature : ModelSignature.of(m);
-    InputSchema schema = new InputSchema(model, mv.version(), schemaSource.inputs(), ignoredFields);
+    InputSchema schema =
+        new InputSchema(
+            model,
+            mv.version(),
+            schemaSource.inputs(),
+            ignoredFields,
+            m.getFeatureIDMap().keySet());
     ServingMeters.VersionMeters vm = countingFills(meters.version(mv.version(), routes));
     MicroBatcher<Example<T>, LoadedVersion.Scored<T>> batcher = null;
     if (batchSize > 0) {

@@ -83,7 +83,7 @@ class InputSchemaOrderProperties {
   }
 
   private static InputSchema schema() {
-    return new InputSchema("m", 1, INPUTS, Set.of("user"));
+    return new InputSchema("m", 1, INPUTS, Set.of("user"), Set.of());
   }
 
   private static Map<String, Object> usualRequest() {

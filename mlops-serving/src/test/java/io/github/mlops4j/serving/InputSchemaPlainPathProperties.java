@@ -78,8 +78,29 @@ class InputSchemaPlainPathProperties {
         .isNotSameAs(((SortedExample<Label>) second).names());
   }
 
+  @Test
+  void examplesNameTheirFeaturesWithTheModelsOwnStrings() {
+    // equal to the signature's names but other objects, as a model read from a file holds them
+    List<String> modelNames = new ArrayList<>();
+    for (FeatureSpec f : INPUTS) {
+      modelNames.add(new String(f.name().toCharArray()));
+    }
+    InputSchema schema = new InputSchema("m", 1, INPUTS, Set.of("user"), modelNames);
+    Map<String, Object> usual = usualRequest();
+    for (boolean plain : new boolean[] {false, true, true}) {
+      List<String> named = new ArrayList<>();
+      for (Feature f : encode(schema, usual, ValidationPolicy.REJECT, plain)) {
+        named.add(f.getName());
+      }
+      assertThat(named).hasSameSizeAs(modelNames);
+      for (int i = 0; i < named.size(); i++) {
+        assertThat(named.get(i)).as("plain read: %s", plain).isSameAs(modelNames.get(i));
+      }
+    }
+  }
+
   private static InputSchema schema() {
-    return new InputSchema("m", 1, INPUTS, Set.of("user"));
+    return new InputSchema("m", 1, INPUTS, Set.of("user"), Set.of());
   }
 
   /** The caller's usual request: every feature, with the name constants. */
