@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 import org.tribuo.Model;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
@@ -44,6 +45,8 @@ import org.tribuo.impl.ArrayExample;
  * <ul>
  *   <li>{@code rawPredict} (baseline): {@code model.predict(example)} on a prebuilt {@code
  *       ArrayExample}.
+ *   <li>{@code rawPredictTwice} (control): two {@code model.predict} calls per call, as long as the
+ *       service's call: what the machine adds to the tail of a call of that length.
  *   <li>{@code rawPredictFromMap} (baseline): the same map turned into an {@code ArrayExample} by
  *       hand (one pass over the entries, no checks), then {@code model.predict}: what any caller
  *       holding a map must pay, so the fair measure of the service's own cost.
@@ -131,6 +134,19 @@ public class ServingOverheadBenchmark {
 
   @Benchmark
   public org.tribuo.Prediction<Label> rawPredict() {
+    return model.predict(examples[nextRow()]);
+  }
+
+  /**
+   * Control for the percentiles' tails: two raw predictions per call (of consecutive rows), about
+   * as long as the service's call and all of it Tribuo's code. Slow samples caused by the machine
+   * (interrupts, a neighbour on the host) fall into a call in proportion to its length, so this
+   * call's p99 minus {@code rawPredict}'s shows what the machine alone adds to the tail of a call
+   * of the service's length.
+   */
+  @Benchmark
+  public org.tribuo.Prediction<Label> rawPredictTwice(Blackhole blackhole) {
+    blackhole.consume(model.predict(examples[nextRow()]));
     return model.predict(examples[nextRow()]);
   }
 
