@@ -52,14 +52,7 @@ final class DetachedScorer<T extends Output<T>> implements DetachedScoring.Score
       ValidationPolicy policy,
       Set<String> ignored) {
     Model<T> m = source.load(adapter.type());
-    ModelSignature schemaSource = signature != null ? signature : ModelSignature.of(m);
-    InputSchema schema =
-        new InputSchema(
-            mv.modelName(),
-            mv.version(),
-            schemaSource.inputs(),
-            ignored,
-            m.getFeatureIDMap().keySet());
+    InputSchema schema = InputSchema.of(mv.modelName(), mv.version(), signature, m, ignored);
     ServingMeters.VersionMeters meters =
         ServingMeters.noop().open(mv.modelName(), () -> 0).version(mv.version(), List.of("batch"));
     LoadedVersion<T> lv =

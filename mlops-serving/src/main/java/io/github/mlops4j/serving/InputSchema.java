@@ -1,6 +1,7 @@
 package io.github.mlops4j.serving;
 
 import io.github.mlops4j.registry.FeatureSpec;
+import io.github.mlops4j.registry.ModelSignature;
 import io.github.mlops4j.serving.InvalidInputException.Problem;
 import io.github.mlops4j.serving.InvalidInputException.Reason;
 import io.github.mlops4j.serving.internal.DenseRow;
@@ -19,6 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.Model;
 import org.tribuo.Output;
 import org.tribuo.RealInfo;
 import org.tribuo.impl.ArrayExample;
@@ -100,6 +102,20 @@ final class InputSchema {
 
   /** No one-hot group and at most 64 slots: {@link #readDense} takes complete rows of numbers. */
   private final boolean denseReadable;
+
+  /**
+   * The schema of version {@code version} of {@code model}: its signature's inputs, or those of the
+   * loaded model {@code m} when the version has no signature, named as {@code m} names them.
+   */
+  static InputSchema of(
+      String model,
+      int version,
+      @Nullable ModelSignature signature,
+      Model<?> m,
+      Set<String> ignored) {
+    ModelSignature source = signature != null ? signature : ModelSignature.of(m);
+    return new InputSchema(model, version, source.inputs(), ignored, m.getFeatureIDMap().keySet());
+  }
 
   /**
    * @param modelNames the feature names as the model holds them (the keys of its feature map): a

@@ -1709,14 +1709,7 @@ final class ServiceCore {
   private <T extends Output<T>> LoadedVersion<T> load(
       ModelVersion mv, @Nullable ModelSignature signature, OutputAdapter<T> adapter) {
     Model<T> m = registry.loadTribuo(mv, adapter.type());
-    ModelSignature schemaSource = signature != null ? signature : ModelSignature.of(m);
-    InputSchema schema =
-        new InputSchema(
-            model,
-            mv.version(),
-            schemaSource.inputs(),
-            ignoredFields,
-            m.getFeatureIDMap().keySet());
+    InputSchema schema = InputSchema.of(model, mv.version(), signature, m, ignoredFields);
     ServingMeters.VersionMeters vm = countingFills(meters.version(mv.version(), routes));
     MicroBatcher<Example<T>, LoadedVersion.Scored<T>> batcher = null;
     if (batchSize > 0) {
